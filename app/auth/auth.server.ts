@@ -1,0 +1,92 @@
+// Sign-up and log-in through remix-auth's form strategy. Validation happens in
+// the verify callbacks (the strategy reads the body); failures throw an
+// AuthFormError that the route turns into field errors or one generic message.
+import { Authenticator } from "remix-auth";
+import { FormStrategy } from "remix-auth-form";
+import { z } from "zod";
+import { env } from "../env.server";
+import { createUser, EmailTakenError, getUserWithPasswordByEmail, type PublicUser } from "../models/user.server";
+import { hashPassword, verifyPassword } from "./password.server";
+
+export type FieldErrors = Partial<Record<"email" | "password" | "name", string>>;
+
+export class AuthFormError extends Error {
+  constructor(
+    message: string,
+    readonly fieldErrors: FieldErrors = {},
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
+const email = z
+  .string({ required_error: "Enter your email address." })
+  .trim()
+  .min(1, "Enter your email address.")
+  .max(254, "That email address is too long.")
+  .email("Enter a valid email address, like ada@example.com.");
+
+export const loginSchema = z.object({
+  email,
+  password: z.string({ required_error: "Enter your password." }).min(1, "Enter your password.").max(1024),
+});
+
+export const signupSchema = z.object({
+  name: z.string().trim().min(1, "Tell us what to call you.").max(80, "Keep your name under 80 characters."),
+  email,
+  password: z
+    .string({ required_error: "Choose a password." })
+    .min(8, "Use at least 8 characters.")
+    .max(1024, "Use at most 1024 characters."),
+});
+
+function fieldErrorsOf(error: z.ZodError): FieldErrors {
+  const out: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = issue.path[0] as keyof FieldErrors;
+    out[key] ??= issue.message;
+  }
+  return out;
+}
+
+const INVALID_CREDENTIALS = "That email and password do not match an account.";
+
+export const authenticator = new Authenticator<PublicUser>();
+
+authenticator.use(
+  new FormStrategy(async ({ form }) => {
+    const parsed = loginSchema.safeParse(Object.fromEntries(form));
+    if (!parsed.success) throw new AuthFormError("Check the highlighted fields.", fieldErrorsOf(parsed.error));
+    const user = await getUserWithPasswordByEmail(parsed.data.email);
+    // Verify against a dummy hash when the account does not exist, so timing does not reveal which emails are registered.
+    const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? (await dummyPasswordHash()));
+    if (!user || !ok) throw new AuthFormError(INVALID_CREDENTIALS);
+    return { id: user.id, email: user.email, name: user.name, role: user.role };
+  }),
+  "login",
+);
+
+authenticator.use(
+  new FormStrategy(async ({ form }) => {
+    if (!env().ALLOW_REGISTRATION) throw new AuthFormError("Registration is closed on this server. Ask an admin for an account.", {}, 403);
+    const parsed = signupSchema.safeParse(Object.fromEntries(form));
+    if (!parsed.success) throw new AuthFormError("Check the highlighted fields.", fieldErrorsOf(parsed.error));
+    try {
+      return await createUser({ ...parsed.data, passwordHash: await hashPassword(parsed.data.password) });
+    } catch (error) {
+      if (error instanceof EmailTakenError) {
+        throw new AuthFormError("Check the highlighted fields.", { email: "An account with this email already exists. Log in instead." });
+      }
+      throw error;
+    }
+  }),
+  "signup",
+);
+
+// argon2id hash of a random string, computed on first use.
+let dummyHash: Promise<string> | undefined;
+function dummyPasswordHash(): Promise<string> {
+  dummyHash ??= hashPassword(crypto.randomUUID());
+  return dummyHash;
+}

@@ -1,0 +1,107 @@
+// Sessions live in the database behind a random token in an httpOnly cookie.
+// The table stores only HMAC(SESSION_SECRET, token), so a copy of the database cannot be
+// replayed as a login. A new session is minted at every login (no fixation);
+// logout deletes the row, which revokes the cookie everywhere at once.
+import { and, eq, gt, lt } from "drizzle-orm";
+import { redirect } from "@remix-run/node";
+import { sessions } from "../../drizzle/schema";
+import { database } from "../db.server";
+import { env } from "../env.server";
+import { getUserById, type PublicUser } from "../models/user.server";
+import { sessionSecret } from "./secret.server";
+
+const COOKIE_NAME = "parley_session";
+const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+
+function base64url(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString("base64url");
+}
+
+let hmacKey: Promise<CryptoKey> | undefined;
+
+/** HMAC-SHA-256 of the token under SESSION_SECRET: what the sessions table stores. */
+async function sessionId(token: string): Promise<string> {
+  hmacKey ??= crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(sessionSecret()),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  const digest = await crypto.subtle.sign("HMAC", await hmacKey, new TextEncoder().encode(token));
+  return base64url(new Uint8Array(digest));
+}
+
+function readToken(request: Request): string | null {
+  const header = request.headers.get("Cookie");
+  if (!header) return null;
+  for (const part of header.split(";")) {
+    const [name, ...rest] = part.trim().split("=");
+    if (name === COOKIE_NAME) {
+      const value = rest.join("=");
+      return /^[A-Za-z0-9_-]{43}$/.test(value) ? value : null;
+    }
+  }
+  return null;
+}
+
+function cookie(value: string, maxAgeSeconds: number): string {
+  const parts = [`${COOKIE_NAME}=${value}`, "Path=/", "HttpOnly", "SameSite=Lax", `Max-Age=${maxAgeSeconds}`];
+  if (env().NODE_ENV === "production") parts.push("Secure");
+  return parts.join("; ");
+}
+
+/** Creates a session and returns the Set-Cookie header value. */
+export async function createSession({ userId }: { userId: string }): Promise<string> {
+  const token = base64url(crypto.getRandomValues(new Uint8Array(32)));
+  await database()
+    .insert(sessions)
+    .values({ id: await sessionId(token), userId, expiresAt: Date.now() + SESSION_TTL_MS });
+  return cookie(token, SESSION_TTL_MS / 1000);
+}
+
+export async function getSessionUser(request: Request): Promise<PublicUser | null> {
+  const token = readToken(request);
+  if (!token) return null;
+  const row = await database().query.sessions.findFirst({
+    where: and(eq(sessions.id, await sessionId(token)), gt(sessions.expiresAt, Date.now())),
+  });
+  if (!row) return null;
+  return (await getUserById(row.userId)) ?? null;
+}
+
+/** Deletes the current session (if any) and returns a Set-Cookie that clears it. */
+export async function destroySession(request: Request): Promise<string> {
+  const token = readToken(request);
+  if (token) await database().delete(sessions).where(eq(sessions.id, await sessionId(token)));
+  return cookie("", 0);
+}
+
+export async function deleteExpiredSessions(): Promise<void> {
+  await database().delete(sessions).where(lt(sessions.expiresAt, Date.now()));
+}
+
+function safeRedirectTarget(request: Request): string {
+  const url = new URL(request.url);
+  return url.pathname + url.search;
+}
+
+/**
+ * The first line of every protected loader and action (STYLE.md §4). An
+ * expired session in the middle of a form lands on /login with `redirectTo`,
+ * and GETs come back to the same page after logging in.
+ */
+export async function requireUser(request: Request): Promise<PublicUser> {
+  const user = await getSessionUser(request);
+  if (user) return user;
+  const target = request.method === "GET" ? safeRedirectTarget(request) : new URL(request.url).pathname;
+  const params = new URLSearchParams({ redirectTo: target });
+  if (request.method !== "GET") params.set("expired", "1");
+  throw redirect(`/login?${params}`);
+}
+
+/** Only same-site relative paths: never an open redirect. */
+export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/chats"): string {
+  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
+  return to;
+}

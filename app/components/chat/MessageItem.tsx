@@ -1,0 +1,180 @@
+import { Form, useRevalidator } from "@remix-run/react";
+import type { MessageStats } from "../../../drizzle/schema";
+import { Markdown } from "../markdown/Markdown";
+import { useAnswerStream } from "./useAnswerStream";
+
+export interface MessageView {
+  id: string;
+  role: "user" | "assistant";
+  content: string;
+  reasoning: string;
+  status: "streaming" | "complete" | "interrupted" | "error";
+  model: string | null;
+  stats: MessageStats | null;
+  error: string | null;
+  lastEventId: number;
+  parentId: string | null;
+  siblingIds: string[];
+}
+
+function formatStats(stats: MessageStats, modelLabel: string | undefined): string[] {
+  const parts: string[] = [];
+  if (modelLabel) parts.push(modelLabel);
+  if (stats.inputTokens !== undefined) parts.push(`${stats.inputTokens} in`);
+  if (stats.outputTokens !== undefined) parts.push(`${stats.outputTokens} out`);
+  if (stats.timeToFirstTokenMs !== undefined) parts.push(`TTFT ${stats.timeToFirstTokenMs} ms`);
+  if (stats.tokensPerSecond !== undefined) parts.push(`${stats.tokensPerSecond} tok/s`);
+  if (stats.durationMs !== undefined) parts.push(`${(stats.durationMs / 1000).toFixed(1)} s`);
+  if (stats.costUsd !== undefined && stats.costUsd > 0) parts.push(`$${stats.costUsd < 0.01 ? stats.costUsd.toFixed(5) : stats.costUsd.toFixed(3)}`);
+  return parts;
+}
+
+export function SiblingNav({ message, chatAction }: { message: MessageView; chatAction: string }) {
+  if (message.siblingIds.length < 2) return null;
+  const index = message.siblingIds.indexOf(message.id);
+  const previous = message.siblingIds[index - 1];
+  const next = message.siblingIds[index + 1];
+  return (
+    <Form method="post" action={chatAction} className="inline-flex items-center gap-1 text-xs text-zinc-400" data-testid="sibling-nav">
+      <input type="hidden" name="intent" value="switch" />
+      <button type="submit" name="messageId" value={previous ?? ""} disabled={!previous} aria-label="Previous version" className="rounded px-1 hover:text-zinc-100 disabled:opacity-30">
+        ‹
+      </button>
+      <span>
+        {index + 1}/{message.siblingIds.length}
+      </span>
+      <button type="submit" name="messageId" value={next ?? ""} disabled={!next} aria-label="Next version" className="rounded px-1 hover:text-zinc-100 disabled:opacity-30">
+        ›
+      </button>
+    </Form>
+  );
+}
+
+function ActionButton({ chatAction, intent, messageId, label, children }: { chatAction: string; intent: string; messageId: string; label: string; children: React.ReactNode }) {
+  return (
+    <Form method="post" action={chatAction} className="inline">
+      <input type="hidden" name="intent" value={intent} />
+      <input type="hidden" name="messageId" value={messageId} />
+      <button type="submit" className="rounded px-1.5 py-0.5 text-xs text-zinc-400 hover:bg-zinc-800 hover:text-zinc-100" aria-label={label}>
+        {children}
+      </button>
+    </Form>
+  );
+}
+
+export function AssistantMessage({
+  message,
+  chatId,
+  chatAction,
+  modelLabels,
+  canAct,
+}: {
+  message: MessageView;
+  chatId: string;
+  chatAction: string;
+  modelLabels: Record<string, string>;
+  canAct: boolean;
+}) {
+  const revalidator = useRevalidator();
+  const live = useAnswerStream({
+    url: `/chats/${chatId}/messages/${message.id}/stream`,
+    enabled: message.status === "streaming",
+    initial: { content: message.content, reasoning: message.reasoning, lastEventId: message.lastEventId },
+    onSettled: () => revalidator.revalidate(),
+  });
+  const streaming = message.status === "streaming" && live.status === "streaming";
+  const content = message.status === "streaming" ? live.content : message.content;
+  const reasoning = message.status === "streaming" ? live.reasoning : message.reasoning;
+  const stats = message.status === "streaming" ? live.stats : (message.stats ?? undefined);
+  const status = message.status === "streaming" ? live.status : message.status;
+  const error = message.status === "streaming" ? live.error : message.error;
+  const modelLabel = message.model ? (modelLabels[message.model] ?? message.model) : undefined;
+  return (
+    <article className="group" data-testid="assistant-message" data-status={status} data-message-id={message.id}>
+      <div className="mb-1 flex items-center gap-2 text-xs text-zinc-500">
+        <span className="font-medium text-zinc-300">{modelLabel ?? "Assistant"}</span>
+        {streaming ? (
+          <span className="inline-flex items-center gap-1 text-sky-400" data-testid="streaming-indicator">
+            <span className="h-1.5 w-1.5 animate-pulse rounded-full bg-sky-400" /> writing…
+          </span>
+        ) : null}
+        {live.reconnecting && streaming ? <span className="text-amber-400">reconnecting…</span> : null}
+      </div>
+      {reasoning ? (
+        <details className="mb-2 rounded-lg border border-zinc-800 bg-zinc-900/60 px-3 py-2 text-sm text-zinc-400" open={streaming && !content}>
+          <summary className="cursor-pointer select-none text-xs uppercase tracking-wide">Reasoning</summary>
+          <div className="mt-2 whitespace-pre-wrap" data-testid="reasoning">
+            {reasoning}
+          </div>
+        </details>
+      ) : null}
+      <div data-testid="answer-content">
+        {content ? <Markdown text={content} /> : streaming ? <p className="text-zinc-500">…</p> : null}
+      </div>
+      {status === "error" || status === "interrupted" ? (
+        <p role="status" className={`mt-2 rounded-md px-3 py-2 text-sm ${status === "error" ? "bg-red-500/10 text-red-300" : "bg-amber-500/10 text-amber-300"}`} data-testid="answer-problem">
+          {status === "error" ? (error ?? "The answer failed.") : stats?.finishReason === "stopped" ? "Stopped." : (error ?? "This answer was interrupted.")}
+        </p>
+      ) : null}
+      <div className="mt-1 flex flex-wrap items-center gap-2">
+        <SiblingNav message={message} chatAction={chatAction} />
+        {stats && !streaming ? (
+          <span className="text-xs text-zinc-500" data-testid="answer-stats">
+            {formatStats(stats, undefined).join(" · ")}
+          </span>
+        ) : null}
+        {streaming ? (
+          <ActionButton chatAction={chatAction} intent="stop" messageId={message.id} label="Stop generating">
+            ■ Stop
+          </ActionButton>
+        ) : canAct ? (
+          <>
+            <ActionButton chatAction={chatAction} intent="regenerate" messageId={message.id} label="Regenerate">
+              ↻ Regenerate
+            </ActionButton>
+            {status === "interrupted" || status === "error" ? (
+              <ActionButton chatAction={chatAction} intent="continue" messageId={message.id} label="Continue">
+                → Continue
+              </ActionButton>
+            ) : null}
+          </>
+        ) : null}
+      </div>
+    </article>
+  );
+}
+
+export function UserMessage({ message, chatAction, canAct, maxChars }: { message: MessageView; chatAction: string; canAct: boolean; maxChars: number }) {
+  return (
+    <article className="flex flex-col items-end" data-testid="user-message" data-message-id={message.id}>
+      <div className="max-w-[85%] whitespace-pre-wrap rounded-2xl bg-zinc-800 px-4 py-2.5 text-zinc-100">{message.content}</div>
+      <div className="mt-1 flex items-center gap-2">
+        <SiblingNav message={message} chatAction={chatAction} />
+        {canAct ? (
+          <details className="text-xs text-zinc-400">
+            <summary className="cursor-pointer list-none rounded px-1.5 py-0.5 hover:bg-zinc-800 hover:text-zinc-100">✎ Edit</summary>
+            <Form method="post" action={chatAction} className="mt-2 w-[min(36rem,80vw)]">
+              <input type="hidden" name="intent" value="edit" />
+              <input type="hidden" name="messageId" value={message.id} />
+              <label className="sr-only" htmlFor={`edit-${message.id}`}>
+                Edit message
+              </label>
+              <textarea
+                id={`edit-${message.id}`}
+                name="content"
+                defaultValue={message.content}
+                required
+                maxLength={maxChars}
+                rows={3}
+                className="w-full rounded-lg border border-zinc-700 bg-zinc-900 p-2 text-sm text-zinc-100"
+              />
+              <button type="submit" className="mt-1 rounded-md bg-sky-600 px-3 py-1 text-xs font-medium text-white hover:bg-sky-500">
+                Save &amp; answer
+              </button>
+            </Form>
+          </details>
+        ) : null}
+      </div>
+    </article>
+  );
+}

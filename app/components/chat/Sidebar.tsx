@@ -1,0 +1,77 @@
+import { Form, Link, NavLink, useSearchParams } from "@remix-run/react";
+import type { ChatListItem } from "~/models/chat.server";
+
+export function Sidebar({
+  chats,
+  hasMore,
+  pages,
+  archived,
+  user,
+}: {
+  chats: ChatListItem[];
+  hasMore: boolean;
+  pages: number;
+  archived: boolean;
+  user: { name: string; email: string };
+}) {
+  const [params] = useSearchParams();
+  const withParams = (changes: Record<string, string | null>) => {
+    const next = new URLSearchParams(params);
+    for (const [key, value] of Object.entries(changes)) {
+      if (value === null) next.delete(key);
+      else next.set(key, value);
+    }
+    const search = next.toString();
+    return search ? `?${search}` : "";
+  };
+  return (
+    <nav aria-label="Chats" className="flex h-full flex-col gap-2 bg-zinc-900/60 p-3">
+      <Link to="/chats" className="rounded-lg bg-sky-600 px-3 py-2 text-center font-medium hover:bg-sky-500">
+        + New chat
+      </Link>
+      <div className="flex items-center justify-between px-1 pt-2 text-xs uppercase tracking-wide text-zinc-500">
+        <span>{archived ? "Archived" : "Chats"}</span>
+        <Link to={withParams({ archived: archived ? null : "1", more: null })} className="normal-case hover:text-zinc-300">
+          {archived ? "← Back to chats" : "Archived"}
+        </Link>
+      </div>
+      <ul className="-mx-1 flex-1 space-y-0.5 overflow-y-auto" data-testid="chat-list">
+        {chats.length === 0 ? <li className="px-2 py-3 text-sm text-zinc-500">{archived ? "No archived chats." : "No chats yet."}</li> : null}
+        {chats.map((chat) => (
+          <li key={chat.id}>
+            <NavLink
+              to={`/chats/${chat.id}${withParams({})}`}
+              className={({ isActive }) =>
+                `flex items-center gap-2 rounded-md px-2 py-1.5 text-sm ${isActive ? "bg-zinc-800 text-white" : "text-zinc-300 hover:bg-zinc-800/60"}`
+              }
+            >
+              {chat.pinned ? (
+                <span aria-label="Pinned" title="Pinned" className="text-amber-400">
+                  ★
+                </span>
+              ) : null}
+              <span className="truncate">{chat.title}</span>
+            </NavLink>
+          </li>
+        ))}
+        {hasMore ? (
+          <li>
+            <Link to={withParams({ more: String(pages + 1) })} preventScrollReset className="block px-2 py-2 text-sm text-sky-400 hover:underline">
+              Load more
+            </Link>
+          </li>
+        ) : null}
+      </ul>
+      <div className="border-t border-zinc-800 pt-2 text-sm">
+        <div className="truncate px-1 text-zinc-400" title={user.email}>
+          {user.name}
+        </div>
+        <Form method="post" action="/logout">
+          <button type="submit" className="px-1 text-zinc-500 hover:text-zinc-200">
+            Log out
+          </button>
+        </Form>
+      </div>
+    </nav>
+  );
+}

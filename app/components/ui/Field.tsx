@@ -1,0 +1,49 @@
+import type { InputHTMLAttributes } from "react";
+
+export function Field({
+  label,
+  error,
+  name,
+  ...input
+}: { label: string; error?: string; name: string } & InputHTMLAttributes<HTMLInputElement>) {
+  const errorId = `${name}-error`;
+  return (
+    <label className="block">
+      <span className="mb-1 block text-sm text-zinc-300">{label}</span>
+      <input
+        name={name}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? errorId : undefined}
+        className="w-full rounded-lg border border-zinc-700 bg-zinc-900 px-3 py-2 text-zinc-100 outline-none focus:border-sky-500 aria-[invalid]:border-red-500"
+        {...input}
+      />
+      {error ? (
+        <span id={errorId} className="mt-1 block text-sm text-red-400">
+          {error}
+        </span>
+      ) : null}
+    </label>
+  );
+}
+
+export function FormAlert({ children }: { children: React.ReactNode }) {
+  return (
+    <p role="alert" className="rounded-lg border border-red-500/40 bg-red-500/10 px-3 py-2 text-sm text-red-300">
+      {children}
+    </p>
+  );
+}
+
+export function AuthShell({ title, children }: { title: string; children: React.ReactNode }) {
+  return (
+    <main className="flex min-h-full items-center justify-center p-6">
+      <div className="w-full max-w-sm">
+        <a href="/" className="mb-8 block text-center text-2xl font-semibold tracking-tight">
+          Parley
+        </a>
+        <h1 className="mb-6 text-center text-lg text-zinc-300">{title}</h1>
+        {children}
+      </div>
+    </main>
+  );
+}

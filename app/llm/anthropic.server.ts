@@ -1,0 +1,215 @@
+// Anthropic's Messages API through the official SDK.
+// Wire format: https://docs.anthropic.com/en/docs/build-with-claude/streaming
+//
+// We call `messages.create({ stream: true })` and read the raw events rather
+// than `messages.stream()`: the helper rebuilds a full Message snapshot on every
+// event and reports failures through an event emitter, while the raw stream
+// gives exactly the deltas we forward and the same quiet-on-abort behaviour as
+// the OpenAI adapter (the SDK's Stream returns without throwing once aborted).
+//
+// Abort: `stream()` returns without throwing and without `finish`;
+// `complete()` rejects with `signal.reason`. Callers check `signal.aborted`.
+import Anthropic from "@anthropic-ai/sdk";
+import { lookupKnownModel, toModelInfo } from "./known-models";
+import { kindForStatus, parseRetryAfterMs } from "./retry.server";
+import { UpstreamError, type LlmEvent, type LlmProvider, type ModelInfo, type StreamRequest } from "./types";
+
+export interface AnthropicProviderOptions {
+  id: string;
+  label: string;
+  apiKey: string;
+  /** Without /v1: the SDK appends /v1/messages. */
+  baseURL?: string;
+  fallbackModels?: string[];
+  /** Time allowed until response headers (the whole body, for `complete()`). Default 60 s. */
+  fetchTimeoutMs?: number;
+  /** Extended thinking budget when `request.reasoning` is set (Anthropic's minimum is 1024). Default 4096. */
+  thinkingBudgetTokens?: number;
+}
+
+export type AnthropicProvider = LlmProvider & { complete(request: StreamRequest): Promise<string> };
+
+/** Anthropic requires max_tokens; this is the answer's share when the request names none. */
+export const DEFAULT_MAX_OUTPUT_TOKENS = 4096;
+
+type CreateParams = Anthropic.MessageCreateParamsStreaming;
+
+export function createAnthropicProvider(options: AnthropicProviderOptions): AnthropicProvider {
+  const { id: providerId, label } = options;
+  const client = new Anthropic({
+    apiKey: options.apiKey,
+    baseURL: options.baseURL,
+    maxRetries: 0, // retries are streamWithRetry's: it knows whether a token already went out
+    timeout: options.fetchTimeoutMs ?? 60_000,
+    logger: sdkLogger,
+  });
+  const fallbackModels = options.fallbackModels ?? [];
+  const thinkingBudget = options.thinkingBudgetTokens ?? 4096;
+
+  const toError = (error: unknown, beforeFirstToken: boolean) =>
+    toUpstreamError(error, { providerId, label, beforeFirstToken });
+
+  function params(request: StreamRequest): Omit<CreateParams, "stream"> {
+    const answerTokens = request.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS;
+    const base = {
+      model: request.model,
+      messages: request.messages.map(({ role, content }) => ({ role, content })),
+      ...(request.system ? { system: request.system } : {}),
+    };
+    if (!request.reasoning) return { ...base, max_tokens: answerTokens };
+    // Thinking tokens count against max_tokens, which must exceed the budget.
+    const thinking: CreateParams["thinking"] = lookupKnownModel(request.model)?.adaptiveThinking
+      ? { type: "adaptive" }
+      : { type: "enabled", budget_tokens: thinkingBudget };
+    return { ...base, max_tokens: thinkingBudget + answerTokens, thinking };
+  }
+
+  return {
+    id: providerId,
+    label,
+
+    async listModels(signal?: AbortSignal): Promise<ModelInfo[]> {
+      try {
+        const models: ModelInfo[] = [];
+        for await (const model of client.models.list({}, { signal })) {
+          // Newer API versions describe capabilities; older ones (and the fake) don't.
+          const described = model as Partial<Anthropic.ModelInfo> & { id: string; display_name: string };
+          models.push(toModelInfo({
+            providerId,
+            upstreamId: model.id,
+            label: model.display_name,
+            overrides: {
+              contextWindow: described.max_input_tokens ?? undefined,
+              vision: described.capabilities?.image_input?.supported,
+              reasoning: described.capabilities?.thinking?.supported,
+            },
+          }));
+        }
+        if (models.length > 0 || fallbackModels.length === 0) return models;
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason;
+        if (fallbackModels.length === 0) throw toError(error, true);
+        console.warn(`${label}: listing models failed, using the configured list:`, String(error));
+      }
+      return fallbackModels.map((upstreamId) => toModelInfo({ providerId, upstreamId }));
+    },
+
+    async *stream(request: StreamRequest): AsyncGenerator<LlmEvent> {
+      const { signal } = request;
+      let beforeFirstToken = true;
+      let inputTokens = 0;
+      let outputTokens = 0;
+      let stopReason: string | undefined;
+      let stopped = false;
+      try {
+        const events = await client.messages.create({ ...params(request), stream: true }, { signal });
+        for await (const event of events) {
+          switch (event.type) {
+            case "message_start": {
+              const usage = event.message.usage;
+              inputTokens = usage.input_tokens + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0);
+              outputTokens = usage.output_tokens;
+              break;
+            }
+            case "content_block_delta":
+              if (event.delta.type === "text_delta" && event.delta.text) {
+                beforeFirstToken = false;
+                yield { type: "text", text: event.delta.text };
+              } else if (event.delta.type === "thinking_delta" && event.delta.thinking) {
+                beforeFirstToken = false;
+                yield { type: "reasoning", text: event.delta.thinking };
+              }
+              break;
+            case "message_delta":
+              // Usage here is cumulative; input_tokens only appears in newer API versions.
+              stopReason = event.delta.stop_reason ?? stopReason;
+              outputTokens = event.usage.output_tokens ?? outputTokens;
+              if (event.usage.input_tokens != null) {
+                inputTokens = event.usage.input_tokens + (event.usage.cache_creation_input_tokens ?? 0) + (event.usage.cache_read_input_tokens ?? 0);
+              }
+              break;
+            case "message_stop":
+              stopped = true;
+              break;
+          }
+        }
+      } catch (error) {
+        if (signal.aborted) return;
+        throw toError(error, beforeFirstToken);
+      }
+      if (signal.aborted) return;
+      if (!stopped) {
+        throw new UpstreamError({
+          message: `The answer from ${label} was cut off (the stream ended before message_stop)`,
+          providerId,
+          kind: "connection",
+          beforeFirstToken,
+        });
+      }
+      yield { type: "usage", inputTokens, outputTokens };
+      yield { type: "finish", reason: stopReason ?? "end_turn" };
+    },
+
+    async complete(request: StreamRequest): Promise<string> {
+      try {
+        const message = await client.messages.create({ ...params({ ...request, reasoning: false }), stream: false }, { signal: request.signal });
+        return message.content.flatMap((block) => (block.type === "text" ? [block.text] : [])).join("");
+      } catch (error) {
+        if (request.signal.aborted) throw request.signal.reason;
+        throw toError(error, true);
+      }
+    },
+  };
+}
+
+function toUpstreamError(
+  error: unknown,
+  { providerId, label, beforeFirstToken }: { providerId: string; label: string; beforeFirstToken: boolean },
+): UpstreamError {
+  if (error instanceof UpstreamError) return error;
+  const common = { providerId, beforeFirstToken, cause: error };
+  if (error instanceof Anthropic.APIConnectionTimeoutError) {
+    return new UpstreamError({ ...common, kind: "timeout", message: `${label} did not answer in time` });
+  }
+  if (error instanceof Anthropic.APIConnectionError) {
+    return new UpstreamError({ ...common, kind: "connection", message: `Could not reach ${label}: ${describeCause(error)}` });
+  }
+  if (error instanceof Anthropic.APIError) {
+    if (error.status !== undefined) {
+      return new UpstreamError({
+        ...common,
+        kind: kindForStatus(error.status),
+        status: error.status,
+        retryAfterMs: parseRetryAfterMs(error.headers),
+        message: `${label} answered ${error.status}: ${error.apiMessage ?? error.message}`,
+      });
+    }
+    // An `event: error` after the 200, e.g. overloaded_error: no status, only a type.
+    const kind = error.type === "rate_limit_error" ? "rate_limited"
+      : error.type === "invalid_request_error" || error.type === "authentication_error" || error.type === "permission_error" ? "client"
+      : "server";
+    return new UpstreamError({ ...common, kind, message: `${label} failed mid-answer: ${error.apiMessage ?? error.message}` });
+  }
+  if (error instanceof SyntaxError) {
+    return new UpstreamError({ ...common, kind: "malformed", message: `${label} sent an unreadable event: ${error.message}` });
+  }
+  // Reading the body failed: undici's "terminated", Bun's ECONNRESET…
+  return new UpstreamError({ ...common, kind: "connection", message: `Lost the connection to ${label}: ${describeCause(error)}` });
+}
+
+function describeCause(error: unknown): string {
+  const cause = (error as { cause?: unknown })?.cause;
+  const text = (value: unknown) => (value instanceof Error ? value.message : String(value));
+  return cause ? `${text(error)} (${text(cause)})` : text(error);
+}
+
+/**
+ * The SDK logs an unparsable SSE line at error level, then throws; the throw
+ * becomes an UpstreamError the caller reports, so the log is only a warning.
+ */
+const sdkLogger = {
+  error: (...args: unknown[]) => console.warn(...args),
+  warn: (...args: unknown[]) => console.warn(...args),
+  info: (...args: unknown[]) => console.info(...args),
+  debug: (...args: unknown[]) => console.debug(...args),
+};

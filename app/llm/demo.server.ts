@@ -1,0 +1,137 @@
+// The built-in offline model: no key, no network. It answers *about the
+// prompt* with the same markdown a real model writes (a list, a fenced code
+// block, a formula), streamed at a realistic pace so a fresh install shows
+// everything Parley does.
+import type { ContextMessage, LlmEvent, LlmProvider, ModelInfo, StreamRequest } from "./types";
+
+export const DEMO_PROVIDER_ID = "demo";
+export const DEMO_MODEL_ID = "demo:parley-demo";
+
+const STOP_WORDS = new Set(
+  "a an the and or but if then so to of in on at by for with about from into over is are was were be been am do does did have has had i you he she it we they me my your our their this that these those what which who how why when where can could would should will just not no yes please tell explain write".split(
+    " ",
+  ),
+);
+
+export function keywordsOf(text: string, max = 4): string[] {
+  const counts = new Map<string, number>();
+  for (const word of text.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}_-]*/gu) ?? []) {
+    if (word.length < 3 || STOP_WORDS.has(word)) continue;
+    counts.set(word, (counts.get(word) ?? 0) + 1);
+  }
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1] || b[0].length - a[0].length)
+    .slice(0, max)
+    .map(([word]) => word);
+}
+
+function identifierFrom(word: string): string {
+  const cleaned = word.replace(/[^a-zA-Z0-9]/g, "");
+  return /^[a-zA-Z]/.test(cleaned) ? cleaned : `topic${cleaned}`;
+}
+
+/** The demo's full answer to a conversation (deterministic, so tests can reason about it). */
+export function composeDemoAnswer(messages: ContextMessage[]): string {
+  const prompt = [...messages].reverse().find((m) => m.role === "user")?.content.trim() ?? "";
+  const firstLine = prompt.split("\n")[0]!.slice(0, 120);
+  const words = prompt.split(/\s+/).filter(Boolean).length;
+  const keywords = keywordsOf(prompt);
+  const topic = keywords[0] ?? "your question";
+  const turn = messages.filter((m) => m.role === "user").length;
+  const fn = identifierFrom(keywords[0] ?? "answer");
+  const list = keywords.length
+    ? keywords.map((k, i) => `${i + 1}. **${k}** — ${["the core idea", "how it is used", "what can go wrong", "where to read more"][i]}`).join("\n")
+    : "1. **Context** — say a little more and I will have more to work with";
+  return [
+    `## About ${topic}`,
+    "",
+    `You wrote ${words} word${words === 1 ? "" : "s"}${turn > 1 ? ` (turn ${turn} of this chat)` : ""}: _“${firstLine}”_. I am Parley's **offline demo model**, so this answer is put together locally without any API key — but it streams and renders exactly like a real one.`,
+    "",
+    "Here is how I would break it down:",
+    "",
+    list,
+    "",
+    "A sketch in code:",
+    "",
+    "```ts",
+    `function ${fn}(input: string): string {`,
+    `  const words = input.split(/\\s+/).filter(Boolean);`,
+    `  return \`${topic}: \${words.length} words\`;`,
+    "}",
+    "```",
+    "",
+    `And a formula for good measure — the number of ordered pairs among your ${words} words:`,
+    "",
+    "$$",
+    `\\binom{n}{2} = \\frac{n(n-1)}{2}, \\quad n = ${words} \\Rightarrow ${(words * (words - 1)) / 2}`,
+    "$$",
+    "",
+    "Add an API key for OpenAI, Anthropic or any OpenAI-compatible provider to talk to a real model.",
+  ].join("\n");
+}
+
+/** Splits text into model-like tokens: words with their leading whitespace, long words in pieces. */
+export function tokenize(text: string): string[] {
+  const tokens: string[] = [];
+  for (const piece of text.match(/\s*\S+|\s+/g) ?? []) {
+    for (let i = 0; i < piece.length; i += 6) tokens.push(piece.slice(i, i + 6));
+  }
+  return tokens;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+export const DEMO_MODEL: ModelInfo = {
+  id: DEMO_MODEL_ID,
+  providerId: DEMO_PROVIDER_ID,
+  upstreamId: "parley-demo",
+  label: "Demo (offline)",
+  vision: false,
+  tools: false,
+  reasoning: false,
+  contextWindow: 32_000,
+  inputPricePerMTok: 0,
+  outputPricePerMTok: 0,
+};
+
+export function createDemoProvider({ tokensPerSecond }: { tokensPerSecond: number }): LlmProvider {
+  return {
+    id: DEMO_PROVIDER_ID,
+    label: "Demo",
+    async listModels() {
+      return [DEMO_MODEL];
+    },
+    async *stream({ messages, signal }: StreamRequest): AsyncIterable<LlmEvent> {
+      const tokens = tokenize(composeDemoAnswer(messages));
+      const interval = 1000 / tokensPerSecond;
+      const started = performance.now();
+      let sent = 0;
+      for (const token of tokens) {
+        // Pace against the clock, not per-token sleeps, so timer drift does not slow long answers.
+        const due = started + sent * interval - performance.now();
+        if (due > 1) await sleep(due, signal);
+        if (signal.aborted) return;
+        yield { type: "text", text: token };
+        sent++;
+      }
+      const inputChars = messages.reduce((n, m) => n + m.content.length, 0);
+      yield { type: "usage", inputTokens: Math.ceil(inputChars / 4), outputTokens: sent };
+      yield { type: "finish", reason: "stop" };
+    },
+    async complete({ messages }) {
+      const keywords = keywordsOf(messages.map((m) => m.content).join(" "), 3);
+      return keywords.length ? keywords.map((k) => k[0]!.toUpperCase() + k.slice(1)).join(", ") : "Demo chat";
+    },
+  };
+}

@@ -1,0 +1,195 @@
+// OpenAI and OpenAI-compatible upstreams (DeepSeek, OpenRouter, Ollama, vLLM…)
+// through the official SDK's Chat Completions API.
+// Wire format: https://platform.openai.com/docs/api-reference/chat/streaming
+//
+// Abort: when `request.signal` aborts, `stream()` returns without throwing and
+// without a `finish` event, and `complete()` rejects with `signal.reason`
+// (an AbortError DOMException by default). Callers check `signal.aborted`.
+import OpenAI from "openai";
+import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
+import { isChatModel, lookupKnownModel, toModelInfo } from "./known-models";
+import { kindForStatus, parseRetryAfterMs } from "./retry.server";
+import { UpstreamError, type LlmEvent, type LlmProvider, type ModelInfo, type StreamRequest } from "./types";
+
+export interface OpenAIProviderOptions {
+  id: string;
+  label: string;
+  apiKey: string;
+  /** Including the /v1, e.g. https://api.deepseek.com/v1 or http://127.0.0.1:4010/v1. */
+  baseURL?: string;
+  /** Upstream model ids offered when the live listing fails or is empty. */
+  fallbackModels?: string[];
+  /** Time allowed until response headers (the whole body, for `complete()`). Default 60 s. */
+  fetchTimeoutMs?: number;
+  /** Extra headers, e.g. OpenRouter's HTTP-Referer / X-Title. */
+  defaultHeaders?: Record<string, string>;
+}
+
+export type OpenAIProvider = LlmProvider & { complete(request: StreamRequest): Promise<string> };
+
+export function createOpenAIProvider(options: OpenAIProviderOptions): OpenAIProvider {
+  const { id: providerId, label } = options;
+  const client = new OpenAI({
+    apiKey: options.apiKey,
+    baseURL: options.baseURL,
+    maxRetries: 0, // retries are streamWithRetry's: it knows whether a token already went out
+    timeout: options.fetchTimeoutMs ?? 60_000,
+    defaultHeaders: options.defaultHeaders,
+    logger: sdkLogger,
+  });
+  const fallbackModels = options.fallbackModels ?? [];
+
+  const toError = (error: unknown, beforeFirstToken: boolean) =>
+    toUpstreamError(error, { providerId, label, beforeFirstToken });
+
+  return {
+    id: providerId,
+    label,
+
+    async listModels(signal?: AbortSignal): Promise<ModelInfo[]> {
+      try {
+        const ids: string[] = [];
+        for await (const model of client.models.list({ signal })) ids.push(model.id);
+        const chatIds = ids.filter(isChatModel);
+        if (chatIds.length > 0 || fallbackModels.length === 0) {
+          return chatIds.map((upstreamId) => toModelInfo({ providerId, upstreamId }));
+        }
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason;
+        if (fallbackModels.length === 0) throw toError(error, true);
+        console.warn(`${label}: listing models failed, using the configured list:`, String(error));
+      }
+      return fallbackModels.map((upstreamId) => toModelInfo({ providerId, upstreamId }));
+    },
+
+    async *stream(request: StreamRequest): AsyncGenerator<LlmEvent> {
+      const { signal } = request;
+      let beforeFirstToken = true;
+      let finishReason: string | undefined;
+      let usage: LlmEvent | undefined;
+      try {
+        const chunks = await client.chat.completions.create(
+          {
+            model: request.model,
+            messages: toMessages(request),
+            stream: true,
+            stream_options: { include_usage: true },
+            ...maxTokensParam(request),
+          },
+          { signal },
+        );
+        // The SDK ends this loop quietly (no throw) when `signal` aborts mid-stream.
+        for await (const chunk of chunks) {
+          if (chunk.usage) {
+            usage = { type: "usage", inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens };
+          }
+          const choice = chunk.choices[0];
+          if (!choice) continue;
+          // Not in OpenAI's types: DeepSeek's `reasoning_content`, OpenRouter's `reasoning`.
+          const delta = choice.delta as typeof choice.delta & { reasoning_content?: string | null; reasoning?: string | null };
+          const reasoning = delta.reasoning_content ?? delta.reasoning;
+          if (reasoning) {
+            beforeFirstToken = false;
+            yield { type: "reasoning", text: reasoning };
+          }
+          if (delta.content) {
+            beforeFirstToken = false;
+            yield { type: "text", text: delta.content };
+          }
+          if (choice.finish_reason) finishReason = choice.finish_reason;
+        }
+      } catch (error) {
+        if (signal.aborted) return;
+        throw toError(error, beforeFirstToken);
+      }
+      if (signal.aborted) return;
+      if (!finishReason) {
+        // A proxy that closes the body cleanly mid-answer looks like success to the SDK.
+        throw new UpstreamError({
+          message: `The answer from ${label} was cut off (the stream ended without a finish reason)`,
+          providerId,
+          kind: "connection",
+          beforeFirstToken,
+        });
+      }
+      if (usage) yield usage;
+      yield { type: "finish", reason: finishReason };
+    },
+
+    async complete(request: StreamRequest): Promise<string> {
+      try {
+        const completion = await client.chat.completions.create(
+          { model: request.model, messages: toMessages(request), stream: false, ...maxTokensParam(request) },
+          { signal: request.signal },
+        );
+        return completion.choices[0]?.message.content ?? "";
+      } catch (error) {
+        if (request.signal.aborted) throw request.signal.reason;
+        throw toError(error, true);
+      }
+    },
+  };
+}
+
+function toMessages(request: StreamRequest): ChatCompletionMessageParam[] {
+  const system: ChatCompletionMessageParam[] = request.system ? [{ role: "system", content: request.system }] : [];
+  return [...system, ...request.messages.map(({ role, content }) => ({ role, content }))];
+}
+
+/** o-series and GPT-5 reject `max_tokens`; compatible servers mostly only know `max_tokens`. */
+function maxTokensParam(request: StreamRequest): { max_tokens?: number; max_completion_tokens?: number } {
+  if (request.maxOutputTokens === undefined) return {};
+  return lookupKnownModel(request.model)?.maxCompletionTokensParam
+    ? { max_completion_tokens: request.maxOutputTokens }
+    : { max_tokens: request.maxOutputTokens };
+}
+
+function toUpstreamError(
+  error: unknown,
+  { providerId, label, beforeFirstToken }: { providerId: string; label: string; beforeFirstToken: boolean },
+): UpstreamError {
+  if (error instanceof UpstreamError) return error;
+  const common = { providerId, beforeFirstToken, cause: error };
+  if (error instanceof OpenAI.APIConnectionTimeoutError) {
+    return new UpstreamError({ ...common, kind: "timeout", message: `${label} did not answer in time` });
+  }
+  if (error instanceof OpenAI.APIConnectionError) {
+    return new UpstreamError({ ...common, kind: "connection", message: `Could not reach ${label}: ${describeCause(error)}` });
+  }
+  if (error instanceof OpenAI.APIError) {
+    if (error.status !== undefined) {
+      return new UpstreamError({
+        ...common,
+        kind: kindForStatus(error.status),
+        status: error.status,
+        retryAfterMs: parseRetryAfterMs(error.headers),
+        message: `${label} answered ${error.message}`,
+      });
+    }
+    // An `{"error": …}` event after the 200: no status, only the body's code.
+    const kind = error.code === "rate_limit_exceeded" ? "rate_limited" : "server";
+    return new UpstreamError({ ...common, kind, message: `${label} failed mid-answer: ${error.message}` });
+  }
+  if (error instanceof SyntaxError) {
+    return new UpstreamError({ ...common, kind: "malformed", message: `${label} sent an unreadable event: ${error.message}` });
+  }
+  // Reading the body failed: undici's "terminated", Bun's ECONNRESET…
+  return new UpstreamError({ ...common, kind: "connection", message: `Lost the connection to ${label}: ${describeCause(error)}` });
+}
+
+function describeCause(error: unknown): string {
+  const cause = (error as { cause?: unknown })?.cause;
+  const text = (value: unknown) => (value instanceof Error ? value.message : String(value));
+  return cause ? `${text(error)} (${text(cause)})` : text(error);
+}
+
+/**
+ * The SDK logs an unparsable SSE line at error level, then throws; the throw
+ * becomes an UpstreamError the caller reports, so the log is only a warning.
+ */
+const sdkLogger = {
+  error: (...args: unknown[]) => console.warn(...args),
+  warn: (...args: unknown[]) => console.warn(...args),
+  info: (...args: unknown[]) => console.info(...args),
+  debug: (...args: unknown[]) => console.debug(...args),
+};

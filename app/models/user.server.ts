@@ -1,0 +1,44 @@
+import { eq, sql } from "drizzle-orm";
+import { type User, users } from "../../drizzle/schema";
+import { database } from "../db.server";
+import { createId } from "../utils/id";
+
+export type PublicUser = Pick<User, "id" | "email" | "name" | "role">;
+
+export class EmailTakenError extends Error {}
+
+/** The first account ever created becomes admin — decided inside the INSERT, so two racing sign-ups cannot both win. */
+export async function createUser({
+  email,
+  name,
+  passwordHash,
+}: {
+  email: string;
+  name: string;
+  passwordHash: string;
+}): Promise<PublicUser> {
+  const id = createId();
+  try {
+    await database().run(sql`
+      INSERT INTO users (id, email, name, password_hash, role)
+      VALUES (${id}, ${email.toLowerCase()}, ${name}, ${passwordHash},
+              CASE WHEN EXISTS (SELECT 1 FROM users) THEN 'member' ELSE 'admin' END)`);
+  } catch (error) {
+    if (String((error as { message?: string }).message ?? error).includes("UNIQUE")) throw new EmailTakenError();
+    throw error;
+  }
+  const user = await getUserById(id);
+  if (!user) throw new Error("user vanished right after insert");
+  return user;
+}
+
+export async function getUserById(id: string): Promise<PublicUser | undefined> {
+  return database().query.users.findFirst({
+    where: eq(users.id, id),
+    columns: { id: true, email: true, name: true, role: true },
+  });
+}
+
+export async function getUserWithPasswordByEmail(email: string): Promise<User | undefined> {
+  return database().query.users.findFirst({ where: eq(users.email, email.toLowerCase()) });
+}

@@ -1,0 +1,190 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { requireUser } from "~/auth/session.server";
+import { Composer } from "~/components/chat/Composer";
+import { AssistantMessage, type MessageView, UserMessage } from "~/components/chat/MessageItem";
+import { env } from "~/env.server";
+import { listModelGroups } from "~/llm/catalog.server";
+import { getChat } from "~/models/chat.server";
+import { getPathPage } from "~/models/message.server";
+import { streamRegistry } from "~/streaming/streams.server";
+import { notFound } from "~/utils/errors";
+import { isId } from "~/utils/id";
+import { type ChatActionResult, runChatAction } from "./actions.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.chat.title} · Parley` : "Parley" }];
+
+async function requireChat(request: Request, chatId: string | undefined) {
+  const user = await requireUser(request);
+  if (!isId(chatId)) throw notFound();
+  const chat = await getChat({ chatId, userId: user.id });
+  if (!chat) throw notFound();
+  return chat;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const chat = await requireChat(request, params.chatId);
+  const before = new URL(request.url).searchParams.get("before");
+  if (before !== null && !isId(before)) throw new Response("The `before` cursor is malformed.", { status: 400 });
+  const page = await getPathPage({ chatId: chat.id, leafId: chat.activeLeafId, before });
+  const registry = streamRegistry();
+  // A streaming answer is shown as the registry has it right now, with the id
+  // of its newest event: the browser resumes exactly after it.
+  const messages: MessageView[] = page.messages.map((m) => {
+    const live = registry.get(m.id);
+    if (!live) return m;
+    return {
+      ...m,
+      content: live.content,
+      reasoning: live.reasoning,
+      lastEventId: live.lastEventId,
+      status: live.finished ? (live.outcome?.status ?? m.status) : "streaming",
+      stats: live.finished ? (live.outcome?.stats ?? m.stats) : m.stats,
+      error: live.finished ? (live.outcome?.error ?? m.error) : m.error,
+    };
+  });
+  const groups = await listModelGroups();
+  return {
+    chat: { id: chat.id, title: chat.title, pinned: chat.pinned, archived: chat.archived, model: chat.model },
+    messages,
+    earlierCursor: page.earlierCursor,
+    viewingEarlier: before !== null,
+    models: groups.map((g) => ({ providerId: g.providerId, label: g.label, models: g.models.map((m) => ({ id: m.id, label: m.label })) })),
+    maxChars: env().MAX_MESSAGE_CHARS,
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const chat = await requireChat(request, params.chatId);
+  return runChatAction({ chat, form: await request.formData() });
+}
+
+export default function ChatPage() {
+  const { chat, messages, earlierCursor, viewingEarlier, models, maxChars } = useLoaderData<typeof loader>();
+  const result = useActionData<ChatActionResult>();
+  const busy = messages.some((m) => m.status === "streaming");
+  const chatAction = `/chats/${chat.id}`;
+  const modelLabels = Object.fromEntries(models.flatMap((g) => g.models.map((m) => [m.id, m.label])));
+  const last = messages[messages.length - 1];
+  return (
+    <>
+      {/* Without JavaScript, an answer being written appears by reloading the page every second. */}
+      {busy ? (
+        <noscript>
+          <meta httpEquiv="refresh" content="1" />
+        </noscript>
+      ) : null}
+      <ChatHeader chat={chat} />
+      {/* column-reverse keeps the view pinned to the newest message, even on a plain reload. */}
+      <div className="flex flex-1 flex-col-reverse overflow-y-auto" data-testid="message-scroller">
+        <div className="mx-auto w-full max-w-3xl space-y-6 px-4 py-6" data-testid="messages">
+          {earlierCursor ? (
+            <p className="text-center">
+              <Link to={`?before=${earlierCursor}`} className="text-sm text-sky-400 hover:underline">
+                Load earlier messages
+              </Link>
+            </p>
+          ) : null}
+          {viewingEarlier ? (
+            <p className="text-center">
+              <Link to="." className="text-sm text-sky-400 hover:underline">
+                Back to the latest messages
+              </Link>
+            </p>
+          ) : null}
+          {messages.length === 0 ? <p className="pt-16 text-center text-zinc-500">Send a message to start.</p> : null}
+          {messages.map((message) =>
+            message.role === "user" ? (
+              <UserMessage key={message.id} message={message} chatAction={chatAction} canAct={!busy} maxChars={maxChars} />
+            ) : (
+              <AssistantMessage key={message.id} message={message} chatId={chat.id} chatAction={chatAction} modelLabels={modelLabels} canAct={!busy} />
+            ),
+          )}
+          {last?.role === "user" && !busy && !viewingEarlier ? (
+            <Form method="post" action={chatAction}>
+              <input type="hidden" name="intent" value="regenerate" />
+              <input type="hidden" name="messageId" value={last.id} />
+              <button type="submit" className="rounded-md bg-zinc-800 px-3 py-1.5 text-sm hover:bg-zinc-700">
+                Answer this message
+              </button>
+            </Form>
+          ) : null}
+          {messages.length > 0 ? <BranchTools chatAction={chatAction} messageId={last!.id} /> : null}
+        </div>
+      </div>
+      <Composer
+        key={chat.id}
+        action={chatAction}
+        draftKey={chat.id}
+        models={models as never}
+        modelId={chat.model}
+        maxChars={maxChars}
+        busy={busy}
+        error={result?.formError}
+        initialText={result?.text}
+      />
+    </>
+  );
+}
+
+function BranchTools({ chatAction, messageId }: { chatAction: string; messageId: string }) {
+  return (
+    <div className="flex justify-end gap-3 text-xs text-zinc-500">
+      <Form method="post" action={chatAction}>
+        <input type="hidden" name="intent" value="fork" />
+        <input type="hidden" name="messageId" value={messageId} />
+        <button type="submit" className="hover:text-zinc-200">
+          ⑂ Fork from here
+        </button>
+      </Form>
+    </div>
+  );
+}
+
+function ChatHeader({ chat }: { chat: { id: string; title: string; pinned: boolean; archived: boolean } }) {
+  return (
+    <header className="flex items-center gap-3 border-b border-zinc-800 px-4 py-2">
+      <Link to="/chats" className="text-sm text-zinc-400 md:hidden">
+        ← Chats
+      </Link>
+      <h1 className="min-w-0 flex-1 truncate font-medium" data-testid="chat-title">
+        {chat.title}
+      </h1>
+      <details className="relative text-sm">
+        <summary className="cursor-pointer list-none rounded-md px-2 py-1 text-zinc-400 hover:bg-zinc-800 hover:text-zinc-100">Rename</summary>
+        <Form method="post" className="absolute right-0 z-10 mt-2 flex w-72 gap-2 rounded-lg border border-zinc-700 bg-zinc-900 p-2 shadow-xl">
+          <input type="hidden" name="intent" value="rename" />
+          <label className="sr-only" htmlFor="chat-title-input">
+            Chat title
+          </label>
+          <input id="chat-title-input" name="title" defaultValue={chat.title} maxLength={120} required className="min-w-0 flex-1 rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1" />
+          <button type="submit" className="rounded-md bg-sky-600 px-3 py-1 font-medium hover:bg-sky-500">
+            Save
+          </button>
+        </Form>
+      </details>
+      <Form method="post">
+        <input type="hidden" name="intent" value="pin" />
+        <button type="submit" name="value" value={String(!chat.pinned)} className="rounded-md px-2 py-1 text-sm text-zinc-400 hover:bg-zinc-800 hover:text-zinc-100">
+          {chat.pinned ? "Unpin" : "Pin"}
+        </button>
+      </Form>
+      <Form method="post">
+        <input type="hidden" name="intent" value="archive" />
+        <button type="submit" name="value" value={String(!chat.archived)} className="rounded-md px-2 py-1 text-sm text-zinc-400 hover:bg-zinc-800 hover:text-zinc-100">
+          {chat.archived ? "Unarchive" : "Archive"}
+        </button>
+      </Form>
+      <details className="relative text-sm">
+        <summary className="cursor-pointer list-none rounded-md px-2 py-1 text-red-400 hover:bg-red-500/10">Delete</summary>
+        <Form method="post" className="absolute right-0 z-10 mt-2 w-64 rounded-lg border border-zinc-700 bg-zinc-900 p-3 shadow-xl">
+          <input type="hidden" name="intent" value="delete" />
+          <p className="mb-2 text-zinc-300">Delete this chat and all its messages? This cannot be undone.</p>
+          <button type="submit" className="w-full rounded-md bg-red-600 px-3 py-1.5 font-medium hover:bg-red-500">
+            Delete permanently
+          </button>
+        </Form>
+      </details>
+    </header>
+  );
+}

@@ -1,0 +1,54 @@
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { AuthFormError, authenticator } from "~/auth/auth.server";
+import { createSession, getSessionUser, safeRedirect } from "~/auth/session.server";
+import { AuthShell, Field, FormAlert } from "~/components/ui/Field";
+import { env } from "~/env.server";
+
+export const meta: MetaFunction = () => [{ title: "Log in · Parley" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const url = new URL(request.url);
+  if (await getSessionUser(request)) throw redirect(safeRedirect(url.searchParams.get("redirectTo")));
+  return { allowRegistration: env().ALLOW_REGISTRATION };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const redirectTo = safeRedirect(new URL(request.url).searchParams.get("redirectTo"));
+  try {
+    const user = await authenticator.authenticate("login", request);
+    return redirect(redirectTo, { headers: { "Set-Cookie": await createSession({ userId: user.id }) } });
+  } catch (error) {
+    if (error instanceof AuthFormError) {
+      return data({ formError: error.message, fieldErrors: error.fieldErrors }, { status: error.status });
+    }
+    throw error;
+  }
+}
+
+export default function Login() {
+  const result = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const navigation = useNavigation();
+  const busy = navigation.state !== "idle" && navigation.formAction?.startsWith("/login");
+  const expired = params.get("expired") === "1";
+  return (
+    <AuthShell title="Log in to continue">
+      <Form method="post" className="space-y-4" noValidate>
+        {expired && !result ? <FormAlert>Your session expired. Log in again; then send your form once more.</FormAlert> : null}
+        {result?.formError && !Object.keys(result.fieldErrors).length ? <FormAlert>{result.formError}</FormAlert> : null}
+        <Field label="Email" name="email" type="email" autoComplete="email" required autoFocus error={result?.fieldErrors.email} />
+        <Field label="Password" name="password" type="password" autoComplete="current-password" required error={result?.fieldErrors.password} />
+        <button type="submit" disabled={busy} className="w-full rounded-lg bg-sky-600 py-2 font-medium hover:bg-sky-500 disabled:opacity-60">
+          {busy ? "Logging in…" : "Log in"}
+        </button>
+      </Form>
+      <p className="mt-6 text-center text-sm text-zinc-400">
+        New here?{" "}
+        <Link to={{ pathname: "/signup", search: params.toString() ? `?${params}` : "" }} className="text-sky-400 hover:underline">
+          Create an account
+        </Link>
+      </p>
+    </AuthShell>
+  );
+}

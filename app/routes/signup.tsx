@@ -1,0 +1,72 @@
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { AuthFormError, authenticator } from "~/auth/auth.server";
+import { createSession, getSessionUser, safeRedirect } from "~/auth/session.server";
+import { AuthShell, Field, FormAlert } from "~/components/ui/Field";
+import { env } from "~/env.server";
+
+export const meta: MetaFunction = () => [{ title: "Sign up · Parley" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  if (await getSessionUser(request)) throw redirect("/chats");
+  return { allowRegistration: env().ALLOW_REGISTRATION };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const redirectTo = safeRedirect(new URL(request.url).searchParams.get("redirectTo"));
+  try {
+    const user = await authenticator.authenticate("signup", request);
+    return redirect(redirectTo, { headers: { "Set-Cookie": await createSession({ userId: user.id }) } });
+  } catch (error) {
+    if (error instanceof AuthFormError) {
+      return data({ formError: error.message, fieldErrors: error.fieldErrors }, { status: error.status });
+    }
+    throw error;
+  }
+}
+
+export default function Signup() {
+  const { allowRegistration } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const busy = navigation.state !== "idle" && navigation.formAction?.startsWith("/signup");
+  if (!allowRegistration) {
+    return (
+      <AuthShell title="Registration is closed">
+        <p className="text-center text-zinc-400">This Parley server does not accept new accounts. Ask an admin to create one for you.</p>
+        <p className="mt-6 text-center">
+          <Link to="/login" className="text-sky-400 hover:underline">
+            Log in
+          </Link>
+        </p>
+      </AuthShell>
+    );
+  }
+  return (
+    <AuthShell title="Create your account">
+      <Form method="post" className="space-y-4" noValidate>
+        {result?.formError && !Object.keys(result.fieldErrors).length ? <FormAlert>{result.formError}</FormAlert> : null}
+        <Field label="Name" name="name" autoComplete="name" required autoFocus error={result?.fieldErrors.name} />
+        <Field label="Email" name="email" type="email" autoComplete="email" required error={result?.fieldErrors.email} />
+        <Field
+          label="Password (8 characters or more)"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={8}
+          error={result?.fieldErrors.password}
+        />
+        <button type="submit" disabled={busy} className="w-full rounded-lg bg-sky-600 py-2 font-medium hover:bg-sky-500 disabled:opacity-60">
+          {busy ? "Creating account…" : "Sign up"}
+        </button>
+      </Form>
+      <p className="mt-6 text-center text-sm text-zinc-400">
+        Already have an account?{" "}
+        <Link to="/login" className="text-sky-400 hover:underline">
+          Log in
+        </Link>
+      </p>
+    </AuthShell>
+  );
+}

@@ -1,0 +1,45 @@
+// Auto-titles: after a new chat's first answer, ask a model for a short title.
+// Best effort: a failure leaves "New chat", and a user's own title always wins.
+import type { Chat } from "../../drizzle/schema";
+import { resolveModel } from "../llm/catalog.server";
+import { setGeneratedTitle } from "../models/chat.server";
+import { logger } from "../utils/logger.server";
+import { streamRegistry } from "./streams.server";
+
+export function fallbackTitle(text: string): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length <= 48 ? line : `${line.slice(0, 47).replace(/\s+\S*$/, "")}…`;
+}
+
+export function cleanTitle(raw: string): string {
+  return raw
+    .replace(/^["'“”«»\s#*]+|["'“”«»\s.*]+$/g, "")
+    .replace(/^title:\s*/i, "")
+    .replace(/\s+/g, " ")
+    .slice(0, 80)
+    .trim();
+}
+
+export async function maybeGenerateTitle({ chat, firstMessage, answerId }: { chat: Chat; firstMessage: string; answerId: string }) {
+  if (chat.titleSet) return;
+  try {
+    const stream = streamRegistry().get(answerId);
+    await stream?.settled;
+    const resolved = await resolveModel(chat.model);
+    let title = "";
+    if (resolved?.provider.complete) {
+      const raw = await resolved.provider.complete({
+        model: resolved.model.upstreamId,
+        system: "You write short chat titles. Reply with a title of 2 to 6 words for the conversation, nothing else.",
+        messages: [{ role: "user", content: firstMessage.slice(0, 2000) }],
+        signal: AbortSignal.timeout(15_000),
+        maxOutputTokens: 24,
+      });
+      title = cleanTitle(raw);
+    }
+    await setGeneratedTitle({ chatId: chat.id, title: title || fallbackTitle(firstMessage) });
+  } catch (error) {
+    logger.warn("could not generate a chat title", { chatId: chat.id, error });
+    await setGeneratedTitle({ chatId: chat.id, title: fallbackTitle(firstMessage) }).catch(() => undefined);
+  }
+}

@@ -1,0 +1,106 @@
+// Parley's database schema. Migrations in drizzle/migrations are generated from
+// this file (`npm run db:generate`) and applied at server start.
+import { sql } from "drizzle-orm";
+import { type AnySQLiteColumn, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+const now = sql`(unixepoch('subsec') * 1000)`;
+
+export const users = sqliteTable("users", {
+  id: text("id").primaryKey(),
+  email: text("email").notNull().unique(),
+  name: text("name").notNull(),
+  passwordHash: text("password_hash").notNull(),
+  role: text("role", { enum: ["admin", "member"] }).notNull().default("member"),
+  createdAt: integer("created_at", { mode: "number" }).notNull().default(now),
+});
+
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    /** SHA-256 of the cookie token: a leaked database does not leak live sessions. */
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    expiresAt: integer("expires_at", { mode: "number" }).notNull(),
+    createdAt: integer("created_at", { mode: "number" }).notNull().default(now),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+export const chats = sqliteTable(
+  "chats",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    /** Model for the next answer (`provider:model`); each answer records its own. */
+    model: text("model").notNull(),
+    systemPrompt: text("system_prompt"),
+    pinned: integer("pinned", { mode: "boolean" }).notNull().default(false),
+    archived: integer("archived", { mode: "boolean" }).notNull().default(false),
+    /** The leaf of the branch the user is looking at; the page shows the path root → leaf. */
+    activeLeafId: text("active_leaf_id"),
+    /** True once the title was set by the user or generated; stops auto-titling. */
+    titleSet: integer("title_set", { mode: "boolean" }).notNull().default(false),
+    createdAt: integer("created_at", { mode: "number" }).notNull().default(now),
+    /** Last activity (a message sent or answered); the sidebar's sort key. */
+    updatedAt: integer("updated_at", { mode: "number" }).notNull().default(now),
+  },
+  (t) => [index("chats_user_list_idx").on(t.userId, t.archived, t.pinned, t.updatedAt)],
+);
+
+export const messageStatuses = ["streaming", "complete", "interrupted", "error"] as const;
+export type MessageStatus = (typeof messageStatuses)[number];
+
+export interface MessageStats {
+  model?: string;
+  inputTokens?: number;
+  outputTokens?: number;
+  /** Milliseconds from the request to the first token. */
+  timeToFirstTokenMs?: number;
+  tokensPerSecond?: number;
+  durationMs?: number;
+  /** USD, estimated from the catalog's prices. */
+  costUsd?: number;
+  finishReason?: string;
+  retries?: number;
+}
+
+export const messages = sqliteTable(
+  "messages",
+  {
+    id: text("id").primaryKey(),
+    chatId: text("chat_id")
+      .notNull()
+      .references(() => chats.id, { onDelete: "cascade" }),
+    /** The message this one answers or follows; null for the first message. Siblings share a parent. */
+    parentId: text("parent_id").references((): AnySQLiteColumn => messages.id, { onDelete: "cascade" }),
+    role: text("role", { enum: ["user", "assistant"] }).notNull(),
+    content: text("content").notNull().default(""),
+    reasoning: text("reasoning").notNull().default(""),
+    status: text("status", { enum: messageStatuses }).notNull().default("complete"),
+    model: text("model"),
+    stats: text("stats", { mode: "json" }).$type<MessageStats>(),
+    error: text("error"),
+    /** SSE id of the last event included in `content`/`reasoning` (see app/streaming). */
+    lastEventId: integer("last_event_id").notNull().default(0),
+    /** Fly machine running this answer's stream, for fly-replay on resume. */
+    instanceId: text("instance_id"),
+    /** When this message was created or last switched to: among siblings, the newest is the branch to show. */
+    activeAt: integer("active_at", { mode: "number" }).notNull().default(now),
+    createdAt: integer("created_at", { mode: "number" }).notNull().default(now),
+    updatedAt: integer("updated_at", { mode: "number" }).notNull().default(now),
+  },
+  (t) => [
+    index("messages_chat_idx").on(t.chatId, t.createdAt),
+    index("messages_parent_idx").on(t.parentId, t.activeAt),
+    index("messages_status_idx").on(t.status),
+  ],
+);
+
+export type User = typeof users.$inferSelect;
+export type Chat = typeof chats.$inferSelect;
+export type Message = typeof messages.$inferSelect;

@@ -1,0 +1,180 @@
+// A fake OpenAI-compatible upstream speaking the real Chat Completions wire format:
+// https://platform.openai.com/docs/api-reference/chat/streaming
+// Reasoning deltas follow DeepSeek (`delta.reasoning_content`) or OpenRouter (`delta.reasoning`).
+import {
+  echoReply,
+  estimateTokens,
+  interruptionAt,
+  lastUserText,
+  retryHeaders,
+  sendJson,
+  splitTokens,
+  startScriptedServer,
+  type Exchange,
+  type FakeScript,
+  type FakeServer,
+  type FakeServerOptions,
+} from "./script";
+
+export type { FakeScript, FakeServer, FakeServerOptions, RecordedRequest } from "./script";
+
+export const DEFAULT_OPENAI_MODELS = ["gpt-4o-mini", "gpt-4o", "o4-mini", "text-embedding-3-small"];
+
+/** `url` ends in /v1, as the OpenAI SDK's baseURL expects. */
+export function startFakeOpenAI(options: FakeServerOptions = {}): Promise<FakeServer> {
+  return startScriptedServer(
+    { models: DEFAULT_OPENAI_MODELS, ...options },
+    { pathPrefix: "/v1", handle: handleOpenAI },
+  );
+}
+
+async function handleOpenAI(exchange: Exchange): Promise<void> {
+  const { request, res } = exchange;
+  if (exchange.apiKey && request.headers.authorization !== `Bearer ${exchange.apiKey}`) {
+    return sendError(exchange, 401, "Incorrect API key provided.", "invalid_request_error", "invalid_api_key");
+  }
+  if (request.method === "GET" && request.path === "/v1/models") {
+    request.outcome = "completed";
+    return sendJson(res, 200, {
+      object: "list",
+      data: exchange.models.map((id) => ({ id, object: "model", created: 1_700_000_000, owned_by: "parley-fake" })),
+    }, requestIdHeader(request.id));
+  }
+  if (request.method === "POST" && request.path === "/v1/chat/completions") return chatCompletion(exchange);
+  return sendError(exchange, 404, `Unknown request URL: ${request.method} ${request.path}.`, "invalid_request_error", "unknown_url");
+}
+
+async function chatCompletion(exchange: Exchange): Promise<void> {
+  const body = exchange.request.body;
+  if (typeof body?.model !== "string" || !Array.isArray(body.messages) || body.messages.length === 0) {
+    return sendError(exchange, 400, "'model' and a non-empty 'messages' are required.", "invalid_request_error", null);
+  }
+  const script = exchange.takeScript();
+  if (script.status) return scriptedError(exchange, script);
+  if (script.stallBeforeHeaders) return exchange.writer.stall();
+
+  const answerTokens = script.tokens ?? splitTokens(script.text ?? echoReply(lastUserText(body.messages)));
+  const reasoningTokens = script.reasoning ? splitTokens(script.reasoning) : [];
+  const usage = {
+    prompt_tokens: script.usage?.inputTokens ?? estimateTokens(JSON.stringify(body.messages)),
+    completion_tokens: script.usage?.outputTokens ?? answerTokens.length + reasoningTokens.length,
+    total_tokens: 0,
+  };
+  usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
+  const finishReason = script.finishReason ?? "stop";
+  const id = `chatcmpl-fake${exchange.request.id}`;
+  const created = Math.floor(Date.now() / 1000);
+
+  if (body.stream !== true) {
+    exchange.request.outcome = "completed";
+    const reasoningField = script.reasoningField ?? "reasoning_content";
+    return sendJson(exchange.res, 200, {
+      id,
+      object: "chat.completion",
+      created,
+      model: body.model,
+      choices: [{
+        index: 0,
+        message: {
+          role: "assistant",
+          content: answerTokens.join(""),
+          refusal: null,
+          ...(script.reasoning ? { [reasoningField]: script.reasoning } : {}),
+        },
+        logprobs: null,
+        finish_reason: finishReason,
+      }],
+      usage,
+    }, requestIdHeader(exchange.request.id));
+  }
+
+  const includeUsage = body.stream_options?.include_usage === true;
+  const chunk = (choices: unknown[], chunkUsage: unknown = null) =>
+    `data: ${JSON.stringify({
+      id,
+      object: "chat.completion.chunk",
+      created,
+      model: body.model,
+      system_fingerprint: "fp_fake",
+      choices,
+      // With include_usage every chunk carries `usage: null` except the last.
+      ...(includeUsage ? { usage: chunkUsage } : {}),
+    })}\n\n`;
+  const delta = (fields: Record<string, unknown>) => chunk([{ index: 0, delta: fields, logprobs: null, finish_reason: null }]);
+
+  const { writer } = exchange;
+  writer.openEventStream(requestIdHeader(exchange.request.id));
+  if (!(await writer.write(delta({ role: "assistant", content: "", refusal: null })))) return;
+
+  const steps = [
+    ...reasoningTokens.map((token) => reasoningDelta(script, token)),
+    ...answerTokens.map((token) => ({ content: token })),
+  ];
+  for (const [index, fields] of steps.entries()) {
+    const interruption = interruptionAt(script, index);
+    if (interruption) return interrupt(exchange, interruption, script);
+    if (!(await writer.pause(index === 0 ? script.firstTokenDelayMs ?? 0 : script.tokenDelayMs ?? 0))) return;
+    if (!(await writer.write(delta(fields)))) return;
+  }
+  const interruption = interruptionAt(script, steps.length);
+  if (interruption) return interrupt(exchange, interruption, script);
+
+  await writer.write(chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: finishReason }]));
+  if (includeUsage) await writer.write(chunk([], usage));
+  await writer.write("data: [DONE]\n\n");
+  exchange.request.outcome = "completed";
+  writer.end();
+}
+
+function reasoningDelta(script: FakeScript, token: string): Record<string, unknown> {
+  // DeepSeek sends `content: null` beside reasoning; OpenRouter sends an empty string.
+  return script.reasoningField === "reasoning"
+    ? { content: "", reasoning: token }
+    : { content: null, reasoning_content: token };
+}
+
+async function interrupt(exchange: Exchange, interruption: string, script: FakeScript): Promise<void> {
+  const { writer, request } = exchange;
+  if (interruption === "reset") {
+    request.outcome = "reset";
+    return writer.reset();
+  }
+  if (interruption === "stall") return writer.stall();
+  if (interruption === "malformed") await writer.write(`data: {"id":"chatcmpl-broken","choices":[{"delta":\n\n`);
+  if (interruption === "error") {
+    // How OpenAI reports a failure after the 200 has gone out.
+    await writer.write(`data: ${JSON.stringify({
+      error: { message: script.errorMessage ?? "The server had an error while processing your request.", type: "server_error", param: null, code: null },
+    })}\n\n`);
+  }
+  request.outcome = "completed";
+  writer.end();
+}
+
+function scriptedError(exchange: Exchange, script: FakeScript): void {
+  const status = script.status!;
+  const [type, code, message] =
+    status === 429 ? ["requests", "rate_limit_exceeded", "Rate limit reached for requests."]
+    : status >= 500 ? ["server_error", null, "The server had an error while processing your request. Sorry about that!"]
+    : ["invalid_request_error", null, "Invalid request."];
+  sendError(exchange, status, script.errorMessage ?? message, type, code, retryHeaders(script));
+}
+
+function sendError(
+  exchange: Exchange,
+  status: number,
+  message: string,
+  type: string,
+  code: string | null,
+  headers: Record<string, string> = {},
+): void {
+  exchange.request.outcome = "rejected";
+  sendJson(exchange.res, status, { error: { message, type, param: null, code } }, {
+    ...requestIdHeader(exchange.request.id),
+    ...headers,
+  });
+}
+
+function requestIdHeader(id: number): Record<string, string> {
+  return { "x-request-id": `req_fake${id}` };
+}
