@@ -45,19 +45,24 @@ function readToken(request: Request): string | null {
   return null;
 }
 
-function cookie(value: string, maxAgeSeconds: number): string {
+/** Secure whenever the browser reached us over HTTPS (directly or through Fly's proxy). */
+function isHttps(request: Request): boolean {
+  return new URL(request.url).protocol === "https:" || request.headers.get("X-Forwarded-Proto") === "https";
+}
+
+function cookie(request: Request, value: string, maxAgeSeconds: number): string {
   const parts = [`${COOKIE_NAME}=${value}`, "Path=/", "HttpOnly", "SameSite=Lax", `Max-Age=${maxAgeSeconds}`];
-  if (env().NODE_ENV === "production") parts.push("Secure");
+  if (env().NODE_ENV === "production" && isHttps(request)) parts.push("Secure");
   return parts.join("; ");
 }
 
 /** Creates a session and returns the Set-Cookie header value. */
-export async function createSession({ userId }: { userId: string }): Promise<string> {
+export async function createSession({ request, userId }: { request: Request; userId: string }): Promise<string> {
   const token = base64url(crypto.getRandomValues(new Uint8Array(32)));
   await database()
     .insert(sessions)
     .values({ id: await sessionId(token), userId, expiresAt: Date.now() + SESSION_TTL_MS });
-  return cookie(token, SESSION_TTL_MS / 1000);
+  return cookie(request, token, SESSION_TTL_MS / 1000);
 }
 
 export async function getSessionUser(request: Request): Promise<PublicUser | null> {
@@ -74,7 +79,7 @@ export async function getSessionUser(request: Request): Promise<PublicUser | nul
 export async function destroySession(request: Request): Promise<string> {
   const token = readToken(request);
   if (token) await database().delete(sessions).where(eq(sessions.id, await sessionId(token)));
-  return cookie("", 0);
+  return cookie(request, "", 0);
 }
 
 export async function deleteExpiredSessions(): Promise<void> {

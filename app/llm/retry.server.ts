@@ -75,7 +75,7 @@ export async function* streamWithRetry(openStream: OpenStream, options: StreamWi
         const result = await new Promise<IteratorResult<LlmEvent> | typeof IDLE | typeof ABORTED>((resolve, reject) => {
           if (signal?.aborted) return resolve(ABORTED);
           interrupt = resolve;
-          const timer = setTimeout(() => resolve(IDLE), idleTimeoutMs);
+          const timer = setTimeout(() => {}, idleTimeoutMs);
           iterator!.next().then(
             (value) => (clearTimeout(timer), resolve(value)),
             (error: unknown) => (clearTimeout(timer), reject(error)),
@@ -106,7 +106,7 @@ export async function* streamWithRetry(openStream: OpenStream, options: StreamWi
 
     if (signal?.aborted) return;
     if (!(failure instanceof UpstreamError)) throw failure;
-    if (!failure.retryable || attempt >= maxAttempts) throw failure;
+    if (yieldedToken || !failure.retryable || attempt >= maxAttempts) throw failure;
     if (failure.retryAfterMs !== undefined && failure.retryAfterMs > maxRetryAfterMs) throw failure;
 
     const delayMs = retryDelayMs({ attempt, error: failure, baseDelayMs, maxDelayMs, random });

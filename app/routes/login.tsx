@@ -17,7 +17,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const redirectTo = safeRedirect(new URL(request.url).searchParams.get("redirectTo"));
   try {
     const user = await authenticator.authenticate("login", request);
-    return redirect(redirectTo, { headers: { "Set-Cookie": await createSession({ userId: user.id }) } });
+    return redirect(redirectTo, { headers: { "Set-Cookie": await createSession({ request, userId: user.id }) } });
   } catch (error) {
     if (error instanceof AuthFormError) {
       return data({ formError: error.message, fieldErrors: error.fieldErrors }, { status: error.status });

@@ -1,0 +1,32 @@
+// Ports and environment of the e2e run. Each run gets its own database file.
+import path from "node:path";
+
+const runId = process.env.PARLEY_E2E_RUN_ID ?? `${Date.now()}-${process.pid}`;
+process.env.PARLEY_E2E_RUN_ID = runId; // the config is loaded again in workers: keep one id
+const port = Number(process.env.PARLEY_E2E_PORT ?? 3210);
+const fakeOpenAIPort = Number(process.env.PARLEY_E2E_FAKE_OPENAI_PORT ?? 3291);
+const fakeAnthropicPort = Number(process.env.PARLEY_E2E_FAKE_ANTHROPIC_PORT ?? 3292);
+const dataDir = path.resolve("tests/.tmp", `e2e-${runId}`);
+
+export const E2E = {
+  baseURL: `http://127.0.0.1:${port}`,
+  fakeOpenAIPort,
+  fakeAnthropicPort,
+  fakeOpenAIURL: `http://127.0.0.1:${fakeOpenAIPort}`,
+  fakeAnthropicURL: `http://127.0.0.1:${fakeAnthropicPort}`,
+  dataDir,
+  serverEnv: {
+    NODE_ENV: "production",
+    HOST: "127.0.0.1",
+    PORT: String(port),
+    DATABASE_URL: `file:${path.join(dataDir, "parley.db")}`,
+    SESSION_SECRET: "e2e-session-secret-that-is-long-enough-0123456789",
+    DEMO_TOKENS_PER_SECOND: "40",
+    PERSIST_INTERVAL_MS: "250",
+    LOG_LEVEL: "warn",
+    OPENAI_API_KEY: "sk-test-openai",
+    OPENAI_BASE_URL: `http://127.0.0.1:${fakeOpenAIPort}/v1`,
+    ANTHROPIC_API_KEY: "sk-ant-test",
+    ANTHROPIC_BASE_URL: `http://127.0.0.1:${fakeAnthropicPort}`,
+  } as Record<string, string>,
+};
