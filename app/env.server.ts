@@ -8,7 +8,45 @@ const booleanString = z
   })
   .transform((v) => v === "true" || v === "1" || v === "yes");
 
+const url = z.string().url("must be a URL, like https://api.example.com/v1");
+const modelList = z
+  .string()
+  .transform((v) => v.split(",").map((m) => m.trim()).filter(Boolean));
+
+/** Provider settings: `<PREFIX>_API_KEY`, `<PREFIX>_BASE_URL`, `<PREFIX>_MODELS` (fallback list). */
+export const PROVIDER_ENV_PREFIXES = [
+  "OPENAI",
+  "ANTHROPIC",
+  "OPENROUTER",
+  "DEEPSEEK",
+  "GROQ",
+  "GEMINI",
+  "MISTRAL",
+  "XAI",
+  "TOGETHER",
+  "OLLAMA",
+  "LMSTUDIO",
+  "CUSTOM_OPENAI",
+] as const;
+
+const providerVariables = Object.fromEntries(
+  PROVIDER_ENV_PREFIXES.flatMap((prefix) => [
+    [`${prefix}_API_KEY`, z.string().optional()],
+    [`${prefix}_BASE_URL`, url.optional()],
+    [`${prefix}_MODELS`, modelList.optional()],
+  ]),
+) as Record<`${(typeof PROVIDER_ENV_PREFIXES)[number]}_${"API_KEY" | "BASE_URL"}`, z.ZodOptional<z.ZodString>> &
+  Record<`${(typeof PROVIDER_ENV_PREFIXES)[number]}_MODELS`, z.ZodOptional<typeof modelList>>;
+
 const envSchema = z.object({
+  ...providerVariables,
+  CUSTOM_OPENAI_NAME: z.string().max(60).optional(),
+  /** Attempts per answer before the first token (429, 5xx, connection errors). */
+  UPSTREAM_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  /** An upstream silent this long is treated as failed. */
+  UPSTREAM_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
+  /** How long a model listing is cached. */
+  MODEL_LIST_TTL_MS: z.coerce.number().int().min(0).default(10 * 60_000),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().default("0.0.0.0"),

@@ -75,7 +75,7 @@ export async function* streamWithRetry(openStream: OpenStream, options: StreamWi
         const result = await new Promise<IteratorResult<LlmEvent> | typeof IDLE | typeof ABORTED>((resolve, reject) => {
           if (signal?.aborted) return resolve(ABORTED);
           interrupt = resolve;
-          const timer = setTimeout(() => {}, idleTimeoutMs);
+          const timer = setTimeout(() => resolve(IDLE), idleTimeoutMs);
           iterator!.next().then(
             (value) => (clearTimeout(timer), resolve(value)),
             (error: unknown) => (clearTimeout(timer), reject(error)),

@@ -57,7 +57,7 @@ export async function listChats({
   return { chats: rows.slice(0, limit), hasMore: rows.length > limit };
 }
 
-type ChatPatch = Partial<Pick<Chat, "title" | "pinned" | "archived" | "model" | "titleSet" | "systemPrompt">>;
+type ChatPatch = Partial<Pick<Chat, "title" | "pinned" | "archived" | "model" | "titleSet" | "systemPrompt" | "activeLeafId">>;
 
 /** Returns false when the chat does not exist or belongs to someone else. */
 export async function updateChat({ chatId, userId, patch }: { chatId: string; userId: string; patch: ChatPatch }): Promise<boolean> {

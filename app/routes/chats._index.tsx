@@ -4,6 +4,7 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireUser } from "~/auth/session.server";
 import { Composer } from "~/components/chat/Composer";
+import { toPickerGroups } from "~/components/chat/ModelPicker";
 import { env } from "~/env.server";
 import { defaultModelId, listModelGroups, resolveModel } from "~/llm/catalog.server";
 import { createChat, deleteChat } from "~/models/chat.server";
@@ -19,7 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request);
   const groups = await listModelGroups();
   return {
-    models: groups.map((g) => ({ providerId: g.providerId, label: g.label, models: g.models.map((m) => ({ id: m.id, label: m.label })) })),
+    models: toPickerGroups(groups),
     modelId: defaultModelId(),
     maxChars: env().MAX_MESSAGE_CHARS,
   };

@@ -4,7 +4,10 @@
 import type { MessageStats } from "../../drizzle/schema";
 import { resolveModel } from "../llm/catalog.server";
 import { assembleContext, type PathTurn } from "../llm/context";
+import { env } from "../env.server";
+import { streamWithRetry } from "../llm/retry.server";
 import { UpstreamError } from "../llm/types";
+import { logger } from "../utils/logger.server";
 import { getPathPage } from "../models/message.server";
 import type { LiveStream, StreamOutcome, StreamWriter } from "./registry.server";
 import { streamRegistry } from "./streams.server";
@@ -57,13 +60,21 @@ async function runModel({
   let outputTokens = 0;
   let estimatedOutput = 0;
   try {
-    const events = provider.stream({
-      model: model.upstreamId,
-      messages: context.messages,
-      system: context.system,
-      signal: writer.signal,
-      reasoning: model.reasoning,
-    } as Parameters<typeof provider.stream>[0]);
+    // Retries happen only before the first token (then the error reaches the user with the partial answer kept).
+    const events = streamWithRetry(
+      ({ signal }) =>
+        provider.stream({ model: model.upstreamId, messages: context.messages, system: context.system, signal, reasoning: model.reasoning }),
+      {
+        signal: writer.signal,
+        maxAttempts: env().UPSTREAM_MAX_ATTEMPTS,
+        idleTimeoutMs: env().UPSTREAM_IDLE_TIMEOUT_MS,
+        providerId: provider.id,
+        onRetry: ({ attempt, delayMs, error }) => {
+          stats.retries = attempt;
+          logger.warn("retrying upstream", { provider: provider.id, attempt, delayMs, kind: error.kind, status: error.status });
+        },
+      },
+    );
     for await (const event of events) {
       if (writer.signal.aborted) break;
       switch (event.type) {

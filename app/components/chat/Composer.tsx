@@ -3,12 +3,12 @@
 // and an unsent draft survives reloads and expired sessions (localStorage).
 import { Form, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
-import type { ProviderGroup } from "~/llm/catalog.server";
+import { ModelPicker, type PickerGroup } from "./ModelPicker";
 
 export interface ComposerProps {
   action: string;
   draftKey: string;
-  models: Pick<ProviderGroup, "providerId" | "label" | "models">[];
+  models: PickerGroup[];
   modelId: string;
   maxChars: number;
   busy: boolean;
@@ -97,25 +97,10 @@ export function Composer({ action, draftKey, models, modelId, maxChars, busy, er
           }}
         />
         <div className="flex items-center justify-between gap-2 border-t border-zinc-800 px-3 py-2">
-          <label className="flex items-center gap-2 text-xs text-zinc-400">
+          <div className="flex items-center gap-2 text-xs text-zinc-400">
             <span className="sr-only sm:not-sr-only">Model</span>
-            <select
-              name="model"
-              defaultValue={modelId}
-              className="max-w-56 rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1 text-xs text-zinc-200"
-              data-testid="model-select"
-            >
-              {models.map((group) => (
-                <optgroup key={group.providerId} label={group.label}>
-                  {group.models.map((model) => (
-                    <option key={model.id} value={model.id}>
-                      {model.label}
-                    </option>
-                  ))}
-                </optgroup>
-              ))}
-            </select>
-          </label>
+            <ModelPicker groups={models} value={modelId} />
+          </div>
           <button
             type="submit"
             disabled={disabled}

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/session.server";
 import { Composer } from "~/components/chat/Composer";
+import { toPickerGroups } from "~/components/chat/ModelPicker";
 import { AssistantMessage, type MessageView, UserMessage } from "~/components/chat/MessageItem";
 import { env } from "~/env.server";
 import { listModelGroups } from "~/llm/catalog.server";
@@ -49,7 +50,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     messages,
     earlierCursor: page.earlierCursor,
     viewingEarlier: before !== null,
-    models: groups.map((g) => ({ providerId: g.providerId, label: g.label, models: g.models.map((m) => ({ id: m.id, label: m.label })) })),
+    models: toPickerGroups(groups),
     maxChars: env().MAX_MESSAGE_CHARS,
   };
 }
@@ -116,7 +117,7 @@ export default function ChatPage() {
         key={chat.id}
         action={chatAction}
         draftKey={chat.id}
-        models={models as never}
+        models={models}
         modelId={chat.model}
         maxChars={maxChars}
         busy={busy}
