@@ -85,7 +85,7 @@ export async function* streamWithRetry(openStream: OpenStream, options: StreamWi
         if (result === ABORTED) return;
         if (result === IDLE) {
           throw new UpstreamError({
-            message: `${providerId} sent nothing for ${Math.round(idleTimeoutMs / 1000)} s`,
+            message: `${providerId} sent nothing for ${idleTimeoutMs >= 1000 ? `${Math.round(idleTimeoutMs / 1000)} s` : `${idleTimeoutMs} ms`}`,
             providerId,
             kind: "timeout",
             beforeFirstToken: !yieldedToken,

@@ -13,6 +13,8 @@ import type { LiveStream, StreamOutcome, StreamWriter } from "./registry.server"
 import { streamRegistry } from "./streams.server";
 
 const MAX_CONTEXT_MESSAGES = 400;
+export const CONTINUE_INSTRUCTION =
+  "Your previous answer was cut off. Continue it exactly where it stopped, without repeating anything and without any preamble.";
 
 export interface GenerationTarget {
   chatId: string;
@@ -28,7 +30,12 @@ export interface GenerationTarget {
 export async function startGeneration(target: GenerationTarget): Promise<LiveStream> {
   const { messages: path } = await getPathPage({ chatId: target.chatId, leafId: target.parentId, limit: MAX_CONTEXT_MESSAGES });
   const turns: PathTurn[] = path.map((m) => ({ role: m.role, content: m.content, status: m.status }));
-  if (target.continueFrom?.content) turns.push({ role: "assistant", content: target.continueFrom.content });
+  if (target.continueFrom?.content) {
+    // Not every API continues a trailing assistant turn (Anthropic prefill does, Chat Completions does not),
+    // so ask for the continuation in words; the new text is appended to the stored part.
+    turns.push({ role: "assistant", content: target.continueFrom.content.trimEnd() });
+    turns.push({ role: "user", content: CONTINUE_INSTRUCTION });
+  }
   return streamRegistry().start({
     messageId: target.assistantMessageId,
     chatId: target.chatId,

@@ -17,9 +17,8 @@ export interface MessageView {
   siblingIds: string[];
 }
 
-function formatStats(stats: MessageStats, modelLabel: string | undefined): string[] {
+function formatStats(stats: MessageStats): string[] {
   const parts: string[] = [];
-  if (modelLabel) parts.push(modelLabel);
   if (stats.inputTokens !== undefined) parts.push(`${stats.inputTokens} in`);
   if (stats.outputTokens !== undefined) parts.push(`${stats.outputTokens} out`);
   if (stats.timeToFirstTokenMs !== undefined) parts.push(`TTFT ${stats.timeToFirstTokenMs} ms`);
@@ -62,17 +61,69 @@ function ActionButton({ chatAction, intent, messageId, label, children }: { chat
   );
 }
 
+/** Fork and delete-branch: plain forms, the delete behind a <details> confirmation (works without JavaScript). */
+export function BranchActions({ chatAction, messageId, disabled }: { chatAction: string; messageId: string; disabled: boolean }) {
+  return (
+    <>
+      <ActionButton chatAction={chatAction} intent="fork" messageId={messageId} label="Fork into a new chat">
+        ⑂ Fork
+      </ActionButton>
+      {disabled ? null : (
+        <details className="relative inline-block text-xs text-zinc-400">
+          <summary className="cursor-pointer list-none rounded px-1.5 py-0.5 hover:bg-zinc-800 hover:text-zinc-100">🗑 Delete branch</summary>
+          <Form method="post" action={chatAction} className="absolute z-10 mt-1 w-64 rounded-lg border border-zinc-700 bg-zinc-900 p-3 shadow-xl">
+            <input type="hidden" name="intent" value="delete-branch" />
+            <input type="hidden" name="messageId" value={messageId} />
+            <p className="mb-2 text-zinc-300">Delete this message and everything after it on this branch?</p>
+            <button type="submit" className="w-full rounded-md bg-red-600 px-3 py-1 font-medium text-white hover:bg-red-500">
+              Delete branch
+            </button>
+          </Form>
+        </details>
+      )}
+    </>
+  );
+}
+
+function RegenerateWith({ chatAction, messageId, models }: { chatAction: string; messageId: string; models: { id: string; label: string; group: string }[] }) {
+  if (models.length < 2) return null;
+  return (
+    <details className="relative inline-block text-xs text-zinc-400">
+      <summary className="cursor-pointer list-none rounded px-1.5 py-0.5 hover:bg-zinc-800 hover:text-zinc-100">↻ with…</summary>
+      <Form method="post" action={chatAction} className="absolute z-10 mt-1 flex w-72 gap-2 rounded-lg border border-zinc-700 bg-zinc-900 p-2 shadow-xl">
+        <input type="hidden" name="intent" value="regenerate" />
+        <input type="hidden" name="messageId" value={messageId} />
+        <label className="sr-only" htmlFor={`regen-${messageId}`}>
+          Model
+        </label>
+        <select id={`regen-${messageId}`} name="model" className="min-w-0 flex-1 rounded-md border border-zinc-700 bg-zinc-800 px-1 py-1 text-zinc-200">
+          {models.map((m) => (
+            <option key={m.id} value={m.id}>
+              {m.group} · {m.label}
+            </option>
+          ))}
+        </select>
+        <button type="submit" className="rounded-md bg-sky-600 px-2 py-1 font-medium text-white hover:bg-sky-500">
+          Regenerate
+        </button>
+      </Form>
+    </details>
+  );
+}
+
 export function AssistantMessage({
   message,
   chatId,
   chatAction,
   modelLabels,
+  models,
   canAct,
 }: {
   message: MessageView;
   chatId: string;
   chatAction: string;
   modelLabels: Record<string, string>;
+  models: { id: string; label: string; group: string }[];
   canAct: boolean;
 }) {
   const revalidator = useRevalidator();
@@ -120,7 +171,7 @@ export function AssistantMessage({
         <SiblingNav message={message} chatAction={chatAction} />
         {stats && !streaming ? (
           <span className="text-xs text-zinc-500" data-testid="answer-stats">
-            {formatStats(stats, undefined).join(" · ")}
+            {formatStats(stats).join(" · ")}
           </span>
         ) : null}
         {streaming ? (
@@ -132,6 +183,7 @@ export function AssistantMessage({
             <ActionButton chatAction={chatAction} intent="regenerate" messageId={message.id} label="Regenerate">
               ↻ Regenerate
             </ActionButton>
+            <RegenerateWith chatAction={chatAction} messageId={message.id} models={models} />
             {status === "interrupted" || status === "error" ? (
               <ActionButton chatAction={chatAction} intent="continue" messageId={message.id} label="Continue">
                 → Continue
@@ -139,6 +191,7 @@ export function AssistantMessage({
             ) : null}
           </>
         ) : null}
+        {streaming ? null : <BranchActions chatAction={chatAction} messageId={message.id} disabled={!canAct} />}
       </div>
     </article>
   );
@@ -174,6 +227,7 @@ export function UserMessage({ message, chatAction, canAct, maxChars }: { message
             </Form>
           </details>
         ) : null}
+        <BranchActions chatAction={chatAction} messageId={message.id} disabled={!canAct} />
       </div>
     </article>
   );

@@ -37,6 +37,7 @@ function intentSchema() {
     z.object({ intent: z.literal("delete-branch"), messageId }),
     z.object({ intent: z.literal("rename"), title: z.string().trim().min(1, "A title cannot be empty.").max(120, "Keep titles under 120 characters.") }),
     z.object({ intent: z.literal("delete") }),
+    z.object({ intent: z.literal("system-prompt"), systemPrompt: z.string().max(8000, "Keep the system prompt under 8,000 characters.") }),
     z.object({ intent: z.literal("archive"), value: z.enum(["true", "false"]) }),
     z.object({ intent: z.literal("pin"), value: z.enum(["true", "false"]) }),
   ]);
@@ -164,6 +165,9 @@ export async function runChatAction({ chat, form }: { chat: Chat; form: FormData
     }
     case "rename":
       await renameChat({ chatId: chat.id, userId: chat.userId, title: input.title });
+      return redirect(here);
+    case "system-prompt":
+      await updateChat({ chatId: chat.id, userId: chat.userId, patch: { systemPrompt: input.systemPrompt.trim() || null } });
       return redirect(here);
     case "delete":
       for (const stream of registry.activeStreams()) if (stream.chatId === chat.id) await registry.stop(stream.messageId);

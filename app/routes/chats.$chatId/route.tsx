@@ -46,7 +46,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   });
   const groups = await listModelGroups();
   return {
-    chat: { id: chat.id, title: chat.title, pinned: chat.pinned, archived: chat.archived, model: chat.model },
+    chat: { id: chat.id, title: chat.title, pinned: chat.pinned, archived: chat.archived, model: chat.model, systemPrompt: chat.systemPrompt },
     messages,
     earlierCursor: page.earlierCursor,
     viewingEarlier: before !== null,
@@ -66,6 +66,7 @@ export default function ChatPage() {
   const busy = messages.some((m) => m.status === "streaming");
   const chatAction = `/chats/${chat.id}`;
   const modelLabels = Object.fromEntries(models.flatMap((g) => g.models.map((m) => [m.id, m.label])));
+  const modelChoices = models.flatMap((g) => g.models.map((m) => ({ id: m.id, label: m.label, group: g.label })));
   const last = messages[messages.length - 1];
   return (
     <>
@@ -98,7 +99,7 @@ export default function ChatPage() {
             message.role === "user" ? (
               <UserMessage key={message.id} message={message} chatAction={chatAction} canAct={!busy} maxChars={maxChars} />
             ) : (
-              <AssistantMessage key={message.id} message={message} chatId={chat.id} chatAction={chatAction} modelLabels={modelLabels} canAct={!busy} />
+              <AssistantMessage key={message.id} message={message} chatId={chat.id} chatAction={chatAction} modelLabels={modelLabels} models={modelChoices} canAct={!busy} />
             ),
           )}
           {last?.role === "user" && !busy && !viewingEarlier ? (
@@ -110,7 +111,6 @@ export default function ChatPage() {
               </button>
             </Form>
           ) : null}
-          {messages.length > 0 ? <BranchTools chatAction={chatAction} messageId={last!.id} /> : null}
         </div>
       </div>
       <Composer
@@ -128,21 +128,7 @@ export default function ChatPage() {
   );
 }
 
-function BranchTools({ chatAction, messageId }: { chatAction: string; messageId: string }) {
-  return (
-    <div className="flex justify-end gap-3 text-xs text-zinc-500">
-      <Form method="post" action={chatAction}>
-        <input type="hidden" name="intent" value="fork" />
-        <input type="hidden" name="messageId" value={messageId} />
-        <button type="submit" className="hover:text-zinc-200">
-          ⑂ Fork from here
-        </button>
-      </Form>
-    </div>
-  );
-}
-
-function ChatHeader({ chat }: { chat: { id: string; title: string; pinned: boolean; archived: boolean } }) {
+function ChatHeader({ chat }: { chat: { id: string; title: string; pinned: boolean; archived: boolean; systemPrompt: string | null } }) {
   return (
     <header className="flex items-center gap-3 border-b border-zinc-800 px-4 py-2">
       <Link to="/chats" className="text-sm text-zinc-400 md:hidden">
@@ -160,6 +146,19 @@ function ChatHeader({ chat }: { chat: { id: string; title: string; pinned: boole
           </label>
           <input id="chat-title-input" name="title" defaultValue={chat.title} maxLength={120} required className="min-w-0 flex-1 rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1" />
           <button type="submit" className="rounded-md bg-sky-600 px-3 py-1 font-medium hover:bg-sky-500">
+            Save
+          </button>
+        </Form>
+      </details>
+      <details className="relative text-sm">
+        <summary className="cursor-pointer list-none rounded-md px-2 py-1 text-zinc-400 hover:bg-zinc-800 hover:text-zinc-100">System prompt</summary>
+        <Form method="post" className="absolute right-0 z-10 mt-2 w-96 rounded-lg border border-zinc-700 bg-zinc-900 p-3 shadow-xl">
+          <input type="hidden" name="intent" value="system-prompt" />
+          <label htmlFor="system-prompt-input" className="mb-1 block text-zinc-300">
+            Instructions for the model in this chat (empty: Parley's default)
+          </label>
+          <textarea id="system-prompt-input" name="systemPrompt" defaultValue={chat.systemPrompt ?? ""} maxLength={8000} rows={5} className="w-full rounded-md border border-zinc-700 bg-zinc-800 p-2" />
+          <button type="submit" className="mt-2 rounded-md bg-sky-600 px-3 py-1 font-medium hover:bg-sky-500">
             Save
           </button>
         </Form>
