@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
 import { startFakeAnthropic } from "../../tests/fakes/anthropic";
 import { startFakeOpenAI } from "../../tests/fakes/openai";
-import { collect, type FakeScript, type FakeServer } from "../../tests/fakes/script";
+import { collect, type FakeScript } from "../../tests/fakes/script";
+import type { FakeServer } from "../../tests/fakes/server";
 import { createAnthropicProvider } from "./anthropic.server";
 import { createOpenAIProvider } from "./openai.server";
 import { parseRetryAfterMs, retryDelayMs, streamWithRetry, type RetryInfo, type StreamWithRetryOptions } from "./retry.server";

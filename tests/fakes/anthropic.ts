@@ -7,16 +7,19 @@ import {
   interruptionAt,
   lastUserText,
   retryHeaders,
-  sendJson,
   splitTokens,
+  type FakeScript,
+} from "./script";
+import {
+  sendJson,
   startScriptedServer,
   type Exchange,
-  type FakeScript,
   type FakeServer,
   type FakeServerOptions,
-} from "./script";
+} from "./server";
 
-export type { FakeScript, FakeServer, FakeServerOptions, RecordedRequest } from "./script";
+export type { FakeScript, RecordedRequest } from "./script";
+export type { FakeServer, FakeServerOptions } from "./server";
 
 export const DEFAULT_ANTHROPIC_MODELS = ["claude-haiku-4-5-20251001", "claude-opus-4-1-20250805", "claude-3-5-haiku-20241022"];
 

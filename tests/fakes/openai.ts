@@ -7,16 +7,19 @@ import {
   interruptionAt,
   lastUserText,
   retryHeaders,
-  sendJson,
   splitTokens,
+  type FakeScript,
+} from "./script";
+import {
+  sendJson,
   startScriptedServer,
   type Exchange,
-  type FakeScript,
   type FakeServer,
   type FakeServerOptions,
-} from "./script";
+} from "./server";
 
-export type { FakeScript, FakeServer, FakeServerOptions, RecordedRequest } from "./script";
+export type { FakeScript, RecordedRequest } from "./script";
+export type { FakeServer, FakeServerOptions } from "./server";
 
 export const DEFAULT_OPENAI_MODELS = ["gpt-4o-mini", "gpt-4o", "o4-mini", "text-embedding-3-small"];
 

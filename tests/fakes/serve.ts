@@ -1,6 +1,6 @@
 // Standalone fakes for e2e tests and benchmarks, run as their own process:
 //   FAKE_OPENAI_PORT=4010 FAKE_ANTHROPIC_PORT=4020 bun tests/fakes/serve.ts
-// (or `node --experimental-strip-types`). A port of 0 or unset picks a free one.
+// (under Node 20: `npx tsx tests/fakes/serve.ts`). A port of 0 or unset picks a free one.
 // Prints one line per server, `openai <url>` / `anthropic <url>`, then `ready`.
 // Control endpoints on both servers (paths are outside /v1):
 //   POST /__script    a FakeScript or an array of them, queued for the next generation requests

@@ -66,11 +66,11 @@ export function BranchActions({ chatAction, messageId, disabled }: { chatAction:
   return (
     <>
       <ActionButton chatAction={chatAction} intent="fork" messageId={messageId} label="Fork into a new chat">
-        ⑂ Fork
+        Fork
       </ActionButton>
       {disabled ? null : (
         <details className="relative inline-block text-xs text-zinc-400">
-          <summary className="cursor-pointer list-none rounded px-1.5 py-0.5 hover:bg-zinc-800 hover:text-zinc-100">🗑 Delete branch</summary>
+          <summary className="cursor-pointer list-none rounded px-1.5 py-0.5 hover:bg-zinc-800 hover:text-zinc-100">Delete branch</summary>
           <Form method="post" action={chatAction} className="absolute z-10 mt-1 w-64 rounded-lg border border-zinc-700 bg-zinc-900 p-3 shadow-xl">
             <input type="hidden" name="intent" value="delete-branch" />
             <input type="hidden" name="messageId" value={messageId} />
