@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Outlet, useLoaderData } from "@remix-run/react";
+import { Outlet, useLoaderData, useLocation } from "@remix-run/react";
 import { z } from "zod";
 import { requireUser } from "~/auth/session.server";
 import { Sidebar } from "~/components/chat/Sidebar";
@@ -20,12 +20,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function ChatsLayout() {
   const { user, chats, hasMore, pages, archived } = useLoaderData<typeof loader>();
+  const location = useLocation();
+  // On a phone, /chats is the chat list and /chats?new=1 the empty composer; from md up both show side by side.
+  const listOnMobile = location.pathname === "/chats" && !new URLSearchParams(location.search).has("new");
   return (
     <div className="flex h-full">
-      <aside className="hidden w-72 shrink-0 border-r border-zinc-800 md:block">
+      <aside className={`${listOnMobile ? "w-full" : "hidden"} shrink-0 border-r border-zinc-800 md:block md:w-72`}>
         <Sidebar chats={chats} hasMore={hasMore} pages={pages} archived={archived} user={user} />
       </aside>
-      <div className="flex min-w-0 flex-1 flex-col">
+      <div className={`${listOnMobile ? "hidden md:flex" : "flex"} min-w-0 flex-1 flex-col`}>
         <Outlet />
       </div>
     </div>

@@ -26,7 +26,7 @@ export function Sidebar({
   };
   return (
     <nav aria-label="Chats" className="flex h-full flex-col gap-2 bg-zinc-900/60 p-3">
-      <Link to="/chats" className="rounded-lg bg-sky-600 px-3 py-2 text-center font-medium hover:bg-sky-500">
+      <Link to="/chats?new=1" className="rounded-lg bg-sky-600 px-3 py-2 text-center font-medium hover:bg-sky-500">
         + New chat
       </Link>
       <div className="flex items-center justify-between px-1 pt-2 text-xs uppercase tracking-wide text-zinc-500">
