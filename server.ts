@@ -62,6 +62,8 @@ const server = Bun.serve({
     if (request.method === "GET" || request.method === "HEAD") {
       const file = await serveStatic(url.pathname);
       if (file) return file;
+      // A stale hashed asset (an old page after a deploy) is a plain 404, not an HTML page.
+      if (url.pathname.startsWith("/assets/")) return new Response("Not found", { status: 404 });
     }
     if (isCrossOriginRequest(request)) {
       return new Response("Cross-site form submissions are not accepted. Reload the page and try again.", {

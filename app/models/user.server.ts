@@ -24,12 +24,23 @@ export async function createUser({
       VALUES (${id}, ${email.toLowerCase()}, ${name}, ${passwordHash},
               CASE WHEN EXISTS (SELECT 1 FROM users) THEN 'member' ELSE 'admin' END)`);
   } catch (error) {
-    if (String((error as { message?: string }).message ?? error).includes("UNIQUE")) throw new EmailTakenError();
+    if (isEmailTaken(error)) throw new EmailTakenError();
     throw error;
   }
   const user = await getUserById(id);
   if (!user) throw new Error("user vanished right after insert");
   return user;
+}
+
+// drizzle wraps driver errors in a DrizzleQueryError ("Failed query: …" plus
+// the SQL and its params); SQLite's own message is on its `cause`.
+function isEmailTaken(error: unknown): boolean {
+  let current = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    if (String((current as { message?: string }).message ?? current).includes("UNIQUE constraint failed: users.email")) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 export async function getUserById(id: string): Promise<PublicUser | undefined> {

@@ -73,6 +73,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
           if (event.event === "done" || event.event === "error") close();
         };
         const detach = live.subscribe(lastEventId ?? 0, send);
+        // A finished stream replays and never calls back again: a reader already
+        // past its terminal event would otherwise be left waiting forever.
+        if (live.finished) {
+          close();
+          return;
+        }
         const heartbeat = setInterval(() => write(encodeComment("heartbeat")), heartbeatMs);
         cleanup = () => {
           clearInterval(heartbeat);

@@ -4,6 +4,12 @@
 
 /** What the fake does with one generation request. Every field is optional. */
 export interface FakeScript {
+  /**
+   * Only a streaming request whose last user message contains this text takes
+   * the script (parallel tests sharing one fake each use their own marker; a
+   * non-streaming title request never takes it). Without it: the next request.
+   */
+  match?: string;
   /** The answer; defaults to the echo of the last user message (see `echoReply`). */
   text?: string;
   /** Explicit token split of the answer (overrides `text`). */

@@ -2,6 +2,7 @@
 // the control endpoints (/__script, /__requests…), and a paced writer that
 // never busy-waits. Plain node:http so it runs under Node (vitest) and Bun
 // (serve.ts for e2e and benchmarks).
+import { lastUserText } from "./script";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { FakeScript, RecordedRequest } from "./script";
@@ -86,7 +87,12 @@ export async function startScriptedServer(
       open.delete(request);
       if (request.outcome === "open") request.outcome = closing ? "server_closed" : "client_closed";
     });
-    const takeScript = () => queue.shift() ?? defaultScript;
+    const takeScript = () => {
+      const body = request.body as { stream?: boolean; messages?: Array<{ role?: string; content?: unknown }> } | undefined;
+      const text = lastUserText(body?.messages ?? []);
+      const index = queue.findIndex((script) => script.match === undefined || (body?.stream === true && text.includes(script.match)));
+      return index === -1 ? defaultScript : queue.splice(index, 1)[0]!;
+    };
     try {
       await handle({ request, res, takeScript, models: options.models ?? [], apiKey: options.apiKey, writer });
     } catch (error) {

@@ -25,7 +25,7 @@ export function contentField() {
     .refine((s) => s.length <= max, `Messages are limited to ${max.toLocaleString("en")} characters. Shorten it or split it in two.`);
 }
 
-function intentSchema() {
+export function intentSchema() {
   return z.discriminatedUnion("intent", [
     z.object({ intent: z.literal("send"), content: contentField(), model: z.string().max(200).optional(), parentId: messageId.optional() }),
     z.object({ intent: z.literal("stop"), messageId }),

@@ -1,0 +1,107 @@
+import { describe, expect, test } from "vitest";
+import { composeDemoAnswer, createDemoProvider, DEMO_MODEL, keywordsOf, tokenize } from "./demo.server";
+import type { LlmEvent } from "./types";
+
+const question = [{ role: "user" as const, content: "Explain how Kubernetes schedules pods across nodes, and why Kubernetes evicts pods" }];
+
+async function collect(stream: AsyncIterable<LlmEvent>, onEvent: (event: LlmEvent, index: number) => void = () => {}) {
+  const events: LlmEvent[] = [];
+  for await (const event of stream) {
+    onEvent(event, events.length);
+    events.push(event);
+  }
+  return events;
+}
+
+describe("the demo answer", () => {
+  test("talks about the prompt's keywords, most frequent first", () => {
+    expect(keywordsOf(question[0].content)).toEqual(["kubernetes", "pods", "schedules", "across"]);
+    const answer = composeDemoAnswer(question);
+    expect(answer.startsWith("## About kubernetes")).toBe(true);
+    for (const keyword of ["kubernetes", "pods", "schedules", "across"]) expect(answer).toContain(`**${keyword}**`);
+    expect(answer).toContain("You wrote 12 words");
+  });
+
+  test("contains a TypeScript code block and a display formula", () => {
+    const answer = composeDemoAnswer(question);
+    expect(answer).toMatch(/```ts\nfunction kubernetes\(input: string\): string \{\n[\s\S]*?\n```/);
+    expect(answer).toMatch(/\$\$\n\\binom\{n\}\{2\}[^\n]*n = 12 \\Rightarrow 66\n\$\$/);
+  });
+
+  test("answers the newest user turn and counts the turns", () => {
+    const answer = composeDemoAnswer([
+      { role: "user", content: "first question about gardening" },
+      { role: "assistant", content: "..." },
+      { role: "user", content: "now about sourdough bread" },
+    ]);
+    expect(answer).toContain("sourdough");
+    expect(answer).not.toContain("gardening");
+    expect(answer).toContain("turn 2 of this chat");
+  });
+
+  test("a prompt with no usable words still gets a valid answer", () => {
+    const answer = composeDemoAnswer([{ role: "user", content: "?? 42" }]);
+    expect(answer).toContain("## About your question");
+    expect(answer).toContain("```ts\nfunction answer(");
+  });
+
+  test("tokens put back together give the text exactly", () => {
+    const answer = composeDemoAnswer(question);
+    const tokens = tokenize(answer);
+    expect(tokens.join("")).toBe(answer);
+    expect(tokens.every((t) => t.length > 0 && t.length <= 6)).toBe(true);
+  });
+});
+
+describe("the demo provider", () => {
+  test("streams tokens that add up to the composed answer, then usage and finish", async () => {
+    const provider = createDemoProvider({ tokensPerSecond: 100_000 });
+    const events = await collect(provider.stream({ model: "parley-demo", messages: question, signal: new AbortController().signal }));
+    const text = events.flatMap((e) => (e.type === "text" ? [e.text] : [])).join("");
+    expect(text).toBe(composeDemoAnswer(question));
+    const textCount = events.filter((e) => e.type === "text").length;
+    expect(events.slice(-2)).toEqual([
+      { type: "usage", inputTokens: Math.ceil(question[0].content.length / 4), outputTokens: textCount },
+      { type: "finish", reason: "stop" },
+    ]);
+    expect(events.slice(0, -2).every((e) => e.type === "text")).toBe(true);
+  });
+
+  test("stops quietly, without usage or finish, when the signal aborts mid-answer", async () => {
+    const provider = createDemoProvider({ tokensPerSecond: 200 });
+    const controller = new AbortController();
+    const started = performance.now();
+    const events = await collect(provider.stream({ model: "parley-demo", messages: question, signal: controller.signal }), (_, index) => {
+      if (index === 4) controller.abort(new Error("stopped by user"));
+    });
+    expect(events).toHaveLength(5);
+    expect(events.every((e) => e.type === "text")).toBe(true);
+    // The pending pause ends at the abort instead of running out the answer.
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  test("yields nothing when the signal is already aborted", async () => {
+    const provider = createDemoProvider({ tokensPerSecond: 40 });
+    const controller = new AbortController();
+    controller.abort();
+    expect(await collect(provider.stream({ model: "parley-demo", messages: question, signal: controller.signal }))).toEqual([]);
+  });
+
+  test("paces tokens at the configured rate", async () => {
+    const provider = createDemoProvider({ tokensPerSecond: 100 });
+    const controller = new AbortController();
+    const started = performance.now();
+    await collect(provider.stream({ model: "parley-demo", messages: question, signal: controller.signal }), (_, index) => {
+      if (index === 10) controller.abort();
+    });
+    // 11 tokens at 100/s: the 11th is due 100 ms after the first.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(90);
+  });
+
+  test("lists its one model and titles a chat from its keywords", async () => {
+    const provider = createDemoProvider({ tokensPerSecond: 40 });
+    expect(await provider.listModels()).toEqual([DEMO_MODEL]);
+    const title = await provider.complete!({ model: "parley-demo", messages: question, signal: new AbortController().signal });
+    expect(title).toBe("Kubernetes, Pods, Schedules");
+  });
+});

@@ -1,0 +1,526 @@
+import { describe, expect, test } from "vitest";
+import {
+  type StreamEvent,
+  type StreamOutcome,
+  type StreamProgress,
+  StreamRegistry,
+  type StreamStore,
+  type StreamWriter,
+} from "./registry.server";
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Records every save, in order, and can be made slow. */
+class RecordingStore implements StreamStore {
+  progress: StreamProgress[] = [];
+  finals: (StreamProgress & StreamOutcome)[] = [];
+  calls: ("progress" | "final")[] = [];
+  inFlight = 0;
+  maxInFlight = 0;
+  constructor(private readonly delayMs = 0) {}
+
+  async saveProgress(progress: StreamProgress) {
+    await this.track(() => {
+      this.progress.push(progress);
+      this.calls.push("progress");
+    });
+  }
+
+  async saveFinal(final: StreamProgress & StreamOutcome) {
+    await this.track(() => {
+      this.finals.push(final);
+      this.calls.push("final");
+    });
+  }
+
+  private async track(record: () => void) {
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    if (this.delayMs) await sleep(this.delayMs);
+    record();
+    this.inFlight--;
+  }
+}
+
+/**
+ * A generation the test drives by hand through `writer`. It ends when the test
+ * calls finish()/fail(), or as "interrupted" when its signal aborts (as the
+ * real generation does on Stop).
+ */
+function manualRun() {
+  let writer: StreamWriter | undefined;
+  let finish!: (outcome: StreamOutcome) => void;
+  let fail!: (error: unknown) => void;
+  const run = (w: StreamWriter) => {
+    writer = w;
+    return new Promise<StreamOutcome>((resolve, reject) => {
+      finish = resolve;
+      fail = reject;
+      w.signal.addEventListener("abort", () => resolve({ status: "interrupted", error: "Stopped." }), { once: true });
+    });
+  };
+  return {
+    run,
+    get writer(): StreamWriter {
+      if (!writer) throw new Error("the run has not started");
+      return writer;
+    },
+    finish: (outcome: StreamOutcome = { status: "complete" }) => finish(outcome),
+    fail: (error: unknown) => fail(error),
+  };
+}
+
+function setup({ persistIntervalMs = 10_000, retentionMs = 60_000, store = new RecordingStore() } = {}) {
+  const unexpected: unknown[] = [];
+  const registry = new StreamRegistry({ store, persistIntervalMs, retentionMs, onUnexpectedError: (error) => unexpected.push(error) });
+  return { registry, store, unexpected };
+}
+
+const deltaText = (events: StreamEvent[]) =>
+  events.flatMap((e) => (e.event === "delta" ? [(e.data as { text: string }).text] : [])).join("");
+const ids = (events: StreamEvent[]) => events.map((e) => e.id);
+const range = (from: number, to: number) => Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
+
+/** Runs a short answer with interleaved reasoning, text and stats, recording every event as it is produced. */
+async function finishedStream() {
+  const { registry, store } = setup();
+  const generation = manualRun();
+  const stream = registry.start({ messageId: "m1", chatId: "c1", run: generation.run });
+  const live: StreamEvent[] = [];
+  stream.subscribe(0, (event) => live.push(event));
+  const w = generation.writer;
+  w.reasoning("Let me ");
+  w.reasoning("think.");
+  w.text("Hello");
+  w.text(", ");
+  w.reasoning(" Done thinking.");
+  w.text("world");
+  w.stats({ outputTokens: 3 });
+  w.text("!");
+  generation.finish({ status: "complete", stats: { outputTokens: 4 } });
+  await stream.settled;
+  return { registry, store, stream, live };
+}
+
+describe("replaying a stream", () => {
+  test("a reader resuming after any event id gets exactly the events that follow, numbered consecutively", async () => {
+    const { stream, live } = await finishedStream();
+    const last = stream.lastEventId;
+    expect(ids(live)).toEqual(range(1, last));
+    expect(live.at(-1)).toMatchObject({ event: "done", data: { status: "complete" } });
+
+    for (const after of [0, 1, 3, 5, last - 1, last]) {
+      const replayed: StreamEvent[] = [];
+      stream.subscribe(after, (event) => replayed.push(event));
+      expect(ids(replayed)).toEqual(range(after + 1, last));
+      // Rebuilt from the compact log, each event equals the one sent live.
+      expect(replayed).toEqual(live.slice(after));
+    }
+  });
+
+  test("a replay from the start rebuilds the full text and reasoning", async () => {
+    const { stream } = await finishedStream();
+    const replayed: StreamEvent[] = [];
+    stream.subscribe(0, (event) => replayed.push(event));
+    expect(deltaText(replayed)).toBe("Hello, world!");
+    expect(stream.content).toBe("Hello, world!");
+    const reasoning = replayed.flatMap((e) => (e.event === "reasoning" ? [(e.data as { text: string }).text] : [])).join("");
+    expect(reasoning).toBe("Let me think. Done thinking.");
+  });
+
+  test("a reader joining mid-stream gets the replay and then live events with no gap", async () => {
+    const { registry } = setup();
+    const generation = manualRun();
+    const stream = registry.start({ messageId: "m1", chatId: "c1", run: generation.run });
+    for (const token of ["The ", "quick ", "brown "]) generation.writer.text(token);
+
+    const fromStart: StreamEvent[] = [];
+    const fromTwo: StreamEvent[] = [];
+    stream.subscribe(0, (event) => fromStart.push(event));
+    stream.subscribe(2, (event) => fromTwo.push(event));
+    expect(ids(fromStart)).toEqual([1, 2, 3]);
+    expect(ids(fromTwo)).toEqual([3]);
+
+    for (const token of ["fox ", "jumps."]) generation.writer.text(token);
+    generation.finish();
+    await stream.settled;
+
+    expect(ids(fromStart)).toEqual(range(1, stream.lastEventId));
+    expect(ids(fromTwo)).toEqual(range(3, stream.lastEventId));
+    expect(deltaText(fromStart)).toBe(stream.content);
+    expect(stream.content).toBe("The quick brown fox jumps.");
+    expect("The quick " + deltaText(fromTwo)).toBe(stream.content);
+  });
+
+  test("several readers each receive every event", async () => {
+    const { registry } = setup();
+    const generation = manualRun();
+    const stream = registry.start({ messageId: "m1", chatId: "c1", run: generation.run });
+    const readers: StreamEvent[][] = [[], [], []];
+    for (const reader of readers) stream.subscribe(0, (event) => reader.push(event));
+    expect(stream.readerCount).toBe(3);
+    for (const token of ["a", "b", "c"]) generation.writer.text(token);
+    generation.finish();
+    await stream.settled;
+    for (const reader of readers) {
+      expect(ids(reader)).toEqual([1, 2, 3, 4]);
+      expect(deltaText(reader)).toBe("abc");
+      expect(reader.at(-1)!.event).toBe("done");
+    }
+    expect(stream.readerCount).toBe(0);
+  });
+
+  test("a reader that detaches stops receiving events while the others go on", async () => {
+    const { registry } = setup();
+    const generation = manualRun();
+    const stream = registry.start({ messageId: "m1", chatId: "c1", run: generation.run });
+    const leaving: StreamEvent[] = [];
+    const staying: StreamEvent[] = [];
+    const detach = stream.subscribe(0, (event) => leaving.push(event));
+    stream.subscribe(0, (event) => staying.push(event));
+    generation.writer.text("one");
+    detach();
+    generation.writer.text("two");
+    generation.finish();
+    await stream.settled;
+    expect(ids(leaving)).toEqual([1]);
+    expect(ids(staying)).toEqual([1, 2, 3]);
+  });
+
+  test("subscribing to a finished stream replays it and attaches nothing", async () => {
+    const { stream } = await finishedStream();
+    const replayed: StreamEvent[] = [];
+    const detach = stream.subscribe(0, (event) => replayed.push(event));
+    expect(replayed.at(-1)!.event).toBe("done");
+    expect(stream.readerCount).toBe(0);
+    expect(() => detach()).not.toThrow();
+  });
+});
+
+describe("running a generation", () => {
+  test("a reader whose write fails is dropped and the generation carries on", async () => {
+    const { registry, store } = setup();
+    const generation = manualRun();
+    const stream = registry.start({ messageId: "m1", chatId: "c1", run: generation.run });
+    let brokenCalls = 0;
+    stream.subscribe(0, () => {
+      brokenCalls++;
+      if (brokenCalls === 2) throw new Error("write after close");
+    });
+    const healthy: StreamEvent[] = [];
+    stream.subscribe(0, (event) => healthy.push(event));
+    generation.writer.text("one ");
+    generation.writer.text("two ");
+    expect(stream.readerCount).toBe(1);
+    generation.writer.text("three");
+    generation.finish();
+    await stream.settled;
+
+    expect(brokenCalls).toBe(2);
+    expect(deltaText(healthy)).toBe("one two three");
+    expect(healthy.at(-1)!.event).toBe("done");
+    expect(store.finals).toEqual([expect.objectContaining({ content: "one two three", status: "complete" })]);
+  });
+
+  test("the generation runs to the end with no reader at all", async () => {
+    const { registry, store } = setup();
+    const stream = registry.start({
+      messageId: "m1",
+      chatId: "c1",
+      run: async (writer) => {
+        for (const token of ["nobody ", "is ", "watching"]) {
+          await sleep(1);
+          writer.text(token);
+        }
+        return { status: "complete" };
+      },
+    });
+    expect(stream.readerCount).toBe(0);
+    await stream.settled;
+    expect(store.finals).toEqual([
+      { messageId: "m1", content: "nobody is watching", reasoning: "", lastEventId: 4, status: "complete" },
+    ]);
+    expect(registry.isGenerating("m1")).toBe(false);
+  });
+
+  test("stop() aborts the writer's signal and ends the stream as interrupted", async () => {
+    const { registry, store } = setup();
+    const generation = manualRun();
+    const stream = registry.start({ messageId: "m1", chatId: "c1", run: generation.run });
+    const events: StreamEvent[] = [];
+    stream.subscribe(0, (event) => events.push(event));
+    generation.writer.text("partial");
+    expect(registry.isGenerating("m1")).toBe(true);
+    expect(registry.activeStreams()).toEqual([stream]);
+
+    await expect(registry.stop("m1")).resolves.toBe(true);
+
+    expect(generation.writer.signal.aborted).toBe(true);
+    expect(events.at(-1)).toEqual({ id: 2, event: "done", data: { status: "interrupted", stats: {}, reason: "Stopped." } });
+    expect(store.finals).toEqual([expect.objectContaining({ content: "partial", status: "interrupted", lastEventId: 2 })]);
+    expect(registry.isGenerating("m1")).toBe(false);
+    expect(registry.activeStreams()).toEqual([]);
+    await expect(registry.stop("m1")).resolves.toBe(false);
+    await expect(registry.stop("unknown")).resolves.toBe(false);
+  });
+
+  test("stopAll() stops every running stream and waits until each is stored", async () => {
+    const { registry, store } = setup({ store: new RecordingStore(20) });
+    const first = manualRun();
+    const second = manualRun();
+    registry.start({ messageId: "m1", chatId: "c1", run: first.run });
+    registry.start({ messageId: "m2", chatId: "c2", run: second.run });
+    await registry.stopAll();
+    expect(first.writer.signal.aborted && second.writer.signal.aborted).toBe(true);
+    expect(store.finals.map((f) => [f.messageId, f.status]).sort()).toEqual([
+      ["m1", "interrupted"],
+      ["m2", "interrupted"],
+    ]);
+  });
+
+  test("a run that throws ends the stream with an error event and keeps the partial text", async () => {
+    const { registry, store, unexpected } = setup();
+    const generation = manualRun();
+    const stream = registry.start({ messageId: "m1", chatId: "c1", run: generation.run });
+    const events: StreamEvent[] = [];
+    stream.subscribe(0, (event) => events.push(event));
+    generation.writer.text("half an ans");
+    const boom = new Error("bug in the adapter");
+    generation.fail(boom);
+    await stream.settled;
+
+    expect(unexpected).toEqual([boom]);
+    expect(events.at(-1)).toMatchObject({ id: 2, event: "error", data: { status: "error", message: expect.any(String) } });
+    expect(stream.outcome?.status).toBe("error");
+    expect(store.finals).toEqual([expect.objectContaining({ content: "half an ans", status: "error", lastEventId: 2 })]);
+  });
+
+  test("an error outcome becomes an error event carrying the message", async () => {
+    const { registry, store } = setup();
+    const generation = manualRun();
+    const stream = registry.start({ messageId: "m1", chatId: "c1", run: generation.run });
+    generation.finish({ status: "error", error: "OpenAI is rate-limiting requests." });
+    await stream.settled;
+    const events: StreamEvent[] = [];
+    stream.subscribe(0, (event) => events.push(event));
+    expect(events).toEqual([
+      { id: 1, event: "error", data: { message: "OpenAI is rate-limiting requests.", status: "error", stats: {} } },
+    ]);
+    expect(store.finals[0]).toMatchObject({ status: "error", error: "OpenAI is rate-limiting requests.", lastEventId: 1 });
+  });
+
+  test("text written after the stream ended is ignored", async () => {
+    const { registry } = setup();
+    let leaked: StreamWriter | undefined;
+    const stream = registry.start({
+      messageId: "m1",
+      chatId: "c1",
+      run: async (writer) => {
+        leaked = writer;
+        writer.text("kept");
+        return { status: "complete" };
+      },
+    });
+    await stream.settled;
+    leaked!.text(" too late");
+    leaked!.reasoning("too late");
+    leaked!.stats({ outputTokens: 1 });
+    expect(stream.content).toBe("kept");
+    expect(stream.reasoning).toBe("");
+    expect(stream.lastEventId).toBe(2);
+  });
+
+  test("start() refuses a message that is already streaming", async () => {
+    const { registry } = setup();
+    const generation = manualRun();
+    registry.start({ messageId: "m1", chatId: "c1", run: generation.run });
+    expect(() => registry.start({ messageId: "m1", chatId: "c1", run: manualRun().run })).toThrow(/already streaming/);
+    generation.finish();
+    await registry.get("m1")!.settled;
+    // Once finished (even while retained for replay) it may be started again, e.g. by Continue.
+    const again = manualRun();
+    const restarted = registry.start({ messageId: "m1", chatId: "c1", startEventId: 1, run: again.run });
+    expect(registry.get("m1")).toBe(restarted);
+    again.finish();
+    await restarted.settled;
+  });
+
+  test("a continued answer numbers its events after startEventId and appends to the stored text", async () => {
+    const { registry, store } = setup();
+    const generation = manualRun();
+    const stream = registry.start({
+      messageId: "m1",
+      chatId: "c1",
+      startEventId: 7,
+      content: "Hello",
+      reasoning: "hmm",
+      run: generation.run,
+    });
+    expect(stream.lastEventId).toBe(7);
+    generation.writer.text(", wor");
+    generation.writer.reasoning(" aha");
+    generation.writer.text("ld");
+    generation.finish();
+    await stream.settled;
+
+    const events: StreamEvent[] = [];
+    stream.subscribe(0, (event) => events.push(event));
+    expect(events).toEqual([
+      { id: 8, event: "delta", data: { text: ", wor" } },
+      { id: 9, event: "reasoning", data: { text: " aha" } },
+      { id: 10, event: "delta", data: { text: "ld" } },
+      { id: 11, event: "done", data: { status: "complete", stats: {} } },
+    ]);
+    expect(store.finals).toEqual([
+      { messageId: "m1", content: "Hello, world", reasoning: "hmm aha", lastEventId: 11, status: "complete" },
+    ]);
+  });
+});
+
+describe("persisting a stream", () => {
+  test("progress is saved in batches whose event id always matches their text, then once more at the end", async () => {
+    const { registry, store } = setup({ persistIntervalMs: 50 });
+    const tokens = Array.from({ length: 100 }, (_, i) => `t${i} `);
+    const stream = registry.start({
+      messageId: "m1",
+      chatId: "c1",
+      run: async (writer) => {
+        for (const [i, token] of tokens.entries()) {
+          if (i % 10 === 0) writer.reasoning(`r${i} `);
+          writer.text(token);
+          await sleep(3);
+        }
+        writer.stats({ outputTokens: tokens.length });
+        return { status: "complete", stats: { outputTokens: tokens.length } };
+      },
+    });
+    await stream.settled;
+
+    const events: StreamEvent[] = [];
+    stream.subscribe(0, (event) => events.push(event));
+    const textUpTo = (id: number, kind: "delta" | "reasoning") =>
+      events.flatMap((e) => (e.id <= id && e.event === kind ? [(e.data as { text: string }).text] : [])).join("");
+
+    // A handful of writes, far fewer than one per token.
+    expect(store.progress.length).toBeGreaterThanOrEqual(2);
+    expect(store.progress.length).toBeLessThan(tokens.length / 3);
+    let previousId = 0;
+    for (const snapshot of store.progress) {
+      expect(snapshot.lastEventId).toBeGreaterThan(previousId);
+      previousId = snapshot.lastEventId;
+      expect(snapshot.content).toBe(textUpTo(snapshot.lastEventId, "delta"));
+      expect(snapshot.reasoning).toBe(textUpTo(snapshot.lastEventId, "reasoning"));
+    }
+
+    const terminal = events.at(-1)!;
+    expect(terminal.event).toBe("done");
+    expect(store.calls.at(-1)).toBe("final");
+    expect(store.finals).toEqual([
+      {
+        messageId: "m1",
+        content: tokens.join(""),
+        reasoning: textUpTo(terminal.id, "reasoning"),
+        lastEventId: terminal.id,
+        status: "complete",
+        stats: { outputTokens: 100 },
+      },
+    ]);
+  });
+
+  test("saves never overlap, and the final save comes after every progress save even when the store is slow", async () => {
+    const store = new RecordingStore(40);
+    const { registry } = setup({ persistIntervalMs: 10, store });
+    const stream = registry.start({
+      messageId: "m1",
+      chatId: "c1",
+      run: async (writer) => {
+        for (let i = 0; i < 30; i++) {
+          writer.text(`${i} `);
+          await sleep(2);
+        }
+        return { status: "complete" };
+      },
+    });
+    await stream.settled;
+    expect(store.maxInFlight).toBe(1);
+    expect(store.calls.filter((c) => c === "final")).toHaveLength(1);
+    expect(store.calls.at(-1)).toBe("final");
+    expect(store.finals[0]!.content).toBe(stream.content);
+  });
+
+  test("nothing is saved between intervals when nothing changed", async () => {
+    const { registry, store } = setup({ persistIntervalMs: 10 });
+    const generation = manualRun();
+    const stream = registry.start({ messageId: "m1", chatId: "c1", run: generation.run });
+    generation.writer.text("once");
+    await sleep(80);
+    expect(store.progress).toEqual([{ messageId: "m1", content: "once", reasoning: "", lastEventId: 1 }]);
+    generation.finish();
+    await stream.settled;
+  });
+
+  test("a failing progress save is reported and the answer is still stored at the end", async () => {
+    const failing: StreamStore & { finals: unknown[] } = {
+      finals: [],
+      saveProgress: async () => {
+        throw new Error("disk full");
+      },
+      async saveFinal(final) {
+        this.finals.push(final);
+      },
+    };
+    const unexpected: unknown[] = [];
+    const registry = new StreamRegistry({ store: failing, persistIntervalMs: 10, retentionMs: 0, onUnexpectedError: (e) => unexpected.push(e) });
+    const generation = manualRun();
+    const stream = registry.start({ messageId: "m1", chatId: "c1", run: generation.run });
+    generation.writer.text("still here");
+    await sleep(40);
+    generation.finish();
+    await stream.settled;
+    expect(unexpected.length).toBeGreaterThanOrEqual(1);
+    expect((unexpected[0] as Error).message).toBe("disk full");
+    expect(failing.finals).toEqual([expect.objectContaining({ content: "still here", status: "complete" })]);
+  });
+});
+
+describe("retention", () => {
+  test("a finished stream is kept for retentionMs for exact replay, then forgotten", async () => {
+    const { registry } = setup({ retentionMs: 100 });
+    const generation = manualRun();
+    const stream = registry.start({ messageId: "m1", chatId: "c1", run: generation.run });
+    generation.writer.text("kept for a while");
+    generation.finish();
+    await stream.settled;
+    expect(registry.get("m1")).toBe(stream);
+    expect(registry.isGenerating("m1")).toBe(false);
+    const replayed: StreamEvent[] = [];
+    registry.get("m1")!.subscribe(0, (event) => replayed.push(event));
+    expect(deltaText(replayed)).toBe("kept for a while");
+    await sleep(300);
+    expect(registry.get("m1")).toBeUndefined();
+  });
+
+  test("with no retention a finished stream is forgotten at once", async () => {
+    const { registry } = setup({ retentionMs: 0 });
+    const generation = manualRun();
+    const stream = registry.start({ messageId: "m1", chatId: "c1", run: generation.run });
+    generation.finish();
+    await stream.settled;
+    await sleep(0);
+    expect(registry.get("m1")).toBeUndefined();
+  });
+
+  test("forgetting an old stream does not drop a newer one for the same message", async () => {
+    const { registry } = setup({ retentionMs: 40 });
+    const first = manualRun();
+    const old = registry.start({ messageId: "m1", chatId: "c1", run: first.run });
+    first.finish();
+    await old.settled;
+    const second = manualRun();
+    const newer = registry.start({ messageId: "m1", chatId: "c1", startEventId: old.lastEventId, run: second.run });
+    await sleep(100);
+    expect(registry.get("m1")).toBe(newer);
+    second.finish();
+    await newer.settled;
+  });
+});

@@ -1,0 +1,239 @@
+// The benchmark's HTTP side: a logged-in Parley user who sends messages and
+// follows answers over SSE, and a direct client of the fake upstream (the
+// baseline). Times are wall-clock ms (stats.now) so they compare with the
+// fake's token stamps.
+import { Database } from "bun:sqlite";
+import { parseToken, PARLEY_MODEL, BENCH_MODEL } from "./protocol";
+import { now } from "./stats";
+
+export interface SseEvent {
+  event: string;
+  data: string;
+  id: number | null;
+  /** When the chunk holding it was read. */
+  at: number;
+}
+
+/** Incremental text/event-stream parser (https://html.spec.whatwg.org/multipage/server-sent-events.html), enough for \n-separated streams. */
+export class SseParser {
+  private buffer = "";
+  private readonly decoder = new TextDecoder();
+
+  feed(bytes: Uint8Array, at: number): SseEvent[] {
+    this.buffer += this.decoder.decode(bytes, { stream: true });
+    const events: SseEvent[] = [];
+    let end: number;
+    while ((end = this.buffer.indexOf("\n\n")) >= 0) {
+      const block = this.buffer.slice(0, end);
+      this.buffer = this.buffer.slice(end + 2);
+      let event = "message";
+      let id: number | null = null;
+      const data: string[] = [];
+      let hasData = false;
+      for (const line of block.split("\n")) {
+        if (line.startsWith(":")) continue;
+        const colon = line.indexOf(":");
+        const field = colon < 0 ? line : line.slice(0, colon);
+        const value = colon < 0 ? "" : line.slice(colon + 1).replace(/^ /, "");
+        if (field === "event") event = value;
+        else if (field === "data") {
+          data.push(value);
+          hasData = true;
+        } else if (field === "id") id = Number(value);
+      }
+      if (hasData) events.push({ event, data: data.join("\n"), id, at });
+    }
+    return events;
+  }
+}
+
+export interface ReceivedToken {
+  index: number;
+  sentAt: number;
+  at: number;
+  /** The fake wrote it after this reader's response was open: it travelled live, not from the replay log. */
+  live: boolean;
+}
+
+export class ParleyUser {
+  cookie = "";
+  private readonly db: Database;
+  private readonly leafOfChat;
+
+  constructor(
+    public baseURL: string,
+    databaseFile: string,
+  ) {
+    this.db = new Database(databaseFile);
+    this.db.exec("PRAGMA busy_timeout = 5000");
+    this.leafOfChat = this.db.query<{ active_leaf_id: string | null }, [string]>("SELECT active_leaf_id FROM chats WHERE id = ?");
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  async signup(email: string): Promise<void> {
+    const response = await fetch(`${this.baseURL}/signup`, {
+      method: "POST",
+      body: new URLSearchParams({ name: "Bench", email, password: "bench-password-123" }),
+      redirect: "manual",
+    });
+    await response.arrayBuffer();
+    const session = /parley_session=([^;]+)/.exec(response.headers.get("set-cookie") ?? "")?.[1];
+    if (response.status !== 302 || !session) throw new Error(`sign-up failed: HTTP ${response.status}`);
+    this.cookie = `parley_session=${session}`;
+  }
+
+  /** POST the new-chat form, as the composer does; resolves at the redirect. */
+  async send(content: string): Promise<{ chatId: string; sentAt: number; redirectedAt: number }> {
+    const sentAt = now();
+    const response = await fetch(`${this.baseURL}/chats?index`, {
+      method: "POST",
+      body: new URLSearchParams({ intent: "send", content, model: PARLEY_MODEL }),
+      headers: { Cookie: this.cookie },
+      redirect: "manual",
+    });
+    await response.arrayBuffer();
+    const redirectedAt = now();
+    const chatId = /^\/chats\/([0-9a-z]{20})$/.exec(response.headers.get("location") ?? "")?.[1];
+    if (response.status !== 302 || !chatId) throw new Error(`send failed: HTTP ${response.status} → ${response.headers.get("location")}`);
+    return { chatId, sentAt, redirectedAt };
+  }
+
+  /** The answer being written in a chat: its active leaf, read from the SQLite file (cheaper than rendering the page). */
+  answerIdOf(chatId: string): string {
+    const id = this.leafOfChat.get(chatId)?.active_leaf_id;
+    if (!id) throw new Error(`chat ${chatId} has no active leaf`);
+    return id;
+  }
+
+  streamURL(chatId: string, messageId: string): string {
+    return `${this.baseURL}/chats/${chatId}/messages/${messageId}/stream`;
+  }
+
+  /**
+   * Follows an answer's SSE stream until its terminal event, `stopWhen` says
+   * so, the deadline passes or `signal` aborts.
+   */
+  async follow(
+    chatId: string,
+    messageId: string,
+    options: { lastEventId?: number; deadline: number; signal?: AbortSignal; stopWhen?: (event: SseEvent, result: FollowResult) => boolean; onEvent?: (event: SseEvent) => void },
+  ): Promise<FollowResult> {
+    const controller = new AbortController();
+    const abort = () => controller.abort();
+    options.signal?.addEventListener("abort", abort, { once: true });
+    const timer = setTimeout(abort, Math.max(0, options.deadline - Date.now()));
+    const result: FollowResult = { requestedAt: now(), openedAt: Number.NaN, firstEventAt: Number.NaN, ids: [], tokens: [], text: "", terminal: null, status: 0 };
+    try {
+      const headers: Record<string, string> = { Cookie: this.cookie, Accept: "text/event-stream" };
+      if (options.lastEventId !== undefined) headers["Last-Event-ID"] = String(options.lastEventId);
+      const response = await fetch(this.streamURL(chatId, messageId), { headers, signal: controller.signal });
+      result.openedAt = now();
+      result.status = response.status;
+      if (!response.ok || !response.body) {
+        result.error = `HTTP ${response.status}: ${(await response.text()).slice(0, 200)}`;
+        return result;
+      }
+      const parser = new SseParser();
+      const reader = response.body.getReader();
+      outer: for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        for (const event of parser.feed(value, now())) {
+          if (Number.isNaN(result.firstEventAt)) result.firstEventAt = event.at;
+          if (event.id !== null) result.ids.push(event.id);
+          options.onEvent?.(event);
+          if (event.event === "delta") {
+            const text = (JSON.parse(event.data) as { text: string }).text;
+            result.text += text;
+            const token = parseToken(text);
+            if (token) result.tokens.push({ ...token, at: event.at, live: token.sentAt >= result.openedAt });
+            else result.malformedDeltas = (result.malformedDeltas ?? 0) + 1;
+          } else if (event.event === "done" || event.event === "error") {
+            result.terminal = { event: event.event, data: JSON.parse(event.data) };
+          }
+          if (result.terminal || options.stopWhen?.(event, result)) {
+            await reader.cancel().catch(() => undefined);
+            break outer;
+          }
+        }
+      }
+    } catch (error) {
+      if (!controller.signal.aborted) result.error = String(error);
+      else if (!result.terminal) result.error ??= "deadline";
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", abort);
+      controller.abort();
+    }
+    return result;
+  }
+}
+
+export interface FollowResult {
+  requestedAt: number;
+  /** Response headers arrived. */
+  openedAt: number;
+  firstEventAt: number;
+  /** Every event id, in arrival order. */
+  ids: number[];
+  tokens: ReceivedToken[];
+  text: string;
+  terminal: { event: string; data: { status?: string } } | null;
+  status: number;
+  malformedDeltas?: number;
+  error?: string;
+}
+
+export interface DirectResult {
+  requestedAt: number;
+  openedAt: number;
+  firstTokenAt: number;
+  tokens: ReceivedToken[];
+  finished: boolean;
+  error?: string;
+}
+
+/** The baseline: a Chat Completions stream straight from the fake upstream, as Parley's SDK would request it. */
+export async function followUpstream(openaiURL: string, options: { deadline: number; content?: string }): Promise<DirectResult> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), Math.max(0, options.deadline - Date.now()));
+  const result: DirectResult = { requestedAt: now(), openedAt: Number.NaN, firstTokenAt: Number.NaN, tokens: [], finished: false };
+  try {
+    const response = await fetch(`${openaiURL}/chat/completions`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: "Bearer sk-bench" },
+      body: JSON.stringify({
+        model: BENCH_MODEL,
+        messages: [{ role: "user", content: options.content ?? "Hello" }],
+        stream: true,
+        stream_options: { include_usage: true },
+      }),
+      signal: controller.signal,
+    });
+    result.openedAt = now();
+    if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
+    const parser = new SseParser();
+    for await (const chunk of response.body) {
+      for (const event of parser.feed(chunk, now())) {
+        if (event.data === "[DONE]") {
+          result.finished = true;
+          continue;
+        }
+        const content = (JSON.parse(event.data) as { choices: Array<{ delta?: { content?: string | null } }> }).choices[0]?.delta?.content;
+        if (!content) continue;
+        const token = parseToken(content);
+        if (!token) continue;
+        if (Number.isNaN(result.firstTokenAt)) result.firstTokenAt = event.at;
+        result.tokens.push({ ...token, at: event.at, live: true });
+      }
+    }
+  } catch (error) {
+    result.error = controller.signal.aborted ? "deadline" : String(error);
+  } finally {
+    clearTimeout(timer);
+  }
+  return result;
+}

@@ -1,0 +1,177 @@
+// The provider layer end to end: the real OpenAI and Anthropic SDKs inside
+// Parley talk to the fake upstreams (tests/fakes) over their wire formats.
+import type { Page } from "@playwright/test";
+import {
+  answerContent,
+  answerMessageId,
+  chatIdOf,
+  expect,
+  lastAnswer,
+  readStream,
+  sendMessage,
+  test,
+  waitForAnswer,
+  waitForHydration,
+} from "./fixtures";
+import { signUp } from "./fixtures";
+import { numberedTokens, queueScripts, requestsWith, uniqueMarker } from "./upstream";
+
+/** Chooses a model in the searchable picker (the page must be hydrated). */
+async function pickModel(page: Page, search: string, label: string | RegExp): Promise<void> {
+  await waitForHydration(page);
+  await page.getByTestId("model-picker").click();
+  await page.getByLabel("Search models").fill(search);
+  await page.getByRole("option", { name: label }).click();
+  await expect(page.getByTestId("model-picker")).toContainText(label);
+}
+
+async function startChat(page: Page, model: { search: string; label: string | RegExp }, text: string): Promise<string> {
+  await page.goto("/chats?new=1");
+  await pickModel(page, model.search, model.label);
+  await sendMessage(page, text);
+  await expect(page).toHaveURL(/\/chats\/[0-9a-z]{20}$/);
+  return chatIdOf(page);
+}
+
+const GPT_MINI = { search: "mini", label: "GPT-4o mini" };
+const CLAUDE_HAIKU = { search: "haiku 4.5", label: "Claude Haiku 4.5" };
+
+test("an OpenAI model streams its answer with reasoning and a stats bar", async ({ page }) => {
+  await signUp(page);
+  const marker = uniqueMarker("oa");
+  const tokens = numberedTokens(40, "river");
+  await queueScripts("openai", marker, { tokens, reasoning: "Let me think about rivers first.", tokenDelayMs: 40, usage: { inputTokens: 31, outputTokens: 47 } });
+  await startChat(page, GPT_MINI, `Tell me about rivers ${marker}`);
+
+  await expect(answerContent(page)).toContainText("river3", { timeout: 10_000 });
+  await expect(page.getByTestId("streaming-indicator")).toBeVisible();
+  await waitForAnswer(page);
+  await expect(answerContent(page)).toHaveText(tokens.join("").trim());
+  await expect(lastAnswer(page).getByTestId("reasoning")).toHaveText("Let me think about rivers first.");
+  await expect(lastAnswer(page)).toContainText("GPT-4o mini");
+  const stats = lastAnswer(page).getByTestId("answer-stats");
+  await expect(stats).toContainText("31 in");
+  await expect(stats).toContainText("47 out");
+  await expect(stats).toContainText(/TTFT \d+ ms/);
+  await expect(stats).toContainText(/tok\/s/);
+  await expect(stats).toContainText("$");
+
+  const [request] = await requestsWith("openai", marker);
+  expect(request?.body.model).toBe("gpt-4o-mini");
+  expect(request?.body.stream).toBe(true);
+  expect(request?.body.messages[0].role).toBe("system");
+});
+
+test("an Anthropic model streams its thinking and its answer", async ({ page }) => {
+  await signUp(page);
+  const marker = uniqueMarker("an");
+  await queueScripts("anthropic", marker, { text: "Mountains are tall. They are old.", reasoning: "Considering mountains carefully.", tokenDelayMs: 20, usage: { inputTokens: 12, outputTokens: 9 } });
+  await startChat(page, CLAUDE_HAIKU, `Mountains please ${marker}`);
+  await waitForAnswer(page);
+  await expect(answerContent(page)).toHaveText("Mountains are tall. They are old.");
+  await expect(lastAnswer(page).getByTestId("reasoning")).toHaveText("Considering mountains carefully.");
+  await expect(lastAnswer(page).getByTestId("answer-stats")).toContainText("12 in");
+  const [request] = await requestsWith("anthropic", marker);
+  expect(request?.body.model).toBe("claude-haiku-4-5-20251001");
+  expect(request?.body.thinking?.type).toBeDefined();
+  expect(typeof request?.body.system === "string" || Array.isArray(request?.body.system)).toBe(true);
+});
+
+test("Stop ends the answer, keeps its text and cancels the upstream request", async ({ page }) => {
+  await signUp(page);
+  const marker = uniqueMarker("st");
+  await queueScripts("openai", marker, { tokens: numberedTokens(300, "tok"), tokenDelayMs: 50 });
+  await startChat(page, GPT_MINI, `Count slowly ${marker}`);
+  await expect(answerContent(page)).toContainText("tok5 ");
+  await lastAnswer(page).getByRole("button", { name: "Stop generating" }).click();
+  await waitForAnswer(page, "interrupted");
+  await expect(lastAnswer(page).getByTestId("answer-problem")).toHaveText("Stopped.");
+  const kept = await answerContent(page).innerText();
+  expect(kept).toContain("tok5");
+  expect(kept).not.toContain("tok300");
+  await expect.poll(async () => (await requestsWith("openai", marker))[0]?.outcome).toBe("client_closed");
+  // The stored text is exactly what the page shows, also after a reload.
+  await page.reload();
+  await expect(answerContent(page)).toHaveText(kept);
+  await expect(lastAnswer(page).getByRole("button", { name: "Continue" })).toBeVisible();
+});
+
+test("regenerate makes a sibling answer, and the arrows switch between them", async ({ page }) => {
+  await signUp(page);
+  const marker = uniqueMarker("rg");
+  await queueScripts("openai", marker, { text: "First version." }, { text: "Second version." });
+  await startChat(page, GPT_MINI, `Say something ${marker}`);
+  await waitForAnswer(page);
+  await expect(answerContent(page)).toHaveText("First version.");
+  await lastAnswer(page).getByRole("button", { name: "Regenerate" }).click();
+  await expect(answerContent(page)).toHaveText("Second version.");
+  await waitForAnswer(page);
+  const nav = lastAnswer(page).getByTestId("sibling-nav");
+  await expect(nav).toContainText("2/2");
+  await nav.getByRole("button", { name: "Previous version" }).click();
+  await expect(answerContent(page)).toHaveText("First version.");
+  await expect(lastAnswer(page).getByTestId("sibling-nav")).toContainText("1/2");
+});
+
+test("a provider that keeps failing shows a readable error", async ({ page }) => {
+  await signUp(page);
+  const marker = uniqueMarker("fl");
+  await queueScripts("openai", marker, { status: 500 }, { status: 500 }, { status: 500 });
+  await startChat(page, GPT_MINI, `Fail please ${marker}`);
+  await waitForAnswer(page, "error");
+  await expect(lastAnswer(page).getByTestId("answer-problem")).toContainText("OpenAI had a server error (HTTP 500)");
+  expect(await requestsWith("openai", marker)).toHaveLength(3);
+  await expect(lastAnswer(page).getByRole("button", { name: "Regenerate" })).toBeVisible();
+});
+
+test("a 429 with Retry-After is retried and the answer arrives", async ({ page }) => {
+  await signUp(page);
+  const marker = uniqueMarker("rl");
+  await queueScripts("openai", marker, { status: 429, retryAfter: 1 }, { text: "Made it after waiting." });
+  await startChat(page, GPT_MINI, `Rate limit me ${marker}`);
+  await waitForAnswer(page);
+  await expect(answerContent(page)).toHaveText("Made it after waiting.");
+  const requests = await requestsWith("openai", marker);
+  expect(requests).toHaveLength(2);
+  expect(requests[1]!.receivedAt - requests[0]!.receivedAt).toBeGreaterThanOrEqual(1000);
+});
+
+test("a connection reset mid-answer keeps the partial text, and Continue finishes it", async ({ page }) => {
+  await signUp(page);
+  const marker = uniqueMarker("rs");
+  await queueScripts("openai", marker, { tokens: numberedTokens(30, "part"), tokenDelayMs: 20, resetAfterTokens: 8 }, { text: "and the rest." });
+  await startChat(page, GPT_MINI, `Break midway ${marker}`);
+  await waitForAnswer(page, "error");
+  await expect(lastAnswer(page).getByTestId("answer-problem")).toContainText("connection to OpenAI was lost");
+  const partial = await answerContent(page).innerText();
+  expect(partial).toContain("part1");
+  expect(partial).not.toContain("part30");
+  // The partial answer was stored, not only shown.
+  await page.reload();
+  await expect(answerContent(page)).toHaveText(partial);
+  await lastAnswer(page).getByRole("button", { name: "Continue" }).click();
+  await waitForAnswer(page);
+  await expect(answerContent(page)).toContainText("and the rest.");
+  expect(await answerContent(page).innerText()).toContain(partial.trim());
+  // The continuation request carried the partial answer and asked to go on.
+  const requests = await requestsWith("openai", marker);
+  const last = requests[requests.length - 1]!.body.messages as { role: string; content: string }[];
+  expect(last.some((m) => m.role === "assistant" && m.content.includes("part1"))).toBe(true);
+});
+
+test("a reload in the middle of an upstream answer resumes it with nothing lost or doubled", async ({ page }) => {
+  await signUp(page);
+  const marker = uniqueMarker("rl");
+  const tokens = numberedTokens(120, "w");
+  await queueScripts("anthropic", marker, { tokens, tokenDelayMs: 30 });
+  const chatId = await startChat(page, CLAUDE_HAIKU, `Long answer ${marker}`);
+  await expect(answerContent(page)).toContainText("w20 ");
+  await page.reload();
+  await expect(answerContent(page)).toContainText("w60 ");
+  await page.reload();
+  await waitForAnswer(page);
+  const expected = tokens.join("").trim();
+  await expect(answerContent(page)).toHaveText(expected);
+  const stored = await readStream(page, chatId, await answerMessageId(page));
+  expect(stored.text.trim()).toBe(expected);
+});

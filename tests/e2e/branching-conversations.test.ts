@@ -1,0 +1,118 @@
+// Conversation trees: nothing is overwritten; edits and regenerations become
+// branches the user can switch between — with JavaScript and without it.
+// Answers come from the fake OpenAI upstream (instant, predictable echoes).
+import type { Page } from "@playwright/test";
+import { answerContent, chatIdOf, expect, lastAnswer, signUp, test, userMessages, waitForAnswer } from "./fixtures";
+import { requestsWith, uniqueMarker } from "./upstream";
+
+const MODEL_ID = "openai:gpt-4o-mini";
+
+/** Sends through the plain form (works with and without JavaScript): the <select> or the picker's hidden input. */
+async function send(page: Page, text: string, { newChat = false } = {}): Promise<void> {
+  if (newChat) await page.goto("/chats?new=1");
+  const form = page.locator("form:has(#composer)");
+  const select = form.locator("select[name=model]");
+  if (await select.count()) await select.selectOption(MODEL_ID);
+  else await form.locator("input[name=model]").evaluate((input, id) => ((input as HTMLInputElement).value = id), MODEL_ID);
+  await page.locator("#composer").fill(text);
+  await form.getByRole("button", { name: "Send" }).click();
+}
+
+async function editMessage(page: Page, index: number, text: string): Promise<void> {
+  const message = page.getByTestId("user-message").nth(index);
+  await message.locator("summary", { hasText: "Edit" }).click();
+  await message.getByLabel("Edit message").fill(text);
+  await message.getByRole("button", { name: "Save & answer" }).click();
+}
+
+for (const javaScript of [true, false]) {
+  const mode = javaScript ? "with JavaScript" : "without JavaScript";
+  test.describe(mode, () => {
+    test.use({ javaScriptEnabled: javaScript });
+
+    test("editing a message keeps the old branch and the arrows switch versions", async ({ page }) => {
+      await signUp(page);
+      const m = uniqueMarker("ed");
+      await send(page, `Apples ${m}`, { newChat: true });
+      await expect(page).toHaveURL(/\/chats\/[0-9a-z]{20}$/);
+      await waitForAnswer(page);
+      await expect(answerContent(page)).toHaveText(`Echo: Apples ${m}`);
+
+      await editMessage(page, 0, `Pears ${m}`);
+      await waitForAnswer(page);
+      await expect(userMessages(page)).toHaveText([`Pears ${m}`]);
+      await expect(answerContent(page)).toHaveText(`Echo: Pears ${m}`);
+      const nav = page.getByTestId("user-message").first().getByTestId("sibling-nav");
+      await expect(nav).toContainText("2/2");
+
+      await nav.getByRole("button", { name: "Previous version" }).click();
+      await expect(userMessages(page)).toHaveText([`Apples ${m}`]);
+      await expect(answerContent(page)).toHaveText(`Echo: Apples ${m}`);
+      await expect(page.getByTestId("user-message").first().getByTestId("sibling-nav")).toContainText("1/2");
+
+      // The chat remembers the chosen branch.
+      await page.reload();
+      await expect(userMessages(page)).toHaveText([`Apples ${m}`]);
+    });
+
+    test("regenerating adds a sibling answer; the model only sees the active path", async ({ page }) => {
+      await signUp(page);
+      const m = uniqueMarker("rg");
+      await send(page, `One ${m}`, { newChat: true });
+      await waitForAnswer(page);
+      await send(page, `Two ${m}`);
+      await expect(userMessages(page)).toHaveCount(2);
+      await waitForAnswer(page);
+      await editMessage(page, 1, `Deux ${m}`);
+      await waitForAnswer(page);
+      await lastAnswer(page).getByRole("button", { name: "Regenerate" }).click();
+      await waitForAnswer(page);
+      await expect(lastAnswer(page).getByTestId("sibling-nav")).toContainText("2/2");
+      await lastAnswer(page).getByTestId("sibling-nav").getByRole("button", { name: "Previous version" }).click();
+      await expect(lastAnswer(page).getByTestId("sibling-nav")).toContainText("1/2");
+
+      // The regeneration's context held "Deux", never the other branch's "Two".
+      const requests = (await requestsWith("openai", m)).filter((r) => r.body.stream === true);
+      const regen = requests[requests.length - 1]!.body.messages as { role: string; content: string }[];
+      const userTurns = regen.filter((t) => t.role === "user").map((t) => t.content);
+      expect(userTurns).toEqual([`One ${m}`, `Deux ${m}`]);
+    });
+
+    test("forking from a message starts an independent chat with the path up to it", async ({ page }) => {
+      await signUp(page);
+      const m = uniqueMarker("fk");
+      await send(page, `Start ${m}`, { newChat: true });
+      await waitForAnswer(page);
+      await send(page, `Later ${m}`);
+      await expect(userMessages(page)).toHaveCount(2);
+      await waitForAnswer(page);
+      const originalId = chatIdOf(page);
+      await page.getByTestId("assistant-message").first().getByRole("button", { name: "Fork into a new chat" }).click();
+      await expect(page).not.toHaveURL(new RegExp(originalId));
+      await expect(page.getByTestId("chat-title")).toContainText("(fork)");
+      await expect(userMessages(page)).toHaveText([`Start ${m}`]);
+      await expect(page.getByTestId("assistant-message")).toHaveCount(1);
+      // Independent: a new message in the fork does not appear in the original.
+      await send(page, `Only in fork ${m}`);
+      await waitForAnswer(page);
+      await page.goto(`/chats/${originalId}`);
+      await expect(userMessages(page)).toHaveText([`Start ${m}`, `Later ${m}`]);
+    });
+
+    test("deleting a branch removes it and shows its sibling", async ({ page }) => {
+      await signUp(page);
+      const m = uniqueMarker("db");
+      await send(page, `Keep ${m}`, { newChat: true });
+      await waitForAnswer(page);
+      await editMessage(page, 0, `Drop ${m}`);
+      await waitForAnswer(page);
+      await expect(userMessages(page)).toHaveText([`Drop ${m}`]);
+      const message = page.getByTestId("user-message").first();
+      await message.locator("summary", { hasText: "Delete branch" }).click();
+      await message.getByRole("button", { name: "Delete branch" }).click();
+      await expect(userMessages(page)).toHaveText([`Keep ${m}`]);
+      await expect(answerContent(page)).toHaveText(`Echo: Keep ${m}`);
+      await expect(page.getByTestId("sibling-nav")).toHaveCount(0);
+    });
+  });
+}

@@ -1,0 +1,135 @@
+import {
+  answerContent,
+  answerMessageId,
+  chatIdOf,
+  composer,
+  demoAnswerTo,
+  expect,
+  lastAnswer,
+  readStream,
+  sendMessage,
+  signUp,
+  test,
+  userMessages,
+  waitForAnswer,
+  waitForAnswerToReach,
+  waitForHydration,
+} from "./fixtures";
+
+test("a new user's first message streams an answer that ends as rendered markdown with stats", async ({ page }) => {
+  await signUp(page);
+  await page.goto("/chats?new=1");
+  await waitForHydration(page);
+
+  // Sample the answer on every DOM change: how long its text is, and whether the "writing…" indicator shows.
+  await page.evaluate(() => {
+    const samples: { length: number; streaming: boolean }[] = [];
+    (window as unknown as { answerSamples: typeof samples }).answerSamples = samples;
+    new MutationObserver(() => {
+      const answer = [...document.querySelectorAll<HTMLElement>("[data-testid=assistant-message]")].pop();
+      if (!answer) return;
+      const content = answer.querySelector<HTMLElement>("[data-testid=answer-content]");
+      samples.push({ length: content?.innerText.length ?? 0, streaming: !!answer.querySelector("[data-testid=streaming-indicator]") });
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+
+  const prompt = "How do closures capture variables in JavaScript?";
+  await sendMessage(page, prompt);
+  await expect(page).toHaveURL(/\/chats\/[0-9a-z]{20}$/);
+  await expect(userMessages(page)).toHaveText([prompt]);
+
+  // While the answer is written: the indicator shows, and the composer and its Send button are disabled.
+  await expect(lastAnswer(page).getByTestId("streaming-indicator")).toBeVisible();
+  await expect(composer(page)).toBeDisabled();
+  await expect(page.getByRole("button", { name: "Send" })).toBeDisabled();
+  await expect(lastAnswer(page).getByRole("button", { name: "Stop generating" })).toBeVisible();
+
+  await waitForAnswer(page);
+  await expect(lastAnswer(page).getByTestId("streaming-indicator")).toHaveCount(0);
+
+  const samples = await page.evaluate(() => (window as unknown as { answerSamples: { length: number; streaming: boolean }[] }).answerSamples);
+  const whileStreaming = samples.filter((s) => s.streaming && s.length > 0).map((s) => s.length);
+  // The text arrived in many steps (not all at once at the end), and grew while the indicator was on.
+  expect(new Set(whileStreaming).size, `lengths seen while streaming: ${whileStreaming.join(",")}`).toBeGreaterThanOrEqual(10);
+  const finalLength = (await answerContent(page).innerText()).length;
+  expect(Math.max(...whileStreaming)).toBeLessThanOrEqual(finalLength);
+  expect(Math.min(...whileStreaming)).toBeLessThan(finalLength / 2);
+
+  // Markdown: a heading, a highlighted code block and KaTeX math.
+  const content = answerContent(page);
+  await expect(content.getByRole("heading", { name: "About javascript" })).toBeVisible();
+  const code = content.locator("pre code.hljs.language-ts");
+  await expect(code).toBeVisible();
+  await expect(code.locator("[class^='hljs-']").first()).toBeVisible();
+  await expect(code).toContainText("function javascript(input: string): string {");
+  await expect(content.locator(".katex-display .katex")).toBeVisible();
+  await expect(content.locator(".katex-mathml annotation")).toContainText("\\frac{n(n-1)}{2}");
+
+  // The stats bar: token counts, speed and duration.
+  const stats = lastAnswer(page).getByTestId("answer-stats");
+  await expect(stats).toBeVisible();
+  await expect(stats).toHaveText(/\d+ in · \d+ out · TTFT \d+ ms · [\d.]+ tok\/s · [\d.]+ s/);
+
+  // The composer is usable again, and the server stored exactly the demo model's answer.
+  await expect(composer(page)).toBeEnabled();
+  const stored = await readStream(page, chatIdOf(page), await answerMessageId(page));
+  expect(stored.text).toBe(demoAnswerTo(prompt));
+  expect(JSON.parse(stored.terminal!.data)).toMatchObject({ status: "complete" });
+});
+
+test("Shift+Enter adds a line to the message instead of sending it", async ({ page }) => {
+  await signUp(page);
+  await page.goto("/chats?new=1");
+  await waitForHydration(page);
+  const posts: string[] = [];
+  page.on("request", (request) => {
+    if (request.method() === "POST") posts.push(request.url());
+  });
+
+  const box = composer(page);
+  await box.click();
+  await box.pressSequentially("first line");
+  await box.press("Shift+Enter");
+  await box.pressSequentially("second line");
+  await expect(box).toHaveValue("first line\nsecond line");
+  expect(posts).toEqual([]);
+  await expect(page).toHaveURL(/\/chats\?new=1$/);
+
+  await box.press("Enter");
+  await expect(page).toHaveURL(/\/chats\/[0-9a-z]{20}$/);
+  expect(posts).toHaveLength(1);
+  // The user's message keeps its line break.
+  expect(await userMessages(page).innerText()).toBe("first line\nsecond line");
+  await waitForAnswer(page);
+});
+
+test("Stop ends the answer early and keeps the text written so far", async ({ page }) => {
+  await signUp(page);
+  const prompt = "Tell me everything about Rust lifetimes";
+  await page.goto("/chats?new=1");
+  await sendMessage(page, prompt);
+  await expect(page).toHaveURL(/\/chats\/[0-9a-z]{20}$/);
+  await waitForAnswerToReach(page, "offline demo model");
+
+  await lastAnswer(page).getByRole("button", { name: "Stop generating" }).click();
+  await waitForAnswer(page, "interrupted");
+  await expect(lastAnswer(page).getByTestId("answer-problem")).toHaveText("Stopped.");
+  await expect(lastAnswer(page).getByRole("button", { name: "Continue" })).toBeVisible();
+  await expect(composer(page)).toBeEnabled();
+
+  const full = demoAnswerTo(prompt);
+  const stored = await readStream(page, chatIdOf(page), await answerMessageId(page));
+  expect(stored.text.length).toBeGreaterThan(0);
+  expect(stored.text.length).toBeLessThan(full.length);
+  // What was kept is exactly the beginning of the answer.
+  expect(full.startsWith(stored.text)).toBe(true);
+  expect(JSON.parse(stored.terminal!.data)).toMatchObject({ status: "interrupted", stats: { finishReason: "stopped" } });
+
+  // The partial answer does not grow any more, and a reload shows the same text.
+  const shown = await answerContent(page).innerText();
+  expect(shown.length).toBeGreaterThan(0);
+  await page.reload();
+  await waitForHydration(page);
+  await expect(lastAnswer(page)).toHaveAttribute("data-status", "interrupted");
+  await expect(answerContent(page)).toHaveText(shown);
+});

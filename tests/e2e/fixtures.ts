@@ -1,0 +1,267 @@
+// Shared helpers for the browser suite (STYLE.md §10). Every test signs up its
+// own user through the real /signup form, so tests can run in parallel against
+// one server. The `test` exported here fails a test on any console.error or
+// uncaught exception in the browser (DEVELOPERS.md), unless the test declares
+// it expects that message with `browserErrors.allow(...)`.
+import { type APIResponse, type BrowserContext, type BrowserContextOptions, type Locator, type Page, expect, test as base } from "@playwright/test";
+import { composeDemoAnswer } from "../../app/llm/demo.server";
+import { E2E } from "./env";
+
+export { expect };
+
+export interface User {
+  name: string;
+  email: string;
+  password: string;
+}
+
+/** Browser-side errors seen by the contexts a test opened. */
+export class BrowserErrors {
+  private readonly seen: string[] = [];
+  private readonly allowed: RegExp[] = [];
+
+  /** Declares a browser error this test provokes on purpose (a 4xx the test asks for, say). */
+  allow(pattern: RegExp): void {
+    this.allowed.push(pattern);
+  }
+
+  /** Expected 4xx responses show up in Chromium's console as "Failed to load resource: … status of 404". */
+  allowStatus(...statuses: number[]): void {
+    for (const status of statuses) this.allow(new RegExp(`the server responded with a status of ${status}\\b`));
+  }
+
+  watch(context: BrowserContext): void {
+    context.on("console", (message) => {
+      if (message.type() !== "error") return;
+      const where = message.location().url;
+      this.seen.push(`console.error: ${message.text()}${where ? ` (at ${where})` : ""}`);
+    });
+    context.on("weberror", (webError) => {
+      const error = webError.error();
+      this.seen.push(`pageerror: ${error.message}\n${error.stack ?? ""}`);
+    });
+  }
+
+  unexpected(): string[] {
+    return this.seen.filter((line) => !this.allowed.some((pattern) => pattern.test(line)));
+  }
+}
+
+type Fixtures = {
+  browserErrors: BrowserErrors;
+  /** Opens another browser context (a second user, a second device), watched for errors and closed after the test. */
+  newContext: (options?: BrowserContextOptions) => Promise<BrowserContext>;
+  /** A page in a context with JavaScript turned off. */
+  noJsPage: Page;
+};
+
+export const test = base.extend<Fixtures>({
+  browserErrors: async ({}, use) => {
+    const errors = new BrowserErrors();
+    await use(errors);
+    expect(errors.unexpected(), "the browser logged an error (console.error or an uncaught exception)").toEqual([]);
+  },
+  context: async ({ context, browserErrors }, use) => {
+    browserErrors.watch(context);
+    await use(context);
+  },
+  newContext: async ({ browser, browserErrors }, use) => {
+    const opened: BrowserContext[] = [];
+    await use(async (options = {}) => {
+      const context = await browser.newContext({ baseURL: E2E.baseURL, ...options });
+      browserErrors.watch(context);
+      opened.push(context);
+      return context;
+    });
+    for (const context of opened) await context.close();
+  },
+  noJsPage: async ({ newContext }, use) => {
+    const context = await newContext({ javaScriptEnabled: false });
+    await use(await context.newPage());
+  },
+});
+
+// ---------------------------------------------------------------- accounts
+
+let counter = 0;
+export function uniqueEmail(prefix = "user"): string {
+  counter++;
+  return `${prefix}-${Date.now().toString(36)}-${process.pid}-${counter}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+}
+
+export const DEFAULT_PASSWORD = "correct horse battery staple";
+
+/** Creates a unique user through the real sign-up form; the page ends logged in on /chats. */
+export async function signUp(page: Page, { name = "Ada Tester", email = uniqueEmail() }: { name?: string; email?: string } = {}): Promise<User> {
+  const user = { name, email, password: DEFAULT_PASSWORD };
+  await page.goto("/signup");
+  await page.getByLabel("Name").fill(user.name);
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Sign up" }).click();
+  await expect(page).toHaveURL(/\/chats$/);
+  return user;
+}
+
+/** Logs in through the form on the current /login page (or opens it first). */
+export async function login(page: Page, user: Pick<User, "email" | "password">): Promise<void> {
+  if (new URL(page.url(), E2E.baseURL).pathname !== "/login") await page.goto("/login");
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page).not.toHaveURL(/\/login/);
+}
+
+export async function logout(page: Page): Promise<void> {
+  await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+}
+
+// ---------------------------------------------------------------- chatting
+
+export const CHAT_URL = /\/chats\/([0-9a-z]{20})$/;
+
+/** Resolves once React has hydrated the page (the model picker turns from a <select> into a button). */
+export async function waitForHydration(page: Page): Promise<void> {
+  await expect(page.getByTestId("model-picker")).toBeVisible();
+}
+
+export function composer(page: Page): Locator {
+  return page.getByRole("textbox", { name: "Message" });
+}
+
+/** Types into the composer and presses Enter (the page must be hydrated). */
+export async function sendMessage(page: Page, text: string): Promise<void> {
+  await waitForHydration(page);
+  await composer(page).fill(text);
+  await composer(page).press("Enter");
+}
+
+/** Opens a new chat, sends `text` with Enter, and waits for the chat's own page. */
+export async function newChatAndSend(page: Page, text: string): Promise<{ chatId: string; chatUrl: string }> {
+  await page.goto("/chats?new=1");
+  await sendMessage(page, text);
+  await expect(page).toHaveURL(CHAT_URL);
+  const chatId = chatIdOf(page);
+  return { chatId, chatUrl: `/chats/${chatId}` };
+}
+
+export function chatIdOf(page: Page): string {
+  const match = new URL(page.url()).pathname.match(CHAT_URL);
+  if (!match) throw new Error(`not on a chat page: ${page.url()}`);
+  return match[1]!;
+}
+
+/** The text bubbles of the user's messages on the page, oldest first. */
+export function userMessages(page: Page): Locator {
+  return page.getByTestId("user-message").locator(":scope > div:first-child");
+}
+
+export function lastAnswer(page: Page): Locator {
+  return page.getByTestId("assistant-message").last();
+}
+
+export function answerContent(page: Page): Locator {
+  return lastAnswer(page).getByTestId("answer-content");
+}
+
+export async function answerText(page: Page): Promise<string> {
+  return answerContent(page).innerText();
+}
+
+export async function answerMessageId(page: Page): Promise<string> {
+  const id = await lastAnswer(page).getAttribute("data-message-id");
+  if (!id) throw new Error("the last answer has no message id");
+  return id;
+}
+
+/** Waits for the last answer to end in `status` (complete by default). */
+export async function waitForAnswer(page: Page, status: "complete" | "interrupted" | "error" = "complete"): Promise<void> {
+  await expect(lastAnswer(page)).toHaveAttribute("data-status", status, { timeout: 20_000 });
+}
+
+/** Waits until the streaming answer's visible text contains `text`. */
+export async function waitForAnswerToReach(page: Page, text: string | RegExp): Promise<void> {
+  await expect(answerContent(page)).toContainText(text, { timeout: 20_000 });
+}
+
+/** The demo model's whole answer to a conversation made of these user messages (it is deterministic). */
+export function demoAnswerTo(...userMessages: string[]): string {
+  return composeDemoAnswer(userMessages.map((content) => ({ role: "user" as const, content })));
+}
+
+// ---------------------------------------------------------------- SSE
+
+export interface SseEvent {
+  id: number | null;
+  event: string;
+  data: string;
+}
+
+/** Parses a text/event-stream body (comments and retry lines are skipped). */
+export function parseSse(body: string): SseEvent[] {
+  const events: SseEvent[] = [];
+  for (const block of body.split(/\r?\n\r?\n/)) {
+    let event = "message";
+    let id: number | null = null;
+    const data: string[] = [];
+    let hasData = false;
+    for (const line of block.split(/\r?\n/)) {
+      if (!line || line.startsWith(":")) continue;
+      const colon = line.indexOf(":");
+      const field = colon === -1 ? line : line.slice(0, colon);
+      const value = colon === -1 ? "" : line.slice(colon + 1).replace(/^ /, "");
+      if (field === "event") event = value;
+      else if (field === "id") id = Number(value);
+      else if (field === "data") {
+        data.push(value);
+        hasData = true;
+      }
+    }
+    if (hasData) events.push({ id, event, data: data.join("\n") });
+  }
+  return events;
+}
+
+/** The answer text that a list of events spells (a `replace` delta restarts it). */
+export function textOfEvents(events: SseEvent[]): string {
+  let text = "";
+  for (const event of events) {
+    if (event.event !== "delta") continue;
+    const data = JSON.parse(event.data) as { text: string; replace?: boolean };
+    text = data.replace ? data.text : text + data.text;
+  }
+  return text;
+}
+
+export function streamUrl(chatId: string, messageId: string): string {
+  return `/chats/${chatId}/messages/${messageId}/stream`;
+}
+
+/** Reads an answer's stream to its end (with the page's cookies): the events and the text they spell. */
+export async function readStream(
+  page: Page,
+  chatId: string,
+  messageId: string,
+  { lastEventId }: { lastEventId?: number | string } = {},
+): Promise<{ response: APIResponse; events: SseEvent[]; text: string; terminal: SseEvent | undefined }> {
+  const response = await page.request.get(streamUrl(chatId, messageId), {
+    headers: lastEventId === undefined ? {} : { "Last-Event-ID": String(lastEventId) },
+    timeout: 30_000,
+  });
+  const events = response.ok() ? parseSse(await response.text()) : [];
+  return { response, events, text: textOfEvents(events), terminal: events.find((e) => e.event === "done" || e.event === "error") };
+}
+
+// ---------------------------------------------------------------- raw forms
+
+/** A plain form POST with the page's cookies, redirects not followed (the no-JS browser's view). */
+export function postForm(page: Page, path: string, form: Record<string, string>, headers: Record<string, string> = {}): Promise<APIResponse> {
+  return page.request.post(path, { form, headers, maxRedirects: 0 });
+}
+
+/** Links in the sidebar's chat list, top to bottom, as chat ids. */
+export async function listedChatIds(page: Page): Promise<string[]> {
+  const hrefs = await page.getByTestId("chat-list").locator("a[href^='/chats/']").evaluateAll((links) => links.map((a) => a.getAttribute("href") ?? ""));
+  return hrefs.map((href) => href.replace(/^\/chats\//, "").replace(/\?.*$/, ""));
+}

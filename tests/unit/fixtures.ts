@@ -1,0 +1,43 @@
+// Shared fixtures for unit tests that use the real (per-file) SQLite database.
+// Call `await prepareDatabase()` in a beforeAll before using them.
+import { createChat } from "~/models/chat.server";
+import { createExchange, getPathPage, saveStreamFinal } from "~/models/message.server";
+import { createUser } from "~/models/user.server";
+import { createId } from "~/utils/id";
+
+export const TEST_MODEL = "demo:parley-demo";
+
+/** A user with a unique email (the users table is shared by every test in a file). */
+export async function createTestUser(name = "Ada") {
+  return createUser({ email: `${name.toLowerCase()}-${createId()}@example.com`, name, passwordHash: "x" });
+}
+
+export async function createTestChat({ userId, title }: { userId: string; title?: string }) {
+  return createChat({ userId, model: TEST_MODEL, title });
+}
+
+/**
+ * A question and its finished answer under `parentId` (null: the first
+ * message), as the send action and a completed generation would leave them.
+ */
+export async function addExchange({
+  chatId,
+  parentId,
+  question,
+  answer = `Answer to: ${question}`,
+}: {
+  chatId: string;
+  parentId: string | null;
+  question: string;
+  answer?: string;
+}): Promise<{ userMessageId: string; assistantMessageId: string }> {
+  const ids = await createExchange({ chatId, parentId, content: question, model: TEST_MODEL, instanceId: null });
+  await saveStreamFinal({ messageId: ids.assistantMessageId, content: answer, reasoning: "", lastEventId: 2, status: "complete" });
+  return ids;
+}
+
+/** The text of the path ending at `leafId`, root first. */
+export async function pathContents({ chatId, leafId }: { chatId: string; leafId: string | null }): Promise<string[]> {
+  const { messages } = await getPathPage({ chatId, leafId, limit: 10_000 });
+  return messages.map((m) => m.content);
+}
