@@ -17,7 +17,8 @@ WORKDIR /app
 ENV NODE_ENV=production \
     PORT=8080 \
     HOST=0.0.0.0 \
-    DATABASE_URL=file:/data/parley.db
+    DATABASE_URL=file:/data/parley.db \
+    BUN_CONFIG_MAX_HTTP_REQUESTS=4096
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/build ./build
 COPY --from=build /app/drizzle ./drizzle

@@ -7,7 +7,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { heading, ms, ratio, rounded, summarize, table } from "./lib/stats";
+import { watchLoad } from "./lib/machine";
+import { printTree } from "./lib/report";
+import { ms, rounded, summarize } from "./lib/stats";
 
 const args = process.argv.slice(2);
 const jsonOut = args.includes("--json") ? args[args.indexOf("--json") + 1] : undefined;
@@ -154,6 +156,7 @@ try {
   const smallLeaf = small.mainLine.at(-1)!;
   // The naive walk loads ~6 MB per run on the big chat: fewer runs keep the whole benchmark short.
   const naiveBigRuns = Math.min(runs, 60);
+  const stopLoadWatch = watchLoad(() => [process.pid]);
   const cases: Case[] = [
     { label: "100-message chat, newest page (baseline)", runs, run: () => getPathPage({ chatId: small.chatId, leafId: smallLeaf, limit: PAGE }), samples: [] },
     { label: "10,000-message chat, newest page", runs, run: () => getPathPage({ chatId: big.chatId, leafId: bigLeaf, limit: PAGE }), samples: [] },
@@ -168,6 +171,7 @@ try {
   const timed = cases.map((c) => ({ label: c.label, summary: summarize(c.samples), page: c.page! }));
   const [baseline, bigFirst, bigDeep, naiveSmall, naiveBig] = timed as [(typeof timed)[0], (typeof timed)[0], (typeof timed)[0], (typeof timed)[0], (typeof timed)[0]];
 
+  const load = stopLoadWatch();
   // Sanity: every page is 50 messages, the right ones, and the naive walk agrees with the query.
   const naiveDeep = await naivePathPage({ chatId: big.chatId, leafId: bigLeaf, before: deepBefore, limit: PAGE });
   const checks = {
@@ -178,26 +182,20 @@ try {
     naiveMatchesQuery: samePage(naiveBig.page, bigFirst.page) && samePage(naiveSmall.page, baseline.page) && samePage(naiveDeep, bigDeep.page),
   };
 
-  console.log(heading("4. Tree path query: getPathPage({ limit: 50 })"));
-  console.log(
-    table([
-      ["case", "runs", "p50", "p99", "p50 vs baseline"],
-      ...timed.map((c) => [c.label, String(c.summary.n), ms(c.summary.p50), ms(c.summary.p99), ratio(c.summary.p50, baseline.summary.p50)]),
-    ]),
-  );
-  console.log(`naive / getPathPage on 10,000 messages: p50 ${ratio(naiveBig.summary.p50, bigFirst.summary.p50)}, p99 ${ratio(naiveBig.summary.p99, bigFirst.summary.p99)}`);
-  console.log(`checks: ${Object.entries(checks).map(([k, v]) => `${k} ${v ? "ok" : "FAILED"}`).join(", ")}`);
-
+  // Standalone, print the table; under run.ts (--json) the report prints it in its place.
+  if (!jsonOut) printTree({ cases: timed.map((c) => ({ label: c.label, ...c.summary })), naiveVsQuery: [naiveBig.summary, bigFirst.summary], load, checks });
   const result = rounded({
     messages: { big: big.total, small: small.total, page: PAGE },
     cases: timed.map((c) => ({ label: c.label, ...c.summary })),
     ratios: {
       bigFirstVsBaselineP50: bigFirst.summary.p50 / baseline.summary.p50,
       bigDeepVsBaselineP50: bigDeep.summary.p50 / baseline.summary.p50,
-      naiveVsQueryP50: naiveBig.summary.p50 / bigFirst.summary.p50,
       bigFirstVsBaselineP99: bigFirst.summary.p99 / baseline.summary.p99,
+      naiveVsQueryP50: naiveBig.summary.p50 / bigFirst.summary.p50,
+      naiveVsQueryP99: naiveBig.summary.p99 / bigFirst.summary.p99,
     },
     checks,
+    load,
   });
   if (jsonOut) writeFileSync(jsonOut, JSON.stringify(result, null, 2));
 } finally {

@@ -112,64 +112,76 @@ export class ParleyUser {
     return `${this.baseURL}/chats/${chatId}/messages/${messageId}/stream`;
   }
 
-  /**
-   * Follows an answer's SSE stream until its terminal event, `stopWhen` says
-   * so, the deadline passes or `signal` aborts.
-   */
-  async follow(
-    chatId: string,
-    messageId: string,
-    options: { lastEventId?: number; deadline: number; signal?: AbortSignal; stopWhen?: (event: SseEvent, result: FollowResult) => boolean; onEvent?: (event: SseEvent) => void },
-  ): Promise<FollowResult> {
-    const controller = new AbortController();
-    const abort = () => controller.abort();
-    options.signal?.addEventListener("abort", abort, { once: true });
-    const timer = setTimeout(abort, Math.max(0, options.deadline - Date.now()));
-    const result: FollowResult = { requestedAt: now(), openedAt: Number.NaN, firstEventAt: Number.NaN, ids: [], tokens: [], text: "", terminal: null, status: 0 };
-    try {
-      const headers: Record<string, string> = { Cookie: this.cookie, Accept: "text/event-stream" };
-      if (options.lastEventId !== undefined) headers["Last-Event-ID"] = String(options.lastEventId);
-      const response = await fetch(this.streamURL(chatId, messageId), { headers, signal: controller.signal });
-      result.openedAt = now();
-      result.status = response.status;
-      if (!response.ok || !response.body) {
-        result.error = `HTTP ${response.status}: ${(await response.text()).slice(0, 200)}`;
-        return result;
-      }
-      const parser = new SseParser();
-      const reader = response.body.getReader();
-      outer: for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        for (const event of parser.feed(value, now())) {
-          if (Number.isNaN(result.firstEventAt)) result.firstEventAt = event.at;
-          if (event.id !== null) result.ids.push(event.id);
-          options.onEvent?.(event);
-          if (event.event === "delta") {
-            const text = (JSON.parse(event.data) as { text: string }).text;
-            result.text += text;
-            const token = parseToken(text);
-            if (token) result.tokens.push({ ...token, at: event.at, live: token.sentAt >= result.openedAt });
-            else result.malformedDeltas = (result.malformedDeltas ?? 0) + 1;
-          } else if (event.event === "done" || event.event === "error") {
-            result.terminal = { event: event.event, data: JSON.parse(event.data) };
-          }
-          if (result.terminal || options.stopWhen?.(event, result)) {
-            await reader.cancel().catch(() => undefined);
-            break outer;
-          }
+  /** Follows an answer's SSE stream (see followEvents). */
+  follow(chatId: string, messageId: string, options: FollowOptions): Promise<FollowResult> {
+    return followEvents(this.streamURL(chatId, messageId), { Cookie: this.cookie }, options);
+  }
+}
+
+export interface FollowOptions {
+  lastEventId?: number;
+  deadline: number;
+  signal?: AbortSignal;
+  stopWhen?: (event: SseEvent, result: FollowResult) => boolean;
+  onEvent?: (event: SseEvent) => void;
+}
+
+/**
+ * Reads a stream in Parley's event format (delta/done/error with ids) until
+ * its terminal event, `stopWhen` says so, the deadline passes or `signal` aborts.
+ */
+export async function followEvents(url: string, extraHeaders: Record<string, string>, options: FollowOptions): Promise<FollowResult> {
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  options.signal?.addEventListener("abort", abort, { once: true });
+  const timer = setTimeout(abort, Math.max(0, options.deadline - Date.now()));
+  const result: FollowResult = { requestedAt: now(), openedAt: Number.NaN, firstEventAt: Number.NaN, ids: [], tokens: [], text: "", terminal: null, status: 0 };
+  try {
+    const headers: Record<string, string> = { ...extraHeaders, Accept: "text/event-stream" };
+    if (options.lastEventId !== undefined) headers["Last-Event-ID"] = String(options.lastEventId);
+    const response = await fetch(url, { headers, signal: controller.signal });
+    result.openedAt = now();
+    result.status = response.status;
+    if (!response.ok || !response.body) {
+      result.error = `HTTP ${response.status}: ${(await response.text()).slice(0, 200)}`;
+      return result;
+    }
+    const parser = new SseParser();
+    const reader = response.body.getReader();
+    let stopped = false;
+    outer: for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      for (const event of parser.feed(value, now())) {
+        if (Number.isNaN(result.firstEventAt)) result.firstEventAt = event.at;
+        if (event.id !== null) result.ids.push(event.id);
+        options.onEvent?.(event);
+        if (event.event === "delta") {
+          const text = (JSON.parse(event.data) as { text: string }).text;
+          result.text += text;
+          const token = parseToken(text);
+          if (token) result.tokens.push({ ...token, at: event.at, live: token.sentAt >= result.openedAt });
+          else result.malformedDeltas = (result.malformedDeltas ?? 0) + 1;
+        } else if (event.event === "done" || event.event === "error") {
+          result.terminal = { event: event.event, data: JSON.parse(event.data) };
+        }
+        if (result.terminal || options.stopWhen?.(event, result)) {
+          stopped = true;
+          await reader.cancel().catch(() => undefined);
+          break outer;
         }
       }
-    } catch (error) {
-      if (!controller.signal.aborted) result.error = String(error);
-      else if (!result.terminal) result.error ??= "deadline";
-    } finally {
-      clearTimeout(timer);
-      options.signal?.removeEventListener("abort", abort);
-      controller.abort();
     }
-    return result;
+    if (!stopped) result.error = "stream ended without a terminal event";
+  } catch (error) {
+    if (!controller.signal.aborted) result.error = String(error);
+    else if (!result.terminal) result.error ??= "deadline";
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener("abort", abort);
+    controller.abort();
   }
+  return result;
 }
 
 export interface FollowResult {
@@ -216,7 +228,10 @@ export async function followUpstream(openaiURL: string, options: { deadline: num
     result.openedAt = now();
     if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
     const parser = new SseParser();
-    for await (const chunk of response.body) {
+    const reader = response.body.getReader();
+    for (;;) {
+      const { value: chunk, done } = await reader.read();
+      if (done) break;
       for (const event of parser.feed(chunk, now())) {
         if (event.data === "[DONE]") {
           result.finished = true;

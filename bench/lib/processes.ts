@@ -44,7 +44,10 @@ function pipeLines(stream: ReadableStream<Uint8Array>, onLine: (line: string) =>
   void (async () => {
     const decoder = new TextDecoder();
     let buffer = "";
-    for await (const chunk of stream) {
+    const reader = stream.getReader();
+    for (;;) {
+      const { value: chunk, done } = await reader.read();
+      if (done) break;
       buffer += decoder.decode(chunk, { stream: true });
       let newline: number;
       while ((newline = buffer.indexOf("\n")) >= 0) {
@@ -120,6 +123,7 @@ export interface ParleyServer {
 }
 
 export async function startParley({ env, name = "parley" }: { env: Record<string, string>; name?: string }): Promise<ParleyServer> {
+  await waitForBuild();
   const port = await freePort();
   const child = spawnBun(["server.ts"], { ...env, PORT: String(port), HOST: "127.0.0.1" }, name);
   pipeLines(child.stdout, (line) => {
@@ -139,6 +143,42 @@ export async function startParley({ env, name = "parley" }: { env: Record<string
     if (Date.now() > deadline) throw new Error(`${name} did not answer /healthz within 20 s`);
     await Bun.sleep(20);
   }
+  return { process: child, pid: child.pid, baseURL, stop: () => stopChild(child) };
+}
+
+/**
+ * server.ts imports build/server/index.js. Another `remix vite:build` on the
+ * same checkout (a test run, say) empties build/ for a few seconds: wait for it.
+ */
+async function waitForBuild(): Promise<void> {
+  const entry = path.join(root, "build", "server", "index.js");
+  const deadline = Date.now() + 90_000;
+  while (!(await Bun.file(entry).exists())) {
+    if (Date.now() > deadline) throw new Error("build/server/index.js is missing: run `npx remix vite:build` first");
+    await Bun.sleep(500);
+  }
+}
+
+export interface BareRelay {
+  process: Subprocess;
+  pid: number;
+  baseURL: string;
+  stop(): Promise<void>;
+}
+
+/** bench/bare-relay.ts: the minimal Bun SSE relay used as the fan-out memory/latency baseline. */
+export async function startBareRelay(upstreamURL: string): Promise<BareRelay> {
+  const child = spawnBun(["bench/bare-relay.ts"], { RELAY_PORT: "0", UPSTREAM_URL: upstreamURL, BUN_CONFIG_MAX_HTTP_REQUESTS: "4096" }, "relay");
+  const baseURL = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("the bare relay did not start within 10 s")), 10_000);
+    pipeLines(child.stdout, (line) => {
+      const match = /^relay (\S+)$/.exec(line.trim());
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+  });
   return { process: child, pid: child.pid, baseURL, stop: () => stopChild(child) };
 }
 

@@ -1,6 +1,6 @@
 // Small numeric helpers shared by the benchmarks: percentiles, formatting, tables.
 
-/** Nearest-rank percentile (p in 0..100) of unsorted samples; NaN when there are none. */
+/** Nearest-rank percentile (p in 0..100) of unsorted samples; NaN when there are none. With < 100 samples, p99 is the maximum. */
 export function percentile(samples: readonly number[], p: number): number {
   if (samples.length === 0) return Number.NaN;
   const sorted = [...samples].sort((a, b) => a - b);
@@ -20,7 +20,7 @@ export function summarize(samples: readonly number[]): Summary {
     n: samples.length,
     p50: percentile(samples, 50),
     p99: percentile(samples, 99),
-    max: samples.length ? Math.max(...samples) : Number.NaN,
+    max: samples.length ? samples.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY) : Number.NaN,
   };
 }
 

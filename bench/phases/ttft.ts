@@ -1,7 +1,7 @@
 // Phase 1 — time to first token through Parley vs straight from the fake
 // upstream, one stream at a time and 100 at once. Every sample is a new chat
 // (a chat has at most one answer streaming).
-import type { FakeUpstream } from "../lib/processes";
+import { cpuMs, type FakeUpstream } from "../lib/processes";
 import { followUpstream, type ParleyUser } from "../lib/client";
 import { pacedScript } from "../lib/protocol";
 import { summarize, type Summary } from "../lib/stats";
@@ -77,9 +77,11 @@ export interface TtftLevel {
   };
   direct: { ttft: Summary; upstreamTokenToReader: Summary };
   overhead: { p50: number; p99: number };
+  /** Server CPU time per answer over its whole life (send, stream, persistence, auto-title): robust to a busy machine. */
+  serverCpuMsPerAnswer: number;
 }
 
-function level(concurrency: number, parley: ParleyTtftSample[], direct: DirectTtftSample[]): TtftLevel {
+function level(concurrency: number, parley: ParleyTtftSample[], direct: DirectTtftSample[], serverCpuMsPerAnswer: number): TtftLevel {
   const good = parley.filter((s) => s.ok);
   const goodDirect = direct.filter((s) => s.ok);
   const of = (pick: (s: ParleyTtftSample) => number) => summarize(good.map(pick));
@@ -100,18 +102,21 @@ function level(concurrency: number, parley: ParleyTtftSample[], direct: DirectTt
     },
     direct: { ttft: directTtft, upstreamTokenToReader: summarize(goodDirect.map((s) => s.upstreamTokenToReader)) },
     overhead: { p50: parleyTtft.p50 - directTtft.p50, p99: parleyTtft.p99 - directTtft.p99 },
+    serverCpuMsPerAnswer,
   };
 }
 
 export async function measureTtft({
   fake,
   user,
+  serverPid,
   sequentialSamples,
   concurrentStreams,
   log,
 }: {
   fake: FakeUpstream;
   user: ParleyUser;
+  serverPid: number;
   sequentialSamples: number;
   concurrentStreams: number;
   log: (line: string) => void;
@@ -127,20 +132,24 @@ export async function measureTtft({
   // One stream at a time, direct and Parley interleaved so both see the same machine.
   const parley: ParleyTtftSample[] = [];
   const direct: DirectTtftSample[] = [];
+  const cpuBefore = cpuMs(serverPid);
   for (let i = 0; i < sequentialSamples; i++) {
     direct.push(await directTtftSample(fake.openaiURL));
     parley.push(await parleyTtftSample(user, `sequential sample ${i}`));
     // Let the answer's auto-title request and final write finish before the next sample.
     await Bun.sleep(30);
   }
-  log(`  1 stream: ${parley.length} Parley + ${direct.length} direct samples`);
   await Bun.sleep(300);
+  const sequentialCpu = (cpuMs(serverPid) - cpuBefore) / sequentialSamples;
+  log(`  1 stream: ${parley.length} Parley + ${direct.length} direct samples`);
 
   // N at once: all sends leave together; then N direct requests together.
+  const concurrentCpuBefore = cpuMs(serverPid);
   const concurrentParley = await Promise.all(Array.from({ length: concurrentStreams }, (_, i) => parleyTtftSample(user, `concurrent sample ${i}`)));
   await Bun.sleep(1_000);
+  const concurrentCpu = (cpuMs(serverPid) - concurrentCpuBefore) / concurrentStreams;
   const concurrentDirect = await Promise.all(Array.from({ length: concurrentStreams }, () => directTtftSample(fake.openaiURL)));
   log(`  ${concurrentStreams} streams: ${concurrentParley.length} Parley + ${concurrentDirect.length} direct samples`);
   await Bun.sleep(1_000);
-  return [level(1, parley, direct), level(concurrentStreams, concurrentParley, concurrentDirect)];
+  return [level(1, parley, direct, sequentialCpu), level(concurrentStreams, concurrentParley, concurrentDirect, concurrentCpu)];
 }

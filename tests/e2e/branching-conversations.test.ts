@@ -64,6 +64,9 @@ for (const javaScript of [true, false]) {
       await expect(userMessages(page)).toHaveCount(2);
       await waitForAnswer(page);
       await editMessage(page, 1, `Deux ${m}`);
+      // Wait for the edited branch itself: the old answer is already complete.
+      await expect(userMessages(page)).toHaveText([`One ${m}`, `Deux ${m}`]);
+      await expect(answerContent(page)).toHaveText(`Echo: Deux ${m}`);
       await waitForAnswer(page);
       await lastAnswer(page).getByRole("button", { name: "Regenerate" }).click();
       await waitForAnswer(page);
@@ -72,7 +75,7 @@ for (const javaScript of [true, false]) {
       await expect(lastAnswer(page).getByTestId("sibling-nav")).toContainText("1/2");
 
       // The regeneration's context held "Deux", never the other branch's "Two".
-      const requests = (await requestsWith("openai", m)).filter((r) => r.body.stream === true);
+      const requests = await requestsWith("openai", m);
       const regen = requests[requests.length - 1]!.body.messages as { role: string; content: string }[];
       const userTurns = regen.filter((t) => t.role === "user").map((t) => t.content);
       expect(userTurns).toEqual([`One ${m}`, `Deux ${m}`]);

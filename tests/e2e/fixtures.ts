@@ -253,6 +253,22 @@ export async function readStream(
   return { response, events, text: textOfEvents(events), terminal: events.find((e) => e.event === "done" || e.event === "error") };
 }
 
+/**
+ * The id of the newest event the server has for a live answer, without
+ * following it: a Last-Event-ID far ahead is refused with a message naming it.
+ */
+export async function newestEventId(page: Page, chatId: string, messageId: string): Promise<number> {
+  const response = await page.request.get(streamUrl(chatId, messageId), { headers: { "Last-Event-ID": "999999999999" } });
+  const match = (await response.text()).match(/its newest event is (\d+)/);
+  if (response.status() !== 400 || !match) throw new Error(`the answer is not live (HTTP ${response.status()})`);
+  return Number(match[1]);
+}
+
+/** Waits until the server has produced at least `eventId` events of a live answer. */
+export async function waitForServerEvent(page: Page, chatId: string, messageId: string, eventId: number): Promise<void> {
+  await expect.poll(() => newestEventId(page, chatId, messageId), { intervals: [50], timeout: 20_000 }).toBeGreaterThanOrEqual(eventId);
+}
+
 // ---------------------------------------------------------------- raw forms
 
 /** A plain form POST with the page's cookies, redirects not followed (the no-JS browser's view). */

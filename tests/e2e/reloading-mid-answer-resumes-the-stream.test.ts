@@ -1,18 +1,23 @@
 import type { Page } from "@playwright/test";
 import {
+  CHAT_URL,
   answerContent,
   answerMessageId,
+  chatIdOf,
   demoAnswerTo,
   expect,
   lastAnswer,
   newChatAndSend,
   parseSse,
   readStream,
+  sendMessage,
   signUp,
   test,
-  waitForAnswerToReach,
+  waitForAnswer,
   waitForHydration,
+  waitForServerEvent,
 } from "./fixtures";
+import { queueScripts, uniqueMarker } from "./upstream";
 
 /**
  * Holds the page's loader requests (`*.data`) until released. When an answer
@@ -35,27 +40,68 @@ async function holdLoaderRequests(page: Page): Promise<() => void> {
 function normalizeHtml(html: string): string {
   return html.replace(/style="([^"]*)"/g, (_, style: string) => {
     const rules = style.split(";").map((rule) => rule.replace(/\s*:\s*/, ":").trim()).filter(Boolean);
-    return `style="${rules.join(";")}"`;
-  });
+    // React leaves `style=""` behind where a streamed partial render once had a style.
+    return rules.length ? `style="${rules.join(";")}"` : "";
+  }).replace(/ >/g, ">").replace(/ (?= )/g, "");
 }
 
-async function reloadMidAnswerAndCheck(page: Page, { prompt, reloadOnceShown }: { prompt: string; reloadOnceShown: string }) {
-  await signUp(page);
-  const { chatId, chatUrl } = await newChatAndSend(page, prompt);
-  const messageId = await answerMessageId(page);
-  await waitForAnswerToReach(page, reloadOnceShown);
-  await expect(lastAnswer(page)).toHaveAttribute("data-status", "streaming");
+interface StartedAnswer {
+  chatId: string;
+  chatUrl: string;
+  messageId: string;
+  /** The whole answer the model will write. */
+  expectedText: string;
+}
 
+/** Sends `prompt` to the demo model in a new chat. */
+async function askTheDemoModel(page: Page, prompt: string): Promise<StartedAnswer> {
+  const { chatId, chatUrl } = await newChatAndSend(page, prompt);
+  return { chatId, chatUrl, messageId: await answerMessageId(page), expectedText: demoAnswerTo(prompt) };
+}
+
+/**
+ * Signs up, starts an answer, and reloads the page each time the server has
+ * written `reloadAt[i]` events of it (the browser's own view can lag behind
+ * on a busy machine), then checks the answer ends whole and once.
+ *
+ * The server must still be writing the answer when it renders each reload. On
+ * a loaded machine a reload can come too late for that: the answer is then
+ * complete, which is correct but proves nothing, so the scenario starts over
+ * in a new chat (at most three times).
+ */
+async function reloadMidAnswerAndCheck(page: Page, { start, reloadAt }: { start: () => Promise<StartedAnswer>; reloadAt: number[] }) {
+  await signUp(page);
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const outcome = await tryReloadsMidAnswer(page, await start(), reloadAt);
+    if (outcome !== "too late") return outcome;
+    test.info().annotations.push({ type: "retried", description: `attempt ${attempt}: the answer ended before the reload reached the server` });
+  }
+  throw new Error("three times, the answer was complete before the reload reached the server: the machine is too slow for this test");
+}
+
+async function tryReloadsMidAnswer(page: Page, { chatId, chatUrl, messageId, expectedText }: StartedAnswer, reloadAt: number[]) {
   const releaseLoaders = await holdLoaderRequests(page);
-  const reloadedDocument = page.waitForResponse((r) => r.request().resourceType() === "document" && r.url().endsWith(chatUrl));
-  const resumedStream = page.waitForRequest((r) => r.url().includes(`/messages/${messageId}/stream?`));
-  await page.reload();
-  // The server rendered the answer mid-way, and the browser asked for the events after that snapshot.
-  const html = await (await reloadedDocument).text();
-  expect(html).toMatch(/data-testid="assistant-message" data-status="streaming"/);
-  const resumedFrom = Number(new URL((await resumedStream).url()).searchParams.get("lastEventId"));
-  expect(resumedFrom).toBeGreaterThan(0);
-  await waitForHydration(page);
+
+  const resumedFrom: number[] = [];
+  for (const eventId of reloadAt) {
+    await waitForServerEvent(page, chatId, messageId, eventId);
+    const reloadedDocument = page.waitForResponse((r) => r.request().resourceType() === "document" && r.url().endsWith(chatUrl));
+    const resumedStream = page.waitForRequest((r) => r.url().includes(`/messages/${messageId}/stream?`), { timeout: 15_000 }).catch(() => null);
+    await page.reload();
+    // The server rendered the answer mid-way, and the browser asked for the events after that snapshot.
+    const html = await (await reloadedDocument).text();
+    if (!/data-testid="assistant-message" data-status="streaming"/.test(html)) {
+      releaseLoaders();
+      await page.unrouteAll({ behavior: "ignoreErrors" });
+      await waitForAnswer(page);
+      return "too late" as const;
+    }
+    const streamRequest = await resumedStream;
+    expect(streamRequest, "the reloaded page resumes the stream").not.toBeNull();
+    resumedFrom.push(Number(new URL(streamRequest!.url()).searchParams.get("lastEventId")));
+    expect(resumedFrom.at(-1)).toBeGreaterThanOrEqual(eventId);
+    await waitForHydration(page);
+  }
 
   // The stream's end, as the browser assembled it from the snapshot plus the resumed events.
   await expect(lastAnswer(page)).toHaveAttribute("data-status", "complete", { timeout: 20_000 });
@@ -63,12 +109,12 @@ async function reloadMidAnswerAndCheck(page: Page, { prompt, reloadOnceShown }: 
   const assembledText = await answerContent(page).innerText();
   releaseLoaders();
 
-  // The server stored the demo model's exact answer: nothing doubled, nothing missing.
+  // The server stored the exact answer: nothing doubled, nothing missing.
   const stored = await readStream(page, chatId, messageId);
-  expect(stored.text).toBe(demoAnswerTo(prompt));
+  expect(stored.text).toBe(expectedText);
   // …and text was still to come when the page reloaded: the answer continued after it.
   const lastTextId = Math.max(...stored.events.filter((e) => e.event === "delta").map((e) => e.id!));
-  expect(resumedFrom).toBeLessThan(lastTextId);
+  expect(resumedFrom.at(-1)).toBeLessThan(lastTextId);
   expect(assembledText.length).toBeGreaterThan(0);
 
   // A fresh page load renders the stored text; it matches what the resumed stream showed.
@@ -82,36 +128,45 @@ async function reloadMidAnswerAndCheck(page: Page, { prompt, reloadOnceShown }: 
   await expect.poll(() => answerContent(page).innerText()).toBe(assembledText);
   await expect(lastAnswer(page).getByTestId("answer-stats")).toBeVisible();
   await fresh.close();
+  await page.unrouteAll({ behavior: "ignoreErrors" });
   return { resumedFrom, lastTextId };
 }
 
+test.describe.configure({ timeout: 90_000 });
+
 test("reloading early in an answer resumes it without losing or doubling text", async ({ page }) => {
-  // Reloads as soon as the first words show (the server's snapshot is a little further on by then).
-  await reloadMidAnswerAndCheck(page, { prompt: "What makes sourdough bread rise?", reloadOnceShown: "About" });
+  await reloadMidAnswerAndCheck(page, { start: () => askTheDemoModel(page, "What makes sourdough bread rise?"), reloadAt: [5] });
 });
 
 test("reloading late in an answer resumes it without losing or doubling text", async ({ page }) => {
-  // "A sketch in code" comes a little past half way; the reload itself takes a moment more.
-  const { resumedFrom, lastTextId } = await reloadMidAnswerAndCheck(page, { prompt: "Explain how tides follow the moon", reloadOnceShown: "A sketch in code" });
-  expect(resumedFrom).toBeGreaterThan(lastTextId / 2);
+  // 110 of the answer's ~185 text events: some 2 s of it are left to stream after the reload.
+  const { resumedFrom, lastTextId } = await reloadMidAnswerAndCheck(page, {
+    start: () => askTheDemoModel(page, "Explain how tides follow the moon"),
+    reloadAt: [110],
+  });
+  expect(resumedFrom[0]).toBeGreaterThan(lastTextId / 2);
 });
 
 test("reloading twice during one answer still ends with the whole answer once", async ({ page }) => {
-  const prompt = "Compare merge sort with quicksort";
-  await signUp(page);
-  const { chatId } = await newChatAndSend(page, prompt);
-  await waitForAnswerToReach(page, "offline demo model");
-  await page.reload();
-  await waitForHydration(page);
-  await waitForAnswerToReach(page, "A sketch in code");
-  await page.reload();
-  await waitForHydration(page);
-  await expect(lastAnswer(page)).toHaveAttribute("data-status", "complete", { timeout: 20_000 });
-  const stored = await readStream(page, chatId, await answerMessageId(page));
-  expect(stored.text).toBe(demoAnswerTo(prompt));
-  // The heading appears once: the text before the reloads was not repeated.
-  await expect(answerContent(page).getByRole("heading")).toHaveCount(1);
-  await expect(answerContent(page).locator("pre")).toHaveCount(1);
+  test.skip(!!process.env.PARLEY_E2E_SKIP_FAKES, "needs the fake upstreams");
+  // Two full reload cycles do not fit in the demo's 4.5 s on a busy machine: a
+  // slower answer (100 tokens, one every 100 ms) from the fake OpenAI upstream.
+  const tokens = Array.from({ length: 100 }, (_, i) => (i % 10 === 9 ? `word${i + 1}.\n\n` : `word${i + 1} `));
+  const start = async (): Promise<StartedAnswer> => {
+    const marker = uniqueMarker("reload");
+    await queueScripts("openai", marker, { tokens, tokenDelayMs: 100 });
+    await page.goto("/chats?new=1");
+    await waitForHydration(page);
+    await page.getByTestId("model-picker").click();
+    await page.getByLabel("Search models").fill("4o mini");
+    await page.getByRole("option", { name: "GPT-4o mini" }).click();
+    await sendMessage(page, `Count slowly for me ${marker}`);
+    await expect(page).toHaveURL(CHAT_URL);
+    const chatId = chatIdOf(page);
+    return { chatId, chatUrl: `/chats/${chatId}`, messageId: await answerMessageId(page), expectedText: tokens.join("") };
+  };
+  const { resumedFrom } = await reloadMidAnswerAndCheck(page, { start, reloadAt: [15, 55] });
+  expect(resumedFrom[1]).toBeGreaterThan(resumedFrom[0]!);
 });
 
 test("the stream route resumes after any Last-Event-ID with exactly the events that follow it", async ({ page }) => {
@@ -119,11 +174,10 @@ test("the stream route resumes after any Last-Event-ID with exactly the events t
   await signUp(page);
   const { chatId } = await newChatAndSend(page, prompt);
   const messageId = await answerMessageId(page);
-  await waitForAnswerToReach(page, "offline demo model");
-  await expect(lastAnswer(page)).toHaveAttribute("data-status", "streaming");
-
-  // Both readers follow the live answer to its end.
   const resumeAfter = 12;
+  await waitForServerEvent(page, chatId, messageId, resumeAfter);
+
+  // The readers follow the live answer to its end.
   const [everything, resumed, headerWins] = await Promise.all([
     readStream(page, chatId, messageId),
     readStream(page, chatId, messageId, { lastEventId: resumeAfter }),

@@ -24,10 +24,11 @@ export async function queueScripts(upstream: Upstream, marker: string, ...script
 }
 
 /** Requests the fake received whose last user message contains `marker`. */
+/** The streaming generation requests whose messages mention `marker` (the non-streaming title request is left out). */
 export async function requestsWith(upstream: Upstream, marker: string): Promise<RecordedRequest[]> {
   const response = await fetch(`${base(upstream)}/__requests`);
   const all = (await response.json()) as RecordedRequest[];
-  return all.filter((request) => JSON.stringify(request.body?.messages ?? []).includes(marker));
+  return all.filter((request) => request.body?.stream === true && JSON.stringify(request.body?.messages ?? []).includes(marker));
 }
 
 /** `count` tokens of text; their concatenation is the answer. */

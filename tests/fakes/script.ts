@@ -5,7 +5,7 @@
 /** What the fake does with one generation request. Every field is optional. */
 export interface FakeScript {
   /**
-   * Only a streaming request whose last user message contains this text takes
+   * Only a streaming request with a user message containing this text takes
    * the script (parallel tests sharing one fake each use their own marker; a
    * non-streaming title request never takes it). Without it: the next request.
    */
@@ -80,6 +80,14 @@ export function lastUserText(messages: Array<{ role?: string; content?: unknown 
     return last.content.map((part: { type?: string; text?: string }) => (part.type === "text" ? part.text ?? "" : "")).join("");
   }
   return "";
+}
+
+/** Every user message's text, joined (a Continue request's last user message is the instruction, not the prompt). */
+export function userTexts(messages: Array<{ role?: string; content?: unknown }>): string {
+  return messages
+    .filter((message) => message.role === "user")
+    .map((message) => lastUserText([message]))
+    .join("\n");
 }
 
 /** A rough, deterministic prompt token count (~4 characters per token). */

@@ -2,7 +2,7 @@
 // the control endpoints (/__script, /__requests…), and a paced writer that
 // never busy-waits. Plain node:http so it runs under Node (vitest) and Bun
 // (serve.ts for e2e and benchmarks).
-import { lastUserText } from "./script";
+import { userTexts } from "./script";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { FakeScript, RecordedRequest } from "./script";
@@ -89,7 +89,7 @@ export async function startScriptedServer(
     });
     const takeScript = () => {
       const body = request.body as { stream?: boolean; messages?: Array<{ role?: string; content?: unknown }> } | undefined;
-      const text = lastUserText(body?.messages ?? []);
+      const text = userTexts(body?.messages ?? []);
       const index = queue.findIndex((script) => script.match === undefined || (body?.stream === true && text.includes(script.match)));
       return index === -1 ? defaultScript : queue.splice(index, 1)[0]!;
     };

@@ -21,7 +21,8 @@ function textOf(node: ReactNode): string {
   return "";
 }
 
-function CodeBlock({ children, ...props }: ComponentProps<"pre">) {
+// react-markdown passes its hast `node` to custom components: keep it off the DOM (it rendered as node="[object Object]").
+function CodeBlock({ children, node: _node, ...props }: ComponentProps<"pre"> & { node?: unknown }) {
   const hydrated = useHydrated();
   const [copied, setCopied] = useState(false);
   return (

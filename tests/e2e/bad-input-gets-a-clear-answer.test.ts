@@ -1,0 +1,314 @@
+// Wrong, oversized, malformed, conflicting, stale or forged input: each gets a
+// status a program can act on and a message a person can act on, and loses
+// nothing the user typed.
+import type { Page, Response } from "@playwright/test";
+import {
+  CHAT_URL,
+  DEFAULT_PASSWORD,
+  answerMessageId,
+  composer,
+  demoAnswerTo,
+  expect,
+  lastAnswer,
+  listedChatIds,
+  login,
+  logout,
+  newChatAndSend,
+  postForm,
+  readStream,
+  sendMessage,
+  signUp,
+  streamUrl,
+  test,
+  uniqueEmail,
+  userMessages,
+  waitForAnswer,
+  waitForHydration,
+} from "./fixtures";
+
+const MAX_MESSAGE_CHARS = 32_000;
+
+function nextPost(page: Page, path: RegExp): Promise<Response> {
+  return page.waitForResponse((r) => r.request().method() === "POST" && path.test(new URL(r.url()).pathname));
+}
+
+test("an empty message is refused with 400 and a message, and creates nothing", async ({ page, browserErrors }) => {
+  browserErrors.allowStatus(400);
+  await signUp(page);
+  await page.goto("/chats?new=1");
+  await waitForHydration(page);
+
+  // Enter on a blank composer does nothing at all.
+  await composer(page).fill("   ");
+  await composer(page).press("Enter");
+  await expect(page).toHaveURL(/\/chats\?new=1$/);
+
+  // The Send button submits it anyway (whitespace passes `required`): the server refuses it.
+  const refused = nextPost(page, /^\/chats(\.data)?$/);
+  await page.getByRole("button", { name: "Send" }).click();
+  expect((await refused).status()).toBe(400);
+  await expect(page.getByRole("alert")).toHaveText("Write a message first.");
+  expect(await listedChatIds(page)).toEqual([]);
+
+  // The same through a plain form post.
+  const response = await postForm(page, "/chats?index", { intent: "send", content: " \n\t " });
+  expect(response.status()).toBe(400);
+  expect(await response.text()).toContain("Write a message first.");
+  const missing = await postForm(page, "/chats?index", { intent: "send" });
+  expect(missing.status()).toBe(400);
+  await page.goto("/chats");
+  expect(await listedChatIds(page)).toEqual([]);
+});
+
+test("an oversized message is refused with 413 and the typed text is handed back", async ({ page, browserErrors }) => {
+  browserErrors.allowStatus(413);
+  await signUp(page);
+  await page.goto("/chats?new=1");
+  await waitForHydration(page);
+  const tooLong = `${"lorem ipsum ".repeat(Math.ceil(MAX_MESSAGE_CHARS / 12))}`.slice(0, MAX_MESSAGE_CHARS) + "!";
+  expect(tooLong).toHaveLength(MAX_MESSAGE_CHARS + 1);
+
+  // The composer's maxlength stops typing at the limit; a client that ignores it reaches the server's check.
+  await composer(page).fill(tooLong);
+  await expect(composer(page)).toHaveValue(tooLong.slice(0, MAX_MESSAGE_CHARS));
+  await composer(page).evaluate((box) => box.removeAttribute("maxlength"));
+  await composer(page).fill(tooLong);
+  const refused = nextPost(page, /^\/chats(\.data)?$/);
+  await composer(page).press("Enter");
+  expect((await refused).status()).toBe(413);
+  await expect(page.getByRole("alert")).toHaveText("Messages are limited to 32,000 characters. Shorten it or split it in two.");
+  await expect(composer(page)).toHaveValue(tooLong);
+  expect(await listedChatIds(page)).toEqual([]);
+
+  // A plain form post gets the page back with the text in the composer.
+  const response = await postForm(page, "/chats?index", { intent: "send", content: tooLong });
+  expect(response.status()).toBe(413);
+  const html = await response.text();
+  expect(html).toContain("Messages are limited to 32,000 characters.");
+  expect(html).toMatch(new RegExp(`<textarea[^>]*id="composer"[^>]*>${tooLong.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}</textarea>`));
+
+  // Exactly at the limit is fine.
+  const atLimit = await postForm(page, "/chats?index", { intent: "send", content: tooLong.slice(0, MAX_MESSAGE_CHARS) });
+  expect(atLimit.status()).toBe(302);
+  expect(atLimit.headers()["location"]).toMatch(CHAT_URL);
+});
+
+test("a malformed or unknown chat id is a 404", async ({ page, browserErrors }) => {
+  browserErrors.allowStatus(404);
+  await signUp(page);
+  for (const path of ["/chats/not-an-id", "/chats/DROP%20TABLE%20chats", "/chats/0000000000000000000x", "/chats/zzzzzzzzzzzzzzzzzzzz"]) {
+    const response = await page.goto(path);
+    expect(response!.status(), path).toBe(404);
+    await expect(page.getByText("This page does not exist, or it is not yours.")).toBeVisible();
+  }
+  expect((await page.request.get("/chats/not-an-id/messages/also-not/stream")).status()).toBe(404);
+  expect((await postForm(page, "/chats/not-an-id", { intent: "rename", title: "x" })).status()).toBe(404);
+});
+
+test("a garbage Last-Event-ID is a 400, and so is one ahead of a live answer", async ({ page }) => {
+  const prompt = "Tell me about lighthouses";
+  await signUp(page);
+  const { chatId } = await newChatAndSend(page, prompt);
+  const messageId = await answerMessageId(page);
+  const url = streamUrl(chatId, messageId);
+
+  // First, while the answer is surely still being written: an id it has not reached.
+  const ahead = await page.request.get(url, { headers: { "Last-Event-ID": "100000" } });
+  expect(ahead.status()).toBe(400);
+  const aheadMessage = await ahead.text();
+  expect(aheadMessage).toMatch(/^Last-Event-ID 100000 is ahead of this stream \(its newest event is \d+\)\.$/);
+  const newestThen = Number(aheadMessage.match(/newest event is (\d+)/)![1]);
+
+  for (const garbage of ["abc", "-1", "1.5", "1e3", "12abc", "0x10", "9".repeat(16)]) {
+    const response = await page.request.get(url, { headers: { "Last-Event-ID": garbage } });
+    expect(response.status(), `Last-Event-ID: ${JSON.stringify(garbage)}`).toBe(400);
+    expect(await response.text()).toBe("Last-Event-ID must be a non-negative whole number.");
+  }
+  const viaQuery = await page.request.get(`${url}?lastEventId=soon`);
+  expect(viaQuery.status()).toBe(400);
+
+  // The answer was live when refused (more events came after), and is unharmed.
+  await waitForAnswer(page);
+  const stored = await readStream(page, chatId, messageId);
+  expect(stored.text).toBe(demoAnswerTo(prompt));
+  expect(stored.events.at(-1)!.id!).toBeGreaterThan(newestThen + 1);
+});
+
+test("a second send while an answer is streaming is refused with 409 and the first answer completes", async ({ page, context, browserErrors }) => {
+  browserErrors.allowStatus(409);
+  await signUp(page);
+  const first = "Opening question about volcanoes";
+  const { chatId, chatUrl } = await newChatAndSend(page, first);
+  await waitForAnswer(page);
+
+  // A second tab has the same chat open and idle.
+  const otherTab = await context.newPage();
+  await otherTab.goto(chatUrl);
+  await waitForHydration(otherTab);
+  await expect(composer(otherTab)).toBeEnabled();
+  await composer(otherTab).fill("A competing question");
+
+  // The first tab asks a follow-up…
+  const followUp = "Follow-up about magma";
+  await sendMessage(page, followUp);
+  await expect(page.getByTestId("assistant-message")).toHaveCount(2);
+  await expect(lastAnswer(page)).toHaveAttribute("data-status", "streaming");
+
+  // …and the second tab, which does not know yet, sends too.
+  const refused = nextPost(otherTab, new RegExp(`^/chats/${chatId}(\\.data)?$`));
+  await composer(otherTab).press("Enter");
+  expect((await refused).status()).toBe(409);
+  await expect(otherTab.getByRole("alert")).toHaveText("An answer is still being written in this chat. Wait for it or stop it first.");
+  await expect(composer(otherTab)).toHaveValue("A competing question");
+
+  // A plain form post gets the same answer.
+  const raw = await postForm(page, chatUrl, { intent: "send", content: "Yet another" });
+  expect(raw.status()).toBe(409);
+  expect(await raw.text()).toContain("An answer is still being written in this chat.");
+
+  // The first answer carries on to the end, and nothing else was added.
+  await waitForAnswer(page);
+  const answerId = await answerMessageId(page);
+  expect((await readStream(page, chatId, answerId)).text).toBe(demoAnswerTo(first, followUp));
+  await otherTab.reload();
+  await expect(userMessages(otherTab)).toHaveText([first, followUp]);
+  await expect(otherTab.getByTestId("assistant-message")).toHaveCount(2);
+});
+
+test("an expired session in the middle of a form lands on login, and nothing typed is lost", async ({ page, context }) => {
+  const user = await signUp(page);
+  const first = "Notes on the history of tea";
+  const { chatUrl } = await newChatAndSend(page, first);
+  await waitForAnswer(page);
+
+  const draft = "A carefully typed follow-up\nwith two lines";
+  await composer(page).fill(draft);
+  await context.clearCookies({ name: "parley_session" });
+  await composer(page).press("Enter");
+
+  await expect(page).toHaveURL(`/login?redirectTo=${encodeURIComponent(chatUrl)}&expired=1`);
+  await expect(page.getByRole("alert")).toHaveText("Your session expired. Log in again; then send your form once more.");
+  await login(page, user);
+
+  // Back where the form was, with the conversation and the draft intact.
+  await expect(page).toHaveURL(chatUrl);
+  await waitForHydration(page);
+  await expect(userMessages(page)).toHaveText([first]);
+  await expect(composer(page)).toHaveValue(draft);
+  await composer(page).press("Enter");
+  await expect(userMessages(page)).toHaveText([first, draft]);
+  await waitForAnswer(page);
+});
+
+test("a wrong password gets one generic message, whether or not the account exists", async ({ page, browserErrors }) => {
+  browserErrors.allowStatus(400);
+  const user = await signUp(page);
+  await logout(page);
+  const generic = "That email and password do not match an account.";
+
+  for (const attempt of [
+    { email: user.email, password: "not the password" },
+    { email: uniqueEmail("nobody"), password: DEFAULT_PASSWORD },
+  ]) {
+    await page.getByLabel("Email").fill(attempt.email);
+    await page.getByLabel("Password").fill(attempt.password);
+    const response = nextPost(page, /^\/login(\.data)?$/);
+    await page.getByRole("button", { name: "Log in" }).click();
+    expect((await response).status()).toBe(400);
+    await expect(page.getByRole("alert")).toHaveText(generic);
+    // Neither field is blamed: that would say which one was right.
+    await expect(page.locator("[aria-invalid=true]")).toHaveCount(0);
+    await expect(page).toHaveURL(/\/login$/);
+  }
+  await login(page, user);
+  await expect(page).toHaveURL(/\/chats$/);
+});
+
+test("invalid sign-up fields each get their own error", async ({ page, browserErrors }) => {
+  browserErrors.allowStatus(400);
+  await page.goto("/signup");
+  await waitForSignupForm(page);
+  await page.getByLabel("Name").fill("   ");
+  await page.getByLabel("Email").fill("not-an-email");
+  await page.getByLabel("Password").fill("short");
+  const response = nextPost(page, /^\/signup(\.data)?$/);
+  await page.getByRole("button", { name: "Sign up" }).click();
+  expect((await response).status()).toBe(400);
+
+  await expect(page.getByLabel("Name")).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByText("Tell us what to call you.")).toBeVisible();
+  await expect(page.getByLabel("Email")).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByText("Enter a valid email address, like ada@example.com.")).toBeVisible();
+  await expect(page.getByLabel("Password")).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByText("Use at least 8 characters.")).toBeVisible();
+  await expect(page).toHaveURL(/\/signup$/);
+
+  // Fixing them signs up.
+  await page.getByLabel("Name").fill("Fixed Name");
+  await page.getByLabel("Email").fill(uniqueEmail());
+  await page.getByLabel("Password").fill(DEFAULT_PASSWORD);
+  await page.getByRole("button", { name: "Sign up" }).click();
+  await expect(page).toHaveURL(/\/chats$/);
+});
+
+test("signing up with an email that is taken says so on the email field", async ({ page, newContext, browserErrors }) => {
+  browserErrors.allowStatus(400);
+  const email = uniqueEmail("taken");
+  await signUp(page, { email });
+
+  const other = await (await newContext()).newPage();
+  await other.goto("/signup");
+  await waitForSignupForm(other);
+  await other.getByLabel("Name").fill("Someone Else");
+  await other.getByLabel("Email").fill(email.toUpperCase());
+  await other.getByLabel("Password").fill("another password 123");
+  await other.getByRole("button", { name: "Sign up" }).click();
+  await expect(other.getByLabel("Email")).toHaveAttribute("aria-invalid", "true");
+  await expect(other.getByText("An account with this email already exists. Log in instead.")).toBeVisible();
+  await expect(other).toHaveURL(/\/signup$/);
+  // The original account still logs in with its own password.
+  await other.goto("/login");
+  await login(other, { email, password: DEFAULT_PASSWORD });
+  await expect(other).toHaveURL(/\/chats$/);
+});
+
+test("a cross-site POST is refused with 403 and changes nothing", async ({ page }) => {
+  await signUp(page);
+  const { chatId, chatUrl } = await newChatAndSend(page, "A question about owls");
+  await waitForAnswer(page);
+  // A title of our own (an automatic one could still arrive after the answer and look like a change).
+  await page.locator("header summary", { hasText: "Rename" }).click();
+  await page.getByLabel("Chat title").fill("Owl facts");
+  await page.getByLabel("Chat title").press("Enter");
+  await expect(page.getByTestId("chat-title")).toHaveText("Owl facts");
+
+  const forged: Record<string, string>[] = [
+    { "Origin": "http://evil.example" },
+    { "Sec-Fetch-Site": "cross-site" },
+    { "Sec-Fetch-Site": "same-site", "Origin": "http://sub.127.0.0.1.example" },
+    { "Origin": "null" },
+  ];
+  for (const headers of forged) {
+    const rename = await postForm(page, chatUrl, { intent: "rename", title: "Owned by evil" }, headers);
+    expect(rename.status(), JSON.stringify(headers)).toBe(403);
+    expect(await rename.text()).toContain("Cross-site form submissions are not accepted.");
+    expect((await postForm(page, "/chats?index", { intent: "send", content: "spam" }, headers)).status()).toBe(403);
+    expect((await postForm(page, chatUrl, { intent: "delete" }, headers)).status()).toBe(403);
+    expect((await postForm(page, "/logout", {}, headers)).status()).toBe(403);
+  }
+
+  await page.reload();
+  await expect(page.getByTestId("chat-title")).toHaveText("Owl facts");
+  expect(await listedChatIds(page)).toEqual([chatId]);
+
+  // The same request from the app's own origin goes through: it was the origin that was refused.
+  const sameOrigin = await postForm(page, chatUrl, { intent: "rename", title: "Renamed at home" }, { Origin: new URL(page.url()).origin, "Sec-Fetch-Site": "same-origin" });
+  expect(sameOrigin.status()).toBe(302);
+  await page.reload();
+  await expect(page.getByTestId("chat-title")).toHaveText("Renamed at home");
+});
+
+/** The sign-up form validates on the server (noValidate); it is ready once the page is interactive. */
+async function waitForSignupForm(page: Page): Promise<void> {
+  await expect(page.getByRole("button", { name: "Sign up" })).toBeEnabled();
+}

@@ -1,0 +1,115 @@
+// Every page is a real form and a real link: the whole app works with
+// JavaScript turned off (ADR 008 — a streaming answer appears by meta refresh).
+import type { Page } from "@playwright/test";
+import { CHAT_URL, chatIdOf, expect, lastAnswer, listedChatIds, login, logout, signUp, test, userMessages } from "./fixtures";
+
+/** Sends through the composer's plain form: no Enter key handling without JavaScript, so press Send. */
+async function sendWithoutJs(page: Page, text: string): Promise<void> {
+  await page.getByRole("textbox", { name: "Message" }).fill(text);
+  await page.getByRole("button", { name: "Send" }).click();
+}
+
+/** Counts document loads of the page that nobody asked for (the meta refresh). */
+function countLoads(page: Page): { count: number } {
+  const loads = { count: 0 };
+  page.on("load", () => loads.count++);
+  return loads;
+}
+
+test("signing up, logging out and logging back in work without JavaScript", async ({ noJsPage: page }) => {
+  const user = await signUp(page, { name: "Plain HTML" });
+  // No hydration ever happens: the model choice stays a plain <select>.
+  await expect(page.getByTestId("model-select")).toBeVisible();
+  await expect(page.getByTestId("model-picker")).toHaveCount(0);
+  await expect(page.getByRole("navigation", { name: "Chats" })).toContainText("Plain HTML");
+
+  await logout(page);
+  await page.goto("/chats");
+  await expect(page).toHaveURL(/\/login\?redirectTo=%2Fchats$/);
+
+  await login(page, user);
+  await expect(page).toHaveURL(/\/chats$/);
+  await expect(page.getByRole("navigation", { name: "Chats" })).toContainText("Plain HTML");
+});
+
+test("a sent message's answer appears complete without pressing reload", async ({ noJsPage: page }) => {
+  await signUp(page);
+  await page.goto("/chats?new=1");
+  await sendWithoutJs(page, "Why is the sky blue at noon?");
+  await expect(page).toHaveURL(CHAT_URL);
+  const loads = countLoads(page);
+
+  // The first render shows the answer being written, with a refresh while it is.
+  await expect(page.locator("noscript")).toHaveCount(1);
+  expect(await page.locator("noscript").innerHTML()).toContain('http-equiv="refresh"');
+  await expect(page.getByRole("textbox", { name: "Message" })).toBeDisabled();
+
+  await expect(lastAnswer(page)).toHaveAttribute("data-status", "complete", { timeout: 20_000 });
+  expect(loads.count, "the page refreshed itself while the answer streamed").toBeGreaterThanOrEqual(2);
+  // Rendered on the server: highlighted code, KaTeX and stats, and no more refreshing.
+  await expect(lastAnswer(page).locator("pre code.hljs")).toBeVisible();
+  await expect(lastAnswer(page).locator(".katex").first()).toBeVisible();
+  await expect(lastAnswer(page).getByTestId("answer-stats")).toBeVisible();
+  await expect(page.locator("noscript")).toHaveCount(0);
+  await expect(page.getByRole("textbox", { name: "Message" })).toBeEnabled();
+
+  // A second message in the same chat, the same way.
+  const chatId = chatIdOf(page);
+  await sendWithoutJs(page, "And why is it red at sunset?");
+  await expect(page).toHaveURL(`/chats/${chatId}`);
+  await expect(page.getByTestId("assistant-message")).toHaveCount(2);
+  await expect(lastAnswer(page)).toHaveAttribute("data-status", "complete", { timeout: 20_000 });
+  await expect(lastAnswer(page).getByTestId("answer-content")).toContainText("turn 2 of this chat");
+  await expect(userMessages(page)).toHaveText(["Why is the sky blue at noon?", "And why is it red at sunset?"]);
+});
+
+test("a chat can be renamed, pinned, archived and deleted without JavaScript", async ({ noJsPage: page, browserErrors }) => {
+  await signUp(page);
+  await page.goto("/chats?new=1");
+  await sendWithoutJs(page, "Plans for a weekend hike");
+  await expect(page).toHaveURL(CHAT_URL);
+  const chatId = chatIdOf(page);
+  const chatUrl = `/chats/${chatId}`;
+  // Header forms would be reset by the refresh while the answer streams: wait for it to end.
+  await expect(lastAnswer(page)).toHaveAttribute("data-status", "complete", { timeout: 20_000 });
+  const header = page.locator("header");
+  const sidebarLink = page.getByTestId("chat-list").locator(`a[href^="${chatUrl}"]`);
+
+  // Rename (the form opens from a <details> summary, no script needed).
+  await header.locator("summary", { hasText: "Rename" }).click();
+  await page.getByLabel("Chat title").fill("Hiking in the Alps");
+  await header.getByRole("button", { name: "Save" }).first().click();
+  await expect(page).toHaveURL(chatUrl);
+  await expect(page.getByTestId("chat-title")).toHaveText("Hiking in the Alps");
+  await expect(sidebarLink).toHaveText("Hiking in the Alps");
+
+  // Pin.
+  await header.getByRole("button", { name: "Pin", exact: true }).click();
+  await expect(header.getByRole("button", { name: "Unpin", exact: true })).toBeVisible();
+  await expect(sidebarLink.getByLabel("Pinned")).toBeVisible();
+
+  // Archive: the chat leaves the list and shows under "Archived".
+  await header.getByRole("button", { name: "Archive", exact: true }).click();
+  await expect(page).toHaveURL(/\/chats$/);
+  expect(await listedChatIds(page)).toEqual([]);
+  await page.getByRole("link", { name: "Archived" }).click();
+  await expect(page).toHaveURL(/\/chats\?archived=1$/);
+  expect(await listedChatIds(page)).toEqual([chatId]);
+  await sidebarLink.click();
+  await expect(header.getByRole("button", { name: "Unarchive", exact: true })).toBeVisible();
+
+  // Delete sits behind a <details> confirmation.
+  const confirm = header.getByRole("button", { name: "Delete permanently" });
+  await expect(confirm).toBeHidden();
+  await header.locator("summary", { hasText: /^Delete$/ }).click();
+  await expect(header.getByText("Delete this chat and all its messages? This cannot be undone.")).toBeVisible();
+  await confirm.click();
+  await expect(page).toHaveURL(/\/chats$/);
+  expect(await listedChatIds(page)).toEqual([]);
+  await page.goto("/chats?archived=1");
+  expect(await listedChatIds(page)).toEqual([]);
+
+  browserErrors.allowStatus(404);
+  const gone = await page.goto(chatUrl);
+  expect(gone!.status()).toBe(404);
+});
