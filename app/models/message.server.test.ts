@@ -8,7 +8,7 @@ import {
   createExchange,
   getMessage,
   getPathPage,
-  hasStreamingMessage,
+  streamingMessageId,
   interruptOrphanedStreams,
   reopenAnswer,
   saveStreamFinal,
@@ -128,7 +128,7 @@ describe("sending and editing", () => {
       instanceId: "machine-1",
     });
     expect(await getChat({ chatId: chat.id, userId: user.id })).toMatchObject({ activeLeafId: assistantMessageId, model: "openai:gpt-4o-mini" });
-    expect(await hasStreamingMessage({ chatId: chat.id })).toBe(true);
+    expect(await streamingMessageId({ chatId: chat.id })).toBe(assistantMessageId);
   });
 
   test("an edit adds a sibling question and leaves the old branch intact", async () => {
@@ -173,7 +173,7 @@ describe("one answer at a time per chat", () => {
     await expect(createExchange({ chatId: other.chat.id, parentId: null, content: "free", model: TEST_MODEL, instanceId: null })).resolves.toBeDefined();
 
     await saveStreamFinal({ messageId: streaming.assistantMessageId, content: "done", reasoning: "", lastEventId: 2, status: "complete" });
-    expect(await hasStreamingMessage({ chatId: chat.id })).toBe(false);
+    expect(await streamingMessageId({ chatId: chat.id })).toBeUndefined();
     await expect(
       createExchange({ chatId: chat.id, parentId: streaming.assistantMessageId, content: "second", model: TEST_MODEL, instanceId: null }),
     ).resolves.toBeDefined();
@@ -236,7 +236,7 @@ describe("recovering after a restart", () => {
       lastEventId: 13,
       error: expect.stringContaining("restarted"),
     });
-    expect(await hasStreamingMessage({ chatId: chat.id })).toBe(false);
+    expect(await streamingMessageId({ chatId: chat.id })).toBeUndefined();
     // Running it again changes nothing.
     await interruptOrphanedStreams({ instanceId: null });
     expect((await getMessage({ chatId: chat.id, messageId: assistantMessageId }))!.lastEventId).toBe(13);

@@ -89,12 +89,13 @@ export async function getMessage({ chatId, messageId }: { chatId: string; messag
   return database().query.messages.findFirst({ where: and(eq(messages.id, messageId), eq(messages.chatId, chatId)) });
 }
 
-export async function hasStreamingMessage({ chatId }: { chatId: string }): Promise<boolean> {
+/** The id of the answer being written in a chat, if any (at most one per chat; it is always a leaf). */
+export async function streamingMessageId({ chatId }: { chatId: string }): Promise<string | undefined> {
   const row = await database().query.messages.findFirst({
     where: and(eq(messages.chatId, chatId), eq(messages.status, "streaming")),
     columns: { id: true },
   });
-  return row !== undefined;
+  return row?.id;
 }
 
 export class ChatBusyError extends Error {

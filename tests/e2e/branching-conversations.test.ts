@@ -3,7 +3,7 @@
 // Answers come from the fake OpenAI upstream (instant, predictable echoes).
 import type { Page } from "@playwright/test";
 import { answerContent, chatIdOf, expect, lastAnswer, signUp, test, userMessages, waitForAnswer } from "./fixtures";
-import { requestsWith, uniqueMarker } from "./upstream";
+import { numberedTokens, queueScripts, requestsWith, uniqueMarker } from "./upstream";
 
 const MODEL_ID = "openai:gpt-4o-mini";
 
@@ -119,3 +119,38 @@ for (const javaScript of [true, false]) {
     });
   });
 }
+
+test("an answer keeps streaming while another branch is shown, and can be followed again", async ({ page }) => {
+  await signUp(page);
+  const m = uniqueMarker("bg");
+  await send(page, `Short ${m}`, { newChat: true });
+  await waitForAnswer(page);
+  const tokens = numberedTokens(150, "t");
+  await queueScripts("openai", m, { tokens, tokenDelayMs: 40 });
+  await editMessage(page, 0, `Long ${m}`);
+  await expect(answerContent(page)).toContainText("t5 ");
+
+  // Look at the other branch while the answer is being written.
+  await page.getByTestId("user-message").first().getByRole("button", { name: "Previous version" }).click();
+  await expect(userMessages(page)).toHaveText([`Short ${m}`]);
+  await expect(answerContent(page)).toHaveText(`Echo: Short ${m}`);
+  const notice = page.getByTestId("streaming-elsewhere");
+  await expect(notice).toContainText("still being written on another branch");
+  await expect(page.locator("#composer")).toBeDisabled();
+
+  // Back to it: it is still streaming, and resumes from where it is now.
+  await notice.getByRole("button", { name: "Show the answer being written" }).click();
+  await expect(userMessages(page)).toHaveText([`Long ${m}`]);
+  await expect(lastAnswer(page).getByTestId("streaming-indicator")).toBeVisible();
+  await expect(answerContent(page)).toContainText("t60 ");
+
+  // Away again until it ends: the notice goes by itself and the composer is free.
+  await page.getByTestId("user-message").first().getByRole("button", { name: "Previous version" }).click();
+  await expect(notice).toBeVisible();
+  await expect(notice).toHaveCount(0, { timeout: 20_000 });
+  await expect(page.locator("#composer")).toBeEnabled();
+  await page.getByTestId("user-message").first().getByRole("button", { name: "Next version" }).click();
+  await expect(userMessages(page)).toHaveText([`Long ${m}`]);
+  await expect(answerContent(page)).toHaveText(tokens.join("").trim());
+  await expect(lastAnswer(page)).toHaveAttribute("data-status", "complete");
+});

@@ -85,6 +85,31 @@ export function BranchActions({ chatAction, messageId, disabled }: { chatAction:
   );
 }
 
+/**
+ * An answer still being written on a branch the user switched away from. It
+ * keeps streaming; with JavaScript the page refreshes itself when it ends.
+ */
+export function StreamingElsewhere({ chatId, chatAction, messageId, lastEventId }: { chatId: string; chatAction: string; messageId: string; lastEventId: number }) {
+  const revalidator = useRevalidator();
+  useAnswerStream({
+    url: `/chats/${chatId}/messages/${messageId}/stream`,
+    enabled: true,
+    initial: { content: "", reasoning: "", lastEventId },
+    onSettled: () => revalidator.revalidate(),
+  });
+  return (
+    <div role="status" data-testid="streaming-elsewhere" className="flex flex-wrap items-center gap-2 rounded-lg border border-sky-900 bg-sky-950/40 px-3 py-2 text-sm text-sky-200">
+      <span className="flex-1">An answer is still being written on another branch.</span>
+      <ActionButton chatAction={chatAction} intent="switch" messageId={messageId} label="Show the answer being written">
+        Show it
+      </ActionButton>
+      <ActionButton chatAction={chatAction} intent="stop" messageId={messageId} label="Stop that answer">
+        Stop it
+      </ActionButton>
+    </div>
+  );
+}
+
 function RegenerateWith({ chatAction, messageId, models }: { chatAction: string; messageId: string; models: { id: string; label: string; group: string }[] }) {
   if (models.length < 2) return null;
   return (

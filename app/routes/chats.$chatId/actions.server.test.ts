@@ -4,7 +4,8 @@ import { addExchange, createTestChat, createTestUser, TEST_MODEL } from "../../.
 import { prepareDatabase } from "~/db.server";
 import { env } from "~/env.server";
 import { getChat } from "~/models/chat.server";
-import { createExchange, getPathPage } from "~/models/message.server";
+import { createExchange, getMessage, getPathPage, streamingMessageId } from "~/models/message.server";
+import { streamRegistry } from "~/streaming/streams.server";
 import { contentField, intentSchema, runChatAction } from "./actions.server";
 
 beforeAll(async () => {
@@ -134,6 +135,21 @@ describe("running chat actions", () => {
     const other = await ownChat();
     const foreign = await addExchange({ chatId: other.chat.id, parentId: null, question: "not yours" });
     expect(outcome(await runChatAction({ chat, form: form({ intent: "switch", messageId: foreign.userMessageId }) }))).toMatchObject({ status: 404 });
+  });
+
+  test("Stop takes only an answer of this chat: another chat's answer id answers 404 and keeps streaming", async () => {
+    const { chat } = await ownChat();
+    const other = await ownChat();
+    expect(outcome(await runChatAction({ chat: other.chat, form: form({ intent: "send", content: "Tell me a long story", model: TEST_MODEL }) })).status).toBe(302);
+    const answerId = (await streamingMessageId({ chatId: other.chat.id }))!;
+    expect(streamRegistry().isGenerating(answerId)).toBe(true);
+
+    expect(outcome(await runChatAction({ chat, form: form({ intent: "stop", messageId: answerId }) }))).toMatchObject({ status: 404 });
+    expect(streamRegistry().isGenerating(answerId)).toBe(true);
+
+    const owner = (await getChat({ chatId: other.chat.id, userId: other.user.id }))!;
+    expect(outcome(await runChatAction({ chat: owner, form: form({ intent: "stop", messageId: answerId }) }))).toEqual({ status: 302, location: `/chats/${other.chat.id}` });
+    expect(await getMessage({ chatId: other.chat.id, messageId: answerId })).toMatchObject({ status: "interrupted" });
   });
 
   test("delete removes the chat and goes back to the list", async () => {

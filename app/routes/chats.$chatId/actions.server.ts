@@ -8,7 +8,7 @@ import { env } from "~/env.server";
 import { resolveModel } from "~/llm/catalog.server";
 import { deleteChat, renameChat, updateChat } from "~/models/chat.server";
 import { ChatBusyError, createAnswer, createExchange, getMessage, getPathPage, reopenAnswer } from "~/models/message.server";
-import { deleteBranch, forkChat, switchToBranch } from "~/models/tree.server";
+import { deleteBranch, forkChat, isOnPath, switchToBranch } from "~/models/tree.server";
 import { startGeneration } from "~/streaming/generation.server";
 import { instanceId, streamRegistry } from "~/streaming/streams.server";
 import { maybeGenerateTitle } from "~/streaming/title.server";
@@ -97,7 +97,13 @@ export async function runChatAction({ chat, form }: { chat: Chat; form: FormData
       return redirect(here);
     }
     case "stop": {
-      await registry.stop(input.messageId);
+      const target = await getMessage({ chatId: chat.id, messageId: input.messageId });
+      if (!target) return refuse(404, "That answer no longer exists.");
+      if (target.status === "streaming" && !registry.get(target.id) && target.instanceId && target.instanceId !== instanceId()) {
+        // Another Fly machine writes this answer: only it can stop it (ADR 006).
+        throw new Response(null, { status: 409, headers: { "fly-replay": `instance=${target.instanceId}` } });
+      }
+      await registry.stop(target.id);
       return redirect(here);
     }
     case "regenerate": {
@@ -158,8 +164,10 @@ export async function runChatAction({ chat, form }: { chat: Chat; form: FormData
     case "delete-branch": {
       const target = await getMessage({ chatId: chat.id, messageId: input.messageId });
       if (!target) return redirect(here);
-      // Stop anything still being written inside the branch before it disappears.
-      for (const stream of registry.activeStreams()) if (stream.chatId === chat.id) await registry.stop(stream.messageId);
+      // Stop an answer still being written inside the branch before it disappears (one elsewhere keeps going).
+      for (const stream of registry.activeStreams()) {
+        if (stream.chatId === chat.id && (await isOnPath({ messageId: stream.messageId, ancestorId: target.id }))) await registry.stop(stream.messageId);
+      }
       await deleteBranch({ chat, messageId: target.id });
       return redirect(here);
     }

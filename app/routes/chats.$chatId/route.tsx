@@ -3,11 +3,11 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/session.server";
 import { Composer } from "~/components/chat/Composer";
 import { toPickerGroups } from "~/components/chat/ModelPicker";
-import { AssistantMessage, type MessageView, UserMessage } from "~/components/chat/MessageItem";
+import { AssistantMessage, type MessageView, StreamingElsewhere, UserMessage } from "~/components/chat/MessageItem";
 import { env } from "~/env.server";
 import { listModelGroups } from "~/llm/catalog.server";
 import { getChat } from "~/models/chat.server";
-import { getPathPage } from "~/models/message.server";
+import { getPathPage, streamingMessageId } from "~/models/message.server";
 import { streamRegistry } from "~/streaming/streams.server";
 import { notFound } from "~/utils/errors";
 import { isId } from "~/utils/id";
@@ -44,12 +44,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       error: live.finished ? (live.outcome?.error ?? m.error) : m.error,
     };
   });
+  // An answer still being written on a branch the user is not looking at: it
+  // keeps going (and blocks a new send), so say where it is.
+  const streamingId = await streamingMessageId({ chatId: chat.id });
+  const elsewhere = streamingId && streamingId !== chat.activeLeafId ? { id: streamingId, lastEventId: registry.get(streamingId)?.lastEventId ?? 0 } : null;
   const groups = await listModelGroups();
   return {
     chat: { id: chat.id, title: chat.title, pinned: chat.pinned, archived: chat.archived, model: chat.model, systemPrompt: chat.systemPrompt },
     messages,
     earlierCursor: page.earlierCursor,
     viewingEarlier: before !== null,
+    elsewhere,
     models: toPickerGroups(groups),
     maxChars: env().MAX_MESSAGE_CHARS,
   };
@@ -61,9 +66,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function ChatPage() {
-  const { chat, messages, earlierCursor, viewingEarlier, models, maxChars } = useLoaderData<typeof loader>();
+  const { chat, messages, earlierCursor, viewingEarlier, elsewhere, models, maxChars } = useLoaderData<typeof loader>();
   const result = useActionData<ChatActionResult>();
-  const busy = messages.some((m) => m.status === "streaming");
+  const busy = messages.some((m) => m.status === "streaming") || elsewhere !== null;
   const chatAction = `/chats/${chat.id}`;
   const modelLabels = Object.fromEntries(models.flatMap((g) => g.models.map((m) => [m.id, m.label])));
   const modelChoices = models.flatMap((g) => g.models.map((m) => ({ id: m.id, label: m.label, group: g.label })));
@@ -94,6 +99,7 @@ export default function ChatPage() {
               </Link>
             </p>
           ) : null}
+          {elsewhere ? <StreamingElsewhere key={elsewhere.id} chatId={chat.id} chatAction={chatAction} messageId={elsewhere.id} lastEventId={elsewhere.lastEventId} /> : null}
           {messages.length === 0 ? <p className="pt-16 text-center text-zinc-500">Send a message to start.</p> : null}
           {messages.map((message) =>
             message.role === "user" ? (
