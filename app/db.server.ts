@@ -48,6 +48,20 @@ export function database(): Database {
   return handle.db;
 }
 
+/**
+ * A statement built and prepared once per database handle, for the queries on
+ * every request's path (session lookup, chat and message by id): drizzle's
+ * query builder costs more than SQLite's own lookup (~0.45 ms vs ~0.15 ms).
+ */
+export function prepared<T>(build: (db: Database) => T): () => T {
+  let cache: { db: Database; statement: T } | undefined;
+  return () => {
+    const db = database();
+    if (cache?.db !== db) cache = { db, statement: build(db) };
+    return cache.statement;
+  };
+}
+
 export function databaseClient(): Client {
   handle ??= open();
   return handle.client;

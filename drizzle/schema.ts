@@ -97,7 +97,10 @@ export const messages = sqliteTable(
   (t) => [
     index("messages_chat_idx").on(t.chatId, t.createdAt),
     index("messages_parent_idx").on(t.parentId, t.activeAt),
-    index("messages_status_idx").on(t.status),
+    // "Is an answer streaming in this chat?" on every send, and the restart sweep:
+    // a partial index holds only the few answers being written (queries must
+    // spell the literal `status = 'streaming'` for SQLite to use it).
+    index("messages_streaming_idx").on(t.chatId).where(sql`status = 'streaming'`),
   ],
 );
 

@@ -2,7 +2,7 @@
 // userId, so a foreign chat id simply finds nothing.
 import { and, desc, eq, sql } from "drizzle-orm";
 import { type Chat, chats } from "../../drizzle/schema";
-import { database } from "../db.server";
+import { database, prepared } from "../db.server";
 import { createId } from "../utils/id";
 
 export const CHATS_PAGE_SIZE = 20;
@@ -26,8 +26,12 @@ export async function createChat({
   return chat!;
 }
 
+const chatById = prepared((db) =>
+  db.query.chats.findFirst({ where: and(eq(chats.id, sql.placeholder("chatId")), eq(chats.userId, sql.placeholder("userId"))) }).prepare(),
+);
+
 export async function getChat({ chatId, userId }: { chatId: string; userId: string }): Promise<Chat | undefined> {
-  return database().query.chats.findFirst({ where: and(eq(chats.id, chatId), eq(chats.userId, userId)) });
+  return chatById().execute({ chatId, userId });
 }
 
 /** Pinned first, then most recent activity; `pages` pages of 20 ("load more" asks for one more page). */

@@ -5,9 +5,11 @@ import { getChat } from "./chat.server";
 import {
   ChatBusyError,
   createAnswer,
+  createChatWithExchange,
   createExchange,
   getMessage,
   getPathPage,
+  getPathTurns,
   streamingMessageId,
   interruptOrphanedStreams,
   reopenAnswer,
@@ -50,6 +52,15 @@ describe("reading the path of a chat", () => {
     expect(page.messages.map((m) => m.content)).toEqual(["q1", "a1", "q2", "a2", "q3", "a3"]);
     expect(page.messages.map((m) => m.role)).toEqual(["user", "assistant", "user", "assistant", "user", "assistant"]);
     expect(page.earlierCursor).toBeNull();
+  });
+
+  test("the turns a model is shown are the newest `limit` messages of the path, root first", async () => {
+    const { chat, leafId } = await linearChat(3);
+    expect(await getPathTurns({ chatId: chat.id, leafId, limit: 400 })).toEqual(
+      ["q1", "a1", "q2", "a2", "q3", "a3"].map((content, i) => ({ role: i % 2 ? "assistant" : "user", content, status: "complete" })),
+    );
+    expect((await getPathTurns({ chatId: chat.id, leafId, limit: 3 })).map((t) => t.content)).toEqual(["a2", "q3", "a3"]);
+    expect(await getPathTurns({ chatId: "x".repeat(20), leafId, limit: 3 })).toEqual([]);
   });
 
   test("pages of N continue exactly above the earlier cursor until the root", async () => {
@@ -129,6 +140,18 @@ describe("sending and editing", () => {
     });
     expect(await getChat({ chatId: chat.id, userId: user.id })).toMatchObject({ activeLeafId: assistantMessageId, model: "openai:gpt-4o-mini" });
     expect(await streamingMessageId({ chatId: chat.id })).toBe(assistantMessageId);
+  });
+
+  test("a new chat and its first exchange are stored together, the answer streaming as its leaf", async () => {
+    const user = await createTestUser();
+    const { chat, userMessageId, assistantMessageId } = await createChatWithExchange({ userId: user.id, content: "First words", model: TEST_MODEL, instanceId: null });
+    expect(chat).toMatchObject({ userId: user.id, model: TEST_MODEL, title: "New chat", titleSet: false });
+    expect(await getChat({ chatId: chat.id, userId: user.id })).toMatchObject({ activeLeafId: assistantMessageId });
+    const page = await getPathPage({ chatId: chat.id, leafId: assistantMessageId });
+    expect(page.messages.map((m) => [m.id, m.role, m.content, m.status])).toEqual([
+      [userMessageId, "user", "First words", "complete"],
+      [assistantMessageId, "assistant", "", "streaming"],
+    ]);
   });
 
   test("an edit adds a sibling question and leaves the old branch intact", async () => {

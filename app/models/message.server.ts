@@ -2,8 +2,9 @@
 // it, from the root to the chat's active leaf. Ownership is checked through
 // the chat: callers pass a chat they already fetched with getChat({ userId }).
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
-import { type Message, type MessageStats, messages } from "../../drizzle/schema";
-import { database } from "../db.server";
+import { type Chat, chats, type Message, type MessageStats, messages } from "../../drizzle/schema";
+import { type Database, database, prepared } from "../db.server";
+import { DEFAULT_CHAT_TITLE } from "./chat.server";
 import { createId } from "../utils/id";
 
 export const MESSAGES_PAGE_SIZE = 50;
@@ -60,6 +61,31 @@ export async function getPathPage({
   return { messages: page, earlierCursor: hasEarlier ? ids[0]! : null };
 }
 
+/**
+ * What a model is shown: role, text and status of the newest `limit` messages
+ * on the path ending at `leafId`, root first — one query (the page's sibling
+ * lists are not needed here).
+ */
+export async function getPathTurns({
+  chatId,
+  leafId,
+  limit,
+}: {
+  chatId: string;
+  leafId: string;
+  limit: number;
+}): Promise<Pick<Message, "role" | "content" | "status">[]> {
+  return database().all<Pick<Message, "role" | "content" | "status">>(sql`
+    WITH RECURSIVE path(id, parent_id, depth) AS (
+      SELECT id, parent_id, 0 FROM messages WHERE id = ${leafId} AND chat_id = ${chatId}
+      UNION ALL
+      SELECT m.id, m.parent_id, path.depth + 1
+      FROM messages m JOIN path ON m.id = path.parent_id
+      WHERE path.depth < ${limit - 1}
+    )
+    SELECT m.role, m.content, m.status FROM path JOIN messages m ON m.id = path.id ORDER BY path.depth DESC`);
+}
+
 async function siblingIdsByParent({
   chatId,
   parentIds,
@@ -85,14 +111,18 @@ async function siblingIdsByParent({
   return map;
 }
 
+const messageById = prepared((db) =>
+  db.query.messages.findFirst({ where: and(eq(messages.id, sql.placeholder("messageId")), eq(messages.chatId, sql.placeholder("chatId"))) }).prepare(),
+);
+
 export async function getMessage({ chatId, messageId }: { chatId: string; messageId: string }): Promise<Message | undefined> {
-  return database().query.messages.findFirst({ where: and(eq(messages.id, messageId), eq(messages.chatId, chatId)) });
+  return messageById().execute({ chatId, messageId });
 }
 
 /** The id of the answer being written in a chat, if any (at most one per chat; it is always a leaf). */
 export async function streamingMessageId({ chatId }: { chatId: string }): Promise<string | undefined> {
   const row = await database().query.messages.findFirst({
-    where: and(eq(messages.chatId, chatId), eq(messages.status, "streaming")),
+    where: and(eq(messages.chatId, chatId), sql`status = 'streaming'`),
     columns: { id: true },
   });
   return row?.id;
@@ -127,7 +157,44 @@ export async function createExchange({
   const userMessageId = createId();
   const assistantMessageId = createId();
   const db = database();
-  const [insertedUser] = await db.batch([
+  const [insertedUser] = await db.batch(exchangeStatements(db, { chatId, parentId, content, model, instanceId, userMessageId, assistantMessageId }));
+  if (insertedUser.rowsAffected === 0) throw new ChatBusyError();
+  return { userMessageId, assistantMessageId };
+}
+
+/**
+ * A new chat and its first exchange in one transaction (the new-chat form):
+ * one commit on the send path instead of two.
+ */
+export async function createChatWithExchange({
+  userId,
+  content,
+  model,
+  instanceId,
+}: {
+  userId: string;
+  content: string;
+  model: string;
+  instanceId: string | null;
+}): Promise<{ chat: Chat; userMessageId: string; assistantMessageId: string }> {
+  const chatId = createId();
+  const userMessageId = createId();
+  const assistantMessageId = createId();
+  const db = database();
+  const [[chat]] = await db.batch([
+    db.insert(chats).values({ id: chatId, userId, model, title: DEFAULT_CHAT_TITLE }).returning(),
+    ...exchangeStatements(db, { chatId, parentId: null, content, model, instanceId, userMessageId, assistantMessageId }),
+  ]);
+  return { chat: chat!, userMessageId, assistantMessageId };
+}
+
+function exchangeStatements(
+  db: Database,
+  { chatId, parentId, content, model, instanceId, userMessageId, assistantMessageId }: {
+    chatId: string; parentId: string | null; content: string; model: string; instanceId: string | null; userMessageId: string; assistantMessageId: string;
+  },
+) {
+  return [
     db.run(sql`
       INSERT INTO messages (id, chat_id, parent_id, role, content, status)
       SELECT ${userMessageId}, ${chatId}, ${parentId}, 'user', ${content}, 'complete'
@@ -139,9 +206,7 @@ export async function createExchange({
     db.run(sql`
       UPDATE chats SET active_leaf_id = ${assistantMessageId}, updated_at = ${nowMs}, model = ${model}
       WHERE id = ${chatId} AND EXISTS (SELECT 1 FROM messages WHERE id = ${assistantMessageId})`),
-  ]);
-  if (insertedUser.rowsAffected === 0) throw new ChatBusyError();
-  return { userMessageId, assistantMessageId };
+  ] as const;
 }
 
 /** A new streaming answer to an existing user message (regenerate): a sibling of earlier answers. */

@@ -3,7 +3,7 @@ import { addExchange, createTestChat, createTestUser, pathContents, TEST_MODEL }
 import { prepareDatabase } from "../db.server";
 import { assembleContext } from "../llm/context";
 import { getChat } from "./chat.server";
-import { createAnswer, createExchange, getMessage, getPathPage, saveStreamFinal, saveStreamProgress } from "./message.server";
+import { createAnswer, createExchange, getMessage, getPathPage, getPathTurns, saveStreamFinal, saveStreamProgress } from "./message.server";
 import { deleteBranch, forkChat, isOnPath, mostRecentLeaf, switchToBranch } from "./tree.server";
 
 beforeAll(async () => {
@@ -211,7 +211,8 @@ describe("assembling the model's context from the tree", () => {
     const bananas = await addExchange({ chatId: chat.id, parentId: null, question: "Tell me about bananas", answer: "Bananas are berries." });
     const { userMessageId } = await createExchange({ chatId: chat.id, parentId: bananas.assistantMessageId, content: "More on bananas", model: TEST_MODEL, instanceId: null });
 
-    const { messages: path } = await getPathPage({ chatId: chat.id, leafId: userMessageId });
+    // The query the generation runs (startGeneration → getPathTurns).
+    const path = await getPathTurns({ chatId: chat.id, leafId: userMessageId, limit: 400 });
     const context = assembleContext({ path, contextWindow: 100_000 });
 
     expect(context.messages).toEqual([

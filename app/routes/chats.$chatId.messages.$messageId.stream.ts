@@ -25,14 +25,16 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!isId(params.chatId) || !isId(params.messageId)) return notFound();
   const chat = await getChat({ chatId: params.chatId, userId: user.id });
   if (!chat) return notFound();
-  const message = await getMessage({ chatId: chat.id, messageId: params.messageId });
-  if (!message || message.role !== "assistant") return notFound();
+  // An answer in memory needs no database read (the registry knows its chat); a stored one does.
+  const inMemory = streamRegistry().get(params.messageId);
+  const live = inMemory?.chatId === chat.id ? inMemory : undefined;
+  const message = live ? undefined : await getMessage({ chatId: chat.id, messageId: params.messageId });
+  if (!live && (!message || message.role !== "assistant")) return notFound();
 
   const lastEventId = parseLastEventId(request);
   if (lastEventId === "invalid") return plainError(400, "Last-Event-ID must be a non-negative whole number.");
 
-  const live = streamRegistry().get(message.id);
-  if (!live && message.status === "streaming" && message.instanceId && message.instanceId !== instanceId()) {
+  if (message && message.status === "streaming" && message.instanceId && message.instanceId !== instanceId()) {
     // Another Fly machine runs this answer: let the proxy replay the request there (ADR 006).
     return new Response(null, { status: 409, headers: { "fly-replay": `instance=${message.instanceId}` } });
   }
@@ -85,7 +87,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
           detach();
         };
         request.signal.addEventListener("abort", close, { once: true });
-      } else {
+      } else if (message) {
         for (const event of eventsFromDatabase(message, lastEventId)) write(encodeEvent(event));
         close();
       }

@@ -7,8 +7,7 @@ import { Composer } from "~/components/chat/Composer";
 import { toPickerGroups } from "~/components/chat/ModelPicker";
 import { env } from "~/env.server";
 import { defaultModelId, listModelGroups, resolveModel } from "~/llm/catalog.server";
-import { createChat, deleteChat } from "~/models/chat.server";
-import { ChatBusyError, createExchange } from "~/models/message.server";
+import { createChatWithExchange } from "~/models/message.server";
 import { startGeneration } from "~/streaming/generation.server";
 import { instanceId } from "~/streaming/streams.server";
 import { maybeGenerateTitle } from "~/streaming/title.server";
@@ -37,16 +36,9 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   const model = parsed.data.model || defaultModelId();
   if (!(await resolveModel(model))) return data({ formError: "That model is not available. Pick another one.", text }, { status: 400 });
-  const chat = await createChat({ userId: user.id, model });
-  try {
-    const ids = await createExchange({ chatId: chat.id, parentId: null, content: parsed.data.content, model, instanceId: instanceId() });
-    await startGeneration({ chatId: chat.id, assistantMessageId: ids.assistantMessageId, parentId: ids.userMessageId, modelId: model });
-    void maybeGenerateTitle({ chat, firstMessage: parsed.data.content, answerId: ids.assistantMessageId });
-  } catch (error) {
-    await deleteChat({ chatId: chat.id, userId: user.id });
-    if (error instanceof ChatBusyError) return data({ formError: error.message, text }, { status: 409 });
-    throw error;
-  }
+  const { chat, ...ids } = await createChatWithExchange({ userId: user.id, content: parsed.data.content, model, instanceId: instanceId() });
+  await startGeneration({ chatId: chat.id, assistantMessageId: ids.assistantMessageId, parentId: ids.userMessageId, modelId: model });
+  void maybeGenerateTitle({ chat, firstMessage: parsed.data.content, answerId: ids.assistantMessageId });
   return redirect(`/chats/${chat.id}`);
 }
 

@@ -8,7 +8,7 @@ import { env } from "../env.server";
 import { streamWithRetry } from "../llm/retry.server";
 import { UpstreamError } from "../llm/types";
 import { logger } from "../utils/logger.server";
-import { getPathPage } from "../models/message.server";
+import { getPathTurns } from "../models/message.server";
 import type { LiveStream, StreamOutcome, StreamWriter } from "./registry.server";
 import { streamRegistry } from "./streams.server";
 
@@ -28,8 +28,7 @@ export interface GenerationTarget {
 }
 
 export async function startGeneration(target: GenerationTarget): Promise<LiveStream> {
-  const { messages: path } = await getPathPage({ chatId: target.chatId, leafId: target.parentId, limit: MAX_CONTEXT_MESSAGES });
-  const turns: PathTurn[] = path.map((m) => ({ role: m.role, content: m.content, status: m.status }));
+  const turns: PathTurn[] = await getPathTurns({ chatId: target.chatId, leafId: target.parentId, limit: MAX_CONTEXT_MESSAGES });
   if (target.continueFrom?.content) {
     // Not every API continues a trailing assistant turn (Anthropic prefill does, Chat Completions does not),
     // so ask for the continuation in words; the new text is appended to the stored part.
