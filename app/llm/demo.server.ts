@@ -60,7 +60,7 @@ export function composeDemoAnswer(messages: ContextMessage[]): string {
     "}",
     "```",
     "",
-    `And a formula for good measure — the number of ordered pairs among your ${words} words:`,
+    `And a formula for good measure — the number of unordered pairs among your ${words} words:`,
     "",
     "$$",
     `\\binom{n}{2} = \\frac{n(n-1)}{2}, \\quad n = ${words} \\Rightarrow ${(words * (words - 1)) / 2}`,
