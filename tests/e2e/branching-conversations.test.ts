@@ -125,7 +125,7 @@ test("an answer keeps streaming while another branch is shown, and can be follow
   const m = uniqueMarker("bg");
   await send(page, `Short ${m}`, { newChat: true });
   await waitForAnswer(page);
-  const tokens = numberedTokens(150, "t");
+  const tokens = numberedTokens(250, "t"); // 10 s: time to look away and back while it streams
   await queueScripts("openai", m, { tokens, tokenDelayMs: 40 });
   await editMessage(page, 0, `Long ${m}`);
   await expect(answerContent(page)).toContainText("t5 ");
@@ -147,7 +147,7 @@ test("an answer keeps streaming while another branch is shown, and can be follow
   // Away again until it ends: the notice goes by itself and the composer is free.
   await page.getByTestId("user-message").first().getByRole("button", { name: "Previous version" }).click();
   await expect(notice).toBeVisible();
-  await expect(notice).toHaveCount(0, { timeout: 20_000 });
+  await expect(notice).toHaveCount(0, { timeout: 25_000 });
   await expect(page.locator("#composer")).toBeEnabled();
   await page.getByTestId("user-message").first().getByRole("button", { name: "Next version" }).click();
   await expect(userMessages(page)).toHaveText([`Long ${m}`]);
