@@ -40,13 +40,7 @@ export async function getPathPage({
   if (!start) return { messages: [], earlierCursor: null };
   const skip = before ? 1 : 0;
   const result = await database().all<{ id: string; depth: number }>(sql`
-    WITH RECURSIVE path(id, parent_id, depth) AS (
-      SELECT id, parent_id, 0 FROM messages WHERE id = ${start} AND chat_id = ${chatId}
-      UNION ALL
-      SELECT m.id, m.parent_id, path.depth + 1
-      FROM messages m JOIN path ON m.id = path.parent_id
-      WHERE path.depth < ${limit + skip}
-    )
+    ${pathUp({ chatId, from: start, maxDepth: limit + skip })}
     SELECT id, depth FROM path WHERE depth >= ${skip} ORDER BY depth DESC`);
   const hasEarlier = result.length > limit;
   const ids = result.slice(hasEarlier ? 1 : 0).map((r) => r.id);
@@ -76,14 +70,24 @@ export async function getPathTurns({
   limit: number;
 }): Promise<Pick<Message, "role" | "content" | "status">[]> {
   return database().all<Pick<Message, "role" | "content" | "status">>(sql`
+    ${pathUp({ chatId, from: leafId, maxDepth: limit - 1 })}
+    SELECT m.role, m.content, m.status FROM path JOIN messages m ON m.id = path.id ORDER BY path.depth DESC`);
+}
+
+/**
+ * `path(id, parent_id, depth)`: `from` (depth 0) and its ancestors up to
+ * `maxDepth`, walking parent_id — O(depth) index lookups however large the
+ * chat or its other branches are.
+ */
+function pathUp({ chatId, from, maxDepth }: { chatId: string; from: string; maxDepth: number }) {
+  return sql`
     WITH RECURSIVE path(id, parent_id, depth) AS (
-      SELECT id, parent_id, 0 FROM messages WHERE id = ${leafId} AND chat_id = ${chatId}
+      SELECT id, parent_id, 0 FROM messages WHERE id = ${from} AND chat_id = ${chatId}
       UNION ALL
       SELECT m.id, m.parent_id, path.depth + 1
       FROM messages m JOIN path ON m.id = path.parent_id
-      WHERE path.depth < ${limit - 1}
-    )
-    SELECT m.role, m.content, m.status FROM path JOIN messages m ON m.id = path.id ORDER BY path.depth DESC`);
+      WHERE path.depth < ${maxDepth}
+    )`;
 }
 
 async function siblingIdsByParent({

@@ -8,7 +8,7 @@ import { getChat } from "~/models/chat.server";
 import { getMessage } from "~/models/message.server";
 import type { StreamEvent } from "~/streaming/registry.server";
 import { encodeComment, encodeEvent, encodeRetry, SSE_HEADERS } from "~/streaming/sse.server";
-import { instanceId, streamRegistry } from "~/streaming/streams.server";
+import { replayToOwner, streamRegistry } from "~/streaming/streams.server";
 import { notFound, plainError } from "~/utils/errors";
 import { isId } from "~/utils/id";
 
@@ -34,10 +34,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const lastEventId = parseLastEventId(request);
   if (lastEventId === "invalid") return plainError(400, "Last-Event-ID must be a non-negative whole number.");
 
-  if (message && message.status === "streaming" && message.instanceId && message.instanceId !== instanceId()) {
-    // Another Fly machine runs this answer: let the proxy replay the request there (ADR 006).
-    return new Response(null, { status: 409, headers: { "fly-replay": `instance=${message.instanceId}` } });
-  }
+  // Another Fly machine runs this answer: let the proxy replay the request there.
+  const replay = message ? replayToOwner(message) : null;
+  if (replay) return replay;
   if (live && lastEventId !== null && lastEventId > live.lastEventId) {
     return plainError(400, `Last-Event-ID ${lastEventId} is ahead of this stream (its newest event is ${live.lastEventId}).`);
   }

@@ -24,3 +24,14 @@ export function streamRegistry(): StreamRegistry {
 export function instanceId(): string | null {
   return env().FLY_MACHINE_ID ?? null;
 }
+
+/**
+ * When another Fly machine is writing this answer (it is streaming, not in
+ * this registry, and recorded elsewhere), the response that makes Fly's proxy
+ * replay the request there (ADR 006, 012); otherwise null.
+ */
+export function replayToOwner(message: { id: string; status: string; instanceId: string | null }): Response | null {
+  if (message.status !== "streaming" || !message.instanceId || message.instanceId === instanceId()) return null;
+  if (streamRegistry().get(message.id)) return null;
+  return new Response(null, { status: 409, headers: { "fly-replay": `instance=${message.instanceId}` } });
+}

@@ -23,7 +23,6 @@ export async function queueScripts(upstream: Upstream, marker: string, ...script
   if (!response.ok) throw new Error(`could not script the fake ${upstream}: ${response.status}`);
 }
 
-/** Requests the fake received whose last user message contains `marker`. */
 /** The streaming generation requests whose messages mention `marker` (the non-streaming title request is left out). */
 export async function requestsWith(upstream: Upstream, marker: string): Promise<RecordedRequest[]> {
   const response = await fetch(`${base(upstream)}/__requests`);

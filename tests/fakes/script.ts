@@ -74,20 +74,21 @@ export function echoReply(lastUserText: string): string {
 
 /** Text of the last user message; content may be a string or an array of parts (OpenAI) or blocks (Anthropic). */
 export function lastUserText(messages: Array<{ role?: string; content?: unknown }>): string {
-  const last = [...messages].reverse().find((message) => message.role === "user");
-  if (typeof last?.content === "string") return last.content;
-  if (Array.isArray(last?.content)) {
-    return last.content.map((part: { type?: string; text?: string }) => (part.type === "text" ? part.text ?? "" : "")).join("");
-  }
-  return "";
+  return textOf([...messages].reverse().find((message) => message.role === "user")?.content);
 }
 
 /** Every user message's text, joined (a Continue request's last user message is the instruction, not the prompt). */
 export function userTexts(messages: Array<{ role?: string; content?: unknown }>): string {
   return messages
     .filter((message) => message.role === "user")
-    .map((message) => lastUserText([message]))
+    .map((message) => textOf(message.content))
     .join("\n");
+}
+
+function textOf(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (Array.isArray(content)) return content.map((part: { type?: string; text?: string }) => (part.type === "text" ? part.text ?? "" : "")).join("");
+  return "";
 }
 
 /** A rough, deterministic prompt token count (~4 characters per token). */

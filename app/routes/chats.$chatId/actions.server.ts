@@ -10,7 +10,7 @@ import { deleteChat, renameChat, updateChat } from "~/models/chat.server";
 import { ChatBusyError, createAnswer, createExchange, getMessage, getPathPage, reopenAnswer } from "~/models/message.server";
 import { deleteBranch, forkChat, isOnPath, switchToBranch } from "~/models/tree.server";
 import { startGeneration } from "~/streaming/generation.server";
-import { instanceId, streamRegistry } from "~/streaming/streams.server";
+import { instanceId, replayToOwner, streamRegistry } from "~/streaming/streams.server";
 import { maybeGenerateTitle } from "~/streaming/title.server";
 import { isId } from "~/utils/id";
 
@@ -99,10 +99,9 @@ export async function runChatAction({ chat, form }: { chat: Chat; form: FormData
     case "stop": {
       const target = await getMessage({ chatId: chat.id, messageId: input.messageId });
       if (!target) return refuse(404, "That answer no longer exists.");
-      if (target.status === "streaming" && !registry.get(target.id) && target.instanceId && target.instanceId !== instanceId()) {
-        // Another Fly machine writes this answer: only it can stop it (ADR 006).
-        throw new Response(null, { status: 409, headers: { "fly-replay": `instance=${target.instanceId}` } });
-      }
+      // Only the machine writing the answer can stop it.
+      const replay = replayToOwner(target);
+      if (replay) throw replay;
       await registry.stop(target.id);
       return redirect(here);
     }

@@ -46,7 +46,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   });
   // An answer still being written on a branch the user is not looking at: it
   // keeps going (and blocks a new send), so say where it is.
-  const streamingId = await streamingMessageId({ chatId: chat.id });
+  // (When the leaf itself is streaming there is nothing else to look for.)
+  const leafStreaming = messages.some((m) => m.id === chat.activeLeafId && m.status === "streaming");
+  const streamingId = leafStreaming ? undefined : await streamingMessageId({ chatId: chat.id });
   const elsewhere = streamingId && streamingId !== chat.activeLeafId ? { id: streamingId, lastEventId: registry.get(streamingId)?.lastEventId ?? 0 } : null;
   const groups = await listModelGroups();
   return {
