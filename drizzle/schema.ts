@@ -1,7 +1,13 @@
 // Parley's database schema. Migrations in drizzle/migrations are generated from
 // this file (`npm run db:generate`) and applied at server start.
 import { sql } from "drizzle-orm";
-import { type AnySQLiteColumn, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { type AnySQLiteColumn, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import type { Problem } from "../app/protocol/errors";
+import type { MessagePart } from "../app/protocol/parts";
+import { type MessageStats, messageStatuses } from "../app/protocol/stream-events";
+
+export { messageStatuses, type MessageStats };
+export type { MessageStatus } from "../app/protocol/stream-events";
 
 const now = sql`(unixepoch('subsec') * 1000)`;
 
@@ -52,23 +58,6 @@ export const chats = sqliteTable(
   (t) => [index("chats_user_list_idx").on(t.userId, t.archived, t.pinned, t.updatedAt)],
 );
 
-export const messageStatuses = ["streaming", "complete", "interrupted", "error"] as const;
-export type MessageStatus = (typeof messageStatuses)[number];
-
-export interface MessageStats {
-  model?: string;
-  inputTokens?: number;
-  outputTokens?: number;
-  /** Milliseconds from the request to the first token. */
-  timeToFirstTokenMs?: number;
-  tokensPerSecond?: number;
-  durationMs?: number;
-  /** USD, estimated from the catalog's prices. */
-  costUsd?: number;
-  finishReason?: string;
-  retries?: number;
-}
-
 export const messages = sqliteTable(
   "messages",
   {
@@ -79,13 +68,16 @@ export const messages = sqliteTable(
     /** The message this one answers or follows; null for the first message. Siblings share a parent. */
     parentId: text("parent_id").references((): AnySQLiteColumn => messages.id, { onDelete: "cascade" }),
     role: text("role", { enum: ["user", "assistant"] }).notNull(),
+    /** The ordered typed parts (app/protocol/parts.ts): the message itself. */
+    parts: text("parts", { mode: "json" }).$type<MessagePart[]>().notNull().default(sql`'[]'`),
+    /** Derived from `parts` (the text parts joined): for search, titles and previews. */
     content: text("content").notNull().default(""),
-    reasoning: text("reasoning").notNull().default(""),
     status: text("status", { enum: messageStatuses }).notNull().default("complete"),
     model: text("model"),
     stats: text("stats", { mode: "json" }).$type<MessageStats>(),
-    error: text("error"),
-    /** SSE id of the last event included in `content`/`reasoning` (see app/streaming). */
+    /** Why the answer failed or was cut short: an error code and its parameters. */
+    problem: text("problem", { mode: "json" }).$type<Problem>(),
+    /** SSE id of the last event included in `parts` (see app/streaming). */
     lastEventId: integer("last_event_id").notNull().default(0),
     /** Fly machine running this answer's stream, for fly-replay on resume. */
     instanceId: text("instance_id"),
@@ -104,6 +96,26 @@ export const messages = sqliteTable(
   ],
 );
 
+/** Who may do what with a chat: owner (everything), editor (write), viewer (read). */
+export const chatRoles = ["owner", "editor", "viewer"] as const;
+export type ChatRole = (typeof chatRoles)[number];
+
+export const chatMembers = sqliteTable(
+  "chat_members",
+  {
+    chatId: text("chat_id")
+      .notNull()
+      .references(() => chats.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: text("role", { enum: chatRoles }).notNull(),
+    createdAt: integer("created_at", { mode: "number" }).notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.chatId, t.userId] }), index("chat_members_user_idx").on(t.userId)],
+);
+
 export type User = typeof users.$inferSelect;
 export type Chat = typeof chats.$inferSelect;
 export type Message = typeof messages.$inferSelect;
+export type ChatMember = typeof chatMembers.$inferSelect;

@@ -12,7 +12,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { lookupKnownModel, toModelInfo } from "./known-models";
 import { kindForStatus, parseRetryAfterMs } from "./retry.server";
-import { UpstreamError, type LlmEvent, type LlmProvider, type ModelInfo, type StreamRequest } from "./types";
+import { type ContextMessage, UpstreamError, type LlmEvent, type LlmProvider, type ModelInfo, type StreamRequest } from "./types";
 
 export interface AnthropicProviderOptions {
   id: string;
@@ -53,7 +53,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Anth
     const answerTokens = request.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS;
     const base = {
       model: request.model,
-      messages: request.messages.map(({ role, content }) => ({ role, content })),
+      messages: request.messages.map(toAnthropicMessage),
       ...(request.system ? { system: request.system } : {}),
     };
     if (!request.reasoning) return { ...base, max_tokens: answerTokens };
@@ -213,3 +213,38 @@ const sdkLogger = {
   info: (...args: unknown[]) => console.info(...args),
   debug: (...args: unknown[]) => console.debug(...args),
 };
+
+/**
+ * One context message as Anthropic content blocks. A turn of plain text stays
+ * a string; tool calls become `tool_use` blocks (with parsed input) and tool
+ * results `tool_result` blocks, which the Messages API expects in a user turn.
+ */
+export function toAnthropicMessage(message: ContextMessage): Anthropic.MessageParam {
+  if (message.parts.every((p) => p.type === "text")) {
+    return { role: message.role, content: message.parts.map((p) => (p.type === "text" ? p.text : "")).join("") };
+  }
+  const blocks: Anthropic.ContentBlockParam[] = message.parts.map((part): Anthropic.ContentBlockParam => {
+    switch (part.type) {
+      case "text":
+        return { type: "text", text: part.text };
+      case "image":
+        return { type: "image", source: { type: "base64", media_type: part.mediaType as Anthropic.Base64ImageSource["media_type"], data: part.data } };
+      case "tool-call":
+        return { type: "tool_use", id: part.toolCallId, name: part.name, input: parseToolInput(part.arguments) };
+      case "tool-result":
+        return { type: "tool_result", tool_use_id: part.toolCallId, content: JSON.stringify(part.result ?? null), is_error: part.isError };
+    }
+  });
+  return { role: message.role, content: blocks };
+}
+
+/** A model's tool arguments are JSON text; Anthropic wants an object (a broken one is sent as {}). */
+function parseToolInput(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text || "{}");
+    return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    // Arguments cut off mid-stream are not valid JSON; the call is still shown to the model.
+    return {};
+  }
+}

@@ -1,6 +1,8 @@
 // Context assembly: the system prompt, then the conversation along the active
-// path, trimmed from the oldest turns to fit the model's context window.
-import type { ContextMessage } from "./types";
+// path as provider-neutral parts, trimmed from the oldest turns to fit the
+// model's context window.
+import type { MessagePart } from "../protocol/parts";
+import type { ContextMessage, ContextPart } from "./types";
 
 export const DEFAULT_SYSTEM_PROMPT =
   "You are Parley, a helpful assistant. Answer clearly and concisely. Use Markdown: fenced code blocks with a language, and LaTeX math between $…$ or $$…$$.";
@@ -12,8 +14,53 @@ export function estimateTokens(text: string): number {
 
 export interface PathTurn {
   role: "user" | "assistant";
-  content: string;
+  parts: MessagePart[];
   status?: string;
+}
+
+/**
+ * What the model sees of stored parts. Reasoning is the model's own scratch
+ * work and is not sent back. A file is named until attachments carry their
+ * content; a generated image is described by its alt text.
+ */
+export function toContextParts(parts: readonly MessagePart[]): ContextPart[] {
+  const out: ContextPart[] = [];
+  for (const part of parts) {
+    switch (part.type) {
+      case "text":
+        if (part.text.trim() !== "") out.push({ type: "text", text: part.text });
+        break;
+      case "reasoning":
+        break;
+      case "file":
+        out.push({ type: "text", text: `[Attached file: ${part.name} (${part.mediaType}, ${part.size} bytes)]` });
+        break;
+      case "image":
+        out.push({ type: "text", text: `[Generated image${part.alt ? `: ${part.alt}` : ""}]` });
+        break;
+      case "tool-call":
+        out.push({ type: "tool-call", toolCallId: part.toolCallId, name: part.name, arguments: part.arguments });
+        break;
+      case "tool-result":
+        out.push({ type: "tool-result", toolCallId: part.toolCallId, name: part.name, result: part.result, isError: part.isError });
+        break;
+    }
+  }
+  return out;
+}
+
+function partTokens(part: ContextPart): number {
+  switch (part.type) {
+    case "text":
+      return estimateTokens(part.text);
+    case "image":
+      // Providers bill an image by its size; ~1,000 tokens is a typical tile count.
+      return 1_000;
+    case "tool-call":
+      return estimateTokens(part.name + part.arguments);
+    case "tool-result":
+      return estimateTokens(part.name + JSON.stringify(part.result ?? null));
+  }
 }
 
 export function assembleContext({
@@ -30,11 +77,11 @@ export function assembleContext({
 }): { system: string; messages: ContextMessage[]; trimmed: number } {
   const system = systemPrompt?.trim() || DEFAULT_SYSTEM_PROMPT;
   // Empty answers (failed before a token) carry nothing and some APIs reject empty turns.
-  const turns = path.filter((t) => t.content.trim() !== "").map((t) => ({ role: t.role, content: t.content }));
+  const turns = path.map((t) => ({ role: t.role, parts: toContextParts(t.parts) })).filter((t) => t.parts.length > 0);
   let budget = contextWindow - reserveForAnswer - estimateTokens(system);
   const kept: ContextMessage[] = [];
   for (let i = turns.length - 1; i >= 0; i--) {
-    const cost = estimateTokens(turns[i]!.content);
+    const cost = turns[i]!.parts.reduce((sum, part) => sum + partTokens(part), 4);
     // The newest turn is always sent, even if it alone exceeds the budget: the
     // upstream's own error is clearer than silently sending nothing.
     if (kept.length > 0 && cost > budget) break;

@@ -2,7 +2,7 @@
 // prompt* with the same markdown a real model writes (a list, a fenced code
 // block, a formula), streamed at a realistic pace so a fresh install shows
 // everything Parley does.
-import type { ContextMessage, LlmEvent, LlmProvider, ModelInfo, StreamRequest } from "./types";
+import { type ContextMessage, contextText, type LlmEvent, type LlmProvider, type ModelInfo, type StreamRequest } from "./types";
 
 export const DEMO_PROVIDER_ID = "demo";
 export const DEMO_MODEL_ID = "demo:parley-demo";
@@ -32,7 +32,8 @@ function identifierFrom(word: string): string {
 
 /** The demo's full answer to a conversation (deterministic, so tests can reason about it). */
 export function composeDemoAnswer(messages: ContextMessage[]): string {
-  const prompt = [...messages].reverse().find((m) => m.role === "user")?.content.trim() ?? "";
+  const lastUser = [...messages].reverse().find((m) => m.role === "user");
+  const prompt = lastUser ? contextText(lastUser).trim() : "";
   const firstLine = prompt.split("\n")[0]!.slice(0, 120);
   const words = prompt.split(/\s+/).filter(Boolean).length;
   const keywords = keywordsOf(prompt);
@@ -125,12 +126,12 @@ export function createDemoProvider({ tokensPerSecond }: { tokensPerSecond: numbe
         yield { type: "text", text: token };
         sent++;
       }
-      const inputChars = messages.reduce((n, m) => n + m.content.length, 0);
+      const inputChars = messages.reduce((n, m) => n + contextText(m).length, 0);
       yield { type: "usage", inputTokens: Math.ceil(inputChars / 4), outputTokens: sent };
       yield { type: "finish", reason: "stop" };
     },
     async complete({ messages }) {
-      const keywords = keywordsOf(messages.map((m) => m.content).join(" "), 3);
+      const keywords = keywordsOf(messages.map(contextText).join(" "), 3);
       return keywords.length ? keywords.map((k) => k[0]!.toUpperCase() + k.slice(1)).join(", ") : "Demo chat";
     },
   };

@@ -9,7 +9,7 @@ import OpenAI from "openai";
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import { isChatModel, lookupKnownModel, toModelInfo } from "./known-models";
 import { kindForStatus, parseRetryAfterMs } from "./retry.server";
-import { UpstreamError, type LlmEvent, type LlmProvider, type ModelInfo, type StreamRequest } from "./types";
+import { type ContextMessage, UpstreamError, type LlmEvent, type LlmProvider, type ModelInfo, type StreamRequest } from "./types";
 
 export interface OpenAIProviderOptions {
   id: string;
@@ -133,7 +133,38 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): OpenAIProv
 
 function toMessages(request: StreamRequest): ChatCompletionMessageParam[] {
   const system: ChatCompletionMessageParam[] = request.system ? [{ role: "system", content: request.system }] : [];
-  return [...system, ...request.messages.map(({ role, content }) => ({ role, content }))];
+  return [...system, ...request.messages.flatMap(toChatCompletionMessages)];
+}
+
+/**
+ * One context message in Chat Completions' shape: plain text stays a string
+ * (what every compatible server accepts); images make a content array; tool
+ * calls ride on the assistant turn and each tool result is a `tool` message.
+ */
+export function toChatCompletionMessages(message: ContextMessage): ChatCompletionMessageParam[] {
+  const text = message.parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("");
+  const images = message.parts.flatMap((p) => (p.type === "image" ? [p] : []));
+  const results: ChatCompletionMessageParam[] = message.parts.flatMap((p) =>
+    p.type === "tool-result" ? [{ role: "tool" as const, tool_call_id: p.toolCallId, content: JSON.stringify(p.result ?? null) }] : [],
+  );
+  if (message.role === "assistant") {
+    const calls = message.parts.flatMap((p) =>
+      p.type === "tool-call" ? [{ id: p.toolCallId, type: "function" as const, function: { name: p.name, arguments: p.arguments || "{}" } }] : [],
+    );
+    const turn: ChatCompletionMessageParam = { role: "assistant", content: text || null, ...(calls.length ? { tool_calls: calls } : {}) };
+    return [...(text || calls.length ? [turn] : []), ...results];
+  }
+  if (images.length === 0) return [...results, ...(text ? [{ role: "user" as const, content: text }] : [])];
+  return [
+    ...results,
+    {
+      role: "user",
+      content: [
+        ...(text ? [{ type: "text" as const, text }] : []),
+        ...images.map((image) => ({ type: "image_url" as const, image_url: { url: `data:${image.mediaType};base64,${image.data}` } })),
+      ],
+    },
+  ];
 }
 
 /** o-series and GPT-5 reject `max_tokens`; compatible servers mostly only know `max_tokens`. */

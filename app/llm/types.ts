@@ -1,12 +1,31 @@
-// The provider-neutral contract every LLM adapter implements (STYLE.md §6).
-// Adapters translate their SDK's wire events into these; nothing above
-// app/llm/ ever sees an SDK type.
+// The provider-neutral contract every LLM adapter implements. Adapters
+// translate these into their SDK's request shapes and their SDK's wire events
+// back into LlmEvents; nothing above app/llm/ ever sees an SDK type.
 
 export type ChatRole = "user" | "assistant";
 
+/** What a model is shown of a message part (context.ts maps stored parts to these). */
+export type ContextPart =
+  | { type: "text"; text: string }
+  | { type: "image"; mediaType: string; /** base64 */ data: string }
+  | { type: "tool-call"; toolCallId: string; name: string; /** JSON text */ arguments: string }
+  | { type: "tool-result"; toolCallId: string; name: string; result: unknown; isError: boolean };
+
 export interface ContextMessage {
   role: ChatRole;
-  content: string;
+  parts: ContextPart[];
+}
+
+/** The text parts of a context message, joined (for models and helpers that only read text). */
+export function contextText(message: ContextMessage): string {
+  let out = "";
+  for (const part of message.parts) if (part.type === "text") out += part.text;
+  return out;
+}
+
+/** A user turn of plain text (titles, tests). */
+export function userText(text: string): ContextMessage {
+  return { role: "user", parts: [{ type: "text", text }] };
 }
 
 export interface StreamRequest {

@@ -1,8 +1,9 @@
-// Chats, always scoped to their owner (STYLE.md §5): every function takes the
-// userId, so a foreign chat id simply finds nothing.
-import { and, desc, eq, sql } from "drizzle-orm";
-import { type Chat, chats } from "../../drizzle/schema";
-import { database, prepared } from "../db.server";
+// Chats. Reading or changing one starts with requireChatAccess
+// (chat-access.server.ts), which checks the caller's membership; the
+// functions here then take the chat's id. The list is the user's own chats.
+import { and, desc, eq } from "drizzle-orm";
+import { type Chat, chatMembers, chats } from "../../drizzle/schema";
+import { database } from "../db.server";
 import { createId } from "../utils/id";
 
 export const CHATS_PAGE_SIZE = 20;
@@ -19,19 +20,13 @@ export async function createChat({
   model: string;
   title?: string;
 }): Promise<Chat> {
-  const [chat] = await database()
-    .insert(chats)
-    .values({ id: createId(), userId, model, title, titleSet: title !== DEFAULT_CHAT_TITLE })
-    .returning();
+  const db = database();
+  const id = createId();
+  const [[chat]] = await db.batch([
+    db.insert(chats).values({ id, userId, model, title, titleSet: title !== DEFAULT_CHAT_TITLE }).returning(),
+    db.insert(chatMembers).values({ chatId: id, userId, role: "owner" }),
+  ]);
   return chat!;
-}
-
-const chatById = prepared((db) =>
-  db.query.chats.findFirst({ where: and(eq(chats.id, sql.placeholder("chatId")), eq(chats.userId, sql.placeholder("userId"))) }).prepare(),
-);
-
-export async function getChat({ chatId, userId }: { chatId: string; userId: string }): Promise<Chat | undefined> {
-  return chatById().execute({ chatId, userId });
 }
 
 /** Pinned first, then most recent activity; `pages` pages of 20 ("load more" asks for one more page). */
@@ -63,24 +58,14 @@ export async function listChats({
 
 type ChatPatch = Partial<Pick<Chat, "title" | "pinned" | "archived" | "model" | "titleSet" | "systemPrompt" | "activeLeafId">>;
 
-/** Returns false when the chat does not exist or belongs to someone else. */
-export async function updateChat({ chatId, userId, patch }: { chatId: string; userId: string; patch: ChatPatch }): Promise<boolean> {
-  const result = await database()
-    .update(chats)
-    .set(patch)
-    .where(and(eq(chats.id, chatId), eq(chats.userId, userId)));
-  return result.rowsAffected > 0;
+/** Changes a chat the caller was granted access to (requireChatAccess). */
+export async function updateChat({ chatId, patch }: { chatId: string; patch: ChatPatch }): Promise<void> {
+  await database().update(chats).set(patch).where(eq(chats.id, chatId));
 }
 
-export async function renameChat({ chatId, userId, title }: { chatId: string; userId: string; title: string }) {
-  return updateChat({ chatId, userId, patch: { title, titleSet: true } });
-}
-
-export async function deleteChat({ chatId, userId }: { chatId: string; userId: string }): Promise<boolean> {
-  const result = await database()
-    .delete(chats)
-    .where(and(eq(chats.id, chatId), eq(chats.userId, userId)));
-  return result.rowsAffected > 0;
+/** Deletes a chat, its messages and its memberships (ON DELETE CASCADE). */
+export async function deleteChat({ chatId }: { chatId: string }): Promise<void> {
+  await database().delete(chats).where(eq(chats.id, chatId));
 }
 
 /** Sets the auto-generated title unless the user named the chat meanwhile. */
@@ -89,11 +74,4 @@ export async function setGeneratedTitle({ chatId, title }: { chatId: string; tit
     .update(chats)
     .set({ title, titleSet: true })
     .where(and(eq(chats.id, chatId), eq(chats.titleSet, false)));
-}
-
-export async function touchChat({ chatId }: { chatId: string }): Promise<void> {
-  await database()
-    .update(chats)
-    .set({ updatedAt: sql`(unixepoch('subsec') * 1000)` })
-    .where(eq(chats.id, chatId));
 }

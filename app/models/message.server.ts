@@ -1,9 +1,11 @@
 // Messages form a tree per chat (parent_id); the page shows one path through
-// it, from the root to the chat's active leaf. Ownership is checked through
-// the chat: callers pass a chat they already fetched with getChat({ userId }).
+// it, from the root to the chat's active leaf. Access is checked through the
+// chat: callers hold a chat they got from requireChatAccess.
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
-import { type Chat, chats, type Message, type MessageStats, messages } from "../../drizzle/schema";
+import { type Chat, chatMembers, chats, type Message, type MessageStats, messages } from "../../drizzle/schema";
 import { type Database, database, prepared } from "../db.server";
+import { AppError, type Problem } from "../protocol/errors";
+import { type MessagePart, parseParts, plainText } from "../protocol/parts";
 import { DEFAULT_CHAT_TITLE } from "./chat.server";
 import { createId } from "../utils/id";
 
@@ -55,23 +57,18 @@ export async function getPathPage({
   return { messages: page, earlierCursor: hasEarlier ? ids[0]! : null };
 }
 
+export type PathTurn = Pick<Message, "role" | "parts" | "status">;
+
 /**
- * What a model is shown: role, text and status of the newest `limit` messages
- * on the path ending at `leafId`, root first — one query (the page's sibling
- * lists are not needed here).
+ * What a model is shown: role, parts and status of the newest `limit`
+ * messages on the path ending at `leafId`, root first — one query (the page's
+ * sibling lists are not needed here).
  */
-export async function getPathTurns({
-  chatId,
-  leafId,
-  limit,
-}: {
-  chatId: string;
-  leafId: string;
-  limit: number;
-}): Promise<Pick<Message, "role" | "content" | "status">[]> {
-  return database().all<Pick<Message, "role" | "content" | "status">>(sql`
+export async function getPathTurns({ chatId, leafId, limit }: { chatId: string; leafId: string; limit: number }): Promise<PathTurn[]> {
+  const rows = await database().all<{ id: string; role: Message["role"]; parts: string; status: Message["status"] }>(sql`
     ${pathUp({ chatId, from: leafId, maxDepth: limit - 1 })}
-    SELECT m.role, m.content, m.status FROM path JOIN messages m ON m.id = path.id ORDER BY path.depth DESC`);
+    SELECT m.id, m.role, m.parts, m.status FROM path JOIN messages m ON m.id = path.id ORDER BY path.depth DESC`);
+  return rows.map((row) => ({ role: row.role, status: row.status, parts: parseParts(JSON.parse(row.parts), row.id) }));
 }
 
 /**
@@ -132,84 +129,93 @@ export async function streamingMessageId({ chatId }: { chatId: string }): Promis
   return row?.id;
 }
 
-export class ChatBusyError extends Error {
-  constructor() {
-    super("An answer is still being written in this chat. Wait for it or stop it first.");
-  }
-}
-
 const nowMs = sql`(unixepoch('subsec') * 1000)`;
+
+export interface ExchangeIds {
+  userMessageId: string;
+  assistantMessageId: string;
+}
 
 /**
  * Stores a user message under `parentId` and an empty streaming answer under
  * it, and makes the answer the chat's active leaf — atomically, and only if no
- * other answer is streaming in this chat (ChatBusyError otherwise).
+ * other answer is streaming in this chat (`answer_in_progress` otherwise).
+ * The browser may choose the ids (so it can open the answer's stream while
+ * the send is on its way); an id already used is `id_taken`.
  */
 export async function createExchange({
   chatId,
   parentId,
-  content,
+  parts,
   model,
   instanceId,
+  ids = { userMessageId: createId(), assistantMessageId: createId() },
 }: {
   chatId: string;
   parentId: string | null;
-  content: string;
+  parts: MessagePart[];
   model: string;
   instanceId: string | null;
-}): Promise<{ userMessageId: string; assistantMessageId: string }> {
-  const userMessageId = createId();
-  const assistantMessageId = createId();
+  ids?: ExchangeIds;
+}): Promise<ExchangeIds> {
   const db = database();
-  const [insertedUser] = await db.batch(exchangeStatements(db, { chatId, parentId, content, model, instanceId, userMessageId, assistantMessageId }));
-  if (insertedUser.rowsAffected === 0) throw new ChatBusyError();
-  return { userMessageId, assistantMessageId };
+  const [insertedUser] = await db.batch(exchangeStatements(db, { chatId, parentId, parts, model, instanceId, ...ids }));
+  if (insertedUser.rowsAffected === 0) throw await whyNotInserted([ids.userMessageId, ids.assistantMessageId]);
+  return ids;
+}
+
+/** An insert guarded by "no answer streaming and no such id" did nothing: say which. */
+async function whyNotInserted(ids: string[]): Promise<AppError> {
+  const taken = await database().select({ id: messages.id }).from(messages).where(inArray(messages.id, ids)).limit(1);
+  return new AppError(taken.length > 0 ? "id_taken" : "answer_in_progress");
 }
 
 /**
- * A new chat and its first exchange in one transaction (the new-chat form):
- * one commit on the send path instead of two.
+ * A new chat, its owner's membership and its first exchange in one
+ * transaction (the new-chat form): one commit on the send path.
  */
 export async function createChatWithExchange({
   userId,
-  content,
+  parts,
   model,
   instanceId,
 }: {
   userId: string;
-  content: string;
+  parts: MessagePart[];
   model: string;
   instanceId: string | null;
-}): Promise<{ chat: Chat; userMessageId: string; assistantMessageId: string }> {
+}): Promise<{ chat: Chat } & ExchangeIds> {
   const chatId = createId();
-  const userMessageId = createId();
-  const assistantMessageId = createId();
+  const ids = { userMessageId: createId(), assistantMessageId: createId() };
   const db = database();
   const [[chat]] = await db.batch([
     db.insert(chats).values({ id: chatId, userId, model, title: DEFAULT_CHAT_TITLE }).returning(),
-    ...exchangeStatements(db, { chatId, parentId: null, content, model, instanceId, userMessageId, assistantMessageId }),
+    db.insert(chatMembers).values({ chatId, userId, role: "owner" }),
+    ...exchangeStatements(db, { chatId, parentId: null, parts, model, instanceId, ...ids }),
   ]);
-  return { chat: chat!, userMessageId, assistantMessageId };
+  return { chat: chat!, ...ids };
 }
 
 function exchangeStatements(
   db: Database,
-  { chatId, parentId, content, model, instanceId, userMessageId, assistantMessageId }: {
-    chatId: string; parentId: string | null; content: string; model: string; instanceId: string | null; userMessageId: string; assistantMessageId: string;
+  { chatId, parentId, parts, model, instanceId, userMessageId, assistantMessageId }: {
+    chatId: string; parentId: string | null; parts: MessagePart[]; model: string; instanceId: string | null; userMessageId: string; assistantMessageId: string;
   },
 ) {
   return [
     db.run(sql`
-      INSERT INTO messages (id, chat_id, parent_id, role, content, status)
-      SELECT ${userMessageId}, ${chatId}, ${parentId}, 'user', ${content}, 'complete'
-      WHERE NOT EXISTS (SELECT 1 FROM messages WHERE chat_id = ${chatId} AND status = 'streaming')`),
+      INSERT INTO messages (id, chat_id, parent_id, role, parts, content, status)
+      SELECT ${userMessageId}, ${chatId}, ${parentId}, 'user', ${JSON.stringify(parts)}, ${plainText(parts)}, 'complete'
+      WHERE NOT EXISTS (SELECT 1 FROM messages WHERE chat_id = ${chatId} AND status = 'streaming')
+        AND NOT EXISTS (SELECT 1 FROM messages WHERE id IN (${userMessageId}, ${assistantMessageId}))`),
     db.run(sql`
       INSERT INTO messages (id, chat_id, parent_id, role, status, model, instance_id)
       SELECT ${assistantMessageId}, ${chatId}, ${userMessageId}, 'assistant', 'streaming', ${model}, ${instanceId}
-      WHERE EXISTS (SELECT 1 FROM messages WHERE id = ${userMessageId})`),
+      WHERE EXISTS (SELECT 1 FROM messages WHERE id = ${userMessageId} AND chat_id = ${chatId} AND status = 'complete')
+        AND NOT EXISTS (SELECT 1 FROM messages WHERE id = ${assistantMessageId})`),
     db.run(sql`
       UPDATE chats SET active_leaf_id = ${assistantMessageId}, updated_at = ${nowMs}, model = ${model}
-      WHERE id = ${chatId} AND EXISTS (SELECT 1 FROM messages WHERE id = ${assistantMessageId})`),
+      WHERE id = ${chatId} AND EXISTS (SELECT 1 FROM messages WHERE id = ${assistantMessageId} AND chat_id = ${chatId})`),
   ] as const;
 }
 
@@ -219,24 +225,26 @@ export async function createAnswer({
   parentId,
   model,
   instanceId,
+  assistantMessageId = createId(),
 }: {
   chatId: string;
   parentId: string;
   model: string;
   instanceId: string | null;
+  assistantMessageId?: string;
 }): Promise<{ assistantMessageId: string }> {
-  const assistantMessageId = createId();
   const db = database();
   const [inserted] = await db.batch([
     db.run(sql`
       INSERT INTO messages (id, chat_id, parent_id, role, status, model, instance_id)
       SELECT ${assistantMessageId}, ${chatId}, ${parentId}, 'assistant', 'streaming', ${model}, ${instanceId}
-      WHERE NOT EXISTS (SELECT 1 FROM messages WHERE chat_id = ${chatId} AND status = 'streaming')`),
+      WHERE NOT EXISTS (SELECT 1 FROM messages WHERE chat_id = ${chatId} AND status = 'streaming')
+        AND NOT EXISTS (SELECT 1 FROM messages WHERE id = ${assistantMessageId})`),
     db.run(sql`
       UPDATE chats SET active_leaf_id = ${assistantMessageId}, updated_at = ${nowMs}, model = ${model}
-      WHERE id = ${chatId} AND EXISTS (SELECT 1 FROM messages WHERE id = ${assistantMessageId})`),
+      WHERE id = ${chatId} AND EXISTS (SELECT 1 FROM messages WHERE id = ${assistantMessageId} AND chat_id = ${chatId})`),
   ]);
-  if (inserted.rowsAffected === 0) throw new ChatBusyError();
+  if (inserted.rowsAffected === 0) throw await whyNotInserted([assistantMessageId]);
   return { assistantMessageId };
 }
 
@@ -250,52 +258,46 @@ export async function reopenAnswer({
   messageId: string;
   instanceId: string | null;
 }): Promise<void> {
-  const result = await database().run(sql`
-    UPDATE messages SET status = 'streaming', error = NULL, instance_id = ${instanceId}, updated_at = ${nowMs}
-    WHERE id = ${messageId} AND chat_id = ${chatId} AND role = 'assistant' AND status IN ('interrupted', 'error')
-      AND NOT EXISTS (SELECT 1 FROM messages WHERE chat_id = ${chatId} AND status = 'streaming')`);
-  if (result.rowsAffected === 0) throw new ChatBusyError();
+  const db = database();
+  const [reopened] = await db.batch([
+    db.run(sql`
+      UPDATE messages SET status = 'streaming', problem = NULL, instance_id = ${instanceId}, updated_at = ${nowMs}
+      WHERE id = ${messageId} AND chat_id = ${chatId} AND role = 'assistant' AND status IN ('interrupted', 'error')
+        AND NOT EXISTS (SELECT 1 FROM messages WHERE chat_id = ${chatId} AND status = 'streaming')`),
+    // The answer being continued is what the chat shows (same transaction: never a leaf that is not streaming).
+    db.run(sql`
+      UPDATE chats SET active_leaf_id = ${messageId}, updated_at = ${nowMs}
+      WHERE id = ${chatId} AND EXISTS (SELECT 1 FROM messages WHERE id = ${messageId} AND status = 'streaming')`),
+  ]);
+  if (reopened.rowsAffected === 0) throw new AppError("answer_in_progress");
 }
 
-export async function saveStreamProgress({
-  messageId,
-  content,
-  reasoning,
-  lastEventId,
-}: {
+export interface StreamSnapshot {
   messageId: string;
-  content: string;
-  reasoning: string;
+  parts: MessagePart[];
   lastEventId: number;
-}): Promise<void> {
+}
+
+export async function saveStreamProgress({ messageId, parts, lastEventId }: StreamSnapshot): Promise<void> {
   await database()
     .update(messages)
-    .set({ content, reasoning, lastEventId, updatedAt: nowMs as unknown as number })
+    .set({ parts, content: plainText(parts), lastEventId, updatedAt: nowMs as unknown as number })
     .where(eq(messages.id, messageId));
 }
 
 export async function saveStreamFinal({
   messageId,
-  content,
-  reasoning,
+  parts,
   lastEventId,
   status,
   stats,
-  error,
-}: {
-  messageId: string;
-  content: string;
-  reasoning: string;
-  lastEventId: number;
-  status: Message["status"];
-  stats?: MessageStats;
-  error?: string;
-}): Promise<void> {
+  problem,
+}: StreamSnapshot & { status: Message["status"]; stats?: MessageStats; problem?: Problem }): Promise<void> {
   const db = database();
   await db.batch([
     db
       .update(messages)
-      .set({ content, reasoning, lastEventId, status, stats: stats ?? null, error: error ?? null, updatedAt: nowMs as unknown as number })
+      .set({ parts, content: plainText(parts), lastEventId, status, stats: stats ?? null, problem: problem ?? null, updatedAt: nowMs as unknown as number })
       .where(eq(messages.id, messageId)),
     db.run(sql`UPDATE chats SET updated_at = ${nowMs} WHERE id = (SELECT chat_id FROM messages WHERE id = ${messageId})`),
   ]);
@@ -309,7 +311,7 @@ export async function saveStreamFinal({
  */
 export async function interruptOrphanedStreams({ instanceId }: { instanceId: string | null }): Promise<number> {
   const result = await database().run(sql`
-    UPDATE messages SET status = 'interrupted', error = 'The server restarted while this answer was being written.',
+    UPDATE messages SET status = 'interrupted', problem = ${JSON.stringify({ code: "interrupted_by_restart" } satisfies Problem)},
         last_event_id = last_event_id + 1, updated_at = ${nowMs}
     WHERE status = 'streaming' AND (instance_id IS NULL OR instance_id = ${instanceId ?? ""} OR ${instanceId === null ? 1 : 0})`);
   return result.rowsAffected;

@@ -1,10 +1,12 @@
-// Branch operations on a chat's message tree (issue: conversation trees).
-// Callers have already checked that the chat belongs to the user.
+// Branch operations on a chat's message tree. Callers have checked access
+// with requireChatAccess. Each change of more than one row is one batch (one
+// transaction): a crash never leaves a chat pointing at a deleted message.
 import { and, eq, sql } from "drizzle-orm";
-import { chats, messages } from "../../drizzle/schema";
+import { type Chat, chatMembers, chats, type Message, messages } from "../../drizzle/schema";
 import { database } from "../db.server";
+import type { Problem } from "../protocol/errors";
+import { plainText } from "../protocol/parts";
 import { createId } from "../utils/id";
-import { type Chat } from "../../drizzle/schema";
 
 /**
  * The leaf to show below `messageId`: at each level the most recently active
@@ -25,9 +27,12 @@ export async function mostRecentLeaf({ messageId }: { messageId: string }): Prom
 /** Shows the branch through `messageId` and remembers it (reload keeps it). */
 export async function switchToBranch({ chatId, messageId }: { chatId: string; messageId: string }): Promise<string> {
   const db = database();
-  await db.update(messages).set({ activeAt: sql`(unixepoch('subsec') * 1000)` as unknown as number }).where(and(eq(messages.id, messageId), eq(messages.chatId, chatId)));
+  // The leaf below a message does not depend on the message's own active_at, so it can be read first.
   const leaf = await mostRecentLeaf({ messageId });
-  await db.update(chats).set({ activeLeafId: leaf }).where(eq(chats.id, chatId));
+  await db.batch([
+    db.update(messages).set({ activeAt: sql`(unixepoch('subsec') * 1000)` as unknown as number }).where(and(eq(messages.id, messageId), eq(messages.chatId, chatId))),
+    db.update(chats).set({ activeLeafId: leaf }).where(eq(chats.id, chatId)),
+  ]);
   return leaf;
 }
 
@@ -46,56 +51,60 @@ export async function isOnPath({ messageId, ancestorId }: { messageId: string; a
 /**
  * Deletes a message and everything below it (ON DELETE CASCADE on parent_id).
  * If the chat was showing that branch, it moves to the newest remaining
- * sibling's branch, else to the parent.
+ * sibling's branch, else to the parent — in the same transaction as the delete.
  */
 export async function deleteBranch({ chat, messageId }: { chat: Chat; messageId: string }): Promise<void> {
   const db = database();
   const target = await db.query.messages.findFirst({ where: and(eq(messages.id, messageId), eq(messages.chatId, chat.id)) });
   if (!target) return;
   const showingIt = chat.activeLeafId !== null && (await isOnPath({ messageId: chat.activeLeafId, ancestorId: messageId }));
-  await db.delete(messages).where(eq(messages.id, messageId));
-  if (!showingIt) return;
+  const deletion = db.delete(messages).where(eq(messages.id, messageId));
+  if (!showingIt) {
+    await deletion;
+    return;
+  }
   const sibling = await db.all<{ id: string }>(sql`
-    SELECT id FROM messages WHERE chat_id = ${chat.id} AND parent_id IS ${target.parentId} ORDER BY active_at DESC, id DESC LIMIT 1`);
+    SELECT id FROM messages WHERE chat_id = ${chat.id} AND parent_id IS ${target.parentId} AND id <> ${messageId}
+    ORDER BY active_at DESC, id DESC LIMIT 1`);
   const next = sibling[0] ? await mostRecentLeaf({ messageId: sibling[0].id }) : target.parentId;
-  await db.update(chats).set({ activeLeafId: next }).where(eq(chats.id, chat.id));
+  await db.batch([db.update(chats).set({ activeLeafId: next }).where(eq(chats.id, chat.id)), deletion]);
 }
 
-/** Copies the path root → `messageId` into a new chat of the same user (independent copies, new ids). */
-export async function forkChat({
-  chat,
-  path,
-}: {
-  chat: Chat;
-  path: { id: string; parentId: string | null; role: "user" | "assistant"; content: string; reasoning: string; status: string; model: string | null; stats: unknown; error: string | null }[];
-}): Promise<string> {
+export type ForkSource = Pick<Message, "id" | "role" | "parts" | "status" | "model" | "stats" | "problem">;
+
+/**
+ * Copies the path root → `messageId` into a new chat owned by `userId`
+ * (independent copies, new ids): one batch with the chat and its membership.
+ */
+export async function forkChat({ chat, userId, path }: { chat: Chat; userId: string; path: ForkSource[] }): Promise<string> {
   const db = database();
   const chatId = createId();
-  const ids = new Map(path.map((m) => [m.id, createId()]));
-  const leaf = path.length ? ids.get(path[path.length - 1]!.id)! : null;
+  const ids = path.map(() => createId());
+  const forkedWhileStreaming: Problem = { code: "forked_while_streaming" };
   await db.batch([
     db.insert(chats).values({
       id: chatId,
-      userId: chat.userId,
+      userId,
       title: `${chat.title} (fork)`.slice(0, 120),
       model: chat.model,
       systemPrompt: chat.systemPrompt,
       titleSet: true,
-      activeLeafId: leaf,
+      activeLeafId: ids.at(-1) ?? null,
     }),
+    db.insert(chatMembers).values({ chatId, userId, role: "owner" }),
     ...path.map((m, i) =>
       db.insert(messages).values({
-        id: ids.get(m.id)!,
+        id: ids[i]!,
         chatId,
-        parentId: i === 0 ? null : ids.get(path[i - 1]!.id)!,
+        parentId: i === 0 ? null : ids[i - 1]!,
         role: m.role,
-        content: m.content,
-        reasoning: m.reasoning,
+        parts: m.parts,
+        content: plainText(m.parts),
         // A fork of an answer still being written keeps what exists so far.
-        status: m.status === "streaming" ? "interrupted" : (m.status as "complete"),
+        status: m.status === "streaming" ? "interrupted" : m.status,
         model: m.model,
-        stats: (m.stats ?? null) as never,
-        error: m.status === "streaming" ? "Forked while this answer was being written." : m.error,
+        stats: m.stats,
+        problem: m.status === "streaming" ? forkedWhileStreaming : m.problem,
         lastEventId: 2,
       }),
     ),

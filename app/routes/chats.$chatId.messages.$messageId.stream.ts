@@ -2,15 +2,23 @@
 // Events (format in README "Streaming protocol"). Live answers come from the
 // stream registry; finished ones no longer in memory come from the database.
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requireUser } from "~/auth/session.server";
+import { getSessionUser } from "~/auth/session.server";
 import { env } from "~/env.server";
-import { getChat } from "~/models/chat.server";
+import { requireChatAccess } from "~/models/chat-access.server";
 import { getMessage } from "~/models/message.server";
-import type { StreamEvent } from "~/streaming/registry.server";
+import type { Message } from "../../drizzle/schema";
+import { type StreamEvent, isTerminal, terminalEvent } from "~/protocol/stream-events";
 import { encodeComment, encodeEvent, encodeRetry, SSE_HEADERS } from "~/streaming/sse.server";
-import { replayToOwner, streamRegistry } from "~/streaming/streams.server";
-import { notFound, plainError } from "~/utils/errors";
+import { owningMachine, replayOn, streamRegistry } from "~/streaming/streams.server";
+import { codeResponse, orRespond } from "~/utils/http.server";
 import { isId } from "~/utils/id";
+
+/**
+ * How long a request for an answer nobody has started yet waits for it: the
+ * browser opens the stream in parallel with the send that creates the answer
+ * (with an id it chose), so the stream request can arrive first.
+ */
+const AWAIT_NEW_ANSWER_MS = 5_000;
 
 /** The id after which to resume: the header (browser reconnects) wins over the query (page reloads). */
 function parseLastEventId(request: Request): number | null | "invalid" {
@@ -21,24 +29,36 @@ function parseLastEventId(request: Request): number | null | "invalid" {
 }
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const user = await requireUser(request);
-  if (!isId(params.chatId) || !isId(params.messageId)) return notFound();
-  const chat = await getChat({ chatId: params.chatId, userId: user.id });
-  if (!chat) return notFound();
-  // An answer in memory needs no database read (the registry knows its chat); a stored one does.
-  const inMemory = streamRegistry().get(params.messageId);
-  const live = inMemory?.chatId === chat.id ? inMemory : undefined;
-  const message = live ? undefined : await getMessage({ chatId: chat.id, messageId: params.messageId });
-  if (!live && (!message || message.role !== "assistant")) return notFound();
-
+  // Signed out (an expired session while a send was on its way): 204 tells
+  // EventSource to stop without retrying; the page's own request goes to /login.
+  const user = await getSessionUser(request);
+  if (!user) return new Response(null, { status: 204 });
+  const { chat } = await orRespond(request, () => requireChatAccess({ chatId: params.chatId, user, level: "read" }));
+  const messageId = params.messageId;
+  if (!isId(messageId)) return codeResponse("not_found", request);
   const lastEventId = parseLastEventId(request);
-  if (lastEventId === "invalid") return plainError(400, "Last-Event-ID must be a non-negative whole number.");
+  if (lastEventId === "invalid") return codeResponse("last_event_id_invalid", request);
+
+  // An answer in memory needs no database read (the registry knows its chat); a stored one does.
+  const registry = streamRegistry();
+  let inMemory = registry.get(messageId);
+  let message: Message | undefined;
+  if (!inMemory) {
+    message = await getMessage({ chatId: chat.id, messageId });
+    // Not stored yet (the send creating it may still be on its way), or stored
+    // a moment before this machine starts generating it: wait for it to start.
+    if (!message || (message.status === "streaming" && !owningMachine(message))) {
+      inMemory = await registry.waitFor(messageId, AWAIT_NEW_ANSWER_MS, request.signal);
+    }
+  }
+  const live = inMemory?.chatId === chat.id ? inMemory : undefined;
+  if (!live && (!message || message.role !== "assistant")) return codeResponse("not_found", request);
 
   // Another Fly machine runs this answer: let the proxy replay the request there.
-  const replay = message ? replayToOwner(message) : null;
-  if (replay) return replay;
+  const machine = message ? owningMachine(message) : null;
+  if (machine) return replayOn(machine);
   if (live && lastEventId !== null && lastEventId > live.lastEventId) {
-    return plainError(400, `Last-Event-ID ${lastEventId} is ahead of this stream (its newest event is ${live.lastEventId}).`);
+    return codeResponse("last_event_id_ahead", request, { params: { requested: lastEventId, newest: live.lastEventId } });
   }
 
   context.disableIdleTimeout?.();
@@ -71,7 +91,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       if (live) {
         const send = (event: StreamEvent) => {
           write(encodeEvent(event));
-          if (event.event === "done" || event.event === "error") close();
+          if (isTerminal(event)) close();
         };
         const detach = live.subscribe(lastEventId ?? 0, send);
         // A finished stream replays and never calls back again: a reader already
@@ -100,32 +120,17 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
 /**
  * A stored answer as events. messages.last_event_id is the id of its terminal
- * event (a crash reserves one, see interruptOrphanedStreams), so the text is
- * whole as of the id before it. A reader that has nothing gets the text; one
- * that is exactly up to date gets only the terminal event; one that stopped
- * somewhere else (its stream has since left memory, or the server restarted
- * ahead of the last save) gets the stored text flagged `replace: true` —
- * never a duplicate.
+ * event (a crash reserves one, see interruptOrphanedStreams), so the parts
+ * are whole as of the id before it. A reader that is exactly up to date gets
+ * only the terminal event; any other gets a `snapshot` of the parts (it
+ * replaces whatever the reader had: never a duplicate), then the terminal event.
  */
-export function eventsFromDatabase(
-  message: { content: string; reasoning: string; status: string; error: string | null; stats: unknown; lastEventId: number },
-  after: number | null,
-): StreamEvent[] {
+export function eventsFromDatabase(message: Pick<Message, "parts" | "status" | "problem" | "stats" | "lastEventId">, after: number | null): StreamEvent[] {
   const terminalId = Math.max(message.lastEventId, 2);
-  const textId = terminalId - 1;
+  const snapshotId = terminalId - 1;
   const events: StreamEvent[] = [];
-  if (after !== textId) {
-    const replace = after !== null && after > 0;
-    const flag = replace ? { replace: true } : {};
-    if (message.reasoning || replace) events.push({ id: textId, event: "reasoning", data: { text: message.reasoning, ...flag } });
-    events.push({ id: textId, event: "delta", data: { text: message.content, ...flag } });
-  }
+  if (after !== snapshotId) events.push({ id: snapshotId, event: "snapshot", data: { parts: message.parts } });
   const status = message.status === "streaming" ? "interrupted" : message.status;
-  const stats = message.stats ?? {};
-  events.push(
-    status === "error"
-      ? { id: terminalId, event: "error", data: { message: message.error ?? "The answer failed.", status, stats } }
-      : { id: terminalId, event: "done", data: { status, stats, ...(message.error ? { reason: message.error } : {}) } },
-  );
+  events.push(terminalEvent(terminalId, { status, stats: message.stats ?? {}, ...(message.problem ? { problem: message.problem } : {}) }));
   return events;
 }

@@ -1,17 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data, redirect } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { requireUser } from "~/auth/session.server";
 import { Composer } from "~/components/chat/Composer";
 import { toPickerGroups } from "~/components/chat/ModelPicker";
 import { env } from "~/env.server";
-import { defaultModelId, listModelGroups, resolveModel } from "~/llm/catalog.server";
-import { createChatWithExchange } from "~/models/message.server";
-import { startGeneration } from "~/streaming/generation.server";
-import { instanceId } from "~/streaming/streams.server";
-import { maybeGenerateTitle } from "~/streaming/title.server";
-import { contentField } from "./chats.$chatId/actions.server";
+import { defaultModelId, listModelGroups } from "~/llm/catalog.server";
+import { inputError, newChatSchema } from "~/services/chat-input";
+import { startChat } from "~/services/conversation.server";
+import { formFailure, readFormData } from "~/utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "New chat · Parley" }];
 
@@ -27,19 +24,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const raw = Object.fromEntries(await request.formData());
-  const parsed = z.object({ intent: z.literal("send"), content: contentField(), model: z.string().max(200).optional() }).safeParse(raw);
-  const text = typeof raw.content === "string" ? raw.content : undefined;
-  if (!parsed.success) {
-    const message = parsed.error.issues[0]!.message;
-    return data({ formError: message, text }, { status: message.startsWith("Messages are limited") ? 413 : 400 });
+  let raw: Record<string, FormDataEntryValue> = {};
+  try {
+    raw = Object.fromEntries(await readFormData(request));
+    const maxChars = env().MAX_MESSAGE_CHARS;
+    const parsed = newChatSchema(maxChars).safeParse(raw);
+    if (!parsed.success) throw inputError(parsed.error, maxChars);
+    const { chat } = await startChat({ user, text: parsed.data.content, model: parsed.data.model });
+    return redirect(`/chats/${chat.id}`);
+  } catch (error) {
+    return formFailure(error, request, { text: typeof raw.content === "string" ? raw.content : undefined });
   }
-  const model = parsed.data.model || defaultModelId();
-  if (!(await resolveModel(model))) return data({ formError: "That model is not available. Pick another one.", text }, { status: 400 });
-  const { chat, ...ids } = await createChatWithExchange({ userId: user.id, content: parsed.data.content, model, instanceId: instanceId() });
-  await startGeneration({ chatId: chat.id, assistantMessageId: ids.assistantMessageId, parentId: ids.userMessageId, modelId: model });
-  void maybeGenerateTitle({ chat, firstMessage: parsed.data.content, answerId: ids.assistantMessageId });
-  return redirect(`/chats/${chat.id}`);
 }
 
 export default function NewChat() {

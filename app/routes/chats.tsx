@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Outlet, useLoaderData, useLocation } from "@remix-run/react";
+import { Outlet, type ShouldRevalidateFunction, useLoaderData, useLocation } from "@remix-run/react";
 import { z } from "zod";
 import { requireUser } from "~/auth/session.server";
 import { Sidebar } from "~/components/chat/Sidebar";
@@ -17,6 +17,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { chats, hasMore } = await listChats({ userId: user.id, archived, pages: query.more });
   return { user, chats, hasMore, pages: query.more, archived };
 }
+
+/** A fast send (posted by script with browser-chosen ids) reloads the list when its answer ends, not before. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
+  formData?.get("answerId") ? false : defaultShouldRevalidate;
 
 export default function ChatsLayout() {
   const { user, chats, hasMore, pages, archived } = useLoaderData<typeof loader>();

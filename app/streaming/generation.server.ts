@@ -1,7 +1,6 @@
 // Runs one answer: context assembly → provider stream (with retries before the
 // first token) → stream registry events → stats. Started by the send,
 // regenerate and continue actions; it outlives every HTTP request.
-import type { MessageStats } from "../../drizzle/schema";
 import { resolveModel } from "../llm/catalog.server";
 import { assembleContext, type PathTurn } from "../llm/context";
 import { env } from "../env.server";
@@ -9,7 +8,10 @@ import { streamWithRetry } from "../llm/retry.server";
 import { UpstreamError } from "../llm/types";
 import { logger } from "../utils/logger.server";
 import { getPathTurns } from "../models/message.server";
-import type { LiveStream, StreamOutcome, StreamWriter } from "./registry.server";
+import { AppError, type Problem } from "../protocol/errors";
+import { type MessagePart, plainText } from "../protocol/parts";
+import type { MessageStats, StreamOutcome } from "../protocol/stream-events";
+import type { LiveStream, StreamWriter } from "./registry.server";
 import { streamRegistry } from "./streams.server";
 
 const MAX_CONTEXT_MESSAGES = 400;
@@ -23,24 +25,25 @@ export interface GenerationTarget {
   parentId: string;
   modelId: string;
   systemPrompt?: string | null;
-  /** Continue: the text already written, which the model extends. */
-  continueFrom?: { content: string; reasoning: string; lastEventId: number };
+  /** Continue: the parts already written, which the model extends. */
+  continueFrom?: { parts: MessagePart[]; lastEventId: number };
 }
 
 export async function startGeneration(target: GenerationTarget): Promise<LiveStream> {
   const turns: PathTurn[] = await getPathTurns({ chatId: target.chatId, leafId: target.parentId, limit: MAX_CONTEXT_MESSAGES });
-  if (target.continueFrom?.content) {
+  const written = target.continueFrom ? plainText(target.continueFrom.parts) : "";
+  if (written) {
     // Not every API continues a trailing assistant turn (Anthropic prefill does, Chat Completions does not),
-    // so ask for the continuation in words; the new text is appended to the stored part.
-    turns.push({ role: "assistant", content: target.continueFrom.content.trimEnd() });
-    turns.push({ role: "user", content: CONTINUE_INSTRUCTION });
+    // so ask for the continuation in words; the new text is appended to the stored text part.
+    const partsSoFar = target.continueFrom!.parts.map((p) => (p.type === "text" ? { ...p, text: p.text.trimEnd() } : p));
+    turns.push({ role: "assistant", parts: partsSoFar });
+    turns.push({ role: "user", parts: [{ type: "text", text: CONTINUE_INSTRUCTION }] });
   }
   return streamRegistry().start({
     messageId: target.assistantMessageId,
     chatId: target.chatId,
     startEventId: target.continueFrom?.lastEventId ?? 0,
-    content: target.continueFrom?.content ?? "",
-    reasoning: target.continueFrom?.reasoning ?? "",
+    parts: target.continueFrom?.parts ?? [],
     run: (writer) => runModel({ target, turns, writer }),
   });
 }
@@ -56,7 +59,7 @@ async function runModel({
 }): Promise<StreamOutcome> {
   const resolved = await resolveModel(target.modelId);
   if (!resolved) {
-    return { status: "error", error: `The model “${target.modelId}” is not available. Pick another model and regenerate.` };
+    return { status: "error", problem: { code: "model_unavailable", params: { model: target.modelId } } };
   }
   const { provider, model } = resolved;
   const context = assembleContext({ path: turns, systemPrompt: target.systemPrompt, contextWindow: model.contextWindow });
@@ -103,12 +106,12 @@ async function runModel({
   } catch (error) {
     finishStats();
     if (writer.signal.aborted) return stopped();
-    const message =
+    const problem: Problem =
       error instanceof UpstreamError
-        ? describeUpstreamError(error, provider.label)
-        : `${provider.label} failed: ${error instanceof Error ? error.message : String(error)}`;
+        ? upstreamProblem(error, provider.label)
+        : { code: "answer_failed", params: { detail: `${provider.label} failed: ${error instanceof Error ? error.message : String(error)}` } };
     writer.stats(stats);
-    return { status: "error", error: message, stats };
+    return { status: "error", problem, stats };
   }
   finishStats();
   if (writer.signal.aborted) return stopped();
@@ -118,7 +121,9 @@ async function runModel({
   function stopped(): StreamOutcome {
     stats.finishReason = "stopped";
     writer.stats(stats);
-    return { status: "interrupted", stats, error: "Stopped." };
+    // Stop and shutdown abort with an AppError saying which (see the registry).
+    const reason: unknown = writer.signal.reason;
+    return { status: "interrupted", stats, problem: { code: reason instanceof AppError ? reason.code : "stopped" } };
   }
 
   function finishStats() {
@@ -137,19 +142,21 @@ async function runModel({
   }
 }
 
-export function describeUpstreamError(error: UpstreamError, providerLabel: string): string {
+/** An upstream failure as a code the user can read in their language. */
+export function upstreamProblem(error: UpstreamError, providerLabel: string): Problem {
+  const params = { provider: providerLabel, ...(error.status ? { status: error.status } : {}) };
   switch (error.kind) {
     case "rate_limited":
-      return `${providerLabel} is rate-limiting requests (HTTP 429). Wait a moment, then continue or regenerate.`;
+      return { code: "upstream_rate_limited", params };
     case "server":
-      return `${providerLabel} had a server error${error.status ? ` (HTTP ${error.status})` : ""}. Continue or regenerate to try again.`;
+      return { code: "upstream_server_error", params };
     case "timeout":
-      return `${providerLabel} stopped responding. Continue or regenerate to try again.`;
+      return { code: "upstream_timeout", params };
     case "connection":
-      return `The connection to ${providerLabel} was lost${error.beforeFirstToken ? "" : " in the middle of the answer"}. Continue or regenerate to try again.`;
+      return { code: "upstream_connection_lost", params };
     case "malformed":
-      return `${providerLabel} sent a response Parley could not read. Regenerate to try again.`;
+      return { code: "upstream_malformed", params };
     case "client":
-      return `${providerLabel} rejected the request${error.status ? ` (HTTP ${error.status})` : ""}: ${error.message}`;
+      return { code: "upstream_rejected", params: { ...params, detail: error.message } };
   }
 }

@@ -1,7 +1,7 @@
 // The in-process stream registry: one entry per assistant message being
 // generated, keyed by message id. It owns the running generation, the events
 // it produced (for exact replay on resume), the readers following it, and the
-// batched persistence of its text.
+// batched persistence of its parts.
 //
 // Invariants:
 // - event ids are consecutive integers per message, continuing from the id
@@ -10,29 +10,22 @@
 // - subscribe() replays (afterId, lastId] and attaches the reader in one
 //   synchronous step, so a resume can neither miss nor repeat an event;
 // - readers leaving never stops the generation; only stop() aborts it.
-import type { MessageStats, MessageStatus } from "../../drizzle/schema";
+import { AppError, type Problem } from "../protocol/errors";
+import { appendText, type MessagePart } from "../protocol/parts";
+import {
+  type MessageStats,
+  type StreamEvent,
+  type StreamEventData,
+  type StreamOutcome,
+  terminalEvent,
+  type ToolActivity,
+} from "../protocol/stream-events";
 
-export type StreamEventName = "delta" | "reasoning" | "stats" | "done" | "error";
-
-export interface StreamEvent {
-  id: number;
-  event: StreamEventName;
-  data: unknown;
-}
-
-export type FinalStatus = Exclude<MessageStatus, "streaming">;
-
-export interface StreamOutcome {
-  status: FinalStatus;
-  stats?: MessageStats;
-  /** Shown to the user when status is "error" (or an interruption has a reason). */
-  error?: string;
-}
+export type { StreamEvent, StreamOutcome } from "../protocol/stream-events";
 
 export interface StreamProgress {
   messageId: string;
-  content: string;
-  reasoning: string;
+  parts: MessagePart[];
   lastEventId: number;
 }
 
@@ -41,9 +34,16 @@ export interface StreamStore {
   saveFinal(progress: StreamProgress & StreamOutcome): Promise<void>;
 }
 
+/** What a tool call reports while it runs; the registry assigns part indexes. */
+export type ToolReport =
+  | { phase: "started"; toolCallId: string; name: string }
+  | { phase: "arguments"; toolCallId: string; text: string }
+  | { phase: "result"; toolCallId: string; name: string; result: unknown; isError: boolean; durationMs?: number };
+
 export interface StreamWriter {
   text(text: string): void;
   reasoning(text: string): void;
+  tool(report: ToolReport): void;
   stats(stats: MessageStats): void;
   readonly signal: AbortSignal;
 }
@@ -51,18 +51,23 @@ export interface StreamWriter {
 export type StreamListener = (event: StreamEvent) => void;
 
 // Events are stored compactly so a long answer costs little more than its
-// text: a kind byte and an end offset into `content`/`reasoning` per event,
-// and the few non-text payloads in a map. (bench/ measures RSS per stream.)
+// text: per text event a kind byte, the part it extends and an end offset
+// into that part, and the few other events in a map. (bench/ measures RSS per
+// stream.)
 const KIND_DELTA = 0;
 const KIND_REASONING = 1;
 const KIND_OTHER = 2;
+
+function copyParts(parts: readonly MessagePart[]): MessagePart[] {
+  return parts.map((part) => ({ ...part }));
+}
 
 export class LiveStream {
   readonly messageId: string;
   readonly chatId: string;
   readonly firstEventId: number;
-  content: string;
-  reasoning: string;
+  /** The answer so far. Text parts grow in place; read it, never change it from outside. */
+  readonly parts: MessagePart[];
   finished = false;
   outcome: StreamOutcome | undefined;
   readonly abortController = new AbortController();
@@ -70,21 +75,20 @@ export class LiveStream {
   readonly settled: Promise<void>;
 
   private kinds: number[] = [];
+  private partIndexes: number[] = [];
   private ends: number[] = [];
-  private others = new Map<number, { event: StreamEventName; data: unknown }>();
-  private readonly baseContentLength: number;
-  private readonly baseReasoningLength: number;
+  private others = new Map<number, StreamEvent>();
+  /** Text length of each part this stream started with (Continue extends the stored answer). */
+  private readonly baseLengths: number[];
   private listeners = new Set<StreamListener>();
   private resolveSettled!: () => void;
 
-  constructor(init: { messageId: string; chatId: string; startEventId: number; content: string; reasoning: string }) {
+  constructor(init: { messageId: string; chatId: string; startEventId: number; parts: MessagePart[] }) {
     this.messageId = init.messageId;
     this.chatId = init.chatId;
     this.firstEventId = init.startEventId + 1;
-    this.content = init.content;
-    this.reasoning = init.reasoning;
-    this.baseContentLength = init.content.length;
-    this.baseReasoningLength = init.reasoning.length;
+    this.parts = copyParts(init.parts);
+    this.baseLengths = this.parts.map((part) => ("text" in part ? part.text.length : 0));
     this.settled = new Promise((resolve) => (this.resolveSettled = resolve));
   }
 
@@ -97,20 +101,27 @@ export class LiveStream {
     return this.listeners.size;
   }
 
+  /** A copy of the parts, safe to keep or serialise while generation goes on. */
+  snapshot(): MessagePart[] {
+    return copyParts(this.parts);
+  }
+
   /** The event with this id, rebuilt from the compact log. */
   eventAt(id: number): StreamEvent {
     const index = id - this.firstEventId;
     const kind = this.kinds[index];
-    if (kind === KIND_OTHER) return { id, ...this.others.get(id)! };
-    const source = kind === KIND_DELTA ? this.content : this.reasoning;
-    let start = kind === KIND_DELTA ? this.baseContentLength : this.baseReasoningLength;
+    if (kind === KIND_OTHER) return this.others.get(id)!;
+    const partIndex = this.partIndexes[index]!;
+    let start = this.baseLengths[partIndex] ?? 0;
     for (let i = index - 1; i >= 0; i--) {
-      if (this.kinds[i] === kind) {
+      if (this.kinds[i] !== KIND_OTHER && this.partIndexes[i] === partIndex) {
         start = this.ends[i]!;
         break;
       }
     }
-    return { id, event: kind === KIND_DELTA ? "delta" : "reasoning", data: { text: source.slice(start, this.ends[index]) } };
+    const part = this.parts[partIndex] as { text: string };
+    const data = { part: partIndex, text: part.text.slice(start, this.ends[index]) };
+    return kind === KIND_DELTA ? { id, event: "delta", data } : { id, event: "reasoning", data };
   }
 
   /**
@@ -124,22 +135,37 @@ export class LiveStream {
     return () => this.listeners.delete(listener);
   }
 
-  /** Internal: append an event and fan it out. */
-  push(kind: number, event: StreamEventName, data: unknown, end = 0): StreamEvent {
+  /** Internal: append text to the answer and fan out its event. */
+  pushText(kind: typeof KIND_DELTA | typeof KIND_REASONING, text: string): void {
+    const partIndex = appendText(this.parts, kind === KIND_DELTA ? "text" : "reasoning", text);
     this.kinds.push(kind);
-    this.ends.push(end);
+    this.partIndexes.push(partIndex);
+    this.ends.push((this.parts[partIndex] as { text: string }).text.length);
     const id = this.lastEventId;
-    if (kind === KIND_OTHER) this.others.set(id, { event, data });
-    const built: StreamEvent = { id, event, data };
+    const data = { part: partIndex, text };
+    this.fanOut(kind === KIND_DELTA ? { id, event: "delta", data } : { id, event: "reasoning", data });
+  }
+
+  /** Internal: append any other event (its id is filled in here) and fan it out. */
+  pushOther(build: (id: number) => StreamEvent): StreamEvent {
+    this.kinds.push(KIND_OTHER);
+    this.partIndexes.push(-1);
+    this.ends.push(0);
+    const event = build(this.lastEventId);
+    this.others.set(event.id, event);
+    this.fanOut(event);
+    return event;
+  }
+
+  private fanOut(event: StreamEvent): void {
     for (const listener of this.listeners) {
       try {
-        listener(built);
+        listener(event);
       } catch {
         // A reader whose connection is gone throws on write: drop it, keep generating.
         this.listeners.delete(listener);
       }
     }
-    return built;
   }
 
   markSettled(): void {
@@ -153,14 +179,15 @@ export interface StartOptions {
   chatId: string;
   /** messages.last_event_id of the row: new ids continue after it. */
   startEventId?: number;
-  /** Text already stored for this message (Continue appends to it). */
-  content?: string;
-  reasoning?: string;
+  /** Parts already stored for this message (Continue extends them). */
+  parts?: MessagePart[];
   run: (writer: StreamWriter) => Promise<StreamOutcome>;
 }
 
 export class StreamRegistry {
   private streams = new Map<string, LiveStream>();
+  /** Readers that asked for an answer before its send arrived (ids chosen by the browser). */
+  private waiters = new Map<string, Set<(stream: LiveStream) => void>>();
   private readonly store: StreamStore;
   private readonly persistIntervalMs: number;
   private readonly retentionMs: number;
@@ -182,6 +209,31 @@ export class StreamRegistry {
     return this.streams.get(messageId);
   }
 
+  /**
+   * The stream for `messageId` once it starts, or undefined after `timeoutMs`:
+   * the browser opens an answer's stream in parallel with the send that
+   * creates it, so the stream request may arrive first.
+   */
+  waitFor(messageId: string, timeoutMs: number, signal?: AbortSignal): Promise<LiveStream | undefined> {
+    const existing = this.streams.get(messageId);
+    if (existing || timeoutMs <= 0) return Promise.resolve(existing);
+    return new Promise((resolve) => {
+      const waiters = this.waiters.get(messageId) ?? new Set();
+      this.waiters.set(messageId, waiters);
+      const done = (stream: LiveStream | undefined) => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+        waiters.delete(done);
+        if (waiters.size === 0 && this.waiters.get(messageId) === waiters) this.waiters.delete(messageId);
+        resolve(stream);
+      };
+      const onAbort = () => done(undefined);
+      const timer = setTimeout(() => done(undefined), timeoutMs);
+      signal?.addEventListener("abort", onAbort, { once: true });
+      waiters.add(done);
+    });
+  }
+
   /** Streams still generating (finished ones kept for resume are excluded). */
   activeStreams(): LiveStream[] {
     return [...this.streams.values()].filter((s) => !s.finished);
@@ -194,16 +246,17 @@ export class StreamRegistry {
 
   start(options: StartOptions): LiveStream {
     const existing = this.streams.get(options.messageId);
-    if (existing && !existing.finished) throw new Error(`message ${options.messageId} is already streaming`);
+    if (existing && !existing.finished) throw new AppError("answer_in_progress");
     const stream = new LiveStream({
       messageId: options.messageId,
       chatId: options.chatId,
       startEventId: options.startEventId ?? 0,
-      content: options.content ?? "",
-      reasoning: options.reasoning ?? "",
+      parts: options.parts ?? [],
     });
     this.streams.set(options.messageId, stream);
     void this.drive(stream, options.run);
+    const waiters = this.waiters.get(options.messageId);
+    if (waiters) for (const resolve of [...waiters]) resolve(stream);
     return stream;
   }
 
@@ -211,29 +264,24 @@ export class StreamRegistry {
   async stop(messageId: string): Promise<boolean> {
     const stream = this.streams.get(messageId);
     if (!stream || stream.finished) return false;
-    stream.abortController.abort(new Error("stopped by user"));
+    stream.abortController.abort(new AppError("stopped"));
     await stream.settled;
     return true;
   }
 
   /** Shutdown: stop everything and wait for it to be stored. */
-  async stopAll(reason = "server shutting down"): Promise<void> {
+  async stopAll(): Promise<void> {
     const active = this.activeStreams();
-    for (const stream of active) stream.abortController.abort(new Error(reason));
+    for (const stream of active) stream.abortController.abort(new AppError("interrupted_by_shutdown"));
     await Promise.all(active.map((s) => s.settled));
   }
 
   private async drive(stream: LiveStream, run: StartOptions["run"]): Promise<void> {
     let dirty = false;
     let persisting: Promise<void> = Promise.resolve();
-    const progress = (): StreamProgress => ({
-      messageId: stream.messageId,
-      content: stream.content,
-      reasoning: stream.reasoning,
-      lastEventId: stream.lastEventId,
-    });
-    // Batched persistence (DEVELOPERS.md: per-token writes are slow on libSQL):
-    // a crash loses at most one interval of text.
+    const progress = (): StreamProgress => ({ messageId: stream.messageId, parts: stream.snapshot(), lastEventId: stream.lastEventId });
+    // Batched persistence (per-token writes are slow on libSQL): a crash loses
+    // at most one interval of text.
     const timer = setInterval(() => {
       if (!dirty) return;
       dirty = false;
@@ -241,23 +289,58 @@ export class StreamRegistry {
       persisting = persisting.then(() => this.store.saveProgress(snapshot)).catch(this.onUnexpectedError);
     }, this.persistIntervalMs);
 
+    const toolEvent = (report: ToolReport) => {
+      // Tool calls and results are parts of their own, appended in order.
+      stream.pushOther((id) => {
+        let activity: ToolActivity;
+        if (report.phase === "started") {
+          stream.parts.push({ type: "tool-call", toolCallId: report.toolCallId, name: report.name, arguments: "", status: "running", startedAt: Date.now() });
+          activity = { ...report, part: stream.parts.length - 1 };
+        } else if (report.phase === "arguments") {
+          const index = stream.parts.findIndex((p) => p.type === "tool-call" && p.toolCallId === report.toolCallId);
+          const call = stream.parts[index];
+          if (call?.type === "tool-call") call.arguments += report.text;
+          activity = { ...report, part: index };
+        } else {
+          const call = stream.parts.find((p) => p.type === "tool-call" && p.toolCallId === report.toolCallId);
+          if (call?.type === "tool-call") {
+            call.status = report.isError ? "error" : "complete";
+            call.endedAt = Date.now();
+          }
+          stream.parts.push({
+            type: "tool-result",
+            toolCallId: report.toolCallId,
+            name: report.name,
+            result: report.result,
+            isError: report.isError,
+            ...(report.durationMs !== undefined ? { durationMs: report.durationMs } : {}),
+          });
+          activity = { ...report, part: stream.parts.length - 1 };
+        }
+        return { id, event: "tool", data: activity satisfies StreamEventData["tool"] };
+      });
+    };
+
     const writer: StreamWriter = {
       signal: stream.abortController.signal,
       text: (text) => {
         if (!text || stream.finished) return;
-        stream.content += text;
         dirty = true;
-        stream.push(KIND_DELTA, "delta", { text }, stream.content.length);
+        stream.pushText(KIND_DELTA, text);
       },
       reasoning: (text) => {
         if (!text || stream.finished) return;
-        stream.reasoning += text;
         dirty = true;
-        stream.push(KIND_REASONING, "reasoning", { text }, stream.reasoning.length);
+        stream.pushText(KIND_REASONING, text);
+      },
+      tool: (report) => {
+        if (stream.finished) return;
+        dirty = true;
+        toolEvent(report);
       },
       stats: (stats) => {
         if (stream.finished) return;
-        stream.push(KIND_OTHER, "stats", stats);
+        stream.pushOther((id) => ({ id, event: "stats", data: stats }));
       },
     };
 
@@ -266,16 +349,12 @@ export class StreamRegistry {
       outcome = await run(writer);
     } catch (error) {
       this.onUnexpectedError(error);
-      outcome = { status: "error", error: "The answer failed unexpectedly. Try regenerating it." };
+      outcome = { status: "error", problem: { code: "answer_failed" } satisfies Problem };
     }
     clearInterval(timer);
     stream.outcome = outcome;
-    // The terminal event gets the next id and is persisted with the text.
-    const terminal =
-      outcome.status === "error"
-        ? { event: "error" as const, data: { message: outcome.error ?? "The answer failed.", status: outcome.status, stats: outcome.stats ?? {} } }
-        : { event: "done" as const, data: { status: outcome.status, stats: outcome.stats ?? {}, ...(outcome.error ? { reason: outcome.error } : {}) } };
-    stream.push(KIND_OTHER, terminal.event, terminal.data);
+    // The terminal event gets the next id and is persisted with the parts.
+    stream.pushOther((id) => terminalEvent(id, outcome));
     stream.finished = true;
     try {
       await persisting;

@@ -25,13 +25,25 @@ export function instanceId(): string | null {
   return env().FLY_MACHINE_ID ?? null;
 }
 
+/** Thrown when another Fly machine is writing the answer a request is about. */
+export class AnswerOnAnotherMachine extends Error {
+  constructor(readonly instanceId: string) {
+    super(`the answer is being written on machine ${instanceId}`);
+    this.name = "AnswerOnAnotherMachine";
+  }
+}
+
 /**
- * When another Fly machine is writing this answer (it is streaming, not in
- * this registry, and recorded elsewhere), the response that makes Fly's proxy
- * replay the request there (ADR 006, 012); otherwise null.
+ * The machine writing this answer, when it is not this one (the answer is
+ * streaming, not in this registry, and recorded elsewhere); otherwise null.
  */
-export function replayToOwner(message: { id: string; status: string; instanceId: string | null }): Response | null {
+export function owningMachine(message: { id: string; status: string; instanceId: string | null }): string | null {
   if (message.status !== "streaming" || !message.instanceId || message.instanceId === instanceId()) return null;
   if (streamRegistry().get(message.id)) return null;
-  return new Response(null, { status: 409, headers: { "fly-replay": `instance=${message.instanceId}` } });
+  return message.instanceId;
+}
+
+/** The response that makes Fly's proxy replay the request on the machine that owns the answer (ADR 006, 012). */
+export function replayOn(machine: string): Response {
+  return new Response(null, { status: 409, headers: { "fly-replay": `instance=${machine}` } });
 }

@@ -2,6 +2,7 @@
 // Best effort: a failure leaves "New chat", and a user's own title always wins.
 import type { Chat } from "../../drizzle/schema";
 import { resolveModel } from "../llm/catalog.server";
+import { userText } from "../llm/types";
 import { setGeneratedTitle } from "../models/chat.server";
 import { logger } from "../utils/logger.server";
 import { streamRegistry } from "./streams.server";
@@ -31,7 +32,7 @@ export async function maybeGenerateTitle({ chat, firstMessage, answerId }: { cha
       const raw = await resolved.provider.complete({
         model: resolved.model.upstreamId,
         system: "You write short chat titles. Reply with a title of 2 to 6 words for the conversation, nothing else.",
-        messages: [{ role: "user", content: firstMessage.slice(0, 2000) }],
+        messages: [userText(firstMessage.slice(0, 2000))],
         signal: AbortSignal.timeout(15_000),
         maxOutputTokens: 24,
       });

@@ -5,6 +5,9 @@
 // it expects that message with `browserErrors.allow(...)`.
 import { type APIResponse, type BrowserContext, type BrowserContextOptions, type Locator, type Page, expect, test as base } from "@playwright/test";
 import { composeDemoAnswer } from "../../app/llm/demo.server";
+import { userText } from "../../app/llm/types";
+import { type MessagePart, plainText } from "../../app/protocol/parts";
+import { applyEvent, parseStreamEvent, type StreamEvent } from "../../app/protocol/stream-events";
 import { E2E } from "./env";
 
 export { expect };
@@ -187,7 +190,7 @@ export async function waitForAnswerToReach(page: Page, text: string | RegExp): P
 
 /** The demo model's whole answer to a conversation made of these user messages (it is deterministic). */
 export function demoAnswerTo(...userMessages: string[]): string {
-  return composeDemoAnswer(userMessages.map((content) => ({ role: "user" as const, content })));
+  return composeDemoAnswer(userMessages.map(userText));
 }
 
 // ---------------------------------------------------------------- SSE
@@ -223,15 +226,19 @@ export function parseSse(body: string): SseEvent[] {
   return events;
 }
 
-/** The answer text that a list of events spells (a `replace` delta restarts it). */
+/** The events as the shared vocabulary types them (unknown names are dropped). */
+export function typedEvents(events: SseEvent[]): StreamEvent[] {
+  return events.flatMap((e) => parseStreamEvent(e.event, e.data, e.id ?? NaN) ?? []);
+}
+
+/** The answer parts that a list of events spells (a `snapshot` restarts them). */
+export function partsOfEvents(events: SseEvent[], initial: MessagePart[] = []): MessagePart[] {
+  return typedEvents(events).reduce(applyEvent, initial);
+}
+
+/** The answer text that a list of events spells. */
 export function textOfEvents(events: SseEvent[]): string {
-  let text = "";
-  for (const event of events) {
-    if (event.event !== "delta") continue;
-    const data = JSON.parse(event.data) as { text: string; replace?: boolean };
-    text = data.replace ? data.text : text + data.text;
-  }
-  return text;
+  return plainText(partsOfEvents(events));
 }
 
 export function streamUrl(chatId: string, messageId: string): string {

@@ -3,6 +3,7 @@
 import { createChat } from "~/models/chat.server";
 import { createExchange, getPathPage, saveStreamFinal } from "~/models/message.server";
 import { createUser } from "~/models/user.server";
+import { textParts } from "~/protocol/parts";
 import { createId } from "~/utils/id";
 
 export const TEST_MODEL = "demo:parley-demo";
@@ -31,8 +32,8 @@ export async function addExchange({
   question: string;
   answer?: string;
 }): Promise<{ userMessageId: string; assistantMessageId: string }> {
-  const ids = await createExchange({ chatId, parentId, content: question, model: TEST_MODEL, instanceId: null });
-  await saveStreamFinal({ messageId: ids.assistantMessageId, content: answer, reasoning: "", lastEventId: 2, status: "complete" });
+  const ids = await createExchange({ chatId, parentId, parts: textParts(question), model: TEST_MODEL, instanceId: null });
+  await saveStreamFinal({ messageId: ids.assistantMessageId, parts: textParts(answer), lastEventId: 2, status: "complete" });
   return ids;
 }
 

@@ -15,16 +15,25 @@ export interface ComposerProps {
   error?: string;
   /** Text handed back by the server after a refused send, so nothing typed is lost. */
   initialText?: string;
-  parentId?: string | null;
+  /**
+   * Sends the form without a navigation (the chat page's fast path); returns
+   * false to fall back to a plain form post.
+   */
+  onSend?: (form: HTMLFormElement) => boolean;
 }
 
-export function Composer({ action, draftKey, models, modelId, maxChars, busy, error, initialText, parentId }: ComposerProps) {
+/** Where an unsent draft is kept (it survives reloads and a trip to the login page). */
+export function draftStorageKey(draftKey: string): string {
+  return `parley:draft:${draftKey}`;
+}
+
+export function Composer({ action, draftKey, models, modelId, maxChars, busy, error, initialText, onSend }: ComposerProps) {
   const navigation = useNavigation();
   const formRef = useRef<HTMLFormElement>(null);
   const textRef = useRef<HTMLTextAreaElement>(null);
   const submitting = navigation.state === "submitting" && navigation.formData?.get("intent") === "send";
   const disabled = busy || submitting;
-  const storageKey = `parley:draft:${draftKey}`;
+  const storageKey = draftStorageKey(draftKey);
 
   const grow = () => {
     const box = textRef.current;
@@ -61,10 +70,31 @@ export function Composer({ action, draftKey, models, modelId, maxChars, busy, er
     if (!busy) textRef.current?.focus({ preventScroll: true });
   }, [busy]);
 
+  // A refused send hands its text back: put it in the box again.
+  useEffect(() => {
+    if (initialText && textRef.current && !textRef.current.value) {
+      textRef.current.value = initialText;
+      grow();
+    }
+  }, [initialText]);
+
   return (
-    <Form ref={formRef} method="post" action={action} className="mx-auto w-full max-w-3xl px-4 pb-4">
+    <Form
+      ref={formRef}
+      method="post"
+      action={action}
+      className="mx-auto w-full max-w-3xl px-4 pb-4"
+      onSubmit={(event) => {
+        if (!onSend || disabled) return;
+        event.preventDefault();
+        // The draft stays stored until the send is delivered (an expired session must not lose it).
+        if (onSend(event.currentTarget) && textRef.current) {
+          textRef.current.value = "";
+          grow();
+        }
+      }}
+    >
       <input type="hidden" name="intent" value="send" />
-      {parentId ? <input type="hidden" name="parentId" value={parentId} /> : null}
       {error ? (
         <p role="alert" className="mb-2 rounded-lg border border-red-500/40 bg-red-500/10 px-3 py-2 text-sm text-red-300">
           {error}

@@ -1,17 +1,19 @@
 import { Form, useRevalidator } from "@remix-run/react";
-import type { MessageStats } from "../../../drizzle/schema";
-import { Markdown } from "../markdown/Markdown";
+import { describe, type Locale } from "../../protocol/catalogue";
+import type { Problem } from "../../protocol/errors";
+import { type MessagePart, plainText, reasoningText } from "../../protocol/parts";
+import type { MessageStats, MessageStatus } from "../../protocol/stream-events";
+import { MessageParts } from "./MessageParts";
 import { useAnswerStream } from "./useAnswerStream";
 
 export interface MessageView {
   id: string;
   role: "user" | "assistant";
-  content: string;
-  reasoning: string;
-  status: "streaming" | "complete" | "interrupted" | "error";
+  parts: MessagePart[];
+  status: MessageStatus;
   model: string | null;
   stats: MessageStats | null;
-  error: string | null;
+  problem: Problem | null;
   lastEventId: number;
   parentId: string | null;
   siblingIds: string[];
@@ -94,7 +96,7 @@ export function StreamingElsewhere({ chatId, chatAction, messageId, lastEventId 
   useAnswerStream({
     url: `/chats/${chatId}/messages/${messageId}/stream`,
     enabled: true,
-    initial: { content: "", reasoning: "", lastEventId },
+    initial: { parts: [], lastEventId },
     onSettled: () => revalidator.revalidate(),
   });
   return (
@@ -143,6 +145,9 @@ export function AssistantMessage({
   modelLabels,
   models,
   canAct,
+  canWrite = true,
+  locale = "en",
+  onSettled,
 }: {
   message: MessageView;
   chatId: string;
@@ -150,20 +155,27 @@ export function AssistantMessage({
   modelLabels: Record<string, string>;
   models: { id: string; label: string; group: string }[];
   canAct: boolean;
+  /** False for someone who may read the chat but not change it. */
+  canWrite?: boolean;
+  locale?: Locale;
+  /** Called when a streamed answer ends (the page then reloads its data). */
+  onSettled?: () => void;
 }) {
   const revalidator = useRevalidator();
+  const isLive = message.status === "streaming";
   const live = useAnswerStream({
     url: `/chats/${chatId}/messages/${message.id}/stream`,
-    enabled: message.status === "streaming",
-    initial: { content: message.content, reasoning: message.reasoning, lastEventId: message.lastEventId },
-    onSettled: () => revalidator.revalidate(),
+    enabled: isLive,
+    initial: { parts: message.parts, lastEventId: message.lastEventId },
+    onSettled: onSettled ?? (() => revalidator.revalidate()),
   });
-  const streaming = message.status === "streaming" && live.status === "streaming";
-  const content = message.status === "streaming" ? live.content : message.content;
-  const reasoning = message.status === "streaming" ? live.reasoning : message.reasoning;
-  const stats = message.status === "streaming" ? live.stats : (message.stats ?? undefined);
-  const status = message.status === "streaming" ? live.status : message.status;
-  const error = message.status === "streaming" ? live.error : message.error;
+  const streaming = isLive && live.status === "streaming";
+  const parts = isLive ? live.parts : message.parts;
+  const content = plainText(parts);
+  const reasoning = reasoningText(parts);
+  const stats = isLive ? live.stats : (message.stats ?? undefined);
+  const status = isLive ? live.status : message.status;
+  const problem = isLive ? live.problem : (message.problem ?? undefined);
   const modelLabel = message.model ? (modelLabels[message.model] ?? message.model) : undefined;
   return (
     <article className="group" data-testid="assistant-message" data-status={status} data-message-id={message.id}>
@@ -185,11 +197,11 @@ export function AssistantMessage({
         </details>
       ) : null}
       <div data-testid="answer-content">
-        {content ? <Markdown text={content} /> : streaming ? <p className="text-zinc-500">…</p> : null}
+        {parts.some((p) => p.type !== "reasoning") ? <MessageParts parts={parts} /> : streaming ? <p className="text-zinc-500">…</p> : null}
       </div>
       {status === "error" || status === "interrupted" ? (
         <p role="status" className={`mt-2 rounded-md px-3 py-2 text-sm ${status === "error" ? "bg-red-500/10 text-red-300" : "bg-amber-500/10 text-amber-300"}`} data-testid="answer-problem">
-          {status === "error" ? (error ?? "The answer failed.") : stats?.finishReason === "stopped" ? "Stopped." : (error ?? "This answer was interrupted.")}
+          {problem ? describe(problem, locale) : status === "error" ? describe("answer_failed", locale) : describe("stopped", locale)}
         </p>
       ) : null}
       <div className="mt-1 flex flex-wrap items-center gap-2">
@@ -199,7 +211,7 @@ export function AssistantMessage({
             {formatStats(stats).join(" · ")}
           </span>
         ) : null}
-        {streaming ? (
+        {!canWrite ? null : streaming ? (
           <ActionButton chatAction={chatAction} intent="stop" messageId={message.id} label="Stop generating">
             ■ Stop
           </ActionButton>
@@ -216,16 +228,19 @@ export function AssistantMessage({
             ) : null}
           </>
         ) : null}
-        {streaming ? null : <BranchActions chatAction={chatAction} messageId={message.id} disabled={!canAct} />}
+        {streaming ? null : <BranchActions chatAction={chatAction} messageId={message.id} disabled={!canAct || !canWrite} />}
       </div>
     </article>
   );
 }
 
 export function UserMessage({ message, chatAction, canAct, maxChars }: { message: MessageView; chatAction: string; canAct: boolean; maxChars: number }) {
+  const text = plainText(message.parts);
   return (
     <article className="flex flex-col items-end" data-testid="user-message" data-message-id={message.id}>
-      <div className="max-w-[85%] whitespace-pre-wrap rounded-2xl bg-zinc-800 px-4 py-2.5 text-zinc-100">{message.content}</div>
+      <div className="max-w-[85%] whitespace-pre-wrap rounded-2xl bg-zinc-800 px-4 py-2.5 text-zinc-100">
+        <MessageParts parts={message.parts} plain />
+      </div>
       <div className="mt-1 flex items-center gap-2">
         <SiblingNav message={message} chatAction={chatAction} />
         {canAct ? (
@@ -240,7 +255,7 @@ export function UserMessage({ message, chatAction, canAct, maxChars }: { message
               <textarea
                 id={`edit-${message.id}`}
                 name="content"
-                defaultValue={message.content}
+                defaultValue={text}
                 required
                 maxLength={maxChars}
                 rows={3}

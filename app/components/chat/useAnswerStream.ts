@@ -1,16 +1,26 @@
-// Follows one streaming answer over SSE. The page was rendered with the text
+// Follows one streaming answer over SSE. The page was rendered with the parts
 // up to `lastEventId`; we ask the server for exactly what comes after it
 // (`?lastEventId=` — a browser only sends the Last-Event-ID header on its own
-// reconnects, which it then does for us with the newest id).
+// reconnects, which it then does for us with the newest id). Events are read
+// and folded with the shared vocabulary (app/protocol/stream-events.ts).
 import { useEffect, useRef, useState } from "react";
-import type { MessageStats } from "../../../drizzle/schema";
+import type { Problem } from "../../protocol/errors";
+import type { MessagePart } from "../../protocol/parts";
+import {
+  applyEvent,
+  type MessageStats,
+  type MessageStatus,
+  outcomeOf,
+  parseStreamEvent,
+  STREAM_EVENT_NAMES,
+  type StreamEvent,
+} from "../../protocol/stream-events";
 
 export interface AnswerState {
-  content: string;
-  reasoning: string;
+  parts: MessagePart[];
   stats?: MessageStats;
-  status: "streaming" | "complete" | "interrupted" | "error";
-  error?: string;
+  status: MessageStatus;
+  problem?: Problem;
   /** True while the browser has lost the stream and is reconnecting. */
   reconnecting: boolean;
 }
@@ -23,15 +33,10 @@ export function useAnswerStream({
 }: {
   url: string;
   enabled: boolean;
-  initial: { content: string; reasoning: string; lastEventId: number };
+  initial: { parts: MessagePart[]; lastEventId: number };
   onSettled: () => void;
 }): AnswerState {
-  const [state, setState] = useState<AnswerState>({
-    content: initial.content,
-    reasoning: initial.reasoning,
-    status: "streaming",
-    reconnecting: false,
-  });
+  const [state, setState] = useState<AnswerState>({ parts: initial.parts, status: "streaming", reconnecting: false });
   const lastEventId = useRef(initial.lastEventId);
   const settledRef = useRef(onSettled);
   settledRef.current = onSettled;
@@ -39,68 +44,48 @@ export function useAnswerStream({
   useEffect(() => {
     if (!enabled) return;
     const source = new EventSource(`${url}?lastEventId=${lastEventId.current}`);
-    // Deltas arrive faster than the screen refreshes: buffer them and paint once per frame.
-    let pendingText = "";
-    let pendingReasoning = "";
+    // Text arrives faster than the screen refreshes: fold events as they come, paint once per frame.
+    let pending: StreamEvent[] = [];
     let frame = 0;
     const flush = () => {
       frame = 0;
-      if (!pendingText && !pendingReasoning) return;
-      const text = pendingText;
-      const reasoning = pendingReasoning;
-      pendingText = pendingReasoning = "";
-      setState((s) => ({ ...s, content: s.content + text, reasoning: s.reasoning + reasoning, reconnecting: false }));
+      if (pending.length === 0) return;
+      const events = pending;
+      pending = [];
+      setState((s) => ({ ...s, parts: events.reduce(applyEvent, s.parts), reconnecting: false }));
     };
-    const schedule = () => {
-      frame ||= requestAnimationFrame(flush);
-    };
-    const track = (event: MessageEvent) => {
-      const id = Number(event.lastEventId);
-      if (Number.isFinite(id)) lastEventId.current = id;
-      return JSON.parse(event.data);
-    };
-    source.addEventListener("delta", (event) => {
-      const data = track(event as MessageEvent) as { text: string; replace?: boolean };
-      if (data.replace) {
-        flush();
-        setState((s) => ({ ...s, content: data.text }));
-      } else {
-        pendingText += data.text;
-        schedule();
+    const onMessage = (message: MessageEvent<string>) => {
+      const event = parseStreamEvent(message.type, message.data, message.lastEventId);
+      if (!event) return;
+      lastEventId.current = event.id;
+      switch (event.event) {
+        case "stats":
+          setState((s) => ({ ...s, stats: event.data }));
+          return;
+        case "done":
+        case "error": {
+          source.close();
+          flush();
+          const outcome = outcomeOf(event);
+          setState((s) => ({ ...s, status: outcome.status, problem: outcome.problem, stats: outcome.stats ?? s.stats, reconnecting: false }));
+          settledRef.current();
+          return;
+        }
+        default:
+          pending.push(event);
+          frame ||= requestAnimationFrame(flush);
       }
-    });
-    source.addEventListener("reasoning", (event) => {
-      const data = track(event as MessageEvent) as { text: string; replace?: boolean };
-      if (data.replace) {
-        flush();
-        setState((s) => ({ ...s, reasoning: data.text }));
-      } else {
-        pendingReasoning += data.text;
-        schedule();
-      }
-    });
-    source.addEventListener("stats", (event) => {
-      const stats = track(event as MessageEvent) as MessageStats;
-      setState((s) => ({ ...s, stats }));
-    });
-    const settle = (status: AnswerState["status"], error?: string, stats?: MessageStats) => {
-      source.close();
-      flush();
-      setState((s) => ({ ...s, status, error, stats: stats ?? s.stats, reconnecting: false }));
-      settledRef.current();
     };
-    source.addEventListener("done", (event) => {
-      const data = track(event as MessageEvent) as { status: AnswerState["status"]; stats?: MessageStats; reason?: string };
-      settle(data.status, data.reason, data.stats);
-    });
+    for (const name of STREAM_EVENT_NAMES) if (name !== "error") source.addEventListener(name, onMessage);
     source.addEventListener("error", (event) => {
       if (event instanceof MessageEvent && typeof event.data === "string") {
         // The server's own `error` event: the answer failed upstream.
-        const data = track(event) as { message: string; status?: AnswerState["status"]; stats?: MessageStats };
-        settle(data.status ?? "error", data.message, data.stats);
+        onMessage(event as MessageEvent<string>);
       } else if (source.readyState === EventSource.CLOSED) {
         // The server refused the stream (404, 400…): the page data is stale.
-        settle("interrupted", "Lost the connection to this answer. Reload the page to see where it stands.");
+        flush();
+        setState((s) => ({ ...s, status: "interrupted", problem: { code: "stream_lost" }, reconnecting: false }));
+        settledRef.current();
       } else {
         setState((s) => ({ ...s, reconnecting: true }));
       }

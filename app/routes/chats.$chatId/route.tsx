@@ -1,47 +1,52 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, type ShouldRevalidateFunction, useActionData, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/session.server";
 import { Composer } from "~/components/chat/Composer";
 import { toPickerGroups } from "~/components/chat/ModelPicker";
 import { AssistantMessage, type MessageView, StreamingElsewhere, UserMessage } from "~/components/chat/MessageItem";
+import { useOptimisticSend } from "~/components/chat/useOptimisticSend";
 import { env } from "~/env.server";
 import { listModelGroups } from "~/llm/catalog.server";
-import { getChat } from "~/models/chat.server";
+import { requireChatAccess } from "~/models/chat-access.server";
 import { getPathPage, streamingMessageId } from "~/models/message.server";
 import { streamRegistry } from "~/streaming/streams.server";
-import { notFound } from "~/utils/errors";
 import { isId } from "~/utils/id";
+import { codeResponse, localeOf, orRespond } from "~/utils/http.server";
 import { type ChatActionResult, runChatAction } from "./actions.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.chat.title} · Parley` : "Parley" }];
 
-async function requireChat(request: Request, chatId: string | undefined) {
-  const user = await requireUser(request);
-  if (!isId(chatId)) throw notFound();
-  const chat = await getChat({ chatId, userId: user.id });
-  if (!chat) throw notFound();
-  return chat;
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const chat = await requireChat(request, params.chatId);
+  const user = await requireUser(request);
+  const { chat, level } = await orRespond(request, () => requireChatAccess({ chatId: params.chatId, user, level: "read" }));
   const before = new URL(request.url).searchParams.get("before");
-  if (before !== null && !isId(before)) throw new Response("The `before` cursor is malformed.", { status: 400 });
+  if (before !== null && !isId(before)) throw codeResponse("malformed_id", request);
   const page = await getPathPage({ chatId: chat.id, leafId: chat.activeLeafId, before });
   const registry = streamRegistry();
   // A streaming answer is shown as the registry has it right now, with the id
   // of its newest event: the browser resumes exactly after it.
   const messages: MessageView[] = page.messages.map((m) => {
+    const view: MessageView = {
+      id: m.id,
+      role: m.role,
+      parts: m.parts,
+      status: m.status,
+      model: m.model,
+      stats: m.stats,
+      problem: m.problem,
+      lastEventId: m.lastEventId,
+      parentId: m.parentId,
+      siblingIds: m.siblingIds,
+    };
     const live = registry.get(m.id);
-    if (!live) return m;
+    if (!live) return view;
     return {
-      ...m,
-      content: live.content,
-      reasoning: live.reasoning,
+      ...view,
+      parts: live.snapshot(),
       lastEventId: live.lastEventId,
       status: live.finished ? (live.outcome?.status ?? m.status) : "streaming",
       stats: live.finished ? (live.outcome?.stats ?? m.stats) : m.stats,
-      error: live.finished ? (live.outcome?.error ?? m.error) : m.error,
+      problem: live.finished ? (live.outcome?.problem ?? m.problem) : m.problem,
     };
   });
   // An answer still being written on a branch the user is not looking at: it
@@ -53,6 +58,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const groups = await listModelGroups();
   return {
     chat: { id: chat.id, title: chat.title, pinned: chat.pinned, archived: chat.archived, model: chat.model, systemPrompt: chat.systemPrompt },
+    level,
+    locale: localeOf(request),
     messages,
     earlierCursor: page.earlierCursor,
     viewingEarlier: before !== null,
@@ -63,13 +70,25 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const chat = await requireChat(request, params.chatId);
-  return runChatAction({ chat, form: await request.formData() });
+  const user = await requireUser(request);
+  return runChatAction({ request, user, chatId: params.chatId });
 }
 
+/**
+ * A send posted by the page's script (with browser-chosen ids) is followed
+ * over its stream, and the page reloads its data when the answer ends: no
+ * reload of the whole page right after the send.
+ */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
+  formData?.get("answerId") ? false : defaultShouldRevalidate;
+
 export default function ChatPage() {
-  const { chat, messages, earlierCursor, viewingEarlier, elsewhere, models, maxChars } = useLoaderData<typeof loader>();
-  const result = useActionData<ChatActionResult>();
+  const { chat, messages: stored, earlierCursor, viewingEarlier, elsewhere, models, maxChars, level, locale } = useLoaderData<typeof loader>();
+  const actionResult = useActionData<ChatActionResult>();
+  const optimistic = useOptimisticSend({ chatId: chat.id, action: `/chats/${chat.id}`, stored, model: chat.model });
+  const messages = optimistic.messages;
+  const result = optimistic.failure ?? actionResult;
+  const canWrite = level !== "read";
   const busy = messages.some((m) => m.status === "streaming") || elsewhere !== null;
   const chatAction = `/chats/${chat.id}`;
   const modelLabels = Object.fromEntries(models.flatMap((g) => g.models.map((m) => [m.id, m.label])));
@@ -83,7 +102,7 @@ export default function ChatPage() {
           <meta httpEquiv="refresh" content="1" />
         </noscript>
       ) : null}
-      <ChatHeader chat={chat} />
+      <ChatHeader chat={chat} level={level} />
       {/* column-reverse keeps the view pinned to the newest message, even on a plain reload. */}
       <div className="flex flex-1 flex-col-reverse overflow-y-auto" data-testid="message-scroller">
         <div className="mx-auto w-full max-w-3xl space-y-6 px-4 py-6" data-testid="messages">
@@ -105,12 +124,23 @@ export default function ChatPage() {
           {messages.length === 0 ? <p className="pt-16 text-center text-zinc-500">Send a message to start.</p> : null}
           {messages.map((message) =>
             message.role === "user" ? (
-              <UserMessage key={message.id} message={message} chatAction={chatAction} canAct={!busy} maxChars={maxChars} />
+              <UserMessage key={message.id} message={message} chatAction={chatAction} canAct={!busy && canWrite} maxChars={maxChars} />
             ) : (
-              <AssistantMessage key={message.id} message={message} chatId={chat.id} chatAction={chatAction} modelLabels={modelLabels} models={modelChoices} canAct={!busy} />
+              <AssistantMessage
+                key={message.id}
+                message={message}
+                chatId={chat.id}
+                chatAction={chatAction}
+                modelLabels={modelLabels}
+                models={modelChoices}
+                canAct={!busy}
+                canWrite={canWrite}
+                locale={locale}
+                onSettled={optimistic.onAnswerSettled}
+              />
             ),
           )}
-          {last?.role === "user" && !busy && !viewingEarlier ? (
+          {last?.role === "user" && !busy && !viewingEarlier && canWrite ? (
             <Form method="post" action={chatAction}>
               <input type="hidden" name="intent" value="regenerate" />
               <input type="hidden" name="messageId" value={last.id} />
@@ -121,22 +151,29 @@ export default function ChatPage() {
           ) : null}
         </div>
       </div>
-      <Composer
-        key={chat.id}
-        action={chatAction}
-        draftKey={chat.id}
-        models={models}
-        modelId={chat.model}
-        maxChars={maxChars}
-        busy={busy}
-        error={result?.formError}
-        initialText={result?.text}
-      />
+      {canWrite ? (
+        <Composer
+          key={chat.id}
+          action={chatAction}
+          draftKey={chat.id}
+          models={models}
+          modelId={chat.model}
+          maxChars={maxChars}
+          busy={busy}
+          error={result?.formError}
+          initialText={result?.text}
+          onSend={optimistic.send}
+        />
+      ) : (
+        <p className="mx-auto w-full max-w-3xl px-4 pb-4 text-sm text-zinc-500" data-testid="read-only-notice">
+          You can read this chat but not write in it.
+        </p>
+      )}
     </>
   );
 }
 
-function ChatHeader({ chat }: { chat: { id: string; title: string; pinned: boolean; archived: boolean; systemPrompt: string | null } }) {
+function ChatHeader({ chat, level }: { chat: { id: string; title: string; pinned: boolean; archived: boolean; systemPrompt: string | null }; level: "read" | "write" | "own" }) {
   return (
     <header className="flex items-center gap-3 border-b border-zinc-800 px-4 py-2">
       <Link to="/chats" className="text-sm text-zinc-400 md:hidden">
@@ -145,6 +182,8 @@ function ChatHeader({ chat }: { chat: { id: string; title: string; pinned: boole
       <h1 className="min-w-0 flex-1 truncate font-medium" data-testid="chat-title">
         {chat.title}
       </h1>
+      {level === "read" ? null : (
+      <>
       <details className="relative text-sm">
         <summary className="cursor-pointer list-none rounded-md px-2 py-1 text-zinc-400 hover:bg-zinc-800 hover:text-zinc-100">Rename</summary>
         <Form method="post" className="absolute right-0 z-10 mt-2 flex w-72 gap-2 rounded-lg border border-zinc-700 bg-zinc-900 p-2 shadow-xl">
@@ -171,6 +210,10 @@ function ChatHeader({ chat }: { chat: { id: string; title: string; pinned: boole
           </button>
         </Form>
       </details>
+      </>
+      )}
+      {level !== "own" ? null : (
+      <>
       <Form method="post">
         <input type="hidden" name="intent" value="pin" />
         <button type="submit" name="value" value={String(!chat.pinned)} className="rounded-md px-2 py-1 text-sm text-zinc-400 hover:bg-zinc-800 hover:text-zinc-100">
@@ -193,6 +236,8 @@ function ChatHeader({ chat }: { chat: { id: string; title: string; pinned: boole
           </button>
         </Form>
       </details>
+      </>
+      )}
     </header>
   );
 }

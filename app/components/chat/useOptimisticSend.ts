@@ -1,0 +1,73 @@
+// The fast send: with JavaScript, Enter shows the message and an empty answer
+// at once, posts the send with ids chosen here, and the answer opens its
+// stream in parallel (the stream route waits for the answer to start). The
+// page reloads its data only when the answer has ended. Without JavaScript the
+// composer is a plain form and none of this runs.
+import { useFetcher, useRevalidator } from "@remix-run/react";
+import { useCallback, useEffect, useState } from "react";
+import { textParts } from "../../protocol/parts";
+import type { FormFailure } from "../../protocol/errors";
+import { createId } from "../../utils/id";
+import { draftStorageKey } from "./Composer";
+import type { MessageView } from "./MessageItem";
+
+type SendResult = { ok: true; answerId: string } | FormFailure;
+
+interface Pending {
+  text: string;
+  user: MessageView;
+  answer: MessageView;
+}
+
+export function useOptimisticSend({ chatId, action, stored, model }: { chatId: string; action: string; stored: MessageView[]; model: string }) {
+  const fetcher = useFetcher<SendResult>({ key: `send:${chatId}` });
+  const revalidator = useRevalidator();
+  const [pending, setPending] = useState<Pending | null>(null);
+  const [failure, setFailure] = useState<FormFailure | null>(null);
+
+  // The send was refused: take the optimistic messages back and hand the text back.
+  useEffect(() => {
+    if (fetcher.state !== "idle" || !pending || !fetcher.data || !("formError" in fetcher.data)) return;
+    setFailure({ ...fetcher.data, text: pending.text });
+    setPending(null);
+  }, [fetcher.state, fetcher.data, pending]);
+
+  // Delivered: the draft it came from is no longer needed.
+  useEffect(() => {
+    if (fetcher.state === "idle" && fetcher.data && "ok" in fetcher.data) localStorage.removeItem(draftStorageKey(chatId));
+  }, [fetcher.state, fetcher.data, chatId]);
+
+  const arrived = pending !== null && stored.some((m) => m.id === pending.answer.id);
+  // Once the page's data has the real messages, the optimistic ones have served.
+  useEffect(() => {
+    if (arrived) setPending(null);
+  }, [arrived]);
+
+  const send = useCallback(
+    (form: HTMLFormElement): boolean => {
+      const formData = new FormData(form);
+      const text = String(formData.get("content") ?? "").replace(/\r\n/g, "\n");
+      if (!text.trim()) return false;
+      const userMessageId = createId();
+      const answerId = createId();
+      formData.set("userMessageId", userMessageId);
+      formData.set("answerId", answerId);
+      const parentId = stored.at(-1)?.id ?? null;
+      const chosenModel = String(formData.get("model") || model);
+      setFailure(null);
+      setPending({
+        text,
+        user: { id: userMessageId, role: "user", parts: textParts(text), status: "complete", model: null, stats: null, problem: null, lastEventId: 0, parentId, siblingIds: [userMessageId] },
+        answer: { id: answerId, role: "assistant", parts: [], status: "streaming", model: chosenModel, stats: null, problem: null, lastEventId: 0, parentId: userMessageId, siblingIds: [answerId] },
+      });
+      fetcher.submit(formData, { method: "post", action });
+      return true;
+    },
+    [fetcher, action, stored, model],
+  );
+
+  const onAnswerSettled = useCallback(() => revalidator.revalidate(), [revalidator]);
+
+  const messages = pending && !arrived ? [...stored, pending.user, pending.answer] : stored;
+  return { messages, failure, send, onAnswerSettled, sending: fetcher.state !== "idle" };
+}

@@ -1,0 +1,112 @@
+// The words for every error code, in English and Russian. The server renders
+// them into pages and form errors; stream events carry the code and the
+// English text, and the browser renders the code in the page's language.
+import type { ErrorCode, ErrorParams, Problem } from "./errors";
+
+export const LOCALES = ["en", "ru"] as const;
+export type Locale = (typeof LOCALES)[number];
+
+type Text = (params: ErrorParams) => string;
+
+const provider = (p: ErrorParams) => p.provider ?? "The model provider";
+const httpNote = (p: ErrorParams) => (p.status ? ` (HTTP ${p.status})` : "");
+const max = (p: ErrorParams, locale: Locale) => (p.max ?? 0).toLocaleString(locale === "ru" ? "ru-RU" : "en-US");
+
+export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
+  en: {
+    invalid_input: () => "Check the form and try again.",
+    unknown_intent: () => "Unknown action.",
+    malformed_id: () => "That id is malformed.",
+    message_empty: () => "Write a message first.",
+    message_too_long: (p) => `Messages are limited to ${max(p, "en")} characters. Shorten it or split it in two.`,
+    title_empty: () => "A title cannot be empty.",
+    title_too_long: () => "Keep titles under 120 characters.",
+    system_prompt_too_long: () => "Keep the system prompt under 8,000 characters.",
+    model_unavailable: (p) => (p.model ? `The model “${p.model}” is not available. Pick another one.` : "That model is not available. Pick another one."),
+    cannot_regenerate: () => "That message cannot be regenerated.",
+    last_event_id_invalid: () => "Last-Event-ID must be a non-negative whole number.",
+    last_event_id_ahead: (p) => `Last-Event-ID ${p.requested ?? 0} is ahead of this stream (its newest event is ${p.newest ?? 0}).`,
+    bad_body: () => "The request body could not be read. Send the form again.",
+    unsupported_media_type: () => "Send this form as application/x-www-form-urlencoded or multipart/form-data.",
+    method_not_allowed: () => "This address does not accept that method.",
+    not_found: () => "Not found.",
+    message_not_found: () => "That message no longer exists.",
+    chat_read_only: () => "You can read this chat but not change it.",
+    rate_limited: () => "Too many attempts. Wait a moment, then try again.",
+    answer_in_progress: () => "An answer is still being written in this chat. Wait for it or stop it first.",
+    answer_not_interrupted: () => "That answer is not interrupted.",
+    id_taken: () => "That id is already in use. Reload the page and send again.",
+    upstream_rate_limited: (p) => `${provider(p)} is rate-limiting requests (HTTP 429). Wait a moment, then continue or regenerate.`,
+    upstream_server_error: (p) => `${provider(p)} had a server error${httpNote(p)}. Continue or regenerate to try again.`,
+    upstream_timeout: (p) => `${provider(p)} stopped responding. Continue or regenerate to try again.`,
+    upstream_connection_lost: (p) => `The connection to ${provider(p)} was lost. Continue or regenerate to try again.`,
+    upstream_malformed: (p) => `${provider(p)} sent a response Parley could not read. Regenerate to try again.`,
+    upstream_rejected: (p) => `${provider(p)} rejected the request${httpNote(p)}${p.detail ? `: ${p.detail}` : "."}`,
+    answer_failed: (p) => p.detail ?? "The answer failed unexpectedly. Try regenerating it.",
+    stopped: () => "Stopped.",
+    interrupted_by_restart: () => "The server restarted while this answer was being written.",
+    interrupted_by_shutdown: () => "The server shut down while this answer was being written.",
+    forked_while_streaming: () => "Forked while this answer was being written.",
+    stream_lost: () => "Lost the connection to this answer. Reload the page to see where it stands.",
+  },
+  ru: {
+    invalid_input: () => "Проверьте форму и попробуйте ещё раз.",
+    unknown_intent: () => "Неизвестное действие.",
+    malformed_id: () => "Неверный идентификатор.",
+    message_empty: () => "Сначала напишите сообщение.",
+    message_too_long: (p) => `Сообщение может быть не длиннее ${max(p, "ru")} символов. Сократите его или разделите на два.`,
+    title_empty: () => "Название не может быть пустым.",
+    title_too_long: () => "Название должно быть короче 120 символов.",
+    system_prompt_too_long: () => "Системная инструкция должна быть короче 8000 символов.",
+    model_unavailable: (p) => (p.model ? `Модель «${p.model}» недоступна. Выберите другую.` : "Эта модель недоступна. Выберите другую."),
+    cannot_regenerate: () => "Это сообщение нельзя сгенерировать заново.",
+    last_event_id_invalid: () => "Last-Event-ID должен быть целым неотрицательным числом.",
+    last_event_id_ahead: (p) => `Last-Event-ID ${p.requested ?? 0} опережает поток (последнее событие — ${p.newest ?? 0}).`,
+    bad_body: () => "Не удалось прочитать тело запроса. Отправьте форму ещё раз.",
+    unsupported_media_type: () => "Отправляйте форму как application/x-www-form-urlencoded или multipart/form-data.",
+    method_not_allowed: () => "Этот адрес не принимает такой метод.",
+    not_found: () => "Не найдено.",
+    message_not_found: () => "Этого сообщения больше нет.",
+    chat_read_only: () => "Этот чат можно читать, но не изменять.",
+    rate_limited: () => "Слишком много попыток. Подождите немного и попробуйте снова.",
+    answer_in_progress: () => "В этом чате ещё пишется ответ. Дождитесь его или остановите.",
+    answer_not_interrupted: () => "Этот ответ не был прерван.",
+    id_taken: () => "Этот идентификатор уже занят. Обновите страницу и отправьте снова.",
+    upstream_rate_limited: (p) => `${provider(p)} ограничивает частоту запросов (HTTP 429). Подождите и нажмите «Продолжить» или «Повторить».`,
+    upstream_server_error: (p) => `Ошибка сервера ${provider(p)}${httpNote(p)}. Нажмите «Продолжить» или «Повторить».`,
+    upstream_timeout: (p) => `${provider(p)} перестал отвечать. Нажмите «Продолжить» или «Повторить».`,
+    upstream_connection_lost: (p) => `Соединение с ${provider(p)} прервалось. Нажмите «Продолжить» или «Повторить».`,
+    upstream_malformed: (p) => `${provider(p)} прислал ответ, который Parley не может прочитать. Нажмите «Повторить».`,
+    upstream_rejected: (p) => `${provider(p)} отклонил запрос${httpNote(p)}${p.detail ? `: ${p.detail}` : "."}`,
+    answer_failed: (p) => p.detail ?? "Ответ неожиданно оборвался. Попробуйте сгенерировать его заново.",
+    stopped: () => "Остановлено.",
+    interrupted_by_restart: () => "Сервер перезапустился, пока писался этот ответ.",
+    interrupted_by_shutdown: () => "Сервер остановился, пока писался этот ответ.",
+    forked_while_streaming: () => "Ответвлено, пока писался этот ответ.",
+    stream_lost: () => "Связь с этим ответом потеряна. Обновите страницу, чтобы увидеть, где он сейчас.",
+  },
+};
+
+export function describe(problem: Problem | ErrorCode, locale: Locale = "en"): string {
+  const { code, params } = typeof problem === "string" ? { code: problem, params: undefined } : problem;
+  return CATALOGUE[locale][code](params ?? {});
+}
+
+/** The first supported language in an Accept-Language header (English when none fits). */
+export function localeFromAcceptLanguage(header: string | null | undefined): Locale {
+  if (!header) return "en";
+  const ranked = header
+    .split(",")
+    .map((item) => {
+      const [tag = "", ...rest] = item.trim().split(";");
+      const q = rest.find((r) => r.trim().startsWith("q="));
+      return { tag: tag.trim().toLowerCase(), q: q ? Number(q.trim().slice(2)) || 0 : 1 };
+    })
+    .filter((r) => r.q > 0)
+    .sort((a, b) => b.q - a.q);
+  for (const { tag } of ranked) {
+    const base = tag.split("-")[0];
+    if ((LOCALES as readonly string[]).includes(base ?? "")) return base as Locale;
+  }
+  return "en";
+}

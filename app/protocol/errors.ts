@@ -1,0 +1,97 @@
+// Stable error codes: services throw an AppError with one, routes turn the
+// code into an HTTP status (httpStatus below) and into words (catalogue.ts).
+// Nothing decides anything by reading an error's wording (docs/decisions/015).
+
+/** Every code, with the HTTP status it answers when it ends a request. */
+export const ERROR_STATUS = {
+  // Input
+  invalid_input: 400,
+  unknown_intent: 400,
+  malformed_id: 400,
+  message_empty: 400,
+  message_too_long: 413,
+  title_empty: 400,
+  title_too_long: 400,
+  system_prompt_too_long: 400,
+  model_unavailable: 400,
+  cannot_regenerate: 400,
+  last_event_id_invalid: 400,
+  last_event_id_ahead: 400,
+  bad_body: 400,
+  unsupported_media_type: 415,
+  method_not_allowed: 405,
+  // Access
+  not_found: 404,
+  message_not_found: 404,
+  chat_read_only: 403,
+  rate_limited: 429,
+  // State
+  answer_in_progress: 409,
+  answer_not_interrupted: 409,
+  id_taken: 409,
+  // How an answer ended (stream events and stored answers; never an HTTP status of their own)
+  upstream_rate_limited: 502,
+  upstream_server_error: 502,
+  upstream_timeout: 504,
+  upstream_connection_lost: 502,
+  upstream_malformed: 502,
+  upstream_rejected: 502,
+  answer_failed: 500,
+  stopped: 200,
+  interrupted_by_restart: 200,
+  interrupted_by_shutdown: 200,
+  forked_while_streaming: 200,
+  stream_lost: 200,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** Values a catalogue text may mention (a provider's name, an HTTP status, a limit…). */
+export type ErrorParams = { provider?: string; status?: number; detail?: string; max?: number; model?: string; requested?: number; newest?: number };
+
+/** A code plus what its text needs: stored with an answer and sent in stream events. */
+export interface Problem {
+  code: ErrorCode;
+  params?: ErrorParams;
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === "string" && Object.hasOwn(ERROR_STATUS, value);
+}
+
+export function httpStatus(code: ErrorCode): number {
+  return ERROR_STATUS[code];
+}
+
+/** The error services throw. `field` names the form field at fault, when there is one. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly params: ErrorParams | undefined;
+  readonly field: string | undefined;
+
+  constructor(code: ErrorCode, options: { params?: ErrorParams; field?: string; cause?: unknown } = {}) {
+    super(code, { cause: options.cause });
+    this.name = "AppError";
+    this.code = code;
+    this.params = options.params;
+    this.field = options.field;
+  }
+
+  get status(): number {
+    return httpStatus(this.code);
+  }
+
+  get problem(): Problem {
+    return this.params ? { code: this.code, params: this.params } : { code: this.code };
+  }
+}
+
+/** An action's refusal as the form shows it: the words, the code, the field at fault, what was typed. */
+export interface FormFailure {
+  formError: string;
+  code: ErrorCode;
+  field?: string;
+  /** What the user typed, handed back so nothing is lost. */
+  text?: string;
+  intent?: string;
+}

@@ -1,0 +1,73 @@
+// The forms of the chat pages, validated with zod: one schema per intent, and
+// the access level each needs. Issue messages are error codes, so the route
+// turns a failure into the catalogue's words and the right status.
+import { z } from "zod";
+import type { AccessLevel } from "../models/chat-access.server";
+import { AppError, type ErrorCode, isErrorCode } from "../protocol/errors";
+import { isId } from "../utils/id";
+
+const code = (c: ErrorCode) => c;
+const messageId = z.string({ required_error: code("malformed_id") }).refine(isId, code("malformed_id"));
+const optionalId = messageId.optional();
+const model = z.string().max(200, code("model_unavailable")).optional();
+
+export function messageText(maxChars: number) {
+  return z
+    .string({ required_error: code("message_empty") })
+    .transform((s) => s.replace(/\r\n/g, "\n"))
+    .refine((s) => s.trim().length > 0, code("message_empty"))
+    .refine((s) => s.length <= maxChars, code("message_too_long"));
+}
+
+export function chatIntentSchema(maxChars: number) {
+  const content = messageText(maxChars);
+  return z.discriminatedUnion("intent", [
+    // userMessageId/answerId: chosen by the browser so it can open the answer's stream while the send is on its way.
+    z.object({ intent: z.literal("send"), content, model, parentId: optionalId, userMessageId: optionalId, answerId: optionalId }),
+    z.object({ intent: z.literal("stop"), messageId }),
+    z.object({ intent: z.literal("regenerate"), messageId, model, answerId: optionalId }),
+    z.object({ intent: z.literal("continue"), messageId }),
+    z.object({ intent: z.literal("edit"), messageId, content, userMessageId: optionalId, answerId: optionalId }),
+    z.object({ intent: z.literal("switch"), messageId }),
+    z.object({ intent: z.literal("fork"), messageId }),
+    z.object({ intent: z.literal("delete-branch"), messageId }),
+    z.object({ intent: z.literal("rename"), title: z.string({ required_error: code("title_empty") }).trim().min(1, code("title_empty")).max(120, code("title_too_long")) }),
+    z.object({ intent: z.literal("delete") }),
+    z.object({ intent: z.literal("system-prompt"), systemPrompt: z.string().max(8000, code("system_prompt_too_long")) }),
+    z.object({ intent: z.literal("archive"), value: z.enum(["true", "false"]) }),
+    z.object({ intent: z.literal("pin"), value: z.enum(["true", "false"]) }),
+  ]);
+}
+
+export type ChatIntent = z.infer<ReturnType<typeof chatIntentSchema>>;
+export type ChatIntentName = ChatIntent["intent"];
+
+/** What each intent needs: reading is enough to fork a copy of one's own; the chat's settings are its owner's. */
+export const INTENT_LEVEL: Record<ChatIntentName, AccessLevel> = {
+  send: "write",
+  stop: "write",
+  regenerate: "write",
+  continue: "write",
+  edit: "write",
+  switch: "write",
+  fork: "read",
+  "delete-branch": "write",
+  rename: "write",
+  "system-prompt": "write",
+  delete: "own",
+  archive: "own",
+  pin: "own",
+};
+
+export function newChatSchema(maxChars: number) {
+  return z.object({ intent: z.literal("send"), content: messageText(maxChars), model });
+}
+
+/** The first problem of a failed parse as an AppError (its code, and the field at fault). */
+export function inputError(error: z.ZodError, maxChars: number): AppError {
+  const issue = error.issues[0];
+  const field = issue?.path[0] === undefined ? undefined : String(issue.path[0]);
+  if (field === "intent") return new AppError("unknown_intent", { field });
+  const found = issue && isErrorCode(issue.message) ? issue.message : "invalid_input";
+  return new AppError(found, { field, ...(found === "message_too_long" ? { params: { max: maxChars } } : {}) });
+}

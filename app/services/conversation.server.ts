@@ -1,0 +1,202 @@
+// The conversation service: everything a person does to a chat's messages,
+// independent of HTTP. Callers pass the ChatAccess they got from
+// requireChatAccess; failures are AppErrors with stable codes
+// (docs/decisions/015), and an answer owned by another machine is
+// AnswerOnAnotherMachine (the route replays the request there).
+import type { Chat } from "../../drizzle/schema";
+import { defaultModelId, resolveModel } from "../llm/catalog.server";
+import { allows, type AccessLevel, type ChatAccess } from "../models/chat-access.server";
+import { deleteChat, updateChat } from "../models/chat.server";
+import {
+  createAnswer,
+  createChatWithExchange,
+  createExchange,
+  type ExchangeIds,
+  getMessage,
+  getPathPage,
+  reopenAnswer,
+} from "../models/message.server";
+import { deleteBranch as deleteBranchRows, type ForkSource, forkChat, isOnPath, switchToBranch } from "../models/tree.server";
+import { AppError } from "../protocol/errors";
+import { textParts } from "../protocol/parts";
+import { startGeneration } from "../streaming/generation.server";
+import { AnswerOnAnotherMachine, instanceId, owningMachine, streamRegistry } from "../streaming/streams.server";
+import { maybeGenerateTitle } from "../streaming/title.server";
+
+function need(access: ChatAccess, level: AccessLevel): Chat {
+  if (!allows(access.level, level)) throw new AppError("chat_read_only");
+  return access.chat;
+}
+
+async function existingMessage(chat: Chat, messageId: string) {
+  const message = await getMessage({ chatId: chat.id, messageId });
+  if (!message) throw new AppError("message_not_found");
+  return message;
+}
+
+/** The model to use: the one asked for, else the chat's; it must be in the catalogue. */
+async function usableModel(requested: string | undefined, fallback: string): Promise<string> {
+  const id = requested || fallback;
+  if (!(await resolveModel(id))) throw new AppError("model_unavailable", { field: "model" });
+  return id;
+}
+
+/** Browser-chosen ids, when it sent both (it opens the answer's stream with them). */
+function clientIds(input: { userMessageId?: string; answerId?: string }): ExchangeIds | undefined {
+  return input.userMessageId && input.answerId ? { userMessageId: input.userMessageId, assistantMessageId: input.answerId } : undefined;
+}
+
+/** Starts a new chat with its first message; returns the chat and the answer being written. */
+export async function startChat({ user, text, model }: { user: { id: string }; text: string; model?: string }) {
+  const modelId = await usableModel(model, defaultModelId());
+  const { chat, ...ids } = await createChatWithExchange({ userId: user.id, parts: textParts(text), model: modelId, instanceId: instanceId() });
+  await startGeneration({ chatId: chat.id, assistantMessageId: ids.assistantMessageId, parentId: ids.userMessageId, modelId });
+  void maybeGenerateTitle({ chat, firstMessage: text, answerId: ids.assistantMessageId });
+  return { chat, ...ids };
+}
+
+/** A new message at the end of the branch shown (or under `parentId`), and its answer. */
+export async function sendMessage({
+  access,
+  text,
+  model,
+  parentId,
+  userMessageId,
+  answerId,
+}: {
+  access: ChatAccess;
+  text: string;
+  model?: string;
+  parentId?: string;
+  userMessageId?: string;
+  answerId?: string;
+}): Promise<ExchangeIds> {
+  const chat = need(access, "write");
+  const parent = parentId ? (await existingMessage(chat, parentId)).id : chat.activeLeafId;
+  const modelId = await usableModel(model, chat.model);
+  const ids = await createExchange({ chatId: chat.id, parentId: parent, parts: textParts(text), model: modelId, instanceId: instanceId(), ids: clientIds({ userMessageId, answerId }) });
+  await startGeneration({ chatId: chat.id, assistantMessageId: ids.assistantMessageId, parentId: ids.userMessageId, modelId, systemPrompt: chat.systemPrompt });
+  void maybeGenerateTitle({ chat, firstMessage: text, answerId: ids.assistantMessageId });
+  return ids;
+}
+
+/** Editing a user message makes a sibling with the new text, answered afresh; the old branch stays. */
+export async function editMessage({
+  access,
+  messageId,
+  text,
+  userMessageId,
+  answerId,
+}: {
+  access: ChatAccess;
+  messageId: string;
+  text: string;
+  userMessageId?: string;
+  answerId?: string;
+}): Promise<ExchangeIds> {
+  const chat = need(access, "write");
+  const original = await existingMessage(chat, messageId);
+  if (original.role !== "user") throw new AppError("message_not_found");
+  const modelId = await usableModel(undefined, chat.model);
+  const ids = await createExchange({ chatId: chat.id, parentId: original.parentId, parts: textParts(text), model: modelId, instanceId: instanceId(), ids: clientIds({ userMessageId, answerId }) });
+  await startGeneration({ chatId: chat.id, assistantMessageId: ids.assistantMessageId, parentId: ids.userMessageId, modelId, systemPrompt: chat.systemPrompt });
+  return ids;
+}
+
+/** Regenerating an answer makes a sibling; "answering" a user message left without one adds its first answer. */
+export async function regenerate({ access, messageId, model, answerId }: { access: ChatAccess; messageId: string; model?: string; answerId?: string }) {
+  const chat = need(access, "write");
+  const target = await existingMessage(chat, messageId);
+  const parentId = target.role === "assistant" ? target.parentId : target.id;
+  if (!parentId) throw new AppError("cannot_regenerate");
+  const modelId = await usableModel(model, chat.model);
+  const { assistantMessageId } = await createAnswer({ chatId: chat.id, parentId, model: modelId, instanceId: instanceId(), ...(answerId ? { assistantMessageId: answerId } : {}) });
+  await startGeneration({ chatId: chat.id, assistantMessageId, parentId, modelId, systemPrompt: chat.systemPrompt });
+  return { assistantMessageId };
+}
+
+/** Continues an interrupted or failed answer where it stopped (same message, event ids go on). */
+export async function continueAnswer({ access, messageId }: { access: ChatAccess; messageId: string }) {
+  const chat = need(access, "write");
+  const target = await existingMessage(chat, messageId);
+  if (target.role !== "assistant" || !target.parentId) throw new AppError("message_not_found");
+  if (target.status !== "interrupted" && target.status !== "error") throw new AppError("answer_not_interrupted");
+  await reopenAnswer({ chatId: chat.id, messageId: target.id, instanceId: instanceId() });
+  await startGeneration({
+    chatId: chat.id,
+    assistantMessageId: target.id,
+    parentId: target.parentId,
+    modelId: target.model ?? chat.model,
+    systemPrompt: chat.systemPrompt,
+    continueFrom: { parts: target.parts, lastEventId: target.lastEventId },
+  });
+  return { assistantMessageId: target.id };
+}
+
+/** Stops an answer being written (on the machine writing it). */
+export async function stopAnswer({ access, messageId }: { access: ChatAccess; messageId: string }): Promise<void> {
+  const chat = need(access, "write");
+  const target = await existingMessage(chat, messageId);
+  const machine = owningMachine(target);
+  if (machine) throw new AnswerOnAnotherMachine(machine);
+  await streamRegistry().stop(target.id);
+}
+
+export async function switchBranch({ access, messageId }: { access: ChatAccess; messageId: string }): Promise<void> {
+  const chat = need(access, "write");
+  const target = await existingMessage(chat, messageId);
+  await switchToBranch({ chatId: chat.id, messageId: target.id });
+}
+
+/** Copies the path up to a message into a new chat of the caller's; returns its id. */
+export async function fork({ access, user, messageId }: { access: ChatAccess; user: { id: string }; messageId: string }): Promise<string> {
+  const chat = need(access, "read");
+  const target = await existingMessage(chat, messageId);
+  const { messages: path } = await getPathPage({ chatId: chat.id, leafId: target.id, limit: 100_000 });
+  const registry = streamRegistry();
+  const withLiveParts: ForkSource[] = path.map((m) => {
+    const live = registry.get(m.id);
+    return live && !live.finished ? { ...m, parts: live.snapshot() } : m;
+  });
+  return forkChat({ chat, userId: user.id, path: withLiveParts });
+}
+
+/** Deletes a message and its subtree; an answer still being written inside it is stopped first. */
+export async function deleteBranch({ access, messageId }: { access: ChatAccess; messageId: string }): Promise<void> {
+  const chat = need(access, "write");
+  const target = await getMessage({ chatId: chat.id, messageId });
+  if (!target) return; // already gone: deleting twice is not an error
+  const registry = streamRegistry();
+  for (const stream of registry.activeStreams()) {
+    if (stream.chatId === chat.id && (await isOnPath({ messageId: stream.messageId, ancestorId: target.id }))) await registry.stop(stream.messageId);
+  }
+  await deleteBranchRows({ chat, messageId: target.id });
+}
+
+export async function renameChat({ access, title }: { access: ChatAccess; title: string }): Promise<void> {
+  const chat = need(access, "write");
+  await updateChat({ chatId: chat.id, patch: { title, titleSet: true } });
+}
+
+export async function setSystemPrompt({ access, systemPrompt }: { access: ChatAccess; systemPrompt: string }): Promise<void> {
+  const chat = need(access, "write");
+  await updateChat({ chatId: chat.id, patch: { systemPrompt: systemPrompt.trim() || null } });
+}
+
+export async function setPinned({ access, pinned }: { access: ChatAccess; pinned: boolean }): Promise<void> {
+  const chat = need(access, "own");
+  await updateChat({ chatId: chat.id, patch: { pinned } });
+}
+
+export async function setArchived({ access, archived }: { access: ChatAccess; archived: boolean }): Promise<void> {
+  const chat = need(access, "own");
+  await updateChat({ chatId: chat.id, patch: { archived } });
+}
+
+/** Deletes the chat; its answers being written are stopped and stored first. */
+export async function removeChat({ access }: { access: ChatAccess }): Promise<void> {
+  const chat = need(access, "own");
+  const registry = streamRegistry();
+  for (const stream of registry.activeStreams()) if (stream.chatId === chat.id) await registry.stop(stream.messageId);
+  await deleteChat({ chatId: chat.id });
+}

@@ -1,0 +1,2 @@
+ALTER TABLE `messages` DROP COLUMN `reasoning`;--> statement-breakpoint
+ALTER TABLE `messages` DROP COLUMN `error`;
