@@ -1,0 +1,91 @@
+// The fast send: with JavaScript, Enter shows the message and its answer at
+// once, opens the answer's stream in parallel with the send, and does not
+// reload the chat page's data until the answer has ended.
+import {
+  answerMessageId,
+  chatIdOf,
+  composer,
+  demoAnswerTo,
+  expect,
+  lastAnswer,
+  newChatAndSend,
+  postForm,
+  readStream,
+  signUp,
+  test,
+  userMessages,
+  waitForAnswer,
+  waitForHydration,
+} from "./fixtures";
+
+test("the message and its answer appear before the server has answered the send, and the answer streams in", async ({ page }) => {
+  await signUp(page);
+  const first = "Tell me about harbours";
+  const { chatId } = await newChatAndSend(page, first);
+  await waitForAnswer(page);
+  await waitForHydration(page);
+
+  // Hold the send at the network for a moment: whatever shows meanwhile was drawn by the page itself.
+  let releaseSend!: () => void;
+  const sendHeld = new Promise<void>((resolve) => (releaseSend = resolve));
+  const sends: string[] = [];
+  await page.route(`**/chats/${chatId}.data*`, async (route) => {
+    if (route.request().method() !== "POST") return route.continue();
+    sends.push(route.request().postData() ?? "");
+    await sendHeld;
+    await route.continue();
+  });
+  const pageReloads: string[] = [];
+  page.on("request", (request) => {
+    if (request.method() === "GET" && new URL(request.url()).pathname.endsWith(".data")) pageReloads.push(request.url());
+  });
+  const streamOpened = page.waitForRequest((request) => /\/messages\/[0-9a-z]{20}\/stream/.test(request.url()));
+
+  const followUp = "And about lighthouses on them";
+  await composer(page).fill(followUp);
+  await composer(page).press("Enter");
+
+  await expect(userMessages(page)).toHaveText([first, followUp]);
+  await expect(page.getByTestId("assistant-message")).toHaveCount(2);
+  await expect(lastAnswer(page)).toHaveAttribute("data-status", "streaming");
+  await expect(composer(page)).toHaveValue("");
+  // The stream was asked for while the send was still held.
+  await streamOpened;
+  expect(sends).toHaveLength(1);
+  expect(sends[0]).toContain("answerId=");
+
+  const sendAnswered = page.waitForResponse((response) => response.request().method() === "POST" && response.url().includes(`/chats/${chatId}.data`));
+  releaseSend();
+  expect((await sendAnswered).status()).toBe(200);
+  // The answer is still being written (the demo writes for seconds): the page did not reload its data after the send.
+  await page.waitForTimeout(300);
+  await expect(lastAnswer(page)).toHaveAttribute("data-status", "streaming");
+  expect(pageReloads).toEqual([]);
+  await waitForAnswer(page);
+  const answerId = await answerMessageId(page);
+  expect(sends[0]).toContain(`answerId=${answerId}`);
+  expect((await readStream(page, chatId, answerId)).text).toBe(demoAnswerTo(first, followUp));
+  // No reload of the page's data between the send and the end of the answer; one after it ends.
+  await expect.poll(() => pageReloads.length).toBeGreaterThan(0);
+  expect(chatIdOf(page)).toBe(chatId);
+
+  // What the page shows after its reload is what the server stored.
+  await page.reload();
+  await expect(userMessages(page)).toHaveText([first, followUp]);
+  await expect(page.getByTestId("assistant-message")).toHaveCount(2);
+});
+
+test("an id chosen by the browser that is already used is refused with 409 and changes nothing", async ({ page, browserErrors }) => {
+  browserErrors.allowStatus(409);
+  await signUp(page);
+  const { chatId, chatUrl } = await newChatAndSend(page, "First question");
+  await waitForAnswer(page);
+  const usedId = await answerMessageId(page);
+  const freshId = usedId.slice(0, -1) + (usedId.endsWith("a") ? "b" : "a");
+  const response = await postForm(page, chatUrl, { intent: "send", content: "Second question", userMessageId: usedId, answerId: freshId });
+  expect(response.status()).toBe(409);
+  expect(await response.text()).toContain("That id is already in use.");
+  await page.reload();
+  await expect(userMessages(page)).toHaveText(["First question"]);
+  expect(chatIdOf(page)).toBe(chatId);
+});
