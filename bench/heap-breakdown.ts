@@ -10,7 +10,7 @@ import { followEvents, ParleyUser } from "./lib/client";
 import { freePort, killAllChildren, startFakeUpstream, type FakeUpstream } from "./lib/processes";
 import { pacedScript } from "./lib/protocol";
 import { mapBounded } from "./lib/stats";
-import { parleyTtftSample } from "./phases/ttft";
+import { newChatTtftSample } from "./phases/ttft";
 
 const answers = Number(process.argv[2] ?? 200);
 // This process reads every answer with fetch(), which Bun caps at 256 requests in flight by default.
@@ -64,7 +64,7 @@ async function breakdown(kind: "parley" | "relay", fake: FakeUpstream): Promise<
     if (kind === "parley") {
       const user = new ParleyUser(base, path.join(dir, "parley.db"));
       await user.signup("heap@bench.local");
-      for (let i = 0; i < 30; i++) await parleyTtftSample(user, `warm-up ${i}`);
+      for (let i = 0; i < 30; i++) await newChatTtftSample(user, `warm-up ${i}`);
       open = async (index) => {
         const { chatId } = await user.send(`heap ${index}`);
         return { followed: user.follow(chatId, user.answerIdOf(chatId), { deadline: Date.now() + 90_000 }) };

@@ -18,7 +18,7 @@ import { rounded } from "./lib/stats";
 import { FANOUT_GAP_MS, FANOUT_TOKENS, type FanoutRun, runFanout } from "./phases/fanout";
 import { directTarget, measureSendRate, parleyTarget, relayTarget } from "./phases/fanout-targets";
 import { measureResume } from "./phases/resume";
-import { measureTtft, parleyTtftSample } from "./phases/ttft";
+import { measureTtft, newChatTtftSample } from "./phases/ttft";
 
 // Bun's fetch() allows 256 requests in flight per process unless this is set
 // before the process starts; 1,000 SSE readers need more. Re-run ourselves with it.
@@ -90,7 +90,7 @@ async function warmServer(fake: FakeUpstream, user: ParleyUser, options: { defau
   const server = await startParley({ env: serverEnv(fake, options) });
   user.baseURL = server.baseURL;
   await fake.setDefaultScript(pacedScript(5, 5));
-  for (let i = 0; i < 20; i++) await parleyTtftSample(user, `warm-up ${i}`);
+  for (let i = 0; i < 20; i++) await newChatTtftSample(user, `warm-up ${i}`);
   await Bun.sleep(1_000);
   return server;
 }

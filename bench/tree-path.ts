@@ -10,6 +10,7 @@ import path from "node:path";
 import { watchLoad } from "./lib/machine";
 import { printTree } from "./lib/report";
 import { ms, rounded, summarize } from "./lib/stats";
+import { textParts } from "../app/protocol/parts";
 
 const args = process.argv.slice(2);
 const jsonOut = args.includes("--json") ? args[args.indexOf("--json") + 1] : undefined;
@@ -65,8 +66,8 @@ async function buildChat({ userId, mainLength, branchEvery, branchLength, branch
   for (let start = 0; start < rows.length; start += 1_000) {
     await client.batch(
       rows.slice(start, start + 1_000).map(([id, parentId, role]) => ({
-        sql: "INSERT INTO messages (id, chat_id, parent_id, role, content, status, model) VALUES (?, ?, ?, ?, ?, 'complete', ?)",
-        args: [id, chatId, parentId, role, role === "user" ? USER_TEXT : ANSWER_TEXT, role === "user" ? null : "demo:parley-demo"],
+        sql: "INSERT INTO messages (id, chat_id, parent_id, role, parts, content, status, model) VALUES (?, ?, ?, ?, ?, ?, 'complete', ?)",
+        args: [id, chatId, parentId, role, JSON.stringify(textParts(role === "user" ? USER_TEXT : ANSWER_TEXT)), role === "user" ? USER_TEXT : ANSWER_TEXT, role === "user" ? null : "demo:parley-demo"],
       })),
       "write",
     );

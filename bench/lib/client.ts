@@ -3,6 +3,8 @@
 // baseline). Times are wall-clock ms (stats.now) so they compare with the
 // fake's token stamps.
 import { Database } from "bun:sqlite";
+import { parseStreamEvent } from "../../app/protocol/stream-events";
+import { createId } from "../../app/utils/id";
 import { parseToken, PARLEY_MODEL, BENCH_MODEL } from "./protocol";
 import { now } from "./stats";
 
@@ -101,6 +103,28 @@ export class ParleyUser {
     return { chatId, sentAt, redirectedAt };
   }
 
+  /**
+   * A follow-up in an existing chat the way the page's script sends it: ids
+   * chosen here, the send posted as a fetcher does (`.data`), and the answer's
+   * stream opened at the same moment.
+   */
+  async sendInChat(chatId: string, content: string, options: { deadline: number }): Promise<{ sentAt: number; answeredAt: number; status: number; follow: FollowResult }> {
+    const userMessageId = createId();
+    const answerId = createId();
+    const sentAt = now();
+    const post = fetch(`${this.baseURL}/chats/${chatId}.data`, {
+      method: "POST",
+      body: new URLSearchParams({ intent: "send", content, model: PARLEY_MODEL, userMessageId, answerId }),
+      headers: { Cookie: this.cookie },
+      redirect: "manual",
+    }).then(async (response) => {
+      await response.arrayBuffer();
+      return { status: response.status, answeredAt: now() };
+    });
+    const [{ status, answeredAt }, follow] = await Promise.all([post, this.follow(chatId, answerId, options)]);
+    return { sentAt, answeredAt, status, follow };
+  }
+
   /** The answer being written in a chat: its active leaf, read from the SQLite file (cheaper than rendering the page). */
   answerIdOf(chatId: string): string {
     const id = this.leafOfChat.get(chatId)?.active_leaf_id;
@@ -156,14 +180,15 @@ export async function followEvents(url: string, extraHeaders: Record<string, str
         if (Number.isNaN(result.firstEventAt)) result.firstEventAt = event.at;
         if (event.id !== null) result.ids.push(event.id);
         options.onEvent?.(event);
-        if (event.event === "delta") {
-          const text = (JSON.parse(event.data) as { text: string }).text;
+        const typed = parseStreamEvent(event.event, event.data, event.id ?? NaN);
+        if (typed?.event === "delta") {
+          const text = typed.data.text;
           result.text += text;
           const token = parseToken(text);
           if (token) result.tokens.push({ ...token, at: event.at, live: token.sentAt >= result.openedAt });
           else result.malformedDeltas = (result.malformedDeltas ?? 0) + 1;
-        } else if (event.event === "done" || event.event === "error") {
-          result.terminal = { event: event.event, data: JSON.parse(event.data) };
+        } else if (typed?.event === "done" || typed?.event === "error") {
+          result.terminal = { event: typed.event, data: typed.data };
         }
         if (result.terminal || options.stopWhen?.(event, result)) {
           stopped = true;

@@ -1,6 +1,9 @@
 // Phase 1 — time to first token through Parley vs straight from the fake
-// upstream, one stream at a time and 100 at once. Every sample is a new chat
-// (a chat has at most one answer streaming).
+// upstream, one stream at a time and 100 at once. Parley is measured the way
+// the page's script sends: a follow-up in an existing chat, ids chosen by the
+// client, the stream opened in parallel with the send. The first message of a
+// new chat (a form post and its redirect, as without JavaScript) is measured
+// too, one at a time.
 import { cpuMs, type FakeUpstream } from "../lib/processes";
 import { followUpstream, type ParleyUser } from "../lib/client";
 import { pacedScript } from "../lib/protocol";
@@ -11,12 +14,12 @@ const GAP_MS = 5;
 
 export interface ParleyTtftSample {
   ok: boolean;
-  /** POST send → first delta read from the SSE stream. */
+  /** Enter (the POST and the stream GET leave together) → first delta read from the SSE stream. */
   ttft: number;
-  sendToRedirect: number;
-  /** Message-id lookup + GET until response headers. */
-  redirectToOpen: number;
-  openToFirstDelta: number;
+  /** POST send → its response. */
+  sendAnswered: number;
+  /** Stream GET → its response headers. */
+  streamOpened: number;
   /** POST send → the fake wrote token 0 (Parley's work before the upstream answers, plus the fake's). */
   sendToUpstreamToken: number;
   /** The fake wrote token 0 → the reader got it (the relay: SDK, registry, SSE). */
@@ -31,21 +34,20 @@ export interface DirectTtftSample {
   error?: string;
 }
 
-export async function parleyTtftSample(user: ParleyUser, label: string): Promise<ParleyTtftSample> {
-  const failed = (error: string): ParleyTtftSample => ({ ok: false, ttft: NaN, sendToRedirect: NaN, redirectToOpen: NaN, openToFirstDelta: NaN, sendToUpstreamToken: NaN, upstreamTokenToReader: NaN, error });
+/** A follow-up in `chatId` (idle) with the stream opened in parallel, as the browser does. */
+export async function parleyTtftSample(user: ParleyUser, chatId: string, label: string): Promise<ParleyTtftSample> {
+  const failed = (error: string): ParleyTtftSample => ({ ok: false, ttft: NaN, sendAnswered: NaN, streamOpened: NaN, sendToUpstreamToken: NaN, upstreamTokenToReader: NaN, error });
   try {
-    const { chatId, sentAt, redirectedAt } = await user.send(label);
-    const answerId = user.answerIdOf(chatId);
-    const result = await user.follow(chatId, answerId, { deadline: Date.now() + 15_000 });
+    const { sentAt, answeredAt, status, follow: result } = await user.sendInChat(chatId, label, { deadline: Date.now() + 15_000 });
     const first = result.tokens[0];
+    if (status !== 200) return failed(`send answered HTTP ${status}`);
     if (!first) return failed(result.error ?? "no token");
     const complete = result.terminal?.data.status === "complete" && result.tokens.length === TOKENS && first.index === 0;
     return {
       ok: complete,
       ttft: first.at - sentAt,
-      sendToRedirect: redirectedAt - sentAt,
-      redirectToOpen: result.openedAt - redirectedAt,
-      openToFirstDelta: first.at - result.openedAt,
+      sendAnswered: answeredAt - sentAt,
+      streamOpened: result.openedAt - result.requestedAt,
       sendToUpstreamToken: first.sentAt - sentAt,
       upstreamTokenToReader: first.at - first.sentAt,
       error: complete ? undefined : `incomplete: ${result.tokens.length} tokens, ${JSON.stringify(result.terminal)} ${result.error ?? ""}`,
@@ -53,6 +55,30 @@ export async function parleyTtftSample(user: ParleyUser, label: string): Promise
   } catch (error) {
     return failed(String(error));
   }
+}
+
+/** The first message of a new chat: form POST → redirect → stream GET (the path without JavaScript). */
+export async function newChatTtftSample(user: ParleyUser, label: string): Promise<{ ok: boolean; ttft: number; chatId?: string; error?: string }> {
+  try {
+    const { chatId, sentAt } = await user.send(label);
+    const result = await user.follow(chatId, user.answerIdOf(chatId), { deadline: Date.now() + 15_000 });
+    const first = result.tokens[0];
+    if (!first) return { ok: false, ttft: NaN, error: result.error ?? "no token" };
+    return { ok: result.terminal?.data.status === "complete", ttft: first.at - sentAt, chatId };
+  } catch (error) {
+    return { ok: false, ttft: NaN, error: String(error) };
+  }
+}
+
+/** `count` chats with one finished exchange each, ready for follow-ups. */
+export async function idleChats(user: ParleyUser, count: number): Promise<string[]> {
+  const chats: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const sample = await newChatTtftSample(user, `chat ${i}`);
+    if (!sample.chatId) throw new Error(`could not make a chat for the benchmark: ${sample.error}`);
+    chats.push(sample.chatId);
+  }
+  return chats;
 }
 
 export async function directTtftSample(openaiURL: string): Promise<DirectTtftSample> {
@@ -69,16 +95,17 @@ export interface TtftLevel {
   errors: string[];
   parley: {
     ttft: Summary;
-    sendToRedirect: Summary;
-    redirectToOpen: Summary;
-    openToFirstDelta: Summary;
+    sendAnswered: Summary;
+    streamOpened: Summary;
     sendToUpstreamToken: Summary;
     upstreamTokenToReader: Summary;
   };
   direct: { ttft: Summary; upstreamTokenToReader: Summary };
   overhead: { p50: number; p99: number };
-  /** Server CPU time per answer over its whole life (send, stream, persistence, auto-title): robust to a busy machine. */
+  /** Server CPU time per answer over its whole life (send, stream, persistence): robust to a busy machine. */
   serverCpuMsPerAnswer: number;
+  /** First message of a new chat (form post + redirect + stream), one at a time. */
+  newChat?: { ttft: Summary; overhead: { p50: number; p99: number } };
 }
 
 function level(concurrency: number, parley: ParleyTtftSample[], direct: DirectTtftSample[], serverCpuMsPerAnswer: number): TtftLevel {
@@ -94,9 +121,8 @@ function level(concurrency: number, parley: ParleyTtftSample[], direct: DirectTt
     errors: [...parley, ...direct].filter((s) => !s.ok).map((s) => s.error ?? "?").slice(0, 5),
     parley: {
       ttft: parleyTtft,
-      sendToRedirect: of((s) => s.sendToRedirect),
-      redirectToOpen: of((s) => s.redirectToOpen),
-      openToFirstDelta: of((s) => s.openToFirstDelta),
+      sendAnswered: of((s) => s.sendAnswered),
+      streamOpened: of((s) => s.streamOpened),
       sendToUpstreamToken: of((s) => s.sendToUpstreamToken),
       upstreamTokenToReader: of((s) => s.upstreamTokenToReader),
     },
@@ -122,10 +148,15 @@ export async function measureTtft({
   log: (line: string) => void;
 }): Promise<TtftLevel[]> {
   await fake.setDefaultScript(pacedScript(TOKENS, GAP_MS));
+  // Chats to send follow-ups in (a chat has at most one answer streaming); a
+  // pool, so no conversation grows long enough to change the cost of a send.
+  const chats = await idleChats(user, Math.max(concurrentStreams, 20));
+  await Bun.sleep(500);
+  const sequentialChat = (i: number) => chats[i % 20]!;
   // Warm-up (JIT, model list cache, connection pools): discarded.
   for (let i = 0; i < 8; i++) {
     await directTtftSample(fake.openaiURL);
-    await parleyTtftSample(user, `warm-up ${i}`);
+    await parleyTtftSample(user, sequentialChat(i), `warm-up ${i}`);
   }
   await Bun.sleep(200);
 
@@ -135,21 +166,39 @@ export async function measureTtft({
   const cpuBefore = cpuMs(serverPid);
   for (let i = 0; i < sequentialSamples; i++) {
     direct.push(await directTtftSample(fake.openaiURL));
-    parley.push(await parleyTtftSample(user, `sequential sample ${i}`));
-    // Let the answer's auto-title request and final write finish before the next sample.
+    parley.push(await parleyTtftSample(user, sequentialChat(i), `sequential sample ${i}`));
+    // Let the answer's final write finish before the next sample.
     await Bun.sleep(30);
   }
   await Bun.sleep(300);
   const sequentialCpu = (cpuMs(serverPid) - cpuBefore) / sequentialSamples;
   log(`  1 stream: ${parley.length} Parley + ${direct.length} direct samples`);
 
+  // The first message of a new chat, one at a time (interleaved with direct samples).
+  const newChat: number[] = [];
+  const newChatDirect: number[] = [];
+  for (let i = 0; i < Math.min(sequentialSamples, 50); i++) {
+    const baseline = await directTtftSample(fake.openaiURL);
+    const sample = await newChatTtftSample(user, `new chat sample ${i}`);
+    if (sample.ok && baseline.ok) {
+      newChat.push(sample.ttft);
+      newChatDirect.push(baseline.ttft);
+    }
+    await Bun.sleep(30);
+  }
+  await Bun.sleep(300);
+
   // N at once: all sends leave together; then N direct requests together.
   const concurrentCpuBefore = cpuMs(serverPid);
-  const concurrentParley = await Promise.all(Array.from({ length: concurrentStreams }, (_, i) => parleyTtftSample(user, `concurrent sample ${i}`)));
+  const concurrentParley = await Promise.all(Array.from({ length: concurrentStreams }, (_, i) => parleyTtftSample(user, chats[i]!, `concurrent sample ${i}`)));
   await Bun.sleep(1_000);
   const concurrentCpu = (cpuMs(serverPid) - concurrentCpuBefore) / concurrentStreams;
   const concurrentDirect = await Promise.all(Array.from({ length: concurrentStreams }, () => directTtftSample(fake.openaiURL)));
   log(`  ${concurrentStreams} streams: ${concurrentParley.length} Parley + ${concurrentDirect.length} direct samples`);
   await Bun.sleep(1_000);
-  return [level(1, parley, direct, sequentialCpu), level(concurrentStreams, concurrentParley, concurrentDirect, concurrentCpu)];
+  const one = level(1, parley, direct, sequentialCpu);
+  const newChatTtft = summarize(newChat);
+  const newChatBaseline = summarize(newChatDirect);
+  one.newChat = { ttft: newChatTtft, overhead: { p50: newChatTtft.p50 - newChatBaseline.p50, p99: newChatTtft.p99 - newChatBaseline.p99 } };
+  return [one, level(concurrentStreams, concurrentParley, concurrentDirect, concurrentCpu)];
 }
