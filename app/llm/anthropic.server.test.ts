@@ -17,7 +17,7 @@ const provider = (options: { thinkingBudgetTokens?: number } = {}) =>
 function request(overrides: Partial<StreamRequest> = {}): StreamRequest {
   return {
     model: "claude-haiku-4-5",
-    messages: [{ role: "user", content: "Hello there" }],
+    messages: [{ role: "user", parts: [{ type: "text" as const, text: "Hello there" }] }],
     signal: new AbortController().signal,
     ...overrides,
   };
@@ -44,9 +44,9 @@ describe("streaming", () => {
     await collect(provider().stream(request({
       system: "Be brief.",
       messages: [
-        { role: "user", content: "One" },
-        { role: "assistant", content: "Two" },
-        { role: "user", content: "Three" },
+        { role: "user", parts: [{ type: "text" as const, text: "One" }] },
+        { role: "assistant", parts: [{ type: "text" as const, text: "Two" }] },
+        { role: "user", parts: [{ type: "text" as const, text: "Three" }] },
       ],
     })));
     const sent = fake.requests[0]!;

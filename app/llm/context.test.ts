@@ -1,15 +1,16 @@
 import { describe, expect, test } from "vitest";
 import { assembleContext, DEFAULT_SYSTEM_PROMPT, estimateTokens, type PathTurn } from "./context";
+import { type ContextMessage, contextText } from "./types";
 
 // 35 characters: estimateTokens gives 10 + 4 = 14 tokens each.
-const turn = (role: PathTurn["role"], label: string): PathTurn => ({ role, content: label.padEnd(35, ".") });
+const turn = (role: PathTurn["role"], label: string): PathTurn => ({ role, parts: [{ type: "text", text: label.padEnd(35, ".") }] });
 const path = [turn("user", "u1"), turn("assistant", "a1"), turn("user", "u2"), turn("assistant", "a2"), turn("user", "u3")];
 const SYSTEM = "sys"; // 5 tokens
-const labels = (messages: { content: string }[]) => messages.map((m) => m.content.replace(/\.+$/, ""));
+const labels = (messages: ContextMessage[]) => messages.map((m) => contextText(m).replace(/\.+$/, ""));
 
 describe("fitting the conversation into the context window", () => {
   test("everything is sent when it fits", () => {
-    expect(estimateTokens(path[0]!.content)).toBe(14);
+    expect(estimateTokens(contextText({ role: "user", parts: [{ type: "text", text: "u1".padEnd(35, ".") }] }))).toBe(14);
     const context = assembleContext({ path, systemPrompt: SYSTEM, contextWindow: 5 + 5 * 14, reserveForAnswer: 0 });
     expect(labels(context.messages)).toEqual(["u1", "a1", "u2", "a2", "u3"]);
     expect(context.trimmed).toBe(0);
@@ -35,21 +36,21 @@ describe("fitting the conversation into the context window", () => {
   });
 
   test("the newest user turn is always sent, even when it alone is over the budget", () => {
-    const huge: PathTurn = { role: "user", content: "x".repeat(10_000) };
+    const huge: PathTurn = { role: "user", parts: [{ type: "text" as const, text: "x".repeat(10_000) }] };
     const context = assembleContext({ path: [...path, turn("assistant", "a3"), huge], systemPrompt: SYSTEM, contextWindow: 100, reserveForAnswer: 0 });
     expect(context.messages).toEqual([huge]);
     expect(context.trimmed).toBe(6);
   });
 
   test("trimming never skips a turn to fit an older one", () => {
-    const big: PathTurn = { role: "assistant", content: "y".repeat(700) };
+    const big: PathTurn = { role: "assistant", parts: [{ type: "text" as const, text: "y".repeat(700) }] };
     const context = assembleContext({ path: [turn("user", "u1"), big, turn("user", "u2")], systemPrompt: SYSTEM, contextWindow: 5 + 3 * 14, reserveForAnswer: 0 });
     expect(labels(context.messages)).toEqual(["u2"]);
   });
 
   test("empty answers are left out", () => {
     const context = assembleContext({
-      path: [turn("user", "u1"), { role: "assistant", content: "  ", status: "error" }, turn("user", "u2")],
+      path: [turn("user", "u1"), { role: "assistant", parts: [{ type: "text" as const, text: "  " }], status: "error" }, turn("user", "u2")],
       contextWindow: 100_000,
     });
     expect(labels(context.messages)).toEqual(["u1", "u2"]);

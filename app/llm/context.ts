@@ -81,7 +81,7 @@ export function assembleContext({
   let budget = contextWindow - reserveForAnswer - estimateTokens(system);
   const kept: ContextMessage[] = [];
   for (let i = turns.length - 1; i >= 0; i--) {
-    const cost = turns[i]!.parts.reduce((sum, part) => sum + partTokens(part), 4);
+    const cost = turns[i]!.parts.reduce((sum, part) => sum + partTokens(part), 0);
     // The newest turn is always sent, even if it alone exceeds the budget: the
     // upstream's own error is clearer than silently sending nothing.
     if (kept.length > 0 && cost > budget) break;

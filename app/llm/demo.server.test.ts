@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { composeDemoAnswer, createDemoProvider, DEMO_MODEL, keywordsOf, tokenize } from "./demo.server";
 import type { LlmEvent } from "./types";
 
-const question = [{ role: "user" as const, content: "Explain how Kubernetes schedules pods across nodes, and why Kubernetes evicts pods" }];
+const question = [{ role: "user" as const, parts: [{ type: "text" as const, text: "Explain how Kubernetes schedules pods across nodes, and why Kubernetes evicts pods" }] }];
 
 async function collect(stream: AsyncIterable<LlmEvent>, onEvent: (event: LlmEvent, index: number) => void = () => {}) {
   const events: LlmEvent[] = [];
@@ -15,7 +15,7 @@ async function collect(stream: AsyncIterable<LlmEvent>, onEvent: (event: LlmEven
 
 describe("the demo answer", () => {
   test("talks about the prompt's keywords, most frequent first", () => {
-    expect(keywordsOf(question[0].content)).toEqual(["kubernetes", "pods", "schedules", "across"]);
+    expect(keywordsOf(question[0].parts[0].text)).toEqual(["kubernetes", "pods", "schedules", "across"]);
     const answer = composeDemoAnswer(question);
     expect(answer.startsWith("## About kubernetes")).toBe(true);
     for (const keyword of ["kubernetes", "pods", "schedules", "across"]) expect(answer).toContain(`**${keyword}**`);
@@ -30,9 +30,9 @@ describe("the demo answer", () => {
 
   test("answers the newest user turn and counts the turns", () => {
     const answer = composeDemoAnswer([
-      { role: "user", content: "first question about gardening" },
-      { role: "assistant", content: "..." },
-      { role: "user", content: "now about sourdough bread" },
+      { role: "user", parts: [{ type: "text" as const, text: "first question about gardening" }] },
+      { role: "assistant", parts: [{ type: "text" as const, text: "..." }] },
+      { role: "user", parts: [{ type: "text" as const, text: "now about sourdough bread" }] },
     ]);
     expect(answer).toContain("sourdough");
     expect(answer).not.toContain("gardening");
@@ -40,7 +40,7 @@ describe("the demo answer", () => {
   });
 
   test("a prompt with no usable words still gets a valid answer", () => {
-    const answer = composeDemoAnswer([{ role: "user", content: "?? 42" }]);
+    const answer = composeDemoAnswer([{ role: "user", parts: [{ type: "text" as const, text: "?? 42" }] }]);
     expect(answer).toContain("## About your question");
     expect(answer).toContain("```ts\nfunction answer(");
   });
@@ -61,7 +61,7 @@ describe("the demo provider", () => {
     expect(text).toBe(composeDemoAnswer(question));
     const textCount = events.filter((e) => e.type === "text").length;
     expect(events.slice(-2)).toEqual([
-      { type: "usage", inputTokens: Math.ceil(question[0].content.length / 4), outputTokens: textCount },
+      { type: "usage", inputTokens: Math.ceil(question[0].parts[0].text.length / 4), outputTokens: textCount },
       { type: "finish", reason: "stop" },
     ]);
     expect(events.slice(0, -2).every((e) => e.type === "text")).toBe(true);

@@ -16,7 +16,7 @@ const provider = () => createOpenAIProvider({ id: "openai", label: "OpenAI", api
 function request(overrides: Partial<StreamRequest> = {}): StreamRequest {
   return {
     model: "gpt-4o-mini",
-    messages: [{ role: "user", content: "Hello there" }],
+    messages: [{ role: "user", parts: [{ type: "text" as const, text: "Hello there" }] }],
     signal: new AbortController().signal,
     ...overrides,
   };
@@ -41,9 +41,9 @@ describe("streaming", () => {
       system: "Be brief.",
       maxOutputTokens: 300,
       messages: [
-        { role: "user", content: "One" },
-        { role: "assistant", content: "Two" },
-        { role: "user", content: "Three" },
+        { role: "user", parts: [{ type: "text" as const, text: "One" }] },
+        { role: "assistant", parts: [{ type: "text" as const, text: "Two" }] },
+        { role: "user", parts: [{ type: "text" as const, text: "Three" }] },
       ],
     })));
     const sent = fake.requests[0]!;
@@ -94,7 +94,7 @@ describe("streaming", () => {
   });
 
   test("echoes the last user message by default (what e2e tests rely on)", async () => {
-    const { items } = await collect(provider().stream(request({ messages: [{ role: "user", content: "ping" }] })));
+    const { items } = await collect(provider().stream(request({ messages: [{ role: "user", parts: [{ type: "text" as const, text: "ping" }] }] })));
     expect(items.filter((event) => event.type === "text").map((event) => event.text).join("")).toBe("Echo: ping");
   });
 });

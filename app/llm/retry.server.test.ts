@@ -27,7 +27,7 @@ beforeEach(() => {
 function retrying(provider: LlmProvider, options: StreamWithRetryOptions & { model?: string } = {}) {
   const retries: RetryInfo[] = [];
   const stream = streamWithRetry(
-    ({ signal }) => provider.stream({ model: options.model ?? "gpt-4o-mini", messages: [{ role: "user", content: "Hi" }], signal }),
+    ({ signal }) => provider.stream({ model: options.model ?? "gpt-4o-mini", messages: [{ role: "user", parts: [{ type: "text" as const, text: "Hi" }] }], signal }),
     { baseDelayMs: 10, maxDelayMs: 50, idleTimeoutMs: 2_000, providerId: provider.id, onRetry: (info) => retries.push(info), ...options },
   );
   return { stream, retries };

@@ -1,9 +1,12 @@
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, test } from "vitest";
-import { chats } from "../../drizzle/schema";
+import { chatMembers, chats } from "../../drizzle/schema";
 import { addExchange, createTestChat, createTestUser } from "../../tests/unit/fixtures";
 import { database, prepareDatabase } from "../db.server";
-import { CHATS_PAGE_SIZE, createChat, DEFAULT_CHAT_TITLE, deleteChat, getChat, listChats, renameChat, setGeneratedTitle, updateChat } from "./chat.server";
+import { AppError } from "../protocol/errors";
+import * as conversation from "../services/conversation.server";
+import { grantChatRole, requireChatAccess } from "./chat-access.server";
+import { CHATS_PAGE_SIZE, createChat, DEFAULT_CHAT_TITLE, deleteChat, listChats, setGeneratedTitle, updateChat } from "./chat.server";
 import { getMessage } from "./message.server";
 
 beforeAll(async () => {
@@ -14,36 +17,66 @@ async function setActivity(chatId: string, updatedAt: number) {
   await database().update(chats).set({ updatedAt }).where(eq(chats.id, chatId));
 }
 
-describe("ownership", () => {
-  test("another user's chat is invisible to getChat", async () => {
+async function chatOf(chatId: string) {
+  return database().query.chats.findFirst({ where: eq(chats.id, chatId) });
+}
+
+async function codeOf(work: Promise<unknown>): Promise<string> {
+  try {
+    await work;
+    return "ok";
+  } catch (error) {
+    if (error instanceof AppError) return error.code;
+    throw error;
+  }
+}
+
+describe("access", () => {
+  test("the creator is the owner; a stranger gets not_found, as for a chat that does not exist", async () => {
     const owner = await createTestUser("Owner");
     const stranger = await createTestUser("Stranger");
     const chat = await createTestChat({ userId: owner.id, title: "Private" });
-    expect(await getChat({ chatId: chat.id, userId: owner.id })).toMatchObject({ id: chat.id, title: "Private" });
-    expect(await getChat({ chatId: chat.id, userId: stranger.id })).toBeUndefined();
+    expect(await requireChatAccess({ chatId: chat.id, user: owner, level: "own" })).toMatchObject({ chat: { id: chat.id, title: "Private" }, role: "owner", level: "own" });
+    expect(await codeOf(requireChatAccess({ chatId: chat.id, user: stranger, level: "read" }))).toBe("not_found");
+    expect(await codeOf(requireChatAccess({ chatId: "0000000000000000none", user: owner, level: "read" }))).toBe("not_found");
+    expect(await codeOf(requireChatAccess({ chatId: "../etc/passwd", user: owner, level: "read" }))).toBe("not_found");
   });
 
-  test("another user cannot update, rename or delete a chat", async () => {
+  test("a viewer reads but cannot write; an editor writes but cannot delete; roles can change", async () => {
     const owner = await createTestUser("Owner");
-    const stranger = await createTestUser("Stranger");
-    const chat = await createTestChat({ userId: owner.id, title: "Mine" });
-
-    expect(await updateChat({ chatId: chat.id, userId: stranger.id, patch: { pinned: true, archived: true } })).toBe(false);
-    expect(await renameChat({ chatId: chat.id, userId: stranger.id, title: "Hijacked" })).toBe(false);
-    expect(await deleteChat({ chatId: chat.id, userId: stranger.id })).toBe(false);
-
-    expect(await getChat({ chatId: chat.id, userId: owner.id })).toMatchObject({ title: "Mine", pinned: false, archived: false });
+    const viewer = await createTestUser("Viewer");
+    const chat = await createTestChat({ userId: owner.id, title: "Shared" });
+    await grantChatRole({ chatId: chat.id, userId: viewer.id, role: "viewer" });
+    expect((await requireChatAccess({ chatId: chat.id, user: viewer, level: "read" })).level).toBe("read");
+    expect(await codeOf(requireChatAccess({ chatId: chat.id, user: viewer, level: "write" }))).toBe("chat_read_only");
+    await grantChatRole({ chatId: chat.id, userId: viewer.id, role: "editor" });
+    expect((await requireChatAccess({ chatId: chat.id, user: viewer, level: "write" })).level).toBe("write");
+    expect(await codeOf(requireChatAccess({ chatId: chat.id, user: viewer, level: "own" }))).toBe("chat_read_only");
   });
 
-  test("the owner can update, rename and delete a chat", async () => {
+  test("the service refuses a change below the level it needs, and changes nothing", async () => {
+    const owner = await createTestUser("Owner");
+    const viewer = await createTestUser("Viewer");
+    const chat = await createTestChat({ userId: owner.id, title: "Mine" });
+    await grantChatRole({ chatId: chat.id, userId: viewer.id, role: "viewer" });
+    const viewerAccess = await requireChatAccess({ chatId: chat.id, user: viewer, level: "read" });
+    expect(await codeOf(conversation.renameChat({ access: viewerAccess, title: "Hijacked" }))).toBe("chat_read_only");
+    expect(await codeOf(conversation.setPinned({ access: viewerAccess, pinned: true }))).toBe("chat_read_only");
+    expect(await codeOf(conversation.removeChat({ access: viewerAccess }))).toBe("chat_read_only");
+    expect(await chatOf(chat.id)).toMatchObject({ title: "Mine", pinned: false, archived: false });
+  });
+
+  test("the owner can update, rename and delete a chat, and its memberships go with it", async () => {
     const owner = await createTestUser("Owner");
     const chat = await createTestChat({ userId: owner.id });
     expect(chat.titleSet).toBe(false);
-    expect(await renameChat({ chatId: chat.id, userId: owner.id, title: "Renamed" })).toBe(true);
-    expect(await updateChat({ chatId: chat.id, userId: owner.id, patch: { pinned: true } })).toBe(true);
-    expect(await getChat({ chatId: chat.id, userId: owner.id })).toMatchObject({ title: "Renamed", titleSet: true, pinned: true });
-    expect(await deleteChat({ chatId: chat.id, userId: owner.id })).toBe(true);
-    expect(await getChat({ chatId: chat.id, userId: owner.id })).toBeUndefined();
+    const access = await requireChatAccess({ chatId: chat.id, user: owner, level: "own" });
+    await conversation.renameChat({ access, title: "Renamed" });
+    await conversation.setPinned({ access, pinned: true });
+    expect(await chatOf(chat.id)).toMatchObject({ title: "Renamed", titleSet: true, pinned: true });
+    await conversation.removeChat({ access });
+    expect(await chatOf(chat.id)).toBeUndefined();
+    expect(await database().select().from(chatMembers).where(eq(chatMembers.chatId, chat.id))).toEqual([]);
   });
 });
 
@@ -53,13 +86,13 @@ describe("titles", () => {
     const untitled = await createTestChat({ userId: owner.id });
     const named = await createTestChat({ userId: owner.id });
     expect(untitled.title).toBe(DEFAULT_CHAT_TITLE);
-    await renameChat({ chatId: named.id, userId: owner.id, title: "My own title" });
+    await updateChat({ chatId: named.id, patch: { title: "My own title", titleSet: true } });
 
     await setGeneratedTitle({ chatId: untitled.id, title: "Generated" });
     await setGeneratedTitle({ chatId: named.id, title: "Generated" });
 
-    expect((await getChat({ chatId: untitled.id, userId: owner.id }))!.title).toBe("Generated");
-    expect((await getChat({ chatId: named.id, userId: owner.id }))!.title).toBe("My own title");
+    expect((await chatOf(untitled.id))!.title).toBe("Generated");
+    expect((await chatOf(named.id))!.title).toBe("My own title");
   });
 
   test("a chat created with a title counts as titled", async () => {
@@ -83,13 +116,13 @@ describe("listing chats", () => {
       active.push(chat.id);
     }
     // Two old chats pinned: they still come first.
-    await updateChat({ chatId: active[0]!, userId: owner.id, patch: { pinned: true } });
-    await updateChat({ chatId: active[3]!, userId: owner.id, patch: { pinned: true } });
+    await updateChat({ chatId: active[0]!, patch: { pinned: true } });
+    await updateChat({ chatId: active[3]!, patch: { pinned: true } });
     const archived: string[] = [];
     for (let i = 0; i < 3; i++) {
       const chat = await createTestChat({ userId: owner.id, title: `archived ${i}` });
       await setActivity(chat.id, base + 100_000 + i);
-      await updateChat({ chatId: chat.id, userId: owner.id, patch: { archived: true } });
+      await updateChat({ chatId: chat.id, patch: { archived: true } });
       archived.push(chat.id);
     }
 
@@ -130,7 +163,7 @@ describe("deleting a chat", () => {
     const owner = await createTestUser();
     const chat = await createTestChat({ userId: owner.id });
     const { userMessageId, assistantMessageId } = await addExchange({ chatId: chat.id, parentId: null, question: "Hi" });
-    expect(await deleteChat({ chatId: chat.id, userId: owner.id })).toBe(true);
+    await deleteChat({ chatId: chat.id });
     expect(await getMessage({ chatId: chat.id, messageId: userMessageId })).toBeUndefined();
     expect(await getMessage({ chatId: chat.id, messageId: assistantMessageId })).toBeUndefined();
   });

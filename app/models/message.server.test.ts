@@ -1,9 +1,18 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import { addExchange, createTestChat, createTestUser, pathContents, TEST_MODEL } from "../../tests/unit/fixtures";
 import { prepareDatabase } from "../db.server";
-import { getChat } from "./chat.server";
+
+async function chatRow(chatId: string) {
+  return database().query.chats.findFirst({ where: eq(chats.id, chatId) });
+}
+
+const busy = expect.objectContaining({ code: "answer_in_progress" });
+import { eq } from "drizzle-orm";
+import { chats } from "../../drizzle/schema";
+import { database } from "../db.server";
+import { AppError } from "../protocol/errors";
+import { textParts } from "../protocol/parts";
 import {
-  ChatBusyError,
   createAnswer,
   createChatWithExchange,
   createExchange,
@@ -57,9 +66,9 @@ describe("reading the path of a chat", () => {
   test("the turns a model is shown are the newest `limit` messages of the path, root first", async () => {
     const { chat, leafId } = await linearChat(3);
     expect(await getPathTurns({ chatId: chat.id, leafId, limit: 400 })).toEqual(
-      ["q1", "a1", "q2", "a2", "q3", "a3"].map((content, i) => ({ role: i % 2 ? "assistant" : "user", content, status: "complete" })),
+      ["q1", "a1", "q2", "a2", "q3", "a3"].map((text, i) => ({ role: i % 2 ? "assistant" : "user", parts: textParts(text), status: "complete" })),
     );
-    expect((await getPathTurns({ chatId: chat.id, leafId, limit: 3 })).map((t) => t.content)).toEqual(["a2", "q3", "a3"]);
+    expect((await getPathTurns({ chatId: chat.id, leafId, limit: 3 })).map((t) => t.parts[0]!.type === "text" && t.parts[0]!.text)).toEqual(["a2", "q3", "a3"]);
     expect(await getPathTurns({ chatId: "x".repeat(20), leafId, limit: 3 })).toEqual([]);
   });
 
@@ -103,7 +112,7 @@ describe("reading the path of a chat", () => {
     const regenerated: string[] = [second.assistantMessageId];
     for (let i = 0; i < 2; i++) {
       const { assistantMessageId } = await createAnswer({ chatId: chat.id, parentId: second.userMessageId, model: TEST_MODEL, instanceId: null });
-      await saveStreamFinal({ messageId: assistantMessageId, content: `r${i}`, reasoning: "", lastEventId: 2, status: "complete" });
+      await saveStreamFinal({ messageId: assistantMessageId, parts: textParts(`r${i}`), lastEventId: 2, status: "complete" });
       regenerated.push(assistantMessageId);
     }
     // Roots of another chat are not siblings.
@@ -125,7 +134,7 @@ describe("sending and editing", () => {
     const { userMessageId, assistantMessageId } = await createExchange({
       chatId: chat.id,
       parentId: null,
-      content: "Hello?",
+      parts: textParts("Hello?"),
       model: "openai:gpt-4o-mini",
       instanceId: "machine-1",
     });
@@ -138,15 +147,15 @@ describe("sending and editing", () => {
       model: "openai:gpt-4o-mini",
       instanceId: "machine-1",
     });
-    expect(await getChat({ chatId: chat.id, userId: user.id })).toMatchObject({ activeLeafId: assistantMessageId, model: "openai:gpt-4o-mini" });
+    expect(await chatRow(chat.id)).toMatchObject({ activeLeafId: assistantMessageId, model: "openai:gpt-4o-mini" });
     expect(await streamingMessageId({ chatId: chat.id })).toBe(assistantMessageId);
   });
 
   test("a new chat and its first exchange are stored together, the answer streaming as its leaf", async () => {
     const user = await createTestUser();
-    const { chat, userMessageId, assistantMessageId } = await createChatWithExchange({ userId: user.id, content: "First words", model: TEST_MODEL, instanceId: null });
+    const { chat, userMessageId, assistantMessageId } = await createChatWithExchange({ userId: user.id, parts: textParts("First words"), model: TEST_MODEL, instanceId: null });
     expect(chat).toMatchObject({ userId: user.id, model: TEST_MODEL, title: "New chat", titleSet: false });
-    expect(await getChat({ chatId: chat.id, userId: user.id })).toMatchObject({ activeLeafId: assistantMessageId });
+    expect(await chatRow(chat.id)).toMatchObject({ activeLeafId: assistantMessageId });
     const page = await getPathPage({ chatId: chat.id, leafId: assistantMessageId });
     expect(page.messages.map((m) => [m.id, m.role, m.content, m.status])).toEqual([
       [userMessageId, "user", "First words", "complete"],
@@ -160,7 +169,7 @@ describe("sending and editing", () => {
     const original = await addExchange({ chatId: chat.id, parentId: first.assistantMessageId, question: "original", answer: "old answer" });
     const edited = await addExchange({ chatId: chat.id, parentId: first.assistantMessageId, question: "edited", answer: "new answer" });
 
-    const current = (await getChat({ chatId: chat.id, userId: user.id }))!;
+    const current = (await chatRow(chat.id))!;
     expect(current.activeLeafId).toBe(edited.assistantMessageId);
     expect(await pathContents({ chatId: chat.id, leafId: current.activeLeafId })).toEqual(["q1", "a1", "edited", "new answer"]);
     expect(await pathContents({ chatId: chat.id, leafId: original.assistantMessageId })).toEqual(["q1", "a1", "original", "old answer"]);
@@ -172,15 +181,15 @@ describe("sending and editing", () => {
 describe("one answer at a time per chat", () => {
   test("a new exchange is refused with ChatBusyError while an answer in the chat is streaming", async () => {
     const { chat } = await newChat();
-    const streaming = await createExchange({ chatId: chat.id, parentId: null, content: "first", model: TEST_MODEL, instanceId: null });
+    const streaming = await createExchange({ chatId: chat.id, parentId: null, parts: textParts("first"), model: TEST_MODEL, instanceId: null });
     const before = await allCount(chat.id, streaming.assistantMessageId);
 
     await expect(
-      createExchange({ chatId: chat.id, parentId: streaming.assistantMessageId, content: "second", model: TEST_MODEL, instanceId: null }),
-    ).rejects.toBeInstanceOf(ChatBusyError);
+      createExchange({ chatId: chat.id, parentId: streaming.assistantMessageId, parts: textParts("second"), model: TEST_MODEL, instanceId: null }),
+    ).rejects.toEqual(busy);
     // Also an edit (a sibling) and a regeneration.
-    await expect(createExchange({ chatId: chat.id, parentId: null, content: "edit", model: TEST_MODEL, instanceId: null })).rejects.toBeInstanceOf(ChatBusyError);
-    await expect(createAnswer({ chatId: chat.id, parentId: streaming.userMessageId, model: TEST_MODEL, instanceId: null })).rejects.toBeInstanceOf(ChatBusyError);
+    await expect(createExchange({ chatId: chat.id, parentId: null, parts: textParts("edit"), model: TEST_MODEL, instanceId: null })).rejects.toEqual(busy);
+    await expect(createAnswer({ chatId: chat.id, parentId: streaming.userMessageId, model: TEST_MODEL, instanceId: null })).rejects.toEqual(busy);
 
     // Nothing half-written, and the active leaf did not move.
     const page = await getPathPage({ chatId: chat.id, leafId: streaming.assistantMessageId });
@@ -192,45 +201,44 @@ describe("one answer at a time per chat", () => {
   test("another chat is not blocked, and the chat is free again once the answer is stored", async () => {
     const { chat } = await newChat();
     const other = await newChat();
-    const streaming = await createExchange({ chatId: chat.id, parentId: null, content: "first", model: TEST_MODEL, instanceId: null });
-    await expect(createExchange({ chatId: other.chat.id, parentId: null, content: "free", model: TEST_MODEL, instanceId: null })).resolves.toBeDefined();
+    const streaming = await createExchange({ chatId: chat.id, parentId: null, parts: textParts("first"), model: TEST_MODEL, instanceId: null });
+    await expect(createExchange({ chatId: other.chat.id, parentId: null, parts: textParts("free"), model: TEST_MODEL, instanceId: null })).resolves.toBeDefined();
 
-    await saveStreamFinal({ messageId: streaming.assistantMessageId, content: "done", reasoning: "", lastEventId: 2, status: "complete" });
+    await saveStreamFinal({ messageId: streaming.assistantMessageId, parts: textParts("done"), lastEventId: 2, status: "complete" });
     expect(await streamingMessageId({ chatId: chat.id })).toBeUndefined();
     await expect(
-      createExchange({ chatId: chat.id, parentId: streaming.assistantMessageId, content: "second", model: TEST_MODEL, instanceId: null }),
+      createExchange({ chatId: chat.id, parentId: streaming.assistantMessageId, parts: textParts("second"), model: TEST_MODEL, instanceId: null }),
     ).resolves.toBeDefined();
   });
 
   test("only an interrupted or failed answer can be reopened, and only when nothing else streams", async () => {
     const { chat } = await newChat();
     const done = await addExchange({ chatId: chat.id, parentId: null, question: "q" });
-    await expect(reopenAnswer({ chatId: chat.id, messageId: done.assistantMessageId, instanceId: null })).rejects.toBeInstanceOf(ChatBusyError);
+    await expect(reopenAnswer({ chatId: chat.id, messageId: done.assistantMessageId, instanceId: null })).rejects.toEqual(busy);
 
-    await saveStreamFinal({ messageId: done.assistantMessageId, content: "cut o", reasoning: "", lastEventId: 4, status: "interrupted", error: "Stopped." });
+    await saveStreamFinal({ messageId: done.assistantMessageId, parts: textParts("cut o"), lastEventId: 4, status: "interrupted", problem: { code: "stopped" } });
     await reopenAnswer({ chatId: chat.id, messageId: done.assistantMessageId, instanceId: "m2" });
     expect(await getMessage({ chatId: chat.id, messageId: done.assistantMessageId })).toMatchObject({
       status: "streaming",
-      error: null,
+      problem: null,
       content: "cut o",
       lastEventId: 4,
       instanceId: "m2",
     });
     // It is streaming now, so a second reopen is refused.
-    await expect(reopenAnswer({ chatId: chat.id, messageId: done.assistantMessageId, instanceId: null })).rejects.toBeInstanceOf(ChatBusyError);
+    await expect(reopenAnswer({ chatId: chat.id, messageId: done.assistantMessageId, instanceId: null })).rejects.toEqual(busy);
   });
 });
 
 describe("persisting a streaming answer", () => {
   test("progress and the final state are stored with their event id", async () => {
     const { chat } = await newChat();
-    const { assistantMessageId } = await createExchange({ chatId: chat.id, parentId: null, content: "q", model: TEST_MODEL, instanceId: null });
-    await saveStreamProgress({ messageId: assistantMessageId, content: "Hel", reasoning: "hm", lastEventId: 3 });
-    expect(await getMessage({ chatId: chat.id, messageId: assistantMessageId })).toMatchObject({ content: "Hel", reasoning: "hm", lastEventId: 3, status: "streaming" });
+    const { assistantMessageId } = await createExchange({ chatId: chat.id, parentId: null, parts: textParts("q"), model: TEST_MODEL, instanceId: null });
+    await saveStreamProgress({ messageId: assistantMessageId, parts: [{ type: "reasoning", text: "hm" }, { type: "text", text: "Hel" }], lastEventId: 3 });
+    expect(await getMessage({ chatId: chat.id, messageId: assistantMessageId })).toMatchObject({ parts: [{ type: "reasoning", text: "hm" }, { type: "text", text: "Hel" }], lastEventId: 3, status: "streaming" });
     await saveStreamFinal({
       messageId: assistantMessageId,
-      content: "Hello",
-      reasoning: "hm",
+      parts: [{ type: "reasoning", text: "hm" }, { type: "text", text: "Hello" }],
       lastEventId: 6,
       status: "complete",
       stats: { outputTokens: 2, model: TEST_MODEL },
@@ -240,7 +248,7 @@ describe("persisting a streaming answer", () => {
       lastEventId: 6,
       status: "complete",
       stats: { outputTokens: 2, model: TEST_MODEL },
-      error: null,
+      problem: null,
     });
   });
 });
@@ -248,16 +256,16 @@ describe("persisting a streaming answer", () => {
 describe("recovering after a restart", () => {
   test("answers left streaming become interrupted, keep their text and reserve one more event id", async () => {
     const { chat } = await newChat();
-    const { assistantMessageId } = await createExchange({ chatId: chat.id, parentId: null, content: "q", model: TEST_MODEL, instanceId: null });
-    await saveStreamProgress({ messageId: assistantMessageId, content: "Half of it", reasoning: "why", lastEventId: 12 });
+    const { assistantMessageId } = await createExchange({ chatId: chat.id, parentId: null, parts: textParts("q"), model: TEST_MODEL, instanceId: null });
+    await saveStreamProgress({ messageId: assistantMessageId, parts: [{ type: "reasoning", text: "why" }, { type: "text", text: "Half of it" }], lastEventId: 12 });
 
     expect(await interruptOrphanedStreams({ instanceId: null })).toBeGreaterThanOrEqual(1);
     expect(await getMessage({ chatId: chat.id, messageId: assistantMessageId })).toMatchObject({
       status: "interrupted",
       content: "Half of it",
-      reasoning: "why",
+      parts: [{ type: "reasoning", text: "why" }, { type: "text", text: "Half of it" }],
       lastEventId: 13,
-      error: expect.stringContaining("restarted"),
+      problem: { code: "interrupted_by_restart" },
     });
     expect(await streamingMessageId({ chatId: chat.id })).toBeUndefined();
     // Running it again changes nothing.
@@ -269,7 +277,7 @@ describe("recovering after a restart", () => {
     const chats = await Promise.all([newChat(), newChat(), newChat()]);
     const [mine, theirs, unknown] = await Promise.all(
       [["me"], ["them"], [null]].map(([instanceId], i) =>
-        createExchange({ chatId: chats[i]!.chat.id, parentId: null, content: "q", model: TEST_MODEL, instanceId: instanceId as string | null }),
+        createExchange({ chatId: chats[i]!.chat.id, parentId: null, parts: textParts("q"), model: TEST_MODEL, instanceId: instanceId as string | null }),
       ),
     );
     await interruptOrphanedStreams({ instanceId: "me" });

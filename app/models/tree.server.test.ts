@@ -2,7 +2,14 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { addExchange, createTestChat, createTestUser, pathContents, TEST_MODEL } from "../../tests/unit/fixtures";
 import { prepareDatabase } from "../db.server";
 import { assembleContext } from "../llm/context";
-import { getChat } from "./chat.server";
+import { eq } from "drizzle-orm";
+import { chats } from "../../drizzle/schema";
+import { database } from "../db.server";
+import { textParts } from "../protocol/parts";
+
+async function getChat({ chatId }: { chatId: string; userId?: string }) {
+  return database().query.chats.findFirst({ where: eq(chats.id, chatId) });
+}
 import { createAnswer, createExchange, getMessage, getPathPage, getPathTurns, saveStreamFinal, saveStreamProgress } from "./message.server";
 import { deleteBranch, forkChat, isOnPath, mostRecentLeaf, switchToBranch } from "./tree.server";
 
@@ -15,7 +22,7 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 
 async function regenerate({ chatId, parentId, answer }: { chatId: string; parentId: string; answer: string }) {
   const { assistantMessageId } = await createAnswer({ chatId, parentId, model: TEST_MODEL, instanceId: null });
-  await saveStreamFinal({ messageId: assistantMessageId, content: answer, reasoning: "", lastEventId: 2, status: "complete" });
+  await saveStreamFinal({ messageId: assistantMessageId, parts: textParts(answer), lastEventId: 2, status: "complete" });
   return assistantMessageId;
 }
 
@@ -81,7 +88,7 @@ describe("forking", () => {
     const original = (await getChat({ chatId: chat.id, userId: user.id }))!;
     const { messages: path } = await getPathPage({ chatId: chat.id, leafId: second.assistantMessageId, limit: 100_000 });
 
-    const forkId = await forkChat({ chat: original, path });
+    const forkId = await forkChat({ chat: original, userId: user.id, path });
 
     const fork = (await getChat({ chatId: forkId, userId: user.id }))!;
     expect(fork).toMatchObject({ title: "Trees (fork)", userId: user.id, model: original.model, titleSet: true });
@@ -101,13 +108,13 @@ describe("forking", () => {
     const { user, chat, second } = await branchingChat();
     const original = (await getChat({ chatId: chat.id, userId: user.id }))!;
     const { messages: path } = await getPathPage({ chatId: chat.id, leafId: second.assistantMessageId });
-    const forkId = await forkChat({ chat: original, path });
+    const forkId = await forkChat({ chat: original, userId: user.id, path });
     const fork = (await getChat({ chatId: forkId, userId: user.id }))!;
     const forkPath = (await getPathPage({ chatId: forkId, leafId: fork.activeLeafId })).messages;
 
     // Edit q2 in the fork (a sibling under the fork's a1) and overwrite the fork's a2.
     await addExchange({ chatId: forkId, parentId: forkPath[1]!.id, question: "q2 in the fork", answer: "fork answer" });
-    await saveStreamFinal({ messageId: forkPath[3]!.id, content: "rewritten", reasoning: "", lastEventId: 2, status: "complete" });
+    await saveStreamFinal({ messageId: forkPath[3]!.id, parts: textParts("rewritten"), lastEventId: 2, status: "complete" });
 
     expect(await pathContents({ chatId: chat.id, leafId: second.assistantMessageId })).toEqual(["q1", "a1", "q2", "a2"]);
     const originalQ2 = (await getPathPage({ chatId: chat.id, leafId: second.assistantMessageId })).messages[2]!;
@@ -119,16 +126,16 @@ describe("forking", () => {
     const user = await createTestUser();
     const chat = await createTestChat({ userId: user.id, title: "Live" });
     const first = await addExchange({ chatId: chat.id, parentId: null, question: "q1", answer: "a1" });
-    const live = await createExchange({ chatId: chat.id, parentId: first.assistantMessageId, content: "q2", model: TEST_MODEL, instanceId: null });
-    await saveStreamProgress({ messageId: live.assistantMessageId, content: "so far", reasoning: "", lastEventId: 3 });
+    const live = await createExchange({ chatId: chat.id, parentId: first.assistantMessageId, parts: textParts("q2"), model: TEST_MODEL, instanceId: null });
+    await saveStreamProgress({ messageId: live.assistantMessageId, parts: textParts("so far"), lastEventId: 3 });
     const current = (await getChat({ chatId: chat.id, userId: user.id }))!;
 
     const midPath = (await getPathPage({ chatId: chat.id, leafId: first.assistantMessageId })).messages;
-    const midFork = await forkChat({ chat: current, path: midPath });
+    const midFork = await forkChat({ chat: current, userId: user.id, path: midPath });
     expect(await pathContents({ chatId: midFork, leafId: (await getChat({ chatId: midFork, userId: user.id }))!.activeLeafId })).toEqual(["q1", "a1"]);
 
     const fullPath = (await getPathPage({ chatId: chat.id, leafId: live.assistantMessageId })).messages;
-    const liveFork = await forkChat({ chat: current, path: fullPath });
+    const liveFork = await forkChat({ chat: current, userId: user.id, path: fullPath });
     const forkLeaf = (await getChat({ chatId: liveFork, userId: user.id }))!.activeLeafId!;
     expect(await getMessage({ chatId: liveFork, messageId: forkLeaf })).toMatchObject({ content: "so far", status: "interrupted" });
     // The original keeps streaming.
@@ -209,16 +216,16 @@ describe("assembling the model's context from the tree", () => {
     const apples = await addExchange({ chatId: chat.id, parentId: null, question: "Tell me about apples", answer: "Apples grow on trees." });
     await addExchange({ chatId: chat.id, parentId: apples.assistantMessageId, question: "And apple pie?", answer: "Apple pie is baked." });
     const bananas = await addExchange({ chatId: chat.id, parentId: null, question: "Tell me about bananas", answer: "Bananas are berries." });
-    const { userMessageId } = await createExchange({ chatId: chat.id, parentId: bananas.assistantMessageId, content: "More on bananas", model: TEST_MODEL, instanceId: null });
+    const { userMessageId } = await createExchange({ chatId: chat.id, parentId: bananas.assistantMessageId, parts: textParts("More on bananas"), model: TEST_MODEL, instanceId: null });
 
     // The query the generation runs (startGeneration → getPathTurns).
     const path = await getPathTurns({ chatId: chat.id, leafId: userMessageId, limit: 400 });
     const context = assembleContext({ path, contextWindow: 100_000 });
 
     expect(context.messages).toEqual([
-      { role: "user", content: "Tell me about bananas" },
-      { role: "assistant", content: "Bananas are berries." },
-      { role: "user", content: "More on bananas" },
+      { role: "user", parts: [{ type: "text", text: "Tell me about bananas" }] },
+      { role: "assistant", parts: [{ type: "text", text: "Bananas are berries." }] },
+      { role: "user", parts: [{ type: "text", text: "More on bananas" }] },
     ]);
     expect(JSON.stringify(context)).not.toMatch(/apple/i);
   });

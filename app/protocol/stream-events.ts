@@ -26,9 +26,9 @@ export type FinalStatus = Exclude<MessageStatus, "streaming">;
 
 /** Tool activity: a call starts, its arguments stream in, its result arrives. */
 export type ToolActivity =
-  | { phase: "started"; part: number; toolCallId: string; name: string }
+  | { phase: "started"; part: number; toolCallId: string; name: string; /** ms since the epoch */ startedAt: number }
   | { phase: "arguments"; part: number; toolCallId: string; text: string }
-  | { phase: "result"; part: number; toolCallId: string; name: string; result: unknown; isError: boolean; durationMs?: number };
+  | { phase: "result"; part: number; toolCallId: string; name: string; result: unknown; isError: boolean; durationMs?: number; /** ms since the epoch */ endedAt: number };
 
 export interface StreamEventData {
   /** The whole answer so far; sent when resuming from a point the server no longer holds event by event. */
@@ -111,14 +111,14 @@ export function applyEvent(parts: readonly MessagePart[], event: StreamEvent): M
       const next = parts.slice();
       const activity = event.data;
       if (activity.phase === "started") {
-        next[activity.part] = { type: "tool-call", toolCallId: activity.toolCallId, name: activity.name, arguments: "", status: "running" };
+        next[activity.part] = { type: "tool-call", toolCallId: activity.toolCallId, name: activity.name, arguments: "", status: "running", startedAt: activity.startedAt };
       } else if (activity.phase === "arguments") {
         const call = next[activity.part];
         if (call?.type === "tool-call") next[activity.part] = { ...call, arguments: call.arguments + activity.text };
       } else {
         const callIndex = next.findIndex((p) => p.type === "tool-call" && p.toolCallId === activity.toolCallId);
         const call = next[callIndex];
-        if (call?.type === "tool-call") next[callIndex] = { ...call, status: activity.isError ? "error" : "complete" };
+        if (call?.type === "tool-call") next[callIndex] = { ...call, status: activity.isError ? "error" : "complete", endedAt: activity.endedAt };
         next[activity.part] = {
           type: "tool-result",
           toolCallId: activity.toolCallId,

@@ -7,6 +7,7 @@ import {
   type StreamStore,
   type StreamWriter,
 } from "./registry.server";
+import { plainText, reasoningText } from "../protocol/parts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -56,7 +57,7 @@ function manualRun() {
     return new Promise<StreamOutcome>((resolve, reject) => {
       finish = resolve;
       fail = reject;
-      w.signal.addEventListener("abort", () => resolve({ status: "interrupted", error: "Stopped." }), { once: true });
+      w.signal.addEventListener("abort", () => resolve({ status: "interrupted", problem: { code: "stopped" } }), { once: true });
     });
   };
   return {
@@ -123,7 +124,7 @@ describe("replaying a stream", () => {
     const replayed: StreamEvent[] = [];
     stream.subscribe(0, (event) => replayed.push(event));
     expect(deltaText(replayed)).toBe("Hello, world!");
-    expect(stream.content).toBe("Hello, world!");
+    expect(plainText(stream.parts)).toBe("Hello, world!");
     const reasoning = replayed.flatMap((e) => (e.event === "reasoning" ? [(e.data as { text: string }).text] : [])).join("");
     expect(reasoning).toBe("Let me think. Done thinking.");
   });
@@ -147,9 +148,9 @@ describe("replaying a stream", () => {
 
     expect(ids(fromStart)).toEqual(range(1, stream.lastEventId));
     expect(ids(fromTwo)).toEqual(range(3, stream.lastEventId));
-    expect(deltaText(fromStart)).toBe(stream.content);
-    expect(stream.content).toBe("The quick brown fox jumps.");
-    expect("The quick " + deltaText(fromTwo)).toBe(stream.content);
+    expect(deltaText(fromStart)).toBe(plainText(stream.parts));
+    expect(plainText(stream.parts)).toBe("The quick brown fox jumps.");
+    expect("The quick " + deltaText(fromTwo)).toBe(plainText(stream.parts));
   });
 
   test("several readers each receive every event", async () => {
@@ -219,7 +220,7 @@ describe("running a generation", () => {
     expect(brokenCalls).toBe(2);
     expect(deltaText(healthy)).toBe("one two three");
     expect(healthy.at(-1)!.event).toBe("done");
-    expect(store.finals).toEqual([expect.objectContaining({ content: "one two three", status: "complete" })]);
+    expect(store.finals).toEqual([expect.objectContaining({ parts: [{ type: "text", text: "one two three" }], status: "complete" })]);
   });
 
   test("the generation runs to the end with no reader at all", async () => {
@@ -238,7 +239,7 @@ describe("running a generation", () => {
     expect(stream.readerCount).toBe(0);
     await stream.settled;
     expect(store.finals).toEqual([
-      { messageId: "m1", content: "nobody is watching", reasoning: "", lastEventId: 4, status: "complete" },
+      { messageId: "m1", parts: [{ type: "text", text: "nobody is watching" }], lastEventId: 4, status: "complete" },
     ]);
     expect(registry.isGenerating("m1")).toBe(false);
   });
@@ -256,8 +257,9 @@ describe("running a generation", () => {
     await expect(registry.stop("m1")).resolves.toBe(true);
 
     expect(generation.writer.signal.aborted).toBe(true);
-    expect(events.at(-1)).toEqual({ id: 2, event: "done", data: { status: "interrupted", stats: {}, reason: "Stopped." } });
-    expect(store.finals).toEqual([expect.objectContaining({ content: "partial", status: "interrupted", lastEventId: 2 })]);
+    expect(generation.writer.signal.reason).toMatchObject({ code: "stopped" });
+    expect(events.at(-1)).toEqual({ id: 2, event: "done", data: { status: "interrupted", stats: {}, reason: { code: "stopped" }, message: "Stopped." } });
+    expect(store.finals).toEqual([expect.objectContaining({ parts: [{ type: "text", text: "partial" }], status: "interrupted", lastEventId: 2 })]);
     expect(registry.isGenerating("m1")).toBe(false);
     expect(registry.activeStreams()).toEqual([]);
     await expect(registry.stop("m1")).resolves.toBe(false);
@@ -292,21 +294,31 @@ describe("running a generation", () => {
     expect(unexpected).toEqual([boom]);
     expect(events.at(-1)).toMatchObject({ id: 2, event: "error", data: { status: "error", message: expect.any(String) } });
     expect(stream.outcome?.status).toBe("error");
-    expect(store.finals).toEqual([expect.objectContaining({ content: "half an ans", status: "error", lastEventId: 2 })]);
+    expect(store.finals).toEqual([expect.objectContaining({ parts: [{ type: "text", text: "half an ans" }], status: "error", problem: { code: "answer_failed" }, lastEventId: 2 })]);
   });
 
-  test("an error outcome becomes an error event carrying the message", async () => {
+  test("an error outcome becomes an error event carrying its code, parameters and English text", async () => {
     const { registry, store } = setup();
     const generation = manualRun();
     const stream = registry.start({ messageId: "m1", chatId: "c1", run: generation.run });
-    generation.finish({ status: "error", error: "OpenAI is rate-limiting requests." });
+    generation.finish({ status: "error", problem: { code: "upstream_rate_limited", params: { provider: "OpenAI" } } });
     await stream.settled;
     const events: StreamEvent[] = [];
     stream.subscribe(0, (event) => events.push(event));
     expect(events).toEqual([
-      { id: 1, event: "error", data: { message: "OpenAI is rate-limiting requests.", status: "error", stats: {} } },
+      {
+        id: 1,
+        event: "error",
+        data: {
+          status: "error",
+          code: "upstream_rate_limited",
+          params: { provider: "OpenAI" },
+          message: "OpenAI is rate-limiting requests (HTTP 429). Wait a moment, then continue or regenerate.",
+          stats: {},
+        },
+      },
     ]);
-    expect(store.finals[0]).toMatchObject({ status: "error", error: "OpenAI is rate-limiting requests.", lastEventId: 1 });
+    expect(store.finals[0]).toMatchObject({ status: "error", problem: { code: "upstream_rate_limited", params: { provider: "OpenAI" } }, lastEventId: 1 });
   });
 
   test("text written after the stream ended is ignored", async () => {
@@ -325,8 +337,8 @@ describe("running a generation", () => {
     leaked!.text(" too late");
     leaked!.reasoning("too late");
     leaked!.stats({ outputTokens: 1 });
-    expect(stream.content).toBe("kept");
-    expect(stream.reasoning).toBe("");
+    expect(plainText(stream.parts)).toBe("kept");
+    expect(reasoningText(stream.parts)).toBe("");
     expect(stream.lastEventId).toBe(2);
   });
 
@@ -334,7 +346,7 @@ describe("running a generation", () => {
     const { registry } = setup();
     const generation = manualRun();
     registry.start({ messageId: "m1", chatId: "c1", run: generation.run });
-    expect(() => registry.start({ messageId: "m1", chatId: "c1", run: manualRun().run })).toThrow(/already streaming/);
+    expect(() => registry.start({ messageId: "m1", chatId: "c1", run: manualRun().run })).toThrow(expect.objectContaining({ code: "answer_in_progress" }));
     generation.finish();
     await registry.get("m1")!.settled;
     // Once finished (even while retained for replay) it may be started again, e.g. by Continue.
@@ -352,8 +364,7 @@ describe("running a generation", () => {
       messageId: "m1",
       chatId: "c1",
       startEventId: 7,
-      content: "Hello",
-      reasoning: "hmm",
+      parts: [{ type: "reasoning", text: "hmm" }, { type: "text", text: "Hello" }],
       run: generation.run,
     });
     expect(stream.lastEventId).toBe(7);
@@ -365,14 +376,25 @@ describe("running a generation", () => {
 
     const events: StreamEvent[] = [];
     stream.subscribe(0, (event) => events.push(event));
+    // Text extends the stored text part; what comes after other parts opens parts of its own, in order.
     expect(events).toEqual([
-      { id: 8, event: "delta", data: { text: ", wor" } },
-      { id: 9, event: "reasoning", data: { text: " aha" } },
-      { id: 10, event: "delta", data: { text: "ld" } },
+      { id: 8, event: "delta", data: { part: 1, text: ", wor" } },
+      { id: 9, event: "reasoning", data: { part: 2, text: " aha" } },
+      { id: 10, event: "delta", data: { part: 3, text: "ld" } },
       { id: 11, event: "done", data: { status: "complete", stats: {} } },
     ]);
     expect(store.finals).toEqual([
-      { messageId: "m1", content: "Hello, world", reasoning: "hmm aha", lastEventId: 11, status: "complete" },
+      {
+        messageId: "m1",
+        parts: [
+          { type: "reasoning", text: "hmm" },
+          { type: "text", text: "Hello, wor" },
+          { type: "reasoning", text: " aha" },
+          { type: "text", text: "ld" },
+        ],
+        lastEventId: 11,
+        status: "complete",
+      },
     ]);
   });
 });
@@ -408,8 +430,8 @@ describe("persisting a stream", () => {
     for (const snapshot of store.progress) {
       expect(snapshot.lastEventId).toBeGreaterThan(previousId);
       previousId = snapshot.lastEventId;
-      expect(snapshot.content).toBe(textUpTo(snapshot.lastEventId, "delta"));
-      expect(snapshot.reasoning).toBe(textUpTo(snapshot.lastEventId, "reasoning"));
+      expect(plainText(snapshot.parts)).toBe(textUpTo(snapshot.lastEventId, "delta"));
+      expect(reasoningText(snapshot.parts)).toBe(textUpTo(snapshot.lastEventId, "reasoning"));
     }
 
     const terminal = events.at(-1)!;
@@ -418,8 +440,7 @@ describe("persisting a stream", () => {
     expect(store.finals).toEqual([
       {
         messageId: "m1",
-        content: tokens.join(""),
-        reasoning: textUpTo(terminal.id, "reasoning"),
+        parts: expect.any(Array),
         lastEventId: terminal.id,
         status: "complete",
         stats: { outputTokens: 100 },
@@ -445,7 +466,7 @@ describe("persisting a stream", () => {
     expect(store.maxInFlight).toBe(1);
     expect(store.calls.filter((c) => c === "final")).toHaveLength(1);
     expect(store.calls.at(-1)).toBe("final");
-    expect(store.finals[0]!.content).toBe(stream.content);
+    expect(plainText(store.finals[0]!.parts)).toBe(plainText(stream.parts));
   });
 
   test("nothing is saved between intervals when nothing changed", async () => {
@@ -454,7 +475,7 @@ describe("persisting a stream", () => {
     const stream = registry.start({ messageId: "m1", chatId: "c1", run: generation.run });
     generation.writer.text("once");
     await sleep(80);
-    expect(store.progress).toEqual([{ messageId: "m1", content: "once", reasoning: "", lastEventId: 1 }]);
+    expect(store.progress).toEqual([{ messageId: "m1", parts: [{ type: "text", text: "once" }], lastEventId: 1 }]);
     generation.finish();
     await stream.settled;
   });
@@ -479,7 +500,7 @@ describe("persisting a stream", () => {
     await stream.settled;
     expect(unexpected.length).toBeGreaterThanOrEqual(1);
     expect((unexpected[0] as Error).message).toBe("disk full");
-    expect(failing.finals).toEqual([expect.objectContaining({ content: "still here", status: "complete" })]);
+    expect(failing.finals).toEqual([expect.objectContaining({ parts: [{ type: "text", text: "still here" }], status: "complete" })]);
   });
 });
 

@@ -294,18 +294,20 @@ export class StreamRegistry {
       stream.pushOther((id) => {
         let activity: ToolActivity;
         if (report.phase === "started") {
-          stream.parts.push({ type: "tool-call", toolCallId: report.toolCallId, name: report.name, arguments: "", status: "running", startedAt: Date.now() });
-          activity = { ...report, part: stream.parts.length - 1 };
+          const startedAt = Date.now();
+          stream.parts.push({ type: "tool-call", toolCallId: report.toolCallId, name: report.name, arguments: "", status: "running", startedAt });
+          activity = { ...report, part: stream.parts.length - 1, startedAt };
         } else if (report.phase === "arguments") {
           const index = stream.parts.findIndex((p) => p.type === "tool-call" && p.toolCallId === report.toolCallId);
           const call = stream.parts[index];
           if (call?.type === "tool-call") call.arguments += report.text;
           activity = { ...report, part: index };
         } else {
+          const endedAt = Date.now();
           const call = stream.parts.find((p) => p.type === "tool-call" && p.toolCallId === report.toolCallId);
           if (call?.type === "tool-call") {
             call.status = report.isError ? "error" : "complete";
-            call.endedAt = Date.now();
+            call.endedAt = endedAt;
           }
           stream.parts.push({
             type: "tool-result",
@@ -315,7 +317,7 @@ export class StreamRegistry {
             isError: report.isError,
             ...(report.durationMs !== undefined ? { durationMs: report.durationMs } : {}),
           });
-          activity = { ...report, part: stream.parts.length - 1 };
+          activity = { ...report, part: stream.parts.length - 1, endedAt };
         }
         return { id, event: "tool", data: activity satisfies StreamEventData["tool"] };
       });
