@@ -1,0 +1,46 @@
+import { describe, expect, test } from "vitest";
+import { CATALOGUE, describe as describeProblem, LOCALES, localeFromAcceptLanguage } from "./catalogue";
+import { ERROR_STATUS, type ErrorCode, httpStatus } from "./errors";
+
+const codes = Object.keys(ERROR_STATUS) as ErrorCode[];
+
+describe("the message catalogue", () => {
+  test("every code has words in every language, different from the other codes' words", () => {
+    for (const locale of LOCALES) {
+      const texts = codes.map((code) => CATALOGUE[locale][code]({}));
+      for (const [i, text] of texts.entries()) expect(text.trim(), `${locale} ${codes[i]}`).not.toBe("");
+      // Parameterless texts may repeat only where a code is a legacy alias; none is.
+      expect(new Set(texts).size, locale).toBe(texts.length);
+    }
+    expect(Object.keys(CATALOGUE.ru).sort()).toEqual([...codes].sort());
+  });
+
+  test("Russian is not English", () => {
+    for (const code of codes) expect(CATALOGUE.ru[code]({ provider: "OpenAI" }), code).not.toBe(CATALOGUE.en[code]({ provider: "OpenAI" }));
+  });
+
+  test("parameters are written into the text", () => {
+    expect(describeProblem({ code: "upstream_server_error", params: { provider: "Anthropic", status: 529 } })).toBe("Anthropic had a server error (HTTP 529). Continue or regenerate to try again.");
+    expect(describeProblem({ code: "message_too_long", params: { max: 32000 } }, "en")).toContain("32,000 characters");
+    expect(describeProblem({ code: "message_too_long", params: { max: 32000 } }, "ru")).toMatch(/32\s000 символов/);
+    expect(describeProblem({ code: "answer_failed", params: { detail: "Kept as it was." } })).toBe("Kept as it was.");
+    expect(describeProblem("answer_failed")).toBe("The answer failed unexpectedly. Try regenerating it.");
+  });
+
+  test("the language comes from Accept-Language, English when nothing fits", () => {
+    expect(localeFromAcceptLanguage("ru-RU,ru;q=0.9,en-US;q=0.8")).toBe("ru");
+    expect(localeFromAcceptLanguage("en-GB,ru;q=0.5")).toBe("en");
+    expect(localeFromAcceptLanguage("fr-FR, de;q=0.8")).toBe("en");
+    expect(localeFromAcceptLanguage("de;q=0.9, ru;q=0.8")).toBe("ru");
+    expect(localeFromAcceptLanguage("ru;q=0, en;q=0.1")).toBe("en");
+    expect(localeFromAcceptLanguage(null)).toBe("en");
+  });
+
+  test("statuses: input problems are 4xx, a missing chat 404, a read-only chat 403", () => {
+    expect(httpStatus("message_too_long")).toBe(413);
+    expect(httpStatus("not_found")).toBe(404);
+    expect(httpStatus("chat_read_only")).toBe(403);
+    expect(httpStatus("answer_in_progress")).toBe(409);
+    for (const code of ["invalid_input", "message_empty", "malformed_id", "model_unavailable", "bad_body"] as const) expect(httpStatus(code)).toBe(400);
+  });
+});
