@@ -70,8 +70,8 @@ export function databaseClient(): Client {
 const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../drizzle/migrations");
 
 /**
- * Prepares the database at server start (DEVELOPERS.md: migrations at start, not
- * at build): WAL so readers never block the writer, a busy timeout, foreign
+ * Prepares the database at server start (migrations run at start, not at
+ * build, so an image can be deployed against any database version): WAL so readers never block the writer, a busy timeout, foreign
  * keys, then any pending migrations.
  */
 export async function prepareDatabase(options: { migrationsFolder?: string } = {}): Promise<void> {

@@ -1,4 +1,4 @@
-// The one place process.env is read (STYLE.md §2). Parsed once at boot; a bad
+// The one place process.env is read. Parsed once at boot; a bad
 // value stops the server with a message naming the variable and the fix.
 import { z } from "zod";
 

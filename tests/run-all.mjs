@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: builds the app, runs the unit suite (vitest) and the browser
-// suite (Playwright in Chromium), then prints one line adding both up.
+// `npm test`: type-checks and lints, builds the app, runs the unit suite
+// (vitest) and the browser suite (Playwright in Chromium), then prints one
+// line adding everything up (type-check and lint count as one check each).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
@@ -21,12 +22,25 @@ function run(command, args, env = {}) {
 let passed = 0;
 let failed = 0;
 
+const only = process.argv[2]; // "unit" or "e2e" to run one suite
+if (!only) {
+  for (const [name, command, args] of [
+    ["type-check", bin("tsc"), ["--noEmit"]],
+    ["lint", bin("eslint"), [".", "--max-warnings=0"]],
+  ]) {
+    if (run(command, args) === 0) passed++;
+    else {
+      console.log(`The ${name} step failed (see above).`);
+      failed++;
+    }
+  }
+}
+
 if (run(bin("remix"), ["vite:build"]) !== 0) {
   console.log("\nThe build failed; no test ran.\n0 passed, 1 failed");
   process.exit(1);
 }
 
-const only = process.argv[2]; // "unit" or "e2e" to run one suite
 if (only !== "e2e") {
   run(bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile=${vitestReport}`]);
   if (existsSync(vitestReport)) {

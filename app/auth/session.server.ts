@@ -100,7 +100,7 @@ function safeRedirectTarget(request: Request): string {
 }
 
 /**
- * The first line of every protected loader and action (STYLE.md §4). An
+ * The first line of every protected loader and action. An
  * expired session in the middle of a form lands on /login with `redirectTo`,
  * and GETs come back to the same page after logging in.
  */

@@ -11,6 +11,7 @@
 // `complete()` rejects with `signal.reason`. Callers check `signal.aborted`.
 import Anthropic from "@anthropic-ai/sdk";
 import { lookupKnownModel, toModelInfo } from "./known-models";
+import { logger } from "../utils/logger.server";
 import { kindForStatus, parseRetryAfterMs } from "./retry.server";
 import { type ContextMessage, UpstreamError, type LlmEvent, type LlmProvider, type ModelInfo, type StreamRequest } from "./types";
 
@@ -89,7 +90,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Anth
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         if (fallbackModels.length === 0) throw toError(error, true);
-        console.warn(`${label}: listing models failed, using the configured list:`, String(error));
+        logger.warn("listing models failed, using the configured list", { provider: label, error: String(error) });
       }
       return fallbackModels.map((upstreamId) => toModelInfo({ providerId, upstreamId }));
     },
@@ -208,10 +209,10 @@ function describeCause(error: unknown): string {
  * becomes an UpstreamError the caller reports, so the log is only a warning.
  */
 const sdkLogger = {
-  error: (...args: unknown[]) => console.warn(...args),
-  warn: (...args: unknown[]) => console.warn(...args),
-  info: (...args: unknown[]) => console.info(...args),
-  debug: (...args: unknown[]) => console.debug(...args),
+  error: (message: unknown, ...details: unknown[]) => logger.warn(String(message), { details: details.map(String) }),
+  warn: (message: unknown, ...details: unknown[]) => logger.warn(String(message), { details: details.map(String) }),
+  info: (message: unknown, ...details: unknown[]) => logger.info(String(message), { details: details.map(String) }),
+  debug: (message: unknown, ...details: unknown[]) => logger.debug(String(message), { details: details.map(String) }),
 };
 
 /**

@@ -10,7 +10,6 @@ const busy = expect.objectContaining({ code: "answer_in_progress" });
 import { eq } from "drizzle-orm";
 import { chats } from "../../drizzle/schema";
 import { database } from "../db.server";
-import { AppError } from "../protocol/errors";
 import { textParts } from "../protocol/parts";
 import {
   createAnswer,
@@ -130,7 +129,7 @@ describe("reading the path of a chat", () => {
 
 describe("sending and editing", () => {
   test("an exchange stores the question and a streaming answer and makes the answer the active leaf", async () => {
-    const { user, chat } = await newChat();
+    const { chat } = await newChat();
     const { userMessageId, assistantMessageId } = await createExchange({
       chatId: chat.id,
       parentId: null,
@@ -164,7 +163,7 @@ describe("sending and editing", () => {
   });
 
   test("an edit adds a sibling question and leaves the old branch intact", async () => {
-    const { user, chat } = await newChat();
+    const { chat } = await newChat();
     const first = await addExchange({ chatId: chat.id, parentId: null, question: "q1", answer: "a1" });
     const original = await addExchange({ chatId: chat.id, parentId: first.assistantMessageId, question: "original", answer: "old answer" });
     const edited = await addExchange({ chatId: chat.id, parentId: first.assistantMessageId, question: "edited", answer: "new answer" });

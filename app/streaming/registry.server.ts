@@ -11,6 +11,7 @@
 //   synchronous step, so a resume can neither miss nor repeat an event;
 // - readers leaving never stops the generation; only stop() aborts it.
 import { AppError, type Problem } from "../protocol/errors";
+import { logger } from "../utils/logger.server";
 import { appendText, type MessagePart } from "../protocol/parts";
 import {
   type MessageStats,
@@ -202,7 +203,7 @@ export class StreamRegistry {
     this.store = options.store;
     this.persistIntervalMs = options.persistIntervalMs;
     this.retentionMs = options.retentionMs;
-    this.onUnexpectedError = options.onUnexpectedError ?? ((error) => console.error(error));
+    this.onUnexpectedError = options.onUnexpectedError ?? ((error) => logger.error("stream failure", { error }));
   }
 
   get(messageId: string): LiveStream | undefined {

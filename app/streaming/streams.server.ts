@@ -6,7 +6,6 @@ import { logger } from "../utils/logger.server";
 import { StreamRegistry } from "./registry.server";
 
 declare global {
-  // eslint-disable-next-line no-var
   var __parleyStreamRegistry: StreamRegistry | undefined;
 }
 

@@ -1,7 +1,7 @@
-// Shared helpers for the browser suite (STYLE.md §10). Every test signs up its
+// Shared helpers for the browser suite (docs/conventions.md). Every test signs up its
 // own user through the real /signup form, so tests can run in parallel against
 // one server. The `test` exported here fails a test on any console.error or
-// uncaught exception in the browser (DEVELOPERS.md), unless the test declares
+// uncaught exception in the browser, unless the test declares
 // it expects that message with `browserErrors.allow(...)`.
 import { type APIResponse, type BrowserContext, type BrowserContextOptions, type Locator, type Page, expect, test as base } from "@playwright/test";
 import { composeDemoAnswer } from "../../app/llm/demo.server";

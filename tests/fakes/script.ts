@@ -52,7 +52,8 @@ export interface RecordedRequest {
   method: string;
   path: string;
   headers: Record<string, string>;
-  /** Parsed JSON body (undefined when empty or not JSON; see `rawBody`). */
+  /** Parsed JSON body (undefined when empty or not JSON; see `rawBody`); tests read the fields they expect. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests index into arbitrary provider request bodies
   body: any;
   rawBody: string;
   receivedAt: number;

@@ -253,6 +253,7 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see RecordedRequest.body
 function parseJson(text: string): any {
   if (text.trim() === "") return undefined;
   try {

@@ -1,6 +1,6 @@
 // Runs before every test file: each file gets its own database file, and any
-// console.error fails the test that caused it (DEVELOPERS.md: "console.error
-// during tests should fail them").
+// console.error fails the test that caused it (an error logged during a test
+// is a defect even when the assertions pass; docs/conventions.md).
 import { mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
