@@ -1,109 +1,68 @@
-// Parley's production entry point: Bun.serve in front of the Remix request
-// handler. Order of work per request: static files → CSRF check → Remix.
+// Parley's production entry point: Bun.serve in front of the server build.
+// Everything else — config, database, static files, security headers, Remix —
+// lives in the build (app/entry.server.tsx re-exports what is needed here),
+// so the process holds one copy of every module.
 import path from "node:path";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
-import { isCrossOriginRequest } from "./app/auth/csrf.server";
-import { sessionSecret } from "./app/auth/secret.server";
-import { prepareDatabase } from "./app/db.server";
-import { env } from "./app/env.server";
-import { interruptOrphanedStreams } from "./app/models/message.server";
-import { instanceId, streamRegistry } from "./app/streaming/streams.server";
-import { logger } from "./app/utils/logger.server";
+import type * as Entry from "./app/entry.server";
 
 const bootStartedAt = performance.now();
+const root = path.dirname(Bun.fileURLToPath(import.meta.url));
+const build = (await import(path.join(root, "build", "server", "index.js"))) as ServerBuild;
+const app = build.entry.module as unknown as typeof Entry;
 
-let config: ReturnType<typeof env>;
+let config: Awaited<ReturnType<typeof app.boot>>;
 try {
-  config = env();
+  config = await app.boot({ migrationsFolder: path.join(root, "drizzle", "migrations") });
 } catch (error) {
-  console.error((error as Error).message);
+  // A bad setting: say which and stop (the message names the variable and the fix).
+  console.error(error instanceof Error ? error.message : String(error));
   process.exit(1);
 }
 
-const root = path.dirname(Bun.fileURLToPath(import.meta.url));
-const clientDir = path.join(root, "build", "client");
-const build = (await import(path.join(root, "build", "server", "index.js"))) as ServerBuild;
-const handleRemixRequest = createRequestHandler(build, config.NODE_ENV === "test" ? "production" : config.NODE_ENV);
-
-await prepareDatabase();
-sessionSecret();
-const interrupted = await interruptOrphanedStreams({ instanceId: instanceId() });
-if (interrupted > 0) logger.warn("marked answers left streaming by a previous process as interrupted", { count: interrupted });
-
-/** Hashed build output never changes under the same name: cache it for a year. */
-const IMMUTABLE = "public, max-age=31536000, immutable";
-
-// The client build does not change while the server runs: list it once, so a
-// page or stream request costs no file-system lookup.
-const staticFiles = new Set(
-  [...new Bun.Glob("**/*").scanSync({ cwd: clientDir, onlyFiles: true, dot: false })].map((name) => "/" + name.split(path.sep).join("/")),
-);
-
-function serveStatic(pathname: string): Response | null {
-  if (pathname === "/" || pathname.endsWith("/")) return null;
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(pathname);
-  } catch {
-    return null;
-  }
-  if (decoded.includes("\0")) return null;
-  const file = path.join(clientDir, decoded);
-  // path.join normalises "..": anything that resolves outside the folder is not ours to serve.
-  if (!file.startsWith(clientDir + path.sep) || !staticFiles.has(decoded)) return null;
-  return new Response(Bun.file(file), {
-    headers: { "Cache-Control": decoded.startsWith("/assets/") ? IMMUTABLE : "public, max-age=3600" },
-  });
-}
+const remix = createRequestHandler(build, config.NODE_ENV === "test" ? "production" : config.NODE_ENV);
+const staticFiles = app.listStaticFiles(path.join(root, "build", "client"));
 
 const server = Bun.serve({
   port: config.PORT,
   hostname: config.HOST,
   // SSE responses lift this per request (server.timeout(req, 0)) and send heartbeats.
   idleTimeout: 30,
-  async fetch(request, server) {
-    const url = new URL(request.url);
-    if (request.method === "GET" || request.method === "HEAD") {
-      const file = serveStatic(url.pathname);
-      if (file) return file;
-      // A stale hashed asset (an old page after a deploy) is a plain 404, not an HTML page.
-      if (url.pathname.startsWith("/assets/")) return new Response("Not found", { status: 404 });
-    }
-    if (isCrossOriginRequest(request)) {
-      return new Response("Cross-site form submissions are not accepted. Reload the page and try again.", {
-        status: 403,
-        headers: { "Content-Type": "text/plain; charset=utf-8" },
-      });
-    }
-    return handleRemixRequest(request, {
+  fetch(request, server) {
+    return app.handleHttp(request, {
+      remix,
+      staticFiles,
       // Bun closes a connection after `idleTimeout` seconds without bytes; a stream can sit quiet longer.
       disableIdleTimeout: () => server.timeout(request, 0),
+      socketIp: server.requestIP(request)?.address,
+      behindFlyProxy: Boolean(config.FLY_MACHINE_ID),
     });
   },
-  error(error) {
-    logger.error("unhandled server error", { error });
+  error() {
+    // handleHttp answers every failure itself; this is Bun's last resort, kept to one line.
     return new Response("Internal Server Error", { status: 500 });
   },
 });
 
-logger.info("Parley is listening", {
-  url: `http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${server.port}`,
-  bootMs: Math.round(performance.now() - bootStartedAt),
-  database: config.DATABASE_URL.startsWith("file:") ? config.DATABASE_URL : "remote libSQL",
-});
+console.log(
+  JSON.stringify({
+    time: new Date().toISOString(),
+    level: "info",
+    message: "Parley is listening",
+    url: `http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${server.port}`,
+    bootMs: Math.round(performance.now() - bootStartedAt),
+  }),
+);
 
-// Graceful shutdown (Fly sends SIGINT/SIGTERM on deploy): stop taking requests,
-// give running answers a moment to finish, then persist the rest as interrupted.
+// Graceful shutdown (Fly sends SIGTERM on deploy, a terminal SIGINT): stop
+// taking requests, let running answers finish or be stored, then exit.
 let shuttingDown = false;
-async function shutdown(signal: string) {
+async function stop() {
   if (shuttingDown) return;
   shuttingDown = true;
-  logger.info("shutting down", { signal, activeStreams: streamRegistry().activeStreams().length });
   server.stop();
-  const deadline = Date.now() + 10_000;
-  while (streamRegistry().activeStreams().length > 0 && Date.now() < deadline) await Bun.sleep(100);
-  await streamRegistry().stopAll();
+  await app.shutdown();
   process.exit(0);
 }
-process.on("SIGINT", () => void shutdown("SIGINT"));
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void stop());
+process.on("SIGTERM", () => void stop());

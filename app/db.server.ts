@@ -17,6 +17,8 @@ interface Handle {
 }
 
 let handle: Handle | undefined;
+/** How many connections this module opened (a second copy of the module would open its own: see the one-process test). */
+let opened = 0;
 
 /** The local file behind a `file:` URL, or null for a remote libSQL server. */
 export function localDatabasePath(url: string): string | null {
@@ -40,7 +42,28 @@ function open(): Handle {
     // Busy timeout (ms) for a file shared with another process (e.g. a backup).
     timeout: 5_000,
   });
+  opened++;
+  // Per-connection settings, applied when the connection opens. A local
+  // file's client runs these at once, before any other statement can be sent.
+  if (file) {
+    void client.execute("PRAGMA journal_mode = WAL");
+    void client.execute("PRAGMA synchronous = NORMAL");
+    void client.execute("PRAGMA busy_timeout = 5000");
+  }
+  void client.execute("PRAGMA foreign_keys = ON");
   return { client, db: drizzle(client, { schema }) };
+}
+
+/** The settings of the connection requests use, and how many connections this process opened (health check). */
+export async function connectionReport(): Promise<{ connections: number; journalMode: string; synchronous: number; foreignKeys: number }> {
+  const client = databaseClient();
+  const value = async (pragma: string) => Object.values((await client.execute(`PRAGMA ${pragma}`)).rows[0] ?? {})[0];
+  return {
+    connections: opened,
+    journalMode: String(await value("journal_mode")),
+    synchronous: Number(await value("synchronous")),
+    foreignKeys: Number(await value("foreign_keys")),
+  };
 }
 
 export function database(): Database {
@@ -70,24 +93,14 @@ export function databaseClient(): Client {
 const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../drizzle/migrations");
 
 /**
- * Prepares the database at server start (migrations run at start, not at
- * build, so an image can be deployed against any database version): WAL so readers never block the writer, a busy timeout, foreign
- * keys, then any pending migrations.
+ * Prepares the database at server start: migrations run at start, not at
+ * build, so an image can be deployed against any database version. (The
+ * connection's PRAGMAs — WAL, busy timeout, foreign keys — are set in open().)
  */
 export async function prepareDatabase(options: { migrationsFolder?: string } = {}): Promise<void> {
-  const client = databaseClient();
-  if (localDatabasePath(env().DATABASE_URL)) {
-    await client.execute("PRAGMA journal_mode = WAL");
-    await client.execute("PRAGMA synchronous = NORMAL");
-    await client.execute("PRAGMA busy_timeout = 5000");
-  }
-  await client.execute("PRAGMA foreign_keys = ON");
   await migrate(database(), { migrationsFolder: options.migrationsFolder ?? migrationsFolder });
 }
 
-export async function checkDatabase(): Promise<void> {
-  await databaseClient().execute("SELECT 1");
-}
 
 export function closeDatabase(): void {
   handle?.client.close();

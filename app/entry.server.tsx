@@ -1,10 +1,20 @@
+// The server side of the app, and the one entry point of the process: Remix
+// renders documents with handleRequest, and server.ts reaches boot, shutdown
+// and handleHttp through this module of the server build (never by importing
+// app/ itself), so every module — database, config, stream registry — exists
+// once (docs/decisions/019).
 import { PassThrough } from "node:stream";
-import type { AppLoadContext, EntryContext } from "@remix-run/node";
+import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { contentSecurityPolicy } from "./http/edge.server";
 import { logger } from "./utils/logger.server";
+import { NonceProvider } from "./utils/nonce";
+
+export { boot, shutdown } from "./http/lifecycle.server";
+export { handleHttp, listStaticFiles } from "./http/edge.server";
 
 const ABORT_DELAY = 5_000;
 export const streamTimeout = ABORT_DELAY;
@@ -14,23 +24,25 @@ export default function handleRequest(
   responseStatusCode: number,
   responseHeaders: Headers,
   remixContext: EntryContext,
-  _loadContext: AppLoadContext,
+  loadContext: AppLoadContext,
 ) {
   // Bots, and browsers without JavaScript that cannot finish a streamed
   // suspense boundary, get the whole document at once.
   const waitForAll = isbot(request.headers.get("user-agent") ?? "");
+  const nonce = loadContext.nonce ?? "";
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
-      <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />,
+      <NonceProvider value={nonce}>
+        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+      </NonceProvider>,
       {
+        nonce,
         [waitForAll ? "onAllReady" : "onShellReady"]() {
           shellRendered = true;
           const body = new PassThrough();
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-          responseHeaders.set("X-Content-Type-Options", "nosniff");
-          responseHeaders.set("Referrer-Policy", "same-origin");
-          responseHeaders.set("X-Frame-Options", "DENY");
+          if (nonce) responseHeaders.set("Content-Security-Policy", contentSecurityPolicy(nonce));
           resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
           pipe(body);
         },
@@ -46,3 +58,14 @@ export default function handleRequest(
     setTimeout(abort, ABORT_DELAY);
   });
 }
+
+/**
+ * What Remix reports: a 4xx (an unknown address, a method a route does not
+ * take) is the visitor's business, not the log's; a real failure is one JSON
+ * line. Nobody can fill the log with stack traces by asking for odd URLs.
+ */
+export const handleError: HandleErrorFunction = (error, { request }) => {
+  if (request.signal.aborted) return;
+  if (isRouteErrorResponse(error) && error.status < 500) return;
+  logger.error("request failed", { method: request.method, path: new URL(request.url).pathname, error });
+};

@@ -5,6 +5,10 @@ declare module "@remix-run/node" {
   interface AppLoadContext {
     /** Lifts Bun's idle timeout for a long-lived response (SSE). Absent under the Vite dev server. */
     disableIdleTimeout?: () => void;
+    /** This request's Content-Security-Policy nonce for inline scripts. */
+    nonce?: string;
+    /** The client's address (the socket's, or Fly-Client-IP on Fly): for login throttling. */
+    clientIp?: string;
   }
 }
 

@@ -1,6 +1,7 @@
 import type { LinksFunction, MetaFunction } from "@remix-run/node";
 import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { useNonce } from "./utils/nonce";
 import highlightStyles from "highlight.js/styles/github-dark.css?url";
 import katexStyles from "katex/dist/katex.min.css?url";
 import styles from "./tailwind.css?url";
@@ -15,6 +16,7 @@ export const links: LinksFunction = () => [
 export const meta: MetaFunction = () => [{ title: "Parley" }, { name: "description", content: "Chat with any model. Self-hosted." }];
 
 export function Layout({ children }: { children: ReactNode }) {
+  const nonce = useNonce();
   return (
     <html lang="en" data-theme="dark">
       <head>
@@ -25,8 +27,8 @@ export function Layout({ children }: { children: ReactNode }) {
       </head>
       <body className="bg-zinc-950 text-zinc-100 antialiased">
         {children}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

@@ -5,7 +5,7 @@ import { Authenticator } from "remix-auth";
 import { FormStrategy } from "remix-auth-form";
 import { z } from "zod";
 import { env } from "../env.server";
-import { createUser, EmailTakenError, getUserWithPasswordByEmail, type PublicUser } from "../models/user.server";
+import { createUser, EmailTakenError, getUserWithPasswordByEmail, type PublicUser, registrationOpen } from "../models/user.server";
 import { hashPassword, verifyPassword } from "./password.server";
 
 export type FieldErrors = Partial<Record<"email" | "password" | "name", string>>;
@@ -69,7 +69,7 @@ authenticator.use(
 
 authenticator.use(
   new FormStrategy(async ({ form }) => {
-    if (!env().ALLOW_REGISTRATION) throw new AuthFormError("Registration is closed on this server. Ask an admin for an account.", {}, 403);
+    if (!(await registrationOpen(env().ALLOW_REGISTRATION))) throw new AuthFormError("Registration is closed on this server. Ask an admin for an account.", {}, 403);
     const parsed = signupSchema.safeParse(Object.fromEntries(form));
     if (!parsed.success) throw new AuthFormError("Check the highlighted fields.", fieldErrorsOf(parsed.error));
     try {

@@ -113,8 +113,26 @@ export async function requireUser(request: Request): Promise<PublicUser> {
   throw redirect(`/login?${params}`);
 }
 
-/** Only same-site relative paths: never an open redirect. */
+const PROBE_ORIGIN = "http://parley.invalid";
+
+/**
+ * Only a path on this site, re-serialised by the URL parser: never an open
+ * redirect. Browsers drop tabs and newlines and treat "\\" as "/", so
+ * "/\t/evil.example" or "/\\evil.example" would leave the site; such input,
+ * and anything that does not resolve to this origin, gets the fallback.
+ */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/chats"): string {
-  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  return to;
+  if (typeof to !== "string" || to.length === 0 || to.length > 2048) return fallback;
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must be refused
+  if (!to.startsWith("/") || /[\u0000-\u001f\u007f\\]/.test(to)) return fallback;
+  let url: URL;
+  try {
+    url = new URL(to, PROBE_ORIGIN);
+  } catch {
+    // Not a URL at all: nowhere to go but the fallback.
+    return fallback;
+  }
+  const target = url.pathname + url.search + url.hash;
+  if (url.origin !== PROBE_ORIGIN || !target.startsWith("/") || target.startsWith("//")) return fallback;
+  return target;
 }

@@ -5,7 +5,6 @@ import { env, type Env } from "../env.server";
 import { logger } from "../utils/logger.server";
 import { createAnthropicProvider } from "./anthropic.server";
 import { createDemoProvider, DEMO_MODEL, DEMO_MODEL_ID } from "./demo.server";
-import { toModelInfo } from "./known-models";
 import { createOpenAIProvider } from "./openai.server";
 import type { LlmProvider, ModelInfo } from "./types";
 
@@ -147,11 +146,10 @@ export async function resolveModel(modelId: string): Promise<ResolvedModel | und
   if (separator <= 0 || separator === modelId.length - 1) return undefined;
   const provider = getProvider(modelId.slice(0, separator));
   if (!provider) return undefined;
-  const upstreamId = modelId.slice(separator + 1);
+  // Only models the catalogue lists (live, or the configured fallback list)
+  // may be used: any other id would reach the upstream on the operator's key.
   const listed = (await modelsOf(provider)).find((m) => m.id === modelId);
-  if (listed) return { provider, model: listed };
-  if (provider.id === DEMO_MODEL.providerId) return undefined;
-  return { provider, model: toModelInfo({ providerId: provider.id, upstreamId }) };
+  return listed ? { provider, model: listed } : undefined;
 }
 
 export function defaultModelId(): string {

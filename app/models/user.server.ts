@@ -53,3 +53,14 @@ export async function getUserById(id: string): Promise<PublicUser | undefined> {
 export async function getUserWithPasswordByEmail(email: string): Promise<User | undefined> {
   return database().query.users.findFirst({ where: eq(users.email, email.toLowerCase()) });
 }
+
+/** True once any account exists (closed registration still lets the first one through). */
+export async function hasAnyUser(): Promise<boolean> {
+  const rows = await database().select({ id: users.id }).from(users).limit(1);
+  return rows.length > 0;
+}
+
+/** Whether sign-up is open: as configured, and always for the very first account (who becomes admin). */
+export async function registrationOpen(allowRegistration: boolean): Promise<boolean> {
+  return allowRegistration || !(await hasAnyUser());
+}

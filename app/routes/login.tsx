@@ -1,27 +1,34 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
-import { AuthFormError, authenticator } from "~/auth/auth.server";
+import { AuthFormError, authenticator, type FieldErrors } from "~/auth/auth.server";
 import { createSession, getSessionUser, safeRedirect } from "~/auth/session.server";
 import { AuthShell, Field, FormAlert } from "~/components/ui/Field";
 import { env } from "~/env.server";
+import { registrationOpen } from "~/models/user.server";
+import { describe } from "~/protocol/catalogue";
+import { AppError } from "~/protocol/errors";
+import { localeOf, readFormData } from "~/utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "Log in · Parley" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   if (await getSessionUser(request)) throw redirect(safeRedirect(url.searchParams.get("redirectTo")));
-  return { allowRegistration: env().ALLOW_REGISTRATION };
+  return { allowRegistration: await registrationOpen(env().ALLOW_REGISTRATION) };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const redirectTo = safeRedirect(new URL(request.url).searchParams.get("redirectTo"));
   try {
+    // A body that is not a readable form is a 400 with a message, never a 500 (the strategy reads its own clone).
+    await readFormData(request.clone());
     const user = await authenticator.authenticate("login", request);
     return redirect(redirectTo, { headers: { "Set-Cookie": await createSession({ request, userId: user.id }) } });
   } catch (error) {
     if (error instanceof AuthFormError) {
       return data({ formError: error.message, fieldErrors: error.fieldErrors }, { status: error.status });
     }
+    if (error instanceof AppError) return data({ formError: describe(error.problem, localeOf(request)), fieldErrors: {} as FieldErrors }, { status: error.status });
     throw error;
   }
 }

@@ -1,32 +1,41 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { AuthFormError, authenticator } from "~/auth/auth.server";
+import { AuthFormError, authenticator, type FieldErrors } from "~/auth/auth.server";
 import { createSession, getSessionUser, safeRedirect } from "~/auth/session.server";
 import { AuthShell, Field, FormAlert } from "~/components/ui/Field";
 import { env } from "~/env.server";
+import { registrationOpen } from "~/models/user.server";
+import { describe } from "~/protocol/catalogue";
+import { AppError } from "~/protocol/errors";
+import { localeOf, readFormData } from "~/utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign up · Parley" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getSessionUser(request)) throw redirect("/chats");
-  return { allowRegistration: env().ALLOW_REGISTRATION };
+  const allowRegistration = await registrationOpen(env().ALLOW_REGISTRATION);
+  // Closed registration on a server with no account yet: the first one (the admin) may still sign up.
+  return { allowRegistration, firstAccountOnly: allowRegistration && !env().ALLOW_REGISTRATION };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const redirectTo = safeRedirect(new URL(request.url).searchParams.get("redirectTo"));
   try {
+    // A body that is not a readable form is a 400 with a message, never a 500 (the strategy reads its own clone).
+    await readFormData(request.clone());
     const user = await authenticator.authenticate("signup", request);
     return redirect(redirectTo, { headers: { "Set-Cookie": await createSession({ request, userId: user.id }) } });
   } catch (error) {
     if (error instanceof AuthFormError) {
       return data({ formError: error.message, fieldErrors: error.fieldErrors }, { status: error.status });
     }
+    if (error instanceof AppError) return data({ formError: describe(error.problem, localeOf(request)), fieldErrors: {} as FieldErrors }, { status: error.status });
     throw error;
   }
 }
 
 export default function Signup() {
-  const { allowRegistration } = useLoaderData<typeof loader>();
+  const { allowRegistration, firstAccountOnly } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state !== "idle" && navigation.formAction?.startsWith("/signup");
@@ -45,6 +54,11 @@ export default function Signup() {
   return (
     <AuthShell title="Create your account">
       <Form method="post" className="space-y-4" noValidate>
+        {firstAccountOnly ? (
+          <p className="rounded-lg border border-sky-900 bg-sky-950/40 px-3 py-2 text-sm text-sky-200" data-testid="first-account-notice">
+            Registration is closed on this server, but it has no account yet: this first account becomes its admin.
+          </p>
+        ) : null}
         {result?.formError && !Object.keys(result.fieldErrors).length ? <FormAlert>{result.formError}</FormAlert> : null}
         <Field label="Name" name="name" autoComplete="name" required autoFocus error={result?.fieldErrors.name} />
         <Field label="Email" name="email" type="email" autoComplete="email" required error={result?.fieldErrors.email} />

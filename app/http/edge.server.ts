@@ -1,0 +1,144 @@
+// Everything a request meets before Remix, and every response on its way
+// out: static files, the request checks that keep malformed requests from
+// reaching an action (405, 415, 400), the CSRF check, and the security
+// headers every response carries (docs/decisions/019, 020). server.ts calls
+// handleHttp through the server build, so there is one copy of every module.
+import path from "node:path";
+import type { AppLoadContext } from "@remix-run/node";
+import { isCrossOriginRequest } from "../auth/csrf.server";
+import { logger } from "../utils/logger.server";
+
+/** Hashed build output never changes under the same name: cache it for a year. */
+const IMMUTABLE = "public, max-age=31536000, immutable";
+const PAGE_METHODS = new Set(["GET", "HEAD", "POST"]);
+const FORM_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data"];
+
+export interface StaticFiles {
+  dir: string;
+  names: Set<string>;
+}
+
+/** The client build, listed once: it does not change while the server runs, so a request costs no file-system lookup. */
+export function listStaticFiles(dir: string): StaticFiles {
+  const names = new Set([...new Bun.Glob("**/*").scanSync({ cwd: dir, onlyFiles: true, dot: false })].map((name) => "/" + name.split(path.sep).join("/")));
+  return { dir, names };
+}
+
+function serveStatic(files: StaticFiles, pathname: string): Response | null {
+  if (pathname === "/" || pathname.endsWith("/")) return null;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    // Malformed percent-encoding names no file of ours.
+    return null;
+  }
+  if (decoded.includes("\0")) return null;
+  const file = path.join(files.dir, decoded);
+  // path.join normalises "..": anything that resolves outside the folder is not ours to serve.
+  if (!file.startsWith(files.dir + path.sep) || !files.names.has(decoded)) return null;
+  return new Response(Bun.file(file), {
+    headers: { "Cache-Control": decoded.startsWith("/assets/") ? IMMUTABLE : "public, max-age=3600" },
+  });
+}
+
+function plain(status: number, text: string, headers: Record<string, string> = {}): Response {
+  return new Response(text, { status, headers: { "Content-Type": "text/plain; charset=utf-8", ...headers } });
+}
+
+function isHttps(request: Request, url: URL): boolean {
+  return url.protocol === "https:" || request.headers.get("X-Forwarded-Proto") === "https";
+}
+
+/** The policy for documents (scripts need the nonce) and for everything else (nothing runs). */
+export function contentSecurityPolicy(nonce: string | null): string {
+  const common = ["frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'", "object-src 'none'"];
+  if (nonce === null) return ["default-src 'none'", ...common].join("; ");
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}'`,
+    // KaTeX positions math with style attributes; no script can be injected through a style.
+    "style-src 'self' 'unsafe-inline'",
+    // Model output may not load remote images by itself.
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    ...common,
+  ].join("; ");
+}
+
+/**
+ * The headers every response carries. A response from a route that already
+ * set a policy (the document, with its nonce) keeps it; anything that is not
+ * a public static file depends on the session and must not be stored.
+ */
+export function withSecurityHeaders(response: Response, { request, url, isStatic }: { request: Request; url: URL; isStatic: boolean }): Response {
+  const headers = response.headers;
+  if (!headers.has("Content-Security-Policy")) headers.set("Content-Security-Policy", contentSecurityPolicy(null));
+  headers.set("X-Content-Type-Options", "nosniff");
+  headers.set("Referrer-Policy", "same-origin");
+  headers.set("X-Frame-Options", "DENY");
+  headers.set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()");
+  headers.set("Cross-Origin-Opener-Policy", "same-origin");
+  headers.set("Cross-Origin-Resource-Policy", "same-origin");
+  if (isHttps(request, url)) headers.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+  if (!isStatic) {
+    const isStream = (headers.get("Content-Type") ?? "").startsWith("text/event-stream");
+    headers.set("Cache-Control", isStream ? "private, no-store, no-transform" : "private, no-store");
+  }
+  return response;
+}
+
+/**
+ * Refuses what no route can answer sensibly, before Remix sees it: unknown
+ * methods (405), a POST whose body is not a form (415), cross-site writes (403).
+ */
+function refuse(request: Request): Response | null {
+  if (!PAGE_METHODS.has(request.method)) return plain(405, "This address does not accept that method.", { Allow: "GET, HEAD, POST" });
+  if (request.method === "POST") {
+    const type = (request.headers.get("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
+    if (!FORM_TYPES.includes(type)) return plain(415, "Send this form as application/x-www-form-urlencoded or multipart/form-data.");
+  }
+  if (isCrossOriginRequest(request)) return plain(403, "Cross-site form submissions are not accepted. Reload the page and try again.");
+  return null;
+}
+
+export interface HttpContext {
+  remix: (request: Request, context: AppLoadContext) => Promise<Response>;
+  staticFiles: StaticFiles;
+  disableIdleTimeout: () => void;
+  /** The socket's address as Bun reports it. */
+  socketIp: string | undefined;
+  /** Set on Fly (FLY_MACHINE_ID): Fly's proxy is the socket peer and names the real client. */
+  behindFlyProxy: boolean;
+}
+
+export async function handleHttp(request: Request, context: HttpContext): Promise<Response> {
+  let url: URL;
+  try {
+    url = new URL(request.url);
+    if (!url.host) throw new Error("no host");
+  } catch {
+    // An HTTP/1.0 request without Host (or a garbled one) has no URL to route.
+    return plain(400, "Bad request: the Host header is missing or malformed.");
+  }
+  const done = (response: Response, isStatic = false) => withSecurityHeaders(response, { request, url, isStatic });
+  if (request.method === "GET" || request.method === "HEAD") {
+    const file = serveStatic(context.staticFiles, url.pathname);
+    if (file) return done(file, true);
+    // A stale hashed asset (an old page after a deploy) is a plain 404, not an HTML page.
+    if (url.pathname.startsWith("/assets/")) return done(plain(404, "Not found"), true);
+  }
+  // Remix's pre-single-fetch data requests: nothing here speaks them, and Remix would log a warning for each.
+  if (url.searchParams.has("_data")) return done(plain(404, "Not found"));
+  const refused = refuse(request);
+  if (refused) return done(refused);
+  const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
+  const clientIp = (context.behindFlyProxy ? request.headers.get("Fly-Client-IP") : null) ?? context.socketIp;
+  try {
+    return done(await context.remix(request, { disableIdleTimeout: context.disableIdleTimeout, nonce, clientIp }));
+  } catch (error) {
+    logger.error("request failed", { method: request.method, path: url.pathname, error });
+    return done(plain(500, "Something went wrong on our side. Try again in a moment."));
+  }
+}

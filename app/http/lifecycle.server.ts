@@ -1,0 +1,40 @@
+// Boot and shutdown of the process, called by server.ts through the server
+// build. Boot: configuration, private files, database (PRAGMAs, migrations),
+// the session secret, answers a dead process left streaming, and the
+// periodic clean-up of expired sessions.
+import { deleteExpiredSessions } from "../auth/session.server";
+import { sessionSecret } from "../auth/secret.server";
+import { prepareDatabase } from "../db.server";
+import { type Env, env } from "../env.server";
+import { interruptOrphanedStreams } from "../models/message.server";
+import { instanceId, streamRegistry } from "../streaming/streams.server";
+import { logger } from "../utils/logger.server";
+
+const SESSION_SWEEP_MS = 60 * 60 * 1000;
+let sweep: ReturnType<typeof setInterval> | undefined;
+
+/** Prepares everything a request needs; throws with a readable message when the configuration is wrong. */
+export async function boot({ migrationsFolder }: { migrationsFolder: string }): Promise<Env> {
+  const config = env();
+  // The database, its WAL and the session secret hold private data: readable by their owner only.
+  process.umask(0o077);
+  await prepareDatabase({ migrationsFolder });
+  sessionSecret();
+  const interrupted = await interruptOrphanedStreams({ instanceId: instanceId() });
+  if (interrupted > 0) logger.warn("marked answers left streaming by a previous process as interrupted", { count: interrupted });
+  const swept = () => deleteExpiredSessions().catch((error) => logger.warn("could not delete expired sessions", { error }));
+  await swept();
+  sweep = setInterval(swept, SESSION_SWEEP_MS);
+  sweep.unref?.();
+  return config;
+}
+
+/** Lets running answers finish for a while, then stores the rest as interrupted. */
+export async function shutdown({ graceMs = 10_000 }: { graceMs?: number } = {}): Promise<void> {
+  if (sweep) clearInterval(sweep);
+  const registry = streamRegistry();
+  logger.info("shutting down", { activeStreams: registry.activeStreams().length });
+  const deadline = Date.now() + graceMs;
+  while (registry.activeStreams().length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  await registry.stopAll();
+}
