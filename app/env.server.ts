@@ -72,6 +72,8 @@ const envSchema = z.object({
   /** Set by Fly on every machine; used to route stream resumes to the machine that owns them. */
   FLY_MACHINE_ID: z.string().optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /** New accounts one address may create per hour (0 turns the limit off). */
+  SIGNUPS_PER_IP_PER_HOUR: z.coerce.number().int().min(0).default(10),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -47,6 +47,7 @@ async function breakdown(kind: "parley" | "relay", fake: FakeUpstream): Promise<
       LOG_LEVEL: "warn",
       OPENAI_API_KEY: "sk-bench",
       OPENAI_BASE_URL: fake.openaiURL,
+      SIGNUPS_PER_IP_PER_HOUR: "0",
       BUN_CONFIG_MAX_HTTP_REQUESTS: "4096",
     },
     stdout: "ignore",

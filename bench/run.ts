@@ -79,6 +79,7 @@ function serverEnv(fake: FakeUpstream, { defaultFetchLimit = false } = {}): Reco
     LOG_LEVEL: "warn",
     OPENAI_API_KEY: "sk-bench",
     OPENAI_BASE_URL: fake.openaiURL,
+    SIGNUPS_PER_IP_PER_HOUR: "0",
     PERSIST_INTERVAL_MS: String(config.persistIntervalMs),
     // See the "upstream fetch limit" check: without this, Bun holds Parley to 256 upstream answers at once.
     ...(defaultFetchLimit ? {} : { BUN_CONFIG_MAX_HTTP_REQUESTS: FETCH_LIMIT }),

@@ -119,3 +119,13 @@ export type User = typeof users.$inferSelect;
 export type Chat = typeof chats.$inferSelect;
 export type Message = typeof messages.$inferSelect;
 export type ChatMember = typeof chatMembers.$inferSelect;
+
+/**
+ * Counters of the login and sign-up throttles (rate-limiter-flexible's
+ * Drizzle store): kept in the database so a restart does not reset them.
+ */
+export const rateLimits = sqliteTable("rate_limits", {
+  key: text("key").primaryKey(),
+  points: integer("points").notNull().default(0),
+  expire: integer("expire", { mode: "timestamp_ms" }),
+});

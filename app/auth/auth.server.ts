@@ -15,6 +15,8 @@ export class AuthFormError extends Error {
     message: string,
     readonly fieldErrors: FieldErrors = {},
     readonly status = 400,
+    /** Set when the email and password did not match: what login throttling counts. */
+    readonly reason?: "invalid_credentials",
   ) {
     super(message);
   }
@@ -61,7 +63,7 @@ authenticator.use(
     const user = await getUserWithPasswordByEmail(parsed.data.email);
     // Verify against a dummy hash when the account does not exist, so timing does not reveal which emails are registered.
     const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? (await dummyPasswordHash()));
-    if (!user || !ok) throw new AuthFormError(INVALID_CREDENTIALS);
+    if (!user || !ok) throw new AuthFormError(INVALID_CREDENTIALS, {}, 400, "invalid_credentials");
     return { id: user.id, email: user.email, name: user.name, role: user.role };
   }),
   "login",

@@ -12,6 +12,20 @@ const provider = (p: ErrorParams) => p.provider ?? "The model provider";
 const httpNote = (p: ErrorParams) => (p.status ? ` (HTTP ${p.status})` : "");
 const max = (p: ErrorParams, locale: Locale) => (p.max ?? 0).toLocaleString(locale === "ru" ? "ru-RU" : "en-US");
 
+/** A wait in the largest whole unit that fits ("3 minutes", "40 seconds"). */
+function waitText(seconds: number, locale: Locale): string {
+  const minutes = Math.ceil(seconds / 60);
+  if (locale === "ru") {
+    const plural = (n: number, forms: [string, string, string]) => {
+      const tens = n % 100;
+      const ones = n % 10;
+      return forms[tens >= 11 && tens <= 14 ? 2 : ones === 1 ? 0 : ones >= 2 && ones <= 4 ? 1 : 2];
+    };
+    return seconds < 60 ? `${seconds} ${plural(seconds, ["секунду", "секунды", "секунд"])}` : `${minutes} ${plural(minutes, ["минуту", "минуты", "минут"])}`;
+  }
+  return seconds < 60 ? `${seconds} second${seconds === 1 ? "" : "s"}` : `${minutes} minute${minutes === 1 ? "" : "s"}`;
+}
+
 export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
   en: {
     invalid_input: () => "Check the form and try again.",
@@ -32,7 +46,7 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     not_found: () => "Not found.",
     message_not_found: () => "That message no longer exists.",
     chat_read_only: () => "You can read this chat but not change it.",
-    rate_limited: () => "Too many attempts. Wait a moment, then try again.",
+    rate_limited: (p) => (p.seconds ? `Too many attempts. Try again in ${waitText(p.seconds, "en")}.` : "Too many attempts. Wait a moment, then try again."),
     answer_in_progress: () => "An answer is still being written in this chat. Wait for it or stop it first.",
     answer_not_interrupted: () => "That answer is not interrupted.",
     id_taken: () => "That id is already in use. Reload the page and send again.",
@@ -68,7 +82,7 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     not_found: () => "Не найдено.",
     message_not_found: () => "Этого сообщения больше нет.",
     chat_read_only: () => "Этот чат можно читать, но не изменять.",
-    rate_limited: () => "Слишком много попыток. Подождите немного и попробуйте снова.",
+    rate_limited: (p) => (p.seconds ? `Слишком много попыток. Попробуйте снова через ${waitText(p.seconds, "ru")}.` : "Слишком много попыток. Подождите немного и попробуйте снова."),
     answer_in_progress: () => "В этом чате ещё пишется ответ. Дождитесь его или остановите.",
     answer_not_interrupted: () => "Этот ответ не был прерван.",
     id_taken: () => "Этот идентификатор уже занят. Обновите страницу и отправьте снова.",

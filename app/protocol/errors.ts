@@ -47,7 +47,7 @@ export const ERROR_STATUS = {
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
 /** Values a catalogue text may mention (a provider's name, an HTTP status, a limit…). */
-export type ErrorParams = { provider?: string; status?: number; detail?: string; max?: number; model?: string; requested?: number; newest?: number };
+export type ErrorParams = { provider?: string; status?: number; detail?: string; max?: number; model?: string; requested?: number; newest?: number; seconds?: number };
 
 /** A code plus what its text needs: stored with an answer and sent in stream events. */
 export interface Problem {

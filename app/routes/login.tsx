@@ -2,6 +2,7 @@ import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { AuthFormError, authenticator, type FieldErrors } from "~/auth/auth.server";
 import { createSession, getSessionUser, safeRedirect } from "~/auth/session.server";
+import { loginWaitMs, recordLoginFailure, recordLoginSuccess, retryAfterSeconds } from "~/auth/throttle.server";
 import { AuthShell, Field, FormAlert } from "~/components/ui/Field";
 import { env } from "~/env.server";
 import { registrationOpen } from "~/models/user.server";
@@ -17,15 +18,28 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { allowRegistration: await registrationOpen(env().ALLOW_REGISTRATION) };
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const redirectTo = safeRedirect(new URL(request.url).searchParams.get("redirectTo"));
+  const ip = context.clientIp ?? "unknown";
+  let email = "";
   try {
     // A body that is not a readable form is a 400 with a message, never a 500 (the strategy reads its own clone).
-    await readFormData(request.clone());
+    const form = await readFormData(request.clone());
+    email = String(form.get("email") ?? "").slice(0, 254);
+    const waitMs = email ? await loginWaitMs({ ip, email }) : 0;
+    if (waitMs > 0) {
+      const seconds = retryAfterSeconds(waitMs);
+      return data(
+        { formError: describe({ code: "rate_limited", params: { seconds } }, localeOf(request)), fieldErrors: {} as FieldErrors },
+        { status: 429, headers: { "Retry-After": String(seconds) } },
+      );
+    }
     const user = await authenticator.authenticate("login", request);
+    await recordLoginSuccess({ ip, email });
     return redirect(redirectTo, { headers: { "Set-Cookie": await createSession({ request, userId: user.id }) } });
   } catch (error) {
     if (error instanceof AuthFormError) {
+      if (error.reason === "invalid_credentials") await recordLoginFailure({ ip, email });
       return data({ formError: error.message, fieldErrors: error.fieldErrors }, { status: error.status });
     }
     if (error instanceof AppError) return data({ formError: describe(error.problem, localeOf(request)), fieldErrors: {} as FieldErrors }, { status: error.status });

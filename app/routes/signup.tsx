@@ -2,6 +2,7 @@ import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { AuthFormError, authenticator, type FieldErrors } from "~/auth/auth.server";
 import { createSession, getSessionUser, safeRedirect } from "~/auth/session.server";
+import { retryAfterSeconds, signupWaitMs } from "~/auth/throttle.server";
 import { AuthShell, Field, FormAlert } from "~/components/ui/Field";
 import { env } from "~/env.server";
 import { registrationOpen } from "~/models/user.server";
@@ -18,11 +19,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { allowRegistration, firstAccountOnly: allowRegistration && !env().ALLOW_REGISTRATION };
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const redirectTo = safeRedirect(new URL(request.url).searchParams.get("redirectTo"));
   try {
     // A body that is not a readable form is a 400 with a message, never a 500 (the strategy reads its own clone).
     await readFormData(request.clone());
+    const waitMs = await signupWaitMs({ ip: context.clientIp ?? "unknown" });
+    if (waitMs > 0) {
+      const seconds = retryAfterSeconds(waitMs);
+      return data(
+        { formError: describe({ code: "rate_limited", params: { seconds } }, localeOf(request)), fieldErrors: {} as FieldErrors },
+        { status: 429, headers: { "Retry-After": String(seconds) } },
+      );
+    }
     const user = await authenticator.authenticate("signup", request);
     return redirect(redirectTo, { headers: { "Set-Cookie": await createSession({ request, userId: user.id }) } });
   } catch (error) {

@@ -24,6 +24,8 @@ export const E2E = {
     DEMO_TOKENS_PER_SECOND: "40",
     PERSIST_INTERVAL_MS: "250",
     LOG_LEVEL: "warn",
+    // Every browser test signs up its own user from 127.0.0.1.
+    SIGNUPS_PER_IP_PER_HOUR: "0",
     OPENAI_API_KEY: "sk-test-openai",
     OPENAI_BASE_URL: `http://127.0.0.1:${fakeOpenAIPort}/v1`,
     ANTHROPIC_API_KEY: "sk-ant-test",
