@@ -22,8 +22,8 @@ ENV NODE_ENV=production \
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/build ./build
 COPY --from=build /app/drizzle ./drizzle
-COPY --from=build /app/app ./app
-COPY --from=build /app/server.ts /app/package.json /app/bunfig.toml /app/tsconfig.json ./
+# server.ts loads only the server build: the app's sources are not needed at run time.
+COPY --from=build /app/server.ts /app/package.json /app/bunfig.toml ./
 RUN mkdir -p /data && chown bun:bun /data
 USER bun
 EXPOSE 8080

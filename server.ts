@@ -2,12 +2,44 @@
 // Everything else — config, database, static files, security headers, Remix —
 // lives in the build (app/entry.server.tsx re-exports what is needed here),
 // so the process holds one copy of every module.
+import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import type * as Entry from "./app/entry.server";
 
 const bootStartedAt = performance.now();
 const root = path.dirname(Bun.fileURLToPath(import.meta.url));
+
+/** Newest modification time under `target` (a file or a folder), 0 when absent. */
+function newest(target: string): number {
+  if (!existsSync(target)) return 0;
+  const stat = statSync(target);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(0, ...readdirSync(target).map((name) => newest(path.join(target, name))));
+}
+
+/**
+ * Builds the app when the build is missing or older than its sources (a
+ * checkout without the sources, like the Docker image, never builds), and
+ * says so in one line instead of the bundler's page of output.
+ */
+function ensureFreshBuild() {
+  const built = newest(path.join(root, "build", "server", "index.js"));
+  const sources = Math.max(...["app", "public", "vite.config.ts", "package.json"].map((name) => newest(path.join(root, name))));
+  const remix = path.join(root, "node_modules", ".bin", "remix");
+  if ((built > 0 && built >= sources) || !existsSync(path.join(root, "app")) || !existsSync(remix)) return;
+  const startedAt = performance.now();
+  process.stdout.write("Building Parley… ");
+  const result = Bun.spawnSync([remix, "vite:build"], { cwd: root, stdout: "pipe", stderr: "pipe" });
+  if (result.exitCode !== 0) {
+    process.stdout.write("failed:\n");
+    process.stdout.write(result.stdout.toString() + result.stderr.toString());
+    process.exit(1);
+  }
+  process.stdout.write(`done in ${((performance.now() - startedAt) / 1000).toFixed(1)} s\n`);
+}
+
+ensureFreshBuild();
 const build = (await import(path.join(root, "build", "server", "index.js"))) as ServerBuild;
 const app = build.entry.module as unknown as typeof Entry;
 
