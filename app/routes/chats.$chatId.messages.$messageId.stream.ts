@@ -2,7 +2,7 @@
 // Events (format in README "Streaming protocol"). Live answers come from the
 // stream registry; finished ones no longer in memory come from the database.
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { getSessionUser } from "~/auth/session.server";
+import { getSessionUser, requireUser } from "~/auth/session.server";
 import { env } from "~/env.server";
 import { requireChatAccess } from "~/models/chat-access.server";
 import { getMessage } from "~/models/message.server";
@@ -29,10 +29,12 @@ function parseLastEventId(request: Request): number | null | "invalid" {
 }
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  // Signed out (an expired session while a send was on its way): 204 tells
-  // EventSource to stop without retrying; the page's own request goes to /login.
-  const user = await getSessionUser(request);
-  if (!user) return new Response(null, { status: 204 });
+  // Signed out: a browser's EventSource (an expired session while a send was
+  // on its way) gets 204, which tells it to stop without retrying — the
+  // page's own request takes the user to log in; anything else is redirected.
+  const signedIn = await getSessionUser(request);
+  if (!signedIn && request.headers.get("Accept")?.includes("text/event-stream")) return new Response(null, { status: 204 });
+  const user = signedIn ?? (await requireUser(request));
   const { chat } = await orRespond(request, () => requireChatAccess({ chatId: params.chatId, user, level: "read" }));
   const messageId = params.messageId;
   if (!isId(messageId)) return codeResponse("not_found", request);

@@ -4,7 +4,7 @@
 // page reloads its data only when the answer has ended. Without JavaScript the
 // composer is a plain form and none of this runs.
 import { useFetcher, useRevalidator } from "@remix-run/react";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { textParts } from "../../protocol/parts";
 import type { FormFailure } from "../../protocol/errors";
 import { createId } from "../../utils/id";
@@ -66,8 +66,22 @@ export function useOptimisticSend({ chatId, action, stored, model }: { chatId: s
     [fetcher, action, stored, model],
   );
 
-  const onAnswerSettled = useCallback(() => revalidator.revalidate(), [revalidator]);
+  // An answer that ends while its send is still on its way (a refused or
+  // redirected send ends its stream at once) reloads the page's data only once
+  // the send is known to have gone through; otherwise the send's own outcome
+  // (an error shown, a redirect to log in) decides what happens next.
+  const sending = fetcher.state !== "idle";
+  const settledWhileSending = useRef(false);
+  const onAnswerSettled = useCallback(() => {
+    if (sending) settledWhileSending.current = true;
+    else revalidator.revalidate();
+  }, [sending, revalidator]);
+  useEffect(() => {
+    if (sending || !settledWhileSending.current) return;
+    settledWhileSending.current = false;
+    if (fetcher.data && "ok" in fetcher.data) revalidator.revalidate();
+  }, [sending, fetcher.data, revalidator]);
 
   const messages = pending && !arrived ? [...stored, pending.user, pending.answer] : stored;
-  return { messages, failure, send, onAnswerSettled, sending: fetcher.state !== "idle" };
+  return { messages, failure, send, onAnswerSettled, sending };
 }
