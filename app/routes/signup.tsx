@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, data, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { AuthFormError, authenticator, type FieldErrors } from "~/auth/auth.server";
 import { createSession, getSessionUser, safeRedirect } from "~/auth/session.server";
@@ -11,6 +11,12 @@ import { AppError } from "~/protocol/errors";
 import { localeOf, readFormData } from "~/utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign up · Parley" }];
+
+/** A throttled attempt's Retry-After reaches the page's response (without JavaScript too). */
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get("Retry-After");
+  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
+};
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getSessionUser(request)) throw redirect("/chats");

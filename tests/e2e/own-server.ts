@@ -12,7 +12,8 @@ export interface OwnServer {
   dataDir: string;
   /** Every line the server wrote to stdout or stderr so far. */
   output: string[];
-  stop(): Promise<void>;
+  /** Stops the server; its data folder goes too unless `keepData`. */
+  stop(options?: { keepData?: boolean }): Promise<void>;
 }
 
 async function freePort(): Promise<number> {
@@ -27,8 +28,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startOwnServer(env: Record<string, string> = {}): Promise<OwnServer> {
-  const dataDir = mkdtempSync(path.join(path.dirname(E2E.dataDir), "own-"));
+export async function startOwnServer(env: Record<string, string> = {}, { dataDir = mkdtempSync(path.join(path.dirname(E2E.dataDir), "own-")) } = {}): Promise<OwnServer> {
   const port = await freePort();
   const output: string[] = [];
   const child: ChildProcess = spawn("node_modules/.bin/bun", ["server.ts"], {
@@ -52,11 +52,11 @@ export async function startOwnServer(env: Record<string, string> = {}): Promise<
     baseURL,
     dataDir,
     output,
-    async stop() {
+    async stop({ keepData = false } = {}) {
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.kill("SIGTERM");
       await exited;
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
