@@ -188,7 +188,15 @@ try {
   loads["tree path"] = tree.load;
 
   printReport({ ttft, fanout, resume, fetchLimit, tree, fanoutLevels: config.fanoutLevels, loads });
-  Object.assign(results, { ttft, fanout, resume, fetchLimit, tree, loads });
+
+  // Phase 5 prints its own table (it drives Chromium in a process of its own).
+  log("phase 5: Enter → first visible token in Chromium (bench/browser-ttft.ts)");
+  const browserJson = path.join(dataDir, "browser-ttft.json");
+  await waitForQuiet("browser TTFT");
+  const browserCode = await runBunScript(["bench/browser-ttft.ts", "--json", browserJson, "--samples", String(quick ? 10 : 30)]);
+  if (browserCode !== 0) throw new Error(`bench/browser-ttft.ts exited with ${browserCode}`);
+  const browserTtft = JSON.parse(readFileSync(browserJson, "utf8")) as unknown;
+  Object.assign(results, { ttft, fanout, resume, fetchLimit, tree, browserTtft, loads });
 } catch (error) {
   console.error("\nThe benchmark failed:", error);
   exitCode = 1;
