@@ -40,7 +40,7 @@ const PROBE = `(() => {
       if (pending.before.has(el)) continue;
       if (visibleText(el)) { state.samples.push(performance.now() - pending.startedAt); state.pending = null; return; }
     }
-  }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  }).observe(document, { subtree: true, childList: true, characterData: true });
 })();`;
 
 const BASELINE_PAGE = `<!doctype html><meta charset="utf-8"><title>baseline</title>

@@ -5,7 +5,8 @@ import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { type Chat, chatMembers, chats, type Message, type MessageStats, messages } from "../../drizzle/schema";
 import { type Database, database, prepared } from "../db.server";
 import { AppError, type Problem } from "../protocol/errors";
-import { type MessagePart, parseParts, plainText } from "../protocol/parts";
+import { type MessagePart, plainText } from "../protocol/parts";
+import { parseParts } from "../protocol/parts-schema";
 import { DEFAULT_CHAT_TITLE } from "./chat.server";
 import { createId } from "../utils/id";
 

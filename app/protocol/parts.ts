@@ -1,66 +1,17 @@
-// A message is an ordered list of typed parts. This module is the one
-// definition of that shape: the database column, the stream registry, context
-// assembly, the page and the fakes all use it (docs/decisions/013).
-import { z } from "zod";
-
-export const textPart = z.object({ type: z.literal("text"), text: z.string() });
-export const reasoningPart = z.object({ type: z.literal("reasoning"), text: z.string() });
-/** An uploaded file; the bytes live in the attachments table. */
-export const filePart = z.object({
-  type: z.literal("file"),
-  attachmentId: z.string().min(1).max(64),
-  name: z.string().max(255),
-  mediaType: z.string().max(255),
-  size: z.number().int().nonnegative(),
-});
-export const toolCallStatus = z.enum(["running", "complete", "error"]);
-/** A tool the model asked for. `arguments` is the JSON text the model wrote (it streams in pieces). */
-export const toolCallPart = z.object({
-  type: z.literal("tool-call"),
-  toolCallId: z.string().min(1).max(200),
-  name: z.string().min(1).max(200),
-  arguments: z.string(),
-  status: toolCallStatus,
-  startedAt: z.number().optional(),
-  endedAt: z.number().optional(),
-});
-/** What a tool returned for a call (or the error it failed with). */
-export const toolResultPart = z.object({
-  type: z.literal("tool-result"),
-  toolCallId: z.string().min(1).max(200),
-  name: z.string().min(1).max(200),
-  result: z.unknown(),
-  isError: z.boolean().default(false),
-  durationMs: z.number().nonnegative().optional(),
-});
-/** A generated image; like a file, stored as an attachment. */
-export const imagePart = z.object({
-  type: z.literal("image"),
-  attachmentId: z.string().min(1).max(64),
-  mediaType: z.string().max(255),
-  alt: z.string().max(2000).default(""),
-  width: z.number().int().positive().optional(),
-  height: z.number().int().positive().optional(),
-});
-
-export const messagePart = z.discriminatedUnion("type", [textPart, reasoningPart, filePart, toolCallPart, toolResultPart, imagePart]);
-export const messageParts = z.array(messagePart);
-
-export type MessagePart = z.infer<typeof messagePart>;
-export type MessagePartType = MessagePart["type"];
-export type TextPart = z.infer<typeof textPart>;
-export type ReasoningPart = z.infer<typeof reasoningPart>;
-export type FilePart = z.infer<typeof filePart>;
-export type ToolCallPart = z.infer<typeof toolCallPart>;
-export type ToolResultPart = z.infer<typeof toolResultPart>;
-export type ImagePart = z.infer<typeof imagePart>;
-
-/** Parts as stored: anything that fails validation is a bug, reported with the message id. */
-export function parseParts(value: unknown, messageId = "?"): MessagePart[] {
-  const parsed = messageParts.safeParse(value);
-  if (!parsed.success) throw new Error(`message ${messageId} has malformed parts: ${parsed.error.issues[0]?.message ?? "unknown"}`);
-  return parsed.data;
-}
+// A message is an ordered list of typed parts. parts-schema.ts is the one
+// definition of that shape (zod); this module gives its types and the helpers
+// the server and the browser share (docs/decisions/013).
+export type {
+  FilePart,
+  ImagePart,
+  MessagePart,
+  MessagePartType,
+  ReasoningPart,
+  TextPart,
+  ToolCallPart,
+  ToolResultPart,
+} from "./parts-schema";
+import type { MessagePart } from "./parts-schema";
 
 /** The answer's text (text parts joined): what search, titles and copy use. */
 export function plainText(parts: readonly MessagePart[]): string {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { messagePart, type MessagePart, plainText, reasoningText } from "./parts";
+import { type MessagePart, plainText, reasoningText } from "./parts";
+import { messagePart } from "./parts-schema";
 import { applyEvent, outcomeOf, parseStreamEvent, type StreamEvent, terminalEvent } from "./stream-events";
 
 const fold = (events: StreamEvent[], parts: MessagePart[] = []) => events.reduce(applyEvent, parts);

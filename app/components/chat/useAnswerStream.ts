@@ -3,7 +3,7 @@
 // (`?lastEventId=` — a browser only sends the Last-Event-ID header on its own
 // reconnects, which it then does for us with the newest id). Events are read
 // and folded with the shared vocabulary (app/protocol/stream-events.ts).
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { Problem } from "../../protocol/errors";
 import type { MessagePart } from "../../protocol/parts";
 import {
@@ -16,6 +16,24 @@ import {
   type StreamEvent,
 } from "../../protocol/stream-events";
 
+/**
+ * Streams opened before their answer is on the page (the fast send opens the
+ * stream in the same task as the send, before React renders anything); the
+ * answer's hook takes its stream from here instead of opening another.
+ */
+const openedStreams = new Map<string, EventSource>();
+
+export function openStreamEarly(url: string): void {
+  const streamUrl = `${url}?lastEventId=0`;
+  if (!openedStreams.has(streamUrl)) openedStreams.set(streamUrl, new EventSource(streamUrl));
+}
+
+function takeOpenedStream(streamUrl: string): EventSource | undefined {
+  const source = openedStreams.get(streamUrl);
+  openedStreams.delete(streamUrl);
+  return source;
+}
+
 export interface AnswerState {
   parts: MessagePart[];
   stats?: MessageStats;
@@ -24,6 +42,10 @@ export interface AnswerState {
   /** True while the browser has lost the stream and is reconnecting. */
   reconnecting: boolean;
 }
+
+// Opening the stream is what the first token waits for: do it as soon as the
+// answer is on the page (a layout effect, before paint), not after paint.
+const useOpenEarly = typeof window === "undefined" ? useEffect : useLayoutEffect;
 
 export function useAnswerStream({
   url,
@@ -41,12 +63,14 @@ export function useAnswerStream({
   const settledRef = useRef(onSettled);
   settledRef.current = onSettled;
 
-  useEffect(() => {
+  useOpenEarly(() => {
     if (!enabled) return;
-    const source = new EventSource(`${url}?lastEventId=${lastEventId.current}`);
+    const streamUrl = `${url}?lastEventId=${lastEventId.current}`;
+    const source = takeOpenedStream(streamUrl) ?? new EventSource(streamUrl);
     // Text arrives faster than the screen refreshes: fold events as they come, paint once per frame.
     let pending: StreamEvent[] = [];
     let frame = 0;
+    let painted = false;
     const flush = () => {
       frame = 0;
       if (pending.length === 0) return;
@@ -73,7 +97,11 @@ export function useAnswerStream({
         }
         default:
           pending.push(event);
-          frame ||= requestAnimationFrame(flush);
+          // The first piece shows at once (it is what the reader is waiting for); the rest once per frame.
+          if (!painted) {
+            painted = true;
+            flush();
+          } else frame ||= requestAnimationFrame(flush);
       }
     };
     for (const name of STREAM_EVENT_NAMES) if (name !== "error") source.addEventListener(name, onMessage);

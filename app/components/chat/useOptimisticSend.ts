@@ -9,6 +9,7 @@ import { textParts } from "../../protocol/parts";
 import type { FormFailure } from "../../protocol/errors";
 import { createId } from "../../utils/id";
 import { draftStorageKey } from "./Composer";
+import { openStreamEarly } from "./useAnswerStream";
 import type { MessageView } from "./MessageItem";
 
 type SendResult = { ok: true; answerId: string } | FormFailure;
@@ -54,16 +55,18 @@ export function useOptimisticSend({ chatId, action, stored, model }: { chatId: s
       formData.set("answerId", answerId);
       const parentId = stored.at(-1)?.id ?? null;
       const chosenModel = String(formData.get("model") || model);
+      fetcher.submit(formData, { method: "post", action });
+      // The answer's stream leaves with the send, before React renders anything.
+      openStreamEarly(`/chats/${chatId}/messages/${answerId}/stream`);
       setFailure(null);
       setPending({
         text,
         user: { id: userMessageId, role: "user", parts: textParts(text), status: "complete", model: null, stats: null, problem: null, lastEventId: 0, parentId, siblingIds: [userMessageId] },
         answer: { id: answerId, role: "assistant", parts: [], status: "streaming", model: chosenModel, stats: null, problem: null, lastEventId: 0, parentId: userMessageId, siblingIds: [answerId] },
       });
-      fetcher.submit(formData, { method: "post", action });
       return true;
     },
-    [fetcher, action, stored, model],
+    [fetcher, action, stored, model, chatId],
   );
 
   // An answer that ends while its send is still on its way (a refused or
