@@ -5,6 +5,8 @@
 // database, Remix or auth). Parley's RSS per stream and added latency are
 // reported against it.
 //   RELAY_PORT=0 UPSTREAM_URL=http://127.0.0.1:4010/v1 bun bench/bare-relay.ts   (prints `relay <url>`)
+import { completionDeltaReader } from "./lib/protocol";
+
 const upstreamURL = process.env.UPSTREAM_URL!;
 const encoder = new TextEncoder();
 
@@ -19,8 +21,7 @@ const server = Bun.serve({
       headers: { "Content-Type": "application/json", Authorization: "Bearer sk-bench" },
       body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "relay" }], stream: true }),
     });
-    const decoder = new TextDecoder();
-    let buffer = "";
+    const readDeltas = completionDeltaReader();
     let id = 0;
     const reader = upstream.body!.getReader();
     return new Response(
@@ -32,15 +33,7 @@ const server = Bun.serve({
             controller.close();
             return;
           }
-          buffer += decoder.decode(value, { stream: true });
-          let end: number;
-          while ((end = buffer.indexOf("\n\n")) >= 0) {
-            const line = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            if (!line.startsWith("data: ") || line === "data: [DONE]") continue;
-            const text = JSON.parse(line.slice(6)).choices?.[0]?.delta?.content;
-            if (text) controller.enqueue(encoder.encode(`event: delta\ndata: ${JSON.stringify({ text })}\nid: ${++id}\n\n`));
-          }
+          for (const text of readDeltas(value)) controller.enqueue(encoder.encode(`event: delta\ndata: ${JSON.stringify({ text })}\nid: ${++id}\n\n`));
         },
         cancel() {
           void reader.cancel();

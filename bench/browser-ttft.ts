@@ -10,7 +10,7 @@ import path from "node:path";
 import { chromium, type Page } from "@playwright/test";
 import { ParleyUser } from "./lib/client";
 import { killAllChildren, startFakeUpstream, startParley } from "./lib/processes";
-import { pacedScript } from "./lib/protocol";
+import { completionDeltaReader, pacedScript } from "./lib/protocol";
 import { ms, percentile, ratio, summarize, type Summary, table } from "./lib/stats";
 
 const args = process.argv.slice(2);
@@ -80,24 +80,15 @@ function startBaseline(openaiURL: string) {
         headers: { "Content-Type": "application/json", Authorization: "Bearer sk-bench" },
         body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "baseline" }], stream: true }),
       });
-      const decoder = new TextDecoder();
       const encoder = new TextEncoder();
-      let buffer = "";
+      const readDeltas = completionDeltaReader();
       const reader = upstream.body!.getReader();
       return new Response(
         new ReadableStream<Uint8Array>({
           async pull(controller) {
             const { value, done } = await reader.read();
             if (done) return controller.close();
-            buffer += decoder.decode(value, { stream: true });
-            let end: number;
-            while ((end = buffer.indexOf("\n\n")) >= 0) {
-              const line = buffer.slice(0, end);
-              buffer = buffer.slice(end + 2);
-              if (!line.startsWith("data: ") || line === "data: [DONE]") continue;
-              const text = JSON.parse(line.slice(6)).choices?.[0]?.delta?.content;
-              if (text) controller.enqueue(encoder.encode(text));
-            }
+            for (const text of readDeltas(value)) controller.enqueue(encoder.encode(text));
           },
         }),
         { headers: { "Content-Type": "text/plain; charset=utf-8" } },

@@ -28,3 +28,25 @@ export function parseToken(text: string): ParsedToken | null {
 export function pacedScript(count: number, gapMs: number, firstTokenDelayMs = 0) {
   return { tokens: stampedTokens(count), tokenDelayMs: gapMs, firstTokenDelayMs };
 }
+
+/**
+ * Reads Chat Completions SSE text as it arrives: feed it chunks, get the
+ * content deltas of the complete events so far (the bare relays' parser).
+ */
+export function completionDeltaReader(): (chunk: Uint8Array) => string[] {
+  const decoder = new TextDecoder();
+  let buffer = "";
+  return (chunk) => {
+    buffer += decoder.decode(chunk, { stream: true });
+    const texts: string[] = [];
+    let end: number;
+    while ((end = buffer.indexOf("\n\n")) >= 0) {
+      const line = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      if (!line.startsWith("data: ") || line === "data: [DONE]") continue;
+      const text = JSON.parse(line.slice(6)).choices?.[0]?.delta?.content;
+      if (text) texts.push(text);
+    }
+    return texts;
+  };
+}
