@@ -1,11 +1,15 @@
 // Sign-up and log-in through remix-auth's form strategy. Validation happens in
 // the verify callbacks (the strategy reads the body); failures throw an
 // AuthFormError that the route turns into field errors or one generic message.
+import { data } from "@remix-run/node";
 import { Authenticator } from "remix-auth";
 import { FormStrategy } from "remix-auth-form";
 import { z } from "zod";
 import { env } from "../env.server";
 import { createUser, EmailTakenError, getUserWithPasswordByEmail, type PublicUser, registrationOpen } from "../models/user.server";
+import { describe } from "../protocol/catalogue";
+import { AppError } from "../protocol/errors";
+import { localeOf } from "../utils/http.server";
 import { hashPassword, verifyPassword } from "./password.server";
 
 export type FieldErrors = Partial<Record<"email" | "password" | "name", string>>;
@@ -91,4 +95,18 @@ let dummyHash: Promise<string> | undefined;
 function dummyPasswordHash(): Promise<string> {
   dummyHash ??= hashPassword(crypto.randomUUID());
   return dummyHash;
+}
+
+/**
+ * What the login and sign-up forms show for a failure: field errors, one
+ * message, or a throttle's wait (429 with Retry-After). Anything else is thrown.
+ */
+export function authFormFailure(error: unknown, request: Request) {
+  if (error instanceof AuthFormError) return data({ formError: error.message, fieldErrors: error.fieldErrors }, { status: error.status });
+  if (!(error instanceof AppError)) throw error;
+  const seconds = error.params?.seconds;
+  return data(
+    { formError: describe(error.problem, localeOf(request)), fieldErrors: {} as FieldErrors },
+    { status: error.status, headers: seconds ? { "Retry-After": String(seconds) } : undefined },
+  );
 }

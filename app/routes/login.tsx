@@ -1,14 +1,13 @@
-import { type ActionFunctionArgs, data, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
-import { AuthFormError, authenticator, type FieldErrors } from "~/auth/auth.server";
+import { AuthFormError, authenticator, authFormFailure } from "~/auth/auth.server";
 import { createSession, getSessionUser, safeRedirect } from "~/auth/session.server";
 import { loginWaitMs, recordLoginFailure, recordLoginSuccess, retryAfterSeconds } from "~/auth/throttle.server";
 import { AuthShell, Field, FormAlert } from "~/components/ui/Field";
 import { env } from "~/env.server";
 import { registrationOpen } from "~/models/user.server";
-import { describe } from "~/protocol/catalogue";
 import { AppError } from "~/protocol/errors";
-import { localeOf, readFormData } from "~/utils/http.server";
+import { readFormData } from "~/utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "Log in · Parley" }];
 
@@ -34,22 +33,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
     email = String(form.get("email") ?? "").slice(0, 254);
     const waitMs = email ? await loginWaitMs({ ip, email }) : 0;
     if (waitMs > 0) {
-      const seconds = retryAfterSeconds(waitMs);
-      return data(
-        { formError: describe({ code: "rate_limited", params: { seconds } }, localeOf(request)), fieldErrors: {} as FieldErrors },
-        { status: 429, headers: { "Retry-After": String(seconds) } },
-      );
+      throw new AppError("rate_limited", { params: { seconds: retryAfterSeconds(waitMs) } });
     }
     const user = await authenticator.authenticate("login", request);
     await recordLoginSuccess({ ip, email });
     return redirect(redirectTo, { headers: { "Set-Cookie": await createSession({ request, userId: user.id }) } });
   } catch (error) {
-    if (error instanceof AuthFormError) {
-      if (error.reason === "invalid_credentials") await recordLoginFailure({ ip, email });
-      return data({ formError: error.message, fieldErrors: error.fieldErrors }, { status: error.status });
-    }
-    if (error instanceof AppError) return data({ formError: describe(error.problem, localeOf(request)), fieldErrors: {} as FieldErrors }, { status: error.status });
-    throw error;
+    if (error instanceof AuthFormError && error.reason === "invalid_credentials") await recordLoginFailure({ ip, email });
+    return authFormFailure(error, request);
   }
 }
 

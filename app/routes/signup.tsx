@@ -1,14 +1,13 @@
-import { type ActionFunctionArgs, data, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { AuthFormError, authenticator, type FieldErrors } from "~/auth/auth.server";
+import { authenticator, authFormFailure } from "~/auth/auth.server";
 import { createSession, getSessionUser, safeRedirect } from "~/auth/session.server";
 import { retryAfterSeconds, signupWaitMs } from "~/auth/throttle.server";
 import { AuthShell, Field, FormAlert } from "~/components/ui/Field";
 import { env } from "~/env.server";
 import { registrationOpen } from "~/models/user.server";
-import { describe } from "~/protocol/catalogue";
 import { AppError } from "~/protocol/errors";
-import { localeOf, readFormData } from "~/utils/http.server";
+import { readFormData } from "~/utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign up · Parley" }];
 
@@ -32,20 +31,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
     await readFormData(request.clone());
     const waitMs = await signupWaitMs({ ip: context.clientIp ?? "unknown" });
     if (waitMs > 0) {
-      const seconds = retryAfterSeconds(waitMs);
-      return data(
-        { formError: describe({ code: "rate_limited", params: { seconds } }, localeOf(request)), fieldErrors: {} as FieldErrors },
-        { status: 429, headers: { "Retry-After": String(seconds) } },
-      );
+      throw new AppError("rate_limited", { params: { seconds: retryAfterSeconds(waitMs) } });
     }
     const user = await authenticator.authenticate("signup", request);
     return redirect(redirectTo, { headers: { "Set-Cookie": await createSession({ request, userId: user.id }) } });
   } catch (error) {
-    if (error instanceof AuthFormError) {
-      return data({ formError: error.message, fieldErrors: error.fieldErrors }, { status: error.status });
-    }
-    if (error instanceof AppError) return data({ formError: describe(error.problem, localeOf(request)), fieldErrors: {} as FieldErrors }, { status: error.status });
-    throw error;
+    return authFormFailure(error, request);
   }
 }
 
