@@ -19,7 +19,16 @@ export function messageText(maxChars: number) {
     .refine((s) => s.length <= maxChars, code("message_too_long"));
 }
 
+const schemas = new Map<number, ReturnType<typeof buildChatIntentSchema>>();
+
+/** The schema for a message limit, built once (building it costs more than parsing a form with it). */
 export function chatIntentSchema(maxChars: number) {
+  let schema = schemas.get(maxChars);
+  if (!schema) schemas.set(maxChars, (schema = buildChatIntentSchema(maxChars)));
+  return schema;
+}
+
+function buildChatIntentSchema(maxChars: number) {
   const content = messageText(maxChars);
   return z.discriminatedUnion("intent", [
     // userMessageId/answerId: chosen by the browser so it can open the answer's stream while the send is on its way.
