@@ -54,7 +54,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Anth
     const answerTokens = request.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS;
     const base = {
       model: request.model,
-      messages: request.messages.map(toAnthropicMessage),
+      messages: request.messages.flatMap(toAnthropicMessages),
       ...(request.system ? { system: request.system } : {}),
     };
     if (!request.reasoning) return { ...base, max_tokens: answerTokens };
@@ -214,6 +214,24 @@ const sdkLogger = {
   info: (message: unknown, ...details: unknown[]) => logger.info(String(message), { details: details.map(String) }),
   debug: (message: unknown, ...details: unknown[]) => logger.debug(String(message), { details: details.map(String) }),
 };
+
+/**
+ * A context message as the turns the Messages API accepts: an answer that
+ * used tools is split where its results come, because tool_result blocks may
+ * only stand in a user turn (assistant: text + tool_use, user: tool_result,
+ * assistant: the text written after the results).
+ */
+export function toAnthropicMessages(message: ContextMessage): Anthropic.MessageParam[] {
+  if (message.role === "user") return [toAnthropicMessage(message)];
+  const turns: ContextMessage[] = [];
+  for (const part of message.parts) {
+    const role = part.type === "tool-result" ? "user" : "assistant";
+    const last = turns.at(-1);
+    if (last?.role === role) last.parts.push(part);
+    else turns.push({ role, parts: [part] });
+  }
+  return turns.map(toAnthropicMessage);
+}
 
 /**
  * One context message as Anthropic content blocks. A turn of plain text stays

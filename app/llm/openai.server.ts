@@ -10,7 +10,7 @@ import type { ChatCompletionMessageParam } from "openai/resources/chat/completio
 import { isChatModel, lookupKnownModel, toModelInfo } from "./known-models";
 import { logger } from "../utils/logger.server";
 import { kindForStatus, parseRetryAfterMs } from "./retry.server";
-import { type ContextMessage, UpstreamError, type LlmEvent, type LlmProvider, type ModelInfo, type StreamRequest } from "./types";
+import { type ContextMessage, type ContextPart, UpstreamError, type LlmEvent, type LlmProvider, type ModelInfo, type StreamRequest } from "./types";
 
 export interface OpenAIProviderOptions {
   id: string;
@@ -143,18 +143,44 @@ function toMessages(request: StreamRequest): ChatCompletionMessageParam[] {
  * calls ride on the assistant turn and each tool result is a `tool` message.
  */
 export function toChatCompletionMessages(message: ContextMessage): ChatCompletionMessageParam[] {
-  const text = message.parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("");
-  const images = message.parts.flatMap((p) => (p.type === "image" ? [p] : []));
-  const results: ChatCompletionMessageParam[] = message.parts.flatMap((p) =>
+  if (message.role === "user") return userTurn(message.parts);
+  // An answer that used tools: each stretch of text and calls is an assistant
+  // turn, each call's result a tool message after it, in the order they came.
+  const out: ChatCompletionMessageParam[] = [];
+  let stretch: ContextPart[] = [];
+  const flush = () => {
+    if (stretch.length > 0) out.push(...assistantTurn(stretch));
+    stretch = [];
+  };
+  for (const part of message.parts) {
+    if (part.type === "tool-result") {
+      flush();
+      out.push({ role: "tool", tool_call_id: part.toolCallId, content: JSON.stringify(part.result ?? null) });
+    } else stretch.push(part);
+  }
+  flush();
+  return out;
+}
+
+function textOf(parts: ContextPart[]): string {
+  return parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("");
+}
+
+function assistantTurn(parts: ContextPart[]): ChatCompletionMessageParam[] {
+  const text = textOf(parts);
+  const calls = parts.flatMap((p) =>
+    p.type === "tool-call" ? [{ id: p.toolCallId, type: "function" as const, function: { name: p.name, arguments: p.arguments || "{}" } }] : [],
+  );
+  if (!text && calls.length === 0) return [];
+  return [{ role: "assistant", content: text || null, ...(calls.length ? { tool_calls: calls } : {}) }];
+}
+
+function userTurn(parts: ContextPart[]): ChatCompletionMessageParam[] {
+  const text = textOf(parts);
+  const images = parts.flatMap((p) => (p.type === "image" ? [p] : []));
+  const results: ChatCompletionMessageParam[] = parts.flatMap((p) =>
     p.type === "tool-result" ? [{ role: "tool" as const, tool_call_id: p.toolCallId, content: JSON.stringify(p.result ?? null) }] : [],
   );
-  if (message.role === "assistant") {
-    const calls = message.parts.flatMap((p) =>
-      p.type === "tool-call" ? [{ id: p.toolCallId, type: "function" as const, function: { name: p.name, arguments: p.arguments || "{}" } }] : [],
-    );
-    const turn: ChatCompletionMessageParam = { role: "assistant", content: text || null, ...(calls.length ? { tool_calls: calls } : {}) };
-    return [...(text || calls.length ? [turn] : []), ...results];
-  }
   if (images.length === 0) return [...results, ...(text ? [{ role: "user" as const, content: text }] : [])];
   return [
     ...results,

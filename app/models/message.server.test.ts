@@ -178,7 +178,7 @@ describe("sending and editing", () => {
 });
 
 describe("one answer at a time per chat", () => {
-  test("a new exchange is refused with ChatBusyError while an answer in the chat is streaming", async () => {
+  test("a new exchange is refused with answer_in_progress while an answer in the chat is streaming", async () => {
     const { chat } = await newChat();
     const streaming = await createExchange({ chatId: chat.id, parentId: null, parts: textParts("first"), model: TEST_MODEL, instanceId: null });
     const before = await allCount(chat.id, streaming.assistantMessageId);

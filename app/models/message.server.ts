@@ -159,6 +159,8 @@ export async function createExchange({
   instanceId: string | null;
   ids?: ExchangeIds;
 }): Promise<ExchangeIds> {
+  // One id for both messages would store the question alone (the answer's insert finds its id taken).
+  if (ids.userMessageId === ids.assistantMessageId) throw new AppError("id_taken");
   const db = database();
   const [insertedUser] = await db.batch(exchangeStatements(db, { chatId, parentId, parts, model, instanceId, ...ids }));
   if (insertedUser.rowsAffected === 0) throw await whyNotInserted([ids.userMessageId, ids.assistantMessageId]);
@@ -203,6 +205,9 @@ function exchangeStatements(
     chatId: string; parentId: string | null; parts: MessagePart[]; model: string; instanceId: string | null; userMessageId: string; assistantMessageId: string;
   },
 ) {
+  // Each statement runs only if the one before it wrote its row (changes() is
+  // the previous statement's count): a refused question writes nothing at all,
+  // whatever already exists under the ids a browser chose.
   return [
     db.run(sql`
       INSERT INTO messages (id, chat_id, parent_id, role, parts, content, status)
@@ -212,11 +217,10 @@ function exchangeStatements(
     db.run(sql`
       INSERT INTO messages (id, chat_id, parent_id, role, status, model, instance_id)
       SELECT ${assistantMessageId}, ${chatId}, ${userMessageId}, 'assistant', 'streaming', ${model}, ${instanceId}
-      WHERE EXISTS (SELECT 1 FROM messages WHERE id = ${userMessageId} AND chat_id = ${chatId} AND status = 'complete')
-        AND NOT EXISTS (SELECT 1 FROM messages WHERE id = ${assistantMessageId})`),
+      WHERE changes() = 1 AND NOT EXISTS (SELECT 1 FROM messages WHERE id = ${assistantMessageId})`),
     db.run(sql`
       UPDATE chats SET active_leaf_id = ${assistantMessageId}, updated_at = ${nowMs}, model = ${model}
-      WHERE id = ${chatId} AND EXISTS (SELECT 1 FROM messages WHERE id = ${assistantMessageId} AND chat_id = ${chatId})`),
+      WHERE id = ${chatId} AND changes() = 1`),
   ] as const;
 }
 
@@ -241,9 +245,10 @@ export async function createAnswer({
       SELECT ${assistantMessageId}, ${chatId}, ${parentId}, 'assistant', 'streaming', ${model}, ${instanceId}
       WHERE NOT EXISTS (SELECT 1 FROM messages WHERE chat_id = ${chatId} AND status = 'streaming')
         AND NOT EXISTS (SELECT 1 FROM messages WHERE id = ${assistantMessageId})`),
+    // Only after this batch's own insert (changes() is the previous statement's count).
     db.run(sql`
       UPDATE chats SET active_leaf_id = ${assistantMessageId}, updated_at = ${nowMs}, model = ${model}
-      WHERE id = ${chatId} AND EXISTS (SELECT 1 FROM messages WHERE id = ${assistantMessageId} AND chat_id = ${chatId})`),
+      WHERE id = ${chatId} AND changes() = 1`),
   ]);
   if (inserted.rowsAffected === 0) throw await whyNotInserted([assistantMessageId]);
   return { assistantMessageId };

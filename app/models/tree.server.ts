@@ -50,24 +50,31 @@ export async function isOnPath({ messageId, ancestorId }: { messageId: string; a
 
 /**
  * Deletes a message and everything below it (ON DELETE CASCADE on parent_id).
- * If the chat was showing that branch, it moves to the newest remaining
- * sibling's branch, else to the parent — in the same transaction as the delete.
+ * If the chat is showing that branch, it moves to the newest remaining
+ * sibling's branch, else to the parent — in the same transaction as the
+ * delete, decided there from the chat's current leaf (not the `chat` read
+ * when access was checked, which another request may have changed since).
  */
 export async function deleteBranch({ chat, messageId }: { chat: Chat; messageId: string }): Promise<void> {
   const db = database();
   const target = await db.query.messages.findFirst({ where: and(eq(messages.id, messageId), eq(messages.chatId, chat.id)) });
   if (!target) return;
-  const showingIt = chat.activeLeafId !== null && (await isOnPath({ messageId: chat.activeLeafId, ancestorId: messageId }));
-  const deletion = db.delete(messages).where(eq(messages.id, messageId));
-  if (!showingIt) {
-    await deletion;
-    return;
-  }
   const sibling = await db.all<{ id: string }>(sql`
     SELECT id FROM messages WHERE chat_id = ${chat.id} AND parent_id IS ${target.parentId} AND id <> ${messageId}
     ORDER BY active_at DESC, id DESC LIMIT 1`);
   const next = sibling[0] ? await mostRecentLeaf({ messageId: sibling[0].id }) : target.parentId;
-  await db.batch([db.update(chats).set({ activeLeafId: next }).where(eq(chats.id, chat.id)), deletion]);
+  await db.batch([
+    db.run(sql`
+      UPDATE chats SET active_leaf_id = ${next}
+      WHERE id = ${chat.id} AND EXISTS (
+        WITH RECURSIVE up(id, parent_id) AS (
+          SELECT id, parent_id FROM messages WHERE id = (SELECT active_leaf_id FROM chats WHERE id = ${chat.id})
+          UNION ALL
+          SELECT m.id, m.parent_id FROM messages m JOIN up ON m.id = up.parent_id
+        )
+        SELECT 1 FROM up WHERE id = ${messageId})`),
+    db.delete(messages).where(eq(messages.id, messageId)),
+  ]);
 }
 
 export type ForkSource = Pick<Message, "id" | "role" | "parts" | "status" | "model" | "stats" | "problem">;

@@ -43,4 +43,38 @@ describe("the message catalogue", () => {
     expect(httpStatus("answer_in_progress")).toBe(409);
     for (const code of ["invalid_input", "message_empty", "malformed_id", "model_unavailable", "bad_body"] as const) expect(httpStatus(code)).toBe(400);
   });
+
+  // A translation that drops a parameter hides the one fact the reader needs
+  // (which provider, which limit, how long to wait).
+  test("Russian mentions every parameter the English text mentions", () => {
+    const params = { provider: "Zeta-Provider", status: 418, detail: "DETAIL-XYZ", max: 12345, model: "model-qq", requested: 77, newest: 66, seconds: 42 };
+    const digitsOnly = (text: string) => text.replace(/(\d)[\s\u00a0\u202f,.](?=\d)/g, "$1");
+    for (const code of codes) {
+      const en = digitsOnly(describeProblem({ code, params }, "en"));
+      const ru = digitsOnly(describeProblem({ code, params }, "ru"));
+      // answer_failed with a detail shows the stored words as they are, in any language.
+      if (code !== "answer_failed") expect(ru, code).not.toBe(en);
+      for (const [key, value] of Object.entries(params)) {
+        if (en.includes(String(value))) expect(ru, `${code} ru drops ${key}`).toContain(String(value));
+      }
+    }
+  });
+
+  test("parameters are written into the Russian text too, with Russian number and plural forms", () => {
+    expect(describeProblem({ code: "upstream_server_error", params: { provider: "Anthropic", status: 529 } }, "ru")).toBe("Ошибка сервера Anthropic (HTTP 529). Нажмите «Продолжить» или «Повторить».");
+    expect(describeProblem({ code: "model_unavailable", params: { model: "openai:gpt-x" } }, "ru")).toBe("Модель «openai:gpt-x» недоступна. Выберите другую.");
+    expect(describeProblem({ code: "rate_limited", params: { seconds: 1 } }, "ru")).toBe("Слишком много попыток. Попробуйте снова через 1 секунду.");
+    expect(describeProblem({ code: "rate_limited", params: { seconds: 3 } }, "ru")).toBe("Слишком много попыток. Попробуйте снова через 3 секунды.");
+    expect(describeProblem({ code: "rate_limited", params: { seconds: 11 } }, "ru")).toBe("Слишком много попыток. Попробуйте снова через 11 секунд.");
+    expect(describeProblem({ code: "rate_limited", params: { seconds: 125 } }, "ru")).toBe("Слишком много попыток. Попробуйте снова через 3 минуты.");
+    expect(describeProblem({ code: "rate_limited", params: { seconds: 1 } }, "en")).toBe("Too many attempts. Try again in 1 second.");
+    expect(describeProblem({ code: "last_event_id_ahead", params: { requested: 9, newest: 4 } }, "ru")).toContain("9");
+  });
+
+  test("fr and de fall back to English; a Russian browser gets Russian", () => {
+    expect(localeFromAcceptLanguage("ru-RU,ru;q=0.9")).toBe("ru");
+    expect(localeFromAcceptLanguage("fr, de")).toBe("en");
+    expect(localeFromAcceptLanguage("")).toBe("en");
+    expect(localeFromAcceptLanguage("RU")).toBe("ru");
+  });
 });

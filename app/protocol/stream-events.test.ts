@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { type MessagePart, plainText, reasoningText } from "./parts";
 import { messagePart } from "./parts-schema";
@@ -77,5 +79,50 @@ describe("reading events off the wire", () => {
     expect(parseStreamEvent("future-event", "{}", "4")).toBeNull();
     expect(parseStreamEvent("delta", "{broken", "5")).toBeNull();
     expect(parseStreamEvent("delta", "{}", "not a number")).toBeNull();
+  });
+});
+
+describe("one builder for terminal events", () => {
+  /** Every source file of the server and the browser (tests excluded). */
+  function sources(dir: string): string[] {
+    return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) return sources(full);
+      return /\.tsx?$/.test(entry.name) && !entry.name.endsWith(".test.ts") ? [full] : [];
+    });
+  }
+
+  // A done or error event written by hand elsewhere would drift from the
+  // shape readers rely on (code, params, message, stats): they go through terminalEvent.
+  test("no module but stream-events.ts writes a done or error event literal", () => {
+    const offenders = [...sources("app"), "server.ts"].filter((file) => {
+      if (path.resolve(file) === path.resolve("app/protocol/stream-events.ts")) return false;
+      return /event:\s*["'](done|error)["']/.test(readFileSync(file, "utf8"));
+    });
+    expect(offenders).toEqual([]);
+    expect(readFileSync("app/protocol/stream-events.ts", "utf8")).toMatch(/event:\s*"done"/);
+  });
+
+  test("every outcome gets exactly one of the two shapes, and it round-trips through outcomeOf", () => {
+    const outcomes = [
+      { status: "complete" },
+      { status: "complete", stats: { outputTokens: 1 } },
+      { status: "interrupted", problem: { code: "interrupted_by_shutdown" } },
+      { status: "interrupted" },
+      { status: "error", problem: { code: "upstream_rejected", params: { provider: "OpenAI", status: 400, detail: "bad" } } },
+    ] as const;
+    for (const outcome of outcomes) {
+      const event = terminalEvent(7, outcome);
+      expect(event.event).toBe(outcome.status === "error" ? "error" : "done");
+      if (event.event === "done") {
+        expect(Object.keys(event.data).sort()).toEqual("problem" in outcome ? ["message", "reason", "stats", "status"] : ["stats", "status"]);
+      } else if (event.event === "error") {
+        expect(Object.keys(event.data).sort()).toEqual(["code", "message", "params", "stats", "status"]);
+        expect(event.data.message).toBe("OpenAI rejected the request (HTTP 400): bad");
+      }
+      expect(outcomeOf(event as Extract<StreamEvent, { event: "done" | "error" }>)).toEqual({ stats: {}, ...outcome });
+      // What goes over the wire reads back as the same event.
+      expect(parseStreamEvent(event.event, JSON.stringify(event.data), String(event.id))).toEqual(event);
+    }
   });
 });

@@ -7,7 +7,8 @@ import {
   type StreamStore,
   type StreamWriter,
 } from "./registry.server";
-import { plainText, reasoningText } from "../protocol/parts";
+import { type MessagePart, plainText, reasoningText } from "../protocol/parts";
+import { applyEvent } from "../protocol/stream-events";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -543,5 +544,89 @@ describe("retention", () => {
     expect(registry.get("m1")).toBe(newer);
     second.finish();
     await newer.settled;
+  });
+});
+
+describe("replaying a stream with tool activity", () => {
+  /** Folds events into parts the way the browser does. */
+  const fold = (events: StreamEvent[], parts: MessagePart[] = []) => events.reduce(applyEvent, parts);
+
+  test("a reader resuming after any event id, mid-stream or after the end, ends with exactly the parts the server holds", async () => {
+    const { registry } = setup();
+    const generation = manualRun();
+    const stream = registry.start({ messageId: "m-tools", chatId: "c1", run: generation.run });
+    const live: StreamEvent[] = [];
+    stream.subscribe(0, (event) => live.push(event));
+    const w = generation.writer;
+    const steps: (() => void)[] = [
+      () => w.reasoning("Need "),
+      () => w.reasoning("weather."),
+      () => w.text("Checking"),
+      () => w.text(" now."),
+      () => w.tool({ phase: "started", toolCallId: "t1", name: "weather" }),
+      () => w.tool({ phase: "arguments", toolCallId: "t1", text: '{"city":' }),
+      () => w.tool({ phase: "started", toolCallId: "t2", name: "clock" }),
+      () => w.tool({ phase: "arguments", toolCallId: "t1", text: '"Oslo"}' }),
+      () => w.tool({ phase: "result", toolCallId: "t2", name: "clock", result: "12:00", isError: false }),
+      () => w.tool({ phase: "result", toolCallId: "t1", name: "weather", result: { c: 3 }, isError: false, durationMs: 4 }),
+      () => w.reasoning("Now answer."),
+      () => w.text("It is "),
+      () => w.text("3 °C."),
+      () => w.stats({ outputTokens: 9 }),
+    ];
+    for (const step of steps) {
+      step();
+      // Mid-stream: every resume point, replayed, must equal the live events and rebuild the parts so far.
+      for (let after = 0; after <= stream.lastEventId; after++) {
+        const replayed: StreamEvent[] = [];
+        const detach = stream.subscribe(after, (event) => replayed.push(event));
+        detach();
+        expect(replayed).toEqual(live.slice(after));
+        expect(fold(replayed, fold(live.slice(0, after)))).toEqual(stream.snapshot());
+      }
+    }
+    generation.finish({ status: "complete", stats: { outputTokens: 9 } });
+    await stream.settled;
+
+    expect(ids(live)).toEqual(range(1, stream.lastEventId));
+    const final = fold(live);
+    expect(final).toEqual(stream.snapshot());
+    expect(final.map((p) => p.type)).toEqual(["reasoning", "text", "tool-call", "tool-call", "tool-result", "tool-result", "reasoning", "text"]);
+    expect(final[2]).toMatchObject({ type: "tool-call", toolCallId: "t1", arguments: '{"city":"Oslo"}', status: "complete" });
+    expect(final[3]).toMatchObject({ type: "tool-call", toolCallId: "t2", arguments: "", status: "complete" });
+    expect(final[5]).toEqual({ type: "tool-result", toolCallId: "t1", name: "weather", result: { c: 3 }, isError: false, durationMs: 4 });
+    for (let after = 0; after <= stream.lastEventId; after++) {
+      const replayed: StreamEvent[] = [];
+      stream.subscribe(after, (event) => replayed.push(event));
+      expect(replayed).toEqual(live.slice(after));
+      expect(fold(replayed, fold(live.slice(0, after)))).toEqual(final);
+    }
+  });
+
+  test("a continued answer's replay extends the stored parts exactly, tool parts included", async () => {
+    const { registry } = setup();
+    const generation = manualRun();
+    const stored: MessagePart[] = [
+      { type: "text", text: "Before the tool. " },
+      { type: "tool-call", toolCallId: "t0", name: "clock", arguments: "{}", status: "complete" },
+      { type: "tool-result", toolCallId: "t0", name: "clock", result: "09:00", isError: false },
+      { type: "text", text: "It is nine" },
+    ];
+    const stream = registry.start({ messageId: "m-cont", chatId: "c1", startEventId: 7, parts: stored, run: generation.run });
+    const live: StreamEvent[] = [];
+    stream.subscribe(7, (event) => live.push(event));
+    generation.writer.text(" o'clock.");
+    generation.writer.tool({ phase: "started", toolCallId: "t1", name: "clock" });
+    generation.writer.text(" Still nine.");
+    generation.finish();
+    await stream.settled;
+    expect(ids(live)).toEqual(range(8, stream.lastEventId));
+    expect(fold(live, stored)).toEqual(stream.snapshot());
+    expect(plainText(stream.snapshot())).toBe("Before the tool. It is nine o'clock. Still nine.");
+    for (let after = 7; after <= stream.lastEventId; after++) {
+      const replayed: StreamEvent[] = [];
+      stream.subscribe(after, (event) => replayed.push(event));
+      expect(fold(replayed, fold(live.slice(0, after - 7), stored))).toEqual(stream.snapshot());
+    }
   });
 });

@@ -1,0 +1,298 @@
+// Who may do what to a chat, end to end: real requests with a real session
+// cookie go through the chat page's loader and action and the answer's stream
+// route, for every role (owner, editor, viewer, stranger) and every intent.
+// A stranger must learn nothing (404 everywhere, exactly as for a chat that
+// does not exist); a viewer reads and forks but changes nothing (403
+// chat_read_only); an editor writes but cannot delete, pin or archive; the
+// owner does everything.
+import { vi } from "vitest";
+
+// Before any app module reads the environment: demo answers finish in a few
+// milliseconds, so every answer a test starts has ended when the test does.
+vi.hoisted(() => {
+  process.env.DEMO_TOKENS_PER_SECOND = "100000";
+});
+
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { eq } from "drizzle-orm";
+import { afterEach, beforeAll, describe, expect, test } from "vitest";
+import { chatMembers, chats, messages } from "../../drizzle/schema";
+import { createSession } from "~/auth/session.server";
+import { database, prepareDatabase } from "~/db.server";
+import { grantChatRole } from "~/models/chat-access.server";
+import { INTENT_LEVEL } from "~/services/chat-input";
+import { streamRegistry } from "~/streaming/streams.server";
+import { action as chatAction, loader as chatLoader } from "~/routes/chats.$chatId/route";
+import { loader as streamLoader } from "~/routes/chats.$chatId.messages.$messageId.stream";
+import { addExchange, createTestChat, createTestUser, TEST_MODEL } from "./fixtures";
+
+type Role = "owner" | "editor" | "viewer" | "stranger";
+type Intent = keyof typeof INTENT_LEVEL;
+const ROLES: Role[] = ["owner", "editor", "viewer", "stranger"];
+const INTENTS = Object.keys(INTENT_LEVEL) as Intent[];
+const ORIGIN = "http://parley.test";
+
+beforeAll(async () => {
+  await prepareDatabase();
+});
+
+// Nothing a test started may outlive it (a write after the file's database is gone would fail).
+afterEach(async () => {
+  await Promise.all(streamRegistry().activeStreams().map((stream) => stream.settled));
+});
+
+/** The Cookie header a browser would send after logging in as `userId`. */
+async function cookieFor(userId: string): Promise<string> {
+  const setCookie = await createSession({ request: new Request(`${ORIGIN}/login`), userId });
+  return setCookie.split(";")[0]!;
+}
+
+/** A chat owned by one user, shared with an editor and a viewer, with one finished exchange; and a stranger. */
+async function sharedChat() {
+  const users = {} as Record<Role, { id: string; cookie: string }>;
+  for (const role of ROLES) {
+    const user = await createTestUser(role);
+    users[role] = { id: user.id, cookie: await cookieFor(user.id) };
+  }
+  const chat = await createTestChat({ userId: users.owner.id, title: "Shared" });
+  await grantChatRole({ chatId: chat.id, userId: users.editor.id, role: "editor" });
+  await grantChatRole({ chatId: chat.id, userId: users.viewer.id, role: "viewer" });
+  const exchange = await addExchange({ chatId: chat.id, parentId: null, question: "Tell me about rivers", answer: "Rivers flow." });
+  return { chat, exchange, users };
+}
+
+function fieldsFor(intent: Intent, ids: { userMessageId: string; assistantMessageId: string }): Record<string, string> {
+  switch (intent) {
+    case "send":
+      return { intent, content: "And lakes?", model: TEST_MODEL };
+    case "edit":
+      return { intent, messageId: ids.userMessageId, content: "Tell me about seas" };
+    case "regenerate":
+    case "continue":
+    case "stop":
+    case "switch":
+    case "fork":
+    case "delete-branch":
+      return { intent, messageId: ids.assistantMessageId };
+    case "rename":
+      return { intent, title: "Taken over" };
+    case "system-prompt":
+      return { intent, systemPrompt: "Answer in riddles." };
+    case "archive":
+    case "pin":
+      return { intent, value: "true" };
+    case "delete":
+      return { intent };
+  }
+}
+
+const RANK = { read: 1, write: 2, own: 3 } as const;
+const GRANTED: Record<Role, number> = { owner: 3, editor: 2, viewer: 1, stranger: 0 };
+const mayDo = (role: Role, intent: Intent) => GRANTED[role] >= RANK[INTENT_LEVEL[intent]];
+
+/** A Remix loader or action's result as status, Location, and body (a thrown Response counts as the answer). */
+async function settle(work: () => Promise<unknown>): Promise<{ status: number; location: string | null; body: unknown }> {
+  let result: unknown;
+  try {
+    result = await work();
+  } catch (thrown) {
+    if (!(thrown instanceof Response)) throw thrown;
+    result = thrown;
+  }
+  if (result instanceof Response) {
+    return { status: result.status, location: result.headers.get("Location"), body: await result.text() };
+  }
+  if (result && typeof result === "object" && "init" in result && "data" in result) {
+    const { data, init } = result as { data: unknown; init?: { status?: number } };
+    return { status: init?.status ?? 200, location: null, body: data };
+  }
+  return { status: 200, location: null, body: result };
+}
+
+function postAction(chatId: string, cookie: string | null, fields: Record<string, string>) {
+  const request = new Request(`${ORIGIN}/chats/${chatId}`, {
+    method: "POST",
+    body: new URLSearchParams(fields),
+    headers: cookie ? { Cookie: cookie } : {},
+  });
+  return settle(() => chatAction({ request, params: { chatId }, context: {} } as ActionFunctionArgs));
+}
+
+function getPage(chatId: string, cookie: string | null) {
+  const request = new Request(`${ORIGIN}/chats/${chatId}`, { headers: cookie ? { Cookie: cookie } : {} });
+  return settle(() => chatLoader({ request, params: { chatId }, context: {} } as LoaderFunctionArgs));
+}
+
+function getStream(chatId: string, messageId: string, cookie: string | null) {
+  const request = new Request(`${ORIGIN}/chats/${chatId}/messages/${messageId}/stream`, {
+    headers: { ...(cookie ? { Cookie: cookie } : {}), Accept: "text/event-stream" },
+  });
+  return settle(() => streamLoader({ request, params: { chatId, messageId }, context: {} } as LoaderFunctionArgs));
+}
+
+/** Everything an action could change: the chat row, its messages and its members. */
+async function chatState(chatId: string) {
+  const db = database();
+  return {
+    chat: await db.query.chats.findFirst({ where: eq(chats.id, chatId) }),
+    messages: await db.select().from(messages).where(eq(messages.chatId, chatId)).orderBy(messages.id),
+    members: await db.select().from(chatMembers).where(eq(chatMembers.chatId, chatId)).orderBy(chatMembers.userId),
+  };
+}
+
+describe("chat actions by role", () => {
+  for (const intent of INTENTS) {
+    for (const role of ROLES) {
+      const allowed = mayDo(role, intent);
+      const expectation = allowed ? "is done" : role === "stranger" ? "answers 404 and changes nothing" : "answers 403 chat_read_only and changes nothing";
+      test(`${role} × ${intent} (needs ${INTENT_LEVEL[intent]}) ${expectation}`, async () => {
+        const { chat, exchange, users } = await sharedChat();
+        // Continue needs an answer that was cut short.
+        if (intent === "continue") {
+          await database().update(messages).set({ status: "interrupted", problem: { code: "stopped" } }).where(eq(messages.id, exchange.assistantMessageId));
+        }
+        const before = await chatState(chat.id);
+        const result = await postAction(chat.id, users[role].cookie, fieldsFor(intent, exchange));
+
+        if (!allowed) {
+          if (role === "stranger") {
+            // The very same answer as for a chat id that was never created.
+            expect(result.status).toBe(404);
+            expect(result.body).toBe("Not found.");
+          } else {
+            expect(result.status).toBe(403);
+            expect(result.body).toMatchObject({ code: "chat_read_only", formError: "You can read this chat but not change it." });
+          }
+          expect(await chatState(chat.id)).toEqual(before);
+          return;
+        }
+
+        expect(result.status, JSON.stringify(result.body)).toBe(302);
+        await Promise.all(streamRegistry().activeStreams().map((stream) => stream.settled));
+        const after = await chatState(chat.id);
+        switch (intent) {
+          case "send":
+          case "edit":
+          case "regenerate":
+            expect(after.messages.length).toBeGreaterThan(before.messages.length);
+            expect(result.location).toBe(`/chats/${chat.id}`);
+            break;
+          case "continue":
+            expect(after.messages.find((m) => m.id === exchange.assistantMessageId)).toMatchObject({ status: "complete", problem: null });
+            break;
+          case "stop":
+          case "switch":
+            expect(result.location).toBe(`/chats/${chat.id}`);
+            break;
+          case "fork": {
+            const forkId = result.location!.replace("/chats/", "");
+            expect(forkId).not.toBe(chat.id);
+            // The copy belongs to whoever forked it, not to the original's owner.
+            const members = await database().select().from(chatMembers).where(eq(chatMembers.chatId, forkId));
+            expect(members.map((m) => ({ userId: m.userId, role: m.role }))).toEqual([{ userId: users[role].id, role: "owner" }]);
+            expect(after).toEqual(before);
+            break;
+          }
+          case "delete-branch":
+            expect(after.messages.map((m) => m.id)).toEqual([exchange.userMessageId]);
+            break;
+          case "rename":
+            expect(after.chat!.title).toBe("Taken over");
+            break;
+          case "system-prompt":
+            expect(after.chat!.systemPrompt).toBe("Answer in riddles.");
+            break;
+          case "pin":
+            expect(after.chat!.pinned).toBe(true);
+            break;
+          case "archive":
+            expect(after.chat!.archived).toBe(true);
+            expect(result.location).toBe("/chats");
+            break;
+          case "delete":
+            expect(after.chat).toBeUndefined();
+            expect(after.members).toEqual([]);
+            expect(result.location).toBe("/chats");
+            break;
+        }
+      });
+    }
+  }
+
+  test("an invalid form from a stranger answers 404, not the validation error", async () => {
+    const { chat, users } = await sharedChat();
+    expect(await postAction(chat.id, users.stranger.cookie, { intent: "send", content: "" })).toMatchObject({ status: 404, body: "Not found." });
+    expect(await postAction(chat.id, users.stranger.cookie, { intent: "explode" })).toMatchObject({ status: 404 });
+    // A member gets the real reason.
+    expect(await postAction(chat.id, users.viewer.cookie, { intent: "send", content: "" })).toMatchObject({ status: 400, body: { code: "message_empty" } });
+  });
+
+  test("without a session cookie an action goes to the login page and changes nothing", async () => {
+    const { chat, exchange } = await sharedChat();
+    const before = await chatState(chat.id);
+    const result = await postAction(chat.id, null, fieldsFor("delete", exchange));
+    expect(result.status).toBe(302);
+    expect(result.location).toBe(`/login?${new URLSearchParams({ redirectTo: `/chats/${chat.id}`, expired: "1" })}`);
+    expect(await chatState(chat.id)).toEqual(before);
+  });
+
+  test("a cookie whose session was forged is no session", async () => {
+    const { chat } = await sharedChat();
+    const result = await postAction(chat.id, `parley_session=${"A".repeat(43)}`, { intent: "rename", title: "Forged" });
+    expect(result.status).toBe(302);
+    expect(result.location).toMatch(/^\/login\?/);
+    expect((await chatState(chat.id)).chat!.title).toBe("Shared");
+  });
+});
+
+describe("reading a chat by role", () => {
+  test("owner, editor and viewer see the page with their own level; a stranger gets the same 404 as a missing chat", async () => {
+    const { chat, exchange, users } = await sharedChat();
+    const expectedLevel = { owner: "own", editor: "write", viewer: "read" } as const;
+    for (const role of ["owner", "editor", "viewer"] as const) {
+      const page = await getPage(chat.id, users[role].cookie);
+      expect(page.status, role).toBe(200);
+      const body = page.body as { level: string; chat: { id: string }; messages: { id: string }[] };
+      expect(body.level, role).toBe(expectedLevel[role]);
+      expect(body.chat.id).toBe(chat.id);
+      expect(body.messages.map((m) => m.id)).toEqual([exchange.userMessageId, exchange.assistantMessageId]);
+    }
+    const stranger = await getPage(chat.id, users.stranger.cookie);
+    const missing = await getPage("0".repeat(chat.id.length), users.stranger.cookie);
+    expect(stranger).toEqual({ status: 404, location: null, body: "Not found." });
+    expect(missing).toEqual(stranger);
+  });
+
+  test("signed out, the page sends the reader to log in and back", async () => {
+    const { chat } = await sharedChat();
+    expect(await getPage(chat.id, null)).toMatchObject({ status: 302, location: `/login?${new URLSearchParams({ redirectTo: `/chats/${chat.id}` })}` });
+  });
+
+  test("owner, editor and viewer can follow an answer's stream; a stranger gets 404 whether or not the answer exists", async () => {
+    const { chat, exchange, users } = await sharedChat();
+    for (const role of ["owner", "editor", "viewer"] as const) {
+      const stream = await getStream(chat.id, exchange.assistantMessageId, users[role].cookie);
+      expect(stream.status, role).toBe(200);
+      // The finished answer replays from the database: its text, then its end.
+      expect(stream.body).toContain("event: snapshot");
+      expect(stream.body).toContain("Rivers flow.");
+      expect(stream.body).toContain("event: done");
+    }
+    const stranger = await getStream(chat.id, exchange.assistantMessageId, users.stranger.cookie);
+    expect(stranger).toMatchObject({ status: 404, body: "Not found." });
+    expect(await getStream(chat.id, exchange.userMessageId, users.stranger.cookie)).toEqual(stranger);
+  });
+
+  test("a stranger cannot follow a live answer either, and the answer goes on", async () => {
+    const { chat, users } = await sharedChat();
+    const sent = await postAction(chat.id, users.owner.cookie, { intent: "send", content: "A long story, please", model: TEST_MODEL });
+    expect(sent.status).toBe(302);
+    const answer = await database().query.messages.findFirst({ where: eq(messages.chatId, chat.id), orderBy: (m, { desc }) => [desc(m.createdAt), desc(m.id)] });
+    expect(answer!.role).toBe("assistant");
+    expect(await getStream(chat.id, answer!.id, users.stranger.cookie)).toMatchObject({ status: 404, body: "Not found." });
+    const viewer = await getStream(chat.id, answer!.id, users.viewer.cookie);
+    expect(viewer.status).toBe(200);
+    expect(viewer.body).toMatch(/event: (done|error)/);
+    expect((await database().query.messages.findFirst({ where: eq(messages.id, answer!.id) }))!.status).toBe("complete");
+  });
+});
