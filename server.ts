@@ -25,7 +25,9 @@ function newest(target: string): number {
  */
 function ensureFreshBuild() {
   const built = newest(path.join(root, "build", "server", "index.js"));
-  const sources = Math.max(...["app", "public", "vite.config.ts", "package.json"].map((name) => newest(path.join(root, name))));
+  // Everything the bundles are made from: the app, its static files, the schema it imports, the build settings and the dependencies.
+  const inputs = ["app", "public", "drizzle/schema.ts", "vite.config.ts", "tsconfig.json", "package.json", "package-lock.json"];
+  const sources = Math.max(...inputs.map((name) => newest(path.join(root, name))));
   const remix = path.join(root, "node_modules", ".bin", "remix");
   if ((built > 0 && built >= sources) || !existsSync(path.join(root, "app")) || !existsSync(remix)) return;
   const startedAt = performance.now();

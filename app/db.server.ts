@@ -8,6 +8,7 @@ import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import * as schema from "../drizzle/schema";
 import { env } from "./env.server";
+import { census } from "./utils/census.server";
 
 export type Database = LibSQLDatabase<typeof schema>;
 
@@ -17,8 +18,6 @@ interface Handle {
 }
 
 let handle: Handle | undefined;
-/** How many connections this module opened (a second copy of the module would open its own: see the one-process test). */
-let opened = 0;
 
 /** The local file behind a `file:` URL, or null for a remote libSQL server. */
 export function localDatabasePath(url: string): string | null {
@@ -30,7 +29,8 @@ export function localDatabasePath(url: string): string | null {
 function open(): Handle {
   const { DATABASE_URL, DATABASE_AUTH_TOKEN } = env();
   const file = localDatabasePath(DATABASE_URL);
-  if (file) mkdirSync(path.dirname(file), { recursive: true });
+  // The folder holds the database and the session secret: its owner's only.
+  if (file) mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const client = createClient({
     url: DATABASE_URL,
     authToken: DATABASE_AUTH_TOKEN,
@@ -42,7 +42,7 @@ function open(): Handle {
     // Busy timeout (ms) for a file shared with another process (e.g. a backup).
     timeout: 5_000,
   });
-  opened++;
+  census().connections++;
   // Per-connection settings, applied when the connection opens. A local
   // file's client runs these at once, before any other statement can be sent.
   if (file) {
@@ -54,12 +54,17 @@ function open(): Handle {
   return { client, db: drizzle(client, { schema }) };
 }
 
-/** The settings of the connection requests use, and how many connections this process opened (health check). */
-export async function connectionReport(): Promise<{ connections: number; journalMode: string; synchronous: number; foreignKeys: number }> {
+/**
+ * The settings of the connection requests use, and how many connections and
+ * configurations the whole process made (health check): a second copy of this
+ * module or of the configuration shows up as a count of 2.
+ */
+export async function connectionReport(): Promise<{ connections: number; configs: number; journalMode: string; synchronous: number; foreignKeys: number }> {
   const client = databaseClient();
   const value = async (pragma: string) => Object.values((await client.execute(`PRAGMA ${pragma}`)).rows[0] ?? {})[0];
   return {
-    connections: opened,
+    connections: census().connections,
+    configs: census().configs,
     journalMode: String(await value("journal_mode")),
     synchronous: Number(await value("synchronous")),
     foreignKeys: Number(await value("foreign_keys")),

@@ -1,6 +1,7 @@
 // The one place process.env is read. Parsed once at boot; a bad
 // value stops the server with a message naming the variable and the fix.
 import { z } from "zod";
+import { census } from "./utils/census.server";
 
 const booleanString = z
   .enum(["true", "false", "1", "0", "yes", "no"], {
@@ -94,6 +95,9 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 
 let cached: Env | undefined;
 export function env(): Env {
-  cached ??= parseEnv(process.env);
+  if (!cached) {
+    cached = parseEnv(process.env);
+    census().configs++;
+  }
   return cached;
 }

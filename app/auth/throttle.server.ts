@@ -55,36 +55,72 @@ async function waitFor(limit: Limit, key: string): Promise<number> {
   return state && state.consumedPoints >= limit.points ? state.msBeforeNext : 0;
 }
 
-async function consume(limit: Limit, key: string): Promise<void> {
+/** The three login limits and their keys for one attempt, the narrowest first. */
+function loginKeys({ ip, email }: { ip: string; email: string }): [Limit, string][] {
+  const account = normalise(email);
+  return [
+    [LOGIN_LIMITS.addressAndAccount, `${ip}|${account}`],
+    [LOGIN_LIMITS.account, account],
+    [LOGIN_LIMITS.address, ip],
+  ];
+}
+
+/** Takes one point; returns how long to wait when that went over the limit (0: within it). */
+async function take(limit: Limit, key: string): Promise<number> {
   try {
     await limiter(limit).consume(key);
+    return 0;
   } catch (rejection) {
     // Over the limit: the rejection is the counter's state, not a failure.
     if (rejection instanceof Error) throw rejection;
+    return (rejection as RateLimiterRes).msBeforeNext;
   }
 }
 
-/** How long a login for `email` from `ip` must wait (0: go ahead). */
-export async function loginWaitMs({ ip, email }: { ip: string; email: string }): Promise<number> {
-  const account = normalise(email);
-  const waits = await Promise.all([
-    waitFor(LOGIN_LIMITS.addressAndAccount, `${ip}|${account}`),
-    waitFor(LOGIN_LIMITS.account, account),
-    waitFor(LOGIN_LIMITS.address, ip),
-  ]);
-  return Math.max(...waits);
+async function giveBack(keys: [Limit, string][]): Promise<void> {
+  await Promise.all(keys.map(([limit, key]) => limiter(limit).reward(key)));
 }
 
-export async function recordLoginFailure({ ip, email }: { ip: string; email: string }): Promise<void> {
-  const account = normalise(email);
-  await consume(LOGIN_LIMITS.addressAndAccount, `${ip}|${account}`);
-  await consume(LOGIN_LIMITS.account, account);
-  await consume(LOGIN_LIMITS.address, ip);
+/**
+ * Counts a login attempt *before* its password is checked and returns how
+ * long to wait (0: go ahead, the attempt is counted). Counting first is what
+ * makes the limit hold for a burst: guesses sent at once would all pass a
+ * check-then-count, since each is counted only after its slow password hash.
+ * Settle every attempt that got 0 with `settleLoginAttempt`.
+ */
+export async function beginLoginAttempt({ ip, email }: { ip: string; email: string }): Promise<number> {
+  const keys = loginKeys({ ip, email });
+  // Already held back: refuse without counting, so a blocked guesser does not push the wider counters on.
+  const waiting = Math.max(...(await Promise.all(keys.map(([limit, key]) => waitFor(limit, key)))));
+  if (waiting > 0) return waiting;
+  const taken: [Limit, string][] = [];
+  for (const [limit, key] of keys) {
+    taken.push([limit, key]);
+    const wait = await take(limit, key);
+    if (wait > 0) {
+      // This attempt is refused, so it is no guess: nothing it took stays counted.
+      await giveBack(taken);
+      return wait;
+    }
+  }
+  return 0;
 }
 
-/** The owner got in: their own address's failures no longer count. */
-export async function recordLoginSuccess({ ip, email }: { ip: string; email: string }): Promise<void> {
-  await limiter(LOGIN_LIMITS.addressAndAccount).delete(`${ip}|${normalise(email)}`);
+/**
+ * Ends a counted attempt. A wrong password stays counted; the right one clears
+ * that address's count for the account (the owner got in) and is no failure
+ * for the wider limits; an attempt whose password was never checked (a form
+ * error) is given back.
+ */
+export async function settleLoginAttempt({ ip, email, outcome }: { ip: string; email: string; outcome: "success" | "wrong-password" | "unchecked" }): Promise<void> {
+  if (outcome === "wrong-password") return;
+  const [addressAndAccount, ...wider] = loginKeys({ ip, email });
+  if (outcome === "success") {
+    await limiter(addressAndAccount![0]).delete(addressAndAccount![1]);
+    await giveBack(wider);
+  } else {
+    await giveBack([addressAndAccount!, ...wider]);
+  }
 }
 
 /** Counts a sign-up attempt from `ip`; returns how long to wait when over the limit (0: go ahead). */

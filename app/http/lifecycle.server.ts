@@ -2,9 +2,11 @@
 // build. Boot: configuration, private files, database (PRAGMAs, migrations),
 // the session secret, answers a dead process left streaming, and the
 // periodic clean-up of expired sessions.
+import { chmodSync, existsSync } from "node:fs";
+import path from "node:path";
 import { deleteExpiredSessions } from "../auth/session.server";
 import { sessionSecret } from "../auth/secret.server";
-import { prepareDatabase } from "../db.server";
+import { localDatabasePath, prepareDatabase } from "../db.server";
 import { type Env, env } from "../env.server";
 import { interruptOrphanedStreams } from "../models/message.server";
 import { instanceId, streamRegistry } from "../streaming/streams.server";
@@ -13,11 +15,22 @@ import { logger } from "../utils/logger.server";
 const SESSION_SWEEP_MS = 60 * 60 * 1000;
 let sweep: ReturnType<typeof setInterval> | undefined;
 
+/**
+ * The umask covers files created from now on; files an earlier version
+ * created readable by everyone (0644) are narrowed here, before they are opened.
+ */
+function makePrivate(databaseFile: string | null) {
+  if (!databaseFile) return;
+  const siblings = [databaseFile, `${databaseFile}-wal`, `${databaseFile}-shm`, path.join(path.dirname(databaseFile), "session-secret")];
+  for (const file of siblings) if (existsSync(file)) chmodSync(file, 0o600);
+}
+
 /** Prepares everything a request needs; throws with a readable message when the configuration is wrong. */
 export async function boot({ migrationsFolder }: { migrationsFolder: string }): Promise<Env> {
   const config = env();
   // The database, its WAL and the session secret hold private data: readable by their owner only.
   process.umask(0o077);
+  makePrivate(localDatabasePath(config.DATABASE_URL));
   await prepareDatabase({ migrationsFolder });
   sessionSecret();
   const interrupted = await interruptOrphanedStreams({ instanceId: instanceId() });

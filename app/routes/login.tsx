@@ -2,7 +2,7 @@ import { type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs,
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { AuthFormError, authenticator, authFormFailure } from "~/auth/auth.server";
 import { createSession, getSessionUser, safeRedirect } from "~/auth/session.server";
-import { loginWaitMs, recordLoginFailure, recordLoginSuccess, retryAfterSeconds } from "~/auth/throttle.server";
+import { beginLoginAttempt, retryAfterSeconds, settleLoginAttempt } from "~/auth/throttle.server";
 import { AuthShell, Field, FormAlert } from "~/components/ui/Field";
 import { env } from "~/env.server";
 import { registrationOpen } from "~/models/user.server";
@@ -27,20 +27,25 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const redirectTo = safeRedirect(new URL(request.url).searchParams.get("redirectTo"));
   const ip = context.clientIp ?? "unknown";
   let email = "";
+  let counted = false;
+  let outcome: "success" | "wrong-password" | "unchecked" = "unchecked";
   try {
     // A body that is not a readable form is a 400 with a message, never a 500 (the strategy reads its own clone).
     const form = await readFormData(request.clone());
     email = String(form.get("email") ?? "").slice(0, 254);
-    const waitMs = email ? await loginWaitMs({ ip, email }) : 0;
-    if (waitMs > 0) {
-      throw new AppError("rate_limited", { params: { seconds: retryAfterSeconds(waitMs) } });
+    if (email) {
+      const waitMs = await beginLoginAttempt({ ip, email });
+      if (waitMs > 0) throw new AppError("rate_limited", { params: { seconds: retryAfterSeconds(waitMs) } });
+      counted = true;
     }
     const user = await authenticator.authenticate("login", request);
-    await recordLoginSuccess({ ip, email });
+    outcome = "success";
     return redirect(redirectTo, { headers: { "Set-Cookie": await createSession({ request, userId: user.id }) } });
   } catch (error) {
-    if (error instanceof AuthFormError && error.reason === "invalid_credentials") await recordLoginFailure({ ip, email });
+    if (error instanceof AuthFormError && error.reason === "invalid_credentials") outcome = "wrong-password";
     return authFormFailure(error, request);
+  } finally {
+    if (counted) await settleLoginAttempt({ ip, email, outcome });
   }
 }
 

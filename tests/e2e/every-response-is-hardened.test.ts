@@ -2,9 +2,8 @@
 // requests answered 4xx (never 500), quiet logs, private files, one process.
 import { request as rawRequest } from "node:http";
 import { connect } from "node:net";
-import { statSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { readFileSync } from "node:fs";
 import { answerMessageId, expect, newChatAndSend, signUp, streamUrl, test, waitForAnswer } from "./fixtures";
 import { E2E } from "./env";
 import { startOwnServer } from "./own-server";
@@ -137,16 +136,35 @@ test("unknown addresses, ?_data requests and refused methods write at most one s
 });
 
 test("the database and its WAL are readable by their owner only, and requests run on one connection with its settings", async () => {
-  // No SESSION_SECRET: the server makes one and keeps it beside the database.
-  const server = await startOwnServer({ SESSION_SECRET: "" });
+  // No SESSION_SECRET: the server makes one and keeps it beside the database, in a folder it creates.
+  const dataDir = mkdtempSync(path.join(path.dirname(E2E.dataDir), "own-"));
+  const folder = path.join(dataDir, "made-by-parley");
+  const server = await startOwnServer({ SESSION_SECRET: "", DATABASE_URL: `file:${path.join(folder, "parley.db")}` }, { dataDir });
   try {
-    for (const name of ["parley.db", "parley.db-wal", "session-secret"]) {
-      const mode = statSync(path.join(server.dataDir, name)).mode & 0o777;
+    expect((statSync(folder).mode & 0o777).toString(8), "data folder").toBe("700");
+    for (const name of ["parley.db", "parley.db-wal", "parley.db-shm", "session-secret"]) {
+      const mode = statSync(path.join(folder, name)).mode & 0o777;
       expect(mode.toString(8), name).toBe("600");
     }
     const health = await (await fetch(`${server.baseURL}/healthz`)).json();
-    // synchronous 1 = NORMAL, on the very connection that serves requests; one connection in the process.
-    expect(health).toEqual({ status: "ok", database: { connections: 1, journalMode: "wal", synchronous: 1, foreignKeys: 1 } });
+    // synchronous 1 = NORMAL, on the very connection that serves requests; one
+    // connection and one configuration in the whole process (a second copy of
+    // the app's modules beside the build would count 2).
+    expect(health).toEqual({ status: "ok", database: { connections: 1, configs: 1, journalMode: "wal", synchronous: 1, foreignKeys: 1 } });
+  } finally {
+    await server.stop();
+  }
+});
+
+test("files an older version left readable by everyone are made private at boot", async () => {
+  const dataDir = mkdtempSync(path.join(path.dirname(E2E.dataDir), "own-"));
+  const names = ["parley.db", "parley.db-wal", "parley.db-shm"];
+  // An empty file is a valid empty SQLite database; stale -wal/-shm files of zero bytes are ignored by SQLite.
+  for (const name of names) writeFileSync(path.join(dataDir, name), "", { mode: 0o644 });
+  for (const name of names) chmodSync(path.join(dataDir, name), 0o644);
+  const server = await startOwnServer({}, { dataDir });
+  try {
+    for (const name of names) expect((statSync(path.join(dataDir, name)).mode & 0o777).toString(8), name).toBe("600");
   } finally {
     await server.stop();
   }

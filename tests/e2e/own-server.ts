@@ -16,7 +16,7 @@ export interface OwnServer {
   stop(options?: { keepData?: boolean }): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once("error", reject);
