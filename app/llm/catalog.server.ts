@@ -136,10 +136,10 @@ export interface ResolvedModel {
 }
 
 /**
- * A model id (`provider:upstream-id`) to its provider and description. A model
- * of a configured provider that is not (or no longer) listed still resolves —
- * with conservative defaults — so old chats keep working; an unconfigured
- * provider does not.
+ * A model id (`provider:upstream-id`) to its provider and description, for a
+ * configured provider and a model its catalogue lists (live, or the fallback
+ * list when listing fails). Anything else is undefined: a model that is no
+ * longer listed cannot be used even by an old chat, which then picks another.
  */
 export async function resolveModel(modelId: string): Promise<ResolvedModel | undefined> {
   const separator = modelId.indexOf(":");
