@@ -1,0 +1,35 @@
+import path from "node:path";
+import { eq } from "drizzle-orm";
+import { afterAll, expect, test, vi } from "vitest";
+import { sessions } from "../../drizzle/schema";
+import { database, prepareDatabase } from "~/db.server";
+import { createUser } from "~/models/user.server";
+import { createId } from "~/utils/id";
+import { boot, shutdown } from "./lifecycle.server";
+
+const migrationsFolder = path.resolve("drizzle/migrations");
+
+afterAll(async () => {
+  await shutdown({ graceMs: 0 });
+});
+
+test("boot deletes expired sessions at once and starts an hourly sweep that does not keep the process alive", async () => {
+  await prepareDatabase({ migrationsFolder });
+  const user = await createUser({ email: `sweep-${createId()}@example.com`, name: "Sweep", passwordHash: "x" });
+  const [expired, live] = [createId(), createId()];
+  await database().insert(sessions).values([
+    { id: expired, userId: user.id, expiresAt: Date.now() - 1_000 },
+    { id: live, userId: user.id, expiresAt: Date.now() + 60_000 },
+  ]);
+  const intervals = vi.spyOn(globalThis, "setInterval");
+  try {
+    await boot({ migrationsFolder });
+    const remaining = await database().select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, user.id));
+    expect(remaining.map((row) => row.id)).toEqual([live]);
+    const sweep = intervals.mock.calls.findIndex(([, ms]) => ms === 60 * 60 * 1000);
+    expect(sweep).toBeGreaterThanOrEqual(0);
+    expect((intervals.mock.results[sweep]!.value as NodeJS.Timeout).hasRef()).toBe(false);
+  } finally {
+    intervals.mockRestore();
+  }
+});
