@@ -72,9 +72,9 @@ const server = Bun.serve({
       behindFlyProxy: Boolean(config.FLY_MACHINE_ID),
     });
   },
-  error() {
-    // handleHttp answers every failure itself; this is Bun's last resort, kept to one line.
-    return new Response("Internal Server Error", { status: 500 });
+  error(error) {
+    // handleHttp answers every failure itself; this is Bun's last resort: one log line, the usual headers.
+    return app.lastResort(error);
   },
 });
 

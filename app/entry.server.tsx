@@ -14,7 +14,7 @@ import { logger } from "./utils/logger.server";
 import { NonceProvider } from "./utils/nonce";
 
 export { boot, shutdown } from "./http/lifecycle.server";
-export { handleHttp, listStaticFiles } from "./http/edge.server";
+export { handleHttp, lastResort, listStaticFiles } from "./http/edge.server";
 
 const ABORT_DELAY = 5_000;
 export const streamTimeout = ABORT_DELAY;

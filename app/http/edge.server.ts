@@ -142,3 +142,14 @@ export async function handleHttp(request: Request, context: HttpContext): Promis
     return done(plain(500, "Something went wrong on our side. Try again in a moment."));
   }
 }
+
+/**
+ * Bun's last resort, for an error that escaped handleHttp: one log line and a
+ * plain 500 that still carries the security headers (there is no request to
+ * read here, so no HSTS).
+ */
+export function lastResort(error: unknown): Response {
+  logger.error("request failed outside the handler", { error });
+  const response = plain(500, "Something went wrong on our side. Try again in a moment.");
+  return withSecurityHeaders(response, { request: new Request("http://parley.invalid/"), url: new URL("http://parley.invalid/"), isStatic: false });
+}
