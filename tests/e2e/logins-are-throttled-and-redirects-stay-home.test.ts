@@ -62,6 +62,11 @@ test("another account is not held up by one account's throttle, and a forged Fly
     }
     expect((await tryLogin(server.baseURL, victim, DEFAULT_PASSWORD)).status).toBe(429);
     expect((await tryLogin(server.baseURL, bystander, DEFAULT_PASSWORD)).status).toBe(302);
+
+    // Guesses sent all at once are held to the same five: each is counted before its password is checked.
+    const burst = await Promise.all(Array.from({ length: 20 }, (_, i) => tryLogin(server.baseURL, bystander, `burst ${i}`).then((r) => r.status)));
+    expect(burst.filter((status) => status === 400)).toHaveLength(5);
+    expect(burst.filter((status) => status === 429)).toHaveLength(15);
   } finally {
     await server.stop();
   }
