@@ -16,8 +16,9 @@ const paths = await vi.hoisted(async () => {
   return { dir };
 });
 
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync } from "node:fs";
 import path from "node:path";
+import { firstMigrations } from "./first-migrations";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { closeDatabase, databaseClient, localDatabasePath, prepareDatabase } from "~/db.server";
 import { env } from "~/env.server";
@@ -27,18 +28,7 @@ import { describe as describeProblem } from "~/protocol/catalogue";
 import { parseParts } from "~/protocol/parts-schema";
 import { eventsFromDatabase } from "~/routes/chats.$chatId.messages.$messageId.stream";
 
-const migrations = path.resolve("drizzle/migrations");
 
-/** A migrations folder holding only the first `count` migrations of the real one. */
-function firstMigrations(count: number): string {
-  const folder = path.join(paths.dir, `first-${count}`);
-  mkdirSync(path.join(folder, "meta"), { recursive: true });
-  const journal = JSON.parse(readFileSync(path.join(migrations, "meta/_journal.json"), "utf8")) as { entries: { tag: string }[] };
-  journal.entries = journal.entries.slice(0, count);
-  writeFileSync(path.join(folder, "meta/_journal.json"), JSON.stringify(journal));
-  for (const { tag } of journal.entries) copyFileSync(path.join(migrations, `${tag}.sql`), path.join(folder, `${tag}.sql`));
-  return folder;
-}
 
 // Ids in the app's own format, so the models accept them.
 const U1 = "0aaaaaaaaaaaaaaaaaa1";
@@ -63,7 +53,7 @@ const OLD = [
 beforeAll(async () => {
   // The handle points at this file's database, not the one the shared setup chose.
   expect(localDatabasePath(env().DATABASE_URL)).toBe(path.join(paths.dir, "upgraded.db"));
-  await prepareDatabase({ migrationsFolder: firstMigrations(2) });
+  await prepareDatabase({ migrationsFolder: firstMigrations(2, paths.dir) });
   const client = databaseClient();
   await client.batch(
     [

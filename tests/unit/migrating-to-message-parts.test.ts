@@ -1,34 +1,25 @@
 // Migrations 0002/0003 turn a database made with the schema before message
 // parts into the current one without losing a character: built here with
 // the old migrations only, filled the old way, then migrated to the end.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type Client, createClient } from "@libsql/client";
 import { drizzle } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
+import { firstMigrations } from "./first-migrations";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
 const migrations = path.resolve("drizzle/migrations");
 const dir = mkdtempSync(path.join(tmpdir(), "parley-migration-"));
 let client: Client;
 
-/** A migrations folder holding only the first `count` migrations of the real one. */
-function firstMigrations(count: number): string {
-  const folder = path.join(dir, `first-${count}`);
-  mkdirSync(path.join(folder, "meta"), { recursive: true });
-  const journal = JSON.parse(readFileSync(path.join(migrations, "meta/_journal.json"), "utf8")) as { entries: { tag: string }[] };
-  journal.entries = journal.entries.slice(0, count);
-  writeFileSync(path.join(folder, "meta/_journal.json"), JSON.stringify(journal));
-  for (const { tag } of journal.entries) copyFileSync(path.join(migrations, `${tag}.sql`), path.join(folder, `${tag}.sql`));
-  return folder;
-}
 
 const rows = async (sql: string) => (await client.execute(sql)).rows.map((row) => ({ ...row }));
 
 beforeAll(async () => {
   client = createClient({ url: `file:${path.join(dir, "old.db")}` });
-  await migrate(drizzle(client), { migrationsFolder: firstMigrations(2) });
+  await migrate(drizzle(client), { migrationsFolder: firstMigrations(2, dir) });
   await client.batch(
     [
       "INSERT INTO users (id, email, name, password_hash, role) VALUES ('u1', 'ada@example.com', 'Ada', 'x', 'admin'), ('u2', 'bob@example.com', 'Bob', 'x', 'member')",

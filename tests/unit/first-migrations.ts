@@ -1,0 +1,16 @@
+// A migrations folder holding only the first `count` of the real migrations:
+// how the migration tests build a database with an older schema.
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+const migrations = path.resolve("drizzle/migrations");
+
+export function firstMigrations(count: number, parentDir: string): string {
+  const folder = path.join(parentDir, `first-${count}`);
+  mkdirSync(path.join(folder, "meta"), { recursive: true });
+  const journal = JSON.parse(readFileSync(path.join(migrations, "meta/_journal.json"), "utf8")) as { entries: { tag: string }[] };
+  journal.entries = journal.entries.slice(0, count);
+  writeFileSync(path.join(folder, "meta/_journal.json"), JSON.stringify(journal));
+  for (const { tag } of journal.entries) copyFileSync(path.join(migrations, `${tag}.sql`), path.join(folder, `${tag}.sql`));
+  return folder;
+}
