@@ -73,6 +73,12 @@ const envSchema = z.object({
   /** Set by Fly on every machine; used to route stream resumes to the machine that owns them. */
   FLY_MACHINE_ID: z.string().optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /** The largest file one may attach, in bytes (20 MiB). */
+  MAX_FILE_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
+  /** Files one message may carry. */
+  MAX_FILES_PER_MESSAGE: z.coerce.number().int().min(1).max(100).default(10),
+  /** All the files one person has uploaded, in bytes (1 GiB). */
+  MAX_UPLOAD_BYTES_PER_USER: z.coerce.number().int().positive().default(1024 * 1024 * 1024),
   /** New accounts one address may create per hour (0 turns the limit off). */
   SIGNUPS_PER_IP_PER_HOUR: z.coerce.number().int().min(0).default(10),
 });

@@ -1,7 +1,7 @@
 // Parley's database schema. Migrations in drizzle/migrations are generated from
 // this file (`npm run db:generate`) and applied at server start.
 import { sql } from "drizzle-orm";
-import { type AnySQLiteColumn, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { type AnySQLiteColumn, blob, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import type { Problem } from "../app/protocol/errors";
 import type { MessagePart } from "../app/protocol/parts";
 import { type MessageStats, messageStatuses } from "../app/protocol/stream-events";
@@ -129,3 +129,68 @@ export const rateLimits = sqliteTable("rate_limits", {
   points: integer("points").notNull().default(0),
   expire: integer("expire", { mode: "timestamp_ms" }),
 });
+
+/**
+ * Stored file contents, one row per distinct content (SHA-256): two uploads
+ * of the same bytes share a blob. The type is sniffed from the bytes.
+ */
+export const blobs = sqliteTable("blobs", {
+  id: text("id").primaryKey(),
+  /** The bytes' SHA-256 (hex); `pending:<id>` while an upload is still being written. */
+  sha256: text("sha256").notNull().unique(),
+  size: integer("size").notNull(),
+  mediaType: text("media_type").notNull(),
+  /** Text read from the file (a PDF's text layer), for models that cannot read the file itself. */
+  extractedText: text("extracted_text"),
+  createdAt: integer("created_at", { mode: "number" }).notNull().default(now),
+});
+
+/** A blob's bytes in ordered pieces of about 1 MiB: written while the upload streams in, read back in pieces. */
+export const blobChunks = sqliteTable(
+  "blob_chunks",
+  {
+    blobId: text("blob_id")
+      .notNull()
+      .references(() => blobs.id, { onDelete: "cascade" }),
+    seq: integer("seq").notNull(),
+    data: blob("data", { mode: "buffer" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.blobId, t.seq] })],
+);
+
+/** One uploaded file as its uploader named it; messages refer to it by id (a `file` part). */
+export const attachments = sqliteTable(
+  "attachments",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    blobId: text("blob_id")
+      .notNull()
+      .references(() => blobs.id),
+    /** The file's name, made safe (no folders, no control characters, at most 255 characters). */
+    name: text("name").notNull(),
+    mediaType: text("media_type").notNull(),
+    size: integer("size").notNull(),
+    createdAt: integer("created_at", { mode: "number" }).notNull().default(now),
+  },
+  (t) => [index("attachments_user_idx").on(t.userId, t.createdAt), index("attachments_blob_idx").on(t.blobId)],
+);
+
+/** Which messages use which attachments: the access check and the clean-up follow these rows. */
+export const messageAttachments = sqliteTable(
+  "message_attachments",
+  {
+    messageId: text("message_id")
+      .notNull()
+      .references(() => messages.id, { onDelete: "cascade" }),
+    attachmentId: text("attachment_id")
+      .notNull()
+      .references(() => attachments.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.messageId, t.attachmentId] }), index("message_attachments_attachment_idx").on(t.attachmentId)],
+);
+
+export type Blob = typeof blobs.$inferSelect;
+export type Attachment = typeof attachments.$inferSelect;

@@ -82,7 +82,8 @@ export function withSecurityHeaders(response: Response, { request, url, isStatic
   headers.set("Cross-Origin-Opener-Policy", "same-origin");
   headers.set("Cross-Origin-Resource-Policy", "same-origin");
   if (isHttps(request, url)) headers.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
-  if (!isStatic) {
+  // A route may let the browser keep a response (an attachment's bytes never change), never a shared cache.
+  if (!isStatic && !(headers.get("Cache-Control") ?? "").startsWith("private, max-age=")) {
     const isStream = (headers.get("Content-Type") ?? "").startsWith("text/event-stream");
     headers.set("Cache-Control", isStream ? "private, no-store, no-transform" : "private, no-store");
   }

@@ -5,6 +5,7 @@
 import { chmodSync, existsSync } from "node:fs";
 import path from "node:path";
 import { deleteExpiredSessions } from "../auth/session.server";
+import { sweepUnusedUploads } from "../models/attachment.server";
 import { sessionSecret } from "../auth/secret.server";
 import { localDatabasePath, prepareDatabase } from "../db.server";
 import { type Env, env } from "../env.server";
@@ -35,7 +36,10 @@ export async function boot({ migrationsFolder }: { migrationsFolder: string }): 
   sessionSecret();
   const interrupted = await interruptOrphanedStreams({ instanceId: instanceId() });
   if (interrupted > 0) logger.warn("marked answers left streaming by a previous process as interrupted", { count: interrupted });
-  const swept = () => deleteExpiredSessions().catch((error) => logger.warn("could not delete expired sessions", { error }));
+  const swept = async () => {
+    await deleteExpiredSessions().catch((error) => logger.warn("could not delete expired sessions", { error }));
+    await sweepUnusedUploads().catch((error) => logger.warn("could not delete unused uploads", { error }));
+  };
   await swept();
   sweep = setInterval(swept, SESSION_SWEEP_MS);
   sweep.unref?.();

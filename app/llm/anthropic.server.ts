@@ -13,7 +13,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import { lookupKnownModel, toModelInfo } from "./known-models";
 import { logger } from "../utils/logger.server";
 import { kindForStatus, parseRetryAfterMs } from "./retry.server";
-import { type ContextMessage, UpstreamError, type LlmEvent, type LlmProvider, type ModelInfo, type StreamRequest } from "./types";
+import { type ContextMessage, type ContextPart, documentText, UpstreamError, type LlmEvent, type LlmProvider, type ModelInfo, type StreamRequest } from "./types";
 
 export interface AnthropicProviderOptions {
   id: string;
@@ -82,6 +82,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Anth
             overrides: {
               contextWindow: described.max_input_tokens ?? undefined,
               vision: described.capabilities?.image_input?.supported,
+              pdf: described.capabilities?.pdf_input?.supported,
               reasoning: described.capabilities?.thinking?.supported,
             },
           }));
@@ -248,6 +249,8 @@ export function toAnthropicMessage(message: ContextMessage): Anthropic.MessagePa
         return { type: "text", text: part.text };
       case "image":
         return { type: "image", source: { type: "base64", media_type: part.mediaType as Anthropic.Base64ImageSource["media_type"], data: part.data } };
+      case "document":
+        return documentBlock(part);
       case "tool-call":
         return { type: "tool_use", id: part.toolCallId, name: part.name, input: parseToolInput(part.arguments) };
       case "tool-result":
@@ -255,6 +258,19 @@ export function toAnthropicMessage(message: ContextMessage): Anthropic.MessagePa
     }
   });
   return { role: message.role, content: blocks };
+}
+
+/**
+ * An attached document as Anthropic's document block: a PDF itself when the
+ * model reads PDFs, else its text (a text source); a document with no text at
+ * all is named in a text block.
+ */
+function documentBlock(part: Extract<ContextPart, { type: "document" }>): Anthropic.ContentBlockParam {
+  if (part.data && part.mediaType === "application/pdf") {
+    return { type: "document", title: part.name, source: { type: "base64", media_type: "application/pdf", data: part.data } };
+  }
+  if (part.text) return { type: "document", title: part.name, source: { type: "text", media_type: "text/plain", data: part.text } };
+  return { type: "text", text: documentText(part) };
 }
 
 /** A model's tool arguments are JSON text; Anthropic wants an object (a broken one is sent as {}). */

@@ -4,6 +4,12 @@
 import type { MessagePart } from "../protocol/parts";
 import type { ContextMessage, ContextPart } from "./types";
 
+/** An attachment's content as loaded for a model (context-files.server.ts). */
+export type ContextFile =
+  | { kind: "image"; mediaType: string; /** base64; absent when the model cannot see images */ data?: string }
+  | { kind: "text"; text: string }
+  | { kind: "pdf"; text: string | null; /** base64, for models that read PDFs */ data?: string };
+
 export const DEFAULT_SYSTEM_PROMPT =
   "You are Parley, a helpful assistant. Answer clearly and concisely. Use Markdown: fenced code blocks with a language, and LaTeX math between $…$ or $$…$$.";
 
@@ -20,10 +26,12 @@ export interface PathTurn {
 
 /**
  * What the model sees of stored parts. Reasoning is the model's own scratch
- * work and is not sent back. A file is named until attachments carry their
- * content; a generated image is described by its alt text.
+ * work and is not sent back. A file goes as what `files` loaded for it: an
+ * image, a document (text, or a PDF); an image the model cannot see, or a
+ * file no longer stored, is named in words. A generated image is described
+ * by its alt text.
  */
-export function toContextParts(parts: readonly MessagePart[]): ContextPart[] {
+export function toContextParts(parts: readonly MessagePart[], files: ReadonlyMap<string, ContextFile> = new Map()): ContextPart[] {
   const out: ContextPart[] = [];
   for (const part of parts) {
     switch (part.type) {
@@ -32,9 +40,15 @@ export function toContextParts(parts: readonly MessagePart[]): ContextPart[] {
         break;
       case "reasoning":
         break;
-      case "file":
-        out.push({ type: "text", text: `[Attached file: ${part.name} (${part.mediaType}, ${part.size} bytes)]` });
+      case "file": {
+        const file = files.get(part.attachmentId);
+        if (!file) out.push({ type: "text", text: `[Attached file “${part.name}”: no longer available]` });
+        else if (file.kind === "image") {
+          out.push(file.data ? { type: "image", mediaType: file.mediaType, data: file.data } : { type: "text", text: `[Image “${part.name}”: not shown, this model cannot see images]` });
+        } else if (file.kind === "text") out.push({ type: "document", name: part.name, mediaType: part.mediaType, text: file.text });
+        else out.push({ type: "document", name: part.name, mediaType: part.mediaType, text: file.text, ...(file.data ? { data: file.data } : {}) });
         break;
+      }
       case "image":
         out.push({ type: "text", text: `[Generated image${part.alt ? `: ${part.alt}` : ""}]` });
         break;
@@ -56,6 +70,9 @@ function partTokens(part: ContextPart): number {
     case "image":
       // Providers bill an image by its size; ~1,000 tokens is a typical tile count.
       return 1_000;
+    case "document":
+      // A PDF read as pages costs its text plus an image per page; ~1,000 tokens covers a page or two.
+      return estimateTokens(part.text ?? "") + (part.data ? 1_000 : 0);
     case "tool-call":
       return estimateTokens(part.name + part.arguments);
     case "tool-result":
@@ -65,19 +82,22 @@ function partTokens(part: ContextPart): number {
 
 export function assembleContext({
   path,
+  files,
   systemPrompt,
   contextWindow,
   reserveForAnswer = 4096,
 }: {
   /** Oldest first, ending with the user turn being answered (or the answer being continued). */
   path: PathTurn[];
+  /** The attachments' contents, by id (files not in it are named in words). */
+  files?: ReadonlyMap<string, ContextFile>;
   systemPrompt?: string | null;
   contextWindow: number;
   reserveForAnswer?: number;
 }): { system: string; messages: ContextMessage[]; trimmed: number } {
   const system = systemPrompt?.trim() || DEFAULT_SYSTEM_PROMPT;
   // Empty answers (failed before a token) carry nothing and some APIs reject empty turns.
-  const turns = path.map((t) => ({ role: t.role, parts: toContextParts(t.parts) })).filter((t) => t.parts.length > 0);
+  const turns = path.map((t) => ({ role: t.role, parts: toContextParts(t.parts, files) })).filter((t) => t.parts.length > 0);
   let budget = contextWindow - reserveForAnswer - estimateTokens(system);
   const kept: ContextMessage[] = [];
   for (let i = turns.length - 1; i >= 0; i--) {

@@ -2,6 +2,7 @@
 // prompt* with the same markdown a real model writes (a list, a fenced code
 // block, a formula), streamed at a realistic pace so a fresh install shows
 // everything Parley does.
+import { formatBytes } from "../protocol/catalogue";
 import { type ContextMessage, contextText, type LlmEvent, type LlmProvider, type ModelInfo, type StreamRequest } from "./types";
 
 export const DEMO_PROVIDER_ID = "demo";
@@ -30,6 +31,20 @@ function identifierFrom(word: string): string {
   return /^[a-zA-Z]/.test(cleaned) ? cleaned : `topic${cleaned}`;
 }
 
+/** What the demo can say about the files of a turn (it reads them as any model would be sent them). */
+function describeAttachments(message: ContextMessage): string[] {
+  const out: string[] = [];
+  for (const part of message.parts) {
+    if (part.type === "image") out.push(`an image (${part.mediaType}, ${formatBytes(Math.floor((part.data.length * 3) / 4))})`);
+    else if (part.type === "document") {
+      const lines = part.text ? part.text.split("\n").length : 0;
+      const what = part.mediaType === "application/pdf" ? (part.data ? "a PDF I can read page by page" : "a PDF") : "a text file";
+      out.push(`**${part.name.replace(/[*_`[\]\\]/g, "")}**, ${what}${part.text ? ` whose text starts “${part.text.trim().split("\n")[0]!.slice(0, 60)}” (${lines} line${lines === 1 ? "" : "s"})` : " with no text to read"}`);
+    }
+  }
+  return out;
+}
+
 /** The demo's full answer to a conversation (deterministic, so tests can reason about it). */
 export function composeDemoAnswer(messages: ContextMessage[]): string {
   const lastUser = [...messages].reverse().find((m) => m.role === "user");
@@ -43,9 +58,11 @@ export function composeDemoAnswer(messages: ContextMessage[]): string {
   const list = keywords.length
     ? keywords.map((k, i) => `${i + 1}. **${k}** — ${["the core idea", "how it is used", "what can go wrong", "where to read more"][i]}`).join("\n")
     : "1. **Context** — say a little more and I will have more to work with";
+  const attached = lastUser ? describeAttachments(lastUser) : [];
   return [
     `## About ${topic}`,
     "",
+    ...(attached.length ? [`You attached ${attached.length === 1 ? "one file" : `${attached.length} files`}: ${attached.join("; ")}.`, ""] : []),
     `You wrote ${words} word${words === 1 ? "" : "s"}${turn > 1 ? ` (turn ${turn} of this chat)` : ""}: _“${firstLine}”_. I am Parley's **offline demo model**, so this answer is put together locally without any API key — but it streams and renders exactly like a real one.`,
     "",
     "Here is how I would break it down:",
@@ -98,7 +115,9 @@ export const DEMO_MODEL: ModelInfo = {
   providerId: DEMO_PROVIDER_ID,
   upstreamId: "parley-demo",
   label: "Demo (offline)",
-  vision: false,
+  // It reads what it is given (it lists the files it received), so it takes images and PDFs too.
+  vision: true,
+  pdf: true,
   tools: false,
   reasoning: false,
   contextWindow: 32_000,

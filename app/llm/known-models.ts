@@ -10,6 +10,8 @@ export interface KnownModel {
   label: string;
   contextWindow: number;
   vision: boolean;
+  /** Reads PDFs natively (Anthropic document blocks). */
+  pdf?: boolean;
   tools: boolean;
   reasoning: boolean;
   inputPricePerMTok?: number;
@@ -31,7 +33,7 @@ const openaiReasoning = (label: string, vision: boolean, input: number, output: 
   maxCompletionTokensParam: true,
 });
 const claude = (label: string, input: number | undefined, output: number | undefined, reasoning: boolean, vision = true): KnownModel => ({
-  label, contextWindow: 200_000, vision, tools: true, reasoning, inputPricePerMTok: input, outputPricePerMTok: output,
+  label, contextWindow: 200_000, vision, pdf: vision, tools: true, reasoning, inputPricePerMTok: input, outputPricePerMTok: output,
 });
 
 export const KNOWN_MODELS: Record<string, KnownModel> = {
@@ -53,8 +55,8 @@ export const KNOWN_MODELS: Record<string, KnownModel> = {
   "deepseek-r1": { label: "DeepSeek R1", contextWindow: 128_000, vision: false, tools: false, reasoning: true },
   // Generic Claude fallback for ids newer than this table.
   claude: claude("Claude", undefined, undefined, false),
-  "claude-3-haiku": claude("Claude Haiku 3", 0.25, 1.25, false),
-  "claude-3-opus": claude("Claude Opus 3", 15, 75, false),
+  "claude-3-haiku": { ...claude("Claude Haiku 3", 0.25, 1.25, false), pdf: false },
+  "claude-3-opus": { ...claude("Claude Opus 3", 15, 75, false), pdf: false },
   "claude-3-5-haiku": claude("Claude Haiku 3.5", 0.8, 4, false, false),
   "claude-3-5-sonnet": claude("Claude Sonnet 3.5", 3, 15, false),
   "claude-3-7-sonnet": claude("Claude Sonnet 3.7", 3, 15, true),
@@ -104,7 +106,7 @@ export function toModelInfo({
   /** The upstream's own display name, when it has one. */
   label?: string;
   /** Facts the upstream listing reported (they beat the table). */
-  overrides?: Partial<Pick<ModelInfo, "contextWindow" | "vision" | "reasoning">>;
+  overrides?: Partial<Pick<ModelInfo, "contextWindow" | "vision" | "pdf" | "reasoning">>;
 }): ModelInfo {
   const found = findKnown(upstreamId);
   const base = found?.model ?? UNKNOWN;
@@ -115,6 +117,7 @@ export function toModelInfo({
     // A dated or variant id keeps its own name so the picker can tell them apart.
     label: label ?? (found?.exact ? found.model.label : upstreamId),
     vision: overrides.vision ?? base.vision,
+    pdf: overrides.pdf ?? base.pdf ?? false,
     tools: base.tools,
     reasoning: overrides.reasoning ?? base.reasoning,
     contextWindow: overrides.contextWindow ?? base.contextWindow,

@@ -10,7 +10,7 @@ import type { ChatCompletionMessageParam } from "openai/resources/chat/completio
 import { isChatModel, lookupKnownModel, toModelInfo } from "./known-models";
 import { logger } from "../utils/logger.server";
 import { kindForStatus, parseRetryAfterMs } from "./retry.server";
-import { type ContextMessage, type ContextPart, UpstreamError, type LlmEvent, type LlmProvider, type ModelInfo, type StreamRequest } from "./types";
+import { type ContextMessage, type ContextPart, documentText, UpstreamError, type LlmEvent, type LlmProvider, type ModelInfo, type StreamRequest } from "./types";
 
 export interface OpenAIProviderOptions {
   id: string;
@@ -166,6 +166,11 @@ function textOf(parts: ContextPart[]): string {
   return parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("");
 }
 
+/** Chat Completions has no document type every compatible server reads: documents go as text, in order. */
+function withDocumentsAsText(parts: ContextPart[]): ContextPart[] {
+  return parts.map((p) => (p.type === "document" ? { type: "text", text: documentText(p) + "\n\n" } : p));
+}
+
 function assistantTurn(parts: ContextPart[]): ChatCompletionMessageParam[] {
   const text = textOf(parts);
   const calls = parts.flatMap((p) =>
@@ -175,7 +180,8 @@ function assistantTurn(parts: ContextPart[]): ChatCompletionMessageParam[] {
   return [{ role: "assistant", content: text || null, ...(calls.length ? { tool_calls: calls } : {}) }];
 }
 
-function userTurn(parts: ContextPart[]): ChatCompletionMessageParam[] {
+function userTurn(original: ContextPart[]): ChatCompletionMessageParam[] {
+  const parts = withDocumentsAsText(original);
   const text = textOf(parts);
   const images = parts.flatMap((p) => (p.type === "image" ? [p] : []));
   const results: ChatCompletionMessageParam[] = parts.flatMap((p) =>

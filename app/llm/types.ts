@@ -8,6 +8,11 @@ export type ChatRole = "user" | "assistant";
 export type ContextPart =
   | { type: "text"; text: string }
   | { type: "image"; mediaType: string; /** base64 */ data: string }
+  /**
+   * An attached document: a text or code file (its text), or a PDF (its text
+   * layer, and the file itself as base64 for models that read PDFs).
+   */
+  | { type: "document"; name: string; mediaType: string; text: string | null; data?: string }
   | { type: "tool-call"; toolCallId: string; name: string; /** JSON text */ arguments: string }
   | { type: "tool-result"; toolCallId: string; name: string; result: unknown; isError: boolean };
 
@@ -21,6 +26,19 @@ export function contextText(message: ContextMessage): string {
   let out = "";
   for (const part of message.parts) if (part.type === "text") out += part.text;
   return out;
+}
+
+/**
+ * A document as text, for APIs without document blocks: its name, then its
+ * text fenced off so the model can tell the file from the question.
+ */
+export function documentText(part: Extract<ContextPart, { type: "document" }>): string {
+  if (part.text === null || part.text.trim() === "") {
+    const why = part.mediaType === "application/pdf" ? "no text could be read from this PDF (it may be a scan)" : "the file is empty";
+    return `[Attached file “${part.name}”: ${why}]`;
+  }
+  const fence = "`".repeat(Math.max(3, ...[...part.text.matchAll(/`{3,}/g)].map((m) => m[0].length + 1)));
+  return `Attached file “${part.name}”${part.mediaType === "application/pdf" ? " (text of the PDF)" : ""}:\n${fence}\n${part.text}\n${fence}`;
 }
 
 /** A user turn of plain text (titles, tests). */
@@ -59,6 +77,8 @@ export interface ModelInfo {
   upstreamId: string;
   label: string;
   vision: boolean;
+  /** Reads PDFs itself (pages as images and text); other models get the PDF's text. */
+  pdf: boolean;
   tools: boolean;
   reasoning: boolean;
   contextWindow: number;

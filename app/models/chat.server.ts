@@ -5,6 +5,7 @@ import { and, desc, eq } from "drizzle-orm";
 import { type Chat, chatMembers, chats } from "../../drizzle/schema";
 import { database } from "../db.server";
 import { createId } from "../utils/id";
+import { attachmentIdsInChat, cleanupStatements } from "./attachment.server";
 
 export const CHATS_PAGE_SIZE = 20;
 export const DEFAULT_CHAT_TITLE = "New chat";
@@ -65,7 +66,10 @@ export async function updateChat({ chatId, patch }: { chatId: string; patch: Cha
 
 /** Deletes a chat, its messages and its memberships (ON DELETE CASCADE). */
 export async function deleteChat({ chatId }: { chatId: string }): Promise<void> {
-  await database().delete(chats).where(eq(chats.id, chatId));
+  const db = database();
+  const used = await attachmentIdsInChat({ chatId });
+  // Files no other chat uses go with it, in the same transaction.
+  await db.batch([db.delete(chats).where(eq(chats.id, chatId)), ...cleanupStatements(db, used)]);
 }
 
 /** Sets the auto-generated title unless the user named the chat meanwhile. */

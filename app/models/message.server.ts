@@ -9,6 +9,7 @@ import { type MessagePart, plainText } from "../protocol/parts";
 import { parseParts } from "../protocol/parts-schema";
 import { DEFAULT_CHAT_TITLE } from "./chat.server";
 import { createId } from "../utils/id";
+import { linkAfterPrevious } from "./attachment.server";
 
 export const MESSAGES_PAGE_SIZE = 50;
 
@@ -148,6 +149,7 @@ export async function createExchange({
   chatId,
   parentId,
   parts,
+  attachmentIds = [],
   model,
   instanceId,
   ids = { userMessageId: createId(), assistantMessageId: createId() },
@@ -155,6 +157,8 @@ export async function createExchange({
   chatId: string;
   parentId: string | null;
   parts: MessagePart[];
+  /** Attachments the user message uses (its `file` parts). */
+  attachmentIds?: string[];
   model: string;
   instanceId: string | null;
   ids?: ExchangeIds;
@@ -162,7 +166,7 @@ export async function createExchange({
   // One id for both messages would store the question alone (the answer's insert finds its id taken).
   if (ids.userMessageId === ids.assistantMessageId) throw new AppError("id_taken");
   const db = database();
-  const [insertedUser] = await db.batch(exchangeStatements(db, { chatId, parentId, parts, model, instanceId, ...ids }));
+  const [insertedUser] = await db.batch(exchangeStatements(db, { chatId, parentId, parts, attachmentIds, model, instanceId, ...ids }));
   if (insertedUser.rowsAffected === 0) throw await whyNotInserted([ids.userMessageId, ids.assistantMessageId]);
   return ids;
 }
@@ -180,11 +184,13 @@ async function whyNotInserted(ids: string[]): Promise<AppError> {
 export async function createChatWithExchange({
   userId,
   parts,
+  attachmentIds = [],
   model,
   instanceId,
 }: {
   userId: string;
   parts: MessagePart[];
+  attachmentIds?: string[];
   model: string;
   instanceId: string | null;
 }): Promise<{ chat: Chat } & ExchangeIds> {
@@ -194,15 +200,15 @@ export async function createChatWithExchange({
   const [[chat]] = await db.batch([
     db.insert(chats).values({ id: chatId, userId, model, title: DEFAULT_CHAT_TITLE }).returning(),
     db.insert(chatMembers).values({ chatId, userId, role: "owner" }),
-    ...exchangeStatements(db, { chatId, parentId: null, parts, model, instanceId, ...ids }),
+    ...exchangeStatements(db, { chatId, parentId: null, parts, attachmentIds, model, instanceId, ...ids }),
   ]);
   return { chat: chat!, ...ids };
 }
 
 function exchangeStatements(
   db: Database,
-  { chatId, parentId, parts, model, instanceId, userMessageId, assistantMessageId }: {
-    chatId: string; parentId: string | null; parts: MessagePart[]; model: string; instanceId: string | null; userMessageId: string; assistantMessageId: string;
+  { chatId, parentId, parts, attachmentIds, model, instanceId, userMessageId, assistantMessageId }: {
+    chatId: string; parentId: string | null; parts: MessagePart[]; attachmentIds: string[]; model: string; instanceId: string | null; userMessageId: string; assistantMessageId: string;
   },
 ) {
   // Each statement runs only if the one before it wrote its row (changes() is
@@ -221,6 +227,8 @@ function exchangeStatements(
     db.run(sql`
       UPDATE chats SET active_leaf_id = ${assistantMessageId}, updated_at = ${nowMs}, model = ${model}
       WHERE id = ${chatId} AND changes() = 1`),
+    // Last, so a refused question links nothing (the chat update above changed no row).
+    linkAfterPrevious(db, { messageId: userMessageId, attachmentIds }),
   ] as const;
 }
 

@@ -5,8 +5,9 @@ import { and, eq, sql } from "drizzle-orm";
 import { type Chat, chatMembers, chats, type Message, messages } from "../../drizzle/schema";
 import { database } from "../db.server";
 import type { Problem } from "../protocol/errors";
-import { plainText } from "../protocol/parts";
+import { attachmentIdsOf, plainText } from "../protocol/parts";
 import { createId } from "../utils/id";
+import { attachmentIdsInChat, cleanupStatements, linkStatement } from "./attachment.server";
 
 /**
  * The leaf to show below `messageId`: at each level the most recently active
@@ -63,6 +64,7 @@ export async function deleteBranch({ chat, messageId }: { chat: Chat; messageId:
     SELECT id FROM messages WHERE chat_id = ${chat.id} AND parent_id IS ${target.parentId} AND id <> ${messageId}
     ORDER BY active_at DESC, id DESC LIMIT 1`);
   const next = sibling[0] ? await mostRecentLeaf({ messageId: sibling[0].id }) : target.parentId;
+  const used = await attachmentIdsInChat({ chatId: chat.id });
   await db.batch([
     db.run(sql`
       UPDATE chats SET active_leaf_id = ${next}
@@ -74,6 +76,8 @@ export async function deleteBranch({ chat, messageId }: { chat: Chat; messageId:
         )
         SELECT 1 FROM up WHERE id = ${messageId})`),
     db.delete(messages).where(eq(messages.id, messageId)),
+    // Files only the deleted messages used go with them.
+    ...cleanupStatements(db, used),
   ]);
 }
 
@@ -115,6 +119,11 @@ export async function forkChat({ chat, userId, path }: { chat: Chat; userId: str
         lastEventId: 2,
       }),
     ),
+    // The copy uses the same files (the bytes are stored once).
+    ...path.flatMap((m, i) => {
+      const attachmentIds = attachmentIdsOf(m.parts);
+      return attachmentIds.length ? [linkStatement(db, { messageId: ids[i]!, attachmentIds })] : [];
+    }),
   ]);
   return chatId;
 }

@@ -11,6 +11,20 @@ type Text = (params: ErrorParams) => string;
 const provider = (p: ErrorParams) => p.provider ?? "The model provider";
 const httpNote = (p: ErrorParams) => (p.status ? ` (HTTP ${p.status})` : "");
 const max = (p: ErrorParams, locale: Locale) => (p.max ?? 0).toLocaleString(locale === "ru" ? "ru-RU" : "en-US");
+const file = (p: ErrorParams) => `“${p.name ?? "file"}”`;
+
+/** A size in bytes as people read it ("20 MB", "1.5 GB"): binary units, as the limits are set. */
+export function formatBytes(bytes: number, locale: Locale = "en"): string {
+  const units = locale === "ru" ? ["Б", "КБ", "МБ", "ГБ"] : ["B", "KB", "MB", "GB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const rounded = unit === 0 || value >= 10 ? Math.round(value) : Math.round(value * 10) / 10;
+  return `${rounded.toLocaleString(locale === "ru" ? "ru-RU" : "en-US")} ${units[unit]}`;
+}
 
 /** A wait in the largest whole unit that fits ("3 minutes", "40 seconds"). */
 function waitText(seconds: number, locale: Locale): string {
@@ -42,9 +56,17 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     last_event_id_ahead: (p) => `Last-Event-ID ${p.requested ?? 0} is ahead of this stream (its newest event is ${p.newest ?? 0}).`,
     bad_body: () => "The request body could not be read. Send the form again.",
     unsupported_media_type: () => "Send this form as application/x-www-form-urlencoded or multipart/form-data.",
+    file_too_large: (p) => `${file(p)} is larger than ${formatBytes(p.max ?? 0)}, the most one file may be. Attach a smaller file.`,
+    too_many_files: (p) => `A message can carry at most ${max(p, "en")} files. Remove some and send again.`,
+    upload_quota_exceeded: (p) => `${file(p)} does not fit: your files may take ${formatBytes(p.max ?? 0)} in all. Delete chats with files you no longer need.`,
+    file_type_unsupported: (p) => `${file(p)}${p.type ? ` (${p.type})` : ""} is not a kind of file Parley can read. Attach images (PNG, JPEG, WebP, GIF), PDFs, or text and code files.`,
+    file_type_mismatch: (p) => `${file(p)} is not what its name says: by its content it is ${p.type ?? "another kind of file"}. Rename it or attach the real file.`,
+    file_empty: (p) => `${file(p)} is empty.`,
+    model_cannot_see_images: (p) => `${p.model ? `“${p.model}”` : "This model"} cannot see images. Pick a model that can, or remove the images.`,
     method_not_allowed: () => "This address does not accept that method.",
     not_found: () => "Not found.",
     message_not_found: () => "That message no longer exists.",
+    attachment_not_found: () => "That file no longer exists.",
     chat_read_only: () => "You can read this chat but not change it.",
     rate_limited: (p) => (p.seconds ? `Too many attempts. Try again in ${waitText(p.seconds, "en")}.` : "Too many attempts. Wait a moment, then try again."),
     answer_in_progress: () => "An answer is still being written in this chat. Wait for it or stop it first.",
@@ -78,9 +100,17 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     last_event_id_ahead: (p) => `Last-Event-ID ${p.requested ?? 0} опережает поток (последнее событие — ${p.newest ?? 0}).`,
     bad_body: () => "Не удалось прочитать тело запроса. Отправьте форму ещё раз.",
     unsupported_media_type: () => "Отправляйте форму как application/x-www-form-urlencoded или multipart/form-data.",
+    file_too_large: (p) => `Файл ${file(p)} больше ${formatBytes(p.max ?? 0, "ru")} — это предел для одного файла. Приложите файл поменьше.`,
+    too_many_files: (p) => `К сообщению можно приложить не больше ${max(p, "ru")} файлов. Уберите лишние и отправьте снова.`,
+    upload_quota_exceeded: (p) => `Файл ${file(p)} не помещается: все ваши файлы вместе могут занимать ${formatBytes(p.max ?? 0, "ru")}. Удалите чаты с ненужными файлами.`,
+    file_type_unsupported: (p) => `Файл ${file(p)}${p.type ? ` (${p.type})` : ""} Parley прочитать не может. Прикладывайте изображения (PNG, JPEG, WebP, GIF), PDF или текстовые файлы и код.`,
+    file_type_mismatch: (p) => `Файл ${file(p)} не то, что обещает имя: по содержимому это ${p.type ?? "файл другого вида"}. Переименуйте его или приложите настоящий файл.`,
+    file_empty: (p) => `Файл ${file(p)} пуст.`,
+    model_cannot_see_images: (p) => `${p.model ? `Модель «${p.model}»` : "Эта модель"} не видит изображений. Выберите модель, которая видит, или уберите изображения.`,
     method_not_allowed: () => "Этот адрес не принимает такой метод.",
     not_found: () => "Не найдено.",
     message_not_found: () => "Этого сообщения больше нет.",
+    attachment_not_found: () => "Этого файла больше нет.",
     chat_read_only: () => "Этот чат можно читать, но не изменять.",
     rate_limited: (p) => (p.seconds ? `Слишком много попыток. Попробуйте снова через ${waitText(p.seconds, "ru")}.` : "Слишком много попыток. Подождите немного и попробуйте снова."),
     answer_in_progress: () => "В этом чате ещё пишется ответ. Дождитесь его или остановите.",

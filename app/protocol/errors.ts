@@ -1,6 +1,7 @@
 // Stable error codes: services throw an AppError with one, routes turn the
 // code into an HTTP status (httpStatus below) and into words (catalogue.ts).
 // Nothing decides anything by reading an error's wording (docs/decisions/015).
+import type { FilePart } from "./parts-schema";
 
 /** Every code, with the HTTP status it answers when it ends a request. */
 export const ERROR_STATUS = {
@@ -19,10 +20,18 @@ export const ERROR_STATUS = {
   last_event_id_ahead: 400,
   bad_body: 400,
   unsupported_media_type: 415,
+  file_too_large: 413,
+  too_many_files: 413,
+  upload_quota_exceeded: 413,
+  file_type_unsupported: 415,
+  file_type_mismatch: 415,
+  file_empty: 400,
+  model_cannot_see_images: 400,
   method_not_allowed: 405,
   // Access
   not_found: 404,
   message_not_found: 404,
+  attachment_not_found: 404,
   chat_read_only: 403,
   rate_limited: 429,
   // State
@@ -47,7 +56,20 @@ export const ERROR_STATUS = {
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
 /** Values a catalogue text may mention (a provider's name, an HTTP status, a limit…). */
-export type ErrorParams = { provider?: string; status?: number; detail?: string; max?: number; model?: string; requested?: number; newest?: number; seconds?: number };
+export type ErrorParams = {
+  provider?: string;
+  status?: number;
+  detail?: string;
+  max?: number;
+  model?: string;
+  requested?: number;
+  newest?: number;
+  seconds?: number;
+  /** A file's name (as stored: made safe). */
+  name?: string;
+  /** What a file's bytes turned out to be ("a ZIP archive", "text"). */
+  type?: string;
+};
 
 /** A code plus what its text needs: stored with an answer and sent in stream events. */
 export interface Problem {
@@ -93,5 +115,7 @@ export interface FormFailure {
   field?: string;
   /** What the user typed, handed back so nothing is lost. */
   text?: string;
+  /** Files already uploaded with the refused form: they stay attached. */
+  files?: FilePart[];
   intent?: string;
 }

@@ -46,3 +46,10 @@ export function appendText(parts: MessagePart[], type: "text" | "reasoning", tex
   parts.push({ type, text });
   return parts.length - 1;
 }
+
+/** The attachments a message uses (its files and generated images), each once. */
+export function attachmentIdsOf(parts: readonly MessagePart[]): string[] {
+  const ids = new Set<string>();
+  for (const part of parts) if (part.type === "file" || part.type === "image") ids.add(part.attachmentId);
+  return [...ids];
+}

@@ -6,9 +6,10 @@ import { Composer } from "~/components/chat/Composer";
 import { toPickerGroups } from "~/components/chat/ModelPicker";
 import { env } from "~/env.server";
 import { defaultModelId, listModelGroups } from "~/llm/catalog.server";
-import { inputError, newChatSchema } from "~/services/chat-input";
+import { keptFiles, readMessageForm } from "~/services/attachments.server";
+import { formFields, inputError, newChatSchema } from "~/services/chat-input";
 import { startChat } from "~/services/conversation.server";
-import { formFailure, readFormData } from "~/utils/http.server";
+import { formFailure } from "~/utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "New chat · Parley" }];
 
@@ -19,26 +20,36 @@ export async function loader({ request }: LoaderFunctionArgs) {
     models: toPickerGroups(groups),
     modelId: defaultModelId(),
     maxChars: env().MAX_MESSAGE_CHARS,
+    maxFileBytes: env().MAX_FILE_BYTES,
+    maxFiles: env().MAX_FILES_PER_MESSAGE,
   };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  let raw: Record<string, FormDataEntryValue> = {};
+  let raw: Record<string, unknown> = {};
+  let uploadedIds: string[] = [];
   try {
-    raw = Object.fromEntries(await readFormData(request));
+    const form = await readMessageForm({ request, userId: user.id });
+    raw = formFields(form.fields);
+    uploadedIds = form.uploaded.map((a) => a.id);
+    if (form.refusal) throw form.refusal;
     const maxChars = env().MAX_MESSAGE_CHARS;
     const parsed = newChatSchema(maxChars).safeParse(raw);
     if (!parsed.success) throw inputError(parsed.error, maxChars);
-    const { chat } = await startChat({ user, text: parsed.data.content, model: parsed.data.model });
+    const { content, model, attachmentIds } = parsed.data;
+    const { chat } = await startChat({ user, text: content, model, attachmentIds: [...attachmentIds, ...uploadedIds] });
     return redirect(`/chats/${chat.id}`);
   } catch (error) {
-    return formFailure(error, request, { text: typeof raw.content === "string" ? raw.content : undefined });
+    return formFailure(error, request, {
+      text: typeof raw.content === "string" ? raw.content : undefined,
+      files: await keptFiles({ userId: user.id, ids: [...((raw.attachmentIds as string[] | undefined) ?? []), ...uploadedIds] }),
+    });
   }
 }
 
 export default function NewChat() {
-  const { models, modelId, maxChars } = useLoaderData<typeof loader>();
+  const { models, modelId, maxChars, maxFileBytes, maxFiles } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <>
@@ -46,7 +57,7 @@ export default function NewChat() {
         <h1 className="text-2xl font-semibold">What shall we talk about?</h1>
         <p className="text-sm text-zinc-500">Pick a model below. The offline demo model works without any API key.</p>
       </div>
-      <Composer action="/chats?index" draftKey="new" models={models} modelId={modelId} maxChars={maxChars} busy={false} error={result?.formError} initialText={result?.text} />
+      <Composer action="/chats?index" draftKey="new" models={models} modelId={modelId} maxChars={maxChars} maxFileBytes={maxFileBytes} maxFiles={maxFiles} busy={false} error={result?.formError} initialText={result?.text} initialFiles={result?.files} />
     </>
   );
 }

@@ -11,13 +11,16 @@ const messageId = z.string({ required_error: code("malformed_id") }).refine(isId
 const optionalId = messageId.optional();
 const model = z.string().max(200, code("model_unavailable")).optional();
 
+/** A message's words. Empty is allowed here: a message of files alone is fine (the service refuses one with neither). */
 export function messageText(maxChars: number) {
   return z
     .string({ required_error: code("message_empty") })
     .transform((s) => s.replace(/\r\n/g, "\n"))
-    .refine((s) => s.trim().length > 0, code("message_empty"))
     .refine((s) => s.length <= maxChars, code("message_too_long"));
 }
+
+/** Uploads the message uses (`attachmentId`, repeated): ids of the sender's own files. */
+const attachmentIds = z.array(messageId).max(100, code("too_many_files")).default([]);
 
 const schemas = new Map<number, ReturnType<typeof buildChatIntentSchema>>();
 
@@ -32,7 +35,7 @@ function buildChatIntentSchema(maxChars: number) {
   const content = messageText(maxChars);
   return z.discriminatedUnion("intent", [
     // userMessageId/answerId: chosen by the browser so it can open the answer's stream while the send is on its way.
-    z.object({ intent: z.literal("send"), content, model, parentId: optionalId, userMessageId: optionalId, answerId: optionalId }),
+    z.object({ intent: z.literal("send"), content, attachmentIds, model, parentId: optionalId, userMessageId: optionalId, answerId: optionalId }),
     z.object({ intent: z.literal("stop"), messageId }),
     z.object({ intent: z.literal("regenerate"), messageId, model, answerId: optionalId }),
     z.object({ intent: z.literal("continue"), messageId }),
@@ -69,7 +72,18 @@ export const INTENT_LEVEL: Record<ChatIntentName, AccessLevel> = {
 };
 
 export function newChatSchema(maxChars: number) {
-  return z.object({ intent: z.literal("send"), content: messageText(maxChars), model });
+  return z.object({ intent: z.literal("send"), content: messageText(maxChars), attachmentIds, model });
+}
+
+/**
+ * A form's fields as the schemas read them: single values as strings, the
+ * repeated `attachmentId` as the array `attachmentIds`.
+ */
+export function formFields(form: FormData): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const [name, value] of form) if (typeof value === "string" && name !== "attachmentId") fields[name] = value;
+  fields.attachmentIds = form.getAll("attachmentId").filter((v): v is string => typeof v === "string" && v !== "");
+  return fields;
 }
 
 /** The first problem of a failed parse as an AppError (its code, and the field at fault). */

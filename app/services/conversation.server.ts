@@ -4,7 +4,10 @@
 // (docs/decisions/015), and an answer owned by another machine is
 // AnswerOnAnotherMachine (the route replays the request there).
 import type { Chat } from "../../drizzle/schema";
+import { env } from "../env.server";
 import { defaultModelId, resolveModel } from "../llm/catalog.server";
+import type { ModelInfo } from "../llm/types";
+import { type Attachment, ownedAttachments } from "../models/attachment.server";
 import { allows, type AccessLevel, type ChatAccess } from "../models/chat-access.server";
 import { deleteChat, updateChat } from "../models/chat.server";
 import {
@@ -18,10 +21,12 @@ import {
 } from "../models/message.server";
 import { deleteBranch as deleteBranchRows, type ForkSource, forkChat, isOnPath, switchToBranch } from "../models/tree.server";
 import { AppError } from "../protocol/errors";
-import { textParts } from "../protocol/parts";
+import { attachmentIdsOf, type MessagePart, textParts } from "../protocol/parts";
 import { startGeneration } from "../streaming/generation.server";
 import { AnswerOnAnotherMachine, instanceId, owningMachine, streamRegistry } from "../streaming/streams.server";
 import { maybeGenerateTitle } from "../streaming/title.server";
+import { filePartOf } from "./attachments.server";
+import { kindOf } from "./file-kind";
 
 function need(access: ChatAccess, level: AccessLevel): Chat {
   if (!allows(access.level, level)) throw new AppError("chat_read_only");
@@ -35,10 +40,33 @@ async function existingMessage(chat: Chat, messageId: string) {
 }
 
 /** The model to use: the one asked for, else the chat's; it must be in the catalogue. */
-async function usableModel(requested: string | undefined, fallback: string): Promise<string> {
-  const id = requested || fallback;
-  if (!(await resolveModel(id))) throw new AppError("model_unavailable", { field: "model" });
-  return id;
+async function usableModel(requested: string | undefined, fallback: string): Promise<ModelInfo> {
+  const resolved = await resolveModel(requested || fallback);
+  if (!resolved) throw new AppError("model_unavailable", { field: "model" });
+  return resolved.model;
+}
+
+/** Refuses, before anything is sent upstream, files the model cannot take in (PDFs and text always go, as text if need be). */
+function checkModelReads(model: ModelInfo, files: readonly Pick<Attachment, "mediaType">[]): void {
+  if (!model.vision && files.some((f) => kindOf(f.mediaType) === "image")) {
+    throw new AppError("model_cannot_see_images", { params: { model: model.label }, field: "model" });
+  }
+}
+
+/**
+ * A new user message's parts: the files first (models read them before the
+ * question), then the text. Every attachment must be the sender's own upload.
+ */
+async function newMessageParts({ user, text, attachmentIds = [], model }: { user?: { id: string }; text: string; attachmentIds?: string[]; model: ModelInfo }) {
+  const ids = [...new Set(attachmentIds)];
+  const max = env().MAX_FILES_PER_MESSAGE;
+  if (ids.length > max) throw new AppError("too_many_files", { params: { max }, field: "files" });
+  const files = user ? await ownedAttachments({ userId: user.id, ids }) : [];
+  if (files.length !== ids.length) throw new AppError("attachment_not_found", { field: "files" });
+  if (!text.trim() && files.length === 0) throw new AppError("message_empty", { field: "content" });
+  checkModelReads(model, files);
+  const parts: MessagePart[] = [...files.map(filePartOf), ...textParts(text)];
+  return { parts, attachmentIds: ids };
 }
 
 /** Browser-chosen ids, when it sent both (it opens the answer's stream with them). */
@@ -47,9 +75,11 @@ function clientIds(input: { userMessageId?: string; answerId?: string }): Exchan
 }
 
 /** Starts a new chat with its first message; returns the chat and the answer being written. */
-export async function startChat({ user, text, model }: { user: { id: string }; text: string; model?: string }) {
-  const modelId = await usableModel(model, defaultModelId());
-  const { chat, ...ids } = await createChatWithExchange({ userId: user.id, parts: textParts(text), model: modelId, instanceId: instanceId() });
+export async function startChat({ user, text, model, attachmentIds }: { user: { id: string }; text: string; model?: string; attachmentIds?: string[] }) {
+  const chosen = await usableModel(model, defaultModelId());
+  const modelId = chosen.id;
+  const message = await newMessageParts({ user, text, attachmentIds, model: chosen });
+  const { chat, ...ids } = await createChatWithExchange({ userId: user.id, ...message, model: modelId, instanceId: instanceId() });
   await startGeneration({ chatId: chat.id, assistantMessageId: ids.assistantMessageId, parentId: ids.userMessageId, modelId });
   void maybeGenerateTitle({ chat, firstMessage: text, answerId: ids.assistantMessageId });
   return { chat, ...ids };
@@ -58,14 +88,19 @@ export async function startChat({ user, text, model }: { user: { id: string }; t
 /** A new message at the end of the branch shown (or under `parentId`), and its answer. */
 export async function sendMessage({
   access,
+  user,
   text,
+  attachmentIds,
   model,
   parentId,
   userMessageId,
   answerId,
 }: {
   access: ChatAccess;
+  /** The sender: the owner of the attachments (needed only with attachments). */
+  user?: { id: string };
   text: string;
+  attachmentIds?: string[];
   model?: string;
   parentId?: string;
   userMessageId?: string;
@@ -73,8 +108,10 @@ export async function sendMessage({
 }): Promise<ExchangeIds> {
   const chat = need(access, "write");
   const parent = parentId ? (await existingMessage(chat, parentId)).id : chat.activeLeafId;
-  const modelId = await usableModel(model, chat.model);
-  const ids = await createExchange({ chatId: chat.id, parentId: parent, parts: textParts(text), model: modelId, instanceId: instanceId(), ids: clientIds({ userMessageId, answerId }) });
+  const chosen = await usableModel(model, chat.model);
+  const modelId = chosen.id;
+  const message = await newMessageParts({ user, text, attachmentIds, model: chosen });
+  const ids = await createExchange({ chatId: chat.id, parentId: parent, ...message, model: modelId, instanceId: instanceId(), ids: clientIds({ userMessageId, answerId }) });
   await startGeneration({ chatId: chat.id, assistantMessageId: ids.assistantMessageId, parentId: ids.userMessageId, modelId, systemPrompt: chat.systemPrompt });
   void maybeGenerateTitle({ chat, firstMessage: text, answerId: ids.assistantMessageId });
   return ids;
@@ -97,8 +134,14 @@ export async function editMessage({
   const chat = need(access, "write");
   const original = await existingMessage(chat, messageId);
   if (original.role !== "user") throw new AppError("message_not_found");
-  const modelId = await usableModel(undefined, chat.model);
-  const ids = await createExchange({ chatId: chat.id, parentId: original.parentId, parts: textParts(text), model: modelId, instanceId: instanceId(), ids: clientIds({ userMessageId, answerId }) });
+  const chosen = await usableModel(undefined, chat.model);
+  const modelId = chosen.id;
+  // The edit changes the words; the files stay with the message.
+  const files = original.parts.filter((p) => p.type === "file");
+  checkModelReads(chosen, files);
+  if (!text.trim() && files.length === 0) throw new AppError("message_empty", { field: "content" });
+  const parts: MessagePart[] = [...files, ...textParts(text)];
+  const ids = await createExchange({ chatId: chat.id, parentId: original.parentId, parts, attachmentIds: attachmentIdsOf(files), model: modelId, instanceId: instanceId(), ids: clientIds({ userMessageId, answerId }) });
   await startGeneration({ chatId: chat.id, assistantMessageId: ids.assistantMessageId, parentId: ids.userMessageId, modelId, systemPrompt: chat.systemPrompt });
   return ids;
 }
@@ -109,7 +152,10 @@ export async function regenerate({ access, messageId, model, answerId }: { acces
   const target = await existingMessage(chat, messageId);
   const parentId = target.role === "assistant" ? target.parentId : target.id;
   if (!parentId) throw new AppError("cannot_regenerate");
-  const modelId = await usableModel(model, chat.model);
+  const chosen = await usableModel(model, chat.model);
+  const modelId = chosen.id;
+  const question = target.role === "assistant" ? await existingMessage(chat, parentId) : target;
+  checkModelReads(chosen, question.parts.filter((p) => p.type === "file"));
   const { assistantMessageId } = await createAnswer({ chatId: chat.id, parentId, model: modelId, instanceId: instanceId(), ...(answerId ? { assistantMessageId: answerId } : {}) });
   await startGeneration({ chatId: chat.id, assistantMessageId, parentId, modelId, systemPrompt: chat.systemPrompt });
   return { assistantMessageId };

@@ -3,6 +3,7 @@
 // regenerate and continue actions; it outlives every HTTP request.
 import { resolveModel } from "../llm/catalog.server";
 import { assembleContext, type PathTurn } from "../llm/context";
+import { loadContextFiles } from "../llm/context-files.server";
 import { env } from "../env.server";
 import { streamWithRetry } from "../llm/retry.server";
 import { UpstreamError } from "../llm/types";
@@ -62,7 +63,8 @@ async function runModel({
     return { status: "error", problem: { code: "model_unavailable", params: { model: target.modelId } } };
   }
   const { provider, model } = resolved;
-  const context = assembleContext({ path: turns, systemPrompt: target.systemPrompt, contextWindow: model.contextWindow });
+  const files = await loadContextFiles({ turns, model });
+  const context = assembleContext({ path: turns, files, systemPrompt: target.systemPrompt, contextWindow: model.contextWindow });
   const startedAt = performance.now();
   let firstTokenAt: number | undefined;
   const stats: MessageStats = { model: model.id };

@@ -1,9 +1,16 @@
-// The message box: a real <form method="post"> that works without JavaScript.
-// With it: Enter sends, Shift+Enter adds a line, the box grows with its text,
-// and an unsent draft survives reloads and expired sessions (localStorage).
+// The message box: a real <form method="post"> (multipart, with a file
+// input) that works without JavaScript. With it: Enter sends, Shift+Enter
+// adds a line, the box grows with its text, an unsent draft survives reloads
+// and expired sessions (localStorage), and files are uploaded as soon as they
+// are picked, dropped or pasted (chips with progress; see useUploads).
 import { Form, useNavigation } from "@remix-run/react";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
+import { useHydrated } from "remix-utils/use-hydrated";
+import { formatBytes } from "../../protocol/catalogue";
+import type { FilePart } from "../../protocol/parts";
+import { ACCEPT, kindOf } from "../../services/file-kind";
 import { ModelPicker, type PickerGroup } from "./ModelPicker";
+import { type Chip, useUploads } from "./useUploads";
 
 export interface ComposerProps {
   action: string;
@@ -11,15 +18,20 @@ export interface ComposerProps {
   models: PickerGroup[];
   modelId: string;
   maxChars: number;
+  /** Upload limits, checked here before any byte is sent. */
+  maxFileBytes: number;
+  maxFiles: number;
   busy: boolean;
   error?: string;
   /** Text handed back by the server after a refused send, so nothing typed is lost. */
   initialText?: string;
+  /** Files already uploaded with a refused send: they stay attached. */
+  initialFiles?: FilePart[];
   /**
-   * Sends the form without a navigation (the chat page's fast path); returns
-   * false to fall back to a plain form post.
+   * Sends the form without a navigation (the chat page's fast path) with the
+   * uploaded files; returns false to fall back to a plain form post.
    */
-  onSend?: (form: HTMLFormElement) => boolean;
+  onSend?: (form: HTMLFormElement, files: FilePart[]) => boolean;
 }
 
 /** Where an unsent draft is kept (it survives reloads and a trip to the login page). */
@@ -27,10 +39,59 @@ export function draftStorageKey(draftKey: string): string {
   return `parley:draft:${draftKey}`;
 }
 
-export function Composer({ action, draftKey, models, modelId, maxChars, busy, error, initialText, onSend }: ComposerProps) {
+function ChipView({ chip, onRemove }: { chip: Chip; onRemove: () => void }) {
+  return (
+    <li
+      className={`flex max-w-64 items-center gap-2 rounded-lg border px-2 py-1.5 text-xs ${chip.status === "error" ? "border-red-500/60 bg-red-500/10" : "border-zinc-700 bg-zinc-800"}`}
+      data-testid="attachment-chip"
+      data-status={chip.status}
+    >
+      {chip.previewUrl ? (
+        <img src={chip.previewUrl} alt="" className="h-8 w-8 shrink-0 rounded object-cover" />
+      ) : (
+        <span aria-hidden="true" className="text-base">📄</span>
+      )}
+      <span className="min-w-0">
+        <span className="block truncate text-zinc-100" title={chip.name}>
+          {chip.name}
+        </span>
+        <span className="block text-zinc-400">
+          {chip.status === "error" ? <span className="text-red-300">{chip.error}</span> : formatBytes(chip.size)}
+        </span>
+        {chip.status === "uploading" ? (
+          <span className="mt-1 block h-1 w-full overflow-hidden rounded bg-zinc-700">
+            <span
+              role="progressbar"
+              aria-label={`Uploading ${chip.name}`}
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-valuenow={Math.round(chip.progress * 100)}
+              className="block h-full bg-sky-500 transition-[width]"
+              style={{ width: `${Math.round(chip.progress * 100)}%` }}
+            />
+          </span>
+        ) : null}
+      </span>
+      {chip.status === "ready" && chip.part ? <input type="hidden" name="attachmentId" value={chip.part.attachmentId} /> : null}
+      <button type="button" onClick={onRemove} aria-label={`Remove ${chip.name}`} className="ml-auto shrink-0 rounded px-1 text-zinc-400 hover:bg-zinc-700 hover:text-zinc-100">
+        ×
+      </button>
+    </li>
+  );
+}
+
+export function Composer({ action, draftKey, models, modelId, maxChars, maxFileBytes, maxFiles, busy, error, initialText, initialFiles, onSend }: ComposerProps) {
   const navigation = useNavigation();
+  const hydrated = useHydrated();
   const formRef = useRef<HTMLFormElement>(null);
   const textRef = useRef<HTMLTextAreaElement>(null);
+  const fileRef = useRef<HTMLInputElement>(null);
+  const uploads = useUploads({ initial: initialFiles, maxFileBytes, maxFiles });
+  const [model, setModel] = useState(modelId);
+  const [dragging, setDragging] = useState(false);
+  useEffect(() => setModel(modelId), [modelId]);
+  const chosen = models.flatMap((g) => g.models).find((m) => m.id === model);
+  const blind = chosen !== undefined && !chosen.vision && uploads.chips.some((c) => c.part && kindOf(c.part.mediaType) === "image");
   const submitting = navigation.state === "submitting" && navigation.formData?.get("intent") === "send";
   const disabled = busy || submitting;
   const storageKey = draftStorageKey(draftKey);
@@ -52,8 +113,9 @@ export function Composer({ action, draftKey, models, modelId, maxChars, busy, er
     }
   }, [storageKey, initialText]);
 
-  // Clear the box (and its draft) once a send went through.
+  // Clear the box (and its draft and files) once a send went through.
   const wasSubmitting = useRef(false);
+  const { clear } = uploads;
   useEffect(() => {
     if (submitting) wasSubmitting.current = true;
     else if (wasSubmitting.current && navigation.state === "idle") {
@@ -61,10 +123,11 @@ export function Composer({ action, draftKey, models, modelId, maxChars, busy, er
       if (!error && textRef.current) {
         textRef.current.value = "";
         localStorage.removeItem(storageKey);
+        clear();
         grow();
       }
     }
-  }, [submitting, navigation.state, error, storageKey]);
+  }, [submitting, navigation.state, error, storageKey, clear]);
 
   useEffect(() => {
     if (!busy) textRef.current?.focus({ preventScroll: true });
@@ -83,24 +146,77 @@ export function Composer({ action, draftKey, models, modelId, maxChars, busy, er
       ref={formRef}
       method="post"
       action={action}
-      className="mx-auto w-full max-w-3xl px-4 pb-4"
+      encType="multipart/form-data"
+      className="relative mx-auto w-full max-w-3xl px-4 pb-4"
       onSubmit={(event) => {
+        if (uploads.uploading || blind) {
+          event.preventDefault();
+          return;
+        }
         if (!onSend || disabled) return;
         event.preventDefault();
         // The draft stays stored until the send is delivered (an expired session must not lose it).
-        if (onSend(event.currentTarget) && textRef.current) {
+        if (onSend(event.currentTarget, uploads.ready) && textRef.current) {
           textRef.current.value = "";
+          uploads.clear();
           grow();
         }
       }}
+      onDragOver={(event) => {
+        if (!hydrated || !event.dataTransfer.types.includes("Files")) return;
+        event.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={(event) => {
+        if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setDragging(false);
+      }}
+      onDrop={(event) => {
+        if (!event.dataTransfer.files.length) return;
+        event.preventDefault();
+        setDragging(false);
+        uploads.add(event.dataTransfer.files);
+      }}
     >
+      {dragging ? (
+        <div className="pointer-events-none absolute inset-0 z-10 mx-4 mb-4 flex items-center justify-center rounded-2xl border-2 border-dashed border-sky-500 bg-zinc-950/80 text-sm text-sky-200">
+          Drop files to attach them
+        </div>
+      ) : null}
       <input type="hidden" name="intent" value="send" />
       {error ? (
         <p role="alert" className="mb-2 rounded-lg border border-red-500/40 bg-red-500/10 px-3 py-2 text-sm text-red-300">
           {error}
         </p>
       ) : null}
+      {uploads.notice ? (
+        <p role="status" className="mb-2 text-sm text-amber-300">
+          {uploads.notice}
+        </p>
+      ) : null}
+      {blind ? (
+        <p role="alert" className="mb-2 rounded-lg border border-amber-500/40 bg-amber-500/10 px-3 py-2 text-sm text-amber-200" data-testid="vision-warning">
+          {chosen?.label} cannot see images. Pick a model that can (👁 in the list), or remove the images.
+        </p>
+      ) : null}
       <div className="rounded-2xl border border-zinc-700 bg-zinc-900 focus-within:border-zinc-500">
+        {hydrated && uploads.chips.length > 0 ? (
+          <ul className="flex flex-wrap gap-2 px-3 pt-3" aria-label="Files to send">
+            {uploads.chips.map((chip) => (
+              <ChipView key={chip.key} chip={chip} onRemove={() => uploads.remove(chip.key)} />
+            ))}
+          </ul>
+        ) : null}
+        {!hydrated && initialFiles?.length ? (
+          <fieldset className="px-3 pt-3 text-xs text-zinc-300">
+            <legend className="sr-only">Files already uploaded</legend>
+            {initialFiles.map((file) => (
+              <label key={file.attachmentId} className="mr-3 inline-flex items-center gap-1.5">
+                <input type="checkbox" name="attachmentId" value={file.attachmentId} defaultChecked />
+                {file.name} <span className="text-zinc-500">({formatBytes(file.size)})</span>
+              </label>
+            ))}
+          </fieldset>
+        ) : null}
         <label htmlFor="composer" className="sr-only">
           Message
         </label>
@@ -109,7 +225,6 @@ export function Composer({ action, draftKey, models, modelId, maxChars, busy, er
           ref={textRef}
           name="content"
           rows={2}
-          required
           maxLength={maxChars}
           disabled={disabled}
           defaultValue={initialText}
@@ -122,18 +237,45 @@ export function Composer({ action, draftKey, models, modelId, maxChars, busy, er
           onKeyDown={(event) => {
             if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
               event.preventDefault();
-              if (!disabled && event.currentTarget.value.trim()) formRef.current?.requestSubmit();
+              if (!disabled && (event.currentTarget.value.trim() || uploads.ready.length > 0)) formRef.current?.requestSubmit();
             }
+          }}
+          onPaste={(event) => {
+            // A pasted screenshot (or copied files) becomes an attachment; pasted text stays text.
+            const files = [...event.clipboardData.files];
+            if (files.length === 0) return;
+            event.preventDefault();
+            uploads.add(files);
           }}
         />
         <div className="flex items-center justify-between gap-2 border-t border-zinc-800 px-3 py-2">
-          <div className="flex items-center gap-2 text-xs text-zinc-400">
+          <div className="flex min-w-0 items-center gap-2 text-xs text-zinc-400">
+            <label className={`cursor-pointer rounded-md border border-zinc-700 px-2 py-1 text-zinc-200 hover:border-zinc-500 focus-within:outline focus-within:outline-2 focus-within:outline-sky-500 ${hydrated ? "" : "max-w-56"}`}>
+              <span aria-hidden={hydrated ? "true" : undefined}>{hydrated ? "📎" : "Attach files"}</span>
+              <span className="sr-only">Attach files (images, PDFs, text and code, up to {formatBytes(maxFileBytes)} each)</span>
+              <input
+                ref={fileRef}
+                type="file"
+                name="files"
+                multiple
+                accept={ACCEPT}
+                disabled={disabled}
+                data-testid="file-input"
+                className={hydrated ? "sr-only" : "ml-2 max-w-40 text-xs"}
+                onChange={(event) => {
+                  if (!hydrated || !event.currentTarget.files?.length) return;
+                  uploads.add(event.currentTarget.files);
+                  // Uploaded already: the form itself must not send them again.
+                  event.currentTarget.value = "";
+                }}
+              />
+            </label>
             <span className="sr-only sm:not-sr-only">Model</span>
-            <ModelPicker groups={models} value={modelId} />
+            <ModelPicker groups={models} value={modelId} onChange={setModel} />
           </div>
           <button
             type="submit"
-            disabled={disabled}
+            disabled={disabled || uploads.uploading || blind}
             className="rounded-lg bg-sky-600 px-4 py-1.5 text-sm font-medium hover:bg-sky-500 disabled:cursor-not-allowed disabled:opacity-50"
           >
             {submitting ? "Sending…" : "Send"}

@@ -3,6 +3,7 @@ import { describe, type Locale } from "../../protocol/catalogue";
 import type { Problem } from "../../protocol/errors";
 import { type MessagePart, plainText, reasoningText } from "../../protocol/parts";
 import type { MessageStats, MessageStatus } from "../../protocol/stream-events";
+import { MessageFiles, MessageImages } from "./Attachments";
 import { MessageParts } from "./MessageParts";
 import { useAnswerStream } from "./useAnswerStream";
 
@@ -234,13 +235,17 @@ export function AssistantMessage({
   );
 }
 
-export function UserMessage({ message, chatAction, canAct, maxChars }: { message: MessageView; chatAction: string; canAct: boolean; maxChars: number }) {
+export function UserMessage({ message, chatId, chatAction, canAct, maxChars }: { message: MessageView; chatId: string; chatAction: string; canAct: boolean; maxChars: number }) {
   const text = plainText(message.parts);
   return (
     <article className="flex flex-col items-end" data-testid="user-message" data-message-id={message.id}>
-      <div className="max-w-[85%] whitespace-pre-wrap rounded-2xl bg-zinc-800 px-4 py-2.5 text-zinc-100">
-        <MessageParts parts={message.parts} plain />
-      </div>
+      <MessageImages parts={message.parts} chatId={chatId} />
+      {text ? (
+        <div className="max-w-[85%] whitespace-pre-wrap rounded-2xl bg-zinc-800 px-4 py-2.5 text-zinc-100">
+          <MessageParts parts={message.parts} plain />
+        </div>
+      ) : null}
+      <MessageFiles parts={message.parts} chatId={chatId} />
       <div className="mt-1 flex items-center gap-2">
         <SiblingNav message={message} chatAction={chatAction} />
         {canAct ? (

@@ -1,14 +1,9 @@
 // Renders a message's parts in order, by type. Reasoning is shown apart (above
 // the answer) by the message itself, so it is skipped here. `plain` renders
 // text as typed (a user's message) instead of as markdown.
+import { formatBytes } from "../../protocol/catalogue";
 import type { MessagePart, ToolCallPart, ToolResultPart } from "../../protocol/parts";
 import { Markdown } from "../markdown/Markdown";
-
-function formatBytes(size: number): string {
-  if (size < 1024) return `${size} B`;
-  if (size < 1024 * 1024) return `${(size / 1024).toFixed(1)} KB`;
-  return `${(size / 1024 / 1024).toFixed(1)} MB`;
-}
 
 function prettyJson(text: string): string {
   try {
@@ -53,7 +48,8 @@ export function MessageParts({ parts, plain = false }: { parts: readonly Message
           case "reasoning":
             return null;
           case "file":
-            return (
+            // A user's files are shown around the bubble (Attachments.tsx).
+            return plain ? null : (
               <span key={index} className="my-1 mr-2 inline-flex items-center gap-1 rounded-md border border-zinc-700 bg-zinc-900 px-2 py-1 text-xs text-zinc-300" data-testid="file-part">
                 📎 {part.name} <span className="text-zinc-500">({formatBytes(part.size)})</span>
               </span>

@@ -23,13 +23,17 @@ function formatWindow(tokens: number): string {
   return tokens >= 1_000_000 ? `${Math.round(tokens / 100_000) / 10}M` : `${Math.round(tokens / 1000)}k`;
 }
 
-export function ModelPicker({ groups, value, name = "model" }: { groups: PickerGroup[]; value: string; name?: string }) {
+export function ModelPicker({ groups, value, name = "model", onChange }: { groups: PickerGroup[]; value: string; name?: string; onChange?: (modelId: string) => void }) {
   const hydrated = useHydrated();
-  const [selected, setSelected] = useState(value);
+  const [selected, setSelectedState] = useState(value);
+  const setSelected = (id: string) => {
+    setSelectedState(id);
+    onChange?.(id);
+  };
   const [open, setOpen] = useState(false);
   const [query, setQuery] = useState("");
   const rootRef = useRef<HTMLDivElement>(null);
-  useEffect(() => setSelected(value), [value]);
+  useEffect(() => setSelectedState(value), [value]);
   useEffect(() => {
     if (!open) return;
     const close = (event: MouseEvent) => {

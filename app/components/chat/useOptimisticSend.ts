@@ -5,7 +5,7 @@
 // composer is a plain form and none of this runs.
 import { useFetcher, useRevalidator } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { textParts } from "../../protocol/parts";
+import { type FilePart, type MessagePart, textParts } from "../../protocol/parts";
 import type { FormFailure } from "../../protocol/errors";
 import { createId } from "../../utils/id";
 import { draftStorageKey } from "./Composer";
@@ -45,10 +45,13 @@ export function useOptimisticSend({ chatId, action, stored, model }: { chatId: s
   }, [arrived]);
 
   const send = useCallback(
-    (form: HTMLFormElement): boolean => {
+    (form: HTMLFormElement, files: FilePart[] = []): boolean => {
       const formData = new FormData(form);
+      // Picked files were uploaded already; the message carries their ids (attachmentId).
+      formData.delete("files");
       const text = String(formData.get("content") ?? "").replace(/\r\n/g, "\n");
-      if (!text.trim()) return false;
+      if (!text.trim() && files.length === 0) return false;
+      const parts: MessagePart[] = [...files, ...textParts(text)];
       const userMessageId = createId();
       const answerId = createId();
       formData.set("userMessageId", userMessageId);
@@ -61,7 +64,7 @@ export function useOptimisticSend({ chatId, action, stored, model }: { chatId: s
       setFailure(null);
       setPending({
         text,
-        user: { id: userMessageId, role: "user", parts: textParts(text), status: "complete", model: null, stats: null, problem: null, lastEventId: 0, parentId, siblingIds: [userMessageId] },
+        user: { id: userMessageId, role: "user", parts, status: "complete", model: null, stats: null, problem: null, lastEventId: 0, parentId, siblingIds: [userMessageId] },
         answer: { id: answerId, role: "assistant", parts: [], status: "streaming", model: chosenModel, stats: null, problem: null, lastEventId: 0, parentId: userMessageId, siblingIds: [answerId] },
       });
       return true;

@@ -6,29 +6,32 @@
 import { redirect } from "@remix-run/node";
 import { requireChatAccess } from "~/models/chat-access.server";
 import { env } from "~/env.server";
-import { chatIntentSchema, INTENT_LEVEL, inputError } from "~/services/chat-input";
+import { keptFiles, readMessageForm } from "~/services/attachments.server";
+import { chatIntentSchema, formFields, INTENT_LEVEL, inputError } from "~/services/chat-input";
 import * as conversation from "~/services/conversation.server";
-import { formFailure, readFormData } from "~/utils/http.server";
+import { formFailure } from "~/utils/http.server";
 
 export type { FormFailure as ChatActionResult } from "~/utils/http.server";
 
 export async function runChatAction({ request, user, chatId }: { request: Request; user: { id: string }; chatId: string | undefined }) {
-  let raw: Record<string, FormDataEntryValue> = {};
+  let raw: Record<string, unknown> = {};
+  let uploadedIds: string[] = [];
   try {
-    raw = Object.fromEntries(await readFormData(request));
+    // Files are stored as they arrive: a stranger is turned away before the body is read.
+    await requireChatAccess({ chatId, user, level: "read" });
+    const form = await readMessageForm({ request, userId: user.id });
+    raw = formFields(form.fields);
+    uploadedIds = form.uploaded.map((a) => a.id);
+    if (form.refusal) throw form.refusal;
     const maxChars = env().MAX_MESSAGE_CHARS;
     const parsed = chatIntentSchema(maxChars).safeParse(raw);
-    if (!parsed.success) {
-      // Access first: a stranger learns nothing from a validation error.
-      await requireChatAccess({ chatId, user, level: "read" });
-      throw inputError(parsed.error, maxChars);
-    }
+    if (!parsed.success) throw inputError(parsed.error, maxChars);
     const input = parsed.data;
     const access = await requireChatAccess({ chatId, user, level: INTENT_LEVEL[input.intent] });
     const here = `/chats/${access.chat.id}`;
     switch (input.intent) {
       case "send": {
-        const ids = await conversation.sendMessage({ ...input, access, text: input.content });
+        const ids = await conversation.sendMessage({ ...input, access, user, text: input.content, attachmentIds: [...input.attachmentIds, ...uploadedIds] });
         return input.answerId ? { ok: true as const, answerId: ids.assistantMessageId } : redirect(here);
       }
       case "edit": {
@@ -70,6 +73,10 @@ export async function runChatAction({ request, user, chatId }: { request: Reques
         return redirect(here);
     }
   } catch (error) {
-    return formFailure(error, request, { text: typeof raw.content === "string" ? raw.content : undefined, intent: typeof raw.intent === "string" ? raw.intent : undefined });
+    return formFailure(error, request, {
+      text: typeof raw.content === "string" ? raw.content : undefined,
+      intent: typeof raw.intent === "string" ? raw.intent : undefined,
+      files: await keptFiles({ userId: user.id, ids: [...((raw.attachmentIds as string[] | undefined) ?? []), ...uploadedIds] }),
+    });
   }
 }

@@ -66,6 +66,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     elsewhere,
     models: toPickerGroups(groups),
     maxChars: env().MAX_MESSAGE_CHARS,
+    maxFileBytes: env().MAX_FILE_BYTES,
+    maxFiles: env().MAX_FILES_PER_MESSAGE,
   };
 }
 
@@ -83,7 +85,7 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultSh
   formData?.get("answerId") ? false : defaultShouldRevalidate;
 
 export default function ChatPage() {
-  const { chat, messages: stored, earlierCursor, viewingEarlier, elsewhere, models, maxChars, level, locale } = useLoaderData<typeof loader>();
+  const { chat, messages: stored, earlierCursor, viewingEarlier, elsewhere, models, maxChars, maxFileBytes, maxFiles, level, locale } = useLoaderData<typeof loader>();
   const actionResult = useActionData<ChatActionResult>();
   const optimistic = useOptimisticSend({ chatId: chat.id, action: `/chats/${chat.id}`, stored, model: chat.model });
   const messages = optimistic.messages;
@@ -124,7 +126,7 @@ export default function ChatPage() {
           {messages.length === 0 ? <p className="pt-16 text-center text-zinc-500">Send a message to start.</p> : null}
           {messages.map((message) =>
             message.role === "user" ? (
-              <UserMessage key={message.id} message={message} chatAction={chatAction} canAct={!busy && canWrite} maxChars={maxChars} />
+              <UserMessage key={message.id} message={message} chatId={chat.id} chatAction={chatAction} canAct={!busy && canWrite} maxChars={maxChars} />
             ) : (
               <AssistantMessage
                 key={message.id}
@@ -159,9 +161,12 @@ export default function ChatPage() {
           models={models}
           modelId={chat.model}
           maxChars={maxChars}
+          maxFileBytes={maxFileBytes}
+          maxFiles={maxFiles}
           busy={busy}
           error={result?.formError}
           initialText={result?.text}
+          initialFiles={result?.files}
           onSend={optimistic.send}
         />
       ) : (

@@ -1,0 +1,102 @@
+// Files in a message: images as thumbnails (a click enlarges them; without
+// JavaScript the link opens the image), other files as a list of download
+// links. A file just sent is shown from the browser's own copy until the
+// page's data has it.
+import { useEffect, useRef, useState } from "react";
+import { formatBytes } from "../../protocol/catalogue";
+import type { FilePart, MessagePart } from "../../protocol/parts";
+import { kindOf } from "../../services/file-kind";
+
+// Object URLs of files picked in this tab, by attachment id: the message just
+// sent shows them before its files can be fetched from the server.
+const previews = new Map<string, string>();
+
+export function rememberPreview(attachmentId: string, url: string): void {
+  previews.set(attachmentId, url);
+}
+
+export function attachmentUrl(chatId: string, attachmentId: string, download = false): string {
+  return `/chats/${chatId}/attachments/${attachmentId}${download ? "?download" : ""}`;
+}
+
+function fileParts(parts: readonly MessagePart[]): FilePart[] {
+  return parts.filter((p): p is FilePart => p.type === "file");
+}
+
+function Lightbox({ src, name, onClose }: { src: string; name: string; onClose: () => void }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog && !dialog.open) dialog.showModal();
+  }, []);
+  return (
+    <dialog
+      ref={ref}
+      aria-label={name}
+      onClose={onClose}
+      onClick={(event) => {
+        // A click on the backdrop (the dialog itself, not the image) closes it.
+        if (event.target === event.currentTarget) ref.current?.close();
+      }}
+      className="max-h-[95vh] max-w-[95vw] bg-transparent p-0 backdrop:bg-black/80"
+    >
+      <img src={src} alt={name} className="max-h-[90vh] max-w-[95vw] object-contain" />
+      <form method="dialog" className="mt-2 text-center">
+        <button className="rounded-md bg-zinc-800 px-3 py-1 text-sm text-zinc-100 hover:bg-zinc-700">Close</button>
+      </form>
+    </dialog>
+  );
+}
+
+/** The images of a user message, above its text. */
+export function MessageImages({ parts, chatId }: { parts: readonly MessagePart[]; chatId: string }) {
+  const [open, setOpen] = useState<FilePart | null>(null);
+  const images = fileParts(parts).filter((p) => kindOf(p.mediaType) === "image");
+  if (images.length === 0) return null;
+  const src = (part: FilePart) => previews.get(part.attachmentId) ?? attachmentUrl(chatId, part.attachmentId);
+  return (
+    <div className="mb-2 flex max-w-[85%] flex-wrap justify-end gap-2" data-testid="message-images">
+      {images.map((part) => (
+        <a
+          key={part.attachmentId}
+          href={attachmentUrl(chatId, part.attachmentId)}
+          target="_blank"
+          rel="noreferrer"
+          onClick={(event) => {
+            event.preventDefault();
+            setOpen(part);
+          }}
+          className="block overflow-hidden rounded-xl border border-zinc-700 focus-visible:outline focus-visible:outline-2 focus-visible:outline-sky-500"
+          aria-label={`Enlarge image ${part.name}`}
+        >
+          <img src={src(part)} alt={part.name} loading="lazy" decoding="async" className="h-32 max-w-64 object-cover" />
+        </a>
+      ))}
+      {open ? <Lightbox src={src(open)} name={open.name} onClose={() => setOpen(null)} /> : null}
+    </div>
+  );
+}
+
+/** The other files of a message, under its text. */
+export function MessageFiles({ parts, chatId }: { parts: readonly MessagePart[]; chatId: string }) {
+  const files = fileParts(parts).filter((p) => kindOf(p.mediaType) !== "image");
+  if (files.length === 0) return null;
+  return (
+    <ul className="mt-1 flex max-w-[85%] flex-wrap justify-end gap-2" data-testid="message-files" aria-label="Attached files">
+      {files.map((part) => (
+        <li key={part.attachmentId}>
+          <a
+            href={attachmentUrl(chatId, part.attachmentId, true)}
+            download={part.name}
+            className="inline-flex max-w-72 items-center gap-1.5 rounded-lg border border-zinc-700 bg-zinc-900 px-2.5 py-1.5 text-xs text-zinc-200 hover:border-zinc-500"
+            data-testid="file-part"
+          >
+            <span aria-hidden="true">{kindOf(part.mediaType) === "pdf" ? "📕" : "📄"}</span>
+            <span className="truncate">{part.name}</span>
+            <span className="shrink-0 text-zinc-400">{formatBytes(part.size)}</span>
+          </a>
+        </li>
+      ))}
+    </ul>
+  );
+}

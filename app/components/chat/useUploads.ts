@@ -1,0 +1,127 @@
+// The composer's files with JavaScript: each file picked, dropped or pasted
+// is uploaded at once (XMLHttpRequest, for a real progress bar) and becomes a
+// chip; the message then carries only the ids. Files over the size or count
+// limit are refused here before any byte is sent (the server checks again).
+import { useCallback, useEffect, useRef, useState } from "react";
+import { formatBytes } from "../../protocol/catalogue";
+import type { FilePart } from "../../protocol/parts";
+import { rememberPreview } from "./Attachments";
+
+export interface Chip {
+  key: string;
+  name: string;
+  size: number;
+  /** An object URL of an image picked here (for the thumbnail). */
+  previewUrl?: string;
+  status: "uploading" | "ready" | "error";
+  /** 0…1 while uploading. */
+  progress: number;
+  error?: string;
+  part?: FilePart;
+}
+
+interface UploadReply {
+  files?: FilePart[];
+  error?: { code: string; message: string };
+}
+
+const IMAGE = /^image\/(png|jpeg|webp|gif)$/;
+let nextKey = 0;
+
+function upload(file: File, onProgress: (fraction: number) => void): { done: Promise<FilePart>; abort: () => void } {
+  const xhr = new XMLHttpRequest();
+  const done = new Promise<FilePart>((resolve, reject) => {
+    xhr.open("POST", "/attachments");
+    xhr.responseType = "json";
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable) onProgress(event.loaded / event.total);
+    };
+    xhr.onload = () => {
+      const reply = xhr.response as UploadReply | null;
+      const part = reply?.files?.[0];
+      if (xhr.status === 200 && part) resolve(part);
+      else if (reply?.error) reject(new Error(reply.error.message));
+      // Anything else is a redirect to the login page (an expired session) or a server failure.
+      else reject(new Error(xhr.responseURL.includes("/login") ? "Your session has expired. Sign in again to attach files." : `The upload failed (HTTP ${xhr.status}). Try again.`));
+    };
+    xhr.onerror = () => reject(new Error("The upload failed: the connection was lost. Try again."));
+    xhr.onabort = () => reject(new DOMException("aborted", "AbortError"));
+    const body = new FormData();
+    body.append("files", file, file.name);
+    xhr.send(body);
+  });
+  return { done, abort: () => xhr.abort() };
+}
+
+function discard(attachmentId: string): void {
+  const body = new FormData();
+  body.set("intent", "discard");
+  body.set("attachmentId", attachmentId);
+  // Best effort: an upload nobody discards is swept after a day.
+  void fetch("/attachments", { method: "POST", body }).catch(() => undefined);
+}
+
+export function useUploads({ initial, maxFileBytes, maxFiles }: { initial?: FilePart[]; maxFileBytes: number; maxFiles: number }) {
+  const [chips, setChips] = useState<Chip[]>(() =>
+    (initial ?? []).map((part) => ({ key: `k${nextKey++}`, name: part.name, size: part.size, status: "ready", progress: 1, part })),
+  );
+  const aborts = useRef(new Map<string, () => void>());
+  const [notice, setNotice] = useState<string | null>(null);
+
+  // Files handed back by a refused send replace what is shown.
+  useEffect(() => {
+    if (initial?.length) setChips(initial.map((part) => ({ key: `k${nextKey++}`, name: part.name, size: part.size, status: "ready", progress: 1, part })));
+  }, [initial]);
+
+  const update = (key: string, patch: Partial<Chip>) => setChips((all) => all.map((c) => (c.key === key ? { ...c, ...patch } : c)));
+
+  const current = useRef(chips);
+  current.current = chips;
+
+  const add = useCallback(
+    (files: Iterable<File>) => {
+      const list = [...files];
+      const room = maxFiles - current.current.filter((c) => c.status !== "error").length;
+      setNotice(list.length > room ? `A message can carry at most ${maxFiles} files.` : null);
+      const added: Chip[] = [];
+      for (const file of list.slice(0, Math.max(0, room))) {
+        const key = `k${nextKey++}`;
+        const previewUrl = IMAGE.test(file.type) ? URL.createObjectURL(file) : undefined;
+        if (file.size > maxFileBytes) {
+          added.push({ key, name: file.name, size: file.size, previewUrl, status: "error", progress: 0, error: `Larger than ${formatBytes(maxFileBytes)}, the most one file may be.` });
+          continue;
+        }
+        added.push({ key, name: file.name, size: file.size, previewUrl, status: "uploading", progress: 0 });
+        const { done, abort } = upload(file, (progress) => update(key, { progress }));
+        aborts.current.set(key, abort);
+        done
+          .then((part) => {
+            if (previewUrl) rememberPreview(part.attachmentId, previewUrl);
+            update(key, { status: "ready", progress: 1, part, name: part.name });
+          })
+          .catch((error: unknown) => {
+            if (error instanceof DOMException && error.name === "AbortError") return;
+            update(key, { status: "error", error: error instanceof Error ? error.message : String(error) });
+          })
+          .finally(() => aborts.current.delete(key));
+      }
+      current.current = [...current.current, ...added];
+      setChips((all) => [...all, ...added]);
+    },
+    [maxFileBytes, maxFiles],
+  );
+
+  const remove = useCallback((key: string) => {
+    const chip = current.current.find((c) => c.key === key);
+    if (chip?.status === "uploading") aborts.current.get(key)?.();
+    if (chip?.status === "ready" && chip.part) discard(chip.part.attachmentId);
+    setChips((all) => all.filter((c) => c.key !== key));
+  }, []);
+
+  /** After a send: the files went with the message (their previews stay for the message shown). */
+  const clear = useCallback(() => setChips([]), []);
+
+  const ready = chips.flatMap((c) => (c.status === "ready" && c.part ? [c.part] : []));
+  const uploading = chips.some((c) => c.status === "uploading");
+  return { chips, ready, uploading, add, remove, clear, notice };
+}

@@ -1,0 +1,234 @@
+// Uploads: a file is sniffed from its first bytes, checked against the
+// limits while it streams in, hashed, and written to the database in chunks
+// (docs/decisions/022). A refused file costs nothing but its reading; the
+// caller gets either the stored attachment or the reason, and carries on
+// with the rest of the form.
+import { createHash } from "node:crypto";
+import { fileTypeFromBuffer } from "file-type";
+import { env } from "../env.server";
+import { type IncomingFile, readForm } from "../utils/multipart.server";
+import {
+  type Attachment,
+  bytesUsedBy,
+  createPendingBlob,
+  discardPendingBlob,
+  finishUpload,
+  ownedAttachments,
+  readBlobBytes,
+  setExtractedText,
+  writeChunk,
+} from "../models/attachment.server";
+import { AppError, type Problem } from "../protocol/errors";
+import type { FilePart } from "../protocol/parts";
+import { isId } from "../utils/id";
+import { logger } from "../utils/logger.server";
+import { claimsBinary, IMAGE_TYPES, kindOf, looksLikeText, PDF_TYPE, safeFileName, TEXT_TYPE } from "./file-kind";
+
+/** file-type reads at most this much of a file to tell its type. */
+const SNIFF_BYTES = 4100;
+/** Rows of blob_chunks: large enough to keep row count low, small enough to stream. */
+const CHUNK_BYTES = 1024 * 1024;
+
+export type Sniffed = { ok: true; mediaType: string } | { ok: false; code: "file_type_unsupported" | "file_type_mismatch"; type: string };
+
+/**
+ * What a file is, from its first bytes (and its name only to catch text
+ * dressed up as a binary format). `complete` says whether `head` is the whole file.
+ */
+export async function sniff({ head, name, complete }: { head: Uint8Array; name: string; complete: boolean }): Promise<Sniffed> {
+  const found = await fileTypeFromBuffer(head);
+  if (found) {
+    if ((IMAGE_TYPES as readonly string[]).includes(found.mime) || found.mime === PDF_TYPE) return { ok: true, mediaType: found.mime };
+    return { ok: false, code: "file_type_unsupported", type: found.mime };
+  }
+  if (!looksLikeText(head, complete)) return { ok: false, code: "file_type_unsupported", type: "application/octet-stream" };
+  if (claimsBinary(name)) return { ok: false, code: "file_type_mismatch", type: TEXT_TYPE };
+  return { ok: true, mediaType: TEXT_TYPE };
+}
+
+export type UploadResult = { ok: true; attachment: Attachment } | { ok: false; problem: Problem; name: string };
+
+function refused(code: Problem["code"], name: string, params: Problem["params"] = {}): UploadResult {
+  return { ok: false, name, problem: { code, params: { name, ...params } } };
+}
+
+/** What one user may still upload, and the most one file may be. */
+export async function uploadAllowance({ userId }: { userId: string }): Promise<{ perFile: number; left: number }> {
+  const config = env();
+  return { perFile: config.MAX_FILE_BYTES, left: Math.max(0, config.MAX_UPLOAD_BYTES_PER_USER - (await bytesUsedBy({ userId }))) };
+}
+
+/**
+ * Stores one incoming file for `userId`, reading its stream to the end. A
+ * file over a limit or of a kind Parley does not read is refused (nothing is
+ * kept); `allowance.left` shrinks by what was stored.
+ */
+export async function storeUpload({
+  userId,
+  file,
+  allowance,
+}: {
+  userId: string;
+  file: Pick<IncomingFile, "filename" | "stream">;
+  allowance: { perFile: number; left: number };
+}): Promise<UploadResult> {
+  const name = safeFileName(file.filename);
+  const iterator = file.stream[Symbol.asyncIterator]();
+  const drain = async () => {
+    for (let next = await iterator.next(); !next.done; next = await iterator.next());
+  };
+
+  // The first bytes decide the type before anything is stored.
+  const headParts: Uint8Array[] = [];
+  let headSize = 0;
+  let ended = false;
+  while (headSize < SNIFF_BYTES) {
+    const next = await iterator.next();
+    if (next.done) {
+      ended = true;
+      break;
+    }
+    headParts.push(next.value);
+    headSize += next.value.length;
+  }
+  const head = concat(headParts, headSize);
+  if (headSize === 0) return refused("file_empty", name);
+  const sniffed = await sniff({ head: head.subarray(0, SNIFF_BYTES), name, complete: ended && headSize <= SNIFF_BYTES });
+  if (!sniffed.ok) {
+    await drain();
+    return refused(sniffed.code, name, { type: sniffed.type });
+  }
+  const limit = Math.min(allowance.perFile, allowance.left);
+  const overLimit = (): UploadResult =>
+    allowance.left < allowance.perFile
+      ? refused("upload_quota_exceeded", name, { max: env().MAX_UPLOAD_BYTES_PER_USER })
+      : refused("file_too_large", name, { max: allowance.perFile });
+  if (headSize > limit) {
+    await drain();
+    return overLimit();
+  }
+
+  const blobId = await createPendingBlob();
+  const hash = createHash("sha256");
+  let size = 0;
+  let seq = 0;
+  let pending: Uint8Array[] = [];
+  let pendingSize = 0;
+  const flush = async () => {
+    if (pendingSize === 0) return;
+    const chunk = concat(pending, pendingSize);
+    pending = [];
+    pendingSize = 0;
+    await writeChunk({ blobId, seq: seq++, data: chunk });
+  };
+  const take = async (bytes: Uint8Array) => {
+    size += bytes.length;
+    hash.update(bytes);
+    pending.push(bytes);
+    pendingSize += bytes.length;
+    if (pendingSize >= CHUNK_BYTES) await flush();
+  };
+  try {
+    await take(head);
+    while (!ended) {
+      const next = await iterator.next();
+      if (next.done) break;
+      if (size + next.value.length > limit) {
+        await discardPendingBlob({ blobId });
+        await drain();
+        return overLimit();
+      }
+      await take(next.value);
+    }
+    await flush();
+  } catch (error) {
+    await discardPendingBlob({ blobId });
+    throw error;
+  }
+  const { attachment, newBlob } = await finishUpload({ blobId, sha256: hash.digest("hex"), size, mediaType: sniffed.mediaType, userId, name });
+  allowance.left -= size;
+  if (newBlob && kindOf(sniffed.mediaType) === "pdf") await extractPdfText(attachment);
+  return { ok: true, attachment };
+}
+
+function concat(parts: Uint8Array[], size: number): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+// One PDF at a time: reading a large one is CPU work that would otherwise pile up.
+let pdfQueue: Promise<unknown> = Promise.resolve();
+
+/** Reads a PDF's text layer for models that cannot read PDFs; a PDF without one (a scan) keeps none. */
+async function extractPdfText(attachment: Attachment): Promise<void> {
+  const run = pdfQueue.then(async () => {
+    try {
+      const { extractText } = await import("unpdf");
+      const bytes = await readBlobBytes({ attachmentId: attachment.id });
+      const { text } = await extractText(bytes, { mergePages: true });
+      await setExtractedText({ attachmentId: attachment.id, text: text.trim() });
+    } catch (error) {
+      // An unreadable or encrypted PDF is still attached; models that read PDFs get the file itself.
+      logger.warn("could not read a PDF's text", { attachmentId: attachment.id, error: String(error) });
+    }
+  });
+  pdfQueue = run;
+  await run;
+}
+
+/** A message's `file` part for an attachment. */
+export function filePartOf(attachment: Pick<Attachment, "id" | "name" | "mediaType" | "size">): FilePart {
+  return { type: "file", attachmentId: attachment.id, name: attachment.name, mediaType: attachment.mediaType, size: attachment.size };
+}
+
+/** The first refusal of a batch of uploads, as the error the form shows. */
+export function refusalError(results: UploadResult[]): AppError | undefined {
+  const first = results.find((r): r is Extract<UploadResult, { ok: false }> => !r.ok);
+  return first && new AppError(first.problem.code, { params: first.problem.params, field: "files" });
+}
+
+export interface MessageForm {
+  fields: FormData;
+  /** Files stored from this form (ids to hand back if the send is refused). */
+  uploaded: Attachment[];
+  /** Why a file was not taken, or why the form is over a limit; the rest of the form still counts. */
+  refusal?: AppError;
+}
+
+/**
+ * A composer's form: its fields, and the files of its `files` input stored
+ * as they stream in (without JavaScript, files arrive with the message).
+ * A message over MAX_MESSAGE_CHARS is `message_too_long`.
+ */
+export async function readMessageForm({ request, userId }: { request: Request; userId: string }): Promise<MessageForm> {
+  const config = env();
+  let allowance: { perFile: number; left: number } | undefined;
+  const results: UploadResult[] = [];
+  const read = await readForm(request, {
+    // A UTF-16 code unit is at most 3 bytes of UTF-8: any message within the limit fits.
+    limits: { maxFieldBytes: config.MAX_MESSAGE_CHARS * 3 + 1024, maxFiles: config.MAX_FILES_PER_MESSAGE },
+    onFile: async (file) => {
+      if (file.field !== "files") return;
+      allowance ??= await uploadAllowance({ userId });
+      results.push(await storeUpload({ userId, file, allowance }));
+    },
+  });
+  const uploaded = results.flatMap((r) => (r.ok ? [r.attachment] : []));
+  let refusal = refusalError(results);
+  if (read.tooManyFiles) refusal ??= new AppError("too_many_files", { params: { max: config.MAX_FILES_PER_MESSAGE }, field: "files" });
+  if (read.truncatedFields.size > 0) refusal ??= new AppError("message_too_long", { params: { max: config.MAX_MESSAGE_CHARS }, field: "content" });
+  return { fields: read.fields, uploaded, refusal };
+}
+
+/** A refused form's files, as parts the composer shows again (ids that are not the user's are dropped). */
+export async function keptFiles({ userId, ids }: { userId: string; ids: string[] }): Promise<FilePart[] | undefined> {
+  const valid = [...new Set(ids)].filter(isId);
+  if (valid.length === 0) return undefined;
+  return (await ownedAttachments({ userId, ids: valid })).map(filePartOf);
+}
