@@ -4,7 +4,6 @@
 // answer is JSON: the stored files as message parts, and the first refusal's
 // words with its status (413, 415). `intent=discard` takes an unsent upload back.
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { data } from "@remix-run/node";
 import { requireUser } from "~/auth/session.server";
 import { describe } from "~/protocol/catalogue";
 import type { FilePart } from "~/protocol/parts";
@@ -30,9 +29,9 @@ export async function action({ request }: ActionFunctionArgs) {
       return new Response(null, { status: 204 });
     }
     const body: UploadResponse = { files: form.uploaded.map(filePartOf) };
-    if (!form.refusal) return data(body);
+    if (!form.refusal) return Response.json(body);
     body.error = { code: form.refusal.code, message: describe(form.refusal.problem, localeOf(request)) };
-    return data(body, { status: form.refusal.status });
+    return Response.json(body, { status: form.refusal.status });
   } catch (error) {
     throw asResponse(error, request);
   }
