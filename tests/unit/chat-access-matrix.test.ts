@@ -19,11 +19,15 @@ import { afterEach, beforeAll, describe, expect, test } from "vitest";
 import { chatMembers, chats, messages } from "../../drizzle/schema";
 import { createSession } from "~/auth/session.server";
 import { database, prepareDatabase } from "~/db.server";
-import { grantChatRole } from "~/models/chat-access.server";
+import { grantChatRole, requireChatAccess } from "~/models/chat-access.server";
 import { INTENT_LEVEL } from "~/services/chat-input";
 import { streamRegistry } from "~/streaming/streams.server";
 import { action as chatAction, loader as chatLoader } from "~/routes/chats.$chatId/route";
 import { loader as streamLoader } from "~/routes/chats.$chatId.messages.$messageId.stream";
+import { loader as fileLoader } from "~/routes/chats.$chatId.attachments.$attachmentId";
+import { action as uploadAction } from "~/routes/attachments";
+import { storeUpload } from "~/services/attachments.server";
+import * as conversation from "~/services/conversation.server";
 import { addExchange, createTestChat, createTestUser, TEST_MODEL } from "./fixtures";
 
 type Role = "owner" | "editor" | "viewer" | "stranger";
@@ -223,8 +227,9 @@ describe("chat actions by role", () => {
     const { chat, users } = await sharedChat();
     expect(await postAction(chat.id, users.stranger.cookie, { intent: "send", content: "" })).toMatchObject({ status: 404, body: "Not found." });
     expect(await postAction(chat.id, users.stranger.cookie, { intent: "explode" })).toMatchObject({ status: 404 });
-    // A member gets the real reason.
-    expect(await postAction(chat.id, users.viewer.cookie, { intent: "send", content: "" })).toMatchObject({ status: 400, body: { code: "message_empty" } });
+    // A member gets the real reason: a viewer may not send at all, an editor sent nothing.
+    expect(await postAction(chat.id, users.viewer.cookie, { intent: "send", content: "" })).toMatchObject({ status: 403, body: { code: "chat_read_only" } });
+    expect(await postAction(chat.id, users.editor.cookie, { intent: "send", content: "" })).toMatchObject({ status: 400, body: { code: "message_empty" } });
   });
 
   test("without a session cookie an action goes to the login page and changes nothing", async () => {
@@ -294,5 +299,49 @@ describe("reading a chat by role", () => {
     expect(viewer.status).toBe(200);
     expect(viewer.body).toMatch(/event: (done|error)/);
     expect((await database().query.messages.findFirst({ where: eq(messages.id, answer!.id) }))!.status).toBe("complete");
+  });
+});
+
+describe("a chat's files by role", () => {
+  async function chatWithFile() {
+    const shared = await sharedChat();
+    const file = await storeUpload({
+      userId: shared.users.owner.id,
+      file: { filename: "notes.txt", stream: (async function* () { yield new TextEncoder().encode("river notes\n"); })() },
+      allowance: { perFile: 1024 * 1024, left: 1024 * 1024 },
+    });
+    if (!file.ok) throw new Error("upload refused");
+    const access = await requireChatAccess({ chatId: shared.chat.id, user: { id: shared.users.owner.id }, level: "own" });
+    const sent = await conversation.sendMessage({ access, user: { id: shared.users.owner.id }, text: "See the notes", attachmentIds: [file.attachment.id] });
+    await streamRegistry().get(sent.assistantMessageId)?.settled;
+    return { ...shared, attachmentId: file.attachment.id };
+  }
+
+  function getFile(chatId: string, attachmentId: string, cookie: string | null) {
+    const request = new Request(`${ORIGIN}/chats/${chatId}/attachments/${attachmentId}`, { headers: cookie ? { Cookie: cookie } : {} });
+    return settle(() => fileLoader({ request, params: { chatId, attachmentId }, context: {} } as LoaderFunctionArgs));
+  }
+
+  for (const role of ROLES) {
+    test(`${role} ${role === "stranger" ? "gets 404" : "reads the file, as a download"}`, async () => {
+      const { chat, users, attachmentId } = await chatWithFile();
+      const result = await getFile(chat.id, attachmentId, users[role].cookie);
+      if (role === "stranger") expect(result).toMatchObject({ status: 404, body: "Not found." });
+      else expect(result).toMatchObject({ status: 200, body: "river notes\n" });
+    });
+  }
+
+  test("a file is not reachable through another chat of the same owner, nor signed out", async () => {
+    const { users, attachmentId, chat } = await chatWithFile();
+    const other = await createTestChat({ userId: users.owner.id, title: "Other" });
+    expect(await getFile(other.id, attachmentId, users.owner.cookie)).toMatchObject({ status: 404 });
+    expect((await getFile(chat.id, attachmentId, null)).status).toBe(302);
+  });
+
+  test("an upload signed out goes to the login page and stores nothing", async () => {
+    const body = new FormData();
+    body.append("files", new Blob(["hello"]), "hello.txt");
+    const result = await settle(() => uploadAction({ request: new Request(`${ORIGIN}/attachments`, { method: "POST", body }), params: {}, context: {} } as ActionFunctionArgs));
+    expect(result.status).toBe(302);
   });
 });

@@ -1,0 +1,325 @@
+// Attachments on a real database: a file's type comes from its bytes (never
+// its name), limits hold while the bytes stream in and a refused file leaves
+// nothing behind, names are made safe, the same bytes are stored once, and
+// the bytes go when the last message using them is deleted.
+import { vi } from "vitest";
+
+vi.hoisted(() => {
+  process.env.DEMO_TOKENS_PER_SECOND = "100000";
+  process.env.MAX_FILE_BYTES = String(3 * 1024 * 1024);
+  process.env.MAX_UPLOAD_BYTES_PER_USER = String(8 * 1024 * 1024);
+  process.env.MAX_FILES_PER_MESSAGE = "3";
+  // A local server that is not running: its listing fails and its configured model (unknown, so no vision) is offered.
+  process.env.OLLAMA_BASE_URL = "http://127.0.0.1:9/v1";
+  process.env.OLLAMA_MODELS = "plain-text-model";
+});
+
+import { count, eq } from "drizzle-orm";
+import { afterEach, beforeAll, describe, expect, test } from "vitest";
+import { attachments, blobChunks, blobs, messageAttachments } from "../../drizzle/schema";
+import { database, prepareDatabase } from "~/db.server";
+import { attachmentInChat, readBlobBytes, sweepUnusedUploads } from "~/models/attachment.server";
+import { requireChatAccess } from "~/models/chat-access.server";
+import { AppError } from "~/protocol/errors";
+import { sniff, storeUpload, type UploadResult } from "~/services/attachments.server";
+import * as conversation from "~/services/conversation.server";
+import { safeFileName } from "~/services/file-kind";
+import { streamRegistry } from "~/streaming/streams.server";
+import { toAnthropicMessages } from "~/llm/anthropic.server";
+import { assembleContext, type PathTurn } from "~/llm/context";
+import { loadContextFiles } from "~/llm/context-files.server";
+import { toChatCompletionMessages } from "~/llm/openai.server";
+import { filePartOf } from "~/services/attachments.server";
+import { createTestChat, createTestUser } from "./fixtures";
+import { jpegBytes, pdfBytes, pngBytes } from "../files";
+
+beforeAll(async () => {
+  await prepareDatabase();
+});
+
+afterEach(async () => {
+  await Promise.all(streamRegistry().activeStreams().map((stream) => stream.settled));
+});
+
+const MiB = 1024 * 1024;
+const text = (s: string) => new TextEncoder().encode(s);
+
+/** A file arriving in pieces of `piece` bytes, as a request body does. */
+async function* arriving(bytes: Uint8Array, piece = 64 * 1024): AsyncGenerator<Uint8Array> {
+  for (let i = 0; i < bytes.length; i += piece) yield bytes.subarray(i, i + piece);
+}
+
+function randomBytes(size: number, head = pngBytes()): Uint8Array {
+  const out = new Uint8Array(size);
+  for (let i = 0; i < size; i += 65536) crypto.getRandomValues(out.subarray(i, Math.min(size, i + 65536)));
+  out.set(head.subarray(0, Math.min(head.length, size)));
+  return out;
+}
+
+async function upload(userId: string, filename: string, bytes: Uint8Array, allowance = { perFile: 3 * MiB, left: 8 * MiB }): Promise<UploadResult> {
+  return storeUpload({ userId, file: { filename, stream: arriving(bytes) }, allowance });
+}
+
+async function stored(userId: string, filename: string, bytes: Uint8Array) {
+  const result = await upload(userId, filename, bytes);
+  if (!result.ok) throw new Error(`expected ${filename} to be stored, got ${result.problem.code}`);
+  return result.attachment;
+}
+
+async function rows() {
+  const db = database();
+  const [a] = await db.select({ n: count() }).from(attachments);
+  const [b] = await db.select({ n: count() }).from(blobs);
+  const [c] = await db.select({ n: count() }).from(blobChunks);
+  return { attachments: a!.n, blobs: b!.n, chunks: c!.n };
+}
+
+describe("the type comes from the bytes", () => {
+  test("a .png that is really an HTML page is refused as not what its name says", async () => {
+    expect(await sniff({ head: text("<!doctype html><script>alert(1)</script>"), name: "cat.png", complete: true })).toEqual({
+      ok: false,
+      code: "file_type_mismatch",
+      type: "text/plain",
+    });
+  });
+
+  test("a JPEG named .txt is an image", async () => {
+    expect(await sniff({ head: jpegBytes(), name: "notes.txt", complete: true })).toEqual({ ok: true, mediaType: "image/jpeg" });
+  });
+
+  test("HTML, SVG and code under their own names are text, never rendered", async () => {
+    for (const [name, body] of [
+      ["page.html", "<html><body>hi</body></html>"],
+      ["drawing.svg", `<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`],
+      ["main.py", "print('привет')\n"],
+    ]) {
+      expect(await sniff({ head: text(body!), name: name!, complete: true })).toEqual({ ok: true, mediaType: "text/plain" });
+    }
+  });
+
+  test("archives and unknown binary data are refused with what they are", async () => {
+    const zip = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0, 8, 0, ...new Array(40).fill(0)]);
+    expect(await sniff({ head: zip, name: "code.zip", complete: true })).toMatchObject({ ok: false, code: "file_type_unsupported" });
+    expect(await sniff({ head: new Uint8Array([1, 2, 0, 255, 254, 3]), name: "data.bin", complete: true })).toEqual({
+      ok: false,
+      code: "file_type_unsupported",
+      type: "application/octet-stream",
+    });
+  });
+
+  test("a character cut at the end of the sniffed sample does not make a long text file binary", async () => {
+    const head = text("я".repeat(2051)).subarray(0, 4101);
+    expect(await sniff({ head, name: "long.txt", complete: false })).toEqual({ ok: true, mediaType: "text/plain" });
+    expect(await sniff({ head, name: "long.txt", complete: true })).toMatchObject({ ok: false });
+  });
+});
+
+describe("names are stored safe", () => {
+  test("folders, NUL and control characters, and extension-disguising bidi controls are dropped", () => {
+    expect(safeFileName("../../etc/passwd")).toBe("passwd");
+    expect(safeFileName("..\\..\\windows\\win.ini")).toBe("win.ini");
+    expect(safeFileName("re\u0000port\u0007.pdf")).toBe("report.pdf");
+    expect(safeFileName("invoice\u202Efdp.exe")).toBe("invoicefdp.exe");
+    expect(safeFileName("..")).toBe("file");
+    expect(safeFileName("   ")).toBe("file");
+  });
+
+  test("a 300-character name is cut to 255 characters and keeps its extension", () => {
+    const name = safeFileName(`${"ж".repeat(300)}.txt`);
+    expect([...name]).toHaveLength(255);
+    expect(name.endsWith(".txt")).toBe(true);
+  });
+
+  test("a hostile name is stored as its safe form and served with it", async () => {
+    const user = await createTestUser();
+    const attachment = await stored(user.id, `../x\u0000${"a".repeat(300)}.py`, text("print(1)\n"));
+    expect(attachment.name.startsWith("x")).toBe(true);
+    expect(attachment.name).not.toMatch(/[/\\\u0000]/);
+    expect([...attachment.name].length).toBeLessThanOrEqual(255);
+  });
+});
+
+describe("limits hold while the file streams in", () => {
+  test("a file over the per-file limit is refused as soon as it passes it, and nothing is kept", async () => {
+    const user = await createTestUser();
+    const before = await rows();
+    const result = await upload(user.id, "big.png", randomBytes(3 * MiB + 1));
+    expect(result).toMatchObject({ ok: false, problem: { code: "file_too_large", params: { name: "big.png", max: 3 * MiB } } });
+    expect(await rows()).toEqual(before);
+  });
+
+  test("a file that does not fit in what is left of the user's quota is refused with the quota's words", async () => {
+    const user = await createTestUser();
+    const result = await upload(user.id, "photo.png", randomBytes(2 * MiB), { perFile: 3 * MiB, left: MiB });
+    expect(result).toMatchObject({ ok: false, problem: { code: "upload_quota_exceeded", params: { max: 8 * MiB } } });
+  });
+
+  test("an empty file is refused", async () => {
+    const user = await createTestUser();
+    expect(await upload(user.id, "empty.txt", new Uint8Array())).toMatchObject({ ok: false, problem: { code: "file_empty" } });
+  });
+
+  test("a stored file's bytes read back exactly, from chunks of about a mebibyte", async () => {
+    const user = await createTestUser();
+    const bytes = randomBytes(2.5 * MiB);
+    const attachment = await stored(user.id, "photo.png", bytes);
+    expect(attachment).toMatchObject({ mediaType: "image/png", size: bytes.length });
+    expect(Buffer.from(await readBlobBytes({ attachmentId: attachment.id })).equals(Buffer.from(bytes))).toBe(true);
+    const [blob] = await database().select().from(attachments).where(eq(attachments.id, attachment.id));
+    const chunks = await database().select({ n: count() }).from(blobChunks).where(eq(blobChunks.blobId, blob!.blobId));
+    expect(chunks[0]!.n).toBe(3);
+  });
+});
+
+describe("the same bytes are stored once and go with their last use", () => {
+  test("two uploads of the same file are two attachments sharing one blob", async () => {
+    const user = await createTestUser();
+    const other = await createTestUser("Bob");
+    const bytes = randomBytes(1.5 * MiB);
+    const before = await rows();
+    const first = await stored(user.id, "a.png", bytes);
+    const second = await stored(other.id, "copy.png", bytes);
+    expect(second.id).not.toBe(first.id);
+    expect(second.blobId).toBe(first.blobId);
+    expect(await rows()).toEqual({ attachments: before.attachments + 2, blobs: before.blobs + 1, chunks: before.chunks + 2 });
+  });
+
+  test("deleting a chat keeps a file its fork still uses, and deleting the fork removes it", async () => {
+    const user = await createTestUser();
+    const chat = await createTestChat({ userId: user.id });
+    const access = () => requireChatAccess({ chatId: chat.id, user, level: "own" });
+    const file = await stored(user.id, "diagram.png", randomBytes(200_000));
+    const { userMessageId } = await conversation.sendMessage({ access: await access(), user, text: "What is this?", attachmentIds: [file.id] });
+    await streamRegistry().get((await access()).chat.activeLeafId!)?.settled;
+    const forkId = await conversation.fork({ access: await access(), user, messageId: userMessageId });
+    expect(await attachmentInChat({ chatId: forkId, attachmentId: file.id })).toBeDefined();
+
+    await conversation.removeChat({ access: await access() });
+    expect(await database().select().from(attachments).where(eq(attachments.id, file.id))).toHaveLength(1);
+    await conversation.removeChat({ access: await requireChatAccess({ chatId: forkId, user, level: "own" }) });
+    expect(await database().select().from(attachments).where(eq(attachments.id, file.id))).toHaveLength(0);
+    expect(await database().select().from(blobs).where(eq(blobs.id, file.blobId))).toHaveLength(0);
+    expect(await database().select().from(blobChunks).where(eq(blobChunks.blobId, file.blobId))).toHaveLength(0);
+  });
+
+  test("deleting the branch that holds a file removes it; the other branch's file stays", async () => {
+    const user = await createTestUser();
+    const chat = await createTestChat({ userId: user.id });
+    const access = () => requireChatAccess({ chatId: chat.id, user, level: "own" });
+    const first = await stored(user.id, "one.txt", text("first file\n"));
+    const second = await stored(user.id, "two.txt", text("second file\n"));
+    const a = await conversation.sendMessage({ access: await access(), user, text: "one", attachmentIds: [first.id] });
+    await streamRegistry().get(a.assistantMessageId)?.settled;
+    const b = await conversation.sendMessage({ access: await access(), user, text: "two", attachmentIds: [second.id], parentId: a.assistantMessageId });
+    await streamRegistry().get(b.assistantMessageId)?.settled;
+    await conversation.deleteBranch({ access: await access(), messageId: b.userMessageId });
+    expect((await database().select().from(attachments).where(eq(attachments.id, second.id))).length).toBe(0);
+    expect((await database().select().from(attachments).where(eq(attachments.id, first.id))).length).toBe(1);
+  });
+
+  test("an upload no message took up is swept after a day; one in use is not", async () => {
+    const user = await createTestUser();
+    const idle = await stored(user.id, "forgotten.txt", text("never sent\n"));
+    const used = await stored(user.id, "sent.txt", text("sent\n"));
+    const chat = await createTestChat({ userId: user.id });
+    const sent = await conversation.sendMessage({ access: await requireChatAccess({ chatId: chat.id, user, level: "own" }), user, text: "here", attachmentIds: [used.id] });
+    await streamRegistry().get(sent.assistantMessageId)?.settled;
+    await sweepUnusedUploads({ now: Date.now() + 25 * 60 * 60 * 1000 });
+    expect(await database().select().from(attachments).where(eq(attachments.id, idle.id))).toHaveLength(0);
+    expect(await database().select().from(attachments).where(eq(attachments.id, used.id))).toHaveLength(1);
+  });
+});
+
+describe("sending with files", () => {
+  async function codeOf(work: Promise<unknown>) {
+    const error = await work.then(
+      () => new Error("expected a refusal"),
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(AppError);
+    return (error as AppError).code;
+  }
+
+  test("a message's files come first, then its words; a message of files alone is fine", async () => {
+    const user = await createTestUser();
+    const chat = await createTestChat({ userId: user.id });
+    const file = await stored(user.id, "notes.md", text("# Notes\n"));
+    const access = await requireChatAccess({ chatId: chat.id, user, level: "own" });
+    const ids = await conversation.sendMessage({ access, user, text: "", attachmentIds: [file.id] });
+    await streamRegistry().get(ids.assistantMessageId)?.settled;
+    const links = await database().select().from(messageAttachments).where(eq(messageAttachments.messageId, ids.userMessageId));
+    expect(links.map((l) => l.attachmentId)).toEqual([file.id]);
+  });
+
+  test("someone else's upload, too many files, nothing at all, and images for a model that cannot see are refused before anything is stored", async () => {
+    const user = await createTestUser();
+    const stranger = await createTestUser("Eve");
+    const chat = await createTestChat({ userId: user.id });
+    const access = () => requireChatAccess({ chatId: chat.id, user, level: "own" });
+    const theirs = await stored(stranger.id, "secret.txt", text("theirs\n"));
+    const image = await stored(user.id, "photo.png", randomBytes(10_000));
+    const mine = await Promise.all([1, 2, 3, 4].map((i) => stored(user.id, `f${i}.txt`, text(`file ${i}\n`))));
+    expect(await codeOf(conversation.sendMessage({ access: await access(), user, text: "look", attachmentIds: [theirs.id] }))).toBe("attachment_not_found");
+    expect(await codeOf(conversation.sendMessage({ access: await access(), user, text: "look", attachmentIds: mine.map((f) => f.id) }))).toBe("too_many_files");
+    expect(await codeOf(conversation.sendMessage({ access: await access(), user, text: "  " }))).toBe("message_empty");
+    expect(await codeOf(conversation.sendMessage({ access: await access(), user, text: "what is it?", model: "ollama:plain-text-model", attachmentIds: [image.id] }))).toBe(
+      "model_cannot_see_images",
+    );
+    expect((await access()).chat.activeLeafId).toBeNull();
+  });
+});
+
+describe("what a model is sent", () => {
+  async function turnWithFiles() {
+    const user = await createTestUser();
+    const image = await stored(user.id, "chart.png", pngBytes());
+    const pdf = await stored(user.id, "report.pdf", pdfBytes(["Quarterly revenue grew 12 percent", "Second line"]));
+    const code = await stored(user.id, "main.py", text("print('hi')\n```\nnot a fence\n"));
+    const turn: PathTurn = { role: "user", status: "complete", parts: [filePartOf(image), filePartOf(pdf), filePartOf(code), { type: "text", text: "Summarise these." }] };
+    return { image, pdf, code, turn };
+  }
+
+  test("a PDF's text is read when it is uploaded", async () => {
+    const { pdf } = await turnWithFiles();
+    const [row] = await database().select({ text: blobs.extractedText }).from(blobs).where(eq(blobs.id, pdf.blobId));
+    expect(row!.text).toContain("Quarterly revenue grew 12 percent");
+  });
+
+  test("Anthropic gets an image block, the PDF itself as a document block, and the code as a text document", async () => {
+    const { turn } = await turnWithFiles();
+    const files = await loadContextFiles({ turns: [turn], model: { vision: true, pdf: true } });
+    const { messages } = assembleContext({ path: [turn], files, contextWindow: 200_000 });
+    const [message] = messages.flatMap(toAnthropicMessages);
+    const blocks = message!.content as Array<Record<string, unknown>>;
+    expect(blocks.map((b) => b.type)).toEqual(["image", "document", "document", "text"]);
+    expect(blocks[0]).toMatchObject({ source: { type: "base64", media_type: "image/png", data: Buffer.from(pngBytes()).toString("base64") } });
+    expect(blocks[1]).toMatchObject({ title: "report.pdf", source: { type: "base64", media_type: "application/pdf" } });
+    expect(Buffer.from((blocks[1]!.source as { data: string }).data, "base64").toString("latin1")).toMatch(/^%PDF-1\.4/);
+    expect(blocks[2]).toMatchObject({ title: "main.py", source: { type: "text", media_type: "text/plain", data: "print('hi')\n```\nnot a fence\n" } });
+  });
+
+  test("OpenAI gets an image_url data URL, and the PDF's text and the code as named, fenced text", async () => {
+    const { turn } = await turnWithFiles();
+    const files = await loadContextFiles({ turns: [turn], model: { vision: true, pdf: false } });
+    const { messages } = assembleContext({ path: [turn], files, contextWindow: 128_000 });
+    const [message] = messages.flatMap(toChatCompletionMessages);
+    const content = message!.content as Array<{ type: string; text?: string; image_url?: { url: string } }>;
+    expect(content.map((c) => c.type)).toEqual(["text", "image_url"]);
+    expect(content[1]!.image_url!.url).toBe(`data:image/png;base64,${Buffer.from(pngBytes()).toString("base64")}`);
+    const words = content[0]!.text!;
+    expect(words).toContain("Attached file “report.pdf” (text of the PDF):");
+    expect(words).toContain("Quarterly revenue grew 12 percent");
+    // The file holds a ``` line, so its fence is longer: the file cannot close it early.
+    expect(words).toContain("Attached file “main.py”:\n````\nprint('hi')\n```\nnot a fence\n\n````");
+    expect(words.endsWith("Summarise these.")).toBe(true);
+  });
+
+  test("a model that cannot see images is told an image was there instead of being sent it", async () => {
+    const { turn } = await turnWithFiles();
+    const files = await loadContextFiles({ turns: [turn], model: { vision: false, pdf: false } });
+    const { messages } = assembleContext({ path: [turn], files, contextWindow: 128_000 });
+    const [message] = messages.flatMap(toChatCompletionMessages);
+    expect(typeof message!.content).toBe("string");
+    expect(message!.content).toContain("[Image “chart.png”: not shown, this model cannot see images]");
+  });
+});
