@@ -134,7 +134,7 @@ describe("names are stored safe", () => {
     const user = await createTestUser();
     const attachment = await stored(user.id, `../x\u0000${"a".repeat(300)}.py`, text("print(1)\n"));
     expect(attachment.name.startsWith("x")).toBe(true);
-    expect(attachment.name).not.toMatch(/[/\\\u0000]/);
+    for (const unsafe of ["/", "\\", "\u0000"]) expect(attachment.name).not.toContain(unsafe);
     expect([...attachment.name].length).toBeLessThanOrEqual(255);
   });
 });
@@ -290,7 +290,7 @@ describe("what a model is sent", () => {
     const files = await loadContextFiles({ turns: [turn], model: { vision: true, pdf: true } });
     const { messages } = assembleContext({ path: [turn], files, contextWindow: 200_000 });
     const [message] = messages.flatMap(toAnthropicMessages);
-    const blocks = message!.content as Array<Record<string, unknown>>;
+    const blocks = message!.content as unknown as Array<Record<string, unknown>>;
     expect(blocks.map((b) => b.type)).toEqual(["image", "document", "document", "text"]);
     expect(blocks[0]).toMatchObject({ source: { type: "base64", media_type: "image/png", data: Buffer.from(pngBytes()).toString("base64") } });
     expect(blocks[1]).toMatchObject({ title: "report.pdf", source: { type: "base64", media_type: "application/pdf" } });
