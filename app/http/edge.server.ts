@@ -60,9 +60,11 @@ export function contentSecurityPolicy(nonce: string | null): string {
     // KaTeX positions math with style attributes; no script can be injected through a style.
     "style-src 'self' 'unsafe-inline'",
     // Model output may not load remote images by itself.
-    "img-src 'self' data:",
+    // blob: shows the thumbnails of files picked for upload (object URLs made by the page itself).
+    "img-src 'self' data: blob:",
     "font-src 'self' data:",
-    "connect-src 'self'",
+    // A picked file's preview may be read back through its object URL.
+    "connect-src 'self' blob:",
     ...common,
   ].join("; ");
 }

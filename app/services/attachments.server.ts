@@ -215,8 +215,10 @@ export async function readMessageForm({ request, userId }: { request: Request; u
     limits: { maxFieldBytes: config.MAX_MESSAGE_CHARS * 3 + 1024, maxFiles: config.MAX_FILES_PER_MESSAGE },
     onFile: async (file) => {
       if (file.field !== "files") return;
+      // The slot is taken on arrival: a PDF still being read must not fall behind the files after it.
+      const slot = results.push({ ok: false, name: "", problem: { code: "bad_body" } }) - 1;
       allowance ??= await uploadAllowance({ userId });
-      results.push(await storeUpload({ userId, file, allowance }));
+      results[slot] = await storeUpload({ userId, file, allowance });
     },
   });
   const uploaded = results.flatMap((r) => (r.ok ? [r.attachment] : []));

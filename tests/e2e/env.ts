@@ -26,6 +26,8 @@ export const E2E = {
     LOG_LEVEL: "warn",
     // Every browser test signs up its own user from 127.0.0.1.
     SIGNUPS_PER_IP_PER_HOUR: "0",
+    // Small enough that the oversized-file tests upload little.
+    MAX_FILE_BYTES: String(2 * 1024 * 1024),
     OPENAI_API_KEY: "sk-test-openai",
     OPENAI_BASE_URL: `http://127.0.0.1:${fakeOpenAIPort}/v1`,
     ANTHROPIC_API_KEY: "sk-ant-test",

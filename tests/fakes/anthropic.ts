@@ -5,6 +5,7 @@ import {
   echoReply,
   estimateTokens,
   interruptionAt,
+  anthropicContentError,
   lastUserText,
   retryHeaders,
   splitTokens,
@@ -65,6 +66,8 @@ async function messages(exchange: Exchange): Promise<void> {
   if (typeof body.max_tokens !== "number") {
     return sendError(exchange, 400, "invalid_request_error", "max_tokens: Field required");
   }
+  const contentError = anthropicContentError(body.messages);
+  if (contentError) return sendError(exchange, 400, "invalid_request_error", contentError);
   const thinking = body.thinking?.type === "enabled" || body.thinking?.type === "adaptive";
   if (body.thinking?.type === "enabled" && !(body.max_tokens > body.thinking.budget_tokens)) {
     return sendError(exchange, 400, "invalid_request_error", "`max_tokens` must be greater than `thinking.budget_tokens`");

@@ -6,6 +6,7 @@ import {
   estimateTokens,
   interruptionAt,
   lastUserText,
+  openAIContentError,
   retryHeaders,
   splitTokens,
   type FakeScript,
@@ -52,6 +53,8 @@ async function chatCompletion(exchange: Exchange): Promise<void> {
   if (typeof body?.model !== "string" || !Array.isArray(body.messages) || body.messages.length === 0) {
     return sendError(exchange, 400, "'model' and a non-empty 'messages' are required.", "invalid_request_error", null);
   }
+  const contentError = openAIContentError(body.messages);
+  if (contentError) return sendError(exchange, 400, contentError, "invalid_request_error", null);
   const script = exchange.takeScript();
   if (script.status) return scriptedError(exchange, script);
   if (script.stallBeforeHeaders) return exchange.writer.stall();

@@ -127,3 +127,58 @@ export async function collect<T>(iterable: AsyncIterable<T>): Promise<{ items: T
     return { items, error };
   }
 }
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/**
+ * What the real Chat Completions API refuses in `messages[].content` arrays
+ * (400 invalid_request_error): unknown part types, an image that is not an
+ * http(s) or base64 data URL of a supported image type. Returns the error text.
+ */
+export function openAIContentError(messages: Array<{ content?: unknown }>): string | null {
+  for (const [m, message] of messages.entries()) {
+    if (!Array.isArray(message.content)) continue;
+    for (const [p, part] of (message.content as Array<Record<string, unknown>>).entries()) {
+      const where = `messages[${m}].content[${p}]`;
+      if (part.type === "text") {
+        if (typeof part.text !== "string") return `Invalid type for '${where}.text': expected a string.`;
+      } else if (part.type === "image_url") {
+        const url = (part.image_url as { url?: unknown } | undefined)?.url;
+        const data = typeof url === "string" ? /^data:(image\/(?:png|jpeg|gif|webp));base64,(.*)$/s.exec(url) : null;
+        if (typeof url !== "string" || (!data && !/^https?:\/\//.test(url))) return `Invalid '${where}.image_url.url': expected a URL or a base64 data URL of a PNG, JPEG, GIF or WebP image.`;
+        if (data && !BASE64.test(data[2]!)) return `Invalid '${where}.image_url.url': the base64 data is malformed.`;
+      } else if (part.type !== "file" && part.type !== "input_audio") {
+        return `Invalid value: '${String(part.type)}'. Supported values are: 'text', 'image_url', 'input_audio', and 'file'.`;
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * What the real Messages API refuses in content blocks (400
+ * invalid_request_error): images of another type or not base64, documents
+ * that are neither a base64 PDF nor plain text, an empty text document.
+ */
+export function anthropicContentError(messages: Array<{ content?: unknown }>): string | null {
+  for (const [m, message] of messages.entries()) {
+    if (!Array.isArray(message.content)) continue;
+    for (const [b, block] of (message.content as Array<Record<string, unknown>>).entries()) {
+      const where = `messages.${m}.content.${b}`;
+      const source = block.source as { type?: string; media_type?: string; data?: unknown } | undefined;
+      if (block.type === "image") {
+        if (source?.type !== "base64" || !["image/jpeg", "image/png", "image/gif", "image/webp"].includes(source.media_type ?? "")) {
+          return `${where}.image.source.base64.media_type: Input should be 'image/jpeg', 'image/png', 'image/gif' or 'image/webp'`;
+        }
+        if (typeof source.data !== "string" || !BASE64.test(source.data)) return `${where}.image.source.base64.data: invalid base64 data`;
+      } else if (block.type === "document") {
+        const pdf = source?.type === "base64" && source.media_type === "application/pdf" && typeof source.data === "string" && BASE64.test(source.data);
+        const text = source?.type === "text" && source.media_type === "text/plain" && typeof source.data === "string" && source.data.length > 0;
+        if (!pdf && !text) return `${where}.document.source: a document must be a base64 application/pdf or non-empty text/plain source`;
+      } else if (!["text", "tool_use", "tool_result", "thinking", "redacted_thinking"].includes(String(block.type))) {
+        return `${where}.type: Input tag '${String(block.type)}' found using 'type' does not match any of the expected tags`;
+      }
+    }
+  }
+  return null;
+}

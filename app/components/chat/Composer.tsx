@@ -46,7 +46,7 @@ function ChipView({ chip, onRemove }: { chip: Chip; onRemove: () => void }) {
       data-testid="attachment-chip"
       data-status={chip.status}
     >
-      {chip.previewUrl ? (
+      {chip.previewUrl && chip.status !== "error" ? (
         <img src={chip.previewUrl} alt="" className="h-8 w-8 shrink-0 rounded object-cover" />
       ) : (
         <span aria-hidden="true" className="text-base">📄</span>

@@ -1,0 +1,222 @@
+// Attachments end to end, with and without JavaScript: an image, a PDF and a
+// code file reach OpenAI and Anthropic (the real SDKs, talking to the fakes)
+// in each API's own format; a file over the limit is refused with 413 and the
+// typed text stays; a file's type comes from its bytes, and an SVG holding a
+// script never runs, shown in the chat or opened by its link.
+import type { Page } from "@playwright/test";
+import { chatIdOf, CHAT_URL, composer, expect, lastAnswer, signUp, test, userMessages, waitForAnswer, waitForHydration } from "./fixtures";
+import { queueScripts, requestsWith, uniqueMarker } from "./upstream";
+import { pdfBytes, pngBytes } from "../files";
+
+const PNG = Buffer.from(pngBytes({ width: 40, height: 30, rgb: [20, 120, 220] }));
+const PDF = Buffer.from(pdfBytes(["Parley quarterly report", "Revenue grew 12 percent"]));
+const CODE = Buffer.from("def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n");
+const FILES = [
+  { name: "chart.png", mimeType: "image/png", buffer: PNG },
+  { name: "report.pdf", mimeType: "application/pdf", buffer: PDF },
+  { name: "fib.py", mimeType: "text/x-python", buffer: CODE },
+];
+
+type Provider = { upstream: "openai" | "anthropic"; search: string; label: string };
+const OPENAI: Provider = { upstream: "openai", search: "mini", label: "GPT-4o mini" };
+const ANTHROPIC: Provider = { upstream: "anthropic", search: "haiku 4.5", label: "Claude Haiku 4.5" };
+
+async function pickModel(page: Page, provider: Provider) {
+  await waitForHydration(page);
+  await page.getByTestId("model-picker").click();
+  await page.getByLabel("Search models").fill(provider.search);
+  await page.getByRole("option", { name: provider.label }).click();
+}
+
+/** The user turn the fake upstream received for the test's marker. */
+async function receivedUserTurn(provider: Provider, marker: string): Promise<Array<Record<string, unknown>>> {
+  await expect.poll(async () => (await requestsWith(provider.upstream, marker)).length).toBeGreaterThan(0);
+  const [request] = await requestsWith(provider.upstream, marker);
+  const messages = (request!.body as { messages: Array<{ role: string; content: unknown }> }).messages;
+  const turn = messages.filter((m) => m.role === "user").at(-1)!;
+  expect(Array.isArray(turn.content)).toBe(true);
+  return turn.content as Array<Record<string, unknown>>;
+}
+
+function expectProviderFormat(provider: Provider, content: Array<Record<string, unknown>>, marker: string) {
+  const png = PNG.toString("base64");
+  if (provider.upstream === "openai") {
+    expect(content.map((c) => c.type)).toEqual(["text", "image_url"]);
+    expect(content[1]).toEqual({ type: "image_url", image_url: { url: `data:image/png;base64,${png}` } });
+    const text = String(content[0]!.text);
+    expect(text).toContain("Attached file “report.pdf” (text of the PDF):");
+    expect(text).toContain("Revenue grew 12 percent");
+    expect(text).toContain(`Attached file “fib.py”:\n\`\`\`\n${CODE.toString()}\n\`\`\``);
+    expect(text).toContain(marker);
+  } else {
+    expect(content.map((c) => c.type)).toEqual(["image", "document", "document", "text"]);
+    expect(content[0]).toEqual({ type: "image", source: { type: "base64", media_type: "image/png", data: png } });
+    expect(content[1]).toEqual({ type: "document", title: "report.pdf", source: { type: "base64", media_type: "application/pdf", data: PDF.toString("base64") } });
+    expect(content[2]).toEqual({ type: "document", title: "fib.py", source: { type: "text", media_type: "text/plain", data: CODE.toString() } });
+    expect(String(content[3]!.text)).toContain(marker);
+  }
+}
+
+/** The message shows its image (loaded from the server) above the text and its other files as download links under it. */
+async function expectFilesShown(page: Page) {
+  const message = page.getByTestId("user-message").last();
+  const image = message.getByRole("img", { name: "chart.png" });
+  await expect(image).toBeVisible();
+  await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(40);
+  await expect(message.getByTestId("file-part")).toHaveText([/report\.pdf/, /fib\.py/]);
+  const href = await message.getByTestId("file-part").first().getAttribute("href");
+  const response = await page.request.get(href!);
+  expect(response.status()).toBe(200);
+  expect(response.headers()["content-type"]).toBe("application/pdf");
+  expect(response.headers()["content-disposition"]).toContain("attachment");
+  expect(Buffer.from(await response.body()).equals(PDF)).toBe(true);
+}
+
+for (const provider of [OPENAI, ANTHROPIC]) {
+  test(`with JavaScript, an image, a PDF and a code file reach ${provider.label} in its own format`, async ({ page }) => {
+    await signUp(page);
+    await page.goto("/chats?new=1");
+    await pickModel(page, provider);
+    const marker = uniqueMarker("files");
+    await queueScripts(provider.upstream, marker, { text: "I see a blue chart, a report and a Fibonacci function." });
+    await page.getByTestId("file-input").setInputFiles(FILES);
+    const chips = page.getByTestId("attachment-chip");
+    await expect(chips).toHaveCount(3);
+    await expect(chips.filter({ has: page.locator("[data-status]") })).toHaveCount(0);
+    await expect(page.locator('[data-testid="attachment-chip"][data-status="ready"]')).toHaveCount(3);
+    await expect(chips.first()).toContainText("chart.png");
+    await composer(page).fill(`What do these show? ${marker}`);
+    await composer(page).press("Enter");
+    await expect(page).toHaveURL(CHAT_URL);
+    await waitForAnswer(page);
+    await expect(lastAnswer(page)).toContainText("Fibonacci function");
+    expectProviderFormat(provider, await receivedUserTurn(provider, marker), marker);
+    await expectFilesShown(page);
+
+    // A follow-up in the same chat (the fast path) carries files too, shown at once.
+    const again = uniqueMarker("again");
+    await page.getByTestId("file-input").setInputFiles([{ name: "second.png", mimeType: "image/png", buffer: Buffer.from(pngBytes({ width: 12, height: 12 })) }]);
+    await expect(page.locator('[data-testid="attachment-chip"][data-status="ready"]')).toHaveCount(1);
+    await composer(page).fill(`And this one? ${again}`);
+    await composer(page).press("Enter");
+    await expect(page.getByTestId("user-message").last().getByRole("img", { name: "second.png" })).toBeVisible();
+    await expect(page.getByTestId("attachment-chip")).toHaveCount(0);
+    await waitForAnswer(page);
+    const followUp = await receivedUserTurn(provider, again);
+    expect(followUp.filter((c) => c.type === (provider.upstream === "openai" ? "image_url" : "image"))).toHaveLength(1);
+  });
+
+  test(`without JavaScript, the composer's file input sends an image, a PDF and a code file to ${provider.label}`, async ({ noJsPage: page }) => {
+    await signUp(page);
+    await page.goto("/chats?new=1");
+    await page.getByTestId("model-select").selectOption({ label: provider.label });
+    const marker = uniqueMarker("nojs");
+    await queueScripts(provider.upstream, marker, { text: "Three files received." });
+    await page.getByTestId("file-input").setInputFiles(FILES);
+    await composer(page).fill(`Describe them ${marker}`);
+    await page.getByRole("button", { name: "Send" }).click();
+    await expect(page).toHaveURL(CHAT_URL);
+    await expect(lastAnswer(page)).toHaveAttribute("data-status", "complete", { timeout: 20_000 });
+    await expect(lastAnswer(page)).toContainText("Three files received.");
+    expectProviderFormat(provider, await receivedUserTurn(provider, marker), marker);
+    await expectFilesShown(page);
+  });
+}
+
+test("the demo model lists what it was given, and an image enlarges on click", async ({ page }) => {
+  await signUp(page);
+  await page.goto("/chats?new=1");
+  await waitForHydration(page);
+  await page.getByTestId("file-input").setInputFiles(FILES);
+  await expect(page.locator('[data-testid="attachment-chip"][data-status="ready"]')).toHaveCount(3);
+  await composer(page).press("Enter");
+  await expect(page).toHaveURL(CHAT_URL);
+  await waitForAnswer(page);
+  await expect(lastAnswer(page)).toContainText("You attached 3 files: an image (image/png");
+  await expect(lastAnswer(page)).toContainText("report.pdf, a PDF I can read page by page whose text starts “Parley quarterly report”");
+  await page.getByRole("link", { name: "Enlarge image chart.png" }).click();
+  const dialog = page.getByRole("dialog", { name: "chart.png" });
+  await expect(dialog).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+});
+
+test("without JavaScript, a file over the limit answers 413 and keeps the typed text and the other files", async ({ noJsPage: page, browserErrors }) => {
+  browserErrors.allowStatus(413);
+  await signUp(page);
+  await page.goto("/chats?new=1");
+  const big = Buffer.alloc(2 * 1024 * 1024 + 1, 7);
+  big.set(PNG.subarray(0, 33));
+  await page.getByTestId("file-input").setInputFiles([FILES[2]!, { name: "huge.png", mimeType: "image/png", buffer: big }]);
+  await composer(page).fill("Please keep this text");
+  const [response] = await Promise.all([page.waitForResponse((r) => r.request().method() === "POST"), page.getByRole("button", { name: "Send" }).click()]);
+  expect(response.status()).toBe(413);
+  await expect(page.getByRole("alert")).toHaveText("“huge.png” is larger than 2 MB, the most one file may be. Attach a smaller file.");
+  await expect(composer(page)).toHaveValue("Please keep this text");
+  // The file that was fine stays attached: sending again takes it along.
+  const kept = page.getByRole("checkbox", { name: /fib\.py/ });
+  await expect(kept).toBeChecked();
+  await page.getByRole("button", { name: "Send" }).click();
+  await expect(page).toHaveURL(CHAT_URL);
+  await expect(page.getByTestId("user-message").getByTestId("file-part")).toHaveText([/fib\.py/]);
+  await expect(userMessages(page)).toHaveText(["Please keep this text"]);
+});
+
+test("with JavaScript, a file over the limit is refused before upload and the typed text stays", async ({ page }) => {
+  await signUp(page);
+  await page.goto("/chats?new=1");
+  await waitForHydration(page);
+  await composer(page).fill("Text typed before the file");
+  await page.getByTestId("file-input").setInputFiles([{ name: "huge.pdf", mimeType: "application/pdf", buffer: Buffer.alloc(2 * 1024 * 1024 + 1, 1) }]);
+  const chip = page.getByTestId("attachment-chip");
+  await expect(chip).toHaveAttribute("data-status", "error");
+  await expect(chip).toContainText("Larger than 2 MB, the most one file may be.");
+  await expect(composer(page)).toHaveValue("Text typed before the file");
+  await chip.getByRole("button", { name: "Remove huge.pdf" }).click();
+  await expect(chip).toHaveCount(0);
+});
+
+test("a file whose bytes are not what its name says is refused, and the server's words show on its chip", async ({ page, browserErrors }) => {
+  browserErrors.allowStatus(415);
+  await signUp(page);
+  await page.goto("/chats?new=1");
+  await waitForHydration(page);
+  await page.getByTestId("file-input").setInputFiles([{ name: "cat.png", mimeType: "image/png", buffer: Buffer.from("<html><script>alert(1)</script></html>") }]);
+  const chip = page.getByTestId("attachment-chip");
+  await expect(chip).toHaveAttribute("data-status", "error");
+  await expect(chip).toContainText("“cat.png” is not what its name says: by its content it is text/plain.");
+});
+
+test("an SVG holding a script is a text file: it never runs, in the chat or opened by its link", async ({ page }) => {
+  await signUp(page);
+  await page.goto("/chats?new=1");
+  await waitForHydration(page);
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" onload="document.title='pwned'"><script>alert('pwned'); document.title='pwned'</script></svg>`;
+  page.on("dialog", (dialog) => {
+    throw new Error(`a script ran: ${dialog.message()}`);
+  });
+  await page.getByTestId("file-input").setInputFiles([{ name: "logo.svg", mimeType: "image/svg+xml", buffer: Buffer.from(svg) }]);
+  await expect(page.locator('[data-testid="attachment-chip"][data-status="ready"]')).toHaveCount(1);
+  await composer(page).fill("What is this logo?");
+  await composer(page).press("Enter");
+  await expect(page).toHaveURL(CHAT_URL);
+  await waitForAnswer(page);
+  const link = page.getByTestId("user-message").getByTestId("file-part");
+  await expect(link).toHaveText(/logo\.svg/);
+  await expect(page.getByTestId("user-message").getByRole("img")).toHaveCount(0);
+
+  const href = (await link.getAttribute("href"))!;
+  for (const url of [href, href.replace("?download", "")]) {
+    const response = await page.request.get(url);
+    expect(response.headers()["content-type"]).toBe("text/plain; charset=utf-8");
+    expect(response.headers()["content-disposition"]).toMatch(/^attachment;/);
+    expect(response.headers()["x-content-type-options"]).toBe("nosniff");
+    expect(response.headers()["content-security-policy"]).toContain("sandbox");
+    expect(await response.text()).toBe(svg);
+  }
+  // Opened by its link, it downloads; the page's title is untouched.
+  const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
+  expect(download.suggestedFilename()).toBe("logo.svg");
+  await expect(page).toHaveTitle(/Parley/);
+  expect(chatIdOf(page)).toMatch(/^[0-9a-z]{20}$/);
+});
