@@ -220,3 +220,78 @@ test("an SVG holding a script is a text file: it never runs, in the chat or open
   await expect(page).toHaveTitle(/Parley/);
   expect(chatIdOf(page)).toMatch(/^[0-9a-z]{20}$/);
 });
+
+test("a dropped file and a pasted screenshot become chips, and a slow upload shows its progress", async ({ page }) => {
+  await signUp(page);
+  await page.goto("/chats?new=1");
+  await waitForHydration(page);
+  const png = [...PNG];
+  // Drop a code file on the composer, paste an image into the message box.
+  await page.evaluate((bytes) => {
+    const form = document.querySelector("form[enctype='multipart/form-data']")!;
+    const drop = new DataTransfer();
+    drop.items.add(new File(["console.log('dropped')\n"], "dropped.js", { type: "text/javascript" }));
+    form.dispatchEvent(new DragEvent("dragover", { dataTransfer: drop, bubbles: true, cancelable: true }));
+    form.dispatchEvent(new DragEvent("drop", { dataTransfer: drop, bubbles: true, cancelable: true }));
+    const paste = new DataTransfer();
+    paste.items.add(new File([new Uint8Array(bytes)], "image.png", { type: "image/png" }));
+    document.querySelector("#composer")!.dispatchEvent(new ClipboardEvent("paste", { clipboardData: paste, bubbles: true, cancelable: true }));
+  }, png);
+  await expect(page.locator('[data-testid="attachment-chip"][data-status="ready"]')).toHaveCount(2);
+  await expect(page.getByTestId("attachment-chip")).toHaveText([/dropped\.js/, /image\.png/]);
+  await expect(page.getByTestId("attachment-chip").nth(1).locator("img")).toBeVisible();
+
+  // At 256 KB/s a 1.5 MB upload takes seconds: the bar shows how far it got, and Send waits for it.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 256 * 1024 });
+  const big = Buffer.alloc(1.5 * 1024 * 1024, 120);
+  await page.getByTestId("file-input").setInputFiles([{ name: "big.txt", mimeType: "text/plain", buffer: big }]);
+  const bar = page.getByRole("progressbar", { name: "Uploading big.txt" });
+  await expect(bar).toBeVisible();
+  await expect(page.getByRole("button", { name: "Send" })).toBeDisabled();
+  await expect.poll(async () => Number(await bar.getAttribute("aria-valuenow")), { timeout: 20_000 }).toBeGreaterThan(0);
+  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  await expect(page.locator('[data-testid="attachment-chip"][data-status="ready"]')).toHaveCount(3, { timeout: 30_000 });
+  await expect(page.getByRole("button", { name: "Send" })).toBeEnabled();
+
+  // Removing a chip takes the file out of the message.
+  await page.getByRole("button", { name: "Remove big.txt" }).click();
+  await composer(page).fill("Two files");
+  await composer(page).press("Enter");
+  await expect(page).toHaveURL(CHAT_URL);
+  await waitForAnswer(page);
+  await expect(page.getByTestId("user-message").getByTestId("file-part")).toHaveText([/dropped\.js/]);
+  await expect(page.getByTestId("user-message").getByRole("img", { name: "image.png" })).toBeVisible();
+  await expect(lastAnswer(page)).toContainText("You attached 2 files");
+});
+
+test("a model that cannot see images is named before sending, and Send waits for another choice", async ({ page }) => {
+  await signUp(page);
+  await page.goto("/chats?new=1");
+  await waitForHydration(page);
+  await page.getByTestId("file-input").setInputFiles([FILES[0]!]);
+  await expect(page.locator('[data-testid="attachment-chip"][data-status="ready"]')).toHaveCount(1);
+  await pickModel(page, { upstream: "openai", search: "o3-mini", label: "o3-mini" });
+  await expect(page.getByTestId("vision-warning")).toHaveText("o3-mini cannot see images. Pick a model that can (👁 in the list), or remove the images.");
+  await expect(page.getByRole("button", { name: "Send" })).toBeDisabled();
+  await pickModel(page, OPENAI);
+  await expect(page.getByTestId("vision-warning")).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Send" })).toBeEnabled();
+});
+
+test("without JavaScript, an image sent to a model that cannot see is refused before anything goes upstream, and nothing is lost", async ({ noJsPage: page, browserErrors }) => {
+  browserErrors.allowStatus(400);
+  await signUp(page);
+  await page.goto("/chats?new=1");
+  await page.getByTestId("model-select").selectOption({ label: "o3-mini" });
+  const marker = uniqueMarker("blind");
+  await page.getByTestId("file-input").setInputFiles([FILES[0]!]);
+  await composer(page).fill(`What is this? ${marker}`);
+  const [response] = await Promise.all([page.waitForResponse((r) => r.request().method() === "POST"), page.getByRole("button", { name: "Send" }).click()]);
+  expect(response.status()).toBe(400);
+  await expect(page.getByRole("alert")).toHaveText("“o3-mini” cannot see images. Pick a model that can, or remove the images.");
+  await expect(composer(page)).toHaveValue(`What is this? ${marker}`);
+  await expect(page.getByRole("checkbox", { name: /chart\.png/ })).toBeChecked();
+  expect(await requestsWith("openai", marker)).toHaveLength(0);
+});

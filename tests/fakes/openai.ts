@@ -22,7 +22,8 @@ import {
 export type { FakeScript, RecordedRequest } from "./script";
 export type { FakeServer, FakeServerOptions } from "./server";
 
-export const DEFAULT_OPENAI_MODELS = ["gpt-4o-mini", "gpt-4o", "o4-mini", "text-embedding-3-small"];
+// o3-mini reads text only: the model a user picks by mistake for an image.
+export const DEFAULT_OPENAI_MODELS = ["gpt-4o-mini", "gpt-4o", "o4-mini", "o3-mini", "text-embedding-3-small"];
 
 /** `url` ends in /v1, as the OpenAI SDK's baseURL expects. */
 export function startFakeOpenAI(options: FakeServerOptions = {}): Promise<FakeServer> {
