@@ -202,9 +202,10 @@ describe("abort", () => {
 describe("listModels", () => {
   test("lists chat models with flags from the known-model table", async () => {
     const models = await provider().listModels();
-    expect(models.map((model) => model.upstreamId)).toEqual(["gpt-4o-mini", "gpt-4o", "o4-mini"]);
+    expect(models.map((model) => model.upstreamId)).toEqual(["gpt-4o-mini", "gpt-4o", "o4-mini", "o3-mini"]);
     expect(models[0]).toMatchObject({ id: "openai:gpt-4o-mini", providerId: "openai", label: "GPT-4o mini", vision: true, contextWindow: 128_000, inputPricePerMTok: 0.15 });
     expect(models[2]).toMatchObject({ reasoning: true, contextWindow: 200_000 });
+    expect(models[3]).toMatchObject({ vision: false, pdf: false });
     expect(fake.requests[0]).toMatchObject({ method: "GET", path: "/v1/models" });
   });
 

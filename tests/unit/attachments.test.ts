@@ -323,3 +323,33 @@ describe("what a model is sent", () => {
     expect(message!.content).toContain("[Image “chart.png”: not shown, this model cannot see images]");
   });
 });
+
+describe("edits and trimming", () => {
+  test("editing a message with files keeps its files on the new version", async () => {
+    const user = await createTestUser();
+    const chat = await createTestChat({ userId: user.id });
+    const access = () => requireChatAccess({ chatId: chat.id, user, level: "own" });
+    const file = await stored(user.id, "data.csv", text("a,b\n1,2\n"));
+    const first = await conversation.sendMessage({ access: await access(), user, text: "Sum column b", attachmentIds: [file.id] });
+    await streamRegistry().get(first.assistantMessageId)?.settled;
+    const edited = await conversation.editMessage({ access: await access(), messageId: first.userMessageId, text: "Average column b" });
+    await streamRegistry().get(edited.assistantMessageId)?.settled;
+    const links = await database().select().from(messageAttachments).where(eq(messageAttachments.messageId, edited.userMessageId));
+    expect(links.map((l) => l.attachmentId)).toEqual([file.id]);
+  });
+
+  test("a large file in an old turn is trimmed away first when the context is full", () => {
+    const big = "x".repeat(70_000);
+    const files = new Map([["f1", { kind: "text" as const, text: big }]]);
+    const path: PathTurn[] = [
+      { role: "user", status: "complete", parts: [{ type: "file", attachmentId: "f1", name: "big.txt", mediaType: "text/plain", size: big.length }, { type: "text", text: "read this" }] },
+      { role: "assistant", status: "complete", parts: [{ type: "text", text: "done" }] },
+      { role: "user", status: "complete", parts: [{ type: "text", text: "and now?" }] },
+    ];
+    const roomy = assembleContext({ path, files, contextWindow: 200_000 });
+    expect(roomy.trimmed).toBe(0);
+    const tight = assembleContext({ path, files, contextWindow: 16_000 });
+    expect(tight.trimmed).toBe(2);
+    expect(tight.messages).toHaveLength(1);
+  });
+});
