@@ -7,6 +7,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { type Attachment, attachments, blobChunks, blobs, messageAttachments, messages } from "../../drizzle/schema";
 import { type Database, database } from "../db.server";
+import { concatBytes } from "../utils/bytes";
 import { createId } from "../utils/id";
 
 export type { Attachment };
@@ -150,18 +151,8 @@ export async function* readBlob({ attachmentId }: { attachmentId: string }): Asy
 /** A blob's bytes in one piece (what a model is sent). */
 export async function readBlobBytes({ attachmentId }: { attachmentId: string }): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of readBlob({ attachmentId })) {
-    parts.push(chunk);
-    total += chunk.length;
-  }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  for await (const chunk of readBlob({ attachmentId })) parts.push(chunk);
+  return parts.length === 0 ? new Uint8Array() : concatBytes(parts);
 }
 
 export interface AttachmentForContext {

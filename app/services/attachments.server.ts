@@ -20,6 +20,7 @@ import {
 } from "../models/attachment.server";
 import { AppError, type Problem } from "../protocol/errors";
 import type { FilePart } from "../protocol/parts";
+import { concatBytes } from "../utils/bytes";
 import { isId } from "../utils/id";
 import { logger } from "../utils/logger.server";
 import { claimsBinary, IMAGE_TYPES, kindOf, looksLikeText, PDF_TYPE, safeFileName, TEXT_TYPE } from "./file-kind";
@@ -91,7 +92,7 @@ export async function storeUpload({
     headParts.push(next.value);
     headSize += next.value.length;
   }
-  const head = concat(headParts, headSize);
+  const head = concatBytes(headParts, headSize);
   if (headSize === 0) return refused("file_empty", name);
   const sniffed = await sniff({ head: head.subarray(0, SNIFF_BYTES), name, complete: ended && headSize <= SNIFF_BYTES });
   if (!sniffed.ok) {
@@ -116,7 +117,7 @@ export async function storeUpload({
   let pendingSize = 0;
   const flush = async () => {
     if (pendingSize === 0) return;
-    const chunk = concat(pending, pendingSize);
+    const chunk = concatBytes(pending, pendingSize);
     pending = [];
     pendingSize = 0;
     await writeChunk({ blobId, seq: seq++, data: chunk });
@@ -149,17 +150,6 @@ export async function storeUpload({
   allowance.left -= size;
   if (newBlob && kindOf(sniffed.mediaType) === "pdf") await extractPdfText(attachment);
   return { ok: true, attachment };
-}
-
-function concat(parts: Uint8Array[], size: number): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }
 
 // One PDF at a time: reading a large one is CPU work that would otherwise pile up.
