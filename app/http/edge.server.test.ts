@@ -28,6 +28,12 @@ describe("the HTTP edge", () => {
     const json = await handleHttp(new Request("http://localhost/login", { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" }), context(remix));
     expect(json.status).toBe(415);
     expect(await json.text()).toContain("application/x-www-form-urlencoded");
+    const huge = await handleHttp(
+      new Request("http://localhost/chats", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", "Content-Length": String(9 * 1024 * 1024) }, body: "content=x" }),
+      context(remix),
+    );
+    expect(huge.status).toBe(413);
+    expect(await huge.text()).toBe("This form is too large. Shorten the text and send it again.");
     expect(remix).not.toHaveBeenCalled();
   });
 

@@ -12,6 +12,8 @@ import { logger } from "../utils/logger.server";
 const IMMUTABLE = "public, max-age=31536000, immutable";
 const PAGE_METHODS = new Set(["GET", "HEAD", "POST"]);
 const FORM_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data"];
+/** The largest url-encoded form read (a 32,000-character message of 3-byte characters, percent-encoded, is under 1 MiB). */
+const MAX_URLENCODED_BYTES = 8 * 1024 * 1024;
 
 export interface StaticFiles {
   dir: string;
@@ -101,6 +103,11 @@ function refuse(request: Request): Response | null {
   if (request.method === "POST") {
     const type = (request.headers.get("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
     if (!FORM_TYPES.includes(type)) return plain(415, "Send this form as application/x-www-form-urlencoded or multipart/form-data.");
+    // The server accepts bodies large enough for a message's files, which come as multipart (read as they stream);
+    // a url-encoded form is read whole, and words alone never need this much.
+    if (type === FORM_TYPES[0] && Number(request.headers.get("Content-Length") ?? 0) > MAX_URLENCODED_BYTES) {
+      return plain(413, "This form is too large. Shorten the text and send it again.");
+    }
   }
   if (isCrossOriginRequest(request)) return plain(403, "Cross-site form submissions are not accepted. Reload the page and try again.");
   return null;

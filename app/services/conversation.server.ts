@@ -53,6 +53,12 @@ function checkModelReads(model: ModelInfo, files: readonly Pick<Attachment, "med
   }
 }
 
+/** What a chat's title is made from: the first message's words, or the names of its files when it has none. */
+function titleSource(parts: readonly MessagePart[]): string {
+  const words = parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("").trim();
+  return words || parts.flatMap((p) => (p.type === "file" ? [p.name] : [])).join(", ");
+}
+
 /**
  * A new user message's parts: the files first (models read them before the
  * question), then the text. Every attachment must be the sender's own upload.
@@ -81,7 +87,7 @@ export async function startChat({ user, text, model, attachmentIds }: { user: { 
   const message = await newMessageParts({ user, text, attachmentIds, model: chosen });
   const { chat, ...ids } = await createChatWithExchange({ userId: user.id, ...message, model: modelId, instanceId: instanceId() });
   await startGeneration({ chatId: chat.id, assistantMessageId: ids.assistantMessageId, parentId: ids.userMessageId, modelId });
-  void maybeGenerateTitle({ chat, firstMessage: text, answerId: ids.assistantMessageId });
+  void maybeGenerateTitle({ chat, firstMessage: titleSource(message.parts), answerId: ids.assistantMessageId });
   return { chat, ...ids };
 }
 
@@ -113,7 +119,7 @@ export async function sendMessage({
   const message = await newMessageParts({ user, text, attachmentIds, model: chosen });
   const ids = await createExchange({ chatId: chat.id, parentId: parent, ...message, model: modelId, instanceId: instanceId(), ids: clientIds({ userMessageId, answerId }) });
   await startGeneration({ chatId: chat.id, assistantMessageId: ids.assistantMessageId, parentId: ids.userMessageId, modelId, systemPrompt: chat.systemPrompt });
-  void maybeGenerateTitle({ chat, firstMessage: text, answerId: ids.assistantMessageId });
+  void maybeGenerateTitle({ chat, firstMessage: titleSource(message.parts), answerId: ids.assistantMessageId });
   return ids;
 }
 
