@@ -71,6 +71,8 @@ interface MainThread {
   longestTaskMs: number;
   /** Sum of the parts of long tasks beyond 50 ms (Total Blocking Time). */
   blockingMs: number;
+  /** The five longest tasks: when they started (ms after the window opened) and how long they took. */
+  worst: { atMs: number; durationMs: number }[];
 }
 
 type Metrics = Record<string, number>;
@@ -89,7 +91,7 @@ async function longTasksSince(page: Page, since: number): Promise<LongTask[]> {
   return page.evaluate((from) => (window as unknown as { __render: { longTasks: LongTask[] } }).__render.longTasks.filter((t) => t.start + t.duration >= from), since);
 }
 
-function mainThread(windowMs: number, before: Metrics, after: Metrics, tasks: LongTask[]): MainThread {
+function mainThread(windowMs: number, before: Metrics, after: Metrics, tasks: LongTask[], from = 0): MainThread {
   const delta = (name: string) => ((after[name] ?? 0) - (before[name] ?? 0)) * 1000;
   return {
     windowMs,
@@ -100,6 +102,7 @@ function mainThread(windowMs: number, before: Metrics, after: Metrics, tasks: Lo
     longTasks: tasks.length,
     longestTaskMs: tasks.reduce((max, t) => Math.max(max, t.duration), 0),
     blockingMs: tasks.reduce((sum, t) => sum + Math.max(0, t.duration - 50), 0),
+    worst: [...tasks].sort((a, b) => b.duration - a.duration).slice(0, 5).map((t) => ({ atMs: Math.round(t.start - from), durationMs: t.duration })),
   };
 }
 
@@ -255,7 +258,7 @@ async function streamOneAnswer(page: Page, prompt: string, settleMs: number): Pr
   // The page reloads its data when an answer ends: count that too.
   await page.waitForTimeout(settleMs);
   const after = await metrics();
-  const main = mainThread(Date.now() - startedAt, before, after, await longTasksSince(page, from));
+  const main = mainThread(Date.now() - startedAt, before, after, await longTasksSince(page, from), from);
   const probe = await page.evaluate(() => (window as unknown as { __render: { enterAt: number; firstTokenAt: number | null } }).__render);
   return { main, firstTokenMs: probe.firstTokenAt === null ? Number.NaN : probe.firstTokenAt - probe.enterAt, streamMs };
 }
@@ -280,7 +283,7 @@ async function scrollToTop(page: Page): Promise<MainThread> {
   }
   await page.waitForTimeout(300);
   const after = await metrics();
-  return mainThread(Date.now() - startedAt, before, after, await longTasksSince(page, from));
+  return mainThread(Date.now() - startedAt, before, after, await longTasksSince(page, from), from);
 }
 
 const row = (label: string, m: MainThread) => [label, ms(m.windowMs), ms(m.busyMs), ms(m.scriptMs), ms(m.layoutMs + m.styleMs), String(m.longTasks), ms(m.longestTaskMs), ms(m.blockingMs)];
@@ -409,7 +412,7 @@ try {
   await longLoad.page.waitForURL(/before=/);
   await longLoad.page.getByTestId("assistant-message").first().waitFor();
   await settle(longLoad.page);
-  const earlier = mainThread(Date.now() - earlierStartedAt, beforeEarlier, await metrics(), await longTasksSince(longLoad.page, fromEarlier));
+  const earlier = mainThread(Date.now() - earlierStartedAt, beforeEarlier, await metrics(), await longTasksSince(longLoad.page, fromEarlier), fromEarlier);
   const messageCount = await longLoad.page.locator("[data-testid=assistant-message], [data-testid=user-message]").count();
   const baselineLong = await measureLoad(baselineContext, baseline.addPage("long", shown), async () => undefined);
   const baselineLongScroll = await scrollToTop(baselineLong.page);
