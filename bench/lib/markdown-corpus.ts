@@ -78,11 +78,12 @@ function writer(seed: number) {
     return [header, rule, ...rows].join("\n");
   };
   const quote = () => `> ${sentence()} ${sentence()}`;
+  /** A section's blocks: a heading, prose, then a mix of lists, code, math, tables and quotes. */
   const section = (index: number) => {
     const blocks = [`## ${index}. ${words(int(2, 5)).replace(/^./, (c) => c.toUpperCase())}`, paragraph()];
     const kinds = [() => list(false), () => list(true), code, math, tableBlock, quote, paragraph];
     for (let i = 0, n = int(3, 6); i < n; i++) blocks.push(pick(kinds)(), paragraph());
-    return blocks.join("\n\n");
+    return blocks;
   };
   return { section, sentence, words };
 }
@@ -99,19 +100,21 @@ export function tokenize(text: string): string[] {
 /** An answer of exactly `count` tokens, and the tokens. */
 export function markdownAnswer(count: number, seed = 8): { text: string; tokens: string[] } {
   const write = writer(seed);
-  const sections: string[] = [];
-  let tokens: string[] = [];
-  for (let index = 1; ; index++) {
-    const candidate = [...sections, write.section(index)];
-    const candidateTokens = tokenize(candidate.join("\n\n"));
-    if (candidateTokens.length > count) break;
-    sections.splice(0, sections.length, ...candidate);
-    tokens = candidateTokens;
+  const blocks: string[] = [];
+  let used = 0;
+  // Whole blocks while they fit (a block after the first adds its "\n\n" token)…
+  outer: for (let index = 1; ; index++) {
+    for (const block of write.section(index)) {
+      const cost = tokenize(block).length + (blocks.length ? 1 : 0);
+      if (used + cost > count) break outer;
+      blocks.push(block);
+      used += cost;
+    }
   }
-  // Top up with a closing paragraph to exactly `count` tokens.
-  let closing = "\n\n";
-  while (tokens.length + tokenize(closing).length < count) closing += (closing.endsWith("\n") ? "" : " ") + write.sentence();
-  const all = tokenize(sections.join("\n\n") + closing).slice(0, count);
+  // …then one closing paragraph cut to exactly `count` tokens.
+  let closing = "";
+  while (tokenize(closing).length < count - used) closing += (closing ? " " : "") + write.sentence();
+  const all = tokenize(blocks.length ? `${blocks.join("\n\n")}\n\n${closing}` : closing).slice(0, count);
   const text = all.join("");
   if (tokenize(text).join("") !== text) throw new Error("the corpus does not tokenize back to itself");
   return { text, tokens: all };

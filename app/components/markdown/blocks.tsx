@@ -2,8 +2,8 @@
 // blocks are rendered once and kept (memo on their text); only the last
 // block is rendered again as text arrives, after closing its unterminated
 // syntax (heal.ts). Loaded by the page only when an answer streams
-// (Markdown.tsx), and it loads highlighting and KaTeX (rich.ts) only when
-// the answer contains code or math.
+// (Markdown.tsx), and it loads KaTeX and highlighting (rich.ts) only when
+// the answer contains math or fenced code.
 import { memo, startTransition, useEffect, useState } from "react";
 import ReactMarkdown from "react-markdown";
 import type { PluggableList } from "unified";
@@ -12,30 +12,40 @@ import { healPartialMarkdown } from "./heal";
 import { BlockSplitter } from "./split";
 
 const NO_PLUGINS: PluggableList = [];
-let richPlugins: PluggableList | null = null;
-let richLoading: Promise<PluggableList> | null = null;
 
-/** Fenced code (highlighted when it names its language) and math are what the rich plugins render; prose does not need them. */
-const NEEDS_RICH = /```|~~~|\$/;
+/** Math and highlighting, each loaded the first time an answer being written needs it (rich.ts). */
+const loaders = {
+  math: { needed: /\$/, load: () => import("./rich-math").then((module) => module.mathPlugin) },
+  highlight: { needed: /```|~~~/, load: () => import("./rich-highlight").then((module) => module.highlightPlugin) },
+} as const;
+type RichKind = keyof typeof loaders;
+const loaded: Partial<Record<RichKind, PluggableList[number]>> = {};
+const loading: Partial<Record<RichKind, Promise<unknown>>> = {};
 
-function loadRich(): Promise<PluggableList> {
-  richLoading ??= import("./rich").then((module) => (richPlugins = module.richPlugins));
-  return richLoading;
+function loadedPlugins(): PluggableList {
+  // Math first, as on the server (rich.ts).
+  return (["math", "highlight"] as const).flatMap((kind) => (loaded[kind] ? [loaded[kind]] : []));
 }
 
-/** The rich plugins once loaded; asks for them the first time the text needs them. */
+/** The rich plugins this text needs, once loaded; asks for the missing ones. */
 function useRichPlugins(text: string): PluggableList {
-  const needed = NEEDS_RICH.test(text);
-  const [plugins, setPlugins] = useState<PluggableList>(richPlugins ?? NO_PLUGINS);
+  const missing = (Object.keys(loaders) as RichKind[]).filter((kind) => !loaded[kind] && loaders[kind].needed.test(text)).join(",");
+  const [plugins, setPlugins] = useState<PluggableList>(() => {
+    const now = loadedPlugins();
+    return now.length ? now : NO_PLUGINS;
+  });
   useEffect(() => {
-    if (!needed || plugins !== NO_PLUGINS) return;
+    if (!missing) return;
     let current = true;
-    // Rendering every block again with highlighting is not urgent: let React do it in slices.
-    void loadRich().then((loaded) => current && startTransition(() => setPlugins(loaded)));
+    for (const kind of missing.split(",") as RichKind[]) {
+      loading[kind] ??= loaders[kind].load().then((plugin) => (loaded[kind] = plugin));
+      // Rendering every block again with them is not urgent: let React do it in slices.
+      void loading[kind].then(() => current && startTransition(() => setPlugins(loadedPlugins())));
+    }
     return () => {
       current = false;
     };
-  }, [needed, plugins]);
+  }, [missing]);
   return plugins;
 }
 

@@ -30,7 +30,8 @@ function CodeBlock({ children, node: _node, ...props }: ComponentProps<"pre"> & 
     <div className="code-block">
       <pre {...props}>{children}</pre>
       <button type="button" className="copy-button copy-code" data-copy-code="" aria-label="Copy code">
-        Copy
+        <span className="copy-idle">Copy</span>
+        <span className="copy-done">Copied</span>
       </button>
     </div>
   );

@@ -1,11 +1,9 @@
-// Highlighting and math: the heavy part of rendering (most of its bytes), so
-// the browser loads it only when an answer being written contains fenced
-// code or math (blocks.tsx); the server always uses it.
-import rehypeHighlight from "rehype-highlight";
-import rehypeKatex from "rehype-katex";
+// Highlighting and math: the heavy part of rendering (most of its bytes).
+// The server always uses both (richPlugins); the browser loads each only
+// when an answer being written needs it (blocks.tsx), as its own chunk, so
+// neither is part of the page's first load and neither waits for the other.
 import type { PluggableList } from "unified";
+import { highlightPlugin } from "./rich-highlight";
+import { mathPlugin } from "./rich-math";
 
-export const richPlugins: PluggableList = [
-  [rehypeKatex, { throwOnError: false, strict: "ignore" }],
-  [rehypeHighlight, { detect: false, ignoreMissing: true }],
-];
+export const richPlugins: PluggableList = [mathPlugin, highlightPlugin];
