@@ -4,7 +4,7 @@
 // syntax (heal.ts). Loaded by the page only when an answer streams
 // (Markdown.tsx), and it loads KaTeX and highlighting (rich.ts) only when
 // the answer contains math or fenced code.
-import { memo, startTransition, useEffect, useState } from "react";
+import { Fragment, memo, startTransition, useEffect, useState } from "react";
 import ReactMarkdown from "react-markdown";
 import type { PluggableList } from "unified";
 import { components, remarkPlugins, urlTransform } from "./components";
@@ -61,12 +61,21 @@ export function LiveBlocks({ text, streaming }: { text: string; streaming: boole
   const [splitter] = useState(() => new BlockSplitter());
   const { finished, last } = splitter.update(text);
   const rehypePlugins = useRichPlugins(text);
+  // A line break between blocks, as the server's whole-answer HTML has: the two renderings are the same markup.
   return (
     <>
       {finished.map((block, index) => (
-        <Block key={index} text={block} rehypePlugins={rehypePlugins} />
+        <Fragment key={index}>
+          {index > 0 ? "\n" : null}
+          <Block text={block} rehypePlugins={rehypePlugins} />
+        </Fragment>
       ))}
-      {last ? <Block key={finished.length} text={streaming ? healPartialMarkdown(last) : last} rehypePlugins={rehypePlugins} /> : null}
+      {last ? (
+        <Fragment key={finished.length}>
+          {finished.length > 0 ? "\n" : null}
+          <Block text={streaming ? healPartialMarkdown(last) : last} rehypePlugins={rehypePlugins} />
+        </Fragment>
+      ) : null}
     </>
   );
 }

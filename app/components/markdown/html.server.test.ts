@@ -1,5 +1,7 @@
 import { describe, expect, test } from "vitest";
+import { markdownAnswer } from "../../../bench/lib/markdown-corpus";
 import { markdownToHtml, renderTextParts } from "./html.server";
+import { BlockSplitter } from "./split";
 
 describe("answers rendered to HTML on the server", () => {
   test("HTML inside a message is shown as text, never as markup", () => {
@@ -49,5 +51,12 @@ describe("answers rendered to HTML on the server", () => {
     expect(rendered).toEqual([null, { html: "<p><strong>done</strong></p>", chars: 8 }]);
     // The same text again comes from the cache, the same HTML.
     expect(renderTextParts([{ type: "text", text: "**done**" }], { final: true })[0]).toEqual(rendered[1]);
+  });
+
+  test("an answer rendered block by block, as the page does while it streams, is the same markup as rendered whole", () => {
+    const { text } = markdownAnswer(3000, 5);
+    const { finished, last } = new BlockSplitter().update(text);
+    expect(finished.length).toBeGreaterThan(10);
+    expect([...finished, last].map(markdownToHtml).join("\n")).toBe(markdownToHtml(text));
   });
 });
