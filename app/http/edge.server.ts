@@ -1,12 +1,14 @@
 // Everything a request meets before Remix, and every response on its way
 // out: static files, the request checks that keep malformed requests from
-// reaching an action (405, 415, 400), the CSRF check, and the security
-// headers every response carries (docs/decisions/019, 020). server.ts calls
-// handleHttp through the server build, so there is one copy of every module.
+// reaching an action (405, 415, 400), the CSRF check, the security headers
+// every response carries (docs/decisions/019, 020) and compression (026).
+// server.ts calls handleHttp through the server build, so there is one copy
+// of every module.
 import path from "node:path";
 import type { AppLoadContext } from "@remix-run/node";
 import { isCrossOriginRequest } from "../auth/csrf.server";
 import { logger } from "../utils/logger.server";
+import { compressResponse, isCompressible, negotiateEncoding } from "./compression.server";
 
 /** Hashed build output never changes under the same name: cache it for a year. */
 const IMMUTABLE = "public, max-age=31536000, immutable";
@@ -26,7 +28,10 @@ export function listStaticFiles(dir: string): StaticFiles {
   return { dir, names };
 }
 
-function serveStatic(files: StaticFiles, pathname: string): Response | null {
+/** Where the build put a precompressed copy of a file (vite.config.ts). */
+const PRECOMPRESSED = { br: ".br", gzip: ".gz" } as const;
+
+function serveStatic(files: StaticFiles, pathname: string, acceptEncoding: string | null): Response | null {
   if (pathname === "/" || pathname.endsWith("/")) return null;
   let decoded: string;
   try {
@@ -39,9 +44,15 @@ function serveStatic(files: StaticFiles, pathname: string): Response | null {
   const file = path.join(files.dir, decoded);
   // path.join normalises "..": anything that resolves outside the folder is not ours to serve.
   if (!file.startsWith(files.dir + path.sep) || !files.names.has(decoded)) return null;
-  return new Response(Bun.file(file), {
-    headers: { "Cache-Control": decoded.startsWith("/assets/") ? IMMUTABLE : "public, max-age=3600" },
-  });
+  const body = Bun.file(file);
+  const headers: Record<string, string> = { "Cache-Control": decoded.startsWith("/assets/") ? IMMUTABLE : "public, max-age=3600", "Content-Type": body.type };
+  if (!isCompressible(body.type)) return new Response(body, { headers });
+  headers.Vary = "Accept-Encoding";
+  const encoding = negotiateEncoding(acceptEncoding);
+  if (encoding && files.names.has(decoded + PRECOMPRESSED[encoding])) {
+    return new Response(Bun.file(file + PRECOMPRESSED[encoding]), { headers: { ...headers, "Content-Encoding": encoding } });
+  }
+  return new Response(body, { headers });
 }
 
 function plain(status: number, text: string, headers: Record<string, string> = {}): Response {
@@ -132,9 +143,9 @@ export async function handleHttp(request: Request, context: HttpContext): Promis
     // An HTTP/1.0 request without Host (or a garbled one) has no URL to route.
     return plain(400, "Bad request: the Host header is missing or malformed.");
   }
-  const done = (response: Response, isStatic = false) => withSecurityHeaders(response, { request, url, isStatic });
+  const done = (response: Response, isStatic = false) => compressResponse(request, withSecurityHeaders(response, { request, url, isStatic }));
   if (request.method === "GET" || request.method === "HEAD") {
-    const file = serveStatic(context.staticFiles, url.pathname);
+    const file = serveStatic(context.staticFiles, url.pathname, request.headers.get("Accept-Encoding"));
     if (file) return done(file, true);
     // A stale hashed asset (an old page after a deploy) is a plain 404, not an HTML page.
     if (url.pathname.startsWith("/assets/")) return done(plain(404, "Not found"), true);
@@ -146,7 +157,7 @@ export async function handleHttp(request: Request, context: HttpContext): Promis
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
   const clientIp = (context.behindFlyProxy ? request.headers.get("Fly-Client-IP") : null) ?? context.socketIp;
   try {
-    return done(await context.remix(request, { disableIdleTimeout: context.disableIdleTimeout, nonce, clientIp }));
+    return await done(await context.remix(request, { disableIdleTimeout: context.disableIdleTimeout, nonce, clientIp }));
   } catch (error) {
     logger.error("request failed", { method: request.method, path: url.pathname, error });
     return done(plain(500, "Something went wrong on our side. Try again in a moment."));

@@ -1,9 +1,13 @@
 import { Form, useRevalidator } from "@remix-run/react";
+import { useEffect, useState } from "react";
+import { useHydrated } from "remix-utils/use-hydrated";
 import { describe, type Locale } from "../../protocol/catalogue";
 import type { Problem } from "../../protocol/errors";
 import { type MessagePart, plainText, reasoningText } from "../../protocol/parts";
 import type { MessageStats, MessageStatus } from "../../protocol/stream-events";
 import { MessageFiles, MessageImages } from "./Attachments";
+import { COPIED_MS, copyCodeOnClick, copyText } from "../markdown/copy";
+import type { RenderedText } from "../markdown/Markdown";
 import { MessageParts } from "./MessageParts";
 import { useAnswerStream } from "./useAnswerStream";
 
@@ -18,6 +22,8 @@ export interface MessageView {
   lastEventId: number;
   parentId: string | null;
   siblingIds: string[];
+  /** The server's HTML of the text parts, by part index (answers only). */
+  rendered?: (RenderedText | null)[];
 }
 
 function formatStats(stats: MessageStats): string[] {
@@ -61,6 +67,28 @@ function ActionButton({ chatAction, intent, messageId, label, children }: { chat
         {children}
       </button>
     </Form>
+  );
+}
+
+/** Copies a whole message's text (its markdown, as written); shown once the page's script runs. */
+export function CopyMessageButton({ text }: { text: string }) {
+  const hydrated = useHydrated();
+  const [copied, setCopied] = useState(false);
+  useEffect(() => {
+    if (!copied) return;
+    const timer = setTimeout(() => setCopied(false), COPIED_MS);
+    return () => clearTimeout(timer);
+  }, [copied]);
+  if (!hydrated || !text) return null;
+  return (
+    <button
+      type="button"
+      className="copy-button rounded px-1.5 py-0.5 text-xs text-zinc-400 hover:bg-zinc-800 hover:text-zinc-100"
+      aria-label="Copy message"
+      onClick={() => void copyText(text).then(() => setCopied(true))}
+    >
+      {copied ? "Copied" : "Copy"}
+    </button>
   );
 }
 
@@ -171,6 +199,10 @@ export function AssistantMessage({
     onSettled: onSettled ?? (() => revalidator.revalidate()),
   });
   const streaming = isLive && live.status === "streaming";
+  // An answer this page followed as it was written stays rendered in the
+  // browser once it ends: swapping in the server's HTML would lay it all out again.
+  const [followedHere, setFollowedHere] = useState(isLive);
+  if (isLive && !followedHere) setFollowedHere(true);
   const parts = isLive ? live.parts : message.parts;
   const content = plainText(parts);
   const reasoning = reasoningText(parts);
@@ -197,8 +229,13 @@ export function AssistantMessage({
           </div>
         </details>
       ) : null}
-      <div data-testid="answer-content">
-        {parts.some((p) => p.type !== "reasoning") ? <MessageParts parts={parts} /> : streaming ? <p className="text-zinc-500">…</p> : null}
+      {/* One click handler serves every code block's Copy button (copy.ts). */}
+      <div data-testid="answer-content" onClick={copyCodeOnClick}>
+        {parts.some((p) => p.type !== "reasoning") ? (
+          <MessageParts parts={parts} rendered={message.rendered} live={followedHere} streaming={streaming} />
+        ) : streaming ? (
+          <p className="text-zinc-500">…</p>
+        ) : null}
       </div>
       {status === "error" || status === "interrupted" ? (
         <p role="status" className={`mt-2 rounded-md px-3 py-2 text-sm ${status === "error" ? "bg-red-500/10 text-red-300" : "bg-amber-500/10 text-amber-300"}`} data-testid="answer-problem">
@@ -207,6 +244,7 @@ export function AssistantMessage({
       ) : null}
       <div className="mt-1 flex flex-wrap items-center gap-2">
         <SiblingNav message={message} chatAction={chatAction} />
+        {streaming ? null : <CopyMessageButton text={content} />}
         {stats && !streaming ? (
           <span className="text-xs text-zinc-500" data-testid="answer-stats">
             {formatStats(stats).join(" · ")}
@@ -248,6 +286,7 @@ export function UserMessage({ message, chatId, chatAction, canAct, maxChars }: {
       <MessageFiles parts={message.parts} chatId={chatId} />
       <div className="mt-1 flex items-center gap-2">
         <SiblingNav message={message} chatAction={chatAction} />
+        <CopyMessageButton text={text} />
         {canAct ? (
           <details className="text-xs text-zinc-400">
             <summary className="cursor-pointer list-none rounded px-1.5 py-0.5 hover:bg-zinc-800 hover:text-zinc-100">✎ Edit</summary>

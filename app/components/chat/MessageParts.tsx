@@ -1,9 +1,11 @@
 // Renders a message's parts in order, by type. Reasoning is shown apart (above
 // the answer) by the message itself, so it is skipped here. `plain` renders
-// text as typed (a user's message) instead of as markdown.
+// text as typed (a user's message) instead of as markdown; `rendered` is the
+// server's HTML of the text parts, by index, and `live`/`streaming` say how
+// the answer is followed (see Markdown).
 import { formatBytes } from "../../protocol/catalogue";
 import type { MessagePart, ToolCallPart, ToolResultPart } from "../../protocol/parts";
-import { Markdown } from "../markdown/Markdown";
+import { Markdown, type RenderedText } from "../markdown/Markdown";
 
 function prettyJson(text: string): string {
   try {
@@ -36,7 +38,19 @@ function ToolCall({ part, result }: { part: ToolCallPart; result?: ToolResultPar
   );
 }
 
-export function MessageParts({ parts, plain = false }: { parts: readonly MessagePart[]; plain?: boolean }) {
+export function MessageParts({
+  parts,
+  plain = false,
+  rendered,
+  live = false,
+  streaming = false,
+}: {
+  parts: readonly MessagePart[];
+  plain?: boolean;
+  rendered?: readonly (RenderedText | null)[];
+  live?: boolean;
+  streaming?: boolean;
+}) {
   const results = new Map<string, ToolResultPart>();
   for (const part of parts) if (part.type === "tool-result") results.set(part.toolCallId, part);
   return (
@@ -44,7 +58,11 @@ export function MessageParts({ parts, plain = false }: { parts: readonly Message
       {parts.map((part, index) => {
         switch (part.type) {
           case "text":
-            return plain ? <span key={index}>{part.text}</span> : <Markdown key={index} text={part.text} />;
+            return plain ? (
+              <span key={index}>{part.text}</span>
+            ) : (
+              <Markdown key={index} text={part.text} rendered={rendered?.[index]} live={live} streaming={streaming && index === parts.length - 1} />
+            );
           case "reasoning":
             return null;
           case "file":

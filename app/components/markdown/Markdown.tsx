@@ -1,79 +1,65 @@
 // Assistant answers as GitHub-flavoured markdown with highlighted code and
-// KaTeX math — the same component on the server (No-JS sees it) and in the
-// browser. No rehype-raw: HTML inside a message is shown as text, never run.
-import { memo, useState, type ComponentProps, type ReactNode } from "react";
-import ReactMarkdown, { type Components, defaultUrlTransform } from "react-markdown";
-import rehypeHighlight from "rehype-highlight";
-import rehypeKatex from "rehype-katex";
-import remarkGfm from "remark-gfm";
-import remarkMath from "remark-math";
+// KaTeX math (docs/decisions/025). A finished answer arrives as HTML the
+// server rendered (html.server.ts) and is shown as it is: no markdown code
+// runs in the browser for it. An answer being written is rendered in the
+// browser, block by block (blocks.tsx), by a module the page loads only then.
+import { lazy, Suspense, type ReactNode } from "react";
 import { useHydrated } from "remix-utils/use-hydrated";
 
-const remarkPlugins = [remarkGfm, remarkMath];
-const rehypePlugins = [[rehypeKatex, { throwOnError: false, strict: "ignore" }], [rehypeHighlight, { detect: false, ignoreMissing: true }]] as ComponentProps<
-  typeof ReactMarkdown
->["rehypePlugins"];
-
-function textOf(node: ReactNode): string {
-  if (typeof node === "string" || typeof node === "number") return String(node);
-  if (Array.isArray(node)) return node.map(textOf).join("");
-  if (node && typeof node === "object" && "props" in node) return textOf((node.props as { children?: ReactNode }).children);
-  return "";
+/** What the page needs to show a text part without parsing it: its HTML, and how much of the text that HTML covers. */
+export interface RenderedText {
+  html: string;
+  /** Length of the text the HTML was made from (an answer still being written grows past it). */
+  chars: number;
 }
 
-// react-markdown passes its hast `node` to custom components: keep it off the DOM (it rendered as node="[object Object]").
-function CodeBlock({ children, node: _node, ...props }: ComponentProps<"pre"> & { node?: unknown }) {
+const loadLiveBlocks = () => import("./blocks");
+const LiveBlocks = lazy(() => loadLiveBlocks().then((module) => ({ default: module.LiveBlocks })));
+
+/** Starts loading the live renderer before an answer needs it. */
+export function prefetchLiveRenderer(): void {
+  void loadLiveBlocks();
+}
+
+// Typing a message is the moment: its answer will need the live renderer.
+// (Not at page load: a page showing finished answers never needs it.)
+if (typeof document !== "undefined") document.addEventListener("input", prefetchLiveRenderer, { once: true, capture: true });
+
+/**
+ * `rendered`: the server's HTML of the text (or of its beginning). `live`:
+ * render in the browser, block by block (an answer this page is following,
+ * also once it has ended, so the finished answer is not laid out again).
+ * `streaming`: the text is still growing (its last block may be cut short).
+ */
+export function Markdown({ text, rendered, live = false, streaming = false }: { text: string; rendered?: RenderedText | null; live?: boolean; streaming?: boolean }) {
+  // The server and the hydrating page show the server's HTML; the live renderer takes over after.
   const hydrated = useHydrated();
-  const [copied, setCopied] = useState(false);
-  return (
-    <div className="group relative">
-      <pre {...props}>{children}</pre>
-      {hydrated ? (
-        <button
-          type="button"
-          className="absolute right-2 top-2 rounded-md bg-zinc-800 px-2 py-1 text-xs text-zinc-300 opacity-0 transition group-hover:opacity-100 focus:opacity-100"
-          onClick={() => {
-            void navigator.clipboard.writeText(textOf(children).replace(/\n$/, "")).then(() => {
-              setCopied(true);
-              setTimeout(() => setCopied(false), 1500);
-            });
-          }}
-        >
-          {copied ? "Copied" : "Copy"}
-        </button>
-      ) : null}
-    </div>
-  );
-}
-
-const components: Components = {
-  pre: CodeBlock,
-  a: ({ href, children }) => (
-    <a href={href} target="_blank" rel="noopener noreferrer nofollow ugc">
-      {children}
-    </a>
-  ),
-  // Model output must not make the browser fetch remote images on its own
-  // (tracking pixels, exfiltration via URL): show a link the user can choose to open.
-  img: ({ src, alt }) => (
-    <a href={typeof src === "string" ? src : undefined} target="_blank" rel="noopener noreferrer nofollow ugc" className="text-sky-400">
-      [image{alt ? `: ${alt}` : ""}]
-    </a>
-  ),
-};
-
-function urlTransform(url: string): string {
-  // Only http(s), mailto and in-page links survive; javascript:, data: and friends become empty.
-  const safe = defaultUrlTransform(url);
-  return /^(https?:|mailto:|#|\/)/i.test(safe) || safe === "" ? safe : "";
-}
-
-export const Markdown = memo(function Markdown({ text }: { text: string }) {
+  if (!live && rendered) return <div className="prose-chat" dangerouslySetInnerHTML={{ __html: rendered.html }} />;
+  const unparsed = <Unparsed text={text} rendered={rendered} />;
   return (
     <div className="prose-chat">
-      <ReactMarkdown remarkPlugins={remarkPlugins} rehypePlugins={rehypePlugins} components={components} urlTransform={urlTransform}>
-        {text}
-      </ReactMarkdown>
+      {hydrated ? (
+        <Suspense fallback={unparsed}>
+          <LiveBlocks text={text} streaming={streaming} />
+        </Suspense>
+      ) : (
+        unparsed
+      )}
     </div>
   );
-});
+}
+
+/**
+ * Until the live renderer has loaded (it is not part of the page's first
+ * load): the HTML the server rendered of the text so far, and what came
+ * after it as plain text.
+ */
+function Unparsed({ text, rendered }: { text: string; rendered?: RenderedText | null }): ReactNode {
+  const rest = rendered ? text.slice(rendered.chars) : text;
+  return (
+    <>
+      {rendered ? <div className="contents" dangerouslySetInnerHTML={{ __html: rendered.html }} /> : null}
+      {rest ? <p className="whitespace-pre-wrap">{rest}</p> : null}
+    </>
+  );
+}

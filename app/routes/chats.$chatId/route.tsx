@@ -5,6 +5,7 @@ import { Composer } from "~/components/chat/Composer";
 import { toPickerGroups } from "~/components/chat/ModelPicker";
 import { AssistantMessage, type MessageView, StreamingElsewhere, UserMessage } from "~/components/chat/MessageItem";
 import { useOptimisticSend } from "~/components/chat/useOptimisticSend";
+import { renderTextParts } from "~/components/markdown/html.server";
 import { env } from "~/env.server";
 import { listModelGroups } from "~/llm/catalog.server";
 import { requireChatAccess } from "~/models/chat-access.server";
@@ -39,10 +40,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       siblingIds: m.siblingIds,
     };
     const live = registry.get(m.id);
-    if (!live) return view;
+    // Answers arrive as the HTML the server made of them (kept once finished), so the page does not parse their markdown.
+    if (!live) return m.role === "assistant" ? { ...view, rendered: renderTextParts(m.parts, { final: m.status !== "streaming" }) } : view;
+    const parts = live.snapshot();
     return {
       ...view,
-      parts: live.snapshot(),
+      parts,
+      rendered: renderTextParts(parts, { final: live.finished }),
       lastEventId: live.lastEventId,
       status: live.finished ? (live.outcome?.status ?? m.status) : "streaming",
       stats: live.finished ? (live.outcome?.stats ?? m.stats) : m.stats,

@@ -1,0 +1,81 @@
+// The live renderer: an answer being written, shown block by block. Finished
+// blocks are rendered once and kept (memo on their text); only the last
+// block is rendered again as text arrives, after closing its unterminated
+// syntax (heal.ts). Loaded by the page only when an answer streams
+// (Markdown.tsx), and it loads KaTeX and highlighting (rich.ts) only when
+// the answer contains math or fenced code.
+import { Fragment, memo, startTransition, useEffect, useState } from "react";
+import ReactMarkdown from "react-markdown";
+import type { PluggableList } from "unified";
+import { components, remarkPlugins, urlTransform } from "./components";
+import { healPartialMarkdown } from "./heal";
+import { BlockSplitter } from "./split";
+
+const NO_PLUGINS: PluggableList = [];
+
+/** Math and highlighting, each loaded the first time an answer being written needs it (rich.ts). */
+const loaders = {
+  math: { needed: /\$/, load: () => import("./rich-math").then((module) => module.mathPlugin) },
+  highlight: { needed: /```|~~~/, load: () => import("./rich-highlight").then((module) => module.highlightPlugin) },
+} as const;
+type RichKind = keyof typeof loaders;
+const loaded: Partial<Record<RichKind, PluggableList[number]>> = {};
+const loading: Partial<Record<RichKind, Promise<unknown>>> = {};
+
+function loadedPlugins(): PluggableList {
+  // Math first, as on the server (rich.ts).
+  return (["math", "highlight"] as const).flatMap((kind) => (loaded[kind] ? [loaded[kind]] : []));
+}
+
+/** The rich plugins this text needs, once loaded; asks for the missing ones. */
+function useRichPlugins(text: string): PluggableList {
+  const missing = (Object.keys(loaders) as RichKind[]).filter((kind) => !loaded[kind] && loaders[kind].needed.test(text)).join(",");
+  const [plugins, setPlugins] = useState<PluggableList>(() => {
+    const now = loadedPlugins();
+    return now.length ? now : NO_PLUGINS;
+  });
+  useEffect(() => {
+    if (!missing) return;
+    let current = true;
+    for (const kind of missing.split(",") as RichKind[]) {
+      loading[kind] ??= loaders[kind].load().then((plugin) => (loaded[kind] = plugin));
+      // Rendering every block again with them is not urgent: let React do it in slices.
+      void loading[kind].then(() => current && startTransition(() => setPlugins(loadedPlugins())));
+    }
+    return () => {
+      current = false;
+    };
+  }, [missing]);
+  return plugins;
+}
+
+const Block = memo(function Block({ text, rehypePlugins }: { text: string; rehypePlugins: PluggableList }) {
+  return (
+    <ReactMarkdown remarkPlugins={remarkPlugins} rehypePlugins={rehypePlugins} components={components} urlTransform={urlTransform}>
+      {text}
+    </ReactMarkdown>
+  );
+});
+
+export function LiveBlocks({ text, streaming }: { text: string; streaming: boolean }) {
+  const [splitter] = useState(() => new BlockSplitter());
+  const { finished, last } = splitter.update(text);
+  const rehypePlugins = useRichPlugins(text);
+  // A line break between blocks, as the server's whole-answer HTML has: the two renderings are the same markup.
+  return (
+    <>
+      {finished.map((block, index) => (
+        <Fragment key={index}>
+          {index > 0 ? "\n" : null}
+          <Block text={block} rehypePlugins={rehypePlugins} />
+        </Fragment>
+      ))}
+      {last ? (
+        <Fragment key={finished.length}>
+          {finished.length > 0 ? "\n" : null}
+          <Block text={streaming ? healPartialMarkdown(last) : last} rehypePlugins={rehypePlugins} />
+        </Fragment>
+      ) : null}
+    </>
+  );
+}

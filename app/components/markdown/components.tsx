@@ -1,0 +1,54 @@
+// What markdown may become, shared by the server (finished answers rendered
+// to HTML once) and the browser (the answer being written, block by block),
+// so both produce the same markup. The sanitizing rules live here:
+// - no raw HTML: react-markdown turns HTML in a message into text (there is
+//   no rehype-raw), so it is shown, never parsed or run;
+// - links keep only http(s), mailto, in-page and same-site addresses;
+// - images are never loaded on their own: a link the user may choose to open.
+import type { ComponentProps } from "react";
+import { type Components, defaultUrlTransform } from "react-markdown";
+import remarkGfm from "remark-gfm";
+import remarkMath from "remark-math";
+import type { PluggableList } from "unified";
+
+export const remarkPlugins: PluggableList = [remarkGfm, remarkMath];
+
+export function urlTransform(url: string): string {
+  // Only http(s), mailto and in-page links survive; javascript:, data: and friends become empty.
+  const safe = defaultUrlTransform(url);
+  return /^(https?:|mailto:|#|\/)/i.test(safe) || safe === "" ? safe : "";
+}
+
+/**
+ * A code block and its Copy button. The button is plain markup (the same in
+ * server-rendered HTML and in the browser): the message it sits in handles
+ * its clicks (copy.ts), and the stylesheet hides it where scripts do not run.
+ */
+// react-markdown passes its hast `node` to custom components: keep it off the DOM (it rendered as node="[object Object]").
+function CodeBlock({ children, node: _node, ...props }: ComponentProps<"pre"> & { node?: unknown }) {
+  return (
+    <div className="code-block">
+      <pre {...props}>{children}</pre>
+      <button type="button" className="copy-button copy-code" data-copy-code="" aria-label="Copy code">
+        <span className="copy-idle">Copy</span>
+        <span className="copy-done">Copied</span>
+      </button>
+    </div>
+  );
+}
+
+export const components: Components = {
+  pre: CodeBlock,
+  a: ({ href, children }) => (
+    <a href={href} target="_blank" rel="noopener noreferrer nofollow ugc">
+      {children}
+    </a>
+  ),
+  // Model output must not make the browser fetch remote images on its own
+  // (tracking pixels, exfiltration via URL): show a link the user can choose to open.
+  img: ({ src, alt }) => (
+    <a href={typeof src === "string" ? src : undefined} target="_blank" rel="noopener noreferrer nofollow ugc" className="text-sky-400">
+      [image{alt ? `: ${alt}` : ""}]
+    </a>
+  ),
+};

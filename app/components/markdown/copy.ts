@@ -1,0 +1,23 @@
+// Copy buttons in rendered markdown are plain markup (components.tsx), so
+// one handler on the message serves server-rendered HTML and live blocks
+// alike: it copies the code of the block whose button was clicked.
+import type { MouseEvent } from "react";
+
+/** How long a button says "Copied". */
+export const COPIED_MS = 1500;
+
+export async function copyText(text: string): Promise<void> {
+  await navigator.clipboard.writeText(text);
+}
+
+/** onClick of an element holding rendered markdown: a click on a code block's Copy button copies that block. */
+export function copyCodeOnClick(event: MouseEvent<HTMLElement>): void {
+  const button = event.target instanceof Element ? event.target.closest<HTMLElement>("[data-copy-code]") : null;
+  if (!button || !event.currentTarget.contains(button)) return;
+  const code = button.parentElement?.querySelector("pre")?.textContent ?? "";
+  void copyText(code.replace(/\n$/, "")).then(() => {
+    // An attribute, not new text: React may own this button (a live block) and would not expect its text to change.
+    button.dataset.copied = "";
+    setTimeout(() => delete button.dataset.copied, COPIED_MS);
+  });
+}

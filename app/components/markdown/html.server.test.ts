@@ -1,0 +1,62 @@
+import { describe, expect, test } from "vitest";
+import { markdownAnswer } from "../../../bench/lib/markdown-corpus";
+import { markdownToHtml, renderTextParts } from "./html.server";
+import { BlockSplitter } from "./split";
+
+describe("answers rendered to HTML on the server", () => {
+  test("HTML inside a message is shown as text, never as markup", () => {
+    const html = markdownToHtml('Hello <script>alert(1)</script> <img src="https://evil.example/x.png" onerror="alert(2)"> <b>bold</b>\n\n<div onclick="x()">block</div>');
+    expect(html).not.toMatch(/<script|<img|<b>|<div onclick/i);
+    expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+    expect(html).toContain("&lt;b&gt;bold&lt;/b&gt;");
+  });
+
+  test("only http(s), mailto, in-page and same-site links keep their address", () => {
+    const html = markdownToHtml(
+      "[a](https://example.com/a) [b](mailto:x@example.com) [c](#part) [d](/chats) [e](javascript:alert(1)) [f](data:text/html,<p>x</p>) [g](vbscript:x) [h](JaVaScRiPt:alert(1))",
+    );
+    expect(html).toContain('href="https://example.com/a"');
+    expect(html).toContain('href="mailto:x@example.com"');
+    expect(html).toContain('href="#part"');
+    expect(html).toContain('href="/chats"');
+    expect(html).not.toMatch(/javascript:|data:|vbscript:/i);
+    expect(html).toContain('rel="noopener noreferrer nofollow ugc"');
+  });
+
+  test("an image is a link the user may open, never loaded by the page", () => {
+    const html = markdownToHtml("![a cat](https://tracker.example/pixel.png)");
+    expect(html).not.toContain("<img");
+    expect(html).toContain('<a href="https://tracker.example/pixel.png"');
+    expect(html).toContain("[image: a cat]");
+  });
+
+  test("code is highlighted with a Copy button, math is typeset, tables are tables", () => {
+    const html = markdownToHtml("```ts\nconst x: number = 1;\n```\n\n$$\n\\frac{a}{b}\n$$\n\n| a | b |\n|---|---|\n| 1 | 2 |");
+    expect(html).toContain('<code class="hljs language-ts">');
+    expect(html).toContain('<span class="hljs-keyword">const</span>');
+    expect(html).toContain('<button type="button" class="copy-button copy-code" data-copy-code="" aria-label="Copy code"><span class="copy-idle">Copy</span><span class="copy-done">Copied</span></button>');
+    expect(html).toContain('class="katex-display"');
+    expect(html).toContain("<annotation encoding=\"application/x-tex\">\\frac{a}{b}</annotation>");
+    expect(html).toContain("<table>");
+  });
+
+  test("text parts get their HTML and the length it covers; other parts get none", () => {
+    const rendered = renderTextParts(
+      [
+        { type: "reasoning", text: "thinking" },
+        { type: "text", text: "**done**" },
+      ],
+      { final: true },
+    );
+    expect(rendered).toEqual([null, { html: "<p><strong>done</strong></p>", chars: 8 }]);
+    // The same text again comes from the cache, the same HTML.
+    expect(renderTextParts([{ type: "text", text: "**done**" }], { final: true })[0]).toEqual(rendered[1]);
+  });
+
+  test("an answer rendered block by block, as the page does while it streams, is the same markup as rendered whole", () => {
+    const { text } = markdownAnswer(3000, 5);
+    const { finished, last } = new BlockSplitter().update(text);
+    expect(finished.length).toBeGreaterThan(10);
+    expect([...finished, last].map(markdownToHtml).join("\n")).toBe(markdownToHtml(text));
+  });
+});

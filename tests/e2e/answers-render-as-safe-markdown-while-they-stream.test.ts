@@ -1,0 +1,86 @@
+// Markdown answers while they stream and once they are done: tables, code and
+// math render as they arrive, the sanitizing rules hold in both renderers
+// (the browser's block-by-block one and the server's HTML), and a finished
+// answer needs no markdown code in the browser.
+import type { Page } from "@playwright/test";
+import { answerContent, expect, lastAnswer, sendMessage, signUp, test, waitForAnswer, waitForHydration } from "./fixtures";
+import { queueScripts, uniqueMarker } from "./upstream";
+
+const ANSWER = [
+  "## Sizes",
+  "",
+  "Raw HTML stays text: <b>not bold</b> <img src=x onerror=alert(1)>.",
+  "",
+  "[a safe link](https://example.com/docs) and [a bad one](javascript:alert(1)) and ![a pixel](https://tracker.invalid/pixel.png)",
+  "",
+  "| name | size |",
+  "|---|---|",
+  "| alpha | 1 |",
+  "| beta | 2 |",
+  "",
+  "```ts",
+  "const total: number = sizes.reduce((a, b) => a + b, 0);",
+  "```",
+  "",
+  "$$",
+  "\\frac{n(n-1)}{2}",
+  "$$",
+  "",
+  "Done.",
+].join("\n");
+
+/** Word-ish tokens, so the answer arrives in many pieces (half a table, an open code fence…). */
+function tokens(text: string): string[] {
+  return text.match(/\s+|\S{1,3}/g) ?? [];
+}
+
+async function pickGptMini(page: Page): Promise<void> {
+  await waitForHydration(page);
+  await page.getByTestId("model-picker").click();
+  await page.getByLabel("Search models").fill("mini");
+  await page.getByRole("option", { name: "GPT-4o mini" }).click();
+}
+
+async function expectRenderedSafely(page: Page): Promise<void> {
+  const content = answerContent(page);
+  await expect(content.getByRole("heading", { name: "Sizes" })).toBeVisible();
+  await expect(content.locator("table th")).toHaveText(["name", "size"]);
+  await expect(content.locator("table tbody tr")).toHaveCount(2);
+  await expect(content.locator("pre code.hljs.language-ts .hljs-keyword").first()).toHaveText("const");
+  await expect(content.locator(".katex-display .katex-mathml annotation")).toContainText("\\frac{n(n-1)}{2}");
+  // Raw HTML is shown as text; nothing it names is in the page.
+  await expect(content).toContainText("<b>not bold</b>");
+  await expect(content.locator("b, img, script")).toHaveCount(0);
+  // Only safe link schemes keep an address; the image is a link the user may open.
+  await expect(content.getByRole("link", { name: "a safe link" })).toHaveAttribute("href", "https://example.com/docs");
+  await expect(content.locator('a[href^="javascript"]')).toHaveCount(0);
+  await expect(content.getByRole("link", { name: "[image: a pixel]" })).toHaveAttribute("href", "https://tracker.invalid/pixel.png");
+}
+
+test("a markdown answer renders as it streams, safely, and the same from the server once it is done", async ({ page }) => {
+  const remote: string[] = [];
+  page.on("request", (request) => {
+    if (!request.url().startsWith("http://127.0.0.1")) remote.push(request.url());
+  });
+  const marker = uniqueMarker("md");
+  await queueScripts("openai", marker, { tokens: tokens(ANSWER), tokenDelayMs: 15 });
+  await signUp(page);
+  await page.goto("/chats?new=1");
+  await pickGptMini(page);
+  await sendMessage(page, `Show me the sizes ${marker}`);
+  await expect(page).toHaveURL(/\/chats\/[0-9a-z]{20}$/);
+
+  // Mid-stream, a table is a table as soon as its header row is in.
+  await expect(answerContent(page).locator("table th").first()).toHaveText("name", { timeout: 20_000 });
+  await expect(lastAnswer(page)).toHaveAttribute("data-status", "streaming");
+  await waitForAnswer(page);
+  await expectRenderedSafely(page);
+
+  // A fresh page gets the server's HTML: the same markup, and no markdown code loaded for it.
+  await page.reload();
+  await waitForHydration(page);
+  await expectRenderedSafely(page);
+  const scripts = await page.evaluate(() => performance.getEntriesByType("resource").map((e) => e.name).filter((name) => name.endsWith(".js")));
+  expect(scripts.filter((name) => /\/assets\/(blocks|rich-math|rich-highlight)-/.test(name))).toEqual([]);
+  expect(remote, "the page asked a remote host for something").toEqual([]);
+});
