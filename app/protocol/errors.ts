@@ -15,6 +15,12 @@ export const ERROR_STATUS = {
   system_prompt_too_long: 400,
   model_unavailable: 400,
   cannot_regenerate: 400,
+  provider_unknown: 400,
+  api_key_required: 400,
+  api_key_invalid: 400,
+  base_url_required: 400,
+  base_url_invalid: 400,
+  base_url_refused: 400,
   last_event_id_invalid: 400,
   last_event_id_ahead: 400,
   bad_body: 400,
@@ -25,10 +31,17 @@ export const ERROR_STATUS = {
   message_not_found: 404,
   chat_read_only: 403,
   rate_limited: 429,
+  user_keys_off: 403,
+  base_url_not_allowed: 403,
+  key_not_found: 404,
   // State
   answer_in_progress: 409,
   answer_not_interrupted: 409,
   id_taken: 409,
+  key_unreadable: 409,
+  // How testing a key of one's own went (shown beside the key)
+  key_rejected: 400,
+  key_test_failed: 502,
   // How an answer ended (stream events and stored answers; never an HTTP status of their own)
   upstream_rate_limited: 502,
   upstream_server_error: 502,
@@ -47,7 +60,20 @@ export const ERROR_STATUS = {
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
 /** Values a catalogue text may mention (a provider's name, an HTTP status, a limit…). */
-export type ErrorParams = { provider?: string; status?: number; detail?: string; max?: number; model?: string; requested?: number; newest?: number; seconds?: number };
+export type ErrorParams = {
+  provider?: string;
+  status?: number;
+  detail?: string;
+  max?: number;
+  model?: string;
+  requested?: number;
+  newest?: number;
+  seconds?: number;
+  /** What was rate-limited: send, regenerate, upload, search, import (none: a login or sign-up). */
+  action?: string;
+  /** A host an address was refused for. */
+  host?: string;
+};
 
 /** A code plus what its text needs: stored with an answer and sent in stream events. */
 export interface Problem {

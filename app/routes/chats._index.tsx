@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/session.server";
@@ -8,13 +8,20 @@ import { env } from "~/env.server";
 import { defaultModelId, listModelGroups } from "~/llm/catalog.server";
 import { inputError, newChatSchema } from "~/services/chat-input";
 import { startChat } from "~/services/conversation.server";
+import { withinLimit } from "~/services/limits.server";
 import { formFailure, readFormData } from "~/utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "New chat · Parley" }];
 
+/** A refused send's Retry-After (429) reaches the page's response, without JavaScript too. */
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get("Retry-After");
+  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
+};
+
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireUser(request);
-  const groups = await listModelGroups();
+  const user = await requireUser(request);
+  const groups = await listModelGroups({ viewer: user });
   return {
     models: toPickerGroups(groups),
     modelId: defaultModelId(),
@@ -22,7 +29,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
   let raw: Record<string, FormDataEntryValue> = {};
   try {
@@ -30,7 +37,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const maxChars = env().MAX_MESSAGE_CHARS;
     const parsed = newChatSchema(maxChars).safeParse(raw);
     if (!parsed.success) throw inputError(parsed.error, maxChars);
-    const { chat } = await startChat({ user, text: parsed.data.content, model: parsed.data.model });
+    const { chat } = await withinLimit({ action: "send", user, ip: context.clientIp }, () => startChat({ user, text: parsed.data.content, model: parsed.data.model }));
     return redirect(`/chats/${chat.id}`);
   } catch (error) {
     return formFailure(error, request, { text: typeof raw.content === "string" ? raw.content : undefined });

@@ -34,10 +34,10 @@ async function existingMessage(chat: Chat, messageId: string) {
   return message;
 }
 
-/** The model to use: the one asked for, else the chat's; it must be in the catalogue. */
-async function usableModel(requested: string | undefined, fallback: string): Promise<string> {
+/** The model to use: the one asked for, else the chat's; it must be in the catalogue (the asker's own keys included). */
+async function usableModel(requested: string | undefined, fallback: string, askedBy: { id: string } | undefined): Promise<string> {
   const id = requested || fallback;
-  if (!(await resolveModel(id))) throw new AppError("model_unavailable", { field: "model" });
+  if (!(await resolveModel(id, { viewer: askedBy }))) throw new AppError("model_unavailable", { field: "model" });
   return id;
 }
 
@@ -48,16 +48,17 @@ function clientIds(input: { userMessageId?: string; answerId?: string }): Exchan
 
 /** Starts a new chat with its first message; returns the chat and the answer being written. */
 export async function startChat({ user, text, model }: { user: { id: string }; text: string; model?: string }) {
-  const modelId = await usableModel(model, defaultModelId());
+  const modelId = await usableModel(model, defaultModelId(), user);
   const { chat, ...ids } = await createChatWithExchange({ userId: user.id, parts: textParts(text), model: modelId, instanceId: instanceId() });
-  await startGeneration({ chatId: chat.id, assistantMessageId: ids.assistantMessageId, parentId: ids.userMessageId, modelId });
-  void maybeGenerateTitle({ chat, firstMessage: text, answerId: ids.assistantMessageId });
+  await startGeneration({ chatId: chat.id, assistantMessageId: ids.assistantMessageId, parentId: ids.userMessageId, modelId, askedBy: user });
+  void maybeGenerateTitle({ chat, firstMessage: text, answerId: ids.assistantMessageId, askedBy: user });
   return { chat, ...ids };
 }
 
 /** A new message at the end of the branch shown (or under `parentId`), and its answer. */
 export async function sendMessage({
   access,
+  user,
   text,
   model,
   parentId,
@@ -65,6 +66,8 @@ export async function sendMessage({
   answerId,
 }: {
   access: ChatAccess;
+  /** Who sends: their own key for the model's provider pays when they have one. */
+  user?: { id: string };
   text: string;
   model?: string;
   parentId?: string;
@@ -73,22 +76,24 @@ export async function sendMessage({
 }): Promise<ExchangeIds> {
   const chat = need(access, "write");
   const parent = parentId ? (await existingMessage(chat, parentId)).id : chat.activeLeafId;
-  const modelId = await usableModel(model, chat.model);
+  const modelId = await usableModel(model, chat.model, user);
   const ids = await createExchange({ chatId: chat.id, parentId: parent, parts: textParts(text), model: modelId, instanceId: instanceId(), ids: clientIds({ userMessageId, answerId }) });
-  await startGeneration({ chatId: chat.id, assistantMessageId: ids.assistantMessageId, parentId: ids.userMessageId, modelId, systemPrompt: chat.systemPrompt });
-  void maybeGenerateTitle({ chat, firstMessage: text, answerId: ids.assistantMessageId });
+  await startGeneration({ chatId: chat.id, assistantMessageId: ids.assistantMessageId, parentId: ids.userMessageId, modelId, systemPrompt: chat.systemPrompt, askedBy: user });
+  void maybeGenerateTitle({ chat, firstMessage: text, answerId: ids.assistantMessageId, askedBy: user });
   return ids;
 }
 
 /** Editing a user message makes a sibling with the new text, answered afresh; the old branch stays. */
 export async function editMessage({
   access,
+  user,
   messageId,
   text,
   userMessageId,
   answerId,
 }: {
   access: ChatAccess;
+  user?: { id: string };
   messageId: string;
   text: string;
   userMessageId?: string;
@@ -97,26 +102,26 @@ export async function editMessage({
   const chat = need(access, "write");
   const original = await existingMessage(chat, messageId);
   if (original.role !== "user") throw new AppError("message_not_found");
-  const modelId = await usableModel(undefined, chat.model);
+  const modelId = await usableModel(undefined, chat.model, user);
   const ids = await createExchange({ chatId: chat.id, parentId: original.parentId, parts: textParts(text), model: modelId, instanceId: instanceId(), ids: clientIds({ userMessageId, answerId }) });
-  await startGeneration({ chatId: chat.id, assistantMessageId: ids.assistantMessageId, parentId: ids.userMessageId, modelId, systemPrompt: chat.systemPrompt });
+  await startGeneration({ chatId: chat.id, assistantMessageId: ids.assistantMessageId, parentId: ids.userMessageId, modelId, systemPrompt: chat.systemPrompt, askedBy: user });
   return ids;
 }
 
 /** Regenerating an answer makes a sibling; "answering" a user message left without one adds its first answer. */
-export async function regenerate({ access, messageId, model, answerId }: { access: ChatAccess; messageId: string; model?: string; answerId?: string }) {
+export async function regenerate({ access, user, messageId, model, answerId }: { access: ChatAccess; user?: { id: string }; messageId: string; model?: string; answerId?: string }) {
   const chat = need(access, "write");
   const target = await existingMessage(chat, messageId);
   const parentId = target.role === "assistant" ? target.parentId : target.id;
   if (!parentId) throw new AppError("cannot_regenerate");
-  const modelId = await usableModel(model, chat.model);
+  const modelId = await usableModel(model, chat.model, user);
   const { assistantMessageId } = await createAnswer({ chatId: chat.id, parentId, model: modelId, instanceId: instanceId(), ...(answerId ? { assistantMessageId: answerId } : {}) });
-  await startGeneration({ chatId: chat.id, assistantMessageId, parentId, modelId, systemPrompt: chat.systemPrompt });
+  await startGeneration({ chatId: chat.id, assistantMessageId, parentId, modelId, systemPrompt: chat.systemPrompt, askedBy: user });
   return { assistantMessageId };
 }
 
 /** Continues an interrupted or failed answer where it stopped (same message, event ids go on). */
-export async function continueAnswer({ access, messageId }: { access: ChatAccess; messageId: string }) {
+export async function continueAnswer({ access, user, messageId }: { access: ChatAccess; user?: { id: string }; messageId: string }) {
   const chat = need(access, "write");
   const target = await existingMessage(chat, messageId);
   if (target.role !== "assistant" || !target.parentId) throw new AppError("message_not_found");
@@ -128,6 +133,7 @@ export async function continueAnswer({ access, messageId }: { access: ChatAccess
     parentId: target.parentId,
     modelId: target.model ?? chat.model,
     systemPrompt: chat.systemPrompt,
+    askedBy: user,
     continueFrom: { parts: target.parts, lastEventId: target.lastEventId },
   });
   return { assistantMessageId: target.id };

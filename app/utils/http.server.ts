@@ -49,7 +49,9 @@ export function formFailure(error: unknown, request: Request, extra: { text?: st
     ...(error.field ? { field: error.field } : {}),
     ...extra,
   };
-  return data(failure, { status: error.status });
+  // A rate limit says when to come back (Retry-After), for scripts as much as for people.
+  const seconds = error.code === "rate_limited" ? error.params?.seconds : undefined;
+  return data(failure, { status: error.status, ...(seconds ? { headers: { "Retry-After": String(seconds) } } : {}) });
 }
 
 /** The request body as form data; a body that is not a readable form is `bad_body` (400), never a 500. */

@@ -8,11 +8,12 @@ import { requireChatAccess } from "~/models/chat-access.server";
 import { env } from "~/env.server";
 import { chatIntentSchema, INTENT_LEVEL, inputError } from "~/services/chat-input";
 import * as conversation from "~/services/conversation.server";
+import { withinLimit } from "~/services/limits.server";
 import { formFailure, readFormData } from "~/utils/http.server";
 
 export type { FormFailure as ChatActionResult } from "~/utils/http.server";
 
-export async function runChatAction({ request, user, chatId }: { request: Request; user: { id: string }; chatId: string | undefined }) {
+export async function runChatAction({ request, user, chatId, ip }: { request: Request; user: { id: string }; chatId: string | undefined; ip?: string }) {
   let raw: Record<string, FormDataEntryValue> = {};
   try {
     raw = Object.fromEntries(await readFormData(request));
@@ -27,20 +28,21 @@ export async function runChatAction({ request, user, chatId }: { request: Reques
     const access = await requireChatAccess({ chatId, user, level: INTENT_LEVEL[input.intent] });
     const here = `/chats/${access.chat.id}`;
     switch (input.intent) {
+      // Sends, edits, regenerations and continues are rate-limited before anything is sent upstream.
       case "send": {
-        const ids = await conversation.sendMessage({ ...input, access, text: input.content });
+        const ids = await withinLimit({ action: "send", user, ip }, () => conversation.sendMessage({ ...input, access, user, text: input.content }));
         return input.answerId ? { ok: true as const, answerId: ids.assistantMessageId } : redirect(here);
       }
       case "edit": {
-        const ids = await conversation.editMessage({ ...input, access, text: input.content });
+        const ids = await withinLimit({ action: "send", user, ip }, () => conversation.editMessage({ ...input, access, user, text: input.content }));
         return input.answerId ? { ok: true as const, answerId: ids.assistantMessageId } : redirect(here);
       }
       case "regenerate": {
-        const { assistantMessageId } = await conversation.regenerate({ ...input, access });
+        const { assistantMessageId } = await withinLimit({ action: "regenerate", user, ip }, () => conversation.regenerate({ ...input, access, user }));
         return input.answerId ? { ok: true as const, answerId: assistantMessageId } : redirect(here);
       }
       case "continue":
-        await conversation.continueAnswer({ access, messageId: input.messageId });
+        await withinLimit({ action: "regenerate", user, ip }, () => conversation.continueAnswer({ access, user, messageId: input.messageId }));
         return redirect(here);
       case "stop":
         await conversation.stopAnswer({ access, messageId: input.messageId });
