@@ -142,7 +142,7 @@ export async function providerForUserKey(
   }
   if (apiKey) registerSecret(apiKey);
   const config = env();
-  return createPresetProvider(preset, {
+  const adapter = createPresetProvider(preset, {
     apiKey: apiKey ?? undefined,
     baseURL,
     label: ownKeyLabel(preset.label),
@@ -150,6 +150,37 @@ export async function providerForUserKey(
     fallbackModels: fallbackModels ?? (key.baseUrl ? [] : (config[`${preset.prefix}_MODELS`] ?? preset.fallbackModels)),
     ...(key.baseUrl ? { fetch: guardedFetch({ allowHosts: await userBaseUrlAllowHosts() }) } : {}),
   });
+  return apiKey ? keepingSecret(adapter, apiKey) : adapter;
+}
+
+/** An error whose message (or whose causes' messages) quoted `secret`, with it cut out. */
+function withoutSecret(error: unknown, secret: string): unknown {
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+    if (current.message.includes(secret)) current.message = current.message.replaceAll(secret, "[redacted]");
+  }
+  return error;
+}
+
+/**
+ * Some upstreams quote the key they refused in their error message, which
+ * would reach the answer's error text and the logs: errors from a person's
+ * own key come out with the key cut out.
+ */
+function keepingSecret(adapter: LlmProvider, secret: string): LlmProvider {
+  const complete = adapter.complete?.bind(adapter);
+  return {
+    id: adapter.id,
+    label: adapter.label,
+    listModels: (signal) => adapter.listModels(signal).catch((error: unknown) => Promise.reject(withoutSecret(error, secret))),
+    async *stream(request) {
+      try {
+        yield* adapter.stream(request);
+      } catch (error) {
+        throw withoutSecret(error, secret);
+      }
+    },
+    ...(complete ? { complete: (request) => complete(request).catch((error: unknown) => Promise.reject(withoutSecret(error, secret))) } : {}),
+  };
 }
 
 /** Adapters built from people's keys, by key row and version (a changed key or policy builds a new one). */
