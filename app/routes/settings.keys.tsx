@@ -2,7 +2,7 @@
 // remove it. Every form is a plain POST that works without JavaScript; a key
 // never comes back to the browser, only its last four characters.
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation, useSearchParams } from "@remix-run/react";
 import { requireUser } from "~/auth/session.server";
 import { FormAlert } from "~/components/ui/Field";
 import { describe } from "~/protocol/catalogue";
@@ -59,6 +59,7 @@ export default function KeysSettings() {
   const { enabled, baseUrlsAllowed, providers, keys } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as KeysActionData | undefined;
   const [params] = useSearchParams();
+  const location = useLocation();
   const navigation = useNavigation();
   const busyIntent = navigation.state === "submitting" ? String(navigation.formData?.get("intent") ?? "") : "";
   const tested = result && "tested" in result ? result.tested : undefined;
@@ -134,7 +135,8 @@ export default function KeysSettings() {
           </ul>
 
           <h2 className="mb-2 text-lg font-medium">Add a key</h2>
-          <Form method="post" className="space-y-4 rounded-lg border border-zinc-800 p-4" autoComplete="off">
+          {/* A new form after every navigation (a key saved): the key typed does not linger in the page. */}
+          <Form key={location.key} method="post" className="space-y-4 rounded-lg border border-zinc-800 p-4" autoComplete="off">
             <input type="hidden" name="intent" value="add" />
             {failure && failure.intent === "add" ? <FormAlert>{failure.formError}</FormAlert> : null}
             <label className="block">
