@@ -57,4 +57,44 @@ describe("parsing the environment", () => {
     for (const name of ["PORT", "SESSION_SECRET", "ALLOW_REGISTRATION", "OPENAI_BASE_URL"]) expect(message).toContain(`${name}=`);
     expect(message).toContain("at least 32 characters");
   });
+
+  test("rate limits read as a count per time, or off; a bad one stops with the format", () => {
+    const env = parseEnv({ RATE_LIMIT_SEND_PER_USER: "5/10s", RATE_LIMIT_SEND_PER_IP: "200/h", RATE_LIMIT_IMPORT_PER_USER: "off", RATE_LIMIT_IMPORT_PER_IP: "0" });
+    expect(env.RATE_LIMIT_SEND_PER_USER).toEqual({ points: 5, durationSeconds: 10 });
+    expect(env.RATE_LIMIT_SEND_PER_IP).toEqual({ points: 200, durationSeconds: 3600 });
+    expect(env.RATE_LIMIT_IMPORT_PER_USER).toBeNull();
+    expect(env.RATE_LIMIT_IMPORT_PER_IP).toBeNull();
+    // Defaults when unset.
+    expect(env.RATE_LIMIT_REGENERATE_PER_USER).toEqual({ points: 30, durationSeconds: 60 });
+    for (const bad of ["lots", "10", "10/2w", "0/1m", "5/8d"]) {
+      expect(() => parseEnv({ RATE_LIMIT_SEARCH_PER_USER: bad }), bad).toThrow(/RATE_LIMIT_SEARCH_PER_USER=.*count per time/);
+    }
+  });
+
+  test("ENCRYPTION_KEY takes 32 bytes as hex or base64; a wrong one stops the boot without being printed", () => {
+    expect(parseEnv({ ENCRYPTION_KEY: "ab".repeat(32) }).ENCRYPTION_KEY).toHaveLength(32);
+    expect(parseEnv({ ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64") }).ENCRYPTION_KEY).toEqual(Buffer.alloc(32, 7));
+    expect(parseEnv({ ENCRYPTION_KEYS_OLD: `${"cd".repeat(32)}, ${Buffer.alloc(32, 1).toString("base64url")}` }).ENCRYPTION_KEYS_OLD).toHaveLength(2);
+    expect(parseEnv({}).ENCRYPTION_KEY).toBeUndefined();
+    const secretLooking = "not-a-real-key-but-secret-all-the-same";
+    let message = "";
+    try {
+      parseEnv({ ENCRYPTION_KEY: secretLooking, ENCRYPTION_KEYS_OLD: `${"cd".repeat(32)},${secretLooking}`, SESSION_SECRET: "short-secret" });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain("ENCRYPTION_KEY=(hidden): must be 32 random bytes");
+    expect(message).toContain("ENCRYPTION_KEYS_OLD=(hidden): key 2 must be 32 random bytes");
+    expect(message).toContain("SESSION_SECRET=(hidden)");
+    expect(message).not.toContain(secretLooking);
+    expect(message).not.toContain("short-secret");
+  });
+
+  test("people's base URLs are off by default; the allow list is a comma-separated list", () => {
+    expect(parseEnv({})).toMatchObject({ ALLOW_USER_BASE_URLS: false, USER_BASE_URL_ALLOW_HOSTS: [] });
+    expect(parseEnv({ ALLOW_USER_BASE_URLS: "true", USER_BASE_URL_ALLOW_HOSTS: " Ollama.LAN:11434, 192.168.1.0/24 ," })).toMatchObject({
+      ALLOW_USER_BASE_URLS: true,
+      USER_BASE_URL_ALLOW_HOSTS: ["ollama.lan:11434", "192.168.1.0/24"],
+    });
+  });
 });

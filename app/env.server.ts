@@ -14,6 +14,79 @@ const modelList = z
   .string()
   .transform((v) => v.split(",").map((m) => m.trim()).filter(Boolean));
 
+/**
+ * An AES-256 key: 32 random bytes written as 64 hex characters or as base64
+ * (`openssl rand -base64 32`). Decoded here so a wrong length stops the boot.
+ */
+export function decodeEncryptionKey(text: string): Buffer | null {
+  const trimmed = text.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(trimmed)) return Buffer.from(trimmed, "hex");
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(trimmed)) {
+    const bytes = Buffer.from(trimmed.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+    if (bytes.length === 32) return bytes;
+  }
+  return null;
+}
+
+const ENCRYPTION_KEY_HINT = "must be 32 random bytes as 64 hex characters or base64 (try: openssl rand -base64 32)";
+const encryptionKey = z.string().transform((value, context) => {
+  const key = decodeEncryptionKey(value);
+  if (!key) {
+    context.addIssue({ code: z.ZodIssueCode.custom, message: ENCRYPTION_KEY_HINT });
+    return z.NEVER;
+  }
+  return key;
+});
+const encryptionKeyList = z.string().transform((value, context) =>
+  value
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean)
+    .map((item, index) => {
+      const key = decodeEncryptionKey(item);
+      if (!key) context.addIssue({ code: z.ZodIssueCode.custom, message: `key ${index + 1} ${ENCRYPTION_KEY_HINT}` });
+      return key ?? Buffer.alloc(0);
+    }),
+);
+
+/** Actions with a rate limit of their own (app/services/limits.server.ts). */
+export const LIMITED_ACTIONS = ["send", "regenerate", "upload", "search", "import"] as const;
+export type LimitedAction = (typeof LIMITED_ACTIONS)[number];
+
+/** A rate limit: `points` per `durationSeconds`, or null when turned off. */
+export type RateLimitSetting = { points: number; durationSeconds: number } | null;
+
+const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
+/** "30/1m" (30 per minute), "200/h", "5/10s"; "0" or "off" turns the limit off. */
+const rateLimit = z.string().transform((value, context): RateLimitSetting => {
+  const text = value.trim().toLowerCase();
+  if (text === "0" || text === "off") return null;
+  const match = /^(\d+)\s*\/\s*(\d*)\s*(s|m|h|d)$/.exec(text);
+  const points = Number(match?.[1]);
+  const durationSeconds = Number(match?.[2] || 1) * UNIT_SECONDS[(match?.[3] ?? "s") as keyof typeof UNIT_SECONDS];
+  if (!match || points < 1 || durationSeconds < 1 || durationSeconds > 7 * 86_400) {
+    context.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a count per time, like "30/1m", "200/h" or "5/10s" (up to 7 days), or "off"' });
+    return z.NEVER;
+  }
+  return { points, durationSeconds };
+});
+
+/** Defaults: a person typing fast stays well inside them; a script hammering the server does not. */
+const RATE_LIMIT_DEFAULTS: Record<LimitedAction, { user: string; ip: string }> = {
+  send: { user: "30/1m", ip: "120/1m" },
+  regenerate: { user: "30/1m", ip: "120/1m" },
+  upload: { user: "20/1m", ip: "60/1m" },
+  search: { user: "60/1m", ip: "240/1m" },
+  import: { user: "5/1h", ip: "20/1h" },
+};
+
+const rateLimitVariables = Object.fromEntries(
+  LIMITED_ACTIONS.flatMap((action) => [
+    [`RATE_LIMIT_${action.toUpperCase()}_PER_USER`, rateLimit.default(RATE_LIMIT_DEFAULTS[action].user)],
+    [`RATE_LIMIT_${action.toUpperCase()}_PER_IP`, rateLimit.default(RATE_LIMIT_DEFAULTS[action].ip)],
+  ]),
+) as Record<`RATE_LIMIT_${Uppercase<LimitedAction>}_PER_${"USER" | "IP"}`, z.ZodDefault<typeof rateLimit>>;
+
 /** Provider settings: `<PREFIX>_API_KEY`, `<PREFIX>_BASE_URL`, `<PREFIX>_MODELS` (fallback list). */
 export const PROVIDER_ENV_PREFIXES = [
   "OPENAI",
@@ -81,9 +154,26 @@ const envSchema = z.object({
   MAX_UPLOAD_BYTES_PER_USER: z.coerce.number().int().positive().default(1024 * 1024 * 1024),
   /** New accounts one address may create per hour (0 turns the limit off). */
   SIGNUPS_PER_IP_PER_HOUR: z.coerce.number().int().min(0).default(10),
+  ...rateLimitVariables,
+  /** Encrypts people's own provider keys at rest (AES-256-GCM). Unset: keys of one's own are off. */
+  ENCRYPTION_KEY: encryptionKey.optional(),
+  /** Earlier ENCRYPTION_KEYs, comma-separated: still decrypt, and what they sealed is re-encrypted at boot. */
+  ENCRYPTION_KEYS_OLD: encryptionKeyList.default(""),
+  /** Whether people may point their own key at a base URL of their choosing (custom OpenAI-compatible servers). */
+  ALLOW_USER_BASE_URLS: booleanString.default("false"),
+  /**
+   * Private addresses people's own base URLs may still reach (an Ollama on the
+   * LAN): comma-separated `host`, `host:port`, an IP address or a CIDR range.
+   */
+  USER_BASE_URL_ALLOW_HOSTS: z
+    .string()
+    .default("")
+    .transform((v) => v.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean)),
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+const SECRET_NAME = /(_KEY|_KEYS_OLD|SECRET|TOKEN)$/;
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
   // Treat empty strings as unset, so `FOO=` in a .env file means "default".
@@ -92,7 +182,9 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
       const name = issue.path.join(".");
-      return `  ${name}=${JSON.stringify(source[name] ?? "")}: ${issue.message}`;
+      // A secret set wrong is still a secret: name it, never print it.
+      const shown = SECRET_NAME.test(name) ? "(hidden)" : JSON.stringify(source[name] ?? "");
+      return `  ${name}=${shown}: ${issue.message}`;
     });
     throw new Error(`Invalid environment configuration:\n${lines.join("\n")}\nSee .env.example for every setting.`);
   }

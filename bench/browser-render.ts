@@ -22,6 +22,7 @@ import { markdownAnswer } from "./lib/markdown-corpus";
 import { killAllChildren, startFakeUpstream, startParley } from "./lib/processes";
 import { completionDeltaReader } from "./lib/protocol";
 import { kib, ms, ratio, table } from "./lib/stats";
+import { RATE_LIMITS_OFF } from "./lib/limits";
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
@@ -333,6 +334,7 @@ try {
       OPENAI_API_KEY: "sk-bench",
       OPENAI_BASE_URL: fake.openaiURL,
       SIGNUPS_PER_IP_PER_HOUR: "0",
+      ...RATE_LIMITS_OFF,
       LOG_LEVEL: "warn",
     },
   });

@@ -12,6 +12,7 @@ import { ParleyUser } from "./lib/client";
 import { killAllChildren, startFakeUpstream, startParley } from "./lib/processes";
 import { completionDeltaReader, pacedScript } from "./lib/protocol";
 import { ms, percentile, ratio, summarize, type Summary, table } from "./lib/stats";
+import { RATE_LIMITS_OFF } from "./lib/limits";
 
 const args = process.argv.slice(2);
 const samples = Math.min(200, Number(args.includes("--samples") ? args[args.indexOf("--samples") + 1] : 30));
@@ -152,6 +153,7 @@ try {
       OPENAI_API_KEY: "sk-bench",
       OPENAI_BASE_URL: fake.openaiURL,
       SIGNUPS_PER_IP_PER_HOUR: "0",
+      ...RATE_LIMITS_OFF,
       LOG_LEVEL: "warn",
     },
   });

@@ -11,6 +11,7 @@ import { freePort, killAllChildren, startFakeUpstream, type FakeUpstream } from 
 import { pacedScript } from "./lib/protocol";
 import { mapBounded } from "./lib/stats";
 import { newChatTtftSample } from "./phases/ttft";
+import { RATE_LIMITS_OFF } from "./lib/limits";
 
 const answers = Number(process.argv[2] ?? 200);
 // This process reads every answer with fetch(), which Bun caps at 256 requests in flight by default.
@@ -48,6 +49,7 @@ async function breakdown(kind: "parley" | "relay", fake: FakeUpstream): Promise<
       OPENAI_API_KEY: "sk-bench",
       OPENAI_BASE_URL: fake.openaiURL,
       SIGNUPS_PER_IP_PER_HOUR: "0",
+      ...RATE_LIMITS_OFF,
       BUN_CONFIG_MAX_HTTP_REQUESTS: "4096",
     },
     stdout: "ignore",

@@ -19,6 +19,7 @@ import { FANOUT_GAP_MS, FANOUT_TOKENS, type FanoutRun, runFanout } from "./phase
 import { directTarget, measureSendRate, parleyTarget, relayTarget } from "./phases/fanout-targets";
 import { measureResume } from "./phases/resume";
 import { measureTtft, newChatTtftSample } from "./phases/ttft";
+import { RATE_LIMITS_OFF } from "./lib/limits";
 
 // Bun's fetch() allows 256 requests in flight per process unless this is set
 // before the process starts; 1,000 SSE readers need more. Re-run ourselves with it.
@@ -80,6 +81,7 @@ function serverEnv(fake: FakeUpstream, { defaultFetchLimit = false } = {}): Reco
     OPENAI_API_KEY: "sk-bench",
     OPENAI_BASE_URL: fake.openaiURL,
     SIGNUPS_PER_IP_PER_HOUR: "0",
+    ...RATE_LIMITS_OFF,
     PERSIST_INTERVAL_MS: String(config.persistIntervalMs),
     // See the "upstream fetch limit" check: without this, Bun holds Parley to 256 upstream answers at once.
     ...(defaultFetchLimit ? {} : { BUN_CONFIG_MAX_HTTP_REQUESTS: FETCH_LIMIT }),

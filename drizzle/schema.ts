@@ -1,7 +1,7 @@
 // Parley's database schema. Migrations in drizzle/migrations are generated from
 // this file (`npm run db:generate`) and applied at server start.
 import { sql } from "drizzle-orm";
-import { type AnySQLiteColumn, blob, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { type AnySQLiteColumn, blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Problem } from "../app/protocol/errors";
 import type { MessagePart } from "../app/protocol/parts";
 import { type MessageStats, messageStatuses } from "../app/protocol/stream-events";
@@ -194,3 +194,50 @@ export const messageAttachments = sqliteTable(
 
 export type Blob = typeof blobs.$inferSelect;
 export type Attachment = typeof attachments.$inferSelect;
+
+// ---------------------------------------------------------------- keys of one's own
+
+/**
+ * A person's own key for a provider preset (app/llm/catalog.server.ts), sealed
+ * with AES-256-GCM under ENCRYPTION_KEY (docs/decisions/031). One per person
+ * and provider. Only the last four characters are ever shown again.
+ */
+export const userApiKeys = sqliteTable(
+  "user_api_keys",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** A preset id: openai, anthropic, openrouter, …, custom. */
+    provider: text("provider").notNull(),
+    /** `v1.<key id>.<iv>.<ciphertext>.<tag>`; null for a server that needs no key (a local Ollama). */
+    sealedKey: text("sealed_key"),
+    /** The end of the key, to tell keys apart; empty for keys too short to show any of. */
+    lastFour: text("last_four").notNull().default(""),
+    /** The person's own server (custom OpenAI-compatible, Ollama, LM Studio), when allowed. */
+    baseUrl: text("base_url"),
+    createdAt: integer("created_at", { mode: "number" }).notNull().default(now),
+    updatedAt: integer("updated_at", { mode: "number" }).notNull().default(now),
+  },
+  (t) => [uniqueIndex("user_api_keys_user_provider_idx").on(t.userId, t.provider)],
+);
+
+/** Whose key paid for an answer: the server's, or the key of the person who asked (their own). */
+export const answerPayers = sqliteTable(
+  "answer_payers",
+  {
+    messageId: text("message_id")
+      .primaryKey()
+      .references(() => messages.id, { onDelete: "cascade" }),
+    paidBy: text("paid_by", { enum: ["server", "user"] }).notNull(),
+    /** The owner of the key that paid, when it was a person's own. */
+    keyOwnerId: text("key_owner_id").references(() => users.id, { onDelete: "set null" }),
+    provider: text("provider").notNull(),
+    createdAt: integer("created_at", { mode: "number" }).notNull().default(now),
+  },
+  (t) => [index("answer_payers_key_owner_idx").on(t.keyOwnerId)],
+);
+
+export type UserApiKey = typeof userApiKeys.$inferSelect;
+export type AnswerPayer = typeof answerPayers.$inferSelect;

@@ -13,7 +13,8 @@ import { env } from "../env.server";
 
 const MINUTE = 60;
 
-interface Limit {
+/** One counter: `points` per `duration` seconds for each key under `keyPrefix`. */
+export interface Limit {
   keyPrefix: string;
   points: number;
   duration: number;
@@ -37,10 +38,12 @@ function signupLimit(): Limit {
 const limiters = new Map<string, RateLimiterDrizzle>();
 
 function limiter(limit: Limit): RateLimiterDrizzle {
-  let found = limiters.get(limit.keyPrefix);
+  // By every setting, not only the prefix: a limit configured differently is another limiter on the same counters.
+  const cacheKey = `${limit.keyPrefix}|${limit.points}|${limit.duration}|${limit.blockDuration ?? 0}`;
+  let found = limiters.get(cacheKey);
   if (!found || (found as unknown as { drizzleClient: unknown }).drizzleClient !== database()) {
     found = new RateLimiterDrizzle({ storeClient: database(), schema: rateLimits, ...limit, clearExpiredByTimeout: false });
-    limiters.set(limit.keyPrefix, found);
+    limiters.set(cacheKey, found);
   }
   return found;
 }
@@ -65,8 +68,13 @@ function loginKeys({ ip, email }: { ip: string; email: string }): [Limit, string
   ];
 }
 
-/** Takes one point; returns how long to wait when that went over the limit (0: within it). */
-async function take(limit: Limit, key: string): Promise<number> {
+/**
+ * Takes one point (one atomic upsert, so requests arriving together are
+ * counted one by one); returns how long to wait when that went over the limit
+ * (0: within it). The other limits of the app (app/services/limits.server.ts)
+ * count with this too.
+ */
+export async function take(limit: Limit, key: string): Promise<number> {
   try {
     await limiter(limit).consume(key);
     return 0;
@@ -77,7 +85,8 @@ async function take(limit: Limit, key: string): Promise<number> {
   }
 }
 
-async function giveBack(keys: [Limit, string][]): Promise<void> {
+/** Returns one point to each counter (an attempt that turned out not to count). */
+export async function giveBack(keys: [Limit, string][]): Promise<void> {
   await Promise.all(keys.map(([limit, key]) => limiter(limit).reward(key)));
 }
 

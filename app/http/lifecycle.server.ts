@@ -1,6 +1,7 @@
 // Boot and shutdown of the process, called by server.ts through the server
 // build. Boot: configuration, private files, database (PRAGMAs, migrations),
-// the session secret, answers a dead process left streaming, and the
+// the session secret, people's keys sealed with a rotated-out encryption key,
+// answers a dead process left streaming, and the
 // periodic clean-up of expired sessions.
 import { chmodSync, existsSync } from "node:fs";
 import path from "node:path";
@@ -10,6 +11,7 @@ import { sessionSecret } from "../auth/secret.server";
 import { localDatabasePath, prepareDatabase } from "../db.server";
 import { type Env, env } from "../env.server";
 import { interruptOrphanedStreams } from "../models/message.server";
+import { resealUserKeys } from "../models/user-key.server";
 import { instanceId, streamRegistry } from "../streaming/streams.server";
 import { logger } from "../utils/logger.server";
 
@@ -34,6 +36,10 @@ export async function boot({ migrationsFolder }: { migrationsFolder: string }): 
   makePrivate(localDatabasePath(config.DATABASE_URL));
   await prepareDatabase({ migrationsFolder });
   sessionSecret();
+  // After a rotation (the old ENCRYPTION_KEY moved to ENCRYPTION_KEYS_OLD), people's keys are sealed again with the new one.
+  const { resealed, unreadable } = await resealUserKeys();
+  if (resealed > 0) logger.info("re-encrypted people's own keys with the current ENCRYPTION_KEY", { count: resealed });
+  if (unreadable > 0) logger.warn("some people's own keys were sealed with an encryption key the server no longer has; they must add them again", { count: unreadable });
   const interrupted = await interruptOrphanedStreams({ instanceId: instanceId() });
   if (interrupted > 0) logger.warn("marked answers left streaming by a previous process as interrupted", { count: interrupted });
   const swept = async () => {

@@ -26,6 +26,8 @@ export interface AnthropicProviderOptions {
   fetchTimeoutMs?: number;
   /** Extended thinking budget when `request.reasoning` is set (Anthropic's minimum is 1024). Default 4096. */
   thinkingBudgetTokens?: number;
+  /** Makes every HTTP request (the SSRF guard, for a base URL a person typed); the runtime's fetch by default. */
+  fetch?: typeof fetch;
 }
 
 export type AnthropicProvider = LlmProvider & { complete(request: StreamRequest): Promise<string> };
@@ -43,6 +45,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Anth
     maxRetries: 0, // retries are streamWithRetry's: it knows whether a token already went out
     timeout: options.fetchTimeoutMs ?? 60_000,
     logger: sdkLogger,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   const fallbackModels = options.fallbackModels ?? [];
   const thinkingBudget = options.thinkingBudgetTokens ?? 4096;

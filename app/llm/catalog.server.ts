@@ -1,12 +1,22 @@
 // The model catalog: which providers are configured (from the environment),
 // and their models — listed live from each provider's /models where it has
 // one, cached, with a configured fallback list. The demo model is always there.
+// A person's own key for a provider (docs/decisions/031) replaces the
+// server's provider of the same id for that person, and makes a provider the
+// server has no key for usable by them.
+import type { Payer } from "../models/answer-payer.server";
+import { storedUserKeys, type StoredUserKey } from "../models/user-key.server";
 import { env, type Env } from "../env.server";
-import { logger } from "../utils/logger.server";
+import { DecryptionError } from "../utils/encryption.server";
+import { logger, registerSecret } from "../utils/logger.server";
 import { createAnthropicProvider } from "./anthropic.server";
 import { createDemoProvider, DEMO_MODEL, DEMO_MODEL_ID } from "./demo.server";
 import { createOpenAIProvider } from "./openai.server";
+import { guardedFetch } from "./ssrf.server";
 import type { LlmProvider, ModelInfo } from "./types";
+import { userBaseUrlAllowHosts, userBaseUrlsAllowed, userKeysEnabled } from "./user-key-policy.server";
+
+export type { Payer };
 
 export { DEMO_MODEL_ID };
 
@@ -16,7 +26,7 @@ export interface ProviderGroup {
   models: ModelInfo[];
 }
 
-interface Preset {
+export interface Preset {
   id: string;
   label: string;
   prefix: "OPENAI" | "ANTHROPIC" | "OPENROUTER" | "DEEPSEEK" | "GROQ" | "GEMINI" | "MISTRAL" | "XAI" | "TOGETHER" | "OLLAMA" | "LMSTUDIO" | "CUSTOM_OPENAI";
@@ -43,6 +53,32 @@ export const PRESETS: Preset[] = [
   { id: "custom", label: "Custom", prefix: "CUSTOM_OPENAI", api: "openai", keyless: true, fallbackModels: [] },
 ];
 
+export function presetById(id: string): Preset | undefined {
+  return PRESETS.find((preset) => preset.id === id);
+}
+
+/** Where the server sends a preset's requests: its configured base URL, else the preset's (undefined: the SDK's default). */
+export function serverBaseUrl(preset: Preset, config: Env = env()): string | undefined {
+  return config[`${preset.prefix}_BASE_URL`] ?? preset.baseURL;
+}
+
+/** The adapter for a preset with a given key and endpoint. */
+export function createPresetProvider(
+  preset: Preset,
+  options: { apiKey: string | undefined; baseURL: string | undefined; label: string; fallbackModels: string[]; fetch?: typeof fetch },
+): LlmProvider {
+  const adapterOptions = {
+    id: preset.id,
+    label: options.label,
+    // Local servers ignore the key, but the SDKs insist on one.
+    apiKey: options.apiKey ?? "not-needed",
+    baseURL: options.baseURL,
+    fallbackModels: options.fallbackModels,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  };
+  return preset.api === "anthropic" ? createAnthropicProvider(adapterOptions) : createOpenAIProvider(adapterOptions);
+}
+
 /** Builds the providers the environment configures. A provider without a key (or, for local servers, a base URL) is left out. */
 export function providersFromEnv(config: Env): Map<string, LlmProvider> {
   const providers = new Map<string, LlmProvider>();
@@ -50,20 +86,11 @@ export function providersFromEnv(config: Env): Map<string, LlmProvider> {
   providers.set(demo.id, demo);
   for (const preset of PRESETS) {
     const apiKey = config[`${preset.prefix}_API_KEY`];
-    const baseURL = config[`${preset.prefix}_BASE_URL`] ?? preset.baseURL;
     const enabled = preset.keyless ? Boolean(config[`${preset.prefix}_BASE_URL`]) : Boolean(apiKey);
     if (!enabled) continue;
     const label = preset.id === "custom" ? (config.CUSTOM_OPENAI_NAME ?? preset.label) : preset.label;
     const fallbackModels = config[`${preset.prefix}_MODELS`] ?? preset.fallbackModels;
-    const options = {
-      id: preset.id,
-      label,
-      // Local servers ignore the key, but the SDKs insist on one.
-      apiKey: apiKey ?? "not-needed",
-      baseURL,
-      fallbackModels,
-    };
-    providers.set(preset.id, preset.api === "anthropic" ? createAnthropicProvider(options) : createOpenAIProvider(options));
+    providers.set(preset.id, createPresetProvider(preset, { apiKey, baseURL: serverBaseUrl(preset, config), label, fallbackModels }));
   }
   return providers;
 }
@@ -75,53 +102,170 @@ function configuredProviders(): Map<string, LlmProvider> {
   return providers;
 }
 
+/** A provider of the server's own (its keys, from the environment). */
 export function getProvider(providerId: string): LlmProvider | undefined {
   return configuredProviders().get(providerId);
 }
+
+// ---------------------------------------------------------------- people's own keys
+
+/** Who is choosing a model: their own keys join the catalogue for them. */
+export interface CatalogViewer {
+  id: string;
+}
+
+/** The label a provider gets when a person's own key is behind it. */
+export function ownKeyLabel(label: string): string {
+  return `${label} (your key)`;
+}
+
+/**
+ * The adapter for a person's stored key, or undefined when it cannot be used
+ * (it no longer opens, its base URL is no longer allowed, a local server with
+ * no base URL). A base URL the person chose goes through the SSRF guard.
+ */
+export async function providerForUserKey(
+  key: Pick<StoredUserKey, "provider" | "baseUrl" | "openKey">,
+  { fallbackModels }: { /** Overrides the fallback list ([] for a key test: a failure must show). */ fallbackModels?: string[] } = {},
+): Promise<LlmProvider | undefined> {
+  const preset = presetById(key.provider);
+  if (!preset) return undefined;
+  if (key.baseUrl && !(await userBaseUrlsAllowed())) return undefined;
+  const baseURL = key.baseUrl ?? serverBaseUrl(preset);
+  if (preset.keyless && !baseURL) return undefined;
+  let apiKey: string | null;
+  try {
+    apiKey = key.openKey();
+  } catch (error) {
+    if (!(error instanceof DecryptionError)) throw error;
+    return undefined; // sealed with a key the server no longer has: the settings page asks for it again
+  }
+  if (apiKey) registerSecret(apiKey);
+  const config = env();
+  const adapter = createPresetProvider(preset, {
+    apiKey: apiKey ?? undefined,
+    baseURL,
+    label: ownKeyLabel(preset.label),
+    // A server of the person's own lists its models or offers none; a known provider keeps its usual list.
+    fallbackModels: fallbackModels ?? (key.baseUrl ? [] : (config[`${preset.prefix}_MODELS`] ?? preset.fallbackModels)),
+    ...(key.baseUrl ? { fetch: guardedFetch({ allowHosts: await userBaseUrlAllowHosts() }) } : {}),
+  });
+  return apiKey ? keepingSecret(adapter, apiKey) : adapter;
+}
+
+/** An error whose message (or whose causes' messages) quoted `secret`, with it cut out. */
+function withoutSecret(error: unknown, secret: string): unknown {
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+    if (current.message.includes(secret)) current.message = current.message.replaceAll(secret, "[redacted]");
+  }
+  return error;
+}
+
+/**
+ * Some upstreams quote the key they refused in their error message, which
+ * would reach the answer's error text and the logs: errors from a person's
+ * own key come out with the key cut out.
+ */
+function keepingSecret(adapter: LlmProvider, secret: string): LlmProvider {
+  const complete = adapter.complete?.bind(adapter);
+  return {
+    id: adapter.id,
+    label: adapter.label,
+    listModels: (signal) => adapter.listModels(signal).catch((error: unknown) => Promise.reject(withoutSecret(error, secret))),
+    async *stream(request) {
+      try {
+        yield* adapter.stream(request);
+      } catch (error) {
+        throw withoutSecret(error, secret);
+      }
+    },
+    ...(complete ? { complete: (request) => complete(request).catch((error: unknown) => Promise.reject(withoutSecret(error, secret))) } : {}),
+  };
+}
+
+/** Adapters built from people's keys, by key row and version (a changed key or policy builds a new one). */
+const userProviderCache = new Map<string, LlmProvider>();
+const USER_PROVIDER_CACHE_LIMIT = 1_000;
+
+async function userProviders(viewer: CatalogViewer | undefined): Promise<Map<string, LlmProvider>> {
+  const found = new Map<string, LlmProvider>();
+  if (!viewer || !userKeysEnabled()) return found;
+  const stamp = `${await userBaseUrlsAllowed()}|${(await userBaseUrlAllowHosts()).join(",")}`;
+  for (const key of await storedUserKeys({ userId: viewer.id })) {
+    const cacheKey = `${key.id}|${key.updatedAt}|${stamp}`;
+    let provider = userProviderCache.get(cacheKey);
+    if (!provider) {
+      provider = await providerForUserKey(key);
+      if (!provider) continue;
+      if (userProviderCache.size >= USER_PROVIDER_CACHE_LIMIT) userProviderCache.delete(userProviderCache.keys().next().value!);
+      userProviderCache.set(cacheKey, provider);
+    }
+    found.set(key.provider, provider);
+  }
+  return found;
+}
+
+export interface ProviderChoice {
+  provider: LlmProvider;
+  /** Whose key the provider's requests are made with. */
+  payer: Payer;
+}
+
+/** The providers a person may use: the server's, with their own keys taking the place of the server's for the same provider. */
+export async function providersFor(viewer?: CatalogViewer): Promise<Map<string, ProviderChoice>> {
+  const choices = new Map<string, ProviderChoice>();
+  for (const [id, provider] of configuredProviders()) choices.set(id, { provider, payer: { paidBy: "server" } });
+  for (const [id, provider] of await userProviders(viewer)) choices.set(id, { provider, payer: { paidBy: "user", keyOwnerId: viewer!.id } });
+  return choices;
+}
+
+// ---------------------------------------------------------------- model lists
 
 interface CacheEntry {
   models: ModelInfo[];
   fetchedAt: number;
   refreshing?: Promise<ModelInfo[]>;
 }
-const modelCache = new Map<string, CacheEntry>();
+/** By adapter: a person's own adapter for a provider lists (and caches) apart from the server's. */
+const modelCache = new WeakMap<LlmProvider, CacheEntry>();
 const LISTING_TIMEOUT_MS = 4_000;
 
 async function fetchModels(provider: LlmProvider): Promise<ModelInfo[]> {
   try {
     const models = await provider.listModels(AbortSignal.timeout(LISTING_TIMEOUT_MS));
-    modelCache.set(provider.id, { models, fetchedAt: Date.now() });
+    modelCache.set(provider, { models, fetchedAt: Date.now() });
     return models;
   } catch (error) {
-    logger.warn("could not list models", { provider: provider.id, error });
-    const stale = modelCache.get(provider.id);
+    logger.warn("could not list models", { provider: provider.id, label: provider.label, error });
+    const stale = modelCache.get(provider);
     // Remember the failure briefly so a dead upstream does not slow every page.
-    modelCache.set(provider.id, { models: stale?.models ?? [], fetchedAt: Date.now() - env().MODEL_LIST_TTL_MS + 30_000 });
+    modelCache.set(provider, { models: stale?.models ?? [], fetchedAt: Date.now() - env().MODEL_LIST_TTL_MS + 30_000 });
     return stale?.models ?? [];
   }
 }
 
 /** A provider's models: from cache while fresh, refreshed in the background when stale. */
 export async function modelsOf(provider: LlmProvider): Promise<ModelInfo[]> {
-  const cached = modelCache.get(provider.id);
+  const cached = modelCache.get(provider);
   if (!cached) {
     const pending = fetchModels(provider);
-    modelCache.set(provider.id, { models: [], fetchedAt: 0, refreshing: pending });
+    modelCache.set(provider, { models: [], fetchedAt: 0, refreshing: pending });
     return pending;
   }
   if (cached.refreshing) return cached.refreshing;
   if (Date.now() - cached.fetchedAt > env().MODEL_LIST_TTL_MS) {
     cached.refreshing = fetchModels(provider).finally(() => {
-      const entry = modelCache.get(provider.id);
+      const entry = modelCache.get(provider);
       if (entry) delete entry.refreshing;
     });
   }
   return cached.models;
 }
 
-export async function listModelGroups(): Promise<ProviderGroup[]> {
+/** The model picker's groups for a person (their own keys' providers included). */
+export async function listModelGroups({ viewer }: { viewer?: CatalogViewer } = {}): Promise<ProviderGroup[]> {
   const groups = await Promise.all(
-    [...configuredProviders().values()].map(async (provider) => ({
+    [...(await providersFor(viewer)).values()].map(async ({ provider }) => ({
       providerId: provider.id,
       label: provider.label,
       models: [...(await modelsOf(provider))].sort((a, b) => a.label.localeCompare(b.label)),
@@ -133,23 +277,26 @@ export async function listModelGroups(): Promise<ProviderGroup[]> {
 export interface ResolvedModel {
   provider: LlmProvider;
   model: ModelInfo;
+  /** Whose key pays: the viewer's own when they have one for this provider, else the server's. */
+  payer: Payer;
 }
 
 /**
  * A model id (`provider:upstream-id`) to its provider and description, for a
- * configured provider and a model its catalogue lists (live, or the fallback
- * list when listing fails). Anything else is undefined: a model that is no
- * longer listed cannot be used even by an old chat, which then picks another.
+ * configured provider (the viewer's own key first) and a model its catalogue
+ * lists (live, or the fallback list when listing fails). Anything else is
+ * undefined: a model that is no longer listed cannot be used even by an old
+ * chat, which then picks another.
  */
-export async function resolveModel(modelId: string): Promise<ResolvedModel | undefined> {
+export async function resolveModel(modelId: string, { viewer }: { viewer?: CatalogViewer } = {}): Promise<ResolvedModel | undefined> {
   const separator = modelId.indexOf(":");
   if (separator <= 0 || separator === modelId.length - 1) return undefined;
-  const provider = getProvider(modelId.slice(0, separator));
-  if (!provider) return undefined;
+  const choice = (await providersFor(viewer)).get(modelId.slice(0, separator));
+  if (!choice) return undefined;
   // Only models the catalogue lists (live, or the configured fallback list)
   // may be used: any other id would reach the upstream on the operator's key.
-  const listed = (await modelsOf(provider)).find((m) => m.id === modelId);
-  return listed ? { provider, model: listed } : undefined;
+  const listed = (await modelsOf(choice.provider)).find((m) => m.id === modelId);
+  return listed ? { provider: choice.provider, model: listed, payer: choice.payer } : undefined;
 }
 
 export function defaultModelId(): string {

@@ -24,6 +24,8 @@ export interface OpenAIProviderOptions {
   fetchTimeoutMs?: number;
   /** Extra headers, e.g. OpenRouter's HTTP-Referer / X-Title. */
   defaultHeaders?: Record<string, string>;
+  /** Makes every HTTP request (the SSRF guard, for a base URL a person typed); the runtime's fetch by default. */
+  fetch?: typeof fetch;
 }
 
 export type OpenAIProvider = LlmProvider & { complete(request: StreamRequest): Promise<string> };
@@ -37,6 +39,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): OpenAIProv
     timeout: options.fetchTimeoutMs ?? 60_000,
     defaultHeaders: options.defaultHeaders,
     logger: sdkLogger,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   const fallbackModels = options.fallbackModels ?? [];
 

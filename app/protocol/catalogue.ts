@@ -40,6 +40,27 @@ function waitText(seconds: number, locale: Locale): string {
   return seconds < 60 ? `${seconds} second${seconds === 1 ? "" : "s"}` : `${minutes} minute${minutes === 1 ? "" : "s"}`;
 }
 
+/** What a rate limit held back, as the start of its sentence. */
+const TOO_MANY: Record<Locale, Record<string, string>> = {
+  en: {
+    send: "You are sending messages too fast.",
+    regenerate: "Too many regenerations.",
+    upload: "Too many uploads.",
+    search: "Too many searches.",
+    import: "Too many imports.",
+    attempts: "Too many attempts.",
+  },
+  ru: {
+    send: "Вы отправляете сообщения слишком часто.",
+    regenerate: "Слишком много повторных генераций.",
+    upload: "Слишком много загрузок.",
+    search: "Слишком много поисковых запросов.",
+    import: "Слишком много импортов.",
+    attempts: "Слишком много попыток.",
+  },
+};
+const tooMany = (p: ErrorParams, locale: Locale) => TOO_MANY[locale][p.action ?? "attempts"] ?? TOO_MANY[locale].attempts!;
+
 export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
   en: {
     invalid_input: () => "Check the form and try again.",
@@ -68,7 +89,19 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     message_not_found: () => "That message no longer exists.",
     attachment_not_found: () => "That file no longer exists.",
     chat_read_only: () => "You can read this chat but not change it.",
-    rate_limited: (p) => (p.seconds ? `Too many attempts. Try again in ${waitText(p.seconds, "en")}.` : "Too many attempts. Wait a moment, then try again."),
+    rate_limited: (p) => `${tooMany(p, "en")} ${p.seconds ? `Try again in ${waitText(p.seconds, "en")}.` : "Wait a moment, then try again."}`,
+    user_keys_off: () => "Keys of your own are turned off on this server: it has no ENCRYPTION_KEY to keep them safe.",
+    base_url_not_allowed: () => "This server does not let you choose a base URL.",
+    key_not_found: () => "You have no key for that provider.",
+    provider_unknown: () => "Pick a provider from the list.",
+    api_key_required: () => "Paste the key first.",
+    api_key_invalid: () => "That does not look like a key: paste it without spaces or line breaks (at most 500 characters).",
+    base_url_required: (p) => `${p.provider ?? "This provider"} needs the address of your server, like http://ollama.example.com:11434/v1.`,
+    base_url_invalid: () => "Enter an http:// or https:// address without a user name or password.",
+    base_url_refused: (p) => `Parley will not connect to ${p.host ?? "that address"}: it is a private, local or cloud-metadata address.`,
+    key_unreadable: () => "This key can no longer be read (the server's encryption key changed). Remove it and add it again.",
+    key_rejected: (p) => `${provider(p)} did not accept this key${httpNote(p)}.`,
+    key_test_failed: (p) => `Could not check the key: ${provider(p)} did not answer as expected${httpNote(p)}.`,
     answer_in_progress: () => "An answer is still being written in this chat. Wait for it or stop it first.",
     answer_not_interrupted: () => "That answer is not interrupted.",
     id_taken: () => "That id is already in use. Reload the page and send again.",
@@ -112,7 +145,19 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     message_not_found: () => "Этого сообщения больше нет.",
     attachment_not_found: () => "Этого файла больше нет.",
     chat_read_only: () => "Этот чат можно читать, но не изменять.",
-    rate_limited: (p) => (p.seconds ? `Слишком много попыток. Попробуйте снова через ${waitText(p.seconds, "ru")}.` : "Слишком много попыток. Подождите немного и попробуйте снова."),
+    rate_limited: (p) => `${tooMany(p, "ru")} ${p.seconds ? `Попробуйте снова через ${waitText(p.seconds, "ru")}.` : "Подождите немного и попробуйте снова."}`,
+    user_keys_off: () => "Собственные ключи на этом сервере выключены: у него нет ENCRYPTION_KEY, чтобы их хранить.",
+    base_url_not_allowed: () => "Этот сервер не разрешает указывать свой базовый URL.",
+    key_not_found: () => "У вас нет ключа для этого провайдера.",
+    provider_unknown: () => "Выберите провайдера из списка.",
+    api_key_required: () => "Сначала вставьте ключ.",
+    api_key_invalid: () => "Это не похоже на ключ: вставьте его без пробелов и переносов строк (не длиннее 500 символов).",
+    base_url_required: (p) => `${p.provider ?? "Этому провайдеру"} нужен адрес вашего сервера, например http://ollama.example.com:11434/v1.`,
+    base_url_invalid: () => "Введите адрес http:// или https:// без имени пользователя и пароля.",
+    base_url_refused: (p) => `Parley не будет подключаться к ${p.host ?? "этому адресу"}: это частный, локальный или служебный облачный адрес.`,
+    key_unreadable: () => "Этот ключ больше нельзя прочитать (ключ шифрования сервера сменился). Удалите его и добавьте снова.",
+    key_rejected: (p) => `${provider(p)} не принял этот ключ${httpNote(p)}.`,
+    key_test_failed: (p) => `Не удалось проверить ключ: ${provider(p)} ответил не так, как ожидалось${httpNote(p)}.`,
     answer_in_progress: () => "В этом чате ещё пишется ответ. Дождитесь его или остановите.",
     answer_not_interrupted: () => "Этот ответ не был прерван.",
     id_taken: () => "Этот идентификатор уже занят. Обновите страницу и отправьте снова.",

@@ -16,6 +16,12 @@ export const ERROR_STATUS = {
   system_prompt_too_long: 400,
   model_unavailable: 400,
   cannot_regenerate: 400,
+  provider_unknown: 400,
+  api_key_required: 400,
+  api_key_invalid: 400,
+  base_url_required: 400,
+  base_url_invalid: 400,
+  base_url_refused: 400,
   last_event_id_invalid: 400,
   last_event_id_ahead: 400,
   bad_body: 400,
@@ -34,10 +40,17 @@ export const ERROR_STATUS = {
   attachment_not_found: 404,
   chat_read_only: 403,
   rate_limited: 429,
+  user_keys_off: 403,
+  base_url_not_allowed: 403,
+  key_not_found: 404,
   // State
   answer_in_progress: 409,
   answer_not_interrupted: 409,
   id_taken: 409,
+  key_unreadable: 409,
+  // How testing a key of one's own went (shown beside the key)
+  key_rejected: 400,
+  key_test_failed: 502,
   // How an answer ended (stream events and stored answers; never an HTTP status of their own)
   upstream_rate_limited: 502,
   upstream_server_error: 502,
@@ -69,6 +82,10 @@ export type ErrorParams = {
   name?: string;
   /** What a file's bytes turned out to be ("a ZIP archive", "text"). */
   type?: string;
+  /** What was rate-limited: send, regenerate, upload, search, import (none: a login or sign-up). */
+  action?: string;
+  /** A host an address was refused for. */
+  host?: string;
 };
 
 /** A code plus what its text needs: stored with an answer and sent in stream events. */

@@ -9,7 +9,7 @@ import { describe } from "~/protocol/catalogue";
 import type { FilePart } from "~/protocol/parts";
 import { discardUnusedAttachment } from "~/models/attachment.server";
 import { filePartOf, readMessageForm } from "~/services/attachments.server";
-import { asResponse, localeOf } from "~/utils/http.server";
+import { asResponse, localeOf, retryAfter } from "~/utils/http.server";
 import { isId } from "~/utils/id";
 import { AppError } from "~/protocol/errors";
 
@@ -18,10 +18,10 @@ export interface UploadResponse {
   error?: { code: string; message: string };
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
   try {
-    const form = await readMessageForm({ request, userId: user.id });
+    const form = await readMessageForm({ request, userId: user.id, ip: context.clientIp });
     if (form.fields.get("intent") === "discard") {
       const id = form.fields.get("attachmentId");
       if (!isId(id)) throw new AppError("malformed_id", { field: "attachmentId" });
@@ -31,7 +31,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const body: UploadResponse = { files: form.uploaded.map(filePartOf) };
     if (!form.refusal) return Response.json(body);
     body.error = { code: form.refusal.code, message: describe(form.refusal.problem, localeOf(request)) };
-    return Response.json(body, { status: form.refusal.status });
+    return Response.json(body, { status: form.refusal.status, headers: retryAfter(form.refusal) });
   } catch (error) {
     throw asResponse(error, request);
   }

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/session.server";
@@ -9,13 +9,20 @@ import { defaultModelId, listModelGroups } from "~/llm/catalog.server";
 import { keptFiles, readMessageForm } from "~/services/attachments.server";
 import { formFields, inputError, newChatSchema } from "~/services/chat-input";
 import { startChat } from "~/services/conversation.server";
+import { withinLimit } from "~/services/limits.server";
 import { formFailure } from "~/utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "New chat · Parley" }];
 
+/** A refused send's Retry-After (429) reaches the page's response, without JavaScript too. */
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get("Retry-After");
+  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
+};
+
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireUser(request);
-  const groups = await listModelGroups();
+  const user = await requireUser(request);
+  const groups = await listModelGroups({ viewer: user });
   return {
     models: toPickerGroups(groups),
     modelId: defaultModelId(),
@@ -25,12 +32,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
   let raw: Record<string, unknown> = {};
   let uploadedIds: string[] = [];
   try {
-    const form = await readMessageForm({ request, userId: user.id });
+    const form = await readMessageForm({ request, userId: user.id, ip: context.clientIp });
     raw = formFields(form.fields);
     uploadedIds = form.uploaded.map((a) => a.id);
     if (form.refusal) throw form.refusal;
@@ -38,7 +45,9 @@ export async function action({ request }: ActionFunctionArgs) {
     const parsed = newChatSchema(maxChars).safeParse(raw);
     if (!parsed.success) throw inputError(parsed.error, maxChars);
     const { content, model, attachmentIds } = parsed.data;
-    const { chat } = await startChat({ user, text: content, model, attachmentIds: [...attachmentIds, ...uploadedIds] });
+    const { chat } = await withinLimit({ action: "send", user, ip: context.clientIp }, () =>
+      startChat({ user, text: content, model, attachmentIds: [...attachmentIds, ...uploadedIds] }),
+    );
     return redirect(`/chats/${chat.id}`);
   } catch (error) {
     return formFailure(error, request, {

@@ -24,6 +24,7 @@ import { concatBytes } from "../utils/bytes";
 import { isId } from "../utils/id";
 import { logger } from "../utils/logger.server";
 import { claimsBinary, IMAGE_TYPES, kindOf, looksLikeText, PDF_TYPE, safeFileName, TEXT_TYPE } from "./file-kind";
+import { consume } from "./limits.server";
 
 /** file-type reads at most this much of a file to tell its type. */
 const SNIFF_BYTES = 4100;
@@ -196,7 +197,7 @@ export interface MessageForm {
  * as they stream in (without JavaScript, files arrive with the message).
  * A message over MAX_MESSAGE_CHARS is `message_too_long`.
  */
-export async function readMessageForm({ request, userId }: { request: Request; userId: string }): Promise<MessageForm> {
+export async function readMessageForm({ request, userId, ip }: { request: Request; userId: string; ip?: string }): Promise<MessageForm> {
   const config = env();
   let allowance: { perFile: number; left: number } | undefined;
   const results: UploadResult[] = [];
@@ -207,6 +208,12 @@ export async function readMessageForm({ request, userId }: { request: Request; u
       if (file.field !== "files") return;
       // The slot is taken on arrival: a PDF still being read must not fall behind the files after it.
       const slot = results.push({ ok: false, name: "", problem: { code: "bad_body" } }) - 1;
+      // Each file counts against the upload rate limit before a byte of it is kept.
+      const limited = await uploadLimitProblem({ userId, ip });
+      if (limited) {
+        results[slot] = { ok: false, name: safeFileName(file.filename), problem: limited };
+        return;
+      }
       allowance ??= await uploadAllowance({ userId });
       results[slot] = await storeUpload({ userId, file, allowance });
     },
@@ -216,6 +223,17 @@ export async function readMessageForm({ request, userId }: { request: Request; u
   if (read.tooManyFiles) refusal ??= new AppError("too_many_files", { params: { max: config.MAX_FILES_PER_MESSAGE }, field: "files" });
   if (read.truncatedFields.size > 0) refusal ??= new AppError("message_too_long", { params: { max: config.MAX_MESSAGE_CHARS }, field: "content" });
   return { fields: read.fields, uploaded, refusal };
+}
+
+/** The upload rate limit's refusal for one more file, or nothing when it may go. */
+async function uploadLimitProblem({ userId, ip }: { userId: string; ip?: string }): Promise<Problem | undefined> {
+  try {
+    await consume({ action: "upload", user: { id: userId }, ip });
+    return undefined;
+  } catch (error) {
+    if (error instanceof AppError) return error.problem;
+    throw error;
+  }
 }
 
 /** A refused form's files, as parts the composer shows again (ids that are not the user's are dropped). */

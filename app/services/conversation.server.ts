@@ -39,9 +39,9 @@ async function existingMessage(chat: Chat, messageId: string) {
   return message;
 }
 
-/** The model to use: the one asked for, else the chat's; it must be in the catalogue. */
-async function usableModel(requested: string | undefined, fallback: string): Promise<ModelInfo> {
-  const resolved = await resolveModel(requested || fallback);
+/** The model to use: the one asked for, else the chat's; it must be in the catalogue (the asker's own keys included). */
+async function usableModel(requested: string | undefined, fallback: string, askedBy: { id: string } | undefined): Promise<ModelInfo> {
+  const resolved = await resolveModel(requested || fallback, { viewer: askedBy });
   if (!resolved) throw new AppError("model_unavailable", { field: "model" });
   return resolved.model;
 }
@@ -82,12 +82,12 @@ function clientIds(input: { userMessageId?: string; answerId?: string }): Exchan
 
 /** Starts a new chat with its first message; returns the chat and the answer being written. */
 export async function startChat({ user, text, model, attachmentIds }: { user: { id: string }; text: string; model?: string; attachmentIds?: string[] }) {
-  const chosen = await usableModel(model, defaultModelId());
+  const chosen = await usableModel(model, defaultModelId(), user);
   const modelId = chosen.id;
   const message = await newMessageParts({ user, text, attachmentIds, model: chosen });
   const { chat, ...ids } = await createChatWithExchange({ userId: user.id, ...message, model: modelId, instanceId: instanceId() });
-  await startGeneration({ chatId: chat.id, assistantMessageId: ids.assistantMessageId, parentId: ids.userMessageId, modelId });
-  void maybeGenerateTitle({ chat, firstMessage: titleSource(message.parts), answerId: ids.assistantMessageId });
+  await startGeneration({ chatId: chat.id, assistantMessageId: ids.assistantMessageId, parentId: ids.userMessageId, modelId, askedBy: user });
+  void maybeGenerateTitle({ chat, firstMessage: titleSource(message.parts), answerId: ids.assistantMessageId, askedBy: user });
   return { chat, ...ids };
 }
 
@@ -103,7 +103,7 @@ export async function sendMessage({
   answerId,
 }: {
   access: ChatAccess;
-  /** The sender: the owner of the attachments (needed only with attachments). */
+  /** Who sends: the owner of the attachments, and their own key for the model's provider pays when they have one. */
   user?: { id: string };
   text: string;
   attachmentIds?: string[];
@@ -114,24 +114,26 @@ export async function sendMessage({
 }): Promise<ExchangeIds> {
   const chat = need(access, "write");
   const parent = parentId ? (await existingMessage(chat, parentId)).id : chat.activeLeafId;
-  const chosen = await usableModel(model, chat.model);
+  const chosen = await usableModel(model, chat.model, user);
   const modelId = chosen.id;
   const message = await newMessageParts({ user, text, attachmentIds, model: chosen });
   const ids = await createExchange({ chatId: chat.id, parentId: parent, ...message, model: modelId, instanceId: instanceId(), ids: clientIds({ userMessageId, answerId }) });
-  await startGeneration({ chatId: chat.id, assistantMessageId: ids.assistantMessageId, parentId: ids.userMessageId, modelId, systemPrompt: chat.systemPrompt });
-  void maybeGenerateTitle({ chat, firstMessage: titleSource(message.parts), answerId: ids.assistantMessageId });
+  await startGeneration({ chatId: chat.id, assistantMessageId: ids.assistantMessageId, parentId: ids.userMessageId, modelId, systemPrompt: chat.systemPrompt, askedBy: user });
+  void maybeGenerateTitle({ chat, firstMessage: titleSource(message.parts), answerId: ids.assistantMessageId, askedBy: user });
   return ids;
 }
 
 /** Editing a user message makes a sibling with the new text, answered afresh; the old branch stays. */
 export async function editMessage({
   access,
+  user,
   messageId,
   text,
   userMessageId,
   answerId,
 }: {
   access: ChatAccess;
+  user?: { id: string };
   messageId: string;
   text: string;
   userMessageId?: string;
@@ -140,7 +142,7 @@ export async function editMessage({
   const chat = need(access, "write");
   const original = await existingMessage(chat, messageId);
   if (original.role !== "user") throw new AppError("message_not_found");
-  const chosen = await usableModel(undefined, chat.model);
+  const chosen = await usableModel(undefined, chat.model, user);
   const modelId = chosen.id;
   // The edit changes the words; the files stay with the message.
   const files = original.parts.filter((p) => p.type === "file");
@@ -148,27 +150,27 @@ export async function editMessage({
   if (!text.trim() && files.length === 0) throw new AppError("message_empty", { field: "content" });
   const parts: MessagePart[] = [...files, ...textParts(text)];
   const ids = await createExchange({ chatId: chat.id, parentId: original.parentId, parts, attachmentIds: attachmentIdsOf(files), model: modelId, instanceId: instanceId(), ids: clientIds({ userMessageId, answerId }) });
-  await startGeneration({ chatId: chat.id, assistantMessageId: ids.assistantMessageId, parentId: ids.userMessageId, modelId, systemPrompt: chat.systemPrompt });
+  await startGeneration({ chatId: chat.id, assistantMessageId: ids.assistantMessageId, parentId: ids.userMessageId, modelId, systemPrompt: chat.systemPrompt, askedBy: user });
   return ids;
 }
 
 /** Regenerating an answer makes a sibling; "answering" a user message left without one adds its first answer. */
-export async function regenerate({ access, messageId, model, answerId }: { access: ChatAccess; messageId: string; model?: string; answerId?: string }) {
+export async function regenerate({ access, user, messageId, model, answerId }: { access: ChatAccess; user?: { id: string }; messageId: string; model?: string; answerId?: string }) {
   const chat = need(access, "write");
   const target = await existingMessage(chat, messageId);
   const parentId = target.role === "assistant" ? target.parentId : target.id;
   if (!parentId) throw new AppError("cannot_regenerate");
-  const chosen = await usableModel(model, chat.model);
+  const chosen = await usableModel(model, chat.model, user);
   const modelId = chosen.id;
   const question = target.role === "assistant" ? await existingMessage(chat, parentId) : target;
   checkModelReads(chosen, question.parts.filter((p) => p.type === "file"));
   const { assistantMessageId } = await createAnswer({ chatId: chat.id, parentId, model: modelId, instanceId: instanceId(), ...(answerId ? { assistantMessageId: answerId } : {}) });
-  await startGeneration({ chatId: chat.id, assistantMessageId, parentId, modelId, systemPrompt: chat.systemPrompt });
+  await startGeneration({ chatId: chat.id, assistantMessageId, parentId, modelId, systemPrompt: chat.systemPrompt, askedBy: user });
   return { assistantMessageId };
 }
 
 /** Continues an interrupted or failed answer where it stopped (same message, event ids go on). */
-export async function continueAnswer({ access, messageId }: { access: ChatAccess; messageId: string }) {
+export async function continueAnswer({ access, user, messageId }: { access: ChatAccess; user?: { id: string }; messageId: string }) {
   const chat = need(access, "write");
   const target = await existingMessage(chat, messageId);
   if (target.role !== "assistant" || !target.parentId) throw new AppError("message_not_found");
@@ -180,6 +182,7 @@ export async function continueAnswer({ access, messageId }: { access: ChatAccess
     parentId: target.parentId,
     modelId: target.model ?? chat.model,
     systemPrompt: chat.systemPrompt,
+    askedBy: user,
     continueFrom: { parts: target.parts, lastEventId: target.lastEventId },
   });
   return { assistantMessageId: target.id };

@@ -8,6 +8,7 @@ import { env } from "../env.server";
 import { streamWithRetry } from "../llm/retry.server";
 import { UpstreamError } from "../llm/types";
 import { logger } from "../utils/logger.server";
+import { recordAnswerPayer } from "../models/answer-payer.server";
 import { getPathTurns } from "../models/message.server";
 import { AppError, type Problem } from "../protocol/errors";
 import { type MessagePart, plainText } from "../protocol/parts";
@@ -26,6 +27,8 @@ export interface GenerationTarget {
   parentId: string;
   modelId: string;
   systemPrompt?: string | null;
+  /** Who asked for the answer: their own key for the provider pays when they have one (else the server's). */
+  askedBy?: { id: string };
   /** Continue: the parts already written, which the model extends. */
   continueFrom?: { parts: MessagePart[]; lastEventId: number };
 }
@@ -58,11 +61,15 @@ async function runModel({
   turns: PathTurn[];
   writer: StreamWriter;
 }): Promise<StreamOutcome> {
-  const resolved = await resolveModel(target.modelId);
+  const resolved = await resolveModel(target.modelId, { viewer: target.askedBy });
   if (!resolved) {
     return { status: "error", problem: { code: "model_unavailable", params: { model: target.modelId } } };
   }
-  const { provider, model } = resolved;
+  const { provider, model, payer } = resolved;
+  // Recorded before the upstream is asked: usage is counted against whose key it is even if the answer fails.
+  await recordAnswerPayer({ messageId: target.assistantMessageId, provider: provider.id, payer }).catch((error: unknown) =>
+    logger.warn("could not record who pays for an answer", { messageId: target.assistantMessageId, error }),
+  );
   const files = await loadContextFiles({ turns, model });
   const context = assembleContext({ path: turns, files, systemPrompt: target.systemPrompt, contextWindow: model.contextWindow });
   const startedAt = performance.now();

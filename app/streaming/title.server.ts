@@ -21,12 +21,13 @@ export function cleanTitle(raw: string): string {
     .trim();
 }
 
-export async function maybeGenerateTitle({ chat, firstMessage, answerId }: { chat: Chat; firstMessage: string; answerId: string }) {
+/** `askedBy`: whose own key (if any) pays for the title, as for the answer. */
+export async function maybeGenerateTitle({ chat, firstMessage, answerId, askedBy }: { chat: Chat; firstMessage: string; answerId: string; askedBy?: { id: string } }) {
   if (chat.titleSet) return;
   try {
     const stream = streamRegistry().get(answerId);
     await stream?.settled;
-    const resolved = await resolveModel(chat.model);
+    const resolved = await resolveModel(chat.model, { viewer: askedBy });
     let title = "";
     if (resolved?.provider.complete) {
       const raw = await resolved.provider.complete({

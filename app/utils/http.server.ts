@@ -49,7 +49,13 @@ export function formFailure(error: unknown, request: Request, extra: Pick<FormFa
     ...(error.field ? { field: error.field } : {}),
     ...extra,
   };
-  return data(failure, { status: error.status });
+  return data(failure, { status: error.status, headers: retryAfter(error) });
+}
+
+/** A rate limit says when to come back (Retry-After), for scripts as much as for people. */
+export function retryAfter(error: AppError): Record<string, string> {
+  const seconds = error.code === "rate_limited" ? error.params?.seconds : undefined;
+  return seconds ? { "Retry-After": String(seconds) } : {};
 }
 
 /** The request body as form data; a body that is not a readable form is `bad_body` (400), never a 500. */

@@ -5,9 +5,28 @@ const SECRET_VALUE = /\b(sk-[A-Za-z0-9_-]{8,}|sk-ant-[A-Za-z0-9_-]{8,})\b/g;
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const;
 type Level = keyof typeof LEVELS;
 
+/**
+ * Secrets whose shape no pattern knows (people's own keys, once decrypted):
+ * scrubbed from every line, wherever they turn up (an upstream's error
+ * message that quotes the key, say).
+ */
+const knownSecrets = new Set<string>();
+const SHORTEST_SCRUBBED = 8;
+
+/** Keeps `secret` out of every log line from now on. */
+export function registerSecret(secret: string): void {
+  if (secret.length >= SHORTEST_SCRUBBED) knownSecrets.add(secret);
+}
+
+function scrub(text: string): string {
+  let out = text.replace(SECRET_VALUE, "[redacted]");
+  for (const secret of knownSecrets) if (out.includes(secret)) out = out.replaceAll(secret, "[redacted]");
+  return out;
+}
+
 function redact(value: unknown, depth = 0): unknown {
-  if (value instanceof Error) return { name: value.name, message: redact(value.message), stack: value.stack?.split("\n").slice(0, 6).join("\n") };
-  if (typeof value === "string") return value.replace(SECRET_VALUE, "[redacted]");
+  if (value instanceof Error) return { name: value.name, message: redact(value.message), stack: value.stack ? scrub(value.stack.split("\n").slice(0, 6).join("\n")) : undefined };
+  if (typeof value === "string") return scrub(value);
   if (!value || typeof value !== "object" || depth > 4) return value;
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   return Object.fromEntries(
@@ -22,7 +41,7 @@ function threshold(): number {
 
 function write(level: Level, message: string, fields?: Record<string, unknown>) {
   if (LEVELS[level] < threshold()) return;
-  const line = JSON.stringify({ time: new Date().toISOString(), level, message, ...(redact(fields ?? {}) as object) });
+  const line = JSON.stringify({ time: new Date().toISOString(), level, message: scrub(message), ...(redact(fields ?? {}) as object) });
   if (level === "error") console.error(line);
   else if (level === "warn") console.warn(line);
   else console.log(line);

@@ -28,6 +28,14 @@ export const E2E = {
     SIGNUPS_PER_IP_PER_HOUR: "0",
     // Small enough that the oversized-file tests upload little.
     MAX_FILE_BYTES: String(2 * 1024 * 1024),
+    // …and sends from it, as fast as a script can: limits are tested on servers of their own.
+    ...Object.fromEntries(["SEND", "REGENERATE", "UPLOAD", "SEARCH", "IMPORT"].flatMap((action) => [[`RATE_LIMIT_${action}_PER_USER`, "off"], [`RATE_LIMIT_${action}_PER_IP`, "off"]])),
+    // Keys of one's own: sealed under a fixed test key; people's base URLs may reach the fake OpenAI only.
+    ENCRYPTION_KEY: "e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0e2e0",
+    ALLOW_USER_BASE_URLS: "true",
+    USER_BASE_URL_ALLOW_HOSTS: `127.0.0.1:${fakeOpenAIPort}`,
+    // Groq answers from the fake too, and the server has no Groq key: only people with their own see it.
+    GROQ_BASE_URL: `http://127.0.0.1:${fakeOpenAIPort}/v1`,
     OPENAI_API_KEY: "sk-test-openai",
     OPENAI_BASE_URL: `http://127.0.0.1:${fakeOpenAIPort}/v1`,
     ANTHROPIC_API_KEY: "sk-ant-test",

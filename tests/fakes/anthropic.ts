@@ -36,6 +36,9 @@ async function handleAnthropic(exchange: Exchange): Promise<void> {
   const { request, res } = exchange;
   // The API takes `x-api-key`; SDK 1.x sends the key as `Authorization: Bearer` instead.
   const key = request.headers["x-api-key"] ?? request.headers.authorization?.replace(/^Bearer /, "");
+  if (key && exchange.revokedKeys.has(key)) {
+    return sendError(exchange, 401, "authentication_error", `invalid x-api-key: ${key}`);
+  }
   if (exchange.apiKey && key !== exchange.apiKey) {
     return sendError(exchange, 401, "authentication_error", "invalid x-api-key");
   }

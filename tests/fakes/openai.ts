@@ -35,6 +35,12 @@ export function startFakeOpenAI(options: FakeServerOptions = {}): Promise<FakeSe
 
 async function handleOpenAI(exchange: Exchange): Promise<void> {
   const { request, res } = exchange;
+  const key = request.headers.authorization?.replace(/^Bearer /, "") ?? "";
+  if (exchange.revokedKeys.has(key)) {
+    // OpenAI quotes the key with its middle masked; some compatible servers quote it whole. The fake quotes it
+    // whole: the worst case, which Parley must keep out of its pages and logs.
+    return sendError(exchange, 401, `Incorrect API key provided: ${key}. You can find your API key in your account settings.`, "invalid_request_error", "invalid_api_key");
+  }
   if (exchange.apiKey && request.headers.authorization !== `Bearer ${exchange.apiKey}`) {
     return sendError(exchange, 401, "Incorrect API key provided.", "invalid_request_error", "invalid_api_key");
   }

@@ -6,6 +6,7 @@
 //   POST /__script    a FakeScript or an array of them, queued for the next generation requests
 //   POST /__default   the FakeScript used when the queue is empty (`{}` = echo)
 //   GET  /__requests  the recorded requests as JSON
+//   POST /__revoke    {"key": "…"}: later requests with that key get 401 (a revoked key)
 //   POST /__reset     clear queue, recordings and default script
 //   GET  /__health    { ok, open }
 // FAKE_RECORD_LIMIT caps the recordings kept (default 10,000).

@@ -16,6 +16,8 @@ export interface FakeServerOptions {
   models?: string[];
   /** When set, requests must carry this key (401 otherwise). */
   apiKey?: string;
+  /** Keys answered with 401 as revoked (more can be added with POST /__revoke). */
+  revokedKeys?: string[];
   /** Oldest recordings are dropped past this (benchmarks send many requests). */
   maxRecordedRequests?: number;
 }
@@ -28,6 +30,8 @@ export interface FakeServer {
   /** Queue scripts, one per future generation request, first in first out. */
   script(...scripts: FakeScript[]): void;
   setDefaultScript(script: FakeScript): void;
+  /** Answers every later request carrying `key` with 401, as for a revoked key. */
+  revoke(key: string): void;
   /** Clears the queue, the recordings and the default script. */
   reset(): void;
   /** Exchanges still streaming (or stalled). */
@@ -43,6 +47,8 @@ export interface Exchange {
   takeScript(): FakeScript;
   models: string[];
   apiKey?: string;
+  /** Keys to answer with 401 (revoked). */
+  revokedKeys: ReadonlySet<string>;
   writer: PacedWriter;
 }
 
@@ -55,6 +61,7 @@ export async function startScriptedServer(
   const queue: FakeScript[] = [];
   let defaultScript: FakeScript = options.defaultScript ?? {};
   const requests: RecordedRequest[] = [];
+  const revokedKeys = new Set(options.revokedKeys ?? []);
   const maxRecorded = options.maxRecordedRequests ?? 10_000;
   const sockets = new Set<Socket>();
   const open = new Set<RecordedRequest>();
@@ -94,7 +101,7 @@ export async function startScriptedServer(
       return index === -1 ? defaultScript : queue.splice(index, 1)[0]!;
     };
     try {
-      await handle({ request, res, takeScript, models: options.models ?? [], apiKey: options.apiKey, writer });
+      await handle({ request, res, takeScript, models: options.models ?? [], apiKey: options.apiKey, revokedKeys, writer });
     } catch (error) {
       // A fake must never take the test runner down; surface it as a 500.
       if (!res.headersSent) sendJson(res, 500, { error: { message: String(error) } });
@@ -113,6 +120,10 @@ export async function startScriptedServer(
       return sendJson(res, 200, { ok: true });
     }
     if (method === "GET" && path === "/__requests") return sendJson(res, 200, requests);
+    if (method === "POST" && path === "/__revoke" && typeof body?.key === "string") {
+      revokedKeys.add(body.key);
+      return sendJson(res, 200, { ok: true });
+    }
     if (method === "POST" && path === "/__reset") {
       handleApi.reset();
       return sendJson(res, 200, { ok: true });
@@ -140,6 +151,7 @@ export async function startScriptedServer(
     requests,
     script: (...scripts) => void queue.push(...scripts),
     setDefaultScript: (script) => void (defaultScript = script),
+    revoke: (key) => void revokedKeys.add(key),
     reset() {
       queue.length = 0;
       requests.length = 0;

@@ -9,17 +9,18 @@ import { env } from "~/env.server";
 import { keptFiles, readMessageForm } from "~/services/attachments.server";
 import { chatIntentSchema, formFields, INTENT_LEVEL, inputError } from "~/services/chat-input";
 import * as conversation from "~/services/conversation.server";
+import { withinLimit } from "~/services/limits.server";
 import { formFailure } from "~/utils/http.server";
 
 export type { FormFailure as ChatActionResult } from "~/utils/http.server";
 
-export async function runChatAction({ request, user, chatId }: { request: Request; user: { id: string }; chatId: string | undefined }) {
+export async function runChatAction({ request, user, chatId, ip }: { request: Request; user: { id: string }; chatId: string | undefined; ip?: string }) {
   let raw: Record<string, unknown> = {};
   let uploadedIds: string[] = [];
   try {
     // Files are stored as they arrive: a stranger is turned away before the body is read.
     await requireChatAccess({ chatId, user, level: "read" });
-    const form = await readMessageForm({ request, userId: user.id });
+    const form = await readMessageForm({ request, userId: user.id, ip });
     raw = formFields(form.fields);
     uploadedIds = form.uploaded.map((a) => a.id);
     if (form.refusal) throw form.refusal;
@@ -30,20 +31,23 @@ export async function runChatAction({ request, user, chatId }: { request: Reques
     const access = await requireChatAccess({ chatId, user, level: INTENT_LEVEL[input.intent] });
     const here = `/chats/${access.chat.id}`;
     switch (input.intent) {
+      // Sends, edits, regenerations and continues are rate-limited before anything is sent upstream.
       case "send": {
-        const ids = await conversation.sendMessage({ ...input, access, user, text: input.content, attachmentIds: [...input.attachmentIds, ...uploadedIds] });
+        const ids = await withinLimit({ action: "send", user, ip }, () =>
+          conversation.sendMessage({ ...input, access, user, text: input.content, attachmentIds: [...input.attachmentIds, ...uploadedIds] }),
+        );
         return input.answerId ? { ok: true as const, answerId: ids.assistantMessageId } : redirect(here);
       }
       case "edit": {
-        const ids = await conversation.editMessage({ ...input, access, text: input.content });
+        const ids = await withinLimit({ action: "send", user, ip }, () => conversation.editMessage({ ...input, access, user, text: input.content }));
         return input.answerId ? { ok: true as const, answerId: ids.assistantMessageId } : redirect(here);
       }
       case "regenerate": {
-        const { assistantMessageId } = await conversation.regenerate({ ...input, access });
+        const { assistantMessageId } = await withinLimit({ action: "regenerate", user, ip }, () => conversation.regenerate({ ...input, access, user }));
         return input.answerId ? { ok: true as const, answerId: assistantMessageId } : redirect(here);
       }
       case "continue":
-        await conversation.continueAnswer({ access, messageId: input.messageId });
+        await withinLimit({ action: "regenerate", user, ip }, () => conversation.continueAnswer({ access, user, messageId: input.messageId }));
         return redirect(here);
       case "stop":
         await conversation.stopAnswer({ access, messageId: input.messageId });

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, type ShouldRevalidateFunction, useActionData, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/session.server";
 import { Composer } from "~/components/chat/Composer";
@@ -16,6 +16,12 @@ import { codeResponse, localeOf, orRespond } from "~/utils/http.server";
 import { type ChatActionResult, runChatAction } from "./actions.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.chat.title} · Parley` : "Parley" }];
+
+/** A refused send's Retry-After (429) reaches the page's response, without JavaScript too. */
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get("Retry-After");
+  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
+};
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -59,7 +65,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const leafStreaming = messages.some((m) => m.id === chat.activeLeafId && m.status === "streaming");
   const streamingId = leafStreaming ? undefined : await streamingMessageId({ chatId: chat.id });
   const elsewhere = streamingId && streamingId !== chat.activeLeafId ? { id: streamingId, lastEventId: registry.get(streamingId)?.lastEventId ?? 0 } : null;
-  const groups = await listModelGroups();
+  const groups = await listModelGroups({ viewer: user });
   return {
     chat: { id: chat.id, title: chat.title, pinned: chat.pinned, archived: chat.archived, model: chat.model, systemPrompt: chat.systemPrompt },
     level,
@@ -75,9 +81,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  return runChatAction({ request, user, chatId: params.chatId });
+  return runChatAction({ request, user, chatId: params.chatId, ip: context.clientIp });
 }
 
 /**

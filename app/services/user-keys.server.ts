@@ -1,0 +1,151 @@
+// Keys of one's own: adding, testing and removing a person's key for a
+// provider preset (docs/decisions/031). A person only ever reaches their own
+// keys (every function takes the signed-in user), and nothing here returns a
+// key: only its last four characters.
+import { z } from "zod";
+import { PRESETS, presetById, providerForUserKey, serverBaseUrl } from "../llm/catalog.server";
+import { checkUrl, refusedAddress, UnsafeUrlError } from "../llm/ssrf.server";
+import { UpstreamError } from "../llm/types";
+import { userBaseUrlAllowHosts, userBaseUrlsAllowed, userKeysEnabled } from "../llm/user-key-policy.server";
+import { deleteUserKey, listUserKeys, saveUserKey, storedUserKey, type UserKeyView } from "../models/user-key.server";
+import { AppError, type Problem } from "../protocol/errors";
+import { DecryptionError } from "../utils/encryption.server";
+
+const KEY_TEST_TIMEOUT_MS = 10_000;
+const MAX_KEY_CHARS = 500;
+const MAX_URL_CHARS = 2_000;
+
+/** The forms of the keys page; issue messages are error codes (docs/decisions/015). */
+export const keyFormSchema = z.discriminatedUnion(
+  "intent",
+  [
+    z.object({
+      intent: z.literal("add"),
+      provider: z.string({ message: "provider_unknown" }).max(40, "provider_unknown"),
+      apiKey: z.string().max(MAX_KEY_CHARS * 2, "api_key_invalid").default(""),
+      baseUrl: z.string().max(MAX_URL_CHARS, "base_url_invalid").default(""),
+    }),
+    z.object({ intent: z.literal("test"), provider: z.string({ message: "provider_unknown" }).max(40, "provider_unknown") }),
+    z.object({ intent: z.literal("remove"), provider: z.string({ message: "provider_unknown" }).max(40, "provider_unknown") }),
+  ],
+  { errorMap: () => ({ message: "unknown_intent" }) },
+);
+
+/** A provider the keys page offers, and what its form needs. */
+export interface KeyProviderOption {
+  id: string;
+  label: string;
+  /** The person gives the address of their own server (needs ALLOW_USER_BASE_URLS). */
+  needsBaseUrl: boolean;
+  /** A local server may need no key at all. */
+  keyOptional: boolean;
+}
+
+/** What the keys page shows. */
+export interface KeysPage {
+  enabled: boolean;
+  baseUrlsAllowed: boolean;
+  providers: KeyProviderOption[];
+  keys: (UserKeyView & { label: string })[];
+}
+
+export async function keysPage({ user }: { user: { id: string } }): Promise<KeysPage> {
+  const enabled = userKeysEnabled();
+  const baseUrlsAllowed = await userBaseUrlsAllowed();
+  const providers = PRESETS.flatMap((preset): KeyProviderOption[] => {
+    // Local and custom servers have no address of their own: the person gives theirs, when allowed.
+    const needsBaseUrl = !serverBaseUrl(preset) && Boolean(preset.keyless);
+    if (needsBaseUrl && !baseUrlsAllowed) return [];
+    return [{ id: preset.id, label: preset.label, needsBaseUrl, keyOptional: Boolean(preset.keyless) }];
+  });
+  const keys = enabled ? await listUserKeys({ userId: user.id }) : [];
+  return { enabled, baseUrlsAllowed, providers, keys: keys.map((key) => ({ ...key, label: presetById(key.provider)?.label ?? key.provider })) };
+}
+
+function requireEnabled(): void {
+  if (!userKeysEnabled()) throw new AppError("user_keys_off");
+}
+
+function requirePreset(provider: string) {
+  const preset = presetById(provider);
+  if (!preset) throw new AppError("provider_unknown", { field: "provider" });
+  return preset;
+}
+
+/** A key as pasted: surrounding whitespace goes; whitespace or control characters inside mean it is not one key. */
+function cleanKey(raw: string): string {
+  const key = raw.trim();
+  if (key && (key.length > MAX_KEY_CHARS || !/^[\x21-\x7e]+$/.test(key))) throw new AppError("api_key_invalid", { field: "apiKey" });
+  return key;
+}
+
+/** A base URL a person typed: http(s), no credentials, and not pointing into the server's own network. */
+async function checkedBaseUrl(raw: string, label: string): Promise<string> {
+  const text = raw.trim();
+  if (!text) throw new AppError("base_url_required", { field: "baseUrl", params: { provider: label } });
+  if (!(await userBaseUrlsAllowed())) throw new AppError("base_url_not_allowed", { field: "baseUrl" });
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch (cause) {
+    throw new AppError("base_url_invalid", { field: "baseUrl", cause });
+  }
+  if ((url.protocol !== "http:" && url.protocol !== "https:") || url.username || url.password) throw new AppError("base_url_invalid", { field: "baseUrl" });
+  try {
+    await checkUrl(url, { allowHosts: await userBaseUrlAllowHosts() });
+  } catch (error) {
+    if (error instanceof UnsafeUrlError) throw new AppError("base_url_refused", { field: "baseUrl", params: { host: error.host }, cause: error });
+    throw error;
+  }
+  // Stored without a trailing slash: the SDKs append their paths.
+  return url.href.replace(/\/+$/, "");
+}
+
+/** Adds or replaces the person's key for a provider. */
+export async function addUserKey({ user, provider, apiKey, baseUrl }: { user: { id: string }; provider: string; apiKey: string; baseUrl: string }): Promise<void> {
+  requireEnabled();
+  const preset = requirePreset(provider);
+  const key = cleanKey(apiKey);
+  const needsBaseUrl = !serverBaseUrl(preset) && Boolean(preset.keyless);
+  if (!key && !preset.keyless) throw new AppError("api_key_required", { field: "apiKey" });
+  const url = needsBaseUrl ? await checkedBaseUrl(baseUrl, preset.label) : null;
+  await saveUserKey({ userId: user.id, provider: preset.id, apiKey: key || null, baseUrl: url });
+}
+
+export async function removeUserKey({ user, provider }: { user: { id: string }; provider: string }): Promise<void> {
+  requireEnabled();
+  if (!(await deleteUserKey({ userId: user.id, provider }))) throw new AppError("key_not_found");
+}
+
+export type KeyTest = { provider: string; ok: true; models: number } | { provider: string; ok: false; problem: Problem };
+
+/**
+ * Asks the provider for its model list with the person's key, through the
+ * real SDK (the cheapest request that needs a valid key). What the provider
+ * said is reduced to a status: its words may quote the key.
+ */
+export async function testUserKey({ user, provider }: { user: { id: string }; provider: string }): Promise<KeyTest> {
+  requireEnabled();
+  const preset = requirePreset(provider);
+  const stored = await storedUserKey({ userId: user.id, provider: preset.id });
+  if (!stored) throw new AppError("key_not_found");
+  if (stored.baseUrl && !(await userBaseUrlsAllowed())) throw new AppError("base_url_not_allowed");
+  try {
+    stored.openKey();
+  } catch (error) {
+    if (error instanceof DecryptionError) throw new AppError("key_unreadable", { cause: error });
+    throw error;
+  }
+  const adapter = await providerForUserKey(stored, { fallbackModels: [] });
+  if (!adapter) throw new AppError("key_unreadable");
+  try {
+    const models = await adapter.listModels(AbortSignal.timeout(KEY_TEST_TIMEOUT_MS));
+    return { provider: preset.id, ok: true, models: models.length };
+  } catch (error) {
+    const refused = refusedAddress(error);
+    if (refused) return { provider: preset.id, ok: false, problem: { code: "base_url_refused", params: { host: refused.host } } };
+    const status = error instanceof UpstreamError ? error.status : undefined;
+    const params = { provider: preset.label, ...(status ? { status } : {}) };
+    return { provider: preset.id, ok: false, problem: { code: status === 401 || status === 403 ? "key_rejected" : "key_test_failed", params } };
+  }
+}
