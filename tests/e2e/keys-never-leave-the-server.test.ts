@@ -37,7 +37,7 @@ test("a person's key never appears in a response, a log line or the database fil
     await page.getByRole("button", { name: "Save key" }).click();
     await expect(page.getByText("Saved your OpenAI key.")).toBeVisible();
     await page.getByRole("button", { name: "Test the OpenAI key" }).click();
-    await expect(page.getByTestId("key-test-result")).toHaveText("Works: 3 models available with this key.");
+    await expect(page.getByTestId("key-test-result")).toHaveText("Works: 4 models available with this key.");
 
     // Chatted with.
     await page.goto("/chats?new=1");

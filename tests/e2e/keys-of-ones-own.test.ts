@@ -45,7 +45,7 @@ test("with JavaScript: add a Groq key, test it, chat with the Groq model it open
   await expect(page.getByLabel("API key")).toHaveValue("");
 
   await keyRow(page, "Groq").getByRole("button", { name: "Test the Groq key" }).click();
-  await expect(keyRow(page, "Groq").getByTestId("key-test-result")).toHaveText("Works: 3 models available with this key.");
+  await expect(keyRow(page, "Groq").getByTestId("key-test-result")).toHaveText("Works: 4 models available with this key.");
 
   // The picker offers the provider the key opened, and the answer comes through it.
   await page.goto("/chats?new=1");
@@ -86,7 +86,7 @@ test("without JavaScript: add an OpenAI key, test it, see a revoked key refused,
   await expect(keyRow(page, "OpenAI").getByTestId("key-ending")).toHaveText(`••••${key.slice(-4)}`);
 
   await keyRow(page, "OpenAI").getByRole("button", { name: "Test the OpenAI key" }).click();
-  await expect(keyRow(page, "OpenAI").getByTestId("key-test-result")).toHaveText("Works: 3 models available with this key.");
+  await expect(keyRow(page, "OpenAI").getByTestId("key-test-result")).toHaveText("Works: 4 models available with this key.");
 
   await revokeAtFake(key);
   await keyRow(page, "OpenAI").getByRole("button", { name: "Test the OpenAI key" }).click();
@@ -126,7 +126,7 @@ for (const javaScript of [true, false]) {
     await addKey(tab, { provider: "custom", key, baseUrl: `${E2E.fakeOpenAIURL}/v1` });
     await expect(keyRow(tab, "Custom")).toContainText(`${E2E.fakeOpenAIURL}/v1`);
     await keyRow(tab, "Custom").getByRole("button", { name: "Test the Custom key" }).click();
-    await expect(keyRow(tab, "Custom").getByTestId("key-test-result")).toHaveText("Works: 3 models available with this key.");
+    await expect(keyRow(tab, "Custom").getByTestId("key-test-result")).toHaveText("Works: 4 models available with this key.");
   });
 }
 

@@ -35,7 +35,7 @@ test("after a rotation the next start re-encrypts stored keys, and they still wo
     await again.goto(`${server.baseURL}/settings/keys`);
     await expect(again.getByTestId("key-ending")).toHaveText(`••••${key.slice(-4)}`);
     await again.getByRole("button", { name: "Test the OpenAI key" }).click();
-    await expect(again.getByTestId("key-test-result")).toHaveText("Works: 3 models available with this key.");
+    await expect(again.getByTestId("key-test-result")).toHaveText("Works: 4 models available with this key.");
     expect(server.output.filter((line) => line.includes(key))).toEqual([]);
   } finally {
     await server.stop();
