@@ -18,6 +18,13 @@ export const users = sqliteTable("users", {
   passwordHash: text("password_hash").notNull(),
   role: text("role", { enum: ["admin", "member"] }).notNull().default("member"),
   createdAt: integer("created_at", { mode: "number" }).notNull().default(now),
+  /** Set while an admin has disabled the account: its sessions are refused and it cannot log in. */
+  disabledAt: integer("disabled_at", { mode: "number" }),
+  /** The last request the person made (written at most every few minutes). */
+  lastActiveAt: integer("last_active_at", { mode: "number" }),
+  /** The admin who last changed the role, the disabled state or the password of this account, and when. */
+  changedBy: text("changed_by"),
+  changedAt: integer("changed_at", { mode: "number" }),
 });
 
 export const sessions = sqliteTable(
@@ -241,3 +248,51 @@ export const answerPayers = sqliteTable(
 
 export type UserApiKey = typeof userApiKeys.$inferSelect;
 export type AnswerPayer = typeof answerPayers.$inferSelect;
+
+// ---------------------------------------------------------------- admin area
+
+/**
+ * Server-wide settings an admin changes in the admin area, one JSON value per
+ * key (registration mode, model policy). A key with no row falls back to the
+ * environment's default.
+ */
+export const appSettings = sqliteTable("app_settings", {
+  key: text("key").primaryKey(),
+  value: text("value", { mode: "json" }).notNull(),
+  changedBy: text("changed_by"),
+  changedAt: integer("changed_at", { mode: "number" }).notNull().default(now),
+});
+
+/** A one-time link an admin hands to a person to set a new password. Only the token's SHA-256 is stored. */
+export const passwordResets = sqliteTable(
+  "password_resets",
+  {
+    /** SHA-256 (base64url) of the token in the link. */
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdBy: text("created_by"),
+    expiresAt: integer("expires_at", { mode: "number" }).notNull(),
+    usedAt: integer("used_at", { mode: "number" }),
+    createdAt: integer("created_at", { mode: "number" }).notNull().default(now),
+  },
+  (t) => [index("password_resets_user_idx").on(t.userId)],
+);
+
+/** An invitation to sign up while registration is invite-only: expires, has a number of uses, can be revoked. */
+export const invites = sqliteTable("invites", {
+  id: text("id").primaryKey(),
+  /** SHA-256 (base64url) of the token in the link: the link itself is shown once, when it is made. */
+  tokenHash: text("token_hash").notNull().unique(),
+  /** What the admin wrote to remember who it is for. */
+  note: text("note").notNull().default(""),
+  maxUses: integer("max_uses").notNull(),
+  uses: integer("uses").notNull().default(0),
+  expiresAt: integer("expires_at", { mode: "number" }).notNull(),
+  revokedAt: integer("revoked_at", { mode: "number" }),
+  createdBy: text("created_by"),
+  createdAt: integer("created_at", { mode: "number" }).notNull().default(now),
+});
+
+export type Invite = typeof invites.$inferSelect;

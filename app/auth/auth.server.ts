@@ -5,8 +5,8 @@ import { data } from "@remix-run/node";
 import { Authenticator } from "remix-auth";
 import { FormStrategy } from "remix-auth-form";
 import { z } from "zod";
-import { env } from "../env.server";
-import { createUser, EmailTakenError, getUserWithPasswordByEmail, type PublicUser, registrationOpen } from "../models/user.server";
+import { createUser, EmailTakenError, getUserWithPasswordByEmail, type PublicUser } from "../models/user.server";
+import { requireUsableInvite, signupGate } from "../services/admin-registration.server";
 import { describe } from "../protocol/catalogue";
 import { AppError } from "../protocol/errors";
 import { localeOf } from "../utils/http.server";
@@ -68,18 +68,34 @@ authenticator.use(
     // Verify against a dummy hash when the account does not exist, so timing does not reveal which emails are registered.
     const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? (await dummyPasswordHash()));
     if (!user || !ok) throw new AuthFormError(INVALID_CREDENTIALS, {}, 400, "invalid_credentials");
+    // Said only after the right password: the message tells nothing to someone guessing.
+    if (user.disabledAt !== null) throw new AppError("account_disabled");
     return { id: user.id, email: user.email, name: user.name, role: user.role };
   }),
   "login",
 );
 
 authenticator.use(
-  new FormStrategy(async ({ form }) => {
-    if (!(await registrationOpen(env().ALLOW_REGISTRATION))) throw new AuthFormError("Registration is closed on this server. Ask an admin for an account.", {}, 403);
+  new FormStrategy(async ({ form, request }) => {
+    const { mode, firstAccount } = await signupGate();
+    const inviteToken = String(form.get("invite") || new URL(request.url).searchParams.get("invite") || "");
+    let invite: { tokenHash: string } | undefined;
+    // The server's first account may always be created (it becomes the admin).
+    if (!firstAccount && mode === "closed") throw new AppError("registration_closed");
+    if (!firstAccount && mode === "invite") {
+      if (!inviteToken) throw new AppError("invite_required");
+      invite = await requireUsableInvite(inviteToken);
+    }
     const parsed = signupSchema.safeParse(Object.fromEntries(form));
     if (!parsed.success) throw new AuthFormError("Check the highlighted fields.", fieldErrorsOf(parsed.error));
     try {
-      return await createUser({ ...parsed.data, passwordHash: await hashPassword(parsed.data.password) });
+      const account = { ...parsed.data, passwordHash: await hashPassword(parsed.data.password) };
+      if (!invite) return await createUser(account);
+      const user = await createUser({ ...account, invite });
+      if (user) return user;
+      // The invite's last use went to someone else a moment ago (or it was revoked meanwhile): say which.
+      await requireUsableInvite(inviteToken);
+      throw new AppError("invite_used_up");
     } catch (error) {
       if (error instanceof EmailTakenError) {
         throw new AuthFormError("Check the highlighted fields.", { email: "An account with this email already exists. Log in instead." });

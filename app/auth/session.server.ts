@@ -2,7 +2,7 @@
 // The table stores only HMAC(SESSION_SECRET, token), so a copy of the database cannot be
 // replayed as a login. A new session is minted at every login (no fixation);
 // logout deletes the row, which revokes the cookie everywhere at once.
-import { and, eq, gt, lt, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, lt, sql } from "drizzle-orm";
 import { redirect } from "@remix-run/node";
 import { sessions, users } from "../../drizzle/schema";
 import { database, prepared } from "../db.server";
@@ -65,21 +65,38 @@ export async function createSession({ request, userId }: { request: Request; use
   return cookie(request, token, SESSION_TTL_MS / 1000);
 }
 
+/** "Last active" is written at most this often per person, not on every request. */
+const LAST_ACTIVE_RESOLUTION_MS = 5 * 60 * 1000;
+
 export async function getSessionUser(request: Request): Promise<PublicUser | null> {
   const token = readToken(request);
   if (!token) return null;
-  const [user] = await sessionUser().execute({ id: await sessionId(token), now: Date.now() });
-  return user ?? null;
+  const now = Date.now();
+  const [row] = await sessionUser().execute({ id: await sessionId(token), now });
+  if (!row) return null;
+  const { lastActiveAt, ...user } = row;
+  if (lastActiveAt === null || now - lastActiveAt > LAST_ACTIVE_RESOLUTION_MS) await touchLastActive().execute({ id: user.id, now });
+  return user;
 }
 
-// Runs on every request: one prepared join instead of two built queries.
+// Runs on every request: one prepared join instead of two built queries. A
+// disabled account's sessions are refused here (and deleted when it is
+// disabled), so disabling someone signs them out at their next request.
 const sessionUser = prepared((db) =>
   db
-    .select({ id: users.id, email: users.email, name: users.name, role: users.role })
+    .select({ id: users.id, email: users.email, name: users.name, role: users.role, lastActiveAt: users.lastActiveAt })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.id, sql.placeholder("id")), gt(sessions.expiresAt, sql.placeholder("now"))))
+    .where(and(eq(sessions.id, sql.placeholder("id")), gt(sessions.expiresAt, sql.placeholder("now")), isNull(users.disabledAt)))
     .limit(1)
+    .prepare(),
+);
+
+const touchLastActive = prepared((db) =>
+  db
+    .update(users)
+    .set({ lastActiveAt: sql`${sql.placeholder("now")}` })
+    .where(eq(users.id, sql.placeholder("id")))
     .prepare(),
 );
 

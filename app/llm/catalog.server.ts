@@ -14,7 +14,8 @@ import { createDemoProvider, DEMO_MODEL, DEMO_MODEL_ID } from "./demo.server";
 import { createOpenAIProvider } from "./openai.server";
 import { guardedFetch } from "./ssrf.server";
 import type { LlmProvider, ModelInfo } from "./types";
-import { userBaseUrlAllowHosts, userBaseUrlsAllowed, userKeysEnabled } from "./user-key-policy.server";
+import { isModelDisabled, modelPolicy, type ModelPolicy } from "./model-policy.server";
+import { userBaseUrlAllowHosts, userBaseUrlsAllowed, userKeysAllowed } from "./user-key-policy.server";
 
 export type { Payer };
 
@@ -189,7 +190,7 @@ const USER_PROVIDER_CACHE_LIMIT = 1_000;
 
 async function userProviders(viewer: CatalogViewer | undefined): Promise<Map<string, LlmProvider>> {
   const found = new Map<string, LlmProvider>();
-  if (!viewer || !userKeysEnabled()) return found;
+  if (!viewer || !(await userKeysAllowed())) return found;
   const stamp = `${await userBaseUrlsAllowed()}|${(await userBaseUrlAllowHosts()).join(",")}`;
   for (const key of await storedUserKeys({ userId: viewer.id })) {
     const cacheKey = `${key.id}|${key.updatedAt}|${stamp}`;
@@ -211,12 +212,23 @@ export interface ProviderChoice {
   payer: Payer;
 }
 
-/** The providers a person may use: the server's, with their own keys taking the place of the server's for the same provider. */
-export async function providersFor(viewer?: CatalogViewer): Promise<Map<string, ProviderChoice>> {
+/**
+ * The providers a person may use: the server's, with their own keys taking
+ * the place of the server's for the same provider; a provider the admin
+ * turned off is left out, whoever's key would pay.
+ */
+export async function providersFor(viewer?: CatalogViewer, policy?: ModelPolicy): Promise<Map<string, ProviderChoice>> {
+  const { disabledProviders } = policy ?? (await modelPolicy());
   const choices = new Map<string, ProviderChoice>();
   for (const [id, provider] of configuredProviders()) choices.set(id, { provider, payer: { paidBy: "server" } });
   for (const [id, provider] of await userProviders(viewer)) choices.set(id, { provider, payer: { paidBy: "user", keyOwnerId: viewer!.id } });
+  for (const id of disabledProviders) choices.delete(id);
   return choices;
+}
+
+/** The server's own providers (its keys), whether or not the admin turned them off: what the admin area lists. */
+export function serverProviders(): LlmProvider[] {
+  return [...configuredProviders().values()];
 }
 
 // ---------------------------------------------------------------- model lists
@@ -262,13 +274,14 @@ export async function modelsOf(provider: LlmProvider): Promise<ModelInfo[]> {
   return cached.models;
 }
 
-/** The model picker's groups for a person (their own keys' providers included). */
+/** The model picker's groups for a person (their own keys' providers included, what the admin turned off left out). */
 export async function listModelGroups({ viewer }: { viewer?: CatalogViewer } = {}): Promise<ProviderGroup[]> {
+  const policy = await modelPolicy();
   const groups = await Promise.all(
-    [...(await providersFor(viewer)).values()].map(async ({ provider }) => ({
+    [...(await providersFor(viewer, policy)).values()].map(async ({ provider }) => ({
       providerId: provider.id,
       label: provider.label,
-      models: [...(await modelsOf(provider))].sort((a, b) => a.label.localeCompare(b.label)),
+      models: (await modelsOf(provider)).filter((m) => !isModelDisabled(policy, m.id)).sort((a, b) => a.label.localeCompare(b.label)),
     })),
   );
   return groups.filter((group) => group.models.length > 0);
@@ -285,13 +298,15 @@ export interface ResolvedModel {
  * A model id (`provider:upstream-id`) to its provider and description, for a
  * configured provider (the viewer's own key first) and a model its catalogue
  * lists (live, or the fallback list when listing fails). Anything else is
- * undefined: a model that is no longer listed cannot be used even by an old
- * chat, which then picks another.
+ * undefined: a model that is no longer listed, or that the admin turned off,
+ * cannot be used even by an old chat, which then picks another.
  */
 export async function resolveModel(modelId: string, { viewer }: { viewer?: CatalogViewer } = {}): Promise<ResolvedModel | undefined> {
   const separator = modelId.indexOf(":");
   if (separator <= 0 || separator === modelId.length - 1) return undefined;
-  const choice = (await providersFor(viewer)).get(modelId.slice(0, separator));
+  const policy = await modelPolicy();
+  if (isModelDisabled(policy, modelId)) return undefined;
+  const choice = (await providersFor(viewer, policy)).get(modelId.slice(0, separator));
   if (!choice) return undefined;
   // Only models the catalogue lists (live, or the configured fallback list)
   // may be used: any other id would reach the upstream on the operator's key.
@@ -299,6 +314,18 @@ export async function resolveModel(modelId: string, { viewer }: { viewer?: Catal
   return listed ? { provider: choice.provider, model: listed, payer: choice.payer } : undefined;
 }
 
+/** The built-in default: the offline demo model, which needs no key. */
 export function defaultModelId(): string {
   return DEMO_MODEL.id;
+}
+
+/**
+ * The model a new chat starts with for a person: the admin's choice while it
+ * is usable, else the demo model, else the first model the person may use.
+ */
+export async function defaultModelFor({ viewer }: { viewer?: CatalogViewer } = {}): Promise<string> {
+  const { defaultModel } = await modelPolicy();
+  if (defaultModel && (await resolveModel(defaultModel, { viewer }))) return defaultModel;
+  if (await resolveModel(DEMO_MODEL.id, { viewer })) return DEMO_MODEL.id;
+  return (await listModelGroups({ viewer }))[0]?.models[0]?.id ?? DEMO_MODEL.id;
 }

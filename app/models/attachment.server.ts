@@ -210,6 +210,11 @@ export function cleanupStatements(db: Database, { attachmentIds, blobIds }: { at
   ] as const;
 }
 
+/** After a delete in the same batch: the blobs among these that no attachment uses any more. */
+export function blobCleanup(db: Database, blobIds: string[]) {
+  return orphanBlobs(db, blobIds);
+}
+
 function orphanBlobs(db: Database, blobIds: string[]) {
   return db.run(sql`
     DELETE FROM blobs WHERE id IN (SELECT value FROM json_each(${JSON.stringify(blobIds)}))

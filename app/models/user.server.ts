@@ -1,28 +1,52 @@
-import { eq, sql } from "drizzle-orm";
-import { type User, users } from "../../drizzle/schema";
+import { and, count, desc, eq, like, or, sql } from "drizzle-orm";
+import { attachments, chats, passwordResets, sessions, type User, users } from "../../drizzle/schema";
 import { database } from "../db.server";
+import { blobCleanup } from "./attachment.server";
+import { usableInvite } from "./invite.server";
 import { createId } from "../utils/id";
 
 export type PublicUser = Pick<User, "id" | "email" | "name" | "role">;
 
 export class EmailTakenError extends Error {}
 
-/** The first account ever created becomes admin — decided inside the INSERT, so two racing sign-ups cannot both win. */
+/**
+ * Creates an account. The first account ever created becomes admin — decided
+ * inside the INSERT, so two racing sign-ups cannot both win. With `invite`,
+ * the account is created only while that invite can be used, and takes one
+ * of its uses in the same transaction (undefined: the invite could not be used).
+ */
+export async function createUser(input: { email: string; name: string; passwordHash: string }): Promise<PublicUser>;
+export async function createUser(input: { email: string; name: string; passwordHash: string; invite: { tokenHash: string; now?: number } }): Promise<PublicUser | undefined>;
 export async function createUser({
   email,
   name,
   passwordHash,
+  invite,
 }: {
   email: string;
   name: string;
   passwordHash: string;
-}): Promise<PublicUser> {
+  invite?: { tokenHash: string; now?: number };
+}): Promise<PublicUser | undefined> {
   const id = createId();
+  const db = database();
+  const role = sql`CASE WHEN EXISTS (SELECT 1 FROM users) THEN 'member' ELSE 'admin' END`;
   try {
-    await database().run(sql`
-      INSERT INTO users (id, email, name, password_hash, role)
-      VALUES (${id}, ${email.toLowerCase()}, ${name}, ${passwordHash},
-              CASE WHEN EXISTS (SELECT 1 FROM users) THEN 'member' ELSE 'admin' END)`);
+    if (invite) {
+      const now = invite.now ?? Date.now();
+      const [inserted] = await db.batch([
+        db.run(sql`
+          INSERT INTO users (id, email, name, password_hash, role)
+          SELECT ${id}, ${email.toLowerCase()}, ${name}, ${passwordHash}, ${role}
+          WHERE EXISTS (SELECT 1 FROM invites WHERE ${usableInvite(invite.tokenHash, now)})`),
+        db.run(sql`UPDATE invites SET uses = uses + 1 WHERE ${usableInvite(invite.tokenHash, now)} AND EXISTS (SELECT 1 FROM users WHERE id = ${id})`),
+      ]);
+      if (inserted.rowsAffected === 0) return undefined;
+    } else {
+      await db.run(sql`
+        INSERT INTO users (id, email, name, password_hash, role)
+        VALUES (${id}, ${email.toLowerCase()}, ${name}, ${passwordHash}, ${role})`);
+    }
   } catch (error) {
     if (isEmailTaken(error)) throw new EmailTakenError();
     throw error;
@@ -60,7 +84,198 @@ export async function hasAnyUser(): Promise<boolean> {
   return rows.length > 0;
 }
 
-/** Whether sign-up is open: as configured, and always for the very first account (who becomes admin). */
-export async function registrationOpen(allowRegistration: boolean): Promise<boolean> {
-  return allowRegistration || !(await hasAnyUser());
+// ---------------------------------------------------------------- the admin area
+
+/** What the admin's list of accounts shows. */
+export type UserListItem = Pick<User, "id" | "email" | "name" | "role" | "createdAt" | "lastActiveAt" | "disabledAt" | "changedAt"> & {
+  changedByName: string | null;
+};
+
+/** `%`, `_` and `\` typed into a search are themselves, not LIKE wildcards. */
+function likePattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** One page of accounts, newest first, those whose name or email contains `query`; and how many match in all. */
+export async function listUsers({ query, page, pageSize }: { query: string; page: number; pageSize: number }): Promise<{ users: UserListItem[]; total: number }> {
+  const db = database();
+  const pattern = likePattern(query);
+  const where = query
+    ? or(sql`lower(${users.name}) LIKE ${pattern} ESCAPE '\\'`, like(users.email, sql`${pattern} ESCAPE '\\'`))
+    : undefined;
+  const [rows, [totalRow]] = await db.batch([
+    db
+      .select({
+        id: users.id,
+        email: users.email,
+        name: users.name,
+        role: users.role,
+        createdAt: users.createdAt,
+        lastActiveAt: users.lastActiveAt,
+        disabledAt: users.disabledAt,
+        changedAt: users.changedAt,
+        changedByName: sql<string | null>`(SELECT name FROM users AS changer WHERE changer.id = ${users.changedBy})`,
+      })
+      .from(users)
+      .where(where)
+      .orderBy(desc(users.createdAt), desc(users.id))
+      .limit(pageSize)
+      .offset((page - 1) * pageSize),
+    db.select({ total: count() }).from(users).where(where),
+  ]);
+  return { users: rows, total: totalRow?.total ?? 0 };
+}
+
+/** An account as the admin sees it (undefined: there is none). */
+export async function getUserForAdmin({ userId }: { userId: string }): Promise<UserListItem | undefined> {
+  const [row] = await database()
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      role: users.role,
+      createdAt: users.createdAt,
+      lastActiveAt: users.lastActiveAt,
+      disabledAt: users.disabledAt,
+      changedAt: users.changedAt,
+      changedByName: sql<string | null>`(SELECT name FROM users AS changer WHERE changer.id = ${users.changedBy})`,
+    })
+    .from(users)
+    .where(eq(users.id, userId))
+    .limit(1);
+  return row;
+}
+
+/**
+ * True unless the account is an enabled admin and no other enabled admin
+ * exists. Written into the statement that makes the change, so the check and
+ * the change are one step: two admins demoting each other at the same moment
+ * cannot both succeed.
+ */
+const notTheLastAdmin = (userId: string) => sql`(
+  NOT EXISTS (SELECT 1 FROM users AS target WHERE target.id = ${userId} AND target.role = 'admin' AND target.disabled_at IS NULL)
+  OR EXISTS (SELECT 1 FROM users AS other WHERE other.id != ${userId} AND other.role = 'admin' AND other.disabled_at IS NULL))`;
+
+/** How a guarded change went: done, refused because it would leave no admin, or no such account. */
+export type GuardedOutcome = "done" | "last_admin" | "not_found";
+
+async function outcomeOf(changed: number, userId: string): Promise<GuardedOutcome> {
+  if (changed > 0) return "done";
+  return (await getUserById(userId)) ? "last_admin" : "not_found";
+}
+
+/** Sets an account's role; taking the role from the last enabled admin is refused. */
+export async function setUserRole({ userId, role, changedBy }: { userId: string; role: User["role"]; changedBy: string }): Promise<GuardedOutcome> {
+  const result = await database().run(sql`
+    UPDATE users SET role = ${role}, changed_by = ${changedBy}, changed_at = ${Date.now()}
+    WHERE id = ${userId} AND (${role} = 'admin' OR ${notTheLastAdmin(userId)})`);
+  return outcomeOf(result.rowsAffected, userId);
+}
+
+/**
+ * Disables an account (its sessions go in the same transaction, so it is
+ * signed out everywhere at once) or enables it again. Disabling the last
+ * enabled admin is refused.
+ */
+export async function setUserDisabled({ userId, disabled, changedBy }: { userId: string; disabled: boolean; changedBy: string }): Promise<GuardedOutcome> {
+  const db = database();
+  const now = Date.now();
+  const [updated] = await db.batch([
+    disabled
+      ? db.run(sql`
+          UPDATE users SET disabled_at = coalesce(disabled_at, ${now}), changed_by = ${changedBy}, changed_at = ${now}
+          WHERE id = ${userId} AND ${notTheLastAdmin(userId)}`)
+      : db.run(sql`UPDATE users SET disabled_at = NULL, changed_by = ${changedBy}, changed_at = ${now} WHERE id = ${userId}`),
+    db.run(sql`DELETE FROM sessions WHERE user_id = ${userId} AND EXISTS (SELECT 1 FROM users WHERE id = ${userId} AND disabled_at IS NOT NULL)`),
+  ]);
+  return outcomeOf(updated.rowsAffected, userId);
+}
+
+/** The ids of the chats an account owns (their answers being written are stopped before the account goes). */
+export async function chatIdsOwnedBy({ userId }: { userId: string }): Promise<string[]> {
+  const rows = await database().select({ id: chats.id }).from(chats).where(eq(chats.userId, userId));
+  return rows.map((row) => row.id);
+}
+
+/**
+ * Deletes an account and everything that is only theirs, in one transaction:
+ * their chats with the messages in them, sessions, keys, reset links
+ * (ON DELETE CASCADE), their files no one else's chat uses, and the stored
+ * bytes no file uses any more. A file of theirs that a message in someone
+ * else's chat shows is handed to that chat's owner, so that chat stays whole.
+ * Deleting the last enabled admin is refused.
+ */
+export async function deleteUserWithData({ userId }: { userId: string }): Promise<GuardedOutcome> {
+  const db = database();
+  const blobIds = (await db.selectDistinct({ blobId: attachments.blobId }).from(attachments).where(eq(attachments.userId, userId))).map((row) => row.blobId);
+  const guard = notTheLastAdmin(userId);
+  const usedElsewhere = sql`(
+    SELECT chats.user_id FROM message_attachments
+      JOIN messages ON messages.id = message_attachments.message_id
+      JOIN chats ON chats.id = messages.chat_id
+    WHERE message_attachments.attachment_id = attachments.id AND chats.user_id != ${userId}
+    LIMIT 1)`;
+  const [, removed] = await db.batch([
+    db.run(sql`UPDATE attachments SET user_id = ${usedElsewhere} WHERE user_id = ${userId} AND ${usedElsewhere} IS NOT NULL AND ${guard}`),
+    db.run(sql`DELETE FROM users WHERE id = ${userId} AND ${guard}`),
+    blobCleanup(db, blobIds),
+  ]);
+  return outcomeOf(removed.rowsAffected, userId);
+}
+
+/** Counts rows that belong to an account, for tests and the confirmation page. */
+export async function userFootprint({ userId }: { userId: string }): Promise<{ chats: number; attachments: number; sessions: number }> {
+  const db = database();
+  const [[c], [a], [s]] = await db.batch([
+    db.select({ n: count() }).from(chats).where(eq(chats.userId, userId)),
+    db.select({ n: count() }).from(attachments).where(eq(attachments.userId, userId)),
+    db.select({ n: count() }).from(sessions).where(eq(sessions.userId, userId)),
+  ]);
+  return { chats: c?.n ?? 0, attachments: a?.n ?? 0, sessions: s?.n ?? 0 };
+}
+
+/** Whether an account is disabled (login refuses it once the password has been checked). */
+export function isDisabled(user: Pick<User, "disabledAt">): boolean {
+  return user.disabledAt !== null;
+}
+
+// ---------------------------------------------------------------- password-reset links
+
+/** Stores a new reset link for an account; earlier unused links of the account stop working. */
+export async function createPasswordReset({ userId, tokenHash, expiresAt, createdBy }: { userId: string; tokenHash: string; expiresAt: number; createdBy: string }): Promise<boolean> {
+  const db = database();
+  const [, inserted] = await db.batch([
+    db.delete(passwordResets).where(and(eq(passwordResets.userId, userId), sql`${passwordResets.usedAt} IS NULL`)),
+    db.run(sql`INSERT INTO password_resets (id, user_id, created_by, expires_at)
+      SELECT ${tokenHash}, ${userId}, ${createdBy}, ${expiresAt} WHERE EXISTS (SELECT 1 FROM users WHERE id = ${userId})`),
+  ]);
+  return inserted.rowsAffected > 0;
+}
+
+/** The account a reset link is for, while the link can still be used. */
+export async function passwordResetUser({ tokenHash, now = Date.now() }: { tokenHash: string; now?: number }): Promise<PublicUser | undefined> {
+  const [row] = await database()
+    .select({ id: users.id, email: users.email, name: users.name, role: users.role })
+    .from(passwordResets)
+    .innerJoin(users, eq(users.id, passwordResets.userId))
+    .where(and(eq(passwordResets.id, tokenHash), sql`${passwordResets.usedAt} IS NULL`, sql`${passwordResets.expiresAt} > ${now}`))
+    .limit(1);
+  return row;
+}
+
+/**
+ * Uses a reset link: sets the new password, ends every session of the
+ * account and marks the link used, in one transaction. Returns the account,
+ * or undefined when the link was used, expired or never existed.
+ */
+export async function redeemPasswordReset({ tokenHash, passwordHash, now = Date.now() }: { tokenHash: string; passwordHash: string; now?: number }): Promise<string | undefined> {
+  const db = database();
+  const owner = sql`(SELECT user_id FROM password_resets WHERE id = ${tokenHash} AND used_at IS NULL AND expires_at > ${now})`;
+  const [rows] = await db.batch([
+    db.run(sql`UPDATE users SET password_hash = ${passwordHash} WHERE id = ${owner} RETURNING id`),
+    db.run(sql`DELETE FROM sessions WHERE user_id = ${owner}`),
+    db.run(sql`UPDATE password_resets SET used_at = ${now} WHERE id = ${tokenHash} AND used_at IS NULL AND expires_at > ${now}`),
+  ]);
+  const id = rows.rows[0]?.id;
+  return typeof id === "string" ? id : undefined;
 }

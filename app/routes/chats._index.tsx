@@ -5,7 +5,7 @@ import { requireUser } from "~/auth/session.server";
 import { Composer } from "~/components/chat/Composer";
 import { toPickerGroups } from "~/components/chat/ModelPicker";
 import { env } from "~/env.server";
-import { defaultModelId, listModelGroups } from "~/llm/catalog.server";
+import { defaultModelFor, listModelGroups } from "~/llm/catalog.server";
 import { keptFiles, readMessageForm } from "~/services/attachments.server";
 import { formFields, inputError, newChatSchema } from "~/services/chat-input";
 import { startChat } from "~/services/conversation.server";
@@ -25,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const groups = await listModelGroups({ viewer: user });
   return {
     models: toPickerGroups(groups),
-    modelId: defaultModelId(),
+    modelId: await defaultModelFor({ viewer: user }),
     maxChars: env().MAX_MESSAGE_CHARS,
     maxFileBytes: env().MAX_FILE_BYTES,
     maxFiles: env().MAX_FILES_PER_MESSAGE,

@@ -4,8 +4,7 @@ import { AuthFormError, authenticator, authFormFailure } from "~/auth/auth.serve
 import { createSession, getSessionUser, safeRedirect } from "~/auth/session.server";
 import { beginLoginAttempt, retryAfterSeconds, settleLoginAttempt } from "~/auth/throttle.server";
 import { AuthShell, Field, FormAlert } from "~/components/ui/Field";
-import { env } from "~/env.server";
-import { registrationOpen } from "~/models/user.server";
+import { signupGate } from "~/services/admin-registration.server";
 import { AppError } from "~/protocol/errors";
 import { readFormData } from "~/utils/http.server";
 
@@ -20,7 +19,8 @@ export const headers: HeadersFunction = ({ actionHeaders }) => {
 export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   if (await getSessionUser(request)) throw redirect(safeRedirect(url.searchParams.get("redirectTo")));
-  return { allowRegistration: await registrationOpen(env().ALLOW_REGISTRATION) };
+  const { mode, firstAccount } = await signupGate();
+  return { allowRegistration: firstAccount || mode === "open" };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

@@ -1,13 +1,13 @@
 import { type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { authenticator, authFormFailure } from "~/auth/auth.server";
 import { createSession, getSessionUser, safeRedirect } from "~/auth/session.server";
 import { retryAfterSeconds, signupWaitMs } from "~/auth/throttle.server";
 import { AuthShell, Field, FormAlert } from "~/components/ui/Field";
-import { env } from "~/env.server";
-import { registrationOpen } from "~/models/user.server";
+import { describe } from "~/protocol/catalogue";
 import { AppError } from "~/protocol/errors";
-import { readFormData } from "~/utils/http.server";
+import { inviteForToken, inviteProblem, signupGate } from "~/services/admin-registration.server";
+import { localeOf, readFormData } from "~/utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign up · Parley" }];
 
@@ -19,9 +19,16 @@ export const headers: HeadersFunction = ({ actionHeaders }) => {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getSessionUser(request)) throw redirect("/chats");
-  const allowRegistration = await registrationOpen(env().ALLOW_REGISTRATION);
-  // Closed registration on a server with no account yet: the first one (the admin) may still sign up.
-  return { allowRegistration, firstAccountOnly: allowRegistration && !env().ALLOW_REGISTRATION };
+  const { mode, firstAccount } = await signupGate();
+  const token = new URL(request.url).searchParams.get("invite");
+  // Registration not open on a server with no account yet: the first one (the admin) may still sign up.
+  if (firstAccount) return { view: "form" as const, firstAccountOnly: mode !== "open", message: null };
+  if (mode === "open") return { view: "form" as const, firstAccountOnly: false, message: null };
+  if (mode === "closed") return { view: "closed" as const, firstAccountOnly: false, message: null };
+  if (!token) return { view: "invite-only" as const, firstAccountOnly: false, message: describe("invite_required", localeOf(request)) };
+  const problem = inviteProblem(await inviteForToken(token));
+  if (problem) return { view: "bad-invite" as const, firstAccountOnly: false, message: describe(problem, localeOf(request)) };
+  return { view: "form" as const, firstAccountOnly: false, message: null };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -41,14 +48,18 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Signup() {
-  const { allowRegistration, firstAccountOnly } = useLoaderData<typeof loader>();
+  const { view, firstAccountOnly, message } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
+  const [params] = useSearchParams();
   const busy = navigation.state !== "idle" && navigation.formAction?.startsWith("/signup");
-  if (!allowRegistration) {
+  if (view !== "form") {
+    const title = view === "closed" ? "Registration is closed" : view === "invite-only" ? "Sign-up is by invitation" : "This invite link cannot be used";
     return (
-      <AuthShell title="Registration is closed">
-        <p className="text-center text-zinc-400">This Parley server does not accept new accounts. Ask an admin to create one for you.</p>
+      <AuthShell title={title}>
+        <p className="text-center text-zinc-400" data-testid="signup-refused">
+          {view === "closed" ? "This Parley server does not accept new accounts. Ask an admin to create one for you." : message}
+        </p>
         <p className="mt-6 text-center">
           <Link to="/login" className="text-sky-400 hover:underline">
             Log in
@@ -60,6 +71,7 @@ export default function Signup() {
   return (
     <AuthShell title="Create your account">
       <Form method="post" className="space-y-4" noValidate>
+        {params.get("invite") ? <input type="hidden" name="invite" value={params.get("invite") ?? ""} /> : null}
         {firstAccountOnly ? (
           <p className="rounded-lg border border-sky-900 bg-sky-950/40 px-3 py-2 text-sm text-sky-200" data-testid="first-account-notice">
             Registration is closed on this server, but it has no account yet: this first account becomes its admin.

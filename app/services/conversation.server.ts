@@ -5,7 +5,8 @@
 // AnswerOnAnotherMachine (the route replays the request there).
 import type { Chat } from "../../drizzle/schema";
 import { env } from "../env.server";
-import { defaultModelId, resolveModel } from "../llm/catalog.server";
+import { defaultModelFor, resolveModel } from "../llm/catalog.server";
+import { isModelDisabled, modelPolicy } from "../llm/model-policy.server";
 import type { ModelInfo } from "../llm/types";
 import { type Attachment, ownedAttachments } from "../models/attachment.server";
 import { allows, type AccessLevel, type ChatAccess } from "../models/chat-access.server";
@@ -39,8 +40,16 @@ async function existingMessage(chat: Chat, messageId: string) {
   return message;
 }
 
+/** Refuses a model the admin turned off, saying so (the chat keeps showing the answers it gave). */
+async function refuseDisabled(modelId: string): Promise<void> {
+  if (isModelDisabled(await modelPolicy(), modelId)) {
+    throw new AppError("model_disabled", { params: { model: modelId.slice(modelId.indexOf(":") + 1) }, field: "model" });
+  }
+}
+
 /** The model to use: the one asked for, else the chat's; it must be in the catalogue (the asker's own keys included). */
 async function usableModel(requested: string | undefined, fallback: string, askedBy: { id: string } | undefined): Promise<ModelInfo> {
+  await refuseDisabled(requested || fallback);
   const resolved = await resolveModel(requested || fallback, { viewer: askedBy });
   if (!resolved) throw new AppError("model_unavailable", { field: "model" });
   return resolved.model;
@@ -82,7 +91,7 @@ function clientIds(input: { userMessageId?: string; answerId?: string }): Exchan
 
 /** Starts a new chat with its first message; returns the chat and the answer being written. */
 export async function startChat({ user, text, model, attachmentIds }: { user: { id: string }; text: string; model?: string; attachmentIds?: string[] }) {
-  const chosen = await usableModel(model, defaultModelId(), user);
+  const chosen = await usableModel(model, await defaultModelFor({ viewer: user }), user);
   const modelId = chosen.id;
   const message = await newMessageParts({ user, text, attachmentIds, model: chosen });
   const { chat, ...ids } = await createChatWithExchange({ userId: user.id, ...message, model: modelId, instanceId: instanceId() });
@@ -175,6 +184,7 @@ export async function continueAnswer({ access, user, messageId }: { access: Chat
   const target = await existingMessage(chat, messageId);
   if (target.role !== "assistant" || !target.parentId) throw new AppError("message_not_found");
   if (target.status !== "interrupted" && target.status !== "error") throw new AppError("answer_not_interrupted");
+  await refuseDisabled(target.model ?? chat.model);
   await reopenAnswer({ chatId: chat.id, messageId: target.id, instanceId: instanceId() });
   await startGeneration({
     chatId: chat.id,

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { PRESETS, presetById, providerForUserKey, serverBaseUrl } from "../llm/catalog.server";
 import { checkUrl, refusedAddress, UnsafeUrlError } from "../llm/ssrf.server";
 import { UpstreamError } from "../llm/types";
-import { userBaseUrlAllowHosts, userBaseUrlsAllowed, userKeysEnabled } from "../llm/user-key-policy.server";
+import { userBaseUrlAllowHosts, userBaseUrlsAllowed, userKeysAllowed, userKeysEnabled } from "../llm/user-key-policy.server";
 import { deleteUserKey, listUserKeys, saveUserKey, storedUserKey, type UserKeyView } from "../models/user-key.server";
 import { AppError, type Problem } from "../protocol/errors";
 import { DecryptionError } from "../utils/encryption.server";
@@ -44,6 +44,8 @@ export interface KeyProviderOption {
 /** What the keys page shows. */
 export interface KeysPage {
   enabled: boolean;
+  /** False when the admin does not let people use keys of their own (saved keys can still be removed). */
+  allowed: boolean;
   baseUrlsAllowed: boolean;
   providers: KeyProviderOption[];
   keys: (UserKeyView & { label: string })[];
@@ -51,6 +53,7 @@ export interface KeysPage {
 
 export async function keysPage({ user }: { user: { id: string } }): Promise<KeysPage> {
   const enabled = userKeysEnabled();
+  const allowed = await userKeysAllowed();
   const baseUrlsAllowed = await userBaseUrlsAllowed();
   const providers = PRESETS.flatMap((preset): KeyProviderOption[] => {
     // Local and custom servers have no address of their own: the person gives theirs, when allowed.
@@ -59,11 +62,17 @@ export async function keysPage({ user }: { user: { id: string } }): Promise<Keys
     return [{ id: preset.id, label: preset.label, needsBaseUrl, keyOptional: Boolean(preset.keyless) }];
   });
   const keys = enabled ? await listUserKeys({ userId: user.id }) : [];
-  return { enabled, baseUrlsAllowed, providers, keys: keys.map((key) => ({ ...key, label: presetById(key.provider)?.label ?? key.provider })) };
+  return { enabled, allowed, baseUrlsAllowed, providers, keys: keys.map((key) => ({ ...key, label: presetById(key.provider)?.label ?? key.provider })) };
 }
 
 function requireEnabled(): void {
   if (!userKeysEnabled()) throw new AppError("user_keys_off");
+}
+
+/** Adding and testing keys needs them possible (ENCRYPTION_KEY) and allowed by the admin. */
+async function requireAllowed(): Promise<void> {
+  requireEnabled();
+  if (!(await userKeysAllowed())) throw new AppError("user_keys_not_allowed");
 }
 
 function requirePreset(provider: string) {
@@ -103,7 +112,7 @@ async function checkedBaseUrl(raw: string, label: string): Promise<string> {
 
 /** Adds or replaces the person's key for a provider. */
 export async function addUserKey({ user, provider, apiKey, baseUrl }: { user: { id: string }; provider: string; apiKey: string; baseUrl: string }): Promise<void> {
-  requireEnabled();
+  await requireAllowed();
   const preset = requirePreset(provider);
   const key = cleanKey(apiKey);
   const needsBaseUrl = !serverBaseUrl(preset) && Boolean(preset.keyless);
@@ -125,7 +134,7 @@ export type KeyTest = { provider: string; ok: true; models: number } | { provide
  * said is reduced to a status: its words may quote the key.
  */
 export async function testUserKey({ user, provider }: { user: { id: string }; provider: string }): Promise<KeyTest> {
-  requireEnabled();
+  await requireAllowed();
   const preset = requirePreset(provider);
   const stored = await storedUserKey({ userId: user.id, provider: preset.id });
   if (!stored) throw new AppError("key_not_found");

@@ -12,7 +12,7 @@ export function Sidebar({
   hasMore: boolean;
   pages: number;
   archived: boolean;
-  user: { name: string; email: string };
+  user: { name: string; email: string; role: "admin" | "member" };
 }) {
   const [params] = useSearchParams();
   const withParams = (changes: Record<string, string | null>) => {
@@ -69,6 +69,11 @@ export function Sidebar({
         <Link to="/settings/keys" className="block px-1 text-zinc-500 hover:text-zinc-200">
           API keys
         </Link>
+        {user.role === "admin" ? (
+          <Link to="/admin" className="block px-1 text-zinc-500 hover:text-zinc-200">
+            Admin
+          </Link>
+        ) : null}
         <Form method="post" action="/logout">
           <button type="submit" className="px-1 text-zinc-500 hover:text-zinc-200">
             Log out

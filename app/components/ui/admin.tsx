@@ -1,0 +1,27 @@
+// Small pieces the admin pages share: dates as people read them, notices.
+import type { ReactNode } from "react";
+
+/** A moment as a date and time in UTC (server-rendered: the same text with and without JavaScript). */
+export function When({ at, empty = "—" }: { at: number | null; empty?: string }) {
+  if (at === null) return <span className="text-zinc-500">{empty}</span>;
+  const iso = new Date(at).toISOString();
+  return (
+    <time dateTime={iso} title={iso}>
+      {iso.slice(0, 16).replace("T", " ")} UTC
+    </time>
+  );
+}
+
+export function Notice({ children, tone = "ok" }: { children: ReactNode; tone?: "ok" | "info" }) {
+  const colours = tone === "ok" ? "border-emerald-500/40 bg-emerald-500/10 text-emerald-300" : "border-zinc-600 bg-zinc-800/60 text-zinc-300";
+  return (
+    <p role="status" className={`mb-4 rounded-lg border px-3 py-2 text-sm ${colours}`}>
+      {children}
+    </p>
+  );
+}
+
+export const buttonClass = "rounded-md bg-zinc-800 px-3 py-1 text-sm hover:bg-zinc-700 disabled:opacity-50";
+export const dangerButtonClass = "rounded-md px-3 py-1 text-sm text-red-400 hover:bg-red-500/10";
+export const primaryButtonClass = "rounded-lg bg-sky-600 px-4 py-2 text-sm font-medium hover:bg-sky-500 disabled:opacity-60";
+export const inputClass = "rounded-lg border border-zinc-700 bg-zinc-900 px-3 py-2 aria-[invalid]:border-red-500";

@@ -1,0 +1,194 @@
+// Providers and models in the admin area: one plain form of checkboxes (what
+// is ticked is on), the default model for new chats, and whether people may
+// bring keys and base URLs of their own.
+import {
+  type ActionFunctionArgs,
+  data,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  redirect,
+} from "@remix-run/node";
+import {
+  Form,
+  useActionData,
+  useLoaderData,
+  useNavigation,
+  useSearchParams,
+} from "@remix-run/react";
+import { requireAdmin } from "~/auth/admin.server";
+import { inputClass, Notice, primaryButtonClass } from "~/components/ui/admin";
+import { FormAlert } from "~/components/ui/Field";
+import { AppError } from "~/protocol/errors";
+import {
+  modelsAdminPage,
+  modelsFormFields,
+  modelsFormSchema,
+  saveModelsPage,
+} from "~/services/admin-models.server";
+import {
+  type FormFailure,
+  formFailure,
+  readFormData,
+} from "~/utils/http.server";
+
+export const meta: MetaFunction = () => [{ title: "Models · Admin · Parley" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireAdmin(request);
+  return modelsAdminPage();
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const admin = await requireAdmin(request);
+  try {
+    const parsed = modelsFormSchema.safeParse(
+      modelsFormFields(await readFormData(request))
+    );
+    if (!parsed.success) throw new AppError("invalid_input");
+    await saveModelsPage({ admin, form: parsed.data });
+    return redirect("/admin/models?saved=1");
+  } catch (error) {
+    const failed = formFailure(error, request);
+    return data(failed.data, failed.init ?? undefined);
+  }
+}
+
+export default function AdminModels() {
+  const { providers, defaultModel, userKeysPossible, userKeys, userBaseUrls } =
+    useLoaderData<typeof loader>();
+  const failure = useActionData<typeof action>() as FormFailure | undefined;
+  const [params] = useSearchParams();
+  const navigation = useNavigation();
+  const choices = providers
+    .filter((p) => p.configured && p.enabled)
+    .flatMap((p) =>
+      p.models
+        .filter((m) => m.enabled)
+        .map((m) => ({ ...m, provider: p.label }))
+    );
+  return (
+    <section aria-labelledby="models-heading" className="max-w-3xl">
+      <h2 id="models-heading" className="mb-4 text-lg font-medium">
+        Providers and models
+      </h2>
+      {params.get("saved") && !failure ? (
+        <Notice>
+          Saved. Pickers show the change at once; chats that used a model now
+          off keep their answers.
+        </Notice>
+      ) : null}
+      {failure ? (
+        <div className="mb-4">
+          <FormAlert>{failure.formError}</FormAlert>
+        </div>
+      ) : null}
+      <Form method="post" className="space-y-6">
+        <label className="block">
+          <span className="mb-1 block text-sm text-zinc-300">
+            Default model for new chats
+          </span>
+          <select
+            name="defaultModel"
+            defaultValue={defaultModel}
+            className={`${inputClass} w-full`}
+          >
+            <option value="">Built-in default (the offline demo model)</option>
+            {choices.map((model) => (
+              <option key={model.id} value={model.id}>
+                {model.provider} · {model.label}
+              </option>
+            ))}
+          </select>
+        </label>
+
+        <fieldset className="space-y-2 rounded-lg border border-zinc-800 p-4">
+          <legend className="px-1 text-sm text-zinc-300">
+            Keys of one&apos;s own
+          </legend>
+          {!userKeysPossible ? (
+            <p className="text-sm text-amber-300">
+              Not possible on this server until ENCRYPTION_KEY is set: there is
+              nowhere safe to keep them.
+            </p>
+          ) : null}
+          <label className="flex items-center gap-2">
+            <input type="checkbox" name="userKeys" defaultChecked={userKeys} />
+            <span>People may use API keys of their own</span>
+          </label>
+          <label className="flex items-center gap-2">
+            <input
+              type="checkbox"
+              name="userBaseUrls"
+              defaultChecked={userBaseUrls}
+            />
+            <span>
+              …and point them at a server of their choosing (custom
+              OpenAI-compatible, Ollama)
+            </span>
+          </label>
+        </fieldset>
+
+        <div className="space-y-4">
+          {providers.map((provider) => (
+            <fieldset
+              key={provider.id}
+              className="rounded-lg border border-zinc-800 p-4"
+              data-testid="admin-provider"
+              data-provider={provider.id}
+            >
+              <legend className="px-1">
+                <label className="flex items-center gap-2 font-medium">
+                  <input
+                    type="checkbox"
+                    name="provider"
+                    value={provider.id}
+                    defaultChecked={provider.enabled}
+                    aria-label={`${provider.label} provider on`}
+                  />
+                  {provider.label}
+                </label>
+              </legend>
+              {!provider.configured ? (
+                <p className="text-sm text-zinc-500">
+                  No server key: only people with a key of their own can use it.
+                </p>
+              ) : null}
+              {provider.models.length > 0 ? (
+                <ul className="grid gap-1 sm:grid-cols-2">
+                  {provider.models.map((model) => (
+                    <li key={model.id}>
+                      <label className="flex items-center gap-2 text-sm">
+                        <input
+                          type="checkbox"
+                          name="model"
+                          value={model.id}
+                          defaultChecked={model.enabled}
+                          aria-label={`${model.label} (${model.id}) on`}
+                        />
+                        <span>{model.label}</span>
+                        <span className="truncate text-xs text-zinc-500">
+                          {model.id}
+                        </span>
+                      </label>
+                    </li>
+                  ))}
+                </ul>
+              ) : provider.configured ? (
+                <p className="text-sm text-zinc-500">
+                  The provider lists no models right now.
+                </p>
+              ) : null}
+            </fieldset>
+          ))}
+        </div>
+        <button
+          type="submit"
+          disabled={navigation.state === "submitting"}
+          className={primaryButtonClass}
+        >
+          Save
+        </button>
+      </Form>
+    </section>
+  );
+}

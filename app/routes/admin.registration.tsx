@@ -1,0 +1,318 @@
+// Who may create an account: the mode (open, invite-only, closed) and the
+// invite links, each with an expiry and a number of uses, revocable. A new
+// link is shown once, right after it is made: only its hash is kept.
+import {
+  type ActionFunctionArgs,
+  data,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  redirect,
+} from "@remix-run/node";
+import {
+  Form,
+  useActionData,
+  useLoaderData,
+  useNavigation,
+  useSearchParams,
+} from "@remix-run/react";
+import { requireAdmin } from "~/auth/admin.server";
+import {
+  buttonClass,
+  dangerButtonClass,
+  inputClass,
+  Notice,
+  primaryButtonClass,
+  When,
+} from "~/components/ui/admin";
+import { FormAlert } from "~/components/ui/Field";
+import { AppError } from "~/protocol/errors";
+import {
+  createInviteLink,
+  INVITE_LIFETIMES_DAYS,
+  inviteViews,
+  REGISTRATION_MODES,
+  registrationFormSchema,
+  registrationMode,
+  revokeInviteLink,
+  setRegistrationMode,
+} from "~/services/admin-registration.server";
+import {
+  type FormFailure,
+  formFailure,
+  readFormData,
+} from "~/utils/http.server";
+
+export const meta: MetaFunction = () => [
+  { title: "Registration · Admin · Parley" },
+];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireAdmin(request);
+  const [mode, invites] = await Promise.all([
+    registrationMode(),
+    inviteViews(),
+  ]);
+  return { mode, invites };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const admin = await requireAdmin(request);
+  let intent = "";
+  try {
+    const parsed = registrationFormSchema.safeParse(
+      Object.fromEntries(await readFormData(request))
+    );
+    if (!parsed.success)
+      throw new AppError(
+        parsed.error.issues[0]?.message === "unknown_intent"
+          ? "unknown_intent"
+          : "invalid_input"
+      );
+    const input = parsed.data;
+    intent = input.intent;
+    switch (input.intent) {
+      case "mode":
+        await setRegistrationMode({ admin, mode: input.mode });
+        return redirect("/admin/registration?saved=mode");
+      case "invite": {
+        const { token, invite } = await createInviteLink({
+          admin,
+          note: input.note,
+          maxUses: input.maxUses,
+          days: input.days,
+        });
+        return {
+          inviteLink: new URL(
+            `/signup?${new URLSearchParams({ invite: token })}`,
+            request.url
+          ).href,
+          inviteId: invite.id,
+        };
+      }
+      case "revoke":
+        await revokeInviteLink({ inviteId: input.inviteId });
+        return redirect("/admin/registration?saved=revoked");
+    }
+  } catch (error) {
+    const failed = formFailure(error, request, { intent });
+    return data(failed.data, failed.init ?? undefined);
+  }
+}
+
+const MODE_TEXT = {
+  open: {
+    label: "Open",
+    help: "Anyone who reaches this server can create an account.",
+  },
+  invite: {
+    label: "Invite only",
+    help: "People need an invite link below to create an account.",
+  },
+  closed: {
+    label: "Closed",
+    help: "Nobody can create an account. (On a server with no account yet, the first one still can.)",
+  },
+} as const;
+
+const STATE_TEXT = {
+  usable: "usable",
+  revoked: "revoked",
+  expired: "expired",
+  used_up: "used up",
+} as const;
+
+type RegistrationActionData =
+  | { inviteLink: string; inviteId: string }
+  | FormFailure;
+
+export default function AdminRegistration() {
+  const { mode, invites } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>() as
+    | RegistrationActionData
+    | undefined;
+  const [params] = useSearchParams();
+  const navigation = useNavigation();
+  const busy = navigation.state === "submitting";
+  const failure = result && "formError" in result ? result : undefined;
+  const created = result && "inviteLink" in result ? result : undefined;
+  const saved = params.get("saved");
+  return (
+    <section
+      aria-labelledby="registration-heading"
+      className="max-w-3xl space-y-8"
+    >
+      <div>
+        <h2 id="registration-heading" className="mb-4 text-lg font-medium">
+          Registration
+        </h2>
+        {saved === "mode" && !result ? (
+          <Notice>Saved the registration mode.</Notice>
+        ) : null}
+        {saved === "revoked" && !result ? (
+          <Notice>Revoked the invite link.</Notice>
+        ) : null}
+        {failure ? (
+          <div className="mb-4">
+            <FormAlert>{failure.formError}</FormAlert>
+          </div>
+        ) : null}
+        <Form method="post" className="space-y-3">
+          <input type="hidden" name="intent" value="mode" />
+          <fieldset className="space-y-2">
+            <legend className="mb-2 text-sm text-zinc-300">
+              Who may create an account
+            </legend>
+            {REGISTRATION_MODES.map((value) => (
+              <label key={value} className="flex items-start gap-2">
+                <input
+                  type="radio"
+                  name="mode"
+                  value={value}
+                  defaultChecked={mode === value}
+                  className="mt-1"
+                />
+                <span>
+                  <span className="font-medium">{MODE_TEXT[value].label}</span>
+                  <span className="block text-sm text-zinc-400">
+                    {MODE_TEXT[value].help}
+                  </span>
+                </span>
+              </label>
+            ))}
+          </fieldset>
+          <button type="submit" disabled={busy} className={primaryButtonClass}>
+            Save mode
+          </button>
+        </Form>
+      </div>
+
+      <div>
+        <h3 className="mb-2 font-medium">Invite links</h3>
+        {mode !== "invite" ? (
+          <p className="mb-3 text-sm text-amber-300">
+            Invite links are accepted only while registration is “Invite only”.
+          </p>
+        ) : null}
+        <Form
+          method="post"
+          className="flex flex-wrap items-end gap-3 rounded-lg border border-zinc-800 p-4"
+        >
+          <input type="hidden" name="intent" value="invite" />
+          <label className="block">
+            <span className="mb-1 block text-sm text-zinc-300">
+              Note (who it is for)
+            </span>
+            <input name="note" maxLength={200} className={inputClass} />
+          </label>
+          <label className="block">
+            <span className="mb-1 block text-sm text-zinc-300">Uses</span>
+            <input
+              name="maxUses"
+              type="number"
+              min={1}
+              max={1000}
+              defaultValue={1}
+              required
+              className={`${inputClass} w-24`}
+            />
+          </label>
+          <label className="block">
+            <span className="mb-1 block text-sm text-zinc-300">
+              Expires after
+            </span>
+            <select name="days" defaultValue="7" className={inputClass}>
+              {INVITE_LIFETIMES_DAYS.map((days) => (
+                <option key={days} value={days}>
+                  {days === 1 ? "1 day" : `${days} days`}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="submit" disabled={busy} className={buttonClass}>
+            Create invite link
+          </button>
+        </Form>
+        {created ? (
+          <div
+            className="mt-3 rounded-lg border border-sky-900 bg-sky-950/40 p-3 text-sm"
+            data-testid="invite-link"
+          >
+            <p className="mb-1 text-sky-200">
+              Copy this link now: it is shown only once.
+            </p>
+            <input
+              readOnly
+              value={created.inviteLink}
+              aria-label="Invite link"
+              className={`${inputClass} w-full font-mono text-xs`}
+            />
+          </div>
+        ) : null}
+        {invites.length === 0 ? (
+          <p className="mt-4 text-sm text-zinc-500">No invite links yet.</p>
+        ) : (
+          <table
+            className="mt-4 w-full text-left text-sm"
+            data-testid="invites-table"
+          >
+            <thead className="text-xs uppercase tracking-wide text-zinc-500">
+              <tr>
+                <th className="py-2 pr-3 font-medium">Note</th>
+                <th className="py-2 pr-3 font-medium">Uses left</th>
+                <th className="py-2 pr-3 font-medium">Expires</th>
+                <th className="py-2 pr-3 font-medium">State</th>
+                <th className="py-2 font-medium">
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {invites.map((invite) => (
+                <tr
+                  key={invite.id}
+                  className="border-t border-zinc-800"
+                  data-testid="invite-row"
+                  data-state={invite.state}
+                >
+                  <td className="py-2 pr-3">
+                    {invite.note || <span className="text-zinc-500">—</span>}
+                  </td>
+                  <td className="py-2 pr-3" data-testid="invite-uses-left">
+                    {invite.usesLeft} of {invite.maxUses}
+                  </td>
+                  <td className="py-2 pr-3 text-zinc-400">
+                    <When at={invite.expiresAt} />
+                  </td>
+                  <td className="py-2 pr-3" data-testid="invite-state">
+                    {STATE_TEXT[invite.state]}
+                  </td>
+                  <td className="py-2 text-right">
+                    {invite.state === "usable" ? (
+                      <Form method="post">
+                        <input type="hidden" name="intent" value="revoke" />
+                        <input
+                          type="hidden"
+                          name="inviteId"
+                          value={invite.id}
+                        />
+                        <button
+                          type="submit"
+                          className={dangerButtonClass}
+                          aria-label={`Revoke the invite${
+                            invite.note ? ` for ${invite.note}` : ""
+                          }`}
+                        >
+                          Revoke
+                        </button>
+                      </Form>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,297 @@
+// One account in the admin area: its role, disabling and enabling it, a
+// password-reset link to hand over, and deleting it after typing its email.
+// Plain POST forms throughout; each change comes back to this page.
+import {
+  type ActionFunctionArgs,
+  data,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  redirect,
+} from "@remix-run/node";
+import {
+  Form,
+  Link,
+  useActionData,
+  useLoaderData,
+  useNavigation,
+  useSearchParams,
+} from "@remix-run/react";
+import { requireAdmin } from "~/auth/admin.server";
+import {
+  buttonClass,
+  dangerButtonClass,
+  inputClass,
+  Notice,
+  When,
+} from "~/components/ui/admin";
+import { FormAlert } from "~/components/ui/Field";
+import { AppError } from "~/protocol/errors";
+import {
+  changeRole,
+  createResetLink,
+  deleteUser,
+  disableUser,
+  enableUser,
+  userActionSchema,
+  userForAdmin,
+} from "~/services/admin-users.server";
+import {
+  codeResponse,
+  type FormFailure,
+  formFailure,
+  orRespond,
+  readFormData,
+} from "~/utils/http.server";
+
+export const meta: MetaFunction = () => [{ title: "User · Admin · Parley" }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const admin = await requireAdmin(request);
+  const user = await orRespond(request, () =>
+    userForAdmin({ userId: params.userId ?? "" })
+  );
+  return { user, isSelf: user.id === admin.id };
+}
+
+const DONE = { role: "role", disable: "disabled", enable: "enabled" } as const;
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const admin = await requireAdmin(request);
+  const userId = params.userId ?? "";
+  let intent = "";
+  try {
+    const raw = Object.fromEntries(await readFormData(request));
+    const parsed = userActionSchema.safeParse({ ...raw, userId });
+    if (!parsed.success) {
+      const code = parsed.error.issues[0]?.message;
+      throw new AppError(
+        code === "unknown_intent" || code === "user_not_found"
+          ? code
+          : "invalid_input"
+      );
+    }
+    const input = parsed.data;
+    intent = input.intent;
+    switch (input.intent) {
+      case "role":
+        await changeRole({ admin, userId, role: input.role });
+        break;
+      case "disable":
+        await disableUser({ admin, userId });
+        break;
+      case "enable":
+        await enableUser({ admin, userId });
+        break;
+      case "reset-link": {
+        const { token, expiresAt } = await createResetLink({ admin, userId });
+        return {
+          resetLink: new URL(`/reset-password/${token}`, request.url).href,
+          expiresAt,
+        };
+      }
+      case "delete": {
+        const { email } = await deleteUser({
+          userId,
+          confirmEmail: input.confirmEmail,
+        });
+        return redirect(
+          `/admin/users?${new URLSearchParams({ deleted: email })}`
+        );
+      }
+    }
+    // An admin who gave up their own admin role (or disabled themselves) can no longer see this page.
+    if (
+      userId === admin.id &&
+      (input.intent === "disable" ||
+        (input.intent === "role" && input.role === "member"))
+    )
+      return redirect("/chats");
+    return redirect(`/admin/users/${userId}?done=${DONE[input.intent]}`);
+  } catch (error) {
+    // An account that is gone answers as any missing page does.
+    if (error instanceof AppError && error.code === "user_not_found")
+      throw codeResponse("not_found", request);
+    const failed = formFailure(error, request, { intent });
+    return data(failed.data, failed.init ?? undefined);
+  }
+}
+
+type UserActionData = { resetLink: string; expiresAt: number } | FormFailure;
+
+const DONE_TEXT: Record<string, string> = {
+  role: "Changed the role.",
+  disabled: "Disabled the account: it was signed out everywhere.",
+  enabled: "Enabled the account again.",
+};
+
+export default function AdminUser() {
+  const { user, isSelf } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>() as UserActionData | undefined;
+  const [params] = useSearchParams();
+  const navigation = useNavigation();
+  const busy = navigation.state === "submitting";
+  const failure = result && "formError" in result ? result : undefined;
+  const reset = result && "resetLink" in result ? result : undefined;
+  const done = params.get("done");
+  const disabled = user.disabledAt !== null;
+  return (
+    <section aria-labelledby="user-heading" className="max-w-2xl">
+      <p className="mb-4 text-sm">
+        <Link to="/admin/users" className="text-sky-400 hover:underline">
+          ← All users
+        </Link>
+      </p>
+      <h2 id="user-heading" className="text-lg font-medium">
+        {user.name}{" "}
+        {isSelf ? <span className="text-sm text-zinc-500">(you)</span> : null}
+      </h2>
+      <p className="mb-4 text-sm text-zinc-400">{user.email}</p>
+      {done && DONE_TEXT[done] && !failure ? (
+        <Notice>{DONE_TEXT[done]}</Notice>
+      ) : null}
+      {failure && failure.intent !== "delete" ? (
+        <div className="mb-4">
+          <FormAlert>{failure.formError}</FormAlert>
+        </div>
+      ) : null}
+
+      <dl className="mb-6 grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
+        <dt className="text-zinc-500">Role</dt>
+        <dd data-testid="user-role">{user.role}</dd>
+        <dt className="text-zinc-500">Status</dt>
+        <dd data-testid="user-status">
+          {disabled ? (
+            <span className="text-amber-300">
+              disabled since <When at={user.disabledAt} />
+            </span>
+          ) : (
+            "active"
+          )}
+        </dd>
+        <dt className="text-zinc-500">Created</dt>
+        <dd>
+          <When at={user.createdAt} />
+        </dd>
+        <dt className="text-zinc-500">Last active</dt>
+        <dd>
+          <When at={user.lastActiveAt} empty="never" />
+        </dd>
+        <dt className="text-zinc-500">Last changed</dt>
+        <dd data-testid="user-changed">
+          {user.changedAt === null ? (
+            <span className="text-zinc-500">never</span>
+          ) : (
+            <>
+              <When at={user.changedAt} /> by{" "}
+              {user.changedByName ?? "an account since deleted"}
+            </>
+          )}
+        </dd>
+      </dl>
+
+      <div className="space-y-6">
+        <Form method="post" className="flex flex-wrap items-end gap-3">
+          <input type="hidden" name="intent" value="role" />
+          <label className="block">
+            <span className="mb-1 block text-sm text-zinc-300">Role</span>
+            <select name="role" defaultValue={user.role} className={inputClass}>
+              <option value="member">Member</option>
+              <option value="admin">Admin</option>
+            </select>
+          </label>
+          <button type="submit" disabled={busy} className={buttonClass}>
+            Save role
+          </button>
+        </Form>
+
+        <Form method="post">
+          <input
+            type="hidden"
+            name="intent"
+            value={disabled ? "enable" : "disable"}
+          />
+          <p className="mb-2 text-sm text-zinc-400">
+            {disabled
+              ? "This account cannot log in."
+              : "Disabling signs the account out everywhere at once and stops it from logging in; its chats stay."}
+          </p>
+          <button
+            type="submit"
+            disabled={busy}
+            className={disabled ? buttonClass : dangerButtonClass}
+          >
+            {disabled ? "Enable account" : "Disable account"}
+          </button>
+        </Form>
+
+        <div>
+          <Form method="post">
+            <input type="hidden" name="intent" value="reset-link" />
+            <p className="mb-2 text-sm text-zinc-400">
+              A link that lets this person choose a new password: it works once,
+              for 24 hours, and replaces any earlier link.
+            </p>
+            <button type="submit" disabled={busy} className={buttonClass}>
+              Create password-reset link
+            </button>
+          </Form>
+          {reset ? (
+            <div
+              className="mt-3 rounded-lg border border-sky-900 bg-sky-950/40 p-3 text-sm"
+              data-testid="reset-link"
+            >
+              <p className="mb-1 text-sky-200">
+                Hand this link to {user.name}. It is shown only now, and works
+                until <When at={reset.expiresAt} />.
+              </p>
+              <input
+                readOnly
+                value={reset.resetLink}
+                aria-label="Password-reset link"
+                className={`${inputClass} w-full font-mono text-xs`}
+              />
+            </div>
+          ) : null}
+        </div>
+
+        <Form method="post" className="rounded-lg border border-red-900/60 p-4">
+          <input type="hidden" name="intent" value="delete" />
+          <h3 className="mb-1 font-medium text-red-300">Delete account</h3>
+          <p className="mb-3 text-sm text-zinc-400">
+            Deletes the account with its chats, messages, files no one else
+            uses, keys and sessions. This cannot be undone. Type{" "}
+            <strong className="text-zinc-200">{user.email}</strong> to confirm.
+          </p>
+          {failure && failure.intent === "delete" ? (
+            <div className="mb-3">
+              <FormAlert>{failure.formError}</FormAlert>
+            </div>
+          ) : null}
+          <label className="mb-3 block">
+            <span className="mb-1 block text-sm text-zinc-300">
+              Email of the account to delete
+            </span>
+            <input
+              name="confirmEmail"
+              type="text"
+              autoComplete="off"
+              spellCheck={false}
+              maxLength={300}
+              aria-invalid={
+                failure?.field === "confirmEmail" ? true : undefined
+              }
+              className={`${inputClass} w-full`}
+            />
+          </label>
+          <button
+            type="submit"
+            disabled={busy}
+            className="rounded-lg bg-red-700 px-4 py-2 text-sm font-medium hover:bg-red-600 disabled:opacity-60"
+          >
+            Delete account and data
+          </button>
+        </Form>
+      </div>
+    </section>
+  );
+}

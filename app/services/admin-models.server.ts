@@ -1,0 +1,121 @@
+// The admin area's providers and models: which are on, the model new chats
+// start with, and whether people may bring keys (and base URLs) of their own.
+// Everything is saved as one policy (app/llm/model-policy.server.ts) that the
+// catalogue applies to every picker, send and regenerate.
+import { z } from "zod";
+import { modelsOf, PRESETS, serverProviders } from "../llm/catalog.server";
+import { DEMO_MODEL_ID } from "../llm/demo.server";
+import { isModelDisabled, modelPolicy, type ModelPolicy, providerOf, saveModelPolicy } from "../llm/model-policy.server";
+import { userKeysEnabled } from "../llm/user-key-policy.server";
+import type { PublicUser } from "../models/user.server";
+import { AppError } from "../protocol/errors";
+
+export interface AdminModel {
+  id: string;
+  label: string;
+  enabled: boolean;
+}
+
+export interface AdminProvider {
+  id: string;
+  label: string;
+  /** Whether the server has its own key (or address) for it; otherwise only people's own keys reach it. */
+  configured: boolean;
+  enabled: boolean;
+  models: AdminModel[];
+}
+
+export interface ModelsAdminPage {
+  providers: AdminProvider[];
+  /** The admin's choice for new chats, "" for the built-in default (the demo model). */
+  defaultModel: string;
+  /** Keys of one's own are possible at all (ENCRYPTION_KEY is set). */
+  userKeysPossible: boolean;
+  userKeys: boolean;
+  userBaseUrls: boolean;
+}
+
+/** The server's providers with their models as listed now, then the providers only people's own keys can reach. */
+async function knownProviders(policy: ModelPolicy): Promise<AdminProvider[]> {
+  const configured = await Promise.all(
+    serverProviders().map(async (provider) => ({
+      id: provider.id,
+      label: provider.label,
+      configured: true,
+      enabled: !policy.disabledProviders.includes(provider.id),
+      models: [...(await modelsOf(provider))]
+        .sort((a, b) => a.label.localeCompare(b.label))
+        .map((model) => ({ id: model.id, label: model.label, enabled: !policy.disabledModels.includes(model.id) })),
+    })),
+  );
+  const ids = new Set(configured.map((p) => p.id));
+  const ownKeysOnly = PRESETS.filter((preset) => !ids.has(preset.id)).map((preset) => ({
+    id: preset.id,
+    label: preset.label,
+    configured: false,
+    enabled: !policy.disabledProviders.includes(preset.id),
+    models: [],
+  }));
+  return [...configured, ...ownKeysOnly];
+}
+
+export async function modelsAdminPage(): Promise<ModelsAdminPage> {
+  const policy = await modelPolicy();
+  return {
+    providers: await knownProviders(policy),
+    defaultModel: policy.defaultModel ?? "",
+    userKeysPossible: userKeysEnabled(),
+    userKeys: policy.userKeys,
+    userBaseUrls: policy.userBaseUrls,
+  };
+}
+
+/** The one form of the models page: what is ticked is on. */
+export const modelsFormSchema = z.object({
+  providers: z.array(z.string().max(100, "invalid_input")).max(1000, "invalid_input"),
+  models: z.array(z.string().max(300, "invalid_input")).max(10_000, "invalid_input"),
+  defaultModel: z.string().max(300, "invalid_input").default(""),
+  userKeys: z.boolean(),
+  userBaseUrls: z.boolean(),
+});
+export type ModelsForm = z.infer<typeof modelsFormSchema>;
+
+/** Checkboxes and selects as the browser sends them (a checkbox left unticked is not sent at all). */
+export function modelsFormFields(form: FormData): unknown {
+  return {
+    providers: form.getAll("provider").map(String),
+    models: form.getAll("model").map(String),
+    defaultModel: String(form.get("defaultModel") ?? ""),
+    userKeys: form.get("userKeys") === "on",
+    userBaseUrls: form.get("userBaseUrls") === "on",
+  };
+}
+
+/**
+ * Saves the page: a provider or model listed now and not ticked is turned off;
+ * models turned off earlier and not listed now stay off. The default must be
+ * a model that stays on (or "" for the built-in one).
+ */
+export async function saveModelsPage({ admin, form }: { admin: PublicUser; form: ModelsForm }): Promise<void> {
+  const before = await modelPolicy();
+  const providers = await knownProviders(before);
+  const onProviders = new Set(form.providers);
+  const onModels = new Set(form.models);
+  const listed = providers.flatMap((p) => p.models.map((m) => m.id));
+  const listedSet = new Set(listed);
+  const policy: ModelPolicy = {
+    disabledProviders: providers.filter((p) => !onProviders.has(p.id)).map((p) => p.id),
+    disabledModels: [...before.disabledModels.filter((id) => !listedSet.has(id)), ...listed.filter((id) => !onModels.has(id))],
+    defaultModel: form.defaultModel || null,
+    userKeys: form.userKeys,
+    userBaseUrls: form.userBaseUrls,
+  };
+  if (policy.defaultModel) {
+    const known = listedSet.has(policy.defaultModel) || policy.defaultModel === DEMO_MODEL_ID;
+    if (!known) throw new AppError("model_unavailable", { params: { model: policy.defaultModel }, field: "defaultModel" });
+    if (isModelDisabled(policy, policy.defaultModel)) {
+      throw new AppError("model_disabled", { params: { model: policy.defaultModel.slice(providerOf(policy.defaultModel).length + 1) }, field: "defaultModel" });
+    }
+  }
+  await saveModelPolicy({ policy, changedBy: admin.id });
+}
