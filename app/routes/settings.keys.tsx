@@ -1,40 +1,14 @@
 // Keys of one's own (docs/decisions/031): add a key for a provider, test it,
 // remove it. Every form is a plain POST that works without JavaScript; a key
 // never comes back to the browser, only its last four characters.
-import {
-  data,
-  redirect,
-  type ActionFunctionArgs,
-  type LoaderFunctionArgs,
-  type MetaFunction,
-} from "@remix-run/node";
-import {
-  Form,
-  Link,
-  useActionData,
-  useLoaderData,
-  useLocation,
-  useNavigation,
-  useSearchParams,
-} from "@remix-run/react";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation, useSearchParams } from "@remix-run/react";
 import { requireUser } from "~/auth/session.server";
 import { FormAlert } from "~/components/ui/Field";
 import { describe } from "~/protocol/catalogue";
 import { AppError } from "~/protocol/errors";
-import {
-  addUserKey,
-  keyFormSchema,
-  type KeyTest,
-  keysPage,
-  removeUserKey,
-  testUserKey,
-} from "~/services/user-keys.server";
-import {
-  type FormFailure,
-  formFailure,
-  localeOf,
-  readFormData,
-} from "~/utils/http.server";
+import { addUserKey, keyFormSchema, type KeyTest, keysPage, removeUserKey, testUserKey } from "~/services/user-keys.server";
+import { type FormFailure, formFailure, localeOf, readFormData } from "~/utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "API keys · Parley" }];
 
@@ -53,74 +27,44 @@ export async function action({ request }: ActionFunctionArgs) {
     const parsed = keyFormSchema.safeParse(raw);
     if (!parsed.success) {
       const code = parsed.error.issues[0]?.message;
-      throw new AppError(
-        code === "provider_unknown" ||
-        code === "api_key_invalid" ||
-        code === "base_url_invalid" ||
-        code === "unknown_intent"
-          ? code
-          : "invalid_input"
-      );
+      throw new AppError(code === "provider_unknown" || code === "api_key_invalid" || code === "base_url_invalid" || code === "unknown_intent" ? code : "invalid_input");
     }
     const input = parsed.data;
     ({ intent, provider } = input);
     switch (input.intent) {
       case "add":
         baseUrl = input.baseUrl;
-        await addUserKey({
-          user,
-          provider: input.provider,
-          apiKey: input.apiKey,
-          baseUrl: input.baseUrl,
-        });
-        return redirect(
-          `/settings/keys?saved=${encodeURIComponent(input.provider)}`
-        );
+        await addUserKey({ user, provider: input.provider, apiKey: input.apiKey, baseUrl: input.baseUrl });
+        return redirect(`/settings/keys?saved=${encodeURIComponent(input.provider)}`);
       case "test": {
         const result = await testUserKey({ user, provider: input.provider });
-        const text = result.ok
-          ? null
-          : describe(result.problem, localeOf(request));
+        const text = result.ok ? null : describe(result.problem, localeOf(request));
         return { tested: { ...result, text } };
       }
       case "remove":
         await removeUserKey({ user, provider: input.provider });
-        return redirect(
-          `/settings/keys?removed=${encodeURIComponent(input.provider)}`
-        );
+        return redirect(`/settings/keys?removed=${encodeURIComponent(input.provider)}`);
     }
   } catch (error) {
     // What was typed comes back so nothing is lost, except the key itself: it never travels back to the browser.
     const failed = formFailure(error, request, { intent });
-    return data(
-      { ...failed.data, provider, baseUrl },
-      failed.init ?? undefined
-    );
+    return data({ ...failed.data, provider, baseUrl }, failed.init ?? undefined);
   }
 }
 
 /** What the action hands the page: a test's outcome, or a refusal (with what was typed, the key excepted). */
-type KeysActionData =
-  | { tested: KeyTest & { text: string | null } }
-  | (FormFailure & { provider: string; baseUrl: string });
+type KeysActionData = { tested: KeyTest & { text: string | null } } | (FormFailure & { provider: string; baseUrl: string });
 
 export default function KeysSettings() {
-  const { enabled, allowed, baseUrlsAllowed, providers, keys } =
-    useLoaderData<typeof loader>();
+  const { enabled, allowed, baseUrlsAllowed, providers, keys } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as KeysActionData | undefined;
   const [params] = useSearchParams();
   const location = useLocation();
   const navigation = useNavigation();
-  const busyIntent =
-    navigation.state === "submitting"
-      ? String(navigation.formData?.get("intent") ?? "")
-      : "";
+  const busyIntent = navigation.state === "submitting" ? String(navigation.formData?.get("intent") ?? "") : "";
   const tested = result && "tested" in result ? result.tested : undefined;
   const failure = result && "formError" in result ? result : undefined;
-  const labelOf = (id: string | null) =>
-    providers.find((p) => p.id === id)?.label ??
-    keys.find((k) => k.provider === id)?.label ??
-    id;
+  const labelOf = (id: string | null) => providers.find((p) => p.id === id)?.label ?? keys.find((k) => k.provider === id)?.label ?? id;
   const saved = params.get("saved");
   const removed = params.get("removed");
   const needsBaseUrl = providers.filter((p) => p.needsBaseUrl);
@@ -134,134 +78,55 @@ export default function KeysSettings() {
       <h1 className="mb-2 text-2xl font-semibold">Your API keys</h1>
       {!enabled ? (
         <div data-testid="keys-off" className="space-y-2 text-zinc-300">
-          <p>
-            Keys of your own are turned off on this server: it has nowhere safe
-            to keep them.
-          </p>
+          <p>Keys of your own are turned off on this server: it has nowhere safe to keep them.</p>
           <p className="text-sm text-zinc-400">
-            The administrator turns them on by setting{" "}
-            <code>ENCRYPTION_KEY</code> (32 random bytes, for example from{" "}
-            <code>openssl rand -base64 32</code>). Until then you chat with the
-            models the server provides.
+            The administrator turns them on by setting <code>ENCRYPTION_KEY</code> (32 random bytes, for example from{" "}
+            <code>openssl rand -base64 32</code>). Until then you chat with the models the server provides.
           </p>
         </div>
       ) : (
         <>
           <p className="mb-6 text-sm text-zinc-400">
-            A key of your own is used for your messages instead of the
-            server&apos;s key for that provider, and makes that provider&apos;s
-            models available to you. Keys are stored encrypted; Parley never
-            shows one again, only its last four characters.
+            A key of your own is used for your messages instead of the server&apos;s key for that provider, and makes that provider&apos;s models
+            available to you. Keys are stored encrypted; Parley never shows one again, only its last four characters.
           </p>
-          {saved ? (
-            <p
-              role="status"
-              className="mb-4 rounded-lg border border-emerald-500/40 bg-emerald-500/10 px-3 py-2 text-sm text-emerald-300"
-            >
-              Saved your {labelOf(saved)} key.
-            </p>
-          ) : null}
-          {removed ? (
-            <p
-              role="status"
-              className="mb-4 rounded-lg border border-zinc-600 bg-zinc-800/60 px-3 py-2 text-sm text-zinc-300"
-            >
-              Removed your {labelOf(removed)} key.
-            </p>
-          ) : null}
-          {failure && failure.intent !== "add" ? (
-            <div className="mb-4">
-              <FormAlert>{failure.formError}</FormAlert>
-            </div>
-          ) : null}
+          {saved ? <p role="status" className="mb-4 rounded-lg border border-emerald-500/40 bg-emerald-500/10 px-3 py-2 text-sm text-emerald-300">Saved your {labelOf(saved)} key.</p> : null}
+          {removed ? <p role="status" className="mb-4 rounded-lg border border-zinc-600 bg-zinc-800/60 px-3 py-2 text-sm text-zinc-300">Removed your {labelOf(removed)} key.</p> : null}
+          {failure && failure.intent !== "add" ? <div className="mb-4"><FormAlert>{failure.formError}</FormAlert></div> : null}
 
           <h2 className="mb-2 text-lg font-medium">Saved keys</h2>
-          {keys.length === 0 ? (
-            <p className="mb-6 text-sm text-zinc-500">No keys yet.</p>
-          ) : null}
+          {keys.length === 0 ? <p className="mb-6 text-sm text-zinc-500">No keys yet.</p> : null}
           <ul className="mb-8 space-y-2" data-testid="user-keys">
             {keys.map((key) => {
-              const outcome =
-                tested?.provider === key.provider ? tested : undefined;
+              const outcome = tested?.provider === key.provider ? tested : undefined;
               return (
-                <li
-                  key={key.provider}
-                  data-testid="user-key"
-                  data-provider={key.provider}
-                  className="rounded-lg border border-zinc-800 bg-zinc-900 p-3"
-                >
+                <li key={key.provider} data-testid="user-key" data-provider={key.provider} className="rounded-lg border border-zinc-800 bg-zinc-900 p-3">
                   <div className="flex flex-wrap items-center gap-3">
                     <span className="font-medium">{key.label}</span>
-                    <span
-                      className="font-mono text-sm text-zinc-400"
-                      data-testid="key-ending"
-                    >
-                      {key.hasKey
-                        ? key.lastFour
-                          ? `••••${key.lastFour}`
-                          : "•••• (too short to show any of it)"
-                        : "no key"}
+                    <span className="font-mono text-sm text-zinc-400" data-testid="key-ending">
+                      {key.hasKey ? (key.lastFour ? `••••${key.lastFour}` : "•••• (too short to show any of it)") : "no key"}
                     </span>
-                    {key.baseUrl ? (
-                      <span className="truncate text-xs text-zinc-500">
-                        {key.baseUrl}
-                      </span>
-                    ) : null}
+                    {key.baseUrl ? <span className="truncate text-xs text-zinc-500">{key.baseUrl}</span> : null}
                     <span className="flex-1" />
                     <Form method="post">
                       <input type="hidden" name="intent" value="test" />
-                      <input
-                        type="hidden"
-                        name="provider"
-                        value={key.provider}
-                      />
-                      <button
-                        type="submit"
-                        aria-label={`Test the ${key.label} key`}
-                        disabled={busyIntent === "test"}
-                        className="rounded-md bg-zinc-800 px-3 py-1 text-sm hover:bg-zinc-700 disabled:opacity-50"
-                      >
-                        {busyIntent === "test" &&
-                        navigation.formData?.get("provider") === key.provider
-                          ? "Testing…"
-                          : "Test"}
+                      <input type="hidden" name="provider" value={key.provider} />
+                      <button type="submit" aria-label={`Test the ${key.label} key`} disabled={busyIntent === "test"} className="rounded-md bg-zinc-800 px-3 py-1 text-sm hover:bg-zinc-700 disabled:opacity-50">
+                        {busyIntent === "test" && navigation.formData?.get("provider") === key.provider ? "Testing…" : "Test"}
                       </button>
                     </Form>
                     <Form method="post">
                       <input type="hidden" name="intent" value="remove" />
-                      <input
-                        type="hidden"
-                        name="provider"
-                        value={key.provider}
-                      />
-                      <button
-                        type="submit"
-                        aria-label={`Remove the ${key.label} key`}
-                        className="rounded-md px-3 py-1 text-sm text-red-400 hover:bg-red-500/10"
-                      >
+                      <input type="hidden" name="provider" value={key.provider} />
+                      <button type="submit" aria-label={`Remove the ${key.label} key`} className="rounded-md px-3 py-1 text-sm text-red-400 hover:bg-red-500/10">
                         Remove
                       </button>
                     </Form>
                   </div>
-                  {!key.readable ? (
-                    <p className="mt-2 text-sm text-amber-300">
-                      This key can no longer be read (the server&apos;s
-                      encryption key changed). Remove it and add it again.
-                    </p>
-                  ) : null}
+                  {!key.readable ? <p className="mt-2 text-sm text-amber-300">This key can no longer be read (the server&apos;s encryption key changed). Remove it and add it again.</p> : null}
                   {outcome ? (
-                    <p
-                      role="status"
-                      data-testid="key-test-result"
-                      className={`mt-2 text-sm ${
-                        outcome.ok ? "text-emerald-300" : "text-red-300"
-                      }`}
-                    >
-                      {outcome.ok
-                        ? `Works: ${outcome.models} model${
-                            outcome.models === 1 ? "" : "s"
-                          } available with this key.`
-                        : outcome.text}
+                    <p role="status" data-testid="key-test-result" className={`mt-2 text-sm ${outcome.ok ? "text-emerald-300" : "text-red-300"}`}>
+                      {outcome.ok ? `Works: ${outcome.models} model${outcome.models === 1 ? "" : "s"} available with this key.` : outcome.text}
                     </p>
                   ) : null}
                 </li>
@@ -270,95 +135,58 @@ export default function KeysSettings() {
           </ul>
 
           {!allowed ? (
-            <p
-              data-testid="keys-not-allowed"
-              className="rounded-lg border border-amber-500/40 bg-amber-500/10 px-3 py-2 text-sm text-amber-200"
-            >
-              The administrator does not let people use keys of their own on
-              this server: saved keys are not used, and new ones cannot be
-              added. You can still remove yours.
+            <p data-testid="keys-not-allowed" className="rounded-lg border border-amber-500/40 bg-amber-500/10 px-3 py-2 text-sm text-amber-200">
+              The administrator does not let people use keys of their own on this server: saved keys are not used, and new ones cannot be added. You can still remove yours.
             </p>
           ) : (
             <>
-              <h2 className="mb-2 text-lg font-medium">Add a key</h2>
-              {/* A new form after every navigation (a key saved): the key typed does not linger in the page. */}
-              <Form
-                key={location.key}
-                method="post"
-                className="space-y-4 rounded-lg border border-zinc-800 p-4"
-                autoComplete="off"
-              >
-                <input type="hidden" name="intent" value="add" />
-                {failure && failure.intent === "add" ? (
-                  <FormAlert>{failure.formError}</FormAlert>
-                ) : null}
+            <h2 className="mb-2 text-lg font-medium">Add a key</h2>
+            {/* A new form after every navigation (a key saved): the key typed does not linger in the page. */}
+            <Form key={location.key} method="post" className="space-y-4 rounded-lg border border-zinc-800 p-4" autoComplete="off">
+              <input type="hidden" name="intent" value="add" />
+              {failure && failure.intent === "add" ? <FormAlert>{failure.formError}</FormAlert> : null}
+              <label className="block">
+                <span className="mb-1 block text-sm text-zinc-300">Provider</span>
+                <select name="provider" defaultValue={failure?.provider || providers[0]?.id} className="w-full rounded-lg border border-zinc-700 bg-zinc-900 px-3 py-2">
+                  {providers.map((provider) => (
+                    <option key={provider.id} value={provider.id}>
+                      {provider.label}
+                      {keys.some((k) => k.provider === provider.id) ? " (replaces your saved key)" : ""}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label className="block">
+                <span className="mb-1 block text-sm text-zinc-300">API key</span>
+                <input
+                  name="apiKey"
+                  type="password"
+                  autoComplete="off"
+                  spellCheck={false}
+                  maxLength={1000}
+                  aria-invalid={failure?.field === "apiKey" ? true : undefined}
+                  className="w-full rounded-lg border border-zinc-700 bg-zinc-900 px-3 py-2 font-mono aria-[invalid]:border-red-500"
+                />
+              </label>
+              {baseUrlsAllowed && needsBaseUrl.length > 0 ? (
                 <label className="block">
-                  <span className="mb-1 block text-sm text-zinc-300">
-                    Provider
-                  </span>
-                  <select
-                    name="provider"
-                    defaultValue={failure?.provider || providers[0]?.id}
-                    className="w-full rounded-lg border border-zinc-700 bg-zinc-900 px-3 py-2"
-                  >
-                    {providers.map((provider) => (
-                      <option key={provider.id} value={provider.id}>
-                        {provider.label}
-                        {keys.some((k) => k.provider === provider.id)
-                          ? " (replaces your saved key)"
-                          : ""}
-                      </option>
-                    ))}
-                  </select>
-                </label>
-                <label className="block">
-                  <span className="mb-1 block text-sm text-zinc-300">
-                    API key
-                  </span>
+                  <span className="mb-1 block text-sm text-zinc-300">Base URL (only for {needsBaseUrl.map((p) => p.label).join(", ")})</span>
                   <input
-                    name="apiKey"
-                    type="password"
-                    autoComplete="off"
-                    spellCheck={false}
-                    maxLength={1000}
-                    aria-invalid={
-                      failure?.field === "apiKey" ? true : undefined
-                    }
-                    className="w-full rounded-lg border border-zinc-700 bg-zinc-900 px-3 py-2 font-mono aria-[invalid]:border-red-500"
+                    name="baseUrl"
+                    type="url"
+                    defaultValue={failure?.baseUrl}
+                    placeholder="https://llm.example.com/v1"
+                    maxLength={2000}
+                    aria-invalid={failure?.field === "baseUrl" ? true : undefined}
+                    className="w-full rounded-lg border border-zinc-700 bg-zinc-900 px-3 py-2 aria-[invalid]:border-red-500"
                   />
+                  <span className="mt-1 block text-xs text-zinc-500">Public addresses only: Parley does not connect to private, local or cloud-metadata addresses unless the administrator allows them.</span>
                 </label>
-                {baseUrlsAllowed && needsBaseUrl.length > 0 ? (
-                  <label className="block">
-                    <span className="mb-1 block text-sm text-zinc-300">
-                      Base URL (only for{" "}
-                      {needsBaseUrl.map((p) => p.label).join(", ")})
-                    </span>
-                    <input
-                      name="baseUrl"
-                      type="url"
-                      defaultValue={failure?.baseUrl}
-                      placeholder="https://llm.example.com/v1"
-                      maxLength={2000}
-                      aria-invalid={
-                        failure?.field === "baseUrl" ? true : undefined
-                      }
-                      className="w-full rounded-lg border border-zinc-700 bg-zinc-900 px-3 py-2 aria-[invalid]:border-red-500"
-                    />
-                    <span className="mt-1 block text-xs text-zinc-500">
-                      Public addresses only: Parley does not connect to private,
-                      local or cloud-metadata addresses unless the administrator
-                      allows them.
-                    </span>
-                  </label>
-                ) : null}
-                <button
-                  type="submit"
-                  disabled={busyIntent === "add"}
-                  className="rounded-lg bg-sky-600 px-4 py-2 font-medium hover:bg-sky-500 disabled:opacity-60"
-                >
-                  {busyIntent === "add" ? "Saving…" : "Save key"}
-                </button>
-              </Form>
+              ) : null}
+              <button type="submit" disabled={busyIntent === "add"} className="rounded-lg bg-sky-600 px-4 py-2 font-medium hover:bg-sky-500 disabled:opacity-60">
+                {busyIntent === "add" ? "Saving…" : "Save key"}
+              </button>
+            </Form>
             </>
           )}
         </>
