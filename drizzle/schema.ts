@@ -1,7 +1,7 @@
 // Parley's database schema. Migrations in drizzle/migrations are generated from
 // this file (`npm run db:generate`) and applied at server start.
 import { sql } from "drizzle-orm";
-import { type AnySQLiteColumn, blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { type AnySQLiteColumn, blob, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Problem } from "../app/protocol/errors";
 import type { MessagePart } from "../app/protocol/parts";
 import { type MessageStats, messageStatuses } from "../app/protocol/stream-events";
@@ -234,10 +234,38 @@ export const answerPayers = sqliteTable(
     /** The owner of the key that paid, when it was a person's own. */
     keyOwnerId: text("key_owner_id").references(() => users.id, { onDelete: "set null" }),
     provider: text("provider").notNull(),
+    /** The person whose message the answer answers (usage is counted against them). */
+    askedBy: text("asked_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: integer("created_at", { mode: "number" }).notNull().default(now),
   },
   (t) => [index("answer_payers_key_owner_idx").on(t.keyOwnerId)],
 );
 
+/**
+ * One row per finished request to a model (an answer, or a continuation of
+ * one): what usage and cost reports add up. It outlives the chat (deleting a
+ * chat does not erase what it cost), so it refers to its message by id only.
+ */
+export const usageRecords = sqliteTable(
+  "usage_records",
+  {
+    id: text("id").primaryKey(),
+    messageId: text("message_id").notNull(),
+    /** Who asked; null once that account is deleted. */
+    userId: text("user_id").references(() => users.id, { onDelete: "set null" }),
+    model: text("model").notNull(),
+    provider: text("provider").notNull(),
+    paidBy: text("paid_by", { enum: ["server", "user"] }).notNull(),
+    status: text("status", { enum: messageStatuses }).notNull(),
+    inputTokens: integer("input_tokens").notNull().default(0),
+    outputTokens: integer("output_tokens").notNull().default(0),
+    /** USD, estimated from the catalog's prices; 0 when the model has none. */
+    costUsd: real("cost_usd").notNull().default(0),
+    createdAt: integer("created_at", { mode: "number" }).notNull().default(now),
+  },
+  (t) => [index("usage_records_created_idx").on(t.createdAt), index("usage_records_user_idx").on(t.userId, t.createdAt)],
+);
+
 export type UserApiKey = typeof userApiKeys.$inferSelect;
 export type AnswerPayer = typeof answerPayers.$inferSelect;
+export type UsageRecord = typeof usageRecords.$inferSelect;

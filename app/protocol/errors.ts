@@ -34,6 +34,9 @@ export const ERROR_STATUS = {
   file_empty: 400,
   model_cannot_see_images: 400,
   method_not_allowed: 405,
+  date_invalid: 400,
+  period_invalid: 400,
+  period_too_long: 400,
   // Access
   not_found: 404,
   message_not_found: 404,

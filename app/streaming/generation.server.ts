@@ -67,7 +67,7 @@ async function runModel({
   }
   const { provider, model, payer } = resolved;
   // Recorded before the upstream is asked: usage is counted against whose key it is even if the answer fails.
-  await recordAnswerPayer({ messageId: target.assistantMessageId, provider: provider.id, payer }).catch((error: unknown) =>
+  await recordAnswerPayer({ messageId: target.assistantMessageId, provider: provider.id, payer, askedBy: target.askedBy?.id ?? null }).catch((error: unknown) =>
     logger.warn("could not record who pays for an answer", { messageId: target.assistantMessageId, error }),
   );
   const files = await loadContextFiles({ turns, model });
