@@ -238,8 +238,26 @@ export const answerPayers = sqliteTable(
     askedBy: text("asked_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: integer("created_at", { mode: "number" }).notNull().default(now),
   },
-  (t) => [index("answer_payers_key_owner_idx").on(t.keyOwnerId)],
+  (t) => [index("answer_payers_key_owner_idx").on(t.keyOwnerId), index("answer_payers_asked_by_idx").on(t.askedBy, t.createdAt)],
 );
+
+/**
+ * One person's usage limits where an admin set them apart from the server's
+ * defaults: null follows the default, 0 means no limit for this person.
+ */
+export const userLimits = sqliteTable("user_limits", {
+  userId: text("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  chats: integer("chats"),
+  /** Answers asked for in a rolling window of `windowSeconds`. */
+  messages: integer("messages"),
+  windowSeconds: integer("window_seconds"),
+  tokensPerMonth: integer("tokens_per_month"),
+  spendPerMonthUsd: real("spend_per_month_usd"),
+  updatedBy: text("updated_by").references(() => users.id, { onDelete: "set null" }),
+  updatedAt: integer("updated_at", { mode: "number" }).notNull().default(now),
+});
 
 /**
  * One row per finished request to a model (an answer, or a continuation of
@@ -269,3 +287,4 @@ export const usageRecords = sqliteTable(
 export type UserApiKey = typeof userApiKeys.$inferSelect;
 export type AnswerPayer = typeof answerPayers.$inferSelect;
 export type UsageRecord = typeof usageRecords.$inferSelect;
+export type UserLimits = typeof userLimits.$inferSelect;
