@@ -236,10 +236,25 @@ export const answerPayers = sqliteTable(
     provider: text("provider").notNull(),
     /** The person whose message the answer answers (usage is counted against them). */
     askedBy: text("asked_by").references(() => users.id, { onDelete: "set null" }),
+    /** The version of the server's system prompt the answer was generated with (null: there was none). */
+    systemPromptVersion: integer("system_prompt_version"),
     createdAt: integer("created_at", { mode: "number" }).notNull().default(now),
   },
   (t) => [index("answer_payers_key_owner_idx").on(t.keyOwnerId), index("answer_payers_asked_by_idx").on(t.askedBy, t.createdAt)],
 );
+
+/**
+ * The server's system prompt, every version kept: the newest is in force. A
+ * roll-back is a new version with an old text (`restoredFrom`), so the history
+ * only grows. An empty text means no server prompt.
+ */
+export const systemPromptVersions = sqliteTable("system_prompt_versions", {
+  version: integer("version").primaryKey({ autoIncrement: true }),
+  text: text("text").notNull(),
+  createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+  restoredFrom: integer("restored_from"),
+  createdAt: integer("created_at", { mode: "number" }).notNull().default(now),
+});
 
 /**
  * One person's usage limits where an admin set them apart from the server's
@@ -288,3 +303,4 @@ export type UserApiKey = typeof userApiKeys.$inferSelect;
 export type AnswerPayer = typeof answerPayers.$inferSelect;
 export type UsageRecord = typeof usageRecords.$inferSelect;
 export type UserLimits = typeof userLimits.$inferSelect;
+export type SystemPromptVersion = typeof systemPromptVersions.$inferSelect;

@@ -11,13 +11,16 @@ export async function recordAnswerPayer({
   provider,
   payer,
   askedBy,
+  systemPromptVersion = null,
 }: {
   messageId: string;
   provider: string;
   payer: Payer;
   askedBy: string | null;
+  /** The server system prompt's version the answer is generated with. */
+  systemPromptVersion?: number | null;
 }): Promise<void> {
-  const values = { paidBy: payer.paidBy, keyOwnerId: payer.paidBy === "user" ? payer.keyOwnerId : null, provider, askedBy };
+  const values = { paidBy: payer.paidBy, keyOwnerId: payer.paidBy === "user" ? payer.keyOwnerId : null, provider, askedBy, systemPromptVersion };
   await database()
     .insert(answerPayers)
     .values({ messageId, ...values })
