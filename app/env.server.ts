@@ -155,6 +155,14 @@ const envSchema = z.object({
   /** New accounts one address may create per hour (0 turns the limit off). */
   SIGNUPS_PER_IP_PER_HOUR: z.coerce.number().int().min(0).default(10),
   ...rateLimitVariables,
+  /** Usage limits per person (an admin can set them apart per person): chats kept; 0 is no limit. */
+  LIMIT_CHATS_PER_USER: z.coerce.number().int().min(0).default(0),
+  /** Answers one person may ask for in a rolling window, like "50/3h"; "off" is no limit. */
+  LIMIT_MESSAGES_PER_USER: rateLimit.default("off"),
+  /** Tokens (in and out) one person may use per calendar month (UTC); 0 is no limit. */
+  LIMIT_TOKENS_PER_USER_PER_MONTH: z.coerce.number().int().min(0).default(0),
+  /** Estimated spend in USD one person may cause per calendar month (UTC); 0 is no limit. */
+  LIMIT_SPEND_PER_USER_PER_MONTH_USD: z.coerce.number().min(0).default(0),
   /** Encrypts people's own provider keys at rest (AES-256-GCM). Unset: keys of one's own are off. */
   ENCRYPTION_KEY: encryptionKey.optional(),
   /** Earlier ENCRYPTION_KEYs, comma-separated: still decrypt, and what they sealed is re-encrypted at boot. */

@@ -1,7 +1,7 @@
 // Parley's database schema. Migrations in drizzle/migrations are generated from
 // this file (`npm run db:generate`) and applied at server start.
 import { sql } from "drizzle-orm";
-import { type AnySQLiteColumn, blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { type AnySQLiteColumn, blob, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Problem } from "../app/protocol/errors";
 import type { MessagePart } from "../app/protocol/parts";
 import { type MessageStats, messageStatuses } from "../app/protocol/stream-events";
@@ -241,9 +241,69 @@ export const answerPayers = sqliteTable(
     /** The owner of the key that paid, when it was a person's own. */
     keyOwnerId: text("key_owner_id").references(() => users.id, { onDelete: "set null" }),
     provider: text("provider").notNull(),
+    /** The person whose message the answer answers (usage is counted against them). */
+    askedBy: text("asked_by").references(() => users.id, { onDelete: "set null" }),
+    /** The version of the server's system prompt the answer was generated with (null: there was none). */
+    systemPromptVersion: integer("system_prompt_version"),
     createdAt: integer("created_at", { mode: "number" }).notNull().default(now),
   },
-  (t) => [index("answer_payers_key_owner_idx").on(t.keyOwnerId)],
+  (t) => [index("answer_payers_key_owner_idx").on(t.keyOwnerId), index("answer_payers_asked_by_idx").on(t.askedBy, t.createdAt)],
+);
+
+/**
+ * The server's system prompt, every version kept: the newest is in force. A
+ * roll-back is a new version with an old text (`restoredFrom`), so the history
+ * only grows. An empty text means no server prompt.
+ */
+export const systemPromptVersions = sqliteTable("system_prompt_versions", {
+  version: integer("version").primaryKey({ autoIncrement: true }),
+  text: text("text").notNull(),
+  createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+  restoredFrom: integer("restored_from"),
+  createdAt: integer("created_at", { mode: "number" }).notNull().default(now),
+});
+
+/**
+ * One person's usage limits where an admin set them apart from the server's
+ * defaults: null follows the default, 0 means no limit for this person.
+ */
+export const userLimits = sqliteTable("user_limits", {
+  userId: text("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  chats: integer("chats"),
+  /** Answers asked for in a rolling window of `windowSeconds`. */
+  messages: integer("messages"),
+  windowSeconds: integer("window_seconds"),
+  tokensPerMonth: integer("tokens_per_month"),
+  spendPerMonthUsd: real("spend_per_month_usd"),
+  updatedBy: text("updated_by").references(() => users.id, { onDelete: "set null" }),
+  updatedAt: integer("updated_at", { mode: "number" }).notNull().default(now),
+});
+
+/**
+ * One row per finished request to a model (an answer, or a continuation of
+ * one): what usage and cost reports add up. It outlives the chat (deleting a
+ * chat does not erase what it cost), so it refers to its message by id only.
+ */
+export const usageRecords = sqliteTable(
+  "usage_records",
+  {
+    id: text("id").primaryKey(),
+    messageId: text("message_id").notNull(),
+    /** Who asked; null once that account is deleted. */
+    userId: text("user_id").references(() => users.id, { onDelete: "set null" }),
+    model: text("model").notNull(),
+    provider: text("provider").notNull(),
+    paidBy: text("paid_by", { enum: ["server", "user"] }).notNull(),
+    status: text("status", { enum: messageStatuses }).notNull(),
+    inputTokens: integer("input_tokens").notNull().default(0),
+    outputTokens: integer("output_tokens").notNull().default(0),
+    /** USD, estimated from the catalog's prices; 0 when the model has none. */
+    costUsd: real("cost_usd").notNull().default(0),
+    createdAt: integer("created_at", { mode: "number" }).notNull().default(now),
+  },
+  (t) => [index("usage_records_created_idx").on(t.createdAt), index("usage_records_user_idx").on(t.userId, t.createdAt)],
 );
 
 export type UserApiKey = typeof userApiKeys.$inferSelect;
@@ -296,3 +356,7 @@ export const invites = sqliteTable("invites", {
 });
 
 export type Invite = typeof invites.$inferSelect;
+
+export type UsageRecord = typeof usageRecords.$inferSelect;
+export type UserLimits = typeof userLimits.$inferSelect;
+export type SystemPromptVersion = typeof systemPromptVersions.$inferSelect;

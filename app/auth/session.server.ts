@@ -2,6 +2,7 @@
 // The table stores only HMAC(SESSION_SECRET, token), so a copy of the database cannot be
 // replayed as a login. A new session is minted at every login (no fixation);
 // logout deletes the row, which revokes the cookie everywhere at once.
+import { createHmac } from "node:crypto";
 import { and, eq, gt, isNull, lt, sql } from "drizzle-orm";
 import { redirect } from "@remix-run/node";
 import { sessions, users } from "../../drizzle/schema";
@@ -13,23 +14,13 @@ import { sessionSecret } from "./secret.server";
 const COOKIE_NAME = "parley_session";
 const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
-function base64url(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString("base64url");
-}
-
-let hmacKey: Promise<CryptoKey> | undefined;
-
-/** HMAC-SHA-256 of the token under SESSION_SECRET: what the sessions table stores. */
-async function sessionId(token: string): Promise<string> {
-  hmacKey ??= crypto.subtle.importKey(
-    "raw",
-    new TextEncoder().encode(sessionSecret()),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  const digest = await crypto.subtle.sign("HMAC", await hmacKey, new TextEncoder().encode(token));
-  return base64url(new Uint8Array(digest));
+/**
+ * HMAC-SHA-256 of the token under SESSION_SECRET, base64url: what the sessions
+ * table stores. Synchronous node:crypto: every request hashes its cookie, and
+ * WebCrypto's promise costs more than the hash itself.
+ */
+function sessionId(token: string): string {
+  return createHmac("sha256", sessionSecret()).update(token).digest("base64url");
 }
 
 function readToken(request: Request): string | null {
@@ -58,10 +49,10 @@ function cookie(request: Request, value: string, maxAgeSeconds: number): string 
 
 /** Creates a session and returns the Set-Cookie header value. */
 export async function createSession({ request, userId }: { request: Request; userId: string }): Promise<string> {
-  const token = base64url(crypto.getRandomValues(new Uint8Array(32)));
+  const token = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url");
   await database()
     .insert(sessions)
-    .values({ id: await sessionId(token), userId, expiresAt: Date.now() + SESSION_TTL_MS });
+    .values({ id: sessionId(token), userId, expiresAt: Date.now() + SESSION_TTL_MS });
   return cookie(request, token, SESSION_TTL_MS / 1000);
 }
 
@@ -72,7 +63,7 @@ export async function getSessionUser(request: Request): Promise<PublicUser | nul
   const token = readToken(request);
   if (!token) return null;
   const now = Date.now();
-  const [row] = await sessionUser().execute({ id: await sessionId(token), now });
+  const [row] = await sessionUser().execute({ id: sessionId(token), now });
   if (!row) return null;
   const { lastActiveAt, ...user } = row;
   if (lastActiveAt === null || now - lastActiveAt > LAST_ACTIVE_RESOLUTION_MS) await touchLastActive().execute({ id: user.id, now });
@@ -103,7 +94,7 @@ const touchLastActive = prepared((db) =>
 /** Deletes the current session (if any) and returns a Set-Cookie that clears it. */
 export async function destroySession(request: Request): Promise<string> {
   const token = readToken(request);
-  if (token) await database().delete(sessions).where(eq(sessions.id, await sessionId(token)));
+  if (token) await database().delete(sessions).where(eq(sessions.id, sessionId(token)));
   return cookie(request, "", 0);
 }
 

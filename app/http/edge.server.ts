@@ -7,6 +7,7 @@
 import path from "node:path";
 import type { AppLoadContext } from "@remix-run/node";
 import { isCrossOriginRequest } from "../auth/csrf.server";
+import { loader as answerStreamLoader } from "../routes/chats.$chatId.messages.$messageId.stream";
 import { logger } from "../utils/logger.server";
 import { compressResponse, isCompressible, negotiateEncoding } from "./compression.server";
 
@@ -134,6 +135,23 @@ export interface HttpContext {
   behindFlyProxy: boolean;
 }
 
+/**
+ * The answer stream is the request on the way to every first token: it is
+ * served here, by its route's loader, without Remix's router, which flattens
+ * and ranks the whole route tree again for each request. What the loader
+ * throws (a redirect to log in, a 404) is answered as Remix would answer it.
+ */
+const ANSWER_STREAM_PATH = /^\/chats\/([^/]+)\/messages\/([^/]+)\/stream$/;
+
+async function answerStream(request: Request, params: { chatId: string; messageId: string }, context: AppLoadContext): Promise<Response> {
+  try {
+    return await answerStreamLoader({ request, params, context });
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown;
+    throw thrown;
+  }
+}
+
 export async function handleHttp(request: Request, context: HttpContext): Promise<Response> {
   let url: URL;
   try {
@@ -156,8 +174,11 @@ export async function handleHttp(request: Request, context: HttpContext): Promis
   if (refused) return done(refused);
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
   const clientIp = (context.behindFlyProxy ? request.headers.get("Fly-Client-IP") : null) ?? context.socketIp;
+  const loadContext: AppLoadContext = { disableIdleTimeout: context.disableIdleTimeout, nonce, clientIp };
   try {
-    return await done(await context.remix(request, { disableIdleTimeout: context.disableIdleTimeout, nonce, clientIp }));
+    const stream = request.method === "GET" ? ANSWER_STREAM_PATH.exec(url.pathname) : null;
+    if (stream) return await done(await answerStream(request, { chatId: stream[1]!, messageId: stream[2]! }, loadContext));
+    return await done(await context.remix(request, loadContext));
   } catch (error) {
     logger.error("request failed", { method: request.method, path: url.pathname, error });
     return done(plain(500, "Something went wrong on our side. Try again in a moment."));

@@ -84,6 +84,7 @@ export function assembleContext({
   path,
   files,
   systemPrompt,
+  serverPrompt,
   contextWindow,
   reserveForAnswer = 4096,
 }: {
@@ -92,10 +93,12 @@ export function assembleContext({
   /** The attachments' contents, by id (files not in it are named in words). */
   files?: ReadonlyMap<string, ContextFile>;
   systemPrompt?: string | null;
+  /** The server's own instructions (an admin's), put before the chat's or the default one. */
+  serverPrompt?: string | null;
   contextWindow: number;
   reserveForAnswer?: number;
 }): { system: string; messages: ContextMessage[]; trimmed: number } {
-  const system = systemPrompt?.trim() || DEFAULT_SYSTEM_PROMPT;
+  const system = [serverPrompt?.trim(), systemPrompt?.trim() || DEFAULT_SYSTEM_PROMPT].filter(Boolean).join("\n\n");
   // Empty answers (failed before a token) carry nothing and some APIs reject empty turns.
   const turns = path.map((t) => ({ role: t.role, parts: toContextParts(t.parts, files) })).filter((t) => t.parts.length > 0);
   let budget = contextWindow - reserveForAnswer - estimateTokens(system);

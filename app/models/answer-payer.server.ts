@@ -5,9 +5,22 @@ import { database } from "../db.server";
 
 export type Payer = { paidBy: "server" } | { paidBy: "user"; keyOwnerId: string };
 
-/** Records (or, for a continued answer, replaces) who pays for an answer. */
-export async function recordAnswerPayer({ messageId, provider, payer }: { messageId: string; provider: string; payer: Payer }): Promise<void> {
-  const values = { paidBy: payer.paidBy, keyOwnerId: payer.paidBy === "user" ? payer.keyOwnerId : null, provider };
+/** Records (or, for a continued answer, replaces) who asked for an answer and who pays for it. */
+export async function recordAnswerPayer({
+  messageId,
+  provider,
+  payer,
+  askedBy,
+  systemPromptVersion = null,
+}: {
+  messageId: string;
+  provider: string;
+  payer: Payer;
+  askedBy: string | null;
+  /** The server system prompt's version the answer is generated with. */
+  systemPromptVersion?: number | null;
+}): Promise<void> {
+  const values = { paidBy: payer.paidBy, keyOwnerId: payer.paidBy === "user" ? payer.keyOwnerId : null, provider, askedBy, systemPromptVersion };
   await database()
     .insert(answerPayers)
     .values({ messageId, ...values })

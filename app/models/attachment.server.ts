@@ -36,7 +36,12 @@ export async function discardPendingBlob({ blobId }: { blobId: string }): Promis
  * Finishes an upload: the bytes become the blob with this SHA-256 (an
  * existing one if the same bytes were stored before, and the new copy is
  * dropped), and the attachment row is written — one transaction either way.
- * Returns the attachment and whether its blob is new (a new PDF needs its text read).
+ * The attachment is written only if the user's files, it included, still fit
+ * in `quota` bytes: uploads that stream in side by side each read against the
+ * same allowance, and this check, inside the transaction, is the one that
+ * holds. Returns undefined when the file did not fit (the new blob is left
+ * pending for the caller to discard), else the attachment and whether its
+ * blob is new (a new PDF needs its text read).
  */
 export async function finishUpload({
   blobId,
@@ -45,6 +50,7 @@ export async function finishUpload({
   mediaType,
   userId,
   name,
+  quota,
 }: {
   blobId: string;
   sha256: string;
@@ -52,24 +58,25 @@ export async function finishUpload({
   mediaType: string;
   userId: string;
   name: string;
-}): Promise<{ attachment: Attachment; newBlob: boolean }> {
+  quota: number;
+}): Promise<{ attachment: Attachment; newBlob: boolean } | undefined> {
   const db = database();
   const id = createId();
+  const written = sql`EXISTS (SELECT 1 FROM attachments WHERE id = ${id})`;
   for (let attempt = 0; ; attempt++) {
     const [existing] = await db.select({ id: blobs.id }).from(blobs).where(eq(blobs.sha256, sha256)).limit(1);
+    const insertIfItFits = sql`INSERT INTO attachments (id, user_id, blob_id, name, media_type, size)
+      SELECT ${id}, ${userId}, ${existing?.id ?? blobId}, ${name}, ${mediaType}, ${size}
+      WHERE (SELECT coalesce(sum(size), 0) FROM attachments WHERE user_id = ${userId}) + ${size} <= ${quota}`;
     try {
-      if (existing) {
-        const [, [attachment]] = await db.batch([
-          db.delete(blobs).where(eq(blobs.id, blobId)),
-          db.insert(attachments).values({ id, userId, blobId: existing.id, name, mediaType, size }).returning(),
-        ]);
-        return { attachment: attachment!, newBlob: false };
-      }
-      const [, [attachment]] = await db.batch([
-        db.update(blobs).set({ sha256, size, mediaType }).where(eq(blobs.id, blobId)),
-        db.insert(attachments).values({ id, userId, blobId, name, mediaType, size }).returning(),
+      await db.batch([
+        db.run(insertIfItFits),
+        existing
+          ? db.delete(blobs).where(and(eq(blobs.id, blobId), written))
+          : db.update(blobs).set({ sha256, size, mediaType }).where(and(eq(blobs.id, blobId), written)),
       ]);
-      return { attachment: attachment!, newBlob: true };
+      const [attachment] = await db.select().from(attachments).where(eq(attachments.id, id));
+      return attachment && { attachment, newBlob: !existing };
     } catch (error) {
       // The same bytes finished at the same moment in another upload: take its blob.
       if (attempt === 0 && String(error).includes("UNIQUE")) continue;

@@ -314,6 +314,12 @@ export async function saveStreamFinal({
       .set({ parts, content: plainText(parts), lastEventId, status, stats: stats ?? null, problem: problem ?? null, updatedAt: nowMs as unknown as number })
       .where(eq(messages.id, messageId)),
     db.run(sql`UPDATE chats SET updated_at = ${nowMs} WHERE id = (SELECT chat_id FROM messages WHERE id = ${messageId})`),
+    // What this request to the model cost, against whoever asked (only answers that reached a provider have a payer row).
+    db.run(sql`INSERT INTO usage_records (id, message_id, user_id, model, provider, paid_by, status, input_tokens, output_tokens, cost_usd)
+      SELECT ${createId()}, p.message_id,
+        coalesce(p.asked_by, (SELECT c.user_id FROM messages m JOIN chats c ON c.id = m.chat_id WHERE m.id = ${messageId})), coalesce(${stats?.model ?? null}, (SELECT model FROM messages WHERE id = ${messageId}), ''),
+        p.provider, p.paid_by, ${status}, ${stats?.inputTokens ?? 0}, ${stats?.outputTokens ?? 0}, ${stats?.costUsd ?? 0}
+      FROM answer_payers p WHERE p.message_id = ${messageId}`),
   ]);
 }
 

@@ -26,18 +26,26 @@ export function formatBytes(bytes: number, locale: Locale = "en"): string {
   return `${rounded.toLocaleString(locale === "ru" ? "ru-RU" : "en-US")} ${units[unit]}`;
 }
 
-/** A wait in the largest whole unit that fits ("3 minutes", "40 seconds"). */
+/** A wait in the largest whole unit that reads well ("40 seconds", "3 minutes", "5 hours", "12 days"), rounded up. */
 function waitText(seconds: number, locale: Locale): string {
-  const minutes = Math.ceil(seconds / 60);
+  const [amount, unit] =
+    seconds < 60 ? [seconds, 0] : seconds <= 90 * 60 ? [Math.ceil(seconds / 60), 1] : seconds <= 48 * 3600 ? [Math.ceil(seconds / 3600), 2] : [Math.ceil(seconds / 86_400), 3];
   if (locale === "ru") {
     const plural = (n: number, forms: [string, string, string]) => {
       const tens = n % 100;
       const ones = n % 10;
       return forms[tens >= 11 && tens <= 14 ? 2 : ones === 1 ? 0 : ones >= 2 && ones <= 4 ? 1 : 2];
     };
-    return seconds < 60 ? `${seconds} ${plural(seconds, ["секунду", "секунды", "секунд"])}` : `${minutes} ${plural(minutes, ["минуту", "минуты", "минут"])}`;
+    const forms: [string, string, string][] = [
+      ["секунду", "секунды", "секунд"],
+      ["минуту", "минуты", "минут"],
+      ["час", "часа", "часов"],
+      ["день", "дня", "дней"],
+    ];
+    return `${amount} ${plural(amount, forms[unit]!)}`;
   }
-  return seconds < 60 ? `${seconds} second${seconds === 1 ? "" : "s"}` : `${minutes} minute${minutes === 1 ? "" : "s"}`;
+  const names = ["second", "minute", "hour", "day"];
+  return `${amount} ${names[unit]}${amount === 1 ? "" : "s"}`;
 }
 
 /** What a rate limit held back, as the start of its sentence. */
@@ -83,6 +91,9 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     file_type_unsupported: (p) => `${file(p)}${p.type ? ` (${p.type})` : ""} is not a kind of file Parley can read. Attach images (PNG, JPEG, WebP, GIF), PDFs, or text and code files.`,
     file_type_mismatch: (p) => `${file(p)} is not what its name says: by its content it is ${p.type ?? "another kind of file"}. Rename it or attach the real file.`,
     file_empty: (p) => `${file(p)} is empty.`,
+    date_invalid: () => "Give the date as YYYY-MM-DD, for example 2026-01-31.",
+    period_invalid: () => "The period ends before it starts: choose a “to” date on or after the “from” date.",
+    period_too_long: () => "A report covers at most 366 days: choose a shorter period.",
     model_cannot_see_images: (p) => `${p.model ? `“${p.model}”` : "This model"} cannot see images. Pick a model that can, or remove the images.`,
     method_not_allowed: () => "This address does not accept that method.",
     confirmation_mismatch: () => "To confirm, type the account's email address exactly as shown.",
@@ -104,6 +115,10 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     attachment_not_found: () => "That file no longer exists.",
     chat_read_only: () => "You can read this chat but not change it.",
     rate_limited: (p) => `${tooMany(p, "en")} ${p.seconds ? `Try again in ${waitText(p.seconds, "en")}.` : "Wait a moment, then try again."}`,
+    chats_limit_reached: (p) => `You have ${p.max ?? 0} chats, the most this server allows you. Delete chats you no longer need to start a new one.`,
+    messages_limit_reached: (p) => `You have asked for ${p.max ?? 0} answer${p.max === 1 ? "" : "s"} in the last ${waitText(p.windowSeconds ?? 0, "en")}, the most this server allows. You can ask again in ${waitText(p.seconds ?? 60, "en")}.`,
+    tokens_limit_reached: (p) => `You have used your ${(p.max ?? 0).toLocaleString("en")} tokens for this month. The allowance renews in ${waitText(p.seconds ?? 60, "en")}.`,
+    spend_limit_reached: (p) => `You have used this month's $${(p.usd ?? 0).toFixed(2)} of answers. The allowance renews in ${waitText(p.seconds ?? 60, "en")}.`,
     user_keys_off: () => "Keys of your own are turned off on this server: it has no ENCRYPTION_KEY to keep them safe.",
     base_url_not_allowed: () => "This server does not let you choose a base URL.",
     key_not_found: () => "You have no key for that provider.",
@@ -153,6 +168,9 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     file_type_unsupported: (p) => `Файл ${file(p)}${p.type ? ` (${p.type})` : ""} Parley прочитать не может. Прикладывайте изображения (PNG, JPEG, WebP, GIF), PDF или текстовые файлы и код.`,
     file_type_mismatch: (p) => `Файл ${file(p)} не то, что обещает имя: по содержимому это ${p.type ?? "файл другого вида"}. Переименуйте его или приложите настоящий файл.`,
     file_empty: (p) => `Файл ${file(p)} пуст.`,
+    date_invalid: () => "Укажите дату в виде ГГГГ-ММ-ДД, например 2026-01-31.",
+    period_invalid: () => "Период заканчивается раньше, чем начинается: дата «по» должна быть не раньше даты «с».",
+    period_too_long: () => "Отчёт охватывает не больше 366 дней: выберите период короче.",
     model_cannot_see_images: (p) => `${p.model ? `Модель «${p.model}»` : "Эта модель"} не видит изображений. Выберите модель, которая видит, или уберите изображения.`,
     method_not_allowed: () => "Этот адрес не принимает такой метод.",
     confirmation_mismatch: () => "Для подтверждения введите адрес электронной почты аккаунта точно как показано.",
@@ -174,6 +192,10 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     attachment_not_found: () => "Этого файла больше нет.",
     chat_read_only: () => "Этот чат можно читать, но не изменять.",
     rate_limited: (p) => `${tooMany(p, "ru")} ${p.seconds ? `Попробуйте снова через ${waitText(p.seconds, "ru")}.` : "Подождите немного и попробуйте снова."}`,
+    chats_limit_reached: (p) => `У вас ${p.max ?? 0} чатов — больше этот сервер не разрешает. Удалите ненужные чаты, чтобы начать новый.`,
+    messages_limit_reached: (p) => `Вы запросили ${p.max ?? 0} ответов за последние ${waitText(p.windowSeconds ?? 0, "ru")} — это предел на этом сервере. Снова можно будет через ${waitText(p.seconds ?? 60, "ru")}.`,
+    tokens_limit_reached: (p) => `Вы израсходовали свои ${(p.max ?? 0).toLocaleString("ru")} токенов на этот месяц. Лимит обновится через ${waitText(p.seconds ?? 60, "ru")}.`,
+    spend_limit_reached: (p) => `Вы израсходовали лимит этого месяца на ответы ($${(p.usd ?? 0).toFixed(2)}). Он обновится через ${waitText(p.seconds ?? 60, "ru")}.`,
     user_keys_off: () => "Собственные ключи на этом сервере выключены: у него нет ENCRYPTION_KEY, чтобы их хранить.",
     base_url_not_allowed: () => "Этот сервер не разрешает указывать свой базовый URL.",
     key_not_found: () => "У вас нет ключа для этого провайдера.",

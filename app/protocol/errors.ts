@@ -37,12 +37,19 @@ export const ERROR_STATUS = {
   confirmation_mismatch: 400,
   password_invalid: 400,
   model_disabled: 400,
+  date_invalid: 400,
+  period_invalid: 400,
+  period_too_long: 400,
   // Access
   not_found: 404,
   message_not_found: 404,
   attachment_not_found: 404,
   chat_read_only: 403,
   rate_limited: 429,
+  chats_limit_reached: 403,
+  messages_limit_reached: 429,
+  tokens_limit_reached: 429,
+  spend_limit_reached: 429,
   user_keys_off: 403,
   base_url_not_allowed: 403,
   key_not_found: 404,
@@ -100,6 +107,10 @@ export type ErrorParams = {
   action?: string;
   /** A host an address was refused for. */
   host?: string;
+  /** A usage limit's window, in seconds (answers per window). */
+  windowSeconds?: number;
+  /** An amount of money in USD (a spending limit). */
+  usd?: number;
 };
 
 /** A code plus what its text needs: stored with an answer and sent in stream events. */

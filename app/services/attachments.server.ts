@@ -147,7 +147,15 @@ export async function storeUpload({
     await discardPendingBlob({ blobId });
     throw error;
   }
-  const { attachment, newBlob } = await finishUpload({ blobId, sha256: hash.digest("hex"), size, mediaType: sniffed.mediaType, userId, name });
+  const quota = env().MAX_UPLOAD_BYTES_PER_USER;
+  const finished = await finishUpload({ blobId, sha256: hash.digest("hex"), size, mediaType: sniffed.mediaType, userId, name, quota });
+  if (!finished) {
+    // Another upload of this user's, finished meanwhile, took the room this one read against.
+    await discardPendingBlob({ blobId });
+    allowance.left = 0;
+    return refused("upload_quota_exceeded", name, { max: quota });
+  }
+  const { attachment, newBlob } = finished;
   allowance.left -= size;
   if (newBlob && kindOf(sniffed.mediaType) === "pdf") await extractPdfText(attachment);
   return { ok: true, attachment };

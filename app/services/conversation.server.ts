@@ -28,6 +28,7 @@ import { AnswerOnAnotherMachine, instanceId, owningMachine, streamRegistry } fro
 import { maybeGenerateTitle } from "../streaming/title.server";
 import { filePartOf } from "./attachments.server";
 import { kindOf } from "./file-kind";
+import { assertWithinUsageLimits } from "./usage-limits.server";
 
 function need(access: ChatAccess, level: AccessLevel): Chat {
   if (!allows(access.level, level)) throw new AppError("chat_read_only");
@@ -91,6 +92,7 @@ function clientIds(input: { userMessageId?: string; answerId?: string }): Exchan
 
 /** Starts a new chat with its first message; returns the chat and the answer being written. */
 export async function startChat({ user, text, model, attachmentIds }: { user: { id: string }; text: string; model?: string; attachmentIds?: string[] }) {
+  await assertWithinUsageLimits({ userId: user.id, newChat: true });
   const chosen = await usableModel(model, await defaultModelFor({ viewer: user }), user);
   const modelId = chosen.id;
   const message = await newMessageParts({ user, text, attachmentIds, model: chosen });
@@ -122,6 +124,7 @@ export async function sendMessage({
   answerId?: string;
 }): Promise<ExchangeIds> {
   const chat = need(access, "write");
+  if (user) await assertWithinUsageLimits({ userId: user.id });
   const parent = parentId ? (await existingMessage(chat, parentId)).id : chat.activeLeafId;
   const chosen = await usableModel(model, chat.model, user);
   const modelId = chosen.id;
@@ -151,6 +154,7 @@ export async function editMessage({
   const chat = need(access, "write");
   const original = await existingMessage(chat, messageId);
   if (original.role !== "user") throw new AppError("message_not_found");
+  if (user) await assertWithinUsageLimits({ userId: user.id });
   const chosen = await usableModel(undefined, chat.model, user);
   const modelId = chosen.id;
   // The edit changes the words; the files stay with the message.
@@ -169,6 +173,7 @@ export async function regenerate({ access, user, messageId, model, answerId }: {
   const target = await existingMessage(chat, messageId);
   const parentId = target.role === "assistant" ? target.parentId : target.id;
   if (!parentId) throw new AppError("cannot_regenerate");
+  if (user) await assertWithinUsageLimits({ userId: user.id });
   const chosen = await usableModel(model, chat.model, user);
   const modelId = chosen.id;
   const question = target.role === "assistant" ? await existingMessage(chat, parentId) : target;
@@ -185,6 +190,7 @@ export async function continueAnswer({ access, user, messageId }: { access: Chat
   if (target.role !== "assistant" || !target.parentId) throw new AppError("message_not_found");
   if (target.status !== "interrupted" && target.status !== "error") throw new AppError("answer_not_interrupted");
   await refuseDisabled(target.model ?? chat.model);
+  if (user) await assertWithinUsageLimits({ userId: user.id });
   await reopenAnswer({ chatId: chat.id, messageId: target.id, instanceId: instanceId() });
   await startGeneration({
     chatId: chat.id,
@@ -217,6 +223,7 @@ export async function switchBranch({ access, messageId }: { access: ChatAccess; 
 export async function fork({ access, user, messageId }: { access: ChatAccess; user: { id: string }; messageId: string }): Promise<string> {
   const chat = need(access, "read");
   const target = await existingMessage(chat, messageId);
+  await assertWithinUsageLimits({ userId: user.id, newChat: true, answer: false });
   const { messages: path } = await getPathPage({ chatId: chat.id, leafId: target.id, limit: 100_000 });
   const registry = streamRegistry();
   const withLiveParts: ForkSource[] = path.map((m) => {

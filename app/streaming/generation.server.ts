@@ -9,6 +9,7 @@ import { streamWithRetry } from "../llm/retry.server";
 import { UpstreamError } from "../llm/types";
 import { logger } from "../utils/logger.server";
 import { recordAnswerPayer } from "../models/answer-payer.server";
+import { serverPrompt } from "../models/system-prompt.server";
 import { getPathTurns } from "../models/message.server";
 import { AppError, type Problem } from "../protocol/errors";
 import { type MessagePart, plainText } from "../protocol/parts";
@@ -66,12 +67,17 @@ async function runModel({
     return { status: "error", problem: { code: "model_unavailable", params: { model: target.modelId } } };
   }
   const { provider, model, payer } = resolved;
+  const server = await serverPrompt();
   // Recorded before the upstream is asked: usage is counted against whose key it is even if the answer fails.
-  await recordAnswerPayer({ messageId: target.assistantMessageId, provider: provider.id, payer }).catch((error: unknown) =>
-    logger.warn("could not record who pays for an answer", { messageId: target.assistantMessageId, error }),
-  );
+  await recordAnswerPayer({
+    messageId: target.assistantMessageId,
+    provider: provider.id,
+    payer,
+    askedBy: target.askedBy?.id ?? null,
+    systemPromptVersion: server?.version ?? null,
+  }).catch((error: unknown) => logger.warn("could not record who pays for an answer", { messageId: target.assistantMessageId, error }));
   const files = await loadContextFiles({ turns, model });
-  const context = assembleContext({ path: turns, files, systemPrompt: target.systemPrompt, contextWindow: model.contextWindow });
+  const context = assembleContext({ path: turns, files, systemPrompt: target.systemPrompt, serverPrompt: server?.text, contextWindow: model.contextWindow });
   const startedAt = performance.now();
   let firstTokenAt: number | undefined;
   const stats: MessageStats = { model: model.id };

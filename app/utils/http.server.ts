@@ -52,9 +52,9 @@ export function formFailure(error: unknown, request: Request, extra: Pick<FormFa
   return data(failure, { status: error.status, headers: retryAfter(error) });
 }
 
-/** A rate limit says when to come back (Retry-After), for scripts as much as for people. */
+/** A rate or usage limit says when to come back (Retry-After), for scripts as much as for people. */
 export function retryAfter(error: AppError): Record<string, string> {
-  const seconds = error.code === "rate_limited" ? error.params?.seconds : undefined;
+  const seconds = error.status === 429 ? error.params?.seconds : undefined;
   return seconds ? { "Retry-After": String(seconds) } : {};
 }
 

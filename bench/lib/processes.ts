@@ -125,7 +125,10 @@ export interface ParleyServer {
 export async function startParley({ env, name = "parley" }: { env: Record<string, string>; name?: string }): Promise<ParleyServer> {
   await waitForBuild();
   const port = await freePort();
-  const child = spawnBun(["server.ts"], { ...env, PORT: String(port), HOST: "127.0.0.1" }, name);
+  // BENCH_CPU_PROFILE_DIR=<folder>: each server writes a CPU profile there (Markdown, readable as text) when it stops.
+  const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
+  const profile = profileDir ? ["--cpu-prof-md", `--cpu-prof-dir=${path.resolve(profileDir)}`, "--cpu-prof-interval=200"] : [];
+  const child = spawnBun([...profile, "server.ts"], { ...env, PORT: String(port), HOST: "127.0.0.1" }, name);
   pipeLines(child.stdout, (line) => {
     if (!line.includes('"Parley is listening"')) process.stdout.write(`[${name}] ${line}\n`);
   });

@@ -34,26 +34,9 @@ export interface TreeResult {
   load: LoadReport;
 }
 
-export function printReport({
-  ttft,
-  fanout,
-  resume,
-  fetchLimit,
-  tree,
-  fanoutLevels,
-  loads,
-}: {
-  ttft: TtftLevel[];
-  fanout: FanoutLevel[];
-  resume: ResumeResult;
-  fetchLimit: FanoutRun | null;
-  tree: TreeResult;
-  fanoutLevels: number[];
-  /** CPU use per phase, ours and everybody else's. */
-  loads: Record<string, LoadReport>;
-}) {
+/** Phase 1's table: Parley's time to first token against the fake's, one at a time and many at once. */
+export function printTtft(ttft: TtftLevel[], loads: Record<string, LoadReport>) {
   const loadLine = (...names: string[]) => loadLines(loads, names);
-  // 1. TTFT
   console.log(heading("1. Time to first token: send (POST and stream GET together, as the page does) → first `delta`"));
   const [one, many] = ttft as [(typeof ttft)[0], (typeof ttft)[0]];
   const pair = (pick: (level: typeof one) => { p50: number; p99: number }) => [ms(pick(one).p50), ms(pick(one).p99), ms(pick(many).p50), ms(pick(many).p99)];
@@ -77,6 +60,29 @@ export function printReport({
   console.log(`samples: ${one.samples} one at a time (follow-ups in a pool of chats, interleaved with direct ones), ${many.samples} at once; failures ${one.failures + many.failures}${[...one.errors, ...many.errors].map((e) => `\n  ! ${e}`).join("")}`);
   console.log("the fake answers at once (no upstream think time), so all of Parley's work is on the critical path");
   console.log(loadLine("TTFT"));
+
+}
+
+export function printReport({
+  ttft,
+  fanout,
+  resume,
+  fetchLimit,
+  tree,
+  fanoutLevels,
+  loads,
+}: {
+  ttft: TtftLevel[];
+  fanout: FanoutLevel[];
+  resume: ResumeResult;
+  fetchLimit: FanoutRun | null;
+  tree: TreeResult;
+  fanoutLevels: number[];
+  /** CPU use per phase, ours and everybody else's. */
+  loads: Record<string, LoadReport>;
+}) {
+  const loadLine = (...names: string[]) => loadLines(loads, names);
+  printTtft(ttft, loads);
 
   // 2. Fan-out
   console.log(heading(`2. Fan-out: N answers at once, ${FANOUT_TOKENS} tokens each ${FANOUT_GAP_MS} ms apart, one SSE reader each`));
@@ -185,6 +191,7 @@ export function printReport({
   const deepVsSmall = tree.ratios.bigDeepVsBaselineP50!;
   const treeOk = Object.values(tree.checks).every(Boolean);
   const mark = (ok: boolean) => (ok ? "PASS" : "MISS");
+  const [one, many] = ttft as [TtftLevel, TtftLevel];
   console.log(heading("Summary"));
   console.log(
     table([

@@ -154,6 +154,24 @@ describe("limits hold while the file streams in", () => {
     expect(result).toMatchObject({ ok: false, problem: { code: "upload_quota_exceeded", params: { max: 8 * MiB } } });
   });
 
+  test("uploads streaming side by side, each read against the whole allowance, keep only what fits in the quota", async () => {
+    const user = await createTestUser();
+    const before = await rows();
+    // Each request read the same allowance before any of them finished: together they ask for 10 MiB of 8.
+    const results = await Promise.all(
+      [1, 2, 3, 4].map((n) => upload(user.id, `photo-${n}.png`, randomBytes(2.5 * MiB), { perFile: 3 * MiB, left: 8 * MiB })),
+    );
+    const kept = results.filter((result) => result.ok);
+    expect(kept).toHaveLength(3);
+    expect(results.filter((result) => !result.ok)).toEqual([
+      expect.objectContaining({ ok: false, problem: { code: "upload_quota_exceeded", params: expect.objectContaining({ max: 8 * MiB }) } }),
+    ]);
+    const [used] = await database().select({ n: count() }).from(attachments).where(eq(attachments.userId, user.id));
+    expect(used!.n).toBe(3);
+    // The refused file's chunks went with it: only the kept files' blobs were added.
+    expect(await rows()).toEqual({ attachments: before.attachments + 3, blobs: before.blobs + 3, chunks: before.chunks + 9 });
+  });
+
   test("an empty file is refused", async () => {
     const user = await createTestUser();
     expect(await upload(user.id, "empty.txt", new Uint8Array())).toMatchObject({ ok: false, problem: { code: "file_empty" } });

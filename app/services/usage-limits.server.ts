@@ -1,0 +1,107 @@
+// Usage limits per person: chats kept, answers per rolling window, tokens and
+// spend per calendar month (UTC). The server's defaults come from the
+// environment; an admin can set them apart for one person (0: no limit).
+// Checked before anything is stored or sent upstream; a refusal names the
+// limit and when it resets.
+import { env } from "../env.server";
+import { getUserLimits, limitCounts } from "../models/user-limits.server";
+import { AppError } from "../protocol/errors";
+
+export interface EffectiveLimits {
+  /** 0: no limit. */
+  chats: number;
+  messages: number;
+  windowSeconds: number;
+  tokensPerMonth: number;
+  spendPerMonthUsd: number;
+  /** Which of them an admin set for this person. */
+  overridden: { chats: boolean; messages: boolean; tokensPerMonth: boolean; spendPerMonthUsd: boolean };
+}
+
+export function defaultLimits(): Omit<EffectiveLimits, "overridden"> {
+  const config = env();
+  return {
+    chats: config.LIMIT_CHATS_PER_USER,
+    messages: config.LIMIT_MESSAGES_PER_USER?.points ?? 0,
+    windowSeconds: config.LIMIT_MESSAGES_PER_USER?.durationSeconds ?? 3 * 3600,
+    tokensPerMonth: config.LIMIT_TOKENS_PER_USER_PER_MONTH,
+    spendPerMonthUsd: config.LIMIT_SPEND_PER_USER_PER_MONTH_USD,
+  };
+}
+
+export async function effectiveLimits({ userId }: { userId: string }): Promise<EffectiveLimits> {
+  const defaults = defaultLimits();
+  const own = await getUserLimits({ userId });
+  return {
+    chats: own?.chats ?? defaults.chats,
+    messages: own?.messages ?? defaults.messages,
+    windowSeconds: own?.messages != null && own.windowSeconds ? own.windowSeconds : defaults.windowSeconds,
+    tokensPerMonth: own?.tokensPerMonth ?? defaults.tokensPerMonth,
+    spendPerMonthUsd: own?.spendPerMonthUsd ?? defaults.spendPerMonthUsd,
+    overridden: {
+      chats: own?.chats != null,
+      messages: own?.messages != null,
+      tokensPerMonth: own?.tokensPerMonth != null,
+      spendPerMonthUsd: own?.spendPerMonthUsd != null,
+    },
+  };
+}
+
+/** The first instant of this calendar month and of the next one, UTC. */
+export function monthBounds(now = Date.now()): { start: number; next: number } {
+  const date = new Date(now);
+  return { start: Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1), next: Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1) };
+}
+
+export interface LimitStanding {
+  limits: EffectiveLimits;
+  used: { chats: number; messages: number; tokens: number; spendUsd: number };
+  /** When the answers-per-window count next drops, and when the month's allowance renews (ms since the epoch). */
+  messagesResetAt: number | null;
+  monthResetsAt: number;
+}
+
+/** One person's limits and what they have used of them. */
+export async function limitStanding({ userId, now = Date.now() }: { userId: string; now?: number }): Promise<LimitStanding> {
+  const limits = await effectiveLimits({ userId });
+  const month = monthBounds(now);
+  const counts = await limitCounts({ userId, windowStart: now - limits.windowSeconds * 1000, monthStart: month.start });
+  return {
+    limits,
+    used: { chats: counts.chats, messages: counts.messages, tokens: counts.tokens, spendUsd: counts.spendUsd },
+    messagesResetAt: counts.oldestMessageAt === null ? null : counts.oldestMessageAt + limits.windowSeconds * 1000,
+    monthResetsAt: month.next,
+  };
+}
+
+const secondsUntil = (at: number, now: number) => Math.max(1, Math.ceil((at - now) / 1000));
+
+/**
+ * Refuses, with the limit's code and when it resets, an answer (or, with
+ * `newChat`, a new chat) the person's limits do not allow any more.
+ */
+export async function assertWithinUsageLimits({
+  userId,
+  newChat = false,
+  answer = true,
+  now = Date.now(),
+}: {
+  userId: string;
+  newChat?: boolean;
+  /** False for a new chat without an answer (a fork): only the chats limit applies. */
+  answer?: boolean;
+  now?: number;
+}): Promise<void> {
+  const { limits, used, messagesResetAt, monthResetsAt } = await limitStanding({ userId, now });
+  if (newChat && limits.chats > 0 && used.chats >= limits.chats) throw new AppError("chats_limit_reached", { params: { max: limits.chats } });
+  if (!answer) return;
+  if (limits.messages > 0 && used.messages >= limits.messages) {
+    throw new AppError("messages_limit_reached", { params: { max: limits.messages, windowSeconds: limits.windowSeconds, seconds: secondsUntil(messagesResetAt ?? now, now) } });
+  }
+  if (limits.tokensPerMonth > 0 && used.tokens >= limits.tokensPerMonth) {
+    throw new AppError("tokens_limit_reached", { params: { max: limits.tokensPerMonth, seconds: secondsUntil(monthResetsAt, now) } });
+  }
+  if (limits.spendPerMonthUsd > 0 && used.spendUsd >= limits.spendPerMonthUsd) {
+    throw new AppError("spend_limit_reached", { params: { usd: limits.spendPerMonthUsd, seconds: secondsUntil(monthResetsAt, now) } });
+  }
+}

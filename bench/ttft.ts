@@ -1,0 +1,49 @@
+// Phase 1 of `bun bench/run.ts` alone: time to first token through Parley
+// against the same request straight to the fake upstream, one at a time and
+// many at once. For trying a change to the send or stream path quickly.
+//   bun bench/ttft.ts [--samples N] [--concurrent N]
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { ParleyUser } from "./lib/client";
+import { RATE_LIMITS_OFF } from "./lib/limits";
+import { watchLoad } from "./lib/machine";
+import { killAllChildren, startFakeUpstream, startParley } from "./lib/processes";
+import { printTtft } from "./lib/report";
+import { measureTtft } from "./phases/ttft";
+
+const arg = (name: string, fallback: number) => {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? Number(process.argv[at + 1]) : fallback;
+};
+const dataDir = mkdtempSync(path.join(tmpdir(), "parley-bench-ttft-"));
+const databaseFile = path.join(dataDir, "parley.db");
+const log = (line: string) => console.log(line);
+try {
+  const fake = await startFakeUpstream();
+  const server = await startParley({
+    env: {
+      NODE_ENV: "production",
+      DATABASE_URL: `file:${databaseFile}`,
+      SESSION_SECRET: "bench-session-secret-0123456789abcdef0123456789",
+      LOG_LEVEL: "warn",
+      OPENAI_API_KEY: "sk-bench",
+      OPENAI_BASE_URL: fake.openaiURL,
+      SIGNUPS_PER_IP_PER_HOUR: "0",
+      ...RATE_LIMITS_OFF,
+      PERSIST_INTERVAL_MS: "500",
+      BUN_CONFIG_MAX_HTTP_REQUESTS: "4096",
+    },
+  });
+  const user = new ParleyUser(server.baseURL, databaseFile);
+  await user.signup("bench@bench.local");
+  const stop = watchLoad(() => [process.pid, fake.process.pid, server.pid]);
+  const ttft = await measureTtft({ fake, user, serverPid: server.pid, sequentialSamples: arg("--samples", 100), concurrentStreams: arg("--concurrent", 100), log });
+  printTtft(ttft, { TTFT: stop() });
+  user.close();
+  await server.stop();
+  await fake.stop();
+} finally {
+  killAllChildren();
+  rmSync(dataDir, { recursive: true, force: true });
+}

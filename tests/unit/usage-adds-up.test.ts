@@ -1,0 +1,101 @@
+// Usage and cost reports on a real database: every finished answer is one
+// request counted against whoever asked, the totals equal the sum of the
+// stored answers' stats, and the record outlives the chat and the account.
+import { vi } from "vitest";
+
+vi.hoisted(() => {
+  process.env.DEMO_TOKENS_PER_SECOND = "100000";
+});
+
+import { eq } from "drizzle-orm";
+import { afterEach, beforeAll, describe, expect, test } from "vitest";
+import { messages, users } from "../../drizzle/schema";
+import { database, prepareDatabase } from "~/db.server";
+import { requireChatAccess } from "~/models/chat-access.server";
+import * as conversation from "~/services/conversation.server";
+import { usageCsv, usagePeriodSchema, usageReport } from "~/services/usage.server";
+import { streamRegistry } from "~/streaming/streams.server";
+import { createTestUser } from "./fixtures";
+
+beforeAll(async () => {
+  await prepareDatabase();
+});
+
+afterEach(async () => {
+  await Promise.all(streamRegistry().activeStreams().map((stream) => stream.settled));
+});
+
+const settled = () => Promise.all(streamRegistry().activeStreams().map((stream) => stream.settled));
+const today = () => usagePeriodSchema.parse({});
+
+async function answeredChat(user: { id: string }, questions: string[]) {
+  const { chat } = await conversation.startChat({ user, text: questions[0]! });
+  await settled();
+  for (const text of questions.slice(1)) {
+    await conversation.sendMessage({ access: await requireChatAccess({ chatId: chat.id, user, level: "write" }), user, text });
+    await settled();
+  }
+  return chat;
+}
+
+describe("usage adds up", () => {
+  test("each answer is one request against whoever asked, and the totals equal the stored answers' stats", async () => {
+    const before = await usageReport(today());
+    const ada = await createTestUser("Ada");
+    const bob = await createTestUser("Bob");
+    const adaChat = await answeredChat(ada, ["Explain binary search.", "And in TypeScript?"]);
+    const bobChat = await answeredChat(bob, ["Write a haiku about tea."]);
+
+    const answers = await database().select().from(messages).where(eq(messages.role, "assistant"));
+    const mine = answers.filter((m) => m.chatId === adaChat.id || m.chatId === bobChat.id);
+    expect(mine).toHaveLength(3);
+    expect(mine.every((m) => m.status === "complete" && (m.stats?.outputTokens ?? 0) > 0)).toBe(true);
+    const sum = (pick: (stats: NonNullable<(typeof mine)[number]["stats"]>) => number | undefined) => mine.reduce((total, m) => total + (pick(m.stats!) ?? 0), 0);
+
+    const report = await usageReport(today());
+    expect(report.total.requests - before.total.requests).toBe(3);
+    expect(report.total.inputTokens - before.total.inputTokens).toBe(sum((s) => s.inputTokens));
+    expect(report.total.outputTokens - before.total.outputTokens).toBe(sum((s) => s.outputTokens));
+    const byUser = new Map(report.byUser.map((g) => [g.key, g]));
+    expect(byUser.get(ada.id)).toMatchObject({ requests: 2, label: ada.email });
+    expect(byUser.get(bob.id)).toMatchObject({ requests: 1, label: bob.email });
+    expect(byUser.get(ada.id)!.outputTokens).toBe(sum((s) => s.outputTokens) - byUser.get(bob.id)!.outputTokens);
+    expect(report.byModel.find((g) => g.key === "demo:parley-demo")?.requests).toBeGreaterThanOrEqual(3);
+    const day = report.byDay.at(-1)!;
+    expect(day.key).toBe(new Date().toISOString().slice(0, 10));
+    expect(day.requests - (before.byDay.at(-1)?.requests ?? 0)).toBe(3);
+  });
+
+  test("deleting the chat keeps what it cost; deleting the account keeps it as a deleted account's", async () => {
+    const carol = await createTestUser("Carol");
+    const chat = await answeredChat(carol, ["What is a monad?"]);
+    await conversation.removeChat({ access: await requireChatAccess({ chatId: chat.id, user: carol, level: "own" }) });
+    let report = await usageReport(today());
+    expect(report.byUser.find((g) => g.key === carol.id)?.requests).toBe(1);
+    await database().delete(users).where(eq(users.id, carol.id));
+    report = await usageReport(today());
+    expect(report.byUser.find((g) => g.key === carol.id)).toBeUndefined();
+    expect(report.byUser.find((g) => g.key === "")).toMatchObject({ label: "(deleted account)" });
+  });
+
+  test("a period is whole UTC days, every day listed, and a bad or too long one is refused with a code", () => {
+    const period = usagePeriodSchema.parse({ from: "2026-01-30", to: "2026-02-02" });
+    expect(period).toMatchObject({ fromDay: "2026-01-30", toDay: "2026-02-02", start: Date.UTC(2026, 0, 30), end: Date.UTC(2026, 1, 3) });
+    const issue = (input: object) => usagePeriodSchema.safeParse(input).error?.issues[0]?.message;
+    expect(issue({ from: "2026-02-30x" })).toBe("date_invalid");
+    expect(issue({ from: "2026-02-03", to: "2026-02-02" })).toBe("period_invalid");
+    expect(issue({ from: "2024-01-01", to: "2026-02-02" })).toBe("period_too_long");
+  });
+
+  test("the CSV has a header, quotes what needs quoting and defuses spreadsheet formulas", async () => {
+    const report = await usageReport(today());
+    const withOddName = {
+      ...report,
+      rows: [{ day: "2026-02-01", userId: "u", userName: '=HYPERLINK("x"), "Ada"', userEmail: "ada@example.com", model: "openai:gpt-4o", paidBy: "user" as const, requests: 2, inputTokens: 10, outputTokens: 20, costUsd: 0.0015 }],
+    };
+    const lines = usageCsv(withOddName).split("\r\n");
+    expect(lines[0]).toBe("day,user_email,user_name,model,paid_by,requests,input_tokens,output_tokens,cost_usd");
+    expect(lines[1]).toBe(`2026-02-01,ada@example.com,"'=HYPERLINK(""x""), ""Ada""",openai:gpt-4o,user,2,10,20,0.001500`);
+    expect(lines[2]).toBe("");
+  });
+});

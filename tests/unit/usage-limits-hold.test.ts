@@ -1,0 +1,153 @@
+// Usage limits per person, through the conversation service and the real
+// routes: chats kept, answers per rolling window, tokens and spend per month.
+// A refusal names the limit and when it resets, stores nothing and reaches no
+// model; an admin's setting for one person wins over the server's default.
+import { vi } from "vitest";
+
+vi.hoisted(() => {
+  process.env.DEMO_TOKENS_PER_SECOND = "100000";
+  process.env.LIMIT_CHATS_PER_USER = "3";
+});
+
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { count, eq } from "drizzle-orm";
+import { afterEach, beforeAll, describe, expect, test } from "vitest";
+import { chats, messages, usageRecords } from "../../drizzle/schema";
+import { database, prepareDatabase } from "~/db.server";
+import { requireChatAccess } from "~/models/chat-access.server";
+import { type LimitOverrides, setUserLimits } from "~/models/user-limits.server";
+import { AppError, type ErrorCode } from "~/protocol/errors";
+import { action as chatAction } from "~/routes/chats.$chatId/route";
+import { action as newChatAction } from "~/routes/chats._index";
+import * as conversation from "~/services/conversation.server";
+import { limitStanding, monthBounds } from "~/services/usage-limits.server";
+import { streamRegistry } from "~/streaming/streams.server";
+import { createId } from "~/utils/id";
+import { createTestUser, TEST_MODEL } from "./fixtures";
+import { cookieFor, formRequest, settle } from "./requests";
+
+beforeAll(async () => {
+  await prepareDatabase();
+});
+
+const settled = () => Promise.all(streamRegistry().activeStreams().map((stream) => stream.settled));
+afterEach(settled);
+
+const none: LimitOverrides = { chats: null, messages: null, windowSeconds: null, tokensPerMonth: null, spendPerMonthUsd: null };
+
+async function refusal(work: Promise<unknown>): Promise<AppError> {
+  const error = await work.then(
+    () => {
+      throw new Error("expected a refusal, but it succeeded");
+    },
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AppError);
+  return error as AppError;
+}
+const codeOf = async (work: Promise<unknown>): Promise<ErrorCode> => (await refusal(work)).code;
+
+async function rowsOf(userId: string) {
+  const [c] = await database().select({ n: count() }).from(chats).where(eq(chats.userId, userId));
+  const [m] = await database().select({ n: count() }).from(messages).innerJoin(chats, eq(chats.id, messages.chatId)).where(eq(chats.userId, userId));
+  return { chats: c!.n, messages: m!.n };
+}
+
+async function chatWithAnswer(user: { id: string }, text = "Hello?") {
+  const { chat } = await conversation.startChat({ user, text });
+  await settled();
+  return { chat, access: () => requireChatAccess({ chatId: chat.id, user, level: "own" }) };
+}
+
+describe("usage limits", () => {
+  test("the server's default holds the chats a person keeps; a deleted chat makes room; a fork counts too", async () => {
+    const user = await createTestUser();
+    const first = await chatWithAnswer(user);
+    await chatWithAnswer(user);
+    await chatWithAnswer(user);
+    const before = await rowsOf(user.id);
+    const error = await refusal(conversation.startChat({ user, text: "A fourth?" }));
+    expect(error).toMatchObject({ code: "chats_limit_reached", status: 403, params: { max: 3 } });
+    const access = await first.access();
+    const [answer] = await database().select().from(messages).where(eq(messages.chatId, first.chat.id));
+    expect(await codeOf(conversation.fork({ access, user, messageId: answer!.id }))).toBe("chats_limit_reached");
+    expect(await rowsOf(user.id)).toEqual(before);
+    await conversation.removeChat({ access });
+    await chatWithAnswer(user, "Now there is room.");
+  });
+
+  test("an admin's 0 for one person lifts the default; their own number replaces it", async () => {
+    const unlimited = await createTestUser("Unlimited");
+    await setUserLimits({ userId: unlimited.id, overrides: { ...none, chats: 0 }, changedBy: unlimited.id });
+    for (let i = 0; i < 5; i++) await chatWithAnswer(unlimited, `Chat ${i}`);
+    const tight = await createTestUser("Tight");
+    await setUserLimits({ userId: tight.id, overrides: { ...none, chats: 1 }, changedBy: unlimited.id });
+    await chatWithAnswer(tight);
+    expect(await codeOf(conversation.startChat({ user: tight, text: "Second?" }))).toBe("chats_limit_reached");
+    // Clearing every value returns the person to the defaults.
+    await setUserLimits({ userId: tight.id, overrides: none, changedBy: unlimited.id });
+    await chatWithAnswer(tight, "Second, by default.");
+  });
+
+  test("answers per rolling window: sends, edits and regenerations all count, and the refusal says when it eases", async () => {
+    const user = await createTestUser("Window");
+    await setUserLimits({ userId: user.id, overrides: { ...none, messages: 2, windowSeconds: 3600 }, changedBy: user.id });
+    const { chat, access } = await chatWithAnswer(user);
+    await conversation.sendMessage({ access: await access(), user, text: "Second answer" });
+    await settled();
+    const before = await rowsOf(user.id);
+    const error = await refusal(conversation.sendMessage({ access: await access(), user, text: "Third?" }));
+    expect(error.code).toBe("messages_limit_reached");
+    expect(error.status).toBe(429);
+    expect(error.params).toMatchObject({ max: 2, windowSeconds: 3600 });
+    expect(error.params!.seconds).toBeGreaterThan(3500);
+    expect(error.params!.seconds).toBeLessThanOrEqual(3600);
+    const [question] = await database().select().from(messages).where(eq(messages.chatId, chat.id)).orderBy(messages.createdAt).limit(1);
+    expect(await codeOf(conversation.regenerate({ access: await access(), user, messageId: question!.id }))).toBe("messages_limit_reached");
+    expect(await codeOf(conversation.editMessage({ access: await access(), user, messageId: question!.id, text: "Edited" }))).toBe("messages_limit_reached");
+    expect(await rowsOf(user.id)).toEqual(before);
+    expect(streamRegistry().activeStreams()).toHaveLength(0);
+    const standing = await limitStanding({ userId: user.id });
+    expect(standing.used.messages).toBe(2);
+    expect(standing.messagesResetAt).toBeGreaterThan(Date.now());
+  });
+
+  test("tokens and spend per month: refused until the first of next month, UTC", async () => {
+    const user = await createTestUser("Month");
+    await setUserLimits({ userId: user.id, overrides: { ...none, tokensPerMonth: 5 }, changedBy: user.id });
+    const { access } = await chatWithAnswer(user);
+    const tokens = await refusal(conversation.sendMessage({ access: await access(), user, text: "More?" }));
+    const untilNextMonth = Math.ceil((monthBounds().next - Date.now()) / 1000);
+    expect(tokens).toMatchObject({ code: "tokens_limit_reached", params: { max: 5 } });
+    expect(Math.abs(tokens.params!.seconds! - untilNextMonth)).toBeLessThanOrEqual(5);
+
+    await setUserLimits({ userId: user.id, overrides: { ...none, spendPerMonthUsd: 0.5 }, changedBy: user.id });
+    await conversation.sendMessage({ access: await access(), user, text: "Spend is still fine." });
+    await settled();
+    // An answer from a priced model (the demo model costs nothing), as its final save records it.
+    await database().insert(usageRecords).values({ id: createId(), messageId: createId(), userId: user.id, model: "openai:gpt-4o", provider: "openai", paidBy: "server", status: "complete", inputTokens: 1000, outputTokens: 1000, costUsd: 0.6 });
+    expect(await refusal(conversation.sendMessage({ access: await access(), user, text: "Over budget?" }))).toMatchObject({ code: "spend_limit_reached", params: { usd: 0.5 } });
+    // Last month's spending does not count.
+    await database().update(usageRecords).set({ createdAt: monthBounds().start - 1 }).where(eq(usageRecords.costUsd, 0.6));
+    await conversation.sendMessage({ access: await access(), user, text: "A new month." });
+  });
+
+  test("through the routes: 403 for the chats limit, 429 with Retry-After and words for the window, and what was typed comes back", async () => {
+    const user = await createTestUser("Routes");
+    await setUserLimits({ userId: user.id, overrides: { ...none, chats: 1, messages: 1, windowSeconds: 600 }, changedBy: user.id });
+    const cookie = await cookieFor(user.id);
+    const send = (path: string, content: string, action: typeof newChatAction | typeof chatAction, params: Record<string, string>) =>
+      settle(() => action({ request: formRequest(path, cookie, { intent: "send", content, model: TEST_MODEL }), params, context: { clientIp: "10.0.0.9" } } as unknown as ActionFunctionArgs));
+    const created = await send("/chats?index", "First", newChatAction, {});
+    expect(created.status).toBe(302);
+    await settled();
+    const second = await send("/chats?index", "Second chat?", newChatAction, {});
+    expect(second.status).toBe(403);
+    expect(second.body).toMatchObject({ code: "chats_limit_reached", text: "Second chat?", formError: expect.stringContaining("Delete chats you no longer need") });
+    const chatId = created.location!.replace("/chats/", "");
+    const followUp = await send(`/chats/${chatId}`, "Follow-up?", chatAction, { chatId });
+    expect(followUp.status).toBe(429);
+    expect(Number(followUp.headers.get("Retry-After"))).toBeGreaterThan(500);
+    expect(followUp.body).toMatchObject({ code: "messages_limit_reached", text: "Follow-up?", formError: expect.stringMatching(/^You have asked for 1 answer in the last 10 minutes, the most this server allows\. You can ask again in (9|10) minutes\.$/) });
+  });
+});
