@@ -1,7 +1,7 @@
 // Usage limits set for one person apart from the server's defaults
 // (table user_limits), and the counts the limits are checked against.
-import { sql } from "drizzle-orm";
-import { type UserLimits, userLimits } from "../../drizzle/schema";
+import { eq, sql } from "drizzle-orm";
+import { type UserLimits, userLimits, users } from "../../drizzle/schema";
 import { database } from "../db.server";
 
 export type { UserLimits };
@@ -49,4 +49,14 @@ export async function limitCounts({ userId, windowStart, monthStart }: { userId:
     tokens: Number(row?.tokens ?? 0),
     spendUsd: Number(row?.spend ?? 0),
   };
+}
+
+/** Everyone with limits of their own, with their email and name, by email. */
+export async function usersWithOwnLimits(): Promise<(UserLimits & { email: string; name: string })[]> {
+  const rows = await database()
+    .select({ limits: userLimits, email: users.email, name: users.name })
+    .from(userLimits)
+    .innerJoin(users, eq(users.id, userLimits.userId))
+    .orderBy(users.email);
+  return rows.map((row) => ({ ...row.limits, email: row.email, name: row.name }));
 }

@@ -16,6 +16,9 @@ const SECTIONS = [
   { to: "/admin/users", label: "Users" },
   { to: "/admin/registration", label: "Registration" },
   { to: "/admin/models", label: "Models" },
+  { to: "/admin/prompt", label: "System prompt" },
+  { to: "/admin/limits", label: "Limits" },
+  { to: "/admin/usage", label: "Usage" },
 ] as const;
 
 export default function AdminLayout() {
@@ -27,7 +30,7 @@ export default function AdminLayout() {
           ← Back to chats
         </Link>
         <h1 className="text-xl font-semibold">Admin</h1>
-        <nav aria-label="Admin" className="flex gap-1">
+        <nav aria-label="Admin" className="flex flex-wrap gap-1">
           {SECTIONS.map((section) => (
             <NavLink
               key={section.to}

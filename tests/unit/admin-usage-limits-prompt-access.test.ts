@@ -1,0 +1,108 @@
+// The admin pages for usage, limits and the server's system prompt, through
+// the real loaders and actions with real session cookies: anonymous people are
+// sent to log in, members get a 404 and change nothing, admins get in and
+// their changes take effect; the CSV is an attachment only admins download.
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { beforeAll, describe, expect, test } from "vitest";
+import { prepareDatabase } from "~/db.server";
+import { systemPromptHistory } from "~/models/system-prompt.server";
+import { usersWithOwnLimits } from "~/models/user-limits.server";
+import { action as limitsAction, loader as limitsLoader } from "~/routes/admin.limits";
+import { action as promptAction, loader as promptLoader } from "~/routes/admin.prompt";
+import { loader as usageLoader } from "~/routes/admin.usage";
+import { loader as usageCsvLoader } from "~/routes/admin.usage[.]csv";
+import { effectiveLimits } from "~/services/usage-limits.server";
+import { createTestUser } from "./fixtures";
+import { cookieFor, formRequest, getRequest, settle } from "./requests";
+
+beforeAll(async () => {
+  await prepareDatabase();
+});
+
+type Loader = (args: LoaderFunctionArgs) => Promise<unknown>;
+type Action = (args: ActionFunctionArgs) => Promise<unknown>;
+
+const PAGES: { path: string; loader: Loader }[] = [
+  { path: "/admin/usage", loader: usageLoader },
+  { path: "/admin/usage?from=2026-01-01&to=2026-01-31", loader: usageLoader },
+  { path: "/admin/usage.csv", loader: usageCsvLoader },
+  { path: "/admin/limits", loader: limitsLoader },
+  { path: "/admin/prompt", loader: promptLoader },
+  { path: "/admin/prompt?a=1&b=1", loader: promptLoader },
+];
+
+const ACTIONS: { name: string; path: string; action: Action; fields: (target: { email: string }) => Record<string, string> }[] = [
+  { name: "save a prompt", path: "/admin/prompt", action: promptAction, fields: () => ({ intent: "save", text: `Be kind. ${Math.random()}` }) },
+  { name: "set a person's limits", path: "/admin/limits", action: limitsAction, fields: (t) => ({ email: t.email, chats: "5", messages: "20", window: "3h" }) },
+];
+
+let admin: Awaited<ReturnType<typeof createTestUser>> | undefined;
+async function people() {
+  admin ??= await createTestUser("Admin");
+  expect(admin.role).toBe("admin");
+  const member = await createTestUser("Member");
+  return { admin, member, cookies: { admin: await cookieFor(admin.id), member: await cookieFor(member.id) } };
+}
+
+const load = (page: (typeof PAGES)[number], cookie: string | null) => settle(() => page.loader({ request: getRequest(page.path, cookie), params: {}, context: {} } as LoaderFunctionArgs));
+const act = (entry: (typeof ACTIONS)[number], cookie: string | null, target: { email: string }) =>
+  settle(() => entry.action({ request: formRequest(entry.path, cookie, entry.fields(target)), params: {}, context: {} } as ActionFunctionArgs));
+const state = async () => ({ prompts: (await systemPromptHistory()).length, limits: await usersWithOwnLimits() });
+
+describe("usage, limits and system prompt pages", () => {
+  test.each(PAGES.map((p) => [p.path, p] as const))("anonymous: %s sends people to log in", async (_, page) => {
+    await people();
+    const result = await load(page, null);
+    expect(result.status).toBe(302);
+    expect(result.location).toMatch(/^\/login\?redirectTo=/);
+  });
+
+  test.each(PAGES.map((p) => [p.path, p] as const))("a member: %s is a 404", async (_, page) => {
+    const { cookies } = await people();
+    expect((await load(page, cookies.member)).status).toBe(404);
+  });
+
+  test.each(PAGES.map((p) => [p.path, p] as const))("an admin: %s opens", async (_, page) => {
+    const { cookies } = await people();
+    expect((await load(page, cookies.admin)).status).toBe(200);
+  });
+
+  test.each(ACTIONS.map((a) => [a.name, a] as const))("anonymous and members: %s changes nothing", async (_, entry) => {
+    const { member, cookies } = await people();
+    const before = await state();
+    expect((await act(entry, null, member)).status).toBe(302);
+    expect((await act(entry, cookies.member, member)).status).toBe(404);
+    expect(await state()).toEqual(before);
+  });
+
+  test("an admin saves a prompt version and sets a person's limits", async () => {
+    const { member, cookies } = await people();
+    const before = await state();
+    expect((await act(ACTIONS[0]!, cookies.admin, member)).location).toBe("/admin/prompt?saved=1");
+    expect((await act(ACTIONS[1]!, cookies.admin, member)).location).toBe(`/admin/limits?saved=${encodeURIComponent(member.email)}`);
+    expect((await state()).prompts).toBe(before.prompts + 1);
+    expect(await effectiveLimits({ userId: member.id })).toMatchObject({ chats: 5, messages: 20, windowSeconds: 3 * 3600 });
+  });
+
+  test("bad input is a 4xx with words, never a 500: an unknown email, a bad number, a bad period", async () => {
+    const { cookies } = await people();
+    const unknown = await act(ACTIONS[1]!, cookies.admin, { email: "nobody@example.com" });
+    expect(unknown).toMatchObject({ status: 404, body: { code: "user_not_found", field: "email" } });
+    const badNumber = await settle(() => limitsAction({ request: formRequest("/admin/limits", cookies.admin, { email: "x@example.com", chats: "-3" }), params: {}, context: {} } as unknown as ActionFunctionArgs));
+    expect(badNumber).toMatchObject({ status: 400, body: { code: "invalid_input", field: "chats" } });
+    const csv = await settle(() => usageCsvLoader({ request: getRequest("/admin/usage.csv?from=2026-02-10&to=2026-02-01", cookies.admin), params: {}, context: {} } as LoaderFunctionArgs));
+    expect(csv.status).toBe(400);
+    const page = await load({ path: "/admin/usage?from=nonsense", loader: usageLoader }, cookies.admin);
+    expect(page.status).toBe(200);
+    expect(page.body).toMatchObject({ error: expect.stringContaining("YYYY-MM-DD") });
+  });
+
+  test("the CSV downloads as an attachment that is never cached", async () => {
+    const { cookies } = await people();
+    const result = await load(PAGES[2]!, cookies.admin);
+    expect(result.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
+    expect(result.headers.get("Content-Disposition")).toMatch(/^attachment; filename="parley-usage-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv"$/);
+    expect(result.headers.get("Cache-Control")).toBe("private, no-store");
+    expect(String(result.body).split("\r\n")[0]).toBe("day,user_email,user_name,model,paid_by,requests,input_tokens,output_tokens,cost_usd");
+  });
+});
