@@ -114,7 +114,7 @@ export async function listUsers({ query, page, pageSize }: { query: string; page
         lastActiveAt: users.lastActiveAt,
         disabledAt: users.disabledAt,
         changedAt: users.changedAt,
-        changedByName: sql<string | null>`(SELECT name FROM users AS changer WHERE changer.id = ${users.changedBy})`,
+        changedByName: sql<string | null>`(SELECT changer.name FROM users AS changer WHERE changer.id = "users"."changed_by")`,
       })
       .from(users)
       .where(where)
@@ -138,7 +138,7 @@ export async function getUserForAdmin({ userId }: { userId: string }): Promise<U
       lastActiveAt: users.lastActiveAt,
       disabledAt: users.disabledAt,
       changedAt: users.changedAt,
-      changedByName: sql<string | null>`(SELECT name FROM users AS changer WHERE changer.id = ${users.changedBy})`,
+      changedByName: sql<string | null>`(SELECT changer.name FROM users AS changer WHERE changer.id = "users"."changed_by")`,
     })
     .from(users)
     .where(eq(users.id, userId))

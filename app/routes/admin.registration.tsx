@@ -28,14 +28,13 @@ import { FormAlert } from "~/components/ui/Field";
 import { AppError } from "~/protocol/errors";
 import {
   createInviteLink,
-  INVITE_LIFETIMES_DAYS,
   inviteViews,
-  REGISTRATION_MODES,
   registrationFormSchema,
   registrationMode,
   revokeInviteLink,
   setRegistrationMode,
 } from "~/services/admin-registration.server";
+import { INVITE_LIFETIMES_DAYS, REGISTRATION_MODES } from "~/services/registration-modes";
 import {
   type FormFailure,
   formFailure,

@@ -10,8 +10,9 @@ import { hasAnyUser, type PublicUser } from "../models/user.server";
 import { AppError, type ErrorCode } from "../protocol/errors";
 import { createToken, hashToken, isTokenShaped } from "../utils/token.server";
 
-export const REGISTRATION_MODES = ["open", "invite", "closed"] as const;
-export type RegistrationMode = (typeof REGISTRATION_MODES)[number];
+import { INVITE_LIFETIMES_DAYS, REGISTRATION_MODES, type RegistrationMode } from "./registration-modes";
+
+export type { RegistrationMode };
 
 const SETTING_KEY = "registration";
 const storedRegistration = z.object({ mode: z.enum(REGISTRATION_MODES) });
@@ -52,8 +53,6 @@ export async function requireUsableInvite(token: string | null | undefined, now 
   if (problem) throw new AppError(problem);
   return { tokenHash: hashToken(token!) };
 }
-
-export const INVITE_LIFETIMES_DAYS = [1, 7, 30] as const;
 
 export const registrationFormSchema = z.discriminatedUnion(
   "intent",
