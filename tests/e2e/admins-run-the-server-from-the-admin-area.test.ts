@@ -35,7 +35,7 @@ test("without JavaScript an admin finds a person, promotes, disables, resets and
   const admin = await adminPage(await newContext({ baseURL: server.baseURL, javaScriptEnabled: false }));
   await admin.getByRole("link", { name: "Admin" }).click();
   await expect(admin).toHaveURL(/\/admin\/users$/);
-  await expect(admin.getByRole("navigation", { name: "Admin" }).getByRole("link")).toHaveText(["Users", "Registration", "Models"]);
+  await expect(admin.getByRole("navigation", { name: "Admin" }).getByRole("link")).toHaveText(["Users", "Registration", "Models", "System prompt", "Limits", "Usage"]);
 
   const memberContext = await newContext({ baseURL: server.baseURL, javaScriptEnabled: false });
   const member = await memberContext.newPage();
