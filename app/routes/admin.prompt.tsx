@@ -25,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const before = a.success ? history.find((v) => v.version === a.data) : undefined;
   const after = b.success ? history.find((v) => v.version === b.data) : undefined;
   const comparison = before && after ? { a: before.version, b: after.version, lines: diffLines(before.text, after.text) } : null;
-  return { history, comparison, compareAsked: url.searchParams.has("a") || url.searchParams.has("b") };
+  return { history, comparison, compareAsked: url.searchParams.has("a") || url.searchParams.has("b"), maxChars: MAX_SERVER_PROMPT_CHARS };
 }
 
 const actionSchema = z.discriminatedUnion("intent", [
@@ -54,7 +54,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function AdminPrompt() {
-  const { history, comparison, compareAsked } = useLoaderData<typeof loader>();
+  const { history, comparison, compareAsked, maxChars } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>() as FormFailure | undefined;
   const [params] = useSearchParams();
   const current = history[0];
@@ -78,7 +78,7 @@ export default function AdminPrompt() {
             <textarea
               name="text"
               rows={10}
-              maxLength={MAX_SERVER_PROMPT_CHARS}
+              maxLength={maxChars}
               defaultValue={failure?.text ?? current?.text ?? ""}
               aria-invalid={failure?.field === "text" || undefined}
               className={`${inputClass} w-full font-mono text-sm`}
