@@ -76,6 +76,8 @@ export default function AdminPrompt() {
           <label className="block">
             <span className="mb-1 block text-sm text-zinc-300">Prompt {current ? `(version ${current.version} in force)` : "(none yet)"}</span>
             <textarea
+              // A new version in force (saved or restored) replaces what the box holds, with JavaScript too.
+              key={current?.version ?? 0}
               name="text"
               rows={10}
               maxLength={maxChars}
