@@ -34,6 +34,12 @@ export const ERROR_STATUS = {
   file_empty: 400,
   model_cannot_see_images: 400,
   method_not_allowed: 405,
+  export_format_invalid: 400,
+  import_file_required: 400,
+  import_too_large: 413,
+  import_unrecognized: 415,
+  import_malformed: 400,
+  import_conversation_invalid: 400,
   // Access
   not_found: 404,
   message_not_found: 404,
@@ -86,6 +92,8 @@ export type ErrorParams = {
   action?: string;
   /** A host an address was refused for. */
   host?: string;
+  /** What was wrong with an imported file or conversation, in a few words. */
+  reason?: string;
 };
 
 /** A code plus what its text needs: stored with an answer and sent in stream events. */
