@@ -6,7 +6,7 @@
 // disk (the central directory sits at its end) and inflates one entry at a
 // time, refusing entries that would grow past a limit.
 import { open } from "node:fs/promises";
-import { crc32, createDeflateRaw, inflateRawSync } from "node:zlib";
+import { crc32, createDeflateRaw, deflateRawSync, inflateRawSync } from "node:zlib";
 
 const LOCAL_HEADER = 0x04034b50;
 const DATA_DESCRIPTOR = 0x08074b50;
@@ -108,9 +108,19 @@ export async function* zipStream(entries: AsyncIterable<ZipEntry> | Iterable<Zip
       }
     };
     let compressedSize = 0;
-    for await (const out of method === DEFLATE ? deflated(counted()) : counted()) {
-      compressedSize += out.length;
-      yield out;
+    if (typeof entry.data === "string" || entry.data instanceof Uint8Array) {
+      // Bytes already in hand (a chat's Markdown): one call, no compressor stream to set up.
+      const bytes = typeof entry.data === "string" ? encoder.encode(entry.data) : entry.data;
+      crc = crc32(bytes);
+      size = bytes.length;
+      const out = method === DEFLATE ? deflateRawSync(bytes, { level: 6 }) : bytes;
+      compressedSize = out.length;
+      yield out instanceof Uint8Array ? new Uint8Array(out.buffer, out.byteOffset, out.byteLength) : out;
+    } else {
+      for await (const out of method === DEFLATE ? deflated(counted()) : counted()) {
+        compressedSize += out.length;
+        yield out;
+      }
     }
     if (size > MAX_32 || compressedSize > MAX_32) throw new Error(`zip entry ${entry.name} larger than 4 GiB`);
     Object.assign(record, { crc, size, compressedSize });
@@ -235,7 +245,7 @@ export async function openZip(path: string): Promise<ZipReader> {
         if (entry.method === STORE) bytes = raw;
         else if (entry.method === DEFLATE) {
           try {
-            bytes = inflateRawSync(raw, { maxOutputLength: Math.max(1, maxBytes) });
+            bytes = inflateRawSync(raw, { maxOutputLength: Math.max(1, Math.min(maxBytes, 2 ** 32)) });
           } catch (cause) {
             throw new ZipError(`${entry.name} could not be inflated`, { cause });
           }
