@@ -24,6 +24,7 @@ import { logger } from "../utils/logger.server";
 import { readForm } from "../utils/multipart.server";
 import { looksLikeZip, openZip, type ZipReader, ZipError } from "../utils/zip.server";
 import { safeFileName } from "./file-kind";
+import { uploadAllowance } from "./attachments.server";
 import { consume, refund } from "./limits.server";
 
 export const IMPORT_SOURCES = ["parley", "chatgpt", "claude"] as const;
@@ -81,10 +82,26 @@ export interface IncomingConversation {
 /** A conversation read from the file, or the reason it could not be. */
 type Parsed = { ok: true; conversation: IncomingConversation } | { ok: false; title: string; reason: string };
 
+/** A conversation of the file, read only when needed: one imported already is skipped without reading it. */
+interface Pending {
+  /** Its id in the source, when it has one that is a string. */
+  externalId: string | null;
+  read: () => Parsed;
+}
+
 export interface ParsedFile {
   source: ImportSource;
-  conversations: Parsed[];
+  conversations: Pending[];
 }
+
+const idOf = (raw: unknown, ...keys: string[]): string | null => {
+  if (!raw || typeof raw !== "object") return null;
+  for (const key of keys) {
+    const value = (raw as Record<string, unknown>)[key];
+    if (typeof value === "string" && value) return value;
+  }
+  return null;
+};
 
 const invalid = (title: unknown, reason: string): Parsed => ({ ok: false, title: typeof title === "string" && title ? title.slice(0, TITLE_MAX) : FALLBACK_TITLE, reason });
 
@@ -360,15 +377,15 @@ export function parseExport(document: unknown, now = Date.now()): ParsedFile {
     const doc = document as { format?: unknown; version?: unknown; chats?: unknown };
     if (doc.format === "parley") {
       if (doc.version !== 1 || !Array.isArray(doc.chats)) throw new AppError("import_unrecognized");
-      return { source: "parley", conversations: doc.chats.map(fromParley) };
+      return { source: "parley", conversations: doc.chats.map((c: unknown) => ({ externalId: idOf(c, "id"), read: () => fromParley(c) })) };
     }
     throw new AppError("import_unrecognized");
   }
   if (!Array.isArray(document)) throw new AppError("import_unrecognized");
   if (document.length === 0) return { source: "parley", conversations: [] };
   const first = document.find((c) => c && typeof c === "object") as Record<string, unknown> | undefined;
-  if (first && "mapping" in first) return { source: "chatgpt", conversations: document.map((c) => fromChatGpt(c, now)) };
-  if (first && "chat_messages" in first) return { source: "claude", conversations: document.map((c) => fromClaude(c, now)) };
+  if (first && "mapping" in first) return { source: "chatgpt", conversations: document.map((c) => ({ externalId: idOf(c, "conversation_id", "id"), read: () => fromChatGpt(c, now) })) };
+  if (first && "chat_messages" in first) return { source: "claude", conversations: document.map((c) => ({ externalId: idOf(c, "uuid"), read: () => fromClaude(c, now) })) };
   throw new AppError("import_unrecognized");
 }
 
@@ -443,7 +460,22 @@ function parentsFirst(list: IncomingMessage[]): IncomingMessage[] {
 }
 
 /** The rows one conversation becomes, with new ids; files found in the archive are stored, others named in text. */
-async function rowsOf({ conversation, userId, source, files, chatModel }: { conversation: IncomingConversation; userId: string; source: ImportSource; files: FileSource; chatModel: string }): Promise<ImportedChatRows> {
+async function rowsOf({
+  conversation,
+  userId,
+  source,
+  files,
+  chatModel,
+  allowance,
+}: {
+  conversation: IncomingConversation;
+  userId: string;
+  source: ImportSource;
+  files: FileSource;
+  chatModel: string;
+  /** Bytes of files this person may still store (MAX_UPLOAD_BYTES_PER_USER). */
+  allowance: { left: number };
+}): Promise<ImportedChatRows> {
   const ordered = parentsFirst(conversation.messages);
   const newId = new Map(ordered.map((m) => [m.id, createId()]));
   const leafExternal = conversation.activeLeafId && newId.has(conversation.activeLeafId) ? conversation.activeLeafId : (ordered.at(-1)?.id ?? null);
@@ -484,7 +516,7 @@ async function rowsOf({ conversation, userId, source, files, chatModel }: { conv
         continue;
       }
       const file = part.file;
-      const stored = file.sha256 ? await attachFile({ file, files, rows, blobOfSha }) : undefined;
+      const stored = file.sha256 ? await attachFile({ file, files, rows, blobOfSha, allowance }) : undefined;
       if (!stored) {
         // The bytes did not come with the conversation: the message still says which file it had.
         parts.push({ type: "text", text: `\n\n📎 ${file.name} (${file.mediaType}; the file was not in the import)` });
@@ -519,9 +551,10 @@ async function rowsOf({ conversation, userId, source, files, chatModel }: { conv
  * export names (a file can never be claimed by its hash alone). Bytes stored
  * already are shared; new ones are written with the conversation.
  */
-async function attachFile({ file, files, rows, blobOfSha }: { file: IncomingFile; files: FileSource; rows: ImportedChatRows; blobOfSha: Map<string, string> }) {
+async function attachFile({ file, files, rows, blobOfSha, allowance }: { file: IncomingFile; files: FileSource; rows: ImportedChatRows; blobOfSha: Map<string, string>; allowance: { left: number } }) {
   const bytes = await files.bytesOf(file.sha256);
-  if (!bytes || bytes.length === 0) return undefined;
+  // Imported files count against the same quota as uploads: one that does not fit is named in text instead.
+  if (!bytes || bytes.length === 0 || bytes.length > allowance.left) return undefined;
   if (createHash("sha256").update(bytes).digest("hex") !== file.sha256) return undefined;
   let blobId = blobOfSha.get(file.sha256) ?? (await blobIdBySha({ sha256: file.sha256 }));
   if (!blobId) {
@@ -533,6 +566,7 @@ async function attachFile({ file, files, rows, blobOfSha }: { file: IncomingFile
   blobOfSha.set(file.sha256, blobId);
   const attachment = { id: createId(), blobId, name: safeFileName(file.name), mediaType: file.mediaType, size: bytes.length };
   rows.attachments.push(attachment);
+  allowance.left -= bytes.length;
   return attachment;
 }
 
@@ -549,11 +583,18 @@ async function chatModelFor(model: string | null, user: { id: string }, cache: M
 /** Writes the conversations of a parsed file for `user`; each conversation is one transaction. */
 export async function importParsed({ parsed, user, files = NO_FILES, locale = "en" }: { parsed: ParsedFile; user: { id: string }; files?: FileSource; locale?: Locale }): Promise<ImportReport> {
   const report: ImportReport = { source: parsed.source, imported: 0, skipped: 0, failed: [], chats: [] };
-  const good = parsed.conversations.flatMap((c) => (c.ok ? [c.conversation] : []));
-  const done = await alreadyImported({ userId: user.id, source: parsed.source, externalIds: good.map((c) => c.externalId) });
+  const ids = parsed.conversations.flatMap((c) => (c.externalId ? [c.externalId] : []));
+  const done = await alreadyImported({ userId: user.id, source: parsed.source, externalIds: ids });
   const models = new Map<string, string>();
   const seen = new Set<string>();
-  for (const entry of parsed.conversations) {
+  const { left } = await uploadAllowance({ userId: user.id });
+  const allowance = { left };
+  for (const pending of parsed.conversations) {
+    if (pending.externalId && (done.has(pending.externalId) || seen.has(pending.externalId))) {
+      report.skipped++;
+      continue;
+    }
+    const entry = pending.read();
     if (!entry.ok) {
       report.failed.push({ title: entry.title, reason: describe({ code: "import_conversation_invalid", params: { reason: entry.reason } }, locale) });
       continue;
@@ -568,13 +609,16 @@ export async function importParsed({ parsed, user, files = NO_FILES, locale = "e
       const chatModel = await chatModelFor(conversation.model, user, models);
       let written = false;
       for (let attempt = 0; attempt < 2; attempt++) {
-        const rows = await rowsOf({ conversation, userId: user.id, source: parsed.source, files, chatModel });
+        const before = allowance.left;
+        const rows = await rowsOf({ conversation, userId: user.id, source: parsed.source, files, chatModel, allowance });
         try {
           written = await insertImportedChat(rows);
           if (written) report.chats.push({ id: rows.chat.id, title: rows.chat.title });
+          else allowance.left = before;
           break;
         } catch (error) {
           // The same file's bytes were stored by another upload meanwhile: read them again as shared.
+          allowance.left = before;
           if (attempt === 0 && /UNIQUE constraint failed: blobs/.test(String(error))) continue;
           throw error;
         }
