@@ -31,16 +31,19 @@ export async function ownedChatIds({ userId }: { userId: string }): Promise<stri
   return rows.map((r) => r.id);
 }
 
-/** A chat with its whole tree and its files (the caller checked access). */
-export async function chatForExport({ chatId }: { chatId: string }): Promise<ChatForExport | undefined> {
+/**
+ * Several chats with their trees and files, in the order asked: three
+ * queries for the lot, so an account is read a slice at a time rather than
+ * a chat at a time (the caller checked access, and keeps slices small).
+ */
+export async function chatsForExport({ chatIds }: { chatIds: string[] }): Promise<ChatForExport[]> {
+  if (chatIds.length === 0) return [];
   const db = database();
-  const [chat] = await db.select().from(chats).where(eq(chats.id, chatId));
-  if (!chat) return undefined;
-  const rows = await db.select().from(messages).where(eq(messages.chatId, chatId)).orderBy(asc(messages.createdAt), asc(messages.id));
+  const chatRows = await db.select().from(chats).where(inArray(chats.id, chatIds));
   // Parts were checked when they were written; an export reads thousands of them and passes them on as they are.
-  const parsed = rows;
+  const rows = await db.select().from(messages).where(inArray(messages.chatId, chatIds)).orderBy(asc(messages.createdAt), asc(messages.id));
   // Most chats have no files: their parts say so, and no query is needed.
-  const fileIds = [...new Set(parsed.flatMap((m) => attachmentIdsOf(m.parts)))];
+  const fileIds = [...new Set(rows.flatMap((m) => attachmentIdsOf(m.parts)))];
   const files =
     fileIds.length === 0
       ? []
@@ -49,11 +52,22 @@ export async function chatForExport({ chatId }: { chatId: string }): Promise<Cha
           .from(attachments)
           .innerJoin(blobs, eq(blobs.id, attachments.blobId))
           .where(inArray(attachments.id, fileIds));
-  return {
-    chat,
-    messages: orderParentsFirst(parsed),
-    attachments: new Map(files.map((f) => [f.id, f])),
-  };
+  const fileById = new Map(files.map((f) => [f.id, f]));
+  const byChat = new Map<string, Message[]>();
+  for (const row of rows) {
+    const list = byChat.get(row.chatId);
+    if (list) list.push(row);
+    else byChat.set(row.chatId, [row]);
+  }
+  const chatById = new Map(chatRows.map((c) => [c.id, c]));
+  return chatIds.flatMap((id) => {
+    const chat = chatById.get(id);
+    if (!chat) return [];
+    const tree = byChat.get(id) ?? [];
+    const used = new Map<string, ExportAttachment>();
+    for (const m of tree) for (const fileId of attachmentIdsOf(m.parts)) if (fileById.has(fileId)) used.set(fileId, fileById.get(fileId)!);
+    return [{ chat, messages: orderParentsFirst(tree), attachments: used }];
+  });
 }
 
 /** Messages with every parent before its children (timestamps can tie or run backwards across machines). */
@@ -62,7 +76,9 @@ function orderParentsFirst(rows: Message[]): Message[] {
   const ids = new Set(rows.map((r) => r.id));
   for (const row of rows) {
     const parent = row.parentId && ids.has(row.parentId) ? row.parentId : null;
-    byParent.set(parent, [...(byParent.get(parent) ?? []), row]);
+    const list = byParent.get(parent);
+    if (list) list.push(row);
+    else byParent.set(parent, [row]);
   }
   const out: Message[] = [];
   const stack = [...(byParent.get(null) ?? [])].reverse();

@@ -5,7 +5,7 @@
 import type { Message } from "../../drizzle/schema";
 import { z } from "zod";
 import { readBlob } from "../models/attachment.server";
-import { type ChatForExport, chatForExport, type ExportAttachment, ownedChatIds } from "../models/porting.server";
+import { type ChatForExport, chatsForExport, type ExportAttachment, ownedChatIds } from "../models/porting.server";
 import { formatBytes } from "../protocol/catalogue";
 import { AppError } from "../protocol/errors";
 import type { MessagePart } from "../protocol/parts";
@@ -127,10 +127,12 @@ export function slugOf(title: string): string {
 
 const encoder = new TextEncoder();
 
+/** Chats read this many at a time: few queries, and memory bounded by a slice, not by the account. */
+const CHATS_PER_READ = 25;
+
 async function* eachChat(chatIds: string[]): AsyncGenerator<ChatForExport> {
-  for (const chatId of chatIds) {
-    const found = await chatForExport({ chatId });
-    if (found) yield found;
+  for (let at = 0; at < chatIds.length; at += CHATS_PER_READ) {
+    yield* await chatsForExport({ chatIds: chatIds.slice(at, at + CHATS_PER_READ) });
   }
 }
 
