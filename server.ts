@@ -62,8 +62,9 @@ const server = Bun.serve({
   hostname: config.HOST,
   // SSE responses lift this per request (server.timeout(req, 0)) and send heartbeats.
   idleTimeout: 30,
-  // A message with the most files of the largest size, and its text (uploads are checked file by file as they stream).
-  maxRequestBodySize: config.MAX_FILES_PER_MESSAGE * config.MAX_FILE_BYTES + 16 * 1024 * 1024,
+  // A message with the most files of the largest size, and its text (uploads are checked file by file as they stream),
+  // or the largest import (checked as it streams in too).
+  maxRequestBodySize: Math.max(config.MAX_FILES_PER_MESSAGE * config.MAX_FILE_BYTES, config.MAX_IMPORT_BYTES) + 16 * 1024 * 1024,
   fetch(request, server) {
     return app.handleHttp(request, {
       remix,

@@ -152,6 +152,8 @@ const envSchema = z.object({
   MAX_FILES_PER_MESSAGE: z.coerce.number().int().min(1).max(100).default(10),
   /** All the files one person has uploaded, in bytes (1 GiB). */
   MAX_UPLOAD_BYTES_PER_USER: z.coerce.number().int().positive().default(1024 * 1024 * 1024),
+  /** The largest file one import may be, in bytes (200 MiB). */
+  MAX_IMPORT_BYTES: z.coerce.number().int().positive().default(200 * 1024 * 1024),
   /** New accounts one address may create per hour (0 turns the limit off). */
   SIGNUPS_PER_IP_PER_HOUR: z.coerce.number().int().min(0).default(10),
   ...rateLimitVariables,

@@ -360,3 +360,31 @@ export type Invite = typeof invites.$inferSelect;
 export type UsageRecord = typeof usageRecords.$inferSelect;
 export type UserLimits = typeof userLimits.$inferSelect;
 export type SystemPromptVersion = typeof systemPromptVersions.$inferSelect;
+
+// ---------------------------------------------------------------- export and import
+
+/**
+ * Conversations a person imported from another app (or from a Parley export):
+ * one row per person, source and the conversation's id there, so importing
+ * the same file again adds nothing. Deleting the chat frees the key, and a
+ * later import brings the conversation back.
+ */
+export const chatImports = sqliteTable(
+  "chat_imports",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** Where the conversation came from: parley, chatgpt, claude. */
+    source: text("source").notNull(),
+    /** The conversation's id in its source. */
+    externalId: text("external_id").notNull(),
+    chatId: text("chat_id")
+      .notNull()
+      .references(() => chats.id, { onDelete: "cascade" }),
+    createdAt: integer("created_at", { mode: "number" }).notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.source, t.externalId] }), index("chat_imports_chat_idx").on(t.chatId)],
+);
+
+export type ChatImport = typeof chatImports.$inferSelect;

@@ -40,6 +40,12 @@ export const ERROR_STATUS = {
   date_invalid: 400,
   period_invalid: 400,
   period_too_long: 400,
+  export_format_invalid: 400,
+  import_file_required: 400,
+  import_too_large: 413,
+  import_unrecognized: 415,
+  import_malformed: 400,
+  import_conversation_invalid: 400,
   // Access
   not_found: 404,
   message_not_found: 404,
@@ -111,6 +117,8 @@ export type ErrorParams = {
   windowSeconds?: number;
   /** An amount of money in USD (a spending limit). */
   usd?: number;
+  /** What was wrong with an imported file or conversation, in a few words. */
+  reason?: string;
 };
 
 /** A code plus what its text needs: stored with an answer and sent in stream events. */

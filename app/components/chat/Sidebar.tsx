@@ -74,6 +74,9 @@ export function Sidebar({
             Admin
           </Link>
         ) : null}
+        <Link to="/settings/data" className="block px-1 text-zinc-500 hover:text-zinc-200">
+          Your data
+        </Link>
         <Form method="post" action="/logout">
           <button type="submit" className="px-1 text-zinc-500 hover:text-zinc-200">
             Log out

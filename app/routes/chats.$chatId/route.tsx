@@ -197,6 +197,7 @@ function ChatHeader({ chat, level }: { chat: { id: string; title: string; pinned
       <h1 className="min-w-0 flex-1 truncate font-medium" data-testid="chat-title">
         {chat.title}
       </h1>
+      <ExportMenu chatId={chat.id} />
       {level === "read" ? null : (
       <>
       <details className="relative text-sm">
@@ -254,5 +255,28 @@ function ChatHeader({ chat, level }: { chat: { id: string; title: string; pinned
       </>
       )}
     </header>
+  );
+}
+
+/** Plain download links (they work without JavaScript); anyone who can read the chat may export it. */
+function ExportMenu({ chatId }: { chatId: string }) {
+  const formats = [
+    { format: "md", label: "Markdown (this branch)" },
+    { format: "json", label: "Parley JSON (all branches)" },
+    { format: "zip", label: "ZIP (JSON, Markdown and files)" },
+  ];
+  return (
+    <details className="relative text-sm">
+      <summary className="cursor-pointer list-none rounded-md px-2 py-1 text-zinc-400 hover:bg-zinc-800 hover:text-zinc-100">Export</summary>
+      <ul className="absolute right-0 z-10 mt-2 w-64 rounded-lg border border-zinc-700 bg-zinc-900 p-1 shadow-xl">
+        {formats.map(({ format, label }) => (
+          <li key={format}>
+            <a href={`/chats/${chatId}/export?format=${format}`} download className="block rounded-md px-3 py-1.5 text-zinc-200 hover:bg-zinc-800">
+              {label}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </details>
   );
 }

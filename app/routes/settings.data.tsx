@@ -1,0 +1,73 @@
+// Your data: export every chat (Markdown, Parley JSON, or a ZIP with the
+// files) and import chats from Parley, ChatGPT or Claude. Plain links and a
+// plain multipart form, so all of it works without JavaScript.
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { requireUser } from "~/auth/session.server";
+import { ImportForm } from "~/components/settings/ImportForm";
+import type { ImportReportView } from "~/components/settings/ImportReport";
+import { env } from "~/env.server";
+import { formatBytes } from "~/protocol/catalogue";
+import { importUpload } from "~/services/import.server";
+import { type FormFailure, formFailure, localeOf } from "~/utils/http.server";
+
+export const meta: MetaFunction = () => [{ title: "Your data · Parley" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireUser(request);
+  return { maxImportBytes: env().MAX_IMPORT_BYTES };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  try {
+    const report = await importUpload({ request, user, ip: context.clientIp, locale: localeOf(request) });
+    return data({ report });
+  } catch (error) {
+    return formFailure(error, request);
+  }
+}
+
+export default function YourData() {
+  const { maxImportBytes } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>() as { report: ImportReportView } | FormFailure | undefined;
+  const report = result && "report" in result ? result.report : undefined;
+  const error = result && "formError" in result ? result.formError : undefined;
+  return (
+    <main className="mx-auto w-full max-w-2xl p-6">
+      <p className="mb-6 text-sm">
+        <Link to="/settings" className="text-sky-400 hover:underline">
+          ← Settings
+        </Link>
+      </p>
+      <h1 className="mb-6 text-2xl font-semibold">Your data</h1>
+
+      <h2 className="mb-2 text-lg font-medium">Export</h2>
+      <p className="mb-3 text-sm text-zinc-400">
+        Everything in one download. The ZIP holds <code>conversations.json</code> (every chat with all its branches, to import into Parley again), a Markdown file
+        per chat, and your files. Each chat can also be exported on its own from its page.
+      </p>
+      <ul className="mb-8 flex flex-wrap gap-3 text-sm">
+        <li>
+          <a href="/settings/data/export?format=zip" download className="inline-block rounded-lg bg-sky-600 px-4 py-2 font-medium hover:bg-sky-500">
+            Download everything (.zip)
+          </a>
+        </li>
+        <li>
+          <a href="/settings/data/export?format=md" download className="inline-block rounded-lg bg-zinc-800 px-4 py-2 hover:bg-zinc-700">
+            All chats as Markdown
+          </a>
+        </li>
+      </ul>
+
+      <h2 className="mb-2 text-lg font-medium">Import</h2>
+      <p className="mb-3 text-sm text-zinc-400">
+        A Parley export (.zip or .json), or ChatGPT&apos;s or Claude&apos;s export: their <code>conversations.json</code> or the whole .zip they send you.
+        Branches and the branch you were on come along. Importing the same file again adds nothing twice. Models Parley does not offer stay as labels on
+        their answers; new answers use the default model.
+      </p>
+      <ImportForm report={report} error={error} maxBytesLabel={formatBytes(maxImportBytes)} />
+    </main>
+  );
+}

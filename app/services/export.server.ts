@@ -1,0 +1,249 @@
+// Export (docs/decisions/066): a chat or a whole account as Markdown (the
+// branch on screen, to read), as Parley JSON (the whole tree, to import back)
+// or as a ZIP holding both and the files. Everything is produced as a stream
+// of bytes, one chat at a time, so a large account never sits in memory.
+import type { Message } from "../../drizzle/schema";
+import { z } from "zod";
+import { readBlob } from "../models/attachment.server";
+import { type ChatForExport, chatsForExport, type ExportAttachment, ownedChatIds } from "../models/porting.server";
+import { formatBytes } from "../protocol/catalogue";
+import { AppError } from "../protocol/errors";
+import type { MessagePart } from "../protocol/parts";
+import { plainText, reasoningText } from "../protocol/parts";
+import { type ZipEntry, zipStream } from "../utils/zip.server";
+
+export const EXPORT_FORMATS = ["md", "json", "zip"] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** The version of Parley's export format; the importer reads this one. */
+export const PARLEY_EXPORT_VERSION = 1;
+
+export interface ExportedChat {
+  id: string;
+  title: string;
+  model: string;
+  systemPrompt: string | null;
+  pinned: boolean;
+  archived: boolean;
+  createdAt: number;
+  updatedAt: number;
+  activeLeafId: string | null;
+  messages: ExportedMessage[];
+}
+
+export interface ExportedMessage {
+  id: string;
+  parentId: string | null;
+  role: Message["role"];
+  /** Parts as stored; a file or image part also names its bytes (`sha256`), stored as attachments/<sha256> in a ZIP. */
+  parts: (MessagePart & { sha256?: string })[];
+  status: Message["status"];
+  model: string | null;
+  stats: Message["stats"];
+  problem: Message["problem"];
+  createdAt: number;
+  activeAt: number;
+}
+
+export function exportedChat({ chat, messages, attachments }: ChatForExport): ExportedChat {
+  return {
+    id: chat.id,
+    title: chat.title,
+    model: chat.model,
+    systemPrompt: chat.systemPrompt,
+    pinned: chat.pinned,
+    archived: chat.archived,
+    createdAt: chat.createdAt,
+    updatedAt: chat.updatedAt,
+    activeLeafId: chat.activeLeafId,
+    messages: messages.map((m) => ({
+      id: m.id,
+      parentId: m.parentId,
+      role: m.role,
+      parts: m.parts.map((part) => {
+        if (part.type !== "file" && part.type !== "image") return part;
+        const sha256 = attachments.get(part.attachmentId)?.sha256;
+        return sha256 ? { ...part, sha256 } : part;
+      }),
+      status: m.status,
+      model: m.model,
+      stats: m.stats,
+      problem: m.problem,
+      createdAt: m.createdAt,
+      activeAt: m.activeAt,
+    })),
+  };
+}
+
+/** The path root → active leaf, as the chat shows it. */
+function activePath({ chat, messages }: Pick<ChatForExport, "chat" | "messages">): Message[] {
+  const byId = new Map(messages.map((m) => [m.id, m]));
+  const path: Message[] = [];
+  const seen = new Set<string>();
+  for (let at = chat.activeLeafId ? byId.get(chat.activeLeafId) : undefined; at && !seen.has(at.id); at = at.parentId ? byId.get(at.parentId) : undefined) {
+    seen.add(at.id);
+    path.push(at);
+  }
+  return path.reverse();
+}
+
+function fileLine(part: { name?: string; mediaType: string; attachmentId: string }, attachments: Map<string, ExportAttachment>): string {
+  const file = attachments.get(part.attachmentId);
+  const name = part.name ?? file?.name ?? "image";
+  const size = file ? `, ${formatBytes(file.size)}` : "";
+  const where = file ? ` — attachments/${file.sha256}` : "";
+  return `- ${name} (${part.mediaType}${size})${where}`;
+}
+
+/** A chat's branch on screen as Markdown: the title, who said what, which model answered, the files. */
+export function chatMarkdown(source: ChatForExport): string {
+  const { chat, attachments } = source;
+  const lines = [`# ${chat.title}`, "", `Model: ${chat.model} · Created ${new Date(chat.createdAt).toISOString()}`];
+  if (chat.systemPrompt) lines.push("", "> System prompt:", ...chat.systemPrompt.split("\n").map((l) => `> ${l}`));
+  for (const message of activePath(source)) {
+    lines.push("", message.role === "user" ? "## You" : `## Assistant${message.model ? ` (${message.model})` : ""}`, "");
+    const reasoning = reasoningText(message.parts);
+    if (reasoning) lines.push("<details><summary>Reasoning</summary>", "", reasoning, "", "</details>", "");
+    const text = plainText(message.parts);
+    if (text) lines.push(text);
+    const files = message.parts.filter((p) => p.type === "file" || p.type === "image");
+    if (files.length > 0) lines.push("", "Attachments:", ...files.map((p) => fileLine(p as Parameters<typeof fileLine>[0], attachments)));
+    if (message.status === "interrupted" || message.status === "error") lines.push("", `*(${message.status === "error" ? "failed" : "cut short"})*`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** A name safe in a download and in an archive: letters, digits, dashes. */
+export function slugOf(title: string): string {
+  const slug = title
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 60);
+  return slug || "chat";
+}
+
+const encoder = new TextEncoder();
+
+/** Chats read this many at a time: few queries, and memory bounded by a slice, not by the account. */
+const CHATS_PER_READ = 25;
+
+async function* eachChat(chatIds: string[]): AsyncGenerator<ChatForExport> {
+  for (let at = 0; at < chatIds.length; at += CHATS_PER_READ) {
+    yield* await chatsForExport({ chatIds: chatIds.slice(at, at + CHATS_PER_READ) });
+  }
+}
+
+/** Parley JSON for these chats, written chat by chat. */
+async function* parleyJson(chatIds: string[]): AsyncGenerator<Uint8Array> {
+  yield encoder.encode(`{"format":"parley","version":${PARLEY_EXPORT_VERSION},"exportedAt":${JSON.stringify(new Date().toISOString())},"chats":[`);
+  let first = true;
+  for await (const chat of eachChat(chatIds)) {
+    yield encoder.encode(`${first ? "\n" : ",\n"}${JSON.stringify(exportedChat(chat))}`);
+    first = false;
+  }
+  yield encoder.encode("\n]}\n");
+}
+
+async function* markdownOfAll(chatIds: string[]): AsyncGenerator<Uint8Array> {
+  let first = true;
+  for await (const chat of eachChat(chatIds)) {
+    yield encoder.encode(`${first ? "" : "\n---\n\n"}${chatMarkdown(chat)}`);
+    first = false;
+  }
+}
+
+/** The archive: conversations.json, a Markdown file per chat, then each file once under attachments/<sha256>. */
+async function* archiveEntries(chatIds: string[]): AsyncGenerator<ZipEntry> {
+  yield { name: "conversations.json", data: parleyJson(chatIds), compress: true };
+  const files = new Map<string, string>();
+  const names = new Set<string>();
+  for await (const chat of eachChat(chatIds)) {
+    let name = `markdown/${slugOf(chat.chat.title)}.md`;
+    for (let n = 2; names.has(name); n++) name = `markdown/${slugOf(chat.chat.title)}-${n}.md`;
+    names.add(name);
+    yield { name, data: chatMarkdown(chat), compress: true, modified: new Date(chat.chat.updatedAt) };
+    for (const [attachmentId, file] of chat.attachments) if (!files.has(file.sha256)) files.set(file.sha256, attachmentId);
+  }
+  for (const [sha256, attachmentId] of files) {
+    // Images and PDFs are compressed already; text files gain from deflate.
+    yield { name: `attachments/${sha256}`, data: readBlob({ attachmentId }), compress: false };
+  }
+}
+
+export interface ExportDownload {
+  body: AsyncIterable<Uint8Array>;
+  contentType: string;
+  filename: string;
+}
+
+/** One chat (the caller checked read access) in a format. */
+export function exportChat({ chatId, title, format }: { chatId: string; title: string; format: ExportFormat }): ExportDownload {
+  const base = slugOf(title);
+  switch (format) {
+    case "md":
+      return { body: markdownOfAll([chatId]), contentType: "text/markdown; charset=utf-8", filename: `${base}.md` };
+    case "json":
+      return { body: parleyJson([chatId]), contentType: "application/json; charset=utf-8", filename: `${base}.json` };
+    case "zip":
+      return { body: zipStream(archiveEntries([chatId])), contentType: "application/zip", filename: `${base}.zip` };
+  }
+}
+
+/** Every chat a person owns. */
+export async function exportAccount({ userId, format }: { userId: string; format: ExportFormat }): Promise<ExportDownload> {
+  const chatIds = await ownedChatIds({ userId });
+  switch (format) {
+    case "md":
+      return { body: markdownOfAll(chatIds), contentType: "text/markdown; charset=utf-8", filename: "parley-export.md" };
+    case "json":
+      return { body: parleyJson(chatIds), contentType: "application/json; charset=utf-8", filename: "parley-export.json" };
+    case "zip":
+      return { body: zipStream(archiveEntries(chatIds)), contentType: "application/zip", filename: "parley-export.zip" };
+  }
+}
+
+/** A stream of bytes as a Response body, pulled as the client reads (backpressure). */
+export function bodyOf(chunks: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await iterator.next();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
+    },
+    async cancel() {
+      await iterator.return?.(undefined);
+    },
+  });
+}
+
+const exportFormat = z.enum(EXPORT_FORMATS, { message: "export_format_invalid" });
+
+/** A `format` query parameter, checked: anything else is `export_format_invalid` (400). */
+export function exportFormatOf(value: string): ExportFormat {
+  const parsed = exportFormat.safeParse(value);
+  if (!parsed.success) throw new AppError("export_format_invalid");
+  return parsed.data;
+}
+
+/** `Content-Disposition` with the name in UTF-8 (RFC 6266) and a plain-ASCII fallback. */
+function attachmentDisposition(name: string): string {
+  const fallback = name.replace(/[^\x20-\x7e]|["\\%]/g, "_");
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
+}
+
+/** A download as a streamed Response: never shown as a page, never stored by a cache. */
+export function downloadResponse(download: ExportDownload): Response {
+  return new Response(bodyOf(download.body), {
+    headers: {
+      "Content-Type": download.contentType,
+      "Content-Disposition": attachmentDisposition(download.filename),
+      // Opened on its own, a download is a sandboxed document where nothing runs.
+      "Content-Security-Policy": "default-src 'none'; sandbox; frame-ancestors 'none'",
+      "Cache-Control": "private, no-store",
+    },
+  });
+}

@@ -1,0 +1,341 @@
+// Importing chats into a real SQLite file: Parley's own export comes back
+// whole (tree, active branch, models, stats, files), ChatGPT's mapping tree
+// and Claude's chat_messages become Parley trees, a broken file or a broken
+// conversation is refused with a reason and leaves nothing behind, and
+// importing the same file again adds nothing.
+import { vi } from "vitest";
+
+vi.hoisted(() => {
+  process.env.MAX_IMPORT_BYTES = String(256 * 1024);
+});
+
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { eq } from "drizzle-orm";
+import { beforeAll, describe, expect, test } from "vitest";
+import { chats, messages } from "../../drizzle/schema";
+import { database, prepareDatabase } from "~/db.server";
+import { defaultModelId } from "~/llm/catalog.server";
+import { readBlobBytes } from "~/models/attachment.server";
+import { switchToBranch } from "~/models/tree.server";
+import { createExchange, saveStreamFinal } from "~/models/message.server";
+import { portingCounts } from "~/models/porting.server";
+import { AppError } from "~/protocol/errors";
+import { filePartOf, storeUpload } from "~/services/attachments.server";
+import { exportChat } from "~/services/export.server";
+import { importFile, type ImportReport } from "~/services/import.server";
+import { addExchange, createTestChat, createTestUser, pathContents, TEST_MODEL } from "./fixtures";
+
+beforeAll(async () => {
+  await prepareDatabase();
+});
+
+const folder = mkdtempSync(path.join(tmpdir(), "parley-import-test-"));
+let fileCount = 0;
+
+function saved(bytes: Uint8Array | string): string {
+  const file = path.join(folder, `file-${fileCount++}`);
+  writeFileSync(file, bytes);
+  return file;
+}
+
+async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  for await (const chunk of chunks) parts.push(chunk);
+  return Buffer.concat(parts);
+}
+
+async function importing(userId: string, bytes: Uint8Array | string): Promise<ImportReport> {
+  return importFile({ filePath: saved(bytes), user: { id: userId } });
+}
+
+async function refusal(work: Promise<unknown>): Promise<string> {
+  const error = await work.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AppError);
+  return (error as AppError).code;
+}
+
+async function treeOf(chatId: string) {
+  const rows = await database().select().from(messages).where(eq(messages.chatId, chatId));
+  const [chat] = await database().select().from(chats).where(eq(chats.id, chatId));
+  return { chat: chat!, rows };
+}
+
+/** A chat with two branches (the first question edited), an answer with stats and a model label, and a text file. */
+async function chatWithBranchesAndAFile(userId: string) {
+  const chat = await createTestChat({ userId, title: "Rivers and lakes" });
+  const stored = await storeUpload({
+    userId,
+    file: { filename: "notes.txt", stream: (async function* () { yield new TextEncoder().encode("river notes, line one\n"); })() },
+    allowance: { perFile: 1024 * 1024, left: 1024 * 1024 },
+  });
+  if (!stored.ok) throw new Error("the file was not stored");
+  const first = await createExchange({ chatId: chat.id, parentId: null, parts: [filePartOf(stored.attachment), { type: "text", text: "Tell me about rivers" }], attachmentIds: [stored.attachment.id], model: TEST_MODEL, instanceId: null });
+  await saveStreamFinal({ messageId: first.assistantMessageId, parts: [{ type: "reasoning", text: "Think of water." }, { type: "text", text: "Rivers flow." }], lastEventId: 2, status: "complete", stats: { model: TEST_MODEL, inputTokens: 12, outputTokens: 3, costUsd: 0.001 } });
+  await addExchange({ chatId: chat.id, parentId: first.assistantMessageId, question: "And deltas?" });
+  // An edit of the first question: a second branch, which becomes the one shown.
+  const edited = await addExchange({ chatId: chat.id, parentId: null, question: "Tell me about lakes" });
+  // Back to the first branch: the export must remember that one, not the newest.
+  await switchToBranch({ chatId: chat.id, messageId: first.userMessageId });
+  return { chat, attachment: stored.attachment, edited };
+}
+
+describe("a Parley export imported back", () => {
+  test("a ZIP round trip keeps the tree, the branch on screen, models, stats and the files", async () => {
+    const owner = await createTestUser("Exporter");
+    const { chat } = await chatWithBranchesAndAFile(owner.id);
+    const before = await treeOf(chat.id);
+    const zip = await collect(exportChat({ chatId: chat.id, title: chat.title, format: "zip" }).body);
+
+    const other = await createTestUser("Importer");
+    const report = await importing(other.id, zip);
+    expect(report).toMatchObject({ source: "parley", imported: 1, skipped: 0, failed: [] });
+    const after = await treeOf(report.chats[0]!.id);
+
+    expect(after.chat).toMatchObject({ title: "Rivers and lakes", model: TEST_MODEL, userId: other.id });
+    expect(after.rows).toHaveLength(before.rows.length);
+    // The same shape: every message under a parent with the same content.
+    const shape = (rows: typeof before.rows) => {
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return rows.map((r) => `${r.role}:${r.content} <- ${r.parentId ? byId.get(r.parentId)!.content : "root"}`).sort();
+    };
+    expect(shape(after.rows)).toEqual(shape(before.rows));
+    expect(await pathContents({ chatId: after.chat.id, leafId: after.chat.activeLeafId })).toEqual(await pathContents({ chatId: chat.id, leafId: before.chat.activeLeafId }));
+    expect(await pathContents({ chatId: after.chat.id, leafId: after.chat.activeLeafId })).toEqual(["Tell me about rivers", "Rivers flow.", "And deltas?", "Answer to: And deltas?"]);
+
+    const answer = after.rows.find((r) => r.content === "Rivers flow.")!;
+    expect(answer).toMatchObject({ model: TEST_MODEL, stats: { model: TEST_MODEL, inputTokens: 12, outputTokens: 3, costUsd: 0.001 } });
+    expect(answer.parts).toEqual([{ type: "reasoning", text: "Think of water." }, { type: "text", text: "Rivers flow." }]);
+
+    // The file came along as a file of the importer's, with the same bytes.
+    const question = after.rows.find((r) => r.content === "Tell me about rivers")!;
+    const part = question.parts[0]!;
+    expect(part).toMatchObject({ type: "file", name: "notes.txt", mediaType: "text/plain" });
+    const bytes = await readBlobBytes({ attachmentId: (part as { attachmentId: string }).attachmentId });
+    expect(new TextDecoder().decode(bytes)).toBe("river notes, line one\n");
+  });
+
+  test("the same file imported again adds nothing, and after deleting the chat it comes back", async () => {
+    const owner = await createTestUser("Twice");
+    const { chat } = await chatWithBranchesAndAFile(owner.id);
+    const zip = await collect(exportChat({ chatId: chat.id, title: chat.title, format: "zip" }).body);
+    const other = await createTestUser("TwiceImporter");
+    expect(await importing(other.id, zip)).toMatchObject({ imported: 1, skipped: 0 });
+    const counts = await portingCounts({ userId: other.id });
+    expect(await importing(other.id, zip)).toMatchObject({ imported: 0, skipped: 1, failed: [] });
+    expect(await portingCounts({ userId: other.id })).toEqual(counts);
+
+    const [imported] = await database().select().from(chats).where(eq(chats.userId, other.id));
+    await database().delete(chats).where(eq(chats.id, imported!.id));
+    expect(await importing(other.id, zip)).toMatchObject({ imported: 1, skipped: 0 });
+  });
+
+  test("a JSON export without its files keeps the tree and names each file in text", async () => {
+    const owner = await createTestUser("Json");
+    const { chat } = await chatWithBranchesAndAFile(owner.id);
+    const json = await collect(exportChat({ chatId: chat.id, title: chat.title, format: "json" }).body);
+    const report = await importing(owner.id, json);
+    expect(report).toMatchObject({ imported: 1 });
+    const after = await treeOf(report.chats[0]!.id);
+    const question = after.rows.find((r) => r.content.includes("Tell me about rivers"))!;
+    expect(question.parts.some((p) => p.type === "file")).toBe(false);
+    expect(question.content).toContain("📎 notes.txt (text/plain; the file was not in the import)");
+  });
+
+  test("a file cannot be claimed by its SHA-256 alone: bytes that do not match are not attached", async () => {
+    const owner = await createTestUser("Claim");
+    const { chat, attachment } = await chatWithBranchesAndAFile(owner.id);
+    const json = JSON.parse(new TextDecoder().decode(await collect(exportChat({ chatId: chat.id, title: chat.title, format: "json" }).body))) as { chats: { id: string }[] };
+    json.chats[0]!.id = "someone-elses-chat";
+    const thief = await createTestUser("Thief");
+    const report = await importing(thief.id, JSON.stringify(json));
+    const after = await treeOf(report.chats[0]!.id);
+    expect(JSON.stringify(after.rows)).not.toContain(attachment.id);
+    expect(after.rows.flatMap((r) => r.parts).some((p) => p.type === "file")).toBe(false);
+  });
+});
+
+// ---------------------------------------------------------------- ChatGPT
+
+/** A ChatGPT export: a hidden system root, a tool detour, an edited first question (two branches), the older branch current. */
+function chatGptExport() {
+  const node = (id: string, parent: string | null, children: string[], message: unknown) => ({ id, parent, children, message });
+  const msg = (id: string, role: string, text: string | unknown[], extra: Record<string, unknown> = {}) => ({
+    id,
+    author: { role },
+    create_time: 1_700_000_000 + Number(id.replace(/\D/g, "") || 0),
+    content: { content_type: Array.isArray(text) ? "multimodal_text" : "text", parts: Array.isArray(text) ? text : [text] },
+    status: "finished_successfully",
+    recipient: "all",
+    metadata: {},
+    ...extra,
+  });
+  return [
+    {
+      title: "Bridges",
+      conversation_id: "conv-bridges",
+      create_time: 1_700_000_000.5,
+      update_time: 1_700_000_100.25,
+      current_node: "n7",
+      default_model_slug: "gpt-4o",
+      mapping: {
+        root: node("root", null, ["n0"], null),
+        n0: node("n0", "root", ["n1", "n4"], msg("n0", "system", "", { metadata: { is_visually_hidden_from_conversation: true } })),
+        n1: node("n1", "n0", ["n2"], msg("n1", "user", "How do bridges stand?")),
+        n2: node("n2", "n1", ["n3"], msg("n2", "assistant", "search('bridges')", { recipient: "browser", content: { content_type: "code", text: "search" } })),
+        n3: node("n3", "n2", ["n5"], msg("n3", "tool", "results…")),
+        n5: node("n5", "n3", ["n6"], msg("n5", "assistant", "By arches and cables.", { metadata: { model_slug: "gpt-4o" } })),
+        n6: node("n6", "n5", ["n7"], msg("n6", "user", ["Show one", { content_type: "image_asset_pointer", asset_pointer: "file-service://x" }])),
+        n7: node("n7", "n6", [], msg("n7", "assistant", "Here is the Golden Gate.", { metadata: { model_slug: "gpt-4o-mini" } })),
+        n4: node("n4", "n0", ["n8"], msg("n4", "user", "How do tunnels stand?")),
+        n8: node("n8", "n4", [], msg("n8", "assistant", "By rings of concrete.", { metadata: { model_slug: "o3" } })),
+      },
+    },
+  ];
+}
+
+describe("a ChatGPT export", () => {
+  test("its mapping becomes the tree, current_node the branch shown; hidden and tool nodes go, the tree stays connected", async () => {
+    const user = await createTestUser("GptFan");
+    const report = await importing(user.id, JSON.stringify(chatGptExport()));
+    expect(report).toMatchObject({ source: "chatgpt", imported: 1, skipped: 0, failed: [] });
+    const { chat, rows } = await treeOf(report.chats[0]!.id);
+    expect(rows).toHaveLength(6);
+    expect(await pathContents({ chatId: chat.id, leafId: chat.activeLeafId })).toEqual(["How do bridges stand?", "By arches and cables.", "Show one\n\n[image]", "Here is the Golden Gate."]);
+    // Both first questions are roots of the chat (siblings), as in ChatGPT.
+    expect(rows.filter((r) => r.parentId === null).map((r) => r.content).sort()).toEqual(["How do bridges stand?", "How do tunnels stand?"]);
+    // Models Parley does not have stay as labels; the chat answers with the default model from now on.
+    expect(rows.find((r) => r.content === "By rings of concrete.")!.model).toBe("o3");
+    expect(rows.find((r) => r.content === "Here is the Golden Gate.")!.model).toBe("gpt-4o-mini");
+    expect(chat.model).toBe(defaultModelId());
+    expect(chat).toMatchObject({ title: "Bridges", createdAt: 1_700_000_000_500, updatedAt: 1_700_000_100_250 });
+  });
+
+  test("inside the .zip ChatGPT sends, and a second time: nothing twice", async () => {
+    const user = await createTestUser("GptZip");
+    const { zipStream } = await import("~/utils/zip.server");
+    const zip = await collect(zipStream([{ name: "chat.html", data: "<html></html>" }, { name: "conversations.json", data: JSON.stringify(chatGptExport()), compress: true }]));
+    expect(await importing(user.id, zip)).toMatchObject({ source: "chatgpt", imported: 1 });
+    expect(await importing(user.id, zip)).toMatchObject({ source: "chatgpt", imported: 0, skipped: 1 });
+    expect((await portingCounts({ userId: user.id })).chats).toBe(1);
+  });
+});
+
+// ---------------------------------------------------------------- Claude
+
+describe("a Claude export", () => {
+  const claudeMessage = (uuid: string, sender: string, text: string, extra: Record<string, unknown> = {}) => ({
+    uuid,
+    text,
+    content: [{ type: "text", text }],
+    sender,
+    created_at: `2024-05-01T10:00:0${uuid.replace(/\D/g, "")}Z`,
+    attachments: [],
+    files: [],
+    ...extra,
+  });
+
+  test("parent_message_uuid builds the tree; the current leaf is the branch shown; attachments' text becomes text", async () => {
+    const user = await createTestUser("ClaudeTree");
+    const conversation = {
+      uuid: "claude-tree",
+      name: "Poems",
+      created_at: "2024-05-01T10:00:00Z",
+      updated_at: "2024-05-01T11:00:00Z",
+      current_leaf_message_uuid: "m2",
+      chat_messages: [
+        claudeMessage("m1", "human", "Write a haiku about this", {
+          parent_message_uuid: "00000000-0000-4000-8000-000000000000",
+          attachments: [{ file_name: "seed.txt", file_type: "txt", file_size: 10, extracted_content: "autumn moon" }],
+        }),
+        claudeMessage("m2", "assistant", "Autumn moon rises", { parent_message_uuid: "m1" }),
+        claudeMessage("m3", "assistant", "Moon over the pond", { parent_message_uuid: "m1" }),
+      ],
+    };
+    const report = await importing(user.id, JSON.stringify([conversation]));
+    expect(report).toMatchObject({ source: "claude", imported: 1, failed: [] });
+    const { chat, rows } = await treeOf(report.chats[0]!.id);
+    expect(rows).toHaveLength(3);
+    const path = await pathContents({ chatId: chat.id, leafId: chat.activeLeafId });
+    expect(path).toHaveLength(2);
+    expect(path[0]).toContain("Write a haiku about this");
+    expect(path[0]).toContain("**seed.txt**\n\n```\nautumn moon\n```");
+    expect(path[1]).toBe("Autumn moon rises");
+    expect(rows.filter((r) => r.role === "assistant").every((r) => r.parentId === rows.find((q) => q.role === "user")!.id)).toBe(true);
+  });
+
+  test("without parent ids the messages are one chain, the last one shown", async () => {
+    const user = await createTestUser("ClaudeChain");
+    const conversation = {
+      uuid: "claude-chain",
+      name: "",
+      created_at: "2024-05-02T10:00:00Z",
+      updated_at: "2024-05-02T10:05:00Z",
+      chat_messages: [claudeMessage("m1", "human", "One"), claudeMessage("m2", "assistant", "Two"), claudeMessage("m3", "human", "Three"), claudeMessage("m4", "assistant", "Four")],
+    };
+    const report = await importing(user.id, JSON.stringify([conversation]));
+    const { chat } = await treeOf(report.chats[0]!.id);
+    expect(chat.title).toBe("Imported chat");
+    expect(await pathContents({ chatId: chat.id, leafId: chat.activeLeafId })).toEqual(["One", "Two", "Three", "Four"]);
+  });
+});
+
+// ---------------------------------------------------------------- refusals
+
+describe("a file that cannot be imported", () => {
+  test("truncated JSON is import_malformed and imports nothing", async () => {
+    const user = await createTestUser("Truncated");
+    const text = JSON.stringify(chatGptExport());
+    expect(await refusal(importing(user.id, text.slice(0, Math.floor(text.length / 2))))).toBe("import_malformed");
+    expect((await portingCounts({ userId: user.id })).chats).toBe(0);
+  });
+
+  test("a truncated ZIP is import_malformed", async () => {
+    const user = await createTestUser("TruncatedZip");
+    const { zipStream } = await import("~/utils/zip.server");
+    const zip = await collect(zipStream([{ name: "conversations.json", data: JSON.stringify(chatGptExport()), compress: true }]));
+    expect(await refusal(importing(user.id, zip.subarray(0, zip.length - 30)))).toBe("import_malformed");
+    expect((await portingCounts({ userId: user.id })).chats).toBe(0);
+  });
+
+  test("something else entirely is import_unrecognized", async () => {
+    const user = await createTestUser("Stranger");
+    expect(await refusal(importing(user.id, "hello, this is a text file"))).toBe("import_unrecognized");
+    expect(await refusal(importing(user.id, JSON.stringify({ some: "object" })))).toBe("import_unrecognized");
+    expect(await refusal(importing(user.id, JSON.stringify([{ neither: "format" }])))).toBe("import_unrecognized");
+    const { zipStream } = await import("~/utils/zip.server");
+    expect(await refusal(importing(user.id, await collect(zipStream([{ name: "photo.txt", data: "x" }]))))).toBe("import_unrecognized");
+  });
+
+  test("one broken conversation fails with its reason; the others are imported and it leaves nothing behind", async () => {
+    const user = await createTestUser("Mixed");
+    const good = chatGptExport()[0]!;
+    const broken = { title: "Broken one", conversation_id: "conv-broken", mapping: "not a tree" };
+    const report = await importing(user.id, JSON.stringify([broken, good]));
+    expect(report).toMatchObject({ imported: 1, skipped: 0 });
+    expect(report.failed).toEqual([{ title: "Broken one", reason: "This conversation could not be read: it has no messages (mapping)" }]);
+    expect(await portingCounts({ userId: user.id })).toMatchObject({ chats: 1, messages: 6, imports: 1 });
+  });
+
+  test("a Parley conversation with a malformed part fails alone", async () => {
+    const user = await createTestUser("BadPart");
+    const doc = {
+      format: "parley",
+      version: 1,
+      chats: [
+        { id: "a", title: "Fine", model: TEST_MODEL, createdAt: 1, updatedAt: 2, activeLeafId: "m1", messages: [{ id: "m1", parentId: null, role: "user", parts: [{ type: "text", text: "hi" }], createdAt: 1 }] },
+        { id: "b", title: "Bad", model: TEST_MODEL, createdAt: 1, updatedAt: 2, activeLeafId: null, messages: [{ id: "m1", parentId: null, role: "user", parts: [{ type: "hologram" }], createdAt: 1 }] },
+      ],
+    };
+    const report = await importing(user.id, JSON.stringify(doc));
+    expect(report.imported).toBe(1);
+    expect(report.failed).toHaveLength(1);
+    expect(report.failed[0]).toMatchObject({ title: "Bad" });
+    expect(report.failed[0]!.reason).toMatch(/^This conversation could not be read: messages\.0\.parts\.0/);
+    expect((await portingCounts({ userId: user.id })).chats).toBe(1);
+  });
+});
