@@ -12,6 +12,8 @@ import { sessionSecret } from "./secret.server";
 
 const COOKIE_NAME = "parley_session";
 const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+/** "Last seen" is written at most this often: a page view is a read, not a write per request. */
+const LAST_SEEN_EVERY_MS = 5 * 60 * 1000;
 
 function base64url(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString("base64url");
@@ -20,7 +22,7 @@ function base64url(bytes: Uint8Array): string {
 let hmacKey: Promise<CryptoKey> | undefined;
 
 /** HMAC-SHA-256 of the token under SESSION_SECRET: what the sessions table stores. */
-async function sessionId(token: string): Promise<string> {
+export async function sessionId(token: string): Promise<string> {
   hmacKey ??= crypto.subtle.importKey(
     "raw",
     new TextEncoder().encode(sessionSecret()),
@@ -56,26 +58,53 @@ function cookie(request: Request, value: string, maxAgeSeconds: number): string 
   return parts.join("; ");
 }
 
-/** Creates a session and returns the Set-Cookie header value. */
-export async function createSession({ request, userId }: { request: Request; userId: string }): Promise<string> {
+/** Creates a session and returns the Set-Cookie header value. `ip` is the address it signs in from, shown in the sessions list. */
+export async function createSession({ request, userId, ip }: { request: Request; userId: string; ip?: string }): Promise<string> {
   const token = base64url(crypto.getRandomValues(new Uint8Array(32)));
+  const now = Date.now();
   await database()
     .insert(sessions)
-    .values({ id: await sessionId(token), userId, expiresAt: Date.now() + SESSION_TTL_MS });
+    .values({
+      id: await sessionId(token),
+      userId,
+      expiresAt: now + SESSION_TTL_MS,
+      lastSeenAt: now,
+      userAgent: request.headers.get("User-Agent")?.slice(0, 512) || null,
+      ip: ip && ip !== "unknown" ? ip.slice(0, 64) : null,
+    });
   return cookie(request, token, SESSION_TTL_MS / 1000);
+}
+
+/** The id (HMAC) of the session the request carries, signed in or not; null without a well-formed cookie. */
+export async function currentSessionId(request: Request): Promise<string | null> {
+  const token = readToken(request);
+  return token ? sessionId(token) : null;
 }
 
 export async function getSessionUser(request: Request): Promise<PublicUser | null> {
   const token = readToken(request);
   if (!token) return null;
-  const [user] = await sessionUser().execute({ id: await sessionId(token), now: Date.now() });
-  return user ?? null;
+  const id = await sessionId(token);
+  const now = Date.now();
+  const [row] = await sessionUser().execute({ id, now });
+  if (!row) return null;
+  const { lastSeenAt, ...user } = row;
+  if (lastSeenAt === null || now - lastSeenAt > LAST_SEEN_EVERY_MS) await touchSession().execute({ id, now });
+  return user;
 }
+
+const touchSession = prepared((db) =>
+  db
+    .update(sessions)
+    .set({ lastSeenAt: sql`${sql.placeholder("now")}` })
+    .where(eq(sessions.id, sql.placeholder("id")))
+    .prepare(),
+);
 
 // Runs on every request: one prepared join instead of two built queries.
 const sessionUser = prepared((db) =>
   db
-    .select({ id: users.id, email: users.email, name: users.name, role: users.role })
+    .select({ id: users.id, email: users.email, name: users.name, role: users.role, lastSeenAt: sessions.lastSeenAt })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.id, sql.placeholder("id")), gt(sessions.expiresAt, sql.placeholder("now"))))

@@ -34,6 +34,15 @@ export const ERROR_STATUS = {
   file_empty: 400,
   model_cannot_see_images: 400,
   method_not_allowed: 405,
+  name_empty: 400,
+  name_too_long: 400,
+  email_invalid: 400,
+  password_required: 400,
+  password_too_short: 400,
+  password_too_long: 400,
+  passwords_differ: 400,
+  current_password_wrong: 400,
+  custom_instructions_too_long: 400,
   // Access
   not_found: 404,
   message_not_found: 404,
@@ -47,6 +56,7 @@ export const ERROR_STATUS = {
   answer_in_progress: 409,
   answer_not_interrupted: 409,
   id_taken: 409,
+  email_taken: 409,
   key_unreadable: 409,
   // How testing a key of one's own went (shown beside the key)
   key_rejected: 400,
