@@ -1,8 +1,8 @@
 import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/auth/session.server";
 
-/** Settings has one page so far: the keys of one's own. */
+/** Settings opens on the profile; the nav leads to the rest. */
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request);
-  throw redirect("/settings/keys");
+  throw redirect("/settings/profile");
 }

@@ -34,7 +34,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       throw new AppError("rate_limited", { params: { seconds: retryAfterSeconds(waitMs) } });
     }
     const user = await authenticator.authenticate("signup", request);
-    return redirect(redirectTo, { headers: { "Set-Cookie": await createSession({ request, userId: user.id }) } });
+    return redirect(redirectTo, { headers: { "Set-Cookie": await createSession({ request, userId: user.id, ip: context.clientIp }) } });
   } catch (error) {
     return authFormFailure(error, request);
   }
