@@ -1,23 +1,7 @@
 // The settings services on a real SQLite file: profile changes, the password
 // change (and how it counts against the login throttle), the sessions list,
-// revoking, and preferences. Unit tests run on Node, which has no
-// Bun.password: a scrypt stand-in hashes here (the e2e suite uses Bun's argon2id).
-import { randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
-import { vi } from "vitest";
-
-vi.hoisted(() => {
-  const hash = async (password: string) => {
-    const salt = randomBytes(8).toString("hex");
-    return `scrypt:${salt}:${scryptSync(password, salt, 32).toString("hex")}`;
-  };
-  const verify = async (password: string, stored: string) => {
-    const [, salt = "", expected = ""] = stored.split(":");
-    const actual = scryptSync(password, salt, 32);
-    return expected.length === 64 && timingSafeEqual(actual, Buffer.from(expected, "hex"));
-  };
-  (globalThis as { Bun?: unknown }).Bun ??= { password: { hash, verify } };
-});
-
+// revoking, and preferences.
+import "./bun-password";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, test } from "vitest";
 import { sessions } from "../../drizzle/schema";
