@@ -6,6 +6,9 @@ import type { Page } from "@playwright/test";
 import { expect, postForm, sendMessage, signUp, test, waitForAnswer, waitForHydration, chatIdOf } from "./fixtures";
 import { requestsWith, uniqueMarker } from "./upstream";
 
+// Several accounts, logins and argon2 hashes each: more than the default time on a busy machine.
+test.describe.configure({ timeout: 120_000 });
+
 async function pickModel(page: Page, search: string, label: string): Promise<void> {
   await waitForHydration(page);
   await page.getByTestId("model-picker").click();

@@ -5,6 +5,9 @@
 import type { Page } from "@playwright/test";
 import { DEFAULT_PASSWORD, expect, login, logout, signUp, test, uniqueEmail } from "./fixtures";
 
+// Several accounts, logins and argon2 hashes each: more than the default time on a busy machine.
+test.describe.configure({ timeout: 120_000 });
+
 async function changePassword(page: Page, current: string, next: string): Promise<void> {
   await page.getByLabel("Current password").fill(current);
   await page.getByLabel("New password", { exact: true }).fill(next);

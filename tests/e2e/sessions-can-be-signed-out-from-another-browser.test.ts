@@ -4,6 +4,9 @@
 // JavaScript.
 import { expect, login, signUp, test } from "./fixtures";
 
+// Several accounts, logins and argon2 hashes each: more than the default time on a busy machine.
+test.describe.configure({ timeout: 120_000 });
+
 for (const javaScript of [true, false]) {
   const how = javaScript ? "with JavaScript" : "without JavaScript";
 

@@ -6,6 +6,9 @@
 import type { Page } from "@playwright/test";
 import { expect, login, signUp, test } from "./fixtures";
 
+// Several accounts, logins and argon2 hashes each: more than the default time on a busy machine.
+test.describe.configure({ timeout: 120_000 });
+
 /** The opening <html> tag of the page's first response, as the server sent it. */
 async function firstHtmlTag(page: Page, path: string): Promise<string> {
   const response = await page.request.get(path);
