@@ -9,10 +9,13 @@ import { expect, login, signUp, test } from "./fixtures";
 // Several accounts, logins and argon2 hashes each: more than the default time on a busy machine.
 test.describe.configure({ timeout: 120_000 });
 
-/** The opening <html> tag of the page's first response, as the server sent it. */
+/** The opening <html> tag of the page's first response, as the server sent it (a page that depends on the session: never stored, hardened). */
 async function firstHtmlTag(page: Page, path: string): Promise<string> {
   const response = await page.request.get(path);
   expect(response.status()).toBe(200);
+  expect(response.headers()["cache-control"]).toBe("private, no-store");
+  expect(response.headers()["content-security-policy"]).toContain("script-src 'self' 'nonce-");
+  expect(response.headers()["x-frame-options"]).toBe("DENY");
   return /<html[^>]*>/.exec(await response.text())?.[0] ?? "";
 }
 
