@@ -3,7 +3,7 @@ import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, 
 import type { ReactNode } from "react";
 import { localeOf } from "./utils/http.server";
 import { useNonce } from "./utils/nonce";
-import { themeOf } from "./utils/preferences.server";
+import { chosenLocaleOf, themeOf } from "./utils/preferences.server";
 import highlightStyles from "highlight.js/styles/github-dark.css?url";
 import katexStyles from "katex/dist/katex.min.css?url";
 import styles from "./tailwind.css?url";
@@ -23,7 +23,7 @@ export const meta: MetaFunction = () => [{ title: "Parley" }, { name: "descripti
  * nothing flashes while scripts load, and without scripts too.
  */
 export function loader({ request }: LoaderFunctionArgs) {
-  return { theme: themeOf(request), locale: localeOf(request) };
+  return { theme: themeOf(request), locale: localeOf(request), chosenLocale: chosenLocaleOf(request) };
 }
 
 export function Layout({ children }: { children: ReactNode }) {

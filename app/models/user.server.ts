@@ -119,3 +119,8 @@ export async function getCustomInstructions({ userId }: { userId: string }): Pro
   const [row] = await database().select({ text: users.customInstructions }).from(users).where(eq(users.id, userId)).limit(1);
   return row?.text ?? null;
 }
+
+/** The theme and language alone (chosen before signing up, or from the small chooser beside the login form). */
+export async function updateThemeAndLocale({ userId, theme, locale }: { userId: string; theme: User["theme"]; locale: User["locale"] }): Promise<void> {
+  await database().update(users).set({ theme, locale }).where(eq(users.id, userId));
+}

@@ -13,6 +13,7 @@ import {
   type PublicUser,
   updatePreferences,
   updateProfile,
+  updateThemeAndLocale,
   type UserSettings,
 } from "../models/user.server";
 import { LOCALES } from "../protocol/catalogue";
@@ -144,4 +145,14 @@ export async function savePreferences({ user, input }: { user: PublicUser; input
     locale: input.locale === "auto" ? null : input.locale,
     customInstructions: input.customInstructions || null,
   });
+}
+
+/** The theme and language without the rest of the preferences: what a visitor chooses before logging in. */
+export const appearanceSchema = z.object({
+  theme: z.enum(THEMES, { errorMap: () => ({ message: "invalid_input" }) }),
+  locale: z.enum(["auto", ...LOCALES], { errorMap: () => ({ message: "invalid_input" }) }),
+});
+
+export async function saveAppearance({ userId, input }: { userId: string; input: z.infer<typeof appearanceSchema> }): Promise<void> {
+  await updateThemeAndLocale({ userId, theme: input.theme, locale: input.locale === "auto" ? null : input.locale });
 }

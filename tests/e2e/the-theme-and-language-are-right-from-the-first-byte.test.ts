@@ -124,3 +124,20 @@ test("without JavaScript: the theme and language are saved, rendered from the fi
   await choose(page, { theme: "Light", language: "Browser default" });
   expect(await firstHtmlTag(page, "/chats")).toMatch(/<html lang="en" data-theme="light">/);
 });
+
+test("without JavaScript: a visitor picks a theme and language beside the login form, and signing up keeps them", async ({ noJsPage: page }) => {
+  await page.goto("/login");
+  const chooser = page.getByRole("form", { name: "Theme and language" });
+  await chooser.getByLabel("Theme").selectOption("dark");
+  await chooser.getByLabel("Language").selectOption("ru");
+  await chooser.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
+  await expect(page.locator("html")).toHaveAttribute("lang", "ru");
+  await expect(chooser.getByLabel("Theme")).toHaveValue("dark");
+
+  await signUp(page);
+  await page.goto("/settings/preferences");
+  await expect(page.getByRole("radio", { name: "Dark" })).toBeChecked();
+  await expect(page.getByLabel("Language")).toHaveValue("ru");
+});

@@ -11,6 +11,7 @@ import { currentSessionId, getSessionUser } from "~/auth/session.server";
 import { prepareDatabase } from "~/db.server";
 import { createUser, getPasswordHash, getUserSettings } from "~/models/user.server";
 import { loader as rootLoader } from "~/root";
+import { action as appearanceAction } from "~/routes/preferences";
 import { loader as settingsIndex } from "~/routes/settings._index";
 import { loader as layoutLoader } from "~/routes/settings";
 import { action as preferencesAction, loader as preferencesLoader } from "~/routes/settings.preferences";
@@ -145,7 +146,7 @@ describe("signed in", () => {
     expect(cookies).toEqual([expect.stringMatching(/^parley_theme=dark; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+/), expect.stringMatching(/^parley_lang=ru; /)]);
     const next = cookies.map((c) => c.split(";")[0]).join("; ");
     const root = await settle(async () => rootLoader({ request: new Request(`${ORIGIN}/chats`, { headers: { Cookie: next, "Accept-Language": "en" } }), params: {}, context: {} } as LoaderFunctionArgs));
-    expect(root.body).toEqual({ theme: "dark", locale: "ru" });
+    expect(root.body).toEqual({ theme: "dark", locale: "ru", chosenLocale: "ru" });
     expect(await getUserSettings({ userId: ada.id })).toMatchObject({ theme: "dark", locale: "ru", customInstructions: "Be brief." });
   });
 
@@ -156,5 +157,22 @@ describe("signed in", () => {
     expect(refused).toMatchObject({ status: 400, body: { code: "custom_instructions_too_long", typed: tooLong } });
     expect((refused.body as { fieldErrors: Record<string, string> }).fieldErrors.customInstructions).toMatch(/^Пользовательские инструкции должны быть короче 4\s000 символов\.$/);
     expect(await getUserSettings({ userId: ada.id })).toMatchObject({ theme: "system", customInstructions: null });
+  });
+});
+
+describe("the theme and language chooser beside the login form", () => {
+  test("a visitor's choice is set in cookies and the page comes back; only to a path on this site", async () => {
+    const chosen = await post(appearanceAction as Action, "/preferences", null, { theme: "light", locale: "ru", redirectTo: "/login?redirectTo=%2Fchats" });
+    expect(chosen).toMatchObject({ status: 302, location: "/login?redirectTo=%2Fchats" });
+    expect(chosen.headers.getSetCookie().map((c) => c.split(";")[0])).toEqual(["parley_theme=light", "parley_lang=ru"]);
+    expect(await post(appearanceAction as Action, "/preferences", null, { theme: "dark", locale: "auto", redirectTo: "//evil.example/" })).toMatchObject({ status: 302, location: "/" });
+    expect((await post(appearanceAction as Action, "/preferences", null, { theme: "neon", locale: "en" })).status).toBe(400);
+  });
+
+  test("signed in, the choice is kept on one's own account only", async () => {
+    const { ada, bob } = await twoPeople();
+    await post(appearanceAction as Action, "/preferences", ada.cookie, { theme: "dark", locale: "en", redirectTo: "/chats" });
+    expect(await getUserSettings({ userId: ada.id })).toMatchObject({ theme: "dark", locale: "en" });
+    expect(await getUserSettings({ userId: bob.id })).toMatchObject({ theme: "system", locale: null });
   });
 });
