@@ -1,7 +1,9 @@
-import type { LinksFunction, MetaFunction } from "@remix-run/node";
-import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError } from "@remix-run/react";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { localeOf } from "./utils/http.server";
 import { useNonce } from "./utils/nonce";
+import { chosenLocaleOf, themeOf } from "./utils/preferences.server";
 import highlightStyles from "highlight.js/styles/github-dark.css?url";
 import katexStyles from "katex/dist/katex.min.css?url";
 import styles from "./tailwind.css?url";
@@ -15,10 +17,21 @@ export const links: LinksFunction = () => [
 
 export const meta: MetaFunction = () => [{ title: "Parley" }, { name: "description", content: "Chat with any model. Self-hosted." }];
 
+/**
+ * The theme and language come from cookies (app/utils/preferences.server.ts):
+ * the very first HTML already has the right `data-theme` and `lang`, so
+ * nothing flashes while scripts load, and without scripts too.
+ */
+export function loader({ request }: LoaderFunctionArgs) {
+  return { theme: themeOf(request), locale: localeOf(request), chosenLocale: chosenLocaleOf(request) };
+}
+
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
+  // Absent only when the root loader itself failed: the default look then.
+  const preferences = useRouteLoaderData<typeof loader>("root");
   return (
-    <html lang="en" data-theme="dark">
+    <html lang={preferences?.locale ?? "en"} data-theme={preferences?.theme ?? "system"}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />

@@ -17,6 +17,12 @@ export const users = sqliteTable("users", {
   name: text("name").notNull(),
   passwordHash: text("password_hash").notNull(),
   role: text("role", { enum: ["admin", "member"] }).notNull().default("member"),
+  /** Colour theme: light, dark, or whatever the device prefers (also kept in a cookie so the first paint is right). */
+  theme: text("theme", { enum: ["system", "light", "dark"] }).notNull().default("system"),
+  /** Language of the interface's words; null follows the browser's Accept-Language. */
+  locale: text("locale", { enum: ["en", "ru"] }),
+  /** The system prompt of every answer in a chat that has none of its own. */
+  customInstructions: text("custom_instructions"),
   createdAt: integer("created_at", { mode: "number" }).notNull().default(now),
   /** Set while an admin has disabled the account: its sessions are refused and it cannot log in. */
   disabledAt: integer("disabled_at", { mode: "number" }),
@@ -37,6 +43,12 @@ export const sessions = sqliteTable(
       .references(() => users.id, { onDelete: "cascade" }),
     expiresAt: integer("expires_at", { mode: "number" }).notNull(),
     createdAt: integer("created_at", { mode: "number" }).notNull().default(now),
+    /** When the session was last used, to within a few minutes (written at most that often). */
+    lastSeenAt: integer("last_seen_at", { mode: "number" }),
+    /** The User-Agent header at sign-in, cut to 512 characters: shown as "Chrome on Linux" in the sessions list. */
+    userAgent: text("user_agent"),
+    /** The address the session signed in from. */
+    ip: text("ip"),
   },
   (t) => [index("sessions_user_idx").on(t.userId)],
 );

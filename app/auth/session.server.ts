@@ -13,13 +13,15 @@ import { sessionSecret } from "./secret.server";
 
 const COOKIE_NAME = "parley_session";
 const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+/** "Last seen" is written at most this often: a page view is a read, not a write per request. */
+const LAST_SEEN_EVERY_MS = 5 * 60 * 1000;
 
 /**
  * HMAC-SHA-256 of the token under SESSION_SECRET, base64url: what the sessions
  * table stores. Synchronous node:crypto: every request hashes its cookie, and
  * WebCrypto's promise costs more than the hash itself.
  */
-function sessionId(token: string): string {
+export function sessionId(token: string): string {
   return createHmac("sha256", sessionSecret()).update(token).digest("base64url");
 }
 
@@ -47,35 +49,59 @@ function cookie(request: Request, value: string, maxAgeSeconds: number): string 
   return parts.join("; ");
 }
 
-/** Creates a session and returns the Set-Cookie header value. */
-export async function createSession({ request, userId }: { request: Request; userId: string }): Promise<string> {
+/** Creates a session and returns the Set-Cookie header value. `ip` is the address it signs in from, shown in the sessions list. */
+export async function createSession({ request, userId, ip }: { request: Request; userId: string; ip?: string }): Promise<string> {
   const token = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url");
+  const now = Date.now();
   await database()
     .insert(sessions)
-    .values({ id: sessionId(token), userId, expiresAt: Date.now() + SESSION_TTL_MS });
+    .values({
+      id: sessionId(token),
+      userId,
+      expiresAt: now + SESSION_TTL_MS,
+      lastSeenAt: now,
+      userAgent: request.headers.get("User-Agent")?.slice(0, 512) || null,
+      ip: ip && ip !== "unknown" ? ip.slice(0, 64) : null,
+    });
   return cookie(request, token, SESSION_TTL_MS / 1000);
 }
 
-/** "Last active" is written at most this often per person, not on every request. */
-const LAST_ACTIVE_RESOLUTION_MS = 5 * 60 * 1000;
+/** The id (HMAC) of the session the request carries, signed in or not; null without a well-formed cookie. */
+export async function currentSessionId(request: Request): Promise<string | null> {
+  const token = readToken(request);
+  return token ? sessionId(token) : null;
+}
 
 export async function getSessionUser(request: Request): Promise<PublicUser | null> {
   const token = readToken(request);
   if (!token) return null;
+  const id = sessionId(token);
   const now = Date.now();
-  const [row] = await sessionUser().execute({ id: sessionId(token), now });
+  const [row] = await sessionUser().execute({ id, now });
   if (!row) return null;
-  const { lastActiveAt, ...user } = row;
-  if (lastActiveAt === null || now - lastActiveAt > LAST_ACTIVE_RESOLUTION_MS) await touchLastActive().execute({ id: user.id, now });
+  const { lastSeenAt, ...user } = row;
+  // The session's "last seen" and the person's "last active" move together, at most every few minutes.
+  if (lastSeenAt === null || now - lastSeenAt > LAST_SEEN_EVERY_MS) {
+    await touchSession().execute({ id, now });
+    await touchLastActive().execute({ id: user.id, now });
+  }
   return user;
 }
+
+const touchSession = prepared((db) =>
+  db
+    .update(sessions)
+    .set({ lastSeenAt: sql`${sql.placeholder("now")}` })
+    .where(eq(sessions.id, sql.placeholder("id")))
+    .prepare(),
+);
 
 // Runs on every request: one prepared join instead of two built queries. A
 // disabled account's sessions are refused here (and deleted when it is
 // disabled), so disabling someone signs them out at their next request.
 const sessionUser = prepared((db) =>
   db
-    .select({ id: users.id, email: users.email, name: users.name, role: users.role, lastActiveAt: users.lastActiveAt })
+    .select({ id: users.id, email: users.email, name: users.name, role: users.role, lastSeenAt: sessions.lastSeenAt })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.id, sql.placeholder("id")), gt(sessions.expiresAt, sql.placeholder("now")), isNull(users.disabledAt)))

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, like, or, sql } from "drizzle-orm";
+import { and, count, desc, eq, like, ne, or, sql } from "drizzle-orm";
 import { attachments, chats, passwordResets, sessions, type User, users } from "../../drizzle/schema";
 import { database } from "../db.server";
 import { blobCleanup } from "./attachment.server";
@@ -278,4 +278,64 @@ export async function redeemPasswordReset({ tokenHash, passwordHash, now = Date.
   ]);
   const id = rows.rows[0]?.id;
   return typeof id === "string" ? id : undefined;
+}
+
+// ---------------------------------------------------------------- settings
+
+export type UserSettings = Pick<User, "id" | "email" | "name" | "theme" | "locale" | "customInstructions">;
+
+export async function getUserSettings({ userId }: { userId: string }): Promise<UserSettings | undefined> {
+  return database().query.users.findFirst({
+    where: eq(users.id, userId),
+    columns: { id: true, email: true, name: true, theme: true, locale: true, customInstructions: true },
+  });
+}
+
+/** Renames a person or changes their email; a taken email is an EmailTakenError (the unique index decides, so two racing changes cannot both win). */
+export async function updateProfile({ userId, name, email }: { userId: string; name: string; email: string }): Promise<void> {
+  try {
+    await database().update(users).set({ name, email: email.toLowerCase() }).where(eq(users.id, userId));
+  } catch (error) {
+    if (isEmailTaken(error)) throw new EmailTakenError();
+    throw error;
+  }
+}
+
+export async function updatePreferences({
+  userId,
+  theme,
+  locale,
+  customInstructions,
+}: {
+  userId: string;
+  theme: User["theme"];
+  locale: User["locale"];
+  customInstructions: string | null;
+}): Promise<void> {
+  await database().update(users).set({ theme, locale, customInstructions }).where(eq(users.id, userId));
+}
+
+export async function getPasswordHash({ userId }: { userId: string }): Promise<string | undefined> {
+  const [row] = await database().select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, userId)).limit(1);
+  return row?.passwordHash;
+}
+
+/** The new password and the end of every other session, in one batch: no moment where the old sessions outlive the change. */
+export async function changePasswordAndEndOtherSessions({ userId, passwordHash, keepSessionId }: { userId: string; passwordHash: string; keepSessionId: string | null }): Promise<void> {
+  const db = database();
+  await db.batch([
+    db.update(users).set({ passwordHash }).where(eq(users.id, userId)),
+    db.delete(sessions).where(keepSessionId ? and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)) : eq(sessions.userId, userId)),
+  ]);
+}
+
+/** The custom instructions of whoever asks for an answer (null: none). */
+export async function getCustomInstructions({ userId }: { userId: string }): Promise<string | null> {
+  const [row] = await database().select({ text: users.customInstructions }).from(users).where(eq(users.id, userId)).limit(1);
+  return row?.text ?? null;
+}
+
+/** The theme and language alone (chosen before signing up, or from the small chooser beside the login form). */
+export async function updateThemeAndLocale({ userId, theme, locale }: { userId: string; theme: User["theme"]; locale: User["locale"] }): Promise<void> {
+  await database().update(users).set({ theme, locale }).where(eq(users.id, userId));
 }

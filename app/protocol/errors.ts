@@ -46,6 +46,15 @@ export const ERROR_STATUS = {
   import_unrecognized: 415,
   import_malformed: 400,
   import_conversation_invalid: 400,
+  name_empty: 400,
+  name_too_long: 400,
+  email_invalid: 400,
+  password_required: 400,
+  password_too_short: 400,
+  password_too_long: 400,
+  passwords_differ: 400,
+  current_password_wrong: 400,
+  custom_instructions_too_long: 400,
   // Access
   not_found: 404,
   message_not_found: 404,
@@ -73,6 +82,7 @@ export const ERROR_STATUS = {
   answer_in_progress: 409,
   answer_not_interrupted: 409,
   id_taken: 409,
+  email_taken: 409,
   key_unreadable: 409,
   last_admin: 409,
   // How testing a key of one's own went (shown beside the key)

@@ -5,8 +5,10 @@ import { createSession, getSessionUser, safeRedirect } from "~/auth/session.serv
 import { beginLoginAttempt, retryAfterSeconds, settleLoginAttempt } from "~/auth/throttle.server";
 import { AuthShell, Field, FormAlert } from "~/components/ui/Field";
 import { signupGate } from "~/services/admin-registration.server";
+import { getUserSettings } from "~/models/user.server";
 import { AppError } from "~/protocol/errors";
 import { readFormData } from "~/utils/http.server";
+import { preferenceCookies, withCookies } from "~/utils/preferences.server";
 
 export const meta: MetaFunction = () => [{ title: "Log in · Parley" }];
 
@@ -40,7 +42,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
     }
     const user = await authenticator.authenticate("login", request);
     outcome = "success";
-    return redirect(redirectTo, { headers: { "Set-Cookie": await createSession({ request, userId: user.id }) } });
+    // The account's theme and language follow the person to this browser, from the first page on.
+    const settings = await getUserSettings({ userId: user.id });
+    const cookies = [await createSession({ request, userId: user.id, ip: context.clientIp }), ...(settings ? preferenceCookies(request, { theme: settings.theme, locale: settings.locale }) : [])];
+    return redirect(redirectTo, { headers: withCookies(cookies) });
   } catch (error) {
     if (error instanceof AuthFormError && error.reason === "invalid_credentials") outcome = "wrong-password";
     return authFormFailure(error, request);

@@ -2,7 +2,7 @@
 // remove it. Every form is a plain POST that works without JavaScript; a key
 // never comes back to the browser, only its last four characters.
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useLocation, useNavigation, useSearchParams } from "@remix-run/react";
 import { requireUser } from "~/auth/session.server";
 import { FormAlert } from "~/components/ui/Field";
 import { describe } from "~/protocol/catalogue";
@@ -69,12 +69,7 @@ export default function KeysSettings() {
   const removed = params.get("removed");
   const needsBaseUrl = providers.filter((p) => p.needsBaseUrl);
   return (
-    <main className="mx-auto w-full max-w-2xl p-6">
-      <p className="mb-6 text-sm">
-        <Link to="/chats" className="text-sky-400 hover:underline">
-          ← Back to chats
-        </Link>
-      </p>
+    <main className="w-full max-w-2xl">
       <h1 className="mb-2 text-2xl font-semibold">Your API keys</h1>
       {!enabled ? (
         <div data-testid="keys-off" className="space-y-2 text-zinc-300">

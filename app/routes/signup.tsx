@@ -2,6 +2,8 @@ import { type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs,
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { authenticator, authFormFailure } from "~/auth/auth.server";
 import { createSession, getSessionUser, safeRedirect } from "~/auth/session.server";
+import { saveAppearance } from "~/services/settings.server";
+import { chosenLocaleOf, themeOf } from "~/utils/preferences.server";
 import { retryAfterSeconds, signupWaitMs } from "~/auth/throttle.server";
 import { AuthShell, Field, FormAlert } from "~/components/ui/Field";
 import { describe } from "~/protocol/catalogue";
@@ -41,7 +43,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
       throw new AppError("rate_limited", { params: { seconds: retryAfterSeconds(waitMs) } });
     }
     const user = await authenticator.authenticate("signup", request);
-    return redirect(redirectTo, { headers: { "Set-Cookie": await createSession({ request, userId: user.id }) } });
+    // A theme or language chosen before signing up becomes the new account's.
+    const theme = themeOf(request);
+    const locale = chosenLocaleOf(request);
+    if (theme !== "system" || locale) await saveAppearance({ userId: user.id, input: { theme, locale: locale ?? "auto" } });
+    return redirect(redirectTo, { headers: { "Set-Cookie": await createSession({ request, userId: user.id, ip: context.clientIp }) } });
   } catch (error) {
     return authFormFailure(error, request);
   }

@@ -11,6 +11,7 @@ import { logger } from "../utils/logger.server";
 import { recordAnswerPayer } from "../models/answer-payer.server";
 import { serverPrompt } from "../models/system-prompt.server";
 import { getPathTurns } from "../models/message.server";
+import { getCustomInstructions } from "../models/user.server";
 import { AppError, type Problem } from "../protocol/errors";
 import { type MessagePart, plainText } from "../protocol/parts";
 import type { MessageStats, StreamOutcome } from "../protocol/stream-events";
@@ -77,7 +78,9 @@ async function runModel({
     systemPromptVersion: server?.version ?? null,
   }).catch((error: unknown) => logger.warn("could not record who pays for an answer", { messageId: target.assistantMessageId, error }));
   const files = await loadContextFiles({ turns, model });
-  const context = assembleContext({ path: turns, files, systemPrompt: target.systemPrompt, serverPrompt: server?.text, contextWindow: model.contextWindow });
+  // A chat's own system prompt wins; without one, the custom instructions of whoever asked (Settings → Preferences).
+  const systemPrompt = target.systemPrompt?.trim() || (target.askedBy ? await getCustomInstructions({ userId: target.askedBy.id }) : null);
+  const context = assembleContext({ path: turns, files, systemPrompt, serverPrompt: server?.text, contextWindow: model.contextWindow });
   const startedAt = performance.now();
   let firstTokenAt: number | undefined;
   const stats: MessageStats = { model: model.id };

@@ -7,9 +7,11 @@ import { AppError, type ErrorCode, type FormFailure } from "../protocol/errors";
 
 export type { FormFailure };
 import { AnswerOnAnotherMachine, replayOn } from "../streaming/streams.server";
+import { chosenLocaleOf } from "./preferences.server";
 
+/** The language chosen in Settings (its cookie) first, then the browser's Accept-Language. */
 export function localeOf(request: Request): Locale {
-  return localeFromAcceptLanguage(request.headers.get("Accept-Language"));
+  return chosenLocaleOf(request) ?? localeFromAcceptLanguage(request.headers.get("Accept-Language"));
 }
 
 /** A plain-text error response for a code (resource routes, loaders). */

@@ -50,10 +50,10 @@ describe("the keys page", () => {
     expect(await listUserKeys({ userId: owner.id })).toMatchObject([{ provider: "openai", lastFour: OWNER_KEY.slice(-4) }]);
   });
 
-  test("signed in, /settings is a page (it links to the keys page)", async () => {
+  test("signed in, /settings leads to the first settings page", async () => {
     const { cookies } = await twoPeople();
     const index = await settle(() => settingsIndex({ request: getRequest("/settings", cookies.owner), params: {}, context: {} } as LoaderFunctionArgs));
-    expect(index).toMatchObject({ status: 200, location: null });
+    expect(index).toMatchObject({ status: 302, location: "/settings/profile" });
   });
 
   test("each person sees their own keys only, and the page carries four characters of a key at most", async () => {

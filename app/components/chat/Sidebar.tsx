@@ -66,6 +66,9 @@ export function Sidebar({
         <div className="truncate px-1 text-zinc-400" title={user.email}>
           {user.name}
         </div>
+        <Link to="/settings" className="block px-1 text-zinc-500 hover:text-zinc-200">
+          Settings
+        </Link>
         <Link to="/settings/keys" className="block px-1 text-zinc-500 hover:text-zinc-200">
           API keys
         </Link>

@@ -1,4 +1,5 @@
 import type { InputHTMLAttributes } from "react";
+import { AppearanceChooser } from "../settings/AppearanceChooser";
 
 export function Field({
   label,
@@ -43,6 +44,7 @@ export function AuthShell({ title, children }: { title: string; children: React.
         </a>
         <h1 className="mb-6 text-center text-lg text-zinc-300">{title}</h1>
         {children}
+        <AppearanceChooser />
       </div>
     </main>
   );

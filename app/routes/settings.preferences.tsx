@@ -1,0 +1,121 @@
+// Settings → Preferences: the theme, the language of Parley's messages, and
+// custom instructions (the system prompt of every new answer in a chat that
+// has none of its own). Saved on the account and in cookies, so the next page
+// is rendered in the new theme and language from its first byte.
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useState } from "react";
+import { requireUser } from "~/auth/session.server";
+import { primaryButton, Saved, Section, TextArea } from "~/components/settings/parts";
+import { FormAlert } from "~/components/ui/Field";
+import { CUSTOM_INSTRUCTIONS_MAX, preferencesSchema, savePreferences, settingsOf } from "~/services/settings.server";
+import { invalidForm, refusedForm } from "~/utils/form-errors.server";
+import { orRespond, readFormData } from "~/utils/http.server";
+import { preferenceCookies, withCookies } from "~/utils/preferences.server";
+
+export const meta: MetaFunction = () => [{ title: "Preferences · Settings · Parley" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const settings = await orRespond(request, () => settingsOf({ user }));
+  return { theme: settings.theme, locale: settings.locale ?? "auto", customInstructions: settings.customInstructions ?? "", max: CUSTOM_INSTRUCTIONS_MAX };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  let typed = "";
+  try {
+    const raw = Object.fromEntries(await readFormData(request));
+    typed = String(raw.customInstructions ?? "").slice(0, CUSTOM_INSTRUCTIONS_MAX * 2);
+    const parsed = preferencesSchema.safeParse(raw);
+    if (!parsed.success) {
+      const failed = invalidForm(parsed.error, request, "preferences", { custom_instructions_too_long: { max: CUSTOM_INSTRUCTIONS_MAX } });
+      return data({ ...failed.data, typed }, failed.init ?? undefined);
+    }
+    await savePreferences({ user, input: parsed.data });
+    const cookies = preferenceCookies(request, { theme: parsed.data.theme, locale: parsed.data.locale === "auto" ? null : parsed.data.locale });
+    return redirect("/settings/preferences?saved=1", { headers: withCookies(cookies) });
+  } catch (error) {
+    const failed = refusedForm(error, request, "preferences");
+    return data({ ...failed.data, typed }, failed.init ?? undefined);
+  }
+}
+
+const THEME_CHOICES = [
+  { value: "system", label: "System", hint: "Follows your device" },
+  { value: "light", label: "Light", hint: "" },
+  { value: "dark", label: "Dark", hint: "" },
+] as const;
+
+const LANGUAGE_CHOICES = [
+  { value: "auto", label: "Browser default" },
+  { value: "en", label: "English" },
+  { value: "ru", label: "Русский" },
+] as const;
+
+export default function PreferencesSettings() {
+  const saved = useLoaderData<typeof loader>();
+  const failure = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const navigation = useNavigation();
+  const busy = navigation.state === "submitting";
+  const [length, setLength] = useState((failure?.typed ?? saved.customInstructions).length);
+  return (
+    <main>
+      <h1 className="mb-6 text-2xl font-semibold">Preferences</h1>
+      {params.get("saved") && !failure ? <Saved>Saved.</Saved> : null}
+      {failure && Object.keys(failure.fieldErrors).length === 0 ? (
+        <div className="mb-4">
+          <FormAlert>{failure.formError}</FormAlert>
+        </div>
+      ) : null}
+      <Form method="post" noValidate>
+        <Section title="Theme">
+          <fieldset>
+            <legend className="sr-only">Theme</legend>
+            <div className="flex flex-wrap gap-2">
+              {THEME_CHOICES.map((choice) => (
+                <label key={choice.value} className="flex cursor-pointer items-center gap-2 rounded-lg border border-zinc-700 px-3 py-2 has-[:checked]:border-sky-500 has-[:checked]:bg-sky-950/40">
+                  <input type="radio" name="theme" value={choice.value} defaultChecked={saved.theme === choice.value} className="accent-sky-600" />
+                  <span>{choice.label}</span>
+                  {choice.hint ? <span className="text-xs text-zinc-500">{choice.hint}</span> : null}
+                </label>
+              ))}
+            </div>
+          </fieldset>
+        </Section>
+        <Section title="Language" description="The language of Parley's messages: errors, warnings and why an answer stopped.">
+          <label className="block max-w-xs">
+            <span className="mb-1 block text-sm text-zinc-300">Language</span>
+            <select name="locale" defaultValue={saved.locale} className="w-full rounded-lg border border-zinc-700 bg-zinc-900 px-3 py-2">
+              {LANGUAGE_CHOICES.map((choice) => (
+                <option key={choice.value} value={choice.value}>
+                  {choice.label}
+                </option>
+              ))}
+            </select>
+          </label>
+        </Section>
+        <Section
+          title="Custom instructions"
+          description="What every new answer should know about you or how it should answer. A chat with its own system prompt uses that instead."
+        >
+          <TextArea
+            label="Custom instructions"
+            name="customInstructions"
+            rows={6}
+            defaultValue={failure?.typed ?? saved.customInstructions}
+            maxLength={saved.max}
+            onChange={(event) => setLength(event.currentTarget.value.length)}
+            placeholder="I am a backend developer; prefer Go examples. Keep answers short."
+            hint={`${length.toLocaleString("en-US")} / ${saved.max.toLocaleString("en-US")} characters`}
+            error={failure?.fieldErrors.customInstructions}
+          />
+        </Section>
+        <button type="submit" disabled={busy} className={primaryButton}>
+          {busy ? "Saving…" : "Save preferences"}
+        </button>
+      </Form>
+    </main>
+  );
+}

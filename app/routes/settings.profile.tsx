@@ -1,0 +1,64 @@
+// Settings → Profile: the name Parley calls a person and the email they log
+// in with. A plain POST form (works without JavaScript); a refused field keeps
+// what was typed and says what to change.
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { requireUser } from "~/auth/session.server";
+import { primaryButton, Saved, Section } from "~/components/settings/parts";
+import { Field, FormAlert } from "~/components/ui/Field";
+import { profileSchema, saveProfile, settingsOf } from "~/services/settings.server";
+import { type FieldFailure, invalidForm, refusedForm } from "~/utils/form-errors.server";
+import { orRespond, readFormData } from "~/utils/http.server";
+
+export const meta: MetaFunction = () => [{ title: "Profile · Settings · Parley" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const { name, email } = await orRespond(request, () => settingsOf({ user }));
+  return { name, email };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  let typed = { name: "", email: "" };
+  try {
+    const raw = Object.fromEntries(await readFormData(request));
+    typed = { name: String(raw.name ?? "").slice(0, 200), email: String(raw.email ?? "").slice(0, 300) };
+    const parsed = profileSchema.safeParse({ intent: "profile", ...raw });
+    if (!parsed.success) return withTyped(invalidForm(parsed.error, request, "profile"), typed);
+    await saveProfile({ user, input: parsed.data });
+    return redirect("/settings/profile?saved=1");
+  } catch (error) {
+    return withTyped(refusedForm(error, request, "profile"), typed);
+  }
+}
+
+/** What was typed goes back with a refusal, so nothing is lost. */
+function withTyped(failed: ReturnType<typeof data<FieldFailure>>, typed: { name: string; email: string }) {
+  return data({ ...failed.data, typed }, failed.init ?? undefined);
+}
+
+export default function ProfileSettings() {
+  const saved = useLoaderData<typeof loader>();
+  const failure = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const navigation = useNavigation();
+  const busy = navigation.state === "submitting";
+  const values = failure?.typed ?? saved;
+  return (
+    <main>
+      <h1 className="mb-6 text-2xl font-semibold">Profile</h1>
+      {params.get("saved") && !failure ? <Saved>Saved.</Saved> : null}
+      <Section title="Your name and email" description="Your name is how Parley greets you; you log in with your email.">
+        <Form method="post" className="max-w-md space-y-4" noValidate>
+          {failure && Object.keys(failure.fieldErrors).length === 0 ? <FormAlert>{failure.formError}</FormAlert> : null}
+          <Field label="Name" name="name" autoComplete="name" defaultValue={values.name} maxLength={200} error={failure?.fieldErrors.name} />
+          <Field label="Email" name="email" type="email" autoComplete="email" defaultValue={values.email} maxLength={300} error={failure?.fieldErrors.email} />
+          <button type="submit" disabled={busy} className={primaryButton}>
+            {busy ? "Saving…" : "Save profile"}
+          </button>
+        </Form>
+      </Section>
+    </main>
+  );
+}

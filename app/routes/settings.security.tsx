@@ -1,0 +1,165 @@
+// Settings → Security: change the password (the current one first; other
+// sessions end with the change) and the list of signed-in sessions, each of
+// which can be ended, or all but this one at once. Plain POST forms, so all
+// of it works without JavaScript.
+import { redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useLocation, useNavigation, useSearchParams } from "@remix-run/react";
+import { currentSessionId, requireUser } from "~/auth/session.server";
+import { primaryButton, quietButton, Saved, Section } from "~/components/settings/parts";
+import { Field, FormAlert } from "~/components/ui/Field";
+import { AppError } from "~/protocol/errors";
+import { changePassword, passwordSchema, revokeOtherSessions, revokeSession, revokeSchema, sessionsOf } from "~/services/settings.server";
+import { invalidForm, refusedForm } from "~/utils/form-errors.server";
+import { readFormData } from "~/utils/http.server";
+
+export const meta: MetaFunction = () => [{ title: "Security · Settings · Parley" }];
+
+/** A throttled password change says when to try again, without JavaScript too. */
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get("Retry-After");
+  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
+};
+
+/** "3 minutes ago": worked out on the server, so the browser shows the same words it was sent (no time-zone mismatch). */
+function ago(then: number, now: number): string {
+  const minutes = Math.floor((now - then) / 60_000);
+  if (minutes < 1) return "just now";
+  if (minutes < 60) return `${minutes} minute${minutes === 1 ? "" : "s"} ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours} hour${hours === 1 ? "" : "s"} ago`;
+  const days = Math.floor(hours / 24);
+  return `${days} day${days === 1 ? "" : "s"} ago`;
+}
+
+function day(time: number): string {
+  return new Date(time).toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+}
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const now = Date.now();
+  const sessions = await sessionsOf({ user, currentSessionId: await currentSessionId(request) });
+  return {
+    sessions: sessions.map((s) => ({
+      id: s.id,
+      device: s.device,
+      ip: s.ip,
+      current: s.current,
+      signedIn: day(s.createdAt),
+      signedInAt: new Date(s.createdAt).toISOString(),
+      lastSeen: s.current ? "now" : ago(s.lastSeenAt ?? s.createdAt, now),
+    })),
+  };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  let intent = "";
+  try {
+    const raw = Object.fromEntries(await readFormData(request));
+    intent = String(raw.intent ?? "");
+    const current = await currentSessionId(request);
+    switch (intent) {
+      case "password": {
+        const parsed = passwordSchema.safeParse(raw);
+        if (!parsed.success) return invalidForm(parsed.error, request, intent);
+        await changePassword({ user, input: parsed.data, ip: context.clientIp ?? "unknown", currentSessionId: current });
+        return redirect("/settings/security?changed=password");
+      }
+      case "revoke": {
+        const parsed = revokeSchema.safeParse(raw);
+        // A malformed id names no session of this person's: the same 404 as someone else's.
+        if (!parsed.success) throw new AppError("not_found");
+        await revokeSession({ user, sessionId: parsed.data.sessionId });
+        return redirect(parsed.data.sessionId === current ? "/login" : "/settings/security?changed=revoked");
+      }
+      case "revoke-others": {
+        if (!current) throw new AppError("not_found");
+        const ended = await revokeOtherSessions({ user, currentSessionId: current });
+        return redirect(`/settings/security?changed=others&ended=${ended}`);
+      }
+      default:
+        throw new AppError("unknown_intent");
+    }
+  } catch (error) {
+    return refusedForm(error, request, intent);
+  }
+}
+
+export default function SecuritySettings() {
+  const { sessions } = useLoaderData<typeof loader>();
+  const failure = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const location = useLocation();
+  const navigation = useNavigation();
+  const busyIntent = navigation.state === "submitting" ? String(navigation.formData?.get("intent") ?? "") : "";
+  const changed = failure ? null : params.get("changed");
+  const ended = Number(params.get("ended") ?? 0);
+  const passwordFailure = failure?.intent === "password" ? failure : undefined;
+  const others = sessions.filter((s) => !s.current);
+  return (
+    <main>
+      <h1 className="mb-6 text-2xl font-semibold">Security</h1>
+      {changed === "password" ? <Saved>Password changed. Your other sessions were signed out.</Saved> : null}
+      {changed === "revoked" ? <Saved>That session was signed out.</Saved> : null}
+      {changed === "others" ? <Saved>{ended === 1 ? "Signed out 1 other session." : `Signed out ${ended} other sessions.`}</Saved> : null}
+      {failure && failure.intent !== "password" ? (
+        <div className="mb-4">
+          <FormAlert>{failure.formError}</FormAlert>
+        </div>
+      ) : null}
+
+      <Section title="Change password" description="You need your current password. Every other session is signed out when it changes.">
+        {/* A new form after every navigation: passwords typed do not linger in the page. */}
+        <Form key={location.key} method="post" className="max-w-md space-y-4" noValidate>
+          <input type="hidden" name="intent" value="password" />
+          {passwordFailure && Object.keys(passwordFailure.fieldErrors).length === 0 ? <FormAlert>{passwordFailure.formError}</FormAlert> : null}
+          <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" error={passwordFailure?.fieldErrors.currentPassword} />
+          <Field label="New password" name="newPassword" type="password" autoComplete="new-password" minLength={8} error={passwordFailure?.fieldErrors.newPassword} />
+          <Field label="Confirm new password" name="confirmPassword" type="password" autoComplete="new-password" error={passwordFailure?.fieldErrors.confirmPassword} />
+          <button type="submit" disabled={busyIntent === "password"} className={primaryButton}>
+            {busyIntent === "password" ? "Changing…" : "Change password"}
+          </button>
+        </Form>
+      </Section>
+
+      <Section title="Signed-in sessions" description="Every browser where you are logged in. Sign out any you do not recognise.">
+        <ul className="divide-y divide-zinc-800" data-testid="sessions">
+          {sessions.map((session) => (
+            <li key={session.id} data-testid="session" data-current={session.current ? "true" : undefined} className="flex flex-wrap items-center gap-x-4 gap-y-2 py-3">
+              <div className="min-w-0 flex-1">
+                <p className="font-medium">
+                  {session.device}
+                  {session.current ? <span className="ml-2 rounded-full bg-emerald-500/10 px-2 py-0.5 text-xs font-normal text-emerald-300">This session</span> : null}
+                </p>
+                <p className="text-sm text-zinc-400">
+                  {session.ip ? <>{session.ip} · </> : null}
+                  Signed in <time dateTime={session.signedInAt}>{session.signedIn}</time> · Last active {session.lastSeen}
+                </p>
+              </div>
+              {session.current ? null : (
+                <Form method="post">
+                  <input type="hidden" name="intent" value="revoke" />
+                  <input type="hidden" name="sessionId" value={session.id} />
+                  <button type="submit" aria-label={`Sign out ${session.device}, last active ${session.lastSeen}`} className={quietButton}>
+                    Sign out
+                  </button>
+                </Form>
+              )}
+            </li>
+          ))}
+        </ul>
+        {others.length > 0 ? (
+          <Form method="post" className="mt-4">
+            <input type="hidden" name="intent" value="revoke-others" />
+            <button type="submit" disabled={busyIntent === "revoke-others"} className="rounded-lg bg-red-600 px-4 py-2 text-sm font-medium hover:bg-red-500 disabled:opacity-60">
+              Sign out everywhere else
+            </button>
+          </Form>
+        ) : (
+          <p className="mt-2 text-sm text-zinc-500">You are not signed in anywhere else.</p>
+        )}
+      </Section>
+    </main>
+  );
+}

@@ -1,0 +1,55 @@
+// The settings layout: a nav of plain links (works without JavaScript; a row
+// that scrolls sideways on a phone, a column beside the page on wider screens)
+// and the page chosen. Every page below checks the session itself too: their
+// loaders run in parallel with this one.
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { Link, NavLink, Outlet } from "@remix-run/react";
+import { requireUser } from "~/auth/session.server";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireUser(request);
+  return null;
+}
+
+const PAGES = [
+  { to: "/settings/profile", label: "Profile" },
+  { to: "/settings/security", label: "Security" },
+  { to: "/settings/preferences", label: "Preferences" },
+  { to: "/settings/keys", label: "API keys" },
+  { to: "/settings/shares", label: "Shared links" },
+  { to: "/settings/data", label: "Your data" },
+];
+
+export default function SettingsLayout() {
+  return (
+    <div className="mx-auto flex min-h-full w-full max-w-4xl flex-col gap-4 p-4 sm:flex-row sm:gap-8 sm:p-6">
+      <aside className="shrink-0 sm:w-48">
+        <p className="mb-3 text-sm">
+          <Link to="/chats" className="text-sky-400 hover:underline">
+            ← Back to chats
+          </Link>
+        </p>
+        <p className="mb-2 hidden text-xs font-medium tracking-wide text-zinc-500 uppercase sm:block">Settings</p>
+        <nav aria-label="Settings" className="-mx-1 overflow-x-auto">
+          <ul className="flex gap-1 sm:flex-col">
+            {PAGES.map((page) => (
+              <li key={page.to} className="shrink-0">
+                <NavLink
+                  to={page.to}
+                  className={({ isActive }) =>
+                    `block rounded-md px-3 py-1.5 text-sm whitespace-nowrap ${isActive ? "bg-zinc-800 font-medium text-white" : "text-zinc-300 hover:bg-zinc-800/60"}`
+                  }
+                >
+                  {page.label}
+                </NavLink>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </aside>
+      <div className="min-w-0 flex-1">
+        <Outlet />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,158 @@
+// Settings: a person's profile, password and sessions, and preferences
+// (theme, language, custom instructions). Every function acts on the signed-in
+// person's own records only; nothing here takes another person's id.
+import { z } from "zod";
+import { verifyPassword, hashPassword } from "../auth/password.server";
+import { beginLoginAttempt, retryAfterSeconds, settleLoginAttempt } from "../auth/throttle.server";
+import { deleteOtherSessions, deleteSession, listSessions } from "../models/session.server";
+import {
+  changePasswordAndEndOtherSessions,
+  EmailTakenError,
+  getPasswordHash,
+  getUserSettings,
+  type PublicUser,
+  updatePreferences,
+  updateProfile,
+  updateThemeAndLocale,
+  type UserSettings,
+} from "../models/user.server";
+import { LOCALES } from "../protocol/catalogue";
+import { AppError } from "../protocol/errors";
+import { describeUserAgent } from "../utils/user-agent";
+import { THEMES } from "../utils/preferences.server";
+
+/** Custom instructions are a system prompt: long enough for a page of guidance, short enough to leave the context to the chat. */
+export const CUSTOM_INSTRUCTIONS_MAX = 4000;
+
+// Issue messages are error codes (app/protocol/errors.ts); the route turns them into words.
+const name = z.string({ required_error: "name_empty" }).trim().min(1, "name_empty").max(80, "name_too_long");
+const email = z.string({ required_error: "email_invalid" }).trim().min(1, "email_invalid").max(254, "email_invalid").email("email_invalid");
+
+export const profileSchema = z.object({ intent: z.literal("profile"), name, email });
+
+export const passwordSchema = z
+  .object({
+    intent: z.literal("password"),
+    currentPassword: z.string({ required_error: "password_required" }).min(1, "password_required").max(1024, "current_password_wrong"),
+    newPassword: z.string({ required_error: "password_too_short" }).min(8, "password_too_short").max(1024, "password_too_long"),
+    confirmPassword: z.string({ required_error: "passwords_differ" }),
+  })
+  .refine((form) => form.newPassword === form.confirmPassword, { message: "passwords_differ", path: ["confirmPassword"] });
+
+/** A session id as the sessions table keeps it (an HMAC, base64url): safe to show, it cannot be turned back into a cookie. */
+const sessionId = z.string().regex(/^[A-Za-z0-9_-]{43}$/, "malformed_id");
+
+export const revokeSchema = z.object({ intent: z.literal("revoke"), sessionId });
+
+export const preferencesSchema = z.object({
+  theme: z.enum(THEMES, { errorMap: () => ({ message: "invalid_input" }) }),
+  /** "auto": follow the browser. */
+  locale: z.enum(["auto", ...LOCALES], { errorMap: () => ({ message: "invalid_input" }) }),
+  customInstructions: z
+    .string()
+    .default("")
+    // Browsers send a textarea's line breaks as CRLF; count them as people see them.
+    .transform((text) => text.replace(/\r\n/g, "\n").trim())
+    .refine((text) => text.length <= CUSTOM_INSTRUCTIONS_MAX, "custom_instructions_too_long"),
+});
+
+export async function settingsOf({ user }: { user: PublicUser }): Promise<UserSettings> {
+  const settings = await getUserSettings({ userId: user.id });
+  // The session was valid a moment ago; an account deleted since has nothing to show.
+  if (!settings) throw new AppError("not_found");
+  return settings;
+}
+
+export async function saveProfile({ user, input }: { user: PublicUser; input: z.infer<typeof profileSchema> }): Promise<void> {
+  try {
+    await updateProfile({ userId: user.id, name: input.name, email: input.email });
+  } catch (error) {
+    if (error instanceof EmailTakenError) throw new AppError("email_taken", { field: "email" });
+    throw error;
+  }
+}
+
+/**
+ * Changes the password when the current one is right. Each try counts against
+ * the login limits for the account (app/auth/throttle.server.ts), so this form
+ * is no way around them for someone who finds a signed-in browser. Every other
+ * session ends with the change: whoever knew the old password is signed out.
+ */
+export async function changePassword({
+  user,
+  input,
+  ip,
+  currentSessionId,
+}: {
+  user: PublicUser;
+  input: z.infer<typeof passwordSchema>;
+  ip: string;
+  currentSessionId: string | null;
+}): Promise<void> {
+  const waitMs = await beginLoginAttempt({ ip, email: user.email });
+  if (waitMs > 0) throw new AppError("rate_limited", { params: { seconds: retryAfterSeconds(waitMs) } });
+  let outcome: "success" | "wrong-password" | "unchecked" = "unchecked";
+  try {
+    const hash = await getPasswordHash({ userId: user.id });
+    if (!hash) throw new AppError("not_found");
+    if (!(await verifyPassword(input.currentPassword, hash))) {
+      outcome = "wrong-password";
+      throw new AppError("current_password_wrong", { field: "currentPassword" });
+    }
+    outcome = "success";
+    await changePasswordAndEndOtherSessions({ userId: user.id, passwordHash: await hashPassword(input.newPassword), keepSessionId: currentSessionId });
+  } finally {
+    await settleLoginAttempt({ ip, email: user.email, outcome });
+  }
+}
+
+export interface SessionView {
+  id: string;
+  device: string;
+  ip: string | null;
+  createdAt: number;
+  lastSeenAt: number | null;
+  current: boolean;
+}
+
+/** The person's signed-in sessions, this one first, then the most recently used. */
+export async function sessionsOf({ user, currentSessionId }: { user: PublicUser; currentSessionId: string | null }): Promise<SessionView[]> {
+  const rows = await listSessions({ userId: user.id });
+  const views = rows.map((row) => ({
+    id: row.id,
+    device: describeUserAgent(row.userAgent),
+    ip: row.ip,
+    createdAt: row.createdAt,
+    lastSeenAt: row.lastSeenAt,
+    current: row.id === currentSessionId,
+  }));
+  return [...views.filter((v) => v.current), ...views.filter((v) => !v.current)];
+}
+
+/** Ends one of the person's own sessions; anyone else's (or none) is not found. */
+export async function revokeSession({ user, sessionId }: { user: PublicUser; sessionId: string }): Promise<void> {
+  if (!(await deleteSession({ userId: user.id, sessionId }))) throw new AppError("not_found");
+}
+
+export async function revokeOtherSessions({ user, currentSessionId }: { user: PublicUser; currentSessionId: string }): Promise<number> {
+  return deleteOtherSessions({ userId: user.id, keepSessionId: currentSessionId });
+}
+
+export async function savePreferences({ user, input }: { user: PublicUser; input: z.infer<typeof preferencesSchema> }): Promise<void> {
+  await updatePreferences({
+    userId: user.id,
+    theme: input.theme,
+    locale: input.locale === "auto" ? null : input.locale,
+    customInstructions: input.customInstructions || null,
+  });
+}
+
+/** The theme and language without the rest of the preferences: what a visitor chooses before logging in. */
+export const appearanceSchema = z.object({
+  theme: z.enum(THEMES, { errorMap: () => ({ message: "invalid_input" }) }),
+  locale: z.enum(["auto", ...LOCALES], { errorMap: () => ({ message: "invalid_input" }) }),
+});
+
+export async function saveAppearance({ userId, input }: { userId: string; input: z.infer<typeof appearanceSchema> }): Promise<void> {
+  await updateThemeAndLocale({ userId, theme: input.theme, locale: input.locale === "auto" ? null : input.locale });
+}

@@ -1,0 +1,94 @@
+// Settings → Profile and Security's password form, in Chromium with and
+// without JavaScript: a saved name, a taken email refused beside its field,
+// a wrong current password refused, and a new password that logs in while
+// the old one no longer does (and the other browser is signed out by it).
+import type { Page } from "@playwright/test";
+import { DEFAULT_PASSWORD, expect, login, logout, signUp, test, uniqueEmail } from "./fixtures";
+
+// Several accounts, logins and argon2 hashes each: more than the default time on a busy machine.
+test.describe.configure({ timeout: 120_000 });
+
+async function changePassword(page: Page, current: string, next: string): Promise<void> {
+  await page.getByLabel("Current password").fill(current);
+  await page.getByLabel("New password", { exact: true }).fill(next);
+  await page.getByLabel("Confirm new password").fill(next);
+  await page.getByRole("button", { name: "Change password" }).click();
+}
+
+async function loginFails(page: Page, email: string, password: string): Promise<void> {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page.getByRole("alert")).toHaveText("That email and password do not match an account.");
+}
+
+for (const javaScript of [true, false]) {
+  const how = javaScript ? "with JavaScript" : "without JavaScript";
+
+  test(`${how}: the profile saves a new name, and an email another account uses is refused beside the field`, async ({ newContext, browserErrors }) => {
+    browserErrors.allowStatus(400, 409);
+    const other = await signUp(await (await newContext()).newPage(), { name: "Taken Already" });
+    const page = await (await newContext({ javaScriptEnabled: javaScript })).newPage();
+    const me = await signUp(page, { name: "Ada Tester" });
+    await page.getByRole("link", { name: "Settings" }).click();
+    await expect(page).toHaveURL(/\/settings\/profile$/);
+    const nav = page.getByRole("navigation", { name: "Settings" });
+    await expect(nav.getByRole("link")).toHaveText(["Profile", "Security", "Preferences", "API keys", "Shared links", "Your data"]);
+    await expect(nav.getByRole("link", { name: "Profile" })).toHaveAttribute("aria-current", "page");
+    await expect(page.getByLabel("Name")).toHaveValue("Ada Tester");
+    await expect(page.getByLabel("Email")).toHaveValue(me.email);
+
+    await page.getByLabel("Name").fill("Ada Lovelace");
+    await page.getByRole("button", { name: "Save profile" }).click();
+    await expect(page.getByRole("status")).toHaveText("Saved.");
+    await page.reload();
+    await expect(page.getByLabel("Name")).toHaveValue("Ada Lovelace");
+
+    await page.getByLabel("Email").fill(other.email.toUpperCase());
+    await page.getByRole("button", { name: "Save profile" }).click();
+    await expect(page.locator("#email-error")).toHaveText("Another account already uses this email address.");
+    await expect(page.getByLabel("Email")).toHaveAttribute("aria-invalid", "true");
+    await expect(page.getByLabel("Email")).toHaveValue(other.email.toUpperCase());
+
+    await page.getByLabel("Name").fill("");
+    await page.getByLabel("Email").fill("no at sign");
+    await page.getByRole("button", { name: "Save profile" }).click();
+    await expect(page.locator("#name-error")).toHaveText("Tell us what to call you.");
+    await expect(page.locator("#email-error")).toHaveText("Enter a valid email address, like ada@example.com.");
+
+    const email = uniqueEmail("renamed");
+    await page.getByLabel("Name").fill("Ada L.");
+    await page.getByLabel("Email").fill(email);
+    await page.getByRole("button", { name: "Save profile" }).click();
+    await expect(page.getByRole("status")).toHaveText("Saved.");
+    await page.goto("/chats");
+    await logout(page);
+    await login(page, { email, password: DEFAULT_PASSWORD });
+    await expect(page.getByRole("navigation").getByText("Ada L.")).toBeVisible();
+  });
+
+  test(`${how}: a new password needs the current one, logs in afterwards, and signs the other browser out`, async ({ newContext, browserErrors }) => {
+    browserErrors.allowStatus(400);
+    const page = await (await newContext({ javaScriptEnabled: javaScript })).newPage();
+    const me = await signUp(page);
+    const elsewhere = await (await newContext()).newPage();
+    await login(elsewhere, me);
+
+    await page.goto("/settings/security");
+    await changePassword(page, "not my password", "brand new password 1");
+    await expect(page.locator("#currentPassword-error")).toHaveText("That is not your current password.");
+    await changePassword(page, DEFAULT_PASSWORD, "brand new password 1");
+    await expect(page.getByRole("status")).toHaveText("Password changed. Your other sessions were signed out.");
+    await expect(page.getByLabel("Current password")).toHaveValue("");
+
+    await elsewhere.goto("/chats");
+    await expect(elsewhere).toHaveURL(/\/login\?redirectTo=%2Fchats$/);
+
+    await page.goto("/chats");
+    await logout(page);
+    await loginFails(page, me.email, DEFAULT_PASSWORD);
+    await login(page, { email: me.email, password: "brand new password 1" });
+    await expect(page).toHaveURL(/\/chats$/);
+  });
+}
