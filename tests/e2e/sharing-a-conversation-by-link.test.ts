@@ -6,7 +6,7 @@
 import type { Page } from "@playwright/test";
 import { pngBytes } from "../files";
 import { E2E } from "./env";
-import { CHAT_URL, composer, DEFAULT_PASSWORD, expect, lastAnswer, sendMessage, signUp, test, uniqueEmail, waitForAnswer, waitForHydration } from "./fixtures";
+import { CHAT_URL, composer, DEFAULT_PASSWORD, expect, lastAnswer, postForm, sendMessage, signUp, test, uniqueEmail, waitForAnswer, waitForHydration } from "./fixtures";
 
 const PNG = Buffer.from(pngBytes({ width: 40, height: 30, rgb: [200, 60, 20] }));
 const SHARE_PATH = /\/s\/[A-Za-z0-9_-]{32}$/;
@@ -155,4 +155,44 @@ test("without JavaScript, sharing, reading, continuing after signing up, and rev
   await expect(page.getByRole("status")).toHaveText("The link no longer works.");
   await expect(page.getByTestId("share")).toHaveCount(0);
   expect((await visitor.goto(link))!.status()).toBe(404);
+});
+
+test("a shared page and its files carry the security headers, and a file is revalidated rather than sent again", async ({ page, browserErrors }) => {
+  test.setTimeout(120_000);
+  browserErrors.allowStatus(404);
+  await signUp(page);
+  await page.goto("/chats?new=1");
+  await waitForHydration(page);
+  await page.getByTestId("file-input").setInputFiles([{ name: "dot.png", mimeType: "image/png", buffer: PNG }]);
+  await expect(page.locator('[data-testid="attachment-chip"][data-status="ready"]')).toHaveCount(1);
+  await composer(page).fill("Headers for a shared page");
+  await composer(page).press("Enter");
+  await expect(page).toHaveURL(CHAT_URL);
+  await expect(lastAnswer(page)).toHaveAttribute("data-status", "complete", { timeout: 60_000 });
+  const chatUrl = new URL(page.url()).pathname;
+  expect((await postForm(page, chatUrl, { intent: "share" })).headers()["location"]).toBe(`${chatUrl}?share`);
+  await page.goto(`${chatUrl}?share`);
+  const link = new URL(await page.getByTestId("share-url").inputValue()).pathname;
+  const imageSrc = (await page.request.get(link).then((r) => r.text())).match(new RegExp(`${link}/attachments/[0-9a-z]{20}`))![0];
+
+  for (const [what, response] of [
+    ["page", await page.request.get(link)],
+    ["file", await page.request.get(imageSrc)],
+    ["guessed link", await page.request.get(`/s/${"A".repeat(32)}`)],
+  ] as const) {
+    const headers = response.headers();
+    expect(headers["x-content-type-options"], what).toBe("nosniff");
+    expect(headers["referrer-policy"], what).toBe("same-origin");
+    expect(headers["content-security-policy"], what).toContain("frame-ancestors 'none'");
+    if (what !== "guessed link") expect(headers["x-robots-tag"], what).toBe("noindex");
+  }
+  const file = await page.request.get(imageSrc);
+  expect(file.headers()["cache-control"]).toBe("private, max-age=0, must-revalidate");
+  expect(file.headers()["content-type"]).toBe("image/png");
+  const again = await page.request.get(imageSrc, { headers: { "If-None-Match": file.headers()["etag"]! } });
+  expect(again.status()).toBe(304);
+  expect((await page.request.get(`/s/${"A".repeat(32)}`)).status()).toBe(404);
+
+  expect((await postForm(page, chatUrl, { intent: "unshare" })).status()).toBe(302);
+  expect((await page.request.get(imageSrc, { headers: { "If-None-Match": file.headers()["etag"]! } })).status()).toBe(404);
 });
