@@ -16,6 +16,7 @@ import { afterEach, beforeAll, describe, expect, test } from "vitest";
 import { attachments, chatMembers, chats, messages, shares } from "../../drizzle/schema";
 import { createSession } from "~/auth/session.server";
 import { database, prepareDatabase } from "~/db.server";
+import { sweepUnusedUploads } from "~/models/attachment.server";
 import { grantChatRole, requireChatAccess } from "~/models/chat-access.server";
 import { newShareToken } from "~/models/share.server";
 import { attachmentIdsOf } from "~/protocol/parts";
@@ -301,6 +302,9 @@ describe("a share is a snapshot", () => {
 
     // The snapshot is the owner's published copy: it still reads as shared, file included.
     expect(textsOf((await sharedPage(share.token)).body)[0]).toBe("Tell me about **rivers**");
+    expect(await sharedFile(share.token, attachmentId)).toMatchObject({ status: 200, body: "river notes\n" });
+    // Nor does the daily sweep of files no message uses take it, however old it is.
+    await sweepUnusedUploads({ now: Date.now() + 7 * 24 * 60 * 60 * 1000 });
     expect(await sharedFile(share.token, attachmentId)).toMatchObject({ status: 200, body: "river notes\n" });
 
     // Updated to the (now empty) chat is refused; revoking drops the copy and the file nobody uses any more.
