@@ -400,3 +400,70 @@ export const chatImports = sqliteTable(
 );
 
 export type ChatImport = typeof chatImports.$inferSelect;
+
+// ---------------------------------------------------------------- shared links
+
+/**
+ * A chat's branch published at an unguessable link (docs/decisions/070): a
+ * snapshot, copied when shared or updated, so later messages, edits, other
+ * branches and deletions never reach it. One per chat; deleting the chat
+ * deletes it (and the link is a 404 at once).
+ */
+export const shares = sqliteTable(
+  "shares",
+  {
+    id: text("id").primaryKey(),
+    /** The secret in the link (/s/<token>): 24 random bytes, base64url. */
+    token: text("token").notNull().unique(),
+    chatId: text("chat_id")
+      .notNull()
+      .unique()
+      .references(() => chats.id, { onDelete: "cascade" }),
+    /** Who shared it (the chat's owner at the time). */
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** The chat's title when shared (the page shows this, not later renames). */
+    title: text("title").notNull(),
+    /** The chat's model when shared: a copy continued by someone else starts with it, when they may use it. */
+    model: text("model").notNull(),
+    createdAt: integer("created_at", { mode: "number" }).notNull().default(now),
+    /** When the snapshot was last taken (equal to createdAt until it is updated). */
+    updatedAt: integer("updated_at", { mode: "number" }).notNull().default(now),
+  },
+  (t) => [index("shares_user_idx").on(t.userId, t.updatedAt)],
+);
+
+/** The messages of a share's snapshot, copied in order (root first). */
+export const shareMessages = sqliteTable(
+  "share_messages",
+  {
+    shareId: text("share_id")
+      .notNull()
+      .references(() => shares.id, { onDelete: "cascade" }),
+    position: integer("position").notNull(),
+    role: text("role", { enum: ["user", "assistant"] }).notNull(),
+    parts: text("parts", { mode: "json" }).$type<MessagePart[]>().notNull(),
+    status: text("status", { enum: messageStatuses }).notNull(),
+    model: text("model"),
+    problem: text("problem", { mode: "json" }).$type<Problem>(),
+  },
+  (t) => [primaryKey({ columns: [t.shareId, t.position] })],
+);
+
+/** Files a snapshot shows: they stay stored while the share exists, and are served only through it. */
+export const shareAttachments = sqliteTable(
+  "share_attachments",
+  {
+    shareId: text("share_id")
+      .notNull()
+      .references(() => shares.id, { onDelete: "cascade" }),
+    attachmentId: text("attachment_id")
+      .notNull()
+      .references(() => attachments.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.shareId, t.attachmentId] }), index("share_attachments_attachment_idx").on(t.attachmentId)],
+);
+
+export type Share = typeof shares.$inferSelect;
+export type ShareMessage = typeof shareMessages.$inferSelect;

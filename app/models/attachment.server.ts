@@ -3,9 +3,10 @@
 // `pending:` hash; when the last byte is in, it either takes its real SHA-256
 // or, if those bytes are stored already, gives way to the existing blob.
 // Messages use attachments through message_attachments; an attachment no
-// message uses, and a blob no attachment uses, are deleted with the last use.
+// message uses (and no shared snapshot shows), and a blob no attachment
+// uses, are deleted with the last use.
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { type Attachment, attachments, blobChunks, blobs, messageAttachments, messages } from "../../drizzle/schema";
+import { type Attachment, attachments, blobChunks, blobs, messageAttachments, shareAttachments } from "../../drizzle/schema";
 import { type Database, database } from "../db.server";
 import { concatBytes } from "../utils/bytes";
 import { createId } from "../utils/id";
@@ -113,7 +114,8 @@ export async function discardUnusedAttachment({ userId, attachmentId }: { userId
   if (!blob) return;
   await db.batch([
     db.run(sql`DELETE FROM attachments WHERE id = ${attachmentId} AND user_id = ${userId}
-      AND NOT EXISTS (SELECT 1 FROM message_attachments WHERE attachment_id = ${attachmentId})`),
+      AND NOT EXISTS (SELECT 1 FROM message_attachments WHERE attachment_id = ${attachmentId})
+      AND NOT EXISTS (SELECT 1 FROM share_attachments WHERE attachment_id = ${attachmentId})`),
     orphanBlobs(db, [blob.blobId]),
   ]);
 }
@@ -192,27 +194,53 @@ export function linkStatement(db: Database, { messageId, attachmentIds }: { mess
   return db.insert(messageAttachments).values(attachmentIds.map((attachmentId) => ({ messageId, attachmentId }))).onConflictDoNothing();
 }
 
-/** The attachments the messages of a chat use (candidates for clean-up when they are deleted). */
+/**
+ * The attachments the messages of a chat use, and those its shared snapshot
+ * shows (which may be of messages deleted since): candidates for clean-up
+ * when they are deleted.
+ */
 export async function attachmentIdsInChat({ chatId }: { chatId: string }): Promise<{ attachmentIds: string[]; blobIds: string[] }> {
-  const rows = await database()
-    .selectDistinct({ attachmentId: attachments.id, blobId: attachments.blobId })
-    .from(messageAttachments)
-    .innerJoin(messages, eq(messages.id, messageAttachments.messageId))
-    .innerJoin(attachments, eq(attachments.id, messageAttachments.attachmentId))
-    .where(eq(messages.chatId, chatId));
+  const rows = await database().all<{ attachmentId: string; blobId: string }>(sql`
+    SELECT DISTINCT a.id AS attachmentId, a.blob_id AS blobId FROM attachments a
+    WHERE a.id IN (SELECT ma.attachment_id FROM message_attachments ma JOIN messages m ON m.id = ma.message_id WHERE m.chat_id = ${chatId})
+       OR a.id IN (SELECT sa.attachment_id FROM share_attachments sa JOIN shares s ON s.id = sa.share_id WHERE s.chat_id = ${chatId})`);
   return { attachmentIds: rows.map((r) => r.attachmentId), blobIds: [...new Set(rows.map((r) => r.blobId))] };
+}
+
+/** The attachments a share's snapshot shows (candidates for clean-up when it is replaced or revoked). */
+export async function attachmentIdsInShare({ shareId }: { shareId: string }): Promise<{ attachmentIds: string[]; blobIds: string[] }> {
+  const rows = await database()
+    .select({ attachmentId: attachments.id, blobId: attachments.blobId })
+    .from(shareAttachments)
+    .innerJoin(attachments, eq(attachments.id, shareAttachments.attachmentId))
+    .where(eq(shareAttachments.shareId, shareId));
+  return { attachmentIds: rows.map((r) => r.attachmentId), blobIds: [...new Set(rows.map((r) => r.blobId))] };
+}
+
+/** An attachment as seen through a share: only if its snapshot shows it. */
+export async function attachmentInShare({ shareId, attachmentId }: { shareId: string; attachmentId: string }): Promise<ServedAttachment | undefined> {
+  const rows = await database()
+    .select({ attachment: attachments, sha256: blobs.sha256 })
+    .from(shareAttachments)
+    .innerJoin(attachments, eq(attachments.id, shareAttachments.attachmentId))
+    .innerJoin(blobs, eq(blobs.id, attachments.blobId))
+    .where(and(eq(shareAttachments.shareId, shareId), eq(shareAttachments.attachmentId, attachmentId)))
+    .limit(1);
+  return rows[0];
 }
 
 /**
  * Clean-up statements for after a delete in the same batch: the candidate
- * attachments no message uses any more, then the blobs no attachment uses.
+ * attachments no message uses and no share shows any more, then the blobs
+ * no attachment uses.
  */
 export function cleanupStatements(db: Database, { attachmentIds, blobIds }: { attachmentIds: string[]; blobIds: string[] }) {
   if (attachmentIds.length === 0) return [];
   return [
     db.run(sql`
       DELETE FROM attachments WHERE id IN (SELECT value FROM json_each(${JSON.stringify(attachmentIds)}))
-        AND NOT EXISTS (SELECT 1 FROM message_attachments WHERE attachment_id = attachments.id)`),
+        AND NOT EXISTS (SELECT 1 FROM message_attachments WHERE attachment_id = attachments.id)
+        AND NOT EXISTS (SELECT 1 FROM share_attachments WHERE attachment_id = attachments.id)`),
     orphanBlobs(db, blobIds),
   ] as const;
 }
@@ -237,7 +265,8 @@ export async function sweepUnusedUploads({ now = Date.now() }: { now?: number } 
   const [dropped, , orphaned] = await db.batch([
     db.run(sql`
       DELETE FROM attachments WHERE created_at < ${now - PENDING_UPLOAD_TTL_MS}
-        AND NOT EXISTS (SELECT 1 FROM message_attachments WHERE attachment_id = attachments.id)`),
+        AND NOT EXISTS (SELECT 1 FROM message_attachments WHERE attachment_id = attachments.id)
+        AND NOT EXISTS (SELECT 1 FROM share_attachments WHERE attachment_id = attachments.id)`),
     db.run(sql`DELETE FROM blobs WHERE sha256 LIKE 'pending:%' AND created_at < ${now - PENDING_BLOB_TTL_MS}`),
     db.run(sql`
       DELETE FROM blobs WHERE sha256 NOT LIKE 'pending:%'

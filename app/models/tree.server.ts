@@ -87,7 +87,16 @@ export type ForkSource = Pick<Message, "id" | "role" | "parts" | "status" | "mod
  * Copies the path root → `messageId` into a new chat owned by `userId`
  * (independent copies, new ids): one batch with the chat and its membership.
  */
-export async function forkChat({ chat, userId, path }: { chat: Chat; userId: string; path: ForkSource[] }): Promise<string> {
+export async function forkChat({
+  chat,
+  userId,
+  path,
+}: {
+  /** What the copy inherits: a chat, or a shared snapshot continued by someone else. */
+  chat: Pick<Chat, "title" | "model" | "systemPrompt">;
+  userId: string;
+  path: (Omit<ForkSource, "id" | "stats"> & { stats?: ForkSource["stats"] })[];
+}): Promise<string> {
   const db = database();
   const chatId = createId();
   const ids = path.map(() => createId());
@@ -114,7 +123,7 @@ export async function forkChat({ chat, userId, path }: { chat: Chat; userId: str
         // A fork of an answer still being written keeps what exists so far.
         status: m.status === "streaming" ? "interrupted" : m.status,
         model: m.model,
-        stats: m.stats,
+        stats: m.stats ?? null,
         problem: m.status === "streaming" ? forkedWhileStreaming : m.problem,
         lastEventId: 2,
       }),

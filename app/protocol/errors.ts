@@ -33,6 +33,7 @@ export const ERROR_STATUS = {
   file_type_mismatch: 415,
   file_empty: 400,
   model_cannot_see_images: 400,
+  nothing_to_share: 400,
   method_not_allowed: 405,
   confirmation_mismatch: 400,
   password_invalid: 400,

@@ -48,6 +48,9 @@ function buildChatIntentSchema(maxChars: number) {
     z.object({ intent: z.literal("system-prompt"), systemPrompt: z.string().max(8000, code("system_prompt_too_long")) }),
     z.object({ intent: z.literal("archive"), value: z.enum(["true", "false"]) }),
     z.object({ intent: z.literal("pin"), value: z.enum(["true", "false"]) }),
+    // Share the branch shown (or bring the share up to it); revoke the share.
+    z.object({ intent: z.literal("share") }),
+    z.object({ intent: z.literal("unshare") }),
   ]);
 }
 
@@ -69,6 +72,8 @@ export const INTENT_LEVEL: Record<ChatIntentName, AccessLevel> = {
   delete: "own",
   archive: "own",
   pin: "own",
+  share: "own",
+  unshare: "own",
 };
 
 export function newChatSchema(maxChars: number) {

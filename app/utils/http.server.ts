@@ -68,3 +68,13 @@ export async function readFormData(request: Request): Promise<FormData> {
     throw new AppError("bad_body", { cause });
   }
 }
+
+/**
+ * This site's address as the browser reached it (the scheme a proxy such as
+ * Fly's terminated, when it says so): for links people copy elsewhere.
+ */
+export function publicOrigin(request: Request): string {
+  const url = new URL(request.url);
+  const proto = request.headers.get("X-Forwarded-Proto");
+  return proto === "https" || proto === "http" ? `${proto}://${url.host}` : url.origin;
+}

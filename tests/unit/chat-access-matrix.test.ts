@@ -16,7 +16,7 @@ vi.hoisted(() => {
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { eq } from "drizzle-orm";
 import { afterEach, beforeAll, describe, expect, test } from "vitest";
-import { chatMembers, chats, messages } from "../../drizzle/schema";
+import { chatMembers, chats, messages, shareMessages, shares } from "../../drizzle/schema";
 import { createSession } from "~/auth/session.server";
 import { database, prepareDatabase } from "~/db.server";
 import { grantChatRole, requireChatAccess } from "~/models/chat-access.server";
@@ -28,6 +28,7 @@ import { loader as fileLoader } from "~/routes/chats.$chatId.attachments.$attach
 import { action as uploadAction } from "~/routes/attachments";
 import { storeUpload } from "~/services/attachments.server";
 import * as conversation from "~/services/conversation.server";
+import * as sharing from "~/services/sharing.server";
 import { addExchange, createTestChat, createTestUser, TEST_MODEL } from "./fixtures";
 
 type Role = "owner" | "editor" | "viewer" | "stranger";
@@ -86,6 +87,8 @@ function fieldsFor(intent: Intent, ids: { userMessageId: string; assistantMessag
     case "pin":
       return { intent, value: "true" };
     case "delete":
+    case "share":
+    case "unshare":
       return { intent };
   }
 }
@@ -134,13 +137,16 @@ function getStream(chatId: string, messageId: string, cookie: string | null) {
   return settle(() => streamLoader({ request, params: { chatId, messageId }, context: {} } as LoaderFunctionArgs));
 }
 
-/** Everything an action could change: the chat row, its messages and its members. */
+/** Everything an action could change: the chat row, its messages, its members and its shared link. */
 async function chatState(chatId: string) {
   const db = database();
+  const share = await db.query.shares.findFirst({ where: eq(shares.chatId, chatId) });
   return {
     chat: await db.query.chats.findFirst({ where: eq(chats.id, chatId) }),
     messages: await db.select().from(messages).where(eq(messages.chatId, chatId)).orderBy(messages.id),
     members: await db.select().from(chatMembers).where(eq(chatMembers.chatId, chatId)).orderBy(chatMembers.userId),
+    share,
+    sharedMessages: share ? await db.select().from(shareMessages).where(eq(shareMessages.shareId, share.id)).orderBy(shareMessages.position) : [],
   };
 }
 
@@ -154,6 +160,12 @@ describe("chat actions by role", () => {
         // Continue needs an answer that was cut short.
         if (intent === "continue") {
           await database().update(messages).set({ status: "interrupted", problem: { code: "stopped" } }).where(eq(messages.id, exchange.assistantMessageId));
+        }
+        // Revoking needs a share; updating one is tried on a share taken before a new message.
+        if (intent === "unshare" || intent === "share") {
+          const access = await requireChatAccess({ chatId: chat.id, user: { id: users.owner.id }, level: "own" });
+          await sharing.shareChat({ access, user: { id: users.owner.id } });
+          if (intent === "share") await addExchange({ chatId: chat.id, parentId: exchange.assistantMessageId, question: "And lakes?", answer: "Lakes stay." });
         }
         const before = await chatState(chat.id);
         const result = await postAction(chat.id, users[role].cookie, fieldsFor(intent, exchange));
@@ -216,7 +228,19 @@ describe("chat actions by role", () => {
           case "delete":
             expect(after.chat).toBeUndefined();
             expect(after.members).toEqual([]);
+            expect(after.share).toBeUndefined();
             expect(result.location).toBe("/chats");
+            break;
+          case "share":
+            // The same link, now showing the branch as it is.
+            expect(after.share!.token).toBe(before.share!.token);
+            expect(after.sharedMessages.map((m) => m.parts)).toEqual(after.messages.map((m) => m.parts));
+            expect(before.sharedMessages).toHaveLength(2);
+            expect(result.location).toBe(`/chats/${chat.id}?share`);
+            break;
+          case "unshare":
+            expect(after.share).toBeUndefined();
+            expect(result.location).toBe(`/chats/${chat.id}?share`);
             break;
         }
       });

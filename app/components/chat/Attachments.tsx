@@ -15,8 +15,13 @@ export function rememberPreview(attachmentId: string, url: string): void {
   previews.set(attachmentId, url);
 }
 
-export function attachmentUrl(chatId: string, attachmentId: string, download = false): string {
-  return `/chats/${chatId}/attachments/${attachmentId}${download ? "?download" : ""}`;
+/**
+ * Where a message's file is served: through its chat (`/chats/<id>`), or
+ * through the shared link the message is shown on (`/s/<token>`), which
+ * authorises it by itself.
+ */
+export function attachmentUrl(base: string, attachmentId: string, download = false): string {
+  return `${base}/attachments/${attachmentId}${download ? "?download" : ""}`;
 }
 
 function fileParts(parts: readonly MessagePart[]): FilePart[] {
@@ -48,18 +53,18 @@ function Lightbox({ src, name, onClose }: { src: string; name: string; onClose: 
   );
 }
 
-/** The images of a user message, above its text. */
-export function MessageImages({ parts, chatId }: { parts: readonly MessagePart[]; chatId: string }) {
+/** The images of a user message, above its text. `base`: where its files are served (see attachmentUrl). */
+export function MessageImages({ parts, base }: { parts: readonly MessagePart[]; base: string }) {
   const [open, setOpen] = useState<FilePart | null>(null);
   const images = fileParts(parts).filter((p) => kindOf(p.mediaType) === "image");
   if (images.length === 0) return null;
-  const src = (part: FilePart) => previews.get(part.attachmentId) ?? attachmentUrl(chatId, part.attachmentId);
+  const src = (part: FilePart) => previews.get(part.attachmentId) ?? attachmentUrl(base, part.attachmentId);
   return (
     <div className="mb-2 flex max-w-[85%] flex-wrap justify-end gap-2" data-testid="message-images">
       {images.map((part) => (
         <a
           key={part.attachmentId}
-          href={attachmentUrl(chatId, part.attachmentId)}
+          href={attachmentUrl(base, part.attachmentId)}
           target="_blank"
           rel="noreferrer"
           onClick={(event) => {
@@ -78,7 +83,7 @@ export function MessageImages({ parts, chatId }: { parts: readonly MessagePart[]
 }
 
 /** The other files of a message, under its text. */
-export function MessageFiles({ parts, chatId }: { parts: readonly MessagePart[]; chatId: string }) {
+export function MessageFiles({ parts, base }: { parts: readonly MessagePart[]; base: string }) {
   const files = fileParts(parts).filter((p) => kindOf(p.mediaType) !== "image");
   if (files.length === 0) return null;
   return (
@@ -86,7 +91,7 @@ export function MessageFiles({ parts, chatId }: { parts: readonly MessagePart[];
       {files.map((part) => (
         <li key={part.attachmentId}>
           <a
-            href={attachmentUrl(chatId, part.attachmentId, true)}
+            href={attachmentUrl(base, part.attachmentId, true)}
             download={part.name}
             className="inline-flex max-w-72 items-center gap-1.5 rounded-lg border border-zinc-700 bg-zinc-900 px-2.5 py-1.5 text-xs text-zinc-200 hover:border-zinc-500"
             data-testid="file-part"

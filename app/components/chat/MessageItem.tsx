@@ -277,13 +277,13 @@ export function UserMessage({ message, chatId, chatAction, canAct, maxChars }: {
   const text = plainText(message.parts);
   return (
     <article className="flex flex-col items-end" data-testid="user-message" data-message-id={message.id}>
-      <MessageImages parts={message.parts} chatId={chatId} />
+      <MessageImages parts={message.parts} base={`/chats/${chatId}`} />
       {text ? (
         <div className="max-w-[85%] whitespace-pre-wrap rounded-2xl bg-zinc-800 px-4 py-2.5 text-zinc-100">
           <MessageParts parts={message.parts} plain />
         </div>
       ) : null}
-      <MessageFiles parts={message.parts} chatId={chatId} />
+      <MessageFiles parts={message.parts} base={`/chats/${chatId}`} />
       <div className="mt-1 flex items-center gap-2">
         <SiblingNav message={message} chatAction={chatAction} />
         <CopyMessageButton text={text} />

@@ -10,6 +10,7 @@ import { keptFiles, readMessageForm } from "~/services/attachments.server";
 import { chatIntentSchema, formFields, INTENT_LEVEL, inputError } from "~/services/chat-input";
 import * as conversation from "~/services/conversation.server";
 import { withinLimit } from "~/services/limits.server";
+import * as sharing from "~/services/sharing.server";
 import { formFailure } from "~/utils/http.server";
 
 export type { FormFailure as ChatActionResult } from "~/utils/http.server";
@@ -75,6 +76,13 @@ export async function runChatAction({ request, user, chatId, ip }: { request: Re
       case "pin":
         await conversation.setPinned({ access, pinned: input.value === "true" });
         return redirect(here);
+      // Back to the chat with its Share panel open, showing the link (without JavaScript too).
+      case "share":
+        await sharing.shareChat({ access, user });
+        return redirect(`${here}?share`);
+      case "unshare":
+        await sharing.unshareChat({ access });
+        return redirect(`${here}?share`);
     }
   } catch (error) {
     return formFailure(error, request, {

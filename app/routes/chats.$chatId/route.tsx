@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, type ShouldRevalidateFunction, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, type ShouldRevalidateFunction, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireUser } from "~/auth/session.server";
 import { Composer } from "~/components/chat/Composer";
+import { ShareLink } from "~/components/chat/ShareLink";
 import { toPickerGroups } from "~/components/chat/ModelPicker";
 import { AssistantMessage, type MessageView, StreamingElsewhere, UserMessage } from "~/components/chat/MessageItem";
 import { useOptimisticSend } from "~/components/chat/useOptimisticSend";
@@ -12,7 +13,8 @@ import { requireChatAccess } from "~/models/chat-access.server";
 import { getPathPage, streamingMessageId } from "~/models/message.server";
 import { streamRegistry } from "~/streaming/streams.server";
 import { isId } from "~/utils/id";
-import { codeResponse, localeOf, orRespond } from "~/utils/http.server";
+import { shareOfChat } from "~/services/sharing.server";
+import { codeResponse, localeOf, orRespond, publicOrigin } from "~/utils/http.server";
 import { type ChatActionResult, runChatAction } from "./actions.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.chat.title} · Parley` : "Parley" }];
@@ -25,7 +27,8 @@ export const headers: HeadersFunction = ({ actionHeaders }) => {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const { chat, level } = await orRespond(request, () => requireChatAccess({ chatId: params.chatId, user, level: "read" }));
+  const access = await orRespond(request, () => requireChatAccess({ chatId: params.chatId, user, level: "read" }));
+  const { chat, level } = access;
   const before = new URL(request.url).searchParams.get("before");
   if (before !== null && !isId(before)) throw codeResponse("malformed_id", request);
   const page = await getPathPage({ chatId: chat.id, leafId: chat.activeLeafId, before });
@@ -69,6 +72,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     chat: { id: chat.id, title: chat.title, pinned: chat.pinned, archived: chat.archived, model: chat.model, systemPrompt: chat.systemPrompt },
     level,
+    // The shared link is its owner's to see and manage (null for everyone else).
+    share: await shareOfChat({ access }),
+    origin: publicOrigin(request),
     locale: localeOf(request),
     messages,
     earlierCursor: page.earlierCursor,
@@ -95,7 +101,7 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultSh
   formData?.get("answerId") ? false : defaultShouldRevalidate;
 
 export default function ChatPage() {
-  const { chat, messages: stored, earlierCursor, viewingEarlier, elsewhere, models, maxChars, maxFileBytes, maxFiles, level, locale } = useLoaderData<typeof loader>();
+  const { chat, messages: stored, earlierCursor, viewingEarlier, elsewhere, models, maxChars, maxFileBytes, maxFiles, level, locale, share, origin } = useLoaderData<typeof loader>();
   const actionResult = useActionData<ChatActionResult>();
   const optimistic = useOptimisticSend({ chatId: chat.id, action: `/chats/${chat.id}`, stored, model: chat.model });
   const messages = optimistic.messages;
@@ -114,7 +120,7 @@ export default function ChatPage() {
           <meta httpEquiv="refresh" content="1" />
         </noscript>
       ) : null}
-      <ChatHeader chat={chat} level={level} />
+      <ChatHeader chat={chat} level={level} share={share} origin={origin} />
       {/* column-reverse keeps the view pinned to the newest message, even on a plain reload. */}
       <div className="flex flex-1 flex-col-reverse overflow-y-auto" data-testid="message-scroller">
         <div className="mx-auto w-full max-w-3xl space-y-6 px-4 py-6" data-testid="messages">
@@ -188,7 +194,17 @@ export default function ChatPage() {
   );
 }
 
-function ChatHeader({ chat, level }: { chat: { id: string; title: string; pinned: boolean; archived: boolean; systemPrompt: string | null }; level: "read" | "write" | "own" }) {
+function ChatHeader({
+  chat,
+  level,
+  share,
+  origin,
+}: {
+  chat: { id: string; title: string; pinned: boolean; archived: boolean; systemPrompt: string | null };
+  level: "read" | "write" | "own";
+  share: { token: string; createdAt: number; updatedAt: number } | null;
+  origin: string;
+}) {
   return (
     <header className="flex items-center gap-3 border-b border-zinc-800 px-4 py-2">
       <Link to="/chats" className="text-sm text-zinc-400 md:hidden">
@@ -230,6 +246,7 @@ function ChatHeader({ chat, level }: { chat: { id: string; title: string; pinned
       )}
       {level !== "own" ? null : (
       <>
+      <ShareControl share={share} origin={origin} />
       <Form method="post">
         <input type="hidden" name="intent" value="pin" />
         <button type="submit" name="value" value={String(!chat.pinned)} className="rounded-md px-2 py-1 text-sm text-zinc-400 hover:bg-zinc-800 hover:text-zinc-100">
@@ -277,6 +294,64 @@ function ExportMenu({ chatId }: { chatId: string }) {
           </li>
         ))}
       </ul>
+    </details>
+  );
+}
+
+/**
+ * Share by link: create it, copy it, bring it up to the chat's current
+ * state, revoke it. A <details> of plain forms (works without JavaScript);
+ * after each of them the page comes back with it open (`?share`).
+ */
+function ShareControl({ share, origin }: { share: { token: string; createdAt: number; updatedAt: number } | null; origin: string }) {
+  const [params] = useSearchParams();
+  const date = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace("T", " ") + " UTC";
+  return (
+    <details className="relative text-sm" open={params.has("share") || undefined} data-testid="share-control">
+      <summary className="cursor-pointer list-none rounded-md px-2 py-1 text-zinc-400 hover:bg-zinc-800 hover:text-zinc-100">{share ? "Shared" : "Share"}</summary>
+      <div className="absolute right-0 z-10 mt-2 w-96 max-w-[90vw] space-y-3 rounded-lg border border-zinc-700 bg-zinc-900 p-3 shadow-xl">
+        {share ? (
+          <>
+            <p className="text-zinc-300">Anyone with this link can read this conversation as it was when you shared it, and continue it as a chat of their own.</p>
+            <ShareLink origin={origin} token={share.token} />
+            <p className="text-xs text-zinc-500" data-testid="share-dates">
+              Shared {date(share.createdAt)}
+              {share.updatedAt !== share.createdAt ? ` · updated ${date(share.updatedAt)}` : ""}
+            </p>
+            <div className="flex flex-wrap gap-2">
+              <Form method="post">
+                <input type="hidden" name="intent" value="share" />
+                <button type="submit" className="rounded-md bg-sky-600 px-3 py-1 font-medium hover:bg-sky-500">
+                  Update link
+                </button>
+              </Form>
+              <Form method="post">
+                <input type="hidden" name="intent" value="unshare" />
+                <button type="submit" className="rounded-md px-3 py-1 text-red-400 hover:bg-red-500/10">
+                  Revoke link
+                </button>
+              </Form>
+            </div>
+            <p className="text-xs text-zinc-500">Update shares the branch you are on now, under the same link.</p>
+          </>
+        ) : (
+          <>
+            <p className="text-zinc-300">
+              Make a read-only link to this conversation as it is now: the branch you are on. What you write later is not shared until you update
+              the link.
+            </p>
+            <Form method="post">
+              <input type="hidden" name="intent" value="share" />
+              <button type="submit" className="rounded-md bg-sky-600 px-3 py-1 font-medium hover:bg-sky-500">
+                Create link
+              </button>
+            </Form>
+          </>
+        )}
+        <Link to="/settings/shares" className="block text-xs text-sky-400 hover:underline">
+          All your shared links
+        </Link>
+      </div>
     </details>
   );
 }

@@ -1,0 +1,45 @@
+// A shared link as its owner handles it: the whole address in a read-only
+// box (select it and copy, without JavaScript), a Copy button once the
+// page's script runs, and the link itself to open.
+import { useEffect, useState } from "react";
+import { useHydrated } from "remix-utils/use-hydrated";
+import { COPIED_MS, copyText } from "../markdown/copy";
+
+export function shareUrl(origin: string, token: string): string {
+  return `${origin}/s/${token}`;
+}
+
+export function ShareLink({ origin, token, label = "Shared link" }: { origin: string; token: string; label?: string }) {
+  const hydrated = useHydrated();
+  const [copied, setCopied] = useState(false);
+  useEffect(() => {
+    if (!copied) return;
+    const timer = setTimeout(() => setCopied(false), COPIED_MS);
+    return () => clearTimeout(timer);
+  }, [copied]);
+  const url = shareUrl(origin, token);
+  return (
+    <div className="flex items-center gap-2">
+      <input
+        readOnly
+        value={url}
+        aria-label={label}
+        data-testid="share-url"
+        onFocus={(event) => event.currentTarget.select()}
+        className="min-w-0 flex-1 rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1 font-mono text-xs text-zinc-200"
+      />
+      {hydrated ? (
+        <button
+          type="button"
+          onClick={() => void copyText(url).then(() => setCopied(true))}
+          className="shrink-0 rounded-md bg-zinc-800 px-2 py-1 text-xs text-zinc-200 hover:bg-zinc-700"
+        >
+          {copied ? "Copied" : "Copy link"}
+        </button>
+      ) : null}
+      <a href={`/s/${token}`} target="_blank" rel="noreferrer" className="shrink-0 text-xs text-sky-400 hover:underline">
+        Open
+      </a>
+    </div>
+  );
+}

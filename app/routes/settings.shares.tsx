@@ -1,0 +1,93 @@
+// My shared links: every chat of one's own shared by link, when it was
+// shared and last updated, the link, and a way to revoke it. Plain links and
+// forms (works without JavaScript); the link can be copied with it.
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { requireUser } from "~/auth/session.server";
+import { ShareLink } from "~/components/chat/ShareLink";
+import { FormAlert } from "~/components/ui/Field";
+import { AppError } from "~/protocol/errors";
+import { revokeShare, sharesPage } from "~/services/sharing.server";
+import { formFailure, publicOrigin, readFormData } from "~/utils/http.server";
+import { isId } from "~/utils/id";
+
+export const meta: MetaFunction = () => [{ title: "Shared links · Parley" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  return { ...(await sharesPage({ user })), origin: publicOrigin(request) };
+}
+
+const revokeForm = z.object({ intent: z.literal("revoke"), shareId: z.string().refine(isId) });
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  try {
+    const parsed = revokeForm.safeParse(Object.fromEntries(await readFormData(request)));
+    if (!parsed.success) throw new AppError(parsed.error.issues[0]?.path[0] === "intent" ? "unknown_intent" : "malformed_id");
+    await revokeShare({ user, shareId: parsed.data.shareId });
+    return redirect("/settings/shares?revoked=1");
+  } catch (error) {
+    return formFailure(error, request);
+  }
+}
+
+const when = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace("T", " ") + " UTC";
+
+export default function SharedLinks() {
+  const { shares, origin } = useLoaderData<typeof loader>();
+  const failure = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  return (
+    <main className="mx-auto w-full max-w-2xl p-6">
+      <p className="mb-6 text-sm">
+        <Link to="/chats" className="text-sky-400 hover:underline">
+          ← Back to chats
+        </Link>
+      </p>
+      <h1 className="mb-2 text-2xl font-semibold">Shared links</h1>
+      <p className="mb-6 text-sm text-zinc-400">
+        Anyone with one of these links can read the conversation as it was when you shared or last updated it, and continue it as a chat of
+        their own. Revoking a link makes it stop working at once.
+      </p>
+      {params.get("revoked") ? (
+        <p role="status" className="mb-4 rounded-lg border border-zinc-600 bg-zinc-800/60 px-3 py-2 text-sm text-zinc-300">
+          The link no longer works.
+        </p>
+      ) : null}
+      {failure && "formError" in failure ? (
+        <div className="mb-4">
+          <FormAlert>{failure.formError}</FormAlert>
+        </div>
+      ) : null}
+      {shares.length === 0 ? <p className="text-sm text-zinc-500">You have not shared any chat. Use Share at the top of a chat.</p> : null}
+      <ul className="space-y-3" data-testid="shares">
+        {shares.map((share) => (
+          <li key={share.id} data-testid="share" className="rounded-lg border border-zinc-800 bg-zinc-900 p-3">
+            <div className="flex flex-wrap items-center gap-3">
+              <Link to={`/chats/${share.chatId}`} className="min-w-0 flex-1 truncate font-medium hover:underline">
+                {share.chatTitle}
+              </Link>
+              <Form method="post">
+                <input type="hidden" name="intent" value="revoke" />
+                <input type="hidden" name="shareId" value={share.id} />
+                <button type="submit" aria-label={`Revoke the link to ${share.chatTitle}`} className="rounded-md px-3 py-1 text-sm text-red-400 hover:bg-red-500/10">
+                  Revoke
+                </button>
+              </Form>
+            </div>
+            <p className="mt-1 text-xs text-zinc-500">
+              Shared {when(share.createdAt)}
+              {share.updatedAt !== share.createdAt ? ` · updated ${when(share.updatedAt)}` : ""}
+              {share.title !== share.chatTitle ? ` · shared as “${share.title}”` : ""}
+            </p>
+            <div className="mt-2">
+              <ShareLink origin={origin} token={share.token} label={`Link to ${share.chatTitle}`} />
+            </div>
+          </li>
+        ))}
+      </ul>
+    </main>
+  );
+}
