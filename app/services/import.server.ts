@@ -516,10 +516,11 @@ async function rowsOf({
         continue;
       }
       const file = part.file;
-      const stored = file.sha256 ? await attachFile({ file, files, rows, blobOfSha, allowance }) : undefined;
-      if (!stored) {
-        // The bytes did not come with the conversation: the message still says which file it had.
-        parts.push({ type: "text", text: `\n\n📎 ${file.name} (${file.mediaType}; the file was not in the import)` });
+      const stored = file.sha256 ? await attachFile({ file, files, rows, blobOfSha, allowance }) : "missing";
+      if (typeof stored === "string") {
+        // The bytes did not come with the conversation, or do not fit: the message still says which file it had.
+        const why = stored === "quota" ? "the file did not fit in your storage" : "the file was not in the import";
+        parts.push({ type: "text", text: `\n\n📎 ${file.name} (${file.mediaType}; ${why})` });
         continue;
       }
       rows.links.push({ messageId: id, attachmentId: stored.id });
@@ -554,8 +555,9 @@ async function rowsOf({
 async function attachFile({ file, files, rows, blobOfSha, allowance }: { file: IncomingFile; files: FileSource; rows: ImportedChatRows; blobOfSha: Map<string, string>; allowance: { left: number } }) {
   const bytes = await files.bytesOf(file.sha256);
   // Imported files count against the same quota as uploads: one that does not fit is named in text instead.
-  if (!bytes || bytes.length === 0 || bytes.length > allowance.left) return undefined;
-  if (createHash("sha256").update(bytes).digest("hex") !== file.sha256) return undefined;
+  if (!bytes || bytes.length === 0) return "missing" as const;
+  if (createHash("sha256").update(bytes).digest("hex") !== file.sha256) return "missing" as const;
+  if (bytes.length > allowance.left) return "quota" as const;
   let blobId = blobOfSha.get(file.sha256) ?? (await blobIdBySha({ sha256: file.sha256 }));
   if (!blobId) {
     blobId = createId();

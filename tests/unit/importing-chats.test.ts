@@ -7,6 +7,8 @@ import { vi } from "vitest";
 
 vi.hoisted(() => {
   process.env.MAX_IMPORT_BYTES = String(256 * 1024);
+  // Small enough that one test's file does not fit, large enough for the others' 22-byte file.
+  process.env.MAX_UPLOAD_BYTES_PER_USER = "64";
 });
 
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -144,6 +146,26 @@ describe("a Parley export imported back", () => {
     const question = after.rows.find((r) => r.content.includes("Tell me about rivers"))!;
     expect(question.parts.some((p) => p.type === "file")).toBe(false);
     expect(question.content).toContain("📎 notes.txt (text/plain; the file was not in the import)");
+  });
+
+  test("an imported file counts against the upload quota: one that does not fit is named in text instead", async () => {
+    const owner = await createTestUser("BigFile");
+    const chat = await createTestChat({ userId: owner.id, title: "Large file" });
+    const big = await storeUpload({
+      userId: owner.id,
+      file: { filename: "big.txt", stream: (async function* () { yield new TextEncoder().encode("x".repeat(100)); })() },
+      allowance: { perFile: 1024, left: 1024 },
+    });
+    if (!big.ok) throw new Error("the file was not stored");
+    await createExchange({ chatId: chat.id, parentId: null, parts: [filePartOf(big.attachment), { type: "text", text: "Read this" }], attachmentIds: [big.attachment.id], model: TEST_MODEL, instanceId: null });
+    const zip = await collect(exportChat({ chatId: chat.id, title: chat.title, format: "zip" }).body);
+    const other = await createTestUser("SmallQuota");
+    const report = await importing(other.id, zip);
+    expect(report).toMatchObject({ imported: 1, failed: [] });
+    const after = await treeOf(report.chats[0]!.id);
+    const question = after.rows.find((r) => r.role === "user")!;
+    expect(question.parts.some((p) => p.type === "file")).toBe(false);
+    expect(question.content).toContain("📎 big.txt (text/plain; the file did not fit in your storage)");
   });
 
   test("a file cannot be claimed by its SHA-256 alone: bytes that do not match are not attached", async () => {
