@@ -8,7 +8,8 @@ import { QuickSwitcher } from "~/components/search/QuickSwitcher";
 import { listModelGroups } from "~/llm/catalog.server";
 import { describe } from "~/protocol/catalogue";
 import { AppError } from "~/protocol/errors";
-import { parseSearchQuery, search, SEARCH_MAX_CHARS, type SearchQuery, type SearchResults } from "~/services/search.server";
+import { SEARCH_MAX_CHARS } from "~/services/search-limits";
+import { parseSearchQuery, search, type SearchQuery, type SearchResults } from "~/services/search.server";
 import { localeOf, retryAfter } from "~/utils/http.server";
 import { messageHref } from "~/utils/message-link";
 

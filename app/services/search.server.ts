@@ -6,11 +6,10 @@ import { chatTitlesContaining, type ChatHit, type MessageHit, type SearchFilters
 import { AppError, type ErrorCode } from "../protocol/errors";
 import { segmentsOf, type Segment } from "../utils/highlight";
 import { consume } from "./limits.server";
+import { MIN_TERM_CHARS, SEARCH_MAX_CHARS } from "./search-limits";
 
-export const SEARCH_MAX_CHARS = 200;
+export { MIN_TERM_CHARS, SEARCH_MAX_CHARS };
 export const SEARCH_PAGE_SIZE = 20;
-/** The trigram index finds pieces of three characters or more. */
-export const MIN_TERM_CHARS = 3;
 const MAX_TERMS = 12;
 const DAY_MS = 86_400_000;
 
