@@ -64,22 +64,32 @@ export async function searchMessages({
   limit: number;
   offset?: number;
 }): Promise<MessageHit[]> {
+  // Ranked first, snippets after: SQLite computes every output column of
+  // every match before it sorts them, and a snippet is the costly one. The
+  // second MATCH looks up only the page's rows (by rowid; CROSS JOIN keeps
+  // SQLite from running the whole match again) to write theirs.
   const rows = await database().all<Omit<MessageHit, "archived"> & { archived: number }>(sql`
-    SELECT m.id AS messageId, m.chat_id AS chatId, c.title AS chatTitle, m.role AS role, m.model AS model,
-      m.created_at AS createdAt, c.archived AS archived,
+    WITH page AS (
+      SELECT s.rowid AS rid, m.id AS messageId, m.chat_id AS chatId, c.title AS chatTitle, m.role AS role, m.model AS model,
+        m.created_at AS createdAt, c.archived AS archived, bm25(message_search, 2.0, 1.0) AS score
+      FROM message_search s
+      JOIN message_search_rows r ON r.id = s.rowid
+      JOIN messages m ON m.id = r.message_id
+      JOIN chat_members cm ON cm.chat_id = m.chat_id AND cm.user_id = ${userId}
+      JOIN chats c ON c.id = m.chat_id
+      WHERE message_search MATCH ${match}
+        ${archivedCondition(filters)}
+        ${filters.since !== undefined ? sql`AND m.created_at >= ${filters.since}` : sql``}
+        ${filters.until !== undefined ? sql`AND m.created_at < ${filters.until}` : sql``}
+        ${filters.model ? sql`AND (m.model = ${filters.model} OR EXISTS (SELECT 1 FROM messages a WHERE a.parent_id = m.id AND a.model = ${filters.model}))` : sql``}
+      ORDER BY score, m.created_at DESC
+      LIMIT ${limit} OFFSET ${offset}
+    )
+    SELECT page.messageId, page.chatId, page.chatTitle, page.role, page.model, page.createdAt, page.archived,
       snippet(message_search, -1, ${HIT_START}, ${HIT_END}, '…', 48) AS snippet
-    FROM message_search s
-    JOIN message_search_rows r ON r.id = s.rowid
-    JOIN messages m ON m.id = r.message_id
-    JOIN chat_members cm ON cm.chat_id = m.chat_id AND cm.user_id = ${userId}
-    JOIN chats c ON c.id = m.chat_id
+    FROM page CROSS JOIN message_search ON message_search.rowid = page.rid
     WHERE message_search MATCH ${match}
-      ${archivedCondition(filters)}
-      ${filters.since !== undefined ? sql`AND m.created_at >= ${filters.since}` : sql``}
-      ${filters.until !== undefined ? sql`AND m.created_at < ${filters.until}` : sql``}
-      ${filters.model ? sql`AND (m.model = ${filters.model} OR EXISTS (SELECT 1 FROM messages a WHERE a.parent_id = m.id AND a.model = ${filters.model}))` : sql``}
-    ORDER BY bm25(message_search, 2.0, 1.0), m.created_at DESC
-    LIMIT ${limit} OFFSET ${offset}`);
+    ORDER BY page.score, page.createdAt DESC`);
   return rows.map((row) => ({ ...row, archived: Boolean(row.archived) }));
 }
 
