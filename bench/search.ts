@@ -52,7 +52,6 @@ function rng(seed: number) {
   };
 }
 let random = rng(20261202);
-const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
 
 /** Letters of each language, most frequent first: drawn with weights, they give word pieces (trigrams) as varied as real text's. */
 const EN = { consonants: "tnshrdlcmwfgypbvkjxqz", vowels: "eaoiuy" };

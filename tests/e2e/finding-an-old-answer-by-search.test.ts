@@ -73,9 +73,11 @@ for (const javaScript of [true, false]) {
       await expect(page.getByTestId("answer-content").first()).toHaveText(`Echo: Apples ${m}`);
       const target = page.getByTestId("user-message").first();
       await expect(target).toBeInViewport();
-      // The chat now shows that branch: a reload without the link keeps it.
+      // The chat now shows that branch: a reload without the link keeps it
+      // (and, opened at the bottom as usual, the message is out of view).
       await page.goto(`/chats/${chatId}`);
       await expect(userMessages(page).first()).toHaveText(`Apples ${m}`);
+      await expect(page.getByTestId("user-message").first()).not.toBeInViewport();
 
       // Nothing found says so, and words too short for the index search titles only.
       await page.goto(`/search?q=${uniqueMarker("none")}`);
@@ -139,4 +141,22 @@ test("Ctrl+K finds a chat by its title and a message by its text, with the keybo
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(new RegExp(`/chats/${citrusId}\\?message=[0-9a-z]{20}#message-[0-9a-z]{20}$`));
   await expect(userMessages(page)).toHaveText([`Kumquat marmalade ${m}`]);
+});
+
+test("the search page is private, hardened, and answers bad input with a 400 a person can act on", async ({ page, browserErrors }) => {
+  browserErrors.allowStatus(400);
+  await signUp(page);
+  for (const path of ["/search?q=anything", "/search.data?q=anything&view=quick"]) {
+    const headers = (await page.request.get(path)).headers();
+    expect(headers["cache-control"], path).toMatch(/^private, no-store/);
+    expect(headers["content-security-policy"], path).toContain("frame-ancestors 'none'");
+    expect(headers["x-content-type-options"], path).toBe("nosniff");
+  }
+  const response = await page.goto("/search?q=anything&from=last-week");
+  expect(response?.status()).toBe(400);
+  await expect(page.getByRole("alert")).toHaveText(/Dates are written as YYYY-MM-DD/);
+  await expect(page.getByLabel("Search your chats")).toHaveValue("anything");
+  await page.context().clearCookies();
+  await page.goto("/search?q=anything");
+  await expect(page).toHaveURL(/\/login\?redirectTo=%2Fsearch%3Fq%3Danything$/);
 });
