@@ -64,33 +64,54 @@ export async function searchMessages({
   limit: number;
   offset?: number;
 }): Promise<MessageHit[]> {
-  // Ranked first, snippets after: SQLite computes every output column of
-  // every match before it sorts them, and a snippet is the costly one. The
-  // second MATCH looks up only the page's rows (by rowid; CROSS JOIN keeps
-  // SQLite from running the whole match again) to write theirs.
-  const rows = await database().all<Omit<MessageHit, "archived"> & { archived: number }>(sql`
-    WITH page AS (
-      SELECT s.rowid AS rid, m.id AS messageId, m.chat_id AS chatId, c.title AS chatTitle, m.role AS role, m.model AS model,
-        m.created_at AS createdAt, c.archived AS archived, bm25(message_search, 2.0, 1.0) AS score
-      FROM message_search s
-      JOIN message_search_rows r ON r.id = s.rowid
+  // First the best matches of the whole index, ranked inside FTS5 (its own
+  // `ORDER BY rank` sort, no joins per match), then the person's scope and
+  // filters over those candidates. Filtering keeps the order, so when the
+  // candidates hold the page the page is exact; when they run short while
+  // more matches exist (another person's chats, narrow filters), the whole
+  // match is scoped and ranked instead.
+  const wanted = offset + limit;
+  const pool = Math.max(CANDIDATES, wanted * 4);
+  const fast = await rankedPage({ userId, match, filters, limit, offset, candidates: sql`SELECT rowid AS rid, rank AS score FROM message_search WHERE message_search MATCH ${match} ORDER BY rank LIMIT ${pool}` });
+  const complete = fast.rows.length === limit || fast.pool < pool;
+  const rows = complete ? fast.rows : (await rankedPage({ userId, match, filters, limit, offset, candidates: sql`SELECT rowid AS rid, rank AS score FROM message_search WHERE message_search MATCH ${match}` })).rows;
+  return rows.map(({ pool: _pool, ...row }) => ({ ...row, archived: Boolean(row.archived) }));
+}
+
+/** Candidate matches beyond which the search scopes the whole match (see searchMessages). */
+const CANDIDATES = 200;
+
+type HitRow = Omit<MessageHit, "archived"> & { archived: number; pool: number };
+
+async function rankedPage({ userId, match, filters, limit, offset, candidates }: { userId: string; match: string; filters: SearchFilters; limit: number; offset: number; candidates: SQL }): Promise<{ rows: HitRow[]; pool: number }> {
+  // Snippets last, for the page's rows only: SQLite computes every output
+  // column of every row before it sorts, and a snippet is the costly one.
+  // CROSS JOIN keeps the second MATCH to a lookup by rowid.
+  const rows = await database().all<HitRow>(sql`
+    WITH candidates AS (${candidates}),
+    page AS (
+      SELECT cand.rid, cand.score, m.id AS messageId, m.chat_id AS chatId, c.title AS chatTitle, m.role AS role, m.model AS model,
+        m.created_at AS createdAt, c.archived AS archived
+      FROM candidates cand
+      JOIN message_search_rows r ON r.id = cand.rid
       JOIN messages m ON m.id = r.message_id
       JOIN chat_members cm ON cm.chat_id = m.chat_id AND cm.user_id = ${userId}
       JOIN chats c ON c.id = m.chat_id
-      WHERE message_search MATCH ${match}
+      WHERE 1
         ${archivedCondition(filters)}
         ${filters.since !== undefined ? sql`AND m.created_at >= ${filters.since}` : sql``}
         ${filters.until !== undefined ? sql`AND m.created_at < ${filters.until}` : sql``}
         ${filters.model ? sql`AND (m.model = ${filters.model} OR EXISTS (SELECT 1 FROM messages a WHERE a.parent_id = m.id AND a.model = ${filters.model}))` : sql``}
-      ORDER BY score, m.created_at DESC
+      ORDER BY cand.score, m.created_at DESC
       LIMIT ${limit} OFFSET ${offset}
     )
     SELECT page.messageId, page.chatId, page.chatTitle, page.role, page.model, page.createdAt, page.archived,
-      snippet(message_search, -1, ${HIT_START}, ${HIT_END}, '…', 48) AS snippet
+      snippet(message_search, -1, ${HIT_START}, ${HIT_END}, '…', 48) AS snippet,
+      (SELECT count(*) FROM candidates) AS pool
     FROM page CROSS JOIN message_search ON message_search.rowid = page.rid
     WHERE message_search MATCH ${match}
     ORDER BY page.score, page.createdAt DESC`);
-  return rows.map((row) => ({ ...row, archived: Boolean(row.archived) }));
+  return { rows, pool: rows[0]?.pool ?? (await database().all<{ n: number }>(sql`WITH candidates AS (${candidates}) SELECT count(*) AS n FROM candidates`))[0]!.n };
 }
 
 function chatModelCondition(filters: SearchFilters): SQL {

@@ -13,6 +13,9 @@ CREATE TABLE `message_search_rows` (
 --> statement-breakpoint
 CREATE VIRTUAL TABLE `message_search` USING fts5(body, files, tokenize = 'trigram');
 --> statement-breakpoint
+-- Ranking: a hit in a message's own words counts twice one in its files.
+INSERT INTO `message_search` (`message_search`, rank) VALUES ('rank', 'bm25(2.0, 1.0)');
+--> statement-breakpoint
 CREATE TABLE `chat_search_rows` (
 	`id` integer PRIMARY KEY NOT NULL,
 	`chat_id` text NOT NULL UNIQUE

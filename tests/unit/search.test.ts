@@ -223,6 +223,24 @@ describe("whose chats a search reads", () => {
   });
 });
 
+describe("whose chats a search reads, among many matches", () => {
+  test("a person's one match is found below hundreds of better ones in chats they cannot read", async () => {
+    const owner = await createTestUser("Busy");
+    const person = await createTestUser("Quiet");
+    const busy = await createTestChat({ userId: owner.id });
+    await database()
+      .insert(messages)
+      .values(Array.from({ length: 260 }, (_, i) => ({ id: `0search0busy0${String(i).padStart(7, "0")}`, chatId: busy.id, role: "user" as const, content: `okapi okapi okapi ${i}` })));
+    const mine = await createTestChat({ userId: person.id });
+    const { userMessageId } = await addExchange({ chatId: mine.id, parentId: null, question: `A long question that mentions the okapi only once, among ${"many other words ".repeat(20)}`, answer: "ok" });
+    expect(messageIds(await find(person, "okapi"))).toEqual([userMessageId]);
+    const theirs = await find(owner, "okapi");
+    expect(theirs.messages).toHaveLength(SEARCH_PAGE_SIZE);
+    expect(theirs.hasMore).toBe(true);
+    expect(messageIds(theirs)).not.toContain(userMessageId);
+  });
+});
+
 describe("filters and pages", () => {
   test("archived or not, dates, and model narrow the results", async () => {
     const user = await createTestUser();
