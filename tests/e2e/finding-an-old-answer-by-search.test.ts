@@ -40,6 +40,8 @@ for (const javaScript of [true, false]) {
     test.use({ javaScriptEnabled: javaScript });
 
     test("the search page finds an old message and opens the branch that holds it", async ({ page }) => {
+      // Three answers, an edit and two searches: more steps than most tests.
+      test.setTimeout(120_000);
       await signUp(page);
       const m = uniqueMarker("sr");
       await send(page, `Apples ${m}`, { newChat: true });
@@ -89,6 +91,7 @@ for (const javaScript of [true, false]) {
 }
 
 test("Ctrl+K finds a chat by its title and a message by its text, with the keyboard only", async ({ page }) => {
+  test.setTimeout(120_000);
   await signUp(page);
   const m = uniqueMarker("qs");
   await send(page, `Kumquat marmalade ${m}`, { newChat: true });
