@@ -245,7 +245,7 @@ try {
   // Once through HTTP: the search page, rendered, for a signed-in person.
   const cookie = (await createSession({ request: new Request("http://127.0.0.1/login"), userId: user.id })).split(";")[0]!;
   closeDatabase();
-  const server = await startParley({ env: { ...RATE_LIMITS_OFF, DATABASE_URL: `file:${indexedFile}`, SESSION_SECRET, LOG_LEVEL: "warn", NODE_ENV: "production" }, name: "parley-search" });
+  const server = await startParley({ env: { ...RATE_LIMITS_OFF, DATABASE_URL: `file:${indexedFile}`, SESSION_SECRET, LOG_LEVEL: "warn", NODE_ENV: "production" }, name: "parley-search", bootTimeoutMs: 90_000 });
   const http: number[] = [];
   try {
     const draw = kinds["mid word (rank 200–2,000)"]!;

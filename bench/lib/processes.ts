@@ -122,7 +122,7 @@ export interface ParleyServer {
   stop(): Promise<void>;
 }
 
-export async function startParley({ env, name = "parley" }: { env: Record<string, string>; name?: string }): Promise<ParleyServer> {
+export async function startParley({ env, name = "parley", bootTimeoutMs = 20_000 }: { env: Record<string, string>; name?: string; bootTimeoutMs?: number }): Promise<ParleyServer> {
   await waitForBuild();
   const port = await freePort();
   const child = spawnBun(["server.ts"], { ...env, PORT: String(port), HOST: "127.0.0.1" }, name);
@@ -130,7 +130,7 @@ export async function startParley({ env, name = "parley" }: { env: Record<string
     if (!line.includes('"Parley is listening"')) process.stdout.write(`[${name}] ${line}\n`);
   });
   const baseURL = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + bootTimeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited during boot (code ${child.exitCode})`);
     try {
@@ -140,7 +140,7 @@ export async function startParley({ env, name = "parley" }: { env: Record<string
     } catch {
       // Not listening yet.
     }
-    if (Date.now() > deadline) throw new Error(`${name} did not answer /healthz within 20 s`);
+    if (Date.now() > deadline) throw new Error(`${name} did not answer /healthz within ${bootTimeoutMs / 1000} s`);
     await Bun.sleep(20);
   }
   return { process: child, pid: child.pid, baseURL, stop: () => stopChild(child) };
