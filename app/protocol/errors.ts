@@ -14,6 +14,8 @@ export const ERROR_STATUS = {
   title_empty: 400,
   title_too_long: 400,
   system_prompt_too_long: 400,
+  search_query_too_long: 400,
+  search_date_invalid: 400,
   model_unavailable: 400,
   cannot_regenerate: 400,
   provider_unknown: 400,

@@ -3,6 +3,7 @@ import { Outlet, type ShouldRevalidateFunction, useLoaderData, useLocation } fro
 import { z } from "zod";
 import { requireUser } from "~/auth/session.server";
 import { Sidebar } from "~/components/chat/Sidebar";
+import { QuickSwitcher } from "~/components/search/QuickSwitcher";
 import { listChats } from "~/models/chat.server";
 
 const listQuery = z.object({
@@ -35,6 +36,7 @@ export default function ChatsLayout() {
       <div className={`${listOnMobile ? "hidden md:flex" : "flex"} min-w-0 flex-1 flex-col`}>
         <Outlet />
       </div>
+      <QuickSwitcher chats={chats} />
     </div>
   );
 }

@@ -122,7 +122,7 @@ export interface ParleyServer {
   stop(): Promise<void>;
 }
 
-export async function startParley({ env, name = "parley" }: { env: Record<string, string>; name?: string }): Promise<ParleyServer> {
+export async function startParley({ env, name = "parley", bootTimeoutMs = 20_000 }: { env: Record<string, string>; name?: string; bootTimeoutMs?: number }): Promise<ParleyServer> {
   await waitForBuild();
   const port = await freePort();
   // BENCH_CPU_PROFILE_DIR=<folder>: each server writes a CPU profile there (Markdown, readable as text) when it stops.
@@ -133,7 +133,7 @@ export async function startParley({ env, name = "parley" }: { env: Record<string
     if (!line.includes('"Parley is listening"')) process.stdout.write(`[${name}] ${line}\n`);
   });
   const baseURL = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + bootTimeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited during boot (code ${child.exitCode})`);
     try {
@@ -143,7 +143,7 @@ export async function startParley({ env, name = "parley" }: { env: Record<string
     } catch {
       // Not listening yet.
     }
-    if (Date.now() > deadline) throw new Error(`${name} did not answer /healthz within 20 s`);
+    if (Date.now() > deadline) throw new Error(`${name} did not answer /healthz within ${bootTimeoutMs / 1000} s`);
     await Bun.sleep(20);
   }
   return { process: child, pid: child.pid, baseURL, stop: () => stopChild(child) };

@@ -211,7 +211,7 @@ export function AssistantMessage({
   const problem = isLive ? live.problem : (message.problem ?? undefined);
   const modelLabel = message.model ? (modelLabels[message.model] ?? message.model) : undefined;
   return (
-    <article className="group" data-testid="assistant-message" data-status={status} data-message-id={message.id}>
+    <article id={`message-${message.id}`} className="group scroll-mt-4 target:rounded-lg target:ring-2 target:ring-amber-400/60" data-testid="assistant-message" data-status={status} data-message-id={message.id}>
       <div className="mb-1 flex items-center gap-2 text-xs text-zinc-500">
         <span className="font-medium text-zinc-300">{modelLabel ?? "Assistant"}</span>
         {streaming ? (
@@ -276,7 +276,7 @@ export function AssistantMessage({
 export function UserMessage({ message, chatId, chatAction, canAct, maxChars }: { message: MessageView; chatId: string; chatAction: string; canAct: boolean; maxChars: number }) {
   const text = plainText(message.parts);
   return (
-    <article className="flex flex-col items-end" data-testid="user-message" data-message-id={message.id}>
+    <article id={`message-${message.id}`} className="flex scroll-mt-4 flex-col items-end target:rounded-lg target:ring-2 target:ring-amber-400/60" data-testid="user-message" data-message-id={message.id}>
       <MessageImages parts={message.parts} base={`/chats/${chatId}`} />
       {text ? (
         <div className="max-w-[85%] whitespace-pre-wrap rounded-2xl bg-zinc-800 px-4 py-2.5 text-zinc-100">

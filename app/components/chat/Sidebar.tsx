@@ -29,6 +29,12 @@ export function Sidebar({
       <Link to="/chats?new=1" className="rounded-lg bg-sky-600 px-3 py-2 text-center font-medium hover:bg-sky-500">
         + New chat
       </Link>
+      <Link to="/search" className="flex items-center justify-between rounded-lg border border-zinc-700 px-3 py-1.5 text-sm text-zinc-300 hover:bg-zinc-800">
+        <span>Search</span>
+        <kbd className="text-xs text-zinc-500" title="Ctrl+K or ⌘K opens the quick switcher">
+          Ctrl K
+        </kbd>
+      </Link>
       <div className="flex items-center justify-between px-1 pt-2 text-xs uppercase tracking-wide text-zinc-500">
         <span>{archived ? "Archived" : "Chats"}</span>
         <Link to={withParams({ archived: archived ? null : "1", more: null })} className="normal-case hover:text-zinc-300">

@@ -11,6 +11,7 @@ import { env } from "~/env.server";
 import { listModelGroups } from "~/llm/catalog.server";
 import { requireChatAccess } from "~/models/chat-access.server";
 import { getPathPage, streamingMessageId } from "~/models/message.server";
+import { pageShowing } from "./message-link.server";
 import { streamRegistry } from "~/streaming/streams.server";
 import { isId } from "~/utils/id";
 import { shareOfChat } from "~/services/sharing.server";
@@ -29,9 +30,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const access = await orRespond(request, () => requireChatAccess({ chatId: params.chatId, user, level: "read" }));
   const { chat, level } = access;
-  const before = new URL(request.url).searchParams.get("before");
+  const url = new URL(request.url);
+  const before = url.searchParams.get("before");
   if (before !== null && !isId(before)) throw codeResponse("malformed_id", request);
-  const page = await getPathPage({ chatId: chat.id, leafId: chat.activeLeafId, before });
+  const wanted = url.searchParams.get("message");
+  if (wanted !== null && !isId(wanted)) throw codeResponse("malformed_id", request);
+  const { page, viewingEarlier } = wanted ? await pageShowing({ chat, level, messageId: wanted }) : { page: await getPathPage({ chatId: chat.id, leafId: chat.activeLeafId, before }), viewingEarlier: before !== null };
   const registry = streamRegistry();
   // A streaming answer is shown as the registry has it right now, with the id
   // of its newest event: the browser resumes exactly after it.
@@ -78,7 +82,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     locale: localeOf(request),
     messages,
     earlierCursor: page.earlierCursor,
-    viewingEarlier: before !== null,
+    viewingEarlier,
     elsewhere,
     models: toPickerGroups(groups),
     maxChars: env().MAX_MESSAGE_CHARS,

@@ -1,0 +1,203 @@
+import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { requireUser } from "~/auth/session.server";
+import { FormAlert } from "~/components/ui/Field";
+import { HighlightedText } from "~/components/search/HighlightedText";
+import { QuickSwitcher } from "~/components/search/QuickSwitcher";
+import { listModelGroups } from "~/llm/catalog.server";
+import { describe } from "~/protocol/catalogue";
+import { AppError } from "~/protocol/errors";
+import { SEARCH_MAX_CHARS } from "~/services/search-limits";
+import { parseSearchQuery, search, type SearchQuery, type SearchResults } from "~/services/search.server";
+import { localeOf, retryAfter } from "~/utils/http.server";
+import { messageHref } from "~/utils/message-link";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.q ? `${data.q} · Search · Parley` : "Search · Parley" }];
+
+/** A refused search's Retry-After (429) reaches the response, for the page and the quick switcher alike. */
+export const headers: HeadersFunction = ({ loaderHeaders }) => {
+  const wait = loaderHeaders.get("Retry-After");
+  return wait ? { "Retry-After": wait } : new Headers();
+};
+
+const DEFAULT_QUERY: SearchQuery = { q: "", page: 1, archived: "all", view: "page" };
+
+/**
+ * The search page (`/search?q=`, a GET form that works without JavaScript)
+ * and the quick switcher's results (`view=quick`, fetched as data).
+ */
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const params = new URL(request.url).searchParams;
+  const quick = params.get("view") === "quick";
+  const models = quick ? [] : (await listModelGroups({ viewer: user })).map((g) => ({ label: g.label, models: g.models.map((m) => ({ id: m.id, label: m.label })) }));
+  let query = DEFAULT_QUERY;
+  try {
+    query = parseSearchQuery(params);
+    const results = await search({ user, ip: context.clientIp, query });
+    return { ...results, query, models, error: null };
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    const failed: SearchResults = { q: typeof params.get("q") === "string" ? params.get("q")!.slice(0, SEARCH_MAX_CHARS) : "", chats: [], messages: [], page: 1, hasMore: false, tooShort: false };
+    return data(
+      { ...failed, query: { ...query, q: failed.q }, models, error: { message: describe(error.problem, localeOf(request)), field: error.field ?? null } },
+      { status: error.status, headers: retryAfter(error) },
+    );
+  }
+}
+
+const dateOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+export default function SearchPage() {
+  const { q, chats, messages, page, hasMore, tooShort, query, models, error } = useLoaderData<typeof loader>();
+  const pageHref = (n: number) => {
+    const params = new URLSearchParams({ q });
+    if (query.archived !== "all") params.set("archived", query.archived);
+    if (query.from) params.set("from", query.from);
+    if (query.to) params.set("to", query.to);
+    if (query.model) params.set("model", query.model);
+    if (n > 1) params.set("page", String(n));
+    return `/search?${params}`;
+  };
+  const filtered = query.archived !== "all" || Boolean(query.from || query.to || query.model);
+  const nothing = q && !error && chats.length === 0 && messages.length === 0;
+  return (
+    <main className="mx-auto w-full max-w-3xl p-6">
+      <QuickSwitcher />
+      <p className="mb-6 text-sm">
+        <Link to="/chats" className="text-sky-400 hover:underline">
+          ← Back to chats
+        </Link>
+      </p>
+      <h1 className="mb-4 text-2xl font-semibold">Search</h1>
+      <Form method="get" action="/search" role="search" className="mb-6 space-y-3" key={`${q}|${query.archived}|${query.from}|${query.to}|${query.model}`}>
+        <div className="flex gap-2">
+          <label htmlFor="search-q" className="sr-only">
+            Search your chats
+          </label>
+          <input
+            id="search-q"
+            type="search"
+            name="q"
+            defaultValue={q}
+            maxLength={SEARCH_MAX_CHARS}
+            placeholder="Words you remember, or a “quoted phrase”"
+            aria-invalid={error?.field === "q" ? true : undefined}
+            className="min-w-0 flex-1 rounded-md border border-zinc-700 bg-zinc-800 px-3 py-2"
+          />
+          <button type="submit" className="rounded-md bg-sky-600 px-4 py-2 font-medium hover:bg-sky-500">
+            Search
+          </button>
+        </div>
+        <details open={filtered} className="text-sm">
+          <summary className="cursor-pointer text-zinc-400 hover:text-zinc-200">Filters</summary>
+          <div className="mt-2 grid gap-3 sm:grid-cols-2">
+            <label className="flex flex-col gap-1 text-zinc-300">
+              Chats
+              <select name="archived" defaultValue={query.archived} className="rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1.5">
+                <option value="all">Active and archived</option>
+                <option value="active">Active only</option>
+                <option value="archived">Archived only</option>
+              </select>
+            </label>
+            <label className="flex flex-col gap-1 text-zinc-300">
+              Model
+              <select name="model" defaultValue={query.model ?? ""} className="rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1.5">
+                <option value="">Any model</option>
+                {models.map((group) => (
+                  <optgroup key={group.label} label={group.label}>
+                    {group.models.map((m) => (
+                      <option key={m.id} value={m.id}>
+                        {m.label}
+                      </option>
+                    ))}
+                  </optgroup>
+                ))}
+              </select>
+            </label>
+            <label className="flex flex-col gap-1 text-zinc-300">
+              Written from
+              <input type="date" name="from" defaultValue={query.from ?? ""} aria-invalid={error?.field === "from" ? true : undefined} className="rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1.5" />
+            </label>
+            <label className="flex flex-col gap-1 text-zinc-300">
+              Written until
+              <input type="date" name="to" defaultValue={query.to ?? ""} aria-invalid={error?.field === "to" ? true : undefined} className="rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1.5" />
+            </label>
+          </div>
+        </details>
+      </Form>
+      {error ? <FormAlert>{error.message}</FormAlert> : null}
+      {tooShort ? (
+        <p role="status" className="mb-4 text-sm text-zinc-400" data-testid="search-too-short">
+          Type at least 3 characters to search the messages; shorter words only find chat titles.
+        </p>
+      ) : null}
+      {nothing ? (
+        <p role="status" className="text-zinc-400" data-testid="search-nothing">
+          Nothing matches “{q}”{filtered ? " with these filters" : ""}.
+        </p>
+      ) : null}
+      {chats.length ? (
+        <section aria-labelledby="search-chats" className="mb-6">
+          <h2 id="search-chats" className="mb-2 text-xs uppercase tracking-wide text-zinc-500">
+            Chats
+          </h2>
+          <ul className="space-y-1" data-testid="search-chats">
+            {chats.map((chat) => (
+              <li key={chat.chatId}>
+                <Link to={`/chats/${chat.chatId}`} className="flex items-baseline gap-3 rounded-md px-2 py-1.5 hover:bg-zinc-800/60">
+                  <span className="min-w-0 flex-1 truncate">
+                    <HighlightedText segments={chat.title} />
+                  </span>
+                  {chat.archived ? <span className="text-xs text-zinc-500">archived</span> : null}
+                  <span className="text-xs text-zinc-500">{dateOf(chat.updatedAt)}</span>
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      {messages.length ? (
+        <section aria-labelledby="search-messages">
+          <h2 id="search-messages" className="mb-2 text-xs uppercase tracking-wide text-zinc-500">
+            Messages
+          </h2>
+          <ol className="space-y-2" data-testid="search-messages">
+            {messages.map((hit) => (
+              <li key={hit.messageId}>
+                <Link to={messageHref(hit)} className="block rounded-lg border border-zinc-800 px-3 py-2 hover:border-zinc-600 hover:bg-zinc-900">
+                  <span className="flex items-baseline gap-2 text-xs text-zinc-500">
+                    <span className="min-w-0 flex-1 truncate font-medium text-zinc-300">{hit.chatTitle}</span>
+                    {hit.archived ? <span>archived</span> : null}
+                    <span>{hit.role === "user" ? "Question" : "Answer"}</span>
+                    <span>{dateOf(hit.createdAt)}</span>
+                  </span>
+                  <span className="mt-1 block whitespace-pre-line break-words text-sm text-zinc-200" data-testid="search-snippet">
+                    <HighlightedText segments={hit.snippet} />
+                  </span>
+                </Link>
+              </li>
+            ))}
+          </ol>
+        </section>
+      ) : null}
+      {page > 1 || hasMore ? (
+        <nav aria-label="Result pages" className="mt-6 flex justify-between text-sm">
+          {page > 1 ? (
+            <Link to={pageHref(page - 1)} className="text-sky-400 hover:underline">
+              ← Previous page
+            </Link>
+          ) : (
+            <span />
+          )}
+          {hasMore ? (
+            <Link to={pageHref(page + 1)} className="text-sky-400 hover:underline">
+              Next page →
+            </Link>
+          ) : null}
+        </nav>
+      ) : null}
+    </main>
+  );
+}

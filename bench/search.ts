@@ -1,0 +1,278 @@
+// Full-text search benchmark: a generated corpus of 100,000 messages in 2,000
+// chats (mixed English and Russian, word frequencies following Zipf's law),
+// all owned by one person — the worst case for scoping, every match is theirs.
+// Measures, in one run:
+//   - search through the service (titles + messages, bm25, snippets), by kind
+//     of query, and once through HTTP (GET /search on a built server);
+//   - the index's size: the database with it vs the same rows without it;
+//   - insert overhead: the same inserts into a database with the index's
+//     triggers vs one without them.
+//   bun bench/search.ts [--quick] [--runs 300] [--json <file>]
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createClient, type Client, type InStatement } from "@libsql/client";
+import { RATE_LIMITS_OFF } from "./lib/limits";
+import { idleCheck, isNoisy, watchLoad } from "./lib/machine";
+import { killAllChildren, startParley } from "./lib/processes";
+import { ms, percentile, rounded, summarize } from "./lib/stats";
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const runs = Number(args.includes("--runs") ? args[args.indexOf("--runs") + 1] : quick ? 100 : 300);
+const jsonOut = args.includes("--json") ? args[args.indexOf("--json") + 1] : undefined;
+const CHATS = quick ? 200 : 2_000;
+const MESSAGES_PER_CHAT = 50;
+const BATCH_CHATS = 20;
+
+const dir = mkdtempSync(path.join(tmpdir(), "parley-search-bench-"));
+const indexedFile = path.join(dir, "indexed.db");
+const plainFile = path.join(dir, "plain.db");
+// Before any app module reads the environment (env() parses it once).
+const SESSION_SECRET = "search-bench-session-secret-0123456789abcdef";
+Object.assign(process.env, RATE_LIMITS_OFF, { DATABASE_URL: `file:${indexedFile}`, LOG_LEVEL: "warn", SESSION_SECRET, NODE_ENV: "production" });
+const { prepareDatabase, databaseClient, closeDatabase } = await import("../app/db.server");
+const { createUser } = await import("../app/models/user.server");
+const { createSession } = await import("../app/auth/session.server");
+const { parseSearchQuery, search } = await import("../app/services/search.server");
+const { migrate } = await import("drizzle-orm/libsql/migrator");
+const { drizzle } = await import("drizzle-orm/libsql");
+
+// ---------------------------------------------------------------- corpus
+
+/** A small seeded generator (mulberry32): the same corpus every run. */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+let random = rng(20261202);
+
+/** Letters of each language, most frequent first: drawn with weights, they give word pieces (trigrams) as varied as real text's. */
+const EN = { consonants: "tnshrdlcmwfgypbvkjxqz", vowels: "eaoiuy" };
+const RU = { consonants: "нтсрвлкмдпгзбчйхжшцщф", vowels: "оеаиуяыюёэ" };
+const weighted = (letters: string) => {
+  const chars = [...letters];
+  return () => chars[Math.floor(chars.length * random() * random())]!;
+};
+function vocabulary(alphabet: { consonants: string; vowels: string }, count: number): string[] {
+  const consonant = weighted(alphabet.consonants);
+  const vowel = weighted(alphabet.vowels);
+  const words = new Set<string>();
+  while (words.size < count) {
+    const length = 3 + Math.floor(random() * random() * 9);
+    let word = "";
+    let vowelNext = random() < 0.3;
+    while ([...word].length < length) {
+      word += vowelNext ? vowel() : consonant() + (random() < 0.2 ? consonant() : "");
+      vowelNext = !vowelNext;
+    }
+    words.add(word);
+  }
+  return [...words];
+}
+const english = vocabulary(EN, 6_000);
+const russian = vocabulary(RU, 4_000);
+
+/** Zipf: rank r is drawn with probability ∝ 1/r (inverse CDF over the harmonic numbers). */
+function zipf(words: string[]) {
+  const cumulative: number[] = [];
+  let total = 0;
+  for (let r = 1; r <= words.length; r++) cumulative.push((total += 1 / r));
+  return () => {
+    const x = random() * total;
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid]! < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return words[lo]!;
+  };
+}
+const drawEnglish = zipf(english);
+const drawRussian = zipf(russian);
+
+function sentence(words: number, russianShare: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < words; i++) out.push(random() < russianShare ? drawRussian() : drawEnglish());
+  const text = out.join(" ");
+  return text.charAt(0).toUpperCase() + text.slice(1) + ".";
+}
+
+const hex = (n: number, width: number) => n.toString(36).padStart(width, "0");
+const chatIdOf = (c: number) => `0c${hex(c, 18)}`;
+const messageIdOf = (c: number, m: number) => `0m${hex(c * MESSAGES_PER_CHAT + m, 18)}`;
+const YEAR_MS = 365 * 86_400_000;
+const start = Date.parse("2025-01-01T00:00:00Z");
+
+/** One chat's statements: the chat, its owner, and a 50-message conversation. */
+function chatStatements(c: number, userId: string): InStatement[] {
+  const russianShare = c % 10 < 3 ? 0.9 : 0.1;
+  const chatId = chatIdOf(c);
+  const createdAt = start + Math.floor((c / CHATS) * YEAR_MS);
+  const statements: InStatement[] = [
+    { sql: "INSERT INTO chats (id, user_id, title, model, created_at, updated_at, archived) VALUES (?, ?, ?, ?, ?, ?, ?)", args: [chatId, userId, sentence(4, russianShare).slice(0, 80), "openai:gpt-4o-mini", createdAt, createdAt, c % 20 === 0 ? 1 : 0] },
+    { sql: "INSERT INTO chat_members (chat_id, user_id, role) VALUES (?, ?, 'owner')", args: [chatId, userId] },
+  ];
+  for (let m = 0; m < MESSAGES_PER_CHAT; m++) {
+    const role = m % 2 === 0 ? "user" : "assistant";
+    const text = role === "user" ? sentence(8 + Math.floor(random() * 18), russianShare) : Array.from({ length: 2 + Math.floor(random() * 4) }, () => sentence(10 + Math.floor(random() * 15), russianShare)).join(" ");
+    statements.push({
+      sql: "INSERT INTO messages (id, chat_id, parent_id, role, parts, content, status, model, created_at) VALUES (?, ?, ?, ?, ?, ?, 'complete', ?, ?)",
+      args: [messageIdOf(c, m), chatId, m === 0 ? null : messageIdOf(c, m - 1), role, JSON.stringify([{ type: "text", text }]), text, role === "assistant" ? "openai:gpt-4o-mini" : null, createdAt + m * 60_000],
+    });
+  }
+  return statements;
+}
+
+// ---------------------------------------------------------------- databases
+
+async function plainDatabase(): Promise<Client> {
+  const client = createClient({ url: `file:${plainFile}` });
+  await client.execute("PRAGMA journal_mode = WAL");
+  await client.execute("PRAGMA synchronous = NORMAL");
+  await migrate(drizzle(client), { migrationsFolder: path.resolve(import.meta.dir, "../drizzle/migrations") });
+  // The same schema without the search index: what a database costs without it.
+  await client.executeMultiple(`
+    DROP TRIGGER message_search_insert; DROP TRIGGER message_search_update; DROP TRIGGER message_search_delete;
+    DROP TRIGGER chat_search_insert; DROP TRIGGER chat_search_update; DROP TRIGGER chat_search_delete;
+    DROP TABLE message_search; DROP TABLE message_search_rows; DROP TABLE chat_search; DROP TABLE chat_search_rows;
+    VACUUM;`);
+  return client;
+}
+
+async function bytesOf(client: Client): Promise<number> {
+  await client.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+  const pages = Number((await client.execute("PRAGMA page_count")).rows[0]![0]);
+  const size = Number((await client.execute("PRAGMA page_size")).rows[0]![0]);
+  return pages * size;
+}
+
+/** Inserts the whole corpus in transactions of 20 chats (1,000 messages); returns the milliseconds spent inserting. */
+async function fill(client: Client, userId: string): Promise<number> {
+  let spent = 0;
+  for (let c = 0; c < CHATS; c += BATCH_CHATS) {
+    const statements: InStatement[] = [];
+    for (let k = c; k < Math.min(CHATS, c + BATCH_CHATS); k++) statements.push(...chatStatements(k, userId));
+    const t0 = performance.now();
+    await client.batch(statements, "write");
+    spent += performance.now() - t0;
+  }
+  return spent;
+}
+
+// ---------------------------------------------------------------- run
+
+try {
+  console.log(`search benchmark: ${CHATS.toLocaleString("en")} chats × ${MESSAGES_PER_CHAT} messages = ${(CHATS * MESSAGES_PER_CHAT).toLocaleString("en")} messages; ${runs} searches per kind`);
+  await idleCheck();
+  await prepareDatabase();
+  const indexed = databaseClient();
+  const user = await createUser({ email: "bench@example.com", name: "Bench", passwordHash: "x" });
+  const plain = await plainDatabase();
+  await plain.execute({ sql: "INSERT INTO users (id, email, name, password_hash) VALUES (?, 'bench@example.com', 'Bench', 'x')", args: [user.id] });
+
+  // The same corpus into both: the generator starts from the same seed for each.
+  const fillWith = (client: Client) => {
+    random = rng(7);
+    return fill(client, user.id);
+  };
+  const plainMs = await fillWith(plain);
+  const indexedMs = await fillWith(indexed);
+  const plainBytes = await bytesOf(plain);
+  const indexedBytes = await bytesOf(indexed);
+  plain.close();
+  console.log(`insert ${(CHATS * MESSAGES_PER_CHAT).toLocaleString("en")} messages: ${ms(indexedMs)} with the index, ${ms(plainMs)} without → ×${(indexedMs / plainMs).toFixed(2)}`);
+  console.log(`database: ${(indexedBytes / 1e6).toFixed(1)} MB with the index, ${(plainBytes / 1e6).toFixed(1)} MB without → ×${(indexedBytes / plainBytes).toFixed(2)} (index ≈ ${((indexedBytes - plainBytes) / 1e6).toFixed(1)} MB)`);
+
+  // Queries: words drawn by how common they are, as a person half-remembers them.
+  const qrandom = rng(99);
+  const rank = (words: string[], lo: number, hi: number) => words[lo + Math.floor(qrandom() * (hi - lo))]!;
+  const middle = (word: string) => {
+    const chars = [...word];
+    const from = Math.max(0, Math.floor((chars.length - 4) / 2));
+    return chars.slice(from, from + Math.max(3, Math.min(5, chars.length))).join("");
+  };
+  const kinds: Record<string, () => string> = {
+    "rare word (rank 2,000–6,000)": () => rank(english, 2_000, 6_000),
+    "mid word (rank 200–2,000)": () => rank(english, 200, 2_000),
+    "two words": () => `${rank(english, 100, 3_000)} ${rank(english, 100, 3_000)}`,
+    "Russian word (rank 200–4,000)": () => rank(russian, 200, 4_000),
+    "piece of a word": () => middle(rank(english, 300, 3_000)),
+    "common word (rank 10–50)": () => rank(english, 10, 50),
+  };
+  const serviceResults: Record<string, ReturnType<typeof summarize> & { hitsP50: number; cpuP50: number; cpuP99: number }> = {};
+  const typical: number[] = [];
+  const typicalCpu: number[] = [];
+  const load = watchLoad(() => [process.pid]);
+  for (const [kind, draw] of Object.entries(kinds)) {
+    const samples: number[] = [];
+    const cpu: number[] = [];
+    const hits: number[] = [];
+    for (let i = 0; i < 10; i++) await search({ user, query: parseSearchQuery(new URLSearchParams({ q: draw() })) });
+    for (let i = 0; i < runs; i++) {
+      const query = parseSearchQuery(new URLSearchParams({ q: draw() }));
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      const result = await search({ user, query });
+      samples.push(performance.now() - t0);
+      const used = process.cpuUsage(c0);
+      cpu.push((used.user + used.system) / 1000);
+      hits.push(result.messages.length);
+    }
+    const cpuSummary = summarize(cpu);
+    serviceResults[kind] = { ...summarize(samples), hitsP50: percentile(hits, 50), cpuP50: cpuSummary.p50, cpuP99: cpuSummary.p99 };
+    if (!kind.startsWith("common")) {
+      typical.push(...samples);
+      typicalCpu.push(...cpu);
+    }
+    const r = serviceResults[kind];
+    console.log(`  ${kind.padEnd(32)} p50 ${ms(r.p50).padStart(9)}  p99 ${ms(r.p99).padStart(9)}  max ${ms(r.max).padStart(9)} | CPU p50 ${ms(r.cpuP50).padStart(9)}  p99 ${ms(r.cpuP99).padStart(9)}  (results on the page, median ${r.hitsP50})`);
+  }
+  const overall = summarize(typical);
+  const overallCpu = summarize(typicalCpu);
+  const others = load();
+  console.log(`service, all but common words: p50 ${ms(overall.p50)} (target ≤ 10 ms), p99 ${ms(overall.p99)} (target ≤ 50 ms) → ${overall.p50 <= 10 && overall.p99 <= 50 ? "PASS" : "MISS"}; CPU per search p50 ${ms(overallCpu.p50)}, p99 ${ms(overallCpu.p99)}`);
+  console.log(`  other processes used ${(others.foreignCores + others.stealCores).toFixed(2)} cores (steal included) while the searches ran${isNoisy(others) ? " — noisy: wall-clock times include waiting for a core" : ""}`);
+
+  // Once through HTTP: the search page, rendered, for a signed-in person.
+  const cookie = (await createSession({ request: new Request("http://127.0.0.1/login"), userId: user.id })).split(";")[0]!;
+  closeDatabase();
+  const server = await startParley({ env: { ...RATE_LIMITS_OFF, DATABASE_URL: `file:${indexedFile}`, SESSION_SECRET, LOG_LEVEL: "warn", NODE_ENV: "production" }, name: "parley-search", bootTimeoutMs: 90_000 });
+  const http: number[] = [];
+  try {
+    const draw = kinds["mid word (rank 200–2,000)"]!;
+    for (let i = 0; i < runs + 10; i++) {
+      const t0 = performance.now();
+      const response = await fetch(`${server.baseURL}/search?${new URLSearchParams({ q: draw() })}`, { headers: { Cookie: cookie } });
+      await response.arrayBuffer();
+      if (response.status !== 200) throw new Error(`GET /search answered ${response.status}`);
+      if (i >= 10) http.push(performance.now() - t0);
+    }
+  } finally {
+    await server.stop();
+  }
+  const httpSummary = summarize(http);
+  console.log(`HTTP GET /search (mid word, whole page rendered): p50 ${ms(httpSummary.p50)}, p99 ${ms(httpSummary.p99)}`);
+
+  if (jsonOut) {
+    writeFileSync(
+      jsonOut,
+      JSON.stringify(
+        rounded({ messages: CHATS * MESSAGES_PER_CHAT, chats: CHATS, insert: { indexedMs, plainMs, ratio: indexedMs / plainMs }, size: { indexedBytes, plainBytes, ratio: indexedBytes / plainBytes }, service: serviceResults, overall, overallCpu, foreignCores: others.foreignCores + others.stealCores, http: httpSummary }),
+        null,
+        2,
+      ),
+    );
+  }
+} finally {
+  killAllChildren();
+  rmSync(dir, { recursive: true, force: true });
+}

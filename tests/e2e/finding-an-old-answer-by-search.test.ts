@@ -1,0 +1,165 @@
+// Search: the search page finds a message by words remembered from it and
+// opens its chat on the branch that holds it, scrolled to it — with
+// JavaScript and without. With JavaScript, Ctrl+K opens a quick switcher
+// that finds a chat by its title and a message by its text, keyboard only.
+// Answers come from the fake OpenAI upstream (instant echoes).
+import type { Page } from "@playwright/test";
+import { chatIdOf, expect, signUp, test, userMessages, waitForAnswer } from "./fixtures";
+import { uniqueMarker } from "./upstream";
+
+const MODEL_ID = "openai:gpt-4o-mini";
+
+/** Sends through the plain form (works with and without JavaScript): the <select> or the picker's hidden input. */
+async function send(page: Page, text: string, { newChat = false } = {}): Promise<void> {
+  if (newChat) await page.goto("/chats?new=1");
+  const form = page.locator("form:has(#composer)");
+  const select = form.locator("select[name=model]");
+  if (await select.count()) await select.selectOption(MODEL_ID);
+  else await form.locator("input[name=model]").evaluate((input, id) => ((input as HTMLInputElement).value = id), MODEL_ID);
+  await page.locator("#composer").fill(text);
+  await form.getByRole("button", { name: "Send" }).click();
+}
+
+async function editFirstMessage(page: Page, text: string): Promise<void> {
+  const message = page.getByTestId("user-message").first();
+  await message.locator("summary", { hasText: "Edit" }).click();
+  await message.getByLabel("Edit message").fill(text);
+  await message.getByRole("button", { name: "Save & answer" }).click();
+}
+
+async function rename(page: Page, title: string): Promise<void> {
+  await page.locator("summary", { hasText: "Rename" }).click();
+  await page.getByLabel("Chat title").fill(title);
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByTestId("chat-title")).toHaveText(title);
+}
+
+for (const javaScript of [true, false]) {
+  const mode = javaScript ? "with JavaScript" : "without JavaScript";
+  test.describe(mode, () => {
+    test.use({ javaScriptEnabled: javaScript });
+
+    test("the search page finds an old message and opens the branch that holds it", async ({ page }) => {
+      // Three answers, an edit and two searches: more steps than most tests.
+      test.setTimeout(120_000);
+      await signUp(page);
+      const m = uniqueMarker("sr");
+      await send(page, `Apples ${m}`, { newChat: true });
+      await expect(page).toHaveURL(/\/chats\/[0-9a-z]{20}$/);
+      await waitForAnswer(page);
+      const chatId = chatIdOf(page);
+      // A long reply below it, so the message is above the fold when opened.
+      await send(page, `Filler ${"lorem ipsum dolor ".repeat(120)}`);
+      await waitForAnswer(page);
+      await expect(page.getByTestId("assistant-message")).toHaveCount(2);
+      // The edit makes a new branch the chat shows; the apples live on the old one.
+      await editFirstMessage(page, `Pears ${m}`);
+      await expect(userMessages(page)).toHaveText([`Pears ${m}`]);
+      await waitForAnswer(page);
+
+      await page.getByRole("link", { name: /^Search/ }).click();
+      await expect(page).toHaveURL(/\/search$/);
+      await page.getByLabel("Search your chats").fill(`apples ${m}`);
+      await page.getByLabel("Search your chats").press("Enter");
+      await expect(page).toHaveURL(new RegExp(`/search\\?q=apples\\+${m}`));
+      const hits = page.getByTestId("search-messages").getByRole("listitem");
+      const question = hits.filter({ hasText: "Question" });
+      await expect(question).toHaveCount(1);
+      await expect(question.locator("mark")).toHaveText(["Apples", m]);
+      // The answer (an echo of the question) is found too.
+      await expect(hits.filter({ hasText: "Answer" })).toHaveCount(1);
+
+      await question.getByRole("link").click();
+      await expect(page).toHaveURL(new RegExp(`/chats/${chatId}\\?message=[0-9a-z]{20}#message-[0-9a-z]{20}$`));
+      await expect(userMessages(page)).toHaveText([`Apples ${m}`, /^Filler/]);
+      await expect(page.getByTestId("answer-content").first()).toHaveText(`Echo: Apples ${m}`);
+      const target = page.getByTestId("user-message").first();
+      await expect(target).toBeInViewport();
+      // The chat now shows that branch: a reload without the link keeps it
+      // (and, opened at the bottom as usual, the message is out of view).
+      await page.goto(`/chats/${chatId}`);
+      await expect(userMessages(page).first()).toHaveText(`Apples ${m}`);
+      await expect(page.getByTestId("user-message").first()).not.toBeInViewport();
+
+      // Nothing found says so, and words too short for the index search titles only.
+      await page.goto(`/search?q=${uniqueMarker("none")}`);
+      await expect(page.getByTestId("search-nothing")).toBeVisible();
+      await page.goto("/search?q=ap");
+      await expect(page.getByTestId("search-too-short")).toBeVisible();
+    });
+  });
+}
+
+test("Ctrl+K finds a chat by its title and a message by its text, with the keyboard only", async ({ page }) => {
+  test.setTimeout(120_000);
+  await signUp(page);
+  const m = uniqueMarker("qs");
+  await send(page, `Kumquat marmalade ${m}`, { newChat: true });
+  await expect(page).toHaveURL(/\/chats\/[0-9a-z]{20}$/);
+  await waitForAnswer(page);
+  const citrusId = chatIdOf(page);
+  await rename(page, `Citrus plans ${m}`);
+  await send(page, `Something else ${m}`, { newChat: true });
+  await expect(page).toHaveURL(/\/chats\/[0-9a-z]{20}$/);
+  await waitForAnswer(page);
+  const otherId = chatIdOf(page);
+  expect(otherId).not.toBe(citrusId);
+
+  const dialog = page.getByRole("dialog", { name: "Jump to a chat or message" });
+  const box = dialog.getByRole("combobox");
+
+  // A title: listed at once from the chats on the page.
+  await page.keyboard.press("Control+k");
+  await expect(dialog).toBeVisible();
+  await expect(box).toBeFocused();
+  await page.keyboard.type("citrus plans");
+  const first = dialog.getByRole("option").first();
+  await expect(first).toContainText(`Citrus plans ${m}`);
+  await expect(first).toHaveAttribute("aria-selected", "true");
+  await expect(box).toHaveAttribute("aria-activedescendant", (await first.getAttribute("id"))!);
+  await page.keyboard.press("Enter");
+  await expect(dialog).toBeHidden();
+  await expect(page).toHaveURL(`/chats/${citrusId}`);
+
+  // Escape closes it without going anywhere.
+  await page.keyboard.press("Control+k");
+  await expect(dialog).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  await expect(page).toHaveURL(`/chats/${citrusId}`);
+
+  // A message's words: found by the index as the typing pauses; arrows move between results.
+  await page.goto(`/chats/${otherId}`);
+  await expect(page.getByTestId("model-picker")).toBeVisible();
+  await page.keyboard.press("Control+k");
+  await page.keyboard.type(`kumquat ${m}`);
+  const messageOptions = dialog.locator('[role=option][data-kind="message"]');
+  await expect(messageOptions).toHaveCount(2);
+  await expect(dialog.getByRole("option").first()).toHaveAttribute("data-kind", "message");
+  await page.keyboard.press("ArrowDown");
+  await expect(dialog.getByRole("option").nth(1)).toHaveAttribute("aria-selected", "true");
+  await page.keyboard.press("ArrowUp");
+  await expect(dialog.getByRole("option").first()).toHaveAttribute("aria-selected", "true");
+  await expect(dialog.getByRole("option").first().locator("mark").first()).toHaveText(/kumquat/i);
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(new RegExp(`/chats/${citrusId}\\?message=[0-9a-z]{20}#message-[0-9a-z]{20}$`));
+  await expect(userMessages(page)).toHaveText([`Kumquat marmalade ${m}`]);
+});
+
+test("the search page is private, hardened, and answers bad input with a 400 a person can act on", async ({ page, browserErrors }) => {
+  browserErrors.allowStatus(400);
+  await signUp(page);
+  for (const path of ["/search?q=anything", "/search.data?q=anything&view=quick"]) {
+    const headers = (await page.request.get(path)).headers();
+    expect(headers["cache-control"], path).toMatch(/^private, no-store/);
+    expect(headers["content-security-policy"], path).toContain("frame-ancestors 'none'");
+    expect(headers["x-content-type-options"], path).toBe("nosniff");
+  }
+  const response = await page.goto("/search?q=anything&from=last-week");
+  expect(response?.status()).toBe(400);
+  await expect(page.getByRole("alert")).toHaveText(/Dates are written as YYYY-MM-DD/);
+  await expect(page.getByLabel("Search your chats")).toHaveValue("anything");
+  await page.context().clearCookies();
+  await page.goto("/search?q=anything");
+  await expect(page).toHaveURL(/\/login\?redirectTo=%2Fsearch%3Fq%3Danything$/);
+});

@@ -1,0 +1,326 @@
+// Full-text search through the real service on a real SQLite file: the index
+// follows every write path (a send, an answer as it is stored, an edit, a
+// branch or chat deleted, a rename), finds Russian words and pieces of words,
+// shows a person only the chats they may read, filters and pages, and hands
+// snippets to the page as text, never as HTML.
+import { vi } from "vitest";
+
+vi.hoisted(() => {
+  process.env.DEMO_TOKENS_PER_SECOND = "100000";
+});
+
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createClient } from "@libsql/client";
+import { sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/libsql";
+import { migrate } from "drizzle-orm/libsql/migrator";
+import { createElement } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
+import { afterEach, beforeAll, describe, expect, test } from "vitest";
+import { messages } from "../../drizzle/schema";
+import { HighlightedText } from "~/components/search/HighlightedText";
+import { database, prepareDatabase } from "~/db.server";
+import { grantChatRole, requireChatAccess } from "~/models/chat-access.server";
+import { saveStreamProgress } from "~/models/message.server";
+import { AppError } from "~/protocol/errors";
+import { textParts } from "~/protocol/parts";
+import * as conversation from "~/services/conversation.server";
+import { parseSearchQuery, search, type SearchResults, SEARCH_PAGE_SIZE } from "~/services/search.server";
+import { streamRegistry } from "~/streaming/streams.server";
+import { firstMigrations } from "./first-migrations";
+import { addExchange, createTestChat, createTestUser } from "./fixtures";
+
+beforeAll(async () => {
+  await prepareDatabase();
+});
+
+afterEach(async () => {
+  await Promise.all(streamRegistry().activeStreams().map((stream) => stream.settled));
+});
+
+type Who = { id: string };
+
+async function find(user: Who, q: string, extra: Record<string, string> = {}): Promise<SearchResults> {
+  return search({ user, query: parseSearchQuery(new URLSearchParams({ q, ...extra })) });
+}
+
+const plain = (segments: { text: string }[]) => segments.map((s) => s.text).join("");
+const hitsOf = (segments: { text: string; hit: boolean }[]) => segments.filter((s) => s.hit).map((s) => s.text);
+const messageIds = (results: SearchResults) => results.messages.map((m) => m.messageId);
+const chatIds = (results: SearchResults) => results.chats.map((c) => c.chatId);
+
+async function settled() {
+  await Promise.all(streamRegistry().activeStreams().map((stream) => stream.settled));
+}
+
+describe("the index follows every write path", () => {
+  test("a sent message is found at once, and its answer once stored", async () => {
+    const user = await createTestUser();
+    const { chat, userMessageId, assistantMessageId } = await conversation.startChat({ user, text: "How do zeppelins float over the Baltic?", model: "demo:parley-demo" });
+    expect(messageIds(await find(user, "zeppelin"))).toContain(userMessageId);
+    await settled();
+    const answer = await find(user, "offline demo model");
+    expect(answer.messages.filter((m) => m.chatId === chat.id).map((m) => m.messageId)).toEqual([assistantMessageId]);
+    const access = await requireChatAccess({ chatId: chat.id, user, level: "write" });
+    const more = await conversation.sendMessage({ access, user, text: "And what about quokkas in Perth?" });
+    expect(messageIds(await find(user, "quokkas"))).toEqual([more.userMessageId]);
+  });
+
+  test("an answer is found by what it says while it streams and after it is stored", async () => {
+    const user = await createTestUser();
+    const chat = await createTestChat({ userId: user.id });
+    const { assistantMessageId } = await addExchange({ chatId: chat.id, parentId: null, question: "tell me", answer: "The albatross glides for hours" });
+    expect(messageIds(await find(user, "albatross"))).toEqual([assistantMessageId]);
+    await saveStreamProgress({ messageId: assistantMessageId, parts: textParts("Now about the cormorant"), lastEventId: 3 });
+    expect(messageIds(await find(user, "albatross"))).toEqual([]);
+    expect(messageIds(await find(user, "cormorant"))).toEqual([assistantMessageId]);
+  });
+
+  test("an edit adds the new words and keeps the old branch findable", async () => {
+    const user = await createTestUser();
+    const chat = await createTestChat({ userId: user.id });
+    const first = await addExchange({ chatId: chat.id, parentId: null, question: "Recipe for borscht please", answer: "ok" });
+    const access = await requireChatAccess({ chatId: chat.id, user, level: "write" });
+    const edited = await conversation.editMessage({ access, user, messageId: first.userMessageId, text: "Recipe for solyanka please" });
+    await settled();
+    expect(messageIds(await find(user, "solyanka"))).toContain(edited.userMessageId);
+    expect(messageIds(await find(user, "borscht"))).toContain(first.userMessageId);
+  });
+
+  test("a deleted branch leaves the index with everything below it, its siblings stay", async () => {
+    const user = await createTestUser();
+    const chat = await createTestChat({ userId: user.id });
+    const root = await addExchange({ chatId: chat.id, parentId: null, question: "root about lighthouses", answer: "ok" });
+    const kept = await addExchange({ chatId: chat.id, parentId: root.assistantMessageId, question: "keep the walrus", answer: "ok" });
+    const gone = await addExchange({ chatId: chat.id, parentId: root.assistantMessageId, question: "drop the narwhal", answer: "narwhal tusks below" });
+    const access = await requireChatAccess({ chatId: chat.id, user, level: "write" });
+    await conversation.deleteBranch({ access, messageId: gone.userMessageId });
+    expect(messageIds(await find(user, "narwhal"))).toEqual([]);
+    expect(messageIds(await find(user, "walrus"))).toEqual([kept.userMessageId]);
+    expect(messageIds(await find(user, "lighthouses"))).toEqual([root.userMessageId]);
+  });
+
+  test("a deleted chat leaves the index, title and messages", async () => {
+    const user = await createTestUser();
+    const chat = await createTestChat({ userId: user.id, title: "Marmalade planning" });
+    await addExchange({ chatId: chat.id, parentId: null, question: "marmalade with oranges", answer: "ok" });
+    expect((await find(user, "marmalade")).messages).toHaveLength(1);
+    expect(chatIds(await find(user, "marmalade"))).toEqual([chat.id]);
+    const access = await requireChatAccess({ chatId: chat.id, user, level: "own" });
+    await conversation.removeChat({ access });
+    expect(await find(user, "marmalade")).toMatchObject({ chats: [], messages: [] });
+    const [rows] = await Promise.all([database().all<{ n: number }>(sql`SELECT (SELECT count(*) FROM message_search_rows r LEFT JOIN messages m ON m.id = r.message_id WHERE m.id IS NULL) + (SELECT count(*) FROM chat_search_rows r LEFT JOIN chats c ON c.id = r.chat_id WHERE c.id IS NULL) AS n`)]);
+    expect(rows[0]!.n).toBe(0);
+  });
+
+  test("a renamed chat is found by its new title only", async () => {
+    const user = await createTestUser();
+    const chat = await createTestChat({ userId: user.id, title: "Trip to Lisbon" });
+    const access = await requireChatAccess({ chatId: chat.id, user, level: "write" });
+    await conversation.renameChat({ access, title: "Trip to Porto" });
+    expect(chatIds(await find(user, "Lisbon"))).toEqual([]);
+    const found = await find(user, "porto");
+    expect(chatIds(found)).toEqual([chat.id]);
+    expect(hitsOf(found.chats[0]!.title)).toEqual(["Porto"]);
+  });
+});
+
+describe("what a search finds", () => {
+  test("Russian words in any case, and pieces of words in any script", async () => {
+    const user = await createTestUser();
+    const chat = await createTestChat({ userId: user.id, title: "Поездка на Байкал" });
+    const { userMessageId, assistantMessageId } = await addExchange({
+      chatId: chat.id,
+      parentId: null,
+      question: "Когда лучше ехать на Байкал зимой?",
+      answer: "Лёд крепчает в феврале; photographing the hummocks is best then.",
+    });
+    expect(messageIds(await find(user, "байкал"))).toEqual([userMessageId]);
+    expect(messageIds(await find(user, "ЗИМОЙ"))).toEqual([userMessageId]);
+    // Pieces of words: the middle of a Russian word, the middle of an English one.
+    expect(messageIds(await find(user, "крепча"))).toEqual([assistantMessageId]);
+    expect(messageIds(await find(user, "ummock"))).toEqual([assistantMessageId]);
+    expect(chatIds(await find(user, "БАЙКАЛ"))).toEqual([chat.id]);
+    const snippet = (await find(user, "феврал")).messages[0]!.snippet;
+    expect(hitsOf(snippet)).toEqual(["феврал"]);
+    expect(plain(snippet)).toContain("Лёд крепчает в феврале");
+  });
+
+  test("every word must appear, in any order; a quoted phrase must appear as written", async () => {
+    const user = await createTestUser();
+    const chat = await createTestChat({ userId: user.id });
+    const a = await addExchange({ chatId: chat.id, parentId: null, question: "purple elephant dancing", answer: "ok" });
+    await addExchange({ chatId: chat.id, parentId: a.assistantMessageId, question: "purple giraffe sleeping", answer: "fine" });
+    expect(messageIds(await find(user, "dancing purple"))).toEqual([a.userMessageId]);
+    expect(messageIds(await find(user, '"elephant dancing"'))).toEqual([a.userMessageId]);
+    expect(messageIds(await find(user, '"dancing elephant"'))).toEqual([]);
+    // FTS5 syntax typed by a person is just text.
+    expect((await find(user, 'purple AND NOT" OR (*')).messages).toEqual([]);
+    expect((await find(user, "NEAR(purple giraffe)")).messages).toEqual([]);
+  });
+
+  test("a query under three characters searches titles only, and says so", async () => {
+    const user = await createTestUser();
+    const chat = await createTestChat({ userId: user.id, title: "Go modules and AI" });
+    await addExchange({ chatId: chat.id, parentId: null, question: "ai question", answer: "ok" });
+    const found = await find(user, "ai");
+    expect(found).toMatchObject({ tooShort: true, messages: [] });
+    expect(chatIds(found)).toEqual([chat.id]);
+    expect(hitsOf(found.chats[0]!.title)).toEqual(["AI"]);
+    // LIKE's own wildcards are text too.
+    expect(chatIds(await find(user, "%"))).toEqual([]);
+  });
+
+  test("an attachment's name is found with the message that carries it", async () => {
+    const user = await createTestUser();
+    const chat = await createTestChat({ userId: user.id });
+    const db = database();
+    await db.insert(messages).values({
+      id: "0search0file0message",
+      chatId: chat.id,
+      role: "user",
+      parts: [{ type: "file", attachmentId: "0search0attachment01", name: "quarterly-report.pdf", mediaType: "application/pdf", size: 10 }, { type: "text", text: "see attached" }],
+      content: "see attached",
+    });
+    const found = await find(user, "quarterly");
+    expect(messageIds(found)).toEqual(["0search0file0message"]);
+    expect(hitsOf(found.messages[0]!.snippet)).toEqual(["quarterly"]);
+  });
+
+  test("snippets are text: markup in a message reaches the page escaped", async () => {
+    const user = await createTestUser();
+    const chat = await createTestChat({ userId: user.id, title: "<img src=x onerror=alert(1)> title" });
+    await addExchange({ chatId: chat.id, parentId: null, question: "<script>alert('pwned')</script> findme <b>bold</b>", answer: "ok" });
+    const found = await find(user, "findme");
+    const snippet = found.messages[0]!.snippet;
+    expect(plain(snippet)).toContain("<script>alert('pwned')</script>");
+    const html = renderToStaticMarkup(createElement(HighlightedText, { segments: snippet }));
+    expect(html).toContain("<mark");
+    expect(html).toContain("&lt;script&gt;");
+    expect(html).not.toContain("<script>");
+    expect(html).not.toContain("<b>");
+    const title = renderToStaticMarkup(createElement(HighlightedText, { segments: (await find(user, "onerror")).chats[0]!.title }));
+    expect(title).not.toContain("<img");
+  });
+});
+
+describe("whose chats a search reads", () => {
+  test("a stranger's messages never appear; a viewer's chat does, with its owner's words", async () => {
+    const owner = await createTestUser("Owner");
+    const viewer = await createTestUser("Viewer");
+    const stranger = await createTestUser("Stranger");
+    const chat = await createTestChat({ userId: owner.id, title: "Secret pangolin plans" });
+    const { userMessageId } = await addExchange({ chatId: chat.id, parentId: null, question: "the pangolin password is hunter2", answer: "ok" });
+    await grantChatRole({ chatId: chat.id, userId: viewer.id, role: "viewer" });
+    expect(messageIds(await find(owner, "pangolin"))).toEqual([userMessageId]);
+    expect(messageIds(await find(viewer, "pangolin"))).toEqual([userMessageId]);
+    expect(chatIds(await find(viewer, "pangolin"))).toEqual([chat.id]);
+    const theirs = await find(stranger, "pangolin");
+    expect(theirs).toMatchObject({ chats: [], messages: [] });
+    expect(await find(stranger, "pa")).toMatchObject({ chats: [], messages: [] });
+  });
+});
+
+describe("whose chats a search reads, among many matches", () => {
+  test("a person's one match is found below hundreds of better ones in chats they cannot read", async () => {
+    const owner = await createTestUser("Busy");
+    const person = await createTestUser("Quiet");
+    const busy = await createTestChat({ userId: owner.id });
+    await database()
+      .insert(messages)
+      .values(Array.from({ length: 260 }, (_, i) => ({ id: `0search0busy0${String(i).padStart(7, "0")}`, chatId: busy.id, role: "user" as const, content: `okapi okapi okapi ${i}` })));
+    const mine = await createTestChat({ userId: person.id });
+    const { userMessageId } = await addExchange({ chatId: mine.id, parentId: null, question: `A long question that mentions the okapi only once, among ${"many other words ".repeat(20)}`, answer: "ok" });
+    expect(messageIds(await find(person, "okapi"))).toEqual([userMessageId]);
+    const theirs = await find(owner, "okapi");
+    expect(theirs.messages).toHaveLength(SEARCH_PAGE_SIZE);
+    expect(theirs.hasMore).toBe(true);
+    expect(messageIds(theirs)).not.toContain(userMessageId);
+  });
+});
+
+describe("filters and pages", () => {
+  test("archived or not, dates, and model narrow the results", async () => {
+    const user = await createTestUser();
+    const active = await createTestChat({ userId: user.id, title: "active" });
+    const archived = await createTestChat({ userId: user.id, title: "archived" });
+    const a = await addExchange({ chatId: active.id, parentId: null, question: "kiwifruit in the active chat", answer: "kiwifruit answer" });
+    const b = await addExchange({ chatId: archived.id, parentId: null, question: "kiwifruit in the archived chat", answer: "ok" });
+    await conversation.setArchived({ access: await requireChatAccess({ chatId: archived.id, user, level: "own" }), archived: true });
+    const ids = async (extra: Record<string, string>) => new Set(messageIds(await find(user, "kiwifruit", extra)));
+    expect(await ids({})).toEqual(new Set([a.userMessageId, a.assistantMessageId, b.userMessageId]));
+    expect(await ids({ archived: "active" })).toEqual(new Set([a.userMessageId, a.assistantMessageId]));
+    expect(await ids({ archived: "archived" })).toEqual(new Set([b.userMessageId]));
+    // Dates: one message moved to last year.
+    await database().run(sql`UPDATE messages SET created_at = ${Date.parse("2025-03-10T12:00:00Z")} WHERE id = ${b.userMessageId}`);
+    expect(await ids({ from: "2025-03-10", to: "2025-03-10" })).toEqual(new Set([b.userMessageId]));
+    expect(await ids({ to: "2025-03-09" })).toEqual(new Set());
+    expect(await ids({ from: "2025-03-11" })).toEqual(new Set([a.userMessageId, a.assistantMessageId]));
+    // Model: the answers it wrote and the questions it answered.
+    await database().run(sql`UPDATE messages SET model = 'openai:gpt-test' WHERE id = ${a.assistantMessageId}`);
+    expect(await ids({ model: "openai:gpt-test" })).toEqual(new Set([a.userMessageId, a.assistantMessageId]));
+    expect(await ids({ model: "nobody:none" })).toEqual(new Set());
+  });
+
+  test("results come a page at a time, best first, without repeats", async () => {
+    const user = await createTestUser();
+    const chat = await createTestChat({ userId: user.id });
+    let parent: string | null = null;
+    for (let i = 0; i < SEARCH_PAGE_SIZE + 5; i++) {
+      const ids: { assistantMessageId: string } = await addExchange({ chatId: chat.id, parentId: parent, question: `xylophone number ${i}`, answer: "noted" });
+      parent = ids.assistantMessageId;
+    }
+    const first = await find(user, "xylophone");
+    expect(first).toMatchObject({ page: 1, hasMore: true });
+    expect(first.messages).toHaveLength(SEARCH_PAGE_SIZE);
+    const second = await find(user, "xylophone", { page: "2" });
+    expect(second).toMatchObject({ page: 2, hasMore: false, chats: [] });
+    expect(second.messages).toHaveLength(5);
+    expect(new Set([...messageIds(first), ...messageIds(second)]).size).toBe(SEARCH_PAGE_SIZE + 5);
+  });
+
+  test("input a person can fix is refused with a code naming the field", () => {
+    const bad = (params: Record<string, string>) => {
+      try {
+        parseSearchQuery(new URLSearchParams(params));
+      } catch (error) {
+        return error instanceof AppError ? { code: error.code, field: error.field } : error;
+      }
+      return null;
+    };
+    expect(bad({ q: "x".repeat(201) })).toEqual({ code: "search_query_too_long", field: "q" });
+    expect(bad({ q: "ok", from: "yesterday" })).toEqual({ code: "search_date_invalid", field: "from" });
+    expect(bad({ q: "ok", from: "2026-02-31x" })).toEqual({ code: "search_date_invalid", field: "from" });
+    expect(bad({ q: "ok", from: "2026-05-02", to: "2026-05-01" })).toEqual({ code: "search_date_invalid", field: "to" });
+    // Values with nothing to fix fall back to the defaults.
+    expect(parseSearchQuery(new URLSearchParams({ q: "ok", page: "-3", archived: "maybe", view: "odd" }))).toMatchObject({ page: 1, archived: "all", view: "page" });
+  });
+});
+
+describe("an older database", () => {
+  test("upgrading indexes the chats and messages it already had", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "parley-search-backfill-"));
+    try {
+      const client = createClient({ url: `file:${path.join(dir, "old.db")}` });
+      const db = drizzle(client);
+      await migrate(db, { migrationsFolder: firstMigrations(7, dir) });
+      await client.executeMultiple(`
+        INSERT INTO users (id, email, name, password_hash) VALUES ('u1', 'u1@example.com', 'U', 'x');
+        INSERT INTO chats (id, user_id, title, model) VALUES ('c1', 'u1', 'Old chat about herons', 'demo:parley-demo');
+        INSERT INTO messages (id, chat_id, role, parts, content) VALUES ('m1', 'c1', 'user', '[{"type":"text","text":"herons fish at dawn"}]', 'herons fish at dawn');
+        INSERT INTO messages (id, chat_id, role, parts, content) VALUES ('m2', 'c1', 'user', 'not json', 'broken parts still indexed');`);
+      await migrate(db, { migrationsFolder: path.resolve("drizzle/migrations") });
+      const hits = await client.execute(`SELECT r.message_id FROM message_search s JOIN message_search_rows r ON r.id = s.rowid WHERE message_search MATCH '"herons"'`);
+      expect(hits.rows.map((r) => r.message_id)).toEqual(["m1"]);
+      const broken = await client.execute(`SELECT r.message_id FROM message_search s JOIN message_search_rows r ON r.id = s.rowid WHERE message_search MATCH '"broken"'`);
+      expect(broken.rows.map((r) => r.message_id)).toEqual(["m2"]);
+      const titles = await client.execute(`SELECT r.chat_id FROM chat_search s JOIN chat_search_rows r ON r.id = s.rowid WHERE chat_search MATCH '"heron"'`);
+      expect(titles.rows.map((r) => r.chat_id)).toEqual(["c1"]);
+      client.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
