@@ -124,9 +124,9 @@ describe("the data page and importing", () => {
     }
   });
 
-  test("signed in, /settings lists the keys and the data pages", async () => {
+  test("signed in, /settings opens the first settings page (its nav leads to the data page)", async () => {
     const { cookies } = await people();
-    expect(await load(settingsIndex, "/settings", cookies.owner)).toMatchObject({ status: 200 });
+    expect(await load(settingsIndex, "/settings", cookies.owner)).toMatchObject({ status: 302, location: "/settings/profile" });
   });
 
   test("the form imports a file and says what it did; a missing, oversized or unknown file is refused with its code", async () => {

@@ -153,13 +153,16 @@ describe("a Parley export imported back", () => {
     const chat = await createTestChat({ userId: owner.id, title: "Large file" });
     const big = await storeUpload({
       userId: owner.id,
-      file: { filename: "big.txt", stream: (async function* () { yield new TextEncoder().encode("x".repeat(100)); })() },
-      allowance: { perFile: 1024, left: 1024 },
+      file: { filename: "big.txt", stream: (async function* () { yield new TextEncoder().encode("x".repeat(60)); })() },
+      allowance: { perFile: 64, left: 64 },
     });
     if (!big.ok) throw new Error("the file was not stored");
     await createExchange({ chatId: chat.id, parentId: null, parts: [filePartOf(big.attachment), { type: "text", text: "Read this" }], attachmentIds: [big.attachment.id], model: TEST_MODEL, instanceId: null });
     const zip = await collect(exportChat({ chatId: chat.id, title: chat.title, format: "zip" }).body);
     const other = await createTestUser("SmallQuota");
+    // 10 of the importer's 64 bytes are taken: the 60-byte file no longer fits.
+    const taken = await storeUpload({ userId: other.id, file: { filename: "small.txt", stream: (async function* () { yield new TextEncoder().encode("y".repeat(10)); })() }, allowance: { perFile: 64, left: 64 } });
+    expect(taken.ok).toBe(true);
     const report = await importing(other.id, zip);
     expect(report).toMatchObject({ imported: 1, failed: [] });
     const after = await treeOf(report.chats[0]!.id);
