@@ -247,6 +247,6 @@ export type AnswerPayer = typeof answerPayers.$inferSelect;
 // The full-text index of chat titles and messages (FTS5 tables `chat_search`
 // and `message_search`, their key tables `chat_search_rows` and
 // `message_search_rows`, and the triggers that keep them current) is defined
-// in the migration `0007_search_index.sql` only: drizzle-kit does not model
+// in the migration named `search_index` only: drizzle-kit does not model
 // virtual tables or triggers (docs/decisions/075). app/models/search.server.ts
 // reads it with SQL.
