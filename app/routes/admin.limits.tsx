@@ -7,7 +7,7 @@ import { requireAdmin } from "~/auth/admin.server";
 import { buttonClass, inputClass, Notice, primaryButtonClass, When } from "~/components/ui/admin";
 import { FormAlert } from "~/components/ui/Field";
 import { AppError } from "~/protocol/errors";
-import { limitsAdminPage, limitsFormSchema, saveLimitsFor } from "~/services/admin-limits.server";
+import { defaultsFormSchema, limitsAdminPage, limitsFormSchema, saveDefaults, saveLimitsFor } from "~/services/admin-limits.server";
 import { type FormFailure, formFailure, readFormData } from "~/utils/http.server";
 
 export const meta: MetaFunction = () => [{ title: "Limits · Admin · Parley" }];
@@ -19,14 +19,23 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const admin = await requireAdmin(request);
+  let intent = "person";
   try {
-    const fields = Object.fromEntries(await readFormData(request));
-    const parsed = limitsFormSchema.safeParse({ chats: "", messages: "", window: "", tokensPerMonth: "", spendPerMonthUsd: "", ...fields });
-    if (!parsed.success) throw new AppError("invalid_input", { field: String(parsed.error.issues[0]?.path[0] ?? "") });
+    const fields: Record<string, unknown> = { chats: "", messages: "", window: "", tokensPerMonth: "", spendPerMonthUsd: "", ...Object.fromEntries(await readFormData(request)) };
+    const invalid = (issues: { path: PropertyKey[] }[]) => new AppError("invalid_input", { field: String(issues[0]?.path[0] ?? "") });
+    if (fields.intent === "defaults") {
+      intent = "defaults";
+      const parsed = defaultsFormSchema.safeParse(fields);
+      if (!parsed.success) throw invalid(parsed.error.issues);
+      await saveDefaults({ admin, values: parsed.data });
+      return redirect("/admin/limits?defaults=1");
+    }
+    const parsed = limitsFormSchema.safeParse(fields);
+    if (!parsed.success) throw invalid(parsed.error.issues);
     await saveLimitsFor({ admin, ...parsed.data });
     return redirect(`/admin/limits?${new URLSearchParams({ saved: parsed.data.email })}`);
   } catch (error) {
-    const failed = formFailure(error, request);
+    const failed = formFailure(error, request, { intent });
     return data(failed.data, failed.init ?? undefined);
   }
 }
@@ -36,12 +45,11 @@ const hours = (seconds: number) => (seconds % 86_400 === 0 ? `${seconds / 86_400
 const usd = (n: number) => (n === 0 ? "no limit" : `$${n.toFixed(2)}`);
 
 export default function AdminLimits() {
-  const { defaults, people } = useLoaderData<typeof loader>();
+  const { defaults, saved, environment, people } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>() as FormFailure | undefined;
   const [params] = useSearchParams();
   const editing = people.find((p) => p.email === params.get("email"));
   const own = editing?.standing.limits;
-  const value = (overridden: boolean | undefined, n: number | undefined) => (overridden && n !== undefined ? String(n) : "");
   return (
     <section aria-labelledby="limits-heading" className="max-w-4xl space-y-8">
       <div>
@@ -49,31 +57,40 @@ export default function AdminLimits() {
           Usage limits
         </h2>
         {params.get("saved") && !failure ? <Notice>Saved the limits of {params.get("saved")}.</Notice> : null}
+        {params.get("defaults") && !failure ? <Notice>Saved everyone&apos;s limits.</Notice> : null}
         <p className="mb-3 text-sm text-zinc-400">
-          Everyone&apos;s defaults come from the server&apos;s environment (<code>LIMIT_*</code> variables); a refusal tells the person which limit they reached and
-          when it eases. Rate limits, which stop bursts, are separate.
+          Everyone&apos;s limits, unless set apart for a person below. A blank field follows the server&apos;s environment (the <code>LIMIT_*</code>{" "}
+          variables, shown in grey); 0 is no limit. A refusal tells the person which limit they reached and when it eases. Rate limits, which stop bursts,
+          are separate.
         </p>
-        <table className="w-full text-sm">
-          <caption className="sr-only">Default limits</caption>
-          <tbody className="divide-y divide-zinc-800">
-            <tr>
-              <th scope="row" className="py-1.5 text-left font-normal text-zinc-400">Chats kept</th>
-              <td>{count(defaults.chats)}</td>
-            </tr>
-            <tr>
-              <th scope="row" className="py-1.5 text-left font-normal text-zinc-400">Answers per window</th>
-              <td>{defaults.messages === 0 ? "no limit" : `${defaults.messages} per ${hours(defaults.windowSeconds)}`}</td>
-            </tr>
-            <tr>
-              <th scope="row" className="py-1.5 text-left font-normal text-zinc-400">Tokens per month (UTC)</th>
-              <td>{count(defaults.tokensPerMonth)}</td>
-            </tr>
-            <tr>
-              <th scope="row" className="py-1.5 text-left font-normal text-zinc-400">Spend per month (UTC)</th>
-              <td>{usd(defaults.spendPerMonthUsd)}</td>
-            </tr>
-          </tbody>
-        </table>
+        <Form method="post" className="space-y-3 rounded-lg border border-zinc-800 p-4" key={JSON.stringify(saved)}>
+          <input type="hidden" name="intent" value="defaults" />
+          {failure?.intent === "defaults" ? <FormAlert>{failure.formError}</FormAlert> : null}
+          <LimitFields
+            values={{
+              chats: saved?.chats ?? null,
+              messages: saved?.messages ?? null,
+              window: saved?.messages != null && saved.windowSeconds ? hours(saved.windowSeconds).replace(" ", "") : "",
+              tokensPerMonth: saved?.tokensPerMonth ?? null,
+              spendPerMonthUsd: saved?.spendPerMonthUsd ?? null,
+            }}
+            placeholders={{
+              chats: String(environment.chats),
+              messages: String(environment.messages),
+              window: hours(environment.windowSeconds).replace(" ", ""),
+              tokensPerMonth: String(environment.tokensPerMonth),
+              spendPerMonthUsd: String(environment.spendPerMonthUsd),
+            }}
+            invalid={failure?.intent === "defaults" ? failure.field : undefined}
+          />
+          <p className="text-sm text-zinc-400">
+            In force: chats {count(defaults.chats)}; answers {defaults.messages === 0 ? "no limit" : `${defaults.messages} per ${hours(defaults.windowSeconds)}`}; tokens
+            per month {count(defaults.tokensPerMonth)}; spend per month {usd(defaults.spendPerMonthUsd)}.
+          </p>
+          <button type="submit" className={primaryButtonClass}>
+            Save everyone&apos;s limits
+          </button>
+        </Form>
       </div>
 
       <div>
@@ -124,35 +141,21 @@ export default function AdminLimits() {
       <Form method="post" id="set-limits" className="space-y-3 rounded-lg border border-zinc-800 p-4" key={editing?.email ?? "new"}>
         <h3 className="font-medium">Set one person&apos;s limits</h3>
         <p className="text-sm text-zinc-400">Leave a field blank to follow the default; 0 means no limit for this person. All blank returns them to the defaults.</p>
-        {failure ? <FormAlert>{failure.formError}</FormAlert> : null}
+        {failure?.intent === "person" ? <FormAlert>{failure.formError}</FormAlert> : null}
         <label className="block">
           <span className="mb-1 block text-sm text-zinc-300">Email</span>
           <input name="email" type="email" required defaultValue={editing?.email ?? ""} aria-invalid={failure?.field === "email" || undefined} className={`${inputClass} w-full`} />
         </label>
-        <div className="grid gap-3 sm:grid-cols-2">
-          <label className="block">
-            <span className="mb-1 block text-sm text-zinc-300">Chats kept</span>
-            <input name="chats" inputMode="numeric" defaultValue={value(own?.overridden.chats, own?.chats)} className={`${inputClass} w-full`} />
-          </label>
-          <div className="flex gap-2">
-            <label className="block flex-1">
-              <span className="mb-1 block text-sm text-zinc-300">Answers</span>
-              <input name="messages" inputMode="numeric" defaultValue={value(own?.overridden.messages, own?.messages)} className={`${inputClass} w-full`} />
-            </label>
-            <label className="block w-28">
-              <span className="mb-1 block text-sm text-zinc-300">per (e.g. 3h, 1d)</span>
-              <input name="window" defaultValue={own?.overridden.messages ? hours(own.windowSeconds).replace(" ", "") : ""} className={`${inputClass} w-full`} />
-            </label>
-          </div>
-          <label className="block">
-            <span className="mb-1 block text-sm text-zinc-300">Tokens per month</span>
-            <input name="tokensPerMonth" inputMode="numeric" defaultValue={value(own?.overridden.tokensPerMonth, own?.tokensPerMonth)} className={`${inputClass} w-full`} />
-          </label>
-          <label className="block">
-            <span className="mb-1 block text-sm text-zinc-300">Spend per month (USD)</span>
-            <input name="spendPerMonthUsd" inputMode="decimal" defaultValue={value(own?.overridden.spendPerMonthUsd, own?.spendPerMonthUsd)} className={`${inputClass} w-full`} />
-          </label>
-        </div>
+        <LimitFields
+          values={{
+            chats: own?.overridden.chats ? own.chats : null,
+            messages: own?.overridden.messages ? own.messages : null,
+            window: own?.overridden.messages ? hours(own.windowSeconds).replace(" ", "") : "",
+            tokensPerMonth: own?.overridden.tokensPerMonth ? own.tokensPerMonth : null,
+            spendPerMonthUsd: own?.overridden.spendPerMonthUsd ? own.spendPerMonthUsd : null,
+          }}
+          invalid={failure?.intent === "person" ? failure.field : undefined}
+        />
         <div className="flex gap-2">
           <button type="submit" className={primaryButtonClass}>
             Save limits
@@ -165,5 +168,35 @@ export default function AdminLimits() {
         </div>
       </Form>
     </section>
+  );
+}
+
+type LimitField = "chats" | "messages" | "window" | "tokensPerMonth" | "spendPerMonthUsd";
+
+/** The five limit fields of both forms; blank means "the default". */
+function LimitFields({ values, placeholders, invalid }: { values: Record<LimitField, number | string | null>; placeholders?: Record<LimitField, string>; invalid?: string }) {
+  const field = (name: LimitField, label: string, className = "block") => (
+    <label className={className}>
+      <span className="mb-1 block text-sm text-zinc-300">{label}</span>
+      <input
+        name={name}
+        inputMode={name === "window" ? "text" : name === "spendPerMonthUsd" ? "decimal" : "numeric"}
+        defaultValue={values[name] === null ? "" : String(values[name])}
+        placeholder={placeholders?.[name]}
+        aria-invalid={invalid === name || undefined}
+        className={`${inputClass} w-full`}
+      />
+    </label>
+  );
+  return (
+    <div className="grid gap-3 sm:grid-cols-2">
+      {field("chats", "Chats kept")}
+      <div className="flex gap-2">
+        {field("messages", "Answers", "block flex-1")}
+        {field("window", "per (e.g. 3h, 1d)", "block w-28")}
+      </div>
+      {field("tokensPerMonth", "Tokens per month")}
+      {field("spendPerMonthUsd", "Spend per month (USD)")}
+    </div>
   );
 }

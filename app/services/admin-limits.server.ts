@@ -4,7 +4,7 @@ import { z } from "zod";
 import { getUserWithPasswordByEmail } from "../models/user.server";
 import { type LimitOverrides, setUserLimits, usersWithOwnLimits } from "../models/user-limits.server";
 import { AppError } from "../protocol/errors";
-import { defaultLimits, limitStanding, type LimitStanding } from "./usage-limits.server";
+import { defaultLimits, environmentLimits, type LimitStanding, type LimitValues, limitStanding, saveDefaultLimits, type StoredDefaults, storedDefaultLimits } from "./usage-limits.server";
 
 const UNITS = { h: 3600, d: 86_400 } as const;
 
@@ -22,29 +22,37 @@ const optionalCount = z
     return number;
   });
 
+const limitFields = {
+  chats: optionalCount,
+  messages: optionalCount,
+  window: z.string().trim().regex(/^$|^\d{1,3}\s*[hd]$/, "invalid_input"),
+  tokensPerMonth: optionalCount,
+  spendPerMonthUsd: optionalCount,
+};
+
+/** The five fields of a limits form as values: null where the field was blank. */
+function limitValues({ window, ...values }: { chats: number | null; messages: number | null; window: string; tokensPerMonth: number | null; spendPerMonthUsd: number | null }): LimitOverrides {
+  const match = /^(\d+)\s*([hd])$/.exec(window);
+  const windowSeconds = match ? Number(match[1]) * UNITS[match[2] as keyof typeof UNITS] : null;
+  return {
+    chats: values.chats === null ? null : Math.floor(values.chats),
+    messages: values.messages === null ? null : Math.floor(values.messages),
+    windowSeconds: values.messages === null ? null : windowSeconds && windowSeconds <= 7 * 86_400 ? windowSeconds : null,
+    tokensPerMonth: values.tokensPerMonth === null ? null : Math.floor(values.tokensPerMonth),
+    spendPerMonthUsd: values.spendPerMonthUsd,
+  };
+}
+
 export const limitsFormSchema = z
-  .object({
-    email: z.string().trim().toLowerCase().min(1, "invalid_input").max(320, "invalid_input"),
-    chats: optionalCount,
-    messages: optionalCount,
-    window: z.string().trim().regex(/^$|^\d{1,3}\s*[hd]$/, "invalid_input"),
-    tokensPerMonth: optionalCount,
-    spendPerMonthUsd: optionalCount,
-  })
-  .transform(({ email, window, ...values }): { email: string; overrides: LimitOverrides } => {
-    const match = /^(\d+)\s*([hd])$/.exec(window);
-    const windowSeconds = match ? Number(match[1]) * UNITS[match[2] as keyof typeof UNITS] : null;
-    return {
-      email,
-      overrides: {
-        chats: values.chats === null ? null : Math.floor(values.chats),
-        messages: values.messages === null ? null : Math.floor(values.messages),
-        windowSeconds: values.messages === null ? null : windowSeconds && windowSeconds <= 7 * 86_400 ? windowSeconds : null,
-        tokensPerMonth: values.tokensPerMonth === null ? null : Math.floor(values.tokensPerMonth),
-        spendPerMonthUsd: values.spendPerMonthUsd,
-      },
-    };
-  });
+  .object({ email: z.string().trim().toLowerCase().min(1, "invalid_input").max(320, "invalid_input"), ...limitFields })
+  .transform(({ email, ...fields }): { email: string; overrides: LimitOverrides } => ({ email, overrides: limitValues(fields) }));
+
+export const defaultsFormSchema = z.object(limitFields).transform((fields): StoredDefaults => limitValues(fields));
+
+/** Saves everyone's defaults; a blank field follows the environment's value. */
+export async function saveDefaults({ admin, values }: { admin: { id: string }; values: StoredDefaults }): Promise<void> {
+  await saveDefaultLimits({ values, changedBy: admin.id });
+}
 
 /** Sets one person's limits (by their email); every field blank returns them to the defaults. */
 export async function saveLimitsFor({ admin, email, overrides }: { admin: { id: string }; email: string; overrides: LimitOverrides }): Promise<void> {
@@ -54,14 +62,19 @@ export async function saveLimitsFor({ admin, email, overrides }: { admin: { id: 
 }
 
 export interface LimitsPage {
-  defaults: ReturnType<typeof defaultLimits>;
+  /** In force, what an admin saved (null: follows the environment), and the environment's. */
+  defaults: LimitValues;
+  saved: StoredDefaults | null;
+  environment: LimitValues;
   people: { userId: string; email: string; name: string; standing: LimitStanding }[];
 }
 
 export async function limitsAdminPage(): Promise<LimitsPage> {
   const people = await usersWithOwnLimits();
   return {
-    defaults: defaultLimits(),
+    defaults: await defaultLimits(),
+    saved: await storedDefaultLimits(),
+    environment: environmentLimits(),
     people: await Promise.all(people.map(async (person) => ({ userId: person.userId, email: person.email, name: person.name, standing: await limitStanding({ userId: person.userId }) }))),
   };
 }

@@ -1,9 +1,12 @@
 // Usage limits per person: chats kept, answers per rolling window, tokens and
-// spend per calendar month (UTC). The server's defaults come from the
-// environment; an admin can set them apart for one person (0: no limit).
+// spend per calendar month (UTC). Everyone's defaults are what an admin saved,
+// else the environment's; an admin can set them apart for one person (0: no
+// limit).
 // Checked before anything is stored or sent upstream; a refusal names the
 // limit and when it resets.
+import { z } from "zod";
 import { env } from "../env.server";
+import { readSetting, writeSetting } from "../models/app-setting.server";
 import { getUserLimits, limitCounts } from "../models/user-limits.server";
 import { AppError } from "../protocol/errors";
 
@@ -18,7 +21,10 @@ export interface EffectiveLimits {
   overridden: { chats: boolean; messages: boolean; tokensPerMonth: boolean; spendPerMonthUsd: boolean };
 }
 
-export function defaultLimits(): Omit<EffectiveLimits, "overridden"> {
+export type LimitValues = Omit<EffectiveLimits, "overridden">;
+
+/** The defaults the environment sets (`LIMIT_*`), before any an admin saved. */
+export function environmentLimits(): LimitValues {
   const config = env();
   return {
     chats: config.LIMIT_CHATS_PER_USER,
@@ -29,8 +35,41 @@ export function defaultLimits(): Omit<EffectiveLimits, "overridden"> {
   };
 }
 
+const DEFAULTS_KEY = "usage_limits";
+/** What an admin saved as everyone's defaults; a value missing (or unreadable) follows the environment. */
+export const storedDefaultsSchema = z.object({
+  chats: z.number().int().min(0).nullable().catch(null),
+  messages: z.number().int().min(0).nullable().catch(null),
+  windowSeconds: z.number().int().min(60).max(7 * 86_400).nullable().catch(null),
+  tokensPerMonth: z.number().int().min(0).nullable().catch(null),
+  spendPerMonthUsd: z.number().min(0).nullable().catch(null),
+});
+export type StoredDefaults = z.infer<typeof storedDefaultsSchema>;
+
+export async function storedDefaultLimits(): Promise<StoredDefaults | null> {
+  const parsed = storedDefaultsSchema.safeParse(await readSetting({ key: DEFAULTS_KEY }));
+  return parsed.success ? parsed.data : null;
+}
+
+export async function saveDefaultLimits({ values, changedBy }: { values: StoredDefaults; changedBy: string }): Promise<void> {
+  await writeSetting({ key: DEFAULTS_KEY, value: values, changedBy });
+}
+
+/** Everyone's limits: what an admin saved, else the environment's. */
+export async function defaultLimits(): Promise<LimitValues> {
+  const fromEnv = environmentLimits();
+  const saved = await storedDefaultLimits();
+  return {
+    chats: saved?.chats ?? fromEnv.chats,
+    messages: saved?.messages ?? fromEnv.messages,
+    windowSeconds: saved?.messages != null && saved.windowSeconds ? saved.windowSeconds : fromEnv.windowSeconds,
+    tokensPerMonth: saved?.tokensPerMonth ?? fromEnv.tokensPerMonth,
+    spendPerMonthUsd: saved?.spendPerMonthUsd ?? fromEnv.spendPerMonthUsd,
+  };
+}
+
 export async function effectiveLimits({ userId }: { userId: string }): Promise<EffectiveLimits> {
-  const defaults = defaultLimits();
+  const defaults = await defaultLimits();
   const own = await getUserLimits({ userId });
   return {
     chats: own?.chats ?? defaults.chats,

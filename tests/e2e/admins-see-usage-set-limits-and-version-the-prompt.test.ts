@@ -56,9 +56,10 @@ for (const javaScriptEnabled of [false, true]) {
 
     // Limits: one answer per 3 hours for this member; their next send is refused with the reason.
     await admin.goto("/admin/limits");
-    await admin.getByLabel("Email").fill(member.email);
-    await admin.getByLabel("Answers", { exact: true }).fill("1");
-    await admin.getByLabel("per (e.g. 3h, 1d)").fill("3h");
+    const personal = admin.locator("#set-limits");
+    await personal.getByLabel("Email").fill(member.email);
+    await personal.getByLabel("Answers", { exact: true }).fill("1");
+    await personal.getByLabel("per (e.g. 3h, 1d)").fill("3h");
     await admin.getByRole("button", { name: "Save limits" }).click();
     await expect(admin.getByRole("status")).toHaveText(`Saved the limits of ${member.email}.`);
     await expect(admin.getByRole("row").filter({ hasText: member.email })).toContainText("1 / 1 per 3 h");

@@ -11,7 +11,7 @@ import { action as limitsAction, loader as limitsLoader } from "~/routes/admin.l
 import { action as promptAction, loader as promptLoader } from "~/routes/admin.prompt";
 import { loader as usageLoader } from "~/routes/admin.usage";
 import { loader as usageCsvLoader } from "~/routes/admin.usage[.]csv";
-import { effectiveLimits } from "~/services/usage-limits.server";
+import { effectiveLimits, storedDefaultLimits } from "~/services/usage-limits.server";
 import { createTestUser } from "./fixtures";
 import { cookieFor, formRequest, getRequest, settle } from "./requests";
 
@@ -34,6 +34,7 @@ const PAGES: { path: string; loader: Loader }[] = [
 const ACTIONS: { name: string; path: string; action: Action; fields: (target: { email: string }) => Record<string, string> }[] = [
   { name: "save a prompt", path: "/admin/prompt", action: promptAction, fields: () => ({ intent: "save", text: `Be kind. ${Math.random()}` }) },
   { name: "set a person's limits", path: "/admin/limits", action: limitsAction, fields: (t) => ({ email: t.email, chats: "5", messages: "20", window: "3h" }) },
+  { name: "set everyone's limits", path: "/admin/limits", action: limitsAction, fields: () => ({ intent: "defaults", chats: "", messages: "", window: "", tokensPerMonth: String(1e9 + Math.floor(Math.random() * 1000)) }) },
 ];
 
 let admin: Awaited<ReturnType<typeof createTestUser>> | undefined;
@@ -47,7 +48,7 @@ async function people() {
 const load = (page: (typeof PAGES)[number], cookie: string | null) => settle(() => page.loader({ request: getRequest(page.path, cookie), params: {}, context: {} } as LoaderFunctionArgs));
 const act = (entry: (typeof ACTIONS)[number], cookie: string | null, target: { email: string }) =>
   settle(() => entry.action({ request: formRequest(entry.path, cookie, entry.fields(target)), params: {}, context: {} } as ActionFunctionArgs));
-const state = async () => ({ prompts: (await systemPromptHistory()).length, limits: await usersWithOwnLimits() });
+const state = async () => ({ prompts: (await systemPromptHistory()).length, limits: await usersWithOwnLimits(), defaults: await storedDefaultLimits() });
 
 describe("usage, limits and system prompt pages", () => {
   test.each(PAGES.map((p) => [p.path, p] as const))("anonymous: %s sends people to log in", async (_, page) => {
@@ -82,6 +83,12 @@ describe("usage, limits and system prompt pages", () => {
     expect((await act(ACTIONS[1]!, cookies.admin, member)).location).toBe(`/admin/limits?saved=${encodeURIComponent(member.email)}`);
     expect((await state()).prompts).toBe(before.prompts + 1);
     expect(await effectiveLimits({ userId: member.id })).toMatchObject({ chats: 5, messages: 20, windowSeconds: 3 * 3600 });
+    // Everyone's defaults: a blank field follows the environment; a number replaces it for all without limits of their own.
+    const other = await createTestUser("Other");
+    expect((await act(ACTIONS[2]!, cookies.admin, other)).location).toBe("/admin/limits?defaults=1");
+    expect((await storedDefaultLimits())?.chats).toBeNull();
+    expect((await effectiveLimits({ userId: other.id })).tokensPerMonth).toBeGreaterThanOrEqual(1e9);
+    expect((await effectiveLimits({ userId: member.id })).chats).toBe(5);
   });
 
   test("bad input is a 4xx with words, never a 500: an unknown email, a bad number, a bad period", async () => {

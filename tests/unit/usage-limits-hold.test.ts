@@ -20,7 +20,7 @@ import { AppError, type ErrorCode } from "~/protocol/errors";
 import { action as chatAction } from "~/routes/chats.$chatId/route";
 import { action as newChatAction } from "~/routes/chats._index";
 import * as conversation from "~/services/conversation.server";
-import { limitStanding, monthBounds } from "~/services/usage-limits.server";
+import { limitStanding, monthBounds, saveDefaultLimits } from "~/services/usage-limits.server";
 import { streamRegistry } from "~/streaming/streams.server";
 import { createId } from "~/utils/id";
 import { createTestUser, TEST_MODEL } from "./fixtures";
@@ -74,6 +74,20 @@ describe("usage limits", () => {
     expect(await rowsOf(user.id)).toEqual(before);
     await conversation.removeChat({ access });
     await chatWithAnswer(user, "Now there is room.");
+  });
+
+  test("everyone's defaults saved by an admin replace the environment's; a blank one follows it again", async () => {
+    const admin = await createTestUser("Admin");
+    await saveDefaultLimits({ values: { chats: 1, messages: null, windowSeconds: null, tokensPerMonth: null, spendPerMonthUsd: null }, changedBy: admin.id });
+    try {
+      const user = await createTestUser("Defaults");
+      await chatWithAnswer(user);
+      expect(await codeOf(conversation.startChat({ user, text: "Second?" }))).toBe("chats_limit_reached");
+      await saveDefaultLimits({ values: { chats: null, messages: null, windowSeconds: null, tokensPerMonth: null, spendPerMonthUsd: null }, changedBy: admin.id });
+      await chatWithAnswer(user, "The environment's 3 apply again.");
+    } finally {
+      await saveDefaultLimits({ values: { chats: null, messages: null, windowSeconds: null, tokensPerMonth: null, spendPerMonthUsd: null }, changedBy: admin.id });
+    }
   });
 
   test("an admin's 0 for one person lifts the default; their own number replaces it", async () => {
