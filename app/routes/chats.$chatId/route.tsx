@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, type ShouldRevalidateFunction, useActionData, useLoaderData } from "@remix-run/react";
+import { ChatHeader } from "~/components/chat/ChatHeader";
 import { requireUser } from "~/auth/session.server";
 import { Composer } from "~/components/chat/Composer";
 import { toPickerGroups } from "~/components/chat/ModelPicker";
@@ -106,6 +107,7 @@ export default function ChatPage() {
   const modelLabels = Object.fromEntries(models.flatMap((g) => g.models.map((m) => [m.id, m.label])));
   const modelChoices = models.flatMap((g) => g.models.map((m) => ({ id: m.id, label: m.label, group: g.label })));
   const last = messages[messages.length - 1];
+  const stopId = messages.find((m) => m.status === "streaming")?.id ?? elsewhere?.id;
   return (
     <>
       {/* Without JavaScript, an answer being written appears by reloading the page every second. */}
@@ -132,7 +134,6 @@ export default function ChatPage() {
               </Link>
             </p>
           ) : null}
-          {elsewhere ? <StreamingElsewhere key={elsewhere.id} chatId={chat.id} chatAction={chatAction} messageId={elsewhere.id} lastEventId={elsewhere.lastEventId} /> : null}
           {messages.length === 0 ? <p className="pt-16 text-center text-zinc-500">Send a message to start.</p> : null}
           {messages.map((message) =>
             message.role === "user" ? (
@@ -148,6 +149,7 @@ export default function ChatPage() {
                 canAct={!busy}
                 canWrite={canWrite}
                 locale={locale}
+                latest={message === last}
                 onSettled={optimistic.onAnswerSettled}
               />
             ),
@@ -174,6 +176,8 @@ export default function ChatPage() {
           maxFileBytes={maxFileBytes}
           maxFiles={maxFiles}
           busy={busy}
+          stopId={stopId}
+          notice={elsewhere ? <StreamingElsewhere key={elsewhere.id} chatId={chat.id} chatAction={chatAction} messageId={elsewhere.id} lastEventId={elsewhere.lastEventId} /> : null}
           error={result?.formError}
           initialText={result?.text}
           initialFiles={result?.files}
@@ -185,74 +189,5 @@ export default function ChatPage() {
         </p>
       )}
     </>
-  );
-}
-
-function ChatHeader({ chat, level }: { chat: { id: string; title: string; pinned: boolean; archived: boolean; systemPrompt: string | null }; level: "read" | "write" | "own" }) {
-  return (
-    <header className="flex items-center gap-3 border-b border-zinc-800 px-4 py-2">
-      <Link to="/chats" className="text-sm text-zinc-400 md:hidden">
-        ← Chats
-      </Link>
-      <h1 className="min-w-0 flex-1 truncate font-medium" data-testid="chat-title">
-        {chat.title}
-      </h1>
-      {level === "read" ? null : (
-      <>
-      <details className="relative text-sm">
-        <summary className="cursor-pointer list-none rounded-md px-2 py-1 text-zinc-400 hover:bg-zinc-800 hover:text-zinc-100">Rename</summary>
-        <Form method="post" className="absolute right-0 z-10 mt-2 flex w-72 gap-2 rounded-lg border border-zinc-700 bg-zinc-900 p-2 shadow-xl">
-          <input type="hidden" name="intent" value="rename" />
-          <label className="sr-only" htmlFor="chat-title-input">
-            Chat title
-          </label>
-          <input id="chat-title-input" name="title" defaultValue={chat.title} maxLength={120} required className="min-w-0 flex-1 rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1" />
-          <button type="submit" className="rounded-md bg-sky-600 px-3 py-1 font-medium hover:bg-sky-500">
-            Save
-          </button>
-        </Form>
-      </details>
-      <details className="relative text-sm">
-        <summary className="cursor-pointer list-none rounded-md px-2 py-1 text-zinc-400 hover:bg-zinc-800 hover:text-zinc-100">System prompt</summary>
-        <Form method="post" className="absolute right-0 z-10 mt-2 w-96 rounded-lg border border-zinc-700 bg-zinc-900 p-3 shadow-xl">
-          <input type="hidden" name="intent" value="system-prompt" />
-          <label htmlFor="system-prompt-input" className="mb-1 block text-zinc-300">
-            Instructions for the model in this chat (empty: Parley's default)
-          </label>
-          <textarea id="system-prompt-input" name="systemPrompt" defaultValue={chat.systemPrompt ?? ""} maxLength={8000} rows={5} className="w-full rounded-md border border-zinc-700 bg-zinc-800 p-2" />
-          <button type="submit" className="mt-2 rounded-md bg-sky-600 px-3 py-1 font-medium hover:bg-sky-500">
-            Save
-          </button>
-        </Form>
-      </details>
-      </>
-      )}
-      {level !== "own" ? null : (
-      <>
-      <Form method="post">
-        <input type="hidden" name="intent" value="pin" />
-        <button type="submit" name="value" value={String(!chat.pinned)} className="rounded-md px-2 py-1 text-sm text-zinc-400 hover:bg-zinc-800 hover:text-zinc-100">
-          {chat.pinned ? "Unpin" : "Pin"}
-        </button>
-      </Form>
-      <Form method="post">
-        <input type="hidden" name="intent" value="archive" />
-        <button type="submit" name="value" value={String(!chat.archived)} className="rounded-md px-2 py-1 text-sm text-zinc-400 hover:bg-zinc-800 hover:text-zinc-100">
-          {chat.archived ? "Unarchive" : "Archive"}
-        </button>
-      </Form>
-      <details className="relative text-sm">
-        <summary className="cursor-pointer list-none rounded-md px-2 py-1 text-red-400 hover:bg-red-500/10">Delete</summary>
-        <Form method="post" className="absolute right-0 z-10 mt-2 w-64 rounded-lg border border-zinc-700 bg-zinc-900 p-3 shadow-xl">
-          <input type="hidden" name="intent" value="delete" />
-          <p className="mb-2 text-zinc-300">Delete this chat and all its messages? This cannot be undone.</p>
-          <button type="submit" className="w-full rounded-md bg-red-600 px-3 py-1.5 font-medium hover:bg-red-500">
-            Delete permanently
-          </button>
-        </Form>
-      </details>
-      </>
-      )}
-    </header>
   );
 }
