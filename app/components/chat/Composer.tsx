@@ -142,9 +142,14 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
     }
   }, [submitting, navigation.state, error, storageKey, clear]);
 
+  // The box has the focus whenever it can take it and nothing else has it:
+  // on arrival, while an answer is written, and when it ends.
   useEffect(() => {
-    if (!busy) textRef.current?.focus({ preventScroll: true });
-  }, [busy]);
+    const box = textRef.current;
+    if (!box || boxDisabled) return;
+    const focused = document.activeElement;
+    if (!focused || focused === document.body || focused === box) box.focus({ preventScroll: true });
+  }, [busy, boxDisabled]);
 
   // Esc stops the answer, unless something else (a popup, an edit, the model list) took the key first.
   useEffect(() => {
