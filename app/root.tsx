@@ -1,5 +1,5 @@
 import type { LinksFunction, MetaFunction } from "@remix-run/node";
-import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError } from "@remix-run/react";
+import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useLocation, useRouteError } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useNonce } from "./utils/nonce";
 import highlightStyles from "highlight.js/styles/github-dark.css?url";
@@ -17,6 +17,7 @@ export const meta: MetaFunction = () => [{ title: "Parley" }, { name: "descripti
 
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
+  const { pathname } = useLocation();
   return (
     <html lang="en" data-theme="dark">
       <head>
@@ -26,6 +27,10 @@ export function Layout({ children }: { children: ReactNode }) {
         <Links />
       </head>
       <body className="bg-zinc-950 text-zinc-100 antialiased">
+        {/* The first thing the keyboard reaches: past the chat list, straight to what the page is about. */}
+        <a href="#main" className="skip-link">
+          {/^\/chats\/[^/]+$/.test(pathname) ? "Skip to the conversation" : "Skip to the main content"}
+        </a>
         {children}
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
@@ -47,7 +52,7 @@ export function ErrorBoundary() {
       : error.statusText
     : "Something went wrong on our side. Try again in a moment.";
   return (
-    <main className="mx-auto max-w-lg p-10 text-center">
+    <main id="main" tabIndex={-1} className="mx-auto max-w-lg p-10 text-center">
       <h1 className="text-5xl font-semibold text-zinc-300">{status}</h1>
       <p className="mt-4 text-zinc-400">{status === 404 ? "This page does not exist, or it is not yours." : message}</p>
       <a href="/chats" className="mt-8 inline-block rounded-lg bg-zinc-800 px-4 py-2 hover:bg-zinc-700">

@@ -69,7 +69,7 @@ export default function KeysSettings() {
   const removed = params.get("removed");
   const needsBaseUrl = providers.filter((p) => p.needsBaseUrl);
   return (
-    <main className="mx-auto w-full max-w-2xl p-6">
+    <main id="main" tabIndex={-1} className="mx-auto w-full max-w-2xl p-6">
       <p className="mb-6 text-sm">
         <Link to="/chats" className="text-sky-400 hover:underline">
           ← Back to chats

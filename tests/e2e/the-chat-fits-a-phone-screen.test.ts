@@ -99,7 +99,6 @@ test("on a phone the message actions are always shown, as named icons big enough
   expect(await page.evaluate(() => matchMedia("(hover: none)").matches)).toBe(true);
   // The page has taken the finished answer in (Stop has turned back into Send).
   await expect(page.getByRole("button", { name: "Send" })).toBeVisible();
-  await page.screenshot({ path: "test-results/phone-chat.png" });
 
   const actions = page.locator("[data-testid=messages] .reveal").locator("button:visible, a:visible, summary:visible");
   const count = await actions.count();

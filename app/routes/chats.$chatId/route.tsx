@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, type ShouldRevalidateFunction, useActionData, useLoaderData } from "@remix-run/react";
+import { useEffect, useRef, useState } from "react";
 import { ChatHeader } from "~/components/chat/ChatHeader";
 import { requireUser } from "~/auth/session.server";
 import { Composer } from "~/components/chat/Composer";
@@ -108,6 +109,7 @@ export default function ChatPage() {
   const modelChoices = models.flatMap((g) => g.models.map((m) => ({ id: m.id, label: m.label, group: g.label })));
   const last = messages[messages.length - 1];
   const stopId = messages.find((m) => m.status === "streaming")?.id ?? elsewhere?.id;
+  const announcement = useAnswerAnnouncement(busy);
   return (
     <>
       {/* Without JavaScript, an answer being written appears by reloading the page every second. */}
@@ -117,8 +119,12 @@ export default function ChatPage() {
         </noscript>
       ) : null}
       <ChatHeader chat={chat} level={level} />
+      {/* Said once when an answer starts and once when it ends, not token by token. */}
+      <p role="status" aria-live="polite" className="sr-only" data-testid="answer-announcement">
+        {announcement}
+      </p>
       {/* column-reverse keeps the view pinned to the newest message, even on a plain reload. */}
-      <div className="flex flex-1 flex-col-reverse overflow-y-auto" data-testid="message-scroller">
+      <div className="message-scroller flex flex-1 flex-col-reverse overflow-y-auto" data-testid="message-scroller">
         <div className="mx-auto w-full max-w-3xl space-y-6 px-4 py-6" data-testid="messages">
           {earlierCursor ? (
             <p className="text-center">
@@ -190,4 +196,16 @@ export default function ChatPage() {
       )}
     </>
   );
+}
+
+/** What a screen reader hears about answers: that one started, and that it ended. */
+function useAnswerAnnouncement(busy: boolean): string {
+  const [text, setText] = useState("");
+  const was = useRef(busy);
+  useEffect(() => {
+    if (busy === was.current) return;
+    was.current = busy;
+    setText(busy ? "Writing an answer…" : "The answer has ended.");
+  }, [busy]);
+  return text;
 }
