@@ -29,7 +29,7 @@ export interface MessageView {
   rendered?: (RenderedText | null)[];
 }
 
-function formatStats(stats: MessageStats): string[] {
+export function formatStats(stats: MessageStats): string[] {
   const parts: string[] = [];
   if (stats.inputTokens !== undefined) parts.push(`${stats.inputTokens} in`);
   if (stats.outputTokens !== undefined) parts.push(`${stats.outputTokens} out`);
