@@ -18,9 +18,9 @@ async function send(page: Page, text: string): Promise<void> {
   await form.getByRole("button", { name: "Send" }).click();
 }
 
-/** A slow answer: 200 tokens, 50 ms apart (10 s), time enough to stop it. */
+/** A slow answer: 1200 tokens, 50 ms apart (a minute), time enough to stop it on a busy machine. */
 async function slowAnswerFor(marker: string): Promise<string[]> {
-  const tokens = numberedTokens(200, "w");
+  const tokens = numberedTokens(1200, "w");
   await queueScripts("openai", marker, { tokens, tokenDelayMs: 50 });
   return tokens;
 }
@@ -83,7 +83,7 @@ test("an answer written on another branch is announced right above the composer,
   await expect(page.getByRole("button", { name: "Send" })).toBeVisible();
 
   // Edit the question: the new answer streams slowly; then look at the first version.
-  await queueScripts("openai", `Long ${m}`, { tokens: numberedTokens(300, "t"), tokenDelayMs: 50 });
+  await queueScripts("openai", `Long ${m}`, { tokens: numberedTokens(1200, "t"), tokenDelayMs: 50 });
   const question = page.getByTestId("user-message").first();
   await question.getByRole("link", { name: "Edit" }).click();
   await question.getByLabel("Edit message").fill(`Long ${m}`);
