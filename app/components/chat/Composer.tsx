@@ -156,6 +156,8 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
     if (!busy || !stopId) return;
     const onKeyDown = (event: KeyboardEvent) => {
       if (event.key !== "Escape" || event.defaultPrevented || event.isComposing) return;
+      // An open dialog (an enlarged image) is what Esc closes.
+      if (document.querySelector("dialog[open]")) return;
       event.preventDefault();
       stopFormRef.current?.requestSubmit();
     };
