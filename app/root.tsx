@@ -1,5 +1,5 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError, useRouteLoaderData } from "@remix-run/react";
+import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useLocation, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { localeOf } from "./utils/http.server";
 import { useNonce } from "./utils/nonce";
@@ -30,6 +30,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
   // Absent only when the root loader itself failed: the default look then.
   const preferences = useRouteLoaderData<typeof loader>("root");
+  const { pathname } = useLocation();
   return (
     <html lang={preferences?.locale ?? "en"} data-theme={preferences?.theme ?? "system"}>
       <head>
@@ -39,6 +40,10 @@ export function Layout({ children }: { children: ReactNode }) {
         <Links />
       </head>
       <body className="bg-zinc-950 text-zinc-100 antialiased">
+        {/* The first thing the keyboard reaches: past the chat list, straight to what the page is about. */}
+        <a href="#main" className="skip-link">
+          {/^\/chats\/[^/]+$/.test(pathname) ? "Skip to the conversation" : "Skip to the main content"}
+        </a>
         {children}
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
@@ -60,7 +65,7 @@ export function ErrorBoundary() {
       : error.statusText
     : "Something went wrong on our side. Try again in a moment.";
   return (
-    <main className="mx-auto max-w-lg p-10 text-center">
+    <main id="main" tabIndex={-1} className="mx-auto max-w-lg p-10 text-center">
       <h1 className="text-5xl font-semibold text-zinc-300">{status}</h1>
       <p className="mt-4 text-zinc-400">{status === 404 ? "This page does not exist, or it is not yours." : message}</p>
       <a href="/chats" className="mt-8 inline-block rounded-lg bg-zinc-800 px-4 py-2 hover:bg-zinc-700">

@@ -264,6 +264,8 @@ async function streamOneAnswer(page: Page, prompt: string, settleMs: number): Pr
   const metrics = await metricsOf(page);
   const answers = page.locator("[data-testid=assistant-message], [data-bench-answer]");
   const count = await answers.count();
+  // The box takes text while an answer is written, but Enter sends only once Stop has turned back into Send.
+  await page.locator("[form=stop-answer]").waitFor({ state: "detached" });
   await page.locator("#composer").fill(prompt);
   const before = await metrics();
   const from = await pageTime(page);

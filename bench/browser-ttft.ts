@@ -107,6 +107,8 @@ async function measure(page: Page, count: number, label: (i: number) => string):
   });
   for (let i = 0; i < count; i++) {
     const composer = page.locator("#composer");
+    // The box takes text while an answer is written, but Enter sends only once Stop has turned back into Send.
+    await page.locator("[form=stop-answer]").waitFor({ state: "detached" });
     await composer.fill(label(i));
     const before = await page.locator("[data-testid=assistant-message], [data-bench-answer]").count();
     await composer.press("Enter");

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { composeDemoAnswer, createDemoProvider, DEMO_MODEL, keywordsOf, tokenize } from "./demo.server";
+import { composeDemoAnswer, createDemoProvider, DEMO_MODEL, keywordsOf, titleFromQuestion, tokenize } from "./demo.server";
 import type { LlmEvent } from "./types";
 
 const question = [{ role: "user" as const, parts: [{ type: "text" as const, text: "Explain how Kubernetes schedules pods across nodes, and why Kubernetes evicts pods" }] }];
@@ -98,10 +98,16 @@ describe("the demo provider", () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(90);
   });
 
-  test("lists its one model and titles a chat from its keywords", async () => {
+  test("lists its one model and titles a chat with the question's first words", async () => {
     const provider = createDemoProvider({ tokensPerSecond: 40 });
     expect(await provider.listModels()).toEqual([DEMO_MODEL]);
     const title = await provider.complete!({ model: "parley-demo", messages: question, signal: new AbortController().signal });
-    expect(title).toBe("Kubernetes, Pods, Schedules");
+    expect(title).toBe("Explain how Kubernetes schedules pods across");
+  });
+
+  test("a title reads like a phrase: first sentence, a few words, no trailing punctuation", () => {
+    expect(titleFromQuestion("what is a monad? I keep hearing it")).toBe("What is a monad");
+    expect(titleFromQuestion("Write a TypeScript example of a binary tree with insert and delete")).toBe("Write a TypeScript example");
+    expect(titleFromQuestion("   ")).toBe("Demo chat");
   });
 });

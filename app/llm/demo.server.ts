@@ -26,6 +26,22 @@ export function keywordsOf(text: string, max = 4): string[] {
     .map(([word]) => word);
 }
 
+const TRAILING_WORDS = new Set("a an the and or but of in on at by for with to from into about".split(" "));
+
+/**
+ * A title as a person would write it: the question's first words (up to its
+ * first sentence's end), not a list of keywords, which reads like a tag cloud.
+ */
+export function titleFromQuestion(text: string, maxWords = 6): string {
+  const sentence = text.replace(/\s+/g, " ").trim().split(/(?<=[.?!:;])\s|\n/)[0] ?? "";
+  const words = sentence.split(" ").filter(Boolean).slice(0, maxWords);
+  // A title cut mid-phrase should not end on "of a".
+  while (words.length > 1 && TRAILING_WORDS.has(words.at(-1)!.toLowerCase())) words.pop();
+  const title = words.join(" ").replace(/[\s.,;:!?…-]+$/u, "");
+  if (!title) return "Demo chat";
+  return title[0]!.toUpperCase() + title.slice(1);
+}
+
 function identifierFrom(word: string): string {
   const cleaned = word.replace(/[^a-zA-Z0-9]/g, "");
   return /^[a-zA-Z]/.test(cleaned) ? cleaned : `topic${cleaned}`;
@@ -150,8 +166,7 @@ export function createDemoProvider({ tokensPerSecond }: { tokensPerSecond: numbe
       yield { type: "finish", reason: "stop" };
     },
     async complete({ messages }) {
-      const keywords = keywordsOf(messages.map(contextText).join(" "), 3);
-      return keywords.length ? keywords.map((k) => k[0]!.toUpperCase() + k.slice(1)).join(", ") : "Demo chat";
+      return titleFromQuestion(messages.map(contextText).join(" "));
     },
   };
 }

@@ -9,7 +9,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function Landing() {
   return (
-    <main className="flex min-h-full flex-col items-center justify-center gap-6 p-6 text-center">
+    <main id="main" tabIndex={-1} className="flex min-h-full flex-col items-center justify-center gap-6 p-6 text-center">
       <h1 className="text-4xl font-semibold tracking-tight">Parley</h1>
       <p className="max-w-md text-zinc-400">
         Chat with every major model from one self-hosted app. Answers stream, survive a reload, and branch like a tree.

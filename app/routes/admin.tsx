@@ -54,7 +54,9 @@ export default function AdminLayout() {
           {admin.name}
         </span>
       </header>
-      <Outlet />
+      <main id="main" tabIndex={-1} className="outline-none">
+        <Outlet />
+      </main>
     </div>
   );
 }

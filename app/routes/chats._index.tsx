@@ -1,9 +1,10 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/session.server";
 import { Composer } from "~/components/chat/Composer";
 import { toPickerGroups } from "~/components/chat/ModelPicker";
+import { Icon } from "~/components/ui/Icon";
 import { env } from "~/env.server";
 import { defaultModelFor, listModelGroups } from "~/llm/catalog.server";
 import { keptFiles, readMessageForm } from "~/services/attachments.server";
@@ -12,7 +13,15 @@ import { startChat } from "~/services/conversation.server";
 import { withinLimit } from "~/services/limits.server";
 import { formFailure } from "~/utils/http.server";
 
-export const meta: MetaFunction = () => [{ title: "New chat · Parley" }];
+/**
+ * One route shows three pages: on a phone /chats is the chat list and
+ * ?new=1 the empty composer; ?archived=1 is the archive. Each has its own title.
+ */
+export const meta: MetaFunction = ({ location }) => {
+  const params = new URLSearchParams(location.search);
+  const title = params.has("new") ? "New chat" : params.get("archived") === "1" ? "Archived chats" : "Chats";
+  return [{ title: `${title} · Parley` }];
+};
 
 /** A refused send's Retry-After (429) reaches the page's response, without JavaScript too. */
 export const headers: HeadersFunction = ({ actionHeaders }) => {
@@ -62,6 +71,13 @@ export default function NewChat() {
   const result = useActionData<typeof action>();
   return (
     <>
+      {/* On a phone the chat list is its own page: the way back to it. */}
+      <header className="flex items-center gap-1 border-b border-zinc-800 px-2 py-2 md:hidden">
+        <Link to="/chats" className="icon-button" aria-label="Back to chats" title="Back to chats">
+          <Icon name="back" />
+        </Link>
+        <span className="font-medium">New chat</span>
+      </header>
       <div className="flex flex-1 flex-col items-center justify-center gap-2 p-6 text-center">
         <h1 className="text-2xl font-semibold">What shall we talk about?</h1>
         <p className="text-sm text-zinc-500">Pick a model below. The offline demo model works without any API key.</p>

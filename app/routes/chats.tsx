@@ -33,9 +33,9 @@ export default function ChatsLayout() {
       <aside className={`${listOnMobile ? "w-full" : "hidden"} shrink-0 border-r border-zinc-800 md:block md:w-72`}>
         <Sidebar chats={chats} hasMore={hasMore} pages={pages} archived={archived} user={user} />
       </aside>
-      <div className={`${listOnMobile ? "hidden md:flex" : "flex"} min-w-0 flex-1 flex-col`}>
+      <main id="main" tabIndex={-1} className={`${listOnMobile ? "hidden md:flex" : "flex"} min-w-0 flex-1 flex-col outline-none`}>
         <Outlet />
-      </div>
+      </main>
       <QuickSwitcher chats={chats} />
     </div>
   );

@@ -85,7 +85,7 @@ export default function SharedConversation() {
           ) : null}
         </div>
       </header>
-      <main className="mx-auto w-full max-w-3xl px-4 py-6">
+      <main id="main" tabIndex={-1} className="outline-none mx-auto w-full max-w-3xl px-4 py-6">
         <h1 className="text-2xl font-semibold" data-testid="shared-title">
           {title}
         </h1>

@@ -63,7 +63,7 @@ export default function SearchPage() {
   const filtered = query.archived !== "all" || Boolean(query.from || query.to || query.model);
   const nothing = q && !error && chats.length === 0 && messages.length === 0;
   return (
-    <main className="mx-auto w-full max-w-3xl p-6">
+    <main id="main" tabIndex={-1} className="outline-none mx-auto w-full max-w-3xl p-6">
       <QuickSwitcher />
       <p className="mb-6 text-sm">
         <Link to="/chats" className="text-sky-400 hover:underline">

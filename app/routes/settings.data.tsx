@@ -35,7 +35,7 @@ export default function YourData() {
   const report = result && "report" in result ? result.report : undefined;
   const error = result && "formError" in result ? result.formError : undefined;
   return (
-    <main className="mx-auto w-full max-w-2xl p-6">
+    <main id="main" tabIndex={-1} className="outline-none mx-auto w-full max-w-2xl p-6">
       <p className="mb-6 text-sm">
         <Link to="/settings" className="text-sky-400 hover:underline">
           ← Settings

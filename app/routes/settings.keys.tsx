@@ -69,7 +69,7 @@ export default function KeysSettings() {
   const removed = params.get("removed");
   const needsBaseUrl = providers.filter((p) => p.needsBaseUrl);
   return (
-    <main className="w-full max-w-2xl">
+    <main id="main" tabIndex={-1} className="w-full max-w-2xl outline-none">
       <h1 className="mb-2 text-2xl font-semibold">Your API keys</h1>
       {!enabled ? (
         <div data-testid="keys-off" className="space-y-2 text-zinc-300">

@@ -61,7 +61,7 @@ export default function PreferencesSettings() {
   const busy = navigation.state === "submitting";
   const [length, setLength] = useState((failure?.typed ?? saved.customInstructions).length);
   return (
-    <main>
+    <main id="main" tabIndex={-1} className="outline-none">
       <h1 className="mb-6 text-2xl font-semibold">Preferences</h1>
       {params.get("saved") && !failure ? <Saved>Saved.</Saved> : null}
       {failure && Object.keys(failure.fieldErrors).length === 0 ? (

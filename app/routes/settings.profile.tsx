@@ -46,7 +46,7 @@ export default function ProfileSettings() {
   const busy = navigation.state === "submitting";
   const values = failure?.typed ?? saved;
   return (
-    <main>
+    <main id="main" tabIndex={-1} className="outline-none">
       <h1 className="mb-6 text-2xl font-semibold">Profile</h1>
       {params.get("saved") && !failure ? <Saved>Saved.</Saved> : null}
       <Section title="Your name and email" description="Your name is how Parley greets you; you log in with your email.">

@@ -98,7 +98,7 @@ export default function SecuritySettings() {
   const passwordFailure = failure?.intent === "password" ? failure : undefined;
   const others = sessions.filter((s) => !s.current);
   return (
-    <main>
+    <main id="main" tabIndex={-1} className="outline-none">
       <h1 className="mb-6 text-2xl font-semibold">Security</h1>
       {changed === "password" ? <Saved>Password changed. Your other sessions were signed out.</Saved> : null}
       {changed === "revoked" ? <Saved>That session was signed out.</Saved> : null}

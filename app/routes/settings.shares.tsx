@@ -40,7 +40,7 @@ export default function SharedLinks() {
   const failure = useActionData<typeof action>();
   const [params] = useSearchParams();
   return (
-    <main className="mx-auto w-full max-w-2xl p-6">
+    <main id="main" tabIndex={-1} className="outline-none mx-auto w-full max-w-2xl p-6">
       <p className="mb-6 text-sm">
         <Link to="/chats" className="text-sky-400 hover:underline">
           ← Back to chats

@@ -83,7 +83,7 @@ test("Stop ends the answer, keeps its text and cancels the upstream request", as
   await queueScripts("openai", marker, { tokens: numberedTokens(300, "tok"), tokenDelayMs: 50 });
   await startChat(page, GPT_MINI, `Count slowly ${marker}`);
   await expect(answerContent(page)).toContainText("tok5 ");
-  await lastAnswer(page).getByRole("button", { name: "Stop generating" }).click();
+  await page.getByRole("button", { name: "Stop generating" }).click();
   await waitForAnswer(page, "interrupted");
   await expect(lastAnswer(page).getByTestId("answer-problem")).toHaveText("Stopped.");
   const kept = await answerContent(page).innerText();

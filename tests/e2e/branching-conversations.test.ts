@@ -20,7 +20,7 @@ async function send(page: Page, text: string, { newChat = false } = {}): Promise
 
 async function editMessage(page: Page, index: number, text: string): Promise<void> {
   const message = page.getByTestId("user-message").nth(index);
-  await message.locator("summary", { hasText: "Edit" }).click();
+  await message.getByRole("link", { name: "Edit" }).click();
   await message.getByLabel("Edit message").fill(text);
   await message.getByRole("button", { name: "Save & answer" }).click();
 }
@@ -111,7 +111,7 @@ for (const javaScript of [true, false]) {
       await waitForAnswer(page);
       await expect(userMessages(page)).toHaveText([`Drop ${m}`]);
       const message = page.getByTestId("user-message").first();
-      await message.locator("summary", { hasText: "Delete branch" }).click();
+      await message.getByTitle("Delete branch").click();
       await message.getByRole("button", { name: "Delete branch" }).click();
       await expect(userMessages(page)).toHaveText([`Keep ${m}`]);
       await expect(answerContent(page)).toHaveText(`Echo: Keep ${m}`);
@@ -136,7 +136,7 @@ test("an answer keeps streaming while another branch is shown, and can be follow
   await expect(answerContent(page)).toHaveText(`Echo: Short ${m}`);
   const notice = page.getByTestId("streaming-elsewhere");
   await expect(notice).toContainText("still being written on another branch");
-  await expect(page.locator("#composer")).toBeDisabled();
+  await expect(page.getByRole("button", { name: "Send" })).toHaveCount(0);
 
   // Back to it: it is still streaming, and resumes from where it is now.
   await notice.getByRole("button", { name: "Show the answer being written" }).click();
@@ -148,7 +148,7 @@ test("an answer keeps streaming while another branch is shown, and can be follow
   await page.getByTestId("user-message").first().getByRole("button", { name: "Previous version" }).click();
   await expect(notice).toBeVisible();
   await expect(notice).toHaveCount(0, { timeout: 25_000 });
-  await expect(page.locator("#composer")).toBeEnabled();
+  await expect(page.getByRole("button", { name: "Send" })).toBeEnabled();
   await page.getByTestId("user-message").first().getByRole("button", { name: "Next version" }).click();
   await expect(userMessages(page)).toHaveText([`Long ${m}`]);
   await expect(answerContent(page)).toHaveText(tokens.join("").trim());

@@ -3,12 +3,16 @@
 // adds a line, the box grows with its text, an unsent draft survives reloads
 // and expired sessions (localStorage), and files are uploaded as soon as they
 // are picked, dropped or pasted (chips with progress; see useUploads).
+// While an answer is written, Send turns into Stop (a plain form posting the
+// stop intent, so it works without JavaScript too) and Esc stops it; with
+// JavaScript the box stays usable, so the next message can be typed meanwhile.
 import { Form, useNavigation } from "@remix-run/react";
-import { useEffect, useRef, useState } from "react";
+import { type ReactNode, useEffect, useRef, useState } from "react";
 import { useHydrated } from "remix-utils/use-hydrated";
 import { formatBytes } from "../../protocol/catalogue";
 import type { FilePart } from "../../protocol/parts";
 import { ACCEPT, kindOf } from "../../services/file-kind";
+import { Icon } from "../ui/Icon";
 import { ModelPicker, type PickerGroup } from "./ModelPicker";
 import { type Chip, useUploads } from "./useUploads";
 
@@ -22,6 +26,10 @@ export interface ComposerProps {
   maxFileBytes: number;
   maxFiles: number;
   busy: boolean;
+  /** The answer being written (on this branch or another), which Stop stops. */
+  stopId?: string;
+  /** Shown right above the box (an answer written on another branch, say). */
+  notice?: ReactNode;
   error?: string;
   /** Text handed back by the server after a refused send, so nothing typed is lost. */
   initialText?: string;
@@ -80,7 +88,9 @@ function ChipView({ chip, onRemove }: { chip: Chip; onRemove: () => void }) {
   );
 }
 
-export function Composer({ action, draftKey, models, modelId, maxChars, maxFileBytes, maxFiles, busy, error, initialText, initialFiles, onSend }: ComposerProps) {
+const STOP_FORM_ID = "stop-answer";
+
+export function Composer({ action, draftKey, models, modelId, maxChars, maxFileBytes, maxFiles, busy, stopId, notice, error, initialText, initialFiles, onSend }: ComposerProps) {
   const navigation = useNavigation();
   const hydrated = useHydrated();
   const formRef = useRef<HTMLFormElement>(null);
@@ -94,6 +104,9 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
   const blind = chosen !== undefined && !chosen.vision && uploads.chips.some((c) => c.part && kindOf(c.part.mediaType) === "image");
   const submitting = navigation.state === "submitting" && navigation.formData?.get("intent") === "send";
   const disabled = busy || submitting;
+  // Without JavaScript the page refreshes while an answer is written, which would wipe whatever is typed meanwhile.
+  const boxDisabled = submitting || (busy && !hydrated);
+  const stopFormRef = useRef<HTMLFormElement>(null);
   const storageKey = draftStorageKey(draftKey);
 
   const grow = () => {
@@ -129,9 +142,28 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
     }
   }, [submitting, navigation.state, error, storageKey, clear]);
 
+  // The box has the focus whenever it can take it and nothing else has it:
+  // on arrival, while an answer is written, and when it ends.
   useEffect(() => {
-    if (!busy) textRef.current?.focus({ preventScroll: true });
-  }, [busy]);
+    const box = textRef.current;
+    if (!box || boxDisabled) return;
+    const focused = document.activeElement;
+    if (!focused || focused === document.body || focused === box) box.focus({ preventScroll: true });
+  }, [busy, boxDisabled]);
+
+  // Esc stops the answer, unless something else (a popup, an edit, the model list) took the key first.
+  useEffect(() => {
+    if (!busy || !stopId) return;
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key !== "Escape" || event.defaultPrevented || event.isComposing) return;
+      // An open dialog (an enlarged image) is what Esc closes.
+      if (document.querySelector("dialog[open]")) return;
+      event.preventDefault();
+      stopFormRef.current?.requestSubmit();
+    };
+    document.addEventListener("keydown", onKeyDown);
+    return () => document.removeEventListener("keydown", onKeyDown);
+  }, [busy, stopId]);
 
   // A refused send hands its text back: put it in the box again.
   useEffect(() => {
@@ -142,6 +174,9 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
   }, [initialText]);
 
   return (
+    <>
+    {/* Outside the message form: the notice holds forms of its own. */}
+    {notice ? <div className="mx-auto w-full max-w-3xl px-4">{notice}</div> : null}
     <Form
       ref={formRef}
       method="post"
@@ -153,7 +188,12 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
           event.preventDefault();
           return;
         }
-        if (!onSend || disabled) return;
+        if (disabled) {
+          // Only Stop can be pressed while an answer is written; a stray submit must not post a send.
+          event.preventDefault();
+          return;
+        }
+        if (!onSend) return;
         event.preventDefault();
         // The draft stays stored until the send is delivered (an expired session must not lose it).
         if (onSend(event.currentTarget, uploads.ready) && textRef.current) {
@@ -226,9 +266,9 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
           name="content"
           rows={2}
           maxLength={maxChars}
-          disabled={disabled}
+          disabled={boxDisabled}
           defaultValue={initialText}
-          placeholder={busy ? "Wait for the answer, or stop it…" : "Message Parley (Enter to send, Shift+Enter for a new line)"}
+          placeholder={busy ? (hydrated ? "Write your next message (Esc stops the answer)" : "Wait for the answer, or stop it…") : "Message Parley (Enter to send, Shift+Enter for a new line)"}
           className="block max-h-80 w-full resize-none bg-transparent px-4 py-3 text-zinc-100 outline-none placeholder:text-zinc-500 disabled:opacity-60"
           onInput={(event) => {
             grow();
@@ -250,8 +290,9 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
         />
         <div className="flex items-center justify-between gap-2 border-t border-zinc-800 px-3 py-2">
           <div className="flex min-w-0 items-center gap-2 text-xs text-zinc-400">
-            <label className={`cursor-pointer rounded-md border border-zinc-700 px-2 py-1 text-zinc-200 hover:border-zinc-500 focus-within:outline focus-within:outline-2 focus-within:outline-sky-500 ${hydrated ? "" : "max-w-56"}`}>
-              <span aria-hidden={hydrated ? "true" : undefined}>{hydrated ? "📎" : "Attach files"}</span>
+            <label className={`inline-flex h-7 cursor-pointer items-center rounded-md border border-zinc-700 px-2 py-1 text-zinc-200 hover:border-zinc-500 focus-within:outline focus-within:outline-2 focus-within:outline-sky-500 ${hydrated ? "" : "max-w-56"}`}>
+              {/* An icon, not the 📎 emoji: not every system has a font that draws it. */}
+              {hydrated ? <Icon name="paperclip" /> : <span>Attach files</span>}
               <span className="sr-only">Attach files (images, PDFs, text and code, up to {formatBytes(maxFileBytes)} each)</span>
               <input
                 ref={fileRef}
@@ -273,15 +314,35 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
             <span className="sr-only sm:not-sr-only">Model</span>
             <ModelPicker groups={models} value={modelId} onChange={setModel} />
           </div>
-          <button
-            type="submit"
-            disabled={disabled || uploads.uploading || blind}
-            className="rounded-lg bg-sky-600 px-4 py-1.5 text-sm font-medium hover:bg-sky-500 disabled:cursor-not-allowed disabled:opacity-50"
-          >
-            {submitting ? "Sending…" : "Send"}
-          </button>
+          {busy && stopId ? (
+            // Belongs to the stop form below (form=…): one place for Send and Stop, two forms.
+            <button
+              type="submit"
+              form={STOP_FORM_ID}
+              aria-label="Stop generating"
+              title="Stop generating (Esc)"
+              className="inline-flex items-center gap-1.5 rounded-lg bg-zinc-100 px-4 py-1.5 text-sm font-medium text-zinc-900 hover:bg-white"
+            >
+              <Icon name="stop" /> Stop
+            </button>
+          ) : (
+            <button
+              type="submit"
+              disabled={disabled || uploads.uploading || blind}
+              className="rounded-lg bg-sky-600 px-4 py-1.5 text-sm font-medium hover:bg-sky-500 disabled:cursor-not-allowed disabled:opacity-50"
+            >
+              {submitting ? "Sending…" : "Send"}
+            </button>
+          )}
         </div>
       </div>
     </Form>
+    {busy && stopId ? (
+      <Form ref={stopFormRef} id={STOP_FORM_ID} method="post" action={action} hidden>
+        <input type="hidden" name="intent" value="stop" />
+        <input type="hidden" name="messageId" value={stopId} />
+      </Form>
+    ) : null}
+    </>
   );
 }

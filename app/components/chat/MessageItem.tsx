@@ -1,5 +1,5 @@
-import { Form, useRevalidator } from "@remix-run/react";
-import { useEffect, useState } from "react";
+import { Form, Link, useRevalidator, useSearchParams } from "@remix-run/react";
+import { type ReactNode, useEffect, useRef, useState } from "react";
 import { useHydrated } from "remix-utils/use-hydrated";
 import { describe, type Locale } from "../../protocol/catalogue";
 import type { Problem } from "../../protocol/errors";
@@ -9,6 +9,9 @@ import { MessageFiles, MessageImages } from "./Attachments";
 import { COPIED_MS, copyCodeOnClick, copyText } from "../markdown/copy";
 import type { RenderedText } from "../markdown/Markdown";
 import { MessageParts } from "./MessageParts";
+import { pickerLabel } from "./ModelPicker";
+import { Icon, type IconName } from "../ui/Icon";
+import { Popover } from "../ui/Popover";
 import { useAnswerStream } from "./useAnswerStream";
 
 export interface MessageView {
@@ -26,11 +29,12 @@ export interface MessageView {
   rendered?: (RenderedText | null)[];
 }
 
-function formatStats(stats: MessageStats): string[] {
+export function formatStats(stats: MessageStats): string[] {
   const parts: string[] = [];
   if (stats.inputTokens !== undefined) parts.push(`${stats.inputTokens} in`);
   if (stats.outputTokens !== undefined) parts.push(`${stats.outputTokens} out`);
-  if (stats.timeToFirstTokenMs !== undefined) parts.push(`TTFT ${stats.timeToFirstTokenMs} ms`);
+  // An offline model answers within the millisecond: "0 ms" would read as a missing figure.
+  if (stats.timeToFirstTokenMs !== undefined) parts.push(`TTFT ${stats.timeToFirstTokenMs < 1 ? "< 1" : Math.round(stats.timeToFirstTokenMs)} ms`);
   if (stats.tokensPerSecond !== undefined) parts.push(`${stats.tokensPerSecond} tok/s`);
   if (stats.durationMs !== undefined) parts.push(`${(stats.durationMs / 1000).toFixed(1)} s`);
   if (stats.costUsd !== undefined && stats.costUsd > 0) parts.push(`$${stats.costUsd < 0.01 ? stats.costUsd.toFixed(5) : stats.costUsd.toFixed(3)}`);
@@ -43,30 +47,40 @@ export function SiblingNav({ message, chatAction }: { message: MessageView; chat
   const previous = message.siblingIds[index - 1];
   const next = message.siblingIds[index + 1];
   return (
-    <Form method="post" action={chatAction} className="inline-flex items-center gap-1 text-xs text-zinc-400" data-testid="sibling-nav">
+    <Form method="post" action={chatAction} className="inline-flex items-center text-xs text-zinc-400" data-testid="sibling-nav">
       <input type="hidden" name="intent" value="switch" />
-      <button type="submit" name="messageId" value={previous ?? ""} disabled={!previous} aria-label="Previous version" className="rounded px-1 hover:text-zinc-100 disabled:opacity-30">
-        ‹
+      <button type="submit" name="messageId" value={previous ?? ""} disabled={!previous} aria-label="Previous version" title="Previous version" className="icon-button small">
+        <Icon name="chevronLeft" />
       </button>
       <span>
         {index + 1}/{message.siblingIds.length}
       </span>
-      <button type="submit" name="messageId" value={next ?? ""} disabled={!next} aria-label="Next version" className="rounded px-1 hover:text-zinc-100 disabled:opacity-30">
-        ›
+      <button type="submit" name="messageId" value={next ?? ""} disabled={!next} aria-label="Next version" title="Next version" className="icon-button small">
+        <Icon name="chevronRight" />
       </button>
     </Form>
   );
 }
 
-function ActionButton({ chatAction, intent, messageId, label, children }: { chatAction: string; intent: string; messageId: string; label: string; children: React.ReactNode }) {
+/** One action on a message: a plain form posting its intent, shown as an icon button with its name. */
+function ActionButton({ chatAction, intent, messageId, label, icon }: { chatAction: string; intent: string; messageId: string; label: string; icon: IconName }) {
   return (
-    <Form method="post" action={chatAction} className="inline">
+    <Form method="post" action={chatAction} className="contents">
       <input type="hidden" name="intent" value={intent} />
       <input type="hidden" name="messageId" value={messageId} />
-      <button type="submit" className="rounded px-1.5 py-0.5 text-xs text-zinc-400 hover:bg-zinc-800 hover:text-zinc-100" aria-label={label}>
-        {children}
+      <button type="submit" className="icon-button small" aria-label={label} title={label}>
+        <Icon name={icon} />
       </button>
     </Form>
+  );
+}
+
+/** A popup under a message's actions: it opens in the flow of the page, on its own line, so it is never hidden under the composer. */
+function MessagePopover({ label, icon, children }: { label: string; icon: IconName; children: ReactNode }) {
+  return (
+    <Popover label={label} summary={<Icon name={icon} />} summaryClassName="icon-button small w-fit" className="text-xs text-zinc-400 open:basis-full">
+      <div className="mt-1 w-[min(20rem,100%)] rounded-lg border border-zinc-700 bg-zinc-900 p-3 shadow-xl">{children}</div>
+    </Popover>
   );
 }
 
@@ -81,13 +95,9 @@ export function CopyMessageButton({ text }: { text: string }) {
   }, [copied]);
   if (!hydrated || !text) return null;
   return (
-    <button
-      type="button"
-      className="copy-button rounded px-1.5 py-0.5 text-xs text-zinc-400 hover:bg-zinc-800 hover:text-zinc-100"
-      aria-label="Copy message"
-      onClick={() => void copyText(text).then(() => setCopied(true))}
-    >
-      {copied ? "Copied" : "Copy"}
+    <button type="button" className="copy-button icon-button small" aria-label="Copy message" title="Copy message" onClick={() => void copyText(text).then(() => setCopied(true))}>
+      <Icon name={copied ? "check" : "copy"} />
+      {copied ? <span>Copied</span> : null}
     </button>
   );
 }
@@ -96,21 +106,18 @@ export function CopyMessageButton({ text }: { text: string }) {
 export function BranchActions({ chatAction, messageId, disabled }: { chatAction: string; messageId: string; disabled: boolean }) {
   return (
     <>
-      <ActionButton chatAction={chatAction} intent="fork" messageId={messageId} label="Fork into a new chat">
-        Fork
-      </ActionButton>
+      <ActionButton chatAction={chatAction} intent="fork" messageId={messageId} label="Fork into a new chat" icon="fork" />
       {disabled ? null : (
-        <details className="relative inline-block text-xs text-zinc-400">
-          <summary className="cursor-pointer list-none rounded px-1.5 py-0.5 hover:bg-zinc-800 hover:text-zinc-100">Delete branch</summary>
-          <Form method="post" action={chatAction} className="absolute z-10 mt-1 w-64 rounded-lg border border-zinc-700 bg-zinc-900 p-3 shadow-xl">
+        <MessagePopover label="Delete branch" icon="deleteBranch">
+          <Form method="post" action={chatAction}>
             <input type="hidden" name="intent" value="delete-branch" />
             <input type="hidden" name="messageId" value={messageId} />
             <p className="mb-2 text-zinc-300">Delete this message and everything after it on this branch?</p>
-            <button type="submit" className="w-full rounded-md bg-red-600 px-3 py-1 font-medium text-white hover:bg-red-500">
+            <button type="submit" data-autofocus className="w-full rounded-md bg-red-600 px-3 py-1 font-medium text-white hover:bg-red-500">
               Delete branch
             </button>
           </Form>
-        </details>
+        </MessagePopover>
       )}
     </>
   );
@@ -129,14 +136,22 @@ export function StreamingElsewhere({ chatId, chatAction, messageId, lastEventId 
     onSettled: () => revalidator.revalidate(),
   });
   return (
-    <div role="status" data-testid="streaming-elsewhere" className="flex flex-wrap items-center gap-2 rounded-lg border border-sky-900 bg-sky-950/40 px-3 py-2 text-sm text-sky-200">
-      <span className="flex-1">An answer is still being written on another branch.</span>
-      <ActionButton chatAction={chatAction} intent="switch" messageId={messageId} label="Show the answer being written">
-        Show it
-      </ActionButton>
-      <ActionButton chatAction={chatAction} intent="stop" messageId={messageId} label="Stop that answer">
-        Stop it
-      </ActionButton>
+    <div role="status" data-testid="streaming-elsewhere" className="mb-2 flex flex-wrap items-center gap-2 rounded-lg border border-sky-900 bg-sky-950/40 px-3 py-2 text-sm text-sky-200">
+      <span className="min-w-0 flex-1">An answer is still being written on another branch.</span>
+      <Form method="post" action={chatAction} className="contents">
+        <input type="hidden" name="intent" value="switch" />
+        <input type="hidden" name="messageId" value={messageId} />
+        <button type="submit" aria-label="Show the answer being written" className="rounded-md border border-sky-800 px-3 py-1 hover:bg-sky-900/60">
+          Show it
+        </button>
+      </Form>
+      <Form method="post" action={chatAction} className="contents">
+        <input type="hidden" name="intent" value="stop" />
+        <input type="hidden" name="messageId" value={messageId} />
+        <button type="submit" aria-label="Stop that answer" className="inline-flex items-center gap-1.5 rounded-md bg-zinc-100 px-3 py-1 font-medium text-zinc-900 hover:bg-white">
+          <Icon name="stop" /> Stop it
+        </button>
+      </Form>
     </div>
   );
 }
@@ -144,18 +159,17 @@ export function StreamingElsewhere({ chatId, chatAction, messageId, lastEventId 
 function RegenerateWith({ chatAction, messageId, models }: { chatAction: string; messageId: string; models: { id: string; label: string; group: string }[] }) {
   if (models.length < 2) return null;
   return (
-    <details className="relative inline-block text-xs text-zinc-400">
-      <summary className="cursor-pointer list-none rounded px-1.5 py-0.5 hover:bg-zinc-800 hover:text-zinc-100">↻ with…</summary>
-      <Form method="post" action={chatAction} className="absolute z-10 mt-1 flex w-72 gap-2 rounded-lg border border-zinc-700 bg-zinc-900 p-2 shadow-xl">
+    <MessagePopover label="Regenerate with another model" icon="regenerateWith">
+      <Form method="post" action={chatAction} className="flex gap-2">
         <input type="hidden" name="intent" value="regenerate" />
         <input type="hidden" name="messageId" value={messageId} />
         <label className="sr-only" htmlFor={`regen-${messageId}`}>
           Model
         </label>
-        <select id={`regen-${messageId}`} name="model" className="min-w-0 flex-1 rounded-md border border-zinc-700 bg-zinc-800 px-1 py-1 text-zinc-200">
+        <select id={`regen-${messageId}`} name="model" data-autofocus className="min-w-0 flex-1 rounded-md border border-zinc-700 bg-zinc-800 px-1 py-1 text-zinc-200">
           {models.map((m) => (
             <option key={m.id} value={m.id}>
-              {m.group} · {m.label}
+              {pickerLabel(m.group, m.label)}
             </option>
           ))}
         </select>
@@ -163,7 +177,7 @@ function RegenerateWith({ chatAction, messageId, models }: { chatAction: string;
           Regenerate
         </button>
       </Form>
-    </details>
+    </MessagePopover>
   );
 }
 
@@ -176,6 +190,7 @@ export function AssistantMessage({
   canAct,
   canWrite = true,
   locale = "en",
+  latest = false,
   onSettled,
 }: {
   message: MessageView;
@@ -187,6 +202,8 @@ export function AssistantMessage({
   /** False for someone who may read the chat but not change it. */
   canWrite?: boolean;
   locale?: Locale;
+  /** The newest message of the chat: its actions stay in view without hovering. */
+  latest?: boolean;
   /** Called when a streamed answer ends (the page then reloads its data). */
   onSettled?: () => void;
 }) {
@@ -211,7 +228,7 @@ export function AssistantMessage({
   const problem = isLive ? live.problem : (message.problem ?? undefined);
   const modelLabel = message.model ? (modelLabels[message.model] ?? message.model) : undefined;
   return (
-    <article id={`message-${message.id}`} className="group scroll-mt-4 target:rounded-lg target:ring-2 target:ring-amber-400/60" data-testid="assistant-message" data-status={status} data-message-id={message.id}>
+    <article id={`message-${message.id}`} className="reveal-group scroll-mt-4 target:rounded-lg target:ring-2 target:ring-amber-400/60" data-testid="assistant-message" data-status={status} data-message-id={message.id} data-latest={latest || undefined}>
       <div className="mb-1 flex items-center gap-2 text-xs text-zinc-500">
         <span className="font-medium text-zinc-300">{modelLabel ?? "Assistant"}</span>
         {streaming ? (
@@ -242,77 +259,127 @@ export function AssistantMessage({
           {problem ? describe(problem, locale) : status === "error" ? describe("answer_failed", locale) : describe("stopped", locale)}
         </p>
       ) : null}
-      <div className="mt-1 flex flex-wrap items-center gap-2">
+      {/* While it is written, Stop is where Send was (the composer); the answer's own actions come once it ends. */}
+      <div className="reveal mt-1 flex flex-wrap items-center gap-0.5">
         <SiblingNav message={message} chatAction={chatAction} />
         {streaming ? null : <CopyMessageButton text={content} />}
+        {!canWrite || streaming || !canAct ? null : (
+          <>
+            <ActionButton chatAction={chatAction} intent="regenerate" messageId={message.id} label="Regenerate" icon="regenerate" />
+            <RegenerateWith chatAction={chatAction} messageId={message.id} models={models} />
+            {status === "interrupted" || status === "error" ? <ActionButton chatAction={chatAction} intent="continue" messageId={message.id} label="Continue" icon="continue" /> : null}
+          </>
+        )}
+        {streaming ? null : <BranchActions chatAction={chatAction} messageId={message.id} disabled={!canAct || !canWrite} />}
         {stats && !streaming ? (
-          <span className="text-xs text-zinc-500" data-testid="answer-stats">
+          <span className="ml-1 text-xs text-zinc-500" data-testid="answer-stats">
             {formatStats(stats).join(" · ")}
           </span>
         ) : null}
-        {!canWrite ? null : streaming ? (
-          <ActionButton chatAction={chatAction} intent="stop" messageId={message.id} label="Stop generating">
-            ■ Stop
-          </ActionButton>
-        ) : canAct ? (
-          <>
-            <ActionButton chatAction={chatAction} intent="regenerate" messageId={message.id} label="Regenerate">
-              ↻ Regenerate
-            </ActionButton>
-            <RegenerateWith chatAction={chatAction} messageId={message.id} models={models} />
-            {status === "interrupted" || status === "error" ? (
-              <ActionButton chatAction={chatAction} intent="continue" messageId={message.id} label="Continue">
-                → Continue
-              </ActionButton>
-            ) : null}
-          </>
-        ) : null}
-        {streaming ? null : <BranchActions chatAction={chatAction} messageId={message.id} disabled={!canAct || !canWrite} />}
       </div>
     </article>
   );
 }
 
+/**
+ * A message of the user's. Edit turns the bubble itself into a box with Save
+ * and Cancel (Esc cancels). Without JavaScript, Edit is a link to ?edit=<id>,
+ * which the server renders the same way, and Cancel a link back.
+ */
 export function UserMessage({ message, chatId, chatAction, canAct, maxChars }: { message: MessageView; chatId: string; chatAction: string; canAct: boolean; maxChars: number }) {
   const text = plainText(message.parts);
+  const hydrated = useHydrated();
+  const [params, setParams] = useSearchParams();
+  const editingInUrl = params.get("edit") === message.id;
+  const [editingHere, setEditingHere] = useState(false);
+  const editing = canAct && (editingHere || editingInUrl);
+  const boxRef = useRef<HTMLTextAreaElement>(null);
+  const editRef = useRef<HTMLAnchorElement>(null);
+  useEffect(() => {
+    const box = boxRef.current;
+    if (!editing || !box) return;
+    box.focus();
+    box.setSelectionRange(box.value.length, box.value.length);
+  }, [editing]);
+  const cancel = () => {
+    setEditingHere(false);
+    if (editingInUrl) setParams((p) => (p.delete("edit"), p), { replace: true, preventScrollReset: true });
+    // Focus goes back where it came from once the link is on the page again.
+    requestAnimationFrame(() => editRef.current?.focus());
+  };
   return (
-    <article id={`message-${message.id}`} className="flex scroll-mt-4 flex-col items-end target:rounded-lg target:ring-2 target:ring-amber-400/60" data-testid="user-message" data-message-id={message.id}>
+    <article id={`message-${message.id}`} className="reveal-group flex scroll-mt-4 flex-col items-end target:rounded-lg target:ring-2 target:ring-amber-400/60" data-testid="user-message" data-message-id={message.id}>
       <MessageImages parts={message.parts} base={`/chats/${chatId}`} />
-      {text ? (
+      {editing ? (
+        <Form method="post" action={chatAction} className="w-full max-w-[min(100%,40rem)] rounded-2xl border border-zinc-600 bg-zinc-800 p-2" data-testid="edit-form">
+          <input type="hidden" name="intent" value="edit" />
+          <input type="hidden" name="messageId" value={message.id} />
+          <label className="sr-only" htmlFor={`edit-${message.id}`}>
+            Edit message
+          </label>
+          <textarea
+            ref={boxRef}
+            id={`edit-${message.id}`}
+            name="content"
+            defaultValue={text}
+            required
+            maxLength={maxChars}
+            rows={Math.min(12, Math.max(2, text.split("\n").length))}
+            className="block w-full resize-y bg-transparent px-2 py-1.5 text-zinc-100 outline-none"
+            onKeyDown={(event) => {
+              if (event.key !== "Escape") return;
+              event.preventDefault();
+              cancel();
+            }}
+          />
+          <div className="mt-1 flex justify-end gap-2 text-sm">
+            <Link
+              to="."
+              replace
+              preventScrollReset
+              className="rounded-md px-3 py-1 text-zinc-300 hover:bg-zinc-700"
+              onClick={(event) => {
+                event.preventDefault();
+                cancel();
+              }}
+            >
+              Cancel
+            </Link>
+            <button type="submit" className="rounded-md bg-sky-600 px-3 py-1 font-medium text-white hover:bg-sky-500">
+              Save &amp; answer
+            </button>
+          </div>
+        </Form>
+      ) : text ? (
         <div className="max-w-[85%] whitespace-pre-wrap rounded-2xl bg-zinc-800 px-4 py-2.5 text-zinc-100">
           <MessageParts parts={message.parts} plain />
         </div>
       ) : null}
       <MessageFiles parts={message.parts} base={`/chats/${chatId}`} />
-      <div className="mt-1 flex items-center gap-2">
-        <SiblingNav message={message} chatAction={chatAction} />
-        <CopyMessageButton text={text} />
-        {canAct ? (
-          <details className="text-xs text-zinc-400">
-            <summary className="cursor-pointer list-none rounded px-1.5 py-0.5 hover:bg-zinc-800 hover:text-zinc-100">✎ Edit</summary>
-            <Form method="post" action={chatAction} className="mt-2 w-[min(36rem,80vw)]">
-              <input type="hidden" name="intent" value="edit" />
-              <input type="hidden" name="messageId" value={message.id} />
-              <label className="sr-only" htmlFor={`edit-${message.id}`}>
-                Edit message
-              </label>
-              <textarea
-                id={`edit-${message.id}`}
-                name="content"
-                defaultValue={text}
-                required
-                maxLength={maxChars}
-                rows={3}
-                className="w-full rounded-lg border border-zinc-700 bg-zinc-900 p-2 text-sm text-zinc-100"
-              />
-              <button type="submit" className="mt-1 rounded-md bg-sky-600 px-3 py-1 text-xs font-medium text-white hover:bg-sky-500">
-                Save &amp; answer
-              </button>
-            </Form>
-          </details>
-        ) : null}
-        <BranchActions chatAction={chatAction} messageId={message.id} disabled={!canAct} />
-      </div>
+      {editing ? null : (
+        <div className="reveal mt-1 flex items-center gap-0.5">
+          <SiblingNav message={message} chatAction={chatAction} />
+          <CopyMessageButton text={text} />
+          {canAct ? (
+            <Link
+              ref={editRef}
+              to={`?edit=${message.id}`}
+              preventScrollReset
+              aria-label="Edit"
+              title="Edit"
+              className="icon-button small"
+              onClick={(event) => {
+                if (!hydrated) return;
+                event.preventDefault();
+                setEditingHere(true);
+              }}
+            >
+              <Icon name="pencil" />
+            </Link>
+          ) : null}
+          <BranchActions chatAction={chatAction} messageId={message.id} disabled={!canAct} />
+        </div>
+      )}
     </article>
   );
 }

@@ -23,6 +23,11 @@ function formatWindow(tokens: number): string {
   return tokens >= 1_000_000 ? `${Math.round(tokens / 100_000) / 10}M` : `${Math.round(tokens / 1000)}k`;
 }
 
+/** "Provider · Model", said once when the model's name already starts with its provider's ("Demo (offline)"). */
+export function pickerLabel(group: string, label: string): string {
+  return label.toLowerCase().startsWith(group.toLowerCase()) ? label : `${group} · ${label}`;
+}
+
 export function ModelPicker({ groups, value, name = "model", onChange }: { groups: PickerGroup[]; value: string; name?: string; onChange?: (modelId: string) => void }) {
   const hydrated = useHydrated();
   const [selected, setSelectedState] = useState(value);
@@ -79,7 +84,7 @@ export function ModelPicker({ groups, value, name = "model", onChange }: { group
         data-testid="model-picker"
         className="max-w-64 truncate rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1 text-xs text-zinc-200 hover:border-zinc-500"
       >
-        {current ? `${current.group} · ${current.label}` : selected} ▾
+        {current ? pickerLabel(current.group, current.label) : selected} ▾
       </button>
       {open ? (
         <div className="absolute bottom-full left-0 z-20 mb-2 w-80 rounded-lg border border-zinc-700 bg-zinc-900 p-2 shadow-2xl">
@@ -88,7 +93,11 @@ export function ModelPicker({ groups, value, name = "model", onChange }: { group
             value={query}
             onChange={(e) => setQuery(e.target.value)}
             onKeyDown={(e) => {
-              if (e.key === "Escape") setOpen(false);
+              if (e.key === "Escape") {
+                // Taken here: Esc elsewhere on the page stops an answer being written.
+                e.preventDefault();
+                setOpen(false);
+              }
               if (e.key === "Enter") {
                 e.preventDefault();
                 const first = filtered[0]?.models[0];

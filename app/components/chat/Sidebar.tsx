@@ -1,5 +1,65 @@
-import { Form, Link, NavLink, useSearchParams } from "@remix-run/react";
+import { Form, Link, NavLink, useLocation, useSearchParams } from "@remix-run/react";
 import type { ChatListItem } from "~/models/chat.server";
+import { Icon } from "../ui/Icon";
+import { Popover } from "../ui/Popover";
+
+const MENU_BUTTON = "flex w-full items-center gap-2 rounded px-2 py-1.5 text-left hover:bg-zinc-800";
+
+/**
+ * A chat's menu in the list: rename, pin, archive, delete. A <details> of
+ * plain forms (works without JavaScript); each comes back to the page it was
+ * used from (`returnTo`), not to the chat it changed.
+ */
+function ChatMenu({ chat, returnTo }: { chat: ChatListItem; returnTo: string }) {
+  const action = `/chats/${chat.id}`;
+  const label = `Options for ${chat.title}`;
+  return (
+    <Popover label={label} summary={<Icon name="more" />} summaryClassName="icon-button small" className="reveal" testId="chat-menu">
+      {(close) => (
+        <div className="absolute right-1 top-full z-20 mt-1 w-60 space-y-1 rounded-lg border border-zinc-700 bg-zinc-900 p-2 text-sm shadow-xl" role="group" aria-label={label}>
+          <Form method="post" action={action} className="flex gap-1 pb-1" onSubmit={() => close()}>
+            <input type="hidden" name="intent" value="rename" />
+            <input type="hidden" name="returnTo" value={returnTo} />
+            <label className="sr-only" htmlFor={`rename-${chat.id}`}>
+              New title
+            </label>
+            <input id={`rename-${chat.id}`} name="title" defaultValue={chat.title} maxLength={120} required data-autofocus className="min-w-0 flex-1 rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1" />
+            <button type="submit" className="rounded-md bg-sky-600 px-2 py-1 font-medium hover:bg-sky-500">
+              Rename
+            </button>
+          </Form>
+          <Form method="post" action={action} onSubmit={() => close()}>
+            <input type="hidden" name="intent" value="pin" />
+            <input type="hidden" name="returnTo" value={returnTo} />
+            <button type="submit" name="value" value={String(!chat.pinned)} className={MENU_BUTTON}>
+              <Icon name="pin" /> {chat.pinned ? "Unpin" : "Pin"}
+            </button>
+          </Form>
+          <Form method="post" action={action} onSubmit={() => close()}>
+            <input type="hidden" name="intent" value="archive" />
+            <input type="hidden" name="returnTo" value={returnTo} />
+            <button type="submit" name="value" value={String(!chat.archived)} className={MENU_BUTTON}>
+              <Icon name="archive" /> {chat.archived ? "Unarchive" : "Archive"}
+            </button>
+          </Form>
+          <details className="rounded open:bg-zinc-950/60">
+            <summary className={`${MENU_BUTTON} cursor-pointer list-none text-red-400`}>
+              <Icon name="trash" /> Delete…
+            </summary>
+            <Form method="post" action={action} className="p-2">
+              <input type="hidden" name="intent" value="delete" />
+              <input type="hidden" name="returnTo" value={returnTo} />
+              <p className="mb-2 text-zinc-300">Delete this chat and all its messages? This cannot be undone.</p>
+              <button type="submit" className="w-full rounded-md bg-red-600 px-3 py-1 font-medium hover:bg-red-500">
+                Delete permanently
+              </button>
+            </Form>
+          </details>
+        </div>
+      )}
+    </Popover>
+  );
+}
 
 export function Sidebar({
   chats,
@@ -15,6 +75,8 @@ export function Sidebar({
   user: { name: string; email: string; role: "admin" | "member" };
 }) {
   const [params] = useSearchParams();
+  const location = useLocation();
+  const here = `${location.pathname}${location.search}`;
   const withParams = (changes: Record<string, string | null>) => {
     const next = new URLSearchParams(params);
     for (const [key, value] of Object.entries(changes)) {
@@ -44,11 +106,11 @@ export function Sidebar({
       <ul className="-mx-1 flex-1 space-y-0.5 overflow-y-auto" data-testid="chat-list">
         {chats.length === 0 ? <li className="px-2 py-3 text-sm text-zinc-500">{archived ? "No archived chats." : "No chats yet."}</li> : null}
         {chats.map((chat) => (
-          <li key={chat.id}>
+          <li key={chat.id} className="reveal-group relative flex items-center">
             <NavLink
               to={`/chats/${chat.id}${withParams({})}`}
               className={({ isActive }) =>
-                `flex items-center gap-2 rounded-md px-2 py-1.5 text-sm ${isActive ? "bg-zinc-800 text-white" : "text-zinc-300 hover:bg-zinc-800/60"}`
+                `flex min-w-0 flex-1 items-center gap-2 rounded-md px-2 py-1.5 text-sm ${isActive ? "bg-zinc-800 text-white" : "text-zinc-300 hover:bg-zinc-800/60"}`
               }
             >
               {chat.pinned ? (
@@ -58,6 +120,7 @@ export function Sidebar({
               ) : null}
               <span className="truncate">{chat.title}</span>
             </NavLink>
+            <ChatMenu chat={chat} returnTo={here} />
           </li>
         ))}
         {hasMore ? (

@@ -37,7 +37,7 @@ export function FormAlert({ children }: { children: React.ReactNode }) {
 
 export function AuthShell({ title, children }: { title: string; children: React.ReactNode }) {
   return (
-    <main className="flex min-h-full items-center justify-center p-6">
+    <main id="main" tabIndex={-1} className="flex min-h-full items-center justify-center p-6">
       <div className="w-full max-w-sm">
         <a href="/" className="mb-8 block text-center text-2xl font-semibold tracking-tight">
           Parley

@@ -197,6 +197,34 @@ describe("running chat actions", () => {
     expect(await getMessage({ chatId: other.chat.id, messageId: answerId })).toMatchObject({ status: "interrupted", problem: { code: "stopped" } });
   });
 
+  test("settings used from the chat list come back to the page they were used from, and only to a chat page", async () => {
+    const { user, chat } = await ownChat();
+    const elsewhere = await createTestChat({ userId: user.id });
+    const run = (fields: Record<string, string>) => outcome(runChatAction({ request: post(chat.id, fields), user, chatId: chat.id }));
+    const back = `/chats/${elsewhere.id}?archived=1`;
+    expect((await run({ intent: "rename", title: "From the list", returnTo: back })).location).toBe(back);
+    expect((await run({ intent: "pin", value: "true", returnTo: "/chats" })).location).toBe("/chats");
+    expect((await run({ intent: "archive", value: "true", returnTo: back })).location).toBe(back);
+    // Archived while looking at it: back to the list, as from the header.
+    expect((await run({ intent: "archive", value: "true", returnTo: `/chats/${chat.id}` })).location).toBe("/chats");
+    // Anything but a page of the chat list or a chat is ignored.
+    for (const returnTo of ["https://evil.example/", "//evil.example/chats", "/chats/../logout", "/settings/keys", "/chats\\evil"]) {
+      expect((await run({ intent: "pin", value: "false", returnTo })).location, returnTo).toBe(`/chats/${chat.id}`);
+    }
+    expect(await chatRow(chat.id)).toMatchObject({ title: "From the list", archived: true, pinned: false });
+  });
+
+  test("deleting the chat one is looking at from the list goes to the list; another chat's delete stays put", async () => {
+    const { user, chat } = await ownChat();
+    const other = await createTestChat({ userId: user.id });
+    expect(await outcome(runChatAction({ request: post(chat.id, { intent: "delete", returnTo: `/chats/${chat.id}` }), user, chatId: chat.id }))).toEqual({ status: 302, location: "/chats" });
+    const staying = await createTestChat({ userId: user.id });
+    expect(await outcome(runChatAction({ request: post(staying.id, { intent: "delete", returnTo: `/chats/${other.id}` }), user, chatId: staying.id }))).toEqual({
+      status: 302,
+      location: `/chats/${other.id}`,
+    });
+  });
+
   test("delete removes the chat and goes back to the list", async () => {
     const { user, chat } = await ownChat();
     expect(await outcome(runChatAction({ request: post(chat.id, { intent: "delete" }), user, chatId: chat.id }))).toEqual({ status: 302, location: "/chats" });

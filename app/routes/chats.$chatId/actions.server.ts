@@ -12,6 +12,17 @@ import * as conversation from "~/services/conversation.server";
 import { withinLimit } from "~/services/limits.server";
 import * as sharing from "~/services/sharing.server";
 import { formFailure } from "~/utils/http.server";
+import { z } from "zod";
+
+/**
+ * Where a settings form asks to come back to (the chat list's menu is used
+ * from any page): only a page of the chat list or a chat, never elsewhere.
+ */
+const returnToSchema = z
+  .string()
+  .regex(/^\/chats(\/[0-9a-z]{20})?(\?[a-z0-9=&]*)?$/)
+  .optional()
+  .catch(undefined);
 
 export type { FormFailure as ChatActionResult } from "~/utils/http.server";
 
@@ -31,6 +42,9 @@ export async function runChatAction({ request, user, chatId, ip }: { request: Re
     const input = parsed.data;
     const access = await requireChatAccess({ chatId, user, level: INTENT_LEVEL[input.intent] });
     const here = `/chats/${access.chat.id}`;
+    const returnTo = returnToSchema.parse(raw.returnTo);
+    // A chat that is gone (or archived) cannot be the page to come back to.
+    const elsewhere = returnTo && !returnTo.startsWith(here) ? returnTo : undefined;
     switch (input.intent) {
       // Sends, edits, regenerations and continues are rate-limited before anything is sent upstream.
       case "send": {
@@ -63,19 +77,19 @@ export async function runChatAction({ request, user, chatId, ip }: { request: Re
         return redirect(here);
       case "rename":
         await conversation.renameChat({ access, title: input.title });
-        return redirect(here);
+        return redirect(returnTo ?? here);
       case "system-prompt":
         await conversation.setSystemPrompt({ access, systemPrompt: input.systemPrompt });
         return redirect(here);
       case "delete":
         await conversation.removeChat({ access });
-        return redirect("/chats");
+        return redirect(elsewhere ?? "/chats");
       case "archive":
         await conversation.setArchived({ access, archived: input.value === "true" });
-        return redirect(input.value === "true" ? "/chats" : here);
+        return redirect(input.value === "true" ? (elsewhere ?? "/chats") : (returnTo ?? here));
       case "pin":
         await conversation.setPinned({ access, pinned: input.value === "true" });
-        return redirect(here);
+        return redirect(returnTo ?? here);
       // Back to the chat with its Share panel open, showing the link (without JavaScript too).
       case "share":
         await sharing.shareChat({ access, user });

@@ -1,5 +1,9 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, type ShouldRevalidateFunction, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useEffect, useRef, useState } from "react";
+import { ChatHeader } from "~/components/chat/ChatHeader";
+import { Icon } from "~/components/ui/Icon";
+import { useDismissibleDetails } from "~/components/ui/Popover";
 import { requireUser } from "~/auth/session.server";
 import { Composer } from "~/components/chat/Composer";
 import { ShareLink } from "~/components/chat/ShareLink";
@@ -116,6 +120,8 @@ export default function ChatPage() {
   const modelLabels = Object.fromEntries(models.flatMap((g) => g.models.map((m) => [m.id, m.label])));
   const modelChoices = models.flatMap((g) => g.models.map((m) => ({ id: m.id, label: m.label, group: g.label })));
   const last = messages[messages.length - 1];
+  const stopId = messages.find((m) => m.status === "streaming")?.id ?? elsewhere?.id;
+  const announcement = useAnswerAnnouncement(busy);
   return (
     <>
       {/* Without JavaScript, an answer being written appears by reloading the page every second. */}
@@ -124,9 +130,18 @@ export default function ChatPage() {
           <meta httpEquiv="refresh" content="1" />
         </noscript>
       ) : null}
-      <ChatHeader chat={chat} level={level} share={share} origin={origin} />
+      <ChatHeader
+        chat={chat}
+        level={level}
+        exportMenu={<ExportMenu chatId={chat.id} />}
+        shareControl={level === "own" ? <ShareControl share={share} origin={origin} /> : null}
+      />
+      {/* Said once when an answer starts and once when it ends, not token by token. */}
+      <p role="status" aria-live="polite" className="sr-only" data-testid="answer-announcement">
+        {announcement}
+      </p>
       {/* column-reverse keeps the view pinned to the newest message, even on a plain reload. */}
-      <div className="flex flex-1 flex-col-reverse overflow-y-auto" data-testid="message-scroller">
+      <div className="message-scroller flex flex-1 flex-col-reverse overflow-y-auto" data-testid="message-scroller">
         <div className="mx-auto w-full max-w-3xl space-y-6 px-4 py-6" data-testid="messages">
           {earlierCursor ? (
             <p className="text-center">
@@ -142,7 +157,6 @@ export default function ChatPage() {
               </Link>
             </p>
           ) : null}
-          {elsewhere ? <StreamingElsewhere key={elsewhere.id} chatId={chat.id} chatAction={chatAction} messageId={elsewhere.id} lastEventId={elsewhere.lastEventId} /> : null}
           {messages.length === 0 ? <p className="pt-16 text-center text-zinc-500">Send a message to start.</p> : null}
           {messages.map((message) =>
             message.role === "user" ? (
@@ -158,6 +172,7 @@ export default function ChatPage() {
                 canAct={!busy}
                 canWrite={canWrite}
                 locale={locale}
+                latest={message === last}
                 onSettled={optimistic.onAnswerSettled}
               />
             ),
@@ -184,6 +199,8 @@ export default function ChatPage() {
           maxFileBytes={maxFileBytes}
           maxFiles={maxFiles}
           busy={busy}
+          stopId={stopId}
+          notice={elsewhere ? <StreamingElsewhere key={elsewhere.id} chatId={chat.id} chatAction={chatAction} messageId={elsewhere.id} lastEventId={elsewhere.lastEventId} /> : null}
           error={result?.formError}
           initialText={result?.text}
           initialFiles={result?.files}
@@ -198,98 +215,34 @@ export default function ChatPage() {
   );
 }
 
-function ChatHeader({
-  chat,
-  level,
-  share,
-  origin,
-}: {
-  chat: { id: string; title: string; pinned: boolean; archived: boolean; systemPrompt: string | null };
-  level: "read" | "write" | "own";
-  share: { token: string; createdAt: number; updatedAt: number } | null;
-  origin: string;
-}) {
-  return (
-    <header className="flex items-center gap-3 border-b border-zinc-800 px-4 py-2">
-      <Link to="/chats" className="text-sm text-zinc-400 md:hidden">
-        ← Chats
-      </Link>
-      <h1 className="min-w-0 flex-1 truncate font-medium" data-testid="chat-title">
-        {chat.title}
-      </h1>
-      <ExportMenu chatId={chat.id} />
-      {level === "read" ? null : (
-      <>
-      <details className="relative text-sm">
-        <summary className="cursor-pointer list-none rounded-md px-2 py-1 text-zinc-400 hover:bg-zinc-800 hover:text-zinc-100">Rename</summary>
-        <Form method="post" className="absolute right-0 z-10 mt-2 flex w-72 gap-2 rounded-lg border border-zinc-700 bg-zinc-900 p-2 shadow-xl">
-          <input type="hidden" name="intent" value="rename" />
-          <label className="sr-only" htmlFor="chat-title-input">
-            Chat title
-          </label>
-          <input id="chat-title-input" name="title" defaultValue={chat.title} maxLength={120} required className="min-w-0 flex-1 rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1" />
-          <button type="submit" className="rounded-md bg-sky-600 px-3 py-1 font-medium hover:bg-sky-500">
-            Save
-          </button>
-        </Form>
-      </details>
-      <details className="relative text-sm">
-        <summary className="cursor-pointer list-none rounded-md px-2 py-1 text-zinc-400 hover:bg-zinc-800 hover:text-zinc-100">System prompt</summary>
-        <Form method="post" className="absolute right-0 z-10 mt-2 w-96 rounded-lg border border-zinc-700 bg-zinc-900 p-3 shadow-xl">
-          <input type="hidden" name="intent" value="system-prompt" />
-          <label htmlFor="system-prompt-input" className="mb-1 block text-zinc-300">
-            Instructions for the model in this chat (empty: Parley's default)
-          </label>
-          <textarea id="system-prompt-input" name="systemPrompt" defaultValue={chat.systemPrompt ?? ""} maxLength={8000} rows={5} className="w-full rounded-md border border-zinc-700 bg-zinc-800 p-2" />
-          <button type="submit" className="mt-2 rounded-md bg-sky-600 px-3 py-1 font-medium hover:bg-sky-500">
-            Save
-          </button>
-        </Form>
-      </details>
-      </>
-      )}
-      {level !== "own" ? null : (
-      <>
-      <ShareControl share={share} origin={origin} />
-      <Form method="post">
-        <input type="hidden" name="intent" value="pin" />
-        <button type="submit" name="value" value={String(!chat.pinned)} className="rounded-md px-2 py-1 text-sm text-zinc-400 hover:bg-zinc-800 hover:text-zinc-100">
-          {chat.pinned ? "Unpin" : "Pin"}
-        </button>
-      </Form>
-      <Form method="post">
-        <input type="hidden" name="intent" value="archive" />
-        <button type="submit" name="value" value={String(!chat.archived)} className="rounded-md px-2 py-1 text-sm text-zinc-400 hover:bg-zinc-800 hover:text-zinc-100">
-          {chat.archived ? "Unarchive" : "Archive"}
-        </button>
-      </Form>
-      <details className="relative text-sm">
-        <summary className="cursor-pointer list-none rounded-md px-2 py-1 text-red-400 hover:bg-red-500/10">Delete</summary>
-        <Form method="post" className="absolute right-0 z-10 mt-2 w-64 rounded-lg border border-zinc-700 bg-zinc-900 p-3 shadow-xl">
-          <input type="hidden" name="intent" value="delete" />
-          <p className="mb-2 text-zinc-300">Delete this chat and all its messages? This cannot be undone.</p>
-          <button type="submit" className="w-full rounded-md bg-red-600 px-3 py-1.5 font-medium hover:bg-red-500">
-            Delete permanently
-          </button>
-        </Form>
-      </details>
-      </>
-      )}
-    </header>
-  );
+/** What a screen reader hears about answers: that one started, and that it ended. */
+function useAnswerAnnouncement(busy: boolean): string {
+  const [text, setText] = useState("");
+  const was = useRef(busy);
+  useEffect(() => {
+    if (busy === was.current) return;
+    was.current = busy;
+    setText(busy ? "Writing an answer…" : "The answer has ended.");
+  }, [busy]);
+  return text;
 }
 
 /** Plain download links (they work without JavaScript); anyone who can read the chat may export it. */
 function ExportMenu({ chatId }: { chatId: string }) {
+  const ref = useRef<HTMLDetailsElement>(null);
+  useDismissibleDetails(ref);
   const formats = [
     { format: "md", label: "Markdown (this branch)" },
     { format: "json", label: "Parley JSON (all branches)" },
     { format: "zip", label: "ZIP (JSON, Markdown and files)" },
   ];
   return (
-    <details className="relative text-sm">
-      <summary className="cursor-pointer list-none rounded-md px-2 py-1 text-zinc-400 hover:bg-zinc-800 hover:text-zinc-100">Export</summary>
-      <ul className="absolute right-0 z-10 mt-2 w-64 rounded-lg border border-zinc-700 bg-zinc-900 p-1 shadow-xl">
+    <details ref={ref} className="text-sm">
+      <summary aria-label="Export" title="Export" className="icon-button">
+        <Icon name="download" />
+        <span className="hidden lg:inline">Export</span>
+      </summary>
+      <ul className={HEADER_PANEL}>
         {formats.map(({ format, label }) => (
           <li key={format}>
             <a href={`/chats/${chatId}/export?format=${format}`} download className="block rounded-md px-3 py-1.5 text-zinc-200 hover:bg-zinc-800">
@@ -302,6 +255,9 @@ function ExportMenu({ chatId }: { chatId: string }) {
   );
 }
 
+/** Header popups hang from the header's right edge and are never wider than the screen. */
+const HEADER_PANEL = "absolute right-2 top-full z-30 mt-1 w-[min(24rem,calc(100vw-1rem))] rounded-lg border border-zinc-700 bg-zinc-900 p-1 text-sm shadow-xl";
+
 /**
  * Share by link: create it, copy it, bring it up to the chat's current
  * state, revoke it. A <details> of plain forms (works without JavaScript);
@@ -309,11 +265,17 @@ function ExportMenu({ chatId }: { chatId: string }) {
  */
 function ShareControl({ share, origin }: { share: { token: string; createdAt: number; updatedAt: number } | null; origin: string }) {
   const [params] = useSearchParams();
+  const ref = useRef<HTMLDetailsElement>(null);
+  useDismissibleDetails(ref);
   const date = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace("T", " ") + " UTC";
+  const name = share ? "Shared" : "Share";
   return (
-    <details className="relative text-sm" open={params.has("share") || undefined} data-testid="share-control">
-      <summary className="cursor-pointer list-none rounded-md px-2 py-1 text-zinc-400 hover:bg-zinc-800 hover:text-zinc-100">{share ? "Shared" : "Share"}</summary>
-      <div className="absolute right-0 z-10 mt-2 w-96 max-w-[90vw] space-y-3 rounded-lg border border-zinc-700 bg-zinc-900 p-3 shadow-xl">
+    <details ref={ref} className="text-sm" open={params.has("share") || undefined} data-testid="share-control">
+      <summary aria-label={name} title={name} className={`icon-button ${share ? "text-sky-400" : ""}`}>
+        <Icon name="link" />
+        <span className="hidden lg:inline">{name}</span>
+      </summary>
+      <div className={`${HEADER_PANEL} space-y-3 p-3`}>
         {share ? (
           <>
             <p className="text-zinc-300">Anyone with this link can read this conversation as it was when you shared it, and continue it as a chat of their own.</p>

@@ -1,0 +1,158 @@
+// The chat's header: its title and the chat's settings. On a phone every
+// control is an icon (with its name for screen readers and as a tooltip) so
+// the title keeps its room; from lg up the names show beside the icons.
+// Popups hang from the header's right edge and are never wider than the
+// screen, so none opens past an edge. Rename and the system prompt save
+// without leaving the page (with JavaScript): the popup closes, focus returns
+// to its opener and a polite status says "Saved". Without JavaScript they are
+// plain forms and the page reloads with the new values.
+import { Form, Link, useFetcher } from "@remix-run/react";
+import { type ReactNode, useEffect, useRef, useState } from "react";
+import type { FormFailure } from "../../protocol/errors";
+import { Icon, type IconName } from "../ui/Icon";
+import { Popover } from "../ui/Popover";
+
+export interface HeaderChat {
+  id: string;
+  title: string;
+  pinned: boolean;
+  archived: boolean;
+  systemPrompt: string | null;
+}
+
+const PANEL = "absolute right-2 top-full z-30 mt-1 w-[min(24rem,calc(100vw-1rem))] rounded-lg border border-zinc-700 bg-zinc-900 p-3 text-sm shadow-xl";
+
+/** An icon with its name beside it from lg up (the accessible name is the same word). */
+function Labelled({ icon, text }: { icon: IconName; text: string }) {
+  return (
+    <>
+      <Icon name={icon} />
+      <span className="hidden lg:inline">{text}</span>
+    </>
+  );
+}
+
+/** A form that saves in place: once the server took it, it closes its popup and reports. */
+function SavingForm({ action, close, onSaved, children }: { action: string; close: () => void; onSaved: () => void; children: ReactNode }) {
+  const fetcher = useFetcher<FormFailure>();
+  const sent = useRef(false);
+  const failure = fetcher.data && "formError" in fetcher.data ? fetcher.data : null;
+  useEffect(() => {
+    if (fetcher.state !== "idle") {
+      sent.current = true;
+      return;
+    }
+    if (!sent.current) return;
+    sent.current = false;
+    if (failure) return;
+    close();
+    onSaved();
+  }, [fetcher.state, failure, close, onSaved]);
+  return (
+    <fetcher.Form method="post" action={action} className={PANEL}>
+      {children}
+      {failure ? (
+        <p role="alert" className="mt-2 text-red-300">
+          {failure.formError}
+        </p>
+      ) : null}
+    </fetcher.Form>
+  );
+}
+
+export function ChatHeader({
+  chat,
+  level,
+  exportMenu,
+  shareControl,
+}: {
+  chat: HeaderChat;
+  level: "read" | "write" | "own";
+  /** The Export menu (anyone who can read the chat) and the Share control (its owner), made by the page. */
+  exportMenu?: ReactNode;
+  shareControl?: ReactNode;
+}) {
+  const action = `/chats/${chat.id}`;
+  const [status, setStatus] = useState("");
+  useEffect(() => {
+    if (!status) return;
+    const timer = setTimeout(() => setStatus(""), 3000);
+    return () => clearTimeout(timer);
+  }, [status]);
+  const saved = () => setStatus("Saved");
+  return (
+    <header className="relative flex items-center gap-1 border-b border-zinc-800 px-2 py-2 sm:px-4" data-testid="chat-header">
+      <Link to="/chats" className="icon-button md:hidden" aria-label="Back to chats" title="Back to chats">
+        <Icon name="back" />
+      </Link>
+      <h1 className="min-w-0 flex-1 truncate px-1 font-medium" data-testid="chat-title" title={chat.title}>
+        {chat.title}
+      </h1>
+      {/* Always in the page, so that a screen reader hears what is put in it. */}
+      <p role="status" aria-live="polite" className="shrink-0 text-xs text-emerald-400" data-testid="header-status">
+        {status}
+      </p>
+      {exportMenu}
+      {level === "read" ? null : (
+        <>
+          <Popover label="Rename" summary={<Labelled icon="pencil" text="Rename" />}>
+            {(close) => (
+              <SavingForm action={action} close={close} onSaved={saved}>
+                <input type="hidden" name="intent" value="rename" />
+                <label className="mb-1 block text-zinc-300" htmlFor="chat-title-input">
+                  Chat title
+                </label>
+                <div className="flex gap-2">
+                  <input id="chat-title-input" name="title" defaultValue={chat.title} maxLength={120} required data-autofocus className="min-w-0 flex-1 rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1" />
+                  <button type="submit" className="rounded-md bg-sky-600 px-3 py-1 font-medium hover:bg-sky-500">
+                    Save
+                  </button>
+                </div>
+              </SavingForm>
+            )}
+          </Popover>
+          <Popover label="System prompt" summary={<Labelled icon="sliders" text="System prompt" />}>
+            {(close) => (
+              <SavingForm action={action} close={close} onSaved={saved}>
+                <input type="hidden" name="intent" value="system-prompt" />
+                <label htmlFor="system-prompt-input" className="mb-1 block text-zinc-300">
+                  Instructions for the model in this chat (empty: Parley&apos;s default)
+                </label>
+                <textarea id="system-prompt-input" name="systemPrompt" defaultValue={chat.systemPrompt ?? ""} maxLength={8000} rows={5} data-autofocus className="w-full rounded-md border border-zinc-700 bg-zinc-800 p-2" />
+                <button type="submit" className="mt-2 rounded-md bg-sky-600 px-3 py-1 font-medium hover:bg-sky-500">
+                  Save
+                </button>
+              </SavingForm>
+            )}
+          </Popover>
+        </>
+      )}
+      {level !== "own" ? null : (
+        <>
+          {shareControl}
+          <Form method="post" action={action} className="contents">
+            <input type="hidden" name="intent" value="pin" />
+            <button type="submit" name="value" value={String(!chat.pinned)} aria-label={chat.pinned ? "Unpin" : "Pin"} title={chat.pinned ? "Unpin" : "Pin"} className={`icon-button ${chat.pinned ? "text-amber-400" : ""}`}>
+              <Labelled icon="pin" text={chat.pinned ? "Unpin" : "Pin"} />
+            </button>
+          </Form>
+          <Form method="post" action={action} className="contents">
+            <input type="hidden" name="intent" value="archive" />
+            <button type="submit" name="value" value={String(!chat.archived)} aria-label={chat.archived ? "Unarchive" : "Archive"} title={chat.archived ? "Unarchive" : "Archive"} className="icon-button">
+              <Labelled icon="archive" text={chat.archived ? "Unarchive" : "Archive"} />
+            </button>
+          </Form>
+          <Popover label="Delete" summary={<Labelled icon="trash" text="Delete" />} summaryClassName="icon-button text-red-400 hover:bg-red-500/10 hover:text-red-300">
+            <Form method="post" action={action} className={PANEL}>
+              <input type="hidden" name="intent" value="delete" />
+              <p className="mb-2 text-zinc-300">Delete this chat and all its messages? This cannot be undone.</p>
+              <button type="submit" className="w-full rounded-md bg-red-600 px-3 py-1.5 font-medium hover:bg-red-500">
+                Delete permanently
+              </button>
+            </Form>
+          </Popover>
+        </>
+      )}
+    </header>
+  );
+}

@@ -1,0 +1,61 @@
+// Each page has its own title; the offline model is named once ("Demo
+// (offline)"), its speed reads "< 1 ms" rather than "0 ms", and it titles a
+// chat with the question's first words, as a person would.
+import { expect, lastAnswer, newChatAndSend, signUp, test, waitForAnswer, waitForHydration } from "./fixtures";
+
+test.describe.configure({ timeout: 120_000 });
+
+test("the chat list, the archive and a new chat each have their own title", async ({ page }) => {
+  await signUp(page);
+  await page.goto("/chats");
+  await expect(page).toHaveTitle("Chats · Parley");
+  await page.goto("/chats?archived=1");
+  await expect(page).toHaveTitle("Archived chats · Parley");
+  await page.goto("/chats?new=1");
+  await expect(page).toHaveTitle("New chat · Parley");
+});
+
+test("the demo model is named once, and its chat gets a title made of the question's first words", async ({ page }) => {
+  await signUp(page);
+  await page.goto("/chats?new=1");
+  await waitForHydration(page);
+  await expect(page.getByTestId("model-picker")).toHaveText("Demo (offline) ▾");
+  await newChatAndSend(page, "Explain TypeScript generics with an example of a binary tree");
+  await waitForAnswer(page);
+  await expect(lastAnswer(page).getByTestId("answer-stats")).toHaveText(/TTFT (< 1|\d+) ms/);
+  await expect(lastAnswer(page).getByTestId("answer-stats")).not.toHaveText(/TTFT 0 ms/);
+  // The title is made once the answer has ended: a reload shows it.
+  await expect
+    .poll(async () => {
+      await page.reload();
+      return page.getByTestId("chat-title").innerText();
+    })
+    .toBe("Explain TypeScript generics with an example");
+  await expect(page).toHaveTitle("Explain TypeScript generics with an example · Parley");
+});
+
+test("every page starts with a skip link to its main content, and has its landmarks", async ({ page }) => {
+  await signUp(page);
+  const { chatUrl } = await newChatAndSend(page, "Landmarks please");
+  await waitForAnswer(page);
+  await page.goto(chatUrl);
+  await waitForHydration(page);
+  // It is the first thing in the page's tab order (the composer holds the focus on arrival, so go to it directly).
+  const skip = page.getByRole("link", { name: "Skip to the conversation" });
+  expect(await page.evaluate(() => document.querySelector("a[href], button, input, textarea, select, summary")?.textContent)).toBe("Skip to the conversation");
+  await skip.focus();
+  await expect(skip).toBeInViewport();
+  await page.keyboard.press("Enter");
+  await expect(page.locator("main#main")).toBeFocused();
+  await expect(page.getByRole("main")).toHaveCount(1);
+  await expect(page.getByRole("navigation", { name: "Chats" })).toHaveCount(1);
+
+  await page.goto("/chats");
+  expect(await page.evaluate(() => document.querySelector("a[href], button, input, textarea, select, summary")?.textContent)).toBe("Skip to the main content");
+  await expect(page.getByRole("main")).toHaveCount(1);
+  // A page with nothing focused on arrival: the first Tab reaches the skip link.
+  await page.goto("/settings/keys");
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("link", { name: "Skip to the main content" })).toBeFocused();
+  await expect(page.getByRole("main")).toHaveCount(1);
+});

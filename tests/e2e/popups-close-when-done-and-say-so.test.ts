@@ -1,0 +1,129 @@
+// The chat's popups behave as people expect: Rename and System prompt close
+// once saved and say "Saved" (politely, to screen readers too), Esc and a
+// click outside close them and focus goes back to what opened them; a
+// confirmation under the last message opens where it can be clicked.
+import type { Locator, Page } from "@playwright/test";
+import { CHAT_URL, expect, lastAnswer, newChatAndSend, signUp, test, userMessages, waitForAnswer, waitForHydration } from "./fixtures";
+import { queueScripts, uniqueMarker } from "./upstream";
+
+/** Sends through the plain form to the fake OpenAI model (instant answers), with or without JavaScript. */
+async function sendWithFakeOpenAI(page: Page, text: string): Promise<void> {
+  const form = page.locator("form:has(#composer)");
+  const select = form.locator("select[name=model]");
+  if (await select.count()) await select.selectOption("openai:gpt-4o-mini");
+  else await form.locator("input[name=model]").evaluate((input) => ((input as HTMLInputElement).value = "openai:gpt-4o-mini"));
+  await page.locator("#composer").fill(text);
+  await form.getByRole("button", { name: "Send" }).click();
+}
+
+function headerSummary(page: Page, name: string): Locator {
+  return page.getByTestId("chat-header").locator(`summary[aria-label="${name}"]`);
+}
+
+async function isOpen(summary: Locator): Promise<boolean> {
+  return summary.evaluate((el) => (el.parentElement as HTMLDetailsElement).open);
+}
+
+/** The element a real mouse click at the locator's centre would hit is the locator's own (nothing covers it). */
+async function expectClickable(page: Page, target: Locator): Promise<void> {
+  await expect(target).toBeInViewport({ ratio: 1 });
+  const hit = await target.evaluate((el) => {
+    const box = el.getBoundingClientRect();
+    const top = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+    return top !== null && (top === el || el.contains(top));
+  });
+  expect(hit, "nothing covers it").toBe(true);
+}
+
+test("rename and system prompt close on save, say Saved and give focus back; Esc and a click outside close them", async ({ page }) => {
+  await signUp(page);
+  await newChatAndSend(page, "Notes about lighthouses");
+  await waitForAnswer(page);
+  await waitForHydration(page);
+  const status = page.getByTestId("header-status");
+  await expect(status).toHaveAttribute("aria-live", "polite");
+
+  // Rename: the field has the focus, Enter saves, the popup closes and says so.
+  const rename = headerSummary(page, "Rename");
+  await rename.click();
+  await expect(page.getByLabel("Chat title")).toBeFocused();
+  await page.getByLabel("Chat title").fill("Lighthouse notes");
+  await page.getByLabel("Chat title").press("Enter");
+  await expect(page.getByTestId("chat-title")).toHaveText("Lighthouse notes");
+  await expect(status).toHaveText("Saved");
+  expect(await isOpen(rename)).toBe(false);
+  await expect(rename).toBeFocused();
+
+  // System prompt: Save closes it the same way, and the prompt is kept.
+  const prompt = headerSummary(page, "System prompt");
+  await prompt.click();
+  await page.getByLabel(/Instructions for the model/).fill("Answer like a lighthouse keeper.");
+  await prompt.locator("xpath=..").getByRole("button", { name: "Save" }).click();
+  await expect.poll(() => isOpen(prompt)).toBe(false);
+  await expect(status).toHaveText("Saved");
+  await expect(prompt).toBeFocused();
+  await page.reload();
+  await waitForHydration(page);
+  await prompt.click();
+  await expect(page.getByLabel(/Instructions for the model/)).toHaveValue("Answer like a lighthouse keeper.");
+
+  // Esc closes it and gives the focus back to its opener.
+  await page.keyboard.press("Escape");
+  expect(await isOpen(prompt)).toBe(false);
+  await expect(prompt).toBeFocused();
+
+  // A click outside closes it too.
+  await rename.click();
+  expect(await isOpen(rename)).toBe(true);
+  await page.getByTestId("messages").click({ position: { x: 5, y: 5 } });
+  expect(await isOpen(rename)).toBe(false);
+
+  // Nothing was saved by closing: the title is as it was.
+  await expect(page.getByTestId("chat-title")).toHaveText("Lighthouse notes");
+});
+
+test("a refused rename keeps the popup open with the reason", async ({ page, browserErrors }) => {
+  browserErrors.allowStatus(400);
+  await signUp(page);
+  await newChatAndSend(page, "Notes about harbours");
+  await waitForAnswer(page);
+  await waitForHydration(page);
+  const rename = headerSummary(page, "Rename");
+  await rename.click();
+  // Only spaces: the browser lets it through (it is not empty), the server refuses it.
+  await page.getByLabel("Chat title").fill("   ");
+  await page.getByLabel("Chat title").press("Enter");
+  await expect(page.getByTestId("chat-header").getByRole("alert")).toBeVisible();
+  expect(await isOpen(rename)).toBe(true);
+  await expect(page.getByTestId("header-status")).toHaveText("");
+});
+
+for (const javaScript of [true, false]) {
+  const mode = javaScript ? "with JavaScript" : "without JavaScript";
+  test(`deleting the branch of the last message asks where it can be clicked (${mode})`, async ({ newContext }) => {
+    const context = await newContext({ javaScriptEnabled: javaScript, viewport: { width: 1280, height: 720 } });
+    const page = await context.newPage();
+    await signUp(page);
+    await page.goto("/chats?new=1");
+    await sendWithFakeOpenAI(page, "First question about rivers");
+    await expect(page).toHaveURL(CHAT_URL);
+    await expect(lastAnswer(page)).toHaveAttribute("data-status", "complete", { timeout: 20_000 });
+    // A long answer: the chat scrolls, and the confirmation opens at its very end.
+    const marker = uniqueMarker("del");
+    await queueScripts("openai", marker, { tokens: Array.from({ length: 60 }, (_, i) => `Paragraph ${i + 1} about deltas.\n\n`) });
+    await sendWithFakeOpenAI(page, `Second question about deltas ${marker}`);
+    await expect(userMessages(page)).toHaveCount(2);
+    await expect(lastAnswer(page)).toHaveAttribute("data-status", "complete", { timeout: 20_000 });
+    await expect(page.getByRole("button", { name: "Send" })).toBeEnabled();
+
+    const answer = lastAnswer(page);
+    await answer.hover();
+    await answer.getByTitle("Delete branch").click();
+    const confirm = answer.getByRole("button", { name: "Delete branch" });
+    await expect(confirm).toBeVisible();
+    await expectClickable(page, confirm);
+    await confirm.click();
+    await expect(page.getByTestId("assistant-message")).toHaveCount(1);
+    await expect(userMessages(page)).toHaveText(["First question about rivers", `Second question about deltas ${marker}`]);
+  });
+}

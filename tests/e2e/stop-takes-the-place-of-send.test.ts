@@ -1,0 +1,108 @@
+// While an answer is written, the composer's Send turns into Stop, Esc stops
+// too, and an answer still being written on another branch is announced
+// right above the composer with its own Stop. Without JavaScript, Stop is a
+// plain form.
+import type { Page } from "@playwright/test";
+import { CHAT_URL, composer, expect, lastAnswer, signUp, test, userMessages, waitForAnswer, waitForHydration } from "./fixtures";
+import { numberedTokens, queueScripts, uniqueMarker } from "./upstream";
+
+test.describe.configure({ timeout: 120_000 });
+
+/** Sends through the plain form to the fake OpenAI model, with or without JavaScript. */
+async function send(page: Page, text: string): Promise<void> {
+  const form = page.locator("form:has(#composer)");
+  const select = form.locator("select[name=model]");
+  if (await select.count()) await select.selectOption("openai:gpt-4o-mini");
+  else await form.locator("input[name=model]").evaluate((input) => ((input as HTMLInputElement).value = "openai:gpt-4o-mini"));
+  await page.locator("#composer").fill(text);
+  await form.getByRole("button", { name: "Send" }).click();
+}
+
+/** A slow answer: 1200 tokens, 50 ms apart (a minute), time enough to stop it on a busy machine. */
+async function slowAnswerFor(marker: string): Promise<string[]> {
+  const tokens = numberedTokens(1200, "w");
+  await queueScripts("openai", marker, { tokens, tokenDelayMs: 50 });
+  return tokens;
+}
+
+test("Send turns into Stop while the answer is written; Stop and Esc both stop it", async ({ page }) => {
+  await signUp(page);
+  await page.goto("/chats?new=1");
+  await waitForHydration(page);
+  const m = uniqueMarker("st");
+  await slowAnswerFor(m);
+  await send(page, `Count slowly ${m}`);
+  await expect(page).toHaveURL(CHAT_URL);
+  await expect(lastAnswer(page).getByTestId("answer-content")).toContainText("w3 ");
+
+  const box = page.locator("form:has(#composer)");
+  const stop = box.getByRole("button", { name: "Stop generating" });
+  await expect(stop).toBeVisible();
+  await expect(box.getByRole("button", { name: "Send" })).toHaveCount(0);
+  // The box stays usable meanwhile: the next message can be typed.
+  await expect(composer(page)).toBeEditable();
+  await stop.click();
+  await waitForAnswer(page, "interrupted");
+  await expect(box.getByRole("button", { name: "Send" })).toBeVisible();
+  await expect(stop).toHaveCount(0);
+
+  // Esc stops the next one, from wherever the focus is.
+  await slowAnswerFor(`${m}b`);
+  await send(page, `Count again ${m}b`);
+  await expect(userMessages(page)).toHaveCount(2);
+  await expect(lastAnswer(page).getByTestId("answer-content")).toContainText("w3 ");
+  await composer(page).fill("typed while it answers");
+  await page.keyboard.press("Escape");
+  await waitForAnswer(page, "interrupted");
+  await expect(lastAnswer(page).getByTestId("answer-problem")).toHaveText("Stopped.");
+  // What was typed meanwhile is still there, ready to send.
+  await expect(composer(page)).toHaveValue("typed while it answers");
+});
+
+test("without JavaScript, the composer's Stop posts the stop and the answer ends", async ({ noJsPage: page }) => {
+  await signUp(page);
+  await page.goto("/chats?new=1");
+  const m = uniqueMarker("ns");
+  await slowAnswerFor(m);
+  await send(page, `Count slowly ${m}`);
+  await expect(page).toHaveURL(CHAT_URL);
+  await expect(page.getByRole("button", { name: "Send" })).toHaveCount(0);
+  await page.getByRole("button", { name: "Stop generating" }).click();
+  await expect(lastAnswer(page)).toHaveAttribute("data-status", "interrupted", { timeout: 20_000 });
+  await expect(page.getByRole("button", { name: "Send" })).toBeVisible();
+});
+
+test("an answer written on another branch is announced right above the composer, with Stop", async ({ page }) => {
+  await signUp(page);
+  await page.goto("/chats?new=1");
+  await waitForHydration(page);
+  const m = uniqueMarker("el");
+  await send(page, `Short ${m}`);
+  await expect(page).toHaveURL(CHAT_URL);
+  await waitForAnswer(page);
+  await expect(page.getByRole("button", { name: "Send" })).toBeVisible();
+
+  // Edit the question: the new answer streams slowly; then look at the first version.
+  await queueScripts("openai", `Long ${m}`, { tokens: numberedTokens(1200, "t"), tokenDelayMs: 50 });
+  const question = page.getByTestId("user-message").first();
+  await question.getByRole("link", { name: "Edit" }).click();
+  await question.getByLabel("Edit message").fill(`Long ${m}`);
+  await question.getByRole("button", { name: "Save & answer" }).click();
+  await expect(lastAnswer(page).getByTestId("answer-content")).toContainText("t3 ");
+  await page.getByTestId("user-message").first().getByRole("button", { name: "Previous version" }).click();
+  await expect(userMessages(page)).toHaveText([`Short ${m}`]);
+
+  const notice = page.getByTestId("streaming-elsewhere");
+  await expect(notice).toBeInViewport({ ratio: 1 });
+  const noticeBox = (await notice.boundingBox())!;
+  const composerBox = (await composer(page).boundingBox())!;
+  // Directly above the box: nothing between them but the composer's own frame.
+  expect(noticeBox.y + noticeBox.height).toBeLessThanOrEqual(composerBox.y);
+  expect(composerBox.y - (noticeBox.y + noticeBox.height)).toBeLessThan(40);
+
+  await notice.getByRole("button", { name: "Stop that answer" }).click();
+  await expect(notice).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Send" })).toBeVisible();
+  await page.getByTestId("user-message").first().getByRole("button", { name: "Next version" }).click();
+  await expect(lastAnswer(page)).toHaveAttribute("data-status", "interrupted");
+});
