@@ -37,6 +37,12 @@ test("without JavaScript an admin finds a person, promotes, disables, resets and
   await admin.getByRole("link", { name: "Admin" }).click();
   await expect(admin).toHaveURL(/\/admin\/users$/);
   await expect(admin.getByRole("navigation", { name: "Admin" }).getByRole("link")).toHaveText(["Users", "Registration", "Models"]);
+  for (const path of ["/admin/users", "/admin/registration", "/admin/models"]) {
+    const headers = (await admin.request.get(`${server.baseURL}${path}`)).headers();
+    expect(headers["cache-control"], path).toBe("private, no-store");
+    expect(headers["content-security-policy"], path).toContain("frame-ancestors 'none'");
+    expect(headers["x-frame-options"], path).toBe("DENY");
+  }
 
   const memberContext = await newContext({ baseURL: server.baseURL, javaScriptEnabled: false });
   const member = await memberContext.newPage();
