@@ -133,7 +133,7 @@ test("with JavaScript an admin makes registration invite-only, hands out invites
   browserErrors.allowStatus(403);
   const admin = await adminPage(await newContext({ baseURL: server.baseURL }));
   await admin.goto("/admin/registration");
-  await admin.getByLabel(/Invite only/).check();
+  await admin.getByRole("radio", { name: /^Invite only/ }).check();
   await admin.getByRole("button", { name: "Save mode" }).click();
   await expect(admin.getByRole("status")).toHaveText("Saved the registration mode.");
 
@@ -147,7 +147,7 @@ test("with JavaScript an admin makes registration invite-only, hands out invites
   await admin.getByLabel("Uses").fill("2");
   await admin.getByLabel("Expires after").selectOption("1");
   await admin.getByRole("button", { name: "Create invite link" }).click();
-  const link = await admin.getByLabel("Invite link").inputValue();
+  const link = await admin.getByRole("textbox", { name: "Invite link" }).inputValue();
   expect(link).toMatch(/\/signup\?invite=[A-Za-z0-9_-]{43}$/);
   const invite = admin.getByTestId("invite-row").filter({ hasText: "the Lovelace family" });
   await expect(invite.getByTestId("invite-uses-left")).toHaveText("2 of 2");
@@ -169,7 +169,7 @@ test("with JavaScript an admin makes registration invite-only, hands out invites
 
   await admin.getByLabel("Note (who it is for)").fill("a neighbour");
   await admin.getByRole("button", { name: "Create invite link" }).click();
-  const revoked = await admin.getByLabel("Invite link").inputValue();
+  const revoked = await admin.getByRole("textbox", { name: "Invite link" }).inputValue();
   await admin.getByRole("button", { name: "Revoke the invite for a neighbour" }).click();
   await expect(admin.getByRole("status")).toHaveText("Revoked the invite link.");
   await visitor.goto(revoked);
@@ -177,12 +177,12 @@ test("with JavaScript an admin makes registration invite-only, hands out invites
   await visitor.goto("/signup?invite=not-a-real-invite");
   await expect(visitor.getByTestId("signup-refused")).toContainText("This invite link is not valid.");
 
-  await admin.getByLabel(/Closed/).check();
+  await admin.getByRole("radio", { name: /^Closed/ }).check();
   await admin.getByRole("button", { name: "Save mode" }).click();
   await expect(admin.getByRole("status")).toHaveText("Saved the registration mode.");
   await visitor.goto("/signup");
   await expect(visitor.getByRole("heading", { name: "Registration is closed" })).toBeVisible();
-  await admin.getByLabel(/Open/).check();
+  await admin.getByRole("radio", { name: /^Open/ }).check();
   await admin.getByRole("button", { name: "Save mode" }).click();
   await visitor.goto("/signup");
   await expect(visitor.getByRole("heading", { name: "Create your account" })).toBeVisible();
