@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { AuthFormError, authenticator, authFormFailure } from "~/auth/auth.server";
 import { createSession, getSessionUser, safeRedirect } from "~/auth/session.server";
 import { beginLoginAttempt, retryAfterSeconds, settleLoginAttempt } from "~/auth/throttle.server";
@@ -55,6 +55,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Login() {
+  const { allowRegistration } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const navigation = useNavigation();
@@ -71,12 +72,14 @@ export default function Login() {
           {busy ? "Logging in…" : "Log in"}
         </button>
       </Form>
-      <p className="mt-6 text-center text-sm text-zinc-400">
-        New here?{" "}
-        <Link to={{ pathname: "/signup", search: params.toString() ? `?${params}` : "" }} className="text-sky-400 hover:underline">
-          Create an account
-        </Link>
-      </p>
+      {allowRegistration ? (
+        <p className="mt-6 text-center text-sm text-zinc-400">
+          New here?{" "}
+          <Link to={{ pathname: "/signup", search: params.toString() ? `?${params}` : "" }} className="text-sky-400 hover:underline">
+            Create an account
+          </Link>
+        </p>
+      ) : null}
     </AuthShell>
   );
 }

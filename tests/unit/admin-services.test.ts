@@ -42,7 +42,7 @@ import { createUser, getUserForAdmin, type PublicUser } from "~/models/user.serv
 import { AppError } from "~/protocol/errors";
 import { textParts } from "~/protocol/parts";
 import { createInviteLink, inviteViews, revokeInviteLink, setRegistrationMode } from "~/services/admin-registration.server";
-import { changeRole, createResetLink, deleteUser, disableUser, enableUser, RESET_LINK_TTL_MS, resetLinkAccount, resetPassword } from "~/services/admin-users.server";
+import { changeRole, createResetLink, usersPage, deleteUser, disableUser, enableUser, RESET_LINK_TTL_MS, resetLinkAccount, resetPassword } from "~/services/admin-users.server";
 import { filePartOf, storeUpload } from "~/services/attachments.server";
 import * as conversation from "~/services/conversation.server";
 import { streamRegistry } from "~/streaming/streams.server";
@@ -83,6 +83,23 @@ function loginRequest(email: string, password: string): Request {
 async function userWithPassword(name: string) {
   return createUser({ email: `${name.toLowerCase().replace(/\W/g, "")}-${crypto.randomUUID()}@example.com`, name, passwordHash: await hashPassword(PASSWORD) });
 }
+
+describe("the list of accounts", () => {
+  test("searches names and emails, 50 a page, newest first; wildcards typed are plain characters", async () => {
+    const tag = `zq${crypto.randomUUID().slice(0, 6)}`;
+    for (let i = 0; i < 55; i++) await createUser({ email: `${tag}-${i}@example.com`, name: `Person ${i}`, passwordHash: "x" });
+    await createUser({ email: `someone-${crypto.randomUUID()}@example.com`, name: `Named ${tag.toUpperCase()} 100%_done`, passwordHash: "x" });
+    const first = await usersPage({ query: tag, page: 1 });
+    expect(first).toMatchObject({ total: 56, pages: 2, page: 1 });
+    expect(first.users).toHaveLength(50);
+    expect(first.users[0]!.name).toContain(tag.toUpperCase());
+    expect(first.users[1]!.email).toBe(`${tag}-54@example.com`);
+    expect((await usersPage({ query: tag, page: 2 })).users.map((u) => u.email).at(-1)).toBe(`${tag}-0@example.com`);
+    expect((await usersPage({ query: "100%_d", page: 1 })).users.map((u) => u.name)).toEqual([`Named ${tag.toUpperCase()} 100%_done`]);
+    expect((await usersPage({ query: "0%_d", page: 1 })).total).toBe(1);
+    expect((await usersPage({ query: "%", page: 1 })).total).toBe(1);
+  });
+});
 
 describe("the last admin", () => {
   test("cannot be demoted, disabled or deleted; with a second admin each can", async () => {
