@@ -1,5 +1,5 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useLocation, useRouteError, useRouteLoaderData } from "@remix-run/react";
+import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, type ShouldRevalidateFunction, useLocation, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { localeOf } from "./utils/http.server";
 import { useNonce } from "./utils/nonce";
@@ -25,6 +25,18 @@ export const meta: MetaFunction = () => [{ title: "Parley" }, { name: "descripti
 export function loader({ request }: LoaderFunctionArgs) {
   return { theme: themeOf(request), locale: localeOf(request), chosenLocale: chosenLocaleOf(request) };
 }
+
+/**
+ * The root's data is the theme and the language: only a form that may change
+ * them (settings, the visitor's chooser, logging in or out) reloads it. A send
+ * or any other chat action leaves it alone, so an answer starts without a
+ * reload of the page's data.
+ */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formAction, defaultShouldRevalidate }) => {
+  if (!formAction) return defaultShouldRevalidate;
+  const path = new URL(formAction, "http://parley.invalid").pathname;
+  return /^\/(settings|preferences|login|signup|logout)(\/|$)/.test(path) ? defaultShouldRevalidate : false;
+};
 
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();

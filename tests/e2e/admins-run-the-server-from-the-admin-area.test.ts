@@ -4,7 +4,7 @@
 // promoted, disabled, handed a reset link and deleted; registration closed,
 // opened by invitation and invites used up or revoked; models turned off.
 import type { BrowserContext, Page } from "@playwright/test";
-import { CHAT_URL, DEFAULT_PASSWORD, expect, lastAnswer, login, signUp, test, uniqueEmail, type User } from "./fixtures";
+import { CHAT_URL, DEFAULT_PASSWORD, expect, lastAnswer, login, postForm, signUp, test, uniqueEmail, type User } from "./fixtures";
 import { type OwnServer, startOwnServer } from "./own-server";
 
 // Each test walks a whole admin task through several browsers: longer than one page's budget.
@@ -216,9 +216,11 @@ test("a model turned off leaves the picker and is refused with a clear message; 
   await member.goto(chatUrl);
   await expect(member.getByTestId("user-message").first()).toContainText("Tell me about the sea");
   await expect(lastAnswer(member)).toHaveAttribute("data-status", "complete");
-  await member.getByRole("textbox", { name: "Message" }).fill("And the mountains?");
-  await member.getByRole("button", { name: "Send" }).click();
-  await expect(member.getByText("has been turned off by the administrator. Pick another model.")).toBeVisible();
+  // The page's picker offers only models still on; a form that still names the old one is refused with words.
+  await expect(member.getByTestId("model-select").locator("option", { hasText: "Demo (offline)" })).toHaveCount(0);
+  const refused = await postForm(member, new URL(chatUrl).pathname, { intent: "send", content: "And the mountains?", model: "demo:parley-demo" });
+  expect(refused.status()).toBe(400);
+  expect(await refused.text()).toContain("has been turned off by the administrator. Pick another model.");
 
   // With JavaScript the picker has no trace of it either; turning it back on brings it back.
   const withJs = await (await newContext({ baseURL: server.baseURL })).newPage();

@@ -24,13 +24,14 @@ async function send(page: Page, text: string, { newChat = false, javaScript = tr
 
 async function editFirstMessage(page: Page, text: string): Promise<void> {
   const message = page.getByTestId("user-message").first();
-  await message.locator("summary", { hasText: "Edit" }).click();
+  await message.hover();
+  await message.getByRole("link", { name: "Edit" }).click();
   await message.getByLabel("Edit message").fill(text);
   await message.getByRole("button", { name: "Save & answer" }).click();
 }
 
 async function rename(page: Page, title: string): Promise<void> {
-  await page.locator("summary", { hasText: "Rename" }).click();
+  await page.getByTestId("chat-header").locator("summary", { hasText: "Rename" }).click();
   await page.getByLabel("Chat title").fill(title);
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByTestId("chat-title")).toHaveText(title);

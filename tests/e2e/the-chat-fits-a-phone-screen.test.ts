@@ -41,9 +41,9 @@ for (const javaScript of [true, false]) {
     await expect(title).toBeVisible();
     expect((await title.boundingBox())!.width, "the title has room to be read").toBeGreaterThan(80);
 
-    const controls = header.locator("a, summary, button:visible");
+    const controls = header.locator("a:visible, summary, button:visible");
     const count = await controls.count();
-    expect(count).toBeGreaterThanOrEqual(6); // back, rename, system prompt, pin, archive, delete
+    expect(count).toBeGreaterThanOrEqual(6); // back, export, rename, system prompt, share, delete (pin and archive are in the list's menu)
     for (let i = 0; i < count; i++) {
       const control = controls.nth(i);
       const name = (await control.getAttribute("aria-label")) ?? `control ${i}`;

@@ -130,15 +130,16 @@ export function ChatHeader({
       {level !== "own" ? null : (
         <>
           {shareControl}
+          {/* On a phone, Pin and Archive live in the chat list's menu only: the title keeps its room. */}
           <Form method="post" action={action} className="contents">
             <input type="hidden" name="intent" value="pin" />
-            <button type="submit" name="value" value={String(!chat.pinned)} aria-label={chat.pinned ? "Unpin" : "Pin"} title={chat.pinned ? "Unpin" : "Pin"} className={`icon-button ${chat.pinned ? "text-amber-400" : ""}`}>
+            <button type="submit" name="value" value={String(!chat.pinned)} aria-label={chat.pinned ? "Unpin" : "Pin"} title={chat.pinned ? "Unpin" : "Pin"} className={`icon-button max-sm:hidden ${chat.pinned ? "text-amber-400" : ""}`}>
               <Labelled icon="pin" text={chat.pinned ? "Unpin" : "Pin"} />
             </button>
           </Form>
           <Form method="post" action={action} className="contents">
             <input type="hidden" name="intent" value="archive" />
-            <button type="submit" name="value" value={String(!chat.archived)} aria-label={chat.archived ? "Unarchive" : "Archive"} title={chat.archived ? "Unarchive" : "Archive"} className="icon-button">
+            <button type="submit" name="value" value={String(!chat.archived)} aria-label={chat.archived ? "Unarchive" : "Archive"} title={chat.archived ? "Unarchive" : "Archive"} className="icon-button max-sm:hidden">
               <Labelled icon="archive" text={chat.archived ? "Unarchive" : "Archive"} />
             </button>
           </Form>

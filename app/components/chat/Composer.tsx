@@ -290,7 +290,7 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
         />
         <div className="flex items-center justify-between gap-2 border-t border-zinc-800 px-3 py-2">
           <div className="flex min-w-0 items-center gap-2 text-xs text-zinc-400">
-            <label className={`inline-flex h-7 cursor-pointer items-center rounded-md border border-zinc-700 px-2 py-1 text-zinc-200 hover:border-zinc-500 focus-within:outline focus-within:outline-2 focus-within:outline-sky-500 ${hydrated ? "" : "max-w-56"}`}>
+            <label className={`inline-flex h-7 cursor-pointer items-center rounded-md border border-zinc-700 px-2 py-1 text-zinc-200 hover:border-zinc-500 focus-within:outline focus-within:outline-2 focus-within:outline-sky-500 ${hydrated ? "" : "min-w-0 max-w-[40vw] sm:max-w-56"}`}>
               {/* An icon, not the 📎 emoji: not every system has a font that draws it. */}
               {hydrated ? <Icon name="paperclip" /> : <span>Attach files</span>}
               <span className="sr-only">Attach files (images, PDFs, text and code, up to {formatBytes(maxFileBytes)} each)</span>

@@ -59,7 +59,7 @@ export function ModelPicker({ groups, value, name = "model", onChange }: { group
 
   if (!hydrated) {
     return (
-      <select name={name} defaultValue={value} className="max-w-56 rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1 text-xs text-zinc-200" data-testid="model-select">
+      <select name={name} defaultValue={value} className="min-w-0 max-w-[40vw] sm:max-w-56 rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1 text-xs text-zinc-200" data-testid="model-select">
         {groups.map((group) => (
           <optgroup key={group.providerId} label={group.label}>
             {group.models.map((model) => (
