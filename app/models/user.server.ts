@@ -97,6 +97,19 @@ function likePattern(text: string): string {
 }
 
 /** One page of accounts, newest first, those whose name or email contains `query`; and how many match in all. */
+/** What the admin area shows of an account, in its list and on its page. */
+const adminListColumns = {
+  id: users.id,
+  email: users.email,
+  name: users.name,
+  role: users.role,
+  createdAt: users.createdAt,
+  lastActiveAt: users.lastActiveAt,
+  disabledAt: users.disabledAt,
+  changedAt: users.changedAt,
+  changedByName: sql<string | null>`(SELECT changer.name FROM users AS changer WHERE changer.id = "users"."changed_by")`,
+};
+
 export async function listUsers({ query, page, pageSize }: { query: string; page: number; pageSize: number }): Promise<{ users: UserListItem[]; total: number }> {
   const db = database();
   const pattern = likePattern(query);
@@ -105,17 +118,7 @@ export async function listUsers({ query, page, pageSize }: { query: string; page
     : undefined;
   const [rows, [totalRow]] = await db.batch([
     db
-      .select({
-        id: users.id,
-        email: users.email,
-        name: users.name,
-        role: users.role,
-        createdAt: users.createdAt,
-        lastActiveAt: users.lastActiveAt,
-        disabledAt: users.disabledAt,
-        changedAt: users.changedAt,
-        changedByName: sql<string | null>`(SELECT changer.name FROM users AS changer WHERE changer.id = "users"."changed_by")`,
-      })
+      .select(adminListColumns)
       .from(users)
       .where(where)
       .orderBy(desc(users.createdAt), desc(users.id))
@@ -129,17 +132,7 @@ export async function listUsers({ query, page, pageSize }: { query: string; page
 /** An account as the admin sees it (undefined: there is none). */
 export async function getUserForAdmin({ userId }: { userId: string }): Promise<UserListItem | undefined> {
   const [row] = await database()
-    .select({
-      id: users.id,
-      email: users.email,
-      name: users.name,
-      role: users.role,
-      createdAt: users.createdAt,
-      lastActiveAt: users.lastActiveAt,
-      disabledAt: users.disabledAt,
-      changedAt: users.changedAt,
-      changedByName: sql<string | null>`(SELECT changer.name FROM users AS changer WHERE changer.id = "users"."changed_by")`,
-    })
+    .select(adminListColumns)
     .from(users)
     .where(eq(users.id, userId))
     .limit(1);
