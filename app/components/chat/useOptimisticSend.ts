@@ -15,6 +15,8 @@ import type { MessageView } from "./MessageItem";
 type SendResult = { ok: true; answerId: string } | FormFailure;
 
 interface Pending {
+  /** The chat it was sent in: another chat's page never shows it. */
+  chatId: string;
   text: string;
   user: MessageView;
   answer: MessageView;
@@ -39,10 +41,12 @@ export function useOptimisticSend({ chatId, action, stored, model }: { chatId: s
   }, [fetcher.state, fetcher.data, chatId]);
 
   const arrived = pending !== null && stored.some((m) => m.id === pending.answer.id);
-  // Once the page's data has the real messages, the optimistic ones have served.
+  // Once the page's data has the real messages, the optimistic ones have
+  // served; leaving for another chat (a fork, a link) drops them too.
+  const left = pending !== null && pending.chatId !== chatId;
   useEffect(() => {
-    if (arrived) setPending(null);
-  }, [arrived]);
+    if (arrived || left) setPending(null);
+  }, [arrived, left]);
 
   const send = useCallback(
     (form: HTMLFormElement, files: FilePart[] = []): boolean => {
@@ -63,6 +67,7 @@ export function useOptimisticSend({ chatId, action, stored, model }: { chatId: s
       openStreamEarly(`/chats/${chatId}/messages/${answerId}/stream`);
       setFailure(null);
       setPending({
+        chatId,
         text,
         user: { id: userMessageId, role: "user", parts, status: "complete", model: null, stats: null, problem: null, lastEventId: 0, parentId, siblingIds: [userMessageId] },
         answer: { id: answerId, role: "assistant", parts: [], status: "streaming", model: chosenModel, stats: null, problem: null, lastEventId: 0, parentId: userMessageId, siblingIds: [answerId] },
@@ -88,6 +93,6 @@ export function useOptimisticSend({ chatId, action, stored, model }: { chatId: s
     if (fetcher.data && "ok" in fetcher.data) revalidator.revalidate();
   }, [sending, fetcher.data, revalidator]);
 
-  const messages = pending && !arrived ? [...stored, pending.user, pending.answer] : stored;
+  const messages = pending && !arrived && !left ? [...stored, pending.user, pending.answer] : stored;
   return { messages, failure, send, onAnswerSettled, sending };
 }
