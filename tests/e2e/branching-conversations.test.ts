@@ -120,6 +120,27 @@ for (const javaScript of [true, false]) {
   });
 }
 
+test("forking before the page has reloaded the answer shows only the fork's messages", async ({ page }) => {
+  await signUp(page);
+  const m = uniqueMarker("fq");
+  await send(page, `Start ${m}`, { newChat: true });
+  await waitForAnswer(page);
+  const originalId = chatIdOf(page);
+  // A slow link: the page's reload of this chat's data never comes back, so
+  // the next message and its answer stay the page's own optimistic copies.
+  await page.route(new RegExp(`/chats/${originalId}\\.data`), (route) => {
+    if (route.request().method() !== "GET") return route.continue();
+  });
+  await send(page, `Later ${m}`);
+  await expect(userMessages(page)).toHaveCount(2);
+  await waitForAnswer(page);
+  await page.getByTestId("assistant-message").first().getByRole("button", { name: "Fork into a new chat" }).click();
+  await expect(page).not.toHaveURL(new RegExp(originalId));
+  await expect(page.getByTestId("chat-title")).toContainText("(fork)");
+  await expect(userMessages(page)).toHaveText([`Start ${m}`]);
+  await expect(page.getByTestId("assistant-message")).toHaveCount(1);
+});
+
 test("an answer keeps streaming while another branch is shown, and can be followed again", async ({ page }) => {
   await signUp(page);
   const m = uniqueMarker("bg");
