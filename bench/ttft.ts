@@ -1,7 +1,9 @@
 // Phase 1 of `bun bench/run.ts` alone: time to first token through Parley
 // against the same request straight to the fake upstream, one at a time and
 // many at once. For trying a change to the send or stream path quickly.
-//   bun bench/ttft.ts [--samples N] [--concurrent N]
+//   bun bench/ttft.ts [--samples N] [--concurrent N] [--send-via remix]
+// (--send-via remix posts follow-ups to the chat page's action through Remix,
+// the way sends went before docs/decisions/084, for a before/after figure.)
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -36,6 +38,8 @@ try {
     },
   });
   const user = new ParleyUser(server.baseURL, databaseFile);
+  if (process.argv.includes("--send-via") && process.argv[process.argv.indexOf("--send-via") + 1] === "remix") user.sendVia = "remix";
+  log(`follow-ups are posted ${user.sendVia === "edge" ? "to /chats/:id/messages (at the edge)" : "to the chat page's action (through Remix)"}`);
   await user.signup("bench@bench.local");
   const stop = watchLoad(() => [process.pid, fake.process.pid, server.pid]);
   const ttft = await measureTtft({ fake, user, serverPid: server.pid, sequentialSamples: arg("--samples", 100), concurrentStreams: arg("--concurrent", 100), log });

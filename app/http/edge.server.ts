@@ -7,6 +7,7 @@
 import path from "node:path";
 import type { AppLoadContext } from "@remix-run/node";
 import { isCrossOriginRequest } from "../auth/csrf.server";
+import { action as fastSendAction } from "../routes/chats.$chatId.messages";
 import { loader as answerStreamLoader } from "../routes/chats.$chatId.messages.$messageId.stream";
 import { logger } from "../utils/logger.server";
 import { compressResponse, isCompressible, negotiateEncoding } from "./compression.server";
@@ -136,16 +137,23 @@ export interface HttpContext {
 }
 
 /**
- * The answer stream is the request on the way to every first token: it is
- * served here, by its route's loader, without Remix's router, which flattens
- * and ranks the whole route tree again for each request. What the loader
- * throws (a redirect to log in, a 404) is answered as Remix would answer it.
+ * The two requests on the way to every first token — the page's send and
+ * the answer's stream — are served here by their route modules, without
+ * Remix's router, which flattens and ranks the whole route tree again for
+ * each request (docs/decisions/040, 084). What a route throws (a redirect to
+ * log in, a 404) is answered as Remix would answer it.
  */
+const FAST_SEND_PATH = /^\/chats\/([^/]+)\/messages$/;
 const ANSWER_STREAM_PATH = /^\/chats\/([^/]+)\/messages\/([^/]+)\/stream$/;
 
-async function answerStream(request: Request, params: { chatId: string; messageId: string }, context: AppLoadContext): Promise<Response> {
+async function atTheEdge(request: Request, url: URL, context: AppLoadContext): Promise<Response | null> {
   try {
-    return await answerStreamLoader({ request, params, context });
+    if (request.method === "POST") {
+      const send = FAST_SEND_PATH.exec(url.pathname);
+      return send ? await fastSendAction({ request, params: { chatId: send[1]! }, context }) : null;
+    }
+    const stream = request.method === "GET" ? ANSWER_STREAM_PATH.exec(url.pathname) : null;
+    return stream ? await answerStreamLoader({ request, params: { chatId: stream[1]!, messageId: stream[2]! }, context }) : null;
   } catch (thrown) {
     if (thrown instanceof Response) return thrown;
     throw thrown;
@@ -176,9 +184,7 @@ export async function handleHttp(request: Request, context: HttpContext): Promis
   const clientIp = (context.behindFlyProxy ? request.headers.get("Fly-Client-IP") : null) ?? context.socketIp;
   const loadContext: AppLoadContext = { disableIdleTimeout: context.disableIdleTimeout, nonce, clientIp };
   try {
-    const stream = request.method === "GET" ? ANSWER_STREAM_PATH.exec(url.pathname) : null;
-    if (stream) return await done(await answerStream(request, { chatId: stream[1]!, messageId: stream[2]! }, loadContext));
-    return await done(await context.remix(request, loadContext));
+    return await done((await atTheEdge(request, url, loadContext)) ?? (await context.remix(request, loadContext)));
   } catch (error) {
     logger.error("request failed", { method: request.method, path: url.pathname, error });
     return done(plain(500, "Something went wrong on our side. Try again in a moment."));

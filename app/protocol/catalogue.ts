@@ -165,6 +165,7 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     interrupted_by_shutdown: () => "The server shut down while this answer was being written.",
     forked_while_streaming: () => "Forked while this answer was being written.",
     stream_lost: () => "Lost the connection to this answer. Reload the page to see where it stands.",
+    send_failed: () => "The message could not reach Parley, so it was not sent. Your text is kept: check your connection and send again.",
   },
   ru: {
     invalid_input: () => "Проверьте форму и попробуйте ещё раз.",
@@ -261,6 +262,7 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     interrupted_by_shutdown: () => "Сервер остановился, пока писался этот ответ.",
     forked_while_streaming: () => "Ответвлено, пока писался этот ответ.",
     stream_lost: () => "Связь с этим ответом потеряна. Обновите страницу, чтобы увидеть, где он сейчас.",
+    send_failed: () => "Сообщение не дошло до Parley и не отправлено. Текст сохранён: проверьте подключение и отправьте ещё раз.",
   },
 };
 

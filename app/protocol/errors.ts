@@ -104,6 +104,8 @@ export const ERROR_STATUS = {
   interrupted_by_shutdown: 200,
   forked_while_streaming: 200,
   stream_lost: 200,
+  // The page's send never got an answer from Parley (offline, or the server failed)
+  send_failed: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -59,6 +59,11 @@ export interface ReceivedToken {
 
 export class ParleyUser {
   cookie = "";
+  /**
+   * Where a follow-up is posted: the page's fast send (`/messages`, served at
+   * the edge) or, to compare, the chat page's own action through Remix (`.data`).
+   */
+  sendVia: "edge" | "remix" = "edge";
   private readonly db: Database;
   private readonly leafOfChat;
 
@@ -105,14 +110,14 @@ export class ParleyUser {
 
   /**
    * A follow-up in an existing chat the way the page's script sends it: ids
-   * chosen here, the send posted as a fetcher does (`.data`), and the answer's
+   * chosen here, the send posted to `/chats/:id/messages`, and the answer's
    * stream opened at the same moment.
    */
   async sendInChat(chatId: string, content: string, options: { deadline: number }): Promise<{ sentAt: number; answeredAt: number; status: number; follow: FollowResult }> {
     const userMessageId = createId();
     const answerId = createId();
     const sentAt = now();
-    const post = fetch(`${this.baseURL}/chats/${chatId}.data`, {
+    const post = fetch(this.sendVia === "edge" ? `${this.baseURL}/chats/${chatId}/messages` : `${this.baseURL}/chats/${chatId}.data`, {
       method: "POST",
       body: new URLSearchParams({ intent: "send", content, model: PARLEY_MODEL, userMessageId, answerId }),
       headers: { Cookie: this.cookie },

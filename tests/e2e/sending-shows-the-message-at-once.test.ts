@@ -8,6 +8,7 @@ import {
   demoAnswerTo,
   expect,
   lastAnswer,
+  login,
   newChatAndSend,
   postForm,
   readStream,
@@ -29,7 +30,7 @@ test("the message and its answer appear before the server has answered the send,
   let releaseSend!: () => void;
   const sendHeld = new Promise<void>((resolve) => (releaseSend = resolve));
   const sends: string[] = [];
-  await page.route(`**/chats/${chatId}.data*`, async (route) => {
+  await page.route(`**/chats/${chatId}/messages`, async (route) => {
     if (route.request().method() !== "POST") return route.continue();
     sends.push(route.request().postData() ?? "");
     await sendHeld;
@@ -54,7 +55,7 @@ test("the message and its answer appear before the server has answered the send,
   expect(sends).toHaveLength(1);
   expect(sends[0]).toContain("answerId=");
 
-  const sendAnswered = page.waitForResponse((response) => response.request().method() === "POST" && response.url().includes(`/chats/${chatId}.data`));
+  const sendAnswered = page.waitForResponse((response) => response.request().method() === "POST" && new URL(response.url()).pathname === `/chats/${chatId}/messages`);
   releaseSend();
   expect((await sendAnswered).status()).toBe(200);
   // The answer is still being written (the demo writes for seconds): the page did not reload its data after the send.
@@ -88,4 +89,47 @@ test("an id chosen by the browser that is already used is refused with 409 and c
   await page.reload();
   await expect(userMessages(page)).toHaveText(["First question"]);
   expect(chatIdOf(page)).toBe(chatId);
+});
+
+test("a send that never reaches the server takes its message back, says so and keeps the text", async ({ page, browserErrors }) => {
+  browserErrors.allow(/net::ERR_INTERNET_DISCONNECTED|net::ERR_FAILED/);
+  await signUp(page);
+  const first = "Tell me about tides";
+  const { chatId } = await newChatAndSend(page, first);
+  await waitForAnswer(page);
+  await waitForHydration(page);
+  // The link drops just for the send; the answer's stream (which then finds no answer) still gets through.
+  await page.route(`**/chats/${chatId}/messages`, (route) => route.abort("internetdisconnected"));
+  const lost = "And about the moon's part in them";
+  await composer(page).fill(lost);
+  await composer(page).press("Enter");
+  await expect(page.getByRole("alert")).toHaveText("The message could not reach Parley, so it was not sent. Your text is kept: check your connection and send again.");
+  await expect(userMessages(page)).toHaveText([first]);
+  await expect(page.getByTestId("assistant-message")).toHaveCount(1);
+  await expect(composer(page)).toHaveValue(lost);
+
+  // Back online, the same text goes through.
+  await page.unroute(`**/chats/${chatId}/messages`);
+  await composer(page).press("Enter");
+  await expect(userMessages(page)).toHaveText([first, lost]);
+  await waitForAnswer(page);
+  await page.reload();
+  await expect(userMessages(page)).toHaveText([first, lost]);
+});
+
+test("a send from a page whose session has ended leads to logging in, and nothing is stored", async ({ page, context, browserErrors }) => {
+  browserErrors.allowStatus(401);
+  const user = await signUp(page);
+  const first = "Tell me about reefs";
+  const { chatUrl } = await newChatAndSend(page, first);
+  await waitForAnswer(page);
+  await waitForHydration(page);
+  await context.clearCookies();
+  await composer(page).fill("Sent after the session ended");
+  await composer(page).press("Enter");
+  await expect(page).toHaveURL(/\/login/);
+  await login(page, user);
+  await page.goto(chatUrl);
+  await expect(userMessages(page)).toHaveText([first]);
+  await expect(page.getByTestId("assistant-message")).toHaveCount(1);
 });

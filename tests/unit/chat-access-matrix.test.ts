@@ -21,9 +21,11 @@ import { createSession } from "~/auth/session.server";
 import { database, prepareDatabase } from "~/db.server";
 import { grantChatRole, requireChatAccess } from "~/models/chat-access.server";
 import { INTENT_LEVEL } from "~/services/chat-input";
+import { createId } from "~/utils/id";
 import { streamRegistry } from "~/streaming/streams.server";
 import { action as chatAction, loader as chatLoader } from "~/routes/chats.$chatId/route";
 import { loader as streamLoader } from "~/routes/chats.$chatId.messages.$messageId.stream";
+import { action as fastSendAction, loader as fastSendLoader } from "~/routes/chats.$chatId.messages";
 import { loader as fileLoader } from "~/routes/chats.$chatId.attachments.$attachmentId";
 import { action as uploadAction } from "~/routes/attachments";
 import { storeUpload } from "~/services/attachments.server";
@@ -123,6 +125,12 @@ function postAction(chatId: string, cookie: string | null, fields: Record<string
     headers: cookie ? { Cookie: cookie } : {},
   });
   return settle(() => chatAction({ request, params: { chatId }, context: {} } as ActionFunctionArgs));
+}
+
+/** The page's fast send: POST /chats/:chatId/messages with ids the browser chose. */
+function postFastSend(chatId: string, cookie: string | null, fields: Record<string, string>) {
+  const request = new Request(`${ORIGIN}/chats/${chatId}/messages`, { method: "POST", body: new URLSearchParams(fields), headers: cookie ? { Cookie: cookie } : {} });
+  return settle(() => fastSendAction({ request, params: { chatId }, context: {} } as ActionFunctionArgs));
 }
 
 function getPage(chatId: string, cookie: string | null) {
@@ -271,6 +279,56 @@ describe("chat actions by role", () => {
     expect(result.status).toBe(302);
     expect(result.location).toMatch(/^\/login\?/);
     expect((await chatState(chat.id)).chat!.title).toBe("Shared");
+  });
+});
+
+describe("the page's fast send by role", () => {
+  const fresh = () => ({ userMessageId: createId(), answerId: createId() });
+
+  test("owner and editor send and get the answer's id as JSON; a viewer gets 403, a stranger the same 404 as a missing chat", async () => {
+    const { chat, users } = await sharedChat();
+    for (const role of ["owner", "editor"] as const) {
+      const ids = fresh();
+      const result = await postFastSend(chat.id, users[role].cookie, { intent: "send", content: `From the ${role}`, model: TEST_MODEL, ...ids });
+      await Promise.all(streamRegistry().activeStreams().map((stream) => stream.settled));
+      expect(result, role).toEqual({ status: 200, location: null, body: JSON.stringify({ ok: true, answerId: ids.answerId }) });
+      const stored = await database().query.messages.findFirst({ where: eq(messages.id, ids.answerId) });
+      expect(stored, role).toMatchObject({ chatId: chat.id, role: "assistant", parentId: ids.userMessageId, status: "complete" });
+    }
+    const before = await chatState(chat.id);
+    const viewer = await postFastSend(chat.id, users.viewer.cookie, { intent: "send", content: "From the viewer", model: TEST_MODEL, ...fresh() });
+    expect(viewer.status).toBe(403);
+    expect(JSON.parse(viewer.body as string)).toMatchObject({ code: "chat_read_only", formError: "You can read this chat but not change it.", text: "From the viewer" });
+    const stranger = await postFastSend(chat.id, users.stranger.cookie, { intent: "send", content: "From a stranger", model: TEST_MODEL, ...fresh() });
+    const missing = await postFastSend("0".repeat(chat.id.length), users.stranger.cookie, { intent: "send", content: "Anywhere", model: TEST_MODEL, ...fresh() });
+    expect(stranger).toEqual({ status: 404, location: null, body: "Not found." });
+    expect(missing).toEqual(stranger);
+    expect(await chatState(chat.id)).toEqual(before);
+  });
+
+  test("only a send with the browser's ids is taken there; other intents and a refused send answer JSON the composer shows", async () => {
+    const { chat, exchange, users } = await sharedChat();
+    const before = await chatState(chat.id);
+    for (const fields of [{ intent: "send", content: "No ids", model: TEST_MODEL }, fieldsFor("rename", exchange), fieldsFor("delete", exchange)]) {
+      const result = await postFastSend(chat.id, users.owner.cookie, fields);
+      expect(result.status, fields.intent).toBe(400);
+      expect(JSON.parse(result.body as string), fields.intent).toMatchObject({ code: "unknown_intent" });
+    }
+    const empty = await postFastSend(chat.id, users.owner.cookie, { intent: "send", content: " ", model: TEST_MODEL, ...fresh() });
+    expect(empty.status).toBe(400);
+    expect(JSON.parse(empty.body as string)).toMatchObject({ code: "message_empty" });
+    expect(await chatState(chat.id)).toEqual(before);
+  });
+
+  test("signed out, the send answers 401 with the way to log in and back to the chat, and nothing is stored; reading the address is a 404", async () => {
+    const { chat, users } = await sharedChat();
+    const before = await chatState(chat.id);
+    const result = await postFastSend(chat.id, null, { intent: "send", content: "Signed out", model: TEST_MODEL, ...fresh() });
+    expect(result.status).toBe(401);
+    expect(JSON.parse(result.body as string)).toEqual({ logIn: `/login?${new URLSearchParams({ redirectTo: `/chats/${chat.id}`, expired: "1" })}` });
+    expect(await chatState(chat.id)).toEqual(before);
+    const request = new Request(`${ORIGIN}/chats/${chat.id}/messages`, { headers: { Cookie: users.owner.cookie } });
+    expect(await settle(async () => fastSendLoader({ request, params: { chatId: chat.id }, context: {} } as LoaderFunctionArgs))).toMatchObject({ status: 404 });
   });
 });
 

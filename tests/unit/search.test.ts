@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createClient } from "@libsql/client";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import { createElement } from "react";
@@ -23,14 +23,14 @@ import { messages } from "../../drizzle/schema";
 import { HighlightedText } from "~/components/search/HighlightedText";
 import { database, prepareDatabase } from "~/db.server";
 import { grantChatRole, requireChatAccess } from "~/models/chat-access.server";
-import { saveStreamProgress } from "~/models/message.server";
+import { createExchange, saveStreamFinal, saveStreamProgress } from "~/models/message.server";
 import { AppError } from "~/protocol/errors";
 import { textParts } from "~/protocol/parts";
 import * as conversation from "~/services/conversation.server";
 import { parseSearchQuery, search, type SearchResults, SEARCH_PAGE_SIZE } from "~/services/search.server";
 import { streamRegistry } from "~/streaming/streams.server";
 import { firstMigrations } from "./first-migrations";
-import { addExchange, createTestChat, createTestUser } from "./fixtures";
+import { addExchange, createTestChat, createTestUser, TEST_MODEL } from "./fixtures";
 
 beforeAll(async () => {
   await prepareDatabase();
@@ -68,14 +68,30 @@ describe("the index follows every write path", () => {
     expect(messageIds(await find(user, "quokkas"))).toEqual([more.userMessageId]);
   });
 
-  test("an answer is found by what it says while it streams and after it is stored", async () => {
+  test("an answer is indexed when it ends, not at each piece stored while it streams", async () => {
     const user = await createTestUser();
     const chat = await createTestChat({ userId: user.id });
-    const { assistantMessageId } = await addExchange({ chatId: chat.id, parentId: null, question: "tell me", answer: "The albatross glides for hours" });
-    expect(messageIds(await find(user, "albatross"))).toEqual([assistantMessageId]);
-    await saveStreamProgress({ messageId: assistantMessageId, parts: textParts("Now about the cormorant"), lastEventId: 3 });
+    const ids = await createExchange({ chatId: chat.id, parentId: null, parts: textParts("tell me"), model: TEST_MODEL, instanceId: null });
+    await saveStreamProgress({ messageId: ids.assistantMessageId, parts: textParts("The albatross glides"), lastEventId: 3 });
     expect(messageIds(await find(user, "albatross"))).toEqual([]);
-    expect(messageIds(await find(user, "cormorant"))).toEqual([assistantMessageId]);
+    await saveStreamFinal({ messageId: ids.assistantMessageId, parts: textParts("The albatross glides for hours"), lastEventId: 5, status: "interrupted" });
+    expect(messageIds(await find(user, "albatross"))).toEqual([ids.assistantMessageId]);
+    // Continued later: the stored text stays findable while the rest is written, and the whole is indexed at the end.
+    await database().update(messages).set({ status: "streaming" }).where(eq(messages.id, ids.assistantMessageId));
+    await saveStreamProgress({ messageId: ids.assistantMessageId, parts: textParts("The albatross glides for hours. Then the cormorant"), lastEventId: 7 });
+    expect(messageIds(await find(user, "cormorant"))).toEqual([]);
+    expect(messageIds(await find(user, "albatross"))).toEqual([ids.assistantMessageId]);
+    await saveStreamFinal({ messageId: ids.assistantMessageId, parts: textParts("The albatross glides for hours. Then the cormorant dives"), lastEventId: 9, status: "complete" });
+    expect(messageIds(await find(user, "cormorant"))).toEqual([ids.assistantMessageId]);
+  });
+
+  test("a stored answer whose text changes is found by its new words only", async () => {
+    const user = await createTestUser();
+    const chat = await createTestChat({ userId: user.id });
+    const { assistantMessageId } = await addExchange({ chatId: chat.id, parentId: null, question: "tell me", answer: "The pelican waits" });
+    await database().update(messages).set({ content: "The heron waits" }).where(eq(messages.id, assistantMessageId));
+    expect(messageIds(await find(user, "pelican"))).toEqual([]);
+    expect(messageIds(await find(user, "heron"))).toEqual([assistantMessageId]);
   });
 
   test("an edit adds the new words and keeps the old branch findable", async () => {

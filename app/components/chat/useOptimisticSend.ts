@@ -1,10 +1,12 @@
 // The fast send: with JavaScript, Enter shows the message and an empty answer
-// at once, posts the send with ids chosen here, and the answer opens its
+// at once, posts the send with ids chosen here to POST /chats/:chatId/messages
+// (served at the HTTP edge, docs/decisions/084), and the answer opens its
 // stream in parallel (the stream route waits for the answer to start). The
 // page reloads its data only when the answer has ended. Without JavaScript the
 // composer is a plain form and none of this runs.
-import { useFetcher, useRevalidator } from "@remix-run/react";
+import { useRevalidator } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState } from "react";
+import { describe, type Locale } from "../../protocol/catalogue";
 import { type FilePart, type MessagePart, textParts } from "../../protocol/parts";
 import type { FormFailure } from "../../protocol/errors";
 import { createId } from "../../utils/id";
@@ -12,7 +14,7 @@ import { draftStorageKey } from "./Composer";
 import { openStreamEarly } from "./useAnswerStream";
 import type { MessageView } from "./MessageItem";
 
-type SendResult = { ok: true; answerId: string } | FormFailure;
+type SendResult = { ok: true; answerId: string } | { logIn: string } | FormFailure;
 
 interface Pending {
   /** The chat it was sent in: another chat's page never shows it. */
@@ -22,23 +24,14 @@ interface Pending {
   answer: MessageView;
 }
 
-export function useOptimisticSend({ chatId, action, stored, model }: { chatId: string; action: string; stored: MessageView[]; model: string }) {
-  const fetcher = useFetcher<SendResult>({ key: `send:${chatId}` });
+export function useOptimisticSend({ chatId, stored, model, locale }: { chatId: string; stored: MessageView[]; model: string; locale: Locale }) {
   const revalidator = useRevalidator();
   const [pending, setPending] = useState<Pending | null>(null);
   const [failure, setFailure] = useState<FormFailure | null>(null);
-
-  // The send was refused: take the optimistic messages back and hand the text back.
-  useEffect(() => {
-    if (fetcher.state !== "idle" || !pending || !fetcher.data || !("formError" in fetcher.data)) return;
-    setFailure({ ...fetcher.data, text: pending.text });
-    setPending(null);
-  }, [fetcher.state, fetcher.data, pending]);
-
-  // Delivered: the draft it came from is no longer needed.
-  useEffect(() => {
-    if (fetcher.state === "idle" && fetcher.data && "ok" in fetcher.data) localStorage.removeItem(draftStorageKey(chatId));
-  }, [fetcher.state, fetcher.data, chatId]);
+  const [sending, setSending] = useState(false);
+  // Read by callbacks that outlive a render: is a send on its way, did its answer end meanwhile?
+  const inFlight = useRef(0);
+  const settledWhileSending = useRef(false);
 
   const arrived = pending !== null && stored.some((m) => m.id === pending.answer.id);
   // Once the page's data has the real messages, the optimistic ones have
@@ -47,6 +40,44 @@ export function useOptimisticSend({ chatId, action, stored, model }: { chatId: s
   useEffect(() => {
     if (arrived || left) setPending(null);
   }, [arrived, left]);
+
+  const deliver = useCallback(
+    async (body: URLSearchParams, text: string): Promise<boolean> => {
+      const refused = (result: FormFailure) => {
+        setFailure({ ...result, text });
+        setPending(null);
+        return false;
+      };
+      let response: Response;
+      try {
+        response = await fetch(`/chats/${chatId}/messages`, { method: "POST", body, redirect: "manual", headers: { Accept: "application/json" } });
+      } catch {
+        return refused({ formError: describe("send_failed", locale), code: "send_failed" });
+      }
+      // A redirect is nothing this route answers: let the page itself find out where to go.
+      if (response.type === "opaqueredirect") {
+        window.location.reload();
+        return false;
+      }
+      // The chat is gone (deleted in another tab): the page says so.
+      if (response.status === 404) {
+        revalidator.revalidate();
+        return false;
+      }
+      const result = (await response.json().catch(() => null)) as SendResult | null;
+      if (!result) return refused({ formError: describe("send_failed", locale), code: "send_failed" });
+      if ("formError" in result) return refused(result);
+      // The session ended meanwhile: log in and come back to the chat, where the draft is still saved.
+      if ("logIn" in result) {
+        window.location.assign(result.logIn);
+        return false;
+      }
+      // Delivered: the draft it came from is no longer needed.
+      localStorage.removeItem(draftStorageKey(chatId));
+      return true;
+    },
+    [chatId, locale, revalidator],
+  );
 
   const send = useCallback(
     (form: HTMLFormElement, files: FilePart[] = []): boolean => {
@@ -62,36 +93,64 @@ export function useOptimisticSend({ chatId, action, stored, model }: { chatId: s
       formData.set("answerId", answerId);
       const parentId = stored.at(-1)?.id ?? null;
       const chosenModel = String(formData.get("model") || model);
-      fetcher.submit(formData, { method: "post", action });
+      const body = new URLSearchParams();
+      for (const [name, value] of formData) if (typeof value === "string") body.append(name, value);
+      inFlight.current += 1;
+      setSending(true);
+      void deliver(body, text)
+        .catch(() => false)
+        .then((delivered) => {
+          inFlight.current -= 1;
+          if (inFlight.current > 0) return;
+          setSending(false);
+          // An answer that ended while its send was on its way (a refused send
+          // ends its stream at once) reloads the page's data only once the send
+          // went through; otherwise the send's own outcome (an error shown, a
+          // redirect to log in) decides what happens next.
+          const settled = settledWhileSending.current;
+          settledWhileSending.current = false;
+          if (settled && delivered) revalidator.revalidate();
+        });
       // The answer's stream leaves with the send, before React renders anything.
       openStreamEarly(`/chats/${chatId}/messages/${answerId}/stream`);
       setFailure(null);
       setPending({
         chatId,
         text,
-        user: { id: userMessageId, role: "user", parts, status: "complete", model: null, stats: null, problem: null, lastEventId: 0, parentId, siblingIds: [userMessageId] },
-        answer: { id: answerId, role: "assistant", parts: [], status: "streaming", model: chosenModel, stats: null, problem: null, lastEventId: 0, parentId: userMessageId, siblingIds: [answerId] },
+        user: {
+          id: userMessageId,
+          role: "user",
+          parts,
+          status: "complete",
+          model: null,
+          stats: null,
+          problem: null,
+          lastEventId: 0,
+          parentId,
+          siblingIds: [userMessageId],
+        },
+        answer: {
+          id: answerId,
+          role: "assistant",
+          parts: [],
+          status: "streaming",
+          model: chosenModel,
+          stats: null,
+          problem: null,
+          lastEventId: 0,
+          parentId: userMessageId,
+          siblingIds: [answerId],
+        },
       });
       return true;
     },
-    [fetcher, action, stored, model, chatId],
+    [deliver, stored, model, chatId, revalidator],
   );
 
-  // An answer that ends while its send is still on its way (a refused or
-  // redirected send ends its stream at once) reloads the page's data only once
-  // the send is known to have gone through; otherwise the send's own outcome
-  // (an error shown, a redirect to log in) decides what happens next.
-  const sending = fetcher.state !== "idle";
-  const settledWhileSending = useRef(false);
   const onAnswerSettled = useCallback(() => {
-    if (sending) settledWhileSending.current = true;
+    if (inFlight.current > 0) settledWhileSending.current = true;
     else revalidator.revalidate();
-  }, [sending, revalidator]);
-  useEffect(() => {
-    if (sending || !settledWhileSending.current) return;
-    settledWhileSending.current = false;
-    if (fetcher.data && "ok" in fetcher.data) revalidator.revalidate();
-  }, [sending, fetcher.data, revalidator]);
+  }, [revalidator]);
 
   const messages = pending && !arrived && !left ? [...stored, pending.user, pending.answer] : stored;
   return { messages, failure, send, onAnswerSettled, sending };

@@ -13,6 +13,7 @@ import { withinLimit } from "~/services/limits.server";
 import * as sharing from "~/services/sharing.server";
 import { formFailure } from "~/utils/http.server";
 import { z } from "zod";
+import { AppError } from "~/protocol/errors";
 
 /**
  * Where a settings form asks to come back to (the chat list's menu is used
@@ -26,7 +27,11 @@ const returnToSchema = z
 
 export type { FormFailure as ChatActionResult } from "~/utils/http.server";
 
-export async function runChatAction({ request, user, chatId, ip }: { request: Request; user: { id: string }; chatId: string | undefined; ip?: string }) {
+/**
+ * `fastSend`: the page's script posting a send with the ids it chose
+ * (POST /chats/:chatId/messages); nothing else is accepted there.
+ */
+export async function runChatAction({ request, user, chatId, ip, fastSend = false }: { request: Request; user: { id: string }; chatId: string | undefined; ip?: string; fastSend?: boolean }) {
   let raw: Record<string, unknown> = {};
   let uploadedIds: string[] = [];
   try {
@@ -40,6 +45,7 @@ export async function runChatAction({ request, user, chatId, ip }: { request: Re
     const parsed = chatIntentSchema(maxChars).safeParse(raw);
     if (!parsed.success) throw inputError(parsed.error, maxChars);
     const input = parsed.data;
+    if (fastSend && (input.intent !== "send" || !input.answerId)) throw new AppError("unknown_intent");
     const access = await requireChatAccess({ chatId, user, level: INTENT_LEVEL[input.intent] });
     const here = `/chats/${access.chat.id}`;
     const returnTo = returnToSchema.parse(raw.returnTo);

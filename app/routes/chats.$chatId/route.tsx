@@ -111,7 +111,7 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultSh
 export default function ChatPage() {
   const { chat, messages: stored, earlierCursor, viewingEarlier, elsewhere, models, maxChars, maxFileBytes, maxFiles, level, locale, share, origin } = useLoaderData<typeof loader>();
   const actionResult = useActionData<ChatActionResult>();
-  const optimistic = useOptimisticSend({ chatId: chat.id, action: `/chats/${chat.id}`, stored, model: chat.model });
+  const optimistic = useOptimisticSend({ chatId: chat.id, stored, model: chat.model, locale });
   const messages = optimistic.messages;
   const result = optimistic.failure ?? actionResult;
   const canWrite = level !== "read";
