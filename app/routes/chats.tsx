@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Outlet, type ShouldRevalidateFunction, useLoaderData, useLocation } from "@remix-run/react";
 import { z } from "zod";
 import { requireUser } from "~/auth/session.server";
+import { KeyboardShortcuts } from "~/components/chat/KeyboardShortcuts";
 import { Sidebar } from "~/components/chat/Sidebar";
 import { QuickSwitcher } from "~/components/search/QuickSwitcher";
 import { listChats } from "~/models/chat.server";
@@ -37,6 +38,7 @@ export default function ChatsLayout() {
         <Outlet />
       </main>
       <QuickSwitcher chats={chats} />
+      <KeyboardShortcuts />
     </div>
   );
 }

@@ -12,6 +12,7 @@ import { MessageParts } from "./MessageParts";
 import { pickerLabel } from "./ModelPicker";
 import { Icon, type IconName } from "../ui/Icon";
 import { Popover } from "../ui/Popover";
+import { MessageTime } from "./MessageTime";
 import { useAnswerStream } from "./useAnswerStream";
 
 export interface MessageView {
@@ -25,6 +26,8 @@ export interface MessageView {
   lastEventId: number;
   parentId: string | null;
   siblingIds: string[];
+  /** When it was written (ms since the epoch); a message being sent from this page has the moment it was sent. */
+  createdAt?: number;
   /** The server's HTML of the text parts, by part index (answers only). */
   rendered?: (RenderedText | null)[];
 }
@@ -95,7 +98,7 @@ export function CopyMessageButton({ text }: { text: string }) {
   }, [copied]);
   if (!hydrated || !text) return null;
   return (
-    <button type="button" className="copy-button icon-button small" aria-label="Copy message" title="Copy message" onClick={() => void copyText(text).then(() => setCopied(true))}>
+    <button type="button" className="copy-button icon-button small" data-copy-message aria-label="Copy message" title="Copy message" onClick={() => void copyText(text).then(() => setCopied(true))}>
       <Icon name={copied ? "check" : "copy"} />
       {copied ? <span>Copied</span> : null}
     </button>
@@ -231,6 +234,7 @@ export function AssistantMessage({
     <article id={`message-${message.id}`} className="reveal-group scroll-mt-4 target:rounded-lg target:ring-2 target:ring-amber-400/60" data-testid="assistant-message" data-status={status} data-message-id={message.id} data-latest={latest || undefined}>
       <div className="mb-1 flex items-center gap-2 text-xs text-zinc-500">
         <span className="font-medium text-zinc-300">{modelLabel ?? "Assistant"}</span>
+        <MessageTime at={message.createdAt} />
         {streaming ? (
           <span className="inline-flex items-center gap-1 text-sky-400" data-testid="streaming-indicator">
             <span className="h-1.5 w-1.5 animate-pulse rounded-full bg-sky-400" /> writing…
@@ -358,6 +362,7 @@ export function UserMessage({ message, chatId, chatAction, canAct, maxChars }: {
       <MessageFiles parts={message.parts} base={`/chats/${chatId}`} />
       {editing ? null : (
         <div className="reveal mt-1 flex items-center gap-0.5">
+          <MessageTime at={message.createdAt} />
           <SiblingNav message={message} chatAction={chatAction} />
           <CopyMessageButton text={text} />
           {canAct ? (

@@ -2,6 +2,7 @@ import { Form, Link, NavLink, useLocation, useSearchParams } from "@remix-run/re
 import type { ChatListItem } from "~/models/chat.server";
 import { Icon } from "../ui/Icon";
 import { Popover } from "../ui/Popover";
+import { ShortcutsHelp } from "./KeyboardShortcuts";
 
 const MENU_BUTTON = "flex w-full items-center gap-2 rounded px-2 py-1.5 text-left hover:bg-zinc-800";
 
@@ -149,6 +150,7 @@ export function Sidebar({
         <Link to="/settings/data" className="block px-1 text-zinc-500 hover:text-zinc-200">
           Your data
         </Link>
+        <ShortcutsHelp />
         <Form method="post" action="/logout">
           <button type="submit" className="px-1 text-zinc-500 hover:text-zinc-200">
             Log out

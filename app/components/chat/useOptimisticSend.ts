@@ -128,6 +128,7 @@ export function useOptimisticSend({ chatId, stored, model, locale }: { chatId: s
           lastEventId: 0,
           parentId,
           siblingIds: [userMessageId],
+          createdAt: Date.now(),
         },
         answer: {
           id: answerId,
@@ -140,6 +141,7 @@ export function useOptimisticSend({ chatId, stored, model, locale }: { chatId: s
           lastEventId: 0,
           parentId: userMessageId,
           siblingIds: [answerId],
+          createdAt: Date.now(),
         },
       });
       return true;

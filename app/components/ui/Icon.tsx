@@ -58,6 +58,13 @@ const PATHS = {
   paperclip: <path d="M19.5 11.5l-7.8 7.8a4.9 4.9 0 0 1-7-7l8.3-8.3a3.3 3.3 0 0 1 4.7 4.7l-8.3 8.3a1.6 1.6 0 0 1-2.3-2.3l7.6-7.6" />,
   chevronLeft: <path d="M14.5 6l-6 6 6 6" />,
   chevronRight: <path d="M9.5 6l6 6-6 6" />,
+  chevronDown: <path d="M6 9.5l6 6 6-6" />,
+  keyboard: (
+    <>
+      <rect x="3" y="6" width="18" height="12" rx="2" />
+      <path d="M7 10h.01M11 10h.01M15 10h.01M7 14h10" />
+    </>
+  ),
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -9,6 +9,7 @@ import { Composer } from "~/components/chat/Composer";
 import { ShareLink } from "~/components/chat/ShareLink";
 import { toPickerGroups } from "~/components/chat/ModelPicker";
 import { AssistantMessage, type MessageView, StreamingElsewhere, UserMessage } from "~/components/chat/MessageItem";
+import { ScrollToBottom } from "~/components/chat/ScrollToBottom";
 import { useOptimisticSend } from "~/components/chat/useOptimisticSend";
 import { renderTextParts } from "~/components/markdown/html.server";
 import { env } from "~/env.server";
@@ -55,6 +56,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       lastEventId: m.lastEventId,
       parentId: m.parentId,
       siblingIds: m.siblingIds,
+      createdAt: m.createdAt,
     };
     const live = registry.get(m.id);
     // Answers arrive as the HTML the server made of them (kept once finished), so the page does not parse their markdown.
@@ -122,6 +124,7 @@ export default function ChatPage() {
   const last = messages[messages.length - 1];
   const stopId = messages.find((m) => m.status === "streaming")?.id ?? elsewhere?.id;
   const announcement = useAnswerAnnouncement(busy);
+  const scroller = useRef<HTMLDivElement>(null);
   return (
     <>
       {/* Without JavaScript, an answer being written appears by reloading the page every second. */}
@@ -141,7 +144,7 @@ export default function ChatPage() {
         {announcement}
       </p>
       {/* column-reverse keeps the view pinned to the newest message, even on a plain reload. */}
-      <div className="message-scroller flex flex-1 flex-col-reverse overflow-y-auto" data-testid="message-scroller">
+      <div ref={scroller} className="message-scroller flex flex-1 flex-col-reverse overflow-y-auto" data-testid="message-scroller">
         <div className="mx-auto w-full max-w-3xl space-y-6 px-4 py-6" data-testid="messages">
           {earlierCursor ? (
             <p className="text-center">
@@ -188,6 +191,7 @@ export default function ChatPage() {
           ) : null}
         </div>
       </div>
+      <ScrollToBottom key={chat.id} scroller={scroller} />
       {canWrite ? (
         <Composer
           key={chat.id}

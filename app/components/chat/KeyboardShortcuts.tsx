@@ -1,0 +1,94 @@
+// The keyboard shortcuts of the chat pages, and their list. The list is a
+// popup in the sidebar (a <details>: it opens without JavaScript too); `?`
+// or Ctrl+/ (⌘/ on a Mac) opens it from anywhere on the page. Ctrl+K (the
+// quick switcher) lives in QuickSwitcher.tsx, Esc (stop an answer, close a
+// popup) in the composer and the popups themselves.
+import { useNavigate } from "@remix-run/react";
+import { useEffect, useRef, useState } from "react";
+import { Icon } from "../ui/Icon";
+import { useDismissibleDetails } from "../ui/Popover";
+
+export const SHORTCUTS: { keys: string[]; what: string }[] = [
+  { keys: ["Ctrl", "K"], what: "Find a chat or a message" },
+  { keys: ["Ctrl", "Shift", "O"], what: "New chat" },
+  { keys: ["Ctrl", "Shift", "C"], what: "Copy the last answer" },
+  { keys: ["Enter"], what: "Send (Shift+Enter for a new line)" },
+  { keys: ["Esc"], what: "Stop the answer, close a popup or cancel an edit" },
+  { keys: ["?"], what: "Show these shortcuts (also Ctrl+/)" },
+];
+
+const LIST_ID = "keyboard-shortcuts";
+
+/** Typing in a field: `?` is a character there, not a shortcut. */
+function isTyping(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement && (target.isContentEditable || target.closest("input, textarea, select") !== null);
+}
+
+/** The list, in the sidebar's footer. */
+export function ShortcutsHelp() {
+  const ref = useRef<HTMLDetailsElement>(null);
+  useDismissibleDetails(ref);
+  return (
+    <details ref={ref} id={LIST_ID} className="relative" data-testid="keyboard-shortcuts">
+      <summary className="flex cursor-pointer list-none items-center gap-1 px-1 text-zinc-500 hover:text-zinc-200">
+        <Icon name="keyboard" /> Keyboard shortcuts
+      </summary>
+      <div role="group" aria-label="Keyboard shortcuts" className="absolute bottom-full left-0 z-30 mb-1 w-72 rounded-lg border border-zinc-700 bg-zinc-900 p-3 shadow-xl">
+        <dl className="space-y-1.5 text-sm">
+          {SHORTCUTS.map(({ keys, what }) => (
+            <div key={what} className="flex items-start justify-between gap-3">
+              <dt className="shrink-0 whitespace-nowrap">
+                {keys.map((key, i) => (
+                  <span key={key}>
+                    {i > 0 ? <span className="text-zinc-500">+</span> : null}
+                    <kbd className="rounded border border-zinc-700 bg-zinc-800 px-1 text-xs text-zinc-200">{key}</kbd>
+                  </span>
+                ))}
+              </dt>
+              <dd className="text-right text-zinc-300">{what}</dd>
+            </div>
+          ))}
+        </dl>
+        <p className="mt-2 text-xs text-zinc-400">On a Mac, ⌘ works where Ctrl is shown.</p>
+      </div>
+    </details>
+  );
+}
+
+/** Listens for the shortcuts; says what it did in a live region (a copy has nothing else to show). */
+export function KeyboardShortcuts() {
+  const navigate = useNavigate();
+  const [said, setSaid] = useState("");
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.defaultPrevented || event.isComposing) return;
+      const mod = (event.ctrlKey || event.metaKey) && !event.altKey;
+      const key = event.key.toLowerCase();
+      if (mod && event.shiftKey && key === "o") {
+        event.preventDefault();
+        navigate("/chats?new=1");
+      } else if (mod && event.shiftKey && key === "c") {
+        const answers = document.querySelectorAll<HTMLElement>('[data-testid="assistant-message"]');
+        const copy = answers[answers.length - 1]?.querySelector<HTMLButtonElement>("button[data-copy-message]");
+        if (!copy) return;
+        event.preventDefault();
+        copy.click();
+        setSaid("");
+        requestAnimationFrame(() => setSaid("Copied the last answer."));
+      } else if ((mod && !event.shiftKey && key === "/") || (event.key === "?" && !mod && !isTyping(event.target))) {
+        const list = document.getElementById(LIST_ID);
+        if (!(list instanceof HTMLDetailsElement) || list.offsetParent === null) return;
+        event.preventDefault();
+        list.open = true;
+        list.querySelector("summary")?.focus();
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [navigate]);
+  return (
+    <p role="status" aria-live="polite" className="sr-only" data-testid="shortcut-announcement">
+      {said}
+    </p>
+  );
+}

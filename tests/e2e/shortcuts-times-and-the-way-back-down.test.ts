@@ -1,0 +1,95 @@
+// Keyboard shortcuts (new chat, copy the last answer, the list of them), a
+// time on every message (relative, exact on hover and focus), and a button
+// back to the newest message once the reader has scrolled up.
+import type { Page } from "@playwright/test";
+import { composer, demoAnswerTo, expect, lastAnswer, newChatAndSend, sendMessage, signUp, test, waitForAnswer, waitForHydration } from "./fixtures";
+import { E2E } from "./env";
+
+const LONG = "How do javascript closures work?";
+
+const scroller = (page: Page) => page.getByTestId("message-scroller");
+
+test("Ctrl+Shift+O opens a new chat, Ctrl+Shift+C copies the last answer, ? and Ctrl+/ show the list of shortcuts", async ({ page, context }) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: E2E.baseURL });
+  await signUp(page);
+  const { chatUrl } = await newChatAndSend(page, "First question about owls");
+  await waitForAnswer(page);
+  await sendMessage(page, "Second question about otters");
+  await waitForAnswer(page);
+
+  await page.keyboard.press("Control+Shift+C");
+  await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(demoAnswerTo("First question about owls", "Second question about otters"));
+  await expect(page.getByTestId("shortcut-announcement")).toHaveText("Copied the last answer.");
+
+  // `?` typed in the composer is a character; outside a field it opens the list.
+  await composer(page).fill("");
+  await composer(page).press("Shift+Slash");
+  await expect(composer(page)).toHaveValue("?");
+  const list = page.getByRole("group", { name: "Keyboard shortcuts" });
+  await expect(list).toBeHidden();
+  await page.getByTestId("chat-title").click();
+  await page.keyboard.press("Shift+Slash");
+  await expect(list).toBeVisible();
+  await expect(list).toContainText("New chat");
+  await expect(list).toContainText("Copy the last answer");
+  await page.keyboard.press("Escape");
+  await expect(list).toBeHidden();
+  // Ctrl+/ works from inside the composer too.
+  await composer(page).press("Control+Slash");
+  await expect(list).toBeVisible();
+  await page.keyboard.press("Escape");
+
+  await page.keyboard.press("Control+Shift+O");
+  await expect(page).toHaveURL(/\/chats\?new=1$/);
+  await expect(composer(page)).toBeVisible();
+  expect(page.url()).not.toContain(chatUrl);
+});
+
+test("the shortcuts list opens without JavaScript too", async ({ noJsPage: page }) => {
+  await signUp(page);
+  await page.getByTestId("keyboard-shortcuts").locator("summary").click();
+  await expect(page.getByRole("group", { name: "Keyboard shortcuts" })).toContainText("Ctrl+Shift+ONew chat");
+});
+
+test("every message says when it was written: relative, and the exact time on hover; without JavaScript the exact time in UTC", async ({ page, noJsPage }) => {
+  await signUp(page);
+  const { chatUrl } = await newChatAndSend(page, "A question about time");
+  await waitForAnswer(page);
+  const answerTime = lastAnswer(page).getByTestId("message-time");
+  await expect(answerTime).toHaveText("now");
+  const exact = await answerTime.getAttribute("title");
+  expect(exact).toMatch(/\d{4}/);
+  expect(await answerTime.getAttribute("datetime")).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+  await lastAnswer(page).hover();
+  expect(await answerTime.evaluate((el) => getComputedStyle(el, "::after").content)).toBe(`" · ${exact}"`);
+
+  // A page without JavaScript cannot know the reader's time zone: it says UTC.
+  await sendWithoutJavaScript(noJsPage, chatUrl);
+});
+
+async function sendWithoutJavaScript(page: Page, chatUrl: string): Promise<void> {
+  await signUp(page);
+  await page.goto("/chats?new=1");
+  await page.locator("#composer").fill("A question without scripts");
+  await page.locator("form:has(#composer)").getByRole("button", { name: "Send" }).click();
+  await expect(page).not.toHaveURL(chatUrl);
+  await expect(page.getByTestId("message-time").first()).toHaveText(/\d{4}.* UTC$/, { timeout: 20_000 });
+}
+
+test("scrolled up through a long chat, a button leads back down to the newest message", async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 700 });
+  await signUp(page);
+  await newChatAndSend(page, LONG);
+  await waitForAnswer(page);
+  await sendMessage(page, `${LONG} Again, please.`);
+  await waitForAnswer(page);
+  await waitForHydration(page);
+  const back = page.getByRole("button", { name: "Scroll to the newest message" });
+  await expect(back).toHaveCount(0);
+  await scroller(page).hover();
+  await page.mouse.wheel(0, -1500);
+  await expect(back).toBeVisible();
+  await back.click();
+  await expect.poll(() => scroller(page).evaluate((el) => Math.abs(el.scrollTop))).toBeLessThan(5);
+  await expect(back).toHaveCount(0);
+});
