@@ -30,10 +30,11 @@ export function loader({ request }: LoaderFunctionArgs) {
  * The root's data is the theme and the language: only a form that may change
  * them (settings, the visitor's chooser, logging in or out) reloads it. A send
  * or any other chat action leaves it alone, so an answer starts without a
- * reload of the page's data.
+ * reload of the page's data, and so does following a link to another page.
  */
-export const shouldRevalidate: ShouldRevalidateFunction = ({ formAction, defaultShouldRevalidate }) => {
-  if (!formAction) return defaultShouldRevalidate;
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formAction, currentUrl, nextUrl, defaultShouldRevalidate }) => {
+  // Following a link to another page changes neither.
+  if (!formAction) return currentUrl.pathname === nextUrl.pathname ? defaultShouldRevalidate : false;
   const path = new URL(formAction, "http://parley.invalid").pathname;
   return /^\/(settings|preferences|login|signup|logout)(\/|$)/.test(path) ? defaultShouldRevalidate : false;
 };

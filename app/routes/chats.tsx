@@ -5,6 +5,7 @@ import { requireUser } from "~/auth/session.server";
 import { KeyboardShortcuts } from "~/components/chat/KeyboardShortcuts";
 import { Sidebar } from "~/components/chat/Sidebar";
 import { QuickSwitcher } from "~/components/search/QuickSwitcher";
+import { NavigationProgress } from "~/components/ui/NavigationProgress";
 import { listChats } from "~/models/chat.server";
 
 const listQuery = z.object({
@@ -20,9 +21,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { user, chats, hasMore, pages: query.more, archived };
 }
 
-/** A fast send (posted by script with browser-chosen ids) reloads the list when its answer ends, not before. */
-export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
-  formData?.get("answerId") ? false : defaultShouldRevalidate;
+/**
+ * A fast send (posted by script with browser-chosen ids) reloads the list
+ * when its answer ends, not before; moving from one chat to another (a link,
+ * no form) leaves the list as it is, so a chat kept in memory shows at once.
+ */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, formMethod, currentUrl, nextUrl, defaultShouldRevalidate }) => {
+  if (formData?.get("answerId")) return false;
+  const chatToChat = /^\/chats\/[^/]+$/.test(currentUrl.pathname) && /^\/chats\/[^/]+$/.test(nextUrl.pathname);
+  if (!formMethod && chatToChat && currentUrl.pathname !== nextUrl.pathname && currentUrl.search === nextUrl.search) return false;
+  return defaultShouldRevalidate;
+};
 
 export default function ChatsLayout() {
   const { user, chats, hasMore, pages, archived } = useLoaderData<typeof loader>();
@@ -39,6 +48,7 @@ export default function ChatsLayout() {
       </main>
       <QuickSwitcher chats={chats} />
       <KeyboardShortcuts />
+      <NavigationProgress />
     </div>
   );
 }

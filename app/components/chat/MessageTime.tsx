@@ -4,6 +4,7 @@
 // the page without JavaScript) says the exact time in UTC.
 import { useRouteLoaderData } from "@remix-run/react";
 import { useEffect, useState } from "react";
+import { useHydrated } from "remix-utils/use-hydrated";
 import type { loader as rootLoader } from "~/root";
 
 const STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
@@ -17,31 +18,55 @@ function intlLocale(locale: string): string {
   return locale === "ru" ? "ru-RU" : "en-GB";
 }
 
+// Making a formatter costs far more than using one: one of each per language (and zone), made once.
+const formatters = new Map<string, Intl.RelativeTimeFormat | Intl.DateTimeFormat>();
+function formatter<T extends Intl.RelativeTimeFormat | Intl.DateTimeFormat>(key: string, make: () => T): T {
+  let made = formatters.get(key) as T | undefined;
+  if (!made) formatters.set(key, (made = make()));
+  return made;
+}
+
 /** "now", "3 minutes ago", "yesterday"…; a week or more is a date. */
 export function relativeTime(at: number, now: number, locale: string): string {
   let amount = Math.round((at - now) / 1000);
-  const format = new Intl.RelativeTimeFormat(intlLocale(locale), { numeric: "auto" });
+  const format = formatter(`relative ${locale}`, () => new Intl.RelativeTimeFormat(intlLocale(locale), { numeric: "auto" }));
   if (Math.abs(amount) < 45) return format.format(0, "second");
   for (const [unit, size] of STEPS) {
     if (Math.abs(amount) < size) return format.format(amount, unit);
     amount = Math.round(amount / size);
   }
-  return new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "medium" }).format(at);
+  return formatter(`date ${locale}`, () => new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "medium" })).format(at);
 }
 
 export function exactTime(at: number, locale: string, timeZone?: string): string {
-  return new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "long", timeStyle: "short", timeZone }).format(at) + (timeZone === "UTC" ? " UTC" : "");
+  const exact = formatter(`exact ${locale} ${timeZone ?? "local"}`, () => new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "long", timeStyle: "short", timeZone }));
+  return exact.format(at) + (timeZone === "UTC" ? " UTC" : "");
+}
+
+/** One clock for every time on the page, ticking twice a minute while any is shown. */
+const listeners = new Set<(now: number) => void>();
+let ticking: ReturnType<typeof setInterval> | undefined;
+function subscribe(listener: (now: number) => void): () => void {
+  listeners.add(listener);
+  ticking ??= setInterval(() => {
+    const now = Date.now();
+    for (const l of listeners) l(now);
+  }, 30_000);
+  return () => {
+    listeners.delete(listener);
+    if (listeners.size === 0) ticking = void clearInterval(ticking);
+  };
 }
 
 export function MessageTime({ at }: { at: number | undefined }) {
   const locale = useRouteLoaderData<typeof rootLoader>("root")?.locale ?? "en";
-  // Null on the server and in the first render in the browser, so both agree.
-  const [now, setNow] = useState<number | null>(null);
-  useEffect(() => {
-    setNow(Date.now());
-    const timer = setInterval(() => setNow(Date.now()), 30_000);
-    return () => clearInterval(timer);
-  }, []);
+  // Null on the server and while the page hydrates, so both agree; a time
+  // drawn later (another chat opened, a new message) is relative at once.
+  const hydrated = useHydrated();
+  // The shared clock only makes the time render again; the time itself is read now.
+  const [, setTick] = useState(0);
+  useEffect(() => subscribe(setTick), []);
+  const now = hydrated ? Date.now() : null;
   if (at === undefined) return null;
   const exact = now === null ? exactTime(at, locale, "UTC") : exactTime(at, locale);
   return (

@@ -3,6 +3,7 @@ import type { ChatListItem } from "~/models/chat.server";
 import { Icon } from "../ui/Icon";
 import { Popover } from "../ui/Popover";
 import { ShortcutsHelp } from "./KeyboardShortcuts";
+import { usePrefetchChat } from "./usePrefetchChat";
 
 const MENU_BUTTON = "flex w-full items-center gap-2 rounded px-2 py-1.5 text-left hover:bg-zinc-800";
 
@@ -87,8 +88,10 @@ export function Sidebar({
     const search = next.toString();
     return search ? `?${search}` : "";
   };
+  const { intentProps, prefetching } = usePrefetchChat();
   return (
     <nav aria-label="Chats" className="flex h-full flex-col gap-2 bg-zinc-900/60 p-3">
+      {prefetching}
       <Link to="/chats?new=1" className="rounded-lg bg-sky-600 px-3 py-2 text-center font-medium hover:bg-sky-500">
         + New chat
       </Link>
@@ -110,6 +113,7 @@ export function Sidebar({
           <li key={chat.id} className="reveal-group relative flex items-center">
             <NavLink
               to={`/chats/${chat.id}${withParams({})}`}
+              {...intentProps(`/chats/${chat.id}${withParams({})}`)}
               className={({ isActive }) =>
                 `flex min-w-0 flex-1 items-center gap-2 rounded-md px-2 py-1.5 text-sm ${isActive ? "bg-zinc-800 text-white" : "text-zinc-300 hover:bg-zinc-800/60"}`
               }

@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, type ShouldRevalidateFunction, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { type ClientLoaderFunctionArgs, Form, Link, type ShouldRevalidateFunction, useActionData, useLoaderData, useRevalidator, useSearchParams } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { ChatHeader } from "~/components/chat/ChatHeader";
+import { cachedChat, rememberChat } from "~/components/chat/chat-cache";
 import { Icon } from "~/components/ui/Icon";
 import { useDismissibleDetails } from "~/components/ui/Popover";
 import { requireUser } from "~/auth/session.server";
@@ -97,6 +98,26 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
+type ChatData = Awaited<ReturnType<typeof loader>>;
+
+/**
+ * Moving to another chat shows what this page last knew of it at once (a
+ * chat seen before, or one the pointer rested on in the list) and asks the
+ * server again once it is shown; anything else waits for the server
+ * (components/chat/chat-cache.ts). The chat already on screen always asks
+ * the server: that is a reload of its data after a send or an action.
+ */
+export async function clientLoader({ request, serverLoader }: ClientLoaderFunctionArgs): Promise<ChatData & { fromMemory?: true }> {
+  const url = new URL(request.url);
+  const key = url.pathname + url.search;
+  const onScreen = key === window.location.pathname + window.location.search;
+  const remembered = onScreen ? undefined : cachedChat<ChatData>(key);
+  if (remembered) return { ...remembered, fromMemory: true };
+  const data = await serverLoader<typeof loader>();
+  rememberChat(key, data);
+  return data;
+}
+
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
   return runChatAction({ request, user, chatId: params.chatId, ip: context.clientIp });
@@ -111,7 +132,15 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultSh
   formData?.get("answerId") ? false : defaultShouldRevalidate;
 
 export default function ChatPage() {
-  const { chat, messages: stored, earlierCursor, viewingEarlier, elsewhere, models, maxChars, maxFileBytes, maxFiles, level, locale, share, origin } = useLoaderData<typeof loader>();
+  const data = useLoaderData<typeof clientLoader>();
+  const { chat, messages: stored, earlierCursor, viewingEarlier, elsewhere, models, maxChars, maxFileBytes, maxFiles, level, locale, share, origin } = data;
+  // Shown from memory: now ask the server for the chat as it is (once for these data).
+  const revalidator = useRevalidator();
+  const revalidatorRef = useRef(revalidator);
+  revalidatorRef.current = revalidator;
+  useEffect(() => {
+    if (data.fromMemory) revalidatorRef.current.revalidate();
+  }, [data]);
   const actionResult = useActionData<ChatActionResult>();
   const optimistic = useOptimisticSend({ chatId: chat.id, stored, model: chat.model, locale });
   const messages = optimistic.messages;

@@ -1,0 +1,85 @@
+// Moving between chats: a chat the pointer rests on in the list is loaded
+// before the click; a chat seen before shows at once from the page's memory
+// and is then brought up to date; a slow move shows a progress bar.
+import { expect, newChatAndSend, signUp, test, userMessages, waitForAnswer, waitForHydration } from "./fixtures";
+
+test("resting the pointer on a chat loads it before the click, and the click shows it without asking the server again first", async ({ page }) => {
+  await signUp(page);
+  const first = await newChatAndSend(page, "Chat one about rivers");
+  await waitForAnswer(page);
+  await newChatAndSend(page, "Chat two about mountains");
+  await waitForAnswer(page);
+  await waitForHydration(page);
+
+  // Requests for the chat's own data (the page's other data, such as the list, is asked for apart).
+  const dataRequests: string[] = [];
+  page.on("request", (request) => {
+    const url = new URL(request.url());
+    if (url.pathname === `${first.chatUrl}.data` && url.searchParams.get("_routes") === "routes/chats.$chatId") dataRequests.push(request.url());
+  });
+  const link = page.getByRole("navigation", { name: "Chats" }).locator(`a[href="${first.chatUrl}"]`);
+  await link.hover();
+  await expect.poll(() => dataRequests.length).toBe(1);
+  // The click shows the chat from memory; the page then asks the server for it as it is now.
+  await link.click();
+  await expect(page).toHaveURL(first.chatUrl);
+  await expect(userMessages(page)).toHaveText(["Chat one about rivers"]);
+  await expect.poll(() => dataRequests.length).toBe(2);
+});
+
+test("a chat seen before shows at once from memory, then what changed meanwhile (in another tab) appears", async ({ page, context }) => {
+  await signUp(page);
+  const first = await newChatAndSend(page, "Chat one about lakes");
+  await waitForAnswer(page);
+  const second = await newChatAndSend(page, "Chat two about deserts");
+  await waitForAnswer(page);
+  await waitForHydration(page);
+  const chats = page.getByRole("navigation", { name: "Chats" });
+  await chats.locator(`a[href="${first.chatUrl}"]`).click();
+  await expect(userMessages(page)).toHaveText(["Chat one about lakes"]);
+
+  // Meanwhile, another tab adds to the second chat.
+  const other = await context.newPage();
+  await other.goto(second.chatUrl);
+  await waitForHydration(other);
+  await other.getByRole("textbox", { name: "Message" }).fill("Added in another tab");
+  await other.getByRole("textbox", { name: "Message" }).press("Enter");
+  await waitForAnswer(other);
+  await expect(userMessages(other)).toHaveText(["Chat two about deserts", "Added in another tab"]);
+
+  // Back to the second chat: hold the server's answer, so what shows first is the page's memory.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(`**${second.chatUrl}.data*`, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await chats.locator(`a[href="${second.chatUrl}"]`).click();
+  await expect(page).toHaveURL(second.chatUrl);
+  await expect(userMessages(page)).toHaveText(["Chat two about deserts"]);
+  release();
+  await expect(userMessages(page)).toHaveText(["Chat two about deserts", "Added in another tab"]);
+});
+
+test("a move that takes a while shows a progress bar until the chat is there", async ({ page }) => {
+  await signUp(page);
+  const first = await newChatAndSend(page, "Chat one about forests");
+  await waitForAnswer(page);
+  await newChatAndSend(page, "Chat two about glaciers");
+  await waitForAnswer(page);
+  await waitForHydration(page);
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(`**${first.chatUrl}.data*`, async (route) => {
+    await held;
+    await route.continue();
+  });
+  // Straight to the click (no resting pointer, so nothing was loaded before).
+  await page.getByRole("navigation", { name: "Chats" }).locator(`a[href="${first.chatUrl}"]`).focus();
+  const progress = page.getByRole("progressbar", { name: "Loading the page" });
+  await page.keyboard.press("Enter");
+  await expect(progress).toBeVisible();
+  release();
+  await expect(userMessages(page)).toHaveText(["Chat one about forests"]);
+  await expect(progress).toHaveCount(0);
+});
