@@ -294,6 +294,25 @@ export const userLimits = sqliteTable("user_limits", {
 });
 
 /**
+ * One row per answer a person asked for (a send, edit, regenerate or
+ * continue), written by the same statement that checks their answers-per-window
+ * limit, so answers asked for at the same moment cannot pass it together
+ * (docs/decisions/094). It refers to nothing but its person: deleting a chat
+ * does not give its answers back.
+ */
+export const answerRequests = sqliteTable(
+  "answer_requests",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: integer("created_at", { mode: "number" }).notNull().default(now),
+  },
+  (t) => [index("answer_requests_user_idx").on(t.userId, t.createdAt)],
+);
+
+/**
  * One row per finished request to a model (an answer, or a continuation of
  * one): what usage and cost reports add up. It outlives the chat (deleting a
  * chat does not erase what it cost), so it refers to its message by id only.
