@@ -3,6 +3,7 @@
 // the admin): a member's answers show up in the usage tables, chart and CSV;
 // a limit set for them refuses their next send with words saying when it
 // eases; prompt versions are saved, compared line by line and restored.
+import { readFile } from "node:fs/promises";
 import type { Page } from "@playwright/test";
 import { firstAccountIsAdmin } from "./admin";
 import { CHAT_URL, expect, signUp, test, uniqueEmail, waitForAnswer } from "./fixtures";
@@ -48,7 +49,17 @@ for (const javaScriptEnabled of [false, true]) {
     const perPerson = adminPage.getByRole("table", { name: "Per person" });
     // Columns after the person: requests, input tokens, output tokens, cost.
     await expect(perPerson.getByRole("row").filter({ hasText: member.email }).getByRole("cell").first()).toHaveText("1");
-    await expect(adminPage.getByRole("img", { name: /^Requests per day from/ })).toBeVisible();
+    const chart = adminPage.getByRole("img", { name: /^Requests per day from/ });
+    await expect(chart).toBeVisible();
+    // An SVG drawn on the server, one bar per day of the period; today's counts the requests made so far.
+    expect(await chart.evaluate((svg) => svg.tagName)).toBe("svg");
+    await expect(chart.locator("rect")).toHaveCount(30);
+    const today = new Date().toISOString().slice(0, 10);
+    await expect(chart.locator("rect").filter({ has: adminPage.locator("title", { hasText: new RegExp(`^${today}: [1-9]`) }) })).toHaveCount(1);
+    // The link downloads a file in the browser, and the file holds the rows.
+    const [download] = await Promise.all([adminPage.waitForEvent("download"), adminPage.getByRole("link", { name: "Download CSV" }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^parley-usage-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv$/);
+    expect(await readFile((await download.path())!, "utf8")).toContain(`,${member.email},Mia Member,demo:parley-demo,server,1,`);
     const csvHref = await adminPage.getByRole("link", { name: "Download CSV" }).getAttribute("href");
     const csv = await adminPage.context().request.get(csvHref!);
     expect(csv.status()).toBe(200);
@@ -107,5 +118,10 @@ for (const javaScriptEnabled of [false, true]) {
     await adminPage.getByRole("button", { name: `Restore version ${first}`, exact: true }).click();
     await expect(adminPage.getByRole("status")).toHaveText(`Version ${first} is in force again, as version ${first + 2}.`);
     await expect(adminPage.getByLabel(/^Prompt/)).toHaveValue(`Rule one ${stamp}\nRule two`);
+    const versions = adminPage.getByRole("listitem").filter({ hasText: /^Version \d+/ });
+    await expect(versions.first()).toContainText(`Version ${first + 2}`);
+    await expect(versions.first()).toContainText(`by ${admin.user().email} (restored version ${first})`);
+    await expect(versions.first()).toContainText("in force");
+    await expect(versions.filter({ hasText: `Version ${first + 1}` }).getByRole("button", { name: `Restore version ${first + 1}` })).toBeVisible();
   });
 }
