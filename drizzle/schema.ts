@@ -313,6 +313,27 @@ export const answerRequests = sqliteTable(
 );
 
 /**
+ * A message the moderation model flagged (MODERATION_MODEL): refused before
+ * anything was stored or sent, kept for the admin area's list.
+ */
+export const moderationFlags = sqliteTable(
+  "moderation_flags",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").references(() => users.id, { onDelete: "set null" }),
+    /** The chat it was meant for (by id only: the chat may be gone); null for a new chat. */
+    chatId: text("chat_id"),
+    /** The text sent, cut to 2,000 characters. */
+    text: text("text").notNull(),
+    /** The categories the model flagged, e.g. ["violence"]. */
+    categories: text("categories", { mode: "json" }).$type<string[]>().notNull(),
+    model: text("model").notNull(),
+    createdAt: integer("created_at", { mode: "number" }).notNull().default(now),
+  },
+  (t) => [index("moderation_flags_created_idx").on(t.createdAt)],
+);
+
+/**
  * One row per finished request to a model (an answer, or a continuation of
  * one): what usage and cost reports add up. It outlives the chat (deleting a
  * chat does not erase what it cost), so it refers to its message by id only.

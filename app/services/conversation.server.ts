@@ -28,6 +28,7 @@ import { AnswerOnAnotherMachine, instanceId, owningMachine, streamRegistry } fro
 import { maybeGenerateTitle } from "../streaming/title.server";
 import { filePartOf } from "./attachments.server";
 import { kindOf } from "./file-kind";
+import { refuseFlagged } from "./moderation.server";
 import { holdUsage, type UsageHold } from "./usage-limits.server";
 
 function need(access: ChatAccess, level: AccessLevel): Chat {
@@ -113,6 +114,7 @@ async function withinUsageLimits<T>(
 
 /** Starts a new chat with its first message; returns the chat and the answer being written. */
 export async function startChat({ user, text, model, attachmentIds }: { user: { id: string }; text: string; model?: string; attachmentIds?: string[] }) {
+  await refuseFlagged({ user, chatId: null, text });
   const { chat, modelId, message, ...ids } = await withinUsageLimits(user, { newChat: true }, async ({ maxChats }) => {
     const chosen = await usableModel(model, await defaultModelFor({ viewer: user }), user);
     const message = await newMessageParts({ user, text, attachmentIds, model: chosen });
@@ -146,6 +148,7 @@ export async function sendMessage({
   answerId?: string;
 }): Promise<ExchangeIds> {
   const chat = need(access, "write");
+  await refuseFlagged({ user, chatId: chat.id, text });
   const { ids, modelId, message } = await withinUsageLimits(user, {}, async () => {
     const parent = parentId ? (await existingMessage(chat, parentId)).id : chat.activeLeafId;
     const chosen = await usableModel(model, chat.model, user);
@@ -177,6 +180,7 @@ export async function editMessage({
   const chat = need(access, "write");
   const original = await existingMessage(chat, messageId);
   if (original.role !== "user") throw new AppError("message_not_found");
+  await refuseFlagged({ user, chatId: chat.id, text });
   const { ids, modelId } = await withinUsageLimits(user, {}, async () => {
     const chosen = await usableModel(undefined, chat.model, user);
     // The edit changes the words; the files stay with the message.
