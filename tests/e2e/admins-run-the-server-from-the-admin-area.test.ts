@@ -52,8 +52,8 @@ test(`${modeName(javaScriptEnabled)} an admin finds a person, pages through the 
   await makePagerAccounts(await (await newContext({ baseURL: server.baseURL })).newPage());
   await adminPage.getByRole("link", { name: "Admin" }).click();
   await expect(adminPage).toHaveURL(/\/admin\/users$/);
-  await expect(adminPage.getByRole("navigation", { name: "Admin" }).getByRole("link")).toHaveText(["Users", "Registration", "Models", "System prompt", "Limits", "Usage"]);
-  for (const path of ["/admin/users", "/admin/registration", "/admin/models", "/admin/prompt", "/admin/limits", "/admin/usage"]) {
+  await expect(adminPage.getByRole("navigation", { name: "Admin" }).getByRole("link")).toHaveText(["Users", "Registration", "Models", "System prompt", "Limits", "Usage", "Moderation"]);
+  for (const path of ["/admin/users", "/admin/registration", "/admin/models", "/admin/prompt", "/admin/limits", "/admin/usage", "/admin/moderation"]) {
     const headers = (await adminPage.request.get(`${server.baseURL}${path}`)).headers();
     expect(headers["cache-control"], path).toBe("private, no-store");
     expect(headers["content-security-policy"], path).toContain("frame-ancestors 'none'");
