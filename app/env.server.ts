@@ -115,6 +115,8 @@ const providerVariables = Object.fromEntries(
 const envSchema = z.object({
   ...providerVariables,
   CUSTOM_OPENAI_NAME: z.string().max(60).optional(),
+  /** Checks every message a person sends with this OpenAI moderation model (e.g. omni-moderation-latest) on the OpenAI provider's address and key; unset: no check. */
+  MODERATION_MODEL: z.string().trim().min(1).max(100).optional(),
   /** Attempts per answer before the first token (429, 5xx, connection errors). */
   UPSTREAM_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   /** An upstream silent this long is treated as failed. */

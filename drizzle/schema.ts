@@ -294,6 +294,46 @@ export const userLimits = sqliteTable("user_limits", {
 });
 
 /**
+ * One row per answer a person asked for (a send, edit, regenerate or
+ * continue), written by the same statement that checks their answers-per-window
+ * limit, so answers asked for at the same moment cannot pass it together
+ * (docs/decisions/094). It refers to nothing but its person: deleting a chat
+ * does not give its answers back.
+ */
+export const answerRequests = sqliteTable(
+  "answer_requests",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: integer("created_at", { mode: "number" }).notNull().default(now),
+  },
+  (t) => [index("answer_requests_user_idx").on(t.userId, t.createdAt)],
+);
+
+/**
+ * A message the moderation model flagged (MODERATION_MODEL): refused before
+ * anything was stored or sent, kept for the admin area's list.
+ */
+export const moderationFlags = sqliteTable(
+  "moderation_flags",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").references(() => users.id, { onDelete: "set null" }),
+    /** The chat it was meant for (by id only: the chat may be gone); null for a new chat. */
+    chatId: text("chat_id"),
+    /** The text sent, cut to 2,000 characters. */
+    text: text("text").notNull(),
+    /** The categories the model flagged, e.g. ["violence"]. */
+    categories: text("categories", { mode: "json" }).$type<string[]>().notNull(),
+    model: text("model").notNull(),
+    createdAt: integer("created_at", { mode: "number" }).notNull().default(now),
+  },
+  (t) => [index("moderation_flags_created_idx").on(t.createdAt)],
+);
+
+/**
  * One row per finished request to a model (an answer, or a continuation of
  * one): what usage and cost reports add up. It outlives the chat (deleting a
  * chat does not erase what it cost), so it refers to its message by id only.

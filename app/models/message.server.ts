@@ -2,7 +2,7 @@
 // it, from the root to the chat's active leaf. Access is checked through the
 // chat: callers hold a chat they got from requireChatAccess.
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
-import { type Chat, chatMembers, chats, type Message, type MessageStats, messages } from "../../drizzle/schema";
+import { type Chat, chats, type Message, type MessageStats, messages } from "../../drizzle/schema";
 import { type Database, database, prepared } from "../db.server";
 import { AppError, type Problem } from "../protocol/errors";
 import { type MessagePart, plainText } from "../protocol/parts";
@@ -179,7 +179,10 @@ async function whyNotInserted(ids: string[]): Promise<AppError> {
 
 /**
  * A new chat, its owner's membership and its first exchange in one
- * transaction (the new-chat form): one commit on the send path.
+ * transaction (the new-chat form): one commit on the send path. With
+ * `maxChats` (0: no limit), the chat is stored only while its owner has fewer:
+ * the count is part of the insert, so chats started at once cannot pass the
+ * limit together (`chats_limit_reached` otherwise).
  */
 export async function createChatWithExchange({
   userId,
@@ -187,22 +190,40 @@ export async function createChatWithExchange({
   attachmentIds = [],
   model,
   instanceId,
+  maxChats = 0,
 }: {
   userId: string;
   parts: MessagePart[];
   attachmentIds?: string[];
   model: string;
   instanceId: string | null;
+  maxChats?: number;
 }): Promise<{ chat: Chat } & ExchangeIds> {
   const chatId = createId();
   const ids = { userMessageId: createId(), assistantMessageId: createId() };
   const db = database();
-  const [[chat]] = await db.batch([
-    db.insert(chats).values({ id: chatId, userId, model, title: DEFAULT_CHAT_TITLE }).returning(),
-    db.insert(chatMembers).values({ chatId, userId, role: "owner" }),
+  const [insertedChat] = await db.batch([
+    insertChatWithinLimit(db, { chatId, userId, model, title: DEFAULT_CHAT_TITLE, maxChats }),
+    db.run(sql`INSERT INTO chat_members (chat_id, user_id, role) SELECT ${chatId}, ${userId}, 'owner' WHERE changes() = 1`),
+    // The exchange's first insert finds no chat (and writes nothing) when the limit refused it.
     ...exchangeStatements(db, { chatId, parentId: null, parts, attachmentIds, model, instanceId, ...ids }),
   ]);
+  if (insertedChat.rowsAffected === 0) throw new AppError("chats_limit_reached", { params: { max: maxChats } });
+  const chat = await db.query.chats.findFirst({ where: eq(chats.id, chatId) });
   return { chat: chat!, ...ids };
+}
+
+/** Inserts a chat of `userId`'s unless they own `maxChats` already (0: no limit); one statement, so the count holds under concurrency. */
+export function insertChatWithinLimit(
+  db: Database,
+  { chatId, userId, model, title, maxChats, systemPrompt = null, titleSet = false, activeLeafId = null }: {
+    chatId: string; userId: string; model: string; title: string; maxChats: number; systemPrompt?: string | null; titleSet?: boolean; activeLeafId?: string | null;
+  },
+) {
+  return db.run(sql`
+    INSERT INTO chats (id, user_id, model, title, system_prompt, title_set, active_leaf_id)
+    SELECT ${chatId}, ${userId}, ${model}, ${title}, ${systemPrompt}, ${titleSet ? 1 : 0}, ${activeLeafId}
+    WHERE ${maxChats} = 0 OR (SELECT count(*) FROM chats WHERE user_id = ${userId}) < ${maxChats}`);
 }
 
 function exchangeStatements(
@@ -218,7 +239,8 @@ function exchangeStatements(
     db.run(sql`
       INSERT INTO messages (id, chat_id, parent_id, role, parts, content, status)
       SELECT ${userMessageId}, ${chatId}, ${parentId}, 'user', ${JSON.stringify(parts)}, ${plainText(parts)}, 'complete'
-      WHERE NOT EXISTS (SELECT 1 FROM messages WHERE chat_id = ${chatId} AND status = 'streaming')
+      WHERE EXISTS (SELECT 1 FROM chats WHERE id = ${chatId})
+        AND NOT EXISTS (SELECT 1 FROM messages WHERE chat_id = ${chatId} AND status = 'streaming')
         AND NOT EXISTS (SELECT 1 FROM messages WHERE id IN (${userMessageId}, ${assistantMessageId}))`),
     db.run(sql`
       INSERT INTO messages (id, chat_id, parent_id, role, status, model, instance_id)

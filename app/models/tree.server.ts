@@ -2,12 +2,13 @@
 // with requireChatAccess. Each change of more than one row is one batch (one
 // transaction): a crash never leaves a chat pointing at a deleted message.
 import { and, eq, sql } from "drizzle-orm";
-import { type Chat, chatMembers, chats, type Message, messages } from "../../drizzle/schema";
+import { type Chat, chats, type Message, messages } from "../../drizzle/schema";
 import { database } from "../db.server";
-import type { Problem } from "../protocol/errors";
+import { AppError, type Problem } from "../protocol/errors";
 import { attachmentIdsOf, plainText } from "../protocol/parts";
 import { createId } from "../utils/id";
-import { attachmentIdsInChat, cleanupStatements, linkStatement } from "./attachment.server";
+import { attachmentIdsInChat, cleanupStatements } from "./attachment.server";
+import { insertChatWithinLimit } from "./message.server";
 
 /**
  * The leaf to show below `messageId`: at each level the most recently active
@@ -91,48 +92,54 @@ export async function forkChat({
   chat,
   userId,
   path,
+  maxChats = 0,
 }: {
   /** What the copy inherits: a chat, or a shared snapshot continued by someone else. */
   chat: Pick<Chat, "title" | "model" | "systemPrompt">;
   userId: string;
   path: (Omit<ForkSource, "id" | "stats"> & { stats?: ForkSource["stats"] })[];
+  /** The copier's chats limit (0: none), counted by the statement that stores the copy. */
+  maxChats?: number;
 }): Promise<string> {
   const db = database();
   const chatId = createId();
   const ids = path.map(() => createId());
   const forkedWhileStreaming: Problem = { code: "forked_while_streaming" };
-  await db.batch([
-    db.insert(chats).values({
-      id: chatId,
+  // One transaction: the chat's insert counts the copier's chats, and every
+  // later statement writes only when the chat was stored (a refused copy writes nothing).
+  const chatStored = sql`EXISTS (SELECT 1 FROM chats WHERE id = ${chatId})`;
+  const [inserted] = await db.batch([
+    insertChatWithinLimit(db, {
+      chatId,
       userId,
       title: `${chat.title} (fork)`.slice(0, 120),
       model: chat.model,
       systemPrompt: chat.systemPrompt,
       titleSet: true,
       activeLeafId: ids.at(-1) ?? null,
+      maxChats,
     }),
-    db.insert(chatMembers).values({ chatId, userId, role: "owner" }),
-    ...path.map((m, i) =>
-      db.insert(messages).values({
-        id: ids[i]!,
-        chatId,
-        parentId: i === 0 ? null : ids[i - 1]!,
-        role: m.role,
-        parts: m.parts,
-        content: plainText(m.parts),
-        // A fork of an answer still being written keeps what exists so far.
-        status: m.status === "streaming" ? "interrupted" : m.status,
-        model: m.model,
-        stats: m.stats ?? null,
-        problem: m.status === "streaming" ? forkedWhileStreaming : m.problem,
-        lastEventId: 2,
-      }),
-    ),
+    db.run(sql`INSERT INTO chat_members (chat_id, user_id, role) SELECT ${chatId}, ${userId}, 'owner' WHERE ${chatStored}`),
+    ...path.map((m, i) => {
+      // A fork of an answer still being written keeps what exists so far.
+      const streaming = m.status === "streaming";
+      return db.run(sql`
+        INSERT INTO messages (id, chat_id, parent_id, role, parts, content, status, model, stats, problem, last_event_id)
+        SELECT ${ids[i]!}, ${chatId}, ${i === 0 ? null : ids[i - 1]!}, ${m.role}, ${JSON.stringify(m.parts)}, ${plainText(m.parts)},
+          ${streaming ? "interrupted" : m.status}, ${m.model}, ${m.stats ? JSON.stringify(m.stats) : null},
+          ${streaming ? JSON.stringify(forkedWhileStreaming) : m.problem ? JSON.stringify(m.problem) : null}, 2
+        WHERE ${chatStored}`);
+    }),
     // The copy uses the same files (the bytes are stored once).
     ...path.flatMap((m, i) => {
       const attachmentIds = attachmentIdsOf(m.parts);
-      return attachmentIds.length ? [linkStatement(db, { messageId: ids[i]!, attachmentIds })] : [];
+      return attachmentIds.length
+        ? [db.run(sql`
+            INSERT OR IGNORE INTO message_attachments (message_id, attachment_id)
+            SELECT ${ids[i]!}, value FROM json_each(${JSON.stringify(attachmentIds)}) WHERE ${chatStored}`)]
+        : [];
     }),
   ]);
+  if (inserted.rowsAffected === 0) throw new AppError("chats_limit_reached", { params: { max: maxChats } });
   return chatId;
 }

@@ -38,8 +38,8 @@ export async function limitCounts({ userId, windowStart, monthStart }: { userId:
   const [row] = await database().all<{ chats: number; messages: number; oldest: number | null; tokens: number; spend: number }>(sql`
     SELECT
       (SELECT count(*) FROM chats WHERE user_id = ${userId}) AS chats,
-      (SELECT count(*) FROM answer_payers WHERE asked_by = ${userId} AND created_at >= ${windowStart}) AS messages,
-      (SELECT min(created_at) FROM answer_payers WHERE asked_by = ${userId} AND created_at >= ${windowStart}) AS oldest,
+      (SELECT count(*) FROM answer_requests WHERE user_id = ${userId} AND created_at >= ${windowStart}) AS messages,
+      (SELECT min(created_at) FROM answer_requests WHERE user_id = ${userId} AND created_at >= ${windowStart}) AS oldest,
       (SELECT coalesce(sum(input_tokens + output_tokens), 0) FROM usage_records WHERE user_id = ${userId} AND created_at >= ${monthStart}) AS tokens,
       (SELECT coalesce(sum(cost_usd), 0) FROM usage_records WHERE user_id = ${userId} AND created_at >= ${monthStart}) AS spend`);
   return {

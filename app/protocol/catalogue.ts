@@ -26,23 +26,25 @@ export function formatBytes(bytes: number, locale: Locale = "en"): string {
   return `${rounded.toLocaleString(locale === "ru" ? "ru-RU" : "en-US")} ${units[unit]}`;
 }
 
+/** The Russian form for a count: 1 чат, 2 чата, 5 чатов (11–14 take the last). */
+function ruPlural(n: number, forms: [string, string, string]): string {
+  const tens = n % 100;
+  const ones = n % 10;
+  return forms[tens >= 11 && tens <= 14 ? 2 : ones === 1 ? 0 : ones >= 2 && ones <= 4 ? 1 : 2];
+}
+
 /** A wait in the largest whole unit that reads well ("40 seconds", "3 minutes", "5 hours", "12 days"), rounded up. */
 function waitText(seconds: number, locale: Locale): string {
   const [amount, unit] =
     seconds < 60 ? [seconds, 0] : seconds <= 90 * 60 ? [Math.ceil(seconds / 60), 1] : seconds <= 48 * 3600 ? [Math.ceil(seconds / 3600), 2] : [Math.ceil(seconds / 86_400), 3];
   if (locale === "ru") {
-    const plural = (n: number, forms: [string, string, string]) => {
-      const tens = n % 100;
-      const ones = n % 10;
-      return forms[tens >= 11 && tens <= 14 ? 2 : ones === 1 ? 0 : ones >= 2 && ones <= 4 ? 1 : 2];
-    };
     const forms: [string, string, string][] = [
       ["секунду", "секунды", "секунд"],
       ["минуту", "минуты", "минут"],
       ["час", "часа", "часов"],
       ["день", "дня", "дней"],
     ];
-    return `${amount} ${plural(amount, forms[unit]!)}`;
+    return `${amount} ${ruPlural(amount, forms[unit]!)}`;
   }
   const names = ["second", "minute", "hour", "day"];
   return `${amount} ${names[unit]}${amount === 1 ? "" : "s"}`;
@@ -133,7 +135,9 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     attachment_not_found: () => "That file no longer exists.",
     chat_read_only: () => "You can read this chat but not change it.",
     rate_limited: (p) => `${tooMany(p, "en")} ${p.seconds ? `Try again in ${waitText(p.seconds, "en")}.` : "Wait a moment, then try again."}`,
-    chats_limit_reached: (p) => `You have ${p.max ?? 0} chats, the most this server allows you. Delete chats you no longer need to start a new one.`,
+    message_flagged: (p) => `This message was not sent: the server's content check flagged it${p.detail ? ` (${p.detail})` : ""}. Rephrase it and try again.`,
+    moderation_unavailable: () => "The server could not check this message, so it was not sent. Try again in a moment.",
+    chats_limit_reached: (p) => `You have ${p.max ?? 0} chat${p.max === 1 ? "" : "s"}, the most this server allows you. Delete chats you no longer need to start a new one.`,
     messages_limit_reached: (p) => `You have asked for ${p.max ?? 0} answer${p.max === 1 ? "" : "s"} in the last ${waitText(p.windowSeconds ?? 0, "en")}, the most this server allows. You can ask again in ${waitText(p.seconds ?? 60, "en")}.`,
     tokens_limit_reached: (p) => `You have used your ${(p.max ?? 0).toLocaleString("en")} tokens for this month. The allowance renews in ${waitText(p.seconds ?? 60, "en")}.`,
     spend_limit_reached: (p) => `You have used this month's $${(p.usd ?? 0).toFixed(2)} of answers. The allowance renews in ${waitText(p.seconds ?? 60, "en")}.`,
@@ -230,8 +234,10 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     attachment_not_found: () => "Этого файла больше нет.",
     chat_read_only: () => "Этот чат можно читать, но не изменять.",
     rate_limited: (p) => `${tooMany(p, "ru")} ${p.seconds ? `Попробуйте снова через ${waitText(p.seconds, "ru")}.` : "Подождите немного и попробуйте снова."}`,
-    chats_limit_reached: (p) => `У вас ${p.max ?? 0} чатов — больше этот сервер не разрешает. Удалите ненужные чаты, чтобы начать новый.`,
-    messages_limit_reached: (p) => `Вы запросили ${p.max ?? 0} ответов за последние ${waitText(p.windowSeconds ?? 0, "ru")} — это предел на этом сервере. Снова можно будет через ${waitText(p.seconds ?? 60, "ru")}.`,
+    message_flagged: (p) => `Сообщение не отправлено: проверка содержимого на сервере отметила его${p.detail ? ` (${p.detail})` : ""}. Переформулируйте и попробуйте снова.`,
+    moderation_unavailable: () => "Сервер не смог проверить это сообщение, поэтому оно не отправлено. Попробуйте чуть позже.",
+    chats_limit_reached: (p) => `У вас ${p.max ?? 0} ${ruPlural(p.max ?? 0, ["чат", "чата", "чатов"])} — больше этот сервер не разрешает. Удалите ненужные чаты, чтобы начать новый.`,
+    messages_limit_reached: (p) => `Вы запросили ${p.max ?? 0} ${ruPlural(p.max ?? 0, ["ответ", "ответа", "ответов"])} за последние ${waitText(p.windowSeconds ?? 0, "ru")} — это предел на этом сервере. Снова можно будет через ${waitText(p.seconds ?? 60, "ru")}.`,
     tokens_limit_reached: (p) => `Вы израсходовали свои ${(p.max ?? 0).toLocaleString("ru")} токенов на этот месяц. Лимит обновится через ${waitText(p.seconds ?? 60, "ru")}.`,
     spend_limit_reached: (p) => `Вы израсходовали лимит этого месяца на ответы ($${(p.usd ?? 0).toFixed(2)}). Он обновится через ${waitText(p.seconds ?? 60, "ru")}.`,
     user_keys_off: () => "Собственные ключи на этом сервере выключены: у него нет ENCRYPTION_KEY, чтобы их хранить.",

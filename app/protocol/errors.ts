@@ -58,6 +58,7 @@ export const ERROR_STATUS = {
   passwords_differ: 400,
   current_password_wrong: 400,
   custom_instructions_too_long: 400,
+  message_flagged: 400,
   // Access
   not_found: 404,
   message_not_found: 404,
@@ -98,6 +99,7 @@ export const ERROR_STATUS = {
   upstream_connection_lost: 502,
   upstream_malformed: 502,
   upstream_rejected: 502,
+  moderation_unavailable: 503,
   answer_failed: 500,
   stopped: 200,
   interrupted_by_restart: 200,

@@ -19,6 +19,7 @@ const SECTIONS = [
   { to: "/admin/prompt", label: "System prompt" },
   { to: "/admin/limits", label: "Limits" },
   { to: "/admin/usage", label: "Usage" },
+  { to: "/admin/moderation", label: "Moderation" },
 ] as const;
 
 export default function AdminLayout() {

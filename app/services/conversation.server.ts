@@ -28,7 +28,8 @@ import { AnswerOnAnotherMachine, instanceId, owningMachine, streamRegistry } fro
 import { maybeGenerateTitle } from "../streaming/title.server";
 import { filePartOf } from "./attachments.server";
 import { kindOf } from "./file-kind";
-import { assertWithinUsageLimits } from "./usage-limits.server";
+import { refuseFlagged } from "./moderation.server";
+import { holdUsage, type UsageHold } from "./usage-limits.server";
 
 function need(access: ChatAccess, level: AccessLevel): Chat {
   if (!allows(access.level, level)) throw new AppError("chat_read_only");
@@ -90,13 +91,36 @@ function clientIds(input: { userMessageId?: string; answerId?: string }): Exchan
   return input.userMessageId && input.answerId ? { userMessageId: input.userMessageId, assistantMessageId: input.answerId } : undefined;
 }
 
+/**
+ * Runs `work` holding what the asker's usage limits allow (one answer of
+ * their window, recorded at once so that sends at the same moment cannot all
+ * pass); a typed refusal before anything is stored gives the answer back.
+ * Without an asker (no one to count against) it just runs.
+ */
+async function withinUsageLimits<T>(
+  asker: { id: string } | undefined,
+  options: { newChat?: boolean; answer?: boolean },
+  work: (hold: Pick<UsageHold, "maxChats">) => Promise<T>,
+): Promise<T> {
+  if (!asker) return work({ maxChats: 0 });
+  const hold = await holdUsage({ userId: asker.id, ...options });
+  try {
+    return await work(hold);
+  } catch (error) {
+    if (error instanceof AppError) await hold.release();
+    throw error;
+  }
+}
+
 /** Starts a new chat with its first message; returns the chat and the answer being written. */
 export async function startChat({ user, text, model, attachmentIds }: { user: { id: string }; text: string; model?: string; attachmentIds?: string[] }) {
-  await assertWithinUsageLimits({ userId: user.id, newChat: true });
-  const chosen = await usableModel(model, await defaultModelFor({ viewer: user }), user);
-  const modelId = chosen.id;
-  const message = await newMessageParts({ user, text, attachmentIds, model: chosen });
-  const { chat, ...ids } = await createChatWithExchange({ userId: user.id, ...message, model: modelId, instanceId: instanceId() });
+  await refuseFlagged({ user, chatId: null, text });
+  const { chat, modelId, message, ...ids } = await withinUsageLimits(user, { newChat: true }, async ({ maxChats }) => {
+    const chosen = await usableModel(model, await defaultModelFor({ viewer: user }), user);
+    const message = await newMessageParts({ user, text, attachmentIds, model: chosen });
+    const stored = await createChatWithExchange({ userId: user.id, ...message, model: chosen.id, instanceId: instanceId(), maxChats });
+    return { ...stored, modelId: chosen.id, message };
+  });
   await startGeneration({ chatId: chat.id, assistantMessageId: ids.assistantMessageId, parentId: ids.userMessageId, modelId, askedBy: user });
   void maybeGenerateTitle({ chat, firstMessage: titleSource(message.parts), answerId: ids.assistantMessageId, askedBy: user });
   return { chat, ...ids };
@@ -124,12 +148,14 @@ export async function sendMessage({
   answerId?: string;
 }): Promise<ExchangeIds> {
   const chat = need(access, "write");
-  if (user) await assertWithinUsageLimits({ userId: user.id });
-  const parent = parentId ? (await existingMessage(chat, parentId)).id : chat.activeLeafId;
-  const chosen = await usableModel(model, chat.model, user);
-  const modelId = chosen.id;
-  const message = await newMessageParts({ user, text, attachmentIds, model: chosen });
-  const ids = await createExchange({ chatId: chat.id, parentId: parent, ...message, model: modelId, instanceId: instanceId(), ids: clientIds({ userMessageId, answerId }) });
+  await refuseFlagged({ user, chatId: chat.id, text });
+  const { ids, modelId, message } = await withinUsageLimits(user, {}, async () => {
+    const parent = parentId ? (await existingMessage(chat, parentId)).id : chat.activeLeafId;
+    const chosen = await usableModel(model, chat.model, user);
+    const message = await newMessageParts({ user, text, attachmentIds, model: chosen });
+    const ids = await createExchange({ chatId: chat.id, parentId: parent, ...message, model: chosen.id, instanceId: instanceId(), ids: clientIds({ userMessageId, answerId }) });
+    return { ids, modelId: chosen.id, message };
+  });
   await startGeneration({ chatId: chat.id, assistantMessageId: ids.assistantMessageId, parentId: ids.userMessageId, modelId, systemPrompt: chat.systemPrompt, askedBy: user });
   void maybeGenerateTitle({ chat, firstMessage: titleSource(message.parts), answerId: ids.assistantMessageId, askedBy: user });
   return ids;
@@ -154,15 +180,17 @@ export async function editMessage({
   const chat = need(access, "write");
   const original = await existingMessage(chat, messageId);
   if (original.role !== "user") throw new AppError("message_not_found");
-  if (user) await assertWithinUsageLimits({ userId: user.id });
-  const chosen = await usableModel(undefined, chat.model, user);
-  const modelId = chosen.id;
-  // The edit changes the words; the files stay with the message.
-  const files = original.parts.filter((p) => p.type === "file");
-  checkModelReads(chosen, files);
-  if (!text.trim() && files.length === 0) throw new AppError("message_empty", { field: "content" });
-  const parts: MessagePart[] = [...files, ...textParts(text)];
-  const ids = await createExchange({ chatId: chat.id, parentId: original.parentId, parts, attachmentIds: attachmentIdsOf(files), model: modelId, instanceId: instanceId(), ids: clientIds({ userMessageId, answerId }) });
+  await refuseFlagged({ user, chatId: chat.id, text });
+  const { ids, modelId } = await withinUsageLimits(user, {}, async () => {
+    const chosen = await usableModel(undefined, chat.model, user);
+    // The edit changes the words; the files stay with the message.
+    const files = original.parts.filter((p) => p.type === "file");
+    checkModelReads(chosen, files);
+    if (!text.trim() && files.length === 0) throw new AppError("message_empty", { field: "content" });
+    const parts: MessagePart[] = [...files, ...textParts(text)];
+    const ids = await createExchange({ chatId: chat.id, parentId: original.parentId, parts, attachmentIds: attachmentIdsOf(files), model: chosen.id, instanceId: instanceId(), ids: clientIds({ userMessageId, answerId }) });
+    return { ids, modelId: chosen.id };
+  });
   await startGeneration({ chatId: chat.id, assistantMessageId: ids.assistantMessageId, parentId: ids.userMessageId, modelId, systemPrompt: chat.systemPrompt, askedBy: user });
   return ids;
 }
@@ -173,12 +201,13 @@ export async function regenerate({ access, user, messageId, model, answerId }: {
   const target = await existingMessage(chat, messageId);
   const parentId = target.role === "assistant" ? target.parentId : target.id;
   if (!parentId) throw new AppError("cannot_regenerate");
-  if (user) await assertWithinUsageLimits({ userId: user.id });
-  const chosen = await usableModel(model, chat.model, user);
-  const modelId = chosen.id;
-  const question = target.role === "assistant" ? await existingMessage(chat, parentId) : target;
-  checkModelReads(chosen, question.parts.filter((p) => p.type === "file"));
-  const { assistantMessageId } = await createAnswer({ chatId: chat.id, parentId, model: modelId, instanceId: instanceId(), ...(answerId ? { assistantMessageId: answerId } : {}) });
+  const { assistantMessageId, modelId } = await withinUsageLimits(user, {}, async () => {
+    const chosen = await usableModel(model, chat.model, user);
+    const question = target.role === "assistant" ? await existingMessage(chat, parentId) : target;
+    checkModelReads(chosen, question.parts.filter((p) => p.type === "file"));
+    const created = await createAnswer({ chatId: chat.id, parentId, model: chosen.id, instanceId: instanceId(), ...(answerId ? { assistantMessageId: answerId } : {}) });
+    return { ...created, modelId: chosen.id };
+  });
   await startGeneration({ chatId: chat.id, assistantMessageId, parentId, modelId, systemPrompt: chat.systemPrompt, askedBy: user });
   return { assistantMessageId };
 }
@@ -190,8 +219,7 @@ export async function continueAnswer({ access, user, messageId }: { access: Chat
   if (target.role !== "assistant" || !target.parentId) throw new AppError("message_not_found");
   if (target.status !== "interrupted" && target.status !== "error") throw new AppError("answer_not_interrupted");
   await refuseDisabled(target.model ?? chat.model);
-  if (user) await assertWithinUsageLimits({ userId: user.id });
-  await reopenAnswer({ chatId: chat.id, messageId: target.id, instanceId: instanceId() });
+  await withinUsageLimits(user, {}, () => reopenAnswer({ chatId: chat.id, messageId: target.id, instanceId: instanceId() }));
   await startGeneration({
     chatId: chat.id,
     assistantMessageId: target.id,
@@ -223,14 +251,14 @@ export async function switchBranch({ access, messageId }: { access: ChatAccess; 
 export async function fork({ access, user, messageId }: { access: ChatAccess; user: { id: string }; messageId: string }): Promise<string> {
   const chat = need(access, "read");
   const target = await existingMessage(chat, messageId);
-  await assertWithinUsageLimits({ userId: user.id, newChat: true, answer: false });
+  const { maxChats } = await holdUsage({ userId: user.id, newChat: true, answer: false });
   const { messages: path } = await getPathPage({ chatId: chat.id, leafId: target.id, limit: 100_000 });
   const registry = streamRegistry();
   const withLiveParts: ForkSource[] = path.map((m) => {
     const live = registry.get(m.id);
     return live && !live.finished ? { ...m, parts: live.snapshot() } : m;
   });
-  return forkChat({ chat, userId: user.id, path: withLiveParts });
+  return forkChat({ chat, userId: user.id, path: withLiveParts, maxChats });
 }
 
 /** Deletes a message and its subtree; an answer still being written inside it is stopped first. */

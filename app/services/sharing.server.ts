@@ -18,6 +18,7 @@ import {
   type ShareMessage,
 } from "../models/share.server";
 import { forkChat } from "../models/tree.server";
+import { holdUsage } from "./usage-limits.server";
 import { AppError } from "../protocol/errors";
 import { isId } from "../utils/id";
 
@@ -93,8 +94,9 @@ export async function readShare({ token }: { token: unknown }): Promise<{ share:
  */
 export async function continueShare({ token, user }: { token: unknown; user: { id: string } }): Promise<string> {
   const { share, messages } = await readShare({ token });
+  const { maxChats } = await holdUsage({ userId: user.id, newChat: true, answer: false });
   const model = (await resolveModel(share.model, { viewer: user })) ? share.model : defaultModelId();
-  return forkChat({ chat: { title: share.title, model, systemPrompt: null }, userId: user.id, path: messages });
+  return forkChat({ chat: { title: share.title, model, systemPrompt: null }, userId: user.id, path: messages, maxChats });
 }
 
 export async function sharesPage({ user }: { user: { id: string } }) {

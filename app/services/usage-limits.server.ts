@@ -3,10 +3,14 @@
 // else the environment's; an admin can set them apart for one person (0: no
 // limit).
 // Checked before anything is stored or sent upstream; a refusal names the
-// limit and when it resets.
+// limit and when it resets. The chats and answers-per-window limits hold
+// exactly under bursts: the statement that stores a chat or records an answer
+// counts them (docs/decisions/094); tokens and spend, known only once an
+// answer ends, are checked against what has ended.
 import { z } from "zod";
 import { env } from "../env.server";
 import { readSetting, writeSetting } from "../models/app-setting.server";
+import { releaseAnswer, reserveAnswer } from "../models/answer-request.server";
 import { getUserLimits, limitCounts } from "../models/user-limits.server";
 import { AppError } from "../protocol/errors";
 
@@ -130,10 +134,11 @@ export async function assertWithinUsageLimits({
   /** False for a new chat without an answer (a fork): only the chats limit applies. */
   answer?: boolean;
   now?: number;
-}): Promise<void> {
-  const { limits, used, messagesResetAt, monthResetsAt } = await limitStanding({ userId, now });
+}): Promise<LimitStanding> {
+  const standing = await limitStanding({ userId, now });
+  const { limits, used, messagesResetAt, monthResetsAt } = standing;
   if (newChat && limits.chats > 0 && used.chats >= limits.chats) throw new AppError("chats_limit_reached", { params: { max: limits.chats } });
-  if (!answer) return;
+  if (!answer) return standing;
   if (limits.messages > 0 && used.messages >= limits.messages) {
     throw new AppError("messages_limit_reached", { params: { max: limits.messages, windowSeconds: limits.windowSeconds, seconds: secondsUntil(messagesResetAt ?? now, now) } });
   }
@@ -143,4 +148,51 @@ export async function assertWithinUsageLimits({
   if (limits.spendPerMonthUsd > 0 && used.spendUsd >= limits.spendPerMonthUsd) {
     throw new AppError("spend_limit_reached", { params: { usd: limits.spendPerMonthUsd, seconds: secondsUntil(monthResetsAt, now) } });
   }
+  return standing;
 }
+
+/** What a send holds while it is stored: one answer of the window, and the chats limit its new chat must respect. */
+export interface UsageHold {
+  /** The chats limit (0: none), for the statement that stores a new chat. */
+  maxChats: number;
+  /** Gives the answer back (the send was refused before anything was stored). */
+  release(): Promise<void>;
+}
+
+/**
+ * Refuses what the person's limits do not allow (as `assertWithinUsageLimits`)
+ * and, for an answer, records it in the same statement that counts the
+ * window, so concurrent sends cannot pass together: the refused ones get
+ * `messages_limit_reached` with when the window eases.
+ */
+export async function holdUsage({
+  userId,
+  newChat = false,
+  answer = true,
+  now = Date.now(),
+}: {
+  userId: string;
+  newChat?: boolean;
+  answer?: boolean;
+  now?: number;
+}): Promise<UsageHold> {
+  const { limits } = await assertWithinUsageLimits({ userId, newChat, answer, now });
+  const noAnswer: UsageHold = { maxChats: limits.chats, release: async () => {} };
+  if (!answer) return noAnswer;
+  const reserved = await reserveAnswer({ userId, max: limits.messages, windowStart: now - limits.windowSeconds * 1000, now });
+  if (reserved === null) {
+    // Others took the window's last answers since the check above: say when it eases.
+    const { messagesResetAt } = await limitStanding({ userId, now });
+    throw new AppError("messages_limit_reached", { params: { max: limits.messages, windowSeconds: limits.windowSeconds, seconds: secondsUntil(messagesResetAt ?? now, now) } });
+  }
+  let released = false;
+  return {
+    maxChats: limits.chats,
+    release: async () => {
+      if (released) return;
+      released = true;
+      await releaseAnswer({ id: reserved });
+    },
+  };
+}
+

@@ -3,11 +3,14 @@
 // the admin): a member's answers show up in the usage tables, chart and CSV;
 // a limit set for them refuses their next send with words saying when it
 // eases; prompt versions are saved, compared line by line and restored.
-import type { BrowserContext, Page } from "@playwright/test";
-import { expect, login, newChatAndSend, sendMessage, signUp, test, uniqueEmail, type User, waitForAnswer } from "./fixtures";
+import { readFile } from "node:fs/promises";
+import type { Page } from "@playwright/test";
+import { firstAccountIsAdmin } from "./admin";
+import { CHAT_URL, expect, signUp, test, uniqueEmail, waitForAnswer } from "./fixtures";
 import { type OwnServer, startOwnServer } from "./own-server";
 
 test.describe.configure({ mode: "serial" });
+test.use({ actionTimeout: 15_000 });
 
 let server: OwnServer;
 test.beforeAll(async () => {
@@ -17,12 +20,13 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-let adminUser: User | undefined;
-async function adminPage(context: BrowserContext): Promise<Page> {
-  const page = await context.newPage();
-  if (adminUser) await login(page, adminUser);
-  else adminUser = await signUp(page, { name: "Ada Admin" });
-  return page;
+const admin = firstAccountIsAdmin();
+
+/** Sends through the composer's plain form: the same steps with JavaScript and without it. */
+async function send(page: Page, text: string, { newChat = false } = {}): Promise<void> {
+  if (newChat) await page.goto("/chats?new=1");
+  await page.locator("#composer").fill(text);
+  await page.locator("form:has(#composer)").getByRole("button", { name: "Send" }).click();
 }
 
 for (const javaScriptEnabled of [false, true]) {
@@ -30,61 +34,94 @@ for (const javaScriptEnabled of [false, true]) {
 
   test(`${mode}: a member's answers are in the usage report, a limit set for them holds, and prompt versions compare and restore`, async ({ newContext, browserErrors }) => {
     test.setTimeout(120_000);
-    browserErrors.allowStatus(429);
-    const admin = await adminPage(await newContext({ baseURL: server.baseURL, javaScriptEnabled }));
-    const memberPage = await (await newContext({ baseURL: server.baseURL })).newPage();
+    browserErrors.allowStatus(403, 429);
+    const adminPage = await admin.page(await newContext({ baseURL: server.baseURL, javaScriptEnabled }));
+    const memberPage = await (await newContext({ baseURL: server.baseURL, javaScriptEnabled })).newPage();
     const member = await signUp(memberPage, { name: "Mia Member", email: uniqueEmail(javaScriptEnabled ? "mia-js" : "mia") });
-    await newChatAndSend(memberPage, "How long is the Volga?");
+    await send(memberPage, "How long is the Volga?", { newChat: true });
+    await expect(memberPage).toHaveURL(CHAT_URL);
+    const chatUrl = memberPage.url();
     await waitForAnswer(memberPage);
 
     // Usage: the member's one request, in the table, the chart and the CSV.
-    await admin.goto("/admin/usage");
-    await expect(admin.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Usage" })).toHaveAttribute("aria-current", "page");
-    const perPerson = admin.getByRole("table", { name: "Per person" });
+    await adminPage.goto("/admin/usage");
+    await expect(adminPage.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Usage" })).toHaveAttribute("aria-current", "page");
+    const perPerson = adminPage.getByRole("table", { name: "Per person" });
     // Columns after the person: requests, input tokens, output tokens, cost.
     await expect(perPerson.getByRole("row").filter({ hasText: member.email }).getByRole("cell").first()).toHaveText("1");
-    await expect(admin.getByRole("img", { name: /^Requests per day from/ })).toBeVisible();
-    const csvHref = await admin.getByRole("link", { name: "Download CSV" }).getAttribute("href");
-    const csv = await admin.context().request.get(csvHref!);
+    const chart = adminPage.getByRole("img", { name: /^Requests per day from/ });
+    await expect(chart).toBeVisible();
+    // An SVG drawn on the server, one bar per day of the period; today's counts the requests made so far.
+    expect(await chart.evaluate((svg) => svg.tagName)).toBe("svg");
+    await expect(chart.locator("rect")).toHaveCount(30);
+    const today = new Date().toISOString().slice(0, 10);
+    await expect(chart.locator("rect").filter({ has: adminPage.locator("title", { hasText: new RegExp(`^${today}: [1-9]`) }) })).toHaveCount(1);
+    // The link downloads a file in the browser, and the file holds the rows.
+    const [download] = await Promise.all([adminPage.waitForEvent("download"), adminPage.getByRole("link", { name: "Download CSV" }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^parley-usage-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv$/);
+    expect(await readFile((await download.path())!, "utf8")).toContain(`,${member.email},Mia Member,demo:parley-demo,server,1,`);
+    const csvHref = await adminPage.getByRole("link", { name: "Download CSV" }).getAttribute("href");
+    const csv = await adminPage.context().request.get(csvHref!);
     expect(csv.status()).toBe(200);
     expect(csv.headers()["content-disposition"]).toMatch(/^attachment; filename="parley-usage-/);
     expect(await csv.text()).toContain(`,${member.email},Mia Member,demo:parley-demo,server,1,`);
-    await admin.getByLabel("From", { exact: true }).fill("2026-03-10");
-    await admin.getByLabel("To (included)").fill("2026-03-01");
-    await admin.getByRole("button", { name: "Show" }).click();
-    await expect(admin.getByRole("alert")).toContainText("The period ends before it starts");
+    await adminPage.getByLabel("From", { exact: true }).fill("2026-03-10");
+    await adminPage.getByLabel("To (included)").fill("2026-03-01");
+    await adminPage.getByRole("button", { name: "Show" }).click();
+    await expect(adminPage.getByRole("alert")).toContainText("The period ends before it starts");
+
+    // Everyone's limits: one chat each; the member's second chat is refused, saying which limit and what to do.
+    await adminPage.goto("/admin/limits");
+    await adminPage.getByLabel("Chats kept").first().fill("1");
+    await adminPage.getByRole("button", { name: "Save everyone's limits" }).click();
+    await expect(adminPage.getByRole("status")).toHaveText("Saved everyone's limits.");
+    await expect(adminPage.getByText(/^In force: chats 1; answers/)).toBeVisible();
+    await send(memberPage, "A second chat?", { newChat: true });
+    await expect(memberPage.getByText("You have 1 chat, the most this server allows you. Delete chats you no longer need to start a new one.")).toBeVisible();
+    await expect(memberPage).not.toHaveURL(CHAT_URL);
+    // A blank field follows the environment again (no limit here).
+    await adminPage.getByLabel("Chats kept").first().fill("");
+    await adminPage.getByRole("button", { name: "Save everyone's limits" }).click();
+    await expect(adminPage.getByText(/^In force: chats no limit; answers/)).toBeVisible();
+    await memberPage.goto(chatUrl);
+    await waitForAnswer(memberPage);
 
     // Limits: one answer per 3 hours for this member; their next send is refused with the reason.
-    await admin.goto("/admin/limits");
-    const personal = admin.locator("#set-limits");
+    await adminPage.goto("/admin/limits");
+    const personal = adminPage.locator("#set-limits");
     await personal.getByLabel("Email").fill(member.email);
     await personal.getByLabel("Answers", { exact: true }).fill("1");
     await personal.getByLabel("per (e.g. 3h, 1d)").fill("3h");
-    await admin.getByRole("button", { name: "Save limits" }).click();
-    await expect(admin.getByRole("status")).toHaveText(`Saved the limits of ${member.email}.`);
-    await expect(admin.getByRole("row").filter({ hasText: member.email })).toContainText("1 / 1 per 3 h");
-    await sendMessage(memberPage, "And the Danube?");
+    await adminPage.getByRole("button", { name: "Save limits" }).click();
+    await expect(adminPage.getByRole("status")).toHaveText(`Saved the limits of ${member.email}.`);
+    await expect(adminPage.getByRole("row").filter({ hasText: member.email })).toContainText("1 / 1 per 3 h");
+    await send(memberPage, "And the Danube?");
     await expect(memberPage.getByText(/You have asked for 1 answer in the last 3 hours, the most this server allows\. You can ask again in \d+ (minutes|hours)\./)).toBeVisible();
     await expect(memberPage.getByTestId("assistant-message")).toHaveCount(1);
 
     // The system prompt: two versions, compared, then the first restored.
-    await admin.goto("/admin/prompt");
+    await adminPage.goto("/admin/prompt");
     const stamp = Date.now().toString(36);
-    await admin.getByLabel(/^Prompt/).fill(`Rule one ${stamp}\nRule two`);
-    await admin.getByRole("button", { name: "Save as a new version" }).click();
-    await expect(admin.getByRole("status")).toContainText(/^Saved as version \d+\./);
-    const first = Number((await admin.getByRole("status").innerText()).match(/version (\d+)/)![1]);
-    await admin.getByLabel(/^Prompt/).fill(`Rule one ${stamp}\nRule three`);
-    await admin.getByRole("button", { name: "Save as a new version" }).click();
-    await expect(admin.getByRole("status")).toHaveText(`Saved as version ${first + 1}. New answers use it from now on.`);
-    await admin.getByLabel("Compare").selectOption(String(first));
-    await admin.getByLabel("with").selectOption(String(first + 1));
-    await admin.getByRole("button", { name: "Compare" }).click();
-    const diff = admin.getByTestId("prompt-diff");
+    await adminPage.getByLabel(/^Prompt/).fill(`Rule one ${stamp}\nRule two`);
+    await adminPage.getByRole("button", { name: "Save as a new version" }).click();
+    await expect(adminPage.getByRole("status")).toContainText(/^Saved as version \d+\./);
+    const first = Number((await adminPage.getByRole("status").innerText()).match(/version (\d+)/)![1]);
+    await adminPage.getByLabel(/^Prompt/).fill(`Rule one ${stamp}\nRule three`);
+    await adminPage.getByRole("button", { name: "Save as a new version" }).click();
+    await expect(adminPage.getByRole("status")).toHaveText(`Saved as version ${first + 1}. New answers use it from now on.`);
+    await adminPage.getByLabel("Compare").selectOption(String(first));
+    await adminPage.getByLabel("with").selectOption(String(first + 1));
+    await adminPage.getByRole("button", { name: "Compare" }).click();
+    const diff = adminPage.getByTestId("prompt-diff");
     await expect(diff.locator("del")).toHaveText(["− Rule two"]);
     await expect(diff.locator("ins")).toHaveText(["+ Rule three"]);
-    await admin.getByRole("button", { name: `Restore version ${first}`, exact: true }).click();
-    await expect(admin.getByRole("status")).toHaveText(`Version ${first} is in force again, as version ${first + 2}.`);
-    await expect(admin.getByLabel(/^Prompt/)).toHaveValue(`Rule one ${stamp}\nRule two`);
+    await adminPage.getByRole("button", { name: `Restore version ${first}`, exact: true }).click();
+    await expect(adminPage.getByRole("status")).toHaveText(`Version ${first} is in force again, as version ${first + 2}.`);
+    await expect(adminPage.getByLabel(/^Prompt/)).toHaveValue(`Rule one ${stamp}\nRule two`);
+    const versions = adminPage.getByRole("listitem").filter({ hasText: /^Version \d+/ });
+    await expect(versions.first()).toContainText(`Version ${first + 2}`);
+    await expect(versions.first()).toContainText(`by ${admin.user().email} (restored version ${first})`);
+    await expect(versions.first()).toContainText("in force");
+    await expect(versions.filter({ hasText: `Version ${first + 1}` }).getByRole("button", { name: `Restore version ${first + 1}` })).toBeVisible();
   });
 }

@@ -52,6 +52,7 @@ async function handleOpenAI(exchange: Exchange): Promise<void> {
     }, requestIdHeader(request.id));
   }
   if (request.method === "POST" && request.path === "/v1/chat/completions") return chatCompletion(exchange);
+  if (request.method === "POST" && request.path === "/v1/moderations") return moderation(exchange);
   return sendError(exchange, 404, `Unknown request URL: ${request.method} ${request.path}.`, "invalid_request_error", "unknown_url");
 }
 
@@ -190,4 +191,36 @@ function sendError(
 
 function requestIdHeader(id: number): Record<string, string> {
   return { "x-request-id": `req_fake${id}` };
+}
+
+// https://platform.openai.com/docs/api-reference/moderations/object — the omni models' categories.
+const MODERATION_CATEGORIES = [
+  "harassment", "harassment/threatening", "hate", "hate/threatening", "illicit", "illicit/violent", "self-harm",
+  "self-harm/intent", "self-harm/instructions", "sexual", "sexual/minors", "violence", "violence/graphic",
+] as const;
+
+/**
+ * POST /v1/moderations: one result per input. An input holding the marker
+ * `[[flag:<category>]]` is flagged in that category; anything else passes.
+ */
+function moderation(exchange: Exchange): void {
+  const { request, res } = exchange;
+  const body = request.body;
+  const inputs: unknown[] = typeof body?.input === "string" ? [body.input] : Array.isArray(body?.input) ? body.input : [];
+  if (typeof body?.model !== "string" || inputs.length === 0) {
+    return sendError(exchange, 400, "'input' and 'model' are required.", "invalid_request_error", null);
+  }
+  const results = inputs.map((input) => {
+    const text = typeof input === "string" ? input : JSON.stringify(input);
+    const marked = new Set([...text.matchAll(/\[\[flag:([a-z/-]+)\]\]/g)].map((match) => match[1]));
+    const categories = Object.fromEntries(MODERATION_CATEGORIES.map((category) => [category, marked.has(category)]));
+    return {
+      flagged: MODERATION_CATEGORIES.some((category) => marked.has(category)),
+      categories,
+      category_scores: Object.fromEntries(MODERATION_CATEGORIES.map((category) => [category, marked.has(category) ? 0.98 : 0.0001])),
+      category_applied_input_types: Object.fromEntries(MODERATION_CATEGORIES.map((category) => [category, ["text"]])),
+    };
+  });
+  request.outcome = "completed";
+  sendJson(res, 200, { id: `modr-fake${request.id}`, model: body.model, results }, requestIdHeader(request.id));
 }

@@ -11,6 +11,7 @@ import { action as limitsAction, loader as limitsLoader } from "~/routes/admin.l
 import { action as promptAction, loader as promptLoader } from "~/routes/admin.prompt";
 import { loader as usageLoader } from "~/routes/admin.usage";
 import { loader as usageCsvLoader } from "~/routes/admin.usage[.]csv";
+import { loader as moderationLoader } from "~/routes/admin.moderation";
 import { effectiveLimits, storedDefaultLimits } from "~/services/usage-limits.server";
 import { createTestUser } from "./fixtures";
 import { cookieFor, formRequest, getRequest, settle } from "./requests";
@@ -26,6 +27,7 @@ const PAGES: { path: string; loader: Loader }[] = [
   { path: "/admin/usage", loader: usageLoader },
   { path: "/admin/usage?from=2026-01-01&to=2026-01-31", loader: usageLoader },
   { path: "/admin/usage.csv", loader: usageCsvLoader },
+  { path: "/admin/moderation", loader: moderationLoader },
   { path: "/admin/limits", loader: limitsLoader },
   { path: "/admin/prompt", loader: promptLoader },
   { path: "/admin/prompt?a=1&b=1", loader: promptLoader },
