@@ -27,3 +27,8 @@ export function createI18n(locale: Locale, messages: Resource | undefined): i18n
 export function useLocale(): Locale {
   return useTranslation().i18n.language as Locale;
 }
+
+/** A count as the language writes it ("12,000" / "12 000"). */
+export function formatNumber(value: number, locale: Locale): string {
+  return value.toLocaleString(locale === "ru" ? "ru-RU" : "en-US");
+}
