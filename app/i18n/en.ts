@@ -358,4 +358,14 @@ export const en = {
     more_one: "…and {{count}} more in the sidebar.",
     more_other: "…and {{count}} more in the sidebar.",
   },
+  shared: {
+    titleSuffix: "Shared",
+    openYourChat: "Open your chat",
+    notice: "A shared copy of a conversation, as it was on <time>{{date}}</time>. Read-only.",
+    copying: "Copying…",
+    continue: "Continue this conversation",
+    continueHint: "Makes a copy in your own chats; this page does not change.",
+    logInToContinue: "Log in to continue this conversation",
+    noAccount: "No account? <signup>Sign up</signup>, then continue it as a chat of your own.",
+  },
 };
