@@ -1,6 +1,10 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, type ShouldRevalidateFunction, useLocation, useRouteError, useRouteLoaderData } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { type ReactNode, useMemo } from "react";
+import { I18nextProvider, useTranslation } from "react-i18next";
+import { createI18n } from "./i18n/i18n";
+import { metaT } from "./i18n/meta";
+import { messagesFor } from "./i18n/resources.server";
 import { localeOf } from "./utils/http.server";
 import { useNonce } from "./utils/nonce";
 import { chosenLocaleOf, themeOf } from "./utils/preferences.server";
@@ -15,15 +19,17 @@ export const links: LinksFunction = () => [
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
-export const meta: MetaFunction = () => [{ title: "Parley" }, { name: "description", content: "Chat with any model. Self-hosted." }];
+export const meta: MetaFunction = ({ matches }) => [{ title: "Parley" }, { name: "description", content: metaT(matches)("app.description") }];
 
 /**
  * The theme and language come from cookies (app/utils/preferences.server.ts):
  * the very first HTML already has the right `data-theme` and `lang`, so
- * nothing flashes while scripts load, and without scripts too.
+ * nothing flashes while scripts load, and without scripts too. The page's
+ * words travel with them, in its language only (docs/decisions/090).
  */
 export function loader({ request }: LoaderFunctionArgs) {
-  return { theme: themeOf(request), locale: localeOf(request), chosenLocale: chosenLocaleOf(request) };
+  const locale = localeOf(request);
+  return { theme: themeOf(request), locale, chosenLocale: chosenLocaleOf(request), messages: messagesFor(locale) };
 }
 
 /**
@@ -44,8 +50,12 @@ export function Layout({ children }: { children: ReactNode }) {
   // Absent only when the root loader itself failed: the default look then.
   const preferences = useRouteLoaderData<typeof loader>("root");
   const { pathname } = useLocation();
+  const locale = preferences?.locale ?? "en";
+  const messages = preferences?.messages;
+  // Made again only when the language or its words change (a saved preference).
+  const i18n = useMemo(() => createI18n(locale, messages), [locale, messages]);
   return (
-    <html lang={preferences?.locale ?? "en"} data-theme={preferences?.theme ?? "system"}>
+    <html lang={locale} data-theme={preferences?.theme ?? "system"}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -53,11 +63,13 @@ export function Layout({ children }: { children: ReactNode }) {
         <Links />
       </head>
       <body className="bg-zinc-950 text-zinc-100 antialiased">
-        {/* The first thing the keyboard reaches: past the chat list, straight to what the page is about. */}
-        <a href="#main" className="skip-link">
-          {/^\/chats\/[^/]+$/.test(pathname) ? "Skip to the conversation" : "Skip to the main content"}
-        </a>
-        {children}
+        <I18nextProvider i18n={i18n}>
+          {/* The first thing the keyboard reaches: past the chat list, straight to what the page is about. */}
+          <a href="#main" className="skip-link">
+            {/^\/chats\/[^/]+$/.test(pathname) ? i18n.t("app.skipToConversation") : i18n.t("app.skipToMain")}
+          </a>
+          {children}
+        </I18nextProvider>
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>
@@ -70,19 +82,20 @@ export default function App() {
 }
 
 export function ErrorBoundary() {
+  const { t } = useTranslation();
   const error = useRouteError();
   const status = isRouteErrorResponse(error) ? error.status : 500;
   const message = isRouteErrorResponse(error)
     ? typeof error.data === "string" && error.data
       ? error.data
       : error.statusText
-    : "Something went wrong on our side. Try again in a moment.";
+    : t("errorPage.somethingWrong");
   return (
     <main id="main" tabIndex={-1} className="mx-auto max-w-lg p-10 text-center">
       <h1 className="text-5xl font-semibold text-zinc-300">{status}</h1>
-      <p className="mt-4 text-zinc-400">{status === 404 ? "This page does not exist, or it is not yours." : message}</p>
+      <p className="mt-4 text-zinc-400">{status === 404 ? t("errorPage.notFound") : message}</p>
       <a href="/chats" className="mt-8 inline-block rounded-lg bg-zinc-800 px-4 py-2 hover:bg-zinc-700">
-        Back to your chats
+        {t("errorPage.backToChats")}
       </a>
     </main>
   );

@@ -1,10 +1,13 @@
 // auth.server.ts reaches Bun.password only inside functions, so its schemas
 // can be imported under Node.
 import { describe, expect, test } from "vitest";
+import { tFor } from "../i18n/translate.server";
 import { loginSchema, signupSchema } from "./auth.server";
 
+// The schemas' messages are keys of the interface's words: read here as an English page shows them.
+const english = tFor("en") as (key: string) => string;
 const firstMessages = (result: { success: boolean; error?: { issues: { path: (string | number)[]; message: string }[] } }) =>
-  Object.fromEntries((result.error?.issues ?? []).map((issue) => [issue.path[0], issue.message]).reverse());
+  Object.fromEntries((result.error?.issues ?? []).map((issue) => [issue.path[0], english(issue.message)]).reverse());
 
 describe("the log-in form", () => {
   test("a valid email and password pass, with the email trimmed", () => {

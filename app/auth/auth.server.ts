@@ -1,6 +1,8 @@
 // Sign-up and log-in through remix-auth's form strategy. Validation happens in
 // the verify callbacks (the strategy reads the body); failures throw an
 // AuthFormError that the route turns into field errors or one generic message.
+// Its messages are keys of the interface's words (app/i18n), put into the
+// request's language when the form is answered.
 import { data } from "@remix-run/node";
 import { Authenticator } from "remix-auth";
 import { FormStrategy } from "remix-auth-form";
@@ -9,6 +11,7 @@ import { createUser, EmailTakenError, getUserWithPasswordByEmail, type PublicUse
 import { requireUsableInvite, signupGate } from "../services/admin-registration.server";
 import { describe } from "../protocol/catalogue";
 import { AppError } from "../protocol/errors";
+import { tOf } from "../i18n/translate.server";
 import { localeOf } from "../utils/http.server";
 import { hashPassword, verifyPassword } from "./password.server";
 
@@ -27,24 +30,24 @@ export class AuthFormError extends Error {
 }
 
 const email = z
-  .string({ required_error: "Enter your email address." })
+  .string({ required_error: "auth.enterEmail" })
   .trim()
-  .min(1, "Enter your email address.")
-  .max(254, "That email address is too long.")
-  .email("Enter a valid email address, like ada@example.com.");
+  .min(1, "auth.enterEmail")
+  .max(254, "auth.emailTooLong")
+  .email("auth.emailInvalid");
 
 export const loginSchema = z.object({
   email,
-  password: z.string({ required_error: "Enter your password." }).min(1, "Enter your password.").max(1024),
+  password: z.string({ required_error: "auth.enterPassword" }).min(1, "auth.enterPassword").max(1024),
 });
 
 export const signupSchema = z.object({
-  name: z.string().trim().min(1, "Tell us what to call you.").max(80, "Keep your name under 80 characters."),
+  name: z.string().trim().min(1, "auth.nameEmpty").max(80, "auth.nameTooLong"),
   email,
   password: z
-    .string({ required_error: "Choose a password." })
-    .min(8, "Use at least 8 characters.")
-    .max(1024, "Use at most 1024 characters."),
+    .string({ required_error: "auth.choosePassword" })
+    .min(8, "auth.passwordTooShort")
+    .max(1024, "auth.passwordTooLong"),
 });
 
 function fieldErrorsOf(error: z.ZodError): FieldErrors {
@@ -56,14 +59,14 @@ function fieldErrorsOf(error: z.ZodError): FieldErrors {
   return out;
 }
 
-const INVALID_CREDENTIALS = "That email and password do not match an account.";
+const INVALID_CREDENTIALS = "auth.invalidCredentials";
 
 export const authenticator = new Authenticator<PublicUser>();
 
 authenticator.use(
   new FormStrategy(async ({ form }) => {
     const parsed = loginSchema.safeParse(Object.fromEntries(form));
-    if (!parsed.success) throw new AuthFormError("Check the highlighted fields.", fieldErrorsOf(parsed.error));
+    if (!parsed.success) throw new AuthFormError("auth.checkFields", fieldErrorsOf(parsed.error));
     const user = await getUserWithPasswordByEmail(parsed.data.email);
     // Verify against a dummy hash when the account does not exist, so timing does not reveal which emails are registered.
     const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? (await dummyPasswordHash()));
@@ -87,7 +90,7 @@ authenticator.use(
       invite = await requireUsableInvite(inviteToken);
     }
     const parsed = signupSchema.safeParse(Object.fromEntries(form));
-    if (!parsed.success) throw new AuthFormError("Check the highlighted fields.", fieldErrorsOf(parsed.error));
+    if (!parsed.success) throw new AuthFormError("auth.checkFields", fieldErrorsOf(parsed.error));
     try {
       const account = { ...parsed.data, passwordHash: await hashPassword(parsed.data.password) };
       if (!invite) return await createUser(account);
@@ -98,7 +101,7 @@ authenticator.use(
       throw new AppError("invite_used_up");
     } catch (error) {
       if (error instanceof EmailTakenError) {
-        throw new AuthFormError("Check the highlighted fields.", { email: "An account with this email already exists. Log in instead." });
+        throw new AuthFormError("auth.checkFields", { email: "auth.emailTaken" });
       }
       throw error;
     }
@@ -118,7 +121,11 @@ function dummyPasswordHash(): Promise<string> {
  * message, or a throttle's wait (429 with Retry-After). Anything else is thrown.
  */
 export function authFormFailure(error: unknown, request: Request) {
-  if (error instanceof AuthFormError) return data({ formError: error.message, fieldErrors: error.fieldErrors }, { status: error.status });
+  if (error instanceof AuthFormError) {
+    const t = tOf(request) as (key: string) => string;
+    const fieldErrors = Object.fromEntries(Object.entries(error.fieldErrors).map(([field, key]) => [field, t(key)])) as FieldErrors;
+    return data({ formError: t(error.message), fieldErrors }, { status: error.status });
+  }
   if (!(error instanceof AppError)) throw error;
   const seconds = error.params?.seconds;
   return data(

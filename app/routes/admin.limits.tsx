@@ -9,8 +9,14 @@ import { FormAlert } from "~/components/ui/Field";
 import { AppError } from "~/protocol/errors";
 import { defaultsFormSchema, limitsAdminPage, limitsFormSchema, saveDefaults, saveLimitsFor } from "~/services/admin-limits.server";
 import { type FormFailure, formFailure, readFormData } from "~/utils/http.server";
+import { Trans, useTranslation } from "react-i18next";
+import { metaT, pageTitle } from "~/i18n/meta";
+import { formatNumber, useLocale } from "~/i18n/i18n";
 
-export const meta: MetaFunction = () => [{ title: "Limits · Admin · Parley" }];
+export const meta: MetaFunction = ({ matches }) => {
+  const t = metaT(matches);
+  return pageTitle(`${t("admin.limits")} · ${t("admin.admin")}`);
+};
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAdmin(request);
@@ -40,9 +46,21 @@ export async function action({ request }: ActionFunctionArgs) {
   }
 }
 
-const count = (n: number) => (n === 0 ? "no limit" : n.toLocaleString("en"));
+/** A window as the form takes it ("3 h", "1 d"; without the space in a field). */
 const hours = (seconds: number) => (seconds % 86_400 === 0 ? `${seconds / 86_400} d` : `${Math.round(seconds / 3600)} h`);
-const usd = (n: number) => (n === 0 ? "no limit" : `$${n.toFixed(2)}`);
+
+/** Limits as the page shows them, in its language. */
+function useLimitWords() {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const windowText = (seconds: number) =>
+    seconds % 86_400 === 0 ? t("adminLimits.days", { n: seconds / 86_400 }) : t("adminLimits.hours", { n: Math.round(seconds / 3600) });
+  return {
+    count: (n: number) => (n === 0 ? t("adminLimits.noLimit") : formatNumber(n, locale)),
+    usd: (n: number) => (n === 0 ? t("adminLimits.noLimit") : `$${n.toFixed(2)}`),
+    answers: (n: number, seconds: number) => (n === 0 ? t("adminLimits.noLimit") : t("adminLimits.perWindow", { n, window: windowText(seconds) })),
+  };
+}
 
 export default function AdminLimits() {
   const { defaults, saved, environment, people } = useLoaderData<typeof loader>();
@@ -50,18 +68,19 @@ export default function AdminLimits() {
   const [params] = useSearchParams();
   const editing = people.find((p) => p.email === params.get("email"));
   const own = editing?.standing.limits;
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const { count, usd, answers } = useLimitWords();
   return (
     <section aria-labelledby="limits-heading" className="max-w-4xl space-y-8">
       <div>
         <h2 id="limits-heading" className="mb-2 text-lg font-medium">
-          Usage limits
+          {t("adminLimits.title")}
         </h2>
-        {params.get("saved") && !failure ? <Notice>Saved the limits of {params.get("saved")}.</Notice> : null}
-        {params.get("defaults") && !failure ? <Notice>Saved everyone&apos;s limits.</Notice> : null}
+        {params.get("saved") && !failure ? <Notice>{t("adminLimits.savedPerson", { email: params.get("saved") })}</Notice> : null}
+        {params.get("defaults") && !failure ? <Notice>{t("adminLimits.savedDefaults")}</Notice> : null}
         <p className="mb-3 text-sm text-zinc-400">
-          Everyone&apos;s limits, unless set apart for a person below. A blank field follows the server&apos;s environment (the <code>LIMIT_*</code>{" "}
-          variables, shown in grey); 0 is no limit. A refusal tells the person which limit they reached and when it eases. Rate limits, which stop bursts,
-          are separate.
+          <Trans i18nKey="adminLimits.intro" components={{ code: <code /> }} />
         </p>
         <Form method="post" className="space-y-3 rounded-lg border border-zinc-800 p-4" key={JSON.stringify(saved)}>
           <input type="hidden" name="intent" value="defaults" />
@@ -84,30 +103,34 @@ export default function AdminLimits() {
             invalid={failure?.intent === "defaults" ? failure.field : undefined}
           />
           <p className="text-sm text-zinc-400">
-            In force: chats {count(defaults.chats)}; answers {defaults.messages === 0 ? "no limit" : `${defaults.messages} per ${hours(defaults.windowSeconds)}`}; tokens
-            per month {count(defaults.tokensPerMonth)}; spend per month {usd(defaults.spendPerMonthUsd)}.
+            {t("adminLimits.inForce", {
+              chats: count(defaults.chats),
+              answers: answers(defaults.messages, defaults.windowSeconds),
+              tokens: count(defaults.tokensPerMonth),
+              spend: usd(defaults.spendPerMonthUsd),
+            })}
           </p>
           <button type="submit" className={primaryButtonClass}>
-            Save everyone&apos;s limits
+            {t("adminLimits.saveDefaults")}
           </button>
         </Form>
       </div>
 
       <div>
-        <h3 className="mb-2 font-medium">People with limits of their own</h3>
+        <h3 className="mb-2 font-medium">{t("adminLimits.people")}</h3>
         {people.length === 0 ? (
-          <p className="text-sm text-zinc-500">Nobody yet: everyone follows the defaults.</p>
+          <p className="text-sm text-zinc-500">{t("adminLimits.nobody")}</p>
         ) : (
           <div className="overflow-x-auto">
             <table className="w-full min-w-[40rem] text-sm">
               <thead className="text-left text-zinc-400">
                 <tr>
-                  <th scope="col" className="py-1.5 font-normal">Person</th>
-                  <th scope="col" className="font-normal">Chats</th>
-                  <th scope="col" className="font-normal">Answers in window</th>
-                  <th scope="col" className="font-normal">Tokens this month</th>
-                  <th scope="col" className="font-normal">Spend this month</th>
-                  <th scope="col" className="font-normal"><span className="sr-only">Change</span></th>
+                  <th scope="col" className="py-1.5 font-normal">{t("adminLimits.person")}</th>
+                  <th scope="col" className="font-normal">{t("search.chats")}</th>
+                  <th scope="col" className="font-normal">{t("adminLimits.answersInWindow")}</th>
+                  <th scope="col" className="font-normal">{t("adminLimits.tokensThisMonth")}</th>
+                  <th scope="col" className="font-normal">{t("adminLimits.spendThisMonth")}</th>
+                  <th scope="col" className="font-normal"><span className="sr-only">{t("adminLimits.change")}</span></th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-zinc-800">
@@ -116,18 +139,18 @@ export default function AdminLimits() {
                     <td className="py-1.5">{email}</td>
                     <td>{used.chats} / {count(limits.chats)}</td>
                     <td>
-                      {used.messages} / {limits.messages === 0 ? "no limit" : `${limits.messages} per ${hours(limits.windowSeconds)}`}
+                      {used.messages} / {answers(limits.messages, limits.windowSeconds)}
                       {limits.messages > 0 && used.messages >= limits.messages && messagesResetAt ? (
                         <span className="block text-xs text-amber-300">
-                          eases <When at={messagesResetAt} />
+                          <Trans i18nKey="adminLimits.eases" components={{ when: <When at={messagesResetAt} /> }} />
                         </span>
                       ) : null}
                     </td>
-                    <td>{used.tokens.toLocaleString("en")} / {count(limits.tokensPerMonth)}</td>
+                    <td>{formatNumber(used.tokens, locale)} / {count(limits.tokensPerMonth)}</td>
                     <td>${used.spendUsd.toFixed(2)} / {usd(limits.spendPerMonthUsd)}</td>
                     <td>
                       <Link to={`/admin/limits?${new URLSearchParams({ email })}#set-limits`} className="text-sky-400 hover:underline">
-                        Change<span className="sr-only"> the limits of {email}</span>
+                        {t("adminLimits.change")}<span className="sr-only"> {t("adminLimits.changeOf", { email })}</span>
                       </Link>
                     </td>
                   </tr>
@@ -139,11 +162,11 @@ export default function AdminLimits() {
       </div>
 
       <Form method="post" id="set-limits" className="space-y-3 rounded-lg border border-zinc-800 p-4" key={editing?.email ?? "new"}>
-        <h3 className="font-medium">Set one person&apos;s limits</h3>
-        <p className="text-sm text-zinc-400">Leave a field blank to follow the default; 0 means no limit for this person. All blank returns them to the defaults.</p>
+        <h3 className="font-medium">{t("adminLimits.setPerson")}</h3>
+        <p className="text-sm text-zinc-400">{t("adminLimits.setPersonHint")}</p>
         {failure?.intent === "person" ? <FormAlert>{failure.formError}</FormAlert> : null}
         <label className="block">
-          <span className="mb-1 block text-sm text-zinc-300">Email</span>
+          <span className="mb-1 block text-sm text-zinc-300">{t("auth.email")}</span>
           <input name="email" type="email" required defaultValue={editing?.email ?? ""} aria-invalid={failure?.field === "email" || undefined} className={`${inputClass} w-full`} />
         </label>
         <LimitFields
@@ -158,11 +181,11 @@ export default function AdminLimits() {
         />
         <div className="flex gap-2">
           <button type="submit" className={primaryButtonClass}>
-            Save limits
+            {t("adminLimits.save")}
           </button>
           {editing ? (
             <Link to="/admin/limits" className={buttonClass}>
-              Cancel
+              {t("common.cancel")}
             </Link>
           ) : null}
         </div>
@@ -175,6 +198,7 @@ type LimitField = "chats" | "messages" | "window" | "tokensPerMonth" | "spendPer
 
 /** The five limit fields of both forms; blank means "the default". */
 function LimitFields({ values, placeholders, invalid }: { values: Record<LimitField, number | string | null>; placeholders?: Record<LimitField, string>; invalid?: string }) {
+  const { t } = useTranslation();
   const field = (name: LimitField, label: string, className = "block") => (
     <label className={className}>
       <span className="mb-1 block text-sm text-zinc-300">{label}</span>
@@ -190,13 +214,13 @@ function LimitFields({ values, placeholders, invalid }: { values: Record<LimitFi
   );
   return (
     <div className="grid gap-3 sm:grid-cols-2">
-      {field("chats", "Chats kept")}
+      {field("chats", t("adminLimits.chatsKept"))}
       <div className="flex gap-2">
-        {field("messages", "Answers", "block flex-1")}
-        {field("window", "per (e.g. 3h, 1d)", "block w-28")}
+        {field("messages", t("adminLimits.answers"), "block flex-1")}
+        {field("window", t("adminLimits.per"), "block w-28")}
       </div>
-      {field("tokensPerMonth", "Tokens per month")}
-      {field("spendPerMonthUsd", "Spend per month (USD)")}
+      {field("tokensPerMonth", t("adminLimits.tokensPerMonth"))}
+      {field("spendPerMonthUsd", t("adminLimits.spendPerMonth"))}
     </div>
   );
 }

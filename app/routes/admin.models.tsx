@@ -30,8 +30,13 @@ import {
   formFailure,
   readFormData,
 } from "~/utils/http.server";
+import { useTranslation } from "react-i18next";
+import { metaT, pageTitle } from "~/i18n/meta";
 
-export const meta: MetaFunction = () => [{ title: "Models · Admin · Parley" }];
+export const meta: MetaFunction = ({ matches }) => {
+  const t = metaT(matches);
+  return pageTitle(`${t("admin.models")} · ${t("admin.admin")}`);
+};
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAdmin(request);
@@ -59,6 +64,7 @@ export default function AdminModels() {
   const failure = useActionData<typeof action>() as FormFailure | undefined;
   const [params] = useSearchParams();
   const navigation = useNavigation();
+  const { t } = useTranslation();
   const choices = providers
     .filter((p) => p.configured && p.enabled)
     .flatMap((p) =>
@@ -69,12 +75,11 @@ export default function AdminModels() {
   return (
     <section aria-labelledby="models-heading" className="max-w-3xl">
       <h2 id="models-heading" className="mb-4 text-lg font-medium">
-        Providers and models
+        {t("adminModels.title")}
       </h2>
       {params.get("saved") && !failure ? (
         <Notice>
-          Saved. Pickers show the change at once; chats that used a model now
-          off keep their answers.
+          {t("adminModels.saved")}
         </Notice>
       ) : null}
       {failure ? (
@@ -85,14 +90,14 @@ export default function AdminModels() {
       <Form method="post" className="space-y-6">
         <label className="block">
           <span className="mb-1 block text-sm text-zinc-300">
-            Default model for new chats
+            {t("adminModels.defaultModel")}
           </span>
           <select
             name="defaultModel"
             defaultValue={defaultModel}
             className={`${inputClass} w-full`}
           >
-            <option value="">Built-in default (the offline demo model)</option>
+            <option value="">{t("adminModels.builtIn")}</option>
             {choices.map((model) => (
               <option key={model.id} value={model.id}>
                 {model.provider} · {model.label}
@@ -103,17 +108,16 @@ export default function AdminModels() {
 
         <fieldset className="space-y-2 rounded-lg border border-zinc-800 p-4">
           <legend className="px-1 text-sm text-zinc-300">
-            Keys of one&apos;s own
+            {t("adminModels.ownKeys")}
           </legend>
           {!userKeysPossible ? (
             <p className="text-sm text-amber-300">
-              Not possible on this server until ENCRYPTION_KEY is set: there is
-              nowhere safe to keep them.
+              {t("adminModels.notPossible")}
             </p>
           ) : null}
           <label className="flex items-center gap-2">
             <input type="checkbox" name="userKeys" defaultChecked={userKeys} />
-            <span>People may use API keys of their own</span>
+            <span>{t("adminModels.userKeys")}</span>
           </label>
           <label className="flex items-center gap-2">
             <input
@@ -122,8 +126,7 @@ export default function AdminModels() {
               defaultChecked={userBaseUrls}
             />
             <span>
-              …and point them at a server of their choosing (custom
-              OpenAI-compatible, Ollama)
+              {t("adminModels.userBaseUrls")}
             </span>
           </label>
         </fieldset>
@@ -143,14 +146,14 @@ export default function AdminModels() {
                     name="provider"
                     value={provider.id}
                     defaultChecked={provider.enabled}
-                    aria-label={`${provider.label} provider on`}
+                    aria-label={t("adminModels.providerOn", { provider: provider.label })}
                   />
                   {provider.label}
                 </label>
               </legend>
               {!provider.configured ? (
                 <p className="text-sm text-zinc-500">
-                  No server key: only people with a key of their own can use it.
+                  {t("adminModels.noServerKey")}
                 </p>
               ) : null}
               {provider.models.length > 0 ? (
@@ -163,7 +166,7 @@ export default function AdminModels() {
                           name="model"
                           value={model.id}
                           defaultChecked={model.enabled}
-                          aria-label={`${model.label} (${model.id}) on`}
+                          aria-label={t("adminModels.modelOn", { model: model.label, id: model.id })}
                         />
                         <span>{model.label}</span>
                         <span className="truncate text-xs text-zinc-500">
@@ -175,7 +178,7 @@ export default function AdminModels() {
                 </ul>
               ) : provider.configured ? (
                 <p className="text-sm text-zinc-500">
-                  The provider lists no models right now.
+                  {t("adminModels.noModels")}
                 </p>
               ) : null}
             </fieldset>
@@ -186,7 +189,7 @@ export default function AdminModels() {
           disabled={navigation.state === "submitting"}
           className={primaryButtonClass}
         >
-          Save
+          {t("common.save")}
         </button>
       </Form>
     </section>

@@ -2,11 +2,16 @@
 // and the newest ones the check refused, with who sent them and why.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
+import { Trans, useTranslation } from "react-i18next";
+import { metaT, pageTitle } from "~/i18n/meta";
 import { requireAdmin } from "~/auth/admin.server";
 import { When } from "~/components/ui/admin";
 import { moderationAdminPage } from "~/services/moderation.server";
 
-export const meta: MetaFunction = () => [{ title: "Moderation · Admin · Parley" }];
+export const meta: MetaFunction = ({ matches }) => {
+  const t = metaT(matches);
+  return pageTitle(`${t("admin.moderation")} · ${t("admin.admin")}`);
+};
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAdmin(request);
@@ -15,33 +20,30 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function AdminModeration() {
   const { model, flags } = useLoaderData<typeof loader>();
+  const { t } = useTranslation();
   return (
     <section aria-labelledby="moderation-heading" className="max-w-4xl space-y-4">
       <h2 id="moderation-heading" className="text-lg font-medium">
-        Moderation
+        {t("admin.moderation")}
       </h2>
       <p className="text-sm text-zinc-400" data-testid="moderation-state">
         {model ? (
-          <>
-            Every message is checked with <code>{model}</code> before it is stored or sent to a model; a flagged one is refused and listed here.
-          </>
+          <Trans i18nKey="adminModeration.on" values={{ model }} components={{ code: <code /> }} />
         ) : (
-          <>
-            Off: messages are not checked. Set <code>MODERATION_MODEL</code> (for example <code>omni-moderation-latest</code>) with an OpenAI key to turn it on.
-          </>
+          <Trans i18nKey="adminModeration.off" components={{ code: <code /> }} />
         )}
       </p>
       {flags.length === 0 ? (
-        <p className="text-sm text-zinc-500">No flagged messages.</p>
+        <p className="text-sm text-zinc-500">{t("adminModeration.none")}</p>
       ) : (
         <div className="overflow-x-auto">
-          <table className="w-full min-w-[40rem] text-sm" aria-label="Flagged messages">
+          <table className="w-full min-w-[40rem] text-sm" aria-label={t("adminModeration.table")}>
             <thead className="text-left text-zinc-400">
               <tr>
-                <th scope="col" className="py-1.5 font-normal">When</th>
-                <th scope="col" className="font-normal">Person</th>
-                <th scope="col" className="font-normal">Categories</th>
-                <th scope="col" className="font-normal">Message</th>
+                <th scope="col" className="py-1.5 font-normal">{t("adminModeration.when")}</th>
+                <th scope="col" className="font-normal">{t("adminModeration.person")}</th>
+                <th scope="col" className="font-normal">{t("adminModeration.categories")}</th>
+                <th scope="col" className="font-normal">{t("adminModeration.message")}</th>
               </tr>
             </thead>
             <tbody className="divide-y divide-zinc-800">
@@ -50,7 +52,7 @@ export default function AdminModeration() {
                   <td className="py-1.5 pr-3 align-top text-zinc-400">
                     <When at={flag.createdAt} />
                   </td>
-                  <td className="pr-3 align-top">{flag.email ?? "(deleted account)"}</td>
+                  <td className="pr-3 align-top">{flag.email ?? t("adminModeration.deletedAccount")}</td>
                   <td className="pr-3 align-top">{flag.categories.join(", ")}</td>
                   <td className="align-top whitespace-pre-wrap break-words text-zinc-300">{flag.text}</td>
                 </tr>

@@ -11,8 +11,13 @@ import { systemPromptHistory } from "~/models/system-prompt.server";
 import { AppError } from "~/protocol/errors";
 import { diffLines, MAX_SERVER_PROMPT_CHARS, restoreServerPrompt, saveServerPrompt, serverPromptSchema } from "~/services/system-prompt.server";
 import { type FormFailure, formFailure, readFormData } from "~/utils/http.server";
+import { Trans, useTranslation } from "react-i18next";
+import { metaT, pageTitle } from "~/i18n/meta";
 
-export const meta: MetaFunction = () => [{ title: "System prompt · Admin · Parley" }];
+export const meta: MetaFunction = ({ matches }) => {
+  const t = metaT(matches);
+  return pageTitle(`${t("admin.prompt")} · ${t("admin.admin")}`);
+};
 
 const versionNumber = z.coerce.number().int().positive();
 
@@ -58,23 +63,23 @@ export default function AdminPrompt() {
   const failure = useActionData<typeof action>() as FormFailure | undefined;
   const [params] = useSearchParams();
   const current = history[0];
+  const { t } = useTranslation();
   return (
     <section aria-labelledby="prompt-heading" className="max-w-4xl space-y-8">
       <div>
         <h2 id="prompt-heading" className="mb-2 text-lg font-medium">
-          System prompt
+          {t("admin.prompt")}
         </h2>
-        {params.get("saved") && !failure ? <Notice>Saved as version {current?.version}. New answers use it from now on.</Notice> : null}
-        {params.get("unchanged") && !failure ? <Notice tone="info">That is already the prompt in force: nothing was saved.</Notice> : null}
-        {params.get("restored") && !failure ? <Notice>Version {params.get("restored")} is in force again, as version {current?.version}.</Notice> : null}
+        {params.get("saved") && !failure ? <Notice>{t("adminPrompt.saved", { version: current?.version })}</Notice> : null}
+        {params.get("unchanged") && !failure ? <Notice tone="info">{t("adminPrompt.unchanged")}</Notice> : null}
+        {params.get("restored") && !failure ? <Notice>{t("adminPrompt.restored", { from: params.get("restored"), version: current?.version })}</Notice> : null}
         <p className="mb-3 text-sm text-zinc-400">
-          Every answer gets these instructions first, then the chat&apos;s own system prompt (or the default one). Each answer records the version it was
-          written with. Empty: no server prompt.
+          {t("adminPrompt.intro")}
         </p>
         <Form method="post" className="space-y-3">
           {failure ? <FormAlert>{failure.formError}</FormAlert> : null}
           <label className="block">
-            <span className="mb-1 block text-sm text-zinc-300">Prompt {current ? `(version ${current.version} in force)` : "(none yet)"}</span>
+            <span className="mb-1 block text-sm text-zinc-300">{current ? t("adminPrompt.labelInForce", { version: current.version }) : t("adminPrompt.labelNone")}</span>
             <textarea
               // A new version in force (saved or restored) replaces what the box holds, with JavaScript too.
               key={current?.version ?? 0}
@@ -87,47 +92,47 @@ export default function AdminPrompt() {
             />
           </label>
           <button type="submit" name="intent" value="save" className={primaryButtonClass}>
-            Save as a new version
+            {t("adminPrompt.save")}
           </button>
         </Form>
       </div>
 
       <div>
-        <h3 className="mb-2 font-medium">Versions</h3>
+        <h3 className="mb-2 font-medium">{t("adminPrompt.versions")}</h3>
         {history.length === 0 ? (
-          <p className="text-sm text-zinc-500">No version yet.</p>
+          <p className="text-sm text-zinc-500">{t("adminPrompt.none")}</p>
         ) : (
           <>
             <Form method="get" className="mb-3 flex flex-wrap items-end gap-2 text-sm">
               <label>
-                <span className="mb-1 block text-zinc-300">Compare</span>
+                <span className="mb-1 block text-zinc-300">{t("adminPrompt.compare")}</span>
                 <select name="a" defaultValue={comparison?.a ?? history[1]?.version ?? history[0]?.version} className={inputClass}>
                   {history.map((v) => (
                     <option key={v.version} value={v.version}>
-                      version {v.version}
+                      {t("adminPrompt.versionLower", { version: v.version })}
                     </option>
                   ))}
                 </select>
               </label>
               <label>
-                <span className="mb-1 block text-zinc-300">with</span>
+                <span className="mb-1 block text-zinc-300">{t("adminPrompt.with")}</span>
                 <select name="b" defaultValue={comparison?.b ?? history[0]?.version} className={inputClass}>
                   {history.map((v) => (
                     <option key={v.version} value={v.version}>
-                      version {v.version}
+                      {t("adminPrompt.versionLower", { version: v.version })}
                     </option>
                   ))}
                 </select>
               </label>
               <button type="submit" className={buttonClass}>
-                Compare
+                {t("adminPrompt.compare")}
               </button>
             </Form>
-            {compareAsked && !comparison ? <FormAlert>Choose two versions from the list.</FormAlert> : null}
+            {compareAsked && !comparison ? <FormAlert>{t("adminPrompt.chooseTwo")}</FormAlert> : null}
             {comparison ? (
               <figure className="mb-4 overflow-x-auto rounded-lg border border-zinc-800 p-3">
                 <figcaption className="mb-2 text-sm text-zinc-400">
-                  From version {comparison.a} to version {comparison.b}: lines removed are marked −, lines added +.
+                  {t("adminPrompt.diff", { a: comparison.a, b: comparison.b })}
                 </figcaption>
                 <pre className="text-sm" data-testid="prompt-diff">
                   {comparison.lines.map((line, i) =>
@@ -145,19 +150,19 @@ export default function AdminPrompt() {
             <ol className="divide-y divide-zinc-800 text-sm">
               {history.map((v, i) => (
                 <li key={v.version} className="flex flex-wrap items-center gap-x-4 gap-y-1 py-2">
-                  <span className="font-medium">Version {v.version}</span>
+                  <span className="font-medium">{t("adminPrompt.version", { version: v.version })}</span>
                   <span className="text-zinc-400">
-                    <When at={v.createdAt} /> by {v.authorEmail ?? "a deleted account"}
-                    {v.restoredFrom ? ` (restored version ${v.restoredFrom})` : ""}
-                    {v.text ? "" : " — empty: no server prompt"}
+                    <Trans i18nKey="adminPrompt.by" values={{ author: v.authorEmail ?? t("adminPrompt.deletedAccount") }} components={{ when: <When at={v.createdAt} /> }} />
+                    {v.restoredFrom ? ` ${t("adminPrompt.restoredFrom", { version: v.restoredFrom })}` : ""}
+                    {v.text ? "" : ` ${t("adminPrompt.empty")}`}
                   </span>
                   {i === 0 ? (
-                    <span className="text-emerald-300">in force</span>
+                    <span className="text-emerald-300">{t("adminPrompt.inForce")}</span>
                   ) : (
                     <Form method="post" className="ml-auto">
                       <input type="hidden" name="version" value={v.version} />
                       <button type="submit" name="intent" value="restore" className={buttonClass}>
-                        Restore<span className="sr-only"> version {v.version}</span>
+                        {t("adminPrompt.restore")}<span className="sr-only"> {t("adminPrompt.versionLower", { version: v.version })}</span>
                       </button>
                     </Form>
                   )}

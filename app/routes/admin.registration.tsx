@@ -40,9 +40,11 @@ import {
   formFailure,
   readFormData,
 } from "~/utils/http.server";
+import { useTranslation } from "react-i18next";
+import { metaT, pageTitle } from "~/i18n/meta";
 
-export const meta: MetaFunction = () => [
-  { title: "Registration · Admin · Parley" },
+export const meta: MetaFunction = ({ matches }) => [
+  ...pageTitle(`${metaT(matches)("admin.registration")} · ${metaT(matches)("admin.admin")}`),
 ];
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -99,25 +101,16 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 const MODE_TEXT = {
-  open: {
-    label: "Open",
-    help: "Anyone who reaches this server can create an account.",
-  },
-  invite: {
-    label: "Invite only",
-    help: "People need an invite link below to create an account.",
-  },
-  closed: {
-    label: "Closed",
-    help: "Nobody can create an account. (On a server with no account yet, the first one still can.)",
-  },
+  open: { label: "registration.open", help: "registration.openHelp" },
+  invite: { label: "registration.invite", help: "registration.inviteHelp" },
+  closed: { label: "registration.closed", help: "registration.closedHelp" },
 } as const;
 
 const STATE_TEXT = {
-  usable: "usable",
-  revoked: "revoked",
-  expired: "expired",
-  used_up: "used up",
+  usable: "registration.usable",
+  revoked: "registration.revoked",
+  expired: "registration.expired",
+  used_up: "registration.usedUp",
 } as const;
 
 type RegistrationActionData =
@@ -135,6 +128,7 @@ export default function AdminRegistration() {
   const failure = result && "formError" in result ? result : undefined;
   const created = result && "inviteLink" in result ? result : undefined;
   const saved = params.get("saved");
+  const { t } = useTranslation();
   return (
     <section
       aria-labelledby="registration-heading"
@@ -142,13 +136,13 @@ export default function AdminRegistration() {
     >
       <div>
         <h2 id="registration-heading" className="mb-4 text-lg font-medium">
-          Registration
+          {t("admin.registration")}
         </h2>
         {saved === "mode" && !result ? (
-          <Notice>Saved the registration mode.</Notice>
+          <Notice>{t("registration.savedMode")}</Notice>
         ) : null}
         {saved === "revoked" && !result ? (
-          <Notice>Revoked the invite link.</Notice>
+          <Notice>{t("registration.revokedInvite")}</Notice>
         ) : null}
         {failure ? (
           <div className="mb-4">
@@ -159,7 +153,7 @@ export default function AdminRegistration() {
           <input type="hidden" name="intent" value="mode" />
           <fieldset className="space-y-2">
             <legend className="mb-2 text-sm text-zinc-300">
-              Who may create an account
+              {t("registration.who")}
             </legend>
             {REGISTRATION_MODES.map((value) => (
               <label key={value} className="flex items-start gap-2">
@@ -171,25 +165,25 @@ export default function AdminRegistration() {
                   className="mt-1"
                 />
                 <span>
-                  <span className="font-medium">{MODE_TEXT[value].label}</span>
+                  <span className="font-medium">{t(MODE_TEXT[value].label)}</span>
                   <span className="block text-sm text-zinc-400">
-                    {MODE_TEXT[value].help}
+                    {t(MODE_TEXT[value].help)}
                   </span>
                 </span>
               </label>
             ))}
           </fieldset>
           <button type="submit" disabled={busy} className={primaryButtonClass}>
-            Save mode
+            {t("registration.saveMode")}
           </button>
         </Form>
       </div>
 
       <div>
-        <h3 className="mb-2 font-medium">Invite links</h3>
+        <h3 className="mb-2 font-medium">{t("registration.inviteLinks")}</h3>
         {mode !== "invite" ? (
           <p className="mb-3 text-sm text-amber-300">
-            Invite links are accepted only while registration is “Invite only”.
+            {t("registration.onlyWhileInvite")}
           </p>
         ) : null}
         <Form
@@ -199,12 +193,12 @@ export default function AdminRegistration() {
           <input type="hidden" name="intent" value="invite" />
           <label className="block">
             <span className="mb-1 block text-sm text-zinc-300">
-              Note (who it is for)
+              {t("registration.note")}
             </span>
             <input name="note" maxLength={200} className={inputClass} />
           </label>
           <label className="block">
-            <span className="mb-1 block text-sm text-zinc-300">Uses</span>
+            <span className="mb-1 block text-sm text-zinc-300">{t("registration.uses")}</span>
             <input
               name="maxUses"
               type="number"
@@ -217,18 +211,18 @@ export default function AdminRegistration() {
           </label>
           <label className="block">
             <span className="mb-1 block text-sm text-zinc-300">
-              Expires after
+              {t("registration.expiresAfter")}
             </span>
             <select name="days" defaultValue="7" className={inputClass}>
               {INVITE_LIFETIMES_DAYS.map((days) => (
                 <option key={days} value={days}>
-                  {days === 1 ? "1 day" : `${days} days`}
+                  {t("registration.days", { count: days })}
                 </option>
               ))}
             </select>
           </label>
           <button type="submit" disabled={busy} className={buttonClass}>
-            Create invite link
+            {t("registration.create")}
           </button>
         </Form>
         {created ? (
@@ -237,18 +231,18 @@ export default function AdminRegistration() {
             data-testid="invite-link"
           >
             <p className="mb-1 text-sky-200">
-              Copy this link now: it is shown only once.
+              {t("registration.copyNow")}
             </p>
             <input
               readOnly
               value={created.inviteLink}
-              aria-label="Invite link"
+              aria-label={t("registration.inviteLink")}
               className={`${inputClass} w-full font-mono text-xs`}
             />
           </div>
         ) : null}
         {invites.length === 0 ? (
-          <p className="mt-4 text-sm text-zinc-500">No invite links yet.</p>
+          <p className="mt-4 text-sm text-zinc-500">{t("registration.none")}</p>
         ) : (
           <table
             className="mt-4 w-full text-left text-sm"
@@ -256,12 +250,12 @@ export default function AdminRegistration() {
           >
             <thead className="text-xs uppercase tracking-wide text-zinc-500">
               <tr>
-                <th className="py-2 pr-3 font-medium">Note</th>
-                <th className="py-2 pr-3 font-medium">Uses left</th>
-                <th className="py-2 pr-3 font-medium">Expires</th>
-                <th className="py-2 pr-3 font-medium">State</th>
+                <th className="py-2 pr-3 font-medium">{t("registration.noteColumn")}</th>
+                <th className="py-2 pr-3 font-medium">{t("registration.usesLeft")}</th>
+                <th className="py-2 pr-3 font-medium">{t("registration.expires")}</th>
+                <th className="py-2 pr-3 font-medium">{t("registration.state")}</th>
                 <th className="py-2 font-medium">
-                  <span className="sr-only">Actions</span>
+                  <span className="sr-only">{t("registration.actions")}</span>
                 </th>
               </tr>
             </thead>
@@ -277,13 +271,13 @@ export default function AdminRegistration() {
                     {invite.note || <span className="text-zinc-500">—</span>}
                   </td>
                   <td className="py-2 pr-3" data-testid="invite-uses-left">
-                    {invite.usesLeft} of {invite.maxUses}
+                    {t("registration.usesOf", { left: invite.usesLeft, max: invite.maxUses })}
                   </td>
                   <td className="py-2 pr-3 text-zinc-400">
                     <When at={invite.expiresAt} />
                   </td>
                   <td className="py-2 pr-3" data-testid="invite-state">
-                    {STATE_TEXT[invite.state]}
+                    {t(STATE_TEXT[invite.state])}
                   </td>
                   <td className="py-2 text-right">
                     {invite.state === "usable" ? (
@@ -297,11 +291,9 @@ export default function AdminRegistration() {
                         <button
                           type="submit"
                           className={dangerButtonClass}
-                          aria-label={`Revoke the invite${
-                            invite.note ? ` for ${invite.note}` : ""
-                          }`}
+                          aria-label={invite.note ? t("registration.revokeFor", { note: invite.note }) : t("registration.revokeInvite")}
                         >
-                          Revoke
+                          {t("shares.revoke")}
                         </button>
                       </Form>
                     ) : null}

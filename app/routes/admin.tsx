@@ -4,8 +4,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { requireAdmin } from "~/auth/admin.server";
+import { useTranslation } from "react-i18next";
+import { metaT, pageTitle } from "~/i18n/meta";
 
-export const meta: MetaFunction = () => [{ title: "Admin · Parley" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(metaT(matches)("admin.admin"));
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const admin = await requireAdmin(request);
@@ -13,25 +15,26 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 const SECTIONS = [
-  { to: "/admin/users", label: "Users" },
-  { to: "/admin/registration", label: "Registration" },
-  { to: "/admin/models", label: "Models" },
-  { to: "/admin/prompt", label: "System prompt" },
-  { to: "/admin/limits", label: "Limits" },
-  { to: "/admin/usage", label: "Usage" },
-  { to: "/admin/moderation", label: "Moderation" },
+  { to: "/admin/users", label: "admin.users" },
+  { to: "/admin/registration", label: "admin.registration" },
+  { to: "/admin/models", label: "admin.models" },
+  { to: "/admin/prompt", label: "admin.prompt" },
+  { to: "/admin/limits", label: "admin.limits" },
+  { to: "/admin/usage", label: "admin.usage" },
+  { to: "/admin/moderation", label: "admin.moderation" },
 ] as const;
 
 export default function AdminLayout() {
   const { admin } = useLoaderData<typeof loader>();
+  const { t } = useTranslation();
   return (
     <div className="mx-auto flex min-h-full w-full max-w-5xl flex-col p-4 md:p-6">
       <header className="mb-6 flex flex-wrap items-center gap-x-6 gap-y-2 border-b border-zinc-800 pb-3">
         <Link to="/chats" className="text-sm text-sky-400 hover:underline">
-          ← Back to chats
+          {t("sidebar.backToChats")}
         </Link>
-        <h1 className="text-xl font-semibold">Admin</h1>
-        <nav aria-label="Admin" className="flex flex-wrap gap-1">
+        <h1 className="text-xl font-semibold">{t("admin.admin")}</h1>
+        <nav aria-label={t("admin.admin")} className="flex flex-wrap gap-1">
           {SECTIONS.map((section) => (
             <NavLink
               key={section.to}
@@ -44,7 +47,7 @@ export default function AdminLayout() {
                 }`
               }
             >
-              {section.label}
+              {t(section.label)}
             </NavLink>
           ))}
         </nav>

@@ -11,8 +11,14 @@ import { describe } from "~/protocol/catalogue";
 import { isErrorCode } from "~/protocol/errors";
 import { type Grouped, usagePeriodSchema, usageReport } from "~/services/usage.server";
 import { localeOf } from "~/utils/http.server";
+import { Trans, useTranslation } from "react-i18next";
+import { metaT, pageTitle } from "~/i18n/meta";
+import { formatNumber, useLocale } from "~/i18n/i18n";
 
-export const meta: MetaFunction = () => [{ title: "Usage · Admin · Parley" }];
+export const meta: MetaFunction = ({ matches }) => {
+  const t = metaT(matches);
+  return pageTitle(`${t("admin.usage")} · ${t("admin.admin")}`);
+};
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAdmin(request);
@@ -28,9 +34,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 const usd = (n: number) => `$${n.toFixed(n > 0 && n < 0.01 ? 4 : 2)}`;
-const number = (n: number) => n.toLocaleString("en");
 
 function Totals({ rows, caption, first }: { rows: Grouped[]; caption: string; first: string }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const number = (n: number) => formatNumber(n, locale);
   return (
     <div className="overflow-x-auto">
       <table className="w-full min-w-[36rem] text-sm">
@@ -38,16 +46,16 @@ function Totals({ rows, caption, first }: { rows: Grouped[]; caption: string; fi
         <thead className="text-left text-zinc-400">
           <tr>
             <th scope="col" className="py-1.5 font-normal">{first}</th>
-            <th scope="col" className="text-right font-normal">Requests</th>
-            <th scope="col" className="text-right font-normal">Input tokens</th>
-            <th scope="col" className="text-right font-normal">Output tokens</th>
-            <th scope="col" className="text-right font-normal">Cost</th>
+            <th scope="col" className="text-right font-normal">{t("adminUsage.requests")}</th>
+            <th scope="col" className="text-right font-normal">{t("adminUsage.inputTokens")}</th>
+            <th scope="col" className="text-right font-normal">{t("adminUsage.outputTokens")}</th>
+            <th scope="col" className="text-right font-normal">{t("adminUsage.cost")}</th>
           </tr>
         </thead>
         <tbody className="divide-y divide-zinc-800">
           {rows.length === 0 ? (
             <tr>
-              <td colSpan={5} className="py-2 text-zinc-500">Nothing in this period.</td>
+              <td colSpan={5} className="py-2 text-zinc-500">{t("adminUsage.nothing")}</td>
             </tr>
           ) : (
             rows.map((row) => (
@@ -69,57 +77,61 @@ function Totals({ rows, caption, first }: { rows: Grouped[]; caption: string; fi
 export default function AdminUsage() {
   const { report, asked, error } = useLoaderData<typeof loader>();
   const { period, total } = report;
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const number = (n: number) => formatNumber(n, locale);
   const csv = `/admin/usage.csv?${new URLSearchParams({ from: period.fromDay, to: period.toDay })}`;
   return (
     <section aria-labelledby="usage-heading" className="space-y-8">
       <div>
         <h2 id="usage-heading" className="mb-3 text-lg font-medium">
-          Usage and cost
+          {t("adminUsage.title")}
         </h2>
         <Form method="get" className="flex flex-wrap items-end gap-3">
           <label className="block">
-            <span className="mb-1 block text-sm text-zinc-300">From</span>
+            <span className="mb-1 block text-sm text-zinc-300">{t("adminUsage.from")}</span>
             <input type="date" name="from" defaultValue={asked.from ?? period.fromDay} className={inputClass} />
           </label>
           <label className="block">
-            <span className="mb-1 block text-sm text-zinc-300">To (included)</span>
+            <span className="mb-1 block text-sm text-zinc-300">{t("adminUsage.to")}</span>
             <input type="date" name="to" defaultValue={asked.to ?? period.toDay} className={inputClass} />
           </label>
           <button type="submit" className={primaryButtonClass}>
-            Show
+            {t("adminUsage.show")}
           </button>
           <a href={csv} className="py-2 text-sm text-sky-400 hover:underline" download>
-            Download CSV
+            {t("adminUsage.csv")}
           </a>
         </Form>
         {error ? (
           <div className="mt-3">
-            <FormAlert>{error} Showing the last 30 days instead.</FormAlert>
+            <FormAlert>{error} {t("adminUsage.fallback")}</FormAlert>
           </div>
         ) : null}
         <p className="mt-3 text-sm text-zinc-400">
-          {period.fromDay} to {period.toDay} (UTC): <strong className="text-zinc-200">{number(total.requests)}</strong> requests,{" "}
-          <strong className="text-zinc-200">{number(total.inputTokens)}</strong> input and <strong className="text-zinc-200">{number(total.outputTokens)}</strong>{" "}
-          output tokens, <strong className="text-zinc-200">{usd(total.costUsd)}</strong> estimated from the catalog&apos;s prices. Answers paid with a person&apos;s
-          own key count too; the CSV says who paid.
+          <Trans
+            i18nKey="adminUsage.summary"
+            values={{ from: period.fromDay, to: period.toDay, requests: number(total.requests), input: number(total.inputTokens), output: number(total.outputTokens), cost: usd(total.costUsd) }}
+            components={{ strong: <strong className="text-zinc-200" /> }}
+          />
         </p>
       </div>
       <figure>
-        <figcaption className="mb-2 font-medium">Requests per day</figcaption>
-        <BarChart bars={report.byDay.map((d) => ({ key: d.key, label: d.label, value: d.requests }))} label={`Requests per day from ${period.fromDay} to ${period.toDay}`} format={number} />
+        <figcaption className="mb-2 font-medium">{t("adminUsage.requestsPerDay")}</figcaption>
+        <BarChart bars={report.byDay.map((d) => ({ key: d.key, label: d.label, value: d.requests }))} label={t("adminUsage.requestsChart", { from: period.fromDay, to: period.toDay })} format={number} />
       </figure>
       <figure>
-        <figcaption className="mb-2 font-medium">Cost per day</figcaption>
-        <BarChart bars={report.byDay.map((d) => ({ key: d.key, label: d.label, value: d.costUsd }))} label={`Estimated cost per day from ${period.fromDay} to ${period.toDay}`} format={usd} />
+        <figcaption className="mb-2 font-medium">{t("adminUsage.costPerDay")}</figcaption>
+        <BarChart bars={report.byDay.map((d) => ({ key: d.key, label: d.label, value: d.costUsd }))} label={t("adminUsage.costChart", { from: period.fromDay, to: period.toDay })} format={usd} />
       </figure>
-      <Totals rows={report.byUser} caption="Per person" first="Person" />
-      <Totals rows={report.byModel} caption="Per model" first="Model" />
+      <Totals rows={report.byUser} caption={t("adminUsage.perPerson")} first={t("adminLimits.person")} />
+      <Totals rows={report.byModel} caption={t("adminUsage.perModel")} first={t("composer.model")} />
       <details>
-        <summary className="cursor-pointer text-sm text-zinc-300">Per day</summary>
-        <Totals rows={report.byDay.filter((d) => d.requests > 0)} caption="Per day (days with usage)" first="Day" />
+        <summary className="cursor-pointer text-sm text-zinc-300">{t("adminUsage.perDay")}</summary>
+        <Totals rows={report.byDay.filter((d) => d.requests > 0)} caption={t("adminUsage.perDayCaption")} first={t("adminUsage.day")} />
       </details>
       <p className="text-sm text-zinc-500">
-        Limits per person are on the <Link to="/admin/limits" className="text-sky-400 hover:underline">Limits</Link> page.
+        <Trans i18nKey="adminUsage.limitsLink" components={{ limits: <Link to="/admin/limits" className="text-sky-400 hover:underline" /> }} />
       </p>
     </section>
   );

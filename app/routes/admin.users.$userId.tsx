@@ -42,8 +42,13 @@ import {
   orRespond,
   readFormData,
 } from "~/utils/http.server";
+import { Trans, useTranslation } from "react-i18next";
+import { metaT, pageTitle } from "~/i18n/meta";
 
-export const meta: MetaFunction = () => [{ title: "User · Admin · Parley" }];
+export const meta: MetaFunction = ({ matches }) => {
+  const t = metaT(matches);
+  return pageTitle(`${t("adminUser.title")} · ${t("admin.admin")}`);
+};
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const admin = await requireAdmin(request);
@@ -118,11 +123,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 type UserActionData = { resetLink: string; expiresAt: number } | FormFailure;
 
-const DONE_TEXT: Record<string, string> = {
-  role: "Changed the role.",
-  disabled: "Disabled the account: it was signed out everywhere.",
-  enabled: "Enabled the account again.",
-};
+const DONE_TEXT = {
+  role: "adminUser.doneRole",
+  disabled: "adminUser.doneDisabled",
+  enabled: "adminUser.doneEnabled",
+} as const;
+
+const isDone = (value: string | null): value is keyof typeof DONE_TEXT => value !== null && value in DONE_TEXT;
 
 export default function AdminUser() {
   const { user, isSelf } = useLoaderData<typeof loader>();
@@ -134,20 +141,21 @@ export default function AdminUser() {
   const reset = result && "resetLink" in result ? result : undefined;
   const done = params.get("done");
   const disabled = user.disabledAt !== null;
+  const { t } = useTranslation();
   return (
     <section aria-labelledby="user-heading" className="max-w-2xl">
       <p className="mb-4 text-sm">
         <Link to="/admin/users" className="text-sky-400 hover:underline">
-          ← All users
+          {t("adminUser.allUsers")}
         </Link>
       </p>
       <h2 id="user-heading" className="text-lg font-medium">
         {user.name}{" "}
-        {isSelf ? <span className="text-sm text-zinc-500">(you)</span> : null}
+        {isSelf ? <span className="text-sm text-zinc-500">{t("adminUsers.you")}</span> : null}
       </h2>
       <p className="mb-4 text-sm text-zinc-400">{user.email}</p>
-      {done && DONE_TEXT[done] && !failure ? (
-        <Notice>{DONE_TEXT[done]}</Notice>
+      {isDone(done) && !failure ? (
+        <Notice>{t(DONE_TEXT[done])}</Notice>
       ) : null}
       {failure && failure.intent !== "delete" ? (
         <div className="mb-4">
@@ -156,34 +164,33 @@ export default function AdminUser() {
       ) : null}
 
       <dl className="mb-6 grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
-        <dt className="text-zinc-500">Role</dt>
-        <dd data-testid="user-role">{user.role}</dd>
-        <dt className="text-zinc-500">Status</dt>
+        <dt className="text-zinc-500">{t("adminUsers.role")}</dt>
+        <dd data-testid="user-role">{user.role === "admin" ? t("adminUsers.roleAdmin") : t("adminUsers.roleMember")}</dd>
+        <dt className="text-zinc-500">{t("adminUsers.status")}</dt>
         <dd data-testid="user-status">
           {disabled ? (
             <span className="text-amber-300">
-              disabled since <When at={user.disabledAt} />
+              <Trans i18nKey="adminUser.disabledSince" components={{ when: <When at={user.disabledAt} /> }} />
             </span>
           ) : (
-            "active"
+            t("adminUsers.active")
           )}
         </dd>
-        <dt className="text-zinc-500">Created</dt>
+        <dt className="text-zinc-500">{t("adminUsers.created")}</dt>
         <dd>
           <When at={user.createdAt} />
         </dd>
-        <dt className="text-zinc-500">Last active</dt>
+        <dt className="text-zinc-500">{t("adminUsers.lastActive")}</dt>
         <dd>
-          <When at={user.lastActiveAt} empty="never" />
+          <When at={user.lastActiveAt} empty={t("adminUsers.never")} />
         </dd>
-        <dt className="text-zinc-500">Last changed</dt>
+        <dt className="text-zinc-500">{t("adminUser.lastChanged")}</dt>
         <dd data-testid="user-changed">
           {user.changedAt === null ? (
-            <span className="text-zinc-500">never</span>
+            <span className="text-zinc-500">{t("adminUsers.never")}</span>
           ) : (
             <>
-              <When at={user.changedAt} /> by{" "}
-              {user.changedByName ?? "an account since deleted"}
+              <Trans i18nKey="adminUser.changedBy" values={{ name: user.changedByName ?? t("adminUser.deletedAccount") }} components={{ when: <When at={user.changedAt} /> }} />
             </>
           )}
         </dd>
@@ -193,14 +200,14 @@ export default function AdminUser() {
         <Form method="post" className="flex flex-wrap items-end gap-3">
           <input type="hidden" name="intent" value="role" />
           <label className="block">
-            <span className="mb-1 block text-sm text-zinc-300">Role</span>
+            <span className="mb-1 block text-sm text-zinc-300">{t("adminUsers.role")}</span>
             <select name="role" defaultValue={user.role} className={inputClass}>
-              <option value="member">Member</option>
-              <option value="admin">Admin</option>
+              <option value="member">{t("adminUser.member")}</option>
+              <option value="admin">{t("adminUser.adminRole")}</option>
             </select>
           </label>
           <button type="submit" disabled={busy} className={buttonClass}>
-            Save role
+            {t("adminUser.saveRole")}
           </button>
         </Form>
 
@@ -211,16 +218,14 @@ export default function AdminUser() {
             value={disabled ? "enable" : "disable"}
           />
           <p className="mb-2 text-sm text-zinc-400">
-            {disabled
-              ? "This account cannot log in."
-              : "Disabling signs the account out everywhere at once and stops it from logging in; its chats stay."}
+            {disabled ? t("adminUser.cannotLogIn") : t("adminUser.disableHint")}
           </p>
           <button
             type="submit"
             disabled={busy}
             className={disabled ? buttonClass : dangerButtonClass}
           >
-            {disabled ? "Enable account" : "Disable account"}
+            {disabled ? t("adminUser.enable") : t("adminUser.disable")}
           </button>
         </Form>
 
@@ -228,11 +233,10 @@ export default function AdminUser() {
           <Form method="post">
             <input type="hidden" name="intent" value="reset-link" />
             <p className="mb-2 text-sm text-zinc-400">
-              A link that lets this person choose a new password: it works once,
-              for 24 hours, and replaces any earlier link.
+              {t("adminUser.resetHint")}
             </p>
             <button type="submit" disabled={busy} className={buttonClass}>
-              Create password-reset link
+              {t("adminUser.createReset")}
             </button>
           </Form>
           {reset ? (
@@ -241,13 +245,12 @@ export default function AdminUser() {
               data-testid="reset-link"
             >
               <p className="mb-1 text-sky-200">
-                Hand this link to {user.name}. It is shown only now, and works
-                until <When at={reset.expiresAt} />.
+                <Trans i18nKey="adminUser.resetShown" values={{ name: user.name }} components={{ when: <When at={reset.expiresAt} /> }} />
               </p>
               <input
                 readOnly
                 value={reset.resetLink}
-                aria-label="Password-reset link"
+                aria-label={t("adminUser.resetLink")}
                 className={`${inputClass} w-full font-mono text-xs`}
               />
             </div>
@@ -256,11 +259,9 @@ export default function AdminUser() {
 
         <Form method="post" className="rounded-lg border border-red-900/60 p-4">
           <input type="hidden" name="intent" value="delete" />
-          <h3 className="mb-1 font-medium text-red-300">Delete account</h3>
+          <h3 className="mb-1 font-medium text-red-300">{t("adminUser.deleteTitle")}</h3>
           <p className="mb-3 text-sm text-zinc-400">
-            Deletes the account with its chats, messages, files no one else
-            uses, keys and sessions. This cannot be undone. Type{" "}
-            <strong className="text-zinc-200">{user.email}</strong> to confirm.
+            <Trans i18nKey="adminUser.deleteHint" values={{ email: user.email }} components={{ strong: <strong className="text-zinc-200" /> }} />
           </p>
           {failure && failure.intent === "delete" ? (
             <div className="mb-3">
@@ -269,7 +270,7 @@ export default function AdminUser() {
           ) : null}
           <label className="mb-3 block">
             <span className="mb-1 block text-sm text-zinc-300">
-              Email of the account to delete
+              {t("adminUser.confirmEmail")}
             </span>
             <input
               name="confirmEmail"
@@ -288,7 +289,7 @@ export default function AdminUser() {
             disabled={busy}
             className="rounded-lg bg-red-700 px-4 py-2 text-sm font-medium hover:bg-red-600 disabled:opacity-60"
           >
-            Delete account and data
+            {t("adminUser.deleteSubmit")}
           </button>
         </Form>
       </div>

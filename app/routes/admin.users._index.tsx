@@ -5,8 +5,13 @@ import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireAdmin } from "~/auth/admin.server";
 import { inputClass, Notice, When } from "~/components/ui/admin";
 import { usersPage, usersQuerySchema } from "~/services/admin-users.server";
+import { useTranslation } from "react-i18next";
+import { metaT, pageTitle } from "~/i18n/meta";
 
-export const meta: MetaFunction = () => [{ title: "Users · Admin · Parley" }];
+export const meta: MetaFunction = ({ matches }) => {
+  const t = metaT(matches);
+  return pageTitle(`${t("admin.users")} · ${t("admin.admin")}`);
+};
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const admin = await requireAdmin(request);
@@ -26,24 +31,25 @@ export default function AdminUsers() {
       page: String(n),
     })}`;
   const deleted = params.get("deleted");
+  const { t } = useTranslation();
   return (
     <section aria-labelledby="users-heading">
       <h2 id="users-heading" className="mb-4 text-lg font-medium">
-        Users
+        {t("admin.users")}
       </h2>
       {deleted ? (
-        <Notice>Deleted the account {deleted} and its data.</Notice>
+        <Notice>{t("adminUsers.deleted", { email: deleted })}</Notice>
       ) : null}
       <Form method="get" role="search" className="mb-4 flex gap-2">
         <label className="sr-only" htmlFor="user-search">
-          Search by name or email
+          {t("adminUsers.searchLabel")}
         </label>
         <input
           id="user-search"
           name="q"
           type="search"
           defaultValue={query}
-          placeholder="Search by name or email"
+          placeholder={t("adminUsers.searchLabel")}
           maxLength={200}
           className={`${inputClass} min-w-0 flex-1`}
         />
@@ -51,28 +57,28 @@ export default function AdminUsers() {
           type="submit"
           className="rounded-lg bg-zinc-800 px-4 py-2 text-sm hover:bg-zinc-700"
         >
-          Search
+          {t("search.title")}
         </button>
       </Form>
       <p className="mb-2 text-sm text-zinc-500" data-testid="users-count">
         {total === 0
           ? query
-            ? `No account matches “${query}”.`
-            : "No accounts."
-          : `${total} account${total === 1 ? "" : "s"}${
-              query ? ` matching “${query}”` : ""
-            }, page ${page} of ${pages}.`}
+            ? t("adminUsers.noMatch", { query })
+            : t("adminUsers.none")
+          : query
+            ? t("adminUsers.countMatching", { count: total, query, page, pages })
+            : t("adminUsers.count", { count: total, page, pages })}
       </p>
       <div className="overflow-x-auto">
         <table className="w-full text-left text-sm" data-testid="users-table">
           <thead className="text-xs uppercase tracking-wide text-zinc-500">
             <tr>
-              <th className="py-2 pr-3 font-medium">Name</th>
-              <th className="py-2 pr-3 font-medium">Email</th>
-              <th className="py-2 pr-3 font-medium">Role</th>
-              <th className="py-2 pr-3 font-medium">Status</th>
-              <th className="py-2 pr-3 font-medium">Created</th>
-              <th className="py-2 pr-3 font-medium">Last active</th>
+              <th className="py-2 pr-3 font-medium">{t("auth.name")}</th>
+              <th className="py-2 pr-3 font-medium">{t("auth.email")}</th>
+              <th className="py-2 pr-3 font-medium">{t("adminUsers.role")}</th>
+              <th className="py-2 pr-3 font-medium">{t("adminUsers.status")}</th>
+              <th className="py-2 pr-3 font-medium">{t("adminUsers.created")}</th>
+              <th className="py-2 pr-3 font-medium">{t("adminUsers.lastActive")}</th>
             </tr>
           </thead>
           <tbody>
@@ -91,25 +97,25 @@ export default function AdminUsers() {
                     {user.name}
                   </Link>
                   {user.id === adminId ? (
-                    <span className="ml-1 text-xs text-zinc-500">(you)</span>
+                    <span className="ml-1 text-xs text-zinc-500">{t("adminUsers.you")}</span>
                   ) : null}
                 </td>
                 <td className="py-2 pr-3 text-zinc-300">{user.email}</td>
                 <td className="py-2 pr-3" data-testid="user-role">
-                  {user.role}
+                  {user.role === "admin" ? t("adminUsers.roleAdmin") : t("adminUsers.roleMember")}
                 </td>
                 <td className="py-2 pr-3" data-testid="user-status">
                   {user.disabledAt === null ? (
-                    <span className="text-emerald-400">active</span>
+                    <span className="text-emerald-400">{t("adminUsers.active")}</span>
                   ) : (
-                    <span className="text-amber-300">disabled</span>
+                    <span className="text-amber-300">{t("adminUsers.disabled")}</span>
                   )}
                 </td>
                 <td className="py-2 pr-3 text-zinc-400">
                   <When at={user.createdAt} />
                 </td>
                 <td className="py-2 pr-3 text-zinc-400">
-                  <When at={user.lastActiveAt} empty="never" />
+                  <When at={user.lastActiveAt} empty={t("adminUsers.never")} />
                 </td>
               </tr>
             ))}
@@ -118,7 +124,7 @@ export default function AdminUsers() {
       </div>
       {pages > 1 ? (
         <nav
-          aria-label="Pages"
+          aria-label={t("adminUsers.pages")}
           className="mt-4 flex items-center gap-4 text-sm"
         >
           {page > 1 ? (
@@ -126,7 +132,7 @@ export default function AdminUsers() {
               to={pageLink(page - 1)}
               className="text-sky-400 hover:underline"
             >
-              ← Previous page
+              {t("search.previous")}
             </Link>
           ) : null}
           {page < pages ? (
@@ -134,7 +140,7 @@ export default function AdminUsers() {
               to={pageLink(page + 1)}
               className="text-sky-400 hover:underline"
             >
-              Next page →
+              {t("search.next")}
             </Link>
           ) : null}
         </nav>

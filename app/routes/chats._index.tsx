@@ -1,11 +1,13 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 import { requireUser } from "~/auth/session.server";
 import { Composer } from "~/components/chat/Composer";
 import { toPickerGroups } from "~/components/chat/ModelPicker";
 import { Icon } from "~/components/ui/Icon";
 import { env } from "~/env.server";
+import { metaT, pageTitle } from "~/i18n/meta";
 import { defaultModelFor, listModelGroups } from "~/llm/catalog.server";
 import { keptFiles, readMessageForm } from "~/services/attachments.server";
 import { formFields, inputError, newChatSchema } from "~/services/chat-input";
@@ -17,10 +19,10 @@ import { formFailure } from "~/utils/http.server";
  * One route shows three pages: on a phone /chats is the chat list and
  * ?new=1 the empty composer; ?archived=1 is the archive. Each has its own title.
  */
-export const meta: MetaFunction = ({ location }) => {
+export const meta: MetaFunction = ({ location, matches }) => {
+  const t = metaT(matches);
   const params = new URLSearchParams(location.search);
-  const title = params.has("new") ? "New chat" : params.get("archived") === "1" ? "Archived chats" : "Chats";
-  return [{ title: `${title} · Parley` }];
+  return pageTitle(params.has("new") ? t("titles.newChat") : params.get("archived") === "1" ? t("titles.archivedChats") : t("titles.chats"));
 };
 
 /** A refused send's Retry-After (429) reaches the page's response, without JavaScript too. */
@@ -69,18 +71,19 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function NewChat() {
   const { models, modelId, maxChars, maxFileBytes, maxFiles } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  const { t } = useTranslation();
   return (
     <>
       {/* On a phone the chat list is its own page: the way back to it. */}
       <header className="flex items-center gap-1 border-b border-zinc-800 px-2 py-2 md:hidden">
-        <Link to="/chats" className="icon-button" aria-label="Back to chats" title="Back to chats">
+        <Link to="/chats" className="icon-button" aria-label={t("common.backToChats")} title={t("common.backToChats")}>
           <Icon name="back" />
         </Link>
-        <span className="font-medium">New chat</span>
+        <span className="font-medium">{t("titles.newChat")}</span>
       </header>
       <div className="flex flex-1 flex-col items-center justify-center gap-2 p-6 text-center">
-        <h1 className="text-2xl font-semibold">What shall we talk about?</h1>
-        <p className="text-sm text-zinc-500">Pick a model below. The offline demo model works without any API key.</p>
+        <h1 className="text-2xl font-semibold">{t("newChat.heading")}</h1>
+        <p className="text-sm text-zinc-500">{t("newChat.hint")}</p>
       </div>
       <Composer action="/chats?index" draftKey="new" models={models} modelId={modelId} maxChars={maxChars} maxFileBytes={maxFileBytes} maxFiles={maxFiles} busy={false} error={result?.formError} initialText={result?.text} initialFiles={result?.files} />
     </>

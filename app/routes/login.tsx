@@ -9,8 +9,10 @@ import { getUserSettings } from "~/models/user.server";
 import { AppError } from "~/protocol/errors";
 import { readFormData } from "~/utils/http.server";
 import { preferenceCookies, withCookies } from "~/utils/preferences.server";
+import { useTranslation } from "react-i18next";
+import { metaT, pageTitle } from "~/i18n/meta";
 
-export const meta: MetaFunction = () => [{ title: "Log in · Parley" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(metaT(matches)("auth.logIn"));
 
 /** A throttled attempt's Retry-After reaches the page's response (without JavaScript too). */
 export const headers: HeadersFunction = ({ actionHeaders }) => {
@@ -61,22 +63,23 @@ export default function Login() {
   const navigation = useNavigation();
   const busy = navigation.state !== "idle" && navigation.formAction?.startsWith("/login");
   const expired = params.get("expired") === "1";
+  const { t } = useTranslation();
   return (
-    <AuthShell title="Log in to continue">
+    <AuthShell title={t("auth.loginTitle")}>
       <Form method="post" className="space-y-4" noValidate>
-        {expired && !result ? <FormAlert>Your session expired. Log in again; then send your form once more.</FormAlert> : null}
+        {expired && !result ? <FormAlert>{t("auth.sessionExpired")}</FormAlert> : null}
         {result?.formError && !Object.keys(result.fieldErrors).length ? <FormAlert>{result.formError}</FormAlert> : null}
-        <Field label="Email" name="email" type="email" autoComplete="email" required autoFocus error={result?.fieldErrors.email} />
-        <Field label="Password" name="password" type="password" autoComplete="current-password" required error={result?.fieldErrors.password} />
+        <Field label={t("auth.email")} name="email" type="email" autoComplete="email" required autoFocus error={result?.fieldErrors.email} />
+        <Field label={t("auth.password")} name="password" type="password" autoComplete="current-password" required error={result?.fieldErrors.password} />
         <button type="submit" disabled={busy} className="w-full rounded-lg bg-sky-600 py-2 font-medium hover:bg-sky-500 disabled:opacity-60">
-          {busy ? "Logging in…" : "Log in"}
+          {busy ? t("auth.loggingIn") : t("auth.logIn")}
         </button>
       </Form>
       {allowRegistration ? (
         <p className="mt-6 text-center text-sm text-zinc-400">
-          New here?{" "}
+          {t("auth.newHere")}{" "}
           <Link to={{ pathname: "/signup", search: params.toString() ? `?${params}` : "" }} className="text-sky-400 hover:underline">
-            Create an account
+            {t("auth.createAccountLink")}
           </Link>
         </p>
       ) : null}

@@ -25,10 +25,10 @@ import {
   resetPassword,
 } from "~/services/admin-users.server";
 import { formFailure, localeOf, readFormData } from "~/utils/http.server";
+import { Trans, useTranslation } from "react-i18next";
+import { metaT, pageTitle } from "~/i18n/meta";
 
-export const meta: MetaFunction = () => [
-  { title: "Choose a new password · Parley" },
-];
+export const meta: MetaFunction = ({ matches }) => pageTitle(metaT(matches)("reset.title"));
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   try {
@@ -72,26 +72,26 @@ export default function ResetPassword() {
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state !== "idle";
+  const { t } = useTranslation();
   if (!ok || result?.code === "reset_link_invalid") {
     return (
-      <AuthShell title="This link cannot be used">
+      <AuthShell title={t("reset.refused")}>
         <p className="text-center text-zinc-400" data-testid="reset-refused">
           {result?.formError ?? message}
         </p>
         <p className="mt-6 text-center">
           <Link to="/login" className="text-sky-400 hover:underline">
-            Log in
+            {t("auth.logIn")}
           </Link>
         </p>
       </AuthShell>
     );
   }
   return (
-    <AuthShell title="Choose a new password">
+    <AuthShell title={t("reset.title")}>
       <Form method="post" className="space-y-4" noValidate>
         <p className="text-sm text-zinc-400">
-          For <strong className="text-zinc-200">{email}</strong>. Setting it
-          signs this account out everywhere else.
+          <Trans i18nKey="reset.intro" values={{ email }} components={{ strong: <strong className="text-zinc-200" /> }} />
         </p>
         <input
           type="text"
@@ -102,7 +102,7 @@ export default function ResetPassword() {
           hidden
         />
         <Field
-          label="New password (8 characters or more)"
+          label={t("reset.newPassword")}
           name="password"
           type="password"
           autoComplete="new-password"
@@ -119,7 +119,7 @@ export default function ResetPassword() {
           disabled={busy}
           className="w-full rounded-lg bg-sky-600 py-2 font-medium hover:bg-sky-500 disabled:opacity-60"
         >
-          {busy ? "Saving…" : "Set new password"}
+          {busy ? t("common.saving") : t("reset.submit")}
         </button>
       </Form>
     </AuthShell>

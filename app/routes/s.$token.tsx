@@ -18,14 +18,16 @@ import { AppError } from "~/protocol/errors";
 import { plainText, reasoningText } from "~/protocol/parts";
 import { continueShare, readShare, shareByToken } from "~/services/sharing.server";
 import { localeOf, orRespond, readFormData } from "~/utils/http.server";
+import { Trans, useTranslation } from "react-i18next";
+import { metaT } from "~/i18n/meta";
 
 /** Search engines leave shared pages alone: the link is for the people it was given to. */
 const NOINDEX = { "X-Robots-Tag": "noindex" };
 
 export const headers: HeadersFunction = () => NOINDEX;
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `${data.title} · Shared · Parley` : "Parley" },
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
+  { title: data ? `${data.title} · ${metaT(matches)("shared.titleSuffix")} · Parley` : "Parley" },
   { name: "robots", content: "noindex" },
 ];
 
@@ -70,6 +72,7 @@ export default function SharedConversation() {
   const { token, title, sharedAt, signedIn, ownChatId, messages } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
   const base = `/s/${token}`;
+  const { t } = useTranslation();
   const continuing = navigation.state !== "idle" && navigation.formAction === base;
   const loginTarget = `?${new URLSearchParams({ redirectTo: base })}`;
   return (
@@ -80,7 +83,7 @@ export default function SharedConversation() {
           <span className="flex-1" />
           {ownChatId ? (
             <Link to={`/chats/${ownChatId}`} className="text-sm text-sky-400 hover:underline">
-              Open your chat
+              {t("shared.openYourChat")}
             </Link>
           ) : null}
         </div>
@@ -90,7 +93,7 @@ export default function SharedConversation() {
           {title}
         </h1>
         <p className="mt-1 text-sm text-zinc-500" data-testid="shared-notice">
-          A shared copy of a conversation, as it was on <time dateTime={new Date(sharedAt).toISOString()}>{new Date(sharedAt).toISOString().slice(0, 10)}</time>. Read-only.
+          <Trans i18nKey="shared.notice" values={{ date: new Date(sharedAt).toISOString().slice(0, 10) }} components={{ time: <time dateTime={new Date(sharedAt).toISOString()} /> }} />
         </p>
         <div className="mt-6 space-y-6" data-testid="shared-messages">
           {messages.map((message) =>
@@ -109,10 +112,10 @@ export default function SharedConversation() {
               </article>
             ) : (
               <article key={message.position} data-testid="assistant-message">
-                <div className="mb-1 text-xs font-medium text-zinc-300">Assistant</div>
+                <div className="mb-1 text-xs font-medium text-zinc-300">{t("message.assistant")}</div>
                 {reasoningText(message.parts) ? (
                   <details className="mb-2 rounded-lg border border-zinc-800 bg-zinc-900/60 px-3 py-2 text-sm text-zinc-400">
-                    <summary className="cursor-pointer select-none text-xs uppercase tracking-wide">Reasoning</summary>
+                    <summary className="cursor-pointer select-none text-xs uppercase tracking-wide">{t("message.reasoning")}</summary>
                     <div className="mt-2 whitespace-pre-wrap">{reasoningText(message.parts)}</div>
                   </details>
                 ) : null}
@@ -137,21 +140,17 @@ export default function SharedConversation() {
             <Form method="post" action={base}>
               <input type="hidden" name="intent" value="continue" />
               <button type="submit" disabled={continuing} className="rounded-lg bg-sky-600 px-4 py-2 font-medium hover:bg-sky-500 disabled:opacity-60">
-                {continuing ? "Copying…" : "Continue this conversation"}
+                {continuing ? t("shared.copying") : t("shared.continue")}
               </button>
-              <p className="mt-2 text-sm text-zinc-500">Makes a copy in your own chats; this page does not change.</p>
+              <p className="mt-2 text-sm text-zinc-500">{t("shared.continueHint")}</p>
             </Form>
           ) : (
             <>
               <Link to={`/login${loginTarget}`} className="inline-block rounded-lg bg-sky-600 px-4 py-2 font-medium hover:bg-sky-500">
-                Log in to continue this conversation
+                {t("shared.logInToContinue")}
               </Link>
               <p className="mt-2 text-sm text-zinc-500">
-                No account?{" "}
-                <Link to={`/signup${loginTarget}`} className="text-sky-400 hover:underline">
-                  Sign up
-                </Link>
-                , then continue it as a chat of your own.
+                <Trans i18nKey="shared.noAccount" components={{ signup: <Link to={`/signup${loginTarget}`} className="text-sky-400 hover:underline" /> }} />
               </p>
             </>
           )}

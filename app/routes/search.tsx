@@ -1,10 +1,12 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 import { requireUser } from "~/auth/session.server";
 import { FormAlert } from "~/components/ui/Field";
 import { HighlightedText } from "~/components/search/HighlightedText";
 import { QuickSwitcher } from "~/components/search/QuickSwitcher";
+import { metaT, pageTitle } from "~/i18n/meta";
 import { listModelGroups } from "~/llm/catalog.server";
 import { describe } from "~/protocol/catalogue";
 import { AppError } from "~/protocol/errors";
@@ -13,7 +15,10 @@ import { parseSearchQuery, search, type SearchQuery, type SearchResults } from "
 import { localeOf, retryAfter } from "~/utils/http.server";
 import { messageHref } from "~/utils/message-link";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.q ? `${data.q} · Search · Parley` : "Search · Parley" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
+  const search = metaT(matches)("search.title");
+  return pageTitle(data?.q ? `${data.q} · ${search}` : search);
+};
 
 /** A refused search's Retry-After (429) reaches the response, for the page and the quick switcher alike. */
 export const headers: HeadersFunction = ({ loaderHeaders }) => {
@@ -51,6 +56,7 @@ const dateOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 export default function SearchPage() {
   const { q, chats, messages, page, hasMore, tooShort, query, models, error } = useLoaderData<typeof loader>();
+  const { t } = useTranslation();
   const pageHref = (n: number) => {
     const params = new URLSearchParams({ q });
     if (query.archived !== "all") params.set("archived", query.archived);
@@ -67,14 +73,14 @@ export default function SearchPage() {
       <QuickSwitcher />
       <p className="mb-6 text-sm">
         <Link to="/chats" className="text-sky-400 hover:underline">
-          ← Back to chats
+          {t("sidebar.backToChats")}
         </Link>
       </p>
-      <h1 className="mb-4 text-2xl font-semibold">Search</h1>
+      <h1 className="mb-4 text-2xl font-semibold">{t("search.title")}</h1>
       <Form method="get" action="/search" role="search" className="mb-6 space-y-3" key={`${q}|${query.archived}|${query.from}|${query.to}|${query.model}`}>
         <div className="flex gap-2">
           <label htmlFor="search-q" className="sr-only">
-            Search your chats
+            {t("search.label")}
           </label>
           <input
             id="search-q"
@@ -82,29 +88,29 @@ export default function SearchPage() {
             name="q"
             defaultValue={q}
             maxLength={SEARCH_MAX_CHARS}
-            placeholder="Words you remember, or a “quoted phrase”"
+            placeholder={t("search.placeholder")}
             aria-invalid={error?.field === "q" ? true : undefined}
             className="min-w-0 flex-1 rounded-md border border-zinc-700 bg-zinc-800 px-3 py-2"
           />
           <button type="submit" className="rounded-md bg-sky-600 px-4 py-2 font-medium hover:bg-sky-500">
-            Search
+            {t("search.title")}
           </button>
         </div>
         <details open={filtered} className="text-sm">
-          <summary className="cursor-pointer text-zinc-400 hover:text-zinc-200">Filters</summary>
+          <summary className="cursor-pointer text-zinc-400 hover:text-zinc-200">{t("search.filters")}</summary>
           <div className="mt-2 grid gap-3 sm:grid-cols-2">
             <label className="flex flex-col gap-1 text-zinc-300">
-              Chats
+              {t("search.chats")}
               <select name="archived" defaultValue={query.archived} className="rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1.5">
-                <option value="all">Active and archived</option>
-                <option value="active">Active only</option>
-                <option value="archived">Archived only</option>
+                <option value="all">{t("search.activeAndArchived")}</option>
+                <option value="active">{t("search.activeOnly")}</option>
+                <option value="archived">{t("search.archivedOnly")}</option>
               </select>
             </label>
             <label className="flex flex-col gap-1 text-zinc-300">
-              Model
+              {t("composer.model")}
               <select name="model" defaultValue={query.model ?? ""} className="rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1.5">
-                <option value="">Any model</option>
+                <option value="">{t("search.anyModel")}</option>
                 {models.map((group) => (
                   <optgroup key={group.label} label={group.label}>
                     {group.models.map((m) => (
@@ -117,11 +123,11 @@ export default function SearchPage() {
               </select>
             </label>
             <label className="flex flex-col gap-1 text-zinc-300">
-              Written from
+              {t("search.from")}
               <input type="date" name="from" defaultValue={query.from ?? ""} aria-invalid={error?.field === "from" ? true : undefined} className="rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1.5" />
             </label>
             <label className="flex flex-col gap-1 text-zinc-300">
-              Written until
+              {t("search.until")}
               <input type="date" name="to" defaultValue={query.to ?? ""} aria-invalid={error?.field === "to" ? true : undefined} className="rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1.5" />
             </label>
           </div>
@@ -130,18 +136,18 @@ export default function SearchPage() {
       {error ? <FormAlert>{error.message}</FormAlert> : null}
       {tooShort ? (
         <p role="status" className="mb-4 text-sm text-zinc-400" data-testid="search-too-short">
-          Type at least 3 characters to search the messages; shorter words only find chat titles.
+          {t("search.tooShort")}
         </p>
       ) : null}
       {nothing ? (
         <p role="status" className="text-zinc-400" data-testid="search-nothing">
-          Nothing matches “{q}”{filtered ? " with these filters" : ""}.
+          {filtered ? t("search.nothingFiltered", { q }) : t("search.nothing", { q })}
         </p>
       ) : null}
       {chats.length ? (
         <section aria-labelledby="search-chats" className="mb-6">
           <h2 id="search-chats" className="mb-2 text-xs uppercase tracking-wide text-zinc-500">
-            Chats
+            {t("search.chats")}
           </h2>
           <ul className="space-y-1" data-testid="search-chats">
             {chats.map((chat) => (
@@ -150,7 +156,7 @@ export default function SearchPage() {
                   <span className="min-w-0 flex-1 truncate">
                     <HighlightedText segments={chat.title} />
                   </span>
-                  {chat.archived ? <span className="text-xs text-zinc-500">archived</span> : null}
+                  {chat.archived ? <span className="text-xs text-zinc-500">{t("search.archived")}</span> : null}
                   <span className="text-xs text-zinc-500">{dateOf(chat.updatedAt)}</span>
                 </Link>
               </li>
@@ -161,7 +167,7 @@ export default function SearchPage() {
       {messages.length ? (
         <section aria-labelledby="search-messages">
           <h2 id="search-messages" className="mb-2 text-xs uppercase tracking-wide text-zinc-500">
-            Messages
+            {t("search.messages")}
           </h2>
           <ol className="space-y-2" data-testid="search-messages">
             {messages.map((hit) => (
@@ -169,8 +175,8 @@ export default function SearchPage() {
                 <Link to={messageHref(hit)} className="block rounded-lg border border-zinc-800 px-3 py-2 hover:border-zinc-600 hover:bg-zinc-900">
                   <span className="flex items-baseline gap-2 text-xs text-zinc-500">
                     <span className="min-w-0 flex-1 truncate font-medium text-zinc-300">{hit.chatTitle}</span>
-                    {hit.archived ? <span>archived</span> : null}
-                    <span>{hit.role === "user" ? "Question" : "Answer"}</span>
+                    {hit.archived ? <span>{t("search.archived")}</span> : null}
+                    <span>{hit.role === "user" ? t("search.question") : t("search.answer")}</span>
                     <span>{dateOf(hit.createdAt)}</span>
                   </span>
                   <span className="mt-1 block whitespace-pre-line break-words text-sm text-zinc-200" data-testid="search-snippet">
@@ -183,17 +189,17 @@ export default function SearchPage() {
         </section>
       ) : null}
       {page > 1 || hasMore ? (
-        <nav aria-label="Result pages" className="mt-6 flex justify-between text-sm">
+        <nav aria-label={t("search.pages")} className="mt-6 flex justify-between text-sm">
           {page > 1 ? (
             <Link to={pageHref(page - 1)} className="text-sky-400 hover:underline">
-              ← Previous page
+              {t("search.previous")}
             </Link>
           ) : (
             <span />
           )}
           {hasMore ? (
             <Link to={pageHref(page + 1)} className="text-sky-400 hover:underline">
-              Next page →
+              {t("search.next")}
             </Link>
           ) : null}
         </nav>

@@ -11,8 +11,11 @@ import { env } from "~/env.server";
 import { formatBytes } from "~/protocol/catalogue";
 import { importUpload } from "~/services/import.server";
 import { type FormFailure, formFailure, localeOf } from "~/utils/http.server";
+import { Trans, useTranslation } from "react-i18next";
+import { metaT, pageTitle } from "~/i18n/meta";
+import { useLocale } from "~/i18n/i18n";
 
-export const meta: MetaFunction = () => [{ title: "Your data · Parley" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(metaT(matches)("settings.data"));
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request);
@@ -34,40 +37,39 @@ export default function YourData() {
   const result = useActionData<typeof action>() as { report: ImportReportView } | FormFailure | undefined;
   const report = result && "report" in result ? result.report : undefined;
   const error = result && "formError" in result ? result.formError : undefined;
+  const { t } = useTranslation();
+  const locale = useLocale();
   return (
     <main id="main" tabIndex={-1} className="outline-none mx-auto w-full max-w-2xl p-6">
       <p className="mb-6 text-sm">
         <Link to="/settings" className="text-sky-400 hover:underline">
-          ← Settings
+          {t("data.backToSettings")}
         </Link>
       </p>
-      <h1 className="mb-6 text-2xl font-semibold">Your data</h1>
+      <h1 className="mb-6 text-2xl font-semibold">{t("settings.data")}</h1>
 
-      <h2 className="mb-2 text-lg font-medium">Export</h2>
+      <h2 className="mb-2 text-lg font-medium">{t("export.export")}</h2>
       <p className="mb-3 text-sm text-zinc-400">
-        Everything in one download. The ZIP holds <code>conversations.json</code> (every chat with all its branches, to import into Parley again), a Markdown file
-        per chat, and your files. Each chat can also be exported on its own from its page.
+        <Trans i18nKey="data.exportIntro" components={{ code: <code /> }} />
       </p>
       <ul className="mb-8 flex flex-wrap gap-3 text-sm">
         <li>
           <a href="/settings/data/export?format=zip" download className="inline-block rounded-lg bg-sky-600 px-4 py-2 font-medium hover:bg-sky-500">
-            Download everything (.zip)
+            {t("data.downloadAll")}
           </a>
         </li>
         <li>
           <a href="/settings/data/export?format=md" download className="inline-block rounded-lg bg-zinc-800 px-4 py-2 hover:bg-zinc-700">
-            All chats as Markdown
+            {t("data.allMarkdown")}
           </a>
         </li>
       </ul>
 
-      <h2 className="mb-2 text-lg font-medium">Import</h2>
+      <h2 className="mb-2 text-lg font-medium">{t("data.import")}</h2>
       <p className="mb-3 text-sm text-zinc-400">
-        A Parley export (.zip or .json), or ChatGPT&apos;s or Claude&apos;s export: their <code>conversations.json</code> or the whole .zip they send you.
-        Branches and the branch you were on come along. Importing the same file again adds nothing twice. Models Parley does not offer stay as labels on
-        their answers; new answers use the default model.
+        <Trans i18nKey="data.importIntro" components={{ code: <code /> }} />
       </p>
-      <ImportForm report={report} error={error} maxBytesLabel={formatBytes(maxImportBytes)} />
+      <ImportForm report={report} error={error} maxBytesLabel={formatBytes(maxImportBytes, locale)} />
     </main>
   );
 }

@@ -9,8 +9,10 @@ import { describe } from "~/protocol/catalogue";
 import { AppError } from "~/protocol/errors";
 import { addUserKey, keyFormSchema, type KeyTest, keysPage, removeUserKey, testUserKey } from "~/services/user-keys.server";
 import { type FormFailure, formFailure, localeOf, readFormData } from "~/utils/http.server";
+import { Trans, useTranslation } from "react-i18next";
+import { metaT, pageTitle } from "~/i18n/meta";
 
-export const meta: MetaFunction = () => [{ title: "API keys · Parley" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(metaT(matches)("settings.keys"));
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -68,29 +70,28 @@ export default function KeysSettings() {
   const saved = params.get("saved");
   const removed = params.get("removed");
   const needsBaseUrl = providers.filter((p) => p.needsBaseUrl);
+  const { t } = useTranslation();
   return (
     <main id="main" tabIndex={-1} className="w-full max-w-2xl outline-none">
-      <h1 className="mb-2 text-2xl font-semibold">Your API keys</h1>
+      <h1 className="mb-2 text-2xl font-semibold">{t("keys.title")}</h1>
       {!enabled ? (
         <div data-testid="keys-off" className="space-y-2 text-zinc-300">
-          <p>Keys of your own are turned off on this server: it has nowhere safe to keep them.</p>
+          <p>{t("keys.off")}</p>
           <p className="text-sm text-zinc-400">
-            The administrator turns them on by setting <code>ENCRYPTION_KEY</code> (32 random bytes, for example from{" "}
-            <code>openssl rand -base64 32</code>). Until then you chat with the models the server provides.
+            <Trans i18nKey="keys.offHint" components={{ code: <code /> }} />
           </p>
         </div>
       ) : (
         <>
           <p className="mb-6 text-sm text-zinc-400">
-            A key of your own is used for your messages instead of the server&apos;s key for that provider, and makes that provider&apos;s models
-            available to you. Keys are stored encrypted; Parley never shows one again, only its last four characters.
+            {t("keys.intro")}
           </p>
-          {saved ? <p role="status" className="mb-4 rounded-lg border border-emerald-500/40 bg-emerald-500/10 px-3 py-2 text-sm text-emerald-300">Saved your {labelOf(saved)} key.</p> : null}
-          {removed ? <p role="status" className="mb-4 rounded-lg border border-zinc-600 bg-zinc-800/60 px-3 py-2 text-sm text-zinc-300">Removed your {labelOf(removed)} key.</p> : null}
+          {saved ? <p role="status" className="mb-4 rounded-lg border border-emerald-500/40 bg-emerald-500/10 px-3 py-2 text-sm text-emerald-300">{t("keys.savedKey", { provider: labelOf(saved) })}</p> : null}
+          {removed ? <p role="status" className="mb-4 rounded-lg border border-zinc-600 bg-zinc-800/60 px-3 py-2 text-sm text-zinc-300">{t("keys.removedKey", { provider: labelOf(removed) })}</p> : null}
           {failure && failure.intent !== "add" ? <div className="mb-4"><FormAlert>{failure.formError}</FormAlert></div> : null}
 
-          <h2 className="mb-2 text-lg font-medium">Saved keys</h2>
-          {keys.length === 0 ? <p className="mb-6 text-sm text-zinc-500">No keys yet.</p> : null}
+          <h2 className="mb-2 text-lg font-medium">{t("keys.saved")}</h2>
+          {keys.length === 0 ? <p className="mb-6 text-sm text-zinc-500">{t("keys.none")}</p> : null}
           <ul className="mb-8 space-y-2" data-testid="user-keys">
             {keys.map((key) => {
               const outcome = tested?.provider === key.provider ? tested : undefined;
@@ -99,29 +100,29 @@ export default function KeysSettings() {
                   <div className="flex flex-wrap items-center gap-3">
                     <span className="font-medium">{key.label}</span>
                     <span className="font-mono text-sm text-zinc-400" data-testid="key-ending">
-                      {key.hasKey ? (key.lastFour ? `••••${key.lastFour}` : "•••• (too short to show any of it)") : "no key"}
+                      {key.hasKey ? (key.lastFour ? `••••${key.lastFour}` : t("keys.tooShort")) : t("keys.noKey")}
                     </span>
                     {key.baseUrl ? <span className="truncate text-xs text-zinc-500">{key.baseUrl}</span> : null}
                     <span className="flex-1" />
                     <Form method="post">
                       <input type="hidden" name="intent" value="test" />
                       <input type="hidden" name="provider" value={key.provider} />
-                      <button type="submit" aria-label={`Test the ${key.label} key`} disabled={busyIntent === "test"} className="rounded-md bg-zinc-800 px-3 py-1 text-sm hover:bg-zinc-700 disabled:opacity-50">
-                        {busyIntent === "test" && navigation.formData?.get("provider") === key.provider ? "Testing…" : "Test"}
+                      <button type="submit" aria-label={t("keys.testLabel", { provider: key.label })} disabled={busyIntent === "test"} className="rounded-md bg-zinc-800 px-3 py-1 text-sm hover:bg-zinc-700 disabled:opacity-50">
+                        {busyIntent === "test" && navigation.formData?.get("provider") === key.provider ? t("keys.testing") : t("keys.test")}
                       </button>
                     </Form>
                     <Form method="post">
                       <input type="hidden" name="intent" value="remove" />
                       <input type="hidden" name="provider" value={key.provider} />
-                      <button type="submit" aria-label={`Remove the ${key.label} key`} className="rounded-md px-3 py-1 text-sm text-red-400 hover:bg-red-500/10">
-                        Remove
+                      <button type="submit" aria-label={t("keys.removeLabel", { provider: key.label })} className="rounded-md px-3 py-1 text-sm text-red-400 hover:bg-red-500/10">
+                        {t("keys.remove")}
                       </button>
                     </Form>
                   </div>
-                  {!key.readable ? <p className="mt-2 text-sm text-amber-300">This key can no longer be read (the server&apos;s encryption key changed). Remove it and add it again.</p> : null}
+                  {!key.readable ? <p className="mt-2 text-sm text-amber-300">{t("keys.unreadable")}</p> : null}
                   {outcome ? (
                     <p role="status" data-testid="key-test-result" className={`mt-2 text-sm ${outcome.ok ? "text-emerald-300" : "text-red-300"}`}>
-                      {outcome.ok ? `Works: ${outcome.models} model${outcome.models === 1 ? "" : "s"} available with this key.` : outcome.text}
+                      {outcome.ok ? t("keys.works", { count: outcome.models }) : outcome.text}
                     </p>
                   ) : null}
                 </li>
@@ -131,28 +132,28 @@ export default function KeysSettings() {
 
           {!allowed ? (
             <p data-testid="keys-not-allowed" className="rounded-lg border border-amber-500/40 bg-amber-500/10 px-3 py-2 text-sm text-amber-200">
-              The administrator does not let people use keys of their own on this server: saved keys are not used, and new ones cannot be added. You can still remove yours.
+              {t("keys.notAllowed")}
             </p>
           ) : (
             <>
-            <h2 className="mb-2 text-lg font-medium">Add a key</h2>
+            <h2 className="mb-2 text-lg font-medium">{t("keys.add")}</h2>
             {/* A new form after every navigation (a key saved): the key typed does not linger in the page. */}
             <Form key={location.key} method="post" className="space-y-4 rounded-lg border border-zinc-800 p-4" autoComplete="off">
               <input type="hidden" name="intent" value="add" />
               {failure && failure.intent === "add" ? <FormAlert>{failure.formError}</FormAlert> : null}
               <label className="block">
-                <span className="mb-1 block text-sm text-zinc-300">Provider</span>
+                <span className="mb-1 block text-sm text-zinc-300">{t("keys.provider")}</span>
                 <select name="provider" defaultValue={failure?.provider || providers[0]?.id} className="w-full rounded-lg border border-zinc-700 bg-zinc-900 px-3 py-2">
                   {providers.map((provider) => (
                     <option key={provider.id} value={provider.id}>
                       {provider.label}
-                      {keys.some((k) => k.provider === provider.id) ? " (replaces your saved key)" : ""}
+                      {keys.some((k) => k.provider === provider.id) ? ` ${t("keys.replaces")}` : ""}
                     </option>
                   ))}
                 </select>
               </label>
               <label className="block">
-                <span className="mb-1 block text-sm text-zinc-300">API key</span>
+                <span className="mb-1 block text-sm text-zinc-300">{t("keys.apiKey")}</span>
                 <input
                   name="apiKey"
                   type="password"
@@ -165,7 +166,7 @@ export default function KeysSettings() {
               </label>
               {baseUrlsAllowed && needsBaseUrl.length > 0 ? (
                 <label className="block">
-                  <span className="mb-1 block text-sm text-zinc-300">Base URL (only for {needsBaseUrl.map((p) => p.label).join(", ")})</span>
+                  <span className="mb-1 block text-sm text-zinc-300">{t("keys.baseUrl", { providers: needsBaseUrl.map((p) => p.label).join(", ") })}</span>
                   <input
                     name="baseUrl"
                     type="url"
@@ -175,11 +176,11 @@ export default function KeysSettings() {
                     aria-invalid={failure?.field === "baseUrl" ? true : undefined}
                     className="w-full rounded-lg border border-zinc-700 bg-zinc-900 px-3 py-2 aria-[invalid]:border-red-500"
                   />
-                  <span className="mt-1 block text-xs text-zinc-500">Public addresses only: Parley does not connect to private, local or cloud-metadata addresses unless the administrator allows them.</span>
+                  <span className="mt-1 block text-xs text-zinc-500">{t("keys.baseUrlHint")}</span>
                 </label>
               ) : null}
               <button type="submit" disabled={busyIntent === "add"} className="rounded-lg bg-sky-600 px-4 py-2 font-medium hover:bg-sky-500 disabled:opacity-60">
-                {busyIntent === "add" ? "Saving…" : "Save key"}
+                {busyIntent === "add" ? t("common.saving") : t("keys.save")}
               </button>
             </Form>
             </>

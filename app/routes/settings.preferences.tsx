@@ -12,8 +12,14 @@ import { CUSTOM_INSTRUCTIONS_MAX, preferencesSchema, savePreferences, settingsOf
 import { invalidForm, refusedForm } from "~/utils/form-errors.server";
 import { orRespond, readFormData } from "~/utils/http.server";
 import { preferenceCookies, withCookies } from "~/utils/preferences.server";
+import { useTranslation } from "react-i18next";
+import { metaT, pageTitle } from "~/i18n/meta";
+import { formatNumber, useLocale } from "~/i18n/i18n";
 
-export const meta: MetaFunction = () => [{ title: "Preferences · Settings · Parley" }];
+export const meta: MetaFunction = ({ matches }) => {
+  const t = metaT(matches);
+  return pageTitle(`${t("settings.preferences")} · ${t("settings.settings")}`);
+};
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -42,13 +48,14 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 const THEME_CHOICES = [
-  { value: "system", label: "System", hint: "Follows your device" },
-  { value: "light", label: "Light", hint: "" },
-  { value: "dark", label: "Dark", hint: "" },
+  { value: "system", label: "appearance.system", hint: "preferences.systemHint" },
+  { value: "light", label: "appearance.light", hint: null },
+  { value: "dark", label: "appearance.dark", hint: null },
 ] as const;
 
 const LANGUAGE_CHOICES = [
-  { value: "auto", label: "Browser default" },
+  // The languages are named in their own words; the browser's default in the page's.
+  { value: "auto", label: null },
   { value: "en", label: "English" },
   { value: "ru", label: "Русский" },
 ] as const;
@@ -59,61 +66,63 @@ export default function PreferencesSettings() {
   const [params] = useSearchParams();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
+  const { t } = useTranslation();
+  const locale = useLocale();
   const [length, setLength] = useState((failure?.typed ?? saved.customInstructions).length);
   return (
     <main id="main" tabIndex={-1} className="outline-none">
-      <h1 className="mb-6 text-2xl font-semibold">Preferences</h1>
-      {params.get("saved") && !failure ? <Saved>Saved.</Saved> : null}
+      <h1 className="mb-6 text-2xl font-semibold">{t("settings.preferences")}</h1>
+      {params.get("saved") && !failure ? <Saved>{t("settings.saved")}</Saved> : null}
       {failure && Object.keys(failure.fieldErrors).length === 0 ? (
         <div className="mb-4">
           <FormAlert>{failure.formError}</FormAlert>
         </div>
       ) : null}
       <Form method="post" noValidate>
-        <Section title="Theme">
+        <Section title={t("appearance.theme")}>
           <fieldset>
-            <legend className="sr-only">Theme</legend>
+            <legend className="sr-only">{t("appearance.theme")}</legend>
             <div className="flex flex-wrap gap-2">
               {THEME_CHOICES.map((choice) => (
                 <label key={choice.value} className="flex cursor-pointer items-center gap-2 rounded-lg border border-zinc-700 px-3 py-2 has-[:checked]:border-sky-500 has-[:checked]:bg-sky-950/40">
                   <input type="radio" name="theme" value={choice.value} defaultChecked={saved.theme === choice.value} className="accent-sky-600" />
-                  <span>{choice.label}</span>
-                  {choice.hint ? <span className="text-xs text-zinc-500">{choice.hint}</span> : null}
+                  <span>{t(choice.label)}</span>
+                  {choice.hint ? <span className="text-xs text-zinc-500">{t(choice.hint)}</span> : null}
                 </label>
               ))}
             </div>
           </fieldset>
         </Section>
-        <Section title="Language" description="The language of Parley's messages: errors, warnings and why an answer stopped.">
+        <Section title={t("appearance.language")} description={t("preferences.languageHint")}>
           <label className="block max-w-xs">
-            <span className="mb-1 block text-sm text-zinc-300">Language</span>
+            <span className="mb-1 block text-sm text-zinc-300">{t("appearance.language")}</span>
             <select name="locale" defaultValue={saved.locale} className="w-full rounded-lg border border-zinc-700 bg-zinc-900 px-3 py-2">
               {LANGUAGE_CHOICES.map((choice) => (
                 <option key={choice.value} value={choice.value}>
-                  {choice.label}
+                  {choice.label ?? t("appearance.browserDefault")}
                 </option>
               ))}
             </select>
           </label>
         </Section>
         <Section
-          title="Custom instructions"
-          description="What every new answer should know about you or how it should answer. A chat with its own system prompt uses that instead."
+          title={t("preferences.customInstructions")}
+          description={t("preferences.customInstructionsHint")}
         >
           <TextArea
-            label="Custom instructions"
+            label={t("preferences.customInstructions")}
             name="customInstructions"
             rows={6}
             defaultValue={failure?.typed ?? saved.customInstructions}
             maxLength={saved.max}
             onChange={(event) => setLength(event.currentTarget.value.length)}
-            placeholder="I am a backend developer; prefer Go examples. Keep answers short."
-            hint={`${length.toLocaleString("en-US")} / ${saved.max.toLocaleString("en-US")} characters`}
+            placeholder={t("preferences.customInstructionsPlaceholder")}
+            hint={t("preferences.characters", { count: saved.max, length: formatNumber(length, locale), max: formatNumber(saved.max, locale) })}
             error={failure?.fieldErrors.customInstructions}
           />
         </Section>
         <button type="submit" disabled={busy} className={primaryButton}>
-          {busy ? "Saving…" : "Save preferences"}
+          {busy ? t("common.saving") : t("preferences.save")}
         </button>
       </Form>
     </main>

@@ -9,8 +9,13 @@ import { Field, FormAlert } from "~/components/ui/Field";
 import { profileSchema, saveProfile, settingsOf } from "~/services/settings.server";
 import { type FieldFailure, invalidForm, refusedForm } from "~/utils/form-errors.server";
 import { orRespond, readFormData } from "~/utils/http.server";
+import { useTranslation } from "react-i18next";
+import { metaT, pageTitle } from "~/i18n/meta";
 
-export const meta: MetaFunction = () => [{ title: "Profile · Settings · Parley" }];
+export const meta: MetaFunction = ({ matches }) => {
+  const t = metaT(matches);
+  return pageTitle(`${t("settings.profile")} · ${t("settings.settings")}`);
+};
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -45,17 +50,18 @@ export default function ProfileSettings() {
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
   const values = failure?.typed ?? saved;
+  const { t } = useTranslation();
   return (
     <main id="main" tabIndex={-1} className="outline-none">
-      <h1 className="mb-6 text-2xl font-semibold">Profile</h1>
-      {params.get("saved") && !failure ? <Saved>Saved.</Saved> : null}
-      <Section title="Your name and email" description="Your name is how Parley greets you; you log in with your email.">
+      <h1 className="mb-6 text-2xl font-semibold">{t("settings.profile")}</h1>
+      {params.get("saved") && !failure ? <Saved>{t("settings.saved")}</Saved> : null}
+      <Section title={t("profile.section")} description={t("profile.hint")}>
         <Form method="post" className="max-w-md space-y-4" noValidate>
           {failure && Object.keys(failure.fieldErrors).length === 0 ? <FormAlert>{failure.formError}</FormAlert> : null}
-          <Field label="Name" name="name" autoComplete="name" defaultValue={values.name} maxLength={200} error={failure?.fieldErrors.name} />
-          <Field label="Email" name="email" type="email" autoComplete="email" defaultValue={values.email} maxLength={300} error={failure?.fieldErrors.email} />
+          <Field label={t("auth.name")} name="name" autoComplete="name" defaultValue={values.name} maxLength={200} error={failure?.fieldErrors.name} />
+          <Field label={t("auth.email")} name="email" type="email" autoComplete="email" defaultValue={values.email} maxLength={300} error={failure?.fieldErrors.email} />
           <button type="submit" disabled={busy} className={primaryButton}>
-            {busy ? "Saving…" : "Save profile"}
+            {busy ? t("common.saving") : t("profile.save")}
           </button>
         </Form>
       </Section>

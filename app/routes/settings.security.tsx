@@ -10,9 +10,16 @@ import { Field, FormAlert } from "~/components/ui/Field";
 import { AppError } from "~/protocol/errors";
 import { changePassword, passwordSchema, revokeOtherSessions, revokeSession, revokeSchema, sessionsOf } from "~/services/settings.server";
 import { invalidForm, refusedForm } from "~/utils/form-errors.server";
-import { readFormData } from "~/utils/http.server";
+import { localeOf, readFormData } from "~/utils/http.server";
+import { tFor } from "~/i18n/translate.server";
+import type { Locale } from "~/protocol/catalogue";
+import { Trans, useTranslation } from "react-i18next";
+import { metaT, pageTitle } from "~/i18n/meta";
 
-export const meta: MetaFunction = () => [{ title: "Security · Settings · Parley" }];
+export const meta: MetaFunction = ({ matches }) => {
+  const t = metaT(matches);
+  return pageTitle(`${t("settings.security")} · ${t("settings.settings")}`);
+};
 
 /** A throttled password change says when to try again, without JavaScript too. */
 export const headers: HeadersFunction = ({ actionHeaders }) => {
@@ -20,24 +27,29 @@ export const headers: HeadersFunction = ({ actionHeaders }) => {
   return retryAfter ? { "Retry-After": retryAfter } : new Headers();
 };
 
-/** "3 minutes ago": worked out on the server, so the browser shows the same words it was sent (no time-zone mismatch). */
-function ago(then: number, now: number): string {
+/**
+ * "3 minutes ago", in the page's language: worked out on the server, so the
+ * browser shows the same words it was sent (no time-zone or ICU mismatch).
+ */
+function ago(then: number, now: number, locale: Locale, justNow: string): string {
   const minutes = Math.floor((now - then) / 60_000);
-  if (minutes < 1) return "just now";
-  if (minutes < 60) return `${minutes} minute${minutes === 1 ? "" : "s"} ago`;
+  if (minutes < 1) return justNow;
+  const relative = new Intl.RelativeTimeFormat(locale, { numeric: "always" });
+  if (minutes < 60) return relative.format(-minutes, "minute");
   const hours = Math.floor(minutes / 60);
-  if (hours < 24) return `${hours} hour${hours === 1 ? "" : "s"} ago`;
-  const days = Math.floor(hours / 24);
-  return `${days} day${days === 1 ? "" : "s"} ago`;
+  if (hours < 24) return relative.format(-hours, "hour");
+  return relative.format(-Math.floor(hours / 24), "day");
 }
 
-function day(time: number): string {
-  return new Date(time).toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+function day(time: number, locale: Locale): string {
+  return new Date(time).toLocaleDateString(locale === "ru" ? "ru-RU" : "en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const now = Date.now();
+  const locale = localeOf(request);
+  const t = tFor(locale);
   const sessions = await sessionsOf({ user, currentSessionId: await currentSessionId(request) });
   return {
     sessions: sessions.map((s) => ({
@@ -45,9 +57,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
       device: s.device,
       ip: s.ip,
       current: s.current,
-      signedIn: day(s.createdAt),
+      signedIn: day(s.createdAt, locale),
       signedInAt: new Date(s.createdAt).toISOString(),
-      lastSeen: s.current ? "now" : ago(s.lastSeenAt ?? s.createdAt, now),
+      lastSeen: s.current ? t("security.now") : ago(s.lastSeenAt ?? s.createdAt, now, locale, t("security.justNow")),
     })),
   };
 }
@@ -97,52 +109,53 @@ export default function SecuritySettings() {
   const ended = Number(params.get("ended") ?? 0);
   const passwordFailure = failure?.intent === "password" ? failure : undefined;
   const others = sessions.filter((s) => !s.current);
+  const { t } = useTranslation();
   return (
     <main id="main" tabIndex={-1} className="outline-none">
-      <h1 className="mb-6 text-2xl font-semibold">Security</h1>
-      {changed === "password" ? <Saved>Password changed. Your other sessions were signed out.</Saved> : null}
-      {changed === "revoked" ? <Saved>That session was signed out.</Saved> : null}
-      {changed === "others" ? <Saved>{ended === 1 ? "Signed out 1 other session." : `Signed out ${ended} other sessions.`}</Saved> : null}
+      <h1 className="mb-6 text-2xl font-semibold">{t("settings.security")}</h1>
+      {changed === "password" ? <Saved>{t("security.passwordChanged")}</Saved> : null}
+      {changed === "revoked" ? <Saved>{t("security.revoked")}</Saved> : null}
+      {changed === "others" ? <Saved>{t("security.endedOthers", { count: ended })}</Saved> : null}
       {failure && failure.intent !== "password" ? (
         <div className="mb-4">
           <FormAlert>{failure.formError}</FormAlert>
         </div>
       ) : null}
 
-      <Section title="Change password" description="You need your current password. Every other session is signed out when it changes.">
+      <Section title={t("security.changePassword")} description={t("security.changePasswordHint")}>
         {/* A new form after every navigation: passwords typed do not linger in the page. */}
         <Form key={location.key} method="post" className="max-w-md space-y-4" noValidate>
           <input type="hidden" name="intent" value="password" />
           {passwordFailure && Object.keys(passwordFailure.fieldErrors).length === 0 ? <FormAlert>{passwordFailure.formError}</FormAlert> : null}
-          <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" error={passwordFailure?.fieldErrors.currentPassword} />
-          <Field label="New password" name="newPassword" type="password" autoComplete="new-password" minLength={8} error={passwordFailure?.fieldErrors.newPassword} />
-          <Field label="Confirm new password" name="confirmPassword" type="password" autoComplete="new-password" error={passwordFailure?.fieldErrors.confirmPassword} />
+          <Field label={t("security.currentPassword")} name="currentPassword" type="password" autoComplete="current-password" error={passwordFailure?.fieldErrors.currentPassword} />
+          <Field label={t("security.newPassword")} name="newPassword" type="password" autoComplete="new-password" minLength={8} error={passwordFailure?.fieldErrors.newPassword} />
+          <Field label={t("security.confirmPassword")} name="confirmPassword" type="password" autoComplete="new-password" error={passwordFailure?.fieldErrors.confirmPassword} />
           <button type="submit" disabled={busyIntent === "password"} className={primaryButton}>
-            {busyIntent === "password" ? "Changing…" : "Change password"}
+            {busyIntent === "password" ? t("security.changing") : t("security.changePassword")}
           </button>
         </Form>
       </Section>
 
-      <Section title="Signed-in sessions" description="Every browser where you are logged in. Sign out any you do not recognise.">
+      <Section title={t("security.sessions")} description={t("security.sessionsHint")}>
         <ul className="divide-y divide-zinc-800" data-testid="sessions">
           {sessions.map((session) => (
             <li key={session.id} data-testid="session" data-current={session.current ? "true" : undefined} className="flex flex-wrap items-center gap-x-4 gap-y-2 py-3">
               <div className="min-w-0 flex-1">
                 <p className="font-medium">
                   {session.device}
-                  {session.current ? <span className="ml-2 rounded-full bg-emerald-500/10 px-2 py-0.5 text-xs font-normal text-emerald-300">This session</span> : null}
+                  {session.current ? <span className="ml-2 rounded-full bg-emerald-500/10 px-2 py-0.5 text-xs font-normal text-emerald-300">{t("security.thisSession")}</span> : null}
                 </p>
                 <p className="text-sm text-zinc-400">
                   {session.ip ? <>{session.ip} · </> : null}
-                  Signed in <time dateTime={session.signedInAt}>{session.signedIn}</time> · Last active {session.lastSeen}
+                  <Trans i18nKey="security.signedIn" values={{ date: session.signedIn, lastSeen: session.lastSeen }} components={{ time: <time dateTime={session.signedInAt} /> }} />
                 </p>
               </div>
               {session.current ? null : (
                 <Form method="post">
                   <input type="hidden" name="intent" value="revoke" />
                   <input type="hidden" name="sessionId" value={session.id} />
-                  <button type="submit" aria-label={`Sign out ${session.device}, last active ${session.lastSeen}`} className={quietButton}>
-                    Sign out
+                  <button type="submit" aria-label={t("security.signOutLabel", { device: session.device, lastSeen: session.lastSeen })} className={quietButton}>
+                    {t("security.signOut")}
                   </button>
                 </Form>
               )}
@@ -153,11 +166,11 @@ export default function SecuritySettings() {
           <Form method="post" className="mt-4">
             <input type="hidden" name="intent" value="revoke-others" />
             <button type="submit" disabled={busyIntent === "revoke-others"} className="rounded-lg bg-red-600 px-4 py-2 text-sm font-medium hover:bg-red-500 disabled:opacity-60">
-              Sign out everywhere else
+              {t("security.signOutOthers")}
             </button>
           </Form>
         ) : (
-          <p className="mt-2 text-sm text-zinc-500">You are not signed in anywhere else.</p>
+          <p className="mt-2 text-sm text-zinc-500">{t("security.noOthers")}</p>
         )}
       </Section>
     </main>

@@ -11,8 +11,10 @@ import { AppError } from "~/protocol/errors";
 import { revokeShare, sharesPage } from "~/services/sharing.server";
 import { formFailure, publicOrigin, readFormData } from "~/utils/http.server";
 import { isId } from "~/utils/id";
+import { useTranslation } from "react-i18next";
+import { metaT, pageTitle } from "~/i18n/meta";
 
-export const meta: MetaFunction = () => [{ title: "Shared links · Parley" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(metaT(matches)("settings.shares"));
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -39,21 +41,21 @@ export default function SharedLinks() {
   const { shares, origin } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
   const [params] = useSearchParams();
+  const { t } = useTranslation();
   return (
     <main id="main" tabIndex={-1} className="outline-none mx-auto w-full max-w-2xl p-6">
       <p className="mb-6 text-sm">
         <Link to="/chats" className="text-sky-400 hover:underline">
-          ← Back to chats
+          {t("sidebar.backToChats")}
         </Link>
       </p>
-      <h1 className="mb-2 text-2xl font-semibold">Shared links</h1>
+      <h1 className="mb-2 text-2xl font-semibold">{t("settings.shares")}</h1>
       <p className="mb-6 text-sm text-zinc-400">
-        Anyone with one of these links can read the conversation as it was when you shared or last updated it, and continue it as a chat of
-        their own. Revoking a link makes it stop working at once.
+        {t("shares.intro")}
       </p>
       {params.get("revoked") ? (
         <p role="status" className="mb-4 rounded-lg border border-zinc-600 bg-zinc-800/60 px-3 py-2 text-sm text-zinc-300">
-          The link no longer works.
+          {t("shares.revoked")}
         </p>
       ) : null}
       {failure && "formError" in failure ? (
@@ -61,7 +63,7 @@ export default function SharedLinks() {
           <FormAlert>{failure.formError}</FormAlert>
         </div>
       ) : null}
-      {shares.length === 0 ? <p className="text-sm text-zinc-500">You have not shared any chat. Use Share at the top of a chat.</p> : null}
+      {shares.length === 0 ? <p className="text-sm text-zinc-500">{t("shares.none")}</p> : null}
       <ul className="space-y-3" data-testid="shares">
         {shares.map((share) => (
           <li key={share.id} data-testid="share" className="rounded-lg border border-zinc-800 bg-zinc-900 p-3">
@@ -72,18 +74,18 @@ export default function SharedLinks() {
               <Form method="post">
                 <input type="hidden" name="intent" value="revoke" />
                 <input type="hidden" name="shareId" value={share.id} />
-                <button type="submit" aria-label={`Revoke the link to ${share.chatTitle}`} className="rounded-md px-3 py-1 text-sm text-red-400 hover:bg-red-500/10">
-                  Revoke
+                <button type="submit" aria-label={t("shares.revokeLabel", { title: share.chatTitle })} className="rounded-md px-3 py-1 text-sm text-red-400 hover:bg-red-500/10">
+                  {t("shares.revoke")}
                 </button>
               </Form>
             </div>
             <p className="mt-1 text-xs text-zinc-500">
-              Shared {when(share.createdAt)}
-              {share.updatedAt !== share.createdAt ? ` · updated ${when(share.updatedAt)}` : ""}
-              {share.title !== share.chatTitle ? ` · shared as “${share.title}”` : ""}
+              {t("share.sharedAt", { date: when(share.createdAt) })}
+              {share.updatedAt !== share.createdAt ? ` · ${t("share.updatedAt", { date: when(share.updatedAt) })}` : ""}
+              {share.title !== share.chatTitle ? ` · ${t("shares.sharedAs", { title: share.title })}` : ""}
             </p>
             <div className="mt-2">
-              <ShareLink origin={origin} token={share.token} label={`Link to ${share.chatTitle}`} />
+              <ShareLink origin={origin} token={share.token} label={t("shares.linkTo", { title: share.chatTitle })} />
             </div>
           </li>
         ))}

@@ -5,6 +5,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, NavLink, Outlet } from "@remix-run/react";
 import { requireUser } from "~/auth/session.server";
+import { useTranslation } from "react-i18next";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request);
@@ -12,25 +13,26 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 const PAGES = [
-  { to: "/settings/profile", label: "Profile" },
-  { to: "/settings/security", label: "Security" },
-  { to: "/settings/preferences", label: "Preferences" },
-  { to: "/settings/keys", label: "API keys" },
-  { to: "/settings/shares", label: "Shared links" },
-  { to: "/settings/data", label: "Your data" },
-];
+  { to: "/settings/profile", label: "settings.profile" },
+  { to: "/settings/security", label: "settings.security" },
+  { to: "/settings/preferences", label: "settings.preferences" },
+  { to: "/settings/keys", label: "settings.keys" },
+  { to: "/settings/shares", label: "settings.shares" },
+  { to: "/settings/data", label: "settings.data" },
+] as const;
 
 export default function SettingsLayout() {
+  const { t } = useTranslation();
   return (
     <div className="mx-auto flex min-h-full w-full max-w-4xl flex-col gap-4 p-4 sm:flex-row sm:gap-8 sm:p-6">
       <aside className="shrink-0 sm:w-48">
         <p className="mb-3 text-sm">
           <Link to="/chats" className="text-sky-400 hover:underline">
-            ← Back to chats
+            {t("sidebar.backToChats")}
           </Link>
         </p>
-        <p className="mb-2 hidden text-xs font-medium tracking-wide text-zinc-500 uppercase sm:block">Settings</p>
-        <nav aria-label="Settings" className="-mx-1 overflow-x-auto">
+        <p className="mb-2 hidden text-xs font-medium tracking-wide text-zinc-500 uppercase sm:block">{t("settings.settings")}</p>
+        <nav aria-label={t("settings.settings")} className="-mx-1 overflow-x-auto">
           <ul className="flex gap-1 sm:flex-col">
             {PAGES.map((page) => (
               <li key={page.to} className="shrink-0">
@@ -40,7 +42,7 @@ export default function SettingsLayout() {
                     `block rounded-md px-3 py-1.5 text-sm whitespace-nowrap ${isActive ? "bg-zinc-800 font-medium text-white" : "text-zinc-300 hover:bg-zinc-800/60"}`
                   }
                 >
-                  {page.label}
+                  {t(page.label)}
                 </NavLink>
               </li>
             ))}

@@ -10,8 +10,10 @@ import { describe } from "~/protocol/catalogue";
 import { AppError } from "~/protocol/errors";
 import { inviteForToken, inviteProblem, signupGate } from "~/services/admin-registration.server";
 import { localeOf, readFormData } from "~/utils/http.server";
+import { useTranslation } from "react-i18next";
+import { metaT, pageTitle } from "~/i18n/meta";
 
-export const meta: MetaFunction = () => [{ title: "Sign up · Parley" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(metaT(matches)("auth.signUp"));
 
 /** A throttled attempt's Retry-After reaches the page's response (without JavaScript too). */
 export const headers: HeadersFunction = ({ actionHeaders }) => {
@@ -59,35 +61,36 @@ export default function Signup() {
   const navigation = useNavigation();
   const [params] = useSearchParams();
   const busy = navigation.state !== "idle" && navigation.formAction?.startsWith("/signup");
+  const { t } = useTranslation();
   if (view !== "form") {
-    const title = view === "closed" ? "Registration is closed" : view === "invite-only" ? "Sign-up is by invitation" : "This invite link cannot be used";
+    const title = view === "closed" ? t("auth.registrationClosed") : view === "invite-only" ? t("auth.inviteOnly") : t("auth.badInvite");
     return (
       <AuthShell title={title}>
         <p className="text-center text-zinc-400" data-testid="signup-refused">
-          {view === "closed" ? "This Parley server does not accept new accounts. Ask an admin to create one for you." : message}
+          {view === "closed" ? t("auth.closedExplain") : message}
         </p>
         <p className="mt-6 text-center">
           <Link to="/login" className="text-sky-400 hover:underline">
-            Log in
+            {t("auth.logIn")}
           </Link>
         </p>
       </AuthShell>
     );
   }
   return (
-    <AuthShell title="Create your account">
+    <AuthShell title={t("auth.signupTitle")}>
       <Form method="post" className="space-y-4" noValidate>
         {params.get("invite") ? <input type="hidden" name="invite" value={params.get("invite") ?? ""} /> : null}
         {firstAccountOnly ? (
           <p className="rounded-lg border border-sky-900 bg-sky-950/40 px-3 py-2 text-sm text-sky-200" data-testid="first-account-notice">
-            Registration is closed on this server, but it has no account yet: this first account becomes its admin.
+            {t("auth.firstAccount")}
           </p>
         ) : null}
         {result?.formError && !Object.keys(result.fieldErrors).length ? <FormAlert>{result.formError}</FormAlert> : null}
-        <Field label="Name" name="name" autoComplete="name" required autoFocus error={result?.fieldErrors.name} />
-        <Field label="Email" name="email" type="email" autoComplete="email" required error={result?.fieldErrors.email} />
+        <Field label={t("auth.name")} name="name" autoComplete="name" required autoFocus error={result?.fieldErrors.name} />
+        <Field label={t("auth.email")} name="email" type="email" autoComplete="email" required error={result?.fieldErrors.email} />
         <Field
-          label="Password (8 characters or more)"
+          label={t("auth.newPassword")}
           name="password"
           type="password"
           autoComplete="new-password"
@@ -96,13 +99,13 @@ export default function Signup() {
           error={result?.fieldErrors.password}
         />
         <button type="submit" disabled={busy} className="w-full rounded-lg bg-sky-600 py-2 font-medium hover:bg-sky-500 disabled:opacity-60">
-          {busy ? "Creating account…" : "Sign up"}
+          {busy ? t("auth.creatingAccount") : t("auth.signUp")}
         </button>
       </Form>
       <p className="mt-6 text-center text-sm text-zinc-400">
-        Already have an account?{" "}
+        {t("auth.haveAccount")}{" "}
         <Link to="/login" className="text-sky-400 hover:underline">
-          Log in
+          {t("auth.logIn")}
         </Link>
       </p>
     </AuthShell>

@@ -4,7 +4,7 @@
 // are kept on the account and come back at the next login. Both themes keep
 // text at WCAG AA contrast (4.5:1).
 import type { Page } from "@playwright/test";
-import { expect, login, signUp, test } from "./fixtures";
+import { DEFAULT_PASSWORD, expect, login, signUp, test, uniqueEmail } from "./fixtures";
 
 // Several accounts, logins and argon2 hashes each: more than the default time on a busy machine.
 test.describe.configure({ timeout: 120_000 });
@@ -19,11 +19,21 @@ async function firstHtmlTag(page: Page, path: string): Promise<string> {
   return /<html[^>]*>/.exec(await response.text())?.[0] ?? "";
 }
 
-async function choose(page: Page, { theme, language }: { theme?: "System" | "Light" | "Dark"; language?: string }): Promise<void> {
+/** The preferences page's words, in the language it is shown in. */
+const WORDS = {
+  en: { language: "Language", save: "Save preferences", saved: "Saved." },
+  ru: { language: "Язык", save: "Сохранить предпочтения", saved: "Сохранено." },
+};
+
+async function choose(
+  page: Page,
+  { theme, language, shownIn = "en", savedIn = shownIn }: { theme?: string; language?: string; shownIn?: "en" | "ru"; savedIn?: "en" | "ru" },
+): Promise<void> {
   if (theme) await page.getByRole("radio", { name: new RegExp(`^${theme}`) }).check();
-  if (language) await page.getByLabel("Language").selectOption({ label: language });
-  await page.getByRole("button", { name: "Save preferences" }).click();
-  await expect(page.getByRole("status")).toHaveText("Saved.");
+  if (language) await page.getByLabel(WORDS[shownIn].language).selectOption({ label: language });
+  await page.getByRole("button", { name: WORDS[shownIn].save }).click();
+  // Saved in the language just chosen: the page comes back in it.
+  await expect(page.getByRole("status")).toHaveText(WORDS[savedIn].saved);
 }
 
 /**
@@ -103,15 +113,15 @@ test("without JavaScript: the theme and language are saved, rendered from the fi
   browserErrors.allowStatus(400);
   const me = await signUp(page);
   await page.goto("/settings/preferences");
-  await choose(page, { theme: "Dark", language: "Русский" });
+  await choose(page, { theme: "Dark", language: "Русский", savedIn: "ru" });
   await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
   await expect(page.locator("html")).toHaveAttribute("lang", "ru");
   expect(await firstHtmlTag(page, "/chats")).toMatch(/<html lang="ru" data-theme="dark">/);
 
   // Parley's messages come in the chosen language, whatever the browser asks for.
   await page.goto("/settings/profile");
-  await page.getByLabel("Name").fill("");
-  await page.getByRole("button", { name: "Save profile" }).click();
+  await page.getByLabel("Имя").fill("");
+  await page.getByRole("button", { name: "Сохранить профиль" }).click();
   await expect(page.locator("#name-error")).toHaveText("Скажите, как к вам обращаться.");
 
   const elsewhere = await (await newContext({ javaScriptEnabled: false, locale: "en-US" })).newPage();
@@ -121,7 +131,7 @@ test("without JavaScript: the theme and language are saved, rendered from the fi
   await expect(elsewhere.locator("html")).toHaveAttribute("lang", "ru");
 
   await page.goto("/settings/preferences");
-  await choose(page, { theme: "Light", language: "Browser default" });
+  await choose(page, { theme: "Светлая", language: "Как в браузере", shownIn: "ru", savedIn: "en" });
   expect(await firstHtmlTag(page, "/chats")).toMatch(/<html lang="en" data-theme="light">/);
 });
 
@@ -134,10 +144,17 @@ test("without JavaScript: a visitor picks a theme and language beside the login 
   await expect(page).toHaveURL(/\/login$/);
   await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
   await expect(page.locator("html")).toHaveAttribute("lang", "ru");
-  await expect(chooser.getByLabel("Theme")).toHaveValue("dark");
+  // The page, the chooser too, now speaks Russian.
+  const russianChooser = page.getByRole("form", { name: "Тема и язык" });
+  await expect(russianChooser.getByLabel("Тема")).toHaveValue("dark");
 
-  await signUp(page);
+  await page.goto("/signup");
+  await page.getByLabel("Имя").fill("Ada Tester");
+  await page.getByLabel("Email").fill(uniqueEmail());
+  await page.getByLabel("Пароль").fill(DEFAULT_PASSWORD);
+  await page.getByRole("button", { name: "Зарегистрироваться" }).click();
+  await expect(page).toHaveURL(/\/chats$/);
   await page.goto("/settings/preferences");
-  await expect(page.getByRole("radio", { name: "Dark" })).toBeChecked();
-  await expect(page.getByLabel("Language")).toHaveValue("ru");
+  await expect(page.getByRole("radio", { name: "Тёмная" })).toBeChecked();
+  await expect(page.getByLabel("Язык")).toHaveValue("ru");
 });

@@ -17,6 +17,7 @@ import { loader as layoutLoader } from "~/routes/settings";
 import { action as preferencesAction, loader as preferencesLoader } from "~/routes/settings.preferences";
 import { action as profileAction, loader as profileLoader } from "~/routes/settings.profile";
 import { action as securityAction, loader as securityLoader } from "~/routes/settings.security";
+import { RESOURCES } from "~/i18n/resources.server";
 import { createId } from "~/utils/id";
 import { cookieFor, formRequest, getRequest, ORIGIN, settle } from "./requests";
 
@@ -146,7 +147,8 @@ describe("signed in", () => {
     expect(cookies).toEqual([expect.stringMatching(/^parley_theme=dark; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+/), expect.stringMatching(/^parley_lang=ru; /)]);
     const next = cookies.map((c) => c.split(";")[0]).join("; ");
     const root = await settle(async () => rootLoader({ request: new Request(`${ORIGIN}/chats`, { headers: { Cookie: next, "Accept-Language": "en" } }), params: {}, context: {} } as LoaderFunctionArgs));
-    expect(root.body).toEqual({ theme: "dark", locale: "ru", chosenLocale: "ru" });
+    // The page's words come in its language only.
+    expect(root.body).toEqual({ theme: "dark", locale: "ru", chosenLocale: "ru", messages: RESOURCES.ru });
     expect(await getUserSettings({ userId: ada.id })).toMatchObject({ theme: "dark", locale: "ru", customInstructions: "Be brief." });
   });
 

@@ -3,6 +3,8 @@
 // links. A file just sent is shown from the browser's own copy until the
 // page's data has it.
 import { useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { useLocale } from "../../i18n/i18n";
 import { formatBytes } from "../../protocol/catalogue";
 import type { FilePart, MessagePart } from "../../protocol/parts";
 import { kindOf } from "../../services/file-kind";
@@ -29,6 +31,7 @@ function fileParts(parts: readonly MessagePart[]): FilePart[] {
 }
 
 function Lightbox({ src, name, onClose }: { src: string; name: string; onClose: () => void }) {
+  const { t } = useTranslation();
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const dialog = ref.current;
@@ -47,7 +50,7 @@ function Lightbox({ src, name, onClose }: { src: string; name: string; onClose: 
     >
       <img src={src} alt={name} className="max-h-[90vh] max-w-[95vw] object-contain" />
       <form method="dialog" className="mt-2 text-center">
-        <button className="rounded-md bg-zinc-800 px-3 py-1 text-sm text-zinc-100 hover:bg-zinc-700">Close</button>
+        <button className="rounded-md bg-zinc-800 px-3 py-1 text-sm text-zinc-100 hover:bg-zinc-700">{t("common.close")}</button>
       </form>
     </dialog>
   );
@@ -55,6 +58,7 @@ function Lightbox({ src, name, onClose }: { src: string; name: string; onClose: 
 
 /** The images of a user message, above its text. `base`: where its files are served (see attachmentUrl). */
 export function MessageImages({ parts, base }: { parts: readonly MessagePart[]; base: string }) {
+  const { t } = useTranslation();
   const [open, setOpen] = useState<FilePart | null>(null);
   const images = fileParts(parts).filter((p) => kindOf(p.mediaType) === "image");
   if (images.length === 0) return null;
@@ -72,7 +76,7 @@ export function MessageImages({ parts, base }: { parts: readonly MessagePart[]; 
             setOpen(part);
           }}
           className="block overflow-hidden rounded-xl border border-zinc-700 focus-visible:outline focus-visible:outline-2 focus-visible:outline-sky-500"
-          aria-label={`Enlarge image ${part.name}`}
+          aria-label={t("message.enlargeImage", { name: part.name })}
         >
           <img src={src(part)} alt={part.name} loading="lazy" decoding="async" className="h-32 max-w-64 object-cover" />
         </a>
@@ -84,10 +88,12 @@ export function MessageImages({ parts, base }: { parts: readonly MessagePart[]; 
 
 /** The other files of a message, under its text. */
 export function MessageFiles({ parts, base }: { parts: readonly MessagePart[]; base: string }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
   const files = fileParts(parts).filter((p) => kindOf(p.mediaType) !== "image");
   if (files.length === 0) return null;
   return (
-    <ul className="mt-1 flex max-w-[85%] flex-wrap justify-end gap-2" data-testid="message-files" aria-label="Attached files">
+    <ul className="mt-1 flex max-w-[85%] flex-wrap justify-end gap-2" data-testid="message-files" aria-label={t("message.attachedFiles")}>
       {files.map((part) => (
         <li key={part.attachmentId}>
           <a
@@ -98,7 +104,7 @@ export function MessageFiles({ parts, base }: { parts: readonly MessagePart[]; b
           >
             <span aria-hidden="true">{kindOf(part.mediaType) === "pdf" ? "📕" : "📄"}</span>
             <span className="truncate">{part.name}</span>
-            <span className="shrink-0 text-zinc-400">{formatBytes(part.size)}</span>
+            <span className="shrink-0 text-zinc-400">{formatBytes(part.size, locale)}</span>
           </a>
         </li>
       ))}

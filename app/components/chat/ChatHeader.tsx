@@ -8,6 +8,7 @@
 // plain forms and the page reloads with the new values.
 import { Form, Link, useFetcher } from "@remix-run/react";
 import { type ReactNode, useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import type { FormFailure } from "../../protocol/errors";
 import { Icon, type IconName } from "../ui/Icon";
 import { Popover } from "../ui/Popover";
@@ -72,6 +73,7 @@ export function ChatHeader({
   exportMenu?: ReactNode;
   shareControl?: ReactNode;
 }) {
+  const { t } = useTranslation();
   const action = `/chats/${chat.id}`;
   const [status, setStatus] = useState("");
   useEffect(() => {
@@ -79,10 +81,10 @@ export function ChatHeader({
     const timer = setTimeout(() => setStatus(""), 3000);
     return () => clearTimeout(timer);
   }, [status]);
-  const saved = () => setStatus("Saved");
+  const saved = () => setStatus(t("header.saved"));
   return (
     <header className="relative flex items-center gap-1 border-b border-zinc-800 px-2 py-2 sm:px-4" data-testid="chat-header">
-      <Link to="/chats" className="icon-button md:hidden" aria-label="Back to chats" title="Back to chats">
+      <Link to="/chats" className="icon-button md:hidden" aria-label={t("common.backToChats")} title={t("common.backToChats")}>
         <Icon name="back" />
       </Link>
       <h1 className="min-w-0 flex-1 truncate px-1 font-medium" data-testid="chat-title" title={chat.title}>
@@ -95,32 +97,32 @@ export function ChatHeader({
       {exportMenu}
       {level === "read" ? null : (
         <>
-          <Popover label="Rename" summary={<Labelled icon="pencil" text="Rename" />}>
+          <Popover label={t("common.rename")} summary={<Labelled icon="pencil" text={t("common.rename")} />}>
             {(close) => (
               <SavingForm action={action} close={close} onSaved={saved}>
                 <input type="hidden" name="intent" value="rename" />
                 <label className="mb-1 block text-zinc-300" htmlFor="chat-title-input">
-                  Chat title
+                  {t("header.chatTitle")}
                 </label>
                 <div className="flex gap-2">
                   <input id="chat-title-input" name="title" defaultValue={chat.title} maxLength={120} required data-autofocus className="min-w-0 flex-1 rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1" />
                   <button type="submit" className="rounded-md bg-sky-600 px-3 py-1 font-medium hover:bg-sky-500">
-                    Save
+                    {t("common.save")}
                   </button>
                 </div>
               </SavingForm>
             )}
           </Popover>
-          <Popover label="System prompt" summary={<Labelled icon="sliders" text="System prompt" />}>
+          <Popover label={t("header.systemPrompt")} summary={<Labelled icon="sliders" text={t("header.systemPrompt")} />}>
             {(close) => (
               <SavingForm action={action} close={close} onSaved={saved}>
                 <input type="hidden" name="intent" value="system-prompt" />
                 <label htmlFor="system-prompt-input" className="mb-1 block text-zinc-300">
-                  Instructions for the model in this chat (empty: Parley&apos;s default)
+                  {t("header.systemPromptLabel")}
                 </label>
                 <textarea id="system-prompt-input" name="systemPrompt" defaultValue={chat.systemPrompt ?? ""} maxLength={8000} rows={5} data-autofocus className="w-full rounded-md border border-zinc-700 bg-zinc-800 p-2" />
                 <button type="submit" className="mt-2 rounded-md bg-sky-600 px-3 py-1 font-medium hover:bg-sky-500">
-                  Save
+                  {t("common.save")}
                 </button>
               </SavingForm>
             )}
@@ -133,22 +135,22 @@ export function ChatHeader({
           {/* On a phone, Pin and Archive live in the chat list's menu only: the title keeps its room. */}
           <Form method="post" action={action} className="contents">
             <input type="hidden" name="intent" value="pin" />
-            <button type="submit" name="value" value={String(!chat.pinned)} aria-label={chat.pinned ? "Unpin" : "Pin"} title={chat.pinned ? "Unpin" : "Pin"} className={`icon-button max-sm:hidden ${chat.pinned ? "text-amber-400" : ""}`}>
-              <Labelled icon="pin" text={chat.pinned ? "Unpin" : "Pin"} />
+            <button type="submit" name="value" value={String(!chat.pinned)} aria-label={chat.pinned ? t("common.unpin") : t("common.pin")} title={chat.pinned ? t("common.unpin") : t("common.pin")} className={`icon-button max-sm:hidden ${chat.pinned ? "text-amber-400" : ""}`}>
+              <Labelled icon="pin" text={chat.pinned ? t("common.unpin") : t("common.pin")} />
             </button>
           </Form>
           <Form method="post" action={action} className="contents">
             <input type="hidden" name="intent" value="archive" />
-            <button type="submit" name="value" value={String(!chat.archived)} aria-label={chat.archived ? "Unarchive" : "Archive"} title={chat.archived ? "Unarchive" : "Archive"} className="icon-button max-sm:hidden">
-              <Labelled icon="archive" text={chat.archived ? "Unarchive" : "Archive"} />
+            <button type="submit" name="value" value={String(!chat.archived)} aria-label={chat.archived ? t("common.unarchive") : t("common.archive")} title={chat.archived ? t("common.unarchive") : t("common.archive")} className="icon-button max-sm:hidden">
+              <Labelled icon="archive" text={chat.archived ? t("common.unarchive") : t("common.archive")} />
             </button>
           </Form>
-          <Popover label="Delete" summary={<Labelled icon="trash" text="Delete" />} summaryClassName="icon-button text-red-400 hover:bg-red-500/10 hover:text-red-300">
+          <Popover label={t("common.delete")} summary={<Labelled icon="trash" text={t("common.delete")} />} summaryClassName="icon-button text-red-400 hover:bg-red-500/10 hover:text-red-300">
             <Form method="post" action={action} className={PANEL}>
               <input type="hidden" name="intent" value="delete" />
-              <p className="mb-2 text-zinc-300">Delete this chat and all its messages? This cannot be undone.</p>
+              <p className="mb-2 text-zinc-300">{t("chat.deleteConfirm")}</p>
               <button type="submit" className="w-full rounded-md bg-red-600 px-3 py-1.5 font-medium hover:bg-red-500">
-                Delete permanently
+                {t("chat.deletePermanently")}
               </button>
             </Form>
           </Popover>

@@ -8,7 +8,9 @@
 // JavaScript the box stays usable, so the next message can be typed meanwhile.
 import { Form, useNavigation } from "@remix-run/react";
 import { type ReactNode, useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { useHydrated } from "remix-utils/use-hydrated";
+import { useLocale } from "../../i18n/i18n";
 import { formatBytes } from "../../protocol/catalogue";
 import type { FilePart } from "../../protocol/parts";
 import { ACCEPT, kindOf } from "../../services/file-kind";
@@ -48,6 +50,8 @@ export function draftStorageKey(draftKey: string): string {
 }
 
 function ChipView({ chip, onRemove }: { chip: Chip; onRemove: () => void }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
   return (
     <li
       className={`flex max-w-64 items-center gap-2 rounded-lg border px-2 py-1.5 text-xs ${chip.status === "error" ? "border-red-500/60 bg-red-500/10" : "border-zinc-700 bg-zinc-800"}`}
@@ -64,13 +68,13 @@ function ChipView({ chip, onRemove }: { chip: Chip; onRemove: () => void }) {
           {chip.name}
         </span>
         <span className="block text-zinc-400">
-          {chip.status === "error" ? <span className="text-red-300">{chip.error}</span> : formatBytes(chip.size)}
+          {chip.status === "error" ? <span className="text-red-300">{chip.error}</span> : formatBytes(chip.size, locale)}
         </span>
         {chip.status === "uploading" ? (
           <span className="mt-1 block h-1 w-full overflow-hidden rounded bg-zinc-700">
             <span
               role="progressbar"
-              aria-label={`Uploading ${chip.name}`}
+              aria-label={t("composer.uploading", { name: chip.name })}
               aria-valuemin={0}
               aria-valuemax={100}
               aria-valuenow={Math.round(chip.progress * 100)}
@@ -81,7 +85,7 @@ function ChipView({ chip, onRemove }: { chip: Chip; onRemove: () => void }) {
         ) : null}
       </span>
       {chip.status === "ready" && chip.part ? <input type="hidden" name="attachmentId" value={chip.part.attachmentId} /> : null}
-      <button type="button" onClick={onRemove} aria-label={`Remove ${chip.name}`} className="ml-auto shrink-0 rounded px-1 text-zinc-400 hover:bg-zinc-700 hover:text-zinc-100">
+      <button type="button" onClick={onRemove} aria-label={t("composer.remove", { name: chip.name })} className="ml-auto shrink-0 rounded px-1 text-zinc-400 hover:bg-zinc-700 hover:text-zinc-100">
         ×
       </button>
     </li>
@@ -93,6 +97,8 @@ const STOP_FORM_ID = "stop-answer";
 export function Composer({ action, draftKey, models, modelId, maxChars, maxFileBytes, maxFiles, busy, stopId, notice, error, initialText, initialFiles, onSend }: ComposerProps) {
   const navigation = useNavigation();
   const hydrated = useHydrated();
+  const { t } = useTranslation();
+  const locale = useLocale();
   const formRef = useRef<HTMLFormElement>(null);
   const textRef = useRef<HTMLTextAreaElement>(null);
   const fileRef = useRef<HTMLInputElement>(null);
@@ -219,7 +225,7 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
     >
       {dragging ? (
         <div className="pointer-events-none absolute inset-0 z-10 mx-4 mb-4 flex items-center justify-center rounded-2xl border-2 border-dashed border-sky-500 bg-zinc-950/80 text-sm text-sky-200">
-          Drop files to attach them
+          {t("composer.dropFiles")}
         </div>
       ) : null}
       <input type="hidden" name="intent" value="send" />
@@ -235,12 +241,12 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
       ) : null}
       {blind ? (
         <p role="alert" className="mb-2 rounded-lg border border-amber-500/40 bg-amber-500/10 px-3 py-2 text-sm text-amber-200" data-testid="vision-warning">
-          {chosen?.label} cannot see images. Pick a model that can (👁 in the list), or remove the images.
+          {t("composer.cannotSeeImages", { model: chosen?.label })}
         </p>
       ) : null}
       <div className="rounded-2xl border border-zinc-700 bg-zinc-900 focus-within:border-zinc-500">
         {hydrated && uploads.chips.length > 0 ? (
-          <ul className="flex flex-wrap gap-2 px-3 pt-3" aria-label="Files to send">
+          <ul className="flex flex-wrap gap-2 px-3 pt-3" aria-label={t("composer.filesToSend")}>
             {uploads.chips.map((chip) => (
               <ChipView key={chip.key} chip={chip} onRemove={() => uploads.remove(chip.key)} />
             ))}
@@ -248,17 +254,17 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
         ) : null}
         {!hydrated && initialFiles?.length ? (
           <fieldset className="px-3 pt-3 text-xs text-zinc-300">
-            <legend className="sr-only">Files already uploaded</legend>
+            <legend className="sr-only">{t("composer.filesUploaded")}</legend>
             {initialFiles.map((file) => (
               <label key={file.attachmentId} className="mr-3 inline-flex items-center gap-1.5">
                 <input type="checkbox" name="attachmentId" value={file.attachmentId} defaultChecked />
-                {file.name} <span className="text-zinc-500">({formatBytes(file.size)})</span>
+                {file.name} <span className="text-zinc-500">({formatBytes(file.size, locale)})</span>
               </label>
             ))}
           </fieldset>
         ) : null}
         <label htmlFor="composer" className="sr-only">
-          Message
+          {t("composer.message")}
         </label>
         <textarea
           id="composer"
@@ -268,7 +274,7 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
           maxLength={maxChars}
           disabled={boxDisabled}
           defaultValue={initialText}
-          placeholder={busy ? (hydrated ? "Write your next message (Esc stops the answer)" : "Wait for the answer, or stop it…") : "Message Parley (Enter to send, Shift+Enter for a new line)"}
+          placeholder={busy ? (hydrated ? t("composer.placeholderBusy") : t("composer.placeholderBusyNoJs")) : t("composer.placeholder")}
           className="block max-h-80 w-full resize-none bg-transparent px-4 py-3 text-zinc-100 outline-none placeholder:text-zinc-500 disabled:opacity-60"
           onInput={(event) => {
             grow();
@@ -292,8 +298,8 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
           <div className="flex min-w-0 items-center gap-2 text-xs text-zinc-400">
             <label className={`inline-flex h-7 cursor-pointer items-center rounded-md border border-zinc-700 px-2 py-1 text-zinc-200 hover:border-zinc-500 focus-within:outline focus-within:outline-2 focus-within:outline-sky-500 ${hydrated ? "" : "min-w-0 max-w-[40vw] sm:max-w-56"}`}>
               {/* An icon, not the 📎 emoji: not every system has a font that draws it. */}
-              {hydrated ? <Icon name="paperclip" /> : <span>Attach files</span>}
-              <span className="sr-only">Attach files (images, PDFs, text and code, up to {formatBytes(maxFileBytes)} each)</span>
+              {hydrated ? <Icon name="paperclip" /> : <span>{t("composer.attachFiles")}</span>}
+              <span className="sr-only">{t("composer.attachFilesLong", { size: formatBytes(maxFileBytes, locale) })}</span>
               <input
                 ref={fileRef}
                 type="file"
@@ -311,7 +317,7 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
                 }}
               />
             </label>
-            <span className="sr-only sm:not-sr-only">Model</span>
+            <span className="sr-only sm:not-sr-only">{t("composer.model")}</span>
             <ModelPicker groups={models} value={modelId} onChange={setModel} />
           </div>
           {busy && stopId ? (
@@ -319,11 +325,11 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
             <button
               type="submit"
               form={STOP_FORM_ID}
-              aria-label="Stop generating"
-              title="Stop generating (Esc)"
+              aria-label={t("composer.stopGenerating")}
+              title={t("composer.stopGeneratingEsc")}
               className="inline-flex items-center gap-1.5 rounded-lg bg-zinc-100 px-4 py-1.5 text-sm font-medium text-zinc-900 hover:bg-white"
             >
-              <Icon name="stop" /> Stop
+              <Icon name="stop" /> {t("composer.stop")}
             </button>
           ) : (
             <button
@@ -331,7 +337,7 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
               disabled={disabled || uploads.uploading || blind}
               className="rounded-lg bg-sky-600 px-4 py-1.5 text-sm font-medium hover:bg-sky-500 disabled:cursor-not-allowed disabled:opacity-50"
             >
-              {submitting ? "Sending…" : "Send"}
+              {submitting ? t("composer.sending") : t("composer.send")}
             </button>
           )}
         </div>

@@ -5,17 +5,18 @@
 // popup) in the composer and the popups themselves.
 import { useNavigate } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Icon } from "../ui/Icon";
 import { useDismissibleDetails } from "../ui/Popover";
 
-export const SHORTCUTS: { keys: string[]; what: string }[] = [
-  { keys: ["Ctrl", "K"], what: "Find a chat or a message" },
-  { keys: ["Ctrl", "Shift", "O"], what: "New chat" },
-  { keys: ["Ctrl", "Shift", "C"], what: "Copy the last answer" },
-  { keys: ["Enter"], what: "Send (Shift+Enter for a new line)" },
-  { keys: ["Esc"], what: "Stop the answer, close a popup or cancel an edit" },
-  { keys: ["?"], what: "Show these shortcuts (also Ctrl+/)" },
-];
+export const SHORTCUTS = [
+  { keys: ["Ctrl", "K"], what: "shortcuts.find" },
+  { keys: ["Ctrl", "Shift", "O"], what: "shortcuts.newChat" },
+  { keys: ["Ctrl", "Shift", "C"], what: "shortcuts.copyLast" },
+  { keys: ["Enter"], what: "shortcuts.send" },
+  { keys: ["Esc"], what: "shortcuts.escape" },
+  { keys: ["?"], what: "shortcuts.show" },
+] as const;
 
 const LIST_ID = "keyboard-shortcuts";
 
@@ -26,14 +27,15 @@ function isTyping(target: EventTarget | null): boolean {
 
 /** The list, in the sidebar's footer. */
 export function ShortcutsHelp() {
+  const { t } = useTranslation();
   const ref = useRef<HTMLDetailsElement>(null);
   useDismissibleDetails(ref);
   return (
     <details ref={ref} id={LIST_ID} className="relative" data-testid="keyboard-shortcuts">
       <summary className="flex cursor-pointer list-none items-center gap-1 px-1 text-zinc-500 hover:text-zinc-200">
-        <Icon name="keyboard" /> Keyboard shortcuts
+        <Icon name="keyboard" /> {t("shortcuts.title")}
       </summary>
-      <div role="group" aria-label="Keyboard shortcuts" className="absolute bottom-full left-0 z-30 mb-1 w-72 rounded-lg border border-zinc-700 bg-zinc-900 p-3 shadow-xl">
+      <div role="group" aria-label={t("shortcuts.title")} className="absolute bottom-full left-0 z-30 mb-1 w-72 rounded-lg border border-zinc-700 bg-zinc-900 p-3 shadow-xl">
         <dl className="space-y-1.5 text-sm">
           {SHORTCUTS.map(({ keys, what }) => (
             <div key={what} className="flex items-start justify-between gap-3">
@@ -45,11 +47,11 @@ export function ShortcutsHelp() {
                   </span>
                 ))}
               </dt>
-              <dd className="text-right text-zinc-300">{what}</dd>
+              <dd className="text-right text-zinc-300">{t(what)}</dd>
             </div>
           ))}
         </dl>
-        <p className="mt-2 text-xs text-zinc-400">On a Mac, ⌘ works where Ctrl is shown.</p>
+        <p className="mt-2 text-xs text-zinc-400">{t("shortcuts.mac")}</p>
       </div>
     </details>
   );
@@ -57,6 +59,7 @@ export function ShortcutsHelp() {
 
 /** Listens for the shortcuts; says what it did in a live region (a copy has nothing else to show). */
 export function KeyboardShortcuts() {
+  const { t } = useTranslation();
   const navigate = useNavigate();
   const [said, setSaid] = useState("");
   useEffect(() => {
@@ -74,7 +77,7 @@ export function KeyboardShortcuts() {
         event.preventDefault();
         copy.click();
         setSaid("");
-        requestAnimationFrame(() => setSaid("Copied the last answer."));
+        requestAnimationFrame(() => setSaid(t("shortcuts.copiedLast")));
       } else if ((mod && !event.shiftKey && key === "/") || (event.key === "?" && !mod && !isTyping(event.target))) {
         const list = document.getElementById(LIST_ID);
         if (!(list instanceof HTMLDetailsElement) || list.offsetParent === null) return;
@@ -85,7 +88,7 @@ export function KeyboardShortcuts() {
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [navigate]);
+  }, [navigate, t]);
   return (
     <p role="status" aria-live="polite" className="sr-only" data-testid="shortcut-announcement">
       {said}

@@ -1,5 +1,6 @@
 import { Form, Link, useRevalidator, useSearchParams } from "@remix-run/react";
 import { type ReactNode, useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { useHydrated } from "remix-utils/use-hydrated";
 import { describe, type Locale } from "../../protocol/catalogue";
 import type { Problem } from "../../protocol/errors";
@@ -32,19 +33,27 @@ export interface MessageView {
   rendered?: (RenderedText | null)[];
 }
 
-export function formatStats(stats: MessageStats): string[] {
+/** The short units of an answer's figures, as formatBytes has its own. */
+const STAT_UNITS: Record<Locale, { in: string; out: string; ms: string; perSecond: string; s: string; decimal: string }> = {
+  en: { in: "in", out: "out", ms: "ms", perSecond: "tok/s", s: "s", decimal: "." },
+  ru: { in: "вх.", out: "вых.", ms: "мс", perSecond: "ток/с", s: "с", decimal: "," },
+};
+
+export function formatStats(stats: MessageStats, locale: Locale = "en"): string[] {
+  const units = STAT_UNITS[locale];
   const parts: string[] = [];
-  if (stats.inputTokens !== undefined) parts.push(`${stats.inputTokens} in`);
-  if (stats.outputTokens !== undefined) parts.push(`${stats.outputTokens} out`);
+  if (stats.inputTokens !== undefined) parts.push(`${stats.inputTokens} ${units.in}`);
+  if (stats.outputTokens !== undefined) parts.push(`${stats.outputTokens} ${units.out}`);
   // An offline model answers within the millisecond: "0 ms" would read as a missing figure.
-  if (stats.timeToFirstTokenMs !== undefined) parts.push(`TTFT ${stats.timeToFirstTokenMs < 1 ? "< 1" : Math.round(stats.timeToFirstTokenMs)} ms`);
-  if (stats.tokensPerSecond !== undefined) parts.push(`${stats.tokensPerSecond} tok/s`);
-  if (stats.durationMs !== undefined) parts.push(`${(stats.durationMs / 1000).toFixed(1)} s`);
+  if (stats.timeToFirstTokenMs !== undefined) parts.push(`TTFT ${stats.timeToFirstTokenMs < 1 ? "< 1" : Math.round(stats.timeToFirstTokenMs)} ${units.ms}`);
+  if (stats.tokensPerSecond !== undefined) parts.push(`${String(stats.tokensPerSecond).replace(".", units.decimal)} ${units.perSecond}`);
+  if (stats.durationMs !== undefined) parts.push(`${(stats.durationMs / 1000).toFixed(1).replace(".", units.decimal)} ${units.s}`);
   if (stats.costUsd !== undefined && stats.costUsd > 0) parts.push(`$${stats.costUsd < 0.01 ? stats.costUsd.toFixed(5) : stats.costUsd.toFixed(3)}`);
   return parts;
 }
 
 export function SiblingNav({ message, chatAction }: { message: MessageView; chatAction: string }) {
+  const { t } = useTranslation();
   if (message.siblingIds.length < 2) return null;
   const index = message.siblingIds.indexOf(message.id);
   const previous = message.siblingIds[index - 1];
@@ -52,13 +61,13 @@ export function SiblingNav({ message, chatAction }: { message: MessageView; chat
   return (
     <Form method="post" action={chatAction} className="inline-flex items-center text-xs text-zinc-400" data-testid="sibling-nav">
       <input type="hidden" name="intent" value="switch" />
-      <button type="submit" name="messageId" value={previous ?? ""} disabled={!previous} aria-label="Previous version" title="Previous version" className="icon-button small">
+      <button type="submit" name="messageId" value={previous ?? ""} disabled={!previous} aria-label={t("message.previousVersion")} title={t("message.previousVersion")} className="icon-button small">
         <Icon name="chevronLeft" />
       </button>
       <span>
         {index + 1}/{message.siblingIds.length}
       </span>
-      <button type="submit" name="messageId" value={next ?? ""} disabled={!next} aria-label="Next version" title="Next version" className="icon-button small">
+      <button type="submit" name="messageId" value={next ?? ""} disabled={!next} aria-label={t("message.nextVersion")} title={t("message.nextVersion")} className="icon-button small">
         <Icon name="chevronRight" />
       </button>
     </Form>
@@ -89,6 +98,7 @@ function MessagePopover({ label, icon, children }: { label: string; icon: IconNa
 
 /** Copies a whole message's text (its markdown, as written); shown once the page's script runs. */
 export function CopyMessageButton({ text }: { text: string }) {
+  const { t } = useTranslation();
   const hydrated = useHydrated();
   const [copied, setCopied] = useState(false);
   useEffect(() => {
@@ -98,26 +108,27 @@ export function CopyMessageButton({ text }: { text: string }) {
   }, [copied]);
   if (!hydrated || !text) return null;
   return (
-    <button type="button" className="copy-button icon-button small" data-copy-message aria-label="Copy message" title="Copy message" onClick={() => void copyText(text).then(() => setCopied(true))}>
+    <button type="button" className="copy-button icon-button small" data-copy-message aria-label={t("message.copy")} title={t("message.copy")} onClick={() => void copyText(text).then(() => setCopied(true))}>
       <Icon name={copied ? "check" : "copy"} />
-      {copied ? <span>Copied</span> : null}
+      {copied ? <span>{t("common.copied")}</span> : null}
     </button>
   );
 }
 
 /** Fork and delete-branch: plain forms, the delete behind a <details> confirmation (works without JavaScript). */
 export function BranchActions({ chatAction, messageId, disabled }: { chatAction: string; messageId: string; disabled: boolean }) {
+  const { t } = useTranslation();
   return (
     <>
-      <ActionButton chatAction={chatAction} intent="fork" messageId={messageId} label="Fork into a new chat" icon="fork" />
+      <ActionButton chatAction={chatAction} intent="fork" messageId={messageId} label={t("message.fork")} icon="fork" />
       {disabled ? null : (
-        <MessagePopover label="Delete branch" icon="deleteBranch">
+        <MessagePopover label={t("message.deleteBranch")} icon="deleteBranch">
           <Form method="post" action={chatAction}>
             <input type="hidden" name="intent" value="delete-branch" />
             <input type="hidden" name="messageId" value={messageId} />
-            <p className="mb-2 text-zinc-300">Delete this message and everything after it on this branch?</p>
+            <p className="mb-2 text-zinc-300">{t("message.deleteBranchConfirm")}</p>
             <button type="submit" data-autofocus className="w-full rounded-md bg-red-600 px-3 py-1 font-medium text-white hover:bg-red-500">
-              Delete branch
+              {t("message.deleteBranch")}
             </button>
           </Form>
         </MessagePopover>
@@ -131,6 +142,7 @@ export function BranchActions({ chatAction, messageId, disabled }: { chatAction:
  * keeps streaming; with JavaScript the page refreshes itself when it ends.
  */
 export function StreamingElsewhere({ chatId, chatAction, messageId, lastEventId }: { chatId: string; chatAction: string; messageId: string; lastEventId: number }) {
+  const { t } = useTranslation();
   const revalidator = useRevalidator();
   useAnswerStream({
     url: `/chats/${chatId}/messages/${messageId}/stream`,
@@ -140,19 +152,19 @@ export function StreamingElsewhere({ chatId, chatAction, messageId, lastEventId 
   });
   return (
     <div role="status" data-testid="streaming-elsewhere" className="mb-2 flex flex-wrap items-center gap-2 rounded-lg border border-sky-900 bg-sky-950/40 px-3 py-2 text-sm text-sky-200">
-      <span className="min-w-0 flex-1">An answer is still being written on another branch.</span>
+      <span className="min-w-0 flex-1">{t("message.elsewhere")}</span>
       <Form method="post" action={chatAction} className="contents">
         <input type="hidden" name="intent" value="switch" />
         <input type="hidden" name="messageId" value={messageId} />
-        <button type="submit" aria-label="Show the answer being written" className="rounded-md border border-sky-800 px-3 py-1 hover:bg-sky-900/60">
-          Show it
+        <button type="submit" aria-label={t("message.showElsewhereLabel")} className="rounded-md border border-sky-800 px-3 py-1 hover:bg-sky-900/60">
+          {t("message.showElsewhere")}
         </button>
       </Form>
       <Form method="post" action={chatAction} className="contents">
         <input type="hidden" name="intent" value="stop" />
         <input type="hidden" name="messageId" value={messageId} />
-        <button type="submit" aria-label="Stop that answer" className="inline-flex items-center gap-1.5 rounded-md bg-zinc-100 px-3 py-1 font-medium text-zinc-900 hover:bg-white">
-          <Icon name="stop" /> Stop it
+        <button type="submit" aria-label={t("message.stopElsewhereLabel")} className="inline-flex items-center gap-1.5 rounded-md bg-zinc-100 px-3 py-1 font-medium text-zinc-900 hover:bg-white">
+          <Icon name="stop" /> {t("message.stopElsewhere")}
         </button>
       </Form>
     </div>
@@ -160,14 +172,15 @@ export function StreamingElsewhere({ chatId, chatAction, messageId, lastEventId 
 }
 
 function RegenerateWith({ chatAction, messageId, models }: { chatAction: string; messageId: string; models: { id: string; label: string; group: string }[] }) {
+  const { t } = useTranslation();
   if (models.length < 2) return null;
   return (
-    <MessagePopover label="Regenerate with another model" icon="regenerateWith">
+    <MessagePopover label={t("message.regenerateWith")} icon="regenerateWith">
       <Form method="post" action={chatAction} className="flex gap-2">
         <input type="hidden" name="intent" value="regenerate" />
         <input type="hidden" name="messageId" value={messageId} />
         <label className="sr-only" htmlFor={`regen-${messageId}`}>
-          Model
+          {t("composer.model")}
         </label>
         <select id={`regen-${messageId}`} name="model" data-autofocus className="min-w-0 flex-1 rounded-md border border-zinc-700 bg-zinc-800 px-1 py-1 text-zinc-200">
           {models.map((m) => (
@@ -177,7 +190,7 @@ function RegenerateWith({ chatAction, messageId, models }: { chatAction: string;
           ))}
         </select>
         <button type="submit" className="rounded-md bg-sky-600 px-2 py-1 font-medium text-white hover:bg-sky-500">
-          Regenerate
+          {t("message.regenerate")}
         </button>
       </Form>
     </MessagePopover>
@@ -210,6 +223,7 @@ export function AssistantMessage({
   /** Called when a streamed answer ends (the page then reloads its data). */
   onSettled?: () => void;
 }) {
+  const { t } = useTranslation();
   const revalidator = useRevalidator();
   const isLive = message.status === "streaming";
   const live = useAnswerStream({
@@ -233,18 +247,18 @@ export function AssistantMessage({
   return (
     <article id={`message-${message.id}`} className="reveal-group scroll-mt-4 target:rounded-lg target:ring-2 target:ring-amber-400/60" data-testid="assistant-message" data-status={status} data-message-id={message.id} data-latest={latest || undefined}>
       <div className="mb-1 flex items-center gap-2 text-xs text-zinc-500">
-        <span className="font-medium text-zinc-300">{modelLabel ?? "Assistant"}</span>
+        <span className="font-medium text-zinc-300">{modelLabel ?? t("message.assistant")}</span>
         <MessageTime at={message.createdAt} />
         {streaming ? (
           <span className="inline-flex items-center gap-1 text-sky-400" data-testid="streaming-indicator">
-            <span className="h-1.5 w-1.5 animate-pulse rounded-full bg-sky-400" /> writing…
+            <span className="h-1.5 w-1.5 animate-pulse rounded-full bg-sky-400" /> {t("message.writing")}
           </span>
         ) : null}
-        {live.reconnecting && streaming ? <span className="text-amber-400">reconnecting…</span> : null}
+        {live.reconnecting && streaming ? <span className="text-amber-400">{t("message.reconnecting")}</span> : null}
       </div>
       {reasoning ? (
         <details className="mb-2 rounded-lg border border-zinc-800 bg-zinc-900/60 px-3 py-2 text-sm text-zinc-400" open={streaming && !content}>
-          <summary className="cursor-pointer select-none text-xs uppercase tracking-wide">Reasoning</summary>
+          <summary className="cursor-pointer select-none text-xs uppercase tracking-wide">{t("message.reasoning")}</summary>
           <div className="mt-2 whitespace-pre-wrap" data-testid="reasoning">
             {reasoning}
           </div>
@@ -269,15 +283,15 @@ export function AssistantMessage({
         {streaming ? null : <CopyMessageButton text={content} />}
         {!canWrite || streaming || !canAct ? null : (
           <>
-            <ActionButton chatAction={chatAction} intent="regenerate" messageId={message.id} label="Regenerate" icon="regenerate" />
+            <ActionButton chatAction={chatAction} intent="regenerate" messageId={message.id} label={t("message.regenerate")} icon="regenerate" />
             <RegenerateWith chatAction={chatAction} messageId={message.id} models={models} />
-            {status === "interrupted" || status === "error" ? <ActionButton chatAction={chatAction} intent="continue" messageId={message.id} label="Continue" icon="continue" /> : null}
+            {status === "interrupted" || status === "error" ? <ActionButton chatAction={chatAction} intent="continue" messageId={message.id} label={t("message.continue")} icon="continue" /> : null}
           </>
         )}
         {streaming ? null : <BranchActions chatAction={chatAction} messageId={message.id} disabled={!canAct || !canWrite} />}
         {stats && !streaming ? (
           <span className="ml-1 text-xs text-zinc-500" data-testid="answer-stats">
-            {formatStats(stats).join(" · ")}
+            {formatStats(stats, locale).join(" · ")}
           </span>
         ) : null}
       </div>
@@ -291,6 +305,7 @@ export function AssistantMessage({
  * which the server renders the same way, and Cancel a link back.
  */
 export function UserMessage({ message, chatId, chatAction, canAct, maxChars }: { message: MessageView; chatId: string; chatAction: string; canAct: boolean; maxChars: number }) {
+  const { t } = useTranslation();
   const text = plainText(message.parts);
   const hydrated = useHydrated();
   const [params, setParams] = useSearchParams();
@@ -319,7 +334,7 @@ export function UserMessage({ message, chatId, chatAction, canAct, maxChars }: {
           <input type="hidden" name="intent" value="edit" />
           <input type="hidden" name="messageId" value={message.id} />
           <label className="sr-only" htmlFor={`edit-${message.id}`}>
-            Edit message
+            {t("message.editLabel")}
           </label>
           <textarea
             ref={boxRef}
@@ -347,10 +362,10 @@ export function UserMessage({ message, chatId, chatAction, canAct, maxChars }: {
                 cancel();
               }}
             >
-              Cancel
+              {t("common.cancel")}
             </Link>
             <button type="submit" className="rounded-md bg-sky-600 px-3 py-1 font-medium text-white hover:bg-sky-500">
-              Save &amp; answer
+              {t("message.saveAndAnswer")}
             </button>
           </div>
         </Form>
@@ -370,8 +385,8 @@ export function UserMessage({ message, chatId, chatAction, canAct, maxChars }: {
               ref={editRef}
               to={`?edit=${message.id}`}
               preventScrollReset
-              aria-label="Edit"
-              title="Edit"
+              aria-label={t("message.edit")}
+              title={t("message.edit")}
               className="icon-button small"
               onClick={(event) => {
                 if (!hydrated) return;

@@ -3,6 +3,8 @@
 // text as typed (a user's message) instead of as markdown; `rendered` is the
 // server's HTML of the text parts, by index, and `live`/`streaming` say how
 // the answer is followed (see Markdown).
+import { useTranslation } from "react-i18next";
+import { useLocale } from "../../i18n/i18n";
 import { formatBytes } from "../../protocol/catalogue";
 import type { MessagePart, ToolCallPart, ToolResultPart } from "../../protocol/parts";
 import { Markdown, type RenderedText } from "../markdown/Markdown";
@@ -17,18 +19,19 @@ function prettyJson(text: string): string {
 }
 
 function ToolCall({ part, result }: { part: ToolCallPart; result?: ToolResultPart }) {
-  const state = part.status === "running" ? "running…" : part.status === "error" ? "failed" : "done";
+  const { t } = useTranslation();
+  const state = part.status === "running" ? t("tool.running") : part.status === "error" ? t("tool.failed") : t("tool.done");
   return (
     <details className="my-2 rounded-lg border border-zinc-800 bg-zinc-900/60 px-3 py-2 text-sm" data-testid="tool-call" data-status={part.status}>
       <summary className="cursor-pointer select-none text-zinc-300">
         <span className="font-mono">{part.name}</span> <span className="text-xs text-zinc-500">{state}</span>
-        {result?.durationMs !== undefined ? <span className="text-xs text-zinc-500"> · {result.durationMs} ms</span> : null}
+        {result?.durationMs !== undefined ? <span className="text-xs text-zinc-500"> · {t("tool.duration", { ms: result.durationMs })}</span> : null}
       </summary>
-      <p className="mt-2 text-xs uppercase tracking-wide text-zinc-500">Arguments</p>
+      <p className="mt-2 text-xs uppercase tracking-wide text-zinc-500">{t("tool.arguments")}</p>
       <pre className="mt-1 overflow-x-auto whitespace-pre-wrap text-xs text-zinc-300">{prettyJson(part.arguments)}</pre>
       {result ? (
         <>
-          <p className="mt-2 text-xs uppercase tracking-wide text-zinc-500">{result.isError ? "Error" : "Result"}</p>
+          <p className="mt-2 text-xs uppercase tracking-wide text-zinc-500">{result.isError ? t("tool.error") : t("tool.result")}</p>
           <pre className={`mt-1 overflow-x-auto whitespace-pre-wrap text-xs ${result.isError ? "text-red-300" : "text-zinc-300"}`}>
             {typeof result.result === "string" ? result.result : JSON.stringify(result.result, null, 2)}
           </pre>
@@ -51,6 +54,8 @@ export function MessageParts({
   live?: boolean;
   streaming?: boolean;
 }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
   const results = new Map<string, ToolResultPart>();
   for (const part of parts) if (part.type === "tool-result") results.set(part.toolCallId, part);
   return (
@@ -69,13 +74,13 @@ export function MessageParts({
             // A user's files are shown around the bubble (Attachments.tsx).
             return plain ? null : (
               <span key={index} className="my-1 mr-2 inline-flex items-center gap-1 rounded-md border border-zinc-700 bg-zinc-900 px-2 py-1 text-xs text-zinc-300" data-testid="file-part">
-                📎 {part.name} <span className="text-zinc-500">({formatBytes(part.size)})</span>
+                📎 {part.name} <span className="text-zinc-500">({formatBytes(part.size, locale)})</span>
               </span>
             );
           case "image":
             return (
               <figure key={index} className="my-2 text-xs text-zinc-400" data-testid="image-part">
-                <figcaption>{part.alt || "Generated image"}</figcaption>
+                <figcaption>{part.alt || t("message.generatedImage")}</figcaption>
               </figure>
             );
           case "tool-call":

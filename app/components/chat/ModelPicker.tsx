@@ -1,6 +1,7 @@
 // Model picker: a plain <select name="model"> without JavaScript; with it, a
 // searchable list grouped by provider, showing each model's capabilities.
 import { useEffect, useMemo, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { useHydrated } from "remix-utils/use-hydrated";
 
 export interface PickerModel {
@@ -30,6 +31,7 @@ export function pickerLabel(group: string, label: string): string {
 
 export function ModelPicker({ groups, value, name = "model", onChange }: { groups: PickerGroup[]; value: string; name?: string; onChange?: (modelId: string) => void }) {
   const hydrated = useHydrated();
+  const { t } = useTranslation();
   const [selected, setSelectedState] = useState(value);
   const setSelected = (id: string) => {
     setSelectedState(id);
@@ -107,12 +109,12 @@ export function ModelPicker({ groups, value, name = "model", onChange }: { group
                 }
               }
             }}
-            placeholder="Search models…"
-            aria-label="Search models"
+            placeholder={t("picker.searchPlaceholder")}
+            aria-label={t("picker.search")}
             className="mb-2 w-full rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1 text-sm outline-none focus:border-sky-500"
           />
           <ul role="listbox" className="max-h-72 overflow-y-auto text-sm">
-            {filtered.length === 0 ? <li className="px-2 py-2 text-zinc-500">No model matches.</li> : null}
+            {filtered.length === 0 ? <li className="px-2 py-2 text-zinc-500">{t("picker.noMatch")}</li> : null}
             {filtered.map((group) => (
               <li key={group.providerId}>
                 <div className="px-2 pb-1 pt-2 text-[11px] uppercase tracking-wide text-zinc-500">{group.label}</div>
@@ -131,11 +133,11 @@ export function ModelPicker({ groups, value, name = "model", onChange }: { group
                       >
                         <span className="truncate">{model.label}</span>
                         <span className="flex shrink-0 gap-1 text-[10px] text-zinc-400">
-                          {model.vision ? <span title="Sees images">👁</span> : null}
-                          {model.reasoning ? <span title="Reasons before answering">🧠</span> : null}
-                          <span title="Context window">{formatWindow(model.contextWindow)}</span>
+                          {model.vision ? <span title={t("picker.vision")}>👁</span> : null}
+                          {model.reasoning ? <span title={t("picker.reasoning")}>🧠</span> : null}
+                          <span title={t("picker.contextWindow")}>{formatWindow(model.contextWindow)}</span>
                           {model.inputPricePerMTok !== undefined && model.outputPricePerMTok !== undefined && model.outputPricePerMTok > 0 ? (
-                            <span title="USD per million tokens, in / out">
+                            <span title={t("picker.price")}>
                               ${model.inputPricePerMTok}/${model.outputPricePerMTok}
                             </span>
                           ) : null}

@@ -3,12 +3,14 @@
 // the newest message), so its scrollTop is 0 at the bottom and negative above.
 // Without JavaScript there is no button; the page still opens at the bottom.
 import { type RefObject, useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Icon } from "../ui/Icon";
 
 /** How far above the newest message (in pixels) the button appears. */
 const SHOW_AFTER_PX = 240;
 
 export function ScrollToBottom({ scroller }: { scroller: RefObject<HTMLElement> }) {
+  const { t } = useTranslation();
   const [away, setAway] = useState(false);
   useEffect(() => {
     const element = scroller.current;
@@ -23,8 +25,8 @@ export function ScrollToBottom({ scroller }: { scroller: RefObject<HTMLElement> 
     <div className="relative h-0">
       <button
         type="button"
-        aria-label="Scroll to the newest message"
-        title="Scroll to the newest message"
+        aria-label={t("moving.scrollToNewest")}
+        title={t("moving.scrollToNewest")}
         className="icon-button absolute bottom-3 left-1/2 z-10 -translate-x-1/2 rounded-full border border-zinc-700 bg-zinc-900 shadow-lg"
         onClick={() => scroller.current?.scrollTo({ top: 0, behavior: "smooth" })}
         data-testid="scroll-to-bottom"

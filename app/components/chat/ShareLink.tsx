@@ -2,6 +2,7 @@
 // box (select it and copy, without JavaScript), a Copy button once the
 // page's script runs, and the link itself to open.
 import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { useHydrated } from "remix-utils/use-hydrated";
 import { COPIED_MS, copyText } from "../markdown/copy";
 
@@ -9,7 +10,8 @@ export function shareUrl(origin: string, token: string): string {
   return `${origin}/s/${token}`;
 }
 
-export function ShareLink({ origin, token, label = "Shared link" }: { origin: string; token: string; label?: string }) {
+export function ShareLink({ origin, token, label }: { origin: string; token: string; label?: string }) {
+  const { t } = useTranslation();
   const hydrated = useHydrated();
   const [copied, setCopied] = useState(false);
   useEffect(() => {
@@ -23,7 +25,7 @@ export function ShareLink({ origin, token, label = "Shared link" }: { origin: st
       <input
         readOnly
         value={url}
-        aria-label={label}
+        aria-label={label ?? t("share.sharedLink")}
         data-testid="share-url"
         onFocus={(event) => event.currentTarget.select()}
         className="min-w-0 flex-1 rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1 font-mono text-xs text-zinc-200"
@@ -34,11 +36,11 @@ export function ShareLink({ origin, token, label = "Shared link" }: { origin: st
           onClick={() => void copyText(url).then(() => setCopied(true))}
           className="shrink-0 rounded-md bg-zinc-800 px-2 py-1 text-xs text-zinc-200 hover:bg-zinc-700"
         >
-          {copied ? "Copied" : "Copy link"}
+          {copied ? t("common.copied") : t("share.copyLink")}
         </button>
       ) : null}
       <a href={`/s/${token}`} target="_blank" rel="noreferrer" className="shrink-0 text-xs text-sky-400 hover:underline">
-        Open
+        {t("share.open")}
       </a>
     </div>
   );

@@ -1,4 +1,5 @@
 import { Form, Link, NavLink, useLocation, useSearchParams } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 import type { ChatListItem } from "~/models/chat.server";
 import { Icon } from "../ui/Icon";
 import { Popover } from "../ui/Popover";
@@ -13,8 +14,9 @@ const MENU_BUTTON = "flex w-full items-center gap-2 rounded px-2 py-1.5 text-lef
  * used from (`returnTo`), not to the chat it changed.
  */
 function ChatMenu({ chat, returnTo }: { chat: ChatListItem; returnTo: string }) {
+  const { t } = useTranslation();
   const action = `/chats/${chat.id}`;
-  const label = `Options for ${chat.title}`;
+  const label = t("sidebar.optionsFor", { title: chat.title });
   return (
     <Popover label={label} summary={<Icon name="more" />} summaryClassName="icon-button small" className="reveal" testId="chat-menu">
       {(close) => (
@@ -23,37 +25,37 @@ function ChatMenu({ chat, returnTo }: { chat: ChatListItem; returnTo: string }) 
             <input type="hidden" name="intent" value="rename" />
             <input type="hidden" name="returnTo" value={returnTo} />
             <label className="sr-only" htmlFor={`rename-${chat.id}`}>
-              New title
+              {t("sidebar.newTitle")}
             </label>
             <input id={`rename-${chat.id}`} name="title" defaultValue={chat.title} maxLength={120} required data-autofocus className="min-w-0 flex-1 rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1" />
             <button type="submit" className="rounded-md bg-sky-600 px-2 py-1 font-medium hover:bg-sky-500">
-              Rename
+              {t("common.rename")}
             </button>
           </Form>
           <Form method="post" action={action} onSubmit={() => close()}>
             <input type="hidden" name="intent" value="pin" />
             <input type="hidden" name="returnTo" value={returnTo} />
             <button type="submit" name="value" value={String(!chat.pinned)} className={MENU_BUTTON}>
-              <Icon name="pin" /> {chat.pinned ? "Unpin" : "Pin"}
+              <Icon name="pin" /> {chat.pinned ? t("common.unpin") : t("common.pin")}
             </button>
           </Form>
           <Form method="post" action={action} onSubmit={() => close()}>
             <input type="hidden" name="intent" value="archive" />
             <input type="hidden" name="returnTo" value={returnTo} />
             <button type="submit" name="value" value={String(!chat.archived)} className={MENU_BUTTON}>
-              <Icon name="archive" /> {chat.archived ? "Unarchive" : "Archive"}
+              <Icon name="archive" /> {chat.archived ? t("common.unarchive") : t("common.archive")}
             </button>
           </Form>
           <details className="rounded open:bg-zinc-950/60">
             <summary className={`${MENU_BUTTON} cursor-pointer list-none text-red-400`}>
-              <Icon name="trash" /> Delete…
+              <Icon name="trash" /> {t("sidebar.deleteEllipsis")}
             </summary>
             <Form method="post" action={action} className="p-2">
               <input type="hidden" name="intent" value="delete" />
               <input type="hidden" name="returnTo" value={returnTo} />
-              <p className="mb-2 text-zinc-300">Delete this chat and all its messages? This cannot be undone.</p>
+              <p className="mb-2 text-zinc-300">{t("chat.deleteConfirm")}</p>
               <button type="submit" className="w-full rounded-md bg-red-600 px-3 py-1 font-medium hover:bg-red-500">
-                Delete permanently
+                {t("chat.deletePermanently")}
               </button>
             </Form>
           </details>
@@ -76,6 +78,7 @@ export function Sidebar({
   archived: boolean;
   user: { name: string; email: string; role: "admin" | "member" };
 }) {
+  const { t } = useTranslation();
   const [params] = useSearchParams();
   const location = useLocation();
   const here = `${location.pathname}${location.search}`;
@@ -90,25 +93,25 @@ export function Sidebar({
   };
   const { intentProps, prefetching } = usePrefetchChat();
   return (
-    <nav aria-label="Chats" className="flex h-full flex-col gap-2 bg-zinc-900/60 p-3">
+    <nav aria-label={t("sidebar.chats")} className="flex h-full flex-col gap-2 bg-zinc-900/60 p-3">
       {prefetching}
       <Link to="/chats?new=1" className="rounded-lg bg-sky-600 px-3 py-2 text-center font-medium hover:bg-sky-500">
-        + New chat
+        {t("sidebar.newChatButton")}
       </Link>
       <Link to="/search" className="flex items-center justify-between rounded-lg border border-zinc-700 px-3 py-1.5 text-sm text-zinc-300 hover:bg-zinc-800">
-        <span>Search</span>
-        <kbd className="text-xs text-zinc-500" title="Ctrl+K or ⌘K opens the quick switcher">
+        <span>{t("sidebar.search")}</span>
+        <kbd className="text-xs text-zinc-500" title={t("sidebar.quickSwitcherHint")}>
           Ctrl K
         </kbd>
       </Link>
       <div className="flex items-center justify-between px-1 pt-2 text-xs uppercase tracking-wide text-zinc-500">
-        <span>{archived ? "Archived" : "Chats"}</span>
+        <span>{archived ? t("sidebar.archived") : t("sidebar.chats")}</span>
         <Link to={withParams({ archived: archived ? null : "1", more: null })} className="normal-case hover:text-zinc-300">
-          {archived ? "← Back to chats" : "Archived"}
+          {archived ? t("sidebar.backToChats") : t("sidebar.archived")}
         </Link>
       </div>
       <ul className="-mx-1 flex-1 space-y-0.5 overflow-y-auto" data-testid="chat-list">
-        {chats.length === 0 ? <li className="px-2 py-3 text-sm text-zinc-500">{archived ? "No archived chats." : "No chats yet."}</li> : null}
+        {chats.length === 0 ? <li className="px-2 py-3 text-sm text-zinc-500">{archived ? t("sidebar.noArchivedChats") : t("sidebar.noChats")}</li> : null}
         {chats.map((chat) => (
           <li key={chat.id} className="reveal-group relative flex items-center">
             <NavLink
@@ -119,7 +122,7 @@ export function Sidebar({
               }
             >
               {chat.pinned ? (
-                <span aria-label="Pinned" title="Pinned" className="text-amber-400">
+                <span aria-label={t("sidebar.pinned")} title={t("sidebar.pinned")} className="text-amber-400">
                   ★
                 </span>
               ) : null}
@@ -131,7 +134,7 @@ export function Sidebar({
         {hasMore ? (
           <li>
             <Link to={withParams({ more: String(pages + 1) })} preventScrollReset className="block px-2 py-2 text-sm text-sky-400 hover:underline">
-              Load more
+              {t("sidebar.loadMore")}
             </Link>
           </li>
         ) : null}
@@ -141,23 +144,23 @@ export function Sidebar({
           {user.name}
         </div>
         <Link to="/settings" className="block px-1 text-zinc-500 hover:text-zinc-200">
-          Settings
+          {t("sidebar.settings")}
         </Link>
         <Link to="/settings/keys" className="block px-1 text-zinc-500 hover:text-zinc-200">
-          API keys
+          {t("sidebar.apiKeys")}
         </Link>
         {user.role === "admin" ? (
           <Link to="/admin" className="block px-1 text-zinc-500 hover:text-zinc-200">
-            Admin
+            {t("sidebar.admin")}
           </Link>
         ) : null}
         <Link to="/settings/data" className="block px-1 text-zinc-500 hover:text-zinc-200">
-          Your data
+          {t("sidebar.yourData")}
         </Link>
         <ShortcutsHelp />
         <Form method="post" action="/logout">
           <button type="submit" className="px-1 text-zinc-500 hover:text-zinc-200">
-            Log out
+            {t("sidebar.logOut")}
           </button>
         </Form>
       </div>

@@ -2,7 +2,10 @@
 // is uploaded at once (XMLHttpRequest, for a real progress bar) and becomes a
 // chip; the message then carries only the ids. Files over the size or count
 // limit are refused here before any byte is sent (the server checks again).
+import type { TFunction } from "i18next";
 import { useCallback, useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+import type { Locale } from "../../protocol/catalogue";
 import { formatBytes } from "../../protocol/catalogue";
 import type { FilePart } from "../../protocol/parts";
 import { rememberPreview } from "./Attachments";
@@ -28,7 +31,7 @@ interface UploadReply {
 const IMAGE = /^image\/(png|jpeg|webp|gif)$/;
 let nextKey = 0;
 
-function upload(file: File, onProgress: (fraction: number) => void): { done: Promise<FilePart>; abort: () => void } {
+function upload(file: File, onProgress: (fraction: number) => void, t: TFunction): { done: Promise<FilePart>; abort: () => void } {
   const xhr = new XMLHttpRequest();
   const done = new Promise<FilePart>((resolve, reject) => {
     xhr.open("POST", "/attachments");
@@ -42,9 +45,9 @@ function upload(file: File, onProgress: (fraction: number) => void): { done: Pro
       if (xhr.status === 200 && part) resolve(part);
       else if (reply?.error) reject(new Error(reply.error.message));
       // Anything else is a redirect to the login page (an expired session) or a server failure.
-      else reject(new Error(xhr.responseURL.includes("/login") ? "Your session has expired. Sign in again to attach files." : `The upload failed (HTTP ${xhr.status}). Try again.`));
+      else reject(new Error(xhr.responseURL.includes("/login") ? t("composer.sessionExpired") : t("composer.uploadFailedStatus", { status: xhr.status })));
     };
-    xhr.onerror = () => reject(new Error("The upload failed: the connection was lost. Try again."));
+    xhr.onerror = () => reject(new Error(t("composer.uploadFailedConnection")));
     xhr.onabort = () => reject(new DOMException("aborted", "AbortError"));
     const body = new FormData();
     body.append("files", file, file.name);
@@ -66,6 +69,7 @@ export function useUploads({ initial, maxFileBytes, maxFiles }: { initial?: File
     (initial ?? []).map((part) => ({ key: `k${nextKey++}`, name: part.name, size: part.size, status: "ready", progress: 1, part })),
   );
   const aborts = useRef(new Map<string, () => void>());
+  const { t, i18n } = useTranslation();
   const [notice, setNotice] = useState<string | null>(null);
 
   // Files handed back by a refused send replace what is shown.
@@ -82,17 +86,17 @@ export function useUploads({ initial, maxFileBytes, maxFiles }: { initial?: File
     (files: Iterable<File>) => {
       const list = [...files];
       const room = maxFiles - current.current.filter((c) => c.status !== "error").length;
-      setNotice(list.length > room ? `A message can carry at most ${maxFiles} files.` : null);
+      setNotice(list.length > room ? t("composer.tooManyFiles", { count: maxFiles }) : null);
       const added: Chip[] = [];
       for (const file of list.slice(0, Math.max(0, room))) {
         const key = `k${nextKey++}`;
         const previewUrl = IMAGE.test(file.type) ? URL.createObjectURL(file) : undefined;
         if (file.size > maxFileBytes) {
-          added.push({ key, name: file.name, size: file.size, previewUrl, status: "error", progress: 0, error: `Larger than ${formatBytes(maxFileBytes)}, the most one file may be.` });
+          added.push({ key, name: file.name, size: file.size, previewUrl, status: "error", progress: 0, error: t("composer.fileTooLarge", { size: formatBytes(maxFileBytes, i18n.language as Locale) }) });
           continue;
         }
         added.push({ key, name: file.name, size: file.size, previewUrl, status: "uploading", progress: 0 });
-        const { done, abort } = upload(file, (progress) => update(key, { progress }));
+        const { done, abort } = upload(file, (progress) => update(key, { progress }), t);
         aborts.current.set(key, abort);
         done
           .then((part) => {
@@ -108,7 +112,7 @@ export function useUploads({ initial, maxFileBytes, maxFiles }: { initial?: File
       current.current = [...current.current, ...added];
       setChips((all) => [...all, ...added]);
     },
-    [maxFileBytes, maxFiles],
+    [maxFileBytes, maxFiles, t, i18n.language],
   );
 
   const remove = useCallback((key: string) => {

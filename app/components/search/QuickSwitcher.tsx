@@ -6,6 +6,7 @@
 // leads to the search page.
 import { useFetcher, useNavigate } from "@remix-run/react";
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import type { loader as searchLoader } from "~/routes/search";
 import { messageHref } from "~/utils/message-link";
 import type { Segment } from "~/utils/highlight";
@@ -43,6 +44,7 @@ export function QuickSwitcher({ chats = [] }: { chats?: { id: string; title: str
   const dialog = useRef<HTMLDialogElement>(null);
   const input = useRef<HTMLInputElement>(null);
   const navigate = useNavigate();
+  const { t } = useTranslation();
   const fetcher = useFetcher<typeof searchLoader>();
   const { load } = fetcher;
   const [open, setOpen] = useState(false);
@@ -90,9 +92,9 @@ export function QuickSwitcher({ chats = [] }: { chats?: { id: string; title: str
     for (const m of remote?.messages ?? []) {
       list.push({ key: `message-${m.messageId}`, href: messageHref(m), kind: "message", label: [{ text: m.chatTitle, hit: false }], detail: m.snippet });
     }
-    if (term) list.push({ key: "all", href: `/search?${new URLSearchParams({ q: term })}`, kind: "all", label: [{ text: `Search everything for “${term}”`, hit: false }] });
+    if (term) list.push({ key: "all", href: `/search?${new URLSearchParams({ q: term })}`, kind: "all", label: [{ text: t("search.everythingFor", { term }), hit: false }] });
     return list;
-  }, [chats, remote, term]);
+  }, [chats, remote, term, t]);
 
   const current = Math.min(active, Math.max(options.length - 1, 0));
   const optionId = (i: number) => `${listId}-option-${i}`;
@@ -123,7 +125,7 @@ export function QuickSwitcher({ chats = [] }: { chats?: { id: string; title: str
   return (
     <dialog
       ref={dialog}
-      aria-label="Jump to a chat or message"
+      aria-label={t("search.jumpTitle")}
       onClose={() => setOpen(false)}
       onClick={(event) => {
         // A click on the backdrop (the dialog itself, outside its panel) closes it.
@@ -143,8 +145,8 @@ export function QuickSwitcher({ chats = [] }: { chats?: { id: string; title: str
             aria-controls={listId}
             aria-autocomplete="list"
             aria-activedescendant={options.length ? optionId(current) : undefined}
-            aria-label="Chat or message to jump to"
-            placeholder="Jump to a chat or message…"
+            aria-label={t("search.jumpLabel")}
+            placeholder={t("search.jumpPlaceholder")}
             value={q}
             maxLength={200}
             onChange={(event) => {
@@ -154,7 +156,7 @@ export function QuickSwitcher({ chats = [] }: { chats?: { id: string; title: str
             onKeyDown={onKeyDown}
             className="w-full border-b border-zinc-700 bg-transparent px-4 py-3 text-base outline-none"
           />
-          <ul id={listId} role="listbox" aria-label="Results" className="overflow-y-auto p-2">
+          <ul id={listId} role="listbox" aria-label={t("search.results")} className="overflow-y-auto p-2">
             {options.map((option, i) => (
               <li
                 key={option.key}
@@ -183,7 +185,7 @@ export function QuickSwitcher({ chats = [] }: { chats?: { id: string; title: str
             ))}
           </ul>
           <p className="border-t border-zinc-800 px-4 py-2 text-xs text-zinc-500" aria-live="polite">
-            {remote?.error ? remote.error.message : searching ? "Searching messages…" : remote?.tooShort ? "Type 3 characters or more to search messages." : "↑ ↓ to move · Enter to open · Esc to close"}
+            {remote?.error ? remote.error.message : searching ? t("search.searching") : remote?.tooShort ? t("search.quickTooShort") : t("search.keys")}
           </p>
         </div>
       ) : null}

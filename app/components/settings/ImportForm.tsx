@@ -2,6 +2,7 @@
 // page; with JavaScript the file goes by XMLHttpRequest, so the page can show
 // how much of it has been sent, then the report, without leaving the page.
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { FormAlert } from "../ui/Field";
 import { ImportReport, type ImportReportView } from "./ImportReport";
 
@@ -13,6 +14,7 @@ interface ImportReply {
 type State = { phase: "idle" } | { phase: "sending"; fraction: number } | { phase: "importing" } | { phase: "done"; report: ImportReportView } | { phase: "failed"; message: string };
 
 export function ImportForm({ report, error, maxBytesLabel }: { report?: ImportReportView; error?: string; maxBytesLabel: string }) {
+  const { t } = useTranslation();
   const [state, setState] = useState<State>({ phase: "idle" });
   const busy = state.phase === "sending" || state.phase === "importing";
 
@@ -32,9 +34,9 @@ export function ImportForm({ report, error, maxBytesLabel }: { report?: ImportRe
         setState({ phase: "done", report: reply.report });
         form.reset();
       } else if (reply?.error) setState({ phase: "failed", message: reply.error.message });
-      else setState({ phase: "failed", message: xhr.responseURL.includes("/login") ? "Your session has expired. Sign in again, then import." : `The import failed (HTTP ${xhr.status}). Try again.` });
+      else setState({ phase: "failed", message: xhr.responseURL.includes("/login") ? t("data.sessionExpired") : t("data.importFailedStatus", { status: xhr.status }) });
     };
-    xhr.onerror = () => setState({ phase: "failed", message: "The connection was lost during the import. Try again: what was imported already will be skipped." });
+    xhr.onerror = () => setState({ phase: "failed", message: t("data.importConnectionLost") });
     setState({ phase: "sending", fraction: 0 });
     xhr.send(new FormData(form));
   }
@@ -46,22 +48,22 @@ export function ImportForm({ report, error, maxBytesLabel }: { report?: ImportRe
       {shownError ? <FormAlert>{shownError}</FormAlert> : null}
       {shownReport ? <ImportReport report={shownReport} /> : null}
       <label className="block">
-        <span className="mb-1 block text-sm text-zinc-300">Export file (.json or .zip, up to {maxBytesLabel})</span>
+        <span className="mb-1 block text-sm text-zinc-300">{t("data.file", { size: maxBytesLabel })}</span>
         <input name="file" type="file" required accept=".json,.zip,application/json,application/zip" className="block w-full text-sm text-zinc-300 file:mr-3 file:rounded-md file:border-0 file:bg-zinc-800 file:px-3 file:py-1.5 file:text-zinc-100" />
       </label>
       {state.phase === "sending" ? (
         <div className="space-y-1" data-testid="import-progress">
-          <progress max={1} value={state.fraction} className="w-full" aria-label="Upload progress" />
-          <p className="text-xs text-zinc-400">Sending… {Math.round(state.fraction * 100)}%</p>
+          <progress max={1} value={state.fraction} className="w-full" aria-label={t("data.uploadProgress")} />
+          <p className="text-xs text-zinc-400">{t("data.sending", { percent: Math.round(state.fraction * 100) })}</p>
         </div>
       ) : null}
       {state.phase === "importing" ? (
         <p className="text-xs text-zinc-400" data-testid="import-progress">
-          Importing…
+          {t("data.importing")}
         </p>
       ) : null}
       <button type="submit" disabled={busy} className="rounded-lg bg-sky-600 px-4 py-2 font-medium hover:bg-sky-500 disabled:opacity-60">
-        {busy ? "Importing…" : "Import"}
+        {busy ? t("data.importing") : t("data.import")}
       </button>
     </form>
   );

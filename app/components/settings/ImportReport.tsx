@@ -1,5 +1,6 @@
 // What an import did, as the data page shows it with or without JavaScript.
 import { Link } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 
 export interface ImportReportView {
   source: string | null;
@@ -10,16 +11,17 @@ export interface ImportReportView {
 }
 
 const SOURCE_NAMES: Record<string, string> = { parley: "Parley", chatgpt: "ChatGPT", claude: "Claude" };
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 export function ImportReport({ report }: { report: ImportReportView }) {
-  const from = report.source ? ` from ${SOURCE_NAMES[report.source] ?? report.source}` : "";
+  const { t } = useTranslation();
+  const from = report.source ? t("importReport.from", { source: SOURCE_NAMES[report.source] ?? report.source }) : "";
   return (
     <div role="status" data-testid="import-report" className="space-y-2 rounded-lg border border-emerald-500/40 bg-emerald-500/10 px-3 py-2 text-sm text-emerald-200">
       <p>
         <span data-testid="import-summary">
-          Imported {plural(report.imported, "conversation")}
-          {from}; {report.skipped} skipped as already imported; {report.failed.length} failed.
+          {t("importReport.imported", { count: report.imported })}
+          {from}
+          {t("importReport.rest", { skipped: report.skipped, failed: report.failed.length })}
         </span>
       </p>
       {report.chats.length > 0 ? (
@@ -31,7 +33,7 @@ export function ImportReport({ report }: { report: ImportReportView }) {
               </Link>
             </li>
           ))}
-          {report.chats.length > 20 ? <li>…and {report.chats.length - 20} more in the sidebar.</li> : null}
+          {report.chats.length > 20 ? <li>{t("importReport.more", { count: report.chats.length - 20 })}</li> : null}
         </ul>
       ) : null}
       {report.failed.length > 0 ? (

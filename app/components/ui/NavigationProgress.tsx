@@ -3,10 +3,12 @@
 // to screen readers as a busy progress bar.
 import { useNavigation } from "@remix-run/react";
 import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 
 const SHOW_AFTER_MS = 150;
 
 export function NavigationProgress() {
+  const { t } = useTranslation();
   const loading = useNavigation().state === "loading";
   const [shown, setShown] = useState(false);
   useEffect(() => {
@@ -16,7 +18,7 @@ export function NavigationProgress() {
   }, [loading]);
   if (!shown) return null;
   return (
-    <div role="progressbar" aria-label="Loading the page" aria-busy="true" className="navigation-progress fixed inset-x-0 top-0 z-50 h-0.5 overflow-hidden" data-testid="navigation-progress">
+    <div role="progressbar" aria-label={t("moving.loadingPage")} aria-busy="true" className="navigation-progress fixed inset-x-0 top-0 z-50 h-0.5 overflow-hidden" data-testid="navigation-progress">
       <div className="h-full w-1/3 bg-sky-500" />
     </div>
   );

@@ -1,6 +1,8 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { type ClientLoaderFunctionArgs, Form, Link, type ShouldRevalidateFunction, useActionData, useLoaderData, useRevalidator, useSearchParams } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { pageTitle } from "~/i18n/meta";
 import { ChatHeader } from "~/components/chat/ChatHeader";
 import { cachedChat, rememberChat } from "~/components/chat/chat-cache";
 import { Icon } from "~/components/ui/Icon";
@@ -24,7 +26,7 @@ import { shareOfChat } from "~/services/sharing.server";
 import { codeResponse, localeOf, orRespond, publicOrigin } from "~/utils/http.server";
 import { type ChatActionResult, runChatAction } from "./actions.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.chat.title} · Parley` : "Parley" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? pageTitle(data.chat.title) : [{ title: "Parley" }]);
 
 /** A refused send's Retry-After (429) reaches the page's response, without JavaScript too. */
 export const headers: HeadersFunction = ({ actionHeaders }) => {
@@ -154,6 +156,7 @@ export default function ChatPage() {
   const stopId = messages.find((m) => m.status === "streaming")?.id ?? elsewhere?.id;
   const announcement = useAnswerAnnouncement(busy);
   const scroller = useRef<HTMLDivElement>(null);
+  const { t } = useTranslation();
   return (
     <>
       {/* Without JavaScript, an answer being written appears by reloading the page every second. */}
@@ -178,18 +181,18 @@ export default function ChatPage() {
           {earlierCursor ? (
             <p className="text-center">
               <Link to={`?before=${earlierCursor}`} className="text-sm text-sky-400 hover:underline">
-                Load earlier messages
+                {t("chat.loadEarlier")}
               </Link>
             </p>
           ) : null}
           {viewingEarlier ? (
             <p className="text-center">
               <Link to="." className="text-sm text-sky-400 hover:underline">
-                Back to the latest messages
+                {t("chat.backToLatest")}
               </Link>
             </p>
           ) : null}
-          {messages.length === 0 ? <p className="pt-16 text-center text-zinc-500">Send a message to start.</p> : null}
+          {messages.length === 0 ? <p className="pt-16 text-center text-zinc-500">{t("chat.empty")}</p> : null}
           {messages.map((message) =>
             message.role === "user" ? (
               <UserMessage key={message.id} message={message} chatId={chat.id} chatAction={chatAction} canAct={!busy && canWrite} maxChars={maxChars} />
@@ -214,7 +217,7 @@ export default function ChatPage() {
               <input type="hidden" name="intent" value="regenerate" />
               <input type="hidden" name="messageId" value={last.id} />
               <button type="submit" className="rounded-md bg-zinc-800 px-3 py-1.5 text-sm hover:bg-zinc-700">
-                Answer this message
+                {t("chat.answerThis")}
               </button>
             </Form>
           ) : null}
@@ -241,7 +244,7 @@ export default function ChatPage() {
         />
       ) : (
         <p className="mx-auto w-full max-w-3xl px-4 pb-4 text-sm text-zinc-500" data-testid="read-only-notice">
-          You can read this chat but not write in it.
+          {t("chat.readOnly")}
         </p>
       )}
     </>
@@ -250,30 +253,32 @@ export default function ChatPage() {
 
 /** What a screen reader hears about answers: that one started, and that it ended. */
 function useAnswerAnnouncement(busy: boolean): string {
+  const { t } = useTranslation();
   const [text, setText] = useState("");
   const was = useRef(busy);
   useEffect(() => {
     if (busy === was.current) return;
     was.current = busy;
-    setText(busy ? "Writing an answer…" : "The answer has ended.");
-  }, [busy]);
+    setText(busy ? t("chat.answerStarted") : t("chat.answerEnded"));
+  }, [busy, t]);
   return text;
 }
 
 /** Plain download links (they work without JavaScript); anyone who can read the chat may export it. */
 function ExportMenu({ chatId }: { chatId: string }) {
+  const { t } = useTranslation();
   const ref = useRef<HTMLDetailsElement>(null);
   useDismissibleDetails(ref);
   const formats = [
-    { format: "md", label: "Markdown (this branch)" },
-    { format: "json", label: "Parley JSON (all branches)" },
-    { format: "zip", label: "ZIP (JSON, Markdown and files)" },
+    { format: "md", label: t("export.markdown") },
+    { format: "json", label: t("export.json") },
+    { format: "zip", label: t("export.zip") },
   ];
   return (
     <details ref={ref} className="text-sm">
-      <summary aria-label="Export" title="Export" className="icon-button">
+      <summary aria-label={t("export.export")} title={t("export.export")} className="icon-button">
         <Icon name="download" />
-        <span className="hidden lg:inline">Export</span>
+        <span className="hidden lg:inline">{t("export.export")}</span>
       </summary>
       <ul className={HEADER_PANEL}>
         {formats.map(({ format, label }) => (
@@ -297,11 +302,12 @@ const HEADER_PANEL = "absolute right-2 top-full z-30 mt-1 w-[min(24rem,calc(100v
  * after each of them the page comes back with it open (`?share`).
  */
 function ShareControl({ share, origin }: { share: { token: string; createdAt: number; updatedAt: number } | null; origin: string }) {
+  const { t } = useTranslation();
   const [params] = useSearchParams();
   const ref = useRef<HTMLDetailsElement>(null);
   useDismissibleDetails(ref);
   const date = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace("T", " ") + " UTC";
-  const name = share ? "Shared" : "Share";
+  const name = share ? t("share.shared") : t("share.share");
   return (
     <details ref={ref} className="text-sm" open={params.has("share") || undefined} data-testid="share-control">
       <summary aria-label={name} title={name} className={`icon-button ${share ? "text-sky-400" : ""}`}>
@@ -311,44 +317,43 @@ function ShareControl({ share, origin }: { share: { token: string; createdAt: nu
       <div className={`${HEADER_PANEL} space-y-3 p-3`}>
         {share ? (
           <>
-            <p className="text-zinc-300">Anyone with this link can read this conversation as it was when you shared it, and continue it as a chat of their own.</p>
+            <p className="text-zinc-300">{t("share.explainShared")}</p>
             <ShareLink origin={origin} token={share.token} />
             <p className="text-xs text-zinc-500" data-testid="share-dates">
-              Shared {date(share.createdAt)}
-              {share.updatedAt !== share.createdAt ? ` · updated ${date(share.updatedAt)}` : ""}
+              {t("share.sharedAt", { date: date(share.createdAt) })}
+              {share.updatedAt !== share.createdAt ? ` · ${t("share.updatedAt", { date: date(share.updatedAt) })}` : ""}
             </p>
             <div className="flex flex-wrap gap-2">
               <Form method="post">
                 <input type="hidden" name="intent" value="share" />
                 <button type="submit" className="rounded-md bg-sky-600 px-3 py-1 font-medium hover:bg-sky-500">
-                  Update link
+                  {t("share.update")}
                 </button>
               </Form>
               <Form method="post">
                 <input type="hidden" name="intent" value="unshare" />
                 <button type="submit" className="rounded-md px-3 py-1 text-red-400 hover:bg-red-500/10">
-                  Revoke link
+                  {t("share.revoke")}
                 </button>
               </Form>
             </div>
-            <p className="text-xs text-zinc-500">Update shares the branch you are on now, under the same link.</p>
+            <p className="text-xs text-zinc-500">{t("share.updateHint")}</p>
           </>
         ) : (
           <>
             <p className="text-zinc-300">
-              Make a read-only link to this conversation as it is now: the branch you are on. What you write later is not shared until you update
-              the link.
+              {t("share.explainNew")}
             </p>
             <Form method="post">
               <input type="hidden" name="intent" value="share" />
               <button type="submit" className="rounded-md bg-sky-600 px-3 py-1 font-medium hover:bg-sky-500">
-                Create link
+                {t("share.create")}
               </button>
             </Form>
           </>
         )}
         <Link to="/settings/shares" className="block text-xs text-sky-400 hover:underline">
-          All your shared links
+          {t("share.allLinks")}
         </Link>
       </div>
     </details>

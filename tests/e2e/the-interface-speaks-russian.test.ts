@@ -1,0 +1,146 @@
+// The whole interface follows the page's language (docs/decisions/090): a
+// visitor whose browser asks for Russian gets the log-in page in Russian, and
+// a Russian account sees its chat list, a chat with an answer, the settings
+// and search in Russian, with <html lang="ru">, Russian plurals and Russian
+// page titles, with and without JavaScript; choosing English in the settings
+// brings English back. Server and browser render the same words: a hydration
+// mismatch would log an error and fail the test.
+import type { BrowserContext, Page } from "@playwright/test";
+import { CHAT_URL, DEFAULT_PASSWORD, expect, lastAnswer, type User, test, uniqueEmail, waitForAnswer } from "./fixtures";
+
+// Several accounts and logins (argon2 each): more than the default time on a busy machine.
+test.describe.configure({ timeout: 120_000 });
+
+/** A browser that asks for Russian first (Accept-Language: ru-RU). */
+const RUSSIAN_BROWSER = { locale: "ru-RU" };
+
+/** Signs up through the Russian sign-up form; the page ends on /chats. */
+async function signUpInRussian(page: Page): Promise<User> {
+  const user = { name: "Ада Тестова", email: uniqueEmail("ru"), password: DEFAULT_PASSWORD };
+  await page.goto("/signup");
+  await expect(page.getByRole("heading", { name: "Создайте аккаунт" })).toBeVisible();
+  await page.getByLabel("Имя").fill(user.name);
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Пароль").fill(user.password);
+  await page.getByRole("button", { name: "Зарегистрироваться" }).click();
+  await expect(page).toHaveURL(/\/chats$/);
+  return user;
+}
+
+async function logInInRussian(context: BrowserContext, user: User): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Пароль").fill(user.password);
+  await page.getByRole("button", { name: "Войти" }).click();
+  await expect(page).toHaveURL(/\/chats$/);
+  return page;
+}
+
+/** Sends the first message of a new chat with the (default) offline demo model and waits for its whole answer. */
+async function startChat(page: Page, text: string, { script }: { script: boolean }): Promise<void> {
+  await page.goto("/chats?new=1");
+  await expect(page.getByRole("heading", { name: "О чём поговорим?" })).toBeVisible();
+  if (script) await expect(page.getByTestId("model-picker")).toBeVisible();
+  await page.getByRole("textbox", { name: "Сообщение" }).fill(text);
+  await page.getByRole("button", { name: "Отправить" }).click();
+  await expect(page).toHaveURL(CHAT_URL);
+  await waitForAnswer(page);
+}
+
+/** What the chat list, a chat, the settings and search show, checked the same way with and without JavaScript. */
+async function expectRussianPages(page: Page, { script }: { script: boolean }): Promise<void> {
+  await page.goto("/chats");
+  await expect(page.locator("html")).toHaveAttribute("lang", "ru");
+  await expect(page).toHaveTitle("Чаты · Parley");
+  const list = page.getByRole("navigation", { name: "Чаты" });
+  await expect(list.getByRole("link", { name: "+ Новый чат" })).toBeVisible();
+  await expect(list.getByText("Чатов пока нет.")).toBeVisible();
+  await expect(list.getByRole("link", { name: "Настройки" })).toBeVisible();
+  await expect(list.getByRole("button", { name: "Выйти" })).toBeVisible();
+
+  await startChat(page, "Привет из Москвы", { script });
+  await expect(page.getByTestId("chat-header").locator("summary[aria-label='Переименовать']")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Отправить" })).toBeVisible();
+  await expect(lastAnswer(page).getByRole("button", { name: "Ответить заново", exact: true })).toBeAttached();
+  await expect(lastAnswer(page).getByRole("button", { name: "Ответвить в новый чат" })).toBeAttached();
+  // The answer's figures use Russian units.
+  await expect(lastAnswer(page).getByTestId("answer-stats")).toContainText("вх.");
+  await expect(page.getByRole("navigation", { name: "Чаты" })).toContainText("Привет из Москвы");
+
+  await page.goto("/settings/profile");
+  await expect(page).toHaveTitle("Профиль · Настройки · Parley");
+  await expect(page.getByRole("heading", { name: "Профиль", level: 1 })).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Настройки" }).getByRole("link", { name: "Предпочтения" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Сохранить профиль" })).toBeVisible();
+
+  await page.goto(`/search?${new URLSearchParams({ q: "Москвы" })}`);
+  await expect(page).toHaveTitle("Москвы · Поиск · Parley");
+  await expect(page.getByRole("heading", { name: "Поиск", level: 1 })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Сообщения" })).toBeVisible();
+  await expect(page.getByTestId("search-messages")).toContainText("Вопрос");
+  await page.goto(`/search?${new URLSearchParams({ q: "ничегоподобного" })}`);
+  await expect(page.getByTestId("search-nothing")).toHaveText("По запросу «ничегоподобного» ничего не найдено.");
+}
+
+test("a visitor whose browser asks for Russian gets the log-in page in Russian, with and without JavaScript", async ({ newContext, browserErrors }) => {
+  // The refused log-in answers 400, which the browser logs.
+  browserErrors.allowStatus(400);
+  for (const javaScriptEnabled of [true, false]) {
+    const page = await (await newContext({ ...RUSSIAN_BROWSER, javaScriptEnabled })).newPage();
+    await page.goto("/login");
+    await expect(page.locator("html")).toHaveAttribute("lang", "ru");
+    await expect(page).toHaveTitle("Войти · Parley");
+    await expect(page.getByRole("heading", { name: "Войдите, чтобы продолжить" })).toBeVisible();
+    await expect(page.getByLabel("Пароль")).toBeVisible();
+    await expect(page.getByRole("button", { name: "Войти" })).toBeVisible();
+    await expect(page.getByRole("form", { name: "Тема и язык" })).toBeVisible();
+    // A wrong password is refused in Russian too.
+    await page.getByLabel("Email").fill("nobody@example.com");
+    await page.getByLabel("Пароль").fill("not the password");
+    await page.getByRole("button", { name: "Войти" }).click();
+    await expect(page.getByRole("alert")).toHaveText("Такого сочетания email и пароля нет.");
+  }
+});
+
+test("with JavaScript: a Russian account sees its chats, a chat, the settings and search in Russian, Russian plurals, and English again once chosen", async ({ newContext }) => {
+  const context = await newContext(RUSSIAN_BROWSER);
+  const page = await context.newPage();
+  const me = await signUpInRussian(page);
+  const elsewhere = [await newContext(RUSSIAN_BROWSER), await newContext(RUSSIAN_BROWSER)];
+  await expectRussianPages(page, { script: true });
+
+  // The quick switcher speaks Russian too.
+  await page.goto("/chats");
+  await expect(page.getByTestId("model-picker")).toBeVisible();
+  await page.keyboard.press("Control+k");
+  await expect(page.getByRole("combobox", { name: "Чат или сообщение, к которому перейти" })).toBeFocused();
+  await page.keyboard.press("Escape");
+
+  // Three forms of a Russian count: two other sessions are "сеанса" (few), not "сеансов".
+  for (const other of elsewhere) await logInInRussian(other, me);
+  await page.goto("/settings/security");
+  await page.getByRole("button", { name: "Завершить все остальные сеансы" }).click();
+  await expect(page.getByRole("status")).toHaveText("Завершено 2 других сеанса.");
+
+  // Back to English: the settings say so in English, and so does the whole interface.
+  await page.goto("/settings/preferences");
+  await page.getByLabel("Язык").selectOption({ label: "English" });
+  await page.getByRole("button", { name: "Сохранить предпочтения" }).click();
+  await expect(page.getByRole("status")).toHaveText("Saved.");
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+  await expect(page.getByRole("heading", { name: "Preferences", level: 1 })).toBeVisible();
+  await page.goto("/chats");
+  await expect(page).toHaveTitle("Chats · Parley");
+  await expect(page.getByRole("navigation", { name: "Chats" }).getByRole("link", { name: "+ New chat" })).toBeVisible();
+});
+
+test("without JavaScript: a Russian account sees its chats, a chat with an answer, the settings and search in Russian", async ({ newContext }) => {
+  const page = await (await newContext({ ...RUSSIAN_BROWSER, javaScriptEnabled: false })).newPage();
+  await signUpInRussian(page);
+  await expectRussianPages(page, { script: false });
+
+  await page.goto("/settings/security");
+  await expect(page.getByRole("heading", { name: "Активные сеансы" })).toBeVisible();
+  await expect(page.getByTestId("session")).toContainText("Этот сеанс");
+});
