@@ -15,6 +15,7 @@ test("Ctrl+Shift+O opens a new chat, Ctrl+Shift+C copies the last answer, ? and 
   const { chatUrl } = await newChatAndSend(page, "First question about owls");
   await waitForAnswer(page);
   await sendMessage(page, "Second question about otters");
+  await expect(page.getByTestId("assistant-message")).toHaveCount(2);
   await waitForAnswer(page);
 
   await page.keyboard.press("Control+Shift+C");
@@ -82,6 +83,7 @@ test("scrolled up through a long chat, a button leads back down to the newest me
   await newChatAndSend(page, LONG);
   await waitForAnswer(page);
   await sendMessage(page, `${LONG} Again, please.`);
+  await expect(page.getByTestId("assistant-message")).toHaveCount(2);
   await waitForAnswer(page);
   await waitForHydration(page);
   const back = page.getByRole("button", { name: "Scroll to the newest message" });
