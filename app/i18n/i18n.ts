@@ -1,8 +1,9 @@
 // One i18next instance per rendered document, made from the one language the
 // root loader sent (docs/decisions/090). The server and the browser build it
 // from the same data, so both render the same words and hydration agrees.
-import { createInstance, type i18n } from "i18next";
-import { useTranslation } from "react-i18next";
+import { createInstance, type i18n, type TFunction } from "i18next";
+import { useContext } from "react";
+import { I18nContext } from "react-i18next";
 import type { Locale } from "~/protocol/catalogue";
 import type { Resource } from "./types";
 
@@ -23,9 +24,36 @@ export function createI18n(locale: Locale, messages: Resource | undefined): i18n
   return instance;
 }
 
+/**
+ * The page's `t`, for components. A plain key's text is looked up once per
+ * document and kept: i18next's own `t` (and react-i18next's hook, which
+ * checks on every render that the language is loaded) cost a chat of 24
+ * messages tens of milliseconds per render. The document's instance never
+ * changes language (another language is another instance, from the root's
+ * data), so what is kept stays right.
+ */
+const fastT = new WeakMap<i18n, TFunction>();
+
+export function useTranslation(): { t: TFunction; i18n: i18n } {
+  const { i18n } = useContext(I18nContext);
+  let t = fastT.get(i18n);
+  if (!t) {
+    const fixed = i18n.getFixedT(i18n.language);
+    const plain = new Map<string, string>();
+    t = ((key: string | string[], options?: unknown) => {
+      if (options !== undefined || typeof key !== "string") return (fixed as (k: unknown, o?: unknown) => string)(key, options);
+      let text = plain.get(key);
+      if (text === undefined) plain.set(key, (text = (fixed as (k: string) => string)(key)));
+      return text;
+    }) as unknown as TFunction;
+    fastT.set(i18n, t);
+  }
+  return { t, i18n };
+}
+
 /** The page's language, for `Intl` and the catalogue. */
 export function useLocale(): Locale {
-  return useTranslation().i18n.language as Locale;
+  return useContext(I18nContext).i18n.language as Locale;
 }
 
 /** A count as the language writes it ("12,000" / "12 000"). */

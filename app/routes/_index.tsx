@@ -1,6 +1,6 @@
 import { type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Link } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "~/i18n/i18n";
 import { getSessionUser } from "~/auth/session.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -9,7 +9,8 @@ import { FormAlert } from "~/components/ui/Field";
 import { AppError } from "~/protocol/errors";
 import { defaultsFormSchema, limitsAdminPage, limitsFormSchema, saveDefaults, saveLimitsFor } from "~/services/admin-limits.server";
 import { type FormFailure, formFailure, readFormData } from "~/utils/http.server";
-import { Trans, useTranslation } from "react-i18next";
+import { Trans } from "react-i18next";
+import { useTranslation } from "~/i18n/i18n";
 import { metaT, pageTitle } from "~/i18n/meta";
 import { formatNumber, useLocale } from "~/i18n/i18n";
 

@@ -2,7 +2,8 @@
 // and the newest ones the check refused, with who sent them and why.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { Trans, useTranslation } from "react-i18next";
+import { Trans } from "react-i18next";
+import { useTranslation } from "~/i18n/i18n";
 import { metaT, pageTitle } from "~/i18n/meta";
 import { requireAdmin } from "~/auth/admin.server";
 import { When } from "~/components/ui/admin";

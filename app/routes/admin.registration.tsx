@@ -40,7 +40,7 @@ import {
   formFailure,
   readFormData,
 } from "~/utils/http.server";
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "~/i18n/i18n";
 import { metaT, pageTitle } from "~/i18n/meta";
 
 export const meta: MetaFunction = ({ matches }) => [

@@ -5,7 +5,7 @@ import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireAdmin } from "~/auth/admin.server";
 import { inputClass, Notice, When } from "~/components/ui/admin";
 import { usersPage, usersQuerySchema } from "~/services/admin-users.server";
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "~/i18n/i18n";
 import { metaT, pageTitle } from "~/i18n/meta";
 
 export const meta: MetaFunction = ({ matches }) => {

@@ -9,7 +9,7 @@ import { getUserSettings } from "~/models/user.server";
 import { AppError } from "~/protocol/errors";
 import { readFormData } from "~/utils/http.server";
 import { preferenceCookies, withCookies } from "~/utils/preferences.server";
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "~/i18n/i18n";
 import { metaT, pageTitle } from "~/i18n/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(metaT(matches)("auth.logIn"));

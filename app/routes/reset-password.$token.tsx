@@ -25,7 +25,8 @@ import {
   resetPassword,
 } from "~/services/admin-users.server";
 import { formFailure, localeOf, readFormData } from "~/utils/http.server";
-import { Trans, useTranslation } from "react-i18next";
+import { Trans } from "react-i18next";
+import { useTranslation } from "~/i18n/i18n";
 import { metaT, pageTitle } from "~/i18n/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(metaT(matches)("reset.title"));

@@ -18,7 +18,8 @@ import { AppError } from "~/protocol/errors";
 import { plainText, reasoningText } from "~/protocol/parts";
 import { continueShare, readShare, shareByToken } from "~/services/sharing.server";
 import { localeOf, orRespond, readFormData } from "~/utils/http.server";
-import { Trans, useTranslation } from "react-i18next";
+import { Trans } from "react-i18next";
+import { useTranslation } from "~/i18n/i18n";
 import { metaT } from "~/i18n/meta";
 
 /** Search engines leave shared pages alone: the link is for the people it was given to. */

@@ -9,7 +9,8 @@ import { describe } from "~/protocol/catalogue";
 import { AppError } from "~/protocol/errors";
 import { addUserKey, keyFormSchema, type KeyTest, keysPage, removeUserKey, testUserKey } from "~/services/user-keys.server";
 import { type FormFailure, formFailure, localeOf, readFormData } from "~/utils/http.server";
-import { Trans, useTranslation } from "react-i18next";
+import { Trans } from "react-i18next";
+import { useTranslation } from "~/i18n/i18n";
 import { metaT, pageTitle } from "~/i18n/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(metaT(matches)("settings.keys"));

@@ -12,7 +12,7 @@ import { CUSTOM_INSTRUCTIONS_MAX, preferencesSchema, savePreferences, settingsOf
 import { invalidForm, refusedForm } from "~/utils/form-errors.server";
 import { orRespond, readFormData } from "~/utils/http.server";
 import { preferenceCookies, withCookies } from "~/utils/preferences.server";
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "~/i18n/i18n";
 import { metaT, pageTitle } from "~/i18n/meta";
 import { formatNumber, useLocale } from "~/i18n/i18n";
 

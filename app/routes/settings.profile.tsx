@@ -9,7 +9,7 @@ import { Field, FormAlert } from "~/components/ui/Field";
 import { profileSchema, saveProfile, settingsOf } from "~/services/settings.server";
 import { type FieldFailure, invalidForm, refusedForm } from "~/utils/form-errors.server";
 import { orRespond, readFormData } from "~/utils/http.server";
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "~/i18n/i18n";
 import { metaT, pageTitle } from "~/i18n/meta";
 
 export const meta: MetaFunction = ({ matches }) => {

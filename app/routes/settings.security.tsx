@@ -13,7 +13,8 @@ import { invalidForm, refusedForm } from "~/utils/form-errors.server";
 import { localeOf, readFormData } from "~/utils/http.server";
 import { tFor } from "~/i18n/translate.server";
 import type { Locale } from "~/protocol/catalogue";
-import { Trans, useTranslation } from "react-i18next";
+import { Trans } from "react-i18next";
+import { useTranslation } from "~/i18n/i18n";
 import { metaT, pageTitle } from "~/i18n/meta";
 
 export const meta: MetaFunction = ({ matches }) => {

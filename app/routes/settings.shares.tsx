@@ -11,7 +11,7 @@ import { AppError } from "~/protocol/errors";
 import { revokeShare, sharesPage } from "~/services/sharing.server";
 import { formFailure, publicOrigin, readFormData } from "~/utils/http.server";
 import { isId } from "~/utils/id";
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "~/i18n/i18n";
 import { metaT, pageTitle } from "~/i18n/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(metaT(matches)("settings.shares"));

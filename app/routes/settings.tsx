@@ -5,7 +5,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, NavLink, Outlet } from "@remix-run/react";
 import { requireUser } from "~/auth/session.server";
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "~/i18n/i18n";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request);

@@ -10,7 +10,7 @@ import { describe } from "~/protocol/catalogue";
 import { AppError } from "~/protocol/errors";
 import { inviteForToken, inviteProblem, signupGate } from "~/services/admin-registration.server";
 import { localeOf, readFormData } from "~/utils/http.server";
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "~/i18n/i18n";
 import { metaT, pageTitle } from "~/i18n/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(metaT(matches)("auth.signUp"));

@@ -3,7 +3,7 @@
 // links. A file just sent is shown from the browser's own copy until the
 // page's data has it.
 import { useEffect, useRef, useState } from "react";
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "~/i18n/i18n";
 import { useLocale } from "../../i18n/i18n";
 import { formatBytes } from "../../protocol/catalogue";
 import type { FilePart, MessagePart } from "../../protocol/parts";

@@ -8,7 +8,7 @@
 // plain forms and the page reloads with the new values.
 import { Form, Link, useFetcher } from "@remix-run/react";
 import { type ReactNode, useEffect, useRef, useState } from "react";
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "~/i18n/i18n";
 import type { FormFailure } from "../../protocol/errors";
 import { Icon, type IconName } from "../ui/Icon";
 import { Popover } from "../ui/Popover";

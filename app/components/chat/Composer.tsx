@@ -8,7 +8,7 @@
 // JavaScript the box stays usable, so the next message can be typed meanwhile.
 import { Form, useNavigation } from "@remix-run/react";
 import { type ReactNode, useEffect, useRef, useState } from "react";
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "~/i18n/i18n";
 import { useHydrated } from "remix-utils/use-hydrated";
 import { useLocale } from "../../i18n/i18n";
 import { formatBytes } from "../../protocol/catalogue";

@@ -5,7 +5,7 @@
 // popup) in the composer and the popups themselves.
 import { useNavigate } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "~/i18n/i18n";
 import { Icon } from "../ui/Icon";
 import { useDismissibleDetails } from "../ui/Popover";
 

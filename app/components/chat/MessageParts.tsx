@@ -3,7 +3,7 @@
 // text as typed (a user's message) instead of as markdown; `rendered` is the
 // server's HTML of the text parts, by index, and `live`/`streaming` say how
 // the answer is followed (see Markdown).
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "~/i18n/i18n";
 import { useLocale } from "../../i18n/i18n";
 import { formatBytes } from "../../protocol/catalogue";
 import type { MessagePart, ToolCallPart, ToolResultPart } from "../../protocol/parts";

@@ -38,9 +38,19 @@ export function relativeTime(at: number, now: number, locale: string): string {
   return formatter(`date ${locale}`, () => new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "medium" })).format(at);
 }
 
+/** Exact times already written out: a message's time never changes, and formatting one is slow. */
+const exactTimes = new Map<string, string>();
+
 export function exactTime(at: number, locale: string, timeZone?: string): string {
-  const exact = formatter(`exact ${locale} ${timeZone ?? "local"}`, () => new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "long", timeStyle: "short", timeZone }));
-  return exact.format(at) + (timeZone === "UTC" ? " UTC" : "");
+  const key = `${locale} ${timeZone ?? "local"} ${at}`;
+  let text = exactTimes.get(key);
+  if (text === undefined) {
+    const exact = formatter(`exact ${locale} ${timeZone ?? "local"}`, () => new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "long", timeStyle: "short", timeZone }));
+    text = exact.format(at) + (timeZone === "UTC" ? " UTC" : "");
+    if (exactTimes.size >= 2_000) exactTimes.clear();
+    exactTimes.set(key, text);
+  }
+  return text;
 }
 
 /** One clock for every time on the page, ticking twice a minute while any is shown. */

@@ -1,7 +1,7 @@
 // Model picker: a plain <select name="model"> without JavaScript; with it, a
 // searchable list grouped by provider, showing each model's capabilities.
 import { useEffect, useMemo, useRef, useState } from "react";
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "~/i18n/i18n";
 import { useHydrated } from "remix-utils/use-hydrated";
 
 export interface PickerModel {

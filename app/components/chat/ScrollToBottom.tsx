@@ -3,7 +3,7 @@
 // the newest message), so its scrollTop is 0 at the bottom and negative above.
 // Without JavaScript there is no button; the page still opens at the bottom.
 import { type RefObject, useEffect, useState } from "react";
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "~/i18n/i18n";
 import { Icon } from "../ui/Icon";
 
 /** How far above the newest message (in pixels) the button appears. */
@@ -15,10 +15,23 @@ export function ScrollToBottom({ scroller }: { scroller: RefObject<HTMLElement> 
   useEffect(() => {
     const element = scroller.current;
     if (!element) return;
-    const onScroll = () => setAway(Math.abs(element.scrollTop) > SHOW_AFTER_PX);
+    // Read once per frame, when the browser has laid the page out anyway:
+    // reading scrollTop in each scroll event (a chat being drawn fires many)
+    // would force a layout every time.
+    let frame = 0;
+    const measure = () => {
+      frame = 0;
+      setAway(Math.abs(element.scrollTop) > SHOW_AFTER_PX);
+    };
+    const onScroll = () => {
+      frame ||= requestAnimationFrame(measure);
+    };
     onScroll();
     element.addEventListener("scroll", onScroll, { passive: true });
-    return () => element.removeEventListener("scroll", onScroll);
+    return () => {
+      cancelAnimationFrame(frame);
+      element.removeEventListener("scroll", onScroll);
+    };
   }, [scroller]);
   if (!away) return null;
   return (

@@ -2,7 +2,7 @@
 // box (select it and copy, without JavaScript), a Copy button once the
 // page's script runs, and the link itself to open.
 import { useEffect, useState } from "react";
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "~/i18n/i18n";
 import { useHydrated } from "remix-utils/use-hydrated";
 import { COPIED_MS, copyText } from "../markdown/copy";
 

@@ -1,5 +1,5 @@
 import { Form, Link, NavLink, useLocation, useSearchParams } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "~/i18n/i18n";
 import type { ChatListItem } from "~/models/chat.server";
 import { Icon } from "../ui/Icon";
 import { Popover } from "../ui/Popover";

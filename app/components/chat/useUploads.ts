@@ -4,7 +4,7 @@
 // limit are refused here before any byte is sent (the server checks again).
 import type { TFunction } from "i18next";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "~/i18n/i18n";
 import type { Locale } from "../../protocol/catalogue";
 import { formatBytes } from "../../protocol/catalogue";
 import type { FilePart } from "../../protocol/parts";

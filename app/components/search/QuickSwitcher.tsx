@@ -6,7 +6,7 @@
 // leads to the search page.
 import { useFetcher, useNavigate } from "@remix-run/react";
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from "react";
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "~/i18n/i18n";
 import type { loader as searchLoader } from "~/routes/search";
 import { messageHref } from "~/utils/message-link";
 import type { Segment } from "~/utils/highlight";

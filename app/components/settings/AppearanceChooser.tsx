@@ -2,7 +2,7 @@
 // forms): a plain form, so it works without JavaScript; it comes back to the
 // same page, now in the chosen theme and language.
 import { Form, useLocation, useRouteLoaderData } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "~/i18n/i18n";
 import type { loader as rootLoader } from "~/root";
 
 export function AppearanceChooser() {

@@ -2,7 +2,7 @@
 // page; with JavaScript the file goes by XMLHttpRequest, so the page can show
 // how much of it has been sent, then the report, without leaving the page.
 import { useState } from "react";
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "~/i18n/i18n";
 import { FormAlert } from "../ui/Field";
 import { ImportReport, type ImportReportView } from "./ImportReport";
 

@@ -1,6 +1,6 @@
 // What an import did, as the data page shows it with or without JavaScript.
 import { Link } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "~/i18n/i18n";
 
 export interface ImportReportView {
   source: string | null;

@@ -3,7 +3,7 @@
 // to screen readers as a busy progress bar.
 import { useNavigation } from "@remix-run/react";
 import { useEffect, useState } from "react";
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "~/i18n/i18n";
 
 const SHOW_AFTER_MS = 150;
 
