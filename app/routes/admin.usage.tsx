@@ -119,7 +119,7 @@ export default function AdminUsage() {
         <Totals rows={report.byDay.filter((d) => d.requests > 0)} caption="Per day (days with usage)" first="Day" />
       </details>
       <p className="text-sm text-zinc-500">
-        Limits per person are on the <Link to="/admin/limits" className="text-sky-400 hover:underline">Limits</Link> page.
+        Limits per person are on the <Link to="/admin/limits" className="text-sky-400 underline">Limits</Link> page.
       </p>
     </section>
   );

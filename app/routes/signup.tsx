@@ -101,7 +101,7 @@ export default function Signup() {
       </Form>
       <p className="mt-6 text-center text-sm text-zinc-400">
         Already have an account?{" "}
-        <Link to="/login" className="text-sky-400 hover:underline">
+        <Link to="/login" className="text-sky-400 underline">
           Log in
         </Link>
       </p>

@@ -1,0 +1,205 @@
+// Every page of Parley checked by axe (WCAG 2.2 A and AA rules and axe's best
+// practices), in the light and the dark theme, with and without JavaScript:
+// no serious or critical violation, with the popups (<details>) closed and
+// open. And on a phone (390×844) no page scrolls sideways.
+// On a server of its own: its first account is the admin, so every admin page
+// can be visited.
+import AxeBuilder from "@axe-core/playwright";
+import type { Browser, BrowserContext, Page } from "@playwright/test";
+import { CHAT_URL, expect, login, signUp, test, uniqueEmail, waitForHydration, type User } from "./fixtures";
+import { type OwnServer, startOwnServer } from "./own-server";
+
+// Every page, four times over, on a machine shared with other runs.
+test.describe.configure({ timeout: 240_000 });
+
+interface Site {
+  admin: User;
+  member: User;
+  memberId: string;
+  chatPath: string;
+  attachmentChatPath: string;
+  sharePath: string;
+  resetPath: string;
+}
+
+let server: OwnServer;
+let site: Site;
+
+async function completeAnswer(page: Page): Promise<void> {
+  await expect(page.getByTestId("assistant-message").last()).toHaveAttribute("data-status", "complete", { timeout: 60_000 });
+}
+
+/** The admin, a member, a chat with a whole markdown answer, one with a file, a shared link and a reset link. */
+async function buildSite(browser: Browser, baseURL: string): Promise<Site> {
+  const context = await browser.newContext({ baseURL });
+  const page = await context.newPage();
+  const admin = await signUp(page, { name: "Ada Admin", email: uniqueEmail("axe-admin") });
+
+  await page.goto("/chats?new=1");
+  await waitForHydration(page);
+  await page.getByRole("textbox", { name: "Message" }).fill("Explain recursion with an example");
+  await page.getByRole("textbox", { name: "Message" }).press("Enter");
+  await expect(page).toHaveURL(CHAT_URL);
+  await completeAnswer(page);
+  const chatPath = new URL(page.url()).pathname;
+
+  const control = page.getByTestId("share-control");
+  await control.locator("summary").click();
+  await control.getByRole("button", { name: "Create link" }).click();
+  const sharePath = new URL(await page.getByTestId("share-url").first().inputValue()).pathname;
+
+  await page.goto("/chats?new=1");
+  await waitForHydration(page);
+  await page.getByTestId("file-input").setInputFiles([{ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("Recursion notes\n") }]);
+  await expect(page.locator('[data-testid="attachment-chip"][data-status="ready"]')).toHaveCount(1);
+  await page.getByRole("textbox", { name: "Message" }).fill("Read my notes on recursion");
+  await page.getByRole("textbox", { name: "Message" }).press("Enter");
+  await expect(page).toHaveURL(CHAT_URL);
+  await completeAnswer(page);
+  const attachmentChatPath = new URL(page.url()).pathname;
+
+  const memberContext = await browser.newContext({ baseURL });
+  const member = await signUp(await memberContext.newPage(), { name: "Bob Member", email: uniqueEmail("axe-member") });
+  await memberContext.close();
+
+  await page.goto(`/admin/users?q=${encodeURIComponent(member.email)}`);
+  await page.getByTestId("user-row").getByRole("link", { name: "Bob Member" }).click();
+  const memberId = new URL(page.url()).pathname.split("/").pop()!;
+  await page.getByRole("button", { name: "Create password-reset link" }).click();
+  const resetPath = new URL(await page.getByLabel("Password-reset link").inputValue()).pathname;
+
+  await context.close();
+  return { admin, member, memberId, chatPath, attachmentChatPath, sharePath, resetPath };
+}
+
+test.beforeAll(async ({ browser }) => {
+  test.setTimeout(240_000);
+  server = await startOwnServer();
+  site = await buildSite(browser, server.baseURL);
+});
+test.afterAll(async () => {
+  await server?.stop();
+});
+
+/** Pages one sees signed out. */
+function publicPages(): string[] {
+  return ["/login", "/signup", site.resetPath, site.sharePath, "/no-such-page"];
+}
+
+/** Pages one sees signed in (as the admin). */
+function signedInPages(): string[] {
+  return [
+    "/chats",
+    "/chats?new=1",
+    site.chatPath,
+    site.attachmentChatPath,
+    "/search?q=recursion",
+    "/settings/profile",
+    "/settings/security",
+    "/settings/preferences",
+    "/settings/keys",
+    "/settings/shares",
+    "/settings/data",
+    site.sharePath,
+    "/admin",
+    "/admin/users",
+    `/admin/users/${site.memberId}`,
+    "/admin/registration",
+    "/admin/models",
+    "/admin/prompt",
+    "/admin/limits",
+    "/admin/usage",
+    "/chats/aaaaaaaaaaaaaaaaaaaa",
+    "/no-such-page",
+  ];
+}
+
+type Theme = "light" | "dark";
+
+/**
+ * A browser in the theme asked for, signed in as the admin or not. "Without
+ * JavaScript" is the page as a browser with scripts off builds it (no
+ * hydration, <noscript> shown): scripts are turned off while it loads, and on
+ * again afterwards for axe alone (axe is a script: it cannot run in a page
+ * whose scripts stay off).
+ */
+async function openBrowser(
+  newContext: (options?: object) => Promise<BrowserContext>,
+  { theme, signedIn, viewport }: { theme: Theme; signedIn: boolean; viewport?: { width: number; height: number } },
+): Promise<Page> {
+  const context = await newContext({ baseURL: server.baseURL, ...(viewport ? { viewport } : {}) });
+  const page = await context.newPage();
+  if (signedIn) await login(page, site.admin);
+  // The theme is a preference: a cookie (and, signed in, the account's choice).
+  const response = await page.request.post("/preferences", { form: { theme, locale: "auto", redirectTo: "/" }, maxRedirects: 0 });
+  expect(response.status()).toBe(302);
+  return page;
+}
+
+/** Opens a page with or without JavaScript, and waits until it is ready to be looked at. */
+async function visit(page: Page, path: string, { javaScript }: { javaScript: boolean }): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Emulation.setScriptExecutionDisabled", { value: !javaScript });
+  const response = await page.goto(path);
+  expect(response, path).not.toBeNull();
+  await cdp.send("Emulation.setScriptExecutionDisabled", { value: false });
+  await cdp.detach();
+  // A chat page is hydrated once its model picker is a button.
+  if (javaScript && /^\/chats(\?|\/[0-9a-z]{20}$|$)/.test(path) && response!.status() === 200) await waitForHydration(page);
+}
+
+/** Serious and critical violations on the page as it is, one readable line each. */
+async function violations(page: Page, where: string): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]).analyze();
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .flatMap((v) => v.nodes.map((node) => `${where}: ${v.id} (${v.impact}) at ${node.target.join(" ")} — ${v.help}${node.failureSummary ? `\n    ${node.failureSummary.replace(/\n/g, "\n    ")}` : ""}`));
+}
+
+/** Checks the page, then again with every popup (<details>) on it open. */
+async function checkPage(page: Page, path: string, { javaScript }: { javaScript: boolean }): Promise<string[]> {
+  await visit(page, path, { javaScript });
+  const found = await violations(page, path);
+  // Opened all at once by their property: a click on one summary would close the others.
+  const opened = await page.evaluate(() => {
+    const closed = [...document.querySelectorAll("details:not([open])")] as HTMLDetailsElement[];
+    for (const details of closed) details.open = true;
+    return closed.length;
+  });
+  if (opened > 0) found.push(...(await violations(page, `${path} (popups open)`)));
+  return found;
+}
+
+for (const theme of ["light", "dark"] as const) {
+  for (const javaScript of [true, false]) {
+    test(`every page in the ${theme} theme ${javaScript ? "with" : "without"} JavaScript has no serious or critical axe violation`, async ({ newContext, browserErrors }) => {
+      browserErrors.allowStatus(404, 410);
+      const found: string[] = [];
+      const signedOut = await openBrowser(newContext, { theme, signedIn: false });
+      for (const path of publicPages()) found.push(...(await checkPage(signedOut, path, { javaScript })));
+      const signedIn = await openBrowser(newContext, { theme, signedIn: true });
+      for (const path of signedInPages()) found.push(...(await checkPage(signedIn, path, { javaScript })));
+      expect(found, `axe found:\n${found.join("\n")}`).toEqual([]);
+    });
+  }
+}
+
+test("on a phone no page scrolls sideways, with or without JavaScript", async ({ newContext, browserErrors }) => {
+  browserErrors.allowStatus(404, 410);
+  const viewport = { width: 390, height: 844 };
+  const tooWide: string[] = [];
+  for (const javaScript of [true, false]) {
+    const pages: [Page, string[]][] = [
+      [await openBrowser(newContext, { theme: "dark", signedIn: false, viewport }), publicPages()],
+      [await openBrowser(newContext, { theme: "dark", signedIn: true, viewport }), signedInPages()],
+    ];
+    for (const [page, paths] of pages) {
+      for (const path of paths) {
+        await visit(page, path, { javaScript });
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        if (width > viewport.width) tooWide.push(`${path} ${javaScript ? "with" : "without"} JavaScript is ${width}px wide`);
+      }
+    }
+  }
+  expect(tooWide, tooWide.join("\n")).toEqual([]);
+});
