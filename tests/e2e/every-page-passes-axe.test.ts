@@ -187,6 +187,8 @@ function openNextBatchOfPopups(): number {
       continue;
     }
     taken.push(...boxes);
+    // As the app does when one opens (a popup near the end of the scrolling chat list is cut off until then).
+    details.querySelector(":scope > :not(summary)")?.scrollIntoView({ block: "nearest" });
     details.setAttribute("data-axe-seen", "");
     opened++;
   }
@@ -203,6 +205,8 @@ async function checkPage(page: Page, path: string, { javaScript }: { javaScript:
   for (let batch = 1; batch <= 5; batch++) {
     const opened = await page.evaluate(openNextBatchOfPopups);
     if (opened === 0) break;
+    // A listed chat's menu fades in (a CSS transition): until it is done it paints under the next chat.
+    await page.evaluate(() => Promise.all(document.getAnimations().map((animation) => animation.finished)));
     found.push(...(await violations(page, `${path} (popups open, batch ${batch})`, "details[open] > :not(summary)")));
   }
   return found;
