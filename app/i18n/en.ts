@@ -127,6 +127,7 @@ export const en = {
     send: "Send",
   },
   picker: {
+    models: "Models",
     searchPlaceholder: "Search models…",
     search: "Search models",
     noMatch: "No model matches.",

@@ -131,6 +131,7 @@ export const ru: RussianOf<typeof en> = {
     send: "Отправить",
   },
   picker: {
+    models: "Модели",
     searchPlaceholder: "Поиск моделей…",
     search: "Поиск моделей",
     noMatch: "Ни одна модель не подходит.",

@@ -132,7 +132,7 @@ export default function AdminUsage() {
         <Totals rows={report.byDay.filter((d) => d.requests > 0)} caption={t("adminUsage.perDayCaption")} first={t("adminUsage.day")} />
       </details>
       <p className="text-sm text-zinc-500">
-        <Trans i18nKey="adminUsage.limitsLink" components={{ limits: <Link to="/admin/limits" className="text-sky-400 hover:underline" /> }} />
+        <Trans i18nKey="adminUsage.limitsLink" components={{ limits: <Link to="/admin/limits" className="text-sky-400 underline" /> }} />
       </p>
     </section>
   );

@@ -78,7 +78,7 @@ export default function Login() {
       {allowRegistration ? (
         <p className="mt-6 text-center text-sm text-zinc-400">
           {t("auth.newHere")}{" "}
-          <Link to={{ pathname: "/signup", search: params.toString() ? `?${params}` : "" }} className="text-sky-400 hover:underline">
+          <Link to={{ pathname: "/signup", search: params.toString() ? `?${params}` : "" }} className="text-sky-400 underline">
             {t("auth.createAccountLink")}
           </Link>
         </p>

@@ -104,7 +104,7 @@ export default function Signup() {
       </Form>
       <p className="mt-6 text-center text-sm text-zinc-400">
         {t("auth.haveAccount")}{" "}
-        <Link to="/login" className="text-sky-400 hover:underline">
+        <Link to="/login" className="text-sky-400 underline">
           {t("auth.logIn")}
         </Link>
       </p>

@@ -1,8 +1,13 @@
 // Model picker: a plain <select name="model"> without JavaScript; with it, a
-// searchable list grouped by provider, showing each model's capabilities.
-import { useEffect, useMemo, useRef, useState } from "react";
-import { useTranslation } from "~/i18n/i18n";
+// button that opens a searchable list grouped by provider, showing each
+// model's capabilities. The search box and the list follow the WAI-ARIA
+// combobox pattern (docs/decisions/097-the-model-picker-is-a-combobox.md):
+// focus stays in the box, the arrow keys move the active option
+// (aria-activedescendant), Enter picks it, Esc closes and hands focus back to
+// the button, typing filters; a click outside closes.
+import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { useHydrated } from "remix-utils/use-hydrated";
+import { useTranslation } from "~/i18n/i18n";
 
 export interface PickerModel {
   id: string;
@@ -29,28 +34,37 @@ export function pickerLabel(group: string, label: string): string {
   return label.toLowerCase().startsWith(group.toLowerCase()) ? label : `${group} · ${label}`;
 }
 
+/** A key that types a character (not a shortcut), which opens the list with it as the search. */
+function isTypedCharacter(event: KeyboardEvent): boolean {
+  return event.key.length === 1 && event.key !== " " && !event.ctrlKey && !event.metaKey && !event.altKey;
+}
+
 export function ModelPicker({ groups, value, name = "model", onChange }: { groups: PickerGroup[]; value: string; name?: string; onChange?: (modelId: string) => void }) {
   const hydrated = useHydrated();
   const { t } = useTranslation();
+  const baseId = useId();
+  const listId = `${baseId}-models`;
+  const labelId = `${baseId}-label`;
+  const buttonId = `${baseId}-button`;
   const [selected, setSelectedState] = useState(value);
-  const setSelected = (id: string) => {
-    setSelectedState(id);
-    onChange?.(id);
-  };
   const [open, setOpen] = useState(false);
   const [query, setQuery] = useState("");
+  const [activeId, setActiveId] = useState<string | null>(null);
   const rootRef = useRef<HTMLDivElement>(null);
+  const buttonRef = useRef<HTMLButtonElement>(null);
   useEffect(() => setSelectedState(value), [value]);
   useEffect(() => {
     if (!open) return;
-    const close = (event: MouseEvent) => {
+    const close = (event: PointerEvent) => {
       if (!rootRef.current?.contains(event.target as Node)) setOpen(false);
     };
-    document.addEventListener("mousedown", close);
-    return () => document.removeEventListener("mousedown", close);
+    document.addEventListener("pointerdown", close);
+    return () => document.removeEventListener("pointerdown", close);
   }, [open]);
 
   const all = useMemo(() => groups.flatMap((g) => g.models.map((m) => ({ ...m, group: g.label }))), [groups]);
+  // Option ids by position in the whole list: model ids hold characters an id had better not.
+  const optionIds = useMemo(() => new Map(all.map((m, i) => [m.id, `${baseId}-option-${i}`])), [all, baseId]);
   const current = all.find((m) => m.id === selected);
   const filtered = useMemo(() => {
     const q = query.trim().toLowerCase();
@@ -58,10 +72,18 @@ export function ModelPicker({ groups, value, name = "model", onChange }: { group
       .map((g) => ({ ...g, models: g.models.filter((m) => !q || `${g.label} ${m.label} ${m.id}`.toLowerCase().includes(q)) }))
       .filter((g) => g.models.length > 0);
   }, [groups, query]);
+  const visible = useMemo(() => filtered.flatMap((g) => g.models), [filtered]);
+  // The active option stays where it is while it matches, else the first one that does.
+  const active = visible.find((m) => m.id === activeId) ?? visible[0];
+  const activeOptionId = active ? optionIds.get(active.id) : undefined;
+
+  useEffect(() => {
+    if (open && activeOptionId) document.getElementById(activeOptionId)?.scrollIntoView({ block: "nearest" });
+  }, [open, activeOptionId]);
 
   if (!hydrated) {
     return (
-      <select name={name} defaultValue={value} className="min-w-0 max-w-[40vw] sm:max-w-56 rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1 text-xs text-zinc-200" data-testid="model-select">
+      <select name={name} defaultValue={value} aria-label={t("composer.model")} className="min-w-0 max-w-[40vw] sm:max-w-56 rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1 text-xs text-zinc-200" data-testid="model-select">
         {groups.map((group) => (
           <optgroup key={group.providerId} label={group.label}>
             {group.models.map((model) => (
@@ -75,80 +97,151 @@ export function ModelPicker({ groups, value, name = "model", onChange }: { group
     );
   }
 
+  const openList = (search = "") => {
+    setQuery(search);
+    setActiveId(selected);
+    setOpen(true);
+  };
+  const close = () => {
+    setOpen(false);
+    buttonRef.current?.focus();
+  };
+  const pick = (modelId: string) => {
+    setSelectedState(modelId);
+    onChange?.(modelId);
+    close();
+  };
+  const move = (step: number) => {
+    if (visible.length === 0) return;
+    const at = active ? visible.indexOf(active) : -1;
+    setActiveId(visible[Math.min(visible.length - 1, Math.max(0, at + step))]!.id);
+  };
+
+  const onSearchKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
+    switch (event.key) {
+      case "ArrowDown":
+        event.preventDefault();
+        move(1);
+        break;
+      case "ArrowUp":
+        event.preventDefault();
+        move(-1);
+        break;
+      case "PageDown":
+        event.preventDefault();
+        move(10);
+        break;
+      case "PageUp":
+        event.preventDefault();
+        move(-10);
+        break;
+      case "Enter":
+        // Never submits the composer's form: Enter here picks.
+        event.preventDefault();
+        if (active) pick(active.id);
+        break;
+      case "Escape":
+        // Taken here: Esc elsewhere on the page stops an answer being written.
+        event.preventDefault();
+        event.stopPropagation();
+        close();
+        break;
+    }
+  };
+
   return (
-    <div ref={rootRef} className="relative">
+    <div
+      ref={rootRef}
+      className="relative min-w-0"
+      // Tab (or anything else) taking focus out of the picker closes it.
+      onBlur={(event) => {
+        if (!rootRef.current?.contains(event.relatedTarget as Node | null)) setOpen(false);
+      }}
+    >
       <input type="hidden" name={name} value={selected} />
+      <span id={labelId} hidden>
+        {t("composer.model")}
+      </span>
       <button
+        ref={buttonRef}
+        id={buttonId}
         type="button"
-        onClick={() => setOpen((o) => !o)}
+        onClick={() => (open ? setOpen(false) : openList())}
+        onKeyDown={(event) => {
+          if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+            event.preventDefault();
+            openList();
+          } else if (isTypedCharacter(event)) {
+            event.preventDefault();
+            openList(event.key);
+          }
+        }}
+        aria-labelledby={`${labelId} ${buttonId}`}
         aria-haspopup="listbox"
         aria-expanded={open}
+        aria-controls={open ? listId : undefined}
         data-testid="model-picker"
         className="max-w-64 truncate rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1 text-xs text-zinc-200 hover:border-zinc-500"
       >
-        {current ? pickerLabel(current.group, current.label) : selected} ▾
+        {current ? pickerLabel(current.group, current.label) : selected} <span aria-hidden="true">▾</span>
       </button>
       {open ? (
-        <div className="absolute bottom-full left-0 z-20 mb-2 w-80 rounded-lg border border-zinc-700 bg-zinc-900 p-2 shadow-2xl">
+        <div className="absolute bottom-full left-0 z-20 mb-2 w-80 max-w-[calc(100vw-1.5rem)] rounded-lg border border-zinc-700 bg-zinc-900 p-2 shadow-2xl">
           <input
             autoFocus
+            role="combobox"
+            aria-expanded="true"
+            aria-controls={listId}
+            aria-autocomplete="list"
+            aria-activedescendant={activeOptionId}
             value={query}
             onChange={(e) => setQuery(e.target.value)}
-            onKeyDown={(e) => {
-              if (e.key === "Escape") {
-                // Taken here: Esc elsewhere on the page stops an answer being written.
-                e.preventDefault();
-                setOpen(false);
-              }
-              if (e.key === "Enter") {
-                e.preventDefault();
-                const first = filtered[0]?.models[0];
-                if (first) {
-                  setSelected(first.id);
-                  setOpen(false);
-                }
-              }
-            }}
+            onKeyDown={onSearchKeyDown}
             placeholder={t("picker.searchPlaceholder")}
             aria-label={t("picker.search")}
+            autoComplete="off"
+            spellCheck={false}
             className="mb-2 w-full rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1 text-sm outline-none focus:border-sky-500"
           />
-          <ul role="listbox" className="max-h-72 overflow-y-auto text-sm">
-            {filtered.length === 0 ? <li className="px-2 py-2 text-zinc-500">{t("picker.noMatch")}</li> : null}
+          {/* Pressing an option must not take focus from the search box (it holds the keyboard);
+              tabIndex -1 keeps the scrolling list out of the Tab order (Chromium puts scrollers in it). */}
+          <div id={listId} role="listbox" aria-label={t("picker.models")} tabIndex={-1} className="max-h-72 overflow-y-auto text-sm" onMouseDown={(event) => event.preventDefault()}>
+            {visible.length === 0 ? (
+              <div role="option" aria-disabled="true" aria-selected="false" className="px-2 py-2 text-zinc-400">
+                {t("picker.noMatch")}
+              </div>
+            ) : null}
             {filtered.map((group) => (
-              <li key={group.providerId}>
-                <div className="px-2 pb-1 pt-2 text-[11px] uppercase tracking-wide text-zinc-500">{group.label}</div>
-                <ul>
-                  {group.models.map((model) => (
-                    <li key={model.id}>
-                      <button
-                        type="button"
-                        role="option"
-                        aria-selected={model.id === selected}
-                        onClick={() => {
-                          setSelected(model.id);
-                          setOpen(false);
-                        }}
-                        className={`flex w-full items-center justify-between gap-2 rounded px-2 py-1 text-left hover:bg-zinc-800 ${model.id === selected ? "bg-zinc-800" : ""}`}
-                      >
-                        <span className="truncate">{model.label}</span>
-                        <span className="flex shrink-0 gap-1 text-[10px] text-zinc-400">
-                          {model.vision ? <span title={t("picker.vision")}>👁</span> : null}
-                          {model.reasoning ? <span title={t("picker.reasoning")}>🧠</span> : null}
-                          <span title={t("picker.contextWindow")}>{formatWindow(model.contextWindow)}</span>
-                          {model.inputPricePerMTok !== undefined && model.outputPricePerMTok !== undefined && model.outputPricePerMTok > 0 ? (
-                            <span title={t("picker.price")}>
-                              ${model.inputPricePerMTok}/${model.outputPricePerMTok}
-                            </span>
-                          ) : null}
+              <ul key={group.providerId} role="group" aria-labelledby={`${listId}-${group.providerId}`}>
+                <li role="presentation" id={`${listId}-${group.providerId}`} className="px-2 pb-1 pt-2 text-[11px] uppercase tracking-wide text-zinc-400">
+                  {group.label}
+                </li>
+                {group.models.map((model) => (
+                  <li
+                    key={model.id}
+                    id={optionIds.get(model.id)}
+                    role="option"
+                    aria-selected={model.id === selected}
+                    onClick={() => pick(model.id)}
+                    onMouseMove={() => setActiveId(model.id)}
+                    className={`flex cursor-pointer items-center justify-between gap-2 rounded px-2 py-1 ${model.id === active?.id ? "bg-zinc-800 text-zinc-50" : ""} ${model.id === selected ? "font-medium" : ""}`}
+                  >
+                    <span className="truncate">{model.label}</span>
+                    <span className="flex shrink-0 gap-1 text-[10px] text-zinc-400">
+                      {model.vision ? <span title={t("picker.vision")}>👁</span> : null}
+                      {model.reasoning ? <span title={t("picker.reasoning")}>🧠</span> : null}
+                      <span title={t("picker.contextWindow")}>{formatWindow(model.contextWindow)}</span>
+                      {model.inputPricePerMTok !== undefined && model.outputPricePerMTok !== undefined && model.outputPricePerMTok > 0 ? (
+                        <span title={t("picker.price")}>
+                          ${model.inputPricePerMTok}/${model.outputPricePerMTok}
                         </span>
-                      </button>
-                    </li>
-                  ))}
-                </ul>
-              </li>
+                      ) : null}
+                    </span>
+                  </li>
+                ))}
+              </ul>
             ))}
-          </ul>
+          </div>
         </div>
       ) : null}
     </div>

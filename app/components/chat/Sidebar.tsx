@@ -143,23 +143,23 @@ export function Sidebar({
         <div className="truncate px-1 text-zinc-400" title={user.email}>
           {user.name}
         </div>
-        <Link to="/settings" className="block px-1 text-zinc-500 hover:text-zinc-200">
+        <Link to="/settings" className="block px-1 py-0.5 text-zinc-500 hover:text-zinc-200">
           {t("sidebar.settings")}
         </Link>
-        <Link to="/settings/keys" className="block px-1 text-zinc-500 hover:text-zinc-200">
+        <Link to="/settings/keys" className="block px-1 py-0.5 text-zinc-500 hover:text-zinc-200">
           {t("sidebar.apiKeys")}
         </Link>
         {user.role === "admin" ? (
-          <Link to="/admin" className="block px-1 text-zinc-500 hover:text-zinc-200">
+          <Link to="/admin" className="block px-1 py-0.5 text-zinc-500 hover:text-zinc-200">
             {t("sidebar.admin")}
           </Link>
         ) : null}
-        <Link to="/settings/data" className="block px-1 text-zinc-500 hover:text-zinc-200">
+        <Link to="/settings/data" className="block px-1 py-0.5 text-zinc-500 hover:text-zinc-200">
           {t("sidebar.yourData")}
         </Link>
         <ShortcutsHelp />
         <Form method="post" action="/logout">
-          <button type="submit" className="px-1 text-zinc-500 hover:text-zinc-200">
+          <button type="submit" className="px-1 py-0.5 text-zinc-500 hover:text-zinc-200">
             {t("sidebar.logOut")}
           </button>
         </Form>
