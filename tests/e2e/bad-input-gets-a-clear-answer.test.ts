@@ -25,6 +25,7 @@ import {
   waitForAnswer,
   waitForHydration,
 } from "./fixtures";
+import { numberedTokens, queueScripts, uniqueMarker } from "./upstream";
 
 const MAX_MESSAGE_CHARS = 32_000;
 
@@ -148,8 +149,14 @@ test("a second send while an answer is streaming is refused with 409 and the fir
   await expect(composer(otherTab)).toBeEnabled();
   await composer(otherTab).fill("A competing question");
 
-  // The first tab asks a follow-up…
-  const followUp = "Follow-up about magma";
+  // The first tab asks a follow-up, answered slowly (10 s) so that it is
+  // surely still being written while the others try…
+  const marker = uniqueMarker("busy");
+  const followUp = `Follow-up about magma ${marker}`;
+  const tokens = numberedTokens(250, "lava");
+  await queueScripts("openai", marker, { tokens, tokenDelayMs: 40 });
+  await waitForHydration(page);
+  await page.locator("form:has(#composer) input[name=model]").evaluate((input) => ((input as HTMLInputElement).value = "openai:gpt-4o-mini"));
   await sendMessage(page, followUp);
   await expect(page.getByTestId("assistant-message")).toHaveCount(2);
   await expect(lastAnswer(page)).toHaveAttribute("data-status", "streaming");
@@ -169,7 +176,7 @@ test("a second send while an answer is streaming is refused with 409 and the fir
   // The first answer carries on to the end, and nothing else was added.
   await waitForAnswer(page);
   const answerId = await answerMessageId(page);
-  expect((await readStream(page, chatId, answerId)).text).toBe(demoAnswerTo(first, followUp));
+  expect((await readStream(page, chatId, answerId)).text).toBe(tokens.join(""));
   await otherTab.reload();
   await expect(userMessages(otherTab)).toHaveText([first, followUp]);
   await expect(otherTab.getByTestId("assistant-message")).toHaveCount(2);

@@ -15,6 +15,7 @@ import {
   waitForAnswerToReach,
   waitForHydration,
 } from "./fixtures";
+import { numberedTokens, queueScripts, uniqueMarker } from "./upstream";
 
 test("a new user's first message streams an answer that ends as rendered markdown with stats", async ({ page }) => {
   await signUp(page);
@@ -105,19 +106,24 @@ test("Shift+Enter adds a line to the message instead of sending it", async ({ pa
 
 test("Stop ends the answer early and keeps the text written so far", async ({ page }) => {
   await signUp(page);
-  const prompt = "Tell me everything about Rust lifetimes";
+  // A long answer from the fake OpenAI (10 s), so a busy machine's slow click still lands while it is written.
+  const marker = uniqueMarker("stop");
+  const prompt = `Tell me everything about Rust lifetimes ${marker}`;
+  const tokens = numberedTokens(250, "life");
+  await queueScripts("openai", marker, { tokens, tokenDelayMs: 40 });
   await page.goto("/chats?new=1");
+  await waitForHydration(page);
+  await page.locator("form:has(#composer) input[name=model]").evaluate((input) => ((input as HTMLInputElement).value = "openai:gpt-4o-mini"));
   await sendMessage(page, prompt);
   await expect(page).toHaveURL(/\/chats\/[0-9a-z]{20}$/);
-  // Stop as soon as the first words show: the answer takes ~4.5 s, and a busy machine can be slow to click.
-  await waitForAnswerToReach(page, "About");
+  await waitForAnswerToReach(page, "life3 ");
   await page.getByRole("button", { name: "Stop generating" }).click();
   await waitForAnswer(page, "interrupted");
   await expect(lastAnswer(page).getByTestId("answer-problem")).toHaveText("Stopped.");
   await expect(lastAnswer(page).getByRole("button", { name: "Continue" })).toBeVisible();
   await expect(composer(page)).toBeEnabled();
 
-  const full = demoAnswerTo(prompt);
+  const full = tokens.join("");
   const stored = await readStream(page, chatIdOf(page), await answerMessageId(page));
   expect(stored.text.length).toBeGreaterThan(0);
   expect(stored.text.length).toBeLessThan(full.length);

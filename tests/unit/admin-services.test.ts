@@ -48,6 +48,9 @@ import * as conversation from "~/services/conversation.server";
 import { streamRegistry } from "~/streaming/streams.server";
 import { addExchange, createTestChat, createTestUser, TEST_MODEL } from "./fixtures";
 import { cookieFor, getRequest } from "./requests";
+import { tFor } from "~/i18n/translate.server";
+
+const english = tFor("en") as (key: string) => string;
 
 const PASSWORD = "correct horse battery staple";
 let firstAdmin: PublicUser;
@@ -151,7 +154,9 @@ describe("disabling an account", () => {
     expect(await signedIn(member.id)).toBeNull();
 
     const wrong = await authenticator.authenticate("login", loginRequest(member.email, "not the password")).catch((error: unknown) => error);
-    expect(wrong).toMatchObject({ message: "That email and password do not match an account." });
+    // The form's message is a key of the interface's words; in English it is the generic one.
+    expect(wrong).toMatchObject({ message: "auth.invalidCredentials" });
+    expect(english(String((wrong as Error).message))).toBe("That email and password do not match an account.");
     const right = await authenticator.authenticate("login", loginRequest(member.email, PASSWORD)).catch((error: unknown) => error);
     expect(right).toBeInstanceOf(AppError);
     expect((right as AppError).code).toBe("account_disabled");

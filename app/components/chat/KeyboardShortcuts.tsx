@@ -32,7 +32,7 @@ export function ShortcutsHelp() {
   useDismissibleDetails(ref);
   return (
     <details ref={ref} id={LIST_ID} className="relative" data-testid="keyboard-shortcuts">
-      <summary className="flex cursor-pointer list-none items-center gap-1 px-1 text-zinc-500 hover:text-zinc-200">
+      <summary className="flex cursor-pointer list-none items-center gap-1 px-1 py-0.5 text-zinc-500 hover:text-zinc-200">
         <Icon name="keyboard" /> {t("shortcuts.title")}
       </summary>
       <div role="group" aria-label={t("shortcuts.title")} className="absolute bottom-full left-0 z-30 mb-1 w-72 rounded-lg border border-zinc-700 bg-zinc-900 p-3 shadow-xl">
