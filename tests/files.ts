@@ -21,7 +21,7 @@ function pngChunk(type: string, data: Uint8Array): Buffer {
 }
 
 /** A solid-colour PNG of `width` × `height` pixels. */
-export function pngBytes({ width = 32, height = 24, rgb = [200, 40, 40] }: { width?: number; height?: number; rgb?: [number, number, number] } = {}): Uint8Array {
+export function pngBytes({ width = 32, height = 24, rgb = [200, 40, 40], comment }: { width?: number; height?: number; rgb?: [number, number, number]; comment?: string } = {}): Uint8Array {
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
@@ -29,7 +29,7 @@ export function pngBytes({ width = 32, height = 24, rgb = [200, 40, 40] }: { wid
   const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => rgb).flat())]);
   const pixels = deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
   return new Uint8Array(
-    Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk("IHDR", header), pngChunk("IDAT", pixels), pngChunk("IEND", new Uint8Array())]),
+    Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk("IHDR", header), ...(comment === undefined ? [] : [pngChunk("tEXt", Buffer.from(`Comment\0${comment}`, "latin1"))]), pngChunk("IDAT", pixels), pngChunk("IEND", new Uint8Array())]),
   );
 }
 

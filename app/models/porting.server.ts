@@ -8,6 +8,7 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { attachments, blobChunks, blobs, type Chat, chatImports, chatMembers, chats, type Message, messageAttachments, messages } from "../../drizzle/schema";
 import { database } from "../db.server";
 import { attachmentIdsOf } from "../protocol/parts";
+import { AppError } from "../protocol/errors";
 
 export interface ExportAttachment {
   id: string;
@@ -140,11 +141,17 @@ function slices<T>(rows: T[], size = ROWS_PER_INSERT): T[][] {
  * the same conversation was imported meanwhile (the chat_imports key is taken)
  * and nothing was written.
  */
-export async function insertImportedChat(rows: ImportedChatRows): Promise<boolean> {
+export async function insertImportedChat(rows: ImportedChatRows, { maxChats = 0 }: { maxChats?: number } = {}): Promise<boolean> {
   const db = database();
   const { chat } = rows;
   const statements = [
-    db.insert(chats).values({ ...chat, userId: rows.userId }),
+    // Stored only while its owner has fewer than `maxChats` (0: no limit), counted
+    // in the statement itself; otherwise the next row's foreign key fails the batch.
+    db.run(sql`
+      INSERT INTO chats (id, user_id, title, model, system_prompt, pinned, archived, active_leaf_id, title_set, created_at, updated_at)
+      SELECT ${chat.id}, ${rows.userId}, ${chat.title}, ${chat.model}, ${chat.systemPrompt}, ${chat.pinned ? 1 : 0}, ${chat.archived ? 1 : 0},
+        ${chat.activeLeafId}, ${chat.titleSet ? 1 : 0}, ${chat.createdAt}, ${chat.updatedAt}
+      WHERE ${maxChats} = 0 OR (SELECT count(*) FROM chats WHERE user_id = ${rows.userId}) < ${maxChats}`),
     db.insert(chatMembers).values({ chatId: chat.id, userId: rows.userId, role: "owner" }),
     ...slices(rows.messages).map((slice) =>
       db.insert(messages).values(slice.map((m) => ({ ...m, chatId: chat.id, lastEventId: 2, updatedAt: m.createdAt }))),
@@ -163,6 +170,10 @@ export async function insertImportedChat(rows: ImportedChatRows): Promise<boolea
     return true;
   } catch (error) {
     if (/UNIQUE constraint failed: chat_imports/.test(String(error))) return false;
+    if (maxChats > 0 && /FOREIGN KEY constraint failed/.test(String(error))) {
+      const [row] = await db.all<{ owned: number }>(sql`SELECT count(*) AS owned FROM chats WHERE user_id = ${rows.userId}`);
+      if (Number(row?.owned ?? 0) >= maxChats) throw new AppError("chats_limit_reached", { params: { max: maxChats } });
+    }
     throw error;
   }
 }

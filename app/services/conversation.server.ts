@@ -114,7 +114,7 @@ async function withinUsageLimits<T>(
 
 /** Starts a new chat with its first message; returns the chat and the answer being written. */
 export async function startChat({ user, text, model, attachmentIds }: { user: { id: string }; text: string; model?: string; attachmentIds?: string[] }) {
-  await refuseFlagged({ user, chatId: null, text });
+  await refuseFlagged({ user, chatId: null, text, attachmentIds });
   const { chat, modelId, message, ...ids } = await withinUsageLimits(user, { newChat: true }, async ({ maxChats }) => {
     const chosen = await usableModel(model, await defaultModelFor({ viewer: user }), user);
     const message = await newMessageParts({ user, text, attachmentIds, model: chosen });
@@ -148,7 +148,7 @@ export async function sendMessage({
   answerId?: string;
 }): Promise<ExchangeIds> {
   const chat = need(access, "write");
-  await refuseFlagged({ user, chatId: chat.id, text });
+  await refuseFlagged({ user, chatId: chat.id, text, attachmentIds });
   const { ids, modelId, message } = await withinUsageLimits(user, {}, async () => {
     const parent = parentId ? (await existingMessage(chat, parentId)).id : chat.activeLeafId;
     const chosen = await usableModel(model, chat.model, user);

@@ -26,6 +26,7 @@ import { looksLikeZip, openZip, type ZipReader, ZipError } from "../utils/zip.se
 import { safeFileName } from "./file-kind";
 import { uploadAllowance } from "./attachments.server";
 import { consume, refund } from "./limits.server";
+import { effectiveLimits } from "./usage-limits.server";
 
 export const IMPORT_SOURCES = ["parley", "chatgpt", "claude"] as const;
 export type ImportSource = (typeof IMPORT_SOURCES)[number];
@@ -591,6 +592,8 @@ export async function importParsed({ parsed, user, files = NO_FILES, locale = "e
   const seen = new Set<string>();
   const { left } = await uploadAllowance({ userId: user.id });
   const allowance = { left };
+  // Each imported conversation is a chat, and counts against the chats limit like any other.
+  const { chats: maxChats } = await effectiveLimits({ userId: user.id });
   for (const pending of parsed.conversations) {
     if (pending.externalId && (done.has(pending.externalId) || seen.has(pending.externalId))) {
       report.skipped++;
@@ -614,7 +617,7 @@ export async function importParsed({ parsed, user, files = NO_FILES, locale = "e
         const before = allowance.left;
         const rows = await rowsOf({ conversation, userId: user.id, source: parsed.source, files, chatModel, allowance });
         try {
-          written = await insertImportedChat(rows);
+          written = await insertImportedChat(rows, { maxChats });
           if (written) report.chats.push({ id: rows.chat.id, title: rows.chat.title });
           else allowance.left = before;
           break;

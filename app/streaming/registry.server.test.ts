@@ -503,6 +503,45 @@ describe("persisting a stream", () => {
     expect((unexpected[0] as Error).message).toBe("disk full");
     expect(failing.finals).toEqual([expect.objectContaining({ parts: [{ type: "text", text: "still here" }], status: "complete" })]);
   });
+  test("a failing final save is tried again, so the answer does not stay marked as being written", async () => {
+    let failuresLeft = 2;
+    const flaky: StreamStore & { finals: unknown[] } = {
+      finals: [],
+      saveProgress: async () => {},
+      async saveFinal(final) {
+        if (failuresLeft-- > 0) throw new Error("database is locked");
+        this.finals.push(final);
+      },
+    };
+    const unexpected: unknown[] = [];
+    const registry = new StreamRegistry({ store: flaky, persistIntervalMs: 10, retentionMs: 0, onUnexpectedError: (e) => unexpected.push(e), finalSaveRetryDelaysMs: [5, 5, 5] });
+    const generation = manualRun();
+    const stream = registry.start({ messageId: "m1", chatId: "c1", run: generation.run });
+    generation.writer.text("kept");
+    generation.finish();
+    await stream.settled;
+    expect(unexpected.map((e) => (e as Error).message)).toEqual(["database is locked", "database is locked"]);
+    expect(flaky.finals).toEqual([expect.objectContaining({ parts: [{ type: "text", text: "kept" }], status: "complete" })]);
+  });
+
+  test("a final save that keeps failing gives up after its last try and still settles the stream", async () => {
+    let tries = 0;
+    const broken: StreamStore = {
+      saveProgress: async () => {},
+      saveFinal: async () => {
+        tries++;
+        throw new Error("disk full");
+      },
+    };
+    const unexpected: unknown[] = [];
+    const registry = new StreamRegistry({ store: broken, persistIntervalMs: 10, retentionMs: 0, onUnexpectedError: (e) => unexpected.push(e), finalSaveRetryDelaysMs: [5, 5] });
+    const generation = manualRun();
+    const stream = registry.start({ messageId: "m1", chatId: "c1", run: generation.run });
+    generation.finish();
+    await stream.settled;
+    expect(tries).toBe(3);
+    expect(unexpected).toHaveLength(3);
+  });
 });
 
 describe("retention", () => {

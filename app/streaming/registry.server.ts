@@ -193,16 +193,24 @@ export class StreamRegistry {
   private readonly persistIntervalMs: number;
   private readonly retentionMs: number;
   private readonly onUnexpectedError: (error: unknown) => void;
+  private readonly finalSaveRetryDelaysMs: readonly number[];
 
   constructor(options: {
     store: StreamStore;
     persistIntervalMs: number;
     retentionMs: number;
     onUnexpectedError?: (error: unknown) => void;
+    /**
+     * Pauses before each new try of the final save. A final save that fails
+     * (a busy database) would leave the answer marked as being written until
+     * the next start, so it is tried again before giving up.
+     */
+    finalSaveRetryDelaysMs?: readonly number[];
   }) {
     this.store = options.store;
     this.persistIntervalMs = options.persistIntervalMs;
     this.retentionMs = options.retentionMs;
+    this.finalSaveRetryDelaysMs = options.finalSaveRetryDelaysMs ?? [100, 500, 2000];
     this.onUnexpectedError = options.onUnexpectedError ?? ((error) => logger.error("stream failure", { error }));
   }
 
@@ -359,11 +367,18 @@ export class StreamRegistry {
     // The terminal event gets the next id and is persisted with the parts.
     stream.pushOther((id) => terminalEvent(id, outcome));
     stream.finished = true;
-    try {
-      await persisting;
-      await this.store.saveFinal({ ...progress(), ...outcome });
-    } catch (error) {
-      this.onUnexpectedError(error);
+    await persisting;
+    const final = { ...progress(), ...outcome };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.store.saveFinal(final);
+        break;
+      } catch (error) {
+        this.onUnexpectedError(error);
+        const delay = this.finalSaveRetryDelaysMs[attempt];
+        if (delay === undefined) break;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
     }
     stream.markSettled();
     // Keep the finished stream a while so readers that reconnect get an exact replay.

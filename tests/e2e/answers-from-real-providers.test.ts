@@ -40,7 +40,7 @@ test("an OpenAI model streams its answer with reasoning and a stats bar", async 
   await signUp(page);
   const marker = uniqueMarker("oa");
   const tokens = numberedTokens(40, "river");
-  await queueScripts("openai", marker, { tokens, reasoning: "Let me think about rivers first.", tokenDelayMs: 40, usage: { inputTokens: 31, outputTokens: 47 } });
+  await queueScripts("openai", marker, { tokens, reasoning: "Let me think about rivers first.", tokenDelayMs: 200, usage: { inputTokens: 31, outputTokens: 47 } });
   await startChat(page, GPT_MINI, `Tell me about rivers ${marker}`);
 
   await expect(answerContent(page)).toContainText("river3", { timeout: 10_000 });

@@ -63,7 +63,7 @@ test("a markdown answer renders as it streams, safely, and the same from the ser
     if (!request.url().startsWith("http://127.0.0.1")) remote.push(request.url());
   });
   const marker = uniqueMarker("md");
-  await queueScripts("openai", marker, { tokens: tokens(ANSWER), tokenDelayMs: 15 });
+  await queueScripts("openai", marker, { tokens: tokens(ANSWER), tokenDelayMs: 60 });
   await signUp(page);
   await page.goto("/chats?new=1");
   await pickGptMini(page);

@@ -2,7 +2,7 @@
 // branches the user can switch between — with JavaScript and without it.
 // Answers come from the fake OpenAI upstream (instant, predictable echoes).
 import type { Page } from "@playwright/test";
-import { answerContent, chatIdOf, expect, lastAnswer, signUp, test, userMessages, waitForAnswer } from "./fixtures";
+import { answerContent, chatIdOf, expect, lastAnswer, signUp, test, userMessages, waitForAnswer, sendThroughTheForm } from "./fixtures";
 import { numberedTokens, queueScripts, requestsWith, uniqueMarker } from "./upstream";
 
 const MODEL_ID = "openai:gpt-4o-mini";
@@ -10,12 +10,7 @@ const MODEL_ID = "openai:gpt-4o-mini";
 /** Sends through the plain form (works with and without JavaScript): the <select> or the picker's hidden input. */
 async function send(page: Page, text: string, { newChat = false } = {}): Promise<void> {
   if (newChat) await page.goto("/chats?new=1");
-  const form = page.locator("form:has(#composer)");
-  const select = form.locator("select[name=model]");
-  if (await select.count()) await select.selectOption(MODEL_ID);
-  else await form.locator("input[name=model]").evaluate((input, id) => ((input as HTMLInputElement).value = id), MODEL_ID);
-  await page.locator("#composer").fill(text);
-  await form.getByRole("button", { name: "Send" }).click();
+  await sendThroughTheForm(page, text, MODEL_ID);
 }
 
 async function editMessage(page: Page, index: number, text: string): Promise<void> {

@@ -1,19 +1,9 @@
 // Edit turns the message's own bubble into a box, where it stood, with Save
 // and Cancel; Esc cancels. Without JavaScript the same, by links.
-import type { Page } from "@playwright/test";
-import { CHAT_URL, expect, lastAnswer, signUp, test, userMessages } from "./fixtures";
+import { CHAT_URL, expect, lastAnswer, signUp, test, userMessages, sendThroughTheForm } from "./fixtures";
 import { uniqueMarker } from "./upstream";
 
 test.describe.configure({ timeout: 120_000 });
-
-async function send(page: Page, text: string): Promise<void> {
-  const form = page.locator("form:has(#composer)");
-  const select = form.locator("select[name=model]");
-  if (await select.count()) await select.selectOption("openai:gpt-4o-mini");
-  else await form.locator("input[name=model]").evaluate((input) => ((input as HTMLInputElement).value = "openai:gpt-4o-mini"));
-  await page.locator("#composer").fill(text);
-  await form.getByRole("button", { name: "Send" }).click();
-}
 
 for (const javaScript of [true, false]) {
   const mode = javaScript ? "with JavaScript" : "without JavaScript";
@@ -23,7 +13,7 @@ for (const javaScript of [true, false]) {
     await signUp(page);
     await page.goto("/chats?new=1");
     const m = uniqueMarker("ip");
-    await send(page, `Oranges ${m}`);
+    await sendThroughTheForm(page, `Oranges ${m}`);
     await expect(page).toHaveURL(CHAT_URL);
     await expect(lastAnswer(page)).toHaveAttribute("data-status", "complete", { timeout: 20_000 });
     await expect(page.getByRole("button", { name: "Send" })).toBeVisible();

@@ -4,22 +4,15 @@
 // that finds a chat by its title and a message by its text, keyboard only.
 // Answers come from the fake OpenAI upstream (instant echoes).
 import type { Page } from "@playwright/test";
-import { chatIdOf, expect, signUp, test, userMessages, waitForAnswer, waitForHydration } from "./fixtures";
+import { chatIdOf, expect, signUp, test, userMessages, waitForAnswer, sendThroughTheForm } from "./fixtures";
 import { uniqueMarker } from "./upstream";
 
 const MODEL_ID = "openai:gpt-4o-mini";
 
 /** Sends through the plain form (works with and without JavaScript): the <select> or the picker's hidden input. */
-async function send(page: Page, text: string, { newChat = false, javaScript = true } = {}): Promise<void> {
+async function send(page: Page, text: string, { newChat = false } = {}): Promise<void> {
   if (newChat) await page.goto("/chats?new=1");
-  // Hydration turns the <select> into the picker: wait for it, or the select found first may vanish.
-  if (javaScript) await waitForHydration(page);
-  const form = page.locator("form:has(#composer)");
-  const select = form.locator("select[name=model]");
-  if (await select.count()) await select.selectOption(MODEL_ID);
-  else await form.locator("input[name=model]").evaluate((input, id) => ((input as HTMLInputElement).value = id), MODEL_ID);
-  await page.locator("#composer").fill(text);
-  await form.getByRole("button", { name: "Send" }).click();
+  await sendThroughTheForm(page, text, MODEL_ID);
 }
 
 async function editFirstMessage(page: Page, text: string): Promise<void> {
@@ -47,12 +40,12 @@ for (const javaScript of [true, false]) {
       test.setTimeout(120_000);
       await signUp(page);
       const m = uniqueMarker("sr");
-      await send(page, `Apples ${m}`, { newChat: true, javaScript });
+      await send(page, `Apples ${m}`, { newChat: true });
       await expect(page).toHaveURL(/\/chats\/[0-9a-z]{20}$/);
       await waitForAnswer(page);
       const chatId = chatIdOf(page);
       // A long reply below it, so the message is above the fold when opened.
-      await send(page, `Filler ${"lorem ipsum dolor ".repeat(120)}`, { javaScript });
+      await send(page, `Filler ${"lorem ipsum dolor ".repeat(120)}`);
       await waitForAnswer(page);
       await expect(page.getByTestId("assistant-message")).toHaveCount(2);
       // The edit makes a new branch the chat shows; the apples live on the old one.

@@ -129,6 +129,23 @@ export async function waitForHydration(page: Page): Promise<void> {
   await expect(page.getByTestId("model-picker")).toBeVisible();
 }
 
+/**
+ * Sends through the composer's plain form, with or without JavaScript: the
+ * model goes in the <select> (no JavaScript) or the picker's hidden input
+ * (hydrated). With JavaScript it waits for hydration first, or the <select>
+ * found before it may be swapped for the picker under the test's hands.
+ */
+export async function sendThroughTheForm(page: Page, text: string, modelId = "openai:gpt-4o-mini"): Promise<void> {
+  // Remix's inline script sets this global; with JavaScript off it never runs.
+  const javaScript = await page.evaluate(() => "__remixContext" in window);
+  if (javaScript) await waitForHydration(page);
+  const form = page.locator("form:has(#composer)");
+  if (javaScript) await form.locator("input[name=model]").evaluate((input, id) => ((input as HTMLInputElement).value = id), modelId);
+  else await form.locator("select[name=model]").selectOption(modelId);
+  await page.locator("#composer").fill(text);
+  await form.getByRole("button", { name: "Send" }).click();
+}
+
 export function composer(page: Page): Locator {
   return page.getByRole("textbox", { name: "Message" });
 }

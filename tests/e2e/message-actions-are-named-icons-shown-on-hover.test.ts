@@ -3,19 +3,10 @@
 // and a tooltip, big enough to hit. The chat list has a menu per chat
 // (rename, pin, archive, delete) that works without JavaScript too, and
 // leaves the user on the page they used it from.
-import type { Locator, Page } from "@playwright/test";
-import { CHAT_URL, chatIdOf, expect, lastAnswer, listedChatIds, signUp, test, waitForHydration } from "./fixtures";
+import type { Locator } from "@playwright/test";
+import { CHAT_URL, chatIdOf, expect, lastAnswer, listedChatIds, signUp, test, waitForHydration, sendThroughTheForm } from "./fixtures";
 
 test.describe.configure({ timeout: 120_000 });
-
-async function send(page: Page, text: string): Promise<void> {
-  const form = page.locator("form:has(#composer)");
-  const select = form.locator("select[name=model]");
-  if (await select.count()) await select.selectOption("openai:gpt-4o-mini");
-  else await form.locator("input[name=model]").evaluate((input) => ((input as HTMLInputElement).value = "openai:gpt-4o-mini"));
-  await page.locator("#composer").fill(text);
-  await form.getByRole("button", { name: "Send" }).click();
-}
 
 async function opacityOf(actions: Locator): Promise<string> {
   return actions.evaluate((el) => getComputedStyle(el).opacity);
@@ -24,7 +15,7 @@ async function opacityOf(actions: Locator): Promise<string> {
 test("a message's actions show on hover and keyboard focus, as named icons at least 24 px square", async ({ page }) => {
   await signUp(page);
   await page.goto("/chats?new=1");
-  await send(page, "Tell me about owls");
+  await sendThroughTheForm(page, "Tell me about owls");
   await expect(page).toHaveURL(CHAT_URL);
   await expect(lastAnswer(page)).toHaveAttribute("data-status", "complete", { timeout: 20_000 });
   await waitForHydration(page);
@@ -73,12 +64,12 @@ for (const javaScript of [true, false]) {
     const page = await context.newPage();
     await signUp(page);
     await page.goto("/chats?new=1");
-    await send(page, "About sparrows");
+    await sendThroughTheForm(page, "About sparrows");
     await expect(page).toHaveURL(CHAT_URL);
     const other = chatIdOf(page);
     await expect(lastAnswer(page)).toHaveAttribute("data-status", "complete", { timeout: 20_000 });
     await page.goto("/chats?new=1");
-    await send(page, "About robins");
+    await sendThroughTheForm(page, "About robins");
     await expect(page).toHaveURL(CHAT_URL);
     const current = chatIdOf(page);
     await expect(lastAnswer(page)).toHaveAttribute("data-status", "complete", { timeout: 20_000 });

@@ -3,18 +3,8 @@
 // click outside close them and focus goes back to what opened them; a
 // confirmation under the last message opens where it can be clicked.
 import type { Locator, Page } from "@playwright/test";
-import { CHAT_URL, expect, lastAnswer, newChatAndSend, signUp, test, userMessages, waitForAnswer, waitForHydration } from "./fixtures";
+import { CHAT_URL, expect, lastAnswer, newChatAndSend, signUp, test, userMessages, waitForAnswer, waitForHydration, sendThroughTheForm } from "./fixtures";
 import { queueScripts, uniqueMarker } from "./upstream";
-
-/** Sends through the plain form to the fake OpenAI model (instant answers), with or without JavaScript. */
-async function sendWithFakeOpenAI(page: Page, text: string): Promise<void> {
-  const form = page.locator("form:has(#composer)");
-  const select = form.locator("select[name=model]");
-  if (await select.count()) await select.selectOption("openai:gpt-4o-mini");
-  else await form.locator("input[name=model]").evaluate((input) => ((input as HTMLInputElement).value = "openai:gpt-4o-mini"));
-  await page.locator("#composer").fill(text);
-  await form.getByRole("button", { name: "Send" }).click();
-}
 
 function headerSummary(page: Page, name: string): Locator {
   return page.getByTestId("chat-header").locator(`summary[aria-label="${name}"]`);
@@ -105,13 +95,13 @@ for (const javaScript of [true, false]) {
     const page = await context.newPage();
     await signUp(page);
     await page.goto("/chats?new=1");
-    await sendWithFakeOpenAI(page, "First question about rivers");
+    await sendThroughTheForm(page, "First question about rivers");
     await expect(page).toHaveURL(CHAT_URL);
     await expect(lastAnswer(page)).toHaveAttribute("data-status", "complete", { timeout: 20_000 });
     // A long answer: the chat scrolls, and the confirmation opens at its very end.
     const marker = uniqueMarker("del");
     await queueScripts("openai", marker, { tokens: Array.from({ length: 60 }, (_, i) => `Paragraph ${i + 1} about deltas.\n\n`) });
-    await sendWithFakeOpenAI(page, `Second question about deltas ${marker}`);
+    await sendThroughTheForm(page, `Second question about deltas ${marker}`);
     await expect(userMessages(page)).toHaveCount(2);
     await expect(lastAnswer(page)).toHaveAttribute("data-status", "complete", { timeout: 20_000 });
     await expect(page.getByRole("button", { name: "Send" })).toBeEnabled();

@@ -199,26 +199,49 @@ const MODERATION_CATEGORIES = [
   "self-harm/intent", "self-harm/instructions", "sexual", "sexual/minors", "violence", "violence/graphic",
 ] as const;
 
+/** What a multi-modal moderation input says, as text: its text, or an image's decoded bytes (a data URL); null when malformed. */
+function moderationContent(item: unknown): string | null {
+  if (typeof item !== "object" || item === null) return null;
+  const part = item as { type?: unknown; text?: unknown; image_url?: { url?: unknown } };
+  if (part.type === "text" && typeof part.text === "string") return part.text;
+  if (part.type === "image_url" && typeof part.image_url?.url === "string") {
+    const data = /^data:image\/(?:png|jpeg|gif|webp);base64,([A-Za-z0-9+/=]+)$/.exec(part.image_url.url);
+    // The fake reads a marker inside the image's bytes (a PNG text chunk, say); a remote URL passes.
+    return data ? Buffer.from(data[1]!, "base64").toString("latin1") : part.image_url.url.startsWith("http") ? "" : null;
+  }
+  return null;
+}
+
 /**
- * POST /v1/moderations: one result per input. An input holding the marker
- * `[[flag:<category>]]` is flagged in that category; anything else passes.
+ * POST /v1/moderations: one result per string input, and one for a whole
+ * multi-modal array (text and image_url objects, as the omni models take).
+ * An input holding the marker `[[flag:<category>]]` (in an image: in its
+ * bytes) is flagged in that category; anything else passes.
  */
 function moderation(exchange: Exchange): void {
   const { request, res } = exchange;
   const body = request.body;
-  const inputs: unknown[] = typeof body?.input === "string" ? [body.input] : Array.isArray(body?.input) ? body.input : [];
+  const raw: unknown = body?.input;
+  const multiModal = Array.isArray(raw) && raw.length > 0 && raw.every((item) => typeof item === "object");
+  let inputs: string[];
+  if (typeof raw === "string") inputs = [raw];
+  else if (multiModal) {
+    const contents = raw.map(moderationContent);
+    if (contents.some((content) => content === null)) return sendError(exchange, 400, "Invalid value for 'input': each item must be a text or image_url object.", "invalid_request_error", "input");
+    inputs = [contents.join("\n")];
+  } else if (Array.isArray(raw) && raw.every((item) => typeof item === "string")) inputs = raw as string[];
+  else inputs = [];
   if (typeof body?.model !== "string" || inputs.length === 0) {
     return sendError(exchange, 400, "'input' and 'model' are required.", "invalid_request_error", null);
   }
-  const results = inputs.map((input) => {
-    const text = typeof input === "string" ? input : JSON.stringify(input);
+  const results = inputs.map((text) => {
     const marked = new Set([...text.matchAll(/\[\[flag:([a-z/-]+)\]\]/g)].map((match) => match[1]));
     const categories = Object.fromEntries(MODERATION_CATEGORIES.map((category) => [category, marked.has(category)]));
     return {
       flagged: MODERATION_CATEGORIES.some((category) => marked.has(category)),
       categories,
       category_scores: Object.fromEntries(MODERATION_CATEGORIES.map((category) => [category, marked.has(category) ? 0.98 : 0.0001])),
-      category_applied_input_types: Object.fromEntries(MODERATION_CATEGORIES.map((category) => [category, ["text"]])),
+      category_applied_input_types: Object.fromEntries(MODERATION_CATEGORIES.map((category) => [category, multiModal ? ["text", "image"] : ["text"]])),
     };
   });
   request.outcome = "completed";

@@ -23,6 +23,7 @@ import { readBlobBytes } from "~/models/attachment.server";
 import { switchToBranch } from "~/models/tree.server";
 import { createExchange, saveStreamFinal } from "~/models/message.server";
 import { portingCounts } from "~/models/porting.server";
+import { setUserLimits } from "~/models/user-limits.server";
 import { AppError } from "~/protocol/errors";
 import { filePartOf, storeUpload } from "~/services/attachments.server";
 import { exportChat } from "~/services/export.server";
@@ -362,5 +363,49 @@ describe("a file that cannot be imported", () => {
     expect(report.failed[0]).toMatchObject({ title: "Bad" });
     expect(report.failed[0]!.reason).toMatch(/^This conversation could not be read: messages\.0\.parts\.0/);
     expect((await portingCounts({ userId: user.id })).chats).toBe(1);
+  });
+});
+
+// ---------------------------------------------------------------- the chats limit
+
+describe("the chats limit", () => {
+  /** A Parley export of `count` one-message conversations, with ids starting at `prefix`. */
+  function conversations(prefix: string, count: number) {
+    return {
+      format: "parley",
+      version: 1,
+      chats: Array.from({ length: count }, (_, i) => ({
+        id: `${prefix}${i}`,
+        title: `Imported ${prefix}${i}`,
+        model: TEST_MODEL,
+        createdAt: 1,
+        updatedAt: 2,
+        activeLeafId: "m1",
+        messages: [{ id: "m1", parentId: null, role: "user", parts: [{ type: "text", text: `hello ${i}` }], createdAt: 1 }],
+      })),
+    };
+  }
+
+  test("imported conversations count as chats: those over the limit are refused with the limit's reason, and nothing of them is stored", async () => {
+    const user = await createTestUser("Limited");
+    await setUserLimits({ userId: user.id, overrides: { chats: 3, messages: null, windowSeconds: null, tokensPerMonth: null, spendPerMonthUsd: null }, changedBy: user.id });
+    await createTestChat({ userId: user.id, title: "Already here" });
+    const report = await importing(user.id, JSON.stringify(conversations("a", 4)));
+    expect(report.imported).toBe(2);
+    expect(report.failed.map((f) => f.title)).toEqual(["Imported a2", "Imported a3"]);
+    expect(report.failed[0]!.reason).toBe("You have 3 chats, the most this server allows you. Delete chats you no longer need to start a new one.");
+    expect(await portingCounts({ userId: user.id })).toEqual({ chats: 3, messages: 2, imports: 2 });
+    // With room again, importing the same file brings exactly the ones left out.
+    await setUserLimits({ userId: user.id, overrides: { chats: null, messages: null, windowSeconds: null, tokensPerMonth: null, spendPerMonthUsd: null }, changedBy: user.id });
+    expect(await importing(user.id, JSON.stringify(conversations("a", 4)))).toMatchObject({ imported: 2, skipped: 2, failed: [] });
+  });
+
+  test("imports running at once cannot pass the limit together", async () => {
+    const user = await createTestUser("Racing");
+    await setUserLimits({ userId: user.id, overrides: { chats: 5, messages: null, windowSeconds: null, tokensPerMonth: null, spendPerMonthUsd: null }, changedBy: user.id });
+    const reports = await Promise.all(["p", "q", "r", "s"].map((prefix) => importing(user.id, JSON.stringify(conversations(prefix, 4)))));
+    expect(reports.reduce((sum, r) => sum + r.imported, 0)).toBe(5);
+    expect(reports.reduce((sum, r) => sum + r.failed.length, 0)).toBe(11);
+    expect((await portingCounts({ userId: user.id })).chats).toBe(5);
   });
 });

@@ -1,7 +1,8 @@
 // Moderation (MODERATION_MODEL): every message a person sends is checked with
 // the OpenAI SDK's moderations endpoint (the fake OpenAI here) before anything
 // is stored or sent to a model; a flagged one is refused with words naming the
-// categories and listed for the admin; when the check cannot be made, the
+// categories and listed for the admin; the files sent with it are checked
+// too (text, a PDF's text, images); when the check cannot be made, the
 // message is not sent either.
 import { vi } from "vitest";
 
@@ -21,6 +22,8 @@ import { action as chatAction } from "~/routes/chats.$chatId/route";
 import { action as newChatAction } from "~/routes/chats._index";
 import { moderationAdminPage } from "~/services/moderation.server";
 import { streamRegistry } from "~/streaming/streams.server";
+import { storeUpload } from "~/services/attachments.server";
+import { pdfBytes, pngBytes } from "../files";
 import { createTestUser, TEST_MODEL } from "./fixtures";
 import { cookieFor, formRequest, settle } from "./requests";
 
@@ -89,6 +92,54 @@ describe("moderation", () => {
       { email: user.email, chatId: null, text: "A new chat [[flag:harassment]]", categories: ["harassment"], model: "omni-moderation-latest" },
       { email: user.email, chatId, text: "Something nasty [[flag:violence]]", categories: ["violence"] },
     ]);
+  });
+
+  test("the files sent with a message are checked too: a text file's and a PDF's words, and an image", async () => {
+    const user = await createTestUser("WithFiles");
+    const cookie = await cookieFor(user.id);
+    const clean = await newChat(cookie, "Hello there");
+    const chatId = clean.location!.replace("/chats/", "");
+    await Promise.all(streamRegistry().activeStreams().map((stream) => stream.settled));
+    const before = await stored(user.id);
+
+    async function upload(filename: string, bytes: Uint8Array): Promise<string> {
+      const result = await storeUpload({ userId: user.id, file: { filename, stream: (async function* () { yield bytes; })() }, allowance: { perFile: 1 << 20, left: 1 << 20 } });
+      if (!result.ok) throw new Error(`${filename} was not stored: ${result.problem.code}`);
+      return result.attachment.id;
+    }
+    async function sendWith(content: string, attachmentId: string) {
+      const body = new URLSearchParams({ intent: "send", content, attachmentId });
+      const request = new Request(`http://127.0.0.1/chats/${chatId}`, { method: "POST", body, headers: { Cookie: cookie } });
+      return settle(() => chatAction({ request, params: { chatId }, context: { clientIp: "10.4.0.3" } } as unknown as ActionFunctionArgs));
+    }
+
+    const notes = await upload("notes.txt", new TextEncoder().encode("Plans for tomorrow [[flag:illicit]]\n"));
+    const byText = await sendWith("Please summarise my notes", notes);
+    expect(byText.status).toBe(400);
+    expect(byText.body).toMatchObject({ code: "message_flagged", text: "Please summarise my notes" });
+    const textCheck = moderationRequests().findLast((r) => JSON.stringify(r.body).includes("summarise my notes"));
+    expect(textCheck?.body).toEqual({ model: "omni-moderation-latest", input: ["Please summarise my notes", "Plans for tomorrow [[flag:illicit]]\n"] });
+
+    const report = await upload("report.pdf", pdfBytes(["Quarterly report [[flag:hate]]"]));
+    expect((await sendWith("What does the report say?", report)).body).toMatchObject({ code: "message_flagged" });
+
+    const photo = await upload("photo.png", pngBytes({ comment: "[[flag:violence/graphic]]" }));
+    const byImage = await sendWith("What is in this picture?", photo);
+    expect(byImage.body).toMatchObject({ code: "message_flagged", formError: expect.stringContaining("violence/graphic") });
+    const imageCheck = moderationRequests().findLast((r) => JSON.stringify(r.body).includes("image_url"));
+    expect(imageCheck?.body.input).toEqual([{ type: "image_url", image_url: { url: expect.stringMatching(/^data:image\/png;base64,/) } }]);
+
+    expect(await stored(user.id)).toEqual(before);
+    const { flags } = await moderationAdminPage();
+    expect(flags.slice(0, 3)).toMatchObject([
+      { email: user.email, chatId, text: "What is in this picture?\n\n[file: photo.png]", categories: ["violence/graphic"] },
+      { text: "What does the report say?\n\n[file: report.pdf]", categories: ["hate"] },
+      { text: "Please summarise my notes\n\n[file: notes.txt]", categories: ["illicit"] },
+    ]);
+
+    // A clean picture passes, and the message is sent with it.
+    const clear = await upload("clear.png", pngBytes({ rgb: [10, 200, 10] }));
+    expect((await sendWith("And this one?", clear)).status).toBe(302);
   });
 
   test("when the check cannot be made, the message is not sent (503, nothing stored)", async () => {
