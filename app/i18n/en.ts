@@ -137,6 +137,8 @@ export const en = {
     price: "USD per million tokens, in / out",
   },
   message: {
+    copyCode: "Copy code",
+    copyShort: "Copy",
     previousVersion: "Previous version",
     nextVersion: "Next version",
     copy: "Copy message",

@@ -141,6 +141,8 @@ export const ru: RussianOf<typeof en> = {
     price: "USD за миллион токенов, вход / выход",
   },
   message: {
+    copyCode: "Копировать код",
+    copyShort: "Копировать",
     previousVersion: "Предыдущая версия",
     nextVersion: "Следующая версия",
     copy: "Копировать сообщение",

@@ -49,7 +49,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       role: m.role,
       parts: m.parts,
       problem: m.status === "error" || m.status === "interrupted" ? describe(m.problem ?? (m.status === "error" ? "answer_failed" : "stopped"), locale) : null,
-      rendered: m.role === "assistant" ? renderTextParts(m.parts, { final: true }) : undefined,
+      rendered: m.role === "assistant" ? renderTextParts(m.parts, { final: true, locale }) : undefined,
     })),
   };
 }

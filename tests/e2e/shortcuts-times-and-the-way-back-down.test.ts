@@ -1,6 +1,7 @@
 // Keyboard shortcuts (new chat, copy the last answer, the list of them), a
 // time on every message (relative, exact on hover and focus), and a button
-// back to the newest message once the reader has scrolled up.
+// back to the newest message once the reader has scrolled up, and each chat
+// kept where the reader left it.
 import type { Page } from "@playwright/test";
 import { composer, demoAnswerTo, expect, lastAnswer, newChatAndSend, sendMessage, signUp, test, waitForAnswer, waitForHydration } from "./fixtures";
 import { E2E } from "./env";
@@ -94,4 +95,37 @@ test("scrolled up through a long chat, a button leads back down to the newest me
   await back.click();
   await expect.poll(() => scroller(page).evaluate((el) => Math.abs(el.scrollTop))).toBeLessThan(5);
   await expect(back).toHaveCount(0);
+});
+
+test("each chat is where the reader left it: scrolled up in one, another opens at its newest message, and back again is the same place", async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 700 });
+  await signUp(page);
+  const { chatUrl: other } = await newChatAndSend(page, "A short one");
+  await waitForAnswer(page);
+  const { chatUrl: long } = await newChatAndSend(page, LONG);
+  await waitForAnswer(page);
+  await sendMessage(page, `${LONG} Again, please.`);
+  await expect(page.getByTestId("assistant-message")).toHaveCount(2);
+  await waitForAnswer(page);
+  await sendMessage(page, `${LONG} Once more.`);
+  await expect(page.getByTestId("assistant-message")).toHaveCount(3);
+  await waitForAnswer(page);
+  await scroller(page).hover();
+  await page.mouse.wheel(0, -900);
+  await expect(page.getByRole("button", { name: "Scroll to the newest message" })).toBeVisible();
+  const left = await scroller(page).evaluate((el) => el.scrollTop);
+  expect(left).toBeLessThan(-600);
+
+  const list = page.getByRole("navigation", { name: "Chats" });
+  await list.locator(`a[href="${other}"]`).first().click();
+  await expect(page).toHaveURL(new RegExp(`${other}$`));
+  await expect(page.getByTestId("user-message")).toHaveCount(1);
+  await expect(page.getByTestId("user-message")).toContainText("A short one");
+  await expect.poll(() => scroller(page).evaluate((el) => Math.abs(el.scrollTop))).toBeLessThan(5);
+
+  await list.locator(`a[href="${long}"]`).first().click();
+  await expect(page).toHaveURL(new RegExp(`${long}$`));
+  await expect(page.getByTestId("user-message")).toHaveCount(3);
+  await expect.poll(() => scroller(page).evaluate((el) => el.scrollTop)).toBeCloseTo(left, -1);
+  await expect(page.getByRole("button", { name: "Scroll to the newest message" })).toBeVisible();
 });

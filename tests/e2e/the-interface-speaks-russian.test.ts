@@ -64,6 +64,8 @@ async function expectRussianPages(page: Page, { script }: { script: boolean }): 
   await expect(page.getByRole("button", { name: "Отправить" })).toBeVisible();
   await expect(lastAnswer(page).getByRole("button", { name: "Ответить заново", exact: true })).toBeAttached();
   await expect(lastAnswer(page).getByRole("button", { name: "Ответвить в новый чат" })).toBeAttached();
+  // A code block's Copy button too (it shows only with JavaScript, and is in the page either way).
+  await expect(lastAnswer(page).locator('button.copy-code[aria-label="Копировать код"]')).toHaveText("КопироватьСкопировано");
   // The answer's figures use Russian units.
   await expect(lastAnswer(page).getByTestId("answer-stats")).toContainText("вх.");
   await expect(page.getByRole("navigation", { name: "Чаты" })).toContainText("Привет из Москвы");

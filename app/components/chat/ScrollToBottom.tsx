@@ -2,17 +2,41 @@
 // up through a chat. The message list is a column-reverse scroller (pinned to
 // the newest message), so its scrollTop is 0 at the bottom and negative above.
 // Without JavaScript there is no button; the page still opens at the bottom.
-import { type RefObject, useEffect, useState } from "react";
+// It also keeps each chat's scroll position for the visit: back in a chat,
+// the reader is where they left it (a link to a message still wins).
+import { type RefObject, useLayoutEffect, useRef, useState } from "react";
+import { rememberScroll, scrollOf } from "./chat-cache";
 import { useTranslation } from "~/i18n/i18n";
 import { Icon } from "../ui/Icon";
 
 /** How far above the newest message (in pixels) the button appears. */
 const SHOW_AFTER_PX = 240;
 
-export function ScrollToBottom({ scroller }: { scroller: RefObject<HTMLElement> }) {
+/**
+ * Mounted once per chat (keyed by its id). `settled` is false while the chat
+ * is shown from the page's memory, which may hold fewer messages than the
+ * server's answer on its way; `contentKey` changes when the messages do.
+ */
+export function ScrollToBottom({ scroller, chatId, settled, contentKey }: { scroller: RefObject<HTMLElement>; chatId: string; settled: boolean; contentKey: string }) {
   const { t } = useTranslation();
   const [away, setAway] = useState(false);
-  useEffect(() => {
+  // Where this chat was left, until the chat's own messages are in to scroll back to it (a link to a message wins).
+  const returnTo = useRef<number | null>(null);
+  const opened = useRef(false);
+  if (!opened.current) {
+    opened.current = true;
+    returnTo.current = typeof window === "undefined" || window.location.hash ? null : scrollOf(chatId);
+  }
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    // The scroller is shared by every chat: without this, a chat would open where the last one was left.
+    if (element && returnTo.current !== null) element.scrollTop = returnTo.current;
+    if (settled) returnTo.current = null;
+  }, [scroller, settled, contentKey]);
+  // A layout effect, so the listener goes in the same commit as this chat's
+  // messages: a passive effect's cleanup runs later, and a scroll in between
+  // (the next chat's shorter page) would be taken as this chat's.
+  useLayoutEffect(() => {
     const element = scroller.current;
     if (!element) return;
     // Read once per frame, when the browser has laid the page out anyway:
@@ -21,7 +45,10 @@ export function ScrollToBottom({ scroller }: { scroller: RefObject<HTMLElement> 
     let frame = 0;
     const measure = () => {
       frame = 0;
-      setAway(Math.abs(element.scrollTop) > SHOW_AFTER_PX);
+      const top = element.scrollTop;
+      // While the chat is still coming in, the position is ours, not the reader's.
+      if (returnTo.current === null) rememberScroll(chatId, top);
+      setAway(Math.abs(top) > SHOW_AFTER_PX);
     };
     const onScroll = () => {
       frame ||= requestAnimationFrame(measure);
@@ -32,7 +59,7 @@ export function ScrollToBottom({ scroller }: { scroller: RefObject<HTMLElement> 
       cancelAnimationFrame(frame);
       element.removeEventListener("scroll", onScroll);
     };
-  }, [scroller]);
+  }, [scroller, chatId]);
   if (!away) return null;
   return (
     <div className="relative h-0">

@@ -35,3 +35,16 @@ export function isFreshlyCached(key: string, withinMs = 15_000): boolean {
 export function forgetChat(key: string): void {
   chats.delete(key);
 }
+
+/** Where each chat was scrolled to (its scroller's scrollTop), for going back to it. */
+const scrolled = new Map<string, number>();
+
+export function rememberScroll(chatId: string, scrollTop: number): void {
+  scrolled.delete(chatId);
+  scrolled.set(chatId, scrollTop);
+  while (scrolled.size > 200) scrolled.delete(scrolled.keys().next().value!);
+}
+
+export function scrollOf(chatId: string): number {
+  return scrolled.get(chatId) ?? 0;
+}

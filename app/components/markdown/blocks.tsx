@@ -4,10 +4,11 @@
 // syntax (heal.ts). Loaded by the page only when an answer streams
 // (Markdown.tsx), and it loads KaTeX and highlighting (rich.ts) only when
 // the answer contains math or fenced code.
-import { Fragment, memo, startTransition, useEffect, useState } from "react";
+import { Fragment, memo, startTransition, useEffect, useMemo, useState } from "react";
 import ReactMarkdown from "react-markdown";
 import type { PluggableList } from "unified";
-import { components, remarkPlugins, urlTransform } from "./components";
+import { useTranslation } from "~/i18n/i18n";
+import { components, copyLabelsOf, CopyLabelsContext, remarkPlugins, urlTransform } from "./components";
 import { healPartialMarkdown } from "./heal";
 import { BlockSplitter } from "./split";
 
@@ -61,9 +62,11 @@ export function LiveBlocks({ text, streaming }: { text: string; streaming: boole
   const [splitter] = useState(() => new BlockSplitter());
   const { finished, last } = splitter.update(text);
   const rehypePlugins = useRichPlugins(text);
+  const { t } = useTranslation();
+  const labels = useMemo(() => copyLabelsOf(t), [t]);
   // A line break between blocks, as the server's whole-answer HTML has: the two renderings are the same markup.
   return (
-    <>
+    <CopyLabelsContext.Provider value={labels}>
       {finished.map((block, index) => (
         <Fragment key={index}>
           {index > 0 ? "\n" : null}
@@ -76,6 +79,6 @@ export function LiveBlocks({ text, streaming }: { text: string; streaming: boole
           <Block text={streaming ? healPartialMarkdown(last) : last} rehypePlugins={rehypePlugins} />
         </Fragment>
       ) : null}
-    </>
+    </CopyLabelsContext.Provider>
   );
 }

@@ -5,7 +5,7 @@
 //   no rehype-raw), so it is shown, never parsed or run;
 // - links keep only http(s), mailto, in-page and same-site addresses;
 // - images are never loaded on their own: a link the user may choose to open.
-import type { ComponentProps } from "react";
+import { type ComponentProps, createContext, useContext } from "react";
 import { type Components, defaultUrlTransform } from "react-markdown";
 import remarkGfm from "remark-gfm";
 import remarkMath from "remark-math";
@@ -19,6 +19,22 @@ export function urlTransform(url: string): string {
   return /^(https?:|mailto:|#|\/)/i.test(safe) || safe === "" ? safe : "";
 }
 
+/** The words of a code block's Copy button, in the page's language (from the catalogue: `copyLabelsOf`). */
+export interface CopyLabels {
+  /** The button's accessible name. */
+  label: string;
+  idle: string;
+  done: string;
+}
+
+/** The labels for a language's `t`. */
+export function copyLabelsOf(t: (key: "message.copyCode" | "message.copyShort" | "common.copied") => string): CopyLabels {
+  return { label: t("message.copyCode"), idle: t("message.copyShort"), done: t("common.copied") };
+}
+
+/** Given by both renderers (the server's HTML and the browser's live blocks), so their markup is the same. */
+export const CopyLabelsContext = createContext<CopyLabels | null>(null);
+
 /**
  * A code block and its Copy button. The button is plain markup (the same in
  * server-rendered HTML and in the browser): the message it sits in handles
@@ -26,12 +42,14 @@ export function urlTransform(url: string): string {
  */
 // react-markdown passes its hast `node` to custom components: keep it off the DOM (it rendered as node="[object Object]").
 function CodeBlock({ children, node: _node, ...props }: ComponentProps<"pre"> & { node?: unknown }) {
+  const labels = useContext(CopyLabelsContext);
+  if (!labels) throw new Error("a code block was rendered without CopyLabelsContext");
   return (
     <div className="code-block">
       <pre {...props}>{children}</pre>
-      <button type="button" className="copy-button copy-code" data-copy-code="" aria-label="Copy code">
-        <span className="copy-idle">Copy</span>
-        <span className="copy-done">Copied</span>
+      <button type="button" className="copy-button copy-code" data-copy-code="" aria-label={labels.label}>
+        <span className="copy-idle">{labels.idle}</span>
+        <span className="copy-done">{labels.done}</span>
       </button>
     </div>
   );

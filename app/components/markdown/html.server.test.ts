@@ -1,7 +1,9 @@
 import { describe, expect, test } from "vitest";
 import { markdownAnswer } from "../../../bench/lib/markdown-corpus";
-import { markdownToHtml, renderTextParts } from "./html.server";
+import { copyLabelsFor, markdownToHtml as toHtml, renderTextParts } from "./html.server";
 import { BlockSplitter } from "./split";
+
+const markdownToHtml = (text: string) => toHtml(text, copyLabelsFor("en"));
 
 describe("answers rendered to HTML on the server", () => {
   test("HTML inside a message is shown as text, never as markup", () => {
@@ -40,17 +42,26 @@ describe("answers rendered to HTML on the server", () => {
     expect(html).toContain("<table>");
   });
 
+  test("a code block's Copy button speaks the page's language, and each language's HTML is kept apart", () => {
+    const parts = [{ type: "text" as const, text: "```sh\nls\n```" }];
+    const english = renderTextParts(parts, { final: true, locale: "en" })[0]!.html;
+    const russian = renderTextParts(parts, { final: true, locale: "ru" })[0]!.html;
+    expect(russian).toContain('aria-label="Копировать код"><span class="copy-idle">Копировать</span><span class="copy-done">Скопировано</span>');
+    expect(english).toContain('aria-label="Copy code"><span class="copy-idle">Copy</span><span class="copy-done">Copied</span>');
+    expect(renderTextParts(parts, { final: true, locale: "en" })[0]!.html).toBe(english);
+  });
+
   test("text parts get their HTML and the length it covers; other parts get none", () => {
     const rendered = renderTextParts(
       [
         { type: "reasoning", text: "thinking" },
         { type: "text", text: "**done**" },
       ],
-      { final: true },
+      { final: true, locale: "en" },
     );
     expect(rendered).toEqual([null, { html: "<p><strong>done</strong></p>", chars: 8 }]);
     // The same text again comes from the cache, the same HTML.
-    expect(renderTextParts([{ type: "text", text: "**done**" }], { final: true })[0]).toEqual(rendered[1]);
+    expect(renderTextParts([{ type: "text", text: "**done**" }], { final: true, locale: "en" })[0]).toEqual(rendered[1]);
   });
 
   test("an answer rendered block by block, as the page does while it streams, is the same markup as rendered whole", () => {

@@ -7,14 +7,25 @@ import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import ReactMarkdown from "react-markdown";
 import type { MessagePart } from "../../protocol/parts";
-import { components, remarkPlugins, urlTransform } from "./components";
+import { tFor } from "../../i18n/translate.server";
+import type { Locale } from "../../protocol/catalogue";
+import { components, type CopyLabels, copyLabelsOf, CopyLabelsContext, remarkPlugins, urlTransform } from "./components";
 import type { RenderedText } from "./Markdown";
 import { richPlugins } from "./rich";
 
-export function markdownToHtml(text: string): string {
+export function markdownToHtml(text: string, labels: CopyLabels): string {
   return renderToStaticMarkup(
-    createElement(ReactMarkdown, { remarkPlugins, rehypePlugins: richPlugins, components, urlTransform }, text),
+    createElement(CopyLabelsContext.Provider, { value: labels }, createElement(ReactMarkdown, { remarkPlugins, rehypePlugins: richPlugins, components, urlTransform }, text)),
   );
+}
+
+const labelsByLocale = new Map<Locale, CopyLabels>();
+
+/** A language's Copy-button words, from the catalogue. */
+export function copyLabelsFor(locale: Locale): CopyLabels {
+  let labels = labelsByLocale.get(locale);
+  if (!labels) labelsByLocale.set(locale, (labels = copyLabelsOf(tFor(locale))));
+  return labels;
 }
 
 /**
@@ -26,20 +37,22 @@ const cache = new Map<string, string>();
 const CACHE_LIMIT_CHARS = 32 * 1024 * 1024;
 let cachedChars = 0;
 
-function cachedHtml(text: string): string {
-  const hit = cache.get(text);
+function cachedHtml(text: string, labels: CopyLabels): string {
+  // The same text in another language differs only by its Copy buttons' words.
+  const key = `${labels.label}\u0000${labels.idle}\u0000${labels.done}\u0000${text}`;
+  const hit = cache.get(key);
   if (hit !== undefined) {
-    cache.delete(text);
-    cache.set(text, hit);
+    cache.delete(key);
+    cache.set(key, hit);
     return hit;
   }
-  const html = markdownToHtml(text);
-  cache.set(text, html);
-  cachedChars += text.length + html.length;
-  for (const [oldText, oldHtml] of cache) {
+  const html = markdownToHtml(text, labels);
+  cache.set(key, html);
+  cachedChars += key.length + html.length;
+  for (const [oldKey, oldHtml] of cache) {
     if (cachedChars <= CACHE_LIMIT_CHARS) break;
-    cache.delete(oldText);
-    cachedChars -= oldText.length + oldHtml.length;
+    cache.delete(oldKey);
+    cachedChars -= oldKey.length + oldHtml.length;
   }
   return html;
 }
@@ -49,9 +62,10 @@ function cachedHtml(text: string): string {
  * answer's HTML is kept for the next request; the text of an answer still
  * being written changes every moment, so it is rendered but not kept.
  */
-export function renderTextParts(parts: readonly MessagePart[], { final }: { final: boolean }): (RenderedText | null)[] {
+export function renderTextParts(parts: readonly MessagePart[], { final, locale }: { final: boolean; locale: Locale }): (RenderedText | null)[] {
+  const labels = copyLabelsFor(locale);
   return parts.map((part) => {
     if (part.type !== "text") return null;
-    return { html: final ? cachedHtml(part.text) : markdownToHtml(part.text), chars: part.text.length };
+    return { html: final ? cachedHtml(part.text, labels) : markdownToHtml(part.text, labels), chars: part.text.length };
   });
 }

@@ -45,6 +45,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (wanted !== null && !isId(wanted)) throw codeResponse("malformed_id", request);
   const { page, viewingEarlier } = wanted ? await pageShowing({ chat, level, messageId: wanted }) : { page: await getPathPage({ chatId: chat.id, leafId: chat.activeLeafId, before }), viewingEarlier: before !== null };
   const registry = streamRegistry();
+  const locale = localeOf(request);
   // A streaming answer is shown as the registry has it right now, with the id
   // of its newest event: the browser resumes exactly after it.
   const messages: MessageView[] = page.messages.map((m) => {
@@ -63,12 +64,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     };
     const live = registry.get(m.id);
     // Answers arrive as the HTML the server made of them (kept once finished), so the page does not parse their markdown.
-    if (!live) return m.role === "assistant" ? { ...view, rendered: renderTextParts(m.parts, { final: m.status !== "streaming" }) } : view;
+    if (!live) return m.role === "assistant" ? { ...view, rendered: renderTextParts(m.parts, { final: m.status !== "streaming", locale }) } : view;
     const parts = live.snapshot();
     return {
       ...view,
       parts,
-      rendered: renderTextParts(parts, { final: live.finished }),
+      rendered: renderTextParts(parts, { final: live.finished, locale }),
       lastEventId: live.lastEventId,
       status: live.finished ? (live.outcome?.status ?? m.status) : "streaming",
       stats: live.finished ? (live.outcome?.stats ?? m.stats) : m.stats,
@@ -88,7 +89,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     // The shared link is its owner's to see and manage (null for everyone else).
     share: await shareOfChat({ access }),
     origin: publicOrigin(request),
-    locale: localeOf(request),
+    locale,
     messages,
     earlierCursor: page.earlierCursor,
     viewingEarlier,
@@ -223,7 +224,8 @@ export default function ChatPage() {
           ) : null}
         </div>
       </div>
-      <ScrollToBottom key={chat.id} scroller={scroller} />
+      {/* Its own key: a sibling sharing the Composer's would make React lose track of both. */}
+      <ScrollToBottom key={`scroll:${chat.id}`} chatId={chat.id} scroller={scroller} settled={!data.fromMemory} contentKey={`${messages.length}:${last?.id ?? ""}`} />
       {canWrite ? (
         <Composer
           key={chat.id}
