@@ -2,6 +2,7 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run
 import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, type ShouldRevalidateFunction, useLocation, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import { type ReactNode, useMemo } from "react";
 import { I18nextProvider } from "react-i18next";
+import { ConnectionStatus } from "~/components/ui/ConnectionStatus";
 import { useTranslation } from "~/i18n/i18n";
 import { createI18n } from "./i18n/i18n";
 import { metaT } from "./i18n/meta";
@@ -70,6 +71,7 @@ export function Layout({ children }: { children: ReactNode }) {
             {/^\/chats\/[^/]+$/.test(pathname) ? i18n.t("app.skipToConversation") : i18n.t("app.skipToMain")}
           </a>
           {children}
+          <ConnectionStatus />
         </I18nextProvider>
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />

@@ -579,4 +579,8 @@ export const en = {
     scrollToNewest: "Scroll to the newest message",
     loadingPage: "Loading the page",
   },
+  connection: {
+    offline: "You are offline. What you type stays here; answers pick up again when the connection is back.",
+    back: "Back online.",
+  },
 };

@@ -133,3 +133,30 @@ test("a send from a page whose session has ended leads to logging in, and nothin
   await expect(userMessages(page)).toHaveText([first]);
   await expect(page.getByTestId("assistant-message")).toHaveCount(1);
 });
+
+test("losing the connection is said at once on the page, a send meanwhile keeps its text, and coming back is said too", async ({ page, context, browserErrors }) => {
+  browserErrors.allow(/net::ERR_INTERNET_DISCONNECTED|net::ERR_FAILED|ERR_NETWORK_CHANGED/);
+  await signUp(page);
+  const first = "Tell me about rivers";
+  await newChatAndSend(page, first);
+  await waitForAnswer(page);
+  await waitForHydration(page);
+  const status = page.getByTestId("connection-status");
+  await expect(status).toBeEmpty();
+
+  await context.setOffline(true);
+  await expect(status).toHaveText("You are offline. What you type stays here; answers pick up again when the connection is back.");
+  const typed = "And about their deltas";
+  await composer(page).fill(typed);
+  await composer(page).press("Enter");
+  await expect(page.getByRole("alert")).toHaveText("The message could not reach Parley, so it was not sent. Your text is kept: check your connection and send again.");
+  await expect(composer(page)).toHaveValue(typed);
+  await expect(userMessages(page)).toHaveText([first]);
+
+  await context.setOffline(false);
+  await expect(status).toHaveText("Back online.");
+  await expect(status).toBeEmpty({ timeout: 10_000 });
+  await composer(page).press("Enter");
+  await expect(userMessages(page)).toHaveText([first, typed]);
+  await waitForAnswer(page);
+});
