@@ -7,7 +7,10 @@
 // the same browser: a bare page with the same stylesheets swapping in the
 // very same messages' HTML (the floor: what the browser needs to lay out
 // and paint them).
-//   bun bench/chat-switch.ts [--switches 20]
+//   bun bench/chat-switch.ts [--switches 20] [--profile]
+// --profile also records a CPU profile of ten 24-message switches and prints
+// the functions that took the most time (build with `--minify false` to read
+// their names).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -20,6 +23,7 @@ import { ms, percentile, ratio, table } from "./lib/stats";
 
 const args = process.argv.slice(2);
 const SWITCHES = args.includes("--switches") ? Number(args[args.indexOf("--switches") + 1]) : 20;
+const PROFILE = args.includes("--profile");
 const root = path.resolve(import.meta.dir, "..");
 const CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
 
@@ -119,6 +123,30 @@ try {
     return samples;
   };
   const longClick = await measure(long, false);
+  if (PROFILE) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Profiler.enable");
+    await cdp.send("Profiler.setSamplingInterval", { interval: 100 });
+    await cdp.send("Profiler.start");
+    for (let i = 0; i < 10; i++) {
+      const to = long[(i + 1) % 2]!;
+      await timedSwitch(page, to.href, to.last, { hoverFirst: false });
+      await page.waitForTimeout(200);
+    }
+    const { profile } = await cdp.send("Profiler.stop");
+    const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+    const selfTime = new Map<string, number>();
+    const deltas = profile.timeDeltas ?? [];
+    (profile.samples ?? []).forEach((id, i) => {
+      const frame = byId.get(id)!.callFrame;
+      if (frame.functionName === "(idle)" || frame.functionName === "(program)") return;
+      const key = `${frame.functionName || "(anonymous)"} ${frame.url.replace(/^.*\/assets\//, "")}:${frame.lineNumber + 1}`;
+      selfTime.set(key, (selfTime.get(key) ?? 0) + (deltas[i] ?? 0) / 1000);
+    });
+    const top = [...selfTime].sort((a, b) => b[1] - a[1]).slice(0, 30);
+    console.log("\nSelf time over ten 24-message switches (ms):");
+    for (const [name, took] of top) console.log(`${took.toFixed(1).padStart(8)}  ${name}`);
+  }
   const longIntent = await measure(long, true);
   const shortClick = await measure(short, false);
   // The messages' HTML as Parley shows them, for the floor.

@@ -10,7 +10,14 @@ type Text = (params: ErrorParams) => string;
 
 const provider = (p: ErrorParams) => p.provider ?? "The model provider";
 const httpNote = (p: ErrorParams) => (p.status ? ` (HTTP ${p.status})` : "");
-const max = (p: ErrorParams, locale: Locale) => (p.max ?? 0).toLocaleString(locale === "ru" ? "ru-RU" : "en-US");
+/** One number formatter per language (`toLocaleString` with a locale builds a new one at every call). */
+const numberFormats = new Map<Locale, Intl.NumberFormat>();
+function localNumber(value: number, locale: Locale): string {
+  let format = numberFormats.get(locale);
+  if (!format) numberFormats.set(locale, (format = new Intl.NumberFormat(locale === "ru" ? "ru-RU" : "en-US")));
+  return format.format(value);
+}
+const max = (p: ErrorParams, locale: Locale) => localNumber(p.max ?? 0, locale);
 const file = (p: ErrorParams) => `“${p.name ?? "file"}”`;
 
 /** A size in bytes as people read it ("20 MB", "1.5 GB"): binary units, as the limits are set. */
@@ -23,7 +30,7 @@ export function formatBytes(bytes: number, locale: Locale = "en"): string {
     unit++;
   }
   const rounded = unit === 0 || value >= 10 ? Math.round(value) : Math.round(value * 10) / 10;
-  return `${rounded.toLocaleString(locale === "ru" ? "ru-RU" : "en-US")} ${units[unit]}`;
+  return `${localNumber(rounded, locale)} ${units[unit]}`;
 }
 
 /** The Russian form for a count: 1 чат, 2 чата, 5 чатов (11–14 take the last). */
