@@ -2,7 +2,9 @@
 // too, and an answer still being written on another branch is announced
 // right above the composer with its own Stop. Without JavaScript, Stop is a
 // plain form.
-import { CHAT_URL, composer, expect, lastAnswer, signUp, test, userMessages, waitForAnswer, waitForHydration, sendThroughTheForm } from "./fixtures";
+import { createClient } from "@libsql/client";
+import { E2E } from "./env";
+import { CHAT_URL, chatIdOf, composer, expect, lastAnswer, signUp, test, userMessages, waitForAnswer, waitForHydration, sendThroughTheForm } from "./fixtures";
 import { numberedTokens, queueScripts, uniqueMarker } from "./upstream";
 
 test.describe.configure({ timeout: 120_000 });
@@ -67,7 +69,17 @@ test("without JavaScript, the composer's Stop posts the stop and the answer ends
   await expect(page.getByRole("button", { name: "Send" })).toBeVisible();
 });
 
-test("an answer written on another branch is announced right above the composer, with Stop", async ({ page }) => {
+/** Makes `email`'s account a reader of the chat, as a team's admin would (written to the server's database file). */
+async function grantViewer(chatId: string, email: string): Promise<void> {
+  const db = createClient({ url: E2E.serverEnv.DATABASE_URL });
+  try {
+    await db.execute({ sql: "INSERT INTO chat_members (chat_id, user_id, role) SELECT ?, id, 'viewer' FROM users WHERE email = ?", args: [chatId, email.toLowerCase()] });
+  } finally {
+    db.close();
+  }
+}
+
+test("an answer written on another branch is announced right above the composer, with Stop; a reader is told too, without the buttons", async ({ page, newContext }) => {
   await signUp(page);
   await page.goto("/chats?new=1");
   await waitForHydration(page);
@@ -95,8 +107,20 @@ test("an answer written on another branch is announced right above the composer,
   expect(noticeBox.y + noticeBox.height).toBeLessThanOrEqual(composerBox.y);
   expect(composerBox.y - (noticeBox.y + noticeBox.height)).toBeLessThan(40);
 
+  // A reader of the chat sees the same notice, with nothing to press, and the chat's read-only line.
+  const reader = await (await newContext()).newPage();
+  const readerAccount = await signUp(reader);
+  await grantViewer(chatIdOf(page), readerAccount.email);
+  await reader.goto(`/chats/${chatIdOf(page)}`);
+  const readerNotice = reader.getByTestId("streaming-elsewhere");
+  await expect(readerNotice).toContainText("An answer is still being written on another branch.");
+  await expect(readerNotice.getByRole("button")).toHaveCount(0);
+  await expect(reader.getByTestId("read-only-notice")).toBeVisible();
+
   await notice.getByRole("button", { name: "Stop that answer" }).click();
   await expect(notice).toHaveCount(0);
+  // The reader's page follows: the notice goes when the answer ends.
+  await expect(readerNotice).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Send" })).toBeVisible();
   await page.getByTestId("user-message").first().getByRole("button", { name: "Next version" }).click();
   await expect(lastAnswer(page)).toHaveAttribute("data-status", "interrupted");

@@ -141,7 +141,12 @@ export function BranchActions({ chatAction, messageId, disabled }: { chatAction:
  * An answer still being written on a branch the user switched away from. It
  * keeps streaming; with JavaScript the page refreshes itself when it ends.
  */
-export function StreamingElsewhere({ chatId, chatAction, messageId, lastEventId }: { chatId: string; chatAction: string; messageId: string; lastEventId: number }) {
+/**
+ * An answer being written on a branch not on screen. Whoever may write can
+ * show it or stop it; a reader is told, and the page brings the chat up to
+ * date when it ends.
+ */
+export function StreamingElsewhere({ chatId, chatAction, messageId, lastEventId, canWrite = true }: { chatId: string; chatAction: string; messageId: string; lastEventId: number; canWrite?: boolean }) {
   const { t } = useTranslation();
   const revalidator = useRevalidator();
   useAnswerStream({
@@ -153,6 +158,15 @@ export function StreamingElsewhere({ chatId, chatAction, messageId, lastEventId 
   return (
     <div role="status" data-testid="streaming-elsewhere" className="mb-2 flex flex-wrap items-center gap-2 rounded-lg border border-sky-900 bg-sky-950/40 px-3 py-2 text-sm text-sky-200">
       <span className="min-w-0 flex-1">{t("message.elsewhere")}</span>
+      {canWrite ? <ElsewhereActions chatAction={chatAction} messageId={messageId} /> : null}
+    </div>
+  );
+}
+
+function ElsewhereActions({ chatAction, messageId }: { chatAction: string; messageId: string }) {
+  const { t } = useTranslation();
+  return (
+    <>
       <Form method="post" action={chatAction} className="contents">
         <input type="hidden" name="intent" value="switch" />
         <input type="hidden" name="messageId" value={messageId} />
@@ -167,7 +181,7 @@ export function StreamingElsewhere({ chatId, chatAction, messageId, lastEventId 
           <Icon name="stop" /> {t("message.stopElsewhere")}
         </button>
       </Form>
-    </div>
+    </>
   );
 }
 

@@ -245,9 +245,12 @@ export default function ChatPage() {
           onSend={optimistic.send}
         />
       ) : (
-        <p className="mx-auto w-full max-w-3xl px-4 pb-4 text-sm text-zinc-500" data-testid="read-only-notice">
-          {t("chat.readOnly")}
-        </p>
+        <div className="mx-auto w-full max-w-3xl px-4 pb-4">
+          {elsewhere ? <StreamingElsewhere key={elsewhere.id} chatId={chat.id} chatAction={chatAction} messageId={elsewhere.id} lastEventId={elsewhere.lastEventId} canWrite={false} /> : null}
+          <p className="text-sm text-zinc-500" data-testid="read-only-notice">
+            {t("chat.readOnly")}
+          </p>
+        </div>
       )}
     </>
   );
