@@ -1,7 +1,8 @@
 // Says when the browser has lost its connection, and when it is back: what
 // is typed stays in the composer, an answer being written picks up again by
 // itself (its stream reconnects), and a send made meanwhile says it did not
-// go. The region is always in the page so screen readers announce the change.
+// go. The live region is always in the page so screen readers announce the
+// change (not a "status" role: pages have their own status messages).
 import { useEffect, useState } from "react";
 import { useTranslation } from "~/i18n/i18n";
 
@@ -34,7 +35,7 @@ export function ConnectionStatus() {
     };
   }, []);
   return (
-    <div role="status" aria-live="polite" className="pointer-events-none fixed inset-x-0 top-2 z-50 flex justify-center px-4" data-testid="connection-status">
+    <div aria-live="polite" className="pointer-events-none fixed inset-x-0 top-2 z-50 flex justify-center px-4" data-testid="connection-status">
       {connection === "offline" ? (
         <p className="pointer-events-auto rounded-lg border border-amber-500/40 bg-amber-950 px-4 py-2 text-sm text-amber-100 shadow-lg">{t("connection.offline")}</p>
       ) : connection === "back" ? (
