@@ -13,9 +13,8 @@ import { kindOf } from "./file-kind";
 const FILE_TEXT_CHECKED = 32_000;
 
 /** The message's words, then each attached file of the sender's: its text (a text file, a PDF's extracted text) or its image. */
-async function inputsOf({ model, userId, text, attachmentIds }: { model: string; userId: string; text: string; attachmentIds: string[] }): Promise<ModerationInput[]> {
+async function inputsOf({ model, owned, text }: { model: string; owned: { id: string }[]; text: string }): Promise<ModerationInput[]> {
   const inputs: ModerationInput[] = [{ text }];
-  const owned = await ownedAttachments({ userId, ids: attachmentIds });
   for (const file of await attachmentsForContext({ ids: owned.map((a) => a.id) })) {
     const kind = kindOf(file.mediaType);
     if (kind === "image") {
@@ -43,7 +42,8 @@ export async function refuseFlagged({
 }): Promise<void> {
   const model = moderationModel();
   if (!model || !user) return;
-  const inputs = await inputsOf({ model, userId: user.id, text, attachmentIds });
+  const owned = await ownedAttachments({ userId: user.id, ids: attachmentIds });
+  const inputs = await inputsOf({ model, owned, text });
   if (!inputs.some((input) => ("text" in input ? input.text.trim() : true))) return;
   const verdict = await moderate({ model, inputs }).catch((error: unknown) => {
     // The status only: a provider's error text may quote the key.
@@ -52,7 +52,7 @@ export async function refuseFlagged({
     throw new AppError("moderation_unavailable");
   });
   if (!verdict.flagged) return;
-  const names = (await ownedAttachments({ userId: user.id, ids: attachmentIds })).map((a) => a.name);
+  const names = owned.map((a) => a.name);
   const listed = names.length > 0 ? `${text}\n\n${names.map((name) => `[file: ${name}]`).join("\n")}`.trim() : text;
   await recordModerationFlag({ userId: user.id, chatId, text: listed, categories: verdict.categories, model });
   throw new AppError("message_flagged", { params: { detail: verdict.categories.join(", ") }, field: "content" });

@@ -138,10 +138,6 @@ export function BranchActions({ chatAction, messageId, disabled }: { chatAction:
 }
 
 /**
- * An answer still being written on a branch the user switched away from. It
- * keeps streaming; with JavaScript the page refreshes itself when it ends.
- */
-/**
  * An answer being written on a branch not on screen. Whoever may write can
  * show it or stop it; a reader is told, and the page brings the chat up to
  * date when it ends.

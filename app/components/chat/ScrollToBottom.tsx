@@ -21,12 +21,8 @@ export function ScrollToBottom({ scroller, chatId, settled, contentKey }: { scro
   const { t } = useTranslation();
   const [away, setAway] = useState(false);
   // Where this chat was left, until the chat's own messages are in to scroll back to it (a link to a message wins).
-  const returnTo = useRef<number | null>(null);
-  const opened = useRef(false);
-  if (!opened.current) {
-    opened.current = true;
-    returnTo.current = typeof window === "undefined" || window.location.hash ? null : scrollOf(chatId);
-  }
+  const [left] = useState(() => (typeof window === "undefined" || window.location.hash ? null : scrollOf(chatId)));
+  const returnTo = useRef(left);
   useLayoutEffect(() => {
     const element = scroller.current;
     // The scroller is shared by every chat: without this, a chat would open where the last one was left.
