@@ -117,6 +117,19 @@ const envSchema = z.object({
   CUSTOM_OPENAI_NAME: z.string().max(60).optional(),
   /** Checks every message a person sends with this OpenAI moderation model (e.g. omni-moderation-latest) on the OpenAI provider's address and key; unset: no check. */
   MODERATION_MODEL: z.string().trim().min(1).max(100).optional(),
+  /**
+   * Search by meaning: `<provider>:<model>` of an OpenAI-compatible embeddings
+   * endpoint of a configured provider (e.g. openai:text-embedding-3-small,
+   * ollama:nomic-embed-text); unset: search finds words only.
+   */
+  EMBEDDINGS_MODEL: z
+    .string()
+    .trim()
+    .max(200)
+    .regex(/^[a-z]+:\S+$/, "must be <provider>:<model>, like openai:text-embedding-3-small")
+    .optional(),
+  /** Asks the embeddings model for vectors this long (OpenAI's text-embedding-3 models can shorten theirs); unset: the model's own length. */
+  EMBEDDINGS_DIMENSIONS: z.coerce.number().int().min(8).max(4096).optional(),
   /** Attempts per answer before the first token (429, 5xx, connection errors). */
   UPSTREAM_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   /** An upstream silent this long is treated as failed. */

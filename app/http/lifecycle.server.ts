@@ -1,8 +1,8 @@
 // Boot and shutdown of the process, called by server.ts through the server
 // build. Boot: configuration, private files, database (PRAGMAs, migrations),
 // the session secret, people's keys sealed with a rotated-out encryption key,
-// answers a dead process left streaming, and the
-// periodic clean-up of expired sessions.
+// answers a dead process left streaming, the periodic clean-up of expired
+// sessions, and the background indexing for search by meaning.
 import { chmodSync, existsSync } from "node:fs";
 import path from "node:path";
 import { deleteExpiredSessions } from "../auth/session.server";
@@ -13,6 +13,7 @@ import { type Env, env } from "../env.server";
 import { interruptOrphanedStreams } from "../models/message.server";
 import { resealUserKeys } from "../models/user-key.server";
 import { instanceId, streamRegistry } from "../streaming/streams.server";
+import { vectorIndexer } from "../services/vector-index.server";
 import { logger } from "../utils/logger.server";
 
 const SESSION_SWEEP_MS = 60 * 60 * 1000;
@@ -49,12 +50,17 @@ export async function boot({ migrationsFolder }: { migrationsFolder: string }): 
   await swept();
   sweep = setInterval(swept, SESSION_SWEEP_MS);
   sweep.unref?.();
+  // Search by meaning: embeds what is missing in the background (a failing endpoint never stops the boot).
+  await vectorIndexer()
+    .start()
+    .catch((error) => logger.warn("could not start indexing for search by meaning", { error }));
   return config;
 }
 
 /** Lets running answers finish for a while, then stores the rest as interrupted. */
 export async function shutdown({ graceMs = 10_000 }: { graceMs?: number } = {}): Promise<void> {
   if (sweep) clearInterval(sweep);
+  vectorIndexer().stop();
   const registry = streamRegistry();
   logger.info("shutting down", { activeStreams: registry.activeStreams().length });
   const deadline = Date.now() + graceMs;

@@ -20,7 +20,8 @@ export async function readSetting({ key }: { key: string }): Promise<unknown> {
   return row?.value;
 }
 
-export async function writeSetting({ key, value, changedBy }: { key: string; value: unknown; changedBy: string }): Promise<void> {
+/** `changedBy`: the admin who changed it, or null when the server itself keeps the value. */
+export async function writeSetting({ key, value, changedBy }: { key: string; value: unknown; changedBy: string | null }): Promise<void> {
   const changedAt = Date.now();
   await database()
     .insert(appSettings)

@@ -47,6 +47,14 @@ function archivedCondition(filters: SearchFilters): SQL {
   return sql``;
 }
 
+/** The filters as conditions on a message `m` in its chat `c`. */
+export function messageFilters(filters: SearchFilters): SQL {
+  return sql`${archivedCondition(filters)}
+    ${filters.since !== undefined ? sql`AND m.created_at >= ${filters.since}` : sql``}
+    ${filters.until !== undefined ? sql`AND m.created_at < ${filters.until}` : sql``}
+    ${filters.model ? sql`AND (m.model = ${filters.model} OR EXISTS (SELECT 1 FROM messages a WHERE a.parent_id = m.id AND a.model = ${filters.model}))` : sql``}`;
+}
+
 /**
  * Messages matching an FTS5 expression, best first (bm25; a hit in the text
  * counts twice one in a file), `limit` from `offset`.
@@ -97,11 +105,7 @@ async function rankedPage({ userId, match, filters, limit, offset, candidates }:
       JOIN messages m ON m.id = r.message_id
       JOIN chat_members cm ON cm.chat_id = m.chat_id AND cm.user_id = ${userId}
       JOIN chats c ON c.id = m.chat_id
-      WHERE 1
-        ${archivedCondition(filters)}
-        ${filters.since !== undefined ? sql`AND m.created_at >= ${filters.since}` : sql``}
-        ${filters.until !== undefined ? sql`AND m.created_at < ${filters.until}` : sql``}
-        ${filters.model ? sql`AND (m.model = ${filters.model} OR EXISTS (SELECT 1 FROM messages a WHERE a.parent_id = m.id AND a.model = ${filters.model}))` : sql``}
+      WHERE 1 ${messageFilters(filters)}
       ORDER BY cand.score, m.created_at DESC
       LIMIT ${limit} OFFSET ${offset}
     )

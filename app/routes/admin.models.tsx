@@ -30,7 +30,7 @@ import {
   formFailure,
   readFormData,
 } from "~/utils/http.server";
-import { useTranslation } from "~/i18n/i18n";
+import { useLocale, useTranslation } from "~/i18n/i18n";
 import { metaT, pageTitle } from "~/i18n/meta";
 
 export const meta: MetaFunction = ({ matches }) => {
@@ -59,7 +59,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function AdminModels() {
-  const { providers, defaultModel, userKeysPossible, userKeys, userBaseUrls } =
+  const { providers, defaultModel, userKeysPossible, userKeys, userBaseUrls, meaningSearch } =
     useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>() as FormFailure | undefined;
   const [params] = useSearchParams();
@@ -192,6 +192,38 @@ export default function AdminModels() {
           {t("common.save")}
         </button>
       </Form>
+      <MeaningSearchStatus status={meaningSearch} />
+    </section>
+  );
+}
+
+/** How far search by meaning has indexed the messages (set up in the environment: EMBEDDINGS_MODEL). */
+function MeaningSearchStatus({ status }: { status: ReturnType<typeof useLoaderData<typeof loader>>["meaningSearch"] }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const number = (n: number) => n.toLocaleString(locale);
+  return (
+    <section aria-labelledby="meaning-heading" className="mt-8" data-testid="meaning-search">
+      <h3 id="meaning-heading" className="mb-2 font-medium">
+        {t("adminModels.meaningTitle")}
+      </h3>
+      {status.on ? (
+        <>
+          <p className="text-sm text-zinc-300">{t("adminModels.meaningOn", { model: status.model })}</p>
+          <label className="mt-2 block text-sm text-zinc-400">
+            {t("adminModels.meaningProgress", { indexed: number(status.indexed), total: number(status.total) })}
+            <progress className="mt-1 block w-full" max={Math.max(status.total, 1)} value={status.indexed} />
+          </label>
+          {status.skipped > 0 ? <p className="mt-2 text-sm text-zinc-400">{t("adminModels.meaningSkipped", { count: status.skipped })}</p> : null}
+          {status.lastError ? (
+            <p className="mt-2 text-sm text-amber-300" data-testid="meaning-error">
+              {t("adminModels.meaningError", { message: status.lastError.message })}
+            </p>
+          ) : null}
+        </>
+      ) : (
+        <p className="text-sm text-zinc-400">{t(`adminModels.meaningOff_${status.why}`)}</p>
+      )}
     </section>
   );
 }

@@ -44,7 +44,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     return { ...results, query, models, error: null };
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    const failed: SearchResults = { q: typeof params.get("q") === "string" ? params.get("q")!.slice(0, SEARCH_MAX_CHARS) : "", chats: [], messages: [], page: 1, hasMore: false, tooShort: false };
+    const failed: SearchResults = { q: typeof params.get("q") === "string" ? params.get("q")!.slice(0, SEARCH_MAX_CHARS) : "", chats: [], messages: [], page: 1, hasMore: false, tooShort: false, meaning: "off" };
     return data(
       { ...failed, query: { ...query, q: failed.q }, models, error: { message: describe(error.problem, localeOf(request)), field: error.field ?? null } },
       { status: error.status, headers: retryAfter(error) },
@@ -55,7 +55,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 const dateOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 export default function SearchPage() {
-  const { q, chats, messages, page, hasMore, tooShort, query, models, error } = useLoaderData<typeof loader>();
+  const { q, chats, messages, page, hasMore, tooShort, meaning, query, models, error } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const pageHref = (n: number) => {
     const params = new URLSearchParams({ q });
@@ -134,9 +134,14 @@ export default function SearchPage() {
         </details>
       </Form>
       {error ? <FormAlert>{error.message}</FormAlert> : null}
+      {q && !error && meaning !== "on" ? (
+        <p className="mb-4 text-sm text-zinc-400" data-testid="search-meaning">
+          {meaning === "off" ? t("search.meaningOff") : t("search.meaningUnavailable")}
+        </p>
+      ) : null}
       {tooShort ? (
         <p role="status" className="mb-4 text-sm text-zinc-400" data-testid="search-too-short">
-          {t("search.tooShort")}
+          {meaning === "on" ? t("search.tooShortMeaning") : t("search.tooShort")}
         </p>
       ) : null}
       {nothing ? (
@@ -176,6 +181,11 @@ export default function SearchPage() {
                   <span className="flex items-baseline gap-2 text-xs text-zinc-500">
                     <span className="min-w-0 flex-1 truncate font-medium text-zinc-300">{hit.chatTitle}</span>
                     {hit.archived ? <span>{t("search.archived")}</span> : null}
+                    {hit.found === "meaning" ? (
+                      <span className="rounded bg-sky-500/15 px-1.5 text-sky-300" title={t("search.byMeaningLabel")} data-testid="found-by-meaning">
+                        {t("search.byMeaning")}
+                      </span>
+                    ) : null}
                     <span>{hit.role === "user" ? t("search.question") : t("search.answer")}</span>
                     <span>{dateOf(hit.createdAt)}</span>
                   </span>

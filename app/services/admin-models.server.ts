@@ -4,11 +4,13 @@
 // catalogue applies to every picker, send and regenerate.
 import { z } from "zod";
 import { modelsOf, PRESETS, serverProviders } from "../llm/catalog.server";
+import { embeddingsModel, type EmbeddingsOff } from "../llm/embeddings.server";
 import { DEMO_MODEL_ID } from "../llm/demo.server";
 import { isModelDisabled, modelPolicy, type ModelPolicy, providerOf, saveModelPolicy } from "../llm/model-policy.server";
 import { userKeysEnabled } from "../llm/user-key-policy.server";
 import type { PublicUser } from "../models/user.server";
 import { AppError } from "../protocol/errors";
+import { vectorIndexReport } from "./vector-index.server";
 
 export interface AdminModel {
   id: string;
@@ -33,6 +35,8 @@ export interface ModelsAdminPage {
   userKeysPossible: boolean;
   userKeys: boolean;
   userBaseUrls: boolean;
+  /** Search by meaning: the index's progress, or why it is off. */
+  meaningSearch: { on: true; model: string; indexed: number; total: number; running: boolean; lastError: { at: number; message: string } | null; skipped: number } | { on: false; why: EmbeddingsOff };
 }
 
 /** The server's providers with their models as listed now, then the providers only people's own keys can reach. */
@@ -67,7 +71,14 @@ export async function modelsAdminPage(): Promise<ModelsAdminPage> {
     userKeysPossible: userKeysEnabled(),
     userKeys: policy.userKeys,
     userBaseUrls: policy.userBaseUrls,
+    meaningSearch: await meaningSearchReport(),
   };
+}
+
+async function meaningSearchReport(): Promise<ModelsAdminPage["meaningSearch"]> {
+  const { off } = embeddingsModel();
+  const report = off ? null : await vectorIndexReport();
+  return report?.model ? { on: true, ...report, model: report.model } : { on: false, why: off ?? "not_configured" };
 }
 
 /** The one form of the models page: what is ticked is on. */

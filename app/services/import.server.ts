@@ -27,6 +27,7 @@ import { safeFileName } from "./file-kind";
 import { uploadAllowance } from "./attachments.server";
 import { consume, refund } from "./limits.server";
 import { effectiveLimits } from "./usage-limits.server";
+import { vectorIndexer } from "./vector-index.server";
 
 export const IMPORT_SOURCES = ["parley", "chatgpt", "claude"] as const;
 export type ImportSource = (typeof IMPORT_SOURCES)[number];
@@ -639,6 +640,8 @@ export async function importParsed({ parsed, user, files = NO_FILES, locale = "e
     }
   }
   report.chats.reverse();
+  // The imported messages can be found by meaning too, once embedded.
+  if (report.imported > 0) vectorIndexer().nudge();
   return report;
 }
 

@@ -1,8 +1,12 @@
 // Search: what a person types, turned into a full-text query over the chats
-// they may read (docs/decisions/075). Every search with words counts against
-// the `search` rate limit.
+// they may read (docs/decisions/075) and, when an embeddings model is set up,
+// a search by meaning fused with it by reciprocal rank (docs/decisions/103).
+// Every search with words counts against the `search` rate limit.
 import { z } from "zod";
-import { chatTitlesContaining, type ChatHit, type MessageHit, type SearchFilters, searchChatTitles, searchMessages } from "../models/search.server";
+import { embed, embeddingsModel, type EmbeddingsModel } from "../llm/embeddings.server";
+import { chatTitlesContaining, type ChatHit, HIT_END, HIT_START, type MessageHit, type SearchFilters, searchChatTitles, searchMessages } from "../models/search.server";
+import { nearestMessages, type NearHit, vectorSpace } from "../models/vectors.server";
+import { logger } from "../utils/logger.server";
 import { AppError, type ErrorCode } from "../protocol/errors";
 import { segmentsOf, type Segment } from "../utils/highlight";
 import { consume } from "./limits.server";
@@ -72,7 +76,15 @@ export interface ChatResult extends Omit<ChatHit, "title"> {
 export interface MessageResult extends Omit<MessageHit, "snippet" | "chatTitle"> {
   chatTitle: string;
   snippet: Segment[];
+  /** What found it: its words, its meaning, or both. */
+  found: "words" | "meaning" | "both";
 }
+
+/**
+ * Search by meaning: `on`; `off` (no embeddings model set up: words only);
+ * `unavailable` (set up, but the endpoint failed for this query: words only).
+ */
+export type MeaningSearch = "on" | "off" | "unavailable";
 
 export interface SearchResults {
   q: string;
@@ -80,8 +92,9 @@ export interface SearchResults {
   messages: MessageResult[];
   page: number;
   hasMore: boolean;
-  /** True when no word had three characters: titles were searched, messages were not. */
+  /** True when no word had three characters: the words of messages were not searched. */
   tooShort: boolean;
+  meaning: MeaningSearch;
 }
 
 function filtersOf(query: SearchQuery): SearchFilters {
@@ -97,32 +110,106 @@ function filtersOf(query: SearchQuery): SearchFilters {
 /**
  * Searches the chats `user` may read: titles (on the first page) and
  * messages, best first. An empty query is no search (and is not counted).
+ * The quick switcher searches words only: it asks at every pause in typing.
  */
 export async function search({ user, ip, query }: { user: { id: string }; ip?: string | null; query: SearchQuery }): Promise<SearchResults> {
   const q = query.q.trim();
   const quick = query.view === "quick";
   const page = quick ? 1 : query.page;
-  const empty: SearchResults = { q, chats: [], messages: [], page, hasMore: false, tooShort: false };
+  const model = quick ? null : embeddingsModel().model;
+  const empty: SearchResults = { q, chats: [], messages: [], page, hasMore: false, tooShort: false, meaning: model ? "on" : "off" };
   if (!q) return empty;
   await consume({ action: "search", user, ip });
   const filters = filtersOf(query);
   const match = matchExpression(termsOf(q));
   const chatLimit = quick ? 5 : 8;
-  if (!match) {
-    const chats = page === 1 ? await chatTitlesContaining({ userId: user.id, text: q, filters, limit: chatLimit }) : [];
-    return { ...empty, chats: chats.map(asChatResult), tooShort: true };
-  }
   const messageLimit = quick ? 8 : SEARCH_PAGE_SIZE;
-  const [chats, messages] = await Promise.all([
-    page === 1 ? searchChatTitles({ userId: user.id, match, filters, limit: chatLimit }) : Promise.resolve([]),
-    searchMessages({ userId: user.id, match, filters, limit: messageLimit + 1, offset: (page - 1) * messageLimit }),
+  const offset = (page - 1) * messageLimit;
+  const [chats, byWords, byMeaning] = await Promise.all([
+    page !== 1 ? Promise.resolve([]) : match ? searchChatTitles({ userId: user.id, match, filters, limit: chatLimit }) : chatTitlesContaining({ userId: user.id, text: q, filters, limit: chatLimit }),
+    // With meaning too, both lists are fused from their tops: each is asked for everything up to this page.
+    match ? searchMessages({ userId: user.id, match, filters, limit: model ? offset + messageLimit + 1 : messageLimit + 1, offset: model ? 0 : offset }) : Promise.resolve([]),
+    model ? searchByMeaning({ model, userId: user.id, q, filters, limit: offset + messageLimit + 1 }) : Promise.resolve(null),
   ]);
+  const meaning: MeaningSearch = !model ? "off" : byMeaning ? "on" : "unavailable";
+  const results = byMeaning ? fuse(byWords, byMeaning).slice(offset) : byWords.map((hit) => asMessageResult(hit, "words"));
   return {
     ...empty,
     chats: chats.map(asChatResult),
-    messages: messages.slice(0, messageLimit).map((m) => ({ ...m, snippet: segmentsOf(m.snippet) })),
-    hasMore: !quick && messages.length > messageLimit,
+    messages: results.slice(0, messageLimit),
+    hasMore: !quick && results.length > messageLimit,
+    tooShort: !match,
+    meaning,
   };
+}
+
+/** Query vectors already asked for (the same words searched again, the next page): the endpoint is not asked twice. */
+const queryVectors = new Map<string, Float32Array>();
+const QUERY_VECTORS_KEPT = 200;
+/** A search waits this long for the query's vector; past it, words only. */
+const QUERY_EMBEDDING_TIMEOUT_MS = 5_000;
+
+/** Messages near the query in meaning, or null when that cannot be searched right now (the page says so). */
+async function searchByMeaning({ model, userId, q, filters, limit }: { model: EmbeddingsModel; userId: string; q: string; filters: SearchFilters; limit: number }): Promise<NearHit[] | null> {
+  const space = await vectorSpace();
+  // Nothing indexed with this model yet (the backfill has not begun): nothing to compare with.
+  if (space?.model !== model.id) return [];
+  const key = `${model.id}\n${q}`;
+  let vector = queryVectors.get(key);
+  if (!vector) {
+    try {
+      [vector] = await embed(model, [q], { timeoutMs: QUERY_EMBEDDING_TIMEOUT_MS });
+    } catch (error) {
+      logger.warn("search by meaning is unavailable for a query: the embeddings endpoint failed", { model: model.id, error: error instanceof Error ? error.message : String(error) });
+      return null;
+    }
+    queryVectors.set(key, vector!);
+    if (queryVectors.size > QUERY_VECTORS_KEPT) queryVectors.delete(queryVectors.keys().next().value!);
+  }
+  if (vector!.length !== space.dimensions) return null;
+  return nearestMessages({ userId, vector: vector!, filters, limit: Math.min(limit, 200) });
+}
+
+/** Reciprocal rank fusion's constant: how much the first places count over the next ones (60, as in its paper). */
+const RRF_K = 60;
+
+/**
+ * One ranking from several (reciprocal rank fusion): each id scores the sum of
+ * 1 / (RRF_K + its place) over the lists holding it; ties keep the first
+ * list's order. https://plg.uwaterloo.ca/~gvcormac/cormacksigir09-rrf.pdf
+ */
+export function reciprocalRankFusion(lists: readonly (readonly string[])[]): string[] {
+  const scores = new Map<string, { score: number; first: number }>();
+  lists.forEach((list, listIndex) =>
+    list.forEach((id, place) => {
+      const entry = scores.get(id) ?? { score: 0, first: listIndex * 1e6 + place };
+      entry.score += 1 / (RRF_K + place + 1);
+      scores.set(id, entry);
+    }),
+  );
+  return [...scores.entries()].sort((a, b) => b[1].score - a[1].score || a[1].first - b[1].first).map(([id]) => id);
+}
+
+function fuse(byWords: MessageHit[], byMeaning: NearHit[]): MessageResult[] {
+  const words = new Map(byWords.map((hit) => [hit.messageId, hit]));
+  const meaning = new Map(byMeaning.map((hit) => [hit.messageId, hit]));
+  return reciprocalRankFusion([byWords.map((hit) => hit.messageId), byMeaning.map((hit) => hit.messageId)]).map((id) => {
+    const hit = words.get(id);
+    if (hit) return asMessageResult(hit, meaning.has(id) ? "both" : "words");
+    const near = meaning.get(id)!;
+    // Found by meaning only: no word to mark; the message's beginning is its snippet.
+    const { distance: _distance, content, ...rest } = near;
+    return { ...rest, snippet: [{ text: plainSnippet(content), hit: false }], found: "meaning" };
+  });
+}
+
+function plainSnippet(content: string): string {
+  const text = content.replaceAll(HIT_START, "").replaceAll(HIT_END, "").replace(/\s+/g, " ").trim();
+  return text.length > 240 ? `${text.slice(0, 240)}…` : text;
+}
+
+function asMessageResult(hit: MessageHit, found: MessageResult["found"]): MessageResult {
+  return { ...hit, snippet: segmentsOf(hit.snippet), found };
 }
 
 function asChatResult(hit: ChatHit): ChatResult {

@@ -2,6 +2,7 @@
 // kept on globalThis so Vite's dev-mode module reloads do not orphan streams.
 import { saveStreamFinal, saveStreamProgress } from "../models/message.server";
 import { env } from "../env.server";
+import { vectorIndexer } from "../services/vector-index.server";
 import { logger } from "../utils/logger.server";
 import { StreamRegistry } from "./registry.server";
 
@@ -11,7 +12,14 @@ declare global {
 
 export function streamRegistry(): StreamRegistry {
   globalThis.__parleyStreamRegistry ??= new StreamRegistry({
-    store: { saveProgress: saveStreamProgress, saveFinal: saveStreamFinal },
+    store: {
+      saveProgress: saveStreamProgress,
+      // A finished answer (and the question before it) can now be found by meaning.
+      saveFinal: async (final) => {
+        await saveStreamFinal(final);
+        vectorIndexer().nudge();
+      },
+    },
     persistIntervalMs: env().PERSIST_INTERVAL_MS,
     retentionMs: env().STREAM_RETENTION_MS,
     onUnexpectedError: (error) => logger.error("stream failure", { error }),

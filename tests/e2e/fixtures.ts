@@ -139,6 +139,7 @@ export async function sendThroughTheForm(page: Page, text: string, modelId = "op
   // Remix's inline script sets this global; with JavaScript off it never runs.
   const javaScript = await page.evaluate(() => "__remixContext" in window);
   if (javaScript) await waitForHydration(page);
+  await composerOfThisChat(page);
   const form = page.locator("form:has(#composer)");
   if (javaScript) await form.locator("input[name=model]").evaluate((input, id) => ((input as HTMLInputElement).value = id), modelId);
   else await form.locator("select[name=model]").selectOption(modelId);
@@ -150,9 +151,20 @@ export function composer(page: Page): Locator {
   return page.getByRole("textbox", { name: "Message" });
 }
 
+/**
+ * Waits until the composer on screen is the one of the chat at the current
+ * address: a move within the app changes the address a moment before the new
+ * page is drawn, and text typed meanwhile would go to the page being left.
+ */
+async function composerOfThisChat(page: Page): Promise<void> {
+  const chatId = new URL(page.url()).pathname.match(CHAT_URL)?.[1];
+  if (chatId) await expect(page.locator(`form[action="/chats/${chatId}"]:has(#composer)`)).toBeVisible();
+}
+
 /** Types into the composer and presses Enter (the page must be hydrated). */
 export async function sendMessage(page: Page, text: string): Promise<void> {
   await waitForHydration(page);
+  await composerOfThisChat(page);
   await composer(page).fill(text);
   await composer(page).press("Enter");
 }

@@ -76,6 +76,41 @@ test("the message and its answer appear before the server has answered the send,
   await expect(page.getByTestId("assistant-message")).toHaveCount(2);
 });
 
+test("the next message can be sent as soon as the answer has ended, while the page is still reloading its data", async ({ page }) => {
+  await signUp(page);
+  const first = "Tell me about canals";
+  const { chatId } = await newChatAndSend(page, first);
+  // Hold every reload of the page's data until the end: what happens meanwhile is the page's own doing.
+  let releaseReloads!: () => void;
+  const reloadsHeld = new Promise<void>((resolve) => (releaseReloads = resolve));
+  const held: string[] = [];
+  await page.route(
+    (url) => url.pathname.endsWith(".data"),
+    async (route) => {
+      held.push(route.request().url());
+      await reloadsHeld;
+      await route.continue();
+    },
+  );
+  await waitForAnswer(page);
+  // The answer's end asked for the chat again, and that reload has not come back.
+  await expect.poll(() => held.length).toBeGreaterThan(0);
+
+  const followUp = "And the locks along them";
+  await composer(page).fill(followUp);
+  await composer(page).press("Enter");
+  await expect(userMessages(page)).toHaveText([first, followUp]);
+  await expect(page.getByTestId("assistant-message")).toHaveCount(2);
+  await expect(composer(page)).toHaveValue("");
+
+  releaseReloads();
+  await waitForAnswer(page);
+  expect(chatIdOf(page)).toBe(chatId);
+  await page.reload();
+  await expect(userMessages(page)).toHaveText([first, followUp]);
+  await expect(lastAnswer(page)).toHaveAttribute("data-status", "complete");
+});
+
 test("an id chosen by the browser that is already used is refused with 409 and changes nothing", async ({ page, browserErrors }) => {
   browserErrors.allowStatus(409);
   await signUp(page);

@@ -53,6 +53,7 @@ async function handleOpenAI(exchange: Exchange): Promise<void> {
   }
   if (request.method === "POST" && request.path === "/v1/chat/completions") return chatCompletion(exchange);
   if (request.method === "POST" && request.path === "/v1/moderations") return moderation(exchange);
+  if (request.method === "POST" && request.path === "/v1/embeddings") return embeddings(exchange);
   return sendError(exchange, 404, `Unknown request URL: ${request.method} ${request.path}.`, "invalid_request_error", "unknown_url");
 }
 
@@ -246,4 +247,75 @@ function moderation(exchange: Exchange): void {
   });
   request.outcome = "completed";
   sendJson(res, 200, { id: `modr-fake${request.id}`, model: body.model, results }, requestIdHeader(request.id));
+}
+
+/**
+ * Words the fake embeddings model takes for one meaning: a text about a car
+ * and a question about an automobile land near each other, which no search
+ * by words would find.
+ */
+const MEANINGS: string[][] = [
+  ["car", "cars", "automobile", "automobiles", "vehicle", "vehicles", "машина", "автомобиль"],
+  ["doctor", "physician", "medic", "врач", "доктор"],
+  ["ocean", "sea", "seas", "oceans", "море", "океан"],
+  ["happy", "joyful", "glad", "cheerful", "радостный"],
+  ["buy", "purchase", "acquire", "купить"],
+  ["fast", "quick", "rapid", "speedy", "быстрый"],
+];
+const MEANING_OF = new Map(MEANINGS.flatMap((words) => words.map((word) => [word, words[0]!] as const)));
+
+/** Which of `dimensions` numbers a meaning adds to (FNV-1a of the word). */
+function dimensionOf(word: string, dimensions: number): number {
+  let hash = 0x811c9dc5;
+  for (const char of word) hash = Math.imul(hash ^ char.codePointAt(0)!, 0x01000193) >>> 0;
+  return hash % dimensions;
+}
+
+/** The fake model's vector of a text: one count per meaning of its words, of unit length. */
+export function fakeEmbedding(text: string, dimensions = 64): number[] {
+  const vector = new Array<number>(dimensions).fill(0);
+  for (const word of text.toLowerCase().match(/\p{L}[\p{L}\p{N}]*/gu) ?? []) {
+    if (word.length < 3) continue;
+    vector[dimensionOf(MEANING_OF.get(word) ?? word, dimensions)]! += 1;
+  }
+  const length = Math.hypot(...vector);
+  // A text without words still gets a direction, as real models give one.
+  if (length === 0) vector[0] = 1;
+  return length === 0 ? vector : vector.map((value) => value / length);
+}
+
+/**
+ * POST /v1/embeddings (https://platform.openai.com/docs/api-reference/embeddings/create):
+ * a string or an array of strings, `dimensions` and `encoding_format`
+ * ("float", or "base64": little-endian float32s, which the SDK asks for by
+ * default). An input holding `[[embeddings:fail]]` makes the whole request
+ * fail with 500, as an overloaded endpoint does.
+ */
+function embeddings(exchange: Exchange): void {
+  const { request, res } = exchange;
+  const body = request.body;
+  const raw: unknown = body?.input;
+  const inputs = typeof raw === "string" ? [raw] : Array.isArray(raw) && raw.every((item) => typeof item === "string") ? (raw as string[]) : null;
+  if (typeof body?.model !== "string" || !inputs || inputs.length === 0 || inputs.some((input) => input === "")) {
+    return sendError(exchange, 400, "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.", "invalid_request_error", null);
+  }
+  if (body.dimensions !== undefined && !(Number.isInteger(body.dimensions) && (body.dimensions as number) >= 1)) {
+    return sendError(exchange, 400, "Invalid value for 'dimensions'.", "invalid_request_error", "dimensions");
+  }
+  if (inputs.some((input) => input.includes("[[embeddings:fail]]"))) {
+    return sendError(exchange, 500, "The server had an error while processing your request.", "server_error", null);
+  }
+  const dimensions = (body.dimensions as number | undefined) ?? 64;
+  const base64 = body.encoding_format === "base64";
+  const tokens = inputs.reduce((sum, input) => sum + estimateTokens(input), 0);
+  request.outcome = "completed";
+  sendJson(res, 200, {
+    object: "list",
+    data: inputs.map((input, index) => {
+      const vector = fakeEmbedding(input, dimensions);
+      return { object: "embedding", index, embedding: base64 ? Buffer.from(new Float32Array(vector).buffer).toString("base64") : vector };
+    }),
+    model: body.model,
+    usage: { prompt_tokens: tokens, total_tokens: tokens },
+  }, requestIdHeader(request.id));
 }

@@ -59,7 +59,11 @@ describe("the index follows every write path", () => {
   test("a sent message is found at once, and its answer once stored", async () => {
     const user = await createTestUser();
     const { chat, userMessageId, assistantMessageId } = await conversation.startChat({ user, text: "How do zeppelins float over the Baltic?", model: "demo:parley-demo" });
-    expect(messageIds(await find(user, "zeppelin"))).toContain(userMessageId);
+    const first = await find(user, "zeppelin");
+    expect(messageIds(first)).toContain(userMessageId);
+    // No embeddings model is set up here: words only, and the results say so.
+    expect(first.meaning).toBe("off");
+    expect(first.messages.every((m) => m.found === "words")).toBe(true);
     await settled();
     const answer = await find(user, "offline demo model");
     expect(answer.messages.filter((m) => m.chatId === chat.id).map((m) => m.messageId)).toEqual([assistantMessageId]);

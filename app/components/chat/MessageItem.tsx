@@ -230,8 +230,8 @@ export function AssistantMessage({
   locale?: Locale;
   /** The newest message of the chat: its actions stay in view without hovering. */
   latest?: boolean;
-  /** Called when a streamed answer ends (the page then reloads its data). */
-  onSettled?: () => void;
+  /** Called with the answer's id when its stream ends (the page then reloads its data). */
+  onSettled?: (messageId: string) => void;
 }) {
   const { t } = useTranslation();
   const revalidator = useRevalidator();
@@ -240,7 +240,7 @@ export function AssistantMessage({
     url: `/chats/${chatId}/messages/${message.id}/stream`,
     enabled: isLive,
     initial: { parts: message.parts, lastEventId: message.lastEventId },
-    onSettled: onSettled ?? (() => revalidator.revalidate()),
+    onSettled: () => (onSettled ? onSettled(message.id) : revalidator.revalidate()),
   });
   const streaming = isLive && live.status === "streaming";
   // An answer this page followed as it was written stays rendered in the

@@ -149,11 +149,20 @@ export function useOptimisticSend({ chatId, stored, model, locale }: { chatId: s
     [deliver, stored, model, chatId, revalidator],
   );
 
-  const onAnswerSettled = useCallback(() => {
-    if (inFlight.current > 0) settledWhileSending.current = true;
-    else revalidator.revalidate();
-  }, [revalidator]);
+  // Answers whose stream has ended, while the page's data (reloading) may still call them streaming:
+  // the chat is ready for the next message as soon as the answer is, not a round trip later.
+  const [settled, setSettled] = useState<ReadonlySet<string>>(() => new Set());
+  const onAnswerSettled = useCallback(
+    (messageId: string) => {
+      setSettled((ids) => new Set(ids).add(messageId));
+      if (inFlight.current > 0) settledWhileSending.current = true;
+      else revalidator.revalidate();
+    },
+    [revalidator],
+  );
 
   const messages = pending && !arrived && !left ? [...stored, pending.user, pending.answer] : stored;
-  return { messages, failure, send, onAnswerSettled, sending };
+  /** Is this answer being written, as far as this page knows? */
+  const writing = useCallback((m: MessageView) => m.status === "streaming" && !settled.has(m.id), [settled]);
+  return { messages, failure, send, onAnswerSettled, sending, writing };
 }

@@ -41,9 +41,12 @@ export const CopyLabelsContext = createContext<CopyLabels | null>(null);
  * its clicks (copy.ts), and the stylesheet hides it where scripts do not run.
  */
 // react-markdown passes its hast `node` to custom components: keep it off the DOM (it rendered as node="[object Object]").
-function CodeBlock({ children, node: _node, ...props }: ComponentProps<"pre"> & { node?: unknown }) {
+function CodeBlock({ children, node, ...props }: ComponentProps<"pre"> & { node?: unknown }) {
   const labels = useContext(CopyLabelsContext);
   if (!labels) throw new Error("a code block was rendered without CopyLabelsContext");
+  // A formula while the math renderer is still loading (a live answer's first
+  // formula): it shows as its source for a moment, and is not code to copy.
+  if (isPendingMath(node)) return <pre {...props}>{children}</pre>;
   return (
     <div className="code-block">
       <pre {...props}>{children}</pre>
@@ -53,6 +56,13 @@ function CodeBlock({ children, node: _node, ...props }: ComponentProps<"pre"> & 
       </button>
     </div>
   );
+}
+
+/** Is this `<pre>` a display formula remark-math left for KaTeX (`<pre><code class="language-math">`)? */
+function isPendingMath(node: unknown): boolean {
+  const code = (node as { children?: { tagName?: string; properties?: { className?: unknown } }[] } | undefined)?.children?.[0];
+  const className = code?.tagName === "code" ? code.properties?.className : undefined;
+  return Array.isArray(className) && className.includes("language-math");
 }
 
 export const components: Components = {

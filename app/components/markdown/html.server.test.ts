@@ -1,4 +1,8 @@
+import { createElement } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
+import ReactMarkdown from "react-markdown";
 import { describe, expect, test } from "vitest";
+import { components, CopyLabelsContext, remarkPlugins, urlTransform } from "./components";
 import { markdownAnswer } from "../../../bench/lib/markdown-corpus";
 import { copyLabelsFor, markdownToHtml as toHtml, renderTextParts } from "./html.server";
 import { BlockSplitter } from "./split";
@@ -70,4 +74,18 @@ describe("answers rendered to HTML on the server", () => {
     expect(finished.length).toBeGreaterThan(10);
     expect([...finished, last].map(markdownToHtml).join("\n")).toBe(markdownToHtml(text));
   });
+
+  test("before the page has loaded the math renderer, a formula shows as its source without a Copy button; code keeps its", () => {
+    // What the browser's live renderer draws of an answer being written until KaTeX arrives (no rehype plugins yet).
+    const html = renderToStaticMarkup(
+      createElement(
+        CopyLabelsContext.Provider,
+        { value: copyLabelsFor("en") },
+        createElement(ReactMarkdown, { remarkPlugins, components, urlTransform }, "```ts\nconst x = 1;\n```\n\n$$\n\\frac{a}{b}\n$$"),
+      ),
+    );
+    expect(html.match(/data-copy-code/g)).toHaveLength(1);
+    expect(html).toContain('<pre><code class="language-math math-display">\\frac{a}{b}</code></pre>');
+  });
 });
+

@@ -149,12 +149,12 @@ export default function ChatPage() {
   const messages = optimistic.messages;
   const result = optimistic.failure ?? actionResult;
   const canWrite = level !== "read";
-  const busy = messages.some((m) => m.status === "streaming") || elsewhere !== null;
+  const busy = messages.some(optimistic.writing) || elsewhere !== null;
   const chatAction = `/chats/${chat.id}`;
   const modelLabels = Object.fromEntries(models.flatMap((g) => g.models.map((m) => [m.id, m.label])));
   const modelChoices = models.flatMap((g) => g.models.map((m) => ({ id: m.id, label: m.label, group: g.label })));
   const last = messages[messages.length - 1];
-  const stopId = messages.find((m) => m.status === "streaming")?.id ?? elsewhere?.id;
+  const stopId = messages.find(optimistic.writing)?.id ?? elsewhere?.id;
   const announcement = useAnswerAnnouncement(busy);
   const scroller = useRef<HTMLDivElement>(null);
   const { t } = useTranslation();
