@@ -84,6 +84,18 @@ export async function messagesWithoutVectors({ limit, skip = [] }: { limit: numb
   );
 }
 
+/** Of these messages and the ones they answer, those whose vector is missing or out of date (an answer that just ended, and its question). */
+export async function theseWithoutVectors({ ids }: { ids: readonly string[] }): Promise<PendingMessage[]> {
+  if (ids.length === 0) return [];
+  const list = sql.join(ids.map((id) => sql`${id}`), sql`, `);
+  const hasTable = (await vectorSpace()) !== null;
+  return database().all<PendingMessage>(sql`SELECT m.id AS id, m.content AS content FROM messages m
+    ${hasTable ? sql`LEFT JOIN message_vectors v ON v.message_id = m.id` : sql``}
+    WHERE (m.id IN (${list}) OR m.id IN (SELECT parent_id FROM messages WHERE id IN (${list})))
+      AND m.status != 'streaming' AND m.content != ''
+      ${hasTable ? sql`AND (v.id IS NULL OR v.chars != length(m.content))` : sql``}`);
+}
+
 /** Stores vectors (one batch). A message deleted meanwhile is left out; one changed meanwhile is taken again later. */
 export async function storeVectors(rows: { messageId: string; chars: number; vector: Float32Array }[]): Promise<void> {
   if (rows.length === 0) return;

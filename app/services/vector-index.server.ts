@@ -1,10 +1,11 @@
 // Keeps messages' embeddings current, in the background (docs/decisions/103):
-// after each answer ends, every few minutes, and from boot (the backfill of
-// messages written before search by meaning was set up, newest first). One
+// each answer (and its question) once it ends, looked up by id; and a sweep
+// of every message every few minutes and at boot (the backfill of messages
+// written before search by meaning was set up, newest first). One
 // indexer per process; several machines sharing a database may embed the same
 // message twice, which only costs a request (the row is replaced).
 import { embed, embeddingsModel, type EmbeddingsModel } from "../llm/embeddings.server";
-import { dropVectors, messagesWithoutVectors, prepareVectorSpace, storeVectors, vectorProgress, vectorSpace } from "../models/vectors.server";
+import { dropVectors, messagesWithoutVectors, prepareVectorSpace, storeVectors, theseWithoutVectors, vectorProgress, vectorSpace } from "../models/vectors.server";
 import { logger } from "../utils/logger.server";
 
 /** Messages sent to the endpoint per request. */
@@ -26,6 +27,10 @@ export interface IndexerState {
 export class VectorIndexer {
   private running: Promise<void> | null = null;
   private again = false;
+  /** Messages named since the last run (answers that ended): looked up by id, not by a sweep of every message. */
+  private named = new Set<string>();
+  /** Whether the next run sweeps every message (boot, the periodic sweep, an import, a retry). */
+  private sweepAll = false;
   private retryMs = FIRST_RETRY_MS;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private sweep: ReturnType<typeof setInterval> | undefined;
@@ -54,9 +59,15 @@ export class VectorIndexer {
     clearTimeout(this.timer);
   }
 
-  /** Something was written: index what is missing (at once, or right after the run under way). */
-  nudge(): void {
+  /**
+   * Something was written: index what is missing, at once or right after the
+   * run under way. `ids`: just these messages and those they answer (an
+   * answer that ended); none: every message.
+   */
+  nudge(ids?: readonly string[]): void {
     if (this.stopped || !embeddingsModel().model) return;
+    if (ids) for (const id of ids) this.named.add(id);
+    else this.sweepAll = true;
     if (this.running) {
       this.again = true;
       return;
@@ -86,11 +97,17 @@ export class VectorIndexer {
       // Another model's vectors (the setting changed): start again from none.
       const space = await vectorSpace();
       if (space && space.model !== model.id) await dropVectors();
-      for (;;) {
-        const pending = await messagesWithoutVectors({ limit: this.options.batch ?? BATCH, skip: [...this.skip] });
+      const named = [...this.named];
+      this.named.clear();
+      const sweepAll = this.sweepAll || space?.model !== model.id;
+      this.sweepAll = false;
+      const batch = this.options.batch ?? BATCH;
+      const these = (await theseWithoutVectors({ ids: named })).filter((m) => !this.skip.has(m.id));
+      for (let at = 0; at < these.length && !this.stopped; at += batch) await this.embedAndStore(model, these.slice(at, at + batch));
+      while (sweepAll && !this.stopped) {
+        const pending = await messagesWithoutVectors({ limit: batch, skip: [...this.skip] });
         if (pending.length === 0) break;
         await this.embedAndStore(model, pending);
-        if (this.stopped) return;
       }
       this.retryMs = this.options.firstRetryMs ?? FIRST_RETRY_MS;
       this.lastError = null;
@@ -99,6 +116,7 @@ export class VectorIndexer {
       this.lastError = { at: Date.now(), message };
       logger.warn("could not index messages for search by meaning; trying again later", { model: model.id, retryInMs: this.retryMs, error: message });
       clearTimeout(this.timer);
+      // The retry sweeps every message: it finds whatever this run left, named or not.
       this.timer = setTimeout(() => this.nudge(), this.retryMs);
       this.timer.unref?.();
       this.retryMs = Math.min(this.retryMs * 2, LONGEST_RETRY_MS);

@@ -17,7 +17,7 @@ export function streamRegistry(): StreamRegistry {
       // A finished answer (and the question before it) can now be found by meaning.
       saveFinal: async (final) => {
         await saveStreamFinal(final);
-        vectorIndexer().nudge();
+        vectorIndexer().nudge([final.messageId]);
       },
     },
     persistIntervalMs: env().PERSIST_INTERVAL_MS,

@@ -99,6 +99,17 @@ describe("search by meaning", () => {
     expect(results.messages[0]!.snippet.some((s) => s.hit && s.text.toLowerCase() === "physician")).toBe(true);
   });
 
+  test("an answer that ends is embedded with its question at once, by id, without waiting for a sweep", async () => {
+    const ada = await createTestUser();
+    await indexed();
+    const { chat, userMessageId, assistantMessageId } = await conversation.startChat({ user: ada, text: "Cheerful songs for a long drive", model: "demo:parley-demo" });
+    await Promise.all(streamRegistry().activeStreams().map((stream) => stream.settled));
+    // No nudge here: the answer's final save named it.
+    await vectorIndexer().settled();
+    const results = await find(ada, "joyful");
+    expect(results.messages.filter((m) => m.chatId === chat.id).map((m) => m.messageId).sort()).toEqual([userMessageId, assistantMessageId].sort());
+  });
+
   test("never another person's messages, however near in meaning", async () => {
     const ada = await createTestUser();
     const eve = await createTestUser("Eve");
