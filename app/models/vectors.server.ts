@@ -26,6 +26,14 @@ function asSpace(value: unknown): VectorSpace | null {
   return typeof space?.model === "string" && typeof space.dimensions === "number" ? { model: space.model, dimensions: space.dimensions } : null;
 }
 
+/**
+ * The vector index's settings. Its neighbours' vectors are kept as 8-bit
+ * numbers and each row keeps 32 of them: against libSQL's defaults (full
+ * floats, more neighbours) that measured 4.8 times smaller and 3.7 times
+ * faster to insert, with the same top 20 found 98% of the time (ADR 103).
+ */
+const INDEX_SETTINGS = "'metric=cosine', 'compress_neighbors=float8', 'max_neighbors=32'";
+
 /** The model and length the stored vectors have, or null when there are none. */
 export async function vectorSpace(): Promise<VectorSpace | null> {
   return asSpace(await readSetting({ key: SPACE_KEY }));
@@ -49,7 +57,7 @@ export async function prepareVectorSpace(space: VectorSpace): Promise<void> {
         embedding F32_BLOB(${space.dimensions}) NOT NULL
       )`),
     ),
-    database().run(sql.raw(`CREATE INDEX message_vectors_ann ON message_vectors (libsql_vector_idx(embedding, 'metric=cosine'))`)),
+    database().run(sql.raw(`CREATE INDEX message_vectors_ann ON message_vectors (libsql_vector_idx(embedding, ${INDEX_SETTINGS}))`)),
   ]);
   await writeSetting({ key: SPACE_KEY, value: space, changedBy: null });
 }

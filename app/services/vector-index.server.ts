@@ -10,6 +10,8 @@ import { logger } from "../utils/logger.server";
 
 /** Messages sent to the endpoint per request. */
 const BATCH = 32;
+/** Vectors stored per write (about 4 ms each with the index: a write holds the connection some 30 ms). */
+const STORE_BATCH = 8;
 const SWEEP_MS = 5 * 60_000;
 const FIRST_RETRY_MS = 30_000;
 const LONGEST_RETRY_MS = 30 * 60_000;
@@ -141,7 +143,13 @@ export class VectorIndexer {
       return;
     }
     await prepareVectorSpace({ model: model.id, dimensions: vectors[0]!.length });
-    await storeVectors(pending.map((m, i) => ({ messageId: m.id, chars: m.content.length, vector: vectors[i]! })));
+    const rows = pending.map((m, i) => ({ messageId: m.id, chars: m.content.length, vector: vectors[i]! }));
+    // A few rows per write: the vector index costs milliseconds per row, and
+    // people's requests share the database's one connection between writes.
+    for (let at = 0; at < rows.length; at += STORE_BATCH) {
+      await storeVectors(rows.slice(at, at + STORE_BATCH));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 }
 
