@@ -31,9 +31,9 @@ test("100 sends at once against a limit of 10 accept exactly 10; the rest get 42
   const page = await (await newContext({ baseURL: server.baseURL })).newPage();
   await signUp(page);
   const responses = await Promise.all(Array.from({ length: 100 }, (_, i) => newChatPost(page, `Burst ${i}`)));
-  expect(responses.filter((r) => r.status() === 302)).toHaveLength(10);
+  // Every status at once: anything but 302 and 429 shows in the failure.
+  expect(responses.map((r) => r.status()).sort()).toEqual([...Array<number>(10).fill(302), ...Array<number>(90).fill(429)]);
   const refused = responses.filter((r) => r.status() === 429);
-  expect(refused).toHaveLength(90);
   for (const response of refused) {
     const seconds = Number(response.headers()["retry-after"]);
     expect(seconds).toBeGreaterThan(3500);
