@@ -143,10 +143,10 @@ export type NearHit = Omit<MessageHit, "snippet"> & { distance: number; content:
 /**
  * Messages nearest to `vector` in meaning, in the chats `userId` may read,
  * nearest first. The vector index finds the nearest of all messages; the scope
- * and filters then keep the person's.
+ * and filters then keep the person's. The caller has read `vectorSpace()`:
+ * the table exists and `vector` has its length.
  */
 export async function nearestMessages({ userId, vector, filters, limit }: { userId: string; vector: Float32Array; filters: SearchFilters; limit: number }): Promise<NearHit[]> {
-  if ((await vectorSpace()) === null) return [];
   const query = blobOf(vector);
   const rows = await database().all<Omit<NearHit, "archived"> & { archived: number }>(sql`
     SELECT m.id AS messageId, m.chat_id AS chatId, c.title AS chatTitle, m.role AS role, m.model AS model, m.created_at AS createdAt,
