@@ -32,30 +32,42 @@ export default function handleRequest(
   const nonce = loadContext.nonce ?? "";
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={nonce}>
         <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
       </NonceProvider>,
       {
         nonce,
-        [waitForAll ? "onAllReady" : "onShellReady"]() {
-          shellRendered = true;
-          const body = new PassThrough();
-          responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-          if (nonce) responseHeaders.set("Content-Security-Policy", contentSecurityPolicy(nonce));
-          resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
-          pipe(body);
+        onShellReady() {
+          // The wait for streamed data starts once the page's frame is rendered. Counted from the request instead,
+          // a busy server (a hundred pages queued for the CPU) aborted renders that had not begun, and the
+          // aborted page went out as a 500.
+          timer = setTimeout(abort, ABORT_DELAY + 1_000);
+          if (!waitForAll) send();
+        },
+        onAllReady() {
+          clearTimeout(timer);
+          if (waitForAll) send();
         },
         onShellError(error: unknown) {
           reject(error);
         },
         onError(error: unknown) {
-          responseStatusCode = 500;
-          if (shellRendered) logger.error("rendering failed after the shell was sent", { error });
+          if (!shellRendered) responseStatusCode = 500;
+          if (!request.signal.aborted) logger.error(shellRendered ? "rendering failed after the shell was sent" : "rendering failed", { error });
         },
       },
     );
-    setTimeout(abort, ABORT_DELAY);
+
+    function send() {
+      shellRendered = true;
+      const body = new PassThrough();
+      responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+      if (nonce) responseHeaders.set("Content-Security-Policy", contentSecurityPolicy(nonce));
+      resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
+      pipe(body);
+    }
   });
 }
 
