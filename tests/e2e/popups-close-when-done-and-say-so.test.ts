@@ -117,3 +117,45 @@ for (const javaScript of [true, false]) {
     await expect(userMessages(page)).toHaveText(["First question about rivers", `Second question about deltas ${marker}`]);
   });
 }
+
+test("a chat reached from the list draws its menus when they open, whole, by mouse, keyboard or script", async ({ page }) => {
+  await signUp(page);
+  const { chatUrl: owls } = await newChatAndSend(page, "Questions about owls");
+  await waitForAnswer(page);
+  await page.goto("/chats?new=1");
+  await waitForHydration(page);
+  await newChatAndSend(page, "Questions about bats");
+  await waitForAnswer(page);
+  // Moving to the first chat in the page: its messages are drawn in the browser.
+  await page.getByTestId("chat-list").locator(`a[href="${owls}"]`).click();
+  await expect(userMessages(page)).toHaveText(["Questions about owls"]);
+  const answer = lastAnswer(page);
+  await expect(answer).toHaveAttribute("data-status", "complete");
+  // Closed menus hold nothing yet (a chat's closed menus were a third of its elements).
+  await expect(page.getByTestId("messages").locator("details:not([open]) form")).toHaveCount(0);
+
+  // Keyboard: focus the opener, Enter; the popup's field has the focus and the popup works.
+  const regenerateWith = answer.locator('summary[aria-label="Regenerate with another model"]');
+  await regenerateWith.focus();
+  await page.keyboard.press("Enter");
+  const model = answer.getByLabel("Model", { exact: true });
+  await expect(model).toBeVisible();
+  await expect(model).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(model).toBeHidden();
+  await expect(regenerateWith).toBeFocused();
+
+  // Mouse: the delete confirmation is there in the frame it opens in, and focused.
+  await answer.hover();
+  await answer.getByTitle("Delete branch").click();
+  const confirm = answer.getByRole("button", { name: "Delete branch" });
+  await expect(confirm).toBeVisible();
+  await expect(confirm).toBeFocused();
+  await page.keyboard.press("Escape");
+
+  // Opened by a script (no pointer, no focus): drawn when it opens.
+  const menu = page.getByTestId("chat-menu").first();
+  await menu.evaluate((details) => ((details as HTMLDetailsElement).open = true));
+  await expect(menu.getByRole("textbox")).toBeVisible();
+  await expect(menu.getByRole("textbox")).toBeFocused();
+});

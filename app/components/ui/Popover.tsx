@@ -2,8 +2,10 @@
 // With it they behave like a polished app's: Esc and a click outside close
 // them (Esc hands focus back to the summary that opened them), opening one
 // moves focus to its first field, and a form inside can close its popup once
-// it has saved (see `closeDetails`).
-import { type ReactNode, type RefObject, useEffect, useRef } from "react";
+// it has saved (see `closeDetails`). A popup drawn in the browser makes its
+// contents when it first opens.
+import { type ReactNode, type RefObject, useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { flushSync } from "react-dom";
 
 /** Closes a <details> popup and, when asked, puts focus back on its opener. */
 export function closeDetails(details: HTMLDetailsElement | null, { focus = true }: { focus?: boolean } = {}): void {
@@ -12,7 +14,14 @@ export function closeDetails(details: HTMLDetailsElement | null, { focus = true 
   if (focus) details.querySelector<HTMLElement>(":scope > summary")?.focus();
 }
 
-export function useDismissibleDetails(ref: RefObject<HTMLDetailsElement>): void {
+/**
+ * Esc and a click outside close the popup; opening it focuses its first field.
+ * `onOpen` runs first when it opens (a popup that draws its contents on demand
+ * draws them there). The page-wide click listener exists only while it is open.
+ */
+export function useDismissibleDetails(ref: RefObject<HTMLDetailsElement>, onOpen?: () => void): void {
+  const opened = useRef(onOpen);
+  opened.current = onOpen;
   useEffect(() => {
     const details = ref.current;
     if (!details) return;
@@ -27,7 +36,12 @@ export function useDismissibleDetails(ref: RefObject<HTMLDetailsElement>): void 
       if (details.open && !details.contains(event.target as Node)) closeDetails(details, { focus: false });
     };
     const onToggle = () => {
-      if (!details.open) return;
+      if (!details.open) {
+        document.removeEventListener("pointerdown", onPointerDown);
+        return;
+      }
+      document.addEventListener("pointerdown", onPointerDown);
+      opened.current?.();
       const field = details.querySelector<HTMLElement>("[data-autofocus]");
       field?.focus();
       if (field instanceof HTMLInputElement) field.select();
@@ -36,7 +50,7 @@ export function useDismissibleDetails(ref: RefObject<HTMLDetailsElement>): void 
     };
     details.addEventListener("keydown", onKeyDown);
     details.addEventListener("toggle", onToggle);
-    document.addEventListener("pointerdown", onPointerDown);
+    if (details.open) document.addEventListener("pointerdown", onPointerDown);
     return () => {
       details.removeEventListener("keydown", onKeyDown);
       details.removeEventListener("toggle", onToggle);
@@ -44,6 +58,8 @@ export function useDismissibleDetails(ref: RefObject<HTMLDetailsElement>): void 
     };
   }, [ref]);
 }
+
+const noSubscription = () => () => {};
 
 /**
  * A <details> popup whose summary is an icon button with an accessible name.
@@ -65,13 +81,20 @@ export function Popover({
   testId?: string;
 }) {
   const ref = useRef<HTMLDetailsElement>(null);
-  useDismissibleDetails(ref);
+  // Contents the server drew stay (the popup opens without JavaScript); a popup drawn in the browser (moving to
+  // another chat, say) makes its contents when first opened: a chat's closed menus were a third of its elements.
+  const hydrating = !useSyncExternalStore(noSubscription, () => true, () => false);
+  const [drawn, setDrawn] = useState(hydrating);
+  // Drawn on intent (the pointer on the opener, or focus), so the popup is whole in the frame it opens in; at the
+  // latest when it opens.
+  const draw = () => setDrawn(true);
+  useDismissibleDetails(ref, () => flushSync(draw));
   return (
     <details ref={ref} className={className} data-testid={testId}>
-      <summary aria-label={label} title={label} className={summaryClassName}>
+      <summary aria-label={label} title={label} className={summaryClassName} onPointerEnter={draw} onPointerDown={draw} onFocus={draw}>
         {summary}
       </summary>
-      {typeof children === "function" ? children(() => closeDetails(ref.current)) : children}
+      {drawn ? (typeof children === "function" ? children(() => closeDetails(ref.current)) : children) : null}
     </details>
   );
 }

@@ -137,12 +137,21 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultSh
 export default function ChatPage() {
   const data = useLoaderData<typeof clientLoader>();
   const { chat, messages: stored, earlierCursor, viewingEarlier, elsewhere, models, maxChars, maxFileBytes, maxFiles, level, locale, share, origin } = data;
-  // Shown from memory: now ask the server for the chat as it is (once for these data).
+  // Shown from memory: now ask the server for the chat as it is (once for these data), after the frame that shows
+  // it (starting the request re-renders the page for its loading state).
   const revalidator = useRevalidator();
   const revalidatorRef = useRef(revalidator);
   revalidatorRef.current = revalidator;
   useEffect(() => {
-    if (data.fromMemory) revalidatorRef.current.revalidate();
+    if (!data.fromMemory) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => revalidatorRef.current.revalidate());
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
   }, [data]);
   const actionResult = useActionData<ChatActionResult>();
   const optimistic = useOptimisticSend({ chatId: chat.id, stored, model: chat.model, locale });
