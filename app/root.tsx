@@ -21,7 +21,11 @@ export const links: LinksFunction = () => [
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
-export const meta: MetaFunction = ({ matches }) => [{ title: "Parley" }, { name: "description", content: metaT(matches)("app.description") }];
+export const meta: MetaFunction = ({ matches, error }) => [
+  // A page that does not exist says so in its tab too.
+  { title: isRouteErrorResponse(error) && error.status === 404 ? `${metaT(matches)("errorPage.title")} · Parley` : "Parley" },
+  { name: "description", content: metaT(matches)("app.description") },
+];
 
 /**
  * The theme and language come from cookies (app/utils/preferences.server.ts):

@@ -63,7 +63,14 @@ export default function AdminUsers() {
       <p className="mb-2 text-sm text-zinc-500" data-testid="users-count">
         {total === 0
           ? query
-            ? t("adminUsers.noMatch", { query })
+            ? (
+                <>
+                  {t("adminUsers.noMatch", { query })}{" "}
+                  <Link to="/admin/users" className="text-sky-400 underline hover:text-sky-300">
+                    {t("adminUsers.showEveryone")}
+                  </Link>
+                </>
+              )
             : t("adminUsers.none")
           : query
             ? t("adminUsers.countMatching", { count: total, query, page, pages })

@@ -144,9 +144,23 @@ export default function SearchPage() {
           {meaning === "on" ? t("search.tooShortMeaning") : t("search.tooShort")}
         </p>
       ) : null}
+      {!q && !error ? (
+        <p className="text-sm text-zinc-400" data-testid="search-hint">
+          {t("search.hint")} {meaning === "on" ? t("search.hintMeaning") : null}
+        </p>
+      ) : null}
       {nothing ? (
         <p role="status" className="text-zinc-400" data-testid="search-nothing">
-          {filtered ? t("search.nothingFiltered", { q }) : t("search.nothing", { q })}
+          {filtered ? (
+            <>
+              {t("search.nothingFiltered", { q })}{" "}
+              <Link to={`/search?${new URLSearchParams({ q })}`} className="text-sky-400 underline hover:text-sky-300">
+                {t("search.withoutFilters")}
+              </Link>
+            </>
+          ) : (
+            t("search.nothing", { q })
+          )}
         </p>
       ) : null}
       {chats.length ? (

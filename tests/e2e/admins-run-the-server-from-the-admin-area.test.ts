@@ -77,6 +77,13 @@ test(`${modeName(javaScriptEnabled)} an admin finds a person, pages through the 
   await expect(adminPage.getByRole("link", { name: "Next page →" })).toHaveCount(0);
   await adminPage.getByRole("link", { name: "← Previous page" }).click();
   await expect(adminPage.getByTestId("user-row")).toHaveCount(50);
+  // A search that finds nobody says so and offers the way back to everyone.
+  await adminPage.getByRole("searchbox").fill("nobody-by-this-name");
+  await adminPage.getByRole("button", { name: "Search" }).click();
+  await expect(adminPage.getByTestId("users-count")).toHaveText("No account matches “nobody-by-this-name”. Show every account");
+  await expect(adminPage.getByTestId("user-row")).toHaveCount(0);
+  await adminPage.getByTestId("users-count").getByRole("link", { name: "Show every account" }).click();
+  await expect(adminPage.getByTestId("user-row")).toHaveCount(50);
 
   await expect(member.getByRole("link", { name: "Admin" })).toHaveCount(0);
   const refused = await member.goto("/admin/users");

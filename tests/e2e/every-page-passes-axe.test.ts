@@ -1,7 +1,9 @@
 // Every page of Parley checked by axe (WCAG 2.2 A and AA rules and axe's best
 // practices), in the light and the dark theme, with and without JavaScript:
 // no serious or critical violation, with the popups (<details>) closed and
-// open. And on a phone (390×844) no page scrolls sideways.
+// open. And every page at 1440×900 and 390×844, in English and Russian, both
+// themes, with and without JavaScript: no sideways scroll, the language and
+// theme asked for, AA contrast and tap targets.
 // On a server of its own: its first account is the admin, so every admin page
 // can be visited.
 import { readFileSync } from "node:fs";
@@ -127,13 +129,13 @@ type Theme = "light" | "dark";
  */
 async function openBrowser(
   newContext: (options?: object) => Promise<BrowserContext>,
-  { theme, signedIn, viewport }: { theme: Theme; signedIn: boolean; viewport?: { width: number; height: number } },
+  { theme, signedIn, viewport, locale = "auto" }: { theme: Theme; signedIn: boolean; viewport?: { width: number; height: number }; locale?: "auto" | "en" | "ru" },
 ): Promise<Page> {
   const context = await newContext({ baseURL: server.baseURL, ...(viewport ? { viewport } : {}) });
   const page = await context.newPage();
   if (signedIn) await login(page, site.admin);
   // The theme is a preference: a cookie (and, signed in, the account's choice).
-  const response = await page.request.post("/preferences", { form: { theme, locale: "auto", redirectTo: "/" }, maxRedirects: 0 });
+  const response = await page.request.post("/preferences", { form: { theme, locale, redirectTo: "/" }, maxRedirects: 0 });
   expect(response.status()).toBe(302);
   return page;
 }
@@ -226,22 +228,60 @@ for (const theme of ["light", "dark"] as const) {
   }
 }
 
-test("on a phone no page scrolls sideways, with or without JavaScript", async ({ newContext, browserErrors }) => {
-  browserErrors.allowStatus(404, 410);
-  const viewport = { width: 390, height: 844 };
-  const tooWide: string[] = [];
-  for (const javaScript of [true, false]) {
-    const pages: [Page, string[]][] = [
-      [await openBrowser(newContext, { theme: "dark", signedIn: false, viewport }), publicPages()],
-      [await openBrowser(newContext, { theme: "dark", signedIn: true, viewport }), signedInPages()],
-    ];
-    for (const [page, paths] of pages) {
-      for (const path of paths) {
-        await visit(page, path, { javaScript });
-        const width = await page.evaluate(() => document.documentElement.scrollWidth);
-        if (width > viewport.width) tooWide.push(`${path} ${javaScript ? "with" : "without"} JavaScript is ${width}px wide`);
+const VIEWPORTS = { desktop: { width: 1440, height: 900 }, phone: { width: 390, height: 844 } } as const;
+const SKIP_LINK = {
+  en: ["Skip to the main content", "Skip to the conversation"],
+  ru: ["Перейти к основному содержимому", "Перейти к разговору"],
+} as const;
+
+/** Text contrast, and on a phone the size of what is tapped: the rules a screen size, a theme or a language changes. */
+async function contrastAndTargets(page: Page, where: string): Promise<string[]> {
+  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE_SOURCE);
+  const results = await page.evaluate(() =>
+    (window as unknown as { axe: { run(context: Document, options: object): Promise<AxeResults> } }).axe.run(document, {
+      runOnly: { type: "rule", values: ["color-contrast", "target-size"] },
+      resultTypes: ["violations"],
+    }),
+  );
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .flatMap((v) => v.nodes.map((node) => `${where}: ${v.id} at ${node.target.join(" ")} — ${node.failureSummary ?? v.help}`));
+}
+
+// Every page at both sizes and in both languages, in the light theme with JavaScript and the dark one without: it
+// fits the screen (no sideways scroll), speaks the language asked for, wears the theme asked for, and keeps AA
+// contrast and tap targets.
+for (const [size, viewport] of Object.entries(VIEWPORTS)) {
+  for (const locale of ["en", "ru"] as const) {
+    test(`every page at ${viewport.width}×${viewport.height} in ${locale === "en" ? "English" : "Russian"} fits, speaks it and keeps contrast: light with JavaScript, dark without`, async ({
+      newContext,
+      browserErrors,
+    }) => {
+      browserErrors.allowStatus(404, 410);
+      const found: string[] = [];
+      // Each theme once and each way of running once (all four together are the axe runs above, at one size).
+      for (const [theme, javaScript] of [["light", true], ["dark", false]] as const) {
+        for (const signedIn of [false, true]) {
+          const page = await openBrowser(newContext, { theme, signedIn, viewport, locale });
+          for (const path of signedIn ? signedInPages() : publicPages()) {
+            const where = `${path} (${size}, ${theme}, ${javaScript ? "with" : "without"} JavaScript)`;
+            await visit(page, path, { javaScript });
+            const seen = await page.evaluate(() => ({
+              width: document.documentElement.scrollWidth,
+              lang: document.documentElement.lang,
+              theme: document.documentElement.dataset.theme,
+              skipLink: document.querySelector(".skip-link")?.textContent ?? "",
+            }));
+            if (seen.width > viewport.width) found.push(`${where}: ${seen.width}px wide`);
+            if (seen.lang !== locale) found.push(`${where}: lang="${seen.lang}"`);
+            if (seen.theme !== theme) found.push(`${where}: data-theme="${seen.theme}"`);
+            if (!(SKIP_LINK[locale] as readonly string[]).includes(seen.skipLink)) found.push(`${where}: the skip link says "${seen.skipLink}"`);
+            found.push(...(await contrastAndTargets(page, where)));
+          }
+          await page.context().close();
+        }
       }
-    }
+      expect(found, found.join("\n")).toEqual([]);
+    });
   }
-  expect(tooWide, tooWide.join("\n")).toEqual([]);
-});
+}

@@ -55,7 +55,7 @@ async function expectRussianPages(page: Page, { script }: { script: boolean }): 
   await expect(page).toHaveTitle("Чаты · Parley");
   const list = page.getByRole("navigation", { name: "Чаты" });
   await expect(list.getByRole("link", { name: "+ Новый чат" })).toBeVisible();
-  await expect(list.getByText("Чатов пока нет.")).toBeVisible();
+  await expect(list.getByText("Чатов пока нет. Начните новый кнопкой «Новый чат».")).toBeVisible();
   await expect(list.getByRole("link", { name: "Настройки" })).toBeVisible();
   await expect(list.getByRole("button", { name: "Выйти" })).toBeVisible();
 
@@ -82,7 +82,7 @@ async function expectRussianPages(page: Page, { script }: { script: boolean }): 
   await expect(page.getByRole("heading", { name: "Сообщения" })).toBeVisible();
   await expect(page.getByTestId("search-messages")).toContainText("Вопрос");
   await page.goto(`/search?${new URLSearchParams({ q: "ничегоподобного" })}`);
-  await expect(page.getByTestId("search-nothing")).toHaveText("По запросу «ничегоподобного» ничего не найдено.");
+  await expect(page.getByTestId("search-nothing")).toHaveText("По запросу «ничегоподобного» ничего не найдено. Попробуйте другие слова или меньше слов.");
 }
 
 test("a visitor whose browser asks for Russian gets the log-in page in Russian, with and without JavaScript", async ({ newContext, browserErrors }) => {
@@ -102,6 +102,26 @@ test("a visitor whose browser asks for Russian gets the log-in page in Russian, 
     await page.getByLabel("Пароль").fill("not the password");
     await page.getByRole("button", { name: "Войти" }).click();
     await expect(page.getByRole("alert")).toHaveText("Такого сочетания email и пароля нет.");
+  }
+});
+
+test("an address that does not exist answers 404 with a page in the visitor's language and theme", async ({ newContext, browserErrors }) => {
+  browserErrors.allowStatus(404);
+  for (const javaScriptEnabled of [true, false]) {
+    const context = await newContext({ ...RUSSIAN_BROWSER, javaScriptEnabled });
+    const page = await context.newPage();
+    const response = await page.goto("/no-such-page");
+    expect(response?.status()).toBe(404);
+    await expect(page.locator("html")).toHaveAttribute("lang", "ru");
+    await expect(page).toHaveTitle("Не найдено · Parley");
+    await expect(page.getByText("Такой страницы нет, или она не ваша.")).toBeVisible();
+    await expect(page.getByRole("link", { name: "Вернуться к чатам" })).toBeVisible();
+    // The theme chosen on the log-in page holds there too.
+    expect((await page.request.post("/preferences", { form: { theme: "light", locale: "auto", redirectTo: "/" }, maxRedirects: 0 })).status()).toBe(302);
+    await page.goto("/no-such/page/either");
+    await expect(page.locator("html")).toHaveAttribute("data-theme", "light");
+    // A form sent to such an address gets the same 404.
+    expect((await page.request.post("/no-such-page", { form: { a: "b" }, maxRedirects: 0 })).status()).toBe(404);
   }
 });
 
