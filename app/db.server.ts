@@ -5,6 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Client, createClient } from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
+import Sqlite from "libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import * as schema from "../drizzle/schema";
 import { env } from "./env.server";
@@ -26,11 +27,90 @@ export function localDatabasePath(url: string): string | null {
   return path.resolve(withoutScheme.startsWith("//") ? fileURLToPath(url) : withoutScheme);
 }
 
+/** Statements kept compiled per connection (the most used; a query seen once more leaves the least recent out). */
+export const STATEMENTS_KEPT = 256;
+
+interface Statement {
+  columns(): unknown;
+  raw(on?: boolean): Statement;
+  safeIntegers(on?: boolean): Statement;
+}
+type Prepare = (this: object, sql: string) => Statement;
+
+/** A statement that answers what cannot change while it is kept (its columns, its modes) without asking SQLite again. */
+function remembering(statement: Statement): Statement {
+  const { columns, raw, safeIntegers } = statement;
+  let knownColumns: unknown;
+  let rawMode: boolean | undefined;
+  let notAReader: unknown;
+  let safe: boolean | undefined;
+  statement.columns = () => (knownColumns ??= columns.call(statement));
+  statement.raw = (on = true) => {
+    if (notAReader !== undefined) throw notAReader;
+    if (rawMode !== on) {
+      try {
+        raw.call(statement, on);
+      } catch (error) {
+        // A statement that returns no rows refuses raw mode, every time.
+        notAReader = error;
+        throw error;
+      }
+      rawMode = on;
+    }
+    return statement;
+  };
+  statement.safeIntegers = (on = true) => {
+    if (safe !== on) safeIntegers.call(statement, on);
+    safe = on;
+    return statement;
+  };
+  return statement;
+}
+
+/**
+ * For a local file, @libsql/client compiles every statement again each time it
+ * runs one, and asks for its columns twice (together a third of the
+ * database's CPU on the send path). Each connection keeps its compiled
+ * statements by SQL text instead, with their columns. That is safe because
+ * the client uses a statement synchronously from start to end (bind, step
+ * every row, reset) and never holds one across an await. A schema change
+ * (CREATE, DROP, ALTER) forgets the connection's statements, so no kept
+ * column list outlives its table. docs/decisions/106.
+ */
+export function keepCompiledStatements(): void {
+  const proto = Sqlite.prototype as unknown as { prepare: Prepare; keepsStatements?: true };
+  if (proto.keepsStatements) return;
+  const compile = proto.prepare;
+  const kept = new WeakMap<object, Map<string, Statement>>();
+  proto.prepare = function prepare(sql) {
+    let statements = kept.get(this);
+    if (!statements) kept.set(this, (statements = new Map()));
+    if (/^\s*(create|drop|alter)\b/i.test(sql)) {
+      statements.clear();
+      return compile.call(this, sql);
+    }
+    let statement = statements.get(sql);
+    if (statement !== undefined) {
+      // Most recently used last: the Map's order is the eviction order.
+      statements.delete(sql);
+    } else {
+      statement = remembering(compile.call(this, sql));
+      if (statements.size >= STATEMENTS_KEPT) statements.delete(statements.keys().next().value!);
+    }
+    statements.set(sql, statement);
+    return statement;
+  };
+  proto.keepsStatements = true;
+}
+
 function open(): Handle {
   const { DATABASE_URL, DATABASE_AUTH_TOKEN } = env();
   const file = localDatabasePath(DATABASE_URL);
   // The folder holds the database and the session secret: its owner's only.
-  if (file) mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  if (file) {
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    keepCompiledStatements();
+  }
   const client = createClient({
     url: DATABASE_URL,
     authToken: DATABASE_AUTH_TOKEN,
