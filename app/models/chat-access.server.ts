@@ -53,6 +53,11 @@ export async function findChatAccess({ chatId, userId }: { chatId: unknown; user
 export async function requireChatAccess({ chatId, user, level }: { chatId: unknown; user: { id: string }; level: AccessLevel }): Promise<ChatAccess> {
   const access = await findChatAccess({ chatId, userId: user.id });
   if (!access) throw new AppError("not_found");
+  return requireLevel(access, level);
+}
+
+/** An access already read, checked against a higher level: a member below it gets `chat_read_only`. */
+export function requireLevel(access: ChatAccess, level: AccessLevel): ChatAccess {
   if (!allows(access.level, level)) throw new AppError("chat_read_only");
   return access;
 }

@@ -4,7 +4,7 @@
 // already shows the message and follows the answer's stream); a plain form
 // gets a redirect (works without JavaScript).
 import { redirect } from "@remix-run/node";
-import { requireChatAccess } from "~/models/chat-access.server";
+import { requireChatAccess, requireLevel } from "~/models/chat-access.server";
 import { env } from "~/env.server";
 import { keptFiles, readMessageForm } from "~/services/attachments.server";
 import { chatIntentSchema, formFields, INTENT_LEVEL, inputError } from "~/services/chat-input";
@@ -36,7 +36,7 @@ export async function runChatAction({ request, user, chatId, ip, fastSend = fals
   let uploadedIds: string[] = [];
   try {
     // Files are stored as they arrive: a stranger is turned away before the body is read.
-    await requireChatAccess({ chatId, user, level: "read" });
+    const reader = await requireChatAccess({ chatId, user, level: "read" });
     const form = await readMessageForm({ request, userId: user.id, ip });
     raw = formFields(form.fields);
     uploadedIds = form.uploaded.map((a) => a.id);
@@ -46,7 +46,9 @@ export async function runChatAction({ request, user, chatId, ip, fastSend = fals
     if (!parsed.success) throw inputError(parsed.error, maxChars);
     const input = parsed.data;
     if (fastSend && (input.intent !== "send" || !input.answerId)) throw new AppError("unknown_intent");
-    const access = await requireChatAccess({ chatId, user, level: INTENT_LEVEL[input.intent] });
+    // Files take a while to arrive: the chat and the caller's role are read again after them (the chat may be gone).
+    // A form without files arrived at once, and the first reading stands.
+    const access = form.uploaded.length ? await requireChatAccess({ chatId, user, level: INTENT_LEVEL[input.intent] }) : requireLevel(reader, INTENT_LEVEL[input.intent]);
     const here = `/chats/${access.chat.id}`;
     const returnTo = returnToSchema.parse(raw.returnTo);
     // A chat that is gone (or archived) cannot be the page to come back to.
