@@ -197,7 +197,12 @@ export function answerContent(page: Page): Locator {
   return lastAnswer(page).getByTestId("answer-content");
 }
 
+/**
+ * The answer's text as shown (innerText). Read after a frame: blocks just put on the page (content-visibility: auto)
+ * are laid out at the next frame, and innerText reads a block not laid out yet as empty.
+ */
 export async function answerText(page: Page): Promise<string> {
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
   return answerContent(page).innerText();
 }
 
