@@ -3,7 +3,8 @@
 // version may not fit today's shape) and fall back to the environment.
 import { eq, sql } from "drizzle-orm";
 import { appSettings } from "../../drizzle/schema";
-import { type Database, database, prepared } from "../db.server";
+import { database, prepared } from "../db.server";
+import { rememberedReads } from "./remembered.server";
 
 const settingByKey = prepared((db) =>
   db
@@ -22,36 +23,23 @@ const settingByKey = prepared((db) =>
  */
 export const SETTING_FRESH_MS = 1_000;
 
-let known: { db: Database; values: Map<string, { value: unknown; readAt: number }> } | undefined;
-/** Counts writes: a read that a write overtook does not remember what it read. */
-let writes = 0;
-
-function knownValues(): Map<string, { value: unknown; readAt: number }> {
-  const db = database();
-  if (known?.db !== db) known = { db, values: new Map() };
-  return known.values;
-}
+const remembered = rememberedReads<string, unknown>(SETTING_FRESH_MS);
 
 /** The stored value, or undefined when the admin never set it. */
 export async function readSetting({ key }: { key: string }): Promise<unknown> {
-  const values = knownValues();
-  const remembered = values.get(key);
-  if (remembered && performance.now() - remembered.readAt < SETTING_FRESH_MS) return remembered.value;
-  const readAt = performance.now();
-  const writesBefore = writes;
-  const [row] = await settingByKey().execute({ key });
-  if (writes === writesBefore) values.set(key, { value: row?.value, readAt });
-  return row?.value;
+  return remembered.read(key, async () => {
+    const [row] = await settingByKey().execute({ key });
+    return row?.value;
+  });
 }
 
 /** `changedBy`: the admin who changed it, or null when the server itself keeps the value. */
 export async function writeSetting({ key, value, changedBy }: { key: string; value: unknown; changedBy: string | null }): Promise<void> {
   const changedAt = Date.now();
-  writes++;
-  await database()
-    .insert(appSettings)
-    .values({ key, value, changedBy, changedAt })
-    .onConflictDoUpdate({ target: appSettings.key, set: { value, changedBy, changedAt } });
-  writes++;
-  knownValues().delete(key);
+  await remembered.write(key, () =>
+    database()
+      .insert(appSettings)
+      .values({ key, value, changedBy, changedAt })
+      .onConflictDoUpdate({ target: appSettings.key, set: { value, changedBy, changedAt } }),
+  );
 }

@@ -1,8 +1,9 @@
 // The server's system prompt and its versions (table system_prompt_versions).
 import { desc, eq } from "drizzle-orm";
 import { type SystemPromptVersion, systemPromptVersions, users } from "../../drizzle/schema";
-import { type Database, database } from "../db.server";
+import { database } from "../db.server";
 import { SETTING_FRESH_MS } from "./app-setting.server";
+import { rememberedReads } from "./remembered.server";
 
 export type { SystemPromptVersion };
 export type VersionWithAuthor = SystemPromptVersion & { authorName: string | null; authorEmail: string | null };
@@ -14,21 +15,15 @@ export async function currentSystemPromptVersion(): Promise<SystemPromptVersion 
 }
 
 type InForce = { text: string; version: number } | null;
-/** The prompt in force as last read, trusted for SETTING_FRESH_MS like the server's settings (docs/decisions/107). */
-let known: { db: Database; prompt: InForce; readAt: number } | undefined;
-/** Counts saved versions: a read that a save overtook does not remember what it read. */
-let saves = 0;
+/** The prompt in force, trusted for SETTING_FRESH_MS like the server's settings (docs/decisions/107). */
+const inForce = rememberedReads<"in-force", InForce>(SETTING_FRESH_MS);
 
 /** What the server asks of every answer, and its version (null before an admin saves one, or while it is empty). */
 export async function serverPrompt(): Promise<InForce> {
-  const db = database();
-  if (known?.db === db && performance.now() - known.readAt < SETTING_FRESH_MS) return known.prompt;
-  const readAt = performance.now();
-  const savesBefore = saves;
-  const current = await currentSystemPromptVersion();
-  const prompt = current && current.text ? { text: current.text, version: current.version } : null;
-  if (saves === savesBefore) known = { db, prompt, readAt };
-  return prompt;
+  return inForce.read("in-force", async () => {
+    const current = await currentSystemPromptVersion();
+    return current && current.text ? { text: current.text, version: current.version } : null;
+  });
 }
 
 export async function systemPromptVersion({ version }: { version: number }): Promise<SystemPromptVersion | undefined> {
@@ -47,9 +42,6 @@ export async function systemPromptHistory(): Promise<VersionWithAuthor[]> {
 }
 
 export async function addSystemPromptVersion({ text, createdBy, restoredFrom }: { text: string; createdBy: string; restoredFrom?: number }): Promise<SystemPromptVersion> {
-  saves++;
-  const [row] = await database().insert(systemPromptVersions).values({ text, createdBy, restoredFrom: restoredFrom ?? null }).returning();
-  saves++;
-  known = undefined;
+  const [row] = await inForce.write("in-force", () => database().insert(systemPromptVersions).values({ text, createdBy, restoredFrom: restoredFrom ?? null }).returning());
   return row!;
 }

@@ -4,8 +4,9 @@
 // moves focus to its first field, and a form inside can close its popup once
 // it has saved (see `closeDetails`). A popup drawn in the browser makes its
 // contents when it first opens.
-import { type ReactNode, type RefObject, useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { type ReactNode, type RefObject, useEffect, useRef, useState } from "react";
 import { flushSync } from "react-dom";
+import { useHydrated } from "remix-utils/use-hydrated";
 
 /** Closes a <details> popup and, when asked, puts focus back on its opener. */
 export function closeDetails(details: HTMLDetailsElement | null, { focus = true }: { focus?: boolean } = {}): void {
@@ -59,8 +60,6 @@ export function useDismissibleDetails(ref: RefObject<HTMLDetailsElement>, onOpen
   }, [ref]);
 }
 
-const noSubscription = () => () => {};
-
 /**
  * A <details> popup whose summary is an icon button with an accessible name.
  * `children` may be a function that receives `close` (a form calls it once saved).
@@ -83,8 +82,7 @@ export function Popover({
   const ref = useRef<HTMLDetailsElement>(null);
   // Contents the server drew stay (the popup opens without JavaScript); a popup drawn in the browser (moving to
   // another chat, say) makes its contents when first opened: a chat's closed menus were a third of its elements.
-  const hydrating = !useSyncExternalStore(noSubscription, () => true, () => false);
-  const [drawn, setDrawn] = useState(hydrating);
+  const [drawn, setDrawn] = useState(!useHydrated());
   // Drawn on intent (the pointer on the opener, or focus), so the popup is whole in the frame it opens in; at the
   // latest when it opens.
   const draw = () => setDrawn(true);
