@@ -1,9 +1,33 @@
 // Whose key paid for each answer (table answer_payers): the server's, or the
 // own key of the person who asked. Usage reports per person read this.
+import { sql } from "drizzle-orm";
 import { type AnswerPayer, answerPayers } from "../../drizzle/schema";
-import { database } from "../db.server";
+import { type Database, database } from "../db.server";
 
 export type Payer = { paidBy: "server" } | { paidBy: "user"; keyOwnerId: string };
+
+/** Who asks for an answer, who pays, and the server prompt's version it is generated with. */
+export interface PayerRecord {
+  provider: string;
+  payer: Payer;
+  askedBy: string | null;
+  systemPromptVersion: number | null;
+}
+
+/**
+ * The payer of a new answer as one statement of the batch that stores the
+ * answer (one commit fewer before the first token): it writes only when the
+ * answer to `questionId` in `chatId` is stored, and never replaces an earlier
+ * record (a send retried with the same ids).
+ */
+export function payerOfNewAnswer(db: Database, { chatId, questionId, messageId, record }: { chatId: string; questionId: string; messageId: string; record: PayerRecord }) {
+  const keyOwnerId = record.payer.paidBy === "user" ? record.payer.keyOwnerId : null;
+  return db.run(sql`
+    INSERT INTO answer_payers (message_id, paid_by, key_owner_id, provider, asked_by, system_prompt_version)
+    SELECT ${messageId}, ${record.payer.paidBy}, ${keyOwnerId}, ${record.provider}, ${record.askedBy}, ${record.systemPromptVersion}
+    WHERE EXISTS (SELECT 1 FROM messages WHERE id = ${messageId} AND chat_id = ${chatId} AND parent_id = ${questionId} AND role = 'assistant')
+    ON CONFLICT (message_id) DO NOTHING`);
+}
 
 /** Records (or, for a continued answer, replaces) who asked for an answer and who pays for it. */
 export async function recordAnswerPayer({

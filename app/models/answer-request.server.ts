@@ -2,7 +2,7 @@
 // answers-per-window limit counts. A request is recorded by the statement that
 // checks the limit, so a burst of sends cannot all pass it (docs/decisions/094).
 import { sql } from "drizzle-orm";
-import { database } from "../db.server";
+import { type Database, database } from "../db.server";
 import { createId } from "../utils/id";
 
 /** The longest window a limit may have (the admin form allows 7 days): older rows count for nothing. */
@@ -25,6 +25,23 @@ export async function reserveAnswer({ userId, max, windowStart, now = Date.now()
     db.run(sql`DELETE FROM answer_requests WHERE user_id = ${userId} AND created_at < ${now - LONGEST_WINDOW_MS}`),
   ]);
   return inserted.rowsAffected === 1 ? id : null;
+}
+
+/**
+ * Records the answer `messageId` asked for by `userId` in the batch that
+ * stores it, when no limit has to count first: it writes only when that
+ * answer to `questionId` in `chatId` is stored, under the answer's own id, so
+ * a send retried with the same ids is counted once.
+ */
+export function requestOfNewAnswer(db: Database, { chatId, questionId, messageId, userId, now }: { chatId: string; questionId: string; messageId: string; userId: string; now: number }) {
+  return [
+    db.run(sql`
+      INSERT INTO answer_requests (id, user_id, created_at)
+      SELECT ${messageId}, ${userId}, ${now}
+      WHERE EXISTS (SELECT 1 FROM messages WHERE id = ${messageId} AND chat_id = ${chatId} AND parent_id = ${questionId} AND role = 'assistant')
+      ON CONFLICT (id) DO NOTHING`),
+    db.run(sql`DELETE FROM answer_requests WHERE user_id = ${userId} AND created_at < ${now - LONGEST_WINDOW_MS}`),
+  ] as const;
 }
 
 /** Gives back an answer that was refused before anything was stored or sent. */

@@ -10,6 +10,8 @@ import { parseParts } from "../protocol/parts-schema";
 import { DEFAULT_CHAT_TITLE } from "./chat.server";
 import { createId } from "../utils/id";
 import { linkAfterPrevious } from "./attachment.server";
+import { payerOfNewAnswer, type PayerRecord } from "./answer-payer.server";
+import { requestOfNewAnswer } from "./answer-request.server";
 
 export const MESSAGES_PAGE_SIZE = 50;
 
@@ -153,6 +155,7 @@ export async function createExchange({
   model,
   instanceId,
   ids = { userMessageId: createId(), assistantMessageId: createId() },
+  records,
 }: {
   chatId: string;
   parentId: string | null;
@@ -162,11 +165,15 @@ export async function createExchange({
   model: string;
   instanceId: string | null;
   ids?: ExchangeIds;
+  records?: NewAnswerRecords;
 }): Promise<ExchangeIds> {
   // One id for both messages would store the question alone (the answer's insert finds its id taken).
   if (ids.userMessageId === ids.assistantMessageId) throw new AppError("id_taken");
   const db = database();
-  const [insertedUser] = await db.batch(exchangeStatements(db, { chatId, parentId, parts, attachmentIds, model, instanceId, ...ids }));
+  const [insertedUser] = await db.batch([
+    ...exchangeStatements(db, { chatId, parentId, parts, attachmentIds, model, instanceId, ...ids }),
+    ...newAnswerRecords(db, { chatId, ...ids, records }),
+  ]);
   if (insertedUser.rowsAffected === 0) throw await whyNotInserted([ids.userMessageId, ids.assistantMessageId]);
   return ids;
 }
@@ -191,6 +198,7 @@ export async function createChatWithExchange({
   model,
   instanceId,
   maxChats = 0,
+  records,
 }: {
   userId: string;
   parts: MessagePart[];
@@ -198,6 +206,7 @@ export async function createChatWithExchange({
   model: string;
   instanceId: string | null;
   maxChats?: number;
+  records?: NewAnswerRecords;
 }): Promise<{ chat: Chat } & ExchangeIds> {
   const chatId = createId();
   const ids = { userMessageId: createId(), assistantMessageId: createId() };
@@ -207,6 +216,7 @@ export async function createChatWithExchange({
     db.run(sql`INSERT INTO chat_members (chat_id, user_id, role) SELECT ${chatId}, ${userId}, 'owner' WHERE changes() = 1`),
     // The exchange's first insert finds no chat (and writes nothing) when the limit refused it.
     ...exchangeStatements(db, { chatId, parentId: null, parts, attachmentIds, model, instanceId, ...ids }),
+    ...newAnswerRecords(db, { chatId, ...ids, records }),
   ]);
   if (insertedChat.rowsAffected === 0) throw new AppError("chats_limit_reached", { params: { max: maxChats } });
   const chat = await db.query.chats.findFirst({ where: eq(chats.id, chatId) });
@@ -252,6 +262,25 @@ function exchangeStatements(
     // Last, so a refused question links nothing (the chat update above changed no row).
     linkAfterPrevious(db, { messageId: userMessageId, attachmentIds }),
   ] as const;
+}
+
+/**
+ * What is stored with a new answer, in the batch that stores it (one commit
+ * before the first token): who pays, and the request the answers-per-window
+ * limit counts when no such limit had to count it first.
+ */
+export interface NewAnswerRecords {
+  payer: PayerRecord;
+  request?: { userId: string; now: number };
+}
+
+function newAnswerRecords(db: Database, { chatId, userMessageId, assistantMessageId, records }: ExchangeIds & { chatId: string; records?: NewAnswerRecords }) {
+  if (!records) return [];
+  const answer = { chatId, questionId: userMessageId, messageId: assistantMessageId };
+  return [
+    payerOfNewAnswer(db, { ...answer, record: records.payer }),
+    ...(records.request ? requestOfNewAnswer(db, { ...answer, ...records.request }) : []),
+  ];
 }
 
 /** A new streaming answer to an existing user message (regenerate): a sibling of earlier answers. */

@@ -11,7 +11,8 @@ export interface Remembered<K, V> {
   write<T>(key: K, work: () => Promise<T>): Promise<T>;
 }
 
-export function rememberedReads<K, V>(freshMs: number): Remembered<K, V> {
+/** `maxEntries` bounds a memory keyed by something unbounded (a person): past it, the key read least recently goes. */
+export function rememberedReads<K, V>(freshMs: number, { maxEntries = Infinity }: { maxEntries?: number } = {}): Remembered<K, V> {
   let known: { db: Database; values: Map<K, { value: V; readAt: number }> } | undefined;
   let writes = 0;
   const values = () => {
@@ -21,12 +22,24 @@ export function rememberedReads<K, V>(freshMs: number): Remembered<K, V> {
   };
   return {
     async read(key, load) {
-      const remembered = values().get(key);
-      if (remembered && performance.now() - remembered.readAt < freshMs) return remembered.value;
+      const memory = values();
+      const remembered = memory.get(key);
+      if (remembered && performance.now() - remembered.readAt < freshMs) {
+        if (maxEntries !== Infinity) {
+          memory.delete(key);
+          memory.set(key, remembered);
+        }
+        return remembered.value;
+      }
       const readAt = performance.now();
       const writesBefore = writes;
       const value = await load();
-      if (writes === writesBefore) values().set(key, { value, readAt });
+      if (writes === writesBefore) {
+        const memory = values();
+        memory.delete(key);
+        memory.set(key, { value, readAt });
+        if (memory.size > maxEntries) memory.delete(memory.keys().next().value as K);
+      }
       return value;
     },
     async write(key, work) {

@@ -14,7 +14,7 @@ export async function currentSystemPromptVersion(): Promise<SystemPromptVersion 
   return row;
 }
 
-type InForce = { text: string; version: number } | null;
+export type InForce = { text: string; version: number } | null;
 /** The prompt in force, trusted for SETTING_FRESH_MS like the server's settings (docs/decisions/107). */
 const inForce = rememberedReads<"in-force", InForce>(SETTING_FRESH_MS);
 

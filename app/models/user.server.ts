@@ -1,7 +1,9 @@
 import { and, count, desc, eq, like, ne, or, sql } from "drizzle-orm";
 import { attachments, chats, passwordResets, sessions, type User, users } from "../../drizzle/schema";
 import { database } from "../db.server";
+import { SETTING_FRESH_MS } from "./app-setting.server";
 import { blobCleanup } from "./attachment.server";
+import { rememberedReads } from "./remembered.server";
 import { usableInvite } from "./invite.server";
 import { createId } from "../utils/id";
 
@@ -305,7 +307,7 @@ export async function updatePreferences({
   locale: User["locale"];
   customInstructions: string | null;
 }): Promise<void> {
-  await database().update(users).set({ theme, locale, customInstructions }).where(eq(users.id, userId));
+  await instructions.write(userId, () => database().update(users).set({ theme, locale, customInstructions }).where(eq(users.id, userId)));
 }
 
 export async function getPasswordHash({ userId }: { userId: string }): Promise<string | undefined> {
@@ -322,10 +324,15 @@ export async function changePasswordAndEndOtherSessions({ userId, passwordHash, 
   ]);
 }
 
+/** Each asker's custom instructions, read once a second at most (docs/decisions/107): one query fewer before most first tokens. */
+const instructions = rememberedReads<string, string | null>(SETTING_FRESH_MS, { maxEntries: 10_000 });
+
 /** The custom instructions of whoever asks for an answer (null: none). */
 export async function getCustomInstructions({ userId }: { userId: string }): Promise<string | null> {
-  const [row] = await database().select({ text: users.customInstructions }).from(users).where(eq(users.id, userId)).limit(1);
-  return row?.text ?? null;
+  return instructions.read(userId, async () => {
+    const [row] = await database().select({ text: users.customInstructions }).from(users).where(eq(users.id, userId)).limit(1);
+    return row?.text ?? null;
+  });
 }
 
 /** The theme and language alone (chosen before signing up, or from the small chooser beside the login form). */

@@ -5,10 +5,11 @@
 // AnswerOnAnotherMachine (the route replays the request there).
 import type { Chat } from "../../drizzle/schema";
 import { env } from "../env.server";
-import { defaultModelFor, resolveModel } from "../llm/catalog.server";
+import { defaultModelFor, type ResolvedModel, resolveModel } from "../llm/catalog.server";
 import { isModelDisabled, modelPolicy } from "../llm/model-policy.server";
 import type { ModelInfo } from "../llm/types";
 import { type Attachment, ownedAttachments } from "../models/attachment.server";
+import { serverPrompt } from "../models/system-prompt.server";
 import { allows, type AccessLevel, type ChatAccess } from "../models/chat-access.server";
 import { deleteChat, updateChat } from "../models/chat.server";
 import {
@@ -16,6 +17,7 @@ import {
   createChatWithExchange,
   createExchange,
   type ExchangeIds,
+  type NewAnswerRecords,
   getMessage,
   getPathPage,
   reopenAnswer,
@@ -23,7 +25,7 @@ import {
 import { deleteBranch as deleteBranchRows, type ForkSource, forkChat, isOnPath, switchToBranch } from "../models/tree.server";
 import { AppError } from "../protocol/errors";
 import { attachmentIdsOf, type MessagePart, textParts } from "../protocol/parts";
-import { startGeneration } from "../streaming/generation.server";
+import { type GenerationTarget, startGeneration } from "../streaming/generation.server";
 import { AnswerOnAnotherMachine, instanceId, owningMachine, streamRegistry } from "../streaming/streams.server";
 import { maybeGenerateTitle } from "../streaming/title.server";
 import { filePartOf } from "./attachments.server";
@@ -50,11 +52,26 @@ async function refuseDisabled(modelId: string): Promise<void> {
 }
 
 /** The model to use: the one asked for, else the chat's; it must be in the catalogue (the asker's own keys included). */
-async function usableModel(requested: string | undefined, fallback: string, askedBy: { id: string } | undefined): Promise<ModelInfo> {
+async function usableModel(requested: string | undefined, fallback: string, askedBy: { id: string } | undefined): Promise<ResolvedModel> {
   await refuseDisabled(requested || fallback);
   const resolved = await resolveModel(requested || fallback, { viewer: askedBy });
   if (!resolved) throw new AppError("model_unavailable", { field: "model" });
-  return resolved.model;
+  return resolved;
+}
+
+/**
+ * What a new answer is generated with, resolved while its exchange is
+ * stored: who pays is written in the same batch, and generation reuses the
+ * model and the server prompt instead of reading them again.
+ */
+async function prepareAnswer(
+  chosen: ResolvedModel,
+  askedBy: { id: string } | undefined,
+  hold: Pick<UsageHold, "record">,
+): Promise<{ records: NewAnswerRecords; prepared: NonNullable<GenerationTarget["prepared"]> }> {
+  const server = await serverPrompt();
+  const payer = { provider: chosen.provider.id, payer: chosen.payer, askedBy: askedBy?.id ?? null, systemPromptVersion: server?.version ?? null };
+  return { records: { payer, ...(hold.record ? { request: hold.record } : {}) }, prepared: { resolved: chosen, server } };
 }
 
 /** Refuses, before anything is sent upstream, files the model cannot take in (PDFs and text always go, as text if need be). */
@@ -94,13 +111,14 @@ function clientIds(input: { userMessageId?: string; answerId?: string }): Exchan
 /**
  * Runs `work` holding what the asker's usage limits allow (one answer of
  * their window, recorded at once so that sends at the same moment cannot all
- * pass); a typed refusal before anything is stored gives the answer back.
- * Without an asker (no one to count against) it just runs.
+ * pass, or with `recordWithAnswer` by the batch that stores the answer when
+ * no such limit applies); a typed refusal before anything is stored gives the
+ * answer back. Without an asker (no one to count against) it just runs.
  */
 async function withinUsageLimits<T>(
   asker: { id: string } | undefined,
-  options: { newChat?: boolean; answer?: boolean },
-  work: (hold: Pick<UsageHold, "maxChats">) => Promise<T>,
+  options: { newChat?: boolean; answer?: boolean; recordWithAnswer?: boolean },
+  work: (hold: Pick<UsageHold, "maxChats" | "record">) => Promise<T>,
 ): Promise<T> {
   if (!asker) return work({ maxChats: 0 });
   const hold = await holdUsage({ userId: asker.id, ...options });
@@ -115,13 +133,14 @@ async function withinUsageLimits<T>(
 /** Starts a new chat with its first message; returns the chat and the answer being written. */
 export async function startChat({ user, text, model, attachmentIds }: { user: { id: string }; text: string; model?: string; attachmentIds?: string[] }) {
   await refuseFlagged({ user, chatId: null, text, attachmentIds });
-  const { chat, modelId, message, ...ids } = await withinUsageLimits(user, { newChat: true }, async ({ maxChats }) => {
+  const { chat, modelId, message, prepared, ...ids } = await withinUsageLimits(user, { newChat: true, recordWithAnswer: true }, async ({ maxChats, record }) => {
     const chosen = await usableModel(model, await defaultModelFor({ viewer: user }), user);
-    const message = await newMessageParts({ user, text, attachmentIds, model: chosen });
-    const stored = await createChatWithExchange({ userId: user.id, ...message, model: chosen.id, instanceId: instanceId(), maxChats });
-    return { ...stored, modelId: chosen.id, message };
+    const message = await newMessageParts({ user, text, attachmentIds, model: chosen.model });
+    const { records, prepared } = await prepareAnswer(chosen, user, { record });
+    const stored = await createChatWithExchange({ userId: user.id, ...message, model: chosen.model.id, instanceId: instanceId(), maxChats, records });
+    return { ...stored, modelId: chosen.model.id, message, prepared };
   });
-  await startGeneration({ chatId: chat.id, assistantMessageId: ids.assistantMessageId, parentId: ids.userMessageId, modelId, askedBy: user });
+  await startGeneration({ chatId: chat.id, assistantMessageId: ids.assistantMessageId, parentId: ids.userMessageId, modelId, askedBy: user, prepared });
   void maybeGenerateTitle({ chat, firstMessage: titleSource(message.parts), answerId: ids.assistantMessageId, askedBy: user });
   return { chat, ...ids };
 }
@@ -149,14 +168,15 @@ export async function sendMessage({
 }): Promise<ExchangeIds> {
   const chat = need(access, "write");
   await refuseFlagged({ user, chatId: chat.id, text, attachmentIds });
-  const { ids, modelId, message } = await withinUsageLimits(user, {}, async () => {
+  const { ids, modelId, message, prepared } = await withinUsageLimits(user, { recordWithAnswer: true }, async (hold) => {
     const parent = parentId ? (await existingMessage(chat, parentId)).id : chat.activeLeafId;
     const chosen = await usableModel(model, chat.model, user);
-    const message = await newMessageParts({ user, text, attachmentIds, model: chosen });
-    const ids = await createExchange({ chatId: chat.id, parentId: parent, ...message, model: chosen.id, instanceId: instanceId(), ids: clientIds({ userMessageId, answerId }) });
-    return { ids, modelId: chosen.id, message };
+    const message = await newMessageParts({ user, text, attachmentIds, model: chosen.model });
+    const { records, prepared } = await prepareAnswer(chosen, user, hold);
+    const ids = await createExchange({ chatId: chat.id, parentId: parent, ...message, model: chosen.model.id, instanceId: instanceId(), ids: clientIds({ userMessageId, answerId }), records });
+    return { ids, modelId: chosen.model.id, message, prepared };
   });
-  await startGeneration({ chatId: chat.id, assistantMessageId: ids.assistantMessageId, parentId: ids.userMessageId, modelId, systemPrompt: chat.systemPrompt, askedBy: user });
+  await startGeneration({ chatId: chat.id, assistantMessageId: ids.assistantMessageId, parentId: ids.userMessageId, modelId, systemPrompt: chat.systemPrompt, askedBy: user, prepared });
   void maybeGenerateTitle({ chat, firstMessage: titleSource(message.parts), answerId: ids.assistantMessageId, askedBy: user });
   return ids;
 }
@@ -182,7 +202,7 @@ export async function editMessage({
   if (original.role !== "user") throw new AppError("message_not_found");
   await refuseFlagged({ user, chatId: chat.id, text });
   const { ids, modelId } = await withinUsageLimits(user, {}, async () => {
-    const chosen = await usableModel(undefined, chat.model, user);
+    const chosen = (await usableModel(undefined, chat.model, user)).model;
     // The edit changes the words; the files stay with the message.
     const files = original.parts.filter((p) => p.type === "file");
     checkModelReads(chosen, files);
@@ -202,7 +222,7 @@ export async function regenerate({ access, user, messageId, model, answerId }: {
   const parentId = target.role === "assistant" ? target.parentId : target.id;
   if (!parentId) throw new AppError("cannot_regenerate");
   const { assistantMessageId, modelId } = await withinUsageLimits(user, {}, async () => {
-    const chosen = await usableModel(model, chat.model, user);
+    const chosen = (await usableModel(model, chat.model, user)).model;
     const question = target.role === "assistant" ? await existingMessage(chat, parentId) : target;
     checkModelReads(chosen, question.parts.filter((p) => p.type === "file"));
     const created = await createAnswer({ chatId: chat.id, parentId, model: chosen.id, instanceId: instanceId(), ...(answerId ? { assistantMessageId: answerId } : {}) });

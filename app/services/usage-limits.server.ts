@@ -121,40 +121,51 @@ const secondsUntil = (at: number, now: number) => Math.max(1, Math.ceil((at - no
 
 /**
  * Refuses, with the limit's code and when it resets, an answer (or, with
- * `newChat`, a new chat) the person's limits do not allow any more.
+ * `newChat`, a new chat) the person's limits do not allow any more. Counts
+ * what they used only when a limit applies (none does by default).
  */
-export async function assertWithinUsageLimits({
+async function assertWithinUsageLimits({
   userId,
-  newChat = false,
-  answer = true,
-  now = Date.now(),
+  newChat,
+  answer,
+  now,
 }: {
   userId: string;
-  newChat?: boolean;
+  newChat: boolean;
   /** False for a new chat without an answer (a fork): only the chats limit applies. */
-  answer?: boolean;
-  now?: number;
-}): Promise<LimitStanding> {
-  const standing = await limitStanding({ userId, now });
-  const { limits, used, messagesResetAt, monthResetsAt } = standing;
+  answer: boolean;
+  now: number;
+}): Promise<EffectiveLimits> {
+  const limits = await effectiveLimits({ userId });
+  const applies = (newChat && limits.chats > 0) || (answer && (limits.messages > 0 || limits.tokensPerMonth > 0 || limits.spendPerMonthUsd > 0));
+  if (!applies) return limits;
+  const month = monthBounds(now);
+  const used = await limitCounts({ userId, windowStart: now - limits.windowSeconds * 1000, monthStart: month.start });
   if (newChat && limits.chats > 0 && used.chats >= limits.chats) throw new AppError("chats_limit_reached", { params: { max: limits.chats } });
-  if (!answer) return standing;
+  if (!answer) return limits;
   if (limits.messages > 0 && used.messages >= limits.messages) {
-    throw new AppError("messages_limit_reached", { params: { max: limits.messages, windowSeconds: limits.windowSeconds, seconds: secondsUntil(messagesResetAt ?? now, now) } });
+    const resetAt = used.oldestMessageAt === null ? now : used.oldestMessageAt + limits.windowSeconds * 1000;
+    throw new AppError("messages_limit_reached", { params: { max: limits.messages, windowSeconds: limits.windowSeconds, seconds: secondsUntil(resetAt, now) } });
   }
   if (limits.tokensPerMonth > 0 && used.tokens >= limits.tokensPerMonth) {
-    throw new AppError("tokens_limit_reached", { params: { max: limits.tokensPerMonth, seconds: secondsUntil(monthResetsAt, now) } });
+    throw new AppError("tokens_limit_reached", { params: { max: limits.tokensPerMonth, seconds: secondsUntil(month.next, now) } });
   }
   if (limits.spendPerMonthUsd > 0 && used.spendUsd >= limits.spendPerMonthUsd) {
-    throw new AppError("spend_limit_reached", { params: { usd: limits.spendPerMonthUsd, seconds: secondsUntil(monthResetsAt, now) } });
+    throw new AppError("spend_limit_reached", { params: { usd: limits.spendPerMonthUsd, seconds: secondsUntil(month.next, now) } });
   }
-  return standing;
+  return limits;
 }
 
 /** What a send holds while it is stored: one answer of the window, and the chats limit its new chat must respect. */
 export interface UsageHold {
   /** The chats limit (0: none), for the statement that stores a new chat. */
   maxChats: number;
+  /**
+   * With `recordWithAnswer`, when no answers-per-window limit applies: the
+   * request is not recorded yet, and the batch that stores the answer records
+   * it (`NewAnswerRecords.request`).
+   */
+  record?: { userId: string; now: number };
   /** Gives the answer back (the send was refused before anything was stored). */
   release(): Promise<void>;
 }
@@ -170,15 +181,19 @@ export async function holdUsage({
   newChat = false,
   answer = true,
   now = Date.now(),
+  recordWithAnswer = false,
 }: {
   userId: string;
   newChat?: boolean;
   answer?: boolean;
   now?: number;
+  /** The caller stores the answer in one batch and can record the request there when nothing has to count it first. */
+  recordWithAnswer?: boolean;
 }): Promise<UsageHold> {
-  const { limits } = await assertWithinUsageLimits({ userId, newChat, answer, now });
+  const limits = await assertWithinUsageLimits({ userId, newChat, answer, now });
   const noAnswer: UsageHold = { maxChats: limits.chats, release: async () => {} };
   if (!answer) return noAnswer;
+  if (recordWithAnswer && limits.messages === 0) return { ...noAnswer, record: { userId, now } };
   const reserved = await reserveAnswer({ userId, max: limits.messages, windowStart: now - limits.windowSeconds * 1000, now });
   if (reserved === null) {
     // Others took the window's last answers since the check above: say when it eases.

@@ -1,7 +1,7 @@
 // Runs one answer: context assembly → provider stream (with retries before the
 // first token) → stream registry events → stats. Started by the send,
 // regenerate and continue actions; it outlives every HTTP request.
-import { resolveModel } from "../llm/catalog.server";
+import { type ResolvedModel, resolveModel } from "../llm/catalog.server";
 import { assembleContext, type PathTurn } from "../llm/context";
 import { loadContextFiles } from "../llm/context-files.server";
 import { env } from "../env.server";
@@ -9,7 +9,7 @@ import { streamWithRetry } from "../llm/retry.server";
 import { UpstreamError } from "../llm/types";
 import { logger } from "../utils/logger.server";
 import { recordAnswerPayer } from "../models/answer-payer.server";
-import { serverPrompt } from "../models/system-prompt.server";
+import { type InForce, serverPrompt } from "../models/system-prompt.server";
 import { getPathTurns } from "../models/message.server";
 import { getCustomInstructions } from "../models/user.server";
 import { AppError, type Problem } from "../protocol/errors";
@@ -33,6 +33,8 @@ export interface GenerationTarget {
   askedBy?: { id: string };
   /** Continue: the parts already written, which the model extends. */
   continueFrom?: { parts: MessagePart[]; lastEventId: number };
+  /** The model and server prompt a send resolved, which stored who pays along with the answer. */
+  prepared?: { resolved: ResolvedModel; server: InForce };
 }
 
 export async function startGeneration(target: GenerationTarget): Promise<LiveStream> {
@@ -63,14 +65,15 @@ async function runModel({
   turns: PathTurn[];
   writer: StreamWriter;
 }): Promise<StreamOutcome> {
-  const resolved = await resolveModel(target.modelId, { viewer: target.askedBy });
+  const resolved = target.prepared?.resolved ?? (await resolveModel(target.modelId, { viewer: target.askedBy }));
   if (!resolved) {
     return { status: "error", problem: { code: "model_unavailable", params: { model: target.modelId } } };
   }
   const { provider, model, payer } = resolved;
-  const server = await serverPrompt();
+  const server = target.prepared ? target.prepared.server : await serverPrompt();
   // Recorded before the upstream is asked: usage is counted against whose key it is even if the answer fails.
-  await recordAnswerPayer({
+  // A send stored it with the answer already.
+  if (!target.prepared) await recordAnswerPayer({
     messageId: target.assistantMessageId,
     provider: provider.id,
     payer,

@@ -11,7 +11,7 @@ vi.hoisted(() => {
 
 import { eq, sql } from "drizzle-orm";
 import { afterEach, beforeAll, describe, expect, test } from "vitest";
-import { chats, messages } from "../../drizzle/schema";
+import { answerPayers, answerRequests, chats, messages } from "../../drizzle/schema";
 import { database, databaseClient, prepareDatabase } from "~/db.server";
 import { grantChatRole, requireChatAccess } from "~/models/chat-access.server";
 import { createExchange, getMessage } from "~/models/message.server";
@@ -58,6 +58,12 @@ async function snapshot(chatId: string) {
   return {
     chat: await database().query.chats.findFirst({ where: eq(chats.id, chatId) }),
     messages: await database().select().from(messages).where(eq(messages.chatId, chatId)).orderBy(messages.id),
+    payers: await database()
+      .select({ payer: answerPayers })
+      .from(answerPayers)
+      .innerJoin(messages, eq(messages.id, answerPayers.messageId))
+      .where(eq(messages.chatId, chatId))
+      .orderBy(answerPayers.messageId),
   };
 }
 
@@ -144,7 +150,7 @@ describe("typed refusals", () => {
   });
 
   test("ids chosen by the browser that are already used, in this chat or any other, are id_taken", async () => {
-    const { chat, access } = await ownChat();
+    const { chat, access, user } = await ownChat();
     const mine = await addExchange({ chatId: chat.id, parentId: null, question: "q" });
     const other = await ownChat();
     const theirs = await addExchange({ chatId: other.chat.id, parentId: null, question: "their q" });
@@ -154,6 +160,17 @@ describe("typed refusals", () => {
       expect(await codeOf(conversation.sendMessage({ access: await access(), text: "again", userMessageId: createId(), answerId: id })), id).toBe("id_taken");
       expect(await codeOf(conversation.regenerate({ access: await access(), messageId: mine.userMessageId, answerId: id })), id).toBe("id_taken");
     }
+    // The same send again (a retry with the same ids) changes nothing, not even who pays.
+    const first = { userMessageId: createId(), answerId: createId() };
+    await conversation.sendMessage({ access: await access(), user, text: "once", ...first });
+    await streamRegistry().get(first.answerId)?.settled;
+    const stored = await snapshot(chat.id);
+    expect(stored.payers.map((row) => row.payer)).toContainEqual(expect.objectContaining({ messageId: first.answerId, paidBy: "server", provider: "demo" }));
+    const requests = () => database().select().from(answerRequests).where(eq(answerRequests.userId, user.id));
+    expect(await requests()).toEqual([expect.objectContaining({ id: first.answerId })]);
+    expect(await codeOf(conversation.sendMessage({ access: await access(), user, text: "once", ...first }))).toBe("id_taken");
+    expect(await snapshot(chat.id)).toEqual(stored);
+    expect(await requests(), "the answers-per-window count holds the send once").toHaveLength(1);
     // The same id for the question and its answer cannot become two messages.
     const same = createId();
     expect(await codeOf(conversation.sendMessage({ access: await access(), text: "twice", userMessageId: same, answerId: same }))).toBe("id_taken");
