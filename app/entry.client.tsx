@@ -6,7 +6,9 @@ import { hydrateRoot } from "react-dom/client";
 // Remix 2 logs the abort with console.error (React Router 7 no longer does);
 // the person asked for it, so that one message is dropped. Every other error
 // is logged as before.
+// eslint-disable-next-line no-console -- wraps the console on purpose (docs/decisions/108)
 const logError = console.error.bind(console);
+// eslint-disable-next-line no-console -- wraps the console on purpose (docs/decisions/108)
 console.error = (...args: unknown[]) => {
   if (args.length === 1 && args[0] instanceof DOMException && args[0].name === "AbortError") return;
   logError(...args);
