@@ -1,6 +1,6 @@
 // Whose key paid for each answer (table answer_payers): the server's, or the
 // own key of the person who asked. Usage reports per person read this.
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { type AnswerPayer, answerPayers } from "../../drizzle/schema";
 import { type Database, database } from "../db.server";
 
@@ -16,16 +16,16 @@ export interface PayerRecord {
 
 /**
  * The payer of a new answer as one statement of the batch that stores the
- * answer (one commit fewer before the first token): it writes only when the
- * answer to `questionId` in `chatId` is stored, and never replaces an earlier
- * record (a send retried with the same ids).
+ * answer (one commit fewer before the first token): it writes only `when`
+ * that batch stored the answer, and never replaces an earlier record (a send
+ * retried with the same ids).
  */
-export function payerOfNewAnswer(db: Database, { chatId, questionId, messageId, record }: { chatId: string; questionId: string; messageId: string; record: PayerRecord }) {
+export function payerOfNewAnswer(db: Database, { messageId, record, when }: { messageId: string; record: PayerRecord; when: SQL }) {
   const keyOwnerId = record.payer.paidBy === "user" ? record.payer.keyOwnerId : null;
   return db.run(sql`
     INSERT INTO answer_payers (message_id, paid_by, key_owner_id, provider, asked_by, system_prompt_version)
     SELECT ${messageId}, ${record.payer.paidBy}, ${keyOwnerId}, ${record.provider}, ${record.askedBy}, ${record.systemPromptVersion}
-    WHERE EXISTS (SELECT 1 FROM messages WHERE id = ${messageId} AND chat_id = ${chatId} AND parent_id = ${questionId} AND role = 'assistant')
+    WHERE ${when}
     ON CONFLICT (message_id) DO NOTHING`);
 }
 

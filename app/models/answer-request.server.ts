@@ -1,7 +1,7 @@
 // The answers each person asked for (table answer_requests): what the
 // answers-per-window limit counts. A request is recorded by the statement that
 // checks the limit, so a burst of sends cannot all pass it (docs/decisions/094).
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { type Database, database } from "../db.server";
 import { createId } from "../utils/id";
 
@@ -29,16 +29,16 @@ export async function reserveAnswer({ userId, max, windowStart, now = Date.now()
 
 /**
  * Records the answer `messageId` asked for by `userId` in the batch that
- * stores it, when no limit has to count first: it writes only when that
- * answer to `questionId` in `chatId` is stored, under the answer's own id, so
- * a send retried with the same ids is counted once.
+ * stores it, when no limit has to count first: it writes only `when` that
+ * batch stored the answer, under the answer's own id, so a send retried with
+ * the same ids is counted once.
  */
-export function requestOfNewAnswer(db: Database, { chatId, questionId, messageId, userId, now }: { chatId: string; questionId: string; messageId: string; userId: string; now: number }) {
+export function requestOfNewAnswer(db: Database, { messageId, userId, now, when }: { messageId: string; userId: string; now: number; when: SQL }) {
   return [
     db.run(sql`
       INSERT INTO answer_requests (id, user_id, created_at)
       SELECT ${messageId}, ${userId}, ${now}
-      WHERE EXISTS (SELECT 1 FROM messages WHERE id = ${messageId} AND chat_id = ${chatId} AND parent_id = ${questionId} AND role = 'assistant')
+      WHERE ${when}
       ON CONFLICT (id) DO NOTHING`),
     db.run(sql`DELETE FROM answer_requests WHERE user_id = ${userId} AND created_at < ${now - LONGEST_WINDOW_MS}`),
   ] as const;

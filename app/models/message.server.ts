@@ -276,10 +276,11 @@ export interface NewAnswerRecords {
 
 function newAnswerRecords(db: Database, { chatId, userMessageId, assistantMessageId, records }: ExchangeIds & { chatId: string; records?: NewAnswerRecords }) {
   if (!records) return [];
-  const answer = { chatId, questionId: userMessageId, messageId: assistantMessageId };
+  // Only once this answer to this question is in this chat: a send refused for ids other messages hold records nothing.
+  const when = sql`EXISTS (SELECT 1 FROM messages WHERE id = ${assistantMessageId} AND chat_id = ${chatId} AND parent_id = ${userMessageId} AND role = 'assistant')`;
   return [
-    payerOfNewAnswer(db, { ...answer, record: records.payer }),
-    ...(records.request ? requestOfNewAnswer(db, { ...answer, ...records.request }) : []),
+    payerOfNewAnswer(db, { messageId: assistantMessageId, record: records.payer, when }),
+    ...(records.request ? requestOfNewAnswer(db, { messageId: assistantMessageId, ...records.request, when }) : []),
   ];
 }
 

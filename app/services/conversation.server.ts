@@ -133,14 +133,14 @@ async function withinUsageLimits<T>(
 /** Starts a new chat with its first message; returns the chat and the answer being written. */
 export async function startChat({ user, text, model, attachmentIds }: { user: { id: string }; text: string; model?: string; attachmentIds?: string[] }) {
   await refuseFlagged({ user, chatId: null, text, attachmentIds });
-  const { chat, modelId, message, prepared, ...ids } = await withinUsageLimits(user, { newChat: true, recordWithAnswer: true }, async ({ maxChats, record }) => {
+  const { chat, message, prepared, ...ids } = await withinUsageLimits(user, { newChat: true, recordWithAnswer: true }, async ({ maxChats, record }) => {
     const chosen = await usableModel(model, await defaultModelFor({ viewer: user }), user);
     const message = await newMessageParts({ user, text, attachmentIds, model: chosen.model });
     const { records, prepared } = await prepareAnswer(chosen, user, { record });
     const stored = await createChatWithExchange({ userId: user.id, ...message, model: chosen.model.id, instanceId: instanceId(), maxChats, records });
-    return { ...stored, modelId: chosen.model.id, message, prepared };
+    return { ...stored, message, prepared };
   });
-  await startGeneration({ chatId: chat.id, assistantMessageId: ids.assistantMessageId, parentId: ids.userMessageId, modelId, askedBy: user, prepared });
+  await startGeneration({ chatId: chat.id, assistantMessageId: ids.assistantMessageId, parentId: ids.userMessageId, modelId: prepared.resolved.model.id, askedBy: user, prepared });
   void maybeGenerateTitle({ chat, firstMessage: titleSource(message.parts), answerId: ids.assistantMessageId, askedBy: user });
   return { chat, ...ids };
 }
@@ -168,15 +168,15 @@ export async function sendMessage({
 }): Promise<ExchangeIds> {
   const chat = need(access, "write");
   await refuseFlagged({ user, chatId: chat.id, text, attachmentIds });
-  const { ids, modelId, message, prepared } = await withinUsageLimits(user, { recordWithAnswer: true }, async (hold) => {
+  const { ids, message, prepared } = await withinUsageLimits(user, { recordWithAnswer: true }, async (hold) => {
     const parent = parentId ? (await existingMessage(chat, parentId)).id : chat.activeLeafId;
     const chosen = await usableModel(model, chat.model, user);
     const message = await newMessageParts({ user, text, attachmentIds, model: chosen.model });
     const { records, prepared } = await prepareAnswer(chosen, user, hold);
     const ids = await createExchange({ chatId: chat.id, parentId: parent, ...message, model: chosen.model.id, instanceId: instanceId(), ids: clientIds({ userMessageId, answerId }), records });
-    return { ids, modelId: chosen.model.id, message, prepared };
+    return { ids, message, prepared };
   });
-  await startGeneration({ chatId: chat.id, assistantMessageId: ids.assistantMessageId, parentId: ids.userMessageId, modelId, systemPrompt: chat.systemPrompt, askedBy: user, prepared });
+  await startGeneration({ chatId: chat.id, assistantMessageId: ids.assistantMessageId, parentId: ids.userMessageId, modelId: prepared.resolved.model.id, systemPrompt: chat.systemPrompt, askedBy: user, prepared });
   void maybeGenerateTitle({ chat, firstMessage: titleSource(message.parts), answerId: ids.assistantMessageId, askedBy: user });
   return ids;
 }

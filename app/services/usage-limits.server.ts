@@ -104,9 +104,9 @@ export interface LimitStanding {
   monthResetsAt: number;
 }
 
-/** One person's limits and what they have used of them. */
-export async function limitStanding({ userId, now = Date.now() }: { userId: string; now?: number }): Promise<LimitStanding> {
-  const limits = await effectiveLimits({ userId });
+/** One person's limits (read here unless given) and what they have used of them. */
+export async function limitStanding({ userId, now = Date.now(), limits }: { userId: string; now?: number; limits?: EffectiveLimits }): Promise<LimitStanding> {
+  limits ??= await effectiveLimits({ userId });
   const month = monthBounds(now);
   const counts = await limitCounts({ userId, windowStart: now - limits.windowSeconds * 1000, monthStart: month.start });
   return {
@@ -139,19 +139,17 @@ async function assertWithinUsageLimits({
   const limits = await effectiveLimits({ userId });
   const applies = (newChat && limits.chats > 0) || (answer && (limits.messages > 0 || limits.tokensPerMonth > 0 || limits.spendPerMonthUsd > 0));
   if (!applies) return limits;
-  const month = monthBounds(now);
-  const used = await limitCounts({ userId, windowStart: now - limits.windowSeconds * 1000, monthStart: month.start });
+  const { used, messagesResetAt, monthResetsAt } = await limitStanding({ userId, now, limits });
   if (newChat && limits.chats > 0 && used.chats >= limits.chats) throw new AppError("chats_limit_reached", { params: { max: limits.chats } });
   if (!answer) return limits;
   if (limits.messages > 0 && used.messages >= limits.messages) {
-    const resetAt = used.oldestMessageAt === null ? now : used.oldestMessageAt + limits.windowSeconds * 1000;
-    throw new AppError("messages_limit_reached", { params: { max: limits.messages, windowSeconds: limits.windowSeconds, seconds: secondsUntil(resetAt, now) } });
+    throw new AppError("messages_limit_reached", { params: { max: limits.messages, windowSeconds: limits.windowSeconds, seconds: secondsUntil(messagesResetAt ?? now, now) } });
   }
   if (limits.tokensPerMonth > 0 && used.tokens >= limits.tokensPerMonth) {
-    throw new AppError("tokens_limit_reached", { params: { max: limits.tokensPerMonth, seconds: secondsUntil(month.next, now) } });
+    throw new AppError("tokens_limit_reached", { params: { max: limits.tokensPerMonth, seconds: secondsUntil(monthResetsAt, now) } });
   }
   if (limits.spendPerMonthUsd > 0 && used.spendUsd >= limits.spendPerMonthUsd) {
-    throw new AppError("spend_limit_reached", { params: { usd: limits.spendPerMonthUsd, seconds: secondsUntil(month.next, now) } });
+    throw new AppError("spend_limit_reached", { params: { usd: limits.spendPerMonthUsd, seconds: secondsUntil(monthResetsAt, now) } });
   }
   return limits;
 }
