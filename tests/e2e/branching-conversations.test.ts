@@ -137,17 +137,19 @@ test("forking before the page has reloaded the answer shows only the fork's mess
 });
 
 test("an answer keeps streaming while another branch is shown, and can be followed again", async ({ page }) => {
+  test.setTimeout(90_000); // the answer alone streams for 20 s
   await signUp(page);
   const m = uniqueMarker("bg");
   await send(page, `Short ${m}`, { newChat: true });
   await waitForAnswer(page);
-  const tokens = numberedTokens(250, "t"); // 10 s: time to look away and back while it streams
+  const tokens = numberedTokens(500, "t"); // 20 s: time to look away and back while it streams, on a busy machine too
   await queueScripts("openai", m, { tokens, tokenDelayMs: 40 });
   await editMessage(page, 0, `Long ${m}`);
   await expect(answerContent(page)).toContainText("t5 ");
 
-  // Look at the other branch while the answer is being written.
-  await page.getByTestId("user-message").first().getByRole("button", { name: "Previous version" }).click();
+  // Look at the other branch while the answer is being written. The keyboard, not the mouse: a pointer
+  // waits for the button to stop moving, and the page follows the growing answer until it ends.
+  await page.getByTestId("user-message").first().getByRole("button", { name: "Previous version" }).press("Enter");
   await expect(userMessages(page)).toHaveText([`Short ${m}`]);
   await expect(answerContent(page)).toHaveText(`Echo: Short ${m}`);
   const notice = page.getByTestId("streaming-elsewhere");
@@ -161,9 +163,9 @@ test("an answer keeps streaming while another branch is shown, and can be follow
   await expect(answerContent(page)).toContainText("t60 ");
 
   // Away again until it ends: the notice goes by itself and the composer is free.
-  await page.getByTestId("user-message").first().getByRole("button", { name: "Previous version" }).click();
+  await page.getByTestId("user-message").first().getByRole("button", { name: "Previous version" }).press("Enter");
   await expect(notice).toBeVisible();
-  await expect(notice).toHaveCount(0, { timeout: 25_000 });
+  await expect(notice).toHaveCount(0, { timeout: 40_000 });
   await expect(page.getByRole("button", { name: "Send" })).toBeEnabled();
   await page.getByTestId("user-message").first().getByRole("button", { name: "Next version" }).click();
   await expect(userMessages(page)).toHaveText([`Long ${m}`]);
