@@ -3,6 +3,7 @@ import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, 
 import { type ReactNode, useMemo } from "react";
 import { I18nextProvider } from "react-i18next";
 import { ConnectionStatus } from "~/components/ui/ConnectionStatus";
+import { NavigationProgress } from "~/components/ui/NavigationProgress";
 import { useTranslation } from "~/i18n/i18n";
 import { createI18n } from "./i18n/i18n";
 import { metaT } from "./i18n/meta";
@@ -85,7 +86,12 @@ export function Layout({ children }: { children: ReactNode }) {
 }
 
 export default function App() {
-  return <Outlet />;
+  return (
+    <>
+      <Outlet />
+      <NavigationProgress />
+    </>
+  );
 }
 
 export function ErrorBoundary() {

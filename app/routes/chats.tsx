@@ -5,7 +5,6 @@ import { requireUser } from "~/auth/session.server";
 import { KeyboardShortcuts } from "~/components/chat/KeyboardShortcuts";
 import { Sidebar } from "~/components/chat/Sidebar";
 import { QuickSwitcher } from "~/components/search/QuickSwitcher";
-import { NavigationProgress } from "~/components/ui/NavigationProgress";
 import { listChats } from "~/models/chat.server";
 
 const listQuery = z.object({
@@ -48,7 +47,6 @@ export default function ChatsLayout() {
       </main>
       <QuickSwitcher chats={chats} />
       <KeyboardShortcuts />
-      <NavigationProgress />
     </div>
   );
 }

@@ -2,9 +2,10 @@
 // remove it. Every form is a plain POST that works without JavaScript; a key
 // never comes back to the browser, only its last four characters.
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useLocation, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { requireUser } from "~/auth/session.server";
 import { FormAlert } from "~/components/ui/Field";
+import { useSecretForm } from "~/components/ui/useSecretForm";
 import { describe } from "~/protocol/catalogue";
 import { AppError } from "~/protocol/errors";
 import { addUserKey, keyFormSchema, type KeyTest, keysPage, removeUserKey, testUserKey } from "~/services/user-keys.server";
@@ -62,11 +63,12 @@ export default function KeysSettings() {
   const { enabled, allowed, baseUrlsAllowed, providers, keys } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as KeysActionData | undefined;
   const [params] = useSearchParams();
-  const location = useLocation();
   const navigation = useNavigation();
   const busyIntent = navigation.state === "submitting" ? String(navigation.formData?.get("intent") ?? "") : "";
   const tested = result && "tested" in result ? result.tested : undefined;
   const failure = result && "formError" in result ? result : undefined;
+  // A refused key is never handed back; a saved one does not linger in the page.
+  const addForm = useSecretForm({ refusal: failure?.intent === "add" ? failure : undefined, actionData: result, secretFields: ["apiKey"] });
   const labelOf = (id: string | null) => providers.find((p) => p.id === id)?.label ?? keys.find((k) => k.provider === id)?.label ?? id;
   const saved = params.get("saved");
   const removed = params.get("removed");
@@ -138,8 +140,7 @@ export default function KeysSettings() {
           ) : (
             <>
             <h2 className="mb-2 text-lg font-medium">{t("keys.add")}</h2>
-            {/* A new form after every navigation (a key saved): the key typed does not linger in the page. */}
-            <Form key={location.key} method="post" className="space-y-4 rounded-lg border border-zinc-800 p-4" autoComplete="off">
+            <Form ref={addForm} method="post" className="space-y-4 rounded-lg border border-zinc-800 p-4" autoComplete="off">
               <input type="hidden" name="intent" value="add" />
               {failure && failure.intent === "add" ? <FormAlert>{failure.formError}</FormAlert> : null}
               <label className="block">

@@ -3,10 +3,11 @@
 // which can be ended, or all but this one at once. Plain POST forms, so all
 // of it works without JavaScript.
 import { redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useLocation, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { currentSessionId, requireUser } from "~/auth/session.server";
 import { primaryButton, quietButton, Saved, Section } from "~/components/settings/parts";
 import { Field, FormAlert } from "~/components/ui/Field";
+import { useSecretForm } from "~/components/ui/useSecretForm";
 import { AppError } from "~/protocol/errors";
 import { changePassword, passwordSchema, revokeOtherSessions, revokeSession, revokeSchema, sessionsOf } from "~/services/settings.server";
 import { invalidForm, refusedForm } from "~/utils/form-errors.server";
@@ -103,12 +104,13 @@ export default function SecuritySettings() {
   const { sessions } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
   const [params] = useSearchParams();
-  const location = useLocation();
   const navigation = useNavigation();
   const busyIntent = navigation.state === "submitting" ? String(navigation.formData?.get("intent") ?? "") : "";
   const changed = failure ? null : params.get("changed");
   const ended = Number(params.get("ended") ?? 0);
   const passwordFailure = failure?.intent === "password" ? failure : undefined;
+  // Passwords typed do not linger in the page, refused or accepted.
+  const passwordForm = useSecretForm({ refusal: passwordFailure, actionData: failure, secretFields: ["currentPassword", "newPassword", "confirmPassword"] });
   const others = sessions.filter((s) => !s.current);
   const { t } = useTranslation();
   return (
@@ -124,8 +126,7 @@ export default function SecuritySettings() {
       ) : null}
 
       <Section title={t("security.changePassword")} description={t("security.changePasswordHint")}>
-        {/* A new form after every navigation: passwords typed do not linger in the page. */}
-        <Form key={location.key} method="post" className="max-w-md space-y-4" noValidate>
+        <Form ref={passwordForm} method="post" className="max-w-md space-y-4" noValidate>
           <input type="hidden" name="intent" value="password" />
           {passwordFailure && Object.keys(passwordFailure.fieldErrors).length === 0 ? <FormAlert>{passwordFailure.formError}</FormAlert> : null}
           <Field label={t("security.currentPassword")} name="currentPassword" type="password" autoComplete="current-password" error={passwordFailure?.fieldErrors.currentPassword} />

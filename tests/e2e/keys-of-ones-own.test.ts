@@ -118,6 +118,8 @@ for (const javaScript of [true, false]) {
       [`${E2E.baseURL}/v1`, "127.0.0.1"],
     ] as const) {
       await addKey(tab, { provider: "custom", key, baseUrl });
+      // The key is never handed back: its field empties when the refusal shows.
+      await expect(tab.getByLabel("API key")).toHaveValue("");
       await expect(tab.getByRole("alert")).toHaveText(`Parley will not connect to ${host}: it is a private, local or cloud-metadata address.`);
       await expect(tab.getByLabel(/^Base URL/)).toHaveValue(baseUrl);
     }
@@ -129,6 +131,42 @@ for (const javaScript of [true, false]) {
     await expect(keyRow(tab, "Custom").getByTestId("key-test-result")).toHaveText("Works: 4 models available with this key.");
   });
 }
+
+test("with JavaScript, a correction typed while a refused form is still settling is kept and sent", async ({ page, browserErrors }) => {
+  browserErrors.allowStatus(400);
+  await signUp(page);
+  await waitForHydration(page);
+  await page.getByRole("link", { name: "API keys" }).click();
+  await expect(page.getByRole("heading", { name: "Your API keys" })).toBeVisible();
+  // A slow line: the page's data, fetched again after the refusal, takes 1.5 s.
+  let slowed = 0;
+  await page.route(/\/settings\/keys\.data/, async (route) => {
+    if (route.request().method() === "GET") {
+      slowed += 1;
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+    }
+    await route.continue();
+  });
+  const key = freshKey("ck");
+  await addKey(page, { provider: "custom", key, baseUrl: "http://169.254.169.254/v1" });
+  await expect(page.getByRole("alert")).toHaveText("Parley will not connect to 169.254.169.254: it is a private, local or cloud-metadata address.");
+  await expect(page.getByLabel("API key")).toHaveValue("");
+
+  // The page is still settling (its progress bar shows) while the person corrects the form.
+  const progress = page.getByTestId("navigation-progress");
+  await expect(progress).toBeVisible();
+  await page.getByLabel("API key").fill(key);
+  await page.getByLabel(/^Base URL/).fill(`${E2E.fakeOpenAIURL}/v1`);
+  await expect(progress).toHaveCount(0);
+  expect(slowed).toBe(1);
+  await expect(page.getByLabel(/^Base URL/)).toHaveValue(`${E2E.fakeOpenAIURL}/v1`);
+  await expect(page.getByLabel("API key")).toHaveValue(key);
+
+  await page.getByRole("button", { name: "Save key" }).click();
+  await expect(keyRow(page, "Custom")).toContainText(`${E2E.fakeOpenAIURL}/v1`);
+  await expect(page.getByLabel("API key")).toHaveValue("");
+  await expect(page.getByLabel(/^Base URL/)).toHaveValue("");
+});
 
 test("another person never sees or touches your keys; signed out, the page asks to log in", async ({ page, newContext, browserErrors }) => {
   await signUp(page, { name: "Keyholder" });
