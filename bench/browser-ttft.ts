@@ -110,9 +110,10 @@ async function measure(page: Page, count: number, label: (i: number) => string):
     // The box takes text while an answer is written, but Enter sends only once Stop has turned back into Send.
     await page.locator("[form=stop-answer]").waitFor({ state: "detached" });
     await composer.fill(label(i));
-    const before = await page.locator("[data-testid=assistant-message], [data-bench-answer]").count();
+    // Mark the answers on the page: the new one is the one not marked (a long chat shows only its latest messages, so counting them does not work).
+    await page.evaluate(() => document.querySelectorAll("[data-testid=assistant-message], [data-bench-answer]").forEach((el) => el.setAttribute("data-bench-seen", "")));
     await composer.press("Enter");
-    const answer = page.locator("[data-testid=assistant-message], [data-bench-answer]").nth(before);
+    const answer = page.locator("[data-testid=assistant-message]:not([data-bench-seen]), [data-bench-answer]:not([data-bench-seen])").last();
     await answer.waitFor();
     await page.waitForFunction((el) => el !== null && el.getAttribute("data-status") !== "streaming", await answer.elementHandle(), { timeout: 15_000 });
     // Let the page settle (its data reload after an answer) before the next send.

@@ -6,6 +6,7 @@
 // address across accounts (spraying one password over many emails). The real
 // owner, on another address, is only held by the per-account limit, which is
 // short-lived; a successful login clears the owner's own counter.
+import { sql } from "drizzle-orm";
 import { RateLimiterDrizzle, type RateLimiterRes } from "rate-limiter-flexible";
 import { rateLimits } from "../../drizzle/schema";
 import { database } from "../db.server";
@@ -83,6 +84,41 @@ export async function take(limit: Limit, key: string): Promise<number> {
     if (rejection instanceof Error) throw rejection;
     return (rejection as RateLimiterRes).msBeforeNext;
   }
+}
+
+/**
+ * Takes one point from each counter in one batch (one commit, where `take`
+ * once per counter commits once each) and returns the longest wait of those
+ * that went over their limit (0: within all of them). Every counter is
+ * counted either way: on a refusal, give them all back. The rows are the ones
+ * `take` and `giveBack` use (same key, same window), and a burst is held to
+ * the limit exactly, since each upsert is atomic. Limits that block
+ * (`blockDuration`) go through `take`.
+ */
+export async function takeAll(counters: readonly [Limit, string][]): Promise<number> {
+  if (counters.length === 0) return 0;
+  const now = Date.now();
+  const statements = counters.map(([limit, key]) => {
+    const expire = new Date(now + limit.duration * 1000);
+    const expired = sql`${rateLimits.expire} <= ${now}`;
+    return database()
+      .insert(rateLimits)
+      .values({ key: `${limit.keyPrefix}:${key}`, points: 1, expire })
+      .onConflictDoUpdate({
+        target: rateLimits.key,
+        set: {
+          points: sql`CASE WHEN ${expired} THEN 1 ELSE ${rateLimits.points} + 1 END`,
+          expire: sql`CASE WHEN ${expired} THEN ${expire.getTime()} ELSE ${rateLimits.expire} END`,
+        },
+      })
+      .returning({ points: rateLimits.points, expire: rateLimits.expire });
+  });
+  const results = await database().batch(statements as [(typeof statements)[number], ...typeof statements]);
+  let wait = 0;
+  results.forEach(([row], index) => {
+    if (row && row.points > counters[index]![0].points) wait = Math.max(wait, (row.expire?.getTime() ?? now) - now, 1);
+  });
+  return wait;
 }
 
 /** Returns one point to each counter (an attempt that turned out not to count). */

@@ -2,13 +2,14 @@
 // regenerating, uploads, search and imports, per person and per address
 // (docs/decisions/030). Counted in the database like the login throttle
 // (app/auth/throttle.server.ts), so a restart does not reset them, and
-// counted *before* the work starts, one atomic upsert per counter, so a burst
-// sent at once is held to the limit exactly.
+// counted *before* the work starts, one atomic upsert per counter and all of a
+// request's counters in one batch, so a burst sent at once is held to the
+// limit exactly.
 //
 // Code that does one of these things calls `consume` (or wraps its work in
 // `withinLimit`) before anything is sent upstream; the limits themselves are
 // RATE_LIMIT_<ACTION>_PER_USER and RATE_LIMIT_<ACTION>_PER_IP.
-import { giveBack, type Limit, retryAfterSeconds, take } from "../auth/throttle.server";
+import { giveBack, type Limit, retryAfterSeconds, takeAll } from "../auth/throttle.server";
 import { env, LIMITED_ACTIONS, type LimitedAction, type RateLimitSetting } from "../env.server";
 import { AppError } from "../protocol/errors";
 
@@ -51,14 +52,11 @@ function countersOf({ action, user, ip }: LimitSubject): [Limit, string][] {
  * and nothing stays counted: a refused request is no request.
  */
 export async function consume(subject: LimitSubject): Promise<void> {
-  const taken: [Limit, string][] = [];
-  for (const counter of countersOf(subject)) {
-    taken.push(counter);
-    const waitMs = await take(...counter);
-    if (waitMs > 0) {
-      await giveBack(taken);
-      throw new AppError("rate_limited", { params: { seconds: retryAfterSeconds(waitMs), action: subject.action } });
-    }
+  const counters = countersOf(subject);
+  const waitMs = await takeAll(counters);
+  if (waitMs > 0) {
+    await giveBack(counters);
+    throw new AppError("rate_limited", { params: { seconds: retryAfterSeconds(waitMs), action: subject.action } });
   }
 }
 
