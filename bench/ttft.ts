@@ -1,14 +1,16 @@
 // Phase 1 of `bun bench/run.ts` alone: time to first token through Parley
 // against the same request straight to the fake upstream, one at a time and
 // many at once. For trying a change to the send or stream path quickly.
-//   bun bench/ttft.ts [--samples N] [--concurrent N] [--send-via remix]
+//   bun bench/ttft.ts [--samples N] [--concurrent N] [--send-via remix] [--limits counted]
 // (--send-via remix posts follow-ups to the chat page's action through Remix,
-// the way sends went before docs/decisions/084, for a before/after figure.)
+// the way sends went before docs/decisions/084, for a before/after figure.
+// --limits counted keeps the send limits on, per person and per address as by
+// default, but too high to refuse: every send pays for its counting.)
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ParleyUser } from "./lib/client";
-import { RATE_LIMITS_OFF } from "./lib/limits";
+import { RATE_LIMITS_COUNTED, RATE_LIMITS_OFF } from "./lib/limits";
 import { watchLoad } from "./lib/machine";
 import { killAllChildren, startFakeUpstream, startParley } from "./lib/processes";
 import { printTtft } from "./lib/report";
@@ -32,7 +34,7 @@ try {
       OPENAI_API_KEY: "sk-bench",
       OPENAI_BASE_URL: fake.openaiURL,
       SIGNUPS_PER_IP_PER_HOUR: "0",
-      ...RATE_LIMITS_OFF,
+      ...(process.argv.includes("--limits") && process.argv[process.argv.indexOf("--limits") + 1] === "counted" ? RATE_LIMITS_COUNTED : RATE_LIMITS_OFF),
       PERSIST_INTERVAL_MS: "500",
       BUN_CONFIG_MAX_HTTP_REQUESTS: "4096",
     },

@@ -7,3 +7,11 @@ export const RATE_LIMITS_OFF: Record<string, string> = Object.fromEntries(
     [`RATE_LIMIT_${action}_PER_IP`, "off"],
   ]),
 );
+
+/** The limits on, as by default (per person and per address), but far too high to refuse anything: the counting is measured. */
+export const RATE_LIMITS_COUNTED: Record<string, string> = Object.fromEntries(
+  ["SEND", "REGENERATE", "UPLOAD", "SEARCH", "IMPORT"].flatMap((action) => [
+    [`RATE_LIMIT_${action}_PER_USER`, "1000000/1m"],
+    [`RATE_LIMIT_${action}_PER_IP`, "1000000/1m"],
+  ]),
+);

@@ -21,17 +21,36 @@ import {
  * stream in the same task as the send, before React renders anything); the
  * answer's hook takes its stream from here instead of opening another.
  */
-const openedStreams = new Map<string, EventSource>();
+interface OpenedStream {
+  source: EventSource;
+  /** What arrived before the answer was on the page, in order. */
+  early: Event[];
+  keep: (event: Event) => void;
+}
+const openedStreams = new Map<string, OpenedStream>();
 
 export function openStreamEarly(url: string): void {
   const streamUrl = `${url}?lastEventId=0`;
-  if (!openedStreams.has(streamUrl)) openedStreams.set(streamUrl, new EventSource(streamUrl));
+  if (openedStreams.has(streamUrl)) return;
+  const source = new EventSource(streamUrl);
+  const early: Event[] = [];
+  const keep = (event: Event) => early.push(event);
+  for (const name of STREAM_EVENT_NAMES) source.addEventListener(name, keep);
+  openedStreams.set(streamUrl, { source, early, keep });
 }
 
-function takeOpenedStream(streamUrl: string): EventSource | undefined {
-  const source = openedStreams.get(streamUrl);
+/** Closes a stream opened early for an answer that will not be on the page (its send did not go through). */
+export function closeEarlyStream(url: string): void {
+  takeOpenedStream(`${url}?lastEventId=0`)?.source.close();
+}
+
+/** The stream opened early for this answer, and what it already brought (its keeping stops here). */
+function takeOpenedStream(streamUrl: string): { source: EventSource; early: Event[] } | undefined {
+  const opened = openedStreams.get(streamUrl);
+  if (!opened) return undefined;
   openedStreams.delete(streamUrl);
-  return source;
+  for (const name of STREAM_EVENT_NAMES) opened.source.removeEventListener(name, opened.keep);
+  return opened;
 }
 
 export interface AnswerState {
@@ -66,7 +85,8 @@ export function useAnswerStream({
   useOpenEarly(() => {
     if (!enabled) return;
     const streamUrl = `${url}?lastEventId=${lastEventId.current}`;
-    const source = takeOpenedStream(streamUrl) ?? new EventSource(streamUrl);
+    const opened = takeOpenedStream(streamUrl);
+    const source = opened?.source ?? new EventSource(streamUrl);
     // Text arrives faster than the screen refreshes: fold events as they come, paint once per frame.
     let pending: StreamEvent[] = [];
     let frame = 0;
@@ -104,8 +124,7 @@ export function useAnswerStream({
           } else frame ||= requestAnimationFrame(flush);
       }
     };
-    for (const name of STREAM_EVENT_NAMES) if (name !== "error") source.addEventListener(name, onMessage);
-    source.addEventListener("error", (event) => {
+    const onError = (event: Event) => {
       if (event instanceof MessageEvent && typeof event.data === "string") {
         // The server's own `error` event: the answer failed upstream.
         onMessage(event as MessageEvent<string>);
@@ -117,7 +136,14 @@ export function useAnswerStream({
       } else {
         setState((s) => ({ ...s, reconnecting: true }));
       }
-    });
+    };
+    // What came before the answer was on the page first, then the rest as it comes: nothing lost, nothing twice.
+    for (const event of opened?.early ?? []) {
+      if (event.type === "error") onError(event);
+      else onMessage(event as MessageEvent<string>);
+    }
+    for (const name of STREAM_EVENT_NAMES) if (name !== "error") source.addEventListener(name, onMessage);
+    source.addEventListener("error", onError);
     return () => {
       if (frame) cancelAnimationFrame(frame);
       source.close();

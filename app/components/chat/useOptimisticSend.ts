@@ -11,7 +11,7 @@ import { type FilePart, type MessagePart, textParts } from "../../protocol/parts
 import type { FormFailure } from "../../protocol/errors";
 import { createId } from "../../utils/id";
 import { draftStorageKey } from "./Composer";
-import { openStreamEarly } from "./useAnswerStream";
+import { closeEarlyStream, openStreamEarly } from "./useAnswerStream";
 import type { MessageView } from "./MessageItem";
 
 type SendResult = { ok: true; answerId: string } | { logIn: string } | FormFailure;
@@ -22,6 +22,16 @@ interface Pending {
   text: string;
   user: MessageView;
   answer: MessageView;
+}
+
+/** Runs `work` in a task of its own right after this one (a message to itself: not slowed down in a background tab as a timer is). */
+function afterThisTask(work: () => void): void {
+  const channel = new MessageChannel();
+  channel.port1.onmessage = () => {
+    channel.port1.close();
+    work();
+  };
+  channel.port2.postMessage(null);
 }
 
 export function useOptimisticSend({ chatId, stored, model, locale }: { chatId: string; stored: MessageView[]; model: string; locale: Locale }) {
@@ -42,8 +52,9 @@ export function useOptimisticSend({ chatId, stored, model, locale }: { chatId: s
   }, [arrived, left]);
 
   const deliver = useCallback(
-    async (body: URLSearchParams, text: string): Promise<boolean> => {
+    async (body: URLSearchParams, text: string, onRefused: () => void): Promise<boolean> => {
       const refused = (result: FormFailure) => {
+        onRefused();
         setFailure({ ...result, text });
         setPending(null);
         return false;
@@ -96,10 +107,13 @@ export function useOptimisticSend({ chatId, stored, model, locale }: { chatId: s
       const body = new URLSearchParams();
       for (const [name, value] of formData) if (typeof value === "string") body.append(name, value);
       inFlight.current += 1;
-      setSending(true);
-      void deliver(body, text)
+      let refused = false;
+      const streamUrl = `/chats/${chatId}/messages/${answerId}/stream`;
+      void deliver(body, text, () => (refused = true))
         .catch(() => false)
         .then((delivered) => {
+          // Not sent: its answer's stream, if no answer on the page took it, has nothing to wait for.
+          if (!delivered) closeEarlyStream(streamUrl);
           inFlight.current -= 1;
           if (inFlight.current > 0) return;
           setSending(false);
@@ -111,38 +125,45 @@ export function useOptimisticSend({ chatId, stored, model, locale }: { chatId: s
           settledWhileSending.current = false;
           if (settled && delivered) revalidator.revalidate();
         });
-      // The answer's stream leaves with the send, before React renders anything.
-      openStreamEarly(`/chats/${chatId}/messages/${answerId}/stream`);
-      setFailure(null);
-      setPending({
-        chatId,
-        text,
-        user: {
-          id: userMessageId,
-          role: "user",
-          parts,
-          status: "complete",
-          model: null,
-          stats: null,
-          problem: null,
-          lastEventId: 0,
-          parentId,
-          siblingIds: [userMessageId],
-          createdAt: Date.now(),
-        },
-        answer: {
-          id: answerId,
-          role: "assistant",
-          parts: [],
-          status: "streaming",
-          model: chosenModel,
-          stats: null,
-          problem: null,
-          lastEventId: 0,
-          parentId: userMessageId,
-          siblingIds: [answerId],
-          createdAt: Date.now(),
-        },
+      // The answer's stream leaves with the send. The browser connects it in a
+      // task of its own, after this one: the page shows the message in the next
+      // task, so rendering it does not hold the stream back (what the stream
+      // brings meanwhile waits for its answer, app/components/chat/useAnswerStream.ts).
+      openStreamEarly(streamUrl);
+      afterThisTask(() => {
+        if (refused) return;
+        setSending(inFlight.current > 0);
+        setFailure(null);
+        setPending({
+          chatId,
+          text,
+          user: {
+            id: userMessageId,
+            role: "user",
+            parts,
+            status: "complete",
+            model: null,
+            stats: null,
+            problem: null,
+            lastEventId: 0,
+            parentId,
+            siblingIds: [userMessageId],
+            createdAt: Date.now(),
+          },
+          answer: {
+            id: answerId,
+            role: "assistant",
+            parts: [],
+            status: "streaming",
+            model: chosenModel,
+            stats: null,
+            problem: null,
+            lastEventId: 0,
+            parentId: userMessageId,
+            siblingIds: [answerId],
+            createdAt: Date.now(),
+          },
+        });
       });
       return true;
     },
