@@ -103,7 +103,7 @@ export async function takeAll(counters: readonly [Limit, string][]): Promise<num
     const expired = sql`${rateLimits.expire} <= ${now}`;
     return database()
       .insert(rateLimits)
-      .values({ key: `${limit.keyPrefix}:${key}`, points: 1, expire })
+      .values({ key: limiter(limit).getKey(key), points: 1, expire })
       .onConflictDoUpdate({
         target: rateLimits.key,
         set: {

@@ -29,8 +29,11 @@ interface OpenedStream {
 }
 const openedStreams = new Map<string, OpenedStream>();
 
+/** The address a stream opened early is asked for: from its first event. */
+const fromTheStart = (url: string) => `${url}?lastEventId=0`;
+
 export function openStreamEarly(url: string): void {
-  const streamUrl = `${url}?lastEventId=0`;
+  const streamUrl = fromTheStart(url);
   if (openedStreams.has(streamUrl)) return;
   const source = new EventSource(streamUrl);
   const early: Event[] = [];
@@ -41,7 +44,7 @@ export function openStreamEarly(url: string): void {
 
 /** Closes a stream opened early for an answer that will not be on the page (its send did not go through). */
 export function closeEarlyStream(url: string): void {
-  takeOpenedStream(`${url}?lastEventId=0`)?.source.close();
+  takeOpenedStream(fromTheStart(url))?.source.close();
 }
 
 /** The stream opened early for this answer, and what it already brought (its keeping stops here). */

@@ -22,17 +22,18 @@ export function useSecretForm({ refusal, actionData, secretFields }: { refusal: 
   const form = useRef<HTMLFormElement>(null);
   const location = useLocation();
   const shown = useRef({ refusal, locationKey: location.key });
-  const secrets = secretFields.join("\n");
+  const secrets = useRef(secretFields);
+  secrets.current = secretFields;
 
   useEffect(() => {
     if (refusal === shown.current.refusal) return;
     shown.current.refusal = refusal;
     if (!refusal || !form.current) return;
-    for (const name of secrets.split("\n")) {
+    for (const name of secrets.current) {
       const field = form.current.elements.namedItem(name);
       if (field instanceof HTMLInputElement) field.value = "";
     }
-  }, [refusal, secrets]);
+  }, [refusal]);
 
   useEffect(() => {
     if (location.key === shown.current.locationKey) return;
