@@ -11,8 +11,11 @@
 // (PerformanceObserver "longtask", tasks over 50 ms) and the time spent in
 // tasks (the DevTools protocol's Performance.getMetrics TaskDuration). A
 // load's window runs from navigation until a second without long tasks.
-//   bun bench/browser-render.ts [--tokens 10000] [--rate 500] [--messages 500] [--json out.json]
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+//   bun bench/browser-render.ts [--tokens 10000] [--rate 500] [--messages 500] [--json out.json] [--trace <folder>]
+// With --trace, each measured phase of Parley is recorded as a Chromium trace
+// (written to the folder, for DevTools) and what its long tasks were made of
+// is printed; tracing slows the page, so its figures are not the benchmark's.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "@playwright/test";
@@ -23,6 +26,7 @@ import { killAllChildren, startFakeUpstream, startParley } from "./lib/processes
 import { completionDeltaReader } from "./lib/protocol";
 import { kib, ms, ratio, table } from "./lib/stats";
 import { RATE_LIMITS_OFF } from "./lib/limits";
+import { longTaskReport, traced } from "./lib/trace";
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
@@ -30,6 +34,7 @@ const TOKENS = option("--tokens", 10_000);
 const RATE = option("--rate", 500);
 const MESSAGES = option("--messages", 500);
 const jsonOut = args.includes("--json") ? args[args.indexOf("--json") + 1] : undefined;
+const traceDir = args.includes("--trace") ? args[args.indexOf("--trace") + 1] : undefined;
 const root = path.resolve(import.meta.dir, "..");
 const CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
 /** The slow link of the issue: 1.6 Mbit/s down, 750 kbit/s up, 150 ms round trip. */
@@ -319,6 +324,17 @@ export interface BrowserRenderResult {
   longChat: { messages: number; load: MainThread; scroll: MainThread; earlier: MainThread; baselineLoad: MainThread; baselineScroll: MainThread };
 }
 
+const traceReports: string[] = [];
+/** Runs a measured phase, traced when --trace asks for it. */
+async function phase<T>(name: string, work: () => Promise<T>): Promise<T> {
+  if (!traceDir || !browser) return work();
+  const { result, trace } = await traced(browser, undefined, work);
+  mkdirSync(traceDir, { recursive: true });
+  writeFileSync(path.join(traceDir, `${name}.json`), trace);
+  traceReports.push(`\n${name}: long tasks (trace in ${path.join(traceDir, `${name}.json`)})\n${longTaskReport(trace)}`);
+  return result;
+}
+
 const dir = mkdtempSync(path.join(tmpdir(), "parley-browser-render-"));
 let exitCode = 0;
 let browser: Browser | undefined;
@@ -390,12 +406,12 @@ try {
   await hydrated(page);
   await settle(page);
   await waitForQuiet("streaming");
-  const streamed = await streamOneAnswer(page, "write the long answer", 2_000);
+  const streamed = await phase("streaming", () => streamOneAnswer(page, "write the long answer", 2_000));
   await page.close();
 
   // ── loading the chat that holds it ────────────────────────────────────────
   await waitForQuiet("loading");
-  const reload = await measureLoad(context, chatURL, hydrated);
+  const reload = await phase("loading", () => measureLoad(context, chatURL, hydrated));
   const answerHtml = await reload.page.locator("[data-testid=assistant-message]").last().locator("[data-testid=answer-content]").innerHTML();
   await reload.page.close();
 
@@ -427,7 +443,7 @@ try {
     if (sent.follow.terminal?.event !== "done") throw new Error(`message ${i} did not complete: ${sent.follow.error ?? sent.status}`);
   }
   await waitForQuiet("long chat");
-  const longLoad = await measureLoad(context, `${server.baseURL}/chats/${longChatId}`, hydrated);
+  const longLoad = await phase("long-chat-load", () => measureLoad(context, `${server.baseURL}/chats/${longChatId}`, hydrated));
   const shown = await longLoad.page.getByTestId("messages").innerHTML();
   const longScroll = await scrollToTop(longLoad.page);
   const metrics = await metricsOf(longLoad.page);
@@ -503,6 +519,7 @@ try {
     [`longest task, ${MESSAGES}-message chat (load, scroll) ≤ 50 ms`, Math.max(longLoad.main.longestTaskMs, longScroll.longestTaskMs) <= 50, ms(Math.max(longLoad.main.longestTaskMs, longScroll.longestTaskMs))],
   ];
   for (const [goal, met, value] of goals) console.log(`target ${goal}: ${met ? "PASS" : "MISS"} (${value})`);
+  for (const report of traceReports) console.log(report);
   if (noisyPhases.length) console.log(`⚠ other processes kept the machine busy during: ${noisyPhases.join(", ")} (long tasks there are inflated)`);
   if (jsonOut) writeFileSync(jsonOut, JSON.stringify(result, null, 2));
 } catch (error) {

@@ -3,7 +3,12 @@
 // answers at once, against a baseline measured in the same run: a bare page
 // that, on Enter, fetches a stream relayed from the same fake upstream and
 // paints its first token. Also long tasks during the sends and JS shipped.
-//   bun bench/browser-ttft.ts [--samples 30] [--json out.json]
+//   bun bench/browser-ttft.ts [--samples 30] [--json out.json] [--trace <file>] [--cpu-profile]
+// With --trace, three more sends on the Parley page are recorded as a
+// Chromium trace (written to the file, for DevTools), and every task of the
+// 80 ms after each Enter is printed with what it was made of. With
+// --cpu-profile, ten more sends are sampled and the page's costliest
+// functions printed.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -13,10 +18,13 @@ import { killAllChildren, startFakeUpstream, startParley } from "./lib/processes
 import { completionDeltaReader, pacedScript } from "./lib/protocol";
 import { ms, percentile, ratio, summarize, type Summary, table } from "./lib/stats";
 import { RATE_LIMITS_OFF } from "./lib/limits";
+import { afterEnterReport, profiled, traced } from "./lib/trace";
 
 const args = process.argv.slice(2);
 const samples = Math.min(200, Number(args.includes("--samples") ? args[args.indexOf("--samples") + 1] : 30));
 const jsonOut = args.includes("--json") ? args[args.indexOf("--json") + 1] : undefined;
+const cpuProfile = args.includes("--cpu-profile");
+const traceFile = args.includes("--trace") ? args[args.indexOf("--trace") + 1] : undefined;
 const WARM_UP = 3;
 
 /**
@@ -25,7 +33,9 @@ const WARM_UP = 3;
  * before Enter (the placeholder "…" does not count), and collects long tasks.
  */
 const PROBE = `(() => {
-  const state = { samples: [], longTasks: [], pending: null };
+  const state = { samples: [], longTasks: [], pending: null, enterAt: 0, requests: [] };
+  // When the send's and the stream's requests left and their answers began, after Enter (resource timing).
+  new PerformanceObserver((list) => { for (const e of list.getEntries()) { const p = new URL(e.name).pathname; const kind = p.endsWith("/stream") ? "stream" : p.endsWith("/messages") ? "send" : null; if (kind) state.requests.push({ kind, left: e.startTime - state.enterAt, firstByte: e.responseStart - state.enterAt }); } }).observe({ type: "resource" });
   window.__ttft = state;
   new PerformanceObserver((list) => { for (const e of list.getEntries()) state.longTasks.push(e.duration); }).observe({ type: "longtask", buffered: false });
   const answers = () => [...document.querySelectorAll("[data-bench-answer], [data-testid=assistant-message]")];
@@ -33,13 +43,14 @@ const PROBE = `(() => {
   document.addEventListener("keydown", (event) => {
     if (event.key !== "Enter" || event.shiftKey) return;
     state.pending = { startedAt: performance.now(), before: new Set(answers()) };
+    state.enterAt = state.pending.startedAt;
   }, true);
   new MutationObserver(() => {
     const pending = state.pending;
     if (!pending) return;
     for (const el of answers()) {
       if (pending.before.has(el)) continue;
-      if (visibleText(el)) { state.samples.push(performance.now() - pending.startedAt); state.pending = null; return; }
+      if (visibleText(el)) { state.samples.push(performance.now() - pending.startedAt); state.pending = null; performance.mark("first token"); return; }
     }
   }).observe(document, { subtree: true, childList: true, characterData: true });
 })();`;
@@ -99,11 +110,19 @@ function startBaseline(openaiURL: string) {
   return { url: `http://127.0.0.1:${server.port}/`, stop: () => server.stop(true) };
 }
 
-async function measure(page: Page, count: number, label: (i: number) => string): Promise<{ samples: number[]; longTasks: number[] }> {
+interface RequestTiming {
+  kind: "send" | "stream";
+  /** ms after Enter that the request left, and that its response's first byte came. */
+  left: number;
+  firstByte: number;
+}
+
+async function measure(page: Page, count: number, label: (i: number) => string): Promise<{ samples: number[]; longTasks: number[]; requests: RequestTiming[] }> {
   await page.evaluate(() => {
-    const state = (window as unknown as { __ttft: { samples: number[]; longTasks: number[] } }).__ttft;
+    const state = (window as unknown as { __ttft: { samples: number[]; longTasks: number[]; requests: RequestTiming[] } }).__ttft;
     state.samples = [];
     state.longTasks = [];
+    state.requests = [];
   });
   for (let i = 0; i < count; i++) {
     const composer = page.locator("#composer");
@@ -120,8 +139,8 @@ async function measure(page: Page, count: number, label: (i: number) => string):
     await page.waitForTimeout(150);
   }
   return page.evaluate(() => {
-    const state = (window as unknown as { __ttft: { samples: number[]; longTasks: number[] } }).__ttft;
-    return { samples: state.samples, longTasks: state.longTasks };
+    const state = (window as unknown as { __ttft: { samples: number[]; longTasks: number[]; requests: RequestTiming[] } }).__ttft;
+    return { samples: state.samples, longTasks: state.longTasks, requests: state.requests };
   });
 }
 
@@ -177,6 +196,16 @@ try {
   const parleyJs = await scriptBytes(parleyPage);
   await measure(parleyPage, WARM_UP, (i) => `warm-up ${i}`);
   const parley = await measure(parleyPage, samples, (i) => `sample ${i}`);
+  let traceReport: string | undefined;
+  if (traceFile) {
+    const { trace } = await traced(browser, parleyPage, () => measure(parleyPage, 3, (i) => `traced ${i}`));
+    writeFileSync(traceFile, trace);
+    traceReport = afterEnterReport(trace, { windowMs: 80 });
+  }
+  if (cpuProfile) {
+    const { report } = await profiled(parleyPage, () => measure(parleyPage, 10, (i) => `profiled ${i}`), 40);
+    traceReport = `${traceReport ?? ""}\n10 sends, the page's JavaScript:\n${report}`;
+  }
 
   const baselineContext = await browser.newContext();
   const baselinePage = await baselineContext.newPage();
@@ -211,9 +240,12 @@ try {
       ["Ratio Parley / baseline", ratio(p.p50, b.p50), ratio(result.p95.parley, result.p95.baseline), ratio(p.p99, b.p99), ""],
     ]),
   );
+  const timing = (kind: RequestTiming["kind"], key: "left" | "firstByte") => ms(percentile(parley.requests.filter((r) => r.kind === kind).map((r) => r[key]), 50));
+  console.log(`after Enter, p50 (resource timing): the send left at ${timing("send", "left")}, its response began at ${timing("send", "firstByte")}; the stream left at ${timing("stream", "left")}, its response began at ${timing("stream", "firstByte")}`);
   console.log(`long tasks during the sends: Parley ${result.longTasks.parley.count} (${ms(result.longTasks.parley.totalMs)}), baseline ${result.longTasks.baseline.count} (${ms(result.longTasks.baseline.totalMs)})`);
   console.log(`JavaScript on the page (encoded bytes): Parley ${(parleyJs / 1024).toFixed(1)} KiB, baseline ${(baselineJs / 1024).toFixed(1)} KiB`);
   console.log(`target Enter → first visible token p50 ≤ 30 ms: ${p.p50 <= 30 ? "PASS" : "MISS"} (${ms(p.p50)})`);
+  if (traceReport) console.log(`\n${traceFile ? `The tasks after each traced Enter (trace in ${traceFile}):\n` : ""}${traceReport}`);
   if (jsonOut) writeFileSync(jsonOut, JSON.stringify(result, null, 2));
 } catch (error) {
   console.error(error);

@@ -2,6 +2,7 @@
 // once, opens the answer's stream in parallel with the send, and does not
 // reload the chat page's data until the answer has ended.
 import {
+  answerContent,
   answerMessageId,
   chatIdOf,
   composer,
@@ -74,6 +75,47 @@ test("the message and its answer appear before the server has answered the send,
   await page.reload();
   await expect(userMessages(page)).toHaveText([first, followUp]);
   await expect(page.getByTestId("assistant-message")).toHaveCount(2);
+});
+
+test("an answer whose first connection is cut after a few events carries on from the next event, nothing lost or doubled", async ({ page }) => {
+  await signUp(page);
+  const first = "Tell me about harbours";
+  const { chatId } = await newChatAndSend(page, first);
+  await waitForAnswer(page);
+  await waitForHydration(page);
+
+  // The page's first connection to the new answer's stream (the one opened with the send) ends after three events,
+  // without the answer's end: as a connection lost mid-answer does.
+  const streams: string[] = [];
+  let cutAfter: number | undefined;
+  await page.route(/\/messages\/[0-9a-z]{20}\/stream/, async (route) => {
+    streams.push(new URL(route.request().url()).search);
+    if (streams.length > 1) return route.continue();
+    const response = await route.fetch();
+    const blocks = (await response.text()).split("\n\n");
+    const events = blocks.filter((block) => /^id: /m.test(block));
+    cutAfter = Number(/^id: (\d+)/m.exec(events[2]!)![1]);
+    // The server's reconnection delay stays, so the browser comes back as it would in life.
+    await route.fulfill({ response, body: `${[...blocks.filter((block) => /^retry: /m.test(block)), ...events.slice(0, 3)].join("\n\n")}\n\n` });
+  });
+  const followUp = "And about lighthouses on them";
+  await composer(page).fill(followUp);
+  await composer(page).press("Enter");
+  await waitForAnswer(page);
+
+  // The browser came back once, on its own (the address is the first one's; what it has is in its Last-Event-ID).
+  expect(cutAfter).toBeGreaterThan(0);
+  expect(streams).toEqual(["?lastEventId=0", "?lastEventId=0"]);
+  const answerId = await answerMessageId(page);
+  expect((await readStream(page, chatId, answerId)).text).toBe(demoAnswerTo(first, followUp));
+  // What the page assembled from the two connections is what a fresh page shows of the stored answer.
+  const fresh = await page.context().newPage();
+  await fresh.goto(`/chats/${chatId}`);
+  await waitForAnswer(fresh);
+  const stored = await answerContent(fresh).innerText();
+  expect(stored.length).toBeGreaterThan(0);
+  await expect.poll(() => answerContent(page).innerText()).toBe(stored);
+  await fresh.close();
 });
 
 test("the next message can be sent as soon as the answer has ended, while the page is still reloading its data", async ({ page }) => {

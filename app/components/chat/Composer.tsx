@@ -205,7 +205,8 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
         if (onSend(event.currentTarget, uploads.ready) && textRef.current) {
           textRef.current.value = "";
           uploads.clear();
-          grow();
+          // The box shrinks back in the next frame: measuring it now would lay the page out before the send has left.
+          requestAnimationFrame(grow);
         }
       }}
       onDragOver={(event) => {

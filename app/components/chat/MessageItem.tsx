@@ -1,5 +1,5 @@
 import { Form, Link, useRevalidator, useSearchParams } from "@remix-run/react";
-import { type ReactNode, useEffect, useRef, useState } from "react";
+import { memo, type ReactNode, useEffect, useRef, useState } from "react";
 import { useTranslation } from "~/i18n/i18n";
 import { useHydrated } from "remix-utils/use-hydrated";
 import { describe, type Locale } from "../../protocol/catalogue";
@@ -207,7 +207,7 @@ function RegenerateWith({ chatAction, messageId, models }: { chatAction: string;
   );
 }
 
-export function AssistantMessage({
+export const AssistantMessage = memo(function AssistantMessage({
   message,
   chatId,
   chatAction,
@@ -307,14 +307,14 @@ export function AssistantMessage({
       </div>
     </article>
   );
-}
+});
 
 /**
  * A message of the user's. Edit turns the bubble itself into a box with Save
  * and Cancel (Esc cancels). Without JavaScript, Edit is a link to ?edit=<id>,
  * which the server renders the same way, and Cancel a link back.
  */
-export function UserMessage({ message, chatId, chatAction, canAct, maxChars }: { message: MessageView; chatId: string; chatAction: string; canAct: boolean; maxChars: number }) {
+export const UserMessage = memo(function UserMessage({ message, chatId, chatAction, canAct, maxChars }: { message: MessageView; chatId: string; chatAction: string; canAct: boolean; maxChars: number }) {
   const { t } = useTranslation();
   const text = plainText(message.parts);
   const hydrated = useHydrated();
@@ -412,4 +412,4 @@ export function UserMessage({ message, chatId, chatAction, canAct, maxChars }: {
       )}
     </article>
   );
-}
+});

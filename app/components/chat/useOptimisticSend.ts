@@ -38,7 +38,6 @@ export function useOptimisticSend({ chatId, stored, model, locale }: { chatId: s
   const revalidator = useRevalidator();
   const [pending, setPending] = useState<Pending | null>(null);
   const [failure, setFailure] = useState<FormFailure | null>(null);
-  const [sending, setSending] = useState(false);
   // Read by callbacks that outlive a render: is a send on its way, did its answer end meanwhile?
   const inFlight = useRef(0);
   const settledWhileSending = useRef(false);
@@ -116,7 +115,6 @@ export function useOptimisticSend({ chatId, stored, model, locale }: { chatId: s
           if (!delivered) closeEarlyStream(streamUrl);
           inFlight.current -= 1;
           if (inFlight.current > 0) return;
-          setSending(false);
           // An answer that ended while its send was on its way (a refused send
           // ends its stream at once) reloads the page's data only once the send
           // went through; otherwise the send's own outcome (an error shown, a
@@ -132,7 +130,6 @@ export function useOptimisticSend({ chatId, stored, model, locale }: { chatId: s
       openStreamEarly(streamUrl);
       afterThisTask(() => {
         if (refused) return;
-        setSending(inFlight.current > 0);
         setFailure(null);
         setPending({
           chatId,
@@ -185,5 +182,5 @@ export function useOptimisticSend({ chatId, stored, model, locale }: { chatId: s
   const messages = pending && !arrived && !left ? [...stored, pending.user, pending.answer] : stored;
   /** Is this answer being written, as far as this page knows? */
   const writing = useCallback((m: MessageView) => m.status === "streaming" && !settled.has(m.id), [settled]);
-  return { messages, failure, send, onAnswerSettled, sending, writing };
+  return { messages, failure, send, onAnswerSettled, writing };
 }

@@ -123,7 +123,8 @@ export function useUploads({ initial, maxFileBytes, maxFiles }: { initial?: File
   }, []);
 
   /** After a send: the files went with the message (their previews stay for the message shown). */
-  const clear = useCallback(() => setChips([]), []);
+  // Nothing to clear leaves the state as it is: a send without files renders nothing more.
+  const clear = useCallback(() => setChips((chips) => (chips.length ? [] : chips)), []);
 
   const ready = chips.flatMap((c) => (c.status === "ready" && c.part ? [c.part] : []));
   const uploading = chips.some((c) => c.status === "uploading");

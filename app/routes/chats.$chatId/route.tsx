@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { type ClientLoaderFunctionArgs, Form, Link, type ShouldRevalidateFunction, useActionData, useLoaderData, useRevalidator, useSearchParams } from "@remix-run/react";
-import { useEffect, useRef, useState } from "react";
+import { useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "~/i18n/i18n";
 import { pageTitle } from "~/i18n/meta";
 import { ChatHeader } from "~/components/chat/ChatHeader";
@@ -160,8 +160,14 @@ export default function ChatPage() {
   const canWrite = level !== "read";
   const busy = messages.some(optimistic.writing) || elsewhere !== null;
   const chatAction = `/chats/${chat.id}`;
-  const modelLabels = Object.fromEntries(models.flatMap((g) => g.models.map((m) => [m.id, m.label])));
-  const modelChoices = models.flatMap((g) => g.models.map((m) => ({ id: m.id, label: m.label, group: g.label })));
+  const modelLabels = useMemo(() => Object.fromEntries(models.flatMap((g) => g.models.map((m) => [m.id, m.label]))), [models]);
+  const modelChoices = useMemo(() => models.flatMap((g) => g.models.map((m) => ({ id: m.id, label: m.label, group: g.label }))), [models]);
+  // A send renders its message and empty answer at once; the messages before
+  // them learn that they cannot act meanwhile in a render of their own, which
+  // React interrupts for the answer's first words (the messages are memoized,
+  // so the send's own render leaves them alone).
+  const earlierBusy = useDeferredValue(busy);
+  const canActAt = (index: number) => !(index >= messages.length - 2 ? busy : earlierBusy);
   const last = messages[messages.length - 1];
   const stopId = messages.find(optimistic.writing)?.id ?? elsewhere?.id;
   const announcement = useAnswerAnnouncement(busy);
@@ -203,9 +209,9 @@ export default function ChatPage() {
             </p>
           ) : null}
           {messages.length === 0 ? <p className="pt-16 text-center text-zinc-500">{t("chat.empty")}</p> : null}
-          {messages.map((message) =>
+          {messages.map((message, index) =>
             message.role === "user" ? (
-              <UserMessage key={message.id} message={message} chatId={chat.id} chatAction={chatAction} canAct={!busy && canWrite} maxChars={maxChars} />
+              <UserMessage key={message.id} message={message} chatId={chat.id} chatAction={chatAction} canAct={canActAt(index) && canWrite} maxChars={maxChars} />
             ) : (
               <AssistantMessage
                 key={message.id}
@@ -214,7 +220,7 @@ export default function ChatPage() {
                 chatAction={chatAction}
                 modelLabels={modelLabels}
                 models={modelChoices}
-                canAct={!busy}
+                canAct={canActAt(index)}
                 canWrite={canWrite}
                 locale={locale}
                 latest={message === last}
