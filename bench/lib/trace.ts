@@ -1,8 +1,9 @@
-// What a long task was made of, from a Chromium trace (the DevTools
-// "devtools.timeline" events): for each task of the page's main thread over a
-// threshold, its nested events (script evaluation, function calls, style,
-// layout, paint, garbage collection) as a tree, with their durations. A
-// diagnostic for the rendering benchmark (`--trace <folder>`), not a figure.
+// Where a page's main thread spends its time, from a Chromium trace (the
+// DevTools "devtools.timeline" events): the tasks over a threshold, or every
+// task after each Enter, as trees of their nested events (script, function
+// calls, style, layout, paint, garbage collection) with their durations; and
+// the page's costliest JavaScript functions, sampled. Diagnostics for the
+// browser benchmarks (`--trace`, `--cpu-profile`), not figures.
 import type { Browser, Page } from "@playwright/test";
 
 export const TRACE_CATEGORIES = ["devtools.timeline", "disabled-by-default-devtools.timeline", "v8", "blink.user_timing"];
@@ -59,15 +60,17 @@ function completeEvents(events: TraceEvent[]): TraceEvent[] {
   return complete;
 }
 
-/** The page's main thread as a forest of nested events (the roots are its tasks). */
-function mainThreadTree(trace: Buffer | string): Node[] | undefined {
+/** The page's main thread as a forest of nested events (the roots are its tasks), and the page's marks. */
+function mainThreadTree(trace: Buffer | string): { roots: Node[]; marks: TraceEvent[] } | undefined {
   const { traceEvents } = JSON.parse(String(trace)) as { traceEvents: TraceEvent[] };
   // A browser-wide trace holds every renderer: the page measured is the busiest.
+  const busy = new Map<string, number>();
+  for (const e of traceEvents) if (e.ph === "X") busy.set(`${e.pid}:${e.tid}`, (busy.get(`${e.pid}:${e.tid}`) ?? 0) + (e.dur ?? 0));
   const mains = traceEvents.filter((e) => e.ph === "M" && e.name === "thread_name" && e.args?.name === "CrRendererMain");
-  const busy = (m: TraceEvent) => traceEvents.reduce((sum, e) => (e.pid === m.pid && e.tid === m.tid && e.ph === "X" ? sum + (e.dur ?? 0) : sum), 0);
-  const main = mains.sort((a, b) => busy(b) - busy(a))[0];
+  const main = mains.sort((a, b) => (busy.get(`${b.pid}:${b.tid}`) ?? 0) - (busy.get(`${a.pid}:${a.tid}`) ?? 0))[0];
   if (!main) return undefined;
   const events = completeEvents(traceEvents.filter((e) => e.pid === main.pid && e.tid === main.tid)).sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
+  const marks = traceEvents.filter((e) => e.cat?.includes("user_timing") && (e.ph === "R" || e.ph === "I" || e.ph === "n"));
   const roots: Node[] = [];
   const stack: Node[] = [];
   for (const event of events) {
@@ -76,7 +79,7 @@ function mainThreadTree(trace: Buffer | string): Node[] | undefined {
     (stack.length ? stack.at(-1)!.children : roots).push(node);
     stack.push(node);
   }
-  return roots;
+  return { roots, marks };
 }
 
 /** An event and what took ≥ `minChildMs` in it, indented; same-named siblings are added up. */
@@ -103,8 +106,9 @@ const contains = (node: Node, test: (event: TraceEvent) => boolean): boolean => 
 
 /** The main thread's long tasks in `trace`, each as an indented tree of what took ≥ `minChildMs` in it. */
 export function longTaskReport(trace: Buffer | string, { minTaskMs = 40, minChildMs = 2, depth = 4 } = {}): string {
-  const roots = mainThreadTree(trace);
-  if (!roots) return "(no renderer main thread in the trace)";
+  const tree = mainThreadTree(trace);
+  if (!tree) return "(no renderer main thread in the trace)";
+  const { roots } = tree;
   const origin = roots[0]?.event.ts ?? 0;
   const lines: string[] = [];
   for (const root of roots) {
@@ -121,11 +125,10 @@ export function longTaskReport(trace: Buffer | string, { minTaskMs = 40, minChil
  * where the time between a send and its first token goes.
  */
 export function afterEnterReport(trace: Buffer | string, { windowMs = 60, minTaskMs = 1, minChildMs = 1, depth = 5 } = {}): string {
-  const roots = mainThreadTree(trace);
-  if (!roots) return "(no renderer main thread in the trace)";
+  const tree = mainThreadTree(trace);
+  if (!tree) return "(no renderer main thread in the trace)";
+  const { roots, marks } = tree;
   const lines: string[] = [];
-  const { traceEvents } = JSON.parse(String(trace)) as { traceEvents: TraceEvent[] };
-  const marks = traceEvents.filter((e) => e.cat?.includes("user_timing") && (e.ph === "R" || e.ph === "I" || e.ph === "n"));
   const presses = roots.filter((root) => contains(root, (e) => e.name === "EventDispatch" && (e.args?.data as { type?: string } | undefined)?.type === "keydown"));
   for (const press of presses) {
     lines.push("— Enter");

@@ -160,8 +160,8 @@ export default function ChatPage() {
   const canWrite = level !== "read";
   const busy = messages.some(optimistic.writing) || elsewhere !== null;
   const chatAction = `/chats/${chat.id}`;
-  const modelLabels = useMemo(() => Object.fromEntries(models.flatMap((g) => g.models.map((m) => [m.id, m.label]))), [models]);
   const modelChoices = useMemo(() => models.flatMap((g) => g.models.map((m) => ({ id: m.id, label: m.label, group: g.label }))), [models]);
+  const modelLabels = useMemo(() => Object.fromEntries(modelChoices.map((m) => [m.id, m.label])), [modelChoices]);
   // A send renders its message and empty answer at once; the messages before
   // them learn that they cannot act meanwhile in a render of their own, which
   // React interrupts for the answer's first words (the messages are memoized,
