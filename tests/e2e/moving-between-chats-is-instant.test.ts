@@ -18,13 +18,43 @@ test("resting the pointer on a chat loads it before the click, and the click sho
     if (url.pathname === `${first.chatUrl}.data` && url.searchParams.get("_routes") === "routes/chats.$chatId") dataRequests.push(request.url());
   });
   const link = page.getByRole("navigation", { name: "Chats" }).locator(`a[href="${first.chatUrl}"]`);
+  const prefetched = page.waitForResponse((response) => response.url() === dataRequests[0]);
   await link.hover();
   await expect.poll(() => dataRequests.length).toBe(1);
+  await (await prefetched).finished();
   // The click shows the chat from memory; the page then asks the server for it as it is now.
   await link.click();
   await expect(page).toHaveURL(first.chatUrl);
   await expect(userMessages(page)).toHaveText(["Chat one about rivers"]);
   await expect.poll(() => dataRequests.length).toBe(2);
+});
+
+test("a click that comes while the chat is still being loaded for the resting pointer waits for that load instead of asking again", async ({ page }) => {
+  await signUp(page);
+  const first = await newChatAndSend(page, "Chat one about glaciers");
+  await waitForAnswer(page);
+  await newChatAndSend(page, "Chat two about volcanoes");
+  await waitForAnswer(page);
+  await waitForHydration(page);
+
+  const dataRequests: string[] = [];
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(`**${first.chatUrl}.data*`, async (route) => {
+    if (new URL(route.request().url()).searchParams.get("_routes") === "routes/chats.$chatId") dataRequests.push(route.request().url());
+    await held;
+    await route.continue();
+  });
+  const link = page.getByRole("navigation", { name: "Chats" }).locator(`a[href="${first.chatUrl}"]`);
+  await link.hover();
+  await expect.poll(() => dataRequests.length).toBe(1);
+  // The prefetch is held by the server; the click (which also focuses the link) neither repeats it nor asks on its own.
+  await link.click();
+  release();
+  await expect(page).toHaveURL(first.chatUrl);
+  await expect(userMessages(page)).toHaveText(["Chat one about glaciers"]);
+  await expect(page.getByTestId("messages")).toContainText("You wrote 4 words: “Chat one about glaciers”");
+  expect(dataRequests).toHaveLength(1);
 });
 
 test("a chat seen before shows at once from memory, then what changed meanwhile (in another tab) appears", async ({ page, context }) => {

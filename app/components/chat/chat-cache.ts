@@ -26,10 +26,32 @@ export function rememberChat(key: string, data: unknown): void {
   while (chats.size > MAX_CHATS) chats.delete(chats.keys().next().value!);
 }
 
-/** Was this chat loaded a moment ago (a second prefetch would only repeat it)? */
+/** Was this chat loaded a moment ago, or is it being loaded now (a second prefetch would only repeat it)? */
 export function isFreshlyCached(key: string, withinMs = 15_000): boolean {
+  if (loading.has(key)) return true;
   const hit = chats.get(key);
   return hit !== undefined && Date.now() - hit.at < withinMs;
+}
+
+/** Loads being made now (a prefetch still under way when its click comes), by key. */
+const loading = new Map<string, Promise<unknown>>();
+
+/** A load of this chat that is under way, to wait for rather than ask the server a second time. */
+export function loadingChat<T>(key: string): Promise<T> | undefined {
+  return loading.get(key) as Promise<T> | undefined;
+}
+
+/** Keeps `load` as this chat's load under way until it settles, then remembers what it gave. */
+export async function loadChat<T>(key: string, load: () => Promise<T>): Promise<T> {
+  const promise = load();
+  loading.set(key, promise);
+  try {
+    const data = await promise;
+    rememberChat(key, data);
+    return data;
+  } finally {
+    if (loading.get(key) === promise) loading.delete(key);
+  }
 }
 
 export function forgetChat(key: string): void {

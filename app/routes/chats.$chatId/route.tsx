@@ -4,7 +4,7 @@ import { useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "~/i18n/i18n";
 import { pageTitle } from "~/i18n/meta";
 import { ChatHeader } from "~/components/chat/ChatHeader";
-import { cachedChat, rememberChat } from "~/components/chat/chat-cache";
+import { cachedChat, loadChat, loadingChat } from "~/components/chat/chat-cache";
 import { Icon } from "~/components/ui/Icon";
 import { useDismissibleDetails } from "~/components/ui/Popover";
 import { requireUser } from "~/auth/session.server";
@@ -106,7 +106,8 @@ type ChatData = Awaited<ReturnType<typeof loader>>;
 /**
  * Moving to another chat shows what this page last knew of it at once (a
  * chat seen before, or one the pointer rested on in the list) and asks the
- * server again once it is shown; anything else waits for the server
+ * server again once it is shown; a chat whose prefetch is still under way
+ * waits for that load; anything else waits for the server
  * (components/chat/chat-cache.ts). The chat already on screen always asks
  * the server: that is a reload of its data after a send or an action.
  */
@@ -114,11 +115,17 @@ export async function clientLoader({ request, serverLoader }: ClientLoaderFuncti
   const url = new URL(request.url);
   const key = url.pathname + url.search;
   const onScreen = key === window.location.pathname + window.location.search;
-  const remembered = onScreen ? undefined : cachedChat<ChatData>(key);
-  if (remembered) return { ...remembered, fromMemory: true };
-  const data = await serverLoader<typeof loader>();
-  rememberChat(key, data);
-  return data;
+  if (!onScreen) {
+    const remembered = cachedChat<ChatData>(key);
+    if (remembered) return { ...remembered, fromMemory: true };
+    // The pointer rested on it and its load is still under way: that load is the server's answer.
+    const underWay = loadingChat<ChatData>(key);
+    if (underWay) {
+      const data = await underWay.catch(() => undefined);
+      if (data) return data;
+    }
+  }
+  return loadChat(key, () => serverLoader<typeof loader>());
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
