@@ -1,6 +1,7 @@
 import {
   answerContent,
   answerMessageId,
+  answerText,
   chatIdOf,
   composer,
   demoAnswerTo,
@@ -66,7 +67,7 @@ test("a new user's first message streams an answer that ends as rendered markdow
   const whileStreaming = samples.filter((s) => s.streaming && s.length > 0).map((s) => s.length);
   // The text arrived in many steps (not all at once at the end), and grew while the indicator was on.
   expect(new Set(whileStreaming).size, `lengths seen while streaming: ${whileStreaming.join(",")}`).toBeGreaterThanOrEqual(5);
-  const finalLength = (await answerContent(page).innerText()).length;
+  const finalLength = (await answerText(page)).length;
   expect(Math.max(...whileStreaming)).toBeLessThanOrEqual(finalLength);
   expect(Math.min(...whileStreaming)).toBeLessThan(finalLength / 2);
 
@@ -146,10 +147,10 @@ test("Stop ends the answer early and keeps the text written so far", async ({ pa
   expect(JSON.parse(stored.terminal!.data)).toMatchObject({ status: "interrupted", stats: { finishReason: "stopped" } });
 
   // The partial answer does not grow any more, and a reload shows the same text.
-  const shown = await answerContent(page).innerText();
+  const shown = await answerText(page);
   expect(shown.length).toBeGreaterThan(0);
   await page.reload();
   await waitForHydration(page);
   await expect(lastAnswer(page)).toHaveAttribute("data-status", "interrupted");
-  expect(await answerContent(page).innerText()).toBe(shown);
+  expect(await answerText(page)).toBe(shown);
 });

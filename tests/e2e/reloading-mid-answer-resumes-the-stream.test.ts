@@ -1,8 +1,9 @@
 import type { Page } from "@playwright/test";
 import {
-  CHAT_URL,
   answerContent,
   answerMessageId,
+  answerText,
+  CHAT_URL,
   chatIdOf,
   demoAnswerTo,
   expect,
@@ -119,7 +120,7 @@ async function tryReloadsMidAnswer(page: Page, { chatId, chatUrl, messageId, exp
   await fresh.goto(chatUrl);
   await waitForHydration(fresh);
   await expect(lastAnswer(fresh)).toHaveAttribute("data-status", "complete");
-  const freshText = await answerContent(fresh).innerText();
+  const freshText = await answerText(fresh);
   expect(freshText.length).toBeGreaterThan(0);
   await expect.poll(() => answerContent(page).innerText()).toBe(freshText);
   const freshHtml = normalizeHtml(await answerContent(fresh).innerHTML());

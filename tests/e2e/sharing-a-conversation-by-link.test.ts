@@ -6,7 +6,7 @@
 import type { Page } from "@playwright/test";
 import { pngBytes } from "../files";
 import { E2E } from "./env";
-import { CHAT_URL, composer, DEFAULT_PASSWORD, expect, lastAnswer, postForm, sendMessage, signUp, test, uniqueEmail, waitForAnswer, waitForHydration } from "./fixtures";
+import { answerText, CHAT_URL, composer, DEFAULT_PASSWORD, expect, lastAnswer, postForm, sendMessage, signUp, test, uniqueEmail, waitForAnswer, waitForHydration } from "./fixtures";
 
 const PNG = Buffer.from(pngBytes({ width: 40, height: 30, rgb: [200, 60, 20] }));
 const SHARE_PATH = /\/s\/[A-Za-z0-9_-]{32}$/;
@@ -48,7 +48,7 @@ test("a shared link shows the conversation as shared to anyone, is continued by 
   await expect(page).toHaveURL(CHAT_URL);
   const chatUrl = new URL(page.url()).pathname;
   await waitForAnswer(page);
-  const answer = await lastAnswer(page).getByTestId("answer-content").innerText();
+  const answer = await answerText(page);
 
   const link = await createLink(page);
   const title = await page.getByTestId("chat-title").innerText();
