@@ -4,6 +4,7 @@
 // reconnects, which it then does for us with the newest id). Events are read
 // and folded with the shared vocabulary (app/protocol/stream-events.ts).
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
+import { flushSync } from "react-dom";
 import type { Problem } from "../../protocol/errors";
 import type { MessagePart } from "../../protocol/parts";
 import {
@@ -94,6 +95,7 @@ export function useAnswerStream({
     let pending: StreamEvent[] = [];
     let frame = 0;
     let painted = false;
+    let replaying = false;
     const flush = () => {
       frame = 0;
       if (pending.length === 0) return;
@@ -120,10 +122,14 @@ export function useAnswerStream({
         }
         default:
           pending.push(event);
-          // The first piece shows at once (it is what the reader is waiting for); the rest once per frame.
+          // The first piece shows at once, rendered in this event's own task (it is what the reader is waiting for:
+          // left to React's scheduler, it waited behind whatever else the page had queued, such as the send's response
+          // and the sent message's render); the rest once per frame. (Replayed in the layout effect, it renders before
+          // paint anyway, and flushSync may not be called there.)
           if (!painted) {
             painted = true;
-            flush();
+            if (replaying) flush();
+            else flushSync(flush);
           } else frame ||= requestAnimationFrame(flush);
       }
     };
@@ -141,10 +147,12 @@ export function useAnswerStream({
       }
     };
     // What came before the answer was on the page first, then the rest as it comes: nothing lost, nothing twice.
+    replaying = true;
     for (const event of opened?.early ?? []) {
       if (event.type === "error") onError(event);
       else onMessage(event as MessageEvent<string>);
     }
+    replaying = false;
     for (const name of STREAM_EVENT_NAMES) if (name !== "error") source.addEventListener(name, onMessage);
     source.addEventListener("error", onError);
     return () => {
