@@ -1,9 +1,9 @@
 import type { Page } from "@playwright/test";
 import {
+  CHAT_URL,
   answerContent,
   answerMessageId,
   answerText,
-  CHAT_URL,
   chatIdOf,
   demoAnswerTo,
   expect,
