@@ -192,6 +192,7 @@ async function whyNotInserted(ids: string[]): Promise<AppError> {
  * limit together (`chats_limit_reached` otherwise).
  */
 export async function createChatWithExchange({
+  chatId = createId(),
   userId,
   parts,
   attachmentIds = [],
@@ -200,6 +201,8 @@ export async function createChatWithExchange({
   maxChats = 0,
   records,
 }: {
+  /** Chosen by the caller when it asks for the answer before the chat is stored. */
+  chatId?: string;
   userId: string;
   parts: MessagePart[];
   attachmentIds?: string[];
@@ -208,7 +211,6 @@ export async function createChatWithExchange({
   maxChats?: number;
   records?: NewAnswerRecords;
 }): Promise<{ chat: Chat } & ExchangeIds> {
-  const chatId = createId();
   const ids = { userMessageId: createId(), assistantMessageId: createId() };
   const db = database();
   const [insertedChat] = await db.batch([

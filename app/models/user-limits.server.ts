@@ -2,12 +2,15 @@
 // (table user_limits), and the counts the limits are checked against.
 import { eq, sql } from "drizzle-orm";
 import { type UserLimits, userLimits, users } from "../../drizzle/schema";
-import { database } from "../db.server";
+import { database, prepared } from "../db.server";
 
 export type { UserLimits };
 
+// Read on every send (the usage limits): compiled once.
+const limitsOfUser = prepared((db) => db.query.userLimits.findFirst({ where: eq(userLimits.userId, sql.placeholder("userId")) }).prepare());
+
 export async function getUserLimits({ userId }: { userId: string }): Promise<UserLimits | undefined> {
-  return database().query.userLimits.findFirst({ where: (table, { eq }) => eq(table.userId, userId) });
+  return limitsOfUser().execute({ userId });
 }
 
 export type LimitOverrides = Pick<UserLimits, "chats" | "messages" | "windowSeconds" | "tokensPerMonth" | "spendPerMonthUsd">;

@@ -24,8 +24,9 @@ import {
 } from "../models/message.server";
 import { deleteBranch as deleteBranchRows, type ForkSource, forkChat, isOnPath, switchToBranch } from "../models/tree.server";
 import { AppError } from "../protocol/errors";
+import { createId } from "../utils/id";
 import { attachmentIdsOf, type MessagePart, textParts } from "../protocol/parts";
-import { type GenerationTarget, startGeneration } from "../streaming/generation.server";
+import { askWhileStoring, type GenerationTarget, startGeneration } from "../streaming/generation.server";
 import { AnswerOnAnotherMachine, instanceId, owningMachine, streamRegistry } from "../streaming/streams.server";
 import { maybeGenerateTitle } from "../streaming/title.server";
 import { filePartOf } from "./attachments.server";
@@ -133,14 +134,16 @@ async function withinUsageLimits<T>(
 /** Starts a new chat with its first message; returns the chat and the answer being written. */
 export async function startChat({ user, text, model, attachmentIds }: { user: { id: string }; text: string; model?: string; attachmentIds?: string[] }) {
   await refuseFlagged({ user, chatId: null, text, attachmentIds });
-  const { chat, message, prepared, ...ids } = await withinUsageLimits(user, { newChat: true, recordWithAnswer: true }, async ({ maxChats, record }) => {
+  const { chat, message, ...ids } = await withinUsageLimits(user, { newChat: true, recordWithAnswer: true }, async ({ maxChats, record }) => {
     const chosen = await usableModel(model, await defaultModelFor({ viewer: user }), user);
     const message = await newMessageParts({ user, text, attachmentIds, model: chosen.model });
     const { records, prepared } = await prepareAnswer(chosen, user, { record });
-    const stored = await createChatWithExchange({ userId: user.id, ...message, model: chosen.model.id, instanceId: instanceId(), maxChats, records });
-    return { ...stored, message, prepared };
+    const chatId = createId();
+    const stored = await askWhileStoring({ chatId, parentId: null, question: message.parts, modelId: chosen.model.id, askedBy: user, prepared }, () =>
+      createChatWithExchange({ chatId, userId: user.id, ...message, model: chosen.model.id, instanceId: instanceId(), maxChats, records }),
+    );
+    return { ...stored, message };
   });
-  await startGeneration({ chatId: chat.id, assistantMessageId: ids.assistantMessageId, parentId: ids.userMessageId, modelId: prepared.resolved.model.id, askedBy: user, prepared });
   void maybeGenerateTitle({ chat, firstMessage: titleSource(message.parts), answerId: ids.assistantMessageId, askedBy: user });
   return { chat, ...ids };
 }
@@ -168,15 +171,17 @@ export async function sendMessage({
 }): Promise<ExchangeIds> {
   const chat = need(access, "write");
   await refuseFlagged({ user, chatId: chat.id, text, attachmentIds });
-  const { ids, message, prepared } = await withinUsageLimits(user, { recordWithAnswer: true }, async (hold) => {
+  const { ids, message } = await withinUsageLimits(user, { recordWithAnswer: true }, async (hold) => {
     const parent = parentId ? (await existingMessage(chat, parentId)).id : chat.activeLeafId;
     const chosen = await usableModel(model, chat.model, user);
     const message = await newMessageParts({ user, text, attachmentIds, model: chosen.model });
     const { records, prepared } = await prepareAnswer(chosen, user, hold);
-    const ids = await createExchange({ chatId: chat.id, parentId: parent, ...message, model: chosen.model.id, instanceId: instanceId(), ids: clientIds({ userMessageId, answerId }), records });
-    return { ids, message, prepared };
+    const question = { chatId: chat.id, parentId: parent, question: message.parts, modelId: chosen.model.id, systemPrompt: chat.systemPrompt, askedBy: user, prepared };
+    const ids = await askWhileStoring(question, () =>
+      createExchange({ chatId: chat.id, parentId: parent, ...message, model: chosen.model.id, instanceId: instanceId(), ids: clientIds({ userMessageId, answerId }), records }),
+    );
+    return { ids, message };
   });
-  await startGeneration({ chatId: chat.id, assistantMessageId: ids.assistantMessageId, parentId: ids.userMessageId, modelId: prepared.resolved.model.id, systemPrompt: chat.systemPrompt, askedBy: user, prepared });
   void maybeGenerateTitle({ chat, firstMessage: titleSource(message.parts), answerId: ids.assistantMessageId, askedBy: user });
   return ids;
 }

@@ -6,7 +6,7 @@ import { assembleContext, type PathTurn } from "../llm/context";
 import { loadContextFiles } from "../llm/context-files.server";
 import { env } from "../env.server";
 import { streamWithRetry } from "../llm/retry.server";
-import { UpstreamError } from "../llm/types";
+import { type LlmEvent, type LlmProvider, type ModelInfo, UpstreamError } from "../llm/types";
 import { logger } from "../utils/logger.server";
 import { recordAnswerPayer } from "../models/answer-payer.server";
 import { type InForce, serverPrompt } from "../models/system-prompt.server";
@@ -52,39 +52,150 @@ export async function startGeneration(target: GenerationTarget): Promise<LiveStr
     chatId: target.chatId,
     startEventId: target.continueFrom?.lastEventId ?? 0,
     parts: target.continueFrom?.parts ?? [],
-    run: (writer) => runModel({ target, turns, writer }),
+    run: async (writer) => {
+      const upstream = await prepareUpstream(target, turns);
+      return upstream ? relay({ upstream, writer }) : modelUnavailable(target.modelId);
+    },
   });
 }
 
-async function runModel({
-  target,
-  turns,
-  writer,
-}: {
-  target: GenerationTarget;
-  turns: PathTurn[];
-  writer: StreamWriter;
-}): Promise<StreamOutcome> {
-  const resolved = target.prepared?.resolved ?? (await resolveModel(target.modelId, { viewer: target.askedBy }));
-  if (!resolved) {
-    return { status: "error", problem: { code: "model_unavailable", params: { model: target.modelId } } };
+/** A new question and where it goes: the send stores it while its answer is already being asked for. */
+export interface QuestionTarget extends Omit<GenerationTarget, "assistantMessageId" | "parentId" | "continueFrom" | "prepared"> {
+  /** The message the question follows (null: the first of its chat). */
+  parentId: string | null;
+  question: MessagePart[];
+  prepared: NonNullable<GenerationTarget["prepared"]>;
+}
+
+/**
+ * Asks the model for the answer to a new question, then stores the exchange
+ * (`store`) while that request is on its way, and runs the answer once it is
+ * stored (docs/decisions/115). The context is the stored path to `parentId`
+ * and the question itself, which is what the stored path to the question
+ * would be. When the exchange cannot be stored, the request is cancelled and
+ * the error goes on. With an answer already being written in the chat on this
+ * machine (the store will refuse), nothing is asked before the store.
+ */
+export async function askWhileStoring<T extends { userMessageId: string; assistantMessageId: string }>(target: QuestionTarget, store: () => Promise<T>): Promise<T> {
+  const registry = streamRegistry();
+  if (registry.hasActiveAnswerIn(target.chatId)) {
+    const ids = await store();
+    await startGeneration({ ...target, parentId: ids.userMessageId, assistantMessageId: ids.assistantMessageId });
+    return ids;
   }
+  const earlier = target.parentId ? await getPathTurns({ chatId: target.chatId, leafId: target.parentId, limit: MAX_CONTEXT_MESSAGES - 1 }) : [];
+  const turns: PathTurn[] = [...earlier, { role: "user", status: "complete", parts: target.question }];
+  const upstream = (await prepareUpstream(target, turns))!;
+  const cancel = new AbortController();
+  const startedAt = performance.now();
+  const events = withHeadStart(upstream.open(cancel.signal));
+  // The model's client sends its request a few promise steps later: let it go out before the store takes the thread.
+  await new Promise((resolve) => setImmediate(resolve));
+  let ids: T;
+  try {
+    ids = await store();
+  } catch (error) {
+    cancel.abort(error);
+    throw error;
+  }
+  try {
+    registry.start({
+      messageId: ids.assistantMessageId,
+      chatId: target.chatId,
+      run: (writer) => relay({ upstream, writer, startedAt, firstAttempt: { events, cancel } }),
+    });
+  } catch (error) {
+    cancel.abort(error);
+    throw error;
+  }
+  return ids;
+}
+
+/**
+ * Starts reading `events` at once (for a model's client, that sends the
+ * request); the first result is kept for whoever iterates later.
+ */
+function withHeadStart<T>(events: AsyncIterable<T>): AsyncIterable<T> {
+  const iterator = events[Symbol.asyncIterator]();
+  let first: Promise<IteratorResult<T>> | undefined = iterator.next();
+  // Read (and reported) by the reader; a request cancelled before anyone reads it rejects unseen.
+  first.catch(() => undefined);
+  const ahead: AsyncIterator<T> = {
+    next: () => {
+      const pending = first;
+      first = undefined;
+      return pending ?? iterator.next();
+    },
+    return: async (value?: unknown) => (await iterator.return?.(value)) ?? { done: true, value: undefined },
+  };
+  return { [Symbol.asyncIterator]: () => ahead };
+}
+
+function modelUnavailable(modelId: string): StreamOutcome {
+  return { status: "error", problem: { code: "model_unavailable", params: { model: modelId } } };
+}
+
+/** What an answer is asked with: the provider, the model and the assembled request (a new one per attempt). */
+interface Upstream {
+  provider: LlmProvider;
+  model: ModelInfo;
+  open(signal: AbortSignal): AsyncIterable<LlmEvent>;
+}
+
+/** Resolves the model and assembles the context; null when the model is no longer available. */
+async function prepareUpstream(
+  target: Pick<GenerationTarget, "modelId" | "systemPrompt" | "askedBy" | "prepared"> & { assistantMessageId?: string },
+  turns: PathTurn[],
+): Promise<Upstream | null> {
+  const resolved = target.prepared?.resolved ?? (await resolveModel(target.modelId, { viewer: target.askedBy }));
+  if (!resolved) return null;
   const { provider, model, payer } = resolved;
   const server = target.prepared ? target.prepared.server : await serverPrompt();
   // Recorded before the upstream is asked: usage is counted against whose key it is even if the answer fails.
   // A send stored it with the answer already.
-  if (!target.prepared) await recordAnswerPayer({
-    messageId: target.assistantMessageId,
-    provider: provider.id,
-    payer,
-    askedBy: target.askedBy?.id ?? null,
-    systemPromptVersion: server?.version ?? null,
-  }).catch((error: unknown) => logger.warn("could not record who pays for an answer", { messageId: target.assistantMessageId, error }));
+  const messageId = target.assistantMessageId;
+  if (!target.prepared && messageId) {
+    await recordAnswerPayer({ messageId, provider: provider.id, payer, askedBy: target.askedBy?.id ?? null, systemPromptVersion: server?.version ?? null }).catch(
+      (error: unknown) => logger.warn("could not record who pays for an answer", { messageId, error }),
+    );
+  }
   const files = await loadContextFiles({ turns, model });
   // A chat's own system prompt wins; without one, the custom instructions of whoever asked (Settings → Preferences).
   const systemPrompt = target.systemPrompt?.trim() || (target.askedBy ? await getCustomInstructions({ userId: target.askedBy.id }) : null);
   const context = assembleContext({ path: turns, files, systemPrompt, serverPrompt: server?.text, contextWindow: model.contextWindow });
-  const startedAt = performance.now();
+  return {
+    provider,
+    model,
+    open: (signal) => provider.stream({ model: model.upstreamId, messages: context.messages, system: context.system, signal, reasoning: model.reasoning }),
+  };
+}
+
+/**
+ * Relays the model's answer into the registry's writer: retries before the
+ * first token, stats, and the outcome. `firstAttempt`: a request already on
+ * its way (askWhileStoring), used as the first attempt; it is cancelled when
+ * the answer ends, also when it ended (stopped at once) before using it.
+ */
+async function relay(options: Parameters<typeof relayEvents>[0]): Promise<StreamOutcome> {
+  try {
+    return await relayEvents(options);
+  } finally {
+    options.firstAttempt?.cancel.abort();
+  }
+}
+
+async function relayEvents({
+  upstream,
+  writer,
+  startedAt = performance.now(),
+  firstAttempt,
+}: {
+  upstream: Upstream;
+  writer: StreamWriter;
+  startedAt?: number;
+  firstAttempt?: { events: AsyncIterable<LlmEvent>; cancel: AbortController };
+}): Promise<StreamOutcome> {
+  const { model, provider } = upstream;
   let firstTokenAt: number | undefined;
   const stats: MessageStats = { model: model.id };
   let outputTokens = 0;
@@ -92,8 +203,13 @@ async function runModel({
   try {
     // Retries happen only before the first token (then the error reaches the user with the partial answer kept).
     const events = streamWithRetry(
-      ({ signal }) =>
-        provider.stream({ model: model.upstreamId, messages: context.messages, system: context.system, signal, reasoning: model.reasoning }),
+      ({ signal, attempt }) => {
+        if (attempt > 1 || !firstAttempt) return upstream.open(signal);
+        // The request already on its way is this attempt's: Stop, shutdown and the idle timeout cancel it.
+        if (signal.aborted) firstAttempt.cancel.abort(signal.reason);
+        else signal.addEventListener("abort", () => firstAttempt.cancel.abort(signal.reason), { once: true });
+        return firstAttempt.events;
+      },
       {
         signal: writer.signal,
         maxAttempts: env().UPSTREAM_MAX_ATTEMPTS,

@@ -248,6 +248,12 @@ export class StreamRegistry {
     return [...this.streams.values()].filter((s) => !s.finished);
   }
 
+  /** Whether an answer in `chatId` is being written here. */
+  hasActiveAnswerIn(chatId: string): boolean {
+    for (const stream of this.streams.values()) if (stream.chatId === chatId && !stream.finished) return true;
+    return false;
+  }
+
   isGenerating(messageId: string): boolean {
     const stream = this.streams.get(messageId);
     return stream !== undefined && !stream.finished;
