@@ -91,24 +91,18 @@ export async function askWhileStoring<T extends { userMessageId: string; assista
   const events = withHeadStart(upstream.open(cancel.signal));
   // The model's client sends its request a few promise steps later: let it go out before the store takes the thread.
   await new Promise((resolve) => setImmediate(resolve));
-  let ids: T;
   try {
-    ids = await store();
-  } catch (error) {
-    cancel.abort(error);
-    throw error;
-  }
-  try {
+    const ids = await store();
     registry.start({
       messageId: ids.assistantMessageId,
       chatId: target.chatId,
       run: (writer) => relay({ upstream, writer, startedAt, firstAttempt: { events, cancel } }),
     });
+    return ids;
   } catch (error) {
     cancel.abort(error);
     throw error;
   }
-  return ids;
 }
 
 /**
@@ -176,7 +170,7 @@ async function prepareUpstream(
  * its way (askWhileStoring), used as the first attempt; it is cancelled when
  * the answer ends, also when it ended (stopped at once) before using it.
  */
-async function relay(options: Parameters<typeof relayEvents>[0]): Promise<StreamOutcome> {
+async function relay(options: RelayOptions): Promise<StreamOutcome> {
   try {
     return await relayEvents(options);
   } finally {
@@ -184,17 +178,15 @@ async function relay(options: Parameters<typeof relayEvents>[0]): Promise<Stream
   }
 }
 
-async function relayEvents({
-  upstream,
-  writer,
-  startedAt = performance.now(),
-  firstAttempt,
-}: {
+interface RelayOptions {
   upstream: Upstream;
   writer: StreamWriter;
+  /** When the model was asked (the first-token time in the stats counts from it). */
   startedAt?: number;
   firstAttempt?: { events: AsyncIterable<LlmEvent>; cancel: AbortController };
-}): Promise<StreamOutcome> {
+}
+
+async function relayEvents({ upstream, writer, startedAt = performance.now(), firstAttempt }: RelayOptions): Promise<StreamOutcome> {
   const { model, provider } = upstream;
   let firstTokenAt: number | undefined;
   const stats: MessageStats = { model: model.id };
