@@ -226,7 +226,10 @@ test(`${modeName(javaScriptEnabled)} an admin makes registration invite-only, ha
   await visitor.goto("/signup");
   await expect(visitor.getByRole("heading", { name: "Registration is closed" })).toBeVisible();
   await adminPage.getByRole("radio", { name: /^Open/ }).check();
+  // The status already says "Saved" from the last save: wait for this save's own answer before looking.
+  const saved = adminPage.waitForResponse((response) => response.request().method() === "POST" && new URL(response.url()).pathname.startsWith("/admin/registration"));
   await adminPage.getByRole("button", { name: "Save mode" }).click();
+  expect((await saved).status()).toBeLessThan(400);
   await visitor.goto("/signup");
   await expect(visitor.getByRole("heading", { name: "Create your account" })).toBeVisible();
 });
