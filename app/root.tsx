@@ -1,7 +1,8 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, type ShouldRevalidateFunction, useLocation, useRouteError, useRouteLoaderData } from "@remix-run/react";
+import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, type ShouldRevalidateFunction, useLocation, useMatches, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import { type ReactNode, useMemo } from "react";
 import { I18nextProvider } from "react-i18next";
+import { MATH_STYLESHEET, useMathStylesNeededLive } from "~/components/markdown/math-styles";
 import { ConnectionStatus } from "~/components/ui/ConnectionStatus";
 import { NavigationProgress } from "~/components/ui/NavigationProgress";
 import { useTranslation } from "~/i18n/i18n";
@@ -12,12 +13,10 @@ import { localeOf } from "./utils/http.server";
 import { useNonce } from "./utils/nonce";
 import { chosenLocaleOf, themeOf } from "./utils/preferences.server";
 import highlightStyles from "highlight.js/styles/github-dark.css?url";
-import katexStyles from "katex/dist/katex.min.css?url";
 import styles from "./tailwind.css?url";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: styles },
-  { rel: "stylesheet", href: katexStyles },
   { rel: "stylesheet", href: highlightStyles },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
@@ -61,6 +60,10 @@ export function Layout({ children }: { children: ReactNode }) {
   const messages = preferences?.messages;
   // Made again only when the language or its words change (a saved preference).
   const i18n = useMemo(() => createI18n(locale, messages), [locale, messages]);
+  // KaTeX's stylesheet only where a page's data shows math (components/markdown/math-styles.ts).
+  const mathNeededLive = useMathStylesNeededLive();
+  const matches = useMatches();
+  const showsMath = mathNeededLive || matches.some((match) => (match.data as { needsMathStyles?: boolean } | undefined)?.needsMathStyles === true);
   return (
     <html lang={locale} data-theme={preferences?.theme ?? "system"}>
       <head>
@@ -68,6 +71,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <Meta />
         <Links />
+        {showsMath ? <link rel="stylesheet" href={MATH_STYLESHEET} /> : null}
       </head>
       <body className="bg-zinc-950 text-zinc-100 antialiased">
         <I18nextProvider i18n={i18n}>

@@ -12,6 +12,7 @@ import { CopyMessageButton } from "~/components/chat/MessageItem";
 import { MessageParts } from "~/components/chat/MessageParts";
 import { copyCodeOnClick } from "~/components/markdown/copy";
 import { renderTextParts } from "~/components/markdown/html.server";
+import { needsMathStyles } from "~/components/markdown/math-styles";
 import { findChatAccess } from "~/models/chat-access.server";
 import { describe } from "~/protocol/catalogue";
 import { AppError } from "~/protocol/errors";
@@ -38,19 +39,21 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // The owner reading their own link gets a way back to the chat; nobody else learns where it came from.
   const access = user ? await findChatAccess({ chatId: share.chatId, userId: user.id }) : null;
   const locale = localeOf(request);
+  const shown = messages.map((m) => ({
+    position: m.position,
+    role: m.role,
+    parts: m.parts,
+    problem: m.status === "error" || m.status === "interrupted" ? describe(m.problem ?? (m.status === "error" ? "answer_failed" : "stopped"), locale) : null,
+    rendered: m.role === "assistant" ? renderTextParts(m.parts, { final: true, locale }) : undefined,
+  }));
   return {
     token: share.token,
     title: share.title,
     sharedAt: share.updatedAt,
     signedIn: user !== null,
     ownChatId: access?.level === "own" ? share.chatId : null,
-    messages: messages.map((m) => ({
-      position: m.position,
-      role: m.role,
-      parts: m.parts,
-      problem: m.status === "error" || m.status === "interrupted" ? describe(m.problem ?? (m.status === "error" ? "answer_failed" : "stopped"), locale) : null,
-      rendered: m.role === "assistant" ? renderTextParts(m.parts, { final: true, locale }) : undefined,
-    })),
+    messages: shown,
+    needsMathStyles: needsMathStyles(shown.map((m) => m.rendered)),
   };
 }
 

@@ -30,6 +30,8 @@ test("a new user's first message streams an answer that ends as rendered markdow
   await signUp(page);
   await page.goto("/chats?new=1");
   await waitForHydration(page);
+  // A page that shows no math does not load KaTeX's stylesheet.
+  await expect(page.locator('link[rel="stylesheet"][href*="katex"]')).toHaveCount(0);
 
   // Sample the page on every DOM change: how long the answer's text is, whether the "writing…" indicator
   // shows, whether Stop stands where Send was, and whether the box has the focus.
@@ -80,6 +82,9 @@ test("a new user's first message streams an answer that ends as rendered markdow
   await expect(code).toContainText("function javascript(input: string): string {");
   await expect(content.locator(".katex-display .katex")).toBeVisible();
   await expect(content.locator(".katex-mathml annotation")).toContainText("\\frac{n(n-1)}{2}");
+  // The math arrived while the answer was written: its stylesheet came with it (the MathML copy is for screen readers only).
+  await expect(content.locator(".katex-mathml").first()).toHaveCSS("position", "absolute");
+  await expect(page.locator('link[rel="stylesheet"][href*="katex"]')).toHaveCount(1);
 
   // The stats bar: token counts, speed and duration.
   const stats = lastAnswer(page).getByTestId("answer-stats");

@@ -76,6 +76,7 @@ test("a shared link shows the conversation as shared to anyone, is continued by 
   await expect(sharedAnswer).toContainText(answer.split("\n").find((line) => line.startsWith("You wrote"))!);
   await expect(sharedAnswer.locator("pre code.hljs")).toBeVisible();
   await expect(sharedAnswer.locator(".katex").first()).toBeVisible();
+  await expect(sharedAnswer.locator(".katex-mathml").first()).toHaveCSS("position", "absolute");
   await expect(stranger.getByText("Something for me alone")).toHaveCount(0);
   await expect(stranger.locator("body")).not.toContainText("Olga");
   const image = stranger.getByRole("img", { name: "sunset.png" });

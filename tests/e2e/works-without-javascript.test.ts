@@ -52,6 +52,7 @@ test("a sent message's answer appears complete without pressing reload", async (
   // Rendered on the server: highlighted code, KaTeX and stats, and no more refreshing.
   await expect(lastAnswer(page).locator("pre code.hljs")).toBeVisible();
   await expect(lastAnswer(page).locator(".katex").first()).toBeVisible();
+  await expect(lastAnswer(page).locator(".katex-mathml").first()).toHaveCSS("position", "absolute");
   await expect(lastAnswer(page).getByTestId("answer-stats")).toBeVisible();
   await expect(page.locator("noscript")).toHaveCount(0);
   await expect(page.getByRole("textbox", { name: "Message" })).toBeEnabled();

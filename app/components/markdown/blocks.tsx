@@ -10,13 +10,21 @@ import type { PluggableList } from "unified";
 import { useTranslation } from "~/i18n/i18n";
 import { components, copyLabelsOf, CopyLabelsContext, remarkPlugins, urlTransform } from "./components";
 import { healPartialMarkdown } from "./heal";
+import { linkMathStyles } from "./math-styles";
 import { BlockSplitter } from "./split";
 
 const NO_PLUGINS: PluggableList = [];
 
 /** Math and highlighting, each loaded the first time an answer being written needs it (rich.ts). */
 const loaders = {
-  math: { needed: /\$/, load: () => import("./rich-math").then((module) => module.mathPlugin) },
+  math: {
+    needed: /\$/,
+    load: () => {
+      // The page may have shown no math so far: its stylesheet comes with the plugin.
+      linkMathStyles();
+      return import("./rich-math").then((module) => module.mathPlugin);
+    },
+  },
   highlight: { needed: /```|~~~/, load: () => import("./rich-highlight").then((module) => module.highlightPlugin) },
 } as const;
 type RichKind = keyof typeof loaders;

@@ -5,11 +5,22 @@ import { describe, expect, test } from "vitest";
 import { components, CopyLabelsContext, remarkPlugins, urlTransform } from "./components";
 import { markdownAnswer } from "../../../bench/lib/markdown-corpus";
 import { copyLabelsFor, markdownToHtml as toHtml, renderTextParts } from "./html.server";
+import { needsMathStyles } from "./math-styles";
 import { BlockSplitter } from "./split";
 
 const markdownToHtml = (text: string) => toHtml(text, copyLabelsFor("en"));
 
 describe("answers rendered to HTML on the server", () => {
+  test("a page needs KaTeX's stylesheet only when an answer on it holds math", () => {
+    const rendered = (text: string) => renderTextParts([{ type: "text", text }], { final: true, locale: "en" });
+    const plain = rendered("It costs $5, no more.\n\nIn code, `$x$` stays code.\n\n```ts\nconst cost = \"$1 and $2\";\n```");
+    const math = rendered("The sum is $\\frac{n(n-1)}{2}$.");
+    expect(needsMathStyles([plain, undefined])).toBe(false);
+    expect(needsMathStyles([plain, math])).toBe(true);
+    expect(needsMathStyles([renderTextParts([{ type: "reasoning", text: "$x$" }], { final: true, locale: "en" })])).toBe(false);
+    expect(needsMathStyles([])).toBe(false);
+  });
+
   test("HTML inside a message is shown as text, never as markup", () => {
     const html = markdownToHtml('Hello <script>alert(1)</script> <img src="https://evil.example/x.png" onerror="alert(2)"> <b>bold</b>\n\n<div onclick="x()">block</div>');
     expect(html).not.toMatch(/<script|<img|<b>|<div onclick/i);

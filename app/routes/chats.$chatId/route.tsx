@@ -19,6 +19,7 @@ import { env } from "~/env.server";
 import { listModelGroups } from "~/llm/catalog.server";
 import { requireChatAccess } from "~/models/chat-access.server";
 import { getPathPage, streamingMessageId } from "~/models/message.server";
+import { needsMathStyles } from "~/components/markdown/math-styles";
 import { pageShowing } from "./message-link.server";
 import { streamRegistry } from "~/streaming/streams.server";
 import { isId } from "~/utils/id";
@@ -91,6 +92,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     origin: publicOrigin(request),
     locale,
     messages,
+    needsMathStyles: needsMathStyles(messages.map((m) => m.rendered)),
     earlierCursor: page.earlierCursor,
     viewingEarlier,
     elsewhere,
