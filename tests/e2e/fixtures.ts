@@ -167,6 +167,31 @@ export async function sendMessage(page: Page, text: string): Promise<void> {
   await composerOfThisChat(page);
   await composer(page).fill(text);
   await composer(page).press("Enter");
+  await afterTheSendIsShown(page);
+}
+
+/**
+ * With JavaScript, the page shows a sent message and its empty answer in a
+ * task after Enter's (its stream connects first), and React renders them in
+ * the task after that. Until then the last answer on the page is the one
+ * before, complete already, and waitForAnswer would be satisfied by it. This
+ * lets the tasks Enter queued run (messages to a port run in the order they
+ * were posted), then one frame.
+ */
+export async function afterTheSendIsShown(page: Page): Promise<void> {
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve) => {
+        let hops = 3;
+        const channel = new MessageChannel();
+        channel.port1.onmessage = () => {
+          if (--hops > 0) return channel.port2.postMessage(null);
+          channel.port1.close();
+          requestAnimationFrame(() => resolve());
+        };
+        channel.port2.postMessage(null);
+      }),
+  );
 }
 
 /** Opens a new chat, sends `text` with Enter, and waits for the chat's own page. */
