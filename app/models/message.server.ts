@@ -13,7 +13,12 @@ import { linkAfterPrevious } from "./attachment.server";
 import { payerOfNewAnswer, type PayerRecord } from "./answer-payer.server";
 import { requestOfNewAnswer } from "./answer-request.server";
 
-export const MESSAGES_PAGE_SIZE = 50;
+/**
+ * Messages on a page of a chat (the newest, and each earlier one). Opening a
+ * long chat in a new tab lays out the whole first page in one task; at 30 it
+ * stays under 50 ms on a 2-core machine, at 50 it did not (docs/decisions/117).
+ */
+export const MESSAGES_PAGE_SIZE = 30;
 
 export type PathMessage = Message & {
   /** Ids of this message and its siblings, oldest first (for ‹ 2/3 › navigation). */
