@@ -207,7 +207,15 @@ try {
   const renderCode = await runBunScript(["bench/browser-render.ts", "--json", renderJson, ...renderArgs], {}, 300_000);
   if (renderCode !== 0) throw new Error(`bench/browser-render.ts exited with ${renderCode}`);
   const browserRender = JSON.parse(readFileSync(renderJson, "utf8")) as unknown;
-  Object.assign(results, { ttft, fanout, resume, fetchLimit, tree, browserTtft, browserRender, loads });
+
+  // Phase 7 prints its own table (its own Parley and a buffering baseline).
+  log("phase 7: large uploads at once, the server's memory (bench/upload-memory.ts)");
+  const uploadJson = path.join(dataDir, "upload-memory.json");
+  await waitForQuiet("uploads");
+  const uploadCode = await runBunScript(["bench/upload-memory.ts", "--json", uploadJson, ...(quick ? ["--files", "5"] : [])]);
+  if (uploadCode !== 0) throw new Error(`bench/upload-memory.ts exited with ${uploadCode}`);
+  const uploads = JSON.parse(readFileSync(uploadJson, "utf8")) as unknown;
+  Object.assign(results, { ttft, fanout, resume, fetchLimit, tree, browserTtft, browserRender, uploads, loads });
 } catch (error) {
   console.error("\nThe benchmark failed:", error);
   exitCode = 1;

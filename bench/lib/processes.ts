@@ -185,6 +185,22 @@ export async function startBareRelay(upstreamURL: string): Promise<BareRelay> {
   return { process: child, pid: child.pid, baseURL, stop: () => stopChild(child) };
 }
 
+/** bench/buffering-upload.ts: a bare Bun server that reads each upload whole (the upload-memory baseline). */
+export async function startBufferingUploadServer(): Promise<{ pid: number; url: string; stop(): Promise<void> }> {
+  const child = spawnBun(["bench/buffering-upload.ts"], { UPLOAD_PORT: "0" }, "buffering-upload");
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("the buffering upload server did not start within 10 s")), 10_000);
+    pipeLines(child.stdout, (line) => {
+      const match = /^uploads (\S+)$/.exec(line.trim());
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+  });
+  return { pid: child.pid, url, stop: () => stopChild(child) };
+}
+
 /** SIGTERM, then SIGKILL after 12 s (Parley gives running answers up to 10 s on shutdown). */
 async function stopChild(child: Subprocess): Promise<void> {
   if (child.exitCode !== null) return;

@@ -187,6 +187,19 @@ describe("limits hold while the file streams in", () => {
     const chunks = await database().select({ n: count() }).from(blobChunks).where(eq(blobChunks.blobId, blob!.blobId));
     expect(chunks[0]!.n).toBe(3);
   });
+
+  test("pieces that straddle the chunks' edges read back exactly, and side-by-side uploads do not mix", async () => {
+    const user = await createTestUser();
+    const files = [randomBytes(2.5 * MiB + 7), randomBytes(MiB + 1), randomBytes(MiB)];
+    const results = await Promise.all(
+      files.map((bytes, i) => storeUpload({ userId: user.id, file: { filename: `odd-${i}.png`, stream: arriving(bytes, 100_003 + i) }, allowance: { perFile: 3 * MiB, left: 8 * MiB } })),
+    );
+    for (const [i, result] of results.entries()) {
+      if (!result.ok) throw new Error(`odd-${i}.png was refused: ${result.problem.code}`);
+      expect(result.attachment.size).toBe(files[i]!.length);
+      expect(Buffer.from(await readBlobBytes({ attachmentId: result.attachment.id })).equals(Buffer.from(files[i]!))).toBe(true);
+    }
+  });
 });
 
 describe("the same bytes are stored once and go with their last use", () => {
