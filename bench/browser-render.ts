@@ -25,7 +25,7 @@ import { markdownAnswer } from "./lib/markdown-corpus";
 import { killAllChildren, startFakeUpstream, startParley } from "./lib/processes";
 import { completionDeltaReader } from "./lib/protocol";
 import { kib, ms, ratio, table } from "./lib/stats";
-import { RATE_LIMITS_OFF } from "./lib/limits";
+import { benchParleyEnv } from "./lib/limits";
 import { longTaskReport, traced } from "./lib/trace";
 
 const args = process.argv.slice(2);
@@ -345,16 +345,7 @@ try {
   await fake.setDefaultScript({ text: "A short answer." });
   const databaseFile = path.join(dir, "parley.db");
   const server = await startParley({
-    env: {
-      NODE_ENV: "production",
-      DATABASE_URL: `file:${databaseFile}`,
-      SESSION_SECRET: "bench-session-secret-0123456789abcdef0123456789",
-      OPENAI_API_KEY: "sk-bench",
-      OPENAI_BASE_URL: fake.openaiURL,
-      SIGNUPS_PER_IP_PER_HOUR: "0",
-      ...RATE_LIMITS_OFF,
-      LOG_LEVEL: "warn",
-    },
+    env: benchParleyEnv({ databaseFile, fake }),
   });
   const user = new ParleyUser(server.baseURL, databaseFile);
   await user.signup("render@bench.local");

@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { type Browser, chromium, type Page } from "@playwright/test";
 import { ParleyUser } from "./lib/client";
-import { RATE_LIMITS_OFF } from "./lib/limits";
+import { benchParleyEnv } from "./lib/limits";
 import { markdownAnswer } from "./lib/markdown-corpus";
 import { killAllChildren, startFakeUpstream, startParley } from "./lib/processes";
 import { ms, percentile, ratio, table } from "./lib/stats";
@@ -74,16 +74,7 @@ try {
   const fake = await startFakeUpstream();
   const databaseFile = path.join(dir, "parley.db");
   const server = await startParley({
-    env: {
-      NODE_ENV: "production",
-      DATABASE_URL: `file:${databaseFile}`,
-      SESSION_SECRET: "bench-session-secret-0123456789abcdef0123456789",
-      OPENAI_API_KEY: "sk-bench",
-      OPENAI_BASE_URL: fake.openaiURL,
-      SIGNUPS_PER_IP_PER_HOUR: "0",
-      ...RATE_LIMITS_OFF,
-      LOG_LEVEL: "warn",
-    },
+    env: benchParleyEnv({ databaseFile, fake }),
   });
   const user = new ParleyUser(server.baseURL, databaseFile);
   await user.signup("switch@bench.local");

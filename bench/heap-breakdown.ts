@@ -11,7 +11,7 @@ import { freePort, killAllChildren, startFakeUpstream, type FakeUpstream } from 
 import { pacedScript } from "./lib/protocol";
 import { mapBounded } from "./lib/stats";
 import { newChatTtftSample } from "./phases/ttft";
-import { RATE_LIMITS_OFF } from "./lib/limits";
+import { benchParleyEnv } from "./lib/limits";
 
 const answers = Number(process.argv[2] ?? 200);
 // This process reads every answer with fetch(), which Bun caps at 256 requests in flight by default.
@@ -37,19 +37,12 @@ async function breakdown(kind: "parley" | "relay", fake: FakeUpstream): Promise<
     cwd: root,
     env: {
       PATH: process.env.PATH ?? "/usr/bin:/bin",
-      NODE_ENV: "production",
       HOST: "127.0.0.1",
       PORT: String(port),
       RELAY_PORT: String(port),
       UPSTREAM_URL: fake.openaiURL,
       BENCH_PROBE_PORT: String(probePort),
-      DATABASE_URL: `file:${path.join(dir, "parley.db")}`,
-      SESSION_SECRET: "bench-session-secret-0123456789abcdef0123456789",
-      LOG_LEVEL: "warn",
-      OPENAI_API_KEY: "sk-bench",
-      OPENAI_BASE_URL: fake.openaiURL,
-      SIGNUPS_PER_IP_PER_HOUR: "0",
-      ...RATE_LIMITS_OFF,
+      ...benchParleyEnv({ databaseFile: path.join(dir, "parley.db"), fake }),
       BUN_CONFIG_MAX_HTTP_REQUESTS: "4096",
     },
     stdout: "ignore",

@@ -19,7 +19,7 @@ import { FANOUT_GAP_MS, FANOUT_TOKENS, type FanoutRun, runFanout } from "./phase
 import { directTarget, measureSendRate, parleyTarget, relayTarget } from "./phases/fanout-targets";
 import { measureResume } from "./phases/resume";
 import { measureTtft, newChatTtftSample } from "./phases/ttft";
-import { RATE_LIMITS_OFF } from "./lib/limits";
+import { benchParleyEnv } from "./lib/limits";
 
 // Bun's fetch() allows 256 requests in flight per process unless this is set
 // before the process starts; 1,000 SSE readers need more. Re-run ourselves with it.
@@ -73,15 +73,8 @@ const watchdog = setTimeout(() => {
 
 function serverEnv(fake: FakeUpstream, { defaultFetchLimit = false } = {}): Record<string, string> {
   return {
-    NODE_ENV: "production",
-    DATABASE_URL: `file:${databaseFile}`,
-    // Fixed, so the sign-up cookie stays valid across the restarts between phases.
-    SESSION_SECRET: "bench-session-secret-0123456789abcdef0123456789",
-    LOG_LEVEL: "warn",
-    OPENAI_API_KEY: "sk-bench",
-    OPENAI_BASE_URL: fake.openaiURL,
-    SIGNUPS_PER_IP_PER_HOUR: "0",
-    ...RATE_LIMITS_OFF,
+    // The session secret is fixed, so the sign-up cookie stays valid across the restarts between phases.
+    ...benchParleyEnv({ databaseFile, fake }),
     PERSIST_INTERVAL_MS: String(config.persistIntervalMs),
     // See the "upstream fetch limit" check: without this, Bun holds Parley to 256 upstream answers at once.
     ...(defaultFetchLimit ? {} : { BUN_CONFIG_MAX_HTTP_REQUESTS: FETCH_LIMIT }),

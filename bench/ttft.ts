@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ParleyUser } from "./lib/client";
-import { RATE_LIMITS_COUNTED, RATE_LIMITS_OFF } from "./lib/limits";
+import { benchParleyEnv, RATE_LIMITS_COUNTED, RATE_LIMITS_OFF } from "./lib/limits";
 import { watchLoad } from "./lib/machine";
 import { killAllChildren, startFakeUpstream, startParley } from "./lib/processes";
 import { printTtft } from "./lib/report";
@@ -27,14 +27,11 @@ try {
   const fake = await startFakeUpstream();
   const server = await startParley({
     env: {
-      NODE_ENV: "production",
-      DATABASE_URL: `file:${databaseFile}`,
-      SESSION_SECRET: "bench-session-secret-0123456789abcdef0123456789",
-      LOG_LEVEL: "warn",
-      OPENAI_API_KEY: "sk-bench",
-      OPENAI_BASE_URL: fake.openaiURL,
-      SIGNUPS_PER_IP_PER_HOUR: "0",
-      ...(process.argv.includes("--limits") && process.argv[process.argv.indexOf("--limits") + 1] === "counted" ? RATE_LIMITS_COUNTED : RATE_LIMITS_OFF),
+      ...benchParleyEnv({
+        databaseFile,
+        fake,
+        limits: process.argv.includes("--limits") && process.argv[process.argv.indexOf("--limits") + 1] === "counted" ? RATE_LIMITS_COUNTED : RATE_LIMITS_OFF,
+      }),
       PERSIST_INTERVAL_MS: "500",
       BUN_CONFIG_MAX_HTTP_REQUESTS: "4096",
     },

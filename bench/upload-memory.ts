@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ParleyUser } from "./lib/client";
-import { RATE_LIMITS_OFF } from "./lib/limits";
+import { benchParleyEnv } from "./lib/limits";
 import { killAllChildren, rssBytes, startParley, startBufferingUploadServer } from "./lib/processes";
 import { mib, ratio, table } from "./lib/stats";
 
@@ -144,14 +144,7 @@ let exitCode = 0;
 try {
   const databaseFile = path.join(dir, "parley.db");
   const server = await startParley({
-    env: {
-      NODE_ENV: "production",
-      DATABASE_URL: `file:${databaseFile}`,
-      SESSION_SECRET: "bench-session-secret-0123456789abcdef0123456789",
-      LOG_LEVEL: "warn",
-      SIGNUPS_PER_IP_PER_HOUR: "0",
-      ...RATE_LIMITS_OFF,
-    },
+    env: benchParleyEnv({ databaseFile }),
   });
   const user = new ParleyUser(server.baseURL, databaseFile);
   await user.signup("uploads@bench.local");

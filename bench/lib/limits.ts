@@ -15,3 +15,21 @@ export const RATE_LIMITS_COUNTED: Record<string, string> = Object.fromEntries(
     [`RATE_LIMIT_${action}_PER_IP`, "1000000/1m"],
   ]),
 );
+
+/**
+ * What every benchmark's Parley runs with: production, its own database, a
+ * fixed session secret (a sign-up's cookie stays valid across restarts),
+ * warnings only in the log, sign-ups and the rate limits (unless given) off,
+ * and, with `fake`, the OpenAI provider pointed at the fake upstream.
+ */
+export function benchParleyEnv({ databaseFile, fake, limits = RATE_LIMITS_OFF }: { databaseFile: string; fake?: { openaiURL: string }; limits?: Record<string, string> }): Record<string, string> {
+  return {
+    NODE_ENV: "production",
+    DATABASE_URL: `file:${databaseFile}`,
+    SESSION_SECRET: "bench-session-secret-0123456789abcdef0123456789",
+    LOG_LEVEL: "warn",
+    ...(fake ? { OPENAI_API_KEY: "sk-bench", OPENAI_BASE_URL: fake.openaiURL } : {}),
+    SIGNUPS_PER_IP_PER_HOUR: "0",
+    ...limits,
+  };
+}
