@@ -3,13 +3,13 @@
 // and handleHttp through this module of the server build (never by importing
 // app/ itself), so every module — database, config, stream registry — exists
 // once (docs/decisions/019).
-import { PassThrough } from "node:stream";
 import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { contentSecurityPolicy } from "./http/edge.server";
+import { documentBytes } from "./http/html-stream.server";
 import { logger } from "./utils/logger.server";
 import { NonceProvider } from "./utils/nonce";
 
@@ -62,7 +62,7 @@ export default function handleRequest(
 
     function send() {
       shellRendered = true;
-      const body = new PassThrough();
+      const body = documentBytes();
       responseHeaders.set("Content-Type", "text/html; charset=utf-8");
       if (nonce) responseHeaders.set("Content-Security-Policy", contentSecurityPolicy(nonce));
       resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
