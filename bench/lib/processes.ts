@@ -169,35 +169,34 @@ export interface BareRelay {
   stop(): Promise<void>;
 }
 
-/** bench/bare-relay.ts: the minimal Bun SSE relay used as the fan-out memory/latency baseline. */
-export async function startBareRelay(upstreamURL: string): Promise<BareRelay> {
-  const child = spawnBun(["bench/bare-relay.ts"], { RELAY_PORT: "0", UPSTREAM_URL: upstreamURL, BUN_CONFIG_MAX_HTTP_REQUESTS: "4096" }, "relay");
-  const baseURL = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("the bare relay did not start within 10 s")), 10_000);
+/**
+ * Starts `bun <script>`, a baseline server that prints `<word> <url>` once it
+ * listens, and resolves with that address (10 s at most).
+ */
+async function startBaselineServer(script: string, env: Record<string, string>, word: string, name: string): Promise<{ child: Subprocess; url: string }> {
+  const child = spawnBun([script], env, name);
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${script} did not start within 10 s`)), 10_000);
     pipeLines(child.stdout, (line) => {
-      const match = /^relay (\S+)$/.exec(line.trim());
-      if (match) {
+      const [first, address, ...rest] = line.trim().split(" ");
+      if (first === word && address && rest.length === 0) {
         clearTimeout(timer);
-        resolve(match[1]!);
+        resolve(address);
       }
     });
   });
-  return { process: child, pid: child.pid, baseURL, stop: () => stopChild(child) };
+  return { child, url };
+}
+
+/** bench/bare-relay.ts: the minimal Bun SSE relay used as the fan-out memory/latency baseline. */
+export async function startBareRelay(upstreamURL: string): Promise<BareRelay> {
+  const { child, url } = await startBaselineServer("bench/bare-relay.ts", { RELAY_PORT: "0", UPSTREAM_URL: upstreamURL, BUN_CONFIG_MAX_HTTP_REQUESTS: "4096" }, "relay", "relay");
+  return { process: child, pid: child.pid, baseURL: url, stop: () => stopChild(child) };
 }
 
 /** bench/buffering-upload.ts: a bare Bun server that reads each upload whole (the upload-memory baseline). */
 export async function startBufferingUploadServer(): Promise<{ pid: number; url: string; stop(): Promise<void> }> {
-  const child = spawnBun(["bench/buffering-upload.ts"], { UPLOAD_PORT: "0" }, "buffering-upload");
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("the buffering upload server did not start within 10 s")), 10_000);
-    pipeLines(child.stdout, (line) => {
-      const match = /^uploads (\S+)$/.exec(line.trim());
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-  });
+  const { child, url } = await startBaselineServer("bench/buffering-upload.ts", { UPLOAD_PORT: "0" }, "uploads", "buffering-upload");
   return { pid: child.pid, url, stop: () => stopChild(child) };
 }
 
