@@ -24,8 +24,11 @@ const jsonOut = args.includes("--json") ? args[args.indexOf("--json") + 1] : und
 const SLICE = 256 * 1024;
 
 /** A PNG's opening (signature, IHDR, the length and type of one IDAT holding the rest): sniffed as an image from its bytes. */
+/** Signature (8 bytes), IHDR chunk (25), IDAT length and type (8). */
+const PNG_HEAD_BYTES = 8 + 25 + 8;
+
 function pngHead(dataBytes: number): Uint8Array {
-  const head = new Uint8Array(8 + 25 + 8);
+  const head = new Uint8Array(PNG_HEAD_BYTES);
   head.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 0);
   const view = new DataView(head.buffer);
   view.setUint32(8, 13);
@@ -60,7 +63,7 @@ function upload(index: number): Upload {
   const encoder = new TextEncoder();
   const opening = encoder.encode(`--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${name}"\r\nContent-Type: image/png\r\n\r\n`);
   const closing = encoder.encode(`\r\n--${boundary}--\r\n`);
-  const head = pngHead(FILE_BYTES - 41 - PNG_TAIL.length);
+  const head = pngHead(FILE_BYTES - PNG_HEAD_BYTES - PNG_TAIL.length);
   const hasher = new Bun.CryptoHasher("sha256");
   let resolveSha: (hex: string) => void = () => {};
   const sha256 = new Promise<string>((resolve) => (resolveSha = resolve));
@@ -153,9 +156,9 @@ try {
 
   // A small upload first: the route, the sniffer and the database are warm before RSS is read.
   const warm = new FormData();
-  const warmBytes = new Uint8Array(41 + 1024 + PNG_TAIL.length);
+  const warmBytes = new Uint8Array(PNG_HEAD_BYTES + 1024 + PNG_TAIL.length);
   warmBytes.set(pngHead(1024), 0);
-  warmBytes.set(PNG_TAIL, 41 + 1024);
+  warmBytes.set(PNG_TAIL, PNG_HEAD_BYTES + 1024);
   warm.append("files", new Blob([warmBytes], { type: "image/png" }), "warm.png");
   const warmResponse = await fetch(`${server.baseURL}/attachments`, { method: "POST", body: warm, headers });
   if (warmResponse.status !== 200) throw new Error(`the warm-up upload failed: HTTP ${warmResponse.status} ${await warmResponse.text()}`);
