@@ -198,6 +198,7 @@ async function whyNotInserted(ids: string[]): Promise<AppError> {
  */
 export async function createChatWithExchange({
   chatId = createId(),
+  ids = { userMessageId: createId(), assistantMessageId: createId() },
   userId,
   parts,
   attachmentIds = [],
@@ -208,6 +209,7 @@ export async function createChatWithExchange({
 }: {
   /** Chosen by the caller when it asks for the answer before the chat is stored. */
   chatId?: string;
+  ids?: ExchangeIds;
   userId: string;
   parts: MessagePart[];
   attachmentIds?: string[];
@@ -216,7 +218,6 @@ export async function createChatWithExchange({
   maxChats?: number;
   records?: NewAnswerRecords;
 }): Promise<{ chat: Chat } & ExchangeIds> {
-  const ids = { userMessageId: createId(), assistantMessageId: createId() };
   const db = database();
   const [insertedChat] = await db.batch([
     insertChatWithinLimit(db, { chatId, userId, model, title: DEFAULT_CHAT_TITLE, maxChats }),

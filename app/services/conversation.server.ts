@@ -104,6 +104,10 @@ async function newMessageParts({ user, text, attachmentIds = [], model }: { user
   return { parts, attachmentIds: ids };
 }
 
+function newExchangeIds(): ExchangeIds {
+  return { userMessageId: createId(), assistantMessageId: createId() };
+}
+
 /** Browser-chosen ids, when it sent both (it opens the answer's stream with them). */
 function clientIds(input: { userMessageId?: string; answerId?: string }): ExchangeIds | undefined {
   return input.userMessageId && input.answerId ? { userMessageId: input.userMessageId, assistantMessageId: input.answerId } : undefined;
@@ -139,8 +143,10 @@ export async function startChat({ user, text, model, attachmentIds }: { user: { 
     const message = await newMessageParts({ user, text, attachmentIds, model: chosen.model });
     const { records, prepared } = await prepareAnswer(chosen, user, { record });
     const chatId = createId();
-    const stored = await askWhileStoring({ chatId, parentId: null, question: message.parts, modelId: chosen.model.id, askedBy: user, prepared }, () =>
-      createChatWithExchange({ chatId, userId: user.id, ...message, model: chosen.model.id, instanceId: instanceId(), maxChats, records }),
+    const ids = newExchangeIds();
+    const target = { chatId, parentId: null, question: message.parts, modelId: chosen.model.id, askedBy: user, prepared };
+    const stored = await askWhileStoring(target, { ...ids, readerInParallel: false }, () =>
+      createChatWithExchange({ chatId, ids, userId: user.id, ...message, model: chosen.model.id, instanceId: instanceId(), maxChats, records }),
     );
     return { ...stored, message };
   });
@@ -177,8 +183,11 @@ export async function sendMessage({
     const message = await newMessageParts({ user, text, attachmentIds, model: chosen.model });
     const { records, prepared } = await prepareAnswer(chosen, user, hold);
     const question = { chatId: chat.id, parentId: parent, question: message.parts, modelId: chosen.model.id, systemPrompt: chat.systemPrompt, askedBy: user, prepared };
-    const ids = await askWhileStoring(question, () =>
-      createExchange({ chatId: chat.id, parentId: parent, ...message, model: chosen.model.id, instanceId: instanceId(), ids: clientIds({ userMessageId, answerId }), records }),
+    // Ids the page chose: it opened the answer's stream with the send.
+    const fromPage = clientIds({ userMessageId, answerId });
+    const ids = fromPage ?? newExchangeIds();
+    await askWhileStoring(question, { ...ids, readerInParallel: Boolean(fromPage) }, () =>
+      createExchange({ chatId: chat.id, parentId: parent, ...message, model: chosen.model.id, instanceId: instanceId(), ids, records }),
     );
     return { ids, message };
   });
@@ -280,7 +289,7 @@ export async function fork({ access, user, messageId }: { access: ChatAccess; us
   const { messages: path } = await getPathPage({ chatId: chat.id, leafId: target.id, limit: 100_000 });
   const registry = streamRegistry();
   const withLiveParts: ForkSource[] = path.map((m) => {
-    const live = registry.get(m.id);
+    const live = registry.getIn(chat.id, m.id);
     return live && !live.finished ? { ...m, parts: live.snapshot() } : m;
   });
   return forkChat({ chat, userId: user.id, path: withLiveParts, maxChats });

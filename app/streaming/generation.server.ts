@@ -68,41 +68,113 @@ export interface QuestionTarget extends Omit<GenerationTarget, "assistantMessage
 }
 
 /**
- * Asks the model for the answer to a new question, then stores the exchange
- * (`store`) while that request is on its way, and runs the answer once it is
- * stored (docs/decisions/115). The context is the stored path to `parentId`
- * and the question itself, which is what the stored path to the question
- * would be. When the exchange cannot be stored, the request is cancelled and
- * the error goes on. With an answer already being written in the chat on this
- * machine (the store will refuse), nothing is asked before the store.
+ * The longest a new exchange waits to be stored for its answer's first token
+ * (docs/decisions/119): a model that answers at once gets its first token to
+ * the page before the store takes the thread; a slower one finds the rows
+ * stored long before it speaks.
  */
-export async function askWhileStoring<T extends { userMessageId: string; assistantMessageId: string }>(target: QuestionTarget, store: () => Promise<T>): Promise<T> {
+const STORE_WITHIN_MS = 10;
+
+/**
+ * Sends waiting for their first token to be stored. While one waits, others
+ * store at once: with several sends on the thread there is no idle moment to
+ * give, and putting stores off only reorders the work.
+ */
+let storesWaiting = 0;
+
+/**
+ * Asks the model for the answer to a new question and stores the exchange
+ * (`store`, with `ids`) while that request is on its way (docs/decisions/115);
+ * the context is the stored path to `parentId` and the question itself, which
+ * is what the stored path to the question would be.
+ *
+ * `readerInParallel`: the page chose the ids and opened the answer's stream
+ * with the send. Then the answer starts at once, and the store runs after its
+ * first token has gone out, or after STORE_WITHIN_MS (docs/decisions/119); the
+ * answer's own saves wait for it. Otherwise nobody can read the answer before
+ * the send is answered, so the store comes first, while the model thinks.
+ *
+ * When the exchange cannot be stored, the request is cancelled, an answer
+ * already started ends with that error and is forgotten, and the error goes on.
+ */
+export async function askWhileStoring<T>(
+  target: QuestionTarget,
+  { assistantMessageId, readerInParallel }: { assistantMessageId: string; readerInParallel: boolean },
+  store: () => Promise<T>,
+): Promise<T> {
   const registry = streamRegistry();
-  if (registry.hasActiveAnswerIn(target.chatId)) {
-    const ids = await store();
-    await startGeneration({ ...target, parentId: ids.userMessageId, assistantMessageId: ids.assistantMessageId });
-    return ids;
-  }
+  // One answer at a time in a chat: the store would refuse too (the answer's row says it is being written), but
+  // an answer started here may not be stored yet.
+  if (registry.hasActiveAnswerIn(target.chatId)) throw new AppError("answer_in_progress");
+  // An id already in memory (a send tried again with the ids the page chose) is taken, stored or about to be.
+  if (registry.get(assistantMessageId)) throw new AppError("id_taken");
   const earlier = target.parentId ? await getPathTurns({ chatId: target.chatId, leafId: target.parentId, limit: MAX_CONTEXT_MESSAGES - 1 }) : [];
   const turns: PathTurn[] = [...earlier, { role: "user", status: "complete", parts: target.question }];
   const upstream = (await prepareUpstream(target, turns))!;
   const cancel = new AbortController();
   const startedAt = performance.now();
   const events = withHeadStart(upstream.open(cancel.signal));
-  // The model's client sends its request a few promise steps later: let it go out before the store takes the thread.
-  await new Promise((resolve) => setImmediate(resolve));
-  try {
-    const ids = await store();
-    registry.start({
-      messageId: ids.assistantMessageId,
+  const answer = (writer: StreamWriter) => relay({ upstream, writer, startedAt, firstAttempt: { events, cancel } });
+
+  let storeNow = () => {};
+  let stored: { resolve: () => void; reject: (error: unknown) => void } | undefined;
+  const firstTokenFirst = readerInParallel && storesWaiting === 0;
+  if (firstTokenFirst) {
+    storesWaiting++;
+    const due = new Promise<void>((resolve) => (storeNow = resolve));
+    const timer = setTimeout(storeNow, STORE_WITHIN_MS);
+    const rowStored = new Promise<void>((resolve, reject) => (stored = { resolve, reject }));
+    const stream = registry.start({
+      messageId: assistantMessageId,
       chatId: target.chatId,
-      run: (writer) => relay({ upstream, writer, startedAt, firstAttempt: { events, cancel } }),
+      stored: rowStored,
+      run: async (writer) => {
+        try {
+          return await answer(untilFirstOutput(writer, () => (stream.readerCount > 0 ? setTimeout(storeNow, 0) : storeNow())));
+        } finally {
+          storeNow();
+        }
+      },
     });
-    return ids;
+    try {
+      await due;
+    } finally {
+      storesWaiting--;
+      clearTimeout(timer);
+    }
+  } else {
+    // The model's client sends its request a few promise steps later: let it go out before the store takes the thread.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  try {
+    const result = await store();
+    stored?.resolve();
+    if (!firstTokenFirst) registry.start({ messageId: assistantMessageId, chatId: target.chatId, run: answer });
+    return result;
   } catch (error) {
+    stored?.reject(error);
     cancel.abort(error);
     throw error;
   }
+}
+
+/**
+ * `writer`, calling `then` once, when its first token or tool event has been
+ * handed to the readers. A task later the readers' bytes have left: a
+ * `then` that takes the thread should wait for that.
+ */
+function untilFirstOutput(writer: StreamWriter, then: () => void): StreamWriter {
+  let waiting = true;
+  const after =
+    <A extends unknown[]>(write: (...args: A) => void) =>
+    (...args: A) => {
+      write(...args);
+      if (waiting) {
+        waiting = false;
+        then();
+      }
+    };
+  return { signal: writer.signal, text: after(writer.text), reasoning: after(writer.reasoning), tool: after(writer.tool), stats: writer.stats };
 }
 
 /**

@@ -9,6 +9,7 @@ import {
 } from "./registry.server";
 import { type MessagePart, plainText, reasoningText } from "../protocol/parts";
 import { applyEvent } from "../protocol/stream-events";
+import { AppError } from "../protocol/errors";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -541,6 +542,63 @@ describe("persisting a stream", () => {
     await stream.settled;
     expect(tries).toBe(3);
     expect(unexpected).toHaveLength(3);
+  });
+});
+
+describe("a stream that starts before its row is stored", () => {
+  /** A promise the test settles by hand, as the send's store would. */
+  function pendingStore() {
+    let settle!: { resolve: () => void; reject: (error: unknown) => void };
+    const stored = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+    return { stored, ...settle };
+  }
+
+  test("readers get its tokens at once, and nothing is saved until the row is stored", async () => {
+    const { registry, store } = setup({ persistIntervalMs: 5 });
+    const row = pendingStore();
+    const generation = manualRun();
+    const stream = registry.start({ messageId: "m1", chatId: "c1", run: generation.run, stored: row.stored });
+    const events: StreamEvent[] = [];
+    stream.subscribe(0, (event) => events.push(event));
+    generation.writer.text("first ");
+    expect(deltaText(events)).toBe("first ");
+    await sleep(40);
+    generation.writer.text("second");
+    generation.finish();
+    await sleep(40);
+    expect(store.calls, "no save before the row exists").toEqual([]);
+    expect(events.at(-1)?.event).toBe("done");
+
+    row.resolve();
+    await stream.settled;
+    expect(store.calls.at(-1)).toBe("final");
+    expect(plainText(store.finals[0]!.parts)).toBe("first second");
+  });
+
+  test("a row that cannot be stored stops the answer with that error, saves nothing and forgets it", async () => {
+    const { registry, store, unexpected } = setup({ persistIntervalMs: 5, retentionMs: 60_000 });
+    const row = pendingStore();
+    const generation = manualRun();
+    const stream = registry.start({ messageId: "m1", chatId: "c1", run: generation.run, stored: row.stored });
+    const events: StreamEvent[] = [];
+    stream.subscribe(0, (event) => events.push(event));
+    generation.writer.text("too soon");
+    row.reject(new AppError("id_taken"));
+    await stream.settled;
+    expect(generation.writer.signal.aborted, "the model's request is let go").toBe(true);
+    expect(events.at(-1)).toMatchObject({ event: "error", data: { status: "error", code: "id_taken" } });
+    expect(store.calls).toEqual([]);
+    expect(registry.get("m1"), "gone at once, not kept for replay").toBeUndefined();
+    expect(unexpected, "a refused store is not an unexpected failure").toEqual([]);
+  });
+
+  test("getIn() finds an answer only in its own chat", () => {
+    const { registry } = setup();
+    const generation = manualRun();
+    const stream = registry.start({ messageId: "m1", chatId: "c1", run: generation.run });
+    expect(registry.getIn("c1", "m1")).toBe(stream);
+    expect(registry.getIn("c2", "m1")).toBeUndefined();
+    generation.finish();
   });
 });
 

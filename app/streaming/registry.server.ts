@@ -183,6 +183,13 @@ export interface StartOptions {
   /** Parts already stored for this message (Continue extends them). */
   parts?: MessagePart[];
   run: (writer: StreamWriter) => Promise<StreamOutcome>;
+  /**
+   * Settles when the answer's row is stored, for an answer that starts before
+   * its row exists (a new exchange is stored after its first token,
+   * docs/decisions/119). Nothing is saved before it resolves; when it
+   * rejects, the answer ends with that error and is forgotten at once.
+   */
+  stored?: Promise<void>;
 }
 
 export class StreamRegistry {
@@ -216,6 +223,16 @@ export class StreamRegistry {
 
   get(messageId: string): LiveStream | undefined {
     return this.streams.get(messageId);
+  }
+
+  /**
+   * The stream for `messageId` when it is an answer of `chatId`. Pages ask
+   * this way: an answer starts before its row is stored (docs/decisions/119),
+   * under an id the browser chose, and only its own chat may see it.
+   */
+  getIn(chatId: string, messageId: string): LiveStream | undefined {
+    const stream = this.streams.get(messageId);
+    return stream?.chatId === chatId ? stream : undefined;
   }
 
   /**
@@ -269,7 +286,7 @@ export class StreamRegistry {
       parts: options.parts ?? [],
     });
     this.streams.set(options.messageId, stream);
-    void this.drive(stream, options.run);
+    void this.drive(stream, options.run, options.stored);
     const waiters = this.waiters.get(options.messageId);
     if (waiters) for (const resolve of [...waiters]) resolve(stream);
     return stream;
@@ -291,9 +308,15 @@ export class StreamRegistry {
     await Promise.all(active.map((s) => s.settled));
   }
 
-  private async drive(stream: LiveStream, run: StartOptions["run"]): Promise<void> {
+  private async drive(stream: LiveStream, run: StartOptions["run"], stored: Promise<void> = Promise.resolve()): Promise<void> {
     let dirty = false;
-    let persisting: Promise<void> = Promise.resolve();
+    // A row that could not be stored: the answer stops, says why, and leaves nothing behind.
+    let notStored: AppError | undefined;
+    let persisting: Promise<void> = stored.catch((error: unknown) => {
+      notStored = error instanceof AppError ? error : new AppError("answer_failed", { cause: error });
+      this.forget(stream);
+      stream.abortController.abort(notStored);
+    });
     const progress = (): StreamProgress => ({ messageId: stream.messageId, parts: stream.snapshot(), lastEventId: stream.lastEventId });
     // Batched persistence (per-token writes are slow on libSQL): a crash loses
     // at most one interval of text.
@@ -301,7 +324,7 @@ export class StreamRegistry {
       if (!dirty) return;
       dirty = false;
       const snapshot = progress();
-      persisting = persisting.then(() => this.store.saveProgress(snapshot)).catch(this.onUnexpectedError);
+      persisting = persisting.then(() => (notStored ? undefined : this.store.saveProgress(snapshot))).catch(this.onUnexpectedError);
     }, this.persistIntervalMs);
 
     const toolEvent = (report: ToolReport) => {
@@ -369,11 +392,16 @@ export class StreamRegistry {
       outcome = { status: "error", problem: { code: "answer_failed" } satisfies Problem };
     }
     clearInterval(timer);
+    if (notStored) outcome = { status: "error", problem: { code: notStored.code, ...(notStored.params ? { params: notStored.params } : {}) } };
     stream.outcome = outcome;
     // The terminal event gets the next id and is persisted with the parts.
     stream.pushOther((id) => terminalEvent(id, outcome));
     stream.finished = true;
     await persisting;
+    if (notStored) {
+      stream.markSettled();
+      return;
+    }
     const final = { ...progress(), ...outcome };
     for (let attempt = 0; ; attempt++) {
       try {

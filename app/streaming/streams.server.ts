@@ -44,9 +44,9 @@ export class AnswerOnAnotherMachine extends Error {
  * The machine writing this answer, when it is not this one (the answer is
  * streaming, not in this registry, and recorded elsewhere); otherwise null.
  */
-export function owningMachine(message: { id: string; status: string; instanceId: string | null }): string | null {
+export function owningMachine(message: { id: string; chatId: string; status: string; instanceId: string | null }): string | null {
   if (message.status !== "streaming" || !message.instanceId || message.instanceId === instanceId()) return null;
-  if (streamRegistry().get(message.id)) return null;
+  if (streamRegistry().getIn(message.chatId, message.id)) return null;
   return message.instanceId;
 }
 

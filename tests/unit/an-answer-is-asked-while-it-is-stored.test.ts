@@ -4,6 +4,9 @@
 // sees the stored path and the new question, a send the database refuses
 // cancels its request and leaves nothing behind, a chat already being
 // answered is not asked again, and a first attempt that fails is retried.
+// When the page reads the answer in parallel (it chose the ids), the answer
+// starts before the store (docs/decisions/119): a slow model does not hold
+// the store up, the page reads what is stored, and a refused store tells it.
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { messages } from "../../drizzle/schema";
@@ -13,6 +16,7 @@ import { requireChatAccess } from "~/models/chat-access.server";
 import { getMessage } from "~/models/message.server";
 import { AppError } from "~/protocol/errors";
 import { plainText } from "~/protocol/parts";
+import type { StreamEvent } from "~/protocol/stream-events";
 import * as conversation from "~/services/conversation.server";
 import { streamRegistry } from "~/streaming/streams.server";
 import { createId } from "~/utils/id";
@@ -105,13 +109,53 @@ describe("a send asks the model while it stores the exchange", () => {
     // The model would take its time: the request must be cancelled, not left to finish.
     fake.script({ match: `retry ${marker}`, text: "never wanted", firstTokenDelayMs: 2_000 });
     const answerId = createId();
+    // The page reads the answer from the moment it starts, before the store (docs/decisions/119).
+    const seen: StreamEvent[] = [];
+    const reading = streamRegistry()
+      .waitFor(answerId, 3_000)
+      .then((stream) => stream?.subscribe(0, (event) => seen.push(event)));
     const refused = conversation.sendMessage({ access: await access(), user, text: `retry ${marker}`, userMessageId: first.userMessageId, answerId });
     await expect(refused).rejects.toSatisfy((error: unknown) => error instanceof AppError && error.code === "id_taken");
     expect(streamRegistry().get(answerId), "no answer runs for a send that was not stored").toBeUndefined();
+    await reading;
+    await eventually(() => seen.at(-1)?.event === "error", "the reader was told");
+    expect(seen.at(-1)).toMatchObject({ event: "error", data: { code: "id_taken" } });
     // The fake shares this process: it records the request once it has read it.
     await eventually(() => requestsAbout(`retry ${marker}`).length === 1, "the request went out before the store");
     await eventually(() => requestsAbout(`retry ${marker}`)[0]!.outcome === "client_closed", "the refused send's request was cancelled");
     expect(await database().select().from(messages).where(eq(messages.chatId, first.chat.id)).orderBy(messages.id)).toEqual(before);
+  });
+
+  test("with the page reading in parallel, a slow model's exchange is stored without waiting for its first token", async () => {
+    const marker = createId();
+    const { user, first, access } = await newChat(marker);
+    fake.script({ match: `slow start ${marker}`, text: "late", firstTokenDelayMs: 2_000 });
+    const ids = { userMessageId: createId(), answerId: createId() };
+    await conversation.sendMessage({ access: await access(), user, text: `slow start ${marker}`, ...ids });
+    const live = streamRegistry().get(ids.answerId)!;
+    expect(live.lastEventId, "no token yet").toBe(live.firstEventId - 1);
+    expect((await getMessage({ chatId: first.chat.id, messageId: ids.userMessageId }))?.parentId).toBe(first.assistantMessageId);
+    expect((await getMessage({ chatId: first.chat.id, messageId: ids.answerId }))?.status).toBe("streaming");
+    await conversation.stopAnswer({ access: await access(), messageId: ids.answerId });
+    expect((await getMessage({ chatId: first.chat.id, messageId: ids.answerId }))?.status).toBe("interrupted");
+  });
+
+  test("with the page reading in parallel, the answer it reads is the one stored", async () => {
+    const marker = createId();
+    const { user, first, access } = await newChat(marker);
+    fake.script({ match: `quick ${marker}`, text: "at once, in full" });
+    const ids = { userMessageId: createId(), answerId: createId() };
+    const seen: StreamEvent[] = [];
+    const reading = streamRegistry()
+      .waitFor(ids.answerId, 3_000)
+      .then((stream) => stream?.subscribe(0, (event) => seen.push(event)));
+    await conversation.sendMessage({ access: await access(), user, text: `quick ${marker}`, ...ids });
+    await reading;
+    expect(await answered(ids.answerId)).toBe("at once, in full");
+    expect(seen.filter((e) => e.event === "delta").map((e) => (e.data as { text: string }).text).join("")).toBe("at once, in full");
+    expect(seen.at(-1)?.event).toBe("done");
+    const stored = await getMessage({ chatId: first.chat.id, messageId: ids.answerId });
+    expect(stored?.lastEventId).toBe(seen.at(-1)!.id);
   });
 
   test("while an answer is being written in the chat, a second send asks nothing and is answer_in_progress", async () => {

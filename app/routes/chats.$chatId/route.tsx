@@ -63,7 +63,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       siblingIds: m.siblingIds,
       createdAt: m.createdAt,
     };
-    const live = registry.get(m.id);
+    const live = registry.getIn(chat.id, m.id);
     // Answers arrive as the HTML the server made of them (kept once finished), so the page does not parse their markdown.
     if (!live) return m.role === "assistant" ? { ...view, rendered: renderTextParts(m.parts, { final: m.status !== "streaming", locale }) } : view;
     const parts = live.snapshot();
@@ -82,7 +82,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // (When the leaf itself is streaming there is nothing else to look for.)
   const leafStreaming = messages.some((m) => m.id === chat.activeLeafId && m.status === "streaming");
   const streamingId = leafStreaming ? undefined : await streamingMessageId({ chatId: chat.id });
-  const elsewhere = streamingId && streamingId !== chat.activeLeafId ? { id: streamingId, lastEventId: registry.get(streamingId)?.lastEventId ?? 0 } : null;
+  const elsewhere = streamingId && streamingId !== chat.activeLeafId ? { id: streamingId, lastEventId: registry.getIn(chat.id, streamingId)?.lastEventId ?? 0 } : null;
   const groups = await listModelGroups({ viewer: user });
   return {
     chat: { id: chat.id, title: chat.title, pinned: chat.pinned, archived: chat.archived, model: chat.model, systemPrompt: chat.systemPrompt },
