@@ -120,22 +120,29 @@ export async function askWhileStoring<T>(
   let stored: { resolve: () => void; reject: (error: unknown) => void } | undefined;
   const firstTokenFirst = readerInParallel && storesWaiting === 0;
   if (firstTokenFirst) {
-    storesWaiting++;
     const due = new Promise<void>((resolve) => (storeNow = resolve));
-    const timer = setTimeout(storeNow, STORE_WITHIN_MS);
     const rowStored = new Promise<void>((resolve, reject) => (stored = { resolve, reject }));
-    const stream = registry.start({
-      messageId: assistantMessageId,
-      chatId: target.chatId,
-      stored: rowStored,
-      run: async (writer) => {
-        try {
-          return await answer(untilFirstOutput(writer, () => (stream.readerCount > 0 ? setTimeout(storeNow, 0) : storeNow())));
-        } finally {
-          storeNow();
-        }
-      },
-    });
+    let stream: LiveStream;
+    try {
+      stream = registry.start({
+        messageId: assistantMessageId,
+        chatId: target.chatId,
+        stored: rowStored,
+        run: async (writer) => {
+          try {
+            return await answer(untilFirstOutput(writer, () => (stream.readerCount > 0 ? setTimeout(storeNow, 0) : storeNow())));
+          } finally {
+            storeNow();
+          }
+        },
+      });
+    } catch (error) {
+      // The same ids sent twice at once: the other send has them.
+      cancel.abort(error);
+      throw error;
+    }
+    storesWaiting++;
+    const timer = setTimeout(storeNow, STORE_WITHIN_MS);
     try {
       await due;
     } finally {
