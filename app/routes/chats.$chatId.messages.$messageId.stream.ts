@@ -19,6 +19,8 @@ import { isId } from "~/utils/id";
  * (with an id it chose), so the stream request can arrive first.
  */
 const AWAIT_NEW_ANSWER_MS = 5_000;
+/** How often that wait reads the database again for the answer stored by another machine. */
+const LOOK_AGAIN_MS = 100;
 
 /** The id after which to resume: the header (browser reconnects) wins over the query (page reloads). */
 function parseLastEventId(request: Request): number | null | "invalid" {
@@ -48,9 +50,15 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!inMemory) {
     message = await getMessage({ chatId: chat.id, messageId });
     // Not stored yet (the send creating it may still be on its way), or stored
-    // a moment before this machine starts generating it: wait for it to start.
-    if (!message || (message.status === "streaming" && !owningMachine(message))) {
-      inMemory = await registry.waitFor(messageId, AWAIT_NEW_ANSWER_MS, request.signal);
+    // a moment before this machine starts generating it: wait for it to start
+    // here, looking again now and then for it stored by another machine (its
+    // send may have gone there, and stores after its first token, ADR 119).
+    const deadline = Date.now() + AWAIT_NEW_ANSWER_MS;
+    while (!inMemory && (!message || (message.status === "streaming" && !owningMachine(message))) && !request.signal.aborted) {
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      inMemory = await registry.waitFor(messageId, Math.min(left, LOOK_AGAIN_MS), request.signal);
+      if (!inMemory) message = await getMessage({ chatId: chat.id, messageId });
     }
   }
   const live = inMemory?.chatId === chat.id ? inMemory : undefined;

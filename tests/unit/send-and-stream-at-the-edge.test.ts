@@ -14,6 +14,8 @@ import { messages } from "../../drizzle/schema";
 import { database } from "~/db.server";
 import { streamRegistry } from "~/streaming/streams.server";
 import { createId } from "~/utils/id";
+import { createExchange } from "~/models/message.server";
+import { textParts } from "~/protocol/parts";
 import { prepareDatabase } from "~/db.server";
 import { handleHttp } from "~/http/edge.server";
 import { addExchange, createTestChat, createTestUser, TEST_MODEL } from "./fixtures";
@@ -70,6 +72,23 @@ describe("the answer stream at the edge", () => {
     expect(page.status).toBe(302);
     expect(page.headers.get("Location")).toMatch(/^\/login\?redirectTo=/);
     expect(remix).not.toHaveBeenCalled();
+  });
+
+  test("a stream asked for before its answer exists goes to the machine that then stores it", async () => {
+    const owner = await createTestUser("Owner");
+    const chat = await createTestChat({ userId: owner.id });
+    const ids = { userMessageId: createId(), assistantMessageId: createId() };
+    const { context } = edge();
+    const asked = handleHttp(
+      new Request(`${ORIGIN}/chats/${chat.id}/messages/${ids.assistantMessageId}/stream`, { headers: { Cookie: await cookieFor(owner.id), Accept: "text/event-stream" } }),
+      context,
+    );
+    // The send went to another machine, which stores the exchange a moment later (after its first token).
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await createExchange({ chatId: chat.id, parentId: null, parts: textParts("Hello?"), model: TEST_MODEL, instanceId: "machine-elsewhere", ids });
+    const response = await asked;
+    expect(response.status).toBe(409);
+    expect(response.headers.get("fly-replay")).toBe("instance=machine-elsewhere");
   });
 
   test("other requests under a chat still go to Remix", async () => {
