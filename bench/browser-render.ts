@@ -15,14 +15,14 @@
 // With --trace, each measured phase of Parley is recorded as a Chromium trace
 // (written to the folder, for DevTools) and what its long tasks were made of
 // is printed; tracing slows the page, so its figures are not the benchmark's.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "@playwright/test";
 import { ParleyUser } from "./lib/client";
 import { idleCheck, isNoisy } from "./lib/machine";
 import { markdownAnswer } from "./lib/markdown-corpus";
-import { killAllChildren, startFakeUpstream, startParley } from "./lib/processes";
+import { runToTheEnd, startFakeUpstream, startParley } from "./lib/processes";
 import { completionDeltaReader } from "./lib/protocol";
 import { kib, ms, ratio, table } from "./lib/stats";
 import { benchParleyEnv } from "./lib/limits";
@@ -336,9 +336,8 @@ async function phase<T>(name: string, work: () => Promise<T>): Promise<T> {
 }
 
 const dir = mkdtempSync(path.join(tmpdir(), "parley-browser-render-"));
-let exitCode = 0;
 let browser: Browser | undefined;
-try {
+await runToTheEnd(dir, async () => {
   const answer = markdownAnswer(TOKENS);
   const gapMs = 1000 / RATE;
   const fake = await startFakeUpstream();
@@ -513,12 +512,4 @@ try {
   for (const report of traceReports) console.log(report);
   if (noisyPhases.length) console.log(`⚠ other processes kept the machine busy during: ${noisyPhases.join(", ")} (long tasks there are inflated)`);
   if (jsonOut) writeFileSync(jsonOut, JSON.stringify(result, null, 2));
-} catch (error) {
-  console.error(error);
-  exitCode = 1;
-} finally {
-  await browser?.close().catch(() => undefined);
-  killAllChildren();
-  rmSync(dir, { recursive: true, force: true });
-}
-process.exit(exitCode);
+}, () => browser?.close());

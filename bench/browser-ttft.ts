@@ -9,12 +9,12 @@
 // 80 ms after each Enter is printed with what it was made of. With
 // --cpu-profile, ten more sends are sampled and the page's costliest
 // functions printed.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium, type Page } from "@playwright/test";
 import { ParleyUser } from "./lib/client";
-import { killAllChildren, startFakeUpstream, startParley } from "./lib/processes";
+import { runToTheEnd, startFakeUpstream, startParley } from "./lib/processes";
 import { completionDeltaReader, pacedScript } from "./lib/protocol";
 import { ms, percentile, ratio, summarize, type Summary, table } from "./lib/stats";
 import { benchParleyEnv } from "./lib/limits";
@@ -162,8 +162,7 @@ export interface BrowserTtftResult {
 }
 
 const dir = mkdtempSync(path.join(tmpdir(), "parley-browser-ttft-"));
-let exitCode = 0;
-try {
+await runToTheEnd(dir, async () => {
   const fake = await startFakeUpstream();
   await fake.setDefaultScript(pacedScript(5, 5));
   const databaseFile = path.join(dir, "parley.db");
@@ -238,11 +237,4 @@ try {
   console.log(`target Enter → first visible token p50 ≤ 30 ms: ${p.p50 <= 30 ? "PASS" : "MISS"} (${ms(p.p50)})`);
   if (traceReport) console.log(`\n${traceFile ? `The tasks after each traced Enter (trace in ${traceFile}):\n` : ""}${traceReport}`);
   if (jsonOut) writeFileSync(jsonOut, JSON.stringify(result, null, 2));
-} catch (error) {
-  console.error(error);
-  exitCode = 1;
-} finally {
-  killAllChildren();
-  rmSync(dir, { recursive: true, force: true });
-}
-process.exit(exitCode);
+});

@@ -11,14 +11,14 @@
 // --profile also records a CPU profile of ten 24-message switches and prints
 // the functions that took the most time (build with `--minify false` to read
 // their names).
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type Browser, chromium, type Page } from "@playwright/test";
 import { ParleyUser } from "./lib/client";
 import { benchParleyEnv } from "./lib/limits";
 import { markdownAnswer } from "./lib/markdown-corpus";
-import { killAllChildren, startFakeUpstream, startParley } from "./lib/processes";
+import { runToTheEnd, startFakeUpstream, startParley } from "./lib/processes";
 import { ms, percentile, ratio, table } from "./lib/stats";
 
 const args = process.argv.slice(2);
@@ -69,8 +69,7 @@ async function timedSwap(page: Page, html: string): Promise<number> {
 
 const dir = mkdtempSync(path.join(tmpdir(), "parley-chat-switch-"));
 let browser: Browser | undefined;
-let exitCode = 0;
-try {
+await runToTheEnd(dir, async () => {
   const fake = await startFakeUpstream();
   const databaseFile = path.join(dir, "parley.db");
   const server = await startParley({
@@ -187,12 +186,4 @@ try {
   user.close();
   await server.stop();
   await fake.stop();
-} catch (error) {
-  console.error(error);
-  exitCode = 1;
-} finally {
-  await browser?.close();
-  killAllChildren();
-  rmSync(dir, { recursive: true, force: true });
-}
-process.exit(exitCode);
+}, () => browser?.close());

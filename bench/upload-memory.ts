@@ -7,12 +7,12 @@
 // with the size and SHA-256 the client computed while sending it.
 //   bun bench/upload-memory.ts [--files 20] [--mb 20] [--json out.json]
 import { Database } from "bun:sqlite";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ParleyUser } from "./lib/client";
 import { benchParleyEnv } from "./lib/limits";
-import { killAllChildren, rssBytes, startParley, startBufferingUploadServer } from "./lib/processes";
+import { rssBytes, runToTheEnd, startParley, startBufferingUploadServer } from "./lib/processes";
 import { mib, ratio, table } from "./lib/stats";
 
 const args = process.argv.slice(2);
@@ -143,8 +143,7 @@ async function uploadAll(url: string, pid: number, headers: Record<string, strin
 }
 
 const dir = mkdtempSync(path.join(tmpdir(), "parley-bench-uploads-"));
-let exitCode = 0;
-try {
+await runToTheEnd(dir, async () => {
   const databaseFile = path.join(dir, "parley.db");
   const server = await startParley({
     env: benchParleyEnv({ databaseFile }),
@@ -193,13 +192,6 @@ try {
     ]),
   );
   console.log(`every file stored intact (size, SHA-256 and sniffed type as sent): ${intact === FILES ? "PASS" : "MISS"} (${intact}/${FILES}); RSS grew by ${mib(parley.growthBytes)} for ${mib(total)} sent (${ratio(parley.growthBytes, total)}; reading each form whole: ${ratio(buffering.growthBytes, total)})`);
-  if (intact !== FILES || parley.statuses.some((s) => s !== 200)) exitCode = 1;
   if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ files: FILES, fileBytes: FILE_BYTES, totalBytes: total, parley, buffering, intact }, null, 2));
-} catch (error) {
-  console.error(error);
-  exitCode = 1;
-} finally {
-  killAllChildren();
-  rmSync(dir, { recursive: true, force: true });
-}
-process.exit(exitCode);
+  return intact === FILES && parley.statuses.every((s) => s === 200);
+});

@@ -1,7 +1,7 @@
 // Child processes of a benchmark run: the fake upstream and Parley servers.
 // Every child is registered so it is killed on normal exit, on error and on
 // SIGINT/SIGTERM; every wait has a deadline.
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import type { Subprocess } from "bun";
@@ -20,6 +20,26 @@ export function killAllChildren(): void {
     }
   }
   children.clear();
+}
+
+/**
+ * Runs a benchmark script's `body` and exits: an error is printed and fails
+ * the run, and so does a body that returns false. Whatever happens, `closeFirst`
+ * runs (a browser to close), every child is killed and `dir` is removed.
+ */
+export async function runToTheEnd(dir: string, body: () => Promise<boolean | void>, closeFirst?: () => Promise<unknown> | undefined): Promise<never> {
+  let ok = true;
+  try {
+    ok = (await body()) !== false;
+  } catch (error) {
+    console.error(error);
+    ok = false;
+  } finally {
+    await closeFirst?.()?.catch(() => undefined);
+    killAllChildren();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  process.exit(ok ? 0 : 1);
 }
 
 /** Spawns `bun <args>` with a raised open-files limit and a clean environment. */
