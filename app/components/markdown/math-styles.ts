@@ -9,7 +9,7 @@ import katexStyles from "katex/dist/katex.min.css?url";
 export const MATH_STYLESHEET = katexStyles;
 
 /** Whether HTML the server rendered from an answer holds math laid out by KaTeX. */
-export function hasMath(html: string): boolean {
+function hasMath(html: string): boolean {
   return html.includes('class="katex');
 }
 
