@@ -359,6 +359,33 @@ describe("running a generation", () => {
     await restarted.settled;
   });
 
+  test("hasActiveAnswerIn() is true for a chat only while one of its answers is being written", async () => {
+    const { registry } = setup({ retentionMs: 60_000 });
+    const first = manualRun();
+    const stream = registry.start({ messageId: "m1", chatId: "c1", run: first.run });
+    expect(registry.hasActiveAnswerIn("c1")).toBe(true);
+    expect(registry.hasActiveAnswerIn("c2")).toBe(false);
+    first.finish();
+    await stream.settled;
+    expect(registry.get("m1"), "kept for replay").toBe(stream);
+    expect(registry.hasActiveAnswerIn("c1"), "a finished answer kept for replay is not being written").toBe(false);
+
+    // Continue starts the same message again; a stopped one and one whose row was refused end too.
+    const continued = manualRun();
+    const again = registry.start({ messageId: "m1", chatId: "c1", startEventId: 2, run: continued.run });
+    expect(registry.hasActiveAnswerIn("c1")).toBe(true);
+    await registry.stop("m1");
+    await again.settled;
+    expect(registry.hasActiveAnswerIn("c1")).toBe(false);
+
+    let refuse!: (error: unknown) => void;
+    const refused = registry.start({ messageId: "m2", chatId: "c2", run: manualRun().run, stored: new Promise<void>((_, reject) => (refuse = reject)) });
+    expect(registry.hasActiveAnswerIn("c2")).toBe(true);
+    refuse(new AppError("id_taken"));
+    await refused.settled;
+    expect(registry.hasActiveAnswerIn("c2")).toBe(false);
+  });
+
   test("a continued answer numbers its events after startEventId and appends to the stored text", async () => {
     const { registry, store } = setup();
     const generation = manualRun();

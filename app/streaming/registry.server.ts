@@ -194,6 +194,8 @@ export interface StartOptions {
 
 export class StreamRegistry {
   private streams = new Map<string, LiveStream>();
+  /** Answers being written per chat: a send asks this before every answer, and finished streams stay a while for resume. */
+  private generatingIn = new Map<string, number>();
   /** Readers that asked for an answer before its send arrived (ids chosen by the browser). */
   private waiters = new Map<string, Set<(stream: LiveStream) => void>>();
   private readonly store: StreamStore;
@@ -267,8 +269,7 @@ export class StreamRegistry {
 
   /** Whether an answer in `chatId` is being written here. */
   hasActiveAnswerIn(chatId: string): boolean {
-    for (const stream of this.streams.values()) if (stream.chatId === chatId && !stream.finished) return true;
-    return false;
+    return this.generatingIn.has(chatId);
   }
 
   isGenerating(messageId: string): boolean {
@@ -286,6 +287,7 @@ export class StreamRegistry {
       parts: options.parts ?? [],
     });
     this.streams.set(options.messageId, stream);
+    this.generatingIn.set(stream.chatId, (this.generatingIn.get(stream.chatId) ?? 0) + 1);
     void this.drive(stream, options.run, options.stored);
     const waiters = this.waiters.get(options.messageId);
     if (waiters) for (const resolve of [...waiters]) resolve(stream);
@@ -397,6 +399,9 @@ export class StreamRegistry {
     // The terminal event gets the next id and is persisted with the parts.
     stream.pushOther((id) => terminalEvent(id, outcome));
     stream.finished = true;
+    const generating = (this.generatingIn.get(stream.chatId) ?? 1) - 1;
+    if (generating > 0) this.generatingIn.set(stream.chatId, generating);
+    else this.generatingIn.delete(stream.chatId);
     await persisting;
     if (notStored) {
       stream.markSettled();
