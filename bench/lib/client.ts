@@ -114,20 +114,8 @@ export class ParleyUser {
    * stream opened at the same moment.
    */
   async sendInChat(chatId: string, content: string, options: { deadline: number }): Promise<{ sentAt: number; answeredAt: number; status: number; follow: FollowResult }> {
-    const userMessageId = createId();
-    const answerId = createId();
-    const sentAt = now();
-    const post = fetch(this.sendVia === "edge" ? `${this.baseURL}/chats/${chatId}/messages` : `${this.baseURL}/chats/${chatId}.data`, {
-      method: "POST",
-      body: new URLSearchParams({ intent: "send", content, model: PARLEY_MODEL, userMessageId, answerId }),
-      headers: { Cookie: this.cookie },
-      redirect: "manual",
-    }).then(async (response) => {
-      await response.arrayBuffer();
-      return { status: response.status, answeredAt: now() };
-    });
-    const [{ status, answeredAt }, follow] = await Promise.all([post, this.follow(chatId, answerId, options)]);
-    return { sentAt, answeredAt, status, follow };
+    const sendURL = this.sendVia === "edge" ? `${this.baseURL}/chats/${chatId}/messages` : `${this.baseURL}/chats/${chatId}.data`;
+    return sendWithStream({ baseURL: this.baseURL, sendURL, chatId, content, headers: { Cookie: this.cookie }, deadline: options.deadline });
   }
 
   /** The answer being written in a chat: its active leaf, read from the SQLite file (cheaper than rendering the page). */
@@ -145,6 +133,42 @@ export class ParleyUser {
   follow(chatId: string, messageId: string, options: FollowOptions): Promise<FollowResult> {
     return followEvents(this.streamURL(chatId, messageId), { Cookie: this.cookie }, options);
   }
+}
+
+/**
+ * Posts a send with the ids chosen here and opens its answer's stream at the
+ * same moment, as the page's script does (to Parley, or to the floor server
+ * bench/bare-send.ts, which has the same paths).
+ */
+export async function sendWithStream({
+  baseURL,
+  chatId,
+  sendURL = `${baseURL}/chats/${chatId}/messages`,
+  content,
+  headers = {},
+  deadline,
+}: {
+  baseURL: string;
+  sendURL?: string;
+  chatId: string;
+  content: string;
+  headers?: Record<string, string>;
+  deadline: number;
+}): Promise<{ sentAt: number; answeredAt: number; status: number; follow: FollowResult }> {
+  const userMessageId = createId();
+  const answerId = createId();
+  const sentAt = now();
+  const post = fetch(sendURL, {
+    method: "POST",
+    body: new URLSearchParams({ intent: "send", content, model: PARLEY_MODEL, userMessageId, answerId }),
+    headers,
+    redirect: "manual",
+  }).then(async (response) => {
+    await response.arrayBuffer();
+    return { status: response.status, answeredAt: now() };
+  });
+  const [{ status, answeredAt }, follow] = await Promise.all([post, followEvents(`${baseURL}/chats/${chatId}/messages/${answerId}/stream`, headers, { deadline })]);
+  return { sentAt, answeredAt, status, follow };
 }
 
 export interface FollowOptions {

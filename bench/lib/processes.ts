@@ -214,6 +214,12 @@ export async function startBareRelay(upstreamURL: string): Promise<BareRelay> {
   return { process: child, pid: child.pid, baseURL: url, stop: () => stopChild(child) };
 }
 
+/** bench/bare-send.ts: a send and its stream with nothing but the SDK's request between them (the first-token floor). */
+export async function startBareSend(upstreamURL: string): Promise<BareRelay> {
+  const { child, url } = await startBaselineServer("bench/bare-send.ts", { SEND_PORT: "0", UPSTREAM_URL: upstreamURL, BUN_CONFIG_MAX_HTTP_REQUESTS: "4096" }, "send", "bare-send");
+  return { process: child, pid: child.pid, baseURL: url, stop: () => stopChild(child) };
+}
+
 /** bench/buffering-upload.ts: a bare Bun server that reads each upload whole (the upload-memory baseline). */
 export async function startBufferingUploadServer(): Promise<{ pid: number; url: string; stop(): Promise<void> }> {
   const { child, url } = await startBaselineServer("bench/buffering-upload.ts", { UPLOAD_PORT: "0" }, "uploads", "buffering-upload");
