@@ -132,9 +132,17 @@ async function measure(page: Page, count: number, label: (i: number) => string):
     // Mark the answers on the page: the new one is the one not marked (a long chat shows only its latest messages, so counting them does not work).
     await page.evaluate(() => document.querySelectorAll("[data-testid=assistant-message], [data-bench-answer]").forEach((el) => el.setAttribute("data-bench-seen", "")));
     await composer.press("Enter");
-    const answer = page.locator("[data-testid=assistant-message]:not([data-bench-seen]), [data-bench-answer]:not([data-bench-seen])").last();
-    await answer.waitFor();
-    await page.waitForFunction((el) => el !== null && el.getAttribute("data-status") !== "streaming", await answer.elementHandle(), { timeout: 15_000 });
+    // Waits for the new answer to end, looking every 50 ms: Playwright's default waits look on every frame, on the
+    // page's own thread, inside the window being measured.
+    await page.waitForFunction(
+      () => {
+        const answers = document.querySelectorAll("[data-testid=assistant-message]:not([data-bench-seen]), [data-bench-answer]:not([data-bench-seen])");
+        const answer = answers[answers.length - 1];
+        return answer !== undefined && answer.getAttribute("data-status") !== "streaming";
+      },
+      undefined,
+      { timeout: 15_000, polling: 50 },
+    );
     // Let the page settle (its data reload after an answer) before the next send.
     await page.waitForTimeout(150);
   }
