@@ -145,6 +145,11 @@ export interface ExchangeIds {
   assistantMessageId: string;
 }
 
+/** Ids for a new question and its answer, when the browser did not choose them. */
+export function newExchangeIds(): ExchangeIds {
+  return { userMessageId: createId(), assistantMessageId: createId() };
+}
+
 /**
  * Stores a user message under `parentId` and an empty streaming answer under
  * it, and makes the answer the chat's active leaf — atomically, and only if no
@@ -159,7 +164,7 @@ export async function createExchange({
   attachmentIds = [],
   model,
   instanceId,
-  ids = { userMessageId: createId(), assistantMessageId: createId() },
+  ids = newExchangeIds(),
   records,
 }: {
   chatId: string;
@@ -198,7 +203,7 @@ async function whyNotInserted(ids: string[]): Promise<AppError> {
  */
 export async function createChatWithExchange({
   chatId = createId(),
-  ids = { userMessageId: createId(), assistantMessageId: createId() },
+  ids = newExchangeIds(),
   userId,
   parts,
   attachmentIds = [],

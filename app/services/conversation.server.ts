@@ -17,6 +17,7 @@ import {
   createChatWithExchange,
   createExchange,
   type ExchangeIds,
+  newExchangeIds,
   type NewAnswerRecords,
   getMessage,
   getPathPage,
@@ -102,10 +103,6 @@ async function newMessageParts({ user, text, attachmentIds = [], model }: { user
   checkModelReads(model, files);
   const parts: MessagePart[] = [...files.map(filePartOf), ...textParts(text)];
   return { parts, attachmentIds: ids };
-}
-
-function newExchangeIds(): ExchangeIds {
-  return { userMessageId: createId(), assistantMessageId: createId() };
 }
 
 /** Browser-chosen ids, when it sent both (it opens the answer's stream with them). */
