@@ -73,6 +73,13 @@ function manualRun() {
   };
 }
 
+/** A promise the test settles by hand, as the send's store would. */
+function pendingStore() {
+  let settle!: { resolve: () => void; reject: (error: unknown) => void };
+  const stored = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+  return { stored, ...settle };
+}
+
 function setup({ persistIntervalMs = 10_000, retentionMs = 60_000, store = new RecordingStore() } = {}) {
   const unexpected: unknown[] = [];
   const registry = new StreamRegistry({ store, persistIntervalMs, retentionMs, onUnexpectedError: (error) => unexpected.push(error) });
@@ -378,10 +385,10 @@ describe("running a generation", () => {
     await again.settled;
     expect(registry.hasActiveAnswerIn("c1")).toBe(false);
 
-    let refuse!: (error: unknown) => void;
-    const refused = registry.start({ messageId: "m2", chatId: "c2", run: manualRun().run, stored: new Promise<void>((_, reject) => (refuse = reject)) });
+    const row = pendingStore();
+    const refused = registry.start({ messageId: "m2", chatId: "c2", run: manualRun().run, stored: row.stored });
     expect(registry.hasActiveAnswerIn("c2")).toBe(true);
-    refuse(new AppError("id_taken"));
+    row.reject(new AppError("id_taken"));
     await refused.settled;
     expect(registry.hasActiveAnswerIn("c2")).toBe(false);
   });
@@ -573,20 +580,19 @@ describe("persisting a stream", () => {
 });
 
 describe("a stream that starts before its row is stored", () => {
-  /** A promise the test settles by hand, as the send's store would. */
-  function pendingStore() {
-    let settle!: { resolve: () => void; reject: (error: unknown) => void };
-    const stored = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
-    return { stored, ...settle };
-  }
-
-  test("readers get its tokens at once, and nothing is saved until the row is stored", async () => {
-    const { registry, store } = setup({ persistIntervalMs: 5 });
+  /** Answer m1 of chat c1, started with its row still to be stored (the test settles `row` as the send's store would), and a reader. */
+  function startedBeforeStored(options: Parameters<typeof setup>[0]) {
+    const { registry, store, unexpected } = setup(options);
     const row = pendingStore();
     const generation = manualRun();
     const stream = registry.start({ messageId: "m1", chatId: "c1", run: generation.run, stored: row.stored });
     const events: StreamEvent[] = [];
     stream.subscribe(0, (event) => events.push(event));
+    return { registry, store, unexpected, row, generation, stream, events };
+  }
+
+  test("readers get its tokens at once, and nothing is saved until the row is stored", async () => {
+    const { store, row, generation, stream, events } = startedBeforeStored({ persistIntervalMs: 5 });
     generation.writer.text("first ");
     expect(deltaText(events)).toBe("first ");
     await sleep(40);
@@ -603,12 +609,7 @@ describe("a stream that starts before its row is stored", () => {
   });
 
   test("a row that cannot be stored stops the answer with that error, saves nothing and forgets it", async () => {
-    const { registry, store, unexpected } = setup({ persistIntervalMs: 5, retentionMs: 60_000 });
-    const row = pendingStore();
-    const generation = manualRun();
-    const stream = registry.start({ messageId: "m1", chatId: "c1", run: generation.run, stored: row.stored });
-    const events: StreamEvent[] = [];
-    stream.subscribe(0, (event) => events.push(event));
+    const { registry, store, unexpected, row, generation, stream, events } = startedBeforeStored({ persistIntervalMs: 5, retentionMs: 60_000 });
     generation.writer.text("too soon");
     row.reject(new AppError("id_taken"));
     await stream.settled;
