@@ -41,6 +41,11 @@ function ensureFreshBuild() {
   process.stdout.write(`done in ${((performance.now() - startedAt) / 1000).toFixed(1)} s\n`);
 }
 
+// This entry point serves the production build: React, Remix and the app run in production mode unless told
+// otherwise (development mode sends error details and stack traces to the browser, and renders more slowly).
+// Set before the build is imported, since React picks its mode when it is first loaded.
+process.env.NODE_ENV ||= "production";
+
 ensureFreshBuild();
 const build = (await import(path.join(root, "build", "server", "index.js"))) as ServerBuild;
 const app = build.entry.module as unknown as typeof Entry;

@@ -5,7 +5,7 @@ describe("parsing the environment", () => {
   test("an empty environment gets the documented defaults", () => {
     const env = parseEnv({});
     expect(env).toMatchObject({
-      NODE_ENV: "development",
+      NODE_ENV: "production",
       PORT: 3000,
       HOST: "0.0.0.0",
       DATABASE_URL: "file:./data/parley.db",

@@ -136,7 +136,8 @@ const envSchema = z.object({
   UPSTREAM_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
   /** How long a model listing is cached. */
   MODEL_LIST_TTL_MS: z.coerce.number().int().min(0).default(10 * 60_000),
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** `server.ts` sets production when unset: development mode shows error details to visitors. */
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().default("0.0.0.0"),
   DATABASE_URL: z
