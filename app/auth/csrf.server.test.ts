@@ -32,6 +32,19 @@ describe("cross-origin protection", () => {
     expect(isCrossOriginRequest(post({ Origin: "http://localhost:3000", Host: "localhost:3000" }, "http://0.0.0.0:3000/chats"))).toBe(false);
   });
 
+  test("an Origin naming another host is refused even when Sec-Fetch-Site says same-origin", () => {
+    expect(isCrossOriginRequest(post({ "Sec-Fetch-Site": "same-origin", Origin: "https://evil.example.net" }))).toBe(true);
+    expect(isCrossOriginRequest(post({ "Sec-Fetch-Site": "none", Origin: "https://evil.example.net" }))).toBe(true);
+    expect(isCrossOriginRequest(post({ "Sec-Fetch-Site": "same-origin", Origin: "::garbage" }))).toBe(true);
+    expect(isCrossOriginRequest(post({ "Sec-Fetch-Site": "same-origin", Origin: "https://parley.example.com" }))).toBe(false);
+  });
+
+  test("behind a proxy that names the public host in X-Forwarded-Host, the Origin is compared with it", () => {
+    const behindProxy = (origin: string) => post({ "Sec-Fetch-Site": "same-origin", Origin: origin, Host: "10.0.0.5:3000", "X-Forwarded-Host": "chat.example.org, 10.0.0.5" }, "http://10.0.0.5:3000/chats");
+    expect(isCrossOriginRequest(behindProxy("https://chat.example.org"))).toBe(false);
+    expect(isCrossOriginRequest(behindProxy("http://10.0.0.5:3000"))).toBe(true);
+  });
+
   test("an opaque or garbled Origin is refused", () => {
     expect(isCrossOriginRequest(post({ Origin: "null" }))).toBe(true);
     expect(isCrossOriginRequest(post({ Origin: "not a url" }))).toBe(true);

@@ -8,13 +8,20 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 export function isCrossOriginRequest(request: Request): boolean {
   if (SAFE_METHODS.has(request.method)) return false;
   const site = request.headers.get("Sec-Fetch-Site");
-  if (site) return site !== "same-origin" && site !== "none";
+  if (site && site !== "same-origin" && site !== "none") return true;
   const origin = request.headers.get("Origin");
   if (!origin) return false;
+  // An Origin, when sent, must name this host whatever Sec-Fetch-Site says, as Remix sees the host (a proxy's
+  // X-Forwarded-Host, else Host): Remix checks it again before an action and fails with a 500 where this says 403.
   try {
-    return new URL(origin).host !== (request.headers.get("Host") ?? new URL(request.url).host);
+    return new URL(origin).host !== hostOf(request);
   } catch {
     // "null" (sandboxed frames, privacy-sensitive contexts) or garbage: not us.
     return true;
   }
+}
+
+function hostOf(request: Request): string {
+  const forwarded = request.headers.get("X-Forwarded-Host")?.split(",")[0]?.trim();
+  return forwarded || (request.headers.get("Host") ?? new URL(request.url).host);
 }

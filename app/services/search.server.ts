@@ -28,7 +28,12 @@ const date = z
 /** The search page's query string (and the quick switcher's). Unknown fields are ignored. */
 export const searchQuerySchema = z
   .object({
-    q: z.string().max(SEARCH_MAX_CHARS, code("search_query_too_long")).default(""),
+    // Control characters (a NUL pasted or put in the address) are nothing a person means to find: they separate words.
+    q: z
+      .string()
+      .max(SEARCH_MAX_CHARS, code("search_query_too_long"))
+      .default("")
+      .transform((s) => s.replace(/[\u0000-\u001f\u007f]/g, " ")),
     page: z.coerce.number().int().min(1).max(50).catch(1),
     archived: z.enum(["all", "active", "archived"]).catch("all"),
     from: date,

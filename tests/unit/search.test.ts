@@ -179,6 +179,10 @@ describe("what a search finds", () => {
     // FTS5 syntax typed by a person is just text.
     expect((await find(user, 'purple AND NOT" OR (*')).messages).toEqual([]);
     expect((await find(user, "NEAR(purple giraffe)")).messages).toEqual([]);
+    // Control characters separate words; SQLite never sees them.
+    expect(messageIds(await find(user, "dancing\u0000purple"))).toEqual([a.userMessageId]);
+    expect(messageIds(await find(user, "eleph\u0000"))).toEqual([a.userMessageId]);
+    expect((await find(user, "\u0000\u0007\u007f")).messages).toEqual([]);
   });
 
   test("a query under three characters searches titles only, and says so", async () => {
