@@ -160,6 +160,15 @@ async function atTheEdge(request: Request, url: URL, context: AppLoadContext): P
   }
 }
 
+function decodable(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function handleHttp(request: Request, context: HttpContext): Promise<Response> {
   let url: URL;
   try {
@@ -170,6 +179,8 @@ export async function handleHttp(request: Request, context: HttpContext): Promis
     return plain(400, "Bad request: the Host header is missing or malformed.");
   }
   const done = (response: Response, isStatic = false) => compressResponse(request, withSecurityHeaders(response, { request, url, isStatic }));
+  // A path with a broken %-escape names nothing; Remix would log three lines for it.
+  if (!decodable(url.pathname)) return done(plain(400, "Bad request: the address has a malformed %-escape."));
   if (request.method === "GET" || request.method === "HEAD") {
     const file = serveStatic(context.staticFiles, url.pathname, request.headers.get("Accept-Encoding"));
     if (file) return done(file, true);

@@ -119,11 +119,18 @@ test("unknown addresses, ?_data requests and refused methods write at most one s
       ["/healthz", { method: "DELETE" }],
       ["/login", { method: "OPTIONS" }],
       ["/healthz", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "a=1" }],
+      // Broken %-escapes in the path.
+      ["/%ZZ"],
+      ["/chats/%ZZ"],
+      ["/s/%ff%fe"],
     ];
     for (const [target, init] of probes) {
+      const linesBefore = server.output.length;
       const response = await fetch(server.baseURL + target, { redirect: "manual", ...init });
       expect(response.status, target).toBeGreaterThanOrEqual(300);
       expect(response.status, target).toBeLessThan(500);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(server.output.slice(linesBefore).filter((line) => line.trim() !== "").length, `lines logged for ${target}`).toBeLessThanOrEqual(1);
     }
     await new Promise((resolve) => setTimeout(resolve, 300));
     const written = server.output.slice(before).filter((line) => line.trim() !== "");
