@@ -16,6 +16,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!isId(attachmentId)) return codeResponse("attachment_not_found", request);
   const found = await attachmentInChat({ chatId: chat.id, attachmentId });
   if (!found) return codeResponse("attachment_not_found", request);
-  // The bytes under an id never change: a browser may keep them, a shared cache may not.
-  return attachmentResponse(request, found, { cacheControl: "private, max-age=31536000, immutable" });
+  // Only whoever may read the chat sees it: no copy is kept, so none is left on a shared computer after logging out.
+  return attachmentResponse(request, found, { cacheControl: "private, no-store" });
 }

@@ -211,6 +211,8 @@ test("an SVG holding a script is a text file: it never runs, in the chat or open
     expect(response.headers()["content-disposition"]).toMatch(/^attachment;/);
     expect(response.headers()["x-content-type-options"]).toBe("nosniff");
     expect(response.headers()["content-security-policy"]).toContain("sandbox");
+    // A chat's file is the session's business: no copy stays in the browser's cache after logging out.
+    expect(response.headers()["cache-control"]).toBe("private, no-store");
     expect(await response.text()).toBe(svg);
   }
   // Opened by its link, it downloads; the page's title is untouched.
