@@ -22,8 +22,11 @@ export class AuthFormError extends Error {
     message: string,
     readonly fieldErrors: FieldErrors = {},
     readonly status = 400,
-    /** Set when the email and password did not match: what login throttling counts. */
-    readonly reason?: "invalid_credentials",
+    /**
+     * `invalid_credentials`: the email and password did not match (what login throttling counts);
+     * `email_taken`: a sign-up for an email that has an account (it counts, so addresses cannot be probed).
+     */
+    readonly reason?: "invalid_credentials" | "email_taken",
   ) {
     super(message);
   }
@@ -101,7 +104,7 @@ authenticator.use(
       throw new AppError("invite_used_up");
     } catch (error) {
       if (error instanceof EmailTakenError) {
-        throw new AuthFormError("auth.checkFields", { email: "auth.emailTaken" });
+        throw new AuthFormError("auth.checkFields", { email: "auth.emailTaken" }, 400, "email_taken");
       }
       throw error;
     }

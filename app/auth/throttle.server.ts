@@ -181,6 +181,12 @@ export async function signupWaitMs({ ip }: { ip: string }): Promise<number> {
   }
 }
 
+/** Returns the sign-up counted by `signupWaitMs` for an attempt that created no account and revealed nothing. */
+export async function refundSignup({ ip }: { ip: string }): Promise<void> {
+  const limit = signupLimit();
+  if (limit.points > 0) await giveBack([[limit, ip]]);
+}
+
 /** "Try again in 3 minutes": what a person needs to know about a wait. */
 export function retryAfterSeconds(ms: number): number {
   return Math.max(1, Math.ceil(ms / 1000));

@@ -1,10 +1,10 @@
 import { type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { authenticator, authFormFailure } from "~/auth/auth.server";
+import { AuthFormError, authenticator, authFormFailure } from "~/auth/auth.server";
 import { createSession, getSessionUser, safeRedirect } from "~/auth/session.server";
 import { saveAppearance } from "~/services/settings.server";
 import { chosenLocaleOf, themeOf } from "~/utils/preferences.server";
-import { retryAfterSeconds, signupWaitMs } from "~/auth/throttle.server";
+import { refundSignup, retryAfterSeconds, signupWaitMs } from "~/auth/throttle.server";
 import { AuthShell, Field, FormAlert } from "~/components/ui/Field";
 import { describe } from "~/protocol/catalogue";
 import { AppError } from "~/protocol/errors";
@@ -40,11 +40,17 @@ export async function action({ request, context }: ActionFunctionArgs) {
   try {
     // A body that is not a readable form is a 400 with a message, never a 500 (the strategy reads its own clone).
     await readFormData(request.clone());
-    const waitMs = await signupWaitMs({ ip: context.clientIp ?? "unknown" });
+    const ip = context.clientIp ?? "unknown";
+    const waitMs = await signupWaitMs({ ip });
     if (waitMs > 0) {
       throw new AppError("rate_limited", { params: { seconds: retryAfterSeconds(waitMs) } });
     }
-    const user = await authenticator.authenticate("signup", request);
+    const user = await authenticator.authenticate("signup", request).catch(async (error: unknown) => {
+      // The limit is on accounts made: a form to correct, or a closed registration, gives its count back. An email
+      // that has an account keeps it (trying emails one after another is how addresses would be probed).
+      if ((error instanceof AuthFormError && error.reason !== "email_taken") || error instanceof AppError) await refundSignup({ ip });
+      throw error;
+    });
     // A theme or language chosen before signing up becomes the new account's.
     const theme = themeOf(request);
     const locale = chosenLocaleOf(request);

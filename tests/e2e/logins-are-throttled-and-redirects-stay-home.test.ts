@@ -44,6 +44,30 @@ test("wrong passwords are throttled with 429 and Retry-After, across a restart, 
   }
 });
 
+test("sign-ups are limited per address by the accounts made: a form to correct does not count, a taken email does", async () => {
+  const server = await startOwnServer({ SIGNUPS_PER_IP_PER_HOUR: "3" });
+  const signUpWith = (fields: Record<string, string>) => fetch(`${server.baseURL}/signup`, { method: "POST", body: new URLSearchParams(fields), redirect: "manual" });
+  try {
+    // A person getting the form wrong many times is told what to fix each time, never to wait.
+    for (let attempt = 1; attempt <= 6; attempt++) {
+      expect((await signUpWith({ name: "Ann", email: uniqueEmail("ann"), password: "short" })).status, `short password ${attempt}`).toBe(400);
+      expect((await signUpWith({ name: "", email: "not-an-email", password: DEFAULT_PASSWORD })).status, `bad fields ${attempt}`).toBe(400);
+    }
+    const first = uniqueEmail("first");
+    expect((await signUpWith({ name: "First", email: first, password: DEFAULT_PASSWORD })).status).toBe(302);
+    // Trying an email that has an account counts: otherwise the form would tell anyone which addresses are registered, endlessly.
+    const taken = await signUpWith({ name: "Again", email: first, password: DEFAULT_PASSWORD });
+    expect(taken.status).toBe(400);
+    expect(await taken.text()).toContain("already");
+    expect((await signUpWith({ name: "Second", email: uniqueEmail("second"), password: DEFAULT_PASSWORD })).status).toBe(302);
+    const over = await signUpWith({ name: "Third", email: uniqueEmail("third"), password: DEFAULT_PASSWORD });
+    expect(over.status).toBe(429);
+    expect(Number(over.headers.get("Retry-After"))).toBeGreaterThan(60);
+  } finally {
+    await server.stop();
+  }
+});
+
 test("another account is not held up by one account's throttle, and a forged Fly-Client-IP is ignored off Fly", async () => {
   const server = await startOwnServer();
   try {
