@@ -119,20 +119,36 @@ function dummyPasswordHash(): Promise<string> {
   return dummyHash;
 }
 
+/** What a refused login or sign-up form gets back to show again: never the password. */
+export interface TypedValues {
+  name?: string;
+  email?: string;
+}
+
+/** The name and email of a posted form, as typed (a page without JavaScript shows them again after a refusal). */
+export function typedValues(form: FormData | null): TypedValues {
+  const value = (field: string, max: number) => {
+    const raw = form?.get(field);
+    return typeof raw === "string" ? raw.slice(0, max) : undefined;
+  };
+  return { name: value("name", 200), email: value("email", 254) };
+}
+
 /**
  * What the login and sign-up forms show for a failure: field errors, one
- * message, or a throttle's wait (429 with Retry-After). Anything else is thrown.
+ * message, or a throttle's wait (429 with Retry-After), with what was typed
+ * (`values`). Anything else is thrown.
  */
-export function authFormFailure(error: unknown, request: Request) {
+export function authFormFailure(error: unknown, request: Request, values: TypedValues = {}) {
   if (error instanceof AuthFormError) {
     const t = tOf(request) as (key: string) => string;
     const fieldErrors = Object.fromEntries(Object.entries(error.fieldErrors).map(([field, key]) => [field, t(key)])) as FieldErrors;
-    return data({ formError: t(error.message), fieldErrors }, { status: error.status });
+    return data({ formError: t(error.message), fieldErrors, values }, { status: error.status });
   }
   if (!(error instanceof AppError)) throw error;
   const seconds = error.params?.seconds;
   return data(
-    { formError: describe(error.problem, localeOf(request)), fieldErrors: {} as FieldErrors },
+    { formError: describe(error.problem, localeOf(request)), fieldErrors: {} as FieldErrors, values },
     { status: error.status, headers: seconds ? { "Retry-After": String(seconds) } : undefined },
   );
 }

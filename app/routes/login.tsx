@@ -1,6 +1,6 @@
 import { type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { AuthFormError, authenticator, authFormFailure } from "~/auth/auth.server";
+import { AuthFormError, authenticator, authFormFailure, typedValues } from "~/auth/auth.server";
 import { createSession, getSessionUser, safeRedirect } from "~/auth/session.server";
 import { beginLoginAttempt, retryAfterSeconds, settleLoginAttempt } from "~/auth/throttle.server";
 import { AuthShell, Field, FormAlert } from "~/components/ui/Field";
@@ -33,9 +33,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   let email = "";
   let counted = false;
   let outcome: "success" | "wrong-password" | "unchecked" = "unchecked";
+  let form: FormData | null = null;
   try {
     // A body that is not a readable form is a 400 with a message, never a 500 (the strategy reads its own clone).
-    const form = await readFormData(request.clone());
+    form = await readFormData(request.clone());
     email = String(form.get("email") ?? "").slice(0, 254);
     if (email) {
       const waitMs = await beginLoginAttempt({ ip, email });
@@ -50,7 +51,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return redirect(redirectTo, { headers: withCookies(cookies) });
   } catch (error) {
     if (error instanceof AuthFormError && error.reason === "invalid_credentials") outcome = "wrong-password";
-    return authFormFailure(error, request);
+    return authFormFailure(error, request, { email: typedValues(form).email });
   } finally {
     if (counted) await settleLoginAttempt({ ip, email, outcome });
   }
@@ -69,7 +70,7 @@ export default function Login() {
       <Form method="post" className="space-y-4" noValidate>
         {expired && !result ? <FormAlert>{t("auth.sessionExpired")}</FormAlert> : null}
         {result?.formError && !Object.keys(result.fieldErrors).length ? <FormAlert>{result.formError}</FormAlert> : null}
-        <Field label={t("auth.email")} name="email" type="email" autoComplete="email" required autoFocus error={result?.fieldErrors.email} />
+        <Field label={t("auth.email")} name="email" type="email" autoComplete="email" required autoFocus defaultValue={result?.values.email} error={result?.fieldErrors.email} />
         <Field label={t("auth.password")} name="password" type="password" autoComplete="current-password" required error={result?.fieldErrors.password} />
         <button type="submit" disabled={busy} className="w-full rounded-lg bg-sky-600 py-2 font-medium hover:bg-sky-500 disabled:opacity-60">
           {busy ? t("auth.loggingIn") : t("auth.logIn")}

@@ -1,6 +1,6 @@
 import { type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { AuthFormError, authenticator, authFormFailure } from "~/auth/auth.server";
+import { AuthFormError, authenticator, authFormFailure, typedValues } from "~/auth/auth.server";
 import { createSession, getSessionUser, safeRedirect } from "~/auth/session.server";
 import { saveAppearance } from "~/services/settings.server";
 import { chosenLocaleOf, themeOf } from "~/utils/preferences.server";
@@ -37,9 +37,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const redirectTo = safeRedirect(new URL(request.url).searchParams.get("redirectTo"));
+  let form: FormData | null = null;
   try {
     // A body that is not a readable form is a 400 with a message, never a 500 (the strategy reads its own clone).
-    await readFormData(request.clone());
+    form = await readFormData(request.clone());
     const ip = context.clientIp ?? "unknown";
     const waitMs = await signupWaitMs({ ip });
     if (waitMs > 0) {
@@ -57,7 +58,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (theme !== "system" || locale) await saveAppearance({ userId: user.id, input: { theme, locale: locale ?? "auto" } });
     return redirect(redirectTo, { headers: { "Set-Cookie": await createSession({ request, userId: user.id, ip: context.clientIp }) } });
   } catch (error) {
-    return authFormFailure(error, request);
+    return authFormFailure(error, request, typedValues(form));
   }
 }
 
@@ -93,8 +94,8 @@ export default function Signup() {
           </p>
         ) : null}
         {result?.formError && !Object.keys(result.fieldErrors).length ? <FormAlert>{result.formError}</FormAlert> : null}
-        <Field label={t("auth.name")} name="name" autoComplete="name" required autoFocus error={result?.fieldErrors.name} />
-        <Field label={t("auth.email")} name="email" type="email" autoComplete="email" required error={result?.fieldErrors.email} />
+        <Field label={t("auth.name")} name="name" autoComplete="name" required autoFocus defaultValue={result?.values.name} error={result?.fieldErrors.name} />
+        <Field label={t("auth.email")} name="email" type="email" autoComplete="email" required defaultValue={result?.values.email} error={result?.fieldErrors.email} />
         <Field
           label={t("auth.newPassword")}
           name="password"

@@ -281,6 +281,37 @@ test("signing up with an email that is taken says so on the email field", async 
   await expect(other).toHaveURL(/\/chats$/);
 });
 
+test("without JavaScript, a refused login or sign-up shows the name and email again, never the password", async ({ browser }) => {
+  const email = uniqueEmail("typed");
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  try {
+    await page.goto("/signup");
+    await page.getByLabel("Name").fill("Typed Once");
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill("short");
+    await page.getByRole("button", { name: "Sign up" }).click();
+    await expect(page.getByText("Use at least 8 characters.")).toBeVisible();
+    await expect(page.getByLabel("Name")).toHaveValue("Typed Once");
+    await expect(page.getByLabel("Email")).toHaveValue(email);
+    await expect(page.getByLabel("Password")).toHaveValue("");
+    await page.getByLabel("Password").fill(DEFAULT_PASSWORD);
+    await page.getByRole("button", { name: "Sign up" }).click();
+    await expect(page).toHaveURL(/\/chats$/);
+    await page.getByRole("button", { name: "Log out" }).click();
+
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill("not the password");
+    await page.getByRole("button", { name: "Log in" }).click();
+    await expect(page.getByRole("alert")).toHaveText("That email and password do not match an account.");
+    await expect(page.getByLabel("Email")).toHaveValue(email);
+    await expect(page.getByLabel("Password")).toHaveValue("");
+    expect(await page.content()).not.toContain("not the password");
+  } finally {
+    await context.close();
+  }
+});
+
 test("a cross-site POST is refused with 403 and changes nothing", async ({ page }) => {
   await signUp(page);
   const { chatId, chatUrl } = await newChatAndSend(page, "A question about owls");
