@@ -209,6 +209,32 @@ test("an expired session in the middle of a form lands on login, and nothing typ
   await waitForAnswer(page);
 });
 
+test("a draft belongs to its account: logging out forgets it, and the next account on this browser never sees it", async ({ page }) => {
+  const first = await signUp(page);
+  const { chatUrl } = await newChatAndSend(page, "A chat of the first account");
+  await waitForAnswer(page);
+  await composer(page).fill("Private words in the chat, not sent");
+  await page.goto("/chats?new=1");
+  await waitForHydration(page);
+  await composer(page).fill("Private words for a new chat, not sent");
+  // Kept while signed in: a reload brings it back.
+  await page.reload();
+  await waitForHydration(page);
+  await expect(composer(page)).toHaveValue("Private words for a new chat, not sent");
+
+  await logout(page);
+  expect(await page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith("parley:draft:")))).toEqual([]);
+  await signUp(page);
+  await page.goto("/chats?new=1");
+  await waitForHydration(page);
+  await expect(composer(page)).toHaveValue("");
+  await logout(page);
+  await login(page, first);
+  await page.goto(chatUrl);
+  await waitForHydration(page);
+  await expect(composer(page)).toHaveValue("");
+});
+
 test("a wrong password gets one generic message, whether or not the account exists", async ({ page, browserErrors }) => {
   browserErrors.allowStatus(400);
   const user = await signUp(page);

@@ -16,6 +16,7 @@ import type { FilePart } from "../../protocol/parts";
 import { ACCEPT, kindOf } from "../../services/file-kind";
 import { Icon } from "../ui/Icon";
 import { ModelPicker, type PickerGroup } from "./ModelPicker";
+import { useDraftStorageKey } from "./drafts";
 import { type Chip, useUploads } from "./useUploads";
 
 export interface ComposerProps {
@@ -42,11 +43,6 @@ export interface ComposerProps {
    * uploaded files; returns false to fall back to a plain form post.
    */
   onSend?: (form: HTMLFormElement, files: FilePart[]) => boolean;
-}
-
-/** Where an unsent draft is kept (it survives reloads and a trip to the login page). */
-export function draftStorageKey(draftKey: string): string {
-  return `parley:draft:${draftKey}`;
 }
 
 function ChipView({ chip, onRemove }: { chip: Chip; onRemove: () => void }) {
@@ -113,7 +109,7 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
   // Without JavaScript the page refreshes while an answer is written, which would wipe whatever is typed meanwhile.
   const boxDisabled = submitting || (busy && !hydrated);
   const stopFormRef = useRef<HTMLFormElement>(null);
-  const storageKey = draftStorageKey(draftKey);
+  const storageKey = useDraftStorageKey(draftKey);
 
   const grow = () => {
     const box = textRef.current;

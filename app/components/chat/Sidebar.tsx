@@ -3,6 +3,7 @@ import { useTranslation } from "~/i18n/i18n";
 import type { ChatListItem } from "~/models/chat.server";
 import { Icon } from "../ui/Icon";
 import { Popover } from "../ui/Popover";
+import { forgetDrafts } from "./drafts";
 import { ShortcutsHelp } from "./KeyboardShortcuts";
 import { usePrefetchChat } from "./usePrefetchChat";
 
@@ -158,7 +159,7 @@ export function Sidebar({
           {t("sidebar.yourData")}
         </Link>
         <ShortcutsHelp />
-        <Form method="post" action="/logout">
+        <Form method="post" action="/logout" onSubmit={forgetDrafts}>
           <button type="submit" className="px-1 py-0.5 text-zinc-500 hover:text-zinc-200">
             {t("sidebar.logOut")}
           </button>

@@ -10,7 +10,7 @@ import { describe, type Locale } from "../../protocol/catalogue";
 import { type FilePart, type MessagePart, textParts } from "../../protocol/parts";
 import type { FormFailure } from "../../protocol/errors";
 import { createId } from "../../utils/id";
-import { draftStorageKey } from "./Composer";
+import { useDraftStorageKey } from "./drafts";
 import { closeEarlyStream, openStreamEarly } from "./useAnswerStream";
 import type { MessageView } from "./MessageItem";
 
@@ -36,6 +36,7 @@ function afterThisTask(work: () => void): void {
 
 export function useOptimisticSend({ chatId, stored, model, locale }: { chatId: string; stored: MessageView[]; model: string; locale: Locale }) {
   const revalidator = useRevalidator();
+  const draftKey = useDraftStorageKey(chatId);
   const [pending, setPending] = useState<Pending | null>(null);
   const [failure, setFailure] = useState<FormFailure | null>(null);
   // Read by callbacks that outlive a render: is a send on its way, did its answer end meanwhile?
@@ -83,10 +84,10 @@ export function useOptimisticSend({ chatId, stored, model, locale }: { chatId: s
         return false;
       }
       // Delivered: the draft it came from is no longer needed.
-      localStorage.removeItem(draftStorageKey(chatId));
+      localStorage.removeItem(draftKey);
       return true;
     },
-    [chatId, locale, revalidator],
+    [chatId, draftKey, locale, revalidator],
   );
 
   const send = useCallback(

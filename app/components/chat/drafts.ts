@@ -1,0 +1,26 @@
+// Unsent drafts, kept in the browser's localStorage so they survive a reload
+// and a trip to the login page. They are kept per account, so another account
+// signed in on the same browser never sees them, and logging out forgets them
+// all (a shared computer keeps nobody's words).
+import { useRouteLoaderData } from "@remix-run/react";
+import type { loader as chatsLoader } from "~/routes/chats";
+
+const PREFIX = "parley:draft:";
+
+/** Where the signed-in account's draft for `draftKey` (a chat's id, or "new") is kept. */
+export function useDraftStorageKey(draftKey: string): string {
+  const userId = useRouteLoaderData<typeof chatsLoader>("routes/chats")?.user.id ?? "signed-out";
+  return `${PREFIX}${userId}:${draftKey}`;
+}
+
+/** Forgets every draft this browser keeps, of every account. */
+export function forgetDrafts(): void {
+  try {
+    for (let i = localStorage.length - 1; i >= 0; i--) {
+      const key = localStorage.key(i);
+      if (key?.startsWith(PREFIX)) localStorage.removeItem(key);
+    }
+  } catch {
+    // Storage turned off: there is nothing kept to forget.
+  }
+}
