@@ -97,6 +97,31 @@ test("Stop ends the answer, keeps its text and cancels the upstream request", as
   await expect(lastAnswer(page).getByRole("button", { name: "Continue" })).toBeVisible();
 });
 
+test("Continue right after a Stop is an answer being written again: it shows so, and Stop ends it again", async ({ page }) => {
+  await signUp(page);
+  const marker = uniqueMarker("cs");
+  await queueScripts("openai", marker, { tokens: numberedTokens(300, "one"), tokenDelayMs: 50 }, { tokens: numberedTokens(300, "two"), tokenDelayMs: 50 });
+  await startChat(page, GPT_MINI, `Count twice ${marker}`);
+  await expect(answerContent(page)).toContainText("one3 ");
+  await page.getByRole("button", { name: "Stop generating" }).click();
+  await waitForAnswer(page, "interrupted");
+
+  // No reload in between: the same answer on the same page is written on.
+  await lastAnswer(page).getByRole("button", { name: "Continue" }).click();
+  await expect(answerContent(page)).toContainText("two3 ");
+  await expect(lastAnswer(page)).toHaveAttribute("data-status", "streaming");
+  await expect(lastAnswer(page).getByTestId("answer-problem")).toHaveCount(0);
+  await expect(lastAnswer(page).getByRole("button", { name: "Continue" })).toHaveCount(0);
+  await page.getByRole("button", { name: "Stop generating" }).click();
+  await waitForAnswer(page, "interrupted");
+  const kept = await answerText(page);
+  expect(kept).toContain("one3");
+  expect(kept).toContain("two3");
+  expect(kept).not.toContain("two300");
+  await page.reload();
+  await expect(answerContent(page)).toHaveText(kept);
+});
+
 test("regenerate makes a sibling answer, and the arrows switch between them", async ({ page }) => {
   await signUp(page);
   const marker = uniqueMarker("rg");

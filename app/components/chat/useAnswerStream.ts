@@ -85,9 +85,18 @@ export function useAnswerStream({
   const lastEventId = useRef(initial.lastEventId);
   const settledRef = useRef(onSettled);
   settledRef.current = onSettled;
+  const initialRef = useRef(initial);
+  initialRef.current = initial;
+  const ended = useRef(false);
 
   useOpenEarly(() => {
     if (!enabled) return;
+    // The same answer written again (Continue after a Stop): it starts over from what the page's data has now.
+    if (ended.current) {
+      ended.current = false;
+      lastEventId.current = initialRef.current.lastEventId;
+      setState({ parts: initialRef.current.parts, status: "streaming", reconnecting: false });
+    }
     const streamUrl = `${url}?lastEventId=${lastEventId.current}`;
     const opened = takeOpenedStream(streamUrl);
     const source = opened?.source ?? new EventSource(streamUrl);
@@ -115,6 +124,7 @@ export function useAnswerStream({
         case "error": {
           source.close();
           flush();
+          ended.current = true;
           const outcome = outcomeOf(event);
           setState((s) => ({ ...s, status: outcome.status, problem: outcome.problem, stats: outcome.stats ?? s.stats, reconnecting: false }));
           settledRef.current();
@@ -140,6 +150,7 @@ export function useAnswerStream({
       } else if (source.readyState === EventSource.CLOSED) {
         // The server refused the stream (404, 400…): the page data is stale.
         flush();
+        ended.current = true;
         setState((s) => ({ ...s, status: "interrupted", problem: { code: "stream_lost" }, reconnecting: false }));
         settledRef.current();
       } else {

@@ -180,6 +180,13 @@ export function useOptimisticSend({ chatId, stored, model, locale }: { chatId: s
     [revalidator],
   );
 
+  // Once the page's data has caught up (the answer no longer streaming there), the note has served: the same answer
+  // written again (Continue after a Stop) is being written once more.
+  if (settled.size > 0) {
+    const stillStreaming = [...settled].filter((id) => stored.some((m) => m.id === id && m.status === "streaming"));
+    if (stillStreaming.length !== settled.size) setSettled(new Set(stillStreaming));
+  }
+
   const messages = pending && !arrived && !left ? [...stored, pending.user, pending.answer] : stored;
   /** Is this answer being written, as far as this page knows? */
   const writing = useCallback((m: MessageView) => m.status === "streaming" && !settled.has(m.id), [settled]);
