@@ -54,6 +54,9 @@ async function expectRenderedSafely(page: Page): Promise<void> {
   // Only safe link schemes keep an address; the image is a link the user may open.
   await expect(content.getByRole("link", { name: "a safe link" })).toHaveAttribute("href", "https://example.com/docs");
   await expect(content.locator('a[href^="javascript"]')).toHaveCount(0);
+  // The bad link is left as its words, not an anchor that would open the page again.
+  await expect(content.getByText("a bad one")).toBeVisible();
+  await expect(content.getByRole("link", { name: "a bad one" })).toHaveCount(0);
   await expect(content.getByRole("link", { name: "[image: a pixel]" })).toHaveAttribute("href", "https://tracker.invalid/pixel.png");
 }
 
@@ -83,4 +86,20 @@ test("a markdown answer renders as it streams, safely, and the same from the ser
   const scripts = await page.evaluate(() => performance.getEntriesByType("resource").map((e) => e.name).filter((name) => name.endsWith(".js")));
   expect(scripts.filter((name) => /\/assets\/(blocks|rich-math|rich-highlight)-/.test(name))).toEqual([]);
   expect(remote, "the page asked a remote host for something").toEqual([]);
+});
+
+test("highlighting that fails to load (the connection dropped) is asked for again, and the code is highlighted", async ({ page, browserErrors }) => {
+  // The one refused load, as Chromium reports it; an uncaught error would still fail the test.
+  browserErrors.allow(/Failed to load resource: net::ERR_INTERNET_DISCONNECTED/);
+  let asked = 0;
+  await page.route(/\/assets\/rich-highlight-[^/]+\.js$/, (route) => (asked++ === 0 ? route.abort("internetdisconnected") : route.continue()));
+  const marker = uniqueMarker("hl");
+  await queueScripts("openai", marker, { tokens: tokens(ANSWER), tokenDelayMs: 20 });
+  await signUp(page);
+  await page.goto("/chats?new=1");
+  await pickGptMini(page);
+  await sendMessage(page, `Show me the sizes ${marker}`);
+  await waitForAnswer(page);
+  await expect(answerContent(page).locator("pre code.hljs.language-ts .hljs-keyword").first()).toHaveText("const", { timeout: 15_000 });
+  expect(asked).toBe(2);
 });

@@ -36,6 +36,9 @@ function loadedPlugins(): PluggableList {
   return (["math", "highlight"] as const).flatMap((kind) => (loaded[kind] ? [loaded[kind]] : []));
 }
 
+/** Waits before asking again for a plugin that failed to load (the connection dropped): 2, 4, 8, 16, 32 s. */
+const RETRY_MS = [2_000, 4_000, 8_000, 16_000, 32_000];
+
 /** The rich plugins this text needs, once loaded; asks for the missing ones. */
 function useRichPlugins(text: string): PluggableList {
   const missing = (Object.keys(loaders) as RichKind[]).filter((kind) => !loaded[kind] && loaders[kind].needed.test(text)).join(",");
@@ -43,18 +46,28 @@ function useRichPlugins(text: string): PluggableList {
     const now = loadedPlugins();
     return now.length ? now : NO_PLUGINS;
   });
+  const [attempt, setAttempt] = useState(0);
   useEffect(() => {
     if (!missing) return;
     let current = true;
+    let retry: ReturnType<typeof setTimeout> | undefined;
     for (const kind of missing.split(",") as RichKind[]) {
-      loading[kind] ??= loaders[kind].load().then((plugin) => (loaded[kind] = plugin));
-      // Rendering every block again with them is not urgent: let React do it in slices.
-      void loading[kind].then(() => current && startTransition(() => setPlugins(loadedPlugins())));
+      const load = (loading[kind] ??= loaders[kind].load().then((plugin) => (loaded[kind] = plugin)));
+      load.then(
+        // Rendering every block again with them is not urgent: let React do it in slices.
+        () => current && startTransition(() => setPlugins(loadedPlugins())),
+        () => {
+          // A failed load is forgotten, so this answer (or the next) asks again: the text shows plain meanwhile.
+          if (loading[kind] === load) delete loading[kind];
+          if (current && attempt < RETRY_MS.length) retry ??= setTimeout(() => setAttempt(attempt + 1), RETRY_MS[attempt]);
+        },
+      );
     }
     return () => {
       current = false;
+      clearTimeout(retry);
     };
-  }, [missing]);
+  }, [missing, attempt]);
   return plugins;
 }
 

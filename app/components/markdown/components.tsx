@@ -67,11 +67,15 @@ function isPendingMath(node: unknown): boolean {
 
 export const components: Components = {
   pre: CodeBlock,
-  a: ({ href, children }) => (
-    <a href={href} target="_blank" rel="noopener noreferrer nofollow ugc">
-      {children}
-    </a>
-  ),
+  // A link whose address was dropped (javascript:, data:…) is only its words: an anchor without one would open this page again.
+  a: ({ href, children }) =>
+    href ? (
+      <a href={href} target="_blank" rel="noopener noreferrer nofollow ugc">
+        {children}
+      </a>
+    ) : (
+      <span>{children}</span>
+    ),
   // Model output must not make the browser fetch remote images on its own
   // (tracking pixels, exfiltration via URL): show a link the user can choose to open.
   img: ({ src, alt }) => (
