@@ -53,16 +53,19 @@ function cookie(request: Request, value: string, maxAgeSeconds: number): string 
 export async function createSession({ request, userId, ip }: { request: Request; userId: string; ip?: string }): Promise<string> {
   const token = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url");
   const now = Date.now();
-  await database()
-    .insert(sessions)
-    .values({
+  const db = database();
+  // Logging in is being active: the account's "last active" moves with the new session's "last seen".
+  await db.batch([
+    db.insert(sessions).values({
       id: sessionId(token),
       userId,
       expiresAt: now + SESSION_TTL_MS,
       lastSeenAt: now,
       userAgent: request.headers.get("User-Agent")?.slice(0, 512) || null,
       ip: ip && ip !== "unknown" ? ip.slice(0, 64) : null,
-    });
+    }),
+    db.update(users).set({ lastActiveAt: now }).where(eq(users.id, userId)),
+  ]);
   return cookie(request, token, SESSION_TTL_MS / 1000);
 }
 

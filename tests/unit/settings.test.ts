@@ -4,7 +4,7 @@
 import "./bun-password";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, test } from "vitest";
-import { sessions } from "../../drizzle/schema";
+import { sessions, users } from "../../drizzle/schema";
 import { hashPassword, verifyPassword } from "~/auth/password.server";
 import { createSession, currentSessionId, getSessionUser } from "~/auth/session.server";
 import { beginLoginAttempt, LOGIN_LIMITS } from "~/auth/throttle.server";
@@ -145,6 +145,15 @@ describe("sessions", () => {
     for (const other of others) expect(await getSessionUser(other)).toBeNull();
     expect(await getSessionUser(here)).toMatchObject({ id: ada.id });
     expect(await getSessionUser(bobs)).toMatchObject({ id: bob.id });
+  });
+
+  test("logging in makes the account active at once (the admin's list does not say never)", async () => {
+    const ada = await person();
+    const activeAt = async () => (await database().select({ at: users.lastActiveAt }).from(users).where(eq(users.id, ada.id)))[0]!.at;
+    expect(await activeAt()).toBeNull();
+    const before = Date.now();
+    await browser(ada.id);
+    expect(await activeAt()).toBeGreaterThanOrEqual(before);
   });
 
   test("last seen is written when a session is used after five quiet minutes, not on every request", async () => {
