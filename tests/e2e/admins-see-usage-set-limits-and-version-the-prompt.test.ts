@@ -77,7 +77,7 @@ for (const javaScriptEnabled of [false, true]) {
     await expect(adminPage.getByRole("status")).toHaveText("Saved everyone's limits.");
     await expect(adminPage.getByText(/^In force: chats 1; answers/)).toBeVisible();
     await send(memberPage, "A second chat?", { newChat: true });
-    await expect(memberPage.getByText("You have 1 chat, the most this server allows you. Delete chats you no longer need to start a new one.")).toBeVisible();
+    await expect(memberPage.getByText("This server lets you keep 1 chat, and you have reached that. Delete chats you no longer need to start a new one.")).toBeVisible();
     await expect(memberPage).not.toHaveURL(CHAT_URL);
     // A blank field follows the environment again (no limit here).
     await adminPage.getByLabel("Chats kept").first().fill("");

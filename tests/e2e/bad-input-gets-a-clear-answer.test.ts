@@ -167,6 +167,9 @@ test("a second send while an answer is streaming is refused with 409 and the fir
   expect((await refused).status()).toBe(409);
   await expect(otherTab.getByRole("alert")).toHaveText("An answer is still being written in this chat. Wait for it or stop it first.");
   await expect(composer(otherTab)).toHaveValue("A competing question");
+  // The refused tab catches up: it shows the answer being written, and the Stop it was told about.
+  await expect(userMessages(otherTab)).toHaveText([first, followUp]);
+  await expect(otherTab.getByRole("button", { name: "Stop generating" })).toBeVisible();
 
   // A plain form post gets the same answer.
   const raw = await postForm(page, chatUrl, { intent: "send", content: "Yet another" });

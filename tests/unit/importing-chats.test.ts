@@ -393,7 +393,7 @@ describe("the chats limit", () => {
     const report = await importing(user.id, JSON.stringify(conversations("a", 4)));
     expect(report.imported).toBe(2);
     expect(report.failed.map((f) => f.title)).toEqual(["Imported a2", "Imported a3"]);
-    expect(report.failed[0]!.reason).toBe("You have 3 chats, the most this server allows you. Delete chats you no longer need to start a new one.");
+    expect(report.failed[0]!.reason).toBe("This server lets you keep 3 chats, and you have reached that. Delete chats you no longer need to start a new one.");
     expect(await portingCounts({ userId: user.id })).toEqual({ chats: 3, messages: 2, imports: 2 });
     // With room again, importing the same file brings exactly the ones left out.
     await setUserLimits({ userId: user.id, overrides: { chats: null, messages: null, windowSeconds: null, tokensPerMonth: null, spendPerMonthUsd: null }, changedBy: user.id });

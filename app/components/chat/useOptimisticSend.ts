@@ -57,6 +57,8 @@ export function useOptimisticSend({ chatId, stored, model, locale }: { chatId: s
         onRefused();
         setFailure({ ...result, text });
         setPending(null);
+        // An answer another tab or person started: the page's data does not show it yet, and with it comes its Stop.
+        if (result.code === "answer_in_progress") revalidator.revalidate();
         return false;
       };
       let response: Response;
