@@ -87,6 +87,16 @@ function ActionButton({ chatAction, intent, messageId, label, icon }: { chatActi
   );
 }
 
+/**
+ * Edit without JavaScript: the same page (an earlier page, a search hit's page) with this message's edit box open,
+ * scrolled to it.
+ */
+function editLink(params: URLSearchParams, messageId: string): string {
+  const kept = new URLSearchParams(params);
+  kept.set("edit", messageId);
+  return `?${kept}#message-${messageId}`;
+}
+
 /** A popup under a message's actions: it opens in the flow of the page, on its own line, so it is never hidden under the composer. */
 function MessagePopover({ label, icon, children }: { label: string; icon: IconName; children: ReactNode }) {
   return (
@@ -393,7 +403,7 @@ export const UserMessage = memo(function UserMessage({ message, chatId, chatActi
           {canAct ? (
             <Link
               ref={editRef}
-              to={`?edit=${message.id}`}
+              to={editLink(params, message.id)}
               preventScrollReset
               aria-label={t("message.edit")}
               title={t("message.edit")}

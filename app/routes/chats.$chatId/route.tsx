@@ -237,6 +237,13 @@ export default function ChatPage() {
               />
             ),
           )}
+          {viewingEarlier ? (
+            <p className="text-center">
+              <Link to="." className="text-sm text-sky-400 hover:underline" data-testid="later-messages">
+                {t("chat.backToLatest")}
+              </Link>
+            </p>
+          ) : null}
           {last?.role === "user" && !busy && !viewingEarlier && canWrite ? (
             <Form method="post" action={chatAction}>
               <input type="hidden" name="intent" value="regenerate" />
@@ -266,7 +273,8 @@ export default function ChatPage() {
           error={result?.formError}
           initialText={result?.text}
           initialFiles={result?.files}
-          onSend={optimistic.send}
+          // From an earlier page, a send is a plain post: the chat then opens at its latest messages, where the new ones go.
+          onSend={viewingEarlier ? undefined : optimistic.send}
         />
       ) : (
         <div className="mx-auto w-full max-w-3xl px-4 pb-4">
