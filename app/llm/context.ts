@@ -13,6 +13,13 @@ export type ContextFile =
 export const DEFAULT_SYSTEM_PROMPT =
   "You are Parley, a helpful assistant. Answer clearly and concisely. Use Markdown: fenced code blocks with a language, and LaTeX math between $…$ or $$…$$.";
 
+/**
+ * Continue: the words that follow the answer so far, since not every API continues a trailing assistant turn
+ * (Anthropic prefill does, Chat Completions does not).
+ */
+export const CONTINUE_INSTRUCTION =
+  "Your previous answer was cut off. Continue it exactly where it stopped, without repeating anything and without any preamble.";
+
 /** A deliberately conservative estimate (≈4 characters a token, plus framing) so trimming errs on the safe side. */
 export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 3.5) + 4;

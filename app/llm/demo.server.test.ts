@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { composeDemoAnswer, createDemoProvider, DEMO_MODEL, keywordsOf, titleFromQuestion, tokenize } from "./demo.server";
+import { CONTINUE_INSTRUCTION } from "./context";
 import type { LlmEvent } from "./types";
 
 const question = [{ role: "user" as const, parts: [{ type: "text" as const, text: "Explain how Kubernetes schedules pods across nodes, and why Kubernetes evicts pods" }] }];
@@ -65,6 +66,17 @@ describe("the demo provider", () => {
       { type: "finish", reason: "stop" },
     ]);
     expect(events.slice(0, -2).every((e) => e.type === "text")).toBe(true);
+  });
+
+  test("after a Continue it writes the rest of the answer it was cut off in, never the instruction", async () => {
+    const provider = createDemoProvider({ tokensPerSecond: 100_000 });
+    const whole = composeDemoAnswer(question);
+    const soFar = whole.slice(0, 57).trimEnd();
+    const messages = [...question, { role: "assistant" as const, parts: [{ type: "text" as const, text: soFar }] }, { role: "user" as const, parts: [{ type: "text" as const, text: CONTINUE_INSTRUCTION }] }];
+    const events = await collect(provider.stream({ model: "parley-demo", messages, signal: new AbortController().signal }));
+    const rest = events.flatMap((e) => (e.type === "text" ? [e.text] : [])).join("");
+    expect(soFar + rest).toBe(whole);
+    expect(rest).not.toContain("cut off");
   });
 
   test("stops quietly, without usage or finish, when the signal aborts mid-answer", async () => {

@@ -3,6 +3,7 @@
 // block, a formula), streamed at a realistic pace so a fresh install shows
 // everything Parley does.
 import { formatBytes } from "../protocol/catalogue";
+import { CONTINUE_INSTRUCTION } from "./context";
 import { type ContextMessage, contextText, type LlmEvent, type LlmProvider, type ModelInfo, type StreamRequest } from "./types";
 
 export const DEMO_PROVIDER_ID = "demo";
@@ -59,6 +60,19 @@ function describeAttachments(message: ContextMessage): string[] {
     }
   }
   return out;
+}
+
+/**
+ * What the demo says next: its answer, or after a Continue (the answer so far, then the instruction to go on) the
+ * rest of the answer it was giving, as a real model would.
+ */
+export function demoAnswerText(messages: ContextMessage[]): string {
+  const last = messages.at(-1);
+  const cutOff = messages.at(-2);
+  if (last?.role !== "user" || contextText(last) !== CONTINUE_INSTRUCTION || cutOff?.role !== "assistant") return composeDemoAnswer(messages);
+  const whole = composeDemoAnswer(messages.slice(0, -2));
+  const soFar = contextText(cutOff);
+  return whole.startsWith(soFar) ? whole.slice(soFar.length) : whole;
 }
 
 /** The demo's full answer to a conversation (deterministic, so tests can reason about it). */
@@ -149,7 +163,7 @@ export function createDemoProvider({ tokensPerSecond }: { tokensPerSecond: numbe
       return [DEMO_MODEL];
     },
     async *stream({ messages, signal }: StreamRequest): AsyncIterable<LlmEvent> {
-      const tokens = tokenize(composeDemoAnswer(messages));
+      const tokens = tokenize(demoAnswerText(messages));
       const interval = 1000 / tokensPerSecond;
       const started = performance.now();
       let sent = 0;

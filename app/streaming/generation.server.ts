@@ -2,7 +2,7 @@
 // first token) → stream registry events → stats. Started by the send,
 // regenerate and continue actions; it outlives every HTTP request.
 import { type ResolvedModel, resolveModel } from "../llm/catalog.server";
-import { assembleContext, type PathTurn } from "../llm/context";
+import { assembleContext, CONTINUE_INSTRUCTION, type PathTurn } from "../llm/context";
 import { loadContextFiles } from "../llm/context-files.server";
 import { env } from "../env.server";
 import { streamWithRetry } from "../llm/retry.server";
@@ -19,8 +19,6 @@ import type { LiveStream, StreamWriter } from "./registry.server";
 import { streamRegistry } from "./streams.server";
 
 const MAX_CONTEXT_MESSAGES = 400;
-export const CONTINUE_INSTRUCTION =
-  "Your previous answer was cut off. Continue it exactly where it stopped, without repeating anything and without any preamble.";
 
 export interface GenerationTarget {
   chatId: string;
