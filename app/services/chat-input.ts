@@ -45,7 +45,8 @@ function buildChatIntentSchema(maxChars: number) {
     z.object({ intent: z.literal("delete-branch"), messageId }),
     z.object({ intent: z.literal("rename"), title: z.string({ required_error: code("title_empty") }).trim().min(1, code("title_empty")).max(120, code("title_too_long")) }),
     z.object({ intent: z.literal("delete") }),
-    z.object({ intent: z.literal("system-prompt"), systemPrompt: z.string().max(8000, code("system_prompt_too_long")) }),
+    // A browser counts a line break in the box as one character (its maxlength) and sends it as two (CR LF).
+    z.object({ intent: z.literal("system-prompt"), systemPrompt: z.string().transform((s) => s.replace(/\r\n/g, "\n")).pipe(z.string().max(8000, code("system_prompt_too_long"))) }),
     z.object({ intent: z.literal("archive"), value: z.enum(["true", "false"]) }),
     z.object({ intent: z.literal("pin"), value: z.enum(["true", "false"]) }),
     // Share the branch shown (or bring the share up to it); revoke the share.

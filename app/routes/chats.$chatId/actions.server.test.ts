@@ -94,6 +94,9 @@ describe("chat action intents", () => {
     expect(intentSchema().safeParse({ intent: "archive", value: "yes" }).success).toBe(false);
     expect(intentSchema().safeParse({ intent: "system-prompt", systemPrompt: "s".repeat(8001) }).error!.issues[0]!.message).toBe("system_prompt_too_long");
     expect(intentSchema().safeParse({ intent: "system-prompt", systemPrompt: "" }).success).toBe(true);
+    // A full box with line breaks, as a browser sends it (CR LF, though its maxlength counted one character each).
+    const full = `${"line\r\n".repeat(1000)}${"s".repeat(3000)}`;
+    expect(intentSchema().safeParse({ intent: "system-prompt", systemPrompt: full }).data).toEqual({ intent: "system-prompt", systemPrompt: full.replace(/\r\n/g, "\n") });
   });
 });
 
