@@ -12,6 +12,9 @@ import { contentSecurityPolicy } from "./http/edge.server";
 import { documentBytes } from "./http/html-stream.server";
 import { logger } from "./utils/logger.server";
 import { NonceProvider } from "./utils/nonce";
+import { messagesFor } from "./i18n/resources.server";
+import { type PageWords, PageWordsProvider } from "./i18n/page-words";
+import { localeOf } from "./utils/http.server";
 
 export { boot, shutdown } from "./http/lifecycle.server";
 export { handleHttp, lastResort, listStaticFiles } from "./http/edge.server";
@@ -35,7 +38,9 @@ export default function handleRequest(
     let timer: ReturnType<typeof setTimeout> | undefined;
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={nonce}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        <PageWordsProvider value={pageWordsOf(request, remixContext)}>
+          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        </PageWordsProvider>
       </NonceProvider>,
       {
         nonce,
@@ -69,6 +74,13 @@ export default function handleRequest(
       pipe(body);
     }
   });
+}
+
+/** The page's language and words when the root's loader did not run (an error answering a form): from the request. */
+function pageWordsOf(request: Request, remixContext: EntryContext): PageWords | null {
+  if (remixContext.staticHandlerContext.loaderData.root) return null;
+  const locale = localeOf(request);
+  return { locale, messages: messagesFor(locale) };
 }
 
 /**

@@ -8,6 +8,7 @@ import { NavigationProgress } from "~/components/ui/NavigationProgress";
 import { useTranslation } from "~/i18n/i18n";
 import { createI18n } from "./i18n/i18n";
 import { metaT } from "./i18n/meta";
+import { PageWordsScript, usePageWords } from "./i18n/page-words";
 import { messagesFor } from "./i18n/resources.server";
 import { localeOf } from "./utils/http.server";
 import { useNonce } from "./utils/nonce";
@@ -21,11 +22,15 @@ export const links: LinksFunction = () => [
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
-export const meta: MetaFunction = ({ matches, error }) => [
-  // A page that does not exist says so in its tab too.
-  { title: isRouteErrorResponse(error) && error.status === 404 ? `${metaT(matches)("errorPage.title")} · Parley` : "Parley" },
-  { name: "description", content: metaT(matches)("app.description") },
-];
+export const meta: MetaFunction = ({ matches, error }) => {
+  // Without the root's data (an error answering a form) there are no words here: the plain name only.
+  if (!matches.find((match) => match.id === "root")?.data) return [{ title: "Parley" }];
+  return [
+    // A page that does not exist says so in its tab too.
+    { title: isRouteErrorResponse(error) && error.status === 404 ? `${metaT(matches)("errorPage.title")} · Parley` : "Parley" },
+    { name: "description", content: metaT(matches)("app.description") },
+  ];
+};
 
 /**
  * The theme and language come from cookies (app/utils/preferences.server.ts):
@@ -53,11 +58,14 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ formAction, current
 
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
-  // Absent only when the root loader itself failed: the default look then.
+  // Absent when the root loader did not run (an error answering a form) or failed: the words the server wrote
+  // into the page then (i18n/page-words.tsx), and the default look.
   const preferences = useRouteLoaderData<typeof loader>("root");
+  const pageWords = usePageWords();
   const { pathname } = useLocation();
-  const locale = preferences?.locale ?? "en";
-  const messages = preferences?.messages;
+  const words = preferences ?? pageWords;
+  const locale = words?.locale ?? "en";
+  const messages = words?.messages;
   // Made again only when the language or its words change (a saved preference).
   const i18n = useMemo(() => createI18n(locale, messages), [locale, messages]);
   // KaTeX's stylesheet only where a page's data shows math (components/markdown/math-styles.ts).
@@ -72,6 +80,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <Meta />
         <Links />
         {showsMath ? <link rel="stylesheet" href={MATH_STYLESHEET} /> : null}
+        {!preferences && pageWords ? <PageWordsScript words={pageWords} /> : null}
       </head>
       <body className="bg-zinc-950 text-zinc-100 antialiased">
         <I18nextProvider i18n={i18n}>

@@ -33,6 +33,7 @@ export const searchQuerySchema = z
       .string()
       .max(SEARCH_MAX_CHARS, code("search_query_too_long"))
       .default("")
+      // eslint-disable-next-line no-control-regex -- control characters are exactly what is matched here
       .transform((s) => s.replace(/[\u0000-\u001f\u007f]/g, " ")),
     page: z.coerce.number().int().min(1).max(50).catch(1),
     archived: z.enum(["all", "active", "archived"]).catch("all"),

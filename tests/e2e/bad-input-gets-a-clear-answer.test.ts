@@ -383,3 +383,35 @@ test("a cross-site POST is refused with 403 and changes nothing", async ({ page 
 async function waitForSignupForm(page: Page): Promise<void> {
   await expect(page.getByRole("button", { name: "Sign up" })).toBeEnabled();
 }
+
+test("a form answered with a 404 shows the error page in the page's language, with and without JavaScript", async ({ page, browser, browserErrors }) => {
+  browserErrors.allowStatus(404, 405);
+  await signUp(page);
+  // Without JavaScript: a rename for a chat that is not there (deleted in another tab, say), in Russian.
+  const plain = await browser.newContext({ javaScriptEnabled: false, storageState: await page.context().storageState(), locale: "ru-RU" });
+  try {
+    const noJs = await plain.newPage();
+    const response = await postForm(noJs, "/chats/0000000000000000none", { intent: "rename", title: "Anything" }, { "Accept-Language": "ru-RU,ru;q=0.9" });
+    expect(response.status()).toBe(404);
+    const html = await response.text();
+    expect(html).toContain("Такой страницы нет, или она не ваша.");
+    expect(html).toContain("Вернуться к чатам");
+    expect(html).not.toContain("errorPage.");
+  } finally {
+    await plain.close();
+  }
+
+  // With JavaScript: a form posted as a document (before the page's script took it over) to an address that
+  // takes none; the error page hydrates with its words, and nothing is logged.
+  await page.goto("/chats");
+  await page.evaluate(() => {
+    const form = document.createElement("form");
+    form.method = "post";
+    form.action = "/no/such/page";
+    document.body.append(form);
+    form.submit();
+  });
+  await expect(page.getByText("This page does not exist, or it is not yours.")).toBeVisible();
+  await expect(page.getByRole("link", { name: "Back to your chats" })).toBeVisible();
+  await expect(page.locator("body")).not.toContainText("errorPage.");
+});
