@@ -8,7 +8,7 @@ import { signupGate } from "~/services/admin-registration.server";
 import { getUserSettings } from "~/models/user.server";
 import { AppError } from "~/protocol/errors";
 import { readFormData } from "~/utils/http.server";
-import { preferenceCookies, withCookies } from "~/utils/preferences.server";
+import { chosenLocaleOf, preferenceCookies, themeOf, withCookies } from "~/utils/preferences.server";
 import { useTranslation } from "~/i18n/i18n";
 import { metaT, pageTitle } from "~/i18n/meta";
 
@@ -45,9 +45,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
     }
     const user = await authenticator.authenticate("login", request);
     outcome = "success";
-    // The account's theme and language follow the person to this browser, from the first page on.
+    // The account's theme and language follow the person to this browser, from the first page on; where the account
+    // has none of its own (the system's theme, the browser's language), a choice made beside this form stands.
     const settings = await getUserSettings({ userId: user.id });
-    const cookies = [await createSession({ request, userId: user.id, ip: context.clientIp }), ...(settings ? preferenceCookies(request, { theme: settings.theme, locale: settings.locale }) : [])];
+    const appearance = settings && { theme: settings.theme === "system" ? themeOf(request) : settings.theme, locale: settings.locale ?? chosenLocaleOf(request) };
+    const cookies = [await createSession({ request, userId: user.id, ip: context.clientIp }), ...(appearance ? preferenceCookies(request, appearance) : [])];
     return redirect(redirectTo, { headers: withCookies(cookies) });
   } catch (error) {
     if (error instanceof AuthFormError && error.reason === "invalid_credentials") outcome = "wrong-password";

@@ -158,3 +158,23 @@ test("without JavaScript: a visitor picks a theme and language beside the login 
   await expect(page.getByRole("radio", { name: "Тёмная" })).toBeChecked();
   await expect(page.getByLabel("Язык")).toHaveValue("ru");
 });
+
+test("without JavaScript: a theme and language picked beside the login form stay after logging in to an account that has none of its own", async ({ noJsPage: page, newContext }) => {
+  // An account made elsewhere, with the system's theme and the browser's language.
+  const elsewhere = await (await newContext()).newPage();
+  const user = await signUp(elsewhere);
+  await elsewhere.context().close();
+
+  await page.goto("/login");
+  const chooser = page.getByRole("form", { name: "Theme and language" });
+  await chooser.getByLabel("Theme").selectOption("light");
+  await chooser.getByLabel("Language").selectOption("ru");
+  await chooser.getByRole("button", { name: "Apply" }).click();
+  await expect(page.locator("html")).toHaveAttribute("lang", "ru");
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Пароль").fill(user.password);
+  await page.getByRole("button", { name: "Войти" }).click();
+  await expect(page).toHaveURL(/\/chats$/);
+  await expect(page.locator("html")).toHaveAttribute("data-theme", "light");
+  await expect(page.locator("html")).toHaveAttribute("lang", "ru");
+});
