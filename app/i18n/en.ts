@@ -562,6 +562,8 @@ export const en = {
     fallback: "Showing the last 30 days instead.",
     summary: "{{from}} to {{to}} (UTC): <strong>{{requests}}</strong> requests, <strong>{{input}}</strong> input and <strong>{{output}}</strong> output tokens, <strong>{{cost}}</strong> estimated from the catalog's prices. Answers paid with a person's own key count too; the CSV says who paid.",
     requestsPerDay: "Requests per day",
+    chartMax: "max {{value}}",
+    chartEmpty: "no usage in this period",
     requestsChart: "Requests per day from {{from}} to {{to}}",
     costPerDay: "Cost per day",
     costChart: "Estimated cost per day from {{from}} to {{to}}",

@@ -584,6 +584,8 @@ export const ru: RussianOf<typeof en> = {
     fallback: "Показаны последние 30 дней.",
     summary: "С {{from}} по {{to}} (UTC): запросов — <strong>{{requests}}</strong>, входных токенов — <strong>{{input}}</strong>, выходных — <strong>{{output}}</strong>, примерно <strong>{{cost}}</strong> по ценам каталога. Ответы, оплаченные собственным ключом человека, тоже учтены; в CSV видно, кто платил.",
     requestsPerDay: "Запросы по дням",
+    chartMax: "макс. {{value}}",
+    chartEmpty: "за этот период ничего",
     requestsChart: "Запросы по дням с {{from}} по {{to}}",
     costPerDay: "Стоимость по дням",
     costChart: "Примерная стоимость по дням с {{from}} по {{to}}",

@@ -1,7 +1,9 @@
 // A bar chart drawn as SVG on the server: it shows without JavaScript, reads
 // as a table to a screen reader (the figure is described by the table beside
 // it), and needs no charting library.
+import { useTranslation } from "~/i18n/i18n";
 export function BarChart({ bars, label, format }: { bars: { key: string; label: string; value: number }[]; label: string; format: (value: number) => string }) {
+  const { t } = useTranslation();
   const width = 720;
   const height = 180;
   const top = 16;
@@ -16,7 +18,7 @@ export function BarChart({ bars, label, format }: { bars: { key: string; label: 
     <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={label} className="h-auto w-full text-sky-500">
       <line x1={0} y1={height - bottom} x2={width} y2={height - bottom} stroke="currentColor" strokeOpacity={0.3} />
       <text x={4} y={12} fontSize={11} fill="#a1a1aa">
-        {max > 0 ? `max ${format(max)}` : "no usage in this period"}
+        {max > 0 ? t("adminUsage.chartMax", { value: format(max) }) : t("adminUsage.chartEmpty")}
       </text>
       {bars.map((bar, i) => {
         const h = bar.value * scale;
