@@ -50,6 +50,41 @@ test("Send turns into Stop while the answer is written; Stop and Esc both stop i
   await expect(composer(page)).toHaveValue("typed while it answers");
 });
 
+test("Enter while an answer is written queues the message: it is sent when the answer ends, unless cancelled", async ({ page }) => {
+  await signUp(page);
+  await page.goto("/chats?new=1");
+  await waitForHydration(page);
+  const m = uniqueMarker("qu");
+  await queueScripts("openai", m, { tokens: numberedTokens(60, "w"), tokenDelayMs: 50 });
+  await sendThroughTheForm(page, `Count a little ${m}`);
+  await expect(page).toHaveURL(CHAT_URL);
+  await expect(lastAnswer(page).getByTestId("answer-content")).toContainText("w3 ");
+
+  await composer(page).fill("Sent after the answer");
+  await composer(page).press("Enter");
+  await expect(page.getByTestId("queued-send")).toHaveText(/Sends when the answer is done\./);
+  // Still one question while the answer is written…
+  await expect(userMessages(page)).toHaveCount(1);
+  // …and the queued one goes as soon as it ends.
+  await expect(userMessages(page)).toHaveCount(2, { timeout: 20_000 });
+  await expect(userMessages(page).last()).toHaveText("Sent after the answer");
+  await expect(page.getByTestId("queued-send")).toHaveCount(0);
+  await waitForAnswer(page);
+
+  // A queued message can be taken back: it stays in the box.
+  await queueScripts("openai", `${m}b`, { tokens: numberedTokens(60, "v"), tokenDelayMs: 50 });
+  await page.locator("form:has(#composer) input[name=model]").evaluate((input) => ((input as HTMLInputElement).value = "openai:gpt-4o-mini"));
+  await composer(page).fill(`Count once more ${m}b`);
+  await composer(page).press("Enter");
+  await expect(lastAnswer(page).getByTestId("answer-content")).toContainText("v3 ");
+  await composer(page).fill("Not this one");
+  await composer(page).press("Enter");
+  await page.getByTestId("queued-send").getByRole("button", { name: "Cancel" }).click();
+  await waitForAnswer(page);
+  await expect(userMessages(page)).toHaveCount(3);
+  await expect(composer(page)).toHaveValue("Not this one");
+});
+
 test("without JavaScript, the composer's Stop posts the stop and the answer ends", async ({ noJsPage: page }) => {
   await signUp(page);
   await page.goto("/chats?new=1");

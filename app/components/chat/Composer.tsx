@@ -167,6 +167,14 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
     return () => document.removeEventListener("keydown", onKeyDown);
   }, [busy, stopId]);
 
+  // Enter while an answer is written queues the message: it is sent once the answer is done (or stopped).
+  const [queued, setQueued] = useState(false);
+  useEffect(() => {
+    if (!queued || busy || submitting) return;
+    setQueued(false);
+    formRef.current?.requestSubmit();
+  }, [queued, busy, submitting]);
+
   // A refused send hands its text back: put it in the box again.
   useEffect(() => {
     if (initialText && textRef.current && !textRef.current.value) {
@@ -191,7 +199,7 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
           return;
         }
         if (disabled) {
-          // Only Stop can be pressed while an answer is written; a stray submit must not post a send.
+          // Nothing is posted while an answer is written: a message typed meanwhile waits for its end.
           event.preventDefault();
           return;
         }
@@ -229,6 +237,14 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
       {error ? (
         <p role="alert" className="mb-2 rounded-lg border border-red-500/40 bg-red-500/10 px-3 py-2 text-sm text-red-300">
           {error}
+        </p>
+      ) : null}
+      {queued ? (
+        <p role="status" className="mb-2 flex items-center gap-2 text-sm text-sky-300" data-testid="queued-send">
+          {t("composer.queued")}
+          <button type="button" onClick={() => setQueued(false)} className="rounded px-1.5 text-zinc-400 underline hover:text-zinc-100">
+            {t("common.cancel")}
+          </button>
         </p>
       ) : null}
       {uploads.notice ? (
@@ -280,7 +296,9 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
           onKeyDown={(event) => {
             if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
               event.preventDefault();
-              if (!disabled && (event.currentTarget.value.trim() || uploads.ready.length > 0)) formRef.current?.requestSubmit();
+              if (!(event.currentTarget.value.trim() || uploads.ready.length > 0)) return;
+              if (!disabled) formRef.current?.requestSubmit();
+              else if (busy && !submitting) setQueued(true);
             }
           }}
           onPaste={(event) => {
