@@ -40,6 +40,14 @@ describe("the demo answer", () => {
     expect(answer).toContain("turn 2 of this chat");
   });
 
+  test("an image is described with its exact size", () => {
+    for (const size of [98, 99, 100]) {
+      const data = Buffer.alloc(size, 7).toString("base64");
+      const answer = composeDemoAnswer([{ role: "user", parts: [{ type: "text", text: "What is this?" }, { type: "image", mediaType: "image/png", data }] }]);
+      expect(answer).toContain(`an image (image/png, ${size} B)`);
+    }
+  });
+
   test("a prompt with no usable words still gets a valid answer", () => {
     const answer = composeDemoAnswer([{ role: "user", parts: [{ type: "text" as const, text: "?? 42" }] }]);
     expect(answer).toContain("## About your question");

@@ -49,10 +49,16 @@ function identifierFrom(word: string): string {
 }
 
 /** What the demo can say about the files of a turn (it reads them as any model would be sent them). */
+/** How many bytes a base64 text holds (its `=` padding stands for none). */
+function base64Bytes(data: string): number {
+  const padding = data.endsWith("==") ? 2 : data.endsWith("=") ? 1 : 0;
+  return (data.length * 3) / 4 - padding;
+}
+
 function describeAttachments(message: ContextMessage): string[] {
   const out: string[] = [];
   for (const part of message.parts) {
-    if (part.type === "image") out.push(`an image (${part.mediaType}, ${formatBytes(Math.floor((part.data.length * 3) / 4))})`);
+    if (part.type === "image") out.push(`an image (${part.mediaType}, ${formatBytes(base64Bytes(part.data))})`);
     else if (part.type === "document") {
       const lines = part.text ? part.text.split("\n").length : 0;
       const what = part.mediaType === "application/pdf" ? (part.data ? "a PDF I can read page by page" : "a PDF") : "a text file";
