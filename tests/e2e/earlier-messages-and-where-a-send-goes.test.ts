@@ -37,6 +37,12 @@ test("a message sent from an earlier page goes to the end of the chat, and the p
   await expect(userMessages(page).first()).toHaveText("Question number 0");
   // The way back to the latest is at the end of the page too, right above the composer.
   await expect(page.getByTestId("later-messages")).toBeVisible();
+  // Nothing comes before the first message: the chat itself. A message of no chat of this one's: not found.
+  const firstId = await page.getByTestId("user-message").first().getAttribute("data-message-id");
+  const beforeFirst = await page.request.get(`${chatPath}?before=${firstId}`, { maxRedirects: 0 });
+  expect(beforeFirst.status()).toBe(302);
+  expect(beforeFirst.headers().location).toBe(chatPath);
+  expect((await page.request.get(`${chatPath}?before=zzzzzzzzzzzzzzzzzzzz`, { maxRedirects: 0 })).status()).toBe(404);
 
   await waitForHydration(page);
   await composer(page).fill("A new question at the end");

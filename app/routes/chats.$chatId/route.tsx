@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { type ClientLoaderFunctionArgs, Form, Link, type ShouldRevalidateFunction, useActionData, useLoaderData, useRevalidator, useSearchParams } from "@remix-run/react";
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "~/i18n/i18n";
@@ -18,7 +18,7 @@ import { renderTextParts } from "~/components/markdown/html.server";
 import { env } from "~/env.server";
 import { listModelGroups } from "~/llm/catalog.server";
 import { requireChatAccess } from "~/models/chat-access.server";
-import { getPathPage, streamingMessageId } from "~/models/message.server";
+import { getMessage, getPathPage, streamingMessageId } from "~/models/message.server";
 import { needsMathStyles } from "~/components/markdown/math-styles";
 import { pageShowing } from "./message-link.server";
 import { streamRegistry } from "~/streaming/streams.server";
@@ -45,6 +45,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const wanted = url.searchParams.get("message");
   if (wanted !== null && !isId(wanted)) throw codeResponse("malformed_id", request);
   const { page, viewingEarlier } = wanted ? await pageShowing({ chat, level, messageId: wanted }) : { page: await getPathPage({ chatId: chat.id, leafId: chat.activeLeafId, before }), viewingEarlier: before !== null };
+  // Nothing before that message: another chat's (or no one's) is not found; the chat's first has the chat to show.
+  if (before !== null && page.messages.length === 0) {
+    if (!(await getMessage({ chatId: chat.id, messageId: before }))) throw codeResponse("message_not_found", request);
+    throw redirect(`/chats/${chat.id}`);
+  }
   const registry = streamRegistry();
   const locale = localeOf(request);
   // A streaming answer is shown as the registry has it right now, with the id
