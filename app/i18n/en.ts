@@ -195,6 +195,8 @@ export const en = {
     byMeaningLabel: "Found by its meaning, not its words",
     nothing: "Nothing matches “{{q}}”. Try other words, or fewer.",
     nothingFiltered: "Nothing matches “{{q}}” with these filters.",
+    noMorePages: "No more matches on this page.",
+    firstPage: "Back to the first page",
     withoutFilters: "Search without the filters",
     hint: "Finds the words you type in every message and chat title, archived chats included. Put a phrase in quotes to find it as written.",
     hintMeaning: "Messages close in meaning are found too, even without the same words.",

@@ -151,7 +151,15 @@ export default function SearchPage() {
       ) : null}
       {nothing ? (
         <p role="status" className="text-zinc-400" data-testid="search-nothing">
-          {filtered ? (
+          {page > 1 ? (
+            // Past the last page (an old link, a page number typed in): the matches are on the pages before.
+            <>
+              {t("search.noMorePages")}{" "}
+              <Link to={pageHref(1)} className="text-sky-400 underline hover:text-sky-300">
+                {t("search.firstPage")}
+              </Link>
+            </>
+          ) : filtered ? (
             <>
               {t("search.nothingFiltered", { q })}{" "}
               <Link to={`/search?${new URLSearchParams({ q })}`} className="text-sky-400 underline hover:text-sky-300">

@@ -140,6 +140,13 @@ test("Ctrl+K finds a chat by its title and a message by its text, with the keybo
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(new RegExp(`/chats/${citrusId}\\?message=[0-9a-z]{20}#message-[0-9a-z]{20}$`));
   await expect(userMessages(page)).toHaveText([`Kumquat marmalade ${m}`]);
+
+  // A page past the last one says so, and leads back to the matches.
+  await page.goto(`/search?${new URLSearchParams({ q: `kumquat ${m}`, page: "7" })}`);
+  await expect(page.getByTestId("search-nothing")).toHaveText(/No more matches on this page\./);
+  await page.getByRole("link", { name: "Back to the first page" }).click();
+  await expect(page.getByTestId("search-nothing")).toHaveCount(0);
+  await expect(page.locator("mark").first()).toHaveText(/kumquat/i);
 });
 
 test("the search page is private, hardened, and answers bad input with a 400 a person can act on", async ({ page, browserErrors }) => {
