@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { addExchange, createTestChat, createTestUser, pathContents, TEST_MODEL } from "../../tests/unit/fixtures";
 import { prepareDatabase } from "../db.server";
 import { assembleContext } from "../llm/context";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { chats } from "../../drizzle/schema";
 import { database } from "../db.server";
 import { textParts } from "../protocol/parts";
@@ -85,6 +85,8 @@ describe("switching branches", () => {
 describe("forking", () => {
   test("a fork copies the path into a new chat with new ids and the same content", async () => {
     const { user, chat, first, second } = await branchingChat();
+    // Written a while ago.
+    await database().run(sql`UPDATE messages SET created_at = 1700000000000 + rowid WHERE chat_id = ${chat.id}`);
     const original = (await getChat({ chatId: chat.id, userId: user.id }))!;
     const { messages: path } = await getPathPage({ chatId: chat.id, leafId: second.assistantMessageId, limit: 100_000 });
 
@@ -94,6 +96,8 @@ describe("forking", () => {
     expect(fork).toMatchObject({ title: "Trees (fork)", userId: user.id, model: original.model, titleSet: true });
     const copied = await getPathPage({ chatId: forkId, leafId: fork.activeLeafId, limit: 100_000 });
     expect(copied.messages.map((m) => [m.role, m.content, m.status])).toEqual(path.map((m) => [m.role, m.content, m.status]));
+    // Each copy says when its original was written, not when it was copied.
+    expect(copied.messages.map((m) => m.createdAt)).toEqual(path.map((m) => m.createdAt));
     const originalIds = new Set(path.map((m) => m.id));
     expect(copied.messages.every((m) => !originalIds.has(m.id) && m.chatId === forkId)).toBe(true);
     expect(copied.messages[0]!.parentId).toBeNull();

@@ -82,7 +82,10 @@ export async function deleteBranch({ chat, messageId }: { chat: Chat; messageId:
   ]);
 }
 
-export type ForkSource = Pick<Message, "id" | "role" | "parts" | "status" | "model" | "stats" | "problem">;
+export type ForkSource = Pick<Message, "id" | "role" | "parts" | "status" | "model" | "stats" | "problem"> & {
+  /** When the original was written: a copy keeps it (absent: now). */
+  createdAt?: number;
+};
 
 /**
  * Copies the path root → `messageId` into a new chat owned by `userId`
@@ -105,6 +108,7 @@ export async function forkChat({
   const chatId = createId();
   const ids = path.map(() => createId());
   const forkedWhileStreaming: Problem = { code: "forked_while_streaming" };
+  const now = Date.now();
   // One transaction: the chat's insert counts the copier's chats, and every
   // later statement writes only when the chat was stored (a refused copy writes nothing).
   const chatStored = sql`EXISTS (SELECT 1 FROM chats WHERE id = ${chatId})`;
@@ -124,10 +128,10 @@ export async function forkChat({
       // A fork of an answer still being written keeps what exists so far.
       const streaming = m.status === "streaming";
       return db.run(sql`
-        INSERT INTO messages (id, chat_id, parent_id, role, parts, content, status, model, stats, problem, last_event_id)
+        INSERT INTO messages (id, chat_id, parent_id, role, parts, content, status, model, stats, problem, last_event_id, created_at)
         SELECT ${ids[i]!}, ${chatId}, ${i === 0 ? null : ids[i - 1]!}, ${m.role}, ${JSON.stringify(m.parts)}, ${plainText(m.parts)},
           ${streaming ? "interrupted" : m.status}, ${m.model}, ${m.stats ? JSON.stringify(m.stats) : null},
-          ${streaming ? JSON.stringify(forkedWhileStreaming) : m.problem ? JSON.stringify(m.problem) : null}, 2
+          ${streaming ? JSON.stringify(forkedWhileStreaming) : m.problem ? JSON.stringify(m.problem) : null}, 2, ${m.createdAt ?? now}
         WHERE ${chatStored}`);
     }),
     // The copy uses the same files (the bytes are stored once).

@@ -72,11 +72,11 @@ describe("the message catalogue", () => {
   });
 
   test("the usage limits count their chats and answers in the right form in both languages", () => {
-    expect(describeProblem({ code: "chats_limit_reached", params: { max: 1 } }, "en")).toMatch(/^You have 1 chat, the most/);
-    expect(describeProblem({ code: "chats_limit_reached", params: { max: 5 } }, "en")).toMatch(/^You have 5 chats, the most/);
-    expect(describeProblem({ code: "chats_limit_reached", params: { max: 1 } }, "ru")).toMatch(/^У вас 1 чат —/);
-    expect(describeProblem({ code: "chats_limit_reached", params: { max: 3 } }, "ru")).toMatch(/^У вас 3 чата —/);
-    expect(describeProblem({ code: "chats_limit_reached", params: { max: 12 } }, "ru")).toMatch(/^У вас 12 чатов —/);
+    expect(describeProblem({ code: "chats_limit_reached", params: { max: 1 } }, "en")).toMatch(/^This server lets you keep 1 chat, and/);
+    expect(describeProblem({ code: "chats_limit_reached", params: { max: 5 } }, "en")).toMatch(/^This server lets you keep 5 chats, and/);
+    expect(describeProblem({ code: "chats_limit_reached", params: { max: 1 } }, "ru")).toMatch(/хранить 1 чат,/);
+    expect(describeProblem({ code: "chats_limit_reached", params: { max: 3 } }, "ru")).toMatch(/хранить 3 чата,/);
+    expect(describeProblem({ code: "chats_limit_reached", params: { max: 12 } }, "ru")).toMatch(/хранить 12 чатов,/);
     expect(describeProblem({ code: "messages_limit_reached", params: { max: 21, windowSeconds: 3600, seconds: 60 } }, "ru")).toMatch(/^Вы запросили 21 ответ за последние 60 минут/);
     expect(describeProblem({ code: "messages_limit_reached", params: { max: 10, windowSeconds: 3600, seconds: 60 } }, "ru")).toMatch(/^Вы запросили 10 ответов за/);
   });
