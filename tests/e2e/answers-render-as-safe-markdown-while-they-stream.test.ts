@@ -41,6 +41,16 @@ async function pickGptMini(page: Page): Promise<void> {
   await page.getByRole("option", { name: "GPT-4o mini" }).click();
 }
 
+/** A new user asks GPT-4o mini (the fake) for ANSWER, a token every `tokenDelayMs`. */
+async function askForTheSizes(page: Page, tokenDelayMs: number): Promise<void> {
+  const marker = uniqueMarker("md");
+  await queueScripts("openai", marker, { tokens: tokens(ANSWER), tokenDelayMs });
+  await signUp(page);
+  await page.goto("/chats?new=1");
+  await pickGptMini(page);
+  await sendMessage(page, `Show me the sizes ${marker}`);
+}
+
 async function expectRenderedSafely(page: Page): Promise<void> {
   const content = answerContent(page);
   await expect(content.getByRole("heading", { name: "Sizes" })).toBeVisible();
@@ -65,12 +75,7 @@ test("a markdown answer renders as it streams, safely, and the same from the ser
   page.on("request", (request) => {
     if (!request.url().startsWith("http://127.0.0.1")) remote.push(request.url());
   });
-  const marker = uniqueMarker("md");
-  await queueScripts("openai", marker, { tokens: tokens(ANSWER), tokenDelayMs: 60 });
-  await signUp(page);
-  await page.goto("/chats?new=1");
-  await pickGptMini(page);
-  await sendMessage(page, `Show me the sizes ${marker}`);
+  await askForTheSizes(page, 60);
   await expect(page).toHaveURL(/\/chats\/[0-9a-z]{20}$/);
 
   // Mid-stream, a table is a table as soon as its header row is in.
@@ -93,12 +98,7 @@ test("highlighting that fails to load (the connection dropped) is asked for agai
   browserErrors.allow(/Failed to load resource: net::ERR_INTERNET_DISCONNECTED/);
   let asked = 0;
   await page.route(/\/assets\/rich-highlight-[^/]+\.js$/, (route) => (asked++ === 0 ? route.abort("internetdisconnected") : route.continue()));
-  const marker = uniqueMarker("hl");
-  await queueScripts("openai", marker, { tokens: tokens(ANSWER), tokenDelayMs: 20 });
-  await signUp(page);
-  await page.goto("/chats?new=1");
-  await pickGptMini(page);
-  await sendMessage(page, `Show me the sizes ${marker}`);
+  await askForTheSizes(page, 20);
   await waitForAnswer(page);
   await expect(answerContent(page).locator("pre code.hljs.language-ts .hljs-keyword").first()).toHaveText("const", { timeout: 15_000 });
   expect(asked).toBe(2);
