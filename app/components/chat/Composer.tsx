@@ -172,8 +172,9 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
   useEffect(() => {
     if (!queued || busy || submitting) return;
     setQueued(false);
-    formRef.current?.requestSubmit();
-  }, [queued, busy, submitting]);
+    // Emptied meanwhile: nothing to send.
+    if (textRef.current?.value.trim() || uploads.ready.length > 0) formRef.current?.requestSubmit();
+  }, [queued, busy, submitting, uploads.ready.length]);
 
   // A refused send hands its text back: put it in the box again.
   useEffect(() => {
