@@ -282,6 +282,9 @@ export const en = {
     save: "Save profile",
   },
   security: {
+    deviceOn: "{{browser}} on {{system}}",
+    aBrowserOn: "A browser on {{system}}",
+    unknownBrowser: "Unknown browser",
     now: "now",
     justNow: "just now",
     passwordChanged: "Password changed. Your other sessions were signed out.",

@@ -286,6 +286,9 @@ export const ru: RussianOf<typeof en> = {
     save: "Сохранить профиль",
   },
   security: {
+    deviceOn: "{{browser}} на {{system}}",
+    aBrowserOn: "Браузер на {{system}}",
+    unknownBrowser: "Неизвестный браузер",
     now: "сейчас",
     justNow: "только что",
     passwordChanged: "Пароль изменён. Остальные сеансы завершены.",

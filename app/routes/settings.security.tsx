@@ -52,7 +52,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const now = Date.now();
   const locale = localeOf(request);
   const t = tFor(locale);
-  const sessions = await sessionsOf({ user, currentSessionId: await currentSessionId(request) });
+  const sessions = await sessionsOf({ user, currentSessionId: await currentSessionId(request), locale });
   return {
     sessions: sessions.map((s) => ({
       id: s.id,

@@ -16,9 +16,10 @@ import {
   updateThemeAndLocale,
   type UserSettings,
 } from "../models/user.server";
-import { LOCALES } from "../protocol/catalogue";
+import { type Locale, LOCALES } from "../protocol/catalogue";
+import { tFor } from "../i18n/translate.server";
 import { AppError } from "../protocol/errors";
-import { describeUserAgent } from "../utils/user-agent";
+import { type DeviceWords, describeUserAgent } from "../utils/user-agent";
 import { THEMES } from "../utils/preferences.server";
 
 /** Custom instructions are a system prompt: long enough for a page of guidance, short enough to leave the context to the chat. */
@@ -115,12 +116,23 @@ export interface SessionView {
   current: boolean;
 }
 
-/** The person's signed-in sessions, this one first, then the most recently used. */
-export async function sessionsOf({ user, currentSessionId }: { user: PublicUser; currentSessionId: string | null }): Promise<SessionView[]> {
+/** "Chrome on Linux" in a language's words. */
+export function deviceWordsFor(locale: Locale): DeviceWords {
+  const t = tFor(locale);
+  return {
+    on: (names) => t("security.deviceOn", names),
+    aBrowserOn: (names) => t("security.aBrowserOn", names),
+    unknown: t("security.unknownBrowser"),
+  };
+}
+
+/** The person's signed-in sessions, this one first, then the most recently used; devices named in `locale`. */
+export async function sessionsOf({ user, currentSessionId, locale = "en" }: { user: PublicUser; currentSessionId: string | null; locale?: Locale }): Promise<SessionView[]> {
   const rows = await listSessions({ userId: user.id });
+  const deviceWords = deviceWordsFor(locale);
   const views = rows.map((row) => ({
     id: row.id,
-    device: describeUserAgent(row.userAgent),
+    device: describeUserAgent(row.userAgent, deviceWords),
     ip: row.ip,
     createdAt: row.createdAt,
     lastSeenAt: row.lastSeenAt,

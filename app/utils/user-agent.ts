@@ -21,10 +21,23 @@ const SYSTEMS: [RegExp, string][] = [
   [/\bLinux\b|\bX11\b/, "Linux"],
 ];
 
-export function describeUserAgent(userAgent: string | null | undefined): string {
-  if (!userAgent) return "Unknown browser";
+/** The words around the names, in the page's language ("Chrome on Linux", "Chrome на Linux"). */
+export interface DeviceWords {
+  on: (names: { browser: string; system: string }) => string;
+  aBrowserOn: (names: { system: string }) => string;
+  unknown: string;
+}
+
+const ENGLISH: DeviceWords = {
+  on: ({ browser, system }) => `${browser} on ${system}`,
+  aBrowserOn: ({ system }) => `A browser on ${system}`,
+  unknown: "Unknown browser",
+};
+
+export function describeUserAgent(userAgent: string | null | undefined, words: DeviceWords = ENGLISH): string {
+  if (!userAgent) return words.unknown;
   const browser = BROWSERS.find(([pattern]) => pattern.test(userAgent))?.[1];
   const system = SYSTEMS.find(([pattern]) => pattern.test(userAgent))?.[1];
-  if (browser && system) return `${browser} on ${system}`;
-  return browser ?? (system ? `A browser on ${system}` : "Unknown browser");
+  if (browser && system) return words.on({ browser, system });
+  return browser ?? (system ? words.aBrowserOn({ system }) : words.unknown);
 }

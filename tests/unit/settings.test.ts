@@ -14,6 +14,7 @@ import { AppError } from "~/protocol/errors";
 import {
   changePassword,
   CUSTOM_INSTRUCTIONS_MAX,
+  deviceWordsFor,
   passwordSchema,
   preferencesSchema,
   revokeOtherSessions,
@@ -178,6 +179,11 @@ describe("sessions", () => {
     expect(describeUserAgent("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36")).toBe("Chrome on Android");
     expect(describeUserAgent("curl/8.5.0")).toBe("curl");
     expect(describeUserAgent(null)).toBe("Unknown browser");
+    // In Russian, with the catalogue's words.
+    const ru = deviceWordsFor("ru");
+    expect(describeUserAgent(CHROME_LINUX, ru)).toBe("Chrome на Linux");
+    expect(describeUserAgent("Mozilla/5.0 (X11; Linux x86_64)", ru)).toBe("Браузер на Linux");
+    expect(describeUserAgent(null, ru)).toBe("Неизвестный браузер");
   });
 });
 
