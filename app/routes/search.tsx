@@ -89,6 +89,8 @@ export default function SearchPage() {
             defaultValue={q}
             maxLength={SEARCH_MAX_CHARS}
             placeholder={t("search.placeholder")}
+            // Opened to search (no query yet): ready to type.
+            autoFocus={!q}
             aria-invalid={error?.field === "q" ? true : undefined}
             className="min-w-0 flex-1 rounded-md border border-zinc-700 bg-zinc-800 px-3 py-2"
           />

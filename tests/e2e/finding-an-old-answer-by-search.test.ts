@@ -55,6 +55,8 @@ for (const javaScript of [true, false]) {
 
       await page.getByRole("link", { name: /^Search/ }).click();
       await expect(page).toHaveURL(/\/search$/);
+      // Ready to type.
+      await expect(page.getByLabel("Search your chats")).toBeFocused();
       await page.getByLabel("Search your chats").fill(`apples ${m}`);
       await page.getByLabel("Search your chats").press("Enter");
       await expect(page).toHaveURL(new RegExp(`/search\\?q=apples\\+${m}`));
