@@ -1,9 +1,10 @@
+import { useRef } from "react";
 import { type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { AuthFormError, authenticator, authFormFailure, typedValues } from "~/auth/auth.server";
 import { createSession, getSessionUser, safeRedirect } from "~/auth/session.server";
 import { beginLoginAttempt, retryAfterSeconds, settleLoginAttempt } from "~/auth/throttle.server";
-import { AuthShell, Field, FormAlert } from "~/components/ui/Field";
+import { AuthShell, Field, FormAlert, useFocusOnRefusal } from "~/components/ui/Field";
 import { signupGate } from "~/services/admin-registration.server";
 import { getUserSettings } from "~/models/user.server";
 import { AppError } from "~/protocol/errors";
@@ -62,6 +63,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function Login() {
   const { allowRegistration } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusOnRefusal(formRef, result, "password");
   const [params] = useSearchParams();
   const navigation = useNavigation();
   const busy = navigation.state !== "idle" && navigation.formAction?.startsWith("/login");
@@ -69,7 +72,7 @@ export default function Login() {
   const { t } = useTranslation();
   return (
     <AuthShell title={t("auth.loginTitle")}>
-      <Form method="post" className="space-y-4" noValidate>
+      <Form ref={formRef} method="post" className="space-y-4" noValidate>
         {expired && !result ? <FormAlert>{t("auth.sessionExpired")}</FormAlert> : null}
         {result?.formError && !Object.keys(result.fieldErrors).length ? <FormAlert>{result.formError}</FormAlert> : null}
         <Field label={t("auth.email")} name="email" type="email" autoComplete="email" required autoFocus defaultValue={result?.values.email} error={result?.fieldErrors.email} />

@@ -1,3 +1,4 @@
+import { useRef } from "react";
 import { type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { AuthFormError, authenticator, authFormFailure, typedValues } from "~/auth/auth.server";
@@ -5,7 +6,7 @@ import { createSession, getSessionUser, safeRedirect } from "~/auth/session.serv
 import { saveAppearance } from "~/services/settings.server";
 import { chosenLocaleOf, themeOf } from "~/utils/preferences.server";
 import { refundSignup, retryAfterSeconds, signupWaitMs } from "~/auth/throttle.server";
-import { AuthShell, Field, FormAlert } from "~/components/ui/Field";
+import { AuthShell, Field, FormAlert, useFocusOnRefusal } from "~/components/ui/Field";
 import { describe } from "~/protocol/catalogue";
 import { AppError } from "~/protocol/errors";
 import { inviteForToken, inviteProblem, signupGate } from "~/services/admin-registration.server";
@@ -65,6 +66,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function Signup() {
   const { view, firstAccountOnly, message } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusOnRefusal(formRef, result, "name");
   const navigation = useNavigation();
   const [params] = useSearchParams();
   const busy = navigation.state !== "idle" && navigation.formAction?.startsWith("/signup");
@@ -86,7 +89,7 @@ export default function Signup() {
   }
   return (
     <AuthShell title={t("auth.signupTitle")}>
-      <Form method="post" className="space-y-4" noValidate>
+      <Form ref={formRef} method="post" className="space-y-4" noValidate>
         {params.get("invite") ? <input type="hidden" name="invite" value={params.get("invite") ?? ""} /> : null}
         {firstAccountOnly ? (
           <p className="rounded-lg border border-sky-900 bg-sky-950/40 px-3 py-2 text-sm text-sky-200" data-testid="first-account-notice">

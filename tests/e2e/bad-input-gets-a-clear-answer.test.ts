@@ -256,6 +256,8 @@ test("a wrong password gets one generic message, whether or not the account exis
     await expect(page.getByRole("alert")).toHaveText(generic);
     // Neither field is blamed: that would say which one was right.
     await expect(page.locator("[aria-invalid=true]")).toHaveCount(0);
+    // The password, the thing to type again, has the focus.
+    await expect(page.getByLabel("Password")).toBeFocused();
     await expect(page).toHaveURL(/\/login$/);
   }
   await login(page, user);
@@ -274,6 +276,8 @@ test("invalid sign-up fields each get their own error", async ({ page, browserEr
   expect((await response).status()).toBe(400);
 
   await expect(page.getByLabel("Name")).toHaveAttribute("aria-invalid", "true");
+  // The first field to fix has the focus.
+  await expect(page.getByLabel("Name")).toBeFocused();
   await expect(page.getByText("Tell us what to call you.")).toBeVisible();
   await expect(page.getByLabel("Email")).toHaveAttribute("aria-invalid", "true");
   await expect(page.getByText("Enter a valid email address, like ada@example.com.")).toBeVisible();

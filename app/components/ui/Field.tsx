@@ -1,4 +1,4 @@
-import type { InputHTMLAttributes } from "react";
+import { type InputHTMLAttributes, type RefObject, useEffect } from "react";
 import { AppearanceChooser } from "../settings/AppearanceChooser";
 
 export function Field({
@@ -48,4 +48,18 @@ export function AuthShell({ title, children }: { title: string; children: React.
       </div>
     </main>
   );
+}
+
+/**
+ * After a refused form, the focus goes where the person has something to fix: the first field in error, else
+ * `fallback` (the password after a wrong one). A keyboard or screen-reader user lands on it, not on the page's top.
+ */
+export function useFocusOnRefusal(formRef: RefObject<HTMLFormElement | null>, refusal: unknown, fallback: string): void {
+  useEffect(() => {
+    if (!refusal) return;
+    const form = formRef.current;
+    const field = form?.querySelector<HTMLInputElement>('[aria-invalid="true"]') ?? form?.querySelector<HTMLInputElement>(`[name="${fallback}"]`);
+    field?.focus();
+    field?.select();
+  }, [formRef, refusal, fallback]);
 }
