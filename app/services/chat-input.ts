@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { AccessLevel } from "../models/chat-access.server";
 import { AppError, type ErrorCode, isErrorCode } from "../protocol/errors";
 import { isId } from "../utils/id";
+import { asTyped } from "../utils/typed-text";
 
 const code = (c: ErrorCode) => c;
 const messageId = z.string({ required_error: code("malformed_id") }).refine(isId, code("malformed_id"));
@@ -15,7 +16,7 @@ const model = z.string().max(200, code("model_unavailable")).optional();
 export function messageText(maxChars: number) {
   return z
     .string({ required_error: code("message_empty") })
-    .transform((s) => s.replace(/\r\n/g, "\n"))
+    .transform(asTyped)
     .refine((s) => s.length <= maxChars, code("message_too_long"));
 }
 
@@ -45,8 +46,7 @@ function buildChatIntentSchema(maxChars: number) {
     z.object({ intent: z.literal("delete-branch"), messageId }),
     z.object({ intent: z.literal("rename"), title: z.string({ required_error: code("title_empty") }).trim().min(1, code("title_empty")).max(120, code("title_too_long")) }),
     z.object({ intent: z.literal("delete") }),
-    // A browser counts a line break in the box as one character (its maxlength) and sends it as two (CR LF).
-    z.object({ intent: z.literal("system-prompt"), systemPrompt: z.string().transform((s) => s.replace(/\r\n/g, "\n")).pipe(z.string().max(8000, code("system_prompt_too_long"))) }),
+    z.object({ intent: z.literal("system-prompt"), systemPrompt: z.string().transform(asTyped).refine((s) => s.length <= 8000, code("system_prompt_too_long")) }),
     z.object({ intent: z.literal("archive"), value: z.enum(["true", "false"]) }),
     z.object({ intent: z.literal("pin"), value: z.enum(["true", "false"]) }),
     // Share the branch shown (or bring the share up to it); revoke the share.

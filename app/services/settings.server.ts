@@ -20,6 +20,7 @@ import { type Locale, LOCALES } from "../protocol/catalogue";
 import { tFor } from "../i18n/translate.server";
 import { AppError } from "../protocol/errors";
 import { type DeviceWords, describeUserAgent } from "../utils/user-agent";
+import { asTyped } from "../utils/typed-text";
 import { THEMES } from "../utils/preferences.server";
 
 /** Custom instructions are a system prompt: long enough for a page of guidance, short enough to leave the context to the chat. */
@@ -52,8 +53,7 @@ export const preferencesSchema = z.object({
   customInstructions: z
     .string()
     .default("")
-    // Browsers send a textarea's line breaks as CRLF; count them as people see them.
-    .transform((text) => text.replace(/\r\n/g, "\n").trim())
+    .transform((text) => asTyped(text).trim())
     .refine((text) => text.length <= CUSTOM_INSTRUCTIONS_MAX, "custom_instructions_too_long"),
 });
 

@@ -10,6 +10,7 @@ import { describe, type Locale } from "../../protocol/catalogue";
 import { type FilePart, type MessagePart, textParts } from "../../protocol/parts";
 import type { FormFailure } from "../../protocol/errors";
 import { createId } from "../../utils/id";
+import { asTyped } from "../../utils/typed-text";
 import { useDraftStorageKey } from "./drafts";
 import { closeEarlyStream, openStreamEarly } from "./useAnswerStream";
 import type { MessageView } from "./MessageItem";
@@ -97,7 +98,7 @@ export function useOptimisticSend({ chatId, stored, model, locale }: { chatId: s
       const formData = new FormData(form);
       // Picked files were uploaded already; the message carries their ids (attachmentId).
       formData.delete("files");
-      const text = String(formData.get("content") ?? "").replace(/\r\n/g, "\n");
+      const text = asTyped(String(formData.get("content") ?? ""));
       if (!text.trim() && files.length === 0) return false;
       const parts: MessagePart[] = [...files, ...textParts(text)];
       const userMessageId = createId();
