@@ -8,7 +8,7 @@ import { chatTitlesContaining, type ChatHit, HIT_END, HIT_START, type MessageHit
 import { nearestMessages, type NearHit, vectorSpace } from "../models/vectors.server";
 import { logger } from "../utils/logger.server";
 import { AppError, type ErrorCode } from "../protocol/errors";
-import { segmentsOf, type Segment } from "../utils/highlight";
+import { readableSnippet, segmentsOf, type Segment } from "../utils/highlight";
 import { consume } from "./limits.server";
 import { MIN_TERM_CHARS, SEARCH_MAX_CHARS } from "./search-limits";
 
@@ -210,12 +210,12 @@ function fuse(byWords: MessageHit[], byMeaning: NearHit[]): MessageResult[] {
 }
 
 function plainSnippet(content: string): string {
-  const text = content.replaceAll(HIT_START, "").replaceAll(HIT_END, "").replace(/\s+/g, " ").trim();
+  const text = readableSnippet(content.replaceAll(HIT_START, "").replaceAll(HIT_END, ""));
   return text.length > 240 ? `${text.slice(0, 240)}…` : text;
 }
 
 function asMessageResult(hit: MessageHit, found: MessageResult["found"]): MessageResult {
-  return { ...hit, snippet: segmentsOf(hit.snippet), found };
+  return { ...hit, snippet: segmentsOf(readableSnippet(hit.snippet)), found };
 }
 
 function asChatResult(hit: ChatHit): ChatResult {

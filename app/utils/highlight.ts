@@ -27,3 +27,40 @@ export function segmentsOf(marked: string): Segment[] {
   flush();
   return segments;
 }
+
+// Hit marks may sit anywhere in the text: the patterns below let them through.
+const MARKS = /[\u0002\u0003]/g;
+const LINE_START = /^([\u0002\u0003\s]*)(?:#{1,6}|>|[-*+]|`{3,}[\w+-]*|~{3,}[\w+-]*)(?=[\s\u0002\u0003]|$)/;
+// A link's address may be cut off by the snippet's end ("…").
+const LINK = /!?\[([^\]\n]*)\]\([^)\s]*?(\)|…$)/g;
+const LINK_CUT_AT_START = /^([^[\]\n]*)\]\([^)\s]*\)/;
+const MARKER_RUNS = /\*{2,3}|_{2,3}|~~|`+/g;
+// A lone * or _ that opens or closes emphasis (not `2 * 3`, not snake_case).
+const LONE_EMPHASIS =
+  /(?<=(?:^|[\s([{"'])[\u0002\u0003]*)[*_](?=[\u0002\u0003]*[^\s*_\u0002\u0003])|(?<=[^\s*_\u0002\u0003][\u0002\u0003]*)[*_](?=[\u0002\u0003]*(?:$|[\s)\]}.,;:!?"']))/g;
+
+function readableLine(line: string): string {
+  // A table's rule (| --- | :-: |) says nothing; its rows become cells side by side.
+  if (/\|/.test(line) && /^[\s|:\-]+$/.test(line.replace(MARKS, ""))) return "";
+  const cells = line.includes("|") ? line.split("|").map((cell) => cell.trim()).filter((cell) => cell.replace(MARKS, "") !== "").join(" · ") : line;
+  return cells.replace(LINE_START, "$1");
+}
+
+/**
+ * A message's words as a snippet shows them: the markdown that renders as
+ * formatting in the chat (emphasis, code marks, headings, quotes, bullets,
+ * fences, table rules, a link's address) is left out, and line breaks
+ * become spaces. The hit marks stay where they were.
+ */
+export function readableSnippet(marked: string): string {
+  return marked
+    .split("\n")
+    .map(readableLine)
+    .join("\n")
+    .replace(LINK_CUT_AT_START, "$1")
+    .replace(LINK, (_match, words: string, end: string) => (end === "…" ? `${words}…` : words))
+    .replace(MARKER_RUNS, "")
+    .replace(LONE_EMPHASIS, "")
+    .replace(/\s+/g, " ")
+    .trim();
+}

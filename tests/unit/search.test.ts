@@ -213,6 +213,26 @@ describe("what a search finds", () => {
     expect(hitsOf(found.messages[0]!.snippet)).toEqual(["quarterly"]);
   });
 
+  test("a snippet shows an answer's words, not its markdown", async () => {
+    const user = await createTestUser();
+    const chat = await createTestChat({ userId: user.id });
+    const answers: [string, string, string][] = [
+      ["pantry", "## Open **the pantry**", "Open the pantry"],
+      ["flour", "1. take the `flour_sack` now", "1. take the flour_sack now"],
+      ["water", "- mix with _warm_ water (2 * 3 cups)", "mix with warm water (2 * 3 cups)"],
+      ["recipe", "> see [the recipe](https://recipes.example/bread_loaf)", "see the recipe…"], // the snippet ends inside the address
+      ["knead", "| step | time |\n|---|:-:|\n| knead | 10 min |", "step · time knead · 10 min"],
+      ["oven", "```sh\noven --hot\n```", "oven --hot"],
+    ];
+    let parentId: string | null = null;
+    for (const [, answer] of answers) parentId = (await addExchange({ chatId: chat.id, parentId, question: "and then?", answer })).assistantMessageId;
+    for (const [word, , shown] of answers) {
+      const snippet = (await find(user, word)).messages[0]!.snippet;
+      expect(plain(snippet)).toBe(shown);
+      expect(hitsOf(snippet)).toEqual([word]);
+    }
+  });
+
   test("snippets are text: markup in a message reaches the page escaped", async () => {
     const user = await createTestUser();
     const chat = await createTestChat({ userId: user.id, title: "<img src=x onerror=alert(1)> title" });
