@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { composeDemoAnswer, createDemoProvider, DEMO_MODEL, keywordsOf, titleFromQuestion, tokenize } from "./demo.server";
 import { CONTINUE_INSTRUCTION } from "./context";
-import type { LlmEvent } from "./types";
+import { type ContextMessage, documentText, type LlmEvent } from "./types";
 
 const question = [{ role: "user" as const, parts: [{ type: "text" as const, text: "Explain how Kubernetes schedules pods across nodes, and why Kubernetes evicts pods" }] }];
 
@@ -85,6 +85,25 @@ describe("the demo provider", () => {
     const rest = events.flatMap((e) => (e.type === "text" ? [e.text] : [])).join("");
     expect(soFar + rest).toBe(whole);
     expect(rest).not.toContain("cut off");
+  });
+
+  test("counts the files it reads as input, as a real model would: a document's text and each image", async () => {
+    const provider = createDemoProvider({ tokensPerSecond: 100_000 });
+    const usageOf = async (messages: ContextMessage[]) => {
+      const events = await collect(provider.stream({ model: "parley-demo", messages, signal: new AbortController().signal }));
+      return events.find((e) => e.type === "usage");
+    };
+    const text = "what is in these files?";
+    const report = { type: "document" as const, name: "report.txt", mediaType: "text/plain", text: "x".repeat(4000) };
+    const withFiles: ContextMessage[] = [
+      { role: "user", parts: [{ type: "image", mediaType: "image/png", data: "iVBORw0KGgo=" }, report, { type: "text", text }] },
+    ];
+    const alone = (await usageOf([{ role: "user", parts: [{ type: "text", text }] }]))!;
+    const both = (await usageOf(withFiles))!;
+    expect(alone).toMatchObject({ inputTokens: Math.ceil(text.length / 4) });
+    // The document's 4,000 characters (with its name and fence) are over 1,000 tokens; the image is 765 more.
+    expect(both).toMatchObject({ inputTokens: Math.ceil((text.length + documentText(report).length) / 4) + 765 });
+    expect(both.type === "usage" && both.inputTokens).toBeGreaterThan(1000 + 765);
   });
 
   test("stops quietly, without usage or finish, when the signal aborts mid-answer", async () => {

@@ -4,7 +4,7 @@
 // everything Parley does.
 import { formatBytes } from "../protocol/catalogue";
 import { CONTINUE_INSTRUCTION } from "./context";
-import { type ContextMessage, contextText, type LlmEvent, type LlmProvider, type ModelInfo, type StreamRequest } from "./types";
+import { type ContextMessage, contextText, documentText, type LlmEvent, type LlmProvider, type ModelInfo, type StreamRequest } from "./types";
 
 export const DEMO_PROVIDER_ID = "demo";
 export const DEMO_MODEL_ID = "demo:parley-demo";
@@ -53,6 +53,23 @@ function identifierFrom(word: string): string {
 function base64Bytes(data: string): number {
   const padding = data.endsWith("==") ? 2 : data.endsWith("=") ? 1 : 0;
   return (data.length * 3) / 4 - padding;
+}
+
+// What one image costs a real model as input: OpenAI's figure for a 1024×1024 picture in high detail.
+const IMAGE_INPUT_TOKENS = 765;
+
+/** The input a real model would count for these messages: about four characters a token, files included, plus each image. */
+export function demoInputTokens(messages: readonly ContextMessage[]): number {
+  let chars = 0;
+  let images = 0;
+  for (const message of messages) {
+    for (const part of message.parts) {
+      if (part.type === "text") chars += part.text.length;
+      else if (part.type === "document") chars += documentText(part).length;
+      else if (part.type === "image") images++;
+    }
+  }
+  return Math.ceil(chars / 4) + images * IMAGE_INPUT_TOKENS;
 }
 
 function describeAttachments(message: ContextMessage): string[] {
@@ -181,8 +198,7 @@ export function createDemoProvider({ tokensPerSecond }: { tokensPerSecond: numbe
         yield { type: "text", text: token };
         sent++;
       }
-      const inputChars = messages.reduce((n, m) => n + contextText(m).length, 0);
-      yield { type: "usage", inputTokens: Math.ceil(inputChars / 4), outputTokens: sent };
+      yield { type: "usage", inputTokens: demoInputTokens(messages), outputTokens: sent };
       yield { type: "finish", reason: "stop" };
     },
     async complete({ messages }) {
