@@ -29,6 +29,7 @@ export function segmentsOf(marked: string): Segment[] {
 }
 
 // Hit marks may sit anywhere in the text: the patterns below let them through.
+/* eslint-disable no-control-regex -- the hit marks are the control characters \u0002 and \u0003 */
 const MARKS = /[\u0002\u0003]/g;
 const LINE_START = /^([\u0002\u0003\s]*)(?:#{1,6}|>|[-*+]|`{3,}[\w+-]*|~{3,}[\w+-]*)(?=[\s\u0002\u0003]|$)/;
 // A link's address may be cut off by the snippet's end ("…").
@@ -39,9 +40,13 @@ const MARKER_RUNS = /\*{2,3}|_{2,3}|~~|`+/g;
 const LONE_EMPHASIS =
   /(?<=(?:^|[\s([{"'])[\u0002\u0003]*)[*_](?=[\u0002\u0003]*[^\s*_\u0002\u0003])|(?<=[^\s*_\u0002\u0003][\u0002\u0003]*)[*_](?=[\u0002\u0003]*(?:$|[\s)\]}.,;:!?"']))/g;
 
+/* eslint-enable no-control-regex */
+
 function readableLine(line: string): string {
   // A table's rule (| --- | :-: |) says nothing; its rows become cells side by side.
-  if (/\|/.test(line) && /^[\s|:\-]+$/.test(line.replace(MARKS, ""))) return "";
+  if (/\|/.test(line) && /^[\s|:-]+$/.test(line.replace(MARKS, ""))) return "";
+  // So does a rule between paragraphs (---, ***, ___).
+  if (/^\s*([-*_])(\s*\1){2,}\s*$/.test(line)) return "";
   const cells = line.includes("|") ? line.split("|").map((cell) => cell.trim()).filter((cell) => cell.replace(MARKS, "") !== "").join(" · ") : line;
   return cells.replace(LINE_START, "$1");
 }
