@@ -222,7 +222,7 @@ describe("what a search finds", () => {
       ["water", "- mix with _warm_ water (2 * 3 cups)", "mix with warm water (2 * 3 cups)"],
       ["recipe", "> see [the recipe](https://recipes.example/bread_loaf)", "see the recipe…"], // the snippet ends inside the address
       ["knead", "| step | time |\n|---|:-:|\n| knead | 10 min |", "step · time knead · 10 min"],
-      ["oven", "```sh\noven --hot\n```", "oven --hot"],
+      ["oven", "```sh\noven --hot\n```\n\n---", "oven --hot"],
     ];
     let parentId: string | null = null;
     for (const [, answer] of answers) parentId = (await addExchange({ chatId: chat.id, parentId, question: "and then?", answer })).assistantMessageId;
