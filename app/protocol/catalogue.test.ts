@@ -27,6 +27,13 @@ describe("the message catalogue", () => {
     expect(describeProblem("answer_failed")).toBe("The answer failed unexpectedly. Try regenerating it.");
   });
 
+  test("a refused file's words name the other files of its form that were refused too", () => {
+    const problem = { code: "file_empty" as const, params: { name: "a.txt", alsoRefused: ["b.exe", "c.zip"] } };
+    expect(describeProblem(problem, "en")).toBe("“a.txt” is empty. These were not attached either: “b.exe”, “c.zip”.");
+    expect(describeProblem(problem, "ru")).toBe("Файл “a.txt” пуст. Не приложены и эти файлы: “b.exe”, “c.zip”.");
+    expect(describeProblem({ code: "file_empty", params: { name: "a.txt", alsoRefused: [] } }, "en")).toBe("“a.txt” is empty.");
+  });
+
   test("the language comes from Accept-Language, English when nothing fits", () => {
     expect(localeFromAcceptLanguage("ru-RU,ru;q=0.9,en-US;q=0.8")).toBe("ru");
     expect(localeFromAcceptLanguage("en-GB,ru;q=0.5")).toBe("en");

@@ -279,9 +279,17 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
   },
 };
 
+/** After the first refused file's reason, the others a form carried, so that none is dropped without a word. */
+const ALSO_REFUSED: Record<Locale, (names: string) => string> = {
+  en: (names) => `These were not attached either: ${names}.`,
+  ru: (names) => `Не приложены и эти файлы: ${names}.`,
+};
+
 export function describe(problem: Problem | ErrorCode, locale: Locale = "en"): string {
   const { code, params } = typeof problem === "string" ? { code: problem, params: undefined } : problem;
-  return CATALOGUE[locale][code](params ?? {});
+  const text = CATALOGUE[locale][code](params ?? {});
+  const others = params?.alsoRefused;
+  return others?.length ? `${text} ${ALSO_REFUSED[locale](others.map((name) => file({ name })).join(", "))}` : text;
 }
 
 /** The first supported language in an Accept-Language header (English when none fits). */

@@ -136,6 +136,8 @@ export type ErrorParams = {
   usd?: number;
   /** What was wrong with an imported file or conversation, in a few words. */
   reason?: string;
+  /** The other files of the same form that were not taken either (their names, as stored). */
+  alsoRefused?: string[];
 };
 
 /** A code plus what its text needs: stored with an answer and sent in stream events. */

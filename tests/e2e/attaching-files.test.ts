@@ -140,17 +140,24 @@ test("the demo model lists what it was given, and an image enlarges on click", a
   await expect(dialog).toBeHidden();
 });
 
-test("without JavaScript, a file over the limit answers 413 and keeps the typed text and the other files", async ({ noJsPage: page, browserErrors }) => {
+test("without JavaScript, a file over the limit answers 413, names every file refused, and keeps the typed text and the other files", async ({ noJsPage: page, browserErrors }) => {
   browserErrors.allowStatus(413);
   await signUp(page);
   await page.goto("/chats?new=1");
   const big = Buffer.alloc(2 * 1024 * 1024 + 1, 7);
   big.set(PNG.subarray(0, 33));
-  await page.getByTestId("file-input").setInputFiles([FILES[2]!, { name: "huge.png", mimeType: "image/png", buffer: big }]);
+  const program = Buffer.concat([Buffer.from("MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff", "latin1"), Buffer.alloc(64)]);
+  await page.getByTestId("file-input").setInputFiles([
+    FILES[2]!,
+    { name: "huge.png", mimeType: "image/png", buffer: big },
+    { name: "tool.exe", mimeType: "application/octet-stream", buffer: program },
+  ]);
   await composer(page).fill("Please keep this text");
   const [response] = await Promise.all([page.waitForResponse((r) => r.request().method() === "POST"), page.getByRole("button", { name: "Send" }).click()]);
   expect(response.status()).toBe(413);
-  await expect(page.getByRole("alert")).toHaveText("“huge.png” is larger than 2 MB, the most one file may be. Attach a smaller file.");
+  await expect(page.getByRole("alert")).toHaveText(
+    "“huge.png” is larger than 2 MB, the most one file may be. Attach a smaller file. These were not attached either: “tool.exe”.",
+  );
   await expect(composer(page)).toHaveValue("Please keep this text");
   // The file that was fine stays attached: sending again takes it along.
   const kept = page.getByRole("checkbox", { name: /fib\.py/ });
