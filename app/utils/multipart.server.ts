@@ -58,6 +58,9 @@ export async function readForm(
       headers: { "content-type": request.headers.get("Content-Type") ?? "" },
       // Browsers send names in UTF-8; busboy's default is Latin-1.
       defParamCharset: "utf8",
+      // The name as sent: busboy would turn "." and ".." into no name, and the file would be dropped as an empty
+      // input. Names are made safe (last path segment only) where a file is stored.
+      preservePath: true,
       limits: { fieldSize: limits.maxFieldBytes, files: limits.maxFiles, fields: limits.maxFields ?? 100, parts: (limits.maxFields ?? 100) + limits.maxFiles + 1 },
     });
   } catch (cause) {

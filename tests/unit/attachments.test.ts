@@ -21,7 +21,7 @@ import { database, prepareDatabase } from "~/db.server";
 import { attachmentInChat, readBlobBytes, sweepUnusedUploads } from "~/models/attachment.server";
 import { requireChatAccess } from "~/models/chat-access.server";
 import { AppError } from "~/protocol/errors";
-import { sniff, storeUpload, type UploadResult } from "~/services/attachments.server";
+import { readMessageForm, sniff, storeUpload, type UploadResult } from "~/services/attachments.server";
 import * as conversation from "~/services/conversation.server";
 import { safeFileName } from "~/services/file-kind";
 import { streamRegistry } from "~/streaming/streams.server";
@@ -136,6 +136,20 @@ describe("names are stored safe", () => {
     expect(attachment.name.startsWith("x")).toBe(true);
     for (const unsafe of ["/", "\\", "\u0000"]) expect(attachment.name).not.toContain(unsafe);
     expect([...attachment.name].length).toBeLessThanOrEqual(255);
+  });
+});
+
+describe("a composer's form as it arrives", () => {
+  test("a file sent as “.”, “..” or with folders is kept under a safe name; an empty file input is not a file", async () => {
+    const user = await createTestUser();
+    const boundary = "----parleyformboundary";
+    const part = (filename: string, body: string) =>
+      `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${filename}"\r\nContent-Type: text/plain\r\n\r\n${body}\r\n`;
+    const body = `${part(".", "dot\n")}${part("..", "dots\n")}${part("notes/../../plan.md", "# plan\n")}${part("", "")}--${boundary}--\r\n`;
+    const request = new Request("http://127.0.0.1/attachments", { method: "POST", headers: { "Content-Type": `multipart/form-data; boundary=${boundary}` }, body });
+    const form = await readMessageForm({ request, userId: user.id });
+    expect(form.refusal).toBeUndefined();
+    expect(form.uploaded.map((a) => a.name)).toEqual(["file", "file", "plan.md"]);
   });
 });
 
