@@ -238,6 +238,22 @@ test("a draft belongs to its account: logging out forgets it, and the next accou
   await expect(composer(page)).toHaveValue("");
 });
 
+test("a new chat's draft goes once its first message is sent: the next new chat starts empty", async ({ page }) => {
+  await signUp(page);
+  await page.goto("/chats?new=1");
+  await waitForHydration(page);
+  await composer(page).fill("The first message of a new chat");
+  await composer(page).press("Enter");
+  await expect(page).toHaveURL(/\/chats\/[A-Za-z0-9_-]+$/);
+  await expect(userMessages(page)).toHaveText(["The first message of a new chat"]);
+  await waitForAnswer(page);
+  expect(await page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith("parley:draft:") && key.endsWith(":new")))).toEqual([]);
+  await page.getByRole("link", { name: "New chat" }).first().click();
+  await expect(page).toHaveURL(/\/chats\?new=1$/);
+  await waitForHydration(page);
+  await expect(composer(page)).toHaveValue("");
+});
+
 test("a wrong password gets one generic message, whether or not the account exists", async ({ page, browserErrors }) => {
   browserErrors.allowStatus(400);
   const user = await signUp(page);

@@ -214,7 +214,7 @@ test("a send from a page whose session has ended leads to logging in, and nothin
   await expect(page.getByTestId("assistant-message")).toHaveCount(1);
 });
 
-test("losing the connection is said at once on the page, a send meanwhile keeps its text, and coming back is said too", async ({ page, context, browserErrors }) => {
+test("losing the connection is said at once on the page, a send meanwhile keeps its text and its files, and coming back is said too", async ({ page, context, browserErrors }) => {
   browserErrors.allow(/net::ERR_INTERNET_DISCONNECTED|net::ERR_FAILED|ERR_NETWORK_CHANGED/);
   await signUp(page);
   const first = "Tell me about rivers";
@@ -224,6 +224,9 @@ test("losing the connection is said at once on the page, a send meanwhile keeps 
   const status = page.getByTestId("connection-status");
   await expect(status).toBeEmpty();
 
+  // A file uploaded before the connection went.
+  await page.getByTestId("file-input").setInputFiles([{ name: "delta-notes.txt", mimeType: "text/plain", buffer: Buffer.from("Nile, Ganges, Mekong\n") }]);
+  await expect(page.locator('[data-testid="attachment-chip"][data-status="ready"]')).toHaveCount(1);
   await context.setOffline(true);
   await expect(status).toHaveText("You are offline. What you type stays here; answers pick up again when the connection is back.");
   const typed = "And about their deltas";
@@ -231,12 +234,15 @@ test("losing the connection is said at once on the page, a send meanwhile keeps 
   await composer(page).press("Enter");
   await expect(page.getByRole("alert")).toHaveText("The message could not reach Parley, so it was not sent. Your text is kept: check your connection and send again.");
   await expect(composer(page)).toHaveValue(typed);
+  await expect(page.locator('[data-testid="attachment-chip"][data-status="ready"]')).toHaveText([/delta-notes\.txt/]);
   await expect(userMessages(page)).toHaveText([first]);
 
   await context.setOffline(false);
   await expect(status).toHaveText("Back online.");
   await expect(status).toBeEmpty({ timeout: 10_000 });
   await composer(page).press("Enter");
-  await expect(userMessages(page)).toHaveText([first, typed]);
+  await expect(userMessages(page)).toHaveText([first, /And about their deltas/]);
+  await expect(page.getByTestId("user-message").last().getByTestId("file-part")).toHaveText([/delta-notes\.txt/]);
+  await expect(page.getByTestId("attachment-chip")).toHaveCount(0);
   await waitForAnswer(page);
 });

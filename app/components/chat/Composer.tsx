@@ -6,7 +6,7 @@
 // While an answer is written, Send turns into Stop (a plain form posting the
 // stop intent, so it works without JavaScript too) and Esc stops it; with
 // JavaScript the box stays usable, so the next message can be typed meanwhile.
-import { Form, useNavigation } from "@remix-run/react";
+import { Form, useLocation, useNavigation } from "@remix-run/react";
 import { type ReactNode, useEffect, useRef, useState } from "react";
 import { useTranslation } from "~/i18n/i18n";
 import { useHydrated } from "remix-utils/use-hydrated";
@@ -92,6 +92,7 @@ const STOP_FORM_ID = "stop-answer";
 
 export function Composer({ action, draftKey, models, modelId, maxChars, maxFileBytes, maxFiles, busy, stopId, notice, error, initialText, initialFiles, onSend }: ComposerProps) {
   const navigation = useNavigation();
+  const location = useLocation();
   const hydrated = useHydrated();
   const { t } = useTranslation();
   const locale = useLocale();
@@ -131,9 +132,15 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
   // Clear the box (and its draft and files) once a send went through.
   const wasSubmitting = useRef(false);
   const { clear } = uploads;
+  // A send that opens another page (a new chat's first message, or a send from an earlier page) went through
+  // too: this composer is gone before the navigation ends, so its draft goes as the page is left.
+  const leaving = navigation.state === "loading" && navigation.location.pathname !== location.pathname;
   useEffect(() => {
     if (submitting) wasSubmitting.current = true;
-    else if (wasSubmitting.current && navigation.state === "idle") {
+    else if (wasSubmitting.current && leaving) {
+      wasSubmitting.current = false;
+      localStorage.removeItem(storageKey);
+    } else if (wasSubmitting.current && navigation.state === "idle") {
       wasSubmitting.current = false;
       if (!error && textRef.current) {
         textRef.current.value = "";
@@ -142,7 +149,7 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
         grow();
       }
     }
-  }, [submitting, navigation.state, error, storageKey, clear]);
+  }, [submitting, leaving, navigation.state, error, storageKey, clear]);
 
   // The box has the focus whenever it can take it and nothing else has it:
   // on arrival, while an answer is written, and when it ends.

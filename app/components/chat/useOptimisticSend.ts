@@ -53,10 +53,11 @@ export function useOptimisticSend({ chatId, stored, model, locale }: { chatId: s
   }, [arrived, left]);
 
   const deliver = useCallback(
-    async (body: URLSearchParams, text: string, onRefused: () => void): Promise<boolean> => {
+    async (body: URLSearchParams, text: string, files: FilePart[], onRefused: () => void): Promise<boolean> => {
       const refused = (result: FormFailure) => {
         onRefused();
-        setFailure({ ...result, text });
+        // The files go back on the composer with the text, unless the server said which of them it kept.
+        setFailure({ files, ...result, text });
         setPending(null);
         // An answer another tab or person started: the page's data does not show it yet, and with it comes its Stop.
         if (result.code === "answer_in_progress") revalidator.revalidate();
@@ -112,7 +113,7 @@ export function useOptimisticSend({ chatId, stored, model, locale }: { chatId: s
       inFlight.current += 1;
       let refused = false;
       const streamUrl = `/chats/${chatId}/messages/${answerId}/stream`;
-      void deliver(body, text, () => (refused = true))
+      void deliver(body, text, files, () => (refused = true))
         .catch(() => false)
         .then((delivered) => {
           // Not sent: its answer's stream, if no answer on the page took it, has nothing to wait for.
