@@ -136,6 +136,11 @@ test("the demo model lists what it was given, and an image enlarges on click", a
   await page.getByRole("link", { name: "Enlarge image chart.png" }).click();
   const dialog = page.getByRole("dialog", { name: "chart.png" });
   await expect(dialog).toBeVisible();
+  // In the middle of the window, not in its corner.
+  const box = (await dialog.boundingBox())!;
+  const viewport = page.viewportSize()!;
+  expect(Math.abs(box.x + box.width / 2 - viewport.width / 2)).toBeLessThan(2);
+  expect(Math.abs(box.y + box.height / 2 - viewport.height / 2)).toBeLessThan(2);
   await page.keyboard.press("Escape");
   await expect(dialog).toBeHidden();
 });

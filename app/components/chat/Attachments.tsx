@@ -46,7 +46,7 @@ function Lightbox({ src, name, onClose }: { src: string; name: string; onClose: 
         // A click on the backdrop (the dialog itself, not the image) closes it.
         if (event.target === event.currentTarget) ref.current?.close();
       }}
-      className="max-h-[95vh] max-w-[95vw] bg-transparent p-0 backdrop:bg-black/80"
+      className="m-auto max-h-[95vh] max-w-[95vw] bg-transparent p-0 backdrop:bg-black/80"
     >
       <img src={src} alt={name} className="max-h-[90vh] max-w-[95vw] object-contain" />
       <form method="dialog" className="mt-2 text-center">
