@@ -5,6 +5,7 @@
 // branch one click away.
 import { readFileSync } from "node:fs";
 import type { Download, Page } from "@playwright/test";
+import { contrastAndTargets } from "./axe";
 import { demoAnswerTo, expect, listedChatIds, newChatAndSend, signUp, test, userMessages, waitForAnswer } from "./fixtures";
 
 async function downloadFrom(page: Page, click: () => Promise<void>): Promise<{ download: Download; text: string; bytes: Buffer }> {
@@ -66,6 +67,11 @@ test("a chat exports as Markdown and as a ZIP that imports back, once, with Java
   await expect(page.getByTestId("import-summary")).toHaveText("Imported 1 conversation from Parley; 0 skipped as already imported; 0 failed.");
   // The script did the import: the page never left.
   await expect(page).toHaveURL(/\/settings\/data$/);
+  // The report reads well in either theme.
+  for (const colorScheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme });
+    expect(await contrastAndTargets(page, `import report, ${colorScheme}`)).toEqual([]);
+  }
 
   // A second time, nothing is added.
   await page.getByLabel(/Export file/).setInputFiles(upload);

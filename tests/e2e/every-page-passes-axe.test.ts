@@ -6,11 +6,9 @@
 // theme asked for, AA contrast and tap targets.
 // On a server of its own: its first account is the admin, so every admin page
 // can be visited.
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import type { Browser, BrowserContext, Page } from "@playwright/test";
-import type { AxeResults, ElementContext } from "axe-core";
 import { CHAT_URL, expect, login, signUp, test, uniqueEmail, waitForHydration, type User } from "./fixtures";
+import { contrastAndTargets, violations } from "./axe";
 import { type OwnServer, startOwnServer } from "./own-server";
 
 // Every page, four times over, on a machine shared with other runs.
@@ -152,27 +150,6 @@ async function visit(page: Page, path: string, { javaScript }: { javaScript: boo
   if (javaScript && /^\/chats(\?|\/[0-9a-z]{20}$|$)/.test(path) && response!.status() === 200) await expect(page.getByTestId("model-picker")).toBeAttached();
 }
 
-// axe itself (the engine @axe-core/playwright drives), put into each page once
-// and run there: AxeBuilder injects it again for every run and opens a second
-// page to finish each, which costs seconds a page on a busy machine.
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"];
-
-/** Serious and critical violations in the page (or the part `include` selects), one readable line each. */
-async function violations(page: Page, where: string, include?: string): Promise<string[]> {
-  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE_SOURCE);
-  const results = await page.evaluate(
-    ([include, tags]) => {
-      const axe = (window as unknown as { axe: { run(context: ElementContext, options: object): Promise<AxeResults> } }).axe;
-      return axe.run(include ? { include: [include] } : document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
-    },
-    [include, TAGS] as const,
-  );
-  return results.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .flatMap((v) => v.nodes.map((node) => `${where}: ${v.id} (${v.impact}) at ${node.target.join(" ")} — ${v.help}${node.failureSummary ? `\n    ${node.failureSummary.replace(/\n/g, "\n    ")}` : ""}`));
-}
-
 /** Closes every popup, then opens the next ones not yet looked at that do not overlap; says how many it opened. */
 function openNextBatchOfPopups(): number {
   const all = [...document.querySelectorAll("details")];
@@ -233,20 +210,6 @@ const SKIP_LINK = {
   en: ["Skip to the main content", "Skip to the conversation"],
   ru: ["Перейти к основному содержимому", "Перейти к разговору"],
 } as const;
-
-/** Text contrast, and on a phone the size of what is tapped: the rules a screen size, a theme or a language changes. */
-async function contrastAndTargets(page: Page, where: string): Promise<string[]> {
-  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE_SOURCE);
-  const results = await page.evaluate(() =>
-    (window as unknown as { axe: { run(context: Document, options: object): Promise<AxeResults> } }).axe.run(document, {
-      runOnly: { type: "rule", values: ["color-contrast", "target-size"] },
-      resultTypes: ["violations"],
-    }),
-  );
-  return results.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .flatMap((v) => v.nodes.map((node) => `${where}: ${v.id} at ${node.target.join(" ")} — ${node.failureSummary ?? v.help}`));
-}
 
 // Every page at both sizes and in both languages, in the light theme with JavaScript and the dark one without: it
 // fits the screen (no sideways scroll), speaks the language asked for, wears the theme asked for, and keeps AA

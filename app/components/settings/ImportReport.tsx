@@ -16,7 +16,7 @@ export function ImportReport({ report }: { report: ImportReportView }) {
   const { t } = useTranslation();
   const from = report.source ? t("importReport.from", { source: SOURCE_NAMES[report.source] ?? report.source }) : "";
   return (
-    <div role="status" data-testid="import-report" className="space-y-2 rounded-lg border border-emerald-500/40 bg-emerald-500/10 px-3 py-2 text-sm text-emerald-200">
+    <div role="status" data-testid="import-report" className="space-y-2 rounded-lg border border-emerald-500/40 bg-emerald-500/10 px-3 py-2 text-sm text-emerald-300">
       <p>
         <span data-testid="import-summary">
           {t("importReport.imported", { count: report.imported })}
