@@ -115,6 +115,30 @@ for (const javaScript of [true, false]) {
   });
 }
 
+test("the version arrows keep the focus: Enter steps through every version, then the other arrow takes over", async ({ page }) => {
+  await signUp(page);
+  const m = uniqueMarker("steps");
+  await send(page, `Versions ${m}`, { newChat: true });
+  await waitForAnswer(page);
+  for (const count of [2, 3]) {
+    await lastAnswer(page).getByRole("button", { name: "Regenerate" }).click();
+    await waitForAnswer(page);
+    await expect(lastAnswer(page).getByTestId("sibling-nav")).toContainText(`${count}/${count}`);
+  }
+  const nav = () => lastAnswer(page).getByTestId("sibling-nav");
+  await nav().getByRole("button", { name: "Previous version" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(nav()).toContainText("2/3");
+  await expect(nav().getByRole("button", { name: "Previous version" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(nav()).toContainText("1/3");
+  // The first version has no previous one: its next arrow has the focus.
+  await expect(nav().getByRole("button", { name: "Next version" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(nav()).toContainText("2/3");
+  await expect(nav().getByRole("button", { name: "Next version" })).toBeFocused();
+});
+
 test("forking before the page has reloaded the answer shows only the fork's messages", async ({ page }) => {
   await signUp(page);
   const m = uniqueMarker("fq");

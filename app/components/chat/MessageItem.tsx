@@ -52,8 +52,25 @@ export function formatStats(stats: MessageStats, locale: Locale = "en"): string[
   return parts;
 }
 
+/**
+ * Which arrow of which versions was pressed: the message shown changes with the
+ * switch (the item drawn for the old version goes), and the focus goes to the
+ * same arrow of the new one, so Enter keeps stepping through the versions.
+ */
+let switchedWith: { versions: string; direction: "previous" | "next" } | null = null;
+
 export function SiblingNav({ message, chatAction }: { message: MessageView; chatAction: string }) {
   const { t } = useTranslation();
+  const previousRef = useRef<HTMLButtonElement>(null);
+  const nextRef = useRef<HTMLButtonElement>(null);
+  const versions = message.siblingIds.join(" ");
+  useEffect(() => {
+    if (switchedWith?.versions !== versions) return;
+    const [same, other] = switchedWith.direction === "previous" ? [previousRef.current, nextRef.current] : [nextRef.current, previousRef.current];
+    switchedWith = null;
+    // At the first or last version its arrow is off: the other one takes the focus.
+    (same && !same.disabled ? same : other)?.focus();
+  }, [versions, message.id]);
   if (message.siblingIds.length < 2) return null;
   const index = message.siblingIds.indexOf(message.id);
   const previous = message.siblingIds[index - 1];
@@ -61,13 +78,33 @@ export function SiblingNav({ message, chatAction }: { message: MessageView; chat
   return (
     <Form method="post" action={chatAction} className="inline-flex items-center text-xs text-zinc-400" data-testid="sibling-nav">
       <input type="hidden" name="intent" value="switch" />
-      <button type="submit" name="messageId" value={previous ?? ""} disabled={!previous} aria-label={t("message.previousVersion")} title={t("message.previousVersion")} className="icon-button small">
+      <button
+        ref={previousRef}
+        type="submit"
+        name="messageId"
+        value={previous ?? ""}
+        disabled={!previous}
+        onClick={() => (switchedWith = { versions, direction: "previous" })}
+        aria-label={t("message.previousVersion")}
+        title={t("message.previousVersion")}
+        className="icon-button small"
+      >
         <Icon name="chevronLeft" />
       </button>
       <span>
         {index + 1}/{message.siblingIds.length}
       </span>
-      <button type="submit" name="messageId" value={next ?? ""} disabled={!next} aria-label={t("message.nextVersion")} title={t("message.nextVersion")} className="icon-button small">
+      <button
+        ref={nextRef}
+        type="submit"
+        name="messageId"
+        value={next ?? ""}
+        disabled={!next}
+        onClick={() => (switchedWith = { versions, direction: "next" })}
+        aria-label={t("message.nextVersion")}
+        title={t("message.nextVersion")}
+        className="icon-button small"
+      >
         <Icon name="chevronRight" />
       </button>
     </Form>
