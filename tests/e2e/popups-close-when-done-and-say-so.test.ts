@@ -72,6 +72,28 @@ test("rename and system prompt close on save, say Saved and give focus back; Esc
   await expect(page.getByTestId("chat-title")).toHaveText("Lighthouse notes");
 });
 
+test("tabbing out of a chat's menu closes it, so it never covers what has the focus", async ({ page }) => {
+  await signUp(page);
+  await newChatAndSend(page, "First chat of the list");
+  await waitForAnswer(page);
+  await newChatAndSend(page, "Second chat of the list");
+  await waitForAnswer(page);
+  await waitForHydration(page);
+  const menus = page.getByTestId("chat-list").getByTestId("chat-menu");
+  await expect(menus).toHaveCount(2);
+  const first = menus.first();
+  await first.locator("summary").focus();
+  await page.keyboard.press("Enter");
+  await expect(first).toHaveJSProperty("open", true);
+  let inside = true;
+  for (let tab = 0; tab < 10 && inside; tab++) {
+    await page.keyboard.press("Tab");
+    inside = await first.evaluate((details) => details.contains(document.activeElement));
+  }
+  expect(inside, "the focus left the menu").toBe(false);
+  await expect(first).toHaveJSProperty("open", false);
+});
+
 test("a refused rename keeps the popup open with the reason", async ({ page, browserErrors }) => {
   browserErrors.allowStatus(400);
   await signUp(page);

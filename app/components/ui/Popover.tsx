@@ -1,6 +1,6 @@
 // Popups and menus are <details>: the summary opens them without JavaScript.
-// With it they behave like a polished app's: Esc and a click outside close
-// them (Esc hands focus back to the summary that opened them), opening one
+// With it they behave like a polished app's: Esc, a click outside and the
+// focus leaving close them (Esc hands focus back to the summary that opened them), opening one
 // moves focus to its first field, and a form inside can close its popup once
 // it has saved (see `closeDetails`). A popup drawn in the browser makes its
 // contents when it first opens.
@@ -36,6 +36,11 @@ export function useDismissibleDetails(ref: RefObject<HTMLDetailsElement>, onOpen
     const onPointerDown = (event: PointerEvent) => {
       if (details.open && !details.contains(event.target as Node)) closeDetails(details, { focus: false });
     };
+    // Tabbing out of a popup closes it (what was typed in it stays for the next time it opens).
+    const onFocusOut = (event: FocusEvent) => {
+      const next = event.relatedTarget;
+      if (details.open && next instanceof Node && !details.contains(next)) closeDetails(details, { focus: false });
+    };
     const onToggle = () => {
       if (!details.open) {
         document.removeEventListener("pointerdown", onPointerDown);
@@ -50,10 +55,12 @@ export function useDismissibleDetails(ref: RefObject<HTMLDetailsElement>, onOpen
       details.querySelector(":scope > :not(summary)")?.scrollIntoView({ block: "nearest" });
     };
     details.addEventListener("keydown", onKeyDown);
+    details.addEventListener("focusout", onFocusOut);
     details.addEventListener("toggle", onToggle);
     if (details.open) document.addEventListener("pointerdown", onPointerDown);
     return () => {
       details.removeEventListener("keydown", onKeyDown);
+      details.removeEventListener("focusout", onFocusOut);
       details.removeEventListener("toggle", onToggle);
       document.removeEventListener("pointerdown", onPointerDown);
     };
