@@ -187,6 +187,26 @@ test("with JavaScript, a file over the limit is refused before upload and the ty
   await expect(chip).toHaveCount(0);
 });
 
+test("with JavaScript, files refused before upload take no room, and files past the limit are named, not dropped", async ({ page }) => {
+  await signUp(page);
+  await page.goto("/chats?new=1");
+  await waitForHydration(page);
+  const notes = Array.from({ length: 11 }, (_, i) => ({ name: `note-${i + 1}.txt`, mimeType: "text/plain", buffer: Buffer.from(`note ${i + 1}\n`) }));
+  await page.getByTestId("file-input").setInputFiles([
+    { name: "huge.pdf", mimeType: "application/pdf", buffer: Buffer.alloc(2 * 1024 * 1024 + 1, 1) },
+    { name: "blank.txt", mimeType: "text/plain", buffer: Buffer.alloc(0) },
+    ...notes,
+  ]);
+  // Ten files may go with a message: the ten first notes, not the two refused files.
+  await expect(page.locator('[data-testid="attachment-chip"][data-status="ready"]')).toHaveCount(10);
+  const refused = page.locator('[data-testid="attachment-chip"][data-status="error"]');
+  await expect(refused).toHaveCount(3);
+  await expect(refused.nth(0)).toContainText("Larger than 2 MB, the most one file may be.");
+  await expect(refused.nth(1)).toContainText("“blank.txt” is empty.");
+  await expect(refused.nth(2)).toContainText("note-11.txt");
+  await expect(refused.nth(2)).toContainText("A message can carry at most 10 files.");
+});
+
 test("a file whose bytes are not what its name says is refused, and the server's words show on its chip", async ({ page, browserErrors }) => {
   browserErrors.allowStatus(415);
   await signUp(page);

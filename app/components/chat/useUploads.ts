@@ -5,8 +5,7 @@
 import type { TFunction } from "i18next";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "~/i18n/i18n";
-import type { Locale } from "../../protocol/catalogue";
-import { formatBytes } from "../../protocol/catalogue";
+import { describe, formatBytes, type Locale } from "../../protocol/catalogue";
 import type { FilePart } from "../../protocol/parts";
 import { rememberPreview } from "./Attachments";
 
@@ -85,16 +84,30 @@ export function useUploads({ initial, maxFileBytes, maxFiles }: { initial?: File
   const add = useCallback(
     (files: Iterable<File>) => {
       const list = [...files];
-      const room = maxFiles - current.current.filter((c) => c.status !== "error").length;
-      setNotice(list.length > room ? t("composer.tooManyFiles", { count: maxFiles }) : null);
+      // A file refused here (too large, empty) takes no room: the files that can go still do.
+      let room = maxFiles - current.current.filter((c) => c.status !== "error").length;
+      const tooMany = t("composer.tooManyFiles", { count: maxFiles });
+      let leftOut = false;
       const added: Chip[] = [];
-      for (const file of list.slice(0, Math.max(0, room))) {
+      for (const file of list) {
         const key = `k${nextKey++}`;
-        const previewUrl = IMAGE.test(file.type) ? URL.createObjectURL(file) : undefined;
+        const refused = (error: string) => added.push({ key, name: file.name, size: file.size, status: "error", progress: 0, error });
         if (file.size > maxFileBytes) {
-          added.push({ key, name: file.name, size: file.size, previewUrl, status: "error", progress: 0, error: t("composer.fileTooLarge", { size: formatBytes(maxFileBytes, i18n.language as Locale) }) });
+          refused(t("composer.fileTooLarge", { size: formatBytes(maxFileBytes, i18n.language as Locale) }));
           continue;
         }
+        if (file.size === 0) {
+          refused(describe({ code: "file_empty", params: { name: file.name } }, i18n.language as Locale));
+          continue;
+        }
+        // Past the limit a file is shown as not attached, never dropped without a word.
+        if (room <= 0) {
+          leftOut = true;
+          refused(tooMany);
+          continue;
+        }
+        room--;
+        const previewUrl = IMAGE.test(file.type) ? URL.createObjectURL(file) : undefined;
         added.push({ key, name: file.name, size: file.size, previewUrl, status: "uploading", progress: 0 });
         const { done, abort } = upload(file, (progress) => update(key, { progress }), t);
         aborts.current.set(key, abort);
@@ -109,6 +122,7 @@ export function useUploads({ initial, maxFileBytes, maxFiles }: { initial?: File
           })
           .finally(() => aborts.current.delete(key));
       }
+      setNotice(leftOut ? tooMany : null);
       current.current = [...current.current, ...added];
       setChips((all) => [...all, ...added]);
     },
