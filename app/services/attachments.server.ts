@@ -76,8 +76,11 @@ export async function storeUpload({
 }): Promise<UploadResult> {
   const name = safeFileName(file.filename);
   const iterator = file.stream[Symbol.asyncIterator]();
-  const drain = async () => {
-    for (let next = await iterator.next(); !next.done; next = await iterator.next());
+  /** Reads the rest of the file without keeping it; says how many bytes that was. */
+  const drain = async (): Promise<number> => {
+    let bytes = 0;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) bytes += next.value.length;
+    return bytes;
   };
 
   // The first bytes decide the type before anything is stored.
@@ -101,14 +104,13 @@ export async function storeUpload({
     return refused(sniffed.code, name, { type: sniffed.type });
   }
   const limit = Math.min(allowance.perFile, allowance.left);
-  const overLimit = (): UploadResult =>
-    allowance.left < allowance.perFile
+  // Past the limit the rest is read without being kept: a file over the per-file limit is named as such even when
+  // the quota ran out first (making room would not help it).
+  const overLimit = (size: number): UploadResult =>
+    size <= allowance.perFile
       ? refused("upload_quota_exceeded", name, { max: env().MAX_UPLOAD_BYTES_PER_USER })
       : refused("file_too_large", name, { max: allowance.perFile });
-  if (headSize > limit) {
-    await drain();
-    return overLimit();
-  }
+  if (headSize > limit) return overLimit(headSize + (await drain()));
 
   const blobId = await createPendingBlob();
   const hash = createHash("sha256");
@@ -143,8 +145,7 @@ export async function storeUpload({
       if (next.done) break;
       if (size + next.value.length > limit) {
         await discardPendingBlob({ blobId });
-        await drain();
-        return overLimit();
+        return overLimit(size + next.value.length + (await drain()));
       }
       await take(next.value);
     }

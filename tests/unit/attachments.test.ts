@@ -168,6 +168,14 @@ describe("limits hold while the file streams in", () => {
     expect(result).toMatchObject({ ok: false, problem: { code: "upload_quota_exceeded", params: { max: 8 * MiB } } });
   });
 
+  test("a file over the per-file limit is named too large even when the quota ran out first (room would not help it)", async () => {
+    const user = await createTestUser();
+    const before = await rows();
+    const result = await upload(user.id, "poster.png", randomBytes(3 * MiB + 1), { perFile: 3 * MiB, left: MiB });
+    expect(result).toMatchObject({ ok: false, problem: { code: "file_too_large", params: { name: "poster.png", max: 3 * MiB } } });
+    expect(await rows()).toEqual(before);
+  });
+
   test("uploads streaming side by side, each read against the whole allowance, keep only what fits in the quota", async () => {
     const user = await createTestUser();
     const before = await rows();
