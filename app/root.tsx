@@ -1,4 +1,4 @@
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { type LinksFunction, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, type ShouldRevalidateFunction, useLocation, useMatches, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import { type ReactNode, useMemo } from "react";
 import { I18nextProvider } from "react-i18next";
@@ -12,7 +12,8 @@ import { PageWordsScript, usePageWords } from "./i18n/page-words";
 import { messagesFor } from "./i18n/resources.server";
 import { localeOf } from "./utils/http.server";
 import { useNonce } from "./utils/nonce";
-import { chosenLocaleOf, themeOf } from "./utils/preferences.server";
+import { chosenLocaleOf, preferenceCookies, themeOf, withCookies } from "./utils/preferences.server";
+import { sessionAppearance } from "./auth/session.server";
 import highlightStyles from "highlight.js/styles/github-dark.css?url";
 import styles from "./tailwind.css?url";
 
@@ -37,10 +38,23 @@ export const meta: MetaFunction = ({ matches, error }) => {
  * the very first HTML already has the right `data-theme` and `lang`, so
  * nothing flashes while scripts load, and without scripts too. The page's
  * words travel with them, in its language only (docs/decisions/090).
+ * A page opened in a browser whose cookies say otherwise than the account's
+ * own choice (made in another browser since) sets them and opens again.
  */
-export function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request }: LoaderFunctionArgs) {
+  if (request.method === "GET") await followAccountAppearance(request);
   const locale = localeOf(request);
   return { theme: themeOf(request), locale, chosenLocale: chosenLocaleOf(request), messages: messagesFor(locale) };
+}
+
+async function followAccountAppearance(request: Request): Promise<void> {
+  const own = await sessionAppearance(request);
+  if (!own) return;
+  const theme = own.theme === "system" ? themeOf(request) : own.theme;
+  const locale = own.locale ?? chosenLocaleOf(request);
+  if (theme === themeOf(request) && locale === chosenLocaleOf(request)) return;
+  const url = new URL(request.url);
+  throw redirect(url.pathname + url.search, { headers: withCookies(preferenceCookies(request, { theme, locale })) });
 }
 
 /**
@@ -50,8 +64,12 @@ export function loader({ request }: LoaderFunctionArgs) {
  * reload of the page's data, and so does following a link to another page.
  */
 export const shouldRevalidate: ShouldRevalidateFunction = ({ formAction, currentUrl, nextUrl, defaultShouldRevalidate }) => {
-  // Following a link to another page changes neither.
-  if (!formAction) return currentUrl.pathname === nextUrl.pathname ? defaultShouldRevalidate : false;
+  // Following a link to another page changes neither, except into the settings: there the page shows the
+  // account's choices, so it is drawn in them (another browser may have changed them).
+  if (!formAction) {
+    if (nextUrl.pathname.startsWith("/settings") && !currentUrl.pathname.startsWith("/settings")) return true;
+    return currentUrl.pathname === nextUrl.pathname ? defaultShouldRevalidate : false;
+  }
   const path = new URL(formAction, "http://parley.invalid").pathname;
   return /^\/(settings|preferences|login|signup|logout)(\/|$)/.test(path) ? defaultShouldRevalidate : false;
 };

@@ -109,6 +109,24 @@ const sessionUser = prepared((db) =>
 );
 
 
+/** The signed-in account's own theme and language ("system" and null: none of its own), or null when no one is signed in. */
+export async function sessionAppearance(request: Request): Promise<{ theme: "system" | "light" | "dark"; locale: "en" | "ru" | null } | null> {
+  const token = readToken(request);
+  if (!token) return null;
+  const [row] = await sessionAppearanceRow().execute({ id: sessionId(token), now: Date.now() });
+  return row ?? null;
+}
+
+const sessionAppearanceRow = prepared((db) =>
+  db
+    .select({ theme: users.theme, locale: users.locale })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.id, sql.placeholder("id")), gt(sessions.expiresAt, sql.placeholder("now")), isNull(users.disabledAt)))
+    .limit(1)
+    .prepare(),
+);
+
 /** Deletes the current session (if any) and returns a Set-Cookie that clears it. */
 export async function destroySession(request: Request): Promise<string> {
   const token = readToken(request);

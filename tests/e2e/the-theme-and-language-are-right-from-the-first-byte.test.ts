@@ -178,3 +178,24 @@ test("without JavaScript: a theme and language picked beside the login form stay
   await expect(page.locator("html")).toHaveAttribute("data-theme", "light");
   await expect(page.locator("html")).toHaveAttribute("lang", "ru");
 });
+
+test("a browser signed in before the account's theme and language changed elsewhere follows them from its next page", async ({ page, newContext }) => {
+  const me = await signUp(page);
+  const other = await (await newContext({ locale: "en-US" })).newPage();
+  await login(other, me);
+  await expect(other.locator("html")).toHaveAttribute("lang", "en");
+
+  await page.goto("/settings/preferences");
+  await choose(page, { theme: "Dark", language: "Русский", savedIn: "ru" });
+
+  // The other browser's next page: a link followed in its open tab, then a page loaded afresh.
+  await other.getByRole("link", { name: "Settings" }).first().click();
+  await expect(other).toHaveURL(/\/settings/);
+  await expect(other.locator("html")).toHaveAttribute("lang", "ru");
+  await expect(other.locator("html")).toHaveAttribute("data-theme", "dark");
+  await other.goto("/settings/preferences");
+  await expect(other.locator("html")).toHaveAttribute("lang", "ru");
+  await expect(other.locator("html")).toHaveAttribute("data-theme", "dark");
+  await expect(other.getByRole("radio", { name: /^Тёмная/ })).toBeChecked();
+  expect(await firstHtmlTag(other, "/chats")).toMatch(/<html lang="ru" data-theme="dark">/);
+});
