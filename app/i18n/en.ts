@@ -118,6 +118,7 @@ export const en = {
     queued: "Sends when the answer is done.",
     placeholderBusy: "Write your next message (Esc stops the answer)",
     placeholderBusyNoJs: "Wait for the answer, or stop it…",
+    placeholderNoJs: "Message Parley",
     placeholder: "Message Parley (Enter to send, Shift+Enter for a new line)",
     attachFiles: "Attach files",
     attachFilesLong: "Attach files (images, PDFs, text and code, up to {{size}} each)",
@@ -354,7 +355,6 @@ export const en = {
     linkTo: "Link to {{title}}",
   },
   data: {
-    backToSettings: "← Settings",
     exportIntro: "Everything in one download. The ZIP holds <code>conversations.json</code> (every chat with all its branches, to import into Parley again), a Markdown file per chat, and your files. Each chat can also be exported on its own from its page.",
     downloadAll: "Download everything (.zip)",
     allMarkdown: "All chats as Markdown",

@@ -122,6 +122,7 @@ export const ru: RussianOf<typeof en> = {
     queued: "Отправится, когда ответ будет готов.",
     placeholderBusy: "Пишите следующее сообщение (Esc остановит ответ)",
     placeholderBusyNoJs: "Дождитесь ответа или остановите его…",
+    placeholderNoJs: "Сообщение для Parley",
     placeholder: "Сообщение для Parley (Enter — отправить, Shift+Enter — новая строка)",
     attachFiles: "Прикрепить файлы",
     attachFilesLong: "Прикрепить файлы (изображения, PDF, текст и код, до {{size}} каждый)",
@@ -364,7 +365,6 @@ export const ru: RussianOf<typeof en> = {
     linkTo: "Ссылка на {{title}}",
   },
   data: {
-    backToSettings: "← Настройки",
     exportIntro: "Всё одним файлом. В ZIP лежат <code>conversations.json</code> (все чаты со всеми ветками, чтобы снова импортировать в Parley), по файлу Markdown на чат и ваши файлы. Каждый чат можно экспортировать и отдельно, на его странице.",
     downloadAll: "Скачать всё (.zip)",
     allMarkdown: "Все чаты в Markdown",

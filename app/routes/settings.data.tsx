@@ -3,7 +3,7 @@
 // plain multipart form, so all of it works without JavaScript.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/session.server";
 import { ImportForm } from "~/components/settings/ImportForm";
 import type { ImportReportView } from "~/components/settings/ImportReport";
@@ -41,12 +41,7 @@ export default function YourData() {
   const { t } = useTranslation();
   const locale = useLocale();
   return (
-    <main id="main" tabIndex={-1} className="outline-none mx-auto w-full max-w-2xl p-6">
-      <p className="mb-6 text-sm">
-        <Link to="/settings" className="text-sky-400 hover:underline">
-          {t("data.backToSettings")}
-        </Link>
-      </p>
+    <main id="main" tabIndex={-1} className="outline-none">
       <h1 className="mb-6 text-2xl font-semibold">{t("settings.data")}</h1>
 
       <h2 className="mb-2 text-lg font-medium">{t("export.export")}</h2>

@@ -43,12 +43,7 @@ export default function SharedLinks() {
   const [params] = useSearchParams();
   const { t } = useTranslation();
   return (
-    <main id="main" tabIndex={-1} className="outline-none mx-auto w-full max-w-2xl p-6">
-      <p className="mb-6 text-sm">
-        <Link to="/chats" className="text-sky-400 hover:underline">
-          {t("sidebar.backToChats")}
-        </Link>
-      </p>
+    <main id="main" tabIndex={-1} className="outline-none">
       <h1 className="mb-2 text-2xl font-semibold">{t("settings.shares")}</h1>
       <p className="mb-6 text-sm text-zinc-400">
         {t("shares.intro")}

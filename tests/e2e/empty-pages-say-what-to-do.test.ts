@@ -34,5 +34,10 @@ for (const javaScriptEnabled of [true, false]) {
     await expect(page.getByText("No keys yet.")).toBeVisible();
     await page.goto("/settings/shares");
     await expect(page.getByText("You have not shared any chat. Use Share at the top of a chat.")).toBeVisible();
+    // Every settings page has the one way back of the settings' own list.
+    for (const path of ["/settings/profile", "/settings/shares", "/settings/data"]) {
+      await page.goto(path);
+      await expect(page.getByRole("link", { name: /Back to chats/ }), path).toHaveCount(1);
+    }
   });
 }

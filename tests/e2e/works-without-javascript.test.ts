@@ -22,6 +22,8 @@ test("signing up, logging out and logging back in work without JavaScript", asyn
   await expect(page.getByTestId("model-select")).toBeVisible();
   await expect(page.getByTestId("model-picker")).toHaveCount(0);
   await expect(page.getByRole("navigation", { name: "Chats" })).toContainText("Plain HTML");
+  // Enter starts a new line in a plain form: the box does not promise that it sends.
+  await expect(page.getByRole("textbox", { name: "Message" })).toHaveAttribute("placeholder", "Message Parley");
 
   await logout(page);
   await page.goto("/chats");

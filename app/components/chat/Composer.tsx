@@ -295,7 +295,8 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
           maxLength={maxChars}
           disabled={boxDisabled}
           defaultValue={initialText}
-          placeholder={busy ? (hydrated ? t("composer.placeholderBusy") : t("composer.placeholderBusyNoJs")) : t("composer.placeholder")}
+          // Enter sends only with JavaScript: without it, it starts a new line like in any form.
+          placeholder={busy ? (hydrated ? t("composer.placeholderBusy") : t("composer.placeholderBusyNoJs")) : hydrated ? t("composer.placeholder") : t("composer.placeholderNoJs")}
           className="block max-h-80 w-full resize-none bg-transparent px-4 py-3 text-zinc-100 outline-none placeholder:text-zinc-500 disabled:opacity-60"
           onInput={(event) => {
             grow();
