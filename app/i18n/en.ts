@@ -596,7 +596,7 @@ export const en = {
     find: "Find a chat or a message",
     newChat: "New chat",
     copyLast: "Copy the last answer",
-    send: "Send (Shift+Enter for a new line)",
+    send: "Send, or save an edit (Shift+Enter for a new line)",
     escape: "Stop the answer, close a popup or cancel an edit",
     show: "Show these shortcuts (also Ctrl+/)",
     mac: "On a Mac, ⌘ works where Ctrl is shown.",

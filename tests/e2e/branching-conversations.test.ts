@@ -115,6 +115,25 @@ for (const javaScript of [true, false]) {
   });
 }
 
+test("in a message being edited, Shift+Enter starts a line and Enter saves and answers, as in the message box", async ({ page }) => {
+  await signUp(page);
+  const m = uniqueMarker("enter");
+  await send(page, `Plums ${m}`, { newChat: true });
+  await waitForAnswer(page);
+  const message = page.getByTestId("user-message").first();
+  await message.getByRole("link", { name: "Edit" }).click();
+  const box = message.getByLabel("Edit message");
+  await expect(box).toBeFocused();
+  await box.fill(`Cherries ${m}`);
+  await box.press("Shift+Enter");
+  await box.pressSequentially("and figs");
+  await expect(box).toHaveValue(`Cherries ${m}\nand figs`);
+  await box.press("Enter");
+  await expect(userMessages(page)).toHaveText([`Cherries ${m}\nand figs`]);
+  await waitForAnswer(page);
+  await expect(page.getByTestId("user-message").first().getByTestId("sibling-nav")).toContainText("2/2");
+});
+
 test("the version arrows keep the focus: Enter steps through every version, then the other arrow takes over", async ({ page }) => {
   await signUp(page);
   const m = uniqueMarker("steps");

@@ -403,9 +403,16 @@ export const UserMessage = memo(function UserMessage({ message, chatId, chatActi
             rows={Math.min(12, Math.max(2, text.split("\n").length))}
             className="block w-full resize-y bg-transparent px-2 py-1.5 text-zinc-100 outline-none"
             onKeyDown={(event) => {
-              if (event.key !== "Escape") return;
-              event.preventDefault();
-              cancel();
+              if (event.key === "Escape") {
+                event.preventDefault();
+                cancel();
+                return;
+              }
+              // As in the message box: Enter saves and answers, Shift+Enter starts a new line.
+              if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
+                event.preventDefault();
+                if (event.currentTarget.value.trim()) event.currentTarget.form?.requestSubmit();
+              }
             }}
           />
           <div className="mt-1 flex justify-end gap-2 text-sm">
