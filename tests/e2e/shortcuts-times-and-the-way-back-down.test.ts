@@ -36,10 +36,12 @@ test("Ctrl+Shift+O opens a new chat, Ctrl+Shift+C copies the last answer, ? and 
   await expect(list).toContainText("Copy the last answer");
   await page.keyboard.press("Escape");
   await expect(list).toBeHidden();
-  // Ctrl+/ works from inside the composer too.
+  // Ctrl+/ works from inside the composer too, and Esc gives the focus back to it.
   await composer(page).press("Control+Slash");
   await expect(list).toBeVisible();
   await page.keyboard.press("Escape");
+  await expect(list).toBeHidden();
+  await expect(composer(page)).toBeFocused();
 
   await page.keyboard.press("Control+Shift+O");
   await expect(page).toHaveURL(/\/chats\?new=1$/);

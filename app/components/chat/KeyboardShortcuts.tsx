@@ -82,6 +82,14 @@ export function KeyboardShortcuts() {
         const list = document.getElementById(LIST_ID);
         if (!(list instanceof HTMLDetailsElement) || list.offsetParent === null) return;
         event.preventDefault();
+        // Closed with Esc (which leaves the focus on its opener), the list gives the focus back to where it was.
+        const before = document.activeElement;
+        const onToggle = () => {
+          if (list.open) return;
+          list.removeEventListener("toggle", onToggle);
+          if (before instanceof HTMLElement && before.isConnected && list.contains(document.activeElement)) before.focus();
+        };
+        list.addEventListener("toggle", onToggle);
         list.open = true;
         list.querySelector("summary")?.focus();
       }
