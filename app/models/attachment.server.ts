@@ -8,6 +8,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { type Attachment, attachments, blobChunks, blobs, messageAttachments, shareAttachments } from "../../drizzle/schema";
 import { type Database, database } from "../db.server";
+import { reindexMessageFiles } from "./search.server";
 import { concatBytes } from "../utils/bytes";
 import { createId } from "../utils/id";
 
@@ -87,7 +88,13 @@ export async function finishUpload({
 }
 
 export async function setExtractedText({ attachmentId, text }: { attachmentId: string; text: string }): Promise<void> {
-  await database().run(sql`UPDATE blobs SET extracted_text = ${text} WHERE id = (SELECT blob_id FROM attachments WHERE id = ${attachmentId})`);
+  const db = database();
+  const blob = sql`(SELECT blob_id FROM attachments WHERE id = ${attachmentId})`;
+  await db.batch([
+    db.run(sql`UPDATE blobs SET extracted_text = ${text} WHERE id = ${blob}`),
+    // Messages already stored with the file (an import's) are found by its text from now on.
+    db.run(reindexMessageFiles(sql`SELECT ma.message_id FROM message_attachments ma JOIN attachments a ON a.id = ma.attachment_id WHERE a.blob_id = ${blob}`)),
+  ]);
 }
 
 /** Bytes one person's attachments take (what counts against their quota). */

@@ -7,6 +7,7 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { attachments, blobChunks, blobs, type Chat, chatImports, chatMembers, chats, type Message, messageAttachments, messages } from "../../drizzle/schema";
 import { database } from "../db.server";
+import { reindexMessageFiles } from "./search.server";
 import { attachmentIdsOf } from "../protocol/parts";
 import { AppError } from "../protocol/errors";
 
@@ -162,6 +163,8 @@ export async function insertImportedChat(rows: ImportedChatRows, { maxChats = 0 
     ]),
     ...slices(rows.attachments).map((slice) => db.insert(attachments).values(slice.map((a) => ({ ...a, userId: rows.userId })))),
     ...slices(rows.links).map((slice) => db.insert(messageAttachments).values(slice).onConflictDoNothing()),
+    // The messages went in before their files: their search rows learn the files' names and text now.
+    db.run(reindexMessageFiles(sql`SELECT id FROM messages WHERE chat_id = ${chat.id}`)),
     // Last: a second import of the same conversation at the same moment fails here and takes its whole batch back.
     db.insert(chatImports).values({ userId: rows.userId, source: rows.source, externalId: rows.externalId, chatId: chat.id }),
   ] as const;

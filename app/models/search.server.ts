@@ -11,6 +11,26 @@ import { database } from "../db.server";
 export const HIT_START = "\u0002";
 export const HIT_END = "\u0003";
 
+/**
+ * Writes again the `files` column of the search rows of the messages `messages`
+ * selects (a subquery of message ids): each file's name and the text read from
+ * it. The insert trigger writes it once, when the message is stored; a file's
+ * text read later (an imported PDF), or files linked after their messages (an
+ * import's batch), need it written again.
+ */
+export function reindexMessageFiles(messages: SQL): SQL {
+  return sql`
+    UPDATE message_search SET files = (
+      SELECT group_concat(json_extract(p.value, '$.name') || coalesce(char(10) || b.extracted_text, ''), char(10))
+      FROM message_search_rows r
+      JOIN messages m ON m.id = r.message_id
+      JOIN json_each(CASE WHEN json_valid(m.parts) THEN m.parts ELSE '[]' END) p
+      LEFT JOIN attachments a ON a.id = json_extract(p.value, '$.attachmentId')
+      LEFT JOIN blobs b ON b.id = a.blob_id
+      WHERE r.id = message_search.rowid AND json_extract(p.value, '$.type') = 'file')
+    WHERE rowid IN (SELECT r.id FROM message_search_rows r WHERE r.message_id IN (${messages}))`;
+}
+
 export interface SearchFilters {
   archived: "all" | "active" | "archived";
   /** Messages written at or after this time (ms). */

@@ -172,7 +172,8 @@ export async function storeUpload({
 let pdfQueue: Promise<unknown> = Promise.resolve();
 
 /** Reads a PDF's text layer for models that cannot read PDFs; a PDF without one (a scan) keeps none. */
-async function extractPdfText(attachment: Attachment): Promise<void> {
+/** Reads a PDF's text into its blob (one PDF at a time); a PDF without one is only logged. */
+export async function extractPdfText(attachment: Pick<Attachment, "id">): Promise<void> {
   const run = pdfQueue.then(async () => {
     try {
       const { extractText } = await import("unpdf");

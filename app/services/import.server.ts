@@ -24,7 +24,7 @@ import { logger } from "../utils/logger.server";
 import { readForm } from "../utils/multipart.server";
 import { looksLikeZip, openZip, type ZipReader, ZipError } from "../utils/zip.server";
 import { safeFileName } from "./file-kind";
-import { uploadAllowance } from "./attachments.server";
+import { extractPdfText, uploadAllowance } from "./attachments.server";
 import { consume, refund } from "./limits.server";
 import { effectiveLimits } from "./usage-limits.server";
 import { vectorIndexer } from "./vector-index.server";
@@ -619,7 +619,14 @@ export async function importParsed({ parsed, user, files = NO_FILES, locale = "e
         const rows = await rowsOf({ conversation, userId: user.id, source: parsed.source, files, chatModel, allowance });
         try {
           written = await insertImportedChat(rows, { maxChats });
-          if (written) report.chats.push({ id: rows.chat.id, title: rows.chat.title });
+          if (written) {
+            report.chats.push({ id: rows.chat.id, title: rows.chat.title });
+            // A PDF new to this server has its text read as an upload's is (for search, and models that take text), after the import answers.
+            for (const blob of rows.newBlobs.filter((b) => b.mediaType === "application/pdf")) {
+              const attachment = rows.attachments.find((a) => a.blobId === blob.id);
+              if (attachment) void extractPdfText(attachment);
+            }
+          }
           else allowance.left = before;
           break;
         } catch (error) {

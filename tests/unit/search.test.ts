@@ -9,7 +9,7 @@ vi.hoisted(() => {
   process.env.DEMO_TOKENS_PER_SECOND = "100000";
 });
 
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createClient } from "@libsql/client";
@@ -30,6 +30,11 @@ import * as conversation from "~/services/conversation.server";
 import { parseSearchQuery, search, type SearchResults, SEARCH_PAGE_SIZE } from "~/services/search.server";
 import { streamRegistry } from "~/streaming/streams.server";
 import { firstMigrations } from "./first-migrations";
+import { deleteChat } from "~/models/chat.server";
+import { filePartOf, storeUpload } from "~/services/attachments.server";
+import { exportChat } from "~/services/export.server";
+import { importFile } from "~/services/import.server";
+import { pdfBytes } from "../files";
 import { addExchange, createTestChat, createTestUser, TEST_MODEL } from "./fixtures";
 
 beforeAll(async () => {
@@ -368,3 +373,58 @@ describe("an older database", () => {
     }
   });
 });
+
+describe("an imported PDF is found by its text", () => {
+  async function chatWithAPdf(userId: string, word: string) {
+    const chat = await createTestChat({ userId, title: "Fish studies" });
+    const stored = await storeUpload({
+      userId,
+      file: { filename: "study.pdf", stream: (async function* () { yield pdfBytes([`Notes on the ${word} and its stripes`]); })() },
+      allowance: { perFile: 1024 * 1024, left: 1024 * 1024 },
+    });
+    if (!stored.ok) throw new Error(`the PDF was not stored: ${stored.problem.code} ${stored.problem.params?.type ?? ""}`);
+    await createExchange({ chatId: chat.id, parentId: null, parts: [filePartOf(stored.attachment), { type: "text", text: "What is in this study?" }], attachmentIds: [stored.attachment.id], model: TEST_MODEL, instanceId: null });
+    return chat;
+  }
+
+  const found = async (userId: string, word: string) => (await find({ id: userId }, word)).messages.map((m) => m.chatId);
+
+  test("when its bytes are already on the server (another person's copy)", async () => {
+    const owner = await createTestUser("PdfOwner");
+    const chat = await chatWithAPdf(owner.id, "zebrafish");
+    const zip = await collect(exportChat({ chatId: chat.id, title: chat.title, format: "zip" }).body);
+    const other = await createTestUser("PdfImporter");
+    const report = await importing(other.id, zip);
+    expect(report).toMatchObject({ imported: 1, failed: [] });
+    expect(await found(other.id, "zebrafish")).toEqual([report.chats[0]!.id]);
+  });
+
+  test("when its bytes are new to the server: its text is read after the import, as an upload's is", async () => {
+    const owner = await createTestUser("PdfLeaver");
+    const chat = await chatWithAPdf(owner.id, "axolotl");
+    const zip = await collect(exportChat({ chatId: chat.id, title: chat.title, format: "zip" }).body);
+    // The only copy goes with its chat: the import brings the bytes back as new.
+    await deleteChat({ chatId: chat.id });
+    const other = await createTestUser("PdfNewcomer");
+    const report = await importing(other.id, zip);
+    expect(report).toMatchObject({ imported: 1, failed: [] });
+    await expect.poll(() => found(other.id, "axolotl"), { timeout: 10_000 }).toEqual([report.chats[0]!.id]);
+  });
+});
+
+async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  for await (const chunk of chunks) parts.push(chunk);
+  return Buffer.concat(parts);
+}
+
+async function importing(userId: string, bytes: Uint8Array) {
+  const folder = mkdtempSync(path.join(tmpdir(), "parley-search-import-"));
+  const filePath = path.join(folder, "export.zip");
+  writeFileSync(filePath, bytes);
+  try {
+    return await importFile({ filePath, user: { id: userId } });
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
