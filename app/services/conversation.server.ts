@@ -35,6 +35,12 @@ import { kindOf } from "./file-kind";
 import { refuseFlagged } from "./moderation.server";
 import { holdUsage, type UsageHold } from "./usage-limits.server";
 
+/** Readers learn that an answer ended before its end is stored: an action taken at that moment waits for the store. */
+async function answersStored(chatId: string): Promise<void> {
+  const storing = streamRegistry().endsStoredIn(chatId);
+  if (storing) await storing;
+}
+
 function need(access: ChatAccess, level: AccessLevel): Chat {
   if (!allows(access.level, level)) throw new AppError("chat_read_only");
   return access.chat;
@@ -173,6 +179,7 @@ export async function sendMessage({
   answerId?: string;
 }): Promise<ExchangeIds> {
   const chat = need(access, "write");
+  await answersStored(chat.id);
   await refuseFlagged({ user, chatId: chat.id, text, attachmentIds });
   const { ids, message } = await withinUsageLimits(user, { recordWithAnswer: true }, async (hold) => {
     const parent = parentId ? (await existingMessage(chat, parentId)).id : chat.activeLeafId;
@@ -209,6 +216,7 @@ export async function editMessage({
   answerId?: string;
 }): Promise<ExchangeIds> {
   const chat = need(access, "write");
+  await answersStored(chat.id);
   const original = await existingMessage(chat, messageId);
   if (original.role !== "user") throw new AppError("message_not_found");
   await refuseFlagged({ user, chatId: chat.id, text });
@@ -229,6 +237,7 @@ export async function editMessage({
 /** Regenerating an answer makes a sibling; "answering" a user message left without one adds its first answer. */
 export async function regenerate({ access, user, messageId, model, answerId }: { access: ChatAccess; user?: { id: string }; messageId: string; model?: string; answerId?: string }) {
   const chat = need(access, "write");
+  await answersStored(chat.id);
   const target = await existingMessage(chat, messageId);
   const parentId = target.role === "assistant" ? target.parentId : target.id;
   if (!parentId) throw new AppError("cannot_regenerate");
@@ -246,6 +255,7 @@ export async function regenerate({ access, user, messageId, model, answerId }: {
 /** Continues an interrupted or failed answer where it stopped (same message, event ids go on). */
 export async function continueAnswer({ access, user, messageId }: { access: ChatAccess; user?: { id: string }; messageId: string }) {
   const chat = need(access, "write");
+  await answersStored(chat.id);
   const target = await existingMessage(chat, messageId);
   if (target.role !== "assistant" || !target.parentId) throw new AppError("message_not_found");
   if (target.status !== "interrupted" && target.status !== "error") throw new AppError("answer_not_interrupted");

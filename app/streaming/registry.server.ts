@@ -196,6 +196,8 @@ export class StreamRegistry {
   private streams = new Map<string, LiveStream>();
   /** Answers being written per chat: a send asks this before every answer, and finished streams stay a while for resume. */
   private generatingIn = new Map<string, number>();
+  /** Answers whose end the readers have but the database does not yet, per chat. */
+  private storingEndIn = new Map<string, Set<LiveStream>>();
   /** Readers that asked for an answer before its send arrived (ids chosen by the browser). */
   private waiters = new Map<string, Set<(stream: LiveStream) => void>>();
   private readonly store: StreamStore;
@@ -270,6 +272,17 @@ export class StreamRegistry {
   /** Whether an answer in `chatId` is being written here. */
   hasActiveAnswerIn(chatId: string): boolean {
     return this.generatingIn.has(chatId);
+  }
+
+  /**
+   * Settles once the answers of `chatId` that ended here have their end
+   * stored (readers get the end first). A person acting on an answer the
+   * moment it ends (Continue, the next message) would otherwise find it still
+   * being written in the database. Nothing to wait for: undefined.
+   */
+  endsStoredIn(chatId: string): Promise<unknown> | undefined {
+    const storing = this.storingEndIn.get(chatId);
+    return storing ? Promise.all([...storing].map((stream) => stream.settled)) : undefined;
   }
 
   isGenerating(messageId: string): boolean {
@@ -396,6 +409,13 @@ export class StreamRegistry {
     clearInterval(timer);
     if (notStored) outcome = { status: "error", problem: { code: notStored.code, ...(notStored.params ? { params: notStored.params } : {}) } };
     stream.outcome = outcome;
+    // Known as storing its end before any reader learns of the end (a reader may act on it at once).
+    const storing = this.storingEndIn.get(stream.chatId) ?? new Set<LiveStream>();
+    this.storingEndIn.set(stream.chatId, storing.add(stream));
+    void stream.settled.then(() => {
+      storing.delete(stream);
+      if (storing.size === 0 && this.storingEndIn.get(stream.chatId) === storing) this.storingEndIn.delete(stream.chatId);
+    });
     // The terminal event gets the next id and is persisted with the parts.
     stream.pushOther((id) => terminalEvent(id, outcome));
     stream.finished = true;

@@ -118,6 +118,38 @@ describe("typed refusals", () => {
     expect(await snapshot(chat.id)).toEqual(before);
   });
 
+  test("Continue pressed the moment a stopped answer's end reaches its reader waits for the end to be stored", async () => {
+    const { chat, access } = await ownChat();
+    const cut = await addExchange({ chatId: chat.id, parentId: null, question: "count" });
+    await database().update(messages).set({ status: "streaming" }).where(eq(messages.id, cut.assistantMessageId));
+    let stop = () => {};
+    const stopped = new Promise<void>((resolve) => (stop = resolve));
+    const stream = streamRegistry().start({
+      messageId: cut.assistantMessageId,
+      chatId: chat.id,
+      run: async (writer) => {
+        writer.text("one two");
+        await stopped;
+        return { status: "interrupted", problem: { code: "stopped" } };
+      },
+    });
+    const chatAccess = await access();
+    let continued: Promise<unknown> | undefined;
+    stream.subscribe(0, (event) => {
+      // As the page does: the terminal event shows Continue, and it is pressed at once.
+      if (event.event === "error" || event.event === "done") {
+        continued = conversation.continueAnswer({ access: chatAccess, messageId: cut.assistantMessageId }).then(
+          () => "continued",
+          (error: unknown) => (error instanceof AppError ? error.code : error),
+        );
+      }
+    });
+    stop();
+    await stream.settled;
+    expect(await continued).toBe("continued");
+    await streamRegistry().get(cut.assistantMessageId)?.settled;
+  });
+
   test("continuing an answer that ended normally is answer_not_interrupted", async () => {
     const { chat, access } = await ownChat();
     const done = await addExchange({ chatId: chat.id, parentId: null, question: "q" });
