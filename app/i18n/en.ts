@@ -115,6 +115,7 @@ export const en = {
     filesToSend: "Files to send",
     filesUploaded: "Files already uploaded",
     message: "Message",
+    queuedUploads: "Sends when the files are uploaded.",
     queued: "Sends when the answer is done.",
     placeholderBusy: "Write your next message (Esc stops the answer)",
     placeholderBusyNoJs: "Wait for the answer, or stop it…",

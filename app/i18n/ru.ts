@@ -119,6 +119,7 @@ export const ru: RussianOf<typeof en> = {
     filesToSend: "Файлы к отправке",
     filesUploaded: "Уже загруженные файлы",
     message: "Сообщение",
+    queuedUploads: "Отправится, когда файлы загрузятся.",
     queued: "Отправится, когда ответ будет готов.",
     placeholderBusy: "Пишите следующее сообщение (Esc остановит ответ)",
     placeholderBusyNoJs: "Дождитесь ответа или остановите его…",

@@ -175,13 +175,23 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
   }, [busy, stopId]);
 
   // Enter while an answer is written queues the message: it is sent once the answer is done (or stopped).
+  // So does one sent while its files upload; a file that then fails holds the message back (it would go without it).
   const [queued, setQueued] = useState(false);
+  const failedWhenQueued = useRef(0);
+  const failed = uploads.chips.filter((c) => c.status === "error").length;
+  const queue = () => {
+    failedWhenQueued.current = failed;
+    setQueued(true);
+  };
   useEffect(() => {
-    if (!queued || busy || submitting) return;
+    if (queued && failed > failedWhenQueued.current) setQueued(false);
+  }, [queued, failed]);
+  useEffect(() => {
+    if (!queued || busy || submitting || uploads.uploading) return;
     setQueued(false);
     // Emptied meanwhile: nothing to send.
     if (textRef.current?.value.trim() || uploads.ready.length > 0) formRef.current?.requestSubmit();
-  }, [queued, busy, submitting, uploads.ready.length]);
+  }, [queued, busy, submitting, uploads.uploading, uploads.ready.length]);
 
   // A refused send hands its text back: put it in the box again.
   useEffect(() => {
@@ -202,8 +212,13 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
       encType="multipart/form-data"
       className="relative mx-auto w-full max-w-3xl px-4 pb-4"
       onSubmit={(event) => {
-        if (uploads.uploading || blind) {
+        if (blind) {
           event.preventDefault();
+          return;
+        }
+        if (uploads.uploading) {
+          event.preventDefault();
+          if (hydrated) queue();
           return;
         }
         if (disabled) {
@@ -249,7 +264,7 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
       ) : null}
       {queued ? (
         <p role="status" className="mb-2 flex items-center gap-2 text-sm text-sky-300" data-testid="queued-send">
-          {t("composer.queued")}
+          {uploads.uploading ? t("composer.queuedUploads") : t("composer.queued")}
           <button type="button" onClick={() => setQueued(false)} className="rounded px-1.5 text-zinc-400 underline hover:text-zinc-100">
             {t("common.cancel")}
           </button>
@@ -307,7 +322,7 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
               event.preventDefault();
               if (!(event.currentTarget.value.trim() || uploads.ready.length > 0)) return;
               if (!disabled) formRef.current?.requestSubmit();
-              else if (busy && !submitting) setQueued(true);
+              else if (busy && !submitting) queue();
             }
           }}
           onPaste={(event) => {
@@ -358,7 +373,7 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
           ) : (
             <button
               type="submit"
-              disabled={disabled || uploads.uploading || blind}
+              disabled={disabled || blind}
               className="rounded-lg bg-sky-600 px-4 py-1.5 text-sm font-medium hover:bg-sky-500 disabled:cursor-not-allowed disabled:opacity-50"
             >
               {submitting ? t("composer.sending") : t("composer.send")}
