@@ -4,6 +4,7 @@ import { type ReactNode, useMemo } from "react";
 import { I18nextProvider } from "react-i18next";
 import { MATH_STYLESHEET, useMathStylesNeededLive } from "~/components/markdown/math-styles";
 import { ConnectionStatus } from "~/components/ui/ConnectionStatus";
+import { KeepFocus } from "~/components/ui/KeepFocus";
 import { NavigationProgress } from "~/components/ui/NavigationProgress";
 import { useTranslation } from "~/i18n/i18n";
 import { createI18n } from "./i18n/i18n";
@@ -121,6 +122,7 @@ export default function App() {
     <>
       <Outlet />
       <NavigationProgress />
+      <KeepFocus />
     </>
   );
 }

@@ -94,6 +94,26 @@ test("tabbing out of a chat's menu closes it, so it never covers what has the fo
   await expect(first).toHaveJSProperty("open", false);
 });
 
+test("when what had the focus goes with the change it made (another chat deleted from the list), the message box takes the focus", async ({ page }) => {
+  await signUp(page);
+  await newChatAndSend(page, "A chat to delete");
+  await waitForAnswer(page);
+  await newChatAndSend(page, "The chat on screen");
+  await waitForAnswer(page);
+  await waitForHydration(page);
+  // Another chat than the one on screen: the page stays where it is.
+  const menu = page.getByTestId("chat-list").getByTestId("chat-menu").filter({ has: page.locator('summary[aria-label^="Options for A chat to delete"]') });
+  await menu.locator("summary").first().focus();
+  await page.keyboard.press("Enter");
+  await menu.getByText("Delete…").click();
+  await menu.getByRole("button", { name: "Delete permanently" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(menu).toHaveCount(0);
+  await expect(userMessages(page)).toHaveText(["The chat on screen"]);
+  await expect(page.locator("#composer")).toBeFocused();
+  expect(await page.evaluate(() => document.activeElement === document.body)).toBe(false);
+});
+
 test("a refused rename keeps the popup open with the reason", async ({ page, browserErrors }) => {
   browserErrors.allowStatus(400);
   await signUp(page);
