@@ -78,6 +78,41 @@ const TOO_MANY: Record<Locale, Record<string, string>> = {
 };
 const tooMany = (p: ErrorParams, locale: Locale) => TOO_MANY[locale][p.action ?? "attempts"] ?? TOO_MANY[locale].attempts!;
 
+/** Why an import, or one of its conversations, could not be read: `reason` of import_malformed and import_conversation_invalid. */
+const IMPORT_REASONS = {
+  en: {
+    json: () => "its JSON is incomplete or invalid",
+    archive: () => "the archive cannot be read",
+    not_a_conversation: () => "it is not a conversation",
+    no_id: () => "it has no id",
+    no_messages: () => "it has no messages",
+    too_many_messages: () => "it has too many messages",
+    message_unreadable: (p: ErrorParams) => `message ${p.index ?? "?"} is not a message`,
+    unknown_sender: (p: ErrorParams) => `message ${p.index ?? "?"} has an unknown sender`,
+    field: (p: ErrorParams) => `a value is missing or wrong${p.field ? ` (${p.field})` : ""}`,
+    not_stored: () => "it could not be stored",
+  },
+  ru: {
+    json: () => "его JSON неполон или испорчен",
+    archive: () => "архив не читается",
+    not_a_conversation: () => "это не разговор",
+    no_id: () => "у него нет идентификатора",
+    no_messages: () => "в нём нет сообщений",
+    too_many_messages: () => "в нём слишком много сообщений",
+    message_unreadable: (p: ErrorParams) => `сообщение ${p.index ?? "?"} не читается`,
+    unknown_sender: (p: ErrorParams) => `у сообщения ${p.index ?? "?"} неизвестный отправитель`,
+    field: (p: ErrorParams) => `значение отсутствует или неверно${p.field ? ` (${p.field})` : ""}`,
+    not_stored: () => "его не удалось сохранить",
+  },
+} satisfies Record<Locale, Record<string, (p: ErrorParams) => string>>;
+
+export type ImportReason = keyof (typeof IMPORT_REASONS)["en"];
+
+function importReason(p: ErrorParams, locale: Locale): string {
+  const words = (IMPORT_REASONS[locale] as Record<string, ((p: ErrorParams) => string) | undefined>)[p.reason ?? ""];
+  return words ? words(p) : (p.reason ?? "");
+}
+
 export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
   en: {
     invalid_input: () => "Check the form and try again.",
@@ -125,8 +160,8 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     import_file_required: () => "Choose a file to import: a Parley export, or conversations.json (or the .zip) from ChatGPT or Claude.",
     import_too_large: (p) => `This file is larger than ${formatBytes(p.max ?? 0)}, the most one import may be. Split the export or ask the administrator to raise MAX_IMPORT_BYTES.`,
     import_unrecognized: () => "Parley does not recognise this file. Import a Parley export (.json or .zip), or conversations.json (or the whole .zip) from a ChatGPT or Claude export.",
-    import_malformed: (p) => `This file is damaged or cut short${p.reason ? ` (${p.reason})` : ""}. Download the export again and import the new file.`,
-    import_conversation_invalid: (p) => `This conversation could not be read${p.reason ? `: ${p.reason}` : "."}`,
+    import_malformed: (p) => `This file is damaged or cut short${p.reason ? ` (${importReason(p, "en")})` : ""}. Download the export again and import the new file.`,
+    import_conversation_invalid: (p) => `This conversation could not be read${p.reason ? `: ${importReason(p, "en")}.` : "."}`,
     name_empty: () => "Tell us what to call you.",
     name_too_long: () => "Keep your name under 80 characters.",
     email_invalid: () => "Enter a valid email address, like ada@example.com.",
@@ -224,8 +259,8 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     import_file_required: () => "Выберите файл для импорта: экспорт Parley или conversations.json (или весь .zip) из ChatGPT или Claude.",
     import_too_large: (p) => `Этот файл больше ${formatBytes(p.max ?? 0, "ru")} — это предел для одного импорта. Разделите экспорт или попросите администратора увеличить MAX_IMPORT_BYTES.`,
     import_unrecognized: () => "Parley не узнаёт этот файл. Импортируйте экспорт Parley (.json или .zip) или conversations.json (или весь .zip) из экспорта ChatGPT или Claude.",
-    import_malformed: (p) => `Файл повреждён или обрезан${p.reason ? ` (${p.reason})` : ""}. Скачайте экспорт заново и импортируйте новый файл.`,
-    import_conversation_invalid: (p) => `Этот разговор не удалось прочитать${p.reason ? `: ${p.reason}` : "."}`,
+    import_malformed: (p) => `Файл повреждён или обрезан${p.reason ? ` (${importReason(p, "ru")})` : ""}. Скачайте экспорт заново и импортируйте новый файл.`,
+    import_conversation_invalid: (p) => `Этот разговор не удалось прочитать${p.reason ? `: ${importReason(p, "ru")}.` : "."}`,
     name_empty: () => "Скажите, как к вам обращаться.",
     name_too_long: () => "Имя должно быть короче 80 символов.",
     email_invalid: () => "Введите правильный адрес почты, например ada@example.com.",

@@ -134,8 +134,12 @@ export type ErrorParams = {
   windowSeconds?: number;
   /** An amount of money in USD (a spending limit). */
   usd?: number;
-  /** What was wrong with an imported file or conversation, in a few words. */
+  /** What was wrong with an imported file or conversation: a key of the catalogue's import reasons. */
   reason?: string;
+  /** Which message of an imported conversation (from 1). */
+  index?: number;
+  /** Where in an imported conversation its first problem is (messages.1.parts.0.type). */
+  field?: string;
   /** The other files of the same form that were not taken either (their names, as stored). */
   alsoRefused?: string[];
 };

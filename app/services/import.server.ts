@@ -14,7 +14,7 @@ import { z } from "zod";
 import { env } from "../env.server";
 import { defaultModelId, resolveModel } from "../llm/catalog.server";
 import { alreadyImported, blobIdBySha, type ImportedChatRows, insertImportedChat } from "../models/porting.server";
-import { describe, type Locale } from "../protocol/catalogue";
+import { describe, type ImportReason, type Locale } from "../protocol/catalogue";
 import { AppError } from "../protocol/errors";
 import { type MessagePart, plainText } from "../protocol/parts";
 import { filePart, imagePart, reasoningPart, textPart, toolCallPart, toolResultPart } from "../protocol/parts-schema";
@@ -82,7 +82,7 @@ export interface IncomingConversation {
 }
 
 /** A conversation read from the file, or the reason it could not be. */
-type Parsed = { ok: true; conversation: IncomingConversation } | { ok: false; title: string; reason: string };
+type Parsed = { ok: true; conversation: IncomingConversation } | { ok: false; title: string; reason: ImportReason; details?: { index?: number; field?: string } };
 
 /** A conversation of the file, read only when needed: one imported already is skipped without reading it. */
 interface Pending {
@@ -105,7 +105,18 @@ const idOf = (raw: unknown, ...keys: string[]): string | null => {
   return null;
 };
 
-const invalid = (title: unknown, reason: string): Parsed => ({ ok: false, title: typeof title === "string" && title ? title.slice(0, TITLE_MAX) : FALLBACK_TITLE, reason });
+const invalid = (title: unknown, reason: ImportReason, details?: { index?: number; field?: string }): Parsed => ({
+  ok: false,
+  title: typeof title === "string" && title ? title.slice(0, TITLE_MAX) : FALLBACK_TITLE,
+  reason,
+  ...(details ? { details } : {}),
+});
+
+/** An archive that cannot be read: what was wrong goes to the log, the person is told it is damaged. */
+function damagedArchive(cause: ZipError): AppError {
+  logger.warn("an imported archive could not be read", { detail: cause.message });
+  return new AppError("import_malformed", { params: { reason: "archive" }, cause });
+}
 
 /** A time in ms from seconds (ChatGPT), an ISO string (Claude) or ms (Parley); `fallback` when absent. */
 function timeOf(value: unknown, fallback: number): number {
@@ -166,15 +177,16 @@ const parleyChat = z.object({
   messages: z.array(parleyMessage).max(MAX_MESSAGES_PER_CONVERSATION),
 });
 
-function issueText(error: z.ZodError): string {
-  const issue = error.issues[0];
-  return issue ? `${issue.path.join(".") || "the conversation"}: ${issue.message}` : "unreadable";
+/** Where a conversation's first problem is (messages.1.parts.0.type), for the person to look. */
+function issueField(error: z.ZodError): { field?: string } {
+  const path = error.issues[0]?.path.join(".");
+  return path ? { field: path } : {};
 }
 
 function fromParley(raw: unknown): Parsed {
   const title = (raw as { title?: unknown } | null)?.title;
   const parsed = parleyChat.safeParse(raw);
-  if (!parsed.success) return invalid(title, issueText(parsed.error));
+  if (!parsed.success) return invalid(title, "field", issueField(parsed.error));
   const chat = parsed.data;
   return {
     ok: true,
@@ -247,10 +259,10 @@ function chatGptText(node: ChatGptNode): string | null {
 
 function fromChatGpt(raw: unknown, now: number): Parsed {
   const conv = raw as { id?: unknown; conversation_id?: unknown; title?: unknown; create_time?: unknown; update_time?: unknown; mapping?: unknown; current_node?: unknown; default_model_slug?: unknown } | null;
-  if (!conv || typeof conv !== "object") return invalid(undefined, "a conversation is not an object");
+  if (!conv || typeof conv !== "object") return invalid(undefined, "not_a_conversation");
   const externalId = typeof conv.conversation_id === "string" ? conv.conversation_id : typeof conv.id === "string" ? conv.id : null;
-  if (!externalId) return invalid(conv.title, "it has no id");
-  if (!conv.mapping || typeof conv.mapping !== "object") return invalid(conv.title, "it has no messages (mapping)");
+  if (!externalId) return invalid(conv.title, "no_id");
+  if (!conv.mapping || typeof conv.mapping !== "object") return invalid(conv.title, "no_messages");
   const mapping = conv.mapping as Record<string, ChatGptNode>;
   const createdAt = timeOf(conv.create_time, now);
   // A hidden node (system, tool, empty root) gives way to its nearest shown ancestor: the tree stays connected.
@@ -281,7 +293,7 @@ function fromChatGpt(raw: unknown, now: number): Parsed {
       createdAt: timeOf(node.message!.create_time, createdAt),
     });
   }
-  if (messages.length > MAX_MESSAGES_PER_CONVERSATION) return invalid(conv.title, "it has too many messages");
+  if (messages.length > MAX_MESSAGES_PER_CONVERSATION) return invalid(conv.title, "too_many_messages");
   return {
     ok: true,
     conversation: {
@@ -314,10 +326,10 @@ interface ClaudeMessage {
 
 function fromClaude(raw: unknown, now: number): Parsed {
   const conv = raw as { uuid?: unknown; name?: unknown; created_at?: unknown; updated_at?: unknown; chat_messages?: unknown; current_leaf_message_uuid?: unknown; model?: unknown } | null;
-  if (!conv || typeof conv !== "object") return invalid(undefined, "a conversation is not an object");
-  if (typeof conv.uuid !== "string" || !conv.uuid) return invalid(conv.name, "it has no uuid");
-  if (!Array.isArray(conv.chat_messages)) return invalid(conv.name, "it has no chat_messages");
-  if (conv.chat_messages.length > MAX_MESSAGES_PER_CONVERSATION) return invalid(conv.name, "it has too many messages");
+  if (!conv || typeof conv !== "object") return invalid(undefined, "not_a_conversation");
+  if (typeof conv.uuid !== "string" || !conv.uuid) return invalid(conv.name, "no_id");
+  if (!Array.isArray(conv.chat_messages)) return invalid(conv.name, "no_messages");
+  if (conv.chat_messages.length > MAX_MESSAGES_PER_CONVERSATION) return invalid(conv.name, "too_many_messages");
   const createdAt = timeOf(conv.created_at, now);
   const list = conv.chat_messages as ClaudeMessage[];
   const ids = new Set(list.map((m) => m?.uuid).filter((id): id is string => typeof id === "string"));
@@ -326,8 +338,8 @@ function fromClaude(raw: unknown, now: number): Parsed {
   const messages: IncomingMessage[] = [];
   let previous: string | null = null;
   for (const [index, m] of list.entries()) {
-    if (!m || typeof m !== "object") return invalid(conv.name, `message ${index + 1} is not an object`);
-    if (m.sender !== "human" && m.sender !== "assistant") return invalid(conv.name, `message ${index + 1} has an unknown sender`);
+    if (!m || typeof m !== "object") return invalid(conv.name, "message_unreadable", { index: index + 1 });
+    if (m.sender !== "human" && m.sender !== "assistant") return invalid(conv.name, "unknown_sender", { index: index + 1 });
     const id = typeof m.uuid === "string" && m.uuid ? m.uuid : `${conv.uuid}:${index}`;
     const blocks = Array.isArray(m.content) ? (m.content as { type?: unknown; text?: unknown }[]) : [];
     const fromBlocks = blocks.filter((b) => b?.type === "text" && typeof b.text === "string").map((b) => b.text as string).join("\n\n");
@@ -403,7 +415,7 @@ function parseJson(bytes: Uint8Array): unknown {
   try {
     return JSON.parse(text);
   } catch (cause) {
-    throw new AppError("import_malformed", { params: { reason: "its JSON is incomplete or invalid" }, cause });
+    throw new AppError("import_malformed", { params: { reason: "json" }, cause });
   }
 }
 
@@ -602,7 +614,7 @@ export async function importParsed({ parsed, user, files = NO_FILES, locale = "e
     }
     const entry = pending.read();
     if (!entry.ok) {
-      report.failed.push({ title: entry.title, reason: describe({ code: "import_conversation_invalid", params: { reason: entry.reason } }, locale) });
+      report.failed.push({ title: entry.title, reason: describe({ code: "import_conversation_invalid", params: { ...entry.details, reason: entry.reason } }, locale) });
       continue;
     }
     const conversation = entry.conversation;
@@ -639,7 +651,7 @@ export async function importParsed({ parsed, user, files = NO_FILES, locale = "e
       if (written) report.imported++;
       else report.skipped++;
     } catch (error) {
-      const reason = error instanceof AppError ? describe(error.problem, locale) : describe({ code: "import_conversation_invalid", params: { reason: "it could not be stored" } }, locale);
+      const reason = error instanceof AppError ? describe(error.problem, locale) : describe({ code: "import_conversation_invalid", params: { reason: "not_stored" } }, locale);
       if (!(error instanceof AppError)) {
         logger.warn("an imported conversation could not be stored", { error: String(error) });
       }
@@ -669,7 +681,7 @@ export async function importFile({ filePath, user, locale = "en" }: { filePath: 
   try {
     zip = await openZip(filePath);
   } catch (cause) {
-    if (cause instanceof ZipError) throw new AppError("import_malformed", { params: { reason: cause.message }, cause });
+    if (cause instanceof ZipError) throw damagedArchive(cause);
     throw cause;
   }
   try {
@@ -684,7 +696,7 @@ export async function importFile({ filePath, user, locale = "en" }: { filePath: 
     try {
       document = parseJson(await zip.read(main, max * 4));
     } catch (cause) {
-      if (cause instanceof ZipError) throw new AppError("import_malformed", { params: { reason: cause.message }, cause });
+      if (cause instanceof ZipError) throw damagedArchive(cause);
       throw cause;
     }
     const files: FileSource = {
@@ -721,6 +733,7 @@ export async function importUpload({ request, user, ip, locale = "en" }: { reque
   try {
     const filePath = path.join(folder, "upload");
     let received = false;
+    let empty: string | undefined;
     let tooLarge = false;
     await readForm(request, {
       limits: { maxFieldBytes: 1024, maxFiles: 1 },
@@ -741,11 +754,13 @@ export async function importUpload({ request, user, ip, locale = "en" }: { reque
         } finally {
           await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
         }
-        if (size === 0) received = false;
+        // A file chosen but empty is said so; no file chosen at all is import_file_required.
+        if (size === 0) empty = safeFileName(file.filename);
       },
     });
     if (tooLarge) throw new AppError("import_too_large", { params: { max }, field: "file" });
     if (!received) throw new AppError("import_file_required", { field: "file" });
+    if (empty !== undefined) throw new AppError("file_empty", { params: { name: empty }, field: "file" });
     return await importFile({ filePath, user, locale });
   } catch (error) {
     // A file refused before anything was imported was no import.

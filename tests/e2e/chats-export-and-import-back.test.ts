@@ -89,6 +89,7 @@ test("a chat exports as Markdown and as a ZIP that imports back, once, with Java
 
 test("without JavaScript, a chat exports and imports back through plain links and a plain form", async ({ noJsPage: page, browserErrors }) => {
   browserErrors.allowStatus(415);
+  browserErrors.allowStatus(400);
   await signUp(page);
   // Without JavaScript the first message is a plain form; the answer is waited for by reloading.
   await page.goto("/chats?new=1");
@@ -115,6 +116,11 @@ test("without JavaScript, a chat exports and imports back through plain links an
   await page.getByLabel(/Export file/).setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("just some notes") });
   await page.getByRole("button", { name: "Import" }).click();
   await expect(page.getByRole("alert")).toContainText("Parley does not recognise this file.");
+
+  // A file chosen but empty is said to be empty (not "choose a file").
+  await page.getByLabel(/Export file/).setInputFiles({ name: "export.json", mimeType: "application/json", buffer: Buffer.alloc(0) });
+  await page.getByRole("button", { name: "Import" }).click();
+  await expect(page.getByRole("alert")).toContainText("“export.json” is empty.");
 });
 
 test("a ChatGPT export opens on the branch that was current there, and the other branch is one click away", async ({ page, browserErrors }) => {

@@ -24,6 +24,7 @@ import { switchToBranch } from "~/models/tree.server";
 import { createExchange, saveStreamFinal } from "~/models/message.server";
 import { portingCounts } from "~/models/porting.server";
 import { setUserLimits } from "~/models/user-limits.server";
+import { describe as describeProblem } from "~/protocol/catalogue";
 import { AppError } from "~/protocol/errors";
 import { filePartOf, storeUpload } from "~/services/attachments.server";
 import { exportChat } from "~/services/export.server";
@@ -324,7 +325,12 @@ describe("a file that cannot be imported", () => {
     const user = await createTestUser("TruncatedZip");
     const { zipStream } = await import("~/utils/zip.server");
     const zip = await collect(zipStream([{ name: "conversations.json", data: JSON.stringify(chatGptExport()), compress: true }]));
-    expect(await refusal(importing(user.id, zip.subarray(0, zip.length - 30)))).toBe("import_malformed");
+    const cut = importing(user.id, zip.subarray(0, zip.length - 30));
+    expect(await refusal(cut)).toBe("import_malformed");
+    // Said in words a person reads, in their language: what the reader tripped on goes to the log.
+    const error = (await cut.catch((e: unknown) => e)) as AppError;
+    expect(describeProblem(error.problem, "en")).toBe("This file is damaged or cut short (the archive cannot be read). Download the export again and import the new file.");
+    expect(describeProblem(error.problem, "ru")).toBe("Файл повреждён или обрезан (архив не читается). Скачайте экспорт заново и импортируйте новый файл.");
     expect((await portingCounts({ userId: user.id })).chats).toBe(0);
   });
 
@@ -343,7 +349,10 @@ describe("a file that cannot be imported", () => {
     const broken = { title: "Broken one", conversation_id: "conv-broken", mapping: "not a tree" };
     const report = await importing(user.id, JSON.stringify([broken, good]));
     expect(report).toMatchObject({ imported: 1, skipped: 0 });
-    expect(report.failed).toEqual([{ title: "Broken one", reason: "This conversation could not be read: it has no messages (mapping)" }]);
+    expect(report.failed).toEqual([{ title: "Broken one", reason: "This conversation could not be read: it has no messages." }]);
+    // In the importer's language, every word of it.
+    const inRussian = await importFile({ filePath: saved(JSON.stringify([broken])), user: { id: user.id }, locale: "ru" });
+    expect(inRussian.failed).toEqual([{ title: "Broken one", reason: "Этот разговор не удалось прочитать: в нём нет сообщений." }]);
     expect(await portingCounts({ userId: user.id })).toMatchObject({ chats: 1, messages: 6, imports: 1 });
   });
 
@@ -361,7 +370,7 @@ describe("a file that cannot be imported", () => {
     expect(report.imported).toBe(1);
     expect(report.failed).toHaveLength(1);
     expect(report.failed[0]).toMatchObject({ title: "Bad" });
-    expect(report.failed[0]!.reason).toMatch(/^This conversation could not be read: messages\.0\.parts\.0/);
+    expect(report.failed[0]!.reason).toMatch(/^This conversation could not be read: a value is missing or wrong \(messages\.0\.parts\.0\.type\)\.$/);
     expect((await portingCounts({ userId: user.id })).chats).toBe(1);
   });
 });
