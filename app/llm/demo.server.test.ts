@@ -87,6 +87,13 @@ describe("the demo provider", () => {
     expect(rest).not.toContain("cut off");
   });
 
+  test("names files as they are called: markdown characters in a name are escaped, not dropped", () => {
+    const answer = composeDemoAnswer([
+      { role: "user", parts: [{ type: "document", name: "many_3 *draft*.txt", mediaType: "text/plain", text: "hello" }, { type: "text", text: "what is this?" }] },
+    ]);
+    expect(answer).toContain("**many\\_3 \\*draft\\*.txt**");
+  });
+
   test("counts the files it reads as input, as a real model would: a document's text and each image", async () => {
     const provider = createDemoProvider({ tokensPerSecond: 100_000 });
     const usageOf = async (messages: ContextMessage[]) => {

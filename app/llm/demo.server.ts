@@ -79,7 +79,7 @@ function describeAttachments(message: ContextMessage): string[] {
     else if (part.type === "document") {
       const lines = part.text ? part.text.split("\n").length : 0;
       const what = part.mediaType === "application/pdf" ? (part.data ? "a PDF I can read page by page" : "a PDF") : "a text file";
-      out.push(`**${part.name.replace(/[*_`[\]\\]/g, "")}**, ${what}${part.text ? ` whose text starts “${part.text.trim().split("\n")[0]!.slice(0, 60)}” (${lines} line${lines === 1 ? "" : "s"})` : " with no text to read"}`);
+      out.push(`**${part.name.replace(/[*_`[\]\\<>]/g, "\\$&")}**, ${what}${part.text ? ` whose text starts “${part.text.trim().split("\n")[0]!.slice(0, 60)}” (${lines} line${lines === 1 ? "" : "s"})` : " with no text to read"}`);
     }
   }
   return out;

@@ -25,13 +25,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requireAdmin(request);
   const url = new URL(request.url);
   const asked = { from: url.searchParams.get("from") || undefined, to: url.searchParams.get("to") || undefined };
+  // A date field can only show a date: something else typed into the address is named by the error above it instead.
+  const dateOnly = (value: string | undefined) => (value && /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : undefined);
+  const shown = { from: dateOnly(asked.from), to: dateOnly(asked.to) };
   const parsed = usagePeriodSchema.safeParse(asked);
   if (!parsed.success) {
     const code = parsed.error.issues[0]?.message;
     const report = await usageReport(usagePeriodSchema.parse({}));
-    return { report, asked, error: describe({ code: isErrorCode(code) ? code : "invalid_input" }, localeOf(request)) };
+    return { report, asked: shown, error: describe({ code: isErrorCode(code) ? code : "invalid_input" }, localeOf(request)) };
   }
-  return { report: await usageReport(parsed.data), asked, error: null };
+  return { report: await usageReport(parsed.data), asked: shown, error: null };
 }
 
 const usd = (n: number) => `$${n.toFixed(n > 0 && n < 0.01 ? 4 : 2)}`;

@@ -37,6 +37,15 @@ function isMultipart(request: Request): boolean {
  * arrive; an empty file input (no name, no bytes) is skipped. A body that is
  * not a readable form is `bad_body`.
  */
+/**
+ * A file's name as the person sees it: browsers write `"`, CR and LF in a
+ * multipart file name as %22, %0D and %0A (and nothing else escaped), so
+ * `report "final".txt` arrives as `report %22final%22.txt`.
+ */
+export function browserFileName(sent: string): string {
+  return sent.replace(/%22|%0D|%0A/gi, (escape) => ({ "%22": '"', "%0D": "\r", "%0A": "\n" })[escape.toUpperCase()]!);
+}
+
 export async function readForm(
   request: Request,
   { limits, onFile }: { limits: MultipartLimits; onFile: (file: IncomingFile) => Promise<void> },
@@ -79,7 +88,7 @@ export async function readForm(
           for await (const chunk of stream) void chunk;
           return;
         }
-        await onFile({ field, filename: info.filename, stream });
+        await onFile({ field, filename: browserFileName(info.filename), stream });
         // Whatever the handler left unread is drained so the body can go on.
         if (!stream.readableEnded) for await (const chunk of stream) void chunk;
       })();

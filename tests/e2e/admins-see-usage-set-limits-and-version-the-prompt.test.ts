@@ -69,6 +69,10 @@ for (const javaScriptEnabled of [false, true]) {
     await adminPage.getByLabel("To (included)").fill("2026-03-01");
     await adminPage.getByRole("button", { name: "Show" }).click();
     await expect(adminPage.getByRole("alert")).toContainText("The period ends before it starts");
+    // Something that is no date, typed into the address: said above the form; the field shows the period shown.
+    await adminPage.goto("/admin/usage?from=bad");
+    await expect(adminPage.getByRole("alert")).toBeVisible();
+    await expect(adminPage.getByLabel("From", { exact: true })).toHaveValue(/^\d{4}-\d{2}-\d{2}$/);
 
     // Everyone's limits: one chat each; the member's second chat is refused, saying which limit and what to do.
     await adminPage.goto("/admin/limits");

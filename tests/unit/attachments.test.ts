@@ -151,6 +151,16 @@ describe("a composer's form as it arrives", () => {
     expect(form.refusal).toBeUndefined();
     expect(form.uploaded.map((a) => a.name)).toEqual(["file", "file", "plan.md"]);
   });
+
+  test("a name with quotes keeps them: browsers send them as %22", async () => {
+    const user = await createTestUser();
+    const boundary = "----parleyquotes";
+    // What Chromium sends for a file named: report "final".txt
+    const body = `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="report %22final%22.txt"\r\nContent-Type: text/plain\r\n\r\nfinal\n\r\n--${boundary}--\r\n`;
+    const request = new Request("http://127.0.0.1/attachments", { method: "POST", headers: { "Content-Type": `multipart/form-data; boundary=${boundary}` }, body });
+    const form = await readMessageForm({ request, userId: user.id });
+    expect(form.uploaded.map((a) => a.name)).toEqual(['report "final".txt']);
+  });
 });
 
 describe("limits hold while the file streams in", () => {
