@@ -104,7 +104,8 @@ export default function AdminPrompt() {
           <p className="text-sm text-zinc-500">{t("adminPrompt.none")}</p>
         ) : (
           <>
-            <Form method="get" className="mb-3 flex flex-wrap items-end gap-2 text-sm">
+            {/* Drawn again when a version is saved: its choices then start from the two newest. */}
+            <Form key={`${history[0]?.version}-${comparison?.a}-${comparison?.b}`} method="get" className="mb-3 flex flex-wrap items-end gap-2 text-sm">
               <label>
                 <span className="mb-1 block text-zinc-300">{t("adminPrompt.compare")}</span>
                 <select name="a" defaultValue={comparison?.a ?? history[1]?.version ?? history[0]?.version} className={inputClass}>

@@ -113,6 +113,9 @@ for (const javaScriptEnabled of [false, true]) {
     await adminPage.getByLabel(/^Prompt/).fill(`Rule one ${stamp}\nRule three`);
     await adminPage.getByRole("button", { name: "Save as a new version" }).click();
     await expect(adminPage.getByRole("status")).toHaveText(`Saved as version ${first + 1}. New answers use it from now on.`);
+    // The comparison offers the two newest versions, the one just saved among them.
+    await expect(adminPage.getByLabel("Compare")).toHaveValue(String(first));
+    await expect(adminPage.getByLabel("with")).toHaveValue(String(first + 1));
     await adminPage.getByLabel("Compare").selectOption(String(first));
     await adminPage.getByLabel("with").selectOption(String(first + 1));
     await adminPage.getByRole("button", { name: "Compare" }).click();
