@@ -4,10 +4,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/auth/session.server";
 import { downloadResponse, exportAccount, exportFormatOf } from "~/services/export.server";
-import { orRespond } from "~/utils/http.server";
+import { localeOf, orRespond } from "~/utils/http.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const format = await orRespond(request, async () => exportFormatOf(new URL(request.url).searchParams.get("format") ?? "zip"));
-  return downloadResponse(await exportAccount({ userId: user.id, format }));
+  return downloadResponse(await exportAccount({ userId: user.id, format, locale: localeOf(request) }));
 }

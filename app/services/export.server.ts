@@ -6,7 +6,7 @@ import type { Message } from "../../drizzle/schema";
 import { z } from "zod";
 import { readBlob } from "../models/attachment.server";
 import { type ChatForExport, chatsForExport, type ExportAttachment, ownedChatIds } from "../models/porting.server";
-import { formatBytes } from "../protocol/catalogue";
+import { formatBytes, type Locale } from "../protocol/catalogue";
 import { AppError } from "../protocol/errors";
 import type { MessagePart } from "../protocol/parts";
 import { plainText, reasoningText } from "../protocol/parts";
@@ -87,28 +87,35 @@ function activePath({ chat, messages }: Pick<ChatForExport, "chat" | "messages">
   return path.reverse();
 }
 
-function fileLine(part: { name?: string; mediaType: string; attachmentId: string }, attachments: Map<string, ExportAttachment>): string {
+function fileLine(part: { name?: string; mediaType: string; attachmentId: string }, attachments: Map<string, ExportAttachment>, locale: Locale): string {
   const file = attachments.get(part.attachmentId);
   const name = part.name ?? file?.name ?? "image";
-  const size = file ? `, ${formatBytes(file.size)}` : "";
+  const size = file ? `, ${formatBytes(file.size, locale)}` : "";
   const where = file ? ` — attachments/${file.sha256}` : "";
   return `- ${name} (${part.mediaType}${size})${where}`;
 }
 
+/** The Markdown export's own words, in the language of the person exporting. */
+const MARKDOWN_WORDS = {
+  en: { model: "Model", created: "Created", systemPrompt: "System prompt", you: "You", assistant: "Assistant", reasoning: "Reasoning", attachments: "Attachments", failed: "failed", cutShort: "cut short" },
+  ru: { model: "Модель", created: "Создан", systemPrompt: "Системный промпт", you: "Вы", assistant: "Ассистент", reasoning: "Рассуждения", attachments: "Файлы", failed: "ошибка", cutShort: "оборван" },
+} satisfies Record<Locale, Record<string, string>>;
+
 /** A chat's branch on screen as Markdown: the title, who said what, which model answered, the files. */
-export function chatMarkdown(source: ChatForExport): string {
+export function chatMarkdown(source: ChatForExport, locale: Locale = "en"): string {
   const { chat, attachments } = source;
-  const lines = [`# ${chat.title}`, "", `Model: ${chat.model} · Created ${new Date(chat.createdAt).toISOString()}`];
-  if (chat.systemPrompt) lines.push("", "> System prompt:", ...chat.systemPrompt.split("\n").map((l) => `> ${l}`));
+  const words = MARKDOWN_WORDS[locale];
+  const lines = [`# ${chat.title}`, "", `${words.model}: ${chat.model} · ${words.created} ${new Date(chat.createdAt).toISOString()}`];
+  if (chat.systemPrompt) lines.push("", `> ${words.systemPrompt}:`, ...chat.systemPrompt.split("\n").map((l) => `> ${l}`));
   for (const message of activePath(source)) {
-    lines.push("", message.role === "user" ? "## You" : `## Assistant${message.model ? ` (${message.model})` : ""}`, "");
+    lines.push("", message.role === "user" ? `## ${words.you}` : `## ${words.assistant}${message.model ? ` (${message.model})` : ""}`, "");
     const reasoning = reasoningText(message.parts);
-    if (reasoning) lines.push("<details><summary>Reasoning</summary>", "", reasoning, "", "</details>", "");
+    if (reasoning) lines.push(`<details><summary>${words.reasoning}</summary>`, "", reasoning, "", "</details>", "");
     const text = plainText(message.parts);
     if (text) lines.push(text);
     const files = message.parts.filter((p) => p.type === "file" || p.type === "image");
-    if (files.length > 0) lines.push("", "Attachments:", ...files.map((p) => fileLine(p as Parameters<typeof fileLine>[0], attachments)));
-    if (message.status === "interrupted" || message.status === "error") lines.push("", `*(${message.status === "error" ? "failed" : "cut short"})*`);
+    if (files.length > 0) lines.push("", `${words.attachments}:`, ...files.map((p) => fileLine(p as Parameters<typeof fileLine>[0], attachments, locale)));
+    if (message.status === "interrupted" || message.status === "error") lines.push("", `*(${message.status === "error" ? words.failed : words.cutShort})*`);
   }
   return `${lines.join("\n")}\n`;
 }
@@ -147,16 +154,16 @@ async function* parleyJson(chatIds: string[]): AsyncGenerator<Uint8Array> {
   yield encoder.encode("\n]}\n");
 }
 
-async function* markdownOfAll(chatIds: string[]): AsyncGenerator<Uint8Array> {
+async function* markdownOfAll(chatIds: string[], locale: Locale): AsyncGenerator<Uint8Array> {
   let first = true;
   for await (const chat of eachChat(chatIds)) {
-    yield encoder.encode(`${first ? "" : "\n---\n\n"}${chatMarkdown(chat)}`);
+    yield encoder.encode(`${first ? "" : "\n---\n\n"}${chatMarkdown(chat, locale)}`);
     first = false;
   }
 }
 
 /** The archive: conversations.json, a Markdown file per chat, then each file once under attachments/<sha256>. */
-async function* archiveEntries(chatIds: string[]): AsyncGenerator<ZipEntry> {
+async function* archiveEntries(chatIds: string[], locale: Locale): AsyncGenerator<ZipEntry> {
   yield { name: "conversations.json", data: parleyJson(chatIds), compress: true };
   const files = new Map<string, string>();
   const names = new Set<string>();
@@ -164,7 +171,7 @@ async function* archiveEntries(chatIds: string[]): AsyncGenerator<ZipEntry> {
     let name = `markdown/${slugOf(chat.chat.title)}.md`;
     for (let n = 2; names.has(name); n++) name = `markdown/${slugOf(chat.chat.title)}-${n}.md`;
     names.add(name);
-    yield { name, data: chatMarkdown(chat), compress: true, modified: new Date(chat.chat.updatedAt) };
+    yield { name, data: chatMarkdown(chat, locale), compress: true, modified: new Date(chat.chat.updatedAt) };
     for (const [attachmentId, file] of chat.attachments) if (!files.has(file.sha256)) files.set(file.sha256, attachmentId);
   }
   for (const [sha256, attachmentId] of files) {
@@ -180,28 +187,28 @@ export interface ExportDownload {
 }
 
 /** One chat (the caller checked read access) in a format. */
-export function exportChat({ chatId, title, format }: { chatId: string; title: string; format: ExportFormat }): ExportDownload {
+export function exportChat({ chatId, title, format, locale = "en" }: { chatId: string; title: string; format: ExportFormat; locale?: Locale }): ExportDownload {
   const base = slugOf(title);
   switch (format) {
     case "md":
-      return { body: markdownOfAll([chatId]), contentType: "text/markdown; charset=utf-8", filename: `${base}.md` };
+      return { body: markdownOfAll([chatId], locale), contentType: "text/markdown; charset=utf-8", filename: `${base}.md` };
     case "json":
       return { body: parleyJson([chatId]), contentType: "application/json; charset=utf-8", filename: `${base}.json` };
     case "zip":
-      return { body: zipStream(archiveEntries([chatId])), contentType: "application/zip", filename: `${base}.zip` };
+      return { body: zipStream(archiveEntries([chatId], locale)), contentType: "application/zip", filename: `${base}.zip` };
   }
 }
 
 /** Every chat a person owns. */
-export async function exportAccount({ userId, format }: { userId: string; format: ExportFormat }): Promise<ExportDownload> {
+export async function exportAccount({ userId, format, locale = "en" }: { userId: string; format: ExportFormat; locale?: Locale }): Promise<ExportDownload> {
   const chatIds = await ownedChatIds({ userId });
   switch (format) {
     case "md":
-      return { body: markdownOfAll(chatIds), contentType: "text/markdown; charset=utf-8", filename: "parley-export.md" };
+      return { body: markdownOfAll(chatIds, locale), contentType: "text/markdown; charset=utf-8", filename: "parley-export.md" };
     case "json":
       return { body: parleyJson(chatIds), contentType: "application/json; charset=utf-8", filename: "parley-export.json" };
     case "zip":
-      return { body: zipStream(archiveEntries(chatIds)), contentType: "application/zip", filename: "parley-export.zip" };
+      return { body: zipStream(archiveEntries(chatIds, locale)), contentType: "application/zip", filename: "parley-export.zip" };
   }
 }
 

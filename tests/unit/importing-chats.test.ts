@@ -123,6 +123,21 @@ describe("a Parley export imported back", () => {
     expect(new TextDecoder().decode(bytes)).toBe("river notes, line one\n");
   });
 
+  test("the Markdown export speaks the exporter's language", async () => {
+    const owner = await createTestUser("Russian");
+    const { chat } = await chatWithBranchesAndAFile(owner.id);
+    const text = (locale: "en" | "ru") => collect(exportChat({ chatId: chat.id, title: chat.title, format: "md", locale }).body).then((bytes) => new TextDecoder().decode(bytes));
+    const russian = await text("ru");
+    expect(russian).toContain("## Вы\n\nTell me about rivers");
+    expect(russian).toContain(`## Ассистент (${TEST_MODEL})`);
+    expect(russian).toContain("<summary>Рассуждения</summary>");
+    expect(russian).toContain("Файлы:\n- notes.txt (text/plain, 22 Б)");
+    expect(russian).toMatch(/^# Rivers and lakes\n\nМодель: .+ · Создан /);
+    const english = await text("en");
+    expect(english).toContain("## You\n\nTell me about rivers");
+    expect(english).toContain("Attachments:\n- notes.txt (text/plain, 22 B)");
+  });
+
   test("the same file imported again adds nothing, and after deleting the chat it comes back", async () => {
     const owner = await createTestUser("Twice");
     const { chat } = await chatWithBranchesAndAFile(owner.id);
