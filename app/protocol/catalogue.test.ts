@@ -30,7 +30,7 @@ describe("the message catalogue", () => {
   test("a refused file's words name the other files of its form that were refused too", () => {
     const problem = { code: "file_empty" as const, params: { name: "a.txt", alsoRefused: ["b.exe", "c.zip"] } };
     expect(describeProblem(problem, "en")).toBe("“a.txt” is empty. These were not attached either: “b.exe”, “c.zip”.");
-    expect(describeProblem(problem, "ru")).toBe("Файл “a.txt” пуст. Не приложены и эти файлы: “b.exe”, “c.zip”.");
+    expect(describeProblem(problem, "ru")).toBe("Файл «a.txt» пуст. Не приложены и эти файлы: «b.exe», «c.zip».");
     expect(describeProblem({ code: "file_empty", params: { name: "a.txt", alsoRefused: [] } }, "en")).toBe("“a.txt” is empty.");
   });
 

@@ -18,7 +18,8 @@ function localNumber(value: number, locale: Locale): string {
   return format.format(value);
 }
 const max = (p: ErrorParams, locale: Locale) => localNumber(p.max ?? 0, locale);
-const file = (p: ErrorParams) => `“${p.name ?? "file"}”`;
+/** A file's name in the quotation marks of the language. */
+const file = (p: ErrorParams, locale: Locale = "en") => (locale === "ru" ? `«${p.name ?? "файл"}»` : `“${p.name ?? "file"}”`);
 
 /** A size in bytes as people read it ("20 MB", "1.5 GB"): binary units, as the limits are set. */
 export function formatBytes(bytes: number, locale: Locale = "en"): string {
@@ -230,12 +231,12 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     last_event_id_ahead: (p) => `Last-Event-ID ${p.requested ?? 0} опережает поток (последнее событие — ${p.newest ?? 0}).`,
     bad_body: () => "Не удалось прочитать тело запроса. Отправьте форму ещё раз.",
     unsupported_media_type: () => "Отправляйте форму как application/x-www-form-urlencoded или multipart/form-data.",
-    file_too_large: (p) => `Файл ${file(p)} больше ${formatBytes(p.max ?? 0, "ru")} — это предел для одного файла. Приложите файл поменьше.`,
+    file_too_large: (p) => `Файл ${file(p, "ru")} больше ${formatBytes(p.max ?? 0, "ru")} — это предел для одного файла. Приложите файл поменьше.`,
     too_many_files: (p) => `К сообщению можно приложить не больше ${max(p, "ru")} файлов. Уберите лишние и отправьте снова.`,
-    upload_quota_exceeded: (p) => `Файл ${file(p)} не помещается: все ваши файлы вместе могут занимать ${formatBytes(p.max ?? 0, "ru")}. Удалите чаты с ненужными файлами.`,
-    file_type_unsupported: (p) => `Файл ${file(p)}${p.type ? ` (${p.type})` : ""} Parley прочитать не может. Прикладывайте изображения (PNG, JPEG, WebP, GIF), PDF или текстовые файлы и код.`,
-    file_type_mismatch: (p) => `Файл ${file(p)} не то, что обещает имя: по содержимому это ${p.type ?? "файл другого вида"}. Переименуйте его или приложите настоящий файл.`,
-    file_empty: (p) => `Файл ${file(p)} пуст.`,
+    upload_quota_exceeded: (p) => `Файл ${file(p, "ru")} не помещается: все ваши файлы вместе могут занимать ${formatBytes(p.max ?? 0, "ru")}. Удалите чаты с ненужными файлами.`,
+    file_type_unsupported: (p) => `Файл ${file(p, "ru")}${p.type ? ` (${p.type})` : ""} Parley прочитать не может. Прикладывайте изображения (PNG, JPEG, WebP, GIF), PDF или текстовые файлы и код.`,
+    file_type_mismatch: (p) => `Файл ${file(p, "ru")} не то, что обещает имя: по содержимому это ${p.type ?? "файл другого вида"}. Переименуйте его или приложите настоящий файл.`,
+    file_empty: (p) => `Файл ${file(p, "ru")} пуст.`,
     date_invalid: () => "Укажите дату в виде ГГГГ-ММ-ДД, например 2026-01-31.",
     period_invalid: () => "Период заканчивается раньше, чем начинается: дата «по» должна быть не раньше даты «с».",
     period_too_long: () => "Отчёт охватывает не больше 366 дней: выберите период короче.",
@@ -324,7 +325,7 @@ export function describe(problem: Problem | ErrorCode, locale: Locale = "en"): s
   const { code, params } = typeof problem === "string" ? { code: problem, params: undefined } : problem;
   const text = CATALOGUE[locale][code](params ?? {});
   const others = params?.alsoRefused;
-  return others?.length ? `${text} ${ALSO_REFUSED[locale](others.map((name) => file({ name })).join(", "))}` : text;
+  return others?.length ? `${text} ${ALSO_REFUSED[locale](others.map((name) => file({ name }, locale)).join(", "))}` : text;
 }
 
 /** The first supported language in an Accept-Language header (English when none fits). */
