@@ -1,5 +1,5 @@
 import { Form, Link, useRevalidator, useSearchParams } from "@remix-run/react";
-import { memo, type ReactNode, useEffect, useRef, useState } from "react";
+import { forwardRef, memo, type ReactNode, useEffect, useRef, useState } from "react";
 import { useTranslation } from "~/i18n/i18n";
 import { useHydrated } from "remix-utils/use-hydrated";
 import { describe, type Locale } from "../../protocol/catalogue";
@@ -78,38 +78,23 @@ export function SiblingNav({ message, chatAction }: { message: MessageView; chat
   return (
     <Form method="post" action={chatAction} className="inline-flex items-center text-xs text-zinc-400" data-testid="sibling-nav">
       <input type="hidden" name="intent" value="switch" />
-      <button
-        ref={previousRef}
-        type="submit"
-        name="messageId"
-        value={previous ?? ""}
-        disabled={!previous}
-        onClick={() => (switchedWith = { versions, direction: "previous" })}
-        aria-label={t("message.previousVersion")}
-        title={t("message.previousVersion")}
-        className="icon-button small"
-      >
-        <Icon name="chevronLeft" />
-      </button>
+      <VersionArrow ref={previousRef} to={previous} label={t("message.previousVersion")} icon="chevronLeft" onPress={() => (switchedWith = { versions, direction: "previous" })} />
       <span>
         {index + 1}/{message.siblingIds.length}
       </span>
-      <button
-        ref={nextRef}
-        type="submit"
-        name="messageId"
-        value={next ?? ""}
-        disabled={!next}
-        onClick={() => (switchedWith = { versions, direction: "next" })}
-        aria-label={t("message.nextVersion")}
-        title={t("message.nextVersion")}
-        className="icon-button small"
-      >
-        <Icon name="chevronRight" />
-      </button>
+      <VersionArrow ref={nextRef} to={next} label={t("message.nextVersion")} icon="chevronRight" onPress={() => (switchedWith = { versions, direction: "next" })} />
     </Form>
   );
 }
+
+/** One arrow of a message's versions: it posts the version it leads to (off at the first or last). */
+const VersionArrow = forwardRef<HTMLButtonElement, { to: string | undefined; label: string; icon: IconName; onPress: () => void }>(function VersionArrow({ to, label, icon, onPress }, ref) {
+  return (
+    <button ref={ref} type="submit" name="messageId" value={to ?? ""} disabled={!to} onClick={onPress} aria-label={label} title={label} className="icon-button small">
+      <Icon name={icon} />
+    </button>
+  );
+});
 
 /** One action on a message: a plain form posting its intent, shown as an icon button with its name. */
 function ActionButton({ chatAction, intent, messageId, label, icon }: { chatAction: string; intent: string; messageId: string; label: string; icon: IconName }) {
