@@ -49,6 +49,8 @@ test("a message sent from an earlier page goes to the end of the chat, and the p
   await composer(page).press("Enter");
   await expect(page).toHaveURL(chatPath);
   await expect(userMessages(page).last()).toHaveText("A new question at the end");
+  // The page is at the new message, not at the top of the latest page.
+  await expect(userMessages(page).last()).toBeInViewport();
   await waitForAnswer(page);
   await expect(lastAnswer(page)).toHaveAttribute("data-status", "complete");
   await expect(userMessages(page).nth(-2)).toHaveText(`Question number ${TURNS - 1}`);

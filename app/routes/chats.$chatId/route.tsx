@@ -1,6 +1,6 @@
 import { type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { type ClientLoaderFunctionArgs, Form, Link, type ShouldRevalidateFunction, useActionData, useLoaderData, useRevalidator, useSearchParams } from "@remix-run/react";
-import { useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
+import { useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "~/i18n/i18n";
 import { pageTitle } from "~/i18n/meta";
 import { ChatHeader } from "~/components/chat/ChatHeader";
@@ -186,6 +186,13 @@ export default function ChatPage() {
   const stopId = messages.find(optimistic.writing)?.id ?? elsewhere?.id;
   const announcement = useAnswerAnnouncement(busy);
   const scroller = useRef<HTMLDivElement>(null);
+  // From an earlier page to the latest (a send from there, or the link back): the latest messages are shown from
+  // their end, where the new ones are, not at the height the earlier page was read at.
+  const wasEarlier = useRef(viewingEarlier);
+  useLayoutEffect(() => {
+    if (wasEarlier.current && !viewingEarlier && scroller.current) scroller.current.scrollTop = 0;
+    wasEarlier.current = viewingEarlier;
+  }, [viewingEarlier]);
   const { t } = useTranslation();
   return (
     <>
