@@ -61,6 +61,8 @@ export const en = {
   newChat: {
     heading: "What shall we talk about?",
     hint: "Pick a model below. The offline demo model works without any API key.",
+    pick: "Pick a model below.",
+    noModels: "No model is available on this server right now. An administrator can turn one on under Admin → Providers and models.",
   },
   chat: {
     deleteConfirm: "Delete this chat and all its messages? This cannot be undone.",

@@ -9,6 +9,7 @@ import { Icon } from "~/components/ui/Icon";
 import { env } from "~/env.server";
 import { metaT, pageTitle } from "~/i18n/meta";
 import { defaultModelFor, listModelGroups } from "~/llm/catalog.server";
+import { DEMO_MODEL_ID } from "~/llm/demo.server";
 import { keptFiles, readMessageForm } from "~/services/attachments.server";
 import { formFields, inputError, newChatSchema } from "~/services/chat-input";
 import { startChat } from "~/services/conversation.server";
@@ -34,7 +35,10 @@ export const headers: HeadersFunction = ({ actionHeaders }) => {
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const groups = await listModelGroups({ viewer: user });
+  const offered = groups.flatMap((g) => g.models.map((m) => m.id));
   return {
+    // What the page says under its heading: the demo where it is offered, and that nothing is when nothing is.
+    offers: offered.length === 0 ? ("nothing" as const) : offered.includes(DEMO_MODEL_ID) ? ("demo" as const) : ("models" as const),
     models: toPickerGroups(groups),
     modelId: await defaultModelFor({ viewer: user }),
     maxChars: env().MAX_MESSAGE_CHARS,
@@ -69,7 +73,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function NewChat() {
-  const { models, modelId, maxChars, maxFileBytes, maxFiles } = useLoaderData<typeof loader>();
+  const { offers, models, modelId, maxChars, maxFileBytes, maxFiles } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const { t } = useTranslation();
   return (
@@ -83,7 +87,7 @@ export default function NewChat() {
       </header>
       <div className="flex flex-1 flex-col items-center justify-center gap-2 p-6 text-center">
         <h1 className="text-2xl font-semibold">{t("newChat.heading")}</h1>
-        <p className="text-sm text-zinc-500">{t("newChat.hint")}</p>
+        <p className="text-sm text-zinc-500">{offers === "demo" ? t("newChat.hint") : offers === "models" ? t("newChat.pick") : t("newChat.noModels")}</p>
       </div>
       <Composer action="/chats?index" draftKey="new" models={models} modelId={modelId} maxChars={maxChars} maxFileBytes={maxFileBytes} maxFiles={maxFiles} busy={false} error={result?.formError} initialText={result?.text} initialFiles={result?.files} />
     </>

@@ -264,6 +264,8 @@ test(`${modeName(javaScriptEnabled)} an admin turns a model and a provider off, 
   await expect(adminPage.getByLabel("People may use API keys of their own")).not.toBeChecked();
 
   await member.goto("/chats?new=1");
+  // The page no longer offers the demo model it had turned off.
+  await expect(member.getByText("Pick a model below.", { exact: true })).toBeVisible();
   const picker = member.getByTestId("model-select");
   await expect(picker).toHaveValue("openai:gpt-4o");
   await expect(picker.locator("option", { hasText: "Demo (offline)" })).toHaveCount(0);
