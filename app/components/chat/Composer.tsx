@@ -320,7 +320,7 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
           onKeyDown={(event) => {
             if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
               event.preventDefault();
-              if (!(event.currentTarget.value.trim() || uploads.ready.length > 0)) return;
+              if (!(event.currentTarget.value.trim() || uploads.ready.length > 0 || uploads.uploading)) return;
               if (!disabled) formRef.current?.requestSubmit();
               else if (busy && !submitting) queue();
             }
