@@ -47,6 +47,7 @@ export const ERROR_STATUS = {
   import_file_required: 400,
   import_too_large: 413,
   import_unrecognized: 415,
+  import_newer_version: 415,
   import_malformed: 400,
   import_conversation_invalid: 400,
   name_empty: 400,

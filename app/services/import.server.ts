@@ -25,6 +25,7 @@ import { readForm } from "../utils/multipart.server";
 import { looksLikeZip, openZip, type ZipReader, ZipError } from "../utils/zip.server";
 import { safeFileName } from "./file-kind";
 import { extractPdfText, uploadAllowance } from "./attachments.server";
+import { PARLEY_EXPORT_VERSION } from "./export.server";
 import { consume, refund } from "./limits.server";
 import { effectiveLimits } from "./usage-limits.server";
 import { vectorIndexer } from "./vector-index.server";
@@ -390,7 +391,9 @@ export function parseExport(document: unknown, now = Date.now()): ParsedFile {
   if (document && typeof document === "object" && !Array.isArray(document)) {
     const doc = document as { format?: unknown; version?: unknown; chats?: unknown };
     if (doc.format === "parley") {
-      if (doc.version !== 1 || !Array.isArray(doc.chats)) throw new AppError("import_unrecognized");
+      // An export of a later Parley is said to be one: the person can update this server, or export again from there.
+      if (typeof doc.version === "number" && doc.version > PARLEY_EXPORT_VERSION) throw new AppError("import_newer_version", { params: { requested: doc.version } });
+      if (doc.version !== PARLEY_EXPORT_VERSION || !Array.isArray(doc.chats)) throw new AppError("import_unrecognized");
       return { source: "parley", conversations: doc.chats.map((c: unknown) => ({ externalId: idOf(c, "id"), read: () => fromParley(c) })) };
     }
     throw new AppError("import_unrecognized");
@@ -533,7 +536,7 @@ async function rowsOf({
       const stored = file.sha256 ? await attachFile({ file, files, rows, blobOfSha, allowance }) : "missing";
       if (typeof stored === "string") {
         // The bytes did not come with the conversation, or do not fit: the message still says which file it had.
-        const why = stored === "quota" ? "the file did not fit in your storage" : "the file was not in the import";
+        const why = { quota: "the file did not fit in your storage", changed: "the file in the import was not the one exported: its bytes do not match", missing: "the file was not in the import" }[stored];
         parts.push({ type: "text", text: `\n\n📎 ${file.name} (${file.mediaType}; ${why})` });
         continue;
       }
@@ -570,7 +573,7 @@ async function attachFile({ file, files, rows, blobOfSha, allowance }: { file: I
   const bytes = await files.bytesOf(file.sha256);
   // Imported files count against the same quota as uploads: one that does not fit is named in text instead.
   if (!bytes || bytes.length === 0) return "missing" as const;
-  if (createHash("sha256").update(bytes).digest("hex") !== file.sha256) return "missing" as const;
+  if (createHash("sha256").update(bytes).digest("hex") !== file.sha256) return "changed" as const;
   if (bytes.length > allowance.left) return "quota" as const;
   let blobId = blobOfSha.get(file.sha256) ?? (await blobIdBySha({ sha256: file.sha256 }));
   if (!blobId) {

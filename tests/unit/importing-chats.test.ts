@@ -188,6 +188,21 @@ describe("a Parley export imported back", () => {
     expect(question.content).toContain("📎 big.txt (text/plain; the file did not fit in your storage)");
   });
 
+  test("a file changed inside the archive is not attached, and the message says it was changed", async () => {
+    const owner = await createTestUser("Tamperer");
+    const { chat } = await chatWithBranchesAndAFile(owner.id);
+    const json = new TextDecoder().decode(await collect(exportChat({ chatId: chat.id, title: chat.title, format: "json" }).body));
+    const sha = /"sha256":"([0-9a-f]{64})"/.exec(json)![1]!;
+    const { zipStream } = await import("~/utils/zip.server");
+    const zip = await collect(zipStream([{ name: "conversations.json", data: json.replace(chat.id, "a-changed-copy") }, { name: `attachments/${sha}`, data: "not the notes at all\n" }]));
+    const other = await createTestUser("TamperVictim");
+    const report = await importing(other.id, zip);
+    expect(report).toMatchObject({ imported: 1, failed: [] });
+    const question = (await treeOf(report.chats[0]!.id)).rows.find((r) => r.content.includes("Tell me about rivers"))!;
+    expect(question.parts.some((p) => p.type === "file")).toBe(false);
+    expect(question.content).toContain("📎 notes.txt (text/plain; the file in the import was not the one exported: its bytes do not match)");
+  });
+
   test("a file cannot be claimed by its SHA-256 alone: bytes that do not match are not attached", async () => {
     const owner = await createTestUser("Claim");
     const { chat, attachment } = await chatWithBranchesAndAFile(owner.id);
@@ -347,6 +362,14 @@ describe("a file that cannot be imported", () => {
     expect(describeProblem(error.problem, "en")).toBe("This file is damaged or cut short (the archive cannot be read). Download the export again and import the new file.");
     expect(describeProblem(error.problem, "ru")).toBe("Файл повреждён или обрезан (архив не читается). Скачайте экспорт заново и импортируйте новый файл.");
     expect((await portingCounts({ userId: user.id })).chats).toBe(0);
+  });
+
+  test("an export of a later Parley says so, rather than not being recognised", async () => {
+    const user = await createTestUser("FromTheFuture");
+    const later = importing(user.id, JSON.stringify({ format: "parley", version: 99, chats: [] }));
+    expect(await refusal(later)).toBe("import_newer_version");
+    const error = (await later.catch((e: unknown) => e)) as AppError;
+    expect(describeProblem(error.problem, "en")).toBe("This export was made by a newer Parley (format version 99) than this server reads. Update this server, or export from the same version.");
   });
 
   test("something else entirely is import_unrecognized", async () => {
