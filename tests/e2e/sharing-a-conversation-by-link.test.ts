@@ -6,7 +6,8 @@
 import type { Page } from "@playwright/test";
 import { pngBytes } from "../files";
 import { E2E } from "./env";
-import { answerText, CHAT_URL, composer, DEFAULT_PASSWORD, expect, lastAnswer, postForm, sendMessage, signUp, test, uniqueEmail, waitForAnswer, waitForHydration } from "./fixtures";
+import { answerText, CHAT_URL, composer, DEFAULT_PASSWORD, expect, lastAnswer, postForm, sendMessage, sendThroughTheForm, signUp, test, uniqueEmail, waitForAnswer, waitForHydration } from "./fixtures";
+import { numberedTokens, queueScripts, uniqueMarker } from "./upstream";
 
 const PNG = Buffer.from(pngBytes({ width: 40, height: 30, rgb: [200, 60, 20] }));
 const SHARE_PATH = /\/s\/[A-Za-z0-9_-]{32}$/;
@@ -196,4 +197,22 @@ test("a shared page and its files carry the security headers, and a file is reva
 
   expect((await postForm(page, chatUrl, { intent: "unshare" })).status()).toBe(302);
   expect((await page.request.get(imageSrc, { headers: { "If-None-Match": file.headers()["etag"]! } })).status()).toBe(404);
+});
+
+test("a Share refused while an answer is written says why in the Share panel, not above the message box", async ({ page, browserErrors }) => {
+  browserErrors.allowStatus(409);
+  await signUp(page);
+  const marker = uniqueMarker("busy-share");
+  await queueScripts("openai", marker, { tokens: numberedTokens(200, "w"), tokenDelayMs: 50 });
+  await page.goto("/chats?new=1");
+  await sendThroughTheForm(page, `Write slowly ${marker}`);
+  await expect(page).toHaveURL(CHAT_URL);
+  await expect(lastAnswer(page)).toHaveAttribute("data-status", "streaming");
+  const control = page.getByTestId("share-control");
+  await control.locator("summary").click();
+  await control.getByRole("button", { name: "Create link" }).click();
+  await expect(control.getByRole("alert")).toHaveText("An answer is still being written in this chat. Wait for it or stop it first.");
+  await expect(page.locator("form:has(#composer)").getByRole("alert")).toHaveCount(0);
+  await page.getByRole("button", { name: "Stop generating" }).click();
+  await waitForAnswer(page, "interrupted");
 });

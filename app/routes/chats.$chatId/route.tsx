@@ -13,6 +13,7 @@ import { ShareLink } from "~/components/chat/ShareLink";
 import { toPickerGroups } from "~/components/chat/ModelPicker";
 import { AssistantMessage, type MessageView, StreamingElsewhere, UserMessage } from "~/components/chat/MessageItem";
 import { ScrollToBottom } from "~/components/chat/ScrollToBottom";
+import { FormAlert } from "~/components/ui/Field";
 import { useOptimisticSend } from "~/components/chat/useOptimisticSend";
 import { renderTextParts } from "~/components/markdown/html.server";
 import { env } from "~/env.server";
@@ -171,6 +172,8 @@ export default function ChatPage() {
   const optimistic = useOptimisticSend({ chatId: chat.id, stored, model: chat.model, locale });
   const messages = optimistic.messages;
   const result = optimistic.failure ?? actionResult;
+  // A refused Share form is said in the Share panel, not above the composer.
+  const shareFailure = actionResult && "intent" in actionResult && (actionResult.intent === "share" || actionResult.intent === "unshare") ? actionResult.formError : undefined;
   const canWrite = level !== "read";
   const busy = messages.some(optimistic.writing) || elsewhere !== null;
   const chatAction = `/chats/${chat.id}`;
@@ -206,7 +209,7 @@ export default function ChatPage() {
         chat={chat}
         level={level}
         exportMenu={<ExportMenu chatId={chat.id} />}
-        shareControl={level === "own" ? <ShareControl share={share} origin={origin} /> : null}
+        shareControl={level === "own" ? <ShareControl share={share} origin={origin} failure={shareFailure} /> : null}
       />
       {/* Said once when an answer starts and once when it ends, not token by token. */}
       <p role="status" aria-live="polite" className="sr-only" data-testid="answer-announcement">
@@ -282,7 +285,7 @@ export default function ChatPage() {
           busy={busy}
           stopId={stopId}
           notice={elsewhere ? <StreamingElsewhere key={elsewhere.id} chatId={chat.id} chatAction={chatAction} messageId={elsewhere.id} lastEventId={elsewhere.lastEventId} /> : null}
-          error={result?.formError}
+          error={shareFailure ? undefined : result?.formError}
           initialText={result?.text}
           initialFiles={result?.files}
           // From an earlier page, a send is a plain post: the chat then opens at its latest messages, where the new ones go.
@@ -350,7 +353,7 @@ const HEADER_PANEL = "absolute right-2 top-full z-30 mt-1 w-[min(24rem,calc(100v
  * state, revoke it. A <details> of plain forms (works without JavaScript);
  * after each of them the page comes back with it open (`?share`).
  */
-function ShareControl({ share, origin }: { share: { token: string; createdAt: number; updatedAt: number } | null; origin: string }) {
+function ShareControl({ share, origin, failure }: { share: { token: string; createdAt: number; updatedAt: number } | null; origin: string; failure?: string }) {
   const { t } = useTranslation();
   const [params] = useSearchParams();
   const ref = useRef<HTMLDetailsElement>(null);
@@ -358,12 +361,13 @@ function ShareControl({ share, origin }: { share: { token: string; createdAt: nu
   const date = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace("T", " ") + " UTC";
   const name = share ? t("share.shared") : t("share.share");
   return (
-    <details ref={ref} className="text-sm" open={params.has("share") || undefined} data-testid="share-control">
+    <details ref={ref} className="text-sm" open={params.has("share") || Boolean(failure) || undefined} data-testid="share-control">
       <summary aria-label={name} title={name} className={`icon-button ${share ? "text-sky-400" : ""}`}>
         <Icon name="link" />
         <span className="hidden lg:inline">{name}</span>
       </summary>
       <div className={`${HEADER_PANEL} space-y-3 p-3`}>
+        {failure ? <FormAlert>{failure}</FormAlert> : null}
         {share ? (
           <>
             <p className="text-zinc-300">{t("share.explainShared")}</p>
