@@ -55,6 +55,8 @@ async function followAccountAppearance(request: Request): Promise<void> {
   const locale = own.locale ?? chosenLocaleOf(request);
   if (theme === themeOf(request) && locale === chosenLocaleOf(request)) return;
   const url = new URL(request.url);
+  // A page's data asked for by the browser carries the routes it wants: the page itself is where to go again.
+  url.searchParams.delete("_routes");
   throw redirect(url.pathname + url.search, { headers: withCookies(preferenceCookies(request, { theme, locale })) });
 }
 
