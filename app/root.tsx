@@ -13,7 +13,7 @@ import { PageWordsScript, usePageWords } from "./i18n/page-words";
 import { messagesFor } from "./i18n/resources.server";
 import { localeOf } from "./utils/http.server";
 import { useNonce } from "./utils/nonce";
-import { chosenLocaleOf, preferenceCookies, themeOf, withCookies } from "./utils/preferences.server";
+import { appearanceFor, chosenLocaleOf, preferenceCookies, themeOf, withCookies } from "./utils/preferences.server";
 import { sessionAppearance } from "./auth/session.server";
 import highlightStyles from "highlight.js/styles/github-dark.css?url";
 import styles from "./tailwind.css?url";
@@ -51,8 +51,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 async function followAccountAppearance(request: Request): Promise<void> {
   const own = await sessionAppearance(request);
   if (!own) return;
-  const theme = own.theme === "system" ? themeOf(request) : own.theme;
-  const locale = own.locale ?? chosenLocaleOf(request);
+  const { theme, locale } = appearanceFor(request, own);
   if (theme === themeOf(request) && locale === chosenLocaleOf(request)) return;
   const url = new URL(request.url);
   // A page's data asked for by the browser carries the routes it wants: the page itself is where to go again.

@@ -5,7 +5,7 @@
 import { createHmac } from "node:crypto";
 import { and, eq, gt, isNull, lt, sql } from "drizzle-orm";
 import { redirect } from "@remix-run/node";
-import { sessions, users } from "../../drizzle/schema";
+import { sessions, type User, users } from "../../drizzle/schema";
 import { database, prepared } from "../db.server";
 import { env } from "../env.server";
 import type { PublicUser } from "../models/user.server";
@@ -82,7 +82,7 @@ export async function getSessionUser(request: Request): Promise<PublicUser | nul
   const now = Date.now();
   const [row] = await sessionUser().execute({ id, now });
   if (!row) return null;
-  const { lastSeenAt, ...user } = row;
+  const { lastSeenAt, theme: _theme, locale: _locale, ...user } = row;
   // The session's "last seen" and the person's "last active" move together, at most every few minutes.
   if (lastSeenAt === null || now - lastSeenAt > LAST_SEEN_EVERY_MS) {
     const db = database();
@@ -95,12 +95,12 @@ export async function getSessionUser(request: Request): Promise<PublicUser | nul
 }
 
 
-// Runs on every request: one prepared join instead of two built queries. A
+// Runs on every request (and on each page load for its theme and language): one prepared join instead of two built queries. A
 // disabled account's sessions are refused here (and deleted when it is
 // disabled), so disabling someone signs them out at their next request.
 const sessionUser = prepared((db) =>
   db
-    .select({ id: users.id, email: users.email, name: users.name, role: users.role, lastSeenAt: sessions.lastSeenAt })
+    .select({ id: users.id, email: users.email, name: users.name, role: users.role, theme: users.theme, locale: users.locale, lastSeenAt: sessions.lastSeenAt })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.id, sql.placeholder("id")), gt(sessions.expiresAt, sql.placeholder("now")), isNull(users.disabledAt)))
@@ -110,22 +110,12 @@ const sessionUser = prepared((db) =>
 
 
 /** The signed-in account's own theme and language ("system" and null: none of its own), or null when no one is signed in. */
-export async function sessionAppearance(request: Request): Promise<{ theme: "system" | "light" | "dark"; locale: "en" | "ru" | null } | null> {
+export async function sessionAppearance(request: Request): Promise<Pick<User, "theme" | "locale"> | null> {
   const token = readToken(request);
   if (!token) return null;
-  const [row] = await sessionAppearanceRow().execute({ id: sessionId(token), now: Date.now() });
-  return row ?? null;
+  const [row] = await sessionUser().execute({ id: sessionId(token), now: Date.now() });
+  return row ? { theme: row.theme, locale: row.locale } : null;
 }
-
-const sessionAppearanceRow = prepared((db) =>
-  db
-    .select({ theme: users.theme, locale: users.locale })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.id, sql.placeholder("id")), gt(sessions.expiresAt, sql.placeholder("now")), isNull(users.disabledAt)))
-    .limit(1)
-    .prepare(),
-);
 
 /** Deletes the current session (if any) and returns a Set-Cookie that clears it. */
 export async function destroySession(request: Request): Promise<string> {

@@ -9,7 +9,7 @@ import { signupGate } from "~/services/admin-registration.server";
 import { getUserSettings } from "~/models/user.server";
 import { AppError } from "~/protocol/errors";
 import { readFormData } from "~/utils/http.server";
-import { chosenLocaleOf, preferenceCookies, themeOf, withCookies } from "~/utils/preferences.server";
+import { appearanceFor, preferenceCookies, withCookies } from "~/utils/preferences.server";
 import { useTranslation } from "~/i18n/i18n";
 import { metaT, pageTitle } from "~/i18n/meta";
 
@@ -49,7 +49,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     // The account's theme and language follow the person to this browser, from the first page on; where the account
     // has none of its own (the system's theme, the browser's language), a choice made beside this form stands.
     const settings = await getUserSettings({ userId: user.id });
-    const appearance = settings && { theme: settings.theme === "system" ? themeOf(request) : settings.theme, locale: settings.locale ?? chosenLocaleOf(request) };
+    const appearance = settings && appearanceFor(request, settings);
     const cookies = [await createSession({ request, userId: user.id, ip: context.clientIp }), ...(appearance ? preferenceCookies(request, appearance) : [])];
     return redirect(redirectTo, { headers: withCookies(cookies) });
   } catch (error) {

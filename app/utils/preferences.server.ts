@@ -45,6 +45,14 @@ function cookie(request: Request, name: string, value: string | null): string {
 }
 
 /**
+ * What this browser shows for a signed-in account: the account's own theme and
+ * language, and this browser's where the account has none (System, Browser default).
+ */
+export function appearanceFor(request: Request, own: { theme: Theme; locale: Locale | null }): { theme: Theme; locale: Locale | null } {
+  return { theme: own.theme === "system" ? themeOf(request) : own.theme, locale: own.locale ?? chosenLocaleOf(request) };
+}
+
+/**
  * Set-Cookie values for a theme and a language. A null language clears its
  * cookie: the page follows the browser's Accept-Language again.
  */
