@@ -15,7 +15,7 @@ import { env } from "../env.server";
 import { defaultModelId, resolveModel } from "../llm/catalog.server";
 import { alreadyImported, blobIdBySha, type ImportedChatRows, insertImportedChat } from "../models/porting.server";
 import { describe, type ImportReason, type Locale } from "../protocol/catalogue";
-import { AppError } from "../protocol/errors";
+import { AppError, type ErrorParams } from "../protocol/errors";
 import { type MessagePart, plainText } from "../protocol/parts";
 import { filePart, imagePart, reasoningPart, textPart, toolCallPart, toolResultPart } from "../protocol/parts-schema";
 import type { MessageStats } from "../protocol/stream-events";
@@ -83,7 +83,9 @@ export interface IncomingConversation {
 }
 
 /** A conversation read from the file, or the reason it could not be. */
-type Parsed = { ok: true; conversation: IncomingConversation } | { ok: false; title: string; reason: ImportReason; details?: { index?: number; field?: string } };
+/** Where in a conversation it could not be read: which message, which value. */
+type ImportDetails = Pick<ErrorParams, "index" | "field">;
+type Parsed = { ok: true; conversation: IncomingConversation } | { ok: false; title: string; reason: ImportReason; details?: ImportDetails };
 
 /** A conversation of the file, read only when needed: one imported already is skipped without reading it. */
 interface Pending {
@@ -106,7 +108,7 @@ const idOf = (raw: unknown, ...keys: string[]): string | null => {
   return null;
 };
 
-const invalid = (title: unknown, reason: ImportReason, details?: { index?: number; field?: string }): Parsed => ({
+const invalid = (title: unknown, reason: ImportReason, details?: ImportDetails): Parsed => ({
   ok: false,
   title: typeof title === "string" && title ? title.slice(0, TITLE_MAX) : FALLBACK_TITLE,
   reason,
@@ -179,7 +181,7 @@ const parleyChat = z.object({
 });
 
 /** Where a conversation's first problem is (messages.1.parts.0.type), for the person to look. */
-function issueField(error: z.ZodError): { field?: string } {
+function issueField(error: z.ZodError): ImportDetails {
   const path = error.issues[0]?.path.join(".");
   return path ? { field: path } : {};
 }
