@@ -25,6 +25,16 @@ async function expectClickable(page: Page, target: Locator): Promise<void> {
   expect(hit, "nothing covers it").toBe(true);
 }
 
+/** A new account with a chat per first message, each answered; the page is on the last one, hydrated. */
+async function signUpWithChats(page: Page, firstMessages: string[]): Promise<void> {
+  await signUp(page);
+  for (const text of firstMessages) {
+    await newChatAndSend(page, text);
+    await waitForAnswer(page);
+  }
+  await waitForHydration(page);
+}
+
 test("rename and system prompt close on save, say Saved and give focus back; Esc and a click outside close them", async ({ page }) => {
   await signUp(page);
   await newChatAndSend(page, "Notes about lighthouses");
@@ -73,12 +83,7 @@ test("rename and system prompt close on save, say Saved and give focus back; Esc
 });
 
 test("tabbing out of a chat's menu closes it, so it never covers what has the focus", async ({ page }) => {
-  await signUp(page);
-  await newChatAndSend(page, "First chat of the list");
-  await waitForAnswer(page);
-  await newChatAndSend(page, "Second chat of the list");
-  await waitForAnswer(page);
-  await waitForHydration(page);
+  await signUpWithChats(page, ["First chat of the list", "Second chat of the list"]);
   const menus = page.getByTestId("chat-list").getByTestId("chat-menu");
   await expect(menus).toHaveCount(2);
   const first = menus.first();
@@ -95,12 +100,7 @@ test("tabbing out of a chat's menu closes it, so it never covers what has the fo
 });
 
 test("when what had the focus goes with the change it made (another chat deleted from the list), the message box takes the focus", async ({ page }) => {
-  await signUp(page);
-  await newChatAndSend(page, "A chat to delete");
-  await waitForAnswer(page);
-  await newChatAndSend(page, "The chat on screen");
-  await waitForAnswer(page);
-  await waitForHydration(page);
+  await signUpWithChats(page, ["A chat to delete", "The chat on screen"]);
   // Another chat than the one on screen: the page stays where it is.
   const menu = page.getByTestId("chat-list").getByTestId("chat-menu").filter({ has: page.locator('summary[aria-label^="Options for A chat to delete"]') });
   await menu.locator("summary").first().focus();
