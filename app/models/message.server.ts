@@ -66,6 +66,24 @@ export async function getPathPage({
   return { messages: page, earlierCursor: hasEarlier ? ids[0]! : null };
 }
 
+/**
+ * The page to open on `messageId` after a switch to it: the `before` cursor
+ * of the page that ends with the message right after it on the path ending
+ * at `leafId` (the version and what answers it, in view at the page's end),
+ * or null when the latest page already shows it.
+ */
+export async function cursorShowing({ chatId, leafId, messageId, limit = MESSAGES_PAGE_SIZE }: { chatId: string; leafId: string; messageId: string; limit?: number }): Promise<string | null> {
+  const rows = await database().all<{ id: string }>(sql`
+    WITH RECURSIVE up(id, parent_id, depth) AS (
+      SELECT id, parent_id, 0 FROM messages WHERE id = ${leafId} AND chat_id = ${chatId}
+      UNION ALL
+      SELECT m.id, m.parent_id, up.depth + 1 FROM messages m JOIN up ON m.id = up.parent_id WHERE up.id <> ${messageId}
+    )
+    SELECT id FROM up ORDER BY depth`);
+  const depth = rows.findIndex((row) => row.id === messageId);
+  return depth < limit ? null : rows[depth - 2]!.id;
+}
+
 export type PathTurn = Pick<Message, "role" | "parts" | "status">;
 
 /**

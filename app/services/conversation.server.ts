@@ -16,6 +16,7 @@ import {
   createAnswer,
   createChatWithExchange,
   createExchange,
+  cursorShowing,
   type ExchangeIds,
   newExchangeIds,
   type NewAnswerRecords,
@@ -282,10 +283,16 @@ export async function stopAnswer({ access, messageId }: { access: ChatAccess; me
   await streamRegistry().stop(target.id);
 }
 
-export async function switchBranch({ access, messageId }: { access: ChatAccess; messageId: string }): Promise<void> {
+/**
+ * Shows the branch through a message (another version of it). Returns the
+ * page that shows that message: `before` for an earlier page when the
+ * branch below it is longer than the latest page, else null.
+ */
+export async function switchBranch({ access, messageId }: { access: ChatAccess; messageId: string }): Promise<{ before: string | null }> {
   const chat = need(access, "write");
   const target = await existingMessage(chat, messageId);
-  await switchToBranch({ chatId: chat.id, messageId: target.id });
+  const leafId = await switchToBranch({ chatId: chat.id, messageId: target.id });
+  return { before: await cursorShowing({ chatId: chat.id, leafId, messageId: target.id }) };
 }
 
 /** Copies the path up to a message into a new chat of the caller's; returns its id. */

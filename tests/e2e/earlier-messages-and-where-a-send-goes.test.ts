@@ -1,25 +1,31 @@
 // A long chat opens at its latest messages and pages back. From an earlier
 // page, a message sent goes to the end of the chat, and the page follows it
-// there; without JavaScript, Edit on an earlier page opens on that page.
+// there; a version switched to there stays in view; without JavaScript, Edit
+// on an earlier page opens on that page.
 import type { Page } from "@playwright/test";
 import { composer, CHAT_URL, expect, lastAnswer, signUp, test, userMessages, waitForAnswer, waitForHydration } from "./fixtures";
 
 const TURNS = 20;
 
 /** A ChatGPT export of one conversation of TURNS questions and answers, in a line. */
-function longConversation(title: string): string {
-  const mapping: Record<string, unknown> = { root: { id: "root", parent: null, children: ["q0"], message: null } };
-  for (let i = 0; i < TURNS; i++) {
-    const at = 1_700_000_000 + i * 10;
-    mapping[`q${i}`] = { id: `q${i}`, parent: i === 0 ? "root" : `a${i - 1}`, children: [`a${i}`], message: { author: { role: "user" }, create_time: at, content: { content_type: "text", parts: [`Question number ${i}`] } } };
-    mapping[`a${i}`] = { id: `a${i}`, parent: `q${i}`, children: i + 1 < TURNS ? [`q${i + 1}`] : [], message: { author: { role: "assistant" }, create_time: at + 1, content: { content_type: "text", parts: [`Answer number ${i}`] }, metadata: { model_slug: "gpt-4o" } } };
-  }
+function longConversation(title: string, { secondVersion = false } = {}): string {
+  const mapping: Record<string, unknown> = { root: { id: "root", parent: null, children: secondVersion ? ["q0", "v0"] : ["q0"], message: null } };
+  const line = (q: string, a: string, question: (i: number) => string, answer: (i: number) => string, start: number) => {
+    for (let i = 0; i < TURNS; i++) {
+      const at = start + i * 10;
+      mapping[`${q}${i}`] = { id: `${q}${i}`, parent: i === 0 ? "root" : `${a}${i - 1}`, children: [`${a}${i}`], message: { author: { role: "user" }, create_time: at, content: { content_type: "text", parts: [question(i)] } } };
+      mapping[`${a}${i}`] = { id: `${a}${i}`, parent: `${q}${i}`, children: i + 1 < TURNS ? [`${q}${i + 1}`] : [], message: { author: { role: "assistant" }, create_time: at + 1, content: { content_type: "text", parts: [answer(i)] }, metadata: { model_slug: "gpt-4o" } } };
+    }
+  };
+  line("q", "a", (i) => `Question number ${i}`, (i) => `Answer number ${i}`, 1_700_000_000);
+  // Another version of the first question, with as long a talk below it.
+  if (secondVersion) line("v", "w", (i) => `Other question ${i}`, (i) => `Other answer ${i}`, 1_700_001_000);
   return JSON.stringify([{ title, conversation_id: `e2e-long-${title}`, create_time: 1_700_000_000, update_time: 1_700_000_500, current_node: `a${TURNS - 1}`, mapping }]);
 }
 
-async function importLongChat(page: Page, title: string): Promise<string> {
+async function importLongChat(page: Page, title: string, options: { secondVersion?: boolean } = {}): Promise<string> {
   await page.goto("/settings/data");
-  await page.getByLabel(/Export file/).setInputFiles({ name: "conversations.json", mimeType: "application/json", buffer: Buffer.from(longConversation(title)) });
+  await page.getByLabel(/Export file/).setInputFiles({ name: "conversations.json", mimeType: "application/json", buffer: Buffer.from(longConversation(title, options)) });
   await page.getByRole("button", { name: "Import" }).click();
   await expect(page.getByTestId("import-summary")).toContainText("Imported 1 conversation");
   await page.goto("/chats");
@@ -54,6 +60,30 @@ test("a message sent from an earlier page goes to the end of the chat, and the p
   await waitForAnswer(page);
   await expect(lastAnswer(page)).toHaveAttribute("data-status", "complete");
   await expect(userMessages(page).nth(-2)).toHaveText(`Question number ${TURNS - 1}`);
+});
+
+test("a version switched to on an earlier page stays in view with its answer, though the talk below it is longer than a page", async ({ page }) => {
+  await signUp(page);
+  const chatPath = await importLongChat(page, "Two long talks", { secondVersion: true });
+  await page.getByRole("link", { name: "Load earlier messages" }).click();
+  await expect(page).toHaveURL(/\?before=/);
+  await waitForHydration(page);
+  const first = page.getByTestId("user-message").filter({ hasText: "Question number 0" });
+  await expect(first.getByTestId("sibling-nav")).toContainText("/2");
+  // Whichever arrow leads to the other version.
+  await first.getByTestId("sibling-nav").getByRole("button", { disabled: false }).click();
+  const other = page.getByTestId("user-message").filter({ hasText: "Other question 0" });
+  await expect(other).toBeInViewport();
+  await expect(page.getByTestId("assistant-message").filter({ hasText: "Other answer 0" })).toBeInViewport();
+  await expect(page).toHaveURL(new RegExp(`${chatPath}\\?before=`));
+  // The arrow keeps the focus: Enter goes back to the first version, in view again.
+  await expect(other.getByTestId("sibling-nav").getByRole("button", { disabled: false })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("user-message").filter({ hasText: "Question number 0" })).toBeInViewport();
+  await expect(page.getByTestId("assistant-message").filter({ hasText: "Answer number 0" })).toBeInViewport();
+  // The link back leads to the end of the branch now shown.
+  await page.getByTestId("later-messages").click();
+  await expect(userMessages(page).last()).toHaveText(`Question number ${TURNS - 1}`);
 });
 
 test("without JavaScript, Edit on an earlier page opens the edit box on that page", async ({ page, browser }) => {

@@ -14,7 +14,7 @@ import { afterEach, beforeAll, describe, expect, test } from "vitest";
 import { answerPayers, answerRequests, chats, messages } from "../../drizzle/schema";
 import { database, databaseClient, prepareDatabase } from "~/db.server";
 import { grantChatRole, requireChatAccess } from "~/models/chat-access.server";
-import { createExchange, getMessage } from "~/models/message.server";
+import { createExchange, getMessage, getPathPage, MESSAGES_PAGE_SIZE } from "~/models/message.server";
 import { switchToBranch } from "~/models/tree.server";
 import { AppError, type ErrorCode } from "~/protocol/errors";
 import { textParts } from "~/protocol/parts";
@@ -266,6 +266,39 @@ describe("typed refusals", () => {
     expect(await snapshot(chat.id)).toEqual(before);
     const forkId = await conversation.fork({ access, user: viewer, messageId: ids.assistantMessageId });
     expect((await requireChatAccess({ chatId: forkId, user: viewer, level: "own" })).chat.title).toBe("Service (fork)");
+  });
+});
+
+describe("switching to another version", () => {
+  /** A first question and its answer, then `turns` more exchanges below them. */
+  async function version(chatId: string, label: string, turns: number) {
+    const first = await addExchange({ chatId, parentId: null, question: `${label} 0` });
+    let parentId = first.assistantMessageId;
+    for (let i = 1; i <= turns; i++) parentId = (await addExchange({ chatId, parentId, question: `${label} ${i}` })).assistantMessageId;
+    await tick();
+    return first;
+  }
+
+  test("says which page shows the version: an earlier one ending with its answer when the talk below is longer than a page, else the latest", async () => {
+    const { chat, access } = await ownChat();
+    const long = await version(chat.id, "long", MESSAGES_PAGE_SIZE / 2);
+    const short = await version(chat.id, "short", 1);
+    const other = await version(chat.id, "other", MESSAGES_PAGE_SIZE / 2 - 1);
+
+    const { before } = await conversation.switchBranch({ access: await access(), messageId: long.userMessageId });
+    expect(before).not.toBeNull();
+    const { chat: shown } = await access();
+    const page = await getPathPage({ chatId: chat.id, leafId: shown.activeLeafId, before });
+    expect(page.messages.slice(-2).map((m) => m.id)).toEqual([long.userMessageId, long.assistantMessageId]);
+
+    expect(await conversation.switchBranch({ access: await access(), messageId: short.userMessageId })).toEqual({ before: null });
+    const latest = await getPathPage({ chatId: chat.id, leafId: (await access()).chat.activeLeafId });
+    expect(latest.messages[0]!.id).toBe(short.userMessageId);
+
+    // A page's worth with it: the latest page still shows it, at its top.
+    const { before: atTop } = await conversation.switchBranch({ access: await access(), messageId: other.userMessageId });
+    expect(atTop).toBeNull();
+    expect((await getPathPage({ chatId: chat.id, leafId: (await access()).chat.activeLeafId })).messages[0]!.id).toBe(other.userMessageId);
   });
 });
 

@@ -75,9 +75,11 @@ export async function runChatAction({ request, user, chatId, ip, fastSend = fals
       case "stop":
         await conversation.stopAnswer({ access, messageId: input.messageId });
         return redirect(here);
-      case "switch":
-        await conversation.switchBranch({ access, messageId: input.messageId });
-        return redirect(here);
+      case "switch": {
+        // The version switched to stays in view, on an earlier page if the branch below it is long.
+        const { before } = await conversation.switchBranch({ access, messageId: input.messageId });
+        return redirect(before ? `${here}?before=${before}` : here);
+      }
       case "fork":
         return redirect(`/chats/${await conversation.fork({ access, user, messageId: input.messageId })}`);
       case "delete-branch":
