@@ -133,6 +133,7 @@ export const en = {
     send: "Send",
   },
   picker: {
+    unavailable: "{{model}} (not available: pick another)",
     models: "Models",
     searchPlaceholder: "Search models…",
     search: "Search models",

@@ -137,6 +137,7 @@ export const ru: RussianOf<typeof en> = {
     send: "Отправить",
   },
   picker: {
+    unavailable: "{{model}} (недоступна: выберите другую)",
     models: "Модели",
     searchPlaceholder: "Поиск моделей…",
     search: "Поиск моделей",

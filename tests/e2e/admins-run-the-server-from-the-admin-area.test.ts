@@ -7,7 +7,7 @@
 // one's own forbidden and allowed again.
 import type { Page } from "@playwright/test";
 import { firstAccountIsAdmin } from "./admin";
-import { CHAT_URL, DEFAULT_PASSWORD, expect, lastAnswer, login, postForm, signUp, test, uniqueEmail } from "./fixtures";
+import { CHAT_URL, DEFAULT_PASSWORD, expect, lastAnswer, login, postForm, signUp, test, uniqueEmail, waitForHydration } from "./fixtures";
 import { type OwnServer, startOwnServer } from "./own-server";
 
 // Each test walks a whole admin task through several browsers: longer than one page's budget.
@@ -279,6 +279,12 @@ test(`${modeName(javaScriptEnabled)} an admin turns a model and a provider off, 
   await expect(lastAnswer(member)).toHaveAttribute("data-status", "complete");
   // The page's picker offers only models still on; a form that still names the old one is refused with words.
   await expect(member.getByTestId("model-select").locator("option", { hasText: "Demo (offline)" })).toHaveCount(0);
+  // It names the chat's model as not available, and a send from the page says why instead of going with another model.
+  await expect(member.getByTestId("model-select").locator("option:checked")).toHaveText("parley-demo (not available: pick another)");
+  await member.getByRole("textbox", { name: "Message" }).fill("And the sky?");
+  await member.getByRole("button", { name: "Send" }).click();
+  await expect(member.getByText("“parley-demo” has been turned off by the administrator. Pick another model.")).toBeVisible();
+  await expect(member.getByTestId("user-message")).toHaveCount(1);
   const refused = await postForm(member, new URL(chatUrl).pathname, { intent: "send", content: "And the mountains?", model: "demo:parley-demo" });
   expect(refused.status()).toBe(400);
   expect(await refused.text()).toContain("has been turned off by the administrator. Pick another model.");
@@ -286,6 +292,14 @@ test(`${modeName(javaScriptEnabled)} an admin turns a model and a provider off, 
   expect(refusedProvider.status()).toBe(400);
 
   if (javaScriptEnabled) {
+    // With JavaScript too, the chat's picker names its model as not available, and a send says why.
+    const memberWithJs = await (await newContext({ baseURL: server.baseURL, storageState: await memberContext.storageState() })).newPage();
+    await memberWithJs.goto(chatUrl);
+    await waitForHydration(memberWithJs);
+    await expect(memberWithJs.getByTestId("model-picker")).toHaveText(/^parley-demo \(not available: pick another\)/);
+    await memberWithJs.getByRole("textbox", { name: "Message" }).fill("And the stars?");
+    await memberWithJs.getByRole("textbox", { name: "Message" }).press("Enter");
+    await expect(memberWithJs.getByText("“parley-demo” has been turned off by the administrator. Pick another model.")).toBeVisible();
     // With JavaScript the picker has no trace of it either.
     const withJs = await (await newContext({ baseURL: server.baseURL })).newPage();
     await login(withJs, admin.user());

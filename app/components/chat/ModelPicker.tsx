@@ -81,9 +81,17 @@ export function ModelPicker({ groups, value, name = "model", onChange }: { group
     if (open && activeOptionId) document.getElementById(activeOptionId)?.scrollIntoView({ block: "nearest" });
   }, [open, activeOptionId]);
 
+  // A model no longer offered (turned off, or its key removed): named as such, never silently replaced by another.
+  const unavailable = all.some((m) => m.id === value) ? null : t("picker.unavailable", { model: value.slice(value.indexOf(":") + 1) });
   if (!hydrated) {
     return (
       <select name={name} defaultValue={value} aria-label={t("composer.model")} className="min-w-0 max-w-[40vw] sm:max-w-56 rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1 text-xs text-zinc-200" data-testid="model-select">
+        {/* Disabled, it is not sent: the server then says why the chat's model cannot answer. */}
+        {unavailable ? (
+          <option value={value} disabled>
+            {unavailable}
+          </option>
+        ) : null}
         {groups.map((group) => (
           <optgroup key={group.providerId} label={group.label}>
             {group.models.map((model) => (
@@ -183,7 +191,7 @@ export function ModelPicker({ groups, value, name = "model", onChange }: { group
         data-testid="model-picker"
         className="max-w-64 truncate rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1 text-xs text-zinc-200 hover:border-zinc-500"
       >
-        {current ? pickerLabel(current.group, current.label) : selected} <span aria-hidden="true">▾</span>
+        {current ? pickerLabel(current.group, current.label) : selected === value && unavailable ? unavailable : selected} <span aria-hidden="true">▾</span>
       </button>
       {open ? (
         <div className="absolute bottom-full left-0 z-20 mb-2 w-80 max-w-[calc(100vw-1.5rem)] rounded-lg border border-zinc-700 bg-zinc-900 p-2 shadow-2xl">
