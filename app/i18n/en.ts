@@ -133,7 +133,7 @@ export const en = {
     send: "Send",
   },
   picker: {
-    unavailable: "{{model}} (not available: pick another)",
+    unavailable: "{{model}} (not available)",
     models: "Models",
     searchPlaceholder: "Search models…",
     search: "Search models",

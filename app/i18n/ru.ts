@@ -137,7 +137,7 @@ export const ru: RussianOf<typeof en> = {
     send: "Отправить",
   },
   picker: {
-    unavailable: "{{model}} (недоступна: выберите другую)",
+    unavailable: "{{model}} (недоступна)",
     models: "Модели",
     searchPlaceholder: "Поиск моделей…",
     search: "Поиск моделей",

@@ -280,7 +280,7 @@ test(`${modeName(javaScriptEnabled)} an admin turns a model and a provider off, 
   // The page's picker offers only models still on; a form that still names the old one is refused with words.
   await expect(member.getByTestId("model-select").locator("option", { hasText: "Demo (offline)" })).toHaveCount(0);
   // It names the chat's model as not available, and a send from the page says why instead of going with another model.
-  await expect(member.getByTestId("model-select").locator("option:checked")).toHaveText("parley-demo (not available: pick another)");
+  await expect(member.getByTestId("model-select").locator("option:checked")).toHaveText("parley-demo (not available)");
   await member.getByRole("textbox", { name: "Message" }).fill("And the sky?");
   await member.getByRole("button", { name: "Send" }).click();
   await expect(member.getByText("“parley-demo” has been turned off by the administrator. Pick another model.")).toBeVisible();
@@ -296,7 +296,7 @@ test(`${modeName(javaScriptEnabled)} an admin turns a model and a provider off, 
     const memberWithJs = await (await newContext({ baseURL: server.baseURL, storageState: await memberContext.storageState() })).newPage();
     await memberWithJs.goto(chatUrl);
     await waitForHydration(memberWithJs);
-    await expect(memberWithJs.getByTestId("model-picker")).toHaveText(/^parley-demo \(not available: pick another\)/);
+    await expect(memberWithJs.getByTestId("model-picker")).toHaveText(/^parley-demo \(not available\)/);
     await memberWithJs.getByRole("textbox", { name: "Message" }).fill("And the stars?");
     await memberWithJs.getByRole("textbox", { name: "Message" }).press("Enter");
     await expect(memberWithJs.getByText("“parley-demo” has been turned off by the administrator. Pick another model.")).toBeVisible();
@@ -308,6 +308,17 @@ test(`${modeName(javaScriptEnabled)} an admin turns a model and a provider off, 
     await withJs.getByLabel("Search models").fill("demo");
     await expect(withJs.getByRole("listbox")).toContainText("No model matches.");
   }
+
+  // With OpenAI off too, no model is left: the new-chat page says so and who can change it.
+  // (The default model cannot be turned off: back to the built-in default first.)
+  await adminPage.getByLabel("OpenAI provider on").uncheck();
+  await adminPage.getByLabel("Default model for new chats").selectOption("");
+  await adminPage.getByRole("button", { name: "Save" }).click();
+  await expect(adminPage.getByLabel("OpenAI provider on")).not.toBeChecked();
+  await member.goto("/chats?new=1");
+  await expect(member.getByText("No model is available on this server right now. An administrator can turn one on under Admin → Providers and models.")).toBeVisible();
+  await expect(member.getByTestId("model-select").locator("option:checked")).toHaveText("parley-demo (not available)");
+  await adminPage.getByLabel("OpenAI provider on").check();
 
   // Everything back on, and the built-in default again.
   await adminPage.getByLabel("Demo (offline) (demo:parley-demo) on").check();
