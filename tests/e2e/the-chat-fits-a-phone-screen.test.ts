@@ -115,3 +115,61 @@ test("on a phone the message actions are always shown, as named icons big enough
   }
   expect((await pageWidth(page)).scroll).toBeLessThanOrEqual(PHONE.viewport.width);
 });
+
+/** A ChatGPT export of one exchange: a question with a long link and an unbroken word, an answer with a heading and a wide table. */
+function wideConversation(longWord: string): string {
+  const table = ["| Озеро | Страна | Площадь, км² | Глубина, м |", "|---|---|---|---|", "| Танганьика | Танзания, Конго, Бурунди, Замбия | 32900 | 1470 |", "| Байкал | Россия | 31722 | 1642 |"].join("\n");
+  const mapping = {
+    root: { id: "root", parent: null, children: ["q"], message: null },
+    q: { id: "q", parent: "root", children: ["a"], message: { author: { role: "user" }, create_time: 1_700_000_000, content: { content_type: "text", parts: [`Look: https://example.com/${longWord} and ${longWord}`] } } },
+    a: { id: "a", parent: "q", children: [], message: { author: { role: "assistant" }, create_time: 1_700_000_001, content: { content_type: "text", parts: [`## About ${longWord}\n\n${table}`] }, metadata: { model_slug: "gpt-4o" } } },
+  };
+  return JSON.stringify([{ title: "Wide things", conversation_id: "e2e-wide", create_time: 1_700_000_000, update_time: 1_700_000_001, current_node: "a", mapping }]);
+}
+
+for (const width of [390, 320]) {
+  test(`on a phone ${width} px wide, long words and links wrap inside their message and a wide table scrolls in its own box, its words whole`, async ({ newContext }) => {
+    const screen = { ...PHONE, viewport: { width, height: 740 } };
+    const page = await (await newContext(screen)).newPage();
+    await signUp(page);
+    const longWord = "a".repeat(60) + "b".repeat(60);
+    await page.goto("/settings/data");
+    await page.getByLabel(/Export file/).setInputFiles({ name: "conversations.json", mimeType: "application/json", buffer: Buffer.from(wideConversation(longWord)) });
+    await page.getByRole("button", { name: "Import" }).click();
+    await expect(page.getByTestId("import-summary")).toContainText("Imported 1 conversation");
+    await page.goto("/chats");
+    await page.getByRole("link", { name: "Wide things" }).first().click();
+    await expect(page).toHaveURL(CHAT_URL);
+    await expect(lastAnswer(page).locator("table")).toBeVisible();
+
+    const scroller = await page.getByTestId("message-scroller").evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+    expect(scroller.scroll, "the messages do not scroll sideways").toBeLessThanOrEqual(scroller.client);
+    for (const [what, locator] of [
+      ["the question", page.getByTestId("user-message").first().locator("div").filter({ hasText: longWord }).last()],
+      ["the answer's heading", lastAnswer(page).locator("h2")],
+      ["the table's box", lastAnswer(page).locator("table")],
+    ] as const) {
+      const box = (await locator.boundingBox())!;
+      expect(box.x, `${what} starts on screen`).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width, `${what} ends on screen`).toBeLessThanOrEqual(width);
+    }
+    // The table is wider than the screen: it scrolls within its box, and no word or number is cut in two.
+    const table = await lastAnswer(page).locator("table").evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+    expect(table.scroll).toBeGreaterThan(table.client);
+    for (const cell of ["Танганьика", "32900", "1470", "Площадь, км²"]) {
+      const lines = await lastAnswer(page)
+        .locator("td, th")
+        .filter({ hasText: cell })
+        .first()
+        .evaluate((el, word) => {
+          const range = document.createRange();
+          const text = el.firstChild!;
+          const at = text.textContent!.indexOf(word.split(",")[0]!);
+          range.setStart(text, at);
+          range.setEnd(text, at + word.split(",")[0]!.length);
+          return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+        }, cell);
+      expect(lines, `“${cell}” stays on one line`).toBe(1);
+    }
+  });
+}

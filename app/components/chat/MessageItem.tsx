@@ -419,7 +419,7 @@ export const UserMessage = memo(function UserMessage({ message, chatId, chatActi
           </div>
         </Form>
       ) : text ? (
-        <div className="max-w-[85%] whitespace-pre-wrap rounded-2xl bg-zinc-800 px-4 py-2.5 text-zinc-100">
+        <div className="max-w-[85%] whitespace-pre-wrap rounded-2xl bg-zinc-800 px-4 py-2.5 text-zinc-100 [overflow-wrap:anywhere]">
           <MessageParts parts={message.parts} plain />
         </div>
       ) : null}
