@@ -3,7 +3,7 @@
 // the screen, message actions are there to tap and big enough for a finger,
 // and every screen has a way back to the chat list.
 import type { Locator, Page } from "@playwright/test";
-import { CHAT_URL, expect, lastAnswer, signUp, test, waitForHydration } from "./fixtures";
+import { CHAT_URL, DEFAULT_PASSWORD, expect, lastAnswer, signUp, test, uniqueEmail, waitForHydration } from "./fixtures";
 
 const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
 
@@ -173,3 +173,30 @@ for (const width of [390, 320]) {
     }
   });
 }
+
+test("on a phone 320 px wide, in Russian (the longer words), the composer's controls do not overlap, a file's remove button is big enough to tap, and the skip link stays out of sight", async ({ newContext }) => {
+  const page = await (await newContext({ ...PHONE, viewport: { width: 320, height: 640 }, locale: "ru-RU" })).newPage();
+  await page.goto("/signup");
+  await page.getByLabel("Имя").fill("Ада");
+  await page.getByLabel("Email").fill(uniqueEmail("narrow"));
+  await page.getByLabel("Пароль").fill(DEFAULT_PASSWORD);
+  await page.getByRole("button", { name: "Зарегистрироваться" }).click();
+  await expect(page).toHaveURL(/\/chats$/);
+  for (const path of ["/chats?new=1", "/settings/profile"]) {
+    await page.goto(path);
+    const skip = await page.locator(".skip-link").boundingBox();
+    expect(skip!.y + skip!.height, `the skip link of ${path} is above the screen`).toBeLessThanOrEqual(0);
+  }
+  await page.goto("/chats?new=1");
+  await waitForHydration(page);
+  const picker = (await page.getByTestId("model-picker").boundingBox())!;
+  const send = (await page.getByRole("button", { name: "Отправить" }).boundingBox())!;
+  expect(picker.x + picker.width, "the model picker ends before Send").toBeLessThanOrEqual(send.x);
+  expect(send.x + send.width).toBeLessThanOrEqual(320);
+  await page.getByTestId("file-input").setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("Some notes") });
+  const remove = page.getByRole("button", { name: /^Убрать notes\.txt/ });
+  await expect(remove).toBeVisible();
+  const box = (await remove.boundingBox())!;
+  expect(box.width).toBeGreaterThanOrEqual(24);
+  expect(box.height).toBeGreaterThanOrEqual(24);
+});

@@ -81,7 +81,7 @@ function ChipView({ chip, onRemove }: { chip: Chip; onRemove: () => void }) {
         ) : null}
       </span>
       {chip.status === "ready" && chip.part ? <input type="hidden" name="attachmentId" value={chip.part.attachmentId} /> : null}
-      <button type="button" onClick={onRemove} aria-label={t("composer.remove", { name: chip.name })} className="ml-auto shrink-0 rounded px-1 text-zinc-400 hover:bg-zinc-700 hover:text-zinc-100">
+      <button type="button" onClick={onRemove} aria-label={t("composer.remove", { name: chip.name })} className="ml-auto inline-flex size-7 shrink-0 items-center justify-center rounded text-base text-zinc-400 hover:bg-zinc-700 hover:text-zinc-100">
         ×
       </button>
     </li>
@@ -366,7 +366,7 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
               form={STOP_FORM_ID}
               aria-label={t("composer.stopGenerating")}
               title={t("composer.stopGeneratingEsc")}
-              className="inline-flex items-center gap-1.5 rounded-lg bg-zinc-100 px-4 py-1.5 text-sm font-medium text-zinc-900 hover:bg-white"
+              className="inline-flex shrink-0 items-center gap-1.5 rounded-lg bg-zinc-100 px-4 py-1.5 text-sm font-medium text-zinc-900 hover:bg-white"
             >
               <Icon name="stop" /> {t("composer.stop")}
             </button>
@@ -374,7 +374,7 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
             <button
               type="submit"
               disabled={disabled || blind}
-              className="rounded-lg bg-sky-600 px-4 py-1.5 text-sm font-medium hover:bg-sky-500 disabled:cursor-not-allowed disabled:opacity-50"
+              className="shrink-0 rounded-lg bg-sky-600 px-4 py-1.5 text-sm font-medium hover:bg-sky-500 disabled:cursor-not-allowed disabled:opacity-50"
             >
               {submitting ? t("composer.sending") : t("composer.send")}
             </button>

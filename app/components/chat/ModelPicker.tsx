@@ -189,7 +189,7 @@ export function ModelPicker({ groups, value, name = "model", onChange }: { group
         aria-expanded={open}
         aria-controls={open ? listId : undefined}
         data-testid="model-picker"
-        className="max-w-64 truncate rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1 text-xs text-zinc-200 hover:border-zinc-500"
+        className="max-w-[min(16rem,100%)] truncate rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1 text-xs text-zinc-200 hover:border-zinc-500"
       >
         {current ? pickerLabel(current.group, current.label) : selected === value && unavailable ? unavailable : selected} <span aria-hidden="true">▾</span>
       </button>
