@@ -105,7 +105,8 @@ const MARKDOWN_WORDS = {
 export function chatMarkdown(source: ChatForExport, locale: Locale = "en"): string {
   const { chat, attachments } = source;
   const words = MARKDOWN_WORDS[locale];
-  const lines = [`# ${chat.title}`, "", `${words.model}: ${chat.model} · ${words.created} ${new Date(chat.createdAt).toISOString()}`];
+  const created = `${new Intl.DateTimeFormat(locale, { dateStyle: "long", timeStyle: "short", timeZone: "UTC" }).format(chat.createdAt)} UTC`;
+  const lines = [`# ${chat.title}`, "", `${words.model}: ${chat.model} · ${words.created} ${created}`];
   if (chat.systemPrompt) lines.push("", `> ${words.systemPrompt}:`, ...chat.systemPrompt.split("\n").map((l) => `> ${l}`));
   for (const message of activePath(source)) {
     lines.push("", message.role === "user" ? `## ${words.you}` : `## ${words.assistant}${message.model ? ` (${message.model})` : ""}`, "");
@@ -120,11 +121,16 @@ export function chatMarkdown(source: ChatForExport, locale: Locale = "en"): stri
   return `${lines.join("\n")}\n`;
 }
 
-/** A name safe in a download and in an archive: letters, digits, dashes. */
+/**
+ * A name safe in a download and in an archive: letters, digits, dashes.
+ * Accents leave Latin letters (café → cafe); a letter of another alphabet
+ * keeps its marks (й stays й, not и).
+ */
 export function slugOf(title: string): string {
   const slug = title
     .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/([a-z])[\u0300-\u036f]+/gi, "$1")
+    .normalize("NFC")
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]+/gu, "-")
     .replace(/^-+|-+$/g, "")

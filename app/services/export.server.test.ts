@@ -1,0 +1,25 @@
+import { describe, expect, test } from "vitest";
+import { chatMarkdown, slugOf } from "./export.server";
+
+describe("an exported chat's file name", () => {
+  test("keeps the letters of any alphabet whole, and folds accents off Latin letters", () => {
+    expect(slugOf("Байкал — глубины")).toBe("байкал-глубины");
+    expect(slugOf("Ёлка и йогурт")).toBe("ёлка-и-йогурт");
+    expect(slugOf("Café crème, naïve")).toBe("cafe-creme-naive");
+    expect(slugOf("ﬁle №5")).toBe("file-no5");
+    expect(slugOf("***")).toBe("chat");
+  });
+});
+
+describe("the Markdown export's heading", () => {
+  const source = {
+    chat: { id: "c", title: "Байкал", model: "demo:parley-demo", systemPrompt: "", createdAt: Date.UTC(2026, 11, 5, 3, 15, 40), activeLeafId: null },
+    messages: [],
+    attachments: new Map(),
+  } as unknown as Parameters<typeof chatMarkdown>[0];
+
+  test("says when the chat was made as a person reads a date, in the exporter's language", () => {
+    expect(chatMarkdown(source, "en")).toContain("Model: demo:parley-demo · Created December 5, 2026 at 3:15 AM UTC");
+    expect(chatMarkdown(source, "ru")).toContain("Модель: demo:parley-demo · Создан 5 декабря 2026 г. в 03:15 UTC");
+  });
+});
