@@ -37,8 +37,9 @@ const LINK = /!?\[([^\]\n]*)\]\([^)\s]*?(\)|…$)/g;
 const LINK_CUT_AT_START = /^([^[\]\n]*)\]\([^)\s]*\)/;
 const MARKER_RUNS = /\*{2,3}|_{2,3}|~~|`+/g;
 // A lone * or _ that opens or closes emphasis (not `2 * 3`, not snake_case).
+// Emphasis may open after the "…" of a cut snippet or a typographic quote, and close before one.
 const LONE_EMPHASIS =
-  /(?<=(?:^|[\s([{"'])[\u0002\u0003]*)[*_](?=[\u0002\u0003]*[^\s*_\u0002\u0003])|(?<=[^\s*_\u0002\u0003][\u0002\u0003]*)[*_](?=[\u0002\u0003]*(?:$|[\s)\]}.,;:!?"']))/g;
+  /(?<=(?:^|[\s([{"'…“«„‘])[\u0002\u0003]*)[*_](?=[\u0002\u0003]*[^\s*_\u0002\u0003])|(?<=[^\s*_\u0002\u0003][\u0002\u0003]*)[*_](?=[\u0002\u0003]*(?:$|[\s)\]}.,;:!?"'…”»’]))/g;
 
 /* eslint-enable no-control-regex */
 
