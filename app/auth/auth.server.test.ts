@@ -47,7 +47,7 @@ describe("the sign-up form", () => {
       password: "Use at least 8 characters.",
     });
     expect(firstMessages(signupSchema.safeParse({ name: "n".repeat(81), email: "ada@example.com", password: "12345678" }))).toEqual({
-      name: "Keep your name under 80 characters.",
+      name: "Keep your name to 80 characters or fewer.",
     });
   });
 

@@ -246,7 +246,7 @@ export const en = {
     emailInvalid: "Enter a valid email address, like ada@example.com.",
     enterPassword: "Enter your password.",
     nameEmpty: "Tell us what to call you.",
-    nameTooLong: "Keep your name under 80 characters.",
+    nameTooLong: "Keep your name to 80 characters or fewer.",
     choosePassword: "Choose a password.",
     passwordTooShort: "Use at least 8 characters.",
     passwordTooLong: "Use at most 1024 characters.",

@@ -250,7 +250,7 @@ export const ru: RussianOf<typeof en> = {
     emailInvalid: "Введите правильный адрес электронной почты, например ada@example.com.",
     enterPassword: "Введите пароль.",
     nameEmpty: "Скажите, как к вам обращаться.",
-    nameTooLong: "Имя должно быть короче 80 символов.",
+    nameTooLong: "Имя может быть не длиннее 80 символов.",
     choosePassword: "Придумайте пароль.",
     passwordTooShort: "Используйте не меньше 8 символов.",
     passwordTooLong: "Используйте не больше 1024 символов.",

@@ -95,3 +95,21 @@ describe("the message catalogue", () => {
     expect(localeFromAcceptLanguage("RU")).toBe("ru");
   });
 });
+
+describe("a limit's noun agrees with its number", () => {
+  test("in Russian the genitive after a number: 1 and 21 take the singular, 2, 5 and 11 the plural", () => {
+    const ru = (code: "too_many_files" | "message_too_long", max: number) => describeProblem({ code, params: { max } }, "ru");
+    expect(ru("too_many_files", 21)).toBe("К сообщению можно приложить не больше 21 файла. Уберите лишние и отправьте снова.");
+    expect(ru("too_many_files", 1)).toContain("не больше 1 файла.");
+    expect(ru("too_many_files", 11)).toContain("не больше 11 файлов.");
+    expect(ru("too_many_files", 5)).toContain("не больше 5 файлов.");
+    expect(ru("message_too_long", 1001)).toContain("не длиннее 1\u00a0001 символа.");
+    expect(ru("message_too_long", 32000)).toContain("не длиннее 32\u00a0000 символов.");
+  });
+
+  test("in English one file, many files; and a limit is what may be reached", () => {
+    expect(describeProblem({ code: "too_many_files", params: { max: 1 } }, "en")).toBe("A message can carry at most 1 file. Remove some and send again.");
+    expect(describeProblem({ code: "custom_instructions_too_long", params: { max: 4000 } }, "en")).toBe("Keep custom instructions to 4,000 characters or fewer.");
+    expect(describeProblem({ code: "custom_instructions_too_long", params: { max: 4000 } }, "ru")).toBe("Собственные инструкции могут быть не длиннее 4\u00a0000 символов.");
+  });
+});

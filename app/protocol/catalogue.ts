@@ -18,6 +18,11 @@ function localNumber(value: number, locale: Locale): string {
   return format.format(value);
 }
 const max = (p: ErrorParams, locale: Locale) => localNumber(p.max ?? 0, locale);
+/**
+ * A limit with its noun: "1 file", "10 files"; in Russian the genitive after
+ * "не больше / не длиннее": "21 символа", "32 000 символов".
+ */
+const upTo = (p: ErrorParams, locale: Locale, [one, other]: [string, string]) => `${max(p, locale)} ${new Intl.PluralRules(locale).select(p.max ?? 0) === "one" ? one : other}`;
 /** A file's name in the quotation marks of the language. */
 const file = (p: ErrorParams, locale: Locale = "en") => (locale === "ru" ? `«${p.name ?? "файл"}»` : `“${p.name ?? "file"}”`);
 
@@ -120,11 +125,11 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     unknown_intent: () => "Unknown action.",
     malformed_id: () => "That id is malformed.",
     message_empty: () => "Write a message first.",
-    message_too_long: (p) => `Messages are limited to ${max(p, "en")} characters. Shorten it or split it in two.`,
+    message_too_long: (p) => `Messages are limited to ${upTo(p, "en", ["character", "characters"])}. Shorten it or split it in two.`,
     title_empty: () => "A title cannot be empty.",
-    title_too_long: () => "Keep titles under 120 characters.",
-    system_prompt_too_long: () => "Keep the system prompt under 8,000 characters.",
-    search_query_too_long: (p) => `Searches are limited to ${max(p, "en")} characters. Search for a few words you remember.`,
+    title_too_long: () => "Keep titles to 120 characters or fewer.",
+    system_prompt_too_long: () => "Keep the system prompt to 8,000 characters or fewer.",
+    search_query_too_long: (p) => `Searches are limited to ${upTo(p, "en", ["character", "characters"])}. Search for a few words you remember.`,
     search_date_invalid: () => "Dates are written as YYYY-MM-DD, and “from” cannot be after “to”.",
     model_unavailable: (p) => (p.model ? `The model “${p.model}” is not available. Pick another one.` : "That model is not available. Pick another one."),
     cannot_regenerate: () => "That message cannot be regenerated.",
@@ -133,7 +138,7 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     bad_body: () => "The request body could not be read. Send the form again.",
     unsupported_media_type: () => "Send this form as application/x-www-form-urlencoded or multipart/form-data.",
     file_too_large: (p) => `${file(p)} is larger than ${formatBytes(p.max ?? 0)}, the most one file may be. Attach a smaller file.`,
-    too_many_files: (p) => `A message can carry at most ${max(p, "en")} files. Remove some and send again.`,
+    too_many_files: (p) => `A message can carry at most ${upTo(p, "en", ["file", "files"])}. Remove some and send again.`,
     upload_quota_exceeded: (p) => `${file(p)} does not fit: your files may take ${formatBytes(p.max ?? 0)} in all. Delete chats with files you no longer need.`,
     file_type_unsupported: (p) => `${file(p)}${p.type ? ` (${p.type})` : ""} is not a kind of file Parley can read. Attach images (PNG, JPEG, WebP, GIF), PDFs, or text and code files.`,
     file_type_mismatch: (p) => `${file(p)} is not what its name says: by its content it is ${p.type ?? "another kind of file"}. Rename it or attach the real file.`,
@@ -165,7 +170,7 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     import_malformed: (p) => `This file is damaged or cut short${p.reason ? ` (${importReason(p, "en")})` : ""}. Download the export again and import the new file.`,
     import_conversation_invalid: (p) => `This conversation could not be read${p.reason ? `: ${importReason(p, "en")}.` : "."}`,
     name_empty: () => "Tell us what to call you.",
-    name_too_long: () => "Keep your name under 80 characters.",
+    name_too_long: () => "Keep your name to 80 characters or fewer.",
     email_invalid: () => "Enter a valid email address, like ada@example.com.",
     email_taken: () => "Another account already uses this email address.",
     password_required: () => "Enter your current password.",
@@ -173,7 +178,7 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     password_too_long: () => "Use at most 1024 characters.",
     passwords_differ: () => "The two new passwords are not the same. Type it again in both boxes.",
     current_password_wrong: () => "That is not your current password.",
-    custom_instructions_too_long: (p) => `Keep custom instructions under ${max(p, "en")} characters.`,
+    custom_instructions_too_long: (p) => `Keep custom instructions to ${upTo(p, "en", ["character", "characters"])} or fewer.`,
     not_found: () => "Not found.",
     message_not_found: () => "That message no longer exists.",
     attachment_not_found: () => "That file no longer exists.",
@@ -220,11 +225,11 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     unknown_intent: () => "Неизвестное действие.",
     malformed_id: () => "Неверный идентификатор.",
     message_empty: () => "Сначала напишите сообщение.",
-    message_too_long: (p) => `Сообщение может быть не длиннее ${max(p, "ru")} символов. Сократите его или разделите на два.`,
+    message_too_long: (p) => `Сообщение может быть не длиннее ${upTo(p, "ru", ["символа", "символов"])}. Сократите его или разделите на два.`,
     title_empty: () => "Название не может быть пустым.",
-    title_too_long: () => "Название должно быть короче 120 символов.",
-    system_prompt_too_long: () => "Системная инструкция должна быть короче 8000 символов.",
-    search_query_too_long: (p) => `Поисковый запрос не длиннее ${max(p, "ru")} символов. Поищите несколько слов, которые помните.`,
+    title_too_long: () => "Название может быть не длиннее 120 символов.",
+    system_prompt_too_long: () => "Системный промпт может быть не длиннее 8 000 символов.",
+    search_query_too_long: (p) => `Поисковый запрос не длиннее ${upTo(p, "ru", ["символа", "символов"])}. Поищите несколько слов, которые помните.`,
     search_date_invalid: () => "Даты пишутся как ГГГГ-ММ-ДД, и «с» не может быть позже «по».",
     model_unavailable: (p) => (p.model ? `Модель «${p.model}» недоступна. Выберите другую.` : "Эта модель недоступна. Выберите другую."),
     cannot_regenerate: () => "Это сообщение нельзя сгенерировать заново.",
@@ -233,7 +238,7 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     bad_body: () => "Не удалось прочитать тело запроса. Отправьте форму ещё раз.",
     unsupported_media_type: () => "Отправляйте форму как application/x-www-form-urlencoded или multipart/form-data.",
     file_too_large: (p) => `Файл ${file(p, "ru")} больше ${formatBytes(p.max ?? 0, "ru")} — это предел для одного файла. Приложите файл поменьше.`,
-    too_many_files: (p) => `К сообщению можно приложить не больше ${max(p, "ru")} файлов. Уберите лишние и отправьте снова.`,
+    too_many_files: (p) => `К сообщению можно приложить не больше ${upTo(p, "ru", ["файла", "файлов"])}. Уберите лишние и отправьте снова.`,
     upload_quota_exceeded: (p) => `Файл ${file(p, "ru")} не помещается: все ваши файлы вместе могут занимать ${formatBytes(p.max ?? 0, "ru")}. Удалите чаты с ненужными файлами.`,
     file_type_unsupported: (p) => `Файл ${file(p, "ru")}${p.type ? ` (${p.type})` : ""} Parley прочитать не может. Прикладывайте изображения (PNG, JPEG, WebP, GIF), PDF или текстовые файлы и код.`,
     file_type_mismatch: (p) => `Файл ${file(p, "ru")} не то, что обещает имя: по содержимому это ${p.type ?? "файл другого вида"}. Переименуйте его или приложите настоящий файл.`,
@@ -265,7 +270,7 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     import_malformed: (p) => `Файл повреждён или обрезан${p.reason ? ` (${importReason(p, "ru")})` : ""}. Скачайте экспорт заново и импортируйте новый файл.`,
     import_conversation_invalid: (p) => `Этот разговор не удалось прочитать${p.reason ? `: ${importReason(p, "ru")}.` : "."}`,
     name_empty: () => "Скажите, как к вам обращаться.",
-    name_too_long: () => "Имя должно быть короче 80 символов.",
+    name_too_long: () => "Имя может быть не длиннее 80 символов.",
     email_invalid: () => "Введите правильный адрес почты, например ada@example.com.",
     email_taken: () => "Этот адрес почты уже занят другой учётной записью.",
     password_required: () => "Введите текущий пароль.",
@@ -273,7 +278,7 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     password_too_long: () => "Пароль должен быть не длиннее 1024 символов.",
     passwords_differ: () => "Новые пароли не совпадают. Введите его ещё раз в оба поля.",
     current_password_wrong: () => "Это не ваш текущий пароль.",
-    custom_instructions_too_long: (p) => `Пользовательские инструкции должны быть короче ${max(p, "ru")} символов.`,
+    custom_instructions_too_long: (p) => `Собственные инструкции могут быть не длиннее ${upTo(p, "ru", ["символа", "символов"])}.`,
     not_found: () => "Не найдено.",
     message_not_found: () => "Этого сообщения больше нет.",
     attachment_not_found: () => "Этого файла больше нет.",

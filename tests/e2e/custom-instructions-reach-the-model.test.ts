@@ -75,7 +75,7 @@ test("without JavaScript: custom instructions are saved, kept when too long, and
     (textarea as HTMLTextAreaElement).value = text;
   }, tooLong);
   await page.getByRole("button", { name: "Save preferences" }).click();
-  await expect(page.locator("#customInstructions-error")).toHaveText("Keep custom instructions under 4,000 characters.");
+  await expect(page.locator("#customInstructions-error")).toHaveText("Keep custom instructions to 4,000 characters or fewer.");
   await expect(page.getByLabel("Custom instructions")).toHaveValue(tooLong);
 
   await page.goto("/settings/preferences");

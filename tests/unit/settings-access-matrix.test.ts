@@ -157,7 +157,7 @@ describe("signed in", () => {
     const tooLong = "x".repeat(4001);
     const refused = await post(preferencesAction as Action, "/settings/preferences", `${ada.cookie}; parley_lang=ru`, { theme: "light", locale: "ru", customInstructions: tooLong });
     expect(refused).toMatchObject({ status: 400, body: { code: "custom_instructions_too_long", typed: tooLong } });
-    expect((refused.body as { fieldErrors: Record<string, string> }).fieldErrors.customInstructions).toMatch(/^Пользовательские инструкции должны быть короче 4\s000 символов\.$/);
+    expect((refused.body as { fieldErrors: Record<string, string> }).fieldErrors.customInstructions).toMatch(/^Собственные инструкции могут быть не длиннее 4\s000 символов\.$/);
     expect(await getUserSettings({ userId: ada.id })).toMatchObject({ theme: "system", customInstructions: null });
   });
 });
