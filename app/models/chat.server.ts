@@ -4,11 +4,17 @@
 import { and, desc, eq } from "drizzle-orm";
 import { type Chat, chatMembers, chats } from "../../drizzle/schema";
 import { database } from "../db.server";
+import type { Locale } from "../protocol/catalogue";
 import { createId } from "../utils/id";
 import { attachmentIdsInChat, cleanupStatements } from "./attachment.server";
 
 export const CHATS_PAGE_SIZE = 20;
-export const DEFAULT_CHAT_TITLE = "New chat";
+/** The words Parley writes into a chat's title, in the language of the person the chat is made for. */
+export const TITLE_WORDS = {
+  en: { untitled: "New chat", copy: "fork" },
+  ru: { untitled: "Новый чат", copy: "ответвление" },
+} satisfies Record<Locale, { untitled: string; copy: string }>;
+export const DEFAULT_CHAT_TITLE = TITLE_WORDS.en.untitled;
 
 export type ChatListItem = Pick<Chat, "id" | "title" | "pinned" | "archived" | "updatedAt" | "model">;
 

@@ -229,9 +229,12 @@ export async function createChatWithExchange({
   instanceId,
   maxChats = 0,
   records,
+  title = DEFAULT_CHAT_TITLE,
 }: {
   /** Chosen by the caller when it asks for the answer before the chat is stored. */
   chatId?: string;
+  /** Shown until the chat is named (by its first answer or by its owner). */
+  title?: string;
   ids?: ExchangeIds;
   userId: string;
   parts: MessagePart[];
@@ -243,7 +246,7 @@ export async function createChatWithExchange({
 }): Promise<{ chat: Chat } & ExchangeIds> {
   const db = database();
   const [insertedChat] = await db.batch([
-    insertChatWithinLimit(db, { chatId, userId, model, title: DEFAULT_CHAT_TITLE, maxChats }),
+    insertChatWithinLimit(db, { chatId, userId, model, title, maxChats }),
     db.run(sql`INSERT INTO chat_members (chat_id, user_id, role) SELECT ${chatId}, ${userId}, 'owner' WHERE changes() = 1`),
     // The exchange's first insert finds no chat (and writes nothing) when the limit refused it.
     ...exchangeStatements(db, { chatId, parentId: null, parts, attachmentIds, model, instanceId, ...ids }),

@@ -8,6 +8,8 @@ import { AppError, type Problem } from "../protocol/errors";
 import { attachmentIdsOf, plainText } from "../protocol/parts";
 import { createId } from "../utils/id";
 import { attachmentIdsInChat, cleanupStatements } from "./attachment.server";
+import type { Locale } from "../protocol/catalogue";
+import { TITLE_WORDS } from "./chat.server";
 import { insertChatWithinLimit } from "./message.server";
 
 /**
@@ -96,7 +98,10 @@ export async function forkChat({
   userId,
   path,
   maxChats = 0,
+  locale = "en",
 }: {
+  /** The copier's language: the copy's title says it is one in their words. */
+  locale?: Locale;
   /** What the copy inherits: a chat, or a shared snapshot continued by someone else. */
   chat: Pick<Chat, "title" | "model" | "systemPrompt">;
   userId: string;
@@ -116,7 +121,7 @@ export async function forkChat({
     insertChatWithinLimit(db, {
       chatId,
       userId,
-      title: `${chat.title} (fork)`.slice(0, 120),
+      title: `${chat.title} (${TITLE_WORDS[locale].copy})`.slice(0, 120),
       model: chat.model,
       systemPrompt: chat.systemPrompt,
       titleSet: true,

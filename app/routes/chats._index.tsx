@@ -14,7 +14,7 @@ import { keptFiles, readMessageForm } from "~/services/attachments.server";
 import { formFields, inputError, newChatSchema } from "~/services/chat-input";
 import { startChat } from "~/services/conversation.server";
 import { withinLimit } from "~/services/limits.server";
-import { formFailure } from "~/utils/http.server";
+import { formFailure, localeOf } from "~/utils/http.server";
 
 /**
  * One route shows three pages: on a phone /chats is the chat list and
@@ -61,7 +61,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (!parsed.success) throw inputError(parsed.error, maxChars);
     const { content, model, attachmentIds } = parsed.data;
     const { chat } = await withinLimit({ action: "send", user, ip: context.clientIp }, () =>
-      startChat({ user, text: content, model, attachmentIds: [...attachmentIds, ...uploadedIds] }),
+      startChat({ user, text: content, model, attachmentIds: [...attachmentIds, ...uploadedIds], locale: localeOf(request) }),
     );
     return redirect(`/chats/${chat.id}`);
   } catch (error) {

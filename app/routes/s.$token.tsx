@@ -67,7 +67,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!user) throw redirect(`/login?${new URLSearchParams({ redirectTo: here })}`);
   const chatId = await orRespond(request, async () => {
     if (!continueForm.safeParse(Object.fromEntries(await readFormData(request))).success) throw new AppError("unknown_intent");
-    return continueShare({ token: share.token, user });
+    return continueShare({ token: share.token, user, locale: localeOf(request) });
   });
   return redirect(`/chats/${chatId}`);
 }

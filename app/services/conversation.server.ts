@@ -11,7 +11,8 @@ import type { ModelInfo } from "../llm/types";
 import { type Attachment, ownedAttachments } from "../models/attachment.server";
 import { serverPrompt } from "../models/system-prompt.server";
 import { allows, type AccessLevel, type ChatAccess } from "../models/chat-access.server";
-import { deleteChat, updateChat } from "../models/chat.server";
+import { deleteChat, TITLE_WORDS, updateChat } from "../models/chat.server";
+import type { Locale } from "../protocol/catalogue";
 import {
   createAnswer,
   createChatWithExchange,
@@ -140,7 +141,20 @@ async function withinUsageLimits<T>(
 }
 
 /** Starts a new chat with its first message; returns the chat and the answer being written. */
-export async function startChat({ user, text, model, attachmentIds }: { user: { id: string }; text: string; model?: string; attachmentIds?: string[] }) {
+export async function startChat({
+  user,
+  text,
+  model,
+  attachmentIds,
+  locale = "en",
+}: {
+  user: { id: string };
+  text: string;
+  model?: string;
+  attachmentIds?: string[];
+  /** The sender's language: the chat's title until it is named is in their words. */
+  locale?: Locale;
+}) {
   await refuseFlagged({ user, chatId: null, text, attachmentIds });
   const { chat, message, ...ids } = await withinUsageLimits(user, { newChat: true, recordWithAnswer: true }, async ({ maxChats, record }) => {
     const chosen = await usableModel(model, await defaultModelFor({ viewer: user }), user);
@@ -150,7 +164,7 @@ export async function startChat({ user, text, model, attachmentIds }: { user: { 
     const ids = newExchangeIds();
     const target = { chatId, parentId: null, question: message.parts, modelId: chosen.model.id, askedBy: user, prepared };
     const stored = await askWhileStoring(target, { ...ids, readerInParallel: false }, () =>
-      createChatWithExchange({ chatId, ids, userId: user.id, ...message, model: chosen.model.id, instanceId: instanceId(), maxChats, records }),
+      createChatWithExchange({ chatId, ids, userId: user.id, ...message, model: chosen.model.id, instanceId: instanceId(), maxChats, records, title: TITLE_WORDS[locale].untitled }),
     );
     return { ...stored, message };
   });
@@ -296,7 +310,7 @@ export async function switchBranch({ access, messageId }: { access: ChatAccess; 
 }
 
 /** Copies the path up to a message into a new chat of the caller's; returns its id. */
-export async function fork({ access, user, messageId }: { access: ChatAccess; user: { id: string }; messageId: string }): Promise<string> {
+export async function fork({ access, user, messageId, locale }: { access: ChatAccess; user: { id: string }; messageId: string; locale?: Locale }): Promise<string> {
   const chat = need(access, "read");
   const target = await existingMessage(chat, messageId);
   const { maxChats } = await holdUsage({ userId: user.id, newChat: true, answer: false });
@@ -306,7 +320,7 @@ export async function fork({ access, user, messageId }: { access: ChatAccess; us
     const live = registry.getIn(chat.id, m.id);
     return live && !live.finished ? { ...m, parts: live.snapshot() } : m;
   });
-  return forkChat({ chat, userId: user.id, path: withLiveParts, maxChats });
+  return forkChat({ chat, userId: user.id, path: withLiveParts, maxChats, locale });
 }
 
 /** Deletes a message and its subtree; an answer still being written inside it is stopped first. */

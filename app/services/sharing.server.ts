@@ -2,6 +2,7 @@
 // the branch they are on as a read-only snapshot at /s/<token>, updates it to
 // the chat's current state, or revokes it. Anyone with the link reads the
 // snapshot; a signed-in reader can continue it as a chat of their own.
+import type { Locale } from "../protocol/catalogue";
 import { z } from "zod";
 import { defaultModelId, resolveModel } from "../llm/catalog.server";
 import { allows, type ChatAccess, requireChatAccess } from "../models/chat-access.server";
@@ -92,11 +93,11 @@ export async function readShare({ token }: { token: unknown }): Promise<{ share:
  * reader's (messages copied, files shared as a fork shares them), on the
  * same model when the reader may use it, else on the default one.
  */
-export async function continueShare({ token, user }: { token: unknown; user: { id: string } }): Promise<string> {
+export async function continueShare({ token, user, locale }: { token: unknown; user: { id: string }; locale?: Locale }): Promise<string> {
   const { share, messages } = await readShare({ token });
   const { maxChats } = await holdUsage({ userId: user.id, newChat: true, answer: false });
   const model = (await resolveModel(share.model, { viewer: user })) ? share.model : defaultModelId();
-  return forkChat({ chat: { title: share.title, model, systemPrompt: null }, userId: user.id, path: messages, maxChats });
+  return forkChat({ chat: { title: share.title, model, systemPrompt: null }, userId: user.id, path: messages, maxChats, locale });
 }
 
 export async function sharesPage({ user }: { user: { id: string } }) {

@@ -171,6 +171,18 @@ describe("typed refusals", () => {
     expect(await database().select({ id: chats.id }).from(chats).where(eq(chats.userId, user.id))).toEqual(chatsBefore);
   });
 
+  test("the titles Parley writes are in the language of the person they are written for", async () => {
+    const { chat, user, access } = await ownChat();
+    const ids = await addExchange({ chatId: chat.id, parentId: null, question: "q" });
+    const started = await conversation.startChat({ user, text: "Привет", model: "demo:parley-demo", locale: "ru" });
+    expect(started.chat.title).toBe("Новый чат");
+    expect((await conversation.startChat({ user, text: "Hello", model: "demo:parley-demo" })).chat.title).toBe("New chat");
+    const copy = await conversation.fork({ access: await access(), user, messageId: ids.assistantMessageId, locale: "ru" });
+    expect((await requireChatAccess({ chatId: copy, user, level: "own" })).chat.title).toBe("Service (ответвление)");
+    const englishCopy = await conversation.fork({ access: await access(), user, messageId: ids.assistantMessageId });
+    expect((await requireChatAccess({ chatId: englishCopy, user, level: "own" })).chat.title).toBe("Service (fork)");
+  });
+
   test("regenerating an answer that has no question above it is cannot_regenerate", async () => {
     const { chat, access } = await ownChat();
     const orphanId = createId();

@@ -11,7 +11,7 @@ import { chatIntentSchema, formFields, INTENT_LEVEL, inputError } from "~/servic
 import * as conversation from "~/services/conversation.server";
 import { withinLimit } from "~/services/limits.server";
 import * as sharing from "~/services/sharing.server";
-import { formFailure } from "~/utils/http.server";
+import { formFailure, localeOf } from "~/utils/http.server";
 import { z } from "zod";
 import { AppError } from "~/protocol/errors";
 
@@ -81,7 +81,7 @@ export async function runChatAction({ request, user, chatId, ip, fastSend = fals
         return redirect(before ? `${here}?before=${before}` : here);
       }
       case "fork":
-        return redirect(`/chats/${await conversation.fork({ access, user, messageId: input.messageId })}`);
+        return redirect(`/chats/${await conversation.fork({ access, user, messageId: input.messageId, locale: localeOf(request) })}`);
       case "delete-branch":
         await conversation.deleteBranch({ access, messageId: input.messageId });
         return redirect(here);
