@@ -166,3 +166,27 @@ test("without JavaScript: a Russian account sees its chats, a chat with an answe
   await expect(page.getByRole("heading", { name: "Активные сеансы" })).toBeVisible();
   await expect(page.getByTestId("session")).toContainText("Этот сеанс");
 });
+
+test("the chat header fits its Russian names: at 1024 px they give way to icons, the title stays readable and every control is on screen", async ({ newContext }) => {
+  for (const [width, named] of [
+    [1024, false],
+    [1600, true],
+  ] as const) {
+    const page = await (await newContext({ ...RUSSIAN_BROWSER, viewport: { width, height: 700 } })).newPage();
+    await signUpInRussian(page);
+    await page.goto("/chats?new=1");
+    await page.getByRole("textbox", { name: "Сообщение" }).fill("Расскажи про озеро Байкал");
+    await page.getByRole("button", { name: "Отправить" }).click();
+    await expect(page).toHaveURL(CHAT_URL);
+    const header = page.getByTestId("chat-header");
+    const title = page.getByTestId("chat-title");
+    expect((await title.boundingBox())!.width, `at ${width} px the title has room to be read`).toBeGreaterThan(150);
+    const controls = header.locator("summary, button:visible");
+    for (let i = 0; i < (await controls.count()); i++) {
+      const box = (await controls.nth(i).boundingBox())!;
+      expect(box.x + box.width, `at ${width} px control ${i} ends on screen`).toBeLessThanOrEqual(width);
+      expect(box.height, `at ${width} px control ${i} keeps to one line`).toBeLessThanOrEqual(40);
+    }
+    await expect(header.getByText("Удалить", { exact: true })).toBeVisible({ visible: named });
+  }
+});

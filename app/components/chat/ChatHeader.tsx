@@ -23,12 +23,16 @@ export interface HeaderChat {
 
 const PANEL = "absolute right-2 top-full z-30 mt-1 w-[min(24rem,calc(100vw-1rem))] rounded-lg border border-zinc-700 bg-zinc-900 p-3 text-sm shadow-xl";
 
-/** An icon with its name beside it from lg up (the accessible name is the same word). */
+/**
+ * An icon with its name beside it when the header is wide enough for every
+ * name and the title (whatever the language), else the icon alone (the
+ * accessible name is the same word).
+ */
 function Labelled({ icon, text }: { icon: IconName; text: string }) {
   return (
     <>
       <Icon name={icon} />
-      <span className="hidden lg:inline">{text}</span>
+      <span className="hidden @4xl:inline">{text}</span>
     </>
   );
 }
@@ -83,11 +87,11 @@ export function ChatHeader({
   }, [status]);
   const saved = () => setStatus(t("header.saved"));
   return (
-    <header className="relative flex items-center gap-1 border-b border-zinc-800 px-2 py-2 sm:px-4" data-testid="chat-header">
+    <header className="@container relative flex items-center gap-1 border-b border-zinc-800 px-2 py-2 sm:px-4" data-testid="chat-header">
       <Link to="/chats" className="icon-button md:hidden" aria-label={t("common.backToChats")} title={t("common.backToChats")}>
         <Icon name="back" />
       </Link>
-      <h1 className="min-w-0 flex-1 truncate px-1 font-medium" data-testid="chat-title" title={chat.title}>
+      <h1 className="min-w-24 flex-1 truncate px-1 font-medium" data-testid="chat-title" title={chat.title}>
         {chat.title}
       </h1>
       {/* Always in the page, so that a screen reader hears what is put in it. */}
