@@ -120,6 +120,7 @@ export const en = {
     queuedUploads: "Sends when the files are uploaded.",
     queued: "Sends when the answer is done.",
     placeholderBusy: "Write your next message (Esc stops the answer)",
+    placeholderBusyTouch: "Write your next message",
     placeholderBusyNoJs: "Wait for the answer, or stop it…",
     placeholderNoJs: "Message Parley",
     placeholder: "Message Parley (Enter to send, Shift+Enter for a new line)",

@@ -124,6 +124,7 @@ export const ru: RussianOf<typeof en> = {
     queuedUploads: "Отправится, когда файлы загрузятся.",
     queued: "Отправится, когда ответ будет готов.",
     placeholderBusy: "Пишите следующее сообщение (Esc остановит ответ)",
+    placeholderBusyTouch: "Пишите следующее сообщение",
     placeholderBusyNoJs: "Дождитесь ответа или остановите его…",
     placeholderNoJs: "Сообщение для Parley",
     placeholder: "Сообщение для Parley (Enter — отправить, Shift+Enter — новая строка)",

@@ -23,6 +23,8 @@ test("Ctrl+Shift+O opens a new chat, Ctrl+Shift+C copies the last answer, ? and 
   await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(demoAnswerTo("First question about owls", "Second question about otters"));
   await expect(page.getByTestId("shortcut-announcement")).toHaveText("Copied the last answer.");
 
+  // With a keyboard at hand, the message box names its keys.
+  await expect(composer(page)).toHaveAttribute("placeholder", "Message Parley (Enter to send, Shift+Enter for a new line)");
   // `?` typed in the composer is a character; outside a field it opens the list.
   await composer(page).fill("");
   await composer(page).press("Shift+Slash");

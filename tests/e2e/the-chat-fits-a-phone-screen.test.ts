@@ -97,6 +97,8 @@ test("on a phone the message actions are always shown, as named icons big enough
   await expect(page).toHaveURL(CHAT_URL);
   await expect(lastAnswer(page)).toHaveAttribute("data-status", "complete", { timeout: 20_000 });
   expect(await page.evaluate(() => matchMedia("(hover: none)").matches)).toBe(true);
+  // No keys to press on a touch screen: the message box does not name Enter or Esc.
+  await expect(page.getByRole("textbox", { name: "Message" })).toHaveAttribute("placeholder", "Message Parley");
   // The page has taken the finished answer in (Stop has turned back into Send).
   await expect(page.getByRole("button", { name: "Send" })).toBeVisible();
 

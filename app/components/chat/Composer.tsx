@@ -90,10 +90,24 @@ function ChipView({ chip, onRemove }: { chip: Chip; onRemove: () => void }) {
 
 const STOP_FORM_ID = "stop-answer";
 
+/** Whether the page is used with a keyboard at hand: false on a touch screen (a coarse pointer), where Enter and Esc are not keys to press. */
+function useKeyboardHints(): boolean {
+  const [fine, setFine] = useState(true);
+  useEffect(() => {
+    const touch = matchMedia("(pointer: coarse)");
+    const update = () => setFine(!touch.matches);
+    update();
+    touch.addEventListener("change", update);
+    return () => touch.removeEventListener("change", update);
+  }, []);
+  return fine;
+}
+
 export function Composer({ action, draftKey, models, modelId, maxChars, maxFileBytes, maxFiles, busy, stopId, notice, error, initialText, initialFiles, onSend }: ComposerProps) {
   const navigation = useNavigation();
   const location = useLocation();
   const hydrated = useHydrated();
+  const keys = useKeyboardHints();
   const { t } = useTranslation();
   const locale = useLocale();
   const formRef = useRef<HTMLFormElement>(null);
@@ -311,7 +325,8 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
           disabled={boxDisabled}
           defaultValue={initialText}
           // Enter sends only with JavaScript: without it, it starts a new line like in any form.
-          placeholder={busy ? (hydrated ? t("composer.placeholderBusy") : t("composer.placeholderBusyNoJs")) : hydrated ? t("composer.placeholder") : t("composer.placeholderNoJs")}
+          // The keys are named where there is a keyboard to press them (not on a touch screen, not without JavaScript).
+          placeholder={busy ? (!hydrated ? t("composer.placeholderBusyNoJs") : keys ? t("composer.placeholderBusy") : t("composer.placeholderBusyTouch")) : hydrated && keys ? t("composer.placeholder") : t("composer.placeholderNoJs")}
           className="block max-h-80 w-full resize-none bg-transparent px-4 py-3 text-zinc-100 outline-none placeholder:text-zinc-500 disabled:opacity-60"
           onInput={(event) => {
             grow();

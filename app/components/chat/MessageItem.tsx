@@ -42,8 +42,9 @@ const STAT_UNITS: Record<Locale, { in: string; out: string; ms: string; perSecon
 export function formatStats(stats: MessageStats, locale: Locale = "en"): string[] {
   const units = STAT_UNITS[locale];
   const parts: string[] = [];
-  if (stats.inputTokens !== undefined) parts.push(`${stats.inputTokens} ${units.in}`);
-  if (stats.outputTokens !== undefined) parts.push(`${stats.outputTokens} ${units.out}`);
+  const count = new Intl.NumberFormat(locale);
+  if (stats.inputTokens !== undefined) parts.push(`${count.format(stats.inputTokens)} ${units.in}`);
+  if (stats.outputTokens !== undefined) parts.push(`${count.format(stats.outputTokens)} ${units.out}`);
   // An offline model answers within the millisecond: "0 ms" would read as a missing figure.
   if (stats.timeToFirstTokenMs !== undefined) parts.push(`TTFT ${stats.timeToFirstTokenMs < 1 ? "< 1" : Math.round(stats.timeToFirstTokenMs)} ${units.ms}`);
   if (stats.tokensPerSecond !== undefined) parts.push(`${String(stats.tokensPerSecond).replace(".", units.decimal)} ${units.perSecond}`);

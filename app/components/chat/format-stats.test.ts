@@ -7,6 +7,11 @@ describe("an answer's stats", () => {
     expect(formatStats({ timeToFirstTokenMs: 0 })).toEqual(["TTFT < 1 ms"]);
     expect(formatStats({ timeToFirstTokenMs: 212 })).toEqual(["TTFT 212 ms"]);
   });
+
+  test("token counts are grouped as the language writes numbers", () => {
+    expect(formatStats({ inputTokens: 1234, outputTokens: 10096 }, "en")).toEqual(["1,234 in", "10,096 out"]);
+    expect(formatStats({ inputTokens: 1234, outputTokens: 10096 }, "ru")).toEqual(["1\u00a0234 вх.", "10\u00a0096 вых."]);
+  });
 });
 
 describe("a model's name in the picker", () => {
