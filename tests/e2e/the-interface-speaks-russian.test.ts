@@ -188,5 +188,10 @@ test("the chat header fits its Russian names: at 1024 px they give way to icons,
       expect(box.height, `at ${width} px control ${i} keeps to one line`).toBeLessThanOrEqual(40);
     }
     await expect(header.getByText("Удалить", { exact: true })).toBeVisible({ visible: named });
+    // The chat list's menu keeps room for the title being renamed beside its long button name.
+    await page.getByTestId("chat-menu").first().locator("summary").click();
+    const renaming = page.locator("input[id^='rename-']").first();
+    await expect(renaming).toBeVisible();
+    expect((await renaming.boundingBox())!.width, "the title being renamed has room").toBeGreaterThan(180);
   }
 });

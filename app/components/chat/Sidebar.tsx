@@ -22,14 +22,15 @@ function ChatMenu({ chat, returnTo }: { chat: ChatListItem; returnTo: string }) 
     <Popover label={label} summary={<Icon name="more" />} summaryClassName="icon-button small" className="reveal" testId="chat-menu">
       {(close) => (
         <div className="absolute right-1 top-full z-20 mt-1 w-60 space-y-1 rounded-lg border border-zinc-700 bg-zinc-900 p-2 text-sm shadow-xl" role="group" aria-label={label}>
-          <Form method="post" action={action} className="flex gap-1 pb-1" onSubmit={() => close()}>
+          {/* The title keeps room to be read: a long button name ("Переименовать") goes to its own line. */}
+          <Form method="post" action={action} className="flex flex-wrap gap-1 pb-1" onSubmit={() => close()}>
             <input type="hidden" name="intent" value="rename" />
             <input type="hidden" name="returnTo" value={returnTo} />
             <label className="sr-only" htmlFor={`rename-${chat.id}`}>
               {t("sidebar.newTitle")}
             </label>
-            <input id={`rename-${chat.id}`} name="title" defaultValue={chat.title} maxLength={120} required data-autofocus className="min-w-0 flex-1 rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1" />
-            <button type="submit" className="rounded-md bg-sky-600 px-2 py-1 font-medium hover:bg-sky-500">
+            <input id={`rename-${chat.id}`} name="title" defaultValue={chat.title} maxLength={120} required data-autofocus className="min-w-[8.5rem] flex-1 rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1" />
+            <button type="submit" className="ml-auto rounded-md bg-sky-600 px-2 py-1 font-medium hover:bg-sky-500">
               {t("common.rename")}
             </button>
           </Form>
