@@ -43,6 +43,8 @@ export interface ComposerProps {
    * uploaded files; returns false to fall back to a plain form post.
    */
   onSend?: (form: HTMLFormElement, files: FilePart[]) => boolean;
+  /** The message the page shows last: a message sent follows it, whatever branch another tab chose since. */
+  followsId?: string;
 }
 
 function ChipView({ chip, onRemove }: { chip: Chip; onRemove: () => void }) {
@@ -103,7 +105,7 @@ function useKeyboardHints(): boolean {
   return fine;
 }
 
-export function Composer({ action, draftKey, models, modelId, maxChars, maxFileBytes, maxFiles, busy, stopId, notice, error, initialText, initialFiles, onSend }: ComposerProps) {
+export function Composer({ action, draftKey, models, modelId, maxChars, maxFileBytes, maxFiles, busy, stopId, notice, error, initialText, initialFiles, onSend, followsId }: ComposerProps) {
   const navigation = useNavigation();
   const location = useLocation();
   const hydrated = useHydrated();
@@ -271,6 +273,7 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
         </div>
       ) : null}
       <input type="hidden" name="intent" value="send" />
+      {followsId ? <input type="hidden" name="parentId" value={followsId} /> : null}
       {error ? (
         <p role="alert" className="mb-2 rounded-lg border border-red-500/40 bg-red-500/10 px-3 py-2 text-sm text-red-300">
           {error}

@@ -43,6 +43,8 @@ export function useOptimisticSend({ chatId, stored, model, locale }: { chatId: s
   // Read by callbacks that outlive a render: is a send on its way, did its answer end meanwhile?
   const inFlight = useRef(0);
   const settledWhileSending = useRef(false);
+  /** The message the page shows last: a send follows it. */
+  const shownLast = useRef<string | null>(null);
 
   const arrived = pending !== null && stored.some((m) => m.id === pending.answer.id);
   // Once the page's data has the real messages, the optimistic ones have
@@ -106,7 +108,10 @@ export function useOptimisticSend({ chatId, stored, model, locale }: { chatId: s
       const answerId = createId();
       formData.set("userMessageId", userMessageId);
       formData.set("answerId", answerId);
-      const parentId = stored.at(-1)?.id ?? null;
+      // It follows the message this page shows last (the answer of a send still on its way included), not whatever
+      // branch another tab chose since: the model sees the conversation the person sees.
+      const parentId = shownLast.current;
+      if (parentId) formData.set("parentId", parentId);
       const chosenModel = String(formData.get("model") || model);
       const body = new URLSearchParams();
       for (const [name, value] of formData) if (typeof value === "string") body.append(name, value);
@@ -169,7 +174,7 @@ export function useOptimisticSend({ chatId, stored, model, locale }: { chatId: s
       });
       return true;
     },
-    [deliver, stored, model, chatId, revalidator],
+    [deliver, model, chatId, revalidator],
   );
 
   // Answers whose stream has ended, while the page's data (reloading) may still call them streaming:
@@ -192,6 +197,7 @@ export function useOptimisticSend({ chatId, stored, model, locale }: { chatId: s
   }
 
   const messages = pending && !arrived && !left ? [...stored, pending.user, pending.answer] : stored;
+  shownLast.current = messages.at(-1)?.id ?? null;
   /** Is this answer being written, as far as this page knows? */
   const writing = useCallback((m: MessageView) => m.status === "streaming" && !settled.has(m.id), [settled]);
   return { messages, failure, send, onAnswerSettled, writing };

@@ -290,6 +290,7 @@ export default function ChatPage() {
           initialFiles={result?.files}
           // From an earlier page, a send is a plain post: the chat then opens at its latest messages, where the new ones go.
           onSend={viewingEarlier ? undefined : optimistic.send}
+          followsId={viewingEarlier ? undefined : last?.id}
         />
       ) : (
         <div className="mx-auto w-full max-w-3xl px-4 pb-4">
