@@ -121,6 +121,7 @@ export const en = {
     queued: "Sends when the answer is done.",
     placeholderBusy: "Write your next message (Esc stops the answer)",
     placeholderBusyTouch: "Write your next message",
+    chatGone: "This chat no longer exists: it was deleted, perhaps in another tab. Your text is still here; copy it before you leave.",
     placeholderBusyNoJs: "Wait for the answer, or stop it…",
     placeholderNoJs: "Message Parley",
     placeholder: "Message Parley (Enter to send, Shift+Enter for a new line)",

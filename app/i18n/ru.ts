@@ -125,6 +125,7 @@ export const ru: RussianOf<typeof en> = {
     queued: "Отправится, когда ответ будет готов.",
     placeholderBusy: "Пишите следующее сообщение (Esc остановит ответ)",
     placeholderBusyTouch: "Пишите следующее сообщение",
+    chatGone: "Этого чата больше нет: его удалили, возможно, в другой вкладке. Ваш текст остался здесь — скопируйте его, прежде чем уйти.",
     placeholderBusyNoJs: "Дождитесь ответа или остановите его…",
     placeholderNoJs: "Сообщение для Parley",
     placeholder: "Сообщение для Parley (Enter — отправить, Shift+Enter — новая строка)",

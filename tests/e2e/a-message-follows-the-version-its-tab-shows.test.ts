@@ -2,7 +2,7 @@
 // tab shows, though another tab switched the chat to another version since
 // (the model answers the conversation the person sees), with and without
 // JavaScript.
-import { composer, expect, lastAnswer, newChatAndSend, sendMessage, signUp, test, waitForAnswer, waitForHydration } from "./fixtures";
+import { composer, expect, lastAnswer, newChatAndSend, postForm, sendMessage, signUp, test, waitForAnswer, waitForHydration } from "./fixtures";
 
 for (const javaScriptEnabled of [true, false]) {
   test(`${javaScriptEnabled ? "with" : "without"} JavaScript, a message follows the version its tab shows, not the one another tab switched to`, async ({ page, browser }) => {
@@ -43,3 +43,40 @@ for (const javaScriptEnabled of [true, false]) {
     }
   });
 }
+
+test("a message whose branch another tab deleted, or whose chat it deleted, is not sent: the text stays, with why", async ({ page, browser, browserErrors }) => {
+  browserErrors.allowStatus(404);
+  await signUp(page);
+  const { chatUrl } = await newChatAndSend(page, "Beta question about glaciers");
+  await waitForAnswer(page);
+  await sendMessage(page, "Second question about fjords");
+  await waitForAnswer(page);
+  const other = await browser.newContext({ storageState: await page.context().storageState() });
+  try {
+    const elsewhere = await other.newPage();
+    await elsewhere.goto(chatUrl);
+    // The other tab deletes the second exchange, which this page still shows.
+    const second = await elsewhere.getByTestId("user-message").last().getAttribute("data-message-id");
+    expect((await postForm(elsewhere, chatUrl, { intent: "delete-branch", messageId: second! })).status()).toBeLessThan(400);
+
+    await waitForHydration(page);
+    await composer(page).fill("Third question about moraines");
+    await composer(page).press("Enter");
+    await expect(page.getByText("That message no longer exists.")).toBeVisible();
+    await expect(composer(page)).toHaveValue("Third question about moraines");
+    // The page now shows the chat as it is: the deleted exchange is gone, and a send goes on from there.
+    await expect(page.getByTestId("user-message")).toHaveCount(1);
+    await composer(page).press("Enter");
+    await waitForAnswer(page);
+    await expect(page.getByTestId("user-message").last()).toContainText("Third question about moraines");
+
+    // Then the other tab deletes the chat itself.
+    expect((await postForm(elsewhere, chatUrl, { intent: "delete" })).status()).toBeLessThan(400);
+    await composer(page).fill("Fourth question, to a chat that is gone");
+    await composer(page).press("Enter");
+    await expect(page.getByText("This chat no longer exists: it was deleted, perhaps in another tab.", { exact: false })).toBeVisible();
+    await expect(composer(page)).toHaveValue("Fourth question, to a chat that is gone");
+  } finally {
+    await other.close();
+  }
+});

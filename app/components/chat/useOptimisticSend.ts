@@ -11,6 +11,7 @@ import { type FilePart, type MessagePart, textParts } from "../../protocol/parts
 import type { FormFailure } from "../../protocol/errors";
 import { createId } from "../../utils/id";
 import { asTyped } from "../../utils/typed-text";
+import { useTranslation } from "../../i18n/i18n";
 import { useDraftStorageKey } from "./drafts";
 import { closeEarlyStream, openStreamEarly } from "./useAnswerStream";
 import type { MessageView } from "./MessageItem";
@@ -37,6 +38,7 @@ function afterThisTask(work: () => void): void {
 
 export function useOptimisticSend({ chatId, stored, model, locale }: { chatId: string; stored: MessageView[]; model: string; locale: Locale }) {
   const revalidator = useRevalidator();
+  const { t } = useTranslation();
   const draftKey = useDraftStorageKey(chatId);
   const [pending, setPending] = useState<Pending | null>(null);
   const [failure, setFailure] = useState<FormFailure | null>(null);
@@ -76,12 +78,16 @@ export function useOptimisticSend({ chatId, stored, model, locale }: { chatId: s
         window.location.reload();
         return false;
       }
-      // The chat is gone (deleted in another tab): the page says so.
-      if (response.status === 404) {
-        revalidator.revalidate();
-        return false;
-      }
       const result = (await response.json().catch(() => null)) as SendResult | null;
+      if (response.status === 404) {
+        // The message it followed is gone (its branch deleted elsewhere): say so, and show the chat as it is now.
+        if (result && "formError" in result) {
+          revalidator.revalidate();
+          return refused(result);
+        }
+        // The chat is gone (deleted in another tab, say): the text stays, with why it cannot go.
+        return refused({ formError: t("composer.chatGone"), code: "not_found" });
+      }
       if (!result) return refused({ formError: describe("send_failed", locale), code: "send_failed" });
       if ("formError" in result) return refused(result);
       // The session ended meanwhile: log in and come back to the chat, where the draft is still saved.
@@ -93,7 +99,7 @@ export function useOptimisticSend({ chatId, stored, model, locale }: { chatId: s
       localStorage.removeItem(draftKey);
       return true;
     },
-    [chatId, draftKey, locale, revalidator],
+    [chatId, draftKey, locale, revalidator, t],
   );
 
   const send = useCallback(
