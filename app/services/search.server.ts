@@ -56,11 +56,17 @@ export function parseSearchQuery(params: URLSearchParams): SearchQuery {
   throw new AppError(issueCode, { field: String(issue.path[0] ?? "q"), params: issueCode === "search_query_too_long" ? { max: SEARCH_MAX_CHARS } : undefined });
 }
 
-/** The words and "quoted phrases" of a query, as typed (at most twelve). */
+// A phrase in straight or typographic quotes ("…", “…”, «…», „…“), else a word.
+const TERMS = /"([^"]*)"|“([^”]*)”|«([^»]*)»|„([^“”]*)[“”]|(\S+)/g;
+// What a sentence puts around a word (a question mark, a comma, quotes, brackets), not the word itself.
+const AROUND_A_WORD = /^[.,;:!?…'"“”«»„‘’()[\]{}]+|[.,;:!?…'"“”«»„‘’()[\]{}]+$/g;
+
+/** The words and "quoted phrases" of a query, as typed (at most twelve): `tundra?` looks for tundra. */
 export function termsOf(q: string): string[] {
   const terms: string[] = [];
-  for (const found of q.matchAll(/"([^"]*)"|(\S+)/g)) {
-    const term = (found[1] ?? found[2] ?? "").trim();
+  for (const found of q.matchAll(TERMS)) {
+    const phrase = found[1] ?? found[2] ?? found[3] ?? found[4];
+    const term = phrase !== undefined ? phrase.trim() : found[5]!.replace(AROUND_A_WORD, "");
     if (term) terms.push(term);
   }
   return terms.slice(0, MAX_TERMS);

@@ -27,7 +27,7 @@ import { createExchange, saveStreamFinal, saveStreamProgress } from "~/models/me
 import { AppError } from "~/protocol/errors";
 import { textParts } from "~/protocol/parts";
 import * as conversation from "~/services/conversation.server";
-import { parseSearchQuery, search, type SearchResults, SEARCH_PAGE_SIZE } from "~/services/search.server";
+import { parseSearchQuery, termsOf, search, type SearchResults, SEARCH_PAGE_SIZE } from "~/services/search.server";
 import { streamRegistry } from "~/streaming/streams.server";
 import { firstMigrations } from "./first-migrations";
 import { deleteChat } from "~/models/chat.server";
@@ -188,6 +188,18 @@ describe("what a search finds", () => {
     expect(messageIds(await find(user, "dancing\u0000purple"))).toEqual([a.userMessageId]);
     expect(messageIds(await find(user, "eleph\u0000"))).toEqual([a.userMessageId]);
     expect((await find(user, "\u0000\u0007\u007f")).messages).toEqual([]);
+  });
+
+  test("a word is found with the punctuation a sentence puts around it, and a phrase in typographic quotes as written", async () => {
+    const user = await createTestUser();
+    const chat = await createTestChat({ userId: user.id });
+    const a = await addExchange({ chatId: chat.id, parentId: null, question: "walking over tundra hummocks (slowly)", answer: "ok" });
+    for (const q of ["hummocks?", "hummocks,", "tundra.", "“hummocks”", "«tundra hummocks»", "„tundra hummocks“", "(slowly)", "hummocks!?…"]) {
+      expect(messageIds(await find(user, q)), q).toEqual([a.userMessageId]);
+    }
+    expect(messageIds(await find(user, "«hummocks tundra»"))).toEqual([]);
+    // What is part of a word stays: C++ is not C.
+    expect(termsOf("C++ node.js #tag $100 tundra?")).toEqual(["C++", "node.js", "#tag", "$100", "tundra"]);
   });
 
   test("a query under three characters searches titles only, and says so", async () => {
