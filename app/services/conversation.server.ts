@@ -256,14 +256,15 @@ export async function regenerate({ access, user, messageId, model, answerId }: {
   const target = await existingMessage(chat, messageId);
   const parentId = target.role === "assistant" ? target.parentId : target.id;
   if (!parentId) throw new AppError("cannot_regenerate");
-  const { assistantMessageId, modelId } = await withinUsageLimits(user, {}, async () => {
+  const { assistantMessageId, modelId, question } = await withinUsageLimits(user, {}, async () => {
     const chosen = (await usableModel(model, chat.model, user)).model;
     const question = target.role === "assistant" ? await existingMessage(chat, parentId) : target;
     checkModelReads(chosen, question.parts.filter((p) => p.type === "file"));
     const created = await createAnswer({ chatId: chat.id, parentId, model: chosen.id, instanceId: instanceId(), ...(answerId ? { assistantMessageId: answerId } : {}) });
-    return { ...created, modelId: chosen.id };
+    return { ...created, modelId: chosen.id, question };
   });
   await startGeneration({ chatId: chat.id, assistantMessageId, parentId, modelId, systemPrompt: chat.systemPrompt, askedBy: user });
+  void maybeGenerateTitle({ chat, firstMessage: titleSource(question.parts), answerId: assistantMessageId, askedBy: user });
   return { assistantMessageId };
 }
 
@@ -285,6 +286,11 @@ export async function continueAnswer({ access, user, messageId }: { access: Chat
     askedBy: user,
     continueFrom: { parts: target.parts, lastEventId: target.lastEventId },
   });
+  // A chat whose first answer was cut short by a restart never got its title: it gets one when the answer is finished.
+  if (!chat.titleSet) {
+    const question = await getMessage({ chatId: chat.id, messageId: target.parentId });
+    if (question) void maybeGenerateTitle({ chat, firstMessage: titleSource(question.parts), answerId: target.id, askedBy: user });
+  }
   return { assistantMessageId: target.id };
 }
 

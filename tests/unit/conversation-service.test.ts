@@ -14,7 +14,8 @@ import { afterEach, beforeAll, describe, expect, test } from "vitest";
 import { answerPayers, answerRequests, chats, messages } from "../../drizzle/schema";
 import { database, databaseClient, prepareDatabase } from "~/db.server";
 import { grantChatRole, requireChatAccess } from "~/models/chat-access.server";
-import { createExchange, getMessage, getPathPage, MESSAGES_PAGE_SIZE } from "~/models/message.server";
+import { createExchange, getMessage, getPathPage, MESSAGES_PAGE_SIZE, saveStreamFinal } from "~/models/message.server";
+import { DEFAULT_CHAT_TITLE } from "~/models/chat.server";
 import { switchToBranch } from "~/models/tree.server";
 import { AppError, type ErrorCode } from "~/protocol/errors";
 import { textParts } from "~/protocol/parts";
@@ -148,6 +149,19 @@ describe("typed refusals", () => {
     await stream.settled;
     expect(await continued).toBe("continued");
     await streamRegistry().get(cut.assistantMessageId)?.settled;
+  });
+
+  test("a chat whose first answer a restart cut short gets its title when Continue finishes it", async () => {
+    const user = await createTestUser();
+    const chat = await createTestChat({ userId: user.id, title: DEFAULT_CHAT_TITLE });
+    const access = () => requireChatAccess({ chatId: chat.id, user, level: "own" });
+    expect((await access()).chat.titleSet).toBe(false);
+    const cut = await createExchange({ chatId: chat.id, parentId: null, parts: textParts("Tell me about the glaciers of Norway"), model: TEST_MODEL, instanceId: null });
+    await saveStreamFinal({ messageId: cut.assistantMessageId, parts: textParts("Norway has"), lastEventId: 2, status: "interrupted", problem: { code: "interrupted_by_restart" } });
+    await conversation.continueAnswer({ access: await access(), user, messageId: cut.assistantMessageId });
+    await streamRegistry().get(cut.assistantMessageId)?.settled;
+    await vi.waitFor(async () => expect((await access()).chat.titleSet).toBe(true), { timeout: 5_000 });
+    expect((await access()).chat.title).not.toBe(DEFAULT_CHAT_TITLE);
   });
 
   test("continuing an answer that ended normally is answer_not_interrupted", async () => {
