@@ -1,6 +1,6 @@
 import { type LinksFunction, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, type ShouldRevalidateFunction, useLocation, useMatches, useRouteError, useRouteLoaderData } from "@remix-run/react";
-import { type ReactNode, useMemo } from "react";
+import { type ReactNode, useEffect, useMemo, useState } from "react";
 import { I18nextProvider } from "react-i18next";
 import { MATH_STYLESHEET, useMathStylesNeededLive } from "~/components/markdown/math-styles";
 import { ConnectionStatus } from "~/components/ui/ConnectionStatus";
@@ -9,7 +9,7 @@ import { NavigationProgress } from "~/components/ui/NavigationProgress";
 import { useTranslation } from "~/i18n/i18n";
 import { createI18n } from "./i18n/i18n";
 import { metaT } from "./i18n/meta";
-import { PageWordsScript, usePageWords } from "./i18n/page-words";
+import { PageWordsScript, usePageWords, useWordsOfThisTab } from "./i18n/page-words";
 import { messagesFor } from "./i18n/resources.server";
 import { localeOf } from "./utils/http.server";
 import { useNonce } from "./utils/nonce";
@@ -83,7 +83,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const preferences = useRouteLoaderData<typeof loader>("root");
   const pageWords = usePageWords();
   const { pathname } = useLocation();
-  const words = preferences ?? pageWords;
+  const words = useWordsOfThisTab(preferences ?? pageWords);
   const locale = words?.locale ?? "en";
   const messages = words?.messages;
   // Made again only when the language or its words change (a saved preference).
@@ -128,9 +128,53 @@ export default function App() {
   );
 }
 
+/** How often a page that cannot reach the server asks whether it is back. */
+const REACHABLE_AGAIN_EVERY_MS = 3_000;
+
+/**
+ * Whether the server cannot be reached: an error that is not an answer of the
+ * server (a reload of the page's data that failed in the browser) is that only
+ * while the health check fails too. Once it answers again, the page loads
+ * afresh, and its drafts come back with it.
+ */
+function useServerUnreachable(error: unknown): boolean {
+  const [unreachable, setUnreachable] = useState(false);
+  useEffect(() => {
+    if (isRouteErrorResponse(error)) return;
+    let stopped = false;
+    let unreachableSeen = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const probe = async () => {
+      const up = await fetch("/healthz", { cache: "no-store" }).then((r) => r.ok, () => false);
+      if (stopped) return;
+      if (up && unreachableSeen) return window.location.reload();
+      if (up) return;
+      unreachableSeen = true;
+      setUnreachable(true);
+      timer = setTimeout(() => void probe(), REACHABLE_AGAIN_EVERY_MS);
+    };
+    void probe();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, [error]);
+  return unreachable;
+}
+
 export function ErrorBoundary() {
   const { t } = useTranslation();
   const error = useRouteError();
+  const unreachable = useServerUnreachable(error);
+  if (unreachable) {
+    return (
+      <main id="main" tabIndex={-1} className="mx-auto max-w-lg p-10 text-center" data-testid="server-unreachable">
+        <p role="status" className="mt-4 text-zinc-400">
+          {t("errorPage.unreachable")}
+        </p>
+      </main>
+    );
+  }
   const status = isRouteErrorResponse(error) ? error.status : 500;
   const message = isRouteErrorResponse(error)
     ? typeof error.data === "string" && error.data

@@ -10,6 +10,7 @@ export const en = {
   },
   errorPage: {
     somethingWrong: "Something went wrong on our side. Try again in a moment.",
+    unreachable: "Parley cannot be reached right now. This page comes back by itself as soon as it can, with what you were writing.",
     notFound: "This page does not exist, or it is not yours.",
     title: "Not found",
     backToChats: "Back to your chats",

@@ -29,6 +29,19 @@ export function usePageWords(): PageWords | null {
   return fromServer ?? fromPage;
 }
 
+/**
+ * The words this tab was last given: when the server cannot be reached (a
+ * reload of the page's data fails), the error page still speaks the page's
+ * language. Kept in the browser only: on the server every request brings its own.
+ */
+let seenInThisTab: PageWords | null = null;
+
+export function useWordsOfThisTab(words: PageWords | null | undefined): PageWords | null {
+  if (typeof document === "undefined") return words ?? null;
+  if (words) seenInThisTab = words;
+  return words ?? seenInThisTab;
+}
+
 /** The words, in the page for the browser to read back (JSON is not run: no nonce needed). */
 export function PageWordsScript({ words }: { words: PageWords }) {
   // `<` escaped, so no text in the words can close the element.
