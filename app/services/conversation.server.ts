@@ -197,7 +197,8 @@ export async function sendMessage({
   await answersStored(chat.id);
   await refuseFlagged({ user, chatId: chat.id, text, attachmentIds });
   const { ids, message } = await withinUsageLimits(user, { recordWithAnswer: true }, async (hold) => {
-    const parent = parentId ? (await existingMessage(chat, parentId)).id : chat.activeLeafId;
+    // The page names the message it shows last: usually the chat's leaf, just read with the chat.
+    const parent = parentId && parentId !== chat.activeLeafId ? (await existingMessage(chat, parentId)).id : chat.activeLeafId;
     const chosen = await usableModel(model, chat.model, user);
     const message = await newMessageParts({ user, text, attachmentIds, model: chosen.model });
     const { records, prepared } = await prepareAnswer(chosen, user, hold);

@@ -115,7 +115,9 @@ export class ParleyUser {
    */
   async sendInChat(chatId: string, content: string, options: { deadline: number }): Promise<{ sentAt: number; answeredAt: number; status: number; follow: FollowResult }> {
     const sendURL = this.sendVia === "edge" ? `${this.baseURL}/chats/${chatId}/messages` : `${this.baseURL}/chats/${chatId}.data`;
-    return sendWithStream({ baseURL: this.baseURL, sendURL, chatId, content, headers: { Cookie: this.cookie }, deadline: options.deadline });
+    // As the page does, the send names the message shown last (read before the clock starts).
+    const parentId = this.leafOfChat.get(chatId)?.active_leaf_id ?? undefined;
+    return sendWithStream({ baseURL: this.baseURL, sendURL, chatId, content, parentId, headers: { Cookie: this.cookie }, deadline: options.deadline });
   }
 
   /** The answer being written in a chat: its active leaf, read from the SQLite file (cheaper than rendering the page). */
@@ -145,6 +147,7 @@ export async function sendWithStream({
   chatId,
   sendURL = `${baseURL}/chats/${chatId}/messages`,
   content,
+  parentId,
   headers = {},
   deadline,
 }: {
@@ -152,6 +155,8 @@ export async function sendWithStream({
   sendURL?: string;
   chatId: string;
   content: string;
+  /** The message the page shows last, which the send follows. */
+  parentId?: string;
   headers?: Record<string, string>;
   deadline: number;
 }): Promise<{ sentAt: number; answeredAt: number; status: number; follow: FollowResult }> {
@@ -160,7 +165,7 @@ export async function sendWithStream({
   const sentAt = now();
   const post = fetch(sendURL, {
     method: "POST",
-    body: new URLSearchParams({ intent: "send", content, model: PARLEY_MODEL, userMessageId, answerId }),
+    body: new URLSearchParams({ intent: "send", content, model: PARLEY_MODEL, userMessageId, answerId, ...(parentId ? { parentId } : {}) }),
     headers,
     redirect: "manual",
   }).then(async (response) => {
