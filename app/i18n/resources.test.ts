@@ -64,4 +64,15 @@ describe("the interface's languages", () => {
     expect(en("composer.tooManyFiles", { count: 1 })).toBe("A message can carry at most 1 file.");
     expect(en("composer.tooManyFiles", { count: 5 })).toBe("A message can carry at most 5 files.");
   });
+
+  test("a message over the limit says its length with the noun that number takes", () => {
+    const ru = createI18n("ru", RESOURCES.ru).t;
+    const tooLong = (count: number) => ru("composer.tooLong", { count, length: String(count), max: "32 000" });
+    expect(tooLong(32001)).toMatch(/^В сообщении 32001 символ, /);
+    expect(tooLong(32002)).toMatch(/^В сообщении 32002 символа, /);
+    expect(tooLong(32005)).toMatch(/^В сообщении 32005 символов, /);
+    expect(createI18n("en", RESOURCES.en).t("composer.tooLong", { count: 32001, length: "32,001", max: "32,000" })).toBe(
+      "This message is 32,001 characters long; messages are limited to 32,000. Shorten it or split it in two.",
+    );
+  });
 });

@@ -69,17 +69,26 @@ test("an oversized message is refused with 413 and the typed text is handed back
   const tooLong = `${"lorem ipsum ".repeat(Math.ceil(MAX_MESSAGE_CHARS / 12))}`.slice(0, MAX_MESSAGE_CHARS) + "!";
   expect(tooLong).toHaveLength(MAX_MESSAGE_CHARS + 1);
 
-  // The composer's maxlength stops typing at the limit; a client that ignores it reaches the server's check.
+  // The composer keeps a paste over the limit whole (nothing cut short without a word), says how long it is,
+  // and holds the send: Send is off and Enter sends nothing.
   await composer(page).fill(tooLong);
-  await expect(composer(page)).toHaveValue(tooLong.slice(0, MAX_MESSAGE_CHARS));
-  await composer(page).evaluate((box) => box.removeAttribute("maxlength"));
-  await composer(page).fill(tooLong);
-  const refused = nextPost(page, /^\/chats(\.data)?$/);
+  await expect(composer(page)).toHaveValue(tooLong);
+  await expect(page.getByTestId("too-long")).toHaveText("This message is 32,001 characters long; messages are limited to 32,000. Shorten it or split it in two.");
+  await expect(page.getByRole("button", { name: "Send" })).toBeDisabled();
   await composer(page).press("Enter");
+  await expect(page).toHaveURL(/\/chats\?new=1$/);
+  // A client that sends it anyway reaches the server's check, and gets the text back.
+  const refused = nextPost(page, /^\/chats(\.data)?$/);
+  await composer(page).evaluate((box) => (box as HTMLTextAreaElement).form!.requestSubmit());
   expect((await refused).status()).toBe(413);
-  await expect(page.getByRole("alert")).toHaveText("Messages are limited to 32,000 characters. Shorten it or split it in two.");
+  await expect(page.getByText("Messages are limited to 32,000 characters. Shorten it or split it in two.")).toBeVisible();
   await expect(composer(page)).toHaveValue(tooLong);
   expect(await listedChatIds(page)).toEqual([]);
+  // One character less, and it may go.
+  await composer(page).press("End");
+  await composer(page).press("Backspace");
+  await expect(page.getByTestId("too-long")).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Send" })).toBeEnabled();
 
   // A plain form post gets the page back with the text in the composer.
   const response = await postForm(page, "/chats?index", { intent: "send", content: tooLong });

@@ -7,10 +7,10 @@
 // stop intent, so it works without JavaScript too) and Esc stops it; with
 // JavaScript the box stays usable, so the next message can be typed meanwhile.
 import { Form, useLocation, useNavigation } from "@remix-run/react";
-import { type ReactNode, useEffect, useRef, useState } from "react";
+import { type ReactNode, useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "~/i18n/i18n";
 import { useHydrated } from "remix-utils/use-hydrated";
-import { useLocale } from "../../i18n/i18n";
+import { formatNumber, useLocale } from "../../i18n/i18n";
 import { formatBytes } from "../../protocol/catalogue";
 import type { FilePart } from "../../protocol/parts";
 import { ACCEPT, kindOf } from "../../services/file-kind";
@@ -134,6 +134,15 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
     box.style.height = "auto";
     box.style.height = `${Math.min(box.scrollHeight, 320)}px`;
   };
+  // Text over the limit is kept whole (a paste is never cut short without a word): the page says how long it is,
+  // and holds the send until it is shortened. Without JavaScript the server says so, and hands the text back.
+  const [overLimit, setOverLimit] = useState<number | null>(null);
+  const measure = useCallback(() => {
+    const length = textRef.current?.value.length ?? 0;
+    setOverLimit(length > maxChars ? length : null);
+  }, [maxChars]);
+  // The text handed back by the server after a refused send is measured too.
+  useEffect(measure, [measure]);
 
   useEffect(() => {
     const box = textRef.current;
@@ -142,8 +151,9 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
     if (saved && !box.value) {
       box.value = saved;
       grow();
+      measure();
     }
-  }, [storageKey, initialText]);
+  }, [storageKey, initialText, measure]);
 
   // Clear the box (and its draft and files) once a send went through.
   const wasSubmitting = useRef(false);
@@ -279,6 +289,11 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
           {error}
         </p>
       ) : null}
+      {overLimit !== null ? (
+        <p id="composer-too-long" role="alert" className="mb-2 rounded-lg border border-red-500/40 bg-red-500/10 px-3 py-2 text-sm text-red-300" data-testid="too-long">
+          {t("composer.tooLong", { count: overLimit, length: formatNumber(overLimit, locale), max: formatNumber(maxChars, locale) })}
+        </p>
+      ) : null}
       {queued ? (
         <p role="status" className="mb-2 flex items-center gap-2 text-sm text-sky-300" data-testid="queued-send">
           {uploads.uploading ? t("composer.queuedUploads") : t("composer.queued")}
@@ -324,8 +339,9 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
           ref={textRef}
           name="content"
           rows={2}
-          maxLength={maxChars}
           disabled={boxDisabled}
+          aria-invalid={overLimit !== null || undefined}
+          aria-describedby={overLimit !== null ? "composer-too-long" : undefined}
           defaultValue={initialText}
           // Enter sends only with JavaScript: without it, it starts a new line like in any form.
           // The keys are named where there is a keyboard to press them (not on a touch screen, not without JavaScript).
@@ -333,12 +349,14 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
           className="block max-h-80 w-full resize-none bg-transparent px-4 py-3 text-zinc-100 outline-none placeholder:text-zinc-500 disabled:opacity-60"
           onInput={(event) => {
             grow();
+            measure();
             localStorage.setItem(storageKey, event.currentTarget.value);
           }}
           onKeyDown={(event) => {
             if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
               event.preventDefault();
               if (!(event.currentTarget.value.trim() || uploads.ready.length > 0 || uploads.uploading)) return;
+              if (overLimit !== null) return;
               if (!disabled) formRef.current?.requestSubmit();
               else if (busy && !submitting) queue();
             }
@@ -391,7 +409,7 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
           ) : (
             <button
               type="submit"
-              disabled={disabled || blind}
+              disabled={disabled || blind || overLimit !== null}
               className="shrink-0 rounded-lg bg-sky-600 px-4 py-1.5 text-sm font-medium hover:bg-sky-500 disabled:cursor-not-allowed disabled:opacity-50"
             >
               {submitting ? t("composer.sending") : t("composer.send")}
