@@ -116,6 +116,17 @@ test("on a phone the message actions are always shown, as named icons big enough
     expect(box.width, `${label} is at least 24 px wide`).toBeGreaterThanOrEqual(24);
   }
   expect((await pageWidth(page)).scroll).toBeLessThanOrEqual(PHONE.viewport.width);
+
+  // A code block's Copy button sits above the code: however long the first line, the button covers none of it.
+  const { buttonBottom, codeTop } = await lastAnswer(page)
+    .locator(".code-block")
+    .first()
+    .evaluate((block) => {
+      const range = document.createRange();
+      range.selectNodeContents(block.querySelector("pre code") ?? block.querySelector("pre")!);
+      return { buttonBottom: block.querySelector(".copy-code")!.getBoundingClientRect().bottom, codeTop: Math.min(...[...range.getClientRects()].map((r) => r.top)) };
+    });
+  expect(codeTop - buttonBottom, "the code starts clearly below the Copy button").toBeGreaterThanOrEqual(8);
 });
 
 /** A ChatGPT export of one exchange: a question with a long link and an unbroken word, an answer with a heading and a wide table. */
