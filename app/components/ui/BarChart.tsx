@@ -8,8 +8,10 @@ export function BarChart({ bars, label, format }: { bars: { key: string; label: 
   const height = 180;
   const top = 16;
   const bottom = 24;
+  // Room at either end for half a day's label ("11-06", centred under its bar).
+  const side = 16;
   const max = Math.max(...bars.map((b) => b.value), 0);
-  const step = bars.length > 0 ? width / bars.length : width;
+  const step = bars.length > 0 ? (width - 2 * side) / bars.length : width - 2 * side;
   const barWidth = Math.max(1, step * 0.7);
   const scale = max > 0 ? (height - top - bottom) / max : 0;
   // Label about ten days along the axis, whatever the period's length.
@@ -22,7 +24,7 @@ export function BarChart({ bars, label, format }: { bars: { key: string; label: 
       </text>
       {bars.map((bar, i) => {
         const h = bar.value * scale;
-        const x = i * step + (step - barWidth) / 2;
+        const x = side + i * step + (step - barWidth) / 2;
         return (
           <g key={bar.key}>
             <rect x={x} y={height - bottom - h} width={barWidth} height={h} fill="currentColor" rx={1}>

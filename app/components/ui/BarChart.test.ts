@@ -1,0 +1,23 @@
+import { createElement } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
+import { I18nextProvider } from "react-i18next";
+import { describe, expect, test } from "vitest";
+import { createI18n } from "~/i18n/i18n";
+import { RESOURCES } from "~/i18n/resources.server";
+import { BarChart } from "./BarChart";
+
+describe("the usage chart", () => {
+  test("keeps every day's label inside the picture, the first and the last too", () => {
+    for (const days of [7, 30, 31, 90]) {
+      const bars = Array.from({ length: days }, (_, i) => ({ key: String(i), label: `2026-11-${String((i % 28) + 1).padStart(2, "0")}`, value: i + 1 }));
+      const html = renderToStaticMarkup(createElement(I18nextProvider, { i18n: createI18n("en", RESOURCES.en) }, createElement(BarChart, { bars, label: "Answers", format: String })));
+      const centres = [...html.matchAll(/<text x="([\d.]+)" y="172"[^>]*text-anchor="middle"/g)].map((m) => Number(m[1]));
+      expect(centres.length, `${days} days have labels`).toBeGreaterThan(3);
+      // A label of five characters at 10 px is about 28 px wide: half of it on either side of its centre.
+      for (const centre of centres) {
+        expect(centre, `${days} days: a label starts inside the left edge`).toBeGreaterThanOrEqual(14);
+        expect(centre, `${days} days: a label ends inside the right edge`).toBeLessThanOrEqual(720 - 14);
+      }
+    }
+  });
+});
