@@ -80,3 +80,33 @@ test("a message whose branch another tab deleted, or whose chat it deleted, is n
     await other.close();
   }
 });
+
+test("a send refused because another tab's answer is being written says so until that answer ends, then may go", async ({ page, browser, browserErrors }) => {
+  browserErrors.allowStatus(409);
+  await signUp(page);
+  const { chatUrl } = await newChatAndSend(page, "Gamma question about deltas");
+  await waitForAnswer(page);
+  const other = await browser.newContext({ storageState: await page.context().storageState() });
+  try {
+    // This tab was drawn before the other one started an answer.
+    const behind = await other.newPage();
+    await behind.goto(chatUrl);
+    await waitForHydration(behind);
+    await sendMessage(page, "Tell me at length about river deltas and their channels");
+    await expect(lastAnswer(page)).toHaveAttribute("data-status", "streaming");
+
+    await composer(behind).fill("A question from the tab behind");
+    await composer(behind).press("Enter");
+    const refusal = behind.getByText("An answer is still being written in this chat.", { exact: false });
+    await expect(refusal).toBeVisible();
+    await expect(composer(behind)).toHaveValue("A question from the tab behind");
+    // Once that answer ends, the words are gone and the text, still there, goes with Enter.
+    await waitForAnswer(page);
+    await expect(refusal).toHaveCount(0, { timeout: 20_000 });
+    await composer(behind).press("Enter");
+    await waitForAnswer(behind);
+    await expect(behind.getByTestId("user-message").last()).toContainText("A question from the tab behind");
+  } finally {
+    await other.close();
+  }
+});

@@ -189,6 +189,8 @@ export function useOptimisticSend({ chatId, stored, model, locale }: { chatId: s
   const onAnswerSettled = useCallback(
     (messageId: string) => {
       setSettled((ids) => new Set(ids).add(messageId));
+      // "An answer is still being written" is no longer true: the refused text, still in the box, may go now.
+      setFailure((shown) => (shown?.code === "answer_in_progress" ? null : shown));
       if (inFlight.current > 0) settledWhileSending.current = true;
       else revalidator.revalidate();
     },
