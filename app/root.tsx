@@ -6,6 +6,7 @@ import { MATH_STYLESHEET, useMathStylesNeededLive } from "~/components/markdown/
 import { ConnectionStatus } from "~/components/ui/ConnectionStatus";
 import { KeepFocus } from "~/components/ui/KeepFocus";
 import { NavigationProgress } from "~/components/ui/NavigationProgress";
+import { RefreshWhenBack } from "~/components/ui/RefreshWhenBack";
 import { useTranslation } from "~/i18n/i18n";
 import { createI18n } from "./i18n/i18n";
 import { metaT } from "./i18n/meta";
@@ -124,6 +125,7 @@ export default function App() {
       <Outlet />
       <NavigationProgress />
       <KeepFocus />
+      <RefreshWhenBack />
     </>
   );
 }

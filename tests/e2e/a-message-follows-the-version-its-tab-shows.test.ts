@@ -1,7 +1,10 @@
 // Two tabs on one chat: a message follows the version of the answer its own
 // tab shows, though another tab switched the chat to another version since
 // (the model answers the conversation the person sees), with and without
-// JavaScript.
+// JavaScript; a send to what another tab deleted keeps its text; a tab
+// brought back shows what the other did.
+import type { Page } from "@playwright/test";
+import { AWAY_FOR_MS } from "../../app/components/ui/RefreshWhenBack";
 import { composer, expect, lastAnswer, newChatAndSend, postForm, sendMessage, signUp, test, waitForAnswer, waitForHydration } from "./fixtures";
 
 for (const javaScriptEnabled of [true, false]) {
@@ -106,6 +109,39 @@ test("a send refused because another tab's answer is being written says so until
     await composer(behind).press("Enter");
     await waitForAnswer(behind);
     await expect(behind.getByTestId("user-message").last()).toContainText("A question from the tab behind");
+  } finally {
+    await other.close();
+  }
+});
+
+/** The page's tab goes to the background or comes back, as when another tab is chosen. */
+async function setVisibility(page: Page, state: "hidden" | "visible"): Promise<void> {
+  await page.evaluate((visibility) => {
+    Object.defineProperty(document, "visibilityState", { value: visibility, configurable: true });
+    document.dispatchEvent(new Event("visibilitychange"));
+  }, state);
+}
+
+test("a tab brought back after a while shows what another tab did meanwhile", async ({ page, browser }) => {
+  await signUp(page);
+  const { chatUrl } = await newChatAndSend(page, "Delta question about sandbars");
+  await waitForAnswer(page);
+  await waitForHydration(page);
+  const other = await browser.newContext({ storageState: await page.context().storageState() });
+  try {
+    await setVisibility(page, "hidden");
+    const elsewhere = await other.newPage();
+    await elsewhere.goto(chatUrl);
+    expect((await postForm(elsewhere, chatUrl, { intent: "rename", title: "Sandbars and shoals" })).status()).toBeLessThan(400);
+    await elsewhere.reload();
+    await sendMessage(elsewhere, "Another question from the other tab");
+    await waitForAnswer(elsewhere);
+    // Away long enough to have missed things (a glance of a moment reloads nothing).
+    await page.waitForTimeout(AWAY_FOR_MS);
+    await setVisibility(page, "visible");
+    await expect(page.getByTestId("chat-title")).toHaveText("Sandbars and shoals");
+    await expect(page.getByTestId("user-message").last()).toContainText("Another question from the other tab");
+    await expect(page.getByRole("link", { name: "Sandbars and shoals" }).first()).toBeVisible();
   } finally {
     await other.close();
   }
