@@ -1,6 +1,7 @@
 // POST /chats/:chatId/messages — the page's fast send (docs/decisions/084).
 // The page's script posts the composer's form here with the ids it chose
-// (userMessageId, answerId) and opens the answer's stream at the same time.
+// (userMessageId, answerId) and the message it follows (parentId: the last one
+// the page shows), and opens the answer's stream at the same time.
 // It is the chat page's own send (runChatAction); the answer is JSON:
 // `{ ok: true, answerId }`, or the failure the composer shows (`FormFailure`,
 // with its status and Retry-After). A stranger's or missing chat is a 404; a
