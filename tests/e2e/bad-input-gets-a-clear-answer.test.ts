@@ -61,6 +61,26 @@ test("an empty message is refused with 400 and a message, and creates nothing", 
   expect(await listedChatIds(page)).toEqual([]);
 });
 
+test("an edit over the limit is kept whole, says how long it is, and is not sent until shortened", async ({ page }) => {
+  await signUp(page);
+  await newChatAndSend(page, "A short question to edit");
+  await waitForAnswer(page);
+  const question = page.getByTestId("user-message").first();
+  await question.getByRole("link", { name: "Edit" }).click();
+  const box = page.getByTestId("edit-form").locator("textarea");
+  const tooLong = "x".repeat(MAX_MESSAGE_CHARS + 1);
+  await box.fill(tooLong);
+  await expect(box).toHaveValue(tooLong);
+  await expect(page.getByTestId("edit-too-long")).toHaveText("This message is 32,001 characters long; messages are limited to 32,000. Shorten it or split it in two.");
+  await expect(page.getByRole("button", { name: "Save & answer" })).toBeDisabled();
+  await box.press("Enter");
+  await expect(page.getByTestId("edit-form")).toBeVisible();
+  await box.press("End");
+  await box.press("Backspace");
+  await expect(page.getByTestId("edit-too-long")).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Save & answer" })).toBeEnabled();
+});
+
 test("an oversized message is refused with 413 and the typed text is handed back", async ({ page, browserErrors }) => {
   browserErrors.allowStatus(413);
   await signUp(page);

@@ -1,6 +1,6 @@
 import { Form, Link, useRevalidator, useSearchParams } from "@remix-run/react";
 import { forwardRef, memo, type ReactNode, useEffect, useRef, useState } from "react";
-import { useTranslation } from "~/i18n/i18n";
+import { formatNumber, useLocale, useTranslation } from "~/i18n/i18n";
 import { useHydrated } from "remix-utils/use-hydrated";
 import { describe, type Locale } from "../../protocol/catalogue";
 import type { Problem } from "../../protocol/errors";
@@ -357,6 +357,10 @@ export const UserMessage = memo(function UserMessage({ message, chatId, chatActi
   const editing = canAct && (editingHere || editingInUrl);
   const boxRef = useRef<HTMLTextAreaElement>(null);
   const editRef = useRef<HTMLAnchorElement>(null);
+  const locale = useLocale();
+  // As in the message box: text over the limit is kept whole, said, and not sent until it is shortened.
+  const [overLimit, setOverLimit] = useState<number | null>(null);
+  const measure = (length: number) => setOverLimit(length > maxChars ? length : null);
   useEffect(() => {
     const box = boxRef.current;
     if (!editing || !box) return;
@@ -385,7 +389,9 @@ export const UserMessage = memo(function UserMessage({ message, chatId, chatActi
             name="content"
             defaultValue={text}
             required
-            maxLength={maxChars}
+            aria-invalid={overLimit !== null || undefined}
+            aria-describedby={overLimit !== null ? `edit-${message.id}-too-long` : undefined}
+            onInput={(event) => measure(event.currentTarget.value.length)}
             rows={Math.min(12, Math.max(2, text.split("\n").length))}
             className="block w-full resize-y bg-transparent px-2 py-1.5 text-zinc-100 outline-none"
             onKeyDown={(event) => {
@@ -397,10 +403,15 @@ export const UserMessage = memo(function UserMessage({ message, chatId, chatActi
               // As in the message box: Enter saves and answers, Shift+Enter starts a new line.
               if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
                 event.preventDefault();
-                if (event.currentTarget.value.trim()) event.currentTarget.form?.requestSubmit();
+                if (event.currentTarget.value.trim() && overLimit === null) event.currentTarget.form?.requestSubmit();
               }
             }}
           />
+          {overLimit !== null ? (
+            <p id={`edit-${message.id}-too-long`} role="alert" className="mx-2 mt-1 text-sm text-red-300" data-testid="edit-too-long">
+              {t("composer.tooLong", { count: overLimit, length: formatNumber(overLimit, locale), max: formatNumber(maxChars, locale) })}
+            </p>
+          ) : null}
           <div className="mt-1 flex justify-end gap-2 text-sm">
             <Link
               to="."
@@ -414,7 +425,7 @@ export const UserMessage = memo(function UserMessage({ message, chatId, chatActi
             >
               {t("common.cancel")}
             </Link>
-            <button type="submit" className="rounded-md bg-sky-600 px-3 py-1 font-medium text-white hover:bg-sky-500">
+            <button type="submit" disabled={overLimit !== null} className="rounded-md bg-sky-600 px-3 py-1 font-medium text-white hover:bg-sky-500 disabled:cursor-not-allowed disabled:opacity-50">
               {t("message.saveAndAnswer")}
             </button>
           </div>
