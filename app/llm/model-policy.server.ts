@@ -2,6 +2,7 @@
 // and models turned off, the model new chats start with, and whether people
 // may bring keys and base URLs of their own. Stored in app_settings under
 // "models"; nothing stored means everything is on, as the environment says.
+import { providerOf } from "./model-id";
 import { z } from "zod";
 import { env } from "../env.server";
 import { readSetting, writeSetting } from "../models/app-setting.server";
@@ -42,12 +43,6 @@ export async function modelPolicy(): Promise<ModelPolicy> {
 
 export async function saveModelPolicy({ policy, changedBy }: { policy: ModelPolicy; changedBy: string }): Promise<void> {
   await writeSetting({ key: SETTING_KEY, value: policy, changedBy });
-}
-
-/** The provider part of a `provider:model` id. */
-export function providerOf(modelId: string): string {
-  const separator = modelId.indexOf(":");
-  return separator > 0 ? modelId.slice(0, separator) : modelId;
 }
 
 /** Whether the admin turned a model off, itself or through its provider. */

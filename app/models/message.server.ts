@@ -19,6 +19,8 @@ import { requestOfNewAnswer } from "./answer-request.server";
  * stays under 50 ms on a 2-core machine, at 50 it did not (docs/decisions/117).
  */
 export const MESSAGES_PAGE_SIZE = 30;
+/** Deeper than any path a chat has: a walk that needs the whole path (a fork, a switch) asks for this much. */
+export const MAX_PATH_DEPTH = 100_000;
 
 export type PathMessage = Message & {
   /** Ids of this message and its siblings, oldest first (for ‹ 2/3 › navigation). */
@@ -73,13 +75,10 @@ export async function getPathPage({
  * or null when the latest page already shows it.
  */
 export async function cursorShowing({ chatId, leafId, messageId, limit = MESSAGES_PAGE_SIZE }: { chatId: string; leafId: string; messageId: string; limit?: number }): Promise<string | null> {
+  // The whole path up: a switch is rare, and a path is walked by index one message at a time.
   const rows = await database().all<{ id: string }>(sql`
-    WITH RECURSIVE up(id, parent_id, depth) AS (
-      SELECT id, parent_id, 0 FROM messages WHERE id = ${leafId} AND chat_id = ${chatId}
-      UNION ALL
-      SELECT m.id, m.parent_id, up.depth + 1 FROM messages m JOIN up ON m.id = up.parent_id WHERE up.id <> ${messageId}
-    )
-    SELECT id FROM up ORDER BY depth`);
+    ${pathUp({ chatId, from: leafId, maxDepth: MAX_PATH_DEPTH })}
+    SELECT id FROM path ORDER BY depth`);
   const depth = rows.findIndex((row) => row.id === messageId);
   return depth < limit ? null : rows[depth - 2]!.id;
 }

@@ -6,7 +6,8 @@ import { z } from "zod";
 import { modelsOf, PRESETS, serverProviders } from "../llm/catalog.server";
 import { embeddingsModel, type EmbeddingsOff } from "../llm/embeddings.server";
 import { DEMO_MODEL_ID } from "../llm/demo.server";
-import { isModelDisabled, modelPolicy, type ModelPolicy, providerOf, saveModelPolicy } from "../llm/model-policy.server";
+import { modelPartOf } from "../llm/model-id";
+import { isModelDisabled, modelPolicy, type ModelPolicy, saveModelPolicy } from "../llm/model-policy.server";
 import { userKeysEnabled } from "../llm/user-key-policy.server";
 import type { PublicUser } from "../models/user.server";
 import { AppError } from "../protocol/errors";
@@ -125,7 +126,7 @@ export async function saveModelsPage({ admin, form }: { admin: PublicUser; form:
     const known = listedSet.has(policy.defaultModel) || policy.defaultModel === DEMO_MODEL_ID;
     if (!known) throw new AppError("model_unavailable", { params: { model: policy.defaultModel }, field: "defaultModel" });
     if (isModelDisabled(policy, policy.defaultModel)) {
-      throw new AppError("model_disabled", { params: { model: policy.defaultModel.slice(providerOf(policy.defaultModel).length + 1) }, field: "defaultModel" });
+      throw new AppError("model_disabled", { params: { model: modelPartOf(policy.defaultModel) }, field: "defaultModel" });
     }
   }
   await saveModelPolicy({ policy, changedBy: admin.id });

@@ -6,6 +6,7 @@
 import type { Chat } from "../../drizzle/schema";
 import { env } from "../env.server";
 import { defaultModelFor, type ResolvedModel, resolveModel } from "../llm/catalog.server";
+import { modelPartOf } from "../llm/model-id";
 import { isModelDisabled, modelPolicy } from "../llm/model-policy.server";
 import type { ModelInfo } from "../llm/types";
 import { type Attachment, ownedAttachments } from "../models/attachment.server";
@@ -23,6 +24,7 @@ import {
   type NewAnswerRecords,
   getMessage,
   getPathPage,
+  MAX_PATH_DEPTH,
   reopenAnswer,
 } from "../models/message.server";
 import { deleteBranch as deleteBranchRows, type ForkSource, forkChat, isOnPath, switchToBranch } from "../models/tree.server";
@@ -57,7 +59,7 @@ async function existingMessage(chat: Chat, messageId: string) {
 /** Refuses a model the admin turned off, saying so (the chat keeps showing the answers it gave). */
 async function refuseDisabled(modelId: string): Promise<void> {
   if (isModelDisabled(await modelPolicy(), modelId)) {
-    throw new AppError("model_disabled", { params: { model: modelId.slice(modelId.indexOf(":") + 1) }, field: "model" });
+    throw new AppError("model_disabled", { params: { model: modelPartOf(modelId) }, field: "model" });
   }
 }
 
@@ -321,7 +323,7 @@ export async function fork({ access, user, messageId, locale }: { access: ChatAc
   const chat = need(access, "read");
   const target = await existingMessage(chat, messageId);
   const { maxChats } = await holdUsage({ userId: user.id, newChat: true, answer: false });
-  const { messages: path } = await getPathPage({ chatId: chat.id, leafId: target.id, limit: 100_000 });
+  const { messages: path } = await getPathPage({ chatId: chat.id, leafId: target.id, limit: MAX_PATH_DEPTH });
   const registry = streamRegistry();
   const withLiveParts: ForkSource[] = path.map((m) => {
     const live = registry.getIn(chat.id, m.id);

@@ -59,7 +59,8 @@ export function parseSearchQuery(params: URLSearchParams): SearchQuery {
 // A phrase in straight or typographic quotes ("…", “…”, «…», „…“), else a word.
 const TERMS = /"([^"]*)"|“([^”]*)”|«([^»]*)»|„([^“”]*)[“”]|(\S+)/g;
 // What a sentence puts around a word (a question mark, a comma, quotes, brackets), not the word itself.
-const AROUND_A_WORD = /^[.,;:!?…'"“”«»„‘’()[\]{}]+|[.,;:!?…'"“”«»„‘’()[\]{}]+$/g;
+const SENTENCE_MARKS = String.raw`[.,;:!?…'"“”«»„‘’()[\]{}]+`;
+const AROUND_A_WORD = new RegExp(`^${SENTENCE_MARKS}|${SENTENCE_MARKS}$`, "g");
 
 /** The words and "quoted phrases" of a query, as typed (at most twelve): `tundra?` looks for tundra. */
 export function termsOf(q: string): string[] {

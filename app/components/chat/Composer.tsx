@@ -10,7 +10,8 @@ import { Form, useLocation, useNavigation } from "@remix-run/react";
 import { type ReactNode, useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "~/i18n/i18n";
 import { useHydrated } from "remix-utils/use-hydrated";
-import { formatNumber, useLocale } from "../../i18n/i18n";
+import { useLocale } from "../../i18n/i18n";
+import { TooLong, useOverLimit } from "./TooLong";
 import { formatBytes } from "../../protocol/catalogue";
 import type { FilePart } from "../../protocol/parts";
 import { ACCEPT, kindOf } from "../../services/file-kind";
@@ -136,11 +137,8 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
   };
   // Text over the limit is kept whole (a paste is never cut short without a word): the page says how long it is,
   // and holds the send until it is shortened. Without JavaScript the server says so, and hands the text back.
-  const [overLimit, setOverLimit] = useState<number | null>(null);
-  const measure = useCallback(() => {
-    const length = textRef.current?.value.length ?? 0;
-    setOverLimit(length > maxChars ? length : null);
-  }, [maxChars]);
+  const { overLimit, measure: measureLength } = useOverLimit(maxChars);
+  const measure = useCallback(() => measureLength(textRef.current?.value.length ?? 0), [measureLength]);
   // The text handed back by the server after a refused send is measured too.
   useEffect(measure, [measure]);
 
@@ -290,9 +288,7 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
         </p>
       ) : null}
       {overLimit !== null ? (
-        <p id="composer-too-long" role="alert" className="mb-2 rounded-lg border border-red-500/40 bg-red-500/10 px-3 py-2 text-sm text-red-300" data-testid="too-long">
-          {t("composer.tooLong", { count: overLimit, length: formatNumber(overLimit, locale), max: formatNumber(maxChars, locale) })}
-        </p>
+        <TooLong id="composer-too-long" length={overLimit} maxChars={maxChars} testId="too-long" className="mb-2 rounded-lg border border-red-500/40 bg-red-500/10 px-3 py-2 text-sm text-red-300" />
       ) : null}
       {queued ? (
         <p role="status" className="mb-2 flex items-center gap-2 text-sm text-sky-300" data-testid="queued-send">

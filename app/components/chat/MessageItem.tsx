@@ -1,6 +1,6 @@
 import { Form, Link, useRevalidator, useSearchParams } from "@remix-run/react";
 import { forwardRef, memo, type ReactNode, useEffect, useRef, useState } from "react";
-import { formatNumber, useLocale, useTranslation } from "~/i18n/i18n";
+import { formatNumber, useTranslation } from "~/i18n/i18n";
 import { useHydrated } from "remix-utils/use-hydrated";
 import { describe, type Locale } from "../../protocol/catalogue";
 import type { Problem } from "../../protocol/errors";
@@ -14,6 +14,7 @@ import { pickerLabel } from "./ModelPicker";
 import { Icon, type IconName } from "../ui/Icon";
 import { Popover } from "../ui/Popover";
 import { MessageTime } from "./MessageTime";
+import { TooLong, useOverLimit } from "./TooLong";
 import { useAnswerStream } from "./useAnswerStream";
 
 export interface MessageView {
@@ -42,9 +43,8 @@ const STAT_UNITS: Record<Locale, { in: string; out: string; ms: string; perSecon
 export function formatStats(stats: MessageStats, locale: Locale = "en"): string[] {
   const units = STAT_UNITS[locale];
   const parts: string[] = [];
-  const count = new Intl.NumberFormat(locale);
-  if (stats.inputTokens !== undefined) parts.push(`${count.format(stats.inputTokens)} ${units.in}`);
-  if (stats.outputTokens !== undefined) parts.push(`${count.format(stats.outputTokens)} ${units.out}`);
+  if (stats.inputTokens !== undefined) parts.push(`${formatNumber(stats.inputTokens, locale)} ${units.in}`);
+  if (stats.outputTokens !== undefined) parts.push(`${formatNumber(stats.outputTokens, locale)} ${units.out}`);
   // An offline model answers within the millisecond: "0 ms" would read as a missing figure.
   if (stats.timeToFirstTokenMs !== undefined) parts.push(`TTFT ${stats.timeToFirstTokenMs < 1 ? "< 1" : Math.round(stats.timeToFirstTokenMs)} ${units.ms}`);
   if (stats.tokensPerSecond !== undefined) parts.push(`${String(stats.tokensPerSecond).replace(".", units.decimal)} ${units.perSecond}`);
@@ -357,10 +357,8 @@ export const UserMessage = memo(function UserMessage({ message, chatId, chatActi
   const editing = canAct && (editingHere || editingInUrl);
   const boxRef = useRef<HTMLTextAreaElement>(null);
   const editRef = useRef<HTMLAnchorElement>(null);
-  const locale = useLocale();
   // As in the message box: text over the limit is kept whole, said, and not sent until it is shortened.
-  const [overLimit, setOverLimit] = useState<number | null>(null);
-  const measure = (length: number) => setOverLimit(length > maxChars ? length : null);
+  const { overLimit, measure } = useOverLimit(maxChars);
   useEffect(() => {
     const box = boxRef.current;
     if (!editing || !box) return;
@@ -407,11 +405,7 @@ export const UserMessage = memo(function UserMessage({ message, chatId, chatActi
               }
             }}
           />
-          {overLimit !== null ? (
-            <p id={`edit-${message.id}-too-long`} role="alert" className="mx-2 mt-1 text-sm text-red-300" data-testid="edit-too-long">
-              {t("composer.tooLong", { count: overLimit, length: formatNumber(overLimit, locale), max: formatNumber(maxChars, locale) })}
-            </p>
-          ) : null}
+          {overLimit !== null ? <TooLong id={`edit-${message.id}-too-long`} length={overLimit} maxChars={maxChars} testId="edit-too-long" className="mx-2 mt-1 text-sm text-red-300" /> : null}
           <div className="mt-1 flex justify-end gap-2 text-sm">
             <Link
               to="."

@@ -8,6 +8,7 @@
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { useHydrated } from "remix-utils/use-hydrated";
 import { useTranslation } from "~/i18n/i18n";
+import { modelPartOf } from "~/llm/model-id";
 
 export interface PickerModel {
   id: string;
@@ -82,7 +83,7 @@ export function ModelPicker({ groups, value, name = "model", onChange }: { group
   }, [open, activeOptionId]);
 
   // A model no longer offered (turned off, or its key removed): named as such, never silently replaced by another.
-  const unavailable = all.some((m) => m.id === value) ? null : t("picker.unavailable", { model: value.slice(value.indexOf(":") + 1) });
+  const unavailable = all.some((m) => m.id === value) ? null : t("picker.unavailable", { model: modelPartOf(value) });
   if (!hydrated) {
     return (
       <select name={name} defaultValue={value} aria-label={t("composer.model")} className="min-w-0 max-w-[40vw] sm:max-w-56 rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1 text-xs text-zinc-200" data-testid="model-select">

@@ -45,8 +45,6 @@ export function useOptimisticSend({ chatId, stored, model, locale }: { chatId: s
   // Read by callbacks that outlive a render: is a send on its way, did its answer end meanwhile?
   const inFlight = useRef(0);
   const settledWhileSending = useRef(false);
-  /** The message the page shows last: a send follows it. */
-  const shownLast = useRef<string | null>(null);
 
   const arrived = pending !== null && stored.some((m) => m.id === pending.answer.id);
   // Once the page's data has the real messages, the optimistic ones have
@@ -114,10 +112,8 @@ export function useOptimisticSend({ chatId, stored, model, locale }: { chatId: s
       const answerId = createId();
       formData.set("userMessageId", userMessageId);
       formData.set("answerId", answerId);
-      // It follows the message this page shows last (the answer of a send still on its way included), not whatever
-      // branch another tab chose since: the model sees the conversation the person sees.
-      const parentId = shownLast.current;
-      if (parentId) formData.set("parentId", parentId);
+      // The message it follows: the one the page shows last (the composer's parentId), shown above it at once.
+      const parentId = String(formData.get("parentId") ?? "") || null;
       const chosenModel = String(formData.get("model") || model);
       const body = new URLSearchParams();
       for (const [name, value] of formData) if (typeof value === "string") body.append(name, value);
@@ -205,7 +201,6 @@ export function useOptimisticSend({ chatId, stored, model, locale }: { chatId: s
   }
 
   const messages = pending && !arrived && !left ? [...stored, pending.user, pending.answer] : stored;
-  shownLast.current = messages.at(-1)?.id ?? null;
   /** Is this answer being written, as far as this page knows? */
   const writing = useCallback((m: MessageView) => m.status === "streaming" && !settled.has(m.id), [settled]);
   return { messages, failure, send, onAnswerSettled, writing };
