@@ -50,9 +50,9 @@ ensureFreshBuild();
 const build = (await import(path.join(root, "build", "server", "index.js"))) as ServerBuild;
 const app = build.entry.module as unknown as typeof Entry;
 
-let config: Awaited<ReturnType<typeof app.boot>>;
+let config: ReturnType<typeof app.settings>;
 try {
-  config = await app.boot({ migrationsFolder: path.join(root, "drizzle", "migrations") });
+  config = app.settings();
 } catch (error) {
   // A bad setting: say which and stop (the message names the variable and the fix).
   console.error(error instanceof Error ? error.message : String(error));
@@ -62,29 +62,59 @@ try {
 const remix = createRequestHandler(build, config.NODE_ENV === "test" ? "production" : config.NODE_ENV);
 const staticFiles = app.listStaticFiles(path.join(root, "build", "client"));
 
-const server = Bun.serve({
-  port: config.PORT,
-  hostname: config.HOST,
-  // SSE responses lift this per request (server.timeout(req, 0)) and send heartbeats.
-  idleTimeout: 30,
-  // A message with the most files of the largest size, and its text (uploads are checked file by file as they stream),
-  // or the largest import (checked as it streams in too).
-  maxRequestBodySize: Math.max(config.MAX_FILES_PER_MESSAGE * config.MAX_FILE_BYTES, config.MAX_IMPORT_BYTES) + 16 * 1024 * 1024,
-  fetch(request, server) {
-    return app.handleHttp(request, {
-      remix,
-      staticFiles,
-      // Bun closes a connection after `idleTimeout` seconds without bytes; a stream can sit quiet longer.
-      disableIdleTimeout: () => server.timeout(request, 0),
-      socketIp: server.requestIP(request)?.address,
-      behindFlyProxy: Boolean(config.FLY_MACHINE_ID),
-    });
-  },
-  error(error) {
-    // handleHttp answers every failure itself; this is Bun's last resort: one log line, the usual headers.
-    return app.lastResort(error);
-  },
-});
+// The port is taken before boot touches any data: boot marks answers left streaming as interrupted, and a second
+// server started by mistake on the same port and database would otherwise do that to the first one's live answers.
+// Requests that arrive while boot runs wait for it.
+let booted = false;
+let bootDone: () => void = () => {};
+const booting = new Promise<void>((resolve) => (bootDone = resolve));
+
+let server: ReturnType<typeof Bun.serve>;
+try {
+  server = Bun.serve({
+    port: config.PORT,
+    hostname: config.HOST,
+    // SSE responses lift this per request (server.timeout(req, 0)) and send heartbeats.
+    idleTimeout: 30,
+    // A message with the most files of the largest size, and its text (uploads are checked file by file as they stream),
+    // or the largest import (checked as it streams in too).
+    maxRequestBodySize: Math.max(config.MAX_FILES_PER_MESSAGE * config.MAX_FILE_BYTES, config.MAX_IMPORT_BYTES) + 16 * 1024 * 1024,
+    fetch(request, server) {
+      const handle = () =>
+        app.handleHttp(request, {
+          remix,
+          staticFiles,
+          // Bun closes a connection after `idleTimeout` seconds without bytes; a stream can sit quiet longer.
+          disableIdleTimeout: () => server.timeout(request, 0),
+          socketIp: server.requestIP(request)?.address,
+          behindFlyProxy: Boolean(config.FLY_MACHINE_ID),
+        });
+      return booted ? handle() : booting.then(handle);
+    },
+    error(error) {
+      // handleHttp answers every failure itself; this is Bun's last resort: one log line, the usual headers.
+      return app.lastResort(error);
+    },
+  });
+} catch (error) {
+  const inUse = (error as { code?: string }).code === "EADDRINUSE";
+  console.error(
+    inUse
+      ? `Port ${config.PORT} on ${config.HOST} is already in use: another Parley (or another program) is running there. Stop it, or set PORT to another port.`
+      : `Could not listen on ${config.HOST}:${config.PORT}: ${error instanceof Error ? error.message : String(error)}`,
+  );
+  process.exit(1);
+}
+
+try {
+  await app.boot({ migrationsFolder: path.join(root, "drizzle", "migrations") });
+} catch (error) {
+  // A database that cannot be opened or migrated: say why and stop.
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}
+booted = true;
+bootDone();
 
 console.log(
   JSON.stringify({

@@ -29,6 +29,16 @@ function makePrivate(databaseFile: string | null) {
   for (const file of siblings) if (existsSync(file)) chmodSync(file, 0o600);
 }
 
+/**
+ * The configuration, read and checked without touching any data: server.ts
+ * takes its port with it before boot, so a second server started by mistake
+ * stops there and leaves the first one's answers alone. Throws with a
+ * readable message when a setting is wrong.
+ */
+export function settings(): Env {
+  return env();
+}
+
 /** Prepares everything a request needs; throws with a readable message when the configuration is wrong. */
 export async function boot({ migrationsFolder }: { migrationsFolder: string }): Promise<Env> {
   const config = env();

@@ -12,6 +12,8 @@ export interface OwnServer {
   dataDir: string;
   /** Every line the server wrote to stdout or stderr so far. */
   output: string[];
+  /** The environment it runs with (port and database included), for starting another server just like it. */
+  env: Record<string, string>;
   /** Stops the server; its data folder goes too unless `keepData`. */
   stop(options?: { keepData?: boolean }): Promise<void>;
 }
@@ -31,10 +33,8 @@ export async function freePort(): Promise<number> {
 export async function startOwnServer(env: Record<string, string> = {}, { dataDir = mkdtempSync(path.join(path.dirname(E2E.dataDir), "own-")) } = {}): Promise<OwnServer> {
   const port = await freePort();
   const output: string[] = [];
-  const child: ChildProcess = spawn("node_modules/.bin/bun", ["server.ts"], {
-    env: { ...process.env, ...E2E.serverEnv, DATABASE_URL: `file:${path.join(dataDir, "parley.db")}`, PORT: String(port), LOG_LEVEL: "info", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const serverEnv = { ...E2E.serverEnv, DATABASE_URL: `file:${path.join(dataDir, "parley.db")}`, PORT: String(port), LOG_LEVEL: "info", ...env };
+  const child: ChildProcess = spawn("node_modules/.bin/bun", ["server.ts"], { env: { ...process.env, ...serverEnv }, stdio: ["ignore", "pipe", "pipe"] });
   for (const stream of [child.stdout!, child.stderr!]) {
     let partial = "";
     stream.on("data", (chunk: Buffer) => {
@@ -52,6 +52,7 @@ export async function startOwnServer(env: Record<string, string> = {}, { dataDir
     baseURL,
     dataDir,
     output,
+    env: serverEnv,
     async stop({ keepData = false } = {}) {
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.kill("SIGTERM");
