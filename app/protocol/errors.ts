@@ -191,5 +191,7 @@ export interface FormFailure {
   text?: string;
   /** Files already uploaded with the refused form: they stay attached. */
   files?: FilePart[];
+  /** The model the refused form chose: the picker keeps it (without JavaScript it would fall back to the chat's). */
+  model?: string;
   intent?: string;
 }

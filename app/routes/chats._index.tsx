@@ -67,6 +67,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   } catch (error) {
     return formFailure(error, request, {
       text: typeof raw.content === "string" ? raw.content : undefined,
+      model: typeof raw.model === "string" ? raw.model : undefined,
       files: await keptFiles({ userId: user.id, ids: [...((raw.attachmentIds as string[] | undefined) ?? []), ...uploadedIds] }),
     });
   }
@@ -89,7 +90,7 @@ export default function NewChat() {
         <h1 className="text-2xl font-semibold">{t("newChat.heading")}</h1>
         <p className="text-sm text-zinc-500">{offers === "demo" ? t("newChat.hint") : offers === "models" ? t("newChat.pick") : t("newChat.noModels")}</p>
       </div>
-      <Composer action="/chats?index" draftKey="new" models={models} modelId={modelId} maxChars={maxChars} maxFileBytes={maxFileBytes} maxFiles={maxFiles} busy={false} error={result?.formError} initialText={result?.text} initialFiles={result?.files} />
+      <Composer action="/chats?index" draftKey="new" models={models} modelId={modelId} maxChars={maxChars} maxFileBytes={maxFileBytes} maxFiles={maxFiles} busy={false} error={result?.formError} initialText={result?.text} initialFiles={result?.files} initialModel={result?.model} />
     </>
   );
 }

@@ -123,6 +123,37 @@ test("an oversized message is refused with 413 and the typed text is handed back
   expect(atLimit.headers()["location"]).toMatch(CHAT_URL);
 });
 
+test("without JavaScript, a refused send keeps the model it chose, in a new chat and in a chat", async ({ page, browser }) => {
+  await signUp(page);
+  const context = await browser.newContext({ javaScriptEnabled: false, storageState: await page.context().storageState() });
+  const plain = await context.newPage();
+  const tooLong = "y".repeat(MAX_MESSAGE_CHARS + 1);
+  try {
+    await plain.goto("/chats?new=1");
+    const picker = plain.getByTestId("model-select");
+    await expect(picker).toHaveValue("demo:parley-demo");
+    await picker.selectOption("openai:gpt-4o");
+    await plain.locator("#composer").fill(tooLong);
+    await plain.getByRole("button", { name: "Send" }).click();
+    await expect(plain.getByText("Messages are limited to 32,000 characters. Shorten it or split it in two.")).toBeVisible();
+    // Sending again must not go to another model than the one chosen.
+    await expect(picker).toHaveValue("openai:gpt-4o");
+    await expect(plain.locator("#composer")).toHaveValue(tooLong);
+
+    await plain.locator("#composer").fill("Hello in a plain page");
+    await plain.getByRole("button", { name: "Send" }).click();
+    await expect(plain).toHaveURL(CHAT_URL);
+    await expect(picker).toHaveValue("openai:gpt-4o");
+    await picker.selectOption("anthropic:claude-haiku-4-5-20251001");
+    await plain.locator("#composer").fill(tooLong);
+    await plain.getByRole("button", { name: "Send" }).click();
+    await expect(plain.getByText("Messages are limited to 32,000 characters. Shorten it or split it in two.")).toBeVisible();
+    await expect(picker).toHaveValue("anthropic:claude-haiku-4-5-20251001");
+  } finally {
+    await context.close();
+  }
+});
+
 test("a malformed or unknown chat id is a 404", async ({ page, browserErrors }) => {
   browserErrors.allowStatus(404);
   await signUp(page);

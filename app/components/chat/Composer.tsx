@@ -39,6 +39,8 @@ export interface ComposerProps {
   initialText?: string;
   /** Files already uploaded with a refused send: they stay attached. */
   initialFiles?: FilePart[];
+  /** The model a refused send chose: it stays chosen (when it is still offered). */
+  initialModel?: string;
   /**
    * Sends the form without a navigation (the chat page's fast path) with the
    * uploaded files; returns false to fall back to a plain form post.
@@ -106,7 +108,7 @@ function useKeyboardHints(): boolean {
   return fine;
 }
 
-export function Composer({ action, draftKey, models, modelId, maxChars, maxFileBytes, maxFiles, busy, stopId, notice, error, initialText, initialFiles, onSend, followsId }: ComposerProps) {
+export function Composer({ action, draftKey, models, modelId, maxChars, maxFileBytes, maxFiles, busy, stopId, notice, error, initialText, initialFiles, initialModel, onSend, followsId }: ComposerProps) {
   const navigation = useNavigation();
   const location = useLocation();
   const hydrated = useHydrated();
@@ -117,9 +119,10 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
   const textRef = useRef<HTMLTextAreaElement>(null);
   const fileRef = useRef<HTMLInputElement>(null);
   const uploads = useUploads({ initial: initialFiles, maxFileBytes, maxFiles });
-  const [model, setModel] = useState(modelId);
+  const startModel = initialModel && models.some((g) => g.models.some((m) => m.id === initialModel)) ? initialModel : modelId;
+  const [model, setModel] = useState(startModel);
   const [dragging, setDragging] = useState(false);
-  useEffect(() => setModel(modelId), [modelId]);
+  useEffect(() => setModel(startModel), [startModel]);
   const chosen = models.flatMap((g) => g.models).find((m) => m.id === model);
   const blind = chosen !== undefined && !chosen.vision && uploads.chips.some((c) => c.part && kindOf(c.part.mediaType) === "image");
   const submitting = navigation.state === "submitting" && navigation.formData?.get("intent") === "send";
@@ -389,7 +392,7 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
               />
             </label>
             <span className="sr-only sm:not-sr-only">{t("composer.model")}</span>
-            <ModelPicker groups={models} value={modelId} onChange={setModel} />
+            <ModelPicker groups={models} value={startModel} onChange={setModel} />
           </div>
           {busy && stopId ? (
             // Belongs to the stop form below (form=…): one place for Send and Stop, two forms.

@@ -111,6 +111,7 @@ export async function runChatAction({ request, user, chatId, ip, fastSend = fals
   } catch (error) {
     return formFailure(error, request, {
       text: typeof raw.content === "string" ? raw.content : undefined,
+      model: typeof raw.model === "string" ? raw.model : undefined,
       intent: typeof raw.intent === "string" ? raw.intent : undefined,
       files: await keptFiles({ userId: user.id, ids: [...((raw.attachmentIds as string[] | undefined) ?? []), ...uploadedIds] }),
     });

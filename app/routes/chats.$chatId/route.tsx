@@ -288,6 +288,7 @@ export default function ChatPage() {
           error={shareFailure ? undefined : result?.formError}
           initialText={result?.text}
           initialFiles={result?.files}
+          initialModel={result?.model}
           // From an earlier page, a send is a plain post: the chat then opens at its latest messages, where the new ones go.
           onSend={viewingEarlier ? undefined : optimistic.send}
           followsId={viewingEarlier ? undefined : last?.id}
