@@ -12,6 +12,8 @@ import { logger, registerSecret } from "../utils/logger.server";
 import { createAnthropicProvider } from "./anthropic.server";
 import { createDemoProvider, DEMO_MODEL, DEMO_MODEL_ID } from "./demo.server";
 import { createOpenAIProvider } from "./openai.server";
+import { knownLabel } from "./known-models";
+import { modelPartOf } from "./model-id";
 import { guardedFetch } from "./ssrf.server";
 import type { LlmProvider, ModelInfo } from "./types";
 import { isModelDisabled, modelPolicy, type ModelPolicy } from "./model-policy.server";
@@ -275,6 +277,15 @@ export async function modelsOf(provider: LlmProvider): Promise<ModelInfo[]> {
 }
 
 /** The model picker's groups for a person (their own keys' providers included, what the admin turned off left out). */
+/**
+ * How to name a model the catalogue no longer offers (turned off, or its key
+ * removed), for the answers it wrote: by its known name, else by its model part.
+ */
+export function labelOfModelId(modelId: string): string {
+  if (modelId === DEMO_MODEL_ID) return DEMO_MODEL.label;
+  return knownLabel(modelPartOf(modelId)) ?? modelPartOf(modelId);
+}
+
 export async function listModelGroups({ viewer }: { viewer?: CatalogViewer } = {}): Promise<ProviderGroup[]> {
   const policy = await modelPolicy();
   const groups = await Promise.all(

@@ -92,6 +92,12 @@ export function lookupKnownModel(upstreamId: string): KnownModel | undefined {
   return findKnown(upstreamId)?.model;
 }
 
+/** A model's known name ("GPT-4o mini") when the id is exactly one this table knows: a newer id must not take an older model's name. */
+export function knownLabel(upstreamId: string): string | undefined {
+  const known = findKnown(upstreamId);
+  return known?.exact ? known.model.label : undefined;
+}
+
 /** Defaults for unknown OpenAI-compatible models: a modest window, no extras claimed. */
 const UNKNOWN: Omit<KnownModel, "label"> = { contextWindow: 128_000, vision: false, tools: false, reasoning: false };
 

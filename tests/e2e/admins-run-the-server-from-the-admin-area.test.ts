@@ -277,6 +277,8 @@ test(`${modeName(javaScriptEnabled)} an admin turns a model and a provider off, 
   await member.goto(chatUrl);
   await expect(member.getByTestId("user-message").first()).toContainText("Tell me about the sea");
   await expect(lastAnswer(member)).toHaveAttribute("data-status", "complete");
+  // The answer keeps the name of the model that wrote it, not its raw id.
+  await expect(lastAnswer(member).getByTestId("answer-model")).toHaveText("Demo (offline)");
   // The page's picker offers only models still on; a form that still names the old one is refused with words.
   await expect(member.getByTestId("model-select").locator("option", { hasText: "Demo (offline)" })).toHaveCount(0);
   // It names the chat's model as not available, and a send from the page says why instead of going with another model.

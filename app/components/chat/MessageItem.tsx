@@ -290,7 +290,7 @@ export const AssistantMessage = memo(function AssistantMessage({
   return (
     <article id={`message-${message.id}`} className="reveal-group scroll-mt-4 target:rounded-lg target:ring-2 target:ring-amber-400/60" data-testid="assistant-message" data-status={status} data-message-id={message.id} data-latest={latest || undefined}>
       <div className="mb-1 flex items-center gap-2 text-xs text-zinc-500">
-        <span className="font-medium text-zinc-300">{modelLabel ?? t("message.assistant")}</span>
+        <span className="font-medium text-zinc-300" data-testid="answer-model">{modelLabel ?? t("message.assistant")}</span>
         <MessageTime at={message.createdAt} />
         {streaming ? (
           <span className="inline-flex items-center gap-1 text-sky-400" data-testid="streaming-indicator">

@@ -17,7 +17,7 @@ import { FormAlert } from "~/components/ui/Field";
 import { useOptimisticSend } from "~/components/chat/useOptimisticSend";
 import { renderTextParts } from "~/components/markdown/html.server";
 import { env } from "~/env.server";
-import { listModelGroups } from "~/llm/catalog.server";
+import { labelOfModelId, listModelGroups } from "~/llm/catalog.server";
 import { requireChatAccess } from "~/models/chat-access.server";
 import { getMessage, getPathPage, streamingMessageId } from "~/models/message.server";
 import { needsMathStyles } from "~/components/markdown/math-styles";
@@ -103,10 +103,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     viewingEarlier,
     elsewhere,
     models: toPickerGroups(groups),
+    // Answers by a model no longer offered keep a readable name.
+    formerModels: formerModelLabels(messages, groups),
     maxChars: env().MAX_MESSAGE_CHARS,
     maxFileBytes: env().MAX_FILE_BYTES,
     maxFiles: env().MAX_FILES_PER_MESSAGE,
   };
+}
+
+function formerModelLabels(messages: MessageView[], groups: Awaited<ReturnType<typeof listModelGroups>>): Record<string, string> {
+  const offered = new Set(groups.flatMap((g) => g.models.map((m) => m.id)));
+  const former = new Set(messages.flatMap((m) => (m.model && !offered.has(m.model) ? [m.model] : [])));
+  return Object.fromEntries([...former].map((id) => [id, labelOfModelId(id)]));
 }
 
 type ChatData = Awaited<ReturnType<typeof loader>>;
@@ -151,7 +159,7 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultSh
 
 export default function ChatPage() {
   const data = useLoaderData<typeof clientLoader>();
-  const { chat, messages: stored, earlierCursor, viewingEarlier, elsewhere, models, maxChars, maxFileBytes, maxFiles, level, locale, share, origin } = data;
+  const { chat, messages: stored, earlierCursor, viewingEarlier, elsewhere, models, formerModels, maxChars, maxFileBytes, maxFiles, level, locale, share, origin } = data;
   // Shown from memory: now ask the server for the chat as it is (once for these data), after the frame that shows
   // it (starting the request re-renders the page for its loading state).
   const revalidator = useRevalidator();
@@ -178,7 +186,7 @@ export default function ChatPage() {
   const busy = messages.some(optimistic.writing) || elsewhere !== null;
   const chatAction = `/chats/${chat.id}`;
   const modelChoices = useMemo(() => models.flatMap((g) => g.models.map((m) => ({ id: m.id, label: m.label, group: g.label }))), [models]);
-  const modelLabels = useMemo(() => Object.fromEntries(modelChoices.map((m) => [m.id, m.label])), [modelChoices]);
+  const modelLabels = useMemo(() => ({ ...formerModels, ...Object.fromEntries(modelChoices.map((m) => [m.id, m.label])) }), [formerModels, modelChoices]);
   // A send renders its message and empty answer at once; the messages before
   // them learn that they cannot act meanwhile in a render of their own, which
   // React interrupts for the answer's first words (the messages are memoized,
