@@ -65,7 +65,12 @@ export function serverBaseUrl(preset: Preset, config: Env = env()): string | und
   return config[`${preset.prefix}_BASE_URL`] ?? preset.baseURL;
 }
 
-/** The adapter for a preset with a given key and endpoint. */
+/**
+ * The adapter for a preset with a given key and endpoint. Its errors never
+ * carry the key, whoever's it is (the server's or a person's own): some
+ * upstreams quote the key they refused, and the error becomes the answer's
+ * visible text.
+ */
 export function createPresetProvider(
   preset: Preset,
   options: { apiKey: string | undefined; baseURL: string | undefined; label: string; fallbackModels: string[]; fetch?: typeof fetch },
@@ -79,7 +84,10 @@ export function createPresetProvider(
     fallbackModels: options.fallbackModels,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   };
-  return preset.api === "anthropic" ? createAnthropicProvider(adapterOptions) : createOpenAIProvider(adapterOptions);
+  const adapter = preset.api === "anthropic" ? createAnthropicProvider(adapterOptions) : createOpenAIProvider(adapterOptions);
+  if (!options.apiKey) return adapter;
+  registerSecret(options.apiKey);
+  return keepingSecret(adapter, options.apiKey);
 }
 
 /** Builds the providers the environment configures. A provider without a key (or, for local servers, a base URL) is left out. */
@@ -143,9 +151,8 @@ export async function providerForUserKey(
     if (!(error instanceof DecryptionError)) throw error;
     return undefined; // sealed with a key the server no longer has: the settings page asks for it again
   }
-  if (apiKey) registerSecret(apiKey);
   const config = env();
-  const adapter = createPresetProvider(preset, {
+  return createPresetProvider(preset, {
     apiKey: apiKey ?? undefined,
     baseURL,
     label: ownKeyLabel(preset.label),
@@ -153,7 +160,6 @@ export async function providerForUserKey(
     fallbackModels: fallbackModels ?? (key.baseUrl ? [] : (config[`${preset.prefix}_MODELS`] ?? preset.fallbackModels)),
     ...(key.baseUrl ? { fetch: guardedFetch({ allowHosts: await userBaseUrlAllowHosts() }) } : {}),
   });
-  return apiKey ? keepingSecret(adapter, apiKey) : adapter;
 }
 
 /** An error whose message (or whose causes' messages) quoted `secret`, with it cut out. */
@@ -164,11 +170,7 @@ function withoutSecret(error: unknown, secret: string): unknown {
   return error;
 }
 
-/**
- * Some upstreams quote the key they refused in their error message, which
- * would reach the answer's error text and the logs: errors from a person's
- * own key come out with the key cut out.
- */
+/** The adapter's errors (and their causes) with `secret` cut out of their messages. */
 function keepingSecret(adapter: LlmProvider, secret: string): LlmProvider {
   const complete = adapter.complete?.bind(adapter);
   return {

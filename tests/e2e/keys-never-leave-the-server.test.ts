@@ -95,3 +95,53 @@ test("a person's key never appears in a response, a log line or the database fil
   }
   rmSync(server.dataDir, { recursive: true, force: true });
 });
+
+test("the server's own keys, quoted by the providers that refuse them, never reach a page, a log line or the database", async ({ newContext, browserErrors }) => {
+  test.setTimeout(90_000);
+  // Shapes no log pattern knows: only Parley's own care keeps them out.
+  const OPENAI_KEY = `server-openai-${uniqueMarker("k")}-Zt8Qw3`;
+  const ANTHROPIC_KEY = `server-anthropic-${uniqueMarker("k")}-Vb5Rn1`;
+  const server = await startOwnServer({ LOG_LEVEL: "debug", OPENAI_API_KEY: OPENAI_KEY, ANTHROPIC_API_KEY: ANTHROPIC_KEY });
+  const seen: Promise<string>[] = [];
+  try {
+    const context = await newContext({ baseURL: server.baseURL });
+    context.on("response", (response) => seen.push(response.body().then((bytes) => `${response.url()}\n${bytes.toString("utf8")}`, () => "")));
+    const page = await context.newPage();
+    await signUp(page);
+    for (const [fake, key] of [[E2E.fakeOpenAIURL, OPENAI_KEY], [E2E.fakeAnthropicURL, ANTHROPIC_KEY]] as const) {
+      await fetch(`${fake}/__revoke`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ key }) });
+    }
+    for (const model of ["GPT-4o mini", "Claude Haiku 4.5"]) {
+      await page.goto("/chats?new=1");
+      await waitForHydration(page);
+      await page.getByTestId("model-picker").click();
+      await page.getByRole("option", { name: model }).click();
+      await composer(page).fill(`Hello ${uniqueMarker("srv")}`);
+      await composer(page).press("Enter");
+      await expect(page).toHaveURL(CHAT_URL);
+      await waitForAnswer(page, "error");
+      await expect(lastAnswer(page)).toContainText("HTTP 401");
+      await expect(lastAnswer(page)).toContainText("[redacted]");
+      // Also as the page is served afresh, and without JavaScript.
+      await page.reload();
+      await expect(lastAnswer(page)).toContainText("[redacted]");
+    }
+    const noJs = await (await newContext({ baseURL: server.baseURL, javaScriptEnabled: false, storageState: await context.storageState() })).newPage();
+    noJs.context().on("response", (response) => seen.push(response.body().then((bytes) => `${response.url()}\n${bytes.toString("utf8")}`, () => "")));
+    await noJs.goto(page.url());
+    await expect(lastAnswer(noJs)).toContainText("[redacted]");
+    browserErrors.allowStatus(401);
+  } finally {
+    await server.stop({ keepData: true });
+  }
+  const responses = await Promise.all(seen);
+  expect(responses.length).toBeGreaterThan(5);
+  for (const key of [OPENAI_KEY, ANTHROPIC_KEY]) {
+    expect(responses.filter((text) => text.includes(key)).map((text) => text.split("\n")[0])).toEqual([]);
+    expect(server.output.filter((line) => line.includes(key))).toEqual([]);
+    for (const name of readdirSync(server.dataDir)) {
+      expect(readFileSync(path.join(server.dataDir, name)).includes(Buffer.from(key)), name).toBe(false);
+    }
+  }
+  rmSync(server.dataDir, { recursive: true, force: true });
+});
