@@ -147,6 +147,8 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     period_invalid: () => "The period ends before it starts: choose a “to” date on or after the “from” date.",
     period_too_long: () => "A report covers at most 366 days: choose a shorter period.",
     model_cannot_see_images: (p) => `${p.model ? `“${p.model}”` : "This model"} cannot see images. Pick a model that can, or remove the images.`,
+    message_too_big_for_model: (p) =>
+      `This message and its files come to about ${localNumber(p.tokens ?? 0, "en")} tokens; ${p.model ? `“${p.model}”` : "this model"} reads at most ${localNumber(p.max ?? 0, "en")}. Remove a file or send a part of it, or pick a model that reads more.`,
     method_not_allowed: () => "This address does not accept that method.",
     confirmation_mismatch: () => "To confirm, type the account's email address exactly as shown.",
     password_invalid: () => "Choose a password of 8 to 1024 characters.",
@@ -247,6 +249,8 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     period_invalid: () => "Период заканчивается раньше, чем начинается: дата «по» должна быть не раньше даты «с».",
     period_too_long: () => "Отчёт охватывает не больше 366 дней: выберите период короче.",
     model_cannot_see_images: (p) => `${p.model ? `Модель «${p.model}»` : "Эта модель"} не видит изображений. Выберите модель, которая видит, или уберите изображения.`,
+    message_too_big_for_model: (p) =>
+      `Это сообщение с файлами — около ${localNumber(p.tokens ?? 0, "ru")} токенов, а ${p.model ? `модель «${p.model}»` : "эта модель"} читает не больше ${localNumber(p.max ?? 0, "ru")}. Уберите файл или отправьте его часть, или выберите модель, которая читает больше.`,
     method_not_allowed: () => "Этот адрес не принимает такой метод.",
     confirmation_mismatch: () => "Для подтверждения введите адрес электронной почты аккаунта точно как показано.",
     password_invalid: () => "Выберите пароль длиной от 8 до 1024 символов.",

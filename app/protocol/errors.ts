@@ -35,6 +35,7 @@ export const ERROR_STATUS = {
   file_type_mismatch: 415,
   file_empty: 400,
   model_cannot_see_images: 400,
+  message_too_big_for_model: 400,
   nothing_to_share: 400,
   method_not_allowed: 405,
   confirmation_mismatch: 400,
@@ -121,6 +122,8 @@ export type ErrorParams = {
   max?: number;
   model?: string;
   requested?: number;
+  /** About how many tokens something comes to. */
+  tokens?: number;
   newest?: number;
   seconds?: number;
   /** A file's name (as stored: made safe). */

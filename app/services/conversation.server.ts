@@ -6,6 +6,7 @@
 import type { Chat } from "../../drizzle/schema";
 import { env } from "../env.server";
 import { defaultModelFor, type ResolvedModel, resolveModel } from "../llm/catalog.server";
+import { estimateTokens } from "../llm/context";
 import { modelPartOf } from "../llm/model-id";
 import { isModelDisabled, modelPolicy } from "../llm/model-policy.server";
 import type { ModelInfo } from "../llm/types";
@@ -87,10 +88,30 @@ async function prepareAnswer(
 }
 
 /** Refuses, before anything is sent upstream, files the model cannot take in (PDFs and text always go, as text if need be). */
-function checkModelReads(model: ModelInfo, files: readonly Pick<Attachment, "mediaType">[]): void {
+function checkModelReads(model: ModelInfo, files: readonly Pick<Attachment, "mediaType" | "size">[], text = ""): void {
   if (!model.vision && files.some((f) => kindOf(f.mediaType) === "image")) {
     throw new AppError("model_cannot_see_images", { params: { model: model.label }, field: "model" });
   }
+  // A message the model cannot read even alone is refused here, not sent whole (and paid for, or refused) upstream.
+  const tokens = estimateTokens(text) + files.reduce((sum, f) => sum + fileTokens(f), 0);
+  if (tokens > model.contextWindow) {
+    throw new AppError("message_too_big_for_model", { params: { model: model.label, tokens: roughly(tokens), max: model.contextWindow }, field: "files" });
+  }
+}
+
+/**
+ * Tokens a file will take at least, from its size: a text file's bytes are
+ * at least its characters (≈4 a token); an image is about a tile's worth; a
+ * PDF's text cannot be told from its size, so it counts as one page.
+ */
+function fileTokens(file: Pick<Attachment, "mediaType" | "size">): number {
+  return kindOf(file.mediaType) === "text" ? Math.ceil(file.size / 4) : 1_000;
+}
+
+/** A count to two significant figures, as an estimate is said ("about 3,800,000"). */
+function roughly(count: number): number {
+  const unit = 10 ** Math.max(0, Math.floor(Math.log10(count)) - 1);
+  return Math.round(count / unit) * unit;
 }
 
 /** What a chat's title is made from: the first message's words, or the names of its files when it has none. */
@@ -110,7 +131,7 @@ async function newMessageParts({ user, text, attachmentIds = [], model }: { user
   const files = user ? await ownedAttachments({ userId: user.id, ids }) : [];
   if (files.length !== ids.length) throw new AppError("attachment_not_found", { field: "files" });
   if (!text.trim() && files.length === 0) throw new AppError("message_empty", { field: "content" });
-  checkModelReads(model, files);
+  checkModelReads(model, files, text);
   const parts: MessagePart[] = [...files.map(filePartOf), ...textParts(text)];
   return { parts, attachmentIds: ids };
 }
@@ -242,7 +263,7 @@ export async function editMessage({
     const chosen = (await usableModel(undefined, chat.model, user)).model;
     // The edit changes the words; the files stay with the message.
     const files = original.parts.filter((p) => p.type === "file");
-    checkModelReads(chosen, files);
+    checkModelReads(chosen, files, text);
     if (!text.trim() && files.length === 0) throw new AppError("message_empty", { field: "content" });
     const parts: MessagePart[] = [...files, ...textParts(text)];
     const ids = await createExchange({ chatId: chat.id, parentId: original.parentId, parts, attachmentIds: attachmentIdsOf(files), model: chosen.id, instanceId: instanceId(), ids: clientIds({ userMessageId, answerId }) });
@@ -262,7 +283,7 @@ export async function regenerate({ access, user, messageId, model, answerId }: {
   const { assistantMessageId, modelId, question } = await withinUsageLimits(user, {}, async () => {
     const chosen = (await usableModel(model, chat.model, user)).model;
     const question = target.role === "assistant" ? await existingMessage(chat, parentId) : target;
-    checkModelReads(chosen, question.parts.filter((p) => p.type === "file"));
+    checkModelReads(chosen, question.parts.filter((p) => p.type === "file"), question.parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join(""));
     const created = await createAnswer({ chatId: chat.id, parentId, model: chosen.id, instanceId: instanceId(), ...(answerId ? { assistantMessageId: answerId } : {}) });
     return { ...created, modelId: chosen.id, question };
   });

@@ -330,6 +330,26 @@ describe("sending with files", () => {
     );
     expect((await access()).chat.activeLeafId).toBeNull();
   });
+
+  test("a message with files the model could not read even alone is refused with its size and the model's, before anything is stored", async () => {
+    const user = await createTestUser();
+    const chat = await createTestChat({ userId: user.id });
+    const access = () => requireChatAccess({ chatId: chat.id, user, level: "own" });
+    // About 150,000 tokens of text, for a model that reads 128,000 (an unknown model's window).
+    const big = await stored(user.id, "dump.log", text("line of a long log file\n".repeat(25_000)));
+    const refused = await conversation.sendMessage({ access: await access(), user, text: "summarise", model: "ollama:plain-text-model", attachmentIds: [big.id] }).then(
+      () => undefined,
+      (e: unknown) => e as AppError,
+    );
+    expect(refused?.code).toBe("message_too_big_for_model");
+    expect(refused?.params).toEqual({ model: "plain-text-model", tokens: 150_000, max: 128_000 });
+    expect(refused?.field).toBe("files");
+    expect((await access()).chat.activeLeafId).toBeNull();
+    // A file that fits goes.
+    const small = await stored(user.id, "tail.log", text("line of a long log file\n".repeat(1_000)));
+    const ids = await conversation.sendMessage({ access: await access(), user, text: "summarise", model: "ollama:plain-text-model", attachmentIds: [small.id] });
+    await streamRegistry().get(ids.assistantMessageId)?.settled;
+  });
 });
 
 describe("what a model is sent", () => {
