@@ -178,11 +178,16 @@ export function ErrorBoundary() {
     );
   }
   const status = isRouteErrorResponse(error) ? error.status : 500;
-  const message = isRouteErrorResponse(error)
-    ? typeof error.data === "string" && error.data
-      ? error.data
-      : error.statusText
-    : t("errorPage.somethingWrong");
+  // Remix's own refusals (a form posted to a page without one) carry its internal wording: never shown.
+  const internal = isRouteErrorResponse(error) && "internal" in error && error.internal === true;
+  const message =
+    isRouteErrorResponse(error) && !internal
+      ? typeof error.data === "string" && error.data
+        ? error.data
+        : error.statusText
+      : status === 405
+        ? t("errorPage.methodNotAllowed")
+        : t("errorPage.somethingWrong");
   return (
     <main id="main" tabIndex={-1} className="mx-auto max-w-lg p-10 text-center">
       <h1 className="text-5xl font-semibold text-zinc-300">{status}</h1>

@@ -12,6 +12,7 @@ export const en = {
     somethingWrong: "Something went wrong on our side. Try again in a moment.",
     unreachable: "Parley cannot be reached right now. This page comes back by itself as soon as it can, with what you were writing.",
     notFound: "This page does not exist, or it is not yours.",
+    methodNotAllowed: "This page does not take forms. Go back and use the page's own buttons.",
     title: "Not found",
     backToChats: "Back to your chats",
   },

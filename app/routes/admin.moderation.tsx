@@ -5,7 +5,7 @@ import { useLoaderData } from "@remix-run/react";
 import { Trans } from "react-i18next";
 import { useTranslation } from "~/i18n/i18n";
 import { metaT, pageTitle } from "~/i18n/meta";
-import { requireAdmin } from "~/auth/admin.server";
+import { noAdminForms, requireAdmin } from "~/auth/admin.server";
 import { When } from "~/components/ui/admin";
 import { moderationAdminPage } from "~/services/moderation.server";
 
@@ -65,3 +65,6 @@ export default function AdminModeration() {
     </section>
   );
 }
+
+/** This page takes no forms (see noAdminForms). */
+export const action = noAdminForms;

@@ -3,7 +3,7 @@
 // Every page below is server-rendered with plain forms and links.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, NavLink, Outlet, useLoaderData } from "@remix-run/react";
-import { requireAdmin } from "~/auth/admin.server";
+import { noAdminForms, requireAdmin } from "~/auth/admin.server";
 import { useTranslation } from "~/i18n/i18n";
 import { metaT, pageTitle } from "~/i18n/meta";
 
@@ -64,3 +64,6 @@ export default function AdminLayout() {
     </div>
   );
 }
+
+/** This page takes no forms (see noAdminForms). */
+export const action = noAdminForms;

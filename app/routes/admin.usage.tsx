@@ -3,7 +3,7 @@
 // as CSV. A GET form: the period is in the address, so it can be shared.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { requireAdmin } from "~/auth/admin.server";
+import { noAdminForms, requireAdmin } from "~/auth/admin.server";
 import { BarChart } from "~/components/ui/BarChart";
 import { inputClass, primaryButtonClass } from "~/components/ui/admin";
 import { FormAlert } from "~/components/ui/Field";
@@ -140,3 +140,6 @@ export default function AdminUsage() {
     </section>
   );
 }
+
+/** This page takes no forms (see noAdminForms). */
+export const action = noAdminForms;

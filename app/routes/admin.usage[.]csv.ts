@@ -1,7 +1,7 @@
 // GET /admin/usage.csv?from=YYYY-MM-DD&to=YYYY-MM-DD — the usage report's rows
 // as a CSV download (admins only, like every admin page).
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requireAdmin } from "~/auth/admin.server";
+import { noAdminForms, requireAdmin } from "~/auth/admin.server";
 import { isErrorCode } from "~/protocol/errors";
 import { usageCsv, usagePeriodSchema, usageReport } from "~/services/usage.server";
 import { codeResponse } from "~/utils/http.server";
@@ -23,3 +23,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
     },
   });
 }
+
+/** This page takes no forms (see noAdminForms). */
+export const action = noAdminForms;

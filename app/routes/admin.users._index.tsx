@@ -2,7 +2,7 @@
 // (?page=), newest first. Each account opens its own page, where it is changed.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { requireAdmin } from "~/auth/admin.server";
+import { noAdminForms, requireAdmin } from "~/auth/admin.server";
 import { inputClass, Notice, When } from "~/components/ui/admin";
 import { usersPage, usersQuerySchema } from "~/services/admin-users.server";
 import { useTranslation } from "~/i18n/i18n";
@@ -155,3 +155,6 @@ export default function AdminUsers() {
     </section>
   );
 }
+
+/** This page takes no forms (see noAdminForms). */
+export const action = noAdminForms;

@@ -108,6 +108,24 @@ test(`${modeName(javaScriptEnabled)} an admin finds a person, pages through the 
   await adminPage.getByRole("button", { name: "Save role" }).click();
   await expect(adminPage.getByTestId("user-role")).toHaveText("member");
   expect((await member.goto("/admin/models"))?.status()).toBe(404);
+  // A form posted to an admin page that takes none is the same 404 for a member, page and all; an admin is told plainly.
+  const notFoundPage = await (await postForm(member, "/no-such-page", { a: "b" })).text();
+  for (const path of ["/admin", "/admin?index", "/admin/users", "/admin/usage", "/admin/moderation"]) {
+    const refused = await postForm(member, path, { a: "b" });
+    expect(refused.status(), path).toBe(404);
+    expect(await refused.text(), path).toContain("This page does not exist, or it is not yours.");
+    const told = await postForm(adminPage, path, { a: "b" });
+    expect(told.status(), path).toBe(405);
+    const page = await told.text();
+    expect(page, path).toContain("This page does not take forms.");
+    expect(page, path).not.toContain("did not provide an `action`");
+  }
+  expect(notFoundPage).toContain("This page does not exist, or it is not yours.");
+  const searchPost = await postForm(member, "/search", { q: "b" });
+  expect(searchPost.status()).toBe(405);
+  expect(await searchPost.text()).toContain("This page does not take forms.");
+  expect((await member.goto("/admin"))?.status()).toBe(404);
+  await expect(member.getByRole("heading", { name: "404" })).toBeVisible();
 
   // Disabled: out at the next request, and logging in says why only after the right password.
   await adminPage.getByRole("button", { name: "Disable account" }).click();

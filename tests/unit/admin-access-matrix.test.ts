@@ -7,10 +7,14 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { prepareDatabase } from "~/db.server";
 import { modelPolicy } from "~/llm/model-policy.server";
 import { getUserForAdmin } from "~/models/user.server";
-import { loader as indexLoader } from "~/routes/admin._index";
+import { action as indexAction, loader as indexLoader } from "~/routes/admin._index";
+import { action as moderationAction } from "~/routes/admin.moderation";
+import { action as usageAction } from "~/routes/admin.usage";
+import { action as usageCsvAction } from "~/routes/admin.usage[.]csv";
+import { action as usersAction } from "~/routes/admin.users._index";
 import { action as modelsAction, loader as modelsLoader } from "~/routes/admin.models";
 import { action as registrationAction, loader as registrationLoader } from "~/routes/admin.registration";
-import { loader as layoutLoader } from "~/routes/admin";
+import { action as layoutAction, loader as layoutLoader } from "~/routes/admin";
 import { action as userAction, loader as userLoader } from "~/routes/admin.users.$userId";
 import { loader as usersLoader } from "~/routes/admin.users._index";
 import { registrationMode } from "~/services/admin-registration.server";
@@ -117,6 +121,24 @@ describe("the admin area", () => {
     const { target, cookies } = await people();
     const result = await act(entry, cookies.admin, target);
     expect(result.status, JSON.stringify(result.body)).toBeLessThan(400);
+  });
+
+  // Pages that take no forms: a form posted to one is the 404 for a member, as for an address that does not exist.
+  const FORMLESS: [string, Action][] = [
+    ["/admin", layoutAction],
+    ["/admin?index", indexAction],
+    ["/admin/users", usersAction],
+    ["/admin/usage", usageAction],
+    ["/admin/usage.csv", usageCsvAction],
+    ["/admin/moderation", moderationAction],
+  ];
+  test.each(FORMLESS)("a form posted to %s: anonymous goes to log in, a member gets the 404, an admin a 405", async (path, action) => {
+    const { target, cookies } = await people();
+    const post = (cookie: string | null) => settle(() => action({ request: formRequest(path.split("?")[0]!, cookie, { a: "b" }), params: {}, context: {} } as ActionFunctionArgs));
+    expect((await post(null)).status).toBe(302);
+    expect(await post(cookies.member)).toMatchObject({ status: 404, body: "Not found." });
+    expect((await post(cookies.admin)).status).toBe(405);
+    expect(target.role).toBe("member");
   });
 
   test("an admin who is disabled is out at the next request, pages and actions alike", async () => {
