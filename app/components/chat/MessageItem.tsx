@@ -316,7 +316,8 @@ export const AssistantMessage = memo(function AssistantMessage({
         ) : null}
       </div>
       {status === "error" || status === "interrupted" ? (
-        <p role="status" className={`mt-2 rounded-md px-3 py-2 text-sm ${status === "error" ? "bg-red-500/10 text-red-300" : "bg-amber-500/10 text-amber-300"}`} data-testid="answer-problem">
+        // A failure as it happens is an alert (a status region inserted with its words already in is not read out).
+        <p role={isLive && status === "error" ? "alert" : "status"} className={`mt-2 rounded-md px-3 py-2 text-sm ${status === "error" ? "bg-red-500/10 text-red-300" : "bg-amber-500/10 text-amber-300"}`} data-testid="answer-problem">
           {problem ? describe(problem, locale) : status === "error" ? describe("answer_failed", locale) : describe("stopped", locale)}
         </p>
       ) : null}

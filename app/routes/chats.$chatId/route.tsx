@@ -313,11 +313,15 @@ export default function ChatPage() {
   );
 }
 
-/** What a screen reader hears about answers: that one started, and that it ended. */
+/**
+ * What a screen reader hears about answers: that one started, and that it
+ * ended. A page that opens on an answer being written (a new chat's first,
+ * a reload) says so too.
+ */
 function useAnswerAnnouncement(busy: boolean): string {
   const { t } = useTranslation();
   const [text, setText] = useState("");
-  const was = useRef(busy);
+  const was = useRef(false);
   useEffect(() => {
     if (busy === was.current) return;
     was.current = busy;
