@@ -3,6 +3,8 @@ import { startFakeAnthropic, type FakeServer } from "../../tests/fakes/anthropic
 import { collect } from "../../tests/fakes/script";
 import { createAnthropicProvider } from "./anthropic.server";
 import { UpstreamError, type LlmEvent, type StreamRequest } from "./types";
+import { describe as describeProblem } from "../protocol/catalogue";
+import { upstreamProblem } from "../streaming/generation.server";
 
 let fake: FakeServer;
 beforeAll(async () => {
@@ -120,6 +122,9 @@ describe("failures", () => {
     const { error } = await failure({ status: 400, errorMessage: "messages: roles must alternate" });
     expect(error).toMatchObject({ kind: "client", status: 400 });
     expect(error.message).toContain("roles must alternate");
+    // The person reads the provider's own words once, in the catalogue's sentence.
+    expect(error.detail).toBe("messages: roles must alternate");
+    expect(describeProblem(upstreamProblem(error, "Anthropic"), "en")).toBe("Anthropic rejected the request (HTTP 400): messages: roles must alternate");
   });
 
   test("an error event mid-stream is a server error after the first token", async () => {

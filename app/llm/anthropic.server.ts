@@ -187,6 +187,7 @@ function toUpstreamError(
         status: error.status,
         retryAfterMs: parseRetryAfterMs(error.headers),
         message: `${label} answered ${error.status}: ${error.apiMessage ?? error.message}`,
+        detail: error.apiMessage ?? error.message,
       });
     }
     // An `event: error` after the 200, e.g. overloaded_error: no status, only a type.

@@ -3,6 +3,8 @@ import { startFakeOpenAI, type FakeServer } from "../../tests/fakes/openai";
 import { collect } from "../../tests/fakes/script";
 import { createOpenAIProvider } from "./openai.server";
 import { UpstreamError, type StreamRequest } from "./types";
+import { describe as describeProblem } from "../protocol/catalogue";
+import { upstreamProblem } from "../streaming/generation.server";
 
 let fake: FakeServer;
 beforeAll(async () => {
@@ -128,6 +130,10 @@ describe("failures", () => {
     const { error } = await collect(wrongKey.stream(request()));
     expect(error).toMatchObject({ kind: "client", status: 401 });
     expect((error as UpstreamError).retryable).toBe(false);
+    // The person reads the provider's own words once, in the catalogue's sentence: no "OpenAI answered 401".
+    const said = describeProblem(upstreamProblem(error as UpstreamError, "OpenAI"), "en");
+    expect(said).toBe("OpenAI rejected the request (HTTP 401): Incorrect API key provided.");
+    expect(said).not.toContain("answered");
   });
 
   test("a connection reset after tokens keeps them and says the answer had started", async () => {

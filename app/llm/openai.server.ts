@@ -225,12 +225,14 @@ function toUpstreamError(
   }
   if (error instanceof OpenAI.APIError) {
     if (error.status !== undefined) {
+      // The SDK's message starts with the status; the body's own words do not.
       return new UpstreamError({
         ...common,
         kind: kindForStatus(error.status),
         status: error.status,
         retryAfterMs: parseRetryAfterMs(error.headers),
-        message: `${label} answered ${error.message}`,
+        message: `${label} answered ${error.status}: ${bodyMessage(error)}`,
+        detail: bodyMessage(error),
       });
     }
     // An `{"error": …}` event after the 200: no status, only the body's code.
@@ -260,3 +262,9 @@ const sdkLogger = {
   info: (message: unknown, ...details: unknown[]) => logger.info(String(message), { details: details.map(String) }),
   debug: (message: unknown, ...details: unknown[]) => logger.debug(String(message), { details: details.map(String) }),
 };
+
+/** What an OpenAI-style error body says (`error.message`), else the SDK's message without its leading status. */
+function bodyMessage(error: InstanceType<typeof OpenAI.APIError>): string {
+  const said = (error.error as { message?: unknown } | undefined)?.message;
+  return typeof said === "string" && said ? said : error.message.replace(/^\d{3}\s+/, "");
+}

@@ -112,9 +112,13 @@ export class UpstreamError extends Error {
   /** True when no byte of the answer had reached us (safe to retry). */
   readonly beforeFirstToken: boolean;
   readonly kind: "rate_limited" | "server" | "client" | "connection" | "timeout" | "malformed";
+  /** Where the provider's own words start in the message (after "OpenAI answered 400: "). */
+  private readonly detailStart: number;
 
   constructor(options: {
     message: string;
+    /** The provider's own words, which `message` ends with. */
+    detail?: string;
     providerId: string;
     kind: UpstreamError["kind"];
     status?: number;
@@ -129,6 +133,16 @@ export class UpstreamError extends Error {
     this.status = options.status;
     this.retryAfterMs = options.retryAfterMs;
     this.beforeFirstToken = options.beforeFirstToken;
+    this.detailStart = options.detail && options.message.endsWith(options.detail) ? options.message.length - options.detail.length : 0;
+  }
+
+  /**
+   * The provider's own words, for the person: without the provider's name and
+   * the status, which the catalogue's sentence says already. Read from the
+   * message, so a key cut out of the message (keepingSecret) is cut out here too.
+   */
+  get detail(): string {
+    return this.message.slice(this.detailStart);
   }
 
   get retryable(): boolean {

@@ -363,6 +363,6 @@ export function upstreamProblem(error: UpstreamError, providerLabel: string): Pr
     case "malformed":
       return { code: "upstream_malformed", params };
     case "client":
-      return { code: "upstream_rejected", params: { ...params, detail: error.message } };
+      return { code: "upstream_rejected", params: { ...params, detail: error.detail } };
   }
 }
