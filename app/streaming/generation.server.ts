@@ -263,6 +263,19 @@ interface RelayOptions {
   firstAttempt?: { events: AsyncIterable<LlmEvent>; cancel: AbortController };
 }
 
+/** The shortest stretch from first token to end over which an answer's tokens per second are worth stating. */
+const MIN_SECONDS_FOR_SPEED = 0.5;
+
+/**
+ * Tokens per second from the first token to the end, to a tenth; none when
+ * the tokens came in one burst (a cache, a buffering proxy): 20,000 tok/s
+ * over a few milliseconds says nothing about the model.
+ */
+export function answerSpeed(outputTokens: number, generationSeconds: number): number | undefined {
+  if (generationSeconds < MIN_SECONDS_FOR_SPEED || outputTokens <= 1) return undefined;
+  return Math.round((outputTokens / generationSeconds) * 10) / 10;
+}
+
 async function relayEvents({ upstream, writer, startedAt = performance.now(), firstAttempt }: RelayOptions): Promise<StreamOutcome> {
   const { model, provider } = upstream;
   let firstTokenAt: number | undefined;
@@ -338,9 +351,8 @@ async function relayEvents({ upstream, writer, startedAt = performance.now(), fi
     if (firstTokenAt !== undefined) stats.timeToFirstTokenMs = Math.round(firstTokenAt - startedAt);
     stats.outputTokens = outputTokens || estimatedOutput;
     const generationSeconds = firstTokenAt !== undefined ? (endedAt - firstTokenAt) / 1000 : 0;
-    if (generationSeconds > 0 && stats.outputTokens > 1) {
-      stats.tokensPerSecond = Math.round((stats.outputTokens / generationSeconds) * 10) / 10;
-    }
+    const speed = answerSpeed(stats.outputTokens, generationSeconds);
+    if (speed !== undefined) stats.tokensPerSecond = speed;
     if (model.inputPricePerMTok !== undefined && model.outputPricePerMTok !== undefined) {
       stats.costUsd =
         ((stats.inputTokens ?? 0) * model.inputPricePerMTok + stats.outputTokens * model.outputPricePerMTok) / 1_000_000;
