@@ -533,6 +533,7 @@ export const en = {
     restoredFrom: "(restored version {{version}})",
     empty: "— empty: no server prompt",
     inForce: "in force",
+    sameAsInForce: "same text as in force",
     restore: "Restore",
   },
   adminLimits: {
@@ -565,6 +566,7 @@ export const en = {
     spendPerMonth: "Spend per month (USD)",
   },
   adminUsage: {
+    deletedAccount: "(deleted account)",
     requests: "Requests",
     inputTokens: "Input tokens",
     outputTokens: "Output tokens",

@@ -60,3 +60,16 @@ export function useLocale(): Locale {
 export function formatNumber(value: number, locale: Locale): string {
   return value.toLocaleString(locale === "ru" ? "ru-RU" : "en-US");
 }
+
+const usdFormats = new Map<Locale, Intl.NumberFormat>();
+
+/**
+ * An amount in US dollars as the language writes money ("$1,234.50" /
+ * "1 234,50 $"), to the cent; a little above nothing is "< $0.01", never a
+ * "$0.00" that reads as free.
+ */
+export function formatUsd(value: number, locale: Locale): string {
+  let format = usdFormats.get(locale);
+  if (!format) usdFormats.set(locale, (format = new Intl.NumberFormat(locale === "ru" ? "ru-RU" : "en-US", { style: "currency", currency: "USD", currencyDisplay: "narrowSymbol" })));
+  return value > 0 && value < 0.01 ? `< ${format.format(0.01)}` : format.format(value);
+}

@@ -557,6 +557,7 @@ export const ru: RussianOf<typeof en> = {
     restoredFrom: "(восстановлена версия {{version}})",
     empty: "— пусто: без серверного промпта",
     inForce: "действует",
+    sameAsInForce: "тот же текст, что действует",
     restore: "Восстановить",
   },
   adminLimits: {
@@ -589,6 +590,7 @@ export const ru: RussianOf<typeof en> = {
     spendPerMonth: "Расходов в месяц (USD)",
   },
   adminUsage: {
+    deletedAccount: "(удалённый аккаунт)",
     requests: "Запросы",
     inputTokens: "Входные токены",
     outputTokens: "Выходные токены",

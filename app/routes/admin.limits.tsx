@@ -12,7 +12,7 @@ import { type FormFailure, formFailure, readFormData } from "~/utils/http.server
 import { Trans } from "react-i18next";
 import { useTranslation } from "~/i18n/i18n";
 import { metaT, pageTitle } from "~/i18n/meta";
-import { formatNumber, useLocale } from "~/i18n/i18n";
+import { formatNumber, formatUsd, useLocale } from "~/i18n/i18n";
 
 export const meta: MetaFunction = ({ matches }) => {
   const t = metaT(matches);
@@ -58,7 +58,7 @@ function useLimitWords() {
     seconds % 86_400 === 0 ? t("adminLimits.days", { n: seconds / 86_400 }) : t("adminLimits.hours", { n: Math.round(seconds / 3600) });
   return {
     count: (n: number) => (n === 0 ? t("adminLimits.noLimit") : formatNumber(n, locale)),
-    usd: (n: number) => (n === 0 ? t("adminLimits.noLimit") : `$${n.toFixed(2)}`),
+    usd: (n: number) => (n === 0 ? t("adminLimits.noLimit") : formatUsd(n, locale)),
     answers: (n: number, seconds: number) => (n === 0 ? t("adminLimits.noLimit") : t("adminLimits.perWindow", { n, window: windowText(seconds) })),
   };
 }
@@ -148,7 +148,9 @@ export default function AdminLimits() {
                       ) : null}
                     </td>
                     <td>{formatNumber(used.tokens, locale)} / {count(limits.tokensPerMonth)}</td>
-                    <td>${used.spendUsd.toFixed(2)} / {usd(limits.spendPerMonthUsd)}</td>
+                    <td>
+                      {formatUsd(used.spendUsd, locale)} / {usd(limits.spendPerMonthUsd)}
+                    </td>
                     <td>
                       <Link to={`/admin/limits?${new URLSearchParams({ email })}#set-limits`} className="text-sky-400 hover:underline">
                         {t("adminLimits.change")}<span className="sr-only"> {t("adminLimits.changeOf", { email })}</span>

@@ -55,7 +55,7 @@ export default function AdminModeration() {
                   </td>
                   <td className="pr-3 align-top">{flag.email ?? t("adminModeration.deletedAccount")}</td>
                   <td className="pr-3 align-top">{flag.categories.join(", ")}</td>
-                  <td className="align-top whitespace-pre-wrap break-words text-zinc-300">{flag.text}</td>
+                  <td className="align-top whitespace-pre-wrap text-zinc-300 [overflow-wrap:anywhere]">{flag.text}</td>
                 </tr>
               ))}
             </tbody>

@@ -47,7 +47,7 @@ export async function action({ request }: ActionFunctionArgs) {
     if (!parsed.success) throw new AppError("invalid_input");
     if (parsed.data.intent === "restore") {
       const restored = await restoreServerPrompt({ version: parsed.data.version, by: admin });
-      return redirect(`/admin/prompt?restored=${restored.restoredFrom}`);
+      return redirect(restored ? `/admin/prompt?restored=${restored.restoredFrom}` : "/admin/prompt?unchanged=1");
     }
     const text = serverPromptSchema.safeParse({ text: parsed.data.text });
     if (!text.success) throw new AppError("system_prompt_too_long", { field: "text", params: { max: MAX_SERVER_PROMPT_CHARS } });
@@ -160,6 +160,9 @@ export default function AdminPrompt() {
                   </span>
                   {i === 0 ? (
                     <span className="text-emerald-300">{t("adminPrompt.inForce")}</span>
+                  ) : v.text === history[0]?.text ? (
+                    // Its words are the ones in force (it was restored, or saved again): nothing to restore.
+                    <span className="ml-auto text-zinc-500">{t("adminPrompt.sameAsInForce")}</span>
                   ) : (
                     <Form method="post" className="ml-auto">
                       <input type="hidden" name="version" value={v.version} />

@@ -14,7 +14,7 @@ import { localeOf } from "~/utils/http.server";
 import { Trans } from "react-i18next";
 import { useTranslation } from "~/i18n/i18n";
 import { metaT, pageTitle } from "~/i18n/meta";
-import { formatNumber, useLocale } from "~/i18n/i18n";
+import { formatNumber, formatUsd, useLocale } from "~/i18n/i18n";
 
 export const meta: MetaFunction = ({ matches }) => {
   const t = metaT(matches);
@@ -37,12 +37,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { report: await usageReport(parsed.data), asked: shown, error: null };
 }
 
-const usd = (n: number) => `$${n.toFixed(n > 0 && n < 0.01 ? 4 : 2)}`;
 
 function Totals({ rows, caption, first }: { rows: Grouped[]; caption: string; first: string }) {
   const { t } = useTranslation();
   const locale = useLocale();
   const number = (n: number) => formatNumber(n, locale);
+  const usd = (n: number) => formatUsd(n, locale);
   return (
     <div className="overflow-x-auto">
       <table className="w-full min-w-[36rem] text-sm">
@@ -64,7 +64,7 @@ function Totals({ rows, caption, first }: { rows: Grouped[]; caption: string; fi
           ) : (
             rows.map((row) => (
               <tr key={row.key}>
-                <th scope="row" className="py-1.5 text-left font-normal">{row.label}</th>
+                <th scope="row" className="py-1.5 text-left font-normal">{row.label || t("adminUsage.deletedAccount")}</th>
                 <td className="text-right tabular-nums">{number(row.requests)}</td>
                 <td className="text-right tabular-nums">{number(row.inputTokens)}</td>
                 <td className="text-right tabular-nums">{number(row.outputTokens)}</td>
@@ -84,6 +84,7 @@ export default function AdminUsage() {
   const { t } = useTranslation();
   const locale = useLocale();
   const number = (n: number) => formatNumber(n, locale);
+  const usd = (n: number) => formatUsd(n, locale);
   const csv = `/admin/usage.csv?${new URLSearchParams({ from: period.fromDay, to: period.toDay })}`;
   return (
     <section aria-labelledby="usage-heading" className="space-y-8">

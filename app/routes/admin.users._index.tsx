@@ -1,6 +1,6 @@
 // The admin's list of accounts: search by name or email (?q=), 50 a page
 // (?page=), newest first. Each account opens its own page, where it is changed.
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { noAdminForms, requireAdmin } from "~/auth/admin.server";
 import { inputClass, Notice, When } from "~/components/ui/admin";
@@ -18,7 +18,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { q, page } = usersQuerySchema.parse(
     Object.fromEntries(new URL(request.url).searchParams)
   );
-  return { ...(await usersPage({ query: q, page })), adminId: admin.id };
+  const found = await usersPage({ query: q, page });
+  // A page past the last (an old link, accounts deleted since) goes to the last one.
+  if (found.page > found.pages && found.pages >= 1) {
+    throw redirect(`/admin/users?${new URLSearchParams({ ...(q ? { q } : {}), page: String(found.pages) })}`);
+  }
+  return { ...found, adminId: admin.id };
 }
 
 export default function AdminUsers() {

@@ -24,10 +24,16 @@ export async function saveServerPrompt({ text, by }: { text: string; by: { id: s
   return { saved: true, version: row.version };
 }
 
-/** Puts an old version's text back in force, as a new version that says where it came from. */
-export async function restoreServerPrompt({ version, by }: { version: number; by: { id: string } }): Promise<SystemPromptVersion> {
+/**
+ * Puts an old version's text back in force, as a new version that says where
+ * it came from; null when that text is in force already (nothing is added,
+ * as for saving the same text again).
+ */
+export async function restoreServerPrompt({ version, by }: { version: number; by: { id: string } }): Promise<SystemPromptVersion | null> {
   const old = await systemPromptVersion({ version });
   if (!old) throw new AppError("not_found");
+  const current = await currentSystemPromptVersion();
+  if (current && current.text === old.text) return null;
   return addSystemPromptVersion({ text: old.text, createdBy: by.id, restoredFrom: old.version });
 }
 

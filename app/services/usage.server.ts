@@ -7,7 +7,14 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** The longest period one report covers: a year of days is still a small table. */
 export const MAX_REPORT_DAYS = 366;
 
-const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "date_invalid").refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), "date_invalid");
+/** A real calendar day: the clock rolls 2026-02-30 over to 2 March, which is not what was asked. */
+const isoDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "date_invalid")
+  .refine((value) => {
+    const at = Date.parse(`${value}T00:00:00Z`);
+    return !Number.isNaN(at) && new Date(at).toISOString().slice(0, 10) === value;
+  }, "date_invalid");
 
 /** `?from=YYYY-MM-DD&to=YYYY-MM-DD` (both days included, UTC); the last 30 days when absent. */
 export const usagePeriodSchema = z
@@ -74,12 +81,15 @@ export async function usageReport(period: UsagePeriod): Promise<UsageReport> {
   return {
     period,
     total,
-    byUser: group(rows, (row) => row.userId ?? "", (row) => row.userEmail ?? "(deleted account)"),
+    byUser: group(rows, (row) => row.userId ?? "", (row) => row.userEmail ?? ""),
     byModel: group(rows, (row) => row.model, (row) => row.model),
     byDay: [...days.values()],
     rows,
   };
 }
+
+/** Who a row of the CSV is about when the account has since been deleted. */
+const DELETED_ACCOUNT = "(deleted account)";
 
 /** A CSV field: quoted when it holds a separator, a quote or a line break; a leading =, +, - or @ is defused for spreadsheets. */
 function csvField(value: string | number): string {
@@ -88,11 +98,15 @@ function csvField(value: string | number): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-/** The report's rows as CSV (RFC 4180, CRLF line ends), one line per day, person, model and payer. */
+/**
+ * The report's rows as CSV (RFC 4180, CRLF line ends), one line per day,
+ * person, model and payer. It starts with a byte-order mark, without which
+ * Excel opens UTF-8 as a legacy code page ("DÃ¡vid" for "Dávid").
+ */
 export function usageCsv(report: UsageReport): string {
   const header = ["day", "user_email", "user_name", "model", "paid_by", "requests", "input_tokens", "output_tokens", "cost_usd"];
   const lines = report.rows.map((row) =>
-    [row.day, row.userEmail ?? "", row.userName ?? "", row.model, row.paidBy, row.requests, row.inputTokens, row.outputTokens, row.costUsd.toFixed(6)].map(csvField).join(","),
+    [row.day, row.userEmail ?? DELETED_ACCOUNT, row.userName ?? "", row.model, row.paidBy, row.requests, row.inputTokens, row.outputTokens, row.costUsd.toFixed(6)].map(csvField).join(","),
   );
-  return [header.join(","), ...lines].join("\r\n") + "\r\n";
+  return "\uFEFF" + [header.join(","), ...lines].join("\r\n") + "\r\n";
 }

@@ -123,6 +123,17 @@ describe("the admin area", () => {
     expect(result.status, JSON.stringify(result.body)).toBeLessThan(400);
   });
 
+  test("a users page past the last goes to the last, keeping the search", async () => {
+    const { target, cookies } = await people();
+    const page = { path: "/admin/users?q=target&page=99", loader: usersLoader };
+    const result = await load(page, cookies.admin, target);
+    expect(result.status).toBe(302);
+    const [, last] = /^\/admin\/users\?q=target&page=(\d+)$/.exec(result.location ?? "") ?? [];
+    expect(Number(last)).toBeGreaterThanOrEqual(1);
+    expect(Number(last)).toBeLessThan(99);
+    expect((await load({ path: `/admin/users?q=target&page=${last}`, loader: usersLoader }, cookies.admin, target)).status).toBe(200);
+  });
+
   // Pages that take no forms: a form posted to one is the 404 for a member, as for an address that does not exist.
   const FORMLESS: [string, Action][] = [
     ["/admin", layoutAction],

@@ -47,8 +47,11 @@ describe("the server's system prompt", () => {
     const restored = await restoreServerPrompt({ version: first.version!, by: admin });
     expect(restored).toMatchObject({ text: "Answer in British English.", restoredFrom: first.version, version: second.version! + 1 });
     const history = await systemPromptHistory();
-    expect(history.slice(0, 3).map((v) => v.version)).toEqual([restored.version, second.version, first.version]);
+    expect(history.slice(0, 3).map((v) => v.version)).toEqual([restored!.version, second.version, first.version]);
     expect(history[0]).toMatchObject({ authorEmail: admin.email, restoredFrom: first.version });
+    // Its text is in force now: restoring it again adds nothing.
+    expect(await restoreServerPrompt({ version: first.version!, by: admin })).toBeNull();
+    expect((await systemPromptHistory())[0]?.version).toBe(restored!.version);
     await expect(restoreServerPrompt({ version: 999_999, by: admin })).rejects.toMatchObject({ code: "not_found" });
   });
 

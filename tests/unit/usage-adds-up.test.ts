@@ -75,7 +75,9 @@ describe("usage adds up", () => {
     await database().delete(users).where(eq(users.id, carol.id));
     report = await usageReport(today());
     expect(report.byUser.find((g) => g.key === carol.id)).toBeUndefined();
-    expect(report.byUser.find((g) => g.key === "")).toMatchObject({ label: "(deleted account)" });
+    // Named in the page's language by the page; the CSV says it in its own column.
+    expect(report.byUser.find((g) => g.key === "")).toMatchObject({ label: "" });
+    expect(usageCsv(report).split("\r\n").some((line) => /^\d{4}-\d{2}-\d{2},\(deleted account\),,/.test(line))).toBe(true);
   });
 
   test("a period is whole UTC days, every day listed, and a bad or too long one is refused with a code", () => {
@@ -83,6 +85,9 @@ describe("usage adds up", () => {
     expect(period).toMatchObject({ fromDay: "2026-01-30", toDay: "2026-02-02", start: Date.UTC(2026, 0, 30), end: Date.UTC(2026, 1, 3) });
     const issue = (input: object) => usagePeriodSchema.safeParse(input).error?.issues[0]?.message;
     expect(issue({ from: "2026-02-30x" })).toBe("date_invalid");
+    // A day the calendar does not have is not rolled over to March.
+    expect(issue({ from: "2026-02-30", to: "2026-03-01" })).toBe("date_invalid");
+    expect(issue({ from: "2026-04-31" })).toBe("date_invalid");
     expect(issue({ from: "2026-02-03", to: "2026-02-02" })).toBe("period_invalid");
     expect(issue({ from: "2024-01-01", to: "2026-02-02" })).toBe("period_too_long");
   });
@@ -93,7 +98,10 @@ describe("usage adds up", () => {
       ...report,
       rows: [{ day: "2026-02-01", userId: "u", userName: '=HYPERLINK("x"), "Ada"', userEmail: "ada@example.com", model: "openai:gpt-4o", paidBy: "user" as const, requests: 2, inputTokens: 10, outputTokens: 20, costUsd: 0.0015 }],
     };
-    const lines = usageCsv(withOddName).split("\r\n");
+    const csv = usageCsv(withOddName);
+    // A byte-order mark first: Excel reads UTF-8 names right only with it.
+    expect(csv.startsWith("\uFEFFday,")).toBe(true);
+    const lines = csv.slice(1).split("\r\n");
     expect(lines[0]).toBe("day,user_email,user_name,model,paid_by,requests,input_tokens,output_tokens,cost_usd");
     expect(lines[1]).toBe(`2026-02-01,ada@example.com,"'=HYPERLINK(""x""), ""Ada""",openai:gpt-4o,user,2,10,20,0.001500`);
     expect(lines[2]).toBe("");
