@@ -147,6 +147,9 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     period_invalid: () => "The period ends before it starts: choose a “to” date on or after the “from” date.",
     period_too_long: () => "A report covers at most 366 days: choose a shorter period.",
     model_cannot_see_images: (p) => `${p.model ? `“${p.model}”` : "This model"} cannot see images. Pick a model that can, or remove the images.`,
+    limit_count_invalid: () => "A limit is a whole number, like 20 (0 for no limit), or blank to follow the default.",
+    limit_window_invalid: () => "Write the window in hours or days, from 1h to 7d: for example 3h or 1d.",
+    limit_spend_invalid: () => "Write the spend in dollars and cents, like 5 or 12.50 (0 for no limit), or leave it blank.",
     message_too_big_for_model: (p) =>
       `This message and its files come to about ${localNumber(p.tokens ?? 0, "en")} tokens; ${p.model ? `“${p.model}”` : "this model"} reads at most ${localNumber(p.max ?? 0, "en")}. Remove a file or send a part of it, or pick a model that reads more.`,
     method_not_allowed: () => "This address does not accept that method.",
@@ -249,6 +252,9 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     period_invalid: () => "Период заканчивается раньше, чем начинается: дата «по» должна быть не раньше даты «с».",
     period_too_long: () => "Отчёт охватывает не больше 366 дней: выберите период короче.",
     model_cannot_see_images: (p) => `${p.model ? `Модель «${p.model}»` : "Эта модель"} не видит изображений. Выберите модель, которая видит, или уберите изображения.`,
+    limit_count_invalid: () => "Лимит — целое число, например 20 (0 — без лимита), или пустое поле, чтобы действовал общий.",
+    limit_window_invalid: () => "Укажите окно в часах или днях, от 1h до 7d: например 3h или 1d.",
+    limit_spend_invalid: () => "Укажите расходы в долларах и центах, например 5 или 12.50 (0 — без лимита), или оставьте поле пустым.",
     message_too_big_for_model: (p) =>
       `Это сообщение с файлами — около ${localNumber(p.tokens ?? 0, "ru")} токенов, а ${p.model ? `модель «${p.model}»` : "эта модель"} читает не больше ${localNumber(p.max ?? 0, "ru")}. Уберите файл или отправьте его часть, или выберите модель, которая читает больше.`,
     method_not_allowed: () => "Этот адрес не принимает такой метод.",

@@ -6,7 +6,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { requireAdmin } from "~/auth/admin.server";
 import { buttonClass, inputClass, Notice, primaryButtonClass, When } from "~/components/ui/admin";
 import { FormAlert } from "~/components/ui/Field";
-import { AppError } from "~/protocol/errors";
+import { AppError, isErrorCode } from "~/protocol/errors";
 import { defaultsFormSchema, limitsAdminPage, limitsFormSchema, saveDefaults, saveLimitsFor } from "~/services/admin-limits.server";
 import { type FormFailure, formFailure, readFormData } from "~/utils/http.server";
 import { Trans } from "react-i18next";
@@ -29,7 +29,11 @@ export async function action({ request }: ActionFunctionArgs) {
   let intent = "person";
   try {
     const fields: Record<string, unknown> = { chats: "", messages: "", window: "", tokensPerMonth: "", spendPerMonthUsd: "", ...Object.fromEntries(await readFormData(request)) };
-    const invalid = (issues: { path: PropertyKey[] }[]) => new AppError("invalid_input", { field: String(issues[0]?.path[0] ?? "") });
+    // The first field the form cannot take, with what it takes.
+    const invalid = (issues: { path: PropertyKey[]; message: string }[]) => {
+      const code = issues[0]?.message;
+      return new AppError(isErrorCode(code) ? code : "invalid_input", { field: String(issues[0]?.path[0] ?? "") });
+    };
     if (fields.intent === "defaults") {
       intent = "defaults";
       const parsed = defaultsFormSchema.safeParse(fields);

@@ -8,26 +8,45 @@ import { defaultLimits, environmentLimits, type LimitStanding, type LimitValues,
 
 const UNITS = { h: 3600, d: 86_400 } as const;
 
-/** A blank field follows the default; 0 is no limit. */
-const optionalCount = z
+/**
+ * A blank field follows the default; 0 is no limit. Counts are whole
+ * numbers; an amount of money is in dollars and cents. A value the form
+ * cannot take is refused with what it takes, never rounded or dropped.
+ */
+const optionalNumber = ({ whole, code }: { whole: boolean; code: "limit_count_invalid" | "limit_spend_invalid" }) =>
+  z
+    .string()
+    .trim()
+    .transform((value, context) => {
+      if (value === "") return null;
+      const number = Number(value);
+      const shape = whole ? /^\d+$/ : /^\d+(\.\d{1,2})?$/;
+      if (!shape.test(value) || !Number.isFinite(number) || number > 1e12) {
+        context.addIssue({ code: "custom", message: code });
+        return z.NEVER;
+      }
+      return number;
+    });
+const optionalCount = optionalNumber({ whole: true, code: "limit_count_invalid" });
+
+/** Answers per window: hours or days, from 1 hour to 7 days ("3h", "1 d"). */
+const MAX_WINDOW_SECONDS = 7 * 86_400;
+const windowField = z
   .string()
   .trim()
-  .transform((value, context) => {
-    if (value === "") return null;
-    const number = Number(value);
-    if (!Number.isFinite(number) || number < 0 || number > 1e12) {
-      context.addIssue({ code: "custom", message: "invalid_input" });
-      return z.NEVER;
-    }
-    return number;
-  });
+  .refine((value) => {
+    if (value === "") return true;
+    const match = /^(\d{1,3})\s*([hd])$/.exec(value);
+    const seconds = match ? Number(match[1]) * UNITS[match[2] as keyof typeof UNITS] : 0;
+    return seconds >= 3600 && seconds <= MAX_WINDOW_SECONDS;
+  }, "limit_window_invalid");
 
 const limitFields = {
   chats: optionalCount,
   messages: optionalCount,
-  window: z.string().trim().regex(/^$|^\d{1,3}\s*[hd]$/, "invalid_input"),
+  window: windowField,
   tokensPerMonth: optionalCount,
-  spendPerMonthUsd: optionalCount,
+  spendPerMonthUsd: optionalNumber({ whole: false, code: "limit_spend_invalid" }),
 };
 
 /** The five fields of a limits form as values: null where the field was blank. */
@@ -35,10 +54,10 @@ function limitValues({ window, ...values }: { chats: number | null; messages: nu
   const match = /^(\d+)\s*([hd])$/.exec(window);
   const windowSeconds = match ? Number(match[1]) * UNITS[match[2] as keyof typeof UNITS] : null;
   return {
-    chats: values.chats === null ? null : Math.floor(values.chats),
-    messages: values.messages === null ? null : Math.floor(values.messages),
-    windowSeconds: values.messages === null ? null : windowSeconds && windowSeconds <= 7 * 86_400 ? windowSeconds : null,
-    tokensPerMonth: values.tokensPerMonth === null ? null : Math.floor(values.tokensPerMonth),
+    chats: values.chats,
+    messages: values.messages,
+    windowSeconds: values.messages === null ? null : windowSeconds,
+    tokensPerMonth: values.tokensPerMonth,
     spendPerMonthUsd: values.spendPerMonthUsd,
   };
 }

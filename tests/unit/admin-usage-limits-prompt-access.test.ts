@@ -98,7 +98,20 @@ describe("usage, limits and system prompt pages", () => {
     const unknown = await act(ACTIONS[1]!, cookies.admin, { email: "nobody@example.com" });
     expect(unknown).toMatchObject({ status: 404, body: { code: "user_not_found", field: "email" } });
     const badNumber = await settle(() => limitsAction({ request: formRequest("/admin/limits", cookies.admin, { email: "x@example.com", chats: "-3" }), params: {}, context: {} } as unknown as ActionFunctionArgs));
-    expect(badNumber).toMatchObject({ status: 400, body: { code: "invalid_input", field: "chats" } });
+    expect(badNumber).toMatchObject({ status: 400, body: { code: "limit_count_invalid", field: "chats" } });
+    // Nothing the form cannot take is rounded, dropped or saved: each is refused beside its field, with what it takes.
+    const member = await createTestUser("Limited");
+    const refused = async (fields: Record<string, string>) =>
+      (await settle(() => limitsAction({ request: formRequest("/admin/limits", cookies.admin, { email: member.email, ...fields }), params: {}, context: {} } as unknown as ActionFunctionArgs))) as { status: number; body: { code?: string; field?: string; formError?: string } };
+    for (const window of ["9d", "8d", "0h", "30m", "abc"]) {
+      expect(await refused({ messages: "5", window }), window).toMatchObject({ status: 400, body: { code: "limit_window_invalid", field: "window", formError: "Write the window in hours or days, from 1h to 7d: for example 3h or 1d." } });
+    }
+    expect(await refused({ chats: "1.5" })).toMatchObject({ status: 400, body: { code: "limit_count_invalid", field: "chats" } });
+    expect(await refused({ spendPerMonthUsd: "0.0001" })).toMatchObject({ status: 400, body: { code: "limit_spend_invalid", field: "spendPerMonthUsd" } });
+    expect(await effectiveLimits({ userId: member.id })).toEqual(await effectiveLimits({ userId: (await createTestUser("Default")).id }));
+    // What it takes is saved as written.
+    expect((await refused({ messages: "5", window: "7d", spendPerMonthUsd: "12.50" })).status).toBe(302);
+    expect(await effectiveLimits({ userId: member.id })).toMatchObject({ messages: 5, windowSeconds: 7 * 86_400, spendPerMonthUsd: 12.5 });
     const csv = await settle(() => usageCsvLoader({ request: getRequest("/admin/usage.csv?from=2026-02-10&to=2026-02-01", cookies.admin), params: {}, context: {} } as LoaderFunctionArgs));
     expect(csv.status).toBe(400);
     const page = await load({ path: "/admin/usage?from=nonsense", loader: usageLoader }, cookies.admin);
