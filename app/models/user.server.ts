@@ -248,14 +248,14 @@ export async function createPasswordReset({ userId, tokenHash, expiresAt, create
 }
 
 /** The account a reset link is for, while the link can still be used. */
-export async function passwordResetUser({ tokenHash, now = Date.now() }: { tokenHash: string; now?: number }): Promise<PublicUser | undefined> {
+export async function passwordResetUser({ tokenHash, now = Date.now() }: { tokenHash: string; now?: number }): Promise<(PublicUser & { disabled: boolean }) | undefined> {
   const [row] = await database()
-    .select({ id: users.id, email: users.email, name: users.name, role: users.role })
+    .select({ id: users.id, email: users.email, name: users.name, role: users.role, disabled: sql<number>`${users.disabledAt} IS NOT NULL` })
     .from(passwordResets)
     .innerJoin(users, eq(users.id, passwordResets.userId))
     .where(and(eq(passwordResets.id, tokenHash), sql`${passwordResets.usedAt} IS NULL`, sql`${passwordResets.expiresAt} > ${now}`))
     .limit(1);
-  return row;
+  return row && { ...row, disabled: Boolean(row.disabled) };
 }
 
 /**

@@ -29,7 +29,7 @@ import { Trans } from "react-i18next";
 import { useTranslation } from "~/i18n/i18n";
 import { metaT, pageTitle } from "~/i18n/meta";
 
-export const meta: MetaFunction = ({ matches }) => pageTitle(metaT(matches)("reset.title"));
+export const meta: MetaFunction<typeof loader> = ({ matches, data }) => pageTitle(metaT(matches)(data?.ok === false ? "reset.refused" : "reset.title"));
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   try {

@@ -112,9 +112,16 @@ export async function createResetLink({ admin, userId, now = Date.now() }: { adm
 }
 
 /** The account a reset link is for, while it can be used. */
+/**
+ * The account a reset link is for. A disabled account's link is refused,
+ * and kept: it works once an admin enables the account again (a password
+ * set now would lead only to a login that says "disabled").
+ */
 export async function resetLinkAccount({ token, now }: { token: string | undefined; now?: number }): Promise<PublicUser> {
-  const user = isTokenShaped(token) ? await passwordResetUser({ tokenHash: hashToken(token), now }) : undefined;
-  if (!user) throw new AppError("reset_link_invalid");
+  const found = isTokenShaped(token) ? await passwordResetUser({ tokenHash: hashToken(token), now }) : undefined;
+  if (!found) throw new AppError("reset_link_invalid");
+  const { disabled, ...user } = found;
+  if (disabled) throw new AppError("account_disabled");
   return user;
 }
 
@@ -124,6 +131,7 @@ export const newPasswordSchema = z.object({
 
 /** Sets the new password through a reset link: the link is used up and every session of the account ends. */
 export async function resetPassword({ token, password, now }: { token: string | undefined; password: string; now?: number }): Promise<string> {
+  await resetLinkAccount({ token, now });
   if (!isTokenShaped(token)) throw new AppError("reset_link_invalid");
   const userId = await redeemPasswordReset({ tokenHash: hashToken(token), passwordHash: await hashPassword(password), now });
   if (!userId) throw new AppError("reset_link_invalid");

@@ -259,7 +259,7 @@ test("an expired session in the middle of a form lands on login, and nothing typ
   await composer(page).press("Enter");
 
   await expect(page).toHaveURL(`/login?redirectTo=${encodeURIComponent(chatUrl)}&expired=1`);
-  await expect(page.getByRole("alert")).toHaveText("Your session expired. Log in again; then send your form once more.");
+  await expect(page.getByRole("alert")).toHaveText("You are signed out: your session ended. Log in again; then send your form once more.");
   await login(page, user);
 
   // Back where the form was, with the conversation and the draft intact.

@@ -226,6 +226,17 @@ describe("password-reset links", () => {
     expect(await authenticator.authenticate("login", loginRequest(member.email, "a brand new password"))).toMatchObject({ id: member.id });
   });
 
+  test("a disabled account's link says so and sets nothing, and works once the account is enabled again", async () => {
+    const member = await userWithPassword("Paused");
+    const { token } = await createResetLink({ admin: firstAdmin, userId: member.id });
+    await disableUser({ admin: firstAdmin, userId: member.id });
+    expect(await codeOf(resetLinkAccount({ token }))).toBe("account_disabled");
+    expect(await codeOf(resetPassword({ token, password: "a password while disabled" }))).toBe("account_disabled");
+    await enableUser({ admin: firstAdmin, userId: member.id });
+    expect(await resetPassword({ token, password: "a password once enabled" })).toBe(member.id);
+    expect(await authenticator.authenticate("login", loginRequest(member.email, "a password once enabled"))).toMatchObject({ id: member.id });
+  });
+
   test("expire after 24 hours, and a newer link replaces an older one", async () => {
     const member = await userWithPassword("Slow");
     const { token } = await createResetLink({ admin: firstAdmin, userId: member.id });
