@@ -311,7 +311,7 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
           {t("composer.cannotSeeImages", { model: chosen?.label })}
         </p>
       ) : null}
-      <div className="rounded-2xl border border-zinc-700 bg-zinc-900 focus-within:border-zinc-500">
+      <div className="rounded-2xl border border-zinc-700 bg-zinc-900 focus-within:border-sky-500 focus-within:ring-1 focus-within:ring-sky-500">
         {hydrated && uploads.chips.length > 0 ? (
           <ul className="flex flex-wrap gap-2 px-3 pt-3" aria-label={t("composer.filesToSend")}>
             {uploads.chips.map((chip) => (

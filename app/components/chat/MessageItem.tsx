@@ -376,7 +376,7 @@ export const UserMessage = memo(function UserMessage({ message, chatId, chatActi
     <article id={`message-${message.id}`} className="reveal-group flex scroll-mt-4 flex-col items-end target:rounded-lg target:ring-2 target:ring-amber-400/60" data-testid="user-message" data-message-id={message.id}>
       <MessageImages parts={message.parts} base={`/chats/${chatId}`} />
       {editing ? (
-        <Form method="post" action={chatAction} className="w-full max-w-[min(100%,40rem)] rounded-2xl border border-zinc-600 bg-zinc-800 p-2" data-testid="edit-form">
+        <Form method="post" action={chatAction} className="w-full max-w-[min(100%,40rem)] rounded-2xl border border-zinc-600 bg-zinc-800 p-2 focus-within:border-sky-500 focus-within:ring-1 focus-within:ring-sky-500" data-testid="edit-form">
           <input type="hidden" name="intent" value="edit" />
           <input type="hidden" name="messageId" value={message.id} />
           <label className="sr-only" htmlFor={`edit-${message.id}`}>

@@ -210,7 +210,7 @@ export function ModelPicker({ groups, value, name = "model", onChange }: { group
             aria-label={t("picker.search")}
             autoComplete="off"
             spellCheck={false}
-            className="mb-2 w-full rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1 text-sm outline-none focus:border-sky-500"
+            className="mb-2 w-full rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1 text-sm outline-none focus:border-sky-500 focus:ring-2 focus:ring-sky-500/60"
           />
           {/* Pressing an option must not take focus from the search box (it holds the keyboard);
               tabIndex -1 keeps the scrolling list out of the Tab order (Chromium puts scrollers in it). */}

@@ -37,7 +37,7 @@ export function TextArea({
         name={name}
         aria-invalid={error ? true : undefined}
         aria-describedby={[error ? errorId : null, hint ? hintId : null].filter(Boolean).join(" ") || undefined}
-        className="w-full rounded-lg border border-zinc-700 bg-zinc-900 px-3 py-2 text-zinc-100 outline-none focus:border-sky-500 aria-[invalid]:border-red-500"
+        className="w-full rounded-lg border border-zinc-700 bg-zinc-900 px-3 py-2 text-zinc-100 outline-none focus:border-sky-500 focus:ring-2 focus:ring-sky-500/60 aria-[invalid]:border-red-500"
         {...textarea}
       />
       {hint ? (
