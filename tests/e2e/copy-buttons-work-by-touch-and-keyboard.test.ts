@@ -39,6 +39,8 @@ test("the code block's Copy button shows without hovering and works from the key
   await page.keyboard.press("Enter");
   await expect(copyCode).toHaveText("Copied", { useInnerText: true });
   expect(await clipboard(page)).toBe(expectedCode);
+  // A screen reader hears it: the button's own words changing under the focus are not read out.
+  await expect(page.getByTestId("announcer")).toHaveText("Copied");
 
   const copyMessage = lastAnswer(page).getByRole("button", { name: "Copy message" });
   await copyMessage.click();

@@ -141,7 +141,7 @@ export function CopyMessageButton({ text }: { text: string }) {
   }, [copied]);
   if (!hydrated || !text) return null;
   return (
-    <button type="button" className="copy-button icon-button small" data-copy-message aria-label={t("message.copy")} title={t("message.copy")} onClick={() => void copyText(text).then(() => setCopied(true))}>
+    <button type="button" className="copy-button icon-button small" data-copy-message aria-label={t("message.copy")} title={t("message.copy")} onClick={() => void copyText(text, t("common.copied")).then(() => setCopied(true))}>
       <Icon name={copied ? "check" : "copy"} />
       {copied ? <span>{t("common.copied")}</span> : null}
     </button>

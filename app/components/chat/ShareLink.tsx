@@ -33,7 +33,7 @@ export function ShareLink({ origin, token, label }: { origin: string; token: str
       {hydrated ? (
         <button
           type="button"
-          onClick={() => void copyText(url).then(() => setCopied(true))}
+          onClick={() => void copyText(url, t("common.copied")).then(() => setCopied(true))}
           className="shrink-0 rounded-md bg-zinc-800 px-2 py-1 text-xs text-zinc-200 hover:bg-zinc-700"
         >
           {copied ? t("common.copied") : t("share.copyLink")}
