@@ -3,7 +3,8 @@
 // back to the newest message once the reader has scrolled up, and each chat
 // kept where the reader left it.
 import type { Page } from "@playwright/test";
-import { composer, demoAnswerTo, expect, lastAnswer, newChatAndSend, sendMessage, signUp, test, waitForAnswer, waitForHydration } from "./fixtures";
+import { answerContent, composer, demoAnswerTo, expect, lastAnswer, newChatAndSend, sendMessage, sendThroughTheForm, signUp, test, waitForAnswer, waitForHydration } from "./fixtures";
+import { queueScripts, uniqueMarker } from "./upstream";
 import { E2E } from "./env";
 
 const LONG = "How do javascript closures work?";
@@ -97,6 +98,28 @@ test("scrolled up through a long chat, a button leads back down to the newest me
   await page.mouse.wheel(0, -1500);
   await expect(back).toBeVisible();
   await back.click();
+  await expect.poll(() => scroller(page).evaluate((el) => Math.abs(el.scrollTop))).toBeLessThan(5);
+  await expect(back).toHaveCount(0);
+});
+
+test("while an answer is being written, the button back down reaches the newest words and stays with them", async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 700 });
+  await signUp(page);
+  await newChatAndSend(page, LONG);
+  await waitForAnswer(page);
+  const marker = uniqueMarker("down");
+  // A paragraph a token: the answer grows by a line every few milliseconds.
+  await queueScripts("openai", marker, { tokens: Array.from({ length: 400 }, (_, i) => `Paragraph ${i + 1} of a long answer.\n\n`), tokenDelayMs: 10 });
+  await sendThroughTheForm(page, `Write at length ${marker}`);
+  await expect(answerContent(page)).toContainText("Paragraph 40 ");
+  await scroller(page).hover();
+  await page.mouse.wheel(0, -2500);
+  const back = page.getByRole("button", { name: "Scroll to the newest message" });
+  await expect(back).toBeVisible();
+  await expect(lastAnswer(page)).toHaveAttribute("data-status", "streaming");
+  await back.click();
+  await expect.poll(() => scroller(page).evaluate((el) => Math.abs(el.scrollTop)), { timeout: 3_000 }).toBeLessThan(5);
+  await waitForAnswer(page);
   await expect.poll(() => scroller(page).evaluate((el) => Math.abs(el.scrollTop))).toBeLessThan(5);
   await expect(back).toHaveCount(0);
 });

@@ -12,6 +12,23 @@ import { Icon } from "../ui/Icon";
 /** How far above the newest message (in pixels) the button appears. */
 const SHOW_AFTER_PX = 240;
 
+/** How long a smooth scroll back down may take before it is finished at once. */
+const SMOOTH_FOR_MS = 450;
+
+/**
+ * Smoothly down to the newest message. While an answer is being written
+ * its growth moves the bottom away under a smooth scroll, which then stops
+ * short (each new line keeps the reader's place above): whatever is left
+ * after a moment is finished at once, and the column stays pinned there.
+ */
+function backToNewest(element: HTMLElement | null) {
+  if (!element) return;
+  element.scrollTo({ top: 0, behavior: "smooth" });
+  setTimeout(() => {
+    if (Math.abs(element.scrollTop) > 1) element.scrollTo({ top: 0, behavior: "instant" });
+  }, SMOOTH_FOR_MS);
+}
+
 /**
  * Mounted once per chat (keyed by its id). `settled` is false while the chat
  * is shown from the page's memory, which may hold fewer messages than the
@@ -64,7 +81,7 @@ export function ScrollToBottom({ scroller, chatId, settled, contentKey }: { scro
         aria-label={t("moving.scrollToNewest")}
         title={t("moving.scrollToNewest")}
         className="icon-button absolute bottom-3 left-1/2 z-10 -translate-x-1/2 rounded-full border border-zinc-700 bg-zinc-900 shadow-lg"
-        onClick={() => scroller.current?.scrollTo({ top: 0, behavior: "smooth" })}
+        onClick={() => backToNewest(scroller.current)}
         data-testid="scroll-to-bottom"
       >
         <Icon name="chevronDown" />
