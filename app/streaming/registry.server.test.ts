@@ -253,6 +253,60 @@ describe("running a generation", () => {
     expect(registry.isGenerating("m1")).toBe(false);
   });
 
+  test("a Continue goes on in the stored answer's own parts: its reasoning after a paragraph break, its text in the sentence it broke off", async () => {
+    const { registry, store } = setup();
+    const stored = [
+      { type: "reasoning" as const, text: "The user wants primes." },
+      { type: "text" as const, text: "The first" },
+    ];
+    const stream = registry.start({
+      messageId: "m1",
+      chatId: "c1",
+      startEventId: 7,
+      parts: stored,
+      run: async (writer) => {
+        writer.reasoning("Carry on ");
+        writer.reasoning("the list.");
+        writer.text(" primes are ");
+        writer.text("2, 3, 5.");
+        return { status: "complete" };
+      },
+    });
+    await stream.settled;
+    const whole = [
+      { type: "reasoning", text: "The user wants primes.\n\nCarry on the list." },
+      { type: "text", text: "The first primes are 2, 3, 5." },
+    ];
+    expect(store.finals).toEqual([expect.objectContaining({ parts: whole, status: "complete" })]);
+    // A page that had the stored answer and reads the events from there ends with the same parts.
+    const events: StreamEvent[] = [];
+    stream.subscribe(7, (event) => events.push(event));
+    expect(events.filter((e) => e.event === "delta" || e.event === "reasoning").reduce(applyEvent, stored)).toEqual(whole);
+  });
+
+  test("a Continue never moves words before a tool call the answer made: reasoning after it opens a part of its own", async () => {
+    const { registry, store } = setup();
+    const call = { type: "tool-call" as const, toolCallId: "call_1", name: "weather", arguments: "{}", status: "complete" as const };
+    const stream = registry.start({
+      messageId: "m1",
+      chatId: "c1",
+      startEventId: 3,
+      parts: [{ type: "reasoning", text: "Check the weather." }, call, { type: "text", text: "It is" }],
+      run: async (writer) => {
+        writer.reasoning("Now the answer.");
+        writer.text(" cold.");
+        return { status: "complete" };
+      },
+    });
+    await stream.settled;
+    expect(store.finals[0]?.parts).toEqual([
+      { type: "reasoning", text: "Check the weather." },
+      call,
+      { type: "text", text: "It is cold." },
+      { type: "reasoning", text: "Now the answer." },
+    ]);
+  });
+
   test("stop() aborts the writer's signal and ends the stream as interrupted", async () => {
     const { registry, store } = setup();
     const generation = manualRun();
@@ -412,21 +466,19 @@ describe("running a generation", () => {
 
     const events: StreamEvent[] = [];
     stream.subscribe(0, (event) => events.push(event));
-    // Text extends the stored text part; what comes after other parts opens parts of its own, in order.
+    // Text extends the stored text part, reasoning the stored reasoning (after a paragraph break).
     expect(events).toEqual([
       { id: 8, event: "delta", data: { part: 1, text: ", wor" } },
-      { id: 9, event: "reasoning", data: { part: 2, text: " aha" } },
-      { id: 10, event: "delta", data: { part: 3, text: "ld" } },
+      { id: 9, event: "reasoning", data: { part: 0, text: "\n\n aha" } },
+      { id: 10, event: "delta", data: { part: 1, text: "ld" } },
       { id: 11, event: "done", data: { status: "complete", stats: {} } },
     ]);
     expect(store.finals).toEqual([
       {
         messageId: "m1",
         parts: [
-          { type: "reasoning", text: "hmm" },
-          { type: "text", text: "Hello, wor" },
-          { type: "reasoning", text: " aha" },
-          { type: "text", text: "ld" },
+          { type: "reasoning", text: "hmm\n\n aha" },
+          { type: "text", text: "Hello, world" },
         ],
         lastEventId: 11,
         status: "complete",

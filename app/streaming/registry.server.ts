@@ -81,6 +81,9 @@ export class LiveStream {
   private others = new Map<number, StreamEvent>();
   /** Text length of each part this stream started with (Continue extends the stored answer). */
   private readonly baseLengths: number[];
+  /** A Continue: the stream started with the stored answer's parts. */
+  private readonly continuing: boolean;
+  private reasoningResumed = false;
   private listeners = new Set<StreamListener>();
   private resolveSettled!: () => void;
 
@@ -90,6 +93,7 @@ export class LiveStream {
     this.firstEventId = init.startEventId + 1;
     this.parts = copyParts(init.parts);
     this.baseLengths = this.parts.map((part) => ("text" in part ? part.text.length : 0));
+    this.continuing = this.parts.length > 0;
     this.settled = new Promise((resolve) => (this.resolveSettled = resolve));
   }
 
@@ -138,13 +142,34 @@ export class LiveStream {
 
   /** Internal: append text to the answer and fan out its event. */
   pushText(kind: typeof KIND_DELTA | typeof KIND_REASONING, text: string): void {
-    const partIndex = appendText(this.parts, kind === KIND_DELTA ? "text" : "reasoning", text);
+    const type = kind === KIND_DELTA ? "text" : "reasoning";
+    const { partIndex, added } = this.continuing ? this.continueInto(type, text) : { partIndex: appendText(this.parts, type, text), added: text };
     this.kinds.push(kind);
     this.partIndexes.push(partIndex);
     this.ends.push((this.parts[partIndex] as { text: string }).text.length);
     const id = this.lastEventId;
-    const data = { part: partIndex, text };
+    const data = { part: partIndex, text: added };
     this.fanOut(kind === KIND_DELTA ? { id, event: "delta", data } : { id, event: "reasoning", data });
+  }
+
+  /**
+   * On Continue the words go on where the stored answer left them: its text
+   * in its last text part (the sentence it broke off), its reasoning in its
+   * last reasoning part after a paragraph break, so the answer reads as one
+   * reasoning block and one text, not two of each glued or split. Only the
+   * words after the answer's last other part (a tool call, an image) are
+   * gone on: what came before it stays before it.
+   */
+  private continueInto(type: "text" | "reasoning", text: string): { partIndex: number; added: string } {
+    const barrier = this.parts.findLastIndex((part) => part.type !== "text" && part.type !== "reasoning");
+    const found = this.parts.findLastIndex((part) => part.type === type);
+    const partIndex = found > barrier ? found : -1;
+    if (partIndex < 0) return { partIndex: appendText(this.parts, type, text), added: text };
+    const part = this.parts[partIndex] as { text: string };
+    const added = type === "reasoning" && !this.reasoningResumed && part.text.length > 0 ? `\n\n${text}` : text;
+    if (type === "reasoning") this.reasoningResumed = true;
+    part.text += added;
+    return { partIndex, added };
   }
 
   /** Internal: append any other event (its id is filled in here) and fan it out. */
