@@ -140,6 +140,8 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     file_too_large: (p) => `${file(p)} is larger than ${formatBytes(p.max ?? 0)}, the most one file may be. Attach a smaller file.`,
     too_many_files: (p) => `A message can carry at most ${upTo(p, "en", ["file", "files"])}. Remove some and send again.`,
     upload_quota_exceeded: (p) => `${file(p)} does not fit: your files may take ${formatBytes(p.max ?? 0)} in all. Delete chats with files you no longer need.`,
+    file_not_utf8: (p) =>
+      `${file(p)} is text, but not in UTF-8 (${p.type === "UTF-16" ? "it is in UTF-16" : "it looks like an older encoding, such as Windows-1252"}). Save it as UTF-8 (editors offer it under Save As, as the encoding) and attach it again.`,
     file_type_unsupported: (p) => `${file(p)}${p.type ? ` (${p.type})` : ""} is not a kind of file Parley can read. Attach images (PNG, JPEG, WebP, GIF), PDFs, or text and code files.`,
     file_type_mismatch: (p) => `${file(p)} is not what its name says: by its content it is ${p.type ?? "another kind of file"}. Rename it or attach the real file.`,
     file_empty: (p) => `${file(p)} is empty.`,
@@ -245,6 +247,8 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     file_too_large: (p) => `Файл ${file(p, "ru")} больше ${formatBytes(p.max ?? 0, "ru")} — это предел для одного файла. Приложите файл поменьше.`,
     too_many_files: (p) => `К сообщению можно приложить не больше ${upTo(p, "ru", ["файла", "файлов"])}. Уберите лишние и отправьте снова.`,
     upload_quota_exceeded: (p) => `Файл ${file(p, "ru")} не помещается: все ваши файлы вместе могут занимать ${formatBytes(p.max ?? 0, "ru")}. Удалите чаты с ненужными файлами.`,
+    file_not_utf8: (p) =>
+      `Файл ${file(p, "ru")} — текст, но не в UTF-8 (${p.type === "UTF-16" ? "он в UTF-16" : "похоже, в старой кодировке, например Windows-1251"}). Сохраните его в UTF-8 (редакторы предлагают это в «Сохранить как», в выборе кодировки) и приложите снова.`,
     file_type_unsupported: (p) => `Файл ${file(p, "ru")}${p.type ? ` (${p.type})` : ""} Parley прочитать не может. Прикладывайте изображения (PNG, JPEG, WebP, GIF), PDF или текстовые файлы и код.`,
     file_type_mismatch: (p) => `Файл ${file(p, "ru")} не то, что обещает имя: по содержимому это ${p.type ?? "файл другого вида"}. Переименуйте его или приложите настоящий файл.`,
     file_empty: (p) => `Файл ${file(p, "ru")} пуст.`,

@@ -33,6 +33,7 @@ export const ERROR_STATUS = {
   upload_quota_exceeded: 413,
   file_type_unsupported: 415,
   file_type_mismatch: 415,
+  file_not_utf8: 415,
   file_empty: 400,
   model_cannot_see_images: 400,
   message_too_big_for_model: 400,

@@ -23,7 +23,7 @@ import type { FilePart } from "../protocol/parts";
 import { concatBytes } from "../utils/bytes";
 import { isId } from "../utils/id";
 import { logger } from "../utils/logger.server";
-import { claimsBinary, IMAGE_TYPES, kindOf, looksLikeText, PDF_TYPE, safeFileName, TEXT_TYPE } from "./file-kind";
+import { claimsBinary, IMAGE_TYPES, kindOf, looksLikeText, otherTextEncoding, PDF_TYPE, safeFileName, TEXT_TYPE } from "./file-kind";
 import { consume } from "./limits.server";
 
 /** file-type reads at most this much of a file to tell its type. */
@@ -31,19 +31,24 @@ const SNIFF_BYTES = 4100;
 /** Rows of blob_chunks: large enough to keep row count low, small enough to stream. */
 const CHUNK_BYTES = 1024 * 1024;
 
-export type Sniffed = { ok: true; mediaType: string } | { ok: false; code: "file_type_unsupported" | "file_type_mismatch"; type: string };
+export type Sniffed = { ok: true; mediaType: string } | { ok: false; code: "file_type_unsupported" | "file_type_mismatch" | "file_not_utf8"; type: string };
 
 /**
  * What a file is, from its first bytes (and its name only to catch text
  * dressed up as a binary format). `complete` says whether `head` is the whole file.
  */
 export async function sniff({ head, name, complete }: { head: Uint8Array; name: string; complete: boolean }): Promise<Sniffed> {
+  // UTF-16's byte-order mark reads as an MP3 frame to file-type: text first.
+  if (otherTextEncoding(head) === "UTF-16") return { ok: false, code: "file_not_utf8", type: "UTF-16" };
   const found = await fileTypeFromBuffer(head);
   if (found) {
     if ((IMAGE_TYPES as readonly string[]).includes(found.mime) || found.mime === PDF_TYPE) return { ok: true, mediaType: found.mime };
     return { ok: false, code: "file_type_unsupported", type: found.mime };
   }
-  if (!looksLikeText(head, complete)) return { ok: false, code: "file_type_unsupported", type: "application/octet-stream" };
+  if (!looksLikeText(head, complete)) {
+    if (otherTextEncoding(head) === "legacy" && !claimsBinary(name)) return { ok: false, code: "file_not_utf8", type: "legacy" };
+    return { ok: false, code: "file_type_unsupported", type: "application/octet-stream" };
+  }
   if (claimsBinary(name)) return { ok: false, code: "file_type_mismatch", type: TEXT_TYPE };
   return { ok: true, mediaType: TEXT_TYPE };
 }

@@ -74,6 +74,21 @@ export function looksLikeText(head: Uint8Array, complete: boolean): boolean {
   }
 }
 
+/**
+ * Text in an encoding Parley does not read, named for the person: UTF-16
+ * (its byte-order mark: Windows' "Unicode text", PowerShell's files), or a
+ * single-byte code page such as Windows-1252 (bytes that are not UTF-8, yet
+ * printable, without the NULs and control bytes of binary formats). Null for
+ * anything else.
+ */
+export function otherTextEncoding(head: Uint8Array): "UTF-16" | "legacy" | null {
+  if (head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))) return "UTF-16";
+  if (head.length === 0 || head.includes(0)) return null;
+  let printable = 0;
+  for (const byte of head) if (byte >= 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d) printable++;
+  return printable / head.length > 0.98 ? "legacy" : null;
+}
+
 const MAX_NAME_LENGTH = 255;
 // C0 and C1 control characters (NUL included) and the bidirectional controls that can disguise an extension.
 // eslint-disable-next-line no-control-regex

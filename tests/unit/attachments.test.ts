@@ -20,6 +20,7 @@ import { attachments, blobChunks, blobs, messageAttachments } from "../../drizzl
 import { database, prepareDatabase } from "~/db.server";
 import { attachmentInChat, readBlobBytes, sweepUnusedUploads } from "~/models/attachment.server";
 import { requireChatAccess } from "~/models/chat-access.server";
+import { describe as describeProblem } from "~/protocol/catalogue";
 import { AppError } from "~/protocol/errors";
 import { readMessageForm, sniff, storeUpload, type UploadResult } from "~/services/attachments.server";
 import * as conversation from "~/services/conversation.server";
@@ -105,6 +106,16 @@ describe("the type comes from the bytes", () => {
       code: "file_type_unsupported",
       type: "application/octet-stream",
     });
+  });
+
+  test("text in UTF-16 or an older encoding is refused as such, with how to save it, never as an MP3", async () => {
+    const utf16 = new Uint8Array([0xff, 0xfe, ...[..."name,city\r\nAda,Oslo\r\n"].flatMap((c) => [c.charCodeAt(0), 0])]);
+    expect(await sniff({ head: utf16, name: "export.csv", complete: true })).toEqual({ ok: false, code: "file_not_utf8", type: "UTF-16" });
+    const latin1 = new Uint8Array([..."café naïve, crème brûlée\n"].map((c) => c.charCodeAt(0)));
+    expect(await sniff({ head: latin1, name: "menu.csv", complete: true })).toEqual({ ok: false, code: "file_not_utf8", type: "legacy" });
+    expect(describeProblem({ code: "file_not_utf8", params: { name: "menu.csv", type: "legacy" } }, "en")).toBe(
+      "“menu.csv” is text, but not in UTF-8 (it looks like an older encoding, such as Windows-1252). Save it as UTF-8 (editors offer it under Save As, as the encoding) and attach it again.",
+    );
   });
 
   test("a character cut at the end of the sniffed sample does not make a long text file binary", async () => {
