@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { type ClientActionFunctionArgs, isRouteErrorResponse, Link, type ShouldRevalidateFunction, useActionData, useLoaderData } from "@remix-run/react";
+import { sendNeverArrived } from "./chats";
 import { useTranslation } from "~/i18n/i18n";
 import { requireUser } from "~/auth/session.server";
 import { Composer } from "~/components/chat/Composer";
@@ -15,6 +16,8 @@ import { formFields, inputError, newChatSchema } from "~/services/chat-input";
 import { startChat } from "~/services/conversation.server";
 import { withinLimit } from "~/services/limits.server";
 import { formFailure, localeOf } from "~/utils/http.server";
+import { describe, type Locale } from "~/protocol/catalogue";
+import type { FormFailure } from "~/protocol/errors";
 
 /**
  * One route shows three pages: on a phone /chats is the chat list and
@@ -73,9 +76,29 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
 }
 
+/**
+ * With JavaScript: a first message that cannot reach the server (offline, a
+ * restart) stays on this page with its text, files and model as they were,
+ * and says it was not sent, as a chat's own send does; it does not leave for
+ * the page that waits for the server.
+ */
+export async function clientAction({ serverAction }: ClientActionFunctionArgs) {
+  try {
+    return await serverAction<typeof action>();
+  } catch (error) {
+    // An answer from the server (a refusal, its own failure) is the server's to show. Anything else: is it there?
+    if (error instanceof Response || isRouteErrorResponse(error)) throw error;
+    if (await fetch("/healthz", { cache: "no-store" }).then((r) => r.ok, () => false)) throw error;
+    const locale: Locale = document.documentElement.lang === "ru" ? "ru" : "en";
+    return { formError: describe("send_failed", locale), code: "send_failed" } satisfies FormFailure;
+  }
+}
+
+export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defaultShouldRevalidate }) => (sendNeverArrived(actionResult) ? false : defaultShouldRevalidate);
+
 export default function NewChat() {
   const { offers, models, modelId, maxChars, maxFileBytes, maxFiles } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const result = useActionData<typeof clientAction>() as FormFailure | undefined;
   const { t } = useTranslation();
   return (
     <>

@@ -25,12 +25,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
  * when its answer ends, not before; moving from one chat to another (a link,
  * no form) leaves the list as it is, so a chat kept in memory shows at once.
  */
-export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, formMethod, currentUrl, nextUrl, defaultShouldRevalidate }) => {
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, formMethod, currentUrl, nextUrl, actionResult, defaultShouldRevalidate }) => {
   if (formData?.get("answerId")) return false;
+  // A send that never reached the server changed nothing there (and asking it again would fail too).
+  if (sendNeverArrived(actionResult)) return false;
   const chatToChat = /^\/chats\/[^/]+$/.test(currentUrl.pathname) && /^\/chats\/[^/]+$/.test(nextUrl.pathname);
   if (!formMethod && chatToChat && currentUrl.pathname !== nextUrl.pathname && currentUrl.search === nextUrl.search) return false;
   return defaultShouldRevalidate;
 };
+
+/** The new-chat page's answer to a send that could not reach the server (its clientAction). */
+export function sendNeverArrived(actionResult: unknown): boolean {
+  return typeof actionResult === "object" && actionResult !== null && (actionResult as { code?: unknown }).code === "send_failed";
+}
 
 export default function ChatsLayout() {
   const { user, chats, hasMore, pages, archived } = useLoaderData<typeof loader>();
