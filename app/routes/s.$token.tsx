@@ -154,7 +154,7 @@ export default function SharedConversation() {
                 {t("shared.logInToContinue")}
               </Link>
               <p className="mt-2 text-sm text-zinc-500">
-                <Trans i18nKey="shared.noAccount" components={{ signup: <Link to={`/signup${loginTarget}`} className="text-sky-400 hover:underline" /> }} />
+                <Trans i18nKey="shared.noAccount" components={{ signup: <Link to={`/signup${loginTarget}`} className="text-sky-400 underline" /> }} />
               </p>
             </>
           )}
