@@ -528,7 +528,8 @@ async function rowsOf({
   const blobOfSha = new Map<string, string>();
   for (const m of ordered) {
     const id = newId.get(m.id)!;
-    const parts: MessagePart[] = [];
+    let parts: MessagePart[] = [];
+    const notes = new Set<MessagePart>();
     for (const part of m.parts) {
       if (part.type !== "incoming-file") {
         parts.push(part);
@@ -539,7 +540,9 @@ async function rowsOf({
       if (typeof stored === "string") {
         // The bytes did not come with the conversation, or do not fit: the message still says which file it had.
         const why = { quota: "the file did not fit in your storage", changed: "the file in the import was not the one exported: its bytes do not match", missing: "the file was not in the import" }[stored];
-        parts.push({ type: "text", text: `\n\n📎 ${file.name} (${file.mediaType}; ${why})` });
+        const note: MessagePart = { type: "text", text: `📎 ${file.name} (${file.mediaType}; ${why})` };
+        notes.add(note);
+        parts.push(note);
         continue;
       }
       rows.links.push({ messageId: id, attachmentId: stored.id });
@@ -549,6 +552,7 @@ async function rowsOf({
           : { type: "file", attachmentId: stored.id, name: stored.name, mediaType: stored.mediaType, size: stored.size },
       );
     }
+    parts = withNotesApart(parts, notes);
     rows.messages.push({
       id,
       parentId: m.parentId ? newId.get(m.parentId)! : null,
@@ -602,6 +606,28 @@ async function chatModelFor(model: string | null, user: { id: string }, cache: M
 }
 
 /** Writes the conversations of a parsed file for `user`; each conversation is one transaction. */
+/**
+ * A message's text parts read as one text: a note standing for a file the
+ * import did not bring is a paragraph of its own, not glued to the words
+ * beside it ("…was not in the import)Here are my files").
+ */
+function withNotesApart(parts: MessagePart[], notes: ReadonlySet<MessagePart>): MessagePart[] {
+  const out: MessagePart[] = [];
+  // Whether the last part out ends with a note.
+  let afterNote = false;
+  for (const part of parts) {
+    const last = out[out.length - 1];
+    const isNote = notes.has(part);
+    if (part.type === "text" && last?.type === "text" && (isNote || afterNote)) {
+      out[out.length - 1] = { type: "text", text: `${last.text}\n\n${part.text}` };
+    } else {
+      out.push(part);
+    }
+    afterNote = isNote;
+  }
+  return out;
+}
+
 export async function importParsed({ parsed, user, files = NO_FILES, locale = "en" }: { parsed: ParsedFile; user: { id: string }; files?: FileSource; locale?: Locale }): Promise<ImportReport> {
   const report: ImportReport = { source: parsed.source, imported: 0, skipped: 0, failed: [], chats: [] };
   const ids = parsed.conversations.flatMap((c) => (c.externalId ? [c.externalId] : []));

@@ -162,7 +162,9 @@ describe("a Parley export imported back", () => {
     const after = await treeOf(report.chats[0]!.id);
     const question = after.rows.find((r) => r.content.includes("Tell me about rivers"))!;
     expect(question.parts.some((p) => p.type === "file")).toBe(false);
-    expect(question.content).toContain("📎 notes.txt (text/plain; the file was not in the import)");
+    // The note is a paragraph of its own, before the words, and the message reads as one text.
+    expect(question.parts.filter((p) => p.type === "text")).toHaveLength(1);
+    expect(question.content).toMatch(/^📎 notes\.txt \(text\/plain; the file was not in the import\)\n\nTell me about rivers/);
   });
 
   test("an imported file counts against the upload quota: one that does not fit is named in text instead", async () => {
