@@ -104,6 +104,35 @@ test("without JavaScript, the composer's Stop posts the stop and the answer ends
   await expect(page.getByRole("button", { name: "Send" })).toBeVisible();
 });
 
+test("without JavaScript, the keyboard is on Stop after each of the page's reloads, and Enter stops the answer", async ({ noJsPage: page }) => {
+  await signUp(page);
+  await page.goto("/chats?new=1");
+  const m = uniqueMarker("nk");
+  await slowAnswerFor(m);
+  await sendThroughTheForm(page, `Count slowly ${m}`);
+  await expect(page).toHaveURL(CHAT_URL);
+  await expect(lastAnswer(page)).toHaveAttribute("data-status", "streaming");
+  // Whichever reload the page is on, the focus is on Stop: nothing to tab through first.
+  await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe("Stop generating");
+  await expect(async () => {
+    await page.keyboard.press("Enter");
+    await expect(lastAnswer(page)).toHaveAttribute("data-status", "interrupted", { timeout: 3_000 });
+  }).toPass({ timeout: 30_000 });
+});
+
+test("with JavaScript, a page opened on an answer being written has the message box focused, not Stop", async ({ page }) => {
+  await signUp(page);
+  const m = uniqueMarker("jk");
+  await slowAnswerFor(m);
+  await page.goto("/chats?new=1");
+  await sendThroughTheForm(page, `Count slowly ${m}`);
+  await expect(page).toHaveURL(CHAT_URL);
+  await page.reload();
+  await waitForHydration(page);
+  await expect(lastAnswer(page)).toHaveAttribute("data-status", "streaming");
+  await expect(composer(page)).toBeFocused();
+});
+
 /** Makes `email`'s account a reader of the chat, as a team's admin would (written to the server's database file). */
 async function grantViewer(chatId: string, email: string): Promise<void> {
   const db = createClient({ url: E2E.serverEnv.DATABASE_URL });

@@ -184,7 +184,7 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
     const box = textRef.current;
     if (!box || boxDisabled) return;
     const focused = document.activeElement;
-    if (!focused || focused === document.body || focused === box) box.focus({ preventScroll: true });
+    if (!focused || focused === document.body || focused === box || focused.hasAttribute("data-focus-until-hydrated")) box.focus({ preventScroll: true });
   }, [busy, boxDisabled]);
 
   // Esc stops the answer, unless something else (a popup, an edit, the model list) took the key first.
@@ -399,6 +399,11 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
             <button
               type="submit"
               form={STOP_FORM_ID}
+              // Without JavaScript the page reloads itself every second while the answer is written, and each
+              // reload would put the keyboard back at the top: Stop takes the focus instead (once the script
+              // runs, the message box does; see below).
+              autoFocus={!hydrated}
+              data-focus-until-hydrated=""
               aria-label={t("composer.stopGenerating")}
               title={t("composer.stopGeneratingEsc")}
               className="inline-flex shrink-0 items-center gap-1.5 rounded-lg bg-zinc-100 px-4 py-1.5 text-sm font-medium text-zinc-900 hover:bg-white"
