@@ -112,7 +112,7 @@ export function Layout({ children }: { children: ReactNode }) {
           {children}
           <ConnectionStatus />
           {/* What a screen reader hears of a small done thing ("Copied"): see copy.ts. */}
-          <div id="announcer" role="status" aria-live="polite" className="sr-only" data-testid="announcer" />
+          <div id="announcer" aria-live="polite" aria-atomic="true" className="sr-only" data-testid="announcer" />
         </I18nextProvider>
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />

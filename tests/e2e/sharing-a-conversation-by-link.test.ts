@@ -103,6 +103,13 @@ test("a shared link shows the conversation as shared to anyone, is continued by 
 
   // The owner revokes it: the page and its file are gone at once, for anyone.
   await page.goto(`${chatUrl}?share`);
+  await waitForHydration(page);
+  await page.getByTestId("share-control").getByRole("button", { name: "Revoke link" }).click();
+  await expect(page.getByTestId("share-control").getByRole("button", { name: "Create link" })).toBeVisible();
+  // The keyboard is where the link was: on Create link; made again, on the new link.
+  await expect(page.getByTestId("share-control").getByRole("button", { name: "Create link" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("share-url")).toBeFocused();
   await page.getByTestId("share-control").getByRole("button", { name: "Revoke link" }).click();
   await expect(page.getByTestId("share-control").getByRole("button", { name: "Create link" })).toBeVisible();
   expect((await stranger.goto(link))!.status()).toBe(404);

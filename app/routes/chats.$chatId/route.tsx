@@ -374,6 +374,16 @@ function ShareControl({ share, origin, failure }: { share: { token: string; crea
   useDismissibleDetails(ref);
   const date = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace("T", " ") + " UTC";
   const name = share ? t("share.shared") : t("share.share");
+  // Creating or revoking the link replaces the button that did it: the keyboard goes to what took its place
+  // (the new link, or Create link), not back to the top of the page.
+  const token = share?.token ?? null;
+  const shownToken = useRef(token);
+  useEffect(() => {
+    if (shownToken.current === token) return;
+    shownToken.current = token;
+    if (!ref.current?.open) return;
+    ref.current.querySelector<HTMLElement>(token ? "[data-testid=share-url]" : "button[type=submit]")?.focus();
+  }, [token]);
   return (
     <details ref={ref} className="text-sm" open={params.has("share") || Boolean(failure) || undefined} data-testid="share-control">
       <summary aria-label={name} title={name} className={`icon-button ${share ? "text-sky-400" : ""}`}>
