@@ -38,6 +38,7 @@ export const ERROR_STATUS = {
   model_cannot_see_images: 400,
   message_too_big_for_model: 400,
   limit_count_invalid: 400,
+  default_model_off: 400,
   limit_window_invalid: 400,
   limit_spend_invalid: 400,
   nothing_to_share: 400,

@@ -126,7 +126,7 @@ export async function saveModelsPage({ admin, form }: { admin: PublicUser; form:
     const known = listedSet.has(policy.defaultModel) || policy.defaultModel === DEMO_MODEL_ID;
     if (!known) throw new AppError("model_unavailable", { params: { model: policy.defaultModel }, field: "defaultModel" });
     if (isModelDisabled(policy, policy.defaultModel)) {
-      throw new AppError("model_disabled", { params: { model: modelPartOf(policy.defaultModel) }, field: "defaultModel" });
+      throw new AppError("default_model_off", { params: { model: modelPartOf(policy.defaultModel) }, field: "defaultModel" });
     }
   }
   await saveModelPolicy({ policy, changedBy: admin.id });

@@ -123,6 +123,18 @@ describe("the admin area", () => {
     expect(result.status, JSON.stringify(result.body)).toBeLessThan(400);
   });
 
+  test("a models form that would turn off the default it names says so to the admin, and changes nothing", async () => {
+    const { target, cookies } = await people();
+    const before = await modelPolicy();
+    const result = await settle(() =>
+      modelsAction({ request: formRequest("/admin/models", cookies.admin, { provider: "openai", defaultModel: "demo:parley-demo" }), params: {}, context: {} } as ActionFunctionArgs),
+    );
+    expect(result).toMatchObject({ status: 400, body: { code: "default_model_off", field: "defaultModel" } });
+    expect((result.body as { formError: string }).formError).toBe("The default model “parley-demo” would be turned off by this form. Leave it (or its provider) on, or pick another default.");
+    expect(await modelPolicy()).toEqual(before);
+    expect(target.role).toBe("member");
+  });
+
   test("a users page past the last goes to the last, keeping the search", async () => {
     const { target, cookies } = await people();
     const page = { path: "/admin/users?q=target&page=99", loader: usersLoader };
