@@ -40,6 +40,7 @@ import {
   formFailure,
   readFormData,
 } from "~/utils/http.server";
+import { shownOnceCookie, takeShownOnce } from "~/utils/cookies.server";
 import { useTranslation } from "~/i18n/i18n";
 import { metaT, pageTitle } from "~/i18n/meta";
 
@@ -53,7 +54,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
     registrationMode(),
     inviteViews(),
   ]);
-  return { mode, invites };
+  // The invite link just made, shown this once (see shownOnceCookie).
+  const shown = takeShownOnce(request);
+  const created = isCreatedInvite(shown?.value) ? shown.value : null;
+  return data({ mode, invites, created }, shown ? { headers: { "Set-Cookie": shown.clear } } : undefined);
+}
+
+function isCreatedInvite(value: unknown): value is { inviteLink: string; inviteId: string } {
+  return typeof value === "object" && value !== null && typeof (value as { inviteLink?: unknown }).inviteLink === "string" && typeof (value as { inviteId?: unknown }).inviteId === "string";
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -82,13 +90,9 @@ export async function action({ request }: ActionFunctionArgs) {
           maxUses: input.maxUses,
           days: input.days,
         });
-        return {
-          inviteLink: new URL(
-            `/signup?${new URLSearchParams({ invite: token })}`,
-            request.url
-          ).href,
-          inviteId: invite.id,
-        };
+        // Shown on the page this redirects to: reloading it makes no second invite.
+        const inviteLink = new URL(`/signup?${new URLSearchParams({ invite: token })}`, request.url).href;
+        return redirect("/admin/registration", { headers: { "Set-Cookie": shownOnceCookie(request, { inviteLink, inviteId: invite.id }) } });
       }
       case "revoke":
         await revokeInviteLink({ inviteId: input.inviteId });
@@ -113,20 +117,13 @@ const STATE_TEXT = {
   used_up: "registration.usedUp",
 } as const;
 
-type RegistrationActionData =
-  | { inviteLink: string; inviteId: string }
-  | FormFailure;
-
 export default function AdminRegistration() {
-  const { mode, invites } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>() as
-    | RegistrationActionData
-    | undefined;
+  const { mode, invites, created } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>() as FormFailure | undefined;
   const [params] = useSearchParams();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
   const failure = result && "formError" in result ? result : undefined;
-  const created = result && "inviteLink" in result ? result : undefined;
   const saved = params.get("saved");
   const { t } = useTranslation();
   return (
@@ -186,7 +183,9 @@ export default function AdminRegistration() {
             {t("registration.onlyWhileInvite")}
           </p>
         ) : null}
+        {/* A new, empty form once a link is made: its note and uses were for that one. */}
         <Form
+          key={created?.inviteId ?? "new"}
           method="post"
           className="flex flex-wrap items-end gap-3 rounded-lg border border-zinc-800 p-4"
         >

@@ -42,6 +42,7 @@ import {
   orRespond,
   readFormData,
 } from "~/utils/http.server";
+import { shownOnceCookie, takeShownOnce } from "~/utils/cookies.server";
 import { Trans } from "react-i18next";
 import { useTranslation } from "~/i18n/i18n";
 import { metaT, pageTitle } from "~/i18n/meta";
@@ -56,7 +57,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await orRespond(request, () =>
     userForAdmin({ userId: params.userId ?? "" })
   );
-  return { user, isSelf: user.id === admin.id };
+  // The reset link just made for this account, shown this once (see shownOnceCookie).
+  const shown = takeShownOnce(request);
+  const reset = isResetFor(shown?.value, user.id) ? { resetLink: shown.value.resetLink, expiresAt: shown.value.expiresAt } : null;
+  return data({ user, isSelf: user.id === admin.id, reset }, shown ? { headers: { "Set-Cookie": shown.clear } } : undefined);
+}
+
+function isResetFor(value: unknown, userId: string): value is { userId: string; resetLink: string; expiresAt: number } {
+  const v = value as { userId?: unknown; resetLink?: unknown; expiresAt?: unknown } | null;
+  return typeof v === "object" && v !== null && v.userId === userId && typeof v.resetLink === "string" && typeof v.expiresAt === "number";
 }
 
 const DONE = { role: "role", disable: "disabled", enable: "enabled" } as const;
@@ -90,10 +99,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
         break;
       case "reset-link": {
         const { token, expiresAt } = await createResetLink({ admin, userId });
-        return {
-          resetLink: new URL(`/reset-password/${token}`, request.url).href,
-          expiresAt,
-        };
+        // Shown on the page this redirects to: reloading it never makes a new link that undoes the one handed over.
+        const resetLink = new URL(`/reset-password/${token}`, request.url).href;
+        return redirect(`/admin/users/${userId}`, { headers: { "Set-Cookie": shownOnceCookie(request, { userId, resetLink, expiresAt }) } });
       }
       case "delete": {
         const { email } = await deleteUser({
@@ -122,7 +130,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 }
 
-type UserActionData = { resetLink: string; expiresAt: number } | FormFailure;
 
 const DONE_TEXT = {
   role: "adminUser.doneRole",
@@ -133,13 +140,12 @@ const DONE_TEXT = {
 const isDone = (value: string | null): value is keyof typeof DONE_TEXT => value !== null && value in DONE_TEXT;
 
 export default function AdminUser() {
-  const { user, isSelf } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>() as UserActionData | undefined;
+  const { user, isSelf, reset } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>() as FormFailure | undefined;
   const [params] = useSearchParams();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
   const failure = result && "formError" in result ? result : undefined;
-  const reset = result && "resetLink" in result ? result : undefined;
   const done = params.get("done");
   const disabled = user.disabledAt !== null;
   const { t } = useTranslation();

@@ -2,8 +2,8 @@
 // server decides them before the first byte (no flash of the wrong theme, no
 // database read per request). Signed-in people's choices are stored on their
 // account too, and written back into these cookies when they log in.
-import { env } from "../env.server";
 import { LOCALES, type Locale } from "../protocol/catalogue";
+import { readCookie, setCookie } from "./cookies.server";
 
 export const THEMES = ["system", "light", "dark"] as const;
 export type Theme = (typeof THEMES)[number];
@@ -11,16 +11,6 @@ export type Theme = (typeof THEMES)[number];
 const THEME_COOKIE = "parley_theme";
 const LOCALE_COOKIE = "parley_lang";
 const ONE_YEAR_SECONDS = 365 * 24 * 60 * 60;
-
-function readCookie(request: Request, name: string): string | null {
-  const header = request.headers.get("Cookie");
-  if (!header) return null;
-  for (const part of header.split(";")) {
-    const [key, ...rest] = part.trim().split("=");
-    if (key === name) return rest.join("=");
-  }
-  return null;
-}
 
 /** The theme the request's cookie names; "system" (follow the device) without one. */
 export function themeOf(request: Request): Theme {
@@ -34,14 +24,9 @@ export function chosenLocaleOf(request: Request): Locale | null {
   return (LOCALES as readonly string[]).includes(value ?? "") ? (value as Locale) : null;
 }
 
-function isHttps(request: Request): boolean {
-  return new URL(request.url).protocol === "https:" || request.headers.get("X-Forwarded-Proto") === "https";
-}
 
 function cookie(request: Request, name: string, value: string | null): string {
-  const parts = [`${name}=${value ?? ""}`, "Path=/", "HttpOnly", "SameSite=Lax", `Max-Age=${value === null ? 0 : ONE_YEAR_SECONDS}`];
-  if (env().NODE_ENV === "production" && isHttps(request)) parts.push("Secure");
-  return parts.join("; ");
+  return setCookie(request, name, value, { maxAgeSeconds: ONE_YEAR_SECONDS });
 }
 
 /**

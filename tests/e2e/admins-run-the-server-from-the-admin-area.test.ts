@@ -148,6 +148,9 @@ test(`${modeName(javaScriptEnabled)} an admin finds a person, pages through the 
   await adminPage.getByRole("button", { name: "Create password-reset link" }).click();
   const link = await adminPage.getByLabel("Password-reset link").inputValue();
   expect(link).toMatch(new RegExp(`^${server.baseURL}/reset-password/[A-Za-z0-9_-]{43}$`));
+  // A reload makes no new link, which would undo the one handed over.
+  await adminPage.reload();
+  await expect(adminPage.getByLabel("Password-reset link")).toHaveCount(0);
   const elsewhere = await (await newContext({ baseURL: server.baseURL, javaScriptEnabled })).newPage();
   await elsewhere.goto(link);
   await expect(elsewhere.getByText(bob.email)).toBeVisible();
@@ -211,6 +214,11 @@ test(`${modeName(javaScriptEnabled)} an admin makes registration invite-only, ha
   expect(link).toMatch(/\/signup\?invite=[A-Za-z0-9_-]{43}$/);
   const invite = adminPage.getByTestId("invite-row").filter({ hasText: family });
   await expect(invite.getByTestId("invite-uses-left")).toHaveText("2 of 2");
+  // The form is empty again for the next one; a reload makes no second invite, and the link is not shown again.
+  await expect(adminPage.getByLabel("Note (who it is for)")).toHaveValue("");
+  await adminPage.reload();
+  await expect(adminPage.getByTestId("invite-row").filter({ hasText: family })).toHaveCount(1);
+  await expect(adminPage.getByRole("textbox", { name: "Invite link" })).toHaveCount(0);
 
   for (const name of ["Ada Lovelace", "Byron Lovelace"]) {
     const page = await (await newContext({ baseURL: server.baseURL, javaScriptEnabled })).newPage();
