@@ -105,3 +105,25 @@ test("the count survives a restart", async ({ newContext }) => {
   expect(refused.status()).toBe(429);
   expect(await refused.text()).toContain("You are sending messages too fast.");
 });
+
+test("files refused for uploading too fast say so, and go by themselves once they may", async ({ newContext, browserErrors }) => {
+  browserErrors.allowStatus(429);
+  const own = await startOwnServer({ RATE_LIMIT_UPLOAD_PER_USER: "2/3s" });
+  try {
+    const page = await (await newContext({ baseURL: own.baseURL })).newPage();
+    await signUp(page);
+    await page.goto("/chats?new=1");
+    await waitForHydration(page);
+    const files = ["a", "b", "c"].map((name) => ({ name: `${name}.txt`, mimeType: "text/plain", buffer: Buffer.from(`File ${name}\n`) }));
+    await page.getByTestId("file-input").setInputFiles(files);
+    const chips = page.getByTestId("attachment-chip");
+    await expect(chips).toHaveCount(3);
+    // One of the three is over the limit for now: it says so…
+    await expect(chips.filter({ hasText: "Too many uploads" })).toHaveCount(1);
+    // …and is uploaded by itself once the limit allows it, with nothing to do.
+    await expect(page.locator('[data-testid="attachment-chip"][data-status="ready"]')).toHaveCount(3, { timeout: 10_000 });
+    await expect(chips.filter({ hasText: "Too many uploads" })).toHaveCount(0);
+  } finally {
+    await own.stop();
+  }
+});

@@ -30,6 +30,19 @@ interface UploadReply {
 const IMAGE = /^image\/(png|jpeg|webp|gif)$/;
 let nextKey = 0;
 
+/** An upload refused for now (429): it may go again after `retryAfterSeconds`. */
+class UploadLater extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The longest wait after which a refused upload is tried again by itself (a longer one is the person's to retry). */
+const RETRY_BY_ITSELF_SECONDS = 60;
+
 function upload(file: File, onProgress: (fraction: number) => void, t: TFunction): { done: Promise<FilePart>; abort: () => void } {
   const xhr = new XMLHttpRequest();
   const done = new Promise<FilePart>((resolve, reject) => {
@@ -41,7 +54,9 @@ function upload(file: File, onProgress: (fraction: number) => void, t: TFunction
     xhr.onload = () => {
       const reply = xhr.response as UploadReply | null;
       const part = reply?.files?.[0];
+      const retryAfter = Number(xhr.getResponseHeader("Retry-After"));
       if (xhr.status === 200 && part) resolve(part);
+      else if (xhr.status === 429 && reply?.error && retryAfter > 0) reject(new UploadLater(reply.error.message, retryAfter));
       else if (reply?.error) reject(new Error(reply.error.message));
       // Anything else is a redirect to the login page (an expired session) or a server failure.
       else reject(new Error(xhr.responseURL.includes("/login") ? t("composer.sessionExpired") : t("composer.uploadFailedStatus", { status: xhr.status })));
@@ -109,18 +124,34 @@ export function useUploads({ initial, maxFileBytes, maxFiles }: { initial?: File
         room--;
         const previewUrl = IMAGE.test(file.type) ? URL.createObjectURL(file) : undefined;
         added.push({ key, name: file.name, size: file.size, previewUrl, status: "uploading", progress: 0 });
-        const { done, abort } = upload(file, (progress) => update(key, { progress }), t);
-        aborts.current.set(key, abort);
-        done
-          .then((part) => {
-            if (previewUrl) rememberPreview(part.attachmentId, previewUrl);
-            update(key, { status: "ready", progress: 1, part, name: part.name });
-          })
-          .catch((error: unknown) => {
-            if (error instanceof DOMException && error.name === "AbortError") return;
-            update(key, { status: "error", error: error instanceof Error ? error.message : String(error) });
-          })
-          .finally(() => aborts.current.delete(key));
+        const start = () => {
+          const { done, abort } = upload(file, (progress) => update(key, { progress }), t);
+          aborts.current.set(key, abort);
+          done
+            .then((part) => {
+              if (previewUrl) rememberPreview(part.attachmentId, previewUrl);
+              update(key, { status: "ready", progress: 1, part, name: part.name, error: undefined });
+            })
+            .catch((error: unknown) => {
+              if (error instanceof DOMException && error.name === "AbortError") return;
+              update(key, { status: "error", error: error instanceof Error ? error.message : String(error) });
+              // Too many uploads for the moment: the chip says so, and goes again by itself when it may.
+              if (error instanceof UploadLater && error.retryAfterSeconds <= RETRY_BY_ITSELF_SECONDS) {
+                const timer = setTimeout(() => {
+                  aborts.current.delete(key);
+                  if (!current.current.some((c) => c.key === key)) return;
+                  update(key, { status: "uploading", progress: 0 });
+                  start();
+                }, error.retryAfterSeconds * 1000);
+                // Removing the chip meanwhile cancels the next try.
+                aborts.current.set(key, () => clearTimeout(timer));
+              }
+            })
+            .finally(() => {
+              if (aborts.current.get(key) === abort) aborts.current.delete(key);
+            });
+        };
+        start();
       }
       setNotice(leftOut ? tooMany : null);
       current.current = [...current.current, ...added];
@@ -131,7 +162,9 @@ export function useUploads({ initial, maxFileBytes, maxFiles }: { initial?: File
 
   const remove = useCallback((key: string) => {
     const chip = current.current.find((c) => c.key === key);
-    if (chip?.status === "uploading") aborts.current.get(key)?.();
+    // An upload under way, or one waiting to try again.
+    aborts.current.get(key)?.();
+    aborts.current.delete(key);
     if (chip?.status === "ready" && chip.part) discard(chip.part.attachmentId);
     setChips((all) => all.filter((c) => c.key !== key));
   }, []);
