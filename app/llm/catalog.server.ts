@@ -278,7 +278,6 @@ export async function modelsOf(provider: LlmProvider): Promise<ModelInfo[]> {
   return cached.models;
 }
 
-/** The model picker's groups for a person (their own keys' providers included, what the admin turned off left out). */
 /**
  * How to name a model the catalogue no longer offers (turned off, or its key
  * removed), for the answers it wrote: by its known name, else by its model part.
@@ -288,6 +287,7 @@ export function labelOfModelId(modelId: string): string {
   return knownLabel(modelPartOf(modelId)) ?? modelPartOf(modelId);
 }
 
+/** The model picker's groups for a person (their own keys' providers included, what the admin turned off left out). */
 export async function listModelGroups({ viewer }: { viewer?: CatalogViewer } = {}): Promise<ProviderGroup[]> {
   const policy = await modelPolicy();
   const groups = await Promise.all(
