@@ -20,7 +20,8 @@ describe("the message catalogue", () => {
   });
 
   test("parameters are written into the text", () => {
-    expect(describeProblem({ code: "upstream_server_error", params: { provider: "Anthropic", status: 529 } })).toBe("Anthropic had a server error (HTTP 529). Continue or regenerate to try again.");
+    expect(describeProblem({ code: "upstream_server_error", params: { provider: "Anthropic", status: 529 } })).toBe("Anthropic is overloaded right now (HTTP 529). Wait a moment, then continue or regenerate.");
+    expect(describeProblem({ code: "upstream_server_error", params: { provider: "OpenAI", status: 500 } })).toBe("OpenAI had a server error (HTTP 500). Continue or regenerate to try again.");
     expect(describeProblem({ code: "message_too_long", params: { max: 32000 } }, "en")).toContain("32,000 characters");
     expect(describeProblem({ code: "message_too_long", params: { max: 32000 } }, "ru")).toMatch(/32\s000 символов/);
     expect(describeProblem({ code: "answer_failed", params: { detail: "Kept as it was." } })).toBe("Kept as it was.");
@@ -68,7 +69,7 @@ describe("the message catalogue", () => {
   });
 
   test("parameters are written into the Russian text too, with Russian number and plural forms", () => {
-    expect(describeProblem({ code: "upstream_server_error", params: { provider: "Anthropic", status: 529 } }, "ru")).toBe("Ошибка сервера Anthropic (HTTP 529). Нажмите «Продолжить» или «Повторить».");
+    expect(describeProblem({ code: "upstream_server_error", params: { provider: "Anthropic", status: 529 } }, "ru")).toBe("Anthropic сейчас перегружен (HTTP 529). Подождите и нажмите «Продолжить» или «Повторить».");
     expect(describeProblem({ code: "model_unavailable", params: { model: "openai:gpt-x" } }, "ru")).toBe("Модель «openai:gpt-x» недоступна. Выберите другую.");
     expect(describeProblem({ code: "rate_limited", params: { seconds: 1 } }, "ru")).toBe("Слишком много попыток. Попробуйте снова через 1 секунду.");
     expect(describeProblem({ code: "rate_limited", params: { seconds: 3 } }, "ru")).toBe("Слишком много попыток. Попробуйте снова через 3 секунды.");

@@ -215,7 +215,11 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     answer_not_interrupted: () => "That answer is not interrupted.",
     id_taken: () => "That id is already in use. Reload the page and send again.",
     upstream_rate_limited: (p) => `${provider(p)} is rate-limiting requests (HTTP 429). Wait a moment, then continue or regenerate.`,
-    upstream_server_error: (p) => `${provider(p)} had a server error${httpNote(p)}. Continue or regenerate to try again.`,
+    // 529 is Anthropic's "overloaded", 503 anyone's "unavailable": busy, not broken.
+    upstream_server_error: (p) =>
+      p.status === 529 || p.status === 503
+        ? `${provider(p)} is overloaded right now${httpNote(p)}. Wait a moment, then continue or regenerate.`
+        : `${provider(p)} had a server error${httpNote(p)}. Continue or regenerate to try again.`,
     upstream_timeout: (p) => `${provider(p)} stopped responding. Continue or regenerate to try again.`,
     upstream_connection_lost: (p) => `The connection to ${provider(p)} was lost. Continue or regenerate to try again.`,
     upstream_malformed: (p) => `${provider(p)} sent a response Parley could not read. Regenerate to try again.`,
@@ -323,7 +327,10 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     answer_not_interrupted: () => "Этот ответ не был прерван.",
     id_taken: () => "Этот идентификатор уже занят. Обновите страницу и отправьте снова.",
     upstream_rate_limited: (p) => `${provider(p)} ограничивает частоту запросов (HTTP 429). Подождите и нажмите «Продолжить» или «Повторить».`,
-    upstream_server_error: (p) => `Ошибка сервера ${provider(p)}${httpNote(p)}. Нажмите «Продолжить» или «Повторить».`,
+    upstream_server_error: (p) =>
+      p.status === 529 || p.status === 503
+        ? `${provider(p)} сейчас перегружен${httpNote(p)}. Подождите и нажмите «Продолжить» или «Повторить».`
+        : `Ошибка сервера ${provider(p)}${httpNote(p)}. Нажмите «Продолжить» или «Повторить».`,
     upstream_timeout: (p) => `${provider(p)} перестал отвечать. Нажмите «Продолжить» или «Повторить».`,
     upstream_connection_lost: (p) => `Соединение с ${provider(p)} прервалось. Нажмите «Продолжить» или «Повторить».`,
     upstream_malformed: (p) => `${provider(p)} прислал ответ, который Parley не может прочитать. Нажмите «Повторить».`,
