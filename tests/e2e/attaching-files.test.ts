@@ -274,11 +274,12 @@ test("a dropped file and a pasted screenshot become chips, a slow upload shows i
   await expect(page.getByTestId("attachment-chip")).toHaveText([/dropped\.js/, /image\.png/]);
   await expect(page.getByTestId("attachment-chip").nth(1).locator("img")).toBeVisible();
 
-  // At 256 KB/s a 1.5 MB upload takes seconds: the bar shows how far it got, and a message sent meanwhile waits for it.
+  // At 16 KB/s a 96 KB upload takes seconds: the bar shows how far it got, and a message sent meanwhile waits for it.
+  // (The file stays within what the demo model reads, 32,000 tokens: a larger one is refused at the send.)
   const cdp = await page.context().newCDPSession(page);
   await cdp.send("Network.enable");
-  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 256 * 1024 });
-  const big = Buffer.alloc(1.5 * 1024 * 1024, 120);
+  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 16 * 1024 });
+  const big = Buffer.alloc(96 * 1024, 120);
   await page.getByTestId("file-input").setInputFiles([{ name: "big.txt", mimeType: "text/plain", buffer: big }]);
   const bar = page.getByRole("progressbar", { name: "Uploading big.txt" });
   await expect(bar).toBeVisible();
@@ -326,4 +327,10 @@ test("without JavaScript, an image sent to a model that cannot see is refused be
   await expect(composer(page)).toHaveValue(`What is this? ${marker}`);
   await expect(page.getByRole("checkbox", { name: /chart\.png/ })).toBeChecked();
   expect(await requestsWith("openai", marker)).toHaveLength(0);
+  // The model chosen stays chosen; another that sees goes, with the image.
+  await expect(page.getByTestId("model-select").locator("option:checked")).toHaveText("o3-mini");
+  await page.getByTestId("model-select").selectOption({ label: "GPT-4o mini" });
+  await page.getByRole("button", { name: "Send" }).click();
+  await expect(page).toHaveURL(CHAT_URL);
+  await expect.poll(async () => (await requestsWith("openai", marker)).length).toBe(1);
 });

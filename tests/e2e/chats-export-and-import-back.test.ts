@@ -134,8 +134,8 @@ test("a ChatGPT export opens on the branch that was current there, and the other
 
   await expect(userMessages(page)).toHaveText(["How do bridges stand?"]);
   await expect(page.getByTestId("answer-content")).toHaveText("By arches and cables.");
-  // ChatGPT's model stays as the answer's label.
-  await expect(page.getByTestId("assistant-message")).toContainText("gpt-4o");
+  // ChatGPT's model stays as the answer's label, by its name.
+  await expect(page.getByTestId("answer-model")).toHaveText("GPT-4o");
   await expect(page.getByTestId("sibling-nav").first()).toContainText("1/2");
   await page.getByRole("button", { name: "Next version" }).first().click();
   await expect(userMessages(page)).toHaveText(["How do tunnels stand?"]);

@@ -109,7 +109,7 @@ test("while an answer is being written, the button back down reaches the newest 
   await waitForAnswer(page);
   const marker = uniqueMarker("down");
   // A paragraph a token: the answer grows by a line every few milliseconds.
-  await queueScripts("openai", marker, { tokens: Array.from({ length: 400 }, (_, i) => `Paragraph ${i + 1} of a long answer.\n\n`), tokenDelayMs: 10 });
+  await queueScripts("openai", marker, { tokens: Array.from({ length: 800 }, (_, i) => `Paragraph ${i + 1} of a long answer.\n\n`), tokenDelayMs: 20 });
   await sendThroughTheForm(page, `Write at length ${marker}`);
   await expect(answerContent(page)).toContainText("Paragraph 40 ");
   await scroller(page).hover();

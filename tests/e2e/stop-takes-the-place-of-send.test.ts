@@ -55,7 +55,8 @@ test("Enter while an answer is written queues the message: it is sent when the a
   await page.goto("/chats?new=1");
   await waitForHydration(page);
   const m = uniqueMarker("qu");
-  await queueScripts("openai", m, { tokens: numberedTokens(60, "w"), tokenDelayMs: 50 });
+  // Long enough to still be written when Enter comes, on a busy machine too.
+  await queueScripts("openai", m, { tokens: numberedTokens(200, "w"), tokenDelayMs: 50 });
   await sendThroughTheForm(page, `Count a little ${m}`);
   await expect(page).toHaveURL(CHAT_URL);
   await expect(lastAnswer(page).getByTestId("answer-content")).toContainText("w3 ");
@@ -72,7 +73,7 @@ test("Enter while an answer is written queues the message: it is sent when the a
   await waitForAnswer(page);
 
   // A queued message can be taken back: it stays in the box.
-  await queueScripts("openai", `${m}b`, { tokens: numberedTokens(60, "v"), tokenDelayMs: 50 });
+  await queueScripts("openai", `${m}b`, { tokens: numberedTokens(200, "v"), tokenDelayMs: 50 });
   await page.locator("form:has(#composer) input[name=model]").evaluate((input) => ((input as HTMLInputElement).value = "openai:gpt-4o-mini"));
   await composer(page).fill(`Count once more ${m}b`);
   await composer(page).press("Enter");
@@ -113,7 +114,8 @@ test("without JavaScript, the keyboard is on Stop after each of the page's reloa
   await expect(page).toHaveURL(CHAT_URL);
   await expect(lastAnswer(page)).toHaveAttribute("data-status", "streaming");
   // Whichever reload the page is on, the focus is on Stop: nothing to tab through first.
-  await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe("Stop generating");
+  // (A reload may come in the middle of asking: that answer is no answer.)
+  await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute("aria-label")).catch(() => null)).toBe("Stop generating");
   await expect(async () => {
     await page.keyboard.press("Enter");
     await expect(lastAnswer(page)).toHaveAttribute("data-status", "interrupted", { timeout: 3_000 });

@@ -124,7 +124,9 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
   const [dragging, setDragging] = useState(false);
   useEffect(() => setModel(startModel), [startModel]);
   const chosen = models.flatMap((g) => g.models).find((m) => m.id === model);
-  const blind = chosen !== undefined && !chosen.vision && uploads.chips.some((c) => c.part && kindOf(c.part.mediaType) === "image");
+  // Said and enforced here only with the script running, which follows the picker as it changes; without it the
+  // server refuses such a send with the same words, and a Send held here could not be let go by another choice.
+  const blind = hydrated && chosen !== undefined && !chosen.vision && uploads.chips.some((c) => c.part && kindOf(c.part.mediaType) === "image");
   const submitting = navigation.state === "submitting" && navigation.formData?.get("intent") === "send";
   const disabled = busy || submitting;
   // Without JavaScript the page refreshes while an answer is written, which would wipe whatever is typed meanwhile.

@@ -40,7 +40,7 @@ export function Markdown({ text, rendered, live = false, streaming = false }: { 
     <div className="prose-chat">
       {hydrated ? (
         <Suspense fallback={unparsed}>
-          <LiveBlocks text={text} streaming={streaming} />
+          <LiveBlocks text={text} streaming={streaming} rendered={rendered} />
         </Suspense>
       ) : (
         unparsed

@@ -12,6 +12,7 @@ import { components, copyLabelsOf, CopyLabelsContext, remarkPlugins, urlTransfor
 import { healPartialMarkdown } from "./heal";
 import { linkMathStyles } from "./math-styles";
 import { BlockSplitter } from "./split";
+import type { RenderedText } from "./Markdown";
 
 const NO_PLUGINS: PluggableList = [];
 
@@ -39,8 +40,8 @@ function loadedPlugins(): PluggableList {
 /** Waits before asking again for a plugin that failed to load (the connection dropped): 2, 4, 8, 16, 32 s. */
 const RETRY_MS = [2_000, 4_000, 8_000, 16_000, 32_000];
 
-/** The rich plugins this text needs, once loaded; asks for the missing ones. */
-function useRichPlugins(text: string): PluggableList {
+/** The rich plugins this text needs, once loaded, and whether some are still missing; asks for the missing ones. */
+function useRichPlugins(text: string): { plugins: PluggableList; missing: boolean } {
   const missing = (Object.keys(loaders) as RichKind[]).filter((kind) => !loaded[kind] && loaders[kind].needed.test(text)).join(",");
   const [plugins, setPlugins] = useState<PluggableList>(() => {
     const now = loadedPlugins();
@@ -68,7 +69,7 @@ function useRichPlugins(text: string): PluggableList {
       clearTimeout(retry);
     };
   }, [missing, attempt]);
-  return plugins;
+  return { plugins, missing: missing !== "" };
 }
 
 const Block = memo(function Block({ text, rehypePlugins }: { text: string; rehypePlugins: PluggableList }) {
@@ -79,12 +80,15 @@ const Block = memo(function Block({ text, rehypePlugins }: { text: string; rehyp
   );
 });
 
-export function LiveBlocks({ text, streaming }: { text: string; streaming: boolean }) {
+export function LiveBlocks({ text, streaming, rendered }: { text: string; streaming: boolean; rendered?: RenderedText | null }) {
   const [splitter] = useState(() => new BlockSplitter());
   const { finished, last } = splitter.update(text);
-  const rehypePlugins = useRichPlugins(text);
+  const { plugins: rehypePlugins, missing } = useRichPlugins(text);
   const { t } = useTranslation();
   const labels = useMemo(() => copyLabelsOf(t), [t]);
+  // An answer done whose highlighting or math has not loaded here (the connection dropped, and a browser that keeps
+  // a failed import failed): the server's HTML of the whole text is the same markup, with them.
+  if (!streaming && missing && rendered && rendered.chars === text.length) return <div className="contents" dangerouslySetInnerHTML={{ __html: rendered.html }} />;
   // A line break between blocks, as the server's whole-answer HTML has: the two renderings are the same markup.
   return (
     <CopyLabelsContext.Provider value={labels}>
