@@ -31,7 +31,7 @@ import {
 import { deleteBranch as deleteBranchRows, type ForkSource, forkChat, isOnPath, switchToBranch } from "../models/tree.server";
 import { AppError } from "../protocol/errors";
 import { createId } from "../utils/id";
-import { attachmentIdsOf, type MessagePart, textParts } from "../protocol/parts";
+import { attachmentIdsOf, type MessagePart, plainText, textParts } from "../protocol/parts";
 import { askWhileStoring, type GenerationTarget, startGeneration } from "../streaming/generation.server";
 import { AnswerOnAnotherMachine, instanceId, owningMachine, streamRegistry } from "../streaming/streams.server";
 import { maybeGenerateTitle } from "../streaming/title.server";
@@ -283,7 +283,7 @@ export async function regenerate({ access, user, messageId, model, answerId }: {
   const { assistantMessageId, modelId, question } = await withinUsageLimits(user, {}, async () => {
     const chosen = (await usableModel(model, chat.model, user)).model;
     const question = target.role === "assistant" ? await existingMessage(chat, parentId) : target;
-    checkModelReads(chosen, question.parts.filter((p) => p.type === "file"), question.parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join(""));
+    checkModelReads(chosen, question.parts.filter((p) => p.type === "file"), plainText(question.parts));
     const created = await createAnswer({ chatId: chat.id, parentId, model: chosen.id, instanceId: instanceId(), ...(answerId ? { assistantMessageId: answerId } : {}) });
     return { ...created, modelId: chosen.id, question };
   });
