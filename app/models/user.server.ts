@@ -151,6 +151,12 @@ const notTheLastAdmin = (userId: string) => sql`(
   NOT EXISTS (SELECT 1 FROM users AS target WHERE target.id = ${userId} AND target.role = 'admin' AND target.disabled_at IS NULL)
   OR EXISTS (SELECT 1 FROM users AS other WHERE other.id != ${userId} AND other.role = 'admin' AND other.disabled_at IS NULL))`;
 
+/** Whether the account is the server's only enabled admin (a change that guards against it refuses anyway; this lets a caller refuse before anything else is done). */
+export async function isTheLastAdmin({ userId }: { userId: string }): Promise<boolean> {
+  const [row] = await database().all<{ ok: number }>(sql`SELECT ${notTheLastAdmin(userId)} AS ok`);
+  return row?.ok === 0;
+}
+
 /** How a guarded change went: done, refused because it would leave no admin, or no such account. */
 export type GuardedOutcome = "done" | "last_admin" | "not_found";
 

@@ -69,11 +69,17 @@ export default function Login() {
   const navigation = useNavigation();
   const busy = navigation.state !== "idle" && navigation.formAction?.startsWith("/login");
   const expired = params.get("expired") === "1";
+  const deleted = params.get("deleted") === "1";
   const { t } = useTranslation();
   return (
     <AuthShell title={t("auth.loginTitle")}>
       <Form ref={formRef} method="post" className="space-y-4" noValidate>
         {expired && !result ? <FormAlert>{t("auth.sessionExpired")}</FormAlert> : null}
+        {deleted && !result ? (
+          <p role="status" data-testid="account-deleted" className="rounded-lg border border-emerald-500/40 bg-emerald-500/10 px-3 py-2 text-sm text-emerald-300">
+            {t("auth.accountDeleted")}
+          </p>
+        ) : null}
         {result?.formError && !Object.keys(result.fieldErrors).length ? <FormAlert>{result.formError}</FormAlert> : null}
         <Field label={t("auth.email")} name="email" type="email" autoComplete="email" required autoFocus defaultValue={result?.values.email} error={result?.fieldErrors.email} />
         <Field label={t("auth.password")} name="password" type="password" autoComplete="current-password" required error={result?.fieldErrors.password} />

@@ -1,15 +1,17 @@
 // Settings → Security: change the password (the current one first; other
-// sessions end with the change) and the list of signed-in sessions, each of
-// which can be ended, or all but this one at once. Plain POST forms, so all
-// of it works without JavaScript.
+// sessions end with the change), the list of signed-in sessions, each of
+// which can be ended, or all but this one at once, and deleting the account
+// (its password first). Plain POST forms, so all of it works without
+// JavaScript.
 import { redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { currentSessionId, requireUser } from "~/auth/session.server";
+import { currentSessionId, destroySession, requireUser } from "~/auth/session.server";
 import { primaryButton, quietButton, Saved, Section } from "~/components/settings/parts";
 import { Field, FormAlert } from "~/components/ui/Field";
 import { useSecretForm } from "~/components/ui/useSecretForm";
 import { AppError } from "~/protocol/errors";
-import { changePassword, passwordSchema, revokeOtherSessions, revokeSession, revokeSchema, sessionsOf } from "~/services/settings.server";
+import { isTheLastAdmin, userFootprint } from "~/models/user.server";
+import { changePassword, deleteAccountSchema, deleteOwnAccount, passwordSchema, revokeOtherSessions, revokeSession, revokeSchema, sessionsOf } from "~/services/settings.server";
 import { invalidForm, refusedForm } from "~/utils/form-errors.server";
 import { localeOf, readFormData } from "~/utils/http.server";
 import { tFor } from "~/i18n/translate.server";
@@ -53,7 +55,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const locale = localeOf(request);
   const t = tFor(locale);
   const sessions = await sessionsOf({ user, currentSessionId: await currentSessionId(request), locale });
+  const footprint = await userFootprint({ userId: user.id });
   return {
+    footprint: { chats: footprint.chats, files: footprint.attachments },
+    lastAdmin: user.role === "admin" && (await isTheLastAdmin({ userId: user.id })),
     sessions: sessions.map((s) => ({
       id: s.id,
       device: s.device,
@@ -87,6 +92,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
         await revokeSession({ user, sessionId: parsed.data.sessionId });
         return redirect(parsed.data.sessionId === current ? "/login" : "/settings/security?changed=revoked");
       }
+      case "delete-account": {
+        const parsed = deleteAccountSchema.safeParse(raw);
+        if (!parsed.success) return invalidForm(parsed.error, request, intent);
+        await deleteOwnAccount({ user, password: parsed.data.password, ip: context.clientIp ?? "unknown" });
+        return redirect("/login?deleted=1", { headers: { "Set-Cookie": await destroySession(request) } });
+      }
       case "revoke-others": {
         if (!current) throw new AppError("not_found");
         const ended = await revokeOtherSessions({ user, currentSessionId: current });
@@ -101,7 +112,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function SecuritySettings() {
-  const { sessions } = useLoaderData<typeof loader>();
+  const { sessions, footprint, lastAdmin } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
   const [params] = useSearchParams();
   const navigation = useNavigation();
@@ -111,6 +122,8 @@ export default function SecuritySettings() {
   const passwordFailure = failure?.intent === "password" ? failure : undefined;
   // Passwords typed do not linger in the page, refused or accepted.
   const passwordForm = useSecretForm({ refusal: passwordFailure, actionData: failure, secretFields: ["currentPassword", "newPassword", "confirmPassword"] });
+  const deleteFailure = failure?.intent === "delete-account" ? failure : undefined;
+  const deleteForm = useSecretForm({ refusal: deleteFailure, actionData: failure, secretFields: ["password"] });
   const others = sessions.filter((s) => !s.current);
   const { t } = useTranslation();
   return (
@@ -119,7 +132,7 @@ export default function SecuritySettings() {
       {changed === "password" ? <Saved>{t("security.passwordChanged")}</Saved> : null}
       {changed === "revoked" ? <Saved>{t("security.revoked")}</Saved> : null}
       {changed === "others" ? <Saved>{t("security.endedOthers", { count: ended })}</Saved> : null}
-      {failure && failure.intent !== "password" ? (
+      {failure && failure.intent !== "password" && failure.intent !== "delete-account" ? (
         <div className="mb-4">
           <FormAlert>{failure.formError}</FormAlert>
         </div>
@@ -173,6 +186,26 @@ export default function SecuritySettings() {
           </Form>
         ) : (
           <p className="mt-2 text-sm text-zinc-500">{t("security.noOthers")}</p>
+        )}
+      </Section>
+
+      <Section title={t("security.deleteAccount")} description={t("security.deleteAccountHint", { chats: t("security.chats", { count: footprint.chats }), files: t("security.files", { count: footprint.files }) })}>
+        {lastAdmin ? (
+          <p className="max-w-md text-sm text-zinc-400" data-testid="last-admin">
+            {t("security.deleteLastAdmin")}
+          </p>
+        ) : (
+          <Form ref={deleteForm} method="post" className="max-w-md space-y-4" noValidate>
+            <input type="hidden" name="intent" value="delete-account" />
+            <p className="text-sm text-zinc-400">
+              <Trans i18nKey="security.deleteExportFirst" components={{ data: <a href="/settings/data" className="text-sky-400 underline" /> }} />
+            </p>
+            {deleteFailure && Object.keys(deleteFailure.fieldErrors).length === 0 ? <FormAlert>{deleteFailure.formError}</FormAlert> : null}
+            <Field label={t("security.deletePassword")} name="password" type="password" autoComplete="current-password" error={deleteFailure?.fieldErrors.password} />
+            <button type="submit" disabled={busyIntent === "delete-account"} className="rounded-lg bg-red-600 px-4 py-2 font-medium hover:bg-red-500 disabled:opacity-60">
+              {busyIntent === "delete-account" ? t("security.deleting") : t("security.deleteAccountButton")}
+            </button>
+          </Form>
         )}
       </Section>
     </main>

@@ -5,9 +5,7 @@
 import { z } from "zod";
 import { hashPassword } from "../auth/password.server";
 import {
-  chatIdsOwnedBy,
   createPasswordReset,
-  deleteUserWithData,
   getUserForAdmin,
   type GuardedOutcome,
   listUsers,
@@ -19,7 +17,7 @@ import {
   redeemPasswordReset,
 } from "../models/user.server";
 import { AppError } from "../protocol/errors";
-import { streamRegistry } from "../streaming/streams.server";
+import { deleteAccount } from "./settings.server";
 import { createToken, hashToken, isTokenShaped } from "../utils/token.server";
 
 export const USERS_PAGE_SIZE = 50;
@@ -92,10 +90,7 @@ export async function enableUser({ admin, userId }: { admin: PublicUser; userId:
 export async function deleteUser({ userId, confirmEmail }: { userId: string; confirmEmail: string }): Promise<{ email: string }> {
   const user = await userForAdmin({ userId });
   if (confirmEmail.trim().toLowerCase() !== user.email) throw new AppError("confirmation_mismatch", { field: "confirmEmail" });
-  const owned = new Set(await chatIdsOwnedBy({ userId }));
-  const registry = streamRegistry();
-  for (const stream of registry.activeStreams()) if (owned.has(stream.chatId)) await registry.stop(stream.messageId);
-  settle(await deleteUserWithData({ userId }));
+  await deleteAccount({ userId });
   return { email: user.email };
 }
 

@@ -7,9 +7,12 @@ import { beginLoginAttempt, retryAfterSeconds, settleLoginAttempt } from "../aut
 import { deleteOtherSessions, deleteSession, listSessions } from "../models/session.server";
 import {
   changePasswordAndEndOtherSessions,
+  chatIdsOwnedBy,
+  deleteUserWithData,
   EmailTakenError,
   getPasswordHash,
   getUserSettings,
+  isTheLastAdmin,
   type PublicUser,
   updatePreferences,
   updateProfile,
@@ -19,6 +22,7 @@ import {
 import { type Locale, LOCALES } from "../protocol/catalogue";
 import { tFor } from "../i18n/translate.server";
 import { AppError } from "../protocol/errors";
+import { streamRegistry } from "../streaming/streams.server";
 import { type DeviceWords, describeUserAgent } from "../utils/user-agent";
 import { asTyped } from "../utils/typed-text";
 import { THEMES } from "../utils/preferences.server";
@@ -45,6 +49,11 @@ export const passwordSchema = z
 const sessionId = z.string().regex(/^[A-Za-z0-9_-]{43}$/, "malformed_id");
 
 export const revokeSchema = z.object({ intent: z.literal("revoke"), sessionId });
+
+export const deleteAccountSchema = z.object({
+  intent: z.literal("delete-account"),
+  password: z.string({ required_error: "password_required" }).min(1, "password_required").max(1024, "current_password_wrong"),
+});
 
 export const preferencesSchema = z.object({
   theme: z.enum(THEMES, { errorMap: () => ({ message: "invalid_input" }) }),
@@ -74,10 +83,54 @@ export async function saveProfile({ user, input }: { user: PublicUser; input: z.
 }
 
 /**
- * Changes the password when the current one is right. Each try counts against
- * the login limits for the account (app/auth/throttle.server.ts), so this form
- * is no way around them for someone who finds a signed-in browser. Every other
- * session ends with the change: whoever knew the old password is signed out.
+ * Runs `act` once `password` is the account's own. Every try counts against
+ * the login limits for the account (app/auth/throttle.server.ts), so a form
+ * that asks for the password is no way around them for someone who finds a
+ * signed-in browser.
+ */
+async function withOwnPassword<T>({ user, password, ip, field }: { user: PublicUser; password: string; ip: string; field: string }, act: () => Promise<T>): Promise<T> {
+  const waitMs = await beginLoginAttempt({ ip, email: user.email });
+  if (waitMs > 0) throw new AppError("rate_limited", { params: { seconds: retryAfterSeconds(waitMs) } });
+  let outcome: "success" | "wrong-password" | "unchecked" = "unchecked";
+  try {
+    const hash = await getPasswordHash({ userId: user.id });
+    if (!hash) throw new AppError("not_found");
+    if (!(await verifyPassword(password, hash))) {
+      outcome = "wrong-password";
+      throw new AppError("current_password_wrong", { field });
+    }
+    outcome = "success";
+    return await act();
+  } finally {
+    await settleLoginAttempt({ ip, email: user.email, outcome });
+  }
+}
+
+/**
+ * Deletes an account with its chats, files, keys, shares and sessions
+ * (models/user.server.ts, deleteUserWithData). The server's last enabled
+ * admin is refused (`last_admin`) before anything is touched; otherwise the
+ * answers still being written in its chats are stopped first, so nothing
+ * writes to rows that are gone.
+ */
+export async function deleteAccount({ userId }: { userId: string }): Promise<void> {
+  if (await isTheLastAdmin({ userId })) throw new AppError("last_admin");
+  const owned = new Set(await chatIdsOwnedBy({ userId }));
+  const registry = streamRegistry();
+  for (const stream of registry.activeStreams()) if (owned.has(stream.chatId)) await registry.stop(stream.messageId);
+  const outcome = await deleteUserWithData({ userId });
+  if (outcome === "last_admin") throw new AppError("last_admin");
+  if (outcome === "not_found") throw new AppError("user_not_found");
+}
+
+/** Deletes one's own account (see deleteAccount) once its password is given. */
+export async function deleteOwnAccount({ user, password, ip }: { user: PublicUser; password: string; ip: string }): Promise<void> {
+  await withOwnPassword({ user, password, ip, field: "password" }, () => deleteAccount({ userId: user.id }));
+}
+
+/**
+ * Changes the password when the current one is right. Every other session
+ * ends with the change: whoever knew the old password is signed out.
  */
 export async function changePassword({
   user,
@@ -90,21 +143,9 @@ export async function changePassword({
   ip: string;
   currentSessionId: string | null;
 }): Promise<void> {
-  const waitMs = await beginLoginAttempt({ ip, email: user.email });
-  if (waitMs > 0) throw new AppError("rate_limited", { params: { seconds: retryAfterSeconds(waitMs) } });
-  let outcome: "success" | "wrong-password" | "unchecked" = "unchecked";
-  try {
-    const hash = await getPasswordHash({ userId: user.id });
-    if (!hash) throw new AppError("not_found");
-    if (!(await verifyPassword(input.currentPassword, hash))) {
-      outcome = "wrong-password";
-      throw new AppError("current_password_wrong", { field: "currentPassword" });
-    }
-    outcome = "success";
+  await withOwnPassword({ user, password: input.currentPassword, ip, field: "currentPassword" }, async () => {
     await changePasswordAndEndOtherSessions({ userId: user.id, passwordHash: await hashPassword(input.newPassword), keepSessionId: currentSessionId });
-  } finally {
-    await settleLoginAttempt({ ip, email: user.email, outcome });
-  }
+  });
 }
 
 export interface SessionView {

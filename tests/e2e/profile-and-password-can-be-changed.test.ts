@@ -2,8 +2,10 @@
 // without JavaScript: a saved name, a taken email refused beside its field,
 // a wrong current password refused, and a new password that logs in while
 // the old one no longer does (and the other browser is signed out by it).
+// Deleting one's account: its password first, then its chats are gone, every
+// browser is signed out, and its email and password no longer log in.
 import type { Page } from "@playwright/test";
-import { DEFAULT_PASSWORD, expect, login, logout, signUp, test, uniqueEmail } from "./fixtures";
+import { DEFAULT_PASSWORD, expect, login, logout, newChatAndSend, signUp, test, uniqueEmail, waitForAnswer } from "./fixtures";
 
 // Several accounts, logins and argon2 hashes each: more than the default time on a busy machine.
 test.describe.configure({ timeout: 120_000 });
@@ -70,6 +72,8 @@ for (const javaScript of [true, false]) {
 
   test(`${how}: a new password needs the current one, logs in afterwards, and signs the other browser out`, async ({ newContext, browserErrors }) => {
     browserErrors.allowStatus(400);
+    // The server's first account is its admin, which cannot leave it without one: someone else is first.
+    await signUp(await (await newContext()).newPage(), { name: "Someone Else" });
     const page = await (await newContext({ javaScriptEnabled: javaScript })).newPage();
     const me = await signUp(page);
     const elsewhere = await (await newContext()).newPage();
@@ -90,5 +94,36 @@ for (const javaScript of [true, false]) {
     await loginFails(page, me.email, DEFAULT_PASSWORD);
     await login(page, { email: me.email, password: "brand new password 1" });
     await expect(page).toHaveURL(/\/chats$/);
+  });
+  test(`${how}: deleting the account needs its password, then its chats are gone and nobody is signed in to it`, async ({ newContext, browserErrors }) => {
+    browserErrors.allowStatus(400);
+    // The server's first account is its admin, which cannot leave it without one: someone else is first.
+    await signUp(await (await newContext()).newPage(), { name: "Someone Else" });
+    const page = await (await newContext({ javaScriptEnabled: javaScript })).newPage();
+    const me = await signUp(page);
+    const elsewhere = await (await newContext()).newPage();
+    await login(elsewhere, me);
+    const { chatUrl } = await newChatAndSend(elsewhere, "Remember this for me");
+    await waitForAnswer(elsewhere);
+
+    await page.goto("/settings/security");
+    const section = page.getByRole("region", { name: "Delete account" });
+    await expect(section).toContainText("1 chat, 0 files");
+    await section.getByLabel("Your password").fill("not my password");
+    await section.getByRole("button", { name: "Delete my account" }).click();
+    await expect(page.locator("#password-error")).toHaveText("That is not your current password.");
+    await expect(section.getByLabel("Your password")).toHaveValue("");
+    await elsewhere.goto(chatUrl);
+    await expect(elsewhere.getByTestId("user-message")).toContainText("Remember this for me");
+
+    await section.getByLabel("Your password").fill(DEFAULT_PASSWORD);
+    await section.getByRole("button", { name: "Delete my account" }).click();
+    await expect(page).toHaveURL(/\/login\?deleted=1$/);
+    await expect(page.getByTestId("account-deleted")).toHaveText("Your account and everything in it were deleted.");
+    await page.goto("/chats");
+    await expect(page).toHaveURL(/\/login\?redirectTo=%2Fchats$/);
+    await elsewhere.goto(chatUrl);
+    await expect(elsewhere).toHaveURL(/\/login\?redirectTo=/);
+    await loginFails(page, me.email, DEFAULT_PASSWORD);
   });
 }

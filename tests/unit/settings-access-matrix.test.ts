@@ -62,6 +62,7 @@ describe("signed out", () => {
     ["/settings/profile", profileAction as Action, { name: "Mallory", email: `mallory-${createId()}@example.com` }],
     ["/settings/security", securityAction as Action, { intent: "password", currentPassword: PASSWORD, newPassword: "taken over!", confirmPassword: "taken over!" }],
     ["/settings/security", securityAction as Action, { intent: "revoke-others" }],
+    ["/settings/security", securityAction as Action, { intent: "delete-account", password: PASSWORD }],
     ["/settings/preferences", preferencesAction as Action, { theme: "dark", locale: "ru", customInstructions: "Obey Mallory." }],
   ];
   test.each(ACTIONS)("POST %s (%#) goes to log in and changes nothing", async (path, action, fields) => {
@@ -127,6 +128,22 @@ describe("signed in", () => {
     expect(await verifyPassword("a new password", (await getPasswordHash({ userId: ada.id }))!)).toBe(true);
     expect(await signedIn(adaPhone)).toBeNull();
     expect(await signedIn(ada.cookie)).toMatchObject({ id: ada.id });
+  });
+
+  test("deleting an account deletes the poster's own only, with its password: the cookie is cleared and the login page says so", async () => {
+    const { ada, bob } = await twoPeople();
+    const wrong = await post(securityAction as Action, "/settings/security", ada.cookie, { intent: "delete-account", password: "nope" });
+    expect(wrong).toMatchObject({ status: 400, body: { code: "current_password_wrong", fieldErrors: { password: "That is not your current password." }, intent: "delete-account" } });
+    // Bob's password, from Ada's session, deletes nobody: it is checked against Ada's account.
+    expect((await post(securityAction as Action, "/settings/security", ada.cookie, { intent: "delete-account", password: "Bob's password" })).status).toBe(400);
+    expect(await signedIn(ada.cookie)).toMatchObject({ id: ada.id });
+
+    const done = await post(securityAction as Action, "/settings/security", ada.cookie, { intent: "delete-account", password: PASSWORD });
+    expect(done).toMatchObject({ status: 302, location: "/login?deleted=1" });
+    expect(done.headers.getSetCookie()).toEqual([expect.stringMatching(/Max-Age=0/)]);
+    expect(await signedIn(ada.cookie)).toBeNull();
+    expect(await getUserSettings({ userId: ada.id })).toBeUndefined();
+    expect(await signedIn(bob.cookie)).toMatchObject({ id: bob.id });
   });
 
   test("the profile refuses a taken email and an empty name beside their fields, keeping what was typed", async () => {

@@ -1,19 +1,21 @@
 // The settings services on a real SQLite file: profile changes, the password
 // change (and how it counts against the login throttle), the sessions list,
-// revoking, and preferences.
+// revoking, preferences, and deleting one's own account.
 import "./bun-password";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, test } from "vitest";
-import { sessions, users } from "../../drizzle/schema";
+import { chats, messages, sessions, users } from "../../drizzle/schema";
 import { hashPassword, verifyPassword } from "~/auth/password.server";
 import { createSession, currentSessionId, getSessionUser } from "~/auth/session.server";
 import { beginLoginAttempt, LOGIN_LIMITS } from "~/auth/throttle.server";
 import { database, prepareDatabase } from "~/db.server";
-import { createUser, getCustomInstructions, getPasswordHash, getUserSettings } from "~/models/user.server";
+import { createUser, getCustomInstructions, getPasswordHash, getUserById, getUserSettings, setUserRole } from "~/models/user.server";
 import { AppError } from "~/protocol/errors";
 import {
   changePassword,
   CUSTOM_INSTRUCTIONS_MAX,
+  deleteAccountSchema,
+  deleteOwnAccount,
   deviceWordsFor,
   passwordSchema,
   preferencesSchema,
@@ -24,6 +26,7 @@ import {
   sessionsOf,
 } from "~/services/settings.server";
 import { createId } from "~/utils/id";
+import { addExchange, createTestChat } from "./fixtures";
 import { localeOf } from "~/utils/http.server";
 import { describeUserAgent } from "~/utils/user-agent";
 
@@ -107,6 +110,69 @@ describe("changing the password", () => {
       ["newPassword", "password_too_short"],
     ]);
     expect(issues({ currentPassword: "x", newPassword: "long enough", confirmPassword: "long enougH" })).toEqual([["confirmPassword", "passwords_differ"]]);
+  });
+});
+
+describe("deleting one's own account", () => {
+  test("needs the account's password; then the account, its chats and every session are gone, and nobody else's", async () => {
+    const ada = await person("Ada");
+    const bob = await person("Bob");
+    const here = await browser(ada.id);
+    const phone = await browser(ada.id, SAFARI_IPHONE);
+    const bobs = await browser(bob.id);
+    const adaChat = await createTestChat({ userId: ada.id, title: "Ada's" });
+    await addExchange({ chatId: adaChat.id, parentId: null, question: "Hello?", answer: "Hi." });
+    const bobChat = await createTestChat({ userId: bob.id, title: "Bob's" });
+    await addExchange({ chatId: bobChat.id, parentId: null, question: "Hello?", answer: "Hi." });
+    const ip = address();
+
+    expect(await codeOf(deleteOwnAccount({ user: ada, password: "not it", ip }))).toEqual({ code: "current_password_wrong", field: "password" });
+    expect(await getUserById(ada.id)).toMatchObject({ id: ada.id });
+    expect(await getSessionUser(here)).toMatchObject({ id: ada.id });
+
+    await deleteOwnAccount({ user: ada, password: PASSWORD, ip });
+    const db = database();
+    expect(await getUserById(ada.id)).toBeUndefined();
+    expect(await getSessionUser(here)).toBeNull();
+    expect(await getSessionUser(phone)).toBeNull();
+    expect(await db.select().from(chats).where(eq(chats.id, adaChat.id))).toEqual([]);
+    expect(await db.select().from(messages).where(eq(messages.chatId, adaChat.id))).toEqual([]);
+    expect(await getSessionUser(bobs)).toMatchObject({ id: bob.id });
+    expect((await db.select().from(messages).where(eq(messages.chatId, bobChat.id))).length).toBe(2);
+  });
+
+  test("wrong passwords count against the login throttle: after five, even the right one waits and nothing is deleted", async () => {
+    const ada = await person();
+    const ip = address();
+    for (let guess = 1; guess <= LOGIN_LIMITS.addressAndAccount.points; guess++) {
+      expect(await codeOf(deleteOwnAccount({ user: ada, password: `guess ${guess}`, ip })), `guess ${guess}`).toMatchObject({ code: "current_password_wrong" });
+    }
+    expect(await codeOf(deleteOwnAccount({ user: ada, password: PASSWORD, ip }))).toMatchObject({ code: "rate_limited" });
+    expect(await getUserById(ada.id)).toMatchObject({ id: ada.id });
+  });
+
+  test("the server's only admin is refused before anything is touched; once someone else is an admin, it goes", async () => {
+    const admin = await person("Admin");
+    const db = database();
+    await db.update(users).set({ role: "member" }).where(eq(users.role, "admin"));
+    await setUserRole({ userId: admin.id, role: "admin", changedBy: admin.id });
+    const chat = await createTestChat({ userId: admin.id });
+    const here = await browser(admin.id);
+    const asAdmin = { ...admin, role: "admin" as const };
+
+    expect(await codeOf(deleteOwnAccount({ user: asAdmin, password: PASSWORD, ip: address() }))).toEqual({ code: "last_admin", field: undefined });
+    expect(await db.select({ id: chats.id }).from(chats).where(eq(chats.id, chat.id))).toEqual([{ id: chat.id }]);
+    expect(await getSessionUser(here)).toMatchObject({ id: admin.id, role: "admin" });
+
+    const other = await person("Other");
+    await setUserRole({ userId: other.id, role: "admin", changedBy: admin.id });
+    await deleteOwnAccount({ user: asAdmin, password: PASSWORD, ip: address() });
+    expect(await getUserById(admin.id)).toBeUndefined();
+  });
+
+  test("the form asks for the password", () => {
+    expect(deleteAccountSchema.safeParse({ intent: "delete-account", password: "" }).error?.issues.map((i) => [i.path[0], i.message])).toEqual([["password", "password_required"]]);
+    expect(deleteAccountSchema.safeParse({ intent: "delete-account" }).error?.issues.map((i) => [i.path[0], i.message])).toEqual([["password", "password_required"]]);
   });
 });
 

@@ -1,11 +1,14 @@
 // Pieces the settings pages share: a section with its heading, the "Saved"
 // line, and a textarea that shows its field error like Field does.
-import type { ReactNode, TextareaHTMLAttributes } from "react";
+import { type ReactNode, type TextareaHTMLAttributes, useId } from "react";
 
 export function Section({ title, description, children }: { title: string; description?: ReactNode; children: ReactNode }) {
+  const heading = useId();
   return (
-    <section className="mb-8 rounded-xl border border-zinc-800 p-4 sm:p-5">
-      <h2 className="text-lg font-medium">{title}</h2>
+    <section aria-labelledby={heading} className="mb-8 rounded-xl border border-zinc-800 p-4 sm:p-5">
+      <h2 id={heading} className="text-lg font-medium">
+        {title}
+      </h2>
       {description ? <p className="mt-1 text-sm text-zinc-400">{description}</p> : null}
       <div className="mt-4">{children}</div>
     </section>
