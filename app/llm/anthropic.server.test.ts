@@ -124,7 +124,7 @@ describe("failures", () => {
     expect(error.message).toContain("roles must alternate");
     // The person reads the provider's own words once, in the catalogue's sentence.
     expect(error.detail).toBe("messages: roles must alternate");
-    expect(describeProblem(upstreamProblem(error, "Anthropic"), "en")).toBe("Anthropic rejected the request (HTTP 400): messages: roles must alternate");
+    expect(describeProblem(upstreamProblem(error, "Anthropic", "server"), "en")).toBe("Anthropic rejected the request (HTTP 400): messages: roles must alternate");
   });
 
   test("an error event mid-stream is a server error after the first token", async () => {

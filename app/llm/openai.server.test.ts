@@ -131,9 +131,16 @@ describe("failures", () => {
     expect(error).toMatchObject({ kind: "client", status: 401 });
     expect((error as UpstreamError).retryable).toBe(false);
     // The person reads the provider's own words once, in the catalogue's sentence: no "OpenAI answered 401".
-    const said = describeProblem(upstreamProblem(error as UpstreamError, "OpenAI"), "en");
-    expect(said).toBe("OpenAI rejected the request (HTTP 401): Incorrect API key provided.");
+    // A refused key says whose it is, and who can fix it.
+    const said = describeProblem(upstreamProblem(error as UpstreamError, "OpenAI", "server"), "en");
+    expect(said).toBe("OpenAI did not accept this server's key (HTTP 401): Incorrect API key provided. Whoever runs the server needs to check it; meanwhile, pick another model.");
     expect(said).not.toContain("answered");
+    expect(describeProblem(upstreamProblem(error as UpstreamError, "OpenAI", "user"), "en")).toBe(
+      "OpenAI did not accept the key (HTTP 401): Incorrect API key provided. Check it on Settings → API keys, then regenerate.",
+    );
+    expect(describeProblem(upstreamProblem(error as UpstreamError, "OpenAI", "user"), "ru")).toBe(
+      "OpenAI не принял ключ (HTTP 401): Incorrect API key provided. Проверьте его в разделе «Настройки → API-ключи», затем нажмите «Повторить».",
+    );
   });
 
   test("a connection reset after tokens keeps them and says the answer had started", async () => {

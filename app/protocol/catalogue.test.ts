@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { CATALOGUE, describe as describeProblem, LOCALES, localeFromAcceptLanguage } from "./catalogue";
-import { ERROR_STATUS, type ErrorCode, httpStatus } from "./errors";
+import { continuable, ERROR_STATUS, type ErrorCode, httpStatus } from "./errors";
 
 const codes = Object.keys(ERROR_STATUS) as ErrorCode[];
 
@@ -112,5 +112,15 @@ describe("a limit's noun agrees with its number", () => {
     expect(describeProblem({ code: "too_many_files", params: { max: 1 } }, "en")).toBe("A message can carry at most 1 file. Remove some and send again.");
     expect(describeProblem({ code: "custom_instructions_too_long", params: { max: 4000 } }, "en")).toBe("Keep custom instructions to 4,000 characters or fewer.");
     expect(describeProblem({ code: "custom_instructions_too_long", params: { max: 4000 } }, "ru")).toBe("Собственные инструкции могут быть не длиннее 4\u00a0000 символов.");
+  });
+});
+
+describe("which failed answers offer Continue", () => {
+  test("an answer cut off can go on; one the provider refused, request or key, would be refused again", () => {
+    for (const code of ["upstream_server_error", "upstream_timeout", "upstream_connection_lost", "upstream_rate_limited", "stopped", "interrupted_by_restart"] as const) {
+      expect(continuable({ code }), code).toBe(true);
+    }
+    expect(continuable(undefined)).toBe(true);
+    for (const code of ["upstream_rejected", "own_key_refused", "server_key_refused"] as const) expect(continuable({ code, params: { status: 401 } }), code).toBe(false);
   });
 });

@@ -10,6 +10,8 @@ type Text = (params: ErrorParams) => string;
 
 const provider = (p: ErrorParams) => p.provider ?? "The model provider";
 const httpNote = (p: ErrorParams) => (p.status ? ` (HTTP ${p.status})` : "");
+/** A provider's own words as a sentence of their own: with a full stop unless they end in one. */
+const withStop = (text: string) => (/[.!?…]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
 /** One number formatter per language (`toLocaleString` with a locale builds a new one at every call). */
 const numberFormats = new Map<Locale, Intl.NumberFormat>();
 function localNumber(value: number, locale: Locale): string {
@@ -224,6 +226,8 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     upstream_connection_lost: (p) => `The connection to ${provider(p)} was lost. Continue or regenerate to try again.`,
     upstream_malformed: (p) => `${provider(p)} sent a response Parley could not read. Regenerate to try again.`,
     upstream_rejected: (p) => `${provider(p)} rejected the request${httpNote(p)}${p.detail ? `: ${p.detail}` : "."}`,
+    own_key_refused: (p) => `${provider(p)} did not accept the key${httpNote(p)}${p.detail ? `: ${withStop(p.detail)}` : "."} Check it on Settings → API keys, then regenerate.`,
+    server_key_refused: (p) => `${provider(p)} did not accept this server's key${httpNote(p)}${p.detail ? `: ${withStop(p.detail)}` : "."} Whoever runs the server needs to check it; meanwhile, pick another model.`,
     answer_failed: (p) => p.detail ?? "The answer failed unexpectedly. Try regenerating it.",
     stopped: () => "Stopped.",
     interrupted_by_restart: () => "The server restarted while this answer was being written.",
@@ -335,6 +339,8 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     upstream_connection_lost: (p) => `Соединение с ${provider(p)} прервалось. Нажмите «Продолжить» или «Повторить».`,
     upstream_malformed: (p) => `${provider(p)} прислал ответ, который Parley не может прочитать. Нажмите «Повторить».`,
     upstream_rejected: (p) => `${provider(p)} отклонил запрос${httpNote(p)}${p.detail ? `: ${p.detail}` : "."}`,
+    own_key_refused: (p) => `${provider(p)} не принял ключ${httpNote(p)}${p.detail ? `: ${withStop(p.detail)}` : "."} Проверьте его в разделе «Настройки → API-ключи», затем нажмите «Повторить».`,
+    server_key_refused: (p) => `${provider(p)} не принял ключ сервера${httpNote(p)}${p.detail ? `: ${withStop(p.detail)}` : "."} Его должен проверить тот, кто управляет сервером; а пока выберите другую модель.`,
     answer_failed: (p) => p.detail ?? "Ответ неожиданно оборвался. Попробуйте сгенерировать его заново.",
     stopped: () => "Остановлено.",
     interrupted_by_restart: () => "Сервер перезапустился, пока писался этот ответ.",

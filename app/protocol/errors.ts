@@ -106,6 +106,8 @@ export const ERROR_STATUS = {
   upstream_connection_lost: 502,
   upstream_malformed: 502,
   upstream_rejected: 502,
+  own_key_refused: 502,
+  server_key_refused: 502,
   moderation_unavailable: 503,
   answer_failed: 500,
   stopped: 200,
@@ -157,6 +159,14 @@ export type ErrorParams = {
 export interface Problem {
   code: ErrorCode;
   params?: ErrorParams;
+}
+
+/** Endings after which asking the same model to go on would be refused the same way: the provider turned down the request or its key. */
+const REFUSED_ENDINGS: ReadonlySet<ErrorCode> = new Set(["upstream_rejected", "own_key_refused", "server_key_refused"]);
+
+/** Whether Continue can help an answer that ended with `problem` (regenerating, with another model too, still can). */
+export function continuable(problem: Problem | undefined): boolean {
+  return !problem || !REFUSED_ENDINGS.has(problem.code);
 }
 
 export function isErrorCode(value: unknown): value is ErrorCode {

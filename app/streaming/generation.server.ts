@@ -210,6 +210,8 @@ function modelUnavailable(modelId: string): StreamOutcome {
 interface Upstream {
   provider: LlmProvider;
   model: ModelInfo;
+  /** Whose key the model is asked with: a refused key is the server's to fix, or the person's own. */
+  paidBy: "server" | "user";
   open(signal: AbortSignal): AsyncIterable<LlmEvent>;
 }
 
@@ -237,6 +239,7 @@ async function prepareUpstream(
   return {
     provider,
     model,
+    paidBy: payer.paidBy,
     open: (signal) => provider.stream({ model: model.upstreamId, messages: context.messages, system: context.system, signal, reasoning: model.reasoning }),
   };
 }
@@ -327,7 +330,7 @@ async function relayEvents({ upstream, writer, startedAt = performance.now(), fi
     if (writer.signal.aborted) return stopped();
     const problem: Problem =
       error instanceof UpstreamError
-        ? upstreamProblem(error, provider.label)
+        ? upstreamProblem(error, provider.label, upstream.paidBy)
         : { code: "answer_failed", params: { detail: `${provider.label} failed: ${error instanceof Error ? error.message : String(error)}` } };
     writer.stats(stats);
     return { status: "error", problem, stats };
@@ -360,9 +363,14 @@ async function relayEvents({ upstream, writer, startedAt = performance.now(), fi
   }
 }
 
-/** An upstream failure as a code the user can read in their language. */
-export function upstreamProblem(error: UpstreamError, providerLabel: string): Problem {
+/**
+ * An upstream failure as a code the user can read in their language. A key
+ * the provider refuses (401, 403) says whose key it is: one's own is fixed in
+ * Settings, the server's by whoever runs it.
+ */
+export function upstreamProblem(error: UpstreamError, providerLabel: string, paidBy: Upstream["paidBy"]): Problem {
   const params = { provider: providerLabel, ...(error.status ? { status: error.status } : {}) };
+  if (error.kind === "client" && (error.status === 401 || error.status === 403)) return { code: paidBy === "user" ? "own_key_refused" : "server_key_refused", params: { ...params, detail: error.detail } };
   switch (error.kind) {
     case "rate_limited":
       return { code: "upstream_rate_limited", params };

@@ -61,6 +61,11 @@ test("a person's key never appears in a response, a log line or the database fil
     await waitForAnswer(page, "error");
     await expect(lastAnswer(page)).toContainText("HTTP 401");
     await expect(lastAnswer(page)).toContainText("[redacted]");
+    // Whose key it is, and where to fix it; asking the same model to go on would be refused again.
+    await expect(lastAnswer(page).getByTestId("answer-problem")).toContainText("OpenAI (your key) did not accept the key (HTTP 401): ");
+    await expect(lastAnswer(page).getByTestId("answer-problem")).toContainText("Check it on Settings → API keys, then regenerate.");
+    expect(await lastAnswer(page).getByRole("button", { name: "Continue" }).count()).toBe(0);
+    await expect(lastAnswer(page).getByRole("button", { name: "Regenerate", exact: true })).toBeVisible();
     await page.goto("/settings/keys");
     await page.getByRole("button", { name: "Test the OpenAI key" }).click();
     await expect(page.getByTestId("key-test-result")).toHaveText("OpenAI did not accept this key (HTTP 401).");
@@ -122,6 +127,8 @@ test("the server's own keys, quoted by the providers that refuse them, never rea
       await waitForAnswer(page, "error");
       await expect(lastAnswer(page)).toContainText("HTTP 401");
       await expect(lastAnswer(page)).toContainText("[redacted]");
+      await expect(lastAnswer(page).getByTestId("answer-problem")).toContainText("did not accept this server's key (HTTP 401): ");
+      await expect(lastAnswer(page).getByTestId("answer-problem")).toContainText("Whoever runs the server needs to check it; meanwhile, pick another model.");
       // Also as the page is served afresh, and without JavaScript.
       await page.reload();
       await expect(lastAnswer(page)).toContainText("[redacted]");

@@ -3,7 +3,7 @@ import { forwardRef, memo, type ReactNode, useEffect, useRef, useState } from "r
 import { formatNumber, useTranslation } from "~/i18n/i18n";
 import { useHydrated } from "remix-utils/use-hydrated";
 import { describe, type Locale } from "../../protocol/catalogue";
-import type { Problem } from "../../protocol/errors";
+import { continuable, type Problem } from "../../protocol/errors";
 import { type MessagePart, plainText, reasoningText } from "../../protocol/parts";
 import type { MessageStats, MessageStatus } from "../../protocol/stream-events";
 import { MessageFiles, MessageImages } from "./Attachments";
@@ -329,7 +329,7 @@ export const AssistantMessage = memo(function AssistantMessage({
           <>
             <ActionButton chatAction={chatAction} intent="regenerate" messageId={message.id} label={t("message.regenerate")} icon="regenerate" />
             <RegenerateWith chatAction={chatAction} messageId={message.id} models={models} />
-            {status === "interrupted" || status === "error" ? <ActionButton chatAction={chatAction} intent="continue" messageId={message.id} label={t("message.continue")} icon="continue" /> : null}
+            {(status === "interrupted" || status === "error") && continuable(problem) ? <ActionButton chatAction={chatAction} intent="continue" messageId={message.id} label={t("message.continue")} icon="continue" /> : null}
           </>
         )}
         {streaming ? null : <BranchActions chatAction={chatAction} messageId={message.id} disabled={!canAct || !canWrite} />}
