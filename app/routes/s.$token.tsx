@@ -4,7 +4,7 @@
 // POST continues it as a chat of the reader's own; signed out, the reader
 // logs in first and comes back here.
 import { type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { getSessionUser } from "~/auth/session.server";
 import { MessageFiles, MessageImages } from "~/components/chat/Attachments";
@@ -18,7 +18,8 @@ import { describe } from "~/protocol/catalogue";
 import { AppError } from "~/protocol/errors";
 import { plainText, reasoningText } from "~/protocol/parts";
 import { continueShare, readShare, shareByToken } from "~/services/sharing.server";
-import { localeOf, orRespond, readFormData } from "~/utils/http.server";
+import { formFailure, localeOf, orRespond, readFormData } from "~/utils/http.server";
+import { FormAlert } from "~/components/ui/Field";
 import { Trans } from "react-i18next";
 import { useTranslation } from "~/i18n/i18n";
 import { metaT } from "~/i18n/meta";
@@ -65,15 +66,19 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const here = `/s/${share.token}`;
   const user = await getSessionUser(request);
   if (!user) throw redirect(`/login?${new URLSearchParams({ redirectTo: here })}`);
-  const chatId = await orRespond(request, async () => {
+  try {
     if (!continueForm.safeParse(Object.fromEntries(await readFormData(request))).success) throw new AppError("unknown_intent");
-    return continueShare({ token: share.token, user, locale: localeOf(request) });
-  });
-  return redirect(`/chats/${chatId}`);
+    const chatId = await continueShare({ token: share.token, user, locale: localeOf(request) });
+    return redirect(`/chats/${chatId}`);
+  } catch (error) {
+    // A refusal (the chat limit, the usage limits) is said beside the button, in the page's language.
+    return formFailure(error, request);
+  }
 }
 
 export default function SharedConversation() {
   const { token, title, sharedAt, signedIn, ownChatId, messages } = useLoaderData<typeof loader>();
+  const refused = useActionData<typeof action>();
   const navigation = useNavigation();
   const base = `/s/${token}`;
   const { t } = useTranslation();
@@ -142,6 +147,11 @@ export default function SharedConversation() {
         <section className="mt-10 rounded-xl border border-zinc-800 bg-zinc-900/60 p-4 text-center" data-testid="continue">
           {signedIn ? (
             <Form method="post" action={base}>
+              {refused ? (
+                <div className="mb-3 text-left">
+                  <FormAlert>{refused.formError}</FormAlert>
+                </div>
+              ) : null}
               <input type="hidden" name="intent" value="continue" />
               <button type="submit" disabled={continuing} className="rounded-lg bg-sky-600 px-4 py-2 font-medium hover:bg-sky-500 disabled:opacity-60">
                 {continuing ? t("shared.copying") : t("shared.continue")}

@@ -19,6 +19,7 @@ import { database, prepareDatabase } from "~/db.server";
 import { sweepUnusedUploads } from "~/models/attachment.server";
 import { grantChatRole, requireChatAccess } from "~/models/chat-access.server";
 import { newShareToken } from "~/models/share.server";
+import { setUserLimits } from "~/models/user-limits.server";
 import { attachmentIdsOf } from "~/protocol/parts";
 import { action as chatAction, loader as chatLoader } from "~/routes/chats.$chatId/route";
 import { loader as chatFileLoader } from "~/routes/chats.$chatId.attachments.$attachmentId";
@@ -364,6 +365,18 @@ describe("continuing a share", () => {
     // Revoking the share later leaves the reader's copy and its file alone.
     await chatPost(chat.id, people.owner.cookie, { intent: "unshare" });
     expect(await pathContents({ chatId: forkId, leafId: fork.activeLeafId })).toHaveLength(2);
+  });
+
+  test("a reader at their chat limit is told so beside the button, in their language, and nothing is copied", async () => {
+    const { chat, people } = await chatWithPeople();
+    const share = await shareAs(chat.id, people.owner.cookie);
+    await setUserLimits({ userId: people.stranger.id, overrides: { chats: 1, messages: null, windowSeconds: null, tokensPerMonth: null, spendPerMonthUsd: null }, changedBy: people.owner.id });
+    await createTestChat({ userId: people.stranger.id });
+    const chatsBefore = (await database().select().from(chats)).length;
+    const refused = await continueShared(share.token, `${people.stranger.cookie}; parley_lang=ru`);
+    expect(refused).toMatchObject({ status: 403, body: { code: "chats_limit_reached" } });
+    expect((refused.body as { formError: string }).formError).toBe("Этот сервер разрешает вам хранить 1 чат, и этот предел достигнут. Удалите ненужные чаты, чтобы начать новый.");
+    expect((await database().select().from(chats)).length).toBe(chatsBefore);
   });
 
   test("a reader who is not signed in is sent to log in and back to the link, and nothing is copied", async () => {
