@@ -38,6 +38,12 @@ export interface StreamEventData {
   /** More reasoning, appended to part `part` the same way. */
   reasoning: { part: number; text: string };
   tool: ToolActivity;
+  /**
+   * The model failed before its first token and is asked again: attempt
+   * `attempt` of `maxAttempts` starts at `at` (ms since the epoch). `problem`
+   * says what went wrong; the next token or the end replaces the notice.
+   */
+  retry: { attempt: number; maxAttempts: number; at: number; problem: Problem };
   /** Usage and timing, sent once before the end. */
   stats: MessageStats;
   /** The answer ended; `reason` says why when it was cut short. */
@@ -47,7 +53,7 @@ export interface StreamEventData {
 }
 
 export type StreamEventName = keyof StreamEventData;
-export const STREAM_EVENT_NAMES: readonly StreamEventName[] = ["snapshot", "delta", "reasoning", "tool", "stats", "done", "error"];
+export const STREAM_EVENT_NAMES: readonly StreamEventName[] = ["snapshot", "delta", "reasoning", "tool", "retry", "stats", "done", "error"];
 
 export type StreamEvent = { [K in StreamEventName]: { id: number; event: K; data: StreamEventData[K] } }[StreamEventName];
 export type StreamEventOf<K extends StreamEventName> = Extract<StreamEvent, { event: K }>;

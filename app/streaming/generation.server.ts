@@ -179,7 +179,7 @@ function untilFirstOutput(writer: StreamWriter, then: () => void): StreamWriter 
         then();
       }
     };
-  return { signal: writer.signal, text: after(writer.text), reasoning: after(writer.reasoning), tool: after(writer.tool), stats: writer.stats };
+  return { signal: writer.signal, text: after(writer.text), reasoning: after(writer.reasoning), tool: after(writer.tool), retrying: writer.retrying, stats: writer.stats };
 }
 
 /**
@@ -303,6 +303,8 @@ async function relayEvents({ upstream, writer, startedAt = performance.now(), fi
         onRetry: ({ attempt, delayMs, error }) => {
           stats.retries = attempt;
           logger.warn("retrying upstream", { provider: provider.id, attempt, delayMs, kind: error.kind, status: error.status });
+          // The reader sees why nothing has come yet, and when the next try starts.
+          writer.retrying({ attempt: attempt + 1, maxAttempts: env().UPSTREAM_MAX_ATTEMPTS, at: Date.now() + delayMs, problem: upstreamProblem(error, provider.label, upstream.paidBy) });
         },
       },
     );

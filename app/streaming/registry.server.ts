@@ -45,6 +45,8 @@ export interface StreamWriter {
   text(text: string): void;
   reasoning(text: string): void;
   tool(report: ToolReport): void;
+  /** The model is asked again after a failure before its first token. */
+  retrying(retry: StreamEventData["retry"]): void;
   stats(stats: MessageStats): void;
   readonly signal: AbortSignal;
 }
@@ -84,6 +86,8 @@ export class LiveStream {
   /** A Continue: the stream started with the stored answer's parts. */
   private readonly continuing: boolean;
   private reasoningResumed = false;
+  /** Why the model is being asked again, until its first output (a page rendered meanwhile shows it too). */
+  retrying: StreamEventData["retry"] | undefined;
   private listeners = new Set<StreamListener>();
   private resolveSettled!: () => void;
 
@@ -142,6 +146,7 @@ export class LiveStream {
 
   /** Internal: append text to the answer and fan out its event. */
   pushText(kind: typeof KIND_DELTA | typeof KIND_REASONING, text: string): void {
+    this.retrying = undefined;
     const type = kind === KIND_DELTA ? "text" : "reasoning";
     const { partIndex, added } = this.continuing ? this.continueInto(type, text) : { partIndex: appendText(this.parts, type, text), added: text };
     this.kinds.push(kind);
@@ -416,7 +421,13 @@ export class StreamRegistry {
       tool: (report) => {
         if (stream.finished) return;
         dirty = true;
+        stream.retrying = undefined;
         toolEvent(report);
+      },
+      retrying: (retry) => {
+        if (stream.finished) return;
+        stream.retrying = retry;
+        stream.pushOther((id) => ({ id, event: "retry", data: retry }));
       },
       stats: (stats) => {
         if (stream.finished) return;

@@ -150,16 +150,26 @@ test("a provider that keeps failing shows a readable error", async ({ page }) =>
   await expect(lastAnswer(page).getByRole("button", { name: "Regenerate" })).toBeVisible();
 });
 
-test("a 429 with Retry-After is retried and the answer arrives", async ({ page }) => {
+test("a 429 with Retry-After is retried and the answer arrives; meanwhile the answer says why and counts down", async ({ page }) => {
   await signUp(page);
   const marker = uniqueMarker("rl");
-  await queueScripts("openai", marker, { status: 429, retryAfter: 1 }, { text: "Made it after waiting." });
+  await queueScripts("openai", marker, { status: 429, retryAfter: 8 }, { text: "Made it after waiting." });
   await startChat(page, GPT_MINI, `Rate limit me ${marker}`);
+  const notice = lastAnswer(page).getByTestId("answer-retrying");
+  await expect(notice).toHaveText(/^OpenAI is rate-limiting requests \(HTTP 429\)\. Trying again in [1-8] s \(attempt 2 of 3\)…$/);
+  const first = Number(/in (\d) s/.exec((await notice.textContent())!)![1]);
+  await expect(notice).toHaveText(new RegExp(`Trying again in ${first - 1} s|Trying again \\(attempt 2 of 3\\)`));
+  // Read out once, without the countdown.
+  await expect(page.getByTestId("announcer")).toHaveText("OpenAI is rate-limiting requests (HTTP 429). Trying again (attempt 2 of 3)…");
+  // A page loaded meanwhile says so too, from its first byte.
+  await page.reload();
+  await expect(notice).toContainText("OpenAI is rate-limiting requests (HTTP 429). Trying again");
   await waitForAnswer(page);
   await expect(answerContent(page)).toHaveText("Made it after waiting.");
+  expect(await notice.count()).toBe(0);
   const requests = await requestsWith("openai", marker);
   expect(requests).toHaveLength(2);
-  expect(requests[1]!.receivedAt - requests[0]!.receivedAt).toBeGreaterThanOrEqual(1000);
+  expect(requests[1]!.receivedAt - requests[0]!.receivedAt).toBeGreaterThanOrEqual(8000);
 });
 
 test("a connection reset mid-answer keeps the partial text, and Continue finishes it", async ({ page }) => {

@@ -173,8 +173,21 @@ describe("a send asks the model while it stores the exchange", () => {
     const marker = createId();
     const { user, access } = await newChat(marker);
     fake.script({ match: `flaky ${marker}`, status: 503 }, { match: `flaky ${marker}`, text: "after a retry" });
-    const flaky = await conversation.sendMessage({ access: await access(), user, text: `flaky ${marker}` });
+    const flakyId = createId();
+    const seen: StreamEvent[] = [];
+    const reading = streamRegistry()
+      .waitFor(flakyId, 3_000)
+      .then((stream) => stream?.subscribe(0, (event) => seen.push(event)));
+    const startedAt = Date.now();
+    const flaky = await conversation.sendMessage({ access: await access(), user, text: `flaky ${marker}`, userMessageId: createId(), answerId: flakyId });
+    await reading;
     expect(await answered(flaky.assistantMessageId)).toBe("after a retry");
+    // The reader is told why nothing came yet and when the next try starts, before the answer's first words.
+    expect(seen.map((e) => e.event).slice(0, 2)).toEqual(["retry", "delta"]);
+    const retry = seen[0]!.data as { attempt: number; maxAttempts: number; at: number; problem: unknown };
+    expect(retry).toMatchObject({ attempt: 2, maxAttempts: 3, problem: { code: "upstream_server_error", params: { provider: "OpenAI", status: 503 } } });
+    expect(retry.at).toBeGreaterThan(startedAt);
+    expect(retry.at).toBeLessThan(Date.now() + 60_000);
     expect(requestsAbout(`flaky ${marker}`).map((r) => r.outcome)).toEqual(["rejected", "completed"]);
     const stored = await getMessage({ chatId: streamRegistry().get(flaky.assistantMessageId)!.chatId, messageId: flaky.assistantMessageId });
     expect(stored?.stats).toMatchObject({ retries: 1 });

@@ -5,9 +5,9 @@ import { useHydrated } from "remix-utils/use-hydrated";
 import { describe, type Locale } from "../../protocol/catalogue";
 import { continuable, type Problem } from "../../protocol/errors";
 import { type MessagePart, plainText, reasoningText } from "../../protocol/parts";
-import type { MessageStats, MessageStatus } from "../../protocol/stream-events";
+import type { MessageStats, MessageStatus, StreamEventData } from "../../protocol/stream-events";
 import { MessageFiles, MessageImages } from "./Attachments";
-import { COPIED_MS, copyCodeOnClick, copyText } from "../markdown/copy";
+import { announce, COPIED_MS, copyCodeOnClick, copyText } from "../markdown/copy";
 import type { RenderedText } from "../markdown/Markdown";
 import { MessageParts } from "./MessageParts";
 import { pickerLabel } from "./ModelPicker";
@@ -32,6 +32,8 @@ export interface MessageView {
   createdAt?: number;
   /** The server's HTML of the text parts, by part index (answers only). */
   rendered?: (RenderedText | null)[];
+  /** An answer being written whose model is being asked again, and why (until its first words). */
+  retrying?: StreamEventData["retry"];
 }
 
 /** The short units of an answer's figures, as formatBytes has its own. */
@@ -272,7 +274,7 @@ export const AssistantMessage = memo(function AssistantMessage({
   const live = useAnswerStream({
     url: `/chats/${chatId}/messages/${message.id}/stream`,
     enabled: isLive,
-    initial: { parts: message.parts, lastEventId: message.lastEventId },
+    initial: { parts: message.parts, lastEventId: message.lastEventId, retrying: message.retrying },
     onSettled: () => (onSettled ? onSettled(message.id) : revalidator.revalidate()),
   });
   const streaming = isLive && live.status === "streaming";
@@ -315,6 +317,7 @@ export const AssistantMessage = memo(function AssistantMessage({
           <p className="text-zinc-500">…</p>
         ) : null}
       </div>
+      {streaming && live.retrying ? <RetryNotice retry={live.retrying} /> : null}
       {status === "error" || status === "interrupted" ? (
         // A failure as it happens is an alert (a status region inserted with its words already in is not read out).
         <p role={isLive && status === "error" ? "alert" : "status"} className={`mt-2 rounded-md px-3 py-2 text-sm ${status === "error" ? "bg-red-500/10 text-red-300" : "bg-amber-500/10 text-amber-300"}`} data-testid="answer-problem">
@@ -459,3 +462,40 @@ export const UserMessage = memo(function UserMessage({ message, chatId, chatActi
     </article>
   );
 });
+
+/** Why an answer has not started yet, and when the model is asked again (a second-by-second countdown, read out once). */
+function RetryNotice({ retry }: { retry: StreamEventData["retry"] }) {
+  const { t } = useTranslation();
+  // No clock before hydration: the server's and the browser's would differ. The countdown starts once the page is alive.
+  const [now, setNow] = useState<number | null>(null);
+  useEffect(() => {
+    setNow(Date.now());
+    if (retry.at <= Date.now()) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [retry.at]);
+  const { code, params = {} } = retry.problem;
+  const words = { provider: params.provider ?? "", status: params.status ? ` (HTTP ${params.status})` : "" };
+  const reason =
+    code === "upstream_rate_limited"
+      ? t("message.retryRateLimited", words)
+      : code === "upstream_server_error"
+        ? params.status === 529 || params.status === 503
+          ? t("message.retryOverloaded", words)
+          : t("message.retryServerError", words)
+        : code === "upstream_timeout"
+          ? t("message.retryTimeout", words)
+          : code === "upstream_connection_lost"
+            ? t("message.retryConnectionLost", words)
+            : t("message.retryOther", words);
+  const seconds = now === null ? 0 : Math.ceil((retry.at - now) / 1000);
+  const counts = { attempt: retry.attempt, max: retry.maxAttempts };
+  const spoken = `${reason} ${t("message.retryNow", counts)}`;
+  // Said once per attempt; the countdown itself is not read out every second.
+  useEffect(() => announce(spoken), [spoken]);
+  return (
+    <p className="mt-2 rounded-md bg-amber-500/10 px-3 py-2 text-sm text-amber-300" data-testid="answer-retrying">
+      {reason} {seconds > 0 ? t("message.retryIn", { ...counts, seconds }) : t("message.retryNow", counts)}
+    </p>
+  );
+}

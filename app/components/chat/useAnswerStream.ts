@@ -15,6 +15,7 @@ import {
   parseStreamEvent,
   STREAM_EVENT_NAMES,
   type StreamEvent,
+  type StreamEventData,
 } from "../../protocol/stream-events";
 
 /**
@@ -64,6 +65,8 @@ export interface AnswerState {
   problem?: Problem;
   /** True while the browser has lost the stream and is reconnecting. */
   reconnecting: boolean;
+  /** The model failed before its first token and is being asked again (until something arrives). */
+  retrying?: StreamEventData["retry"];
 }
 
 // Opening the stream is what the first token waits for: do it as soon as the
@@ -78,10 +81,10 @@ export function useAnswerStream({
 }: {
   url: string;
   enabled: boolean;
-  initial: { parts: MessagePart[]; lastEventId: number };
+  initial: { parts: MessagePart[]; lastEventId: number; retrying?: StreamEventData["retry"] };
   onSettled: () => void;
 }): AnswerState {
-  const [state, setState] = useState<AnswerState>({ parts: initial.parts, status: "streaming", reconnecting: false });
+  const [state, setState] = useState<AnswerState>({ parts: initial.parts, status: "streaming", reconnecting: false, retrying: initial.retrying });
   const lastEventId = useRef(initial.lastEventId);
   const settledRef = useRef(onSettled);
   settledRef.current = onSettled;
@@ -95,7 +98,7 @@ export function useAnswerStream({
     if (ended.current) {
       ended.current = false;
       lastEventId.current = initialRef.current.lastEventId;
-      setState({ parts: initialRef.current.parts, status: "streaming", reconnecting: false });
+      setState({ parts: initialRef.current.parts, status: "streaming", reconnecting: false, retrying: initialRef.current.retrying });
     }
     const streamUrl = `${url}?lastEventId=${lastEventId.current}`;
     const opened = takeOpenedStream(streamUrl);
@@ -110,7 +113,7 @@ export function useAnswerStream({
       if (pending.length === 0) return;
       const events = pending;
       pending = [];
-      setState((s) => ({ ...s, parts: events.reduce(applyEvent, s.parts), reconnecting: false }));
+      setState((s) => ({ ...s, parts: events.reduce(applyEvent, s.parts), reconnecting: false, retrying: undefined }));
     };
     const onMessage = (message: MessageEvent<string>) => {
       const event = parseStreamEvent(message.type, message.data, message.lastEventId);
@@ -120,13 +123,16 @@ export function useAnswerStream({
         case "stats":
           setState((s) => ({ ...s, stats: event.data }));
           return;
+        case "retry":
+          setState((s) => ({ ...s, retrying: event.data }));
+          return;
         case "done":
         case "error": {
           source.close();
           flush();
           ended.current = true;
           const outcome = outcomeOf(event);
-          setState((s) => ({ ...s, status: outcome.status, problem: outcome.problem, stats: outcome.stats ?? s.stats, reconnecting: false }));
+          setState((s) => ({ ...s, status: outcome.status, problem: outcome.problem, stats: outcome.stats ?? s.stats, reconnecting: false, retrying: undefined }));
           settledRef.current();
           return;
         }

@@ -13,11 +13,16 @@ export const COPIED_MS = 1500;
  */
 export async function copyText(text: string, said?: string): Promise<void> {
   await navigator.clipboard.writeText(text);
-  const announcer = said ? document.getElementById("announcer") : null;
+  if (said) announce(said);
+}
+
+/** Has screen readers read `said` out once, politely, from the page's one announcer (root.tsx). */
+export function announce(said: string): void {
+  const announcer = document.getElementById("announcer");
   if (!announcer) return;
   // Emptied first, so the same words said twice in a row are heard twice.
   announcer.textContent = "";
-  requestAnimationFrame(() => (announcer.textContent = said ?? ""));
+  requestAnimationFrame(() => (announcer.textContent = said));
 }
 
 /** onClick of an element holding rendered markdown: a click on a code block's Copy button copies that block. */

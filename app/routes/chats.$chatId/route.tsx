@@ -81,6 +81,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       status: live.finished ? (live.outcome?.status ?? m.status) : "streaming",
       stats: live.finished ? (live.outcome?.stats ?? m.stats) : m.stats,
       problem: live.finished ? (live.outcome?.problem ?? m.problem) : m.problem,
+      ...(live.retrying && !live.finished ? { retrying: live.retrying } : {}),
     };
   });
   // An answer still being written on a branch the user is not looking at: it
