@@ -165,7 +165,7 @@ describe("keys of one's own", () => {
     const sent = await startChat({ user: hank, text: "hank question", model: "groq:llama-3.3-70b-versatile" });
     const stream = streamRegistry().get(sent.assistantMessageId)!;
     await stream.settled;
-    expect(stream.outcome).toMatchObject({ status: "error", problem: { code: "upstream_rejected", params: { status: 401 } } });
+    expect(stream.outcome).toMatchObject({ status: "error", problem: { code: "own_key_refused", params: { status: 401 } } });
     expect(JSON.stringify(stream.outcome)).toContain("[redacted]");
     expect(JSON.stringify(stream.outcome)).not.toContain(KEY_REVOKED);
   });
