@@ -145,6 +145,36 @@ test("the demo model lists what it was given, and an image enlarges on click", a
   await expect(dialog).toBeHidden();
 });
 
+test("files uploaded for a draft come back with it after a reload, and go with it once sent", async ({ page }) => {
+  await signUp(page);
+  await page.goto("/chats?new=1");
+  await waitForHydration(page);
+  await composer(page).fill("What is in these?");
+  await page.getByTestId("file-input").setInputFiles(FILES.slice(1));
+  const ready = page.locator('[data-testid="attachment-chip"][data-status="ready"]');
+  await expect(ready).toHaveCount(2);
+  // One taken out again stays out.
+  await page.getByRole("button", { name: "Remove fib.py" }).click();
+  await expect(ready).toHaveCount(1);
+
+  await page.reload();
+  await waitForHydration(page);
+  await expect(composer(page)).toHaveValue("What is in these?");
+  await expect(ready).toHaveCount(1);
+  await expect(ready).toContainText("report.pdf");
+  await composer(page).press("Enter");
+  await expect(page).toHaveURL(CHAT_URL);
+  await waitForAnswer(page);
+  await expect(page.getByTestId("user-message").last().getByTestId("file-part")).toHaveText([/report\.pdf/]);
+  await expect(lastAnswer(page)).toContainText("report.pdf, a PDF I can read page by page");
+
+  // Sent: a new draft starts empty.
+  await page.goto("/chats?new=1");
+  await waitForHydration(page);
+  await expect(composer(page)).toHaveValue("");
+  expect(await page.getByTestId("attachment-chip").count()).toBe(0);
+});
+
 test("without JavaScript, a file over the limit answers 413, names every file refused, and keeps the typed text and the other files", async ({ noJsPage: page, browserErrors }) => {
   browserErrors.allowStatus(413);
   await signUp(page);

@@ -17,7 +17,7 @@ import type { FilePart } from "../../protocol/parts";
 import { ACCEPT, kindOf } from "../../services/file-kind";
 import { Icon } from "../ui/Icon";
 import { ModelPicker, type PickerGroup } from "./ModelPicker";
-import { useDraftStorageKey } from "./drafts";
+import { draftFilesKey, forgetDraft, useDraftStorageKey } from "./drafts";
 import { type Chip, useUploads } from "./useUploads";
 
 export interface ComposerProps {
@@ -118,7 +118,8 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
   const formRef = useRef<HTMLFormElement>(null);
   const textRef = useRef<HTMLTextAreaElement>(null);
   const fileRef = useRef<HTMLInputElement>(null);
-  const uploads = useUploads({ initial: initialFiles, maxFileBytes, maxFiles });
+  const storageKey = useDraftStorageKey(draftKey);
+  const uploads = useUploads({ initial: initialFiles, maxFileBytes, maxFiles, keptAt: draftFilesKey(storageKey) });
   const startModel = initialModel && models.some((g) => g.models.some((m) => m.id === initialModel)) ? initialModel : modelId;
   const [model, setModel] = useState(startModel);
   const [dragging, setDragging] = useState(false);
@@ -132,7 +133,6 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
   // Without JavaScript the page refreshes while an answer is written, which would wipe whatever is typed meanwhile.
   const boxDisabled = submitting || (busy && !hydrated);
   const stopFormRef = useRef<HTMLFormElement>(null);
-  const storageKey = useDraftStorageKey(draftKey);
 
   const grow = () => {
     const box = textRef.current;
@@ -168,12 +168,12 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
     if (submitting) wasSubmitting.current = true;
     else if (wasSubmitting.current && leaving) {
       wasSubmitting.current = false;
-      localStorage.removeItem(storageKey);
+      forgetDraft(storageKey);
     } else if (wasSubmitting.current && navigation.state === "idle") {
       wasSubmitting.current = false;
       if (!error && textRef.current) {
         textRef.current.value = "";
-        localStorage.removeItem(storageKey);
+        forgetDraft(storageKey);
         clear();
         grow();
       }

@@ -1,5 +1,6 @@
 // Unsent drafts, kept in the browser's localStorage so they survive a reload
-// and a trip to the login page. They are kept per account, so another account
+// and a trip to the login page: the text, and the files already uploaded for
+// it (their ids and names; the files themselves are on the server). They are kept per account, so another account
 // signed in on the same browser never sees them, and logging out forgets them
 // all (a shared computer keeps nobody's words).
 import { useRouteLoaderData } from "@remix-run/react";
@@ -11,6 +12,21 @@ const PREFIX = "parley:draft:";
 export function useDraftStorageKey(draftKey: string): string {
   const userId = useRouteLoaderData<typeof chatsLoader>("routes/chats")?.user.id ?? "signed-out";
   return `${PREFIX}${userId}:${draftKey}`;
+}
+
+/** Where the files uploaded for the draft kept at `storageKey` are listed. */
+export function draftFilesKey(storageKey: string): string {
+  return `${storageKey}:files`;
+}
+
+/** Forgets one draft: its text and its files. */
+export function forgetDraft(storageKey: string): void {
+  try {
+    localStorage.removeItem(storageKey);
+    localStorage.removeItem(draftFilesKey(storageKey));
+  } catch {
+    // Storage turned off: nothing was kept.
+  }
 }
 
 /** Forgets every draft this browser keeps, of every account. */

@@ -78,18 +78,55 @@ function discard(attachmentId: string): void {
   void fetch("/attachments", { method: "POST", body }).catch(() => undefined);
 }
 
-export function useUploads({ initial, maxFileBytes, maxFiles }: { initial?: FilePart[]; maxFileBytes: number; maxFiles: number }) {
-  const [chips, setChips] = useState<Chip[]>(() =>
-    (initial ?? []).map((part) => ({ key: `k${nextKey++}`, name: part.name, size: part.size, status: "ready", progress: 1, part })),
-  );
+/** The uploaded files a draft listed, if the list reads as such. */
+function keptFiles(keptAt: string): FilePart[] {
+  try {
+    const kept: unknown = JSON.parse(localStorage.getItem(keptAt) ?? "[]");
+    return Array.isArray(kept) ? kept.filter((part): part is FilePart => typeof part?.attachmentId === "string" && typeof part?.name === "string" && typeof part?.size === "number") : [];
+  } catch {
+    return [];
+  }
+}
+
+const readyChip = (part: FilePart): Chip => ({ key: `k${nextKey++}`, name: part.name, size: part.size, status: "ready", progress: 1, part });
+
+/**
+ * `keptAt`: where the files uploaded for this draft are listed in
+ * localStorage, so that they come back with its text after a reload (an
+ * upload never sent is deleted by the server after a day).
+ */
+export function useUploads({ initial, maxFileBytes, maxFiles, keptAt }: { initial?: FilePart[]; maxFileBytes: number; maxFiles: number; keptAt?: string }) {
+  const [chips, setChips] = useState<Chip[]>(() => (initial ?? []).map(readyChip));
   const aborts = useRef(new Map<string, () => void>());
   const { t, i18n } = useTranslation();
   const [notice, setNotice] = useState<string | null>(null);
 
   // Files handed back by a refused send replace what is shown.
   useEffect(() => {
-    if (initial?.length) setChips(initial.map((part) => ({ key: `k${nextKey++}`, name: part.name, size: part.size, status: "ready", progress: 1, part })));
+    if (initial?.length) setChips(initial.map(readyChip));
   }, [initial]);
+
+  // The draft's files come back after a reload (in the browser only: the server's page has none to show).
+  const restored = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    if (!keptAt || restored.current === keptAt) return;
+    restored.current = keptAt;
+    if (initial?.length) return;
+    const kept = keptFiles(keptAt);
+    if (kept.length) setChips((shown) => (shown.length ? shown : kept.map(readyChip)));
+  }, [keptAt, initial]);
+
+  // …and are listed as they change.
+  useEffect(() => {
+    if (!keptAt || restored.current !== keptAt) return;
+    const parts = chips.flatMap((c) => (c.status === "ready" && c.part ? [c.part] : []));
+    try {
+      if (parts.length) localStorage.setItem(keptAt, JSON.stringify(parts));
+      else localStorage.removeItem(keptAt);
+    } catch {
+      // Storage full or turned off: the files stay for this page only.
+    }
+  }, [chips, keptAt]);
 
   const update = (key: string, patch: Partial<Chip>) => setChips((all) => all.map((c) => (c.key === key ? { ...c, ...patch } : c)));
 
