@@ -272,6 +272,19 @@ describe("recovering after a restart", () => {
     expect((await getMessage({ chatId: chat.id, messageId: assistantMessageId }))!.lastEventId).toBe(13);
   });
 
+  test("a new chat whose first answer was cut short is named after its first message; a title already given stays", async () => {
+    const cut = await newChat();
+    await createExchange({ chatId: cut.chat.id, parentId: null, parts: textParts("How were the Roman aqueducts   built, and how did they keep the water flowing downhill?"), model: TEST_MODEL, instanceId: null });
+    const named = await newChat();
+    await database().update(chats).set({ title: "My own name", titleSet: true }).where(eq(chats.id, named.chat.id));
+    await createExchange({ chatId: named.chat.id, parentId: null, parts: textParts("Something else entirely"), model: TEST_MODEL, instanceId: null });
+
+    await interruptOrphanedStreams({ instanceId: null });
+    const titleOf = async (chatId: string) => (await database().select({ title: chats.title, titleSet: chats.titleSet }).from(chats).where(eq(chats.id, chatId)))[0];
+    expect(await titleOf(cut.chat.id)).toEqual({ title: "How were the Roman aqueducts built, and how…", titleSet: true });
+    expect(await titleOf(named.chat.id)).toEqual({ title: "My own name", titleSet: true });
+  });
+
   test("on a fleet, a machine interrupts only its own answers and those with no machine recorded", async () => {
     const chats = await Promise.all([newChat(), newChat(), newChat()]);
     const [mine, theirs, unknown] = await Promise.all(

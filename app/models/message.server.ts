@@ -8,6 +8,7 @@ import { AppError, type Problem } from "../protocol/errors";
 import { type MessagePart, plainText } from "../protocol/parts";
 import { parseParts } from "../protocol/parts-schema";
 import { DEFAULT_CHAT_TITLE } from "./chat.server";
+import { fallbackTitle } from "../utils/fallback-title";
 import { createId } from "../utils/id";
 import { linkAfterPrevious } from "./attachment.server";
 import { payerOfNewAnswer, type PayerRecord } from "./answer-payer.server";
@@ -413,11 +414,27 @@ export async function saveStreamFinal({
  * text and become `interrupted` (with a Continue action). On a fleet, only
  * this machine's own answers (or ones with no machine recorded). The answer's
  * terminal event gets the next id (see the stream route's eventsFromDatabase).
+ * A new chat whose first answer was cut short this way never got its title
+ * (that waits for the answer's end): it is named after its first message.
  */
 export async function interruptOrphanedStreams({ instanceId }: { instanceId: string | null }): Promise<number> {
-  const result = await database().run(sql`
-    UPDATE messages SET status = 'interrupted', problem = ${JSON.stringify({ code: "interrupted_by_restart" } satisfies Problem)},
-        last_event_id = last_event_id + 1, updated_at = ${nowMs}
-    WHERE status = 'streaming' AND (instance_id IS NULL OR instance_id = ${instanceId ?? ""} OR ${instanceId === null ? 1 : 0})`);
+  const db = database();
+  const ours = sql`(instance_id IS NULL OR instance_id = ${instanceId ?? ""} OR ${instanceId === null ? 1 : 0})`;
+  const untitled = await db.all<{ chatId: string; firstMessage: string | null }>(sql`
+    SELECT c.id AS chatId,
+      (SELECT first.content FROM messages AS first WHERE first.chat_id = c.id AND first.role = 'user' ORDER BY first.created_at, first.id LIMIT 1) AS firstMessage
+    FROM chats AS c
+    WHERE c.title_set = 0 AND EXISTS (SELECT 1 FROM messages WHERE messages.chat_id = c.id AND messages.status = 'streaming' AND ${ours})`);
+  const titles = untitled.flatMap(({ chatId, firstMessage }) => {
+    const title = fallbackTitle(firstMessage ?? "");
+    return title ? [db.run(sql`UPDATE chats SET title = ${title}, title_set = 1 WHERE id = ${chatId} AND title_set = 0`)] : [];
+  });
+  const [result] = await db.batch([
+    db.run(sql`
+      UPDATE messages SET status = 'interrupted', problem = ${JSON.stringify({ code: "interrupted_by_restart" } satisfies Problem)},
+          last_event_id = last_event_id + 1, updated_at = ${nowMs}
+      WHERE status = 'streaming' AND ${ours}`),
+    ...titles,
+  ]);
   return result.rowsAffected;
 }

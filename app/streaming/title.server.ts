@@ -4,13 +4,9 @@ import type { Chat } from "../../drizzle/schema";
 import { resolveModel } from "../llm/catalog.server";
 import { userText } from "../llm/types";
 import { setGeneratedTitle } from "../models/chat.server";
+import { fallbackTitle } from "../utils/fallback-title";
 import { logger } from "../utils/logger.server";
 import { streamRegistry } from "./streams.server";
-
-export function fallbackTitle(text: string): string {
-  const line = text.replace(/\s+/g, " ").trim();
-  return line.length <= 48 ? line : `${line.slice(0, 47).replace(/\s+\S*$/, "")}…`;
-}
 
 export function cleanTitle(raw: string): string {
   return raw
