@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { chatMarkdown, slugOf } from "./export.server";
+import { chatMarkdown, slugOf, zipFilePath } from "./export.server";
 
 describe("an exported chat's file name", () => {
   test("keeps the letters of any alphabet whole, and folds accents off Latin letters", () => {
@@ -21,5 +21,15 @@ describe("the Markdown export's heading", () => {
   test("says when the chat was made as a person reads a date, in the exporter's language", () => {
     expect(chatMarkdown(source, "en")).toContain("Model: demo:parley-demo · Created December 5, 2026 at 3:15 AM UTC");
     expect(chatMarkdown(source, "ru")).toContain("Модель: demo:parley-demo · Создан 5 декабря 2026 г. в 03:15 UTC");
+  });
+});
+
+describe("a file's place in the archive", () => {
+  test("is its hash, then its own name, made safe as one path segment", () => {
+    const sha256 = "a".repeat(64);
+    expect(zipFilePath({ sha256, name: "report.pdf" })).toBe(`attachments/${sha256}/report.pdf`);
+    expect(zipFilePath({ sha256, name: "../../etc/passwd" })).toBe(`attachments/${sha256}/__.._etc_passwd`);
+    expect(zipFilePath({ sha256, name: 'a\\b:c*?"<>|.txt' })).toBe(`attachments/${sha256}/a_b_c______.txt`);
+    expect(zipFilePath({ sha256, name: "" })).toBe(`attachments/${sha256}/file`);
   });
 });

@@ -91,7 +91,7 @@ function fileLine(part: { name?: string; mediaType: string; attachmentId: string
   const file = attachments.get(part.attachmentId);
   const name = part.name ?? file?.name ?? "image";
   const size = file ? `, ${formatBytes(file.size, locale)}` : "";
-  const where = file ? ` — attachments/${file.sha256}` : "";
+  const where = file ? ` — ${zipFilePath(file)}` : "";
   return `- ${name} (${part.mediaType}${size})${where}`;
 }
 
@@ -168,21 +168,32 @@ async function* markdownOfAll(chatIds: string[], locale: Locale): AsyncGenerator
   }
 }
 
-/** The archive: conversations.json, a Markdown file per chat, then each file once under attachments/<sha256>. */
+/**
+ * Where a file is in the archive: under its content's hash (one copy of each),
+ * with its own name, so that it opens with the right program.
+ */
+export function zipFilePath(file: { sha256: string; name: string }): string {
+  const name = [...file.name]
+    .map((c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f || '\\/:*?"<>|'.includes(c) ? "_" : c))
+    .join("").replace(/^\.+/, "_").slice(0, 120).trim() || "file";
+  return `attachments/${file.sha256}/${name}`;
+}
+
+/** The archive: conversations.json, a Markdown file per chat, then each file once under attachments/<sha256>/<its name>. */
 async function* archiveEntries(chatIds: string[], locale: Locale): AsyncGenerator<ZipEntry> {
   yield { name: "conversations.json", data: parleyJson(chatIds), compress: true };
-  const files = new Map<string, string>();
+  const files = new Map<string, { attachmentId: string; file: ExportAttachment }>();
   const names = new Set<string>();
   for await (const chat of eachChat(chatIds)) {
     let name = `markdown/${slugOf(chat.chat.title)}.md`;
     for (let n = 2; names.has(name); n++) name = `markdown/${slugOf(chat.chat.title)}-${n}.md`;
     names.add(name);
     yield { name, data: chatMarkdown(chat, locale), compress: true, modified: new Date(chat.chat.updatedAt) };
-    for (const [attachmentId, file] of chat.attachments) if (!files.has(file.sha256)) files.set(file.sha256, attachmentId);
+    for (const [attachmentId, file] of chat.attachments) if (!files.has(file.sha256)) files.set(file.sha256, { attachmentId, file });
   }
-  for (const [sha256, attachmentId] of files) {
+  for (const { attachmentId, file } of files.values()) {
     // Images and PDFs are compressed already; text files gain from deflate.
-    yield { name: `attachments/${sha256}`, data: readBlob({ attachmentId }), compress: false };
+    yield { name: zipFilePath(file), data: readBlob({ attachmentId }), compress: false };
   }
 }
 

@@ -722,7 +722,12 @@ export async function importFile({ filePath, user, locale = "en" }: { filePath: 
     const main = candidates[0];
     if (!main) throw new AppError("import_unrecognized");
     const prefix = main.name.slice(0, -"conversations.json".length);
-    const byName = new Map(zip.entries.map((e) => [e.name, e]));
+    // A file is attachments/<sha256>/<its name> (attachments/<sha256> in exports before file names).
+    const byHash = new Map<string, (typeof zip.entries)[number]>();
+    for (const entry of zip.entries) {
+      const match = entry.name.startsWith(`${prefix}attachments/`) ? /^([0-9a-f]{64})(?:\/[^/]+)?$/.exec(entry.name.slice(`${prefix}attachments/`.length)) : null;
+      if (match && !byHash.has(match[1]!)) byHash.set(match[1]!, entry);
+    }
     let document: unknown;
     try {
       document = parseJson(await zip.read(main, max * 4));
@@ -732,7 +737,7 @@ export async function importFile({ filePath, user, locale = "en" }: { filePath: 
     }
     const files: FileSource = {
       async bytesOf(sha256) {
-        const entry = byName.get(`${prefix}attachments/${sha256}`);
+        const entry = byHash.get(sha256);
         if (!entry) return undefined;
         try {
           return await zip.read(entry, env().MAX_FILE_BYTES * 4);

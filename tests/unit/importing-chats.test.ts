@@ -94,6 +94,10 @@ describe("a Parley export imported back", () => {
     const { chat } = await chatWithBranchesAndAFile(owner.id);
     const before = await treeOf(chat.id);
     const zip = await collect(exportChat({ chatId: chat.id, title: chat.title, format: "zip" }).body);
+    // Each file is in the archive once, under its hash and with its own name (it opens with the right program).
+    const names = [...Buffer.from(zip).toString("latin1").matchAll(/attachments\/[0-9a-f]{64}\/[\w .-]*?\.txt/g)].map((m) => m[0]);
+    expect(new Set(names).size).toBe(1);
+    expect(names[0]).toMatch(/^attachments\/[0-9a-f]{64}\/notes\.txt$/);
 
     const other = await createTestUser("Importer");
     const report = await importing(other.id, zip);
