@@ -278,14 +278,14 @@ test(`${modeName(javaScriptEnabled)} an admin turns a model and a provider off, 
   // Untick the demo model and the Anthropic provider, make GPT-4o the default, forbid keys of one's own; save.
   const adminPage = await admin.page(await newContext({ baseURL: server.baseURL, javaScriptEnabled }));
   await adminPage.goto("/admin/models");
-  await adminPage.getByLabel("Demo (offline) (demo:parley-demo) on").uncheck();
-  await adminPage.getByLabel("Anthropic provider on").uncheck();
+  await adminPage.getByLabel("Demo (offline) (demo:parley-demo)", { exact: true }).uncheck();
+  await adminPage.getByLabel("Anthropic (the provider and all its models)").uncheck();
   await adminPage.getByLabel("Default model for new chats").selectOption("openai:gpt-4o");
   await adminPage.getByLabel("People may use API keys of their own").uncheck();
   await adminPage.getByRole("button", { name: "Save" }).click();
   await expect(adminPage.getByRole("status")).toContainText("Saved.");
-  await expect(adminPage.getByLabel("Demo (offline) (demo:parley-demo) on")).not.toBeChecked();
-  await expect(adminPage.getByLabel("Anthropic provider on")).not.toBeChecked();
+  await expect(adminPage.getByLabel("Demo (offline) (demo:parley-demo)", { exact: true })).not.toBeChecked();
+  await expect(adminPage.getByLabel("Anthropic (the provider and all its models)")).not.toBeChecked();
   await expect(adminPage.getByLabel("Default model for new chats")).toHaveValue("openai:gpt-4o");
   await expect(adminPage.getByLabel("People may use API keys of their own")).not.toBeChecked();
 
@@ -339,23 +339,23 @@ test(`${modeName(javaScriptEnabled)} an admin turns a model and a provider off, 
 
   // With OpenAI off too, no model is left: the new-chat page says so and who can change it.
   // (The default model cannot be turned off: back to the built-in default first.)
-  await adminPage.getByLabel("OpenAI provider on").uncheck();
+  await adminPage.getByLabel("OpenAI (the provider and all its models)").uncheck();
   await adminPage.getByLabel("Default model for new chats").selectOption("");
   await adminPage.getByRole("button", { name: "Save" }).click();
-  await expect(adminPage.getByLabel("OpenAI provider on")).not.toBeChecked();
+  await expect(adminPage.getByLabel("OpenAI (the provider and all its models)")).not.toBeChecked();
   await member.goto("/chats?new=1");
   await expect(member.getByText("No model is available on this server right now. An administrator can turn one on under Admin → Providers and models.")).toBeVisible();
   await expect(member.getByTestId("model-select").locator("option:checked")).toHaveText("parley-demo (not available)");
-  await adminPage.getByLabel("OpenAI provider on").check();
+  await adminPage.getByLabel("OpenAI (the provider and all its models)").check();
 
   // Everything back on, and the built-in default again.
-  await adminPage.getByLabel("Demo (offline) (demo:parley-demo) on").check();
-  await adminPage.getByLabel("Anthropic provider on").check();
+  await adminPage.getByLabel("Demo (offline) (demo:parley-demo)", { exact: true }).check();
+  await adminPage.getByLabel("Anthropic (the provider and all its models)").check();
   await adminPage.getByLabel("Default model for new chats").selectOption("");
   await adminPage.getByLabel("People may use API keys of their own").check();
   await adminPage.getByRole("button", { name: "Save" }).click();
-  await expect(adminPage.getByLabel("Demo (offline) (demo:parley-demo) on")).toBeChecked();
-  await expect(adminPage.getByLabel("Anthropic provider on")).toBeChecked();
+  await expect(adminPage.getByLabel("Demo (offline) (demo:parley-demo)", { exact: true })).toBeChecked();
+  await expect(adminPage.getByLabel("Anthropic (the provider and all its models)")).toBeChecked();
   await expect(adminPage.getByLabel("People may use API keys of their own")).toBeChecked();
   await member.goto("/chats?new=1");
   await expect(member.getByTestId("model-select")).toHaveValue("demo:parley-demo");

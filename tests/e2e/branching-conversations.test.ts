@@ -39,6 +39,8 @@ for (const javaScript of [true, false]) {
       await expect(answerContent(page)).toHaveText(`Echo: Pears ${m}`);
       const nav = page.getByTestId("user-message").first().getByTestId("sibling-nav");
       await expect(nav).toContainText("2/2");
+      // Read as words, not "2 slash 2".
+      await expect(nav.getByText("version 2 of 2")).toHaveClass(/sr-only/);
 
       await nav.getByRole("button", { name: "Previous version" }).click();
       await expect(userMessages(page)).toHaveText([`Apples ${m}`]);

@@ -51,6 +51,9 @@ for (const javaScript of [true, false]) {
     await page.getByRole("button", { name: "Save profile" }).click();
     await expect(page.locator("#email-error")).toHaveText("Another account already uses this email address.");
     await expect(page.getByLabel("Email")).toHaveAttribute("aria-invalid", "true");
+    // The error is read once, as the field's description: its name stays the label's.
+    await expect(page.getByLabel("Email")).toHaveAccessibleName("Email");
+    await expect(page.getByLabel("Email")).toHaveAccessibleDescription("Another account already uses this email address.");
     await expect(page.getByLabel("Email")).toHaveValue(other.email.toUpperCase());
 
     await page.getByLabel("Name").fill("");
@@ -107,7 +110,7 @@ for (const javaScript of [true, false]) {
     await waitForAnswer(elsewhere);
 
     await page.goto("/settings/security");
-    const section = page.getByRole("region", { name: "Delete account" });
+    const section = page.locator("section", { has: page.getByRole("heading", { name: "Delete account" }) });
     await expect(section).toContainText("1 chat, 0 files");
     await section.getByLabel("Your password").fill("not my password");
     await section.getByRole("button", { name: "Delete my account" }).click();

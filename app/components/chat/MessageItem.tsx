@@ -82,9 +82,11 @@ export function SiblingNav({ message, chatAction }: { message: MessageView; chat
     <Form method="post" action={chatAction} className="inline-flex items-center text-xs text-zinc-400" data-testid="sibling-nav">
       <input type="hidden" name="intent" value="switch" />
       <VersionArrow ref={previousRef} to={previous} label={t("message.previousVersion")} icon="chevronLeft" onPress={() => (switchedWith = { versions, direction: "previous" })} />
-      <span>
+      {/* Read out as words ("version 2 of 3"), not "2 slash 3". */}
+      <span aria-hidden="true">
         {index + 1}/{message.siblingIds.length}
       </span>
+      <span className="sr-only">{t("message.versionOf", { index: index + 1, count: message.siblingIds.length })}</span>
       <VersionArrow ref={nextRef} to={next} label={t("message.nextVersion")} icon="chevronRight" onPress={() => (switchedWith = { versions, direction: "next" })} />
     </Form>
   );

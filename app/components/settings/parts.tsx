@@ -3,12 +3,9 @@
 import { type ReactNode, type TextareaHTMLAttributes, useId } from "react";
 
 export function Section({ title, description, children }: { title: string; description?: ReactNode; children: ReactNode }) {
-  const heading = useId();
   return (
-    <section aria-labelledby={heading} className="mb-8 rounded-xl border border-zinc-800 p-4 sm:p-5">
-      <h2 id={heading} className="text-lg font-medium">
-        {title}
-      </h2>
+    <section className="mb-8 rounded-xl border border-zinc-800 p-4 sm:p-5">
+      <h2 className="text-lg font-medium">{title}</h2>
       {description ? <p className="mt-1 text-sm text-zinc-400">{description}</p> : null}
       <div className="mt-4">{children}</div>
     </section>
@@ -33,10 +30,16 @@ export function TextArea({
 }: { label: string; error?: string; name: string; hint?: ReactNode } & TextareaHTMLAttributes<HTMLTextAreaElement>) {
   const errorId = `${name}-error`;
   const hintId = `${name}-hint`;
+  const generatedId = useId();
+  const id = textarea.id ?? generatedId;
+  // The hint and the error describe the box from outside its label (inside, they would be read out twice).
   return (
-    <label className="block">
-      <span className="mb-1 block text-sm text-zinc-300">{label}</span>
+    <div>
+      <label htmlFor={id} className="mb-1 block text-sm text-zinc-300">
+        {label}
+      </label>
       <textarea
+        id={id}
         name={name}
         aria-invalid={error ? true : undefined}
         aria-describedby={[error ? errorId : null, hint ? hintId : null].filter(Boolean).join(" ") || undefined}
@@ -44,16 +47,16 @@ export function TextArea({
         {...textarea}
       />
       {hint ? (
-        <span id={hintId} className="mt-1 block text-xs text-zinc-500">
+        <p id={hintId} className="mt-1 text-xs text-zinc-500">
           {hint}
-        </span>
+        </p>
       ) : null}
       {error ? (
-        <span id={errorId} className="mt-1 block text-sm text-red-400">
+        <p id={errorId} className="mt-1 text-sm text-red-400">
           {error}
-        </span>
+        </p>
       ) : null}
-    </label>
+    </div>
   );
 }
 

@@ -1,4 +1,4 @@
-import { type InputHTMLAttributes, type RefObject, useEffect } from "react";
+import { type InputHTMLAttributes, type RefObject, useEffect, useId } from "react";
 import { AppearanceChooser } from "../settings/AppearanceChooser";
 
 export function Field({
@@ -8,10 +8,16 @@ export function Field({
   ...input
 }: { label: string; error?: string; name: string } & InputHTMLAttributes<HTMLInputElement>) {
   const errorId = `${name}-error`;
+  const generatedId = useId();
+  const id = input.id ?? generatedId;
+  // The error is the field's description, outside its label: inside, it would be read out twice (as the name and as the description).
   return (
-    <label className="block">
-      <span className="mb-1 block text-sm text-zinc-300">{label}</span>
+    <div>
+      <label htmlFor={id} className="mb-1 block text-sm text-zinc-300">
+        {label}
+      </label>
       <input
+        id={id}
         name={name}
         aria-invalid={error ? true : undefined}
         aria-describedby={error ? errorId : undefined}
@@ -19,11 +25,11 @@ export function Field({
         {...input}
       />
       {error ? (
-        <span id={errorId} className="mt-1 block text-sm text-red-400">
+        <p id={errorId} className="mt-1 text-sm text-red-400">
           {error}
-        </span>
+        </p>
       ) : null}
-    </label>
+    </div>
   );
 }
 
