@@ -83,7 +83,9 @@ export function Layout({ children }: { children: ReactNode }) {
   // into the page then (i18n/page-words.tsx), and the default look.
   const preferences = useRouteLoaderData<typeof loader>("root");
   const pageWords = usePageWords();
-  const { pathname } = useLocation();
+  const { pathname, search } = useLocation();
+  // On a narrow screen /chats is the chat list alone (the main column is hidden): there is nothing to skip to.
+  const listAlone = pathname === "/chats" && !new URLSearchParams(search).has("new");
   const words = useWordsOfThisTab(preferences ?? pageWords);
   const locale = words?.locale ?? "en";
   const messages = words?.messages;
@@ -106,7 +108,7 @@ export function Layout({ children }: { children: ReactNode }) {
       <body className="bg-zinc-950 text-zinc-100 antialiased">
         <I18nextProvider i18n={i18n}>
           {/* The first thing the keyboard reaches: past the chat list, straight to what the page is about. */}
-          <a href="#main" className="skip-link">
+          <a href="#main" className={listAlone ? "skip-link max-md:hidden" : "skip-link"}>
             {/^\/chats\/[^/]+$/.test(pathname) ? i18n.t("app.skipToConversation") : i18n.t("app.skipToMain")}
           </a>
           {children}

@@ -53,6 +53,12 @@ test("every page starts with a skip link to its main content, and has its landma
   await page.goto("/chats");
   expect(await page.evaluate(() => document.querySelector("a[href], button, input, textarea, select, summary")?.textContent)).toBe("Skip to the main content");
   await expect(page.getByRole("main")).toHaveCount(1);
+  // On a narrow screen (or zoomed to 200 %) /chats is the chat list alone: no skip link to a hidden column.
+  await page.setViewportSize({ width: 640, height: 800 });
+  await expect(page.locator("main#main")).toBeHidden();
+  await expect(page.locator(".skip-link")).toBeHidden();
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await expect(page.locator(".skip-link")).toBeAttached();
   // A page with nothing focused on arrival: the first Tab reaches the skip link.
   await page.goto("/settings/keys");
   await page.keyboard.press("Tab");
