@@ -237,8 +237,16 @@ interface ChatGptNode {
     create_time?: unknown;
     recipient?: unknown;
     status?: unknown;
-    metadata?: { model_slug?: unknown; is_visually_hidden_from_conversation?: unknown };
+    metadata?: { model_slug?: unknown; is_visually_hidden_from_conversation?: unknown; attachments?: unknown };
   } | null;
+}
+
+/** The file name ChatGPT lists for an image part ("file-service://file-abc" is the attachment "file-abc"). */
+function chatGptImageName(attachments: unknown, pointer: unknown): string | null {
+  if (!Array.isArray(attachments) || typeof pointer !== "string") return null;
+  const id = pointer.replace(/^[a-z-]+:\/\//, "");
+  const found = attachments.find((a: unknown) => typeof a === "object" && a !== null && (a as { id?: unknown }).id === id) as { name?: unknown } | undefined;
+  return typeof found?.name === "string" && found.name.trim() ? found.name.trim().slice(0, 200) : null;
 }
 
 /** A ChatGPT node's text when it is one people saw (a user's or the assistant's words); null for the rest. */
@@ -253,7 +261,11 @@ function chatGptText(node: ChatGptNode): string | null {
   if (type !== "text" && type !== "multimodal_text") return null;
   const pieces = (message.content?.parts ?? []).map((part) => {
     if (typeof part === "string") return part;
-    if (part && typeof part === "object" && (part as { content_type?: unknown }).content_type === "image_asset_pointer") return "[image]";
+    if (part && typeof part === "object" && (part as { content_type?: unknown }).content_type === "image_asset_pointer") {
+      // The export leaves the image out; its name, listed with the message's attachments, says which it was.
+      const name = chatGptImageName(message.metadata?.attachments, (part as { asset_pointer?: unknown }).asset_pointer);
+      return name ? `[image: ${name}]` : "[image]";
+    }
     return "";
   });
   const text = pieces.filter(Boolean).join("\n\n");

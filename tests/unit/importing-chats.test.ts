@@ -252,7 +252,14 @@ function chatGptExport() {
         n2: node("n2", "n1", ["n3"], msg("n2", "assistant", "search('bridges')", { recipient: "browser", content: { content_type: "code", text: "search" } })),
         n3: node("n3", "n2", ["n5"], msg("n3", "tool", "results…")),
         n5: node("n5", "n3", ["n6"], msg("n5", "assistant", "By arches and cables.", { metadata: { model_slug: "gpt-4o" } })),
-        n6: node("n6", "n5", ["n7"], msg("n6", "user", ["Show one", { content_type: "image_asset_pointer", asset_pointer: "file-service://x" }])),
+        n6: node(
+          "n6",
+          "n5",
+          ["n7"],
+          msg("n6", "user", ["Show one", { content_type: "image_asset_pointer", asset_pointer: "file-service://file-x" }, { content_type: "image_asset_pointer", asset_pointer: "file-service://file-unlisted" }], {
+            metadata: { attachments: [{ id: "file-x", name: "golden-gate.jpg", size: 1234 }] },
+          }),
+        ),
         n7: node("n7", "n6", [], msg("n7", "assistant", "Here is the Golden Gate.", { metadata: { model_slug: "gpt-4o-mini" } })),
         n4: node("n4", "n0", ["n8"], msg("n4", "user", "How do tunnels stand?")),
         n8: node("n8", "n4", [], msg("n8", "assistant", "By rings of concrete.", { metadata: { model_slug: "o3" } })),
@@ -268,7 +275,7 @@ describe("a ChatGPT export", () => {
     expect(report).toMatchObject({ source: "chatgpt", imported: 1, skipped: 0, failed: [] });
     const { chat, rows } = await treeOf(report.chats[0]!.id);
     expect(rows).toHaveLength(6);
-    expect(await pathContents({ chatId: chat.id, leafId: chat.activeLeafId })).toEqual(["How do bridges stand?", "By arches and cables.", "Show one\n\n[image]", "Here is the Golden Gate."]);
+    expect(await pathContents({ chatId: chat.id, leafId: chat.activeLeafId })).toEqual(["How do bridges stand?", "By arches and cables.", "Show one\n\n[image: golden-gate.jpg]\n\n[image]", "Here is the Golden Gate."]);
     // Both first questions are roots of the chat (siblings), as in ChatGPT.
     expect(rows.filter((r) => r.parentId === null).map((r) => r.content).sort()).toEqual(["How do bridges stand?", "How do tunnels stand?"]);
     // Models Parley does not have stay as labels; the chat answers with the default model from now on.
