@@ -179,7 +179,7 @@ export function zipFilePath(file: { sha256: string; name: string }): string {
   return `attachments/${file.sha256}/${name}`;
 }
 
-/** The archive: conversations.json, a Markdown file per chat, then each file once under attachments/<sha256>/<its name>. */
+/** The archive: conversations.json, a Markdown file per chat, then each file under attachments/<sha256>/<its name>. */
 async function* archiveEntries(chatIds: string[], locale: Locale): AsyncGenerator<ZipEntry> {
   yield { name: "conversations.json", data: parleyJson(chatIds), compress: true };
   const files = new Map<string, { attachmentId: string; file: ExportAttachment }>();
@@ -189,7 +189,8 @@ async function* archiveEntries(chatIds: string[], locale: Locale): AsyncGenerato
     for (let n = 2; names.has(name); n++) name = `markdown/${slugOf(chat.chat.title)}-${n}.md`;
     names.add(name);
     yield { name, data: chatMarkdown(chat, locale), compress: true, modified: new Date(chat.chat.updatedAt) };
-    for (const [attachmentId, file] of chat.attachments) if (!files.has(file.sha256)) files.set(file.sha256, { attachmentId, file });
+    // Once per path: the same bytes uploaded under two names are there under both (the Markdown names each).
+    for (const [attachmentId, file] of chat.attachments) if (!files.has(zipFilePath(file))) files.set(zipFilePath(file), { attachmentId, file });
   }
   for (const { attachmentId, file } of files.values()) {
     // Images and PDFs are compressed already; text files gain from deflate.

@@ -127,6 +127,29 @@ describe("a Parley export imported back", () => {
     expect(new TextDecoder().decode(bytes)).toBe("river notes, line one\n");
   });
 
+  test("the same bytes uploaded under two names are in the ZIP under both, as the Markdown says", async () => {
+    const owner = await createTestUser("Renamer");
+    const chat = await createTestChat({ userId: owner.id, title: "Two names" });
+    const upload = async (filename: string) => {
+      const stored = await storeUpload({
+        userId: owner.id,
+        file: { filename, stream: (async function* () { yield new TextEncoder().encode("the same bytes\n"); })() },
+        allowance: { perFile: 1024 * 1024, left: 1024 * 1024 },
+      });
+      if (!stored.ok) throw new Error("the file was not stored");
+      return stored.attachment;
+    };
+    const [a, b] = [await upload("first.txt"), await upload("Отчёт.txt")];
+    await createExchange({ chatId: chat.id, parentId: null, parts: [filePartOf(a), filePartOf(b), { type: "text", text: "Both?" }], attachmentIds: [a.id, b.id], model: TEST_MODEL, instanceId: null });
+    const zip = Buffer.from(await collect(exportChat({ chatId: chat.id, title: chat.title, format: "zip" }).body)).toString("utf8");
+    const markdown = new TextDecoder().decode(await collect(exportChat({ chatId: chat.id, title: chat.title, format: "md" }).body));
+    const paths = [...markdown.matchAll(/attachments\/[0-9a-f]{64}\/\S+\.txt/g)].map((m) => m[0]);
+    expect(paths.map((p) => p.split("/").at(-1))).toEqual(["first.txt", "Отчёт.txt"]);
+    expect(new Set(paths.map((p) => p.split("/")[1])).size).toBe(1);
+    // Each an entry of its own: its name in a local header and in the central directory.
+    for (const path of paths) expect(zip.split(path).length - 1, path).toBe(2);
+  });
+
   test("the Markdown export speaks the exporter's language", async () => {
     const owner = await createTestUser("Russian");
     const { chat } = await chatWithBranchesAndAFile(owner.id);
