@@ -40,10 +40,11 @@ export interface StreamEventData {
   tool: ToolActivity;
   /**
    * The model failed before its first token and is asked again: attempt
-   * `attempt` of `maxAttempts` starts at `at` (ms since the epoch). `problem`
-   * says what went wrong; the next token or the end replaces the notice.
+   * `attempt` of `maxAttempts` starts `delayMs` after this event (a length of
+   * time, not a moment: the reader's clock may differ from the server's).
+   * `problem` says what went wrong; the next token or the end replaces it.
    */
-  retry: { attempt: number; maxAttempts: number; at: number; problem: Problem };
+  retry: { attempt: number; maxAttempts: number; delayMs: number; problem: Problem };
   /** Usage and timing, sent once before the end. */
   stats: MessageStats;
   /** The answer ended; `reason` says why when it was cut short. */

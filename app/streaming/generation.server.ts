@@ -304,7 +304,7 @@ async function relayEvents({ upstream, writer, startedAt = performance.now(), fi
           stats.retries = attempt;
           logger.warn("retrying upstream", { provider: provider.id, attempt, delayMs, kind: error.kind, status: error.status });
           // The reader sees why nothing has come yet, and when the next try starts.
-          writer.retrying({ attempt: attempt + 1, maxAttempts: env().UPSTREAM_MAX_ATTEMPTS, at: Date.now() + delayMs, problem: upstreamProblem(error, provider.label, upstream.paidBy) });
+          writer.retrying({ attempt: attempt + 1, maxAttempts: env().UPSTREAM_MAX_ATTEMPTS, delayMs, problem: upstreamProblem(error, provider.label, upstream.paidBy) });
         },
       },
     );

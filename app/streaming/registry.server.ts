@@ -86,8 +86,8 @@ export class LiveStream {
   /** A Continue: the stream started with the stored answer's parts. */
   private readonly continuing: boolean;
   private reasoningResumed = false;
-  /** Why the model is being asked again, until its first output (a page rendered meanwhile shows it too). */
-  retrying: StreamEventData["retry"] | undefined;
+  /** Why the model is being asked again, and when (ms since the epoch), until its first output: a page rendered meanwhile shows it too. */
+  retrying: { retry: StreamEventData["retry"]; at: number } | undefined;
   private listeners = new Set<StreamListener>();
   private resolveSettled!: () => void;
 
@@ -426,7 +426,7 @@ export class StreamRegistry {
       },
       retrying: (retry) => {
         if (stream.finished) return;
-        stream.retrying = retry;
+        stream.retrying = { retry, at: Date.now() + retry.delayMs };
         stream.pushOther((id) => ({ id, event: "retry", data: retry }));
       },
       stats: (stats) => {

@@ -154,7 +154,10 @@ test("a 429 with Retry-After is retried and the answer arrives; meanwhile the an
   await signUp(page);
   const marker = uniqueMarker("rl");
   await queueScripts("openai", marker, { status: 429, retryAfter: 8 }, { text: "Made it after waiting." });
+  // The browser's clock a minute behind the server's: the countdown is a length of time, not a moment.
+  await page.clock.setSystemTime(new Date(Date.now() - 60_000));
   await startChat(page, GPT_MINI, `Rate limit me ${marker}`);
+  expect(await page.evaluate(() => Date.now())).toBeLessThan(Date.now() - 50_000);
   const notice = lastAnswer(page).getByTestId("answer-retrying");
   await expect(notice).toHaveText(/^OpenAI is rate-limiting requests \(HTTP 429\)\. Trying again in [1-8] s \(attempt 2 of 3\)…$/);
   const first = Number(/in (\d) s/.exec((await notice.textContent())!)![1]);

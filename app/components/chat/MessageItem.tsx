@@ -468,14 +468,17 @@ export const UserMessage = memo(function UserMessage({ message, chatId, chatActi
 /** Why an answer has not started yet, and when the model is asked again (a second-by-second countdown, read out once). */
 function RetryNotice({ retry }: { retry: StreamEventData["retry"] }) {
   const { t } = useTranslation();
-  // No clock before hydration: the server's and the browser's would differ. The countdown starts once the page is alive.
-  const [now, setNow] = useState<number | null>(null);
+  // The wait is a length of time from when this retry reached the page, on the browser's own clock (the server's may
+  // differ). No clock before hydration, where the server's markup and the browser's would differ.
+  const [left, setLeft] = useState<number | null>(null);
   useEffect(() => {
-    setNow(Date.now());
-    if (retry.at <= Date.now()) return;
-    const timer = setInterval(() => setNow(Date.now()), 1000);
+    const startsAt = Date.now() + retry.delayMs;
+    const tick = () => setLeft(startsAt - Date.now());
+    tick();
+    if (retry.delayMs <= 0) return;
+    const timer = setInterval(tick, 1000);
     return () => clearInterval(timer);
-  }, [retry.at]);
+  }, [retry]);
   const { code, params = {} } = retry.problem;
   const words = { provider: params.provider ?? "", status: params.status ? ` (HTTP ${params.status})` : "" };
   const reason =
@@ -490,7 +493,7 @@ function RetryNotice({ retry }: { retry: StreamEventData["retry"] }) {
           : code === "upstream_connection_lost"
             ? t("message.retryConnectionLost", words)
             : t("message.retryOther", words);
-  const seconds = now === null ? 0 : Math.ceil((retry.at - now) / 1000);
+  const seconds = left === null ? 0 : Math.ceil(left / 1000);
   const counts = { attempt: retry.attempt, max: retry.maxAttempts };
   const spoken = `${reason} ${t("message.retryNow", counts)}`;
   // Said once per attempt; the countdown itself is not read out every second.

@@ -81,7 +81,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       status: live.finished ? (live.outcome?.status ?? m.status) : "streaming",
       stats: live.finished ? (live.outcome?.stats ?? m.stats) : m.stats,
       problem: live.finished ? (live.outcome?.problem ?? m.problem) : m.problem,
-      ...(live.retrying && !live.finished ? { retrying: live.retrying } : {}),
+      // What is left of the wait, as of this page.
+      ...(live.retrying && !live.finished ? { retrying: { ...live.retrying.retry, delayMs: Math.max(0, live.retrying.at - Date.now()) } } : {}),
     };
   });
   // An answer still being written on a branch the user is not looking at: it
