@@ -1,10 +1,11 @@
-import { useRef } from "react";
+import { useEffect, useRef } from "react";
 import { type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { AuthFormError, authenticator, authFormFailure, typedValues } from "~/auth/auth.server";
 import { createSession, getSessionUser, safeRedirect } from "~/auth/session.server";
 import { beginLoginAttempt, retryAfterSeconds, settleLoginAttempt } from "~/auth/throttle.server";
 import { AuthShell, Field, FormAlert, useFocusOnRefusal } from "~/components/ui/Field";
+import { forgetDrafts } from "~/components/chat/drafts";
 import { signupGate } from "~/services/admin-registration.server";
 import { getUserSettings } from "~/models/user.server";
 import { AppError } from "~/protocol/errors";
@@ -70,6 +71,10 @@ export default function Login() {
   const busy = navigation.state !== "idle" && navigation.formAction?.startsWith("/login");
   const expired = params.get("expired") === "1";
   const deleted = params.get("deleted") === "1";
+  // A deleted account's drafts go from this browser too, as at logging out.
+  useEffect(() => {
+    if (deleted) forgetDrafts();
+  }, [deleted]);
   const { t } = useTranslation();
   return (
     <AuthShell title={t("auth.loginTitle")}>

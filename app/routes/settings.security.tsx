@@ -7,7 +7,7 @@ import { redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFun
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { currentSessionId, destroySession, requireUser } from "~/auth/session.server";
 import { primaryButton, quietButton, Saved, Section } from "~/components/settings/parts";
-import { Field, FormAlert } from "~/components/ui/Field";
+import { Field, FormAlert, useFocusOnRefusal } from "~/components/ui/Field";
 import { useSecretForm } from "~/components/ui/useSecretForm";
 import { AppError } from "~/protocol/errors";
 import { isTheLastAdmin, userFootprint } from "~/models/user.server";
@@ -124,6 +124,7 @@ export default function SecuritySettings() {
   const passwordForm = useSecretForm({ refusal: passwordFailure, actionData: failure, secretFields: ["currentPassword", "newPassword", "confirmPassword"] });
   const deleteFailure = failure?.intent === "delete-account" ? failure : undefined;
   const deleteForm = useSecretForm({ refusal: deleteFailure, actionData: failure, secretFields: ["password"] });
+  useFocusOnRefusal(deleteForm, deleteFailure, "password");
   const others = sessions.filter((s) => !s.current);
   const { t } = useTranslation();
   return (

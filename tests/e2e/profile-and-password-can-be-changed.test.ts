@@ -5,7 +5,7 @@
 // Deleting one's account: its password first, then its chats are gone, every
 // browser is signed out, and its email and password no longer log in.
 import type { Page } from "@playwright/test";
-import { DEFAULT_PASSWORD, expect, login, logout, newChatAndSend, signUp, test, uniqueEmail, waitForAnswer } from "./fixtures";
+import { composer, DEFAULT_PASSWORD, expect, login, logout, newChatAndSend, signUp, test, uniqueEmail, waitForAnswer, waitForHydration } from "./fixtures";
 
 // Several accounts, logins and argon2 hashes each: more than the default time on a busy machine.
 test.describe.configure({ timeout: 120_000 });
@@ -108,6 +108,13 @@ for (const javaScript of [true, false]) {
     await login(elsewhere, me);
     const { chatUrl } = await newChatAndSend(elsewhere, "Remember this for me");
     await waitForAnswer(elsewhere);
+    const drafts = () => page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith("parley:draft:")).length);
+    if (javaScript) {
+      await page.goto("/chats?new=1");
+      await waitForHydration(page);
+      await composer(page).fill("A draft not sent");
+      await expect.poll(drafts).toBe(1);
+    }
 
     await page.goto("/settings/security");
     const section = page.locator("section", { has: page.getByRole("heading", { name: "Delete account" }) });
@@ -116,6 +123,7 @@ for (const javaScript of [true, false]) {
     await section.getByRole("button", { name: "Delete my account" }).click();
     await expect(page.locator("#password-error")).toHaveText("That is not your current password.");
     await expect(section.getByLabel("Your password")).toHaveValue("");
+    if (javaScript) await expect(section.getByLabel("Your password")).toBeFocused();
     await elsewhere.goto(chatUrl);
     await expect(elsewhere.getByTestId("user-message")).toContainText("Remember this for me");
 
@@ -123,6 +131,9 @@ for (const javaScript of [true, false]) {
     await section.getByRole("button", { name: "Delete my account" }).click();
     await expect(page).toHaveURL(/\/login\?deleted=1$/);
     await expect(page.getByTestId("account-deleted")).toHaveText("Your account and everything in it were deleted.");
+    // What the account had typed and not sent goes from this browser too.
+    if (javaScript) await expect.poll(drafts).toBe(0);
+    expect(await drafts()).toBe(0);
     await page.goto("/chats");
     await expect(page).toHaveURL(/\/login\?redirectTo=%2Fchats$/);
     await elsewhere.goto(chatUrl);
