@@ -112,6 +112,11 @@ describe("failures", () => {
   test("a 429 becomes a rate_limited error carrying Retry-After", async () => {
     const { error } = await failure({ status: 429, retryAfter: 7 });
     expect(error).toMatchObject({ kind: "rate_limited", status: 429, retryAfterMs: 7000, beforeFirstToken: true, providerId: "openai" });
+    // The person learns how long the provider asks to wait, when it says.
+    expect(describeProblem(upstreamProblem(error, "OpenAI", "server"), "en")).toBe("OpenAI is rate-limiting requests (HTTP 429) and asks to wait 7 seconds. Continue or regenerate after that.");
+    expect(describeProblem(upstreamProblem(new UpstreamError({ message: "x", providerId: "openai", kind: "rate_limited", status: 429, retryAfterMs: 3_600_000, beforeFirstToken: true }), "OpenAI", "server"), "ru")).toBe(
+      "OpenAI ограничивает частоту запросов (HTTP 429) и просит подождать 60 минут. После этого нажмите «Продолжить» или «Повторить».",
+    );
     expect(error.retryable).toBe(true);
   });
 

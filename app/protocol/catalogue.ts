@@ -216,7 +216,10 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     nothing_to_share: () => "There is nothing to share yet: send a message first.",
     answer_not_interrupted: () => "That answer is not interrupted.",
     id_taken: () => "That id is already in use. Reload the page and send again.",
-    upstream_rate_limited: (p) => `${provider(p)} is rate-limiting requests (HTTP 429). Wait a moment, then continue or regenerate.`,
+    upstream_rate_limited: (p) =>
+      p.seconds
+        ? `${provider(p)} is rate-limiting requests (HTTP 429) and asks to wait ${waitText(p.seconds, "en")}. Continue or regenerate after that.`
+        : `${provider(p)} is rate-limiting requests (HTTP 429). Wait a moment, then continue or regenerate.`,
     // 529 is Anthropic's "overloaded", 503 anyone's "unavailable": busy, not broken.
     upstream_server_error: (p) =>
       p.status === 529 || p.status === 503
@@ -330,7 +333,10 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     nothing_to_share: () => "Делиться пока нечем: сначала отправьте сообщение.",
     answer_not_interrupted: () => "Этот ответ не был прерван.",
     id_taken: () => "Этот идентификатор уже занят. Обновите страницу и отправьте снова.",
-    upstream_rate_limited: (p) => `${provider(p)} ограничивает частоту запросов (HTTP 429). Подождите и нажмите «Продолжить» или «Повторить».`,
+    upstream_rate_limited: (p) =>
+      p.seconds
+        ? `${provider(p)} ограничивает частоту запросов (HTTP 429) и просит подождать ${waitText(p.seconds, "ru")}. После этого нажмите «Продолжить» или «Повторить».`
+        : `${provider(p)} ограничивает частоту запросов (HTTP 429). Подождите и нажмите «Продолжить» или «Повторить».`,
     upstream_server_error: (p) =>
       p.status === 529 || p.status === 503
         ? `${provider(p)} сейчас перегружен${httpNote(p)}. Подождите и нажмите «Продолжить» или «Повторить».`

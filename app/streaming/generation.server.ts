@@ -375,7 +375,8 @@ export function upstreamProblem(error: UpstreamError, providerLabel: string, pai
   if (error.kind === "client" && (error.status === 401 || error.status === 403)) return { code: paidBy === "user" ? "own_key_refused" : "server_key_refused", params: { ...params, detail: error.detail } };
   switch (error.kind) {
     case "rate_limited":
-      return { code: "upstream_rate_limited", params };
+      // The wait the provider names, if it does (past the attempts, or longer than Parley waits by itself).
+      return { code: "upstream_rate_limited", params: error.retryAfterMs ? { ...params, seconds: Math.ceil(error.retryAfterMs / 1000) } : params };
     case "server":
       return { code: "upstream_server_error", params };
     case "timeout":
