@@ -5,6 +5,7 @@ import {
   answerContent,
   answerMessageId,
   answerText,
+  CHAT_URL,
   chatIdOf,
   composer,
   demoAnswerTo,
@@ -245,4 +246,39 @@ test("losing the connection is said at once on the page, a send meanwhile keeps 
   await expect(page.getByTestId("user-message").last().getByTestId("file-part")).toHaveText([/delta-notes\.txt/]);
   await expect(page.getByTestId("attachment-chip")).toHaveCount(0);
   await waitForAnswer(page);
+});
+
+test("text typed while a new chat's first message opens that chat is the new chat's draft, not the next new chat's", async ({ page }) => {
+  await signUp(page);
+  await page.goto("/chats?new=1");
+  await waitForHydration(page);
+  // The new chat's page is slow to load: there is time to type before it is up.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/\/chats\/[0-9a-z]{20}\.data/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await composer(page).fill("The first question");
+  await composer(page).press("Enter");
+  await expect(composer(page)).toBeEnabled();
+  await composer(page).fill("A follow-up typed meanwhile");
+  release();
+  await expect(page).toHaveURL(CHAT_URL);
+  await page.unroute(/\/chats\/[0-9a-z]{20}\.data/);
+  await expect(userMessages(page)).toHaveText(["The first question"]);
+  await expect(composer(page)).toHaveValue("A follow-up typed meanwhile");
+  await page.reload();
+  await expect(composer(page)).toHaveValue("A follow-up typed meanwhile");
+  // The next new chat starts empty, and a first message sent with nothing typed after it leaves its chat's box empty.
+  await page.goto("/chats?new=1");
+  await waitForHydration(page);
+  await expect(composer(page)).toHaveValue("");
+  await composer(page).fill("Another first question");
+  await composer(page).press("Enter");
+  await expect(page).toHaveURL(CHAT_URL);
+  await expect(userMessages(page)).toHaveText(["Another first question"]);
+  await page.reload();
+  await waitForHydration(page);
+  expect(await composer(page).inputValue()).toBe("");
 });

@@ -17,7 +17,7 @@ import type { FilePart } from "../../protocol/parts";
 import { ACCEPT, kindOf } from "../../services/file-kind";
 import { Icon } from "../ui/Icon";
 import { ModelPicker, type PickerGroup } from "./ModelPicker";
-import { draftFilesKey, forgetDraft, useDraftStorageKey } from "./drafts";
+import { draftFilesKey, forgetDraft, useDraftStorageKeys } from "./drafts";
 import { type Chip, useUploads } from "./useUploads";
 
 export interface ComposerProps {
@@ -118,7 +118,10 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
   const formRef = useRef<HTMLFormElement>(null);
   const textRef = useRef<HTMLTextAreaElement>(null);
   const fileRef = useRef<HTMLInputElement>(null);
-  const storageKey = useDraftStorageKey(draftKey);
+  const storageKeyOf = useDraftStorageKeys();
+  const storageKey = storageKeyOf(draftKey);
+  // After a send that opens another chat (a new chat's first message), what is typed until that page is up is its draft.
+  const typingFor = useRef<string | null>(null);
   const uploads = useUploads({ initial: initialFiles, maxFileBytes, maxFiles, keptAt: draftFilesKey(storageKey) });
   const startModel = initialModel && models.some((g) => g.models.some((m) => m.id === initialModel)) ? initialModel : modelId;
   const [model, setModel] = useState(startModel);
@@ -164,11 +167,24 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
   // A send that opens another page (a new chat's first message, or a send from an earlier page) went through
   // too: this composer is gone before the navigation ends, so its draft goes as the page is left.
   const leaving = navigation.state === "loading" && navigation.location.pathname !== location.pathname;
+  const sentText = useRef("");
+  const destination = leaving ? /^\/chats\/([^/]+)$/.exec(navigation.location.pathname)?.[1] : undefined;
   useEffect(() => {
-    if (submitting) wasSubmitting.current = true;
-    else if (wasSubmitting.current && leaving) {
+    if (submitting) {
+      wasSubmitting.current = true;
+      sentText.current = String(navigation.formData?.get("content") ?? "");
+    } else if (wasSubmitting.current && leaving) {
       wasSubmitting.current = false;
       forgetDraft(storageKey);
+      clear();
+      const box = textRef.current;
+      if (box && destination) {
+        // Typed since the send (it replaced the sent text): it goes on as the new chat's draft. The sent text itself goes.
+        const typed = box.value;
+        typingFor.current = storageKeyOf(destination);
+        if (typed.trim() && typed !== sentText.current) localStorage.setItem(typingFor.current, typed);
+        else box.value = "";
+      }
     } else if (wasSubmitting.current && navigation.state === "idle") {
       wasSubmitting.current = false;
       if (!error && textRef.current) {
@@ -178,7 +194,7 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
         grow();
       }
     }
-  }, [submitting, leaving, navigation.state, error, storageKey, clear]);
+  }, [submitting, leaving, navigation.state, navigation.formData, destination, error, storageKey, storageKeyOf, clear]);
 
   // The box has the focus whenever it can take it and nothing else has it:
   // on arrival, while an answer is written, and when it ends.
@@ -351,7 +367,7 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
           onInput={(event) => {
             grow();
             measure();
-            localStorage.setItem(storageKey, event.currentTarget.value);
+            localStorage.setItem(typingFor.current ?? storageKey, event.currentTarget.value);
           }}
           onKeyDown={(event) => {
             if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {

@@ -4,14 +4,20 @@
 // signed in on the same browser never sees them, and logging out forgets them
 // all (a shared computer keeps nobody's words).
 import { useRouteLoaderData } from "@remix-run/react";
+import { useCallback } from "react";
 import type { loader as chatsLoader } from "~/routes/chats";
 
 const PREFIX = "parley:draft:";
 
 /** Where the signed-in account's draft for `draftKey` (a chat's id, or "new") is kept. */
 export function useDraftStorageKey(draftKey: string): string {
+  return useDraftStorageKeys()(draftKey);
+}
+
+/** The same, for any draft of the signed-in account. */
+export function useDraftStorageKeys(): (draftKey: string) => string {
   const userId = useRouteLoaderData<typeof chatsLoader>("routes/chats")?.user.id ?? "signed-out";
-  return `${PREFIX}${userId}:${draftKey}`;
+  return useCallback((draftKey: string) => `${PREFIX}${userId}:${draftKey}`, [userId]);
 }
 
 /** Where the files uploaded for the draft kept at `storageKey` are listed. */
