@@ -6,9 +6,10 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { requireAdmin } from "~/auth/admin.server";
 import { buttonClass, inputClass, Notice, primaryButtonClass, When } from "~/components/ui/admin";
 import { FormAlert } from "~/components/ui/Field";
-import { AppError, isErrorCode } from "~/protocol/errors";
+import { isErrorCode } from "~/protocol/errors";
+import { describe } from "~/protocol/catalogue";
 import { defaultsFormSchema, limitsAdminPage, limitsFormSchema, saveDefaults, saveLimitsFor } from "~/services/admin-limits.server";
-import { type FormFailure, formFailure, readFormData } from "~/utils/http.server";
+import { type FormFailure, formFailure, localeOf, readFormData } from "~/utils/http.server";
 import { Trans } from "react-i18next";
 import { useTranslation } from "~/i18n/i18n";
 import { metaT, pageTitle } from "~/i18n/meta";
@@ -24,30 +25,43 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return limitsAdminPage();
 }
 
+/** A refused limits form: what was wrong with each field, and what was typed (without JavaScript the page is drawn afresh). */
+type LimitsFailure = FormFailure & { fieldErrors: Record<string, string>; typed: Record<string, string> };
+
 export async function action({ request }: ActionFunctionArgs) {
   const admin = await requireAdmin(request);
   let intent = "person";
+  let fields: Record<string, unknown> = {};
+  const typed = () => Object.fromEntries(["email", ...LIMIT_FIELDS].map((name) => [name, typeof fields[name] === "string" ? (fields[name] as string).slice(0, 300) : ""]));
   try {
-    const fields: Record<string, unknown> = { chats: "", messages: "", window: "", tokensPerMonth: "", spendPerMonthUsd: "", ...Object.fromEntries(await readFormData(request)) };
-    // The first field the form cannot take, with what it takes.
+    fields = { chats: "", messages: "", window: "", tokensPerMonth: "", spendPerMonthUsd: "", ...Object.fromEntries(await readFormData(request)) };
+    // Every field the form cannot take, each with what it takes.
     const invalid = (issues: { path: PropertyKey[]; message: string }[]) => {
+      const locale = localeOf(request);
+      const fieldErrors: Record<string, string> = {};
+      for (const issue of issues) {
+        const name = String(issue.path[0] ?? "");
+        if (name && !(name in fieldErrors)) fieldErrors[name] = describe(isErrorCode(issue.message) ? issue.message : "invalid_input", locale);
+      }
       const code = issues[0]?.message;
-      return new AppError(isErrorCode(code) ? code : "invalid_input", { field: String(issues[0]?.path[0] ?? "") });
+      const failure: LimitsFailure = { formError: describe("invalid_input", locale), code: isErrorCode(code) ? code : "invalid_input", intent, fieldErrors, typed: typed() };
+      return data(failure, { status: 400 });
     };
     if (fields.intent === "defaults") {
       intent = "defaults";
       const parsed = defaultsFormSchema.safeParse(fields);
-      if (!parsed.success) throw invalid(parsed.error.issues);
+      if (!parsed.success) return invalid(parsed.error.issues);
       await saveDefaults({ admin, values: parsed.data });
       return redirect("/admin/limits?defaults=1");
     }
     const parsed = limitsFormSchema.safeParse(fields);
-    if (!parsed.success) throw invalid(parsed.error.issues);
+    if (!parsed.success) return invalid(parsed.error.issues);
     await saveLimitsFor({ admin, ...parsed.data });
     return redirect(`/admin/limits?${new URLSearchParams({ saved: parsed.data.email })}`);
   } catch (error) {
     const failed = formFailure(error, request, { intent });
-    return data(failed.data, failed.init ?? undefined);
+    const fieldErrors = failed.data.field ? { [failed.data.field]: failed.data.formError } : {};
+    return data({ ...failed.data, fieldErrors, typed: typed() } satisfies LimitsFailure, failed.init ?? undefined);
   }
 }
 
@@ -69,7 +83,12 @@ function useLimitWords() {
 
 export default function AdminLimits() {
   const { defaults, saved, environment, people } = useLoaderData<typeof loader>();
-  const failure = useActionData<typeof action>() as FormFailure | undefined;
+  const failure = useActionData<typeof action>() as LimitsFailure | undefined;
+  const defaultsFailure = failure?.intent === "defaults" ? failure : undefined;
+  const personFailure = failure?.intent === "person" ? failure : undefined;
+  // A field's words as typed, when the form was refused.
+  const typedOr = (refused: LimitsFailure | undefined, values: Record<LimitField, number | string | null>) =>
+    refused ? (Object.fromEntries(LIMIT_FIELDS.map((name) => [name, refused.typed[name] ?? ""])) as Record<LimitField, string>) : values;
   const [params] = useSearchParams();
   const editing = people.find((p) => p.email === params.get("email"));
   const own = editing?.standing.limits;
@@ -89,15 +108,16 @@ export default function AdminLimits() {
         </p>
         <Form method="post" className="space-y-3 rounded-lg border border-zinc-800 p-4" key={JSON.stringify(saved)}>
           <input type="hidden" name="intent" value="defaults" />
-          {failure?.intent === "defaults" ? <FormAlert>{failure.formError}</FormAlert> : null}
+          {defaultsFailure && Object.keys(defaultsFailure.fieldErrors).length === 0 ? <FormAlert>{defaultsFailure.formError}</FormAlert> : null}
           <LimitFields
-            values={{
+            form="defaults"
+            values={typedOr(defaultsFailure, {
               chats: saved?.chats ?? null,
               messages: saved?.messages ?? null,
               window: saved?.messages != null && saved.windowSeconds ? hours(saved.windowSeconds).replace(" ", "") : "",
               tokensPerMonth: saved?.tokensPerMonth ?? null,
               spendPerMonthUsd: saved?.spendPerMonthUsd ?? null,
-            }}
+            })}
             placeholders={{
               chats: String(environment.chats),
               messages: String(environment.messages),
@@ -105,7 +125,7 @@ export default function AdminLimits() {
               tokensPerMonth: String(environment.tokensPerMonth),
               spendPerMonthUsd: String(environment.spendPerMonthUsd),
             }}
-            invalid={failure?.intent === "defaults" ? failure.field : undefined}
+            errors={defaultsFailure?.fieldErrors}
           />
           <p className="text-sm text-zinc-400">
             {t("adminLimits.inForce", {
@@ -171,20 +191,35 @@ export default function AdminLimits() {
       <Form method="post" id="set-limits" className="space-y-3 rounded-lg border border-zinc-800 p-4" key={editing?.email ?? "new"}>
         <h3 className="font-medium">{t("adminLimits.setPerson")}</h3>
         <p className="text-sm text-zinc-400">{t("adminLimits.setPersonHint")}</p>
-        {failure?.intent === "person" ? <FormAlert>{failure.formError}</FormAlert> : null}
-        <label className="block">
+        {personFailure && Object.keys(personFailure.fieldErrors).length === 0 ? <FormAlert>{personFailure.formError}</FormAlert> : null}
+        <label className="block" htmlFor="person-email">
           <span className="mb-1 block text-sm text-zinc-300">{t("auth.email")}</span>
-          <input name="email" type="email" required defaultValue={editing?.email ?? ""} aria-invalid={failure?.field === "email" || undefined} className={`${inputClass} w-full`} />
         </label>
+        <input
+          id="person-email"
+          name="email"
+          type="email"
+          required
+          defaultValue={personFailure ? personFailure.typed.email : (editing?.email ?? "")}
+          aria-invalid={personFailure?.fieldErrors.email ? true : undefined}
+          aria-describedby={personFailure?.fieldErrors.email ? "person-email-error" : undefined}
+          className={`${inputClass} w-full`}
+        />
+        {personFailure?.fieldErrors.email ? (
+          <p id="person-email-error" className="text-sm text-red-400">
+            {personFailure.fieldErrors.email}
+          </p>
+        ) : null}
         <LimitFields
-          values={{
+          form="person"
+          values={typedOr(personFailure, {
             chats: own?.overridden.chats ? own.chats : null,
             messages: own?.overridden.messages ? own.messages : null,
             window: own?.overridden.messages ? hours(own.windowSeconds).replace(" ", "") : "",
             tokensPerMonth: own?.overridden.tokensPerMonth ? own.tokensPerMonth : null,
             spendPerMonthUsd: own?.overridden.spendPerMonthUsd ? own.spendPerMonthUsd : null,
-          }}
-          invalid={failure?.intent === "person" ? failure.field : undefined}
+          })}
+          errors={personFailure?.fieldErrors}
         />
         <div className="flex gap-2">
           <button type="submit" className={primaryButtonClass}>
@@ -201,24 +236,48 @@ export default function AdminLimits() {
   );
 }
 
-type LimitField = "chats" | "messages" | "window" | "tokensPerMonth" | "spendPerMonthUsd";
+const LIMIT_FIELDS = ["chats", "messages", "window", "tokensPerMonth", "spendPerMonthUsd"] as const;
+type LimitField = (typeof LIMIT_FIELDS)[number];
 
-/** The five limit fields of both forms; blank means "the default". */
-function LimitFields({ values, placeholders, invalid }: { values: Record<LimitField, number | string | null>; placeholders?: Record<LimitField, string>; invalid?: string }) {
+/** The five limit fields of both forms; blank means "the default". A refused field says why beneath it, as its description. */
+function LimitFields({
+  form,
+  values,
+  placeholders,
+  errors = {},
+}: {
+  form: string;
+  values: Record<LimitField, number | string | null>;
+  placeholders?: Record<LimitField, string>;
+  errors?: Record<string, string>;
+}) {
   const { t } = useTranslation();
-  const field = (name: LimitField, label: string, className = "block") => (
-    <label className={className}>
-      <span className="mb-1 block text-sm text-zinc-300">{label}</span>
-      <input
-        name={name}
-        inputMode={name === "window" ? "text" : name === "spendPerMonthUsd" ? "decimal" : "numeric"}
-        defaultValue={values[name] === null ? "" : String(values[name])}
-        placeholder={placeholders?.[name]}
-        aria-invalid={invalid === name || undefined}
-        className={`${inputClass} w-full`}
-      />
-    </label>
-  );
+  const field = (name: LimitField, label: string, className = "block") => {
+    const id = `${form}-${name}`;
+    const error = errors[name];
+    return (
+      <div className={className}>
+        <label htmlFor={id} className="mb-1 block text-sm text-zinc-300">
+          {label}
+        </label>
+        <input
+          id={id}
+          name={name}
+          inputMode={name === "window" ? "text" : name === "spendPerMonthUsd" ? "decimal" : "numeric"}
+          defaultValue={values[name] === null ? "" : String(values[name])}
+          placeholder={placeholders?.[name]}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? `${id}-error` : undefined}
+          className={`${inputClass} w-full`}
+        />
+        {error ? (
+          <p id={`${id}-error`} className="mt-1 text-sm text-red-400">
+            {error}
+          </p>
+        ) : null}
+      </div>
+    );
+  };
   return (
     <div className="grid gap-3 sm:grid-cols-2">
       {field("chats", t("adminLimits.chatsKept"))}

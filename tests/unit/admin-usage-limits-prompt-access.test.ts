@@ -96,18 +96,25 @@ describe("usage, limits and system prompt pages", () => {
   test("bad input is a 4xx with words, never a 500: an unknown email, a bad number, a bad period", async () => {
     const { cookies } = await people();
     const unknown = await act(ACTIONS[1]!, cookies.admin, { email: "nobody@example.com" });
-    expect(unknown).toMatchObject({ status: 404, body: { code: "user_not_found", field: "email" } });
+    expect(unknown).toMatchObject({ status: 404, body: { code: "user_not_found", fieldErrors: { email: expect.any(String) }, typed: { email: "nobody@example.com" } } });
     const badNumber = await settle(() => limitsAction({ request: formRequest("/admin/limits", cookies.admin, { email: "x@example.com", chats: "-3" }), params: {}, context: {} } as unknown as ActionFunctionArgs));
-    expect(badNumber).toMatchObject({ status: 400, body: { code: "limit_count_invalid", field: "chats" } });
+    expect(badNumber).toMatchObject({ status: 400, body: { code: "limit_count_invalid", fieldErrors: { chats: expect.any(String) } } });
     // Nothing the form cannot take is rounded, dropped or saved: each is refused beside its field, with what it takes.
     const member = await createTestUser("Limited");
     const refused = async (fields: Record<string, string>) =>
-      (await settle(() => limitsAction({ request: formRequest("/admin/limits", cookies.admin, { email: member.email, ...fields }), params: {}, context: {} } as unknown as ActionFunctionArgs))) as { status: number; body: { code?: string; field?: string; formError?: string } };
+      (await settle(() => limitsAction({ request: formRequest("/admin/limits", cookies.admin, { email: member.email, ...fields }), params: {}, context: {} } as unknown as ActionFunctionArgs))) as {
+        status: number;
+        body: { code?: string; fieldErrors?: Record<string, string>; typed?: Record<string, string> };
+      };
     for (const window of ["9d", "8d", "0h", "30m", "abc"]) {
-      expect(await refused({ messages: "5", window }), window).toMatchObject({ status: 400, body: { code: "limit_window_invalid", field: "window", formError: "Write the window in hours or days, from 1h to 7d: for example 3h or 1d." } });
+      expect(await refused({ messages: "5", window }), window).toMatchObject({ status: 400, body: { code: "limit_window_invalid", fieldErrors: { window: "Write the window in hours or days, from 1h to 7d: for example 3h or 1d." } } });
     }
-    expect(await refused({ chats: "1.5" })).toMatchObject({ status: 400, body: { code: "limit_count_invalid", field: "chats" } });
-    expect(await refused({ spendPerMonthUsd: "0.0001" })).toMatchObject({ status: 400, body: { code: "limit_spend_invalid", field: "spendPerMonthUsd" } });
+    expect(await refused({ chats: "1.5" })).toMatchObject({ status: 400, body: { code: "limit_count_invalid", fieldErrors: { chats: expect.any(String) } } });
+    expect(await refused({ spendPerMonthUsd: "0.0001" })).toMatchObject({ status: 400, body: { code: "limit_spend_invalid", fieldErrors: { spendPerMonthUsd: expect.any(String) } } });
+    // Every field it cannot take is named, and what was typed comes back (without JavaScript the page is drawn afresh).
+    const several = await refused({ chats: "-3", messages: "abc", window: "3h", tokensPerMonth: "1.5", spendPerMonthUsd: "xx" });
+    expect(Object.keys(several.body.fieldErrors ?? {}).sort()).toEqual(["chats", "messages", "spendPerMonthUsd", "tokensPerMonth"]);
+    expect(several.body.typed).toEqual({ email: member.email, chats: "-3", messages: "abc", window: "3h", tokensPerMonth: "1.5", spendPerMonthUsd: "xx" });
     expect(await effectiveLimits({ userId: member.id })).toEqual(await effectiveLimits({ userId: (await createTestUser("Default")).id }));
     // What it takes is saved as written.
     expect((await refused({ messages: "5", window: "7d", spendPerMonthUsd: "12.50" })).status).toBe(302);
