@@ -142,7 +142,8 @@ export default function KeysSettings() {
             <h2 className="mb-2 text-lg font-medium">{t("keys.add")}</h2>
             <Form ref={addForm} method="post" className="space-y-4 rounded-lg border border-zinc-800 p-4" autoComplete="off">
               <input type="hidden" name="intent" value="add" />
-              {failure && failure.intent === "add" ? <FormAlert>{failure.formError}</FormAlert> : null}
+              {/* The field at fault is described by it (read with the field, not only when it appears). */}
+              {failure && failure.intent === "add" ? <FormAlert id="add-key-error">{failure.formError}</FormAlert> : null}
               <label className="block">
                 <span className="mb-1 block text-sm text-zinc-300">{t("keys.provider")}</span>
                 <select name="provider" defaultValue={failure?.provider || providers[0]?.id} className="w-full rounded-lg border border-zinc-700 bg-zinc-900 px-3 py-2">
@@ -163,6 +164,7 @@ export default function KeysSettings() {
                   spellCheck={false}
                   maxLength={1000}
                   aria-invalid={failure?.field === "apiKey" ? true : undefined}
+                  aria-describedby={failure?.intent === "add" && failure.field === "apiKey" ? "add-key-error" : undefined}
                   className="w-full rounded-lg border border-zinc-700 bg-zinc-900 px-3 py-2 font-mono aria-[invalid]:border-red-500"
                 />
               </label>
@@ -176,6 +178,7 @@ export default function KeysSettings() {
                     placeholder="https://llm.example.com/v1"
                     maxLength={2000}
                     aria-invalid={failure?.field === "baseUrl" ? true : undefined}
+                    aria-describedby={failure?.intent === "add" && failure.field === "baseUrl" ? "add-key-error" : undefined}
                     className="w-full rounded-lg border border-zinc-700 bg-zinc-900 px-3 py-2 aria-[invalid]:border-red-500"
                   />
                   <span className="mt-1 block text-xs text-zinc-500">{t("keys.baseUrlHint")}</span>

@@ -96,6 +96,7 @@ test("without JavaScript: add an OpenAI key, test it, see a revoked key refused,
   // A refused form keeps the choice of provider but never hands the key back.
   await addKey(page, { provider: "openai", key: `${key} with spaces` });
   await expect(page.getByRole("alert")).toHaveText("That does not look like a key: paste it without spaces or line breaks (at most 500 characters).");
+  await expect(page.getByLabel("API key")).toHaveAccessibleDescription("That does not look like a key: paste it without spaces or line breaks (at most 500 characters).");
   await expect(page.getByLabel("API key")).toHaveValue("");
   expect(await page.content()).not.toContain(key);
 

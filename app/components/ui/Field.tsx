@@ -33,9 +33,9 @@ export function Field({
   );
 }
 
-export function FormAlert({ children }: { children: React.ReactNode }) {
+export function FormAlert({ children, id }: { children: React.ReactNode; id?: string }) {
   return (
-    <p role="alert" className="rounded-lg border border-red-500/40 bg-red-500/10 px-3 py-2 text-sm text-red-300">
+    <p role="alert" id={id} className="rounded-lg border border-red-500/40 bg-red-500/10 px-3 py-2 text-sm text-red-300">
       {children}
     </p>
   );
