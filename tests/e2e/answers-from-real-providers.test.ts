@@ -148,6 +148,8 @@ test("a provider that keeps failing shows a readable error", async ({ page }) =>
   await expect(lastAnswer(page).getByTestId("answer-problem")).toContainText("OpenAI had a server error (HTTP 500)");
   expect(await requestsWith("openai", marker)).toHaveLength(3);
   await expect(lastAnswer(page).getByRole("button", { name: "Regenerate" })).toBeVisible();
+  // Nothing was written, so there is nothing to continue.
+  expect(await lastAnswer(page).getByRole("button", { name: "Continue" }).count()).toBe(0);
 });
 
 test("a 429 with Retry-After is retried and the answer arrives; meanwhile the answer says why and counts down", async ({ page }) => {

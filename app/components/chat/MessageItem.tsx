@@ -334,7 +334,8 @@ export const AssistantMessage = memo(function AssistantMessage({
           <>
             <ActionButton chatAction={chatAction} intent="regenerate" messageId={message.id} label={t("message.regenerate")} icon="regenerate" />
             <RegenerateWith chatAction={chatAction} messageId={message.id} models={models} />
-            {(status === "interrupted" || status === "error") && continuable(problem) ? <ActionButton chatAction={chatAction} intent="continue" messageId={message.id} label={t("message.continue")} icon="continue" /> : null}
+            {/* Continue goes on from what was written: with nothing written, Regenerate is the way. */}
+            {(status === "interrupted" || status === "error") && continuable(problem) && parts.length > 0 ? <ActionButton chatAction={chatAction} intent="continue" messageId={message.id} label={t("message.continue")} icon="continue" /> : null}
           </>
         )}
         {streaming ? null : <BranchActions chatAction={chatAction} messageId={message.id} disabled={!canAct || !canWrite} />}
