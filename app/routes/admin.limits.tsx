@@ -5,7 +5,7 @@ import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireAdmin } from "~/auth/admin.server";
 import { buttonClass, inputClass, Notice, primaryButtonClass, When } from "~/components/ui/admin";
-import { FormAlert } from "~/components/ui/Field";
+import { Field, FormAlert } from "~/components/ui/Field";
 import { isErrorCode } from "~/protocol/errors";
 import { describe } from "~/protocol/catalogue";
 import { defaultsFormSchema, limitsAdminPage, limitsFormSchema, saveDefaults, saveLimitsFor } from "~/services/admin-limits.server";
@@ -192,24 +192,16 @@ export default function AdminLimits() {
         <h3 className="font-medium">{t("adminLimits.setPerson")}</h3>
         <p className="text-sm text-zinc-400">{t("adminLimits.setPersonHint")}</p>
         {personFailure && Object.keys(personFailure.fieldErrors).length === 0 ? <FormAlert>{personFailure.formError}</FormAlert> : null}
-        <label className="block" htmlFor="person-email">
-          <span className="mb-1 block text-sm text-zinc-300">{t("auth.email")}</span>
-        </label>
-        <input
-          id="person-email"
+        <Field
+          label={t("auth.email")}
           name="email"
+          id="person-email"
           type="email"
           required
           defaultValue={personFailure ? personFailure.typed.email : (editing?.email ?? "")}
-          aria-invalid={personFailure?.fieldErrors.email ? true : undefined}
-          aria-describedby={personFailure?.fieldErrors.email ? "person-email-error" : undefined}
+          error={personFailure?.fieldErrors.email}
           className={`${inputClass} w-full`}
         />
-        {personFailure?.fieldErrors.email ? (
-          <p id="person-email-error" className="text-sm text-red-400">
-            {personFailure.fieldErrors.email}
-          </p>
-        ) : null}
         <LimitFields
           form="person"
           values={typedOr(personFailure, {
@@ -252,32 +244,19 @@ function LimitFields({
   errors?: Record<string, string>;
 }) {
   const { t } = useTranslation();
-  const field = (name: LimitField, label: string, className = "block") => {
-    const id = `${form}-${name}`;
-    const error = errors[name];
-    return (
-      <div className={className}>
-        <label htmlFor={id} className="mb-1 block text-sm text-zinc-300">
-          {label}
-        </label>
-        <input
-          id={id}
-          name={name}
-          inputMode={name === "window" ? "text" : name === "spendPerMonthUsd" ? "decimal" : "numeric"}
-          defaultValue={values[name] === null ? "" : String(values[name])}
-          placeholder={placeholders?.[name]}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? `${id}-error` : undefined}
-          className={`${inputClass} w-full`}
-        />
-        {error ? (
-          <p id={`${id}-error`} className="mt-1 text-sm text-red-400">
-            {error}
-          </p>
-        ) : null}
-      </div>
-    );
-  };
+  const field = (name: LimitField, label: string, className = "block") => (
+    <Field
+      label={label}
+      name={name}
+      id={`${form}-${name}`}
+      error={errors[name]}
+      wrapperClassName={className}
+      inputMode={name === "window" ? "text" : name === "spendPerMonthUsd" ? "decimal" : "numeric"}
+      defaultValue={values[name] === null ? "" : String(values[name])}
+      placeholder={placeholders?.[name]}
+      className={`${inputClass} w-full`}
+    />
+  );
   return (
     <div className="grid gap-3 sm:grid-cols-2">
       {field("chats", t("adminLimits.chatsKept"))}

@@ -4,7 +4,7 @@
 // the old one no longer does (and the other browser is signed out by it).
 // Deleting one's account: its password first, then its chats are gone, every
 // browser is signed out, and its email and password no longer log in.
-import type { Page } from "@playwright/test";
+import type { BrowserContext, BrowserContextOptions, Page } from "@playwright/test";
 import { composer, DEFAULT_PASSWORD, expect, login, logout, newChatAndSend, signUp, test, uniqueEmail, waitForAnswer, waitForHydration } from "./fixtures";
 
 // Several accounts, logins and argon2 hashes each: more than the default time on a busy machine.
@@ -15,6 +15,19 @@ async function changePassword(page: Page, current: string, next: string): Promis
   await page.getByLabel("New password", { exact: true }).fill(next);
   await page.getByLabel("Confirm new password").fill(next);
   await page.getByRole("button", { name: "Change password" }).click();
+}
+
+/**
+ * A new account (not the server's first, which is its admin and cannot leave it without one), signed in on a page
+ * with or without JavaScript, and again in another browser.
+ */
+async function signedInTwice(newContext: (options?: BrowserContextOptions) => Promise<BrowserContext>, javaScript: boolean) {
+  await signUp(await (await newContext()).newPage(), { name: "Someone Else" });
+  const page = await (await newContext({ javaScriptEnabled: javaScript })).newPage();
+  const me = await signUp(page);
+  const elsewhere = await (await newContext()).newPage();
+  await login(elsewhere, me);
+  return { page, me, elsewhere };
 }
 
 async function loginFails(page: Page, email: string, password: string): Promise<void> {
@@ -75,12 +88,7 @@ for (const javaScript of [true, false]) {
 
   test(`${how}: a new password needs the current one, logs in afterwards, and signs the other browser out`, async ({ newContext, browserErrors }) => {
     browserErrors.allowStatus(400);
-    // The server's first account is its admin, which cannot leave it without one: someone else is first.
-    await signUp(await (await newContext()).newPage(), { name: "Someone Else" });
-    const page = await (await newContext({ javaScriptEnabled: javaScript })).newPage();
-    const me = await signUp(page);
-    const elsewhere = await (await newContext()).newPage();
-    await login(elsewhere, me);
+    const { page, me, elsewhere } = await signedInTwice(newContext, javaScript);
 
     await page.goto("/settings/security");
     await changePassword(page, "not my password", "brand new password 1");
@@ -100,12 +108,7 @@ for (const javaScript of [true, false]) {
   });
   test(`${how}: deleting the account needs its password, then its chats are gone and nobody is signed in to it`, async ({ newContext, browserErrors }) => {
     browserErrors.allowStatus(400);
-    // The server's first account is its admin, which cannot leave it without one: someone else is first.
-    await signUp(await (await newContext()).newPage(), { name: "Someone Else" });
-    const page = await (await newContext({ javaScriptEnabled: javaScript })).newPage();
-    const me = await signUp(page);
-    const elsewhere = await (await newContext()).newPage();
-    await login(elsewhere, me);
+    const { page, me, elsewhere } = await signedInTwice(newContext, javaScript);
     const { chatUrl } = await newChatAndSend(elsewhere, "Remember this for me");
     await waitForAnswer(elsewhere);
     const drafts = () => page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith("parley:draft:")).length);

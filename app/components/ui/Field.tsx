@@ -1,18 +1,24 @@
 import { type InputHTMLAttributes, type RefObject, useEffect, useId } from "react";
 import { AppearanceChooser } from "../settings/AppearanceChooser";
 
+/**
+ * A labelled input with its error beneath. `id` also names the error
+ * (`<id>-error`; without one, `<name>-error`): give one where two forms of a
+ * page have fields of the same name.
+ */
 export function Field({
   label,
   error,
   name,
+  wrapperClassName,
   ...input
-}: { label: string; error?: string; name: string } & InputHTMLAttributes<HTMLInputElement>) {
-  const errorId = `${name}-error`;
+}: { label: string; error?: string; name: string; wrapperClassName?: string } & InputHTMLAttributes<HTMLInputElement>) {
+  const errorId = `${input.id ?? name}-error`;
   const generatedId = useId();
   const id = input.id ?? generatedId;
   // The error is the field's description, outside its label: inside, it would be read out twice (as the name and as the description).
   return (
-    <div>
+    <div className={wrapperClassName}>
       <label htmlFor={id} className="mb-1 block text-sm text-zinc-300">
         {label}
       </label>
