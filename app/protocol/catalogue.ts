@@ -1,7 +1,7 @@
 // The words for every error code, in English and Russian. The server renders
 // them into pages and form errors; stream events carry the code and the
 // English text, and the browser renders the code in the page's language.
-import type { ErrorCode, ErrorParams, Problem } from "./errors";
+import { type ErrorCode, type ErrorParams, overloaded, type Problem } from "./errors";
 
 export const LOCALES = ["en", "ru"] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -220,9 +220,8 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
       p.seconds
         ? `${provider(p)} is rate-limiting requests (HTTP 429) and asks to wait ${waitText(p.seconds, "en")}. Continue or regenerate after that.`
         : `${provider(p)} is rate-limiting requests (HTTP 429). Wait a moment, then continue or regenerate.`,
-    // 529 is Anthropic's "overloaded", 503 anyone's "unavailable": busy, not broken.
     upstream_server_error: (p) =>
-      p.status === 529 || p.status === 503
+      overloaded(p)
         ? `${provider(p)} is overloaded right now${httpNote(p)}. Wait a moment, then continue or regenerate.`
         : `${provider(p)} had a server error${httpNote(p)}. Continue or regenerate to try again.`,
     upstream_timeout: (p) => `${provider(p)} stopped responding. Continue or regenerate to try again.`,
@@ -338,7 +337,7 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
         ? `${provider(p)} ограничивает частоту запросов (HTTP 429) и просит подождать ${waitText(p.seconds, "ru")}. После этого нажмите «Продолжить» или «Повторить».`
         : `${provider(p)} ограничивает частоту запросов (HTTP 429). Подождите и нажмите «Продолжить» или «Повторить».`,
     upstream_server_error: (p) =>
-      p.status === 529 || p.status === 503
+      overloaded(p)
         ? `${provider(p)} сейчас перегружен${httpNote(p)}. Подождите и нажмите «Продолжить» или «Повторить».`
         : `Ошибка сервера ${provider(p)}${httpNote(p)}. Нажмите «Продолжить» или «Повторить».`,
     upstream_timeout: (p) => `${provider(p)} перестал отвечать. Нажмите «Продолжить» или «Повторить».`,

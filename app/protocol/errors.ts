@@ -161,6 +161,11 @@ export interface Problem {
   params?: ErrorParams;
 }
 
+/** A server error that means busy, not broken: Anthropic's 529 "overloaded", anyone's 503 "unavailable". */
+export function overloaded(params: ErrorParams | undefined): boolean {
+  return params?.status === 529 || params?.status === 503;
+}
+
 /** Endings after which asking the same model to go on would be refused the same way: the provider turned down the request or its key. */
 const REFUSED_ENDINGS: ReadonlySet<ErrorCode> = new Set(["upstream_rejected", "own_key_refused", "server_key_refused"]);
 

@@ -1,15 +1,14 @@
 // Usage limits in the admin area: the server's defaults (set in the
 // environment) and people set apart from them, with what they have used.
 // One plain form sets a person's limits by email; blank follows the default.
-import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireAdmin } from "~/auth/admin.server";
 import { buttonClass, inputClass, Notice, primaryButtonClass, When } from "~/components/ui/admin";
 import { Field, FormAlert } from "~/components/ui/Field";
-import { isErrorCode } from "~/protocol/errors";
-import { describe } from "~/protocol/catalogue";
 import { defaultsFormSchema, limitsAdminPage, limitsFormSchema, saveDefaults, saveLimitsFor } from "~/services/admin-limits.server";
-import { type FormFailure, formFailure, localeOf, readFormData } from "~/utils/http.server";
+import { type FieldFailure, invalidForm, refusedForm, withTyped } from "~/utils/form-errors.server";
+import { readFormData } from "~/utils/http.server";
 import { Trans } from "react-i18next";
 import { useTranslation } from "~/i18n/i18n";
 import { metaT, pageTitle } from "~/i18n/meta";
@@ -26,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 /** A refused limits form: what was wrong with each field, and what was typed (without JavaScript the page is drawn afresh). */
-type LimitsFailure = FormFailure & { fieldErrors: Record<string, string>; typed: Record<string, string> };
+type LimitsFailure = FieldFailure & { typed: Record<string, string> };
 
 export async function action({ request }: ActionFunctionArgs) {
   const admin = await requireAdmin(request);
@@ -35,33 +34,20 @@ export async function action({ request }: ActionFunctionArgs) {
   const typed = () => Object.fromEntries(["email", ...LIMIT_FIELDS].map((name) => [name, typeof fields[name] === "string" ? (fields[name] as string).slice(0, 300) : ""]));
   try {
     fields = { chats: "", messages: "", window: "", tokensPerMonth: "", spendPerMonthUsd: "", ...Object.fromEntries(await readFormData(request)) };
-    // Every field the form cannot take, each with what it takes.
-    const invalid = (issues: { path: PropertyKey[]; message: string }[]) => {
-      const locale = localeOf(request);
-      const fieldErrors: Record<string, string> = {};
-      for (const issue of issues) {
-        const name = String(issue.path[0] ?? "");
-        if (name && !(name in fieldErrors)) fieldErrors[name] = describe(isErrorCode(issue.message) ? issue.message : "invalid_input", locale);
-      }
-      const code = issues[0]?.message;
-      const failure: LimitsFailure = { formError: describe("invalid_input", locale), code: isErrorCode(code) ? code : "invalid_input", intent, fieldErrors, typed: typed() };
-      return data(failure, { status: 400 });
-    };
     if (fields.intent === "defaults") {
       intent = "defaults";
       const parsed = defaultsFormSchema.safeParse(fields);
-      if (!parsed.success) return invalid(parsed.error.issues);
+      // Every field the form cannot take, each with what it takes.
+      if (!parsed.success) return withTyped(invalidForm(parsed.error, request, intent), typed());
       await saveDefaults({ admin, values: parsed.data });
       return redirect("/admin/limits?defaults=1");
     }
     const parsed = limitsFormSchema.safeParse(fields);
-    if (!parsed.success) return invalid(parsed.error.issues);
+    if (!parsed.success) return withTyped(invalidForm(parsed.error, request, intent), typed());
     await saveLimitsFor({ admin, ...parsed.data });
     return redirect(`/admin/limits?${new URLSearchParams({ saved: parsed.data.email })}`);
   } catch (error) {
-    const failed = formFailure(error, request, { intent });
-    const fieldErrors = failed.data.field ? { [failed.data.field]: failed.data.formError } : {};
-    return data({ ...failed.data, fieldErrors, typed: typed() } satisfies LimitsFailure, failed.init ?? undefined);
+    return withTyped(refusedForm(error, request, intent), typed());
   }
 }
 

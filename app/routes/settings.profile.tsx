@@ -1,13 +1,13 @@
 // Settings → Profile: the name Parley calls a person and the email they log
 // in with. A plain POST form (works without JavaScript); a refused field keeps
 // what was typed and says what to change.
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { requireUser } from "~/auth/session.server";
 import { primaryButton, Saved, Section } from "~/components/settings/parts";
 import { Field, FormAlert } from "~/components/ui/Field";
 import { profileSchema, saveProfile, settingsOf } from "~/services/settings.server";
-import { type FieldFailure, invalidForm, refusedForm } from "~/utils/form-errors.server";
+import { invalidForm, refusedForm, withTyped } from "~/utils/form-errors.server";
 import { orRespond, readFormData } from "~/utils/http.server";
 import { useTranslation } from "~/i18n/i18n";
 import { metaT, pageTitle } from "~/i18n/meta";
@@ -36,11 +36,6 @@ export async function action({ request }: ActionFunctionArgs) {
   } catch (error) {
     return withTyped(refusedForm(error, request, "profile"), typed);
   }
-}
-
-/** What was typed goes back with a refusal, so nothing is lost. */
-function withTyped(failed: ReturnType<typeof data<FieldFailure>>, typed: { name: string; email: string }) {
-  return data({ ...failed.data, typed }, failed.init ?? undefined);
 }
 
 export default function ProfileSettings() {

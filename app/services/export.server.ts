@@ -169,8 +169,8 @@ async function* markdownOfAll(chatIds: string[], locale: Locale): AsyncGenerator
 }
 
 /**
- * Where a file is in the archive: under its content's hash (one copy of each),
- * with its own name, so that it opens with the right program.
+ * Where a file is in the archive: under its content's hash, with its own
+ * name, so that it opens with the right program.
  */
 export function zipFilePath(file: { sha256: string; name: string }): string {
   const name = [...file.name]
@@ -182,7 +182,7 @@ export function zipFilePath(file: { sha256: string; name: string }): string {
 /** The archive: conversations.json, a Markdown file per chat, then each file under attachments/<sha256>/<its name>. */
 async function* archiveEntries(chatIds: string[], locale: Locale): AsyncGenerator<ZipEntry> {
   yield { name: "conversations.json", data: parleyJson(chatIds), compress: true };
-  const files = new Map<string, { attachmentId: string; file: ExportAttachment }>();
+  const files = new Map<string, string>();
   const names = new Set<string>();
   for await (const chat of eachChat(chatIds)) {
     let name = `markdown/${slugOf(chat.chat.title)}.md`;
@@ -190,11 +190,14 @@ async function* archiveEntries(chatIds: string[], locale: Locale): AsyncGenerato
     names.add(name);
     yield { name, data: chatMarkdown(chat, locale), compress: true, modified: new Date(chat.chat.updatedAt) };
     // Once per path: the same bytes uploaded under two names are there under both (the Markdown names each).
-    for (const [attachmentId, file] of chat.attachments) if (!files.has(zipFilePath(file))) files.set(zipFilePath(file), { attachmentId, file });
+    for (const [attachmentId, file] of chat.attachments) {
+      const path = zipFilePath(file);
+      if (!files.has(path)) files.set(path, attachmentId);
+    }
   }
-  for (const { attachmentId, file } of files.values()) {
+  for (const [path, attachmentId] of files) {
     // Images and PDFs are compressed already; text files gain from deflate.
-    yield { name: zipFilePath(file), data: readBlob({ attachmentId }), compress: false };
+    yield { name: path, data: readBlob({ attachmentId }), compress: false };
   }
 }
 

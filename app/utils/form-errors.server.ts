@@ -42,3 +42,8 @@ export function refusedForm(error: unknown, request: Request, intent: string) {
     : { formError: text, code: error.code, fieldErrors: {}, intent };
   return data(failure, { status: error.status, headers: retryAfter(error) });
 }
+
+/** What was typed goes back with a refusal, so nothing is lost (without JavaScript the page is drawn afresh). */
+export function withTyped<T extends Record<string, string>>(failed: ReturnType<typeof data<FieldFailure>>, typed: T) {
+  return data({ ...failed.data, typed }, failed.init ?? undefined);
+}

@@ -3,7 +3,7 @@ import { forwardRef, memo, type ReactNode, useEffect, useRef, useState } from "r
 import { formatNumber, useTranslation } from "~/i18n/i18n";
 import { useHydrated } from "remix-utils/use-hydrated";
 import { describe, type Locale } from "../../protocol/catalogue";
-import { continuable, type Problem } from "../../protocol/errors";
+import { continuable, overloaded, type Problem } from "../../protocol/errors";
 import { type MessagePart, plainText, reasoningText } from "../../protocol/parts";
 import type { MessageStats, MessageStatus, StreamEventData } from "../../protocol/stream-events";
 import { MessageFiles, MessageImages } from "./Attachments";
@@ -486,7 +486,7 @@ function RetryNotice({ retry }: { retry: StreamEventData["retry"] }) {
     code === "upstream_rate_limited"
       ? t("message.retryRateLimited", words)
       : code === "upstream_server_error"
-        ? params.status === 529 || params.status === 503
+        ? overloaded(params)
           ? t("message.retryOverloaded", words)
           : t("message.retryServerError", words)
         : code === "upstream_timeout"
