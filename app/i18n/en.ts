@@ -18,6 +18,10 @@ export const en = {
   },
   common: {
     saving: "Saving…",
+    characters_one: "{{length}} / {{max}} character",
+    characters_other: "{{length}} / {{max}} characters",
+    charactersOver_one: "{{length}} / {{max}} character: {{over}} too many",
+    charactersOver_other: "{{length}} / {{max}} characters: {{over}} too many",
     rename: "Rename",
     pin: "Pin",
     unpin: "Unpin",
@@ -150,6 +154,7 @@ export const en = {
     price: "USD per million tokens, in / out",
   },
   message: {
+    openKeys: "Open API keys",
     copyCode: "Copy code",
     copyShort: "Copy",
     previousVersion: "Previous version",
@@ -344,8 +349,6 @@ export const en = {
     customInstructions: "Custom instructions",
     customInstructionsHint: "What every new answer should know about you or how it should answer. A chat with its own system prompt uses that instead.",
     customInstructionsPlaceholder: "I am a backend developer; prefer Go examples. Keep answers short.",
-    characters_one: "{{length}} / {{max}} character",
-    characters_other: "{{length}} / {{max}} characters",
     save: "Save preferences",
   },
   keys: {

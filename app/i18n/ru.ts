@@ -20,6 +20,14 @@ export const ru: RussianOf<typeof en> = {
   },
   common: {
     saving: "Сохраняем…",
+    characters_one: "{{length}} из {{max}} символа",
+    characters_few: "{{length}} из {{max}} символов",
+    characters_many: "{{length}} из {{max}} символов",
+    characters_other: "{{length}} из {{max}} символа",
+    charactersOver_one: "{{length}} из {{max}} символа, лишних: {{over}}",
+    charactersOver_few: "{{length}} из {{max}} символов, лишних: {{over}}",
+    charactersOver_many: "{{length}} из {{max}} символов, лишних: {{over}}",
+    charactersOver_other: "{{length}} из {{max}} символа, лишних: {{over}}",
     rename: "Переименовать",
     pin: "Закрепить",
     unpin: "Открепить",
@@ -156,6 +164,7 @@ export const ru: RussianOf<typeof en> = {
     price: "USD за миллион токенов, вход / выход",
   },
   message: {
+    openKeys: "Открыть ключи API",
     copyCode: "Копировать код",
     copyShort: "Копировать",
     previousVersion: "Предыдущая версия",
@@ -356,10 +365,6 @@ export const ru: RussianOf<typeof en> = {
     customInstructions: "Собственные инструкции",
     customInstructionsHint: "Что каждый новый ответ должен знать о вас или как ему отвечать. Чат со своим системным промптом использует его.",
     customInstructionsPlaceholder: "Я бэкенд-разработчик; предпочитаю примеры на Go. Отвечай коротко.",
-    characters_one: "{{length}} из {{max}} символа",
-    characters_few: "{{length}} из {{max}} символов",
-    characters_many: "{{length}} из {{max}} символов",
-    characters_other: "{{length}} из {{max}} символа",
     save: "Сохранить предпочтения",
   },
   keys: {

@@ -138,7 +138,7 @@ describe("failures", () => {
     // The person reads the provider's own words once, in the catalogue's sentence: no "OpenAI answered 401".
     // A refused key says whose it is, and who can fix it.
     const said = describeProblem(upstreamProblem(error as UpstreamError, "OpenAI", "server"), "en");
-    expect(said).toBe("OpenAI did not accept this server's key (HTTP 401): Incorrect API key provided. Whoever runs the server needs to check it; meanwhile, pick another model.");
+    expect(said).toBe("OpenAI did not accept this server's key (HTTP 401). Whoever runs the server needs to check it; meanwhile, pick another model.");
     expect(said).not.toContain("answered");
     expect(describeProblem(upstreamProblem(error as UpstreamError, "OpenAI", "user"), "en")).toBe(
       "OpenAI did not accept the key (HTTP 401): Incorrect API key provided. Check it on Settings → API keys, then regenerate.",

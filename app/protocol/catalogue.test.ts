@@ -22,6 +22,11 @@ describe("the message catalogue", () => {
   test("parameters are written into the text", () => {
     expect(describeProblem({ code: "upstream_server_error", params: { provider: "Anthropic", status: 529 } })).toBe("Anthropic is overloaded right now (HTTP 529). Wait a moment, then continue or regenerate.");
     expect(describeProblem({ code: "upstream_server_error", params: { provider: "OpenAI", status: 500 } })).toBe("OpenAI had a server error (HTTP 500). Continue or regenerate to try again.");
+    // An answer that offers no Continue (nothing written) is told to regenerate only, in both languages.
+    expect(describeProblem({ code: "upstream_server_error", params: { provider: "OpenAI", status: 500, continuable: false } })).toBe("OpenAI had a server error (HTTP 500). Regenerate to try again.");
+    expect(describeProblem({ code: "upstream_rate_limited", params: { provider: "OpenAI", seconds: 60, continuable: false } })).toBe("OpenAI is rate-limiting requests (HTTP 429) and asks to wait 1 minute. Regenerate after that.");
+    expect(describeProblem({ code: "upstream_malformed", params: { provider: "OpenAI" } })).toBe("OpenAI sent a response Parley could not read. Continue or regenerate to try again.");
+    expect(describeProblem({ code: "upstream_timeout", params: { provider: "Groq", continuable: false } }, "ru")).toBe("Groq перестал отвечать. Нажмите «Повторить».");
     expect(describeProblem({ code: "message_too_long", params: { max: 32000 } }, "en")).toContain("32,000 characters");
     expect(describeProblem({ code: "message_too_long", params: { max: 32000 } }, "ru")).toMatch(/32\s000 символов/);
     expect(describeProblem({ code: "answer_failed", params: { detail: "Kept as it was." } })).toBe("Kept as it was.");

@@ -25,6 +25,14 @@ const max = (p: ErrorParams, locale: Locale) => localNumber(p.max ?? 0, locale);
  * "не больше / не длиннее": "21 символа", "32 000 символов".
  */
 const upTo = (p: ErrorParams, locale: Locale, [one, other]: [string, string]) => `${max(p, locale)} ${new Intl.PluralRules(locale).select(p.max ?? 0) === "one" ? one : other}`;
+/**
+ * The buttons an ended answer's advice names: Continue only where the answer
+ * offers it (`continuable` is false when nothing was written or the provider
+ * refused), Regenerate always.
+ */
+const offered = (p: ErrorParams, both: string, regenerateOnly: string) => (p.continuable === false ? regenerateOnly : both);
+const RU_BOTH = "«Продолжить» или «Повторить»";
+const RU_REGENERATE = "«Повторить»";
 /** A file's name in the quotation marks of the language. */
 const file = (p: ErrorParams, locale: Locale = "en") => (locale === "ru" ? `«${p.name ?? "файл"}»` : `“${p.name ?? "file"}”`);
 
@@ -130,7 +138,7 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     message_too_long: (p) => `Messages are limited to ${upTo(p, "en", ["character", "characters"])}. Shorten it or split it in two.`,
     title_empty: () => "A title cannot be empty.",
     title_too_long: () => "Keep titles to 120 characters or fewer.",
-    system_prompt_too_long: () => "Keep the system prompt to 8,000 characters or fewer.",
+    system_prompt_too_long: (p) => `Keep the system prompt to ${upTo(p, "en", ["character", "characters"])} or fewer.`,
     search_query_too_long: (p) => `Searches are limited to ${upTo(p, "en", ["character", "characters"])}. Search for a few words you remember.`,
     search_date_invalid: () => "Dates are written as YYYY-MM-DD, and “from” cannot be after “to”.",
     model_unavailable: (p) => (p.model ? `The model “${p.model}” is not available. Pick another one.` : "That model is not available. Pick another one."),
@@ -218,15 +226,15 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     id_taken: () => "That id is already in use. Reload the page and send again.",
     upstream_rate_limited: (p) =>
       p.seconds
-        ? `${provider(p)} is rate-limiting requests (HTTP 429) and asks to wait ${waitText(p.seconds, "en")}. Continue or regenerate after that.`
-        : `${provider(p)} is rate-limiting requests (HTTP 429). Wait a moment, then continue or regenerate.`,
+        ? `${provider(p)} is rate-limiting requests (HTTP 429) and asks to wait ${waitText(p.seconds, "en")}. ${offered(p, "Continue or regenerate", "Regenerate")} after that.`
+        : `${provider(p)} is rate-limiting requests (HTTP 429). Wait a moment, then ${offered(p, "continue or regenerate", "regenerate")}.`,
     upstream_server_error: (p) =>
       overloaded(p)
-        ? `${provider(p)} is overloaded right now${httpNote(p)}. Wait a moment, then continue or regenerate.`
-        : `${provider(p)} had a server error${httpNote(p)}. Continue or regenerate to try again.`,
-    upstream_timeout: (p) => `${provider(p)} stopped responding. Continue or regenerate to try again.`,
-    upstream_connection_lost: (p) => `The connection to ${provider(p)} was lost. Continue or regenerate to try again.`,
-    upstream_malformed: (p) => `${provider(p)} sent a response Parley could not read. Regenerate to try again.`,
+        ? `${provider(p)} is overloaded right now${httpNote(p)}. Wait a moment, then ${offered(p, "continue or regenerate", "regenerate")}.`
+        : `${provider(p)} had a server error${httpNote(p)}. ${offered(p, "Continue or regenerate", "Regenerate")} to try again.`,
+    upstream_timeout: (p) => `${provider(p)} stopped responding. ${offered(p, "Continue or regenerate", "Regenerate")} to try again.`,
+    upstream_connection_lost: (p) => `The connection to ${provider(p)} was lost. ${offered(p, "Continue or regenerate", "Regenerate")} to try again.`,
+    upstream_malformed: (p) => `${provider(p)} sent a response Parley could not read. ${offered(p, "Continue or regenerate", "Regenerate")} to try again.`,
     upstream_rejected: (p) => `${provider(p)} rejected the request${httpNote(p)}${p.detail ? `: ${p.detail}` : "."}`,
     own_key_refused: (p) => `${provider(p)} did not accept the key${httpNote(p)}${p.detail ? `: ${withStop(p.detail)}` : "."} Check it on Settings → API keys, then regenerate.`,
     server_key_refused: (p) => `${provider(p)} did not accept this server's key${httpNote(p)}${p.detail ? `: ${withStop(p.detail)}` : "."} Whoever runs the server needs to check it; meanwhile, pick another model.`,
@@ -246,7 +254,7 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     message_too_long: (p) => `Сообщение может быть не длиннее ${upTo(p, "ru", ["символа", "символов"])}. Сократите его или разделите на два.`,
     title_empty: () => "Название не может быть пустым.",
     title_too_long: () => "Название может быть не длиннее 120 символов.",
-    system_prompt_too_long: () => "Системный промпт может быть не длиннее 8 000 символов.",
+    system_prompt_too_long: (p) => `Системный промпт может быть не длиннее ${upTo(p, "ru", ["символа", "символов"])}.`,
     search_query_too_long: (p) => `Поисковый запрос не длиннее ${upTo(p, "ru", ["символа", "символов"])}. Поищите несколько слов, которые помните.`,
     search_date_invalid: () => "Даты пишутся как ГГГГ-ММ-ДД, и «с» не может быть позже «по».",
     model_unavailable: (p) => (p.model ? `Модель «${p.model}» недоступна. Выберите другую.` : "Эта модель недоступна. Выберите другую."),
@@ -334,15 +342,15 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     id_taken: () => "Этот идентификатор уже занят. Обновите страницу и отправьте снова.",
     upstream_rate_limited: (p) =>
       p.seconds
-        ? `${provider(p)} ограничивает частоту запросов (HTTP 429) и просит подождать ${waitText(p.seconds, "ru")}. После этого нажмите «Продолжить» или «Повторить».`
-        : `${provider(p)} ограничивает частоту запросов (HTTP 429). Подождите и нажмите «Продолжить» или «Повторить».`,
+        ? `${provider(p)} ограничивает частоту запросов (HTTP 429) и просит подождать ${waitText(p.seconds, "ru")}. После этого нажмите ${offered(p, RU_BOTH, RU_REGENERATE)}.`
+        : `${provider(p)} ограничивает частоту запросов (HTTP 429). Подождите и нажмите ${offered(p, RU_BOTH, RU_REGENERATE)}.`,
     upstream_server_error: (p) =>
       overloaded(p)
-        ? `${provider(p)} сейчас перегружен${httpNote(p)}. Подождите и нажмите «Продолжить» или «Повторить».`
-        : `Ошибка сервера ${provider(p)}${httpNote(p)}. Нажмите «Продолжить» или «Повторить».`,
-    upstream_timeout: (p) => `${provider(p)} перестал отвечать. Нажмите «Продолжить» или «Повторить».`,
-    upstream_connection_lost: (p) => `Соединение с ${provider(p)} прервалось. Нажмите «Продолжить» или «Повторить».`,
-    upstream_malformed: (p) => `${provider(p)} прислал ответ, который Parley не может прочитать. Нажмите «Повторить».`,
+        ? `${provider(p)} сейчас перегружен${httpNote(p)}. Подождите и нажмите ${offered(p, RU_BOTH, RU_REGENERATE)}.`
+        : `Ошибка сервера ${provider(p)}${httpNote(p)}. Нажмите ${offered(p, RU_BOTH, RU_REGENERATE)}.`,
+    upstream_timeout: (p) => `${provider(p)} перестал отвечать. Нажмите ${offered(p, RU_BOTH, RU_REGENERATE)}.`,
+    upstream_connection_lost: (p) => `Соединение с ${provider(p)} прервалось. Нажмите ${offered(p, RU_BOTH, RU_REGENERATE)}.`,
+    upstream_malformed: (p) => `${provider(p)} прислал ответ, который Parley не может прочитать. Нажмите ${offered(p, RU_BOTH, RU_REGENERATE)}.`,
     upstream_rejected: (p) => `${provider(p)} отклонил запрос${httpNote(p)}${p.detail ? `: ${p.detail}` : "."}`,
     own_key_refused: (p) => `${provider(p)} не принял ключ${httpNote(p)}${p.detail ? `: ${withStop(p.detail)}` : "."} Проверьте его в разделе «Настройки → API-ключи», затем нажмите «Повторить».`,
     server_key_refused: (p) => `${provider(p)} не принял ключ сервера${httpNote(p)}${p.detail ? `: ${withStop(p.detail)}` : "."} Его должен проверить тот, кто управляет сервером; а пока выберите другую модель.`,

@@ -123,6 +123,8 @@ export type ErrorCode = keyof typeof ERROR_STATUS;
 
 /** Values a catalogue text may mention (a provider's name, an HTTP status, a limit…). */
 export type ErrorParams = {
+  /** false: the ended answer offers no Continue (nothing written, or refused), and its advice names Regenerate alone. */
+  continuable?: boolean;
   provider?: string;
   status?: number;
   detail?: string;

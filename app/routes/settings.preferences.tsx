@@ -4,17 +4,16 @@
 // is rendered in the new theme and language from its first byte.
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { useState } from "react";
 import { requireUser } from "~/auth/session.server";
 import { primaryButton, Saved, Section, TextArea } from "~/components/settings/parts";
 import { FormAlert } from "~/components/ui/Field";
+import { LengthCount, useLengthCount } from "~/components/ui/LengthCount";
 import { CUSTOM_INSTRUCTIONS_MAX, preferencesSchema, savePreferences, settingsOf } from "~/services/settings.server";
 import { invalidForm, refusedForm } from "~/utils/form-errors.server";
 import { orRespond, readFormData } from "~/utils/http.server";
 import { preferenceCookies, withCookies } from "~/utils/preferences.server";
 import { useTranslation } from "~/i18n/i18n";
 import { metaT, pageTitle } from "~/i18n/meta";
-import { formatNumber, useLocale } from "~/i18n/i18n";
 
 export const meta: MetaFunction = ({ matches }) => {
   const t = metaT(matches);
@@ -32,7 +31,7 @@ export async function action({ request }: ActionFunctionArgs) {
   let typed = "";
   try {
     const raw = Object.fromEntries(await readFormData(request));
-    typed = String(raw.customInstructions ?? "").slice(0, CUSTOM_INSTRUCTIONS_MAX * 2);
+    typed = String(raw.customInstructions ?? "");
     const parsed = preferencesSchema.safeParse(raw);
     if (!parsed.success) {
       const failed = invalidForm(parsed.error, request, "preferences", { custom_instructions_too_long: { max: CUSTOM_INSTRUCTIONS_MAX } });
@@ -67,8 +66,7 @@ export default function PreferencesSettings() {
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
   const { t } = useTranslation();
-  const locale = useLocale();
-  const [length, setLength] = useState((failure?.typed ?? saved.customInstructions).length);
+  const count = useLengthCount(failure?.typed ?? saved.customInstructions, saved.max);
   return (
     <main id="main" tabIndex={-1} className="outline-none">
       <h1 className="mb-6 text-2xl font-semibold">{t("settings.preferences")}</h1>
@@ -114,10 +112,9 @@ export default function PreferencesSettings() {
             name="customInstructions"
             rows={6}
             defaultValue={failure?.typed ?? saved.customInstructions}
-            maxLength={saved.max}
-            onChange={(event) => setLength(event.currentTarget.value.length)}
+            onChange={count.onChange}
             placeholder={t("preferences.customInstructionsPlaceholder")}
-            hint={t("preferences.characters", { count: saved.max, length: formatNumber(length, locale), max: formatNumber(saved.max, locale) })}
+            hint={<LengthCount length={count.length} max={saved.max} className="" />}
             error={failure?.fieldErrors.customInstructions}
           />
         </Section>

@@ -8,6 +8,9 @@ import { isId } from "../utils/id";
 import { asTyped } from "../utils/typed-text";
 
 const code = (c: ErrorCode) => c;
+
+/** The longest system prompt of a chat of its own, in characters. */
+export const SYSTEM_PROMPT_MAX = 8000;
 const messageId = z.string({ required_error: code("malformed_id") }).refine(isId, code("malformed_id"));
 const optionalId = messageId.optional();
 const model = z.string().max(200, code("model_unavailable")).optional();
@@ -46,7 +49,7 @@ function buildChatIntentSchema(maxChars: number) {
     z.object({ intent: z.literal("delete-branch"), messageId }),
     z.object({ intent: z.literal("rename"), title: z.string({ required_error: code("title_empty") }).trim().min(1, code("title_empty")).max(120, code("title_too_long")) }),
     z.object({ intent: z.literal("delete") }),
-    z.object({ intent: z.literal("system-prompt"), systemPrompt: z.string().transform(asTyped).refine((s) => s.length <= 8000, code("system_prompt_too_long")) }),
+    z.object({ intent: z.literal("system-prompt"), systemPrompt: z.string().transform(asTyped).refine((s) => s.length <= SYSTEM_PROMPT_MAX, code("system_prompt_too_long")) }),
     z.object({ intent: z.literal("archive"), value: z.enum(["true", "false"]) }),
     z.object({ intent: z.literal("pin"), value: z.enum(["true", "false"]) }),
     // Share the branch shown (or bring the share up to it); revoke the share.
@@ -98,5 +101,6 @@ export function inputError(error: z.ZodError, maxChars: number): AppError {
   const field = issue?.path[0] === undefined ? undefined : String(issue.path[0]);
   if (field === "intent") return new AppError("unknown_intent", { field });
   const found = issue && isErrorCode(issue.message) ? issue.message : "invalid_input";
-  return new AppError(found, { field, ...(found === "message_too_long" ? { params: { max: maxChars } } : {}) });
+  const max = found === "message_too_long" ? maxChars : found === "system_prompt_too_long" ? SYSTEM_PROMPT_MAX : undefined;
+  return new AppError(found, { field, ...(max === undefined ? {} : { params: { max } }) });
 }

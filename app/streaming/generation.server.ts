@@ -372,7 +372,13 @@ async function relayEvents({ upstream, writer, startedAt = performance.now(), fi
  */
 export function upstreamProblem(error: UpstreamError, providerLabel: string, paidBy: Upstream["paidBy"]): Problem {
   const params = { provider: providerLabel, ...(error.status ? { status: error.status } : {}) };
-  if (error.kind === "client" && (error.status === 401 || error.status === 403)) return { code: paidBy === "user" ? "own_key_refused" : "server_key_refused", params: { ...params, detail: error.detail } };
+  if (error.kind === "client" && (error.status === 401 || error.status === 403)) {
+    // The provider's own advice ("find your API key in your account settings") is for whoever holds the key: the
+    // person for their own key; for the server's, whoever runs it reads it in the log, and the person is told whom to ask.
+    if (paidBy === "user") return { code: "own_key_refused", params: { ...params, detail: error.detail } };
+    logger.warn("the provider refused the server's key", { provider: providerLabel, status: error.status, detail: error.detail });
+    return { code: "server_key_refused", params };
+  }
   switch (error.kind) {
     case "rate_limited":
       // The wait the provider names, if it does (past the attempts, or longer than Parley waits by itself).

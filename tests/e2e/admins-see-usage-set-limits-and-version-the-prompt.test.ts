@@ -144,5 +144,14 @@ for (const javaScriptEnabled of [false, true]) {
     await expect(restoredOne).toHaveCount(1);
     await expect(restoredOne.getByRole("button")).toHaveCount(0);
     await expect(restoredOne).toContainText("same text as in force");
+
+    // A prompt over the limit is refused with the limit it is over, and the text stays whole.
+    const tooLong = `Rule ${stamp} `.padEnd(20_001, "z");
+    await adminPage.getByLabel(/^Prompt/).fill(tooLong);
+    if (javaScriptEnabled) await expect(adminPage.getByTestId("length-count")).toHaveText("20,001 / 20,000 characters: 1 too many");
+    await adminPage.getByRole("button", { name: "Save as a new version" }).click();
+    await expect(adminPage.getByRole("alert")).toHaveText("Keep the system prompt to 20,000 characters or fewer.");
+    await expect(adminPage.getByLabel(/^Prompt/)).toHaveValue(tooLong);
+    await expect(versions.first()).toContainText(`Version ${first + 2}`);
   });
 }

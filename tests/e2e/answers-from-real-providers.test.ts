@@ -145,11 +145,13 @@ test("a provider that keeps failing shows a readable error", async ({ page }) =>
   await queueScripts("openai", marker, { status: 500 }, { status: 500 }, { status: 500 });
   await startChat(page, GPT_MINI, `Fail please ${marker}`);
   await waitForAnswer(page, "error");
-  await expect(lastAnswer(page).getByTestId("answer-problem")).toContainText("OpenAI had a server error (HTTP 500)");
+  // Nothing was written, so there is nothing to continue: the advice names only the button offered.
+  await expect(lastAnswer(page).getByTestId("answer-problem")).toHaveText("OpenAI had a server error (HTTP 500). Regenerate to try again.");
   expect(await requestsWith("openai", marker)).toHaveLength(3);
   await expect(lastAnswer(page).getByRole("button", { name: "Regenerate" })).toBeVisible();
-  // Nothing was written, so there is nothing to continue.
   expect(await lastAnswer(page).getByRole("button", { name: "Continue" }).count()).toBe(0);
+  await page.reload();
+  await expect(lastAnswer(page).getByTestId("answer-problem")).toHaveText("OpenAI had a server error (HTTP 500). Regenerate to try again.");
 });
 
 test("a 429 with Retry-After is retried and the answer arrives; meanwhile the answer says why and counts down", async ({ page }) => {
@@ -183,7 +185,7 @@ test("a connection reset mid-answer keeps the partial text, and Continue finishe
   await queueScripts("openai", marker, { tokens: numberedTokens(30, "part"), tokenDelayMs: 20, resetAfterTokens: 8 }, { text: "and the rest." });
   await startChat(page, GPT_MINI, `Break midway ${marker}`);
   await waitForAnswer(page, "error");
-  await expect(lastAnswer(page).getByTestId("answer-problem")).toContainText("connection to OpenAI was lost");
+  await expect(lastAnswer(page).getByTestId("answer-problem")).toHaveText("The connection to OpenAI was lost. Continue or regenerate to try again.");
   const partial = await answerText(page);
   expect(partial).toContain("part1");
   expect(partial).not.toContain("part30");

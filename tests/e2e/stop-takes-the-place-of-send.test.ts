@@ -63,14 +63,20 @@ test("Enter while an answer is written queues the message: it is sent when the a
 
   await composer(page).fill("Sent after the answer");
   await composer(page).press("Enter");
-  await expect(page.getByTestId("queued-send")).toHaveText(/Sends when the answer is done\./);
+  await expect(page.getByTestId("queued-send")).toContainText("Sends when the answer is done.");
+  // The queued text waits above the box, which is free for what comes next: typed on, it is not added to it.
+  await expect(page.getByTestId("queued-text")).toHaveText("Sent after the answer");
+  await expect(composer(page)).toHaveValue("");
+  await composer(page).pressSequentially("and then");
   // Still one question while the answer is written…
   await expect(userMessages(page)).toHaveCount(1);
-  // …and the queued one goes as soon as it ends.
+  // …and the queued one goes as soon as it ends, alone; what was typed since stays in the box.
   await expect(userMessages(page)).toHaveCount(2, { timeout: 20_000 });
   await expect(userMessages(page).last()).toHaveText("Sent after the answer");
   await expect(page.getByTestId("queued-send")).toHaveCount(0);
+  await expect(composer(page)).toHaveValue("and then");
   await waitForAnswer(page);
+  await composer(page).fill("");
 
   // A queued message can be taken back: it stays in the box.
   await queueScripts("openai", `${m}b`, { tokens: numberedTokens(200, "v"), tokenDelayMs: 50 });
@@ -80,10 +86,15 @@ test("Enter while an answer is written queues the message: it is sent when the a
   await expect(lastAnswer(page).getByTestId("answer-content")).toContainText("v3 ");
   await composer(page).fill("Not this one");
   await composer(page).press("Enter");
+  // Enter again adds to the queued message, as the notice shows (one answer comes between two messages).
+  await composer(page).fill("nor this");
+  await composer(page).press("Enter");
+  await expect(page.getByTestId("queued-text")).toHaveText("Not this one\n\nnor this");
   await page.getByTestId("queued-send").getByRole("button", { name: "Cancel" }).click();
+  await expect(composer(page)).toBeFocused();
   await waitForAnswer(page);
   await expect(userMessages(page)).toHaveCount(3);
-  await expect(composer(page)).toHaveValue("Not this one");
+  await expect(composer(page)).toHaveValue("Not this one\n\nnor this");
 });
 
 test("without JavaScript, the composer's Stop posts the stop and the answer ends", async ({ noJsPage: page }) => {

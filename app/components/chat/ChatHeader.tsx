@@ -9,8 +9,10 @@
 import { Form, Link, useFetcher } from "@remix-run/react";
 import { type ReactNode, useEffect, useRef, useState } from "react";
 import { useTranslation } from "~/i18n/i18n";
+import { SYSTEM_PROMPT_MAX } from "~/services/chat-input";
 import type { FormFailure } from "../../protocol/errors";
 import { Icon, type IconName } from "../ui/Icon";
+import { LengthCount, useLengthCount } from "../ui/LengthCount";
 import { Popover } from "../ui/Popover";
 
 export interface HeaderChat {
@@ -38,10 +40,12 @@ function Labelled({ icon, text }: { icon: IconName; text: string }) {
 }
 
 /** A form that saves in place: once the server took it, it closes its popup and reports. */
-function SavingForm({ action, close, onSaved, children }: { action: string; close: () => void; onSaved: () => void; children: ReactNode }) {
+function SavingForm({ action, close, onSaved, refused, children }: { action: string; close: () => void; onSaved: () => void; refused?: string; children: ReactNode }) {
   const fetcher = useFetcher<FormFailure>();
   const sent = useRef(false);
-  const failure = fetcher.data && "formError" in fetcher.data ? fetcher.data : null;
+  // `refused`: the page's own post was refused (without JavaScript); a later try's answer replaces it.
+  const refusedHere = fetcher.data && "formError" in fetcher.data ? fetcher.data : null;
+  const failure = refusedHere ?? (fetcher.data === undefined && refused ? { formError: refused } : null);
   useEffect(() => {
     if (fetcher.state !== "idle") {
       sent.current = true;
@@ -49,10 +53,10 @@ function SavingForm({ action, close, onSaved, children }: { action: string; clos
     }
     if (!sent.current) return;
     sent.current = false;
-    if (failure) return;
+    if (refusedHere) return;
     close();
     onSaved();
-  }, [fetcher.state, failure, close, onSaved]);
+  }, [fetcher.state, refusedHere, close, onSaved]);
   return (
     <fetcher.Form method="post" action={action} className={PANEL}>
       {children}
@@ -70,9 +74,12 @@ export function ChatHeader({
   level,
   exportMenu,
   shareControl,
+  failure,
 }: {
   chat: HeaderChat;
   level: "read" | "write" | "own";
+  /** A refused title or system prompt posted without JavaScript: its popup opens again with what was typed. */
+  failure?: { intent: "rename" | "system-prompt"; formError: string; text?: string };
   /** The Export menu (anyone who can read the chat) and the Share control (its owner), made by the page. */
   exportMenu?: ReactNode;
   shareControl?: ReactNode;
@@ -101,15 +108,15 @@ export function ChatHeader({
       {exportMenu}
       {level === "read" ? null : (
         <>
-          <Popover label={t("common.rename")} summary={<Labelled icon="pencil" text={t("common.rename")} />}>
+          <Popover label={t("common.rename")} summary={<Labelled icon="pencil" text={t("common.rename")} />} open={failure?.intent === "rename"}>
             {(close) => (
-              <SavingForm action={action} close={close} onSaved={saved}>
+              <SavingForm action={action} close={close} onSaved={saved} refused={failure?.intent === "rename" ? failure.formError : undefined}>
                 <input type="hidden" name="intent" value="rename" />
                 <label className="mb-1 block text-zinc-300" htmlFor="chat-title-input">
                   {t("header.chatTitle")}
                 </label>
                 <div className="flex gap-2">
-                  <input id="chat-title-input" name="title" defaultValue={chat.title} maxLength={120} required data-autofocus className="min-w-0 flex-1 rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1" />
+                  <input id="chat-title-input" name="title" defaultValue={failure?.intent === "rename" ? failure.text : chat.title} maxLength={120} required data-autofocus className="min-w-0 flex-1 rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1" />
                   <button type="submit" className="rounded-md bg-sky-600 px-3 py-1 font-medium hover:bg-sky-500">
                     {t("common.save")}
                   </button>
@@ -117,14 +124,14 @@ export function ChatHeader({
               </SavingForm>
             )}
           </Popover>
-          <Popover label={t("header.systemPrompt")} summary={<Labelled icon="sliders" text={t("header.systemPrompt")} />}>
+          <Popover label={t("header.systemPrompt")} summary={<Labelled icon="sliders" text={t("header.systemPrompt")} />} open={failure?.intent === "system-prompt"}>
             {(close) => (
-              <SavingForm action={action} close={close} onSaved={saved}>
+              <SavingForm action={action} close={close} onSaved={saved} refused={failure?.intent === "system-prompt" ? failure.formError : undefined}>
                 <input type="hidden" name="intent" value="system-prompt" />
                 <label htmlFor="system-prompt-input" className="mb-1 block text-zinc-300">
                   {t("header.systemPromptLabel")}
                 </label>
-                <textarea id="system-prompt-input" name="systemPrompt" defaultValue={chat.systemPrompt ?? ""} maxLength={8000} rows={5} data-autofocus className="w-full rounded-md border border-zinc-700 bg-zinc-800 p-2" />
+                <SystemPromptBox saved={(failure?.intent === "system-prompt" ? failure.text : undefined) ?? chat.systemPrompt ?? ""} />
                 <button type="submit" className="mt-2 rounded-md bg-sky-600 px-3 py-1 font-medium hover:bg-sky-500">
                   {t("common.save")}
                 </button>
@@ -161,5 +168,16 @@ export function ChatHeader({
         </>
       )}
     </header>
+  );
+}
+
+/** The chat's own system prompt, counted as it is typed (the server refuses more than {@link SYSTEM_PROMPT_MAX}). */
+function SystemPromptBox({ saved }: { saved: string }) {
+  const count = useLengthCount(saved, SYSTEM_PROMPT_MAX);
+  return (
+    <>
+      <textarea id="system-prompt-input" name="systemPrompt" defaultValue={saved} onChange={count.onChange} aria-invalid={count.over > 0 || undefined} aria-describedby="system-prompt-count" rows={5} data-autofocus className="w-full rounded-md border border-zinc-700 bg-zinc-800 p-2 aria-[invalid]:border-red-500" />
+      <LengthCount id="system-prompt-count" length={count.length} max={SYSTEM_PROMPT_MAX} />
+    </>
   );
 }

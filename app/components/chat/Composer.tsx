@@ -137,12 +137,12 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
   const boxDisabled = submitting || (busy && !hydrated);
   const stopFormRef = useRef<HTMLFormElement>(null);
 
-  const grow = () => {
+  const grow = useCallback(() => {
     const box = textRef.current;
     if (!box) return;
     box.style.height = "auto";
     box.style.height = `${Math.min(box.scrollHeight, 320)}px`;
-  };
+  }, []);
   // Text over the limit is kept whole (a paste is never cut short without a word): the page says how long it is,
   // and holds the send until it is shortened. Without JavaScript the server says so, and hands the text back.
   const { overLimit, measure: measureLength } = useOverLimit(maxChars);
@@ -159,7 +159,7 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
       grow();
       measure();
     }
-  }, [storageKey, initialText, measure]);
+  }, [storageKey, initialText, measure, grow]);
 
   // Clear the box (and its draft and files) once a send went through.
   const wasSubmitting = useRef(false);
@@ -194,7 +194,7 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
         grow();
       }
     }
-  }, [submitting, leaving, navigation.state, navigation.formData, destination, error, storageKey, storageKeyOf, clear]);
+  }, [submitting, leaving, navigation.state, navigation.formData, destination, error, storageKey, storageKeyOf, clear, grow]);
 
   // The box has the focus whenever it can take it and nothing else has it:
   // on arrival, while an answer is written, and when it ends.
@@ -221,22 +221,57 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
 
   // Enter while an answer is written queues the message: it is sent once the answer is done (or stopped).
   // So does one sent while its files upload; a file that then fails holds the message back (it would go without it).
-  const [queued, setQueued] = useState(false);
+  // The queued text leaves the box for the notice above it, so what is typed next is a message of its own; Enter
+  // again adds it to the queued one (one answer comes between two messages), Cancel puts the text back in the box.
+  const [queued, setQueued] = useState<string | null>(null);
   const failedWhenQueued = useRef(0);
   const failed = uploads.chips.filter((c) => c.status === "error").length;
+  const putBack = useCallback(
+    (text: string) => {
+      const box = textRef.current;
+      if (!box) return;
+      box.value = [text, box.value].filter((part) => part.trim()).join("\n\n");
+      localStorage.setItem(typingFor.current ?? storageKey, box.value);
+      grow();
+      measure();
+    },
+    [grow, measure, storageKey, typingFor],
+  );
   const queue = () => {
+    const box = textRef.current;
+    if (!box) return;
     failedWhenQueued.current = failed;
-    setQueued(true);
+    const typed = box.value;
+    setQueued((before) => (before === null ? typed : [before, typed].filter((part) => part.trim()).join("\n\n")));
+    box.value = "";
+    grow();
+    measure();
+  };
+  const unqueue = () => {
+    if (queued !== null) putBack(queued);
+    setQueued(null);
+    textRef.current?.focus();
   };
   useEffect(() => {
-    if (queued && failed > failedWhenQueued.current) setQueued(false);
-  }, [queued, failed]);
+    if (queued === null || failed <= failedWhenQueued.current) return;
+    putBack(queued);
+    setQueued(null);
+  }, [queued, failed, putBack]);
   useEffect(() => {
-    if (!queued || busy || submitting || uploads.uploading) return;
-    setQueued(false);
+    if (queued === null || busy || submitting || uploads.uploading) return;
+    setQueued(null);
+    const box = textRef.current;
     // Emptied meanwhile: nothing to send.
-    if (textRef.current?.value.trim() || uploads.ready.length > 0) formRef.current?.requestSubmit();
-  }, [queued, busy, submitting, uploads.uploading, uploads.ready.length]);
+    if (!box || !(queued.trim() || uploads.ready.length > 0)) return;
+    // The form sends what its box holds: the queued text, for the moment of the submit (read at once), then what
+    // was typed since goes back. A send that did not take it (refused before leaving) leaves both in the box.
+    const typed = box.value;
+    box.value = queued;
+    formRef.current?.requestSubmit();
+    if (box.value === "") box.value = typed;
+    else box.value = [box.value, typed].filter((part) => part.trim()).join("\n\n");
+    grow();
+  }, [queued, busy, submitting, uploads.uploading, uploads.ready.length, grow]);
 
   // A refused send hands its text back: put it in the box again.
   useEffect(() => {
@@ -244,7 +279,7 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
       textRef.current.value = initialText;
       grow();
     }
-  }, [initialText]);
+  }, [initialText, grow]);
 
   return (
     <>
@@ -311,13 +346,20 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
       {overLimit !== null ? (
         <TooLong id="composer-too-long" length={overLimit} maxChars={maxChars} testId="too-long" className="mb-2 rounded-lg border border-red-500/40 bg-red-500/10 px-3 py-2 text-sm text-red-300" />
       ) : null}
-      {queued ? (
-        <p role="status" className="mb-2 flex items-center gap-2 text-sm text-sky-300" data-testid="queued-send">
-          {uploads.uploading ? t("composer.queuedUploads") : t("composer.queued")}
-          <button type="button" onClick={() => setQueued(false)} className="rounded px-1.5 text-zinc-400 underline hover:text-zinc-100">
+      {queued !== null ? (
+        <div role="status" className="mb-2 flex items-start gap-2 text-sm text-sky-300" data-testid="queued-send">
+          <div className="min-w-0 flex-1">
+            <p>{uploads.uploading ? t("composer.queuedUploads") : t("composer.queued")}</p>
+            {queued.trim() ? (
+              <p className="line-clamp-3 whitespace-pre-wrap break-words text-zinc-300" data-testid="queued-text">
+                {queued}
+              </p>
+            ) : null}
+          </div>
+          <button type="button" onClick={unqueue} className="shrink-0 rounded px-1.5 text-zinc-400 underline hover:text-zinc-100">
             {t("common.cancel")}
           </button>
-        </p>
+        </div>
       ) : null}
       {uploads.notice ? (
         <p role="status" className="mb-2 text-sm text-amber-300">

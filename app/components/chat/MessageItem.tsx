@@ -290,6 +290,8 @@ export const AssistantMessage = memo(function AssistantMessage({
   const stats = isLive ? live.stats : (message.stats ?? undefined);
   const status = isLive ? live.status : message.status;
   const problem = isLive ? live.problem : (message.problem ?? undefined);
+  // Continue only where it can help (something written, not refused); the problem's advice names the same buttons.
+  const canContinue = (status === "interrupted" || status === "error") && continuable(problem) && parts.length > 0;
   const modelLabel = message.model ? (modelLabels[message.model] ?? message.model) : undefined;
   return (
     <article id={`message-${message.id}`} className="reveal-group scroll-mt-4 target:rounded-lg target:ring-2 target:ring-amber-400/60" data-testid="assistant-message" data-status={status} data-message-id={message.id} data-latest={latest || undefined}>
@@ -323,7 +325,15 @@ export const AssistantMessage = memo(function AssistantMessage({
       {status === "error" || status === "interrupted" ? (
         // A failure as it happens is an alert (a status region inserted with its words already in is not read out).
         <p role={isLive && status === "error" ? "alert" : "status"} className={`mt-2 rounded-md px-3 py-2 text-sm ${status === "error" ? "bg-red-500/10 text-red-300" : "bg-amber-500/10 text-amber-300"}`} data-testid="answer-problem">
-          {problem ? describe(problem, locale) : status === "error" ? describe("answer_failed", locale) : describe("stopped", locale)}
+          {problem ? describe({ ...problem, params: { ...problem.params, continuable: canContinue } }, locale) : status === "error" ? describe("answer_failed", locale) : describe("stopped", locale)}
+          {problem?.code === "own_key_refused" ? (
+            <>
+              {" "}
+              <Link to="/settings/keys" className="underline underline-offset-2 hover:text-red-200">
+                {t("message.openKeys")}
+              </Link>
+            </>
+          ) : null}
         </p>
       ) : null}
       {/* While it is written, Stop is where Send was (the composer); the answer's own actions come once it ends. */}
@@ -335,7 +345,7 @@ export const AssistantMessage = memo(function AssistantMessage({
             <ActionButton chatAction={chatAction} intent="regenerate" messageId={message.id} label={t("message.regenerate")} icon="regenerate" />
             <RegenerateWith chatAction={chatAction} messageId={message.id} models={models} />
             {/* Continue goes on from what was written: with nothing written, Regenerate is the way. */}
-            {(status === "interrupted" || status === "error") && continuable(problem) && parts.length > 0 ? <ActionButton chatAction={chatAction} intent="continue" messageId={message.id} label={t("message.continue")} icon="continue" /> : null}
+            {canContinue ? <ActionButton chatAction={chatAction} intent="continue" messageId={message.id} label={t("message.continue")} icon="continue" /> : null}
           </>
         )}
         {streaming ? null : <BranchActions chatAction={chatAction} messageId={message.id} disabled={!canAct || !canWrite} />}

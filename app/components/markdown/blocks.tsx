@@ -10,6 +10,7 @@ import type { PluggableList } from "unified";
 import { useTranslation } from "~/i18n/i18n";
 import { components, copyLabelsOf, CopyLabelsContext, remarkPlugins, urlTransform } from "./components";
 import { healPartialMarkdown } from "./heal";
+import { normalizeMathDelimiters } from "./math-delimiters";
 import { linkMathStyles } from "./math-styles";
 import { BlockSplitter } from "./split";
 import type { RenderedText } from "./Markdown";
@@ -82,8 +83,9 @@ const Block = memo(function Block({ text, rehypePlugins }: { text: string; rehyp
 
 export function LiveBlocks({ text, streaming, rendered }: { text: string; streaming: boolean; rendered?: RenderedText | null }) {
   const [splitter] = useState(() => new BlockSplitter());
-  const { finished, last } = splitter.update(text);
-  const { plugins: rehypePlugins, missing } = useRichPlugins(text);
+  const markdown = normalizeMathDelimiters(text);
+  const { finished, last } = splitter.update(markdown);
+  const { plugins: rehypePlugins, missing } = useRichPlugins(markdown);
   const { t } = useTranslation();
   const labels = useMemo(() => copyLabelsOf(t), [t]);
   // An answer done whose highlighting or math has not loaded here (the connection dropped, and a browser that keeps

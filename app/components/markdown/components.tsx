@@ -10,8 +10,10 @@ import { type Components, defaultUrlTransform } from "react-markdown";
 import remarkGfm from "remark-gfm";
 import remarkMath from "remark-math";
 import type { PluggableList } from "unified";
+import { remarkDollarAmounts } from "./math-delimiters";
 
-export const remarkPlugins: PluggableList = [remarkGfm, remarkMath];
+// Text that is given to them passes through normalizeMathDelimiters first (`\(…\)` and `\[…\]` as dollars).
+export const remarkPlugins: PluggableList = [remarkGfm, remarkMath, remarkDollarAmounts];
 
 export function urlTransform(url: string): string {
   // Only http(s), mailto and in-page links survive; javascript:, data: and friends become empty.

@@ -5,6 +5,7 @@ import { describe, expect, test } from "vitest";
 import { components, CopyLabelsContext, remarkPlugins, urlTransform } from "./components";
 import { markdownAnswer } from "../../../bench/lib/markdown-corpus";
 import { copyLabelsFor, markdownToHtml as toHtml, renderTextParts } from "./html.server";
+import { normalizeMathDelimiters } from "./math-delimiters";
 import { needsMathStyles } from "./math-styles";
 import { BlockSplitter } from "./split";
 
@@ -98,5 +99,30 @@ describe("answers rendered to HTML on the server", () => {
     expect(html.match(/data-copy-code/g)).toHaveLength(1);
     expect(html).toContain('<pre><code class="language-math math-display">\\frac{a}{b}</code></pre>');
   });
-});
 
+  test("prices are text, and LaTeX's \\( \\) and \\[ \\] are formulas; code keeps its dollars and backslashes", () => {
+    const text = (html: string) => html.replace(/<[^>]+>/g, "");
+    const prices = markdownToHtml("It costs $5 and $10, or $5-$10 in bulk.");
+    expect(prices).not.toContain("katex");
+    expect(text(prices)).toBe("It costs $5 and $10, or $5-$10 in bulk.");
+    // Formulas between single dollars still are.
+    expect(markdownToHtml("Take $x^2$ and $2x$, then $$y$$.").match(/class="katex"/g)).toHaveLength(3);
+
+    const latex = markdownToHtml("Inline \\(a^2 + b^2\\) and displayed:\n\n\\[\n\\int_0^1 x\\,dx\n\\]\n\nand \\[c\\] within a line.");
+    expect(latex.match(/class="katex"/g)).toHaveLength(3);
+    expect(latex.match(/class="katex-display"/g)).toHaveLength(1);
+    expect(latex).not.toContain("\\(");
+    expect(text(latex)).not.toContain("(a^2");
+
+    const code = markdownToHtml("Write `\\(x\\)` or:\n\n```tex\n\\[ y \\]\n```\n\nand \\(z\\).");
+    expect(code).toContain("<code>\\(x\\)</code>");
+    expect(text(code)).toContain("\\[ y \\]");
+    expect(code.match(/class="katex"/g)).toHaveLength(1);
+  });
+
+  test("the live renderer's blocks of a text with LaTeX delimiters render as the whole", () => {
+    const answer = "First \\(x\\).\n\n\\[\ny = 2\n\\]\n\nIt costs $5 and $10.";
+    const { finished, last } = new BlockSplitter().update(normalizeMathDelimiters(answer));
+    expect([...finished, last].map(markdownToHtml).join("\n")).toBe(markdownToHtml(answer));
+  });
+});

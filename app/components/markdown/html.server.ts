@@ -11,11 +11,12 @@ import { tFor } from "../../i18n/translate.server";
 import type { Locale } from "../../protocol/catalogue";
 import { components, type CopyLabels, copyLabelsOf, CopyLabelsContext, remarkPlugins, urlTransform } from "./components";
 import type { RenderedText } from "./Markdown";
+import { normalizeMathDelimiters } from "./math-delimiters";
 import { richPlugins } from "./rich";
 
 export function markdownToHtml(text: string, labels: CopyLabels): string {
   return renderToStaticMarkup(
-    createElement(CopyLabelsContext.Provider, { value: labels }, createElement(ReactMarkdown, { remarkPlugins, rehypePlugins: richPlugins, components, urlTransform }, text)),
+    createElement(CopyLabelsContext.Provider, { value: labels }, createElement(ReactMarkdown, { remarkPlugins, rehypePlugins: richPlugins, components, urlTransform }, normalizeMathDelimiters(text))),
   );
 }
 

@@ -47,9 +47,9 @@ export function TextArea({
         {...textarea}
       />
       {hint ? (
-        <p id={hintId} className="mt-1 text-xs text-zinc-500">
+        <div id={hintId} className="mt-1 text-xs text-zinc-500">
           {hint}
-        </p>
+        </div>
       ) : null}
       {error ? (
         <p id={errorId} className="mt-1 text-sm text-red-400">

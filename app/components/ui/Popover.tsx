@@ -78,6 +78,7 @@ export function Popover({
   summaryClassName = "icon-button",
   children,
   testId,
+  open = false,
 }: {
   label: string;
   summary: ReactNode;
@@ -85,17 +86,19 @@ export function Popover({
   summaryClassName?: string;
   children: ReactNode | ((close: () => void) => ReactNode);
   testId?: string;
+  /** Drawn open (a refused form posted without JavaScript comes back in it). */
+  open?: boolean;
 }) {
   const ref = useRef<HTMLDetailsElement>(null);
   // Contents the server drew stay (the popup opens without JavaScript); a popup drawn in the browser (moving to
   // another chat, say) makes its contents when first opened: a chat's closed menus were a third of its elements.
-  const [drawn, setDrawn] = useState(!useHydrated());
+  const [drawn, setDrawn] = useState(!useHydrated() || open);
   // Drawn on intent (the pointer on the opener, or focus), so the popup is whole in the frame it opens in; at the
   // latest when it opens.
   const draw = () => setDrawn(true);
   useDismissibleDetails(ref, () => flushSync(draw));
   return (
-    <details ref={ref} className={className} data-testid={testId}>
+    <details ref={ref} className={className} data-testid={testId} open={open || undefined}>
       <summary aria-label={label} title={label} className={summaryClassName} onPointerEnter={draw} onPointerDown={draw} onFocus={draw}>
         {summary}
       </summary>

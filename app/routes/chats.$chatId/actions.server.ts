@@ -110,7 +110,8 @@ export async function runChatAction({ request, user, chatId, ip, fastSend = fals
     }
   } catch (error) {
     return formFailure(error, request, {
-      text: typeof raw.content === "string" ? raw.content : undefined,
+      // A refused message, or the header's title or system prompt (drawn back in its popup without JavaScript).
+      text: [raw.content, raw.intent === "system-prompt" ? raw.systemPrompt : raw.intent === "rename" ? raw.title : undefined].find((typed) => typeof typed === "string") as string | undefined,
       model: typeof raw.model === "string" ? raw.model : undefined,
       intent: typeof raw.intent === "string" ? raw.intent : undefined,
       files: await keptFiles({ userId: user.id, ids: [...((raw.attachmentIds as string[] | undefined) ?? []), ...uploadedIds] }),

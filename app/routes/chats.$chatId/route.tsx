@@ -184,6 +184,8 @@ export default function ChatPage() {
   const result = optimistic.failure ?? actionResult;
   // A refused Share form is said in the Share panel, not above the composer.
   const shareFailure = actionResult && "intent" in actionResult && (actionResult.intent === "share" || actionResult.intent === "unshare") ? actionResult.formError : undefined;
+  // …and a refused title or system prompt (a post without JavaScript) in its own popup, with what was typed.
+  const headerFailure = actionResult && "intent" in actionResult && (actionResult.intent === "rename" || actionResult.intent === "system-prompt") ? { intent: actionResult.intent as "rename" | "system-prompt", formError: actionResult.formError, text: actionResult.text } : undefined;
   const canWrite = level !== "read";
   const busy = messages.some(optimistic.writing) || elsewhere !== null;
   const chatAction = `/chats/${chat.id}`;
@@ -218,6 +220,7 @@ export default function ChatPage() {
       <ChatHeader
         chat={chat}
         level={level}
+        failure={headerFailure}
         exportMenu={<ExportMenu chatId={chat.id} />}
         shareControl={level === "own" ? <ShareControl share={share} origin={origin} failure={shareFailure} /> : null}
       />
@@ -295,8 +298,8 @@ export default function ChatPage() {
           busy={busy}
           stopId={stopId}
           notice={elsewhere ? <StreamingElsewhere key={elsewhere.id} chatId={chat.id} chatAction={chatAction} messageId={elsewhere.id} lastEventId={elsewhere.lastEventId} /> : null}
-          error={shareFailure ? undefined : result?.formError}
-          initialText={result?.text}
+          error={shareFailure || headerFailure ? undefined : result?.formError}
+          initialText={headerFailure ? undefined : result?.text}
           initialFiles={result?.files}
           initialModel={result?.model}
           // From an earlier page, a send is a plain post: the chat then opens at its latest messages, where the new ones go.
