@@ -4,7 +4,7 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireAdmin } from "~/auth/admin.server";
-import { buttonClass, inputClass, Notice, primaryButtonClass, When } from "~/components/ui/admin";
+import { buttonClass, inputClass, Notice, primaryButtonClass, When, WideTable } from "~/components/ui/admin";
 import { Field, FormAlert } from "~/components/ui/Field";
 import { defaultsFormSchema, limitsAdminPage, limitsFormSchema, saveDefaults, saveLimitsFor } from "~/services/admin-limits.server";
 import { type FieldFailure, invalidForm, refusedForm, withTyped } from "~/utils/form-errors.server";
@@ -132,7 +132,7 @@ export default function AdminLimits() {
         {people.length === 0 ? (
           <p className="text-sm text-zinc-500">{t("adminLimits.nobody")}</p>
         ) : (
-          <div className="overflow-x-auto">
+          <WideTable label={t("adminLimits.people")}>
             <table className="w-full min-w-[40rem] text-sm">
               <thead className="text-left text-zinc-400">
                 <tr>
@@ -170,7 +170,7 @@ export default function AdminLimits() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </WideTable>
         )}
       </div>
 

@@ -6,7 +6,7 @@ import { Trans } from "react-i18next";
 import { useTranslation } from "~/i18n/i18n";
 import { metaT, pageTitle } from "~/i18n/meta";
 import { noAdminForms, requireAdmin } from "~/auth/admin.server";
-import { When } from "~/components/ui/admin";
+import { When, WideTable } from "~/components/ui/admin";
 import { moderationAdminPage } from "~/services/moderation.server";
 
 export const meta: MetaFunction = ({ matches }) => {
@@ -37,7 +37,7 @@ export default function AdminModeration() {
       {flags.length === 0 ? (
         <p className="text-sm text-zinc-500">{t("adminModeration.none")}</p>
       ) : (
-        <div className="overflow-x-auto">
+        <WideTable label={t("adminModeration.table")}>
           <table className="w-full min-w-[40rem] text-sm" aria-label={t("adminModeration.table")}>
             <thead className="text-left text-zinc-400">
               <tr>
@@ -60,7 +60,7 @@ export default function AdminModeration() {
               ))}
             </tbody>
           </table>
-        </div>
+        </WideTable>
       )}
     </section>
   );

@@ -5,7 +5,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { noAdminForms, requireAdmin } from "~/auth/admin.server";
 import { BarChart } from "~/components/ui/BarChart";
-import { inputClass, primaryButtonClass } from "~/components/ui/admin";
+import { inputClass, primaryButtonClass, WideTable } from "~/components/ui/admin";
 import { FormAlert } from "~/components/ui/Field";
 import { describe } from "~/protocol/catalogue";
 import { isErrorCode } from "~/protocol/errors";
@@ -44,7 +44,7 @@ function Totals({ rows, caption, first }: { rows: Grouped[]; caption: string; fi
   const number = (n: number) => formatNumber(n, locale);
   const usd = (n: number) => formatUsd(n, locale);
   return (
-    <div className="overflow-x-auto">
+    <WideTable label={caption}>
       <table className="w-full min-w-[36rem] text-sm">
         <caption className="mb-2 text-left font-medium">{caption}</caption>
         <thead className="text-left text-zinc-400">
@@ -74,7 +74,7 @@ function Totals({ rows, caption, first }: { rows: Grouped[]; caption: string; fi
           )}
         </tbody>
       </table>
-    </div>
+    </WideTable>
   );
 }
 

@@ -3,7 +3,7 @@
 import { type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { noAdminForms, requireAdmin } from "~/auth/admin.server";
-import { inputClass, Notice, When } from "~/components/ui/admin";
+import { inputClass, Notice, When, WideTable } from "~/components/ui/admin";
 import { usersPage, usersQuerySchema } from "~/services/admin-users.server";
 import { useTranslation } from "~/i18n/i18n";
 import { metaT, pageTitle } from "~/i18n/meta";
@@ -81,7 +81,7 @@ export default function AdminUsers() {
             ? t("adminUsers.countMatching", { count: total, query, page, pages })
             : t("adminUsers.count", { count: total, page, pages })}
       </p>
-      <div className="overflow-x-auto">
+      <WideTable label={t("admin.users")}>
         <table className="w-full text-left text-sm" data-testid="users-table">
           <thead className="text-xs uppercase tracking-wide text-zinc-500">
             <tr>
@@ -133,7 +133,7 @@ export default function AdminUsers() {
             ))}
           </tbody>
         </table>
-      </div>
+      </WideTable>
       {pages > 1 ? (
         <nav
           aria-label={t("adminUsers.pages")}

@@ -45,15 +45,17 @@ export default function ChatsLayout() {
   // On a phone, /chats is the chat list and /chats?new=1 the empty composer; from md up both show side by side.
   const listOnMobile = location.pathname === "/chats" && !new URLSearchParams(location.search).has("new");
   return (
-    <div className="flex h-full">
-      <aside className={`${listOnMobile ? "w-full" : "hidden"} shrink-0 border-r border-zinc-800 md:block md:w-72`}>
-        <Sidebar chats={chats} hasMore={hasMore} pages={pages} archived={archived} user={user} />
-      </aside>
-      <main id="main" tabIndex={-1} className={`${listOnMobile ? "hidden md:flex" : "flex"} min-w-0 flex-1 flex-col outline-none`}>
+    // The whole area is the page's main landmark: on a phone, /chats is the chat list alone, and it is what the page
+    // is about. The skip link goes past the list to the column of the chat (#main).
+    <main className="flex h-full">
+      <div className={`${listOnMobile ? "w-full" : "hidden"} shrink-0 border-r border-zinc-800 md:block md:w-72`}>
+        <Sidebar chats={chats} hasMore={hasMore} pages={pages} archived={archived} user={user} listAlone={listOnMobile} />
+      </div>
+      <div id="main" tabIndex={-1} className={`${listOnMobile ? "hidden md:flex" : "flex"} min-w-0 flex-1 flex-col outline-none`}>
         <Outlet />
-      </main>
+      </div>
       <QuickSwitcher chats={chats} />
       <KeyboardShortcuts />
-    </div>
+    </main>
   );
 }

@@ -240,6 +240,8 @@ for (const [size, viewport] of Object.entries(VIEWPORTS)) {
             if (seen.theme !== theme) found.push(`${where}: data-theme="${seen.theme}"`);
             if (!(SKIP_LINK[locale] as readonly string[]).includes(seen.skipLink)) found.push(`${where}: the skip link says "${seen.skipLink}"`);
             found.push(...(await contrastAndTargets(page, where)));
+            // On a phone, every rule again: what scrolls sideways there (code, tables) must be reachable by keyboard.
+            if (size === "phone") found.push(...(await violations(page, where)));
           }
           await page.context().close();
         }

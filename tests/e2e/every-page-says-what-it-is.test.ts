@@ -46,7 +46,7 @@ test("every page starts with a skip link to its main content, and has its landma
   await skip.focus();
   await expect(skip).toBeInViewport();
   await page.keyboard.press("Enter");
-  await expect(page.locator("main#main")).toBeFocused();
+  await expect(page.locator("#main")).toBeFocused();
   await expect(page.getByRole("main")).toHaveCount(1);
   await expect(page.getByRole("navigation", { name: "Chats" })).toHaveCount(1);
 
@@ -55,8 +55,17 @@ test("every page starts with a skip link to its main content, and has its landma
   await expect(page.getByRole("main")).toHaveCount(1);
   // On a narrow screen (or zoomed to 200 %) /chats is the chat list alone: no skip link to a hidden column.
   await page.setViewportSize({ width: 640, height: 800 });
-  await expect(page.locator("main#main")).toBeHidden();
+  await expect(page.locator("#main")).toBeHidden();
   await expect(page.locator(".skip-link")).toBeHidden();
+  // The list is then the page's main content, and its name the page's heading.
+  await expect(page.getByRole("main")).toHaveCount(1);
+  await expect(page.getByRole("main").getByRole("navigation", { name: "Chats" })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Chats");
+  // Held sideways (or zoomed in), the column scrolls as a whole: the list is not squeezed to a row above the account links.
+  await page.setViewportSize({ width: 640, height: 360 });
+  const list = page.getByTestId("chat-list");
+  expect(await list.evaluate((ul) => ul.scrollHeight <= ul.clientHeight)).toBe(true);
+  expect((await list.boundingBox())!.height).toBeGreaterThan(30);
   await page.setViewportSize({ width: 1280, height: 800 });
   await expect(page.locator(".skip-link")).toBeAttached();
   // A page with nothing focused on arrival: the first Tab reaches the skip link.

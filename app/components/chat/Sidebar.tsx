@@ -73,12 +73,15 @@ export function Sidebar({
   pages,
   archived,
   user,
+  listAlone = false,
 }: {
   chats: ChatListItem[];
   hasMore: boolean;
   pages: number;
   archived: boolean;
   user: { name: string; email: string; role: "admin" | "member" };
+  /** The list is the page (/chats on a phone): its name is the page's heading there. */
+  listAlone?: boolean;
 }) {
   const { t } = useTranslation();
   const [params] = useSearchParams();
@@ -95,7 +98,9 @@ export function Sidebar({
   };
   const { intentProps, prefetching } = usePrefetchChat();
   return (
-    <nav aria-label={t("sidebar.chats")} className="flex h-full flex-col gap-2 bg-zinc-900/60 p-3">
+    // On a short screen (a phone held sideways, 200 % zoom) the whole column scrolls, not the list alone: the
+    // account links beneath it would leave the list a single row.
+    <nav aria-label={t("sidebar.chats")} className="flex h-full flex-col gap-2 bg-zinc-900/60 p-3 [@media(max-height:480px)]:overflow-y-auto">
       {prefetching}
       <Link to="/chats?new=1" className="rounded-lg bg-sky-600 px-3 py-2 text-center font-medium hover:bg-sky-500">
         {t("sidebar.newChatButton")}
@@ -107,12 +112,13 @@ export function Sidebar({
         </kbd>
       </Link>
       <div className="flex items-center justify-between px-1 pt-2 text-xs uppercase tracking-wide text-zinc-500">
-        <span>{archived ? t("sidebar.archived") : t("sidebar.chats")}</span>
+        {/* The page's heading where the list is alone (beside a chat, the chat's title is). */}
+        {listAlone ? <h1 className="font-normal">{archived ? t("sidebar.archived") : t("sidebar.chats")}</h1> : <span>{archived ? t("sidebar.archived") : t("sidebar.chats")}</span>}
         <Link to={withParams({ archived: archived ? null : "1", more: null })} className="normal-case hover:text-zinc-300">
           {archived ? t("sidebar.backToChats") : t("sidebar.archived")}
         </Link>
       </div>
-      <ul className="-mx-1 flex-1 space-y-0.5 overflow-y-auto" data-testid="chat-list">
+      <ul className="-mx-1 flex-1 space-y-0.5 overflow-y-auto [@media(max-height:480px)]:flex-none [@media(max-height:480px)]:overflow-visible" data-testid="chat-list">
         {chats.length === 0 ? <li className="px-2 py-3 text-sm text-zinc-500">{archived ? t("sidebar.noArchivedChats") : t("sidebar.noChats")}</li> : null}
         {chats.map((chat) => (
           <li key={chat.id} className="reveal-group relative flex items-center">

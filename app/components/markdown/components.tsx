@@ -49,9 +49,12 @@ function CodeBlock({ children, node, ...props }: ComponentProps<"pre"> & { node?
   // A formula while the math renderer is still loading (a live answer's first
   // formula): it shows as its source for a moment, and is not code to copy.
   if (isPendingMath(node)) return <pre {...props}>{children}</pre>;
+  // Focusable: a line wider than the answer scrolls sideways, with the keyboard too.
   return (
     <div className="code-block">
-      <pre {...props}>{children}</pre>
+      <pre {...props} tabIndex={0}>
+        {children}
+      </pre>
       <button type="button" className="copy-button copy-code" data-copy-code="" aria-label={labels.label}>
         <span className="copy-idle">{labels.idle}</span>
         <span className="copy-done">{labels.done}</span>
@@ -69,6 +72,8 @@ function isPendingMath(node: unknown): boolean {
 
 export const components: Components = {
   pre: CodeBlock,
+  // A table wider than the answer scrolls in its own box (the stylesheet), which the keyboard can focus to scroll.
+  table: ({ node: _node, ...props }) => <table {...props} tabIndex={0} />,
   // A link whose address was dropped (javascript:, data:…) is only its words: an anchor without one would open this page again.
   a: ({ href, children }) =>
     href ? (

@@ -55,7 +55,9 @@ describe("answers rendered to HTML on the server", () => {
     expect(html).toContain('<button type="button" class="copy-button copy-code" data-copy-code="" aria-label="Copy code"><span class="copy-idle">Copy</span><span class="copy-done">Copied</span></button>');
     expect(html).toContain('class="katex-display"');
     expect(html).toContain("<annotation encoding=\"application/x-tex\">\\frac{a}{b}</annotation>");
-    expect(html).toContain("<table>");
+    // Focusable: a wide one scrolls in its own box, by keyboard too.
+    expect(html).toContain('<table tabindex="0">');
+    expect(html).toContain('<pre tabindex="0">');
   });
 
   test("a code block's Copy button speaks the page's language, and each language's HTML is kept apart", () => {

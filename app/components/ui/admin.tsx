@@ -25,3 +25,15 @@ export const buttonClass = "rounded-md bg-zinc-800 px-3 py-1 text-sm hover:bg-zi
 export const dangerButtonClass = "rounded-md px-3 py-1 text-sm text-red-400 hover:bg-red-500/10";
 export const primaryButtonClass = "rounded-lg bg-sky-600 px-4 py-2 text-sm font-medium hover:bg-sky-500 disabled:opacity-60";
 export const inputClass = "rounded-lg border border-zinc-700 bg-zinc-900 px-3 py-2 aria-[invalid]:border-red-500";
+
+/**
+ * A table wider than a phone, scrolled sideways within the page. Focusable and
+ * named, so the keyboard can scroll it too (arrows, once it has the focus).
+ */
+export function WideTable({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div role="region" aria-label={label} tabIndex={0} className="overflow-x-auto rounded outline-none focus-visible:ring-2 focus-visible:ring-sky-500">
+      {children}
+    </div>
+  );
+}
