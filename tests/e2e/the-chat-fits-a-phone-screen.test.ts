@@ -213,3 +213,33 @@ test("on a phone 320 px wide, in Russian (the longer words), the composer's cont
   expect(box.width).toBeGreaterThanOrEqual(24);
   expect(box.height).toBeGreaterThanOrEqual(24);
 });
+
+test("on a laptop screen in Russian, the chat header's labels stay on one line and leave the title its room", async ({ newContext }) => {
+  const page = await (await newContext({ viewport: { width: 1280, height: 800 }, locale: "ru-RU" })).newPage();
+  await page.goto("/signup");
+  await page.getByLabel("Имя").fill("Ада");
+  await page.getByLabel("Email").fill(uniqueEmail("laptop-ru"));
+  await page.getByLabel("Пароль").fill(DEFAULT_PASSWORD);
+  await page.getByRole("button", { name: "Зарегистрироваться" }).click();
+  await expect(page).toHaveURL(/\/chats$/);
+  await page.goto("/chats?new=1");
+  await waitForHydration(page);
+  await page.getByRole("textbox", { name: "Сообщение" }).fill("Третий чат про погоду");
+  await page.getByRole("textbox", { name: "Сообщение" }).press("Enter");
+  await expect(page).toHaveURL(CHAT_URL);
+  await expect(lastAnswer(page)).toHaveAttribute("data-status", "complete");
+  for (const width of [1280, 1440, 1920]) {
+    await page.setViewportSize({ width, height: 800 });
+    const title = page.getByTestId("chat-title");
+    await expect(title).toHaveText("Третий чат про погоду");
+    const fits = await title.evaluate((h1) => h1.scrollWidth <= h1.clientWidth);
+    expect(fits, `the whole title shows at ${width} px`).toBe(true);
+    // No control of the header is taller than one line of it.
+    const heights = await page.getByTestId("chat-header").locator(":scope > a, :scope > details > summary, :scope > form > button, :scope details > summary").evaluateAll((els) => els.map((el) => el.getBoundingClientRect().height));
+    expect(Math.max(...heights), `one line at ${width} px`).toBeLessThan(44);
+  }
+  // Where there is room, the buttons say their names beside their icons.
+  await expect(page.getByTestId("chat-header").getByText("Системный промпт", { exact: true })).toBeVisible();
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await expect(page.getByTestId("chat-header").getByText("Системный промпт", { exact: true })).toBeHidden();
+});

@@ -34,7 +34,7 @@ function Labelled({ icon, text }: { icon: IconName; text: string }) {
   return (
     <>
       <Icon name={icon} />
-      <span className="hidden @4xl:inline">{text}</span>
+      <span className="header-label">{text}</span>
     </>
   );
 }

@@ -349,7 +349,7 @@ function ExportMenu({ chatId }: { chatId: string }) {
     <details ref={ref} className="text-sm">
       <summary aria-label={t("export.export")} title={t("export.export")} className="icon-button">
         <Icon name="download" />
-        <span className="hidden @4xl:inline">{t("export.export")}</span>
+        <span className="header-label">{t("export.export")}</span>
       </summary>
       <ul className={HEADER_PANEL}>
         {formats.map(({ format, label }) => (
@@ -393,7 +393,7 @@ function ShareControl({ share, origin, failure }: { share: { token: string; crea
     <details ref={ref} className="text-sm" open={params.has("share") || Boolean(failure) || undefined} data-testid="share-control">
       <summary aria-label={name} title={name} className={`icon-button ${share ? "text-sky-400" : ""}`}>
         <Icon name="link" />
-        <span className="hidden @4xl:inline">{name}</span>
+        <span className="header-label">{name}</span>
       </summary>
       <div className={`${HEADER_PANEL} space-y-3 p-3`}>
         {failure ? <FormAlert>{failure}</FormAlert> : null}
