@@ -615,7 +615,7 @@ export const ru: RussianOf<typeof en> = {
     save: "Сохранить лимиты",
     chatsKept: "Чатов хранится",
     answers: "Ответов",
-    per: "за (напр. 3h, 1d)",
+    per: "за (напр. 3ч, 1д)",
     tokensPerMonth: "Токенов в месяц",
     spendPerMonth: "Расходов в месяц (USD)",
   },

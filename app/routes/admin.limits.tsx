@@ -13,6 +13,7 @@ import { Trans } from "react-i18next";
 import { useTranslation } from "~/i18n/i18n";
 import { metaT, pageTitle } from "~/i18n/meta";
 import { formatNumber, formatUsd, useLocale } from "~/i18n/i18n";
+import type { Locale } from "~/protocol/catalogue";
 
 export const meta: MetaFunction = ({ matches }) => {
   const t = metaT(matches);
@@ -51,8 +52,11 @@ export async function action({ request }: ActionFunctionArgs) {
   }
 }
 
-/** A window as the form takes it ("3 h", "1 d"; without the space in a field). */
-const hours = (seconds: number) => (seconds % 86_400 === 0 ? `${seconds / 86_400} d` : `${Math.round(seconds / 3600)} h`);
+/** A window as the form takes it, in the page's language ("3h", "1d"; "3ч", "1д"). */
+const windowValue = (seconds: number, locale: Locale) => {
+  const [hour, day] = locale === "ru" ? ["ч", "д"] : ["h", "d"];
+  return seconds % 86_400 === 0 ? `${seconds / 86_400}${day}` : `${Math.round(seconds / 3600)}${hour}`;
+};
 
 /** Limits as the page shows them, in its language. */
 function useLimitWords() {
@@ -100,14 +104,14 @@ export default function AdminLimits() {
             values={typedOr(defaultsFailure, {
               chats: saved?.chats ?? null,
               messages: saved?.messages ?? null,
-              window: saved?.messages != null && saved.windowSeconds ? hours(saved.windowSeconds).replace(" ", "") : "",
+              window: saved?.messages != null && saved.windowSeconds ? windowValue(saved.windowSeconds, locale) : "",
               tokensPerMonth: saved?.tokensPerMonth ?? null,
               spendPerMonthUsd: saved?.spendPerMonthUsd ?? null,
             })}
             placeholders={{
               chats: String(environment.chats),
               messages: String(environment.messages),
-              window: hours(environment.windowSeconds).replace(" ", ""),
+              window: windowValue(environment.windowSeconds, locale),
               tokensPerMonth: String(environment.tokensPerMonth),
               spendPerMonthUsd: String(environment.spendPerMonthUsd),
             }}
@@ -193,7 +197,7 @@ export default function AdminLimits() {
           values={typedOr(personFailure, {
             chats: own?.overridden.chats ? own.chats : null,
             messages: own?.overridden.messages ? own.messages : null,
-            window: own?.overridden.messages ? hours(own.windowSeconds).replace(" ", "") : "",
+            window: own?.overridden.messages ? windowValue(own.windowSeconds, locale) : "",
             tokensPerMonth: own?.overridden.tokensPerMonth ? own.tokensPerMonth : null,
             spendPerMonthUsd: own?.overridden.spendPerMonthUsd ? own.spendPerMonthUsd : null,
           })}

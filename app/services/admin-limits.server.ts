@@ -6,7 +6,9 @@ import { type LimitOverrides, setUserLimits, usersWithOwnLimits } from "../model
 import { AppError } from "../protocol/errors";
 import { defaultLimits, environmentLimits, type LimitStanding, type LimitValues, limitStanding, saveDefaultLimits, type StoredDefaults, storedDefaultLimits } from "./usage-limits.server";
 
-const UNITS = { h: 3600, d: 86_400 } as const;
+/** A window's units, as English and Russian write them ("3h", "3ч"; "1d", "1д"). */
+const UNITS = { h: 3600, d: 86_400, ч: 3600, д: 86_400 } as const;
+const WINDOW = /^(\d{1,3})\s*([hdчд])$/;
 
 /**
  * A blank field follows the default; 0 is no limit. Counts are whole
@@ -29,14 +31,14 @@ const optionalNumber = ({ whole, code }: { whole: boolean; code: "limit_count_in
     });
 const optionalCount = optionalNumber({ whole: true, code: "limit_count_invalid" });
 
-/** Answers per window: hours or days, from 1 hour to 7 days ("3h", "1 d"). */
+/** Answers per window: hours or days, from 1 hour to 7 days ("3h", "1 d", "2 ч"). */
 const MAX_WINDOW_SECONDS = 7 * 86_400;
 const windowField = z
   .string()
   .trim()
   .refine((value) => {
     if (value === "") return true;
-    const match = /^(\d{1,3})\s*([hd])$/.exec(value);
+    const match = WINDOW.exec(value.toLowerCase());
     const seconds = match ? Number(match[1]) * UNITS[match[2] as keyof typeof UNITS] : 0;
     return seconds >= 3600 && seconds <= MAX_WINDOW_SECONDS;
   }, "limit_window_invalid");
@@ -51,7 +53,7 @@ const limitFields = {
 
 /** The five fields of a limits form as values: null where the field was blank. */
 function limitValues({ window, ...values }: { chats: number | null; messages: number | null; window: string; tokensPerMonth: number | null; spendPerMonthUsd: number | null }): LimitOverrides {
-  const match = /^(\d+)\s*([hd])$/.exec(window);
+  const match = WINDOW.exec(window.toLowerCase());
   const windowSeconds = match ? Number(match[1]) * UNITS[match[2] as keyof typeof UNITS] : null;
   return {
     chats: values.chats,

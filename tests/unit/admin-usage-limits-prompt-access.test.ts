@@ -119,6 +119,11 @@ describe("usage, limits and system prompt pages", () => {
     // What it takes is saved as written.
     expect((await refused({ messages: "5", window: "7d", spendPerMonthUsd: "12.50" })).status).toBe(302);
     expect(await effectiveLimits({ userId: member.id })).toMatchObject({ messages: 5, windowSeconds: 7 * 86_400, spendPerMonthUsd: 12.5 });
+    // The Russian page writes hours and days as "ч" and "д": the form takes them, and capitals too.
+    expect((await refused({ messages: "5", window: "3ч" })).status).toBe(302);
+    expect(await effectiveLimits({ userId: member.id })).toMatchObject({ messages: 5, windowSeconds: 3 * 3600 });
+    expect((await refused({ messages: "5", window: "2 Д" })).status).toBe(302);
+    expect(await effectiveLimits({ userId: member.id })).toMatchObject({ messages: 5, windowSeconds: 2 * 86_400 });
     const csv = await settle(() => usageCsvLoader({ request: getRequest("/admin/usage.csv?from=2026-02-10&to=2026-02-01", cookies.admin), params: {}, context: {} } as LoaderFunctionArgs));
     expect(csv.status).toBe(400);
     const page = await load({ path: "/admin/usage?from=nonsense", loader: usageLoader }, cookies.admin);

@@ -37,9 +37,9 @@ export interface MessageView {
 }
 
 /** The short units of an answer's figures, as formatBytes has its own. */
-const STAT_UNITS: Record<Locale, { in: string; out: string; ms: string; perSecond: string; s: string; decimal: string }> = {
-  en: { in: "in", out: "out", ms: "ms", perSecond: "tok/s", s: "s", decimal: "." },
-  ru: { in: "вх.", out: "вых.", ms: "мс", perSecond: "ток/с", s: "с", decimal: "," },
+const STAT_UNITS: Record<Locale, { in: string; out: string; firstToken: string; ms: string; perSecond: string; s: string; decimal: string }> = {
+  en: { in: "in", out: "out", firstToken: "TTFT", ms: "ms", perSecond: "tok/s", s: "s", decimal: "." },
+  ru: { in: "вх.", out: "вых.", firstToken: "1-й токен", ms: "мс", perSecond: "ток/с", s: "с", decimal: "," },
 };
 
 export function formatStats(stats: MessageStats, locale: Locale = "en"): string[] {
@@ -48,7 +48,7 @@ export function formatStats(stats: MessageStats, locale: Locale = "en"): string[
   if (stats.inputTokens !== undefined) parts.push(`${formatNumber(stats.inputTokens, locale)} ${units.in}`);
   if (stats.outputTokens !== undefined) parts.push(`${formatNumber(stats.outputTokens, locale)} ${units.out}`);
   // An offline model answers within the millisecond: "0 ms" would read as a missing figure.
-  if (stats.timeToFirstTokenMs !== undefined) parts.push(`TTFT ${stats.timeToFirstTokenMs < 1 ? "< 1" : Math.round(stats.timeToFirstTokenMs)} ${units.ms}`);
+  if (stats.timeToFirstTokenMs !== undefined) parts.push(`${units.firstToken} ${stats.timeToFirstTokenMs < 1 ? "< 1" : Math.round(stats.timeToFirstTokenMs)} ${units.ms}`);
   if (stats.tokensPerSecond !== undefined) parts.push(`${String(stats.tokensPerSecond).replace(".", units.decimal)} ${units.perSecond}`);
   if (stats.durationMs !== undefined) parts.push(`${(stats.durationMs / 1000).toFixed(1).replace(".", units.decimal)} ${units.s}`);
   if (stats.costUsd !== undefined && stats.costUsd > 0) parts.push(`$${stats.costUsd < 0.01 ? stats.costUsd.toFixed(5) : stats.costUsd.toFixed(3)}`);

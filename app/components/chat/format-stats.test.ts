@@ -6,6 +6,8 @@ describe("an answer's stats", () => {
   test("a first token within the millisecond reads < 1 ms, not 0 ms", () => {
     expect(formatStats({ timeToFirstTokenMs: 0 })).toEqual(["TTFT < 1 ms"]);
     expect(formatStats({ timeToFirstTokenMs: 212 })).toEqual(["TTFT 212 ms"]);
+    // In Russian, in Russian words.
+    expect(formatStats({ timeToFirstTokenMs: 6 }, "ru")).toEqual(["1-й токен 6 мс"]);
   });
 
   test("token counts are grouped as the language writes numbers", () => {
