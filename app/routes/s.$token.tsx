@@ -21,6 +21,7 @@ import { continueShare, readShare, shareByToken } from "~/services/sharing.serve
 import { formFailure, localeOf, orRespond, readFormData } from "~/utils/http.server";
 import { FormAlert } from "~/components/ui/Field";
 import { Trans } from "react-i18next";
+import { useMoment } from "~/components/ui/moment";
 import { useTranslation } from "~/i18n/i18n";
 import { metaT } from "~/i18n/meta";
 
@@ -77,6 +78,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function SharedConversation() {
+  const moment = useMoment();
   const { token, title, sharedAt, signedIn, ownChatId, messages } = useLoaderData<typeof loader>();
   const refused = useActionData<typeof action>();
   const navigation = useNavigation();
@@ -102,7 +104,7 @@ export default function SharedConversation() {
           {title}
         </h1>
         <p className="mt-1 text-sm text-zinc-500" data-testid="shared-notice">
-          <Trans i18nKey="shared.notice" values={{ date: new Date(sharedAt).toISOString().slice(0, 10) }} components={{ time: <time dateTime={new Date(sharedAt).toISOString()} /> }} />
+          <Trans i18nKey="shared.notice" values={{ date: moment(sharedAt, { dateOnly: true }) }} components={{ time: <time dateTime={new Date(sharedAt).toISOString()} /> }} />
         </p>
         <div className="mt-6 space-y-6" data-testid="shared-messages">
           {messages.map((message) =>

@@ -1,6 +1,7 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { useMoment } from "~/components/ui/moment";
 import { useTranslation } from "~/i18n/i18n";
 import { requireUser } from "~/auth/session.server";
 import { FormAlert } from "~/components/ui/Field";
@@ -52,9 +53,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   }
 }
 
-const dateOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 export default function SearchPage() {
+  const moment = useMoment();
+  const dateOf = (ms: number) => moment(ms, { dateOnly: true });
   const { q, chats, messages, page, hasMore, tooShort, meaning, query, models, error } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const pageHref = (n: number) => {

@@ -11,6 +11,7 @@ import { AppError } from "~/protocol/errors";
 import { revokeShare, sharesPage } from "~/services/sharing.server";
 import { formFailure, publicOrigin, readFormData } from "~/utils/http.server";
 import { isId } from "~/utils/id";
+import { useMoment } from "~/components/ui/moment";
 import { useTranslation } from "~/i18n/i18n";
 import { metaT, pageTitle } from "~/i18n/meta";
 
@@ -35,9 +36,8 @@ export async function action({ request }: ActionFunctionArgs) {
   }
 }
 
-const when = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace("T", " ") + " UTC";
-
 export default function SharedLinks() {
+  const when = useMoment();
   const { shares, origin } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
   const [params] = useSearchParams();

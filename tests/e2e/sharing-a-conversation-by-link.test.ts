@@ -160,6 +160,8 @@ test("without JavaScript, sharing, reading, continuing after signing up, and rev
   const row = page.getByTestId("share");
   await expect(row).toHaveCount(1);
   await expect(row.getByTestId("share-url")).toHaveValue(`${E2E.baseURL}${link}`);
+  // Without JavaScript the page cannot know the reader's zone: the moment is written out in UTC.
+  await expect(row).toContainText(/Shared \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} UTC/);
   await row.getByRole("button", { name: /^Revoke the link to / }).click();
   await expect(page.getByRole("status")).toHaveText("The link no longer works.");
   await expect(page.getByTestId("share")).toHaveCount(0);

@@ -1,13 +1,15 @@
 // Small pieces the admin pages share: dates as people read them, notices.
 import type { ReactNode } from "react";
+import { useMoment } from "./moment";
 
-/** A moment as a date and time in UTC (server-rendered: the same text with and without JavaScript). */
+/** A moment as a date and time in the page's language: UTC as served, the reader's own once the script runs. */
 export function When({ at, empty = "—" }: { at: number | null; empty?: string }) {
+  const moment = useMoment();
   if (at === null) return <span className="text-zinc-500">{empty}</span>;
   const iso = new Date(at).toISOString();
   return (
     <time dateTime={iso} title={iso}>
-      {iso.slice(0, 16).replace("T", " ")} UTC
+      {moment(at)}
     </time>
   );
 }

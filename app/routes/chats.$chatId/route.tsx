@@ -1,6 +1,7 @@
 import { type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { type ClientLoaderFunctionArgs, Form, Link, type ShouldRevalidateFunction, useActionData, useLoaderData, useRevalidator, useSearchParams } from "@remix-run/react";
 import { useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { useMoment } from "~/components/ui/moment";
 import { useTranslation } from "~/i18n/i18n";
 import { pageTitle } from "~/i18n/meta";
 import { ChatHeader } from "~/components/chat/ChatHeader";
@@ -377,7 +378,7 @@ function ShareControl({ share, origin, failure }: { share: { token: string; crea
   const [params] = useSearchParams();
   const ref = useRef<HTMLDetailsElement>(null);
   useDismissibleDetails(ref);
-  const date = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace("T", " ") + " UTC";
+  const date = useMoment();
   const name = share ? t("share.shared") : t("share.share");
   // Creating or revoking the link replaces the button that did it: the keyboard goes to what took its place
   // (the new link, or Create link), not back to the top of the page.
