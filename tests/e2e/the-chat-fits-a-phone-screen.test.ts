@@ -5,6 +5,16 @@
 import type { Locator, Page } from "@playwright/test";
 import { CHAT_URL, DEFAULT_PASSWORD, expect, lastAnswer, signUp, test, uniqueEmail, waitForHydration } from "./fixtures";
 
+/** Signs a new account up through the Russian sign-up form (the browser asks for Russian). */
+async function signUpInRussian(page: Page, emailPrefix: string): Promise<void> {
+  await page.goto("/signup");
+  await page.getByLabel("Имя").fill("Ада");
+  await page.getByLabel("Email").fill(uniqueEmail(emailPrefix));
+  await page.getByLabel("Пароль").fill(DEFAULT_PASSWORD);
+  await page.getByRole("button", { name: "Зарегистрироваться" }).click();
+  await expect(page).toHaveURL(/\/chats$/);
+}
+
 const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
 
 async function pageWidth(page: Page): Promise<{ scroll: number; client: number }> {
@@ -189,12 +199,7 @@ for (const width of [390, 320]) {
 
 test("on a phone 320 px wide, in Russian (the longer words), the composer's controls do not overlap, a file's remove button is big enough to tap, and the skip link stays out of sight", async ({ newContext }) => {
   const page = await (await newContext({ ...PHONE, viewport: { width: 320, height: 640 }, locale: "ru-RU" })).newPage();
-  await page.goto("/signup");
-  await page.getByLabel("Имя").fill("Ада");
-  await page.getByLabel("Email").fill(uniqueEmail("narrow"));
-  await page.getByLabel("Пароль").fill(DEFAULT_PASSWORD);
-  await page.getByRole("button", { name: "Зарегистрироваться" }).click();
-  await expect(page).toHaveURL(/\/chats$/);
+  await signUpInRussian(page, "narrow");
   for (const path of ["/chats?new=1", "/settings/profile"]) {
     await page.goto(path);
     const skip = await page.locator(".skip-link").boundingBox();
@@ -216,12 +221,7 @@ test("on a phone 320 px wide, in Russian (the longer words), the composer's cont
 
 test("on a laptop screen in Russian, the chat header's labels stay on one line and leave the title its room", async ({ newContext }) => {
   const page = await (await newContext({ viewport: { width: 1280, height: 800 }, locale: "ru-RU" })).newPage();
-  await page.goto("/signup");
-  await page.getByLabel("Имя").fill("Ада");
-  await page.getByLabel("Email").fill(uniqueEmail("laptop-ru"));
-  await page.getByLabel("Пароль").fill(DEFAULT_PASSWORD);
-  await page.getByRole("button", { name: "Зарегистрироваться" }).click();
-  await expect(page).toHaveURL(/\/chats$/);
+  await signUpInRussian(page, "laptop-ru");
   await page.goto("/chats?new=1");
   await waitForHydration(page);
   await page.getByRole("textbox", { name: "Сообщение" }).fill("Третий чат про погоду");
