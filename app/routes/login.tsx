@@ -86,8 +86,9 @@ export default function Login() {
           </p>
         ) : null}
         {result?.formError && !Object.keys(result.fieldErrors).length ? <FormAlert>{result.formError}</FormAlert> : null}
-        <Field label={t("auth.email")} name="email" type="email" autoComplete="email" required autoFocus defaultValue={result?.values.email} error={result?.fieldErrors.email} />
-        <Field label={t("auth.password")} name="password" type="password" autoComplete="current-password" required error={result?.fieldErrors.password} />
+        <Field label={t("auth.email")} name="email" type="email" autoComplete="email" required autoFocus={!result} defaultValue={result?.values.email} error={result?.fieldErrors.email} />
+        {/* A refused log-in (the wrong password) comes back with the focus on the password, without JavaScript too. */}
+        <Field label={t("auth.password")} name="password" type="password" autoComplete="current-password" required autoFocus={Boolean(result?.formError) && !Object.keys(result?.fieldErrors ?? {}).length} error={result?.fieldErrors.password} />
         <button type="submit" disabled={busy} className="w-full rounded-lg bg-sky-600 py-2 font-medium hover:bg-sky-500 disabled:opacity-60">
           {busy ? t("auth.loggingIn") : t("auth.logIn")}
         </button>

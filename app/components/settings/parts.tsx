@@ -26,6 +26,7 @@ export function TextArea({
   error,
   name,
   hint,
+  autoFocus,
   ...textarea
 }: { label: string; error?: string; name: string; hint?: ReactNode } & TextareaHTMLAttributes<HTMLTextAreaElement>) {
   const errorId = `${name}-error`;
@@ -43,6 +44,8 @@ export function TextArea({
         name={name}
         aria-invalid={error ? true : undefined}
         aria-describedby={[error ? errorId : null, hint ? hintId : null].filter(Boolean).join(" ") || undefined}
+        // In error, it asks for the focus (without JavaScript the browser gives it to a refused form's first such field).
+        autoFocus={autoFocus || Boolean(error)}
         className="w-full rounded-lg border border-zinc-700 bg-zinc-900 px-3 py-2 text-zinc-100 outline-none focus:border-sky-500 focus:ring-2 focus:ring-sky-500/60 aria-[invalid]:border-red-500"
         {...textarea}
       />

@@ -11,12 +11,14 @@ export function Field({
   error,
   name,
   wrapperClassName,
+  autoFocus,
   ...input
 }: { label: string; error?: string; name: string; wrapperClassName?: string } & InputHTMLAttributes<HTMLInputElement>) {
   const errorId = `${input.id ?? name}-error`;
   const generatedId = useId();
   const id = input.id ?? generatedId;
   // The error is the field's description, outside its label: inside, it would be read out twice (as the name and as the description).
+  // A field in error asks for the focus: without JavaScript the browser gives it to the first one of a refused form.
   return (
     <div className={wrapperClassName}>
       <label htmlFor={id} className="mb-1 block text-sm text-zinc-300">
@@ -27,6 +29,7 @@ export function Field({
         name={name}
         aria-invalid={error ? true : undefined}
         aria-describedby={error ? errorId : undefined}
+        autoFocus={autoFocus || Boolean(error)}
         className="w-full rounded-lg border border-zinc-700 bg-zinc-900 px-3 py-2 text-zinc-100 outline-none focus:border-sky-500 focus:ring-2 focus:ring-sky-500/60 aria-[invalid]:border-red-500"
         {...input}
       />
