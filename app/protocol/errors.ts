@@ -141,6 +141,8 @@ export type ErrorParams = {
   type?: string;
   /** What was rate-limited: send, regenerate, upload, search, import (none: a login or sign-up). */
   action?: string;
+  /** An email address looked for (an account that has none). */
+  email?: string;
   /** A host an address was refused for. */
   host?: string;
   /** A usage limit's window, in seconds (answers per window). */

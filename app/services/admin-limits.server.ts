@@ -78,7 +78,7 @@ export async function saveDefaults({ admin, values }: { admin: { id: string }; v
 /** Sets one person's limits (by their email); every field blank returns them to the defaults. */
 export async function saveLimitsFor({ admin, email, overrides }: { admin: { id: string }; email: string; overrides: LimitOverrides }): Promise<void> {
   const user = await getUserWithPasswordByEmail(email);
-  if (!user) throw new AppError("user_not_found", { field: "email" });
+  if (!user) throw new AppError("user_not_found", { field: "email", params: { email } });
   await setUserLimits({ userId: user.id, overrides, changedBy: admin.id });
 }
 

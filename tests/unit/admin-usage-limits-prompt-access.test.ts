@@ -96,7 +96,7 @@ describe("usage, limits and system prompt pages", () => {
   test("bad input is a 4xx with words, never a 500: an unknown email, a bad number, a bad period", async () => {
     const { cookies } = await people();
     const unknown = await act(ACTIONS[1]!, cookies.admin, { email: "nobody@example.com" });
-    expect(unknown).toMatchObject({ status: 404, body: { code: "user_not_found", fieldErrors: { email: expect.any(String) }, typed: { email: "nobody@example.com" } } });
+    expect(unknown).toMatchObject({ status: 404, body: { code: "user_not_found", fieldErrors: { email: "No account has the email nobody@example.com. Check it on the Users page." }, typed: { email: "nobody@example.com" } } });
     const badNumber = await settle(() => limitsAction({ request: formRequest("/admin/limits", cookies.admin, { email: "x@example.com", chats: "-3" }), params: {}, context: {} } as unknown as ActionFunctionArgs));
     expect(badNumber).toMatchObject({ status: 400, body: { code: "limit_count_invalid", fieldErrors: { chats: expect.any(String) } } });
     // Nothing the form cannot take is rounded, dropped or saved: each is refused beside its field, with what it takes.
