@@ -23,6 +23,21 @@ describe("the demo answer", () => {
     expect(answer).toContain("You wrote 12 words");
   });
 
+  test("answers a question asked in Russian in Russian, as a real model would; a few Latin words do not change that", () => {
+    const asked = (text: string, parts: ContextMessage["parts"] = []) => composeDemoAnswer([{ role: "user", parts: [...parts, { type: "text" as const, text }] }]);
+    const answer = asked("Расскажи, почему небо голубое, а закат красный? Небо днём и закат вечером");
+    expect(answer.startsWith("## Тема: закат")).toBe(true);
+    expect(answer).toContain("Вы написали 12 слов: _«Расскажи, почему небо голубое, а закат красный? Небо днём и закат вечером»_.");
+    expect(answer).toContain("**небо** — как это применяют");
+    expect(answer).not.toMatch(/You wrote|About|Here is/);
+    expect(asked("Объясни Kubernetes и pods простыми словами")).toContain("Вы написали 6 слов");
+    expect(asked("Один вопрос")).toContain("Вы написали 2 слова");
+    expect(asked("Explain Kubernetes — по-русски")).toContain("You wrote 4 words");
+    // Files are described in Russian too, their sizes as Russian writes them.
+    const withFile = asked("Что в файле?", [{ type: "document", name: "notes.txt", mediaType: "text/plain", text: "Первая строка\nВторая" }]);
+    expect(withFile).toContain("Вы приложили один файл: **notes.txt**, текстовый файл, текст которого начинается «Первая строка» (2 строки).");
+  });
+
   test("contains a TypeScript code block and a display formula", () => {
     const answer = composeDemoAnswer(question);
     expect(answer).toMatch(/```ts\nfunction kubernetes\(input: string\): string \{\n[\s\S]*?\n```/);

@@ -10,9 +10,12 @@ export const DEMO_PROVIDER_ID = "demo";
 export const DEMO_MODEL_ID = "demo:parley-demo";
 
 const STOP_WORDS = new Set(
-  "a an the and or but if then so to of in on at by for with about from into over is are was were be been am do does did have has had i you he she it we they me my your our their this that these those what which who how why when where can could would should will just not no yes please tell explain write".split(
-    " ",
-  ),
+  [
+    "a an the and or but if then so to of in on at by for with about from into over is are was were be been am do does did have has had i you he she it we they me my your our their this that these those what which who how why when where can could would should will just not no yes please tell explain write",
+    "и в во не что он на я с со как а то все всё она так его но да ты к у же вы за бы по только её ее мне было вот от меня ещё еще нет о из ему теперь когда даже ну ли если уже или ни быть был него до вас опять вам ведь там потом себя ничего ей может они тут где есть надо ней для мы тебя их чем была сам чтоб без чего раз тоже себе под будет тогда кто этот того потому этого какой какая какие совсем ним здесь этом почти мой тем чтобы сейчас были куда зачем всех можно при об другой хоть после над больше тот через эти нас про всего них много эту моя хорошо свою этой перед лучше чуть том такой более между расскажи объясни напиши пожалуйста почему зачем",
+  ]
+    .join(" ")
+    .split(" "),
 );
 
 export function keywordsOf(text: string, max = 4): string[] {
@@ -48,7 +51,6 @@ function identifierFrom(word: string): string {
   return /^[a-zA-Z]/.test(cleaned) ? cleaned : `topic${cleaned}`;
 }
 
-/** What the demo can say about the files of a turn (it reads them as any model would be sent them). */
 /** How many bytes a base64 text holds (its `=` padding stands for none). */
 function base64Bytes(data: string): number {
   const padding = data.endsWith("==") ? 2 : data.endsWith("=") ? 1 : 0;
@@ -72,14 +74,39 @@ export function demoInputTokens(messages: readonly ContextMessage[]): number {
   return Math.ceil(chars / 4) + images * IMAGE_INPUT_TOKENS;
 }
 
-function describeAttachments(message: ContextMessage): string[] {
+/** The demo answers in the language of the question, as a real model does: Russian when most of its letters are Cyrillic. */
+type DemoLanguage = "en" | "ru";
+export function languageOf(text: string): DemoLanguage {
+  const cyrillic = text.match(/\p{Script=Cyrillic}/gu)?.length ?? 0;
+  const latin = text.match(/\p{Script=Latin}/gu)?.length ?? 0;
+  return cyrillic > latin ? "ru" : "en";
+}
+
+/** A Russian count's word: 1 слово, 2 слова, 5 слов. */
+function ruPlural(n: number, [one, few, many]: [string, string, string]): string {
+  const rule = new Intl.PluralRules("ru").select(n);
+  return rule === "one" ? one : rule === "few" ? few : many;
+}
+
+/** What the demo can say about the files of a turn (it reads them as any model would be sent them). */
+function describeAttachments(message: ContextMessage, language: DemoLanguage): string[] {
   const out: string[] = [];
+  const ru = language === "ru";
   for (const part of message.parts) {
-    if (part.type === "image") out.push(`an image (${part.mediaType}, ${formatBytes(base64Bytes(part.data))})`);
+    if (part.type === "image") out.push(`${ru ? "изображение" : "an image"} (${part.mediaType}, ${formatBytes(base64Bytes(part.data), language)})`);
     else if (part.type === "document") {
       const lines = part.text ? part.text.split("\n").length : 0;
-      const what = part.mediaType === "application/pdf" ? (part.data ? "a PDF I can read page by page" : "a PDF") : "a text file";
-      out.push(`**${part.name.replace(/[*_`[\]\\<>]/g, "\\$&")}**, ${what}${part.text ? ` whose text starts “${part.text.trim().split("\n")[0]!.slice(0, 60)}” (${lines} line${lines === 1 ? "" : "s"})` : " with no text to read"}`);
+      const pdf = part.mediaType === "application/pdf";
+      const what = ru ? (pdf ? (part.data ? "PDF, который я читаю постранично" : "PDF") : "текстовый файл") : pdf ? (part.data ? "a PDF I can read page by page" : "a PDF") : "a text file";
+      const start = part.text?.trim().split("\n")[0]!.slice(0, 60);
+      const text = ru
+        ? part.text
+          ? `, текст которого начинается «${start}» (${lines} ${ruPlural(lines, ["строка", "строки", "строк"])})`
+          : " без текста, который можно прочитать"
+        : part.text
+          ? ` whose text starts “${start}” (${lines} line${lines === 1 ? "" : "s"})`
+          : " with no text to read";
+      out.push(`**${part.name.replace(/[*_`[\]\\<>]/g, "\\$&")}**, ${what}${text}`);
     }
   }
   return out;
@@ -105,13 +132,15 @@ export function composeDemoAnswer(messages: ContextMessage[]): string {
   const firstLine = prompt.split("\n")[0]!.slice(0, 120);
   const words = prompt.split(/\s+/).filter(Boolean).length;
   const keywords = keywordsOf(prompt);
-  const topic = keywords[0] ?? "your question";
   const turn = messages.filter((m) => m.role === "user").length;
   const fn = identifierFrom(keywords[0] ?? "answer");
+  const language = languageOf(prompt);
+  const attached = lastUser ? describeAttachments(lastUser, language) : [];
+  if (language === "ru") return composeRussianAnswer({ firstLine, words, keywords, turn, fn, attached });
+  const topic = keywords[0] ?? "your question";
   const list = keywords.length
     ? keywords.map((k, i) => `${i + 1}. **${k}** — ${["the core idea", "how it is used", "what can go wrong", "where to read more"][i]}`).join("\n")
     : "1. **Context** — say a little more and I will have more to work with";
-  const attached = lastUser ? describeAttachments(lastUser) : [];
   return [
     `## About ${topic}`,
     "",
@@ -138,6 +167,42 @@ export function composeDemoAnswer(messages: ContextMessage[]): string {
     "$$",
     "",
     "Add an API key for OpenAI, Anthropic or any OpenAI-compatible provider to talk to a real model.",
+  ].join("\n");
+}
+
+/** The same answer for a question asked in Russian. */
+function composeRussianAnswer({ firstLine, words, keywords, turn, fn, attached }: { firstLine: string; words: number; keywords: string[]; turn: number; fn: string; attached: string[] }): string {
+  const topic = keywords[0] ?? "ваш вопрос";
+  const list = keywords.length
+    ? keywords.map((k, i) => `${i + 1}. **${k}** — ${["главная идея", "как это применяют", "что может пойти не так", "где почитать ещё"][i]}`).join("\n")
+    : "1. **Контекст** — расскажите чуть подробнее, и мне будет с чем работать";
+  const files = attached.length === 1 ? "один файл" : `${attached.length} ${ruPlural(attached.length, ["файл", "файла", "файлов"])}`;
+  return [
+    `## Тема: ${topic}`,
+    "",
+    ...(attached.length ? [`Вы приложили ${files}: ${attached.join("; ")}.`, ""] : []),
+    `Вы написали ${words} ${ruPlural(words, ["слово", "слова", "слов"])}${turn > 1 ? ` (вопрос ${turn} в этом чате)` : ""}: _«${firstLine}»_. Я — **офлайн-демомодель** Parley: этот ответ собран здесь же, без API-ключа, но приходит по частям и отображается точно так же, как ответ настоящей модели.`,
+    "",
+    "Вот как я бы это разобрал:",
+    "",
+    list,
+    "",
+    "Набросок в коде:",
+    "",
+    "```ts",
+    `function ${fn}(input: string): string {`,
+    `  const words = input.split(/\\s+/).filter(Boolean);`,
+    `  return \`${topic}: \${words.length} слов\`;`,
+    "}",
+    "```",
+    "",
+    `И формула для порядка — число неупорядоченных пар среди слов вашего сообщения (n = ${words}):`,
+    "",
+    "$$",
+    `\\binom{n}{2} = \\frac{n(n-1)}{2}, \\quad n = ${words} \\Rightarrow ${(words * (words - 1)) / 2}`,
+    "$$",
+    "",
+    "Добавьте API-ключ OpenAI, Anthropic или любого OpenAI-совместимого провайдера, чтобы говорить с настоящей моделью.",
   ].join("\n");
 }
 

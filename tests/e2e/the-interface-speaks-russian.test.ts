@@ -66,8 +66,10 @@ async function expectRussianPages(page: Page, { script }: { script: boolean }): 
   await expect(lastAnswer(page).getByRole("button", { name: "Ответвить в новый чат" })).toBeAttached();
   // A code block's Copy button too (it shows only with JavaScript, and is in the page either way).
   await expect(lastAnswer(page).locator('button.copy-code[aria-label="Копировать код"]')).toHaveText("КопироватьСкопировано");
-  // The answer's figures use Russian units.
+  // The demo model answers a Russian question in Russian, and the answer's figures use Russian units.
+  await expect(lastAnswer(page).getByTestId("answer-content")).toContainText("Вы написали 3 слова: «Привет из Москвы».");
   await expect(lastAnswer(page).getByTestId("answer-stats")).toContainText("вх.");
+  await expect(lastAnswer(page).getByTestId("answer-stats")).toContainText("1-й токен");
   await expect(page.getByRole("navigation", { name: "Чаты" })).toContainText("Привет из Москвы");
 
   await page.goto("/settings/profile");
