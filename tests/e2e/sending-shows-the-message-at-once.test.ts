@@ -230,6 +230,10 @@ test("losing the connection is said at once on the page, a send meanwhile keeps 
   await expect(page.locator('[data-testid="attachment-chip"][data-status="ready"]')).toHaveCount(1);
   await context.setOffline(true);
   await expect(status).toHaveText("You are offline. What you type stays here; answers pick up again when the connection is back.");
+  // It leaves the chat's header uncovered: its buttons are seen and reached.
+  const notice = (await status.locator("p").boundingBox())!;
+  const header = (await page.getByTestId("chat-header").boundingBox())!;
+  expect(notice.y).toBeGreaterThanOrEqual(header.y + header.height);
   const typed = "And about their deltas";
   await composer(page).fill(typed);
   await composer(page).press("Enter");

@@ -35,11 +35,12 @@ export function ConnectionStatus() {
     };
   }, []);
   return (
-    <div aria-live="polite" className="pointer-events-none fixed inset-x-0 top-2 z-50 flex justify-center px-4" data-testid="connection-status">
+    // Below the chat header (its buttons stay visible and clickable), and clicks go through it.
+    <div aria-live="polite" className="pointer-events-none fixed inset-x-0 top-14 z-50 flex justify-center px-4" data-testid="connection-status">
       {connection === "offline" ? (
-        <p className="pointer-events-auto rounded-lg border border-amber-500/40 bg-amber-950 px-4 py-2 text-sm text-amber-100 shadow-lg">{t("connection.offline")}</p>
+        <p className="rounded-lg border border-amber-500/40 bg-amber-950 px-4 py-2 text-sm text-amber-100 shadow-lg">{t("connection.offline")}</p>
       ) : connection === "back" ? (
-        <p className="pointer-events-auto rounded-lg border border-emerald-500/40 bg-emerald-950 px-4 py-2 text-sm text-emerald-100 shadow-lg">{t("connection.back")}</p>
+        <p className="rounded-lg border border-emerald-500/40 bg-emerald-950 px-4 py-2 text-sm text-emerald-100 shadow-lg">{t("connection.back")}</p>
       ) : null}
     </div>
   );
