@@ -115,7 +115,7 @@ describe("failures", () => {
     // The person learns how long the provider asks to wait, when it says.
     expect(describeProblem(upstreamProblem(error, "OpenAI", "server"), "en")).toBe("OpenAI is rate-limiting requests (HTTP 429) and asks to wait 7 seconds. Continue or regenerate after that.");
     expect(describeProblem(upstreamProblem(new UpstreamError({ message: "x", providerId: "openai", kind: "rate_limited", status: 429, retryAfterMs: 3_600_000, beforeFirstToken: true }), "OpenAI", "server"), "ru")).toBe(
-      "OpenAI ограничивает частоту запросов (HTTP 429) и просит подождать 60 минут. После этого нажмите «Продолжить» или «Повторить».",
+      "OpenAI ограничивает частоту запросов (HTTP 429) и просит подождать 60 минут. После этого нажмите «Продолжить» или «Ответить заново».",
     );
     expect(error.retryable).toBe(true);
   });
@@ -144,7 +144,7 @@ describe("failures", () => {
       "OpenAI did not accept the key (HTTP 401): Incorrect API key provided. Check it on Settings → API keys, then regenerate.",
     );
     expect(describeProblem(upstreamProblem(error as UpstreamError, "OpenAI", "user"), "ru")).toBe(
-      "OpenAI не принял ключ (HTTP 401): Incorrect API key provided. Проверьте его в разделе «Настройки → API-ключи», затем нажмите «Повторить».",
+      "OpenAI не принял ключ (HTTP 401): Incorrect API key provided. Проверьте его в разделе «Настройки → API-ключи», затем нажмите «Ответить заново».",
     );
   });
 

@@ -26,7 +26,7 @@ describe("the message catalogue", () => {
     expect(describeProblem({ code: "upstream_server_error", params: { provider: "OpenAI", status: 500, continuable: false } })).toBe("OpenAI had a server error (HTTP 500). Regenerate to try again.");
     expect(describeProblem({ code: "upstream_rate_limited", params: { provider: "OpenAI", seconds: 60, continuable: false } })).toBe("OpenAI is rate-limiting requests (HTTP 429) and asks to wait 1 minute. Regenerate after that.");
     expect(describeProblem({ code: "upstream_malformed", params: { provider: "OpenAI" } })).toBe("OpenAI sent a response Parley could not read. Continue or regenerate to try again.");
-    expect(describeProblem({ code: "upstream_timeout", params: { provider: "Groq", continuable: false } }, "ru")).toBe("Groq перестал отвечать. Нажмите «Повторить».");
+    expect(describeProblem({ code: "upstream_timeout", params: { provider: "Groq", continuable: false } }, "ru")).toBe("Groq перестал отвечать. Нажмите «Ответить заново».");
     expect(describeProblem({ code: "message_too_long", params: { max: 32000 } }, "en")).toContain("32,000 characters");
     expect(describeProblem({ code: "message_too_long", params: { max: 32000 } }, "ru")).toMatch(/32\s000 символов/);
     expect(describeProblem({ code: "answer_failed", params: { detail: "Kept as it was." } })).toBe("Kept as it was.");
@@ -74,7 +74,7 @@ describe("the message catalogue", () => {
   });
 
   test("parameters are written into the Russian text too, with Russian number and plural forms", () => {
-    expect(describeProblem({ code: "upstream_server_error", params: { provider: "Anthropic", status: 529 } }, "ru")).toBe("Anthropic сейчас перегружен (HTTP 529). Подождите и нажмите «Продолжить» или «Повторить».");
+    expect(describeProblem({ code: "upstream_server_error", params: { provider: "Anthropic", status: 529 } }, "ru")).toBe("Anthropic сейчас перегружен (HTTP 529). Подождите и нажмите «Продолжить» или «Ответить заново».");
     expect(describeProblem({ code: "model_unavailable", params: { model: "openai:gpt-x" } }, "ru")).toBe("Модель «openai:gpt-x» недоступна. Выберите другую.");
     expect(describeProblem({ code: "rate_limited", params: { seconds: 1 } }, "ru")).toBe("Слишком много попыток. Попробуйте снова через 1 секунду.");
     expect(describeProblem({ code: "rate_limited", params: { seconds: 3 } }, "ru")).toBe("Слишком много попыток. Попробуйте снова через 3 секунды.");

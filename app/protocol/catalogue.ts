@@ -31,8 +31,8 @@ const upTo = (p: ErrorParams, locale: Locale, [one, other]: [string, string]) =>
  * refused), Regenerate always.
  */
 const offered = (p: ErrorParams, both: string, regenerateOnly: string) => (p.continuable === false ? regenerateOnly : both);
-const RU_BOTH = "«Продолжить» или «Повторить»";
-const RU_REGENERATE = "«Повторить»";
+const RU_BOTH = "«Продолжить» или «Ответить заново»";
+const RU_REGENERATE = "«Ответить заново»";
 /** A file's name in the quotation marks of the language. */
 const file = (p: ErrorParams, locale: Locale = "en") => (locale === "ru" ? `«${p.name ?? "файл"}»` : `“${p.name ?? "file"}”`);
 
@@ -352,7 +352,7 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     upstream_connection_lost: (p) => `Соединение с ${provider(p)} прервалось. Нажмите ${offered(p, RU_BOTH, RU_REGENERATE)}.`,
     upstream_malformed: (p) => `${provider(p)} прислал ответ, который Parley не может прочитать. Нажмите ${offered(p, RU_BOTH, RU_REGENERATE)}.`,
     upstream_rejected: (p) => `${provider(p)} отклонил запрос${httpNote(p)}${p.detail ? `: ${p.detail}` : "."}`,
-    own_key_refused: (p) => `${provider(p)} не принял ключ${httpNote(p)}${p.detail ? `: ${withStop(p.detail)}` : "."} Проверьте его в разделе «Настройки → API-ключи», затем нажмите «Повторить».`,
+    own_key_refused: (p) => `${provider(p)} не принял ключ${httpNote(p)}${p.detail ? `: ${withStop(p.detail)}` : "."} Проверьте его в разделе «Настройки → API-ключи», затем нажмите «Ответить заново».`,
     server_key_refused: (p) => `${provider(p)} не принял ключ сервера${httpNote(p)}${p.detail ? `: ${withStop(p.detail)}` : "."} Его должен проверить тот, кто управляет сервером; а пока выберите другую модель.`,
     answer_failed: (p) => p.detail ?? "Ответ неожиданно оборвался. Попробуйте сгенерировать его заново.",
     stopped: () => "Остановлено.",

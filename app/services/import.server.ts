@@ -450,11 +450,20 @@ export interface ImportFailure {
   reason: string;
 }
 
+/** A file of an imported chat whose bytes were not stored: not in the import, over the storage allowance, or not the bytes exported. */
+export interface FileLeftOut {
+  title: string;
+  name: string;
+  reason: "missing" | "quota" | "changed";
+}
+
 export interface ImportReport {
   source: ImportSource | null;
   imported: number;
   skipped: number;
   failed: ImportFailure[];
+  /** Files of the imported chats left out (each message names its file in words). */
+  filesLeftOut: FileLeftOut[];
   /** The chats made, newest import first (the page links to them). */
   chats: { id: string; title: string }[];
 }
@@ -498,6 +507,7 @@ async function rowsOf({
   files,
   chatModel,
   allowance,
+  leftOut,
 }: {
   conversation: IncomingConversation;
   userId: string;
@@ -506,6 +516,8 @@ async function rowsOf({
   chatModel: string;
   /** Bytes of files this person may still store (MAX_UPLOAD_BYTES_PER_USER). */
   allowance: { left: number };
+  /** Filled with the files whose bytes were not stored (their messages name them). */
+  leftOut: { name: string; reason: FileLeftOut["reason"] }[];
 }): Promise<ImportedChatRows> {
   const ordered = parentsFirst(conversation.messages);
   const newId = new Map(ordered.map((m) => [m.id, createId()]));
@@ -550,6 +562,7 @@ async function rowsOf({
       const file = part.file;
       const stored = file.sha256 ? await attachFile({ file, files, rows, blobOfSha, allowance }) : "missing";
       if (typeof stored === "string") {
+        leftOut.push({ name: file.name, reason: stored });
         // The bytes did not come with the conversation, or do not fit: the message still says which file it had.
         const why = { quota: "the file did not fit in your storage", changed: "the file in the import was not the one exported: its bytes do not match", missing: "the file was not in the import" }[stored];
         const note: MessagePart = { type: "text", text: `📎 ${file.name} (${file.mediaType}; ${why})` };
@@ -641,7 +654,7 @@ function withNotesApart(parts: MessagePart[], notes: ReadonlySet<MessagePart>): 
 }
 
 export async function importParsed({ parsed, user, files = NO_FILES, locale = "en" }: { parsed: ParsedFile; user: { id: string }; files?: FileSource; locale?: Locale }): Promise<ImportReport> {
-  const report: ImportReport = { source: parsed.source, imported: 0, skipped: 0, failed: [], chats: [] };
+  const report: ImportReport = { source: parsed.source, imported: 0, skipped: 0, failed: [], filesLeftOut: [], chats: [] };
   const ids = parsed.conversations.flatMap((c) => (c.externalId ? [c.externalId] : []));
   const done = await alreadyImported({ userId: user.id, source: parsed.source, externalIds: ids });
   const models = new Map<string, string>();
@@ -671,11 +684,13 @@ export async function importParsed({ parsed, user, files = NO_FILES, locale = "e
       let written = false;
       for (let attempt = 0; attempt < 2; attempt++) {
         const before = allowance.left;
-        const rows = await rowsOf({ conversation, userId: user.id, source: parsed.source, files, chatModel, allowance });
+        const leftOut: { name: string; reason: FileLeftOut["reason"] }[] = [];
+        const rows = await rowsOf({ conversation, userId: user.id, source: parsed.source, files, chatModel, allowance, leftOut });
         try {
           written = await insertImportedChat(rows, { maxChats });
           if (written) {
             report.chats.push({ id: rows.chat.id, title: rows.chat.title });
+            for (const file of leftOut) report.filesLeftOut.push({ title: rows.chat.title, ...file });
             // A PDF new to this server has its text read as an upload's is (for search, and models that take text), after the import answers.
             for (const blob of rows.newBlobs.filter((b) => b.mediaType === "application/pdf")) {
               const attachment = rows.attachments.find((a) => a.blobId === blob.id);

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import type { Download, Page } from "@playwright/test";
 import { contrastAndTargets } from "./axe";
-import { demoAnswerTo, expect, listedChatIds, newChatAndSend, signUp, test, userMessages, waitForAnswer } from "./fixtures";
+import { composer, demoAnswerTo, expect, listedChatIds, newChatAndSend, signUp, test, userMessages, waitForAnswer, waitForHydration } from "./fixtures";
 
 async function downloadFrom(page: Page, click: () => Promise<void>): Promise<{ download: Download; text: string; bytes: Buffer }> {
   const [download] = await Promise.all([page.waitForEvent("download"), click()]);
@@ -85,6 +85,26 @@ test("a chat exports as Markdown and as a ZIP that imports back, once, with Java
   expect(account.text.split(demoAnswerTo(question).slice(0, 40))).toHaveLength(3);
   await page.goto(chatUrl);
   await expect.poll(() => listedChatIds(page)).toHaveLength(2);
+});
+
+test("an import without a chat's files says which files were left out, chat by chat", async ({ page }) => {
+  await signUp(page);
+  await page.goto("/chats?new=1");
+  await waitForHydration(page);
+  await page.getByTestId("file-input").setInputFiles([{ name: "tides.txt", mimeType: "text/plain", buffer: Buffer.from("High and low water\n") }]);
+  await expect(page.locator('[data-testid="attachment-chip"][data-status="ready"]')).toHaveCount(1);
+  await composer(page).fill("Read my notes on tides");
+  await composer(page).press("Enter");
+  await waitForAnswer(page);
+  // The JSON export holds the conversation, not the files' bytes.
+  const json = await exportAs(page, /^Parley JSON/);
+  await page.goto("/settings/data");
+  await page.getByLabel(/Export file/).setInputFiles({ name: "chat.json", mimeType: "application/json", buffer: json.bytes });
+  await page.getByRole("button", { name: "Import" }).click();
+  await expect(page.getByTestId("import-summary")).toHaveText("Imported 1 conversation from Parley; 0 skipped as already imported; 0 failed.");
+  const leftOut = page.getByTestId("import-files-left-out");
+  await expect(leftOut).toContainText("1 file was left out (its message names it):");
+  await expect(leftOut.getByRole("listitem")).toHaveText(["Read my notes on tides — tides.txt: it was not in the import"]);
 });
 
 test("without JavaScript, a chat exports and imports back through plain links and a plain form", async ({ noJsPage: page, browserErrors }) => {

@@ -192,6 +192,8 @@ describe("a Parley export imported back", () => {
     // The note is a paragraph of its own, before the words, and the message reads as one text.
     expect(question.parts.filter((p) => p.type === "text")).toHaveLength(1);
     expect(question.content).toMatch(/^📎 notes\.txt \(text\/plain; the file was not in the import\)\n\nTell me about rivers/);
+    // The report says so too, chat by chat: an import without its files is not a silent success.
+    expect(report.filesLeftOut).toEqual([{ title: chat.title, name: "notes.txt", reason: "missing" }]);
   });
 
   test("an imported file counts against the upload quota: one that does not fit is named in text instead", async () => {
@@ -215,6 +217,7 @@ describe("a Parley export imported back", () => {
     const question = after.rows.find((r) => r.role === "user")!;
     expect(question.parts.some((p) => p.type === "file")).toBe(false);
     expect(question.content).toContain("📎 big.txt (text/plain; the file did not fit in your storage)");
+    expect(report.filesLeftOut).toEqual([{ title: "Large file", name: "big.txt", reason: "quota" }]);
   });
 
   test("a file changed inside the archive is not attached, and the message says it was changed", async () => {

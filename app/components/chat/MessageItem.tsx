@@ -51,7 +51,7 @@ export function formatStats(stats: MessageStats, locale: Locale = "en"): string[
   if (stats.timeToFirstTokenMs !== undefined) parts.push(`${units.firstToken} ${stats.timeToFirstTokenMs < 1 ? "< 1" : Math.round(stats.timeToFirstTokenMs)} ${units.ms}`);
   if (stats.tokensPerSecond !== undefined) parts.push(`${String(stats.tokensPerSecond).replace(".", units.decimal)} ${units.perSecond}`);
   if (stats.durationMs !== undefined) parts.push(`${(stats.durationMs / 1000).toFixed(1).replace(".", units.decimal)} ${units.s}`);
-  if (stats.costUsd !== undefined && stats.costUsd > 0) parts.push(`$${stats.costUsd < 0.01 ? stats.costUsd.toFixed(5) : stats.costUsd.toFixed(3)}`);
+  if (stats.costUsd !== undefined && stats.costUsd > 0) parts.push(`$${(stats.costUsd < 0.01 ? stats.costUsd.toFixed(5) : stats.costUsd.toFixed(3)).replace(".", units.decimal)}`);
   return parts;
 }
 

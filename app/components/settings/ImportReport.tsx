@@ -7,8 +7,11 @@ export interface ImportReportView {
   imported: number;
   skipped: number;
   failed: { title: string; reason: string }[];
+  filesLeftOut?: { title: string; name: string; reason: "missing" | "quota" | "changed" }[];
   chats: { id: string; title: string }[];
 }
+
+const LEFT_OUT_WHY = { missing: "importReport.fileMissing", quota: "importReport.fileQuota", changed: "importReport.fileChanged" } as const;
 
 const SOURCE_NAMES: Record<string, string> = { parley: "Parley", chatgpt: "ChatGPT", claude: "Claude" };
 
@@ -35,6 +38,18 @@ export function ImportReport({ report }: { report: ImportReportView }) {
           ))}
           {report.chats.length > 20 ? <li>{t("importReport.more", { count: report.chats.length - 20 })}</li> : null}
         </ul>
+      ) : null}
+      {report.filesLeftOut?.length ? (
+        <div className="text-amber-300" data-testid="import-files-left-out">
+          <p>{t("importReport.filesLeftOut", { count: report.filesLeftOut.length })}</p>
+          <ul className="list-inside list-disc">
+            {report.filesLeftOut.slice(0, 50).map((file, i) => (
+              <li key={i}>
+                <span className="font-medium">{file.title}</span> — {file.name}: {t(LEFT_OUT_WHY[file.reason])}
+              </li>
+            ))}
+          </ul>
+        </div>
       ) : null}
       {report.failed.length > 0 ? (
         <ul className="list-inside list-disc text-red-300" data-testid="import-failures">

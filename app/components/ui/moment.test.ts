@@ -6,8 +6,8 @@ describe("moments in lists and notices", () => {
   test("as served: the date and time in UTC, in the page's language", () => {
     expect(formatMoment(at, "en", { timeZone: "UTC" })).toBe("5 Dec 2026, 11:43 UTC");
     expect(formatMoment(at, "ru", { timeZone: "UTC" })).toBe("5 дек. 2026 г., 11:43 UTC");
-    expect(formatMoment(at, "en", { timeZone: "UTC", dateOnly: true })).toBe("5 Dec 2026");
-    expect(formatMoment(at, "ru", { timeZone: "UTC", dateOnly: true })).toBe("5 дек. 2026 г.");
+    expect(formatMoment(at, "en", { timeZone: "UTC", dateOnly: true })).toBe("5 Dec 2026 UTC");
+    expect(formatMoment(at, "ru", { timeZone: "UTC", dateOnly: true })).toBe("5 дек. 2026 г. UTC");
   });
 
   test("in the browser: the reader's own time, without a zone named", () => {

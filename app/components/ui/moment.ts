@@ -9,7 +9,7 @@ import type { Locale } from "~/protocol/catalogue";
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 
-/** "5 Dec 2026, 11:43 UTC" / "5 дек. 2026 г., 11:43 UTC"; with `dateOnly`, the date alone. */
+/** "5 Dec 2026, 11:43 UTC" / "5 дек. 2026 г., 11:43 UTC"; with `dateOnly`, the date alone ("5 Dec 2026 UTC"). */
 export function formatMoment(at: number, locale: Locale, { timeZone, dateOnly = false }: { timeZone?: "UTC"; dateOnly?: boolean } = {}): string {
   const key = `${locale} ${timeZone ?? "local"} ${dateOnly}`;
   let format = formats.get(key);
@@ -17,7 +17,8 @@ export function formatMoment(at: number, locale: Locale, { timeZone, dateOnly = 
     format = new Intl.DateTimeFormat(locale === "ru" ? "ru-RU" : "en-GB", dateOnly ? { dateStyle: "medium", timeZone } : { dateStyle: "medium", timeStyle: "short", timeZone });
     formats.set(key, format);
   }
-  return format.format(at) + (timeZone === "UTC" && !dateOnly ? " UTC" : "");
+  // A date in UTC says so too: near midnight it is not the reader's date.
+  return format.format(at) + (timeZone === "UTC" ? " UTC" : "");
 }
 
 /** The page's way of writing a moment: UTC until the page's script runs (server and hydration agree), then local. */
