@@ -4,13 +4,14 @@
 // A person's own key for a provider (docs/decisions/031) replaces the
 // server's provider of the same id for that person, and makes a provider the
 // server has no key for usable by them.
+import type { Locale } from "../protocol/catalogue";
 import type { Payer } from "../models/answer-payer.server";
 import { storedUserKeys, type StoredUserKey } from "../models/user-key.server";
 import { env, type Env } from "../env.server";
 import { DecryptionError } from "../utils/encryption.server";
 import { logger, registerSecret } from "../utils/logger.server";
 import { createAnthropicProvider } from "./anthropic.server";
-import { createDemoProvider, DEMO_MODEL, DEMO_MODEL_ID } from "./demo.server";
+import { createDemoProvider, DEMO_MODEL, DEMO_MODEL_ID, DEMO_PROVIDER_ID } from "./demo.server";
 import { createOpenAIProvider } from "./openai.server";
 import { knownLabel } from "./known-models";
 import { modelPartOf } from "./model-id";
@@ -285,6 +286,21 @@ export async function modelsOf(provider: LlmProvider): Promise<ModelInfo[]> {
 export function labelOfModelId(modelId: string): string {
   if (modelId === DEMO_MODEL_ID) return DEMO_MODEL.label;
   return knownLabel(modelPartOf(modelId)) ?? modelPartOf(modelId);
+}
+
+/** The demo's names in each language (every other model is named as its provider names it). */
+const DEMO_NAMES: Record<Locale, { provider: string; model: string }> = {
+  en: { provider: "Demo", model: DEMO_MODEL.label },
+  ru: { provider: "Демо", model: "Демо (офлайн)" },
+};
+
+/** A page's model groups in its language: the demo is named in it. */
+export function inLanguage(groups: ProviderGroup[], locale: Locale): ProviderGroup[] {
+  if (locale === "en") return groups;
+  const names = DEMO_NAMES[locale];
+  return groups.map((group) =>
+    group.providerId !== DEMO_PROVIDER_ID ? group : { ...group, label: names.provider, models: group.models.map((model) => (model.id === DEMO_MODEL_ID ? { ...model, label: names.model } : model)) },
+  );
 }
 
 /** The model picker's groups for a person (their own keys' providers included, what the admin turned off left out). */

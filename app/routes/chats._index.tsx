@@ -9,7 +9,7 @@ import { toPickerGroups } from "~/components/chat/ModelPicker";
 import { Icon } from "~/components/ui/Icon";
 import { env } from "~/env.server";
 import { metaT, pageTitle } from "~/i18n/meta";
-import { defaultModelFor, listModelGroups } from "~/llm/catalog.server";
+import { defaultModelFor, inLanguage, listModelGroups } from "~/llm/catalog.server";
 import { DEMO_MODEL_ID } from "~/llm/demo.server";
 import { keptFiles, readMessageForm } from "~/services/attachments.server";
 import { formFields, inputError, newChatSchema } from "~/services/chat-input";
@@ -37,7 +37,7 @@ export const headers: HeadersFunction = ({ actionHeaders }) => {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const groups = await listModelGroups({ viewer: user });
+  const groups = inLanguage(await listModelGroups({ viewer: user }), localeOf(request));
   const offered = groups.flatMap((g) => g.models.map((m) => m.id));
   return {
     // What the page says under its heading: the demo where it is offered, and that nothing is when nothing is.

@@ -8,7 +8,7 @@ import { FormAlert } from "~/components/ui/Field";
 import { HighlightedText } from "~/components/search/HighlightedText";
 import { QuickSwitcher } from "~/components/search/QuickSwitcher";
 import { metaT, pageTitle } from "~/i18n/meta";
-import { listModelGroups } from "~/llm/catalog.server";
+import { inLanguage, listModelGroups } from "~/llm/catalog.server";
 import { describe } from "~/protocol/catalogue";
 import { AppError } from "~/protocol/errors";
 import { SEARCH_MAX_CHARS } from "~/services/search-limits";
@@ -37,7 +37,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const params = new URL(request.url).searchParams;
   const quick = params.get("view") === "quick";
-  const models = quick ? [] : (await listModelGroups({ viewer: user })).map((g) => ({ label: g.label, models: g.models.map((m) => ({ id: m.id, label: m.label })) }));
+  const models = quick ? [] : inLanguage(await listModelGroups({ viewer: user }), localeOf(request)).map((g) => ({ label: g.label, models: g.models.map((m) => ({ id: m.id, label: m.label })) }));
   let query = DEFAULT_QUERY;
   try {
     query = parseSearchQuery(params);

@@ -68,6 +68,9 @@ async function expectRussianPages(page: Page, { script }: { script: boolean }): 
   await expect(lastAnswer(page).locator('button.copy-code[aria-label="Копировать код"]')).toHaveText("КопироватьСкопировано");
   // The demo model answers a Russian question in Russian, and the answer's figures use Russian units.
   await expect(lastAnswer(page).getByTestId("answer-content")).toContainText("Вы написали 3 слова: «Привет из Москвы».");
+  // The demo is named in Russian too, on the answer and in the model choice.
+  await expect(lastAnswer(page).getByTestId("answer-model")).toHaveText("Демо (офлайн)");
+  await expect(page.getByTestId(script ? "model-picker" : "model-select")).toContainText("Демо (офлайн)");
   await expect(lastAnswer(page).getByTestId("answer-stats")).toContainText("вх.");
   await expect(lastAnswer(page).getByTestId("answer-stats")).toContainText("1-й токен");
   await expect(page.getByRole("navigation", { name: "Чаты" })).toContainText("Привет из Москвы");

@@ -18,7 +18,7 @@ import { FormAlert } from "~/components/ui/Field";
 import { useOptimisticSend } from "~/components/chat/useOptimisticSend";
 import { renderTextParts } from "~/components/markdown/html.server";
 import { env } from "~/env.server";
-import { labelOfModelId, listModelGroups } from "~/llm/catalog.server";
+import { labelOfModelId, inLanguage, listModelGroups } from "~/llm/catalog.server";
 import { requireChatAccess } from "~/models/chat-access.server";
 import { getMessage, getPathPage, streamingMessageId } from "~/models/message.server";
 import { needsMathStyles } from "~/components/markdown/math-styles";
@@ -92,7 +92,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const leafStreaming = messages.some((m) => m.id === chat.activeLeafId && m.status === "streaming");
   const streamingId = leafStreaming ? undefined : await streamingMessageId({ chatId: chat.id });
   const elsewhere = streamingId && streamingId !== chat.activeLeafId ? { id: streamingId, lastEventId: registry.getIn(chat.id, streamingId)?.lastEventId ?? 0 } : null;
-  const groups = await listModelGroups({ viewer: user });
+  const groups = inLanguage(await listModelGroups({ viewer: user }), locale);
   return {
     chat: { id: chat.id, title: chat.title, pinned: chat.pinned, archived: chat.archived, model: chat.model, systemPrompt: chat.systemPrompt },
     level,
