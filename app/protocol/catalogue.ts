@@ -199,7 +199,8 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     custom_instructions_too_long: (p) => `Keep custom instructions to ${upTo(p, "en", ["character", "characters"])} or fewer.`,
     not_found: () => "Not found.",
     message_not_found: () => "That message no longer exists.",
-    attachment_not_found: () => "That file no longer exists.",
+    attachment_not_found: (p) =>
+      p.name ? `${file(p)} is no longer on the server (an upload not sent within a day is removed). Attach it again, then send.` : "That file no longer exists.",
     chat_read_only: () => "You can read this chat but not change it.",
     rate_limited: (p) => `${tooMany(p, "en")} ${p.seconds ? `Try again in ${waitText(p.seconds, "en")}.` : "Wait a moment, then try again."}`,
     message_flagged: (p) => `This message was not sent: the server's content check flagged it${p.detail ? ` (${p.detail})` : ""}. Rephrase it and try again.`,
@@ -315,7 +316,8 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     custom_instructions_too_long: (p) => `Собственные инструкции могут быть не длиннее ${upTo(p, "ru", ["символа", "символов"])}.`,
     not_found: () => "Не найдено.",
     message_not_found: () => "Этого сообщения больше нет.",
-    attachment_not_found: () => "Этого файла больше нет.",
+    attachment_not_found: (p) =>
+      p.name ? `${file(p, "ru")} больше нет на сервере (загрузка, не отправленная за сутки, удаляется). Прикрепите его снова и отправьте.` : "Этого файла больше нет.",
     chat_read_only: () => "Этот чат можно читать, но не изменять.",
     rate_limited: (p) => `${tooMany(p, "ru")} ${p.seconds ? `Попробуйте снова через ${waitText(p.seconds, "ru")}.` : "Подождите немного и попробуйте снова."}`,
     message_flagged: (p) => `Сообщение не отправлено: проверка содержимого на сервере отметила его${p.detail ? ` (${p.detail})` : ""}. Переформулируйте и попробуйте снова.`,

@@ -4,7 +4,9 @@
 // typed text stays; a file's type comes from its bytes, and an SVG holding a
 // script never runs, shown in the chat or opened by its link.
 import type { Page } from "@playwright/test";
-import { chatIdOf, CHAT_URL, composer, expect, lastAnswer, signUp, test, userMessages, waitForAnswer, waitForHydration } from "./fixtures";
+import { createClient } from "@libsql/client";
+import { E2E } from "./env";
+import { chatIdOf, CHAT_URL, composer, expect, lastAnswer, newChatAndSend, signUp, test, userMessages, waitForAnswer, waitForHydration } from "./fixtures";
 import { queueScripts, requestsWith, uniqueMarker } from "./upstream";
 import { pdfBytes, pngBytes } from "../files";
 
@@ -173,6 +175,29 @@ test("files uploaded for a draft come back with it after a reload, and go with i
   await waitForHydration(page);
   await expect(composer(page)).toHaveValue("");
   expect(await page.getByTestId("attachment-chip").count()).toBe(0);
+});
+
+test("a draft's file the server removed meanwhile (unsent for a day) is named when the send is refused, and the text stays", async ({ page, browserErrors }) => {
+  browserErrors.allowStatus(404);
+  await signUp(page);
+  await newChatAndSend(page, "First, a question");
+  await waitForAnswer(page);
+  const unique = `swept-${Date.now().toString(36)}.txt`;
+  await page.getByTestId("file-input").setInputFiles([{ name: unique, mimeType: "text/plain", buffer: Buffer.from("Notes\n") }]);
+  await expect(page.locator('[data-testid="attachment-chip"][data-status="ready"]')).toHaveCount(1);
+  await composer(page).fill("And these notes?");
+  // The server's sweep of uploads no message took up, as a day later.
+  const db = createClient({ url: E2E.serverEnv.DATABASE_URL });
+  try {
+    await db.execute({ sql: "DELETE FROM attachments WHERE name = ?", args: [unique] });
+  } finally {
+    db.close();
+  }
+  await composer(page).press("Enter");
+  await expect(page.getByRole("alert")).toHaveText(`“${unique}” is no longer on the server (an upload not sent within a day is removed). Attach it again, then send.`);
+  await expect(composer(page)).toHaveValue("And these notes?");
+  await expect(page.getByTestId("attachment-chip")).toHaveCount(0);
+  await expect(userMessages(page)).toHaveCount(1);
 });
 
 test("without JavaScript, a file over the limit answers 413, names every file refused, and keeps the typed text and the other files", async ({ noJsPage: page, browserErrors }) => {

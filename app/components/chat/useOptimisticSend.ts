@@ -58,6 +58,9 @@ export function useOptimisticSend({ chatId, stored, model, locale }: { chatId: s
     async (body: URLSearchParams, text: string, files: FilePart[], onRefused: () => void): Promise<boolean> => {
       const refused = (result: FormFailure) => {
         onRefused();
+        // A file the server no longer has (an upload left unsent for a day is removed): the page knows its name.
+        const gone = result.code === "attachment_not_found" && result.files ? files.filter((f) => !result.files!.some((kept) => kept.attachmentId === f.attachmentId)) : [];
+        if (gone.length > 0) result = { ...result, formError: describe({ code: "attachment_not_found", params: { name: gone[0]!.name } }, locale) };
         // The files go back on the composer with the text, unless the server said which of them it kept.
         setFailure({ files, ...result, text });
         setPending(null);
