@@ -273,12 +273,13 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
     grow();
   }, [queued, busy, submitting, uploads.uploading, uploads.ready.length, grow]);
 
-  // A refused send hands its text back: put it in the box again.
+  // A refused send hands its text back: put it in the box again, before anything typed since (a queued message's
+  // send is refused after the box took the next one).
   useEffect(() => {
-    if (initialText && textRef.current && !textRef.current.value) {
-      textRef.current.value = initialText;
-      grow();
-    }
+    const box = textRef.current;
+    if (!initialText || !box || box.value.includes(initialText)) return;
+    box.value = box.value.trim() ? `${initialText}\n\n${box.value}` : initialText;
+    grow();
   }, [initialText, grow]);
 
   return (
