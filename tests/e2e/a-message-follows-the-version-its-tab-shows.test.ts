@@ -7,6 +7,11 @@ import type { Page } from "@playwright/test";
 import { AWAY_FOR_MS } from "../../app/components/ui/RefreshWhenBack";
 import { composer, expect, lastAnswer, newChatAndSend, postForm, sendMessage, signUp, test, waitForAnswer, waitForHydration } from "./fixtures";
 
+/** Resolves when the chat page next reloads its data (as it does once an answer has ended). */
+function pageDataReloaded(page: Page): Promise<unknown> {
+  return page.waitForResponse((response) => /\/chats\/[0-9a-z]{20}\.data/.test(response.url()) && response.request().method() === "GET");
+}
+
 for (const javaScriptEnabled of [true, false]) {
   test(`${javaScriptEnabled ? "with" : "without"} JavaScript, a message follows the version its tab shows, not the one another tab switched to`, async ({ page, browser }) => {
     await signUp(page);
@@ -52,8 +57,11 @@ test("a message whose branch another tab deleted, or whose chat it deleted, is n
   await signUp(page);
   const { chatUrl } = await newChatAndSend(page, "Beta question about glaciers");
   await waitForAnswer(page);
+  // The page reloads its data once an answer has ended: another tab acts after that, not in a race with it.
+  const reloadedAfterSecond = pageDataReloaded(page);
   await sendMessage(page, "Second question about fjords");
   await waitForAnswer(page);
+  await reloadedAfterSecond;
   const other = await browser.newContext({ storageState: await page.context().storageState() });
   try {
     const elsewhere = await other.newPage();
@@ -69,9 +77,11 @@ test("a message whose branch another tab deleted, or whose chat it deleted, is n
     await expect(composer(page)).toHaveValue("Third question about moraines");
     // The page now shows the chat as it is: the deleted exchange is gone, and a send goes on from there.
     await expect(page.getByTestId("user-message")).toHaveCount(1);
+    const reloadedAfterThird = pageDataReloaded(page);
     await composer(page).press("Enter");
     await waitForAnswer(page);
     await expect(page.getByTestId("user-message").last()).toContainText("Third question about moraines");
+    await reloadedAfterThird;
 
     // Then the other tab deletes the chat itself.
     expect((await postForm(elsewhere, chatUrl, { intent: "delete" })).status()).toBeLessThan(400);

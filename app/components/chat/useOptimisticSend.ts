@@ -45,6 +45,8 @@ export function useOptimisticSend({ chatId, stored, model, locale }: { chatId: s
   // Read by callbacks that outlive a render: is a send on its way, did its answer end meanwhile?
   const inFlight = useRef(0);
   const settledWhileSending = useRef(false);
+  // Answers of sends the server refused: their streams (opened with the send) end with nothing to show or reload.
+  const refusedAnswers = useRef(new Set<string>());
 
   const arrived = pending !== null && stored.some((m) => m.id === pending.answer.id);
   // Once the page's data has the real messages, the optimistic ones have
@@ -123,7 +125,10 @@ export function useOptimisticSend({ chatId, stored, model, locale }: { chatId: s
       inFlight.current += 1;
       let refused = false;
       const streamUrl = `/chats/${chatId}/messages/${answerId}/stream`;
-      void deliver(body, text, files, () => (refused = true))
+      void deliver(body, text, files, () => {
+        refused = true;
+        refusedAnswers.current.add(answerId);
+      })
         .catch(() => false)
         .then((delivered) => {
           // Not sent: its answer's stream, if no answer on the page took it, has nothing to wait for.
@@ -187,6 +192,9 @@ export function useOptimisticSend({ chatId, stored, model, locale }: { chatId: s
   const [settled, setSettled] = useState<ReadonlySet<string>>(() => new Set());
   const onAnswerSettled = useCallback(
     (messageId: string) => {
+      // A refused send's answer never was: reloading the page for it would only lose what the refusal shows
+      // (a chat deleted in another tab would turn into its 404 page, the kept text with it).
+      if (refusedAnswers.current.has(messageId)) return;
       setSettled((ids) => new Set(ids).add(messageId));
       // "An answer is still being written" is no longer true: the refused text, still in the box, may go now.
       setFailure((shown) => (shown?.code === "answer_in_progress" ? null : shown));
