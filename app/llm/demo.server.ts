@@ -88,24 +88,86 @@ function ruPlural(n: number, [one, few, many]: [string, string, string]): string
   return rule === "one" ? one : rule === "few" ? few : many;
 }
 
+/** What a document is, and how its text starts, for `describeAttachments`. */
+interface DocumentWords {
+  pdf: (readable: boolean) => string;
+  text: string;
+  starts: (start: string, lines: number) => string;
+  empty: string;
+}
+
+/** The demo's words in each language; the answer is the same shape in both (`composeDemoAnswer`). */
+const DEMO_WORDS: Record<
+  DemoLanguage,
+  {
+    image: string;
+    document: DocumentWords;
+    noTopic: string;
+    heading: (topic: string) => string;
+    attached: (count: number) => string;
+    wrote: (words: number, turn: number, firstLine: string) => string;
+    breakdown: string;
+    aspects: string[];
+    noKeywords: string;
+    sketch: string;
+    codeWords: string;
+    formula: (words: number) => string;
+    addKey: string;
+  }
+> = {
+  en: {
+    image: "an image",
+    document: {
+      pdf: (readable) => (readable ? "a PDF I can read page by page" : "a PDF"),
+      text: "a text file",
+      starts: (start, lines) => ` whose text starts “${start}” (${lines} line${lines === 1 ? "" : "s"})`,
+      empty: " with no text to read",
+    },
+    noTopic: "your question",
+    heading: (topic) => `About ${topic}`,
+    attached: (count) => `You attached ${count === 1 ? "one file" : `${count} files`}`,
+    wrote: (words, turn, firstLine) =>
+      `You wrote ${words} word${words === 1 ? "" : "s"}${turn > 1 ? ` (turn ${turn} of this chat)` : ""}: _“${firstLine}”_. I am Parley's **offline demo model**, so this answer is put together locally without any API key — but it streams and renders exactly like a real one.`,
+    breakdown: "Here is how I would break it down:",
+    aspects: ["the core idea", "how it is used", "what can go wrong", "where to read more"],
+    noKeywords: "1. **Context** — say a little more and I will have more to work with",
+    sketch: "A sketch in code:",
+    codeWords: "words",
+    formula: (words) => `And a formula for good measure — the number of unordered pairs among your ${words} words:`,
+    addKey: "Add an API key for OpenAI, Anthropic or any OpenAI-compatible provider to talk to a real model.",
+  },
+  ru: {
+    image: "изображение",
+    document: {
+      pdf: (readable) => (readable ? "PDF, который я читаю постранично" : "PDF"),
+      text: "текстовый файл",
+      starts: (start, lines) => `, текст которого начинается «${start}» (${lines} ${ruPlural(lines, ["строка", "строки", "строк"])})`,
+      empty: " без текста, который можно прочитать",
+    },
+    noTopic: "ваш вопрос",
+    heading: (topic) => `Тема: ${topic}`,
+    attached: (count) => `Вы приложили ${count === 1 ? "один файл" : `${count} ${ruPlural(count, ["файл", "файла", "файлов"])}`}`,
+    wrote: (words, turn, firstLine) =>
+      `Вы написали ${words} ${ruPlural(words, ["слово", "слова", "слов"])}${turn > 1 ? ` (вопрос ${turn} в этом чате)` : ""}: _«${firstLine}»_. Я — **офлайн-демомодель** Parley: этот ответ собран здесь же, без API-ключа, но приходит по частям и отображается точно так же, как ответ настоящей модели.`,
+    breakdown: "Вот как я бы это разобрал:",
+    aspects: ["главная идея", "как это применяют", "что может пойти не так", "где почитать ещё"],
+    noKeywords: "1. **Контекст** — расскажите чуть подробнее, и мне будет с чем работать",
+    sketch: "Набросок в коде:",
+    codeWords: "слов",
+    formula: (words) => `И формула для порядка — число неупорядоченных пар среди слов вашего сообщения (n = ${words}):`,
+    addKey: "Добавьте API-ключ OpenAI, Anthropic или любого OpenAI-совместимого провайдера, чтобы говорить с настоящей моделью.",
+  },
+};
+
 /** What the demo can say about the files of a turn (it reads them as any model would be sent them). */
 function describeAttachments(message: ContextMessage, language: DemoLanguage): string[] {
+  const words = DEMO_WORDS[language];
   const out: string[] = [];
-  const ru = language === "ru";
   for (const part of message.parts) {
-    if (part.type === "image") out.push(`${ru ? "изображение" : "an image"} (${part.mediaType}, ${formatBytes(base64Bytes(part.data), language)})`);
+    if (part.type === "image") out.push(`${words.image} (${part.mediaType}, ${formatBytes(base64Bytes(part.data), language)})`);
     else if (part.type === "document") {
-      const lines = part.text ? part.text.split("\n").length : 0;
-      const pdf = part.mediaType === "application/pdf";
-      const what = ru ? (pdf ? (part.data ? "PDF, который я читаю постранично" : "PDF") : "текстовый файл") : pdf ? (part.data ? "a PDF I can read page by page" : "a PDF") : "a text file";
-      const start = part.text?.trim().split("\n")[0]!.slice(0, 60);
-      const text = ru
-        ? part.text
-          ? `, текст которого начинается «${start}» (${lines} ${ruPlural(lines, ["строка", "строки", "строк"])})`
-          : " без текста, который можно прочитать"
-        : part.text
-          ? ` whose text starts “${start}” (${lines} line${lines === 1 ? "" : "s"})`
-          : " with no text to read";
+      const what = part.mediaType === "application/pdf" ? words.document.pdf(Boolean(part.data)) : words.document.text;
+      const text = part.text ? words.document.starts(part.text.trim().split("\n")[0]!.slice(0, 60), part.text.split("\n").length) : words.document.empty;
       out.push(`**${part.name.replace(/[*_`[\]\\<>]/g, "\\$&")}**, ${what}${text}`);
     }
   }
@@ -135,74 +197,36 @@ export function composeDemoAnswer(messages: ContextMessage[]): string {
   const turn = messages.filter((m) => m.role === "user").length;
   const fn = identifierFrom(keywords[0] ?? "answer");
   const language = languageOf(prompt);
+  const say = DEMO_WORDS[language];
   const attached = lastUser ? describeAttachments(lastUser, language) : [];
-  if (language === "ru") return composeRussianAnswer({ firstLine, words, keywords, turn, fn, attached });
-  const topic = keywords[0] ?? "your question";
-  const list = keywords.length
-    ? keywords.map((k, i) => `${i + 1}. **${k}** — ${["the core idea", "how it is used", "what can go wrong", "where to read more"][i]}`).join("\n")
-    : "1. **Context** — say a little more and I will have more to work with";
+  const topic = keywords[0] ?? say.noTopic;
+  const list = keywords.length ? keywords.map((k, i) => `${i + 1}. **${k}** — ${say.aspects[i]}`).join("\n") : say.noKeywords;
   return [
-    `## About ${topic}`,
+    `## ${say.heading(topic)}`,
     "",
-    ...(attached.length ? [`You attached ${attached.length === 1 ? "one file" : `${attached.length} files`}: ${attached.join("; ")}.`, ""] : []),
-    `You wrote ${words} word${words === 1 ? "" : "s"}${turn > 1 ? ` (turn ${turn} of this chat)` : ""}: _“${firstLine}”_. I am Parley's **offline demo model**, so this answer is put together locally without any API key — but it streams and renders exactly like a real one.`,
+    ...(attached.length ? [`${say.attached(attached.length)}: ${attached.join("; ")}.`, ""] : []),
+    say.wrote(words, turn, firstLine),
     "",
-    "Here is how I would break it down:",
+    say.breakdown,
     "",
     list,
     "",
-    "A sketch in code:",
+    say.sketch,
     "",
     "```ts",
     `function ${fn}(input: string): string {`,
     `  const words = input.split(/\\s+/).filter(Boolean);`,
-    `  return \`${topic}: \${words.length} words\`;`,
+    `  return \`${topic}: \${words.length} ${say.codeWords}\`;`,
     "}",
     "```",
     "",
-    `And a formula for good measure — the number of unordered pairs among your ${words} words:`,
+    say.formula(words),
     "",
     "$$",
     `\\binom{n}{2} = \\frac{n(n-1)}{2}, \\quad n = ${words} \\Rightarrow ${(words * (words - 1)) / 2}`,
     "$$",
     "",
-    "Add an API key for OpenAI, Anthropic or any OpenAI-compatible provider to talk to a real model.",
-  ].join("\n");
-}
-
-/** The same answer for a question asked in Russian. */
-function composeRussianAnswer({ firstLine, words, keywords, turn, fn, attached }: { firstLine: string; words: number; keywords: string[]; turn: number; fn: string; attached: string[] }): string {
-  const topic = keywords[0] ?? "ваш вопрос";
-  const list = keywords.length
-    ? keywords.map((k, i) => `${i + 1}. **${k}** — ${["главная идея", "как это применяют", "что может пойти не так", "где почитать ещё"][i]}`).join("\n")
-    : "1. **Контекст** — расскажите чуть подробнее, и мне будет с чем работать";
-  const files = attached.length === 1 ? "один файл" : `${attached.length} ${ruPlural(attached.length, ["файл", "файла", "файлов"])}`;
-  return [
-    `## Тема: ${topic}`,
-    "",
-    ...(attached.length ? [`Вы приложили ${files}: ${attached.join("; ")}.`, ""] : []),
-    `Вы написали ${words} ${ruPlural(words, ["слово", "слова", "слов"])}${turn > 1 ? ` (вопрос ${turn} в этом чате)` : ""}: _«${firstLine}»_. Я — **офлайн-демомодель** Parley: этот ответ собран здесь же, без API-ключа, но приходит по частям и отображается точно так же, как ответ настоящей модели.`,
-    "",
-    "Вот как я бы это разобрал:",
-    "",
-    list,
-    "",
-    "Набросок в коде:",
-    "",
-    "```ts",
-    `function ${fn}(input: string): string {`,
-    `  const words = input.split(/\\s+/).filter(Boolean);`,
-    `  return \`${topic}: \${words.length} слов\`;`,
-    "}",
-    "```",
-    "",
-    `И формула для порядка — число неупорядоченных пар среди слов вашего сообщения (n = ${words}):`,
-    "",
-    "$$",
-    `\\binom{n}{2} = \\frac{n(n-1)}{2}, \\quad n = ${words} \\Rightarrow ${(words * (words - 1)) / 2}`,
-    "$$",
-    "",
-    "Добавьте API-ключ OpenAI, Anthropic или любого OpenAI-совместимого провайдера, чтобы говорить с настоящей моделью.",
+    say.addKey,
   ].join("\n");
 }
 
