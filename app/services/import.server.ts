@@ -517,7 +517,7 @@ async function rowsOf({
   /** Bytes of files this person may still store (MAX_UPLOAD_BYTES_PER_USER). */
   allowance: { left: number };
   /** Filled with the files whose bytes were not stored (their messages name them). */
-  leftOut: { name: string; reason: FileLeftOut["reason"] }[];
+  leftOut: Omit<FileLeftOut, "title">[];
 }): Promise<ImportedChatRows> {
   const ordered = parentsFirst(conversation.messages);
   const newId = new Map(ordered.map((m) => [m.id, createId()]));
@@ -684,7 +684,7 @@ export async function importParsed({ parsed, user, files = NO_FILES, locale = "e
       let written = false;
       for (let attempt = 0; attempt < 2; attempt++) {
         const before = allowance.left;
-        const leftOut: { name: string; reason: FileLeftOut["reason"] }[] = [];
+        const leftOut: Omit<FileLeftOut, "title">[] = [];
         const rows = await rowsOf({ conversation, userId: user.id, source: parsed.source, files, chatModel, allowance, leftOut });
         try {
           written = await insertImportedChat(rows, { maxChats });

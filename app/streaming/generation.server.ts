@@ -334,6 +334,7 @@ async function relayEvents({ upstream, writer, startedAt = performance.now(), fi
       error instanceof UpstreamError
         ? upstreamProblem(error, provider.label, upstream.paidBy)
         : { code: "answer_failed", params: { detail: `${provider.label} failed: ${error instanceof Error ? error.message : String(error)}` } };
+    if (problem.code === "server_key_refused" && error instanceof UpstreamError) logger.warn("the provider refused the server's key", { provider: provider.label, status: error.status, detail: error.detail });
     writer.stats(stats);
     return { status: "error", problem, stats };
   }
@@ -372,13 +373,10 @@ async function relayEvents({ upstream, writer, startedAt = performance.now(), fi
  */
 export function upstreamProblem(error: UpstreamError, providerLabel: string, paidBy: Upstream["paidBy"]): Problem {
   const params = { provider: providerLabel, ...(error.status ? { status: error.status } : {}) };
-  if (error.kind === "client" && (error.status === 401 || error.status === 403)) {
-    // The provider's own advice ("find your API key in your account settings") is for whoever holds the key: the
-    // person for their own key; for the server's, whoever runs it reads it in the log, and the person is told whom to ask.
-    if (paidBy === "user") return { code: "own_key_refused", params: { ...params, detail: error.detail } };
-    logger.warn("the provider refused the server's key", { provider: providerLabel, status: error.status, detail: error.detail });
-    return { code: "server_key_refused", params };
-  }
+  // The provider's own advice ("find your API key in your account settings") is for whoever holds the key: the
+  // person for their own key; for the server's, whoever runs it (it is logged where the answer ends), and the person
+  // is told whom to ask.
+  if (error.kind === "client" && (error.status === 401 || error.status === 403)) return paidBy === "user" ? { code: "own_key_refused", params: { ...params, detail: error.detail } } : { code: "server_key_refused", params };
   switch (error.kind) {
     case "rate_limited":
       // The wait the provider names, if it does (past the attempts, or longer than Parley waits by itself).
