@@ -20,7 +20,8 @@ const NO_PLUGINS: PluggableList = [];
 /** Math and highlighting, each loaded the first time an answer being written needs it (rich.ts). */
 const loaders = {
   math: {
-    needed: /\$/,
+    // Dollars, or LaTeX's own \( and \[ (math-delimiters.ts).
+    needed: /\$|\\[([]/,
     load: () => {
       // The page may have shown no math so far: its stylesheet comes with the plugin.
       linkMathStyles();
@@ -75,17 +76,17 @@ function useRichPlugins(text: string): { plugins: PluggableList; missing: boolea
 
 const Block = memo(function Block({ text, rehypePlugins }: { text: string; rehypePlugins: PluggableList }) {
   return (
+    // Each block's LaTeX delimiters once (a finished block is memoized), not the whole answer's at every token.
     <ReactMarkdown remarkPlugins={remarkPlugins} rehypePlugins={rehypePlugins} components={components} urlTransform={urlTransform}>
-      {text}
+      {normalizeMathDelimiters(text)}
     </ReactMarkdown>
   );
 });
 
 export function LiveBlocks({ text, streaming, rendered }: { text: string; streaming: boolean; rendered?: RenderedText | null }) {
   const [splitter] = useState(() => new BlockSplitter());
-  const markdown = normalizeMathDelimiters(text);
-  const { finished, last } = splitter.update(markdown);
-  const { plugins: rehypePlugins, missing } = useRichPlugins(markdown);
+  const { finished, last } = splitter.update(text);
+  const { plugins: rehypePlugins, missing } = useRichPlugins(text);
   const { t } = useTranslation();
   const labels = useMemo(() => copyLabelsOf(t), [t]);
   // An answer done whose highlighting or math has not loaded here (the connection dropped, and a browser that keeps
