@@ -12,7 +12,7 @@ import { AppError } from "~/protocol/errors";
 import { diffLines, MAX_SERVER_PROMPT_CHARS, restoreServerPrompt, saveServerPrompt, serverPromptSchema } from "~/services/system-prompt.server";
 import { type FormFailure, formFailure, readFormData } from "~/utils/http.server";
 import { Trans } from "react-i18next";
-import { LengthCount, useLengthCount } from "~/components/ui/LengthCount";
+import { CountedTextArea } from "~/components/ui/LengthCount";
 import { useTranslation } from "~/i18n/i18n";
 import { metaT, pageTitle } from "~/i18n/meta";
 
@@ -81,7 +81,21 @@ export default function AdminPrompt() {
         <Form method="post" className="space-y-3">
           {failure ? <FormAlert>{failure.formError}</FormAlert> : null}
           {/* A new version in force (saved or restored) replaces what the box holds, with JavaScript too. */}
-          <PromptBox key={current?.version ?? 0} typed={failure?.text ?? current?.text ?? ""} refused={failure?.field === "text"} label={current ? t("adminPrompt.labelInForce", { version: current.version }) : t("adminPrompt.labelNone")} max={maxChars} />
+          <div>
+            <label htmlFor="server-prompt" className="mb-1 block text-sm text-zinc-300">
+              {current ? t("adminPrompt.labelInForce", { version: current.version }) : t("adminPrompt.labelNone")}
+            </label>
+            <CountedTextArea
+              key={current?.version ?? 0}
+              id="server-prompt"
+              name="text"
+              rows={10}
+              max={maxChars}
+              defaultValue={failure?.text ?? current?.text ?? ""}
+              refused={failure?.field === "text"}
+              className={`${inputClass} w-full font-mono text-sm`}
+            />
+          </div>
           <button type="submit" name="intent" value="save" className={primaryButtonClass}>
             {t("adminPrompt.save")}
           </button>
@@ -168,27 +182,5 @@ export default function AdminPrompt() {
         )}
       </div>
     </section>
-  );
-}
-
-function PromptBox({ typed, refused, label, max }: { typed: string; refused: boolean; label: string; max: number }) {
-  const count = useLengthCount(typed, max);
-  return (
-    <div>
-      <label htmlFor="server-prompt" className="mb-1 block text-sm text-zinc-300">
-        {label}
-      </label>
-      <textarea
-        id="server-prompt"
-        name="text"
-        rows={10}
-        defaultValue={typed}
-        onChange={count.onChange}
-        aria-invalid={refused || count.over > 0 || undefined}
-        aria-describedby="server-prompt-count"
-        className={`${inputClass} w-full font-mono text-sm`}
-      />
-      <LengthCount id="server-prompt-count" length={count.length} max={max} />
-    </div>
   );
 }

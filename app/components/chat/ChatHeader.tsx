@@ -12,7 +12,7 @@ import { useTranslation } from "~/i18n/i18n";
 import { SYSTEM_PROMPT_MAX } from "~/services/chat-input";
 import type { FormFailure } from "../../protocol/errors";
 import { Icon, type IconName } from "../ui/Icon";
-import { LengthCount, useLengthCount } from "../ui/LengthCount";
+import { CountedTextArea } from "../ui/LengthCount";
 import { Popover } from "../ui/Popover";
 
 export interface HeaderChat {
@@ -131,7 +131,15 @@ export function ChatHeader({
                 <label htmlFor="system-prompt-input" className="mb-1 block text-zinc-300">
                   {t("header.systemPromptLabel")}
                 </label>
-                <SystemPromptBox saved={(failure?.intent === "system-prompt" ? failure.text : undefined) ?? chat.systemPrompt ?? ""} />
+                <CountedTextArea
+                  id="system-prompt-input"
+                  name="systemPrompt"
+                  max={SYSTEM_PROMPT_MAX}
+                  defaultValue={(failure?.intent === "system-prompt" ? failure.text : undefined) ?? chat.systemPrompt ?? ""}
+                  rows={5}
+                  data-autofocus
+                  className="w-full rounded-md border border-zinc-700 bg-zinc-800 p-2"
+                />
                 <button type="submit" className="mt-2 rounded-md bg-sky-600 px-3 py-1 font-medium hover:bg-sky-500">
                   {t("common.save")}
                 </button>
@@ -168,16 +176,5 @@ export function ChatHeader({
         </>
       )}
     </header>
-  );
-}
-
-/** The chat's own system prompt, counted as it is typed (the server refuses more than {@link SYSTEM_PROMPT_MAX}). */
-function SystemPromptBox({ saved }: { saved: string }) {
-  const count = useLengthCount(saved, SYSTEM_PROMPT_MAX);
-  return (
-    <>
-      <textarea id="system-prompt-input" name="systemPrompt" defaultValue={saved} onChange={count.onChange} aria-invalid={count.over > 0 || undefined} aria-describedby="system-prompt-count" rows={5} data-autofocus className="w-full rounded-md border border-zinc-700 bg-zinc-800 p-2 aria-[invalid]:border-red-500" />
-      <LengthCount id="system-prompt-count" length={count.length} max={SYSTEM_PROMPT_MAX} />
-    </>
   );
 }

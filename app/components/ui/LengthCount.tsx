@@ -1,4 +1,4 @@
-import { type ChangeEvent, useState } from "react";
+import { type ChangeEvent, type TextareaHTMLAttributes, useState } from "react";
 import { formatNumber, useLocale, useTranslation } from "~/i18n/i18n";
 
 /**
@@ -25,5 +25,34 @@ export function LengthCount({ id, length, max, className = "mt-1 text-xs" }: { i
     <p id={id} className={`${className} ${over > 0 ? "font-medium text-red-400" : "text-zinc-500"}`} data-testid="length-count">
       {over > 0 ? t("common.charactersOver", { ...words, over: formatNumber(over, locale) }) : t("common.characters", words)}
     </p>
+  );
+}
+
+/**
+ * A textarea with its count beneath (`<id>-count` describes it), marked
+ * invalid past `max` or when the server refused it.
+ */
+export function CountedTextArea({
+  id,
+  max,
+  defaultValue,
+  refused = false,
+  className,
+  ...textarea
+}: { id: string; max: number; defaultValue: string; refused?: boolean } & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "id" | "defaultValue" | "onChange">) {
+  const count = useLengthCount(defaultValue, max);
+  return (
+    <>
+      <textarea
+        id={id}
+        defaultValue={defaultValue}
+        onChange={count.onChange}
+        aria-invalid={refused || count.over > 0 || undefined}
+        aria-describedby={`${id}-count`}
+        className={`${className ?? ""} aria-[invalid]:border-red-500`}
+        {...textarea}
+      />
+      <LengthCount id={`${id}-count`} length={count.length} max={max} />
+    </>
   );
 }
