@@ -17,7 +17,7 @@ import type { FilePart } from "../../protocol/parts";
 import { ACCEPT, kindOf } from "../../services/file-kind";
 import { Icon } from "../ui/Icon";
 import { ModelPicker, type PickerGroup } from "./ModelPicker";
-import { draftFilesKey, forgetDraft, useDraftStorageKeys } from "./drafts";
+import { DRAFT_SEPARATOR, draftFilesKey, forgetDraft, useDraftStorageKeys } from "./drafts";
 import { type Chip, useUploads } from "./useUploads";
 
 export interface ComposerProps {
@@ -223,40 +223,56 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
   // So does one sent while its files upload; a file that then fails holds the message back (it would go without it).
   // The queued text leaves the box for the notice above it, so what is typed next is a message of its own; Enter
   // again adds it to the queued one (one answer comes between two messages), Cancel puts the text back in the box.
-  const [queued, setQueued] = useState<string | null>(null);
+  const [queued, setQueuedState] = useState<string | null>(null);
+  // The draft holds the queued message and then what is typed after it, so a reload loses neither (they come back
+  // in the box, one after the other); a delivered send takes its own text out of it.
+  const queuedRef = useRef<string | null>(null);
+  const keepDraft = useCallback(() => {
+    const key = typingFor.current ?? storageKey;
+    const text = [queuedRef.current, textRef.current?.value].filter((part) => part?.trim()).join(DRAFT_SEPARATOR);
+    if (text) localStorage.setItem(key, text);
+    else localStorage.removeItem(key);
+  }, [storageKey]);
+  const setQueued = useCallback((next: string | null) => {
+    queuedRef.current = next;
+    setQueuedState(next);
+  }, []);
   const failedWhenQueued = useRef(0);
   const failed = uploads.chips.filter((c) => c.status === "error").length;
   const putBack = useCallback(
     (text: string) => {
       const box = textRef.current;
       if (!box) return;
-      box.value = [text, box.value].filter((part) => part.trim()).join("\n\n");
-      localStorage.setItem(typingFor.current ?? storageKey, box.value);
+      box.value = [text, box.value].filter((part) => part.trim()).join(DRAFT_SEPARATOR);
       grow();
       measure();
     },
-    [grow, measure, storageKey, typingFor],
+    [grow, measure],
   );
   const queue = () => {
     const box = textRef.current;
     if (!box) return;
     failedWhenQueued.current = failed;
     const typed = box.value;
-    setQueued((before) => (before === null ? typed : [before, typed].filter((part) => part.trim()).join("\n\n")));
+    const before = queuedRef.current;
+    setQueued(before === null ? typed : [before, typed].filter((part) => part.trim()).join(DRAFT_SEPARATOR));
     box.value = "";
     grow();
     measure();
+    keepDraft();
   };
   const unqueue = () => {
     if (queued !== null) putBack(queued);
     setQueued(null);
+    keepDraft();
     textRef.current?.focus();
   };
   useEffect(() => {
     if (queued === null || failed <= failedWhenQueued.current) return;
     putBack(queued);
     setQueued(null);
-  }, [queued, failed, putBack]);
+    keepDraft();
+  }, [queued, failed, putBack, setQueued, keepDraft]);
   useEffect(() => {
     if (queued === null || busy || submitting || uploads.uploading) return;
     setQueued(null);
@@ -269,9 +285,9 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
     box.value = queued;
     formRef.current?.requestSubmit();
     if (box.value === "") box.value = typed;
-    else box.value = [box.value, typed].filter((part) => part.trim()).join("\n\n");
+    else box.value = [box.value, typed].filter((part) => part.trim()).join(DRAFT_SEPARATOR);
     grow();
-  }, [queued, busy, submitting, uploads.uploading, uploads.ready.length, grow]);
+  }, [queued, busy, submitting, uploads.uploading, uploads.ready.length, grow, setQueued]);
 
   // A refused send hands its text back: put it in the box again, before anything typed since (a queued message's
   // send is refused after the box took the next one).
@@ -407,10 +423,10 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
           // The keys are named where there is a keyboard to press them (not on a touch screen, not without JavaScript).
           placeholder={busy ? (!hydrated ? t("composer.placeholderBusyNoJs") : keys ? t("composer.placeholderBusy") : t("composer.placeholderBusyTouch")) : hydrated && keys ? t("composer.placeholder") : t("composer.placeholderNoJs")}
           className="block max-h-80 w-full resize-none bg-transparent px-4 py-3 text-zinc-100 outline-none placeholder:text-zinc-500 disabled:opacity-60"
-          onInput={(event) => {
+          onInput={() => {
             grow();
             measure();
-            localStorage.setItem(typingFor.current ?? storageKey, event.currentTarget.value);
+            keepDraft();
           }}
           onKeyDown={(event) => {
             if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {

@@ -6,8 +6,11 @@
 import { useRouteLoaderData } from "@remix-run/react";
 import { useCallback } from "react";
 import type { loader as chatsLoader } from "~/routes/chats";
+import { asTyped } from "~/utils/typed-text";
 
 const PREFIX = "parley:draft:";
+/** Between the messages one draft holds: the queued one, then what was typed after it. */
+export const DRAFT_SEPARATOR = "\n\n";
 
 /** Where the signed-in account's draft for `draftKey` (a chat's id, or "new") is kept. */
 export function useDraftStorageKey(draftKey: string): string {
@@ -30,6 +33,22 @@ export function forgetDraft(storageKey: string): void {
   try {
     localStorage.removeItem(storageKey);
     localStorage.removeItem(draftFilesKey(storageKey));
+  } catch {
+    // Storage turned off: nothing was kept.
+  }
+}
+
+/**
+ * A send was delivered: its text leaves the draft it came from. What was typed
+ * after it (a draft is the queued message, then the box's text) stays, with
+ * its files; a draft that no longer holds the sent text is someone's new words
+ * and is kept whole.
+ */
+export function forgetSentText(storageKey: string, sent: string): void {
+  try {
+    const kept = asTyped(localStorage.getItem(storageKey) ?? "");
+    if (kept === sent) localStorage.removeItem(storageKey);
+    else if (kept.startsWith(`${sent}${DRAFT_SEPARATOR}`)) localStorage.setItem(storageKey, kept.slice(sent.length + DRAFT_SEPARATOR.length));
   } catch {
     // Storage turned off: nothing was kept.
   }

@@ -12,7 +12,7 @@ import type { FormFailure } from "../../protocol/errors";
 import { createId } from "../../utils/id";
 import { asTyped } from "../../utils/typed-text";
 import { useTranslation } from "../../i18n/i18n";
-import { forgetDraft, useDraftStorageKey } from "./drafts";
+import { forgetSentText, useDraftStorageKey } from "./drafts";
 import { closeEarlyStream, openStreamEarly } from "./useAnswerStream";
 import type { MessageView } from "./MessageItem";
 
@@ -99,7 +99,7 @@ export function useOptimisticSend({ chatId, stored, model, locale }: { chatId: s
         return false;
       }
       // Delivered: the draft it came from is no longer needed.
-      forgetDraft(draftKey);
+      forgetSentText(draftKey, text);
       return true;
     },
     [chatId, draftKey, locale, revalidator, t],
