@@ -4,7 +4,7 @@
 // that finds a chat by its title and a message by its text, keyboard only.
 // Answers come from the fake OpenAI upstream (instant echoes).
 import type { Page } from "@playwright/test";
-import { chatIdOf, expect, signUp, test, userMessages, waitForAnswer, sendThroughTheForm } from "./fixtures";
+import { chatIdOf, expect, postForm, signUp, test, userMessages, waitForAnswer, sendThroughTheForm } from "./fixtures";
 import { uniqueMarker } from "./upstream";
 
 const MODEL_ID = "openai:gpt-4o-mini";
@@ -149,6 +149,36 @@ test("Ctrl+K finds a chat by its title and a message by its text, with the keybo
   await page.getByRole("link", { name: "Back to the first page" }).click();
   await expect(page.getByTestId("search-nothing")).toHaveCount(0);
   await expect(page.locator("mark").first()).toHaveText(/kumquat/i);
+});
+
+test("Ctrl+K does not offer a chat deleted in another window beside it", async ({ page }) => {
+  await signUp(page);
+  const m = uniqueMarker("qd");
+  await send(page, `Persimmon tart ${m}`, { newChat: true });
+  await expect(page).toHaveURL(/\/chats\/[0-9a-z]{20}$/);
+  await waitForAnswer(page);
+  const goneUrl = page.url();
+  await rename(page, `Persimmon plans ${m}`);
+  await send(page, `Persimmon jam ${m}`, { newChat: true });
+  await expect(page).toHaveURL(/\/chats\/[0-9a-z]{20}$/);
+  await waitForAnswer(page);
+  await rename(page, `Persimmon stays ${m}`);
+
+  // Another window of the same browser, never hidden from this one, deletes the first chat.
+  const other = await page.context().newPage();
+  try {
+    expect((await postForm(other, goneUrl, { intent: "delete" })).status()).toBeLessThan(400);
+  } finally {
+    await other.close();
+  }
+  const dialog = page.getByRole("dialog", { name: "Jump to a chat or message" });
+  await page.keyboard.press("Control+k");
+  await expect(dialog).toBeVisible();
+  await page.keyboard.type("persimmon");
+  const chats = dialog.locator('[role=option][data-kind="chat"]');
+  await expect(chats).toHaveCount(1);
+  await expect(chats).toContainText(`Persimmon stays ${m}`);
+  await expect(page.getByTestId("chat-list")).not.toContainText(`Persimmon plans ${m}`);
 });
 
 test("the search page is private, hardened, and answers bad input with a 400 a person can act on", async ({ page, browserErrors }) => {

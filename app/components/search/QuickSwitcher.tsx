@@ -1,10 +1,11 @@
 // Ctrl+K (⌘K on a Mac): a dialog to jump to a chat or a message by typing.
 // Chat titles already on the page filter at once; titles and messages from
-// the whole index arrive as the typing pauses. Keyboard only: arrows move,
+// the whole index arrive as the typing pauses (the page's chats are read
+// again as it opens). Keyboard only: arrows move,
 // Enter opens, Escape closes. A combobox with a listbox, as ARIA describes
 // one. Without JavaScript there is no dialog: the sidebar's Search link
 // leads to the search page.
-import { useFetcher, useNavigate } from "@remix-run/react";
+import { useFetcher, useNavigate, useRevalidator } from "@remix-run/react";
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from "react";
 import { useTranslation } from "~/i18n/i18n";
 import type { loader as searchLoader } from "~/routes/search";
@@ -53,7 +54,13 @@ export function QuickSwitcher({ chats = [] }: { chats?: { id: string; title: str
   const listId = useId();
   const term = q.trim();
 
+  // The chats listed at once are the page's: read again as the dialog opens, so a chat deleted or renamed in
+  // another window (beside this one, which never went to the background) is not offered as it was.
+  const revalidator = useRevalidator();
+  const latestRevalidator = useRef(revalidator);
+  latestRevalidator.current = revalidator;
   const show = useCallback(() => {
+    if (latestRevalidator.current.state === "idle") latestRevalidator.current.revalidate();
     setQ("");
     setActive(0);
     setOpen(true);
