@@ -5,6 +5,7 @@ import { I18nextProvider } from "react-i18next";
 import { MATH_STYLESHEET, useMathStylesNeededLive } from "~/components/markdown/math-styles";
 import { ConnectionStatus } from "~/components/ui/ConnectionStatus";
 import { KeepFocus } from "~/components/ui/KeepFocus";
+import { ScrollBoxTabStops } from "~/components/ui/ScrollBoxTabStops";
 import { NavigationProgress } from "~/components/ui/NavigationProgress";
 import { RefreshWhenBack } from "~/components/ui/RefreshWhenBack";
 import { useTranslation } from "~/i18n/i18n";
@@ -130,6 +131,7 @@ export default function App() {
       <NavigationProgress />
       <KeepFocus />
       <RefreshWhenBack />
+      <ScrollBoxTabStops />
     </>
   );
 }

@@ -105,3 +105,49 @@ test("highlighting that fails to load (the connection dropped) does not leave th
   await expect(answerContent(page).locator("pre code.hljs.language-ts .hljs-keyword").first()).toHaveText("const", { timeout: 15_000 });
   expect(asked).toBeGreaterThanOrEqual(1);
 });
+
+test("Tab stops at a code block or a table only when it is wider than the answer and scrolls", async ({ page }) => {
+  const marker = uniqueMarker("tb");
+  const wide = `const line = "${"x".repeat(400)}";`;
+  const answer = ["```sh", "ls", "```", "", "```ts", wide, "```", "", "| a | b |", "|---|---|", "| 1 | 2 |", "", "Done."].join("\n");
+  await queueScripts("openai", marker, { tokens: tokens(answer), tokenDelayMs: 2 });
+  await signUp(page);
+  await page.goto("/chats?new=1");
+  await pickGptMini(page);
+  await sendMessage(page, `Show me code ${marker}`);
+  await waitForAnswer(page);
+  const content = answerContent(page);
+  await expect(content.locator("table")).toBeVisible();
+  const copyButtons = content.locator("[data-copy-code]");
+  await expect(copyButtons).toHaveCount(2);
+  const focused = () => page.evaluate(() => {
+    const element = document.activeElement;
+    return element ? `${element.tagName.toLowerCase()}:${(element.textContent ?? "").slice(0, 12)}` : "";
+  });
+
+  // From the short block's Copy button: back skips the short block, on comes the wide one.
+  await copyButtons.first().focus();
+  await page.keyboard.press("Tab");
+  await expect(content.locator("pre").nth(1)).toBeFocused();
+  // Focused, it scrolls by the arrows.
+  await page.keyboard.press("ArrowRight");
+  await expect.poll(() => content.locator("pre").nth(1).evaluate((pre) => pre.scrollLeft)).toBeGreaterThan(0);
+  await page.keyboard.press("Tab");
+  await expect(copyButtons.nth(1)).toBeFocused();
+  // The small table fits: the next stop is past it.
+  await page.keyboard.press("Tab");
+  await expect(content.locator("table")).not.toBeFocused();
+  expect(await focused()).not.toMatch(/^table:/);
+  await copyButtons.first().focus();
+  await page.keyboard.press("Shift+Tab");
+  await expect(content.locator("pre").first()).not.toBeFocused();
+
+  // A table that grows wider than the answer (a cell that does not wrap) becomes a stop.
+  await content.locator("table td").first().evaluate((cell) => {
+    cell.style.whiteSpace = "nowrap";
+    cell.textContent = "wide ".repeat(300);
+  });
+  await copyButtons.nth(1).focus();
+  await page.keyboard.press("Tab");
+  await expect(content.locator("table")).toBeFocused();
+});

@@ -10,6 +10,7 @@ import { type Components, defaultUrlTransform } from "react-markdown";
 import remarkGfm from "remark-gfm";
 import remarkMath from "remark-math";
 import type { PluggableList } from "unified";
+import { SCROLL_BOX } from "~/components/ui/ScrollBoxTabStops";
 import { remarkDollarAmounts } from "./math-delimiters";
 
 // Text that is given to them passes through normalizeMathDelimiters first (`\(…\)` and `\[…\]` as dollars).
@@ -49,10 +50,10 @@ function CodeBlock({ children, node, ...props }: ComponentProps<"pre"> & { node?
   // A formula while the math renderer is still loading (a live answer's first
   // formula): it shows as its source for a moment, and is not code to copy.
   if (isPendingMath(node)) return <pre {...props}>{children}</pre>;
-  // Focusable: a line wider than the answer scrolls sideways, with the keyboard too.
+  // Focusable: a line wider than the answer scrolls sideways, with the keyboard too (ScrollBoxTabStops.tsx).
   return (
     <div className="code-block">
-      <pre {...props} tabIndex={0}>
+      <pre {...props} tabIndex={0} {...{ [SCROLL_BOX]: "" }}>
         {children}
       </pre>
       <button type="button" className="copy-button copy-code" data-copy-code="" aria-label={labels.label}>
@@ -73,7 +74,7 @@ function isPendingMath(node: unknown): boolean {
 export const components: Components = {
   pre: CodeBlock,
   // A table wider than the answer scrolls in its own box (the stylesheet), which the keyboard can focus to scroll.
-  table: ({ node: _node, ...props }) => <table {...props} tabIndex={0} />,
+  table: ({ node: _node, ...props }) => <table {...props} tabIndex={0} {...{ [SCROLL_BOX]: "" }} />,
   // A link whose address was dropped (javascript:, data:…) is only its words: an anchor without one would open this page again.
   a: ({ href, children }) =>
     href ? (

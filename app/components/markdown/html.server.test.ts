@@ -55,8 +55,8 @@ describe("answers rendered to HTML on the server", () => {
     expect(html).toContain('class="katex-display"');
     expect(html).toContain("<annotation encoding=\"application/x-tex\">\\frac{a}{b}</annotation>");
     // Focusable: a wide one scrolls in its own box, by keyboard too.
-    expect(html).toContain('<table tabindex="0">');
-    expect(html).toContain('<pre tabindex="0">');
+    expect(html).toContain('<table tabindex="0" data-scroll-box="">');
+    expect(html).toContain('<pre tabindex="0" data-scroll-box="">');
   });
 
   test("a code block's Copy button speaks the page's language, and each language's HTML is kept apart", () => {

@@ -34,7 +34,7 @@ export const inputClass = "rounded-lg border border-zinc-700 bg-zinc-900 px-3 py
  */
 export function WideTable({ label, children }: { label: string; children: ReactNode }) {
   return (
-    <div role="region" aria-label={label} tabIndex={0} className="overflow-x-auto rounded outline-none focus-visible:ring-2 focus-visible:ring-sky-500">
+    <div role="region" aria-label={label} tabIndex={0} data-scroll-box="" className="overflow-x-auto rounded outline-none focus-visible:ring-2 focus-visible:ring-sky-500">
       {children}
     </div>
   );
