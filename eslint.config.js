@@ -27,6 +27,12 @@ export default tseslint.config(
     rules: { "no-empty-pattern": "off" },
   },
   {
+    // Sentences with markup go through app/i18n/Trans.tsx, which keeps a value's "<" as text.
+    files: ["app/**/*.{ts,tsx}"],
+    ignores: ["app/i18n/Trans.tsx"],
+    rules: { "no-restricted-imports": ["error", { paths: [{ name: "react-i18next", importNames: ["Trans"], message: "Use Trans from ~/i18n/Trans: it shows values with < as text." }] }] },
+  },
+  {
     // The app logs through app/utils/logger.server.ts: one format, secrets redacted.
     files: ["app/**/*.{ts,tsx}"],
     ignores: ["app/utils/logger.server.ts", "**/*.test.ts"],

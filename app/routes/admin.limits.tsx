@@ -9,7 +9,7 @@ import { Field, FormAlert } from "~/components/ui/Field";
 import { defaultsFormSchema, limitsAdminPage, limitsFormSchema, saveDefaults, saveLimitsFor } from "~/services/admin-limits.server";
 import { type FieldFailure, invalidForm, refusedForm, withTyped } from "~/utils/form-errors.server";
 import { readFormData } from "~/utils/http.server";
-import { Trans } from "react-i18next";
+import { Trans } from "~/i18n/Trans";
 import { useTranslation } from "~/i18n/i18n";
 import { metaT, pageTitle } from "~/i18n/meta";
 import { formatNumber, formatUsd, useLocale } from "~/i18n/i18n";

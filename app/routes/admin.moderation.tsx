@@ -2,7 +2,7 @@
 // and the newest ones the check refused, with who sent them and why.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { Trans } from "react-i18next";
+import { Trans } from "~/i18n/Trans";
 import { useTranslation } from "~/i18n/i18n";
 import { metaT, pageTitle } from "~/i18n/meta";
 import { noAdminForms, requireAdmin } from "~/auth/admin.server";

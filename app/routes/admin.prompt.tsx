@@ -11,7 +11,7 @@ import { systemPromptHistory } from "~/models/system-prompt.server";
 import { AppError } from "~/protocol/errors";
 import { diffLines, MAX_SERVER_PROMPT_CHARS, restoreServerPrompt, saveServerPrompt, serverPromptSchema } from "~/services/system-prompt.server";
 import { type FormFailure, formFailure, readFormData } from "~/utils/http.server";
-import { Trans } from "react-i18next";
+import { Trans } from "~/i18n/Trans";
 import { CountedTextArea } from "~/components/ui/LengthCount";
 import { useTranslation } from "~/i18n/i18n";
 import { metaT, pageTitle } from "~/i18n/meta";

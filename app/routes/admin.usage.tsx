@@ -11,7 +11,7 @@ import { describe } from "~/protocol/catalogue";
 import { isErrorCode } from "~/protocol/errors";
 import { type Grouped, usagePeriodSchema, usageReport } from "~/services/usage.server";
 import { localeOf } from "~/utils/http.server";
-import { Trans } from "react-i18next";
+import { Trans } from "~/i18n/Trans";
 import { useTranslation } from "~/i18n/i18n";
 import { metaT, pageTitle } from "~/i18n/meta";
 import { formatNumber, formatUsd, useLocale } from "~/i18n/i18n";

@@ -43,7 +43,7 @@ import {
   readFormData,
 } from "~/utils/http.server";
 import { shownOnceCookie, takeShownOnce } from "~/utils/cookies.server";
-import { Trans } from "react-i18next";
+import { Trans } from "~/i18n/Trans";
 import { useTranslation } from "~/i18n/i18n";
 import { metaT, pageTitle } from "~/i18n/meta";
 

@@ -25,7 +25,7 @@ import {
   resetPassword,
 } from "~/services/admin-users.server";
 import { formFailure, localeOf, readFormData } from "~/utils/http.server";
-import { Trans } from "react-i18next";
+import { Trans } from "~/i18n/Trans";
 import { useTranslation } from "~/i18n/i18n";
 import { metaT, pageTitle } from "~/i18n/meta";
 

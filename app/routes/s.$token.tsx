@@ -20,7 +20,7 @@ import { plainText, reasoningText } from "~/protocol/parts";
 import { continueShare, readShare, shareByToken } from "~/services/sharing.server";
 import { formFailure, localeOf, orRespond, readFormData } from "~/utils/http.server";
 import { FormAlert } from "~/components/ui/Field";
-import { Trans } from "react-i18next";
+import { Trans } from "~/i18n/Trans";
 import { useMoment } from "~/components/ui/moment";
 import { useTranslation } from "~/i18n/i18n";
 import { metaT } from "~/i18n/meta";

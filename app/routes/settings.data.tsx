@@ -11,7 +11,7 @@ import { env } from "~/env.server";
 import { formatBytes } from "~/protocol/catalogue";
 import { importUpload } from "~/services/import.server";
 import { type FormFailure, formFailure, localeOf } from "~/utils/http.server";
-import { Trans } from "react-i18next";
+import { Trans } from "~/i18n/Trans";
 import { useTranslation } from "~/i18n/i18n";
 import { metaT, pageTitle } from "~/i18n/meta";
 import { useLocale } from "~/i18n/i18n";

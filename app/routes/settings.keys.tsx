@@ -10,7 +10,7 @@ import { describe } from "~/protocol/catalogue";
 import { AppError } from "~/protocol/errors";
 import { addUserKey, keyFormSchema, type KeyTest, keysPage, removeUserKey, testUserKey } from "~/services/user-keys.server";
 import { type FormFailure, formFailure, localeOf, readFormData } from "~/utils/http.server";
-import { Trans } from "react-i18next";
+import { Trans } from "~/i18n/Trans";
 import { useTranslation } from "~/i18n/i18n";
 import { metaT, pageTitle } from "~/i18n/meta";
 

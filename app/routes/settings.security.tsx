@@ -16,7 +16,7 @@ import { invalidForm, refusedForm } from "~/utils/form-errors.server";
 import { localeOf, readFormData } from "~/utils/http.server";
 import { tFor } from "~/i18n/translate.server";
 import type { Locale } from "~/protocol/catalogue";
-import { Trans } from "react-i18next";
+import { Trans } from "~/i18n/Trans";
 import { useTranslation } from "~/i18n/i18n";
 import { metaT, pageTitle } from "~/i18n/meta";
 
