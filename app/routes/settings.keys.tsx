@@ -2,7 +2,8 @@
 // remove it. Every form is a plain POST that works without JavaScript; a key
 // never comes back to the browser, only its last four characters.
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, useActionData, useFetcher, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useEffect, useState } from "react";
 import { requireUser } from "~/auth/session.server";
 import { FormAlert } from "~/components/ui/Field";
 import { useSecretForm } from "~/components/ui/useSecretForm";
@@ -57,7 +58,61 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 /** What the action hands the page: a test's outcome, or a refusal (with what was typed, the key excepted). */
-type KeysActionData = { tested: KeyTest & { text: string | null } } | (FormFailure & { provider: string; baseUrl: string });
+type KeysActionData = { tested: TestOutcome } | (FormFailure & { provider: string; baseUrl: string });
+type TestOutcome = KeyTest & { text: string | null };
+type UserKeyView = Awaited<ReturnType<typeof keysPage>>["keys"][number];
+
+/**
+ * One saved key, with its Test and Remove. With the script running, a test is
+ * asked in the row (a fetcher), so each key keeps its own outcome while
+ * others are tested; without it, a test is a page of its own that shows its
+ * outcome in its row.
+ */
+function KeyRow({ userKey: key, shownOutcome, onTested }: { userKey: UserKeyView; shownOutcome: TestOutcome | undefined; onTested: () => void }) {
+  const { t } = useTranslation();
+  const test = useFetcher<typeof action>();
+  const data = test.data as KeysActionData | undefined;
+  const testing = test.state !== "idle";
+  const outcome = data && "tested" in data ? data.tested : shownOutcome;
+  const refused = data && "formError" in data ? data.formError : null;
+  return (
+    <li data-testid="user-key" data-provider={key.provider} className="rounded-lg border border-zinc-800 bg-zinc-900 p-3">
+      <div className="flex flex-wrap items-center gap-3">
+        <span className="font-medium">{key.label}</span>
+        <span className="font-mono text-sm text-zinc-400" data-testid="key-ending">
+          {key.hasKey ? (key.lastFour ? `••••${key.lastFour}` : t("keys.tooShort")) : t("keys.noKey")}
+        </span>
+        {key.baseUrl ? <span className="truncate text-xs text-zinc-500">{key.baseUrl}</span> : null}
+        <span className="flex-1" />
+        {/* The page's own address, without what the last load said ("saved", "removed"). */}
+        <test.Form method="post" action="/settings/keys" onSubmit={onTested}>
+          <input type="hidden" name="intent" value="test" />
+          <input type="hidden" name="provider" value={key.provider} />
+          <button type="submit" aria-label={t("keys.testLabel", { provider: key.label })} disabled={testing} className="rounded-md bg-zinc-800 px-3 py-1 text-sm hover:bg-zinc-700 disabled:opacity-50">
+            {testing ? t("keys.testing") : t("keys.test")}
+          </button>
+        </test.Form>
+        <Form method="post" action="/settings/keys">
+          <input type="hidden" name="intent" value="remove" />
+          <input type="hidden" name="provider" value={key.provider} />
+          <button type="submit" aria-label={t("keys.removeLabel", { provider: key.label })} className="rounded-md px-3 py-1 text-sm text-red-400 hover:bg-red-500/10">
+            {t("keys.remove")}
+          </button>
+        </Form>
+      </div>
+      {!key.readable ? <p className="mt-2 text-sm text-amber-300">{t("keys.unreadable")}</p> : null}
+      {refused ? (
+        <p role="alert" data-testid="key-test-result" className="mt-2 text-sm text-red-300">
+          {refused}
+        </p>
+      ) : outcome ? (
+        <p role="status" data-testid="key-test-result" className={`mt-2 text-sm ${outcome.ok ? "text-emerald-300" : "text-red-300"}`}>
+          {outcome.ok ? t("keys.works", { count: outcome.models }) : outcome.text}
+        </p>
+      ) : null}
+    </li>
+  );
+}
 
 export default function KeysSettings() {
   const { enabled, allowed, baseUrlsAllowed, providers, keys } = useLoaderData<typeof loader>();
@@ -70,8 +125,11 @@ export default function KeysSettings() {
   // A refused key is never handed back; a saved one does not linger in the page.
   const addForm = useSecretForm({ refusal: failure?.intent === "add" ? failure : undefined, actionData: result, secretFields: ["apiKey"] });
   const labelOf = (id: string | null) => providers.find((p) => p.id === id)?.label ?? keys.find((k) => k.provider === id)?.label ?? id;
-  const saved = params.get("saved");
-  const removed = params.get("removed");
+  // "Saved" and "Removed" say what the last page load did: a key tested since (in its row) makes them old news.
+  const [noticeGone, setNoticeGone] = useState(false);
+  const saved = noticeGone ? null : params.get("saved");
+  const removed = noticeGone ? null : params.get("removed");
+  useEffect(() => setNoticeGone(false), [params]);
   const needsBaseUrl = providers.filter((p) => p.needsBaseUrl);
   const { t } = useTranslation();
   return (
@@ -96,41 +154,9 @@ export default function KeysSettings() {
           <h2 className="mb-2 text-lg font-medium">{t("keys.saved")}</h2>
           {keys.length === 0 ? <p className="mb-6 text-sm text-zinc-500">{t("keys.none")}</p> : null}
           <ul className="mb-8 space-y-2" data-testid="user-keys">
-            {keys.map((key) => {
-              const outcome = tested?.provider === key.provider ? tested : undefined;
-              return (
-                <li key={key.provider} data-testid="user-key" data-provider={key.provider} className="rounded-lg border border-zinc-800 bg-zinc-900 p-3">
-                  <div className="flex flex-wrap items-center gap-3">
-                    <span className="font-medium">{key.label}</span>
-                    <span className="font-mono text-sm text-zinc-400" data-testid="key-ending">
-                      {key.hasKey ? (key.lastFour ? `••••${key.lastFour}` : t("keys.tooShort")) : t("keys.noKey")}
-                    </span>
-                    {key.baseUrl ? <span className="truncate text-xs text-zinc-500">{key.baseUrl}</span> : null}
-                    <span className="flex-1" />
-                    <Form method="post">
-                      <input type="hidden" name="intent" value="test" />
-                      <input type="hidden" name="provider" value={key.provider} />
-                      <button type="submit" aria-label={t("keys.testLabel", { provider: key.label })} disabled={busyIntent === "test"} className="rounded-md bg-zinc-800 px-3 py-1 text-sm hover:bg-zinc-700 disabled:opacity-50">
-                        {busyIntent === "test" && navigation.formData?.get("provider") === key.provider ? t("keys.testing") : t("keys.test")}
-                      </button>
-                    </Form>
-                    <Form method="post">
-                      <input type="hidden" name="intent" value="remove" />
-                      <input type="hidden" name="provider" value={key.provider} />
-                      <button type="submit" aria-label={t("keys.removeLabel", { provider: key.label })} className="rounded-md px-3 py-1 text-sm text-red-400 hover:bg-red-500/10">
-                        {t("keys.remove")}
-                      </button>
-                    </Form>
-                  </div>
-                  {!key.readable ? <p className="mt-2 text-sm text-amber-300">{t("keys.unreadable")}</p> : null}
-                  {outcome ? (
-                    <p role="status" data-testid="key-test-result" className={`mt-2 text-sm ${outcome.ok ? "text-emerald-300" : "text-red-300"}`}>
-                      {outcome.ok ? t("keys.works", { count: outcome.models }) : outcome.text}
-                    </p>
-                  ) : null}
-                </li>
-              );
-            })}
+            {keys.map((key) => (
+              <KeyRow key={key.provider} userKey={key} shownOutcome={tested?.provider === key.provider ? tested : undefined} onTested={() => setNoticeGone(true)} />
+            ))}
           </ul>
 
           {!allowed ? (
@@ -140,7 +166,7 @@ export default function KeysSettings() {
           ) : (
             <>
             <h2 className="mb-2 text-lg font-medium">{t("keys.add")}</h2>
-            <Form ref={addForm} method="post" className="space-y-4 rounded-lg border border-zinc-800 p-4" autoComplete="off">
+            <Form ref={addForm} method="post" action="/settings/keys" className="space-y-4 rounded-lg border border-zinc-800 p-4" autoComplete="off">
               <input type="hidden" name="intent" value="add" />
               {/* The field at fault is described by it (read with the field, not only when it appears). */}
               {failure && failure.intent === "add" ? <FormAlert id="add-key-error">{failure.formError}</FormAlert> : null}

@@ -46,6 +46,20 @@ test("with JavaScript: add a Groq key, test it, chat with the Groq model it open
 
   await keyRow(page, "Groq").getByRole("button", { name: "Test the Groq key" }).click();
   await expect(keyRow(page, "Groq").getByTestId("key-test-result")).toHaveText("Works: 4 models available with this key.");
+  // "Saved" was the last page's news: a test since takes it away.
+  await expect(page.getByRole("status").filter({ hasText: "Saved your Groq key." })).toHaveCount(0);
+
+  // Each key keeps its own test's outcome while another is tested.
+  const revoked = freshKey("pk");
+  await addKey(page, { provider: "openai", key: revoked });
+  await expect(page.getByRole("status").filter({ hasText: "Saved your OpenAI key." })).toBeVisible();
+  await revokeAtFake(revoked);
+  await keyRow(page, "Groq").getByRole("button", { name: "Test the Groq key" }).click();
+  await keyRow(page, "OpenAI").getByRole("button", { name: "Test the OpenAI key" }).click();
+  await expect(keyRow(page, "OpenAI").getByTestId("key-test-result")).toHaveText("OpenAI did not accept this key (HTTP 401).");
+  await expect(keyRow(page, "Groq").getByTestId("key-test-result")).toHaveText("Works: 4 models available with this key.");
+  await keyRow(page, "OpenAI").getByRole("button", { name: "Remove the OpenAI key" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Removed your OpenAI key." })).toBeVisible();
 
   // The picker offers the provider the key opened, and the answer comes through it.
   await page.goto("/chats?new=1");
@@ -87,6 +101,7 @@ test("without JavaScript: add an OpenAI key, test it, see a revoked key refused,
 
   await keyRow(page, "OpenAI").getByRole("button", { name: "Test the OpenAI key" }).click();
   await expect(keyRow(page, "OpenAI").getByTestId("key-test-result")).toHaveText("Works: 4 models available with this key.");
+  await expect(page.getByText("Saved your OpenAI key.")).toHaveCount(0);
 
   await revokeAtFake(key);
   await keyRow(page, "OpenAI").getByRole("button", { name: "Test the OpenAI key" }).click();
