@@ -109,7 +109,36 @@ export async function searchMessages({
 /** Candidate matches beyond which the search scopes the whole match (see searchMessages). */
 const CANDIDATES = 200;
 
-type HitRow = Omit<MessageHit, "archived"> & { archived: number; pool: number };
+type HitRow = Omit<MessageHit, "archived"> & { archived: number; pool: number; body: string };
+
+/** Characters of a passage shown before its first hit, and in all. */
+const PASSAGE_BEFORE = 60;
+const PASSAGE_CHARS = 240;
+
+/**
+ * About PASSAGE_CHARS characters of `marked` (hits between HIT_START and
+ * HIT_END) around its first hit, cut between words, with "…" where text was
+ * left out; null when it holds no hit.
+ */
+export function passageAround(marked: string): string | null {
+  const first = marked.indexOf(HIT_START);
+  if (first === -1) return null;
+  let start = Math.max(0, first - PASSAGE_BEFORE);
+  // Begin at a word: after the first space past the cut (never past the hit).
+  if (start > 0) {
+    const space = marked.slice(start, first).search(/\s/);
+    start = space === -1 ? first : start + space + 1;
+  }
+  let end = Math.min(marked.length, start + PASSAGE_CHARS);
+  if (end < marked.length) {
+    const space = marked.slice(first, end).search(/\s\S*$/);
+    if (space > 0) end = first + space;
+  }
+  let passage = marked.slice(start, end);
+  // A hit cut at the end is closed, so the marks stay paired.
+  if (passage.lastIndexOf(HIT_START) > passage.lastIndexOf(HIT_END)) passage += HIT_END;
+  return `${start > 0 ? "…" : ""}${passage}${end < marked.length ? "…" : ""}`;
+}
 
 async function rankedPage({ userId, match, filters, limit, offset, candidates }: { userId: string; match: string; filters: SearchFilters; limit: number; offset: number; candidates: SQL }): Promise<{ rows: HitRow[]; pool: number }> {
   // Snippets last, for the page's rows only: SQLite computes every output
@@ -130,12 +159,26 @@ async function rankedPage({ userId, match, filters, limit, offset, candidates }:
       LIMIT ${limit} OFFSET ${offset}
     )
     SELECT page.messageId, page.chatId, page.chatTitle, page.role, page.model, page.createdAt, page.archived,
-      snippet(message_search, -1, ${HIT_START}, ${HIT_END}, '…', 48) AS snippet,
+      snippet(message_search, -1, ${HIT_START}, ${HIT_END}, '…', 64) AS snippet,
+      highlight(message_search, 0, ${HIT_START}, ${HIT_END}) AS body,
       (SELECT count(*) FROM candidates) AS pool
     FROM page CROSS JOIN message_search ON message_search.rowid = page.rid
     WHERE message_search MATCH ${match}
     ORDER BY page.score, page.createdAt DESC`);
+  for (const row of rows) {
+    // FTS5's snippet is at most 64 tokens, and a trigram index's token is a character: about one line of a
+    // result. A hit in the message's own words gets a passage around its first hit instead; one found only
+    // in its files' text keeps the index's snippet (that text may be a whole book).
+    row.snippet = passageAround(row.body) ?? row.snippet;
+    delete (row as Partial<HitRow>).body;
+  }
   return { rows, pool: rows[0]?.pool ?? (await database().all<{ n: number }>(sql`WITH candidates AS (${candidates}) SELECT count(*) AS n FROM candidates`))[0]!.n };
+}
+
+/** A chat found by its title, in a period: one with a message written in it (its life overlaps the period). */
+function chatDateCondition(filters: SearchFilters): SQL {
+  return sql`${filters.since !== undefined ? sql`AND c.updated_at >= ${filters.since}` : sql``}
+    ${filters.until !== undefined ? sql`AND c.created_at < ${filters.until}` : sql``}`;
 }
 
 function chatModelCondition(filters: SearchFilters): SQL {
@@ -153,6 +196,7 @@ export async function searchChatTitles({ userId, match, filters, limit }: { user
     WHERE chat_search MATCH ${match}
       ${archivedCondition(filters)}
       ${chatModelCondition(filters)}
+      ${chatDateCondition(filters)}
     ORDER BY bm25(chat_search), c.updated_at DESC
     LIMIT ${limit}`);
   return rows.map((row) => ({ ...row, archived: Boolean(row.archived) }));
@@ -170,6 +214,7 @@ export async function chatTitlesContaining({ userId, text, filters, limit }: { u
     WHERE cm.user_id = ${userId} AND c.title LIKE ${pattern} ESCAPE '\\'
       ${archivedCondition(filters)}
       ${chatModelCondition(filters)}
+      ${chatDateCondition(filters)}
     ORDER BY c.updated_at DESC
     LIMIT ${limit}`);
   return rows.map((row) => ({ chatId: row.chatId, title: markAll(row.title, text), updatedAt: row.updatedAt, archived: Boolean(row.archived) }));

@@ -16,6 +16,7 @@ export const ERROR_STATUS = {
   system_prompt_too_long: 400,
   search_query_too_long: 400,
   search_date_invalid: 400,
+  search_dates_reversed: 400,
   model_unavailable: 400,
   cannot_regenerate: 400,
   provider_unknown: 400,

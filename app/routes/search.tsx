@@ -46,8 +46,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     const failed: SearchResults = { q: typeof params.get("q") === "string" ? params.get("q")!.slice(0, SEARCH_MAX_CHARS) : "", chats: [], messages: [], page: 1, hasMore: false, tooShort: false, meaning: "off" };
+    // The filters come back as they were sent, the refused one too, so the form shows what to correct.
+    const sent = (name: string) => params.get(name)?.slice(0, 200) || undefined;
+    const archived = sent("archived");
+    const typed: SearchQuery = { ...query, q: failed.q, from: sent("from"), to: sent("to"), model: sent("model"), archived: archived === "active" || archived === "archived" ? archived : "all" };
     return data(
-      { ...failed, query: { ...query, q: failed.q }, models, error: { message: describe(error.problem, localeOf(request)), field: error.field ?? null } },
+      { ...failed, query: typed, models, error: { message: describe(error.problem, localeOf(request)), field: error.field ?? null } },
       { status: error.status, headers: retryAfter(error) },
     );
   }
@@ -69,6 +73,9 @@ export default function SearchPage() {
     return `/search?${params}`;
   };
   const filtered = query.archived !== "all" || Boolean(query.from || query.to || query.model);
+  // A refused date: the filters open on it, it takes the focus, and the error describes it.
+  const dateRefused = (field: "from" | "to") =>
+    error?.field === field ? { "aria-invalid": true, "aria-describedby": "search-error", autoFocus: true } : {};
   const nothing = q && !error && chats.length === 0 && messages.length === 0;
   return (
     <main id="main" tabIndex={-1} className="outline-none mx-auto w-full max-w-3xl p-6">
@@ -100,7 +107,7 @@ export default function SearchPage() {
             {t("search.title")}
           </button>
         </div>
-        <details open={filtered} className="text-sm">
+        <details open={filtered || error?.field === "from" || error?.field === "to"} className="text-sm">
           <summary className="cursor-pointer text-zinc-400 hover:text-zinc-200">{t("search.filters")}</summary>
           <div className="mt-2 grid gap-3 sm:grid-cols-2">
             <label className="flex flex-col gap-1 text-zinc-300">
@@ -128,16 +135,16 @@ export default function SearchPage() {
             </label>
             <label className="flex flex-col gap-1 text-zinc-300">
               {t("search.from")}
-              <input type="date" name="from" defaultValue={query.from ?? ""} aria-invalid={error?.field === "from" ? true : undefined} className="rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1.5" />
+              <input type="date" name="from" defaultValue={query.from ?? ""} {...dateRefused("from")} className="rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1.5" />
             </label>
             <label className="flex flex-col gap-1 text-zinc-300">
               {t("search.until")}
-              <input type="date" name="to" defaultValue={query.to ?? ""} aria-invalid={error?.field === "to" ? true : undefined} className="rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1.5" />
+              <input type="date" name="to" defaultValue={query.to ?? ""} {...dateRefused("to")} className="rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1.5" />
             </label>
           </div>
         </details>
       </Form>
-      {error ? <FormAlert>{error.message}</FormAlert> : null}
+      {error ? <FormAlert id="search-error">{error.message}</FormAlert> : null}
       {q && !error && meaning !== "on" ? (
         <p className="mb-4 text-sm text-zinc-400" data-testid="search-meaning">
           {meaning === "off" ? t("search.meaningOff") : t("search.meaningUnavailable")}

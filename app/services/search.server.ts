@@ -43,7 +43,7 @@ export const searchQuerySchema = z
     /** The quick switcher's request: fewer results, no paging. */
     view: z.enum(["page", "quick"]).catch("page"),
   })
-  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: code("search_date_invalid"), path: ["to"] });
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: code("search_dates_reversed"), path: ["to"] });
 
 export type SearchQuery = z.infer<typeof searchQuerySchema>;
 
@@ -52,7 +52,7 @@ export function parseSearchQuery(params: URLSearchParams): SearchQuery {
   const parsed = searchQuerySchema.safeParse(Object.fromEntries(params));
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
-  const issueCode = issue.message === "search_query_too_long" ? "search_query_too_long" : "search_date_invalid";
+  const issueCode = issue.message === "search_query_too_long" || issue.message === "search_dates_reversed" ? issue.message : "search_date_invalid";
   throw new AppError(issueCode, { field: String(issue.path[0] ?? "q"), params: issueCode === "search_query_too_long" ? { max: SEARCH_MAX_CHARS } : undefined });
 }
 

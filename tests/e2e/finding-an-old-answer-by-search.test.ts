@@ -192,8 +192,22 @@ test("the search page is private, hardened, and answers bad input with a 400 a p
   }
   const response = await page.goto("/search?q=anything&from=last-week");
   expect(response?.status()).toBe(400);
-  await expect(page.getByRole("alert")).toHaveText(/Dates are written as YYYY-MM-DD/);
+  const wrongDate = "Write the date as YYYY-MM-DD, for example 2026-03-10.";
+  await expect(page.getByRole("alert")).toHaveText(wrongDate);
   await expect(page.getByLabel("Search your chats")).toHaveValue("anything");
+  // The filters open on the date to correct, which has the focus and is described by the error.
+  const from = page.getByLabel("Written from", { exact: true });
+  await expect(from).toBeVisible();
+  await expect(from).toBeFocused();
+  await expect(from).toHaveAttribute("aria-invalid", "true");
+  await expect(from).toHaveAccessibleDescription(wrongDate);
+  // Dates the wrong way round say so, on "until", and keep both.
+  expect((await page.goto("/search?q=anything&from=2026-05-02&to=2026-05-01&model=demo:parley-demo"))?.status()).toBe(400);
+  await expect(page.getByRole("alert")).toHaveText("“Written from” is after “Written until”, so no message can be in between. Swap the dates, or clear one of them.");
+  await expect(page.getByLabel("Written until", { exact: true })).toBeFocused();
+  await expect(page.getByLabel("Written until", { exact: true })).toHaveValue("2026-05-01");
+  await expect(from).toHaveValue("2026-05-02");
+  await expect(page.locator("select[name=model]")).toHaveValue("demo:parley-demo");
   await page.context().clearCookies();
   await page.goto("/search?q=anything");
   await expect(page).toHaveURL(/\/login\?redirectTo=%2Fsearch%3Fq%3Danything$/);

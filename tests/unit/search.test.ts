@@ -237,7 +237,7 @@ describe("what a search finds", () => {
       ["pantry", "## Open **the pantry**", "Open the pantry"],
       ["flour", "1. take the `flour_sack` now", "1. take the flour_sack now"],
       ["water", "- mix with _warm_ water (2 * 3 cups)", "mix with warm water (2 * 3 cups)"],
-      ["recipe", "> see [the recipe](https://recipes.example/bread_loaf)", "see the recipe…"], // the snippet ends inside the address
+      ["recipe", `> see [the recipe](https://recipes.example/${"bread_loaf/".repeat(30)})`, "see the recipe…"], // the snippet ends inside the address
       ["knead", "| step | time |\n|---|:-:|\n| knead | 10 min |", "step · time knead · 10 min"],
       ["oven", "```sh\noven --hot\n```\n\n---", "oven --hot"],
     ];
@@ -248,6 +248,23 @@ describe("what a search finds", () => {
       expect(plain(snippet)).toBe(shown);
       expect(hitsOf(snippet)).toEqual([word]);
     }
+  });
+
+  test("a snippet is a passage of a few lines around the first hit, cut between words", async () => {
+    const user = await createTestUser();
+    const chat = await createTestChat({ userId: user.id });
+    const before = Array.from({ length: 40 }, (_, i) => `word${i}`).join(" ");
+    const after = Array.from({ length: 60 }, (_, i) => `later${i}`).join(" ");
+    await addExchange({ chatId: chat.id, parentId: null, question: `${before} the hummocks of Lake Baikal in winter ${after}`, answer: "ok" });
+    const snippet = plain((await find(user, "hummocks")).messages[0]!.snippet);
+    expect(snippet).toMatch(/^…word\d+ /);
+    expect(snippet).toMatch(/ later\d+…$/);
+    expect(snippet).toContain("word39 the hummocks of Lake Baikal in winter later0 later1");
+    expect(snippet.length).toBeGreaterThan(200);
+    expect(snippet.length).toBeLessThanOrEqual(245);
+    // A short message is shown whole.
+    await addExchange({ chatId: chat.id, parentId: null, question: "Short note on tussocks", answer: "ok" });
+    expect(plain((await find(user, "tussocks")).messages[0]!.snippet)).toBe("Short note on tussocks");
   });
 
   test("snippets are text: markup in a message reaches the page escaped", async () => {
@@ -325,6 +342,20 @@ describe("filters and pages", () => {
     expect(await ids({ model: "nobody:none" })).toEqual(new Set());
   });
 
+  test("dates narrow the chats found by title too: to those written in during the period", async () => {
+    const user = await createTestUser();
+    const old = await createTestChat({ userId: user.id, title: "Mangosteen plans" });
+    const recent = await createTestChat({ userId: user.id, title: "Mangosteen harvest" });
+    await database().run(sql`UPDATE chats SET created_at = ${Date.parse("2025-03-01T12:00:00Z")}, updated_at = ${Date.parse("2025-03-20T12:00:00Z")} WHERE id = ${old.id}`);
+    const titles = async (extra: Record<string, string>) => new Set((await find(user, "mangosteen", extra)).chats.map((c) => c.chatId));
+    expect(await titles({})).toEqual(new Set([old.id, recent.id]));
+    expect(await titles({ from: "2025-03-10", to: "2025-03-12" })).toEqual(new Set([old.id]));
+    expect(await titles({ from: "2025-03-21" })).toEqual(new Set([recent.id]));
+    expect(await titles({ to: "2025-02-28" })).toEqual(new Set());
+    // Titles too short for the index are filtered the same way.
+    expect(new Set((await find(user, "ma", { to: "2025-02-28" })).chats.map((c) => c.chatId))).toEqual(new Set());
+  });
+
   test("results come a page at a time, best first, without repeats", async () => {
     const user = await createTestUser();
     const chat = await createTestChat({ userId: user.id });
@@ -354,7 +385,7 @@ describe("filters and pages", () => {
     expect(bad({ q: "x".repeat(201) })).toEqual({ code: "search_query_too_long", field: "q" });
     expect(bad({ q: "ok", from: "yesterday" })).toEqual({ code: "search_date_invalid", field: "from" });
     expect(bad({ q: "ok", from: "2026-02-31x" })).toEqual({ code: "search_date_invalid", field: "from" });
-    expect(bad({ q: "ok", from: "2026-05-02", to: "2026-05-01" })).toEqual({ code: "search_date_invalid", field: "to" });
+    expect(bad({ q: "ok", from: "2026-05-02", to: "2026-05-01" })).toEqual({ code: "search_dates_reversed", field: "to" });
     // Values with nothing to fix fall back to the defaults.
     expect(parseSearchQuery(new URLSearchParams({ q: "ok", page: "-3", archived: "maybe", view: "odd" }))).toMatchObject({ page: 1, archived: "all", view: "page" });
   });
