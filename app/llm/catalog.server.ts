@@ -294,6 +294,11 @@ const DEMO_NAMES: Record<Locale, { provider: string; model: string }> = {
   ru: { provider: "Демо", model: "Демо (офлайн)" },
 };
 
+/** A model's name in `locale` (the demo's is translated), for what is written without the picker (an export). */
+export function modelNameIn(modelId: string, locale: Locale): string {
+  return modelId === DEMO_MODEL_ID ? DEMO_NAMES[locale].model : labelOfModelId(modelId);
+}
+
 /** A page's model groups in its language: the demo is named in it. */
 export function inLanguage(groups: ProviderGroup[], locale: Locale): ProviderGroup[] {
   if (locale === "en") return groups;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { chatMarkdown, slugOf, zipFilePath } from "./export.server";
+import { chatMarkdown, slugOf, underSpeaker, zipFilePath } from "./export.server";
 
 describe("an exported chat's file name", () => {
   test("keeps the letters of any alphabet whole, and folds accents off Latin letters", () => {
@@ -19,8 +19,25 @@ describe("the Markdown export's heading", () => {
   } as unknown as Parameters<typeof chatMarkdown>[0];
 
   test("says when the chat was made as a person reads a date, in the exporter's language", () => {
-    expect(chatMarkdown(source, "en")).toContain("Model: demo:parley-demo · Created December 5, 2026 at 3:15 AM UTC");
-    expect(chatMarkdown(source, "ru")).toContain("Модель: demo:parley-demo · Создан 5 декабря 2026 г. в 03:15 UTC");
+    expect(chatMarkdown(source, "en")).toContain("Model: Demo (offline) · `demo:parley-demo` · Created December 5, 2026 at 3:15 AM UTC");
+    expect(chatMarkdown(source, "ru")).toContain("Модель: Демо (офлайн) · `demo:parley-demo` · Создан 5 декабря 2026 г. в 03:15 UTC");
+  });
+});
+
+describe("the Markdown export's turns", () => {
+  test("an answer's own headings sit under its speaker's, code left as it is; the model is named", () => {
+    const text = ["## About hummocks", "Ice piles up.", "", "```md", "## not a heading here", "```", "### Where", "###### deep", "#hashtag stays"].join("\n");
+    expect(underSpeaker(text).split("\n")).toEqual(["#### About hummocks", "Ice piles up.", "", "```md", "## not a heading here", "```", "##### Where", "###### deep", "#hashtag stays"]);
+    const source = {
+      chat: { id: "c", title: "Ice", model: "demo:parley-demo", systemPrompt: "", createdAt: Date.UTC(2026, 11, 5), activeLeafId: "a" },
+      messages: [
+        { id: "u", role: "user", parentId: null, parts: [{ type: "text", text: "Tell me" }], status: "complete", model: null },
+        { id: "a", role: "assistant", parentId: "u", parts: [{ type: "text", text: "## About hummocks\nIce." }], status: "complete", model: "demo:parley-demo" },
+      ],
+      attachments: new Map(),
+    } as unknown as Parameters<typeof chatMarkdown>[0];
+    const markdown = chatMarkdown(source, "en");
+    expect(markdown).toContain("## You\n\nTell me\n\n## Assistant · Demo (offline)\n\n#### About hummocks\nIce.");
   });
 });
 

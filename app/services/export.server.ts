@@ -7,6 +7,7 @@ import { z } from "zod";
 import { readBlob } from "../models/attachment.server";
 import { type ChatForExport, chatsForExport, type ExportAttachment, ownedChatIds } from "../models/porting.server";
 import { formatBytes, type Locale } from "../protocol/catalogue";
+import { modelNameIn } from "../llm/catalog.server";
 import { AppError } from "../protocol/errors";
 import type { MessagePart } from "../protocol/parts";
 import { plainText, reasoningText } from "../protocol/parts";
@@ -101,19 +102,43 @@ const MARKDOWN_WORDS = {
   ru: { model: "Модель", created: "Создан", systemPrompt: "Системный промпт", you: "Вы", assistant: "Ассистент", reasoning: "Рассуждения", attachments: "Файлы", failed: "ошибка", cutShort: "оборван" },
 } satisfies Record<Locale, Record<string, string>>;
 
+/**
+ * A message's own headings, two levels down (`## Plan` becomes `#### Plan`,
+ * at most six), so they sit under the speaker's heading instead of reading as
+ * a turn of their own. Code blocks are left as they are.
+ */
+export function underSpeaker(text: string): string {
+  let fence: string | null = null;
+  return text
+    .split("\n")
+    .map((line) => {
+      const opening = /^ {0,3}(`{3,}|~{3,})/.exec(line);
+      if (fence !== null) {
+        if (opening && opening[1]![0] === fence[0] && opening[1]!.length >= fence.length && line.trim() === opening[1]) fence = null;
+        return line;
+      }
+      if (opening) {
+        fence = opening[1]!;
+        return line;
+      }
+      return line.replace(/^( {0,3})(#{1,6})(?=\s|$)/, (_all, indent: string, hashes: string) => `${indent}${"#".repeat(Math.min(6, hashes.length + 2))}`);
+    })
+    .join("\n");
+}
+
 /** A chat's branch on screen as Markdown: the title, who said what, which model answered, the files. */
 export function chatMarkdown(source: ChatForExport, locale: Locale = "en"): string {
   const { chat, attachments } = source;
   const words = MARKDOWN_WORDS[locale];
   const created = `${new Intl.DateTimeFormat(locale, { dateStyle: "long", timeStyle: "short", timeZone: "UTC" }).format(chat.createdAt)} UTC`;
-  const lines = [`# ${chat.title}`, "", `${words.model}: ${chat.model} · ${words.created} ${created}`];
+  const lines = [`# ${chat.title}`, "", `${words.model}: ${modelNameIn(chat.model, locale)} · \`${chat.model}\` · ${words.created} ${created}`];
   if (chat.systemPrompt) lines.push("", `> ${words.systemPrompt}:`, ...chat.systemPrompt.split("\n").map((l) => `> ${l}`));
   for (const message of activePath(source)) {
-    lines.push("", message.role === "user" ? `## ${words.you}` : `## ${words.assistant}${message.model ? ` (${message.model})` : ""}`, "");
+    lines.push("", message.role === "user" ? `## ${words.you}` : `## ${words.assistant}${message.model ? ` · ${modelNameIn(message.model, locale)}` : ""}`, "");
     const reasoning = reasoningText(message.parts);
     if (reasoning) lines.push(`<details><summary>${words.reasoning}</summary>`, "", reasoning, "", "</details>", "");
     const text = plainText(message.parts);
-    if (text) lines.push(text);
+    if (text) lines.push(underSpeaker(text));
     const files = message.parts.filter((p) => p.type === "file" || p.type === "image");
     if (files.length > 0) lines.push("", `${words.attachments}:`, ...files.map((p) => fileLine(p as Parameters<typeof fileLine>[0], attachments, locale)));
     if (message.status === "interrupted" || message.status === "error") lines.push("", `*(${message.status === "error" ? words.failed : words.cutShort})*`);

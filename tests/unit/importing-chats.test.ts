@@ -156,7 +156,7 @@ describe("a Parley export imported back", () => {
     const text = (locale: "en" | "ru") => collect(exportChat({ chatId: chat.id, title: chat.title, format: "md", locale }).body).then((bytes) => new TextDecoder().decode(bytes));
     const russian = await text("ru");
     expect(russian).toContain("## Вы\n\nTell me about rivers");
-    expect(russian).toContain(`## Ассистент (${TEST_MODEL})`);
+    expect(russian).toContain("## Ассистент · Демо (офлайн)");
     expect(russian).toContain("<summary>Рассуждения</summary>");
     expect(russian).toContain("Файлы:\n- notes.txt (text/plain, 22 Б)");
     expect(russian).toMatch(/^# Rivers and lakes\n\nМодель: .+ · Создан /);
