@@ -99,7 +99,10 @@ export async function forkChat({
   path,
   maxChats = 0,
   locale = "en",
+  marked = true,
 }: {
+  /** Whether the title says it is a copy ("(fork)"): a fork of one's own chat does; a share continued by someone else keeps its title. */
+  marked?: boolean;
   /** The copier's language: the copy's title says it is one in their words. */
   locale?: Locale;
   /** What the copy inherits: a chat, or a shared snapshot continued by someone else. */
@@ -121,7 +124,7 @@ export async function forkChat({
     insertChatWithinLimit(db, {
       chatId,
       userId,
-      title: `${chat.title} (${TITLE_WORDS[locale].copy})`.slice(0, 120),
+      title: (marked ? `${chat.title} (${TITLE_WORDS[locale].copy})` : chat.title).slice(0, 120),
       model: chat.model,
       systemPrompt: chat.systemPrompt,
       titleSet: true,

@@ -97,7 +97,8 @@ export async function continueShare({ token, user, locale }: { token: unknown; u
   const { share, messages } = await readShare({ token });
   const { maxChats } = await holdUsage({ userId: user.id, newChat: true, answer: false });
   const model = (await resolveModel(share.model, { viewer: user })) ? share.model : defaultModelId();
-  return forkChat({ chat: { title: share.title, model, systemPrompt: null }, userId: user.id, path: messages, maxChats, locale });
+  // Theirs now, under the title it was shared with (their own list holds no original to tell it from).
+  return forkChat({ chat: { title: share.title, model, systemPrompt: null }, userId: user.id, path: messages, maxChats, locale, marked: false });
 }
 
 export async function sharesPage({ user }: { user: { id: string } }) {

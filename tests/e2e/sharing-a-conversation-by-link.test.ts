@@ -94,7 +94,8 @@ test("a shared link shows the conversation as shared to anyone, is continued by 
   await readerPage.getByRole("button", { name: "Continue this conversation" }).click();
   await expect(readerPage).toHaveURL(CHAT_URL);
   expect(new URL(readerPage.url()).pathname).not.toBe(chatUrl);
-  await expect(readerPage.getByTestId("chat-title")).toContainText("(fork)");
+  // Theirs now, under the title it was shared with.
+  await expect(readerPage.getByTestId("chat-title")).toHaveText(title);
   await expect(readerPage.getByTestId("user-message")).toHaveCount(1);
   await expect(readerPage.getByRole("img", { name: "sunset.png" })).toBeVisible();
   await imagesLoaded(readerPage);

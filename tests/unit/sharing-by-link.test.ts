@@ -351,7 +351,7 @@ describe("continuing a share", () => {
     const members = await database().select().from(chatMembers).where(eq(chatMembers.chatId, forkId));
     expect(members.map((m) => ({ userId: m.userId, role: m.role }))).toEqual([{ userId: people.stranger.id, role: "owner" }]);
     const fork = (await database().query.chats.findFirst({ where: eq(chats.id, forkId) }))!;
-    expect(fork).toMatchObject({ userId: people.stranger.id, systemPrompt: null });
+    expect(fork).toMatchObject({ userId: people.stranger.id, systemPrompt: null, title: chat.title });
     expect(await pathContents({ chatId: forkId, leafId: fork.activeLeafId })).toEqual(textsOf((await sharedPage(share.token)).body));
     const forked = await database().select().from(messages).where(eq(messages.chatId, forkId));
     expect(forked.flatMap((m) => attachmentIdsOf(m.parts))).toEqual([attachmentId]);
