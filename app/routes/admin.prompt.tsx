@@ -158,7 +158,7 @@ export default function AdminPrompt() {
                 <li key={v.version} className="flex flex-wrap items-center gap-x-4 gap-y-1 py-2">
                   <span className="font-medium">{t("adminPrompt.version", { version: v.version })}</span>
                   <span className="text-zinc-400">
-                    <Trans i18nKey="adminPrompt.by" values={{ author: v.authorEmail ?? t("adminPrompt.deletedAccount") }} components={{ when: <When at={v.createdAt} /> }} />
+                    <Trans i18nKey="adminPrompt.by" values={{ author: v.authorName ?? v.authorEmail ?? t("adminPrompt.deletedAccount") }} components={{ when: <When at={v.createdAt} /> }} />
                     {v.restoredFrom ? ` ${t("adminPrompt.restoredFrom", { version: v.restoredFrom })}` : ""}
                     {v.text ? "" : ` ${t("adminPrompt.empty")}`}
                   </span>

@@ -136,7 +136,7 @@ for (const javaScriptEnabled of [false, true]) {
     await expect(adminPage.getByLabel(/^Prompt/)).toHaveValue(`Rule one ${stamp}\nRule two`);
     const versions = adminPage.getByRole("listitem").filter({ hasText: /^Version \d+/ });
     await expect(versions.first()).toContainText(`Version ${first + 2}`);
-    await expect(versions.first()).toContainText(`by ${admin.user().email} (restored version ${first})`);
+    await expect(versions.first()).toContainText(`by ${admin.user().name} (restored version ${first})`);
     await expect(versions.first()).toContainText("in force");
     await expect(versions.filter({ hasText: `Version ${first + 1}` }).getByRole("button", { name: `Restore version ${first + 1}` })).toBeVisible();
     // The version whose words are in force again has nothing to restore.
