@@ -5,7 +5,7 @@
 // brought back shows what the other did.
 import type { Page } from "@playwright/test";
 import { AWAY_FOR_MS } from "../../app/components/ui/RefreshWhenBack";
-import { composer, expect, lastAnswer, newChatAndSend, postForm, sendMessage, signUp, test, waitForAnswer, waitForHydration } from "./fixtures";
+import { CHAT_URL, composer, expect, lastAnswer, newChatAndSend, postForm, sendMessage, signUp, test, userMessages, waitForAnswer, waitForHydration } from "./fixtures";
 
 /** Resolves when the chat page next reloads its data (as it does once an answer has ended). */
 function pageDataReloaded(page: Page): Promise<unknown> {
@@ -89,6 +89,16 @@ test("a message whose branch another tab deleted, or whose chat it deleted, is n
     await composer(page).press("Enter");
     await expect(page.getByText("This chat no longer exists: it was deleted, perhaps in another tab.", { exact: false })).toBeVisible();
     await expect(composer(page)).toHaveValue("Fourth question, to a chat that is gone");
+    // The text moves on to a new chat, and the list no longer offers the deleted one.
+    const title = await page.getByTestId("chat-title").innerText();
+    await page.getByRole("button", { name: "Start a new chat with it" }).click();
+    await expect(page).toHaveURL(/\/chats\?new=1$/);
+    await expect(composer(page)).toHaveValue("Fourth question, to a chat that is gone");
+    await expect(page.getByTestId("chat-list")).not.toContainText(title);
+    await composer(page).press("Enter");
+    await expect(page).toHaveURL(CHAT_URL);
+    await waitForAnswer(page);
+    await expect(userMessages(page)).toHaveText(["Fourth question, to a chat that is gone"]);
   } finally {
     await other.close();
   }

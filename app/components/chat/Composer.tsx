@@ -6,7 +6,7 @@
 // While an answer is written, Send turns into Stop (a plain form posting the
 // stop intent, so it works without JavaScript too) and Esc stops it; with
 // JavaScript the box stays usable, so the next message can be typed meanwhile.
-import { Form, useLocation, useNavigation } from "@remix-run/react";
+import { Form, useLocation, useNavigate, useNavigation } from "@remix-run/react";
 import { type ReactNode, useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "~/i18n/i18n";
 import { useHydrated } from "remix-utils/use-hydrated";
@@ -35,6 +35,8 @@ export interface ComposerProps {
   /** Shown right above the box (an answer written on another branch, say). */
   notice?: ReactNode;
   error?: string;
+  /** With the error, a button that carries what is typed (and its files) to a new chat's draft and opens it (the chat is gone). */
+  offerNewChat?: boolean;
   /** Text handed back by the server after a refused send, so nothing typed is lost. */
   initialText?: string;
   /** Files already uploaded with a refused send: they stay attached. */
@@ -108,7 +110,7 @@ function useKeyboardHints(): boolean {
   return fine;
 }
 
-export function Composer({ action, draftKey, models, modelId, maxChars, maxFileBytes, maxFiles, busy, stopId, notice, error, initialText, initialFiles, initialModel, onSend, followsId }: ComposerProps) {
+export function Composer({ action, draftKey, models, modelId, maxChars, maxFileBytes, maxFiles, busy, stopId, notice, error, offerNewChat, initialText, initialFiles, initialModel, onSend, followsId }: ComposerProps) {
   const navigation = useNavigation();
   const location = useLocation();
   const hydrated = useHydrated();
@@ -289,6 +291,18 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
     grow();
   }, [queued, busy, submitting, uploads.uploading, uploads.ready.length, grow, setQueued]);
 
+  // The chat is gone (deleted in another tab): what is typed, and its files, become the new chat's draft there.
+  const navigate = useNavigate();
+  const toNewChat = () => {
+    const target = storageKeyOf("new");
+    const text = [queuedRef.current, textRef.current?.value].filter((part) => part?.trim()).join(DRAFT_SEPARATOR);
+    if (text) localStorage.setItem(target, text);
+    const files = uploads.chips.flatMap((chip) => (chip.status === "ready" && chip.part ? [chip.part] : []));
+    if (files.length) localStorage.setItem(draftFilesKey(target), JSON.stringify(files));
+    forgetDraft(storageKey);
+    navigate("/chats?new=1");
+  };
+
   // A refused send hands its text back: put it in the box again, before anything typed since (a queued message's
   // send is refused after the box took the next one).
   useEffect(() => {
@@ -358,6 +372,14 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
       {error ? (
         <p role="alert" className="mb-2 rounded-lg border border-red-500/40 bg-red-500/10 px-3 py-2 text-sm text-red-300">
           {error}
+          {offerNewChat ? (
+            <>
+              {" "}
+              <button type="button" onClick={toNewChat} className="font-medium text-red-100 underline hover:text-white">
+                {t("composer.toNewChat")}
+              </button>
+            </>
+          ) : null}
         </p>
       ) : null}
       {overLimit !== null ? (

@@ -41,7 +41,8 @@ export function useOptimisticSend({ chatId, stored, model, locale }: { chatId: s
   const { t } = useTranslation();
   const draftKey = useDraftStorageKey(chatId);
   const [pending, setPending] = useState<Pending | null>(null);
-  const [failure, setFailure] = useState<FormFailure | null>(null);
+  // `chatGone`: the chat itself was deleted (in another tab): the composer offers a new chat for the text.
+  const [failure, setFailure] = useState<(FormFailure & { chatGone?: boolean }) | null>(null);
   // Read by callbacks that outlive a render: is a send on its way, did its answer end meanwhile?
   const inFlight = useRef(0);
   const settledWhileSending = useRef(false);
@@ -58,7 +59,7 @@ export function useOptimisticSend({ chatId, stored, model, locale }: { chatId: s
 
   const deliver = useCallback(
     async (body: URLSearchParams, text: string, files: FilePart[], onRefused: () => void): Promise<boolean> => {
-      const refused = (result: FormFailure) => {
+      const refused = (result: FormFailure & { chatGone?: boolean }) => {
         onRefused();
         // A file the server no longer has (an upload left unsent for a day is removed): the page knows its name.
         const gone = result.code === "attachment_not_found" && result.files ? files.filter((f) => !result.files!.some((kept) => kept.attachmentId === f.attachmentId)) : [];
@@ -89,7 +90,7 @@ export function useOptimisticSend({ chatId, stored, model, locale }: { chatId: s
           return refused(result);
         }
         // The chat is gone (deleted in another tab, say): the text stays, with why it cannot go.
-        return refused({ formError: t("composer.chatGone"), code: "not_found" });
+        return refused({ formError: t("composer.chatGone"), code: "not_found", chatGone: true });
       }
       if (!result) return refused({ formError: describe("send_failed", locale), code: "send_failed" });
       if ("formError" in result) return refused(result);

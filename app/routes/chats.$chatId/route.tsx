@@ -300,6 +300,7 @@ export default function ChatPage() {
           stopId={stopId}
           notice={elsewhere ? <StreamingElsewhere key={elsewhere.id} chatId={chat.id} chatAction={chatAction} messageId={elsewhere.id} lastEventId={elsewhere.lastEventId} /> : null}
           error={shareFailure || headerFailure ? undefined : result?.formError}
+          offerNewChat={optimistic.failure?.chatGone}
           initialText={headerFailure ? undefined : result?.text}
           initialFiles={result?.files}
           initialModel={result?.model}
