@@ -123,7 +123,7 @@ export interface ImportedChatRows {
   /** Parents before children. */
   messages: Pick<Message, "id" | "parentId" | "role" | "parts" | "content" | "status" | "model" | "stats" | "problem" | "activeAt" | "createdAt">[];
   /** Files whose bytes are not stored yet, with those bytes in pieces of about 1 MiB. */
-  newBlobs: { id: string; sha256: string; size: number; mediaType: string; chunks: Uint8Array[] }[];
+  newBlobs: { id: string; sha256: string; size: number; mediaType: string; chunks: Uint8Array[]; extractedText?: string }[];
   attachments: { id: string; blobId: string; name: string; mediaType: string; size: number }[];
   links: { messageId: string; attachmentId: string }[];
 }
@@ -158,7 +158,7 @@ export async function insertImportedChat(rows: ImportedChatRows, { maxChats = 0 
       db.insert(messages).values(slice.map((m) => ({ ...m, chatId: chat.id, lastEventId: 2, updatedAt: m.createdAt }))),
     ),
     ...rows.newBlobs.flatMap((blob) => [
-      db.insert(blobs).values({ id: blob.id, sha256: blob.sha256, size: blob.size, mediaType: blob.mediaType }),
+      db.insert(blobs).values({ id: blob.id, sha256: blob.sha256, size: blob.size, mediaType: blob.mediaType, extractedText: blob.extractedText ?? null }),
       ...blob.chunks.map((data, seq) => db.insert(blobChunks).values({ blobId: blob.id, seq, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength) })),
     ]),
     ...slices(rows.attachments).map((slice) => db.insert(attachments).values(slice.map((a) => ({ ...a, userId: rows.userId })))),

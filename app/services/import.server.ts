@@ -50,6 +50,8 @@ interface IncomingFile {
   alt?: string;
   width?: number;
   height?: number;
+  /** A file whose text came in the conversation itself (what Claude extracted from an upload): its bytes, found by the searches too. */
+  text?: string;
 }
 
 /** A part as read from a file: a file or image names its bytes by SHA-256; the importer finds them. */
@@ -360,11 +362,13 @@ function fromClaude(raw: unknown, now: number): Parsed {
     const fromBlocks = blocks.filter((b) => b?.type === "text" && typeof b.text === "string").map((b) => b.text as string).join("\n\n");
     const text = fromBlocks || (typeof m.text === "string" ? m.text : "");
     const parts: IncomingPart[] = text ? [{ type: "text", text }] : [];
+    // Claude's export keeps the text it read from each upload, not the file: it comes back as a text file of that name.
     for (const attachment of Array.isArray(m.attachments) ? (m.attachments as { file_name?: unknown; extracted_content?: unknown }[]) : []) {
       if (typeof attachment?.extracted_content !== "string" || !attachment.extracted_content) continue;
-      const name = typeof attachment.file_name === "string" && attachment.file_name ? attachment.file_name : "attachment";
-      const fence = attachment.extracted_content.includes("```") ? "````" : "```";
-      parts.push({ type: "text", text: `\n\n**${name}**\n\n${fence}\n${attachment.extracted_content}\n${fence}` });
+      const name = typeof attachment.file_name === "string" && attachment.file_name ? attachment.file_name : "attachment.txt";
+      const text = attachment.extracted_content;
+      const bytes = Buffer.from(text, "utf8");
+      parts.push({ type: "incoming-file", file: { kind: "file", sha256: createHash("sha256").update(bytes).digest("hex"), name, mediaType: "text/plain", size: bytes.length, text } });
     }
     const parent: string | null = tree ? (typeof m.parent_message_uuid === "string" && ids.has(m.parent_message_uuid) && m.parent_message_uuid !== id ? m.parent_message_uuid : null) : previous;
     messages.push({
@@ -561,6 +565,12 @@ async function rowsOf({
       }
       const file = part.file;
       const stored = file.sha256 ? await attachFile({ file, files, rows, blobOfSha, allowance }) : "missing";
+      if (typeof stored === "string" && file.text !== undefined) {
+        // Its text came with the conversation: a file that does not fit stays in the message as text, nothing lost.
+        const fence = file.text.includes("```") ? "````" : "```";
+        parts.push({ type: "text", text: `\n\n${file.name}:\n${fence}\n${file.text}\n${fence}` });
+        continue;
+      }
       if (typeof stored === "string") {
         leftOut.push({ name: file.name, reason: stored });
         // The bytes did not come with the conversation, or do not fit: the message still says which file it had.
@@ -601,7 +611,7 @@ async function rowsOf({
  * already are shared; new ones are written with the conversation.
  */
 async function attachFile({ file, files, rows, blobOfSha, allowance }: { file: IncomingFile; files: FileSource; rows: ImportedChatRows; blobOfSha: Map<string, string>; allowance: { left: number } }) {
-  const bytes = await files.bytesOf(file.sha256);
+  const bytes = file.text !== undefined ? new Uint8Array(Buffer.from(file.text, "utf8")) : await files.bytesOf(file.sha256);
   // Imported files count against the same quota as uploads: one that does not fit is named in text instead.
   if (!bytes || bytes.length === 0) return "missing" as const;
   if (createHash("sha256").update(bytes).digest("hex") !== file.sha256) return "changed" as const;
@@ -611,7 +621,7 @@ async function attachFile({ file, files, rows, blobOfSha, allowance }: { file: I
     blobId = createId();
     const chunks: Uint8Array[] = [];
     for (let at = 0; at < bytes.length; at += CHUNK_BYTES) chunks.push(bytes.subarray(at, at + CHUNK_BYTES));
-    rows.newBlobs.push({ id: blobId, sha256: file.sha256, size: bytes.length, mediaType: file.mediaType, chunks });
+    rows.newBlobs.push({ id: blobId, sha256: file.sha256, size: bytes.length, mediaType: file.mediaType, chunks, ...(file.text !== undefined ? { extractedText: file.text } : {}) });
   }
   blobOfSha.set(file.sha256, blobId);
   const attachment = { id: createId(), blobId, name: safeFileName(file.name), mediaType: file.mediaType, size: bytes.length };

@@ -29,6 +29,7 @@ import { AppError } from "~/protocol/errors";
 import { filePartOf, storeUpload } from "~/services/attachments.server";
 import { exportChat } from "~/services/export.server";
 import { importFile, type ImportReport } from "~/services/import.server";
+import { parseSearchQuery, search } from "~/services/search.server";
 import { addExchange, createTestChat, createTestUser, pathContents, TEST_MODEL } from "./fixtures";
 
 beforeAll(async () => {
@@ -335,7 +336,7 @@ describe("a Claude export", () => {
     ...extra,
   });
 
-  test("parent_message_uuid builds the tree; the current leaf is the branch shown; attachments' text becomes text", async () => {
+  test("parent_message_uuid builds the tree; the current leaf is the branch shown; attachments' text becomes a text file", async () => {
     const user = await createTestUser("ClaudeTree");
     const conversation = {
       uuid: "claude-tree",
@@ -358,10 +359,34 @@ describe("a Claude export", () => {
     expect(rows).toHaveLength(3);
     const path = await pathContents({ chatId: chat.id, leafId: chat.activeLeafId });
     expect(path).toHaveLength(2);
-    expect(path[0]).toContain("Write a haiku about this");
-    expect(path[0]).toContain("**seed.txt**\n\n```\nautumn moon\n```");
+    expect(path[0]).toBe("Write a haiku about this");
+    // What Claude read from the upload is a text file of its name, as if uploaded here: its words are found by search too.
+    const question = rows.find((r) => r.role === "user")!;
+    const file = question.parts.find((p) => p.type === "file");
+    expect(file).toMatchObject({ type: "file", name: "seed.txt", mediaType: "text/plain", size: 11 });
+    expect(new TextDecoder().decode(await readBlobBytes({ attachmentId: (file as { attachmentId: string }).attachmentId }))).toBe("autumn moon");
+    const found = await search({ user, query: parseSearchQuery(new URLSearchParams({ q: "autumn moon" })) });
+    expect(found.messages.map((m) => m.messageId)).toContain(question.id);
     expect(path[1]).toBe("Autumn moon rises");
     expect(rows.filter((r) => r.role === "assistant").every((r) => r.parentId === rows.find((q) => q.role === "user")!.id)).toBe(true);
+  });
+
+  test("an upload's text past the storage quota stays in the message as text: nothing of it is lost", async () => {
+    const user = await createTestUser("ClaudeQuota");
+    const long = "frost ".repeat(20).trim();
+    const conversation = {
+      uuid: "claude-quota",
+      name: "Frost",
+      created_at: "2024-05-03T10:00:00Z",
+      updated_at: "2024-05-03T10:05:00Z",
+      chat_messages: [claudeMessage("m1", "human", "Read this", { attachments: [{ file_name: "frost.txt", extracted_content: long }] }), claudeMessage("m2", "assistant", "Done")],
+    };
+    const report = await importing(user.id, JSON.stringify([conversation]));
+    expect(report).toMatchObject({ imported: 1, failed: [], filesLeftOut: [] });
+    const { rows } = await treeOf(report.chats[0]!.id);
+    const question = rows.find((r) => r.role === "user")!;
+    expect(question.parts.some((p) => p.type === "file")).toBe(false);
+    expect(question.content).toContain(`frost.txt:\n\`\`\`\n${long}\n\`\`\``);
   });
 
   test("without parent ids the messages are one chain, the last one shown", async () => {
