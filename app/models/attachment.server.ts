@@ -149,6 +149,17 @@ export async function attachmentInChat({ chatId, attachmentId }: { chatId: strin
   return rows[0];
 }
 
+/** An attachment as seen by the person who uploaded it (a draft's file, before any message uses it). */
+export async function attachmentOfUploader({ userId, attachmentId }: { userId: string; attachmentId: string }): Promise<ServedAttachment | undefined> {
+  const rows = await database()
+    .select({ attachment: attachments, sha256: blobs.sha256 })
+    .from(attachments)
+    .innerJoin(blobs, eq(blobs.id, attachments.blobId))
+    .where(and(eq(attachments.id, attachmentId), eq(attachments.userId, userId)))
+    .limit(1);
+  return rows[0];
+}
+
 /** A blob's bytes, one stored chunk at a time (a large file is never read whole). */
 export async function* readBlob({ attachmentId }: { attachmentId: string }): AsyncGenerator<Uint8Array> {
   const db = database();

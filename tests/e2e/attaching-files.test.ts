@@ -177,6 +177,32 @@ test("files uploaded for a draft come back with it after a reload, and go with i
   expect(await page.getByTestId("attachment-chip").count()).toBe(0);
 });
 
+test("a draft's image keeps its thumbnail after a reload, served to its uploader only", async ({ page, newContext, browserErrors }) => {
+  browserErrors.allowStatus(404);
+  await signUp(page);
+  await page.goto("/chats?new=1");
+  await waitForHydration(page);
+  await page.getByTestId("file-input").setInputFiles([FILES[0]!]);
+  const chip = page.locator('[data-testid="attachment-chip"][data-status="ready"]');
+  await expect(chip).toHaveCount(1);
+  await page.reload();
+  await waitForHydration(page);
+  await expect(chip).toContainText("chart.png");
+  const thumbnail = chip.locator("img");
+  await expect(thumbnail).toHaveAttribute("src", /^\/attachments\/[0-9a-z]{20}$/);
+  await expect.poll(() => thumbnail.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(40);
+  // The address is the uploader's alone: another person gets a 404.
+  const src = (await thumbnail.getAttribute("src"))!;
+  const own = await page.request.get(src);
+  expect(own.status()).toBe(200);
+  expect(own.headers()["cache-control"]).toMatch(/^private, no-store/);
+  expect(own.headers()["x-content-type-options"]).toBe("nosniff");
+  expect(own.headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
+  const other = await (await newContext()).newPage();
+  await signUp(other);
+  expect((await other.request.get(src)).status()).toBe(404);
+});
+
 test("a draft's file the server removed meanwhile (unsent for a day) is named when the send is refused, and the text stays", async ({ page, browserErrors }) => {
   browserErrors.allowStatus(404);
   await signUp(page);

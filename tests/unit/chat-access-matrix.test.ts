@@ -28,6 +28,7 @@ import { loader as streamLoader } from "~/routes/chats.$chatId.messages.$message
 import { action as fastSendAction, loader as fastSendLoader } from "~/routes/chats.$chatId.messages";
 import { loader as fileLoader } from "~/routes/chats.$chatId.attachments.$attachmentId";
 import { action as uploadAction } from "~/routes/attachments";
+import { loader as uploadLoader } from "~/routes/attachments_.$attachmentId";
 import { storeUpload } from "~/services/attachments.server";
 import * as conversation from "~/services/conversation.server";
 import * as sharing from "~/services/sharing.server";
@@ -418,6 +419,25 @@ describe("a chat's files by role", () => {
     const other = await createTestChat({ userId: users.owner.id, title: "Other" });
     expect(await getFile(other.id, attachmentId, users.owner.cookie)).toMatchObject({ status: 404 });
     expect((await getFile(chat.id, attachmentId, null)).status).toBe(302);
+  });
+
+  test("an upload not yet sent is served to whoever uploaded it, and to nobody else", async () => {
+    const { users } = await sharedChat();
+    const file = await storeUpload({
+      userId: users.owner.id,
+      file: { filename: "draft.txt", stream: (async function* () { yield new TextEncoder().encode("draft notes\n"); })() },
+      allowance: { perFile: 1024 * 1024, left: 1024 * 1024 },
+    });
+    if (!file.ok) throw new Error("upload refused");
+    const getUpload = (attachmentId: string, cookie: string | null) =>
+      settle(() => uploadLoader({ request: new Request(`${ORIGIN}/attachments/${attachmentId}`, { headers: cookie ? { Cookie: cookie } : {} }), params: { attachmentId }, context: {} } as LoaderFunctionArgs));
+    expect(await getUpload(file.attachment.id, users.owner.cookie)).toMatchObject({ status: 200, body: "draft notes\n" });
+    // Anyone else gets what a file that does not exist gets.
+    const missing = await getUpload("0000000000000000none", users.owner.cookie);
+    expect(missing).toMatchObject({ status: 404, body: "That file no longer exists." });
+    for (const role of ["editor", "viewer", "stranger"] as const) expect(await getUpload(file.attachment.id, users[role].cookie), role).toMatchObject({ status: 404, body: missing.body });
+    expect(await getUpload("not-an-id", users.owner.cookie)).toMatchObject({ status: 404 });
+    expect((await getUpload(file.attachment.id, null)).status).toBe(302);
   });
 
   test("an upload signed out goes to the login page and stores nothing", async () => {

@@ -17,6 +17,11 @@ export function rememberPreview(attachmentId: string, url: string): void {
   previews.set(attachmentId, url);
 }
 
+/** The browser's own copy of a file picked in this tab, if it still has one. */
+export function previewOf(attachmentId: string): string | undefined {
+  return previews.get(attachmentId);
+}
+
 /**
  * Where a message's file is served: through its chat (`/chats/<id>`), or
  * through the shared link the message is shown on (`/s/<token>`), which

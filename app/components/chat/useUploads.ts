@@ -7,7 +7,8 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "~/i18n/i18n";
 import { describe, formatBytes, type Locale } from "../../protocol/catalogue";
 import type { FilePart } from "../../protocol/parts";
-import { rememberPreview } from "./Attachments";
+import { kindOf } from "../../services/file-kind";
+import { attachmentUrl, previewOf, rememberPreview } from "./Attachments";
 
 export interface Chip {
   key: string;
@@ -88,7 +89,17 @@ function keptFiles(keptAt: string): FilePart[] {
   }
 }
 
-const readyChip = (part: FilePart): Chip => ({ key: `k${nextKey++}`, name: part.name, size: part.size, status: "ready", progress: 1, part });
+// A file uploaded before (a draft restored after a reload, a refused send's files) shows its thumbnail from the
+// browser's copy while this tab has it, else from the server, which serves an upload to its uploader.
+const readyChip = (part: FilePart): Chip => ({
+  key: `k${nextKey++}`,
+  name: part.name,
+  size: part.size,
+  status: "ready",
+  progress: 1,
+  part,
+  previewUrl: previewOf(part.attachmentId) ?? (kindOf(part.mediaType) === "image" ? attachmentUrl("", part.attachmentId) : undefined),
+});
 
 /**
  * `keptAt`: where the files uploaded for this draft are listed in
