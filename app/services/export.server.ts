@@ -88,11 +88,12 @@ function activePath({ chat, messages }: Pick<ChatForExport, "chat" | "messages">
   return path.reverse();
 }
 
-function fileLine(part: { name?: string; mediaType: string; attachmentId: string }, attachments: Map<string, ExportAttachment>, locale: Locale): string {
+/** A file of a message, and where the archive holds it (`inArchive`: a Markdown file alone has no files beside it). */
+function fileLine(part: { name?: string; mediaType: string; attachmentId: string }, attachments: Map<string, ExportAttachment>, locale: Locale, inArchive: boolean): string {
   const file = attachments.get(part.attachmentId);
   const name = part.name ?? file?.name ?? "image";
   const size = file ? `, ${formatBytes(file.size, locale)}` : "";
-  const where = file ? ` — ${zipFilePath(file)}` : "";
+  const where = file && inArchive ? ` — ${zipFilePath(file)}` : "";
   return `- ${name} (${part.mediaType}${size})${where}`;
 }
 
@@ -127,7 +128,7 @@ export function underSpeaker(text: string): string {
 }
 
 /** A chat's branch on screen as Markdown: the title, who said what, which model answered, the files. */
-export function chatMarkdown(source: ChatForExport, locale: Locale = "en"): string {
+export function chatMarkdown(source: ChatForExport, locale: Locale = "en", { inArchive = false }: { inArchive?: boolean } = {}): string {
   const { chat, attachments } = source;
   const words = MARKDOWN_WORDS[locale];
   const created = `${new Intl.DateTimeFormat(locale, { dateStyle: "long", timeStyle: "short", timeZone: "UTC" }).format(chat.createdAt)} UTC`;
@@ -140,7 +141,7 @@ export function chatMarkdown(source: ChatForExport, locale: Locale = "en"): stri
     const text = plainText(message.parts);
     if (text) lines.push(underSpeaker(text));
     const files = message.parts.filter((p) => p.type === "file" || p.type === "image");
-    if (files.length > 0) lines.push("", `${words.attachments}:`, ...files.map((p) => fileLine(p as Parameters<typeof fileLine>[0], attachments, locale)));
+    if (files.length > 0) lines.push("", `${words.attachments}:`, ...files.map((p) => fileLine(p as Parameters<typeof fileLine>[0], attachments, locale, inArchive)));
     if (message.status === "interrupted" || message.status === "error") lines.push("", `*(${message.status === "error" ? words.failed : words.cutShort})*`);
   }
   return `${lines.join("\n")}\n`;
@@ -213,7 +214,7 @@ async function* archiveEntries(chatIds: string[], locale: Locale): AsyncGenerato
     let name = `markdown/${slugOf(chat.chat.title)}.md`;
     for (let n = 2; names.has(name); n++) name = `markdown/${slugOf(chat.chat.title)}-${n}.md`;
     names.add(name);
-    yield { name, data: chatMarkdown(chat, locale), compress: true, modified: new Date(chat.chat.updatedAt) };
+    yield { name, data: chatMarkdown(chat, locale, { inArchive: true }), compress: true, modified: new Date(chat.chat.updatedAt) };
     // Once per path: the same bytes uploaded under two names are there under both (the Markdown names each).
     for (const [attachmentId, file] of chat.attachments) {
       const path = zipFilePath(file);

@@ -135,6 +135,9 @@ test("the demo model lists what it was given, and an image enlarges on click", a
   await waitForAnswer(page);
   await expect(lastAnswer(page)).toContainText("You attached 3 files: an image (image/png");
   await expect(lastAnswer(page)).toContainText("report.pdf, a PDF I can read page by page whose text starts “Parley quarterly report”");
+  // A small image is shown at its own size, never stretched (enlarged, it would look smaller).
+  const thumbnail = page.getByRole("link", { name: "Enlarge image chart.png" }).locator("img");
+  await expect.poll(() => thumbnail.evaluate((img) => (img as HTMLImageElement).complete && img.getBoundingClientRect().width)).toBe(40);
   await page.getByRole("link", { name: "Enlarge image chart.png" }).click();
   const dialog = page.getByRole("dialog", { name: "chart.png" });
   await expect(dialog).toBeVisible();

@@ -142,8 +142,16 @@ describe("a Parley export imported back", () => {
     };
     const [a, b] = [await upload("first.txt"), await upload("Отчёт.txt")];
     await createExchange({ chatId: chat.id, parentId: null, parts: [filePartOf(a), filePartOf(b), { type: "text", text: "Both?" }], attachmentIds: [a.id, b.id], model: TEST_MODEL, instanceId: null });
-    const zip = Buffer.from(await collect(exportChat({ chatId: chat.id, title: chat.title, format: "zip" }).body)).toString("utf8");
-    const markdown = new TextDecoder().decode(await collect(exportChat({ chatId: chat.id, title: chat.title, format: "md" }).body));
+    const zipBytes = await collect(exportChat({ chatId: chat.id, title: chat.title, format: "zip" }).body);
+    const zip = Buffer.from(zipBytes).toString("utf8");
+    // The archive's own Markdown names where each file is in it.
+    const zipFile = path.join(mkdtempSync(path.join(tmpdir(), "parley-zip-")), "export.zip");
+    writeFileSync(zipFile, zipBytes);
+    const { openZip } = await import("~/utils/zip.server");
+    const reader = await openZip(zipFile);
+    const entry = reader.entries.find((e) => e.name.startsWith("markdown/"))!;
+    const markdown = new TextDecoder().decode(await reader.read(entry, 1024 * 1024));
+    await reader.close();
     const paths = [...markdown.matchAll(/attachments\/[0-9a-f]{64}\/\S+\.txt/g)].map((m) => m[0]);
     expect(paths.map((p) => p.split("/").at(-1))).toEqual(["first.txt", "Отчёт.txt"]);
     expect(new Set(paths.map((p) => p.split("/")[1])).size).toBe(1);
@@ -163,7 +171,9 @@ describe("a Parley export imported back", () => {
     expect(russian).toMatch(/^# Rivers and lakes\n\nМодель: .+ · Создан /);
     const english = await text("en");
     expect(english).toContain("## You\n\nTell me about rivers");
-    expect(english).toContain("Attachments:\n- notes.txt (text/plain, 22 B)");
+    expect(english).toContain("Attachments:\n- notes.txt (text/plain, 22 B)\n");
+    // A Markdown file alone names no archive path: there are no files beside it (the ZIP's own Markdown does).
+    expect(english).not.toContain("attachments/");
   });
 
   test("the same file imported again adds nothing, and after deleting the chat it comes back", async () => {

@@ -8,6 +8,7 @@ import { useLocale } from "../../i18n/i18n";
 import { formatBytes } from "../../protocol/catalogue";
 import type { FilePart, MessagePart } from "../../protocol/parts";
 import { kindOf } from "../../services/file-kind";
+import { Icon } from "../ui/Icon";
 
 // Object URLs of files picked in this tab, by attachment id: the message just
 // sent shows them before its files can be fetched from the server.
@@ -83,7 +84,7 @@ export function MessageImages({ parts, base }: { parts: readonly MessagePart[]; 
           className="block overflow-hidden rounded-xl border border-zinc-700 focus-visible:outline focus-visible:outline-2 focus-visible:outline-sky-500"
           aria-label={t("message.enlargeImage", { name: part.name })}
         >
-          <img src={src(part)} alt={part.name} loading="lazy" decoding="async" className="h-32 max-w-64 object-cover" />
+          <img src={src(part)} alt={part.name} loading="lazy" decoding="async" className="max-h-32 max-w-64 object-contain" />
         </a>
       ))}
       {open ? <Lightbox src={src(open)} name={open.name} onClose={() => setOpen(null)} /> : null}
@@ -107,7 +108,7 @@ export function MessageFiles({ parts, base }: { parts: readonly MessagePart[]; b
             className="inline-flex max-w-72 items-center gap-1.5 rounded-lg border border-zinc-700 bg-zinc-900 px-2.5 py-1.5 text-xs text-zinc-200 hover:border-zinc-500"
             data-testid="file-part"
           >
-            <span aria-hidden="true">{kindOf(part.mediaType) === "pdf" ? "📕" : "📄"}</span>
+            <Icon name="file" className={`h-4 w-4 ${kindOf(part.mediaType) === "pdf" ? "text-red-400" : "text-zinc-400"}`} />
             <span className="truncate">{part.name}</span>
             <span className="shrink-0 text-zinc-400">{formatBytes(part.size, locale)}</span>
           </a>

@@ -64,7 +64,7 @@ function ChipView({ chip, onRemove }: { chip: Chip; onRemove: () => void }) {
       {chip.previewUrl && chip.status !== "error" ? (
         <img src={chip.previewUrl} alt="" className="h-8 w-8 shrink-0 rounded object-cover" />
       ) : (
-        <span aria-hidden="true" className="text-base">📄</span>
+        <Icon name="file" className="h-5 w-5 text-zinc-400" />
       )}
       <span className="min-w-0">
         <span className="block truncate text-zinc-100" title={chip.name}>
@@ -375,7 +375,7 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
           {offerNewChat ? (
             <>
               {" "}
-              <button type="button" onClick={toNewChat} className="font-medium text-red-100 underline hover:text-white">
+              <button type="button" onClick={toNewChat} className="font-semibold underline underline-offset-2 hover:no-underline">
                 {t("composer.toNewChat")}
               </button>
             </>

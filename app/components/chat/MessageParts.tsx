@@ -5,6 +5,7 @@
 // the answer is followed (see Markdown).
 import { useTranslation } from "~/i18n/i18n";
 import { useLocale } from "../../i18n/i18n";
+import { Icon } from "../ui/Icon";
 import { formatBytes } from "../../protocol/catalogue";
 import type { MessagePart, ToolCallPart, ToolResultPart } from "../../protocol/parts";
 import { Markdown, type RenderedText } from "../markdown/Markdown";
@@ -74,7 +75,7 @@ export function MessageParts({
             // A user's files are shown around the bubble (Attachments.tsx).
             return plain ? null : (
               <span key={index} className="my-1 mr-2 inline-flex items-center gap-1 rounded-md border border-zinc-700 bg-zinc-900 px-2 py-1 text-xs text-zinc-300" data-testid="file-part">
-                📎 {part.name} <span className="text-zinc-500">({formatBytes(part.size, locale)})</span>
+                <Icon name="paperclip" className="h-3.5 w-3.5" /> {part.name} <span className="text-zinc-500">({formatBytes(part.size, locale)})</span>
               </span>
             );
           case "image":
