@@ -8,7 +8,7 @@ import { FormAlert } from "~/components/ui/Field";
 import { HighlightedText } from "~/components/search/HighlightedText";
 import { QuickSwitcher } from "~/components/search/QuickSwitcher";
 import { metaT, pageTitle } from "~/i18n/meta";
-import { inLanguage, listModelGroups } from "~/llm/catalog.server";
+import { inLanguage, listModelGroups, modelNameIn } from "~/llm/catalog.server";
 import { describe } from "~/protocol/catalogue";
 import { AppError } from "~/protocol/errors";
 import { SEARCH_MAX_CHARS } from "~/services/search-limits";
@@ -42,7 +42,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   try {
     query = parseSearchQuery(params);
     const results = await search({ user, ip: context.clientIp, query });
-    return { ...results, query, models, error: null };
+    return { ...results, query, models, formerModel: query.model ? modelNameIn(query.model, localeOf(request)) : null, error: null };
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     const failed: SearchResults = { q: typeof params.get("q") === "string" ? params.get("q")!.slice(0, SEARCH_MAX_CHARS) : "", chats: [], messages: [], page: 1, hasMore: false, tooShort: false, meaning: "off" };
@@ -51,7 +51,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     const archived = sent("archived");
     const typed: SearchQuery = { ...query, q: failed.q, from: sent("from"), to: sent("to"), model: sent("model"), archived: archived === "active" || archived === "archived" ? archived : "all" };
     return data(
-      { ...failed, query: typed, models, error: { message: describe(error.problem, localeOf(request)), field: error.field ?? null } },
+      { ...failed, query: typed, models, formerModel: null, error: { message: describe(error.problem, localeOf(request)), field: error.field ?? null } },
       { status: error.status, headers: retryAfter(error) },
     );
   }
@@ -61,7 +61,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export default function SearchPage() {
   const moment = useMoment();
   const dateOf = (ms: number) => moment(ms, { dateOnly: true });
-  const { q, chats, messages, page, hasMore, tooShort, meaning, query, models, error } = useLoaderData<typeof loader>();
+  const { q, chats, messages, page, hasMore, tooShort, meaning, query, models, formerModel, error } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const pageHref = (n: number) => {
     const params = new URLSearchParams({ q });
@@ -122,6 +122,8 @@ export default function SearchPage() {
               {t("composer.model")}
               <select name="model" defaultValue={query.model ?? ""} className="rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1.5">
                 <option value="">{t("search.anyModel")}</option>
+                {/* A model the page does not offer (turned off since, or typed in the address) is still what filters: it is shown. */}
+                {query.model && !models.some((g) => g.models.some((m) => m.id === query.model)) ? <option value={query.model}>{formerModel ?? query.model}</option> : null}
                 {models.map((group) => (
                   <optgroup key={group.label} label={group.label}>
                     {group.models.map((m) => (

@@ -53,7 +53,8 @@ export function parseSearchQuery(params: URLSearchParams): SearchQuery {
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   const issueCode = issue.message === "search_query_too_long" || issue.message === "search_dates_reversed" ? issue.message : "search_date_invalid";
-  throw new AppError(issueCode, { field: String(issue.path[0] ?? "q"), params: issueCode === "search_query_too_long" ? { max: SEARCH_MAX_CHARS } : undefined });
+  const field = String(issue.path[0] ?? "q");
+  throw new AppError(issueCode, { field, params: issueCode === "search_query_too_long" ? { max: SEARCH_MAX_CHARS } : issueCode === "search_date_invalid" ? { field } : undefined });
 }
 
 // A phrase in straight or typographic quotes ("…", “…”, «…», „…“), else a word.
