@@ -126,9 +126,12 @@ export interface CatalogViewer {
   id: string;
 }
 
+/** What a provider's label says when a person's own key is behind it, per language (English in the catalogue). */
+const OWN_KEY: Record<Locale, string> = { en: " (your key)", ru: " (ваш ключ)" };
+
 /** The label a provider gets when a person's own key is behind it. */
 export function ownKeyLabel(label: string): string {
-  return `${label} (your key)`;
+  return `${label}${OWN_KEY.en}`;
 }
 
 /**
@@ -294,6 +297,17 @@ const DEMO_NAMES: Record<Locale, { provider: string; model: string }> = {
   ru: { provider: "Демо", model: "Демо (офлайн)" },
 };
 
+/** Providers whose names are words, not brand names: said in the page's language. */
+const PROVIDER_NAMES: Record<Locale, Partial<Record<string, string>>> = {
+  en: {},
+  ru: { [DEMO_PROVIDER_ID]: DEMO_NAMES.ru.provider, custom: "Свой сервер" },
+};
+
+/** A provider's name in `locale`: brand names stay as they are, "Demo" and "Custom" are translated. */
+export function providerNameIn(providerId: string, label: string, locale: Locale): string {
+  return PROVIDER_NAMES[locale][providerId] ?? label;
+}
+
 /** A model's name in `locale` (the demo's is translated), for what is written without the picker (an export). */
 export function modelNameIn(modelId: string, locale: Locale): string {
   return modelId === DEMO_MODEL_ID ? DEMO_NAMES[locale].model : labelOfModelId(modelId);
@@ -302,10 +316,15 @@ export function modelNameIn(modelId: string, locale: Locale): string {
 /** A page's model groups in its language: the demo is named in it. */
 export function inLanguage(groups: ProviderGroup[], locale: Locale): ProviderGroup[] {
   if (locale === "en") return groups;
-  const names = DEMO_NAMES[locale];
-  return groups.map((group) =>
-    group.providerId !== DEMO_PROVIDER_ID ? group : { ...group, label: names.provider, models: group.models.map((model) => (model.id === DEMO_MODEL_ID ? { ...model, label: names.model } : model)) },
-  );
+  return groups.map((group) => {
+    const ownKey = group.label.endsWith(OWN_KEY.en);
+    const name = ownKey ? group.label.slice(0, -OWN_KEY.en.length) : group.label;
+    return {
+      ...group,
+      label: `${providerNameIn(group.providerId, name, locale)}${ownKey ? OWN_KEY[locale] : ""}`,
+      models: group.providerId !== DEMO_PROVIDER_ID ? group.models : group.models.map((model) => (model.id === DEMO_MODEL_ID ? { ...model, label: DEMO_NAMES[locale].model } : model)),
+    };
+  });
 }
 
 /** The model picker's groups for a person (their own keys' providers included, what the admin turned off left out). */

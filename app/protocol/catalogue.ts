@@ -376,7 +376,9 @@ const ALSO_REFUSED: Record<Locale, (names: string) => string> = {
 
 export function describe(problem: Problem | ErrorCode, locale: Locale = "en"): string {
   const { code, params } = typeof problem === "string" ? { code: problem, params: undefined } : problem;
-  const text = CATALOGUE[locale][code](params ?? {});
+  // A provider reached with a person's own key is named so in the catalogue's English ("OpenAI (your key)").
+  const provider = locale === "ru" && params?.provider?.endsWith(" (your key)") ? `${params.provider.slice(0, -" (your key)".length)} (ваш ключ)` : params?.provider;
+  const text = CATALOGUE[locale][code](params ? { ...params, provider } : {});
   const others = params?.alsoRefused;
   return others?.length ? `${text} ${ALSO_REFUSED[locale](others.map((name) => file({ name }, locale)).join(", "))}` : text;
 }

@@ -28,6 +28,7 @@ import {
 import {
   type FormFailure,
   formFailure,
+  localeOf,
   readFormData,
 } from "~/utils/http.server";
 import { useLocale, useTranslation } from "~/i18n/i18n";
@@ -40,7 +41,7 @@ export const meta: MetaFunction = ({ matches }) => {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAdmin(request);
-  return modelsAdminPage();
+  return modelsAdminPage(localeOf(request));
 }
 
 export async function action({ request }: ActionFunctionArgs) {

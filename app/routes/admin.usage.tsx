@@ -31,10 +31,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const parsed = usagePeriodSchema.safeParse(asked);
   if (!parsed.success) {
     const code = parsed.error.issues[0]?.message;
-    const report = await usageReport(usagePeriodSchema.parse({}));
+    const report = await usageReport(usagePeriodSchema.parse({}), localeOf(request));
     return { report, asked: shown, error: describe({ code: isErrorCode(code) ? code : "invalid_input" }, localeOf(request)) };
   }
-  return { report: await usageReport(parsed.data), asked: shown, error: null };
+  return { report: await usageReport(parsed.data, localeOf(request)), asked: shown, error: null };
 }
 
 

@@ -3,13 +3,14 @@
 // Everything is saved as one policy (app/llm/model-policy.server.ts) that the
 // catalogue applies to every picker, send and regenerate.
 import { z } from "zod";
-import { modelsOf, PRESETS, serverProviders } from "../llm/catalog.server";
+import { modelNameIn, modelsOf, PRESETS, providerNameIn, serverProviders } from "../llm/catalog.server";
 import { embeddingsModel, type EmbeddingsOff } from "../llm/embeddings.server";
 import { DEMO_MODEL_ID } from "../llm/demo.server";
 import { modelPartOf } from "../llm/model-id";
 import { isModelDisabled, modelPolicy, type ModelPolicy, saveModelPolicy } from "../llm/model-policy.server";
 import { userKeysEnabled } from "../llm/user-key-policy.server";
 import type { PublicUser } from "../models/user.server";
+import type { Locale } from "../protocol/catalogue";
 import { AppError } from "../protocol/errors";
 import { vectorIndexReport } from "./vector-index.server";
 
@@ -64,10 +65,15 @@ async function knownProviders(policy: ModelPolicy): Promise<AdminProvider[]> {
   return [...configured, ...ownKeysOnly];
 }
 
-export async function modelsAdminPage(): Promise<ModelsAdminPage> {
+/** The page in the admin's language: "Demo" and "Custom" are words, said in it (brand names stay). */
+export async function modelsAdminPage(locale: Locale = "en"): Promise<ModelsAdminPage> {
   const policy = await modelPolicy();
   return {
-    providers: await knownProviders(policy),
+    providers: (await knownProviders(policy)).map((provider) => ({
+      ...provider,
+      label: providerNameIn(provider.id, provider.label, locale),
+      models: provider.models.map((model) => ({ ...model, label: model.id === DEMO_MODEL_ID ? modelNameIn(model.id, locale) : model.label })),
+    })),
     defaultModel: policy.defaultModel ?? "",
     userKeysPossible: userKeysEnabled(),
     userKeys: policy.userKeys,

@@ -1,7 +1,9 @@
 // Usage and cost reports for the admin: the period's rows added up per
 // person, per model and per day, and the same rows as CSV.
 import { z } from "zod";
+import { modelNameIn } from "../llm/catalog.server";
 import { type UsageRow, type UsageTotals, usageRows } from "../models/usage.server";
+import type { Locale } from "../protocol/catalogue";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** The longest period one report covers: a year of days is still a small table. */
@@ -64,8 +66,8 @@ function group(rows: UsageRow[], keyOf: (row: UsageRow) => string, labelOf: (row
   return [...groups.values()].sort((a, b) => b.costUsd - a.costUsd || b.requests - a.requests || a.label.localeCompare(b.label));
 }
 
-/** Who used what, and what it cost, over `period`. */
-export async function usageReport(period: UsagePeriod): Promise<UsageReport> {
+/** Who used what, and what it cost, over `period`; models named as the picker names them in `locale`, with their ids. */
+export async function usageReport(period: UsagePeriod, locale: Locale = "en"): Promise<UsageReport> {
   const rows = await usageRows({ from: period.start, to: period.end });
   const total = zero();
   for (const row of rows) add(total, row);
@@ -82,7 +84,7 @@ export async function usageReport(period: UsagePeriod): Promise<UsageReport> {
     period,
     total,
     byUser: group(rows, (row) => row.userId ?? "", (row) => row.userEmail ?? ""),
-    byModel: group(rows, (row) => row.model, (row) => row.model),
+    byModel: group(rows, (row) => row.model, (row) => `${modelNameIn(row.model, locale)} · ${row.model}`),
     byDay: [...days.values()],
     rows,
   };

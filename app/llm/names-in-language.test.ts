@@ -1,0 +1,32 @@
+import { describe as suite, expect, test } from "vitest";
+import { describe } from "../protocol/catalogue";
+import { inLanguage, modelNameIn, ownKeyLabel, providerNameIn } from "./catalog.server";
+import { DEMO_MODEL_ID, DEMO_PROVIDER_ID } from "./demo.server";
+
+suite("names said in the page's language", () => {
+  test("the demo, a server of one's own and one's own keys are words; brand names stay", () => {
+    const groups = [
+      { providerId: DEMO_PROVIDER_ID, label: "Demo", models: [{ id: DEMO_MODEL_ID, label: "Demo (offline)" }] },
+      { providerId: "custom", label: ownKeyLabel("Custom"), models: [] },
+      { providerId: "groq", label: ownKeyLabel("Groq"), models: [] },
+      { providerId: "openai", label: "OpenAI", models: [] },
+    ] as unknown as Parameters<typeof inLanguage>[0];
+    expect(inLanguage(groups, "ru").map((g) => [g.label, g.models.map((m) => m.label)])).toEqual([
+      ["Демо", ["Демо (офлайн)"]],
+      ["Свой сервер (ваш ключ)", []],
+      ["Groq (ваш ключ)", []],
+      ["OpenAI", []],
+    ]);
+    expect(inLanguage(groups, "en")).toBe(groups);
+    expect(providerNameIn("custom", "Custom", "ru")).toBe("Свой сервер");
+    expect(providerNameIn("anthropic", "Anthropic", "ru")).toBe("Anthropic");
+    expect(modelNameIn(DEMO_MODEL_ID, "ru")).toBe("Демо (офлайн)");
+  });
+
+  test("an error about one's own key names it in the reader's language", () => {
+    const problem = { code: "key_rejected" as const, params: { provider: ownKeyLabel("OpenAI"), status: 401 } };
+    expect(describe(problem, "en")).toContain("OpenAI (your key)");
+    expect(describe(problem, "ru")).toContain("OpenAI (ваш ключ)");
+    expect(describe(problem, "ru")).not.toContain("your key");
+  });
+});
