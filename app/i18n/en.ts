@@ -15,6 +15,8 @@ export const en = {
     methodNotAllowed: "This page does not take forms. Go back and use the page's own buttons.",
     title: "Not found",
     backToChats: "Back to your chats",
+    chatNotFound: "This chat does not exist: it was deleted, or it is not yours.",
+    newChat: "Start a new chat",
   },
   common: {
     saving: "Saving…",

@@ -17,6 +17,8 @@ export const ru: RussianOf<typeof en> = {
     methodNotAllowed: "Эта страница не принимает форм. Вернитесь назад и воспользуйтесь кнопками самой страницы.",
     title: "Не найдено",
     backToChats: "Вернуться к чатам",
+    chatNotFound: "Такого чата нет: его удалили, или он не ваш.",
+    newChat: "Начать новый чат",
   },
   common: {
     saving: "Сохраняем…",

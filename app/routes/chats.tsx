@@ -3,6 +3,8 @@ import { Outlet, type ShouldRevalidateFunction, useLoaderData, useLocation } fro
 import { z } from "zod";
 import { requireUser } from "~/auth/session.server";
 import { KeyboardShortcuts } from "~/components/chat/KeyboardShortcuts";
+import { useMemo } from "react";
+import { useGoneChats } from "~/components/chat/gone-chats";
 import { Sidebar } from "~/components/chat/Sidebar";
 import { QuickSwitcher } from "~/components/search/QuickSwitcher";
 import { listChats } from "~/models/chat.server";
@@ -40,7 +42,9 @@ export function sendNeverArrived(actionResult: unknown): boolean {
 }
 
 export default function ChatsLayout() {
-  const { user, chats, hasMore, pages, archived } = useLoaderData<typeof loader>();
+  const { user, chats: listed, hasMore, pages, archived } = useLoaderData<typeof loader>();
+  const gone = useGoneChats();
+  const chats = useMemo(() => (gone.size ? listed.filter((chat) => !gone.has(chat.id)) : listed), [listed, gone]);
   const location = useLocation();
   // On a phone, /chats is the chat list and /chats?new=1 the empty composer; from md up both show side by side.
   const listOnMobile = location.pathname === "/chats" && !new URLSearchParams(location.search).has("new");

@@ -89,8 +89,9 @@ test("a message whose branch another tab deleted, or whose chat it deleted, is n
     await composer(page).press("Enter");
     await expect(page.getByText("This chat no longer exists: it was deleted, perhaps in another tab.", { exact: false })).toBeVisible();
     await expect(composer(page)).toHaveValue("Fourth question, to a chat that is gone");
-    // The text moves on to a new chat, and the list no longer offers the deleted one.
+    // The list no longer offers the deleted chat, and the text moves on to a new chat.
     const title = await page.getByTestId("chat-title").innerText();
+    await expect(page.getByTestId("chat-list")).not.toContainText(title);
     await page.getByRole("button", { name: "Start a new chat with it" }).click();
     await expect(page).toHaveURL(/\/chats\?new=1$/);
     await expect(composer(page)).toHaveValue("Fourth question, to a chat that is gone");

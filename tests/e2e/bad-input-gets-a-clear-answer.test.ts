@@ -160,7 +160,9 @@ test("a malformed or unknown chat id is a 404", async ({ page, browserErrors }) 
   for (const path of ["/chats/not-an-id", "/chats/DROP%20TABLE%20chats", "/chats/0000000000000000000x", "/chats/zzzzzzzzzzzzzzzzzzzz"]) {
     const response = await page.goto(path);
     expect(response!.status(), path).toBe(404);
-    await expect(page.getByText("This page does not exist, or it is not yours.")).toBeVisible();
+    // Said in the chat's column, beside the list of chats.
+    await expect(page.getByTestId("chat-not-found")).toHaveText(/This chat does not exist: it was deleted, or it is not yours\./);
+    await expect(page.getByTestId("chat-list")).toBeVisible();
   }
   expect((await page.request.get("/chats/not-an-id/messages/also-not/stream")).status()).toBe(404);
   expect((await postForm(page, "/chats/not-an-id", { intent: "rename", title: "x" })).status()).toBe(404);
@@ -474,8 +476,8 @@ test("a form answered with a 404 shows the error page in the page's language, wi
     const response = await postForm(noJs, "/chats/0000000000000000none", { intent: "rename", title: "Anything" }, { "Accept-Language": "ru-RU,ru;q=0.9" });
     expect(response.status()).toBe(404);
     const html = await response.text();
-    expect(html).toContain("Такой страницы нет, или она не ваша.");
-    expect(html).toContain("Вернуться к чатам");
+    expect(html).toContain("Такого чата нет: его удалили, или он не ваш.");
+    expect(html).toContain("Начать новый чат");
     expect(html).not.toContain("errorPage.");
   } finally {
     await plain.close();

@@ -35,7 +35,7 @@ test("another user gets 404 for someone else's chat, its stream and its actions,
   // The page itself.
   const pageResponse = await intruderPage.goto(chatUrl);
   expect(pageResponse!.status()).toBe(404);
-  await expect(intruderPage.getByText("This page does not exist, or it is not yours.")).toBeVisible();
+  await expect(intruderPage.getByText("This chat does not exist: it was deleted, or it is not yours.")).toBeVisible();
   await expect(intruderPage.getByText("gardening")).toHaveCount(0);
 
   // Its actions: rename, delete, send, system prompt, pin, archive.

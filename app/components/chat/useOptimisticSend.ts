@@ -13,6 +13,7 @@ import { createId } from "../../utils/id";
 import { asTyped } from "../../utils/typed-text";
 import { useTranslation } from "../../i18n/i18n";
 import { forgetSentText, useDraftStorageKey } from "./drafts";
+import { markChatGone } from "./gone-chats";
 import { closeEarlyStream, openStreamEarly } from "./useAnswerStream";
 import type { MessageView } from "./MessageItem";
 
@@ -90,6 +91,7 @@ export function useOptimisticSend({ chatId, stored, model, locale }: { chatId: s
           return refused(result);
         }
         // The chat is gone (deleted in another tab, say): the text stays, with why it cannot go.
+        markChatGone(chatId);
         return refused({ formError: t("composer.chatGone"), code: "not_found", chatGone: true });
       }
       if (!result) return refused({ formError: describe("send_failed", locale), code: "send_failed" });

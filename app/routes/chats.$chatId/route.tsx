@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
-import { type ClientLoaderFunctionArgs, Form, Link, type ShouldRevalidateFunction, useActionData, useLoaderData, useRevalidator, useSearchParams } from "@remix-run/react";
+import { type ClientLoaderFunctionArgs, Form, isRouteErrorResponse, Link, type ShouldRevalidateFunction, useActionData, useLoaderData, useRevalidator, useRouteError, useSearchParams } from "@remix-run/react";
 import { useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { useMoment } from "~/components/ui/moment";
 import { useTranslation } from "~/i18n/i18n";
@@ -441,5 +441,24 @@ function ShareControl({ share, origin, failure }: { share: { token: string; crea
         </Link>
       </div>
     </details>
+  );
+}
+
+/**
+ * A chat that is not there (deleted, perhaps in another tab, or never the
+ * reader's) is said in the chat's column: the list of chats stays beside it.
+ * Anything else goes to the page's own error page.
+ */
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const { t } = useTranslation();
+  if (!isRouteErrorResponse(error) || error.status !== 404) throw error;
+  return (
+    <div className="m-auto max-w-lg p-10 text-center" data-testid="chat-not-found">
+      <h1 className="text-lg font-medium text-zinc-200">{t("errorPage.chatNotFound")}</h1>
+      <Link to="/chats?new=1" className="mt-6 inline-block rounded-lg bg-zinc-800 px-4 py-2 hover:bg-zinc-700">
+        {t("errorPage.newChat")}
+      </Link>
+    </div>
   );
 }

@@ -1,0 +1,25 @@
+// Chats this tab learned are gone (a send refused because another tab deleted
+// the chat) before the page's data says so: the chat list leaves them out at
+// once. Reloading the data would turn the open chat into its 404 page and
+// take the refused text with it, so the list is corrected here instead.
+import { useSyncExternalStore } from "react";
+
+let gone: ReadonlySet<string> = new Set();
+const listeners = new Set<() => void>();
+
+export function markChatGone(chatId: string): void {
+  if (gone.has(chatId)) return;
+  gone = new Set(gone).add(chatId);
+  for (const listener of listeners) listener();
+}
+
+const subscribe = (listener: () => void) => {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+};
+const NONE: ReadonlySet<string> = new Set();
+
+/** The ids of chats known gone in this tab (none on the server). */
+export function useGoneChats(): ReadonlySet<string> {
+  return useSyncExternalStore(subscribe, () => gone, () => NONE);
+}
