@@ -97,7 +97,7 @@ test("Enter while an answer is written queues the message: it is sent when the a
   await expect(composer(page)).toHaveValue("Not this one\n\nnor this");
 });
 
-test("a reload keeps a queued message and what was typed after it; once it is sent, only what was typed after", async ({ page }) => {
+test("a reload keeps a queued message queued and what was typed after it in the box; once it is sent, only what was typed after", async ({ page }) => {
   await signUp(page);
   await page.goto("/chats?new=1");
   await waitForHydration(page);
@@ -113,24 +113,27 @@ test("a reload keeps a queued message and what was typed after it; once it is se
   await composer(page).pressSequentially("typed after");
   await page.reload();
   await waitForHydration(page);
-  // Neither is lost: both are back in the box, the queued one first (nothing is sent on its own after a reload).
-  await expect(composer(page)).toHaveValue("Queued words\n\ntyped after");
-  await expect(page.getByTestId("queued-send")).toHaveCount(0);
+  // Neither is lost: the answer is still being written, so the message waits for it again; the box has the rest.
+  await expect(page.getByTestId("queued-text")).toHaveText("Queued words");
+  await expect(composer(page)).toHaveValue("typed after");
   await page.getByRole("button", { name: "Stop generating" }).click();
-  await waitForAnswer(page, "interrupted");
+  await expect(userMessages(page)).toHaveCount(2);
+  await expect(userMessages(page).last()).toHaveText("Queued words");
+  await expect(composer(page)).toHaveValue("typed after");
+  await waitForAnswer(page);
 
   // Queued again, with more typed after it: the queued one goes when the answer ends, and leaves the draft.
   await composer(page).fill("");
   await slowAnswerFor(`${m}b`);
   await sendThroughTheForm(page, `Count again ${m}b`);
-  await expect(userMessages(page)).toHaveCount(2);
+  await expect(userMessages(page)).toHaveCount(3);
   await expect(lastAnswer(page).getByTestId("answer-content")).toContainText("w3 ");
   await composer(page).fill("Second queued");
   await composer(page).press("Enter");
   await expect(page.getByTestId("queued-text")).toHaveText("Second queued");
   await composer(page).pressSequentially("kept after");
   await page.keyboard.press("Escape");
-  await expect(userMessages(page)).toHaveCount(3);
+  await expect(userMessages(page)).toHaveCount(4);
   await expect(userMessages(page).last()).toHaveText("Second queued");
   await waitForAnswer(page);
   await expect(composer(page)).toHaveValue("kept after");

@@ -17,7 +17,7 @@ import type { FilePart } from "../../protocol/parts";
 import { ACCEPT, kindOf } from "../../services/file-kind";
 import { Icon } from "../ui/Icon";
 import { ModelPicker, type PickerGroup } from "./ModelPicker";
-import { DRAFT_SEPARATOR, draftFilesKey, forgetDraft, useDraftStorageKeys } from "./drafts";
+import { DRAFT_SEPARATOR, draftFilesKey, draftQueuedKey, forgetDraft, useDraftStorageKeys } from "./drafts";
 import { type Chip, useUploads } from "./useUploads";
 
 export interface ComposerProps {
@@ -152,15 +152,24 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
   // The text handed back by the server after a refused send is measured too.
   useEffect(measure, [measure]);
 
+  // A reload brings the draft back. A message that was queued goes back in the queue while the answer it waited
+  // for is still being written; otherwise it is at the start of the box, to send or not.
+  const busyAtStart = useRef(busy);
   useEffect(() => {
     const box = textRef.current;
     if (!box || initialText) return;
     const saved = localStorage.getItem(storageKey);
+    const queuedBefore = localStorage.getItem(draftQueuedKey(storageKey));
     if (saved && !box.value) {
-      box.value = saved;
+      const rest = queuedBefore === null ? null : saved === queuedBefore ? "" : saved.startsWith(`${queuedBefore}${DRAFT_SEPARATOR}`) ? saved.slice(queuedBefore.length + DRAFT_SEPARATOR.length) : null;
+      if (rest !== null && busyAtStart.current) {
+        restoreQueue.current = queuedBefore;
+        box.value = rest;
+      } else box.value = saved;
       grow();
       measure();
     }
+    if (!busyAtStart.current || queuedBefore === null) localStorage.removeItem(draftQueuedKey(storageKey));
   }, [storageKey, initialText, measure, grow]);
 
   // Clear the box (and its draft and files) once a send went through.
@@ -235,11 +244,24 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
     if (text) localStorage.setItem(key, text);
     else localStorage.removeItem(key);
   }, [storageKey]);
-  const setQueued = useCallback((next: string | null) => {
-    queuedRef.current = next;
-    setQueuedState(next);
-  }, []);
+  const setQueued = useCallback(
+    (next: string | null) => {
+      queuedRef.current = next;
+      setQueuedState(next);
+      const key = draftQueuedKey(typingFor.current ?? storageKey);
+      if (next === null) localStorage.removeItem(key);
+      else localStorage.setItem(key, next);
+    },
+    [storageKey],
+  );
   const failedWhenQueued = useRef(0);
+  // Queued again after a reload (the effect that restores the draft runs before this one is declared).
+  const restoreQueue = useRef<string | null>(null);
+  useEffect(() => {
+    if (restoreQueue.current === null) return;
+    setQueued(restoreQueue.current);
+    restoreQueue.current = null;
+  }, [setQueued]);
   const failed = uploads.chips.filter((c) => c.status === "error").length;
   const putBack = useCallback(
     (text: string) => {

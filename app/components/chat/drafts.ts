@@ -28,11 +28,17 @@ export function draftFilesKey(storageKey: string): string {
   return `${storageKey}:files`;
 }
 
+/** Where the queued message at the start of the draft kept at `storageKey` is named (so a reload can queue it again). */
+export function draftQueuedKey(storageKey: string): string {
+  return `${storageKey}:queued`;
+}
+
 /** Forgets one draft: its text and its files. */
 export function forgetDraft(storageKey: string): void {
   try {
     localStorage.removeItem(storageKey);
     localStorage.removeItem(draftFilesKey(storageKey));
+    localStorage.removeItem(draftQueuedKey(storageKey));
   } catch {
     // Storage turned off: nothing was kept.
   }
