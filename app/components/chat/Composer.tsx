@@ -235,8 +235,9 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
   // The queued text leaves the box for the notice above it, so what is typed next is a message of its own; Enter
   // again adds it to the queued one (one answer comes between two messages), Cancel puts the text back in the box.
   const [queued, setQueuedState] = useState<string | null>(null);
-  // The draft holds the queued message and then what is typed after it, so a reload loses neither (they come back
-  // in the box, one after the other); a delivered send takes its own text out of it.
+  // The draft holds the queued message and then what is typed after it, so a reload loses neither (the queued text
+  // is also kept on its own, to be queued again: see the draft's restore above); a delivered send takes its own
+  // text out of it.
   const queuedRef = useRef<string | null>(null);
   const keepDraft = useCallback(() => {
     const key = typingFor.current ?? storageKey;
