@@ -131,7 +131,13 @@ test("Tab stops at a code block or a table only when it is wider than the answer
   await expect(content.locator("pre").nth(1)).toBeFocused();
   // Focused, it scrolls by the arrows.
   await page.keyboard.press("ArrowRight");
-  await expect.poll(() => content.locator("pre").nth(1).evaluate((pre) => pre.scrollLeft)).toBeGreaterThan(0);
+  const wideBlock = content.locator("pre").nth(1);
+  await expect.poll(() => wideBlock.evaluate((pre) => pre.scrollLeft)).toBeGreaterThan(0);
+  // End and Home go to its end and back to its start.
+  await page.keyboard.press("End");
+  await expect.poll(() => wideBlock.evaluate((pre) => pre.scrollWidth - pre.clientWidth - pre.scrollLeft)).toBeLessThan(2);
+  await page.keyboard.press("Home");
+  await expect.poll(() => wideBlock.evaluate((pre) => pre.scrollLeft)).toBe(0);
   await page.keyboard.press("Tab");
   await expect(copyButtons.nth(1)).toBeFocused();
   // The small table fits: the next stop is past it.

@@ -5,6 +5,8 @@
 // stops only at those that overflow now: each Tab press (before the browser
 // moves the focus) measures them and takes the others out of the order.
 // Measured on Tab, not as answers stream, so writing an answer costs nothing.
+// A focused box scrolls with the arrows (the browser's own), and to its start
+// and end with Home and End.
 import { useEffect } from "react";
 
 export const SCROLL_BOX = "data-scroll-box";
@@ -24,7 +26,13 @@ export function updateScrollBoxTabStops(root: ParentNode): void {
 export function ScrollBoxTabStops() {
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
-      if (event.key === "Tab" && !event.defaultPrevented) updateScrollBoxTabStops(document);
+      if (event.defaultPrevented) return;
+      if (event.key === "Tab") updateScrollBoxTabStops(document);
+      const box = event.target instanceof HTMLElement && event.target.hasAttribute(SCROLL_BOX) ? event.target : null;
+      if (box && (event.key === "Home" || event.key === "End") && !event.ctrlKey && !event.metaKey && !event.altKey && box.scrollWidth > box.clientWidth) {
+        event.preventDefault();
+        box.scrollTo({ left: event.key === "Home" ? 0 : box.scrollWidth });
+      }
     };
     // Capturing, so the order is right before the browser acts on the key.
     document.addEventListener("keydown", onKeyDown, true);
