@@ -219,6 +219,17 @@ test("on a phone 320 px wide, in Russian (the longer words), the composer's cont
   expect(box.height).toBeGreaterThanOrEqual(24);
 });
 
+test("in a narrow window with a mouse, in Russian, the message box's words fit its two lines; a wide one names the keys", async ({ newContext }) => {
+  const page = await (await newContext({ viewport: { width: 390, height: 844 }, locale: "ru-RU" })).newPage();
+  await signUpInRussian(page, "narrow-mouse");
+  await page.goto("/chats?new=1");
+  await waitForHydration(page);
+  const box = page.locator("#composer");
+  await expect(box).toHaveAttribute("placeholder", "Сообщение для Parley");
+  await page.setViewportSize({ width: 1024, height: 800 });
+  await expect(box).toHaveAttribute("placeholder", "Сообщение для Parley (Enter — отправить, Shift+Enter — новая строка)");
+});
+
 test("on a laptop screen in Russian, the chat header's labels stay on one line and leave the title its room", async ({ newContext }) => {
   const page = await (await newContext({ viewport: { width: 1280, height: 800 }, locale: "ru-RU" })).newPage();
   await signUpInRussian(page, "laptop-ru");

@@ -97,15 +97,23 @@ function ChipView({ chip, onRemove }: { chip: Chip; onRemove: () => void }) {
 
 const STOP_FORM_ID = "stop-answer";
 
-/** Whether the page is used with a keyboard at hand: false on a touch screen (a coarse pointer), where Enter and Esc are not keys to press. */
+/**
+ * Whether the message box names its keys: not on a touch screen (a coarse pointer), where Enter and Esc are not
+ * keys to press, nor in a window too narrow for the longer words (they would not fit the box's two lines).
+ */
 function useKeyboardHints(): boolean {
   const [fine, setFine] = useState(true);
   useEffect(() => {
     const touch = matchMedia("(pointer: coarse)");
-    const update = () => setFine(!touch.matches);
+    const narrow = matchMedia("(max-width: 479px)");
+    const update = () => setFine(!touch.matches && !narrow.matches);
     update();
     touch.addEventListener("change", update);
-    return () => touch.removeEventListener("change", update);
+    narrow.addEventListener("change", update);
+    return () => {
+      touch.removeEventListener("change", update);
+      narrow.removeEventListener("change", update);
+    };
   }, []);
   return fine;
 }
