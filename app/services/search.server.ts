@@ -39,7 +39,14 @@ export const searchQuerySchema = z
     archived: z.enum(["all", "active", "archived"]).catch("all"),
     from: date,
     to: date,
-    model: z.string().max(200).trim().optional().transform((s) => s || undefined),
+    // A model id (`provider:model`); anything else in the address filters nothing.
+    model: z
+      .string()
+      .max(200)
+      .trim()
+      .optional()
+      // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
+      .transform((s) => (s && /^[a-z0-9_.-]+:[^\s\u0000-\u001f\u007f\ufffd]+$/i.test(s) ? s : undefined)),
     /** The quick switcher's request: fewer results, no paging. */
     view: z.enum(["page", "quick"]).catch("page"),
   })

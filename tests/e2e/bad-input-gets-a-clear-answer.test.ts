@@ -164,6 +164,10 @@ test("a malformed or unknown chat id is a 404", async ({ page, browserErrors }) 
     await expect(page.getByTestId("chat-not-found")).toHaveText(/This chat does not exist: it was deleted, or it is not yours\./);
     await expect(page.getByTestId("chat-list")).toBeVisible();
   }
+  // On a phone, where the list is a screen of its own, the page leads back to it.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.getByTestId("chat-not-found").getByRole("link", { name: "Back to chats" }).click();
+  await expect(page).toHaveURL(/\/chats$/);
   expect((await page.request.get("/chats/not-an-id/messages/also-not/stream")).status()).toBe(404);
   expect((await postForm(page, "/chats/not-an-id", { intent: "rename", title: "x" })).status()).toBe(404);
 });

@@ -192,7 +192,7 @@ test("the search page is private, hardened, and answers bad input with a 400 a p
   }
   const response = await page.goto("/search?q=anything&from=last-week");
   expect(response?.status()).toBe(400);
-  const wrongDate = "“Written from” is not a date: pick one in its calendar, or write it as YYYY-MM-DD (2026-03-10).";
+  const wrongDate = "“Written from” is not a date: pick one in its calendar (in the address, a date is written YYYY-MM-DD).";
   await expect(page.getByRole("alert")).toHaveText(wrongDate);
   await expect(page.getByLabel("Search your chats")).toHaveValue("anything");
   // The filters open on the date to correct, which has the focus and is described by the error.
@@ -210,7 +210,7 @@ test("the search page is private, hardened, and answers bad input with a 400 a p
   await expect(page.locator("select[name=model]")).toHaveValue("demo:parley-demo");
   // A model the page does not offer still shows as the filter in force.
   expect((await page.goto("/search?q=anything&model=openai:gpt-retired&to=2026-02-30x"))?.status()).toBe(400);
-  await expect(page.getByRole("alert")).toHaveText("“Written until” is not a date: pick one in its calendar, or write it as YYYY-MM-DD (2026-03-10).");
+  await expect(page.getByRole("alert")).toHaveText("“Written until” is not a date: pick one in its calendar (in the address, a date is written YYYY-MM-DD).");
   await page.goto("/search?q=anything&model=openai:gpt-retired");
   await expect(page.locator("select[name=model]")).toHaveValue("openai:gpt-retired");
   await expect(page.locator("select[name=model] option:checked")).toHaveText("gpt-retired");

@@ -340,6 +340,9 @@ describe("filters and pages", () => {
     await database().run(sql`UPDATE messages SET model = 'openai:gpt-test' WHERE id = ${a.assistantMessageId}`);
     expect(await ids({ model: "openai:gpt-test" })).toEqual(new Set([a.userMessageId, a.assistantMessageId]));
     expect(await ids({ model: "nobody:none" })).toEqual(new Set());
+    // Something that is no model id (control characters, no provider) filters nothing.
+    expect(await ids({ model: "\u0000\uFFFD" })).toEqual(await ids({}));
+    expect(await ids({ model: "gpt-test" })).toEqual(await ids({}));
   });
 
   test("dates narrow the chats found by title too: to those written in during the period", async () => {

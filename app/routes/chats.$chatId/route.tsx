@@ -456,9 +456,15 @@ export function ErrorBoundary() {
   return (
     <div className="m-auto max-w-lg p-10 text-center" data-testid="chat-not-found">
       <h1 className="text-lg font-medium text-zinc-200">{t("errorPage.chatNotFound")}</h1>
-      <Link to="/chats?new=1" className="mt-6 inline-block rounded-lg bg-zinc-800 px-4 py-2 hover:bg-zinc-700">
-        {t("errorPage.newChat")}
-      </Link>
+      <div className="mt-6 flex flex-wrap justify-center gap-3">
+        <Link to="/chats?new=1" className="inline-block rounded-lg bg-zinc-800 px-4 py-2 hover:bg-zinc-700">
+          {t("errorPage.newChat")}
+        </Link>
+        {/* On a phone the list is a screen of its own: the way back to it. */}
+        <Link to="/chats" className="inline-block rounded-lg px-4 py-2 text-sky-400 hover:underline md:hidden">
+          {t("common.backToChats")}
+        </Link>
+      </div>
     </div>
   );
 }
