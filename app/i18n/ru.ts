@@ -645,7 +645,7 @@ export const ru: RussianOf<typeof en> = {
     summary: "С {{from}} по {{to}} (UTC): запросов — <strong>{{requests}}</strong>, входных токенов — <strong>{{input}}</strong>, выходных — <strong>{{output}}</strong>, примерно <strong>{{cost}}</strong> по ценам каталога. Ответы, оплаченные собственным ключом человека, тоже учтены; в CSV видно, кто платил.",
     requestsPerDay: "Запросы по дням",
     chartMax: "макс. {{value}}",
-    chartEmpty: "за этот период ничего",
+    chartEmpty: "нет данных за этот период",
     requestsChart: "Запросы по дням с {{from}} по {{to}}",
     costPerDay: "Стоимость по дням",
     costChart: "Примерная стоимость по дням с {{from}} по {{to}}",

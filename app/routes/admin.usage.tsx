@@ -86,6 +86,10 @@ export default function AdminUsage() {
   const number = (n: number) => formatNumber(n, locale);
   const usd = (n: number) => formatUsd(n, locale);
   const csv = `/admin/usage.csv?${new URLSearchParams({ from: period.fromDay, to: period.toDay })}`;
+  // The period's days as the page's language writes a date (its fields keep the form's own YYYY-MM-DD).
+  const dayFormat = new Intl.DateTimeFormat(locale === "ru" ? "ru-RU" : "en-GB", { dateStyle: "medium", timeZone: "UTC" });
+  const from = dayFormat.format(Date.parse(`${period.fromDay}T00:00:00Z`));
+  const to = dayFormat.format(Date.parse(`${period.toDay}T00:00:00Z`));
   return (
     <section aria-labelledby="usage-heading" className="space-y-8">
       <div>
@@ -116,18 +120,18 @@ export default function AdminUsage() {
         <p className="mt-3 text-sm text-zinc-400">
           <Trans
             i18nKey="adminUsage.summary"
-            values={{ from: period.fromDay, to: period.toDay, requests: number(total.requests), input: number(total.inputTokens), output: number(total.outputTokens), cost: usd(total.costUsd) }}
+            values={{ from, to, requests: number(total.requests), input: number(total.inputTokens), output: number(total.outputTokens), cost: usd(total.costUsd) }}
             components={{ strong: <strong className="text-zinc-200" /> }}
           />
         </p>
       </div>
       <figure>
         <figcaption className="mb-2 font-medium">{t("adminUsage.requestsPerDay")}</figcaption>
-        <BarChart bars={report.byDay.map((d) => ({ key: d.key, label: d.label, value: d.requests }))} label={t("adminUsage.requestsChart", { from: period.fromDay, to: period.toDay })} format={number} />
+        <BarChart bars={report.byDay.map((d) => ({ key: d.key, label: d.label, value: d.requests }))} label={t("adminUsage.requestsChart", { from, to })} format={number} />
       </figure>
       <figure>
         <figcaption className="mb-2 font-medium">{t("adminUsage.costPerDay")}</figcaption>
-        <BarChart bars={report.byDay.map((d) => ({ key: d.key, label: d.label, value: d.costUsd }))} label={t("adminUsage.costChart", { from: period.fromDay, to: period.toDay })} format={usd} />
+        <BarChart bars={report.byDay.map((d) => ({ key: d.key, label: d.label, value: d.costUsd }))} label={t("adminUsage.costChart", { from, to })} format={usd} />
       </figure>
       <Totals rows={report.byUser} caption={t("adminUsage.perPerson")} first={t("adminLimits.person")} />
       <Totals rows={report.byModel} caption={t("adminUsage.perModel")} first={t("composer.model")} />

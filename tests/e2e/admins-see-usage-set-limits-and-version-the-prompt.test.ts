@@ -54,6 +54,9 @@ for (const javaScriptEnabled of [false, true]) {
     // An SVG drawn on the server, one bar per day of the period; today's counts the requests made so far.
     expect(await chart.evaluate((svg) => svg.tagName)).toBe("svg");
     await expect(chart.locator("rect")).toHaveCount(30);
+    // The period is written as a person reads a date, ending today (UTC).
+    const todayWritten = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "UTC" }).format(new Date());
+    await expect(adminPage.getByText(/\(UTC\): /)).toContainText(` to ${todayWritten} (UTC): `);
     const today = new Date().toISOString().slice(0, 10);
     await expect(chart.locator("rect").filter({ has: adminPage.locator("title", { hasText: new RegExp(`^${today}: [1-9]`) }) })).toHaveCount(1);
     // The link downloads a file in the browser, and the file holds the rows.
