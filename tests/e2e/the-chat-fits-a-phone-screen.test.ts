@@ -45,6 +45,11 @@ for (const javaScript of [true, false]) {
 
     const width = await pageWidth(page);
     expect(width.scroll, "the page is no wider than the screen").toBeLessThanOrEqual(width.client);
+    // The composer's file field and model choice do not run into each other (without JavaScript the browser's own file field is wide).
+    const files = (await page.locator(javaScript ? "form:has(#composer) label:has([data-testid=file-input])" : "[data-testid=file-input]").boundingBox())!;
+    const model = (await page.getByTestId(javaScript ? "model-picker" : "model-select").boundingBox())!;
+    const apart = files.x + files.width <= model.x || model.y >= files.y + files.height;
+    expect(apart, `files ${JSON.stringify(files)} and model ${JSON.stringify(model)} do not overlap`).toBe(true);
 
     const header = page.getByTestId("chat-header");
     const title = page.getByTestId("chat-title");

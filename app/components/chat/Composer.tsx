@@ -499,8 +499,9 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
           }}
         />
         <div className="flex items-center justify-between gap-2 border-t border-zinc-800 px-3 py-2">
-          <div className="flex min-w-0 items-center gap-2 text-xs text-zinc-400">
-            <label className={`inline-flex cursor-pointer items-center rounded-md border border-zinc-700 px-2 text-zinc-200 hover:border-zinc-500 focus-within:outline focus-within:outline-2 focus-within:outline-sky-500 ${hydrated ? "h-7 py-1" : "min-h-7 min-w-0 max-w-[40vw] py-0.5 sm:max-w-56"}`}>
+          {/* Without JavaScript the browser's own file field is shown, wider than an icon: the row wraps on a phone. */}
+          <div className={`flex min-w-0 items-center gap-2 text-xs text-zinc-400 ${hydrated ? "" : "flex-wrap"}`}>
+            <label className={`inline-flex cursor-pointer items-center rounded-md border border-zinc-700 px-2 text-zinc-200 hover:border-zinc-500 focus-within:outline focus-within:outline-2 focus-within:outline-sky-500 ${hydrated ? "h-7 py-1" : "min-h-7 min-w-0 max-w-full overflow-hidden py-0.5"}`}>
               {/* An icon, not the 📎 emoji: not every system has a font that draws it. */}
               {hydrated ? <Icon name="paperclip" /> : <span>{t("composer.attachFiles")}</span>}
               <span className="sr-only">{t("composer.attachFilesLong", { size: formatBytes(maxFileBytes, locale) })}</span>
@@ -512,7 +513,7 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
                 accept={ACCEPT}
                 disabled={disabled}
                 data-testid="file-input"
-                className={hydrated ? "sr-only" : "ml-2 h-6 max-w-40 text-xs"}
+                className={hydrated ? "sr-only" : "ml-2 h-6 min-w-0 max-w-52 text-xs"}
                 onChange={(event) => {
                   if (!hydrated || !event.currentTarget.files?.length) return;
                   uploads.add(event.currentTarget.files);
