@@ -4,7 +4,7 @@
 // A person's own key for a provider (docs/decisions/031) replaces the
 // server's provider of the same id for that person, and makes a provider the
 // server has no key for usable by them.
-import type { Locale } from "../protocol/catalogue";
+import { type Locale, ownKeyLabel, providerLabelIn } from "../protocol/catalogue";
 import type { Payer } from "../models/answer-payer.server";
 import { storedUserKeys, type StoredUserKey } from "../models/user-key.server";
 import { env, type Env } from "../env.server";
@@ -124,14 +124,6 @@ export function getProvider(providerId: string): LlmProvider | undefined {
 /** Who is choosing a model: their own keys join the catalogue for them. */
 export interface CatalogViewer {
   id: string;
-}
-
-/** What a provider's label says when a person's own key is behind it, per language (English in the catalogue). */
-const OWN_KEY: Record<Locale, string> = { en: " (your key)", ru: " (ваш ключ)" };
-
-/** The label a provider gets when a person's own key is behind it. */
-export function ownKeyLabel(label: string): string {
-  return `${label}${OWN_KEY.en}`;
 }
 
 /**
@@ -316,15 +308,11 @@ export function modelNameIn(modelId: string, locale: Locale): string {
 /** A page's model groups in its language: the demo is named in it. */
 export function inLanguage(groups: ProviderGroup[], locale: Locale): ProviderGroup[] {
   if (locale === "en") return groups;
-  return groups.map((group) => {
-    const ownKey = group.label.endsWith(OWN_KEY.en);
-    const name = ownKey ? group.label.slice(0, -OWN_KEY.en.length) : group.label;
-    return {
-      ...group,
-      label: `${providerNameIn(group.providerId, name, locale)}${ownKey ? OWN_KEY[locale] : ""}`,
-      models: group.providerId !== DEMO_PROVIDER_ID ? group.models : group.models.map((model) => (model.id === DEMO_MODEL_ID ? { ...model, label: DEMO_NAMES[locale].model } : model)),
-    };
-  });
+  return groups.map((group) => ({
+    ...group,
+    label: providerLabelIn(group.label, locale, (name) => providerNameIn(group.providerId, name, locale)),
+    models: group.providerId !== DEMO_PROVIDER_ID ? group.models : group.models.map((model) => (model.id === DEMO_MODEL_ID ? { ...model, label: modelNameIn(model.id, locale) } : model)),
+  }));
 }
 
 /** The model picker's groups for a person (their own keys' providers included, what the admin turned off left out). */

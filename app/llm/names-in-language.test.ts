@@ -1,6 +1,6 @@
 import { describe as suite, expect, test } from "vitest";
-import { describe } from "../protocol/catalogue";
-import { inLanguage, modelNameIn, ownKeyLabel, providerNameIn } from "./catalog.server";
+import { describe, ownKeyLabel } from "../protocol/catalogue";
+import { inLanguage, modelNameIn, providerNameIn } from "./catalog.server";
 import { DEMO_MODEL_ID, DEMO_PROVIDER_ID } from "./demo.server";
 
 suite("names said in the page's language", () => {

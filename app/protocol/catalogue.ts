@@ -9,6 +9,20 @@ export type Locale = (typeof LOCALES)[number];
 type Text = (params: ErrorParams) => string;
 
 const provider = (p: ErrorParams) => p.provider ?? "The model provider";
+
+/** What a provider's label says when a person's own key is behind it; labels are made in English ("OpenAI (your key)"). */
+const OWN_KEY: Record<Locale, string> = { en: " (your key)", ru: " (ваш ключ)" };
+
+/** A provider's label made in English, with its own-key words in `locale`; `name` translates the name before them. */
+export function providerLabelIn(label: string, locale: Locale, name: (plain: string) => string = (plain) => plain): string {
+  const ownKey = label.endsWith(OWN_KEY.en);
+  return ownKey ? `${name(label.slice(0, -OWN_KEY.en.length))}${OWN_KEY[locale]}` : name(label);
+}
+
+/** The label of a provider reached with a person's own key (in English, as every label is made). */
+export function ownKeyLabel(label: string): string {
+  return `${label}${OWN_KEY.en}`;
+}
 const httpNote = (p: ErrorParams) => (p.status ? ` (HTTP ${p.status})` : "");
 /** A provider's own words as a sentence of their own: with a full stop unless they end in one. */
 const withStop = (text: string) => (/[.!?…]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
@@ -376,9 +390,7 @@ const ALSO_REFUSED: Record<Locale, (names: string) => string> = {
 
 export function describe(problem: Problem | ErrorCode, locale: Locale = "en"): string {
   const { code, params } = typeof problem === "string" ? { code: problem, params: undefined } : problem;
-  // A provider reached with a person's own key is named so in the catalogue's English ("OpenAI (your key)").
-  const provider = locale === "ru" && params?.provider?.endsWith(" (your key)") ? `${params.provider.slice(0, -" (your key)".length)} (ваш ключ)` : params?.provider;
-  const text = CATALOGUE[locale][code](params ? { ...params, provider } : {});
+  const text = CATALOGUE[locale][code](params?.provider ? { ...params, provider: providerLabelIn(params.provider, locale) } : (params ?? {}));
   const others = params?.alsoRefused;
   return others?.length ? `${text} ${ALSO_REFUSED[locale](others.map((name) => file({ name }, locale)).join(", "))}` : text;
 }

@@ -14,6 +14,7 @@ import { localeOf } from "~/utils/http.server";
 import { Trans } from "~/i18n/Trans";
 import { useTranslation } from "~/i18n/i18n";
 import { metaT, pageTitle } from "~/i18n/meta";
+import { asDateFieldValue } from "~/utils/date-field";
 import { formatNumber, formatUsd, useLocale } from "~/i18n/i18n";
 
 export const meta: MetaFunction = ({ matches }) => {
@@ -26,8 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const asked = { from: url.searchParams.get("from") || undefined, to: url.searchParams.get("to") || undefined };
   // A date field can only show a date: something else typed into the address is named by the error above it instead.
-  const dateOnly = (value: string | undefined) => (value && /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : undefined);
-  const shown = { from: dateOnly(asked.from), to: dateOnly(asked.to) };
+  const shown = { from: asDateFieldValue(asked.from), to: asDateFieldValue(asked.to) };
   const parsed = usagePeriodSchema.safeParse(asked);
   if (!parsed.success) {
     const code = parsed.error.issues[0]?.message;

@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Outlet, type ShouldRevalidateFunction, useLoaderData, useLocation } from "@remix-run/react";
+import { useMemo } from "react";
 import { z } from "zod";
 import { requireUser } from "~/auth/session.server";
-import { KeyboardShortcuts } from "~/components/chat/KeyboardShortcuts";
-import { useMemo } from "react";
 import { useGoneChats } from "~/components/chat/gone-chats";
+import { KeyboardShortcuts } from "~/components/chat/KeyboardShortcuts";
 import { Sidebar } from "~/components/chat/Sidebar";
 import { QuickSwitcher } from "~/components/search/QuickSwitcher";
 import { listChats } from "~/models/chat.server";

@@ -14,6 +14,7 @@ import { AppError } from "~/protocol/errors";
 import { SEARCH_MAX_CHARS } from "~/services/search-limits";
 import { parseSearchQuery, search, type SearchQuery, type SearchResults } from "~/services/search.server";
 import { localeOf, retryAfter } from "~/utils/http.server";
+import { asDateFieldValue } from "~/utils/date-field";
 import { messageHref } from "~/utils/message-link";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
@@ -46,12 +47,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     const failed: SearchResults = { q: typeof params.get("q") === "string" ? params.get("q")!.slice(0, SEARCH_MAX_CHARS) : "", chats: [], messages: [], page: 1, hasMore: false, tooShort: false, meaning: "off" };
-    // The filters come back as they were sent, so the form shows what to correct; a date field can only show a
-    // date, so something else typed into the address is named by the error instead.
+    // The filters come back as they were sent, so the form shows what to correct.
     const sent = (name: string) => params.get(name)?.slice(0, 200) || undefined;
-    const dateOnly = (value: string | undefined) => (value && /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : undefined);
     const archived = sent("archived");
-    const typed: SearchQuery = { ...query, q: failed.q, from: dateOnly(sent("from")), to: dateOnly(sent("to")), model: sent("model"), archived: archived === "active" || archived === "archived" ? archived : "all" };
+    const typed: SearchQuery = { ...query, q: failed.q, from: asDateFieldValue(sent("from")), to: asDateFieldValue(sent("to")), model: sent("model"), archived: archived === "active" || archived === "archived" ? archived : "all" };
     return data(
       { ...failed, query: typed, models, formerModel: null, error: { message: describe(error.problem, localeOf(request)), field: error.field ?? null } },
       { status: error.status, headers: retryAfter(error) },

@@ -247,9 +247,10 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
   // is also kept on its own, to be queued again: see the draft's restore above); a delivered send takes its own
   // text out of it.
   const queuedRef = useRef<string | null>(null);
+  const draftText = () => [queuedRef.current, textRef.current?.value].filter((part) => part?.trim()).join(DRAFT_SEPARATOR);
   const keepDraft = useCallback(() => {
     const key = typingFor.current ?? storageKey;
-    const text = [queuedRef.current, textRef.current?.value].filter((part) => part?.trim()).join(DRAFT_SEPARATOR);
+    const text = draftText();
     if (text) localStorage.setItem(key, text);
     else localStorage.removeItem(key);
   }, [storageKey]);
@@ -326,7 +327,7 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
   const navigate = useNavigate();
   const toNewChat = () => {
     const target = storageKeyOf("new");
-    const text = [queuedRef.current, textRef.current?.value].filter((part) => part?.trim()).join(DRAFT_SEPARATOR);
+    const text = draftText();
     if (text) localStorage.setItem(target, text);
     const files = uploads.chips.flatMap((chip) => (chip.status === "ready" && chip.part ? [chip.part] : []));
     if (files.length) localStorage.setItem(draftFilesKey(target), JSON.stringify(files));
