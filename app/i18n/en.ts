@@ -160,6 +160,7 @@ export const en = {
     openKeys: "Open API keys",
     copyCode: "Copy code",
     copyShort: "Copy",
+    codeBlock: "Code",
     previousVersion: "Previous version",
     nextVersion: "Next version",
     versionOf: "version {{index}} of {{count}}",

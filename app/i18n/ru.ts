@@ -170,6 +170,7 @@ export const ru: RussianOf<typeof en> = {
     openKeys: "Открыть ключи API",
     copyCode: "Копировать код",
     copyShort: "Копировать",
+    codeBlock: "Код",
     previousVersion: "Предыдущая версия",
     nextVersion: "Следующая версия",
     versionOf: "версия {{index}} из {{count}}",

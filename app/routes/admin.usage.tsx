@@ -88,8 +88,11 @@ export default function AdminUsage() {
   const csv = `/admin/usage.csv?${new URLSearchParams({ from: period.fromDay, to: period.toDay })}`;
   // The period's days as the page's language writes a date (its fields keep the form's own YYYY-MM-DD).
   const dayFormat = new Intl.DateTimeFormat(locale === "ru" ? "ru-RU" : "en-GB", { dateStyle: "medium", timeZone: "UTC" });
-  const from = dayFormat.format(Date.parse(`${period.fromDay}T00:00:00Z`));
-  const to = dayFormat.format(Date.parse(`${period.toDay}T00:00:00Z`));
+  const tickFormat = new Intl.DateTimeFormat(locale === "ru" ? "ru-RU" : "en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
+  const dayOf = (day: string) => Date.parse(`${day}T00:00:00Z`);
+  const from = dayFormat.format(dayOf(period.fromDay));
+  const to = dayFormat.format(dayOf(period.toDay));
+  const days = report.byDay.map((d) => ({ ...d, label: dayFormat.format(dayOf(d.key)), tick: tickFormat.format(dayOf(d.key)) }));
   return (
     <section aria-labelledby="usage-heading" className="space-y-8">
       <div>
@@ -127,17 +130,17 @@ export default function AdminUsage() {
       </div>
       <figure>
         <figcaption className="mb-2 font-medium">{t("adminUsage.requestsPerDay")}</figcaption>
-        <BarChart bars={report.byDay.map((d) => ({ key: d.key, label: d.label, value: d.requests }))} label={t("adminUsage.requestsChart", { from, to })} format={number} />
+        <BarChart bars={days.map((d) => ({ ...d, value: d.requests }))} label={t("adminUsage.requestsChart", { from, to })} format={number} />
       </figure>
       <figure>
         <figcaption className="mb-2 font-medium">{t("adminUsage.costPerDay")}</figcaption>
-        <BarChart bars={report.byDay.map((d) => ({ key: d.key, label: d.label, value: d.costUsd }))} label={t("adminUsage.costChart", { from, to })} format={usd} />
+        <BarChart bars={days.map((d) => ({ ...d, value: d.costUsd }))} label={t("adminUsage.costChart", { from, to })} format={usd} />
       </figure>
       <Totals rows={report.byUser} caption={t("adminUsage.perPerson")} first={t("adminLimits.person")} />
       <Totals rows={report.byModel} caption={t("adminUsage.perModel")} first={t("composer.model")} />
       <details>
         <summary className="cursor-pointer text-sm text-zinc-300">{t("adminUsage.perDay")}</summary>
-        <Totals rows={report.byDay.filter((d) => d.requests > 0)} caption={t("adminUsage.perDayCaption")} first={t("adminUsage.day")} />
+        <Totals rows={days.filter((d) => d.requests > 0)} caption={t("adminUsage.perDayCaption")} first={t("adminUsage.day")} />
       </details>
       <p className="text-sm text-zinc-500">
         <Trans i18nKey="adminUsage.limitsLink" components={{ limits: <Link to="/admin/limits" className="text-sky-400 underline" /> }} />

@@ -57,8 +57,13 @@ for (const javaScriptEnabled of [false, true]) {
     // The period is written as a person reads a date, ending today (UTC).
     const todayWritten = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "UTC" }).format(new Date());
     await expect(adminPage.getByText(/\(UTC\): /)).toContainText(` to ${todayWritten} (UTC): `);
-    const today = new Date().toISOString().slice(0, 10);
-    await expect(chart.locator("rect").filter({ has: adminPage.locator("title", { hasText: new RegExp(`^${today}: [1-9]`) }) })).toHaveCount(1);
+    await expect(chart.locator("rect").filter({ has: adminPage.locator("title", { hasText: new RegExp(`^${todayWritten}: [1-9]`) }) })).toHaveCount(1);
+    // The axis names days as the page writes them ("6 Nov"), not as the database keys them ("11-06").
+    const firstDay = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", timeZone: "UTC" }).format(Date.now() - 29 * 24 * 60 * 60 * 1000);
+    const ticks = await chart.locator(":scope > g > text").allTextContents();
+    expect(ticks.length).toBeGreaterThanOrEqual(3);
+    for (const tick of ticks) expect(tick).toMatch(/^\d{1,2} [A-Z][a-z]{2,3}$/);
+    expect(ticks[0]).toBe(firstDay);
     // The link downloads a file in the browser, and the file holds the rows.
     const [download] = await Promise.all([adminPage.waitForEvent("download"), adminPage.getByRole("link", { name: "Download CSV" }).click()]);
     expect(download.suggestedFilename()).toMatch(/^parley-usage-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv$/);

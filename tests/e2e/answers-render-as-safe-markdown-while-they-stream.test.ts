@@ -129,6 +129,8 @@ test("Tab stops at a code block or a table only when it is wider than the answer
   await copyButtons.first().focus();
   await page.keyboard.press("Tab");
   await expect(content.locator("pre").nth(1)).toBeFocused();
+  // A screen reader hears what it is, not its whole text.
+  await expect(content.locator("pre").nth(1)).toHaveAccessibleName(/^Code(, \w+)?$/);
   // Focused, it scrolls by the arrows.
   await page.keyboard.press("ArrowRight");
   const wideBlock = content.locator("pre").nth(1);

@@ -74,6 +74,23 @@ test("every message says when it was written: relative, and the exact time on ho
   await sendWithoutJavaScript(noJsPage, chatUrl);
 });
 
+test("a message from over a week ago shows its date, and on hover adds only its time of day", async ({ page }) => {
+  // The page's clock runs as usual until it is sent forward.
+  await page.clock.install();
+  await signUp(page);
+  await newChatAndSend(page, "A question to read again next month");
+  await waitForAnswer(page);
+  const answerTime = lastAnswer(page).getByTestId("message-time");
+  await expect(answerTime).toHaveText("now");
+  const at = Date.parse((await answerTime.getAttribute("datetime"))!);
+  await page.clock.fastForward(10 * 24 * 60 * 60 * 1000);
+  // In the browser's own time zone, as the page writes it.
+  const [date, time] = await page.evaluate((at) => [new Intl.DateTimeFormat("en-GB", { dateStyle: "medium" }).format(at), new Intl.DateTimeFormat("en-GB", { timeStyle: "short" }).format(at)], at);
+  await expect(answerTime).toHaveText(date);
+  await lastAnswer(page).hover();
+  expect(await answerTime.evaluate((el) => getComputedStyle(el, "::after").content)).toBe(`" · ${time}"`);
+});
+
 async function sendWithoutJavaScript(page: Page, chatUrl: string): Promise<void> {
   await signUp(page);
   await page.goto("/chats?new=1");

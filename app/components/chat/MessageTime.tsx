@@ -26,16 +26,21 @@ function formatter<T extends Intl.RelativeTimeFormat | Intl.DateTimeFormat>(key:
   return made;
 }
 
-/** "now", "3 minutes ago", "yesterday"…; a week or more is a date. */
-export function relativeTime(at: number, now: number, locale: string): string {
+/** "now", "3 minutes ago", "yesterday"…; a week or more is a date (`isDate`). */
+function relativeTime(at: number, now: number, locale: string): { text: string; isDate: boolean } {
   let amount = Math.round((at - now) / 1000);
   const format = formatter(`relative ${locale}`, () => new Intl.RelativeTimeFormat(intlLocale(locale), { numeric: "auto" }));
-  if (Math.abs(amount) < 45) return format.format(0, "second");
+  if (Math.abs(amount) < 45) return { text: format.format(0, "second"), isDate: false };
   for (const [unit, size] of STEPS) {
-    if (Math.abs(amount) < size) return format.format(amount, unit);
+    if (Math.abs(amount) < size) return { text: format.format(amount, unit), isDate: false };
     amount = Math.round(amount / size);
   }
-  return formatter(`date ${locale}`, () => new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "medium" })).format(at);
+  return { text: formatter(`date ${locale}`, () => new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "medium" })).format(at), isDate: true };
+}
+
+/** The time of day alone ("14:03"): what a date shown already leaves to say. */
+function timeOfDay(at: number, locale: string): string {
+  return formatter(`time ${locale}`, () => new Intl.DateTimeFormat(intlLocale(locale), { timeStyle: "short" })).format(at);
 }
 
 /** Exact times already written out: a message's time never changes, and formatting one is slow. */
@@ -79,9 +84,12 @@ export function MessageTime({ at }: { at: number | undefined }) {
   const now = hydrated ? Date.now() : null;
   if (at === undefined) return null;
   const exact = now === null ? exactTime(at, locale, "UTC") : exactTime(at, locale);
+  const relative = now === null ? null : relativeTime(at, now, locale);
+  // Shown on hover and focus after the relative time; after a date, only the time of day is left to say.
+  const more = relative === null ? undefined : relative.isDate ? timeOfDay(at, locale) : exact;
   return (
-    <time dateTime={new Date(at).toISOString()} title={exact} data-exact={now === null ? undefined : exact} className="message-time whitespace-nowrap text-xs text-zinc-500" data-testid="message-time">
-      {now === null ? exact : relativeTime(at, now, locale)}
+    <time dateTime={new Date(at).toISOString()} title={exact} data-exact={more} className="message-time whitespace-nowrap text-xs text-zinc-500" data-testid="message-time">
+      {relative === null ? exact : relative.text}
     </time>
   );
 }

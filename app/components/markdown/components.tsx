@@ -26,13 +26,15 @@ export function urlTransform(url: string): string {
 export interface CopyLabels {
   /** The button's accessible name. */
   label: string;
+  /** A code block's own name ("Code", then its language when it has one). */
+  code: string;
   idle: string;
   done: string;
 }
 
 /** The labels for a language's `t`. */
-export function copyLabelsOf(t: (key: "message.copyCode" | "message.copyShort" | "common.copied") => string): CopyLabels {
-  return { label: t("message.copyCode"), idle: t("message.copyShort"), done: t("common.copied") };
+export function copyLabelsOf(t: (key: "message.copyCode" | "message.copyShort" | "message.codeBlock" | "common.copied") => string): CopyLabels {
+  return { label: t("message.copyCode"), idle: t("message.copyShort"), code: t("message.codeBlock"), done: t("common.copied") };
 }
 
 /** Given by both renderers (the server's HTML and the browser's live blocks), so their markup is the same. */
@@ -50,10 +52,12 @@ function CodeBlock({ children, node, ...props }: ComponentProps<"pre"> & { node?
   // A formula while the math renderer is still loading (a live answer's first
   // formula): it shows as its source for a moment, and is not code to copy.
   if (isPendingMath(node)) return <pre {...props}>{children}</pre>;
-  // Focusable: a line wider than the answer scrolls sideways, with the keyboard too (ScrollBoxTabStops.tsx).
+  // Focusable: a line wider than the answer scrolls sideways, with the keyboard too (ScrollBoxTabStops.tsx);
+  // focused, it says what it is ("Code, python") rather than reading out its whole text as its name.
+  const language = languageOf(node);
   return (
     <div className="code-block">
-      <pre {...props} tabIndex={0} {...{ [SCROLL_BOX]: "" }}>
+      <pre {...props} tabIndex={0} {...{ [SCROLL_BOX]: "" }} role="group" aria-label={language ? `${labels.code}, ${language}` : labels.code}>
         {children}
       </pre>
       <button type="button" className="copy-button copy-code" data-copy-code="" aria-label={labels.label}>
@@ -64,10 +68,21 @@ function CodeBlock({ children, node, ...props }: ComponentProps<"pre"> & { node?
   );
 }
 
+/** The language a fenced block names (```python → "python"), from its `<code>`'s class. */
+function languageOf(node: unknown): string | undefined {
+  const className = codeChild(node)?.properties?.className;
+  const named = Array.isArray(className) ? className.find((name): name is string => typeof name === "string" && name.startsWith("language-")) : undefined;
+  return named?.slice("language-".length) || undefined;
+}
+
+function codeChild(node: unknown): { tagName?: string; properties?: { className?: unknown } } | undefined {
+  const first = (node as { children?: { tagName?: string; properties?: { className?: unknown } }[] } | undefined)?.children?.[0];
+  return first?.tagName === "code" ? first : undefined;
+}
+
 /** Is this `<pre>` a display formula remark-math left for KaTeX (`<pre><code class="language-math">`)? */
 function isPendingMath(node: unknown): boolean {
-  const code = (node as { children?: { tagName?: string; properties?: { className?: unknown } }[] } | undefined)?.children?.[0];
-  const className = code?.tagName === "code" ? code.properties?.className : undefined;
+  const className = codeChild(node)?.properties?.className;
   return Array.isArray(className) && className.includes("language-math");
 }
 

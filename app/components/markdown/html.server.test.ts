@@ -56,7 +56,9 @@ describe("answers rendered to HTML on the server", () => {
     expect(html).toContain("<annotation encoding=\"application/x-tex\">\\frac{a}{b}</annotation>");
     // Focusable: a wide one scrolls in its own box, by keyboard too.
     expect(html).toContain('<table tabindex="0" data-scroll-box="">');
-    expect(html).toContain('<pre tabindex="0" data-scroll-box="">');
+    // Focused, a code block is named by what it is, not by its whole text.
+    expect(html).toContain('<pre tabindex="0" data-scroll-box="" role="group" aria-label="Code, ts">');
+    expect(markdownToHtml("```\nplain\n```")).toContain('<pre tabindex="0" data-scroll-box="" role="group" aria-label="Code">');
   });
 
   test("a code block's Copy button speaks the page's language, and each language's HTML is kept apart", () => {
@@ -65,6 +67,8 @@ describe("answers rendered to HTML on the server", () => {
     const russian = renderTextParts(parts, { final: true, locale: "ru" })[0]!.html;
     expect(russian).toContain('aria-label="Копировать код"><span class="copy-idle">Копировать</span><span class="copy-done">Скопировано</span>');
     expect(english).toContain('aria-label="Copy code"><span class="copy-idle">Copy</span><span class="copy-done">Copied</span>');
+    expect(russian).toContain('role="group" aria-label="Код, sh"');
+    expect(english).toContain('role="group" aria-label="Code, sh"');
     expect(renderTextParts(parts, { final: true, locale: "en" })[0]!.html).toBe(english);
   });
 

@@ -39,8 +39,8 @@ const CACHE_LIMIT_CHARS = 32 * 1024 * 1024;
 let cachedChars = 0;
 
 function cachedHtml(text: string, labels: CopyLabels): string {
-  // The same text in another language differs only by its Copy buttons' words.
-  const key = `${labels.label}\u0000${labels.idle}\u0000${labels.done}\u0000${text}`;
+  // The same text in another language differs only by its code blocks' words.
+  const key = `${labels.label}\u0000${labels.idle}\u0000${labels.done}\u0000${labels.code}\u0000${text}`;
   const hit = cache.get(key);
   if (hit !== undefined) {
     cache.delete(key);

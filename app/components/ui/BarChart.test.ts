@@ -9,14 +9,15 @@ import { BarChart } from "./BarChart";
 describe("the usage chart", () => {
   test("keeps every day's label inside the picture, the first and the last too", () => {
     for (const days of [7, 30, 31, 90]) {
-      const bars = Array.from({ length: days }, (_, i) => ({ key: String(i), label: `2026-11-${String((i % 28) + 1).padStart(2, "0")}`, value: i + 1 }));
+      const bars = Array.from({ length: days }, (_, i) => ({ key: String(i), label: `${(i % 28) + 1} Nov 2026`, tick: `${(i % 28) + 1} нояб.`, value: i + 1 }));
       const html = renderToStaticMarkup(createElement(I18nextProvider, { i18n: createI18n("en", RESOURCES.en) }, createElement(BarChart, { bars, label: "Answers", format: String })));
       const centres = [...html.matchAll(/<text x="([\d.]+)" y="172"[^>]*text-anchor="middle"/g)].map((m) => Number(m[1]));
       expect(centres.length, `${days} days have labels`).toBeGreaterThan(3);
-      // A label of five characters at 10 px is about 28 px wide: half of it on either side of its centre.
+      expect(html).toContain(">1 нояб.</text>");
+      // The longest label ("28 нояб.", eight characters) at 10 px is about 42 px wide: half of it on either side of its centre.
       for (const centre of centres) {
-        expect(centre, `${days} days: a label starts inside the left edge`).toBeGreaterThanOrEqual(14);
-        expect(centre, `${days} days: a label ends inside the right edge`).toBeLessThanOrEqual(720 - 14);
+        expect(centre, `${days} days: a label starts inside the left edge`).toBeGreaterThanOrEqual(21);
+        expect(centre, `${days} days: a label ends inside the right edge`).toBeLessThanOrEqual(720 - 21);
       }
     }
   });

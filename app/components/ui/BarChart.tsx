@@ -2,14 +2,22 @@
 // as a table to a screen reader (the figure is described by the table beside
 // it), and needs no charting library.
 import { useTranslation } from "~/i18n/i18n";
-export function BarChart({ bars, label, format }: { bars: { key: string; label: string; value: number }[]; label: string; format: (value: number) => string }) {
+/** A bar: its full label (its tooltip and the table's), the short one under it on the axis, and its value. */
+export interface Bar {
+  key: string;
+  label: string;
+  tick: string;
+  value: number;
+}
+
+export function BarChart({ bars, label, format }: { bars: Bar[]; label: string; format: (value: number) => string }) {
   const { t } = useTranslation();
   const width = 720;
   const height = 180;
   const top = 16;
   const bottom = 24;
-  // Room at either end for half a day's label ("11-06", centred under its bar).
-  const side = 16;
+  // Room at either end for half a day's label ("6 Nov", "6 нояб.", centred under its bar).
+  const side = 22;
   const max = Math.max(...bars.map((b) => b.value), 0);
   const step = bars.length > 0 ? (width - 2 * side) / bars.length : width - 2 * side;
   const barWidth = Math.max(1, step * 0.7);
@@ -32,7 +40,7 @@ export function BarChart({ bars, label, format }: { bars: { key: string; label: 
             </rect>
             {i % every === 0 ? (
               <text x={x + barWidth / 2} y={height - 8} fontSize={10} fill="#a1a1aa" textAnchor="middle">
-                {bar.label.slice(5)}
+                {bar.tick}
               </text>
             ) : null}
           </g>
