@@ -73,6 +73,8 @@ for (const javaScript of [true, false]) {
       await expect(page.getByTestId("answer-content").first()).toHaveText(`Echo: Apples ${m}`);
       const target = page.getByTestId("user-message").first();
       await expect(target).toBeInViewport();
+      // Marked by a ring with room inside it: the words do not touch it.
+      expect(await target.evaluate((el) => [getComputedStyle(el).paddingLeft, getComputedStyle(el).boxShadow !== "none"])).toEqual(["8px", true]);
       // The chat now shows that branch: a reload without the link keeps it
       // (and, opened at the bottom as usual, the message is out of view).
       await page.goto(`/chats/${chatId}`);

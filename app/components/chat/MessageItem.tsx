@@ -244,6 +244,17 @@ function RegenerateWith({ chatAction, messageId, models }: { chatAction: string;
   );
 }
 
+/**
+ * The message a link named (`?message=`, from search): ringed, with room inside the ring. Not `:target`: the
+ * page's own navigation (pushState) does not change what `:target` matches.
+ */
+const FOUND_RING = "data-found:-m-2 data-found:rounded-lg data-found:p-2 data-found:ring-2 data-found:ring-amber-400/60";
+
+function useFoundMessage(id: string): boolean {
+  const [params] = useSearchParams();
+  return params.get("message") === id;
+}
+
 export const AssistantMessage = memo(function AssistantMessage({
   message,
   chatId,
@@ -293,8 +304,9 @@ export const AssistantMessage = memo(function AssistantMessage({
   // Continue only where it can help (something written, not refused); the problem's advice names the same buttons.
   const canContinue = (status === "interrupted" || status === "error") && continuable(problem) && parts.length > 0;
   const modelLabel = message.model ? (modelLabels[message.model] ?? message.model) : undefined;
+  const found = useFoundMessage(message.id);
   return (
-    <article id={`message-${message.id}`} className="reveal-group scroll-mt-4 target:rounded-lg target:ring-2 target:ring-amber-400/60" data-testid="assistant-message" data-status={status} data-message-id={message.id} data-latest={latest || undefined}>
+    <article id={`message-${message.id}`} className={`reveal-group scroll-mt-4 ${FOUND_RING}`} data-testid="assistant-message" data-status={status} data-message-id={message.id} data-latest={latest || undefined} data-found={found || undefined}>
       <div className="mb-1 flex items-center gap-2 text-xs text-zinc-500">
         <span className="font-medium text-zinc-300" data-testid="answer-model">{modelLabel ?? t("message.assistant")}</span>
         <MessageTime at={message.createdAt} />
@@ -370,6 +382,7 @@ export const UserMessage = memo(function UserMessage({ message, chatId, chatActi
   const hydrated = useHydrated();
   const [params, setParams] = useSearchParams();
   const editingInUrl = params.get("edit") === message.id;
+  const found = params.get("message") === message.id;
   const [editingHere, setEditingHere] = useState(false);
   const editing = canAct && (editingHere || editingInUrl);
   const boxRef = useRef<HTMLTextAreaElement>(null);
@@ -389,7 +402,7 @@ export const UserMessage = memo(function UserMessage({ message, chatId, chatActi
     requestAnimationFrame(() => editRef.current?.focus());
   };
   return (
-    <article id={`message-${message.id}`} className="reveal-group flex scroll-mt-4 flex-col items-end target:rounded-lg target:ring-2 target:ring-amber-400/60" data-testid="user-message" data-message-id={message.id}>
+    <article id={`message-${message.id}`} className={`reveal-group flex scroll-mt-4 flex-col items-end ${FOUND_RING}`} data-testid="user-message" data-message-id={message.id} data-found={found || undefined}>
       <MessageImages parts={message.parts} base={`/chats/${chatId}`} />
       {editing ? (
         <Form method="post" action={chatAction} className="w-full max-w-[min(100%,40rem)] rounded-2xl border border-zinc-600 bg-zinc-800 p-2 focus-within:border-sky-500 focus-within:ring-1 focus-within:ring-sky-500" data-testid="edit-form">
