@@ -128,6 +128,14 @@ test("a refused rename keeps the popup open with the reason", async ({ page, bro
   await expect(page.getByTestId("chat-header").getByRole("alert")).toBeVisible();
   expect(await isOpen(rename)).toBe(true);
   await expect(page.getByTestId("header-status")).toHaveText("");
+  // A good title next: saved, closed, said; the refusal is gone.
+  await page.getByLabel("Chat title").fill("Harbour notes");
+  await page.getByLabel("Chat title").press("Enter");
+  await expect(page.getByTestId("chat-title")).toHaveText("Harbour notes");
+  await expect(page.getByTestId("header-status")).toHaveText("Saved");
+  await expect.poll(() => isOpen(rename)).toBe(false);
+  await rename.click();
+  await expect(page.getByTestId("chat-header").getByRole("alert")).toHaveCount(0);
 });
 
 for (const javaScript of [true, false]) {
@@ -200,4 +208,78 @@ test("a chat reached from the list draws its menus when they open, whole, by mou
   await menu.evaluate((details) => ((details as HTMLDetailsElement).open = true));
   await expect(menu.getByRole("textbox")).toBeVisible();
   await expect(menu.getByRole("textbox")).toBeFocused();
+});
+
+test("Esc cancels a popup: what was typed is gone next time, and a confirmation inside a menu closes with it", async ({ page }) => {
+  await signUpWithChats(page, ["Notes about canals", "Notes about locks"]);
+  // The header's Rename: typed, then Esc; opened again, it shows the title as it is.
+  const rename = headerSummary(page, "Rename");
+  await rename.click();
+  await page.getByLabel("Chat title").fill("Abandoned title");
+  await page.keyboard.press("Escape");
+  await expect(rename).toBeFocused();
+  await rename.click();
+  await expect(page.getByLabel("Chat title")).toHaveValue("Notes about locks");
+  await page.keyboard.press("Escape");
+
+  // The list's menu: the same, and its delete confirmation does not greet its next opening.
+  const menu = page.getByTestId("chat-list").getByTestId("chat-menu").filter({ has: page.locator('summary[aria-label^="Options for Notes about canals"]') });
+  const summary = menu.locator("summary").first();
+  await summary.focus();
+  await page.keyboard.press("Enter");
+  await menu.getByRole("textbox").fill("Abandoned from the list");
+  await menu.getByText("Delete…").click();
+  await expect(menu.getByRole("button", { name: "Delete permanently" })).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(menu).toHaveJSProperty("open", false);
+  await expect(summary).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(menu.getByRole("textbox")).toHaveValue("Notes about canals");
+  await expect(menu.getByRole("button", { name: "Delete permanently" })).toBeHidden();
+});
+
+test("renaming from the list says Saved and gives focus back; a refused title is said in the menu, which stays open", async ({ page, browserErrors }) => {
+  browserErrors.allowStatus(400);
+  await signUpWithChats(page, ["Notes about bridges", "Notes about tunnels"]);
+  // Found by its address: its name changes with its title.
+  const href = await page.getByTestId("chat-list").getByRole("link", { name: "Notes about bridges" }).getAttribute("href");
+  const menu = page.getByTestId("chat-list").getByRole("listitem").filter({ has: page.locator(`a[href="${href}"]`) }).getByTestId("chat-menu");
+  const summary = menu.locator("summary").first();
+  await summary.focus();
+  await page.keyboard.press("Enter");
+  const title = menu.getByRole("textbox");
+  await title.fill("   ");
+  await title.press("Enter");
+  await expect(menu.getByRole("alert")).toBeVisible();
+  await expect(menu).toHaveJSProperty("open", true);
+  await expect(title).toHaveAttribute("aria-invalid", "true");
+  // The page stayed where it was.
+  await expect(userMessages(page)).toHaveText(["Notes about tunnels"]);
+
+  await title.fill("Bridges, renamed");
+  await title.press("Enter");
+  await expect(page.getByTestId("chat-list").getByRole("link", { name: "Bridges, renamed" })).toBeVisible();
+  await expect(page.locator("#announcer")).toHaveText("Saved");
+  await expect(menu).toHaveJSProperty("open", false);
+  await expect(menu.locator("summary").first()).toBeFocused();
+  await expect(userMessages(page)).toHaveText(["Notes about tunnels"]);
+});
+
+test("Regenerate with another model starts from the model that wrote the answer", async ({ page }) => {
+  await signUp(page);
+  await page.goto("/chats?new=1");
+  await waitForHydration(page);
+  await page.getByTestId("model-picker").click();
+  await page.getByLabel("Search models").fill("mini");
+  await page.getByRole("option", { name: "GPT-4o mini" }).click();
+  await sendThroughTheForm(page, "Which model answers this?");
+  await expect(page).toHaveURL(CHAT_URL);
+  await waitForAnswer(page);
+  const answer = lastAnswer(page);
+  await expect(answer.getByTestId("answer-model")).toHaveText("GPT-4o mini");
+  const regenerateWith = answer.locator('summary[aria-label="Regenerate with another model"]');
+  await regenerateWith.focus();
+  await page.keyboard.press("Enter");
+  // Not the list's first model (the offline demo), which leaving the choice as it was would have picked.
+  await expect(answer.getByLabel("Model", { exact: true })).toHaveValue("openai:gpt-4o-mini");
 });

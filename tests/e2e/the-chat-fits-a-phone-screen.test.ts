@@ -131,6 +131,19 @@ test("on a phone the message actions are always shown, as named icons big enough
     expect(box.width, `${label} is at least 24 px wide`).toBeGreaterThanOrEqual(24);
   }
   expect((await pageWidth(page)).scroll).toBeLessThanOrEqual(PHONE.viewport.width);
+  // With the focus in it, the question's time says its exact form too: its row wraps on the screen, none of it cut off,
+  // on the narrowest phones too.
+  await page.setViewportSize({ width: 320, height: 700 });
+  const question = page.getByTestId("user-message").first();
+  await question.getByRole("button", { name: "Copy message" }).focus();
+  const time = question.getByTestId("message-time");
+  expect(await time.evaluate((el) => getComputedStyle(el, "::after").content)).toMatch(/^" · .*\d{4}/);
+  const row = await time.evaluate((el) => [...el.parentElement!.children].map((child) => child.getBoundingClientRect()).map((box) => [box.left, box.right]));
+  for (const [left, right] of row) {
+    expect(left).toBeGreaterThanOrEqual(0);
+    expect(right).toBeLessThanOrEqual(320);
+  }
+  await page.setViewportSize(PHONE.viewport);
 
   // A code block's Copy button sits above the code: however long the first line, the button covers none of it.
   const { buttonBottom, codeTop } = await lastAnswer(page)

@@ -7,13 +7,14 @@
 // to its opener and a polite status says "Saved". Without JavaScript they are
 // plain forms and the page reloads with the new values.
 import { Form, Link, useFetcher } from "@remix-run/react";
-import { type ReactNode, useEffect, useRef, useState } from "react";
+import { type ReactNode, useEffect, useState } from "react";
 import { useTranslation } from "~/i18n/i18n";
 import { SYSTEM_PROMPT_MAX } from "~/services/chat-input";
 import type { FormFailure } from "../../protocol/errors";
 import { Icon, type IconName } from "../ui/Icon";
 import { CountedTextArea } from "../ui/LengthCount";
 import { Popover } from "../ui/Popover";
+import { useSavedInPlace } from "../ui/useSavedInPlace";
 
 export interface HeaderChat {
   id: string;
@@ -42,21 +43,12 @@ function Labelled({ icon, text }: { icon: IconName; text: string }) {
 /** A form that saves in place: once the server took it, it closes its popup and reports. */
 function SavingForm({ action, close, onSaved, refused, children }: { action: string; close: () => void; onSaved: () => void; refused?: string; children: ReactNode }) {
   const fetcher = useFetcher<FormFailure>();
-  const sent = useRef(false);
-  // `refused`: the page's own post was refused (without JavaScript); a later try's answer replaces it.
-  const refusedHere = fetcher.data && "formError" in fetcher.data ? fetcher.data : null;
-  const failure = refusedHere ?? (fetcher.data === undefined && refused ? { formError: refused } : null);
-  useEffect(() => {
-    if (fetcher.state !== "idle") {
-      sent.current = true;
-      return;
-    }
-    if (!sent.current) return;
-    sent.current = false;
-    if (refusedHere) return;
+  const refusedHere = useSavedInPlace(fetcher, () => {
     close();
     onSaved();
-  }, [fetcher.state, refusedHere, close, onSaved]);
+  });
+  // `refused`: the page's own post was refused (without JavaScript); a later try's answer replaces it.
+  const failure = refusedHere ? { formError: refusedHere } : fetcher.data === undefined && refused ? { formError: refused } : null;
   return (
     <fetcher.Form method="post" action={action} className={PANEL}>
       {children}

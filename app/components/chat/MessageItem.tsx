@@ -218,7 +218,8 @@ function ElsewhereActions({ chatAction, messageId }: { chatAction: string; messa
   );
 }
 
-function RegenerateWith({ chatAction, messageId, models }: { chatAction: string; messageId: string; models: { id: string; label: string; group: string }[] }) {
+/** The answer's own model comes chosen (the list's first, picked by leaving it as it was, would be a model nobody chose). */
+function RegenerateWith({ chatAction, messageId, models, current }: { chatAction: string; messageId: string; models: { id: string; label: string; group: string }[]; current: string | undefined }) {
   const { t } = useTranslation();
   if (models.length < 2) return null;
   return (
@@ -229,7 +230,7 @@ function RegenerateWith({ chatAction, messageId, models }: { chatAction: string;
         <label className="sr-only" htmlFor={`regen-${messageId}`}>
           {t("composer.model")}
         </label>
-        <select id={`regen-${messageId}`} name="model" data-autofocus className="min-w-0 flex-1 rounded-md border border-zinc-700 bg-zinc-800 px-1 py-1 text-zinc-200">
+        <select id={`regen-${messageId}`} name="model" defaultValue={models.some((m) => m.id === current) ? current : undefined} data-autofocus className="min-w-0 flex-1 rounded-md border border-zinc-700 bg-zinc-800 px-1 py-1 text-zinc-200">
           {models.map((m) => (
             <option key={m.id} value={m.id}>
               {pickerLabel(m.group, m.label)}
@@ -307,7 +308,7 @@ export const AssistantMessage = memo(function AssistantMessage({
   const found = useFoundMessage(message.id);
   return (
     <article id={`message-${message.id}`} className={`reveal-group scroll-mt-4 ${FOUND_RING}`} data-testid="assistant-message" data-status={status} data-message-id={message.id} data-latest={latest || undefined} data-found={found || undefined}>
-      <div className="mb-1 flex items-center gap-2 text-xs text-zinc-500">
+      <div className="mb-1 flex flex-wrap items-center gap-x-2 text-xs text-zinc-500">
         <span className="font-medium text-zinc-300" data-testid="answer-model">{modelLabel ?? t("message.assistant")}</span>
         <MessageTime at={message.createdAt} />
         {streaming ? (
@@ -355,7 +356,7 @@ export const AssistantMessage = memo(function AssistantMessage({
         {!canWrite || streaming || !canAct ? null : (
           <>
             <ActionButton chatAction={chatAction} intent="regenerate" messageId={message.id} label={t("message.regenerate")} icon="regenerate" />
-            <RegenerateWith chatAction={chatAction} messageId={message.id} models={models} />
+            <RegenerateWith chatAction={chatAction} messageId={message.id} models={models} current={message.model ?? undefined} />
             {/* Continue goes on from what was written: with nothing written, Regenerate is the way. */}
             {canContinue ? <ActionButton chatAction={chatAction} intent="continue" messageId={message.id} label={t("message.continue")} icon="continue" /> : null}
           </>
@@ -461,7 +462,8 @@ export const UserMessage = memo(function UserMessage({ message, chatId, chatActi
       ) : null}
       <MessageFiles parts={message.parts} base={`/chats/${chatId}`} />
       {editing ? null : (
-        <div className="reveal mt-1 flex items-center gap-0.5">
+        // Wraps on a phone: the time with its exact form (on hover or focus) is as wide as the screen's column.
+        <div className="reveal mt-1 flex max-w-full flex-wrap items-center justify-end gap-0.5">
           <MessageTime at={message.createdAt} />
           <SiblingNav message={message} chatAction={chatAction} />
           <CopyMessageButton text={text} />

@@ -1,13 +1,49 @@
-import { Form, Link, NavLink, useLocation, useSearchParams } from "@remix-run/react";
+import { Form, Link, NavLink, useFetcher, useLocation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "~/i18n/i18n";
 import type { ChatListItem } from "~/models/chat.server";
+import type { FormFailure } from "~/protocol/errors";
+import { announce } from "../markdown/copy";
 import { Icon } from "../ui/Icon";
 import { Popover } from "../ui/Popover";
+import { useSavedInPlace } from "../ui/useSavedInPlace";
 import { forgetDrafts } from "./drafts";
 import { ShortcutsHelp } from "./KeyboardShortcuts";
 import { usePrefetchChat } from "./usePrefetchChat";
 
 const MENU_BUTTON = "flex w-full items-center gap-2 rounded px-2 py-1.5 text-left hover:bg-zinc-800";
+
+/**
+ * Renames in place (with JavaScript): once saved the menu closes, focus goes
+ * back to its opener and screen readers hear "Saved"; a refused title is said
+ * in the menu, which stays open with it. Without JavaScript, a plain form.
+ */
+function RenameForm({ chat, action, returnTo, close }: { chat: ChatListItem; action: string; returnTo: string; close: () => void }) {
+  const { t } = useTranslation();
+  const fetcher = useFetcher<FormFailure>();
+  const refused = useSavedInPlace(fetcher, () => {
+    close();
+    announce(t("header.saved"));
+  });
+  return (
+    // The title keeps room to be read: a long button name ("Переименовать") goes to its own line.
+    <fetcher.Form method="post" action={action} className="flex flex-wrap gap-1 pb-1">
+      <input type="hidden" name="intent" value="rename" />
+      <input type="hidden" name="returnTo" value={returnTo} />
+      <label className="sr-only" htmlFor={`rename-${chat.id}`}>
+        {t("sidebar.newTitle")}
+      </label>
+      <input id={`rename-${chat.id}`} name="title" defaultValue={chat.title} maxLength={120} required data-autofocus aria-invalid={refused ? true : undefined} aria-describedby={refused ? `rename-${chat.id}-error` : undefined} className="min-w-[8.5rem] flex-1 rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1" />
+      <button type="submit" className="ml-auto rounded-md bg-sky-600 px-2 py-1 font-medium hover:bg-sky-500">
+        {t("common.rename")}
+      </button>
+      {refused ? (
+        <p id={`rename-${chat.id}-error`} role="alert" className="w-full text-red-300">
+          {refused}
+        </p>
+      ) : null}
+    </fetcher.Form>
+  );
+}
 
 /**
  * A chat's menu in the list: rename, pin, archive, delete. A <details> of
@@ -22,18 +58,7 @@ function ChatMenu({ chat, returnTo }: { chat: ChatListItem; returnTo: string }) 
     <Popover label={label} summary={<Icon name="more" />} summaryClassName="icon-button small" className="reveal" testId="chat-menu">
       {(close) => (
         <div className="absolute right-1 top-full z-20 mt-1 w-60 space-y-1 rounded-lg border border-zinc-700 bg-zinc-900 p-2 text-sm shadow-xl" role="group" aria-label={label}>
-          {/* The title keeps room to be read: a long button name ("Переименовать") goes to its own line. */}
-          <Form method="post" action={action} className="flex flex-wrap gap-1 pb-1" onSubmit={() => close()}>
-            <input type="hidden" name="intent" value="rename" />
-            <input type="hidden" name="returnTo" value={returnTo} />
-            <label className="sr-only" htmlFor={`rename-${chat.id}`}>
-              {t("sidebar.newTitle")}
-            </label>
-            <input id={`rename-${chat.id}`} name="title" defaultValue={chat.title} maxLength={120} required data-autofocus className="min-w-[8.5rem] flex-1 rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1" />
-            <button type="submit" className="ml-auto rounded-md bg-sky-600 px-2 py-1 font-medium hover:bg-sky-500">
-              {t("common.rename")}
-            </button>
-          </Form>
+          <RenameForm chat={chat} action={action} returnTo={returnTo} close={close} />
           <Form method="post" action={action} onSubmit={() => close()}>
             <input type="hidden" name="intent" value="pin" />
             <input type="hidden" name="returnTo" value={returnTo} />

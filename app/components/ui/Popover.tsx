@@ -1,6 +1,6 @@
 // Popups and menus are <details>: the summary opens them without JavaScript.
 // With it they behave like a polished app's: Esc, a click outside and the
-// focus leaving close them (Esc hands focus back to the summary that opened them), opening one
+// focus leaving close them (Esc also cancels what was typed, and hands focus back to the summary that opened them), opening one
 // moves focus to its first field, and a form inside can close its popup once
 // it has saved (see `closeDetails`). A popup drawn in the browser makes its
 // contents when it first opens.
@@ -8,9 +8,14 @@ import { type ReactNode, type RefObject, useEffect, useRef, useState } from "rea
 import { flushSync } from "react-dom";
 import { useHydrated } from "remix-utils/use-hydrated";
 
-/** Closes a <details> popup and, when asked, puts focus back on its opener. */
+/**
+ * Closes a <details> popup, and any opened inside it (a confirmation in a menu
+ * would otherwise greet its next opening), and, when asked, puts focus back on
+ * its opener.
+ */
 export function closeDetails(details: HTMLDetailsElement | null, { focus = true }: { focus?: boolean } = {}): void {
   if (!details?.open) return;
+  for (const inner of details.querySelectorAll<HTMLDetailsElement>("details[open]")) inner.open = false;
   details.open = false;
   if (focus) details.querySelector<HTMLElement>(":scope > summary")?.focus();
 }
@@ -31,6 +36,8 @@ export function useDismissibleDetails(ref: RefObject<HTMLDetailsElement>, onOpen
       // Handled here: an outer popup (or the page's Esc-to-stop) must not act on it too.
       event.preventDefault();
       event.stopPropagation();
+      // Esc cancels: what was typed goes, and the popup opens next time as it was drawn (a title as it is).
+      for (const form of details.querySelectorAll("form")) form.reset();
       closeDetails(details);
     };
     const onPointerDown = (event: PointerEvent) => {
