@@ -9,12 +9,21 @@ import { logger } from "../utils/logger.server";
 import { streamRegistry } from "./streams.server";
 
 export function cleanTitle(raw: string): string {
-  return raw
-    .replace(/^["'“”«»\s#*]+|["'“”«»\s.*]+$/g, "")
-    .replace(/^title:\s*/i, "")
-    .replace(/\s+/g, " ")
-    .slice(0, 80)
-    .trim();
+  // A model that answers at more length than asked: its first line with words in it is the title.
+  const line = raw.split(/\r?\n/).find((l) => /[\p{L}\p{N}]/u.test(l)) ?? "";
+  return (
+    line
+      // Markdown is not shown in titles: a heading's or a list's mark, links as their words, emphasis and code marks.
+      .replace(/^\s*(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+|>\s*)/, "")
+      .replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1")
+      .replace(/`+([^`]+)`+/g, "$1")
+      .replace(/(?<![\p{L}\p{N}*_~])(\*\*|__|\*|_|~~)(?!\s)(.+?)(?<!\s)\1(?![\p{L}\p{N}*_~])/gu, "$2")
+      .replace(/^\s*title\s*:\s*/i, "")
+      .replace(/^["'“”«»\s#*]+|["'“”«»\s.*]+$/g, "")
+      .replace(/\s+/g, " ")
+      .slice(0, 80)
+      .trim()
+  );
 }
 
 /** `askedBy`: whose own key (if any) pays for the title, as for the answer. */
