@@ -383,6 +383,36 @@ test("a dropped file and a pasted screenshot become chips, a slow upload shows i
   await expect(lastAnswer(page)).toContainText("You attached 2 files");
 });
 
+test("in a chat, a message sent while its file uploads goes once, with the file, when the upload ends", async ({ page }) => {
+  await signUp(page);
+  await newChatAndSend(page, "A first question");
+  await waitForAnswer(page);
+  await waitForHydration(page);
+  const sends: string[] = [];
+  page.on("request", (request) => {
+    if (request.method() === "POST" && /\/chats\/[0-9a-z]{20}\/messages$/.test(new URL(request.url()).pathname)) sends.push(request.postData() ?? "");
+  });
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 16 * 1024 });
+  await page.getByTestId("file-input").setInputFiles([{ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.alloc(64 * 1024, 121) }]);
+  await expect(page.getByRole("progressbar", { name: "Uploading notes.txt" })).toBeVisible();
+  await composer(page).fill("The notes, once they are up");
+  await composer(page).press("Enter");
+  await expect(page.getByTestId("queued-send")).toContainText("Sends when the files are uploaded.");
+  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  await expect(userMessages(page)).toHaveText(["A first question", "The notes, once they are up"], { timeout: 30_000 });
+  await waitForAnswer(page);
+  await expect(page.getByTestId("user-message").last().getByTestId("file-part")).toHaveText([/notes\.txt/]);
+  await page.waitForTimeout(500);
+  expect(sends).toHaveLength(1);
+  expect(new URLSearchParams(sends[0]).getAll("attachmentId")).toHaveLength(1);
+  // And the chat holds it once, with its file, after a reload.
+  await page.reload();
+  await expect(userMessages(page)).toHaveText(["A first question", "The notes, once they are up"]);
+  await expect(page.getByTestId("user-message").last().getByTestId("file-part")).toHaveText([/notes\.txt/]);
+});
+
 test("a model that cannot see images is named before sending, and Send waits for another choice", async ({ page }) => {
   await signUp(page);
   await page.goto("/chats?new=1");

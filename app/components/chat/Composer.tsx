@@ -308,15 +308,18 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
     keepDraft();
   }, [queued, failed, putBack, setQueued, keepDraft]);
   useEffect(() => {
-    if (queued === null || busy || submitting || uploads.uploading) return;
+    // The ref, not the state: the send below renders again at once (a submit is a discrete event, its updates come
+    // first) with the state still queued and the files cleared; this effect must not send the text a second time.
+    const text = queuedRef.current;
+    if (queued === null || text === null || busy || submitting || uploads.uploading) return;
     setQueued(null);
     const box = textRef.current;
     // Emptied meanwhile: nothing to send.
-    if (!box || !(queued.trim() || uploads.ready.length > 0)) return;
+    if (!box || !(text.trim() || uploads.ready.length > 0)) return;
     // The form sends what its box holds: the queued text, for the moment of the submit (read at once), then what
     // was typed since goes back. A send that did not take it (refused before leaving) leaves both in the box.
     const typed = box.value;
-    box.value = queued;
+    box.value = text;
     formRef.current?.requestSubmit();
     if (box.value === "") box.value = typed;
     else box.value = [box.value, typed].filter((part) => part.trim()).join(DRAFT_SEPARATOR);
