@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { chatMarkdown, slugOf, underSpeaker, zipFilePath } from "./export.server";
+import { asMarkdownText, chatMarkdown, slugOf, underSpeaker, zipFilePath } from "./export.server";
 
 describe("an exported chat's file name", () => {
   test("keeps the letters of any alphabet whole, and folds accents off Latin letters", () => {
@@ -48,5 +48,22 @@ describe("a file's place in the archive", () => {
     expect(zipFilePath({ sha256, name: "../../etc/passwd" })).toBe(`attachments/${sha256}/__.._etc_passwd`);
     expect(zipFilePath({ sha256, name: 'a\\b:c*?"<>|.txt' })).toBe(`attachments/${sha256}/a_b_c______.txt`);
     expect(zipFilePath({ sha256, name: "" })).toBe(`attachments/${sha256}/file`);
+  });
+});
+
+describe("a title and file names in the Markdown export", () => {
+  test("stay the characters they are: no HTML, emphasis or links made of them", () => {
+    expect(asMarkdownText("<img src=x onerror=alert(1)>.txt")).toBe("\\<img src=x onerror=alert(1)\\>.txt");
+    expect(asMarkdownText("*draft* [v2](x) `a_b` ~~old~~ & co")).toBe("\\*draft\\* \\[v2\\](x) \\`a\\_b\\` \\~\\~old\\~\\~ \\& co");
+    expect(asMarkdownText("C# notes, line\nbreak")).toBe("C# notes, line break");
+    const source = {
+      chat: { id: "c", title: "<b>Bold</b> plans", model: "demo:parley-demo", systemPrompt: "", createdAt: Date.UTC(2026, 11, 5), activeLeafId: "u" },
+      messages: [{ id: "u", role: "user", parentId: null, parts: [{ type: "file", attachmentId: "f", name: "<script>x</script>.txt", mediaType: "text/plain", size: 3 }], status: "complete", model: null }],
+      attachments: new Map(),
+    } as unknown as Parameters<typeof chatMarkdown>[0];
+    const markdown = chatMarkdown(source, "en");
+    expect(markdown).toMatch(/^# \\<b\\>Bold\\<\/b\\> plans\n/);
+    expect(markdown).toContain("- \\<script\\>x\\</script\\>.txt (text/plain)");
+    expect(markdown).not.toMatch(/(^|[^\\])<(b|script)>/);
   });
 });

@@ -88,13 +88,22 @@ function activePath({ chat, messages }: Pick<ChatForExport, "chat" | "messages">
   return path.reverse();
 }
 
+/**
+ * Words that are not Markdown (a title, a file's name) written into it as
+ * they read: markup and HTML in them stay characters (`<img …>` is not an
+ * image in a viewer that renders HTML, `*draft*` keeps its stars).
+ */
+export function asMarkdownText(text: string): string {
+  return text.replace(/[\\`*_[\]<>~&]/g, "\\$&").replace(/\s+/g, " ");
+}
+
 /** A file of a message, and where the archive holds it (`inArchive`: a Markdown file alone has no files beside it). */
 function fileLine(part: { name?: string; mediaType: string; attachmentId: string }, attachments: Map<string, ExportAttachment>, locale: Locale, inArchive: boolean): string {
   const file = attachments.get(part.attachmentId);
   const name = part.name ?? file?.name ?? "image";
   const size = file ? `, ${formatBytes(file.size, locale)}` : "";
   const where = file && inArchive ? ` — ${zipFilePath(file)}` : "";
-  return `- ${name} (${part.mediaType}${size})${where}`;
+  return `- ${asMarkdownText(name)} (${part.mediaType}${size})${where}`;
 }
 
 /** The Markdown export's own words, in the language of the person exporting. */
@@ -132,7 +141,7 @@ export function chatMarkdown(source: ChatForExport, locale: Locale = "en", { inA
   const { chat, attachments } = source;
   const words = MARKDOWN_WORDS[locale];
   const created = `${new Intl.DateTimeFormat(locale, { dateStyle: "long", timeStyle: "short", timeZone: "UTC" }).format(chat.createdAt)} UTC`;
-  const lines = [`# ${chat.title}`, "", `${words.model}: ${modelNameIn(chat.model, locale)} · \`${chat.model}\` · ${words.created} ${created}`];
+  const lines = [`# ${asMarkdownText(chat.title)}`, "", `${words.model}: ${modelNameIn(chat.model, locale)} · \`${chat.model}\` · ${words.created} ${created}`];
   if (chat.systemPrompt) lines.push("", `> ${words.systemPrompt}:`, ...chat.systemPrompt.split("\n").map((l) => `> ${l}`));
   for (const message of activePath(source)) {
     lines.push("", message.role === "user" ? `## ${words.you}` : `## ${words.assistant}${message.model ? ` · ${modelNameIn(message.model, locale)}` : ""}`, "");
