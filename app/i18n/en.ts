@@ -122,6 +122,8 @@ export const en = {
     fileTooLarge: "Larger than {{size}}, the most one file may be.",
     uploading: "Uploading {{name}}",
     remove: "Remove {{name}}",
+    retryUpload: "Try again",
+    retryUploadOf: "Upload {{name}} again",
     dropFiles: "Drop files to attach them",
     cannotSeeImages: "{{model}} cannot see images. Pick a model that can (👁 in the list), or remove the images.",
     filesToSend: "Files to send",

@@ -132,6 +132,8 @@ export const ru: RussianOf<typeof en> = {
     fileTooLarge: "Больше {{size}} — это предел для одного файла.",
     uploading: "Загружается {{name}}",
     remove: "Убрать {{name}}",
+    retryUpload: "Повторить",
+    retryUploadOf: "Загрузить {{name}} ещё раз",
     dropFiles: "Отпустите файлы, чтобы прикрепить их",
     cannotSeeImages: "{{model}} не видит изображений. Выберите модель, которая видит (👁 в списке), или уберите изображения.",
     filesToSend: "Файлы к отправке",

@@ -413,6 +413,47 @@ test("in a chat, a message sent while its file uploads goes once, with the file,
   await expect(page.getByTestId("user-message").last().getByTestId("file-part")).toHaveText([/notes\.txt/]);
 });
 
+test("an upload the connection or the server dropped can be tried again from its chip, and then goes with the message", async ({ page, browserErrors }) => {
+  browserErrors.allowStatus(502);
+  browserErrors.allow(/net::ERR_FAILED|ERR_CONNECTION/);
+  await signUp(page);
+  await page.goto("/chats?new=1");
+  await waitForHydration(page);
+  // The first try loses its connection, the second meets a failing proxy; the third gets through.
+  let tries = 0;
+  await page.route("**/attachments", async (route) => {
+    tries += 1;
+    if (tries === 1) return route.abort("connectionreset");
+    if (tries === 2) return route.fulfill({ status: 502, contentType: "text/html", body: "<h1>Bad gateway</h1>" });
+    return route.continue();
+  });
+  await page.getByTestId("file-input").setInputFiles([{ name: "plan.txt", mimeType: "text/plain", buffer: Buffer.from("The plan, in one line.\n") }]);
+  const chip = page.getByTestId("attachment-chip");
+  await expect(chip).toHaveAttribute("data-status", "error");
+  await expect(chip).toContainText("The upload failed: the connection was lost.");
+  await chip.getByRole("button", { name: "Upload plan.txt again" }).click();
+  await expect(chip).toContainText("The upload failed (HTTP 502).");
+  await chip.getByRole("button", { name: "Upload plan.txt again" }).click();
+  await expect(chip).toHaveAttribute("data-status", "ready");
+  await expect(chip.getByRole("button", { name: "Upload plan.txt again" })).toHaveCount(0);
+  expect(tries).toBe(3);
+  await composer(page).fill("What is the plan?");
+  await composer(page).press("Enter");
+  await expect(page).toHaveURL(CHAT_URL);
+  await waitForAnswer(page);
+  await expect(page.getByTestId("user-message").getByTestId("file-part")).toHaveText([/plan\.txt/]);
+});
+
+test("a file refused for what it is offers no retry: trying again would only be refused again", async ({ page }) => {
+  await signUp(page);
+  await page.goto("/chats?new=1");
+  await waitForHydration(page);
+  await page.getByTestId("file-input").setInputFiles([{ name: "empty.txt", mimeType: "text/plain", buffer: Buffer.alloc(0) }]);
+  const chip = page.getByTestId("attachment-chip");
+  await expect(chip).toHaveAttribute("data-status", "error");
+  await expect(chip.getByRole("button", { name: /again/ })).toHaveCount(0);
+});
+
 test("a model that cannot see images is named before sending, and Send waits for another choice", async ({ page }) => {
   await signUp(page);
   await page.goto("/chats?new=1");

@@ -52,7 +52,7 @@ export interface ComposerProps {
   followsId?: string;
 }
 
-function ChipView({ chip, onRemove }: { chip: Chip; onRemove: () => void }) {
+function ChipView({ chip, onRemove, onRetry }: { chip: Chip; onRemove: () => void; onRetry: () => void }) {
   const { t } = useTranslation();
   const locale = useLocale();
   return (
@@ -73,6 +73,11 @@ function ChipView({ chip, onRemove }: { chip: Chip; onRemove: () => void }) {
         <span className="block text-zinc-400">
           {chip.status === "error" ? <span className="text-red-300">{chip.error}</span> : formatBytes(chip.size, locale)}
         </span>
+        {chip.status === "error" && chip.retryable ? (
+          <button type="button" onClick={onRetry} aria-label={t("composer.retryUploadOf", { name: chip.name })} className="mt-0.5 font-medium text-sky-300 underline underline-offset-2 hover:no-underline">
+            {t("composer.retryUpload")}
+          </button>
+        ) : null}
         {chip.status === "uploading" ? (
           <span className="mt-1 block h-1 w-full overflow-hidden rounded bg-zinc-700">
             <span
@@ -449,7 +454,7 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
         {hydrated && uploads.chips.length > 0 ? (
           <ul className="flex flex-wrap gap-2 px-3 pt-3" aria-label={t("composer.filesToSend")}>
             {uploads.chips.map((chip) => (
-              <ChipView key={chip.key} chip={chip} onRemove={() => uploads.remove(chip.key)} />
+              <ChipView key={chip.key} chip={chip} onRemove={() => uploads.remove(chip.key)} onRetry={() => uploads.retry(chip.key)} />
             ))}
           </ul>
         ) : null}

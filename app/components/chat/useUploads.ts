@@ -20,6 +20,8 @@ export interface Chip {
   /** 0…1 while uploading. */
   progress: number;
   error?: string;
+  /** A failure that may not happen again (the connection, the server, too many uploads at once): it can be retried. */
+  retryable?: boolean;
   part?: FilePart;
 }
 
@@ -41,6 +43,9 @@ class UploadLater extends Error {
   }
 }
 
+/** A failure worth trying again: the connection dropped or the server failed, not a refusal of the file itself. */
+class UploadFailed extends Error {}
+
 /** The longest wait after which a refused upload is tried again by itself (a longer one is the person's to retry). */
 const RETRY_BY_ITSELF_SECONDS = 60;
 
@@ -58,11 +63,11 @@ function upload(file: File, onProgress: (fraction: number) => void, t: TFunction
       const retryAfter = Number(xhr.getResponseHeader("Retry-After"));
       if (xhr.status === 200 && part) resolve(part);
       else if (xhr.status === 429 && reply?.error && retryAfter > 0) reject(new UploadLater(reply.error.message, retryAfter));
-      else if (reply?.error) reject(new Error(reply.error.message));
+      else if (reply?.error) reject(xhr.status >= 500 ? new UploadFailed(reply.error.message) : new Error(reply.error.message));
       // Anything else is a redirect to the login page (an expired session) or a server failure.
-      else reject(new Error(xhr.responseURL.includes("/login") ? t("composer.sessionExpired") : t("composer.uploadFailedStatus", { status: xhr.status })));
+      else reject(xhr.responseURL.includes("/login") ? new Error(t("composer.sessionExpired")) : new UploadFailed(t("composer.uploadFailedStatus", { status: xhr.status })));
     };
-    xhr.onerror = () => reject(new Error(t("composer.uploadFailedConnection")));
+    xhr.onerror = () => reject(new UploadFailed(t("composer.uploadFailedConnection")));
     xhr.onabort = () => reject(new DOMException("aborted", "AbortError"));
     const body = new FormData();
     body.append("files", file, file.name);
@@ -109,6 +114,8 @@ const readyChip = (part: FilePart): Chip => ({
 export function useUploads({ initial, maxFileBytes, maxFiles, keptAt }: { initial?: FilePart[]; maxFileBytes: number; maxFiles: number; keptAt?: string }) {
   const [chips, setChips] = useState<Chip[]>(() => (initial ?? []).map(readyChip));
   const aborts = useRef(new Map<string, () => void>());
+  /** How to upload a chip's file again, while it has a failure worth retrying. */
+  const retries = useRef(new Map<string, () => void>());
   const { t, i18n } = useTranslation();
   const [notice, setNotice] = useState<string | null>(null);
 
@@ -182,14 +189,22 @@ export function useUploads({ initial, maxFileBytes, maxFiles, keptAt }: { initia
             })
             .catch((error: unknown) => {
               if (error instanceof DOMException && error.name === "AbortError") return;
-              update(key, { status: "error", error: error instanceof Error ? error.message : String(error) });
+              const retryable = error instanceof UploadFailed || error instanceof UploadLater;
+              update(key, { status: "error", error: error instanceof Error ? error.message : String(error), retryable });
+              if (retryable)
+                retries.current.set(key, () => {
+                  retries.current.delete(key);
+                  aborts.current.get(key)?.();
+                  aborts.current.delete(key);
+                  update(key, { status: "uploading", progress: 0, error: undefined, retryable: undefined });
+                  start();
+                });
               // Too many uploads for the moment: the chip says so, and goes again by itself when it may.
               if (error instanceof UploadLater && error.retryAfterSeconds <= RETRY_BY_ITSELF_SECONDS) {
                 const timer = setTimeout(() => {
                   aborts.current.delete(key);
                   if (!current.current.some((c) => c.key === key)) return;
-                  update(key, { status: "uploading", progress: 0 });
-                  start();
+                  retries.current.get(key)?.();
                 }, error.retryAfterSeconds * 1000);
                 // Removing the chip meanwhile cancels the next try.
                 aborts.current.set(key, () => clearTimeout(timer));
@@ -208,7 +223,11 @@ export function useUploads({ initial, maxFileBytes, maxFiles, keptAt }: { initia
     [maxFileBytes, maxFiles, t, i18n.language],
   );
 
+  /** Uploads a failed chip's file again (only a failure worth retrying can be). */
+  const retry = useCallback((key: string) => retries.current.get(key)?.(), []);
+
   const remove = useCallback((key: string) => {
+    retries.current.delete(key);
     const chip = current.current.find((c) => c.key === key);
     // An upload under way, or one waiting to try again.
     aborts.current.get(key)?.();
@@ -223,5 +242,5 @@ export function useUploads({ initial, maxFileBytes, maxFiles, keptAt }: { initia
 
   const ready = chips.flatMap((c) => (c.status === "ready" && c.part ? [c.part] : []));
   const uploading = chips.some((c) => c.status === "uploading");
-  return { chips, ready, uploading, add, remove, clear, notice };
+  return { chips, ready, uploading, add, remove, retry, clear, notice };
 }
