@@ -33,10 +33,24 @@ describe("the message catalogue", () => {
     expect(describeProblem("answer_failed")).toBe("The answer failed unexpectedly. Try regenerating it.");
   });
 
-  test("a refused file's words name the other files of its form that were refused too", () => {
-    const problem = { code: "file_empty" as const, params: { name: "a.txt", alsoRefused: ["b.exe", "c.zip"] } };
-    expect(describeProblem(problem, "en")).toBe("“a.txt” is empty. These were not attached either: “b.exe”, “c.zip”.");
-    expect(describeProblem(problem, "ru")).toBe("Файл «a.txt» пуст. Не приложены и эти файлы: «b.exe», «c.zip».");
+  test("a refused file's words give the other files of its form refused too, each with its own reason", () => {
+    const problem = {
+      code: "file_empty" as const,
+      params: {
+        name: "a.txt",
+        alsoRefused: [
+          { code: "file_type_mismatch" as const, params: { name: "b.png", type: "HTML" } },
+          { code: "too_many_files" as const, params: { name: "c.txt", max: 10 } },
+          { code: "file_empty" as const, params: { name: "d.txt" } },
+        ],
+      },
+    };
+    expect(describeProblem(problem, "en")).toBe(
+      "“a.txt” is empty. “b.png” is not what its name says: by its content it is HTML. Rename it or attach the real file. “d.txt” is empty. These were not attached either: “c.txt”.",
+    );
+    expect(describeProblem(problem, "ru")).toBe(
+      "Файл «a.txt» пуст. Файл «b.png» не то, что обещает имя: по содержимому это HTML. Переименуйте его или приложите настоящий файл. Файл «d.txt» пуст. Не приложены и эти файлы: «c.txt».",
+    );
     expect(describeProblem({ code: "file_empty", params: { name: "a.txt", alsoRefused: [] } }, "en")).toBe("“a.txt” is empty.");
   });
 

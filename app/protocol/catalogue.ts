@@ -382,17 +382,23 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
   },
 };
 
-/** After the first refused file's reason, the others a form carried, so that none is dropped without a word. */
+/** After the first refused file's reason, the others a form carried that have no reason naming them, so that none is dropped without a word. */
 const ALSO_REFUSED: Record<Locale, (names: string) => string> = {
   en: (names) => `These were not attached either: ${names}.`,
   ru: (names) => `Не приложены и эти файлы: ${names}.`,
 };
 
+/** Reasons that name their file: another refused file with one of these is told with its own reason. */
+const NAMES_ITS_FILE: ReadonlySet<ErrorCode> = new Set(["file_too_large", "file_type_unsupported", "file_type_mismatch", "file_not_utf8", "file_empty"]);
+
 export function describe(problem: Problem | ErrorCode, locale: Locale = "en"): string {
   const { code, params } = typeof problem === "string" ? { code: problem, params: undefined } : problem;
   const text = CATALOGUE[locale][code](params?.provider ? { ...params, provider: providerLabelIn(params.provider, locale) } : (params ?? {}));
-  const others = params?.alsoRefused;
-  return others?.length ? `${text} ${ALSO_REFUSED[locale](others.map((name) => file({ name }, locale)).join(", "))}` : text;
+  const others = params?.alsoRefused ?? [];
+  // Each other file with its own reason; those whose reason would not name them (a limit), by name.
+  const told = others.filter((other) => NAMES_ITS_FILE.has(other.code) && other.params?.name).map((other) => describe({ code: other.code, params: { ...other.params, alsoRefused: undefined } }, locale));
+  const named = others.filter((other) => !(NAMES_ITS_FILE.has(other.code) && other.params?.name)).map((other) => file({ name: other.params?.name ?? "" }, locale));
+  return [text, ...told, ...(named.length ? [ALSO_REFUSED[locale](named.join(", "))] : [])].join(" ");
 }
 
 /** The first supported language in an Accept-Language header (English when none fits). */

@@ -156,8 +156,8 @@ export type ErrorParams = {
   index?: number;
   /** Where in an imported conversation its first problem is (messages.1.parts.0.type). */
   field?: string;
-  /** The other files of the same form that were not taken either (their names, as stored). */
-  alsoRefused?: string[];
+  /** The other files of the same form that were not taken either, each with its own reason (its `name` among its params). */
+  alsoRefused?: Problem[];
 };
 
 /** A code plus what its text needs: stored with an answer and sent in stream events. */

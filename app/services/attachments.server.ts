@@ -199,11 +199,11 @@ export function filePartOf(attachment: Pick<Attachment, "id" | "name" | "mediaTy
   return { type: "file", attachmentId: attachment.id, name: attachment.name, mediaType: attachment.mediaType, size: attachment.size };
 }
 
-/** The first refusal of a batch of uploads, as the error the form shows; it names the other files refused too. */
+/** The first refusal of a batch of uploads, as the error the form shows; it carries the other files' refusals too. */
 export function refusalError(results: UploadResult[]): AppError | undefined {
   const [first, ...others] = results.filter((r): r is Extract<UploadResult, { ok: false }> => !r.ok);
   if (!first) return undefined;
-  const params = others.length > 0 ? { ...first.problem.params, alsoRefused: others.map((r) => r.name) } : first.problem.params;
+  const params = others.length > 0 ? { ...first.problem.params, alsoRefused: others.map((r) => ({ ...r.problem, params: { ...r.problem.params, name: r.name } })) } : first.problem.params;
   return new AppError(first.problem.code, { params, field: "files" });
 }
 
