@@ -251,11 +251,6 @@ function RegenerateWith({ chatAction, messageId, models, current }: { chatAction
  */
 const FOUND_RING = "data-found:-m-2 data-found:rounded-lg data-found:p-2 data-found:ring-2 data-found:ring-amber-400/60";
 
-function useFoundMessage(id: string): boolean {
-  const [params] = useSearchParams();
-  return params.get("message") === id;
-}
-
 export const AssistantMessage = memo(function AssistantMessage({
   message,
   chatId,
@@ -266,6 +261,7 @@ export const AssistantMessage = memo(function AssistantMessage({
   canWrite = true,
   locale = "en",
   latest = false,
+  found = false,
   onSettled,
 }: {
   message: MessageView;
@@ -279,6 +275,8 @@ export const AssistantMessage = memo(function AssistantMessage({
   locale?: Locale;
   /** The newest message of the chat: its actions stay in view without hovering. */
   latest?: boolean;
+  /** Named by the page's address (`?message=`, a search result). */
+  found?: boolean;
   /** Called with the answer's id when its stream ends (the page then reloads its data). */
   onSettled?: (messageId: string) => void;
 }) {
@@ -305,7 +303,6 @@ export const AssistantMessage = memo(function AssistantMessage({
   // Continue only where it can help (something written, not refused); the problem's advice names the same buttons.
   const canContinue = (status === "interrupted" || status === "error") && continuable(problem) && parts.length > 0;
   const modelLabel = message.model ? (modelLabels[message.model] ?? message.model) : undefined;
-  const found = useFoundMessage(message.id);
   return (
     <article id={`message-${message.id}`} className={`reveal-group scroll-mt-4 ${FOUND_RING}`} data-testid="assistant-message" data-status={status} data-message-id={message.id} data-latest={latest || undefined} data-found={found || undefined}>
       <div className="mb-1 flex flex-wrap items-center gap-x-2 text-xs text-zinc-500">
@@ -377,13 +374,27 @@ export const AssistantMessage = memo(function AssistantMessage({
  * and Cancel (Esc cancels). Without JavaScript, Edit is a link to ?edit=<id>,
  * which the server renders the same way, and Cancel a link back.
  */
-export const UserMessage = memo(function UserMessage({ message, chatId, chatAction, canAct, maxChars }: { message: MessageView; chatId: string; chatAction: string; canAct: boolean; maxChars: number }) {
+export const UserMessage = memo(function UserMessage({
+  message,
+  chatId,
+  chatAction,
+  canAct,
+  maxChars,
+  found = false,
+}: {
+  message: MessageView;
+  chatId: string;
+  chatAction: string;
+  canAct: boolean;
+  maxChars: number;
+  /** Named by the page's address (`?message=`, a search result). */
+  found?: boolean;
+}) {
   const { t } = useTranslation();
   const text = plainText(message.parts);
   const hydrated = useHydrated();
   const [params, setParams] = useSearchParams();
   const editingInUrl = params.get("edit") === message.id;
-  const found = params.get("message") === message.id;
   const [editingHere, setEditingHere] = useState(false);
   const editing = canAct && (editingHere || editingInUrl);
   const boxRef = useRef<HTMLTextAreaElement>(null);

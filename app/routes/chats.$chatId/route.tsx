@@ -162,6 +162,8 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultSh
 
 export default function ChatPage() {
   const data = useLoaderData<typeof clientLoader>();
+  // The message a link named (from search): ringed (MessageItem's FOUND_RING).
+  const foundId = useSearchParams()[0].get("message");
   const { chat, messages: stored, earlierCursor, viewingEarlier, elsewhere, models, formerModels, maxChars, maxFileBytes, maxFiles, level, locale, share, origin } = data;
   // Shown from memory: now ask the server for the chat as it is (once for these data), after the frame that shows
   // it (starting the request re-renders the page for its loading state).
@@ -249,7 +251,7 @@ export default function ChatPage() {
           {messages.length === 0 ? <p className="pt-16 text-center text-zinc-500">{t("chat.empty")}</p> : null}
           {messages.map((message, index) =>
             message.role === "user" ? (
-              <UserMessage key={message.id} message={message} chatId={chat.id} chatAction={chatAction} canAct={canActAt(index) && canWrite} maxChars={maxChars} />
+              <UserMessage key={message.id} message={message} chatId={chat.id} chatAction={chatAction} canAct={canActAt(index) && canWrite} maxChars={maxChars} found={message.id === foundId} />
             ) : (
               <AssistantMessage
                 key={message.id}
@@ -262,6 +264,7 @@ export default function ChatPage() {
                 canWrite={canWrite}
                 locale={locale}
                 latest={message === last}
+                found={message.id === foundId}
                 onSettled={optimistic.onAnswerSettled}
               />
             ),
