@@ -38,3 +38,21 @@ test("a new chat's first answer is announced as it starts and as it ends", async
   await expect.poll(async () => (await heard()).length).toBe(2);
   expect(await heard()).toEqual(["Writing an answer…", "The answer has ended."]);
 });
+
+test("an answer that fails is announced by its failure, not as ended", async ({ page }) => {
+  await signUp(page);
+  await page.goto("/chats?new=1");
+  await waitForHydration(page);
+  await page.getByTestId("model-picker").click();
+  await page.getByLabel("Search models").fill("mini");
+  await page.getByRole("option", { name: "GPT-4o mini" }).click();
+  const marker = uniqueMarker("srf");
+  await queueScripts("openai", marker, { status: 500 }, { status: 500 }, { status: 500 });
+  const heard = await listenToAnnouncements(page);
+  await sendThroughTheForm(page, `Fail for me ${marker}`);
+  await waitForAnswer(page, "error");
+  const failure = page.getByTestId("answer-problem");
+  await expect(failure).toHaveText("OpenAI had a server error (HTTP 500). Regenerate to try again.");
+  await page.waitForTimeout(300);
+  expect(await heard()).toEqual(["Writing an answer…"]);
+});

@@ -326,7 +326,8 @@ export default function ChatPage() {
 /**
  * What a screen reader hears about answers: that one started, and that it
  * ended. A page that opens on an answer being written (a new chat's first,
- * a reload) says so too.
+ * a reload) says so too. An answer that failed says its failure instead (its
+ * own alert): "ended" first would tell of an answer that did not come.
  */
 function useAnswerAnnouncement(busy: boolean): string {
   const { t } = useTranslation();
@@ -335,7 +336,17 @@ function useAnswerAnnouncement(busy: boolean): string {
   useEffect(() => {
     if (busy === was.current) return;
     was.current = busy;
-    setText(busy ? t("chat.answerStarted") : t("chat.answerEnded"));
+    if (busy) {
+      setText(t("chat.answerStarted"));
+      return;
+    }
+    // The answer's failure is drawn by the answer itself, in this commit or the next.
+    const frame = requestAnimationFrame(() => {
+      const answers = document.querySelectorAll('[data-testid="assistant-message"]');
+      const failed = answers[answers.length - 1]?.getAttribute("data-status") === "error";
+      setText(failed ? "" : t("chat.answerEnded"));
+    });
+    return () => cancelAnimationFrame(frame);
   }, [busy, t]);
   return text;
 }
