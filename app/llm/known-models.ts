@@ -82,20 +82,28 @@ const NORMALIZED = Object.entries(KNOWN_MODELS)
   .map(([key, model]) => ({ key: normalize(key), model }))
   .sort((a, b) => b.key.length - a.key.length);
 
-function findKnown(upstreamId: string): { model: KnownModel; exact: boolean } | undefined {
+/** A dated snapshot of a model ("-20251001", "-2024-08-06"): the same model, pinned. */
+const SNAPSHOT_DATE = /^-(?:\d{8}|\d{4}-\d{2}-\d{2})$/;
+
+function findKnown(upstreamId: string): { model: KnownModel; exact: boolean; snapshot: boolean } | undefined {
   const id = normalize(upstreamId);
   const entry = NORMALIZED.find(({ key }) => id === key || id.startsWith(`${key}-`));
-  return entry && { model: entry.model, exact: entry.key === id };
+  return entry && { model: entry.model, exact: entry.key === id, snapshot: SNAPSHOT_DATE.test(id.slice(entry.key.length)) };
 }
 
 export function lookupKnownModel(upstreamId: string): KnownModel | undefined {
   return findKnown(upstreamId)?.model;
 }
 
-/** A model's known name ("GPT-4o mini") when the id is exactly one this table knows: a newer id must not take an older model's name. */
+/**
+ * A model's known name ("GPT-4o mini") when the id is exactly one this table knows, or a dated snapshot of one
+ * (claude-haiku-4-5-20251001), for naming a model where its id is said beside it or none is listed (a report, an
+ * export; the picker keeps a snapshot's own id, to tell it from the model's current one): a newer id must not take
+ * an older model's name.
+ */
 export function knownLabel(upstreamId: string): string | undefined {
   const known = findKnown(upstreamId);
-  return known?.exact ? known.model.label : undefined;
+  return known?.exact || known?.snapshot ? known.model.label : undefined;
 }
 
 /** Defaults for unknown OpenAI-compatible models: a modest window, no extras claimed. */

@@ -30,3 +30,13 @@ suite("names said in the page's language", () => {
     expect(describe(problem, "ru")).not.toContain("your key");
   });
 });
+
+suite("a model named without the picker (usage report, exports)", () => {
+  test("a dated snapshot has its model's name; a newer model of a known family keeps its own id", () => {
+    expect(modelNameIn("anthropic:claude-haiku-4-5-20251001", "en")).toBe("Claude Haiku 4.5");
+    expect(modelNameIn("openai:gpt-4o-2024-08-06", "en")).toBe("GPT-4o");
+    expect(modelNameIn("openai:gpt-4o-mini", "en")).toBe("GPT-4o mini");
+    expect(modelNameIn("anthropic:claude-haiku-4-5-preview", "en")).toBe("claude-haiku-4-5-preview");
+    expect(modelNameIn("openai:gpt-4o-2024", "en")).toBe("gpt-4o-2024");
+  });
+});
