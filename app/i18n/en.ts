@@ -442,6 +442,7 @@ export const en = {
     moderation: "Moderation",
   },
   adminUsers: {
+    list: "List of users",
     deleted: "Deleted the account {{email}} and its data.",
     searchLabel: "Search by name or email",
     noMatch: "No account matches “{{query}}”.",

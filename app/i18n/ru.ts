@@ -466,6 +466,7 @@ export const ru: RussianOf<typeof en> = {
     moderation: "Модерация",
   },
   adminUsers: {
+    list: "Список пользователей",
     deleted: "Аккаунт {{email}} и его данные удалены.",
     searchLabel: "Поиск по имени или email",
     noMatch: "Ни один аккаунт не подходит под «{{query}}».",

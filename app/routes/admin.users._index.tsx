@@ -81,7 +81,7 @@ export default function AdminUsers() {
             ? t("adminUsers.countMatching", { count: total, query, page, pages })
             : t("adminUsers.count", { count: total, page, pages })}
       </p>
-      <WideTable label={t("admin.users")}>
+      <WideTable label={t("adminUsers.list")}>
         <table className="w-full text-left text-sm" data-testid="users-table">
           <thead className="text-xs uppercase tracking-wide text-zinc-500">
             <tr>

@@ -10,7 +10,10 @@ import type { AxeResults, ElementContext } from "axe-core";
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"];
 
-/** Serious and critical violations in the page (or the part `include` selects), one readable line each. */
+/**
+ * Serious and critical violations in the page (or the part `include` selects), and any about landmarks (a screen
+ * reader's way around a page: two regions of one name are one too many), one readable line each.
+ */
 export async function violations(page: Page, where: string, include?: string): Promise<string[]> {
   if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE_SOURCE);
   const results = await page.evaluate(
@@ -21,7 +24,7 @@ export async function violations(page: Page, where: string, include?: string): P
     [include, TAGS] as const,
   );
   return results.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .filter((v) => v.impact === "serious" || v.impact === "critical" || v.id.startsWith("landmark-"))
     .flatMap((v) => v.nodes.map((node) => `${where}: ${v.id} (${v.impact}) at ${node.target.join(" ")} — ${v.help}${node.failureSummary ? `\n    ${node.failureSummary.replace(/\n/g, "\n    ")}` : ""}`));
 }
 

@@ -68,6 +68,9 @@ test("every page starts with a skip link to its main content, and has its landma
   expect((await list.boundingBox())!.height).toBeGreaterThan(30);
   await page.setViewportSize({ width: 1280, height: 800 });
   await expect(page.locator(".skip-link")).toBeAttached();
+  // Side by side, the page has one heading of the first level: the new chat's, not the list's too.
+  await expect(page.getByRole("heading", { level: 1 })).toHaveCount(1);
+  await expect(page.getByRole("heading", { level: 1 })).not.toHaveText("Chats");
   // A page with nothing focused on arrival: the first Tab reaches the skip link.
   await page.goto("/settings/keys");
   await page.keyboard.press("Tab");

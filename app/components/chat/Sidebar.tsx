@@ -137,8 +137,9 @@ export function Sidebar({
         </kbd>
       </Link>
       <div className="flex items-center justify-between px-1 pt-2 text-xs uppercase tracking-wide text-zinc-500">
-        {/* The page's heading where the list is alone (beside a chat, the chat's title is). */}
-        {listAlone ? <h1 className="font-normal">{archived ? t("sidebar.archived") : t("sidebar.chats")}</h1> : <span>{archived ? t("sidebar.archived") : t("sidebar.chats")}</span>}
+        {/* The page's heading where the list is alone, on a phone (from md up the column beside it has the page's own). */}
+        {listAlone ? <h1 className="font-normal md:hidden">{archived ? t("sidebar.archived") : t("sidebar.chats")}</h1> : null}
+        <span className={listAlone ? "hidden md:inline" : undefined}>{archived ? t("sidebar.archived") : t("sidebar.chats")}</span>
         <Link to={withParams({ archived: archived ? null : "1", more: null })} className="normal-case hover:text-zinc-300">
           {archived ? t("sidebar.backToChats") : t("sidebar.archived")}
         </Link>
