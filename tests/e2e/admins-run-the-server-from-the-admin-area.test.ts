@@ -199,6 +199,8 @@ test(`${modeName(javaScriptEnabled)} an admin makes registration invite-only, ha
   await adminPage.getByRole("radio", { name: /^Invite only/ }).check();
   await adminPage.getByRole("button", { name: "Save mode" }).click();
   await expect(adminPage.getByRole("status")).toHaveText("Saved the registration mode.");
+  // The button (disabled while the form was sent) has the focus again: the keyboard is where it was.
+  if (javaScriptEnabled) await expect(adminPage.getByRole("button", { name: "Save mode" })).toBeFocused();
 
   const visitor = await (await newContext({ baseURL: server.baseURL, javaScriptEnabled })).newPage();
   await visitor.goto("/signup");
