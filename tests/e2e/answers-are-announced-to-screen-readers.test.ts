@@ -1,7 +1,7 @@
 // What a screen reader hears of an answer: a polite status when it starts
 // (the first answer of a new chat too) and when it ends.
 import type { Page } from "@playwright/test";
-import { expect, sendThroughTheForm, signUp, test, waitForAnswer, waitForHydration } from "./fixtures";
+import { chooseModel, expect, sendThroughTheForm, signUp, test, waitForAnswer, waitForHydration } from "./fixtures";
 import { numberedTokens, queueScripts, uniqueMarker } from "./upstream";
 
 /** Every text the answer announcement takes, in order, from now on. */
@@ -42,10 +42,7 @@ test("a new chat's first answer is announced as it starts and as it ends", async
 test("an answer that fails is announced by its failure, not as ended", async ({ page }) => {
   await signUp(page);
   await page.goto("/chats?new=1");
-  await waitForHydration(page);
-  await page.getByTestId("model-picker").click();
-  await page.getByLabel("Search models").fill("mini");
-  await page.getByRole("option", { name: "GPT-4o mini" }).click();
+  await chooseModel(page, "mini", "GPT-4o mini");
   const marker = uniqueMarker("srf");
   await queueScripts("openai", marker, { status: 500 }, { status: 500 }, { status: 500 });
   const heard = await listenToAnnouncements(page);

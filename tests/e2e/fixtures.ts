@@ -129,6 +129,15 @@ export async function waitForHydration(page: Page): Promise<void> {
   await expect(page.getByTestId("model-picker")).toBeVisible();
 }
 
+/** Chooses a model in the page's searchable picker (hydrated first): typed into its search, then picked by name. */
+export async function chooseModel(page: Page, search: string, name: string | RegExp): Promise<void> {
+  await waitForHydration(page);
+  await page.getByTestId("model-picker").click();
+  await page.getByLabel("Search models").fill(search);
+  await page.getByRole("option", { name }).click();
+  await expect(page.getByTestId("model-picker")).toContainText(name);
+}
+
 /**
  * Sends through the composer's plain form, with or without JavaScript: the
  * model goes in the <select> (no JavaScript) or the picker's hidden input

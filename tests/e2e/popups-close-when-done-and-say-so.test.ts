@@ -3,7 +3,7 @@
 // click outside close them and focus goes back to what opened them; a
 // confirmation under the last message opens where it can be clicked.
 import type { Locator, Page } from "@playwright/test";
-import { CHAT_URL, expect, lastAnswer, newChatAndSend, signUp, test, userMessages, waitForAnswer, waitForHydration, sendThroughTheForm } from "./fixtures";
+import { CHAT_URL, chooseModel, expect, lastAnswer, newChatAndSend, signUp, test, userMessages, waitForAnswer, waitForHydration, sendThroughTheForm } from "./fixtures";
 import { queueScripts, uniqueMarker } from "./upstream";
 
 function headerSummary(page: Page, name: string): Locator {
@@ -268,10 +268,7 @@ test("renaming from the list says Saved and gives focus back; a refused title is
 test("Regenerate with another model starts from the model that wrote the answer", async ({ page }) => {
   await signUp(page);
   await page.goto("/chats?new=1");
-  await waitForHydration(page);
-  await page.getByTestId("model-picker").click();
-  await page.getByLabel("Search models").fill("mini");
-  await page.getByRole("option", { name: "GPT-4o mini" }).click();
+  await chooseModel(page, "mini", "GPT-4o mini");
   await sendThroughTheForm(page, "Which model answers this?");
   await expect(page).toHaveURL(CHAT_URL);
   await waitForAnswer(page);
