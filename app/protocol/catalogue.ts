@@ -394,10 +394,13 @@ const NAMES_ITS_FILE: ReadonlySet<ErrorCode> = new Set(["file_too_large", "file_
 export function describe(problem: Problem | ErrorCode, locale: Locale = "en"): string {
   const { code, params } = typeof problem === "string" ? { code: problem, params: undefined } : problem;
   const text = CATALOGUE[locale][code](params?.provider ? { ...params, provider: providerLabelIn(params.provider, locale) } : (params ?? {}));
-  const others = params?.alsoRefused ?? [];
   // Each other file with its own reason; those whose reason would not name them (a limit), by name.
-  const told = others.filter((other) => NAMES_ITS_FILE.has(other.code) && other.params?.name).map((other) => describe({ code: other.code, params: { ...other.params, alsoRefused: undefined } }, locale));
-  const named = others.filter((other) => !(NAMES_ITS_FILE.has(other.code) && other.params?.name)).map((other) => file({ name: other.params?.name ?? "" }, locale));
+  const told: string[] = [];
+  const named: string[] = [];
+  for (const other of params?.alsoRefused ?? []) {
+    if (NAMES_ITS_FILE.has(other.code) && other.params?.name) told.push(describe({ code: other.code, params: { ...other.params, alsoRefused: undefined } }, locale));
+    else named.push(file({ name: other.params?.name ?? "" }, locale));
+  }
   return [text, ...told, ...(named.length ? [ALSO_REFUSED[locale](named.join(", "))] : [])].join(" ");
 }
 

@@ -15,6 +15,7 @@ import { Trans } from "~/i18n/Trans";
 import { useTranslation } from "~/i18n/i18n";
 import { metaT, pageTitle } from "~/i18n/meta";
 import { asDateFieldValue } from "~/utils/date-field";
+import { dateLocale } from "~/components/ui/moment";
 import { formatNumber, formatUsd, useLocale } from "~/i18n/i18n";
 
 export const meta: MetaFunction = ({ matches }) => {
@@ -87,8 +88,8 @@ export default function AdminUsage() {
   const usd = (n: number) => formatUsd(n, locale);
   const csv = `/admin/usage.csv?${new URLSearchParams({ from: period.fromDay, to: period.toDay })}`;
   // The period's days as the page's language writes a date (its fields keep the form's own YYYY-MM-DD).
-  const dayFormat = new Intl.DateTimeFormat(locale === "ru" ? "ru-RU" : "en-GB", { dateStyle: "medium", timeZone: "UTC" });
-  const tickFormat = new Intl.DateTimeFormat(locale === "ru" ? "ru-RU" : "en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
+  const dayFormat = new Intl.DateTimeFormat(dateLocale(locale), { dateStyle: "medium", timeZone: "UTC" });
+  const tickFormat = new Intl.DateTimeFormat(dateLocale(locale), { day: "numeric", month: "short", timeZone: "UTC" });
   const dayOf = (day: string) => Date.parse(`${day}T00:00:00Z`);
   const from = dayFormat.format(dayOf(period.fromDay));
   const to = dayFormat.format(dayOf(period.toDay));

@@ -9,6 +9,7 @@ import { currentSessionId, destroySession, requireUser } from "~/auth/session.se
 import { primaryButton, quietButton, Saved, Section } from "~/components/settings/parts";
 import { Field, FormAlert, useFocusOnRefusal } from "~/components/ui/Field";
 import { useSecretForm } from "~/components/ui/useSecretForm";
+import { dateLocale } from "~/components/ui/moment";
 import { AppError } from "~/protocol/errors";
 import { isTheLastAdmin, userFootprint } from "~/models/user.server";
 import { changePassword, deleteAccountSchema, deleteOwnAccount, passwordSchema, revokeOtherSessions, revokeSession, revokeSchema, sessionsOf } from "~/services/settings.server";
@@ -46,7 +47,7 @@ function ago(then: number, now: number, locale: Locale, justNow: string): string
 }
 
 function day(time: number, locale: Locale): string {
-  return new Date(time).toLocaleDateString(locale === "ru" ? "ru-RU" : "en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+  return new Date(time).toLocaleDateString(dateLocale(locale), { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {

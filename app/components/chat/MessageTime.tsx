@@ -5,6 +5,7 @@
 import { useRouteLoaderData } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { useHydrated } from "remix-utils/use-hydrated";
+import { dateLocale } from "~/components/ui/moment";
 import type { loader as rootLoader } from "~/root";
 
 const STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
@@ -13,10 +14,6 @@ const STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
   ["hour", 24],
   ["day", 7],
 ];
-
-function intlLocale(locale: string): string {
-  return locale === "ru" ? "ru-RU" : "en-GB";
-}
 
 // Making a formatter costs far more than using one: one of each per language (and zone), made once.
 const formatters = new Map<string, Intl.RelativeTimeFormat | Intl.DateTimeFormat>();
@@ -29,18 +26,18 @@ function formatter<T extends Intl.RelativeTimeFormat | Intl.DateTimeFormat>(key:
 /** "now", "3 minutes ago", "yesterday"…; a week or more is a date (`isDate`). */
 function relativeTime(at: number, now: number, locale: string): { text: string; isDate: boolean } {
   let amount = Math.round((at - now) / 1000);
-  const format = formatter(`relative ${locale}`, () => new Intl.RelativeTimeFormat(intlLocale(locale), { numeric: "auto" }));
+  const format = formatter(`relative ${locale}`, () => new Intl.RelativeTimeFormat(dateLocale(locale), { numeric: "auto" }));
   if (Math.abs(amount) < 45) return { text: format.format(0, "second"), isDate: false };
   for (const [unit, size] of STEPS) {
     if (Math.abs(amount) < size) return { text: format.format(amount, unit), isDate: false };
     amount = Math.round(amount / size);
   }
-  return { text: formatter(`date ${locale}`, () => new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "medium" })).format(at), isDate: true };
+  return { text: formatter(`date ${locale}`, () => new Intl.DateTimeFormat(dateLocale(locale), { dateStyle: "medium" })).format(at), isDate: true };
 }
 
 /** The time of day alone ("14:03"): what a date shown already leaves to say. */
 function timeOfDay(at: number, locale: string): string {
-  return formatter(`time ${locale}`, () => new Intl.DateTimeFormat(intlLocale(locale), { timeStyle: "short" })).format(at);
+  return formatter(`time ${locale}`, () => new Intl.DateTimeFormat(dateLocale(locale), { timeStyle: "short" })).format(at);
 }
 
 /** Exact times already written out: a message's time never changes, and formatting one is slow. */
@@ -50,7 +47,7 @@ export function exactTime(at: number, locale: string, timeZone?: string): string
   const key = `${locale} ${timeZone ?? "local"} ${at}`;
   let text = exactTimes.get(key);
   if (text === undefined) {
-    const exact = formatter(`exact ${locale} ${timeZone ?? "local"}`, () => new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: "long", timeStyle: "short", timeZone }));
+    const exact = formatter(`exact ${locale} ${timeZone ?? "local"}`, () => new Intl.DateTimeFormat(dateLocale(locale), { dateStyle: "long", timeStyle: "short", timeZone }));
     text = exact.format(at) + (timeZone === "UTC" ? " UTC" : "");
     if (exactTimes.size >= 2_000) exactTimes.clear();
     exactTimes.set(key, text);

@@ -9,12 +9,17 @@ import type { Locale } from "~/protocol/catalogue";
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 
+/** The language tag dates and times are written in for a page's language (day before month in English too). */
+export function dateLocale(locale: string): string {
+  return locale === "ru" ? "ru-RU" : "en-GB";
+}
+
 /** "5 Dec 2026, 11:43 UTC" / "5 дек. 2026 г., 11:43 UTC"; with `dateOnly`, the date alone ("5 Dec 2026 UTC"). */
 export function formatMoment(at: number, locale: Locale, { timeZone, dateOnly = false }: { timeZone?: "UTC"; dateOnly?: boolean } = {}): string {
   const key = `${locale} ${timeZone ?? "local"} ${dateOnly}`;
   let format = formats.get(key);
   if (!format) {
-    format = new Intl.DateTimeFormat(locale === "ru" ? "ru-RU" : "en-GB", dateOnly ? { dateStyle: "medium", timeZone } : { dateStyle: "medium", timeStyle: "short", timeZone });
+    format = new Intl.DateTimeFormat(dateLocale(locale), dateOnly ? { dateStyle: "medium", timeZone } : { dateStyle: "medium", timeStyle: "short", timeZone });
     formats.set(key, format);
   }
   // A date in UTC says so too: near midnight it is not the reader's date.
