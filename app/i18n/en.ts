@@ -124,6 +124,7 @@ export const en = {
     remove: "Remove {{name}}",
     retryUpload: "Try again",
     retryUploadOf: "Upload {{name}} again",
+    uploadAgainIn: "Too many uploads at once. This file goes again by itself in {{wait}}.",
     dropFiles: "Drop files to attach them",
     cannotSeeImages: "{{model}} cannot see images. Pick a model that can (👁 in the list), or remove the images.",
     filesToSend: "Files to send",

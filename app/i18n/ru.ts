@@ -134,6 +134,7 @@ export const ru: RussianOf<typeof en> = {
     remove: "Убрать {{name}}",
     retryUpload: "Повторить",
     retryUploadOf: "Загрузить {{name}} ещё раз",
+    uploadAgainIn: "Слишком много загрузок сразу. Файл загрузится сам через {{wait}}.",
     dropFiles: "Отпустите файлы, чтобы прикрепить их",
     cannotSeeImages: "{{model}} не видит изображений. Выберите модель, которая видит (👁 в списке), или уберите изображения.",
     filesToSend: "Файлы к отправке",

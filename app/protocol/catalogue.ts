@@ -71,7 +71,7 @@ function ruPlural(n: number, forms: [string, string, string]): string {
 }
 
 /** A wait in the largest whole unit that reads well ("40 seconds", "3 minutes", "5 hours", "12 days"), rounded up. */
-function waitText(seconds: number, locale: Locale): string {
+export function waitText(seconds: number, locale: Locale): string {
   const [amount, unit] =
     seconds < 60 ? [seconds, 0] : seconds <= 90 * 60 ? [Math.ceil(seconds / 60), 1] : seconds <= 48 * 3600 ? [Math.ceil(seconds / 3600), 2] : [Math.ceil(seconds / 86_400), 3];
   if (locale === "ru") {

@@ -20,6 +20,7 @@ import {
   buttonClass,
   dangerButtonClass,
   inputClass,
+  LinkShownOnce,
   Notice,
   primaryButtonClass,
   When,
@@ -224,22 +225,7 @@ export default function AdminRegistration() {
             {t("registration.create")}
           </button>
         </Form>
-        {created ? (
-          <div
-            className="mt-3 rounded-lg border border-sky-900 bg-sky-950/40 p-3 text-sm"
-            data-testid="invite-link"
-          >
-            <p className="mb-1 text-sky-200">
-              {t("registration.copyNow")}
-            </p>
-            <input
-              readOnly
-              value={created.inviteLink}
-              aria-label={t("registration.inviteLink")}
-              className={`${inputClass} w-full font-mono text-xs`}
-            />
-          </div>
-        ) : null}
+        {created ? <LinkShownOnce testId="invite-link" intro={t("registration.copyNow")} label={t("registration.inviteLink")} link={created.inviteLink} /> : null}
         {invites.length === 0 ? (
           <p className="mt-4 text-sm text-zinc-500">{t("registration.none")}</p>
         ) : (

@@ -21,6 +21,7 @@ import {
   buttonClass,
   dangerButtonClass,
   inputClass,
+  LinkShownOnce,
   Notice,
   When,
 } from "~/components/ui/admin";
@@ -43,6 +44,7 @@ import {
   readFormData,
 } from "~/utils/http.server";
 import { shownOnceCookie, takeShownOnce } from "~/utils/cookies.server";
+import { useEffect, useRef } from "react";
 import { Trans } from "~/i18n/Trans";
 import { useTranslation } from "~/i18n/i18n";
 import { metaT, pageTitle } from "~/i18n/meta";
@@ -149,6 +151,12 @@ export default function AdminUser() {
   const done = params.get("done");
   const disabled = user.disabledAt !== null;
   const { t } = useTranslation();
+  // A refused role change leaves the list on the role the account still has (the page's own
+  // render does so without JavaScript; with it, the list keeps what was picked).
+  const roleList = useRef<HTMLSelectElement>(null);
+  useEffect(() => {
+    if (failure?.intent === "role" && roleList.current) roleList.current.value = user.role;
+  }, [failure, user.role]);
   return (
     <section aria-labelledby="user-heading" className="max-w-2xl">
       <p className="mb-4 text-sm">
@@ -208,7 +216,7 @@ export default function AdminUser() {
           <input type="hidden" name="intent" value="role" />
           <label className="block">
             <span className="mb-1 block text-sm text-zinc-300">{t("adminUsers.role")}</span>
-            <select name="role" defaultValue={user.role} className={inputClass}>
+            <select ref={roleList} name="role" defaultValue={user.role} className={inputClass}>
               <option value="member">{t("adminUser.member")}</option>
               <option value="admin">{t("adminUser.adminRole")}</option>
             </select>
@@ -247,20 +255,12 @@ export default function AdminUser() {
             </button>
           </Form>
           {reset ? (
-            <div
-              className="mt-3 rounded-lg border border-sky-900 bg-sky-950/40 p-3 text-sm"
-              data-testid="reset-link"
-            >
-              <p className="mb-1 text-sky-200">
-                <Trans i18nKey="adminUser.resetShown" values={{ name: user.name }} components={{ when: <When at={reset.expiresAt} /> }} />
-              </p>
-              <input
-                readOnly
-                value={reset.resetLink}
-                aria-label={t("adminUser.resetLink")}
-                className={`${inputClass} w-full font-mono text-xs`}
-              />
-            </div>
+            <LinkShownOnce
+              testId="reset-link"
+              intro={<Trans i18nKey="adminUser.resetShown" values={{ name: user.name }} components={{ when: <When at={reset.expiresAt} /> }} />}
+              label={t("adminUser.resetLink")}
+              link={reset.resetLink}
+            />
           ) : null}
         </div>
 

@@ -148,6 +148,7 @@ test(`${modeName(javaScriptEnabled)} an admin finds a person, pages through the 
   await adminPage.getByRole("button", { name: "Create password-reset link" }).click();
   const link = await adminPage.getByLabel("Password-reset link").inputValue();
   expect(link).toMatch(new RegExp(`^${server.baseURL}/reset-password/[A-Za-z0-9_-]{43}$`));
+  await expect(adminPage.getByLabel("Password-reset link")).toBeFocused();
   // A reload makes no new link, which would undo the one handed over.
   await adminPage.reload();
   await expect(adminPage.getByLabel("Password-reset link")).toHaveCount(0);
@@ -186,6 +187,8 @@ test(`${modeName(javaScriptEnabled)} an admin finds a person, pages through the 
   await adminPage.getByRole("button", { name: "Save role" }).click();
   await expect(adminPage.getByText("This is the last admin: the server needs one. Make someone else an admin first.")).toBeVisible();
   await expect(adminPage.getByTestId("user-role")).toHaveText("admin");
+  // …and the role list shows the role the account still has, not the refused one.
+  await expect(adminPage.getByLabel("Role")).toHaveValue("admin");
 });
 }
 
@@ -214,6 +217,9 @@ test(`${modeName(javaScriptEnabled)} an admin makes registration invite-only, ha
   await adminPage.getByRole("button", { name: "Create invite link" }).click();
   const link = await adminPage.getByRole("textbox", { name: "Invite link" }).inputValue();
   expect(link).toMatch(/\/signup\?invite=[A-Za-z0-9_-]{43}$/);
+  // The link, shown this once, has the focus (selected, with the script), not the button that made it.
+  await expect(adminPage.getByRole("textbox", { name: "Invite link" })).toBeFocused();
+  if (javaScriptEnabled) expect(await adminPage.evaluate(() => [(document.activeElement as HTMLInputElement).selectionStart, (document.activeElement as HTMLInputElement).selectionEnd])).toEqual([0, link.length]);
   const invite = adminPage.getByTestId("invite-row").filter({ hasText: family });
   await expect(invite.getByTestId("invite-uses-left")).toHaveText("2 of 2");
   // The form is empty again for the next one; a reload makes no second invite, and the link is not shown again.

@@ -118,8 +118,9 @@ test("files refused for uploading too fast say so, and go by themselves once the
     await page.getByTestId("file-input").setInputFiles(files);
     const chips = page.getByTestId("attachment-chip");
     await expect(chips).toHaveCount(3);
-    // One of the three is over the limit for now: it says so…
+    // One of the three is over the limit for now: it says so, and that it goes again by itself…
     await expect(chips.filter({ hasText: "Too many uploads" })).toHaveCount(1);
+    await expect(chips.filter({ hasText: "Too many uploads" })).toContainText(/This file goes again by itself in [1-3] seconds?\./);
     // …and is uploaded by itself once the limit allows it, with nothing to do.
     await expect(page.locator('[data-testid="attachment-chip"][data-status="ready"]')).toHaveCount(3, { timeout: 10_000 });
     await expect(chips.filter({ hasText: "Too many uploads" })).toHaveCount(0);

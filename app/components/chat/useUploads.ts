@@ -5,7 +5,7 @@
 import type { TFunction } from "i18next";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "~/i18n/i18n";
-import { describe, formatBytes, type Locale } from "../../protocol/catalogue";
+import { describe, formatBytes, waitText, type Locale } from "../../protocol/catalogue";
 import type { FilePart } from "../../protocol/parts";
 import { kindOf } from "../../services/file-kind";
 import { attachmentUrl, previewOf, rememberPreview } from "./Attachments";
@@ -190,7 +190,14 @@ export function useUploads({ initial, maxFileBytes, maxFiles, keptAt }: { initia
             .catch((error: unknown) => {
               if (error instanceof DOMException && error.name === "AbortError") return;
               const retryable = error instanceof UploadFailed || error instanceof UploadLater;
-              update(key, { status: "error", error: error instanceof Error ? error.message : String(error), retryable });
+              const later = error instanceof UploadLater && error.retryAfterSeconds <= RETRY_BY_ITSELF_SECONDS ? error : undefined;
+              // A chip that goes again by itself says so (the server's words ask the person to try again).
+              const text = later
+                ? t("composer.uploadAgainIn", { wait: waitText(later.retryAfterSeconds, i18n.language as Locale) })
+                : error instanceof Error
+                  ? error.message
+                  : String(error);
+              update(key, { status: "error", error: text, retryable });
               if (retryable)
                 retries.current.set(key, () => {
                   retries.current.delete(key);
@@ -200,12 +207,12 @@ export function useUploads({ initial, maxFileBytes, maxFiles, keptAt }: { initia
                   start();
                 });
               // Too many uploads for the moment: the chip says so, and goes again by itself when it may.
-              if (error instanceof UploadLater && error.retryAfterSeconds <= RETRY_BY_ITSELF_SECONDS) {
+              if (later) {
                 const timer = setTimeout(() => {
                   aborts.current.delete(key);
                   if (!current.current.some((c) => c.key === key)) return;
                   retries.current.get(key)?.();
-                }, error.retryAfterSeconds * 1000);
+                }, later.retryAfterSeconds * 1000);
                 // Removing the chip meanwhile cancels the next try.
                 aborts.current.set(key, () => clearTimeout(timer));
               }

@@ -1,5 +1,9 @@
-// Small pieces the admin pages share: dates as people read them, notices.
-import type { ReactNode } from "react";
+// Small pieces the admin pages share: dates as people read them, notices,
+// links shown once.
+import { useEffect, useState, type ReactNode } from "react";
+import { useHydrated } from "remix-utils/use-hydrated";
+import { useTranslation } from "~/i18n/i18n";
+import { COPIED_MS, copyText } from "../markdown/copy";
 import { useMoment } from "./moment";
 
 /** A moment as a date and time in the page's language: UTC as served, the reader's own once the script runs. */
@@ -36,6 +40,43 @@ export function WideTable({ label, children }: { label: string; children: ReactN
   return (
     <div role="region" aria-label={label} tabIndex={0} data-scroll-box="" className="overflow-x-auto rounded outline-none focus-visible:ring-2 focus-visible:ring-sky-500">
       {children}
+    </div>
+  );
+}
+
+/**
+ * A link the server shows this once (an invite, a password reset): it takes the
+ * focus as it appears, selected, so it is copied at once (Ctrl+C, or Copy once
+ * the script runs) and a keyboard or screen reader lands on it, not back on the
+ * button that made it.
+ */
+export function LinkShownOnce({ intro, label, link, testId }: { intro: ReactNode; label: string; link: string; testId: string }) {
+  const { t } = useTranslation();
+  const hydrated = useHydrated();
+  const [copied, setCopied] = useState(false);
+  useEffect(() => {
+    if (!copied) return;
+    const timer = setTimeout(() => setCopied(false), COPIED_MS);
+    return () => clearTimeout(timer);
+  }, [copied]);
+  return (
+    <div className="mt-3 rounded-lg border border-sky-900 bg-sky-950/40 p-3 text-sm" data-testid={testId}>
+      <p className="mb-1 text-sky-200">{intro}</p>
+      <div className="flex items-center gap-2">
+        <input
+          readOnly
+          autoFocus
+          value={link}
+          aria-label={label}
+          onFocus={(event) => event.currentTarget.select()}
+          className={`${inputClass} min-w-0 flex-1 font-mono text-xs`}
+        />
+        {hydrated ? (
+          <button type="button" onClick={() => void copyText(link, t("common.copied")).then(() => setCopied(true))} className={`${buttonClass} shrink-0`}>
+            {copied ? t("common.copied") : t("share.copyLink")}
+          </button>
+        ) : null}
+      </div>
     </div>
   );
 }
