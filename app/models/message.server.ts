@@ -391,8 +391,9 @@ export async function saveStreamFinal({
   lastEventId,
   status,
   stats,
+  requestStats = stats,
   problem,
-}: StreamSnapshot & { status: Message["status"]; stats?: MessageStats; problem?: Problem }): Promise<void> {
+}: StreamSnapshot & { status: Message["status"]; stats?: MessageStats; requestStats?: MessageStats; problem?: Problem }): Promise<void> {
   const db = database();
   await db.batch([
     db
@@ -403,8 +404,8 @@ export async function saveStreamFinal({
     // What this request to the model cost, against whoever asked (only answers that reached a provider have a payer row).
     db.run(sql`INSERT INTO usage_records (id, message_id, user_id, model, provider, paid_by, status, input_tokens, output_tokens, cost_usd)
       SELECT ${createId()}, p.message_id,
-        coalesce(p.asked_by, (SELECT c.user_id FROM messages m JOIN chats c ON c.id = m.chat_id WHERE m.id = ${messageId})), coalesce(${stats?.model ?? null}, (SELECT model FROM messages WHERE id = ${messageId}), ''),
-        p.provider, p.paid_by, ${status}, ${stats?.inputTokens ?? 0}, ${stats?.outputTokens ?? 0}, ${stats?.costUsd ?? 0}
+        coalesce(p.asked_by, (SELECT c.user_id FROM messages m JOIN chats c ON c.id = m.chat_id WHERE m.id = ${messageId})), coalesce(${requestStats?.model ?? null}, (SELECT model FROM messages WHERE id = ${messageId}), ''),
+        p.provider, p.paid_by, ${status}, ${requestStats?.inputTokens ?? 0}, ${requestStats?.outputTokens ?? 0}, ${requestStats?.costUsd ?? 0}
       FROM answer_payers p WHERE p.message_id = ${messageId}`),
   ]);
 }

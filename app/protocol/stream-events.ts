@@ -59,10 +59,35 @@ export const STREAM_EVENT_NAMES: readonly StreamEventName[] = ["snapshot", "delt
 export type StreamEvent = { [K in StreamEventName]: { id: number; event: K; data: StreamEventData[K] } }[StreamEventName];
 export type StreamEventOf<K extends StreamEventName> = Extract<StreamEvent, { event: K }>;
 
+/**
+ * The stats of an answer continued by another request: tokens, cost and time
+ * add up; the first token is the answer's first; the model, the speed, the
+ * finish and the retries are the latest request's.
+ */
+export function continuedStats(before: MessageStats, after: MessageStats): MessageStats {
+  const sum = (key: "inputTokens" | "outputTokens" | "costUsd" | "durationMs") =>
+    before[key] === undefined && after[key] === undefined ? {} : { [key]: (before[key] ?? 0) + (after[key] ?? 0) };
+  const { tokensPerSecond, finishReason, retries } = after;
+  return {
+    model: after.model ?? before.model,
+    ...sum("inputTokens"),
+    ...sum("outputTokens"),
+    ...sum("costUsd"),
+    ...sum("durationMs"),
+    ...(before.timeToFirstTokenMs !== undefined ? { timeToFirstTokenMs: before.timeToFirstTokenMs } : after.timeToFirstTokenMs !== undefined ? { timeToFirstTokenMs: after.timeToFirstTokenMs } : {}),
+    ...(tokensPerSecond !== undefined ? { tokensPerSecond } : {}),
+    ...(finishReason !== undefined ? { finishReason } : {}),
+    ...(retries !== undefined ? { retries } : {}),
+  };
+}
+
 /** How an answer ended, as the generation reports it and the database stores it. */
 export interface StreamOutcome {
   status: FinalStatus;
+  /** The answer's stats: over all of its requests to the model when it was continued. */
   stats?: MessageStats;
+  /** What this request alone used, when the answer had earlier ones (a continued answer): its usage record. */
+  requestStats?: MessageStats;
   /** Why it failed or was cut short (absent for a complete answer). */
   problem?: Problem;
 }

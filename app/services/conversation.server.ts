@@ -308,7 +308,7 @@ export async function continueAnswer({ access, user, messageId }: { access: Chat
     modelId: target.model ?? chat.model,
     systemPrompt: chat.systemPrompt,
     askedBy: user,
-    continueFrom: { parts: target.parts, lastEventId: target.lastEventId },
+    continueFrom: { parts: target.parts, lastEventId: target.lastEventId, stats: target.stats },
   });
   // A chat whose first answer was cut short by a restart never got its title: it gets one when the answer is finished.
   if (!chat.titleSet) {

@@ -14,7 +14,7 @@ import { getPathTurns } from "../models/message.server";
 import { getCustomInstructions } from "../models/user.server";
 import { AppError, type Problem } from "../protocol/errors";
 import { type MessagePart, plainText } from "../protocol/parts";
-import type { MessageStats, StreamOutcome } from "../protocol/stream-events";
+import { continuedStats, type MessageStats, type StreamOutcome } from "../protocol/stream-events";
 import type { LiveStream, StreamWriter } from "./registry.server";
 import { streamRegistry } from "./streams.server";
 
@@ -30,7 +30,7 @@ export interface GenerationTarget {
   /** Who asked for the answer: their own key for the provider pays when they have one (else the server's). */
   askedBy?: { id: string };
   /** Continue: the parts already written, which the model extends. */
-  continueFrom?: { parts: MessagePart[]; lastEventId: number };
+  continueFrom?: { parts: MessagePart[]; lastEventId: number; stats?: MessageStats | null };
   /** The model and server prompt a send resolved, which stored who pays along with the answer. */
   prepared?: { resolved: ResolvedModel; server: InForce };
 }
@@ -52,7 +52,7 @@ export async function startGeneration(target: GenerationTarget): Promise<LiveStr
     parts: target.continueFrom?.parts ?? [],
     run: async (writer) => {
       const upstream = await prepareUpstream(target, turns);
-      return upstream ? relay({ upstream, writer }) : modelUnavailable(target.modelId);
+      return upstream ? relay({ upstream, writer, before: target.continueFrom?.stats ?? undefined }) : modelUnavailable(target.modelId);
     },
   });
 }
@@ -264,6 +264,8 @@ interface RelayOptions {
   /** When the model was asked (the first-token time in the stats counts from it). */
   startedAt?: number;
   firstAttempt?: { events: AsyncIterable<LlmEvent>; cancel: AbortController };
+  /** The stats of the answer's earlier requests (a continued answer): what it shows adds this one's to them. */
+  before?: MessageStats;
 }
 
 /** The shortest stretch from first token to end over which an answer's tokens per second are worth stating. */
@@ -279,7 +281,7 @@ export function answerSpeed(outputTokens: number, generationSeconds: number): nu
   return Math.round((outputTokens / generationSeconds) * 10) / 10;
 }
 
-async function relayEvents({ upstream, writer, startedAt = performance.now(), firstAttempt }: RelayOptions): Promise<StreamOutcome> {
+async function relayEvents({ upstream, writer, startedAt = performance.now(), firstAttempt, before }: RelayOptions): Promise<StreamOutcome> {
   const { model, provider } = upstream;
   let firstTokenAt: number | undefined;
   const stats: MessageStats = { model: model.id };
@@ -335,20 +337,24 @@ async function relayEvents({ upstream, writer, startedAt = performance.now(), fi
         ? upstreamProblem(error, provider.label, upstream.paidBy)
         : { code: "answer_failed", params: { detail: `${provider.label} failed: ${error instanceof Error ? error.message : String(error)}` } };
     if (problem.code === "server_key_refused" && error instanceof UpstreamError) logger.warn("the provider refused the server's key", { provider: provider.label, status: error.status, detail: error.detail });
-    writer.stats(stats);
-    return { status: "error", problem, stats };
+    return ended({ status: "error", problem });
   }
   finishStats();
   if (writer.signal.aborted) return stopped();
-  writer.stats(stats);
-  return { status: "complete", stats };
+  return ended({ status: "complete" });
 
   function stopped(): StreamOutcome {
     stats.finishReason = "stopped";
-    writer.stats(stats);
     // Stop and shutdown abort with an AppError saying which (see the registry).
     const reason: unknown = writer.signal.reason;
-    return { status: "interrupted", stats, problem: { code: reason instanceof AppError ? reason.code : "stopped" } };
+    return ended({ status: "interrupted", problem: { code: reason instanceof AppError ? reason.code : "stopped" } });
+  }
+
+  /** The outcome with its stats, told to the readers: a continued answer's add up, its usage record is this request's. */
+  function ended(outcome: Omit<StreamOutcome, "stats" | "requestStats">): StreamOutcome {
+    const shown = before ? continuedStats(before, stats) : stats;
+    writer.stats(shown);
+    return { ...outcome, stats: shown, ...(before ? { requestStats: stats } : {}) };
   }
 
   function finishStats() {

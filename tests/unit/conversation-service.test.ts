@@ -11,7 +11,7 @@ vi.hoisted(() => {
 
 import { eq, sql } from "drizzle-orm";
 import { afterEach, beforeAll, describe, expect, test } from "vitest";
-import { answerPayers, answerRequests, chats, messages } from "../../drizzle/schema";
+import { answerPayers, answerRequests, chats, messages, usageRecords } from "../../drizzle/schema";
 import { database, databaseClient, prepareDatabase } from "~/db.server";
 import { grantChatRole, requireChatAccess } from "~/models/chat-access.server";
 import { createExchange, getMessage, getPathPage, MESSAGES_PAGE_SIZE, saveStreamFinal } from "~/models/message.server";
@@ -162,6 +162,29 @@ describe("typed refusals", () => {
     await streamRegistry().get(cut.assistantMessageId)?.settled;
     await vi.waitFor(async () => expect((await access()).chat.titleSet).toBe(true), { timeout: 5_000 });
     expect((await access()).chat.title).not.toBe(DEFAULT_CHAT_TITLE);
+  });
+
+  test("a continued answer's stats add up its requests, and each request keeps its own usage record", async () => {
+    const { user, chat, access } = await ownChat();
+    const cut = await createExchange({ chatId: chat.id, parentId: null, parts: textParts("Count to ten"), model: TEST_MODEL, instanceId: null });
+    const first = { model: TEST_MODEL, inputTokens: 11, outputTokens: 7, durationMs: 900, timeToFirstTokenMs: 40, finishReason: "stopped" };
+    await saveStreamFinal({ messageId: cut.assistantMessageId, parts: textParts("one two three"), lastEventId: 4, status: "interrupted", stats: first, problem: { code: "stopped" } });
+    await conversation.continueAnswer({ access: await access(), user, messageId: cut.assistantMessageId });
+    await streamRegistry().get(cut.assistantMessageId)?.settled;
+    const answer = await getMessage({ chatId: chat.id, messageId: cut.assistantMessageId });
+    const [record] = await database().select().from(usageRecords).where(eq(usageRecords.messageId, cut.assistantMessageId));
+    // The continuation's own request: what it was asked and wrote, nothing of the first.
+    expect(record!.outputTokens).toBeGreaterThan(0);
+    expect(record!.inputTokens).toBeGreaterThan(0);
+    expect(answer!.status).toBe("complete");
+    expect(answer!.stats).toMatchObject({
+      model: TEST_MODEL,
+      inputTokens: 11 + record!.inputTokens,
+      outputTokens: 7 + record!.outputTokens,
+      timeToFirstTokenMs: 40,
+      finishReason: "stop",
+    });
+    expect(answer!.stats!.durationMs).toBeGreaterThanOrEqual(900);
   });
 
   test("continuing an answer that ended normally is answer_not_interrupted", async () => {
