@@ -100,7 +100,8 @@ export function Layout({ children }: { children: ReactNode }) {
     <html lang={locale} data-theme={preferences?.theme ?? "system"}>
       <head>
         <meta charSet="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        {/* The on-screen keyboard shrinks the page (Android), so the message box and its Send stay above it. */}
+        <meta name="viewport" content="width=device-width, initial-scale=1, interactive-widget=resizes-content" />
         <Meta />
         <Links />
         {showsMath ? <link rel="stylesheet" href={MATH_STYLESHEET} /> : null}

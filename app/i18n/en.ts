@@ -446,6 +446,7 @@ export const en = {
     list: "List of users",
     deleted: "Deleted the account {{email}} and its data.",
     searchLabel: "Search by name or email",
+    searchPlaceholder: "Name or email",
     noMatch: "No account matches “{{query}}”.",
     showEveryone: "Show every account",
     none: "No accounts.",

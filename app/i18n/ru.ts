@@ -470,6 +470,7 @@ export const ru: RussianOf<typeof en> = {
     list: "Список пользователей",
     deleted: "Аккаунт {{email}} и его данные удалены.",
     searchLabel: "Поиск по имени или email",
+    searchPlaceholder: "Имя или email",
     noMatch: "Ни один аккаунт не подходит под «{{query}}».",
     showEveryone: "Показать все аккаунты",
     none: "Аккаунтов нет.",

@@ -149,7 +149,10 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     unknown_intent: () => "Unknown action.",
     malformed_id: () => "That id is malformed.",
     message_empty: () => "Write a message first.",
-    message_too_long: (p) => `Messages are limited to ${upTo(p, "en", ["character", "characters"])}. Shorten it or split it in two.`,
+    message_too_long: (p) =>
+      p.length === undefined
+        ? `Messages are limited to ${upTo(p, "en", ["character", "characters"])}. Shorten it or split it in two.`
+        : `This message is ${localNumber(p.length, "en")} characters long; messages are limited to ${max(p, "en")}. Shorten it by ${localNumber(p.length - (p.max ?? 0), "en")} character${p.length - (p.max ?? 0) === 1 ? "" : "s"} or split it in two.`,
     title_empty: () => "A title cannot be empty.",
     title_too_long: () => "Keep titles to 120 characters or fewer.",
     system_prompt_too_long: (p) => `Keep the system prompt to ${upTo(p, "en", ["character", "characters"])} or fewer.`,
@@ -256,6 +259,7 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     server_key_refused: (p) => `${provider(p)} did not accept this server's key${httpNote(p)}${p.detail ? `: ${withStop(p.detail)}` : "."} Whoever runs the server needs to check it; meanwhile, pick another model.`,
     answer_failed: (p) => p.detail ?? "The answer failed unexpectedly. Try regenerating it.",
     stopped: () => "Stopped.",
+    answer_length_limit: (p) => offered(p, "The answer reached the longest the model writes at once and was cut off. Continue to have it go on.", "The model used up its length for this answer before writing it. Regenerate it."),
     interrupted_by_restart: () => "The server restarted while this answer was being written.",
     interrupted_by_shutdown: () => "The server shut down while this answer was being written.",
     forked_while_streaming: () => "Forked while this answer was being written.",
@@ -267,7 +271,10 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     unknown_intent: () => "Неизвестное действие.",
     malformed_id: () => "Неверный идентификатор.",
     message_empty: () => "Сначала напишите сообщение.",
-    message_too_long: (p) => `Сообщение может быть не длиннее ${upTo(p, "ru", ["символа", "символов"])}. Сократите его или разделите на два.`,
+    message_too_long: (p) =>
+      p.length === undefined
+        ? `Сообщение может быть не длиннее ${upTo(p, "ru", ["символа", "символов"])}. Сократите его или разделите на два.`
+        : `В сообщении ${localNumber(p.length, "ru")} ${ruPlural(p.length, ["символ", "символа", "символов"])}, а можно не больше ${max(p, "ru")}. Сократите его на ${localNumber(p.length - (p.max ?? 0), "ru")} ${ruPlural(p.length - (p.max ?? 0), ["символ", "символа", "символов"])} или разделите на два.`,
     title_empty: () => "Название не может быть пустым.",
     title_too_long: () => "Название может быть не длиннее 120 символов.",
     system_prompt_too_long: (p) => `Системный промпт может быть не длиннее ${upTo(p, "ru", ["символа", "символов"])}.`,
@@ -374,6 +381,7 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     server_key_refused: (p) => `${provider(p)} не принял ключ сервера${httpNote(p)}${p.detail ? `: ${withStop(p.detail)}` : "."} Его должен проверить тот, кто управляет сервером; а пока выберите другую модель.`,
     answer_failed: (p) => p.detail ?? "Ответ неожиданно оборвался. Попробуйте сгенерировать его заново.",
     stopped: () => "Остановлено.",
+    answer_length_limit: (p) => offered(p, "Ответ дошёл до предельной длины, которую модель пишет за раз, и оборвался. Нажмите «Продолжить», чтобы она его дописала.", "Модель исчерпала предельную длину ответа, не успев его написать. Сгенерируйте его заново."),
     interrupted_by_restart: () => "Сервер перезапустился, пока писался этот ответ.",
     interrupted_by_shutdown: () => "Сервер остановился, пока писался этот ответ.",
     forked_while_streaming: () => "Ответвлено, пока писался этот ответ.",

@@ -112,6 +112,7 @@ export const ERROR_STATUS = {
   moderation_unavailable: 503,
   answer_failed: 500,
   stopped: 200,
+  answer_length_limit: 200,
   interrupted_by_restart: 200,
   interrupted_by_shutdown: 200,
   forked_while_streaming: 200,
@@ -130,6 +131,8 @@ export type ErrorParams = {
   status?: number;
   detail?: string;
   max?: number;
+  /** How long something is (a message's characters), beside its `max`. */
+  length?: number;
   model?: string;
   requested?: number;
   /** About how many tokens something comes to. */

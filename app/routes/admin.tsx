@@ -30,7 +30,7 @@ export default function AdminLayout() {
   return (
     <div className="mx-auto flex min-h-full w-full max-w-5xl flex-col p-4 md:p-6">
       <header className="mb-6 flex flex-wrap items-center gap-x-6 gap-y-2 border-b border-zinc-800 pb-3">
-        <Link to="/chats" className="text-sm text-sky-400 hover:underline">
+        <Link to="/chats" className="inline-block py-1 text-sm text-sky-400 hover:underline">
           {t("sidebar.backToChats")}
         </Link>
         <h1 className="text-xl font-semibold">{t("admin.admin")}</h1>

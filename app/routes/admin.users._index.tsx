@@ -54,7 +54,8 @@ export default function AdminUsers() {
           name="q"
           type="search"
           defaultValue={query}
-          placeholder={t("adminUsers.searchLabel")}
+          // Short enough for a phone's width (the field's full name is its label).
+          placeholder={t("adminUsers.searchPlaceholder")}
           maxLength={200}
           className={`${inputClass} min-w-0 flex-1`}
         />

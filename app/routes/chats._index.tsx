@@ -61,7 +61,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (form.refusal) throw form.refusal;
     const maxChars = env().MAX_MESSAGE_CHARS;
     const parsed = newChatSchema(maxChars).safeParse(raw);
-    if (!parsed.success) throw inputError(parsed.error, maxChars);
+    if (!parsed.success) throw inputError(parsed.error, maxChars, raw);
     const { content, model, attachmentIds } = parsed.data;
     const { chat } = await withinLimit({ action: "send", user, ip: context.clientIp }, () =>
       startChat({ user, text: content, model, attachmentIds: [...attachmentIds, ...uploadedIds], locale: localeOf(request) }),

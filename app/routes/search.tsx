@@ -82,7 +82,7 @@ export default function SearchPage() {
     <main id="main" tabIndex={-1} className="outline-none mx-auto w-full max-w-3xl p-6">
       <QuickSwitcher />
       <p className="mb-6 text-sm">
-        <Link to="/chats" className="text-sky-400 hover:underline">
+        <Link to="/chats" className="inline-block py-1 text-sky-400 hover:underline">
           {t("sidebar.backToChats")}
         </Link>
       </p>

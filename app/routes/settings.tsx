@@ -1,5 +1,6 @@
-// The settings layout: a nav of plain links (works without JavaScript; a row
-// that scrolls sideways on a phone, a column beside the page on wider screens)
+// The settings layout: a nav of plain links (works without JavaScript; rows
+// that wrap on a phone, so every page and the one open are in sight, a column
+// beside the page on wider screens)
 // and the page chosen. Every page below checks the session itself too: their
 // loaders run in parallel with this one.
 import type { LoaderFunctionArgs } from "@remix-run/node";
@@ -27,13 +28,13 @@ export default function SettingsLayout() {
     <div className="mx-auto flex min-h-full w-full max-w-4xl flex-col gap-4 p-4 sm:flex-row sm:gap-8 sm:p-6">
       <aside className="shrink-0 sm:w-48">
         <p className="mb-3 text-sm">
-          <Link to="/chats" className="text-sky-400 hover:underline">
+          <Link to="/chats" className="inline-block py-1 text-sky-400 hover:underline">
             {t("sidebar.backToChats")}
           </Link>
         </p>
         <p className="mb-2 hidden text-xs font-medium tracking-wide text-zinc-500 uppercase sm:block">{t("settings.settings")}</p>
-        <nav aria-label={t("settings.settings")} className="-mx-1 overflow-x-auto">
-          <ul className="flex gap-1 sm:flex-col">
+        <nav aria-label={t("settings.settings")} className="-mx-1">
+          <ul className="flex flex-wrap gap-1 sm:flex-col">
             {PAGES.map((page) => (
               <li key={page.to} className="shrink-0">
                 <NavLink

@@ -96,11 +96,14 @@ export function formFields(form: FormData): Record<string, unknown> {
 }
 
 /** The first problem of a failed parse as an AppError (its code, and the field at fault). */
-export function inputError(error: z.ZodError, maxChars: number): AppError {
+export function inputError(error: z.ZodError, maxChars: number, raw?: Record<string, unknown>): AppError {
   const issue = error.issues[0];
   const field = issue?.path[0] === undefined ? undefined : String(issue.path[0]);
   if (field === "intent") return new AppError("unknown_intent", { field });
   const found = issue && isErrorCode(issue.message) ? issue.message : "invalid_input";
   const max = found === "message_too_long" ? maxChars : found === "system_prompt_too_long" ? SYSTEM_PROMPT_MAX : undefined;
-  return new AppError(found, { field, ...(max === undefined ? {} : { params: { max } }) });
+  // A message over the limit says how long it is: how much to cut.
+  const value = field === undefined ? undefined : raw?.[field];
+  const length = found === "message_too_long" && typeof value === "string" ? asTyped(value).length : undefined;
+  return new AppError(found, { field, ...(max === undefined ? {} : { params: { max, ...(length === undefined ? {} : { length }) } }) });
 }

@@ -268,6 +268,9 @@ interface RelayOptions {
   before?: MessageStats;
 }
 
+/** Why a provider stops at the output limit: OpenAI and compatible servers "length", Anthropic "max_tokens". */
+const LENGTH_LIMIT_REASONS = new Set(["length", "max_tokens"]);
+
 /** The shortest stretch from first token to end over which an answer's tokens per second are worth stating. */
 const MIN_SECONDS_FOR_SPEED = 0.5;
 
@@ -341,6 +344,8 @@ async function relayEvents({ upstream, writer, startedAt = performance.now(), fi
   }
   finishStats();
   if (writer.signal.aborted) return stopped();
+  // Cut off at the model's output limit: not a whole answer, and Continue goes on from it.
+  if (stats.finishReason !== undefined && LENGTH_LIMIT_REASONS.has(stats.finishReason)) return ended({ status: "interrupted", problem: { code: "answer_length_limit" } });
   return ended({ status: "complete" });
 
   function stopped(): StreamOutcome {

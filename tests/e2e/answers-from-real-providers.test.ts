@@ -204,6 +204,26 @@ test("a connection reset mid-answer keeps the partial text, and Continue finishe
   expect(last.some((m) => m.role === "assistant" && m.content.includes("part1"))).toBe(true);
 });
 
+for (const [provider, model, finishReason] of [["openai", GPT_MINI, "length"], ["anthropic", CLAUDE_HAIKU, "max_tokens"]] as const) {
+  test(`an answer ${provider === "openai" ? "OpenAI" : "Anthropic"} cut off at its length limit ("${finishReason}") says so, and Continue finishes it`, async ({ page }) => {
+    await signUp(page);
+    const marker = uniqueMarker("len");
+    await queueScripts(provider, marker, { tokens: ["The ", "quick ", "brown ", "fox ", "jum"], finishReason }, { text: "ps over the lazy dog." });
+    await startChat(page, model, `Write a pangram ${marker}`);
+    // Not a whole answer: it says why it ended, and offers to go on.
+    await waitForAnswer(page, "interrupted");
+    await expect(lastAnswer(page).getByTestId("answer-problem")).toHaveText("The answer reached the longest the model writes at once and was cut off. Continue to have it go on.");
+    await expect(answerContent(page)).toHaveText("The quick brown fox jum");
+    // As stored, not only as shown.
+    await page.reload();
+    await expect(lastAnswer(page)).toHaveAttribute("data-status", "interrupted");
+    await lastAnswer(page).getByRole("button", { name: "Continue" }).click();
+    await waitForAnswer(page);
+    await expect(answerContent(page)).toContainText("The quick brown fox jumps over the lazy dog.");
+    await expect(lastAnswer(page).getByTestId("answer-problem")).toHaveCount(0);
+  });
+}
+
 test("a reload in the middle of an upstream answer resumes it with nothing lost or doubled", async ({ page }) => {
   await signUp(page);
   const marker = uniqueMarker("rl");

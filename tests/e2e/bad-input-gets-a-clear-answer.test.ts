@@ -101,7 +101,7 @@ test("an oversized message is refused with 413 and the typed text is handed back
   const refused = nextPost(page, /^\/chats(\.data)?$/);
   await composer(page).evaluate((box) => (box as HTMLTextAreaElement).form!.requestSubmit());
   expect((await refused).status()).toBe(413);
-  await expect(page.getByText("Messages are limited to 32,000 characters. Shorten it or split it in two.")).toBeVisible();
+  await expect(page.getByText("This message is 32,001 characters long; messages are limited to 32,000. Shorten it by 1 character or split it in two.")).toBeVisible();
   await expect(composer(page)).toHaveValue(tooLong);
   expect(await listedChatIds(page)).toEqual([]);
   // One character less, and it may go.
@@ -114,7 +114,7 @@ test("an oversized message is refused with 413 and the typed text is handed back
   const response = await postForm(page, "/chats?index", { intent: "send", content: tooLong });
   expect(response.status()).toBe(413);
   const html = await response.text();
-  expect(html).toContain("Messages are limited to 32,000 characters.");
+  expect(html).toContain("This message is 32,001 characters long; messages are limited to 32,000. Shorten it by 1 character or split it in two.");
   expect(html).toMatch(new RegExp(`<textarea[^>]*id="composer"[^>]*>${tooLong.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}</textarea>`));
 
   // Exactly at the limit is fine.
@@ -135,7 +135,7 @@ test("without JavaScript, a refused send keeps the model it chose, in a new chat
     await picker.selectOption("openai:gpt-4o");
     await plain.locator("#composer").fill(tooLong);
     await plain.getByRole("button", { name: "Send" }).click();
-    await expect(plain.getByText("Messages are limited to 32,000 characters. Shorten it or split it in two.")).toBeVisible();
+    await expect(plain.getByText("This message is 32,001 characters long; messages are limited to 32,000. Shorten it by 1 character or split it in two.")).toBeVisible();
     // Sending again must not go to another model than the one chosen.
     await expect(picker).toHaveValue("openai:gpt-4o");
     await expect(plain.locator("#composer")).toHaveValue(tooLong);
@@ -147,7 +147,7 @@ test("without JavaScript, a refused send keeps the model it chose, in a new chat
     await picker.selectOption("anthropic:claude-haiku-4-5-20251001");
     await plain.locator("#composer").fill(tooLong);
     await plain.getByRole("button", { name: "Send" }).click();
-    await expect(plain.getByText("Messages are limited to 32,000 characters. Shorten it or split it in two.")).toBeVisible();
+    await expect(plain.getByText("This message is 32,001 characters long; messages are limited to 32,000. Shorten it by 1 character or split it in two.")).toBeVisible();
     await expect(picker).toHaveValue("anthropic:claude-haiku-4-5-20251001");
   } finally {
     await context.close();
@@ -163,6 +163,8 @@ test("a malformed or unknown chat id is a 404", async ({ page, browserErrors }) 
     // Said in the chat's column, beside the list of chats.
     await expect(page.getByTestId("chat-not-found")).toHaveText(/This chat does not exist: it was deleted, or it is not yours\./);
     await expect(page.getByTestId("chat-list")).toBeVisible();
+    // …and in the tab, as any page that does not exist.
+    await expect(page).toHaveTitle("Not found · Parley");
   }
   // On a phone, where the list is a screen of its own, the page leads back to it.
   await page.setViewportSize({ width: 390, height: 844 });

@@ -24,7 +24,8 @@ test("Ctrl+Shift+O opens a new chat, Ctrl+Shift+C copies the last answer, ? and 
   await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(demoAnswerTo("First question about owls", "Second question about otters"));
   await expect(page.getByTestId("shortcut-announcement")).toHaveText("Copied the last answer.");
 
-  // With a keyboard at hand, the message box names its keys.
+  // With a keyboard at hand, the message box names its keys, and the search link its shortcut.
+  await expect(page.getByText("Ctrl K")).toBeVisible();
   await expect(composer(page)).toHaveAttribute("placeholder", "Message Parley (Enter to send, Shift+Enter for a new line)");
   // `?` typed in the composer is a character; outside a field it opens the list.
   await composer(page).fill("");
@@ -52,10 +53,11 @@ test("Ctrl+Shift+O opens a new chat, Ctrl+Shift+C copies the last answer, ? and 
   expect(page.url()).not.toContain(chatUrl);
 });
 
-test("the shortcuts list opens without JavaScript too", async ({ noJsPage: page }) => {
+test("without JavaScript, where no shortcut works, neither the shortcuts list nor the Ctrl K hint is offered", async ({ noJsPage: page }) => {
   await signUp(page);
-  await page.getByTestId("keyboard-shortcuts").locator("summary").click();
-  await expect(page.getByRole("group", { name: "Keyboard shortcuts" })).toContainText("Ctrl+Shift+ONew chat");
+  await expect(page.getByRole("link", { name: "Search" })).toBeVisible();
+  await expect(page.getByTestId("keyboard-shortcuts")).toBeHidden();
+  await expect(page.getByText("Ctrl K")).toBeHidden();
 });
 
 test("every message says when it was written: relative, and the exact time on hover; without JavaScript the exact time in UTC", async ({ page, noJsPage }) => {

@@ -484,7 +484,7 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
           // Enter sends only with JavaScript: without it, it starts a new line like in any form.
           // The keys are named where there is a keyboard to press them (not on a touch screen, not without JavaScript).
           placeholder={busy ? (!hydrated ? t("composer.placeholderBusyNoJs") : keys ? t("composer.placeholderBusy") : t("composer.placeholderBusyTouch")) : hydrated && keys ? t("composer.placeholder") : t("composer.placeholderNoJs")}
-          className="block max-h-80 w-full resize-none bg-transparent px-4 py-3 text-zinc-100 outline-none placeholder:text-zinc-500 disabled:opacity-60"
+          className="block max-h-[min(20rem,40dvh)] w-full resize-none bg-transparent px-4 py-3 text-zinc-100 outline-none placeholder:text-zinc-500 disabled:opacity-60"
           onInput={() => {
             grow();
             measure();

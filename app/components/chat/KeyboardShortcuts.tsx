@@ -1,5 +1,6 @@
 // The keyboard shortcuts of the chat pages, and their list. The list is a
-// popup in the sidebar (a <details>: it opens without JavaScript too); `?`
+// popup in the sidebar (a <details>; hidden without JavaScript, where no
+// shortcut works); `?`
 // or Ctrl+/ (⌘/ on a Mac) opens it from anywhere on the page. Ctrl+K (the
 // quick switcher) lives in QuickSwitcher.tsx, Esc (stop an answer, close a
 // popup) in the composer and the popups themselves.
@@ -31,7 +32,7 @@ export function ShortcutsHelp() {
   const ref = useRef<HTMLDetailsElement>(null);
   useDismissibleDetails(ref);
   return (
-    <details ref={ref} id={LIST_ID} className="relative" data-testid="keyboard-shortcuts">
+    <details ref={ref} id={LIST_ID} className="needs-script relative" data-testid="keyboard-shortcuts">
       <summary className="flex cursor-pointer list-none items-center gap-1 px-1 py-0.5 text-zinc-500 hover:text-zinc-200">
         <Icon name="keyboard" /> {t("shortcuts.title")}
       </summary>

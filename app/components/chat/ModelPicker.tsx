@@ -26,8 +26,14 @@ export interface PickerGroup {
   models: PickerModel[];
 }
 
-function formatWindow(tokens: number): string {
-  return tokens >= 1_000_000 ? `${Math.round(tokens / 100_000) / 10}M` : `${Math.round(tokens / 1000)}k`;
+/** A context window as the page's language abbreviates it: "128K", «128 тыс.». */
+function formatWindow(tokens: number, locale: string): string {
+  return new Intl.NumberFormat(locale, { notation: "compact", maximumFractionDigits: 1 }).format(tokens);
+}
+
+/** A price per million tokens as the page's language writes dollars: "$2.5", «2,5 $». */
+function formatPrice(usd: number, locale: string): string {
+  return new Intl.NumberFormat(locale, { style: "currency", currency: "USD", currencyDisplay: "narrowSymbol", minimumFractionDigits: 0, maximumFractionDigits: 2 }).format(usd);
 }
 
 /** "Provider · Model", said once when the model's name already starts with its provider's ("Demo (offline)"). */
@@ -42,7 +48,7 @@ function isTypedCharacter(event: KeyboardEvent): boolean {
 
 export function ModelPicker({ groups, value, name = "model", onChange }: { groups: PickerGroup[]; value: string; name?: string; onChange?: (modelId: string) => void }) {
   const hydrated = useHydrated();
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const baseId = useId();
   const listId = `${baseId}-models`;
   const labelId = `${baseId}-label`;
@@ -161,7 +167,9 @@ export function ModelPicker({ groups, value, name = "model", onChange }: { group
   return (
     <div
       ref={rootRef}
-      className="relative min-w-0"
+      // On a phone the list opens above the whole message box, as wide as it (anchored at the picker it ran off
+      // the screen); from sm up, above the picker.
+      className="min-w-0 sm:relative"
       // Tab (or anything else) taking focus out of the picker closes it.
       onBlur={(event) => {
         if (!rootRef.current?.contains(event.relatedTarget as Node | null)) setOpen(false);
@@ -195,7 +203,7 @@ export function ModelPicker({ groups, value, name = "model", onChange }: { group
         {current ? pickerLabel(current.group, current.label) : selected === value && unavailable ? unavailable : selected} <span aria-hidden="true">▾</span>
       </button>
       {open ? (
-        <div className="absolute bottom-full left-0 z-20 mb-2 w-80 max-w-[calc(100vw-1.5rem)] rounded-lg border border-zinc-700 bg-zinc-900 p-2 shadow-2xl">
+        <div className="absolute inset-x-4 bottom-full z-20 mb-2 rounded-lg border border-zinc-700 bg-zinc-900 p-2 shadow-2xl sm:inset-x-auto sm:left-0 sm:w-80 sm:max-w-[calc(100vw-1.5rem)]">
           <input
             autoFocus
             role="combobox"
@@ -239,10 +247,10 @@ export function ModelPicker({ groups, value, name = "model", onChange }: { group
                     <span className="flex shrink-0 gap-1 text-[10px] text-zinc-400">
                       {model.vision ? <span title={t("picker.vision")}>👁</span> : null}
                       {model.reasoning ? <span title={t("picker.reasoning")}>🧠</span> : null}
-                      <span title={t("picker.contextWindow")}>{formatWindow(model.contextWindow)}</span>
+                      <span title={t("picker.contextWindow")}>{formatWindow(model.contextWindow, i18n.language)}</span>
                       {model.inputPricePerMTok !== undefined && model.outputPricePerMTok !== undefined && model.outputPricePerMTok > 0 ? (
                         <span title={t("picker.price")}>
-                          ${model.inputPricePerMTok}/${model.outputPricePerMTok}
+                          {formatPrice(model.inputPricePerMTok, i18n.language)}/{formatPrice(model.outputPricePerMTok, i18n.language)}
                         </span>
                       ) : null}
                     </span>

@@ -132,7 +132,7 @@ export function Sidebar({
       </Link>
       <Link to="/search" className="flex items-center justify-between rounded-lg border border-zinc-700 px-3 py-1.5 text-sm text-zinc-300 hover:bg-zinc-800">
         <span>{t("sidebar.search")}</span>
-        <kbd className="text-xs text-zinc-500" title={t("sidebar.quickSwitcherHint")}>
+        <kbd className="needs-script text-xs text-zinc-500" title={t("sidebar.quickSwitcherHint")}>
           Ctrl K
         </kbd>
       </Link>
@@ -140,7 +140,7 @@ export function Sidebar({
         {/* The page's heading where the list is alone, on a phone (from md up the column beside it has the page's own). */}
         {listAlone ? <h1 className="font-normal md:hidden">{archived ? t("sidebar.archived") : t("sidebar.chats")}</h1> : null}
         <span className={listAlone ? "hidden md:inline" : undefined}>{archived ? t("sidebar.archived") : t("sidebar.chats")}</span>
-        <Link to={withParams({ archived: archived ? null : "1", more: null })} className="normal-case hover:text-zinc-300">
+        <Link to={withParams({ archived: archived ? null : "1", more: null })} className="inline-block py-1 normal-case hover:text-zinc-300">
           {archived ? t("sidebar.backToChats") : t("sidebar.archived")}
         </Link>
       </div>

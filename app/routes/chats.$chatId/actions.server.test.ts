@@ -126,7 +126,8 @@ describe("running chat actions", () => {
     const text = "x".repeat(max() + 1);
     const result = await outcome(runChatAction({ request: post(chat.id, { intent: "send", content: text }), user, chatId: chat.id }));
     expect(result.status).toBe(413);
-    expect(result.body).toMatchObject({ formError: expect.stringMatching(/^Messages are limited to 32,000 characters/), code: "message_too_long", text, intent: "send" });
+    // It says how long the message is, and how much to cut.
+    expect(result.body).toMatchObject({ formError: "This message is 32,001 characters long; messages are limited to 32,000. Shorten it by 1 character or split it in two.", code: "message_too_long", text, intent: "send" });
   });
 
   test("the words follow the browser's language", async () => {

@@ -43,7 +43,7 @@ export async function runChatAction({ request, user, chatId, ip, fastSend = fals
     if (form.refusal) throw form.refusal;
     const maxChars = env().MAX_MESSAGE_CHARS;
     const parsed = chatIntentSchema(maxChars).safeParse(raw);
-    if (!parsed.success) throw inputError(parsed.error, maxChars);
+    if (!parsed.success) throw inputError(parsed.error, maxChars, raw);
     const input = parsed.data;
     if (fastSend && (input.intent !== "send" || !input.answerId)) throw new AppError("unknown_intent");
     // Files take a while to arrive: the chat and the caller's role are read again after them (the chat may be gone).

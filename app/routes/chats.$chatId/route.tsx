@@ -3,7 +3,7 @@ import { type ClientLoaderFunctionArgs, Form, isRouteErrorResponse, Link, type S
 import { useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { useMoment } from "~/components/ui/moment";
 import { useTranslation } from "~/i18n/i18n";
-import { pageTitle } from "~/i18n/meta";
+import { metaT, pageTitle } from "~/i18n/meta";
 import { ChatHeader } from "~/components/chat/ChatHeader";
 import { cachedChat, loadChat, loadingChat } from "~/components/chat/chat-cache";
 import { Icon } from "~/components/ui/Icon";
@@ -29,7 +29,8 @@ import { shareOfChat } from "~/services/sharing.server";
 import { codeResponse, localeOf, orRespond, publicOrigin } from "~/utils/http.server";
 import { type ChatActionResult, runChatAction } from "./actions.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => (data ? pageTitle(data.chat.title) : [{ title: "Parley" }]);
+// A chat that is not there (deleted, or never the reader's) says so in its tab, as any missing page does.
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => (data ? pageTitle(data.chat.title) : pageTitle(metaT(matches)("errorPage.title")));
 
 /** A refused send's Retry-After (429) reaches the page's response, without JavaScript too. */
 export const headers: HeadersFunction = ({ actionHeaders }) => {
