@@ -237,6 +237,45 @@ test("on a phone 320 px wide, in Russian (the longer words), the composer's cont
   expect(box.height).toBeGreaterThanOrEqual(24);
 });
 
+test("on a phone 360 px wide, in Russian, the model list opens inside the screen, a long message keeps Send above the keyboard, and the settings page open is in sight", async ({ newContext }) => {
+  const page = await (await newContext({ ...PHONE, viewport: { width: 360, height: 740 }, locale: "ru-RU" })).newPage();
+  await signUpInRussian(page, "picker");
+  await page.goto("/chats?new=1");
+  await waitForHydration(page);
+  await page.getByTestId("model-picker").click();
+  const list = page.getByRole("listbox", { name: "Модели" });
+  await expect(list).toBeVisible();
+  const box = (await list.boundingBox())!;
+  expect(box.x, "the list starts inside the left edge").toBeGreaterThanOrEqual(0);
+  expect(box.x + box.width, "the list ends inside the right edge").toBeLessThanOrEqual(360);
+  expect(await pageWidth(page)).toEqual({ scroll: 360, client: 360 });
+  expect(await page.evaluate(() => scrollX)).toBe(0);
+  // Its figures are written the Russian way: «128 тыс.», «2,5 $».
+  await expect(list.getByRole("option", { name: /GPT-4o\b/ }).first()).toContainText("128 тыс.");
+  await expect(list.getByRole("option", { name: /GPT-4o\b/ }).first()).toContainText("2,5 $/10 $");
+  await page.keyboard.press("Escape");
+
+  // The on-screen keyboard leaves 400 px: the box stops growing, and Send stays on screen.
+  await page.setViewportSize({ width: 360, height: 400 });
+  await page.locator("#composer").fill(Array.from({ length: 14 }, (_, i) => `Строка ${i + 1}`).join("\n"));
+  await page.locator("#composer").press("End");
+  const send = (await page.getByRole("button", { name: "Отправить" }).boundingBox())!;
+  expect(send.y + send.height, "Send ends above the keyboard").toBeLessThanOrEqual(400);
+  expect((await page.locator("#composer").boundingBox())!.height).toBeLessThanOrEqual(0.4 * 400 + 1);
+
+  await page.setViewportSize({ width: 360, height: 740 });
+  for (const [path, name] of [["/settings/data", "Ваши данные"], ["/settings/shares", "Публичные ссылки"], ["/settings/preferences", "Предпочтения"]] as const) {
+    await page.goto(path);
+    const tab = page.getByRole("navigation", { name: "Настройки" }).getByRole("link", { name, exact: true });
+    await expect(tab).toHaveAttribute("aria-current", "page");
+    const at = (await tab.boundingBox())!;
+    expect(at.x, `${name} starts on screen`).toBeGreaterThanOrEqual(0);
+    expect(at.x + at.width, `${name} ends on screen`).toBeLessThanOrEqual(360);
+    // Whole, not cut short.
+    expect(await tab.evaluate((link) => link.scrollWidth <= link.clientWidth)).toBe(true);
+  }
+});
+
 test("in a narrow window with a mouse, in Russian, the message box's words fit its two lines; a wide one names the keys", async ({ newContext }) => {
   const page = await (await newContext({ viewport: { width: 390, height: 844 }, locale: "ru-RU" })).newPage();
   await signUpInRussian(page, "narrow-mouse");
