@@ -2,6 +2,7 @@
 // JavaScript turned off (ADR 008 — a streaming answer appears by meta refresh).
 import type { Page } from "@playwright/test";
 import { CHAT_URL, chatIdOf, expect, lastAnswer, listedChatIds, login, logout, signUp, test, userMessages } from "./fixtures";
+import { numberedTokens, queueScripts, uniqueMarker } from "./upstream";
 
 /** Sends through the composer's plain form: no Enter key handling without JavaScript, so press Send. */
 async function sendWithoutJs(page: Page, text: string): Promise<void> {
@@ -67,6 +68,31 @@ test("a sent message's answer appears complete without pressing reload", async (
   await expect(lastAnswer(page)).toHaveAttribute("data-status", "complete", { timeout: 20_000 });
   await expect(lastAnswer(page).getByTestId("answer-content")).toContainText("turn 2 of this chat");
   await expect(userMessages(page)).toHaveText(["Why is the sky blue at noon?", "And why is it red at sunset?"]);
+});
+
+test("without JavaScript, the reloading while an answer is written can be paused to read, and brought back", async ({ noJsPage: page }) => {
+  await signUp(page);
+  const marker = uniqueMarker("pause");
+  const tokens = numberedTokens(60, "w");
+  await queueScripts("openai", marker, { tokens, tokenDelayMs: 100 });
+  await page.goto("/chats?new=1");
+  await page.getByTestId("model-select").selectOption("openai:gpt-4o");
+  await sendWithoutJs(page, `A slow answer ${marker}`);
+  await expect(page).toHaveURL(CHAT_URL);
+  const chatId = chatIdOf(page);
+  // Each reload goes back to the newest words: the page says so, and offers to stop.
+  await expect(page.getByTestId("reloading")).toHaveText("This page reloads every second while the answer is written, and each time shows its newest words. Pause reloading to read");
+  await page.getByRole("link", { name: "Pause reloading to read" }).click();
+  await expect(page).toHaveURL(`/chats/${chatId}?updates=paused`);
+  await expect(page.getByTestId("reloading")).toHaveText("Reloading is paused; the answer goes on being written. Show the answer as it is now");
+  await expect(lastAnswer(page)).toHaveAttribute("data-status", "streaming");
+  expect(await page.content(), "no reload is asked for").not.toContain('http-equiv="refresh"');
+  // Brought back: the page follows the answer again, to its end.
+  await page.getByRole("link", { name: "Show the answer as it is now" }).click();
+  await expect(page).toHaveURL(`/chats/${chatId}`);
+  await expect(lastAnswer(page)).toHaveAttribute("data-status", "complete", { timeout: 20_000 });
+  await expect(lastAnswer(page).getByTestId("answer-content")).toHaveText(tokens.join("").trim());
+  await expect(page.getByTestId("reloading")).toHaveCount(0);
 });
 
 test("a chat can be renamed, pinned, archived and deleted without JavaScript", async ({ noJsPage: page, browserErrors }) => {

@@ -55,11 +55,31 @@ export function Markdown({ text, rendered, live = false, streaming = false }: { 
  * after it as plain text.
  */
 function Unparsed({ text, rendered }: { text: string; rendered?: RenderedText | null }): ReactNode {
-  const rest = rendered ? text.slice(rendered.chars) : text;
+  const { html, after } = rendered ? continueRendered(rendered, text) : { html: null, after: text };
   return (
     <>
-      {rendered ? <div className="contents" dangerouslySetInnerHTML={{ __html: rendered.html }} /> : null}
-      {rest ? <p className="whitespace-pre-wrap">{rest}</p> : null}
+      {html !== null ? <div className="contents" dangerouslySetInnerHTML={{ __html: html }} /> : null}
+      {after ? <p className="whitespace-pre-wrap">{after}</p> : null}
     </>
   );
+}
+
+const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
+
+/**
+ * The server's HTML of the text so far, with what came after it: words that go
+ * on in the paragraph the HTML ends with are written into it (shown as a
+ * paragraph of their own, they split a sentence in two until the live renderer
+ * takes over); what starts a new block after a blank line is `after`.
+ */
+export function continueRendered(rendered: RenderedText, text: string): { html: string; after: string } {
+  if (text.length <= rendered.chars) return { html: rendered.html, after: "" };
+  // The rendered text's trailing spaces are not in its HTML: they belong between it and what follows.
+  const rest = /\s*$/.exec(text.slice(0, rendered.chars))![0] + text.slice(rendered.chars);
+  const blank = rest.search(/\n[ \t]*\n/);
+  const inline = blank === -1 ? rest : rest.slice(0, blank);
+  const paragraphEnd = /<\/p>\s*$/.exec(rendered.html);
+  if (!paragraphEnd || !inline.trim()) return { html: rendered.html, after: rest.trim() };
+  const words = inline.replace(/[&<>"]/g, (c) => ESCAPES[c]!);
+  return { html: rendered.html.slice(0, paragraphEnd.index) + words + rendered.html.slice(paragraphEnd.index), after: blank === -1 ? "" : rest.slice(blank).trim() };
 }

@@ -33,12 +33,13 @@ export const primaryButtonClass = "rounded-lg bg-sky-600 px-4 py-2 text-sm font-
 export const inputClass = "rounded-lg border border-zinc-700 bg-zinc-900 px-3 py-2 aria-[invalid]:border-red-500";
 
 /**
- * A table wider than a phone, scrolled sideways within the page. Focusable and
- * named, so the keyboard can scroll it too (arrows, once it has the focus).
+ * A table wider than a phone, scrolled sideways within the page, with a shade
+ * at the edge that has more beyond it. Focusable and named, so the keyboard
+ * can scroll it too (arrows, once it has the focus).
  */
 export function WideTable({ label, children }: { label: string; children: ReactNode }) {
   return (
-    <div role="region" aria-label={label} tabIndex={0} data-scroll-box="" className="overflow-x-auto rounded outline-none focus-visible:ring-2 focus-visible:ring-sky-500">
+    <div role="region" aria-label={label} tabIndex={0} data-scroll-box="" className="scroll-shadows overflow-x-auto rounded outline-none focus-visible:ring-2 focus-visible:ring-sky-500">
       {children}
     </div>
   );

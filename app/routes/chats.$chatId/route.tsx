@@ -164,7 +164,10 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultSh
 export default function ChatPage() {
   const data = useLoaderData<typeof clientLoader>();
   // The message a link named (from search): ringed (MessageItem's FOUND_RING).
-  const foundId = useSearchParams()[0].get("message");
+  const [searchParams] = useSearchParams();
+  const foundId = searchParams.get("message");
+  // Without JavaScript, reloading every second (which goes back to the newest words) can be paused to read.
+  const reloadsPaused = searchParams.get("updates") === "paused";
   const { chat, messages: stored, earlierCursor, viewingEarlier, elsewhere, models, formerModels, maxChars, maxFileBytes, maxFiles, level, locale, share, origin } = data;
   // Shown from memory: now ask the server for the chat as it is (once for these data), after the frame that shows
   // it (starting the request re-renders the page for its loading state).
@@ -216,7 +219,7 @@ export default function ChatPage() {
   return (
     <>
       {/* Without JavaScript, an answer being written appears by reloading the page every second. */}
-      {busy ? (
+      {busy && !reloadsPaused ? (
         <noscript>
           <meta httpEquiv="refresh" content="1" />
         </noscript>
@@ -276,6 +279,16 @@ export default function ChatPage() {
                 {t("chat.backToLatest")}
               </Link>
             </p>
+          ) : null}
+          {busy ? (
+            <noscript>
+              <p className="text-center text-sm text-zinc-400" data-testid="reloading">
+                {reloadsPaused ? t("chat.reloadingPaused") : t("chat.reloading")}{" "}
+                <a href={reloadsPaused ? `/chats/${chat.id}` : `/chats/${chat.id}?updates=paused`} className="text-sky-400 underline">
+                  {reloadsPaused ? t("chat.showAnswerNow") : t("chat.pauseReloading")}
+                </a>
+              </p>
+            </noscript>
           ) : null}
           {last?.role === "user" && !busy && !viewingEarlier && canWrite ? (
             <Form method="post" action={chatAction}>
