@@ -7,7 +7,8 @@ import { continuable, overloaded, type Problem } from "../../protocol/errors";
 import { type MessagePart, plainText, reasoningText } from "../../protocol/parts";
 import type { MessageStats, MessageStatus, StreamEventData } from "../../protocol/stream-events";
 import { MessageFiles, MessageImages } from "./Attachments";
-import { announce, COPIED_MS, copyCodeOnClick, copyText } from "../markdown/copy";
+import { announce, copyCodeOnClick } from "../markdown/copy";
+import { useCopy } from "../markdown/useCopy";
 import type { RenderedText } from "../markdown/Markdown";
 import { MessageParts } from "./MessageParts";
 import { pickerLabel } from "./ModelPicker";
@@ -137,15 +138,10 @@ function MessagePopover({ label, icon, children }: { label: string; icon: IconNa
 export function CopyMessageButton({ text }: { text: string }) {
   const { t } = useTranslation();
   const hydrated = useHydrated();
-  const [copied, setCopied] = useState(false);
-  useEffect(() => {
-    if (!copied) return;
-    const timer = setTimeout(() => setCopied(false), COPIED_MS);
-    return () => clearTimeout(timer);
-  }, [copied]);
+  const { copied, copy } = useCopy();
   if (!hydrated || !text) return null;
   return (
-    <button type="button" className="copy-button icon-button small" data-copy-message aria-label={t("message.copy")} title={t("message.copy")} onClick={() => void copyText(text, t("common.copied")).then(() => setCopied(true))}>
+    <button type="button" className="copy-button icon-button small" data-copy-message aria-label={t("message.copy")} title={t("message.copy")} onClick={() => copy(text)}>
       <Icon name={copied ? "check" : "copy"} />
       {copied ? <span>{t("common.copied")}</span> : null}
     </button>

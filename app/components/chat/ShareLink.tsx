@@ -1,10 +1,9 @@
 // A shared link as its owner handles it: the whole address in a read-only
 // box (select it and copy, without JavaScript), a Copy button once the
 // page's script runs, and the link itself to open.
-import { useEffect, useState } from "react";
 import { useTranslation } from "~/i18n/i18n";
 import { useHydrated } from "remix-utils/use-hydrated";
-import { COPIED_MS, copyText } from "../markdown/copy";
+import { useCopy } from "../markdown/useCopy";
 
 export function shareUrl(origin: string, token: string): string {
   return `${origin}/s/${token}`;
@@ -13,12 +12,7 @@ export function shareUrl(origin: string, token: string): string {
 export function ShareLink({ origin, token, label }: { origin: string; token: string; label?: string }) {
   const { t } = useTranslation();
   const hydrated = useHydrated();
-  const [copied, setCopied] = useState(false);
-  useEffect(() => {
-    if (!copied) return;
-    const timer = setTimeout(() => setCopied(false), COPIED_MS);
-    return () => clearTimeout(timer);
-  }, [copied]);
+  const { copied, copy } = useCopy();
   const url = shareUrl(origin, token);
   return (
     <div className="flex items-center gap-2">
@@ -33,7 +27,7 @@ export function ShareLink({ origin, token, label }: { origin: string; token: str
       {hydrated ? (
         <button
           type="button"
-          onClick={() => void copyText(url, t("common.copied")).then(() => setCopied(true))}
+          onClick={() => copy(url)}
           className="shrink-0 rounded-md bg-zinc-800 px-2 py-1 text-xs text-zinc-200 hover:bg-zinc-700"
         >
           {copied ? t("common.copied") : t("share.copyLink")}

@@ -1,9 +1,9 @@
 // Small pieces the admin pages share: dates as people read them, notices,
 // links shown once.
-import { useEffect, useState, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import { useHydrated } from "remix-utils/use-hydrated";
 import { useTranslation } from "~/i18n/i18n";
-import { COPIED_MS, copyText } from "../markdown/copy";
+import { useCopy } from "../markdown/useCopy";
 import { useMoment } from "./moment";
 
 /** A moment as a date and time in the page's language: UTC as served, the reader's own once the script runs. */
@@ -54,12 +54,7 @@ export function WideTable({ label, children }: { label: string; children: ReactN
 export function LinkShownOnce({ intro, label, link, testId }: { intro: ReactNode; label: string; link: string; testId: string }) {
   const { t } = useTranslation();
   const hydrated = useHydrated();
-  const [copied, setCopied] = useState(false);
-  useEffect(() => {
-    if (!copied) return;
-    const timer = setTimeout(() => setCopied(false), COPIED_MS);
-    return () => clearTimeout(timer);
-  }, [copied]);
+  const { copied, copy } = useCopy();
   return (
     <div className="mt-3 rounded-lg border border-sky-900 bg-sky-950/40 p-3 text-sm" data-testid={testId}>
       <p className="mb-1 text-sky-200">{intro}</p>
@@ -73,7 +68,7 @@ export function LinkShownOnce({ intro, label, link, testId }: { intro: ReactNode
           className={`${inputClass} min-w-0 flex-1 font-mono text-xs`}
         />
         {hydrated ? (
-          <button type="button" onClick={() => void copyText(link, t("common.copied")).then(() => setCopied(true))} className={`${buttonClass} shrink-0`}>
+          <button type="button" onClick={() => copy(link)} className={`${buttonClass} shrink-0`}>
             {copied ? t("common.copied") : t("share.copyLink")}
           </button>
         ) : null}
