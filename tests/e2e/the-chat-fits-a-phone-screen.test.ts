@@ -55,6 +55,9 @@ for (const javaScript of [true, false]) {
     const title = page.getByTestId("chat-title");
     await expect(title).toBeVisible();
     expect((await title.boundingBox())!.width, "the title has room to be read").toBeGreaterThan(80);
+    // …two lines of it, beside the row of buttons: a long title shows its first few words, not ten letters.
+    expect(await title.evaluate((h1) => getComputedStyle(h1).webkitLineClamp)).toBe("2");
+    expect(await title.evaluate((h1) => Math.round(h1.getBoundingClientRect().height / parseFloat(getComputedStyle(h1).lineHeight)))).toBeLessThanOrEqual(2);
 
     const controls = header.locator("a:visible, summary, button:visible");
     const count = await controls.count();

@@ -90,7 +90,8 @@ export function ChatHeader({
       <Link to="/chats" className="icon-button md:hidden" aria-label={t("common.backToChats")} title={t("common.backToChats")}>
         <Icon name="back" />
       </Link>
-      <h1 className="min-w-24 flex-1 truncate px-1 font-medium" data-testid="chat-title" title={chat.title}>
+      {/* Beside a phone's row of buttons a title gets two short lines (one cut at ten letters told chats apart by none). */}
+      <h1 className="line-clamp-2 min-w-24 flex-1 px-1 text-sm leading-tight font-medium [overflow-wrap:anywhere] sm:truncate sm:text-base sm:leading-normal" data-testid="chat-title" title={chat.title}>
         {chat.title}
       </h1>
       {/* Always in the page, so that a screen reader hears what is put in it. */}
