@@ -119,8 +119,6 @@ export const en = {
     sessionExpired: "You are signed out: your session ended. Log in again to attach files.",
     uploadFailedStatus: "The upload failed (HTTP {{status}}). Try again.",
     uploadFailedConnection: "The upload failed: the connection was lost. Try again.",
-    tooLong_one: "This message is {{length}} character long; messages are limited to {{max}}. Shorten it or split it in two.",
-    tooLong_other: "This message is {{length}} characters long; messages are limited to {{max}}. Shorten it or split it in two.",
     tooManyFiles_one: "A message can carry at most {{count}} file.",
     tooManyFiles_other: "A message can carry at most {{count}} files.",
     fileTooLarge: "Larger than {{size}}, the most one file may be.",

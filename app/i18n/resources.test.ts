@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { describe as describeProblem } from "~/protocol/catalogue";
 import { createI18n } from "./i18n";
 import { RESOURCES } from "./resources.server";
 import type { Resource } from "./types";
@@ -65,14 +66,13 @@ describe("the interface's languages", () => {
     expect(en("composer.tooManyFiles", { count: 5 })).toBe("A message can carry at most 5 files.");
   });
 
-  test("a message over the limit says its length with the noun that number takes", () => {
-    const ru = createI18n("ru", RESOURCES.ru).t;
-    const tooLong = (count: number) => ru("composer.tooLong", { count, length: String(count), max: "32 000" });
-    expect(tooLong(32001)).toMatch(/^В сообщении 32001 символ, /);
-    expect(tooLong(32002)).toMatch(/^В сообщении 32002 символа, /);
-    expect(tooLong(32005)).toMatch(/^В сообщении 32005 символов, /);
-    expect(createI18n("en", RESOURCES.en).t("composer.tooLong", { count: 32001, length: "32,001", max: "32,000" })).toBe(
-      "This message is 32,001 characters long; messages are limited to 32,000. Shorten it or split it in two.",
+  test("a message over the limit says its length with the noun that number takes, and how far over it is", () => {
+    const ru = (length: number) => describeProblem({ code: "message_too_long", params: { length, max: 32000 } }, "ru");
+    expect(ru(32001)).toBe("В сообщении 32\u00a0001 символ — на 1 больше предела в 32\u00a0000. Сократите его или разделите на два.");
+    expect(ru(32002)).toMatch(/^В сообщении 32\u00a0002 символа — на 2 больше/);
+    expect(ru(32005)).toMatch(/^В сообщении 32\u00a0005 символов — на 5 больше/);
+    expect(describeProblem({ code: "message_too_long", params: { length: 33500, max: 32000 } }, "en")).toBe(
+      "This message is 33,500 characters long, 1,500 over the limit of 32,000. Shorten it or split it in two.",
     );
   });
 });

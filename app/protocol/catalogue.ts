@@ -152,7 +152,7 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     message_too_long: (p) =>
       p.length === undefined
         ? `Messages are limited to ${upTo(p, "en", ["character", "characters"])}. Shorten it or split it in two.`
-        : `This message is ${localNumber(p.length, "en")} characters long; messages are limited to ${max(p, "en")}. Shorten it by ${localNumber(p.length - (p.max ?? 0), "en")} character${p.length - (p.max ?? 0) === 1 ? "" : "s"} or split it in two.`,
+        : `This message is ${localNumber(p.length, "en")} character${p.length === 1 ? "" : "s"} long, ${localNumber(p.length - (p.max ?? 0), "en")} over the limit of ${max(p, "en")}. Shorten it or split it in two.`,
     title_empty: () => "A title cannot be empty.",
     title_too_long: () => "Keep titles to 120 characters or fewer.",
     system_prompt_too_long: (p) => `Keep the system prompt to ${upTo(p, "en", ["character", "characters"])} or fewer.`,
@@ -274,7 +274,7 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     message_too_long: (p) =>
       p.length === undefined
         ? `Сообщение может быть не длиннее ${upTo(p, "ru", ["символа", "символов"])}. Сократите его или разделите на два.`
-        : `В сообщении ${localNumber(p.length, "ru")} ${ruPlural(p.length, ["символ", "символа", "символов"])}, а можно не больше ${max(p, "ru")}. Сократите его на ${localNumber(p.length - (p.max ?? 0), "ru")} ${ruPlural(p.length - (p.max ?? 0), ["символ", "символа", "символов"])} или разделите на два.`,
+        : `В сообщении ${localNumber(p.length, "ru")} ${ruPlural(p.length, ["символ", "символа", "символов"])} — на ${localNumber(p.length - (p.max ?? 0), "ru")} больше предела в ${max(p, "ru")}. Сократите его или разделите на два.`,
     title_empty: () => "Название не может быть пустым.",
     title_too_long: () => "Название может быть не длиннее 120 символов.",
     system_prompt_too_long: (p) => `Системный промпт может быть не длиннее ${upTo(p, "ru", ["символа", "символов"])}.`,

@@ -71,7 +71,7 @@ test("an edit over the limit is kept whole, says how long it is, and is not sent
   const tooLong = "x".repeat(MAX_MESSAGE_CHARS + 1);
   await box.fill(tooLong);
   await expect(box).toHaveValue(tooLong);
-  await expect(page.getByTestId("edit-too-long")).toHaveText("This message is 32,001 characters long; messages are limited to 32,000. Shorten it or split it in two.");
+  await expect(page.getByTestId("edit-too-long")).toHaveText("This message is 32,001 characters long, 1 over the limit of 32,000. Shorten it or split it in two.");
   await expect(page.getByRole("button", { name: "Save & answer" })).toBeDisabled();
   await box.press("Enter");
   await expect(page.getByTestId("edit-form")).toBeVisible();
@@ -93,7 +93,7 @@ test("an oversized message is refused with 413 and the typed text is handed back
   // and holds the send: Send is off and Enter sends nothing.
   await composer(page).fill(tooLong);
   await expect(composer(page)).toHaveValue(tooLong);
-  await expect(page.getByTestId("too-long")).toHaveText("This message is 32,001 characters long; messages are limited to 32,000. Shorten it or split it in two.");
+  await expect(page.getByTestId("too-long")).toHaveText("This message is 32,001 characters long, 1 over the limit of 32,000. Shorten it or split it in two.");
   await expect(page.getByRole("button", { name: "Send" })).toBeDisabled();
   await composer(page).press("Enter");
   await expect(page).toHaveURL(/\/chats\?new=1$/);
@@ -101,7 +101,7 @@ test("an oversized message is refused with 413 and the typed text is handed back
   const refused = nextPost(page, /^\/chats(\.data)?$/);
   await composer(page).evaluate((box) => (box as HTMLTextAreaElement).form!.requestSubmit());
   expect((await refused).status()).toBe(413);
-  await expect(page.getByText("This message is 32,001 characters long; messages are limited to 32,000. Shorten it by 1 character or split it in two.")).toBeVisible();
+  await expect(page.getByText("This message is 32,001 characters long, 1 over the limit of 32,000. Shorten it or split it in two.")).toBeVisible();
   await expect(composer(page)).toHaveValue(tooLong);
   expect(await listedChatIds(page)).toEqual([]);
   // One character less, and it may go.
@@ -114,7 +114,7 @@ test("an oversized message is refused with 413 and the typed text is handed back
   const response = await postForm(page, "/chats?index", { intent: "send", content: tooLong });
   expect(response.status()).toBe(413);
   const html = await response.text();
-  expect(html).toContain("This message is 32,001 characters long; messages are limited to 32,000. Shorten it by 1 character or split it in two.");
+  expect(html).toContain("This message is 32,001 characters long, 1 over the limit of 32,000. Shorten it or split it in two.");
   expect(html).toMatch(new RegExp(`<textarea[^>]*id="composer"[^>]*>${tooLong.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}</textarea>`));
 
   // Exactly at the limit is fine.
@@ -135,7 +135,7 @@ test("without JavaScript, a refused send keeps the model it chose, in a new chat
     await picker.selectOption("openai:gpt-4o");
     await plain.locator("#composer").fill(tooLong);
     await plain.getByRole("button", { name: "Send" }).click();
-    await expect(plain.getByText("This message is 32,001 characters long; messages are limited to 32,000. Shorten it by 1 character or split it in two.")).toBeVisible();
+    await expect(plain.getByText("This message is 32,001 characters long, 1 over the limit of 32,000. Shorten it or split it in two.")).toBeVisible();
     // Sending again must not go to another model than the one chosen.
     await expect(picker).toHaveValue("openai:gpt-4o");
     await expect(plain.locator("#composer")).toHaveValue(tooLong);
@@ -147,7 +147,7 @@ test("without JavaScript, a refused send keeps the model it chose, in a new chat
     await picker.selectOption("anthropic:claude-haiku-4-5-20251001");
     await plain.locator("#composer").fill(tooLong);
     await plain.getByRole("button", { name: "Send" }).click();
-    await expect(plain.getByText("This message is 32,001 characters long; messages are limited to 32,000. Shorten it by 1 character or split it in two.")).toBeVisible();
+    await expect(plain.getByText("This message is 32,001 characters long, 1 over the limit of 32,000. Shorten it or split it in two.")).toBeVisible();
     await expect(picker).toHaveValue("anthropic:claude-haiku-4-5-20251001");
   } finally {
     await context.close();

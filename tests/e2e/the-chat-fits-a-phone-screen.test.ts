@@ -265,6 +265,13 @@ test("on a phone 360 px wide, in Russian, the model list opens inside the screen
   const send = (await page.getByRole("button", { name: "Отправить" }).boundingBox())!;
   expect(send.y + send.height, "Send ends above the keyboard").toBeLessThanOrEqual(400);
   expect((await page.locator("#composer").boundingBox())!.height).toBeLessThanOrEqual(0.4 * 400 + 1);
+  // With the keyboard up, the model list still opens where it can be seen, its search field too.
+  await page.getByTestId("model-picker").click();
+  for (const [what, box] of [["the list", await list.boundingBox()], ["its search field", await page.getByRole("combobox", { name: "Поиск моделей" }).boundingBox()]] as const) {
+    expect(box!.y, `${what} starts below the top of the screen`).toBeGreaterThanOrEqual(0);
+    expect(box!.y + box!.height, `${what} ends above the keyboard`).toBeLessThanOrEqual(400);
+  }
+  await page.keyboard.press("Escape");
 
   await page.setViewportSize({ width: 360, height: 740 });
   for (const [path, name] of [["/settings/data", "Ваши данные"], ["/settings/shares", "Публичные ссылки"], ["/settings/preferences", "Предпочтения"]] as const) {

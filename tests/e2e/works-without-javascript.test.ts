@@ -87,6 +87,9 @@ test("without JavaScript, the reloading while an answer is written can be paused
   await expect(page.getByTestId("reloading")).toHaveText("Reloading is paused; the answer goes on being written. Show the answer as it is now");
   await expect(lastAnswer(page)).toHaveAttribute("data-status", "streaming");
   expect(await page.content(), "no reload is asked for").not.toContain('http-equiv="refresh"');
+  // Paused here only: the list's links lead to other chats as they are.
+  await expect(page.getByRole("navigation", { name: "Chats" }).locator(`a[href="/chats/${chatId}"]`)).toHaveCount(1);
+  await expect(page.getByRole("navigation", { name: "Chats" }).locator('a[href*="updates="]')).toHaveCount(0);
   // Brought back: the page follows the answer again, to its end.
   await page.getByRole("link", { name: "Show the answer as it is now" }).click();
   await expect(page).toHaveURL(`/chats/${chatId}`);

@@ -11,7 +11,7 @@ import { type ReactNode, useCallback, useEffect, useRef, useState } from "react"
 import { useTranslation } from "~/i18n/i18n";
 import { useHydrated } from "remix-utils/use-hydrated";
 import { useLocale } from "../../i18n/i18n";
-import { TooLong, useOverLimit } from "./TooLong";
+import { TooLong, tooLongText, useOverLimit } from "./TooLong";
 import { formatBytes } from "../../protocol/catalogue";
 import type { FilePart } from "../../protocol/parts";
 import { ACCEPT, kindOf } from "../../services/file-kind";
@@ -409,7 +409,8 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
       ) : null}
       <input type="hidden" name="intent" value="send" />
       {followsId ? <input type="hidden" name="parentId" value={followsId} /> : null}
-      {error ? (
+      {/* A refusal that says what the notice over the limit already says is said once. */}
+      {error && !(overLimit !== null && error === tooLongText(overLimit, maxChars, locale)) ? (
         <p role="alert" className="mb-2 rounded-lg border border-red-500/40 bg-red-500/10 px-3 py-2 text-sm text-red-300">
           {error}
           {offerNewChat ? (

@@ -52,7 +52,11 @@ export function formatStats(stats: MessageStats, locale: Locale = "en"): string[
   if (stats.timeToFirstTokenMs !== undefined) parts.push(`${units.firstToken} ${stats.timeToFirstTokenMs < 1 ? "< 1" : Math.round(stats.timeToFirstTokenMs)} ${units.ms}`);
   if (stats.tokensPerSecond !== undefined) parts.push(`${String(stats.tokensPerSecond).replace(".", units.decimal)} ${units.perSecond}`);
   if (stats.durationMs !== undefined) parts.push(`${(stats.durationMs / 1000).toFixed(1).replace(".", units.decimal)} ${units.s}`);
-  if (stats.costUsd !== undefined && stats.costUsd > 0) parts.push(`$${(stats.costUsd < 0.01 ? stats.costUsd.toFixed(5) : stats.costUsd.toFixed(3)).replace(".", units.decimal)}`);
+  if (stats.costUsd !== undefined && stats.costUsd > 0) {
+    const amount = (stats.costUsd < 0.01 ? stats.costUsd.toFixed(5) : stats.costUsd.toFixed(3)).replace(".", units.decimal);
+    // Where the language puts the sign, as the page's other dollar figures do ("$0.25", «0,25 $»).
+    parts.push(locale === "ru" ? `${amount}\u00a0$` : `$${amount}`);
+  }
   return parts;
 }
 

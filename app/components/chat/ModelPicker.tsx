@@ -167,8 +167,9 @@ export function ModelPicker({ groups, value, name = "model", onChange }: { group
   return (
     <div
       ref={rootRef}
-      // On a phone the list opens above the whole message box, as wide as it (anchored at the picker it ran off
-      // the screen); from sm up, above the picker.
+      // On a phone the list opens at the top of what is visible, as wide as the screen (anchored at the picker it
+      // ran off the screen, and above the message box it ran off the top once the keyboard took half the height);
+      // from sm up, above the picker.
       className="min-w-0 sm:relative"
       // Tab (or anything else) taking focus out of the picker closes it.
       onBlur={(event) => {
@@ -203,7 +204,7 @@ export function ModelPicker({ groups, value, name = "model", onChange }: { group
         {current ? pickerLabel(current.group, current.label) : selected === value && unavailable ? unavailable : selected} <span aria-hidden="true">▾</span>
       </button>
       {open ? (
-        <div className="absolute inset-x-4 bottom-full z-20 mb-2 rounded-lg border border-zinc-700 bg-zinc-900 p-2 shadow-2xl sm:inset-x-auto sm:left-0 sm:w-80 sm:max-w-[calc(100vw-1.5rem)]">
+        <div className="fixed inset-x-2 top-2 z-40 rounded-lg border border-zinc-700 bg-zinc-900 p-2 shadow-2xl sm:absolute sm:inset-x-auto sm:top-auto sm:bottom-full sm:left-0 sm:z-20 sm:mb-2 sm:w-80 sm:max-w-[calc(100vw-1.5rem)]">
           <input
             autoFocus
             role="combobox"
@@ -222,7 +223,7 @@ export function ModelPicker({ groups, value, name = "model", onChange }: { group
           />
           {/* Pressing an option must not take focus from the search box (it holds the keyboard);
               tabIndex -1 keeps the scrolling list out of the Tab order (Chromium puts scrollers in it). */}
-          <div id={listId} role="listbox" aria-label={t("picker.models")} tabIndex={-1} className="max-h-72 overflow-y-auto text-sm" onMouseDown={(event) => event.preventDefault()}>
+          <div id={listId} role="listbox" aria-label={t("picker.models")} tabIndex={-1} className="max-h-[calc(100dvh-6rem)] overflow-y-auto text-sm sm:max-h-72" onMouseDown={(event) => event.preventDefault()}>
             {visible.length === 0 ? (
               <div role="option" aria-disabled="true" aria-selected="false" className="px-2 py-2 text-zinc-400">
                 {t("picker.noMatch")}

@@ -112,8 +112,10 @@ export function Sidebar({
   const [params] = useSearchParams();
   const location = useLocation();
   const here = `${location.pathname}${location.search}`;
+  // The list's own state (archived, how many pages) goes with its links; the page's (a found message, a paused
+  // reload without JavaScript, an earlier page) belongs to the chat it was set in.
   const withParams = (changes: Record<string, string | null>) => {
-    const next = new URLSearchParams(params);
+    const next = new URLSearchParams([...params].filter(([key]) => key === "archived" || key === "more"));
     for (const [key, value] of Object.entries(changes)) {
       if (value === null) next.delete(key);
       else next.set(key, value);

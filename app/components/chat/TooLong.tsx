@@ -2,7 +2,13 @@
 // says how long it is and what the limit is, and holds the send meanwhile.
 // The message box and the edit box of a sent message share this.
 import { useCallback, useState } from "react";
-import { formatNumber, useLocale, useTranslation } from "~/i18n/i18n";
+import { useLocale } from "~/i18n/i18n";
+import { describe } from "../../protocol/catalogue";
+
+/** The words for a text over the limit: the server's refusal of it says the same (one catalogue). */
+export function tooLongText(length: number, maxChars: number, locale: ReturnType<typeof useLocale>): string {
+  return describe({ code: "message_too_long", params: { length, max: maxChars } }, locale);
+}
 
 /** How long the text is when it is over the limit, else null; `measure` with the text's length as it changes. */
 export function useOverLimit(maxChars: number): { overLimit: number | null; measure: (length: number) => void } {
@@ -13,11 +19,10 @@ export function useOverLimit(maxChars: number): { overLimit: number | null; meas
 
 /** What the box says over the limit (its id is the box's aria-describedby). */
 export function TooLong({ id, length, maxChars, className, testId }: { id: string; length: number; maxChars: number; className: string; testId: string }) {
-  const { t } = useTranslation();
   const locale = useLocale();
   return (
     <p id={id} role="alert" className={className} data-testid={testId}>
-      {t("composer.tooLong", { count: length, length: formatNumber(length, locale), max: formatNumber(maxChars, locale) })}
+      {tooLongText(length, maxChars, locale)}
     </p>
   );
 }

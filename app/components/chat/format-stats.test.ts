@@ -8,8 +8,8 @@ describe("an answer's stats", () => {
     expect(formatStats({ timeToFirstTokenMs: 212 })).toEqual(["TTFT 212 ms"]);
     // In Russian, in Russian words.
     expect(formatStats({ timeToFirstTokenMs: 6 }, "ru")).toEqual(["1-й токен 6 мс"]);
-    // Money too is written with the language's decimal mark.
-    expect(formatStats({ costUsd: 0.00004 }, "ru")).toEqual(["$0,00004"]);
+    // Money too is written with the language's decimal mark, and its sign where the language puts it.
+    expect(formatStats({ costUsd: 0.00004 }, "ru")).toEqual(["0,00004\u00a0$"]);
     expect(formatStats({ costUsd: 0.25 }, "en")).toEqual(["$0.250"]);
   });
 

@@ -127,7 +127,7 @@ describe("running chat actions", () => {
     const result = await outcome(runChatAction({ request: post(chat.id, { intent: "send", content: text }), user, chatId: chat.id }));
     expect(result.status).toBe(413);
     // It says how long the message is, and how much to cut.
-    expect(result.body).toMatchObject({ formError: "This message is 32,001 characters long; messages are limited to 32,000. Shorten it by 1 character or split it in two.", code: "message_too_long", text, intent: "send" });
+    expect(result.body).toMatchObject({ formError: "This message is 32,001 characters long, 1 over the limit of 32,000. Shorten it or split it in two.", code: "message_too_long", text, intent: "send" });
   });
 
   test("the words follow the browser's language", async () => {
