@@ -61,7 +61,15 @@ export function formatNumber(value: number, locale: Locale): string {
   return value.toLocaleString(locale === "ru" ? "ru-RU" : "en-US");
 }
 
-const usdFormats = new Map<Locale, Intl.NumberFormat>();
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+/** A formatter of the language's, made once per language and options (making one costs far more than using it). */
+function numberFormat(locale: Locale, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `${locale} ${JSON.stringify(options)}`;
+  let format = numberFormats.get(key);
+  if (!format) numberFormats.set(key, (format = new Intl.NumberFormat(locale === "ru" ? "ru-RU" : "en-US", options)));
+  return format;
+}
 
 /**
  * An amount in US dollars as the language writes money ("$1,234.50" /
@@ -69,7 +77,16 @@ const usdFormats = new Map<Locale, Intl.NumberFormat>();
  * "$0.00" that reads as free.
  */
 export function formatUsd(value: number, locale: Locale): string {
-  let format = usdFormats.get(locale);
-  if (!format) usdFormats.set(locale, (format = new Intl.NumberFormat(locale === "ru" ? "ru-RU" : "en-US", { style: "currency", currency: "USD", currencyDisplay: "narrowSymbol" })));
+  const format = numberFormat(locale, { style: "currency", currency: "USD", currencyDisplay: "narrowSymbol" });
   return value > 0 && value < 0.01 ? `< ${format.format(0.01)}` : format.format(value);
+}
+
+/** Dollars as the language writes money, to these decimals: a price per million tokens ("$2.5"), an answer's cost ("$0.00004"). */
+export function formatDollars(value: number, locale: Locale, digits: { min: number; max: number }): string {
+  return numberFormat(locale, { style: "currency", currency: "USD", currencyDisplay: "narrowSymbol", minimumFractionDigits: digits.min, maximumFractionDigits: digits.max }).format(value);
+}
+
+/** A large count abbreviated as the language does ("128K", «128 тыс.»). */
+export function formatCompact(value: number, locale: Locale): string {
+  return numberFormat(locale, { notation: "compact", maximumFractionDigits: 1 }).format(value);
 }

@@ -1,6 +1,6 @@
 import { Form, Link, useRevalidator, useSearchParams } from "@remix-run/react";
 import { forwardRef, memo, type ReactNode, useEffect, useRef, useState } from "react";
-import { formatNumber, useTranslation } from "~/i18n/i18n";
+import { formatDollars, formatNumber, useTranslation } from "~/i18n/i18n";
 import { useHydrated } from "remix-utils/use-hydrated";
 import { describe, type Locale } from "../../protocol/catalogue";
 import { continuable, overloaded, type Problem } from "../../protocol/errors";
@@ -52,11 +52,8 @@ export function formatStats(stats: MessageStats, locale: Locale = "en"): string[
   if (stats.timeToFirstTokenMs !== undefined) parts.push(`${units.firstToken} ${stats.timeToFirstTokenMs < 1 ? "< 1" : Math.round(stats.timeToFirstTokenMs)} ${units.ms}`);
   if (stats.tokensPerSecond !== undefined) parts.push(`${String(stats.tokensPerSecond).replace(".", units.decimal)} ${units.perSecond}`);
   if (stats.durationMs !== undefined) parts.push(`${(stats.durationMs / 1000).toFixed(1).replace(".", units.decimal)} ${units.s}`);
-  if (stats.costUsd !== undefined && stats.costUsd > 0) {
-    const amount = (stats.costUsd < 0.01 ? stats.costUsd.toFixed(5) : stats.costUsd.toFixed(3)).replace(".", units.decimal);
-    // Where the language puts the sign, as the page's other dollar figures do ("$0.25", «0,25 $»).
-    parts.push(locale === "ru" ? `${amount}\u00a0$` : `$${amount}`);
-  }
+  // Fractions of a cent are what an answer usually costs: five decimals below a cent, three above.
+  if (stats.costUsd !== undefined && stats.costUsd > 0) parts.push(formatDollars(stats.costUsd, locale, stats.costUsd < 0.01 ? { min: 5, max: 5 } : { min: 3, max: 3 }));
   return parts;
 }
 

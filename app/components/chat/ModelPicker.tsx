@@ -7,7 +7,7 @@
 // the button, typing filters; a click outside closes.
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { useHydrated } from "remix-utils/use-hydrated";
-import { useTranslation } from "~/i18n/i18n";
+import { formatCompact, formatDollars, useLocale, useTranslation } from "~/i18n/i18n";
 import { modelPartOf } from "~/llm/model-id";
 
 export interface PickerModel {
@@ -26,15 +26,8 @@ export interface PickerGroup {
   models: PickerModel[];
 }
 
-/** A context window as the page's language abbreviates it: "128K", «128 тыс.». */
-function formatWindow(tokens: number, locale: string): string {
-  return new Intl.NumberFormat(locale, { notation: "compact", maximumFractionDigits: 1 }).format(tokens);
-}
-
-/** A price per million tokens as the page's language writes dollars: "$2.5", «2,5 $». */
-function formatPrice(usd: number, locale: string): string {
-  return new Intl.NumberFormat(locale, { style: "currency", currency: "USD", currencyDisplay: "narrowSymbol", minimumFractionDigits: 0, maximumFractionDigits: 2 }).format(usd);
-}
+/** A price per million tokens: "$2.5", «2,5 $». */
+const PRICE_DIGITS = { min: 0, max: 2 };
 
 /** "Provider · Model", said once when the model's name already starts with its provider's ("Demo (offline)"). */
 export function pickerLabel(group: string, label: string): string {
@@ -48,7 +41,8 @@ function isTypedCharacter(event: KeyboardEvent): boolean {
 
 export function ModelPicker({ groups, value, name = "model", onChange }: { groups: PickerGroup[]; value: string; name?: string; onChange?: (modelId: string) => void }) {
   const hydrated = useHydrated();
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
+  const locale = useLocale();
   const baseId = useId();
   const listId = `${baseId}-models`;
   const labelId = `${baseId}-label`;
@@ -167,10 +161,7 @@ export function ModelPicker({ groups, value, name = "model", onChange }: { group
   return (
     <div
       ref={rootRef}
-      // On a phone the list opens at the top of what is visible, as wide as the screen (anchored at the picker it
-      // ran off the screen, and above the message box it ran off the top once the keyboard took half the height);
-      // from sm up, above the picker.
-      className="min-w-0 sm:relative"
+      className="relative min-w-0"
       // Tab (or anything else) taking focus out of the picker closes it.
       onBlur={(event) => {
         if (!rootRef.current?.contains(event.relatedTarget as Node | null)) setOpen(false);
@@ -204,6 +195,9 @@ export function ModelPicker({ groups, value, name = "model", onChange }: { group
         {current ? pickerLabel(current.group, current.label) : selected === value && unavailable ? unavailable : selected} <span aria-hidden="true">▾</span>
       </button>
       {open ? (
+        // On a phone the list opens at the top of what is visible, as wide as the screen (anchored at the picker it
+        // ran off the screen, and above the message box it ran off the top once the keyboard took half the height);
+        // from sm up, above the picker.
         <div className="fixed inset-x-2 top-2 z-40 rounded-lg border border-zinc-700 bg-zinc-900 p-2 shadow-2xl sm:absolute sm:inset-x-auto sm:top-auto sm:bottom-full sm:left-0 sm:z-20 sm:mb-2 sm:w-80 sm:max-w-[calc(100vw-1.5rem)]">
           <input
             autoFocus
@@ -248,10 +242,10 @@ export function ModelPicker({ groups, value, name = "model", onChange }: { group
                     <span className="flex shrink-0 gap-1 text-[10px] text-zinc-400">
                       {model.vision ? <span title={t("picker.vision")}>👁</span> : null}
                       {model.reasoning ? <span title={t("picker.reasoning")}>🧠</span> : null}
-                      <span title={t("picker.contextWindow")}>{formatWindow(model.contextWindow, i18n.language)}</span>
+                      <span title={t("picker.contextWindow")}>{formatCompact(model.contextWindow, locale)}</span>
                       {model.inputPricePerMTok !== undefined && model.outputPricePerMTok !== undefined && model.outputPricePerMTok > 0 ? (
                         <span title={t("picker.price")}>
-                          {formatPrice(model.inputPricePerMTok, i18n.language)}/{formatPrice(model.outputPricePerMTok, i18n.language)}
+                          {formatDollars(model.inputPricePerMTok, locale, PRICE_DIGITS)}/{formatDollars(model.outputPricePerMTok, locale, PRICE_DIGITS)}
                         </span>
                       ) : null}
                     </span>

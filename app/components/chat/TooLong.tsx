@@ -3,10 +3,10 @@
 // The message box and the edit box of a sent message share this.
 import { useCallback, useState } from "react";
 import { useLocale } from "~/i18n/i18n";
-import { describe } from "../../protocol/catalogue";
+import { describe, type Locale } from "../../protocol/catalogue";
 
 /** The words for a text over the limit: the server's refusal of it says the same (one catalogue). */
-export function tooLongText(length: number, maxChars: number, locale: ReturnType<typeof useLocale>): string {
+export function tooLongText(length: number, maxChars: number, locale: Locale): string {
   return describe({ code: "message_too_long", params: { length, max: maxChars } }, locale);
 }
 
