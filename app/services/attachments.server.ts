@@ -225,8 +225,8 @@ export async function readMessageForm({ request, userId, ip }: { request: Reques
   let allowance: { perFile: number; left: number } | undefined;
   const results: UploadResult[] = [];
   const read = await readForm(request, {
-    // A UTF-16 code unit is at most 3 bytes of UTF-8: any message within the limit fits.
-    limits: { maxFieldBytes: config.MAX_MESSAGE_CHARS * 3 + 1024, maxFiles: config.MAX_FILES_PER_MESSAGE },
+    // A character is at most 4 bytes of UTF-8: any message within the limit fits.
+    limits: { maxFieldBytes: config.MAX_MESSAGE_CHARS * 4 + 1024, maxFiles: config.MAX_FILES_PER_MESSAGE },
     onFile: async (file) => {
       if (file.field !== "files") return;
       // The slot is taken on arrival: a PDF still being read must not fall behind the files after it.

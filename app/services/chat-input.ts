@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { AccessLevel } from "../models/chat-access.server";
 import { AppError, type ErrorCode, isErrorCode } from "../protocol/errors";
 import { isId } from "../utils/id";
-import { asTyped } from "../utils/typed-text";
+import { asTyped, typedLength } from "../utils/typed-text";
 
 const code = (c: ErrorCode) => c;
 
@@ -20,7 +20,7 @@ export function messageText(maxChars: number) {
   return z
     .string({ required_error: code("message_empty") })
     .transform(asTyped)
-    .refine((s) => s.length <= maxChars, code("message_too_long"));
+    .refine((s) => typedLength(s) <= maxChars, code("message_too_long"));
 }
 
 /** Uploads the message uses (`attachmentId`, repeated): ids of the sender's own files. */
@@ -49,7 +49,7 @@ function buildChatIntentSchema(maxChars: number) {
     z.object({ intent: z.literal("delete-branch"), messageId }),
     z.object({ intent: z.literal("rename"), title: z.string({ required_error: code("title_empty") }).trim().min(1, code("title_empty")).max(120, code("title_too_long")) }),
     z.object({ intent: z.literal("delete") }),
-    z.object({ intent: z.literal("system-prompt"), systemPrompt: z.string().transform(asTyped).refine((s) => s.length <= SYSTEM_PROMPT_MAX, code("system_prompt_too_long")) }),
+    z.object({ intent: z.literal("system-prompt"), systemPrompt: z.string().transform(asTyped).refine((s) => typedLength(s) <= SYSTEM_PROMPT_MAX, code("system_prompt_too_long")) }),
     z.object({ intent: z.literal("archive"), value: z.enum(["true", "false"]) }),
     z.object({ intent: z.literal("pin"), value: z.enum(["true", "false"]) }),
     // Share the branch shown (or bring the share up to it); revoke the share.
@@ -104,6 +104,6 @@ export function inputError(error: z.ZodError, maxChars: number, raw?: Record<str
   const max = found === "message_too_long" ? maxChars : found === "system_prompt_too_long" ? SYSTEM_PROMPT_MAX : undefined;
   // A message over the limit says how long it is: how much to cut.
   const value = field === undefined ? undefined : raw?.[field];
-  const length = found === "message_too_long" && typeof value === "string" ? asTyped(value).length : undefined;
+  const length = found === "message_too_long" && typeof value === "string" ? typedLength(value) : undefined;
   return new AppError(found, { field, ...(max === undefined ? {} : { params: { max, ...(length === undefined ? {} : { length }) } }) });
 }

@@ -24,7 +24,7 @@ import { tFor } from "../i18n/translate.server";
 import { AppError } from "../protocol/errors";
 import { streamRegistry } from "../streaming/streams.server";
 import { type DeviceWords, describeUserAgent } from "../utils/user-agent";
-import { asTyped } from "../utils/typed-text";
+import { asTyped, typedLength } from "../utils/typed-text";
 import { THEMES } from "../utils/preferences.server";
 
 /** Custom instructions are a system prompt: long enough for a page of guidance, short enough to leave the context to the chat. */
@@ -63,7 +63,7 @@ export const preferencesSchema = z.object({
     .string()
     .default("")
     .transform((text) => asTyped(text).trim())
-    .refine((text) => text.length <= CUSTOM_INSTRUCTIONS_MAX, "custom_instructions_too_long"),
+    .refine((text) => typedLength(text) <= CUSTOM_INSTRUCTIONS_MAX, "custom_instructions_too_long"),
 });
 
 export async function settingsOf({ user }: { user: PublicUser }): Promise<UserSettings> {

@@ -9,11 +9,15 @@ import {
   systemPromptVersion,
 } from "../models/system-prompt.server";
 import { AppError } from "../protocol/errors";
+import { typedLength } from "../utils/typed-text";
 
 export const MAX_SERVER_PROMPT_CHARS = 20_000;
 
 export const serverPromptSchema = z.object({
-  text: z.string().max(MAX_SERVER_PROMPT_CHARS, "system_prompt_too_long").transform((text) => text.replace(/\r\n?/g, "\n").trim()),
+  text: z
+    .string()
+    .transform((text) => text.replace(/\r\n?/g, "\n").trim())
+    .refine((text) => typedLength(text) <= MAX_SERVER_PROMPT_CHARS, "system_prompt_too_long"),
 });
 
 /** Saves a new version; the same text as the one in force saves nothing. */

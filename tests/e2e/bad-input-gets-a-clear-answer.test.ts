@@ -109,6 +109,14 @@ test("an oversized message is refused with 413 and the typed text is handed back
   await composer(page).press("Backspace");
   await expect(page.getByTestId("too-long")).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Send" })).toBeEnabled();
+  // An emoji is one character, as the person counts it (JavaScript's length counts two).
+  await composer(page).fill("😀".repeat(MAX_MESSAGE_CHARS));
+  await expect(page.getByRole("button", { name: "Send" })).toBeEnabled();
+  await expect(page.getByTestId("too-long")).toHaveCount(0);
+  await composer(page).press("End");
+  await composer(page).pressSequentially("😀");
+  await expect(page.getByTestId("too-long")).toHaveText("This message is 32,001 characters long, 1 over the limit of 32,000. Shorten it or split it in two.");
+  await composer(page).fill(tooLong.slice(0, MAX_MESSAGE_CHARS));
 
   // A plain form post gets the page back with the text in the composer.
   const response = await postForm(page, "/chats?index", { intent: "send", content: tooLong });

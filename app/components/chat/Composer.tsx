@@ -15,6 +15,7 @@ import { TooLong, tooLongText, useOverLimit } from "./TooLong";
 import { formatBytes } from "../../protocol/catalogue";
 import type { FilePart } from "../../protocol/parts";
 import { ACCEPT, kindOf } from "../../services/file-kind";
+import { typedLength } from "../../utils/typed-text";
 import { Icon } from "../ui/Icon";
 import { ModelPicker, type PickerGroup } from "./ModelPicker";
 import { DRAFT_SEPARATOR, draftFilesKey, draftQueuedKey, forgetDraft, useDraftStorageKeys } from "./drafts";
@@ -161,7 +162,7 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
   // Text over the limit is kept whole (a paste is never cut short without a word): the page says how long it is,
   // and holds the send until it is shortened. Without JavaScript the server says so, and hands the text back.
   const { overLimit, measure: measureLength } = useOverLimit(maxChars);
-  const measure = useCallback(() => measureLength(textRef.current?.value.length ?? 0), [measureLength]);
+  const measure = useCallback(() => measureLength(typedLength(textRef.current?.value ?? "")), [measureLength]);
   // The text handed back by the server after a refused send is measured too.
   useEffect(measure, [measure]);
 

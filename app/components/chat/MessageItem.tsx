@@ -6,6 +6,7 @@ import { describe, type Locale } from "../../protocol/catalogue";
 import { continuable, overloaded, type Problem } from "../../protocol/errors";
 import { type MessagePart, plainText, reasoningText } from "../../protocol/parts";
 import type { MessageStats, MessageStatus, StreamEventData } from "../../protocol/stream-events";
+import { typedLength } from "../../utils/typed-text";
 import { MessageFiles, MessageImages } from "./Attachments";
 import { announce, copyCodeOnClick } from "../markdown/copy";
 import { useCopy } from "../markdown/useCopy";
@@ -428,7 +429,7 @@ export const UserMessage = memo(function UserMessage({
             required
             aria-invalid={overLimit !== null || undefined}
             aria-describedby={overLimit !== null ? `edit-${message.id}-too-long` : undefined}
-            onInput={(event) => measure(event.currentTarget.value.length)}
+            onInput={(event) => measure(typedLength(event.currentTarget.value))}
             rows={Math.min(12, Math.max(2, text.split("\n").length))}
             className="block w-full resize-y bg-transparent px-2 py-1.5 text-zinc-100 outline-none"
             onKeyDown={(event) => {

@@ -1,5 +1,6 @@
 import { type ChangeEvent, type TextareaHTMLAttributes, useState } from "react";
 import { formatNumber, useLocale, useTranslation } from "~/i18n/i18n";
+import { typedLength } from "~/utils/typed-text";
 
 /**
  * The length of a box with a limit, counted as people type. The box has no
@@ -8,11 +9,11 @@ import { formatNumber, useLocale, useTranslation } from "~/i18n/i18n";
  * with the same limit.
  */
 export function useLengthCount(initial: string, max: number) {
-  const [length, setLength] = useState(initial.length);
+  const [length, setLength] = useState(() => typedLength(initial));
   return {
     length,
     over: Math.max(0, length - max),
-    onChange: (event: ChangeEvent<HTMLTextAreaElement>) => setLength(event.currentTarget.value.length),
+    onChange: (event: ChangeEvent<HTMLTextAreaElement>) => setLength(typedLength(event.currentTarget.value)),
   };
 }
 

@@ -61,6 +61,12 @@ describe("message text", () => {
     expect(inputError(over.error!, max())).toMatchObject({ code: "message_too_long", status: 413, params: { max: max() } });
     expect(messageText(max()).safeParse("x".repeat(max() - 2) + "\r\n").success).toBe(true);
   });
+
+  test("an emoji counts as one character, as the person typing it counts it", () => {
+    // "😀" is two UTF-16 code units: counted by JavaScript's length, a message of them would be refused at half the limit.
+    expect(messageText(max()).safeParse("😀".repeat(max())).success).toBe(true);
+    expect(messageText(max()).safeParse("😀".repeat(max() + 1)).error!.issues[0]!.message).toBe("message_too_long");
+  });
 });
 
 describe("chat action intents", () => {
@@ -128,6 +134,15 @@ describe("running chat actions", () => {
     expect(result.status).toBe(413);
     // It says how long the message is, and how much to cut.
     expect(result.body).toMatchObject({ formError: "This message is 32,001 characters long, 1 over the limit of 32,000. Shorten it or split it in two.", code: "message_too_long", text, intent: "send" });
+  });
+
+  test("a message of emoji is measured as a person counts it, also past the form reader's byte limit (four bytes each)", async () => {
+    const { user, chat } = await ownChat();
+    const text = "😀".repeat(max() + 1);
+    const result = await outcome(runChatAction({ request: post(chat.id, { intent: "send", content: text }), user, chatId: chat.id }));
+    // Refused for its length, as a person counts it: not cut short by the reader's byte limit, which says no length.
+    expect(result.status).toBe(413);
+    expect(result.body).toMatchObject({ formError: "This message is 32,001 characters long, 1 over the limit of 32,000. Shorten it or split it in two.", code: "message_too_long" });
   });
 
   test("the words follow the browser's language", async () => {
