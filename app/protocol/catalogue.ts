@@ -241,7 +241,7 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     key_test_failed: (p) => `Could not check the key: ${provider(p)} did not answer as expected${httpNote(p)}.`,
     answer_in_progress: () => "An answer is still being written in this chat. Wait for it or stop it first.",
     nothing_to_share: () => "There is nothing to share yet: send a message first.",
-    answer_not_interrupted: () => "That answer is not interrupted.",
+    answer_not_interrupted: () => "That answer has been continued already (in another tab or window).",
     id_taken: () => "That id is already in use. Reload the page and send again.",
     upstream_rate_limited: (p) =>
       p.seconds
@@ -363,7 +363,7 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     key_test_failed: (p) => `Не удалось проверить ключ: ${provider(p)} ответил не так, как ожидалось${httpNote(p)}.`,
     answer_in_progress: () => "В этом чате ещё пишется ответ. Дождитесь его или остановите.",
     nothing_to_share: () => "Делиться пока нечем: сначала отправьте сообщение.",
-    answer_not_interrupted: () => "Этот ответ не был прерван.",
+    answer_not_interrupted: () => "Этот ответ уже продолжен (в другой вкладке или окне).",
     id_taken: () => "Этот идентификатор уже занят. Обновите страницу и отправьте снова.",
     upstream_rate_limited: (p) =>
       p.seconds

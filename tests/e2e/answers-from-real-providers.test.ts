@@ -122,6 +122,29 @@ test("Continue right after a Stop is an answer being written again: it shows so,
   await expect(answerContent(page)).toHaveText(kept);
 });
 
+test("Continue in a second tab, after the first tab continued the answer, says so and shows the answer as it is now", async ({ page, context, browserErrors }) => {
+  browserErrors.allowStatus(409);
+  await signUp(page);
+  const marker = uniqueMarker("ct");
+  await queueScripts("openai", marker, { tokens: numberedTokens(300, "one"), tokenDelayMs: 50 }, { tokens: numberedTokens(5, "two"), tokenDelayMs: 20 });
+  await startChat(page, GPT_MINI, `Count in two tabs ${marker}`);
+  await expect(answerContent(page)).toContainText("one3 ");
+  await page.getByRole("button", { name: "Stop generating" }).click();
+  await waitForAnswer(page, "interrupted");
+  const other = await context.newPage();
+  await other.goto(page.url());
+  await waitForHydration(other);
+  await lastAnswer(page).getByRole("button", { name: "Continue" }).click();
+  await waitForAnswer(page);
+
+  // The second tab still offers Continue: it is refused with a reason, and the tab catches up.
+  await lastAnswer(other).getByRole("button", { name: "Continue" }).click();
+  await expect(other.getByText("That answer has been continued already (in another tab or window).")).toBeVisible();
+  await expect(answerContent(other)).toContainText("two5");
+  await expect(lastAnswer(other).getByRole("button", { name: "Continue" })).toHaveCount(0);
+  expect(await requestsWith("openai", marker)).toHaveLength(2);
+});
+
 test("regenerate makes a sibling answer, and the arrows switch between them", async ({ page }) => {
   await signUp(page);
   const marker = uniqueMarker("rg");
