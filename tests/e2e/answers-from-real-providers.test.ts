@@ -162,6 +162,27 @@ test("regenerate makes a sibling answer, and the arrows switch between them", as
   await expect(lastAnswer(page).getByTestId("sibling-nav")).toContainText("1/2");
 });
 
+test("a quick double press on a version arrow moves two versions", async ({ page }) => {
+  await signUp(page);
+  const marker = uniqueMarker("dv");
+  await queueScripts("openai", marker, { text: "First version." }, { text: "Second version." }, { text: "Third version." });
+  await startChat(page, GPT_MINI, `Say something ${marker}`);
+  await waitForAnswer(page);
+  for (const text of ["Second version.", "Third version."]) {
+    await lastAnswer(page).getByRole("button", { name: "Regenerate" }).click();
+    await expect(answerContent(page)).toHaveText(text);
+    await waitForAnswer(page);
+  }
+  const nav = lastAnswer(page).getByTestId("sibling-nav");
+  await expect(nav).toContainText("3/3");
+  await nav.getByRole("button", { name: "Previous version" }).dblclick();
+  await expect(answerContent(page)).toHaveText("First version.");
+  await expect(lastAnswer(page).getByTestId("sibling-nav")).toContainText("1/3");
+  // The chat stays there (the version shown is stored, not only drawn).
+  await page.reload();
+  await expect(answerContent(page)).toHaveText("First version.");
+});
+
 test("a provider that keeps failing shows a readable error", async ({ page }) => {
   await signUp(page);
   const marker = uniqueMarker("fl");

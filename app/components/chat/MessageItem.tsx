@@ -1,5 +1,5 @@
-import { Form, Link, useRevalidator, useSearchParams } from "@remix-run/react";
-import { forwardRef, memo, type ReactNode, useEffect, useRef, useState } from "react";
+import { Form, Link, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
+import { forwardRef, memo, type MouseEvent, type ReactNode, useEffect, useRef, useState } from "react";
 import { formatDollars, formatNumber, useTranslation } from "~/i18n/i18n";
 import { useHydrated } from "remix-utils/use-hydrated";
 import { describe, type Locale } from "../../protocol/catalogue";
@@ -77,26 +77,44 @@ export function SiblingNav({ message, chatAction }: { message: MessageView; chat
     // At the first or last version its arrow is off: the other one takes the focus.
     (same && !same.disabled ? same : other)?.focus();
   }, [versions, message.id]);
+  // While a switch is on its way, the arrows step on from the version it goes to: a quick second press moves one
+  // more. The version asked for is kept at the press too, for a second press that comes before the page is drawn again.
+  const navigation = useNavigation();
+  const going = navigation.formData?.get("intent") === "switch" ? navigation.formData.get("messageId") : null;
+  const asked = useRef<string | null>(null);
+  useEffect(() => {
+    if (going === null) asked.current = null;
+  }, [going]);
   if (message.siblingIds.length < 2) return null;
-  const index = message.siblingIds.indexOf(message.id);
+  const versionOf = (id: unknown) => (typeof id === "string" ? message.siblingIds.indexOf(id) : -1);
+  const index = [going, message.id].map(versionOf).find((at) => at >= 0) ?? 0;
   const previous = message.siblingIds[index - 1];
   const next = message.siblingIds[index + 1];
+  const press = (direction: "previous" | "next") => (event: MouseEvent<HTMLButtonElement>) => {
+    switchedWith = { versions, direction };
+    const from = [asked.current, going, message.id].map(versionOf).find((at) => at >= 0) ?? 0;
+    const to = message.siblingIds[from + (direction === "previous" ? -1 : 1)];
+    if (!to) return event.preventDefault();
+    // The press posts this button's value: the version after the one already asked for.
+    event.currentTarget.value = to;
+    asked.current = to;
+  };
   return (
     <Form method="post" action={chatAction} className="inline-flex items-center text-xs text-zinc-400" data-testid="sibling-nav">
       <input type="hidden" name="intent" value="switch" />
-      <VersionArrow ref={previousRef} to={previous} label={t("message.previousVersion")} icon="chevronLeft" onPress={() => (switchedWith = { versions, direction: "previous" })} />
+      <VersionArrow ref={previousRef} to={previous} label={t("message.previousVersion")} icon="chevronLeft" onPress={press("previous")} />
       {/* Read out as words ("version 2 of 3"), not "2 slash 3". */}
       <span aria-hidden="true">
         {index + 1}/{message.siblingIds.length}
       </span>
       <span className="sr-only">{t("message.versionOf", { index: index + 1, count: message.siblingIds.length })}</span>
-      <VersionArrow ref={nextRef} to={next} label={t("message.nextVersion")} icon="chevronRight" onPress={() => (switchedWith = { versions, direction: "next" })} />
+      <VersionArrow ref={nextRef} to={next} label={t("message.nextVersion")} icon="chevronRight" onPress={press("next")} />
     </Form>
   );
 }
 
 /** One arrow of a message's versions: it posts the version it leads to (off at the first or last). */
-const VersionArrow = forwardRef<HTMLButtonElement, { to: string | undefined; label: string; icon: IconName; onPress: () => void }>(function VersionArrow({ to, label, icon, onPress }, ref) {
+const VersionArrow = forwardRef<HTMLButtonElement, { to: string | undefined; label: string; icon: IconName; onPress: (event: MouseEvent<HTMLButtonElement>) => void }>(function VersionArrow({ to, label, icon, onPress }, ref) {
   return (
     <button ref={ref} type="submit" name="messageId" value={to ?? ""} disabled={!to} onClick={onPress} aria-label={label} title={label} className="icon-button small">
       <Icon name={icon} />
