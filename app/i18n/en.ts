@@ -584,7 +584,7 @@ export const en = {
     perWindow: "{{n}} per {{window}}",
     savedPerson: "Saved the limits of {{email}}.",
     savedDefaults: "Saved everyone's limits.",
-    intro: "Everyone's limits, unless set apart for a person below. A blank field follows the server's environment (the <code>LIMIT_*</code> variables, shown in grey); 0 is no limit. A refusal tells the person which limit they reached and when it eases. Rate limits, which stop bursts, are separate.",
+    intro: "Everyone's limits, unless set apart for a person below. A blank field follows the server's environment (the <code>LIMIT_*</code> variables, shown in grey); 0 is no limit. Tokens and spend count only answers on the server's keys: the demo model and people's own keys are not limited by them. A refusal tells the person which limit they reached and when it eases. Rate limits, which stop bursts, are separate.",
     inForce: "In force: chats {{chats}}; answers {{answers}}; tokens per month {{tokens}}; spend per month {{spend}}.",
     saveDefaults: "Save everyone's limits",
     people: "People with limits of their own",

@@ -3,6 +3,7 @@
 import { eq, sql } from "drizzle-orm";
 import { type UserLimits, userLimits, users } from "../../drizzle/schema";
 import { database, prepared } from "../db.server";
+import { DEMO_PROVIDER_ID } from "../llm/demo.server";
 
 export type { UserLimits };
 
@@ -31,7 +32,7 @@ export interface LimitCounts {
   /** Answers asked for since `windowStart`, and when the oldest of them was asked. */
   messages: number;
   oldestMessageAt: number | null;
-  /** Tokens and spend since `monthStart`. */
+  /** Tokens and spend since `monthStart` of the answers the server paid for (not the demo's, not a person's own key's). */
   tokens: number;
   spendUsd: number;
 }
@@ -43,8 +44,8 @@ export async function limitCounts({ userId, windowStart, monthStart }: { userId:
       (SELECT count(*) FROM chats WHERE user_id = ${userId}) AS chats,
       (SELECT count(*) FROM answer_requests WHERE user_id = ${userId} AND created_at >= ${windowStart}) AS messages,
       (SELECT min(created_at) FROM answer_requests WHERE user_id = ${userId} AND created_at >= ${windowStart}) AS oldest,
-      (SELECT coalesce(sum(input_tokens + output_tokens), 0) FROM usage_records WHERE user_id = ${userId} AND created_at >= ${monthStart}) AS tokens,
-      (SELECT coalesce(sum(cost_usd), 0) FROM usage_records WHERE user_id = ${userId} AND created_at >= ${monthStart}) AS spend`);
+      (SELECT coalesce(sum(input_tokens + output_tokens), 0) FROM usage_records WHERE user_id = ${userId} AND created_at >= ${monthStart} AND paid_by = 'server' AND provider <> ${DEMO_PROVIDER_ID}) AS tokens,
+      (SELECT coalesce(sum(cost_usd), 0) FROM usage_records WHERE user_id = ${userId} AND created_at >= ${monthStart} AND paid_by = 'server' AND provider <> ${DEMO_PROVIDER_ID}) AS spend`);
   return {
     chats: Number(row?.chats ?? 0),
     messages: Number(row?.messages ?? 0),

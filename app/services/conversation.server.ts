@@ -6,6 +6,7 @@
 import type { Chat } from "../../drizzle/schema";
 import { env } from "../env.server";
 import { defaultModelFor, type ResolvedModel, resolveModel } from "../llm/catalog.server";
+import { DEMO_PROVIDER_ID } from "../llm/demo.server";
 import { estimateTokens } from "../llm/context";
 import { modelPartOf } from "../llm/model-id";
 import { isModelDisabled, modelPolicy } from "../llm/model-policy.server";
@@ -70,6 +71,11 @@ async function usableModel(requested: string | undefined, fallback: string, aske
   const resolved = await resolveModel(requested || fallback, { viewer: askedBy });
   if (!resolved) throw new AppError("model_unavailable", { field: "model" });
   return resolved;
+}
+
+/** Whether an answer by this model costs the server: not the demo model's, not one the person's own key pays for. */
+function paidByServer(chosen: ResolvedModel): boolean {
+  return chosen.payer.paidBy === "server" && chosen.provider.id !== DEMO_PROVIDER_ID;
 }
 
 /**
@@ -150,7 +156,7 @@ function clientIds(input: { userMessageId?: string; answerId?: string }): Exchan
  */
 async function withinUsageLimits<T>(
   asker: { id: string } | undefined,
-  options: { newChat?: boolean; answer?: boolean; recordWithAnswer?: boolean },
+  options: { newChat?: boolean; answer?: boolean; recordWithAnswer?: boolean; serverPays?: boolean },
   work: (hold: Pick<UsageHold, "maxChats" | "record">) => Promise<T>,
 ): Promise<T> {
   if (!asker) return work({ maxChats: 0 });
@@ -179,8 +185,8 @@ export async function startChat({
   locale?: Locale;
 }) {
   await refuseFlagged({ user, chatId: null, text, attachmentIds });
-  const { chat, message, ...ids } = await withinUsageLimits(user, { newChat: true, recordWithAnswer: true }, async ({ maxChats, record }) => {
-    const chosen = await usableModel(model, await defaultModelFor({ viewer: user }), user);
+  const chosen = await usableModel(model, await defaultModelFor({ viewer: user }), user);
+  const { chat, message, ...ids } = await withinUsageLimits(user, { newChat: true, recordWithAnswer: true, serverPays: paidByServer(chosen) }, async ({ maxChats, record }) => {
     const message = await newMessageParts({ user, text, attachmentIds, model: chosen.model });
     const { records, prepared } = await prepareAnswer(chosen, user, { record });
     const chatId = createId();
@@ -219,10 +225,10 @@ export async function sendMessage({
   const chat = need(access, "write");
   await answersStored(chat.id);
   await refuseFlagged({ user, chatId: chat.id, text, attachmentIds });
-  const { ids, message } = await withinUsageLimits(user, { recordWithAnswer: true }, async (hold) => {
+  const chosen = await usableModel(model, chat.model, user);
+  const { ids, message } = await withinUsageLimits(user, { recordWithAnswer: true, serverPays: paidByServer(chosen) }, async (hold) => {
     // The page names the message it shows last: usually the chat's leaf, just read with the chat.
     const parent = parentId && parentId !== chat.activeLeafId ? (await existingMessage(chat, parentId)).id : chat.activeLeafId;
-    const chosen = await usableModel(model, chat.model, user);
     const message = await newMessageParts({ user, text, attachmentIds, model: chosen.model });
     const { records, prepared } = await prepareAnswer(chosen, user, hold);
     const question = { chatId: chat.id, parentId: parent, question: message.parts, modelId: chosen.model.id, systemPrompt: chat.systemPrompt, askedBy: user, prepared };
@@ -259,8 +265,9 @@ export async function editMessage({
   const original = await existingMessage(chat, messageId);
   if (original.role !== "user") throw new AppError("message_not_found");
   await refuseFlagged({ user, chatId: chat.id, text });
-  const { ids, modelId } = await withinUsageLimits(user, {}, async () => {
-    const chosen = (await usableModel(undefined, chat.model, user)).model;
+  const resolved = await usableModel(undefined, chat.model, user);
+  const { ids, modelId } = await withinUsageLimits(user, { serverPays: paidByServer(resolved) }, async () => {
+    const chosen = resolved.model;
     // The edit changes the words; the files stay with the message.
     const files = original.parts.filter((p) => p.type === "file");
     checkModelReads(chosen, files, text);
@@ -280,8 +287,9 @@ export async function regenerate({ access, user, messageId, model, answerId }: {
   const target = await existingMessage(chat, messageId);
   const parentId = target.role === "assistant" ? target.parentId : target.id;
   if (!parentId) throw new AppError("cannot_regenerate");
-  const { assistantMessageId, modelId, question } = await withinUsageLimits(user, {}, async () => {
-    const chosen = (await usableModel(model, chat.model, user)).model;
+  const resolved = await usableModel(model, chat.model, user);
+  const { assistantMessageId, modelId, question } = await withinUsageLimits(user, { serverPays: paidByServer(resolved) }, async () => {
+    const chosen = resolved.model;
     const question = target.role === "assistant" ? await existingMessage(chat, parentId) : target;
     checkModelReads(chosen, question.parts.filter((p) => p.type === "file"), plainText(question.parts));
     const created = await createAnswer({ chatId: chat.id, parentId, model: chosen.id, instanceId: instanceId(), ...(answerId ? { assistantMessageId: answerId } : {}) });
@@ -300,7 +308,8 @@ export async function continueAnswer({ access, user, messageId }: { access: Chat
   if (target.role !== "assistant" || !target.parentId) throw new AppError("message_not_found");
   if (target.status !== "interrupted" && target.status !== "error") throw new AppError("answer_not_interrupted");
   await refuseDisabled(target.model ?? chat.model);
-  await withinUsageLimits(user, {}, () => reopenAnswer({ chatId: chat.id, messageId: target.id, instanceId: instanceId() }));
+  const resolved = await resolveModel(target.model ?? chat.model, { viewer: user });
+  await withinUsageLimits(user, { serverPays: !resolved || paidByServer(resolved) }, () => reopenAnswer({ chatId: chat.id, messageId: target.id, instanceId: instanceId() }));
   await startGeneration({
     chatId: chat.id,
     assistantMessageId: target.id,

@@ -6,7 +6,8 @@
 // limit and when it resets. The chats and answers-per-window limits hold
 // exactly under bursts: the statement that stores a chat or records an answer
 // counts them (docs/decisions/094); tokens and spend, known only once an
-// answer ends, are checked against what has ended.
+// answer ends, are checked against what has ended, and count only answers
+// the server pays for (not the demo model's, not a person's own key's).
 import { z } from "zod";
 import { env } from "../env.server";
 import { readSetting, writeSetting } from "../models/app-setting.server";
@@ -128,16 +129,20 @@ async function assertWithinUsageLimits({
   userId,
   newChat,
   answer,
+  serverPays,
   now,
 }: {
   userId: string;
   newChat: boolean;
   /** False for a new chat without an answer (a fork): only the chats limit applies. */
   answer: boolean;
+  /** False for an answer the server does not pay for (the demo model, a person's own key): tokens and spend do not apply. */
+  serverPays: boolean;
   now: number;
 }): Promise<EffectiveLimits> {
   const limits = await effectiveLimits({ userId });
-  const applies = (newChat && limits.chats > 0) || (answer && (limits.messages > 0 || limits.tokensPerMonth > 0 || limits.spendPerMonthUsd > 0));
+  const monthly = serverPays && (limits.tokensPerMonth > 0 || limits.spendPerMonthUsd > 0);
+  const applies = (newChat && limits.chats > 0) || (answer && (limits.messages > 0 || monthly));
   if (!applies) return limits;
   const { used, messagesResetAt, monthResetsAt } = await limitStanding({ userId, now, limits });
   if (newChat && limits.chats > 0 && used.chats >= limits.chats) throw new AppError("chats_limit_reached", { params: { max: limits.chats } });
@@ -145,6 +150,7 @@ async function assertWithinUsageLimits({
   if (limits.messages > 0 && used.messages >= limits.messages) {
     throw new AppError("messages_limit_reached", { params: { max: limits.messages, windowSeconds: limits.windowSeconds, seconds: secondsUntil(messagesResetAt ?? now, now) } });
   }
+  if (!serverPays) return limits;
   if (limits.tokensPerMonth > 0 && used.tokens >= limits.tokensPerMonth) {
     throw new AppError("tokens_limit_reached", { params: { max: limits.tokensPerMonth, seconds: secondsUntil(monthResetsAt, now) } });
   }
@@ -178,17 +184,20 @@ export async function holdUsage({
   userId,
   newChat = false,
   answer = true,
+  serverPays = true,
   now = Date.now(),
   recordWithAnswer = false,
 }: {
   userId: string;
   newChat?: boolean;
   answer?: boolean;
+  /** False when the answer costs the server nothing (the demo model, the person's own key): the month's tokens and spend do not limit it. */
+  serverPays?: boolean;
   now?: number;
   /** The caller stores the answer in one batch and can record the request there when nothing has to count it first. */
   recordWithAnswer?: boolean;
 }): Promise<UsageHold> {
-  const limits = await assertWithinUsageLimits({ userId, newChat, answer, now });
+  const limits = await assertWithinUsageLimits({ userId, newChat, answer, serverPays, now });
   const noAnswer: UsageHold = { maxChats: limits.chats, release: async () => {} };
   if (!answer) return noAnswer;
   if (recordWithAnswer && limits.messages === 0) return { ...noAnswer, record: { userId, now } };

@@ -11,8 +11,10 @@ vi.hoisted(() => {
 
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { count, eq } from "drizzle-orm";
-import { afterEach, beforeAll, describe, expect, test } from "vitest";
+import { randomBytes } from "node:crypto";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { chats, messages, usageRecords } from "../../drizzle/schema";
+import { type FakeServer, startFakeOpenAI } from "../fakes/openai";
 import { database, prepareDatabase } from "~/db.server";
 import { requireChatAccess } from "~/models/chat-access.server";
 import { type LimitOverrides, setUserLimits } from "~/models/user-limits.server";
@@ -21,13 +23,26 @@ import { action as chatAction } from "~/routes/chats.$chatId/route";
 import { action as newChatAction } from "~/routes/chats._index";
 import * as conversation from "~/services/conversation.server";
 import { limitStanding, monthBounds, saveDefaultLimits } from "~/services/usage-limits.server";
+import { addUserKey, removeUserKey } from "~/services/user-keys.server";
 import { streamRegistry } from "~/streaming/streams.server";
 import { createId } from "~/utils/id";
 import { createTestUser, TEST_MODEL } from "./fixtures";
 import { cookieFor, formRequest, settle } from "./requests";
 
+/** A model the server pays for: OpenAI on the server's key, answered by the fake upstream. */
+const SERVER_PAID = "openai:gpt-4o-mini";
+let upstream: FakeServer;
+
 beforeAll(async () => {
+  upstream = await startFakeOpenAI();
+  // Before anything reads the environment.
+  Object.assign(process.env, { OPENAI_API_KEY: "server-key-of-limits-0001", OPENAI_BASE_URL: upstream.url, ENCRYPTION_KEY: randomBytes(32).toString("base64") });
   await prepareDatabase();
+});
+
+afterAll(async () => {
+  await settled();
+  await upstream.close();
 });
 
 const settled = () => Promise.all(streamRegistry().activeStreams().map((stream) => stream.settled));
@@ -126,24 +141,46 @@ describe("usage limits", () => {
     expect(standing.messagesResetAt).toBeGreaterThan(Date.now());
   });
 
-  test("tokens and spend per month: refused until the first of next month, UTC", async () => {
+  test("tokens and spend per month count what the server pays for, and refuse it until the first of next month, UTC", async () => {
     const user = await createTestUser("Month");
     await setUserLimits({ userId: user.id, overrides: { ...none, tokensPerMonth: 5 }, changedBy: user.id });
     const { access } = await chatWithAnswer(user);
-    const tokens = await refusal(conversation.sendMessage({ access: await access(), user, text: "More?" }));
+    // The demo model costs the server nothing: its tokens do not count.
+    await conversation.sendMessage({ access: await access(), user, text: "The demo again." });
+    await settled();
+    expect((await limitStanding({ userId: user.id })).used.tokens).toBe(0);
+    // An answer on the server's key does.
+    await conversation.sendMessage({ access: await access(), user, text: "On the server's key.", model: SERVER_PAID });
+    await settled();
+    expect((await limitStanding({ userId: user.id })).used.tokens).toBeGreaterThan(5);
+    const tokens = await refusal(conversation.sendMessage({ access: await access(), user, text: "More?", model: SERVER_PAID }));
     const untilNextMonth = Math.ceil((monthBounds().next - Date.now()) / 1000);
     expect(tokens).toMatchObject({ code: "tokens_limit_reached", params: { max: 5 } });
     expect(Math.abs(tokens.params!.seconds! - untilNextMonth)).toBeLessThanOrEqual(5);
+    // What costs the server nothing still answers: the demo model, and the same model on the person's own key.
+    await conversation.sendMessage({ access: await access(), user, text: "The demo is free.", model: TEST_MODEL });
+    await addUserKey({ user, provider: "openai", apiKey: "own-key-of-month-0001", baseUrl: "" });
+    const own = await conversation.sendMessage({ access: await access(), user, text: "On my own key.", model: SERVER_PAID });
+    await settled();
+    expect((await database().select().from(usageRecords).where(eq(usageRecords.messageId, own.assistantMessageId)))[0]).toMatchObject({ paidBy: "user" });
+    expect(upstream.requests.findLast((r) => JSON.stringify(r.body ?? {}).includes("On my own key."))?.headers.authorization).toBe("Bearer own-key-of-month-0001");
+    await removeUserKey({ user, provider: "openai" });
 
     await setUserLimits({ userId: user.id, overrides: { ...none, spendPerMonthUsd: 0.5 }, changedBy: user.id });
-    await conversation.sendMessage({ access: await access(), user, text: "Spend is still fine." });
+    await conversation.sendMessage({ access: await access(), user, text: "Spend is still fine.", model: SERVER_PAID });
     await settled();
-    // An answer from a priced model (the demo model costs nothing), as its final save records it.
+    // Spending on one's own key is not the server's.
+    await database().insert(usageRecords).values({ id: createId(), messageId: createId(), userId: user.id, model: "openai:gpt-4o", provider: "openai", paidBy: "user", status: "complete", inputTokens: 1000, outputTokens: 1000, costUsd: 9 });
+    await conversation.sendMessage({ access: await access(), user, text: "Still fine.", model: SERVER_PAID });
+    await settled();
+    // An answer from a priced model on the server's key, as its final save records it.
     await database().insert(usageRecords).values({ id: createId(), messageId: createId(), userId: user.id, model: "openai:gpt-4o", provider: "openai", paidBy: "server", status: "complete", inputTokens: 1000, outputTokens: 1000, costUsd: 0.6 });
-    expect(await refusal(conversation.sendMessage({ access: await access(), user, text: "Over budget?" }))).toMatchObject({ code: "spend_limit_reached", params: { usd: 0.5 } });
+    expect(await refusal(conversation.sendMessage({ access: await access(), user, text: "Over budget?", model: SERVER_PAID }))).toMatchObject({ code: "spend_limit_reached", params: { usd: 0.5 } });
+    await conversation.sendMessage({ access: await access(), user, text: "The demo is still free.", model: TEST_MODEL });
+    await settled();
     // Last month's spending does not count.
     await database().update(usageRecords).set({ createdAt: monthBounds().start - 1 }).where(eq(usageRecords.costUsd, 0.6));
-    await conversation.sendMessage({ access: await access(), user, text: "A new month." });
+    await conversation.sendMessage({ access: await access(), user, text: "A new month.", model: SERVER_PAID });
   });
 
   test("through the routes: 403 for the chats limit, 429 with Retry-After and words for the window, and what was typed comes back", async () => {
