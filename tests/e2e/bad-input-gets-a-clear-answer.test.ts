@@ -288,6 +288,27 @@ test("an expired session in the middle of a form lands on login, and nothing typ
   await waitForAnswer(page);
 });
 
+test("an expired session under a new chat's first message lands on login, and the message is still there after", async ({ page, context }) => {
+  const user = await signUp(page);
+  await page.goto("/chats?new=1");
+  await waitForHydration(page);
+  const draft = "A first question typed slowly";
+  await composer(page).fill(draft);
+  await context.clearCookies({ name: "parley_session" });
+  await composer(page).press("Enter");
+
+  await expect(page).toHaveURL(/\/login\?.*expired=1/);
+  await login(page, user);
+  // Back on the new chat's page, with the message in its box.
+  await expect(page).toHaveURL(/\/chats(\?new=1)?$/);
+  await waitForHydration(page);
+  await expect(composer(page)).toHaveValue(draft);
+  await composer(page).press("Enter");
+  await expect(page).toHaveURL(CHAT_URL);
+  await expect(userMessages(page)).toHaveText([draft]);
+  await waitForAnswer(page);
+});
+
 test("a draft belongs to its account: logging out forgets it, and the next account on this browser never sees it", async ({ page }) => {
   const first = await signUp(page);
   const { chatUrl } = await newChatAndSend(page, "A chat of the first account");

@@ -189,8 +189,9 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
   // Clear the box (and its draft and files) once a send went through.
   const wasSubmitting = useRef(false);
   const { clear } = uploads;
-  // A send that opens another page (a new chat's first message, or a send from an earlier page) went through
-  // too: this composer is gone before the navigation ends, so its draft goes as the page is left.
+  // A send that opens a chat's page (a new chat's first message, or a send from an earlier page) went through
+  // too: this composer is gone before the navigation ends, so its draft goes as the page is left. One that leads
+  // anywhere else (the login page, for a session ended meanwhile) did not: the draft stays for the way back.
   const leaving = navigation.state === "loading" && navigation.location.pathname !== location.pathname;
   const sentText = useRef("");
   const destination = leaving ? /^\/chats\/([^/]+)$/.exec(navigation.location.pathname)?.[1] : undefined;
@@ -200,10 +201,11 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
       sentText.current = String(navigation.formData?.get("content") ?? "");
     } else if (wasSubmitting.current && leaving) {
       wasSubmitting.current = false;
+      if (!destination) return;
       forgetDraft(storageKey);
       clear();
       const box = textRef.current;
-      if (box && destination) {
+      if (box) {
         // Typed since the send (it replaced the sent text): it goes on as the new chat's draft. The sent text itself goes.
         const typed = box.value;
         typingFor.current = storageKeyOf(destination);
