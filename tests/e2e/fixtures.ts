@@ -352,6 +352,17 @@ export function postForm(page: Page, path: string, form: Record<string, string>,
 }
 
 /** Links in the sidebar's chat list, top to bottom, as chat ids. */
+/** The element a real mouse click at the locator's centre would hit is the locator's own (nothing covers it). */
+export async function expectClickable(page: Page, target: Locator): Promise<void> {
+  await expect(target).toBeInViewport({ ratio: 1 });
+  const hit = await target.evaluate((el) => {
+    const box = el.getBoundingClientRect();
+    const top = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+    return top !== null && (top === el || el.contains(top));
+  });
+  expect(hit, "nothing covers it").toBe(true);
+}
+
 export async function listedChatIds(page: Page): Promise<string[]> {
   const hrefs = await page.getByTestId("chat-list").locator("a[href^='/chats/']").evaluateAll((links) => links.map((a) => a.getAttribute("href") ?? ""));
   return hrefs.map((href) => href.replace(/^\/chats\//, "").replace(/\?.*$/, ""));

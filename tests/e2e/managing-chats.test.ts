@@ -2,6 +2,7 @@ import type { Page } from "@playwright/test";
 import {
   composer,
   expect,
+  expectClickable,
   listedChatIds,
   newChatAndSend,
   postForm,
@@ -80,6 +81,26 @@ test("the chat list shows 20 chats at a time, newest activity first, with Load m
   const all = await listedChatIds(page);
   expect(all[0]).toBe(oldest);
   expect(all.at(-1)).toBe(secondOldest);
+});
+
+test("the last chat's Delete… in a full list opens where its button can be clicked", async ({ newContext }) => {
+  test.setTimeout(90_000);
+  const context = await newContext({ viewport: { width: 1280, height: 560 } });
+  const page = await context.newPage();
+  await signUp(page);
+  const created: string[] = [];
+  for (let i = 0; i < 12; i++) created.push(await createQuietChat(page, `Chat number ${i + 1} about lists`));
+  await page.goto("/chats");
+  await waitForHydration(page);
+  const last = page.getByTestId("chat-list").locator("li").filter({ has: page.locator(`a[href^="/chats/${created[0]}"]`) });
+  await last.scrollIntoViewIfNeeded();
+  await last.hover();
+  await last.getByTestId("chat-menu").locator("summary").first().click();
+  await last.getByText("Delete…").click();
+  const confirm = last.getByRole("button", { name: "Delete permanently" });
+  await expectClickable(page, confirm);
+  await confirm.click();
+  await expect.poll(() => listedChatIds(page)).toEqual(created.slice(1).reverse());
 });
 
 test("pinned chats are listed first, each group by newest activity", async ({ page }) => {

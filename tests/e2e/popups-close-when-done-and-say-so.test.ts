@@ -3,7 +3,7 @@
 // click outside close them and focus goes back to what opened them; a
 // confirmation under the last message opens where it can be clicked.
 import type { Locator, Page } from "@playwright/test";
-import { CHAT_URL, chooseModel, expect, lastAnswer, newChatAndSend, signUp, test, userMessages, waitForAnswer, waitForHydration, sendThroughTheForm } from "./fixtures";
+import { CHAT_URL, chooseModel, expect, expectClickable, lastAnswer, newChatAndSend, signUp, test, userMessages, waitForAnswer, waitForHydration, sendThroughTheForm } from "./fixtures";
 import { queueScripts, uniqueMarker } from "./upstream";
 
 function headerSummary(page: Page, name: string): Locator {
@@ -12,17 +12,6 @@ function headerSummary(page: Page, name: string): Locator {
 
 async function isOpen(summary: Locator): Promise<boolean> {
   return summary.evaluate((el) => (el.parentElement as HTMLDetailsElement).open);
-}
-
-/** The element a real mouse click at the locator's centre would hit is the locator's own (nothing covers it). */
-async function expectClickable(page: Page, target: Locator): Promise<void> {
-  await expect(target).toBeInViewport({ ratio: 1 });
-  const hit = await target.evaluate((el) => {
-    const box = el.getBoundingClientRect();
-    const top = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
-    return top !== null && (top === el || el.contains(top));
-  });
-  expect(hit, "nothing covers it").toBe(true);
 }
 
 /** A new account with a chat per first message, each answered; the page is on the last one, hydrated. */

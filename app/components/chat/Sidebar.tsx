@@ -73,7 +73,11 @@ function ChatMenu({ chat, returnTo }: { chat: ChatListItem; returnTo: string }) 
               <Icon name="archive" /> {chat.archived ? t("common.unarchive") : t("common.archive")}
             </button>
           </Form>
-          <details className="rounded open:bg-zinc-950/60">
+          <details
+            className="rounded open:bg-zinc-950/60"
+            // The menu of a chat at the bottom of the list opens at its foot: the confirmation shows itself whole.
+            onToggle={(event) => event.currentTarget.open && event.currentTarget.querySelector("form")?.scrollIntoView({ block: "nearest" })}
+          >
             <summary className={`${MENU_BUTTON} cursor-pointer list-none text-red-400`}>
               <Icon name="trash" /> {t("sidebar.deleteEllipsis")}
             </summary>
