@@ -58,6 +58,8 @@ export const en = {
     backToChats: "← Back to chats",
     noArchivedChats: "No archived chats. A chat’s menu archives it: it leaves the list but is not deleted.",
     noChats: "No chats yet. Start one with New chat.",
+    justArchived: "“{{title}}” is archived: it is listed under Archived.",
+    undoArchive: "Undo",
     pinned: "Pinned",
     loadMore: "Load more",
     settings: "Settings",

@@ -8,10 +8,14 @@ import { KeyboardShortcuts } from "~/components/chat/KeyboardShortcuts";
 import { Sidebar } from "~/components/chat/Sidebar";
 import { QuickSwitcher } from "~/components/search/QuickSwitcher";
 import { listChats } from "~/models/chat.server";
+import { findChatAccess } from "~/models/chat-access.server";
+import { JUST_ARCHIVED } from "~/services/chat-input";
+import { isId } from "~/utils/id";
 
 const listQuery = z.object({
   more: z.coerce.number().int().min(1).max(50).catch(1),
   archived: z.enum(["1"]).optional().catch(undefined),
+  [JUST_ARCHIVED]: z.string().refine(isId).optional().catch(undefined),
 });
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -19,7 +23,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const query = listQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
   const archived = query.archived === "1";
   const { chats, hasMore } = await listChats({ userId: user.id, archived, pages: query.more });
-  return { user, chats, hasMore, pages: query.more, archived };
+  // A chat just archived (its owner's, and still archived) is named above the list, with Undo.
+  const put = query[JUST_ARCHIVED] ? await findChatAccess({ chatId: query[JUST_ARCHIVED], userId: user.id }) : null;
+  const justArchived = put?.level === "own" && put.chat.archived ? { id: put.chat.id, title: put.chat.title } : null;
+  return { user, chats, hasMore, pages: query.more, archived, justArchived };
 }
 
 /**
@@ -42,7 +49,7 @@ export function sendNeverArrived(actionResult: unknown): boolean {
 }
 
 export default function ChatsLayout() {
-  const { user, chats: listed, hasMore, pages, archived } = useLoaderData<typeof loader>();
+  const { user, chats: listed, hasMore, pages, archived, justArchived } = useLoaderData<typeof loader>();
   const gone = useGoneChats();
   const chats = useMemo(() => (gone.size ? listed.filter((chat) => !gone.has(chat.id)) : listed), [listed, gone]);
   const location = useLocation();
@@ -53,7 +60,7 @@ export default function ChatsLayout() {
     // is about. The skip link goes past the list to the column of the chat (#main).
     <main className="flex h-full">
       <div className={`${listOnMobile ? "w-full" : "hidden"} shrink-0 border-r border-zinc-800 md:block md:w-72`}>
-        <Sidebar chats={chats} hasMore={hasMore} pages={pages} archived={archived} user={user} listAlone={listOnMobile} />
+        <Sidebar chats={chats} hasMore={hasMore} pages={pages} archived={archived} justArchived={justArchived} user={user} listAlone={listOnMobile} />
       </div>
       <div id="main" tabIndex={-1} className={`${listOnMobile ? "hidden md:flex" : "flex"} min-w-0 flex-1 flex-col outline-none`}>
         <Outlet />

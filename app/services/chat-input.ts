@@ -9,6 +9,9 @@ import { asTyped, typedLength } from "../utils/typed-text";
 
 const code = (c: ErrorCode) => c;
 
+/** The query that names a chat just archived: the chat list says so, with Undo. */
+export const JUST_ARCHIVED = "justarchived";
+
 /** The longest system prompt of a chat of its own, in characters. */
 export const SYSTEM_PROMPT_MAX = 8000;
 const messageId = z.string({ required_error: code("malformed_id") }).refine(isId, code("malformed_id"));

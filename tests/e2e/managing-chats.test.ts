@@ -137,7 +137,8 @@ test("renaming, archiving and deleting a chat update the list at once", async ({
 
   // Archive: gone from the list, listed under Archived, and back after Unarchive.
   await header.getByRole("button", { name: "Archive", exact: true }).click();
-  await expect(page).toHaveURL(/\/chats$/);
+  await expect(page).toHaveURL(`/chats?justarchived=${chatId}`);
+  await expect(page.getByTestId("just-archived")).toContainText("“Meteor notes” is archived");
   await expect.poll(() => listedChatIds(page)).toEqual([keptId]);
   await page.getByRole("link", { name: "Archived" }).click();
   await expect.poll(() => listedChatIds(page)).toEqual([chatId]);

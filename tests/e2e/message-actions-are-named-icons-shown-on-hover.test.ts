@@ -96,11 +96,20 @@ for (const javaScript of [true, false]) {
     await expect(menuOf(other).getByRole("button", { name: "Unpin" })).toBeHidden();
     expect(page.url()).toBe(here);
 
-    // Archive it: it leaves the list.
+    // Archive it: it leaves the list, which says where it went and offers to undo it.
     await open(other);
     await menuOf(other).getByRole("button", { name: "Archive" }).click();
     await expect.poll(() => listedChatIds(page)).toEqual([current]);
-    expect(page.url()).toBe(here);
+    await expect(page).toHaveURL(`${here}?justarchived=${other}`);
+    const notice = page.getByTestId("just-archived");
+    await expect(notice).toContainText("“Sparrow facts” is archived: it is listed under Archived.");
+    await notice.getByRole("button", { name: "Undo" }).click();
+    await expect.poll(() => listedChatIds(page)).toEqual([other, current]);
+    await expect(page).toHaveURL(here);
+    await expect(notice).toHaveCount(0);
+    await open(other);
+    await menuOf(other).getByRole("button", { name: "Archive" }).click();
+    await expect.poll(() => listedChatIds(page)).toEqual([current]);
 
     // Delete the current chat from its menu: behind a confirmation, and then it is gone.
     await open(current);

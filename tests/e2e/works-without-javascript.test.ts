@@ -125,7 +125,8 @@ test("a chat can be renamed, pinned, archived and deleted without JavaScript", a
 
   // Archive: the chat leaves the list and shows under "Archived".
   await header.getByRole("button", { name: "Archive", exact: true }).click();
-  await expect(page).toHaveURL(/\/chats$/);
+  await expect(page).toHaveURL(`/chats?justarchived=${chatId}`);
+  await expect(page.getByTestId("just-archived")).toContainText("“Hiking in the Alps” is archived");
   expect(await listedChatIds(page)).toEqual([]);
   await page.getByRole("link", { name: "Archived" }).click();
   await expect(page).toHaveURL(/\/chats\?archived=1$/);

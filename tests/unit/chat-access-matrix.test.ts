@@ -20,10 +20,12 @@ import { chatMembers, chats, messages, shareMessages, shares } from "../../drizz
 import { createSession } from "~/auth/session.server";
 import { database, prepareDatabase } from "~/db.server";
 import { grantChatRole, requireChatAccess } from "~/models/chat-access.server";
+import { updateChat } from "~/models/chat.server";
 import { INTENT_LEVEL } from "~/services/chat-input";
 import { createId } from "~/utils/id";
 import { streamRegistry } from "~/streaming/streams.server";
 import { action as chatAction, loader as chatLoader } from "~/routes/chats.$chatId/route";
+import { loader as chatsLayoutLoader } from "~/routes/chats";
 import { loader as streamLoader } from "~/routes/chats.$chatId.messages.$messageId.stream";
 import { action as fastSendAction, loader as fastSendLoader } from "~/routes/chats.$chatId.messages";
 import { loader as fileLoader } from "~/routes/chats.$chatId.attachments.$attachmentId";
@@ -232,7 +234,7 @@ describe("chat actions by role", () => {
             break;
           case "archive":
             expect(after.chat!.archived).toBe(true);
-            expect(result.location).toBe("/chats");
+            expect(result.location).toBe(`/chats?justarchived=${chat.id}`);
             break;
           case "delete":
             expect(after.chat).toBeUndefined();
@@ -349,6 +351,18 @@ describe("reading a chat by role", () => {
     const missing = await getPage("0".repeat(chat.id.length), users.stranger.cookie);
     expect(stranger).toEqual({ status: 404, location: null, body: "Not found." });
     expect(missing).toEqual(stranger);
+  });
+
+  test("the chat list names a chat just archived (with Undo) to its owner only, and only while it is archived", async () => {
+    const { chat, users } = await sharedChat();
+    const listPage = async (cookie: string) => {
+      const request = new Request(`${ORIGIN}/chats?justarchived=${chat.id}`, { headers: { Cookie: cookie } });
+      return (await chatsLayoutLoader({ request, params: {}, context: {} } as LoaderFunctionArgs)).justArchived;
+    };
+    expect(await listPage(users.owner.cookie)).toBeNull();
+    await updateChat({ chatId: chat.id, patch: { archived: true } });
+    expect(await listPage(users.owner.cookie)).toEqual({ id: chat.id, title: "Shared" });
+    for (const role of ["editor", "viewer", "stranger"] as const) expect(await listPage(users[role].cookie), role).toBeNull();
   });
 
   test("signed out, the page sends the reader to log in and back", async () => {

@@ -2,6 +2,7 @@ import { Form, Link, NavLink, useFetcher, useLocation, useSearchParams } from "@
 import { useTranslation } from "~/i18n/i18n";
 import type { ChatListItem } from "~/models/chat.server";
 import type { FormFailure } from "~/protocol/errors";
+import { JUST_ARCHIVED } from "~/services/chat-input";
 import { announce } from "../markdown/copy";
 import { Icon } from "../ui/Icon";
 import { Popover } from "../ui/Popover";
@@ -96,11 +97,20 @@ function ChatMenu({ chat, returnTo }: { chat: ChatListItem; returnTo: string }) 
   );
 }
 
+/** A page's query without the chat just archived (Undo comes back to the page as it was). */
+function withoutJustArchived(search: string): string {
+  const params = new URLSearchParams(search);
+  params.delete(JUST_ARCHIVED);
+  const rest = params.toString();
+  return rest ? `?${rest}` : "";
+}
+
 export function Sidebar({
   chats,
   hasMore,
   pages,
   archived,
+  justArchived = null,
   user,
   listAlone = false,
 }: {
@@ -108,6 +118,8 @@ export function Sidebar({
   hasMore: boolean;
   pages: number;
   archived: boolean;
+  /** A chat archived a moment ago (the page's address names it): said above the list, with Undo. */
+  justArchived?: { id: string; title: string } | null;
   user: { name: string; email: string; role: "admin" | "member" };
   /** The list is the page (/chats on a phone): its name is the page's heading there. */
   listAlone?: boolean;
@@ -150,6 +162,18 @@ export function Sidebar({
           {archived ? t("sidebar.backToChats") : t("sidebar.archived")}
         </Link>
       </div>
+      {justArchived ? (
+        <div role="status" className="flex items-start gap-2 rounded-lg border border-zinc-700 bg-zinc-800/60 px-3 py-2 text-sm text-zinc-300" data-testid="just-archived">
+          <p className="min-w-0 flex-1 break-words">{t("sidebar.justArchived", { title: justArchived.title })}</p>
+          <Form method="post" action={`/chats/${justArchived.id}`}>
+            <input type="hidden" name="intent" value="archive" />
+            <input type="hidden" name="returnTo" value={`${location.pathname}${withoutJustArchived(location.search)}`} />
+            <button type="submit" name="value" value="false" className="font-medium text-sky-400 hover:underline">
+              {t("sidebar.undoArchive")}
+            </button>
+          </Form>
+        </div>
+      ) : null}
       <ul className="-mx-1 flex-1 space-y-0.5 overflow-y-auto [@media(max-height:480px)]:flex-none [@media(max-height:480px)]:overflow-visible" data-testid="chat-list">
         {chats.length === 0 ? <li className="px-2 py-3 text-sm text-zinc-500">{archived ? t("sidebar.noArchivedChats") : t("sidebar.noChats")}</li> : null}
         {chats.map((chat) => (

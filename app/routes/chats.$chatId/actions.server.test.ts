@@ -183,7 +183,8 @@ describe("running chat actions", () => {
     const run = (fields: Record<string, string>) => outcome(runChatAction({ request: post(chat.id, fields), user, chatId: chat.id }));
     expect(await run({ intent: "rename", title: " Holiday " })).toEqual({ status: 302, location: `/chats/${chat.id}` });
     await run({ intent: "pin", value: "true" });
-    expect((await run({ intent: "archive", value: "true" })).location).toBe("/chats");
+    // The list it lands on names the chat just archived (it offers Undo).
+    expect((await run({ intent: "archive", value: "true" })).location).toBe(`/chats?justarchived=${chat.id}`);
     expect(await chatRow(chat.id)).toMatchObject({ title: "Holiday", titleSet: true, pinned: true, archived: true });
   });
 
@@ -223,9 +224,9 @@ describe("running chat actions", () => {
     const back = `/chats/${elsewhere.id}?archived=1`;
     expect((await run({ intent: "rename", title: "From the list", returnTo: back })).location).toBe(back);
     expect((await run({ intent: "pin", value: "true", returnTo: "/chats" })).location).toBe("/chats");
-    expect((await run({ intent: "archive", value: "true", returnTo: back })).location).toBe(back);
+    expect((await run({ intent: "archive", value: "true", returnTo: back })).location).toBe(`${back}&justarchived=${chat.id}`);
     // Archived while looking at it: back to the list, as from the header.
-    expect((await run({ intent: "archive", value: "true", returnTo: `/chats/${chat.id}` })).location).toBe("/chats");
+    expect((await run({ intent: "archive", value: "true", returnTo: `/chats/${chat.id}` })).location).toBe(`/chats?justarchived=${chat.id}`);
     // Anything but a page of the chat list or a chat is ignored.
     for (const returnTo of ["https://evil.example/", "//evil.example/chats", "/chats/../logout", "/settings/keys", "/chats\\evil"]) {
       expect((await run({ intent: "pin", value: "false", returnTo })).location, returnTo).toBe(`/chats/${chat.id}`);

@@ -7,7 +7,7 @@ import { redirect } from "@remix-run/node";
 import { requireChatAccess, requireLevel } from "~/models/chat-access.server";
 import { env } from "~/env.server";
 import { keptFiles, readMessageForm } from "~/services/attachments.server";
-import { chatIntentSchema, formFields, INTENT_LEVEL, inputError } from "~/services/chat-input";
+import { chatIntentSchema, formFields, INTENT_LEVEL, inputError, JUST_ARCHIVED } from "~/services/chat-input";
 import * as conversation from "~/services/conversation.server";
 import { withinLimit } from "~/services/limits.server";
 import * as sharing from "~/services/sharing.server";
@@ -26,6 +26,12 @@ const returnToSchema = z
   .catch(undefined);
 
 export type { FormFailure as ChatActionResult } from "~/utils/http.server";
+
+function sayingArchived(page: string, chatId: string): string {
+  const url = new URL(page, "http://parley.invalid");
+  url.searchParams.set(JUST_ARCHIVED, chatId);
+  return `${url.pathname}${url.search}`;
+}
 
 /**
  * `fastSend`: the page's script posting a send with the ids it chose
@@ -96,7 +102,8 @@ export async function runChatAction({ request, user, chatId, ip, fastSend = fals
         return redirect(elsewhere ?? "/chats");
       case "archive":
         await conversation.setArchived({ access, archived: input.value === "true" });
-        return redirect(input.value === "true" ? (elsewhere ?? "/chats") : (returnTo ?? here));
+        // The page it goes to names the chat just archived: the list says so, with Undo.
+        return redirect(input.value === "true" ? sayingArchived(elsewhere ?? "/chats", access.chat.id) : (returnTo ?? here));
       case "pin":
         await conversation.setPinned({ access, pinned: input.value === "true" });
         return redirect(returnTo ?? here);
