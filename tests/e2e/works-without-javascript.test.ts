@@ -98,6 +98,29 @@ test("without JavaScript, the reloading while an answer is written can be paused
   await expect(page.getByTestId("reloading")).toHaveCount(0);
 });
 
+test("without JavaScript, an answer being written has the same spacing between its paragraphs as when it is done", async ({ noJsPage: page }) => {
+  await signUp(page);
+  const marker = uniqueMarker("gaps");
+  const paragraphs = Array.from({ length: 12 }, (_, i) => `Paragraph ${i + 1} of the answer.\n\n`);
+  await queueScripts("openai", marker, { tokens: paragraphs, tokenDelayMs: 400 });
+  await page.goto("/chats?new=1");
+  await page.getByTestId("model-select").selectOption("openai:gpt-4o");
+  await sendWithoutJs(page, `Several paragraphs ${marker}`);
+  await expect(page).toHaveURL(CHAT_URL);
+  // The gap above each paragraph after the first, as drawn.
+  const gaps = () => lastAnswer(page).getByTestId("answer-content").locator("p").evaluateAll((ps) => ps.slice(1).map((p) => getComputedStyle(p).marginTop));
+  await page.getByRole("link", { name: "Pause reloading to read" }).click();
+  await expect(lastAnswer(page)).toHaveAttribute("data-status", "streaming");
+  await expect.poll(async () => (await gaps()).length).toBeGreaterThan(0);
+  const whileWritten = await gaps();
+  await page.getByRole("link", { name: "Show the answer as it is now" }).click();
+  await expect(lastAnswer(page)).toHaveAttribute("data-status", "complete", { timeout: 20_000 });
+  const done = await gaps();
+  expect(done).toHaveLength(11);
+  expect(done[0]).not.toBe("0px");
+  expect(whileWritten).toEqual(done.slice(0, whileWritten.length));
+});
+
 test("a chat can be renamed, pinned, archived and deleted without JavaScript", async ({ noJsPage: page, browserErrors }) => {
   await signUp(page);
   await page.goto("/chats?new=1");
