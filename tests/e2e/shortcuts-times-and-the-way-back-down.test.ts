@@ -143,6 +143,37 @@ test("while an answer is being written, the button back down reaches the newest 
   await expect(back).toHaveCount(0);
 });
 
+test("scrolled up while a long code block is written, the reader stays where they are when the block ends", async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await signUp(page);
+  const marker = uniqueMarker("stay");
+  await queueScripts("openai", marker, { text: Array.from({ length: 20 }, (_, k) => `Paragraph ${k} of a first answer.\n\n`).join("") });
+  await sendThroughTheForm(page, `First ${marker}`);
+  await waitForAnswer(page);
+  const code = "```python\n" + Array.from({ length: 40 }, (_, k) => `def func_${k}(x):\n    return [y * ${k} for y in range(x)]  # comment ${k}`).join("\n") + "\n```\n\n";
+  const paragraphs = Array.from({ length: 40 }, (_, k) => `Paragraph ${k} of ordinary words after the code, a line or two of them.\n\n`).join("");
+  await queueScripts("openai", marker, { text: `Intro.\n\n${code}${paragraphs}`, tokenDelayMs: 6 });
+  await sendMessage(page, `Code then words ${marker}`);
+  await expect(answerContent(page)).toContainText("func_25");
+  // The code block's element, marked while it is written: when the block ends it is the same element (drawn anew,
+  // it had no size for a moment, and a reader scrolled up was pulled down to the newest words).
+  await answerContent(page).locator("pre").first().evaluate((pre) => pre.setAttribute("data-written", ""));
+  await page.mouse.move(700, 300);
+  await page.mouse.wheel(0, -600);
+  await expect.poll(() => scroller(page).evaluate((el) => el.scrollTop)).toBeLessThan(-400);
+  // The block ends and paragraphs follow: the place read stays (measured from the newest words, it only grows).
+  const places: number[] = [];
+  while ((await lastAnswer(page).getAttribute("data-status")) === "streaming") {
+    places.push(await scroller(page).evaluate((el) => el.scrollTop));
+    await page.waitForTimeout(100);
+  }
+  await expect(answerContent(page)).toContainText("Paragraph 39 ");
+  await expect(answerContent(page).locator("pre[data-written]")).toHaveCount(1);
+  expect(places.length).toBeGreaterThan(3);
+  expect(Math.max(...places)).toBeLessThan(-400);
+  await expect(page.getByRole("button", { name: "Scroll to the newest message" })).toBeVisible();
+});
+
 test("each chat is where the reader left it: scrolled up in one, another opens at its newest message, and back again is the same place", async ({ page }) => {
   await page.setViewportSize({ width: 1440, height: 700 });
   await signUp(page);

@@ -93,20 +93,18 @@ export function LiveBlocks({ text, streaming, rendered }: { text: string; stream
   // a failed import failed): the server's HTML of the whole text is the same markup, with them.
   if (!streaming && missing && rendered && rendered.chars === text.length) return <div className="contents" dangerouslySetInnerHTML={{ __html: rendered.html }} />;
   // A line break between blocks, as the server's whole-answer HTML has: the two renderings are the same markup.
+  // One list, the block being written last: when it is finished it keeps its place (and its key) in the list, so
+  // React keeps its elements. Drawn apart from the list, it was made again as a finished block: its elements new,
+  // off screen they had no size yet, and a tall one (a long code block) pulled a reader scrolled up down to the end.
+  const blocks = last ? [...finished, streaming ? healPartialMarkdown(last) : last] : finished;
   return (
     <CopyLabelsContext.Provider value={labels}>
-      {finished.map((block, index) => (
+      {blocks.map((block, index) => (
         <Fragment key={index}>
           {index > 0 ? "\n" : null}
           <Block text={block} rehypePlugins={rehypePlugins} />
         </Fragment>
       ))}
-      {last ? (
-        <Fragment key={finished.length}>
-          {finished.length > 0 ? "\n" : null}
-          <Block text={streaming ? healPartialMarkdown(last) : last} rehypePlugins={rehypePlugins} />
-        </Fragment>
-      ) : null}
     </CopyLabelsContext.Provider>
   );
 }
