@@ -46,7 +46,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     role: m.role,
     parts: m.parts,
     problem: m.status === "error" || m.status === "interrupted" ? describe(m.problem ?? (m.status === "error" ? "answer_failed" : "stopped"), locale) : null,
-    rendered: m.role === "assistant" ? renderTextParts(m.parts, { final: true, locale }) : undefined,
+    rendered: m.role === "assistant" ? renderTextParts(m.parts, { status: m.status, locale }) : undefined,
   }));
   return {
     token: share.token,

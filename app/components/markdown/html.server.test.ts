@@ -12,12 +12,12 @@ const markdownToHtml = (text: string) => toHtml(text, copyLabelsFor("en"));
 
 describe("answers rendered to HTML on the server", () => {
   test("a page needs KaTeX's stylesheet only when an answer on it holds math", () => {
-    const rendered = (text: string) => renderTextParts([{ type: "text", text }], { final: true, locale: "en" });
+    const rendered = (text: string) => renderTextParts([{ type: "text", text }], { status: "complete", locale: "en" });
     const plain = rendered("It costs $5, no more.\n\nIn code, `$x$` stays code.\n\n```ts\nconst cost = \"$1 and $2\";\n```");
     const math = rendered("The sum is $\\frac{n(n-1)}{2}$.");
     expect(needsMathStyles([plain, undefined])).toBe(false);
     expect(needsMathStyles([plain, math])).toBe(true);
-    expect(needsMathStyles([renderTextParts([{ type: "reasoning", text: "$x$" }], { final: true, locale: "en" })])).toBe(false);
+    expect(needsMathStyles([renderTextParts([{ type: "reasoning", text: "$x$" }], { status: "complete", locale: "en" })])).toBe(false);
     expect(needsMathStyles([])).toBe(false);
   });
 
@@ -63,13 +63,13 @@ describe("answers rendered to HTML on the server", () => {
 
   test("a code block's Copy button speaks the page's language, and each language's HTML is kept apart", () => {
     const parts = [{ type: "text" as const, text: "```sh\nls\n```" }];
-    const english = renderTextParts(parts, { final: true, locale: "en" })[0]!.html;
-    const russian = renderTextParts(parts, { final: true, locale: "ru" })[0]!.html;
+    const english = renderTextParts(parts, { status: "complete", locale: "en" })[0]!.html;
+    const russian = renderTextParts(parts, { status: "complete", locale: "ru" })[0]!.html;
     expect(russian).toContain('aria-label="Копировать код"><span class="copy-idle">Копировать</span><span class="copy-done">Скопировано</span>');
     expect(english).toContain('aria-label="Copy code"><span class="copy-idle">Copy</span><span class="copy-done">Copied</span>');
     expect(russian).toContain('role="group" aria-label="Код, sh"');
     expect(english).toContain('role="group" aria-label="Code, sh"');
-    expect(renderTextParts(parts, { final: true, locale: "en" })[0]!.html).toBe(english);
+    expect(renderTextParts(parts, { status: "complete", locale: "en" })[0]!.html).toBe(english);
   });
 
   test("text parts get their HTML and the length it covers; other parts get none", () => {
@@ -78,11 +78,26 @@ describe("answers rendered to HTML on the server", () => {
         { type: "reasoning", text: "thinking" },
         { type: "text", text: "**done**" },
       ],
-      { final: true, locale: "en" },
+      { status: "complete", locale: "en" },
     );
     expect(rendered).toEqual([null, { html: "<p><strong>done</strong></p>", chars: 8 }]);
     // The same text again comes from the cache, the same HTML.
-    expect(renderTextParts([{ type: "text", text: "**done**" }], { final: true, locale: "en" })[0]).toEqual(rendered[1]);
+    expect(renderTextParts([{ type: "text", text: "**done**" }], { status: "complete", locale: "en" })[0]).toEqual(rendered[1]);
+  });
+
+  test("an answer cut short ends as it was shown while written: its unclosed markup closed; a finished one is as written", () => {
+    const parts = [
+      { type: "text" as const, text: "First **bold" },
+      { type: "text" as const, text: "Some **bold and [a link](https://exa" },
+    ];
+    for (const status of ["interrupted", "error"] as const) {
+      const [first, last] = renderTextParts(parts, { status, locale: "en" });
+      // Only the last text is where the answer stopped.
+      expect(first!.html).toBe("<p>First **bold</p>");
+      expect(last!.html).toBe("<p>Some <strong>bold and a link</strong></p>");
+      expect(last!.chars).toBe(parts[1]!.text.length);
+    }
+    expect(renderTextParts(parts, { status: "complete", locale: "en" })[1]!.html).toContain("<p>Some **bold and [a link](");
   });
 
   test("an answer rendered block by block, as the page does while it streams, is the same markup as rendered whole", () => {

@@ -7,10 +7,12 @@ import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import ReactMarkdown from "react-markdown";
 import type { MessagePart } from "../../protocol/parts";
+import type { MessageStatus } from "../../protocol/stream-events";
 import { tFor } from "../../i18n/translate.server";
 import type { Locale } from "../../protocol/catalogue";
 import { components, type CopyLabels, copyLabelsOf, CopyLabelsContext, remarkPlugins, urlTransform } from "./components";
 import type { RenderedText } from "./Markdown";
+import { healPartialMarkdown } from "./heal";
 import { normalizeMathDelimiters } from "./math-delimiters";
 import { richPlugins } from "./rich";
 
@@ -61,12 +63,18 @@ function cachedHtml(text: string, labels: CopyLabels): string {
 /**
  * The HTML of each text part of an answer (null for other parts). A finished
  * answer's HTML is kept for the next request; the text of an answer still
- * being written changes every moment, so it is rendered but not kept.
+ * being written changes every moment, so it is rendered but not kept. An
+ * answer cut short (stopped, failed) ends as it was shown while written: its
+ * last text's unclosed markup (`**bold`, a link without its address) closed.
  */
-export function renderTextParts(parts: readonly MessagePart[], { final, locale }: { final: boolean; locale: Locale }): (RenderedText | null)[] {
+export function renderTextParts(parts: readonly MessagePart[], { status, locale }: { status: MessageStatus; locale: Locale }): (RenderedText | null)[] {
   const labels = copyLabelsFor(locale);
-  return parts.map((part) => {
+  const final = status !== "streaming";
+  const cut = status === "interrupted" || status === "error";
+  const lastText = parts.findLastIndex((part) => part.type === "text");
+  return parts.map((part, index) => {
     if (part.type !== "text") return null;
-    return { html: final ? cachedHtml(part.text, labels) : markdownToHtml(part.text, labels), chars: part.text.length };
+    const text = cut && index === lastText ? healPartialMarkdown(part.text) : part.text;
+    return { html: final ? cachedHtml(text, labels) : markdownToHtml(text, labels), chars: part.text.length };
   });
 }

@@ -73,12 +73,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     };
     const live = registry.getIn(chat.id, m.id);
     // Answers arrive as the HTML the server made of them (kept once finished), so the page does not parse their markdown.
-    if (!live) return m.role === "assistant" ? { ...view, rendered: renderTextParts(m.parts, { final: m.status !== "streaming", locale }) } : view;
+    if (!live) return m.role === "assistant" ? { ...view, rendered: renderTextParts(m.parts, { status: m.status, locale }) } : view;
     const parts = live.snapshot();
     return {
       ...view,
       parts,
-      rendered: renderTextParts(parts, { final: live.finished, locale }),
+      rendered: renderTextParts(parts, { status: live.finished ? (live.outcome?.status ?? m.status) : "streaming", locale }),
       lastEventId: live.lastEventId,
       status: live.finished ? (live.outcome?.status ?? m.status) : "streaming",
       stats: live.finished ? (live.outcome?.stats ?? m.stats) : m.stats,
