@@ -64,7 +64,7 @@ export const ru: RussianOf<typeof en> = {
     backToChats: "← Назад к чатам",
     noArchivedChats: "В архиве нет чатов. Чат убирается в архив из его меню: он пропадает из списка, но не удаляется.",
     noChats: "Чатов пока нет. Начните новый кнопкой «Новый чат».",
-    justArchived: "«{{title}}» в архиве: он в списке «Архив».",
+    justArchived: "Чат «{{title}}» в архиве: он в списке «Архив».",
     undoArchive: "Отменить",
     pinned: "Закреплён",
     loadMore: "Показать ещё",
