@@ -152,6 +152,8 @@ test("without JavaScript, a refused send keeps the model it chose, in a new chat
     await plain.getByRole("button", { name: "Send" }).click();
     await expect(plain).toHaveURL(CHAT_URL);
     await expect(picker).toHaveValue("openai:gpt-4o");
+    // The page reloads itself while the answer is written (and a reload resets the form): wait for its end.
+    await expect(lastAnswer(plain)).toHaveAttribute("data-status", "complete", { timeout: 20_000 });
     await picker.selectOption("anthropic:claude-haiku-4-5-20251001");
     await plain.locator("#composer").fill(tooLong);
     await plain.getByRole("button", { name: "Send" }).click();
