@@ -86,13 +86,14 @@ export function SiblingNav({ message, chatAction }: { message: MessageView; chat
     if (going === null) asked.current = null;
   }, [going]);
   if (message.siblingIds.length < 2) return null;
-  const versionOf = (id: unknown) => (typeof id === "string" ? message.siblingIds.indexOf(id) : -1);
-  const index = [going, message.id].map(versionOf).find((at) => at >= 0) ?? 0;
+  // The version of the first of these ids that is one of this message's versions.
+  const versionAt = (...ids: unknown[]) => ids.map((id) => (typeof id === "string" ? message.siblingIds.indexOf(id) : -1)).find((at) => at >= 0) ?? 0;
+  const index = versionAt(going, message.id);
   const previous = message.siblingIds[index - 1];
   const next = message.siblingIds[index + 1];
   const press = (direction: "previous" | "next") => (event: MouseEvent<HTMLButtonElement>) => {
     switchedWith = { versions, direction };
-    const from = [asked.current, going, message.id].map(versionOf).find((at) => at >= 0) ?? 0;
+    const from = versionAt(asked.current, going, message.id);
     const to = message.siblingIds[from + (direction === "previous" ? -1 : 1)];
     if (!to) return event.preventDefault();
     // The press posts this button's value: the version after the one already asked for.

@@ -2,7 +2,6 @@ import { Form, Link, NavLink, useFetcher, useLocation, useSearchParams } from "@
 import { useTranslation } from "~/i18n/i18n";
 import type { ChatListItem } from "~/models/chat.server";
 import type { FormFailure } from "~/protocol/errors";
-import { JUST_ARCHIVED } from "~/services/chat-input";
 import { announce } from "../markdown/copy";
 import { Icon } from "../ui/Icon";
 import { Popover } from "../ui/Popover";
@@ -97,14 +96,6 @@ function ChatMenu({ chat, returnTo }: { chat: ChatListItem; returnTo: string }) 
   );
 }
 
-/** A page's query without the chat just archived (Undo comes back to the page as it was). */
-function withoutJustArchived(search: string): string {
-  const params = new URLSearchParams(search);
-  params.delete(JUST_ARCHIVED);
-  const rest = params.toString();
-  return rest ? `?${rest}` : "";
-}
-
 export function Sidebar({
   chats,
   hasMore,
@@ -167,7 +158,7 @@ export function Sidebar({
           <p className="min-w-0 flex-1 break-words">{t("sidebar.justArchived", { title: justArchived.title })}</p>
           <Form method="post" action={`/chats/${justArchived.id}`}>
             <input type="hidden" name="intent" value="archive" />
-            <input type="hidden" name="returnTo" value={`${location.pathname}${withoutJustArchived(location.search)}`} />
+            <input type="hidden" name="returnTo" value={`${location.pathname}${withParams({})}`} />
             <button type="submit" name="value" value="false" className="font-medium text-sky-400 hover:underline">
               {t("sidebar.undoArchive")}
             </button>
