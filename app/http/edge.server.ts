@@ -184,8 +184,9 @@ export async function handleHttp(request: Request, context: HttpContext): Promis
   if (request.method === "GET" || request.method === "HEAD") {
     const file = serveStatic(context.staticFiles, url.pathname, request.headers.get("Accept-Encoding"));
     if (file) return done(file, true);
-    // A stale hashed asset (an old page after a deploy) is a plain 404, not an HTML page.
-    if (url.pathname.startsWith("/assets/")) return done(plain(404, "Not found"), true);
+    // A stale hashed asset (an old page after a deploy) is a plain 404, not an HTML page; no cache may keep
+    // the 404, since the file may exist after the next deploy.
+    if (url.pathname.startsWith("/assets/")) return done(plain(404, "Not found"));
   }
   // Remix's pre-single-fetch data requests: nothing here speaks them, and Remix would log a warning for each.
   if (url.searchParams.has("_data")) return done(plain(404, "Not found"));

@@ -53,4 +53,17 @@ describe("closing the block being written", () => {
     expect(healPartialMarkdown("| name | size |\n|---|---|\n| a | 1")).toBe("| name | size |\n|---|---|\n| a | 1");
     expect(healPartialMarkdown("| just a pipe")).toBe("| just a pipe");
   });
+
+  test.each([
+    ["The formula:\n\n\\[ x^2 + ", "The formula:\n\n\\[ x^2 + \\]"],
+    ["\\[\nx^2 + y\n", "\\[\nx^2 + y \\]"],
+    ["Half its end: \\[ a + b \\", "Half its end: \\[ a + b \\]"],
+    ["A line break: \\[ a \\\\", "A line break: \\[ a \\\\ \\]"],
+    ["Inline \\( a + b", "Inline \\( a + b \\)"],
+    ["A closed \\[ \\text{a [b} \\] and **more", "A closed \\[ \\text{a [b} \\] and **more**"],
+    ["Code: `\\[` and \\(x", "Code: `\\[` and \\(x \\)"],
+    ["```latex\n\\[ x", "```latex\n\\[ x"],
+  ])("LaTeX math being written, %j, shows as %j: its brackets are not taken for a link", (partial, healed) => {
+    expect(healPartialMarkdown(partial)).toBe(healed);
+  });
 });
