@@ -128,10 +128,15 @@ console.log(
 
 // Graceful shutdown (Fly sends SIGTERM on deploy, a terminal SIGINT): stop
 // taking requests, let running answers finish or be stored, then exit.
-let shuttingDown = false;
+let shuttingDown = 0;
 async function stop() {
-  if (shuttingDown) return;
-  shuttingDown = true;
+  if (shuttingDown) {
+    // A second Ctrl-C stops at once (the next start stores what was still running as interrupted). A signal within a
+    // second of the first is the same Ctrl-C, which reaches the server both from the terminal and through npm.
+    if (performance.now() - shuttingDown > 1_000) process.exit(130);
+    return;
+  }
+  shuttingDown = performance.now();
   server.stop();
   await app.shutdown();
   process.exit(0);

@@ -8,7 +8,7 @@ import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import Sqlite from "libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import * as schema from "../drizzle/schema";
-import { env } from "./env.server";
+import { env, localDatabasePath } from "./env.server";
 import { census } from "./utils/census.server";
 
 export type Database = LibSQLDatabase<typeof schema>;
@@ -20,12 +20,7 @@ interface Handle {
 
 let handle: Handle | undefined;
 
-/** The local file behind a `file:` URL, or null for a remote libSQL server. */
-export function localDatabasePath(url: string): string | null {
-  if (!url.startsWith("file:")) return null;
-  const withoutScheme = url.slice("file:".length).split("?")[0]!;
-  return path.resolve(withoutScheme.startsWith("//") ? fileURLToPath(url) : withoutScheme);
-}
+export { localDatabasePath };
 
 /** Statements kept compiled per connection (the most used; a query seen once more leaves the least recent out). */
 export const STATEMENTS_KEPT = 256;
@@ -186,6 +181,16 @@ export async function prepareDatabase(options: { migrationsFolder?: string } = {
   await migrate(database(), { migrationsFolder: options.migrationsFolder ?? migrationsFolder });
 }
 
+
+/**
+ * At shutdown: what the WAL holds is written into the database file and the
+ * WAL emptied, so the file alone is the whole database (a restored backup put
+ * in its place meets no stale WAL at the next start).
+ */
+export async function checkpointAndClose(): Promise<void> {
+  if (handle && localDatabasePath(env().DATABASE_URL)) await handle.client.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+  closeDatabase();
+}
 
 export function closeDatabase(): void {
   handle?.client.close();

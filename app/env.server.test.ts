@@ -1,3 +1,5 @@
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { parseEnv } from "./env.server";
 
@@ -44,6 +46,33 @@ describe("parsing the environment", () => {
 
   test("a DATABASE_URL that is not a libSQL URL stops with a message naming it and the fix", () => {
     expect(() => parseEnv({ DATABASE_URL: "postgres://localhost/parley" })).toThrow(/DATABASE_URL="postgres:\/\/localhost\/parley": must start with file:/);
+  });
+
+  test.each(["file:", "file::memory:", "file:./"])("a DATABASE_URL naming no file (%s) stops the boot: the data would be lost at every restart", (url) => {
+    expect(() => parseEnv({ DATABASE_URL: url })).toThrow(new RegExp(`DATABASE_URL=${JSON.stringify(url).replace(/[.]/g, "\\.")}: (holds no file|names a folder).*name the database file`));
+  });
+
+  test("a DATABASE_URL naming an existing folder stops the boot with the fix", () => {
+    expect(() => parseEnv({ DATABASE_URL: `file:${tmpdir()}` })).toThrow(/names a folder; name the database file, like file:\.\/data\/parley\.db/);
+    expect(parseEnv({ DATABASE_URL: `file:${path.join(tmpdir(), "parley-not-there", "parley.db")}` }).DATABASE_URL).toContain("parley-not-there");
+  });
+
+  test("true and false are read whatever their case", () => {
+    expect(parseEnv({ ALLOW_REGISTRATION: "FALSE" }).ALLOW_REGISTRATION).toBe(false);
+    expect(parseEnv({ ALLOW_REGISTRATION: " True " }).ALLOW_REGISTRATION).toBe(true);
+    expect(parseEnv({ ALLOW_USER_BASE_URLS: "Yes" }).ALLOW_USER_BASE_URLS).toBe(true);
+    expect(() => parseEnv({ ALLOW_REGISTRATION: "sure" })).toThrow(/ALLOW_REGISTRATION="sure": expected true or false/);
+  });
+
+  test("the answers limit takes whole hours or days, as the admin page does", () => {
+    expect(parseEnv({ LIMIT_MESSAGES_PER_USER: "50/3h" }).LIMIT_MESSAGES_PER_USER).toEqual({ points: 50, durationSeconds: 3 * 3600 });
+    expect(parseEnv({ LIMIT_MESSAGES_PER_USER: "200/1d" }).LIMIT_MESSAGES_PER_USER).toEqual({ points: 200, durationSeconds: 86_400 });
+    for (const value of ["3/30m", "3/90m", "5/10s"]) expect(() => parseEnv({ LIMIT_MESSAGES_PER_USER: value })).toThrow(/LIMIT_MESSAGES_PER_USER=.*whole hours or days/);
+  });
+
+  test("MODERATION_MODEL without an OpenAI key stops the boot instead of checking nothing", () => {
+    expect(() => parseEnv({ MODERATION_MODEL: "omni-moderation-latest" })).toThrow(/MODERATION_MODEL="omni-moderation-latest": needs OPENAI_API_KEY/);
+    expect(parseEnv({ MODERATION_MODEL: "omni-moderation-latest", OPENAI_API_KEY: "sk-test" }).MODERATION_MODEL).toBe("omni-moderation-latest");
   });
 
   test("every bad variable is reported at once", () => {

@@ -1,12 +1,15 @@
 // The one place process.env is read. Parsed once at boot; a bad
 // value stops the server with a message naming the variable and the fix.
+import { existsSync, statSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { census } from "./utils/census.server";
 
 const booleanString = z
-  .enum(["true", "false", "1", "0", "yes", "no"], {
-    errorMap: () => ({ message: "expected true or false" }),
-  })
+  .string()
+  .transform((v) => v.trim().toLowerCase())
+  .pipe(z.enum(["true", "false", "1", "0", "yes", "no"], { errorMap: () => ({ message: "expected true or false" }) }))
   .transform((v) => v === "true" || v === "1" || v === "yes");
 
 const url = z.string().url("must be a URL, like https://api.example.com/v1");
@@ -87,6 +90,28 @@ const rateLimitVariables = Object.fromEntries(
   ]),
 ) as Record<`RATE_LIMIT_${Uppercase<LimitedAction>}_PER_${"USER" | "IP"}`, z.ZodDefault<typeof rateLimit>>;
 
+/**
+ * What is wrong with a `file:` DATABASE_URL, or null. A `file:` without a
+ * path would be a database in memory, lost at every restart; a folder holds
+ * no database itself.
+ */
+function localFileProblem(url: string): string | null {
+  if (!url.startsWith("file:")) return null;
+  const file = url.slice("file:".length).split("?")[0]!;
+  const example = "name the database file, like file:./data/parley.db";
+  if (file === "" || file === ":memory:") return `holds no file: the data would be kept in memory and lost at every restart; ${example}`;
+  const resolved = localDatabasePath(url)!;
+  if (file.endsWith("/") || (existsSync(resolved) && statSync(resolved).isDirectory())) return `names a folder; ${example}`;
+  return null;
+}
+
+/** The local file behind a `file:` URL, or null for a remote libSQL server. */
+export function localDatabasePath(url: string): string | null {
+  if (!url.startsWith("file:")) return null;
+  const withoutScheme = url.slice("file:".length).split("?")[0]!;
+  return path.resolve(withoutScheme.startsWith("//") ? fileURLToPath(url) : withoutScheme);
+}
+
 /** Provider settings: `<PREFIX>_API_KEY`, `<PREFIX>_BASE_URL`, `<PREFIX>_MODELS` (fallback list). */
 export const PROVIDER_ENV_PREFIXES = [
   "OPENAI",
@@ -145,6 +170,10 @@ const envSchema = z.object({
     .default("file:./data/parley.db")
     .refine((v) => /^(file:|libsql:|https?:|wss?:)/.test(v), {
       message: "must start with file: (a local SQLite file) or libsql:// (a remote libSQL server)",
+    })
+    .superRefine((v, context) => {
+      const problem = localFileProblem(v);
+      if (problem) context.addIssue({ code: z.ZodIssueCode.custom, message: problem });
     }),
   DATABASE_AUTH_TOKEN: z.string().optional(),
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters (try: openssl rand -hex 32)").optional(),
@@ -176,7 +205,9 @@ const envSchema = z.object({
   /** Usage limits per person (an admin can set them apart per person): chats kept; 0 is no limit. */
   LIMIT_CHATS_PER_USER: z.coerce.number().int().min(0).default(0),
   /** Answers one person may ask for in a rolling window, like "50/3h"; "off" is no limit. */
-  LIMIT_MESSAGES_PER_USER: rateLimit.default("off"),
+  LIMIT_MESSAGES_PER_USER: rateLimit.default("off").refine((limit) => limit === null || (limit.durationSeconds >= 3600 && limit.durationSeconds % 3600 === 0), {
+    message: 'must be answers per whole hours or days, from 1h to 7d, like "50/3h" or "200/1d" (as the admin page takes them), or "off"',
+  }),
   /** Tokens (in and out) one person may use per calendar month (UTC); 0 is no limit. */
   LIMIT_TOKENS_PER_USER_PER_MONTH: z.coerce.number().int().min(0).default(0),
   /** Estimated spend in USD one person may cause per calendar month (UTC); 0 is no limit. */
@@ -195,9 +226,17 @@ const envSchema = z.object({
     .string()
     .default("")
     .transform((v) => v.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean)),
+}).superRefine((config, context) => {
+  // Moderation runs on the OpenAI provider's address with its key: without the key nothing would be checked.
+  if (config.MODERATION_MODEL && !config.OPENAI_API_KEY) {
+    context.addIssue({ code: z.ZodIssueCode.custom, path: ["MODERATION_MODEL"], message: "needs OPENAI_API_KEY: messages are checked on the OpenAI provider's address with its key" });
+  }
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** Every variable the server reads. */
+export const KNOWN_SETTINGS: ReadonlySet<string> = new Set(Object.keys(envSchema.innerType().shape));
 
 const SECRET_NAME = /(_KEY|_KEYS_OLD|SECRET|TOKEN)$/;
 

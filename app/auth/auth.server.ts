@@ -96,6 +96,12 @@ authenticator.use(
     if (!parsed.success) throw new AuthFormError("auth.checkFields", fieldErrorsOf(parsed.error));
     try {
       const account = { ...parsed.data, passwordHash: await hashPassword(parsed.data.password) };
+      if (firstAccount && mode !== "open") {
+        // Let in only while the server is still empty: another sign-up may have been first meanwhile.
+        const user = await createUser({ ...account, onlyFirst: true });
+        if (user) return user;
+        throw new AppError(mode === "closed" ? "registration_closed" : "invite_required");
+      }
       if (!invite) return await createUser(account);
       const user = await createUser({ ...account, invite });
       if (user) return user;

@@ -8,8 +8,9 @@ import path from "node:path";
 import { deleteExpiredSessions } from "../auth/session.server";
 import { sweepUnusedUploads } from "../models/attachment.server";
 import { sessionSecret } from "../auth/secret.server";
-import { localDatabasePath, prepareDatabase } from "../db.server";
-import { type Env, env } from "../env.server";
+import { checkpointAndClose, localDatabasePath, prepareDatabase } from "../db.server";
+import { type Env, env, KNOWN_SETTINGS } from "../env.server";
+import { embeddingsModel } from "../llm/embeddings.server";
 import { interruptOrphanedStreams } from "../models/message.server";
 import { resealUserKeys } from "../models/user-key.server";
 import { instanceId, streamRegistry } from "../streaming/streams.server";
@@ -29,6 +30,20 @@ function makePrivate(databaseFile: string | null) {
   for (const file of siblings) if (existsSync(file)) chmodSync(file, 0o600);
 }
 
+/** The innermost reason of an error (drizzle's "Failed query" wraps the driver's, which may wrap the system's). */
+function rootCause(error: unknown): string {
+  let cause = error;
+  while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause;
+  return cause instanceof Error ? cause.message : String(cause);
+}
+
+/** A limit's name typed wrong would be ignored without a word: say so. */
+export function warnAboutUnknownSettings(source: Record<string, string | undefined>): string[] {
+  const unknown = Object.keys(source).filter((name) => /^(RATE_LIMIT|LIMIT)_/.test(name) && !KNOWN_SETTINGS.has(name));
+  for (const name of unknown) logger.warn("unknown setting ignored: check its name in .env.example", { name });
+  return unknown;
+}
+
 /**
  * The configuration, read and checked without touching any data: server.ts
  * takes its port with it before boot, so a second server started by mistake
@@ -45,7 +60,12 @@ export async function boot({ migrationsFolder }: { migrationsFolder: string }): 
   // The database, its WAL and the session secret hold private data: readable by their owner only.
   process.umask(0o077);
   makePrivate(localDatabasePath(config.DATABASE_URL));
-  await prepareDatabase({ migrationsFolder });
+  await prepareDatabase({ migrationsFolder }).catch((error: unknown) => {
+    throw new Error(`Could not open the database at DATABASE_URL=${JSON.stringify(config.DATABASE_URL.split("?")[0])}: ${rootCause(error)}`);
+  });
+  warnAboutUnknownSettings(process.env);
+  const embeddings = embeddingsModel();
+  if (config.EMBEDDINGS_MODEL && embeddings.off) logger.warn("search by meaning is off: EMBEDDINGS_MODEL cannot be used", { reason: embeddings.off });
   sessionSecret();
   // After a rotation (the old ENCRYPTION_KEY moved to ENCRYPTION_KEYS_OLD), people's keys are sealed again with the new one.
   const { resealed, unreadable } = await resealUserKeys();
@@ -72,8 +92,11 @@ export async function shutdown({ graceMs = 10_000 }: { graceMs?: number } = {}):
   if (sweep) clearInterval(sweep);
   vectorIndexer().stop();
   const registry = streamRegistry();
-  logger.info("shutting down", { activeStreams: registry.activeStreams().length });
+  const activeStreams = registry.activeStreams().length;
+  const waiting = `shutting down: running answers get up to ${Math.round(graceMs / 1000)} s to finish (a second Ctrl-C stops at once)`;
+  logger.info(activeStreams > 0 ? waiting : "shutting down", { activeStreams });
   const deadline = Date.now() + graceMs;
   while (registry.activeStreams().length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
   await registry.stopAll();
+  await checkpointAndClose().catch((error: unknown) => logger.warn("could not checkpoint the database at shutdown", { error }));
 }

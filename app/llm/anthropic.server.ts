@@ -194,7 +194,9 @@ function toUpstreamError(
     const kind = error.type === "rate_limit_error" ? "rate_limited"
       : error.type === "invalid_request_error" || error.type === "authentication_error" || error.type === "permission_error" ? "client"
       : "server";
-    return new UpstreamError({ ...common, kind, message: `${label} failed mid-answer: ${error.apiMessage ?? error.message}` });
+    // overloaded_error is what Anthropic answers with HTTP 529 before a stream: said and retried the same way.
+    const status = error.type === "overloaded_error" ? 529 : undefined;
+    return new UpstreamError({ ...common, kind, status, message: `${label} failed mid-answer: ${error.apiMessage ?? error.message}` });
   }
   if (error instanceof SyntaxError) {
     return new UpstreamError({ ...common, kind: "malformed", message: `${label} sent an unreadable event: ${error.message}` });

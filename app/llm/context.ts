@@ -104,14 +104,20 @@ export function assembleContext({
   serverPrompt?: string | null;
   contextWindow: number;
   reserveForAnswer?: number;
-}): { system: string; messages: ContextMessage[]; trimmed: number } {
+}): {
+  system: string;
+  messages: ContextMessage[];
+  trimmed: number;
+  /** What is sent, estimated as trimming counts it: the usage an answer records when its provider never reports any. */
+  inputTokens: number;
+} {
   const system = [serverPrompt?.trim(), systemPrompt?.trim() || DEFAULT_SYSTEM_PROMPT].filter(Boolean).join("\n\n");
   // Empty answers (failed before a token) carry nothing and some APIs reject empty turns.
   const turns = path.map((t) => ({ role: t.role, parts: toContextParts(t.parts, files) })).filter((t) => t.parts.length > 0);
   let budget = contextWindow - reserveForAnswer - estimateTokens(system);
   const kept: ContextMessage[] = [];
   for (let i = turns.length - 1; i >= 0; i--) {
-    const cost = turns[i]!.parts.reduce((sum, part) => sum + partTokens(part), 0);
+    const cost = turnTokens(turns[i]!);
     // The newest turn is always sent, even if it alone exceeds the budget: the
     // upstream's own error is clearer than silently sending nothing.
     if (kept.length > 0 && cost > budget) break;
@@ -120,5 +126,10 @@ export function assembleContext({
   }
   // Most APIs want the conversation to start with a user turn.
   while (kept.length > 1 && kept[0]!.role !== "user") kept.shift();
-  return { system, messages: kept, trimmed: turns.length - kept.length };
+  const inputTokens = kept.reduce((sum, turn) => sum + turnTokens(turn), estimateTokens(system));
+  return { system, messages: kept, trimmed: turns.length - kept.length, inputTokens };
+}
+
+function turnTokens(turn: ContextMessage): number {
+  return turn.parts.reduce((sum, part) => sum + partTokens(part), 0);
 }

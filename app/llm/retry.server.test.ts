@@ -201,6 +201,17 @@ describe("retryDelayMs", () => {
     expect(delays(1)).toEqual([500, 1000, 2000, 4000, 8000, 8000]);
   });
 
+  test("a provider that says it is busy (429, 503, 529) without Retry-After waits four steps, still within the ceiling", () => {
+    const busy = (kind: UpstreamError["kind"], status?: number) =>
+      [1, 2, 3].map((attempt) =>
+        retryDelayMs({ attempt, error: new UpstreamError({ message: "x", providerId: "p", kind, status, beforeFirstToken: true }), baseDelayMs: 500, maxDelayMs: 8000, random: () => 0 }),
+      );
+    expect(busy("rate_limited", 429)).toEqual([1000, 2000, 4000]);
+    expect(busy("server", 529)).toEqual([1000, 2000, 4000]);
+    expect(busy("server", 503)).toEqual([1000, 2000, 4000]);
+    expect(busy("server", 500)).toEqual([250, 500, 1000]);
+  });
+
   test("never retries sooner than Retry-After", () => {
     expect(retryDelayMs({ attempt: 1, error: error(12_000), baseDelayMs: 500, maxDelayMs: 8000 })).toBe(12_000);
   });

@@ -115,6 +115,13 @@ export async function* streamWithRetry(openStream: OpenStream, options: StreamWi
   }
 }
 
+/**
+ * A provider that said it is busy (429, 503, 529) without saying for how long
+ * gets a few seconds, not half of one, before it is asked again: asked at
+ * once, it answers the same, and every attempt is spent in a second.
+ */
+const BUSY_STEPS = 4;
+
 /** Exponential backoff with "equal jitter", never shorter than the upstream's Retry-After. */
 export function retryDelayMs({
   attempt,
@@ -129,7 +136,8 @@ export function retryDelayMs({
   maxDelayMs: number;
   random?: () => number;
 }): number {
-  const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
+  const busy = error.kind === "rate_limited" || error.status === 503 || error.status === 529;
+  const backoff = Math.min(maxDelayMs, baseDelayMs * (busy ? BUSY_STEPS : 1) * 2 ** (attempt - 1));
   const jittered = backoff / 2 + (random() * backoff) / 2;
   return Math.round(Math.max(jittered, error.retryAfterMs ?? 0));
 }

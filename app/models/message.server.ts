@@ -1,7 +1,7 @@
 // Messages form a tree per chat (parent_id); the page shows one path through
 // it, from the root to the chat's active leaf. Access is checked through the
 // chat: callers hold a chat they got from requireChatAccess.
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
 import { type Chat, chats, type Message, type MessageStats, messages } from "../../drizzle/schema";
 import { type Database, database, prepared } from "../db.server";
 import { AppError, type Problem } from "../protocol/errors";
@@ -395,6 +395,9 @@ export async function saveStreamFinal({
   problem,
 }: StreamSnapshot & { status: Message["status"]; stats?: MessageStats; requestStats?: MessageStats; problem?: Problem }): Promise<void> {
   const db = database();
+  // A shutdown ends the process before a new chat's title is asked for (that waits for the answer's end): the chat
+  // is named after its first message now, as after a crash.
+  const titles = problem?.code === "interrupted_by_shutdown" ? await fallbackTitles(db, sql`c.id = (SELECT chat_id FROM messages WHERE id = ${messageId})`) : [];
   await db.batch([
     db
       .update(messages)
@@ -407,7 +410,26 @@ export async function saveStreamFinal({
         coalesce(p.asked_by, (SELECT c.user_id FROM messages m JOIN chats c ON c.id = m.chat_id WHERE m.id = ${messageId})), coalesce(${requestStats?.model ?? null}, (SELECT model FROM messages WHERE id = ${messageId}), ''),
         p.provider, p.paid_by, ${status}, ${requestStats?.inputTokens ?? 0}, ${requestStats?.outputTokens ?? 0}, ${requestStats?.costUsd ?? 0}
       FROM answer_payers p WHERE p.message_id = ${messageId}`),
+    ...titles,
   ]);
+}
+
+/**
+ * Statements naming the chats `which` picks (a condition on `c`, the chats)
+ * that have no title yet after their first message, for a chat whose first
+ * answer ended without its title being asked for. Each keeps a title set
+ * meanwhile (by its owner, or by a model).
+ */
+async function fallbackTitles(db: Database, which: SQL) {
+  const untitled = await db.all<{ chatId: string; firstMessage: string | null }>(sql`
+    SELECT c.id AS chatId,
+      (SELECT first.content FROM messages AS first WHERE first.chat_id = c.id AND first.role = 'user' ORDER BY first.created_at, first.id LIMIT 1) AS firstMessage
+    FROM chats AS c
+    WHERE c.title_set = 0 AND ${which}`);
+  return untitled.flatMap(({ chatId, firstMessage }) => {
+    const title = fallbackTitle(firstMessage ?? "");
+    return title ? [db.run(sql`UPDATE chats SET title = ${title}, title_set = 1 WHERE id = ${chatId} AND title_set = 0`)] : [];
+  });
 }
 
 /**
@@ -421,15 +443,7 @@ export async function saveStreamFinal({
 export async function interruptOrphanedStreams({ instanceId }: { instanceId: string | null }): Promise<number> {
   const db = database();
   const ours = sql`(instance_id IS NULL OR instance_id = ${instanceId ?? ""} OR ${instanceId === null ? 1 : 0})`;
-  const untitled = await db.all<{ chatId: string; firstMessage: string | null }>(sql`
-    SELECT c.id AS chatId,
-      (SELECT first.content FROM messages AS first WHERE first.chat_id = c.id AND first.role = 'user' ORDER BY first.created_at, first.id LIMIT 1) AS firstMessage
-    FROM chats AS c
-    WHERE c.title_set = 0 AND EXISTS (SELECT 1 FROM messages WHERE messages.chat_id = c.id AND messages.status = 'streaming' AND ${ours})`);
-  const titles = untitled.flatMap(({ chatId, firstMessage }) => {
-    const title = fallbackTitle(firstMessage ?? "");
-    return title ? [db.run(sql`UPDATE chats SET title = ${title}, title_set = 1 WHERE id = ${chatId} AND title_set = 0`)] : [];
-  });
+  const titles = await fallbackTitles(db, sql`EXISTS (SELECT 1 FROM messages WHERE messages.chat_id = c.id AND messages.status = 'streaming' AND ${ours})`);
   const [result] = await db.batch([
     db.run(sql`
       UPDATE messages SET status = 'interrupted', problem = ${JSON.stringify({ code: "interrupted_by_restart" } satisfies Problem)},

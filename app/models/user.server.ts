@@ -16,19 +16,25 @@ export class EmailTakenError extends Error {}
  * inside the INSERT, so two racing sign-ups cannot both win. With `invite`,
  * the account is created only while that invite can be used, and takes one
  * of its uses in the same transaction (undefined: the invite could not be used).
+ * With `onlyFirst`, it is created only while the server has no account at
+ * all (undefined: another sign-up was first), so while registration is not
+ * open, two racing sign-ups on an empty server cannot both get in.
  */
 export async function createUser(input: { email: string; name: string; passwordHash: string }): Promise<PublicUser>;
 export async function createUser(input: { email: string; name: string; passwordHash: string; invite: { tokenHash: string; now?: number } }): Promise<PublicUser | undefined>;
+export async function createUser(input: { email: string; name: string; passwordHash: string; onlyFirst: true }): Promise<PublicUser | undefined>;
 export async function createUser({
   email,
   name,
   passwordHash,
   invite,
+  onlyFirst,
 }: {
   email: string;
   name: string;
   passwordHash: string;
   invite?: { tokenHash: string; now?: number };
+  onlyFirst?: true;
 }): Promise<PublicUser | undefined> {
   const id = createId();
   const db = database();
@@ -43,6 +49,12 @@ export async function createUser({
           WHERE EXISTS (SELECT 1 FROM invites WHERE ${usableInvite(invite.tokenHash, now)})`),
         db.run(sql`UPDATE invites SET uses = uses + 1 WHERE ${usableInvite(invite.tokenHash, now)} AND EXISTS (SELECT 1 FROM users WHERE id = ${id})`),
       ]);
+      if (inserted.rowsAffected === 0) return undefined;
+    } else if (onlyFirst) {
+      const inserted = await db.run(sql`
+        INSERT INTO users (id, email, name, password_hash, role)
+        SELECT ${id}, ${email.toLowerCase()}, ${name}, ${passwordHash}, 'admin'
+        WHERE NOT EXISTS (SELECT 1 FROM users)`);
       if (inserted.rowsAffected === 0) return undefined;
     } else {
       await db.run(sql`

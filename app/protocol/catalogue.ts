@@ -189,7 +189,7 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     model_disabled: (p) => `${p.model ? `“${p.model}”` : "That model"} has been turned off by the administrator. Pick another model.`,
     user_not_found: (p) => (p.email ? `No account has the email ${p.email}. Check it on the Users page.` : "That account no longer exists."),
     user_keys_not_allowed: () => "The administrator does not let people use keys of their own on this server.",
-    registration_closed: () => "Registration is closed on this server. Ask an admin for an account.",
+    registration_closed: () => "Registration is closed on this server. Ask an admin to invite you.",
     invite_required: () => "This server accepts new accounts by invitation only. Ask an admin for an invite link.",
     invite_invalid: () => "This invite link is not valid. Check that you copied all of it, or ask an admin for a new one.",
     invite_expired: () => "This invite link has expired. Ask an admin for a new one.",
@@ -265,6 +265,7 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     forked_while_streaming: () => "Forked while this answer was being written.",
     stream_lost: () => "Lost the connection to this answer. Reload the page to see where it stands.",
     send_failed: () => "The message could not reach Parley, so it was not sent. Your text is kept: check your connection and send again.",
+    action_not_reached: () => "That could not reach Parley, so nothing was done. Check your connection and try again.",
   },
   ru: {
     invalid_input: () => "Проверьте форму и попробуйте ещё раз.",
@@ -311,7 +312,7 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     model_disabled: (p) => `${p.model ? `Модель «${p.model}»` : "Эта модель"} отключена администратором. Выберите другую модель.`,
     user_not_found: (p) => (p.email ? `Аккаунта с адресом ${p.email} нет. Проверьте его на странице «Пользователи».` : "Этого аккаунта больше нет."),
     user_keys_not_allowed: () => "Администратор не разрешает пользоваться собственными ключами на этом сервере.",
-    registration_closed: () => "Регистрация на этом сервере закрыта. Попросите администратора создать вам аккаунт.",
+    registration_closed: () => "Регистрация на этом сервере закрыта. Попросите администратора пригласить вас.",
     invite_required: () => "На этом сервере регистрация только по приглашениям. Попросите у администратора ссылку-приглашение.",
     invite_invalid: () => "Эта ссылка-приглашение недействительна. Проверьте, что скопировали её целиком, или попросите новую у администратора.",
     invite_expired: () => "Срок действия этой ссылки-приглашения истёк. Попросите новую у администратора.",
@@ -387,6 +388,7 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     forked_while_streaming: () => "Ответвлено, пока писался этот ответ.",
     stream_lost: () => "Связь с этим ответом потеряна. Обновите страницу, чтобы увидеть, где он сейчас.",
     send_failed: () => "Сообщение не дошло до Parley и не отправлено. Текст сохранён: проверьте подключение и отправьте ещё раз.",
+    action_not_reached: () => "Запрос не дошёл до Parley, и ничего не сделано. Проверьте подключение и попробуйте ещё раз.",
   },
 };
 

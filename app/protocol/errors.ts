@@ -119,6 +119,8 @@ export const ERROR_STATUS = {
   stream_lost: 200,
   // The page's send never got an answer from Parley (offline, or the server failed)
   send_failed: 503,
+  // Another of the page's forms (Stop, Regenerate…) never got an answer from Parley
+  action_not_reached: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { type ClientActionFunctionArgs, isRouteErrorResponse, Link, type ShouldRevalidateFunction, useActionData, useLoaderData } from "@remix-run/react";
-import { sendNeverArrived } from "./chats";
+import { type ClientActionFunctionArgs, Link, type ShouldRevalidateFunction, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "~/i18n/i18n";
 import { requireUser } from "~/auth/session.server";
 import { Composer } from "~/components/chat/Composer";
+import { neverArrived, unlessUnreachable } from "~/components/chat/not-reached";
 import { toPickerGroups } from "~/components/chat/ModelPicker";
 import { Icon } from "~/components/ui/Icon";
 import { env } from "~/env.server";
@@ -16,7 +16,6 @@ import { formFields, inputError, newChatSchema } from "~/services/chat-input";
 import { startChat } from "~/services/conversation.server";
 import { withinLimit } from "~/services/limits.server";
 import { formFailure, localeOf } from "~/utils/http.server";
-import { describe, type Locale } from "~/protocol/catalogue";
 import type { FormFailure } from "~/protocol/errors";
 
 /**
@@ -83,18 +82,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
  * the page that waits for the server.
  */
 export async function clientAction({ serverAction }: ClientActionFunctionArgs) {
-  try {
-    return await serverAction<typeof action>();
-  } catch (error) {
-    // An answer from the server (a refusal, its own failure) is the server's to show. Anything else: is it there?
-    if (error instanceof Response || isRouteErrorResponse(error)) throw error;
-    if (await fetch("/healthz", { cache: "no-store" }).then((r) => r.ok, () => false)) throw error;
-    const locale: Locale = document.documentElement.lang === "ru" ? "ru" : "en";
-    return { formError: describe("send_failed", locale), code: "send_failed" } satisfies FormFailure;
-  }
+  return unlessUnreachable(() => serverAction<typeof action>(), "send_failed");
 }
 
-export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defaultShouldRevalidate }) => (sendNeverArrived(actionResult) ? false : defaultShouldRevalidate);
+export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defaultShouldRevalidate }) => (neverArrived(actionResult) ? false : defaultShouldRevalidate);
 
 export default function NewChat() {
   const { offers, models, modelId, maxChars, maxFileBytes, maxFiles } = useLoaderData<typeof loader>();

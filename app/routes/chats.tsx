@@ -5,6 +5,7 @@ import { z } from "zod";
 import { requireUser } from "~/auth/session.server";
 import { useGoneChats } from "~/components/chat/gone-chats";
 import { KeyboardShortcuts } from "~/components/chat/KeyboardShortcuts";
+import { neverArrived } from "~/components/chat/not-reached";
 import { Sidebar } from "~/components/chat/Sidebar";
 import { QuickSwitcher } from "~/components/search/QuickSwitcher";
 import { listChats } from "~/models/chat.server";
@@ -36,17 +37,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
  */
 export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, formMethod, currentUrl, nextUrl, actionResult, defaultShouldRevalidate }) => {
   if (formData?.get("answerId")) return false;
-  // A send that never reached the server changed nothing there (and asking it again would fail too).
-  if (sendNeverArrived(actionResult)) return false;
+  if (neverArrived(actionResult)) return false;
   const chatToChat = /^\/chats\/[^/]+$/.test(currentUrl.pathname) && /^\/chats\/[^/]+$/.test(nextUrl.pathname);
   if (!formMethod && chatToChat && currentUrl.pathname !== nextUrl.pathname && currentUrl.search === nextUrl.search) return false;
   return defaultShouldRevalidate;
 };
-
-/** The new-chat page's answer to a send that could not reach the server (its clientAction). */
-export function sendNeverArrived(actionResult: unknown): boolean {
-  return typeof actionResult === "object" && actionResult !== null && (actionResult as { code?: unknown }).code === "send_failed";
-}
 
 export default function ChatsLayout() {
   const { user, chats: listed, hasMore, pages, archived, justArchived } = useLoaderData<typeof loader>();

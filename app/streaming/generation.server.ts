@@ -212,6 +212,8 @@ interface Upstream {
   model: ModelInfo;
   /** Whose key the model is asked with: a refused key is the server's to fix, or the person's own. */
   paidBy: "server" | "user";
+  /** The assembled request's size, estimated: its input when the provider reports no usage. */
+  inputTokens: number;
   open(signal: AbortSignal): AsyncIterable<LlmEvent>;
 }
 
@@ -240,6 +242,7 @@ async function prepareUpstream(
     provider,
     model,
     paidBy: payer.paidBy,
+    inputTokens: context.inputTokens,
     open: (signal) => provider.stream({ model: model.upstreamId, messages: context.messages, system: context.system, signal, reasoning: model.reasoning }),
   };
 }
@@ -290,6 +293,7 @@ async function relayEvents({ upstream, writer, startedAt = performance.now(), fi
   const stats: MessageStats = { model: model.id };
   let outputTokens = 0;
   let estimatedOutput = 0;
+  let usageReported = false;
   try {
     // Retries happen only before the first token (then the error reaches the user with the partial answer kept).
     const events = streamWithRetry(
@@ -324,6 +328,7 @@ async function relayEvents({ upstream, writer, startedAt = performance.now(), fi
           else writer.reasoning(event.text);
           break;
         case "usage":
+          usageReported = true;
           stats.inputTokens = event.inputTokens;
           outputTokens = event.outputTokens;
           break;
@@ -333,7 +338,8 @@ async function relayEvents({ upstream, writer, startedAt = performance.now(), fi
       }
     }
   } catch (error) {
-    finishStats();
+    // A request that failed before the model wrote anything was refused or never answered: no prompt was billed.
+    finishStats(writer.signal.aborted || firstTokenAt !== undefined);
     if (writer.signal.aborted) return stopped();
     const problem: Problem =
       error instanceof UpstreamError
@@ -342,7 +348,7 @@ async function relayEvents({ upstream, writer, startedAt = performance.now(), fi
     if (problem.code === "server_key_refused" && error instanceof UpstreamError) logger.warn("the provider refused the server's key", { provider: provider.label, status: error.status, detail: error.detail });
     return ended({ status: "error", problem });
   }
-  finishStats();
+  finishStats(true);
   if (writer.signal.aborted) return stopped();
   // Cut off at the model's output limit: not a whole answer, and Continue goes on from it.
   if (stats.finishReason !== undefined && LENGTH_LIMIT_REASONS.has(stats.finishReason)) return ended({ status: "interrupted", problem: { code: "answer_length_limit" } });
@@ -362,8 +368,12 @@ async function relayEvents({ upstream, writer, startedAt = performance.now(), fi
     return { ...outcome, stats: shown, ...(before ? { requestStats: stats } : {}) };
   }
 
-  function finishStats() {
+  /** `promptBilled`: the model took the request in, so its input counts even when the provider never said how much. */
+  function finishStats(promptBilled: boolean) {
     const endedAt = performance.now();
+    // Providers report usage at the end of a stream: one cut short (Stop, shutdown, a failure mid-answer) is billed
+    // for the whole prompt all the same, and the limits and the usage report count it as estimated.
+    if (!usageReported && promptBilled) stats.inputTokens = upstream.inputTokens;
     stats.durationMs = Math.round(endedAt - startedAt);
     if (firstTokenAt !== undefined) stats.timeToFirstTokenMs = Math.round(firstTokenAt - startedAt);
     stats.outputTokens = outputTokens || estimatedOutput;

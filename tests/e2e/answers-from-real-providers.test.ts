@@ -97,6 +97,37 @@ test("Stop ends the answer, keeps its text and cancels the upstream request", as
   await expect(lastAnswer(page).getByRole("button", { name: "Continue" })).toBeVisible();
 });
 
+test("Stop and Regenerate pressed while offline stay in the chat and say nothing was done; back online, Stop works", async ({ page, context, browserErrors }) => {
+  browserErrors.allow(/net::ERR_INTERNET_DISCONNECTED|net::ERR_FAILED|ERR_NETWORK_CHANGED/);
+  await signUp(page);
+  const marker = uniqueMarker("os");
+  await queueScripts("openai", marker, { tokens: numberedTokens(400, "tok"), tokenDelayMs: 50 });
+  await startChat(page, GPT_MINI, `Count while offline ${marker}`);
+  await expect(answerContent(page)).toContainText("tok3 ");
+  await waitForHydration(page);
+  const notReached = "That could not reach Parley, so nothing was done. Check your connection and try again.";
+
+  await context.setOffline(true);
+  await page.getByRole("button", { name: "Stop generating" }).click();
+  await expect(page.getByRole("alert")).toHaveText(notReached);
+  // The chat is still there, not the page that waits for the server.
+  await expect(page.getByTestId("user-message")).toHaveText([new RegExp(`Count while offline ${marker}`)]);
+  await expect(page.getByRole("button", { name: "Stop generating" })).toBeVisible();
+
+  await context.setOffline(false);
+  await page.getByRole("button", { name: "Stop generating" }).click();
+  await waitForAnswer(page, "interrupted");
+  await expect(lastAnswer(page).getByTestId("answer-problem")).toHaveText("Stopped.");
+  await expect.poll(async () => (await requestsWith("openai", marker))[0]?.outcome).toBe("client_closed");
+
+  await context.setOffline(true);
+  await lastAnswer(page).getByRole("button", { name: "Regenerate" }).click();
+  await expect(page.getByRole("alert")).toHaveText(notReached);
+  await expect(page.getByTestId("assistant-message")).toHaveCount(1);
+  await expect(lastAnswer(page).getByTestId("answer-problem")).toHaveText("Stopped.");
+  await context.setOffline(false);
+});
+
 test("Continue right after a Stop is an answer being written again: it shows so, and Stop ends it again", async ({ page }) => {
   await signUp(page);
   const marker = uniqueMarker("cs");

@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
-import { type ClientLoaderFunctionArgs, Form, isRouteErrorResponse, Link, type ShouldRevalidateFunction, useActionData, useLoaderData, useRevalidator, useRouteError, useSearchParams } from "@remix-run/react";
+import { type ClientActionFunctionArgs, type ClientLoaderFunctionArgs, Form, isRouteErrorResponse, Link, type ShouldRevalidateFunction, useActionData, useLoaderData, useRevalidator, useRouteError, useSearchParams } from "@remix-run/react";
 import { useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { useMoment } from "~/components/ui/moment";
 import { useTranslation } from "~/i18n/i18n";
@@ -15,6 +15,7 @@ import { toPickerGroups } from "~/components/chat/ModelPicker";
 import { AssistantMessage, type MessageView, StreamingElsewhere, UserMessage } from "~/components/chat/MessageItem";
 import { ScrollToBottom } from "~/components/chat/ScrollToBottom";
 import { FormAlert } from "~/components/ui/Field";
+import { neverArrived, unlessUnreachable } from "~/components/chat/not-reached";
 import { useOptimisticSend } from "~/components/chat/useOptimisticSend";
 import { renderTextParts } from "~/components/markdown/html.server";
 import { env } from "~/env.server";
@@ -153,13 +154,18 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return runChatAction({ request, user, chatId: params.chatId, ip: context.clientIp });
 }
 
+/** With JavaScript: Stop, Regenerate or any other form that cannot reach the server says so above the composer. */
+export async function clientAction({ serverAction }: ClientActionFunctionArgs) {
+  return unlessUnreachable(() => serverAction<typeof action>(), "action_not_reached");
+}
+
 /**
  * A send posted by the page's script (with browser-chosen ids) is followed
  * over its stream, and the page reloads its data when the answer ends: no
  * reload of the whole page right after the send.
  */
-export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
-  formData?.get("answerId") ? false : defaultShouldRevalidate;
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, actionResult, defaultShouldRevalidate }) =>
+  formData?.get("answerId") || neverArrived(actionResult) ? false : defaultShouldRevalidate;
 
 export default function ChatPage() {
   const data = useLoaderData<typeof clientLoader>();

@@ -1,0 +1,31 @@
+// A form posted by the page's script that cannot reach Parley at all (offline,
+// a restart) stays on its page and says it was not done, rather than the page
+// giving way to the one that waits for the server.
+import { isRouteErrorResponse } from "@remix-run/react";
+import { describe, type Locale } from "~/protocol/catalogue";
+import type { FormFailure } from "~/protocol/errors";
+
+type NotReached = "send_failed" | "action_not_reached";
+
+/**
+ * The route's action as the server answered it, or, when the request never
+ * got an answer and the server does not answer its health check either, a
+ * failure with `code` (the send's own, or any other form's).
+ */
+export async function unlessUnreachable<T>(serverAction: () => Promise<T>, code: NotReached): Promise<T | FormFailure> {
+  try {
+    return await serverAction();
+  } catch (error) {
+    // An answer from the server (a refusal, its own failure) is the server's to show. Anything else: is it there?
+    if (error instanceof Response || isRouteErrorResponse(error)) throw error;
+    if (await fetch("/healthz", { cache: "no-store" }).then((r) => r.ok, () => false)) throw error;
+    const locale: Locale = document.documentElement.lang === "ru" ? "ru" : "en";
+    return { formError: describe(code, locale), code };
+  }
+}
+
+/** A form that never reached the server changed nothing there (and asking it for the page's data again would fail too). */
+export function neverArrived(actionResult: unknown): boolean {
+  const code = typeof actionResult === "object" && actionResult !== null ? (actionResult as { code?: unknown }).code : undefined;
+  return code === "send_failed" || code === "action_not_reached";
+}

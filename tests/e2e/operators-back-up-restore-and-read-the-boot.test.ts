@@ -1,0 +1,65 @@
+// What an operator does beside chatting: a backup made while Parley runs,
+// restored as the README says, starts and holds what it held; a database
+// that cannot be opened stops the boot with the reason; a limit's name typed
+// wrong is said at start instead of being ignored.
+import { spawn } from "node:child_process";
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import Database from "libsql";
+import { expect, signUp, test } from "./fixtures";
+import { E2E } from "./env";
+import { freePort, startOwnServer } from "./own-server";
+
+test("a backup made while Parley runs, put in place of the database after a stop, starts with what it held", async ({ newContext }) => {
+  let server = await startOwnServer({ RATE_LIMIT_SENDS_PER_USER: "5/1m" });
+  try {
+    // The limit's name is RATE_LIMIT_SEND_PER_USER: the typo is named at start.
+    expect(server.output.some((line) => line.includes("unknown setting ignored") && line.includes("RATE_LIMIT_SENDS_PER_USER"))).toBe(true);
+    const context = await newContext({ baseURL: server.baseURL });
+    const before = await signUp(await context.newPage(), { name: "Before Backup" });
+    const file = path.join(server.dataDir, "parley.db");
+    const backup = path.join(server.dataDir, "backup.db");
+    const live = new Database(file);
+    live.exec(`VACUUM INTO '${backup}'`);
+    live.close();
+    const after = await signUp(await (await newContext({ baseURL: server.baseURL })).newPage(), { name: "After Backup" });
+
+    await server.stop({ keepData: true });
+    // Stopped, the database file is the whole database: no WAL is left to be replayed onto a file put in its place.
+    expect(existsSync(`${file}-wal`) ? statSync(`${file}-wal`).size : 0).toBe(0);
+    copyFileSync(backup, file);
+    server = await startOwnServer({}, { dataDir: server.dataDir });
+    const health = await (await fetch(`${server.baseURL}/healthz`)).json();
+    expect(health.status).toBe("ok");
+    const check = new Database(file, { readonly: true });
+    const emails = check.prepare("SELECT email FROM users ORDER BY email").all().map((row) => (row as { email: string }).email);
+    check.close();
+    expect(emails).toEqual([before.email]);
+    expect(emails).not.toContain(after.email);
+  } finally {
+    await server.stop();
+  }
+});
+
+test("a database that cannot be opened stops the boot, saying which and why", async () => {
+  const dataDir = mkdtempSync(path.join(path.dirname(E2E.dataDir), "bad-db-"));
+  try {
+    const file = path.join(dataDir, "notes.db");
+    writeFileSync(file, "These are notes, not a database. ".repeat(200));
+    const port = await freePort();
+    const output: string[] = [];
+    const child = spawn("node_modules/.bin/bun", ["server.ts"], {
+      env: { ...process.env, ...E2E.serverEnv, PORT: String(port), DATABASE_URL: `file:${file}` },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    for (const stream of [child.stdout, child.stderr]) stream.on("data", (chunk: Buffer) => output.push(chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    expect(code).toBe(1);
+    const said = output.join("");
+    expect(said).toContain(`Could not open the database at DATABASE_URL="file:${file}": `);
+    expect(said).toMatch(/not a database/);
+    expect(said).not.toContain("Failed query");
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});

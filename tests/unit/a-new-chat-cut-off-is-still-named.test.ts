@@ -1,0 +1,81 @@
+// A new chat is named after its first answer ends. When that answer is cut
+// off by a shutdown, the process ends before a model can be asked for a
+// title: the chat is named after its first message as the answer's end is
+// stored, as after a crash. Stopped by its writer, it is named as usual.
+// Checked with the real OpenAI SDK against the fake upstream.
+import { eq } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
+import { chats } from "../../drizzle/schema";
+import { type FakeServer, startFakeOpenAI } from "../fakes/openai";
+import { database, prepareDatabase } from "~/db.server";
+import { requireChatAccess } from "~/models/chat-access.server";
+import { DEFAULT_CHAT_TITLE } from "~/models/chat.server";
+import { getMessage } from "~/models/message.server";
+import { plainText } from "~/protocol/parts";
+import * as conversation from "~/services/conversation.server";
+import { streamRegistry } from "~/streaming/streams.server";
+import { createId } from "~/utils/id";
+import { createTestUser } from "./fixtures";
+
+const MODEL = "openai:gpt-4o-mini";
+let fake: FakeServer;
+
+beforeAll(async () => {
+  fake = await startFakeOpenAI();
+  Object.assign(process.env, { OPENAI_API_KEY: "server-key-of-titles-0001", OPENAI_BASE_URL: fake.url });
+  await prepareDatabase();
+});
+
+const settled = () => Promise.all(streamRegistry().activeStreams().map((stream) => stream.settled));
+afterEach(settled);
+
+afterAll(async () => {
+  await settled();
+  // Titles are written in the background after a first answer: let them finish before the fake goes.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  await fake.close();
+});
+
+/** A new chat whose first answer is slow; resolves once its first words are out. */
+async function firstAnswerUnderWay(question: string) {
+  const user = await createTestUser();
+  fake.script({ match: question, text: "one two three four five six seven eight nine ten ".repeat(20), tokenDelayMs: 30 });
+  const { chat, assistantMessageId } = await conversation.startChat({ user, text: question, model: MODEL });
+  expect(chat.title).toBe(DEFAULT_CHAT_TITLE);
+  const stream = streamRegistry().get(assistantMessageId)!;
+  await vi.waitFor(() => expect(plainText(stream.parts).length).toBeGreaterThan(0), { timeout: 5_000 });
+  const access = () => requireChatAccess({ chatId: chat.id, user, level: "own" });
+  return { chat, access, assistantMessageId };
+}
+
+async function titleOf(chatId: string) {
+  const [row] = await database().select({ title: chats.title, titleSet: chats.titleSet }).from(chats).where(eq(chats.id, chatId));
+  return row;
+}
+
+describe("a new chat whose first answer is cut off", () => {
+  test("by a shutdown is named after its first message by the time the shutdown has stored the answer", async () => {
+    const marker = createId();
+    const { chat, assistantMessageId } = await firstAnswerUnderWay(`How were the Roman aqueducts   built, and how did they keep the water flowing? ${marker}`);
+    await streamRegistry().stopAll();
+    expect((await getMessage({ chatId: chat.id, messageId: assistantMessageId }))?.problem).toEqual({ code: "interrupted_by_shutdown" });
+    // The same words a restart gives a chat cut off by a crash.
+    expect(await titleOf(chat.id)).toEqual({ title: "How were the Roman aqueducts built, and how…", titleSet: true });
+  });
+
+  test("by a shutdown keeps the name its owner gave it meanwhile", async () => {
+    const marker = createId();
+    const { chat, access } = await firstAnswerUnderWay(`Something to be renamed ${marker}`);
+    await conversation.renameChat({ access: await access(), title: "My own name" });
+    await streamRegistry().stopAll();
+    expect(await titleOf(chat.id)).toEqual({ title: "My own name", titleSet: true });
+  });
+
+  test("by its writer's Stop gets a title", async () => {
+    const marker = createId();
+    const { chat, access, assistantMessageId } = await firstAnswerUnderWay(`Tell me about the glaciers of Norway ${marker}`);
+    await conversation.stopAnswer({ access: await access(), messageId: assistantMessageId });
+    await vi.waitFor(async () => expect((await titleOf(chat.id))?.titleSet).toBe(true), { timeout: 5_000 });
+    expect((await titleOf(chat.id))?.title).not.toBe(DEFAULT_CHAT_TITLE);
+  });
+});
