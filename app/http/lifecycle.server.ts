@@ -14,6 +14,7 @@ import { embeddingsModel } from "../llm/embeddings.server";
 import { interruptOrphanedStreams } from "../models/message.server";
 import { resealUserKeys } from "../models/user-key.server";
 import { instanceId, streamRegistry } from "../streaming/streams.server";
+import { settlePendingTitles } from "../streaming/title.server";
 import { vectorIndexer } from "../services/vector-index.server";
 import { logger } from "../utils/logger.server";
 
@@ -98,5 +99,6 @@ export async function shutdown({ graceMs = 10_000 }: { graceMs?: number } = {}):
   const deadline = Date.now() + graceMs;
   while (registry.activeStreams().length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
   await registry.stopAll();
+  await settlePendingTitles();
   await checkpointAndClose().catch((error: unknown) => logger.warn("could not checkpoint the database at shutdown", { error }));
 }

@@ -154,7 +154,7 @@ export default function AdminModels() {
               </legend>
               {!provider.configured ? (
                 <p className="text-sm text-zinc-500">
-                  {t("adminModels.noServerKey")}
+                  {provider.keyless ? t("adminModels.noServerAddress", { setting: provider.setting }) : t("adminModels.noServerKey", { setting: provider.setting })}
                 </p>
               ) : null}
               {provider.models.length > 0 ? (

@@ -25,6 +25,10 @@ export interface AdminProvider {
   label: string;
   /** Whether the server has its own key (or address) for it; otherwise only people's own keys reach it. */
   configured: boolean;
+  /** Without the server's own: the variable that would give it (an API key, or a local server's address). */
+  setting: string;
+  /** A local server (Ollama, LM Studio, a custom one): people reach it with an address of their own, not only a key. */
+  keyless: boolean;
   enabled: boolean;
   models: AdminModel[];
 }
@@ -48,6 +52,8 @@ async function knownProviders(policy: ModelPolicy): Promise<AdminProvider[]> {
       id: provider.id,
       label: provider.label,
       configured: true,
+      setting: "",
+      keyless: false,
       enabled: !policy.disabledProviders.includes(provider.id),
       models: [...(await modelsOf(provider))]
         .sort((a, b) => a.label.localeCompare(b.label))
@@ -59,6 +65,8 @@ async function knownProviders(policy: ModelPolicy): Promise<AdminProvider[]> {
     id: preset.id,
     label: preset.label,
     configured: false,
+    setting: `${preset.prefix}_${preset.keyless ? "BASE_URL" : "API_KEY"}`,
+    keyless: Boolean(preset.keyless),
     enabled: !policy.disabledProviders.includes(preset.id),
     models: [],
   }));

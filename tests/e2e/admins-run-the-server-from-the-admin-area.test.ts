@@ -286,6 +286,9 @@ test(`${modeName(javaScriptEnabled)} an admin turns a model and a provider off, 
   // Untick the demo model and the Anthropic provider, make GPT-4o the default, forbid keys of one's own; save.
   const adminPage = await admin.page(await newContext({ baseURL: server.baseURL, javaScriptEnabled }));
   await adminPage.goto("/admin/models");
+  // A provider the server has no key or address for says which setting would give it, and who can use it meanwhile.
+  await expect(adminPage.locator('[data-testid="admin-provider"][data-provider="mistral"]')).toContainText("No server key (MISTRAL_API_KEY): only people with a key of their own can use it.");
+  await expect(adminPage.locator('[data-testid="admin-provider"][data-provider="ollama"]')).toContainText("Not set up on this server (OLLAMA_BASE_URL): only people allowed to point their keys at a server of their choosing (below) can use it.");
   await adminPage.getByLabel("Demo (offline) (demo:parley-demo)", { exact: true }).uncheck();
   await adminPage.getByLabel("Anthropic (the provider and all its models)").uncheck();
   await adminPage.getByLabel("Default model for new chats").selectOption("openai:gpt-4o");

@@ -13,6 +13,7 @@ import { DEFAULT_CHAT_TITLE } from "~/models/chat.server";
 import { getMessage } from "~/models/message.server";
 import { plainText } from "~/protocol/parts";
 import * as conversation from "~/services/conversation.server";
+import { shutdown } from "~/http/lifecycle.server";
 import { streamRegistry } from "~/streaming/streams.server";
 import { createId } from "~/utils/id";
 import { createTestUser } from "./fixtures";
@@ -77,5 +78,25 @@ describe("a new chat whose first answer is cut off", () => {
     await conversation.stopAnswer({ access: await access(), messageId: assistantMessageId });
     await vi.waitFor(async () => expect((await titleOf(chat.id))?.titleSet).toBe(true), { timeout: 5_000 });
     expect((await titleOf(chat.id))?.title).not.toBe(DEFAULT_CHAT_TITLE);
+  });
+});
+
+describe("a new chat whose first answer ended just before a shutdown", () => {
+  test("is named after its first message, though the model asked for its title has not answered", async () => {
+    const user = await createTestUser();
+    const question = `What keeps a bicycle upright when it moves? ${createId()}`;
+    // The answer comes at once; the title request that follows it gets no answer at all.
+    fake.script({ match: question, text: "Mostly the steering, and a little the wheels." }, { stallBeforeHeaders: true });
+    const { chat, assistantMessageId } = await conversation.startChat({ user, text: question, model: MODEL });
+    await streamRegistry().get(assistantMessageId)?.settled;
+    await vi.waitFor(() => expect(fake.requests.filter((request) => request.outcome === "open")).toHaveLength(1), { timeout: 5_000 });
+    expect((await titleOf(chat.id))?.titleSet).toBe(false);
+
+    const shuttingDown = performance.now();
+    await shutdown({ graceMs: 0 });
+    expect(performance.now() - shuttingDown).toBeLessThan(10_000);
+    expect(await titleOf(chat.id)).toEqual({ title: "What keeps a bicycle upright when it moves?…", titleSet: true });
+    // The unanswered request is let go.
+    await vi.waitFor(() => expect(fake.requests.filter((request) => request.outcome === "open")).toHaveLength(0), { timeout: 5_000 });
   });
 });
