@@ -16,7 +16,7 @@ import * as conversation from "~/services/conversation.server";
 import { shutdown } from "~/http/lifecycle.server";
 import { streamRegistry } from "~/streaming/streams.server";
 import { createId } from "~/utils/id";
-import { createTestUser } from "./fixtures";
+import { answersSettled, closeFakesAfterAnswers, createTestUser } from "./fixtures";
 
 const MODEL = "openai:gpt-4o-mini";
 let fake: FakeServer;
@@ -27,15 +27,8 @@ beforeAll(async () => {
   await prepareDatabase();
 });
 
-const settled = () => Promise.all(streamRegistry().activeStreams().map((stream) => stream.settled));
-afterEach(settled);
-
-afterAll(async () => {
-  await settled();
-  // Titles are written in the background after a first answer: let them finish before the fake goes.
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  await fake.close();
-});
+afterEach(answersSettled);
+afterAll(() => closeFakesAfterAnswers(fake));
 
 /** A new chat whose first answer is slow; resolves once its first words are out. */
 async function firstAnswerUnderWay(question: string) {

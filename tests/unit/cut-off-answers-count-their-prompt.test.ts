@@ -21,7 +21,7 @@ import * as conversation from "~/services/conversation.server";
 import { limitStanding } from "~/services/usage-limits.server";
 import { streamRegistry } from "~/streaming/streams.server";
 import { createId } from "~/utils/id";
-import { createTestUser } from "./fixtures";
+import { answersSettled, closeFakesAfterAnswers, createTestUser } from "./fixtures";
 
 const OPENAI = "openai:gpt-4o-mini";
 const ANTHROPIC = "anthropic:claude-3-5-haiku-20241022";
@@ -43,15 +43,8 @@ beforeAll(async () => {
   await prepareDatabase();
 });
 
-const settled = () => Promise.all(streamRegistry().activeStreams().map((stream) => stream.settled));
-afterEach(settled);
-
-afterAll(async () => {
-  await settled();
-  // Titles are written in the background after a first answer: let them finish before the fakes go.
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  await Promise.all([openai.close(), anthropic.close()]);
-});
+afterEach(answersSettled);
+afterAll(() => closeFakesAfterAnswers(openai, anthropic));
 
 const none: LimitOverrides = { chats: null, messages: null, windowSeconds: null, tokensPerMonth: null, spendPerMonthUsd: null };
 

@@ -4,9 +4,20 @@ import { createChat } from "~/models/chat.server";
 import { createExchange, getPathPage, saveStreamFinal } from "~/models/message.server";
 import { createUser } from "~/models/user.server";
 import { textParts } from "~/protocol/parts";
+import { streamRegistry } from "~/streaming/streams.server";
 import { createId } from "~/utils/id";
 
 export const TEST_MODEL = "demo:parley-demo";
+
+/** Every answer still being written, ended. */
+export const answersSettled = () => Promise.all(streamRegistry().activeStreams().map((stream) => stream.settled));
+
+/** After a file's last test: its answers end, the titles asked for in the background are written, then the fake upstreams close. */
+export async function closeFakesAfterAnswers(...fakes: { close(): Promise<void> }[]): Promise<void> {
+  await answersSettled();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  await Promise.all(fakes.map((fake) => fake.close()));
+}
 
 /** A user with a unique email (the users table is shared by every test in a file). */
 export async function createTestUser(name = "Ada") {
