@@ -229,7 +229,7 @@ test("a provider that keeps failing shows a readable error", async ({ page }) =>
   await expect(lastAnswer(page).getByTestId("answer-problem")).toHaveText("OpenAI had a server error (HTTP 500). Regenerate to try again.");
 });
 
-test("a 429 with Retry-After is retried and the answer arrives; meanwhile the answer says why and counts down", async ({ page }) => {
+test("a 429 with Retry-After is retried and the answer arrives; meanwhile the answer says why and counts down", async ({ page, newContext }) => {
   await signUp(page);
   const marker = uniqueMarker("rl");
   await queueScripts("openai", marker, { status: 429, retryAfter: 8 }, { text: "Made it after waiting." });
@@ -246,6 +246,11 @@ test("a 429 with Retry-After is retried and the answer arrives; meanwhile the an
   // A page loaded meanwhile says so too, from its first byte.
   await page.reload();
   await expect(notice).toContainText("OpenAI is rate-limiting requests (HTTP 429). Trying again");
+  // Without JavaScript too, with the time left when the page was drawn.
+  const withoutJs = await (await newContext({ javaScriptEnabled: false, storageState: await page.context().storageState() })).newPage();
+  await withoutJs.goto(page.url());
+  await expect(withoutJs.getByTestId("answer-retrying")).toHaveText(/^OpenAI is rate-limiting requests \(HTTP 429\)\. Trying again in [1-8] s \(attempt 2 of 3\)…$/);
+  await withoutJs.close();
   await waitForAnswer(page);
   await expect(answerContent(page)).toHaveText("Made it after waiting.");
   expect(await notice.count()).toBe(0);

@@ -523,8 +523,9 @@ export const UserMessage = memo(function UserMessage({
 function RetryNotice({ retry }: { retry: StreamEventData["retry"] }) {
   const { t } = useTranslation();
   // The wait is a length of time from when this retry reached the page, on the browser's own clock (the server's may
-  // differ). No clock before hydration, where the server's markup and the browser's would differ.
-  const [left, setLeft] = useState<number | null>(null);
+  // differ). Until the clock runs (and without JavaScript), the wait as the page's data gave it: the same words in the
+  // server's markup and the browser's first render.
+  const [left, setLeft] = useState(retry.delayMs);
   useEffect(() => {
     const startsAt = Date.now() + retry.delayMs;
     const tick = () => setLeft(startsAt - Date.now());
@@ -547,7 +548,7 @@ function RetryNotice({ retry }: { retry: StreamEventData["retry"] }) {
           : code === "upstream_connection_lost"
             ? t("message.retryConnectionLost", words)
             : t("message.retryOther", words);
-  const seconds = left === null ? 0 : Math.ceil(left / 1000);
+  const seconds = Math.ceil(left / 1000);
   const counts = { attempt: retry.attempt, max: retry.maxAttempts };
   const spoken = `${reason} ${t("message.retryNow", counts)}`;
   // Said once per attempt; the countdown itself is not read out every second.
