@@ -129,11 +129,16 @@ console.log(
 // Graceful shutdown (Fly sends SIGTERM on deploy, a terminal SIGINT): stop
 // taking requests, let running answers finish or be stored, then exit.
 let shuttingDown = 0;
+let hurried = false;
 async function stop() {
   if (shuttingDown) {
-    // A second Ctrl-C stops at once (the next start stores what was still running as interrupted). A signal within a
-    // second of the first is the same Ctrl-C, which reaches the server both from the terminal and through npm.
-    if (performance.now() - shuttingDown > 1_000) process.exit(130);
+    // A signal within a second of the first is the same Ctrl-C, which reaches the server both from the terminal and
+    // through npm. A second Ctrl-C ends the answers' time to finish: they are stored as they are, and the server
+    // stops. A third stops at once (the next start stores what was still running as interrupted).
+    if (performance.now() - shuttingDown <= 1_000) return;
+    if (hurried) process.exit(130);
+    hurried = true;
+    app.hurryShutdown();
     return;
   }
   shuttingDown = performance.now();

@@ -16,7 +16,7 @@ import { messagesFor } from "./i18n/resources.server";
 import { type PageWords, PageWordsProvider } from "./i18n/page-words";
 import { localeOf } from "./utils/http.server";
 
-export { boot, settings, shutdown } from "./http/lifecycle.server";
+export { boot, hurryShutdown, settings, shutdown } from "./http/lifecycle.server";
 export { handleHttp, lastResort, listStaticFiles } from "./http/edge.server";
 
 const ABORT_DELAY = 5_000;

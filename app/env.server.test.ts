@@ -61,6 +61,8 @@ describe("parsing the environment", () => {
     expect(parseEnv({ ALLOW_REGISTRATION: "FALSE" }).ALLOW_REGISTRATION).toBe(false);
     expect(parseEnv({ ALLOW_REGISTRATION: " True " }).ALLOW_REGISTRATION).toBe(true);
     expect(parseEnv({ ALLOW_USER_BASE_URLS: "Yes" }).ALLOW_USER_BASE_URLS).toBe(true);
+    expect(parseEnv({ ALLOW_REGISTRATION: "off" }).ALLOW_REGISTRATION).toBe(false);
+    expect(parseEnv({ ALLOW_REGISTRATION: "On" }).ALLOW_REGISTRATION).toBe(true);
     expect(() => parseEnv({ ALLOW_REGISTRATION: "sure" })).toThrow(/ALLOW_REGISTRATION="sure": expected true or false/);
   });
 

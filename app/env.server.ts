@@ -9,8 +9,8 @@ import { census } from "./utils/census.server";
 const booleanString = z
   .string()
   .transform((v) => v.trim().toLowerCase())
-  .pipe(z.enum(["true", "false", "1", "0", "yes", "no"], { errorMap: () => ({ message: "expected true or false" }) }))
-  .transform((v) => v === "true" || v === "1" || v === "yes");
+  .pipe(z.enum(["true", "false", "1", "0", "yes", "no", "on", "off"], { errorMap: () => ({ message: "expected true or false" }) }))
+  .transform((v) => v === "true" || v === "1" || v === "yes" || v === "on");
 
 const url = z.string().url("must be a URL, like https://api.example.com/v1");
 const modelList = z

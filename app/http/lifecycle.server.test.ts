@@ -5,7 +5,11 @@ import { sessions } from "../../drizzle/schema";
 import { database, prepareDatabase } from "~/db.server";
 import { createUser } from "~/models/user.server";
 import { createId } from "~/utils/id";
-import { boot, shutdown } from "./lifecycle.server";
+import { getMessage } from "~/models/message.server";
+import { plainText } from "~/protocol/parts";
+import { startChat } from "~/services/conversation.server";
+import { streamRegistry } from "~/streaming/streams.server";
+import { boot, hurryShutdown, shutdown } from "./lifecycle.server";
 
 const migrationsFolder = path.resolve("drizzle/migrations");
 
@@ -32,4 +36,19 @@ test("boot deletes expired sessions at once and starts an hourly sweep that does
   } finally {
     intervals.mockRestore();
   }
+});
+
+test("a second Ctrl-C ends the answers' time to finish: they are stored as they are, with their stats", async () => {
+  await prepareDatabase({ migrationsFolder });
+  const user = await createUser({ email: `hurry-${createId()}@example.com`, name: "Hurry", passwordHash: "x" });
+  const { chat, assistantMessageId } = await startChat({ user, text: "Tell me a long story about the sea and its ships", model: "demo:parley-demo" });
+  await vi.waitFor(() => expect(plainText(streamRegistry().get(assistantMessageId)!.parts).length).toBeGreaterThan(0), { timeout: 5_000 });
+  const started = performance.now();
+  const stopping = shutdown({ graceMs: 60_000 });
+  setTimeout(hurryShutdown, 200);
+  await stopping;
+  expect(performance.now() - started).toBeLessThan(10_000);
+  const message = await getMessage({ chatId: chat.id, messageId: assistantMessageId });
+  expect(message).toMatchObject({ status: "interrupted", problem: { code: "interrupted_by_shutdown" } });
+  expect(message!.stats!.outputTokens).toBeGreaterThan(0);
 });

@@ -10,7 +10,7 @@ import { sweepUnusedUploads } from "../models/attachment.server";
 import { sessionSecret } from "../auth/secret.server";
 import { checkpointAndClose, localDatabasePath, prepareDatabase } from "../db.server";
 import { type Env, env, KNOWN_SETTINGS } from "../env.server";
-import { embeddingsModel } from "../llm/embeddings.server";
+import { type EmbeddingsOff, embeddingsModel } from "../llm/embeddings.server";
 import { interruptOrphanedStreams } from "../models/message.server";
 import { resealUserKeys } from "../models/user-key.server";
 import { instanceId, streamRegistry } from "../streaming/streams.server";
@@ -19,6 +19,8 @@ import { vectorIndexer } from "../services/vector-index.server";
 import { logger } from "../utils/logger.server";
 
 const SESSION_SWEEP_MS = 60 * 60 * 1000;
+/** How long boot waits for the database to answer (migrations on a remote server included). */
+const DATABASE_ANSWER_MS = 30_000;
 let sweep: ReturnType<typeof setInterval> | undefined;
 
 /**
@@ -30,6 +32,12 @@ function makePrivate(databaseFile: string | null) {
   const siblings = [databaseFile, `${databaseFile}-wal`, `${databaseFile}-shm`, path.join(path.dirname(databaseFile), "session-secret")];
   for (const file of siblings) if (existsSync(file)) chmodSync(file, 0o600);
 }
+
+const EMBEDDINGS_PROBLEM: Record<EmbeddingsOff, string> = {
+  not_configured: "is not set",
+  provider_missing: "names a provider this server has no key for (its <PROVIDER>_API_KEY, or for a local server its <PROVIDER>_BASE_URL, is not set)",
+  provider_unsupported: "names a provider without an OpenAI-compatible embeddings endpoint",
+};
 
 /** The innermost reason of an error (drizzle's "Failed query" wraps the driver's, which may wrap the system's). */
 function rootCause(error: unknown): string {
@@ -61,12 +69,20 @@ export async function boot({ migrationsFolder }: { migrationsFolder: string }): 
   // The database, its WAL and the session secret hold private data: readable by their owner only.
   process.umask(0o077);
   makePrivate(localDatabasePath(config.DATABASE_URL));
-  await prepareDatabase({ migrationsFolder }).catch((error: unknown) => {
-    throw new Error(`Could not open the database at DATABASE_URL=${JSON.stringify(config.DATABASE_URL.split("?")[0])}: ${rootCause(error)}`);
+  const where = `DATABASE_URL=${JSON.stringify(config.DATABASE_URL.split("?")[0])}`;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // A server that takes the connection and never answers would otherwise hold the boot, silent, for ever.
+  const silent = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer in ${DATABASE_ANSWER_MS / 1000} s`)), DATABASE_ANSWER_MS);
   });
+  await Promise.race([prepareDatabase({ migrationsFolder }), silent])
+    .catch((error: unknown) => {
+      throw new Error(`Could not open the database at ${where}: ${rootCause(error)}`);
+    })
+    .finally(() => clearTimeout(timer));
   warnAboutUnknownSettings(process.env);
   const embeddings = embeddingsModel();
-  if (config.EMBEDDINGS_MODEL && embeddings.off) logger.warn("search by meaning is off: EMBEDDINGS_MODEL cannot be used", { reason: embeddings.off });
+  if (config.EMBEDDINGS_MODEL && embeddings.off) logger.warn(`search by meaning is off: EMBEDDINGS_MODEL ${EMBEDDINGS_PROBLEM[embeddings.off]}`, { reason: embeddings.off });
   sessionSecret();
   // After a rotation (the old ENCRYPTION_KEY moved to ENCRYPTION_KEYS_OLD), people's keys are sealed again with the new one.
   const { resealed, unreadable } = await resealUserKeys();
@@ -88,17 +104,26 @@ export async function boot({ migrationsFolder }: { migrationsFolder: string }): 
   return config;
 }
 
+let hurried = false;
+
+/** A second Ctrl-C: the running answers' time to finish ends now; they are stored as they are. */
+export function hurryShutdown(): void {
+  hurried = true;
+  logger.info("stopping now: answers still being written are stored as they are");
+}
+
 /** Lets running answers finish for a while, then stores the rest as interrupted. */
 export async function shutdown({ graceMs = 10_000 }: { graceMs?: number } = {}): Promise<void> {
+  hurried = false;
   if (sweep) clearInterval(sweep);
   vectorIndexer().stop();
   const registry = streamRegistry();
   const activeStreams = registry.activeStreams().length;
-  const waiting = `shutting down: running answers get up to ${Math.round(graceMs / 1000)} s to finish (a second Ctrl-C stops at once)`;
+  const waiting = `shutting down: running answers get up to ${Math.round(graceMs / 1000)} s to finish (a second Ctrl-C stores them as they are and stops)`;
   logger.info(activeStreams > 0 ? waiting : "shutting down", { activeStreams });
   const deadline = Date.now() + graceMs;
-  while (registry.activeStreams().length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  while (registry.activeStreams().length > 0 && Date.now() < deadline && !hurried) await new Promise((resolve) => setTimeout(resolve, 100));
   await registry.stopAll();
-  await settlePendingTitles();
+  await settlePendingTitles(hurried ? 0 : 2_000);
   await checkpointAndClose().catch((error: unknown) => logger.warn("could not checkpoint the database at shutdown", { error }));
 }

@@ -268,7 +268,7 @@ export const en = {
     registrationClosed: "Registration is closed",
     inviteOnly: "Sign-up is by invitation",
     badInvite: "This invite link cannot be used",
-    closedExplain: "This Parley server does not accept new accounts. Ask an admin to invite you.",
+    closedExplain: "This Parley server does not accept new accounts. Ask an admin to let you in.",
     signupTitle: "Create your account",
     firstAccount: "Registration is closed on this server, but it has no account yet: this first account becomes its admin.",
     creatingAccount: "Creating account…",

@@ -128,6 +128,35 @@ test("Stop and Regenerate pressed while offline stay in the chat and say nothing
   await context.setOffline(false);
 });
 
+test("an answer that ends while the browser is offline stays on the page, and so does a rename refused meanwhile", async ({ page, context, browserErrors }) => {
+  browserErrors.allow(/net::ERR_INTERNET_DISCONNECTED|net::ERR_FAILED|ERR_NETWORK_CHANGED/);
+  await signUp(page);
+  const marker = uniqueMarker("of");
+  await queueScripts("openai", marker, { tokens: numberedTokens(30, "tok"), tokenDelayMs: 60 });
+  await startChat(page, GPT_MINI, `Finish while offline ${marker}`);
+  await expect(answerContent(page)).toContainText("tok2 ");
+  await waitForHydration(page);
+
+  await context.setOffline(true);
+  // The answer's own stream was open already: it ends on the page, which cannot ask for its data now.
+  await expect(lastAnswer(page)).toHaveAttribute("data-status", "complete", { timeout: 15_000 });
+  await expect(answerContent(page)).toContainText("tok30");
+  await expect(page.getByText("Parley cannot be reached right now")).toHaveCount(0);
+  await expect(page.getByTestId("user-message")).toHaveText([new RegExp(`Finish while offline ${marker}`)]);
+
+  await page.getByTestId("chat-header").locator("summary", { hasText: "Rename" }).click();
+  await page.getByLabel("Chat title").fill("Named offline");
+  await page.getByLabel("Chat title").press("Enter");
+  await expect(page.getByRole("alert")).toContainText("That could not reach Parley, so nothing was done. Check your connection and try again.");
+  await expect(page.getByLabel("Chat title")).toHaveValue("Named offline");
+
+  // Back online, the page takes its data again, and the same title goes through.
+  await context.setOffline(false);
+  await expect(lastAnswer(page).getByTestId("answer-stats")).toBeVisible();
+  await page.getByLabel("Chat title").press("Enter");
+  await expect(page.getByTestId("chat-title")).toHaveText("Named offline");
+});
+
 test("Continue right after a Stop is an answer being written again: it shows so, and Stop ends it again", async ({ page }) => {
   await signUp(page);
   const marker = uniqueMarker("cs");

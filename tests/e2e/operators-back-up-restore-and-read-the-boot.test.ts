@@ -3,6 +3,7 @@
 // that cannot be opened stops the boot with the reason; a limit's name typed
 // wrong is said at start instead of being ignored.
 import { spawn } from "node:child_process";
+import { type AddressInfo, createServer, type Socket } from "node:net";
 import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import Database from "libsql";
@@ -61,5 +62,27 @@ test("a database that cannot be opened stops the boot, saying which and why", as
     expect(said).not.toContain("Failed query");
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test("a database server that takes the connection and never answers stops the boot after a while, saying so", async () => {
+  test.setTimeout(90_000);
+  const sockets: Socket[] = [];
+  const silent = createServer((socket) => void sockets.push(socket));
+  await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+  const { port: silentPort } = silent.address() as AddressInfo;
+  try {
+    const output: string[] = [];
+    const child = spawn("node_modules/.bin/bun", ["server.ts"], {
+      env: { ...process.env, ...E2E.serverEnv, PORT: String(await freePort()), DATABASE_URL: `libsql://127.0.0.1:${silentPort}` },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    for (const stream of [child.stdout, child.stderr]) stream.on("data", (chunk: Buffer) => output.push(chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    expect(code).toBe(1);
+    expect(output.join("")).toContain(`Could not open the database at DATABASE_URL="libsql://127.0.0.1:${silentPort}": no answer in 30 s`);
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    silent.close();
   }
 });

@@ -29,3 +29,13 @@ export function neverArrived(actionResult: unknown): boolean {
   const code = typeof actionResult === "object" && actionResult !== null ? (actionResult as { code?: unknown }).code : undefined;
   return code === "send_failed" || code === "action_not_reached";
 }
+
+/**
+ * Reloads the page's data now, or, while the browser is offline, once it is
+ * back: a reload now would fail, and the chat would give way to the page that
+ * waits for the server, although what it shows is still true.
+ */
+export function revalidateWhenOnline(revalidate: () => void): void {
+  if (navigator.onLine) return revalidate();
+  window.addEventListener("online", () => revalidate(), { once: true });
+}
