@@ -1,7 +1,8 @@
+import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
-import { parseEnv } from "./env.server";
+import { KNOWN_SETTINGS, parseEnv, PROVIDER_ENV_PREFIXES } from "./env.server";
 
 describe("parsing the environment", () => {
   test("an empty environment gets the documented defaults", () => {
@@ -70,6 +71,15 @@ describe("parsing the environment", () => {
     expect(parseEnv({ LIMIT_MESSAGES_PER_USER: "50/3h" }).LIMIT_MESSAGES_PER_USER).toEqual({ points: 50, durationSeconds: 3 * 3600 });
     expect(parseEnv({ LIMIT_MESSAGES_PER_USER: "200/1d" }).LIMIT_MESSAGES_PER_USER).toEqual({ points: 200, durationSeconds: 86_400 });
     for (const value of ["3/30m", "3/90m", "5/10s"]) expect(() => parseEnv({ LIMIT_MESSAGES_PER_USER: value })).toThrow(/LIMIT_MESSAGES_PER_USER=.*whole hours or days/);
+  });
+
+  test(".env.example names every setting (a provider's endpoint and model list once, for all)", () => {
+    const example = readFileSync(".env.example", "utf8");
+    const named = (name: string) => new RegExp(`^(# ?)?${name}=`, "m").test(example);
+    const missing = [...KNOWN_SETTINGS].filter((name) => !named(name) && !/_(BASE_URL|MODELS|API_KEY)$/.test(name));
+    expect(missing).toEqual([]);
+    for (const prefix of PROVIDER_ENV_PREFIXES) expect(named(`${prefix}_API_KEY`) || named(`${prefix}_BASE_URL`), prefix).toBe(true);
+    expect(example).toContain("<PREFIX>_BASE_URL");
   });
 
   test("MODERATION_MODEL without an OpenAI key stops the boot instead of checking nothing", () => {
