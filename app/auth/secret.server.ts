@@ -3,8 +3,7 @@
 // database so restarts do not sign everybody out.
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { localDatabasePath } from "../db.server";
-import { env } from "../env.server";
+import { env, localDatabasePath } from "../env.server";
 import { logger } from "../utils/logger.server";
 
 let secret: string | undefined;

@@ -97,14 +97,22 @@ test("Stop ends the answer, keeps its text and cancels the upstream request", as
   await expect(lastAnswer(page).getByRole("button", { name: "Continue" })).toBeVisible();
 });
 
-test("Stop and Regenerate pressed while offline stay in the chat and say nothing was done; back online, Stop works", async ({ page, context, browserErrors }) => {
-  browserErrors.allow(/net::ERR_INTERNET_DISCONNECTED|net::ERR_FAILED|ERR_NETWORK_CHANGED/);
+const OFFLINE_ERRORS = /net::ERR_INTERNET_DISCONNECTED|net::ERR_FAILED|ERR_NETWORK_CHANGED/;
+
+/** A new person's chat whose answer of `tokens` numbered words is being written, on a page that has hydrated; its marker. */
+async function answerUnderWay(page: Page, question: string, tokens: number, tokenDelayMs: number): Promise<string> {
   await signUp(page);
-  const marker = uniqueMarker("os");
-  await queueScripts("openai", marker, { tokens: numberedTokens(400, "tok"), tokenDelayMs: 50 });
-  await startChat(page, GPT_MINI, `Count while offline ${marker}`);
-  await expect(answerContent(page)).toContainText("tok3 ");
+  const marker = uniqueMarker("of");
+  await queueScripts("openai", marker, { tokens: numberedTokens(tokens, "tok"), tokenDelayMs });
+  await startChat(page, GPT_MINI, `${question} ${marker}`);
+  await expect(answerContent(page)).toContainText("tok2 ");
   await waitForHydration(page);
+  return marker;
+}
+
+test("Stop and Regenerate pressed while offline stay in the chat and say nothing was done; back online, Stop works", async ({ page, context, browserErrors }) => {
+  browserErrors.allow(OFFLINE_ERRORS);
+  const marker = await answerUnderWay(page, "Count while offline", 400, 50);
   const notReached = "That could not reach Parley, so nothing was done. Check your connection and try again.";
 
   await context.setOffline(true);
@@ -129,13 +137,8 @@ test("Stop and Regenerate pressed while offline stay in the chat and say nothing
 });
 
 test("an answer that ends while the browser is offline stays on the page, and so does a rename refused meanwhile", async ({ page, context, browserErrors }) => {
-  browserErrors.allow(/net::ERR_INTERNET_DISCONNECTED|net::ERR_FAILED|ERR_NETWORK_CHANGED/);
-  await signUp(page);
-  const marker = uniqueMarker("of");
-  await queueScripts("openai", marker, { tokens: numberedTokens(30, "tok"), tokenDelayMs: 60 });
-  await startChat(page, GPT_MINI, `Finish while offline ${marker}`);
-  await expect(answerContent(page)).toContainText("tok2 ");
-  await waitForHydration(page);
+  browserErrors.allow(OFFLINE_ERRORS);
+  const marker = await answerUnderWay(page, "Finish while offline", 30, 60);
 
   await context.setOffline(true);
   // The answer's own stream was open already: it ends on the page, which cannot ask for its data now.
