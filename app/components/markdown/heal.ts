@@ -5,6 +5,7 @@
 // steady. remend closes emphasis, code, links and block math; tables and
 // LaTeX's `\[…\]` and `\(…\)` are done here.
 import remend from "remend";
+import { FENCE } from "./math-delimiters";
 
 const DELIMITER_CELL = /^\s*:?-*:?\s*$/;
 
@@ -37,7 +38,7 @@ const CLOSER = { "\\[": "\\]", "\\(": "\\)" } as const;
  */
 function closeLatexMath(block: string): string {
   if (!block.includes("\\[") && !block.includes("\\(")) return block;
-  if (/^ {0,3}(`{3,}|~{3,})/.test(block)) return block;
+  if (FENCE.test(block)) return block;
   let open: keyof typeof CLOSER | null = null;
   for (const [token] of block.matchAll(LATEX_DELIMITER)) {
     if (token.startsWith("`")) continue;

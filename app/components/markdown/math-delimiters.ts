@@ -5,7 +5,7 @@
 
 /** Math written between `\(…\)` or `\[…\]`, never across a blank line; code spans are matched first so they stay as they are. */
 const LATEX_OR_CODE = /(`+)[^]*?\1|\\\[((?:(?!\n[ \t]*\n)[^])+?)\\\]|\\\(((?:(?!\n[ \t]*\n)[^])+?)\\\)/g;
-const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+export const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 
 function latexToDollars(text: string): string {
   return text.replace(LATEX_OR_CODE, (whole: string, code: string | undefined, display: string | undefined, inline: string | undefined, at: number) => {
