@@ -305,6 +305,13 @@ export function modelNameIn(modelId: string, locale: Locale): string {
   return modelId === DEMO_MODEL_ID ? DEMO_NAMES[locale].model : labelOfModelId(modelId);
 }
 
+/** Readable names, in `locale`, of those of `modelIds` the groups do not offer (a chat's model turned off, say). */
+export function namesOfModelsNotOffered(modelIds: (string | null | undefined)[], groups: ProviderGroup[], locale: Locale): Record<string, string> {
+  const offered = new Set(groups.flatMap((g) => g.models.map((m) => m.id)));
+  const former = new Set(modelIds.filter((id): id is string => !!id && !offered.has(id)));
+  return Object.fromEntries([...former].map((id) => [id, modelNameIn(id, locale)]));
+}
+
 /** A page's model groups in its language: the demo is named in it. */
 export function inLanguage(groups: ProviderGroup[], locale: Locale): ProviderGroup[] {
   if (locale === "en") return groups;

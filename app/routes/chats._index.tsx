@@ -9,7 +9,7 @@ import { toPickerGroups } from "~/components/chat/ModelPicker";
 import { Icon } from "~/components/ui/Icon";
 import { env } from "~/env.server";
 import { metaT, pageTitle } from "~/i18n/meta";
-import { defaultModelFor, inLanguage, listModelGroups } from "~/llm/catalog.server";
+import { defaultModelFor, inLanguage, listModelGroups, namesOfModelsNotOffered } from "~/llm/catalog.server";
 import { DEMO_MODEL_ID } from "~/llm/demo.server";
 import { keptFiles, readMessageForm } from "~/services/attachments.server";
 import { formFields, inputError, newChatSchema } from "~/services/chat-input";
@@ -36,13 +36,17 @@ export const headers: HeadersFunction = ({ actionHeaders }) => {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const groups = inLanguage(await listModelGroups({ viewer: user }), localeOf(request));
+  const locale = localeOf(request);
+  const groups = inLanguage(await listModelGroups({ viewer: user }), locale);
   const offered = groups.flatMap((g) => g.models.map((m) => m.id));
+  const modelId = await defaultModelFor({ viewer: user });
   return {
     // What the page says under its heading: the demo where it is offered, and that nothing is when nothing is.
     offers: offered.length === 0 ? ("nothing" as const) : offered.includes(DEMO_MODEL_ID) ? ("demo" as const) : ("models" as const),
     models: toPickerGroups(groups),
-    modelId: await defaultModelFor({ viewer: user }),
+    modelId,
+    // The default named, should it be turned off.
+    formerModels: namesOfModelsNotOffered([modelId], groups, locale),
     maxChars: env().MAX_MESSAGE_CHARS,
     maxFileBytes: env().MAX_FILE_BYTES,
     maxFiles: env().MAX_FILES_PER_MESSAGE,
@@ -88,7 +92,7 @@ export async function clientAction({ serverAction }: ClientActionFunctionArgs) {
 export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defaultShouldRevalidate }) => (neverArrived(actionResult) ? false : defaultShouldRevalidate);
 
 export default function NewChat() {
-  const { offers, models, modelId, maxChars, maxFileBytes, maxFiles } = useLoaderData<typeof loader>();
+  const { offers, models, modelId, formerModels, maxChars, maxFileBytes, maxFiles } = useLoaderData<typeof loader>();
   const result = useActionData<typeof clientAction>() as FormFailure | undefined;
   const { t } = useTranslation();
   return (
@@ -104,7 +108,7 @@ export default function NewChat() {
         <h1 className="text-2xl font-semibold">{t("newChat.heading")}</h1>
         <p className="text-sm text-zinc-500">{offers === "demo" ? t("newChat.hint") : offers === "models" ? t("newChat.pick") : t("newChat.noModels")}</p>
       </div>
-      <Composer action="/chats?index" draftKey="new" models={models} modelId={modelId} maxChars={maxChars} maxFileBytes={maxFileBytes} maxFiles={maxFiles} busy={false} error={result?.formError} initialText={result?.text} initialFiles={result?.files} initialModel={result?.model} />
+      <Composer action="/chats?index" draftKey="new" models={models} modelId={modelId} formerModels={formerModels} maxChars={maxChars} maxFileBytes={maxFileBytes} maxFiles={maxFiles} busy={false} error={result?.formError} initialText={result?.text} initialFiles={result?.files} initialModel={result?.model} />
     </>
   );
 }

@@ -5,10 +5,9 @@
 // AnswerOnAnotherMachine (the route replays the request there).
 import type { Chat } from "../../drizzle/schema";
 import { env } from "../env.server";
-import { defaultModelFor, type ResolvedModel, resolveModel } from "../llm/catalog.server";
+import { defaultModelFor, labelOfModelId, type ResolvedModel, resolveModel } from "../llm/catalog.server";
 import { DEMO_PROVIDER_ID } from "../llm/demo.server";
 import { estimateTokens } from "../llm/context";
-import { modelPartOf } from "../llm/model-id";
 import { isModelDisabled, modelPolicy } from "../llm/model-policy.server";
 import type { ModelInfo } from "../llm/types";
 import { type Attachment, ownedAttachments } from "../models/attachment.server";
@@ -61,7 +60,7 @@ async function existingMessage(chat: Chat, messageId: string) {
 /** Refuses a model the admin turned off, saying so (the chat keeps showing the answers it gave). */
 async function refuseDisabled(modelId: string): Promise<void> {
   if (isModelDisabled(await modelPolicy(), modelId)) {
-    throw new AppError("model_disabled", { params: { model: modelPartOf(modelId) }, field: "model" });
+    throw new AppError("model_disabled", { params: { model: labelOfModelId(modelId) }, field: "model" });
   }
 }
 

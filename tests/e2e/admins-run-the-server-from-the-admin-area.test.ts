@@ -317,12 +317,12 @@ test(`${modeName(javaScriptEnabled)} an admin turns a model and a provider off, 
   // The answer keeps the name of the model that wrote it, not its raw id.
   await expect(lastAnswer(member).getByTestId("answer-model")).toHaveText("Demo (offline)");
   // The page's picker offers only models still on; a form that still names the old one is refused with words.
-  await expect(member.getByTestId("model-select").locator("option", { hasText: "Demo (offline)" })).toHaveCount(0);
-  // It names the chat's model as not available, and a send from the page says why instead of going with another model.
-  await expect(member.getByTestId("model-select").locator("option:checked")).toHaveText("parley-demo (not available)");
+  await expect(member.getByTestId("model-select").locator("option:not([disabled])", { hasText: "Demo (offline)" })).toHaveCount(0);
+  // It names the chat's model, by its name, as not available, and a send from the page says why instead of going with another model.
+  await expect(member.getByTestId("model-select").locator("option:checked")).toHaveText("Demo (offline) (not available)");
   await member.getByRole("textbox", { name: "Message" }).fill("And the sky?");
   await member.getByRole("button", { name: "Send" }).click();
-  await expect(member.getByText("“parley-demo” has been turned off by the administrator. Pick another model.")).toBeVisible();
+  await expect(member.getByText("“Demo (offline)” has been turned off by the administrator. Pick another model.")).toBeVisible();
   await expect(member.getByTestId("user-message")).toHaveCount(1);
   const refused = await postForm(member, new URL(chatUrl).pathname, { intent: "send", content: "And the mountains?", model: "demo:parley-demo" });
   expect(refused.status()).toBe(400);
@@ -335,10 +335,10 @@ test(`${modeName(javaScriptEnabled)} an admin turns a model and a provider off, 
     const memberWithJs = await (await newContext({ baseURL: server.baseURL, storageState: await memberContext.storageState() })).newPage();
     await memberWithJs.goto(chatUrl);
     await waitForHydration(memberWithJs);
-    await expect(memberWithJs.getByTestId("model-picker")).toHaveText(/^parley-demo \(not available\)/);
+    await expect(memberWithJs.getByTestId("model-picker")).toHaveText(/^Demo \(offline\) \(not available\)/);
     await memberWithJs.getByRole("textbox", { name: "Message" }).fill("And the stars?");
     await memberWithJs.getByRole("textbox", { name: "Message" }).press("Enter");
-    await expect(memberWithJs.getByText("“parley-demo” has been turned off by the administrator. Pick another model.")).toBeVisible();
+    await expect(memberWithJs.getByText("“Demo (offline)” has been turned off by the administrator. Pick another model.")).toBeVisible();
     // With JavaScript the picker has no trace of it either.
     const withJs = await (await newContext({ baseURL: server.baseURL })).newPage();
     await login(withJs, admin.user());
@@ -356,7 +356,7 @@ test(`${modeName(javaScriptEnabled)} an admin turns a model and a provider off, 
   await expect(adminPage.getByLabel("OpenAI (the provider and all its models)")).not.toBeChecked();
   await member.goto("/chats?new=1");
   await expect(member.getByText("No model is available on this server right now. An administrator can turn one on under Admin → Providers and models.")).toBeVisible();
-  await expect(member.getByTestId("model-select").locator("option:checked")).toHaveText("parley-demo (not available)");
+  await expect(member.getByTestId("model-select").locator("option:checked")).toHaveText("Demo (offline) (not available)");
   await adminPage.getByLabel("OpenAI (the provider and all its models)").check();
 
   // Everything back on, and the built-in default again.

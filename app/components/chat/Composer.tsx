@@ -26,6 +26,8 @@ export interface ComposerProps {
   draftKey: string;
   models: PickerGroup[];
   modelId: string;
+  /** Readable names of models no longer offered (the chat's own among them). */
+  formerModels?: Record<string, string>;
   maxChars: number;
   /** Upload limits, checked here before any byte is sent. */
   maxFileBytes: number;
@@ -124,7 +126,7 @@ function useKeyboardHints(): boolean {
   return fine;
 }
 
-export function Composer({ action, draftKey, models, modelId, maxChars, maxFileBytes, maxFiles, busy, stopId, notice, error, offerNewChat, initialText, initialFiles, initialModel, onSend, followsId }: ComposerProps) {
+export function Composer({ action, draftKey, models, modelId, maxChars, maxFileBytes, maxFiles, busy, stopId, notice, error, offerNewChat, initialText, initialFiles, initialModel, onSend, followsId, formerModels }: ComposerProps) {
   const navigation = useNavigation();
   const location = useLocation();
   const hydrated = useHydrated();
@@ -536,7 +538,7 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
               />
             </label>
             <span className="sr-only sm:not-sr-only">{t("composer.model")}</span>
-            <ModelPicker groups={models} value={startModel} onChange={setModel} />
+            <ModelPicker groups={models} value={startModel} onChange={setModel} formerLabels={formerModels} />
           </div>
           {busy && stopId ? (
             // Belongs to the stop form below (form=…): one place for Send and Stop, two forms.

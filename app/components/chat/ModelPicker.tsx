@@ -39,7 +39,20 @@ function isTypedCharacter(event: KeyboardEvent): boolean {
   return event.key.length === 1 && event.key !== " " && !event.ctrlKey && !event.metaKey && !event.altKey;
 }
 
-export function ModelPicker({ groups, value, name = "model", onChange }: { groups: PickerGroup[]; value: string; name?: string; onChange?: (modelId: string) => void }) {
+export function ModelPicker({
+  groups,
+  value,
+  name = "model",
+  onChange,
+  formerLabels,
+}: {
+  groups: PickerGroup[];
+  value: string;
+  name?: string;
+  onChange?: (modelId: string) => void;
+  /** Readable names of models no longer offered. */
+  formerLabels?: Record<string, string>;
+}) {
   const hydrated = useHydrated();
   const { t } = useTranslation();
   const locale = useLocale();
@@ -83,7 +96,7 @@ export function ModelPicker({ groups, value, name = "model", onChange }: { group
   }, [open, activeOptionId]);
 
   // A model no longer offered (turned off, or its key removed): named as such, never silently replaced by another.
-  const unavailable = all.some((m) => m.id === value) ? null : t("picker.unavailable", { model: modelPartOf(value) });
+  const unavailable = all.some((m) => m.id === value) ? null : t("picker.unavailable", { model: formerLabels?.[value] ?? modelPartOf(value) });
   if (!hydrated) {
     return (
       <select name={name} defaultValue={value} aria-label={t("composer.model")} className="min-w-0 max-w-[40vw] sm:max-w-56 rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1 text-xs text-zinc-200" data-testid="model-select">

@@ -19,7 +19,7 @@ import { neverArrived, unlessUnreachable } from "~/components/chat/not-reached";
 import { useOptimisticSend } from "~/components/chat/useOptimisticSend";
 import { renderTextParts } from "~/components/markdown/html.server";
 import { env } from "~/env.server";
-import { labelOfModelId, inLanguage, listModelGroups } from "~/llm/catalog.server";
+import { inLanguage, listModelGroups, namesOfModelsNotOffered } from "~/llm/catalog.server";
 import { requireChatAccess } from "~/models/chat-access.server";
 import { getMessage, getPathPage, streamingMessageId } from "~/models/message.server";
 import { needsMathStyles } from "~/components/markdown/math-styles";
@@ -108,18 +108,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     viewingEarlier,
     elsewhere,
     models: toPickerGroups(groups),
-    // Answers by a model no longer offered keep a readable name.
-    formerModels: formerModelLabels(messages, groups),
+    // Answers by a model no longer offered, and the chat's own model when it is not, keep a readable name.
+    formerModels: namesOfModelsNotOffered([chat.model, ...messages.map((m) => m.model)], groups, locale),
     maxChars: env().MAX_MESSAGE_CHARS,
     maxFileBytes: env().MAX_FILE_BYTES,
     maxFiles: env().MAX_FILES_PER_MESSAGE,
   };
-}
-
-function formerModelLabels(messages: MessageView[], groups: Awaited<ReturnType<typeof listModelGroups>>): Record<string, string> {
-  const offered = new Set(groups.flatMap((g) => g.models.map((m) => m.id)));
-  const former = new Set(messages.flatMap((m) => (m.model && !offered.has(m.model) ? [m.model] : [])));
-  return Object.fromEntries([...former].map((id) => [id, labelOfModelId(id)]));
 }
 
 type ChatData = Awaited<ReturnType<typeof loader>>;
@@ -316,6 +310,7 @@ export default function ChatPage() {
           draftKey={chat.id}
           models={models}
           modelId={chat.model}
+          formerModels={formerModels}
           maxChars={maxChars}
           maxFileBytes={maxFileBytes}
           maxFiles={maxFiles}
