@@ -4,8 +4,8 @@
 // it — and the files it shows stay stored while it exists. Callers have
 // checked that the caller owns the chat (requireChatAccess) before changing
 // a share; reading one by its token needs nothing else.
-import { and, asc, desc, eq, sql } from "drizzle-orm";
-import { chatMembers, chats, type Message, type Share, type ShareMessage, shareAttachments, shareMessages, shares } from "../../drizzle/schema";
+import { and, asc, desc, eq, getTableColumns, isNull, sql } from "drizzle-orm";
+import { chatMembers, chats, type Message, type Share, type ShareMessage, shareAttachments, shareMessages, shares, users } from "../../drizzle/schema";
 import { database, prepared } from "../db.server";
 import { attachmentIdsOf } from "../protocol/parts";
 import { createId } from "../utils/id";
@@ -21,11 +21,20 @@ export function newShareToken(): string {
   return Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString("base64url");
 }
 
-// Every view of a shared page starts here: one indexed lookup.
-const shareByToken = prepared((db) => db.query.shares.findFirst({ where: eq(shares.token, sql.placeholder("token")) }).prepare());
+// Every view of a shared page starts here: one indexed lookup. A link of a
+// disabled account is not served while it is disabled (enabling it brings the link back).
+const shareByToken = prepared((db) =>
+  db
+    .select(getTableColumns(shares))
+    .from(shares)
+    .innerJoin(users, eq(users.id, shares.userId))
+    .where(and(eq(shares.token, sql.placeholder("token")), isNull(users.disabledAt)))
+    .limit(1)
+    .prepare(),
+);
 
 export async function findShareByToken({ token }: { token: string }): Promise<Share | undefined> {
-  return shareByToken().execute({ token });
+  return (await shareByToken().execute({ token }))[0];
 }
 
 export async function findShareOfChat({ chatId }: { chatId: string }): Promise<Share | undefined> {

@@ -17,7 +17,7 @@ import {
   redeemPasswordReset,
 } from "../models/user.server";
 import { AppError } from "../protocol/errors";
-import { deleteAccount } from "./settings.server";
+import { deleteAccount, stopAnswersInChatsOf } from "./settings.server";
 import { createToken, hashToken, isTokenShaped } from "../utils/token.server";
 
 export const USERS_PAGE_SIZE = 50;
@@ -73,9 +73,14 @@ export async function changeRole({ admin, userId, role }: { admin: PublicUser; u
   settle(await setUserRole({ userId, role, changedBy: admin.id }));
 }
 
-/** Disables an account: its sessions end in the same transaction, and logging in is refused until it is enabled. */
+/**
+ * Disables an account: its sessions end in the same transaction, and logging
+ * in is refused until it is enabled. Answers still being written in its
+ * chats are stopped, as at a deletion: the server's keys pay for none of them.
+ */
 export async function disableUser({ admin, userId }: { admin: PublicUser; userId: string }): Promise<void> {
   settle(await setUserDisabled({ userId, disabled: true, changedBy: admin.id }));
+  await stopAnswersInChatsOf({ userId });
 }
 
 export async function enableUser({ admin, userId }: { admin: PublicUser; userId: string }): Promise<void> {

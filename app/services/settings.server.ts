@@ -106,6 +106,13 @@ async function withOwnPassword<T>({ user, password, ip, field }: { user: PublicU
   }
 }
 
+/** Stops the answers being written in an account's chats (it is being deleted or disabled: nobody is there to read them, or to pay). */
+export async function stopAnswersInChatsOf({ userId }: { userId: string }): Promise<void> {
+  const owned = new Set(await chatIdsOwnedBy({ userId }));
+  const registry = streamRegistry();
+  for (const stream of registry.activeStreams()) if (owned.has(stream.chatId)) await registry.stop(stream.messageId);
+}
+
 /**
  * Deletes an account with its chats, files, keys, shares and sessions
  * (models/user.server.ts, deleteUserWithData). The server's last enabled
@@ -115,9 +122,7 @@ async function withOwnPassword<T>({ user, password, ip, field }: { user: PublicU
  */
 export async function deleteAccount({ userId }: { userId: string }): Promise<void> {
   if (await isTheLastAdmin({ userId })) throw new AppError("last_admin");
-  const owned = new Set(await chatIdsOwnedBy({ userId }));
-  const registry = streamRegistry();
-  for (const stream of registry.activeStreams()) if (owned.has(stream.chatId)) await registry.stop(stream.messageId);
+  await stopAnswersInChatsOf({ userId });
   const outcome = await deleteUserWithData({ userId });
   if (outcome === "last_admin") throw new AppError("last_admin");
   if (outcome === "not_found") throw new AppError("user_not_found");

@@ -45,6 +45,7 @@ import { createInviteLink, inviteViews, revokeInviteLink, setRegistrationMode } 
 import { changeRole, createResetLink, usersPage, deleteUser, disableUser, enableUser, RESET_LINK_TTL_MS, resetLinkAccount, resetPassword } from "~/services/admin-users.server";
 import { filePartOf, storeUpload } from "~/services/attachments.server";
 import * as conversation from "~/services/conversation.server";
+import { readShare, shareChat } from "~/services/sharing.server";
 import { streamRegistry } from "~/streaming/streams.server";
 import { addExchange, createTestChat, createTestUser, TEST_MODEL } from "./fixtures";
 import { cookieFor, getRequest } from "./requests";
@@ -164,6 +165,36 @@ describe("disabling an account", () => {
     await enableUser({ admin: firstAdmin, userId: member.id });
     expect(await authenticator.authenticate("login", loginRequest(member.email, PASSWORD))).toMatchObject({ id: member.id });
     expect(await signedIn(member.id)).toMatchObject({ id: member.id });
+  });
+
+  test("stops the answers being written in its chats, and its shared links answer 404 until it is enabled again", async () => {
+    const member = await userWithPassword("Member with a long answer");
+    const chat = await createTestChat({ userId: member.id, title: "Rivers" });
+    const shared = await addExchange({ chatId: chat.id, parentId: null, question: "Tell me about rivers" });
+    const share = await shareChat({ access: await requireChatAccess({ chatId: chat.id, user: member, level: "own" }), user: member });
+    expect((await readShare({ token: share.token })).share.id).toBe(share.id);
+    const running = await createExchange({ chatId: chat.id, parentId: shared.assistantMessageId, parts: textParts("And the seas?"), model: TEST_MODEL, instanceId: null });
+    await database().update(messages).set({ status: "streaming" }).where(eq(messages.id, running.assistantMessageId));
+    const stream = streamRegistry().start({
+      messageId: running.assistantMessageId,
+      chatId: chat.id,
+      // An answer that goes on until it is stopped.
+      run: (writer) =>
+        new Promise((resolve) => {
+          writer.text("The seas are");
+          writer.signal.addEventListener("abort", () => resolve({ status: "interrupted", problem: { code: "stopped" } }));
+        }),
+    });
+
+    await disableUser({ admin: firstAdmin, userId: member.id });
+    expect(stream.finished).toBe(true);
+    expect(await database().select({ status: messages.status, parts: messages.parts }).from(messages).where(eq(messages.id, running.assistantMessageId))).toEqual([
+      { status: "interrupted", parts: textParts("The seas are") },
+    ]);
+    expect(await codeOf(readShare({ token: share.token }))).toBe("not_found");
+
+    await enableUser({ admin: firstAdmin, userId: member.id });
+    expect((await readShare({ token: share.token })).share.id).toBe(share.id);
   });
 });
 
