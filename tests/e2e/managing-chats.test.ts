@@ -83,6 +83,39 @@ test("the chat list shows 20 chats at a time, newest activity first, with Load m
   expect(all.at(-1)).toBe(secondOldest);
 });
 
+for (const javaScriptEnabled of [false, true]) {
+  test(`${javaScriptEnabled ? "with" : "without"} JavaScript, on a phone, Load more keeps the rows seen in view, and Back to chats returns to the list as it was left, at the chat left`, async ({ newContext }) => {
+    test.setTimeout(120_000);
+    const phone = await newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, javaScriptEnabled });
+    const page = await phone.newPage();
+    await signUp(page);
+    const created: string[] = [];
+    for (let i = 0; i < PAGE_SIZE + 10; i++) created.push(await createQuietChat(page, `Phone list chat ${i + 1}`));
+    const newestFirst = [...created].reverse();
+    const row = (chatId: string) => page.locator(`[id="in-list-${chatId}"]`);
+
+    await page.goto("/chats");
+    // Hydrated: the model picker (hidden where the list is the page) has become a button.
+    if (javaScriptEnabled) await expect(page.getByTestId("model-picker")).toBeAttached();
+    const lastSeen = newestFirst[PAGE_SIZE - 1]!;
+    await page.getByRole("link", { name: "Load more" }).click();
+    // Without JavaScript the whole page loads again, and the address names the row to bring back into view.
+    await expect(page).toHaveURL(javaScriptEnabled ? /\/chats\?more=2$/ : new RegExp(`/chats\\?more=2#in-list-${lastSeen}$`));
+    await expect.poll(() => listedChatIds(page)).toEqual(newestFirst);
+    // The page is not back at its top: the last row seen is in view, the first new one beneath it.
+    await expect(row(lastSeen)).toBeInViewport();
+    await expect(row(newestFirst[0]!)).not.toBeInViewport();
+
+    const left = newestFirst[PAGE_SIZE + 5]!;
+    await page.getByTestId("chat-list").locator(`a[href^="/chats/${left}"]`).click();
+    await expect(page).toHaveURL(new RegExp(`/chats/${left}\\?more=2$`));
+    await page.getByTestId("chat-header").getByRole("link", { name: "Back to chats" }).click();
+    await expect(page).toHaveURL(new RegExp(`/chats\\?more=2#in-list-${left}$`));
+    await expect.poll(() => listedChatIds(page)).toEqual(newestFirst);
+    await expect(row(left)).toBeInViewport();
+  });
+}
+
 test("the last chat's Delete… in a full list opens where its button can be clicked", async ({ newContext }) => {
   test.setTimeout(90_000);
   const context = await newContext({ viewport: { width: 1280, height: 560 } });

@@ -6,12 +6,13 @@
 // without leaving the page (with JavaScript): the popup closes, focus returns
 // to its opener and a polite status says "Saved". Without JavaScript they are
 // plain forms and the page reloads with the new values.
-import { Form, Link, useFetcher } from "@remix-run/react";
+import { Form, Link, useFetcher, useSearchParams } from "@remix-run/react";
 import { type ReactNode, useEffect, useState } from "react";
 import { useTranslation } from "~/i18n/i18n";
 import { SYSTEM_PROMPT_MAX } from "~/services/chat-input";
 import type { FormFailure } from "../../protocol/errors";
 import { Icon, type IconName } from "../ui/Icon";
+import { listRowId, listSearch } from "./chat-list-address";
 import { CountedTextArea } from "../ui/LengthCount";
 import { Popover } from "../ui/Popover";
 import { useSavedInPlace } from "../ui/useSavedInPlace";
@@ -78,6 +79,7 @@ export function ChatHeader({
 }) {
   const { t } = useTranslation();
   const action = `/chats/${chat.id}`;
+  const [params] = useSearchParams();
   const [status, setStatus] = useState("");
   useEffect(() => {
     if (!status) return;
@@ -87,7 +89,8 @@ export function ChatHeader({
   const saved = () => setStatus(t("header.saved"));
   return (
     <header className="@container relative flex items-center gap-1 border-b border-zinc-800 px-2 py-2 sm:px-4" data-testid="chat-header">
-      <Link to="/chats" className="icon-button md:hidden" aria-label={t("common.backToChats")} title={t("common.backToChats")}>
+      {/* Back to the list as it was left (its pages, archived or not), with this chat's row in view. */}
+      <Link to={`/chats${listSearch(params)}#${listRowId(chat.id)}`} className="icon-button md:hidden" aria-label={t("common.backToChats")} title={t("common.backToChats")}>
         <Icon name="back" />
       </Link>
       {/* Beside a phone's row of buttons a title gets two short lines (one cut at ten letters told chats apart by none). */}

@@ -1,4 +1,5 @@
 import { Form, Link, NavLink, useFetcher, useLocation, useSearchParams } from "@remix-run/react";
+import { useHydrated } from "remix-utils/use-hydrated";
 import { useTranslation } from "~/i18n/i18n";
 import type { ChatListItem } from "~/models/chat.server";
 import type { FormFailure } from "~/protocol/errors";
@@ -6,6 +7,7 @@ import { announce } from "../markdown/copy";
 import { Icon } from "../ui/Icon";
 import { Popover } from "../ui/Popover";
 import { useSavedInPlace } from "../ui/useSavedInPlace";
+import { listRowId, listSearch } from "./chat-list-address";
 import { forgetDrafts } from "./drafts";
 import { ShortcutsHelp } from "./KeyboardShortcuts";
 import { usePrefetchChat } from "./usePrefetchChat";
@@ -119,17 +121,14 @@ export function Sidebar({
   const [params] = useSearchParams();
   const location = useLocation();
   const here = `${location.pathname}${location.search}`;
+  const hydrated = useHydrated();
   // The list's own state (archived, how many pages) goes with its links; the page's (a found message, a paused
   // reload without JavaScript, an earlier page) belongs to the chat it was set in.
-  const withParams = (changes: Record<string, string | null>) => {
-    const next = new URLSearchParams([...params].filter(([key]) => key === "archived" || key === "more"));
-    for (const [key, value] of Object.entries(changes)) {
-      if (value === null) next.delete(key);
-      else next.set(key, value);
-    }
-    const search = next.toString();
-    return search ? `?${search}` : "";
-  };
+  const withParams = (changes: Record<string, string | null>) => listSearch(params, changes);
+  // Without JavaScript "Load more" loads the whole page again: the last row seen is brought back into view, with
+  // the new ones under it (the page's script keeps the list where it is instead).
+  const lastRow = chats.at(-1);
+  const moreFragment = !hydrated && lastRow ? `#${listRowId(lastRow.id)}` : "";
   const { intentProps, prefetching } = usePrefetchChat();
   return (
     // On a short screen (a phone held sideways, 200 % zoom) the whole column scrolls, not the list alone: the
@@ -168,7 +167,7 @@ export function Sidebar({
       <ul className="-mx-1 flex-1 space-y-0.5 overflow-y-auto [@media(max-height:480px)]:flex-none [@media(max-height:480px)]:overflow-visible" data-testid="chat-list">
         {chats.length === 0 ? <li className="px-2 py-3 text-sm text-zinc-500">{archived ? t("sidebar.noArchivedChats") : t("sidebar.noChats")}</li> : null}
         {chats.map((chat) => (
-          <li key={chat.id} className="reveal-group relative flex items-center">
+          <li key={chat.id} id={listRowId(chat.id)} className="reveal-group relative flex items-center">
             <NavLink
               to={`/chats/${chat.id}${withParams({})}`}
               {...intentProps(`/chats/${chat.id}${withParams({})}`)}
@@ -188,7 +187,7 @@ export function Sidebar({
         ))}
         {hasMore ? (
           <li>
-            <Link to={withParams({ more: String(pages + 1) })} preventScrollReset className="block px-2 py-2 text-sm text-sky-400 hover:underline">
+            <Link to={`${withParams({ more: String(pages + 1) })}${moreFragment}`} preventScrollReset className="block px-2 py-2 text-sm text-sky-400 hover:underline">
               {t("sidebar.loadMore")}
             </Link>
           </li>
