@@ -103,6 +103,8 @@ export async function hasAnyUser(): Promise<boolean> {
 /** What the admin's list of accounts shows. */
 export type UserListItem = Pick<User, "id" | "email" | "name" | "role" | "createdAt" | "lastActiveAt" | "disabledAt" | "changedAt"> & {
   changedByName: string | null;
+  /** Names are chosen by their owners: the email tells two admins called alike apart. */
+  changedByEmail: string | null;
 };
 
 /** `%`, `_` and `\` typed into a search are themselves, not LIKE wildcards. */
@@ -122,6 +124,7 @@ const adminListColumns = {
   disabledAt: users.disabledAt,
   changedAt: users.changedAt,
   changedByName: sql<string | null>`(SELECT changer.name FROM users AS changer WHERE changer.id = "users"."changed_by")`,
+  changedByEmail: sql<string | null>`(SELECT changer.email FROM users AS changer WHERE changer.id = "users"."changed_by")`,
 };
 
 export async function listUsers({ query, page, pageSize }: { query: string; page: number; pageSize: number }): Promise<{ users: UserListItem[]; total: number }> {

@@ -205,7 +205,7 @@ export default function AdminUser() {
             <span className="text-zinc-500">{t("adminUsers.never")}</span>
           ) : (
             <>
-              <Trans i18nKey="adminUser.changedBy" values={{ name: user.changedByName ?? t("adminUser.deletedAccount") }} components={{ when: <When at={user.changedAt} /> }} />
+              <Trans i18nKey="adminUser.changedBy" values={{ name: user.changedByName === null ? t("adminUser.deletedAccount") : `${user.changedByName} (${user.changedByEmail})` }} components={{ when: <When at={user.changedAt} /> }} />
             </>
           )}
         </dd>

@@ -118,7 +118,7 @@ describe("the last admin", () => {
 
     await changeRole({ admin: alone, userId: firstAdmin.id, role: "admin" });
     await changeRole({ admin: firstAdmin, userId: alone.id, role: "member" });
-    expect(await getUserForAdmin({ userId: alone.id })).toMatchObject({ role: "member", changedByName: "First admin" });
+    expect(await getUserForAdmin({ userId: alone.id })).toMatchObject({ role: "member", changedByName: "First admin", changedByEmail: firstAdmin.email });
   });
 
   test("two admins demoting each other at the same moment: one wins, one admin remains", async () => {
