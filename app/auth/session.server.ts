@@ -144,6 +144,8 @@ export async function requireUser(request: Request): Promise<PublicUser> {
   const target = request.method === "GET" ? safeRedirectTarget(request) : new URL(request.url).pathname;
   const params = new URLSearchParams({ redirectTo: target });
   if (request.method !== "GET") params.set("expired", "1");
+  // A browser that had a session and lost it (signed out everywhere, a new password, an admin) is told so.
+  else if (readToken(request)) params.set("ended", "1");
   throw redirect(`/login?${params}`);
 }
 

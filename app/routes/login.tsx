@@ -70,6 +70,7 @@ export default function Login() {
   const navigation = useNavigation();
   const busy = navigation.state !== "idle" && navigation.formAction?.startsWith("/login");
   const expired = params.get("expired") === "1";
+  const ended = !expired && params.get("ended") === "1";
   const deleted = params.get("deleted") === "1";
   // A deleted account's drafts go from this browser too, as at logging out.
   useEffect(() => {
@@ -80,6 +81,11 @@ export default function Login() {
     <AuthShell title={t("auth.loginTitle")}>
       <Form ref={formRef} method="post" className="space-y-4" noValidate>
         {expired && !result ? <FormAlert>{t("auth.sessionExpired")}</FormAlert> : null}
+        {ended && !result ? (
+          <p role="status" data-testid="session-ended" className="rounded-lg border border-zinc-600 bg-zinc-800/60 px-3 py-2 text-sm text-zinc-300">
+            {t("auth.sessionEnded")}
+          </p>
+        ) : null}
         {deleted && !result ? (
           <p role="status" data-testid="account-deleted" className="rounded-lg border border-emerald-500/40 bg-emerald-500/10 px-3 py-2 text-sm text-emerald-300">
             {t("auth.accountDeleted")}

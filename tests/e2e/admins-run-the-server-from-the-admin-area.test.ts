@@ -132,7 +132,8 @@ test(`${modeName(javaScriptEnabled)} an admin finds a person, pages through the 
   await adminPage.getByRole("button", { name: "Disable account" }).click();
   await expect(adminPage.getByTestId("user-status")).toContainText("disabled since");
   await member.goto("/chats");
-  await expect(member).toHaveURL(/\/login\?redirectTo=%2Fchats$/);
+  await expect(member).toHaveURL(/\/login\?redirectTo=%2Fchats&ended=1$/);
+  await expect(member.getByTestId("session-ended")).toHaveText("You were signed out: your session was ended (by signing out everywhere, a new password, or an administrator). Log in to go on.");
   await member.getByLabel("Email").fill(bob.email);
   await member.getByLabel("Password").fill("not the password");
   await member.getByRole("button", { name: "Log in" }).click();

@@ -98,7 +98,8 @@ for (const javaScript of [true, false]) {
     await expect(page.getByLabel("Current password")).toHaveValue("");
 
     await elsewhere.goto("/chats");
-    await expect(elsewhere).toHaveURL(/\/login\?redirectTo=%2Fchats$/);
+    await expect(elsewhere).toHaveURL(/\/login\?redirectTo=%2Fchats&ended=1$/);
+    await expect(elsewhere.getByTestId("session-ended")).toBeVisible();
 
     await page.goto("/chats");
     await logout(page);

@@ -44,7 +44,8 @@ for (const javaScript of [true, false]) {
     await expect(page.getByRole("status")).toHaveText("Signed out 1 other session.");
     await expect(sessions).toHaveCount(1);
     await laptop.goto("/settings/security");
-    await expect(laptop).toHaveURL(/\/login\?redirectTo=%2Fsettings%2Fsecurity$/);
+    await expect(laptop).toHaveURL(/\/login\?redirectTo=%2Fsettings%2Fsecurity&ended=1$/);
+    await expect(laptop.getByTestId("session-ended")).toBeVisible();
     await page.goto("/chats");
     await expect(page).toHaveURL(/\/chats$/);
   });

@@ -32,7 +32,7 @@ import { afterEach, beforeAll, describe, expect, test } from "vitest";
 import { attachments, blobs, chats, messages, sessions, userApiKeys } from "../../drizzle/schema";
 import { authenticator } from "~/auth/auth.server";
 import { hashPassword } from "~/auth/password.server";
-import { getSessionUser } from "~/auth/session.server";
+import { getSessionUser, requireUser } from "~/auth/session.server";
 import { database, prepareDatabase } from "~/db.server";
 import { listModelGroups } from "~/llm/catalog.server";
 import { modelPolicy, saveModelPolicy } from "~/llm/model-policy.server";
@@ -153,6 +153,12 @@ describe("disabling an account", () => {
     expect(await database().select({ n: count() }).from(sessions).where(eq(sessions.userId, member.id))).toEqual([{ n: 0 }]);
     // A session made some other way is refused as well.
     expect(await signedIn(member.id)).toBeNull();
+    // The browser that had the session is sent to log in and told that its session was ended; one that never had one is not.
+    const sentAway = await requireUser(getRequest("/chats", cookie)).catch((error: unknown) => error);
+    expect(sentAway).toBeInstanceOf(Response);
+    expect((sentAway as Response).headers.get("Location")).toBe("/login?redirectTo=%2Fchats&ended=1");
+    const visitor = await requireUser(getRequest("/chats", null)).catch((error: unknown) => error);
+    expect((visitor as Response).headers.get("Location")).toBe("/login?redirectTo=%2Fchats");
 
     const wrong = await authenticator.authenticate("login", loginRequest(member.email, "not the password")).catch((error: unknown) => error);
     // The form's message is a key of the interface's words; in English it is the generic one.
