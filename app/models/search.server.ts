@@ -185,39 +185,66 @@ function chatModelCondition(filters: SearchFilters): SQL {
   return filters.model ? sql`AND (c.model = ${filters.model} OR EXISTS (SELECT 1 FROM messages a WHERE a.chat_id = c.id AND a.model = ${filters.model}))` : sql``;
 }
 
-/** Chats whose title matches an FTS5 expression, best first. */
-export async function searchChatTitles({ userId, match, filters, limit }: { userId: string; match: string; filters: SearchFilters; limit: number }): Promise<ChatHit[]> {
-  const rows = await database().all<Omit<ChatHit, "archived"> & { archived: number }>(sql`
-    SELECT c.id AS chatId, highlight(chat_search, 0, ${HIT_START}, ${HIT_END}) AS title, c.updated_at AS updatedAt, c.archived AS archived
-    FROM chat_search s
+/** The chats `userId` may read whose title matches an FTS5 expression, within the filters: a FROM clause. */
+function titlesMatching({ userId, match, filters }: { userId: string; match: string; filters: SearchFilters }): SQL {
+  return sql`FROM chat_search s
     JOIN chat_search_rows r ON r.id = s.rowid
     JOIN chats c ON c.id = r.chat_id
     JOIN chat_members cm ON cm.chat_id = c.id AND cm.user_id = ${userId}
     WHERE chat_search MATCH ${match}
       ${archivedCondition(filters)}
       ${chatModelCondition(filters)}
-      ${chatDateCondition(filters)}
-    ORDER BY bm25(chat_search), c.updated_at DESC
-    LIMIT ${limit}`);
+      ${chatDateCondition(filters)}`;
+}
+
+/** The chats `userId` may read whose title contains `text`, within the filters: a FROM clause. */
+function titlesContaining({ userId, text, filters }: { userId: string; text: string; filters: SearchFilters }): SQL {
+  const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return sql`FROM chat_members cm JOIN chats c ON c.id = cm.chat_id
+    WHERE cm.user_id = ${userId} AND c.title LIKE ${pattern} ESCAPE '\\'
+      ${archivedCondition(filters)}
+      ${chatModelCondition(filters)}
+      ${chatDateCondition(filters)}`;
+}
+
+/**
+ * Chats whose title matches an FTS5 expression, best first, `limit` from
+ * `offset`. The chat's id ends the order so that equal titles keep one order
+ * from page to page: none is shown twice, none skipped.
+ */
+export async function searchChatTitles({ userId, match, filters, limit, offset = 0 }: { userId: string; match: string; filters: SearchFilters; limit: number; offset?: number }): Promise<ChatHit[]> {
+  const rows = await database().all<Omit<ChatHit, "archived"> & { archived: number }>(sql`
+    SELECT c.id AS chatId, highlight(chat_search, 0, ${HIT_START}, ${HIT_END}) AS title, c.updated_at AS updatedAt, c.archived AS archived
+    ${titlesMatching({ userId, match, filters })}
+    ORDER BY bm25(chat_search), c.updated_at DESC, c.id
+    LIMIT ${limit} OFFSET ${offset}`);
   return rows.map((row) => ({ ...row, archived: Boolean(row.archived) }));
+}
+
+/** How many chats searchChatTitles finds in all. */
+export async function countChatTitles({ userId, match, filters }: { userId: string; match: string; filters: SearchFilters }): Promise<number> {
+  const [row] = await database().all<{ n: number }>(sql`SELECT count(*) AS n ${titlesMatching({ userId, match, filters })}`);
+  return row!.n;
 }
 
 /**
  * Chats whose title contains `text` (too short for the trigram index: one or
- * two characters), most recent first. LIKE folds the case of ASCII letters only.
+ * two characters), most recent first, `limit` from `offset`. LIKE folds the
+ * case of ASCII letters only.
  */
-export async function chatTitlesContaining({ userId, text, filters, limit }: { userId: string; text: string; filters: SearchFilters; limit: number }): Promise<ChatHit[]> {
-  const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+export async function chatTitlesContaining({ userId, text, filters, limit, offset = 0 }: { userId: string; text: string; filters: SearchFilters; limit: number; offset?: number }): Promise<ChatHit[]> {
   const rows = await database().all<{ chatId: string; title: string; updatedAt: number; archived: number }>(sql`
     SELECT c.id AS chatId, c.title AS title, c.updated_at AS updatedAt, c.archived AS archived
-    FROM chat_members cm JOIN chats c ON c.id = cm.chat_id
-    WHERE cm.user_id = ${userId} AND c.title LIKE ${pattern} ESCAPE '\\'
-      ${archivedCondition(filters)}
-      ${chatModelCondition(filters)}
-      ${chatDateCondition(filters)}
-    ORDER BY c.updated_at DESC
-    LIMIT ${limit}`);
+    ${titlesContaining({ userId, text, filters })}
+    ORDER BY c.updated_at DESC, c.id
+    LIMIT ${limit} OFFSET ${offset}`);
   return rows.map((row) => ({ chatId: row.chatId, title: markAll(row.title, text), updatedAt: row.updatedAt, archived: Boolean(row.archived) }));
+}
+
+/** How many chats chatTitlesContaining finds in all. */
+export async function countChatTitlesContaining({ userId, text, filters }: { userId: string; text: string; filters: SearchFilters }): Promise<number> {
+  const [row] = await database().all<{ n: number }>(sql`SELECT count(*) AS n ${titlesContaining({ userId, text, filters })}`);
+  return row!.n;
 }
 
 /** Marks each occurrence of `text` in `title` as the index would (case folded). */

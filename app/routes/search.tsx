@@ -28,11 +28,12 @@ export const headers: HeadersFunction = ({ loaderHeaders }) => {
   return wait ? { "Retry-After": wait } : new Headers();
 };
 
-const DEFAULT_QUERY: SearchQuery = { q: "", page: 1, archived: "all", view: "page" };
+const DEFAULT_QUERY: SearchQuery = { q: "", page: 1, archived: "all", in: "all", view: "page" };
 
 /**
- * The search page (`/search?q=`, a GET form that works without JavaScript)
- * and the quick switcher's results (`view=quick`, fetched as data).
+ * The search page (`/search?q=`, a GET form that works without JavaScript),
+ * its pages of every chat found by its title (`in=chats`), and the quick
+ * switcher's results (`view=quick`, fetched as data).
  */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -46,7 +47,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     return { ...results, query, models, formerModel: query.model ? modelNameIn(query.model, localeOf(request)) : null, error: null };
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    const failed: SearchResults = { q: typeof params.get("q") === "string" ? params.get("q")!.slice(0, SEARCH_MAX_CHARS) : "", chats: [], messages: [], page: 1, hasMore: false, tooShort: false, meaning: "off" };
+    const failed: SearchResults = { q: typeof params.get("q") === "string" ? params.get("q")!.slice(0, SEARCH_MAX_CHARS) : "", chats: [], messages: [], page: 1, hasMore: false, chatsFound: null, tooShort: false, meaning: "off" };
     // The filters come back as they were sent, so the form shows what to correct.
     const sent = (name: string) => params.get(name)?.slice(0, 200) || undefined;
     const archived = sent("archived");
@@ -62,10 +63,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export default function SearchPage() {
   const moment = useMoment();
   const dateOf = (ms: number) => moment(ms, { dateOnly: true });
-  const { q, chats, messages, page, hasMore, tooShort, meaning, query, models, formerModel, error } = useLoaderData<typeof loader>();
+  const { q, chats, messages, page, hasMore, chatsFound, tooShort, meaning, query, models, formerModel, error } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
-  const pageHref = (n: number) => {
+  // On the pages of chats found by their title, the links stay among them.
+  const chatsOnly = query.in === "chats";
+  /** This search, with its filters: page `n` of everything found, or of the chats found by their title. */
+  const searchHref = ({ page: n = 1, inChats = chatsOnly }: { page?: number; inChats?: boolean }) => {
     const params = new URLSearchParams({ q });
+    if (inChats) params.set("in", "chats");
     if (query.archived !== "all") params.set("archived", query.archived);
     if (query.from) params.set("from", query.from);
     if (query.to) params.set("to", query.to);
@@ -73,6 +78,7 @@ export default function SearchPage() {
     if (n > 1) params.set("page", String(n));
     return `/search?${params}`;
   };
+  const pageHref = (n: number) => searchHref({ page: n });
   const filtered = query.archived !== "all" || Boolean(query.from || query.to || query.model);
   // A refused date: the filters open on it, it takes the focus, and the error describes it.
   const dateRefused = (field: "from" | "to") =>
@@ -148,12 +154,20 @@ export default function SearchPage() {
         </details>
       </Form>
       {error ? <FormAlert id="search-error">{error.message}</FormAlert> : null}
-      {q && !error && meaning !== "on" ? (
+      {q && !error && chatsOnly ? (
+        <p className="mb-4 text-sm">
+          <Link to={searchHref({ inChats: false })} className="inline-block py-1 text-sky-400 hover:underline">
+            {t("search.everythingFound", { q })}
+          </Link>
+        </p>
+      ) : null}
+      {/* These notes say how messages were searched; the chats' own pages list none. */}
+      {q && !error && !chatsOnly && meaning !== "on" ? (
         <p className="mb-4 text-sm text-zinc-400" data-testid="search-meaning">
           {meaning === "off" ? t("search.meaningOff") : t("search.meaningUnavailable")}
         </p>
       ) : null}
-      {tooShort ? (
+      {tooShort && !chatsOnly ? (
         <p role="status" className="mb-4 text-sm text-zinc-400" data-testid="search-too-short">
           {meaning === "on" ? t("search.tooShortMeaning") : t("search.tooShort")}
         </p>
@@ -176,7 +190,7 @@ export default function SearchPage() {
           ) : filtered ? (
             <>
               {t("search.nothingFiltered", { q })}{" "}
-              <Link to={`/search?${new URLSearchParams({ q })}`} className="text-sky-400 underline hover:text-sky-300">
+              <Link to={`/search?${new URLSearchParams(chatsOnly ? { q, in: "chats" } : { q })}`} className="text-sky-400 underline hover:text-sky-300">
                 {t("search.withoutFilters")}
               </Link>
             </>
@@ -188,13 +202,13 @@ export default function SearchPage() {
       {chats.length ? (
         <section aria-labelledby="search-chats" className="mb-6">
           <h2 id="search-chats" className="mb-2 text-xs uppercase tracking-wide text-zinc-500">
-            {t("search.chats")}
+            {chatsOnly && chatsFound !== null ? t("search.chatsFound", { count: chatsFound }) : t("search.chats")}
           </h2>
           <ul className="space-y-1" data-testid="search-chats">
             {chats.map((chat) => (
               <li key={chat.chatId}>
                 <Link to={`/chats/${chat.chatId}`} className="flex items-baseline gap-3 rounded-md px-2 py-1.5 hover:bg-zinc-800/60">
-                  <span className="min-w-0 flex-1 truncate">
+                  <span className="min-w-0 flex-1 truncate" data-testid="search-chat-title">
                     <HighlightedText segments={chat.title} />
                   </span>
                   {chat.archived ? <span className="text-xs text-zinc-500">{t("search.archived")}</span> : null}
@@ -203,6 +217,13 @@ export default function SearchPage() {
               </li>
             ))}
           </ul>
+          {!chatsOnly && chatsFound !== null ? (
+            <p className="mt-2 px-2 text-sm">
+              <Link to={searchHref({ inChats: true })} className="inline-block py-1 text-sky-400 hover:underline">
+                {t("search.allChats", { count: chatsFound })}
+              </Link>
+            </p>
+          ) : null}
         </section>
       ) : null}
       {messages.length ? (

@@ -4,7 +4,18 @@
 // Every search with words counts against the `search` rate limit.
 import { z } from "zod";
 import { embed, embeddingsModel, type EmbeddingsModel } from "../llm/embeddings.server";
-import { chatTitlesContaining, type ChatHit, HIT_END, HIT_START, type MessageHit, type SearchFilters, searchChatTitles, searchMessages } from "../models/search.server";
+import {
+  chatTitlesContaining,
+  type ChatHit,
+  countChatTitles,
+  countChatTitlesContaining,
+  HIT_END,
+  HIT_START,
+  type MessageHit,
+  type SearchFilters,
+  searchChatTitles,
+  searchMessages,
+} from "../models/search.server";
 import { nearestMessages, type NearHit, vectorSpace } from "../models/vectors.server";
 import { logger } from "../utils/logger.server";
 import { AppError, type ErrorCode } from "../protocol/errors";
@@ -14,6 +25,14 @@ import { MIN_TERM_CHARS, SEARCH_MAX_CHARS } from "./search-limits";
 
 export { MIN_TERM_CHARS, SEARCH_MAX_CHARS };
 export const SEARCH_PAGE_SIZE = 20;
+/** Chats found by their title above the messages of the first page; the rest are a link away (`in=chats`). */
+export const CHATS_ABOVE_MESSAGES = 8;
+/** Chats found by their title in the quick switcher. */
+const CHATS_IN_QUICK = 5;
+/** Pages of messages: far enough for any search worth paging through; a message page costs more the deeper it is. */
+const MESSAGE_PAGES = 50;
+/** Pages of chats found by their title: every chat anyone keeps (100,000), since each is one a person may be looking for. */
+const CHAT_PAGES = 5_000;
 const MAX_TERMS = 12;
 const DAY_MS = 86_400_000;
 
@@ -35,7 +54,9 @@ export const searchQuerySchema = z
       .default("")
       // eslint-disable-next-line no-control-regex -- control characters are exactly what is matched here
       .transform((s) => s.replace(/[\u0000-\u001f\u007f]/g, " ")),
-    page: z.coerce.number().int().min(1).max(50).catch(1),
+    page: z.coerce.number().int().min(1).max(CHAT_PAGES).catch(1),
+    /** `chats`: only the chats found by their title, all of them a page at a time; else everything found. */
+    in: z.enum(["all", "chats"]).catch("all"),
     archived: z.enum(["all", "active", "archived"]).catch("all"),
     from: date,
     to: date,
@@ -50,7 +71,9 @@ export const searchQuerySchema = z
     /** The quick switcher's request: fewer results, no paging. */
     view: z.enum(["page", "quick"]).catch("page"),
   })
-  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: code("search_dates_reversed"), path: ["to"] });
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: code("search_dates_reversed"), path: ["to"] })
+  // A page of messages past the last one allowed is the first, as any other page number out of range.
+  .transform((q) => (q.in !== "chats" && q.page > MESSAGE_PAGES ? { ...q, page: 1 } : q));
 
 export type SearchQuery = z.infer<typeof searchQuerySchema>;
 
@@ -113,6 +136,12 @@ export interface SearchResults {
   messages: MessageResult[];
   page: number;
   hasMore: boolean;
+  /**
+   * How many chats were found by their title in all: on the chats' own pages,
+   * and on the first page when there are more than it shows; else (and in the
+   * quick switcher) null.
+   */
+  chatsFound: number | null;
   /** True when no word had three characters: the words of messages were not searched. */
   tooShort: boolean;
   meaning: MeaningSearch;
@@ -129,39 +158,61 @@ function filtersOf(query: SearchQuery): SearchFilters {
 }
 
 /**
- * Searches the chats `user` may read: titles (on the first page) and
- * messages, best first. An empty query is no search (and is not counted).
- * The quick switcher searches words only: it asks at every pause in typing.
+ * Searches the chats `user` may read: titles (the first few, on the first
+ * page) and messages, best first; or, with `in: "chats"`, titles only, a page
+ * at a time. An empty query is no search (and is not counted). The quick
+ * switcher searches words only: it asks at every pause in typing.
  */
 export async function search({ user, ip, query }: { user: { id: string }; ip?: string | null; query: SearchQuery }): Promise<SearchResults> {
   const q = query.q.trim();
   const quick = query.view === "quick";
   const page = quick ? 1 : query.page;
   const model = quick ? null : embeddingsModel().model;
-  const empty: SearchResults = { q, chats: [], messages: [], page, hasMore: false, tooShort: false, meaning: model ? "on" : "off" };
+  const empty: SearchResults = { q, chats: [], messages: [], page, hasMore: false, chatsFound: null, tooShort: false, meaning: model ? "on" : "off" };
   if (!q) return empty;
   await consume({ action: "search", user, ip });
   const filters = filtersOf(query);
   const match = matchExpression(termsOf(q));
-  const chatLimit = quick ? 5 : 8;
+  if (!quick && query.in === "chats") return { ...empty, ...(await chatsByTitle({ userId: user.id, q, match, filters, page })), tooShort: !match };
+  const chatLimit = quick ? CHATS_IN_QUICK : CHATS_ABOVE_MESSAGES;
   const messageLimit = quick ? 8 : SEARCH_PAGE_SIZE;
   const offset = (page - 1) * messageLimit;
   const [chats, byWords, byMeaning] = await Promise.all([
-    page !== 1 ? Promise.resolve([]) : match ? searchChatTitles({ userId: user.id, match, filters, limit: chatLimit }) : chatTitlesContaining({ userId: user.id, text: q, filters, limit: chatLimit }),
+    // One more than shown: whether the page links to the rest.
+    page !== 1 ? Promise.resolve([]) : titleHits({ userId: user.id, q, match, filters, limit: chatLimit + 1, offset: 0 }),
     // With meaning too, both lists are fused from their tops: each is asked for everything up to this page.
     match ? searchMessages({ userId: user.id, match, filters, limit: model ? offset + messageLimit + 1 : messageLimit + 1, offset: model ? 0 : offset }) : Promise.resolve([]),
     model ? searchByMeaning({ model, userId: user.id, q, filters, limit: offset + messageLimit + 1 }) : Promise.resolve(null),
   ]);
   const meaning: MeaningSearch = !model ? "off" : byMeaning ? "on" : "unavailable";
   const results = byMeaning ? fuse(byWords, byMeaning).slice(offset) : byWords.map((hit) => asMessageResult(hit, "words"));
+  const moreChats = !quick && chats.length > chatLimit;
   return {
     ...empty,
-    chats: chats.map(asChatResult),
+    chats: chats.slice(0, chatLimit).map(asChatResult),
     messages: results.slice(0, messageLimit),
     hasMore: !quick && results.length > messageLimit,
+    chatsFound: moreChats ? await countTitleHits({ userId: user.id, q, match, filters }) : null,
     tooShort: !match,
     meaning,
   };
+}
+
+type TitleSearch = { userId: string; q: string; match: string | null; filters: SearchFilters };
+
+/** Chats found by their title: by the index, or by the text itself when no word is long enough for it. */
+function titleHits({ userId, q, match, filters, limit, offset }: TitleSearch & { limit: number; offset: number }): Promise<ChatHit[]> {
+  return match ? searchChatTitles({ userId, match, filters, limit, offset }) : chatTitlesContaining({ userId, text: q, filters, limit, offset });
+}
+
+function countTitleHits({ userId, q, match, filters }: TitleSearch): Promise<number> {
+  return match ? countChatTitles({ userId, match, filters }) : countChatTitlesContaining({ userId, text: q, filters });
+}
+
+/** One page of the chats found by their title, with how many there are in all. */
+async function chatsByTitle({ page, ...search }: TitleSearch & { page: number }): Promise<Pick<SearchResults, "chats" | "hasMore" | "chatsFound">> {
+  const [chats, found] = await Promise.all([titleHits({ ...search, limit: SEARCH_PAGE_SIZE + 1, offset: (page - 1) * SEARCH_PAGE_SIZE }), countTitleHits(search)]);
+  return { chats: chats.slice(0, SEARCH_PAGE_SIZE).map(asChatResult), hasMore: chats.length > SEARCH_PAGE_SIZE, chatsFound: found };
 }
 
 /** Query vectors already asked for (the same words searched again, the next page): the endpoint is not asked twice. */

@@ -1,6 +1,7 @@
 // Search: the search page finds a message by words remembered from it and
-// opens its chat on the branch that holds it, scrolled to it — with
-// JavaScript and without. With JavaScript, Ctrl+K opens a quick switcher
+// opens its chat on the branch that holds it, scrolled to it, and leads to
+// every chat found by its title, a page at a time — with JavaScript and
+// without. With JavaScript, Ctrl+K opens a quick switcher
 // that finds a chat by its title and a message by its text, keyboard only.
 // Answers come from the fake OpenAI upstream (instant echoes).
 import type { Page } from "@playwright/test";
@@ -21,6 +22,26 @@ async function editFirstMessage(page: Page, text: string): Promise<void> {
   await message.getByRole("link", { name: "Edit" }).click();
   await message.getByLabel("Edit message").fill(text);
   await message.getByRole("button", { name: "Save & answer" }).click();
+}
+
+/** Imports a ChatGPT export of one short conversation per title, all last active at the same moment. */
+async function importChats(page: Page, titles: string[]): Promise<void> {
+  const conversations = titles.map((title, i) => ({
+    title,
+    conversation_id: `e2e-titled-${i}`,
+    create_time: 1_700_000_000,
+    update_time: 1_700_000_500,
+    current_node: "a",
+    mapping: {
+      root: { id: "root", parent: null, children: ["q"], message: null },
+      q: { id: "q", parent: "root", children: ["a"], message: { author: { role: "user" }, create_time: 1_700_000_001, content: { content_type: "text", parts: ["Anything new?"] } } },
+      a: { id: "a", parent: "q", children: [], message: { author: { role: "assistant" }, create_time: 1_700_000_002, content: { content_type: "text", parts: ["Nothing yet."] } } },
+    },
+  }));
+  await page.goto("/settings/data");
+  await page.getByLabel(/Export file/).setInputFiles({ name: "conversations.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(conversations)) });
+  await page.getByRole("button", { name: "Import" }).click();
+  await expect(page.getByTestId("import-summary")).toContainText(`Imported ${titles.length} conversations`);
 }
 
 async function rename(page: Page, title: string): Promise<void> {
@@ -86,6 +107,45 @@ for (const javaScript of [true, false]) {
       await expect(page.getByTestId("search-nothing")).toBeVisible();
       await page.goto("/search?q=ap");
       await expect(page.getByTestId("search-too-short")).toBeVisible();
+    });
+
+    test("every chat found by its title is a link and a page away", async ({ page }) => {
+      test.setTimeout(90_000);
+      await signUp(page);
+      await importChats(page, Array.from({ length: 25 }, (_, i) => `Very long title ${i + 1}`));
+      await page.goto(`/search?${new URLSearchParams({ q: '"Very long title"' })}`);
+      const chats = page.getByTestId("search-chats").getByRole("link");
+      await expect(chats).toHaveCount(8);
+      const numbers = async () => (await page.getByTestId("search-chat-title").allTextContents()).map((title) => Number(title.replace("Very long title ", "")));
+      const above = await numbers();
+
+      await page.getByRole("link", { name: "See all 25 chats found by their title →" }).click();
+      await expect(page).toHaveURL(/[?&]in=chats(&|$)/);
+      await expect(page.getByRole("heading", { name: "25 chats found by their title" })).toBeVisible();
+      await expect(chats).toHaveCount(20);
+      const first = await numbers();
+      // The page begins with the chats shown above the messages, in their order.
+      expect(first.slice(0, 8)).toEqual(above);
+      await expect(page.getByTestId("search-messages")).toHaveCount(0);
+      await expect(page.getByRole("link", { name: "← Previous page" })).toHaveCount(0);
+
+      await page.getByRole("link", { name: "Next page →" }).click();
+      await expect(page).toHaveURL(/[?&]page=2(&|$)/);
+      await expect(chats).toHaveCount(5);
+      const second = await numbers();
+      await expect(page.getByRole("link", { name: "Next page →" })).toHaveCount(0);
+      // Every chat once, none left out.
+      expect([...first, ...second].sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+
+      await page.getByRole("link", { name: "← Previous page" }).click();
+      await expect(chats).toHaveCount(20);
+      await page.getByRole("link", { name: '← Everything found for “"Very long title"”' }).click();
+      await expect(page).not.toHaveURL(/in=chats/);
+      await expect(chats).toHaveCount(8);
+      await page.getByRole("link", { name: "See all 25 chats found by their title →" }).click();
+      await chats.first().click();
+      await expect(page).toHaveURL(/\/chats\/[0-9a-z]{20}$/);
+      await expect(page.getByTestId("chat-title")).toHaveText(`Very long title ${first[0]}`);
     });
   });
 }

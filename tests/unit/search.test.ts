@@ -1,8 +1,9 @@
 // Full-text search through the real service on a real SQLite file: the index
 // follows every write path (a send, an answer as it is stored, an edit, a
 // branch or chat deleted, a rename), finds Russian words and pieces of words,
-// shows a person only the chats they may read, filters and pages, and hands
-// snippets to the page as text, never as HTML.
+// shows a person only the chats they may read, filters and pages (every chat
+// found by its title is reachable page by page), and hands snippets to the
+// page as text, never as HTML.
 import { vi } from "vitest";
 
 vi.hoisted(() => {
@@ -27,7 +28,7 @@ import { createExchange, saveStreamFinal, saveStreamProgress } from "~/models/me
 import { AppError } from "~/protocol/errors";
 import { textParts } from "~/protocol/parts";
 import * as conversation from "~/services/conversation.server";
-import { parseSearchQuery, termsOf, search, type SearchResults, SEARCH_PAGE_SIZE } from "~/services/search.server";
+import { CHATS_ABOVE_MESSAGES, parseSearchQuery, termsOf, search, type SearchResults, SEARCH_PAGE_SIZE } from "~/services/search.server";
 import { streamRegistry } from "~/streaming/streams.server";
 import { firstMigrations } from "./first-migrations";
 import { deleteChat } from "~/models/chat.server";
@@ -376,6 +377,65 @@ describe("filters and pages", () => {
     expect(new Set([...messageIds(first), ...messageIds(second)]).size).toBe(SEARCH_PAGE_SIZE + 5);
   });
 
+  /** The ids of each page of the chats found by their title (`in=chats`), from the first page to the last. */
+  async function chatPages(user: Who, q: string, extra: Record<string, string> = {}): Promise<string[][]> {
+    const pages: string[][] = [];
+    for (let page = 1; page <= 10; page++) {
+      const found = await find(user, q, { ...extra, in: "chats", page: String(page) });
+      expect(found).toMatchObject({ page, messages: [] });
+      pages.push(chatIds(found));
+      if (!found.hasMore) return pages;
+    }
+    throw new Error("the chats found by their title never reached a last page");
+  }
+
+  test("every chat found by its title is reachable: eight above the messages, then all of them twenty a page, none twice, none left out", async () => {
+    const user = await createTestUser();
+    const stranger = await createTestUser("Stranger");
+    const mine: string[] = [];
+    for (let i = 0; i < 16; i++) mine.push((await createTestChat({ userId: user.id, title: `Very long title number ${i}` })).id);
+    // Equal in every way the order looks at (rank and last activity): the pages still split them the same way each time.
+    await database().run(sql`UPDATE chats SET updated_at = ${Date.parse("2026-01-05T10:00:00Z")} WHERE user_id = ${user.id}`);
+    await createTestChat({ userId: stranger.id, title: "Very long title of someone else" });
+    const q = '"Very long title"';
+
+    const pages = await chatPages(user, q);
+    expect(pages.map((page) => page.length)).toEqual([16]);
+    expect(pages.flat().sort()).toEqual([...mine].sort());
+    const first = await find(user, q);
+    expect(first.chats).toHaveLength(CHATS_ABOVE_MESSAGES);
+    expect(first.chatsFound).toBe(16);
+    // The chats' own pages begin with the chats the first page showed, in the same order.
+    expect(pages[0]!.slice(0, CHATS_ABOVE_MESSAGES)).toEqual(chatIds(first));
+    expect(await find(user, q, { in: "chats" })).toMatchObject({ chatsFound: 16, hasMore: false });
+    // The quick switcher keeps its five, with no count.
+    const quick = await find(user, q, { view: "quick", in: "chats" });
+    expect(quick.chats).toHaveLength(5);
+    expect(quick.chatsFound).toBeNull();
+  });
+
+  test("a query too short for the index reaches every chat whose title holds it, with the filters in force", async () => {
+    const user = await createTestUser();
+    const all: string[] = [];
+    for (let i = 0; i < 32; i++) all.push((await createTestChat({ userId: user.id, title: `🦜 notes ${i}` })).id);
+    await database().run(sql`UPDATE chats SET updated_at = ${Date.parse("2026-01-05T10:00:00Z")} WHERE user_id = ${user.id}`);
+    const archived = all.slice(0, 5);
+    for (const id of archived) await database().run(sql`UPDATE chats SET archived = 1 WHERE id = ${id}`);
+
+    const pages = await chatPages(user, "🦜");
+    expect(pages.map((page) => page.length)).toEqual([SEARCH_PAGE_SIZE, 12]);
+    expect(pages.flat().sort()).toEqual([...all].sort());
+    const first = await find(user, "🦜");
+    expect(first).toMatchObject({ tooShort: true, chatsFound: 32, messages: [] });
+    expect(first.chats).toHaveLength(CHATS_ABOVE_MESSAGES);
+    const active = await chatPages(user, "🦜", { archived: "active" });
+    expect(active.map((page) => page.length)).toEqual([SEARCH_PAGE_SIZE, 7]);
+    expect(active.flat().sort()).toEqual(all.filter((id) => !archived.includes(id)).sort());
+    expect(await find(user, "🦜", { archived: "archived" })).toMatchObject({ chatsFound: null });
+    // Past the last page: nothing, and no way further.
+    expect(await find(user, "🦜", { in: "chats", page: "3" })).toMatchObject({ chats: [], hasMore: false, chatsFound: 32 });
+  });
+
   test("input a person can fix is refused with a code naming the field", () => {
     const bad = (params: Record<string, string>) => {
       try {
@@ -390,7 +450,11 @@ describe("filters and pages", () => {
     expect(bad({ q: "ok", from: "2026-02-31x" })).toEqual({ code: "search_date_invalid", field: "from" });
     expect(bad({ q: "ok", from: "2026-05-02", to: "2026-05-01" })).toEqual({ code: "search_dates_reversed", field: "to" });
     // Values with nothing to fix fall back to the defaults.
-    expect(parseSearchQuery(new URLSearchParams({ q: "ok", page: "-3", archived: "maybe", view: "odd" }))).toMatchObject({ page: 1, archived: "all", view: "page" });
+    expect(parseSearchQuery(new URLSearchParams({ q: "ok", page: "-3", archived: "maybe", view: "odd", in: "everything" }))).toMatchObject({ page: 1, archived: "all", view: "page", in: "all" });
+    // Pages of chats go further than pages of messages: every chat found is a page away.
+    expect(parseSearchQuery(new URLSearchParams({ q: "ok", page: "51" }))).toMatchObject({ page: 1, in: "all" });
+    expect(parseSearchQuery(new URLSearchParams({ q: "ok", page: "51", in: "chats" }))).toMatchObject({ page: 51, in: "chats" });
+    expect(parseSearchQuery(new URLSearchParams({ q: "ok", page: "1e9", in: "chats" }))).toMatchObject({ page: 1 });
   });
 });
 
