@@ -333,10 +333,15 @@ export const moderationFlags = sqliteTable(
   (t) => [index("moderation_flags_created_idx").on(t.createdAt)],
 );
 
+/** What a request to a model was for: an answer (or its continuation), or a new chat's title. */
+export const usageKinds = ["answer", "title"] as const;
+
 /**
- * One row per finished request to a model (an answer, or a continuation of
- * one): what usage and cost reports add up. It outlives the chat (deleting a
- * chat does not erase what it cost), so it refers to its message by id only.
+ * One row per finished request to a model (an answer, a continuation of one,
+ * or the title asked for after a new chat's first answer): what usage and
+ * cost reports add up. It outlives the chat (deleting a chat does not erase
+ * what it cost), so it refers to its message by id only: a title's is the
+ * answer whose end asked for it.
  */
 export const usageRecords = sqliteTable(
   "usage_records",
@@ -348,6 +353,8 @@ export const usageRecords = sqliteTable(
     model: text("model").notNull(),
     provider: text("provider").notNull(),
     paidBy: text("paid_by", { enum: ["server", "user"] }).notNull(),
+    /** What the request was for: an answer, or a chat's title. */
+    kind: text("kind", { enum: usageKinds }).notNull().default("answer"),
     status: text("status", { enum: messageStatuses }).notNull(),
     inputTokens: integer("input_tokens").notNull().default(0),
     outputTokens: integer("output_tokens").notNull().default(0),

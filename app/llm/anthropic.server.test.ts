@@ -196,9 +196,9 @@ describe("listModels", () => {
 
 describe("complete", () => {
   test("returns the text of a non-streamed message, without thinking", async () => {
-    fake.script({ text: "Greeting exchange" });
+    fake.script({ text: "Greeting exchange", usage: { inputTokens: 57, outputTokens: 4 } });
     const title = await provider().complete(request({ system: "Name this chat.", maxOutputTokens: 30, reasoning: true }));
-    expect(title).toBe("Greeting exchange");
+    expect(title).toEqual({ text: "Greeting exchange", usage: { inputTokens: 57, outputTokens: 4 } });
     expect(fake.requests[0]!.body).toMatchObject({ system: "Name this chat.", max_tokens: 30 });
     expect(fake.requests[0]!.body).not.toHaveProperty("thinking");
     expect(fake.requests[0]!.body.stream).toBeFalsy();

@@ -13,7 +13,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import { lookupKnownModel, toModelInfo } from "./known-models";
 import { logger } from "../utils/logger.server";
 import { kindForStatus, parseRetryAfterMs } from "./retry.server";
-import { type ContextMessage, type ContextPart, documentText, UpstreamError, type LlmEvent, type LlmProvider, type ModelInfo, type StreamRequest } from "./types";
+import { type Completion, type ContextMessage, type ContextPart, documentText, UpstreamError, type LlmEvent, type LlmProvider, type ModelInfo, type StreamRequest } from "./types";
 
 export interface AnthropicProviderOptions {
   id: string;
@@ -30,7 +30,7 @@ export interface AnthropicProviderOptions {
   fetch?: typeof fetch;
 }
 
-export type AnthropicProvider = LlmProvider & { complete(request: StreamRequest): Promise<string> };
+export type AnthropicProvider = LlmProvider & { complete(request: StreamRequest): Promise<Completion> };
 
 /** Anthropic requires max_tokens; this is the answer's share when the request names none. */
 export const DEFAULT_MAX_OUTPUT_TOKENS = 4096;
@@ -155,10 +155,15 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Anth
       yield { type: "finish", reason: stopReason ?? "end_turn" };
     },
 
-    async complete(request: StreamRequest): Promise<string> {
+    async complete(request: StreamRequest): Promise<Completion> {
       try {
         const message = await client.messages.create({ ...params({ ...request, reasoning: false }), stream: false }, { signal: request.signal });
-        return message.content.flatMap((block) => (block.type === "text" ? [block.text] : [])).join("");
+        const { usage } = message;
+        return {
+          text: message.content.flatMap((block) => (block.type === "text" ? [block.text] : [])).join(""),
+          // Counted as the stream counts it: a prompt read from or written to the cache is input too.
+          usage: { inputTokens: usage.input_tokens + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0), outputTokens: usage.output_tokens },
+        };
       } catch (error) {
         if (request.signal.aborted) throw request.signal.reason;
         throw toError(error, true);

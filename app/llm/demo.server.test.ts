@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { composeDemoAnswer, createDemoProvider, DEMO_MODEL, keywordsOf, titleFromQuestion, tokenize } from "./demo.server";
+import { composeDemoAnswer, createDemoProvider, DEMO_MODEL, demoInputTokens, keywordsOf, titleFromQuestion, tokenize } from "./demo.server";
 import { CONTINUE_INSTRUCTION } from "./context";
 import { type ContextMessage, documentText, type LlmEvent } from "./types";
 
@@ -159,11 +159,12 @@ describe("the demo provider", () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(90);
   });
 
-  test("lists its one model and titles a chat with the question's first words", async () => {
+  test("lists its one model and titles a chat with the question's first words, saying what that used as its answers do", async () => {
     const provider = createDemoProvider({ tokensPerSecond: 40 });
     expect(await provider.listModels()).toEqual([DEMO_MODEL]);
     const title = await provider.complete!({ model: "parley-demo", messages: question, signal: new AbortController().signal });
-    expect(title).toBe("Explain how Kubernetes schedules pods across");
+    expect(title.text).toBe("Explain how Kubernetes schedules pods across");
+    expect(title.usage).toEqual({ inputTokens: demoInputTokens(question), outputTokens: tokenize(title.text).length });
   });
 
   test("a title reads like a phrase: first sentence, a few words, no trailing punctuation", () => {

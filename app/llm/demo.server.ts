@@ -291,7 +291,8 @@ export function createDemoProvider({ tokensPerSecond }: { tokensPerSecond: numbe
       yield { type: "finish", reason: "stop" };
     },
     async complete({ messages }) {
-      return titleFromQuestion(messages.map(contextText).join(" "));
+      const text = titleFromQuestion(messages.map(contextText).join(" "));
+      return { text, usage: { inputTokens: demoInputTokens(messages), outputTokens: tokenize(text).length } };
     },
   };
 }

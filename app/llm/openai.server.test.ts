@@ -252,12 +252,17 @@ describe("listModels", () => {
 });
 
 describe("complete", () => {
-  test("returns the whole answer of a non-streamed request", async () => {
-    fake.script({ text: "A short title" });
+  test("returns the whole answer of a non-streamed request, and the tokens the provider says it used", async () => {
+    fake.script({ text: "A short title", usage: { inputTokens: 42, outputTokens: 3 } });
     const title = await provider().complete(request({ system: "Name this chat.", maxOutputTokens: 20 }));
-    expect(title).toBe("A short title");
+    expect(title).toEqual({ text: "A short title", usage: { inputTokens: 42, outputTokens: 3 } });
     expect(fake.requests[0]!.body).toMatchObject({ model: "gpt-4o-mini", max_tokens: 20, messages: [{ role: "system", content: "Name this chat." }, { role: "user", content: "Hello there" }] });
     expect(fake.requests[0]!.body.stream).toBeFalsy();
+  });
+
+  test("says nothing of tokens when a compatible server reports none", async () => {
+    fake.script({ text: "A short title", noUsage: true });
+    expect(await provider().complete(request())).toEqual({ text: "A short title" });
   });
 
   test("rejects with an UpstreamError on failure", async () => {

@@ -10,7 +10,7 @@ import type { ChatCompletionMessageParam } from "openai/resources/chat/completio
 import { isChatModel, lookupKnownModel, toModelInfo } from "./known-models";
 import { logger } from "../utils/logger.server";
 import { kindForStatus, parseRetryAfterMs } from "./retry.server";
-import { type ContextMessage, type ContextPart, documentText, UpstreamError, type LlmEvent, type LlmProvider, type ModelInfo, type StreamRequest } from "./types";
+import { type Completion, type ContextMessage, type ContextPart, documentText, UpstreamError, type LlmEvent, type LlmProvider, type ModelInfo, type StreamRequest } from "./types";
 
 export interface OpenAIProviderOptions {
   id: string;
@@ -28,7 +28,7 @@ export interface OpenAIProviderOptions {
   fetch?: typeof fetch;
 }
 
-export type OpenAIProvider = LlmProvider & { complete(request: StreamRequest): Promise<string> };
+export type OpenAIProvider = LlmProvider & { complete(request: StreamRequest): Promise<Completion> };
 
 export function createOpenAIProvider(options: OpenAIProviderOptions): OpenAIProvider {
   const { id: providerId, label } = options;
@@ -120,13 +120,15 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): OpenAIProv
       yield { type: "finish", reason: finishReason };
     },
 
-    async complete(request: StreamRequest): Promise<string> {
+    async complete(request: StreamRequest): Promise<Completion> {
       try {
         const completion = await client.chat.completions.create(
           { model: request.model, messages: toMessages(request), stream: false, ...maxTokensParam(request) },
           { signal: request.signal },
         );
-        return completion.choices[0]?.message.content ?? "";
+        const text = completion.choices[0]?.message.content ?? "";
+        const usage = completion.usage;
+        return usage ? { text, usage: { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens } } : { text };
       } catch (error) {
         if (request.signal.aborted) throw request.signal.reason;
         throw toError(error, true);

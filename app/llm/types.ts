@@ -87,6 +87,12 @@ export interface ModelInfo {
   outputPricePerMTok?: number;
 }
 
+/** What a request cost in USD at the model's catalog prices; none when the catalog has no price for it. */
+export function requestCostUsd(model: ModelInfo, { inputTokens, outputTokens }: { inputTokens: number; outputTokens: number }): number | undefined {
+  if (model.inputPricePerMTok === undefined || model.outputPricePerMTok === undefined) return undefined;
+  return (inputTokens * model.inputPricePerMTok + outputTokens * model.outputPricePerMTok) / 1_000_000;
+}
+
 export interface LlmProvider {
   id: string;
   label: string;
@@ -97,7 +103,13 @@ export interface LlmProvider {
    * One short non-streamed answer (chat titles). Rejects with an UpstreamError,
    * or with `signal.reason` once aborted. No retries.
    */
-  complete?(request: StreamRequest): Promise<string>;
+  complete?(request: StreamRequest): Promise<Completion>;
+}
+
+/** A non-streamed answer: its text, and the tokens the provider says it used (some compatible servers say nothing). */
+export interface Completion {
+  text: string;
+  usage?: { inputTokens: number; outputTokens: number };
 }
 
 /**

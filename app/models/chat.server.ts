@@ -7,6 +7,7 @@ import { database } from "../db.server";
 import type { Locale } from "../protocol/catalogue";
 import { createId } from "../utils/id";
 import { attachmentIdsInChat, cleanupStatements } from "./attachment.server";
+import { type NewUsageRecord, usageRecordStatement } from "./usage.server";
 
 export const CHATS_PAGE_SIZE = 20;
 /** The words Parley writes into a chat's title, in the language of the person the chat is made for. */
@@ -78,10 +79,17 @@ export async function deleteChat({ chatId }: { chatId: string }): Promise<void> 
   await db.batch([db.delete(chats).where(eq(chats.id, chatId)), ...cleanupStatements(db, used)]);
 }
 
-/** Sets the auto-generated title unless the user named the chat meanwhile. */
-export async function setGeneratedTitle({ chatId, title }: { chatId: string; title: string }): Promise<void> {
-  await database()
+/**
+ * Sets the auto-generated title unless the user named the chat meanwhile,
+ * and records the request that asked a model for it (`request`, also when
+ * its title is not used) in the same transaction.
+ */
+export async function setGeneratedTitle({ chatId, title, request }: { chatId: string; title: string; request?: NewUsageRecord }): Promise<void> {
+  const db = database();
+  const naming = db
     .update(chats)
     .set({ title, titleSet: true })
     .where(and(eq(chats.id, chatId), eq(chats.titleSet, false)));
+  if (request) await db.batch([naming, usageRecordStatement(db, request)]);
+  else await naming;
 }

@@ -32,7 +32,7 @@ export interface LimitCounts {
   /** Answers asked for since `windowStart`, and when the oldest of them was asked. */
   messages: number;
   oldestMessageAt: number | null;
-  /** Tokens and spend since `monthStart` of the answers the server paid for (not the demo's, not a person's own key's). */
+  /** Tokens and spend since `monthStart` of the requests the server paid for, answers and titles (not the demo's, not a person's own key's). */
   tokens: number;
   spendUsd: number;
 }

@@ -6,8 +6,9 @@
 // limit and when it resets. The chats and answers-per-window limits hold
 // exactly under bursts: the statement that stores a chat or records an answer
 // counts them (docs/decisions/094); tokens and spend, known only once an
-// answer ends, are checked against what has ended, and count only answers
-// the server pays for (not the demo model's, not a person's own key's).
+// answer ends, are checked against what has ended, and count only the
+// requests the server pays for (not the demo model's, not a person's own
+// key's): answers, and the titles new chats ask for after their first one.
 import { z } from "zod";
 import { env } from "../env.server";
 import { readSetting, writeSetting } from "../models/app-setting.server";

@@ -1,5 +1,7 @@
 // Usage and cost reports for the admin: the period's rows added up per
-// person, per model and per day, and the same rows as CSV.
+// person, per model and per day, and the same rows as CSV. A request is an
+// answer's or a new chat's title's: both cost the same money, so the totals
+// add them up and only the CSV tells them apart.
 import { z } from "zod";
 import { modelNameIn } from "../llm/catalog.server";
 import { type UsageRow, type UsageTotals, usageRows } from "../models/usage.server";
@@ -102,13 +104,17 @@ function csvField(value: string | number): string {
 
 /**
  * The report's rows as CSV (RFC 4180, CRLF line ends), one line per day,
- * person, model and payer. It starts with a byte-order mark, without which
- * Excel opens UTF-8 as a legacy code page ("DÃ¡vid" for "Dávid").
+ * person, model, payer and kind of request (`answer`, or `title`: a new
+ * chat's title, asked for after its first answer). It starts with a
+ * byte-order mark, without which Excel opens UTF-8 as a legacy code page
+ * ("DÃ¡vid" for "Dávid").
  */
 export function usageCsv(report: UsageReport): string {
-  const header = ["day", "user_email", "user_name", "model", "paid_by", "requests", "input_tokens", "output_tokens", "cost_usd"];
+  const header = ["day", "user_email", "user_name", "model", "paid_by", "kind", "requests", "input_tokens", "output_tokens", "cost_usd"];
   const lines = report.rows.map((row) =>
-    [row.day, row.userEmail ?? DELETED_ACCOUNT, row.userName ?? "", row.model, row.paidBy, row.requests, row.inputTokens, row.outputTokens, row.costUsd.toFixed(6)].map(csvField).join(","),
+    [row.day, row.userEmail ?? DELETED_ACCOUNT, row.userName ?? "", row.model, row.paidBy, row.kind, row.requests, row.inputTokens, row.outputTokens, row.costUsd.toFixed(6)]
+      .map(csvField)
+      .join(","),
   );
   return "\uFEFF" + [header.join(","), ...lines].join("\r\n") + "\r\n";
 }

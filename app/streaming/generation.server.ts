@@ -6,7 +6,7 @@ import { assembleContext, CONTINUE_INSTRUCTION, type PathTurn } from "../llm/con
 import { loadContextFiles } from "../llm/context-files.server";
 import { env } from "../env.server";
 import { streamWithRetry } from "../llm/retry.server";
-import { type LlmEvent, type LlmProvider, type ModelInfo, UpstreamError } from "../llm/types";
+import { type LlmEvent, type LlmProvider, type ModelInfo, requestCostUsd, UpstreamError } from "../llm/types";
 import { logger } from "../utils/logger.server";
 import { recordAnswerPayer } from "../models/answer-payer.server";
 import { type InForce, serverPrompt } from "../models/system-prompt.server";
@@ -380,10 +380,8 @@ async function relayEvents({ upstream, writer, startedAt = performance.now(), fi
     const generationSeconds = firstTokenAt !== undefined ? (endedAt - firstTokenAt) / 1000 : 0;
     const speed = answerSpeed(stats.outputTokens, generationSeconds);
     if (speed !== undefined) stats.tokensPerSecond = speed;
-    if (model.inputPricePerMTok !== undefined && model.outputPricePerMTok !== undefined) {
-      stats.costUsd =
-        ((stats.inputTokens ?? 0) * model.inputPricePerMTok + stats.outputTokens * model.outputPricePerMTok) / 1_000_000;
-    }
+    const costUsd = requestCostUsd(model, { inputTokens: stats.inputTokens ?? 0, outputTokens: stats.outputTokens });
+    if (costUsd !== undefined) stats.costUsd = costUsd;
   }
 }
 

@@ -1,12 +1,21 @@
 // Auto-titles: after a new chat's first answer, ask a model for a short title.
 // Best effort: a failure leaves "New chat", and a user's own title always wins.
-import type { Chat } from "../../drizzle/schema";
-import { resolveModel } from "../llm/catalog.server";
-import { userText } from "../llm/types";
+// The request is recorded in usage as an answer's is (docs/decisions/170):
+// against whoever asked for the answer, on whose key it was asked, so it
+// counts in the usage report and towards the month's tokens and spend.
+import type { Chat, MessageStatus } from "../../drizzle/schema";
+import { type ResolvedModel, resolveModel } from "../llm/catalog.server";
+import { estimateTokens } from "../llm/context";
+import { type Completion, requestCostUsd, userText } from "../llm/types";
 import { setGeneratedTitle } from "../models/chat.server";
+import type { NewUsageRecord } from "../models/usage.server";
 import { fallbackTitle } from "../utils/fallback-title";
+import { createId } from "../utils/id";
 import { logger } from "../utils/logger.server";
 import { streamRegistry } from "./streams.server";
+
+/** What a model asked for a title is told (its size counts in the estimate of a request the provider did not measure). */
+export const TITLE_INSTRUCTION = "You write short chat titles. Reply with a title of 2 to 6 words for the conversation, nothing else.";
 
 export function cleanTitle(raw: string): string {
   // A model that answers at more length than asked: its first line with words in it is the title.
@@ -42,7 +51,8 @@ export async function settlePendingTitles(waitMs = 2_000): Promise<void> {
   await Promise.all(
     [...pending].map(async ([chatId, title]) => {
       title.abort.abort();
-      await setGeneratedTitle({ chatId, title: fallbackTitle(title.firstMessage) }).catch(() => undefined);
+      // A request let go ends at once (providers reject when aborted): waiting for it records it in usage before the database closes.
+      await Promise.all([title.done, setGeneratedTitle({ chatId, title: fallbackTitle(title.firstMessage) }).catch(() => undefined)]);
     }),
   );
 }
@@ -61,25 +71,74 @@ export async function maybeGenerateTitle(options: { chat: Chat; firstMessage: st
 }
 
 async function generateTitle({ chat, firstMessage, answerId, askedBy }: { chat: Chat; firstMessage: string; answerId: string; askedBy?: { id: string } }, stop: AbortSignal) {
+  /** Once a model is asked: what its request is recorded as when it ends without an answer. */
+  let unanswered: ((status: "error" | "interrupted") => NewUsageRecord) | undefined;
+  /** Once it has answered: what its request is recorded as. */
+  let request: NewUsageRecord | undefined;
   try {
     const stream = streamRegistry().get(answerId);
-    await stream?.settled;
+    // A shutdown does not wait for an answer that is still being written to ask for its title.
+    await Promise.race([stream?.settled, new Promise((resolve) => stop.addEventListener("abort", resolve, { once: true }))]);
+    if (stop.aborted) return;
     const resolved = await resolveModel(chat.model, { viewer: askedBy });
     let title = "";
     if (resolved?.provider.complete) {
-      const raw = await resolved.provider.complete({
+      const question = firstMessage.slice(0, 2000);
+      const used = (status: MessageStatus, tokens: { inputTokens: number; outputTokens: number }) =>
+        titleRequest({ resolved, answerId, userId: askedBy?.id ?? chat.userId, status, tokens });
+      // Like an answer's: one stopped is billed for its prompt (estimated), one refused or unanswered for nothing.
+      const sent = estimateTokens(TITLE_INSTRUCTION) + estimateTokens(question);
+      unanswered = (status) => used(status, { inputTokens: status === "interrupted" ? sent : 0, outputTokens: 0 });
+      const completion = await resolved.provider.complete({
         model: resolved.model.upstreamId,
-        system: "You write short chat titles. Reply with a title of 2 to 6 words for the conversation, nothing else.",
-        messages: [userText(firstMessage.slice(0, 2000))],
+        system: TITLE_INSTRUCTION,
+        messages: [userText(question)],
         signal: AbortSignal.any([AbortSignal.timeout(15_000), stop]),
         maxOutputTokens: 24,
       });
-      title = cleanTitle(raw);
+      request = used("complete", completionUsage(completion, sent));
+      title = cleanTitle(completion.text);
     }
-    await setGeneratedTitle({ chatId: chat.id, title: title || fallbackTitle(firstMessage) });
+    await setGeneratedTitle({ chatId: chat.id, title: title || fallbackTitle(firstMessage), request });
   } catch (error) {
-    if (stop.aborted) return;
-    logger.warn("could not generate a chat title", { chatId: chat.id, error });
-    await setGeneratedTitle({ chatId: chat.id, title: fallbackTitle(firstMessage) }).catch(() => undefined);
+    if (!stop.aborted) logger.warn("could not generate a chat title", { chatId: chat.id, error });
+    // An answered request whose title could not be stored is still recorded as answered (once: the record keeps its id).
+    request ??= unanswered?.(stop.aborted ? "interrupted" : "error");
+    await setGeneratedTitle({ chatId: chat.id, title: fallbackTitle(firstMessage), request }).catch(
+      (failure: unknown) => logger.warn("could not store a chat's title", { chatId: chat.id, error: failure }),
+    );
   }
+}
+
+/** The tokens the provider says a title used; without a word from it, estimated as an answer's are. */
+function completionUsage(completion: Completion, sent: number): { inputTokens: number; outputTokens: number } {
+  return completion.usage ?? { inputTokens: sent, outputTokens: completion.text ? estimateTokens(completion.text) : 0 };
+}
+
+/** A title's request as its usage record: on the key the model was asked with, priced as its answers are. */
+function titleRequest({
+  resolved,
+  answerId,
+  userId,
+  status,
+  tokens,
+}: {
+  resolved: ResolvedModel;
+  answerId: string;
+  userId: string;
+  status: MessageStatus;
+  tokens: { inputTokens: number; outputTokens: number };
+}): NewUsageRecord {
+  return {
+    id: createId(),
+    messageId: answerId,
+    userId,
+    model: resolved.model.id,
+    provider: resolved.provider.id,
+    paidBy: resolved.payer.paidBy,
+    kind: "title",
+    status,
+    ...tokens,
+    costUsd: requestCostUsd(resolved.model, tokens) ?? 0,
+  };
 }

@@ -1,8 +1,9 @@
 // Usage, limits and the server's system prompt in the admin area, in Chromium
 // with and without JavaScript, on a server of its own (its first account is
-// the admin): a member's answers show up in the usage tables, chart and CSV;
-// a limit set for them refuses their next send with words saying when it
-// eases; prompt versions are saved, compared line by line and restored.
+// the admin): a member's answers and their chat's title show up in the usage
+// tables, chart and CSV; a limit set for them refuses their next send with
+// words saying when it eases; prompt versions are saved, compared line by
+// line and restored.
 import { readFile } from "node:fs/promises";
 import type { Page } from "@playwright/test";
 import { firstAccountIsAdmin } from "./admin";
@@ -43,12 +44,15 @@ for (const javaScriptEnabled of [false, true]) {
     const chatUrl = memberPage.url();
     await waitForAnswer(memberPage);
 
-    // Usage: the member's one request, in the table, the chart and the CSV.
-    await adminPage.goto("/admin/usage");
-    await expect(adminPage.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Usage" })).toHaveAttribute("aria-current", "page");
+    // Usage: the member's two requests (the answer, and the title the new chat asked for after it), in the table, the chart and the CSV.
     const perPerson = adminPage.getByRole("table", { name: "Per person" });
-    // Columns after the person: requests, input tokens, output tokens, cost.
-    await expect(perPerson.getByRole("row").filter({ hasText: member.email }).getByRole("cell").first()).toHaveText("1");
+    // The title is asked for once the answer has ended: the page is loaded again until it is counted.
+    await expect(async () => {
+      await adminPage.goto("/admin/usage");
+      // Columns after the person: requests, input tokens, output tokens, cost.
+      await expect(perPerson.getByRole("row").filter({ hasText: member.email }).getByRole("cell").first()).toHaveText("2", { timeout: 1_000 });
+    }).toPass({ timeout: 15_000 });
+    await expect(adminPage.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Usage" })).toHaveAttribute("aria-current", "page");
     const chart = adminPage.getByRole("img", { name: /^Requests per day from/ });
     await expect(chart).toBeVisible();
     // An SVG drawn on the server, one bar per day of the period; today's counts the requests made so far.
@@ -68,12 +72,14 @@ for (const javaScriptEnabled of [false, true]) {
     // The link downloads a file in the browser, and the file holds the rows.
     const [download] = await Promise.all([adminPage.waitForEvent("download"), adminPage.getByRole("link", { name: "Download CSV" }).click()]);
     expect(download.suggestedFilename()).toMatch(/^parley-usage-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv$/);
-    expect(await readFile((await download.path())!, "utf8")).toContain(`,${member.email},Mia Member,demo:parley-demo,server,1,`);
+    const downloaded = await readFile((await download.path())!, "utf8");
+    expect(downloaded).toContain(`,${member.email},Mia Member,demo:parley-demo,server,answer,1,`);
+    expect(downloaded).toContain(`,${member.email},Mia Member,demo:parley-demo,server,title,1,`);
     const csvHref = await adminPage.getByRole("link", { name: "Download CSV" }).getAttribute("href");
     const csv = await adminPage.context().request.get(csvHref!);
     expect(csv.status()).toBe(200);
     expect(csv.headers()["content-disposition"]).toMatch(/^attachment; filename="parley-usage-/);
-    expect(await csv.text()).toContain(`,${member.email},Mia Member,demo:parley-demo,server,1,`);
+    expect(await csv.text()).toContain(`,${member.email},Mia Member,demo:parley-demo,server,title,1,`);
     await adminPage.getByLabel("From", { exact: true }).fill("2026-03-10");
     await adminPage.getByLabel("To (included)").fill("2026-03-01");
     await adminPage.getByRole("button", { name: "Show" }).click();

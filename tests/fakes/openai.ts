@@ -99,11 +99,11 @@ async function chatCompletion(exchange: Exchange): Promise<void> {
         logprobs: null,
         finish_reason: finishReason,
       }],
-      usage,
+      ...(script.noUsage ? {} : { usage }),
     }, requestIdHeader(exchange.request.id));
   }
 
-  const includeUsage = body.stream_options?.include_usage === true;
+  const includeUsage = body.stream_options?.include_usage === true && !script.noUsage;
   const chunk = (choices: unknown[], chunkUsage: unknown = null) =>
     `data: ${JSON.stringify({
       id,

@@ -23,6 +23,8 @@ export interface FakeScript {
   /** Pause before the first token, in ms (default 0). */
   firstTokenDelayMs?: number;
   usage?: { inputTokens?: number; outputTokens?: number };
+  /** OpenAI only: leave usage out of the response, as some compatible servers do. */
+  noUsage?: boolean;
   /** Default "stop" (OpenAI) / "end_turn" (Anthropic). */
   finishReason?: string;
   /** Answer with this HTTP error status instead (429, 500, 503, 529, 400…). */

@@ -1,20 +1,24 @@
 // A new chat is named after its first answer ends. When that answer is cut
 // off by a shutdown, the process ends before a model can be asked for a
 // title: the chat is named after its first message as the answer's end is
-// stored, as after a crash. Stopped by its writer, it is named as usual.
+// stored, as after a crash. Stopped by its writer, it is named as usual. A
+// title request a shutdown lets go is still recorded in usage, its prompt
+// counted as an answer's cut off is.
 // Checked with the real OpenAI SDK against the fake upstream.
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
-import { chats } from "../../drizzle/schema";
+import { chats, usageRecords } from "../../drizzle/schema";
 import { type FakeServer, startFakeOpenAI } from "../fakes/openai";
 import { database, prepareDatabase } from "~/db.server";
 import { requireChatAccess } from "~/models/chat-access.server";
+import { estimateTokens } from "~/llm/context";
 import { DEFAULT_CHAT_TITLE } from "~/models/chat.server";
 import { getMessage } from "~/models/message.server";
 import { plainText } from "~/protocol/parts";
 import * as conversation from "~/services/conversation.server";
 import { shutdown } from "~/http/lifecycle.server";
 import { streamRegistry } from "~/streaming/streams.server";
+import { TITLE_INSTRUCTION } from "~/streaming/title.server";
 import { createId } from "~/utils/id";
 import { answersSettled, closeFakesAfterAnswers, createTestUser } from "./fixtures";
 
@@ -75,7 +79,7 @@ describe("a new chat whose first answer is cut off", () => {
 });
 
 describe("a new chat whose first answer ended just before a shutdown", () => {
-  test("is named after its first message, though the model asked for its title has not answered", async () => {
+  test("is named after its first message, though the model asked for its title has not answered, and that request is recorded", async () => {
     const user = await createTestUser();
     const question = `What keeps a bicycle upright when it moves? ${createId()}`;
     // The answer comes at once; the title request that follows it gets no answer at all.
@@ -89,7 +93,10 @@ describe("a new chat whose first answer ended just before a shutdown", () => {
     await shutdown({ graceMs: 0 });
     expect(performance.now() - shuttingDown).toBeLessThan(10_000);
     expect(await titleOf(chat.id)).toEqual({ title: "What keeps a bicycle upright when it moves?…", titleSet: true });
-    // The unanswered request is let go.
+    // The unanswered request is let go, and recorded by the time the shutdown is over: billed for its prompt, as a stopped answer is.
     await vi.waitFor(() => expect(fake.requests.filter((request) => request.outcome === "open")).toHaveLength(0), { timeout: 5_000 });
+    const titles = await database().select().from(usageRecords).where(and(eq(usageRecords.messageId, assistantMessageId), eq(usageRecords.kind, "title")));
+    expect(titles).toHaveLength(1);
+    expect(titles[0]).toMatchObject({ userId: user.id, model: MODEL, paidBy: "server", status: "interrupted", inputTokens: estimateTokens(TITLE_INSTRUCTION) + estimateTokens(question), outputTokens: 0 });
   });
 });

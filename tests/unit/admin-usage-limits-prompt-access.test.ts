@@ -137,6 +137,6 @@ describe("usage, limits and system prompt pages", () => {
     expect(result.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
     expect(result.headers.get("Content-Disposition")).toMatch(/^attachment; filename="parley-usage-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv"$/);
     expect(result.headers.get("Cache-Control")).toBe("private, no-store");
-    expect(String(result.body).split("\r\n")[0]).toBe("day,user_email,user_name,model,paid_by,requests,input_tokens,output_tokens,cost_usd");
+    expect(String(result.body).split("\r\n")[0]).toBe("day,user_email,user_name,model,paid_by,kind,requests,input_tokens,output_tokens,cost_usd");
   });
 });

@@ -9,7 +9,7 @@ vi.hoisted(() => {
   process.env.DEMO_TOKENS_PER_SECOND = "100000";
 });
 
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { afterEach, beforeAll, describe, expect, test } from "vitest";
 import { answerPayers, answerRequests, chats, messages, usageRecords } from "../../drizzle/schema";
 import { database, databaseClient, prepareDatabase } from "~/db.server";
@@ -172,7 +172,10 @@ describe("typed refusals", () => {
     await conversation.continueAnswer({ access: await access(), user, messageId: cut.assistantMessageId });
     await streamRegistry().get(cut.assistantMessageId)?.settled;
     const answer = await getMessage({ chatId: chat.id, messageId: cut.assistantMessageId });
-    const [record] = await database().select().from(usageRecords).where(eq(usageRecords.messageId, cut.assistantMessageId));
+    const [record] = await database()
+      .select()
+      .from(usageRecords)
+      .where(and(eq(usageRecords.messageId, cut.assistantMessageId), eq(usageRecords.kind, "answer")));
     // The continuation's own request: what it was asked and wrote, nothing of the first.
     expect(record!.outputTokens).toBeGreaterThan(0);
     expect(record!.inputTokens).toBeGreaterThan(0);

@@ -5,7 +5,7 @@
 // count Parley's estimate of what it sent and what was written. Checked with
 // the real SDKs against the fake upstreams.
 import { randomBytes } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 import { usageRecords } from "../../drizzle/schema";
 import { type FakeServer, startFakeAnthropic } from "../fakes/anthropic";
@@ -68,7 +68,8 @@ async function answerUnderWay(fake: FakeServer, model: string, script: Parameter
 }
 
 async function usageOf(messageId: string) {
-  const rows = await database().select().from(usageRecords).where(eq(usageRecords.messageId, messageId));
+  // The chat's title, asked for after this first answer, has a record of its own.
+  const rows = await database().select().from(usageRecords).where(and(eq(usageRecords.messageId, messageId), eq(usageRecords.kind, "answer")));
   expect(rows).toHaveLength(1);
   return rows[0]!;
 }
@@ -88,8 +89,11 @@ describe("an answer cut short counts the prompt it was asked with", () => {
     const answer = await getMessage({ chatId: chat.id, messageId: assistantMessageId });
     expect(answer!.stats).toMatchObject({ inputTokens: record.inputTokens, outputTokens: record.outputTokens, finishReason: "stopped" });
 
+    // The chat's title, asked for on the same key once the answer ended, counts as well.
+    await vi.waitFor(async () => expect((await access()).chat.titleSet).toBe(true), { timeout: 5_000 });
+    const [title] = await database().select().from(usageRecords).where(and(eq(usageRecords.messageId, assistantMessageId), eq(usageRecords.kind, "title")));
     const standing = await limitStanding({ userId: user.id });
-    expect(standing.used.tokens).toBe(record.inputTokens + record.outputTokens);
+    expect(standing.used.tokens).toBe(record.inputTokens + record.outputTokens + title!.inputTokens + title!.outputTokens);
     // Stopping early does not keep a person under the month's tokens.
     const refused = await conversation.sendMessage({ access: await access(), user, text: "Once more?", model: OPENAI }).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(AppError);

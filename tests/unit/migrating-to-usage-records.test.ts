@@ -1,6 +1,7 @@
 // The usage ledger's migration on a database made before it: answers already
 // finished count as usage (against their chat's owner, with the payer that was
-// recorded), answers still streaming or never answered do not.
+// recorded), answers still streaming or never answered do not. Every one is
+// an answer's request (titles were recorded from a later migration on).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -41,10 +42,10 @@ afterAll(() => {
 });
 
 test("finished answers become usage records against their chat's owner, with the recorded payer", async () => {
-  const rows = (await client.execute("SELECT message_id, user_id, model, provider, paid_by, status, input_tokens, output_tokens, cost_usd, created_at FROM usage_records ORDER BY message_id")).rows.map((row) => ({ ...row }));
+  const rows = (await client.execute("SELECT message_id, user_id, model, provider, paid_by, kind, status, input_tokens, output_tokens, cost_usd, created_at FROM usage_records ORDER BY message_id")).rows.map((row) => ({ ...row }));
   expect(rows).toEqual([
-    { message_id: "m2", user_id: "u1", model: "openai:gpt-4o", provider: "openai", paid_by: "server", status: "complete", input_tokens: 10, output_tokens: 20, cost_usd: 0.5, created_at: 86400000 },
-    { message_id: "m5", user_id: "u2", model: "openai:gpt-4o", provider: "anthropic", paid_by: "user", status: "interrupted", input_tokens: 5, output_tokens: 7, cost_usd: 0, created_at: 172800000 },
+    { message_id: "m2", user_id: "u1", model: "openai:gpt-4o", provider: "openai", paid_by: "server", kind: "answer", status: "complete", input_tokens: 10, output_tokens: 20, cost_usd: 0.5, created_at: 86400000 },
+    { message_id: "m5", user_id: "u2", model: "openai:gpt-4o", provider: "anthropic", paid_by: "user", kind: "answer", status: "interrupted", input_tokens: 5, output_tokens: 7, cost_usd: 0, created_at: 172800000 },
   ]);
   const payers = (await client.execute("SELECT message_id, asked_by FROM answer_payers")).rows.map((row) => ({ ...row }));
   expect(payers).toEqual([{ message_id: "m5", asked_by: "u2" }]);

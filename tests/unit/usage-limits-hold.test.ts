@@ -2,6 +2,9 @@
 // routes: chats kept, answers per rolling window, tokens and spend per month.
 // A refusal names the limit and when it resets, stores nothing and reaches no
 // model; an admin's setting for one person wins over the server's default.
+// The title a new chat's first answer asks a model for is usage like an
+// answer: recorded against whoever asked, on whose key it was asked, in the
+// report and, when the server pays, in the month's tokens and spend.
 import { vi } from "vitest";
 
 vi.hoisted(() => {
@@ -10,7 +13,7 @@ vi.hoisted(() => {
 });
 
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { count, eq } from "drizzle-orm";
+import { and, count, eq } from "drizzle-orm";
 import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { chats, messages, usageRecords } from "../../drizzle/schema";
@@ -22,8 +25,11 @@ import { AppError, type ErrorCode } from "~/protocol/errors";
 import { action as chatAction } from "~/routes/chats.$chatId/route";
 import { action as newChatAction } from "~/routes/chats._index";
 import * as conversation from "~/services/conversation.server";
+import { estimateTokens } from "~/llm/context";
 import { limitStanding, monthBounds, saveDefaultLimits } from "~/services/usage-limits.server";
+import { usageCsv, usagePeriodSchema, usageReport } from "~/services/usage.server";
 import { addUserKey, removeUserKey } from "~/services/user-keys.server";
+import { TITLE_INSTRUCTION } from "~/streaming/title.server";
 import { streamRegistry } from "~/streaming/streams.server";
 import { createId } from "~/utils/id";
 import { createTestUser, TEST_MODEL } from "./fixtures";
@@ -200,5 +206,96 @@ describe("usage limits", () => {
     expect(followUp.status).toBe(429);
     expect(Number(followUp.headers.get("Retry-After"))).toBeGreaterThan(500);
     expect(followUp.body).toMatchObject({ code: "messages_limit_reached", text: "Follow-up?", formError: expect.stringMatching(/^You have asked for 1 answer in the last 10 minutes, the most this server allows\. You can ask again in (9|10) minutes\.$/) });
+  });
+});
+
+describe("a new chat's title", () => {
+  /** A new chat whose first answer has ended and whose title is stored (with the record of the request that asked for it). */
+  async function titledChat(user: { id: string }, { model = SERVER_PAID, text = `How is tea made? ${createId()}` } = {}) {
+    const { chat, assistantMessageId } = await conversation.startChat({ user, text, model });
+    await settled();
+    await vi.waitFor(async () => expect((await database().select().from(chats).where(eq(chats.id, chat.id)))[0]?.titleSet).toBe(true), { timeout: 5_000 });
+    const [stored] = await database().select().from(chats).where(eq(chats.id, chat.id));
+    const records = async (kind: "answer" | "title") => database().select().from(usageRecords).where(and(eq(usageRecords.messageId, assistantMessageId), eq(usageRecords.kind, kind)));
+    const [answer] = await records("answer");
+    const titles = await records("title");
+    return { chat, title: stored!.title, answer: answer!, titles, access: () => requireChatAccess({ chatId: chat.id, user, level: "own" }) };
+  }
+  const today = () => usagePeriodSchema.parse({});
+
+  test("asked on the server's key is recorded for whoever asked, in the usage report, and counts toward the month's tokens", async () => {
+    const user = await createTestUser("Titled");
+    const before = await usageReport(today());
+    await setUserLimits({ userId: user.id, overrides: { ...none, tokensPerMonth: 60 }, changedBy: user.id });
+    const marker = createId();
+    // The answer (a streamed request) takes the first script; the title's request, not streamed, the second.
+    upstream.script({ match: marker, text: "Leaves steeped in hot water.", usage: { inputTokens: 40, outputTokens: 6 } }, { text: "Brewing tea", usage: { inputTokens: 30, outputTokens: 3 } });
+    const { title, answer, titles, access } = await titledChat(user, { text: `How is tea made? ${marker}` });
+
+    expect(title).toBe("Brewing tea");
+    expect(titles).toHaveLength(1);
+    expect(titles[0]).toMatchObject({ userId: user.id, model: SERVER_PAID, provider: "openai", paidBy: "server", status: "complete", inputTokens: 30, outputTokens: 3 });
+    // Priced as the model's answers are (GPT-4o mini: $0.15 and $0.60 per million tokens).
+    expect(titles[0]!.costUsd).toBeCloseTo((30 * 0.15 + 3 * 0.6) / 1_000_000, 12);
+    expect(answer).toMatchObject({ paidBy: "server", inputTokens: 40, outputTokens: 6 });
+
+    const report = await usageReport(today());
+    expect(report.total.requests - before.total.requests).toBe(2);
+    expect(report.byUser.find((g) => g.key === user.id)).toMatchObject({ requests: 2, inputTokens: 70, outputTokens: 9 });
+    expect(report.total.costUsd - before.total.costUsd).toBeCloseTo(answer.costUsd + titles[0]!.costUsd, 12);
+    expect(usageCsv(report).split("\r\n")).toContainEqual(`${today().toDay},${user.email},Titled,${SERVER_PAID},server,title,1,30,3,${titles[0]!.costUsd.toFixed(6)}`);
+
+    // The answer alone (46 tokens) stayed under the month's 60; with its title (33 more) the next answer is refused.
+    expect((await limitStanding({ userId: user.id })).used.tokens).toBe(79);
+    const refused = await refusal(conversation.sendMessage({ access: await access(), user, text: "More?", model: SERVER_PAID }));
+    expect(refused).toMatchObject({ code: "tokens_limit_reached", params: { max: 60 } });
+  });
+
+  test("asked on the person's own key is recorded as theirs and does not count toward the month's tokens", async () => {
+    const user = await createTestUser("OwnTitle");
+    await setUserLimits({ userId: user.id, overrides: { ...none, tokensPerMonth: 1 }, changedBy: user.id });
+    await addUserKey({ user, provider: "openai", apiKey: "own-key-of-titles-0001", baseUrl: "" });
+    const marker = createId();
+    const { titles, access } = await titledChat(user, { text: `Name my chat ${marker}` });
+
+    expect(titles).toHaveLength(1);
+    expect(titles[0]).toMatchObject({ userId: user.id, model: SERVER_PAID, paidBy: "user", status: "complete" });
+    expect(titles[0]!.inputTokens).toBeGreaterThan(0);
+    const titleRequest = upstream.requests.findLast((r) => r.body?.stream !== true && JSON.stringify(r.body?.messages ?? []).includes(marker));
+    expect(titleRequest?.headers.authorization).toBe("Bearer own-key-of-titles-0001");
+    expect((await limitStanding({ userId: user.id })).used.tokens).toBe(0);
+    await conversation.sendMessage({ access: await access(), user, text: "Still mine to pay.", model: SERVER_PAID });
+    await settled();
+    await removeUserKey({ user, provider: "openai" });
+  });
+
+  test("by the demo model is recorded at no cost and does not count toward the month's tokens", async () => {
+    const user = await createTestUser("DemoTitle");
+    await setUserLimits({ userId: user.id, overrides: { ...none, tokensPerMonth: 1 }, changedBy: user.id });
+    const { titles, access } = await titledChat(user, { model: TEST_MODEL, text: "What is a monad?" });
+
+    expect(titles).toHaveLength(1);
+    expect(titles[0]).toMatchObject({ userId: user.id, model: TEST_MODEL, provider: "demo", paidBy: "server", status: "complete", costUsd: 0 });
+    expect(titles[0]!.outputTokens).toBeGreaterThan(0);
+    expect((await limitStanding({ userId: user.id })).used.tokens).toBe(0);
+    await conversation.sendMessage({ access: await access(), user, text: "Still free." });
+    await settled();
+  });
+
+  test("a provider that says nothing of the tokens is estimated; a request it refused is recorded with none billed", async () => {
+    const user = await createTestUser("Estimated");
+    const question = `Why is the sky blue? ${createId()}`;
+    upstream.script({ match: question, text: "Scattering." }, { text: "Blue skies", noUsage: true });
+    const estimated = await titledChat(user, { text: question });
+    expect(estimated.title).toBe("Blue skies");
+    expect(estimated.titles[0]).toMatchObject({ status: "complete", paidBy: "server", inputTokens: estimateTokens(TITLE_INSTRUCTION) + estimateTokens(question), outputTokens: estimateTokens("Blue skies") });
+
+    const refused = `Why is grass green? ${createId()}`;
+    upstream.script({ match: refused, text: "Chlorophyll." }, { status: 400, errorMessage: "Not today." });
+    const failed = await titledChat(user, { text: refused });
+    // Named after its first message instead; the request was made, and cost nothing.
+    expect(failed.title).toBe(refused);
+    expect(failed.titles).toHaveLength(1);
+    expect(failed.titles[0]).toMatchObject({ status: "error", paidBy: "server", inputTokens: 0, outputTokens: 0, costUsd: 0 });
   });
 });
