@@ -70,6 +70,11 @@ export async function createSession({ request, userId, ip }: { request: Request;
 }
 
 /** The id (HMAC) of the session the request carries, signed in or not; null without a well-formed cookie. */
+/** Whether the request carries a session cookie at all (known to the server or not). */
+export function sendsSessionCookie(request: Request): boolean {
+  return readToken(request) !== null;
+}
+
 export async function currentSessionId(request: Request): Promise<string | null> {
   const token = readToken(request);
   return token ? sessionId(token) : null;
@@ -145,7 +150,7 @@ export async function requireUser(request: Request): Promise<PublicUser> {
   const params = new URLSearchParams({ redirectTo: target });
   if (request.method !== "GET") params.set("expired", "1");
   // A browser that had a session and lost it (signed out everywhere, a new password, an admin) is told so.
-  else if (readToken(request)) params.set("ended", "1");
+  else if (sendsSessionCookie(request)) params.set("ended", "1");
   throw redirect(`/login?${params}`);
 }
 

@@ -262,7 +262,7 @@ export const en = {
     signUp: "Sign up",
     loginTitle: "Log in to continue",
     sessionExpired: "You are signed out: your session ended. Log in again; then send your form once more.",
-    sessionEnded: "You were signed out: your session was ended (by signing out everywhere, a new password, or an administrator). Log in to go on.",
+    sessionEnded: "You were signed out: your session was ended (by signing out everywhere, a new password, or an administrator). Log in again.",
     accountDeleted: "Your account and everything in it were deleted.",
     email: "Email",
     password: "Password",

@@ -4,7 +4,7 @@
 // A person's own key for a provider (docs/decisions/031) replaces the
 // server's provider of the same id for that person, and makes a provider the
 // server has no key for usable by them.
-import { type Locale, ownKeyLabel, providerLabelIn } from "../protocol/catalogue";
+import { DEMO_MODEL_NAMES, type Locale, ownKeyLabel, providerLabelIn } from "../protocol/catalogue";
 import type { Payer } from "../models/answer-payer.server";
 import { storedUserKeys, type StoredUserKey } from "../models/user-key.server";
 import { env, type Env } from "../env.server";
@@ -285,8 +285,8 @@ export function labelOfModelId(modelId: string): string {
 
 /** The demo's names in each language (every other model is named as its provider names it). */
 const DEMO_NAMES: Record<Locale, { provider: string; model: string }> = {
-  en: { provider: "Demo", model: DEMO_MODEL.label },
-  ru: { provider: "Демо", model: "Демо (офлайн)" },
+  en: { provider: "Demo", model: DEMO_MODEL_NAMES.en },
+  ru: { provider: "Демо", model: DEMO_MODEL_NAMES.ru },
 };
 
 /** Providers whose names are words, not brand names: said in the page's language. */

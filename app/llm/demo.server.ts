@@ -2,7 +2,7 @@
 // prompt* with the same markdown a real model writes (a list, a fenced code
 // block, a formula), streamed at a realistic pace so a fresh install shows
 // everything Parley does.
-import { formatBytes } from "../protocol/catalogue";
+import { DEMO_MODEL_NAMES, formatBytes } from "../protocol/catalogue";
 import { CONTINUE_INSTRUCTION } from "./context";
 import { type ContextMessage, contextText, documentText, type LlmEvent, type LlmProvider, type ModelInfo, type StreamRequest } from "./types";
 
@@ -256,7 +256,7 @@ export const DEMO_MODEL: ModelInfo = {
   id: DEMO_MODEL_ID,
   providerId: DEMO_PROVIDER_ID,
   upstreamId: "parley-demo",
-  label: "Demo (offline)",
+  label: DEMO_MODEL_NAMES.en,
   // It reads what it is given (it lists the files it received), so it takes images and PDFs too.
   vision: true,
   pdf: true,

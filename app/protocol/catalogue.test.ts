@@ -90,6 +90,10 @@ describe("the message catalogue", () => {
   test("parameters are written into the Russian text too, with Russian number and plural forms", () => {
     expect(describeProblem({ code: "upstream_server_error", params: { provider: "Anthropic", status: 529 } }, "ru")).toBe("Anthropic сейчас перегружен (HTTP 529). Подождите и нажмите «Продолжить» или «Ответить заново».");
     expect(describeProblem({ code: "model_unavailable", params: { model: "openai:gpt-x" } }, "ru")).toBe("Модель «openai:gpt-x» недоступна. Выберите другую.");
+    // The demo is named in each language; other models as their providers name them.
+    expect(describeProblem({ code: "model_disabled", params: { demo: true } }, "ru")).toBe("Модель «Демо (офлайн)» отключена администратором. Выберите другую модель.");
+    expect(describeProblem({ code: "model_disabled", params: { demo: true } }, "en")).toBe("“Demo (offline)” has been turned off by the administrator. Pick another model.");
+    expect(describeProblem({ code: "model_disabled", params: { model: "GPT-4o mini" } }, "ru")).toBe("Модель «GPT-4o mini» отключена администратором. Выберите другую модель.");
     expect(describeProblem({ code: "rate_limited", params: { seconds: 1 } }, "ru")).toBe("Слишком много попыток. Попробуйте снова через 1 секунду.");
     expect(describeProblem({ code: "rate_limited", params: { seconds: 3 } }, "ru")).toBe("Слишком много попыток. Попробуйте снова через 3 секунды.");
     expect(describeProblem({ code: "rate_limited", params: { seconds: 11 } }, "ru")).toBe("Слишком много попыток. Попробуйте снова через 11 секунд.");

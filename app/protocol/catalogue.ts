@@ -51,6 +51,9 @@ const RU_REGENERATE = "«Ответить заново»";
 const file = (p: ErrorParams, locale: Locale = "en") => (locale === "ru" ? `«${p.name ?? "файл"}»` : `“${p.name ?? "file"}”`);
 
 /** A size in bytes as people read it ("20 MB", "1.5 GB"): binary units, as the limits are set. */
+/** The offline demo model's name in each language (every other model is named as its provider names it). */
+export const DEMO_MODEL_NAMES: Record<Locale, string> = { en: "Demo (offline)", ru: "Демо (офлайн)" };
+
 export function formatBytes(bytes: number, locale: Locale = "en"): string {
   const units = locale === "ru" ? ["Б", "КБ", "МБ", "ГБ"] : ["B", "KB", "MB", "GB"];
   let value = bytes;
@@ -186,7 +189,7 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     method_not_allowed: () => "This address does not accept that method.",
     confirmation_mismatch: () => "To confirm, type the account's email address exactly as shown.",
     password_invalid: () => "Choose a password of 8 to 1024 characters.",
-    model_disabled: (p) => `${p.model ? `“${p.model}”` : "That model"} has been turned off by the administrator. Pick another model.`,
+    model_disabled: (p) => `${p.demo ? `“${DEMO_MODEL_NAMES.en}”` : p.model ? `“${p.model}”` : "That model"} has been turned off by the administrator. Pick another model.`,
     user_not_found: (p) => (p.email ? `No account has the email ${p.email}. Check it on the Users page.` : "That account no longer exists."),
     user_keys_not_allowed: () => "The administrator does not let people use keys of their own on this server.",
     registration_closed: () => "Registration is closed on this server. Ask an admin to let you in.",
@@ -309,7 +312,7 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     method_not_allowed: () => "Этот адрес не принимает такой метод.",
     confirmation_mismatch: () => "Для подтверждения введите адрес электронной почты аккаунта точно как показано.",
     password_invalid: () => "Выберите пароль длиной от 8 до 1024 символов.",
-    model_disabled: (p) => `${p.model ? `Модель «${p.model}»` : "Эта модель"} отключена администратором. Выберите другую модель.`,
+    model_disabled: (p) => `${p.demo ? `Модель «${DEMO_MODEL_NAMES.ru}»` : p.model ? `Модель «${p.model}»` : "Эта модель"} отключена администратором. Выберите другую модель.`,
     user_not_found: (p) => (p.email ? `Аккаунта с адресом ${p.email} нет. Проверьте его на странице «Пользователи».` : "Этого аккаунта больше нет."),
     user_keys_not_allowed: () => "Администратор не разрешает пользоваться собственными ключами на этом сервере.",
     registration_closed: () => "Регистрация на этом сервере закрыта. Попросите администратора пустить вас.",

@@ -136,6 +136,8 @@ export type ErrorParams = {
   /** How long something is (a message's characters), beside its `max`. */
   length?: number;
   model?: string;
+  /** The model meant is the offline demo: named in the message's own language. */
+  demo?: boolean;
   requested?: number;
   /** About how many tokens something comes to. */
   tokens?: number;

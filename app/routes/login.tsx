@@ -2,7 +2,7 @@ import { useEffect, useRef } from "react";
 import { type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { AuthFormError, authenticator, authFormFailure, typedValues } from "~/auth/auth.server";
-import { createSession, getSessionUser, safeRedirect } from "~/auth/session.server";
+import { createSession, getSessionUser, safeRedirect, sendsSessionCookie } from "~/auth/session.server";
 import { beginLoginAttempt, retryAfterSeconds, settleLoginAttempt } from "~/auth/throttle.server";
 import { AuthShell, Field, FormAlert, useFocusOnRefusal } from "~/components/ui/Field";
 import { forgetDrafts } from "~/components/chat/drafts";
@@ -26,7 +26,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   if (await getSessionUser(request)) throw redirect(safeRedirect(url.searchParams.get("redirectTo")));
   const { mode, firstAccount } = await signupGate();
-  return { allowRegistration: firstAccount || mode === "open" };
+  // Said only to a browser that still sends the session it lost: the address alone is anyone's to type.
+  const sessionEnded = url.searchParams.get("ended") === "1" && sendsSessionCookie(request);
+  return { allowRegistration: firstAccount || mode === "open", sessionEnded };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -62,7 +64,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Login() {
-  const { allowRegistration } = useLoaderData<typeof loader>();
+  const { allowRegistration, sessionEnded } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const formRef = useRef<HTMLFormElement>(null);
   useFocusOnRefusal(formRef, result, "password");
@@ -70,7 +72,7 @@ export default function Login() {
   const navigation = useNavigation();
   const busy = navigation.state !== "idle" && navigation.formAction?.startsWith("/login");
   const expired = params.get("expired") === "1";
-  const ended = !expired && params.get("ended") === "1";
+  const ended = !expired && sessionEnded;
   const deleted = params.get("deleted") === "1";
   // A deleted account's drafts go from this browser too, as at logging out.
   useEffect(() => {

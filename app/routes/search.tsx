@@ -255,9 +255,10 @@ export default function SearchPage() {
           </ol>
         </section>
       ) : null}
-      {page > 1 || hasMore ? (
+      {/* Past the last page the way back is to the first (above): "previous" would lead to another empty page. */}
+      {(page > 1 && !nothing) || hasMore ? (
         <nav aria-label={t("search.pages")} className="mt-6 flex justify-between text-sm">
-          {page > 1 ? (
+          {page > 1 && !nothing ? (
             <Link to={pageHref(page - 1)} className="text-sky-400 hover:underline">
               {t("search.previous")}
             </Link>

@@ -6,7 +6,7 @@
 import type { Chat } from "../../drizzle/schema";
 import { env } from "../env.server";
 import { defaultModelFor, labelOfModelId, type ResolvedModel, resolveModel } from "../llm/catalog.server";
-import { DEMO_PROVIDER_ID } from "../llm/demo.server";
+import { DEMO_MODEL_ID, DEMO_PROVIDER_ID } from "../llm/demo.server";
 import { estimateTokens } from "../llm/context";
 import { isModelDisabled, modelPolicy } from "../llm/model-policy.server";
 import type { ModelInfo } from "../llm/types";
@@ -60,7 +60,8 @@ async function existingMessage(chat: Chat, messageId: string) {
 /** Refuses a model the admin turned off, saying so (the chat keeps showing the answers it gave). */
 async function refuseDisabled(modelId: string): Promise<void> {
   if (isModelDisabled(await modelPolicy(), modelId)) {
-    throw new AppError("model_disabled", { params: { model: labelOfModelId(modelId) }, field: "model" });
+    // The demo is named in the reader's language; any other model as its provider names it.
+    throw new AppError("model_disabled", { params: modelId === DEMO_MODEL_ID ? { demo: true } : { model: labelOfModelId(modelId) }, field: "model" });
   }
 }
 

@@ -23,6 +23,7 @@ import { type Locale, LOCALES } from "../protocol/catalogue";
 import { tFor } from "../i18n/translate.server";
 import { AppError } from "../protocol/errors";
 import { streamRegistry } from "../streaming/streams.server";
+import { abandonTitles } from "../streaming/title.server";
 import { type DeviceWords, describeUserAgent } from "../utils/user-agent";
 import { asTyped, typedLength } from "../utils/typed-text";
 import { THEMES } from "../utils/preferences.server";
@@ -106,9 +107,15 @@ async function withOwnPassword<T>({ user, password, ip, field }: { user: PublicU
   }
 }
 
-/** Stops the answers being written in an account's chats (it is being deleted or disabled: nobody is there to read them, or to pay). */
+/**
+ * Stops the answers being written in an account's chats, and the titles they
+ * would ask for (it is being deleted or disabled: nobody is there to read
+ * them, or to pay). The titles go first: an answer stopped would set its
+ * title's request going.
+ */
 export async function stopAnswersInChatsOf({ userId }: { userId: string }): Promise<void> {
   const owned = new Set(await chatIdsOwnedBy({ userId }));
+  await abandonTitles(owned);
   const registry = streamRegistry();
   for (const stream of registry.activeStreams()) if (owned.has(stream.chatId)) await registry.stop(stream.messageId);
 }

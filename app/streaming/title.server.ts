@@ -36,7 +36,8 @@ export function cleanTitle(raw: string): string {
 }
 
 /** Titles being asked for, by chat: a shutdown gives them a moment, then their fallback. */
-const pending = new Map<string, { firstMessage: string; done: Promise<void>; abort: AbortController }>();
+type PendingTitle = { firstMessage: string; done: Promise<void>; abort: AbortController };
+const pending = new Map<string, PendingTitle>();
 
 /**
  * At shutdown: the titles still being asked for (an answer that ended just
@@ -48,13 +49,22 @@ export async function settlePendingTitles(waitMs = 2_000): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   await Promise.race([Promise.all([...pending.values()].map((title) => title.done)), new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))]);
   clearTimeout(timer);
-  await Promise.all(
-    [...pending].map(async ([chatId, title]) => {
-      title.abort.abort();
-      // A request let go ends at once (providers reject when aborted): waiting for it records it in usage before the database closes.
-      await Promise.all([title.done, setGeneratedTitle({ chatId, title: fallbackTitle(title.firstMessage) }).catch(() => undefined)]);
-    }),
-  );
+  await Promise.all([...pending].map(letGo));
+}
+
+/**
+ * The titles still to come in these chats, whose account is being disabled
+ * or deleted: nothing more is asked on its behalf (one not yet asked for
+ * never is), and each chat is named after its first message.
+ */
+export async function abandonTitles(chatIds: Set<string>): Promise<void> {
+  await Promise.all([...pending].filter(([chatId]) => chatIds.has(chatId)).map(letGo));
+}
+
+async function letGo([chatId, title]: [string, PendingTitle]): Promise<void> {
+  title.abort.abort();
+  // A request let go ends at once (providers reject when aborted): waiting for it records it in usage before the database closes.
+  await Promise.all([title.done, setGeneratedTitle({ chatId, title: fallbackTitle(title.firstMessage) }).catch(() => undefined)]);
 }
 
 /** `askedBy`: whose own key (if any) pays for the title, as for the answer. */

@@ -133,7 +133,7 @@ test(`${modeName(javaScriptEnabled)} an admin finds a person, pages through the 
   await expect(adminPage.getByTestId("user-status")).toContainText("disabled since");
   await member.goto("/chats");
   await expect(member).toHaveURL(/\/login\?redirectTo=%2Fchats&ended=1$/);
-  await expect(member.getByTestId("session-ended")).toHaveText("You were signed out: your session was ended (by signing out everywhere, a new password, or an administrator). Log in to go on.");
+  await expect(member.getByTestId("session-ended")).toHaveText("You were signed out: your session was ended (by signing out everywhere, a new password, or an administrator). Log in again.");
   await member.getByLabel("Email").fill(bob.email);
   await member.getByLabel("Password").fill("not the password");
   await member.getByRole("button", { name: "Log in" }).click();

@@ -208,6 +208,8 @@ test("Ctrl+K finds a chat by its title and a message by its text, with the keybo
   // A page past the last one says so, and leads back to the matches.
   await page.goto(`/search?${new URLSearchParams({ q: `kumquat ${m}`, page: "7" })}`);
   await expect(page.getByTestId("search-nothing")).toHaveText(/No more matches on this page\./);
+  // No "previous page" to page 6, as empty as this one.
+  await expect(page.getByRole("link", { name: "← Previous page" })).toHaveCount(0);
   await page.getByRole("link", { name: "Back to the first page" }).click();
   await expect(page.getByTestId("search-nothing")).toHaveCount(0);
   await expect(page.locator("mark").first()).toHaveText(/kumquat/i);

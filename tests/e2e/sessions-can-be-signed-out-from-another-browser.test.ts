@@ -46,6 +46,11 @@ for (const javaScript of [true, false]) {
     await laptop.goto("/settings/security");
     await expect(laptop).toHaveURL(/\/login\?redirectTo=%2Fsettings%2Fsecurity&ended=1$/);
     await expect(laptop.getByTestId("session-ended")).toBeVisible();
+    // The address alone says nothing: a browser that never had that session is not told it ended.
+    const stranger = await (await newContext({ javaScriptEnabled: javaScript })).newPage();
+    await stranger.goto("/login?redirectTo=%2Fsettings%2Fsecurity&ended=1");
+    await expect(stranger.getByRole("button", { name: "Log in" })).toBeVisible();
+    await expect(stranger.getByTestId("session-ended")).toHaveCount(0);
     await page.goto("/chats");
     await expect(page).toHaveURL(/\/chats$/);
   });

@@ -29,7 +29,7 @@ vi.hoisted(async () => {
 
 import { count, eq } from "drizzle-orm";
 import { afterEach, beforeAll, describe, expect, test } from "vitest";
-import { attachments, blobs, chats, messages, sessions, userApiKeys } from "../../drizzle/schema";
+import { attachments, blobs, chats, messages, sessions, usageRecords, userApiKeys } from "../../drizzle/schema";
 import { authenticator } from "~/auth/auth.server";
 import { hashPassword } from "~/auth/password.server";
 import { getSessionUser, requireUser } from "~/auth/session.server";
@@ -47,6 +47,7 @@ import { filePartOf, storeUpload } from "~/services/attachments.server";
 import * as conversation from "~/services/conversation.server";
 import { readShare, shareChat } from "~/services/sharing.server";
 import { streamRegistry } from "~/streaming/streams.server";
+import { maybeGenerateTitle } from "~/streaming/title.server";
 import { addExchange, createTestChat, createTestUser, TEST_MODEL } from "./fixtures";
 import { cookieFor, getRequest } from "./requests";
 import { tFor } from "~/i18n/translate.server";
@@ -173,9 +174,10 @@ describe("disabling an account", () => {
     expect(await signedIn(member.id)).toMatchObject({ id: member.id });
   });
 
-  test("stops the answers being written in its chats, and its shared links answer 404 until it is enabled again", async () => {
+  test("stops the answers being written in its chats and the titles they would ask for, and its shared links answer 404 until it is enabled again", async () => {
     const member = await userWithPassword("Member with a long answer");
     const chat = await createTestChat({ userId: member.id, title: "Rivers" });
+    const untitled = await createTestChat({ userId: member.id, title: "New chat" });
     const shared = await addExchange({ chatId: chat.id, parentId: null, question: "Tell me about rivers" });
     const share = await shareChat({ access: await requireChatAccess({ chatId: chat.id, user: member, level: "own" }), user: member });
     expect((await readShare({ token: share.token })).share.id).toBe(share.id);
@@ -192,8 +194,27 @@ describe("disabling an account", () => {
         }),
     });
 
+    // A new chat's first answer under way, with its title to be asked for once it ends.
+    const first = await createExchange({ chatId: untitled.id, parentId: null, parts: textParts("Tell me about glaciers"), model: TEST_MODEL, instanceId: null });
+    await database().update(messages).set({ status: "streaming" }).where(eq(messages.id, first.assistantMessageId));
+    const firstStream = streamRegistry().start({
+      messageId: first.assistantMessageId,
+      chatId: untitled.id,
+      run: (writer) =>
+        new Promise((resolve) => {
+          writer.text("Glaciers are");
+          writer.signal.addEventListener("abort", () => resolve({ status: "interrupted", problem: { code: "stopped" } }));
+        }),
+    });
+    const titled = maybeGenerateTitle({ chat: (await requireChatAccess({ chatId: untitled.id, user: member, level: "own" })).chat, firstMessage: "Tell me about glaciers", answerId: first.assistantMessageId, askedBy: member });
+
     await disableUser({ admin: firstAdmin, userId: member.id });
     expect(stream.finished).toBe(true);
+    expect(firstStream.finished).toBe(true);
+    await titled;
+    // Named after its first message, with no model asked on the account's behalf.
+    expect((await requireChatAccess({ chatId: untitled.id, user: member, level: "own" })).chat.title).toBe("Tell me about glaciers");
+    expect(await database().select().from(usageRecords).where(eq(usageRecords.messageId, first.assistantMessageId))).toEqual([]);
     expect(await database().select({ status: messages.status, parts: messages.parts }).from(messages).where(eq(messages.id, running.assistantMessageId))).toEqual([
       { status: "interrupted", parts: textParts("The seas are") },
     ]);
