@@ -144,6 +144,22 @@ describe("the last admin", () => {
   });
 });
 
+/** An exchange whose answer, begun with `begun`, goes on until it is stopped. */
+async function answerUntilStopped({ chatId, parentId, question, begun }: { chatId: string; parentId: string | null; question: string; begun: string }) {
+  const running = await createExchange({ chatId, parentId, parts: textParts(question), model: TEST_MODEL, instanceId: null });
+  await database().update(messages).set({ status: "streaming" }).where(eq(messages.id, running.assistantMessageId));
+  const stream = streamRegistry().start({
+    messageId: running.assistantMessageId,
+    chatId,
+    run: (writer) =>
+      new Promise((resolve) => {
+        writer.text(begun);
+        writer.signal.addEventListener("abort", () => resolve({ status: "interrupted", problem: { code: "stopped" } }));
+      }),
+  });
+  return { running, stream };
+}
+
 describe("disabling an account", () => {
   test("ends its sessions at once and refuses its login, saying why only after the right password", async () => {
     const member = await userWithPassword("Disabled member");
@@ -181,31 +197,9 @@ describe("disabling an account", () => {
     const shared = await addExchange({ chatId: chat.id, parentId: null, question: "Tell me about rivers" });
     const share = await shareChat({ access: await requireChatAccess({ chatId: chat.id, user: member, level: "own" }), user: member });
     expect((await readShare({ token: share.token })).share.id).toBe(share.id);
-    const running = await createExchange({ chatId: chat.id, parentId: shared.assistantMessageId, parts: textParts("And the seas?"), model: TEST_MODEL, instanceId: null });
-    await database().update(messages).set({ status: "streaming" }).where(eq(messages.id, running.assistantMessageId));
-    const stream = streamRegistry().start({
-      messageId: running.assistantMessageId,
-      chatId: chat.id,
-      // An answer that goes on until it is stopped.
-      run: (writer) =>
-        new Promise((resolve) => {
-          writer.text("The seas are");
-          writer.signal.addEventListener("abort", () => resolve({ status: "interrupted", problem: { code: "stopped" } }));
-        }),
-    });
-
+    const { running, stream } = await answerUntilStopped({ chatId: chat.id, parentId: shared.assistantMessageId, question: "And the seas?", begun: "The seas are" });
     // A new chat's first answer under way, with its title to be asked for once it ends.
-    const first = await createExchange({ chatId: untitled.id, parentId: null, parts: textParts("Tell me about glaciers"), model: TEST_MODEL, instanceId: null });
-    await database().update(messages).set({ status: "streaming" }).where(eq(messages.id, first.assistantMessageId));
-    const firstStream = streamRegistry().start({
-      messageId: first.assistantMessageId,
-      chatId: untitled.id,
-      run: (writer) =>
-        new Promise((resolve) => {
-          writer.text("Glaciers are");
-          writer.signal.addEventListener("abort", () => resolve({ status: "interrupted", problem: { code: "stopped" } }));
-        }),
-    });
+    const { running: first, stream: firstStream } = await answerUntilStopped({ chatId: untitled.id, parentId: null, question: "Tell me about glaciers", begun: "Glaciers are" });
     const titled = maybeGenerateTitle({ chat: (await requireChatAccess({ chatId: untitled.id, user: member, level: "own" })).chat, firstMessage: "Tell me about glaciers", answerId: first.assistantMessageId, askedBy: member });
 
     await disableUser({ admin: firstAdmin, userId: member.id });
