@@ -20,7 +20,6 @@ interface Handle {
 
 let handle: Handle | undefined;
 
-
 /** Statements kept compiled per connection (the most used; a query seen once more leaves the least recent out). */
 export const STATEMENTS_KEPT = 256;
 

@@ -69,12 +69,12 @@ export async function createSession({ request, userId, ip }: { request: Request;
   return cookie(request, token, SESSION_TTL_MS / 1000);
 }
 
-/** The id (HMAC) of the session the request carries, signed in or not; null without a well-formed cookie. */
 /** Whether the request carries a session cookie at all (known to the server or not). */
 export function sendsSessionCookie(request: Request): boolean {
   return readToken(request) !== null;
 }
 
+/** The id (HMAC) of the session the request carries, signed in or not; null without a well-formed cookie. */
 export async function currentSessionId(request: Request): Promise<string | null> {
   const token = readToken(request);
   return token ? sessionId(token) : null;

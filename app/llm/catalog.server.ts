@@ -283,16 +283,10 @@ export function labelOfModelId(modelId: string): string {
   return knownLabel(modelPartOf(modelId)) ?? modelPartOf(modelId);
 }
 
-/** The demo's names in each language (every other model is named as its provider names it). */
-const DEMO_NAMES: Record<Locale, { provider: string; model: string }> = {
-  en: { provider: "Demo", model: DEMO_MODEL_NAMES.en },
-  ru: { provider: "Демо", model: DEMO_MODEL_NAMES.ru },
-};
-
 /** Providers whose names are words, not brand names: said in the page's language. */
 const PROVIDER_NAMES: Record<Locale, Partial<Record<string, string>>> = {
   en: {},
-  ru: { [DEMO_PROVIDER_ID]: DEMO_NAMES.ru.provider, custom: "Свой сервер" },
+  ru: { [DEMO_PROVIDER_ID]: "Демо", custom: "Свой сервер" },
 };
 
 /** A provider's name in `locale`: brand names stay as they are, "Demo" and "Custom" are translated. */
@@ -302,7 +296,7 @@ export function providerNameIn(providerId: string, label: string, locale: Locale
 
 /** A model's name in `locale` (the demo's is translated), for what is written without the picker (an export). */
 export function modelNameIn(modelId: string, locale: Locale): string {
-  return modelId === DEMO_MODEL_ID ? DEMO_NAMES[locale].model : labelOfModelId(modelId);
+  return modelId === DEMO_MODEL_ID ? DEMO_MODEL_NAMES[locale] : labelOfModelId(modelId);
 }
 
 /** Readable names, in `locale`, of those of `modelIds` the groups do not offer (a chat's model turned off, say). */

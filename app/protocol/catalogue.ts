@@ -50,10 +50,10 @@ const RU_REGENERATE = "«Ответить заново»";
 /** A file's name in the quotation marks of the language. */
 const file = (p: ErrorParams, locale: Locale = "en") => (locale === "ru" ? `«${p.name ?? "файл"}»` : `“${p.name ?? "file"}”`);
 
-/** A size in bytes as people read it ("20 MB", "1.5 GB"): binary units, as the limits are set. */
 /** The offline demo model's name in each language (every other model is named as its provider names it). */
 export const DEMO_MODEL_NAMES: Record<Locale, string> = { en: "Demo (offline)", ru: "Демо (офлайн)" };
 
+/** A size in bytes as people read it ("20 MB", "1.5 GB"): binary units, as the limits are set. */
 export function formatBytes(bytes: number, locale: Locale = "en"): string {
   const units = locale === "ru" ? ["Б", "КБ", "МБ", "ГБ"] : ["B", "KB", "MB", "GB"];
   let value = bytes;

@@ -12,10 +12,10 @@ import { useTranslation } from "~/i18n/i18n";
 import { SYSTEM_PROMPT_MAX } from "~/services/chat-input";
 import type { FormFailure } from "../../protocol/errors";
 import { Icon, type IconName } from "../ui/Icon";
-import { listRowId, listSearch } from "./chat-list-address";
 import { CountedTextArea } from "../ui/LengthCount";
 import { Popover } from "../ui/Popover";
 import { useSavedInPlace } from "../ui/useSavedInPlace";
+import { listRowId, listSearch } from "./chat-list-address";
 
 export interface HeaderChat {
   id: string;
