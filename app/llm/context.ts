@@ -49,15 +49,15 @@ export function toContextParts(parts: readonly MessagePart[], files: ReadonlyMap
         break;
       case "file": {
         const file = files.get(part.attachmentId);
-        if (!file) out.push({ type: "text", text: `[Attached file “${part.name}”: no longer available]` });
+        if (!file) out.push(note(`[Attached file “${part.name}”: no longer available]`));
         else if (file.kind === "image") {
-          out.push(file.data ? { type: "image", mediaType: file.mediaType, data: file.data } : { type: "text", text: `[Image “${part.name}”: not shown, this model cannot see images]` });
+          out.push(file.data ? { type: "image", mediaType: file.mediaType, data: file.data } : note(`[Image “${part.name}”: not shown, this model cannot see images]`));
         } else if (file.kind === "text") out.push({ type: "document", name: part.name, mediaType: part.mediaType, text: file.text });
         else out.push({ type: "document", name: part.name, mediaType: part.mediaType, text: file.text, ...(file.data ? { data: file.data } : {}) });
         break;
       }
       case "image":
-        out.push({ type: "text", text: `[Generated image${part.alt ? `: ${part.alt}` : ""}]` });
+        out.push(note(`[Generated image${part.alt ? `: ${part.alt}` : ""}]`));
         break;
       case "tool-call":
         out.push({ type: "tool-call", toolCallId: part.toolCallId, name: part.name, arguments: part.arguments });
@@ -68,6 +68,19 @@ export function toContextParts(parts: readonly MessagePart[], files: ReadonlyMap
     }
   }
   return out;
+}
+
+/** Words standing in for something the model does not get, set apart from the text that follows (APIs that take one string join the parts). */
+function note(text: string): ContextPart {
+  return { type: "text", text: `${text}\n\n` };
+}
+
+/** Images of `parts` the model gets only by name. */
+function unseenImagesIn(parts: readonly MessagePart[], files: ReadonlyMap<string, ContextFile> = new Map()): number {
+  return parts.filter((part) => {
+    const file = part.type === "file" ? files.get(part.attachmentId) : undefined;
+    return file?.kind === "image" && !file.data;
+  }).length;
 }
 
 function partTokens(part: ContextPart): number {
@@ -107,15 +120,20 @@ export function assembleContext({
 }): {
   system: string;
   messages: ContextMessage[];
+  /** Messages at the start of the conversation left out: they did not fit. */
   trimmed: number;
+  /** Images in what is sent that the model cannot see (named in words instead). */
+  unseenImages: number;
   /** What is sent, estimated as trimming counts it: the usage an answer records when its provider never reports any. */
   inputTokens: number;
 } {
   const system = [serverPrompt?.trim(), systemPrompt?.trim() || DEFAULT_SYSTEM_PROMPT].filter(Boolean).join("\n\n");
   // Empty answers (failed before a token) carry nothing and some APIs reject empty turns.
-  const turns = path.map((t) => ({ role: t.role, parts: toContextParts(t.parts, files) })).filter((t) => t.parts.length > 0);
+  const turns = path
+    .map((t) => ({ role: t.role, parts: toContextParts(t.parts, files), unseenImages: unseenImagesIn(t.parts, files) }))
+    .filter((t) => t.parts.length > 0);
   let budget = contextWindow - reserveForAnswer - estimateTokens(system);
-  const kept: ContextMessage[] = [];
+  const kept: typeof turns = [];
   for (let i = turns.length - 1; i >= 0; i--) {
     const cost = turnTokens(turns[i]!);
     // The newest turn is always sent, even if it alone exceeds the budget: the
@@ -127,7 +145,13 @@ export function assembleContext({
   // Most APIs want the conversation to start with a user turn.
   while (kept.length > 1 && kept[0]!.role !== "user") kept.shift();
   const inputTokens = kept.reduce((sum, turn) => sum + turnTokens(turn), estimateTokens(system));
-  return { system, messages: kept, trimmed: turns.length - kept.length, inputTokens };
+  return {
+    system,
+    messages: kept.map(({ role, parts }) => ({ role, parts })),
+    trimmed: turns.length - kept.length,
+    unseenImages: kept.reduce((sum, turn) => sum + turn.unseenImages, 0),
+    inputTokens,
+  };
 }
 
 function turnTokens(turn: ContextMessage): number {

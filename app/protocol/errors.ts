@@ -136,6 +136,8 @@ export type ErrorParams = {
   /** How long something is (a message's characters), beside its `max`. */
   length?: number;
   model?: string;
+  /** The message is one already sent (an edit, a regenerate): its files stay with it, so the advice is only another model. */
+  sent?: boolean;
   /** The model meant is the offline demo: named in the message's own language. */
   demo?: boolean;
   requested?: number;
@@ -229,4 +231,6 @@ export interface FormFailure {
   /** The model the refused form chose: the picker keeps it (without JavaScript it would fall back to the chat's). */
   model?: string;
   intent?: string;
+  /** The message a refused edit was of: its box stays open with the text and why. */
+  messageId?: string;
 }

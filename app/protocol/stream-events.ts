@@ -18,6 +18,10 @@ export interface MessageStats {
   costUsd?: number;
   finishReason?: string;
   retries?: number;
+  /** Messages at the start of the conversation that were not sent: they did not fit in the model's context window. */
+  leftOutMessages?: number;
+  /** Images in what was sent that the model cannot see: it was given only their names. */
+  unseenImages?: number;
 }
 
 export const messageStatuses = ["streaming", "complete", "interrupted", "error"] as const;
@@ -62,12 +66,13 @@ export type StreamEventOf<K extends StreamEventName> = Extract<StreamEvent, { ev
 /**
  * The stats of an answer continued by another request: tokens, cost and time
  * add up; the first token is the answer's first; the model, the speed, the
- * finish and the retries are the latest request's.
+ * finish, the retries and what was left out of the context are the latest
+ * request's.
  */
 export function continuedStats(before: MessageStats, after: MessageStats): MessageStats {
   const sum = (key: "inputTokens" | "outputTokens" | "costUsd" | "durationMs") =>
     before[key] === undefined && after[key] === undefined ? {} : { [key]: (before[key] ?? 0) + (after[key] ?? 0) };
-  const { tokensPerSecond, finishReason, retries } = after;
+  const { tokensPerSecond, finishReason, retries, leftOutMessages, unseenImages } = after;
   return {
     model: after.model ?? before.model,
     ...sum("inputTokens"),
@@ -78,6 +83,8 @@ export function continuedStats(before: MessageStats, after: MessageStats): Messa
     ...(tokensPerSecond !== undefined ? { tokensPerSecond } : {}),
     ...(finishReason !== undefined ? { finishReason } : {}),
     ...(retries !== undefined ? { retries } : {}),
+    ...(leftOutMessages !== undefined ? { leftOutMessages } : {}),
+    ...(unseenImages !== undefined ? { unseenImages } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from "react";
-import { type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction, redirect, redirectDocument } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { AuthFormError, authenticator, authFormFailure, typedValues } from "~/auth/auth.server";
 import { createSession, getSessionUser, safeRedirect, sendsSessionCookie } from "~/auth/session.server";
@@ -54,7 +54,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const settings = await getUserSettings({ userId: user.id });
     const appearance = settings && appearanceFor(request, settings);
     const cookies = [await createSession({ request, userId: user.id, ip: context.clientIp }), ...(appearance ? preferenceCookies(request, appearance) : [])];
-    return redirect(redirectTo, { headers: withCookies(cookies) });
+    // A whole page load, not the script's navigation: the address may be a download (an export, a file) that only the
+    // browser itself can take, and the page starts afresh for the account.
+    return redirectDocument(redirectTo, { headers: withCookies(cookies) });
   } catch (error) {
     if (error instanceof AuthFormError && error.reason === "invalid_credentials") outcome = "wrong-password";
     return authFormFailure(error, request, { email: typedValues(form).email });

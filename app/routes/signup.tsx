@@ -1,5 +1,5 @@
 import { useRef } from "react";
-import { type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction, redirect, redirectDocument } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { AuthFormError, authenticator, authFormFailure, typedValues } from "~/auth/auth.server";
 import { createSession, getSessionUser, safeRedirect } from "~/auth/session.server";
@@ -57,7 +57,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const theme = themeOf(request);
     const locale = chosenLocaleOf(request);
     if (theme !== "system" || locale) await saveAppearance({ userId: user.id, input: { theme, locale: locale ?? "auto" } });
-    return redirect(redirectTo, { headers: { "Set-Cookie": await createSession({ request, userId: user.id, ip: context.clientIp }) } });
+    // A whole page load, as after logging in: the address may be a download only the browser itself can take.
+    return redirectDocument(redirectTo, { headers: { "Set-Cookie": await createSession({ request, userId: user.id, ip: context.clientIp }) } });
   } catch (error) {
     return authFormFailure(error, request, typedValues(form));
   }

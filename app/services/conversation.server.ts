@@ -93,10 +93,14 @@ async function prepareAnswer(
   return { records: { payer, ...(hold.record ? { request: hold.record } : {}) }, prepared: { resolved: chosen, server } };
 }
 
-/** Refuses, before anything is sent upstream, files the model cannot take in (PDFs and text always go, as text if need be). */
-function checkModelReads(model: ModelInfo, files: readonly Pick<Attachment, "mediaType" | "size">[], text = ""): void {
+/**
+ * Refuses, before anything is sent upstream, files the model cannot take in
+ * (PDFs and text always go, as text if need be). `sent`: the files are those
+ * of a message already sent (an edit, a regenerate), which keeps them.
+ */
+function checkModelReads(model: ModelInfo, files: readonly Pick<Attachment, "mediaType" | "size">[], text = "", { sent = false } = {}): void {
   if (!model.vision && files.some((f) => kindOf(f.mediaType) === "image")) {
-    throw new AppError("model_cannot_see_images", { params: { model: model.label }, field: "model" });
+    throw new AppError("model_cannot_see_images", { params: { model: model.label, ...(sent ? { sent } : {}) }, field: "model" });
   }
   // A message the model cannot read even alone is refused here, not sent whole (and paid for, or refused) upstream.
   const tokens = estimateTokens(text) + files.reduce((sum, f) => sum + fileTokens(f), 0);
@@ -270,7 +274,7 @@ export async function editMessage({
     const chosen = resolved.model;
     // The edit changes the words; the files stay with the message.
     const files = original.parts.filter((p) => p.type === "file");
-    checkModelReads(chosen, files, text);
+    checkModelReads(chosen, files, text, { sent: true });
     if (!text.trim() && files.length === 0) throw new AppError("message_empty", { field: "content" });
     const parts: MessagePart[] = [...files, ...textParts(text)];
     const ids = await createExchange({ chatId: chat.id, parentId: original.parentId, parts, attachmentIds: attachmentIdsOf(files), model: chosen.id, instanceId: instanceId(), ids: clientIds({ userMessageId, answerId }) });
@@ -291,7 +295,7 @@ export async function regenerate({ access, user, messageId, model, answerId }: {
   const { assistantMessageId, modelId, question } = await withinUsageLimits(user, { serverPays: paidByServer(resolved) }, async () => {
     const chosen = resolved.model;
     const question = target.role === "assistant" ? await existingMessage(chat, parentId) : target;
-    checkModelReads(chosen, question.parts.filter((p) => p.type === "file"), plainText(question.parts));
+    checkModelReads(chosen, question.parts.filter((p) => p.type === "file"), plainText(question.parts), { sent: true });
     const created = await createAnswer({ chatId: chat.id, parentId, model: chosen.id, instanceId: instanceId(), ...(answerId ? { assistantMessageId: answerId } : {}) });
     return { ...created, modelId: chosen.id, question };
   });

@@ -155,6 +155,8 @@ const statsSchema = z
     costUsd: z.number().optional(),
     finishReason: z.string().optional(),
     retries: z.number().optional(),
+    leftOutMessages: z.number().int().nonnegative().optional(),
+    unseenImages: z.number().int().nonnegative().optional(),
   })
   .passthrough();
 const parleyMessage = z.object({

@@ -214,6 +214,8 @@ interface Upstream {
   paidBy: "server" | "user";
   /** The assembled request's size, estimated: its input when the provider reports no usage. */
   inputTokens: number;
+  /** What the model is not given of the conversation: said under the answer. */
+  leftOut: Pick<MessageStats, "leftOutMessages" | "unseenImages">;
   open(signal: AbortSignal): AsyncIterable<LlmEvent>;
 }
 
@@ -243,6 +245,10 @@ async function prepareUpstream(
     model,
     paidBy: payer.paidBy,
     inputTokens: context.inputTokens,
+    leftOut: {
+      ...(context.trimmed > 0 ? { leftOutMessages: context.trimmed } : {}),
+      ...(context.unseenImages > 0 ? { unseenImages: context.unseenImages } : {}),
+    },
     open: (signal) => provider.stream({ model: model.upstreamId, messages: context.messages, system: context.system, signal, reasoning: model.reasoning }),
   };
 }
@@ -290,7 +296,7 @@ export function answerSpeed(outputTokens: number, generationSeconds: number): nu
 async function relayEvents({ upstream, writer, startedAt = performance.now(), firstAttempt, before }: RelayOptions): Promise<StreamOutcome> {
   const { model, provider } = upstream;
   let firstTokenAt: number | undefined;
-  const stats: MessageStats = { model: model.id };
+  const stats: MessageStats = { model: model.id, ...upstream.leftOut };
   let outputTokens = 0;
   let estimatedOutput = 0;
   let usageReported = false;

@@ -80,6 +80,15 @@ export async function maybeGenerateTitle(options: { chat: Chat; firstMessage: st
   }
 }
 
+/** Enough for a title of a few words. */
+const TITLE_TOKENS = 24;
+/**
+ * A model that reasons before it answers (OpenAI's o-series, DeepSeek's
+ * reasoner) spends its hidden reasoning from the same allowance: with a
+ * title's 24 it would end before writing a word.
+ */
+const TITLE_TOKENS_AFTER_REASONING = 2_048;
+
 async function generateTitle({ chat, firstMessage, answerId, askedBy }: { chat: Chat; firstMessage: string; answerId: string; askedBy?: { id: string } }, stop: AbortSignal) {
   /** Once a model is asked: what its request is recorded as when it ends without an answer. */
   let unanswered: ((status: "error" | "interrupted") => NewUsageRecord) | undefined;
@@ -104,7 +113,7 @@ async function generateTitle({ chat, firstMessage, answerId, askedBy }: { chat: 
         system: TITLE_INSTRUCTION,
         messages: [userText(question)],
         signal: AbortSignal.any([AbortSignal.timeout(15_000), stop]),
-        maxOutputTokens: 24,
+        maxOutputTokens: resolved.model.reasoning ? TITLE_TOKENS_AFTER_REASONING : TITLE_TOKENS,
       });
       request = used("complete", completionUsage(completion, sent));
       title = cleanTitle(completion.text);

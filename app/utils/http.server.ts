@@ -40,7 +40,7 @@ export async function orRespond<T>(request: Request, work: () => Promise<T>): Pr
 }
 
 /** An action's failure as data the form can show (status from the code); other errors are thrown. */
-export function formFailure(error: unknown, request: Request, extra: Pick<FormFailure, "text" | "intent" | "files" | "model"> = {}) {
+export function formFailure(error: unknown, request: Request, extra: Pick<FormFailure, "text" | "intent" | "files" | "model" | "messageId"> = {}) {
   if (error instanceof AnswerOnAnotherMachine) throw replayOn(error.instanceId);
   if (!(error instanceof AppError)) throw error;
   // No access at all is the 404 page, exactly as for a chat that does not exist.

@@ -135,6 +135,40 @@ test("a send refused because another tab's answer is being written says so until
   }
 });
 
+for (const javaScriptEnabled of [true, false]) {
+  test(`${javaScriptEnabled ? "with" : "without"} JavaScript, an edit refused because another tab's answer is being written stays in its box, with its text and why`, async ({ page, browser, browserErrors }) => {
+    browserErrors.allowStatus(409);
+    await signUp(page);
+    const { chatUrl } = await newChatAndSend(page, "Epsilon question about estuaries");
+    await waitForAnswer(page);
+    const other = await browser.newContext({ javaScriptEnabled, storageState: await page.context().storageState() });
+    try {
+      const behind = await other.newPage();
+      await behind.goto(chatUrl);
+      if (javaScriptEnabled) await waitForHydration(behind);
+      await behind.getByRole("link", { name: "Edit" }).first().click();
+      const box = behind.getByTestId("edit-form").getByRole("textbox");
+      await box.fill("Epsilon question about lagoons instead");
+      // Meanwhile the first tab starts an answer.
+      await sendMessage(page, "Tell me at length about estuaries and their tides");
+      await expect(lastAnswer(page)).toHaveAttribute("data-status", "streaming");
+
+      await behind.getByRole("button", { name: "Save & answer" }).click();
+      await expect(behind.getByTestId("edit-refused")).toContainText("An answer is still being written in this chat.");
+      // The words stay in the edit's own box, not the message box, where Enter would send them as a new message.
+      await expect(box).toHaveValue("Epsilon question about lagoons instead");
+      await expect(behind.getByRole("textbox", { name: "Message", exact: true })).toHaveValue("");
+      await waitForAnswer(page);
+      await behind.getByRole("button", { name: "Save & answer" }).click();
+      await expect(behind.getByTestId("user-message").first().getByTestId("sibling-nav")).toContainText("2/2", { timeout: 20_000 });
+      await expect(behind.getByTestId("user-message").first()).toContainText("Epsilon question about lagoons instead");
+      await expect(behind.getByTestId("user-message")).toHaveCount(1);
+    } finally {
+      await other.close();
+    }
+  });
+}
+
 /** The page's tab goes to the background or comes back, as when another tab is chosen. */
 async function setVisibility(page: Page, state: "hidden" | "visible"): Promise<void> {
   await page.evaluate((visibility) => {

@@ -27,7 +27,7 @@ async function pickModel(page: Page, provider: Provider) {
   await waitForHydration(page);
   await page.getByTestId("model-picker").click();
   await page.getByLabel("Search models").fill(provider.search);
-  await page.getByRole("option", { name: provider.label }).click();
+  await page.getByRole("listbox").getByRole("option", { name: provider.label }).click();
 }
 
 /** The user turn the fake upstream received for the test's marker. */
@@ -467,6 +467,76 @@ test("a model that cannot see images is named before sending, and Send waits for
   await pickModel(page, OPENAI);
   await expect(page.getByTestId("vision-warning")).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Send" })).toBeEnabled();
+});
+
+test("a later question to a model that cannot see images goes with their names, and the answer says so", async ({ page, browserErrors }) => {
+  browserErrors.allowStatus(400);
+  await signUp(page);
+  await page.goto("/chats?new=1");
+  await waitForHydration(page);
+  await pickModel(page, OPENAI);
+  await page.getByTestId("file-input").setInputFiles([FILES[0]!]);
+  await expect(page.locator('[data-testid="attachment-chip"][data-status="ready"]')).toHaveCount(1);
+  await composer(page).fill("What colour is this?");
+  await composer(page).press("Enter");
+  await expect(page).toHaveURL(CHAT_URL);
+  await waitForAnswer(page);
+  // Seen by the model that answered it: nothing to say.
+  await expect(lastAnswer(page).getByTestId("answer-stats")).toBeVisible();
+  await expect(lastAnswer(page).getByTestId("answer-left-out")).toHaveCount(0);
+  // Answering that question again is refused for a model that cannot see its image: its files stay with it.
+  const regenerateWith = lastAnswer(page).locator('summary[aria-label="Regenerate with another model"]');
+  await regenerateWith.click();
+  await lastAnswer(page).getByLabel("Model", { exact: true }).selectOption("openai:o3-mini");
+  await lastAnswer(page).getByRole("button", { name: "Regenerate", exact: true }).last().click();
+  await expect(page.getByRole("alert")).toHaveText("“o3-mini” cannot see images. Pick a model that can.");
+  // The composer keeps the model it had: nothing was sent with the other.
+  await expect(page.getByTestId("model-picker")).toContainText("GPT-4o mini");
+  await regenerateWith.click();
+  await expect(lastAnswer(page).getByLabel("Model", { exact: true })).toBeHidden();
+  await pickModel(page, { upstream: "openai", search: "o3-mini", label: "o3-mini" });
+  const marker = uniqueMarker("blind-later");
+  await composer(page).fill(`And what was it? ${marker}`);
+  await composer(page).press("Enter");
+  await expect(page.getByTestId("assistant-message")).toHaveCount(2);
+  await waitForAnswer(page);
+  await expect(lastAnswer(page).getByTestId("answer-left-out")).toHaveText("o3-mini cannot see images: it was given only the name of the image.");
+  const [request] = await requestsWith("openai", marker);
+  const first = (request!.body as { messages: Array<{ role: string; content: unknown }> }).messages.find((m) => m.role === "user")!;
+  expect(first.content).toBe("[Image “chart.png”: not shown, this model cannot see images]\n\nWhat colour is this?");
+  // Still said after a reload: it is kept with the answer.
+  await page.reload();
+  await expect(lastAnswer(page).getByTestId("answer-left-out")).toHaveText("o3-mini cannot see images: it was given only the name of the image.");
+});
+
+test("messages left out to fit the model's context are said under the answer", async ({ page }) => {
+  await signUp(page);
+  await page.goto("/chats?new=1");
+  await waitForHydration(page);
+  await pickModel(page, OPENAI);
+  // About 86,000 tokens each, as Parley counts: one fits GPT-4o mini's 128,000, two do not.
+  const log = (n: number) => ({ name: `day${n}.log`, mimeType: "text/plain", buffer: Buffer.from(`day ${n} line of the log\n`.repeat(12_500)) });
+  await page.getByTestId("file-input").setInputFiles([log(1)]);
+  await expect(page.locator('[data-testid="attachment-chip"][data-status="ready"]')).toHaveCount(1);
+  await composer(page).fill("Read the first log.");
+  await composer(page).press("Enter");
+  await expect(page).toHaveURL(CHAT_URL);
+  await waitForAnswer(page);
+  await expect(lastAnswer(page).getByTestId("answer-stats")).toBeVisible();
+  await expect(lastAnswer(page).getByTestId("answer-left-out")).toHaveCount(0);
+  await page.getByTestId("file-input").setInputFiles([log(2)]);
+  await expect(page.locator('[data-testid="attachment-chip"][data-status="ready"]')).toHaveCount(1);
+  const marker = uniqueMarker("second-log");
+  await composer(page).fill(`And the second. ${marker}`);
+  await composer(page).press("Enter");
+  await expect(page.getByTestId("assistant-message")).toHaveCount(2);
+  await waitForAnswer(page);
+  await expect(lastAnswer(page).getByTestId("answer-left-out")).toHaveText(
+    "The earliest 2 messages of this chat were not sent with it: the chat is longer than GPT-4o mini reads at once.",
+  );
+  const [request] = await requestsWith("openai", marker);
+  const sent = (request!.body as { messages: Array<{ role: string }> }).messages;
+  expect(sent.map((m) => m.role)).toEqual(["system", "user"]);
 });
 
 test("without JavaScript, an image sent to a model that cannot see is refused before anything goes upstream, and nothing is lost", async ({ noJsPage: page, browserErrors }) => {

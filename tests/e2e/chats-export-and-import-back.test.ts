@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import type { Download, Page } from "@playwright/test";
 import { contrastAndTargets } from "./axe";
-import { composer, demoAnswerTo, expect, listedChatIds, newChatAndSend, signUp, test, userMessages, waitForAnswer, waitForHydration } from "./fixtures";
+import { composer, demoAnswerTo, expect, listedChatIds, logout, newChatAndSend, signUp, test, userMessages, waitForAnswer, waitForHydration } from "./fixtures";
 
 async function downloadFrom(page: Page, click: () => Promise<void>): Promise<{ download: Download; text: string; bytes: Buffer }> {
   const [download] = await Promise.all([page.waitForEvent("download"), click()]);
@@ -85,6 +85,25 @@ test("a chat exports as Markdown and as a ZIP that imports back, once, with Java
   expect(account.text.split(demoAnswerTo(question).slice(0, 40))).toHaveLength(3);
   await page.goto(chatUrl);
   await expect.poll(() => listedChatIds(page)).toHaveLength(2);
+});
+
+test("an export's address opened while logged out downloads once the person has logged in, with JavaScript", async ({ page }) => {
+  const user = await signUp(page);
+  const question = "Tell me about bookmarks of exports";
+  const { chatUrl } = await newChatAndSend(page, question);
+  await waitForAnswer(page);
+  await waitForHydration(page);
+  await logout(page);
+  // A bookmark, or a link from elsewhere: the login page keeps where it leads.
+  await page.goto(`${chatUrl}/export?format=md`);
+  await expect(page).toHaveURL(/\/login\?redirectTo=/);
+  // The login form is the script's (it posts without a page load) once the router is up.
+  await page.waitForFunction(() => (window as { __remixRouter?: { state: { initialized: boolean } } }).__remixRouter?.state.initialized === true);
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Log in" }).click()]);
+  expect(download.suggestedFilename()).toMatch(/\.md$/);
+  expect(readFileSync((await download.path())!, "utf8")).toContain(`## You\n\n${question}`);
 });
 
 test("an import without a chat's files says which files were left out, chat by chat", async ({ page }) => {

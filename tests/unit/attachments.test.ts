@@ -27,7 +27,7 @@ import * as conversation from "~/services/conversation.server";
 import { safeFileName } from "~/services/file-kind";
 import { streamRegistry } from "~/streaming/streams.server";
 import { toAnthropicMessages } from "~/llm/anthropic.server";
-import { assembleContext, type PathTurn } from "~/llm/context";
+import { assembleContext, DEFAULT_SYSTEM_PROMPT, estimateTokens, type PathTurn } from "~/llm/context";
 import { loadContextFiles } from "~/llm/context-files.server";
 import { toChatCompletionMessages } from "~/llm/openai.server";
 import { filePartOf } from "~/services/attachments.server";
@@ -411,10 +411,27 @@ describe("what a model is sent", () => {
   test("a model that cannot see images is told an image was there instead of being sent it", async () => {
     const { turn } = await turnWithFiles();
     const files = await loadContextFiles({ turns: [turn], model: { vision: false, pdf: false } });
-    const { messages } = assembleContext({ path: [turn], files, contextWindow: 128_000 });
+    const { messages, unseenImages } = assembleContext({ path: [turn], files, contextWindow: 128_000 });
     const [message] = messages.flatMap(toChatCompletionMessages);
     expect(typeof message!.content).toBe("string");
-    expect(message!.content).toContain("[Image “chart.png”: not shown, this model cannot see images]");
+    // Set apart from what follows it, as the files' texts are.
+    expect(message!.content).toMatch(/^\[Image “chart\.png”: not shown, this model cannot see images\]\n\nAttached file “report\.pdf”/);
+    expect(message!.content).toMatch(/\n\nSummarise these\.$/);
+    // The answer says so: this many images went by name only.
+    expect(unseenImages).toBe(1);
+  });
+
+  test("an image in an earlier turn, for a model that cannot see it, is counted once it is sent and not when it is left out", async () => {
+    const { turn } = await turnWithFiles();
+    const later: PathTurn[] = [turn, { role: "assistant", status: "complete", parts: [{ type: "text", text: "Done." }] }, { role: "user", status: "complete", parts: [{ type: "text", text: "And now?" }] }];
+    const blind = await loadContextFiles({ turns: later, model: { vision: false, pdf: false } });
+    expect(assembleContext({ path: later, files: blind, contextWindow: 128_000 }).unseenImages).toBe(1);
+    const seeing = await loadContextFiles({ turns: later, model: { vision: true, pdf: false } });
+    expect(assembleContext({ path: later, files: seeing, contextWindow: 128_000 }).unseenImages).toBe(0);
+    // A window that holds only the newest turn leaves the image's turn out: nothing to say about it.
+    const narrow = assembleContext({ path: later, files: blind, contextWindow: 4096 + estimateTokens(DEFAULT_SYSTEM_PROMPT) + 20 });
+    expect(narrow.trimmed).toBe(2);
+    expect(narrow.unseenImages).toBe(0);
   });
 });
 

@@ -350,6 +350,7 @@ export const AssistantMessage = memo(function AssistantMessage({
         ) : null}
       </div>
       {streaming && live.retrying ? <RetryNotice retry={live.retrying} /> : null}
+      {stats && !streaming ? <LeftOutNote stats={stats} model={modelLabel ?? t("message.assistant")} /> : null}
       {status === "error" || status === "interrupted" ? (
         // A failure as it happens is an alert (a status region inserted with its words already in is not read out).
         <p role={isLive && status === "error" ? "alert" : "status"} className={`mt-2 rounded-md px-3 py-2 text-sm ${status === "error" ? "bg-red-500/10 text-red-300" : "bg-amber-500/10 text-amber-300"}`} data-testid="answer-problem">
@@ -387,6 +388,21 @@ export const AssistantMessage = memo(function AssistantMessage({
   );
 });
 
+/** What the model was not given of the conversation: the earliest messages that did not fit, images it cannot see. */
+function LeftOutNote({ stats, model }: { stats: MessageStats; model: string }) {
+  const { t } = useTranslation();
+  const notes = [
+    stats.leftOutMessages ? t("message.leftOutMessages", { count: stats.leftOutMessages, model }) : null,
+    stats.unseenImages ? t("message.unseenImages", { count: stats.unseenImages, model }) : null,
+  ].filter((note): note is string => note !== null);
+  if (notes.length === 0) return null;
+  return (
+    <p className="mt-2 text-xs text-amber-300/90" data-testid="answer-left-out">
+      {notes.join(" ")}
+    </p>
+  );
+}
+
 /**
  * A message of the user's. Edit turns the bubble itself into a box with Save
  * and Cancel (Esc cancels). Without JavaScript, Edit is a link to ?edit=<id>,
@@ -399,6 +415,7 @@ export const UserMessage = memo(function UserMessage({
   canAct,
   maxChars,
   found = false,
+  refused,
 }: {
   message: MessageView;
   chatId: string;
@@ -407,6 +424,8 @@ export const UserMessage = memo(function UserMessage({
   maxChars: number;
   /** Named by the page's address (`?message=`, a search result). */
   found?: boolean;
+  /** An edit of this message the server refused: the box stays open with its text and why. */
+  refused?: { formError: string; text: string };
 }) {
   const { t } = useTranslation();
   const text = plainText(message.parts);
@@ -414,7 +433,11 @@ export const UserMessage = memo(function UserMessage({
   const [params, setParams] = useSearchParams();
   const editingInUrl = params.get("edit") === message.id;
   const [editingHere, setEditingHere] = useState(false);
-  const editing = canAct && (editingHere || editingInUrl);
+  // Cancel puts a refused edit away too; the next refusal opens the box again.
+  const [dismissed, setDismissed] = useState<typeof refused>(undefined);
+  const refusal = refused && refused !== dismissed ? refused : undefined;
+  // A refused edit stays open even while an answer is written (which is why it was refused): its text is on it.
+  const editing = (canAct && (editingHere || editingInUrl)) || refusal !== undefined;
   const boxRef = useRef<HTMLTextAreaElement>(null);
   const editRef = useRef<HTMLAnchorElement>(null);
   // As in the message box: text over the limit is kept whole, said, and not sent until it is shortened.
@@ -427,6 +450,7 @@ export const UserMessage = memo(function UserMessage({
   }, [editing]);
   const cancel = () => {
     setEditingHere(false);
+    setDismissed(refused);
     if (editingInUrl) setParams((p) => (p.delete("edit"), p), { replace: true, preventScrollReset: true });
     // Focus goes back where it came from once the link is on the page again.
     requestAnimationFrame(() => editRef.current?.focus());
@@ -445,10 +469,10 @@ export const UserMessage = memo(function UserMessage({
             ref={boxRef}
             id={`edit-${message.id}`}
             name="content"
-            defaultValue={text}
+            defaultValue={refusal?.text ?? text}
             required
-            aria-invalid={overLimit !== null || undefined}
-            aria-describedby={overLimit !== null ? `edit-${message.id}-too-long` : undefined}
+            aria-invalid={overLimit !== null || refusal !== undefined || undefined}
+            aria-describedby={overLimit !== null ? `edit-${message.id}-too-long` : refusal ? `edit-${message.id}-refused` : undefined}
             onInput={(event) => measure(typedLength(event.currentTarget.value))}
             rows={Math.min(12, Math.max(2, text.split("\n").length))}
             className="block w-full resize-y bg-transparent px-2 py-1.5 text-zinc-100 outline-none"
@@ -465,6 +489,11 @@ export const UserMessage = memo(function UserMessage({
               }
             }}
           />
+          {refusal ? (
+            <p role="alert" id={`edit-${message.id}-refused`} className="mx-2 mt-1 text-sm text-red-300" data-testid="edit-refused">
+              {refusal.formError}
+            </p>
+          ) : null}
           {overLimit !== null ? <TooLong id={`edit-${message.id}-too-long`} length={overLimit} maxChars={maxChars} testId="edit-too-long" className="mx-2 mt-1 text-sm text-red-300" /> : null}
           <div className="mt-1 flex justify-end gap-2 text-sm">
             <Link

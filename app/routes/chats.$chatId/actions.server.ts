@@ -121,6 +121,7 @@ export async function runChatAction({ request, user, chatId, ip, fastSend = fals
       text: [raw.content, raw.intent === "system-prompt" ? raw.systemPrompt : raw.intent === "rename" ? raw.title : undefined].find((typed) => typeof typed === "string") as string | undefined,
       model: typeof raw.model === "string" ? raw.model : undefined,
       intent: typeof raw.intent === "string" ? raw.intent : undefined,
+      messageId: raw.intent === "edit" && typeof raw.messageId === "string" ? raw.messageId : undefined,
       files: await keptFiles({ userId: user.id, ids: [...((raw.attachmentIds as string[] | undefined) ?? []), ...uploadedIds] }),
     });
   }

@@ -192,6 +192,14 @@ export default function ChatPage() {
   // A refused Share form is said in the Share panel, not above the composer.
   const shareFailure = actionResult && "intent" in actionResult && (actionResult.intent === "share" || actionResult.intent === "unshare") ? actionResult.formError : undefined;
   // …and a refused title or system prompt (a post without JavaScript) in its own popup, with what was typed.
+  // A refused edit stays in its message's box, with its text and why; the composer is not where it was typed.
+  const editFailure = useMemo(
+    () =>
+      actionResult && "intent" in actionResult && actionResult.intent === "edit" && actionResult.messageId
+        ? { messageId: actionResult.messageId, formError: actionResult.formError, text: actionResult.text ?? "" }
+        : undefined,
+    [actionResult],
+  );
   const headerFailure = actionResult && "intent" in actionResult && (actionResult.intent === "rename" || actionResult.intent === "system-prompt") ? { intent: actionResult.intent as "rename" | "system-prompt", formError: actionResult.formError, text: actionResult.text } : undefined;
   const canWrite = level !== "read";
   const busy = messages.some(optimistic.writing) || elsewhere !== null;
@@ -218,8 +226,8 @@ export default function ChatPage() {
   const { t } = useTranslation();
   return (
     <>
-      {/* Without JavaScript, an answer being written appears by reloading the page every second. */}
-      {busy && !reloadsPaused ? (
+      {/* Without JavaScript, an answer being written appears by reloading the page every second; not over a refused form's text. */}
+      {busy && !reloadsPaused && !actionResult ? (
         <noscript>
           <meta httpEquiv="refresh" content="1" />
         </noscript>
@@ -255,7 +263,7 @@ export default function ChatPage() {
           {messages.length === 0 ? <p className="pt-16 text-center text-zinc-500">{t("chat.empty")}</p> : null}
           {messages.map((message, index) =>
             message.role === "user" ? (
-              <UserMessage key={message.id} message={message} chatId={chat.id} chatAction={chatAction} canAct={canActAt(index) && canWrite} maxChars={maxChars} found={message.id === foundId} />
+              <UserMessage key={message.id} message={message} chatId={chat.id} chatAction={chatAction} canAct={canActAt(index) && canWrite} maxChars={maxChars} found={message.id === foundId} refused={editFailure?.messageId === message.id ? editFailure : undefined} />
             ) : (
               <AssistantMessage
                 key={message.id}
@@ -317,11 +325,12 @@ export default function ChatPage() {
           busy={busy}
           stopId={stopId}
           notice={elsewhere ? <StreamingElsewhere key={elsewhere.id} chatId={chat.id} chatAction={chatAction} messageId={elsewhere.id} lastEventId={elsewhere.lastEventId} /> : null}
-          error={shareFailure || headerFailure ? undefined : result?.formError}
+          error={shareFailure || headerFailure || editFailure ? undefined : result?.formError}
           offerNewChat={optimistic.failure?.chatGone}
-          initialText={headerFailure ? undefined : result?.text}
+          initialText={headerFailure || editFailure ? undefined : result?.text}
           initialFiles={result?.files}
-          initialModel={result?.model}
+          // The model a refused send asked for stays chosen; one a refused regenerate asked for was never the composer's.
+          initialModel={result?.intent === "send" ? result.model : undefined}
           // From an earlier page, a send is a plain post: the chat then opens at its latest messages, where the new ones go.
           onSend={viewingEarlier ? undefined : optimistic.send}
           followsId={viewingEarlier ? undefined : last?.id}
