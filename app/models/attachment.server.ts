@@ -218,10 +218,16 @@ export function linkStatement(db: Database, { messageId, attachmentIds }: { mess
  * when they are deleted.
  */
 export async function attachmentIdsInChat({ chatId }: { chatId: string }): Promise<{ attachmentIds: string[]; blobIds: string[] }> {
+  return attachmentIdsInChats({ chatIds: [chatId] });
+}
+
+/** attachmentIdsInChat for several chats at once (all of a person's, deleted together). */
+export async function attachmentIdsInChats({ chatIds }: { chatIds: string[] }): Promise<{ attachmentIds: string[]; blobIds: string[] }> {
+  const ids = JSON.stringify(chatIds);
   const rows = await database().all<{ attachmentId: string; blobId: string }>(sql`
     SELECT DISTINCT a.id AS attachmentId, a.blob_id AS blobId FROM attachments a
-    WHERE a.id IN (SELECT ma.attachment_id FROM message_attachments ma JOIN messages m ON m.id = ma.message_id WHERE m.chat_id = ${chatId})
-       OR a.id IN (SELECT sa.attachment_id FROM share_attachments sa JOIN shares s ON s.id = sa.share_id WHERE s.chat_id = ${chatId})`);
+    WHERE a.id IN (SELECT ma.attachment_id FROM message_attachments ma JOIN messages m ON m.id = ma.message_id WHERE m.chat_id IN (SELECT value FROM json_each(${ids})))
+       OR a.id IN (SELECT sa.attachment_id FROM share_attachments sa JOIN shares s ON s.id = sa.share_id WHERE s.chat_id IN (SELECT value FROM json_each(${ids})))`);
   return { attachmentIds: rows.map((r) => r.attachmentId), blobIds: [...new Set(rows.map((r) => r.blobId))] };
 }
 

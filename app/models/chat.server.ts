@@ -1,12 +1,12 @@
 // Chats. Reading or changing one starts with requireChatAccess
 // (chat-access.server.ts), which checks the caller's membership; the
 // functions here then take the chat's id. The list is the user's own chats.
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { type Chat, chatMembers, chats } from "../../drizzle/schema";
 import { database } from "../db.server";
 import type { Locale } from "../protocol/catalogue";
 import { createId } from "../utils/id";
-import { attachmentIdsInChat, cleanupStatements } from "./attachment.server";
+import { attachmentIdsInChat, attachmentIdsInChats, cleanupStatements } from "./attachment.server";
 import { type NewUsageRecord, usageRecordStatement } from "./usage.server";
 
 export const CHATS_PAGE_SIZE = 20;
@@ -77,6 +77,55 @@ export async function deleteChat({ chatId }: { chatId: string }): Promise<void> 
   const used = await attachmentIdsInChat({ chatId });
   // Files no other chat uses go with it, in the same transaction.
   await db.batch([db.delete(chats).where(eq(chats.id, chatId)), ...cleanupStatements(db, used)]);
+}
+
+/** How many chats a person owns: in their list, and archived. */
+export async function countChats({ userId }: { userId: string }): Promise<{ listed: number; archived: number }> {
+  const [row] = await database()
+    .select({ listed: sql<number>`coalesce(sum(${chats.archived} = 0), 0)`, archived: sql<number>`coalesce(sum(${chats.archived} = 1), 0)` })
+    .from(chats)
+    .where(eq(chats.userId, userId));
+  return { listed: Number(row?.listed ?? 0), archived: Number(row?.archived ?? 0) };
+}
+
+/** A list of ids as one SQL value (any number of them, where bound parameters run out). */
+const idsIn = (ids: string[]) => sql`(SELECT value FROM json_each(${JSON.stringify(ids)}))`;
+
+/**
+ * Archives every chat in a person's list, as archiving each would: a pinned
+ * one keeps its pin, to have it back on Unarchive. Returns the ids archived.
+ */
+export async function archiveListedChats({ userId }: { userId: string }): Promise<string[]> {
+  const rows = await database()
+    .update(chats)
+    .set({ archived: true })
+    .where(and(eq(chats.userId, userId), eq(chats.archived, false)))
+    .returning({ id: chats.id });
+  return rows.map((row) => row.id);
+}
+
+/** Brings back to the list those of `chatIds` that are `userId`'s own and archived; returns how many. */
+export async function unarchiveChats({ userId, chatIds }: { userId: string; chatIds: string[] }): Promise<number> {
+  if (chatIds.length === 0) return 0;
+  const rows = await database()
+    .update(chats)
+    .set({ archived: false })
+    .where(and(eq(chats.userId, userId), eq(chats.archived, true), sql`${chats.id} IN ${idsIn(chatIds)}`))
+    .returning({ id: chats.id });
+  return rows.length;
+}
+
+/**
+ * Deletes those of `chatIds` that `userId` owns, as deleteChat deletes one
+ * (messages, memberships and shared links by ON DELETE CASCADE, files no
+ * other chat uses), all in one transaction. Returns how many went.
+ */
+export async function deleteChatsOf({ userId, chatIds }: { userId: string; chatIds: string[] }): Promise<number> {
+  if (chatIds.length === 0) return 0;
+  const db = database();
+  const used = await attachmentIdsInChats({ chatIds });
+  const [removed] = await db.batch([db.run(sql`DELETE FROM chats WHERE user_id = ${userId} AND id IN ${idsIn(chatIds)}`), ...cleanupStatements(db, used)]);
+  return removed.rowsAffected;
 }
 
 /**

@@ -45,6 +45,7 @@ export const ERROR_STATUS = {
   nothing_to_share: 400,
   method_not_allowed: 405,
   confirmation_mismatch: 400,
+  confirmation_required: 400,
   password_invalid: 400,
   model_disabled: 400,
   date_invalid: 400,

@@ -114,10 +114,14 @@ async function withOwnPassword<T>({ user, password, ip, field }: { user: PublicU
  * title's request going.
  */
 export async function stopAnswersInChatsOf({ userId }: { userId: string }): Promise<void> {
-  const owned = new Set(await chatIdsOwnedBy({ userId }));
-  await abandonTitles(owned);
+  await stopAnswersIn({ chatIds: new Set(await chatIdsOwnedBy({ userId })) });
+}
+
+/** stopAnswersInChatsOf for these chats only (about to be deleted): the titles first, then the answers. */
+export async function stopAnswersIn({ chatIds }: { chatIds: Set<string> }): Promise<void> {
+  await abandonTitles(chatIds);
   const registry = streamRegistry();
-  for (const stream of registry.activeStreams()) if (owned.has(stream.chatId)) await registry.stop(stream.messageId);
+  for (const stream of registry.activeStreams()) if (chatIds.has(stream.chatId)) await registry.stop(stream.messageId);
 }
 
 /**

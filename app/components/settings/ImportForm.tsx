@@ -1,6 +1,8 @@
 // The import form. Without JavaScript it is a plain multipart POST to the
 // page; with JavaScript the file goes by XMLHttpRequest, so the page can show
-// how much of it has been sent, then the report, without leaving the page.
+// how much of it has been sent, then the report, without leaving the page
+// (whose data is read again then: the counts of chats beneath the form).
+import { useRevalidator } from "@remix-run/react";
 import { useState } from "react";
 import { useTranslation } from "~/i18n/i18n";
 import { FormAlert } from "../ui/Field";
@@ -16,6 +18,7 @@ type State = { phase: "idle" } | { phase: "sending"; fraction: number } | { phas
 export function ImportForm({ report, error, maxBytesLabel }: { report?: ImportReportView; error?: string; maxBytesLabel: string }) {
   const { t } = useTranslation();
   const [state, setState] = useState<State>({ phase: "idle" });
+  const revalidator = useRevalidator();
   const busy = state.phase === "sending" || state.phase === "importing";
 
   function onSubmit(event: React.FormEvent<HTMLFormElement>) {
@@ -33,6 +36,7 @@ export function ImportForm({ report, error, maxBytesLabel }: { report?: ImportRe
       if (reply?.report) {
         setState({ phase: "done", report: reply.report });
         form.reset();
+        revalidator.revalidate();
       } else if (reply?.error) setState({ phase: "failed", message: reply.error.message });
       else setState({ phase: "failed", message: xhr.responseURL.includes("/login") ? t("data.sessionExpired") : t("data.importFailedStatus", { status: xhr.status }) });
     };
