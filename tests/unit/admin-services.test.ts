@@ -48,7 +48,7 @@ import * as conversation from "~/services/conversation.server";
 import { readShare, shareChat } from "~/services/sharing.server";
 import { streamRegistry } from "~/streaming/streams.server";
 import { maybeGenerateTitle } from "~/streaming/title.server";
-import { addExchange, createTestChat, createTestUser, TEST_MODEL } from "./fixtures";
+import { addExchange, answerUntilStopped, createTestChat, createTestUser, TEST_MODEL } from "./fixtures";
 import { cookieFor, getRequest } from "./requests";
 import { tFor } from "~/i18n/translate.server";
 
@@ -143,22 +143,6 @@ describe("the last admin", () => {
     await changeRole({ admin: firstAdmin, userId: survivor.id, role: "member" });
   });
 });
-
-/** An exchange whose answer, begun with `begun`, goes on until it is stopped. */
-async function answerUntilStopped({ chatId, parentId, question, begun }: { chatId: string; parentId: string | null; question: string; begun: string }) {
-  const running = await createExchange({ chatId, parentId, parts: textParts(question), model: TEST_MODEL, instanceId: null });
-  await database().update(messages).set({ status: "streaming" }).where(eq(messages.id, running.assistantMessageId));
-  const stream = streamRegistry().start({
-    messageId: running.assistantMessageId,
-    chatId,
-    run: (writer) =>
-      new Promise((resolve) => {
-        writer.text(begun);
-        writer.signal.addEventListener("abort", () => resolve({ status: "interrupted", problem: { code: "stopped" } }));
-      }),
-  });
-  return { running, stream };
-}
 
 describe("disabling an account", () => {
   test("ends its sessions at once and refuses its login, saying why only after the right password", async () => {

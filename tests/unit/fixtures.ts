@@ -1,5 +1,8 @@
 // Shared fixtures for unit tests that use the real (per-file) SQLite database.
 // Call `await prepareDatabase()` in a beforeAll before using them.
+import { eq } from "drizzle-orm";
+import { messages } from "../../drizzle/schema";
+import { database } from "~/db.server";
 import { createChat } from "~/models/chat.server";
 import { createExchange, getPathPage, saveStreamFinal } from "~/models/message.server";
 import { createUser } from "~/models/user.server";
@@ -52,4 +55,20 @@ export async function addExchange({
 export async function pathContents({ chatId, leafId }: { chatId: string; leafId: string | null }): Promise<string[]> {
   const { messages } = await getPathPage({ chatId, leafId, limit: 10_000 });
   return messages.map((m) => m.content);
+}
+
+/** An exchange whose answer, begun with `begun`, goes on until it is stopped. */
+export async function answerUntilStopped({ chatId, parentId, question, begun }: { chatId: string; parentId: string | null; question: string; begun: string }) {
+  const running = await createExchange({ chatId, parentId, parts: textParts(question), model: TEST_MODEL, instanceId: null });
+  await database().update(messages).set({ status: "streaming" }).where(eq(messages.id, running.assistantMessageId));
+  const stream = streamRegistry().start({
+    messageId: running.assistantMessageId,
+    chatId,
+    run: (writer) =>
+      new Promise((resolve) => {
+        writer.text(begun);
+        writer.signal.addEventListener("abort", () => resolve({ status: "interrupted", problem: { code: "stopped" } }));
+      }),
+  });
+  return { running, stream };
 }

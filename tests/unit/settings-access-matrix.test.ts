@@ -1,24 +1,30 @@
 // Every settings page and action through its real loader and action, for a
 // visitor who is not signed in (sent to log in; nothing changes), and for two
-// people: each sees and changes only their own profile, sessions and
-// preferences. Naming someone else's session is a 404, exactly as for one that
-// does not exist.
+// people: each sees and changes only their own profile, sessions, preferences
+// and chats (archived or deleted all at once). Naming someone else's session
+// is a 404, exactly as for one that does not exist; naming someone else's chat
+// in an Undo changes nothing.
 import "./bun-password";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { beforeAll, describe, expect, test } from "vitest";
 import { hashPassword, verifyPassword } from "~/auth/password.server";
 import { currentSessionId, getSessionUser } from "~/auth/session.server";
 import { prepareDatabase } from "~/db.server";
+import { requireChatAccess } from "~/models/chat-access.server";
 import { createUser, getPasswordHash, getUserSettings } from "~/models/user.server";
 import { loader as rootLoader } from "~/root";
 import { action as appearanceAction } from "~/routes/preferences";
+import { action as dataAction, loader as dataLoader } from "~/routes/settings.data";
 import { loader as settingsIndex } from "~/routes/settings._index";
 import { loader as layoutLoader } from "~/routes/settings";
 import { action as preferencesAction, loader as preferencesLoader } from "~/routes/settings.preferences";
 import { action as profileAction, loader as profileLoader } from "~/routes/settings.profile";
 import { action as securityAction, loader as securityLoader } from "~/routes/settings.security";
+import { chatCounts } from "~/services/all-chats.server";
+import * as conversation from "~/services/conversation.server";
 import { RESOURCES } from "~/i18n/resources.server";
 import { createId } from "~/utils/id";
+import { createTestChat } from "./fixtures";
 import { cookieFor, formRequest, getRequest, ORIGIN, settle } from "./requests";
 
 const PASSWORD = "the first password";
@@ -36,6 +42,7 @@ const PAGES: [string, Loader][] = [
   ["/settings/profile", profileLoader as Loader],
   ["/settings/security", securityLoader as Loader],
   ["/settings/preferences", preferencesLoader as Loader],
+  ["/settings/data", dataLoader as Loader],
 ];
 
 const load = (loader: Loader, path: string, cookie: string | null) => settle(async () => loader({ request: getRequest(path, cookie), params: {}, context: {} } as LoaderFunctionArgs));
@@ -73,6 +80,28 @@ describe("signed out", () => {
     expect(await signedIn(ada.cookie)).toMatchObject({ id: ada.id });
   });
 
+  test.each<[Record<string, string>, { listed: number; archived: number }]>([
+    [{ intent: "archive-all" }, { listed: 0, archived: 1 }],
+    [{ intent: "delete-all", confirm: "yes" }, { listed: 0, archived: 0 }],
+  ])("POST /settings/data (%o) goes to log in and touches no chat; the same form signed in does", async (fields, signedInAfter) => {
+    const { ada } = await twoPeople();
+    await createTestChat({ userId: ada.id, title: "Ada's" });
+    expect(await post(dataAction as Action, "/settings/data", null, fields)).toMatchObject({ status: 302, location: `/login?${new URLSearchParams({ redirectTo: "/settings/data", expired: "1" })}` });
+    expect(await chatCounts({ user: ada })).toEqual({ listed: 1, archived: 0 });
+    await post(dataAction as Action, "/settings/data", ada.cookie, fields);
+    expect(await chatCounts({ user: ada })).toEqual(signedInAfter);
+  });
+
+  test("undoing an archive-all without being signed in goes to log in and the chats stay archived; signed in, they come back", async () => {
+    const { ada } = await twoPeople();
+    const chat = await createTestChat({ userId: ada.id, title: "Ada's" });
+    await conversation.setArchived({ access: await requireChatAccess({ chatId: chat.id, user: ada, level: "own" }), archived: true });
+    expect((await post(dataAction as Action, "/settings/data", null, { intent: "undo-archive-all", chatIds: chat.id })).status).toBe(302);
+    expect(await chatCounts({ user: ada })).toEqual({ listed: 0, archived: 1 });
+    await post(dataAction as Action, "/settings/data", ada.cookie, { intent: "undo-archive-all", chatIds: chat.id });
+    expect(await chatCounts({ user: ada })).toEqual({ listed: 1, archived: 0 });
+  });
+
   test("revoking a session without being signed in goes to log in and the session lives on", async () => {
     const { ada } = await twoPeople();
     const result = await post(securityAction as Action, "/settings/security", null, { intent: "revoke", sessionId: await sessionIdOf(ada.cookie) });
@@ -106,6 +135,26 @@ describe("signed in", () => {
     expect(await signedIn(bob.cookie)).toMatchObject({ id: bob.id });
     expect((await post(securityAction as Action, "/settings/security", ada.cookie, { intent: "revoke", sessionId: "../../etc" })).status).toBe(404);
     expect((await post(securityAction as Action, "/settings/security", ada.cookie, { intent: "explode" })).body).toMatchObject({ code: "unknown_intent" });
+  });
+
+  test("each person counts, archives, brings back and deletes their own chats only", async () => {
+    const { ada, bob } = await twoPeople();
+    await createTestChat({ userId: ada.id, title: "Ada's" });
+    const bobsListed = await createTestChat({ userId: bob.id, title: "Bob's" });
+    const bobsArchived = await createTestChat({ userId: bob.id, title: "Bob's archived" });
+    await conversation.setArchived({ access: await requireChatAccess({ chatId: bobsArchived.id, user: bob, level: "own" }), archived: true });
+    expect((await load(dataLoader as Loader, "/settings/data", ada.cookie)).body).toMatchObject({ chats: { listed: 1, archived: 0 } });
+    expect((await load(dataLoader as Loader, "/settings/data", bob.cookie)).body).toMatchObject({ chats: { listed: 1, archived: 1 } });
+
+    expect(await post(dataAction as Action, "/settings/data", ada.cookie, { intent: "archive-all" })).toMatchObject({ status: 200, body: { done: "archived", count: 1 } });
+    // An Undo naming Bob's chats brings none of them anywhere.
+    const undo = await post(dataAction as Action, "/settings/data", ada.cookie, { intent: "undo-archive-all", chatIds: `${bobsArchived.id} ${bobsListed.id}` });
+    expect(undo).toMatchObject({ status: 200, body: { done: "unarchived", count: 0 } });
+    expect(await chatCounts({ user: bob })).toEqual({ listed: 1, archived: 1 });
+
+    expect(await post(dataAction as Action, "/settings/data", ada.cookie, { intent: "delete-all", confirm: "yes" })).toMatchObject({ status: 302, location: "/settings/data?deleted=1" });
+    expect(await chatCounts({ user: ada })).toEqual({ listed: 0, archived: 0 });
+    expect(await chatCounts({ user: bob })).toEqual({ listed: 1, archived: 1 });
   });
 
   test("signing out everywhere else leaves the other person's sessions alone", async () => {
