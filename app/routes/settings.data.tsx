@@ -79,8 +79,7 @@ type DataResult = { report: ImportReportView } | FormFailure | FieldFailure | Do
 
 /** A count from the page's address, when it is one. */
 function countIn(value: string | null): number | null {
-  const count = Number(value ?? NaN);
-  return Number.isSafeInteger(count) && count >= 0 ? count : null;
+  return value !== null && /^\d{1,9}$/.test(value) ? Number(value) : null;
 }
 
 export default function YourData() {
