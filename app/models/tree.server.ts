@@ -52,6 +52,18 @@ export async function isOnPath({ messageId, ancestorId }: { messageId: string; a
   return rows.length > 0;
 }
 
+/** The message that follows `messageId` on the path ending at `leafId` (its answer, or the next question), if any. */
+export async function followerOnPath({ leafId, messageId }: { leafId: string; messageId: string }): Promise<string | null> {
+  const rows = await database().all<{ id: string }>(sql`
+    WITH RECURSIVE up(id, parent_id) AS (
+      SELECT id, parent_id FROM messages WHERE id = ${leafId}
+      UNION ALL
+      SELECT m.id, m.parent_id FROM messages m JOIN up ON m.id = up.parent_id
+    )
+    SELECT id FROM up WHERE parent_id = ${messageId} LIMIT 1`);
+  return rows[0]?.id ?? null;
+}
+
 /**
  * Deletes a message and everything below it (ON DELETE CASCADE on parent_id).
  * If the chat is showing that branch, it moves to the newest remaining

@@ -123,18 +123,22 @@ describe("a link to a message", () => {
     expect(gone.status).toBe(200);
   });
 
-  test("a message far up a long chat ends the page, with the way back to the latest", async () => {
+  test("a message far up a long chat ends the page with its reply, with the way back to the latest", async () => {
     const { owner, cookies } = await sharedChat();
     const chat = await createTestChat({ userId: owner.id, title: "long" });
     let parent: string | null = null;
-    const firsts: string[] = [];
+    const exchanges: { userMessageId: string; assistantMessageId: string }[] = [];
     for (let i = 0; i < 40; i++) {
       const ids: { userMessageId: string; assistantMessageId: string } = await addExchange({ chatId: chat.id, parentId: parent, question: `q${i}`, answer: `a${i}` });
-      firsts.push(ids.userMessageId);
+      exchanges.push(ids);
       parent = ids.assistantMessageId;
     }
-    const page = await chatPage(cookies.owner, chat.id, `?message=${firsts[2]}`);
-    expect(shown(page.body).at(-1)).toBe(firsts[2]);
-    expect(page.body).toMatchObject({ viewingEarlier: true });
+    // A question found: its answer closes the page.
+    const question = await chatPage(cookies.owner, chat.id, `?message=${exchanges[2]!.userMessageId}`);
+    expect(shown(question.body).slice(-2)).toEqual([exchanges[2]!.userMessageId, exchanges[2]!.assistantMessageId]);
+    expect(question.body).toMatchObject({ viewingEarlier: true });
+    // An answer found: the question after it.
+    const answer = await chatPage(cookies.owner, chat.id, `?message=${exchanges[2]!.assistantMessageId}`);
+    expect(shown(answer.body).slice(-2)).toEqual([exchanges[2]!.assistantMessageId, exchanges[3]!.userMessageId]);
   });
 });

@@ -3,7 +3,7 @@
 import type { Chat } from "../../../drizzle/schema";
 import type { AccessLevel } from "~/models/chat-access.server";
 import { getMessage, getPathPage, type PathPage } from "~/models/message.server";
-import { isOnPath, mostRecentLeaf, switchToBranch } from "~/models/tree.server";
+import { followerOnPath, isOnPath, mostRecentLeaf, switchToBranch } from "~/models/tree.server";
 
 /**
  * The page of the path that shows `messageId`. When the message is on
@@ -11,7 +11,9 @@ import { isOnPath, mostRecentLeaf, switchToBranch } from "~/models/tree.server";
  * ‹ › arrows would: their next message continues that branch); a reader
  * sees that branch without changing what the chat shows others. When the
  * message lies further up than one page, the page ends at it ("Back to the
- * latest messages" leads down again). A message that is gone (deleted since
+ * latest messages" leads down again) with the message that follows it (a
+ * question's answer, an answer's next question), so what was found is read
+ * with its reply. A message that is gone (deleted since
  * the search) shows the chat as it is.
  */
 export async function pageShowing({ chat, level, messageId }: { chat: Chat; level: AccessLevel; messageId: string }): Promise<{ page: PathPage; viewingEarlier: boolean }> {
@@ -22,5 +24,6 @@ export async function pageShowing({ chat, level, messageId }: { chat: Chat; leve
   }
   const page = await getPathPage({ chatId: chat.id, leafId });
   if (!target || page.messages.some((m) => m.id === target.id)) return { page, viewingEarlier: false };
-  return { page: await getPathPage({ chatId: chat.id, leafId: target.id }), viewingEarlier: true };
+  const follower = leafId ? await followerOnPath({ leafId, messageId: target.id }) : null;
+  return { page: await getPathPage({ chatId: chat.id, leafId: follower ?? target.id }), viewingEarlier: true };
 }
