@@ -184,6 +184,13 @@ test("Ctrl+K finds a chat by its title and a message by its text, with the keybo
   // Escape closes it without going anywhere.
   await page.keyboard.press("Control+k");
   await expect(dialog).toBeVisible();
+  // A result is a link: a middle click opens it in a new tab, and this one stays as it is.
+  await page.keyboard.type("citrus plans");
+  await expect(dialog.getByRole("option").first()).toContainText(`Citrus plans ${m}`);
+  const [tab] = await Promise.all([page.context().waitForEvent("page"), dialog.getByRole("option").first().click({ button: "middle" })]);
+  await expect(tab).toHaveURL(`/chats/${citrusId}`);
+  await tab.close();
+  await expect(dialog).toBeVisible();
   await page.keyboard.press("Escape");
   await expect(dialog).toBeHidden();
   await expect(page).toHaveURL(`/chats/${citrusId}`);

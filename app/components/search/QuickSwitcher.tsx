@@ -172,9 +172,19 @@ export function QuickSwitcher({ chats = [] }: { chats?: { id: string; title: str
                 aria-selected={i === current}
                 data-kind={option.kind}
                 onMouseMove={() => setActive(i)}
-                onClick={() => go(option)}
-                className={`cursor-pointer rounded-md px-3 py-2 text-sm ${i === current ? "bg-zinc-800 text-white" : "text-zinc-300"}`}
+                className={`rounded-md text-sm ${i === current ? "bg-zinc-800 text-white" : "text-zinc-300"}`}
               >
+                {/* A real link: a middle click, Ctrl or ⌘ click opens it in a new tab and leaves the switcher as it is. */}
+                <a
+                  href={option.href}
+                  tabIndex={-1}
+                  className="block px-3 py-2"
+                  onClick={(event) => {
+                    if (event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+                    event.preventDefault();
+                    go(option);
+                  }}
+                >
                 <span className="flex items-baseline gap-2">
                   <span aria-hidden="true" className="w-4 shrink-0 text-zinc-500">
                     {option.kind === "chat" ? "#" : option.kind === "message" ? "›" : "⌕"}
@@ -188,6 +198,7 @@ export function QuickSwitcher({ chats = [] }: { chats?: { id: string; title: str
                     <HighlightedText segments={option.detail} />
                   </span>
                 ) : null}
+                </a>
               </li>
             ))}
           </ul>
