@@ -16,6 +16,8 @@ export const en = {
     title: "Not found",
     backToChats: "Back to your chats",
     chatNotFound: "This chat does not exist: it was deleted, or it is not yours.",
+    chatDeleted: "This chat no longer exists: it was deleted, perhaps in another tab.",
+    draftKept: "What you had typed in it and not sent is still here:",
     newChat: "Start a new chat",
   },
   common: {

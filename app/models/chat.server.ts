@@ -37,6 +37,11 @@ export async function createChat({
   return chat!;
 }
 
+/** Does any chat, anyone's, hold this id? (Only to refuse an id a browser chose; it says nothing to the browser.) */
+export async function chatIdTaken({ chatId }: { chatId: string }): Promise<boolean> {
+  return (await database().query.chats.findFirst({ columns: { id: true }, where: eq(chats.id, chatId) })) !== undefined;
+}
+
 /** Pinned first, then most recent activity; `pages` pages of 20 ("load more" asks for one more page). */
 export async function listChats({
   userId,

@@ -8,7 +8,7 @@ async function chatRow(chatId: string) {
 
 const busy = expect.objectContaining({ code: "answer_in_progress" });
 import { eq } from "drizzle-orm";
-import { chats } from "../../drizzle/schema";
+import { chats, messages } from "../../drizzle/schema";
 import { database } from "../db.server";
 import { textParts } from "../protocol/parts";
 import {
@@ -160,6 +160,18 @@ describe("sending and editing", () => {
       [userMessageId, "user", "First words", "complete"],
       [assistantMessageId, "assistant", "", "streaming"],
     ]);
+  });
+
+  test("a new chat under an id the browser chose that another chat holds is id_taken, and that chat gets nothing", async () => {
+    const { user, chat } = await newChat();
+    const first = await addExchange({ chatId: chat.id, parentId: null, question: "q1", answer: "a1" });
+    const stranger = await createTestUser();
+    await expect(createChatWithExchange({ chatId: chat.id, userId: stranger.id, parts: textParts("Not into your chat"), model: TEST_MODEL, instanceId: null })).rejects.toMatchObject({ code: "id_taken" });
+    // Its owner at the limit of chats (one): the chat is not stored, and neither is the exchange, in the chat holding the id.
+    await expect(createChatWithExchange({ chatId: chat.id, userId: user.id, parts: textParts("Not into this chat either"), model: TEST_MODEL, instanceId: null, maxChats: 1 })).rejects.toMatchObject({ code: "id_taken" });
+    expect(await chatRow(chat.id)).toMatchObject({ userId: user.id, activeLeafId: first.assistantMessageId });
+    const stored = await database().query.messages.findMany({ where: eq(messages.chatId, chat.id), columns: { content: true } });
+    expect(stored.map((m) => m.content).sort()).toEqual(["a1", "q1"]);
   });
 
   test("an edit adds a sibling question and leaves the old branch intact", async () => {

@@ -7,7 +7,7 @@ import { type Database, database, prepared } from "../db.server";
 import { AppError, type Problem } from "../protocol/errors";
 import { type MessagePart, plainText } from "../protocol/parts";
 import { parseParts } from "../protocol/parts-schema";
-import { DEFAULT_CHAT_TITLE } from "./chat.server";
+import { chatIdTaken, DEFAULT_CHAT_TITLE } from "./chat.server";
 import { fallbackTitle } from "../utils/fallback-title";
 import { createId } from "../utils/id";
 import { linkAfterPrevious } from "./attachment.server";
@@ -249,15 +249,22 @@ export async function createChatWithExchange({
     insertChatWithinLimit(db, { chatId, userId, model, title, maxChats }),
     db.run(sql`INSERT INTO chat_members (chat_id, user_id, role) SELECT ${chatId}, ${userId}, 'owner' WHERE changes() = 1`),
     // The exchange's first insert finds no chat (and writes nothing) when the limit refused it.
-    ...exchangeStatements(db, { chatId, parentId: null, parts, attachmentIds, model, instanceId, ...ids }),
+    // Only into the chat just stored: an id the browser chose may be another chat's, which must not get these messages.
+    ...exchangeStatements(db, { chatId, parentId: null, parts, attachmentIds, model, instanceId, ...ids, afterPrevious: true }),
     ...newAnswerRecords(db, { chatId, ...ids, records }),
   ]);
-  if (insertedChat.rowsAffected === 0) throw new AppError("chats_limit_reached", { params: { max: maxChats } });
+  if (insertedChat.rowsAffected === 0) {
+    if (await chatIdTaken({ chatId })) throw new AppError("id_taken");
+    throw new AppError("chats_limit_reached", { params: { max: maxChats } });
+  }
   const chat = await db.query.chats.findFirst({ where: eq(chats.id, chatId) });
   return { chat: chat!, ...ids };
 }
 
-/** Inserts a chat of `userId`'s unless they own `maxChats` already (0: no limit); one statement, so the count holds under concurrency. */
+/**
+ * Inserts a chat of `userId`'s unless they own `maxChats` already (0: no limit); one statement, so the count holds under
+ * concurrency. An id already used inserts nothing either.
+ */
 export function insertChatWithinLimit(
   db: Database,
   { chatId, userId, model, title, maxChats, systemPrompt = null, titleSet = false, activeLeafId = null }: {
@@ -267,13 +274,16 @@ export function insertChatWithinLimit(
   return db.run(sql`
     INSERT INTO chats (id, user_id, model, title, system_prompt, title_set, active_leaf_id)
     SELECT ${chatId}, ${userId}, ${model}, ${title}, ${systemPrompt}, ${titleSet ? 1 : 0}, ${activeLeafId}
-    WHERE ${maxChats} = 0 OR (SELECT count(*) FROM chats WHERE user_id = ${userId}) < ${maxChats}`);
+    WHERE (${maxChats} = 0 OR (SELECT count(*) FROM chats WHERE user_id = ${userId}) < ${maxChats})
+      AND NOT EXISTS (SELECT 1 FROM chats WHERE id = ${chatId})`);
 }
 
 function exchangeStatements(
   db: Database,
-  { chatId, parentId, parts, attachmentIds, model, instanceId, userMessageId, assistantMessageId }: {
+  { chatId, parentId, parts, attachmentIds, model, instanceId, userMessageId, assistantMessageId, afterPrevious = false }: {
     chatId: string; parentId: string | null; parts: MessagePart[]; attachmentIds: string[]; model: string; instanceId: string | null; userMessageId: string; assistantMessageId: string;
+    /** Only if the statement before these wrote its row (the new chat's membership). */
+    afterPrevious?: boolean;
   },
 ) {
   // Each statement runs only if the one before it wrote its row (changes() is
@@ -283,7 +293,8 @@ function exchangeStatements(
     db.run(sql`
       INSERT INTO messages (id, chat_id, parent_id, role, parts, content, status)
       SELECT ${userMessageId}, ${chatId}, ${parentId}, 'user', ${JSON.stringify(parts)}, ${plainText(parts)}, 'complete'
-      WHERE EXISTS (SELECT 1 FROM chats WHERE id = ${chatId})
+      WHERE ${afterPrevious ? sql`changes() = 1` : sql`1`}
+        AND EXISTS (SELECT 1 FROM chats WHERE id = ${chatId})
         AND NOT EXISTS (SELECT 1 FROM messages WHERE chat_id = ${chatId} AND status = 'streaming')
         AND NOT EXISTS (SELECT 1 FROM messages WHERE id IN (${userMessageId}, ${assistantMessageId}))`),
     db.run(sql`

@@ -1,9 +1,11 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { type ClientActionFunctionArgs, Link, type ShouldRevalidateFunction, useActionData, useLoaderData } from "@remix-run/react";
+import { type ClientActionFunctionArgs, Link, type ShouldRevalidateFunction, useActionData, useLoaderData, useNavigate } from "@remix-run/react";
+import { useEffect } from "react";
 import { useTranslation } from "~/i18n/i18n";
 import { requireUser } from "~/auth/session.server";
 import { Composer } from "~/components/chat/Composer";
+import { newChatSending, useDraftStorageKey } from "~/components/chat/drafts";
 import { neverArrived, unlessUnreachable } from "~/components/chat/not-reached";
 import { toPickerGroups } from "~/components/chat/ModelPicker";
 import { Icon } from "~/components/ui/Icon";
@@ -65,9 +67,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const maxChars = env().MAX_MESSAGE_CHARS;
     const parsed = newChatSchema(maxChars).safeParse(raw);
     if (!parsed.success) throw inputError(parsed.error, maxChars, raw);
-    const { content, model, attachmentIds } = parsed.data;
+    const { content, model, attachmentIds, chatId } = parsed.data;
     const { chat } = await withinLimit({ action: "send", user, ip: context.clientIp }, () =>
-      startChat({ user, text: content, model, attachmentIds: [...attachmentIds, ...uploadedIds], locale: localeOf(request) }),
+      startChat({ user, text: content, model, attachmentIds: [...attachmentIds, ...uploadedIds], chatId, locale: localeOf(request) }),
     );
     return redirect(`/chats/${chat.id}`);
   } catch (error) {
@@ -95,6 +97,14 @@ export default function NewChat() {
   const { offers, models, modelId, formerModels, maxChars, maxFileBytes, maxFiles } = useLoaderData<typeof loader>();
   const result = useActionData<typeof clientAction>() as FormFailure | undefined;
   const { t } = useTranslation();
+  // A first message sent from here, and the page reloaded (or closed) before its chat was up: that chat is where it
+  // is. If the send never reached the server, the chat's page finds no chat and brings the message back here.
+  const storageKey = useDraftStorageKey("new");
+  const navigate = useNavigate();
+  useEffect(() => {
+    const sending = newChatSending(storageKey);
+    if (sending) navigate(`/chats/${sending.chatId}`, { replace: true });
+  }, [storageKey, navigate]);
   return (
     <>
       {/* On a phone the chat list is its own page: the way back to it. */}
@@ -108,7 +118,7 @@ export default function NewChat() {
         <h1 className="text-2xl font-semibold">{t("newChat.heading")}</h1>
         <p className="text-sm text-zinc-500">{offers === "demo" ? t("newChat.hint") : offers === "models" ? t("newChat.pick") : t("newChat.noModels")}</p>
       </div>
-      <Composer action="/chats?index" draftKey="new" models={models} modelId={modelId} formerModels={formerModels} maxChars={maxChars} maxFileBytes={maxFileBytes} maxFiles={maxFiles} busy={false} error={result?.formError} initialText={result?.text} initialFiles={result?.files} initialModel={result?.model} />
+      <Composer action="/chats?index" draftKey="new" newChat models={models} modelId={modelId} formerModels={formerModels} maxChars={maxChars} maxFileBytes={maxFileBytes} maxFiles={maxFiles} busy={false} error={result?.formError} initialText={result?.text} initialFiles={result?.files} initialModel={result?.model} />
     </>
   );
 }

@@ -84,7 +84,8 @@ export const INTENT_LEVEL: Record<ChatIntentName, AccessLevel> = {
 };
 
 export function newChatSchema(maxChars: number) {
-  return z.object({ intent: z.literal("send"), content: messageText(maxChars), attachmentIds, model });
+  // chatId: chosen by the browser, so a page reloaded before the chat opened can still find it.
+  return z.object({ intent: z.literal("send"), content: messageText(maxChars), attachmentIds, model, chatId: optionalId });
 }
 
 /**

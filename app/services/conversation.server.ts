@@ -13,7 +13,7 @@ import type { ModelInfo } from "../llm/types";
 import { type Attachment, ownedAttachments } from "../models/attachment.server";
 import { serverPrompt } from "../models/system-prompt.server";
 import { allows, type AccessLevel, type ChatAccess } from "../models/chat-access.server";
-import { deleteChat, TITLE_WORDS, updateChat } from "../models/chat.server";
+import { chatIdTaken, deleteChat, TITLE_WORDS, updateChat } from "../models/chat.server";
 import type { Locale } from "../protocol/catalogue";
 import {
   createAnswer,
@@ -179,21 +179,26 @@ export async function startChat({
   text,
   model,
   attachmentIds,
+  chatId: requestedId,
   locale = "en",
 }: {
   user: { id: string };
   text: string;
   model?: string;
   attachmentIds?: string[];
+  /** The new chat's id, when the browser chose it (an id already used is `id_taken`). */
+  chatId?: string;
   /** The sender's language: the chat's title until it is named is in their words. */
   locale?: Locale;
 }) {
+  // Said before anything else is done (the store refuses it too, should two sends race for the id).
+  if (requestedId && (await chatIdTaken({ chatId: requestedId }))) throw new AppError("id_taken");
   await refuseFlagged({ user, chatId: null, text, attachmentIds });
   const chosen = await usableModel(model, await defaultModelFor({ viewer: user }), user);
   const { chat, message, ...ids } = await withinUsageLimits(user, { newChat: true, recordWithAnswer: true, serverPays: paidByServer(chosen) }, async ({ maxChats, record }) => {
     const message = await newMessageParts({ user, text, attachmentIds, model: chosen.model });
     const { records, prepared } = await prepareAnswer(chosen, user, { record });
-    const chatId = createId();
+    const chatId = requestedId ?? createId();
     const ids = newExchangeIds();
     const target = { chatId, parentId: null, question: message.parts, modelId: chosen.model.id, askedBy: user, prepared };
     const stored = await askWhileStoring(target, { ...ids, readerInParallel: false }, () =>

@@ -211,6 +211,19 @@ describe("typed refusals", () => {
     expect(await database().select({ id: chats.id }).from(chats).where(eq(chats.userId, user.id))).toEqual(chatsBefore);
   });
 
+  test("a new chat takes the id its page chose, and a second send under that id is id_taken, writing nothing", async () => {
+    const user = await createTestUser();
+    const chatId = createId();
+    const started = await conversation.startChat({ user, text: "First words under my id", model: "demo:parley-demo", chatId });
+    expect(started.chat.id).toBe(chatId);
+    const before = await snapshot(chatId);
+    expect(await codeOf(conversation.startChat({ user, text: "The same send again", model: "demo:parley-demo", chatId }))).toBe("id_taken");
+    const stranger = await createTestUser();
+    expect(await codeOf(conversation.startChat({ user: stranger, text: "Into someone else's chat", model: "demo:parley-demo", chatId }))).toBe("id_taken");
+    expect(await snapshot(chatId)).toEqual(before);
+    expect(await database().select({ id: chats.id }).from(chats).where(eq(chats.userId, stranger.id))).toEqual([]);
+  });
+
   test("the titles Parley writes are in the language of the person they are written for", async () => {
     const { chat, user, access } = await ownChat();
     const ids = await addExchange({ chatId: chat.id, parentId: null, question: "q" });

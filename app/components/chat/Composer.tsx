@@ -15,10 +15,11 @@ import { TooLong, tooLongText, useOverLimit } from "./TooLong";
 import { formatBytes } from "../../protocol/catalogue";
 import type { FilePart } from "../../protocol/parts";
 import { ACCEPT, kindOf } from "../../services/file-kind";
-import { typedLength } from "../../utils/typed-text";
+import { createId } from "../../utils/id";
+import { asTyped, typedLength } from "../../utils/typed-text";
 import { Icon } from "../ui/Icon";
 import { ModelPicker, type PickerGroup } from "./ModelPicker";
-import { DRAFT_SEPARATOR, draftFilesKey, draftQueuedKey, forgetDraft, useDraftStorageKeys } from "./drafts";
+import { DRAFT_SEPARATOR, draftFilesKey, draftQueuedKey, forgetDraft, forgetNewChatSend, keepNewChatSend, moveDraftToNewChat, useDraftStorageKeys } from "./drafts";
 import { type Chip, useUploads } from "./useUploads";
 
 export interface ComposerProps {
@@ -53,6 +54,11 @@ export interface ComposerProps {
   onSend?: (form: HTMLFormElement, files: FilePart[]) => boolean;
   /** The message the page shows last: a message sent follows it, whatever branch another tab chose since. */
   followsId?: string;
+  /**
+   * The new chat's page: with JavaScript, its send names the chat it opens (an id chosen here) and is kept until that
+   * chat is up, so a reload in between finds the chat, or the message when it never reached the server.
+   */
+  newChat?: boolean;
 }
 
 function ChipView({ chip, onRemove, onRetry }: { chip: Chip; onRemove: () => void; onRetry: () => void }) {
@@ -126,7 +132,7 @@ function useKeyboardHints(): boolean {
   return fine;
 }
 
-export function Composer({ action, draftKey, models, modelId, maxChars, maxFileBytes, maxFiles, busy, stopId, notice, error, offerNewChat, initialText, initialFiles, initialModel, onSend, followsId, formerModels }: ComposerProps) {
+export function Composer({ action, draftKey, models, modelId, maxChars, maxFileBytes, maxFiles, busy, stopId, notice, error, offerNewChat, initialText, initialFiles, initialModel, onSend, followsId, formerModels, newChat }: ComposerProps) {
   const navigation = useNavigation();
   const location = useLocation();
   const hydrated = useHydrated();
@@ -192,8 +198,9 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
   const wasSubmitting = useRef(false);
   const { clear } = uploads;
   // A send that opens a chat's page (a new chat's first message, or a send from an earlier page) went through
-  // too: this composer is gone before the navigation ends, so its draft goes as the page is left. One that leads
-  // anywhere else (the login page, for a session ended meanwhile) did not: the draft stays for the way back.
+  // too: this composer is gone before the navigation ends, so its draft goes as the page is left (a new chat's first
+  // message is still kept on its own until its chat is up). One that leads anywhere else (the login page, for a
+  // session ended meanwhile) did not: the draft stays for the way back.
   const leaving = navigation.state === "loading" && navigation.location.pathname !== location.pathname;
   const sentText = useRef("");
   const destination = leaving ? /^\/chats\/([^/]+)$/.exec(navigation.location.pathname)?.[1] : undefined;
@@ -203,7 +210,10 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
       sentText.current = String(navigation.formData?.get("content") ?? "");
     } else if (wasSubmitting.current && leaving) {
       wasSubmitting.current = false;
-      if (!destination) return;
+      if (!destination) {
+        forgetNewChatSend(storageKey);
+        return;
+      }
       forgetDraft(storageKey);
       clear();
       const box = textRef.current;
@@ -216,6 +226,8 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
       }
     } else if (wasSubmitting.current && navigation.state === "idle") {
       wasSubmitting.current = false;
+      // Refused, or it never arrived: the text is back in the box, and there is no chat to look for.
+      forgetNewChatSend(storageKey);
       if (!error && textRef.current) {
         textRef.current.value = "";
         forgetDraft(storageKey);
@@ -339,12 +351,8 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
   // The chat is gone (deleted in another tab): what is typed, and its files, become the new chat's draft there.
   const navigate = useNavigate();
   const toNewChat = () => {
-    const target = storageKeyOf("new");
-    const text = draftText();
-    if (text) localStorage.setItem(target, text);
     const files = uploads.chips.flatMap((chip) => (chip.status === "ready" && chip.part ? [chip.part] : []));
-    if (files.length) localStorage.setItem(draftFilesKey(target), JSON.stringify(files));
-    forgetDraft(storageKey);
+    moveDraftToNewChat({ from: storageKey, to: storageKeyOf("new"), text: draftText(), files });
     navigate("/chats?new=1");
   };
 
@@ -382,7 +390,16 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
           event.preventDefault();
           return;
         }
-        if (!onSend) return;
+        if (!onSend) {
+          if (newChat) {
+            // The chat's id goes with the send, and the send is noted under it before it leaves.
+            const chatId = createId();
+            const field = event.currentTarget.elements.namedItem("chatId");
+            if (field instanceof HTMLInputElement) field.value = chatId;
+            keepNewChatSend(storageKey, { chatId, text: asTyped(textRef.current?.value ?? ""), files: uploads.ready });
+          }
+          return;
+        }
         event.preventDefault();
         // The draft stays stored until the send is delivered (an expired session must not lose it).
         if (onSend(event.currentTarget, uploads.ready) && textRef.current) {
@@ -414,6 +431,8 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
       ) : null}
       <input type="hidden" name="intent" value="send" />
       {followsId ? <input type="hidden" name="parentId" value={followsId} /> : null}
+      {/* Without JavaScript the server names the new chat (nothing here could look for it after a reload). */}
+      {newChat && hydrated ? <input type="hidden" name="chatId" defaultValue="" /> : null}
       {/* A refusal that says what the notice over the limit already says is said once. */}
       {error && !(overLimit !== null && error === tooLongText(overLimit, maxChars, locale)) ? (
         <p role="alert" className="mb-2 rounded-lg border border-red-500/40 bg-red-500/10 px-3 py-2 text-sm text-red-300">

@@ -23,3 +23,17 @@ const NONE: ReadonlySet<string> = new Set();
 export function useGoneChats(): ReadonlySet<string> {
   return useSyncExternalStore(subscribe, () => gone, () => NONE);
 }
+
+// The chat this tab showed last. When its page then finds it gone (its data reloaded after another tab deleted it),
+// the page may say it was deleted: the reader saw it here, so that tells them nothing new. A chat only visited by
+// its address is "not there", whoever it might belong to.
+let shownLast: string | null = null;
+
+export function noteChatShown(chatId: string): void {
+  shownLast = chatId;
+}
+
+/** Was `chatId` the chat this tab showed last? (Never on the server.) */
+export function wasShownHere(chatId: string): boolean {
+  return shownLast === chatId;
+}

@@ -1,5 +1,6 @@
 import { type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
-import { type ClientActionFunctionArgs, type ClientLoaderFunctionArgs, Form, isRouteErrorResponse, Link, type ShouldRevalidateFunction, useActionData, useLoaderData, useRevalidator, useRouteError, useSearchParams } from "@remix-run/react";
+import { type ClientActionFunctionArgs, type ClientLoaderFunctionArgs, Form, isRouteErrorResponse, Link, type ShouldRevalidateFunction, useActionData, useLoaderData, useNavigate, useParams, useRevalidator, useRouteError, useSearchParams } from "@remix-run/react";
+import { useHydrated } from "remix-utils/use-hydrated";
 import { useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { useMoment } from "~/components/ui/moment";
 import { useTranslation } from "~/i18n/i18n";
@@ -10,6 +11,9 @@ import { Icon } from "~/components/ui/Icon";
 import { useDismissibleDetails } from "~/components/ui/Popover";
 import { requireUser } from "~/auth/session.server";
 import { Composer } from "~/components/chat/Composer";
+import { moveDraftToNewChat, newChatArrived, newChatNeverArrived, readDraft, useDraftStorageKeys } from "~/components/chat/drafts";
+import { noteChatShown, wasShownHere } from "~/components/chat/gone-chats";
+import type { FilePart } from "~/protocol/parts";
 import { ShareLink } from "~/components/chat/ShareLink";
 import { toPickerGroups } from "~/components/chat/ModelPicker";
 import { AssistantMessage, type MessageView, StreamingElsewhere, UserMessage } from "~/components/chat/MessageItem";
@@ -185,6 +189,13 @@ export default function ChatPage() {
       clearTimeout(timer);
     };
   }, [data]);
+  // Up: a new chat's first message sent to this chat arrived (its draft may go), and should this chat be found gone
+  // now, this tab knew it.
+  const storageKeyOf = useDraftStorageKeys();
+  useEffect(() => {
+    noteChatShown(chat.id);
+    newChatArrived(storageKeyOf("new"), chat.id);
+  }, [chat.id, storageKeyOf]);
   const actionResult = useActionData<ChatActionResult>();
   const optimistic = useOptimisticSend({ chatId: chat.id, stored, model: chat.model, locale });
   const messages = optimistic.messages;
@@ -485,19 +496,70 @@ function ShareControl({ share, origin, failure }: { share: { token: string; crea
 /**
  * A chat that is not there (deleted, perhaps in another tab, or never the
  * reader's) is said in the chat's column: the list of chats stays beside it.
- * Anything else goes to the page's own error page.
+ * The chat this tab was showing a moment ago is said to be deleted; any other
+ * reads the same whether it was deleted or is someone else's. What was typed
+ * in it and not sent (kept in this browser) is shown, and can start a new
+ * chat. A new chat's first message whose chat never came to be goes back to
+ * the new chat's box. Anything else goes to the page's own error page.
  */
 export function ErrorBoundary() {
   const error = useRouteError();
   const { t } = useTranslation();
-  if (!isRouteErrorResponse(error) || error.status !== 404) throw error;
+  const { chatId = "" } = useParams();
+  const hydrated = useHydrated();
+  const storageKeyOf = useDraftStorageKeys();
+  const navigate = useNavigate();
+  const notFound = isRouteErrorResponse(error) && error.status === 404;
+  const [draft, setDraft] = useState<{ text: string; files: FilePart[] } | null>(null);
+  useEffect(() => {
+    if (!notFound) return;
+    if (newChatNeverArrived(storageKeyOf("new"), chatId)) {
+      navigate("/chats?new=1", { replace: true });
+      return;
+    }
+    const kept = readDraft(storageKeyOf(chatId));
+    setDraft(kept.text.trim() || kept.files.length > 0 ? kept : null);
+  }, [notFound, chatId, storageKeyOf, navigate]);
+  if (!notFound) throw error;
+  const toNewChat = () => {
+    if (!draft) return;
+    moveDraftToNewChat({ from: storageKeyOf(chatId), to: storageKeyOf("new"), ...draft });
+    navigate("/chats?new=1");
+  };
   return (
-    <div className="m-auto max-w-lg p-10 text-center" data-testid="chat-not-found">
-      <h1 className="text-lg font-medium text-zinc-200">{t("errorPage.chatNotFound")}</h1>
+    <div className="m-auto w-full max-w-lg p-10 text-center" data-testid="chat-not-found">
+      <h1 className="text-lg font-medium text-zinc-200">{hydrated && wasShownHere(chatId) ? t("errorPage.chatDeleted") : t("errorPage.chatNotFound")}</h1>
+      {draft ? (
+        <div className="mt-6 text-left" data-testid="gone-chat-draft">
+          <p className="text-sm text-zinc-400">{t("errorPage.draftKept")}</p>
+          {draft.text.trim() ? (
+            <p className="mt-2 max-h-60 overflow-y-auto whitespace-pre-wrap break-words rounded-lg border border-zinc-700 bg-zinc-900 px-3 py-2 text-zinc-100" data-testid="gone-chat-draft-text">
+              {draft.text}
+            </p>
+          ) : null}
+          {draft.files.length > 0 ? (
+            <ul className="mt-2 flex flex-wrap gap-2 text-xs text-zinc-300" aria-label={t("composer.filesToSend")}>
+              {draft.files.map((file) => (
+                <li key={file.attachmentId} className="inline-flex items-center gap-1.5 rounded-lg border border-zinc-700 bg-zinc-800 px-2 py-1" data-testid="gone-chat-draft-file">
+                  <Icon name="file" className="h-4 w-4 text-zinc-400" />
+                  {file.name}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      ) : null}
       <div className="mt-6 flex flex-wrap justify-center gap-3">
-        <Link to="/chats?new=1" className="inline-block rounded-lg bg-zinc-800 px-4 py-2 hover:bg-zinc-700">
-          {t("errorPage.newChat")}
-        </Link>
+        {/* With a draft, a new chat takes it along: nothing typed is left behind under a chat no one can open. */}
+        {draft ? (
+          <button type="button" onClick={toNewChat} className="rounded-lg bg-sky-600 px-4 py-2 font-medium hover:bg-sky-500">
+            {t("composer.toNewChat")}
+          </button>
+        ) : (
+          <Link to="/chats?new=1" className="inline-block rounded-lg bg-zinc-800 px-4 py-2 hover:bg-zinc-700">
+            {t("errorPage.newChat")}
+          </Link>
+        )}
         {/* On a phone the list is a screen of its own: the way back to it. */}
         <Link to="/chats" className="inline-block rounded-lg px-4 py-2 text-sky-400 hover:underline md:hidden">
           {t("common.backToChats")}
