@@ -520,6 +520,8 @@ export type ShareMessage = typeof shareMessages.$inferSelect;
 // The full-text index of chat titles and messages (FTS5 tables `chat_search`
 // and `message_search`, their key tables `chat_search_rows` and
 // `message_search_rows`, and the triggers that keep them current) is defined
-// in the migration `0014_search_index.sql` only: drizzle-kit does not model
-// virtual tables or triggers (docs/decisions/075). app/models/search.server.ts
-// reads it with SQL.
+// in the migrations only (`0014_search_index.sql`, its update trigger in
+// `0015_search_index_when_answers_end.sql`, the tables and the triggers that
+// fold text in `0019_search_folds_letters.sql`): drizzle-kit does not model
+// virtual tables or triggers (docs/decisions/075, 174).
+// app/models/search.server.ts reads it with SQL.

@@ -2,7 +2,7 @@ import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-r
 import { data } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useMoment } from "~/components/ui/moment";
-import { useTranslation } from "~/i18n/i18n";
+import { formatNumber, useLocale, useTranslation } from "~/i18n/i18n";
 import { requireUser } from "~/auth/session.server";
 import { FormAlert } from "~/components/ui/Field";
 import { HighlightedText } from "~/components/search/HighlightedText";
@@ -47,7 +47,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     return { ...results, query, models, formerModel: query.model ? modelNameIn(query.model, localeOf(request)) : null, error: null };
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    const failed: SearchResults = { q: typeof params.get("q") === "string" ? params.get("q")!.slice(0, SEARCH_MAX_CHARS) : "", chats: [], messages: [], page: 1, hasMore: false, chatsFound: null, tooShort: false, meaning: "off" };
+    const failed: SearchResults = { q: typeof params.get("q") === "string" ? params.get("q")!.slice(0, SEARCH_MAX_CHARS) : "", chats: [], messages: [], page: 1, hasMore: false, chatsFound: null, tooShort: false, shortWordsUpTo: null, meaning: "off" };
     // The filters come back as they were sent, so the form shows what to correct.
     const sent = (name: string) => params.get(name)?.slice(0, 200) || undefined;
     const archived = sent("archived");
@@ -63,8 +63,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export default function SearchPage() {
   const moment = useMoment();
   const dateOf = (ms: number) => moment(ms, { dateOnly: true });
-  const { q, chats, messages, page, hasMore, chatsFound, tooShort, meaning, query, models, formerModel, error } = useLoaderData<typeof loader>();
+  const { q, chats, messages, page, hasMore, chatsFound, tooShort, shortWordsUpTo, meaning, query, models, formerModel, error } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
+  const locale = useLocale();
   // On the pages of chats found by their title, the links stay among them.
   const chatsOnly = query.in === "chats";
   /** This search, with its filters: page `n` of everything found, or of the chats found by their title. */
@@ -170,6 +171,11 @@ export default function SearchPage() {
       {tooShort && !chatsOnly ? (
         <p role="status" className="mb-4 text-sm text-zinc-400" data-testid="search-too-short">
           {meaning === "on" ? t("search.tooShortMeaning") : t("search.tooShort")}
+        </p>
+      ) : null}
+      {shortWordsUpTo !== null && !chatsOnly ? (
+        <p className="mb-4 text-sm text-zinc-400" data-testid="search-short-words">
+          {t("search.shortWordsRecent", { messages: formatNumber(shortWordsUpTo, locale) })}
         </p>
       ) : null}
       {!q && !error ? (

@@ -1,6 +1,7 @@
 // Search: what a person types, turned into a full-text query over the chats
 // they may read (docs/decisions/075) and, when an embeddings model is set up,
 // a search by meaning fused with it by reciprocal rank (docs/decisions/103).
+// Words are folded as the index folds its text (docs/decisions/174).
 // Every search with words counts against the `search` rate limit.
 import { z } from "zod";
 import { embed, embeddingsModel, type EmbeddingsModel } from "../llm/embeddings.server";
@@ -12,18 +13,21 @@ import {
   HIT_END,
   HIT_START,
   type MessageHit,
+  messagesContaining,
   type SearchFilters,
   searchChatTitles,
   searchMessages,
+  SHORT_WORDS_SCANNED,
 } from "../models/search.server";
 import { nearestMessages, type NearHit, vectorSpace } from "../models/vectors.server";
 import { logger } from "../utils/logger.server";
 import { AppError, type ErrorCode } from "../protocol/errors";
 import { readableSnippet, segmentsOf, type Segment } from "../utils/highlight";
+import { indexedLength, searchForms } from "../utils/search-fold";
 import { consume } from "./limits.server";
 import { MIN_TERM_CHARS, SEARCH_MAX_CHARS } from "./search-limits";
 
-export { MIN_TERM_CHARS, SEARCH_MAX_CHARS };
+export { MIN_TERM_CHARS, SEARCH_MAX_CHARS, SHORT_WORDS_SCANNED };
 export const SEARCH_PAGE_SIZE = 20;
 /** Chats found by their title above the messages of the first page; the rest are a link away (`in=chats`). */
 export const CHATS_ABOVE_MESSAGES = 8;
@@ -89,8 +93,8 @@ export function parseSearchQuery(params: URLSearchParams): SearchQuery {
 
 // A phrase in straight or typographic quotes ("…", “…”, «…», „…“), else a word.
 const TERMS = /"([^"]*)"|“([^”]*)”|«([^»]*)»|„([^“”]*)[“”]|(\S+)/g;
-// What a sentence puts around a word (a question mark, a comma, quotes, brackets), not the word itself.
-const SENTENCE_MARKS = String.raw`[.,;:!?…'"“”«»„‘’()[\]{}]+`;
+// What a sentence puts around a word (a question mark, a comma, quotes, brackets, in Chinese and Japanese too), not the word itself.
+const SENTENCE_MARKS = String.raw`[.,;:!?…'"“”«»„‘’()[\]{}、。，．；：？！「」『』（）【】〈〉《》]+`;
 const AROUND_A_WORD = new RegExp(`^${SENTENCE_MARKS}|${SENTENCE_MARKS}$`, "g");
 
 /** The words and "quoted phrases" of a query, as typed (at most twelve): `tundra?` looks for tundra. */
@@ -104,14 +108,42 @@ export function termsOf(q: string): string[] {
   return terms.slice(0, MAX_TERMS);
 }
 
+/** Letters of Chinese, Japanese and Korean: scripts whose words are mostly of one or two characters. */
+const SHORT_WORD_SCRIPTS = /^(?:(?=[\p{L}\p{M}])[\p{Script_Extensions=Han}\p{Script_Extensions=Hiragana}\p{Script_Extensions=Katakana}\p{Script_Extensions=Hangul}])+$/u;
+
+/** What a query's terms ask the index for, and for the words too short for it. */
+export interface SearchWords {
+  /** An FTS5 expression that finds every term long enough for the trigram index, or null when none is. */
+  match: string | null;
+  /**
+   * Words of one or two characters in Chinese, Japanese or Korean (most of
+   * their words are): each in its forms, one of which a message's own text
+   * must hold.
+   */
+  short: string[][];
+}
+
 /**
- * An FTS5 expression that finds every term (each quoted as a phrase, so
- * nothing a person types is read as FTS5 syntax), or null when no term is
- * long enough for the trigram index.
+ * The terms as the index is asked for them. Each term is looked for in each of
+ * its forms (searchForms: composed, decomposed, compatibility, all folded as
+ * the index folds its text), any of which may match; each form is quoted as a
+ * phrase, so nothing a person types is read as FTS5 syntax. A term whose
+ * composed form is shorter than three characters is too short for the trigram
+ * index: left out (a piece that short would match everything beside other
+ * words), or, in Chinese, Japanese or Korean, a short word.
  */
-export function matchExpression(terms: string[]): string | null {
-  const usable = terms.filter((t) => [...t].length >= MIN_TERM_CHARS);
-  return usable.length ? usable.map((t) => `"${t.replaceAll('"', '""')}"`).join(" ") : null;
+export function searchWords(terms: string[]): SearchWords {
+  const groups: string[] = [];
+  const short: string[][] = [];
+  for (const term of terms) {
+    const forms = searchForms(term);
+    if (!forms.length) continue;
+    if (indexedLength(forms[0]!) >= MIN_TERM_CHARS) {
+      const phrases = forms.filter((form) => indexedLength(form) >= MIN_TERM_CHARS).map((form) => `"${form.replaceAll('"', '""')}"`);
+      groups.push(phrases.length === 1 ? phrases[0]! : `(${phrases.join(" OR ")})`);
+    } else if (SHORT_WORD_SCRIPTS.test(forms[0]!)) short.push(forms);
+  }
+  return { match: groups.length ? groups.join(" ") : null, short };
 }
 
 export interface ChatResult extends Omit<ChatHit, "title"> {
@@ -142,8 +174,14 @@ export interface SearchResults {
    * quick switcher) null.
    */
   chatsFound: number | null;
-  /** True when no word had three characters: the words of messages were not searched. */
+  /** True when no word had three characters (nor was a short word in Chinese, Japanese or Korean): the words of messages were not searched. */
   tooShort: boolean;
+  /**
+   * Short words in Chinese, Japanese or Korean are read in the messages of the
+   * most recently active chats, this many in all (SHORT_WORDS_SCANNED), when
+   * older chats were left unread for them; else null.
+   */
+  shortWordsUpTo: number | null;
   meaning: MeaningSearch;
 }
 
@@ -168,24 +206,30 @@ export async function search({ user, ip, query }: { user: { id: string }; ip?: s
   const quick = query.view === "quick";
   const page = quick ? 1 : query.page;
   const model = quick ? null : embeddingsModel().model;
-  const empty: SearchResults = { q, chats: [], messages: [], page, hasMore: false, chatsFound: null, tooShort: false, meaning: model ? "on" : "off" };
+  const empty: SearchResults = { q, chats: [], messages: [], page, hasMore: false, chatsFound: null, tooShort: false, shortWordsUpTo: null, meaning: model ? "on" : "off" };
   if (!q) return empty;
   await consume({ action: "search", user, ip });
   const filters = filtersOf(query);
-  const match = matchExpression(termsOf(q));
-  if (!quick && query.in === "chats") return { ...empty, ...(await chatsByTitle({ userId: user.id, q, match, filters, page })), tooShort: !match };
+  const { match, short } = searchWords(termsOf(q));
+  const tooShort = !match && !short.length;
+  if (!quick && query.in === "chats") return { ...empty, ...(await chatsByTitle({ userId: user.id, q, match, filters, page })), tooShort };
   const chatLimit = quick ? CHATS_IN_QUICK : CHATS_ABOVE_MESSAGES;
   const messageLimit = quick ? 8 : SEARCH_PAGE_SIZE;
   const offset = (page - 1) * messageLimit;
+  // With meaning too, both lists are fused from their tops: each is asked for everything up to this page.
+  const wordsPage = { userId: user.id, filters, limit: model ? offset + messageLimit + 1 : messageLimit + 1, offset: model ? 0 : offset };
   const [chats, byWords, byMeaning] = await Promise.all([
     // One more than shown: whether the page links to the rest.
     page !== 1 ? Promise.resolve([]) : titleHits({ userId: user.id, q, match, filters, limit: chatLimit + 1, offset: 0 }),
-    // With meaning too, both lists are fused from their tops: each is asked for everything up to this page.
-    match ? searchMessages({ userId: user.id, match, filters, limit: model ? offset + messageLimit + 1 : messageLimit + 1, offset: model ? 0 : offset }) : Promise.resolve([]),
+    match
+      ? searchMessages({ ...wordsPage, match, containing: short }).then((hits) => ({ hits, unread: false }))
+      : short.length
+        ? messagesContaining({ ...wordsPage, containing: short })
+        : Promise.resolve({ hits: [], unread: false }),
     model ? searchByMeaning({ model, userId: user.id, q, filters, limit: offset + messageLimit + 1 }) : Promise.resolve(null),
   ]);
   const meaning: MeaningSearch = !model ? "off" : byMeaning ? "on" : "unavailable";
-  const results = byMeaning ? fuse(byWords, byMeaning).slice(offset) : byWords.map((hit) => asMessageResult(hit, "words"));
+  const results = byMeaning ? fuse(byWords.hits, byMeaning).slice(offset) : byWords.hits.map((hit) => asMessageResult(hit, "words"));
   const moreChats = !quick && chats.length > chatLimit;
   return {
     ...empty,
@@ -193,20 +237,21 @@ export async function search({ user, ip, query }: { user: { id: string }; ip?: s
     messages: results.slice(0, messageLimit),
     hasMore: !quick && results.length > messageLimit,
     chatsFound: moreChats ? await countTitleHits({ userId: user.id, q, match, filters }) : null,
-    tooShort: !match,
+    tooShort,
+    shortWordsUpTo: byWords.unread ? SHORT_WORDS_SCANNED : null,
     meaning,
   };
 }
 
 type TitleSearch = { userId: string; q: string; match: string | null; filters: SearchFilters };
 
-/** Chats found by their title: by the index, or by the text itself when no word is long enough for it. */
+/** Chats found by their title: by the index, or by the text itself (folded alike) when no word is long enough for it. */
 function titleHits({ userId, q, match, filters, limit, offset }: TitleSearch & { limit: number; offset: number }): Promise<ChatHit[]> {
-  return match ? searchChatTitles({ userId, match, filters, limit, offset }) : chatTitlesContaining({ userId, text: q, filters, limit, offset });
+  return match ? searchChatTitles({ userId, match, filters, limit, offset }) : chatTitlesContaining({ userId, forms: searchForms(q), filters, limit, offset });
 }
 
 function countTitleHits({ userId, q, match, filters }: TitleSearch): Promise<number> {
-  return match ? countChatTitles({ userId, match, filters }) : countChatTitlesContaining({ userId, text: q, filters });
+  return match ? countChatTitles({ userId, match, filters }) : countChatTitlesContaining({ userId, forms: searchForms(q), filters });
 }
 
 /** One page of the chats found by their title, with how many there are in all. */

@@ -1,8 +1,10 @@
 // Search: the search page finds a message by words remembered from it and
 // opens its chat on the branch that holds it, scrolled to it, and leads to
 // every chat found by its title, a page at a time — with JavaScript and
-// without. With JavaScript, Ctrl+K opens a quick switcher
-// that finds a chat by its title and a message by its text, keyboard only.
+// without; it finds words however their letters were typed (ё or е, ß or
+// ss), and Chinese words of two characters. With JavaScript, Ctrl+K opens a
+// quick switcher that finds a chat by its title and a message by its text,
+// keyboard only.
 // Answers come from the fake OpenAI upstream (instant echoes).
 import type { Page } from "@playwright/test";
 import { chatIdOf, expect, postForm, signUp, test, userMessages, waitForAnswer, sendThroughTheForm } from "./fixtures";
@@ -220,6 +222,33 @@ test("Ctrl+K finds a chat by its title and a message by its text, with the keybo
   await page.getByRole("link", { name: "Back to the first page" }).click();
   await expect(page.getByTestId("search-nothing")).toHaveCount(0);
   await expect(page.locator("mark").first()).toHaveText(/kumquat/i);
+});
+
+test("the search page finds words however they were typed, and Chinese words of two characters", async ({ page }) => {
+  test.setTimeout(90_000);
+  await signUp(page);
+  const m = uniqueMarker("fold");
+  await send(page, `Встреча у ёлки на Hauptstraße ${m}`, { newChat: true });
+  await expect(page).toHaveURL(/\/chats\/[0-9a-z]{20}$/);
+  await waitForAnswer(page);
+  await send(page, "明日は東京で会いましょう", { newChat: true });
+  await expect(page).toHaveURL(/\/chats\/[0-9a-z]{20}$/);
+  await waitForAnswer(page);
+
+  // е for ё, ss for ß: found, and shown as written with the words marked.
+  await page.goto(`/search?${new URLSearchParams({ q: `елки hauptstrasse ${m}` })}`);
+  const hits = page.getByTestId("search-messages").getByRole("listitem");
+  const question = hits.filter({ hasText: "Question" });
+  await expect(question).toHaveCount(1);
+  await expect(question).toContainText(`Встреча у ёлки на Hauptstraße ${m}`);
+  await expect(question.locator("mark")).toHaveText(["ёлки", "Hauptstraße", m]);
+
+  // Two characters are a word in Chinese and Japanese: the messages are searched, not titles only.
+  await page.goto(`/search?${new URLSearchParams({ q: "東京" })}`);
+  await expect(page.getByTestId("search-too-short")).toHaveCount(0);
+  const tokyo = page.getByTestId("search-messages").getByRole("listitem").filter({ hasText: "Question" });
+  await expect(tokyo).toHaveCount(1);
+  await expect(tokyo.locator("mark")).toHaveText(["東京"]);
 });
 
 test("Ctrl+K does not offer a chat deleted in another window beside it", async ({ page }) => {
