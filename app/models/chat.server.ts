@@ -140,6 +140,11 @@ export async function deleteChatsOf({ userId, chatIds }: { userId: string; chatI
  */
 export async function setGeneratedTitle({ chatId, title, request }: { chatId: string; title: string; request?: NewUsageRecord }): Promise<void> {
   const db = database();
+  // Nothing visible to name it by (a first message of invisible characters): the chat keeps its "New chat".
+  if (!title) {
+    if (request) await usageRecordStatement(db, request);
+    return;
+  }
   const naming = db
     .update(chats)
     .set({ title, titleSet: true })

@@ -145,6 +145,22 @@ describe("forking", () => {
     // The original keeps streaming.
     expect((await getMessage({ chatId: chat.id, messageId: live.assistantMessageId }))!.status).toBe("streaming");
   });
+
+  test("a copy's title has no direction controls or invisible characters, and a long one is cut between characters to say it is a copy", async () => {
+    const user = await createTestUser();
+    const path = async (chatId: string) => (await getPathPage({ chatId, leafId: (await addExchange({ chatId, parentId: null, question: "q", answer: "a" })).assistantMessageId, limit: 100 })).messages;
+    // Titles stored before titles were cleaned.
+    const spoofed = await createTestChat({ userId: user.id, title: "Invoice \u202EFDP.exe" });
+    const spoofedCopy = await forkChat({ chat: spoofed, userId: user.id, path: await path(spoofed.id) });
+    expect((await getChat({ chatId: spoofedCopy, userId: user.id }))!.title).toBe("Invoice FDP.exe (fork)");
+    const families = await createTestChat({ userId: user.id, title: "👨‍👩‍👧‍👦".repeat(17) });
+    const familiesCopy = await forkChat({ chat: families, userId: user.id, path: await path(families.id) });
+    expect((await getChat({ chatId: familiesCopy, userId: user.id }))!.title).toBe(`${"👨‍👩‍👧‍👦".repeat(16)} (fork)`);
+    // A share continued by someone else keeps its title as it is, and one with nothing visible in it is a new chat.
+    const blank = await createTestChat({ userId: user.id, title: "\u200b\u200b\u200b" });
+    const blankCopy = await forkChat({ chat: blank, userId: user.id, path: await path(blank.id), marked: false });
+    expect((await getChat({ chatId: blankCopy, userId: user.id }))!.title).toBe("New chat");
+  });
 });
 
 describe("deleting a branch", () => {

@@ -6,7 +6,9 @@ import { type Chat, chats, type Message, messages } from "../../drizzle/schema";
 import { database } from "../db.server";
 import { AppError, type Problem } from "../protocol/errors";
 import { attachmentIdsOf, plainText } from "../protocol/parts";
+import { cleanChatTitle, TITLE_MAX } from "../utils/chat-title";
 import { createId } from "../utils/id";
+import { typedLength } from "../utils/typed-text";
 import { attachmentIdsInChat, cleanupStatements } from "./attachment.server";
 import type { Locale } from "../protocol/catalogue";
 import { TITLE_WORDS } from "./chat.server";
@@ -101,6 +103,12 @@ export type ForkSource = Pick<Message, "id" | "role" | "parts" | "status" | "mod
   createdAt?: number;
 };
 
+/** A copy's title: the original's, cut to leave room for the word that says it is a copy when it says so. */
+function copyTitle(title: string, { marked, locale }: { marked: boolean; locale: Locale }): string {
+  const mark = marked ? ` (${TITLE_WORDS[locale].copy})` : "";
+  return `${cleanChatTitle(title, { max: TITLE_MAX - typedLength(mark) }) || TITLE_WORDS[locale].untitled}${mark}`;
+}
+
 /**
  * Copies the path root → `messageId` into a new chat owned by `userId`
  * (independent copies, new ids): one batch with the chat and its membership.
@@ -136,7 +144,7 @@ export async function forkChat({
     insertChatWithinLimit(db, {
       chatId,
       userId,
-      title: (marked ? `${chat.title} (${TITLE_WORDS[locale].copy})` : chat.title).slice(0, 120),
+      title: copyTitle(chat.title, { marked, locale }),
       model: chat.model,
       systemPrompt: chat.systemPrompt,
       titleSet: true,

@@ -4,6 +4,7 @@
 import { z } from "zod";
 import type { AccessLevel } from "../models/chat-access.server";
 import { AppError, type ErrorCode, isErrorCode } from "../protocol/errors";
+import { cleanChatTitle, TITLE_MAX } from "../utils/chat-title";
 import { isId } from "../utils/id";
 import { asTyped, typedLength } from "../utils/typed-text";
 
@@ -17,6 +18,11 @@ export const SYSTEM_PROMPT_MAX = 8000;
 const messageId = z.string({ required_error: code("malformed_id") }).refine(isId, code("malformed_id"));
 const optionalId = messageId.optional();
 const model = z.string().max(200, code("model_unavailable")).optional();
+// A title of invisible characters alone is as blank as one of spaces; its length is counted as typed (code points).
+const title = z
+  .string({ required_error: code("title_empty") })
+  .transform((typed) => cleanChatTitle(typed))
+  .pipe(z.string().min(1, code("title_empty")).refine((clean) => typedLength(clean) <= TITLE_MAX, code("title_too_long")));
 
 /** A message's words. Empty is allowed here: a message of files alone is fine (the service refuses one with neither). */
 export function messageText(maxChars: number) {
@@ -50,7 +56,7 @@ function buildChatIntentSchema(maxChars: number) {
     z.object({ intent: z.literal("switch"), messageId }),
     z.object({ intent: z.literal("fork"), messageId }),
     z.object({ intent: z.literal("delete-branch"), messageId }),
-    z.object({ intent: z.literal("rename"), title: z.string({ required_error: code("title_empty") }).trim().min(1, code("title_empty")).max(120, code("title_too_long")) }),
+    z.object({ intent: z.literal("rename"), title }),
     z.object({ intent: z.literal("delete") }),
     z.object({ intent: z.literal("system-prompt"), systemPrompt: z.string().transform(asTyped).refine((s) => typedLength(s) <= SYSTEM_PROMPT_MAX, code("system_prompt_too_long")) }),
     z.object({ intent: z.literal("archive"), value: z.enum(["true", "false"]) }),

@@ -19,6 +19,7 @@ import { AppError, type ErrorParams } from "../protocol/errors";
 import { type MessagePart, plainText } from "../protocol/parts";
 import { filePart, imagePart, reasoningPart, textPart, toolCallPart, toolResultPart } from "../protocol/parts-schema";
 import type { MessageStats } from "../protocol/stream-events";
+import { cleanChatTitle, TITLE_MAX } from "../utils/chat-title";
 import { createId } from "../utils/id";
 import { logger } from "../utils/logger.server";
 import { readForm } from "../utils/multipart.server";
@@ -35,7 +36,6 @@ export type ImportSource = (typeof IMPORT_SOURCES)[number];
 
 /** Messages one conversation may hold: beyond this it is refused rather than written as one enormous batch. */
 const MAX_MESSAGES_PER_CONVERSATION = 20_000;
-const TITLE_MAX = 120;
 const CHUNK_BYTES = 1024 * 1024;
 const FALLBACK_TITLE = "Imported chat";
 
@@ -112,7 +112,7 @@ const idOf = (raw: unknown, ...keys: string[]): string | null => {
 
 const invalid = (title: unknown, reason: ImportReason, details?: ImportDetails): Parsed => ({
   ok: false,
-  title: typeof title === "string" && title ? title.slice(0, TITLE_MAX) : FALLBACK_TITLE,
+  title: (typeof title === "string" && cleanChatTitle(title, { max: TITLE_MAX })) || FALLBACK_TITLE,
   reason,
   ...(details ? { details } : {}),
 });
@@ -540,7 +540,7 @@ async function rowsOf({
     externalId: conversation.externalId,
     chat: {
       id: createId(),
-      title: conversation.title.trim().slice(0, TITLE_MAX) || FALLBACK_TITLE,
+      title: cleanChatTitle(conversation.title, { max: TITLE_MAX }) || FALLBACK_TITLE,
       model: chatModel,
       systemPrompt: conversation.systemPrompt,
       pinned: conversation.pinned,
@@ -725,7 +725,7 @@ export async function importParsed({ parsed, user, files = NO_FILES, locale = "e
       if (!(error instanceof AppError)) {
         logger.warn("an imported conversation could not be stored", { error: String(error) });
       }
-      report.failed.push({ title: conversation.title.slice(0, TITLE_MAX), reason });
+      report.failed.push({ title: cleanChatTitle(conversation.title, { max: TITLE_MAX }) || FALLBACK_TITLE, reason });
     }
   }
   report.chats.reverse();

@@ -26,4 +26,17 @@ describe("a generated title", () => {
     expect(cleanTitle("word ".repeat(40)).length).toBeLessThanOrEqual(80);
     expect(cleanTitle("   ")).toBe("");
   });
+
+  test("cut at 80 characters ends between two characters as seen: an emoji keeps its skin tone or goes whole", () => {
+    const title = cleanTitle(`${"Thanks ".repeat(11)}👍🏽👍🏽👍🏽`);
+    expect(title).toBe(`${"Thanks ".repeat(11)}👍🏽`);
+    expect(cleanTitle(`${"a".repeat(79)}👍🏽`)).toBe("a".repeat(79));
+    expect(cleanTitle(`Kyiv ${"🇺🇦".repeat(40)}`)).toBe(`Kyiv ${"🇺🇦".repeat(37)}`);
+  });
+
+  test("loses direction controls and invisible characters, and is empty when only they are left", () => {
+    expect(cleanTitle("\u202EFDP.exe invoice")).toBe("FDP.exe invoice");
+    expect(cleanTitle("\u200B## Rivers of **Europe**")).toBe("Rivers of Europe");
+    expect(cleanTitle("\u200b\u200b\u2066\u2069")).toBe("");
+  });
 });

@@ -9,6 +9,7 @@ import { estimateTokens } from "../llm/context";
 import { type Completion, requestCostUsd, userText } from "../llm/types";
 import { setGeneratedTitle } from "../models/chat.server";
 import type { NewUsageRecord } from "../models/usage.server";
+import { cleanChatTitle } from "../utils/chat-title";
 import { fallbackTitle } from "../utils/fallback-title";
 import { createId } from "../utils/id";
 import { logger } from "../utils/logger.server";
@@ -17,10 +18,11 @@ import { streamRegistry } from "./streams.server";
 /** What a model asked for a title is told (its size counts in the estimate of a request the provider did not measure). */
 export const TITLE_INSTRUCTION = "You write short chat titles. Reply with a title of 2 to 6 words for the conversation, nothing else.";
 
+/** A model's reply as a chat's title: its first line with words, without markdown, at most 80 characters. */
 export function cleanTitle(raw: string): string {
   // A model that answers at more length than asked: its first line with words in it is the title.
-  const line = raw.split(/\r?\n/).find((l) => /[\p{L}\p{N}]/u.test(l)) ?? "";
-  return (
+  const line = cleanChatTitle(raw).split(/\r?\n/).find((l) => /[\p{L}\p{N}]/u.test(l)) ?? "";
+  return cleanChatTitle(
     line
       // Markdown is not shown in titles: a heading's or a list's mark, links as their words, emphasis and code marks.
       .replace(/^\s*(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+|>\s*)/, "")
@@ -29,9 +31,8 @@ export function cleanTitle(raw: string): string {
       .replace(/(?<![\p{L}\p{N}*_~])(\*\*|__|\*|_|~~)(?!\s)(.+?)(?<!\s)\1(?![\p{L}\p{N}*_~])/gu, "$2")
       .replace(/^\s*title\s*:\s*/i, "")
       .replace(/^["'“”«»\s#*]+|["'“”«»\s.*]+$/g, "")
-      .replace(/\s+/g, " ")
-      .slice(0, 80)
-      .trim()
+      .replace(/\s+/g, " "),
+    { max: 80 },
   );
 }
 

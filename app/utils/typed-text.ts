@@ -16,3 +16,24 @@ export function typedLength(text: string): number {
   const typed = asTyped(text);
   return typed.length - (typed.match(SURROGATE_PAIR)?.length ?? 0);
 }
+
+let graphemes: Intl.Segmenter | undefined;
+
+/**
+ * The longest beginning of `text` of at most `max` characters (code points,
+ * as `typedLength` counts them) that ends between two characters as a reader
+ * sees them: a flag, an emoji with its skin tone, a family joined by
+ * zero-width joiners or a letter with its accents stays whole or goes whole.
+ */
+export function cutText(text: string, max: number): string {
+  if (typedLength(text) <= max) return text;
+  graphemes ??= new Intl.Segmenter(undefined, { granularity: "grapheme" });
+  let end = 0;
+  let count = 0;
+  for (const { segment } of graphemes.segment(text)) {
+    count += typedLength(segment);
+    if (count > max) break;
+    end += segment.length;
+  }
+  return text.slice(0, end);
+}

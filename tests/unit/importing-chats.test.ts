@@ -330,6 +330,15 @@ describe("a ChatGPT export", () => {
     expect(await importing(user.id, zip)).toMatchObject({ source: "chatgpt", imported: 0, skipped: 1 });
     expect((await portingCounts({ userId: user.id })).chats).toBe(1);
   });
+
+  test("a title loses its direction controls and invisible characters, is cut between characters, and one of them alone is no title", async () => {
+    const user = await createTestUser("GptTitles");
+    const titled = (title: string, n: number) => ({ ...chatGptExport()[0]!, title, conversation_id: `conv-titled-${n}` });
+    const report = await importing(user.id, JSON.stringify([titled("Invoice \u202EFDP.exe", 1), titled("👍🏽".repeat(61), 2), titled("\u200b\u200b\u200b", 3)]));
+    expect(report).toMatchObject({ imported: 3, failed: [] });
+    const titles = await Promise.all(report.chats.map(async ({ id }) => (await treeOf(id)).chat.title));
+    expect(titles.sort()).toEqual(["Imported chat", "Invoice FDP.exe", "👍🏽".repeat(60)].sort());
+  });
 });
 
 // ---------------------------------------------------------------- Claude

@@ -112,7 +112,7 @@ export function ChatHeader({
                   {t("header.chatTitle")}
                 </label>
                 <div className="flex gap-2">
-                  <input id="chat-title-input" name="title" defaultValue={failure?.intent === "rename" ? failure.text : chat.title} maxLength={120} required data-autofocus className="min-w-0 flex-1 rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1" />
+                  <input id="chat-title-input" name="title" defaultValue={failure?.intent === "rename" ? failure.text : chat.title} required data-autofocus className="min-w-0 flex-1 rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1" />
                   <button type="submit" className="rounded-md bg-sky-600 px-3 py-1 font-medium hover:bg-sky-500">
                     {t("common.save")}
                   </button>

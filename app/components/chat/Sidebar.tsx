@@ -34,7 +34,7 @@ function RenameForm({ chat, action, returnTo, close }: { chat: ChatListItem; act
       <label className="sr-only" htmlFor={`rename-${chat.id}`}>
         {t("sidebar.newTitle")}
       </label>
-      <input id={`rename-${chat.id}`} name="title" defaultValue={chat.title} maxLength={120} required data-autofocus aria-invalid={refused ? true : undefined} aria-describedby={refused ? `rename-${chat.id}-error` : undefined} className="min-w-[8.5rem] flex-1 rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1" />
+      <input id={`rename-${chat.id}`} name="title" defaultValue={chat.title} required data-autofocus aria-invalid={refused ? true : undefined} aria-describedby={refused ? `rename-${chat.id}-error` : undefined} className="min-w-[8.5rem] flex-1 rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1" />
       <button type="submit" className="ml-auto rounded-md bg-sky-600 px-2 py-1 font-medium hover:bg-sky-500">
         {t("common.rename")}
       </button>

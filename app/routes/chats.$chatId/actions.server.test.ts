@@ -95,6 +95,22 @@ describe("chat action intents", () => {
     expect(intentSchema().safeParse({ intent: "rename", title: "t".repeat(121) }).error!.issues[0]!.message).toBe("title_too_long");
   });
 
+  test("a title loses its direction controls and invisible characters, and one of them alone is refused as blank", () => {
+    expect(intentSchema().parse({ intent: "rename", title: "Invoice \u202EFDP.exe" })).toEqual({ intent: "rename", title: "Invoice FDP.exe" });
+    for (const invisible of ["\u200b\u200b\u200b", "\u202e", " \u2066\u2069 \ufeff"]) {
+      expect(intentSchema().safeParse({ intent: "rename", title: invisible }).error!.issues[0]!.message).toBe("title_empty");
+    }
+    // Emoji sequences keep their joiners, and Persian its non-joiner.
+    expect(intentSchema().parse({ intent: "rename", title: "👨‍👩‍👧 می‌خواهم" })).toEqual({ intent: "rename", title: "👨‍👩‍👧 می‌خواهم" });
+  });
+
+  test("a title's length is counted in characters as typed: 15 family emoji fit, 121 letters do not", () => {
+    const families = "👨‍👩‍👧‍👦".repeat(15);
+    expect(intentSchema().parse({ intent: "rename", title: families })).toEqual({ intent: "rename", title: families });
+    expect(intentSchema().parse({ intent: "rename", title: "😀".repeat(120) })).toEqual({ intent: "rename", title: "😀".repeat(120) });
+    expect(intentSchema().safeParse({ intent: "rename", title: "😀".repeat(121) }).error!.issues[0]!.message).toBe("title_too_long");
+  });
+
   test("pin and archive take only true or false, and system prompts are capped", () => {
     expect(intentSchema().safeParse({ intent: "pin", value: "true" }).success).toBe(true);
     expect(intentSchema().safeParse({ intent: "archive", value: "yes" }).success).toBe(false);
