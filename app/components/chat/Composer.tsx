@@ -17,6 +17,7 @@ import type { FilePart } from "../../protocol/parts";
 import { ACCEPT, kindOf } from "../../services/file-kind";
 import { createId } from "../../utils/id";
 import { asTyped, typedLength } from "../../utils/typed-text";
+import { isComposing } from "../ui/composing";
 import { Icon } from "../ui/Icon";
 import { ModelPicker, type PickerGroup } from "./ModelPicker";
 import { DRAFT_SEPARATOR, draftFilesKey, draftQueuedKey, forgetDraft, forgetNewChatSend, keepNewChatSend, moveDraftToNewChat, useDraftStorageKeys } from "./drafts";
@@ -250,7 +251,7 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
   useEffect(() => {
     if (!busy || !stopId) return;
     const onKeyDown = (event: KeyboardEvent) => {
-      if (event.key !== "Escape" || event.defaultPrevented || event.isComposing) return;
+      if (event.key !== "Escape" || event.defaultPrevented || isComposing(event)) return;
       // An open dialog (an enlarged image) is what Esc closes.
       if (document.querySelector("dialog[open]")) return;
       event.preventDefault();
@@ -516,7 +517,7 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
             keepDraft();
           }}
           onKeyDown={(event) => {
-            if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
+            if (event.key === "Enter" && !event.shiftKey && !isComposing(event)) {
               event.preventDefault();
               if (!(event.currentTarget.value.trim() || uploads.ready.length > 0 || uploads.uploading)) return;
               if (overLimit !== null) return;

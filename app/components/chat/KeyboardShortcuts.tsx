@@ -7,6 +7,7 @@
 import { useNavigate } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "~/i18n/i18n";
+import { isComposing } from "../ui/composing";
 import { Icon } from "../ui/Icon";
 import { useDismissibleDetails } from "../ui/Popover";
 
@@ -65,7 +66,7 @@ export function KeyboardShortcuts() {
   const [said, setSaid] = useState("");
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.defaultPrevented || event.isComposing) return;
+      if (event.defaultPrevented || isComposing(event)) return;
       const mod = (event.ctrlKey || event.metaKey) && !event.altKey;
       const key = event.key.toLowerCase();
       if (mod && event.shiftKey && key === "o") {

@@ -13,6 +13,7 @@ import { useCopy } from "../markdown/useCopy";
 import type { RenderedText } from "../markdown/Markdown";
 import { MessageParts } from "./MessageParts";
 import { pickerLabel } from "./ModelPicker";
+import { isComposing } from "../ui/composing";
 import { Icon, type IconName } from "../ui/Icon";
 import { Popover } from "../ui/Popover";
 import { MessageTime } from "./MessageTime";
@@ -477,13 +478,15 @@ export const UserMessage = memo(function UserMessage({
             rows={Math.min(12, Math.max(2, text.split("\n").length))}
             className="block w-full resize-y bg-transparent px-2 py-1.5 text-zinc-100 outline-none"
             onKeyDown={(event) => {
+              // Enter and Esc in an input method confirm or cancel what it is composing, and neither saves nor cancels the edit.
+              if (isComposing(event)) return;
               if (event.key === "Escape") {
                 event.preventDefault();
                 cancel();
                 return;
               }
               // As in the message box: Enter saves and answers, Shift+Enter starts a new line.
-              if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
+              if (event.key === "Enter" && !event.shiftKey) {
                 event.preventDefault();
                 if (event.currentTarget.value.trim() && overLimit === null) event.currentTarget.form?.requestSubmit();
               }

@@ -9,6 +9,7 @@ import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 
 import { useHydrated } from "remix-utils/use-hydrated";
 import { formatCompact, formatDollars, useLocale, useTranslation } from "~/i18n/i18n";
 import { modelPartOf } from "~/llm/model-id";
+import { isComposing } from "../ui/composing";
 
 export interface PickerModel {
   id: string;
@@ -140,6 +141,8 @@ export function ModelPicker({
   };
 
   const onSearchKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
+    // The keys of an input method choose and confirm its characters in the search, and pick nothing.
+    if (isComposing(event)) return;
     switch (event.key) {
       case "ArrowDown":
         event.preventDefault();

@@ -12,6 +12,7 @@ import type { loader as searchLoader } from "~/routes/search";
 import { messageHref } from "~/utils/message-link";
 import type { Segment } from "~/utils/highlight";
 import { HighlightedText } from "./HighlightedText";
+import { isComposing } from "../ui/composing";
 
 /** How long typing must pause before the index is asked (each ask counts against the search limit). */
 const DEBOUNCE_MS = 200;
@@ -113,6 +114,8 @@ export function QuickSwitcher({ chats = [] }: { chats?: { id: string; title: str
   };
 
   const onKeyDown = (event: React.KeyboardEvent<HTMLInputElement>) => {
+    // The keys of an input method choose and confirm its characters: Enter there commits them, and opens nothing.
+    if (isComposing(event)) return;
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       event.preventDefault();
       if (options.length === 0) return;

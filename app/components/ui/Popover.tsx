@@ -7,6 +7,7 @@
 import { type ReactNode, type RefObject, useEffect, useRef, useState } from "react";
 import { flushSync } from "react-dom";
 import { useHydrated } from "remix-utils/use-hydrated";
+import { isComposing } from "./composing";
 
 /**
  * Closes a <details> popup, and any opened inside it (a confirmation in a menu
@@ -32,7 +33,8 @@ export function useDismissibleDetails(ref: RefObject<HTMLDetailsElement>, onOpen
     const details = ref.current;
     if (!details) return;
     const onKeyDown = (event: KeyboardEvent) => {
-      if (event.key !== "Escape" || !details.open || event.defaultPrevented) return;
+      // Esc in an input method cancels what it is composing, not the popup.
+      if (event.key !== "Escape" || !details.open || event.defaultPrevented || isComposing(event)) return;
       // Handled here: an outer popup (or the page's Esc-to-stop) must not act on it too.
       event.preventDefault();
       event.stopPropagation();
