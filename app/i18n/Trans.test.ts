@@ -17,6 +17,11 @@ describe("Trans", () => {
     expect(render("by {{name}}, <strong>{{email}}</strong>", { name: "Bob <3 & co", email: "<b>x</b>@example.com" })).toBe("by Bob &lt;3 &amp; co, <strong>&lt;b&gt;x&lt;/b&gt;@example.com</strong>");
   });
 
+  test("a value a person wrote is isolated in the <bdi> its sentence puts it in, with its characters kept", () => {
+    expect(render("“<bdi>{{title}}</bdi>” is archived", { title: "מה <3?" })).toBe("“<bdi>מה &lt;3?</bdi>” is archived");
+    expect(render("<strong>{{n}}</strong> by <bdi>{{name}}</bdi>", { n: "3", name: "Ada" })).toBe("<strong>3</strong> by <bdi>Ada</bdi>");
+  });
+
   test("the sentence's own markup still becomes its components, and plain values are as they were", () => {
     expect(render("{{from}} to {{to}}: <strong>{{n}}</strong> requests", { from: "1 Dec", to: "5 Dec", n: "12,000" })).toBe("1 Dec to 5 Dec: <strong>12,000</strong> requests");
   });

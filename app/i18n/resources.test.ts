@@ -55,6 +55,18 @@ describe("the interface's languages", () => {
     }
   });
 
+  test("a title, a name or a search put in a sentence with markup is isolated in <bdi>", () => {
+    // Such a sentence is rendered through Trans, which draws <bdi>; a plain one's values are isolated by its caller.
+    const written = /\{\{(title|name|author|q|term|note)\}\}/g;
+    for (const [locale, resource] of Object.entries(RESOURCES)) {
+      for (const key of keysOf(resource)) {
+        const text = key.split(".").reduce<Resource | string>((node, part) => (node as Resource)[part]!, resource) as string;
+        if (!/<[a-z]+>/.test(text)) continue;
+        for (const match of text.matchAll(written)) expect(text.slice(0, match.index).endsWith("<bdi>") && text.slice(match.index + match[0].length).startsWith("</bdi>"), `${locale} ${key}`).toBe(true);
+      }
+    }
+  });
+
   test("i18next picks the Russian form by the number", () => {
     const t = createI18n("ru", RESOURCES.ru).t;
     expect(t("composer.tooManyFiles", { count: 1 })).toContain("1 файла");

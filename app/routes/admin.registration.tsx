@@ -43,6 +43,7 @@ import {
 } from "~/utils/http.server";
 import { shownOnceCookie, takeShownOnce } from "~/utils/cookies.server";
 import { useTranslation } from "~/i18n/i18n";
+import { isolate } from "~/i18n/isolate";
 import { metaT, pageTitle } from "~/i18n/meta";
 
 export const meta: MetaFunction = ({ matches }) => [
@@ -195,7 +196,7 @@ export default function AdminRegistration() {
             <span className="mb-1 block text-sm text-zinc-300">
               {t("registration.note")}
             </span>
-            <input name="note" maxLength={200} className={inputClass} />
+            <input name="note" maxLength={200} dir="auto" className={inputClass} />
           </label>
           <label className="block">
             <span className="mb-1 block text-sm text-zinc-300">{t("registration.uses")}</span>
@@ -276,7 +277,7 @@ export default function AdminRegistration() {
                         <button
                           type="submit"
                           className={dangerButtonClass}
-                          aria-label={invite.note ? t("registration.revokeFor", { note: invite.note }) : t("registration.revokeInvite")}
+                          aria-label={invite.note ? t("registration.revokeFor", { note: isolate(invite.note) }) : t("registration.revokeInvite")}
                         >
                           {t("shares.revoke")}
                         </button>

@@ -54,6 +54,7 @@ export default function AdminUsers() {
           name="q"
           type="search"
           defaultValue={query}
+          dir="auto"
           // Short enough for a phone's width (the field's full name is its label).
           placeholder={t("adminUsers.searchPlaceholder")}
           maxLength={200}

@@ -23,6 +23,7 @@ import { FormAlert } from "~/components/ui/Field";
 import { Trans } from "~/i18n/Trans";
 import { useMoment } from "~/components/ui/moment";
 import { useTranslation } from "~/i18n/i18n";
+import { isolate } from "~/i18n/isolate";
 import { metaT } from "~/i18n/meta";
 
 /** Search engines leave shared pages alone: the link is for the people it was given to. */
@@ -31,7 +32,7 @@ const NOINDEX = { "X-Robots-Tag": "noindex" };
 export const headers: HeadersFunction = () => NOINDEX;
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => [
-  { title: data ? `${data.title} · ${metaT(matches)("shared.titleSuffix")} · Parley` : "Parley" },
+  { title: data ? `${isolate(data.title)} · ${metaT(matches)("shared.titleSuffix")} · Parley` : "Parley" },
   { name: "robots", content: "noindex" },
 ];
 
@@ -100,7 +101,7 @@ export default function SharedConversation() {
         </div>
       </header>
       <main id="main" tabIndex={-1} className="outline-none mx-auto w-full max-w-3xl px-4 py-6">
-        <h1 className="text-2xl font-semibold" data-testid="shared-title">
+        <h1 dir="auto" className="text-2xl font-semibold" data-testid="shared-title">
           {title}
         </h1>
         <p className="mt-1 text-sm text-zinc-500" data-testid="shared-notice">
@@ -112,7 +113,7 @@ export default function SharedConversation() {
               <article key={message.position} className="flex flex-col items-end" data-testid="user-message">
                 <MessageImages parts={message.parts} base={base} />
                 {plainText(message.parts) ? (
-                  <div className="max-w-[85%] whitespace-pre-wrap rounded-2xl bg-zinc-800 px-4 py-2.5 text-zinc-100">
+                  <div dir="auto" className="max-w-[85%] whitespace-pre-wrap rounded-2xl bg-zinc-800 px-4 py-2.5 text-zinc-100 [unicode-bidi:plaintext]">
                     <MessageParts parts={message.parts} plain />
                   </div>
                 ) : null}
@@ -127,7 +128,9 @@ export default function SharedConversation() {
                 {reasoningText(message.parts) ? (
                   <details className="mb-2 rounded-lg border border-zinc-800 bg-zinc-900/60 px-3 py-2 text-sm text-zinc-400">
                     <summary className="cursor-pointer select-none text-xs uppercase tracking-wide">{t("message.reasoning")}</summary>
-                    <div className="mt-2 whitespace-pre-wrap">{reasoningText(message.parts)}</div>
+                    <div dir="auto" className="mt-2 whitespace-pre-wrap [unicode-bidi:plaintext]">
+                      {reasoningText(message.parts)}
+                    </div>
                   </details>
                 ) : null}
                 {/* One click handler serves every code block's Copy button (copy.ts). */}

@@ -7,7 +7,9 @@ import { requireUser } from "~/auth/session.server";
 import { FormAlert } from "~/components/ui/Field";
 import { HighlightedText } from "~/components/search/HighlightedText";
 import { QuickSwitcher } from "~/components/search/QuickSwitcher";
+import { isolate } from "~/i18n/isolate";
 import { metaT, pageTitle } from "~/i18n/meta";
+import { Trans } from "~/i18n/Trans";
 import { inLanguage, listModelGroups, modelNameIn } from "~/llm/catalog.server";
 import { describe } from "~/protocol/catalogue";
 import { AppError } from "~/protocol/errors";
@@ -19,7 +21,7 @@ import { messageHref } from "~/utils/message-link";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
   const search = metaT(matches)("search.title");
-  return pageTitle(data?.q ? `${data.q} · ${search}` : search);
+  return pageTitle(data?.q ? `${isolate(data.q)} · ${search}` : search);
 };
 
 /** A refused search's Retry-After (429) reaches the response, for the page and the quick switcher alike. */
@@ -104,6 +106,7 @@ export default function SearchPage() {
             type="search"
             name="q"
             defaultValue={q}
+            dir="auto"
             maxLength={SEARCH_MAX_CHARS}
             placeholder={t("search.placeholder")}
             // Opened to search (no query yet): ready to type.
@@ -158,7 +161,7 @@ export default function SearchPage() {
       {q && !error && chatsOnly ? (
         <p className="mb-4 text-sm">
           <Link to={searchHref({ inChats: false })} className="inline-block py-1 text-sky-400 hover:underline">
-            {t("search.everythingFound", { q })}
+            <Trans i18nKey="search.everythingFound" values={{ q }} />
           </Link>
         </p>
       ) : null}
@@ -195,13 +198,13 @@ export default function SearchPage() {
             </>
           ) : filtered ? (
             <>
-              {t("search.nothingFiltered", { q })}{" "}
+              <Trans i18nKey="search.nothingFiltered" values={{ q }} />{" "}
               <Link to={`/search?${new URLSearchParams(chatsOnly ? { q, in: "chats" } : { q })}`} className="text-sky-400 underline hover:text-sky-300">
                 {t("search.withoutFilters")}
               </Link>
             </>
           ) : (
-            t("search.nothing", { q })
+            <Trans i18nKey="search.nothing" values={{ q }} />
           )}
         </p>
       ) : null}
@@ -214,7 +217,7 @@ export default function SearchPage() {
             {chats.map((chat) => (
               <li key={chat.chatId}>
                 <Link to={`/chats/${chat.chatId}`} className="flex items-baseline gap-3 rounded-md px-2 py-1.5 hover:bg-zinc-800/60">
-                  <span className="min-w-0 flex-1 truncate" data-testid="search-chat-title">
+                  <span dir="auto" className="min-w-0 flex-1 truncate" data-testid="search-chat-title">
                     <HighlightedText segments={chat.title} />
                   </span>
                   {chat.archived ? <span className="text-xs text-zinc-500">{t("search.archived")}</span> : null}
@@ -242,7 +245,9 @@ export default function SearchPage() {
               <li key={hit.messageId}>
                 <Link to={messageHref(hit)} className="block rounded-lg border border-zinc-800 px-3 py-2 hover:border-zinc-600 hover:bg-zinc-900">
                   <span className="flex items-baseline gap-2 text-xs text-zinc-500">
-                    <span className="min-w-0 flex-1 truncate font-medium text-zinc-300">{hit.chatTitle}</span>
+                    <span dir="auto" className="min-w-0 flex-1 truncate font-medium text-zinc-300">
+                      {hit.chatTitle}
+                    </span>
                     {hit.archived ? <span>{t("search.archived")}</span> : null}
                     {hit.found === "meaning" ? (
                       <span className="rounded bg-sky-500/15 px-1.5 text-sky-300" title={t("search.byMeaningLabel")} data-testid="found-by-meaning">
@@ -252,7 +257,7 @@ export default function SearchPage() {
                     <span>{hit.role === "user" ? t("search.question") : t("search.answer")}</span>
                     <span>{dateOf(hit.createdAt)}</span>
                   </span>
-                  <span className="mt-1 block whitespace-pre-line break-words text-sm text-zinc-200" data-testid="search-snippet">
+                  <span dir="auto" className="mt-1 block whitespace-pre-line break-words text-sm text-zinc-200" data-testid="search-snippet">
                     <HighlightedText segments={hit.snippet} />
                   </span>
                 </Link>

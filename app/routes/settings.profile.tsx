@@ -53,7 +53,7 @@ export default function ProfileSettings() {
       <Section title={t("profile.section")} description={t("profile.hint")}>
         <Form method="post" className="max-w-md space-y-4" noValidate>
           {failure && Object.keys(failure.fieldErrors).length === 0 ? <FormAlert>{failure.formError}</FormAlert> : null}
-          <Field label={t("auth.name")} name="name" autoComplete="name" defaultValue={values.name} maxLength={80} error={failure?.fieldErrors.name} />
+          <Field label={t("auth.name")} name="name" autoComplete="name" dir="auto" defaultValue={values.name} maxLength={80} error={failure?.fieldErrors.name} />
           <Field label={t("auth.email")} name="email" type="email" autoComplete="email" defaultValue={values.email} maxLength={300} error={failure?.fieldErrors.email} />
           <button type="submit" disabled={busy} className={primaryButton}>
             {busy ? t("common.saving") : t("profile.save")}

@@ -13,7 +13,9 @@ import { formFailure, publicOrigin, readFormData } from "~/utils/http.server";
 import { isId } from "~/utils/id";
 import { useMoment } from "~/components/ui/moment";
 import { useTranslation } from "~/i18n/i18n";
+import { isolate } from "~/i18n/isolate";
 import { metaT, pageTitle } from "~/i18n/meta";
+import { Trans } from "~/i18n/Trans";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(metaT(matches)("settings.shares"));
 
@@ -63,13 +65,13 @@ export default function SharedLinks() {
         {shares.map((share) => (
           <li key={share.id} data-testid="share" className="rounded-lg border border-zinc-800 bg-zinc-900 p-3">
             <div className="flex flex-wrap items-center gap-3">
-              <Link to={`/chats/${share.chatId}`} className="min-w-0 flex-1 truncate font-medium hover:underline">
+              <Link to={`/chats/${share.chatId}`} dir="auto" className="min-w-0 flex-1 truncate font-medium hover:underline">
                 {share.chatTitle}
               </Link>
               <Form method="post">
                 <input type="hidden" name="intent" value="revoke" />
                 <input type="hidden" name="shareId" value={share.id} />
-                <button type="submit" aria-label={t("shares.revokeLabel", { title: share.chatTitle })} className="rounded-md px-3 py-1 text-sm text-red-400 hover:bg-red-500/10">
+                <button type="submit" aria-label={t("shares.revokeLabel", { title: isolate(share.chatTitle) })} className="rounded-md px-3 py-1 text-sm text-red-400 hover:bg-red-500/10">
                   {t("shares.revoke")}
                 </button>
               </Form>
@@ -77,10 +79,15 @@ export default function SharedLinks() {
             <p className="mt-1 text-xs text-zinc-500">
               {t("share.sharedAt", { date: when(share.createdAt) })}
               {share.updatedAt !== share.createdAt ? ` · ${t("share.updatedAt", { date: when(share.updatedAt) })}` : ""}
-              {share.title !== share.chatTitle ? ` · ${t("shares.sharedAs", { title: share.title })}` : ""}
+              {share.title !== share.chatTitle ? (
+                <>
+                  {" · "}
+                  <Trans i18nKey="shares.sharedAs" values={{ title: share.title }} />
+                </>
+              ) : null}
             </p>
             <div className="mt-2">
-              <ShareLink origin={origin} token={share.token} label={t("shares.linkTo", { title: share.chatTitle })} />
+              <ShareLink origin={origin} token={share.token} label={t("shares.linkTo", { title: isolate(share.chatTitle) })} />
             </div>
           </li>
         ))}

@@ -98,7 +98,7 @@ export default function Signup() {
           </p>
         ) : null}
         {result?.formError && !Object.keys(result.fieldErrors).length ? <FormAlert>{result.formError}</FormAlert> : null}
-        <Field label={t("auth.name")} name="name" autoComplete="name" required autoFocus={!result} defaultValue={result?.values.name} error={result?.fieldErrors.name} />
+        <Field label={t("auth.name")} name="name" autoComplete="name" dir="auto" required autoFocus={!result} defaultValue={result?.values.name} error={result?.fieldErrors.name} />
         <Field label={t("auth.email")} name="email" type="email" autoComplete="email" required defaultValue={result?.values.email} error={result?.fieldErrors.email} />
         <Field
           label={t("auth.newPassword")}

@@ -9,6 +9,7 @@ import type { Page } from "@playwright/test";
 import { firstAccountIsAdmin } from "./admin";
 import { CHAT_URL, DEFAULT_PASSWORD, expect, lastAnswer, login, postForm, signUp, test, uniqueEmail, waitForHydration } from "./fixtures";
 import { type OwnServer, startOwnServer } from "./own-server";
+import { isolate } from "../../app/i18n/isolate";
 
 // Each test walks a whole admin task through several browsers: longer than one page's budget.
 test.describe.configure({ mode: "serial", timeout: 360_000 });
@@ -249,7 +250,7 @@ test(`${modeName(javaScriptEnabled)} an admin makes registration invite-only, ha
   await adminPage.getByLabel("Note (who it is for)").fill(neighbour);
   await adminPage.getByRole("button", { name: "Create invite link" }).click();
   const revoked = await adminPage.getByRole("textbox", { name: "Invite link" }).inputValue();
-  await adminPage.getByRole("button", { name: `Revoke the invite for ${neighbour}` }).click();
+  await adminPage.getByRole("button", { name: `Revoke the invite for ${isolate(neighbour)}` }).click();
   await expect(adminPage.getByRole("status")).toHaveText("Revoked the invite link.");
   await visitor.goto(revoked);
   await expect(visitor.getByTestId("signup-refused")).toHaveText("This invite link was withdrawn by an admin. Ask for a new one.");

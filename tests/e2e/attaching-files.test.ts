@@ -9,6 +9,7 @@ import { E2E } from "./env";
 import { chatIdOf, CHAT_URL, composer, expect, lastAnswer, newChatAndSend, signUp, test, userMessages, waitForAnswer, waitForHydration } from "./fixtures";
 import { queueScripts, requestsWith, uniqueMarker } from "./upstream";
 import { pdfBytes, pngBytes } from "../files";
+import { isolate } from "../../app/i18n/isolate";
 
 const PNG = Buffer.from(pngBytes({ width: 40, height: 30, rgb: [20, 120, 220] }));
 const PDF = Buffer.from(pdfBytes(["Parley quarterly report", "Revenue grew 12 percent"]));
@@ -136,9 +137,9 @@ test("the demo model lists what it was given, and an image enlarges on click", a
   await expect(lastAnswer(page)).toContainText("You attached 3 files: an image (image/png");
   await expect(lastAnswer(page)).toContainText("report.pdf, a PDF I can read page by page whose text starts “Parley quarterly report”");
   // A small image is shown at its own size, never stretched (enlarged, it would look smaller).
-  const thumbnail = page.getByRole("link", { name: "Enlarge image chart.png" }).locator("img");
+  const thumbnail = page.getByRole("link", { name: `Enlarge image ${isolate("chart.png")}` }).locator("img");
   await expect.poll(() => thumbnail.evaluate((img) => (img as HTMLImageElement).complete && img.getBoundingClientRect().width)).toBe(40);
-  await page.getByRole("link", { name: "Enlarge image chart.png" }).click();
+  await page.getByRole("link", { name: `Enlarge image ${isolate("chart.png")}` }).click();
   const dialog = page.getByRole("dialog", { name: "chart.png" });
   await expect(dialog).toBeVisible();
   // In the middle of the window, not in its corner.
@@ -159,7 +160,7 @@ test("files uploaded for a draft come back with it after a reload, and go with i
   const ready = page.locator('[data-testid="attachment-chip"][data-status="ready"]');
   await expect(ready).toHaveCount(2);
   // One taken out again stays out.
-  await page.getByRole("button", { name: "Remove fib.py" }).click();
+  await page.getByRole("button", { name: `Remove ${isolate("fib.py")}` }).click();
   await expect(ready).toHaveCount(1);
 
   await page.reload();
@@ -268,7 +269,7 @@ test("with JavaScript, a file over the limit is refused before upload and the ty
   await expect(chip).toHaveAttribute("data-status", "error");
   await expect(chip).toContainText("Larger than 2 MB, the most one file may be.");
   await expect(composer(page)).toHaveValue("Text typed before the file");
-  await chip.getByRole("button", { name: "Remove huge.pdf" }).click();
+  await chip.getByRole("button", { name: `Remove ${isolate("huge.pdf")}` }).click();
   await expect(chip).toHaveCount(0);
 });
 
@@ -366,12 +367,12 @@ test("a dropped file and a pasted screenshot become chips, a slow upload shows i
   await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 16 * 1024 });
   const big = Buffer.alloc(96 * 1024, 120);
   await page.getByTestId("file-input").setInputFiles([{ name: "big.txt", mimeType: "text/plain", buffer: big }]);
-  const bar = page.getByRole("progressbar", { name: "Uploading big.txt" });
+  const bar = page.getByRole("progressbar", { name: `Uploading ${isolate("big.txt")}` });
   await expect(bar).toBeVisible();
   await expect.poll(async () => Number(await bar.getAttribute("aria-valuenow")), { timeout: 20_000 }).toBeGreaterThan(0);
 
   // Removing a chip takes the file out of the message.
-  await page.getByRole("button", { name: "Remove dropped.js" }).click();
+  await page.getByRole("button", { name: `Remove ${isolate("dropped.js")}` }).click();
   await composer(page).fill("A picture and a big file");
   await composer(page).press("Enter");
   await expect(page.getByTestId("queued-send")).toContainText("Sends when the files are uploaded.");
@@ -397,7 +398,7 @@ test("in a chat, a message sent while its file uploads goes once, with the file,
   await cdp.send("Network.enable");
   await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 16 * 1024 });
   await page.getByTestId("file-input").setInputFiles([{ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.alloc(64 * 1024, 121) }]);
-  await expect(page.getByRole("progressbar", { name: "Uploading notes.txt" })).toBeVisible();
+  await expect(page.getByRole("progressbar", { name: `Uploading ${isolate("notes.txt")}` })).toBeVisible();
   await composer(page).fill("The notes, once they are up");
   await composer(page).press("Enter");
   await expect(page.getByTestId("queued-send")).toContainText("Sends when the files are uploaded.");
@@ -432,11 +433,11 @@ test("an upload the connection or the server dropped can be tried again from its
   const chip = page.getByTestId("attachment-chip");
   await expect(chip).toHaveAttribute("data-status", "error");
   await expect(chip).toContainText("The upload failed: the connection was lost.");
-  await chip.getByRole("button", { name: "Upload plan.txt again" }).click();
+  await chip.getByRole("button", { name: `Upload ${isolate("plan.txt")} again` }).click();
   await expect(chip).toContainText("The upload failed (HTTP 502).");
-  await chip.getByRole("button", { name: "Upload plan.txt again" }).click();
+  await chip.getByRole("button", { name: `Upload ${isolate("plan.txt")} again` }).click();
   await expect(chip).toHaveAttribute("data-status", "ready");
-  await expect(chip.getByRole("button", { name: "Upload plan.txt again" })).toHaveCount(0);
+  await expect(chip.getByRole("button", { name: `Upload ${isolate("plan.txt")} again` })).toHaveCount(0);
   expect(tries).toBe(3);
   await composer(page).fill("What is the plan?");
   await composer(page).press("Enter");

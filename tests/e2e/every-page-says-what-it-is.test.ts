@@ -2,6 +2,7 @@
 // (offline)"), its speed reads "< 1 ms" rather than "0 ms", and it titles a
 // chat with the question's first words, as a person would.
 import { expect, lastAnswer, newChatAndSend, signUp, test, waitForAnswer, waitForHydration } from "./fixtures";
+import { isolate } from "../../app/i18n/isolate";
 
 test.describe.configure({ timeout: 120_000 });
 
@@ -31,7 +32,7 @@ test("the demo model is named once, and its chat gets a title made of the questi
       return page.getByTestId("chat-title").innerText();
     })
     .toBe("Explain TypeScript generics with an example");
-  await expect(page).toHaveTitle("Explain TypeScript generics with an example · Parley");
+  await expect(page).toHaveTitle(`${isolate("Explain TypeScript generics with an example")} · Parley`);
 });
 
 test("every page starts with a skip link to its main content, and has its landmarks", async ({ page }) => {

@@ -12,6 +12,7 @@ import {
   waitForAnswer,
   waitForHydration,
 } from "./fixtures";
+import { isolate } from "../../app/i18n/isolate";
 
 const PAGE_SIZE = 20;
 
@@ -166,7 +167,7 @@ test("renaming, archiving and deleting a chat update the list at once", async ({
   await page.getByLabel("Chat title").press("Enter");
   await expect(page.getByTestId("chat-title")).toHaveText("Meteor notes");
   await expect(sidebarLink(page, chatId)).toHaveText("Meteor notes");
-  await expect(page).toHaveTitle("Meteor notes · Parley");
+  await expect(page).toHaveTitle(`${isolate("Meteor notes")} · Parley`);
 
   // Archive: gone from the list, listed under Archived, and back after Unarchive.
   await header.getByRole("button", { name: "Archive", exact: true }).click();

@@ -5,6 +5,7 @@
 import type { Locator, Page } from "@playwright/test";
 import { CHAT_URL, chooseModel, expect, expectClickable, lastAnswer, newChatAndSend, signUp, test, userMessages, waitForAnswer, waitForHydration, sendThroughTheForm } from "./fixtures";
 import { queueScripts, uniqueMarker } from "./upstream";
+import { isolate } from "../../app/i18n/isolate";
 
 function headerSummary(page: Page, name: string): Locator {
   return page.getByTestId("chat-header").locator(`summary[aria-label="${name}"]`);
@@ -91,7 +92,7 @@ test("tabbing out of a chat's menu closes it, so it never covers what has the fo
 test("when what had the focus goes with the change it made (another chat deleted from the list), the message box takes the focus", async ({ page }) => {
   await signUpWithChats(page, ["A chat to delete", "The chat on screen"]);
   // Another chat than the one on screen: the page stays where it is.
-  const menu = page.getByTestId("chat-list").getByTestId("chat-menu").filter({ has: page.locator('summary[aria-label^="Options for A chat to delete"]') });
+  const menu = page.getByTestId("chat-list").getByTestId("chat-menu").filter({ has: page.locator(`summary[aria-label^="Options for ${isolate("A chat to delete")}"]`) });
   await menu.locator("summary").first().focus();
   await page.keyboard.press("Enter");
   await menu.getByText("Delete…").click();
@@ -212,7 +213,7 @@ test("Esc cancels a popup: what was typed is gone next time, and a confirmation 
   await page.keyboard.press("Escape");
 
   // The list's menu: the same, and its delete confirmation does not greet its next opening.
-  const menu = page.getByTestId("chat-list").getByTestId("chat-menu").filter({ has: page.locator('summary[aria-label^="Options for Notes about canals"]') });
+  const menu = page.getByTestId("chat-list").getByTestId("chat-menu").filter({ has: page.locator(`summary[aria-label^="Options for ${isolate("Notes about canals")}"]`) });
   const summary = menu.locator("summary").first();
   await summary.focus();
   await page.keyboard.press("Enter");

@@ -4,6 +4,7 @@
 // and every screen has a way back to the chat list.
 import type { Locator, Page } from "@playwright/test";
 import { CHAT_URL, DEFAULT_PASSWORD, expect, lastAnswer, signUp, test, uniqueEmail, waitForHydration } from "./fixtures";
+import { isolate } from "../../app/i18n/isolate";
 
 /** Signs a new account up through the Russian sign-up form (the browser asks for Russian). */
 async function signUpInRussian(page: Page, emailPrefix: string): Promise<void> {
@@ -233,7 +234,7 @@ test("on a phone 320 px wide, in Russian (the longer words), the composer's cont
   expect(picker.x + picker.width, "the model picker ends before Send").toBeLessThanOrEqual(send.x);
   expect(send.x + send.width).toBeLessThanOrEqual(320);
   await page.getByTestId("file-input").setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("Some notes") });
-  const remove = page.getByRole("button", { name: /^Убрать notes\.txt/ });
+  const remove = page.getByRole("button", { name: `Убрать ${isolate("notes.txt")}`, exact: true });
   await expect(remove).toBeVisible();
   const box = (await remove.boundingBox())!;
   expect(box.width).toBeGreaterThanOrEqual(24);

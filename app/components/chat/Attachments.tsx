@@ -4,6 +4,7 @@
 // page's data has it.
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "~/i18n/i18n";
+import { isolate } from "~/i18n/isolate";
 import { useLocale } from "../../i18n/i18n";
 import { formatBytes } from "../../protocol/catalogue";
 import type { FilePart, MessagePart } from "../../protocol/parts";
@@ -82,7 +83,7 @@ export function MessageImages({ parts, base }: { parts: readonly MessagePart[]; 
             setOpen(part);
           }}
           className="block overflow-hidden rounded-xl border border-zinc-700 focus-visible:outline focus-visible:outline-2 focus-visible:outline-sky-500"
-          aria-label={t("message.enlargeImage", { name: part.name })}
+          aria-label={t("message.enlargeImage", { name: isolate(part.name) })}
         >
           <img src={src(part)} alt={part.name} loading="lazy" decoding="async" className="max-h-32 max-w-64 object-contain" />
         </a>
@@ -109,7 +110,9 @@ export function MessageFiles({ parts, base }: { parts: readonly MessagePart[]; b
             data-testid="file-part"
           >
             <Icon name="file" className={`h-4 w-4 ${kindOf(part.mediaType) === "pdf" ? "text-red-400" : "text-zinc-400"}`} />
-            <span className="truncate">{part.name}</span>
+            <span dir="auto" className="truncate">
+              {part.name}
+            </span>
             <span className="shrink-0 text-zinc-400">{formatBytes(part.size, locale)}</span>
           </a>
         </li>

@@ -94,7 +94,7 @@ export function ChatHeader({
         <Icon name="back" />
       </Link>
       {/* Beside a phone's row of buttons a title gets two short lines (one cut at ten letters told chats apart by none). */}
-      <h1 className="line-clamp-2 min-w-24 flex-1 px-1 text-sm leading-tight font-medium [overflow-wrap:anywhere] sm:truncate sm:text-base sm:leading-normal" data-testid="chat-title" title={chat.title}>
+      <h1 dir="auto" className="line-clamp-2 min-w-24 flex-1 px-1 text-sm leading-tight font-medium [overflow-wrap:anywhere] sm:truncate sm:text-base sm:leading-normal" data-testid="chat-title" title={chat.title}>
         {chat.title}
       </h1>
       {/* Always in the page, so that a screen reader hears what is put in it. */}
@@ -112,7 +112,7 @@ export function ChatHeader({
                   {t("header.chatTitle")}
                 </label>
                 <div className="flex gap-2">
-                  <input id="chat-title-input" name="title" defaultValue={failure?.intent === "rename" ? failure.text : chat.title} required data-autofocus className="min-w-0 flex-1 rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1" />
+                  <input id="chat-title-input" name="title" defaultValue={failure?.intent === "rename" ? failure.text : chat.title} dir="auto" required data-autofocus className="min-w-0 flex-1 rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1" />
                   <button type="submit" className="rounded-md bg-sky-600 px-3 py-1 font-medium hover:bg-sky-500">
                     {t("common.save")}
                   </button>

@@ -9,6 +9,7 @@
 import { Form, useLocation, useNavigate, useNavigation } from "@remix-run/react";
 import { type ReactNode, useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "~/i18n/i18n";
+import { isolate } from "~/i18n/isolate";
 import { useHydrated } from "remix-utils/use-hydrated";
 import { useLocale } from "../../i18n/i18n";
 import { TooLong, tooLongText, useOverLimit } from "./TooLong";
@@ -77,14 +78,14 @@ function ChipView({ chip, onRemove, onRetry }: { chip: Chip; onRemove: () => voi
         <Icon name="file" className="h-5 w-5 text-zinc-400" />
       )}
       <span className="min-w-0">
-        <span className="block truncate text-zinc-100" title={chip.name}>
+        <span dir="auto" className="block truncate text-zinc-100" title={chip.name}>
           {chip.name}
         </span>
         <span className="block text-zinc-400">
           {chip.status === "error" ? <span className="text-red-300">{chip.error}</span> : formatBytes(chip.size, locale)}
         </span>
         {chip.status === "error" && chip.retryable ? (
-          <button type="button" onClick={onRetry} aria-label={t("composer.retryUploadOf", { name: chip.name })} className="mt-0.5 font-medium text-sky-300 underline underline-offset-2 hover:no-underline">
+          <button type="button" onClick={onRetry} aria-label={t("composer.retryUploadOf", { name: isolate(chip.name) })} className="mt-0.5 font-medium text-sky-300 underline underline-offset-2 hover:no-underline">
             {t("composer.retryUpload")}
           </button>
         ) : null}
@@ -92,7 +93,7 @@ function ChipView({ chip, onRemove, onRetry }: { chip: Chip; onRemove: () => voi
           <span className="mt-1 block h-1 w-full overflow-hidden rounded bg-zinc-700">
             <span
               role="progressbar"
-              aria-label={t("composer.uploading", { name: chip.name })}
+              aria-label={t("composer.uploading", { name: isolate(chip.name) })}
               aria-valuemin={0}
               aria-valuemax={100}
               aria-valuenow={Math.round(chip.progress * 100)}
@@ -103,7 +104,7 @@ function ChipView({ chip, onRemove, onRetry }: { chip: Chip; onRemove: () => voi
         ) : null}
       </span>
       {chip.status === "ready" && chip.part ? <input type="hidden" name="attachmentId" value={chip.part.attachmentId} /> : null}
-      <button type="button" onClick={onRemove} aria-label={t("composer.remove", { name: chip.name })} className="ml-auto inline-flex size-7 shrink-0 items-center justify-center rounded text-base text-zinc-400 hover:bg-zinc-700 hover:text-zinc-100">
+      <button type="button" onClick={onRemove} aria-label={t("composer.remove", { name: isolate(chip.name) })} className="ml-auto inline-flex size-7 shrink-0 items-center justify-center rounded text-base text-zinc-400 hover:bg-zinc-700 hover:text-zinc-100">
         ×
       </button>
     </li>
@@ -456,7 +457,7 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
           <div className="min-w-0 flex-1">
             <p>{uploads.uploading ? t("composer.queuedUploads") : t("composer.queued")}</p>
             {queued.trim() ? (
-              <p className="line-clamp-3 whitespace-pre-wrap break-words text-zinc-300" data-testid="queued-text">
+              <p dir="auto" className="line-clamp-3 whitespace-pre-wrap break-words text-zinc-300 [unicode-bidi:plaintext]" data-testid="queued-text">
                 {queued}
               </p>
             ) : null}
@@ -503,6 +504,7 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
           ref={textRef}
           name="content"
           rows={2}
+          dir="auto"
           disabled={boxDisabled}
           aria-invalid={overLimit !== null || undefined}
           aria-describedby={overLimit !== null ? "composer-too-long" : undefined}

@@ -337,7 +337,7 @@ export const AssistantMessage = memo(function AssistantMessage({
       {reasoning ? (
         <details className="mb-2 rounded-lg border border-zinc-800 bg-zinc-900/60 px-3 py-2 text-sm text-zinc-400" open={streaming && !content}>
           <summary className="cursor-pointer select-none text-xs uppercase tracking-wide">{t("message.reasoning")}</summary>
-          <div className="mt-2 whitespace-pre-wrap" data-testid="reasoning">
+          <div dir="auto" className="mt-2 whitespace-pre-wrap [unicode-bidi:plaintext]" data-testid="reasoning">
             {reasoning}
           </div>
         </details>
@@ -471,6 +471,7 @@ export const UserMessage = memo(function UserMessage({
             id={`edit-${message.id}`}
             name="content"
             defaultValue={refusal?.text ?? text}
+            dir="auto"
             required
             aria-invalid={overLimit !== null || refusal !== undefined || undefined}
             aria-describedby={overLimit !== null ? `edit-${message.id}-too-long` : refusal ? `edit-${message.id}-refused` : undefined}
@@ -517,7 +518,8 @@ export const UserMessage = memo(function UserMessage({
           </div>
         </Form>
       ) : text ? (
-        <div className="max-w-[85%] whitespace-pre-wrap rounded-2xl bg-zinc-800 px-4 py-2.5 text-zinc-100 [overflow-wrap:anywhere]">
+        // Each paragraph in the direction of its own words, as it was in the box it was typed in.
+        <div dir="auto" className="max-w-[85%] whitespace-pre-wrap rounded-2xl bg-zinc-800 px-4 py-2.5 text-zinc-100 [overflow-wrap:anywhere] [unicode-bidi:plaintext]">
           <MessageParts parts={message.parts} plain />
         </div>
       ) : null}

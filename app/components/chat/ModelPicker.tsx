@@ -223,6 +223,7 @@ export function ModelPicker({
             aria-autocomplete="list"
             aria-activedescendant={activeOptionId}
             value={query}
+            dir="auto"
             onChange={(e) => setQuery(e.target.value)}
             onKeyDown={onSearchKeyDown}
             placeholder={t("picker.searchPlaceholder")}

@@ -1,6 +1,8 @@
 import { Form, Link, NavLink, useFetcher, useLocation, useSearchParams } from "@remix-run/react";
 import { useHydrated } from "remix-utils/use-hydrated";
 import { useTranslation } from "~/i18n/i18n";
+import { isolate } from "~/i18n/isolate";
+import { Trans } from "~/i18n/Trans";
 import type { ChatListItem } from "~/models/chat.server";
 import type { FormFailure } from "~/protocol/errors";
 import { announce } from "../markdown/copy";
@@ -34,7 +36,7 @@ function RenameForm({ chat, action, returnTo, close }: { chat: ChatListItem; act
       <label className="sr-only" htmlFor={`rename-${chat.id}`}>
         {t("sidebar.newTitle")}
       </label>
-      <input id={`rename-${chat.id}`} name="title" defaultValue={chat.title} required data-autofocus aria-invalid={refused ? true : undefined} aria-describedby={refused ? `rename-${chat.id}-error` : undefined} className="min-w-[8.5rem] flex-1 rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1" />
+      <input id={`rename-${chat.id}`} name="title" defaultValue={chat.title} dir="auto" required data-autofocus aria-invalid={refused ? true : undefined} aria-describedby={refused ? `rename-${chat.id}-error` : undefined} className="min-w-[8.5rem] flex-1 rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1" />
       <button type="submit" className="ml-auto rounded-md bg-sky-600 px-2 py-1 font-medium hover:bg-sky-500">
         {t("common.rename")}
       </button>
@@ -55,7 +57,7 @@ function RenameForm({ chat, action, returnTo, close }: { chat: ChatListItem; act
 function ChatMenu({ chat, returnTo }: { chat: ChatListItem; returnTo: string }) {
   const { t } = useTranslation();
   const action = `/chats/${chat.id}`;
-  const label = t("sidebar.optionsFor", { title: chat.title });
+  const label = t("sidebar.optionsFor", { title: isolate(chat.title) });
   return (
     <Popover label={label} summary={<Icon name="more" />} summaryClassName="icon-button small" className="reveal" testId="chat-menu">
       {(close) => (
@@ -154,7 +156,9 @@ export function Sidebar({
       </div>
       {justArchived ? (
         <div role="status" className="flex items-start gap-2 rounded-lg border border-zinc-700 bg-zinc-800/60 px-3 py-2 text-sm text-zinc-300" data-testid="just-archived">
-          <p className="min-w-0 flex-1 break-words">{t("sidebar.justArchived", { title: justArchived.title })}</p>
+          <p className="min-w-0 flex-1 break-words">
+            <Trans i18nKey="sidebar.justArchived" values={{ title: justArchived.title }} />
+          </p>
           <Form method="post" action={`/chats/${justArchived.id}`}>
             <input type="hidden" name="intent" value="archive" />
             <input type="hidden" name="returnTo" value={`${location.pathname}${withParams({})}`} />
@@ -180,7 +184,9 @@ export function Sidebar({
                   ★
                 </span>
               ) : null}
-              <span className="truncate">{chat.title}</span>
+              <span dir="auto" className="truncate">
+                {chat.title}
+              </span>
             </NavLink>
             <ChatMenu chat={chat} returnTo={here} />
           </li>
@@ -194,7 +200,7 @@ export function Sidebar({
         ) : null}
       </ul>
       <div className="border-t border-zinc-800 pt-2 text-sm">
-        <div className="truncate px-1 text-zinc-400" title={user.email}>
+        <div dir="auto" className="truncate px-1 text-zinc-400" title={user.email}>
           {user.name}
         </div>
         <Link to="/settings" className="block px-1 py-0.5 text-zinc-500 hover:text-zinc-200">

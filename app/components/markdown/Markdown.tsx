@@ -59,7 +59,11 @@ function Unparsed({ text, rendered }: { text: string; rendered?: RenderedText | 
   return (
     <>
       {html !== null ? <div className="contents" dangerouslySetInnerHTML={{ __html: html }} /> : null}
-      {after ? <p className="whitespace-pre-wrap">{after}</p> : null}
+      {after ? (
+        <p dir="auto" className="whitespace-pre-wrap">
+          {after}
+        </p>
+      ) : null}
     </>
   );
 }

@@ -8,14 +8,15 @@ import { Fragment, memo, startTransition, useEffect, useMemo, useState } from "r
 import ReactMarkdown from "react-markdown";
 import type { PluggableList } from "unified";
 import { useTranslation } from "~/i18n/i18n";
-import { components, copyLabelsOf, CopyLabelsContext, remarkPlugins, urlTransform } from "./components";
+import { components, copyLabelsOf, CopyLabelsContext, rehypePluginsWith, remarkPlugins, urlTransform } from "./components";
 import { healPartialMarkdown } from "./heal";
 import { normalizeMathDelimiters } from "./math-delimiters";
 import { linkMathStyles } from "./math-styles";
 import { BlockSplitter } from "./split";
 import type { RenderedText } from "./Markdown";
 
-const NO_PLUGINS: PluggableList = [];
+/** Before math or highlighting has loaded: each block's direction alone. */
+const FIRST_PLUGINS: PluggableList = rehypePluginsWith([]);
 
 /** Math and highlighting, each loaded the first time an answer being written needs it (rich.ts). */
 const loaders = {
@@ -36,7 +37,7 @@ const loading: Partial<Record<RichKind, Promise<unknown>>> = {};
 
 function loadedPlugins(): PluggableList {
   // Math first, as on the server (rich.ts).
-  return (["math", "highlight"] as const).flatMap((kind) => (loaded[kind] ? [loaded[kind]] : []));
+  return rehypePluginsWith((["math", "highlight"] as const).flatMap((kind) => (loaded[kind] ? [loaded[kind]] : [])));
 }
 
 /** Waits before asking again for a plugin that failed to load (the connection dropped): 2, 4, 8, 16, 32 s. */
@@ -47,7 +48,7 @@ function useRichPlugins(text: string): { plugins: PluggableList; missing: boolea
   const missing = (Object.keys(loaders) as RichKind[]).filter((kind) => !loaded[kind] && loaders[kind].needed.test(text)).join(",");
   const [plugins, setPlugins] = useState<PluggableList>(() => {
     const now = loadedPlugins();
-    return now.length ? now : NO_PLUGINS;
+    return now.length > FIRST_PLUGINS.length ? now : FIRST_PLUGINS;
   });
   const [attempt, setAttempt] = useState(0);
   useEffect(() => {

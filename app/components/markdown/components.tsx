@@ -11,10 +11,16 @@ import remarkGfm from "remark-gfm";
 import remarkMath from "remark-math";
 import type { PluggableList } from "unified";
 import { SCROLL_BOX } from "~/components/ui/ScrollBoxTabStops";
+import { rehypeDirection } from "./direction";
 import { remarkDollarAmounts } from "./math-delimiters";
 
 // Text that is given to them passes through normalizeMathDelimiters first (`\(…\)` and `\[…\]` as dollars).
 export const remarkPlugins: PluggableList = [remarkGfm, remarkMath, remarkDollarAmounts];
+
+/** Every rendering's rehype steps: math and highlighting where they are loaded (`rich`), then each block's direction. */
+export function rehypePluginsWith(rich: PluggableList): PluggableList {
+  return [...rich, rehypeDirection];
+}
 
 export function urlTransform(url: string): string {
   // Only http(s), mailto and in-page links survive; javascript:, data: and friends become empty.

@@ -2,7 +2,7 @@ import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import ReactMarkdown from "react-markdown";
 import { describe, expect, test } from "vitest";
-import { components, CopyLabelsContext, remarkPlugins, urlTransform } from "./components";
+import { components, CopyLabelsContext, rehypePluginsWith, remarkPlugins, urlTransform } from "./components";
 import { markdownAnswer } from "../../../bench/lib/markdown-corpus";
 import { copyLabelsFor, markdownToHtml as toHtml, renderTextParts } from "./html.server";
 import { needsMathStyles } from "./math-styles";
@@ -57,8 +57,8 @@ describe("answers rendered to HTML on the server", () => {
     // Focusable: a wide one scrolls in its own box, by keyboard too.
     expect(html).toContain('<table tabindex="0" data-scroll-box="">');
     // Focused, a code block is named by what it is, not by its whole text.
-    expect(html).toContain('<pre tabindex="0" data-scroll-box="" role="group" aria-label="Code, ts">');
-    expect(markdownToHtml("```\nplain\n```")).toContain('<pre tabindex="0" data-scroll-box="" role="group" aria-label="Code">');
+    expect(html).toContain('<pre dir="ltr" tabindex="0" data-scroll-box="" role="group" aria-label="Code, ts">');
+    expect(markdownToHtml("```\nplain\n```")).toContain('<pre dir="ltr" tabindex="0" data-scroll-box="" role="group" aria-label="Code">');
   });
 
   test("a code block's Copy button speaks the page's language, and each language's HTML is kept apart", () => {
@@ -80,7 +80,7 @@ describe("answers rendered to HTML on the server", () => {
       ],
       { status: "complete", locale: "en" },
     );
-    expect(rendered).toEqual([null, { html: "<p><strong>done</strong></p>", chars: 8 }]);
+    expect(rendered).toEqual([null, { html: '<p dir="auto"><strong>done</strong></p>', chars: 8 }]);
     // The same text again comes from the cache, the same HTML.
     expect(renderTextParts([{ type: "text", text: "**done**" }], { status: "complete", locale: "en" })[0]).toEqual(rendered[1]);
   });
@@ -93,11 +93,11 @@ describe("answers rendered to HTML on the server", () => {
     for (const status of ["interrupted", "error"] as const) {
       const [first, last] = renderTextParts(parts, { status, locale: "en" });
       // Only the last text is where the answer stopped.
-      expect(first!.html).toBe("<p>First **bold</p>");
-      expect(last!.html).toBe("<p>Some <strong>bold and a link</strong></p>");
+      expect(first!.html).toBe('<p dir="auto">First **bold</p>');
+      expect(last!.html).toBe('<p dir="auto">Some <strong>bold and a link</strong></p>');
       expect(last!.chars).toBe(parts[1]!.text.length);
     }
-    expect(renderTextParts(parts, { status: "complete", locale: "en" })[1]!.html).toContain("<p>Some **bold and [a link](");
+    expect(renderTextParts(parts, { status: "complete", locale: "en" })[1]!.html).toContain('<p dir="auto">Some **bold and [a link](');
   });
 
   test("an answer rendered block by block, as the page does while it streams, is the same markup as rendered whole", () => {
@@ -113,11 +113,11 @@ describe("answers rendered to HTML on the server", () => {
       createElement(
         CopyLabelsContext.Provider,
         { value: copyLabelsFor("en") },
-        createElement(ReactMarkdown, { remarkPlugins, components, urlTransform }, "```ts\nconst x = 1;\n```\n\n$$\n\\frac{a}{b}\n$$"),
+        createElement(ReactMarkdown, { remarkPlugins, rehypePlugins: rehypePluginsWith([]), components, urlTransform }, "```ts\nconst x = 1;\n```\n\n$$\n\\frac{a}{b}\n$$"),
       ),
     );
     expect(html.match(/data-copy-code/g)).toHaveLength(1);
-    expect(html).toContain('<pre><code class="language-math math-display">\\frac{a}{b}</code></pre>');
+    expect(html).toContain('<pre dir="ltr"><code class="language-math math-display">\\frac{a}{b}</code></pre>');
   });
 
   test("prices are text, and LaTeX's \\( \\) and \\[ \\] are formulas; code keeps its dollars and backslashes", () => {
@@ -135,9 +135,48 @@ describe("answers rendered to HTML on the server", () => {
     expect(text(latex)).not.toContain("(a^2");
 
     const code = markdownToHtml("Write `\\(x\\)` or:\n\n```tex\n\\[ y \\]\n```\n\nand \\(z\\).");
-    expect(code).toContain("<code>\\(x\\)</code>");
+    expect(code).toContain('<code dir="ltr">\\(x\\)</code>');
     expect(text(code)).toContain("\\[ y \\]");
     expect(code.match(/class="katex"/g)).toHaveLength(1);
+  });
+
+  test("each block takes the direction of its own words; a list item's or a quote's paragraphs take theirs", () => {
+    const html = markdownToHtml(
+      [
+        "## כותרת",
+        "",
+        "مرحبا! هذا نص عربي مع كلمة English في الوسط، ورقم 123.",
+        "",
+        "1. אחד",
+        "2. Two",
+        "",
+        "- loose item",
+        "",
+        "  its second paragraph",
+        "",
+        "> ציטוט ארוך",
+        ">",
+        "> עוד שורה",
+        "",
+        "| שם | גודל |",
+        "|---|---|",
+        "| אלף | 1 |",
+      ].join("\n"),
+    );
+    expect(html).toContain('<h2 dir="auto">כותרת</h2>');
+    expect(html).toContain('<p dir="auto">مرحبا! هذا نص عربي مع كلمة English في الوسط، ورقم 123.</p>');
+    expect(html).toContain('<li dir="auto">אחד</li>');
+    expect(html).toContain('<li dir="auto">Two</li>');
+    expect(html).toContain('<li dir="auto">\n<p>loose item</p>\n<p>its second paragraph</p>\n</li>');
+    expect(html).toContain('<blockquote dir="auto">\n<p>ציטוט ארוך</p>\n<p>עוד שורה</p>\n</blockquote>');
+    expect(html).toContain('<th dir="auto">שם</th>');
+    expect(html).toContain('<td dir="auto">אלף</td>');
+  });
+
+  test("code and formulas are left to right, and leave the direction to the words around them", () => {
+    const html = markdownToHtml("`npm install` ثم $E = mc^2$ نهاية\n\n```sh\nls -la\n```");
+    expect(html).toMatch(/^<p dir="auto"><code dir="ltr">npm install<\/code> ثم <span class="katex" dir="ltr">/);
+    expect(html).toContain('<pre dir="ltr" tabindex="0"');
   });
 
   test("the live renderer's blocks of a text with LaTeX delimiters render as the whole", () => {

@@ -10,15 +10,17 @@ import type { MessagePart } from "../../protocol/parts";
 import type { MessageStatus } from "../../protocol/stream-events";
 import { tFor } from "../../i18n/translate.server";
 import type { Locale } from "../../protocol/catalogue";
-import { components, type CopyLabels, copyLabelsOf, CopyLabelsContext, remarkPlugins, urlTransform } from "./components";
+import { components, type CopyLabels, copyLabelsOf, CopyLabelsContext, rehypePluginsWith, remarkPlugins, urlTransform } from "./components";
 import type { RenderedText } from "./Markdown";
 import { healPartialMarkdown } from "./heal";
 import { normalizeMathDelimiters } from "./math-delimiters";
 import { richPlugins } from "./rich";
 
+const rehypePlugins = rehypePluginsWith(richPlugins);
+
 export function markdownToHtml(text: string, labels: CopyLabels): string {
   return renderToStaticMarkup(
-    createElement(CopyLabelsContext.Provider, { value: labels }, createElement(ReactMarkdown, { remarkPlugins, rehypePlugins: richPlugins, components, urlTransform }, normalizeMathDelimiters(text))),
+    createElement(CopyLabelsContext.Provider, { value: labels }, createElement(ReactMarkdown, { remarkPlugins, rehypePlugins, components, urlTransform }, normalizeMathDelimiters(text))),
   );
 }
 

@@ -8,6 +8,7 @@
 import { useFetcher, useNavigate, useRevalidator } from "@remix-run/react";
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from "react";
 import { useTranslation } from "~/i18n/i18n";
+import { isolate } from "~/i18n/isolate";
 import type { loader as searchLoader } from "~/routes/search";
 import { messageHref } from "~/utils/message-link";
 import type { Segment } from "~/utils/highlight";
@@ -100,7 +101,7 @@ export function QuickSwitcher({ chats = [] }: { chats?: { id: string; title: str
     for (const m of remote?.messages ?? []) {
       list.push({ key: `message-${m.messageId}`, href: messageHref(m), kind: "message", label: [{ text: m.chatTitle, hit: false }], detail: m.snippet });
     }
-    if (term) list.push({ key: "all", href: `/search?${new URLSearchParams({ q: term })}`, kind: "all", label: [{ text: t("search.everythingFor", { term }), hit: false }] });
+    if (term) list.push({ key: "all", href: `/search?${new URLSearchParams({ q: term })}`, kind: "all", label: [{ text: t("search.everythingFor", { term: isolate(term) }), hit: false }] });
     return list;
   }, [chats, remote, term, t]);
 
@@ -158,6 +159,7 @@ export function QuickSwitcher({ chats = [] }: { chats?: { id: string; title: str
             aria-label={t("search.jumpLabel")}
             placeholder={t("search.jumpPlaceholder")}
             value={q}
+            dir="auto"
             maxLength={200}
             onChange={(event) => {
               setQ(event.target.value);
@@ -192,12 +194,12 @@ export function QuickSwitcher({ chats = [] }: { chats?: { id: string; title: str
                   <span aria-hidden="true" className="w-4 shrink-0 text-zinc-500">
                     {option.kind === "chat" ? "#" : option.kind === "message" ? "›" : "⌕"}
                   </span>
-                  <span className="min-w-0 flex-1 truncate">
+                  <span dir="auto" className="min-w-0 flex-1 truncate">
                     <HighlightedText segments={option.label} />
                   </span>
                 </span>
                 {option.detail ? (
-                  <span className="ml-6 mt-0.5 line-clamp-2 block text-xs text-zinc-400">
+                  <span dir="auto" className="ml-6 mt-0.5 line-clamp-2 block text-xs text-zinc-400">
                     <HighlightedText segments={option.detail} />
                   </span>
                 ) : null}

@@ -42,6 +42,7 @@ export function TextArea({
       <textarea
         id={id}
         name={name}
+        dir="auto"
         aria-invalid={error ? true : undefined}
         aria-describedby={[error ? errorId : null, hint ? hintId : null].filter(Boolean).join(" ") || undefined}
         // In error, it asks for the focus (without JavaScript the browser gives it to a refused form's first such field).

@@ -47,6 +47,7 @@ export function CountedTextArea({
       <textarea
         id={id}
         defaultValue={defaultValue}
+        dir="auto"
         onChange={count.onChange}
         aria-invalid={refused || count.over > 0 || undefined}
         aria-describedby={`${id}-count`}

@@ -4,6 +4,7 @@ import { useHydrated } from "remix-utils/use-hydrated";
 import { useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { useMoment } from "~/components/ui/moment";
 import { useTranslation } from "~/i18n/i18n";
+import { isolate } from "~/i18n/isolate";
 import { metaT, pageTitle } from "~/i18n/meta";
 import { ChatHeader } from "~/components/chat/ChatHeader";
 import { cachedChat, loadChat, loadingChat } from "~/components/chat/chat-cache";
@@ -35,7 +36,7 @@ import { codeResponse, localeOf, orRespond, publicOrigin } from "~/utils/http.se
 import { type ChatActionResult, runChatAction } from "./actions.server";
 
 // A chat that is not there (deleted, or never the reader's) says so in its tab, as any missing page does.
-export const meta: MetaFunction<typeof loader> = ({ data, matches }) => (data ? pageTitle(data.chat.title) : pageTitle(metaT(matches)("errorPage.title")));
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => (data ? pageTitle(isolate(data.chat.title)) : pageTitle(metaT(matches)("errorPage.title")));
 
 /** A refused send's Retry-After (429) reaches the page's response, without JavaScript too. */
 export const headers: HeadersFunction = ({ actionHeaders }) => {
