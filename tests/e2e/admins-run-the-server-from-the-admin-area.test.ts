@@ -296,7 +296,7 @@ test(`${modeName(javaScriptEnabled)} an admin turns a model and a provider off, 
   await adminPage.getByLabel("Anthropic (the provider and all its models)").uncheck();
   await adminPage.getByLabel("Default model for new chats").selectOption("openai:gpt-4o");
   await adminPage.getByLabel("People may use API keys of their own").uncheck();
-  await adminPage.getByRole("button", { name: "Save" }).click();
+  await saveModels(adminPage);
   await expect(adminPage.getByRole("status")).toContainText("Saved.");
   await expect(adminPage.getByLabel("Demo (offline) (demo:parley-demo)", { exact: true })).not.toBeChecked();
   await expect(adminPage.getByLabel("Anthropic (the provider and all its models)")).not.toBeChecked();
@@ -355,7 +355,7 @@ test(`${modeName(javaScriptEnabled)} an admin turns a model and a provider off, 
   // (The default model cannot be turned off: back to the built-in default first.)
   await adminPage.getByLabel("OpenAI (the provider and all its models)").uncheck();
   await adminPage.getByLabel("Default model for new chats").selectOption("");
-  await adminPage.getByRole("button", { name: "Save" }).click();
+  await saveModels(adminPage);
   await expect(adminPage.getByLabel("OpenAI (the provider and all its models)")).not.toBeChecked();
   await member.goto("/chats?new=1");
   await expect(member.getByText("No model is available on this server right now. An administrator can turn one on under Admin → Providers and models.")).toBeVisible();
@@ -367,7 +367,7 @@ test(`${modeName(javaScriptEnabled)} an admin turns a model and a provider off, 
   await adminPage.getByLabel("Anthropic (the provider and all its models)").check();
   await adminPage.getByLabel("Default model for new chats").selectOption("");
   await adminPage.getByLabel("People may use API keys of their own").check();
-  await adminPage.getByRole("button", { name: "Save" }).click();
+  await saveModels(adminPage);
   await expect(adminPage.getByLabel("Demo (offline) (demo:parley-demo)", { exact: true })).toBeChecked();
   await expect(adminPage.getByLabel("Anthropic (the provider and all its models)")).toBeChecked();
   await expect(adminPage.getByLabel("People may use API keys of their own")).toBeChecked();
@@ -378,4 +378,12 @@ test(`${modeName(javaScriptEnabled)} an admin turns a model and a provider off, 
   await expect(member.getByTestId("keys-not-allowed")).toHaveCount(0);
   await expect(member.getByRole("button", { name: "Save key" })).toBeVisible();
 });
+}
+
+/** Saves the admin's models page and waits until the server has answered the save, with or without JavaScript:
+ * the boxes' own state changes at the click, before the save has reached the server. */
+async function saveModels(adminPage: Page): Promise<void> {
+  const saved = adminPage.waitForResponse((response) => response.request().method() === "POST" && new URL(response.url()).pathname.startsWith("/admin/models"));
+  await adminPage.getByRole("button", { name: "Save" }).click();
+  expect((await saved).status()).toBeLessThan(400);
 }
