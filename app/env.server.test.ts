@@ -137,5 +137,21 @@ describe("parsing the environment", () => {
       ALLOW_USER_BASE_URLS: true,
       USER_BASE_URL_ALLOW_HOSTS: ["ollama.lan:11434", "192.168.1.0/24"],
     });
+    expect(parseEnv({ USER_BASE_URL_ALLOW_HOSTS: "ollama, ollama.lan., 192.168.1.5:11434, [fd00::5]:8080, fd00::5, fd00::/8, ollama_1.internal:80" }).USER_BASE_URL_ALLOW_HOSTS).toHaveLength(7);
+  });
+
+  // Each of these would open nothing, silently: the operator believes the Ollama is reachable and people see "refused".
+  test.each([
+    ["http://ollama.lan:11434", /"http:\/\/ollama.lan:11434" is an address, not a host: write only the host and port, like ollama.lan:11434/],
+    ["ollama.lan:11434/v1", /"ollama.lan:11434\/v1" is not a range/],
+    ["192.168.1.0/33", /"192.168.1.0\/33" is not a range/],
+    ["ollama.lan:port", /"ollama.lan:port" has no port from 1 to 65535/],
+    ["ollama.lan:70000", /"ollama.lan:70000" has no port from 1 to 65535/],
+    ["fd00::5:8080x", /is not a host: an IPv6 address with a port goes in brackets/],
+    ["[ollama.lan]:80", /has no IPv6 address between its brackets/],
+    ["ollama lan", /"ollama lan" is not a host name, an address or a range/],
+  ])("an allow-list entry the guard cannot read (%s) stops the boot, naming it and the forms it takes", (entry, problem) => {
+    expect(() => parseEnv({ USER_BASE_URL_ALLOW_HOSTS: `ollama.lan, ${entry}` })).toThrow(problem);
+    expect(() => parseEnv({ USER_BASE_URL_ALLOW_HOSTS: entry })).toThrow(/entries are host, host:port, an address or a CIDR range, comma-separated/);
   });
 });

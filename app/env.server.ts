@@ -4,6 +4,7 @@ import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { allowEntryProblem } from "./llm/ssrf.server";
 import { census } from "./utils/census.server";
 
 const booleanString = z
@@ -225,7 +226,14 @@ const envSchema = z.object({
   USER_BASE_URL_ALLOW_HOSTS: z
     .string()
     .default("")
-    .transform((v) => v.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean)),
+    .transform((v, context) => {
+      const entries = v.split(",").map((h) => h.trim()).filter(Boolean);
+      for (const entry of entries) {
+        const problem = allowEntryProblem(entry);
+        if (problem) context.addIssue({ code: z.ZodIssueCode.custom, message: `${problem} (entries are host, host:port, an address or a CIDR range, comma-separated)` });
+      }
+      return entries.map((entry) => entry.toLowerCase());
+    }),
 }).superRefine((config, context) => {
   // Moderation runs on the OpenAI provider's address with its key: without the key nothing would be checked.
   if (config.MODERATION_MODEL && !config.OPENAI_API_KEY) {

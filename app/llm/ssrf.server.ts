@@ -93,6 +93,25 @@ function parseAllowEntry(entry: string): AllowEntry | null {
   return { host: host.replace(/\.$/, ""), port };
 }
 
+const HOST_NAME = /^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*\.?$/;
+
+/**
+ * What is wrong with one USER_BASE_URL_ALLOW_HOSTS entry, in words an operator can act on; null when it is
+ * one of the forms the guard reads. (An entry the guard cannot read would otherwise open nothing, silently.)
+ */
+export function allowEntryProblem(entry: string): string | null {
+  const text = entry.trim().toLowerCase();
+  if (/^[a-z][a-z0-9+.-]*:\/\//.test(text)) return `"${entry}" is an address, not a host: write only the host and port, like ollama.lan:11434`;
+  if (text.includes("/")) return ipaddr.isValidCIDR(text) ? null : `"${entry}" is not a range: write one like 192.168.1.0/24 or fd00::/8`;
+  const bracketed = /^\[([^\]]+)\](?::([^:]*))?$/.exec(text);
+  if (bracketed && !ipaddr.IPv6.isValid(bracketed[1]!)) return `"${entry}" has no IPv6 address between its brackets`;
+  const [host, port] = bracketed ? [bracketed[1]!, bracketed[2]] : ipaddr.IPv6.isValid(text) ? [text, undefined] : text.split(":");
+  if (!bracketed && !ipaddr.IPv6.isValid(text) && text.split(":").length > 2) return `"${entry}" is not a host: an IPv6 address with a port goes in brackets, like [fd00::5]:8080`;
+  if (port !== undefined && !(/^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65_535)) return `"${entry}" has no port from 1 to 65535 after its colon`;
+  if (!parseAddress(host!) && !HOST_NAME.test(host!)) return `"${entry}" is not a host name, an address or a range`;
+  return null;
+}
+
 function allowedBy(entries: AllowEntry[], url: URL, address?: string): boolean {
   const host = bareHost(url);
   const port = defaultPort(url);
