@@ -151,6 +151,13 @@ for (const javaScript of [true, false]) {
     await answer.getByTitle("Delete branch").click();
     const confirm = answer.getByRole("button", { name: "Delete branch" });
     await expect(confirm).toBeVisible();
+    // The confirmation takes the line below the answer's actions: its opener keeps its place beside Regenerate and Fork.
+    const box = async (locator: Locator) => (await locator.boundingBox())!;
+    const opener = await box(answer.locator('summary[aria-label="Delete branch"]'));
+    for (const neighbour of [answer.getByRole("button", { name: "Regenerate", exact: true }), answer.getByRole("button", { name: "Fork into a new chat" })]) {
+      expect(Math.abs((await box(neighbour)).y - opener.y)).toBeLessThan(4);
+    }
+    expect((await box(confirm)).y).toBeGreaterThan(opener.y + opener.height);
     await expectClickable(page, confirm);
     await confirm.click();
     await expect(page.getByTestId("assistant-message")).toHaveCount(1);

@@ -148,11 +148,16 @@ function editLink(params: URLSearchParams, messageId: string): string {
   return `?${kept}#message-${messageId}`;
 }
 
-/** A popup under a message's actions: it opens in the flow of the page, on its own line, so it is never hidden under the composer. */
+/**
+ * A popup under a message's actions: it opens in the flow of the page, on a line of its own below the actions, so
+ * it is never hidden under the composer, and the actions stay where they were (see `.message-popover` in the CSS).
+ */
 function MessagePopover({ label, icon, children }: { label: string; icon: IconName; children: ReactNode }) {
   return (
-    <Popover label={label} summary={<Icon name={icon} />} summaryClassName="icon-button small w-fit" className="text-xs text-zinc-400 open:basis-full">
-      <div className="mt-1 w-[min(20rem,100%)] rounded-lg border border-zinc-700 bg-zinc-900 p-3 shadow-xl">{children}</div>
+    <Popover label={label} summary={<Icon name={icon} />} summaryClassName="icon-button small w-fit" className="message-popover text-xs text-zinc-400">
+      <div className="message-popover-panel">
+        <div className="mt-1 w-[min(20rem,100%)] rounded-lg border border-zinc-700 bg-zinc-900 p-3 shadow-xl">{children}</div>
+      </div>
     </Popover>
   );
 }
