@@ -8,6 +8,7 @@ import { KeepFocus } from "~/components/ui/KeepFocus";
 import { ScrollBoxTabStops } from "~/components/ui/ScrollBoxTabStops";
 import { NavigationProgress } from "~/components/ui/NavigationProgress";
 import { RefreshWhenBack } from "~/components/ui/RefreshWhenBack";
+import { LoggedOutElsewhere } from "~/components/session/logged-out-elsewhere";
 import { useTranslation } from "~/i18n/i18n";
 import { createI18n } from "./i18n/i18n";
 import { metaT } from "./i18n/meta";
@@ -133,6 +134,7 @@ export default function App() {
       <KeepFocus />
       <RefreshWhenBack />
       <ScrollBoxTabStops />
+      <LoggedOutElsewhere />
     </>
   );
 }

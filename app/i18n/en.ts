@@ -270,6 +270,8 @@ export const en = {
     loginTitle: "Log in to continue",
     sessionExpired: "You are signed out: your session ended. Log in again; then send your form once more.",
     sessionEnded: "You were signed out: your session was ended (by signing out everywhere, a new password, or an administrator). Log in again.",
+    loggedOut: "You are logged out.",
+    loggedOutElsewhere: "You logged out in another tab. Log in again to go on where you were.",
     accountDeleted: "Your account and everything in it were deleted.",
     email: "Email",
     password: "Password",

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import { type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction, redirect, redirectDocument } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { AuthFormError, authenticator, authFormFailure, typedValues } from "~/auth/auth.server";
@@ -6,6 +6,7 @@ import { createSession, getSessionUser, safeRedirect, sendsSessionCookie } from 
 import { beginLoginAttempt, retryAfterSeconds, settleLoginAttempt } from "~/auth/throttle.server";
 import { AuthShell, Field, FormAlert, useFocusOnRefusal } from "~/components/ui/Field";
 import { forgetDrafts } from "~/components/chat/drafts";
+import { announceLoggedOut } from "~/components/session/logged-out-elsewhere";
 import { signupGate } from "~/services/admin-registration.server";
 import { getUserSettings } from "~/models/user.server";
 import { AppError } from "~/protocol/errors";
@@ -70,12 +71,27 @@ export default function Login() {
   const result = useActionData<typeof action>();
   const formRef = useRef<HTMLFormElement>(null);
   useFocusOnRefusal(formRef, result, "password");
-  const [params] = useSearchParams();
+  const [params, setParams] = useSearchParams();
   const navigation = useNavigation();
   const busy = navigation.state !== "idle" && navigation.formAction?.startsWith("/login");
   const expired = params.get("expired") === "1";
   const ended = !expired && sessionEnded;
   const deleted = params.get("deleted") === "1";
+  // Logged out here (kept once the address no longer says so), or in another tab of this browser.
+  const [loggedOut] = useState(() => params.get("out") === "1");
+  const elsewhere = !loggedOut && params.get("elsewhere") === "1";
+  useEffect(() => {
+    if (!loggedOut) return;
+    announceLoggedOut();
+    // Said once: a reload of this page later (another tab logged in again meanwhile) must not send that tab here.
+    setParams(
+      (current) => {
+        current.delete("out");
+        return current;
+      },
+      { replace: true, preventScrollReset: true },
+    );
+  }, [loggedOut, setParams]);
   // A deleted account's drafts go from this browser too, as at logging out.
   useEffect(() => {
     if (deleted) forgetDrafts();
@@ -88,6 +104,11 @@ export default function Login() {
         {ended && !result ? (
           <p role="status" data-testid="session-ended" className="rounded-lg border border-zinc-600 bg-zinc-800/60 px-3 py-2 text-sm text-zinc-300">
             {t("auth.sessionEnded")}
+          </p>
+        ) : null}
+        {(loggedOut || elsewhere) && !result ? (
+          <p role="status" data-testid="logged-out" className="rounded-lg border border-zinc-600 bg-zinc-800/60 px-3 py-2 text-sm text-zinc-300">
+            {t(elsewhere ? "auth.loggedOutElsewhere" : "auth.loggedOut")}
           </p>
         ) : null}
         {deleted && !result ? (

@@ -373,7 +373,7 @@ test("a wrong password gets one generic message, whether or not the account exis
     await expect(page.locator("[aria-invalid=true]")).toHaveCount(0);
     // The password, the thing to type again, has the focus.
     await expect(page.getByLabel("Password")).toBeFocused();
-    await expect(page).toHaveURL(/\/login$/);
+    await expect(page).toHaveURL(/\/login(\?out=1)?$/);
   }
   await login(page, user);
   await expect(page).toHaveURL(/\/chats$/);

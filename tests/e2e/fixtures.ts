@@ -117,7 +117,9 @@ export async function login(page: Page, user: Pick<User, "email" | "password">):
 
 export async function logout(page: Page): Promise<void> {
   await page.getByRole("button", { name: "Log out" }).click();
-  await expect(page).toHaveURL(/\/login$/);
+  // The login page says so; with JavaScript it then takes the word off its address (said once).
+  await expect(page.getByTestId("logged-out")).toHaveText("You are logged out.");
+  await expect(page).toHaveURL(/\/login(\?out=1)?$/);
 }
 
 // ---------------------------------------------------------------- chatting
