@@ -22,6 +22,7 @@ export const en = {
   },
   common: {
     saving: "Saving…",
+    deleting: "Deleting…",
     characters_one: "{{length}} / {{max}} character",
     characters_other: "{{length}} / {{max}} characters",
     charactersOver_one: "{{length}} / {{max}} character: {{over}} too many",

@@ -24,6 +24,7 @@ export const ru: RussianOf<typeof en> = {
   },
   common: {
     saving: "Сохраняем…",
+    deleting: "Удаляем…",
     characters_one: "{{length}} из {{max}} символа",
     characters_few: "{{length}} из {{max}} символов",
     characters_many: "{{length}} из {{max}} символов",

@@ -270,6 +270,7 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     stream_lost: () => "Lost the connection to this answer. Reload the page to see where it stands.",
     send_failed: () => "The message could not reach Parley, so it was not sent. Your text is kept: check your connection and send again.",
     action_not_reached: () => "That could not reach Parley, so nothing was done. Check your connection and try again.",
+    action_cut_off: () => "The connection dropped before Parley answered, so this may or may not have been done: the page now shows where things stand. Try again if it was not.",
   },
   ru: {
     invalid_input: () => "Проверьте форму и попробуйте ещё раз.",
@@ -394,6 +395,7 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     stream_lost: () => "Связь с этим ответом потеряна. Обновите страницу, чтобы увидеть, где он сейчас.",
     send_failed: () => "Сообщение не дошло до Parley и не отправлено. Текст сохранён: проверьте подключение и отправьте ещё раз.",
     action_not_reached: () => "Запрос не дошёл до Parley, и ничего не сделано. Проверьте подключение и попробуйте ещё раз.",
+    action_cut_off: () => "Связь оборвалась раньше, чем Parley ответил, поэтому это могло и не выполниться: страница теперь показывает, как обстоят дела. Если не выполнилось, попробуйте ещё раз.",
   },
 };
 

@@ -122,6 +122,8 @@ export const ERROR_STATUS = {
   send_failed: 503,
   // Another of the page's forms (Stop, Regenerate…) never got an answer from Parley
   action_not_reached: 503,
+  // One of the page's forms lost its connection before Parley answered, while Parley itself is up
+  action_cut_off: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

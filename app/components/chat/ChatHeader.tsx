@@ -6,7 +6,7 @@
 // without leaving the page (with JavaScript): the popup closes, focus returns
 // to its opener and a polite status says "Saved". Without JavaScript they are
 // plain forms and the page reloads with the new values.
-import { Form, Link, useFetcher, useSearchParams } from "@remix-run/react";
+import { Form, Link, useFetcher, useNavigation, useSearchParams } from "@remix-run/react";
 import { type ReactNode, useEffect, useState } from "react";
 import { useTranslation } from "~/i18n/i18n";
 import { SYSTEM_PROMPT_MAX } from "~/services/chat-input";
@@ -41,9 +41,13 @@ function Labelled({ icon, text }: { icon: IconName; text: string }) {
   );
 }
 
-/** A form that saves in place: once the server took it, it closes its popup and reports. */
-function SavingForm({ action, close, onSaved, refused, children }: { action: string; close: () => void; onSaved: () => void; refused?: string; children: ReactNode }) {
+/**
+ * A form that saves in place: once the server took it, it closes its popup and reports. While it is on its way its
+ * button says so and takes no second click (nor Enter), so a slow connection never sends it twice.
+ */
+function SavingForm({ action, close, onSaved, refused, children }: { action: string; close: () => void; onSaved: () => void; refused?: string; children: (busy: boolean) => ReactNode }) {
   const fetcher = useFetcher<FormFailure>();
+  const busy = fetcher.state !== "idle";
   const refusedHere = useSavedInPlace(fetcher, () => {
     close();
     onSaved();
@@ -51,14 +55,32 @@ function SavingForm({ action, close, onSaved, refused, children }: { action: str
   // `refused`: the page's own post was refused (without JavaScript); a later try's answer replaces it.
   const failure = refusedHere ? { formError: refusedHere } : fetcher.data === undefined && refused ? { formError: refused } : null;
   return (
-    <fetcher.Form method="post" action={action} className={PANEL}>
-      {children}
+    <fetcher.Form
+      method="post"
+      action={action}
+      className={PANEL}
+      aria-busy={busy}
+      onSubmit={(event) => {
+        if (busy) event.preventDefault();
+      }}
+    >
+      {children(busy)}
       {failure ? (
         <p role="alert" className="mt-2 text-red-300">
           {failure.formError}
         </p>
       ) : null}
     </fetcher.Form>
+  );
+}
+
+/** A popup's Save, which says "Saving…" and takes no click while its form is on its way. */
+function SaveButton({ busy, className = "" }: { busy: boolean; className?: string }) {
+  const { t } = useTranslation();
+  return (
+    <button type="submit" disabled={busy} className={`rounded-md bg-sky-600 px-3 py-1 font-medium hover:bg-sky-500 disabled:opacity-60 ${className}`}>
+      {busy ? t("common.saving") : t("common.save")}
+    </button>
   );
 }
 
@@ -87,6 +109,9 @@ export function ChatHeader({
     return () => clearTimeout(timer);
   }, [status]);
   const saved = () => setStatus(t("header.saved"));
+  const navigation = useNavigation();
+  // The chat's deletion on its way: its button says so and takes no second click.
+  const deleting = navigation.state === "submitting" && navigation.formAction === action && navigation.formData?.get("intent") === "delete";
   return (
     <header className="@container relative flex items-center gap-1 border-b border-zinc-800 px-2 py-2 sm:px-4" data-testid="chat-header">
       {/* Back to the list as it was left (its pages, archived or not), with this chat's row in view. */}
@@ -107,38 +132,42 @@ export function ChatHeader({
           <Popover label={t("common.rename")} summary={<Labelled icon="pencil" text={t("common.rename")} />} open={failure?.intent === "rename"}>
             {(close) => (
               <SavingForm action={action} close={close} onSaved={saved} refused={failure?.intent === "rename" ? failure.formError : undefined}>
-                <input type="hidden" name="intent" value="rename" />
-                <label className="mb-1 block text-zinc-300" htmlFor="chat-title-input">
-                  {t("header.chatTitle")}
-                </label>
-                <div className="flex gap-2">
-                  <input id="chat-title-input" name="title" defaultValue={failure?.intent === "rename" ? failure.text : chat.title} dir="auto" required data-autofocus className="min-w-0 flex-1 rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1" />
-                  <button type="submit" className="rounded-md bg-sky-600 px-3 py-1 font-medium hover:bg-sky-500">
-                    {t("common.save")}
-                  </button>
-                </div>
+                {(busy) => (
+                  <>
+                    <input type="hidden" name="intent" value="rename" />
+                    <label className="mb-1 block text-zinc-300" htmlFor="chat-title-input">
+                      {t("header.chatTitle")}
+                    </label>
+                    <div className="flex gap-2">
+                      <input id="chat-title-input" name="title" defaultValue={failure?.intent === "rename" ? failure.text : chat.title} dir="auto" required data-autofocus className="min-w-0 flex-1 rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1" />
+                      <SaveButton busy={busy} />
+                    </div>
+                  </>
+                )}
               </SavingForm>
             )}
           </Popover>
           <Popover label={t("header.systemPrompt")} summary={<Labelled icon="sliders" text={t("header.systemPrompt")} />} open={failure?.intent === "system-prompt"}>
             {(close) => (
               <SavingForm action={action} close={close} onSaved={saved} refused={failure?.intent === "system-prompt" ? failure.formError : undefined}>
-                <input type="hidden" name="intent" value="system-prompt" />
-                <label htmlFor="system-prompt-input" className="mb-1 block text-zinc-300">
-                  {t("header.systemPromptLabel")}
-                </label>
-                <CountedTextArea
-                  id="system-prompt-input"
-                  name="systemPrompt"
-                  max={SYSTEM_PROMPT_MAX}
-                  defaultValue={(failure?.intent === "system-prompt" ? failure.text : undefined) ?? chat.systemPrompt ?? ""}
-                  rows={5}
-                  data-autofocus
-                  className="w-full rounded-md border border-zinc-700 bg-zinc-800 p-2"
-                />
-                <button type="submit" className="mt-2 rounded-md bg-sky-600 px-3 py-1 font-medium hover:bg-sky-500">
-                  {t("common.save")}
-                </button>
+                {(busy) => (
+                  <>
+                    <input type="hidden" name="intent" value="system-prompt" />
+                    <label htmlFor="system-prompt-input" className="mb-1 block text-zinc-300">
+                      {t("header.systemPromptLabel")}
+                    </label>
+                    <CountedTextArea
+                      id="system-prompt-input"
+                      name="systemPrompt"
+                      max={SYSTEM_PROMPT_MAX}
+                      defaultValue={(failure?.intent === "system-prompt" ? failure.text : undefined) ?? chat.systemPrompt ?? ""}
+                      rows={5}
+                      data-autofocus
+                      className="w-full rounded-md border border-zinc-700 bg-zinc-800 p-2"
+                    />
+                    <SaveButton busy={busy} className="mt-2" />
+                  </>
+                )}
               </SavingForm>
             )}
           </Popover>
@@ -161,11 +190,19 @@ export function ChatHeader({
             </button>
           </Form>
           <Popover label={t("common.delete")} summary={<Labelled icon="trash" text={t("common.delete")} />} summaryClassName="icon-button text-red-400 hover:bg-red-500/10 hover:text-red-300">
-            <Form method="post" action={action} className={PANEL}>
+            <Form
+              method="post"
+              action={action}
+              className={PANEL}
+              aria-busy={deleting}
+              onSubmit={(event) => {
+                if (deleting) event.preventDefault();
+              }}
+            >
               <input type="hidden" name="intent" value="delete" />
               <p className="mb-2 text-zinc-300">{t("chat.deleteConfirm")}</p>
-              <button type="submit" className="w-full rounded-md bg-red-600 px-3 py-1.5 font-medium hover:bg-red-500">
-                {t("chat.deletePermanently")}
+              <button type="submit" disabled={deleting} className="w-full rounded-md bg-red-600 px-3 py-1.5 font-medium hover:bg-red-500 disabled:opacity-60">
+                {deleting ? t("common.deleting") : t("chat.deletePermanently")}
               </button>
             </Form>
           </Popover>

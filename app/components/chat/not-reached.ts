@@ -1,6 +1,9 @@
 // A form posted by the page's script that cannot reach Parley at all (offline,
 // a restart) stays on its page and says it was not done, rather than the page
-// giving way to the one that waits for the server.
+// giving way to the one that waits for the server. One whose connection drops
+// on the way while Parley is up (a reset on a flaky network) stays too: it may
+// or may not have been done, so it says that, and the page's data is read
+// again to show which — never the page for a failure of the server.
 import { isRouteErrorResponse } from "@remix-run/react";
 import { describe, type Locale } from "~/protocol/catalogue";
 import type { FormFailure } from "~/protocol/errors";
@@ -8,9 +11,9 @@ import type { FormFailure } from "~/protocol/errors";
 type NotReached = "send_failed" | "action_not_reached";
 
 /**
- * The route's action as the server answered it, or, when the request never
- * got an answer and the server does not answer its health check either, a
- * failure with `code` (the send's own, or any other form's).
+ * The route's action as the server answered it; when the request never got an
+ * answer, a failure with `code` (the send's own, or any other form's) if the
+ * server does not answer its health check either, else `action_cut_off`.
  */
 export async function unlessUnreachable<T>(serverAction: () => Promise<T>, code: NotReached): Promise<T | FormFailure> {
   try {
@@ -18,9 +21,10 @@ export async function unlessUnreachable<T>(serverAction: () => Promise<T>, code:
   } catch (error) {
     // An answer from the server (a refusal, its own failure) is the server's to show. Anything else: is it there?
     if (error instanceof Response || isRouteErrorResponse(error)) throw error;
-    if (await fetch("/healthz", { cache: "no-store" }).then((r) => r.ok, () => false)) throw error;
     const locale: Locale = document.documentElement.lang === "ru" ? "ru" : "en";
-    return { formError: describe(code, locale), code };
+    const up = await fetch("/healthz", { cache: "no-store" }).then((r) => r.ok, () => false);
+    const said = up ? "action_cut_off" : code;
+    return { formError: describe(said, locale), code: said };
   }
 }
 

@@ -3,7 +3,7 @@
 // server rendered (html.server.ts) and is shown as it is: no markdown code
 // runs in the browser for it. An answer being written is rendered in the
 // browser, block by block (blocks.tsx), by a module the page loads only then.
-import { lazy, Suspense, type ReactNode } from "react";
+import { Component, lazy, Suspense, type ReactNode } from "react";
 import { useHydrated } from "remix-utils/use-hydrated";
 
 /** What the page needs to show a text part without parsing it: its HTML, and how much of the text that HTML covers. */
@@ -18,7 +18,11 @@ const LiveBlocks = lazy(() => loadLiveBlocks().then((module) => ({ default: modu
 
 /** Starts loading the live renderer before an answer needs it. */
 export function prefetchLiveRenderer(): void {
-  void loadLiveBlocks();
+  const later = () => document.addEventListener("input", prefetchLiveRenderer, { once: true, capture: true });
+  // Offline it cannot load, and the browser would keep that failure for the rest of the page's life: the next
+  // keystroke online tries (an answer's own render loads it in any case).
+  if (!navigator.onLine) return later();
+  loadLiveBlocks().catch(later);
 }
 
 // Typing a message is the moment: its answer will need the live renderer.
@@ -39,14 +43,33 @@ export function Markdown({ text, rendered, live = false, streaming = false }: { 
   return (
     <div className="prose-chat">
       {hydrated ? (
-        <Suspense fallback={unparsed}>
-          <LiveBlocks text={text} streaming={streaming} rendered={rendered} />
-        </Suspense>
+        <UnlessLiveRendererFails fallback={unparsed}>
+          <Suspense fallback={unparsed}>
+            <LiveBlocks text={text} streaming={streaming} rendered={rendered} />
+          </Suspense>
+        </UnlessLiveRendererFails>
       ) : (
         unparsed
       )}
     </div>
   );
+}
+
+/**
+ * A live renderer that could not be loaded (the connection dropped as it was fetched, or a new version of Parley
+ * replaced the file since the page loaded) leaves the answer as the server's HTML and plain text, never the page
+ * for an error: the words still arrive, and the finished answer comes as HTML with the page's next data.
+ */
+class UnlessLiveRendererFails extends Component<{ fallback: ReactNode; children: ReactNode }, { failed: boolean }> {
+  state = { failed: false };
+
+  static getDerivedStateFromError(): { failed: boolean } {
+    return { failed: true };
+  }
+
+  render(): ReactNode {
+    return this.state.failed ? this.props.fallback : this.props.children;
+  }
 }
 
 /**
