@@ -10,6 +10,7 @@ import { type Attachment, attachments, blobChunks, blobs, messageAttachments, sh
 import { type Database, database } from "../db.server";
 import { reindexMessageFiles } from "./search.server";
 import { concatBytes } from "../utils/bytes";
+import { storableText } from "../utils/stored-text";
 import { createId } from "../utils/id";
 
 export type { Attachment };
@@ -87,8 +88,10 @@ export async function finishUpload({
   }
 }
 
-export async function setExtractedText({ attachmentId, text }: { attachmentId: string; text: string }): Promise<void> {
+/** Stores a file's extracted text (without the control characters that would cut it short in SQLite). */
+export async function setExtractedText({ attachmentId, text: extracted }: { attachmentId: string; text: string }): Promise<void> {
   const db = database();
+  const text = storableText(extracted).trim();
   const blob = sql`(SELECT blob_id FROM attachments WHERE id = ${attachmentId})`;
   await db.batch([
     db.run(sql`UPDATE blobs SET extracted_text = ${text} WHERE id = ${blob}`),

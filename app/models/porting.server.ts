@@ -10,6 +10,7 @@ import { database } from "../db.server";
 import { reindexMessageFiles } from "./search.server";
 import { attachmentIdsOf } from "../protocol/parts";
 import { AppError } from "../protocol/errors";
+import { storableText } from "../utils/stored-text";
 
 export interface ExportAttachment {
   id: string;
@@ -158,7 +159,7 @@ export async function insertImportedChat(rows: ImportedChatRows, { maxChats = 0 
       db.insert(messages).values(slice.map((m) => ({ ...m, chatId: chat.id, lastEventId: 2, updatedAt: m.createdAt }))),
     ),
     ...rows.newBlobs.flatMap((blob) => [
-      db.insert(blobs).values({ id: blob.id, sha256: blob.sha256, size: blob.size, mediaType: blob.mediaType, extractedText: blob.extractedText ?? null }),
+      db.insert(blobs).values({ id: blob.id, sha256: blob.sha256, size: blob.size, mediaType: blob.mediaType, extractedText: blob.extractedText === undefined ? null : storableText(blob.extractedText) }),
       ...blob.chunks.map((data, seq) => db.insert(blobChunks).values({ blobId: blob.id, seq, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength) })),
     ]),
     ...slices(rows.attachments).map((slice) => db.insert(attachments).values(slice.map((a) => ({ ...a, userId: rows.userId })))),

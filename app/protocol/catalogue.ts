@@ -176,6 +176,8 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     file_type_unsupported: (p) => `${file(p)}${p.type ? ` (${p.type})` : ""} is not a kind of file Parley can read. Attach images (PNG, JPEG, WebP, GIF), PDFs, or text and code files.`,
     file_type_mismatch: (p) => `${file(p)} is not what its name says: by its content it is ${p.type ?? "another kind of file"}. Rename it or attach the real file.`,
     file_empty: (p) => `${file(p)} is empty.`,
+    file_pdf_encrypted: (p) => `${file(p)} is protected by a password, so Parley cannot read it. Remove the password (print it to a new PDF, or save it without one) and attach it again.`,
+    file_pdf_damaged: (p) => `${file(p)} is damaged and cannot be read as a PDF. Save it again from the program that made it and attach the new file.`,
     date_invalid: () => "Give the date as YYYY-MM-DD, for example 2026-01-31.",
     period_invalid: () => "The period ends before it starts: choose a “to” date on or after the “from” date.",
     period_too_long: () => "A report covers at most 366 days: choose a shorter period.",
@@ -301,6 +303,8 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     file_type_unsupported: (p) => `Файл ${file(p, "ru")}${p.type ? ` (${p.type})` : ""} Parley прочитать не может. Прикладывайте изображения (PNG, JPEG, WebP, GIF), PDF или текстовые файлы и код.`,
     file_type_mismatch: (p) => `Файл ${file(p, "ru")} не то, что обещает имя: по содержимому это ${p.type ?? "файл другого вида"}. Переименуйте его или приложите настоящий файл.`,
     file_empty: (p) => `Файл ${file(p, "ru")} пуст.`,
+    file_pdf_encrypted: (p) => `Файл ${file(p, "ru")} защищён паролем, и Parley не может его прочитать. Снимите пароль (распечатайте в новый PDF или сохраните без пароля) и приложите снова.`,
+    file_pdf_damaged: (p) => `Файл ${file(p, "ru")} повреждён и не читается как PDF. Сохраните его заново в программе, где он сделан, и приложите новый файл.`,
     date_invalid: () => "Укажите дату в виде ГГГГ-ММ-ДД, например 2026-01-31.",
     period_invalid: () => "Период заканчивается раньше, чем начинается: дата «по» должна быть не раньше даты «с».",
     period_too_long: () => "Отчёт охватывает не больше 366 дней: выберите период короче.",
@@ -406,7 +410,15 @@ const ALSO_REFUSED: Record<Locale, (names: string) => string> = {
 };
 
 /** Reasons that name their file: another refused file with one of these is told with its own reason. */
-const NAMES_ITS_FILE: ReadonlySet<ErrorCode> = new Set(["file_too_large", "file_type_unsupported", "file_type_mismatch", "file_not_utf8", "file_empty"]);
+const NAMES_ITS_FILE: ReadonlySet<ErrorCode> = new Set([
+  "file_too_large",
+  "file_type_unsupported",
+  "file_type_mismatch",
+  "file_not_utf8",
+  "file_empty",
+  "file_pdf_encrypted",
+  "file_pdf_damaged",
+]);
 
 export function describe(problem: Problem | ErrorCode, locale: Locale = "en"): string {
   const { code, params } = typeof problem === "string" ? { code: problem, params: undefined } : problem;

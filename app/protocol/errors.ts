@@ -35,6 +35,8 @@ export const ERROR_STATUS = {
   file_type_unsupported: 415,
   file_type_mismatch: 415,
   file_not_utf8: 415,
+  file_pdf_encrypted: 415,
+  file_pdf_damaged: 415,
   file_empty: 400,
   model_cannot_see_images: 400,
   message_too_big_for_model: 400,

@@ -12,6 +12,7 @@ import {
   bytesUsedBy,
   createPendingBlob,
   discardPendingBlob,
+  discardUnusedAttachment,
   finishUpload,
   ownedAttachments,
   readBlobBytes,
@@ -168,30 +169,49 @@ export async function storeUpload({
     return refused("upload_quota_exceeded", name, { max: quota });
   }
   const { attachment, newBlob } = finished;
+  if (newBlob && kindOf(sniffed.mediaType) === "pdf") {
+    // A PDF no one can open (a password, damage) would reach the model as a file without text: it is refused now,
+    // while the person can still do something about it. A PDF without a text layer (a scan) is kept.
+    const reading = await extractPdfText(attachment);
+    if (reading === "encrypted" || reading === "damaged") {
+      await discardUnusedAttachment({ userId, attachmentId: attachment.id });
+      return refused(reading === "encrypted" ? "file_pdf_encrypted" : "file_pdf_damaged", name);
+    }
+  }
   allowance.left -= size;
-  if (newBlob && kindOf(sniffed.mediaType) === "pdf") await extractPdfText(attachment);
   return { ok: true, attachment };
 }
 
 // One PDF at a time: reading a large one is CPU work that would otherwise pile up.
 let pdfQueue: Promise<unknown> = Promise.resolve();
 
-/** Reads a PDF's text layer for models that cannot read PDFs; a PDF without one (a scan) keeps none. */
-/** Reads a PDF's text into its blob (one PDF at a time); a PDF without one is only logged. */
-export async function extractPdfText(attachment: Pick<Attachment, "id">): Promise<void> {
-  const run = pdfQueue.then(async () => {
+/**
+ * What reading a PDF came to: its text stored (none for a scan), or why it
+ * could not be read at all — a password, or a file that is not a PDF inside
+ * (cut short, damaged) — or another failure, only logged.
+ */
+export type PdfReading = "read" | "encrypted" | "damaged" | "failed";
+
+/** Reads a PDF's text into its blob (one PDF at a time), for models that cannot read PDFs, and for search. */
+export async function extractPdfText(attachment: Pick<Attachment, "id">): Promise<PdfReading> {
+  const run = pdfQueue.then(async (): Promise<PdfReading> => {
     try {
       const { extractText } = await import("unpdf");
       const bytes = await readBlobBytes({ attachmentId: attachment.id });
       const { text } = await extractText(bytes, { mergePages: true });
-      await setExtractedText({ attachmentId: attachment.id, text: text.trim() });
+      await setExtractedText({ attachmentId: attachment.id, text });
+      return "read";
     } catch (error) {
-      // An unreadable or encrypted PDF is still attached; models that read PDFs get the file itself.
+      // pdf.js names why a document cannot be opened by the exception's name.
+      const name = error instanceof Error ? error.name : "";
+      if (name === "PasswordException") return "encrypted";
+      if (name === "InvalidPDFException") return "damaged";
       logger.warn("could not read a PDF's text", { attachmentId: attachment.id, error: String(error) });
+      return "failed";
     }
   });
   pdfQueue = run;
-  await run;
+  return run;
 }
 
 /** A message's `file` part for an attachment. */

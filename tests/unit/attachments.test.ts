@@ -32,7 +32,7 @@ import { loadContextFiles } from "~/llm/context-files.server";
 import { toChatCompletionMessages } from "~/llm/openai.server";
 import { filePartOf } from "~/services/attachments.server";
 import { createTestChat, createTestUser } from "./fixtures";
-import { jpegBytes, pdfBytes, pngBytes } from "../files";
+import { damagedPdfBytes, encryptedPdfBytes, jpegBytes, pdfBytes, pdfWithNulGlyphs, pngBytes } from "../files";
 
 beforeAll(async () => {
   await prepareDatabase();
@@ -171,6 +171,46 @@ describe("a composer's form as it arrives", () => {
     const request = new Request("http://127.0.0.1/attachments", { method: "POST", headers: { "Content-Type": `multipart/form-data; boundary=${boundary}` }, body });
     const form = await readMessageForm({ request, userId: user.id });
     expect(form.uploaded.map((a) => a.name)).toEqual(['report "final".txt']);
+  });
+});
+
+describe("PDFs no one can open are refused at upload", () => {
+  test("a PDF with a password and a damaged PDF are refused with what to do, and nothing of them is kept", async () => {
+    const user = await createTestUser();
+    const before = await rows();
+    const allowance = { perFile: 3 * MiB, left: 8 * MiB };
+    const locked = await upload(user.id, "payslip.pdf", encryptedPdfBytes(), allowance);
+    expect(locked).toEqual({ ok: false, name: "payslip.pdf", problem: { code: "file_pdf_encrypted", params: { name: "payslip.pdf" } } });
+    const broken = await upload(user.id, "scan-2.pdf", damagedPdfBytes(), allowance);
+    expect(broken).toEqual({ ok: false, name: "scan-2.pdf", problem: { code: "file_pdf_damaged", params: { name: "scan-2.pdf" } } });
+    expect(await rows()).toEqual(before);
+    expect(allowance.left).toBe(8 * MiB);
+    expect(new AppError("file_pdf_encrypted").status).toBe(415);
+    expect(new AppError("file_pdf_damaged").status).toBe(415);
+    expect(describeProblem({ code: "file_pdf_encrypted", params: { name: "payslip.pdf" } }, "en")).toBe(
+      "“payslip.pdf” is protected by a password, so Parley cannot read it. Remove the password (print it to a new PDF, or save it without one) and attach it again.",
+    );
+    expect(describeProblem({ code: "file_pdf_damaged", params: { name: "scan-2.pdf" } }, "ru")).toBe(
+      "Файл «scan-2.pdf» повреждён и не читается как PDF. Сохраните его заново в программе, где он сделан, и приложите новый файл.",
+    );
+  });
+
+  test("a PDF without a text layer (a scan) is kept, with no text", async () => {
+    const user = await createTestUser();
+    const scan = await stored(user.id, "scan.pdf", pdfBytes([]));
+    const [row] = await database().select({ text: blobs.extractedText }).from(blobs).where(eq(blobs.id, scan.blobId));
+    expect(row!.text ?? "").toBe("");
+  });
+
+  test("a form with a locked PDF keeps its other files and names the PDF's reason", async () => {
+    const user = await createTestUser();
+    const body = new FormData();
+    body.append("content", "Read these");
+    body.append("files", new File([encryptedPdfBytes() as BlobPart], "locked.pdf", { type: "application/pdf" }));
+    body.append("files", new File([text("fine\n") as BlobPart], "notes.txt", { type: "text/plain" }));
+    const form = await readMessageForm({ request: new Request("http://localhost/", { method: "POST", body }), userId: user.id });
+    expect(form.uploaded.map((a) => a.name)).toEqual(["notes.txt"]);
+    expect(form.refusal?.code).toBe("file_pdf_encrypted");
   });
 });
 
@@ -377,6 +417,19 @@ describe("what a model is sent", () => {
     const { pdf } = await turnWithFiles();
     const [row] = await database().select({ text: blobs.extractedText }).from(blobs).where(eq(blobs.id, pdf.blobId));
     expect(row!.text).toContain("Quarterly revenue grew 12 percent");
+  });
+
+  test("a PDF whose glyphs read as NUL characters reaches the model whole, every page, without them", async () => {
+    const user = await createTestUser();
+    const pdf = await stored(user.id, "report-zh.pdf", pdfWithNulGlyphs(["Page one \u0000\u0000 first", "Page two \u0007second", "Page three last"]));
+    const [row] = await database().select({ text: blobs.extractedText }).from(blobs).where(eq(blobs.id, pdf.blobId));
+    expect(row!.text).toMatch(/^Page one +first\s+Page two +second\s+Page three last$/);
+    const turn: PathTurn = { role: "user", status: "complete", parts: [filePartOf(pdf), { type: "text", text: "Summarise it." }] };
+    const files = await loadContextFiles({ turns: [turn], model: { vision: true, pdf: false } });
+    const { messages } = assembleContext({ path: [turn], files, contextWindow: 128_000 });
+    const words = JSON.stringify(messages.flatMap(toChatCompletionMessages));
+    expect(words).toContain("Page three last");
+    expect(words).not.toMatch(/\\u000[0-8]/);
   });
 
   test("Anthropic gets an image block, the PDF itself as a document block, and the code as a text document", async () => {
