@@ -109,3 +109,25 @@ export function encryptedPdfBytes(): Uint8Array {
 export function damagedPdfBytes(): Uint8Array {
   return new TextEncoder().encode(`%PDF-1.7\n${"\u00e2\u00e3\u00cf\u00d3 lost in transfer ".repeat(40)}\n`);
 }
+
+/** A ZIP of one stored (uncompressed) entry: enough for a type sniffer to tell an Office file by what it holds. */
+export function zipWithEntry(entry: string, content = ""): Uint8Array {
+  const name = Buffer.from(entry, "utf8");
+  const data = Buffer.from(content, "utf8");
+  const header = Buffer.alloc(30);
+  header.writeUInt32LE(0x04034b50, 0);
+  header.writeUInt16LE(20, 4);
+  header.writeUInt32LE(crc32(data), 14);
+  header.writeUInt32LE(data.length, 18);
+  header.writeUInt32LE(data.length, 22);
+  header.writeUInt16LE(name.length, 26);
+  return new Uint8Array(Buffer.concat([header, name, data]));
+}
+
+/** An Office Open XML file (docx, xlsx, pptx) as a sniffer sees it: its content types name its main part. */
+export function officeOpenXmlBytes(kind: "wordprocessingml.document" | "spreadsheetml.sheet" | "presentationml.presentation"): Uint8Array {
+  return zipWithEntry(
+    "[Content_Types].xml",
+    `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/main.xml" ContentType="application/vnd.openxmlformats-officedocument.${kind}.main+xml"/></Types>`,
+  );
+}

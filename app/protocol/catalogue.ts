@@ -146,6 +146,76 @@ function importReason(p: ErrorParams, locale: Locale): string {
   return words ? words(p) : (p.reason ?? "");
 }
 
+/**
+ * Office formats people attach most, by the type their bytes turn out to be:
+ * named in words with what to do instead, never as a MIME type no one reads.
+ */
+const OFFICE_KINDS = {
+  "application/vnd.openxmlformats-officedocument.wordprocessingml.document": { ext: "docx", kind: "document" },
+  "application/msword": { ext: "doc", kind: "document" },
+  "application/vnd.oasis.opendocument.text": { ext: "odt", kind: "document" },
+  "application/rtf": { ext: "rtf", kind: "document" },
+  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": { ext: "xlsx", kind: "sheet" },
+  "application/vnd.ms-excel": { ext: "xls", kind: "sheet" },
+  "application/vnd.oasis.opendocument.spreadsheet": { ext: "ods", kind: "sheet" },
+  "application/vnd.openxmlformats-officedocument.presentationml.presentation": { ext: "pptx", kind: "slides" },
+  "application/vnd.ms-powerpoint": { ext: "ppt", kind: "slides" },
+  "application/vnd.oasis.opendocument.presentation": { ext: "odp", kind: "slides" },
+} as const satisfies Record<string, { ext: string; kind: "document" | "sheet" | "slides" }>;
+
+type OfficeExt = (typeof OFFICE_KINDS)[keyof typeof OFFICE_KINDS]["ext"];
+
+const OFFICE_WORDS: Record<Locale, { names: Record<OfficeExt, string>; advice: Record<"document" | "sheet" | "slides", string>; sentence: (file: string, kind: string, advice: string) => string }> = {
+  en: {
+    names: {
+      docx: "Word documents (.docx)",
+      doc: "Word 97–2003 documents (.doc)",
+      odt: "OpenDocument text documents (.odt)",
+      rtf: "RTF documents (.rtf)",
+      xlsx: "Excel workbooks (.xlsx)",
+      xls: "Excel 97–2003 workbooks (.xls)",
+      ods: "OpenDocument spreadsheets (.ods)",
+      pptx: "PowerPoint presentations (.pptx)",
+      ppt: "PowerPoint 97–2003 presentations (.ppt)",
+      odp: "OpenDocument presentations (.odp)",
+    },
+    advice: {
+      document: "save it as PDF and attach that.",
+      sheet: "save it as CSV (a sheet at a time) or PDF and attach that.",
+      slides: "save it as PDF and attach that.",
+    },
+    sentence: (file, kind, advice) => `${file}: ${kind} cannot be read here. To attach it, ${advice}`,
+  },
+  ru: {
+    names: {
+      docx: "документы Word (.docx)",
+      doc: "документы Word 97–2003 (.doc)",
+      odt: "текстовые документы OpenDocument (.odt)",
+      rtf: "документы RTF (.rtf)",
+      xlsx: "книги Excel (.xlsx)",
+      xls: "книги Excel 97–2003 (.xls)",
+      ods: "таблицы OpenDocument (.ods)",
+      pptx: "презентации PowerPoint (.pptx)",
+      ppt: "презентации PowerPoint 97–2003 (.ppt)",
+      odp: "презентации OpenDocument (.odp)",
+    },
+    advice: {
+      document: "сохраните его в PDF и приложите этот файл.",
+      sheet: "сохраните его в CSV (по листу) или в PDF и приложите этот файл.",
+      slides: "сохраните его в PDF и приложите этот файл.",
+    },
+    sentence: (file, kind, advice) => `Файл ${file}: ${kind} здесь не читаются. Чтобы приложить его, ${advice}`,
+  },
+};
+
+/** A refused office file in words, or undefined for a type that is not one. */
+function officeFileText(p: ErrorParams, locale: Locale): string | undefined {
+  const office = (OFFICE_KINDS as Record<string, { ext: OfficeExt; kind: "document" | "sheet" | "slides" } | undefined>)[p.type ?? ""];
+  if (!office) return undefined;
+  const words = OFFICE_WORDS[locale];
+  return words.sentence(file(p, locale), words.names[office.ext], words.advice[office.kind]);
+}
+
 export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
   en: {
     invalid_input: () => "Check the form and try again.",
@@ -172,8 +242,9 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     too_many_files: (p) => `A message can carry at most ${upTo(p, "en", ["file", "files"])}. Remove some and send again.`,
     upload_quota_exceeded: (p) => `${file(p)} does not fit: your files may take ${formatBytes(p.max ?? 0)} in all. Delete chats with files you no longer need.`,
     file_not_utf8: (p) =>
-      `${file(p)} is text, but not in UTF-8 (${p.type === "UTF-16" ? "it is in UTF-16" : "it looks like an older encoding, such as Windows-1252"}). Save it as UTF-8 (editors offer it under Save As, as the encoding) and attach it again.`,
-    file_type_unsupported: (p) => `${file(p)}${p.type ? ` (${p.type})` : ""} is not a kind of file Parley can read. Attach images (PNG, JPEG, WebP, GIF), PDFs, or text and code files.`,
+      `${file(p)} is text ${p.type === "UTF-16" ? "in UTF-16" : "in an older encoding"}, not UTF-8. Save it as UTF-8 (editors offer it under Save As, as the encoding) and attach it again.`,
+    file_type_unsupported: (p) =>
+      officeFileText(p, "en") ?? `${file(p)}${p.type ? ` (${p.type})` : ""} is not a kind of file Parley can read. Attach images (PNG, JPEG, WebP, GIF), PDFs, or text and code files.`,
     file_type_mismatch: (p) => `${file(p)} is not what its name says: by its content it is ${p.type ?? "another kind of file"}. Rename it or attach the real file.`,
     file_empty: (p) => `${file(p)} is empty.`,
     file_pdf_encrypted: (p) => `${file(p)} is protected by a password, so Parley cannot read it. Remove the password (print it to a new PDF, or save it without one) and attach it again.`,
@@ -299,8 +370,9 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     too_many_files: (p) => `К сообщению можно приложить не больше ${upTo(p, "ru", ["файла", "файлов"])}. Уберите лишние и отправьте снова.`,
     upload_quota_exceeded: (p) => `Файл ${file(p, "ru")} не помещается: все ваши файлы вместе могут занимать ${formatBytes(p.max ?? 0, "ru")}. Удалите чаты с ненужными файлами.`,
     file_not_utf8: (p) =>
-      `Файл ${file(p, "ru")} — текст, но не в UTF-8 (${p.type === "UTF-16" ? "он в UTF-16" : "похоже, в старой кодировке, например Windows-1251"}). Сохраните его в UTF-8 (редакторы предлагают это в «Сохранить как», в выборе кодировки) и приложите снова.`,
-    file_type_unsupported: (p) => `Файл ${file(p, "ru")}${p.type ? ` (${p.type})` : ""} Parley прочитать не может. Прикладывайте изображения (PNG, JPEG, WebP, GIF), PDF или текстовые файлы и код.`,
+      `Файл ${file(p, "ru")} — текст ${p.type === "UTF-16" ? "в UTF-16" : "в старой кодировке"}, не в UTF-8. Сохраните его в UTF-8 (редакторы предлагают это в «Сохранить как», в выборе кодировки) и приложите снова.`,
+    file_type_unsupported: (p) =>
+      officeFileText(p, "ru") ?? `Файл ${file(p, "ru")}${p.type ? ` (${p.type})` : ""} Parley прочитать не может. Прикладывайте изображения (PNG, JPEG, WebP, GIF), PDF или текстовые файлы и код.`,
     file_type_mismatch: (p) => `Файл ${file(p, "ru")} не то, что обещает имя: по содержимому это ${p.type ?? "файл другого вида"}. Переименуйте его или приложите настоящий файл.`,
     file_empty: (p) => `Файл ${file(p, "ru")} пуст.`,
     file_pdf_encrypted: (p) => `Файл ${file(p, "ru")} защищён паролем, и Parley не может его прочитать. Снимите пароль (распечатайте в новый PDF или сохраните без пароля) и приложите снова.`,
@@ -409,6 +481,12 @@ const ALSO_REFUSED: Record<Locale, (names: string) => string> = {
   ru: (names) => `Не приложены и эти файлы: ${names}.`,
 };
 
+/** After a message over the file limit: the files it left out. */
+const LEFT_OUT: Record<Locale, (names: string) => string> = {
+  en: (names) => `Not attached: ${names}.`,
+  ru: (names) => `Не приложены: ${names}.`,
+};
+
 /** Reasons that name their file: another refused file with one of these is told with its own reason. */
 const NAMES_ITS_FILE: ReadonlySet<ErrorCode> = new Set([
   "file_too_large",
@@ -430,7 +508,8 @@ export function describe(problem: Problem | ErrorCode, locale: Locale = "en"): s
     if (NAMES_ITS_FILE.has(other.code) && other.params?.name) told.push(describe({ code: other.code, params: { ...other.params, alsoRefused: undefined } }, locale));
     else named.push(file({ name: other.params?.name ?? "" }, locale));
   }
-  return [text, ...told, ...(named.length ? [ALSO_REFUSED[locale](named.join(", "))] : [])].join(" ");
+  const notTaken = code === "too_many_files" ? LEFT_OUT : ALSO_REFUSED;
+  return [text, ...told, ...(named.length ? [notTaken[locale](named.join(", "))] : [])].join(" ");
 }
 
 /** The first supported language in an Accept-Language header (English when none fits). */

@@ -24,8 +24,11 @@ import type { FilePart } from "../protocol/parts";
 import { concatBytes } from "../utils/bytes";
 import { isId } from "../utils/id";
 import { logger } from "../utils/logger.server";
-import { claimsBinary, IMAGE_TYPES, kindOf, looksLikeText, otherTextEncoding, PDF_TYPE, safeFileName, TEXT_TYPE } from "./file-kind";
+import { claimsBinary, extensionOf, IMAGE_TYPES, kindOf, looksLikeText, otherTextEncoding, PDF_TYPE, safeFileName, TEXT_TYPE } from "./file-kind";
 import { consume } from "./limits.server";
+
+/** The type of an older Office file, by its extension (its bytes are the same container for all three). */
+const LEGACY_OFFICE: Record<string, string> = { doc: "application/msword", xls: "application/vnd.ms-excel", ppt: "application/vnd.ms-powerpoint" };
 
 /** file-type reads at most this much of a file to tell its type. */
 const SNIFF_BYTES = 4100;
@@ -44,6 +47,8 @@ export async function sniff({ head, name, complete }: { head: Uint8Array; name: 
   const found = await fileTypeFromBuffer(head);
   if (found) {
     if ((IMAGE_TYPES as readonly string[]).includes(found.mime) || found.mime === PDF_TYPE) return { ok: true, mediaType: found.mime };
+    // Word, Excel and PowerPoint 97–2003 files are all one container format to file-type: their name tells which.
+    if (found.mime === "application/x-cfb") return { ok: false, code: "file_type_unsupported", type: LEGACY_OFFICE[extensionOf(name)] ?? found.mime };
     return { ok: false, code: "file_type_unsupported", type: found.mime };
   }
   if (!looksLikeText(head, complete)) {
@@ -263,7 +268,16 @@ export async function readMessageForm({ request, userId, ip }: { request: Reques
   });
   const uploaded = results.flatMap((r) => (r.ok ? [r.attachment] : []));
   let refusal = refusalError(results);
-  if (read.tooManyFiles) refusal ??= new AppError("too_many_files", { params: { max: config.MAX_FILES_PER_MESSAGE }, field: "files" });
+  if (read.tooManyFiles) {
+    // Past the limit: the limit is what to fix first, and every file not taken is named (those left out by name, the
+    // others refused with their own reasons).
+    const max = config.MAX_FILES_PER_MESSAGE;
+    const leftOut: Problem[] = read.filesLeftOut.map((name) => ({ code: "too_many_files", params: { name: safeFileName(name), max } }));
+    const { alsoRefused: others = [], ...firstParams } = refusal?.params ?? {};
+    const first: Problem[] = refusal ? [{ code: refusal.code, params: firstParams }] : [];
+    const alsoRefused = [...first, ...others, ...leftOut];
+    refusal = new AppError("too_many_files", { params: { max, ...(alsoRefused.length ? { alsoRefused } : {}) }, field: "files" });
+  }
   if (read.truncatedFields.size > 0) refusal ??= new AppError("message_too_long", { params: { max: config.MAX_MESSAGE_CHARS }, field: "content" });
   return { fields: read.fields, uploaded, refusal };
 }

@@ -16,7 +16,7 @@ export interface IncomingFile {
 export interface MultipartLimits {
   /** Bytes one text field may hold; a longer field is `truncatedFields`. */
   maxFieldBytes: number;
-  /** Files in one body; more set `tooManyFiles` and are skipped. */
+  /** Files in one body; more set `tooManyFiles` and are skipped (named in `filesLeftOut`). */
   maxFiles: number;
   maxFields?: number;
 }
@@ -26,7 +26,12 @@ export interface ReadForm {
   /** Fields cut at `maxFieldBytes`. */
   truncatedFields: Set<string>;
   tooManyFiles: boolean;
+  /** The names of files skipped past `maxFiles` (as sent), so that none goes without a word. */
+  filesLeftOut: string[];
 }
+
+/** Files past the limit whose names are still read (their bytes are skipped); beyond these, a body's files are not even named. */
+const NAMED_PAST_LIMIT = 100;
 
 function isMultipart(request: Request): boolean {
   return (request.headers.get("Content-Type") ?? "").toLowerCase().startsWith("multipart/form-data");
@@ -52,7 +57,7 @@ export async function readForm(
 ): Promise<ReadForm> {
   if (!isMultipart(request)) {
     try {
-      return { fields: await request.formData(), truncatedFields: new Set(), tooManyFiles: false };
+      return { fields: await request.formData(), truncatedFields: new Set(), tooManyFiles: false, filesLeftOut: [] };
     } catch (cause) {
       throw new AppError("bad_body", { cause });
     }
@@ -60,6 +65,8 @@ export async function readForm(
   const fields = new FormData();
   const truncatedFields = new Set<string>();
   let tooManyFiles = false;
+  const filesLeftOut: string[] = [];
+  let named = 0;
   const handlers: Promise<void>[] = [];
   let parser: busboy.Busboy;
   try {
@@ -70,7 +77,12 @@ export async function readForm(
       // The name as sent: busboy would turn "." and ".." into no name, and the file would be dropped as an empty
       // input. Names are made safe (last path segment only) where a file is stored.
       preservePath: true,
-      limits: { fieldSize: limits.maxFieldBytes, files: limits.maxFiles, fields: limits.maxFields ?? 100, parts: (limits.maxFields ?? 100) + limits.maxFiles + 1 },
+      limits: {
+        fieldSize: limits.maxFieldBytes,
+        files: limits.maxFiles + NAMED_PAST_LIMIT,
+        fields: limits.maxFields ?? 100,
+        parts: (limits.maxFields ?? 100) + limits.maxFiles + NAMED_PAST_LIMIT + 1,
+      },
     });
   } catch (cause) {
     // No boundary, or not multipart after all.
@@ -85,6 +97,13 @@ export async function readForm(
       const handled = (async () => {
         // An empty <input type="file"> still sends a part with no name and no bytes.
         if (!info.filename) {
+          for await (const chunk of stream) void chunk;
+          return;
+        }
+        // Past the limit a file is skipped, but its name is kept to say it was not taken.
+        if (++named > limits.maxFiles) {
+          tooManyFiles = true;
+          filesLeftOut.push(browserFileName(info.filename));
           for await (const chunk of stream) void chunk;
           return;
         }
@@ -125,5 +144,5 @@ export async function readForm(
   }
   await finished;
   await Promise.all(handlers);
-  return { fields, truncatedFields, tooManyFiles };
+  return { fields, truncatedFields, tooManyFiles, filesLeftOut };
 }

@@ -8,7 +8,7 @@ import { createClient } from "@libsql/client";
 import { E2E } from "./env";
 import { chatIdOf, CHAT_URL, composer, expect, lastAnswer, newChatAndSend, signUp, test, userMessages, waitForAnswer, waitForHydration } from "./fixtures";
 import { queueScripts, requestsWith, uniqueMarker } from "./upstream";
-import { pdfBytes, pngBytes } from "../files";
+import { officeOpenXmlBytes, pdfBytes, pngBytes, zipWithEntry } from "../files";
 import { isolate } from "../../app/i18n/isolate";
 
 const PNG = Buffer.from(pngBytes({ width: 40, height: 30, rgb: [20, 120, 220] }));
@@ -257,6 +257,49 @@ test("without JavaScript, a file over the limit answers 413, names every file re
   await expect(page).toHaveURL(CHAT_URL);
   await expect(page.getByTestId("user-message").getByTestId("file-part")).toHaveText([/fib\.py/]);
   await expect(userMessages(page)).toHaveText(["Please keep this text"]);
+});
+
+test("without JavaScript, files past the limit are named in the refusal, and the ten that fit stay checked", async ({ noJsPage: page, browserErrors }) => {
+  browserErrors.allowStatus(413);
+  await signUp(page);
+  await page.goto("/chats?new=1");
+  const notes = Array.from({ length: 11 }, (_, i) => ({ name: `note-${i + 1}.txt`, mimeType: "text/plain", buffer: Buffer.from(`note ${i + 1}\n`) }));
+  await page.getByTestId("file-input").setInputFiles(notes);
+  await composer(page).fill("Eleven notes");
+  const [response] = await Promise.all([page.waitForResponse((r) => r.request().method() === "POST"), page.getByRole("button", { name: "Send" }).click()]);
+  expect(response.status()).toBe(413);
+  await expect(page.getByRole("alert")).toHaveText("A message can carry at most 10 files. Remove some and send again. Not attached: “note-11.txt”.");
+  await expect(page.getByRole("checkbox", { name: /note-\d+\.txt/ })).toHaveCount(10);
+  await expect(page.getByRole("checkbox", { name: /note-11\.txt/ })).toHaveCount(0);
+  await expect(composer(page)).toHaveValue("Eleven notes");
+});
+
+test("a refused file's chip names office files in words, keeps its words inside it, and shows its name cleaned", async ({ page, browserErrors }) => {
+  browserErrors.allowStatus(415);
+  await signUp(page);
+  await page.goto("/chats?new=1");
+  await waitForHydration(page);
+  // A right-to-left override would show this name reversed from it on; the name runs long with nowhere to break.
+  const longName = `quarterly_figures_for_the_board_of_directors_final\u202Etxt.exe_version_2026.txt`;
+  await page.getByTestId("file-input").setInputFiles([
+    { name: "plan.docx", mimeType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", buffer: Buffer.from(officeOpenXmlBytes("wordprocessingml.document")) },
+    { name: longName, mimeType: "text/plain", buffer: Buffer.alloc(0) },
+    { name: "drawing.odg", mimeType: "application/vnd.oasis.opendocument.graphics", buffer: Buffer.from(zipWithEntry("mimetype", "application/vnd.oasis.opendocument.graphics")) },
+  ]);
+  const chips = page.getByTestId("attachment-chip");
+  await expect(chips.and(page.locator('[data-status="error"]'))).toHaveCount(3);
+  await expect(chips.nth(0)).toContainText("“plan.docx”: Word documents (.docx) cannot be read here. To attach it, save it as PDF and attach that.");
+  await expect(chips.nth(0)).not.toContainText("application/vnd");
+  const cleaned = longName.replace("\u202E", "");
+  await expect(chips.nth(1).locator("[title]")).toHaveText(cleaned);
+  await expect(chips.nth(1)).toContainText(`“${cleaned}” is empty.`);
+  await expect(chips.nth(2)).toContainText("(application/vnd.oasis.opendocument.graphics) is not a kind of file Parley can read.");
+  // Each chip's words stay within it, however long their longest word.
+  for (const index of [0, 1, 2]) {
+    const chip = (await chips.nth(index).boundingBox())!;
+    const words = (await chips.nth(index).locator(".text-red-300").boundingBox())!;
+    expect(words.x + words.width).toBeLessThanOrEqual(chip.x + chip.width + 0.5);
+  }
 });
 
 test("with JavaScript, a file over the limit is refused before upload and the typed text stays", async ({ page }) => {

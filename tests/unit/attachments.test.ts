@@ -32,7 +32,7 @@ import { loadContextFiles } from "~/llm/context-files.server";
 import { toChatCompletionMessages } from "~/llm/openai.server";
 import { filePartOf } from "~/services/attachments.server";
 import { createTestChat, createTestUser } from "./fixtures";
-import { damagedPdfBytes, encryptedPdfBytes, jpegBytes, pdfBytes, pdfWithNulGlyphs, pngBytes } from "../files";
+import { damagedPdfBytes, encryptedPdfBytes, jpegBytes, pdfBytes, pdfWithNulGlyphs, pngBytes, officeOpenXmlBytes, zipWithEntry } from "../files";
 
 beforeAll(async () => {
   await prepareDatabase();
@@ -114,8 +114,43 @@ describe("the type comes from the bytes", () => {
     const latin1 = new Uint8Array([..."café naïve, crème brûlée\n"].map((c) => c.charCodeAt(0)));
     expect(await sniff({ head: latin1, name: "menu.csv", complete: true })).toEqual({ ok: false, code: "file_not_utf8", type: "legacy" });
     expect(describeProblem({ code: "file_not_utf8", params: { name: "menu.csv", type: "legacy" } }, "en")).toBe(
-      "“menu.csv” is text, but not in UTF-8 (it looks like an older encoding, such as Windows-1252). Save it as UTF-8 (editors offer it under Save As, as the encoding) and attach it again.",
+      "“menu.csv” is text in an older encoding, not UTF-8. Save it as UTF-8 (editors offer it under Save As, as the encoding) and attach it again.",
     );
+  });
+
+  test("Russian text in Windows-1251 is refused as an older encoding, without naming one it is not", async () => {
+    // „Привет, мир“ and a second line, as Windows-1251 writes them.
+    const cp1251 = new Uint8Array([0xcf, 0xf0, 0xe8, 0xe2, 0xe5, 0xf2, 0x2c, 0x20, 0xec, 0xe8, 0xf0, 0x0d, 0x0a, 0xc2, 0xf2, 0xee, 0xf0, 0xe0, 0xff, 0x20, 0xf1, 0xf2, 0xf0, 0xee, 0xea, 0xe0, 0x0d, 0x0a]);
+    const sniffed = await sniff({ head: cp1251, name: "заметки.txt", complete: true });
+    expect(sniffed).toEqual({ ok: false, code: "file_not_utf8", type: "legacy" });
+    const en = describeProblem({ code: "file_not_utf8", params: { name: "заметки.txt", type: "legacy" } }, "en");
+    const ru = describeProblem({ code: "file_not_utf8", params: { name: "заметки.txt", type: "legacy" } }, "ru");
+    expect(ru).toBe("Файл «заметки.txt» — текст в старой кодировке, не в UTF-8. Сохраните его в UTF-8 (редакторы предлагают это в «Сохранить как», в выборе кодировки) и приложите снова.");
+    for (const words of [en, ru]) expect(words).not.toMatch(/Windows-|125\d/);
+    expect(describeProblem({ code: "file_not_utf8", params: { name: "export.csv", type: "UTF-16" } }, "en")).toContain("is text in UTF-16, not UTF-8.");
+  });
+
+  test("office files are refused with their kind in words and what to do, never their MIME type", async () => {
+    const docx = await sniff({ head: officeOpenXmlBytes("wordprocessingml.document"), name: "Отчёт.docx", complete: true });
+    expect(docx).toEqual({ ok: false, code: "file_type_unsupported", type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document" });
+    const say = (sniffed: Awaited<ReturnType<typeof sniff>>, name: string, locale: "en" | "ru" = "en") =>
+      describeProblem({ code: "file_type_unsupported", params: { name, type: sniffed.ok ? "" : sniffed.type } }, locale);
+    expect(say(docx, "Отчёт.docx")).toBe("“Отчёт.docx”: Word documents (.docx) cannot be read here. To attach it, save it as PDF and attach that.");
+    expect(say(docx, "Отчёт.docx", "ru")).toBe("Файл «Отчёт.docx»: документы Word (.docx) здесь не читаются. Чтобы приложить его, сохраните его в PDF и приложите этот файл.");
+    const xlsx = await sniff({ head: officeOpenXmlBytes("spreadsheetml.sheet"), name: "budget.xlsx", complete: true });
+    expect(say(xlsx, "budget.xlsx")).toBe("“budget.xlsx”: Excel workbooks (.xlsx) cannot be read here. To attach it, save it as CSV (a sheet at a time) or PDF and attach that.");
+    const pptx = await sniff({ head: officeOpenXmlBytes("presentationml.presentation"), name: "deck.pptx", complete: true });
+    expect(say(pptx, "deck.pptx")).toContain("PowerPoint presentations (.pptx) cannot be read here.");
+    // Word, Excel and PowerPoint 97–2003 share one container: the name says which.
+    const cfb = new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, ...new Array(504).fill(0)]);
+    expect(say(await sniff({ head: cfb, name: "old.doc", complete: true }), "old.doc")).toContain("Word 97–2003 documents (.doc) cannot be read here.");
+    expect(say(await sniff({ head: cfb, name: "old.xls", complete: true }), "old.xls", "ru")).toContain("книги Excel 97–2003 (.xls) здесь не читаются.");
+    expect(say(await sniff({ head: cfb, name: "old.ppt", complete: true }), "old.ppt")).toContain("PowerPoint 97–2003 presentations (.ppt)");
+    expect(say(await sniff({ head: text("{\\rtf1\\ansi Hello}"), name: "letter.rtf", complete: true }), "letter.rtf")).toContain("RTF documents (.rtf) cannot be read here.");
+    const odt = await sniff({ head: zipWithEntry("mimetype", "application/vnd.oasis.opendocument.text"), name: "essay.odt", complete: true });
+    expect(say(odt, "essay.odt")).toContain("OpenDocument text documents (.odt) cannot be read here.");
+    // Anything else keeps its type, as before.
+    expect(describeProblem({ code: "file_type_unsupported", params: { name: "a.zip", type: "application/zip" } }, "en")).toContain("“a.zip” (application/zip) is not a kind of file");
   });
 
   test("a character cut at the end of the sniffed sample does not make a long text file binary", async () => {
@@ -211,6 +246,26 @@ describe("PDFs no one can open are refused at upload", () => {
     const form = await readMessageForm({ request: new Request("http://localhost/", { method: "POST", body }), userId: user.id });
     expect(form.uploaded.map((a) => a.name)).toEqual(["notes.txt"]);
     expect(form.refusal?.code).toBe("file_pdf_encrypted");
+  });
+});
+
+describe("a form over the file limit", () => {
+  test("names every file it left out, and the other files' reasons, beside the limit", async () => {
+    const user = await createTestUser();
+    const body = new FormData();
+    body.append("content", "Four files");
+    body.append("files", new File([text("") as BlobPart], "blank.txt"));
+    for (const name of ["a.txt", "b.txt", "c.txt", "d\u202Etxt.exe"]) body.append("files", new File([text(`${name}\n`) as BlobPart], name));
+    const form = await readMessageForm({ request: new Request("http://localhost/", { method: "POST", body }), userId: user.id });
+    // Three files may go (MAX_FILES_PER_MESSAGE): blank.txt takes a place and is refused, c.txt and the fourth are left out.
+    expect(form.uploaded.map((a) => a.name)).toEqual(["a.txt", "b.txt"]);
+    expect(form.refusal?.code).toBe("too_many_files");
+    expect(describeProblem(form.refusal!.problem, "en")).toBe(
+      "A message can carry at most 3 files. Remove some and send again. “blank.txt” is empty. Not attached: “c.txt”, “dtxt.exe”.",
+    );
+    expect(describeProblem(form.refusal!.problem, "ru")).toBe(
+      "К сообщению можно приложить не больше 3 файлов. Уберите лишние и отправьте снова. Файл «blank.txt» пуст. Не приложены: «c.txt», «dtxt.exe».",
+    );
   });
 });
 

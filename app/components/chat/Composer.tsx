@@ -81,7 +81,8 @@ function ChipView({ chip, onRemove, onRetry }: { chip: Chip; onRemove: () => voi
         <span dir="auto" className="block truncate text-zinc-100" title={chip.name}>
           {chip.name}
         </span>
-        <span className="block text-zinc-400">
+        {/* A refusal's words may hold a long name or type with nowhere to break: it breaks anywhere rather than spill out of the chip. */}
+        <span className="block text-zinc-400 [overflow-wrap:anywhere]">
           {chip.status === "error" ? <span className="text-red-300">{chip.error}</span> : formatBytes(chip.size, locale)}
         </span>
         {chip.status === "error" && chip.retryable ? (

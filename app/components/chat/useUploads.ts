@@ -7,7 +7,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "~/i18n/i18n";
 import { describe, formatBytes, waitText, type Locale } from "../../protocol/catalogue";
 import type { FilePart } from "../../protocol/parts";
-import { kindOf } from "../../services/file-kind";
+import { kindOf, safeFileName } from "../../services/file-kind";
 import { attachmentUrl, previewOf, rememberPreview } from "./Attachments";
 
 export interface Chip {
@@ -161,13 +161,15 @@ export function useUploads({ initial, maxFileBytes, maxFiles, keptAt }: { initia
       const added: Chip[] = [];
       for (const file of list) {
         const key = `k${nextKey++}`;
-        const refused = (error: string) => added.push({ key, name: file.name, size: file.size, status: "error", progress: 0, error });
+        // The name as the server stores it (no direction controls to reverse it, no folders), refused or not.
+        const name = safeFileName(file.name);
+        const refused = (error: string) => added.push({ key, name, size: file.size, status: "error", progress: 0, error });
         if (file.size > maxFileBytes) {
           refused(t("composer.fileTooLarge", { size: formatBytes(maxFileBytes, i18n.language as Locale) }));
           continue;
         }
         if (file.size === 0) {
-          refused(describe({ code: "file_empty", params: { name: file.name } }, i18n.language as Locale));
+          refused(describe({ code: "file_empty", params: { name } }, i18n.language as Locale));
           continue;
         }
         // Past the limit a file is shown as not attached, never dropped without a word.
@@ -178,7 +180,7 @@ export function useUploads({ initial, maxFileBytes, maxFiles, keptAt }: { initia
         }
         room--;
         const previewUrl = IMAGE.test(file.type) ? URL.createObjectURL(file) : undefined;
-        added.push({ key, name: file.name, size: file.size, previewUrl, status: "uploading", progress: 0 });
+        added.push({ key, name, size: file.size, previewUrl, status: "uploading", progress: 0 });
         const start = () => {
           const { done, abort } = upload(file, (progress) => update(key, { progress }), t);
           aborts.current.set(key, abort);
