@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, test } from "vitest";
-import { chats, messages } from "../../drizzle/schema";
+import { attachments, blobs, chats, messages } from "../../drizzle/schema";
 import { database, prepareDatabase } from "~/db.server";
 import { defaultModelId } from "~/llm/catalog.server";
 import { readBlobBytes } from "~/models/attachment.server";
@@ -388,6 +388,28 @@ describe("a Claude export", () => {
     expect(found.messages.map((m) => m.messageId)).toContain(question.id);
     expect(path[1]).toBe("Autumn moon rises");
     expect(rows.filter((r) => r.role === "assistant").every((r) => r.parentId === rows.find((q) => q.role === "user")!.id)).toBe(true);
+  });
+
+  test("an upload's text holding NUL characters is stored whole, without them", async () => {
+    const user = await createTestUser("ClaudeNul");
+    const conversation = {
+      uuid: "claude-nul",
+      name: "Pages",
+      created_at: "2024-05-02T10:00:00Z",
+      updated_at: "2024-05-02T10:05:00Z",
+      chat_messages: [
+        claudeMessage("m1", "human", "Read this", { attachments: [{ file_name: "pages.txt", extracted_content: "page one \u0000\u0001 page two\tand three\n" }] }),
+        claudeMessage("m2", "assistant", "Done", { parent_message_uuid: "m1" }),
+      ],
+    };
+    const report = await importing(user.id, JSON.stringify([conversation]));
+    expect(report).toMatchObject({ imported: 1, failed: [] });
+    const [row] = await database()
+      .select({ text: blobs.extractedText })
+      .from(attachments)
+      .innerJoin(blobs, eq(blobs.id, attachments.blobId))
+      .where(eq(attachments.userId, user.id));
+    expect(row!.text).toBe("page one  page two\tand three\n");
   });
 
   test("an upload's text past the storage quota stays in the message as text: nothing of it is lost", async () => {
