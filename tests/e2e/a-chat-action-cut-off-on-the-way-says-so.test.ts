@@ -23,6 +23,19 @@ async function chatWithAnswer(page: Page): Promise<string> {
 
 const header = (page: Page) => page.getByTestId("chat-header");
 
+/** Holds the chat's POSTs until the returned function is called, noting each one's intent in `posts`. */
+async function holdPosts(page: Page, chatUrl: string, posts: string[]): Promise<() => void> {
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(`**${chatUrl}*`, async (route) => {
+    if (route.request().method() !== "POST") return route.fallback();
+    posts.push(new URLSearchParams(route.request().postData() ?? "").get("intent") ?? "");
+    await held;
+    await route.fallback();
+  });
+  return release;
+}
+
 /** The next POST to the chat is cut off once (the connection reset before an answer); `done` says whether it reached Parley first. */
 async function cutOffNextPost(page: Page, chatUrl: string, { done }: { done: boolean }): Promise<void> {
   let cut = false;
@@ -79,14 +92,7 @@ test("a rename whose connection drops before Parley answers says it may not have
 test("a rename or a delete on its way says so, and a second click or Enter sends it once", async ({ page }) => {
   const chatUrl = await chatWithAnswer(page);
   const posts: string[] = [];
-  let release: () => void = () => {};
-  const held = new Promise<void>((resolve) => (release = resolve));
-  await page.route(`**${chatUrl}*`, async (route) => {
-    if (route.request().method() !== "POST") return route.fallback();
-    posts.push(new URLSearchParams(route.request().postData() ?? "").get("intent") ?? "");
-    await held;
-    await route.fallback();
-  });
+  let release = await holdPosts(page, chatUrl, posts);
   await header(page).locator("summary", { hasText: "Rename" }).click();
   await page.getByLabel("Chat title").fill("Slow herons");
   const save = header(page).getByRole("button", { name: /^Sav/ });
@@ -99,21 +105,14 @@ test("a rename or a delete on its way says so, and a second click or Enter sends
   expect(posts).toEqual(["rename"]);
 
   // The deletion too: its button says so, and a second click on it sends nothing more.
-  let releaseDelete: () => void = () => {};
-  const deleteHeld = new Promise<void>((resolve) => (releaseDelete = resolve));
   await page.unrouteAll();
-  await page.route(`**${chatUrl}*`, async (route) => {
-    if (route.request().method() !== "POST") return route.fallback();
-    posts.push(new URLSearchParams(route.request().postData() ?? "").get("intent") ?? "");
-    await deleteHeld;
-    await route.fallback();
-  });
+  release = await holdPosts(page, chatUrl, posts);
   await header(page).locator("summary", { hasText: "Delete" }).click();
   await header(page).getByRole("button", { name: "Delete permanently" }).click();
   const deleting = header(page).getByRole("button", { name: "Deleting…" });
   await expect(deleting).toBeDisabled();
   await deleting.click({ force: true });
-  releaseDelete();
+  release();
   await expect(page).toHaveURL(/\/chats$/);
   expect(posts).toEqual(["rename", "delete"]);
 });
