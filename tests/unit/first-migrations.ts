@@ -2,6 +2,9 @@
 // how the migration tests build a database with an older schema.
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { type Client, createClient } from "@libsql/client";
+import { drizzle } from "drizzle-orm/libsql";
+import { migrate } from "drizzle-orm/libsql/migrator";
 
 const migrations = path.resolve("drizzle/migrations");
 
@@ -13,4 +16,18 @@ export function firstMigrations(count: number, parentDir: string): string {
   writeFileSync(path.join(folder, "meta/_journal.json"), JSON.stringify(journal));
   for (const { tag } of journal.entries) copyFileSync(path.join(migrations, `${tag}.sql`), path.join(folder, `${tag}.sql`));
   return folder;
+}
+
+/**
+ * What an upgrade finds: a database file in `dir` at the schema of the first
+ * `count` migrations, filled by `seed`, then brought up to date by every
+ * migration there is.
+ */
+export async function upgradedDatabase(count: number, dir: string, seed: (client: Client) => Promise<unknown>): Promise<Client> {
+  const client = createClient({ url: `file:${path.join(dir, "old.db")}` });
+  const db = drizzle(client);
+  await migrate(db, { migrationsFolder: firstMigrations(count, dir) });
+  await seed(client);
+  await migrate(db, { migrationsFolder: migrations });
+  return client;
 }

@@ -15,14 +15,11 @@ vi.hoisted(() => {
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createClient } from "@libsql/client";
-import { drizzle } from "drizzle-orm/libsql";
-import { migrate } from "drizzle-orm/libsql/migrator";
 import { beforeAll, describe, expect, test } from "vitest";
 import { messages } from "../../drizzle/schema";
 import { database, prepareDatabase } from "~/db.server";
 import { parseSearchQuery, search, type SearchResults } from "~/services/search.server";
-import { firstMigrations } from "./first-migrations";
+import { upgradedDatabase } from "./first-migrations";
 import { addExchange, createTestChat, createTestUser } from "./fixtures";
 
 beforeAll(async () => {
@@ -202,15 +199,13 @@ describe("an older database", () => {
   test("upgrading indexes its chats and messages again, folded", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "parley-search-fold-"));
     try {
-      const client = createClient({ url: `file:${path.join(dir, "old.db")}` });
-      const db = drizzle(client);
-      await migrate(db, { migrationsFolder: firstMigrations(19, dir) });
-      await client.executeMultiple(`
+      const client = await upgradedDatabase(19, dir, (old) =>
+        old.executeMultiple(`
         INSERT INTO users (id, email, name, password_hash) VALUES ('u1', 'u1@example.com', 'U', 'x');
         INSERT INTO chats (id, user_id, title, model) VALUES ('c1', 'u1', 'Ёлка в İstanbul', 'demo:parley-demo');
         INSERT INTO messages (id, chat_id, role, parts, content) VALUES ('m1', 'c1', 'user', '[]', 'Наряжаем ёлку у Hauptstraße');
-        INSERT INTO messages (id, chat_id, role, parts, content) VALUES ('m2', 'c1', 'user', '[]', 'cafe\u0301 au lait');`);
-      await migrate(db, { migrationsFolder: path.resolve("drizzle/migrations") });
+        INSERT INTO messages (id, chat_id, role, parts, content) VALUES ('m2', 'c1', 'user', '[]', 'cafe\u0301 au lait');`),
+      );
       const messagesMatching = async (match: string) =>
         (await client.execute({ sql: "SELECT r.message_id FROM message_search s JOIN message_search_rows r ON r.id = s.rowid WHERE message_search MATCH ? ORDER BY r.message_id", args: [match] })).rows.map((r) => r.message_id);
       expect(await messagesMatching('"елку"')).toEqual(["m1"]);

@@ -13,10 +13,7 @@ vi.hoisted(() => {
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createClient } from "@libsql/client";
 import { eq, sql } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/libsql";
-import { migrate } from "drizzle-orm/libsql/migrator";
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { afterEach, beforeAll, describe, expect, test } from "vitest";
@@ -30,7 +27,7 @@ import { textParts } from "~/protocol/parts";
 import * as conversation from "~/services/conversation.server";
 import { CHATS_ABOVE_MESSAGES, parseSearchQuery, termsOf, search, type SearchResults, SEARCH_PAGE_SIZE } from "~/services/search.server";
 import { streamRegistry } from "~/streaming/streams.server";
-import { firstMigrations } from "./first-migrations";
+import { upgradedDatabase } from "./first-migrations";
 import { deleteChat } from "~/models/chat.server";
 import { filePartOf, storeUpload } from "~/services/attachments.server";
 import { exportChat } from "~/services/export.server";
@@ -462,15 +459,13 @@ describe("an older database", () => {
   test("upgrading indexes the chats and messages it already had", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "parley-search-backfill-"));
     try {
-      const client = createClient({ url: `file:${path.join(dir, "old.db")}` });
-      const db = drizzle(client);
-      await migrate(db, { migrationsFolder: firstMigrations(7, dir) });
-      await client.executeMultiple(`
+      const client = await upgradedDatabase(7, dir, (old) =>
+        old.executeMultiple(`
         INSERT INTO users (id, email, name, password_hash) VALUES ('u1', 'u1@example.com', 'U', 'x');
         INSERT INTO chats (id, user_id, title, model) VALUES ('c1', 'u1', 'Old chat about herons', 'demo:parley-demo');
         INSERT INTO messages (id, chat_id, role, parts, content) VALUES ('m1', 'c1', 'user', '[{"type":"text","text":"herons fish at dawn"}]', 'herons fish at dawn');
-        INSERT INTO messages (id, chat_id, role, parts, content) VALUES ('m2', 'c1', 'user', 'not json', 'broken parts still indexed');`);
-      await migrate(db, { migrationsFolder: path.resolve("drizzle/migrations") });
+        INSERT INTO messages (id, chat_id, role, parts, content) VALUES ('m2', 'c1', 'user', 'not json', 'broken parts still indexed');`),
+      );
       const hits = await client.execute(`SELECT r.message_id FROM message_search s JOIN message_search_rows r ON r.id = s.rowid WHERE message_search MATCH '"herons"'`);
       expect(hits.rows.map((r) => r.message_id)).toEqual(["m1"]);
       const broken = await client.execute(`SELECT r.message_id FROM message_search s JOIN message_search_rows r ON r.id = s.rowid WHERE message_search MATCH '"broken"'`);

@@ -5,12 +5,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type Client, createClient } from "@libsql/client";
-import { drizzle } from "drizzle-orm/libsql";
-import { migrate } from "drizzle-orm/libsql/migrator";
+import type { Client } from "@libsql/client";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { cleanChatTitle } from "~/utils/chat-title";
-import { firstMigrations } from "./first-migrations";
+import { upgradedDatabase } from "./first-migrations";
 
 const dir = mkdtempSync(path.join(tmpdir(), "parley-migration-titles-"));
 let client: Client;
@@ -27,9 +25,8 @@ const candidates = Array.from({ length: 0x10000 }, (_, code) => String.fromCharC
 const titled = (c: string) => `\u200B${c}x\u200D${c}y${c}`;
 
 beforeAll(async () => {
-  client = createClient({ url: `file:${path.join(dir, "old.db")}` });
-  await migrate(drizzle(client), { migrationsFolder: firstMigrations(19, dir) });
-  await client.batch(
+  client = await upgradedDatabase(19, dir, (old) =>
+    old.batch(
     [
       "INSERT INTO users (id, email, name, password_hash, role, locale) VALUES ('u1', 'ada@example.com', 'Ada', 'x', 'member', 'en'), ('u2', 'olga@example.com', 'Ольга', 'x', 'member', 'ru')",
       { sql: "INSERT INTO chats (id, user_id, title, model) VALUES ('spoof', 'u1', ?, 'm'), ('blank', 'u1', ?, 'm'), ('pusto', 'u2', ?, 'm'), ('plain', 'u1', ?, 'm'), ('hidden', 'u2', ?, 'm')", args: ["Invoice \u202EFDP.exe", "\u200b\u200b\u200b", "\u202e", "  Family 👨‍👩‍👧 می‌خواهم  ", "Inv\u200Boice plans"] },
@@ -37,8 +34,8 @@ beforeAll(async () => {
       ...candidates.map((c, i) => ({ sql: "INSERT INTO chats (id, user_id, title, model) VALUES (?, 'u1', ?, 'm')", args: [`c${i}`, titled(c)] })),
     ],
     "write",
+    ),
   );
-  await migrate(drizzle(client), { migrationsFolder: path.resolve("drizzle/migrations") });
 });
 
 afterAll(() => {
