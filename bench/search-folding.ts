@@ -21,6 +21,7 @@ import path from "node:path";
 import { createClient, type Client } from "@libsql/client";
 import { drizzle } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
+import { rng, zipf } from "./lib/draws";
 import { RATE_LIMITS_OFF } from "./lib/limits";
 import { idleCheck, isNoisy, watchLoad } from "./lib/machine";
 import { ms, ratio, summarize, type Summary } from "./lib/stats";
@@ -44,17 +45,6 @@ const { parseSearchQuery, search, SHORT_WORDS_SCANNED } = await import("../app/s
 
 // ---------------------------------------------------------------- corpus
 
-/** A small seeded generator (mulberry32): the same corpus every run. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 let random = rng(20261210);
 
 /** Words of letters drawn with weights (most frequent first), `accent` of them with one letter accented. */
@@ -86,24 +76,7 @@ const cjk = (() => {
 })();
 const PARTICLES = ["の", "に", "は", "を", "が", "で", "と", "も"];
 
-/** Zipf: rank r is drawn with probability ∝ 1/r. */
-function zipf(words: string[]) {
-  const cumulative: number[] = [];
-  let total = 0;
-  for (let r = 1; r <= words.length; r++) cumulative.push((total += 1 / r));
-  return () => {
-    const x = random() * total;
-    let lo = 0;
-    let hi = cumulative.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cumulative[mid]! < x) lo = mid + 1;
-      else hi = mid;
-    }
-    return words[lo]!;
-  };
-}
-const draw = { en: zipf(english), ru: zipf(russian), cjk: zipf(cjk) };
+const draw = { en: zipf(english, () => random()), ru: zipf(russian, () => random()), cjk: zipf(cjk, () => random()) };
 type Language = keyof typeof draw;
 
 function sentence(language: Language, words: number): string {

@@ -21,6 +21,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createClient, type Client, type InStatement } from "@libsql/client";
+import { rng, zipf } from "./lib/draws";
 import { RATE_LIMITS_OFF } from "./lib/limits";
 import { idleCheck, isNoisy, watchLoad } from "./lib/machine";
 import { killAllChildren, startParley } from "./lib/processes";
@@ -67,17 +68,6 @@ const { drizzle } = await import("drizzle-orm/libsql");
 
 // ---------------------------------------------------------------- corpus
 
-/** A small seeded generator (mulberry32): the same corpus every run. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 let random = rng(20261202);
 
 /** Letters of each language, most frequent first: drawn with weights, they give word pieces (trigrams) as varied as real text's. */
@@ -106,25 +96,8 @@ function vocabulary(alphabet: { consonants: string; vowels: string }, count: num
 const english = vocabulary(EN, 6_000);
 const russian = vocabulary(RU, 4_000);
 
-/** Zipf: rank r is drawn with probability ∝ 1/r (inverse CDF over the harmonic numbers). */
-function zipf(words: string[]) {
-  const cumulative: number[] = [];
-  let total = 0;
-  for (let r = 1; r <= words.length; r++) cumulative.push((total += 1 / r));
-  return () => {
-    const x = random() * total;
-    let lo = 0;
-    let hi = cumulative.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cumulative[mid]! < x) lo = mid + 1;
-      else hi = mid;
-    }
-    return words[lo]!;
-  };
-}
-const drawEnglish = zipf(english);
-const drawRussian = zipf(russian);
+const drawEnglish = zipf(english, () => random());
+const drawRussian = zipf(russian, () => random());
 
 function sentence(words: number, russianShare: number): string {
   const out: string[] = [];

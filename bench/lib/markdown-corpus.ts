@@ -4,6 +4,7 @@
 // display math, tables and quotes — split into tokens of about four
 // characters, the way a model's tokens arrive. Deterministic (seeded), so
 // every run and every branch measures the same text.
+import { rng } from "./draws";
 
 const WORDS = (
   "the a of to and in is that for it as with be on by this are or an which from at can not but all have when their more one " +
@@ -14,20 +15,9 @@ const WORDS = (
   "measure compare improve reduce avoid prefer keep split merge parse compile validate serialize compress stream retry"
 ).split(" ");
 
-/** A tiny seeded generator (mulberry32): the same text on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function writer(seed: number) {
-  const next = random(seed);
+  // The same text on every run.
+  const next = rng(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
   const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
   const words = (count: number) => Array.from({ length: count }, () => pick(WORDS)).join(" ");
