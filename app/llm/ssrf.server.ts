@@ -78,38 +78,34 @@ interface AllowEntry {
   port?: string;
 }
 
-function parseAllowEntry(entry: string): AllowEntry | null {
-  const text = entry.trim().toLowerCase();
-  if (!text) return null;
-  if (text.includes("/")) {
-    if (!ipaddr.isValidCIDR(text)) return null;
-    return { range: ipaddr.parseCIDR(text) };
-  }
-  // [v6]:port, v6, host:port, host
-  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
-  const [host, port] = bracketed ? [bracketed[1]!, bracketed[2]] : ipaddr.IPv6.isValid(text) ? [text, undefined] : (text.split(":") as [string, string | undefined]);
-  const address = parseAddress(host);
-  if (address) return { range: [address, address.kind() === "ipv4" ? 32 : 128], port };
-  return { host: host.replace(/\.$/, ""), port };
-}
-
 const HOST_NAME = /^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*\.?$/;
 
 /**
- * What is wrong with one USER_BASE_URL_ALLOW_HOSTS entry, in words an operator can act on; null when it is
- * one of the forms the guard reads. (An entry the guard cannot read would otherwise open nothing, silently.)
+ * One USER_BASE_URL_ALLOW_HOSTS entry as the guard reads it — `[v6]:port`, a
+ * v6 address, `host:port`, `host`, or a CIDR range — or what is wrong with it,
+ * in words an operator can act on (an entry the guard cannot read would
+ * otherwise open nothing, silently).
  */
-export function allowEntryProblem(entry: string): string | null {
+function readAllowEntry(entry: string): { entry: AllowEntry } | { problem: string } {
   const text = entry.trim().toLowerCase();
-  if (/^[a-z][a-z0-9+.-]*:\/\//.test(text)) return `"${entry}" is an address, not a host: write only the host and port, like ollama.lan:11434`;
-  if (text.includes("/")) return ipaddr.isValidCIDR(text) ? null : `"${entry}" is not a range: write one like 192.168.1.0/24 or fd00::/8`;
+  if (/^[a-z][a-z0-9+.-]*:\/\//.test(text)) return { problem: `"${entry}" is an address, not a host: write only the host and port, like ollama.lan:11434` };
+  if (text.includes("/")) return ipaddr.isValidCIDR(text) ? { entry: { range: ipaddr.parseCIDR(text) } } : { problem: `"${entry}" is not a range: write one like 192.168.1.0/24 or fd00::/8` };
   const bracketed = /^\[([^\]]+)\](?::([^:]*))?$/.exec(text);
-  if (bracketed && !ipaddr.IPv6.isValid(bracketed[1]!)) return `"${entry}" has no IPv6 address between its brackets`;
-  const [host, port] = bracketed ? [bracketed[1]!, bracketed[2]] : ipaddr.IPv6.isValid(text) ? [text, undefined] : text.split(":");
-  if (!bracketed && !ipaddr.IPv6.isValid(text) && text.split(":").length > 2) return `"${entry}" is not a host: an IPv6 address with a port goes in brackets, like [fd00::5]:8080`;
-  if (port !== undefined && !(/^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65_535)) return `"${entry}" has no port from 1 to 65535 after its colon`;
-  if (!parseAddress(host!) && !HOST_NAME.test(host!)) return `"${entry}" is not a host name, an address or a range`;
-  return null;
+  if (bracketed && !ipaddr.IPv6.isValid(bracketed[1]!)) return { problem: `"${entry}" has no IPv6 address between its brackets` };
+  const bareV6 = !bracketed && ipaddr.IPv6.isValid(text);
+  if (!bracketed && !bareV6 && text.split(":").length > 2) return { problem: `"${entry}" is not a host: an IPv6 address with a port goes in brackets, like [fd00::5]:8080` };
+  const [host, port] = bracketed ? [bracketed[1]!, bracketed[2]] : bareV6 ? [text, undefined] : (text.split(":") as [string, string | undefined]);
+  if (port !== undefined && !(/^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65_535)) return { problem: `"${entry}" has no port from 1 to 65535 after its colon` };
+  const address = parseAddress(host);
+  if (address) return { entry: { range: [address, address.kind() === "ipv4" ? 32 : 128], port } };
+  if (!HOST_NAME.test(host)) return { problem: `"${entry}" is not a host name, an address or a range` };
+  return { entry: { host: host.replace(/\.$/, ""), port } };
+}
+
+/** What is wrong with one USER_BASE_URL_ALLOW_HOSTS entry; null when the guard reads it. */
+export function allowEntryProblem(entry: string): string | null {
+  const read = readAllowEntry(entry);
+  return "problem" in read ? read.problem : null;
 }
 
 function allowedBy(entries: AllowEntry[], url: URL, address?: string): boolean {
@@ -132,7 +128,10 @@ export async function checkUrl(url: URL, { allowHosts, lookup = systemLookup }: 
   const host = bareHost(url);
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new UnsafeUrlError(host, "only http and https are allowed");
   if (url.username || url.password) throw new UnsafeUrlError(host, "a user name or password in the address is not allowed");
-  const entries = allowHosts.map(parseAllowEntry).filter((e): e is AllowEntry => e !== null);
+  const entries = allowHosts.flatMap((host) => {
+    const read = readAllowEntry(host);
+    return "entry" in read ? [read.entry] : [];
+  });
   const nameAllowed = entries.some((entry) => entry.host !== undefined) && allowedBy(entries.filter((entry) => entry.host), url);
   if (!nameAllowed && BLOCKED_NAMES.some((pattern) => pattern.test(host))) throw new UnsafeUrlError(host, "it names this machine or a cloud metadata service");
   let addresses: string[];
