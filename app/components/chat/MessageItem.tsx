@@ -61,11 +61,13 @@ export function formatStats(stats: MessageStats, locale: Locale = "en"): string[
 }
 
 /**
- * Which arrow of which versions was pressed: the message shown changes with the
- * switch (the item drawn for the old version goes), and the focus goes to the
- * same arrow of the new one, so Enter keeps stepping through the versions.
+ * Which arrow of which versions was pressed, for which version: the message
+ * shown changes with the switch (the item drawn for the old version goes), and
+ * the focus goes to the same arrow of the version asked for, so Enter keeps
+ * stepping through the versions. A version drawn on the way (a quick second
+ * press overtaking the first) leaves it for the one asked for.
  */
-let switchedWith: { versions: string; direction: "previous" | "next" } | null = null;
+let switchedWith: { versions: string; direction: "previous" | "next"; to: string } | null = null;
 
 export function SiblingNav({ message, chatAction }: { message: MessageView; chatAction: string }) {
   const { t } = useTranslation();
@@ -73,7 +75,7 @@ export function SiblingNav({ message, chatAction }: { message: MessageView; chat
   const nextRef = useRef<HTMLButtonElement>(null);
   const versions = message.siblingIds.join(" ");
   useEffect(() => {
-    if (switchedWith?.versions !== versions) return;
+    if (switchedWith?.versions !== versions || switchedWith.to !== message.id) return;
     const [same, other] = switchedWith.direction === "previous" ? [previousRef.current, nextRef.current] : [nextRef.current, previousRef.current];
     switchedWith = null;
     // At the first or last version its arrow is off: the other one takes the focus.
@@ -94,10 +96,10 @@ export function SiblingNav({ message, chatAction }: { message: MessageView; chat
   const previous = message.siblingIds[index - 1];
   const next = message.siblingIds[index + 1];
   const press = (direction: "previous" | "next") => (event: MouseEvent<HTMLButtonElement>) => {
-    switchedWith = { versions, direction };
     const from = versionAt(asked.current, going, message.id);
     const to = message.siblingIds[from + (direction === "previous" ? -1 : 1)];
     if (!to) return event.preventDefault();
+    switchedWith = { versions, direction, to };
     // The press posts this button's value: the version after the one already asked for.
     event.currentTarget.value = to;
     asked.current = to;
