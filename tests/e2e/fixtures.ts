@@ -103,6 +103,8 @@ export async function signUp(page: Page, { name = "Ada Tester", email = uniqueEm
   await page.getByLabel("Password").fill(user.password);
   await page.getByRole("button", { name: "Sign up" }).click();
   await expect(page).toHaveURL(/\/chats$/);
+  // The address changes as the page starts to load: its scripts are still on the way.
+  await page.waitForLoadState("load");
   return user;
 }
 
@@ -113,6 +115,7 @@ export async function login(page: Page, user: Pick<User, "email" | "password">):
   await page.getByLabel("Password").fill(user.password);
   await page.getByRole("button", { name: "Log in" }).click();
   await expect(page).not.toHaveURL(/\/login/);
+  await page.waitForLoadState("load");
 }
 
 export async function logout(page: Page): Promise<void> {

@@ -23,7 +23,10 @@ test("a backup made while Parley runs, put in place of the database after a stop
     const live = new Database(file);
     live.exec(`VACUUM INTO '${backup}'`);
     live.close();
-    const after = await signUp(await (await newContext({ baseURL: server.baseURL })).newPage(), { name: "After Backup" });
+    const otherContext = await newContext({ baseURL: server.baseURL });
+    const after = await signUp(await otherContext.newPage(), { name: "After Backup" });
+    // The pages close before the stop: a page still fetching its scripts would see the connection refused.
+    await Promise.all([context.close(), otherContext.close()]);
 
     await server.stop({ keepData: true });
     // Stopped, the database file is the whole database: no WAL is left to be replayed onto a file put in its place.
