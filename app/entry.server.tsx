@@ -34,6 +34,7 @@ export default function handleRequest(
   const waitForAll = isbot(request.headers.get("user-agent") ?? "");
   const nonce = loadContext.nonce ?? "";
   return new Promise<Response>((resolve, reject) => {
+    let shellReady = false;
     let shellRendered = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const { pipe, abort } = renderToPipeableStream(
@@ -48,6 +49,7 @@ export default function handleRequest(
           // The wait for streamed data starts once the page's frame is rendered. Counted from the request instead,
           // a busy server (a hundred pages queued for the CPU) aborted renders that had not begun, and the
           // aborted page went out as a 500.
+          shellReady = true;
           timer = setTimeout(abort, ABORT_DELAY + 1_000);
           if (!waitForAll) send();
         },
@@ -59,7 +61,9 @@ export default function handleRequest(
           reject(error);
         },
         onError(error: unknown) {
-          if (!shellRendered) responseStatusCode = 500;
+          // Past the shell, a part that failed or was cut off by the wait shows its fallback in a page that is
+          // otherwise whole (a page for a bot, rendered complete before it is sent, included): not a 500.
+          if (!shellReady) responseStatusCode = 500;
           if (!request.signal.aborted) logger.error(shellRendered ? "rendering failed after the shell was sent" : "rendering failed", { error });
         },
       },

@@ -189,6 +189,7 @@ export const en = {
     assistant: "Assistant",
     writing: "writing…",
     reconnecting: "reconnecting…",
+    quiet: "Nothing has come from {{model}} for over {{seconds}} s. Parley is still waiting: some models think for a while before they write. Stop ends the answer here.",
     retryRateLimited: "{{provider}} is rate-limiting requests{{status}}.",
     retryOverloaded: "{{provider}} is overloaded{{status}}.",
     retryServerError: "{{provider}} had a server error{{status}}.",

@@ -197,6 +197,7 @@ export const ru: RussianOf<typeof en> = {
     assistant: "Ассистент",
     writing: "пишет…",
     reconnecting: "переподключение…",
+    quiet: "От {{model}} ничего не приходит уже больше {{seconds}} с. Parley ещё ждёт: некоторые модели долго думают, прежде чем писать. «Стоп» завершит ответ на этом месте.",
     retryRateLimited: "{{provider}} ограничивает частоту запросов{{status}}.",
     retryOverloaded: "{{provider}} перегружен{{status}}.",
     retryServerError: "У {{provider}} ошибка сервера{{status}}.",

@@ -13,7 +13,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import { lookupKnownModel, toModelInfo } from "./known-models";
 import { logger } from "../utils/logger.server";
 import { kindForStatus, parseRetryAfterMs } from "./retry.server";
-import { type Completion, type ContextMessage, type ContextPart, documentText, UpstreamError, type LlmEvent, type LlmProvider, type ModelInfo, type StreamRequest } from "./types";
+import { type Completion, type ContextMessage, type ContextPart, documentText, imageLabel, UpstreamError, type LlmEvent, type LlmProvider, type ModelInfo, type StreamRequest } from "./types";
 
 export interface AnthropicProviderOptions {
   id: string;
@@ -254,12 +254,15 @@ export function toAnthropicMessage(message: ContextMessage): Anthropic.MessagePa
   if (message.parts.every((p) => p.type === "text")) {
     return { role: message.role, content: message.parts.map((p) => (p.type === "text" ? p.text : "")).join("") };
   }
-  const blocks: Anthropic.ContentBlockParam[] = message.parts.map((part): Anthropic.ContentBlockParam => {
+  const blocks: Anthropic.ContentBlockParam[] = message.parts.flatMap((part): Anthropic.ContentBlockParam | Anthropic.ContentBlockParam[] => {
     switch (part.type) {
       case "text":
         return { type: "text", text: part.text };
-      case "image":
-        return { type: "image", source: { type: "base64", media_type: part.mediaType as Anthropic.Base64ImageSource["media_type"], data: part.data } };
+      case "image": {
+        const image: Anthropic.ContentBlockParam = { type: "image", source: { type: "base64", media_type: part.mediaType as Anthropic.Base64ImageSource["media_type"], data: part.data } };
+        // Each image after its name: "the second photo" and "diagram.png" mean something.
+        return part.name ? [{ type: "text", text: imageLabel(part.name) }, image] : [image];
+      }
       case "document":
         return documentBlock(part);
       case "tool-call":

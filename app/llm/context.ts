@@ -51,7 +51,7 @@ export function toContextParts(parts: readonly MessagePart[], files: ReadonlyMap
         const file = files.get(part.attachmentId);
         if (!file) out.push(note(`[Attached file “${part.name}”: no longer available]`));
         else if (file.kind === "image") {
-          out.push(file.data ? { type: "image", mediaType: file.mediaType, data: file.data } : note(`[Image “${part.name}”: not shown, this model cannot see images]`));
+          out.push(file.data ? { type: "image", mediaType: file.mediaType, data: file.data, name: part.name } : note(`[Image “${part.name}”: not shown, this model cannot see images]`));
         } else if (file.kind === "text") out.push({ type: "document", name: part.name, mediaType: part.mediaType, text: file.text });
         else out.push({ type: "document", name: part.name, mediaType: part.mediaType, text: file.text, ...(file.data ? { data: file.data } : {}) });
         break;

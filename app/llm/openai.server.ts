@@ -6,11 +6,11 @@
 // without a `finish` event, and `complete()` rejects with `signal.reason`
 // (an AbortError DOMException by default). Callers check `signal.aborted`.
 import OpenAI from "openai";
-import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
+import type { ChatCompletionContentPart, ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import { isChatModel, lookupKnownModel, toModelInfo } from "./known-models";
 import { logger } from "../utils/logger.server";
 import { kindForStatus, parseRetryAfterMs } from "./retry.server";
-import { type Completion, type ContextMessage, type ContextPart, documentText, UpstreamError, type LlmEvent, type LlmProvider, type ModelInfo, type StreamRequest } from "./types";
+import { type Completion, type ContextMessage, type ContextPart, documentText, imageLabel, UpstreamError, type LlmEvent, type LlmProvider, type ModelInfo, type StreamRequest } from "./types";
 
 export interface OpenAIProviderOptions {
   id: string;
@@ -187,22 +187,30 @@ function assistantTurn(parts: ContextPart[]): ChatCompletionMessageParam[] {
 
 function userTurn(original: ContextPart[]): ChatCompletionMessageParam[] {
   const parts = withDocumentsAsText(original);
-  const text = textOf(parts);
-  const images = parts.flatMap((p) => (p.type === "image" ? [p] : []));
   const results: ChatCompletionMessageParam[] = parts.flatMap((p) =>
     p.type === "tool-result" ? [{ role: "tool" as const, tool_call_id: p.toolCallId, content: JSON.stringify(p.result ?? null) }] : [],
   );
-  if (images.length === 0) return [...results, ...(text ? [{ role: "user" as const, content: text }] : [])];
-  return [
-    ...results,
-    {
-      role: "user",
-      content: [
-        ...(text ? [{ type: "text" as const, text }] : []),
-        ...images.map((image) => ({ type: "image_url" as const, image_url: { url: `data:${image.mediaType};base64,${image.data}` } })),
-      ],
-    },
-  ];
+  if (!parts.some((p) => p.type === "image")) {
+    const text = textOf(parts);
+    return [...results, ...(text ? [{ role: "user" as const, content: text }] : [])];
+  }
+  // In the message's order, each image after its name: "the second photo" and "diagram.png" mean something.
+  const content: ChatCompletionContentPart[] = [];
+  let text = "";
+  const flush = () => {
+    if (text) content.push({ type: "text", text });
+    text = "";
+  };
+  for (const part of parts) {
+    if (part.type === "text") text += part.text;
+    else if (part.type === "image") {
+      if (part.name) text += `${text && !text.endsWith("\n") ? "\n\n" : ""}${imageLabel(part.name)}`;
+      flush();
+      content.push({ type: "image_url", image_url: { url: `data:${part.mediaType};base64,${part.data}` } });
+    }
+  }
+  flush();
+  return [...results, { role: "user", content }];
 }
 
 /** o-series and GPT-5 reject `max_tokens`; compatible servers mostly only know `max_tokens`. */

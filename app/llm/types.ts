@@ -7,7 +7,8 @@ export type ChatRole = "user" | "assistant";
 /** What a model is shown of a message part (context.ts maps stored parts to these). */
 export type ContextPart =
   | { type: "text"; text: string }
-  | { type: "image"; mediaType: string; /** base64 */ data: string }
+  /** An image; `name`, when it has one, is said just before it, so a message can refer to its images by name. */
+  | { type: "image"; mediaType: string; /** base64 */ data: string; name?: string }
   /**
    * An attached document: a text or code file (its text), or a PDF (its text
    * layer, and the file itself as base64 for models that read PDFs).
@@ -39,6 +40,11 @@ export function documentText(part: Extract<ContextPart, { type: "document" }>): 
   }
   const fence = "`".repeat(Math.max(3, ...[...part.text.matchAll(/`{3,}/g)].map((m) => m[0].length + 1)));
   return `Attached file “${part.name}”${part.mediaType === "application/pdf" ? " (text of the PDF)" : ""}:\n${fence}\n${part.text}\n${fence}`;
+}
+
+/** What is said just before an image with a name. */
+export function imageLabel(name: string): string {
+  return `Attached image “${name}”:`;
 }
 
 /** A user turn of plain text (titles, tests). */

@@ -292,6 +292,25 @@ test("a 429 with Retry-After is retried and the answer arrives; meanwhile the an
   expect(requests[1]!.receivedAt - requests[0]!.receivedAt).toBeGreaterThanOrEqual(15_000);
 });
 
+test("an answer that goes quiet says it is still waiting, and stops saying so when words come again", async ({ page }) => {
+  test.setTimeout(90_000);
+  await signUp(page);
+  const marker = uniqueMarker("qt");
+  await queueScripts("openai", marker, { tokens: ["Thinking it over. ", "Here it is."], tokenDelayMs: 18_000 });
+  await startChat(page, GPT_MINI, `Take your time ${marker}`);
+  await expect(answerContent(page)).toHaveText("Thinking it over.");
+  const quiet = lastAnswer(page).getByTestId("answer-quiet");
+  const said = "Nothing has come from GPT-4o mini for over 15 s. Parley is still waiting: some models think for a while before they write. Stop ends the answer here.";
+  // Not while words come, only after 15 s without one; read out once.
+  expect(await quiet.count()).toBe(0);
+  await expect(quiet).toHaveText(said, { timeout: 25_000 });
+  await expect(page.getByTestId("announcer")).toHaveText(said);
+  await expect(lastAnswer(page).getByTestId("streaming-indicator")).toBeVisible();
+  await waitForAnswer(page);
+  await expect(answerContent(page)).toHaveText("Thinking it over. Here it is.");
+  expect(await quiet.count()).toBe(0);
+});
+
 test("a connection reset mid-answer keeps the partial text, and Continue finishes it", async ({ page }) => {
   await signUp(page);
   const marker = uniqueMarker("rs");

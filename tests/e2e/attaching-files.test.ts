@@ -44,19 +44,22 @@ async function receivedUserTurn(provider: Provider, marker: string): Promise<Arr
 function expectProviderFormat(provider: Provider, content: Array<Record<string, unknown>>, marker: string) {
   const png = PNG.toString("base64");
   if (provider.upstream === "openai") {
-    expect(content.map((c) => c.type)).toEqual(["text", "image_url"]);
+    // Each image after its name, in the message's order.
+    expect(content.map((c) => c.type)).toEqual(["text", "image_url", "text"]);
+    expect(content[0]).toEqual({ type: "text", text: "Attached image “chart.png”:" });
     expect(content[1]).toEqual({ type: "image_url", image_url: { url: `data:image/png;base64,${png}` } });
-    const text = String(content[0]!.text);
+    const text = String(content[2]!.text);
     expect(text).toContain("Attached file “report.pdf” (text of the PDF):");
     expect(text).toContain("Revenue grew 12 percent");
     expect(text).toContain(`Attached file “fib.py”:\n\`\`\`\n${CODE.toString()}\n\`\`\``);
     expect(text).toContain(marker);
   } else {
-    expect(content.map((c) => c.type)).toEqual(["image", "document", "document", "text"]);
-    expect(content[0]).toEqual({ type: "image", source: { type: "base64", media_type: "image/png", data: png } });
-    expect(content[1]).toEqual({ type: "document", title: "report.pdf", source: { type: "base64", media_type: "application/pdf", data: PDF.toString("base64") } });
-    expect(content[2]).toEqual({ type: "document", title: "fib.py", source: { type: "text", media_type: "text/plain", data: CODE.toString() } });
-    expect(String(content[3]!.text)).toContain(marker);
+    expect(content.map((c) => c.type)).toEqual(["text", "image", "document", "document", "text"]);
+    expect(content[0]).toEqual({ type: "text", text: "Attached image “chart.png”:" });
+    expect(content[1]).toEqual({ type: "image", source: { type: "base64", media_type: "image/png", data: png } });
+    expect(content[2]).toEqual({ type: "document", title: "report.pdf", source: { type: "base64", media_type: "application/pdf", data: PDF.toString("base64") } });
+    expect(content[3]).toEqual({ type: "document", title: "fib.py", source: { type: "text", media_type: "text/plain", data: CODE.toString() } });
+    expect(String(content[4]!.text)).toContain(marker);
   }
 }
 

@@ -4,7 +4,7 @@
 // closes and gives focus back, typing filters, a click outside closes. Without
 // JavaScript it is a plain <select> with the same groups.
 import type { Locator, Page } from "@playwright/test";
-import { expect, signUp, test, waitForHydration } from "./fixtures";
+import { CHAT_URL, chooseModel, composer, expect, lastAnswer, signUp, test, waitForAnswer, waitForHydration } from "./fixtures";
 
 function picker(page: Page): Locator {
   return page.getByTestId("model-picker");
@@ -117,3 +117,43 @@ test("without JavaScript the model is a plain select grouped by provider", async
   await select.selectOption({ label: "GPT-4o mini" });
   await expect(select).toHaveValue("openai:gpt-4o-mini");
 });
+
+test("a model picked for what is being written is still picked after a reload, in a new chat and in a chat", async ({ page }) => {
+  await signUp(page);
+  await page.goto("/chats?new=1");
+  await chooseModel(page, "mini", "GPT-4o mini");
+  await composer(page).fill("Which model answers this?");
+  await page.reload();
+  await waitForHydration(page);
+  await expect(picker(page)).toHaveAccessibleName("Model OpenAI · GPT-4o mini");
+  await expect(composer(page)).toHaveValue("Which model answers this?");
+  await composer(page).press("Enter");
+  await expect(page).toHaveURL(CHAT_URL);
+  await waitForAnswer(page);
+  await expect(lastAnswer(page).getByTestId("answer-model")).toHaveText("GPT-4o mini");
+  const chatUrl = page.url();
+
+  // Sent, the pick is the chat's: the next new chat starts with the server's model again.
+  await page.goto("/chats?new=1");
+  await waitForHydration(page);
+  await expect(picker(page)).toHaveAccessibleName("Model Demo (offline)");
+
+  // In a chat too, until the chat's own model is picked again.
+  await page.goto(chatUrl);
+  await pickInTheComposer(page, "haiku 4.5", "Claude Haiku 4.5");
+  await page.reload();
+  await waitForHydration(page);
+  await expect(picker(page)).toHaveAccessibleName("Model Anthropic · Claude Haiku 4.5");
+  await pickInTheComposer(page, "mini", "GPT-4o mini");
+  await page.reload();
+  await waitForHydration(page);
+  await expect(picker(page)).toHaveAccessibleName("Model OpenAI · GPT-4o mini");
+});
+
+/** Picks in the composer's model list (a chat's page has another, under each answer's Regenerate with). */
+async function pickInTheComposer(page: Page, search: string, name: string): Promise<void> {
+  await picker(page).click();
+  await searchBox(page).fill(search);
+  await page.getByRole("listbox", { name: "Models" }).getByRole("option", { name }).click();
+  await expect(picker(page)).toContainText(name);
+}

@@ -493,11 +493,12 @@ describe("what a model is sent", () => {
     const { messages } = assembleContext({ path: [turn], files, contextWindow: 200_000 });
     const [message] = messages.flatMap(toAnthropicMessages);
     const blocks = message!.content as unknown as Array<Record<string, unknown>>;
-    expect(blocks.map((b) => b.type)).toEqual(["image", "document", "document", "text"]);
-    expect(blocks[0]).toMatchObject({ source: { type: "base64", media_type: "image/png", data: Buffer.from(pngBytes()).toString("base64") } });
-    expect(blocks[1]).toMatchObject({ title: "report.pdf", source: { type: "base64", media_type: "application/pdf" } });
-    expect(Buffer.from((blocks[1]!.source as { data: string }).data, "base64").toString("latin1")).toMatch(/^%PDF-1\.4/);
-    expect(blocks[2]).toMatchObject({ title: "main.py", source: { type: "text", media_type: "text/plain", data: "print('hi')\n```\nnot a fence\n" } });
+    expect(blocks.map((b) => b.type)).toEqual(["text", "image", "document", "document", "text"]);
+    expect(blocks[0]).toEqual({ type: "text", text: "Attached image “chart.png”:" });
+    expect(blocks[1]).toMatchObject({ source: { type: "base64", media_type: "image/png", data: Buffer.from(pngBytes()).toString("base64") } });
+    expect(blocks[2]).toMatchObject({ title: "report.pdf", source: { type: "base64", media_type: "application/pdf" } });
+    expect(Buffer.from((blocks[2]!.source as { data: string }).data, "base64").toString("latin1")).toMatch(/^%PDF-1\.4/);
+    expect(blocks[3]).toMatchObject({ title: "main.py", source: { type: "text", media_type: "text/plain", data: "print('hi')\n```\nnot a fence\n" } });
   });
 
   test("OpenAI gets an image_url data URL, and the PDF's text and the code as named, fenced text", async () => {
@@ -506,9 +507,10 @@ describe("what a model is sent", () => {
     const { messages } = assembleContext({ path: [turn], files, contextWindow: 128_000 });
     const [message] = messages.flatMap(toChatCompletionMessages);
     const content = message!.content as Array<{ type: string; text?: string; image_url?: { url: string } }>;
-    expect(content.map((c) => c.type)).toEqual(["text", "image_url"]);
+    expect(content.map((c) => c.type)).toEqual(["text", "image_url", "text"]);
+    expect(content[0]!.text).toBe("Attached image “chart.png”:");
     expect(content[1]!.image_url!.url).toBe(`data:image/png;base64,${Buffer.from(pngBytes()).toString("base64")}`);
-    const words = content[0]!.text!;
+    const words = content[2]!.text!;
     expect(words).toContain("Attached file “report.pdf” (text of the PDF):");
     expect(words).toContain("Quarterly revenue grew 12 percent");
     // The file holds a ``` line, so its fence is longer: the file cannot close it early.

@@ -66,6 +66,35 @@ describe("OpenAI Chat Completions", () => {
     ]);
   });
 
+  test("named images keep their place in the message, each after its name", () => {
+    const parts: ContextMessage["parts"] = [
+      { type: "image", mediaType: "image/png", data: PIXEL, name: "before.png" },
+      { type: "text", text: "Which one is brighter?" },
+      { type: "image", mediaType: "image/jpeg", data: PIXEL, name: "after.jpg" },
+    ];
+    expect(toChatCompletionMessages({ role: "user", parts })).toEqual([
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "Attached image “before.png”:" },
+          { type: "image_url", image_url: { url: `data:image/png;base64,${PIXEL}` } },
+          { type: "text", text: "Which one is brighter?\n\nAttached image “after.jpg”:" },
+          { type: "image_url", image_url: { url: `data:image/jpeg;base64,${PIXEL}` } },
+        ],
+      },
+    ]);
+    expect(toAnthropicMessage({ role: "user", parts })).toEqual({
+      role: "user",
+      content: [
+        { type: "text", text: "Attached image “before.png”:" },
+        { type: "image", source: { type: "base64", media_type: "image/png", data: PIXEL } },
+        { type: "text", text: "Which one is brighter?" },
+        { type: "text", text: "Attached image “after.jpg”:" },
+        { type: "image", source: { type: "base64", media_type: "image/jpeg", data: PIXEL } },
+      ],
+    });
+  });
+
   test("a tool call rides on the assistant turn and its result follows as a tool message", () => {
     const sent = toChatCompletionMessages({ role: "assistant", parts: toContextParts(toolAnswer.slice(0, 4)) });
     expect(sent).toEqual([

@@ -21,7 +21,18 @@ import { asTyped, typedLength } from "../../utils/typed-text";
 import { isComposing } from "../ui/composing";
 import { Icon } from "../ui/Icon";
 import { ModelPicker, type PickerGroup } from "./ModelPicker";
-import { DRAFT_SEPARATOR, draftFilesKey, draftQueuedKey, forgetDraft, forgetNewChatSend, keepNewChatSend, moveDraftToNewChat, useDraftStorageKeys } from "./drafts";
+import {
+  DRAFT_SEPARATOR,
+  draftFilesKey,
+  draftQueuedKey,
+  forgetDraft,
+  forgetNewChatSend,
+  keepDraftModel,
+  keepNewChatSend,
+  moveDraftToNewChat,
+  readDraftModel,
+  useDraftStorageKeys,
+} from "./drafts";
 import { type Chip, useUploads } from "./useUploads";
 
 export interface ComposerProps {
@@ -152,8 +163,29 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
   const uploads = useUploads({ initial: initialFiles, maxFileBytes, maxFiles, keptAt: draftFilesKey(storageKey) });
   const startModel = initialModel && models.some((g) => g.models.some((m) => m.id === initialModel)) ? initialModel : modelId;
   const [model, setModel] = useState(startModel);
+  // What the picker shows from the start: the page's model, or the one picked for this draft before a reload.
+  const [pickerModel, setPickerModel] = useState(startModel);
   const [dragging, setDragging] = useState(false);
-  useEffect(() => setModel(startModel), [startModel]);
+  useEffect(() => {
+    setModel(startModel);
+    setPickerModel(startModel);
+  }, [startModel]);
+  const offered = useCallback((id: string) => models.some((g) => g.models.some((m) => m.id === id)), [models]);
+  // A reload (or a return to this chat) keeps the model picked for what is being written, while it is offered.
+  useEffect(() => {
+    const saved = readDraftModel(storageKey);
+    if (!saved) return;
+    if (initialModel || saved === startModel || !offered(saved)) return keepDraftModel(storageKey, null);
+    setModel(saved);
+    setPickerModel(saved);
+  }, [storageKey, startModel, initialModel, offered]);
+  const pick = useCallback(
+    (id: string) => {
+      setModel(id);
+      keepDraftModel(storageKey, id === startModel ? null : id);
+    },
+    [storageKey, startModel],
+  );
   const chosen = models.flatMap((g) => g.models).find((m) => m.id === model);
   // Said and enforced here only with the script running, which follows the picker as it changes; without it the
   // server refuses such a send with the same words, and a Send held here could not be let go by another choice.
@@ -561,7 +593,7 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
               />
             </label>
             <span className="sr-only sm:not-sr-only">{t("composer.model")}</span>
-            <ModelPicker groups={models} value={startModel} onChange={setModel} formerLabels={formerModels} />
+            <ModelPicker groups={models} value={pickerModel} onChange={pick} formerLabels={formerModels} />
           </div>
           {busy && stopId ? (
             // Belongs to the stop form below (form=…): one place for Send and Stop, two forms.

@@ -18,7 +18,7 @@ import { Icon, type IconName } from "../ui/Icon";
 import { Popover } from "../ui/Popover";
 import { MessageTime } from "./MessageTime";
 import { TooLong, useOverLimit } from "./TooLong";
-import { useAnswerStream } from "./useAnswerStream";
+import { QUIET_AFTER_MS, useAnswerStream } from "./useAnswerStream";
 import { revalidateWhenOnline } from "./not-reached";
 
 export interface MessageView {
@@ -358,6 +358,7 @@ export const AssistantMessage = memo(function AssistantMessage({
         ) : null}
       </div>
       {streaming && live.retrying ? <RetryNotice retry={live.retrying} /> : null}
+      {streaming && live.quiet && !live.retrying && !live.reconnecting ? <QuietNotice model={modelLabel ?? t("message.assistant")} /> : null}
       {stats && !streaming ? <LeftOutNote stats={stats} model={modelLabel ?? t("message.assistant")} /> : null}
       {status === "error" || status === "interrupted" ? (
         // A failure as it happens is an alert (a status region inserted with its words already in is not read out).
@@ -562,6 +563,18 @@ export const UserMessage = memo(function UserMessage({
 });
 
 /** Why an answer has not started yet, and when the model is asked again (a second-by-second countdown, read out once). */
+/** An answer that has sent nothing for a while: said once, so a reader is not left guessing whether it is stuck. */
+function QuietNotice({ model }: { model: string }) {
+  const { t } = useTranslation();
+  const words = t("message.quiet", { model, seconds: QUIET_AFTER_MS / 1000 });
+  useEffect(() => announce(words), [words]);
+  return (
+    <p className="mt-2 rounded-md bg-amber-500/10 px-3 py-2 text-sm text-amber-300" data-testid="answer-quiet">
+      {words}
+    </p>
+  );
+}
+
 function RetryNotice({ retry }: { retry: StreamEventData["retry"] }) {
   const { t } = useTranslation();
   // The wait is a length of time from when this retry reached the page, on the browser's own clock (the server's may

@@ -35,6 +35,30 @@ export function draftQueuedKey(storageKey: string): string {
   return `${storageKey}:queued`;
 }
 
+/** Where the model picked for the draft kept at `storageKey` is named, when it is not the one its page starts with. */
+export function draftModelKey(storageKey: string): string {
+  return `${storageKey}:model`;
+}
+
+/** The model picked for a draft, or null. */
+export function readDraftModel(storageKey: string): string | null {
+  try {
+    return localStorage.getItem(draftModelKey(storageKey));
+  } catch {
+    return null;
+  }
+}
+
+/** Keeps the model picked for a draft (null: the page's own model, nothing to keep). */
+export function keepDraftModel(storageKey: string, model: string | null): void {
+  try {
+    if (model) localStorage.setItem(draftModelKey(storageKey), model);
+    else localStorage.removeItem(draftModelKey(storageKey));
+  } catch {
+    // Storage turned off: the pick holds until the page is left.
+  }
+}
+
 /** Where a new chat's first message is kept from its send until its chat's page is up. */
 export function draftSendingKey(storageKey: string): string {
   return `${storageKey}:sending`;
@@ -145,18 +169,21 @@ export function moveDraftToNewChat({ from, to, text, files }: { from: string; to
   try {
     if (text) localStorage.setItem(to, text);
     if (files.length) localStorage.setItem(draftFilesKey(to), JSON.stringify(files));
+    const model = localStorage.getItem(draftModelKey(from));
+    if (model) localStorage.setItem(draftModelKey(to), model);
   } catch {
     // Storage turned off: the text stays where it is shown.
   }
   forgetDraft(from);
 }
 
-/** Forgets one draft: its text and its files. */
+/** Forgets one draft: its text, its files and its model. */
 export function forgetDraft(storageKey: string): void {
   try {
     localStorage.removeItem(storageKey);
     localStorage.removeItem(draftFilesKey(storageKey));
     localStorage.removeItem(draftQueuedKey(storageKey));
+    localStorage.removeItem(draftModelKey(storageKey));
   } catch {
     // Storage turned off: nothing was kept.
   }

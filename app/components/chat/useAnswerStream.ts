@@ -67,7 +67,12 @@ export interface AnswerState {
   reconnecting: boolean;
   /** The model failed before its first token and is being asked again (until something arrives). */
   retrying?: StreamEventData["retry"];
+  /** Nothing has come for QUIET_AFTER_MS (until something does). */
+  quiet?: boolean;
 }
+
+/** How long an answer may go without a word before the page says it is still waiting. */
+export const QUIET_AFTER_MS = 15_000;
 
 // Opening the stream is what the first token waits for: do it as soon as the
 // answer is on the page (a layout effect, before paint), not after paint.
@@ -106,6 +111,19 @@ export function useAnswerStream({
     // Text arrives faster than the screen refreshes: fold events as they come, paint once per frame.
     let pending: StreamEvent[] = [];
     let frame = 0;
+    // One timer, re-armed only when it fires: a busy stream costs a timestamp per event, not a timer.
+    let lastWord = performance.now();
+    let quietTimer: ReturnType<typeof setTimeout> | undefined;
+    const heard = () => {
+      lastWord = performance.now();
+      quietTimer ??= setTimeout(checkQuiet, QUIET_AFTER_MS);
+    };
+    const checkQuiet = () => {
+      const silent = performance.now() - lastWord;
+      quietTimer = silent >= QUIET_AFTER_MS ? undefined : setTimeout(checkQuiet, QUIET_AFTER_MS - silent);
+      if (!quietTimer) setState((s) => (s.quiet ? s : { ...s, quiet: true }));
+    };
+    heard();
     let painted = false;
     let replaying = false;
     const flush = () => {
@@ -113,7 +131,7 @@ export function useAnswerStream({
       if (pending.length === 0) return;
       const events = pending;
       pending = [];
-      setState((s) => ({ ...s, parts: events.reduce(applyEvent, s.parts), reconnecting: false, retrying: undefined }));
+      setState((s) => ({ ...s, parts: events.reduce(applyEvent, s.parts), reconnecting: false, retrying: undefined, quiet: false }));
     };
     const onMessage = (message: MessageEvent<string>) => {
       const event = parseStreamEvent(message.type, message.data, message.lastEventId);
@@ -124,11 +142,13 @@ export function useAnswerStream({
           setState((s) => ({ ...s, stats: event.data }));
           return;
         case "retry":
-          setState((s) => ({ ...s, retrying: event.data }));
+          heard();
+          setState((s) => ({ ...s, retrying: event.data, quiet: false }));
           return;
         case "done":
         case "error": {
           source.close();
+          clearTimeout(quietTimer);
           flush();
           ended.current = true;
           const outcome = outcomeOf(event);
@@ -137,6 +157,7 @@ export function useAnswerStream({
           return;
         }
         default:
+          heard();
           pending.push(event);
           // The first piece shows at once, rendered in this event's own task (it is what the reader is waiting for:
           // left to React's scheduler, it waited behind whatever else the page had queued, such as the send's response
@@ -155,6 +176,7 @@ export function useAnswerStream({
         onMessage(event as MessageEvent<string>);
       } else if (source.readyState === EventSource.CLOSED) {
         // The server refused the stream (404, 400…): the page data is stale.
+        clearTimeout(quietTimer);
         flush();
         ended.current = true;
         setState((s) => ({ ...s, status: "interrupted", problem: { code: "stream_lost" }, reconnecting: false }));
@@ -174,6 +196,7 @@ export function useAnswerStream({
     source.addEventListener("error", onError);
     return () => {
       if (frame) cancelAnimationFrame(frame);
+      clearTimeout(quietTimer);
       source.close();
     };
   }, [url, enabled]);
