@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer, type Socket } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
 import { startFakeOpenAI, type FakeServer } from "../../tests/fakes/openai";
 import { collect } from "../../tests/fakes/script";
@@ -157,7 +158,8 @@ describe("failures", () => {
 
   test("a reset before any token is a retryable connection error", async () => {
     const { error } = await failure({ resetAfterTokens: 0 });
-    expect(error).toMatchObject({ kind: "connection", beforeFirstToken: true });
+    expect(error).toMatchObject({ kind: "connection", beforeFirstToken: true, unreached: false });
+    expect(upstreamProblem(error as UpstreamError, "OpenAI", "server").code).toBe("upstream_connection_lost");
   });
 
   test("a malformed data line is a malformed error", async () => {
@@ -191,7 +193,12 @@ describe("failures", () => {
     await closed.close();
     const unreachable = createOpenAIProvider({ id: "openai", label: "OpenAI", apiKey: "k", baseURL: closed.url });
     const { error } = await collect(unreachable.stream(request()));
-    expect(error).toMatchObject({ kind: "connection", beforeFirstToken: true });
+    expect(error).toMatchObject({ kind: "connection", beforeFirstToken: true, unreached: true });
+    // Said as a server not reached, not as a connection lost.
+    expect(describeProblem({ ...upstreamProblem(error as UpstreamError, "OpenAI", "server"), params: { provider: "OpenAI", continuable: false } }, "en")).toBe(
+      "Could not reach OpenAI: its server may be down, or its address wrong. Regenerate to try again.",
+    );
+    expect(upstreamProblem(error as UpstreamError, "OpenAI", "server").code).toBe("upstream_unreachable");
   });
 });
 
@@ -248,6 +255,28 @@ describe("listModels", () => {
     warn.mockRestore();
     const without = createOpenAIProvider({ id: "ds", label: "DeepSeek", apiKey: "k", baseURL: closed.url });
     await expect(without.listModels()).rejects.toMatchObject({ kind: "connection" });
+  });
+
+  test("a listing that runs out of time falls back to the configured models too; one given up on by its caller does not", async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const baseURL = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/v1`;
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      const slow = createOpenAIProvider({ id: "lmstudio", label: "LM Studio", apiKey: "k", baseURL, fallbackModels: ["fallback-lm"] });
+      expect((await slow.listModels(AbortSignal.timeout(200))).map((model) => model.upstreamId)).toEqual(["fallback-lm"]);
+      const left = new AbortController();
+      const listing = slow.listModels(left.signal);
+      left.abort(new Error("the page was left"));
+      await expect(listing).rejects.toThrow("the page was left");
+      // Without a configured list, running out of time is the caller's to tell.
+      await expect(createOpenAIProvider({ id: "lmstudio", label: "LM Studio", apiKey: "k", baseURL }).listModels(AbortSignal.timeout(200))).rejects.toMatchObject({ name: "TimeoutError" });
+    } finally {
+      warn.mockRestore();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });
 

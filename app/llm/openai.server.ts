@@ -59,7 +59,8 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): OpenAIProv
           return chatIds.map((upstreamId) => toModelInfo({ providerId, upstreamId }));
         }
       } catch (error) {
-        if (signal?.aborted) throw signal.reason;
+        // Given up on by the caller: nothing to list. Out of time: the configured list stands in, as for any failure.
+        if (signal?.aborted && (fallbackModels.length === 0 || (signal.reason as Error | undefined)?.name !== "TimeoutError")) throw signal.reason;
         if (fallbackModels.length === 0) throw toError(error, true);
         logger.warn("listing models failed, using the configured list", { provider: label, error: String(error) });
       }
@@ -231,7 +232,7 @@ function toUpstreamError(
     return new UpstreamError({ ...common, kind: "timeout", message: `${label} did not answer in time` });
   }
   if (error instanceof OpenAI.APIConnectionError) {
-    return new UpstreamError({ ...common, kind: "connection", message: `Could not reach ${label}: ${describeCause(error)}` });
+    return new UpstreamError({ ...common, kind: "connection", unreached: true, message: `Could not reach ${label}: ${describeCause(error)}` });
   }
   if (error instanceof OpenAI.APIError) {
     if (error.status !== undefined) {

@@ -130,6 +130,8 @@ export class UpstreamError extends Error {
   /** True when no byte of the answer had reached us (safe to retry). */
   readonly beforeFirstToken: boolean;
   readonly kind: "rate_limited" | "server" | "client" | "connection" | "timeout" | "malformed";
+  /** A connection error before any answer from the server: it was not reached at all (nothing listening, no such host). */
+  readonly unreached: boolean;
   /** Where the provider's own words start in the message (after "OpenAI answered 400: "). */
   private readonly detailStart: number;
 
@@ -142,12 +144,14 @@ export class UpstreamError extends Error {
     status?: number;
     retryAfterMs?: number;
     beforeFirstToken: boolean;
+    unreached?: boolean;
     cause?: unknown;
   }) {
     super(options.message, { cause: options.cause });
     this.name = "UpstreamError";
     this.providerId = options.providerId;
     this.kind = options.kind;
+    this.unreached = options.unreached ?? false;
     this.status = options.status;
     this.retryAfterMs = options.retryAfterMs;
     this.beforeFirstToken = options.beforeFirstToken;

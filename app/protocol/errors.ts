@@ -99,15 +99,18 @@ export const ERROR_STATUS = {
   id_taken: 409,
   email_taken: 409,
   key_unreadable: 409,
+  key_needs_base_url: 409,
   last_admin: 409,
   // How testing a key of one's own went (shown beside the key)
   key_rejected: 400,
   key_test_failed: 502,
+  key_test_unreachable: 502,
   // How an answer ended (stream events and stored answers; never an HTTP status of their own)
   upstream_rate_limited: 502,
   upstream_server_error: 502,
   upstream_timeout: 504,
   upstream_connection_lost: 502,
+  upstream_unreachable: 502,
   upstream_malformed: 502,
   upstream_rejected: 502,
   own_key_refused: 502,

@@ -107,7 +107,7 @@ function KeyRow({ userKey: key, shownOutcome, onTested }: { userKey: UserKeyView
         </p>
       ) : outcome ? (
         <p role="status" data-testid="key-test-result" className={`mt-2 text-sm ${outcome.ok ? "text-emerald-300" : "text-red-300"}`}>
-          {outcome.ok ? t("keys.works", { count: outcome.models }) : outcome.text}
+          {outcome.ok ? (outcome.models === 0 ? t("keys.worksNoModels") : t("keys.works", { count: outcome.models })) : outcome.text}
         </p>
       ) : null}
     </li>
@@ -130,7 +130,9 @@ export default function KeysSettings() {
   const saved = noticeGone ? null : params.get("saved");
   const removed = noticeGone ? null : params.get("removed");
   useEffect(() => setNoticeGone(false), [params]);
-  const needsBaseUrl = providers.filter((p) => p.needsBaseUrl);
+  const takesBaseUrl = providers.filter((p) => p.takesBaseUrl);
+  // Those this server has an address for: a person's own address is optional there.
+  const baseUrlOptional = takesBaseUrl.filter((p) => !p.needsBaseUrl);
   const { t } = useTranslation();
   return (
     <main id="main" tabIndex={-1} className="w-full max-w-2xl outline-none">
@@ -194,9 +196,9 @@ export default function KeysSettings() {
                   className="w-full rounded-lg border border-zinc-700 bg-zinc-900 px-3 py-2 font-mono aria-[invalid]:border-red-500"
                 />
               </label>
-              {baseUrlsAllowed && needsBaseUrl.length > 0 ? (
+              {baseUrlsAllowed && takesBaseUrl.length > 0 ? (
                 <label className="block">
-                  <span className="mb-1 block text-sm text-zinc-300">{t("keys.baseUrl", { providers: needsBaseUrl.map((p) => p.label).join(", ") })}</span>
+                  <span className="mb-1 block text-sm text-zinc-300">{t("keys.baseUrl", { providers: takesBaseUrl.map((p) => p.label).join(", ") })}</span>
                   <input
                     name="baseUrl"
                     type="url"
@@ -207,6 +209,7 @@ export default function KeysSettings() {
                     aria-describedby={failure?.intent === "add" && failure.field === "baseUrl" ? "add-key-error" : undefined}
                     className="w-full rounded-lg border border-zinc-700 bg-zinc-900 px-3 py-2 aria-[invalid]:border-red-500"
                   />
+                  {baseUrlOptional.length > 0 ? <span className="mt-1 block text-xs text-zinc-500">{t("keys.baseUrlOptional", { providers: baseUrlOptional.map((p) => p.label).join(", ") })}</span> : null}
                   <span className="mt-1 block text-xs text-zinc-500">{t("keys.baseUrlHint")}</span>
                 </label>
               ) : null}

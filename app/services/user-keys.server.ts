@@ -37,6 +37,8 @@ export interface KeyProviderOption {
   label: string;
   /** The person gives the address of their own server (needs ALLOW_USER_BASE_URLS). */
   needsBaseUrl: boolean;
+  /** The person may give the address of their own server instead of this server's (ALLOW_USER_BASE_URLS). */
+  takesBaseUrl: boolean;
   /** A local server may need no key at all. */
   keyOptional: boolean;
 }
@@ -59,7 +61,7 @@ export async function keysPage({ user }: { user: { id: string } }): Promise<Keys
     // Local and custom servers have no address of their own: the person gives theirs, when allowed.
     const needsBaseUrl = !serverBaseUrl(preset) && Boolean(preset.keyless);
     if (needsBaseUrl && !baseUrlsAllowed) return [];
-    return [{ id: preset.id, label: preset.label, needsBaseUrl, keyOptional: Boolean(preset.keyless) }];
+    return [{ id: preset.id, label: preset.label, needsBaseUrl, takesBaseUrl: baseUrlsAllowed && Boolean(preset.keyless), keyOptional: Boolean(preset.keyless) }];
   });
   const keys = enabled ? await listUserKeys({ userId: user.id }) : [];
   return { enabled, allowed, baseUrlsAllowed, providers, keys: keys.map((key) => ({ ...key, label: presetById(key.provider)?.label ?? key.provider })) };
@@ -117,7 +119,8 @@ export async function addUserKey({ user, provider, apiKey, baseUrl }: { user: { 
   const key = cleanKey(apiKey);
   const needsBaseUrl = !serverBaseUrl(preset) && Boolean(preset.keyless);
   if (!key && !preset.keyless) throw new AppError("api_key_required", { field: "apiKey" });
-  const url = needsBaseUrl ? await checkedBaseUrl(baseUrl, preset.label) : null;
+  // A local or custom server this server has an address for: the person's own address, when they give one, wins.
+  const url = needsBaseUrl || (preset.keyless && baseUrl.trim()) ? await checkedBaseUrl(baseUrl, preset.label) : null;
   await saveUserKey({ userId: user.id, provider: preset.id, apiKey: key || null, baseUrl: url });
 }
 
@@ -146,7 +149,8 @@ export async function testUserKey({ user, provider }: { user: { id: string }; pr
     throw error;
   }
   const adapter = await providerForUserKey(stored, { fallbackModels: [] });
-  if (!adapter) throw new AppError("key_unreadable");
+  // Readable, yet no way to reach it: a local server's key saved without an address, whose server address is gone since.
+  if (!adapter) throw new AppError("key_needs_base_url", { params: { provider: preset.label } });
   try {
     const models = await adapter.listModels(AbortSignal.timeout(KEY_TEST_TIMEOUT_MS));
     return { provider: preset.id, ok: true, models: models.length };
@@ -155,6 +159,17 @@ export async function testUserKey({ user, provider }: { user: { id: string }; pr
     if (refused) return { provider: preset.id, ok: false, problem: { code: "base_url_refused", params: { host: refused.host } } };
     const status = error instanceof UpstreamError ? error.status : undefined;
     const params = { provider: preset.label, ...(status ? { status } : {}) };
-    return { provider: preset.id, ok: false, problem: { code: status === 401 || status === 403 ? "key_rejected" : "key_test_failed", params } };
+    // Nothing answered at the address (nothing listening, no such host, no answer in time): the address or the server is the thing to check.
+    const unreachable = (error instanceof UpstreamError && (error.kind === "connection" || error.kind === "timeout")) || timedOut(error);
+    const code = status === 401 || status === 403 ? "key_rejected" : unreachable ? "key_test_unreachable" : "key_test_failed";
+    return { provider: preset.id, ok: false, problem: { code, params } };
   }
+}
+
+/** An abort because a time limit ran out (AbortSignal.timeout), as thrown by fetch or an SDK. */
+function timedOut(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+    if (current.name === "TimeoutError") return true;
+  }
+  return false;
 }

@@ -7,7 +7,7 @@ import { loadContextFiles } from "../llm/context-files.server";
 import { env } from "../env.server";
 import { streamWithRetry } from "../llm/retry.server";
 import { type LlmEvent, type LlmProvider, type ModelInfo, requestCostUsd, UpstreamError } from "../llm/types";
-import { logger } from "../utils/logger.server";
+import { logger, scrub } from "../utils/logger.server";
 import { recordAnswerPayer } from "../models/answer-payer.server";
 import { type InForce, serverPrompt } from "../models/system-prompt.server";
 import { getPathTurns } from "../models/message.server";
@@ -401,7 +401,9 @@ export function upstreamProblem(error: UpstreamError, providerLabel: string, pai
   // The provider's own advice ("find your API key in your account settings") is for whoever holds the key: the
   // person for their own key; for the server's, whoever runs it (it is logged where the answer ends), and the person
   // is told whom to ask.
-  if (error.kind === "client" && (error.status === 401 || error.status === 403)) return paidBy === "user" ? { code: "own_key_refused", params: { ...params, detail: error.detail } } : { code: "server_key_refused", params };
+  // The provider's words may quote a key (the one sent, or any other it was given): none of this server's reach the page.
+  const detail = scrub(error.detail);
+  if (error.kind === "client" && (error.status === 401 || error.status === 403)) return paidBy === "user" ? { code: "own_key_refused", params: { ...params, detail } } : { code: "server_key_refused", params };
   switch (error.kind) {
     case "rate_limited":
       // The wait the provider names, if it does (past the attempts, or longer than Parley waits by itself).
@@ -411,10 +413,11 @@ export function upstreamProblem(error: UpstreamError, providerLabel: string, pai
     case "timeout":
       return { code: "upstream_timeout", params };
     case "connection":
-      return { code: "upstream_connection_lost", params };
+      // Nothing ever came back: the server was not reached (nothing listening, no such host), not a connection lost.
+      return { code: error.unreached ? "upstream_unreachable" : "upstream_connection_lost", params };
     case "malformed":
       return { code: "upstream_malformed", params };
     case "client":
-      return { code: "upstream_rejected", params: { ...params, detail: error.detail } };
+      return { code: "upstream_rejected", params: { ...params, detail } };
   }
 }

@@ -100,7 +100,10 @@ async function generateTitle({ chat, firstMessage, answerId, askedBy }: { chat: 
     // A shutdown does not wait for an answer that is still being written to ask for its title.
     await Promise.race([stream?.settled, new Promise((resolve) => stop.addEventListener("abort", resolve, { once: true }))]);
     if (stop.aborted) return;
-    const resolved = await resolveModel(chat.model, { viewer: askedBy });
+    // An answer that ended without a word (refused, unreachable, stopped at once) says the model would not title it
+    // either: the chat is named after its first message, and nobody's key is asked again.
+    const wroteNothing = stream?.outcome !== undefined && !stream.parts.some((part) => part.type === "text" && part.text.trim() !== "");
+    const resolved = wroteNothing ? undefined : await resolveModel(chat.model, { viewer: askedBy });
     let title = "";
     if (resolved?.provider.complete) {
       const question = firstMessage.slice(0, 2000);

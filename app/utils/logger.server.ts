@@ -18,7 +18,8 @@ export function registerSecret(secret: string): void {
   if (secret.length >= SHORTEST_SCRUBBED) knownSecrets.add(secret);
 }
 
-function scrub(text: string): string {
+/** `text` with every secret Parley knows of, and anything shaped like a key, cut out (for a log line, or a provider's words shown to a person). */
+export function scrub(text: string): string {
   let out = text.replace(SECRET_VALUE, "[redacted]");
   for (const secret of knownSecrets) if (out.includes(secret)) out = out.replaceAll(secret, "[redacted]");
   return out;

@@ -20,6 +20,7 @@ import { shutdown } from "~/http/lifecycle.server";
 import { streamRegistry } from "~/streaming/streams.server";
 import { TITLE_INSTRUCTION } from "~/streaming/title.server";
 import { createId } from "~/utils/id";
+import { fallbackTitle } from "~/utils/fallback-title";
 import { answersSettled, closeFakesAfterAnswers, createTestUser } from "./fixtures";
 
 const MODEL = "openai:gpt-4o-mini";
@@ -75,6 +76,27 @@ describe("a new chat whose first answer is cut off", () => {
     await conversation.stopAnswer({ access: await access(), messageId: assistantMessageId });
     await vi.waitFor(async () => expect((await titleOf(chat.id))?.titleSet).toBe(true), { timeout: 5_000 });
     expect((await titleOf(chat.id))?.title).not.toBe(DEFAULT_CHAT_TITLE);
+  });
+});
+
+describe("a new chat whose first answer ended without a word", () => {
+  test.each([
+    ["refused by the provider", { status: 401, errorMessage: "Incorrect API key provided" }],
+    ["refused as a bad request", { status: 400, errorMessage: "This model does not take that" }],
+  ])("%s is named after its first message, and the model is not asked for a title", async (_, refusal) => {
+    const user = await createTestUser();
+    const question = `Which rivers flow north in Europe? ${createId()}`;
+    fake.script({ match: question, ...refusal });
+    const before = fake.requests.length;
+    const { chat, assistantMessageId } = await conversation.startChat({ user, text: question, model: MODEL });
+    await streamRegistry().get(assistantMessageId)?.settled;
+    await vi.waitFor(async () => expect((await titleOf(chat.id))?.titleSet).toBe(true), { timeout: 5_000 });
+    expect((await titleOf(chat.id))?.title).toBe(fallbackTitle(question));
+    expect((await getMessage({ chatId: chat.id, messageId: assistantMessageId }))?.status).toBe("error");
+    // Only the answer's request reached the provider; no title request was made or recorded.
+    expect(fake.requests.slice(before).filter((request) => request.body?.stream !== true)).toEqual([]);
+    const titles = await database().select().from(usageRecords).where(and(eq(usageRecords.messageId, assistantMessageId), eq(usageRecords.kind, "title")));
+    expect(titles).toEqual([]);
   });
 });
 

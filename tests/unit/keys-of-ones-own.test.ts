@@ -4,6 +4,7 @@
 // says so), is sealed at rest, survives a rotation of ENCRYPTION_KEY, is
 // tested through the provider's model list, and never reaches a log line.
 import { randomBytes } from "node:crypto";
+import { type AddressInfo, createServer } from "node:net";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { userApiKeys } from "../../drizzle/schema";
@@ -13,7 +14,7 @@ import { listModelGroups, resolveModel } from "~/llm/catalog.server";
 import { getAnswerPayer } from "~/models/answer-payer.server";
 import { resealUserKeys, saveUserKey, storedUserKey, listUserKeys } from "~/models/user-key.server";
 import { startChat } from "~/services/conversation.server";
-import { addUserKey, removeUserKey, testUserKey } from "~/services/user-keys.server";
+import { addUserKey, keysPage, removeUserKey, testUserKey } from "~/services/user-keys.server";
 import { streamRegistry } from "~/streaming/streams.server";
 import { keyringOf } from "~/utils/encryption.server";
 import { createTestUser } from "./fixtures";
@@ -26,10 +27,16 @@ const KEY_REVOKED = "rvk-charlie-W8eR4tY6uI2oP0aS3dF";
 const KNOWN_KEYS = [KEY_A, KEY_GROQ, KEY_REVOKED];
 
 let fake: FakeServer;
+/** A port on the allow list where nothing listens. */
+let deadPort: number;
 const logged: string[] = [];
 
 beforeAll(async () => {
   fake = await startFakeOpenAI({ revokedKeys: [KEY_REVOKED] });
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  deadPort = (probe.address() as AddressInfo).port;
+  await new Promise((resolve) => probe.close(resolve));
   // Before anything reads the environment: the server's OpenAI key, Groq
   // pointed at the fake with no server key, and people's base URLs allowed to reach the fake only.
   Object.assign(process.env, {
@@ -37,9 +44,11 @@ beforeAll(async () => {
     OPENAI_API_KEY: SERVER_KEY,
     OPENAI_BASE_URL: fake.url,
     GROQ_BASE_URL: fake.url,
+    // A local server this server has an address for.
+    LMSTUDIO_BASE_URL: fake.url,
     ENCRYPTION_KEY: randomBytes(32).toString("base64"),
     ALLOW_USER_BASE_URLS: "true",
-    USER_BASE_URL_ALLOW_HOSTS: `127.0.0.1:${fake.port}`,
+    USER_BASE_URL_ALLOW_HOSTS: `127.0.0.1:${fake.port},127.0.0.1:${deadPort}`,
     LOG_LEVEL: "debug",
   });
   for (const method of ["log", "info", "warn", "debug"] as const) {
@@ -170,6 +179,17 @@ describe("keys of one's own", () => {
     expect(JSON.stringify(stream.outcome)).not.toContain(KEY_REVOKED);
   });
 
+  test("a provider's words shown to a person never quote a key of this server's, whichever key the request was sent with", async () => {
+    const mia = await createTestUser("Mia");
+    await addUserKey({ user: mia, provider: "openai", apiKey: KEY_A, baseUrl: "" });
+    const marker = `mia-${randomBytes(4).toString("hex")}`;
+    fake.script({ match: marker, status: 400, errorMessage: `Bad request for key ${KEY_A} and ${SERVER_KEY}` });
+    const sent = await startChat({ user: mia, text: marker, model: "openai:gpt-4o-mini" });
+    const stream = streamRegistry().get(sent.assistantMessageId)!;
+    await stream.settled;
+    expect(stream.outcome).toMatchObject({ status: "error", problem: { code: "upstream_rejected", params: { detail: "Bad request for key [redacted] and [redacted]" } } });
+  });
+
   test("a custom base URL is checked: the allowed fake works, private and metadata addresses are refused", async () => {
     const ivy = await createTestUser("Ivy");
     await addUserKey({ user: ivy, provider: "custom", apiKey: KEY_A, baseUrl: `${fake.url}/` });
@@ -192,6 +212,30 @@ describe("keys of one's own", () => {
     await expect(addUserKey({ user: ivy, provider: "custom", apiKey: KEY_A, baseUrl: "" })).rejects.toMatchObject({ code: "base_url_required" });
     // The refused attempts changed nothing.
     expect((await listUserKeys({ userId: ivy.id }))[0]).toMatchObject({ baseUrl: fake.url });
+  });
+
+  test("a local server this server has an address for may be reached at one's own address instead, or at the server's", async () => {
+    const kim = await createTestUser("Kim");
+    const page = await keysPage({ user: kim });
+    expect(page.providers.find((p) => p.id === "lmstudio")).toMatchObject({ needsBaseUrl: false, takesBaseUrl: true });
+    expect(page.providers.find((p) => p.id === "custom")).toMatchObject({ needsBaseUrl: true, takesBaseUrl: true });
+    expect(page.providers.find((p) => p.id === "openai")).toMatchObject({ needsBaseUrl: false, takesBaseUrl: false });
+
+    await addUserKey({ user: kim, provider: "lmstudio", apiKey: "", baseUrl: "" });
+    expect((await listUserKeys({ userId: kim.id }))[0]).toMatchObject({ provider: "lmstudio", baseUrl: null });
+    // One's own address is checked as any other, and wins.
+    await expect(addUserKey({ user: kim, provider: "lmstudio", apiKey: "", baseUrl: "http://10.0.0.8:1234/v1" })).rejects.toMatchObject({ code: "base_url_refused" });
+    await addUserKey({ user: kim, provider: "lmstudio", apiKey: KEY_A, baseUrl: `http://127.0.0.1:${deadPort}/v1` });
+    expect((await listUserKeys({ userId: kim.id }))[0]).toMatchObject({ provider: "lmstudio", baseUrl: `http://127.0.0.1:${deadPort}/v1` });
+    // Nothing listens there: the test says to check the server and the address.
+    expect(await testUserKey({ user: kim, provider: "lmstudio" })).toEqual({ provider: "lmstudio", ok: false, problem: { code: "key_test_unreachable", params: { provider: "LM Studio" } } });
+  });
+
+  test("a key for a server with no address left says so when tested, instead of blaming the encryption key", async () => {
+    const lee = await createTestUser("Lee");
+    // Saved while this server had a Custom address (a key without its own), which is gone since.
+    await saveUserKey({ userId: lee.id, provider: "custom", apiKey: KEY_A, baseUrl: null });
+    await expect(testUserKey({ user: lee, provider: "custom" })).rejects.toMatchObject({ code: "key_needs_base_url", status: 409, params: { provider: "Custom" } });
   });
 
   test("a key must look like a key; a provider must be one Parley knows", async () => {
