@@ -590,6 +590,8 @@ export const en = {
     saved: "Saved. Pickers show the change at once; chats that used a model now off keep their answers.",
     defaultModel: "Default model for new chats",
     builtIn: "Built-in default (the offline demo model)",
+    defaultUnlisted: "{{model}} (not listed right now)",
+    defaultUnlistedHint: "{{model}} is not listed by its provider right now (its list could not be read, or the model is gone): new chats start with the built-in model until it is back. It stays chosen unless you pick another.",
     ownKeys: "Keys of one's own",
     notPossible: "Not possible on this server until ENCRYPTION_KEY is set: there is nowhere safe to keep them.",
     userKeys: "People may use API keys of their own",

@@ -8,6 +8,7 @@ import {
   type MetaFunction,
   redirect,
 } from "@remix-run/node";
+import { useEffect, useRef } from "react";
 import {
   Form,
   useActionData,
@@ -66,6 +67,14 @@ export default function AdminModels() {
   const [params] = useSearchParams();
   const navigation = useNavigation();
   const { t } = useTranslation();
+  // A refused save (its button is at the end of a long page) brings the reason and the field at fault into view.
+  const refusalRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!failure) return;
+    refusalRef.current?.scrollIntoView({ block: "start" });
+    const field = failure.field ? document.querySelector<HTMLElement>(`form [name="${failure.field}"]`) : null;
+    field?.focus({ preventScroll: true });
+  }, [failure]);
   const choices = providers
     .filter((p) => p.configured && p.enabled)
     .flatMap((p) =>
@@ -73,6 +82,8 @@ export default function AdminModels() {
         .filter((m) => m.enabled)
         .map((m) => ({ ...m, provider: p.label }))
     );
+  // A default its provider does not list right now (an outage, a key gone) stays chosen: a save of anything else keeps it.
+  const defaultUnlisted = defaultModel !== "" && !choices.some((m) => m.id === defaultModel);
   return (
     <section aria-labelledby="models-heading" className="max-w-3xl">
       <h2 id="models-heading" className="mb-4 text-lg font-medium">
@@ -84,8 +95,8 @@ export default function AdminModels() {
         </Notice>
       ) : null}
       {failure ? (
-        <div className="mb-4">
-          <FormAlert>{failure.formError}</FormAlert>
+        <div ref={refusalRef} className="mb-4 scroll-mt-4">
+          <FormAlert id="models-refusal">{failure.formError}</FormAlert>
         </div>
       ) : null}
       <Form method="post" className="space-y-6">
@@ -96,15 +107,23 @@ export default function AdminModels() {
           <select
             name="defaultModel"
             defaultValue={defaultModel}
+            aria-invalid={failure?.field === "defaultModel" ? true : undefined}
+            aria-describedby={failure?.field === "defaultModel" ? "models-refusal" : undefined}
             className={`${inputClass} w-full`}
           >
             <option value="">{t("adminModels.builtIn")}</option>
+            {defaultUnlisted ? <option value={defaultModel}>{t("adminModels.defaultUnlisted", { model: defaultModel })}</option> : null}
             {choices.map((model) => (
               <option key={model.id} value={model.id}>
                 {model.provider} · {model.label}
               </option>
             ))}
           </select>
+          {defaultUnlisted ? (
+            <span className="mt-1 block text-sm text-amber-300" data-testid="default-unlisted">
+              {t("adminModels.defaultUnlistedHint", { model: defaultModel })}
+            </span>
+          ) : null}
         </label>
 
         <fieldset className="space-y-2 rounded-lg border border-zinc-800 p-4">

@@ -137,7 +137,8 @@ export async function saveModelsPage({ admin, form }: { admin: PublicUser; form:
     userBaseUrls: form.userBaseUrls,
   };
   if (policy.defaultModel) {
-    const known = listedSet.has(policy.defaultModel) || policy.defaultModel === DEMO_MODEL_ID;
+    // The default kept as it was may be one its provider does not list right now (an outage): it stays.
+    const known = listedSet.has(policy.defaultModel) || policy.defaultModel === DEMO_MODEL_ID || policy.defaultModel === before.defaultModel;
     if (!known) throw new AppError("model_unavailable", { params: { model: policy.defaultModel }, field: "defaultModel" });
     if (isModelDisabled(policy, policy.defaultModel)) {
       throw new AppError("default_model_off", { params: { model: modelPartOf(policy.defaultModel) }, field: "defaultModel" });

@@ -5,7 +5,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { beforeAll, describe, expect, test } from "vitest";
 import { prepareDatabase } from "~/db.server";
-import { modelPolicy } from "~/llm/model-policy.server";
+import { modelPolicy, saveModelPolicy } from "~/llm/model-policy.server";
 import { getUserForAdmin } from "~/models/user.server";
 import { action as indexAction, loader as indexLoader } from "~/routes/admin._index";
 import { action as moderationAction } from "~/routes/admin.moderation";
@@ -133,6 +133,24 @@ describe("the admin area", () => {
     expect((result.body as { formError: string }).formError).toBe("The default model “parley-demo” would be turned off by this form. Leave it (or its provider) on, or pick another default.");
     expect(await modelPolicy()).toEqual(before);
     expect(target.role).toBe("member");
+  });
+
+  test("a default its provider does not list right now stays chosen through a save of something else; another unlisted one is refused", async () => {
+    const { cookies } = await people();
+    const before = await modelPolicy();
+    const admin = await createTestUser("Policy Admin");
+    await saveModelPolicy({ policy: { ...before, defaultModel: "demo:listed-no-more" }, changedBy: admin.id });
+    try {
+      const save = (defaultModel: string) =>
+        settle(() => modelsAction({ request: formRequest("/admin/models", cookies.admin, { provider: "demo", model: "demo:parley-demo", defaultModel, userKeys: "on" }), params: {}, context: {} } as ActionFunctionArgs));
+      const kept = await save("demo:listed-no-more");
+      expect(kept.status, JSON.stringify(kept.body)).toBe(302);
+      expect(await modelPolicy()).toMatchObject({ defaultModel: "demo:listed-no-more", userKeys: true });
+      expect(await save("demo:never-listed")).toMatchObject({ status: 400, body: { code: "model_unavailable", field: "defaultModel" } });
+      expect((await modelPolicy()).defaultModel).toBe("demo:listed-no-more");
+    } finally {
+      await saveModelPolicy({ policy: before, changedBy: admin.id });
+    }
   });
 
   test("a users page past the last goes to the last, keeping the search", async () => {
