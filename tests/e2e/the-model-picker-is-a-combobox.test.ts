@@ -75,6 +75,14 @@ test("with JavaScript the keyboard opens, moves through, filters, picks and clos
   await expect(picker(page)).toContainText("GPT-4o mini");
   await expect(chosen).toHaveValue("openai:gpt-4o-mini");
 
+  // Words match in any order, across the provider's name and the model's.
+  await page.keyboard.type("haiku anthropic");
+  await expect(listbox.getByRole("group", { name: "Anthropic" }).getByRole("option").first()).toBeVisible();
+  await expect(listbox.getByRole("group")).toHaveCount(1);
+  for (const text of await options.allInnerTexts()) expect(text).toContain("Haiku");
+  await page.keyboard.press("Escape");
+  await expect(picker(page)).toBeFocused();
+
   // Typing on the button opens the list with what was typed as the search; nothing matching says so.
   await page.keyboard.type("zq");
   await expect(searchBox(page)).toBeFocused();

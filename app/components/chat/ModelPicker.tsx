@@ -82,9 +82,11 @@ export function ModelPicker({
   const optionIds = useMemo(() => new Map(all.map((m, i) => [m.id, `${baseId}-option-${i}`])), [all, baseId]);
   const current = all.find((m) => m.id === selected);
   const filtered = useMemo(() => {
-    const q = query.trim().toLowerCase();
+    // Each word typed must be found, in any order, in the provider's name, the model's or its id ("claude 4.5", "ollama gpt").
+    const words = query.trim().toLowerCase().split(/\s+/).filter(Boolean);
+    const matches = (text: string) => words.every((word) => text.includes(word));
     return groups
-      .map((g) => ({ ...g, models: g.models.filter((m) => !q || `${g.label} ${m.label} ${m.id}`.toLowerCase().includes(q)) }))
+      .map((g) => ({ ...g, models: g.models.filter((m) => matches(`${g.label} ${m.label} ${m.id}`.toLowerCase())) }))
       .filter((g) => g.models.length > 0);
   }, [groups, query]);
   const visible = useMemo(() => filtered.flatMap((g) => g.models), [filtered]);
