@@ -296,7 +296,7 @@ test("an answer that goes quiet says it is still waiting, and stops saying so wh
   test.setTimeout(90_000);
   await signUp(page);
   const marker = uniqueMarker("qt");
-  await queueScripts("openai", marker, { tokens: ["Thinking it over. ", "Here it is."], tokenDelayMs: 18_000 });
+  await queueScripts("openai", marker, { tokens: ["Thinking it over. ", "Here it is."], tokenDelayMs: 21_000 });
   await startChat(page, GPT_MINI, `Take your time ${marker}`);
   await expect(answerContent(page)).toHaveText("Thinking it over.");
   const quiet = lastAnswer(page).getByTestId("answer-quiet");
