@@ -101,7 +101,10 @@ async function checkedBaseUrl(raw: string, label: string): Promise<string> {
   } catch (cause) {
     throw new AppError("base_url_invalid", { field: "baseUrl", cause });
   }
-  if ((url.protocol !== "http:" && url.protocol !== "https:") || url.username || url.password) throw new AppError("base_url_invalid", { field: "baseUrl" });
+  // The SDKs append their paths to the address: a query or a fragment would end up before them, and every request fail.
+  if ((url.protocol !== "http:" && url.protocol !== "https:") || url.username || url.password || url.search || url.hash) {
+    throw new AppError("base_url_invalid", { field: "baseUrl" });
+  }
   try {
     await checkUrl(url, { allowHosts: await userBaseUrlAllowHosts() });
   } catch (error) {

@@ -209,6 +209,9 @@ describe("keys of one's own", () => {
       await expect(addUserKey({ user: ivy, provider: "custom", apiKey: KEY_A, baseUrl }), baseUrl).rejects.toMatchObject({ code: "base_url_refused", params: { host } });
     }
     await expect(addUserKey({ user: ivy, provider: "custom", apiKey: KEY_A, baseUrl: "ftp://example.com/" })).rejects.toMatchObject({ code: "base_url_invalid" });
+    for (const baseUrl of [`${fake.url}?api-version=1`, `${fake.url}#models`]) {
+      await expect(addUserKey({ user: ivy, provider: "custom", apiKey: KEY_A, baseUrl }), baseUrl).rejects.toMatchObject({ code: "base_url_invalid" });
+    }
     await expect(addUserKey({ user: ivy, provider: "custom", apiKey: KEY_A, baseUrl: "" })).rejects.toMatchObject({ code: "base_url_required" });
     // The refused attempts changed nothing.
     expect((await listUserKeys({ userId: ivy.id }))[0]).toMatchObject({ baseUrl: fake.url });
