@@ -10,7 +10,7 @@ import type { ChatCompletionContentPart, ChatCompletionMessageParam } from "open
 import { isChatModel, lookupKnownModel, toModelInfo } from "./known-models";
 import { logger } from "../utils/logger.server";
 import { kindForStatus, parseRetryAfterMs } from "./retry.server";
-import { type Completion, type ContextMessage, type ContextPart, documentText, imageLabel, UpstreamError, type LlmEvent, type LlmProvider, type ModelInfo, type StreamRequest } from "./types";
+import { type Completion, type ContextMessage, type ContextPart, documentText, imageLabel, timedOut, UpstreamError, type LlmEvent, type LlmProvider, type ModelInfo, type StreamRequest } from "./types";
 
 export interface OpenAIProviderOptions {
   id: string;
@@ -60,7 +60,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): OpenAIProv
         }
       } catch (error) {
         // Given up on by the caller: nothing to list. Out of time: the configured list stands in, as for any failure.
-        if (signal?.aborted && (fallbackModels.length === 0 || (signal.reason as Error | undefined)?.name !== "TimeoutError")) throw signal.reason;
+        if (signal?.aborted && !(fallbackModels.length > 0 && timedOut(signal.reason))) throw signal.reason;
         if (fallbackModels.length === 0) throw toError(error, true);
         logger.warn("listing models failed, using the configured list", { provider: label, error: String(error) });
       }

@@ -42,6 +42,15 @@ export function documentText(part: Extract<ContextPart, { type: "document" }>): 
   return `Attached file “${part.name}”${part.mediaType === "application/pdf" ? " (text of the PDF)" : ""}:\n${fence}\n${part.text}\n${fence}`;
 }
 
+/** An abort because a time limit ran out (AbortSignal.timeout), as a signal's reason or as the cause of what fetch or an SDK threw. */
+export function timedOut(error: unknown): boolean {
+  // A DOMException need not be an Error in every runtime: read the name of whatever was thrown.
+  for (let current: unknown = error, depth = 0; typeof current === "object" && current !== null && depth < 5; current = (current as { cause?: unknown }).cause, depth++) {
+    if ((current as { name?: unknown }).name === "TimeoutError") return true;
+  }
+  return false;
+}
+
 /** What is said just before an image with a name. */
 export function imageLabel(name: string): string {
   return `Attached image “${name}”:`;

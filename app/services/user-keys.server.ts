@@ -3,9 +3,9 @@
 // keys (every function takes the signed-in user), and nothing here returns a
 // key: only its last four characters.
 import { z } from "zod";
-import { PRESETS, presetById, providerForUserKey, serverBaseUrl } from "../llm/catalog.server";
+import { type Preset, PRESETS, presetById, providerForUserKey, serverBaseUrl } from "../llm/catalog.server";
 import { checkUrl, refusedAddress, UnsafeUrlError } from "../llm/ssrf.server";
-import { UpstreamError } from "../llm/types";
+import { timedOut, UpstreamError } from "../llm/types";
 import { userBaseUrlAllowHosts, userBaseUrlsAllowed, userKeysAllowed, userKeysEnabled } from "../llm/user-key-policy.server";
 import { deleteUserKey, listUserKeys, saveUserKey, storedUserKey, type UserKeyView } from "../models/user-key.server";
 import { AppError, type Problem } from "../protocol/errors";
@@ -58,13 +58,17 @@ export async function keysPage({ user }: { user: { id: string } }): Promise<Keys
   const allowed = await userKeysAllowed();
   const baseUrlsAllowed = await userBaseUrlsAllowed();
   const providers = PRESETS.flatMap((preset): KeyProviderOption[] => {
-    // Local and custom servers have no address of their own: the person gives theirs, when allowed.
-    const needsBaseUrl = !serverBaseUrl(preset) && Boolean(preset.keyless);
+    const needsBaseUrl = needsOwnBaseUrl(preset);
     if (needsBaseUrl && !baseUrlsAllowed) return [];
     return [{ id: preset.id, label: preset.label, needsBaseUrl, takesBaseUrl: baseUrlsAllowed && Boolean(preset.keyless), keyOptional: Boolean(preset.keyless) }];
   });
   const keys = enabled ? await listUserKeys({ userId: user.id }) : [];
   return { enabled, allowed, baseUrlsAllowed, providers, keys: keys.map((key) => ({ ...key, label: presetById(key.provider)?.label ?? key.provider })) };
+}
+
+/** A local or custom server this server has no address for: the person gives theirs (when allowed). */
+function needsOwnBaseUrl(preset: Preset): boolean {
+  return Boolean(preset.keyless) && !serverBaseUrl(preset);
 }
 
 function requireEnabled(): void {
@@ -120,7 +124,7 @@ export async function addUserKey({ user, provider, apiKey, baseUrl }: { user: { 
   await requireAllowed();
   const preset = requirePreset(provider);
   const key = cleanKey(apiKey);
-  const needsBaseUrl = !serverBaseUrl(preset) && Boolean(preset.keyless);
+  const needsBaseUrl = needsOwnBaseUrl(preset);
   if (!key && !preset.keyless) throw new AppError("api_key_required", { field: "apiKey" });
   // A local or custom server this server has an address for: the person's own address, when they give one, wins.
   const url = needsBaseUrl || (preset.keyless && baseUrl.trim()) ? await checkedBaseUrl(baseUrl, preset.label) : null;
@@ -167,12 +171,4 @@ export async function testUserKey({ user, provider }: { user: { id: string }; pr
     const code = status === 401 || status === 403 ? "key_rejected" : unreachable ? "key_test_unreachable" : "key_test_failed";
     return { provider: preset.id, ok: false, problem: { code, params } };
   }
-}
-
-/** An abort because a time limit ran out (AbortSignal.timeout), as thrown by fetch or an SDK. */
-function timedOut(error: unknown): boolean {
-  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
-    if (current.name === "TimeoutError") return true;
-  }
-  return false;
 }

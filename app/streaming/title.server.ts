@@ -8,6 +8,7 @@ import { type ResolvedModel, resolveModel } from "../llm/catalog.server";
 import { estimateTokens } from "../llm/context";
 import { type Completion, requestCostUsd, userText } from "../llm/types";
 import { setGeneratedTitle } from "../models/chat.server";
+import { plainText } from "../protocol/parts";
 import type { NewUsageRecord } from "../models/usage.server";
 import { cleanChatTitle } from "../utils/chat-title";
 import { fallbackTitle } from "../utils/fallback-title";
@@ -102,7 +103,7 @@ async function generateTitle({ chat, firstMessage, answerId, askedBy }: { chat: 
     if (stop.aborted) return;
     // An answer that ended without a word (refused, unreachable, stopped at once) says the model would not title it
     // either: the chat is named after its first message, and nobody's key is asked again.
-    const wroteNothing = stream?.outcome !== undefined && !stream.parts.some((part) => part.type === "text" && part.text.trim() !== "");
+    const wroteNothing = stream?.outcome !== undefined && plainText(stream.parts).trim() === "";
     const resolved = wroteNothing ? undefined : await resolveModel(chat.model, { viewer: askedBy });
     let title = "";
     if (resolved?.provider.complete) {

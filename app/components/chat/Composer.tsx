@@ -161,23 +161,17 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
   // After a send that opens another chat (a new chat's first message), what is typed until that page is up is its draft.
   const typingFor = useRef<string | null>(null);
   const uploads = useUploads({ initial: initialFiles, maxFileBytes, maxFiles, keptAt: draftFilesKey(storageKey) });
-  const startModel = initialModel && models.some((g) => g.models.some((m) => m.id === initialModel)) ? initialModel : modelId;
-  const [model, setModel] = useState(startModel);
-  // What the picker shows from the start: the page's model, or the one picked for this draft before a reload.
-  const [pickerModel, setPickerModel] = useState(startModel);
-  const [dragging, setDragging] = useState(false);
-  useEffect(() => {
-    setModel(startModel);
-    setPickerModel(startModel);
-  }, [startModel]);
   const offered = useCallback((id: string) => models.some((g) => g.models.some((m) => m.id === id)), [models]);
+  const startModel = initialModel && offered(initialModel) ? initialModel : modelId;
+  const [model, setModel] = useState(startModel);
+  const [dragging, setDragging] = useState(false);
+  useEffect(() => setModel(startModel), [startModel]);
   // A reload (or a return to this chat) keeps the model picked for what is being written, while it is offered.
   useEffect(() => {
     const saved = readDraftModel(storageKey);
     if (!saved) return;
     if (initialModel || saved === startModel || !offered(saved)) return keepDraftModel(storageKey, null);
     setModel(saved);
-    setPickerModel(saved);
   }, [storageKey, startModel, initialModel, offered]);
   const pick = useCallback(
     (id: string) => {
@@ -593,7 +587,7 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
               />
             </label>
             <span className="sr-only sm:not-sr-only">{t("composer.model")}</span>
-            <ModelPicker groups={models} value={pickerModel} onChange={pick} formerLabels={formerModels} />
+            <ModelPicker groups={models} value={model} onChange={pick} formerLabels={formerModels} />
           </div>
           {busy && stopId ? (
             // Belongs to the stop form below (form=…): one place for Send and Stop, two forms.

@@ -562,7 +562,6 @@ export const UserMessage = memo(function UserMessage({
   );
 });
 
-/** Why an answer has not started yet, and when the model is asked again (a second-by-second countdown, read out once). */
 /** An answer that has sent nothing for a while: said once, so a reader is not left guessing whether it is stuck. */
 function QuietNotice({ model }: { model: string }) {
   const { t } = useTranslation();
@@ -575,6 +574,7 @@ function QuietNotice({ model }: { model: string }) {
   );
 }
 
+/** Why an answer has not started yet, and when the model is asked again (a second-by-second countdown, read out once). */
 function RetryNotice({ retry }: { retry: StreamEventData["retry"] }) {
   const { t } = useTranslation();
   // The wait is a length of time from when this retry reached the page, on the browser's own clock (the server's may
