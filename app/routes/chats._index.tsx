@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { type ClientActionFunctionArgs, Link, type ShouldRevalidateFunction, useActionData, useLoaderData, useNavigate } from "@remix-run/react";
-import { useEffect } from "react";
+import { type ClientActionFunctionArgs, Link, type ShouldRevalidateFunction, useActionData, useLoaderData, useNavigate, useNavigation } from "@remix-run/react";
+import { useEffect, useState } from "react";
 import { useTranslation } from "~/i18n/i18n";
 import { requireUser } from "~/auth/session.server";
 import { Composer } from "~/components/chat/Composer";
@@ -100,11 +100,17 @@ export default function NewChat() {
   // A first message sent from here, and the page reloaded (or closed) before its chat was up: that chat is where it
   // is. If the send never reached the server, the chat's page finds no chat and brings the message back here.
   const storageKey = useDraftStorageKey("new");
+  // While that chat is looked for, the message shown back in the box cannot be sent a second time.
   const navigate = useNavigate();
+  const navigation = useNavigation();
+  const [lookingFor, setLookingFor] = useState<string | null>(null);
   useEffect(() => {
     const sending = newChatSending(storageKey);
-    if (sending) navigate(`/chats/${sending.chatId}`, { replace: true });
+    if (!sending) return;
+    setLookingFor(sending.chatId);
+    navigate(`/chats/${sending.chatId}`, { replace: true });
   }, [storageKey, navigate]);
+  const looking = lookingFor !== null && navigation.state === "loading" && navigation.location.pathname === `/chats/${lookingFor}`;
   return (
     <>
       {/* On a phone the chat list is its own page: the way back to it. */}
@@ -118,7 +124,7 @@ export default function NewChat() {
         <h1 className="text-2xl font-semibold">{t("newChat.heading")}</h1>
         <p className="text-sm text-zinc-500">{offers === "demo" ? t("newChat.hint") : offers === "models" ? t("newChat.pick") : t("newChat.noModels")}</p>
       </div>
-      <Composer action="/chats?index" draftKey="new" newChat models={models} modelId={modelId} formerModels={formerModels} maxChars={maxChars} maxFileBytes={maxFileBytes} maxFiles={maxFiles} busy={false} error={result?.formError} initialText={result?.text} initialFiles={result?.files} initialModel={result?.model} />
+      <Composer action="/chats?index" draftKey="new" newChat models={models} modelId={modelId} formerModels={formerModels} maxChars={maxChars} maxFileBytes={maxFileBytes} maxFiles={maxFiles} busy={false} held={looking} error={result?.formError} initialText={result?.text} initialFiles={result?.files} initialModel={result?.model} />
     </>
   );
 }

@@ -160,10 +160,36 @@ test("a reload before a new chat's first message reached the server puts it back
   const reloadBeforeTheSend = await holdUntilReload(page, NEW_CHAT_SEND, { reachServer: false });
   await composer(page).fill("First question about moraines, never sent");
   await composer(page).press("Enter");
+  // The reloaded page looks for the chat the send named; that look is slow here.
+  let release = () => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let looked = () => {};
+  const lookedFor = new Promise<void>((resolve) => (looked = resolve));
+  await page.route(CHAT_DATA, async (route) => {
+    looked();
+    await released;
+    await route.fallback();
+  });
   await reloadBeforeTheSend();
+  await lookedFor;
 
+  // Meanwhile the message shown in the box cannot be sent a second time.
+  const send = page.getByRole("button", { name: "Send" });
+  await expect(composer(page)).toHaveValue("First question about moraines, never sent");
+  await expect(send).toBeDisabled();
+  await composer(page).press("Enter");
+  // The chat is not found: the page goes back to the new chat with the message, without saying that chat does not exist.
+  await page.evaluate(() => {
+    const seen = window as unknown as { sawNotFound: boolean };
+    seen.sawNotFound = false;
+    new MutationObserver(() => {
+      if (document.querySelector('[data-testid="chat-not-found"] h1')) seen.sawNotFound = true;
+    }).observe(document.body, { childList: true, subtree: true });
+  });
+  release();
+  await expect(send).toBeEnabled();
   await expect(page).toHaveURL(/\/chats\?new=1$/);
-  await waitForHydration(page);
+  expect(await page.evaluate(() => (window as unknown as { sawNotFound: boolean }).sawNotFound)).toBe(false);
   await expect(composer(page)).toHaveValue("First question about moraines, never sent");
   await expect(chatsListed(page)).toHaveCount(0);
   await composer(page).press("Enter");

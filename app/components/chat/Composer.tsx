@@ -47,6 +47,8 @@ export interface ComposerProps {
   maxFileBytes: number;
   maxFiles: number;
   busy: boolean;
+  /** Nothing can be sent for now (the page is on its way elsewhere): Send and Enter wait, the text stays. */
+  held?: boolean;
   /** The answer being written (on this branch or another), which Stop stops. */
   stopId?: string;
   /** Shown right above the box (an answer written on another branch, say). */
@@ -146,7 +148,7 @@ function useKeyboardHints(): boolean {
   return fine;
 }
 
-export function Composer({ action, draftKey, models, modelId, maxChars, maxFileBytes, maxFiles, busy, stopId, notice, error, offerNewChat, initialText, initialFiles, initialModel, onSend, followsId, formerModels, newChat }: ComposerProps) {
+export function Composer({ action, draftKey, models, modelId, maxChars, maxFileBytes, maxFiles, busy, held = false, stopId, notice, error, offerNewChat, initialText, initialFiles, initialModel, onSend, followsId, formerModels, newChat }: ComposerProps) {
   const navigation = useNavigation();
   const location = useLocation();
   const hydrated = useHydrated();
@@ -185,7 +187,7 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
   // server refuses such a send with the same words, and a Send held here could not be let go by another choice.
   const blind = hydrated && chosen !== undefined && !chosen.vision && uploads.chips.some((c) => c.part && kindOf(c.part.mediaType) === "image");
   const submitting = navigation.state === "submitting" && navigation.formData?.get("intent") === "send";
-  const disabled = busy || submitting;
+  const disabled = busy || submitting || held;
   // Without JavaScript the page refreshes while an answer is written, which would wipe whatever is typed meanwhile.
   const boxDisabled = submitting || (busy && !hydrated);
   const stopFormRef = useRef<HTMLFormElement>(null);

@@ -12,7 +12,7 @@ import { Icon } from "~/components/ui/Icon";
 import { useDismissibleDetails } from "~/components/ui/Popover";
 import { requireUser } from "~/auth/session.server";
 import { Composer } from "~/components/chat/Composer";
-import { moveDraftToNewChat, newChatArrived, newChatNeverArrived, readDraft, useDraftStorageKeys } from "~/components/chat/drafts";
+import { moveDraftToNewChat, newChatArrived, newChatNeverArrived, newChatSending, readDraft, useDraftStorageKeys } from "~/components/chat/drafts";
 import { noteChatShown, wasShownHere } from "~/components/chat/gone-chats";
 import type { FilePart } from "~/protocol/parts";
 import { ShareLink } from "~/components/chat/ShareLink";
@@ -512,6 +512,9 @@ export function ErrorBoundary() {
   const navigate = useNavigate();
   const notFound = isRouteErrorResponse(error) && error.status === 404;
   const [draft, setDraft] = useState<{ text: string; files: FilePart[] } | null>(null);
+  // The chat a new chat's first message was to open, looked for after a reload: the message goes straight back to
+  // the new chat's box, without a glimpse of "does not exist" on the way.
+  const [bringingBack] = useState(() => (hydrated ? (newChatSending(storageKeyOf("new"))?.chatId ?? null) : null));
   useEffect(() => {
     if (!notFound) return;
     if (newChatNeverArrived(storageKeyOf("new"), chatId)) {
@@ -522,6 +525,7 @@ export function ErrorBoundary() {
     setDraft(kept.text.trim() || kept.files.length > 0 ? kept : null);
   }, [notFound, chatId, storageKeyOf, navigate]);
   if (!notFound) throw error;
+  if (bringingBack === chatId) return <div className="flex-1" aria-busy="true" />;
   const toNewChat = () => {
     if (!draft) return;
     moveDraftToNewChat({ from: storageKeyOf(chatId), to: storageKeyOf("new"), ...draft });
