@@ -73,7 +73,15 @@ test("every page starts with a skip link to its main content, and has its landma
   await expect(page.getByRole("heading", { level: 1 })).toHaveCount(1);
   await expect(page.getByRole("heading", { level: 1 })).not.toHaveText("Chats");
   // A page with nothing focused on arrival: the first Tab reaches the skip link.
+  // (A key pressed while React still hydrates the page can trip React 18's own "Root did not complete" error: the
+  // Tab waits for React's first commit, told through the hook React offers its developer tools.)
+  await page.addInitScript(() => {
+    const seen = window as unknown as { __REACT_DEVTOOLS_GLOBAL_HOOK__: object; reactCommitted: boolean };
+    seen.reactCommitted = false;
+    seen.__REACT_DEVTOOLS_GLOBAL_HOOK__ = { supportsFiber: true, inject: () => 1, onCommitFiberRoot: () => (seen.reactCommitted = true), onCommitFiberUnmount: () => {}, onPostCommitFiberRoot: () => {} };
+  });
   await page.goto("/settings/keys");
+  await page.waitForFunction(() => (window as unknown as { reactCommitted: boolean }).reactCommitted);
   await page.keyboard.press("Tab");
   await expect(page.getByRole("link", { name: "Skip to the main content" })).toBeFocused();
   await expect(page.getByRole("main")).toHaveCount(1);
