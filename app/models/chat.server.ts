@@ -69,6 +69,12 @@ export async function listChats({
   return { chats: rows.slice(0, limit), hasMore: rows.length > limit };
 }
 
+/** The model of the chat `userId` was last active in (a message sent or answered), if they have any chat. */
+export async function lastChatModel({ userId }: { userId: string }): Promise<string | null> {
+  const row = await database().query.chats.findFirst({ columns: { model: true }, where: eq(chats.userId, userId), orderBy: [desc(chats.updatedAt), desc(chats.id)] });
+  return row?.model ?? null;
+}
+
 type ChatPatch = Partial<Pick<Chat, "title" | "pinned" | "archived" | "model" | "titleSet" | "systemPrompt" | "activeLeafId">>;
 
 /** Changes a chat the caller was granted access to (requireChatAccess). */

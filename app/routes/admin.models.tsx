@@ -108,7 +108,7 @@ export default function AdminModels() {
             name="defaultModel"
             defaultValue={defaultModel}
             aria-invalid={failure?.field === "defaultModel" ? true : undefined}
-            aria-describedby={failure?.field === "defaultModel" ? "models-refusal" : undefined}
+            aria-describedby={failure?.field === "defaultModel" ? "models-refusal default-model-hint" : "default-model-hint"}
             className={`${inputClass} w-full`}
           >
             <option value="">{t("adminModels.builtIn")}</option>
@@ -119,6 +119,9 @@ export default function AdminModels() {
               </option>
             ))}
           </select>
+          <span id="default-model-hint" className="mt-1 block text-sm text-zinc-400">
+            {t("adminModels.defaultModelHint")}
+          </span>
           {defaultUnlisted ? (
             <span className="mt-1 block text-sm text-amber-300" data-testid="default-unlisted">
               {t("adminModels.defaultUnlistedHint", { model: defaultModel })}

@@ -11,11 +11,11 @@ import { toPickerGroups } from "~/components/chat/ModelPicker";
 import { Icon } from "~/components/ui/Icon";
 import { env } from "~/env.server";
 import { metaT, pageTitle } from "~/i18n/meta";
-import { defaultModelFor, inLanguage, listModelGroups, namesOfModelsNotOffered } from "~/llm/catalog.server";
+import { inLanguage, listModelGroups, namesOfModelsNotOffered } from "~/llm/catalog.server";
 import { DEMO_MODEL_ID } from "~/llm/demo.server";
 import { keptFiles, readMessageForm } from "~/services/attachments.server";
 import { formFields, inputError, newChatSchema } from "~/services/chat-input";
-import { startChat } from "~/services/conversation.server";
+import { newChatModelFor, startChat } from "~/services/conversation.server";
 import { withinLimit } from "~/services/limits.server";
 import { formFailure, localeOf } from "~/utils/http.server";
 import type { FormFailure } from "~/protocol/errors";
@@ -41,7 +41,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const locale = localeOf(request);
   const groups = inLanguage(await listModelGroups({ viewer: user }), locale);
   const offered = groups.flatMap((g) => g.models.map((m) => m.id));
-  const modelId = await defaultModelFor({ viewer: user });
+  // The model last chatted with, else the server's default.
+  const modelId = await newChatModelFor(user);
   return {
     // What the page says under its heading: the demo where it is offered, and that nothing is when nothing is.
     offers: offered.length === 0 ? ("nothing" as const) : offered.includes(DEMO_MODEL_ID) ? ("demo" as const) : ("models" as const),

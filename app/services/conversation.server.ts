@@ -13,7 +13,7 @@ import type { ModelInfo } from "../llm/types";
 import { type Attachment, ownedAttachments } from "../models/attachment.server";
 import { serverPrompt } from "../models/system-prompt.server";
 import { allows, type AccessLevel, type ChatAccess } from "../models/chat-access.server";
-import { chatIdTaken, deleteChat, TITLE_WORDS, updateChat } from "../models/chat.server";
+import { chatIdTaken, deleteChat, lastChatModel, TITLE_WORDS, updateChat } from "../models/chat.server";
 import type { Locale } from "../protocol/catalogue";
 import {
   createAnswer,
@@ -71,6 +71,16 @@ async function usableModel(requested: string | undefined, fallback: string, aske
   const resolved = await resolveModel(requested || fallback, { viewer: askedBy });
   if (!resolved) throw new AppError("model_unavailable", { field: "model" });
   return resolved;
+}
+
+/**
+ * The model a person's new chat starts with: the one they last chatted with, while it is offered to them, else the
+ * server's default.
+ */
+export async function newChatModelFor(user: { id: string }): Promise<string> {
+  const last = await lastChatModel({ userId: user.id });
+  if (last && (await resolveModel(last, { viewer: user }))) return last;
+  return defaultModelFor({ viewer: user });
 }
 
 /** Whether an answer by this model costs the server: not the demo model's, not one the person's own key pays for. */
@@ -194,7 +204,7 @@ export async function startChat({
   // Said before anything else is done (the store refuses it too, should two sends race for the id).
   if (requestedId && (await chatIdTaken({ chatId: requestedId }))) throw new AppError("id_taken");
   await refuseFlagged({ user, chatId: null, text, attachmentIds });
-  const chosen = await usableModel(model, await defaultModelFor({ viewer: user }), user);
+  const chosen = await usableModel(model, await newChatModelFor(user), user);
   const { chat, message, ...ids } = await withinUsageLimits(user, { newChat: true, recordWithAnswer: true, serverPays: paidByServer(chosen) }, async ({ maxChats, record }) => {
     const message = await newMessageParts({ user, text, attachmentIds, model: chosen.model });
     const { records, prepared } = await prepareAnswer(chosen, user, { record });

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { env } from "../env.server";
-import { defaultModelId, resolveModel } from "../llm/catalog.server";
+import { resolveModel } from "../llm/catalog.server";
 import { alreadyImported, blobIdBySha, type ImportedChatRows, insertImportedChat } from "../models/porting.server";
 import { describe, type ImportReason, type Locale } from "../protocol/catalogue";
 import { AppError, type ErrorParams } from "../protocol/errors";
@@ -24,6 +24,7 @@ import { createId } from "../utils/id";
 import { logger } from "../utils/logger.server";
 import { readForm } from "../utils/multipart.server";
 import { looksLikeZip, openZip, type ZipReader, ZipError } from "../utils/zip.server";
+import { newChatModelFor } from "./conversation.server";
 import { safeFileName } from "./file-kind";
 import { extractPdfText, uploadAllowance } from "./attachments.server";
 import { PARLEY_EXPORT_VERSION } from "./export.server";
@@ -632,12 +633,20 @@ async function attachFile({ file, files, rows, blobOfSha, allowance }: { file: I
   return attachment;
 }
 
-/** A conversation's chat model: its own when this person can use it, else the default (its answers keep their labels). */
+/**
+ * A conversation's chat model: its own when this person can use it, else the one their new chat would start with
+ * (its answers keep their labels).
+ */
 async function chatModelFor(model: string | null, user: { id: string }, cache: Map<string, string>): Promise<string> {
-  if (!model) return defaultModelId();
+  // Read once per import: the chats it writes must not change it as it goes.
+  const fallback = async () => {
+    if (!cache.has("")) cache.set("", await newChatModelFor(user));
+    return cache.get("")!;
+  };
+  if (!model) return fallback();
   const known = cache.get(model);
   if (known) return known;
-  const resolved = (await resolveModel(model, { viewer: user })) ? model : defaultModelId();
+  const resolved = (await resolveModel(model, { viewer: user })) ? model : await fallback();
   cache.set(model, resolved);
   return resolved;
 }

@@ -4,7 +4,7 @@
 // snapshot; a signed-in reader can continue it as a chat of their own.
 import type { Locale } from "../protocol/catalogue";
 import { z } from "zod";
-import { defaultModelId, resolveModel } from "../llm/catalog.server";
+import { resolveModel } from "../llm/catalog.server";
 import { allows, type ChatAccess, requireChatAccess } from "../models/chat-access.server";
 import { getPathPage } from "../models/message.server";
 import {
@@ -19,6 +19,7 @@ import {
   type ShareMessage,
 } from "../models/share.server";
 import { forkChat } from "../models/tree.server";
+import { newChatModelFor } from "./conversation.server";
 import { holdUsage } from "./usage-limits.server";
 import { AppError } from "../protocol/errors";
 import { isId } from "../utils/id";
@@ -91,12 +92,13 @@ export async function readShare({ token }: { token: unknown }): Promise<{ share:
 /**
  * "Continue this conversation": the snapshot becomes a new chat of the
  * reader's (messages copied, files shared as a fork shares them), on the
- * same model when the reader may use it, else on the default one.
+ * same model when the reader may use it, else on the one their new chat
+ * would start with.
  */
 export async function continueShare({ token, user, locale }: { token: unknown; user: { id: string }; locale?: Locale }): Promise<string> {
   const { share, messages } = await readShare({ token });
   const { maxChats } = await holdUsage({ userId: user.id, newChat: true, answer: false });
-  const model = (await resolveModel(share.model, { viewer: user })) ? share.model : defaultModelId();
+  const model = (await resolveModel(share.model, { viewer: user })) ? share.model : await newChatModelFor(user);
   // Theirs now, under the title it was shared with (their own list holds no original to tell it from).
   return forkChat({ chat: { title: share.title, model, systemPrompt: null }, userId: user.id, path: messages, maxChats, locale, marked: false });
 }

@@ -4,7 +4,7 @@
 // closes and gives focus back, typing filters, a click outside closes. Without
 // JavaScript it is a plain <select> with the same groups.
 import type { Locator, Page } from "@playwright/test";
-import { CHAT_URL, chooseModel, composer, expect, lastAnswer, signUp, test, waitForAnswer, waitForHydration } from "./fixtures";
+import { CHAT_URL, chooseModel, composer, expect, lastAnswer, login, signUp, test, waitForAnswer, waitForHydration } from "./fixtures";
 
 function picker(page: Page): Locator {
   return page.getByTestId("model-picker");
@@ -141,10 +141,8 @@ test("a model picked for what is being written is still picked after a reload, i
   await expect(lastAnswer(page).getByTestId("answer-model")).toHaveText("GPT-4o mini");
   const chatUrl = page.url();
 
-  // Sent, the pick is the chat's: the next new chat starts with the server's model again.
-  await page.goto("/chats?new=1");
-  await waitForHydration(page);
-  await expect(picker(page)).toHaveAccessibleName("Model Demo (offline)");
+  // Sent, the pick is the chat's, and no draft keeps it any more.
+  expect(await page.evaluate(() => Object.keys(localStorage).filter((key) => key.endsWith(":model")))).toEqual([]);
 
   // In a chat too, until the chat's own model is picked again.
   await page.goto(chatUrl);
@@ -165,3 +163,30 @@ async function pickInTheComposer(page: Page, search: string, name: string): Prom
   await page.getByRole("listbox", { name: "Models" }).getByRole("option", { name }).click();
   await expect(picker(page)).toContainText(name);
 }
+
+test("a new chat starts with the model last chatted with, with and without JavaScript", async ({ page, noJsPage }) => {
+  const user = await signUp(page);
+  await page.goto("/chats?new=1");
+  await waitForHydration(page);
+  // A first chat starts with the server's default.
+  await expect(picker(page)).toHaveAccessibleName("Model Demo (offline)");
+  await chooseModel(page, "haiku 4.5", "Claude Haiku 4.5");
+  await composer(page).fill("Which model answers a first chat?");
+  await composer(page).press("Enter");
+  await expect(page).toHaveURL(CHAT_URL);
+  await waitForAnswer(page);
+
+  await page.goto("/chats?new=1");
+  await waitForHydration(page);
+  await expect(picker(page)).toHaveAccessibleName("Model Anthropic · Claude Haiku 4.5");
+  await composer(page).fill("And the next one?");
+  await composer(page).press("Enter");
+  await expect(page).toHaveURL(CHAT_URL);
+  await waitForAnswer(page);
+  await expect(lastAnswer(page).getByTestId("answer-model")).toHaveText("Claude Haiku 4.5");
+
+  // The same account in a browser without JavaScript: its select starts there too.
+  await login(noJsPage, user);
+  await noJsPage.goto("/chats?new=1");
+  await expect(noJsPage.getByRole("combobox", { name: "Model" })).toHaveValue("anthropic:claude-haiku-4-5-20251001");
+});

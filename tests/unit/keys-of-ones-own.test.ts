@@ -89,7 +89,7 @@ describe("keys of one's own", () => {
     expect(await getAnswerPayer({ messageId: b.assistantMessageId })).toMatchObject({ paidBy: "server", keyOwnerId: null, provider: "openai" });
 
     // The demo model costs nobody anything, and still says so.
-    const demo = await startChat({ user: alice, text: "hello" });
+    const demo = await startChat({ user: alice, text: "hello", model: "demo:parley-demo" });
     expect((await answerOf(demo.chat.id, demo.assistantMessageId)).payer).toMatchObject({ paidBy: "server", provider: "demo" });
   });
 
