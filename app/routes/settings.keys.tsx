@@ -2,8 +2,8 @@
 // remove it. Every form is a plain POST that works without JavaScript; a key
 // never comes back to the browser, only its last four characters.
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useFetcher, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { useEffect, useState } from "react";
+import { Form, useActionData, useFetcher, useLoaderData, useLocation, useNavigation, useSearchParams } from "@remix-run/react";
+import { useEffect, useRef, useState } from "react";
 import { requireUser } from "~/auth/session.server";
 import { FormAlert } from "~/components/ui/Field";
 import { useSecretForm } from "~/components/ui/useSecretForm";
@@ -68,9 +68,18 @@ type UserKeyView = Awaited<ReturnType<typeof keysPage>>["keys"][number];
  * others are tested; without it, a test is a page of its own that shows its
  * outcome in its row.
  */
-function KeyRow({ userKey: key, shownOutcome, onTested }: { userKey: UserKeyView; shownOutcome: TestOutcome | undefined; onTested: () => void }) {
+function KeyRow({ userKey: key, shownOutcome, onTested, testNow }: { userKey: UserKeyView; shownOutcome: TestOutcome | undefined; onTested: () => void; testNow: boolean }) {
   const { t } = useTranslation();
   const test = useFetcher<typeof action>();
+  // A key just saved is tested at once, once per arrival (the page says "Saved", and the row what the test found).
+  const location = useLocation();
+  const testedOnArrival = useRef<string | null>(null);
+  const { submit } = test;
+  useEffect(() => {
+    if (!testNow || testedOnArrival.current === location.key) return;
+    testedOnArrival.current = location.key;
+    submit({ intent: "test", provider: key.provider }, { method: "post", action: "/settings/keys" });
+  }, [testNow, location.key, key.provider, submit]);
   const data = test.data as KeysActionData | undefined;
   const testing = test.state !== "idle";
   const outcome = data && "tested" in data ? data.tested : shownOutcome;
@@ -157,7 +166,7 @@ export default function KeysSettings() {
           {keys.length === 0 ? <p className="mb-6 text-sm text-zinc-500">{t("keys.none")}</p> : null}
           <ul className="mb-8 space-y-2" data-testid="user-keys">
             {keys.map((key) => (
-              <KeyRow key={key.provider} userKey={key} shownOutcome={tested?.provider === key.provider ? tested : undefined} onTested={() => setNoticeGone(true)} />
+              <KeyRow key={key.provider} userKey={key} shownOutcome={tested?.provider === key.provider ? tested : undefined} onTested={() => setNoticeGone(true)} testNow={params.get("saved") === key.provider} />
             ))}
           </ul>
 

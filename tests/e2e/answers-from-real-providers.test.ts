@@ -138,12 +138,15 @@ test("Stop and Regenerate pressed while offline stay in the chat and say nothing
 
 test("an answer that ends while the browser is offline stays on the page, and so does a rename refused meanwhile", async ({ page, context, browserErrors }) => {
   browserErrors.allow(OFFLINE_ERRORS);
-  const marker = await answerUnderWay(page, "Finish while offline", 30, 60);
+  const marker = await answerUnderWay(page, "Finish while offline", 60, 60);
 
   await context.setOffline(true);
+  // The page knows it is offline before the answer ends (a loaded machine tells it late).
+  await expect(lastAnswer(page)).toHaveAttribute("data-status", "streaming");
+  await expect(page.getByText("You are offline.", { exact: false })).toBeVisible();
   // The answer's own stream was open already: it ends on the page, which cannot ask for its data now.
   await expect(lastAnswer(page)).toHaveAttribute("data-status", "complete", { timeout: 15_000 });
-  await expect(answerContent(page)).toContainText("tok30");
+  await expect(answerContent(page)).toContainText("tok60");
   await expect(page.getByText("Parley cannot be reached right now")).toHaveCount(0);
   await expect(page.getByTestId("user-message")).toHaveText([new RegExp(`Finish while offline ${marker}`)]);
 

@@ -43,16 +43,26 @@ test("with JavaScript: add a Groq key, test it, chat with the Groq model it open
   await expect(page.getByRole("status").filter({ hasText: "Saved your Groq key." })).toBeVisible();
   await expect(keyRow(page, "Groq").getByTestId("key-ending")).toHaveText(`••••${key.slice(-4)}`);
   await expect(page.getByLabel("API key")).toHaveValue("");
+  // Saved, it is tested at once: the row says what the test found, beside "Saved".
+  await expect(keyRow(page, "Groq").getByTestId("key-test-result")).toHaveText("Works: 4 models available with this key.");
+  await expect(page.getByRole("status").filter({ hasText: "Saved your Groq key." })).toBeVisible();
 
   await keyRow(page, "Groq").getByRole("button", { name: "Test the Groq key" }).click();
   await expect(keyRow(page, "Groq").getByTestId("key-test-result")).toHaveText("Works: 4 models available with this key.");
   // "Saved" was the last page's news: a test since takes it away.
   await expect(page.getByRole("status").filter({ hasText: "Saved your Groq key." })).toHaveCount(0);
 
+  // A key the provider refuses says so as soon as it is saved.
+  const refused = freshKey("pk");
+  await revokeAtFake(refused);
+  await addKey(page, { provider: "openai", key: refused });
+  await expect(keyRow(page, "OpenAI").getByTestId("key-test-result")).toHaveText("OpenAI did not accept this key (HTTP 401).");
+
   // Each key keeps its own test's outcome while another is tested.
   const revoked = freshKey("pk");
   await addKey(page, { provider: "openai", key: revoked });
   await expect(page.getByRole("status").filter({ hasText: "Saved your OpenAI key." })).toBeVisible();
+  await expect(keyRow(page, "OpenAI").getByTestId("key-test-result")).toHaveText("Works: 4 models available with this key.");
   await revokeAtFake(revoked);
   await keyRow(page, "Groq").getByRole("button", { name: "Test the Groq key" }).click();
   await keyRow(page, "OpenAI").getByRole("button", { name: "Test the OpenAI key" }).click();

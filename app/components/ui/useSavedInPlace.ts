@@ -9,19 +9,25 @@ import type { FormFailure } from "~/protocol/errors";
 
 /** The latest post's refusal (null once one is taken); `onSaved` runs when one is taken. */
 export function useSavedInPlace(fetcher: ReturnType<typeof useFetcher<FormFailure>>, onSaved: () => void): string | null {
-  const sentWith = useRef<{ data: unknown } | null>(null);
+  // The data as of the last render that showed the fetcher idle: a post's own data is told from it. (Not the data of
+  // the first busy render seen: on a loaded machine React may show the post only once it is already answered and
+  // the page's data is being read again, and a refusal then looked like the data before the post.)
+  const idleData = useRef<unknown>(fetcher.data);
+  const posted = useRef(false);
   const [refused, setRefused] = useState<string | null>(null);
   const saved = useRef(onSaved);
   saved.current = onSaved;
   useEffect(() => {
     if (fetcher.state !== "idle") {
-      sentWith.current ??= { data: fetcher.data };
+      posted.current = true;
       return;
     }
-    const sent = sentWith.current;
-    if (!sent) return;
-    sentWith.current = null;
-    const answer = fetcher.data !== sent.data ? fetcher.data : undefined;
+    const before = idleData.current;
+    idleData.current = fetcher.data;
+    const answer = fetcher.data !== before ? fetcher.data : undefined;
+    // Nothing was posted since the last idle render (or its end is not shown yet).
+    if (!posted.current && answer === undefined) return;
+    posted.current = false;
     if (answer && "formError" in answer) {
       setRefused(answer.formError);
       return;
