@@ -166,7 +166,8 @@ export default function KeysSettings() {
           {keys.length === 0 ? <p className="mb-6 text-sm text-zinc-500">{t("keys.none")}</p> : null}
           <ul className="mb-8 space-y-2" data-testid="user-keys">
             {keys.map((key) => (
-              <KeyRow key={key.provider} userKey={key} shownOutcome={tested?.provider === key.provider ? tested : undefined} onTested={() => setNoticeGone(true)} testNow={params.get("saved") === key.provider} />
+              // A key saved in place of another is a row of its own: nothing said of the old key stays beside it.
+              <KeyRow key={`${key.provider}:${key.updatedAt}`} userKey={key} shownOutcome={tested?.provider === key.provider ? tested : undefined} onTested={() => setNoticeGone(true)} testNow={params.get("saved") === key.provider} />
             ))}
           </ul>
 
