@@ -265,6 +265,8 @@ test("a provider that keeps failing shows a readable error", async ({ page }) =>
 });
 
 test("a 429 with Retry-After is retried and the answer arrives; meanwhile the answer says why and counts down", async ({ page, newContext }) => {
+  // The 15 s wait, and the checks made meanwhile, leave too little of the usual 45 s on a loaded machine.
+  test.setTimeout(90_000);
   await signUp(page);
   const marker = uniqueMarker("rl");
   await queueScripts("openai", marker, { status: 429, retryAfter: 15 }, { text: "Made it after waiting." });
