@@ -13,6 +13,11 @@ console.error = (...args: unknown[]) => {
   if (args.length === 1 && args[0] instanceof DOMException && args[0].name === "AbortError") return;
   logError(...args);
 };
+// The same abort can reach the page as a rejected promise nobody waits for: a page's data still streaming in when the
+// next navigation replaces it (a version arrow pressed twice quickly). It is not an error either.
+window.addEventListener("unhandledrejection", (event) => {
+  if (event.reason instanceof DOMException && event.reason.name === "AbortError") event.preventDefault();
+});
 
 startTransition(() => {
   hydrateRoot(
