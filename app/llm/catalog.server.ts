@@ -356,11 +356,6 @@ export async function resolveModel(modelId: string, { viewer }: { viewer?: Catal
   return listed ? { provider: choice.provider, model: listed, payer: choice.payer } : undefined;
 }
 
-/** The built-in default: the offline demo model, which needs no key. */
-export function defaultModelId(): string {
-  return DEMO_MODEL.id;
-}
-
 /**
  * The model a new chat starts with for a person: the admin's choice while it
  * is usable, else the demo model, else the first model the person may use.

@@ -18,7 +18,7 @@ import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, test } from "vitest";
 import { attachments, blobs, chats, messages } from "../../drizzle/schema";
 import { database, prepareDatabase } from "~/db.server";
-import { defaultModelId } from "~/llm/catalog.server";
+import { DEMO_MODEL_ID } from "~/llm/demo.server";
 import { readBlobBytes } from "~/models/attachment.server";
 import { switchToBranch } from "~/models/tree.server";
 import { createExchange, saveStreamFinal } from "~/models/message.server";
@@ -318,7 +318,7 @@ describe("a ChatGPT export", () => {
     // Models Parley does not have stay as labels; the chat answers with the default model from now on.
     expect(rows.find((r) => r.content === "By rings of concrete.")!.model).toBe("o3");
     expect(rows.find((r) => r.content === "Here is the Golden Gate.")!.model).toBe("gpt-4o-mini");
-    expect(chat.model).toBe(defaultModelId());
+    expect(chat.model).toBe(DEMO_MODEL_ID);
     expect(chat).toMatchObject({ title: "Bridges", createdAt: 1_700_000_000_500, updatedAt: 1_700_000_100_250 });
   });
 
