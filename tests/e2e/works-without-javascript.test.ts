@@ -74,7 +74,8 @@ test("without JavaScript, the reloading while an answer is written can be paused
   await signUp(page);
   const marker = uniqueMarker("pause");
   const tokens = numberedTokens(60, "w");
-  await queueScripts("openai", marker, { tokens, tokenDelayMs: 100 });
+  // Twelve seconds of answer: a loaded machine can take a few to send and load the page.
+  await queueScripts("openai", marker, { tokens, tokenDelayMs: 200 });
   await page.goto("/chats?new=1");
   await page.getByTestId("model-select").selectOption("openai:gpt-4o");
   await sendWithoutJs(page, `A slow answer ${marker}`);
@@ -93,7 +94,7 @@ test("without JavaScript, the reloading while an answer is written can be paused
   // Brought back: the page follows the answer again, to its end.
   await page.getByRole("link", { name: "Show the answer as it is now" }).click();
   await expect(page).toHaveURL(`/chats/${chatId}`);
-  await expect(lastAnswer(page)).toHaveAttribute("data-status", "complete", { timeout: 20_000 });
+  await expect(lastAnswer(page)).toHaveAttribute("data-status", "complete", { timeout: 30_000 });
   await expect(lastAnswer(page).getByTestId("answer-content")).toHaveText(tokens.join("").trim());
   await expect(page.getByTestId("reloading")).toHaveCount(0);
 });
@@ -102,19 +103,22 @@ test("without JavaScript, an answer being written has the same spacing between i
   await signUp(page);
   const marker = uniqueMarker("gaps");
   const paragraphs = Array.from({ length: 12 }, (_, i) => `Paragraph ${i + 1} of the answer.\n\n`);
-  await queueScripts("openai", marker, { tokens: paragraphs, tokenDelayMs: 400 });
+  // Eleven seconds of answer, so that it is still being written once the paused page has loaded on a busy machine.
+  await queueScripts("openai", marker, { tokens: paragraphs, tokenDelayMs: 1000 });
   await page.goto("/chats?new=1");
   await page.getByTestId("model-select").selectOption("openai:gpt-4o");
   await sendWithoutJs(page, `Several paragraphs ${marker}`);
   await expect(page).toHaveURL(CHAT_URL);
   // The gap above each paragraph after the first, as drawn.
   const gaps = () => lastAnswer(page).getByTestId("answer-content").locator("p").evaluateAll((ps) => ps.slice(1).map((p) => getComputedStyle(p).marginTop));
+  // Paused once the reloads show a second paragraph (a reload may land mid-read: that read counts as none).
+  await expect.poll(async () => (await gaps().catch(() => [])).length, { timeout: 20_000 }).toBeGreaterThan(0);
   await page.getByRole("link", { name: "Pause reloading to read" }).click();
   await expect(lastAnswer(page)).toHaveAttribute("data-status", "streaming");
-  await expect.poll(async () => (await gaps()).length).toBeGreaterThan(0);
   const whileWritten = await gaps();
+  expect(whileWritten.length).toBeGreaterThan(0);
   await page.getByRole("link", { name: "Show the answer as it is now" }).click();
-  await expect(lastAnswer(page)).toHaveAttribute("data-status", "complete", { timeout: 20_000 });
+  await expect(lastAnswer(page)).toHaveAttribute("data-status", "complete", { timeout: 30_000 });
   const done = await gaps();
   expect(done).toHaveLength(11);
   expect(done[0]).not.toBe("0px");
