@@ -25,9 +25,31 @@ export function scrub(text: string): string {
   return out;
 }
 
+/**
+ * The most characters of one value a line keeps. An upstream can answer with
+ * a whole web page where its error should be (a base URL pointing at the
+ * wrong server); the line keeps its start and says how much was left out.
+ */
+export const LONGEST_LOGGED_VALUE = 500;
+
+function cut(text: string): string {
+  if (text.length <= LONGEST_LOGGED_VALUE) return text;
+  return `${text.slice(0, LONGEST_LOGGED_VALUE)}… [${text.length - LONGEST_LOGGED_VALUE} more characters]`;
+}
+
+/** The first five frames of a stack; its head repeats the message, which the line already holds (cut). */
+function frames(stack: string): string {
+  return stack
+    .split("\n")
+    .filter((line) => /^\s+at /.test(line))
+    .slice(0, 5)
+    .map((line) => cut(scrub(line.trim())))
+    .join("\n");
+}
+
 function redact(value: unknown, depth = 0): unknown {
-  if (value instanceof Error) return { name: value.name, message: redact(value.message), stack: value.stack ? scrub(value.stack.split("\n").slice(0, 6).join("\n")) : undefined };
-  if (typeof value === "string") return scrub(value);
+  if (value instanceof Error) return { name: value.name, message: redact(value.message), stack: value.stack ? frames(value.stack) : undefined };
+  if (typeof value === "string") return cut(scrub(value));
   if (!value || typeof value !== "object" || depth > 4) return value;
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   return Object.fromEntries(
