@@ -85,6 +85,7 @@ export const ERROR_STATUS = {
   key_not_found: 404,
   user_not_found: 404,
   user_keys_not_allowed: 403,
+  provider_turned_off: 403,
   registration_closed: 403,
   invite_required: 403,
   invite_invalid: 403,

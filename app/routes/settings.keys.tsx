@@ -68,7 +68,7 @@ type UserKeyView = Awaited<ReturnType<typeof keysPage>>["keys"][number];
  * others are tested; without it, a test is a page of its own that shows its
  * outcome in its row.
  */
-function KeyRow({ userKey: key, shownOutcome, onTested, testNow }: { userKey: UserKeyView; shownOutcome: TestOutcome | undefined; onTested: () => void; testNow: boolean }) {
+function KeyRow({ userKey: key, shownOutcome, onTested, testNow, canTest }: { userKey: UserKeyView; shownOutcome: TestOutcome | undefined; onTested: () => void; testNow: boolean; canTest: boolean }) {
   const { t } = useTranslation();
   const test = useFetcher<typeof action>();
   // A key just saved is tested at once, once per arrival (the page says "Saved", and the row what the test found).
@@ -76,10 +76,10 @@ function KeyRow({ userKey: key, shownOutcome, onTested, testNow }: { userKey: Us
   const testedOnArrival = useRef<string | null>(null);
   const { submit } = test;
   useEffect(() => {
-    if (!testNow || testedOnArrival.current === location.key) return;
+    if (!testNow || !canTest || testedOnArrival.current === location.key) return;
     testedOnArrival.current = location.key;
     submit({ intent: "test", provider: key.provider }, { method: "post", action: "/settings/keys" });
-  }, [testNow, location.key, key.provider, submit]);
+  }, [testNow, canTest, location.key, key.provider, submit]);
   const data = test.data as KeysActionData | undefined;
   const testing = test.state !== "idle";
   const outcome = data && "tested" in data ? data.tested : shownOutcome;
@@ -94,13 +94,16 @@ function KeyRow({ userKey: key, shownOutcome, onTested, testNow }: { userKey: Us
         {key.baseUrl ? <span className="truncate text-xs text-zinc-500">{key.baseUrl}</span> : null}
         <span className="flex-1" />
         {/* The page's own address, without what the last load said ("saved", "removed"). */}
-        <test.Form method="post" action="/settings/keys" onSubmit={onTested}>
-          <input type="hidden" name="intent" value="test" />
-          <input type="hidden" name="provider" value={key.provider} />
-          <button type="submit" aria-label={t("keys.testLabel", { provider: key.label })} disabled={testing} className="rounded-md bg-zinc-800 px-3 py-1 text-sm hover:bg-zinc-700 disabled:opacity-50">
-            {testing ? t("keys.testing") : t("keys.test")}
-          </button>
-        </test.Form>
+        {/* A key that cannot be used now (keys of one's own or its provider turned off) has nothing to test: the page says why. */}
+        {canTest ? (
+          <test.Form method="post" action="/settings/keys" onSubmit={onTested}>
+            <input type="hidden" name="intent" value="test" />
+            <input type="hidden" name="provider" value={key.provider} />
+            <button type="submit" aria-label={t("keys.testLabel", { provider: key.label })} disabled={testing} className="rounded-md bg-zinc-800 px-3 py-1 text-sm hover:bg-zinc-700 disabled:opacity-50">
+              {testing ? t("keys.testing") : t("keys.test")}
+            </button>
+          </test.Form>
+        ) : null}
         <Form method="post" action="/settings/keys">
           <input type="hidden" name="intent" value="remove" />
           <input type="hidden" name="provider" value={key.provider} />
@@ -110,6 +113,7 @@ function KeyRow({ userKey: key, shownOutcome, onTested, testNow }: { userKey: Us
         </Form>
       </div>
       {!key.readable ? <p className="mt-2 text-sm text-amber-300">{t("keys.unreadable")}</p> : null}
+      {key.turnedOff ? <p data-testid="key-turned-off" className="mt-2 text-sm text-amber-300">{t("keys.turnedOff", { provider: key.label })}</p> : null}
       {refused ? (
         <p role="alert" data-testid="key-test-result" className="mt-2 text-sm text-red-300">
           {refused}
@@ -167,7 +171,7 @@ export default function KeysSettings() {
           <ul className="mb-8 space-y-2" data-testid="user-keys">
             {keys.map((key) => (
               // A key saved in place of another is a row of its own: nothing said of the old key stays beside it.
-              <KeyRow key={`${key.provider}:${key.updatedAt}`} userKey={key} shownOutcome={tested?.provider === key.provider ? tested : undefined} onTested={() => setNoticeGone(true)} testNow={params.get("saved") === key.provider} />
+              <KeyRow key={`${key.provider}:${key.updatedAt}`} userKey={key} shownOutcome={tested?.provider === key.provider ? tested : undefined} onTested={() => setNoticeGone(true)} testNow={params.get("saved") === key.provider} canTest={allowed && !key.turnedOff} />
             ))}
           </ul>
 

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { type Preset, PRESETS, presetById, providerForUserKey, serverBaseUrl } from "../llm/catalog.server";
 import { checkUrl, refusedAddress, UnsafeUrlError } from "../llm/ssrf.server";
 import { timedOut, UpstreamError } from "../llm/types";
+import { modelPolicy } from "../llm/model-policy.server";
 import { userBaseUrlAllowHosts, userBaseUrlsAllowed, userKeysAllowed, userKeysEnabled } from "../llm/user-key-policy.server";
 import { deleteUserKey, listUserKeys, saveUserKey, storedUserKey, type UserKeyView } from "../models/user-key.server";
 import { AppError, type Problem } from "../protocol/errors";
@@ -50,20 +51,24 @@ export interface KeysPage {
   allowed: boolean;
   baseUrlsAllowed: boolean;
   providers: KeyProviderOption[];
-  keys: (UserKeyView & { label: string })[];
+  /** `turnedOff`: the admin turned the key's provider off, so the key is not used (it can still be removed). */
+  keys: (UserKeyView & { label: string; turnedOff: boolean })[];
 }
 
 export async function keysPage({ user }: { user: { id: string } }): Promise<KeysPage> {
   const enabled = userKeysEnabled();
   const allowed = await userKeysAllowed();
   const baseUrlsAllowed = await userBaseUrlsAllowed();
+  const { disabledProviders } = await modelPolicy();
   const providers = PRESETS.flatMap((preset): KeyProviderOption[] => {
+    // A provider the admin turned off is off whoever's key would pay (the catalogue leaves it out): not offered.
+    if (disabledProviders.includes(preset.id)) return [];
     const needsBaseUrl = needsOwnBaseUrl(preset);
     if (needsBaseUrl && !baseUrlsAllowed) return [];
     return [{ id: preset.id, label: preset.label, needsBaseUrl, takesBaseUrl: baseUrlsAllowed && Boolean(preset.keyless), keyOptional: Boolean(preset.keyless) }];
   });
   const keys = enabled ? await listUserKeys({ userId: user.id }) : [];
-  return { enabled, allowed, baseUrlsAllowed, providers, keys: keys.map((key) => ({ ...key, label: presetById(key.provider)?.label ?? key.provider })) };
+  return { enabled, allowed, baseUrlsAllowed, providers, keys: keys.map((key) => ({ ...key, label: presetById(key.provider)?.label ?? key.provider, turnedOff: disabledProviders.includes(key.provider) })) };
 }
 
 /** A local or custom server this server has no address for: the person gives theirs (when allowed). */
@@ -85,6 +90,11 @@ function requirePreset(provider: string) {
   const preset = presetById(provider);
   if (!preset) throw new AppError("provider_unknown", { field: "provider" });
   return preset;
+}
+
+/** A key for a provider the admin turned off would never be used: neither added nor tested. */
+async function requireProviderOn(preset: Preset): Promise<void> {
+  if ((await modelPolicy()).disabledProviders.includes(preset.id)) throw new AppError("provider_turned_off", { field: "provider", params: { provider: preset.label } });
 }
 
 /** A key as pasted: surrounding whitespace goes; whitespace or control characters inside mean it is not one key. */
@@ -123,6 +133,7 @@ async function checkedBaseUrl(raw: string, label: string): Promise<string> {
 export async function addUserKey({ user, provider, apiKey, baseUrl }: { user: { id: string }; provider: string; apiKey: string; baseUrl: string }): Promise<void> {
   await requireAllowed();
   const preset = requirePreset(provider);
+  await requireProviderOn(preset);
   const key = cleanKey(apiKey);
   const needsBaseUrl = needsOwnBaseUrl(preset);
   if (!key && !preset.keyless) throw new AppError("api_key_required", { field: "apiKey" });
@@ -146,6 +157,7 @@ export type KeyTest = { provider: string; ok: true; models: number } | { provide
 export async function testUserKey({ user, provider }: { user: { id: string }; provider: string }): Promise<KeyTest> {
   await requireAllowed();
   const preset = requirePreset(provider);
+  await requireProviderOn(preset);
   const stored = await storedUserKey({ userId: user.id, provider: preset.id });
   if (!stored) throw new AppError("key_not_found");
   if (stored.baseUrl && !(await userBaseUrlsAllowed())) throw new AppError("base_url_not_allowed");

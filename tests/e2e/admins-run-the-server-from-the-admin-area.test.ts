@@ -285,6 +285,14 @@ test(`${modeName(javaScriptEnabled)} an admin turns a model and a provider off, 
   await expect(member).toHaveURL(CHAT_URL);
   await expect(lastAnswer(member)).toHaveAttribute("data-status", "complete", { timeout: 20_000 });
   const chatUrl = member.url();
+  // A key of the member's own for Anthropic, which the admin is about to turn off.
+  await member.goto("/settings/keys");
+  await member.getByLabel("Provider").selectOption("anthropic");
+  await member.getByLabel("API key").fill("member-anthropic-key-0001");
+  await member.getByRole("button", { name: "Save key" }).click();
+  await expect(member.getByText("Saved your Anthropic key.")).toBeVisible();
+  const anthropicKey = member.locator('[data-testid="user-key"][data-provider="anthropic"]');
+  await expect(anthropicKey.getByRole("button", { name: "Test the Anthropic key" })).toBeVisible();
 
   // Untick the demo model and the Anthropic provider, make GPT-4o the default, forbid keys of one's own; save.
   const adminPage = await admin.page(await newContext({ baseURL: server.baseURL, javaScriptEnabled }));
@@ -314,6 +322,12 @@ test(`${modeName(javaScriptEnabled)} an admin turns a model and a provider off, 
   await member.goto("/settings/keys");
   await expect(member.getByTestId("keys-not-allowed")).toBeVisible();
   await expect(member.getByRole("button", { name: "Save key" })).toHaveCount(0);
+  // The saved key is listed, says why it is not used, offers no test that could only be refused, and can be removed.
+  await expect(anthropicKey.getByTestId("key-turned-off")).toHaveText("The administrator turned off Anthropic on this server: this key is not used while it is off. You can remove it.");
+  await expect(anthropicKey.getByRole("button", { name: "Test the Anthropic key" })).toHaveCount(0);
+  await anthropicKey.getByRole("button", { name: "Remove the Anthropic key" }).click();
+  await expect(member.getByText("Removed your Anthropic key.")).toBeVisible();
+  await expect(anthropicKey).toHaveCount(0);
   await member.goto(chatUrl);
   await expect(member.getByTestId("user-message").first()).toContainText("Tell me about the sea");
   await expect(lastAnswer(member)).toHaveAttribute("data-status", "complete");

@@ -11,6 +11,7 @@ import { userApiKeys } from "../../drizzle/schema";
 import { startFakeOpenAI, type FakeServer } from "../fakes/openai";
 import { database, prepareDatabase } from "~/db.server";
 import { listModelGroups, resolveModel } from "~/llm/catalog.server";
+import { modelPolicy, saveModelPolicy } from "~/llm/model-policy.server";
 import { getAnswerPayer } from "~/models/answer-payer.server";
 import { resealUserKeys, saveUserKey, storedUserKey, listUserKeys } from "~/models/user-key.server";
 import { startChat } from "~/services/conversation.server";
@@ -248,5 +249,30 @@ describe("keys of one's own", () => {
     await expect(addUserKey({ user: jack, provider: "openai", apiKey: "x".repeat(501), baseUrl: "" })).rejects.toMatchObject({ code: "api_key_invalid" });
     await expect(addUserKey({ user: jack, provider: "nonesuch", apiKey: KEY_A, baseUrl: "" })).rejects.toMatchObject({ code: "provider_unknown" });
     expect(await listUserKeys({ userId: jack.id })).toEqual([]);
+  });
+
+  test("a provider the admin turned off is not offered for a key of one's own; a key saved before stays listed, unused, and can be removed", async () => {
+    const [kim, admin] = [await createTestUser("Kim"), await createTestUser("Admin of keys")];
+    await addUserKey({ user: kim, provider: "groq", apiKey: KEY_GROQ, baseUrl: "" });
+    expect((await keysPage({ user: kim })).providers.map((p) => p.id)).toContain("groq");
+    const before = await modelPolicy();
+    await saveModelPolicy({ policy: { ...before, disabledProviders: [...before.disabledProviders, "groq"] }, changedBy: admin.id });
+    try {
+      const page = await keysPage({ user: kim });
+      expect(page.providers.map((p) => p.id)).not.toContain("groq");
+      expect(page.providers.map((p) => p.id)).toContain("openai");
+      expect(page.keys.map((k) => [k.provider, k.turnedOff])).toEqual([["groq", true]]);
+      // Neither added nor tested: the key would not be used, and a test would reach the provider for nothing.
+      const requestsBefore = fake.requests.length;
+      await expect(addUserKey({ user: kim, provider: "groq", apiKey: KEY_A, baseUrl: "" })).rejects.toMatchObject({ code: "provider_turned_off", status: 403, field: "provider", params: { provider: "Groq" } });
+      await expect(testUserKey({ user: kim, provider: "groq" })).rejects.toMatchObject({ code: "provider_turned_off", status: 403 });
+      expect(fake.requests.length).toBe(requestsBefore);
+      expect((await storedUserKey({ userId: kim.id, provider: "groq" }))?.openKey()).toBe(KEY_GROQ);
+      await removeUserKey({ user: kim, provider: "groq" });
+      expect(await listUserKeys({ userId: kim.id })).toEqual([]);
+    } finally {
+      await saveModelPolicy({ policy: before, changedBy: admin.id });
+    }
+    expect((await keysPage({ user: kim })).providers.map((p) => p.id)).toContain("groq");
   });
 });
