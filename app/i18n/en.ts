@@ -603,6 +603,11 @@ export const en = {
     noServerAddress: "Not set up on this server ({{setting}}): only people allowed to point their keys at a server of their choosing (below) can use it.",
     modelOn: "{{model}} ({{id}})",
     noModels: "The provider lists no models right now.",
+    listingRejected: "Its models could not be listed: {{provider}} did not accept the server's key (HTTP {{status}}). Chats with its models fail until the key is fixed.",
+    listingUnreachable: "Its models could not be listed: {{provider}} could not be reached. Check that it is up and that its address is right.",
+    listingFailed: "Its models could not be listed: {{provider}} did not answer as expected.",
+    listingFailedStatus: "Its models could not be listed: {{provider}} did not answer as expected (HTTP {{status}}). Check that its address is the server's API.",
+    listingFallback: "The models below are the configured list, which may not match what it offers.",
   },
   adminPrompt: {
     saved: "Saved as version {{version}}. New answers use it from now on.",

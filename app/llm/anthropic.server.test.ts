@@ -190,7 +190,19 @@ describe("listModels", () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     const fallback = createAnthropicProvider({ id: "anthropic", label: "Anthropic", apiKey: "k", baseURL: closed.url, fallbackModels: ["claude-sonnet-4-5"] });
     expect(await fallback.listModels()).toEqual([expect.objectContaining({ upstreamId: "claude-sonnet-4-5", label: "Claude Sonnet 4.5", reasoning: true })]);
+    expect(fallback.listingFailure()).toEqual({ reason: "unreachable" });
     warn.mockRestore();
+  });
+
+  test("says the server's key was refused when the listing is, until a listing works", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const refused = createAnthropicProvider({ id: "anthropic", label: "Anthropic", apiKey: "sk-ant-wrong", baseURL: fake.url, fallbackModels: ["claude-sonnet-4-5"] });
+    expect((await refused.listModels()).map((model) => model.upstreamId)).toEqual(["claude-sonnet-4-5"]);
+    expect(refused.listingFailure()).toEqual({ reason: "rejected", status: 401 });
+    warn.mockRestore();
+    const good = provider();
+    await good.listModels();
+    expect(good.listingFailure()).toBeNull();
   });
 });
 

@@ -13,7 +13,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import { lookupKnownModel, toModelInfo } from "./known-models";
 import { logger } from "../utils/logger.server";
 import { kindForStatus, parseRetryAfterMs } from "./retry.server";
-import { type Completion, type ContextMessage, type ContextPart, documentText, imageLabel, timedOut, UpstreamError, type LlmEvent, type LlmProvider, type ModelInfo, type StreamRequest } from "./types";
+import { type Completion, type ContextMessage, type ContextPart, documentText, imageLabel, type ListingFailure, listingFailureOf, timedOut, UpstreamError, type LlmEvent, type LlmProvider, type ModelInfo, type StreamRequest } from "./types";
 
 export interface AnthropicProviderOptions {
   id: string;
@@ -30,7 +30,7 @@ export interface AnthropicProviderOptions {
   fetch?: typeof fetch;
 }
 
-export type AnthropicProvider = LlmProvider & { complete(request: StreamRequest): Promise<Completion> };
+export type AnthropicProvider = LlmProvider & { complete(request: StreamRequest): Promise<Completion>; listingFailure(): ListingFailure | null };
 
 /** Anthropic requires max_tokens; this is the answer's share when the request names none. */
 export const DEFAULT_MAX_OUTPUT_TOKENS = 4096;
@@ -68,6 +68,8 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Anth
     return { ...base, max_tokens: thinkingBudget + answerTokens, thinking };
   }
 
+  let lastListingFailure: ListingFailure | null = null;
+
   return {
     id: providerId,
     label,
@@ -90,15 +92,22 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Anth
             },
           }));
         }
+        lastListingFailure = null;
         if (models.length > 0 || fallbackModels.length === 0) return models;
       } catch (error) {
-        // Given up on by the caller: nothing to list. Out of time: the configured list stands in, as for any failure.
-        if (signal?.aborted && !(fallbackModels.length > 0 && timedOut(signal.reason))) throw signal.reason;
-        if (fallbackModels.length === 0) throw toError(error, true);
+        // Given up on by the caller: nothing to list, nothing learnt. Out of time: the configured list stands in, as for
+        // any failure (without one, the caller's timeout is its to tell).
+        const outOfTime = signal?.aborted === true && timedOut(signal.reason);
+        if (signal?.aborted && !outOfTime) throw signal.reason;
+        const failure = toError(error, true);
+        lastListingFailure = outOfTime ? { reason: "unreachable" } : listingFailureOf(failure);
+        if (fallbackModels.length === 0) throw outOfTime ? signal!.reason : failure;
         logger.warn("listing models failed, using the configured list", { provider: label, error: String(error) });
       }
       return fallbackModels.map((upstreamId) => toModelInfo({ providerId, upstreamId }));
     },
+
+    listingFailure: () => lastListingFailure,
 
     async *stream(request: StreamRequest): AsyncGenerator<LlmEvent> {
       const { signal } = request;

@@ -1,3 +1,4 @@
+import { createServer as createHttpServer } from "node:http";
 import { type AddressInfo, createServer, type Socket } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
 import { startFakeOpenAI, type FakeServer } from "../../tests/fakes/openai";
@@ -276,6 +277,61 @@ describe("listModels", () => {
       warn.mockRestore();
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+});
+
+describe("listingFailure", () => {
+  test("says why the last listing failed, whether or not a configured list stood in, until one succeeds", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const closed = await startFakeOpenAI();
+    await closed.close();
+    try {
+      const fallbackModels = ["gpt-4o-mini"];
+      const good = provider();
+      expect(good.listingFailure()).toBeNull();
+      await good.listModels();
+      expect(good.listingFailure()).toBeNull();
+
+      const refused = createOpenAIProvider({ id: "openai", label: "OpenAI", apiKey: "sk-wrong", baseURL: fake.url, fallbackModels });
+      expect((await refused.listModels()).map((model) => model.upstreamId)).toEqual(["gpt-4o-mini"]);
+      expect(refused.listingFailure()).toEqual({ reason: "rejected", status: 401 });
+
+      // A base URL that reaches some other web server: it answers, but not with a model list.
+      const elsewhere = createOpenAIProvider({ id: "deepseek", label: "DeepSeek", apiKey: "sk-test", baseURL: `${fake.url}/not-the-api`, fallbackModels });
+      await elsewhere.listModels();
+      expect(elsewhere.listingFailure()).toEqual({ reason: "failed", status: 404 });
+
+      // Nothing listening, and no configured list: the failure is thrown, and remembered too.
+      const down = createOpenAIProvider({ id: "ollama", label: "Ollama", apiKey: "k", baseURL: closed.url });
+      await expect(down.listModels()).rejects.toMatchObject({ kind: "connection" });
+      expect(down.listingFailure()).toEqual({ reason: "unreachable" });
+
+      // Given up on by its caller: that says nothing of the provider.
+      const left = new AbortController();
+      left.abort(new Error("the page was left"));
+      await expect(good.listModels(left.signal)).rejects.toThrow("the page was left");
+      expect(good.listingFailure()).toBeNull();
+
+      // A server that fails once, then lists: the listing that works clears what the last one said.
+      let asked = 0;
+      const flaky = createHttpServer((_request, response) => {
+        asked += 1;
+        response.writeHead(asked === 1 ? 503 : 200, { "Content-Type": "application/json" });
+        response.end(JSON.stringify(asked === 1 ? { error: { message: "busy", type: "server_error" } } : { object: "list", data: [{ id: "gpt-4o", object: "model", created: 1, owned_by: "x" }] }));
+      });
+      await new Promise<void>((resolve) => flaky.listen(0, "127.0.0.1", resolve));
+      try {
+        const mended = createOpenAIProvider({ id: "openai", label: "OpenAI", apiKey: "k", baseURL: `http://127.0.0.1:${(flaky.address() as AddressInfo).port}/v1`, fallbackModels });
+        await mended.listModels();
+        expect(mended.listingFailure()).toEqual({ reason: "failed", status: 503 });
+        expect((await mended.listModels()).map((model) => model.upstreamId)).toEqual(["gpt-4o"]);
+        expect(mended.listingFailure()).toBeNull();
+      } finally {
+        await new Promise((resolve) => flaky.close(resolve));
+      }
+    } finally {
+      warn.mockRestore();
     }
   });
 });

@@ -10,7 +10,7 @@ import type { ChatCompletionContentPart, ChatCompletionMessageParam } from "open
 import { isChatModel, lookupKnownModel, toModelInfo } from "./known-models";
 import { logger } from "../utils/logger.server";
 import { kindForStatus, parseRetryAfterMs } from "./retry.server";
-import { type Completion, type ContextMessage, type ContextPart, documentText, imageLabel, timedOut, UpstreamError, type LlmEvent, type LlmProvider, type ModelInfo, type StreamRequest } from "./types";
+import { type Completion, type ContextMessage, type ContextPart, documentText, imageLabel, type ListingFailure, listingFailureOf, timedOut, UpstreamError, type LlmEvent, type LlmProvider, type ModelInfo, type StreamRequest } from "./types";
 
 export interface OpenAIProviderOptions {
   id: string;
@@ -28,7 +28,7 @@ export interface OpenAIProviderOptions {
   fetch?: typeof fetch;
 }
 
-export type OpenAIProvider = LlmProvider & { complete(request: StreamRequest): Promise<Completion> };
+export type OpenAIProvider = LlmProvider & { complete(request: StreamRequest): Promise<Completion>; listingFailure(): ListingFailure | null };
 
 export function createOpenAIProvider(options: OpenAIProviderOptions): OpenAIProvider {
   const { id: providerId, label } = options;
@@ -46,6 +46,8 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): OpenAIProv
   const toError = (error: unknown, beforeFirstToken: boolean) =>
     toUpstreamError(error, { providerId, label, beforeFirstToken });
 
+  let lastListingFailure: ListingFailure | null = null;
+
   return {
     id: providerId,
     label,
@@ -54,18 +56,25 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): OpenAIProv
       try {
         const ids: string[] = [];
         for await (const model of client.models.list({ signal })) ids.push(model.id);
+        lastListingFailure = null;
         const chatIds = ids.filter(isChatModel);
         if (chatIds.length > 0 || fallbackModels.length === 0) {
           return chatIds.map((upstreamId) => toModelInfo({ providerId, upstreamId }));
         }
       } catch (error) {
-        // Given up on by the caller: nothing to list. Out of time: the configured list stands in, as for any failure.
-        if (signal?.aborted && !(fallbackModels.length > 0 && timedOut(signal.reason))) throw signal.reason;
-        if (fallbackModels.length === 0) throw toError(error, true);
+        // Given up on by the caller: nothing to list, nothing learnt. Out of time: the configured list stands in, as for
+        // any failure (without one, the caller's timeout is its to tell).
+        const outOfTime = signal?.aborted === true && timedOut(signal.reason);
+        if (signal?.aborted && !outOfTime) throw signal.reason;
+        const failure = toError(error, true);
+        lastListingFailure = outOfTime ? { reason: "unreachable" } : listingFailureOf(failure);
+        if (fallbackModels.length === 0) throw outOfTime ? signal!.reason : failure;
         logger.warn("listing models failed, using the configured list", { provider: label, error: String(error) });
       }
       return fallbackModels.map((upstreamId) => toModelInfo({ providerId, upstreamId }));
     },
+
+    listingFailure: () => lastListingFailure,
 
     async *stream(request: StreamRequest): AsyncGenerator<LlmEvent> {
       const { signal } = request;

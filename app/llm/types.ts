@@ -113,6 +113,8 @@ export interface LlmProvider {
   label: string;
   /** Live listing where the upstream has one; adapters fall back to a configured list. */
   listModels(signal?: AbortSignal): Promise<ModelInfo[]>;
+  /** Why the last listing failed (its configured list stood in, or none was left), until one succeeds: for the admin area. */
+  listingFailure?(): ListingFailure | null;
   stream(request: StreamRequest): AsyncIterable<LlmEvent>;
   /**
    * One short non-streamed answer (chat titles). Rejects with an UpstreamError,
@@ -125,6 +127,22 @@ export interface LlmProvider {
 export interface Completion {
   text: string;
   usage?: { inputTokens: number; outputTokens: number };
+}
+
+/** Why a provider's model list could not be read: its key refused, nothing answering, or anything else. */
+export interface ListingFailure {
+  reason: "rejected" | "unreachable" | "failed";
+  /** The HTTP status, when there was one. */
+  status?: number;
+}
+
+/** What a failed listing says to the admin; `error` is what the adapter made of the failure. */
+export function listingFailureOf(error: unknown): ListingFailure {
+  if (timedOut(error)) return { reason: "unreachable" };
+  if (!(error instanceof UpstreamError)) return { reason: "failed" };
+  if (error.status === 401 || error.status === 403) return { reason: "rejected", status: error.status };
+  if (error.kind === "connection" || error.kind === "timeout") return { reason: "unreachable" };
+  return { reason: "failed", ...(error.status ? { status: error.status } : {}) };
 }
 
 /**

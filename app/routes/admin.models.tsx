@@ -32,6 +32,8 @@ import {
   localeOf,
   readFormData,
 } from "~/utils/http.server";
+import type { TFunction } from "i18next";
+import type { ListingFailure } from "~/llm/types";
 import { useLocale, useTranslation } from "~/i18n/i18n";
 import { metaT, pageTitle } from "~/i18n/meta";
 
@@ -179,6 +181,12 @@ export default function AdminModels() {
                   {provider.keyless ? t("adminModels.noServerAddress", { setting: provider.setting }) : t("adminModels.noServerKey", { setting: provider.setting })}
                 </p>
               ) : null}
+              {provider.listingFailure ? (
+                <p className="mb-2 text-sm text-amber-300" data-testid="listing-failure">
+                  {listingFailureText(provider.listingFailure, provider.label, t)}
+                  {provider.models.length > 0 ? ` ${t("adminModels.listingFallback")}` : ""}
+                </p>
+              ) : null}
               {provider.models.length > 0 ? (
                 <ul className="grid gap-1 sm:grid-cols-2">
                   {provider.models.map((model) => (
@@ -249,4 +257,11 @@ function MeaningSearchStatus({ status }: { status: ReturnType<typeof useLoaderDa
       )}
     </section>
   );
+}
+
+/** What the last listing of a provider's models ran into, in the admin's words. */
+function listingFailureText(failure: ListingFailure, provider: string, t: TFunction): string {
+  if (failure.reason === "rejected") return t("adminModels.listingRejected", { provider, status: failure.status });
+  if (failure.reason === "unreachable") return t("adminModels.listingUnreachable", { provider });
+  return failure.status ? t("adminModels.listingFailedStatus", { provider, status: failure.status }) : t("adminModels.listingFailed", { provider });
 }

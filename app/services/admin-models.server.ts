@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { modelNameIn, modelsOf, PRESETS, providerNameIn, serverProviders } from "../llm/catalog.server";
 import { embeddingsModel, type EmbeddingsOff } from "../llm/embeddings.server";
+import type { ListingFailure } from "../llm/types";
 import { DEMO_MODEL_ID } from "../llm/demo.server";
 import { modelPartOf } from "../llm/model-id";
 import { isModelDisabled, modelPolicy, type ModelPolicy, saveModelPolicy } from "../llm/model-policy.server";
@@ -31,6 +32,8 @@ export interface AdminProvider {
   keyless: boolean;
   enabled: boolean;
   models: AdminModel[];
+  /** Why its last model listing failed (the list shown is then the configured one, or none), until one succeeds. */
+  listingFailure: ListingFailure | null;
 }
 
 export interface ModelsAdminPage {
@@ -48,17 +51,21 @@ export interface ModelsAdminPage {
 /** The server's providers with their models as listed now, then the providers only people's own keys can reach. */
 async function knownProviders(policy: ModelPolicy): Promise<AdminProvider[]> {
   const configured = await Promise.all(
-    serverProviders().map(async (provider) => ({
-      id: provider.id,
-      label: provider.label,
-      configured: true,
-      setting: "",
-      keyless: false,
-      enabled: !policy.disabledProviders.includes(provider.id),
-      models: [...(await modelsOf(provider))]
+    serverProviders().map(async (provider) => {
+      const models = [...(await modelsOf(provider))]
         .sort((a, b) => a.label.localeCompare(b.label))
-        .map((model) => ({ id: model.id, label: model.label, enabled: !policy.disabledModels.includes(model.id) })),
-    })),
+        .map((model) => ({ id: model.id, label: model.label, enabled: !policy.disabledModels.includes(model.id) }));
+      return {
+        id: provider.id,
+        label: provider.label,
+        configured: true,
+        setting: "",
+        keyless: false,
+        enabled: !policy.disabledProviders.includes(provider.id),
+        models,
+        listingFailure: provider.listingFailure?.() ?? null,
+      };
+    }),
   );
   const ids = new Set(configured.map((p) => p.id));
   const ownKeysOnly = PRESETS.filter((preset) => !ids.has(preset.id)).map((preset) => ({
@@ -69,6 +76,7 @@ async function knownProviders(policy: ModelPolicy): Promise<AdminProvider[]> {
     keyless: Boolean(preset.keyless),
     enabled: !policy.disabledProviders.includes(preset.id),
     models: [],
+    listingFailure: null,
   }));
   return [...configured, ...ownKeysOnly];
 }
