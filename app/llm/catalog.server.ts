@@ -16,7 +16,7 @@ import { createOpenAIProvider } from "./openai.server";
 import { knownLabel } from "./known-models";
 import { modelPartOf } from "./model-id";
 import { guardedFetch } from "./ssrf.server";
-import type { LlmProvider, ModelInfo } from "./types";
+import type { ListingFailure, LlmProvider, ModelInfo } from "./types";
 import { isModelDisabled, modelPolicy, type ModelPolicy } from "./model-policy.server";
 import { userBaseUrlAllowHosts, userBaseUrlsAllowed, userKeysAllowed } from "./user-key-policy.server";
 
@@ -173,6 +173,7 @@ function keepingSecret(adapter: LlmProvider, secret: string): LlmProvider {
     id: adapter.id,
     label: adapter.label,
     listModels: (signal) => adapter.listModels(signal).catch((error: unknown) => Promise.reject(withoutSecret(error, secret))),
+    ...(adapter.listingFailure ? { listingFailure: adapter.listingFailure.bind(adapter) } : {}),
     async *stream(request) {
       try {
         yield* adapter.stream(request);
@@ -354,6 +355,20 @@ export async function resolveModel(modelId: string, { viewer }: { viewer?: Catal
   // may be used: any other id would reach the upstream on the operator's key.
   const listed = (await modelsOf(choice.provider)).find((m) => m.id === modelId);
   return listed ? { provider: choice.provider, model: listed, payer: choice.payer } : undefined;
+}
+
+/**
+ * Why a model the catalogue does not offer `viewer` is missing, when it is
+ * because its provider's model list could not be read (a person's own server
+ * that is down, say): the provider's label and what the listing ran into.
+ * Null for any other reason (no such provider for them, a model it does not list).
+ */
+export async function unlistedBecause(modelId: string, { viewer }: { viewer?: CatalogViewer } = {}): Promise<{ provider: string; failure: ListingFailure } | null> {
+  const separator = modelId.indexOf(":");
+  if (separator <= 0) return null;
+  const choice = (await providersFor(viewer)).get(modelId.slice(0, separator));
+  const failure = choice?.provider.listingFailure?.();
+  return choice && failure ? { provider: choice.provider.label, failure } : null;
 }
 
 /**

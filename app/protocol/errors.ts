@@ -117,6 +117,7 @@ export const ERROR_STATUS = {
   own_key_refused: 502,
   server_key_refused: 502,
   moderation_unavailable: 503,
+  provider_unreachable: 503,
   answer_failed: 500,
   stopped: 200,
   answer_length_limit: 200,

@@ -5,7 +5,7 @@
 // AnswerOnAnotherMachine (the route replays the request there).
 import type { Chat } from "../../drizzle/schema";
 import { env } from "../env.server";
-import { defaultModelFor, labelOfModelId, type ResolvedModel, resolveModel } from "../llm/catalog.server";
+import { defaultModelFor, labelOfModelId, type ResolvedModel, resolveModel, unlistedBecause } from "../llm/catalog.server";
 import { DEMO_MODEL_ID, DEMO_PROVIDER_ID } from "../llm/demo.server";
 import { estimateTokens } from "../llm/context";
 import { isModelDisabled, modelPolicy } from "../llm/model-policy.server";
@@ -69,8 +69,11 @@ async function refuseDisabled(modelId: string): Promise<void> {
 async function usableModel(requested: string | undefined, fallback: string, askedBy: { id: string } | undefined): Promise<ResolvedModel> {
   await refuseDisabled(requested || fallback);
   const resolved = await resolveModel(requested || fallback, { viewer: askedBy });
-  if (!resolved) throw new AppError("model_unavailable", { field: "model" });
-  return resolved;
+  if (resolved) return resolved;
+  // Not listed because its provider could not be reached (a server of one's own that is down): that is what to fix.
+  const unlisted = await unlistedBecause(requested || fallback, { viewer: askedBy });
+  if (unlisted?.failure.reason === "unreachable") throw new AppError("provider_unreachable", { field: "model", params: { provider: unlisted.provider } });
+  throw new AppError("model_unavailable", { field: "model" });
 }
 
 /**

@@ -14,6 +14,7 @@ import { listModelGroups, resolveModel } from "~/llm/catalog.server";
 import { modelPolicy, saveModelPolicy } from "~/llm/model-policy.server";
 import { getAnswerPayer } from "~/models/answer-payer.server";
 import { resealUserKeys, saveUserKey, storedUserKey, listUserKeys } from "~/models/user-key.server";
+import { describe as describeProblem } from "~/protocol/catalogue";
 import { startChat } from "~/services/conversation.server";
 import { addUserKey, keysPage, removeUserKey, testUserKey } from "~/services/user-keys.server";
 import { streamRegistry } from "~/streaming/streams.server";
@@ -233,6 +234,22 @@ describe("keys of one's own", () => {
     expect((await listUserKeys({ userId: kim.id }))[0]).toMatchObject({ provider: "lmstudio", baseUrl: `http://127.0.0.1:${deadPort}/v1` });
     // Nothing listens there: the test says to check the server and the address.
     expect(await testUserKey({ user: kim, provider: "lmstudio" })).toEqual({ provider: "lmstudio", ok: false, problem: { code: "key_test_unreachable", params: { provider: "LM Studio" } } });
+  });
+
+  test("a send to a model of one's own server that is down says the server could not be reached, not that the model is unavailable", async () => {
+    const [nia, oz] = [await createTestUser("Nia"), await createTestUser("Oz")];
+    await addUserKey({ user: nia, provider: "custom", apiKey: KEY_A, baseUrl: `http://127.0.0.1:${deadPort}/v1` });
+    await expect(startChat({ user: nia, text: "hello", model: "custom:llama3" })).rejects.toMatchObject({ code: "provider_unreachable", status: 503, field: "model", params: { provider: "Custom (your key)" } });
+    expect(describeProblem({ code: "provider_unreachable", params: { provider: "Custom (your key)" } }, "ru")).toBe(
+      "Не удалось связаться с Custom (ваш ключ), поэтому его модели сейчас недоступны: проверьте, что его сервер запущен и адрес указан верно, или выберите другую модель.",
+    );
+    // Anyone else has no such provider: the model is simply not one they can use.
+    await expect(startChat({ user: oz, text: "hello", model: "custom:llama3" })).rejects.toMatchObject({ code: "model_unavailable" });
+    // Pointed where a server answers, its models are there.
+    await addUserKey({ user: nia, provider: "custom", apiKey: KEY_A, baseUrl: fake.url });
+    expect((await resolveModel("custom:gpt-4o-mini", { viewer: nia }))?.payer).toEqual({ paidBy: "user", keyOwnerId: nia.id });
+    // A model a working server does not list is unavailable, as before.
+    await expect(startChat({ user: nia, text: "hello", model: "custom:llama3" })).rejects.toMatchObject({ code: "model_unavailable" });
   });
 
   test("a key for a server with no address left says so when tested, instead of blaming the encryption key", async () => {
