@@ -397,6 +397,7 @@ export const en = {
     remove: "Remove",
     unreadable: "This key can no longer be read (the server's encryption key changed). Remove it and add it again.",
     turnedOff: "The administrator turned off {{provider}} on this server: this key is not used while it is off. You can remove it.",
+    addressRefused: "The administrator no longer lets keys point at a server of one's own: this key is not used meanwhile. You can remove it.",
     works_one: "Works: {{count}} model available with this key.",
     works_other: "Works: {{count}} models available with this key.",
     worksNoModels: "It answered, but lists no models: check that the address is the server's API (it often ends in /v1).",

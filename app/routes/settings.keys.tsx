@@ -113,7 +113,11 @@ function KeyRow({ userKey: key, shownOutcome, onTested, testNow, canTest }: { us
         </Form>
       </div>
       {!key.readable ? <p className="mt-2 text-sm text-amber-300">{t("keys.unreadable")}</p> : null}
-      {key.turnedOff ? <p data-testid="key-turned-off" className="mt-2 text-sm text-amber-300">{t("keys.turnedOff", { provider: key.label })}</p> : null}
+      {key.turnedOff ? (
+        <p data-testid="key-unused" className="mt-2 text-sm text-amber-300">{t("keys.turnedOff", { provider: key.label })}</p>
+      ) : key.addressRefused ? (
+        <p data-testid="key-unused" className="mt-2 text-sm text-amber-300">{t("keys.addressRefused")}</p>
+      ) : null}
       {refused ? (
         <p role="alert" data-testid="key-test-result" className="mt-2 text-sm text-red-300">
           {refused}
@@ -171,7 +175,7 @@ export default function KeysSettings() {
           <ul className="mb-8 space-y-2" data-testid="user-keys">
             {keys.map((key) => (
               // A key saved in place of another is a row of its own: nothing said of the old key stays beside it.
-              <KeyRow key={`${key.provider}:${key.updatedAt}`} userKey={key} shownOutcome={tested?.provider === key.provider ? tested : undefined} onTested={() => setNoticeGone(true)} testNow={params.get("saved") === key.provider} canTest={allowed && !key.turnedOff} />
+              <KeyRow key={`${key.provider}:${key.updatedAt}`} userKey={key} shownOutcome={tested?.provider === key.provider ? tested : undefined} onTested={() => setNoticeGone(true)} testNow={params.get("saved") === key.provider} canTest={allowed && !key.turnedOff && !key.addressRefused} />
             ))}
           </ul>
 

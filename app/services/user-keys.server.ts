@@ -51,8 +51,12 @@ export interface KeysPage {
   allowed: boolean;
   baseUrlsAllowed: boolean;
   providers: KeyProviderOption[];
-  /** `turnedOff`: the admin turned the key's provider off, so the key is not used (it can still be removed). */
-  keys: (UserKeyView & { label: string; turnedOff: boolean })[];
+  /**
+   * Why a saved key is not used now, while keys of one's own are allowed (it can still be removed):
+   * `turnedOff`, the admin turned its provider off; `addressRefused`, it points at a server of the person's own, which
+   * the admin no longer allows.
+   */
+  keys: (UserKeyView & { label: string; turnedOff: boolean; addressRefused: boolean })[];
 }
 
 export async function keysPage({ user }: { user: { id: string } }): Promise<KeysPage> {
@@ -68,7 +72,7 @@ export async function keysPage({ user }: { user: { id: string } }): Promise<Keys
     return [{ id: preset.id, label: preset.label, needsBaseUrl, takesBaseUrl: baseUrlsAllowed && Boolean(preset.keyless), keyOptional: Boolean(preset.keyless) }];
   });
   const keys = enabled ? await listUserKeys({ userId: user.id }) : [];
-  return { enabled, allowed, baseUrlsAllowed, providers, keys: keys.map((key) => ({ ...key, label: presetById(key.provider)?.label ?? key.provider, turnedOff: disabledProviders.includes(key.provider) })) };
+  return { enabled, allowed, baseUrlsAllowed, providers, keys: keys.map((key) => ({ ...key, label: presetById(key.provider)?.label ?? key.provider, turnedOff: disabledProviders.includes(key.provider), addressRefused: key.baseUrl !== null && !baseUrlsAllowed })) };
 }
 
 /** A local or custom server this server has no address for: the person gives theirs (when allowed). */

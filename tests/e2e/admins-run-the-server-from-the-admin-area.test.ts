@@ -323,7 +323,7 @@ test(`${modeName(javaScriptEnabled)} an admin turns a model and a provider off, 
   await expect(member.getByTestId("keys-not-allowed")).toBeVisible();
   await expect(member.getByRole("button", { name: "Save key" })).toHaveCount(0);
   // The saved key is listed, says why it is not used, offers no test that could only be refused, and can be removed.
-  await expect(anthropicKey.getByTestId("key-turned-off")).toHaveText("The administrator turned off Anthropic on this server: this key is not used while it is off. You can remove it.");
+  await expect(anthropicKey.getByTestId("key-unused")).toHaveText("The administrator turned off Anthropic on this server: this key is not used while it is off. You can remove it.");
   await expect(anthropicKey.getByRole("button", { name: "Test the Anthropic key" })).toHaveCount(0);
   await anthropicKey.getByRole("button", { name: "Remove the Anthropic key" }).click();
   await expect(member.getByText("Removed your Anthropic key.")).toBeVisible();

@@ -292,4 +292,20 @@ describe("keys of one's own", () => {
     }
     expect((await keysPage({ user: kim })).providers.map((p) => p.id)).toContain("groq");
   });
+
+  test("a key that points at a server of one's own says it is unused once the admin no longer allows such servers", async () => {
+    const [pat, admin] = [await createTestUser("Pat"), await createTestUser("Admin of addresses")];
+    await addUserKey({ user: pat, provider: "custom", apiKey: KEY_A, baseUrl: fake.url });
+    await addUserKey({ user: pat, provider: "openai", apiKey: KEY_A, baseUrl: "" });
+    expect((await keysPage({ user: pat })).keys.map((k) => [k.provider, k.addressRefused])).toEqual([["custom", false], ["openai", false]]);
+    const before = await modelPolicy();
+    await saveModelPolicy({ policy: { ...before, userBaseUrls: false }, changedBy: admin.id });
+    try {
+      expect((await keysPage({ user: pat })).keys.map((k) => [k.provider, k.addressRefused])).toEqual([["custom", true], ["openai", false]]);
+      await expect(testUserKey({ user: pat, provider: "custom" })).rejects.toMatchObject({ code: "base_url_not_allowed" });
+      expect((await listModelGroups({ viewer: pat })).map((g) => g.providerId)).not.toContain("custom");
+    } finally {
+      await saveModelPolicy({ policy: before, changedBy: admin.id });
+    }
+  });
 });
