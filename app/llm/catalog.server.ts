@@ -4,7 +4,7 @@
 // A person's own key for a provider (docs/decisions/031) replaces the
 // server's provider of the same id for that person, and makes a provider the
 // server has no key for usable by them.
-import { DEMO_MODEL_NAMES, type Locale, ownKeyLabel, providerLabelIn } from "../protocol/catalogue";
+import { DEMO_MODEL_NAMES, type Locale, ownKeyLabel, ownServerLabel, providerLabelIn } from "../protocol/catalogue";
 import type { Payer } from "../models/answer-payer.server";
 import { storedUserKeys, type StoredUserKey } from "../models/user-key.server";
 import { env, type Env } from "../env.server";
@@ -151,7 +151,7 @@ export async function providerForUserKey(
   return createPresetProvider(preset, {
     apiKey: apiKey ?? undefined,
     baseURL,
-    label: ownKeyLabel(preset.label),
+    label: key.baseUrl ? ownServerLabel(preset.label) : ownKeyLabel(preset.label),
     // A server of the person's own lists its models or offers none; a known provider keeps its usual list.
     fallbackModels: fallbackModels ?? (key.baseUrl ? [] : (config[`${preset.prefix}_MODELS`] ?? preset.fallbackModels)),
     ...(key.baseUrl ? { fetch: guardedFetch({ allowHosts: await userBaseUrlAllowHosts() }) } : {}),

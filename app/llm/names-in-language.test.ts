@@ -1,5 +1,5 @@
 import { describe as suite, expect, test } from "vitest";
-import { describe, ownKeyLabel } from "../protocol/catalogue";
+import { describe, ownKeyLabel, ownServerLabel } from "../protocol/catalogue";
 import { inLanguage, modelNameIn, providerNameIn } from "./catalog.server";
 import { DEMO_MODEL_ID, DEMO_PROVIDER_ID } from "./demo.server";
 
@@ -9,12 +9,14 @@ suite("names said in the page's language", () => {
       { providerId: DEMO_PROVIDER_ID, label: "Demo", models: [{ id: DEMO_MODEL_ID, label: "Demo (offline)" }] },
       { providerId: "custom", label: ownKeyLabel("Custom"), models: [] },
       { providerId: "groq", label: ownKeyLabel("Groq"), models: [] },
+      { providerId: "ollama", label: ownServerLabel("Ollama"), models: [] },
       { providerId: "openai", label: "OpenAI", models: [] },
     ] as unknown as Parameters<typeof inLanguage>[0];
     expect(inLanguage(groups, "ru").map((g) => [g.label, g.models.map((m) => m.label)])).toEqual([
       ["Демо", ["Демо (офлайн)"]],
       ["Свой сервер (ваш ключ)", []],
       ["Groq (ваш ключ)", []],
+      ["Ollama (ваш адрес)", []],
       ["OpenAI", []],
     ]);
     expect(inLanguage(groups, "en")).toBe(groups);

@@ -10,18 +10,29 @@ type Text = (params: ErrorParams) => string;
 
 const provider = (p: ErrorParams) => p.provider ?? "The model provider";
 
-/** What a provider's label says when a person's own key is behind it; labels are made in English ("OpenAI (your key)"). */
+/**
+ * What a provider's label says when a person's own key is behind it, or a server of their own (an address they gave:
+ * Ollama needs no key); labels are made in English ("OpenAI (your key)", "Ollama (your server)").
+ */
 const OWN_KEY: Record<Locale, string> = { en: " (your key)", ru: " (ваш ключ)" };
+const OWN_SERVER: Record<Locale, string> = { en: " (your server)", ru: " (ваш адрес)" };
 
-/** A provider's label made in English, with its own-key words in `locale`; `name` translates the name before them. */
+/** A provider's label made in English, with its own-key (or own-server) words in `locale`; `name` translates the name before them. */
 export function providerLabelIn(label: string, locale: Locale, name: (plain: string) => string = (plain) => plain): string {
-  const ownKey = label.endsWith(OWN_KEY.en);
-  return ownKey ? `${name(label.slice(0, -OWN_KEY.en.length))}${OWN_KEY[locale]}` : name(label);
+  for (const own of [OWN_KEY, OWN_SERVER]) {
+    if (label.endsWith(own.en)) return `${name(label.slice(0, -own.en.length))}${own[locale]}`;
+  }
+  return name(label);
 }
 
 /** The label of a provider reached with a person's own key (in English, as every label is made). */
 export function ownKeyLabel(label: string): string {
   return `${label}${OWN_KEY.en}`;
+}
+
+/** The label of a provider reached at an address a person gave (a server of their own), with or without a key. */
+export function ownServerLabel(label: string): string {
+  return `${label}${OWN_SERVER.en}`;
 }
 const httpNote = (p: ErrorParams) => (p.status ? ` (HTTP ${p.status})` : "");
 /** A provider's own words as a sentence of their own: with a full stop unless they end in one. */

@@ -198,7 +198,7 @@ describe("keys of one's own", () => {
     expect((await listUserKeys({ userId: ivy.id }))[0]).toMatchObject({ provider: "custom", baseUrl: fake.url });
     expect(await testUserKey({ user: ivy, provider: "custom" })).toMatchObject({ ok: true });
     const custom = (await listModelGroups({ viewer: ivy })).find((g) => g.providerId === "custom");
-    expect(custom?.label).toBe("Custom (your key)");
+    expect(custom?.label).toBe("Custom (your server)");
 
     for (const [baseUrl, host] of [
       ["http://169.254.169.254/latest", "169.254.169.254"],
@@ -239,9 +239,9 @@ describe("keys of one's own", () => {
   test("a send to a model of one's own server that is down says the server could not be reached, not that the model is unavailable", async () => {
     const [nia, oz] = [await createTestUser("Nia"), await createTestUser("Oz")];
     await addUserKey({ user: nia, provider: "custom", apiKey: KEY_A, baseUrl: `http://127.0.0.1:${deadPort}/v1` });
-    await expect(startChat({ user: nia, text: "hello", model: "custom:llama3" })).rejects.toMatchObject({ code: "provider_unreachable", status: 503, field: "model", params: { provider: "Custom (your key)" } });
-    expect(describeProblem({ code: "provider_unreachable", params: { provider: "Custom (your key)" } }, "ru")).toBe(
-      "Не удалось связаться с Custom (ваш ключ), поэтому его модели сейчас недоступны: проверьте, что его сервер запущен и адрес указан верно, или выберите другую модель.",
+    await expect(startChat({ user: nia, text: "hello", model: "custom:llama3" })).rejects.toMatchObject({ code: "provider_unreachable", status: 503, field: "model", params: { provider: "Custom (your server)" } });
+    expect(describeProblem({ code: "provider_unreachable", params: { provider: "Custom (your server)" } }, "ru")).toBe(
+      "Не удалось связаться с Custom (ваш адрес), поэтому его модели сейчас недоступны: проверьте, что его сервер запущен и адрес указан верно, или выберите другую модель.",
     );
     // Anyone else has no such provider: the model is simply not one they can use.
     await expect(startChat({ user: oz, text: "hello", model: "custom:llama3" })).rejects.toMatchObject({ code: "model_unavailable" });
