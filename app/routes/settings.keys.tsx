@@ -94,7 +94,7 @@ function KeyRow({ userKey: key, shownOutcome, onTested, testNow, canTest }: { us
         {key.baseUrl ? <span className="truncate text-xs text-zinc-500">{key.baseUrl}</span> : null}
         <span className="flex-1" />
         {/* The page's own address, without what the last load said ("saved", "removed"). */}
-        {/* A key that cannot be used now (keys of one's own or its provider turned off) has nothing to test: the page says why. */}
+        {/* A key that cannot be used now (keys of one's own or its provider turned off, its address no longer allowed) has nothing to test: the page says why. */}
         {canTest ? (
           <test.Form method="post" action="/settings/keys" onSubmit={onTested}>
             <input type="hidden" name="intent" value="test" />

@@ -72,7 +72,7 @@ export async function keysPage({ user }: { user: { id: string } }): Promise<Keys
     return [{ id: preset.id, label: preset.label, needsBaseUrl, takesBaseUrl: baseUrlsAllowed && Boolean(preset.keyless), keyOptional: Boolean(preset.keyless) }];
   });
   const keys = enabled ? await listUserKeys({ userId: user.id }) : [];
-  return { enabled, allowed, baseUrlsAllowed, providers, keys: keys.map((key) => ({ ...key, label: presetById(key.provider)?.label ?? key.provider, turnedOff: disabledProviders.includes(key.provider), addressRefused: key.baseUrl !== null && !baseUrlsAllowed })) };
+  return { enabled, allowed, baseUrlsAllowed, providers, keys: keys.map((key) => ({ ...key, label: presetById(key.provider)?.label ?? key.provider, turnedOff: disabledProviders.includes(key.provider), addressRefused: allowed && key.baseUrl !== null && !baseUrlsAllowed })) };
 }
 
 /** A local or custom server this server has no address for: the person gives theirs (when allowed). */

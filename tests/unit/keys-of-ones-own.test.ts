@@ -304,6 +304,9 @@ describe("keys of one's own", () => {
       expect((await keysPage({ user: pat })).keys.map((k) => [k.provider, k.addressRefused])).toEqual([["custom", true], ["openai", false]]);
       await expect(testUserKey({ user: pat, provider: "custom" })).rejects.toMatchObject({ code: "base_url_not_allowed" });
       expect((await listModelGroups({ viewer: pat })).map((g) => g.providerId)).not.toContain("custom");
+      // With keys of one's own forbidden altogether, the page says that once, not also of each key.
+      await saveModelPolicy({ policy: { ...before, userBaseUrls: false, userKeys: false }, changedBy: admin.id });
+      expect((await keysPage({ user: pat })).keys.map((k) => [k.provider, k.addressRefused])).toEqual([["custom", false], ["openai", false]]);
     } finally {
       await saveModelPolicy({ policy: before, changedBy: admin.id });
     }
