@@ -113,7 +113,7 @@ export interface LlmProvider {
   label: string;
   /** Live listing where the upstream has one; adapters fall back to a configured list. */
   listModels(signal?: AbortSignal): Promise<ModelInfo[]>;
-  /** Why the last listing failed (its configured list stood in, or none was left), until one succeeds: for the admin area. */
+  /** Why the last listing failed (its configured list stood in, or none was left), until one succeeds: for the admin area, and for a send to a model it could not list. */
   listingFailure?(): ListingFailure | null;
   stream(request: StreamRequest): AsyncIterable<LlmEvent>;
   /**
