@@ -148,6 +148,16 @@ test("the version arrows keep the focus: Enter steps through every version, then
   }
   const nav = () => lastAnswer(page).getByTestId("sibling-nav");
   await nav().getByRole("button", { name: "Previous version" }).focus();
+  // Whenever the page changes, where the focus is once that change is drawn: a key pressed then must reach an arrow,
+  // never the page's body (the version switched to replaces the answer, and its arrows with it).
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { focusSeen: string[] }).focusSeen = seen;
+    new MutationObserver(() => {
+      const active = document.activeElement;
+      seen.push(active?.closest("[data-testid=sibling-nav]") ? "arrow" : (active?.tagName ?? "none"));
+    }).observe(document.body, { subtree: true, childList: true });
+  });
   await page.keyboard.press("Enter");
   await expect(nav()).toContainText("2/3");
   await expect(nav().getByRole("button", { name: "Previous version" })).toBeFocused();
@@ -158,6 +168,9 @@ test("the version arrows keep the focus: Enter steps through every version, then
   await page.keyboard.press("Enter");
   await expect(nav()).toContainText("2/3");
   await expect(nav().getByRole("button", { name: "Next version" })).toBeFocused();
+  const focusSeen = await page.evaluate(() => (window as unknown as { focusSeen: string[] }).focusSeen);
+  expect(focusSeen.length).toBeGreaterThan(0);
+  expect(focusSeen.filter((where) => where !== "arrow")).toEqual([]);
 });
 
 test("forking before the page has reloaded the answer shows only the fork's messages", async ({ page }) => {

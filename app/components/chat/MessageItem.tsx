@@ -1,5 +1,5 @@
 import { Form, Link, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
-import { forwardRef, memo, type MouseEvent, type ReactNode, useEffect, useRef, useState } from "react";
+import { forwardRef, memo, type MouseEvent, type ReactNode, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { formatDollars, formatNumber, useTranslation } from "~/i18n/i18n";
 import { useHydrated } from "remix-utils/use-hydrated";
 import { describe, type Locale } from "../../protocol/catalogue";
@@ -74,7 +74,9 @@ export function SiblingNav({ message, chatAction }: { message: MessageView; chat
   const previousRef = useRef<HTMLButtonElement>(null);
   const nextRef = useRef<HTMLButtonElement>(null);
   const versions = message.siblingIds.join(" ");
-  useEffect(() => {
+  // In the commit that draws the version switched to (a layout effect, not a passive one run after the paint): a key
+  // pressed right after is not lost on the page's body between the old arrows going and the new ones taking the focus.
+  useLayoutEffect(() => {
     if (switchedWith?.versions !== versions || switchedWith.to !== message.id) return;
     const [same, other] = switchedWith.direction === "previous" ? [previousRef.current, nextRef.current] : [nextRef.current, previousRef.current];
     switchedWith = null;
