@@ -111,8 +111,12 @@ test("without JavaScript, an answer being written has the same spacing between i
   await expect(page).toHaveURL(CHAT_URL);
   // The gap above each paragraph after the first, as drawn.
   const gaps = () => lastAnswer(page).getByTestId("answer-content").locator("p").evaluateAll((ps) => ps.slice(1).map((p) => getComputedStyle(p).marginTop));
-  // Paused once the reloads show a second paragraph (a reload may land mid-read: that read counts as none).
-  await expect.poll(async () => (await gaps().catch(() => [])).length, { timeout: 20_000 }).toBeGreaterThan(0);
+  // Paused once the reloads show a second paragraph. Each page is read right after it has loaded, a second before the
+  // next reload (a read while the page reloads would fail).
+  for (let shown = 0; shown === 0; ) {
+    await page.waitForEvent("load", { timeout: 10_000 });
+    shown = (await gaps().catch(() => [])).length;
+  }
   await page.getByRole("link", { name: "Pause reloading to read" }).click();
   await expect(lastAnswer(page)).toHaveAttribute("data-status", "streaming");
   const whileWritten = await gaps();
