@@ -156,7 +156,7 @@ test("the version arrows keep the focus: Enter steps through every version, then
     new MutationObserver(() => {
       const active = document.activeElement;
       seen.push(active?.closest("[data-testid=sibling-nav]") ? "arrow" : (active?.tagName ?? "none"));
-    }).observe(document.body, { subtree: true, childList: true });
+    }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
   });
   await page.keyboard.press("Enter");
   await expect(nav()).toContainText("2/3");

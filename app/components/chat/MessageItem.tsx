@@ -91,12 +91,22 @@ export function SiblingNav({ message, chatAction }: { message: MessageView; chat
   useEffect(() => {
     if (going === null) asked.current = null;
   }, [going]);
-  if (message.siblingIds.length < 2) return null;
   // The version of the first of these ids that is one of this message's versions.
   const versionAt = (...ids: unknown[]) => ids.map((id) => (typeof id === "string" ? message.siblingIds.indexOf(id) : -1)).find((at) => at >= 0) ?? 0;
   const index = versionAt(going, message.id);
   const previous = message.siblingIds[index - 1];
   const next = message.siblingIds[index + 1];
+  // A switch on its way to the first or last version turns the pressed arrow off before the page is drawn again, and a
+  // button turned off lets the focus go to the page's body: the other arrow takes it in the same commit.
+  useLayoutEffect(() => {
+    const [before, after] = [previousRef.current, nextRef.current];
+    const active = document.activeElement;
+    const lost = active === null || active === document.body;
+    const pressed = switchedWith?.versions === versions ? switchedWith.direction : null;
+    if (before?.disabled && (active === before || (lost && pressed === "previous"))) after?.focus();
+    else if (after?.disabled && (active === after || (lost && pressed === "next"))) before?.focus();
+  }, [previous, next, versions]);
+  if (message.siblingIds.length < 2) return null;
   const press = (direction: "previous" | "next") => (event: MouseEvent<HTMLButtonElement>) => {
     const from = versionAt(asked.current, going, message.id);
     const to = message.siblingIds[from + (direction === "previous" ? -1 : 1)];
