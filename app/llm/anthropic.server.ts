@@ -100,7 +100,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Anth
         const outOfTime = signal?.aborted === true && timedOut(signal.reason);
         if (signal?.aborted && !outOfTime) throw signal.reason;
         const failure = toError(error, true);
-        lastListingFailure = outOfTime ? { reason: "unreachable" } : listingFailureOf(failure);
+        lastListingFailure = listingFailureOf(outOfTime ? signal!.reason : failure);
         if (fallbackModels.length === 0) throw outOfTime ? signal!.reason : failure;
         logger.warn("listing models failed, using the configured list", { provider: label, error: String(error) });
       }
