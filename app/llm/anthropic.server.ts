@@ -12,8 +12,9 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { lookupKnownModel, toModelInfo } from "./known-models";
 import { logger } from "../utils/logger.server";
+import { modelListing } from "./listing.server";
 import { kindForStatus, parseRetryAfterMs } from "./retry.server";
-import { type Completion, type ContextMessage, type ContextPart, documentText, imageLabel, type ListingFailure, listingFailureOf, timedOut, UpstreamError, type LlmEvent, type LlmProvider, type ModelInfo, type StreamRequest } from "./types";
+import { type Completion, type ContextMessage, type ContextPart, documentText, imageLabel, type ListingFailure, UpstreamError, type LlmEvent, type LlmProvider, type ModelInfo, type StreamRequest } from "./types";
 
 export interface AnthropicProviderOptions {
   id: string;
@@ -68,14 +69,18 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Anth
     return { ...base, max_tokens: thinkingBudget + answerTokens, thinking };
   }
 
-  let lastListingFailure: ListingFailure | null = null;
+  const listing = modelListing({
+    label,
+    fallback: () => fallbackModels.map((upstreamId) => toModelInfo({ providerId, upstreamId })),
+    toError: (error) => toError(error, true),
+  });
 
   return {
     id: providerId,
     label,
 
-    async listModels(signal?: AbortSignal): Promise<ModelInfo[]> {
-      try {
+    listModels: (signal?: AbortSignal): Promise<ModelInfo[]> =>
+      listing.list(async () => {
         const models: ModelInfo[] = [];
         for await (const model of client.models.list({}, { signal })) {
           // Newer API versions describe capabilities; older ones (and the fake) don't.
@@ -92,22 +97,10 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Anth
             },
           }));
         }
-        lastListingFailure = null;
-        if (models.length > 0 || fallbackModels.length === 0) return models;
-      } catch (error) {
-        // Given up on by the caller: nothing to list, nothing learnt. Out of time: the configured list stands in, as for
-        // any failure (without one, the caller's timeout is its to tell).
-        const outOfTime = signal?.aborted === true && timedOut(signal.reason);
-        if (signal?.aborted && !outOfTime) throw signal.reason;
-        const failure = toError(error, true);
-        lastListingFailure = listingFailureOf(outOfTime ? signal!.reason : failure);
-        if (fallbackModels.length === 0) throw outOfTime ? signal!.reason : failure;
-        logger.warn("listing models failed, using the configured list", { provider: label, error: String(error) });
-      }
-      return fallbackModels.map((upstreamId) => toModelInfo({ providerId, upstreamId }));
-    },
+        return models;
+      }, signal),
 
-    listingFailure: () => lastListingFailure,
+    listingFailure: listing.lastFailure,
 
     async *stream(request: StreamRequest): AsyncGenerator<LlmEvent> {
       const { signal } = request;

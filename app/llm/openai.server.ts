@@ -9,8 +9,9 @@ import OpenAI from "openai";
 import type { ChatCompletionContentPart, ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import { isChatModel, lookupKnownModel, toModelInfo } from "./known-models";
 import { logger } from "../utils/logger.server";
+import { modelListing } from "./listing.server";
 import { kindForStatus, parseRetryAfterMs } from "./retry.server";
-import { type Completion, type ContextMessage, type ContextPart, documentText, imageLabel, type ListingFailure, listingFailureOf, timedOut, UpstreamError, type LlmEvent, type LlmProvider, type ModelInfo, type StreamRequest } from "./types";
+import { type Completion, type ContextMessage, type ContextPart, documentText, imageLabel, type ListingFailure, UpstreamError, type LlmEvent, type LlmProvider, type ModelInfo, type StreamRequest } from "./types";
 
 export interface OpenAIProviderOptions {
   id: string;
@@ -46,35 +47,24 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): OpenAIProv
   const toError = (error: unknown, beforeFirstToken: boolean) =>
     toUpstreamError(error, { providerId, label, beforeFirstToken });
 
-  let lastListingFailure: ListingFailure | null = null;
+  const listing = modelListing({
+    label,
+    fallback: () => fallbackModels.map((upstreamId) => toModelInfo({ providerId, upstreamId })),
+    toError: (error) => toError(error, true),
+  });
 
   return {
     id: providerId,
     label,
 
-    async listModels(signal?: AbortSignal): Promise<ModelInfo[]> {
-      try {
+    listModels: (signal?: AbortSignal): Promise<ModelInfo[]> =>
+      listing.list(async () => {
         const ids: string[] = [];
         for await (const model of client.models.list({ signal })) ids.push(model.id);
-        lastListingFailure = null;
-        const chatIds = ids.filter(isChatModel);
-        if (chatIds.length > 0 || fallbackModels.length === 0) {
-          return chatIds.map((upstreamId) => toModelInfo({ providerId, upstreamId }));
-        }
-      } catch (error) {
-        // Given up on by the caller: nothing to list, nothing learnt. Out of time: the configured list stands in, as for
-        // any failure (without one, the caller's timeout is its to tell).
-        const outOfTime = signal?.aborted === true && timedOut(signal.reason);
-        if (signal?.aborted && !outOfTime) throw signal.reason;
-        const failure = toError(error, true);
-        lastListingFailure = listingFailureOf(outOfTime ? signal!.reason : failure);
-        if (fallbackModels.length === 0) throw outOfTime ? signal!.reason : failure;
-        logger.warn("listing models failed, using the configured list", { provider: label, error: String(error) });
-      }
-      return fallbackModels.map((upstreamId) => toModelInfo({ providerId, upstreamId }));
-    },
+        return ids.filter(isChatModel).map((upstreamId) => toModelInfo({ providerId, upstreamId }));
+      }, signal),
 
-    listingFailure: () => lastListingFailure,
+    listingFailure: listing.lastFailure,
 
     async *stream(request: StreamRequest): AsyncGenerator<LlmEvent> {
       const { signal } = request;
