@@ -157,6 +157,10 @@ export const en = {
   },
   picker: {
     unavailable: "{{model}} (not available)",
+    // A model missing because its provider's list could not be read.
+    unreachable: "{{model}} — {{provider}} cannot be reached",
+    rejected: "{{model}} — {{provider}} refused the key",
+    failed: "{{model}} — {{provider}} did not list its models",
     models: "Models",
     searchPlaceholder: "Search models…",
     search: "Search models",

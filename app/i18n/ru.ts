@@ -165,6 +165,9 @@ export const ru: RussianOf<typeof en> = {
   },
   picker: {
     unavailable: "{{model}} (недоступна)",
+    unreachable: "{{model}} — {{provider}} не отвечает",
+    rejected: "{{model}} — {{provider}} не принял ключ",
+    failed: "{{model}} — {{provider}} не выдал список моделей",
     models: "Модели",
     searchPlaceholder: "Поиск моделей…",
     search: "Поиск моделей",

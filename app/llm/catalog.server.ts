@@ -16,7 +16,7 @@ import { createOpenAIProvider } from "./openai.server";
 import { knownLabel } from "./known-models";
 import { modelPartOf } from "./model-id";
 import { guardedFetch } from "./ssrf.server";
-import type { ListingFailure, LlmProvider, ModelInfo } from "./types";
+import type { ListingFailure, LlmProvider, ModelInfo, UnlistedModel } from "./types";
 import { isModelDisabled, modelPolicy, type ModelPolicy } from "./model-policy.server";
 import { userBaseUrlAllowHosts, userBaseUrlsAllowed, userKeysAllowed } from "./user-key-policy.server";
 
@@ -284,17 +284,6 @@ export function labelOfModelId(modelId: string): string {
   return knownLabel(modelPartOf(modelId)) ?? modelPartOf(modelId);
 }
 
-/** Providers whose names are words, not brand names: said in the page's language. */
-const PROVIDER_NAMES: Record<Locale, Partial<Record<string, string>>> = {
-  en: {},
-  ru: { [DEMO_PROVIDER_ID]: "Демо", custom: "Свой сервер" },
-};
-
-/** A provider's name in `locale`: brand names stay as they are, "Demo" and "Custom" are translated. */
-export function providerNameIn(providerId: string, label: string, locale: Locale): string {
-  return PROVIDER_NAMES[locale][providerId] ?? label;
-}
-
 /** A model's name in `locale` (the demo's is translated), for what is written without the picker (an export). */
 export function modelNameIn(modelId: string, locale: Locale): string {
   return modelId === DEMO_MODEL_ID ? DEMO_MODEL_NAMES[locale] : labelOfModelId(modelId);
@@ -312,7 +301,7 @@ export function inLanguage(groups: ProviderGroup[], locale: Locale): ProviderGro
   if (locale === "en") return groups;
   return groups.map((group) => ({
     ...group,
-    label: providerLabelIn(group.label, locale, (name) => providerNameIn(group.providerId, name, locale)),
+    label: providerLabelIn(group.label, locale),
     models: group.providerId !== DEMO_PROVIDER_ID ? group.models : group.models.map((model) => (model.id === DEMO_MODEL_ID ? { ...model, label: modelNameIn(model.id, locale) } : model)),
   }));
 }
@@ -369,6 +358,13 @@ export async function unlistedBecause(modelId: string, { viewer }: { viewer?: Ca
   const choice = (await providersFor(viewer)).get(modelId.slice(0, separator));
   const failure = choice?.provider.listingFailure?.();
   return choice && failure ? { provider: choice.provider.label, failure } : null;
+}
+
+/** The picker's note on `modelId` for `viewer`: null while the groups offer it, or when it is missing for another reason. */
+export async function unlistedModelOf(modelId: string, groups: ProviderGroup[], { viewer, locale }: { viewer?: CatalogViewer; locale: Locale }): Promise<UnlistedModel | null> {
+  if (groups.some((g) => g.models.some((m) => m.id === modelId))) return null;
+  const unlisted = await unlistedBecause(modelId, { viewer });
+  return unlisted ? { model: modelId, provider: providerLabelIn(unlisted.provider, locale), reason: unlisted.failure.reason } : null;
 }
 
 /**

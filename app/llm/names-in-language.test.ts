@@ -1,6 +1,6 @@
 import { describe as suite, expect, test } from "vitest";
-import { describe, ownKeyLabel, ownServerLabel } from "../protocol/catalogue";
-import { inLanguage, modelNameIn, providerNameIn } from "./catalog.server";
+import { describe, ownKeyLabel, ownServerLabel, providerLabelIn, providerNameIn } from "../protocol/catalogue";
+import { inLanguage, modelNameIn } from "./catalog.server";
 import { DEMO_MODEL_ID, DEMO_PROVIDER_ID } from "./demo.server";
 
 suite("names said in the page's language", () => {
@@ -20,8 +20,8 @@ suite("names said in the page's language", () => {
       ["OpenAI", []],
     ]);
     expect(inLanguage(groups, "en")).toBe(groups);
-    expect(providerNameIn("custom", "Custom", "ru")).toBe("Свой сервер");
-    expect(providerNameIn("anthropic", "Anthropic", "ru")).toBe("Anthropic");
+    expect(providerNameIn("Custom", "ru")).toBe("Свой сервер");
+    expect(providerNameIn("Anthropic", "ru")).toBe("Anthropic");
     expect(modelNameIn(DEMO_MODEL_ID, "ru")).toBe("Демо (офлайн)");
   });
 
@@ -30,6 +30,17 @@ suite("names said in the page's language", () => {
     expect(describe(problem, "en")).toContain("OpenAI (your key)");
     expect(describe(problem, "ru")).toContain("OpenAI (ваш ключ)");
     expect(describe(problem, "ru")).not.toContain("your key");
+  });
+
+  test("an error names a server of one's own in the reader's language, and a name its operator chose as it is", () => {
+    const own = { code: "provider_unreachable" as const, params: { provider: ownServerLabel("Custom") } };
+    expect(describe(own, "en")).toContain("Could not reach Custom (your server)");
+    expect(describe(own, "ru")).toContain("Свой сервер (ваш адрес)");
+    expect(describe(own, "ru")).not.toMatch(/Custom|your server/);
+    const named = { code: "provider_unreachable" as const, params: { provider: "Acme vLLM" } };
+    expect(describe(named, "ru")).toContain("Acme vLLM");
+    expect(providerLabelIn("Acme vLLM", "ru")).toBe("Acme vLLM");
+    expect(providerLabelIn(ownKeyLabel("Demo"), "ru")).toBe("Демо (ваш ключ)");
   });
 });
 

@@ -137,6 +137,14 @@ export interface ListingFailure {
 }
 
 /** What a failed listing says to the admin; `error` is what the adapter made of the failure. */
+/** Why a composer's model is missing from its picker, when its provider's list could not be read: for the picker to say. */
+export interface UnlistedModel {
+  model: string;
+  /** The provider's label in the page's language. */
+  provider: string;
+  reason: ListingFailure["reason"];
+}
+
 export function listingFailureOf(error: unknown): ListingFailure {
   if (timedOut(error)) return { reason: "unreachable" };
   if (!(error instanceof UpstreamError)) return { reason: "failed" };

@@ -17,12 +17,23 @@ const provider = (p: ErrorParams) => p.provider ?? "The model provider";
 const OWN_KEY: Record<Locale, string> = { en: " (your key)", ru: " (ваш ключ)" };
 const OWN_SERVER: Record<Locale, string> = { en: " (your server)", ru: " (ваш адрес)" };
 
-/** A provider's label made in English, with its own-key (or own-server) words in `locale`; `name` translates the name before them. */
-export function providerLabelIn(label: string, locale: Locale, name: (plain: string) => string = (plain) => plain): string {
+/**
+ * Providers named by a word, not a brand: labels are made with the English word, said here in each language. A name
+ * the operator chose for their own server (CUSTOM_OPENAI_NAME) is not one of these words and stays as it is.
+ */
+const PROVIDER_WORDS: Record<Locale, Partial<Record<string, string>>> = { en: {}, ru: { Demo: "Демо", Custom: "Свой сервер" } };
+
+/** A provider's name in `locale`: brand names stay as they are, "Demo" and "Custom" are translated. */
+export function providerNameIn(name: string, locale: Locale): string {
+  return PROVIDER_WORDS[locale][name] ?? name;
+}
+
+/** A provider's label made in English ("Custom (your server)"), said in `locale` ("Свой сервер (ваш адрес)"). */
+export function providerLabelIn(label: string, locale: Locale): string {
   for (const own of [OWN_KEY, OWN_SERVER]) {
-    if (label.endsWith(own.en)) return `${name(label.slice(0, -own.en.length))}${own[locale]}`;
+    if (label.endsWith(own.en)) return `${providerNameIn(label.slice(0, -own.en.length), locale)}${own[locale]}`;
   }
-  return name(label);
+  return providerNameIn(label, locale);
 }
 
 /** The label of a provider reached with a person's own key (in English, as every label is made). */
@@ -377,7 +388,7 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     search_date_invalid: (p) => `«${p.field === "to" ? "Написано по" : "Написано с"}» — не дата: выберите её в календаре (в адресе дата пишется как ГГГГ-ММ-ДД).`,
     search_dates_reversed: () => "«Написано с» позже, чем «Написано по», и между ними нет ни одного сообщения. Поменяйте даты местами или очистите одну из них.",
     model_unavailable: (p) => (p.model ? `Модель «${p.model}» недоступна. Выберите другую.` : "Эта модель недоступна. Выберите другую."),
-    provider_unreachable: (p) => `Не удалось связаться с ${provider(p)}, поэтому его модели сейчас недоступны: проверьте, что его сервер запущен и адрес указан верно, или выберите другую модель.`,
+    provider_unreachable: (p) => `${p.provider ?? "Провайдер моделей"} не отвечает, поэтому его модели сейчас недоступны: проверьте, что его сервер запущен и адрес указан верно, или выберите другую модель.`,
     cannot_regenerate: () => "Это сообщение нельзя сгенерировать заново.",
     last_event_id_invalid: () => "Last-Event-ID должен быть целым неотрицательным числом.",
     last_event_id_ahead: (p) => `Last-Event-ID ${p.requested ?? 0} опережает поток (последнее событие — ${p.newest ?? 0}).`,
@@ -462,7 +473,7 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     key_unreadable: () => "Этот ключ больше нельзя прочитать (ключ шифрования сервера сменился). Удалите его и добавьте снова.",
     key_rejected: (p) => `${provider(p)} не принял этот ключ${httpNote(p)}.`,
     key_test_failed: (p) => `Не удалось проверить ключ: ${provider(p)} ответил не так, как ожидалось${httpNote(p)}.`,
-    key_test_unreachable: (p) => `Не удалось связаться с ${provider(p)}: проверьте, что его сервер запущен и адрес указан верно.`,
+    key_test_unreachable: (p) => `${p.provider ?? "Провайдер моделей"} не отвечает: проверьте, что его сервер запущен и адрес указан верно.`,
     key_needs_base_url: (p) => `У ${provider(p)} больше нет адреса на этом сервере: удалите этот ключ и добавьте его снова с адресом вашего сервера.`,
     answer_in_progress: () => "В этом чате ещё пишется ответ. Дождитесь его или остановите.",
     nothing_to_share: () => "Делиться пока нечем: сначала отправьте сообщение.",
@@ -478,7 +489,7 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
         : `Ошибка сервера ${provider(p)}${httpNote(p)}. Нажмите ${offered(p, RU_BOTH, RU_REGENERATE)}.`,
     upstream_timeout: (p) => `${provider(p)} перестал отвечать. Нажмите ${offered(p, RU_BOTH, RU_REGENERATE)}.`,
     upstream_connection_lost: (p) => `Соединение с ${provider(p)} прервалось. Нажмите ${offered(p, RU_BOTH, RU_REGENERATE)}.`,
-    upstream_unreachable: (p) => `Не удалось связаться с ${provider(p)}: его сервер, возможно, не работает или адрес указан неверно. Нажмите ${offered(p, RU_BOTH, RU_REGENERATE)}.`,
+    upstream_unreachable: (p) => `${p.provider ?? "Провайдер моделей"} не отвечает: его сервер, возможно, не работает или адрес указан неверно. Нажмите ${offered(p, RU_BOTH, RU_REGENERATE)}.`,
     upstream_malformed: (p) => `${provider(p)} прислал ответ, который Parley не может прочитать. Нажмите ${offered(p, RU_BOTH, RU_REGENERATE)}.`,
     upstream_rejected: (p) => `${provider(p)} отклонил запрос${httpNote(p)}${p.detail ? `: ${p.detail}` : "."}`,
     own_key_refused: (p) => `${provider(p)} не принял ключ${httpNote(p)}${p.detail ? `: ${withStop(p.detail)}` : "."} Проверьте его в разделе «Настройки → API-ключи», затем нажмите «Ответить заново».`,

@@ -3,7 +3,7 @@
 // Everything is saved as one policy (app/llm/model-policy.server.ts) that the
 // catalogue applies to every picker, send and regenerate.
 import { z } from "zod";
-import { modelNameIn, modelsOf, PRESETS, providerNameIn, serverProviders } from "../llm/catalog.server";
+import { modelNameIn, modelsOf, PRESETS, serverProviders } from "../llm/catalog.server";
 import { embeddingsModel, type EmbeddingsOff } from "../llm/embeddings.server";
 import type { ListingFailure } from "../llm/types";
 import { DEMO_MODEL_ID } from "../llm/demo.server";
@@ -11,7 +11,7 @@ import { modelPartOf } from "../llm/model-id";
 import { isModelDisabled, modelPolicy, type ModelPolicy, saveModelPolicy } from "../llm/model-policy.server";
 import { userKeysEnabled } from "../llm/user-key-policy.server";
 import type { PublicUser } from "../models/user.server";
-import type { Locale } from "../protocol/catalogue";
+import { type Locale, providerLabelIn } from "../protocol/catalogue";
 import { AppError } from "../protocol/errors";
 import { vectorIndexReport } from "./vector-index.server";
 
@@ -87,7 +87,7 @@ export async function modelsAdminPage(locale: Locale = "en"): Promise<ModelsAdmi
   return {
     providers: (await knownProviders(policy)).map((provider) => ({
       ...provider,
-      label: providerNameIn(provider.id, provider.label, locale),
+      label: providerLabelIn(provider.label, locale),
       models: provider.models.map((model) => ({ ...model, label: model.id === DEMO_MODEL_ID ? modelNameIn(model.id, locale) : model.label })),
     })),
     defaultModel: policy.defaultModel ?? "",

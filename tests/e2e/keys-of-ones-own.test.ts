@@ -222,3 +222,35 @@ test("another person never sees or touches your keys; signed out, the page asks 
   expect(posted.status()).toBe(302);
   expect(posted.headers().location).toMatch(/^\/login\?/);
 });
+
+test("a chat whose own server no longer lists its models says why in its picker, with and without JavaScript", async ({ page, newContext }) => {
+  await signUp(page);
+  await page.goto("/settings/keys");
+  const key = freshKey("ck");
+  await addKey(page, { provider: "custom", key, baseUrl: `${E2E.fakeOpenAIURL}/v1` });
+  await expect(keyRow(page, "Custom").getByTestId("key-test-result")).toHaveText("Works: 4 models available with this key.");
+  await page.goto("/chats?new=1");
+  await waitForHydration(page);
+  await page.getByTestId("model-picker").click();
+  await page.getByLabel("Search models").fill("custom:gpt-4o-mini");
+  await page.getByRole("option", { name: "GPT-4o mini" }).click();
+  await composer(page).fill(`On my own server ${uniqueMarker("own")}`);
+  await composer(page).press("Enter");
+  await expect(page).toHaveURL(CHAT_URL);
+  await waitForAnswer(page);
+  const chatUrl = page.url();
+
+  // The key now points where no API answers: the list of its models cannot be read.
+  await page.goto("/settings/keys");
+  await addKey(page, { provider: "custom", key, baseUrl: `${E2E.fakeOpenAIURL}/moved/v1` });
+  await expect(keyRow(page, "Custom")).toContainText(`${E2E.fakeOpenAIURL}/moved/v1`);
+  const why = "GPT-4o mini — Custom (your server) did not list its models";
+  await page.goto(chatUrl);
+  await waitForHydration(page);
+  await expect(page.getByTestId("model-picker")).toContainText(why);
+  await expect(page.getByTestId("model-picker")).not.toContainText("not available");
+
+  const noJs = await (await newContext({ javaScriptEnabled: false, storageState: await page.context().storageState() })).newPage();
+  await noJs.goto(chatUrl);
+  await expect(noJs.getByTestId("model-select").locator("option:checked")).toHaveText(why);
+});

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { userApiKeys } from "../../drizzle/schema";
 import { startFakeOpenAI, type FakeServer } from "../fakes/openai";
 import { database, prepareDatabase } from "~/db.server";
-import { listModelGroups, resolveModel } from "~/llm/catalog.server";
+import { listModelGroups, resolveModel, unlistedModelOf } from "~/llm/catalog.server";
 import { modelPolicy, saveModelPolicy } from "~/llm/model-policy.server";
 import { getAnswerPayer } from "~/models/answer-payer.server";
 import { resealUserKeys, saveUserKey, storedUserKey, listUserKeys } from "~/models/user-key.server";
@@ -241,15 +241,23 @@ describe("keys of one's own", () => {
     await addUserKey({ user: nia, provider: "custom", apiKey: KEY_A, baseUrl: `http://127.0.0.1:${deadPort}/v1` });
     await expect(startChat({ user: nia, text: "hello", model: "custom:llama3" })).rejects.toMatchObject({ code: "provider_unreachable", status: 503, field: "model", params: { provider: "Custom (your server)" } });
     expect(describeProblem({ code: "provider_unreachable", params: { provider: "Custom (your server)" } }, "ru")).toBe(
-      "Не удалось связаться с Custom (ваш адрес), поэтому его модели сейчас недоступны: проверьте, что его сервер запущен и адрес указан верно, или выберите другую модель.",
+      "Свой сервер (ваш адрес) не отвечает, поэтому его модели сейчас недоступны: проверьте, что его сервер запущен и адрес указан верно, или выберите другую модель.",
     );
+    // The picker of a chat with that model says the same, in the reader's language.
+    const groups = await listModelGroups({ viewer: nia });
+    expect(await unlistedModelOf("custom:llama3", groups, { viewer: nia, locale: "en" })).toEqual({ model: "custom:llama3", provider: "Custom (your server)", reason: "unreachable" });
+    expect(await unlistedModelOf("custom:llama3", groups, { viewer: nia, locale: "ru" })).toMatchObject({ provider: "Свой сервер (ваш адрес)", reason: "unreachable" });
     // Anyone else has no such provider: the model is simply not one they can use.
     await expect(startChat({ user: oz, text: "hello", model: "custom:llama3" })).rejects.toMatchObject({ code: "model_unavailable" });
+    expect(await unlistedModelOf("custom:llama3", await listModelGroups({ viewer: oz }), { viewer: oz, locale: "en" })).toBeNull();
     // Pointed where a server answers, its models are there.
     await addUserKey({ user: nia, provider: "custom", apiKey: KEY_A, baseUrl: fake.url });
     expect((await resolveModel("custom:gpt-4o-mini", { viewer: nia }))?.payer).toEqual({ paidBy: "user", keyOwnerId: nia.id });
-    // A model a working server does not list is unavailable, as before.
+    // A model a working server does not list is unavailable, as before; one it lists has no note.
     await expect(startChat({ user: nia, text: "hello", model: "custom:llama3" })).rejects.toMatchObject({ code: "model_unavailable" });
+    const listed = await listModelGroups({ viewer: nia });
+    expect(await unlistedModelOf("custom:llama3", listed, { viewer: nia, locale: "en" })).toBeNull();
+    expect(await unlistedModelOf("custom:gpt-4o-mini", listed, { viewer: nia, locale: "en" })).toBeNull();
   });
 
   test("a key for a server with no address left says so when tested, instead of blaming the encryption key", async () => {

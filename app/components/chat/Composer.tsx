@@ -20,6 +20,7 @@ import { createId } from "../../utils/id";
 import { asTyped, typedLength } from "../../utils/typed-text";
 import { isComposing } from "../ui/composing";
 import { Icon } from "../ui/Icon";
+import type { UnlistedModel } from "~/llm/types";
 import { ModelPicker, type PickerGroup } from "./ModelPicker";
 import {
   DRAFT_SEPARATOR,
@@ -42,6 +43,8 @@ export interface ComposerProps {
   modelId: string;
   /** Readable names of models no longer offered (the chat's own among them). */
   formerModels?: Record<string, string>;
+  /** The model missing because its provider's list could not be read, and why. */
+  unlistedModel?: UnlistedModel | null;
   maxChars: number;
   /** Upload limits, checked here before any byte is sent. */
   maxFileBytes: number;
@@ -148,7 +151,7 @@ function useKeyboardHints(): boolean {
   return fine;
 }
 
-export function Composer({ action, draftKey, models, modelId, maxChars, maxFileBytes, maxFiles, busy, held = false, stopId, notice, error, offerNewChat, initialText, initialFiles, initialModel, onSend, followsId, formerModels, newChat }: ComposerProps) {
+export function Composer({ action, draftKey, models, modelId, maxChars, maxFileBytes, maxFiles, busy, held = false, stopId, notice, error, offerNewChat, initialText, initialFiles, initialModel, onSend, followsId, formerModels, unlistedModel, newChat }: ComposerProps) {
   const navigation = useNavigation();
   const location = useLocation();
   const hydrated = useHydrated();
@@ -589,7 +592,7 @@ export function Composer({ action, draftKey, models, modelId, maxChars, maxFileB
               />
             </label>
             <span className="sr-only sm:not-sr-only">{t("composer.model")}</span>
-            <ModelPicker groups={models} value={model} onChange={pick} formerLabels={formerModels} />
+            <ModelPicker groups={models} value={model} onChange={pick} formerLabels={formerModels} unlisted={unlistedModel} />
           </div>
           {busy && stopId ? (
             // Belongs to the stop form below (form=…): one place for Send and Stop, two forms.

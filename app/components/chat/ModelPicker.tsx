@@ -9,6 +9,7 @@ import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 
 import { useHydrated } from "remix-utils/use-hydrated";
 import { formatCompact, formatDollars, useLocale, useTranslation } from "~/i18n/i18n";
 import { modelPartOf } from "~/llm/model-id";
+import type { UnlistedModel } from "~/llm/types";
 import { isComposing } from "../ui/composing";
 
 export interface PickerModel {
@@ -46,6 +47,7 @@ export function ModelPicker({
   name = "model",
   onChange,
   formerLabels,
+  unlisted,
 }: {
   groups: PickerGroup[];
   value: string;
@@ -53,6 +55,8 @@ export function ModelPicker({
   onChange?: (modelId: string) => void;
   /** Readable names of models no longer offered. */
   formerLabels?: Record<string, string>;
+  /** A model missing because its provider's list could not be read: named with the reason. */
+  unlisted?: UnlistedModel | null;
 }) {
   const hydrated = useHydrated();
   const { t } = useTranslation();
@@ -99,7 +103,13 @@ export function ModelPicker({
   }, [open, activeOptionId]);
 
   // A model no longer offered (turned off, or its key removed): named as such, never silently replaced by another.
-  const unavailable = all.some((m) => m.id === value) ? null : t("picker.unavailable", { model: formerLabels?.[value] ?? modelPartOf(value) });
+  // One whose provider's list could not be read says so: the server to start, or the key to fix.
+  const unavailableName = formerLabels?.[value] ?? modelPartOf(value);
+  const unavailable = all.some((m) => m.id === value)
+    ? null
+    : unlisted?.model === value
+      ? t(`picker.${unlisted.reason}`, { model: unavailableName, provider: unlisted.provider })
+      : t("picker.unavailable", { model: unavailableName });
   if (!hydrated) {
     return (
       <select name={name} defaultValue={value} aria-label={t("composer.model")} className="min-w-0 max-w-[40vw] sm:max-w-56 rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1 text-xs text-zinc-200" data-testid="model-select">

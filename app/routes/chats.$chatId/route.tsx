@@ -24,7 +24,7 @@ import { neverArrived, unlessUnreachable } from "~/components/chat/not-reached";
 import { useOptimisticSend } from "~/components/chat/useOptimisticSend";
 import { renderTextParts } from "~/components/markdown/html.server";
 import { env } from "~/env.server";
-import { inLanguage, listModelGroups, namesOfModelsNotOffered } from "~/llm/catalog.server";
+import { inLanguage, listModelGroups, namesOfModelsNotOffered, unlistedModelOf } from "~/llm/catalog.server";
 import { requireChatAccess } from "~/models/chat-access.server";
 import { getMessage, getPathPage, streamingMessageId } from "~/models/message.server";
 import { needsMathStyles } from "~/components/markdown/math-styles";
@@ -115,6 +115,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     models: toPickerGroups(groups),
     // Answers by a model no longer offered, and the chat's own model when it is not, keep a readable name.
     formerModels: namesOfModelsNotOffered([chat.model, ...messages.map((m) => m.model)], groups, locale),
+    // The chat's model missing because its provider's list could not be read (a server of one's own that is down).
+    unlistedModel: await unlistedModelOf(chat.model, groups, { viewer: user, locale }),
     maxChars: env().MAX_MESSAGE_CHARS,
     maxFileBytes: env().MAX_FILE_BYTES,
     maxFiles: env().MAX_FILES_PER_MESSAGE,
@@ -173,7 +175,7 @@ export default function ChatPage() {
   const foundId = searchParams.get("message");
   // Without JavaScript, reloading every second (which goes back to the newest words) can be paused to read.
   const reloadsPaused = searchParams.get("updates") === "paused";
-  const { chat, messages: stored, earlierCursor, viewingEarlier, elsewhere, models, formerModels, maxChars, maxFileBytes, maxFiles, level, locale, share, origin } = data;
+  const { chat, messages: stored, earlierCursor, viewingEarlier, elsewhere, models, formerModels, unlistedModel, maxChars, maxFileBytes, maxFiles, level, locale, share, origin } = data;
   // Shown from memory: now ask the server for the chat as it is (once for these data), after the frame that shows
   // it (starting the request re-renders the page for its loading state).
   const revalidator = useRevalidator();
@@ -331,6 +333,7 @@ export default function ChatPage() {
           models={models}
           modelId={chat.model}
           formerModels={formerModels}
+          unlistedModel={unlistedModel}
           maxChars={maxChars}
           maxFileBytes={maxFileBytes}
           maxFiles={maxFiles}
