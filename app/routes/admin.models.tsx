@@ -22,6 +22,7 @@ import { FormAlert } from "~/components/ui/Field";
 import { AppError } from "~/protocol/errors";
 import {
   modelsAdminPage,
+  type ModelsForm,
   modelsFormFields,
   modelsFormSchema,
   saveModelsPage,
@@ -49,23 +50,29 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const admin = await requireAdmin(request);
+  let form: ModelsForm | undefined;
   try {
     const parsed = modelsFormSchema.safeParse(
       modelsFormFields(await readFormData(request))
     );
     if (!parsed.success) throw new AppError("invalid_input");
-    await saveModelsPage({ admin, form: parsed.data });
+    form = parsed.data;
+    await saveModelsPage({ admin, form });
     return redirect("/admin/models?saved=1");
   } catch (error) {
     const failed = formFailure(error, request);
-    return data(failed.data, failed.init ?? undefined);
+    // The refused form comes back as it was sent: without JavaScript the page is drawn anew, and would lose every edit.
+    return data({ ...failed.data, ...(form ? { form } : {}) }, failed.init ?? undefined);
   }
 }
 
 export default function AdminModels() {
   const { providers, defaultModel, userKeysPossible, userKeys, userBaseUrls, meaningSearch } =
     useLoaderData<typeof loader>();
-  const failure = useActionData<typeof action>() as FormFailure | undefined;
+  const failure = useActionData<typeof action>() as (FormFailure & { form?: ModelsForm }) | undefined;
+  // A refused save's boxes and choice as they were sent (with JavaScript the form was never redrawn, and keeps them anyway).
+  const sent = failure?.form;
+  const sentOn = sent ? new Set([...sent.providers, ...sent.models]) : null;
   const [params] = useSearchParams();
   const navigation = useNavigation();
   const { t } = useTranslation();
@@ -108,7 +115,7 @@ export default function AdminModels() {
           </span>
           <select
             name="defaultModel"
-            defaultValue={defaultModel}
+            defaultValue={sent ? sent.defaultModel : defaultModel}
             aria-invalid={failure?.field === "defaultModel" ? true : undefined}
             aria-describedby={failure?.field === "defaultModel" ? "models-refusal default-model-hint" : "default-model-hint"}
             className={`${inputClass} w-full`}
@@ -141,14 +148,14 @@ export default function AdminModels() {
             </p>
           ) : null}
           <label className="flex items-center gap-2">
-            <input type="checkbox" name="userKeys" defaultChecked={userKeys} />
+            <input type="checkbox" name="userKeys" defaultChecked={sent ? sent.userKeys : userKeys} />
             <span>{t("adminModels.userKeys")}</span>
           </label>
           <label className="flex items-center gap-2">
             <input
               type="checkbox"
               name="userBaseUrls"
-              defaultChecked={userBaseUrls}
+              defaultChecked={sent ? sent.userBaseUrls : userBaseUrls}
             />
             <span>
               {t("adminModels.userBaseUrls")}
@@ -170,7 +177,7 @@ export default function AdminModels() {
                     type="checkbox"
                     name="provider"
                     value={provider.id}
-                    defaultChecked={provider.enabled}
+                    defaultChecked={sentOn ? sentOn.has(provider.id) : provider.enabled}
                     aria-label={t("adminModels.providerOn", { provider: provider.label })}
                   />
                   {provider.label}
@@ -196,7 +203,7 @@ export default function AdminModels() {
                           type="checkbox"
                           name="model"
                           value={model.id}
-                          defaultChecked={model.enabled}
+                          defaultChecked={sentOn ? sentOn.has(model.id) : model.enabled}
                           aria-label={t("adminModels.modelOn", { model: model.label, id: model.id })}
                         />
                         <span>{model.label}</span>

@@ -366,8 +366,19 @@ test(`${modeName(javaScriptEnabled)} an admin turns a model and a provider off, 
   }
 
   // With OpenAI off too, no model is left: the new-chat page says so and who can change it.
-  // (The default model cannot be turned off: back to the built-in default first.)
+  // The default model cannot be turned off: the save is refused, and keeps every box as it was sent.
   await adminPage.getByLabel("OpenAI (the provider and all its models)").uncheck();
+  const ownServers = adminPage.getByLabel("…and point them at a server of their choosing (custom OpenAI-compatible, Ollama)");
+  const ownServersBefore = await ownServers.isChecked();
+  await ownServers.setChecked(!ownServersBefore);
+  await adminPage.getByRole("button", { name: "Save" }).click();
+  await expect(adminPage.getByRole("alert")).toHaveText("The default model “gpt-4o” would be turned off by this form. Leave it (or its provider) on, or pick another default.");
+  await expect(adminPage.getByLabel("OpenAI (the provider and all its models)")).not.toBeChecked();
+  await expect(ownServers).toBeChecked({ checked: !ownServersBefore });
+  await expect(adminPage.getByLabel("Anthropic (the provider and all its models)")).not.toBeChecked();
+  await expect(adminPage.getByLabel("Default model for new chats")).toHaveValue("openai:gpt-4o");
+  await ownServers.setChecked(ownServersBefore);
+  // Back to the built-in default first.
   await adminPage.getByLabel("Default model for new chats").selectOption("");
   await saveModels(adminPage);
   await expect(adminPage.getByLabel("OpenAI (the provider and all its models)")).not.toBeChecked();
