@@ -254,7 +254,14 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     search_query_too_long: (p) => `Searches are limited to ${upTo(p, "en", ["character", "characters"])}. Search for a few words you remember.`,
     search_date_invalid: (p) => `“${p.field === "to" ? "Written until" : "Written from"}” is not a date: pick one in its calendar (in the address, a date is written YYYY-MM-DD).`,
     search_dates_reversed: () => "“Written from” is after “Written until”, so no message can be in between. Swap the dates, or clear one of them.",
-    model_unavailable: (p) => (p.model ? `The model “${p.model}” is not available. Pick another one.` : "That model is not available. Pick another one."),
+    model_unavailable: (p) =>
+      p.listing === "rejected"
+        ? `That model is not available right now: ${provider(p)} did not accept the key${httpNote(p)} when asked for its models. Check the key, or pick another model.`
+        : p.listing === "failed"
+          ? `That model is not available right now: ${provider(p)} did not answer with its models${httpNote(p)}. Check that its address is the server's API (it usually ends in /v1), or pick another model.`
+          : p.model
+            ? `The model “${p.model}” is not available. Pick another one.`
+            : "That model is not available. Pick another one.",
     provider_unreachable: (p) => `Could not reach ${provider(p)}, so its models cannot be used right now: check that its server is running and that its address is right, or pick another model.`,
     cannot_regenerate: () => "That message cannot be regenerated.",
     last_event_id_invalid: () => "Last-Event-ID must be a non-negative whole number.",
@@ -387,7 +394,14 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     search_query_too_long: (p) => `Поисковый запрос не длиннее ${upTo(p, "ru", ["символа", "символов"])}. Поищите несколько слов, которые помните.`,
     search_date_invalid: (p) => `«${p.field === "to" ? "Написано по" : "Написано с"}» — не дата: выберите её в календаре (в адресе дата пишется как ГГГГ-ММ-ДД).`,
     search_dates_reversed: () => "«Написано с» позже, чем «Написано по», и между ними нет ни одного сообщения. Поменяйте даты местами или очистите одну из них.",
-    model_unavailable: (p) => (p.model ? `Модель «${p.model}» недоступна. Выберите другую.` : "Эта модель недоступна. Выберите другую."),
+    model_unavailable: (p) =>
+      p.listing === "rejected"
+        ? `Эта модель сейчас недоступна: ${p.provider ?? "провайдер"} не принял ключ${httpNote(p)}, когда у него запросили список моделей. Проверьте ключ или выберите другую модель.`
+        : p.listing === "failed"
+          ? `Эта модель сейчас недоступна: ${p.provider ?? "провайдер"} не выдал список моделей${httpNote(p)}. Проверьте, что адрес ведёт к API сервера (обычно он оканчивается на /v1), или выберите другую модель.`
+          : p.model
+            ? `Модель «${p.model}» недоступна. Выберите другую.`
+            : "Эта модель недоступна. Выберите другую.",
     provider_unreachable: (p) => `${p.provider ?? "Провайдер моделей"} не отвечает, поэтому его модели сейчас недоступны: проверьте, что его сервер запущен и адрес указан верно, или выберите другую модель.`,
     cannot_regenerate: () => "Это сообщение нельзя сгенерировать заново.",
     last_event_id_invalid: () => "Last-Event-ID должен быть целым неотрицательным числом.",

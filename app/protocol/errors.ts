@@ -163,6 +163,8 @@ export type ErrorParams = {
   action?: string;
   /** An email address looked for (an account that has none). */
   email?: string;
+  /** Why a model's provider could not list it: its key was refused, or it answered with no model list. */
+  listing?: "rejected" | "failed";
   /** A host an address was refused for. */
   host?: string;
   /** A usage limit's window, in seconds (answers per window). */

@@ -72,8 +72,10 @@ async function usableModel(requested: string | undefined, fallback: string, aske
   if (resolved) return resolved;
   // Not listed because its provider could not be reached (a server of one's own that is down): that is what to fix.
   const unlisted = await unlistedBecause(requested || fallback, { viewer: askedBy });
-  if (unlisted?.failure.reason === "unreachable") throw new AppError("provider_unreachable", { field: "model", params: { provider: unlisted.provider } });
-  throw new AppError("model_unavailable", { field: "model" });
+  if (!unlisted) throw new AppError("model_unavailable", { field: "model" });
+  const { provider, failure } = unlisted;
+  if (failure.reason === "unreachable") throw new AppError("provider_unreachable", { field: "model", params: { provider } });
+  throw new AppError("model_unavailable", { field: "model", params: { provider, listing: failure.reason, ...(failure.status ? { status: failure.status } : {}) } });
 }
 
 /**

@@ -15,6 +15,7 @@ import { modelPolicy, saveModelPolicy } from "~/llm/model-policy.server";
 import { getAnswerPayer } from "~/models/answer-payer.server";
 import { resealUserKeys, saveUserKey, storedUserKey, listUserKeys } from "~/models/user-key.server";
 import { describe as describeProblem } from "~/protocol/catalogue";
+import { AppError, type Problem } from "~/protocol/errors";
 import { startChat } from "~/services/conversation.server";
 import { addUserKey, keysPage, removeUserKey, testUserKey } from "~/services/user-keys.server";
 import { streamRegistry } from "~/streaming/streams.server";
@@ -26,6 +27,13 @@ const SERVER_KEY = "server-side-openai-key-0001";
 const KEY_A = "pk-alpha-7Q2vX9mZr4Lw8NcT1yUe";
 const KEY_GROQ = "gsk-bravo-M3nB6vC1xZ9aS5dF7gH2";
 const KEY_REVOKED = "rvk-charlie-W8eR4tY6uI2oP0aS3dF";
+
+/** What a refused call was refused with. */
+async function problemOf(call: Promise<unknown>): Promise<Problem> {
+  const error = await call.then(() => null, (refusal: unknown) => refusal);
+  if (!(error instanceof AppError)) throw new Error(`expected a refusal, got ${String(error)}`);
+  return error.problem;
+}
 const KNOWN_KEYS = [KEY_A, KEY_GROQ, KEY_REVOKED];
 
 let fake: FakeServer;
@@ -258,6 +266,20 @@ describe("keys of one's own", () => {
     const listed = await listModelGroups({ viewer: nia });
     expect(await unlistedModelOf("custom:llama3", listed, { viewer: nia, locale: "en" })).toBeNull();
     expect(await unlistedModelOf("custom:gpt-4o-mini", listed, { viewer: nia, locale: "en" })).toBeNull();
+    // A server that refuses the key, or answers with something that is not a model list: the send says which.
+    await addUserKey({ user: nia, provider: "custom", apiKey: KEY_REVOKED, baseUrl: fake.url });
+    const refused = startChat({ user: nia, text: "hello", model: "custom:gpt-4o-mini" });
+    await expect(refused).rejects.toMatchObject({ code: "model_unavailable", status: 400, params: { provider: "Custom (your server)", listing: "rejected", status: 401 } });
+    expect(describeProblem(await problemOf(refused), "en")).toBe(
+      "That model is not available right now: Custom (your server) did not accept the key (HTTP 401) when asked for its models. Check the key, or pick another model.",
+    );
+    expect(await unlistedModelOf("custom:gpt-4o-mini", await listModelGroups({ viewer: nia }), { viewer: nia, locale: "en" })).toMatchObject({ reason: "rejected" });
+    await addUserKey({ user: nia, provider: "custom", apiKey: KEY_A, baseUrl: `${fake.url}/moved` });
+    const notAList = startChat({ user: nia, text: "hello", model: "custom:gpt-4o-mini" });
+    await expect(notAList).rejects.toMatchObject({ code: "model_unavailable", params: { listing: "failed", status: 404 } });
+    expect(describeProblem(await problemOf(notAList), "ru")).toBe(
+      "Эта модель сейчас недоступна: Свой сервер (ваш адрес) не выдал список моделей (HTTP 404). Проверьте, что адрес ведёт к API сервера (обычно он оканчивается на /v1), или выберите другую модель.",
+    );
   });
 
   test("a key for a server with no address left says so when tested, instead of blaming the encryption key", async () => {
