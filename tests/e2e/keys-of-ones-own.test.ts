@@ -248,9 +248,12 @@ test("a chat whose own server no longer lists its models says why in its picker,
   await page.goto(chatUrl);
   await waitForHydration(page);
   await expect(page.getByTestId("model-picker")).toContainText(why);
+  // Cut to the button's width on screen, all of it on hover.
+  await expect(page.getByTestId("model-picker")).toHaveAttribute("title", why);
   await expect(page.getByTestId("model-picker")).not.toContainText("not available");
 
   const noJs = await (await newContext({ javaScriptEnabled: false, storageState: await page.context().storageState() })).newPage();
   await noJs.goto(chatUrl);
   await expect(noJs.getByTestId("model-select").locator("option:checked")).toHaveText(why);
+  await expect(noJs.getByTestId("model-select")).toHaveAttribute("title", why);
 });

@@ -110,9 +110,10 @@ export function ModelPicker({
     : unlisted?.model === value
       ? t(`picker.${unlisted.reason}`, { model: unavailableName, provider: unlisted.provider })
       : t("picker.unavailable", { model: unavailableName });
+  const shown = current ? pickerLabel(current.group, current.label) : selected === value && unavailable ? unavailable : selected;
   if (!hydrated) {
     return (
-      <select name={name} defaultValue={value} aria-label={t("composer.model")} className="min-w-0 max-w-[40vw] sm:max-w-56 rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1 text-xs text-zinc-200" data-testid="model-select">
+      <select name={name} defaultValue={value} aria-label={t("composer.model")} title={unavailable ?? undefined} className="min-w-0 max-w-[40vw] sm:max-w-56 rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1 text-xs text-zinc-200" data-testid="model-select">
         {/* Disabled, it is not sent: the server then says why the chat's model cannot answer. */}
         {unavailable ? (
           <option value={value} disabled>
@@ -218,9 +219,11 @@ export function ModelPicker({
         aria-expanded={open}
         aria-controls={open ? listId : undefined}
         data-testid="model-picker"
+        // The button is cut to its width: why a model is missing, whole, on hover.
+        title={current ? undefined : (unavailable ?? undefined)}
         className="max-w-[min(16rem,100%)] truncate rounded-md border border-zinc-700 bg-zinc-800 px-2 py-1 text-xs text-zinc-200 hover:border-zinc-500"
       >
-        {current ? pickerLabel(current.group, current.label) : selected === value && unavailable ? unavailable : selected} <span aria-hidden="true">▾</span>
+        {shown} <span aria-hidden="true">▾</span>
       </button>
       {open ? (
         // On a phone the list opens at the top of what is visible, as wide as the screen (anchored at the picker it
