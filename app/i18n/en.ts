@@ -584,6 +584,9 @@ export const en = {
   },
   adminModels: {
     title: "Providers and models",
+    filter: "Filter providers and models",
+    filterPlaceholder: "A name or an id, such as “claude” or “openrouter llama”",
+    filterCount: "{{shown}} of {{total}} models shown; the others keep their boxes as they are.",
     meaningTitle: "Search by meaning",
     meaningOn: "Messages are embedded with {{model}} in the background; search combines their meaning with their words.",
     meaningProgress: "{{indexed}} of {{total}} messages indexed",

@@ -631,6 +631,9 @@ export const ru: RussianOf<typeof en> = {
   },
   adminModels: {
     title: "Провайдеры и модели",
+    filter: "Фильтр провайдеров и моделей",
+    filterPlaceholder: "Название или id, например «claude» или «openrouter llama»",
+    filterCount: "Показано моделей: {{shown}} из {{total}}; у остальных флажки остаются как есть.",
     meaningTitle: "Поиск по смыслу",
     meaningOn: "Сообщения в фоне переводятся в векторы моделью {{model}}; поиск сочетает их смысл со словами.",
     meaningProgress: "Проиндексировано сообщений: {{indexed}} из {{total}}",

@@ -8,7 +8,7 @@ import {
   type MetaFunction,
   redirect,
 } from "@remix-run/node";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import {
   Form,
   useActionData,
@@ -16,7 +16,9 @@ import {
   useNavigation,
   useSearchParams,
 } from "@remix-run/react";
+import { useHydrated } from "remix-utils/use-hydrated";
 import { requireAdmin } from "~/auth/admin.server";
+import { hasEveryWord, searchWords } from "~/components/ui/words";
 import { inputClass, Notice, primaryButtonClass } from "~/components/ui/admin";
 import { FormAlert } from "~/components/ui/Field";
 import { AppError } from "~/protocol/errors";
@@ -76,6 +78,16 @@ export default function AdminModels() {
   const [params] = useSearchParams();
   const navigation = useNavigation();
   const { t } = useTranslation();
+  // With JavaScript, a filter over a long list (OpenRouter lists hundreds of models). Models it hides stay in the form:
+  // their boxes are sent with the save as they are.
+  const hydrated = useHydrated();
+  const [filter, setFilter] = useState("");
+  const words = searchWords(filter);
+  const shownModels = (provider: (typeof providers)[number]) =>
+    words.length === 0 || hasEveryWord(provider.label, words) ? provider.models : provider.models.filter((m) => hasEveryWord(`${provider.label} ${m.label} ${m.id}`, words));
+  const shown = new Map(providers.map((p) => [p.id, new Set(shownModels(p).map((m) => m.id))]));
+  const shownCount = [...shown.values()].reduce((sum, ids) => sum + ids.size, 0);
+  const totalCount = providers.reduce((sum, p) => sum + p.models.length, 0);
   // A refused save (its button is at the end of a long page) brings the reason and the field at fault into view.
   const refusalRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -163,10 +175,32 @@ export default function AdminModels() {
           </label>
         </fieldset>
 
+        {hydrated ? (
+          <div>
+            <label className="block">
+              <span className="mb-1 block text-sm text-zinc-300">{t("adminModels.filter")}</span>
+              <input
+                type="search"
+                value={filter}
+                onChange={(event) => setFilter(event.target.value)}
+                // Enter in the filter is not a save.
+                onKeyDown={(event) => event.key === "Enter" && event.preventDefault()}
+                placeholder={t("adminModels.filterPlaceholder")}
+                aria-describedby="models-filter-count"
+                className={`${inputClass} w-full`}
+              />
+            </label>
+            <p id="models-filter-count" className="mt-1 text-sm text-zinc-400" aria-live="polite" data-testid="models-filter-count">
+              {words.length === 0 ? "" : shownCount === 0 ? t("picker.noMatch") : t("adminModels.filterCount", { shown: shownCount, total: totalCount })}
+            </p>
+          </div>
+        ) : null}
         <div className="space-y-4">
           {providers.map((provider) => (
             <fieldset
               key={provider.id}
+              // Hidden, not removed: its boxes are still sent with the save.
+              hidden={words.length > 0 && shown.get(provider.id)!.size === 0 && !hasEveryWord(provider.label, words)}
               className="rounded-lg border border-zinc-800 p-4"
               data-testid="admin-provider"
               data-provider={provider.id}
@@ -197,7 +231,7 @@ export default function AdminModels() {
               {provider.models.length > 0 ? (
                 <ul className="grid gap-1 sm:grid-cols-2">
                   {provider.models.map((model) => (
-                    <li key={model.id}>
+                    <li key={model.id} hidden={!shown.get(provider.id)!.has(model.id)}>
                       <label className="flex items-center gap-2 text-sm">
                         <input
                           type="checkbox"

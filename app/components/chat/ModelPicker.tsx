@@ -11,6 +11,7 @@ import { formatCompact, formatDollars, useLocale, useTranslation } from "~/i18n/
 import { modelPartOf } from "~/llm/model-id";
 import type { UnlistedModel } from "~/llm/types";
 import { isComposing } from "../ui/composing";
+import { hasEveryWord, searchWords } from "../ui/words";
 
 export interface PickerModel {
   id: string;
@@ -87,10 +88,9 @@ export function ModelPicker({
   const current = all.find((m) => m.id === selected);
   const filtered = useMemo(() => {
     // Each word typed must be found, in any order, in the provider's name, the model's or its id ("claude 4.5", "ollama gpt").
-    const words = query.trim().toLowerCase().split(/\s+/).filter(Boolean);
-    const matches = (text: string) => words.every((word) => text.includes(word));
+    const words = searchWords(query);
     return groups
-      .map((g) => ({ ...g, models: g.models.filter((m) => matches(`${g.label} ${m.label} ${m.id}`.toLowerCase())) }))
+      .map((g) => ({ ...g, models: g.models.filter((m) => hasEveryWord(`${g.label} ${m.label} ${m.id}`, words)) }))
       .filter((g) => g.models.length > 0);
   }, [groups, query]);
   const visible = useMemo(() => filtered.flatMap((g) => g.models), [filtered]);
