@@ -38,6 +38,11 @@ export interface Preset {
   baseURL?: string;
   /** Local servers need no key: they are enabled by setting their base URL. */
   keyless?: boolean;
+  /**
+   * Models that run on a machine of one's own (Ollama, LM Studio): no price per token, whatever their name (a local
+   * "gpt-oss" or a model named like a hosted one is not billed at the hosted price).
+   */
+  unpriced?: boolean;
   fallbackModels: string[];
 }
 
@@ -52,8 +57,8 @@ export const PRESETS: Preset[] = [
   { id: "mistral", label: "Mistral", prefix: "MISTRAL", api: "openai", baseURL: "https://api.mistral.ai/v1", fallbackModels: ["mistral-large-latest", "mistral-small-latest"] },
   { id: "xai", label: "xAI", prefix: "XAI", api: "openai", baseURL: "https://api.x.ai/v1", fallbackModels: ["grok-4"] },
   { id: "together", label: "Together", prefix: "TOGETHER", api: "openai", baseURL: "https://api.together.xyz/v1", fallbackModels: ["meta-llama/Llama-3.3-70B-Instruct-Turbo"] },
-  { id: "ollama", label: "Ollama", prefix: "OLLAMA", api: "openai", keyless: true, fallbackModels: [] },
-  { id: "lmstudio", label: "LM Studio", prefix: "LMSTUDIO", api: "openai", keyless: true, fallbackModels: [] },
+  { id: "ollama", label: "Ollama", prefix: "OLLAMA", api: "openai", keyless: true, unpriced: true, fallbackModels: [] },
+  { id: "lmstudio", label: "LM Studio", prefix: "LMSTUDIO", api: "openai", keyless: true, unpriced: true, fallbackModels: [] },
   { id: "custom", label: "Custom", prefix: "CUSTOM_OPENAI", api: "openai", keyless: true, fallbackModels: [] },
 ];
 
@@ -85,7 +90,8 @@ export function createPresetProvider(
     fallbackModels: options.fallbackModels,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   };
-  const adapter = preset.api === "anthropic" ? createAnthropicProvider(adapterOptions) : createOpenAIProvider(adapterOptions);
+  const built = preset.api === "anthropic" ? createAnthropicProvider(adapterOptions) : createOpenAIProvider(adapterOptions);
+  const adapter = preset.unpriced ? withoutPrices(built) : built;
   if (!options.apiKey) return adapter;
   registerSecret(options.apiKey);
   return keepingSecret(adapter, options.apiKey);
@@ -156,6 +162,14 @@ export async function providerForUserKey(
     fallbackModels: fallbackModels ?? (key.baseUrl ? [] : (config[`${preset.prefix}_MODELS`] ?? preset.fallbackModels)),
     ...(key.baseUrl ? { fetch: guardedFetch({ allowHosts: await userBaseUrlAllowHosts() }) } : {}),
   });
+}
+
+/** The adapter with its models' prices left out (what it costs, if anything, is not a price per token). */
+function withoutPrices(adapter: LlmProvider): LlmProvider {
+  return {
+    ...adapter,
+    listModels: async (signal) => (await adapter.listModels(signal)).map(({ inputPricePerMTok: _input, outputPricePerMTok: _output, ...model }) => model),
+  };
 }
 
 /** An error whose message (or whose causes' messages) quoted `secret`, with it cut out. */

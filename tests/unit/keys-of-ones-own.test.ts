@@ -11,6 +11,7 @@ import { userApiKeys } from "../../drizzle/schema";
 import { startFakeOpenAI, type FakeServer } from "../fakes/openai";
 import { database, prepareDatabase } from "~/db.server";
 import { listModelGroups, resolveModel, unlistedModelOf } from "~/llm/catalog.server";
+import { requestCostUsd } from "~/llm/types";
 import { modelPolicy, saveModelPolicy } from "~/llm/model-policy.server";
 import { getAnswerPayer } from "~/models/answer-payer.server";
 import { resealUserKeys, saveUserKey, storedUserKey, listUserKeys } from "~/models/user-key.server";
@@ -242,6 +243,19 @@ describe("keys of one's own", () => {
     expect((await listUserKeys({ userId: kim.id }))[0]).toMatchObject({ provider: "lmstudio", baseUrl: `http://127.0.0.1:${deadPort}/v1` });
     // Nothing listens there: the test says to check the server and the address.
     expect(await testUserKey({ user: kim, provider: "lmstudio" })).toEqual({ provider: "lmstudio", ok: false, problem: { code: "key_test_unreachable", params: { provider: "LM Studio" } } });
+  });
+
+  test("models on a machine of one's own (Ollama, LM Studio) have no price per token, whatever their names", async () => {
+    const pia = await createTestUser("Pia");
+    await addUserKey({ user: pia, provider: "lmstudio", apiKey: "", baseUrl: fake.url });
+    const local = await resolveModel("lmstudio:gpt-4o-mini", { viewer: pia });
+    expect(local?.model).toMatchObject({ id: "lmstudio:gpt-4o-mini", label: "GPT-4o mini", vision: true });
+    expect(local?.model.inputPricePerMTok).toBeUndefined();
+    expect(local?.model.outputPricePerMTok).toBeUndefined();
+    expect(requestCostUsd(local!.model, { inputTokens: 1_000_000, outputTokens: 1_000_000 })).toBeUndefined();
+    // The same name behind a custom server (a proxy to OpenAI, say) keeps the known price.
+    await addUserKey({ user: pia, provider: "custom", apiKey: KEY_A, baseUrl: fake.url });
+    expect((await resolveModel("custom:gpt-4o-mini", { viewer: pia }))?.model).toMatchObject({ inputPricePerMTok: 0.15, outputPricePerMTok: 0.6 });
   });
 
   test("a send to a model of one's own server that is down says the server could not be reached, not that the model is unavailable", async () => {
