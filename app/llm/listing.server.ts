@@ -21,12 +21,9 @@ export function modelListing(options: {
   let lastFailure: ListingFailure | null = null;
   return {
     async list(read, signal) {
-      let fallback: ModelInfo[];
+      let models: ModelInfo[];
       try {
-        const models = await read();
-        lastFailure = null;
-        fallback = models.length > 0 ? [] : options.fallback();
-        if (fallback.length === 0) return models;
+        models = await read();
       } catch (error) {
         // Given up on by the caller: nothing to list, nothing learnt. Out of time: the configured list stands in, as for
         // any failure (without one, the caller's timeout is its to tell).
@@ -34,11 +31,14 @@ export function modelListing(options: {
         if (signal?.aborted && !outOfTime) throw signal.reason;
         const failure = outOfTime ? signal!.reason : options.toError(error);
         lastFailure = listingFailureOf(failure);
-        fallback = options.fallback();
+        const fallback = options.fallback();
         if (fallback.length === 0) throw failure;
         logger.warn("listing models failed, using the configured list", { provider: options.label, error: String(error) });
+        return fallback;
       }
-      return fallback;
+      lastFailure = null;
+      // A listing that names no chat model: the configured list, if any.
+      return models.length > 0 ? models : options.fallback();
     },
     lastFailure: () => lastFailure,
   };

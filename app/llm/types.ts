@@ -136,7 +136,6 @@ export interface ListingFailure {
   status?: number;
 }
 
-/** What a failed listing says to the admin; `error` is what the adapter made of the failure. */
 /** Why a composer's model is missing from its picker, when its provider's list could not be read: for the picker to say. */
 export interface UnlistedModel {
   model: string;
@@ -145,6 +144,7 @@ export interface UnlistedModel {
   reason: ListingFailure["reason"];
 }
 
+/** What a failed listing says to the admin; `error` is what the adapter made of the failure. */
 export function listingFailureOf(error: unknown): ListingFailure {
   if (timedOut(error)) return { reason: "unreachable" };
   if (!(error instanceof UpstreamError)) return { reason: "failed" };

@@ -9,6 +9,8 @@ export type Locale = (typeof LOCALES)[number];
 type Text = (params: ErrorParams) => string;
 
 const provider = (p: ErrorParams) => p.provider ?? "The model provider";
+/** The same in Russian, at the start of a sentence or (`mid`) inside one. */
+const providerRu = (p: ErrorParams, mid = false) => p.provider ?? (mid ? "провайдер моделей" : "Провайдер моделей");
 
 /**
  * What a provider's label says when a person's own key is behind it, or a server of their own (an address they gave:
@@ -396,13 +398,13 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     search_dates_reversed: () => "«Написано с» позже, чем «Написано по», и между ними нет ни одного сообщения. Поменяйте даты местами или очистите одну из них.",
     model_unavailable: (p) =>
       p.listing === "rejected"
-        ? `Эта модель сейчас недоступна: ${p.provider ?? "провайдер"} не принял ключ${httpNote(p)}, когда у него запросили список моделей. Проверьте ключ или выберите другую модель.`
+        ? `Эта модель сейчас недоступна: ${providerRu(p, true)} не принял ключ${httpNote(p)}, когда у него запросили список моделей. Проверьте ключ или выберите другую модель.`
         : p.listing === "failed"
-          ? `Эта модель сейчас недоступна: ${p.provider ?? "провайдер"} не выдал список моделей${httpNote(p)}. Проверьте, что адрес ведёт к API сервера (обычно он оканчивается на /v1), или выберите другую модель.`
+          ? `Эта модель сейчас недоступна: ${providerRu(p, true)} не выдал список моделей${httpNote(p)}. Проверьте, что адрес ведёт к API сервера (обычно он оканчивается на /v1), или выберите другую модель.`
           : p.model
             ? `Модель «${p.model}» недоступна. Выберите другую.`
             : "Эта модель недоступна. Выберите другую.",
-    provider_unreachable: (p) => `${p.provider ?? "Провайдер моделей"} не отвечает, поэтому его модели сейчас недоступны: проверьте, что его сервер запущен и адрес указан верно, или выберите другую модель.`,
+    provider_unreachable: (p) => `${providerRu(p)} не отвечает, поэтому его модели сейчас недоступны: проверьте, что его сервер запущен и адрес указан верно, или выберите другую модель.`,
     cannot_regenerate: () => "Это сообщение нельзя сгенерировать заново.",
     last_event_id_invalid: () => "Last-Event-ID должен быть целым неотрицательным числом.",
     last_event_id_ahead: (p) => `Last-Event-ID ${p.requested ?? 0} опережает поток (последнее событие — ${p.newest ?? 0}).`,
@@ -487,7 +489,7 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     key_unreadable: () => "Этот ключ больше нельзя прочитать (ключ шифрования сервера сменился). Удалите его и добавьте снова.",
     key_rejected: (p) => `${provider(p)} не принял этот ключ${httpNote(p)}.`,
     key_test_failed: (p) => `Не удалось проверить ключ: ${provider(p)} ответил не так, как ожидалось${httpNote(p)}.`,
-    key_test_unreachable: (p) => `${p.provider ?? "Провайдер моделей"} не отвечает: проверьте, что его сервер запущен и адрес указан верно.`,
+    key_test_unreachable: (p) => `${providerRu(p)} не отвечает: проверьте, что его сервер запущен и адрес указан верно.`,
     key_needs_base_url: (p) => `У ${provider(p)} больше нет адреса на этом сервере: удалите этот ключ и добавьте его снова с адресом вашего сервера.`,
     answer_in_progress: () => "В этом чате ещё пишется ответ. Дождитесь его или остановите.",
     nothing_to_share: () => "Делиться пока нечем: сначала отправьте сообщение.",
@@ -503,7 +505,7 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
         : `Ошибка сервера ${provider(p)}${httpNote(p)}. Нажмите ${offered(p, RU_BOTH, RU_REGENERATE)}.`,
     upstream_timeout: (p) => `${provider(p)} перестал отвечать. Нажмите ${offered(p, RU_BOTH, RU_REGENERATE)}.`,
     upstream_connection_lost: (p) => `Соединение с ${provider(p)} прервалось. Нажмите ${offered(p, RU_BOTH, RU_REGENERATE)}.`,
-    upstream_unreachable: (p) => `${p.provider ?? "Провайдер моделей"} не отвечает: его сервер, возможно, не работает или адрес указан неверно. Нажмите ${offered(p, RU_BOTH, RU_REGENERATE)}.`,
+    upstream_unreachable: (p) => `${providerRu(p)} не отвечает: его сервер, возможно, не работает или адрес указан неверно. Нажмите ${offered(p, RU_BOTH, RU_REGENERATE)}.`,
     upstream_malformed: (p) => `${provider(p)} прислал ответ, который Parley не может прочитать. Нажмите ${offered(p, RU_BOTH, RU_REGENERATE)}.`,
     upstream_rejected: (p) => `${provider(p)} отклонил запрос${httpNote(p)}${p.detail ? `: ${p.detail}` : "."}`,
     own_key_refused: (p) => `${provider(p)} не принял ключ${httpNote(p)}${p.detail ? `: ${withStop(p.detail)}` : "."} Проверьте его в разделе «Настройки → API-ключи», затем нажмите «Ответить заново».`,
