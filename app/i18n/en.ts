@@ -715,8 +715,7 @@ export const en = {
     copyLast: "Copy the last answer",
     send: "Send, or save an edit (Shift+Enter for a new line)",
     escape: "Stop the answer, close a popup or cancel an edit",
-    show: "Show these shortcuts (also Ctrl+/)",
-    mac: "On a Mac, ⌘ works where Ctrl is shown.",
+    show: "Show these shortcuts (also {{mod}}+/)",
     copiedLast: "Copied the last answer.",
   },
   moving: {

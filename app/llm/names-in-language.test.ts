@@ -1,5 +1,7 @@
 import { describe as suite, expect, test } from "vitest";
-import { describe, ownKeyLabel, ownServerLabel, providerLabelIn, providerNameIn } from "../protocol/catalogue";
+import { CATALOGUE, describe, ownKeyLabel, ownServerLabel, providerLabelIn, providerNameIn } from "../protocol/catalogue";
+import type { ErrorCode } from "../protocol/errors";
+import { ru } from "../i18n/ru";
 import { inLanguage, modelNameIn } from "./catalog.server";
 import { DEMO_MODEL_ID, DEMO_PROVIDER_ID } from "./demo.server";
 
@@ -41,6 +43,33 @@ suite("names said in the page's language", () => {
     expect(describe(named, "ru")).toContain("Acme vLLM");
     expect(providerLabelIn("Acme vLLM", "ru")).toBe("Acme vLLM");
     expect(providerLabelIn(ownKeyLabel("Demo"), "ru")).toBe("Демо (ваш ключ)");
+  });
+
+  test("Russian errors name a provider in Russian, in a place where its name needs no case ending", () => {
+    const codes = Object.keys(CATALOGUE.ru) as ErrorCode[];
+    const unnamed = codes.map((code) => describe({ code, params: { status: 500, seconds: 30, listing: "rejected" } }, "ru"));
+    // Before, errors that named no provider fell back to English words in a Russian sentence.
+    expect(unnamed.filter((text) => /model provider/i.test(text))).toEqual([]);
+    // A provider's name is said as it is ("Свой сервер", not "Своего сервера"): only where Russian keeps the
+    // nominative, at the start of a sentence or after a colon, never after a preposition ("с", "у") or a noun.
+    const name = "Свой сервер (ваш адрес)";
+    const named = codes.flatMap((code) => {
+      const text = describe({ code, params: { provider: ownServerLabel("Custom"), status: 500, seconds: 30 } }, "ru");
+      return text.includes(name) ? [[code, text] as const] : [];
+    });
+    expect(named.length).toBeGreaterThan(10);
+    const misplaced = named.filter(([, text]) => text.split(name).slice(0, -1).some((before) => !/(^|[.:!?] )$/.test(before)));
+    expect(misplaced).toEqual([]);
+  });
+
+  test("the interface's Russian strings put a provider's name where it needs no case ending too", () => {
+    const strings = (value: unknown, key: string): [string, string][] =>
+      typeof value === "string" ? [[key, value]] : value && typeof value === "object" ? Object.entries(value).flatMap(([k, v]) => strings(v, `${key}.${k}`)) : [];
+    const withProvider = strings(ru, "ru").filter(([, text]) => text.includes("{{provider}}"));
+    expect(withProvider.length).toBeGreaterThan(10);
+    // At the start of a sentence, or after a colon or a dash.
+    const misplaced = withProvider.filter(([, text]) => text.split("{{provider}}").slice(0, -1).some((before) => !/(^|[.:!?—] )$/.test(before)));
+    expect(misplaced).toEqual([]);
   });
 });
 

@@ -438,7 +438,7 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     model_disabled: (p) => `${p.demo ? `Модель «${DEMO_MODEL_NAMES.ru}»` : p.model ? `Модель «${p.model}»` : "Эта модель"} отключена администратором. Выберите другую модель.`,
     user_not_found: (p) => (p.email ? `Аккаунта с адресом ${p.email} нет. Проверьте его на странице «Пользователи».` : "Этого аккаунта больше нет."),
     user_keys_not_allowed: () => "Администратор не разрешает пользоваться собственными ключами на этом сервере.",
-    provider_turned_off: (p) => `Администратор отключил ${p.provider ?? "этого провайдера"} на этом сервере, поэтому собственный ключ для него не использовался бы.`,
+    provider_turned_off: (p) => `${p.provider ?? "Этот провайдер"} отключён администратором на этом сервере, поэтому собственный ключ для него не использовался бы.`,
     registration_closed: () => "Регистрация на этом сервере закрыта. Попросите администратора пустить вас.",
     invite_required: () => "На этом сервере регистрация только по приглашениям. Попросите у администратора ссылку-приглашение.",
     invite_invalid: () => "Эта ссылка-приглашение недействительна. Проверьте, что скопировали её целиком, или попросите новую у администратора.",
@@ -487,29 +487,29 @@ export const CATALOGUE: Record<Locale, Record<ErrorCode, Text>> = {
     base_url_invalid: () => "Введите адрес http:// или https:// без имени пользователя, пароля, ? и #.",
     base_url_refused: (p) => `Parley не будет подключаться к ${p.host ?? "этому адресу"}: это частный, локальный или служебный облачный адрес.`,
     key_unreadable: () => "Этот ключ больше нельзя прочитать (ключ шифрования сервера сменился). Удалите его и добавьте снова.",
-    key_rejected: (p) => `${provider(p)} не принял этот ключ${httpNote(p)}.`,
-    key_test_failed: (p) => `Не удалось проверить ключ: ${provider(p)} ответил не так, как ожидалось${httpNote(p)}.`,
+    key_rejected: (p) => `${providerRu(p)} не принял этот ключ${httpNote(p)}.`,
+    key_test_failed: (p) => `Не удалось проверить ключ: ${providerRu(p, true)} ответил не так, как ожидалось${httpNote(p)}.`,
     key_test_unreachable: (p) => `${providerRu(p)} не отвечает: проверьте, что его сервер запущен и адрес указан верно.`,
-    key_needs_base_url: (p) => `У ${provider(p)} больше нет адреса на этом сервере: удалите этот ключ и добавьте его снова с адресом вашего сервера.`,
+    key_needs_base_url: (p) => `${providerRu(p)}: на этом сервере для него больше нет адреса. Удалите этот ключ и добавьте его снова с адресом вашего сервера.`,
     answer_in_progress: () => "В этом чате ещё пишется ответ. Дождитесь его или остановите.",
     nothing_to_share: () => "Делиться пока нечем: сначала отправьте сообщение.",
     answer_not_interrupted: () => "Этот ответ уже продолжен (в другой вкладке или окне).",
     id_taken: () => "Этот идентификатор уже занят. Обновите страницу и отправьте снова.",
     upstream_rate_limited: (p) =>
       p.seconds
-        ? `${provider(p)} ограничивает частоту запросов (HTTP 429) и просит подождать ${waitText(p.seconds, "ru")}. После этого нажмите ${offered(p, RU_BOTH, RU_REGENERATE)}.`
-        : `${provider(p)} ограничивает частоту запросов (HTTP 429). Подождите и нажмите ${offered(p, RU_BOTH, RU_REGENERATE)}.`,
+        ? `${providerRu(p)} ограничивает частоту запросов (HTTP 429) и просит подождать ${waitText(p.seconds, "ru")}. После этого нажмите ${offered(p, RU_BOTH, RU_REGENERATE)}.`
+        : `${providerRu(p)} ограничивает частоту запросов (HTTP 429). Подождите и нажмите ${offered(p, RU_BOTH, RU_REGENERATE)}.`,
     upstream_server_error: (p) =>
       overloaded(p)
-        ? `${provider(p)} сейчас перегружен${httpNote(p)}. Подождите и нажмите ${offered(p, RU_BOTH, RU_REGENERATE)}.`
-        : `Ошибка сервера ${provider(p)}${httpNote(p)}. Нажмите ${offered(p, RU_BOTH, RU_REGENERATE)}.`,
-    upstream_timeout: (p) => `${provider(p)} перестал отвечать. Нажмите ${offered(p, RU_BOTH, RU_REGENERATE)}.`,
-    upstream_connection_lost: (p) => `Соединение с ${provider(p)} прервалось. Нажмите ${offered(p, RU_BOTH, RU_REGENERATE)}.`,
+        ? `${providerRu(p)} сейчас перегружен${httpNote(p)}. Подождите и нажмите ${offered(p, RU_BOTH, RU_REGENERATE)}.`
+        : `${providerRu(p)}: ошибка сервера${httpNote(p)}. Нажмите ${offered(p, RU_BOTH, RU_REGENERATE)}.`,
+    upstream_timeout: (p) => `${providerRu(p)} перестал отвечать. Нажмите ${offered(p, RU_BOTH, RU_REGENERATE)}.`,
+    upstream_connection_lost: (p) => `${providerRu(p)}: соединение прервалось. Нажмите ${offered(p, RU_BOTH, RU_REGENERATE)}.`,
     upstream_unreachable: (p) => `${providerRu(p)} не отвечает: его сервер, возможно, не работает или адрес указан неверно. Нажмите ${offered(p, RU_BOTH, RU_REGENERATE)}.`,
-    upstream_malformed: (p) => `${provider(p)} прислал ответ, который Parley не может прочитать. Нажмите ${offered(p, RU_BOTH, RU_REGENERATE)}.`,
-    upstream_rejected: (p) => `${provider(p)} отклонил запрос${httpNote(p)}${p.detail ? `: ${p.detail}` : "."}`,
-    own_key_refused: (p) => `${provider(p)} не принял ключ${httpNote(p)}${p.detail ? `: ${withStop(p.detail)}` : "."} Проверьте его в разделе «Настройки → API-ключи», затем нажмите «Ответить заново».`,
-    server_key_refused: (p) => `${provider(p)} не принял ключ сервера${httpNote(p)}${p.detail ? `: ${withStop(p.detail)}` : "."} Его должен проверить тот, кто управляет сервером; а пока выберите другую модель.`,
+    upstream_malformed: (p) => `${providerRu(p)} прислал ответ, который Parley не может прочитать. Нажмите ${offered(p, RU_BOTH, RU_REGENERATE)}.`,
+    upstream_rejected: (p) => `${providerRu(p)} отклонил запрос${httpNote(p)}${p.detail ? `: ${p.detail}` : "."}`,
+    own_key_refused: (p) => `${providerRu(p)} не принял ключ${httpNote(p)}${p.detail ? `: ${withStop(p.detail)}` : "."} Проверьте его в разделе «Настройки → API-ключи», затем нажмите «Ответить заново».`,
+    server_key_refused: (p) => `${providerRu(p)} не принял ключ сервера${httpNote(p)}${p.detail ? `: ${withStop(p.detail)}` : "."} Его должен проверить тот, кто управляет сервером; а пока выберите другую модель.`,
     answer_failed: (p) => p.detail ?? "Ответ неожиданно оборвался. Попробуйте сгенерировать его заново.",
     stopped: () => "Остановлено.",
     answer_length_limit: (p) => offered(p, "Ответ дошёл до предельной длины, которую модель пишет за раз, и оборвался. Нажмите «Продолжить», чтобы она его дописала.", "Модель исчерпала предельную длину ответа, не успев его написать. Сгенерируйте его заново."),

@@ -341,6 +341,23 @@ test("a connection reset mid-answer keeps the partial text, and Continue finishe
   expect(last.some((m) => m.role === "assistant" && m.content.includes("part1"))).toBe(true);
 });
 
+test("an answer cut off while the model was still thinking offers Regenerate, not Continue", async ({ page }) => {
+  await signUp(page);
+  const marker = uniqueMarker("rt");
+  await queueScripts("openai", marker, { reasoning: "First I weigh the rivers, then the lakes, then the seas.", text: "Rivers.", tokenDelayMs: 20, resetAfterTokens: 4 });
+  await startChat(page, GPT_MINI, `Think then break ${marker}`);
+  await waitForAnswer(page, "error");
+  const answer = lastAnswer(page);
+  await expect(answer.getByTestId("reasoning")).toContainText("First I weigh");
+  await expect(answer.getByTestId("answer-problem")).toHaveText("The connection to OpenAI was lost. Regenerate to try again.");
+  await expect(answer.getByRole("button", { name: "Continue" })).toHaveCount(0);
+  await expect(answer.getByRole("button", { name: "Regenerate" })).toBeVisible();
+  // The same after a reload, from the stored answer.
+  await page.reload();
+  await expect(lastAnswer(page).getByTestId("answer-problem")).toHaveText("The connection to OpenAI was lost. Regenerate to try again.");
+  await expect(lastAnswer(page).getByRole("button", { name: "Continue" })).toHaveCount(0);
+});
+
 for (const [provider, model, finishReason] of [["openai", GPT_MINI, "length"], ["anthropic", CLAUDE_HAIKU, "max_tokens"]] as const) {
   test(`an answer ${provider === "openai" ? "OpenAI" : "Anthropic"} cut off at its length limit ("${finishReason}") says so, and Continue finishes it`, async ({ page }) => {
     await signUp(page);

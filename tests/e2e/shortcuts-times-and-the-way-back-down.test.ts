@@ -60,6 +60,41 @@ test("without JavaScript, where no shortcut works, neither the shortcuts list no
   await expect(page.getByText("Ctrl K")).toBeHidden();
 });
 
+test("on a Mac the hints say ⌘ and ⇧, and ⌘ works the shortcuts", async ({ newContext }) => {
+  const mac = await newContext();
+  await mac.addInitScript(() => Object.defineProperty(Navigator.prototype, "platform", { get: () => "MacIntel" }));
+  const page = await mac.newPage();
+  await signUp(page);
+  await waitForHydration(page);
+  await expect(page.getByRole("link", { name: "Search" })).toContainText("⌘ K");
+  await expect(page.getByText("Ctrl K")).toHaveCount(0);
+  await page.keyboard.press("Meta+Slash");
+  const list = page.getByRole("group", { name: "Keyboard shortcuts" });
+  await expect(list).toBeVisible();
+  await expect(list.locator("dt").first()).toHaveText("⌘+K");
+  await expect(list).toContainText("⌘+⇧+O");
+  await expect(list).not.toContainText("Ctrl");
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("Meta+Shift+O");
+  await expect(page).toHaveURL(/\/chats\?new=1$/);
+});
+
+test("on a touch screen, where no keyboard is at hand, neither the shortcuts entry nor the Ctrl K hint is offered", async ({ newContext }) => {
+  const phone = await newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  const page = await phone.newPage();
+  await signUp(page);
+  // Hidden from the first paint (a style, not the page's script): the phone shows the list of chats.
+  await expect(page.getByRole("link", { name: "Search" })).toBeVisible();
+  await expect(page.getByText("Ctrl K")).toBeHidden();
+  await expect(page.getByText("Keyboard shortcuts")).toBeHidden();
+  // The same account on a desktop is offered both.
+  const desktop = await (await newContext({ storageState: await phone.storageState() })).newPage();
+  await desktop.goto("/chats");
+  await waitForHydration(desktop);
+  await expect(desktop.getByText("Ctrl K")).toBeVisible();
+  await expect(desktop.getByText("Keyboard shortcuts")).toBeVisible();
+});
+
 test("every message says when it was written: relative, and the exact time on hover; without JavaScript the exact time in UTC", async ({ page, noJsPage }) => {
   await signUp(page);
   const { chatUrl } = await newChatAndSend(page, "A question about time");

@@ -1,7 +1,8 @@
 // The keyboard shortcuts of the chat pages, and their list. The list is a
 // popup in the sidebar (a <details>; hidden without JavaScript, where no
 // shortcut works); `?`
-// or Ctrl+/ (⌘/ on a Mac) opens it from anywhere on the page. Ctrl+K (the
+// or Ctrl+/ (⌘/ on a Mac, where the list says ⌘) opens it from anywhere on the page; a
+// phone or tablet with only a touch screen is not offered its entry. Ctrl+K (the
 // quick switcher) lives in QuickSwitcher.tsx, Esc (stop an answer, close a
 // popup) in the composer and the popups themselves.
 import { useNavigate } from "@remix-run/react";
@@ -9,6 +10,7 @@ import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "~/i18n/i18n";
 import { isComposing } from "../ui/composing";
 import { Icon } from "../ui/Icon";
+import { useKeyNames } from "../ui/keys";
 import { useDismissibleDetails } from "../ui/Popover";
 
 export const SHORTCUTS = [
@@ -32,9 +34,10 @@ export function ShortcutsHelp() {
   const { t } = useTranslation();
   const ref = useRef<HTMLDetailsElement>(null);
   useDismissibleDetails(ref);
+  const keyName = useKeyNames();
   return (
     <details ref={ref} id={LIST_ID} className="needs-script relative" data-testid="keyboard-shortcuts">
-      <summary className="flex cursor-pointer list-none items-center gap-1 px-1 py-0.5 text-zinc-500 hover:text-zinc-200">
+      <summary className="needs-keyboard flex cursor-pointer list-none items-center gap-1 px-1 py-0.5 text-zinc-500 hover:text-zinc-200">
         <Icon name="keyboard" /> {t("shortcuts.title")}
       </summary>
       <div role="group" aria-label={t("shortcuts.title")} className="absolute bottom-full left-0 z-30 mb-1 w-72 rounded-lg border border-zinc-700 bg-zinc-900 p-3 shadow-xl">
@@ -45,15 +48,14 @@ export function ShortcutsHelp() {
                 {keys.map((key, i) => (
                   <span key={key}>
                     {i > 0 ? <span className="text-zinc-500">+</span> : null}
-                    <kbd className="rounded border border-zinc-700 bg-zinc-800 px-1 text-xs text-zinc-200">{key}</kbd>
+                    <kbd className="rounded border border-zinc-700 bg-zinc-800 px-1 text-xs text-zinc-200">{keyName(key)}</kbd>
                   </span>
                 ))}
               </dt>
-              <dd className="text-right text-zinc-300">{t(what)}</dd>
+              <dd className="text-right text-zinc-300">{t(what, { mod: keyName("Ctrl") })}</dd>
             </div>
           ))}
         </dl>
-        <p className="mt-2 text-xs text-zinc-400">{t("shortcuts.mac")}</p>
       </div>
     </details>
   );

@@ -339,7 +339,9 @@ export const AssistantMessage = memo(function AssistantMessage({
   const status = isLive ? live.status : message.status;
   const problem = isLive ? live.problem : (message.problem ?? undefined);
   // Continue only where it can help (something written, not refused); the problem's advice names the same buttons.
-  const canContinue = (status === "interrupted" || status === "error") && continuable(problem) && parts.length > 0;
+  // Reasoning alone is not something written: no provider takes a thought back to go on from, so the model would
+  // start over, under the thought it had before.
+  const canContinue = (status === "interrupted" || status === "error") && continuable(problem) && parts.some((p) => p.type !== "reasoning");
   const modelLabel = message.model ? (modelLabels[message.model] ?? message.model) : undefined;
   return (
     <article id={`message-${message.id}`} className={`reveal-group scroll-mt-4 ${FOUND_RING}`} data-testid="assistant-message" data-status={status} data-message-id={message.id} data-latest={latest || undefined} data-found={found || undefined}>

@@ -13,6 +13,7 @@ import { listRowId, listSearch } from "./chat-list-address";
 import { forgetDrafts } from "./drafts";
 import { ShortcutsHelp } from "./KeyboardShortcuts";
 import { usePrefetchChat } from "./usePrefetchChat";
+import { useKeyNames } from "../ui/keys";
 
 const MENU_BUTTON = "flex w-full items-center gap-2 rounded px-2 py-1.5 text-left hover:bg-zinc-800";
 
@@ -132,6 +133,7 @@ export function Sidebar({
   const lastRow = chats.at(-1);
   const moreFragment = !hydrated && lastRow ? `#${listRowId(lastRow.id)}` : "";
   const { intentProps, prefetching } = usePrefetchChat();
+  const keyName = useKeyNames();
   return (
     // On a short screen (a phone held sideways, 200 % zoom) the whole column scrolls, not the list alone: the
     // account links beneath it would leave the list a single row.
@@ -142,8 +144,8 @@ export function Sidebar({
       </Link>
       <Link to="/search" className="flex items-center justify-between rounded-lg border border-zinc-700 px-3 py-1.5 text-sm text-zinc-300 hover:bg-zinc-800">
         <span>{t("sidebar.search")}</span>
-        <kbd className="needs-script text-xs text-zinc-500" title={t("sidebar.quickSwitcherHint")}>
-          Ctrl K
+        <kbd className="needs-script needs-keyboard text-xs text-zinc-500" title={t("sidebar.quickSwitcherHint")}>
+          {keyName("Ctrl")} K
         </kbd>
       </Link>
       <div className="flex items-center justify-between px-1 pt-2 text-xs uppercase tracking-wide text-zinc-500">
