@@ -201,3 +201,35 @@ test("a tab brought back after a while shows what another tab did meanwhile", as
     await other.close();
   }
 });
+
+test("a tab brought back while Parley cannot be reached keeps its chat, and shows what changed once Parley answers", async ({ page, browser, browserErrors }) => {
+  browserErrors.allow(/net::ERR_INTERNET_DISCONNECTED/);
+  await signUp(page);
+  const { chatUrl } = await newChatAndSend(page, "Gamma question about estuaries");
+  await waitForAnswer(page);
+  await waitForHydration(page);
+  const other = await browser.newContext({ storageState: await page.context().storageState() });
+  try {
+    await setVisibility(page, "hidden");
+    // A phone waking up: its page is back before its network, and the browser does not know it yet.
+    let checks = 0;
+    const cutOff = (url: URL) => url.pathname === "/healthz" || url.pathname.endsWith(".data");
+    await page.route(cutOff, (route) => {
+      if (new URL(route.request().url()).pathname === "/healthz") checks++;
+      return route.abort("internetdisconnected");
+    });
+    const elsewhere = await other.newPage();
+    await elsewhere.goto(chatUrl);
+    expect((await postForm(elsewhere, chatUrl, { intent: "rename", title: "Estuaries and deltas" })).status()).toBeLessThan(400);
+    await page.waitForTimeout(AWAY_FOR_MS);
+    await setVisibility(page, "visible");
+    await expect.poll(() => checks, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    await expect(page.getByText("Parley cannot be reached right now")).toHaveCount(0);
+    await expect(page.getByTestId("user-message")).toContainText(["Gamma question about estuaries"]);
+    // Parley answers again: what the other tab did shows.
+    await page.unroute(cutOff);
+    await expect(page.getByTestId("chat-title")).toHaveText("Estuaries and deltas", { timeout: 15_000 });
+  } finally {
+    await other.close();
+  }
+});

@@ -163,6 +163,33 @@ test("an answer that ends while the browser is offline stays on the page, and so
   await expect(page.getByTestId("chat-title")).toHaveText("Named offline");
 });
 
+test("an answer that ends while Parley cannot be reached, though the browser thinks it is online, stays on the page, which catches up once Parley answers", async ({ page, browserErrors }) => {
+  browserErrors.allow(OFFLINE_ERRORS);
+  const marker = await answerUnderWay(page, "Finish unreachable", 40, 60);
+  // Every new request fails, as on a network that is gone, but the browser says it is online (it tells late, or never).
+  let checks = 0;
+  const cutOff = (url: URL) => url.pathname === "/healthz" || url.pathname.endsWith(".data");
+  await page.route(cutOff, (route) => {
+    if (new URL(route.request().url()).pathname === "/healthz") checks++;
+    return route.abort("internetdisconnected");
+  });
+  // The answer's stream was open already: it ends on the page.
+  await expect(lastAnswer(page)).toHaveAttribute("data-status", "complete", { timeout: 15_000 });
+  await expect(answerContent(page)).toContainText("tok40");
+  // The page asks whether Parley answers before it reloads its data, and asks again a while later.
+  await expect.poll(() => checks, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+  await expect(page.getByText("Parley cannot be reached right now")).toHaveCount(0);
+  await expect(page.getByTestId("user-message")).toHaveText([new RegExp(`Finish unreachable ${marker}`)]);
+
+  // Parley answers again: the page takes its data, and stays the chat.
+  const reloaded = page.waitForResponse((response) => new URL(response.url()).pathname.endsWith(".data") && response.ok(), { timeout: 15_000 });
+  await page.unroute(cutOff);
+  await reloaded;
+  await expect(answerContent(page)).toContainText("tok40");
+  await expect(page.getByTestId("user-message")).toHaveText([new RegExp(`Finish unreachable ${marker}`)]);
+  await expect(page.getByText("Parley cannot be reached right now")).toHaveCount(0);
+});
+
 test("Continue right after a Stop is an answer being written again: it shows so, and Stop ends it again", async ({ page }) => {
   await signUp(page);
   const marker = uniqueMarker("cs");

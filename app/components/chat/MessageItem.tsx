@@ -19,7 +19,7 @@ import { Popover } from "../ui/Popover";
 import { MessageTime } from "./MessageTime";
 import { TooLong, useOverLimit } from "./TooLong";
 import { QUIET_AFTER_MS, useAnswerStream } from "./useAnswerStream";
-import { revalidateWhenOnline } from "./not-reached";
+import { revalidateWhenReachable } from "./not-reached";
 
 export interface MessageView {
   id: string;
@@ -224,7 +224,7 @@ export function StreamingElsewhere({ chatId, chatAction, messageId, lastEventId,
     url: `/chats/${chatId}/messages/${messageId}/stream`,
     enabled: true,
     initial: { parts: [], lastEventId },
-    onSettled: () => revalidateWhenOnline(revalidator.revalidate),
+    onSettled: () => revalidateWhenReachable(revalidator.revalidate),
   });
   return (
     <div role="status" data-testid="streaming-elsewhere" className="mb-2 flex flex-wrap items-center gap-2 rounded-lg border border-sky-900 bg-sky-950/40 px-3 py-2 text-sm text-sky-200">
@@ -325,7 +325,7 @@ export const AssistantMessage = memo(function AssistantMessage({
     url: `/chats/${chatId}/messages/${message.id}/stream`,
     enabled: isLive,
     initial: { parts: message.parts, lastEventId: message.lastEventId, retrying: message.retrying },
-    onSettled: () => (onSettled ? onSettled(message.id) : revalidateWhenOnline(revalidator.revalidate)),
+    onSettled: () => (onSettled ? onSettled(message.id) : revalidateWhenReachable(revalidator.revalidate)),
   });
   const streaming = isLive && live.status === "streaming";
   // An answer this page followed as it was written stays rendered in the

@@ -3,7 +3,9 @@
 // giving way to the one that waits for the server. One whose connection drops
 // on the way while Parley is up (a reset on a flaky network) stays too: it may
 // or may not have been done, so it says that, and the page's data is read
-// again to show which — never the page for a failure of the server.
+// again to show which — never the page for a failure of the server. The
+// page's own reloads (an answer ended, the tab came back) wait until Parley
+// answers.
 import { isRouteErrorResponse } from "@remix-run/react";
 import { describe, type Locale } from "~/protocol/catalogue";
 import type { FormFailure } from "~/protocol/errors";
@@ -34,12 +36,41 @@ export function neverArrived(actionResult: unknown): boolean {
   return code === "send_failed" || code === "action_not_reached";
 }
 
+/** The longest pause between two checks that Parley answers, while it does not. */
+const CHECK_AT_MOST_EVERY_MS = 30_000;
+
+/** The reload waiting for Parley to answer, if one is: later calls join it. */
+let waiting: { revalidate: () => void } | undefined;
+
 /**
- * Reloads the page's data now, or, while the browser is offline, once it is
- * back: a reload now would fail, and the chat would give way to the page that
- * waits for the server, although what it shows is still true.
+ * Reloads the page's data once Parley answers: at once when it does, or,
+ * while the browser is offline or Parley cannot be reached (a network that
+ * is gone although the browser has not noticed yet, a phone waking up, a
+ * restart), once it is back. A reload that fails gives the page way to the
+ * one that waits for the server, although what the page shows is still true.
+ * Parley is asked first (`/healthz`), then again after 1, 2, 4… s (at most
+ * CHECK_AT_MOST_EVERY_MS), and at once when the browser says it is online.
  */
-export function revalidateWhenOnline(revalidate: () => void): void {
-  if (navigator.onLine) return revalidate();
-  window.addEventListener("online", () => revalidate(), { once: true });
+export function revalidateWhenReachable(revalidate: () => void): void {
+  if (waiting) {
+    waiting.revalidate = revalidate;
+    return;
+  }
+  const current = (waiting = { revalidate });
+  let pause = 1_000;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const check = async () => {
+    clearTimeout(timer);
+    window.removeEventListener("online", check);
+    const up = navigator.onLine && (await fetch("/healthz", { cache: "no-store" }).then((r) => r.ok, () => false));
+    if (up) {
+      waiting = undefined;
+      current.revalidate();
+      return;
+    }
+    window.addEventListener("online", check);
+    timer = setTimeout(check, pause);
+    pause = Math.min(pause * 2, CHECK_AT_MOST_EVERY_MS);
+  };
+  void check();
 }

@@ -14,7 +14,7 @@ import { asTyped } from "../../utils/typed-text";
 import { useTranslation } from "../../i18n/i18n";
 import { forgetSentText, useDraftStorageKey } from "./drafts";
 import { markChatGone } from "./gone-chats";
-import { revalidateWhenOnline } from "./not-reached";
+import { revalidateWhenReachable } from "./not-reached";
 import { closeEarlyStream, openStreamEarly } from "./useAnswerStream";
 import type { MessageView } from "./MessageItem";
 
@@ -203,7 +203,7 @@ export function useOptimisticSend({ chatId, stored, model, locale }: { chatId: s
       // "An answer is still being written" is no longer true: the refused text, still in the box, may go now.
       setFailure((shown) => (shown?.code === "answer_in_progress" ? null : shown));
       if (inFlight.current > 0) settledWhileSending.current = true;
-      else revalidateWhenOnline(revalidator.revalidate);
+      else revalidateWhenReachable(revalidator.revalidate);
     },
     [revalidator],
   );

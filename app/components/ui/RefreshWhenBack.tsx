@@ -4,6 +4,7 @@
 // a stale page. A glance away of a moment reloads nothing.
 import { useRevalidator } from "@remix-run/react";
 import { useEffect, useRef } from "react";
+import { revalidateWhenReachable } from "../chat/not-reached";
 
 /** Away at least this long before the page's data is read again. */
 export const AWAY_FOR_MS = 2_000;
@@ -22,7 +23,8 @@ export function RefreshWhenBack() {
       }
       const away = hiddenAt === null ? 0 : Date.now() - hiddenAt;
       hiddenAt = null;
-      if (away >= AWAY_FOR_MS && current.current.state === "idle") current.current.revalidate();
+      // A phone's network may wake later than its page: the reload waits for Parley to answer.
+      if (away >= AWAY_FOR_MS && current.current.state === "idle") revalidateWhenReachable(() => current.current.revalidate());
     };
     document.addEventListener("visibilitychange", changed);
     return () => document.removeEventListener("visibilitychange", changed);
