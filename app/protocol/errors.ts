@@ -25,6 +25,7 @@ export const ERROR_STATUS = {
   base_url_required: 400,
   base_url_invalid: 400,
   base_url_refused: 400,
+  base_url_not_taken: 400,
   last_event_id_invalid: 400,
   last_event_id_ahead: 400,
   bad_body: 400,

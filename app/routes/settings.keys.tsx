@@ -4,6 +4,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useFetcher, useLoaderData, useLocation, useNavigation, useSearchParams } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
+import { useHydrated } from "remix-utils/use-hydrated";
 import { requireUser } from "~/auth/session.server";
 import { FormAlert } from "~/components/ui/Field";
 import { useSecretForm } from "~/components/ui/useSecretForm";
@@ -150,6 +151,10 @@ export default function KeysSettings() {
   const takesBaseUrl = providers.filter((p) => p.takesBaseUrl);
   // Those this server has an address for: a person's own address is optional there.
   const baseUrlOptional = takesBaseUrl.filter((p) => !p.needsBaseUrl);
+  // With JavaScript the address is asked for only where it is used; without, its label names where that is.
+  const hydrated = useHydrated();
+  const [chosen, setChosen] = useState(failure?.provider || providers[0]?.id);
+  const asksBaseUrl = !hydrated || takesBaseUrl.some((p) => p.id === chosen);
   const { t } = useTranslation();
   return (
     <main id="main" tabIndex={-1} className="w-full max-w-2xl outline-none">
@@ -186,13 +191,24 @@ export default function KeysSettings() {
           ) : (
             <>
             <h2 className="mb-2 text-lg font-medium">{t("keys.add")}</h2>
-            <Form ref={addForm} method="post" action="/settings/keys" className="space-y-4 rounded-lg border border-zinc-800 p-4" autoComplete="off">
+            <Form
+              ref={addForm}
+              method="post"
+              action="/settings/keys"
+              className="space-y-4 rounded-lg border border-zinc-800 p-4"
+              autoComplete="off"
+              // A saved key empties the form, the provider back to the first: the address follows it (read once the reset is done).
+              onReset={(event) => {
+                const select = event.currentTarget.elements.namedItem("provider");
+                queueMicrotask(() => select instanceof HTMLSelectElement && setChosen(select.value));
+              }}
+            >
               <input type="hidden" name="intent" value="add" />
               {/* The field at fault is described by it (read with the field, not only when it appears). */}
               {failure && failure.intent === "add" ? <FormAlert id="add-key-error">{failure.formError}</FormAlert> : null}
               <label className="block">
                 <span className="mb-1 block text-sm text-zinc-300">{t("keys.provider")}</span>
-                <select name="provider" defaultValue={failure?.provider || providers[0]?.id} className="w-full rounded-lg border border-zinc-700 bg-zinc-900 px-3 py-2">
+                <select name="provider" defaultValue={failure?.provider || providers[0]?.id} onChange={(event) => setChosen(event.target.value)} className="w-full rounded-lg border border-zinc-700 bg-zinc-900 px-3 py-2">
                   {providers.map((provider) => (
                     <option key={provider.id} value={provider.id}>
                       {provider.label}
@@ -215,11 +231,13 @@ export default function KeysSettings() {
                 />
               </label>
               {baseUrlsAllowed && takesBaseUrl.length > 0 ? (
-                <label className="block">
+                // Hidden and left out of the form (disabled) for a provider that does not use it, keeping what was typed.
+                <label className="block" hidden={!asksBaseUrl}>
                   <span className="mb-1 block text-sm text-zinc-300">{t("keys.baseUrl", { providers: takesBaseUrl.map((p) => p.label).join(", ") })}</span>
                   <input
                     name="baseUrl"
                     type="url"
+                    disabled={!asksBaseUrl}
                     defaultValue={failure?.baseUrl}
                     placeholder="https://llm.example.com/v1"
                     maxLength={2000}

@@ -143,6 +143,8 @@ export async function addUserKey({ user, provider, apiKey, baseUrl }: { user: { 
   if (!key && !preset.keyless) throw new AppError("api_key_required", { field: "apiKey" });
   // A local or custom server this server has an address for: the person's own address, when they give one, wins.
   const url = needsBaseUrl || (preset.keyless && baseUrl.trim()) ? await checkedBaseUrl(baseUrl, preset.label) : null;
+  // A hosted provider's key goes to its own address: an address typed for it would be left unused without a word.
+  if (!url && baseUrl.trim()) throw new AppError("base_url_not_taken", { field: "baseUrl", params: { provider: preset.label } });
   await saveUserKey({ userId: user.id, provider: preset.id, apiKey: key || null, baseUrl: url });
 }
 

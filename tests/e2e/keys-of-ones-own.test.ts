@@ -158,6 +158,41 @@ for (const javaScript of [true, false]) {
   });
 }
 
+test("with JavaScript, the base URL is asked for only with a provider that uses it, and what was typed in it stays", async ({ page }) => {
+  await signUp(page);
+  await waitForHydration(page);
+  await page.goto("/settings/keys");
+  const baseUrl = page.getByLabel(/^Base URL/);
+  await expect(page.getByLabel("Provider")).toHaveValue("openai");
+  await expect(baseUrl).toBeHidden();
+  await page.getByLabel("Provider").selectOption("custom");
+  await expect(baseUrl).toBeVisible();
+  await baseUrl.fill(`${E2E.fakeOpenAIURL}/v1`);
+  await page.getByLabel("Provider").selectOption("groq");
+  await expect(baseUrl).toBeHidden();
+  await page.getByLabel("Provider").selectOption("custom");
+  await expect(baseUrl).toHaveValue(`${E2E.fakeOpenAIURL}/v1`);
+  await page.getByLabel("API key").fill(freshKey("ck"));
+  await page.getByRole("button", { name: "Save key" }).click();
+  await expect(keyRow(page, "Custom")).toContainText(`${E2E.fakeOpenAIURL}/v1`);
+  // The saved form starts again at the first provider, which uses no address.
+  await expect(page.getByLabel("Provider")).toHaveValue("openai");
+  await expect(baseUrl).toBeHidden();
+});
+
+test("without JavaScript, a base URL typed for a provider that does not use one is refused, not left unused", async ({ noJsPage: page, browserErrors }) => {
+  browserErrors.allowStatus(400);
+  await signUp(page);
+  await page.goto("/settings/keys");
+  const said = "OpenAI is reached at its own address, so a base URL is not used for its key: leave Base URL empty. For another server that speaks the OpenAI API (a proxy, a gateway), choose Custom.";
+  await addKey(page, { provider: "openai", key: freshKey("pk"), baseUrl: "https://gateway.example.com/v1" });
+  await expect(page.getByRole("alert")).toHaveText(said);
+  await expect(page.getByLabel(/^Base URL/)).toHaveAccessibleDescription(said);
+  await expect(page.getByLabel(/^Base URL/)).toHaveValue("https://gateway.example.com/v1");
+  await expect(page.getByLabel("Provider")).toHaveValue("openai");
+  await expect(page.getByTestId("user-key")).toHaveCount(0);
+});
+
 test("with JavaScript, a correction typed while a refused form is still settling is kept and sent", async ({ page, browserErrors }) => {
   browserErrors.allowStatus(400);
   await signUp(page);
