@@ -29,7 +29,7 @@ let sweep: ReturnType<typeof setInterval> | undefined;
  */
 function makePrivate(databaseFile: string | null) {
   if (!databaseFile) return;
-  const siblings = [databaseFile, `${databaseFile}-wal`, `${databaseFile}-shm`, path.join(path.dirname(databaseFile), "session-secret")];
+  const siblings = [databaseFile, `${databaseFile}-wal`, `${databaseFile}-shm`, ...["session-secret", "encryption-key"].map((name) => path.join(path.dirname(databaseFile), name))];
   for (const file of siblings) if (existsSync(file)) chmodSync(file, 0o600);
 }
 

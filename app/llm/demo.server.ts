@@ -134,7 +134,7 @@ const DEMO_WORDS: Record<
     sketch: "A sketch in code:",
     codeWords: "words",
     formula: (words) => `And a formula for good measure — the number of unordered pairs among your ${words} words:`,
-    addKey: "Add an API key for OpenAI, Anthropic or any OpenAI-compatible provider to talk to a real model.",
+    addKey: "Add an API key for OpenAI, Anthropic or any OpenAI-compatible provider on [Settings → API keys](/settings/keys) to talk to a real model.",
   },
   ru: {
     image: "изображение",
@@ -155,7 +155,7 @@ const DEMO_WORDS: Record<
     sketch: "Набросок в коде:",
     codeWords: "слов",
     formula: (words) => `И формула для порядка — число неупорядоченных пар среди слов вашего сообщения (n = ${words}):`,
-    addKey: "Добавьте API-ключ OpenAI, Anthropic или любого OpenAI-совместимого провайдера, чтобы говорить с настоящей моделью.",
+    addKey: "Добавьте API-ключ OpenAI, Anthropic или любого OpenAI-совместимого провайдера в разделе [Настройки → API-ключи](/settings/keys), чтобы говорить с настоящей моделью.",
   },
 };
 

@@ -40,7 +40,7 @@ export interface ModelsAdminPage {
   providers: AdminProvider[];
   /** The admin's choice for new chats, "" for the built-in default (the demo model). */
   defaultModel: string;
-  /** Keys of one's own are possible at all (ENCRYPTION_KEY is set). */
+  /** Keys of one's own are possible at all (ENCRYPTION_KEY is set, or a key was made beside a local database). */
   userKeysPossible: boolean;
   userKeys: boolean;
   userBaseUrls: boolean;

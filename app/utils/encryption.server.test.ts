@@ -1,6 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { describe, expect, test } from "vitest";
-import { DecryptionError, keyId, keyringOf, open, seal, sealedWithOldKey } from "./encryption.server";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, test } from "vitest";
+import { encryptionKeyFile } from "../auth/secret.server";
+import { DecryptionError, keyId, keyringFor, keyringOf, open, seal, sealedWithOldKey } from "./encryption.server";
 
 const context = "parley:user-api-key:user-1:openai";
 const secret = "sk-proj-Secret-Value-0123456789abcdef";
@@ -74,7 +78,7 @@ describe("sealing secrets with AES-256-GCM", () => {
     // Once the old key is dropped, only the re-sealed value opens.
     const newOnly = keyringOf({ current: newKey });
     expect(open(newOnly, resealed, context)).toBe(secret);
-    expect(() => open(newOnly, sealed, context)).toThrow(/neither ENCRYPTION_KEY nor in ENCRYPTION_KEYS_OLD/);
+    expect(() => open(newOnly, sealed, context)).toThrow(/none of ENCRYPTION_KEY, ENCRYPTION_KEYS_OLD or the key kept beside the database/);
   });
 
   test("a key's id is stable and says nothing about the key", () => {
@@ -83,5 +87,57 @@ describe("sealing secrets with AES-256-GCM", () => {
     expect(keyId(key)).toMatch(/^[0-9a-f]{12}$/);
     expect(key.toString("hex")).not.toContain(keyId(key));
     expect(keyId(randomBytes(32))).not.toBe(keyId(key));
+  });
+});
+
+describe("the key Parley makes when ENCRYPTION_KEY is unset", () => {
+  const folders: string[] = [];
+  const folder = () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "parley-key-"));
+    folders.push(dir);
+    return dir;
+  };
+  afterAll(() => {
+    for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("beside a local database it is made once, readable by its owner only, and found again by the next start", () => {
+    const dir = folder();
+    const databaseUrl = `file:${path.join(dir, "parley.db")}`;
+    const first = keyringFor({ key: undefined, old: [], databaseUrl });
+    expect(first).not.toBeNull();
+    const file = path.join(dir, "encryption-key");
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(Buffer.from(readFileSync(file, "utf8").trim(), "base64")).toEqual(first!.current.key);
+    const sealed = seal(first!, secret, context);
+    // A restart reads the same key: what it sealed still opens.
+    const again = keyringFor({ key: undefined, old: [], databaseUrl });
+    expect(again!.current.id).toBe(first!.current.id);
+    expect(open(again!, sealed, context)).toBe(secret);
+  });
+
+  test("once ENCRYPTION_KEY is set, the key Parley made still opens what it sealed, and new values are sealed with ENCRYPTION_KEY", () => {
+    const dir = folder();
+    const databaseUrl = `file:${path.join(dir, "parley.db")}`;
+    const made = keyringFor({ key: undefined, old: [], databaseUrl })!;
+    const sealed = seal(made, secret, context);
+    const chosen = randomBytes(32);
+    const keyring = keyringFor({ key: chosen, old: [], databaseUrl })!;
+    expect(keyring.current.key).toEqual(chosen);
+    expect(open(keyring, sealed, context)).toBe(secret);
+    expect(sealedWithOldKey(keyring, sealed)).toBe(true);
+    expect(seal(keyring, secret, context).split(".")[1]).toBe(keyId(chosen));
+  });
+
+  test("with ENCRYPTION_KEY set and no key made before, none is made", () => {
+    const dir = folder();
+    const keyring = keyringFor({ key: randomBytes(32), old: [], databaseUrl: `file:${path.join(dir, "parley.db")}` })!;
+    expect(keyring.byId.size).toBe(1);
+    expect(existsSync(path.join(dir, "encryption-key"))).toBe(false);
+  });
+
+  test("a remote database, which several machines may share, gets no key made: keys of one's own wait for ENCRYPTION_KEY", () => {
+    expect(keyringFor({ key: undefined, old: [], databaseUrl: "libsql://parley.example.com" })).toBeNull();
+    expect(encryptionKeyFile("libsql://parley.example.com")).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 // Secrets at rest (people's own provider keys): AES-256-GCM under
-// ENCRYPTION_KEY, with earlier keys kept for decryption so the key can be
+// ENCRYPTION_KEY (or the key Parley made beside a local database), with earlier keys kept for decryption so the key can be
 // rotated (docs/decisions/031). node:crypto, which Bun and Node both provide.
 //
 // A sealed value reads `v1.<key id>.<iv>.<ciphertext>.<tag>` (base64url): the
@@ -8,6 +8,7 @@
 // which provider) is authenticated too: a sealed value copied onto another
 // row does not open.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+import { generatedEncryptionKey } from "../auth/secret.server";
 import { env } from "../env.server";
 
 const VERSION = "v1";
@@ -40,15 +41,28 @@ export function keyringOf({ current, old = [] }: { current: Buffer; old?: Buffer
   return { current: { id: keyId(current), key: current }, byId };
 }
 
-let cached: { source: Buffer | undefined; keyring: Keyring | null } | undefined;
+let cached: { source: Buffer | undefined; databaseUrl: string; keyring: Keyring | null } | undefined;
 
-/** The keyring from the environment, or null when ENCRYPTION_KEY is unset (keys of one's own are off). */
+/**
+ * The keyring that seals people's own keys: ENCRYPTION_KEY, or without it the
+ * key Parley made beside a local database file (docs/decisions/196); null for
+ * a remote database without ENCRYPTION_KEY (keys of one's own are off). A key
+ * Parley made stays an old key once ENCRYPTION_KEY is set, so what it sealed
+ * still opens and is sealed again at the next start.
+ */
 export function serverKeyring(): Keyring | null {
-  const { ENCRYPTION_KEY, ENCRYPTION_KEYS_OLD } = env();
-  if (!cached || cached.source !== ENCRYPTION_KEY) {
-    cached = { source: ENCRYPTION_KEY, keyring: ENCRYPTION_KEY ? keyringOf({ current: ENCRYPTION_KEY, old: ENCRYPTION_KEYS_OLD }) : null };
+  const { ENCRYPTION_KEY, ENCRYPTION_KEYS_OLD, DATABASE_URL } = env();
+  if (!cached || cached.source !== ENCRYPTION_KEY || cached.databaseUrl !== DATABASE_URL) {
+    cached = { source: ENCRYPTION_KEY, databaseUrl: DATABASE_URL, keyring: keyringFor({ key: ENCRYPTION_KEY, old: ENCRYPTION_KEYS_OLD, databaseUrl: DATABASE_URL }) };
   }
   return cached.keyring;
+}
+
+/** The keyring for these settings (serverKeyring's rules); makes the key kept beside a local database when `key` is unset. */
+export function keyringFor({ key, old, databaseUrl }: { key: Buffer | undefined; old: Buffer[]; databaseUrl: string }): Keyring | null {
+  const generated = generatedEncryptionKey(databaseUrl, { make: !key });
+  if (key) return keyringOf({ current: key, old: [...old, ...(generated ? [generated] : [])] });
+  return generated ? keyringOf({ current: generated, old }) : null;
 }
 
 export function seal(keyring: Keyring, plaintext: string, context: string): string {
@@ -66,7 +80,7 @@ export function open(keyring: Keyring, sealed: string, context: string): string 
     throw new DecryptionError("not a sealed value");
   }
   const key = keyring.byId.get(id);
-  if (!key) throw new DecryptionError(`it was sealed with key ${id}, which is neither ENCRYPTION_KEY nor in ENCRYPTION_KEYS_OLD`);
+  if (!key) throw new DecryptionError(`it was sealed with key ${id}, which is none of ENCRYPTION_KEY, ENCRYPTION_KEYS_OLD or the key kept beside the database`);
   const ivBytes = Buffer.from(iv, "base64url");
   const tagBytes = Buffer.from(tag, "base64url");
   if (ivBytes.length !== IV_BYTES || tagBytes.length !== TAG_BYTES) throw new DecryptionError("malformed");

@@ -1,8 +1,10 @@
 // ENCRYPTION_KEY over a server's life: rotated (the old key moved to
 // ENCRYPTION_KEYS_OLD), stored keys are encrypted again at the next start and
-// keep working; dropped altogether, keys of one's own are off and the page
-// says why, while chatting with the server's models goes on.
-import { expect, postForm, signUp, test } from "./fixtures";
+// keep working; unset, a server with a local database makes a key of its own
+// beside it, which keeps working after a restart and once ENCRYPTION_KEY is set.
+import { statSync } from "node:fs";
+import path from "node:path";
+import { expect, signUp, test } from "./fixtures";
 import { startOwnServer } from "./own-server";
 import { uniqueMarker } from "./upstream";
 
@@ -42,19 +44,44 @@ test("after a rotation the next start re-encrypts stored keys, and they still wo
   }
 });
 
-test("without ENCRYPTION_KEY the keys page says keys of one's own are off, and adding one is refused", async ({ newContext, browserErrors }) => {
-  browserErrors.allowStatus(403);
-  const server = await startOwnServer({ ENCRYPTION_KEY: "" });
+test("without ENCRYPTION_KEY, a server with a local database makes a key beside it: keys of one's own work at once, after a restart, and once ENCRYPTION_KEY is set", async ({ newContext }) => {
+  let server = await startOwnServer({ ENCRYPTION_KEY: "" });
   try {
-    const page = await (await newContext({ baseURL: server.baseURL })).newPage();
+    expect(server.output.filter((line) => line.includes("ENCRYPTION_KEY is not set: generated one"))).toHaveLength(1);
+    const keyFile = path.join(server.dataDir, "encryption-key");
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    const context = await newContext({ baseURL: server.baseURL, javaScriptEnabled: false });
+    const page = await context.newPage();
     await signUp(page);
     await page.getByRole("link", { name: "API keys" }).click();
-    await expect(page.getByTestId("keys-off")).toContainText("Keys of your own are turned off on this server");
-    await expect(page.getByTestId("keys-off")).toContainText("ENCRYPTION_KEY");
-    await expect(page.getByRole("button", { name: "Save key" })).toHaveCount(0);
-    const refused = await postForm(page, "/settings/keys", { intent: "add", provider: "openai", apiKey: "would-be-key-000000000" });
-    expect(refused.status()).toBe(403);
-    expect(await refused.text()).toContain("Keys of your own are turned off on this server");
+    await expect(page.getByTestId("keys-off")).toHaveCount(0);
+    const key = `own-${uniqueMarker("k")}-Wd7Rt2Qy`;
+    await page.getByLabel("Provider").selectOption("openai");
+    await page.getByLabel("API key").fill(key);
+    await page.getByRole("button", { name: "Save key" }).click();
+    await expect(page.getByText("Saved your OpenAI key.")).toBeVisible();
+    await page.close();
+    const works = async () => {
+      const tab = await context.newPage();
+      await tab.goto(`${server.baseURL}/settings/keys`);
+      await tab.getByRole("button", { name: "Test the OpenAI key" }).click();
+      await expect(tab.getByTestId("key-test-result")).toHaveText("Works: 4 models available with this key.");
+      await tab.close();
+    };
+    await works();
+
+    // A restart finds the key it made: nothing made again, the stored key still opens.
+    await server.stop({ keepData: true });
+    server = await startOwnServer({ ENCRYPTION_KEY: "" }, { dataDir: server.dataDir });
+    expect(server.output.some((line) => line.includes("generated one"))).toBe(false);
+    await works();
+
+    // The operator sets ENCRYPTION_KEY later: the key Parley made still opens what it sealed, which is sealed again.
+    await server.stop({ keepData: true });
+    server = await startOwnServer({ ENCRYPTION_KEY: NEW_KEY }, { dataDir: server.dataDir });
+    expect(server.output.some((line) => line.includes("re-encrypted people's own keys") && line.includes('"count":1'))).toBe(true);
+    await works();
+    expect(server.output.filter((line) => line.includes(key))).toEqual([]);
   } finally {
     await server.stop();
   }
