@@ -5,7 +5,7 @@
 // brought back shows what the other did.
 import type { Page } from "@playwright/test";
 import { AWAY_FOR_MS } from "../../app/components/ui/RefreshWhenBack";
-import { CHAT_URL, composer, expect, lastAnswer, newChatAndSend, postForm, sendMessage, signUp, test, userMessages, waitForAnswer, waitForHydration } from "./fixtures";
+import { CHAT_URL, composer, cutOffFromParley, expect, lastAnswer, newChatAndSend, postForm, sendMessage, signUp, test, userMessages, waitForAnswer, waitForHydration } from "./fixtures";
 
 /** Resolves when the chat page next reloads its data (as it does once an answer has ended). */
 function pageDataReloaded(page: Page): Promise<unknown> {
@@ -212,22 +212,17 @@ test("a tab brought back while Parley cannot be reached keeps its chat, and show
   try {
     await setVisibility(page, "hidden");
     // A phone waking up: its page is back before its network, and the browser does not know it yet.
-    let checks = 0;
-    const cutOff = (url: URL) => url.pathname === "/healthz" || url.pathname.endsWith(".data");
-    await page.route(cutOff, (route) => {
-      if (new URL(route.request().url()).pathname === "/healthz") checks++;
-      return route.abort("internetdisconnected");
-    });
+    const cutOff = await cutOffFromParley(page);
     const elsewhere = await other.newPage();
     await elsewhere.goto(chatUrl);
     expect((await postForm(elsewhere, chatUrl, { intent: "rename", title: "Estuaries and deltas" })).status()).toBeLessThan(400);
     await page.waitForTimeout(AWAY_FOR_MS);
     await setVisibility(page, "visible");
-    await expect.poll(() => checks, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    await expect.poll(cutOff.checks, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
     await expect(page.getByText("Parley cannot be reached right now")).toHaveCount(0);
     await expect(page.getByTestId("user-message")).toContainText(["Gamma question about estuaries"]);
     // Parley answers again: what the other tab did shows.
-    await page.unroute(cutOff);
+    await cutOff.restore();
     await expect(page.getByTestId("chat-title")).toHaveText("Estuaries and deltas", { timeout: 15_000 });
   } finally {
     await other.close();

@@ -6,6 +6,7 @@ import {
   answerMessageId,
   answerText,
   chatIdOf,
+  cutOffFromParley,
   expect,
   lastAnswer,
   readStream,
@@ -167,23 +168,18 @@ test("an answer that ends while Parley cannot be reached, though the browser thi
   browserErrors.allow(OFFLINE_ERRORS);
   const marker = await answerUnderWay(page, "Finish unreachable", 40, 60);
   // Every new request fails, as on a network that is gone, but the browser says it is online (it tells late, or never).
-  let checks = 0;
-  const cutOff = (url: URL) => url.pathname === "/healthz" || url.pathname.endsWith(".data");
-  await page.route(cutOff, (route) => {
-    if (new URL(route.request().url()).pathname === "/healthz") checks++;
-    return route.abort("internetdisconnected");
-  });
+  const cutOff = await cutOffFromParley(page);
   // The answer's stream was open already: it ends on the page.
   await expect(lastAnswer(page)).toHaveAttribute("data-status", "complete", { timeout: 15_000 });
   await expect(answerContent(page)).toContainText("tok40");
   // The page asks whether Parley answers before it reloads its data, and asks again a while later.
-  await expect.poll(() => checks, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+  await expect.poll(cutOff.checks, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
   await expect(page.getByText("Parley cannot be reached right now")).toHaveCount(0);
   await expect(page.getByTestId("user-message")).toHaveText([new RegExp(`Finish unreachable ${marker}`)]);
 
   // Parley answers again: the page takes its data, and stays the chat.
   const reloaded = page.waitForResponse((response) => new URL(response.url()).pathname.endsWith(".data") && response.ok(), { timeout: 15_000 });
-  await page.unroute(cutOff);
+  await cutOff.restore();
   await reloaded;
   await expect(answerContent(page)).toContainText("tok40");
   await expect(page.getByTestId("user-message")).toHaveText([new RegExp(`Finish unreachable ${marker}`)]);

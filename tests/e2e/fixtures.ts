@@ -130,6 +130,22 @@ export async function logout(page: Page): Promise<void> {
 export const CHAT_URL = /\/chats\/([0-9a-z]{20})$/;
 
 /** Resolves once React has hydrated the page (the model picker turns from a <select> into a button). */
+/**
+ * Cuts the page off from Parley as a network that is gone would, while the
+ * browser still says it is online: every new health check and data request
+ * fails (streams already open go on). `checks` counts the health checks the
+ * page made meanwhile; `restore` lets requests through again.
+ */
+export async function cutOffFromParley(page: Page): Promise<{ checks: () => number; restore: () => Promise<void> }> {
+  let checks = 0;
+  const cutOff = (url: URL) => url.pathname === "/healthz" || url.pathname.endsWith(".data");
+  await page.route(cutOff, (route) => {
+    if (new URL(route.request().url()).pathname === "/healthz") checks++;
+    return route.abort("internetdisconnected");
+  });
+  return { checks: () => checks, restore: () => page.unroute(cutOff) };
+}
+
 export async function waitForHydration(page: Page): Promise<void> {
   await expect(page.getByTestId("model-picker")).toBeVisible();
 }
