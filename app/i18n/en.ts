@@ -604,6 +604,7 @@ export const en = {
     defaultUnlistedHint: "{{model}} is not listed by its provider right now (its list could not be read, or the model is gone): new chats start with the built-in model until it is back. It stays chosen unless you pick another.",
     ownKeys: "Keys of one's own",
     notPossible: "Not possible on this server until ENCRYPTION_KEY is set: there is nowhere safe to keep them.",
+    keyMade: "They are encrypted with a key Parley made and keeps beside the database (<code>encryption-key</code>): back it up with the database, or set <code>ENCRYPTION_KEY</code>.",
     userKeys: "People may use API keys of their own",
     userBaseUrls: "…and point them at a server of their choosing (custom OpenAI-compatible, Ollama)",
     providerOn: "{{provider}} (the provider and all its models)",

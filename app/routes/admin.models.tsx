@@ -38,6 +38,7 @@ import {
 import type { TFunction } from "i18next";
 import type { ListingFailure } from "~/llm/types";
 import { useLocale, useTranslation } from "~/i18n/i18n";
+import { Trans } from "~/i18n/Trans";
 import { metaT, pageTitle } from "~/i18n/meta";
 
 export const meta: MetaFunction = ({ matches }) => {
@@ -69,7 +70,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function AdminModels() {
-  const { providers, defaultModel, userKeysPossible, userKeys, userBaseUrls, meaningSearch } =
+  const { providers, defaultModel, userKeysPossible, userKeysKeyMade, userKeys, userBaseUrls, meaningSearch } =
     useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>() as (FormFailure & { form?: ModelsForm }) | undefined;
   // A refused save's boxes and choice as they were sent (with JavaScript the form was never redrawn, and keeps them anyway).
@@ -157,6 +158,11 @@ export default function AdminModels() {
           {!userKeysPossible ? (
             <p className="text-sm text-amber-300">
               {t("adminModels.notPossible")}
+            </p>
+          ) : null}
+          {userKeysKeyMade ? (
+            <p className="text-sm text-zinc-400" data-testid="key-made-note">
+              <Trans i18nKey="adminModels.keyMade" components={{ code: <code /> }} />
             </p>
           ) : null}
           <label className="flex items-center gap-2">

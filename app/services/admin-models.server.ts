@@ -10,6 +10,7 @@ import { DEMO_MODEL_ID } from "../llm/demo.server";
 import { modelPartOf } from "../llm/model-id";
 import { isModelDisabled, modelPolicy, type ModelPolicy, saveModelPolicy } from "../llm/model-policy.server";
 import { userKeysEnabled } from "../llm/user-key-policy.server";
+import { env } from "../env.server";
 import type { PublicUser } from "../models/user.server";
 import { type Locale, providerLabelIn } from "../protocol/catalogue";
 import { AppError } from "../protocol/errors";
@@ -42,6 +43,8 @@ export interface ModelsAdminPage {
   defaultModel: string;
   /** Keys of one's own are possible at all (ENCRYPTION_KEY is set, or a key was made beside a local database). */
   userKeysPossible: boolean;
+  /** They are sealed with the key Parley made beside the database (no ENCRYPTION_KEY): the admin is told to back it up. */
+  userKeysKeyMade: boolean;
   userKeys: boolean;
   userBaseUrls: boolean;
   /** Search by meaning: the index's progress, or why it is off. */
@@ -92,6 +95,7 @@ export async function modelsAdminPage(locale: Locale = "en"): Promise<ModelsAdmi
     })),
     defaultModel: policy.defaultModel ?? "",
     userKeysPossible: userKeysEnabled(),
+    userKeysKeyMade: userKeysEnabled() && !env().ENCRYPTION_KEY,
     userKeys: policy.userKeys,
     userBaseUrls: policy.userBaseUrls,
     meaningSearch: await meaningSearchReport(),

@@ -69,6 +69,13 @@ test("without ENCRYPTION_KEY, a server with a local database makes a key beside 
       await tab.close();
     };
     await works();
+    // The admin (the first account) is told where that key is, and to keep it.
+    const admin = await context.newPage();
+    await admin.goto(`${server.baseURL}/admin/models`);
+    await expect(admin.getByTestId("key-made-note")).toHaveText(
+      "They are encrypted with a key Parley made and keeps beside the database (encryption-key): back it up with the database, or set ENCRYPTION_KEY.",
+    );
+    await admin.close();
 
     // A restart finds the key it made: nothing made again, the stored key still opens.
     await server.stop({ keepData: true });
@@ -81,6 +88,10 @@ test("without ENCRYPTION_KEY, a server with a local database makes a key beside 
     server = await startOwnServer({ ENCRYPTION_KEY: NEW_KEY }, { dataDir: server.dataDir });
     expect(server.output.some((line) => line.includes("re-encrypted people's own keys") && line.includes('"count":1'))).toBe(true);
     await works();
+    const adminLater = await context.newPage();
+    await adminLater.goto(`${server.baseURL}/admin/models`);
+    await expect(admin2.getByText("People may use API keys of their own")).toBeVisible();
+    await expect(admin2.getByTestId("key-made-note")).toHaveCount(0);
     expect(server.output.filter((line) => line.includes(key))).toEqual([]);
   } finally {
     await server.stop();
