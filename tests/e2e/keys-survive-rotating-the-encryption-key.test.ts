@@ -90,8 +90,8 @@ test("without ENCRYPTION_KEY, a server with a local database makes a key beside 
     await works();
     const adminLater = await context.newPage();
     await adminLater.goto(`${server.baseURL}/admin/models`);
-    await expect(admin2.getByText("People may use API keys of their own")).toBeVisible();
-    await expect(admin2.getByTestId("key-made-note")).toHaveCount(0);
+    await expect(adminLater.getByText("People may use API keys of their own")).toBeVisible();
+    await expect(adminLater.getByTestId("key-made-note")).toHaveCount(0);
     expect(server.output.filter((line) => line.includes(key))).toEqual([]);
   } finally {
     await server.stop();
