@@ -134,7 +134,14 @@ test("Tab stops at a code block or a table only when it is wider than the answer
   // Focused, it scrolls by the arrows.
   await page.keyboard.press("ArrowRight");
   const wideBlock = content.locator("pre").nth(1);
-  await expect.poll(() => wideBlock.evaluate((pre) => pre.scrollLeft)).toBeGreaterThan(0);
+  // The browser animates an arrow's scroll: wait for it to end (the same offset 200 ms apart), or what it has left to
+  // go lands after the Home below.
+  const settledScroll = () =>
+    wideBlock.evaluate((pre) => new Promise<number>((resolve) => {
+      const before = pre.scrollLeft;
+      setTimeout(() => resolve(pre.scrollLeft === before ? before : -1), 200);
+    }));
+  await expect.poll(settledScroll).toBeGreaterThan(0);
   // End and Home go to its end and back to its start.
   await page.keyboard.press("End");
   await expect.poll(() => wideBlock.evaluate((pre) => pre.scrollWidth - pre.clientWidth - pre.scrollLeft)).toBeLessThan(2);
