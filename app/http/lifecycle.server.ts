@@ -4,10 +4,9 @@
 // answers a dead process left streaming, the periodic clean-up of expired
 // sessions, and the background indexing for search by meaning.
 import { chmodSync, existsSync } from "node:fs";
-import path from "node:path";
 import { deleteExpiredSessions } from "../auth/session.server";
 import { sweepUnusedUploads } from "../models/attachment.server";
-import { sessionSecret } from "../auth/secret.server";
+import { encryptionKeyFile, sessionSecret, sessionSecretFile } from "../auth/secret.server";
 import { checkpointAndClose, prepareDatabase } from "../db.server";
 import { type Env, env, KNOWN_SETTINGS, localDatabasePath } from "../env.server";
 import { type EmbeddingsOff, embeddingsModel } from "../llm/embeddings.server";
@@ -29,7 +28,7 @@ let sweep: ReturnType<typeof setInterval> | undefined;
  */
 function makePrivate(databaseFile: string | null) {
   if (!databaseFile) return;
-  const siblings = [databaseFile, `${databaseFile}-wal`, `${databaseFile}-shm`, ...["session-secret", "encryption-key"].map((name) => path.join(path.dirname(databaseFile), name))];
+  const siblings = [databaseFile, `${databaseFile}-wal`, `${databaseFile}-shm`, sessionSecretFile(), encryptionKeyFile(env().DATABASE_URL)!];
   for (const file of siblings) if (existsSync(file)) chmodSync(file, 0o600);
 }
 
