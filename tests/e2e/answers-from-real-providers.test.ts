@@ -124,10 +124,17 @@ test("Stop and Regenerate pressed while offline stay in the chat and say nothing
   await expect(page.getByRole("button", { name: "Stop generating" })).toBeVisible();
 
   await context.setOffline(false);
+  // The answer's end reloads the page's data once Parley answers its health check. The network going away while that
+  // reload is on its way gives the page way to the one that waits for the server (it comes back by itself): going
+  // offline only once the reload is done keeps this test on what the buttons do.
+  const reloaded = page
+    .waitForResponse((r) => new URL(r.url()).pathname === "/healthz")
+    .then(() => page.waitForResponse((r) => r.request().method() === "GET" && new URL(r.url()).pathname.endsWith(".data")));
   await page.getByRole("button", { name: "Stop generating" }).click();
   await waitForAnswer(page, "interrupted");
   await expect(lastAnswer(page).getByTestId("answer-problem")).toHaveText("Stopped.");
   await expect.poll(async () => (await requestsWith("openai", marker))[0]?.outcome).toBe("client_closed");
+  await reloaded;
 
   await context.setOffline(true);
   await lastAnswer(page).getByRole("button", { name: "Regenerate" }).click();
