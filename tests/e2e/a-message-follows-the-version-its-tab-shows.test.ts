@@ -5,7 +5,7 @@
 // brought back shows what the other did.
 import type { Page } from "@playwright/test";
 import { AWAY_FOR_MS } from "../../app/components/ui/RefreshWhenBack";
-import { CHAT_URL, composer, cutOffFromParley, expect, lastAnswer, newChatAndSend, postForm, sendMessage, signUp, test, userMessages, waitForAnswer, waitForHydration } from "./fixtures";
+import { CHAT_URL, composer, cutOffFromParley, expect, lastAnswer, newChatAndSend, postForm, reloadedOnceReachable, sendMessage, signUp, test, userMessages, waitForAnswer, waitForHydration } from "./fixtures";
 
 /** Resolves when the chat page next reloads its data (as it does once an answer has ended). */
 function pageDataReloaded(page: Page): Promise<unknown> {
@@ -205,9 +205,12 @@ test("a tab brought back after a while shows what another tab did meanwhile", as
 test("a tab brought back while Parley cannot be reached keeps its chat, and shows what changed once Parley answers", async ({ page, browser, browserErrors }) => {
   browserErrors.allow(/net::ERR_INTERNET_DISCONNECTED/);
   await signUp(page);
+  const answerEndReloaded = reloadedOnceReachable(page);
   const { chatUrl } = await newChatAndSend(page, "Gamma question about estuaries");
   await waitForAnswer(page);
   await waitForHydration(page);
+  // Cut off while the answer's end reloads the page's data, the page would give way to the waiting page first.
+  await answerEndReloaded;
   const other = await browser.newContext({ storageState: await page.context().storageState() });
   try {
     await setVisibility(page, "hidden");

@@ -6,30 +6,23 @@ import {
   answerMessageId,
   answerText,
   chatIdOf,
+  chooseModel,
   cutOffFromParley,
   expect,
   lastAnswer,
   readStream,
+  reloadedOnceReachable,
   sendMessage,
+  signUp,
   test,
   waitForAnswer,
   waitForHydration,
 } from "./fixtures";
-import { signUp } from "./fixtures";
 import { numberedTokens, queueScripts, requestsWith, uniqueMarker } from "./upstream";
-
-/** Chooses a model in the searchable picker (the page must be hydrated). */
-async function pickModel(page: Page, search: string, label: string | RegExp): Promise<void> {
-  await waitForHydration(page);
-  await page.getByTestId("model-picker").click();
-  await page.getByLabel("Search models").fill(search);
-  await page.getByRole("option", { name: label }).click();
-  await expect(page.getByTestId("model-picker")).toContainText(label);
-}
 
 async function startChat(page: Page, model: { search: string; label: string | RegExp }, text: string): Promise<string> {
   await page.goto("/chats?new=1");
-  await pickModel(page, model.search, model.label);
+  await chooseModel(page, model.search, model.label);
   await sendMessage(page, text);
   await expect(page).toHaveURL(/\/chats\/[0-9a-z]{20}$/);
   return chatIdOf(page);
@@ -127,9 +120,7 @@ test("Stop and Regenerate pressed while offline stay in the chat and say nothing
   // The answer's end reloads the page's data once Parley answers its health check. The network going away while that
   // reload is on its way gives the page way to the one that waits for the server (it comes back by itself): going
   // offline only once the reload is done keeps this test on what the buttons do.
-  const reloaded = page
-    .waitForResponse((r) => new URL(r.url()).pathname === "/healthz")
-    .then(() => page.waitForResponse((r) => r.request().method() === "GET" && new URL(r.url()).pathname.endsWith(".data")));
+  const reloaded = reloadedOnceReachable(page);
   await page.getByRole("button", { name: "Stop generating" }).click();
   await waitForAnswer(page, "interrupted");
   await expect(lastAnswer(page).getByTestId("answer-problem")).toHaveText("Stopped.");

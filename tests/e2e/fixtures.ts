@@ -129,7 +129,18 @@ export async function logout(page: Page): Promise<void> {
 
 export const CHAT_URL = /\/chats\/([0-9a-z]{20})$/;
 
-/** Resolves once React has hydrated the page (the model picker turns from a <select> into a button). */
+/**
+ * Resolves when the page next reloads its data after asking Parley whether it
+ * is there, as it does once an answer has ended or a tab comes back. Set it
+ * up before what starts the reload; a test that cuts the network afterwards
+ * waits for it, or the reload cut off on its way shows the waiting page.
+ */
+export function reloadedOnceReachable(page: Page): Promise<unknown> {
+  return page
+    .waitForResponse((response) => new URL(response.url()).pathname === "/healthz")
+    .then(() => page.waitForResponse((response) => response.request().method() === "GET" && new URL(response.url()).pathname.endsWith(".data")));
+}
+
 /**
  * Cuts the page off from Parley as a network that is gone would, while the
  * browser still says it is online: every new health check and data request
@@ -146,6 +157,7 @@ export async function cutOffFromParley(page: Page): Promise<{ checks: () => numb
   return { checks: () => checks, restore: () => page.unroute(cutOff) };
 }
 
+/** Resolves once React has hydrated the page (the model picker turns from a <select> into a button). */
 export async function waitForHydration(page: Page): Promise<void> {
   await expect(page.getByTestId("model-picker")).toBeVisible();
 }
