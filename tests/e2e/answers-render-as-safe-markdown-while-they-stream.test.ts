@@ -166,3 +166,26 @@ test("Tab stops at a code block or a table only when it is wider than the answer
   await page.keyboard.press("Tab");
   await expect(content.locator("table")).toBeFocused();
 });
+
+test("an answer cut short mid-markup ends as it was shown while written, on this page and after a reload", async ({ page }) => {
+  const marker = uniqueMarker("cut");
+  const words = ["Rivers ", "are ", "**very ", "long ", "and "];
+  for (let i = 1; i <= 200; i++) words.push(`wide${i} `);
+  await queueScripts("openai", marker, { tokens: words, tokenDelayMs: 40 });
+  await signUp(page);
+  await page.goto("/chats?new=1");
+  await pickGptMini(page);
+  await sendMessage(page, `Describe rivers ${marker}`);
+  const bold = answerContent(page).locator("strong");
+  // While written, the open ** is already bold.
+  await expect(bold).toContainText("very long and wide1");
+  await page.getByRole("button", { name: "Stop generating" }).click();
+  await waitForAnswer(page, "interrupted");
+  // Stopped, it stays bold here: no ** left in the words.
+  await expect(bold).toContainText("very long and wide1");
+  await expect(answerContent(page)).not.toContainText("**");
+  const shown = await answerContent(page).innerText();
+  await page.reload();
+  await expect(bold).toContainText("very long and wide1");
+  await expect(answerContent(page)).toHaveText(shown);
+});

@@ -366,7 +366,7 @@ export const AssistantMessage = memo(function AssistantMessage({
       {/* One click handler serves every code block's Copy button (copy.ts). */}
       <div data-testid="answer-content" onClick={copyCodeOnClick}>
         {parts.some((p) => p.type !== "reasoning") ? (
-          <MessageParts parts={parts} rendered={message.rendered} live={followedHere} streaming={streaming} />
+          <MessageParts parts={parts} rendered={message.rendered} live={followedHere} streaming={streaming} cut={status === "interrupted" || status === "error"} />
         ) : streaming ? (
           <p className="text-zinc-500">…</p>
         ) : null}

@@ -48,17 +48,21 @@ export function MessageParts({
   rendered,
   live = false,
   streaming = false,
+  cut = false,
 }: {
   parts: readonly MessagePart[];
   plain?: boolean;
   rendered?: readonly (RenderedText | null)[];
   live?: boolean;
   streaming?: boolean;
+  /** The answer was cut short (stopped, failed): its last text ends as it was shown while written. */
+  cut?: boolean;
 }) {
   const { t } = useTranslation();
   const locale = useLocale();
   const results = new Map<string, ToolResultPart>();
   for (const part of parts) if (part.type === "tool-result") results.set(part.toolCallId, part);
+  const lastText = cut ? parts.findLastIndex((part) => part.type === "text") : -1;
   return (
     <>
       {parts.map((part, index) => {
@@ -67,7 +71,7 @@ export function MessageParts({
             return plain ? (
               <span key={index}>{part.text}</span>
             ) : (
-              <Markdown key={index} text={part.text} rendered={rendered?.[index]} live={live} streaming={streaming && index === parts.length - 1} />
+              <Markdown key={index} text={part.text} rendered={rendered?.[index]} live={live} streaming={streaming && index === parts.length - 1} cut={index === lastText} />
             );
           case "reasoning":
             return null;

@@ -34,8 +34,11 @@ if (typeof document !== "undefined") document.addEventListener("input", prefetch
  * render in the browser, block by block (an answer this page is following,
  * also once it has ended, so the finished answer is not laid out again).
  * `streaming`: the text is still growing (its last block may be cut short).
+ * `cut`: the text stopped growing half-way (a stopped or failed answer): its
+ * last block's unclosed markup is closed, as it was while written and as the
+ * server's HTML of it has it.
  */
-export function Markdown({ text, rendered, live = false, streaming = false }: { text: string; rendered?: RenderedText | null; live?: boolean; streaming?: boolean }) {
+export function Markdown({ text, rendered, live = false, streaming = false, cut = false }: { text: string; rendered?: RenderedText | null; live?: boolean; streaming?: boolean; cut?: boolean }) {
   // The server and the hydrating page show the server's HTML; the live renderer takes over after.
   const hydrated = useHydrated();
   if (!live && rendered) return <div className="prose-chat" dangerouslySetInnerHTML={{ __html: rendered.html }} />;
@@ -45,7 +48,7 @@ export function Markdown({ text, rendered, live = false, streaming = false }: { 
       {hydrated ? (
         <UnlessLiveRendererFails fallback={unparsed}>
           <Suspense fallback={unparsed}>
-            <LiveBlocks text={text} streaming={streaming} rendered={rendered} />
+            <LiveBlocks text={text} streaming={streaming} cut={cut} rendered={rendered} />
           </Suspense>
         </UnlessLiveRendererFails>
       ) : (

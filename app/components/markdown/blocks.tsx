@@ -84,7 +84,7 @@ const Block = memo(function Block({ text, rehypePlugins }: { text: string; rehyp
   );
 });
 
-export function LiveBlocks({ text, streaming, rendered }: { text: string; streaming: boolean; rendered?: RenderedText | null }) {
+export function LiveBlocks({ text, streaming, cut = false, rendered }: { text: string; streaming: boolean; cut?: boolean; rendered?: RenderedText | null }) {
   const [splitter] = useState(() => new BlockSplitter());
   const { finished, last } = splitter.update(text);
   const { plugins: rehypePlugins, missing } = useRichPlugins(text);
@@ -97,7 +97,8 @@ export function LiveBlocks({ text, streaming, rendered }: { text: string; stream
   // One list, the block being written last: when it is finished it keeps its place (and its key) in the list, so
   // React keeps its elements. Drawn apart from the list, it was made again as a finished block: its elements new,
   // off screen they had no size yet, and a tall one (a long code block) pulled a reader scrolled up down to the end.
-  const blocks = last ? [...finished, streaming ? healPartialMarkdown(last) : last] : finished;
+  // Its unclosed markup closed while it is written, and for good once it was cut short there.
+  const blocks = last ? [...finished, streaming || cut ? healPartialMarkdown(last) : last] : finished;
   return (
     <CopyLabelsContext.Provider value={labels}>
       {blocks.map((block, index) => (
