@@ -101,7 +101,7 @@ try {
   console.error(
     inUse
       ? `Port ${config.PORT} on ${config.HOST} is already in use: another Parley (or another program) is running there. Stop it, or set PORT to another port.`
-      : `Could not listen on ${config.HOST}:${config.PORT}: ${error instanceof Error ? error.message : String(error)}`,
+      : `Could not listen on HOST=${JSON.stringify(config.HOST)} PORT=${config.PORT}: ${error instanceof Error ? error.message : String(error)}. HOST is an address of this machine (0.0.0.0 for all of them, 127.0.0.1 for itself only).`,
   );
   process.exit(1);
 }

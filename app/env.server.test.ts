@@ -45,6 +45,23 @@ describe("parsing the environment", () => {
     expect(() => parseEnv({ PORT: port })).toThrow(new RegExp(`PORT=${JSON.stringify(port).replace(/[.]/g, "\\.")}`));
   });
 
+  test.each(["ftp://127.0.0.1:3890/v1", "file:///tmp/v1", "not-a-url"])("a provider's base URL that is not an http(s) address (%s) stops with a message naming it", (address) => {
+    expect(() => parseEnv({ CUSTOM_OPENAI_BASE_URL: address })).toThrow(/CUSTOM_OPENAI_BASE_URL=.*: must be (an http:\/\/ or https:\/\/ address|a URL)/);
+    expect(parseEnv({ CUSTOM_OPENAI_BASE_URL: "HTTP://127.0.0.1:3890/v1" }).CUSTOM_OPENAI_BASE_URL).toBe("HTTP://127.0.0.1:3890/v1");
+  });
+
+  test("a password in an address is not printed when its setting is refused", () => {
+    let message = "";
+    try {
+      parseEnv({ OPENAI_BASE_URL: "http://proxy-user:hunter2-proxy@bad host/v1", DATABASE_URL: "postgres://db-user:hunter2-db@127.0.0.1/parley" });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('OPENAI_BASE_URL="http://proxy-user:[redacted]@bad host/v1"');
+    expect(message).toContain('DATABASE_URL="postgres://db-user:[redacted]@127.0.0.1/parley"');
+    expect(message).not.toContain("hunter2");
+  });
+
   test("a DATABASE_URL that is not a libSQL URL stops with a message naming it and the fix", () => {
     expect(() => parseEnv({ DATABASE_URL: "postgres://localhost/parley" })).toThrow(/DATABASE_URL="postgres:\/\/localhost\/parley": must start with file:/);
   });
@@ -70,7 +87,9 @@ describe("parsing the environment", () => {
   test("the answers limit takes whole hours or days, as the admin page does", () => {
     expect(parseEnv({ LIMIT_MESSAGES_PER_USER: "50/3h" }).LIMIT_MESSAGES_PER_USER).toEqual({ points: 50, durationSeconds: 3 * 3600 });
     expect(parseEnv({ LIMIT_MESSAGES_PER_USER: "200/1d" }).LIMIT_MESSAGES_PER_USER).toEqual({ points: 200, durationSeconds: 86_400 });
-    for (const value of ["3/30m", "3/90m", "5/10s"]) expect(() => parseEnv({ LIMIT_MESSAGES_PER_USER: value })).toThrow(/LIMIT_MESSAGES_PER_USER=.*whole hours or days/);
+    for (const value of ["3/30m", "3/90m", "5/10s", "abc"]) expect(() => parseEnv({ LIMIT_MESSAGES_PER_USER: value })).toThrow(/LIMIT_MESSAGES_PER_USER=.*whole hours or days/);
+    // One reason, the one this setting takes: not also the format of the rate limits, which offers "30/1m".
+    expect(() => parseEnv({ LIMIT_MESSAGES_PER_USER: "abc" })).toThrow(/^Invalid environment configuration:\n[^\n]*\nSee \.env\.example/);
   });
 
   test(".env.example names every setting (a provider's endpoint and model list once, for all)", () => {

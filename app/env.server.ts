@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { allowEntryProblem } from "./llm/ssrf.server";
 import { census } from "./utils/census.server";
+import { scrub } from "./utils/logger.server";
 
 const booleanString = z
   .string()
@@ -13,7 +14,10 @@ const booleanString = z
   .pipe(z.enum(["true", "false", "1", "0", "yes", "no", "on", "off"], { errorMap: () => ({ message: "expected true or false" }) }))
   .transform((v) => v === "true" || v === "1" || v === "yes" || v === "on");
 
-const url = z.string().url("must be a URL, like https://api.example.com/v1");
+const url = z
+  .string()
+  .url("must be a URL, like https://api.example.com/v1")
+  .refine((v) => /^https?:\/\//i.test(v), "must be an http:// or https:// address, like https://api.example.com/v1");
 const modelList = z
   .string()
   .transform((v) => v.split(",").map((m) => m.trim()).filter(Boolean));
@@ -61,19 +65,27 @@ export type LimitedAction = (typeof LIMITED_ACTIONS)[number];
 export type RateLimitSetting = { points: number; durationSeconds: number } | null;
 
 const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
-/** "30/1m" (30 per minute), "200/h", "5/10s"; "0" or "off" turns the limit off. */
-const rateLimit = z.string().transform((value, context): RateLimitSetting => {
-  const text = value.trim().toLowerCase();
-  if (text === "0" || text === "off") return null;
-  const match = /^(\d+)\s*\/\s*(\d*)\s*(s|m|h|d)$/.exec(text);
-  const points = Number(match?.[1]);
-  const durationSeconds = Number(match?.[2] || 1) * UNIT_SECONDS[(match?.[3] ?? "s") as keyof typeof UNIT_SECONDS];
-  if (!match || points < 1 || durationSeconds < 1 || durationSeconds > 7 * 86_400) {
-    context.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a count per time, like "30/1m", "200/h" or "5/10s" (up to 7 days), or "off"' });
-    return z.NEVER;
-  }
-  return { points, durationSeconds };
-});
+/**
+ * "30/1m" (30 per minute), "200/h", "5/10s"; "0" or "off" turns the limit off. `fits` narrows the windows taken,
+ * and `format` is then what the one refusal says.
+ */
+const rateLimitOf = (
+  format = 'must be a count per time, like "30/1m", "200/h" or "5/10s" (up to 7 days), or "off"',
+  fits: (durationSeconds: number) => boolean = () => true,
+) =>
+  z.string().transform((value, context): RateLimitSetting => {
+    const text = value.trim().toLowerCase();
+    if (text === "0" || text === "off") return null;
+    const match = /^(\d+)\s*\/\s*(\d*)\s*(s|m|h|d)$/.exec(text);
+    const points = Number(match?.[1]);
+    const durationSeconds = Number(match?.[2] || 1) * UNIT_SECONDS[(match?.[3] ?? "s") as keyof typeof UNIT_SECONDS];
+    if (!match || points < 1 || durationSeconds < 1 || durationSeconds > 7 * 86_400 || !fits(durationSeconds)) {
+      context.addIssue({ code: z.ZodIssueCode.custom, message: format });
+      return z.NEVER;
+    }
+    return { points, durationSeconds };
+  });
+const rateLimit = rateLimitOf();
 
 /** Defaults: a person typing fast stays well inside them; a script hammering the server does not. */
 const RATE_LIMIT_DEFAULTS: Record<LimitedAction, { user: string; ip: string }> = {
@@ -206,9 +218,10 @@ const envSchema = z.object({
   /** Usage limits per person (an admin can set them apart per person): chats kept; 0 is no limit. */
   LIMIT_CHATS_PER_USER: z.coerce.number().int().min(0).default(0),
   /** Answers one person may ask for in a rolling window, like "50/3h"; "off" is no limit. */
-  LIMIT_MESSAGES_PER_USER: rateLimit.default("off").refine((limit) => limit === null || (limit.durationSeconds >= 3600 && limit.durationSeconds % 3600 === 0), {
-    message: 'must be answers per whole hours or days, from 1h to 7d, like "50/3h" or "200/1d" (as the admin page takes them), or "off"',
-  }),
+  LIMIT_MESSAGES_PER_USER: rateLimitOf(
+    'must be answers per whole hours or days, from 1h to 7d, like "50/3h" or "200/1d" (as the admin page takes them), or "off"',
+    (seconds) => seconds >= 3600 && seconds % 3600 === 0,
+  ).default("off"),
   /** Tokens (in and out) one person may use per calendar month (UTC); 0 is no limit. */
   LIMIT_TOKENS_PER_USER_PER_MONTH: z.coerce.number().int().min(0).default(0),
   /** Estimated spend in USD one person may cause per calendar month (UTC); 0 is no limit. */
@@ -256,7 +269,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     const lines = result.error.issues.map((issue) => {
       const name = issue.path.join(".");
       // A secret set wrong is still a secret: name it, never print it.
-      const shown = SECRET_NAME.test(name) ? "(hidden)" : JSON.stringify(source[name] ?? "");
+      // An address's password too (libsql://user:password@host).
+      const shown = SECRET_NAME.test(name) ? "(hidden)" : scrub(JSON.stringify(source[name] ?? ""));
       return `  ${name}=${shown}: ${issue.message}`;
     });
     throw new Error(`Invalid environment configuration:\n${lines.join("\n")}\nSee .env.example for every setting.`);

@@ -9,13 +9,14 @@ import { sweepUnusedUploads } from "../models/attachment.server";
 import { encryptionKeyFile, sessionSecret, sessionSecretFile } from "../auth/secret.server";
 import { checkpointAndClose, prepareDatabase } from "../db.server";
 import { type Env, env, KNOWN_SETTINGS, localDatabasePath } from "../env.server";
+import { PRESETS } from "../llm/catalog.server";
 import { type EmbeddingsOff, embeddingsModel } from "../llm/embeddings.server";
 import { interruptOrphanedStreams } from "../models/message.server";
 import { resealUserKeys } from "../models/user-key.server";
 import { instanceId, streamRegistry } from "../streaming/streams.server";
 import { settlePendingTitles } from "../streaming/title.server";
 import { vectorIndexer } from "../services/vector-index.server";
-import { logger } from "../utils/logger.server";
+import { logger, scrub } from "../utils/logger.server";
 
 const SESSION_SWEEP_MS = 60 * 60 * 1000;
 /** How long boot waits for the database to answer (migrations on a remote server included). */
@@ -34,6 +35,7 @@ function makePrivate(databaseFile: string | null) {
 
 const EMBEDDINGS_PROBLEM: Record<EmbeddingsOff, string> = {
   not_configured: "is not set",
+  provider_unknown: `names no provider Parley knows: it starts with one of ${PRESETS.filter((preset) => preset.api === "openai").map((preset) => `${preset.id}:`).join(" ")}`,
   provider_missing: "names a provider this server has no key for (its <PROVIDER>_API_KEY, or for a local server its <PROVIDER>_BASE_URL, is not set)",
   provider_unsupported: "names a provider without an OpenAI-compatible embeddings endpoint",
 };
@@ -42,7 +44,13 @@ const EMBEDDINGS_PROBLEM: Record<EmbeddingsOff, string> = {
 function rootCause(error: unknown): string {
   let cause = error;
   while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause;
-  return cause instanceof Error ? cause.message : String(cause);
+  if (!(cause instanceof Error)) return String(cause);
+  // The system's and SQLite's own words name a call or a number: say what is wrong with the place instead.
+  const { code, path: at } = cause as NodeJS.ErrnoException;
+  if (code === "EEXIST" && at) return `${at} is a file, where the database's folder would be`;
+  if ((code === "EACCES" || code === "EROFS") && at) return `this user may not write in ${at}`;
+  if (/SQLITE_CANTOPEN|Unable to open connection.*: 14\b/.test(cause.message)) return "SQLite could not open or create the file there: check that its folder exists and this user may write in it";
+  return cause.message;
 }
 
 /** A limit's name typed wrong would be ignored without a word: say so. */
@@ -76,7 +84,7 @@ export async function boot({ migrationsFolder }: { migrationsFolder: string }): 
   });
   await Promise.race([prepareDatabase({ migrationsFolder }), silent])
     .catch((error: unknown) => {
-      throw new Error(`Could not open the database at ${where}: ${rootCause(error)}`);
+      throw new Error(scrub(`Could not open the database at ${where}: ${rootCause(error)}`));
     })
     .finally(() => clearTimeout(timer));
   warnAboutUnknownSettings(process.env);

@@ -594,6 +594,7 @@ export const en = {
     meaningSkipped_other: "{{count}} messages were refused by the embeddings endpoint and are found by their words only.",
     meaningError: "Indexing is paused and will try again: {{message}}",
     meaningOff_not_configured: "Off: search finds words only. Set EMBEDDINGS_MODEL (for example openai:text-embedding-3-small) to search by meaning too.",
+    meaningOff_provider_unknown: "Off: EMBEDDINGS_MODEL names no provider Parley knows (it starts with openai:, ollama: or another provider's name).",
     meaningOff_provider_missing: "Off: EMBEDDINGS_MODEL names a provider this server has no key (or address) for.",
     meaningOff_provider_unsupported: "Off: EMBEDDINGS_MODEL names a provider without an OpenAI-compatible embeddings endpoint (Anthropic has none).",
     saved: "Saved. Pickers show the change at once; chats that used a model now off keep their answers.",

@@ -643,6 +643,7 @@ export const ru: RussianOf<typeof en> = {
     meaningSkipped_other: "{{count}} сообщения отклонены сервисом векторов и ищутся только по словам.",
     meaningError: "Индексирование приостановлено и будет повторено: {{message}}",
     meaningOff_not_configured: "Выключен: поиск находит только слова. Задайте EMBEDDINGS_MODEL (например, openai:text-embedding-3-small), чтобы искать и по смыслу.",
+    meaningOff_provider_unknown: "Выключен: в EMBEDDINGS_MODEL указан провайдер, которого Parley не знает (название начинается с openai:, ollama: или имени другого провайдера).",
     meaningOff_provider_missing: "Выключен: в EMBEDDINGS_MODEL указан провайдер, для которого у сервера нет ключа (или адреса).",
     meaningOff_provider_unsupported: "Выключен: у провайдера из EMBEDDINGS_MODEL нет OpenAI-совместимого сервиса векторов (у Anthropic его нет).",
     saved: "Сохранено. Списки моделей меняются сразу; чаты, где была отключённая теперь модель, сохраняют её ответы.",

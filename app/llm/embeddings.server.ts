@@ -15,7 +15,7 @@ export interface EmbeddingsModel {
 }
 
 /** Why search by meaning is off, when it is (null: it is on). */
-export type EmbeddingsOff = "not_configured" | "provider_missing" | "provider_unsupported";
+export type EmbeddingsOff = "not_configured" | "provider_unknown" | "provider_missing" | "provider_unsupported";
 
 /**
  * The configured embeddings model, or why there is none. The provider must be
@@ -28,7 +28,7 @@ export function embeddingsModel(): { model: EmbeddingsModel; off: null } | { mod
   const at = config.EMBEDDINGS_MODEL.indexOf(":");
   const providerId = config.EMBEDDINGS_MODEL.slice(0, at);
   const preset = presetById(providerId);
-  if (!preset) return { model: null, off: "provider_missing" };
+  if (!preset) return { model: null, off: "provider_unknown" };
   if (preset.api !== "openai") return { model: null, off: "provider_unsupported" };
   const enabled = preset.keyless ? Boolean(config[`${preset.prefix}_BASE_URL`]) : Boolean(config[`${preset.prefix}_API_KEY`]);
   if (!enabled) return { model: null, off: "provider_missing" };

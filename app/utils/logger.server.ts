@@ -2,6 +2,8 @@
 // before it is written (keys, tokens, cookies, passwords).
 const SECRET_KEY = /(pass(word)?|secret|token|api[-_]?key|authorization|cookie)/i;
 const SECRET_VALUE = /\b(sk-[A-Za-z0-9_-]{8,}|sk-ant-[A-Za-z0-9_-]{8,})\b/g;
+/** The password in an address's `user:password@` (a database's or a proxy's URL), also in one too broken to parse. */
+const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*):[^\s/?#@]*@/gi;
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const;
 type Level = keyof typeof LEVELS;
 
@@ -20,7 +22,7 @@ export function registerSecret(secret: string): void {
 
 /** `text` with every secret Parley knows of, and anything shaped like a key, cut out (for a log line, or a provider's words shown to a person). */
 export function scrub(text: string): string {
-  let out = text.replace(SECRET_VALUE, "[redacted]");
+  let out = text.replace(SECRET_VALUE, "[redacted]").replace(URL_PASSWORD, "$1:[redacted]@");
   for (const secret of knownSecrets) if (out.includes(secret)) out = out.replaceAll(secret, "[redacted]");
   return out;
 }

@@ -68,6 +68,27 @@ test("a database that cannot be opened stops the boot, saying which and why", as
   }
 });
 
+test("a database that cannot be reached or made stops the boot, saying why in words and never printing the address's password", async () => {
+  const closedPort = await freePort();
+  const cases = [
+    { url: `libsql://parley:hunter2-db@127.0.0.1:${closedPort}`, said: `DATABASE_URL="libsql://parley:[redacted]@127.0.0.1:${closedPort}"` },
+    { url: "file:/proc/parley.db", said: 'DATABASE_URL="file:/proc/parley.db": SQLite could not open or create the file there: check that its folder exists and this user may write in it' },
+    { url: "file:/etc/hostname/parley.db", said: 'DATABASE_URL="file:/etc/hostname/parley.db": /etc/hostname is a file, where the database\'s folder would be' },
+  ];
+  for (const { url, said } of cases) {
+    const output: string[] = [];
+    const child = spawn("node_modules/.bin/bun", ["server.ts"], {
+      env: { ...process.env, ...E2E.serverEnv, PORT: String(await freePort()), DATABASE_URL: url },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    for (const stream of [child.stdout, child.stderr]) stream.on("data", (chunk: Buffer) => output.push(chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    expect(code, url).toBe(1);
+    expect(output.join(""), url).toContain(`Could not open the database at ${said}`);
+    expect(output.join(""), url).not.toContain("hunter2");
+  }
+});
+
 test("a database server that takes the connection and never answers stops the boot after a while, saying so", async () => {
   test.setTimeout(90_000);
   const sockets: Socket[] = [];
