@@ -87,7 +87,7 @@ try {
           // Bun closes a connection after `idleTimeout` seconds without bytes; a stream can sit quiet longer.
           disableIdleTimeout: () => server.timeout(request, 0),
           socketIp: server.requestIP(request)?.address,
-          behindFlyProxy: Boolean(config.FLY_MACHINE_ID),
+          clientIpHeader: config.CLIENT_IP_HEADER ?? (config.FLY_MACHINE_ID ? "Fly-Client-IP" : undefined),
         });
       return booted ? handle() : booting.then(handle);
     },

@@ -203,6 +203,17 @@ const envSchema = z.object({
   SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
   /** Set by Fly on every machine; used to route stream resumes to the machine that owns them. */
   FLY_MACHINE_ID: z.string().optional(),
+  /**
+   * The header a reverse proxy in front of Parley puts the client's address in (X-Forwarded-For, X-Real-IP,
+   * CF-Connecting-IP): the limits per address then count each person, not the proxy. Unset: the socket's address
+   * (Fly-Client-IP on Fly). Set it only when every request comes through that proxy: anyone reaching Parley past it
+   * could write the header and pick their own address.
+   */
+  CLIENT_IP_HEADER: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9-]+$/, "must be a header's name, like X-Forwarded-For or X-Real-IP")
+    .optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   /** The largest file one may attach, in bytes (20 MiB). */
   MAX_FILE_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),

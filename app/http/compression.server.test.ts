@@ -101,7 +101,7 @@ describe("compression", () => {
       staticFiles: { dir: "/nonexistent", names: new Set() },
       disableIdleTimeout: () => {},
       socketIp: "127.0.0.1",
-      behindFlyProxy: false,
+      clientIpHeader: undefined,
     });
     expect(response.headers.get("Content-Encoding")).toBe("br");
     expect(response.headers.get("X-Content-Type-Options")).toBe("nosniff");

@@ -1,11 +1,11 @@
 import { describe, expect, test, vi } from "vitest";
 import { logger } from "~/utils/logger.server";
-import { contentSecurityPolicy, handleHttp, lastResort } from "./edge.server";
+import { clientAddress, contentSecurityPolicy, handleHttp, lastResort } from "./edge.server";
 
 const noStaticFiles = { dir: "/nonexistent", names: new Set<string>() };
 
 function context(remix: (request: Request) => Promise<Response> = async () => new Response("page")) {
-  return { remix, staticFiles: noStaticFiles, disableIdleTimeout: () => {}, socketIp: "127.0.0.1", behindFlyProxy: false };
+  return { remix, staticFiles: noStaticFiles, disableIdleTimeout: () => {}, socketIp: "127.0.0.1", clientIpHeader: undefined };
 }
 
 describe("the HTTP edge", () => {
@@ -37,16 +37,30 @@ describe("the HTTP edge", () => {
     expect(remix).not.toHaveBeenCalled();
   });
 
-  test("the client address is the socket's unless Parley runs behind Fly's proxy", async () => {
+  test("the client address is the socket's unless a proxy's header is named (Fly-Client-IP on Fly)", async () => {
     const seen: (string | undefined)[] = [];
     const remix = async (_request: Request, loadContext?: { clientIp?: string }) => {
       seen.push(loadContext?.clientIp);
       return new Response("page");
     };
-    const request = () => new Request("http://localhost/login", { headers: { "Fly-Client-IP": "203.0.113.9" } });
+    const request = () => new Request("http://localhost/login", { headers: { "Fly-Client-IP": "203.0.113.9", "X-Forwarded-For": "198.51.100.7" } });
     await handleHttp(request(), { ...context(), remix });
-    await handleHttp(request(), { ...context(), remix, behindFlyProxy: true });
+    await handleHttp(request(), { ...context(), remix, clientIpHeader: "Fly-Client-IP" });
     expect(seen).toEqual(["127.0.0.1", "203.0.113.9"]);
+  });
+
+  test("behind a proxy, the address is the last one in its header; none there, or not an address, is the socket's", () => {
+    const at = (headers: Record<string, string>, clientIpHeader = "X-Forwarded-For") =>
+      clientAddress(new Request("http://localhost/login", { headers }), { socketIp: "10.0.0.2", clientIpHeader });
+    // What a client wrote itself comes first; the proxy next to Parley adds the address it saw last.
+    expect(at({ "X-Forwarded-For": "1.2.3.4, 203.0.113.9" })).toBe("203.0.113.9");
+    expect(at({ "X-Forwarded-For": "2001:db8::1" })).toBe("2001:db8::1");
+    // IPv4 as IPv6 (::ffff:) is the same person as its IPv4.
+    expect(at({ "X-Real-IP": "::ffff:203.0.113.9" }, "X-Real-IP")).toBe("203.0.113.9");
+    expect(at({})).toBe("10.0.0.2");
+    expect(at({ "X-Forwarded-For": "unknown" })).toBe("10.0.0.2");
+    // Without a header named, whatever a client sends is not taken.
+    expect(clientAddress(new Request("http://localhost/login", { headers: { "X-Forwarded-For": "203.0.113.9" } }), { socketIp: "10.0.0.2", clientIpHeader: undefined })).toBe("10.0.0.2");
   });
 
   test("a failure that escapes everything is one log line and a 500 that still carries the headers", async () => {

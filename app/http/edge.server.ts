@@ -6,6 +6,7 @@
 // of every module.
 import path from "node:path";
 import type { AppLoadContext } from "@remix-run/node";
+import ipaddr from "ipaddr.js";
 import { isCrossOriginRequest } from "../auth/csrf.server";
 import { action as fastSendAction } from "../routes/chats.$chatId.messages";
 import { loader as answerStreamLoader } from "../routes/chats.$chatId.messages.$messageId.stream";
@@ -132,8 +133,23 @@ export interface HttpContext {
   disableIdleTimeout: () => void;
   /** The socket's address as Bun reports it. */
   socketIp: string | undefined;
-  /** Set on Fly (FLY_MACHINE_ID): Fly's proxy is the socket peer and names the real client. */
-  behindFlyProxy: boolean;
+  /**
+   * The header the reverse proxy in front of Parley names the client in (CLIENT_IP_HEADER; on Fly,
+   * Fly-Client-IP): the proxy is the socket's peer for everyone. Unset: the socket's address.
+   */
+  clientIpHeader: string | undefined;
+}
+
+/**
+ * The client's address: from the proxy's header when there is one, else the
+ * socket's. A list (X-Forwarded-For) gives its last entry, the one the proxy
+ * next to Parley added: those before it are whatever the client sent. A
+ * header that is missing or holds no address leaves the socket's.
+ */
+export function clientAddress(request: Request, { socketIp, clientIpHeader }: Pick<HttpContext, "socketIp" | "clientIpHeader">): string | undefined {
+  if (!clientIpHeader) return socketIp;
+  const named = request.headers.get(clientIpHeader)?.split(",").at(-1)?.trim() ?? "";
+  return ipaddr.isValid(named) ? ipaddr.process(named).toString() : socketIp;
 }
 
 /**
@@ -193,7 +209,7 @@ export async function handleHttp(request: Request, context: HttpContext): Promis
   const refused = refuse(request);
   if (refused) return done(refused);
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
-  const clientIp = (context.behindFlyProxy ? request.headers.get("Fly-Client-IP") : null) ?? context.socketIp;
+  const clientIp = clientAddress(request, context);
   const loadContext: AppLoadContext = { disableIdleTimeout: context.disableIdleTimeout, nonce, clientIp };
   try {
     return await done((await atTheEdge(request, url, loadContext)) ?? (await context.remix(request, loadContext)));

@@ -96,6 +96,28 @@ test("another account is not held up by one account's throttle, and a forged Fly
   }
 });
 
+test("behind a reverse proxy named by CLIENT_IP_HEADER, each person's address is counted, not the proxy's", async () => {
+  const server = await startOwnServer({ CLIENT_IP_HEADER: "X-Forwarded-For", SIGNUPS_PER_IP_PER_HOUR: "2" });
+  // As nginx sends it: the proxy appends the address it saw to whatever the client wrote.
+  const signUpFrom = (forwardedFor: string) =>
+    fetch(`${server.baseURL}/signup`, {
+      method: "POST",
+      body: new URLSearchParams({ name: "X", email: uniqueEmail("proxied"), password: DEFAULT_PASSWORD }),
+      headers: { "X-Forwarded-For": forwardedFor },
+      redirect: "manual",
+    }).then((response) => response.status);
+  try {
+    expect(await signUpFrom("203.0.113.5")).toBe(302);
+    // What the client wrote before the proxy's entry is not its address.
+    expect(await signUpFrom("198.51.100.1, 203.0.113.5")).toBe(302);
+    expect(await signUpFrom("198.51.100.2, 203.0.113.5")).toBe(429);
+    // Someone else behind the same proxy is not held up.
+    expect(await signUpFrom("203.0.113.6")).toBe(302);
+  } finally {
+    await server.stop();
+  }
+});
+
 const OFF_SITE = [
   "/\t/evil.example",
   "/%09/evil.example",

@@ -32,7 +32,7 @@ afterEach(async () => {
 const noStaticFiles = { dir: "/nonexistent", names: new Set<string>() };
 function edge() {
   const remix = vi.fn(async () => new Response("from Remix"));
-  return { remix, context: { remix, staticFiles: noStaticFiles, disableIdleTimeout: () => {}, socketIp: "127.0.0.1", behindFlyProxy: false } };
+  return { remix, context: { remix, staticFiles: noStaticFiles, disableIdleTimeout: () => {}, socketIp: "127.0.0.1", clientIpHeader: undefined } };
 }
 
 async function answered() {
