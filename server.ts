@@ -59,6 +59,17 @@ try {
   process.exit(1);
 }
 
+// A command instead of serving (`npm run reset-link -- <email>`): done on the database as it is, then the process ends.
+const [command, ...commandArgs] = process.argv.slice(2);
+if (command === "reset-link") {
+  const { ok, said } = await app.resetLinkCommand(commandArgs[0]);
+  (ok ? console.log : console.error)(said);
+  process.exit(ok ? 0 : 1);
+} else if (command) {
+  console.error(`Unknown command "${command}". Without one, this starts Parley; npm run reset-link -- <email> makes a password-reset link.`);
+  process.exit(1);
+}
+
 const remix = createRequestHandler(build, config.NODE_ENV === "test" ? "production" : config.NODE_ENV);
 const staticFiles = app.listStaticFiles(path.join(root, "build", "client"));
 

@@ -1,6 +1,6 @@
 // The database handle. Only app/models/* and a few infrastructure modules
 // (health check, migrations, stream persistence) import it.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Client, createClient } from "@libsql/client";
@@ -176,7 +176,29 @@ const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url
  * connection's PRAGMAs — WAL, busy timeout, foreign keys — are set in open().)
  */
 export async function prepareDatabase(options: { migrationsFolder?: string } = {}): Promise<void> {
-  await migrate(database(), { migrationsFolder: options.migrationsFolder ?? migrationsFolder });
+  const folder = options.migrationsFolder ?? migrationsFolder;
+  await refuseNewerDatabase(folder);
+  await migrate(database(), { migrationsFolder: folder });
+}
+
+/**
+ * A database a newer Parley has changed (an upgrade, then the old version
+ * started again) holds tables and columns this version does not know of: it
+ * would write rows the newer one then misreads. It is refused at boot, with
+ * the way back, rather than used.
+ */
+async function refuseNewerDatabase(folder: string): Promise<void> {
+  const journal = JSON.parse(readFileSync(path.join(folder, "meta", "_journal.json"), "utf8")) as { entries: { when: number; tag: string }[] };
+  const known = Math.max(...journal.entries.map((entry) => entry.when));
+  const client = databaseClient();
+  const table = await client.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'");
+  if (table.rows.length === 0) return;
+  const newest = Number((await client.execute("SELECT max(created_at) AS newest FROM __drizzle_migrations")).rows[0]?.newest ?? 0);
+  if (newest > known) {
+    throw new Error(
+      `a newer version of Parley has changed this database (its last change is from ${new Date(newest).toISOString().slice(0, 10)}, this version knows changes up to ${new Date(known).toISOString().slice(0, 10)}), and this version would not read it right. Start the newer version, or restore the backup made before the upgrade`,
+    );
+  }
 }
 
 

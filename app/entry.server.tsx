@@ -17,6 +17,7 @@ import { type PageWords, PageWordsProvider } from "./i18n/page-words";
 import { localeOf } from "./utils/http.server";
 
 export { boot, hurryShutdown, settings, shutdown } from "./http/lifecycle.server";
+export { resetLinkCommand } from "./http/commands.server";
 export { handleHttp, lastResort, listStaticFiles } from "./http/edge.server";
 
 const ABORT_DELAY = 5_000;

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { hashPassword } from "../auth/password.server";
 import {
   createPasswordReset,
+  getUserWithPasswordByEmail,
   getUserForAdmin,
   type GuardedOutcome,
   listUsers,
@@ -111,7 +112,20 @@ export async function createResetLink({ admin, userId, now = Date.now() }: { adm
   return { token, expiresAt };
 }
 
-/** The account a reset link is for, while it can be used. */
+/**
+ * A reset link made on the server's command line (`npm run reset-link`), for
+ * an operator locked out of the only admin account: the same link an admin
+ * hands over, made by the account itself.
+ */
+export async function createResetLinkByEmail({ email, now = Date.now() }: { email: string; now?: number }): Promise<{ token: string; expiresAt: number; disabled: boolean }> {
+  const user = await getUserWithPasswordByEmail(email.trim());
+  if (!user) throw new AppError("user_not_found");
+  const { token, hash } = createToken();
+  const expiresAt = now + RESET_LINK_TTL_MS;
+  if (!(await createPasswordReset({ userId: user.id, tokenHash: hash, expiresAt, createdBy: user.id }))) throw new AppError("user_not_found");
+  return { token, expiresAt, disabled: user.disabledAt !== null };
+}
+
 /**
  * The account a reset link is for. A disabled account's link is refused,
  * and kept: it works once an admin enables the account again (a password

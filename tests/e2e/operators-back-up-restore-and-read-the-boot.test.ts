@@ -45,21 +45,23 @@ test("a backup made while Parley runs, put in place of the database after a stop
   }
 });
 
+/** `bun server.ts <args>` with a server's environment, to its end: its exit code and what it printed. */
+async function command(env: Record<string, string>, args: string[]): Promise<{ code: number | null; said: string }> {
+  const output: string[] = [];
+  const child = spawn("node_modules/.bin/bun", ["server.ts", ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  for (const stream of [child.stdout, child.stderr]) stream.on("data", (chunk: Buffer) => output.push(chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  return { code, said: output.join("") };
+}
+
 test("a database that cannot be opened stops the boot, saying which and why", async () => {
   const dataDir = mkdtempSync(path.join(path.dirname(E2E.dataDir), "bad-db-"));
   try {
     const file = path.join(dataDir, "notes.db");
     writeFileSync(file, "These are notes, not a database. ".repeat(200));
     const port = await freePort();
-    const output: string[] = [];
-    const child = spawn("node_modules/.bin/bun", ["server.ts"], {
-      env: { ...process.env, ...E2E.serverEnv, PORT: String(port), DATABASE_URL: `file:${file}` },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    for (const stream of [child.stdout, child.stderr]) stream.on("data", (chunk: Buffer) => output.push(chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    const { code, said } = await command({ ...E2E.serverEnv, PORT: String(port), DATABASE_URL: `file:${file}` }, []);
     expect(code).toBe(1);
-    const said = output.join("");
     expect(said).toContain(`Could not open the database at DATABASE_URL="file:${file}": `);
     expect(said).toMatch(/not a database/);
     expect(said).not.toContain("Failed query");
@@ -76,16 +78,56 @@ test("a database that cannot be reached or made stops the boot, saying why in wo
     { url: "file:/etc/hostname/parley.db", said: 'DATABASE_URL="file:/etc/hostname/parley.db": /etc/hostname is a file, where the database\'s folder would be' },
   ];
   for (const { url, said } of cases) {
-    const output: string[] = [];
-    const child = spawn("node_modules/.bin/bun", ["server.ts"], {
-      env: { ...process.env, ...E2E.serverEnv, PORT: String(await freePort()), DATABASE_URL: url },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    for (const stream of [child.stdout, child.stderr]) stream.on("data", (chunk: Buffer) => output.push(chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
-    expect(code, url).toBe(1);
-    expect(output.join(""), url).toContain(`Could not open the database at ${said}`);
-    expect(output.join(""), url).not.toContain("hunter2");
+    const booted = await command({ ...E2E.serverEnv, PORT: String(await freePort()), DATABASE_URL: url }, []);
+    expect(booted.code, url).toBe(1);
+    expect(booted.said, url).toContain(`Could not open the database at ${said}`);
+    expect(booted.said, url).not.toContain("hunter2");
+  }
+});
+
+test("a database a newer Parley has changed is refused by an older one, with the way back, and left as it was", async () => {
+  const server = await startOwnServer();
+  await server.stop({ keepData: true });
+  const file = path.join(server.dataDir, "parley.db");
+  // What an upgrade leaves behind: a change to the schema this version does not know of.
+  const newer = Date.UTC(2099, 0, 2);
+  const db = new Database(file);
+  db.prepare("INSERT INTO __drizzle_migrations (hash, created_at) VALUES (?, ?)").run("from-a-newer-parley", newer);
+  db.close();
+  const { code, said } = await command(server.env, []);
+  expect(code).toBe(1);
+  expect(said).toMatch(/Could not open the database at DATABASE_URL="[^"]+": a newer version of Parley has changed this database \(its last change is from 2099-01-02, .*Start the newer version, or restore the backup made before the upgrade/);
+  const check = new Database(file);
+  expect(check.prepare("SELECT count(*) AS n FROM __drizzle_migrations WHERE created_at = ?").get(newer)).toMatchObject({ n: 1 });
+  check.close();
+  rmSync(server.dataDir, { recursive: true, force: true });
+});
+
+test("an operator locked out of the only admin account makes a reset link on the command line, beside the running server", async ({ newContext }) => {
+  const server = await startOwnServer();
+  try {
+    const page = await (await newContext({ baseURL: server.baseURL })).newPage();
+    const admin = await signUp(page, { name: "Only Admin" });
+    const unknown = await command(server.env, ["reset-link", "nobody@example.com"]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.said).toContain("No account has the email nobody@example.com in the database at DATABASE_URL=");
+    const made = await command(server.env, ["reset-link", admin.email.toUpperCase()]);
+    expect(made.code, made.said).toBe(0);
+    expect(made.said).toContain(`A password-reset link for ${admin.email}, usable once until `);
+    const link = new URL(/http:\/\/localhost:\d+\/reset-password\/[A-Za-z0-9_-]{43}/.exec(made.said)![0]);
+    expect(link.port).toBe(new URL(server.baseURL).port);
+    // The running server was left alone: the admin's session still works, and the link is its to open.
+    await page.goto("/chats");
+    await expect(page).toHaveURL(/\/chats$/);
+    const other = await (await newContext({ baseURL: server.baseURL })).newPage();
+    await other.goto(link.pathname);
+    await expect(other.getByText(admin.email)).toBeVisible();
+    await other.getByLabel(/New password/).fill("a new and better password");
+    await other.getByRole("button", { name: "Set new password" }).click();
+    await expect(other).toHaveURL(/\/chats$/);
+    await expect(other.getByRole("link", { name: "Admin" })).toBeVisible();
+  } finally {
+    await server.stop();
   }
 });
 
@@ -96,15 +138,9 @@ test("a database server that takes the connection and never answers stops the bo
   await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
   const { port: silentPort } = silent.address() as AddressInfo;
   try {
-    const output: string[] = [];
-    const child = spawn("node_modules/.bin/bun", ["server.ts"], {
-      env: { ...process.env, ...E2E.serverEnv, PORT: String(await freePort()), DATABASE_URL: `libsql://127.0.0.1:${silentPort}` },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    for (const stream of [child.stdout, child.stderr]) stream.on("data", (chunk: Buffer) => output.push(chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    const { code, said } = await command({ ...E2E.serverEnv, PORT: String(await freePort()), DATABASE_URL: `libsql://127.0.0.1:${silentPort}` }, []);
     expect(code).toBe(1);
-    expect(output.join("")).toContain(`Could not open the database at DATABASE_URL="libsql://127.0.0.1:${silentPort}": no answer in 30 s`);
+    expect(said).toContain(`Could not open the database at DATABASE_URL="libsql://127.0.0.1:${silentPort}": no answer in 30 s`);
   } finally {
     for (const socket of sockets) socket.destroy();
     silent.close();
