@@ -153,8 +153,7 @@ async function stop() {
     return;
   }
   shuttingDown = performance.now();
-  server.stop();
-  await app.shutdown();
+  await app.shutdown({ stopListening: () => void server.stop() });
   process.exit(0);
 }
 process.on("SIGINT", () => void stop());

@@ -17,11 +17,18 @@ import { instanceId, streamRegistry } from "../streaming/streams.server";
 import { settlePendingTitles } from "../streaming/title.server";
 import { vectorIndexer } from "../services/vector-index.server";
 import { logger, scrub } from "../utils/logger.server";
+import { readSetting, writeSetting } from "../models/app-setting.server";
 
 const SESSION_SWEEP_MS = 60 * 60 * 1000;
 /** How long boot waits for the database to answer (migrations on a remote server included). */
 const DATABASE_ANSWER_MS = 30_000;
 let sweep: ReturnType<typeof setInterval> | undefined;
+let leftoverCheck: ReturnType<typeof setTimeout> | undefined;
+
+/** Until when (ms) a process that is stopping may still be writing answers: another one starting meanwhile leaves them to it. */
+const FINISHING_UNTIL_KEY = "answers_finishing_until";
+/** Beyond the time to finish: storing what is left as interrupted, and the clocks of two processes. */
+const FINISHING_MARGIN_MS = 2_000;
 
 /**
  * The umask covers files created from now on; files an earlier version
@@ -95,8 +102,20 @@ export async function boot({ migrationsFolder }: { migrationsFolder: string }): 
   const { resealed, unreadable } = await resealUserKeys();
   if (resealed > 0) logger.info("re-encrypted people's own keys with the current ENCRYPTION_KEY", { count: resealed });
   if (unreadable > 0) logger.warn("some people's own keys were sealed with an encryption key the server no longer has; they must add them again", { count: unreadable });
-  const interrupted = await interruptOrphanedStreams({ instanceId: instanceId() });
-  if (interrupted > 0) logger.warn("marked answers left streaming by a previous process as interrupted", { count: interrupted });
+  // A process stopped a moment ago may still be finishing its answers (it gave up the port at once): they are left
+  // to it until its time is up, then whatever it left streaming is marked, as after a crash.
+  const finishingUntil = Number(await readSetting({ key: FINISHING_UNTIL_KEY })) || 0;
+  const leftover = async () => {
+    const interrupted = await interruptOrphanedStreams({ instanceId: instanceId(), except: streamRegistry().activeStreams().map((stream) => stream.messageId) });
+    if (interrupted > 0) logger.warn("marked answers left streaming by a previous process as interrupted", { count: interrupted });
+  };
+  if (finishingUntil > Date.now()) {
+    logger.info("a Parley process that is stopping may still be finishing answers: they are left to it, and checked again when its time is up", { until: new Date(finishingUntil).toISOString() });
+    leftoverCheck = setTimeout(() => void leftover().catch((error: unknown) => logger.warn("could not check for answers left streaming", { error })), finishingUntil - Date.now());
+    leftoverCheck.unref?.();
+  } else {
+    await leftover();
+  }
   const swept = async () => {
     await deleteExpiredSessions().catch((error) => logger.warn("could not delete expired sessions", { error }));
     await sweepUnusedUploads().catch((error) => logger.warn("could not delete unused uploads", { error }));
@@ -120,17 +139,32 @@ export function hurryShutdown(): void {
 }
 
 /** Lets running answers finish for a while, then stores the rest as interrupted. */
-export async function shutdown({ graceMs = 10_000 }: { graceMs?: number } = {}): Promise<void> {
+export async function shutdown({ graceMs = 10_000, stopListening = () => {} }: { graceMs?: number; stopListening?: () => void } = {}): Promise<void> {
   hurried = false;
   if (sweep) clearInterval(sweep);
+  clearTimeout(leftoverCheck);
   vectorIndexer().stop();
   const registry = streamRegistry();
   const activeStreams = registry.activeStreams().length;
+  // The port is given up now: a Parley started meanwhile on this database is told first that these answers are still written.
+  const finishingUntil = activeStreams > 0 ? Date.now() + graceMs + FINISHING_MARGIN_MS : 0;
+  if (finishingUntil) {
+    await writeSetting({ key: FINISHING_UNTIL_KEY, value: finishingUntil, changedBy: null }).catch((error: unknown) =>
+      logger.warn("could not note that answers are being finished", { error }),
+    );
+  }
+  stopListening();
   const waiting = `shutting down: running answers get up to ${Math.round(graceMs / 1000)} s to finish (a second Ctrl-C stores them as they are and stops)`;
   logger.info(activeStreams > 0 ? waiting : "shutting down", { activeStreams });
   const deadline = Date.now() + graceMs;
   while (registry.activeStreams().length > 0 && Date.now() < deadline && !hurried) await new Promise((resolve) => setTimeout(resolve, 100));
   await registry.stopAll();
+  // Every answer is stored: a Parley starting now has nothing to wait for (unless another process noted a time since).
+  if (finishingUntil) {
+    await readSetting({ key: FINISHING_UNTIL_KEY })
+      .then((noted) => (Number(noted) === finishingUntil ? writeSetting({ key: FINISHING_UNTIL_KEY, value: 0, changedBy: null }) : undefined))
+      .catch((error: unknown) => logger.warn("could not note that the answers are finished", { error }));
+  }
   await settlePendingTitles(hurried ? 0 : 2_000);
   await checkpointAndClose().catch((error: unknown) => logger.warn("could not checkpoint the database at shutdown", { error }));
 }

@@ -297,6 +297,16 @@ describe("recovering after a restart", () => {
     expect(await titleOf(named.chat.id)).toEqual({ title: "My own name", titleSet: true });
   });
 
+  test("an answer this process is writing itself is left alone by a later check", async () => {
+    const [writtenHere, leftBehind] = await Promise.all([newChat(), newChat()]);
+    const [mine, orphan] = await Promise.all(
+      [writtenHere, leftBehind].map(({ chat }) => createExchange({ chatId: chat.id, parentId: null, parts: textParts("q"), model: TEST_MODEL, instanceId: null })),
+    );
+    await interruptOrphanedStreams({ instanceId: null, except: [mine!.assistantMessageId] });
+    expect((await getMessage({ chatId: writtenHere.chat.id, messageId: mine!.assistantMessageId }))!.status).toBe("streaming");
+    expect((await getMessage({ chatId: leftBehind.chat.id, messageId: orphan!.assistantMessageId }))!.status).toBe("interrupted");
+  });
+
   test("on a fleet, a machine interrupts only its own answers and those with no machine recorded", async () => {
     const chats = await Promise.all([newChat(), newChat(), newChat()]);
     const [mine, theirs, unknown] = await Promise.all(

@@ -451,9 +451,11 @@ async function fallbackTitles(db: Database, which: SQL) {
  * A new chat whose first answer was cut short this way never got its title
  * (that waits for the answer's end): it is named after its first message.
  */
-export async function interruptOrphanedStreams({ instanceId }: { instanceId: string | null }): Promise<number> {
+export async function interruptOrphanedStreams({ instanceId, except = [] }: { instanceId: string | null; except?: readonly string[] }): Promise<number> {
   const db = database();
-  const ours = sql`(instance_id IS NULL OR instance_id = ${instanceId ?? ""} OR ${instanceId === null ? 1 : 0})`;
+  // `except`: answers this process is writing itself (a check made after it started serving).
+  const notMine = except.length > 0 ? sql` AND messages.id NOT IN (${sql.join(except.map((id) => sql`${id}`), sql`, `)})` : sql``;
+  const ours = sql`(instance_id IS NULL OR instance_id = ${instanceId ?? ""} OR ${instanceId === null ? 1 : 0})${notMine}`;
   const titles = await fallbackTitles(db, sql`EXISTS (SELECT 1 FROM messages WHERE messages.chat_id = c.id AND messages.status = 'streaming' AND ${ours})`);
   const [result] = await db.batch([
     db.run(sql`
