@@ -472,6 +472,7 @@ export const en = {
     filesLeftOut_one: "{{count}} file was left out (its message names it):",
     filesLeftOut_other: "{{count}} files were left out (their messages name them):",
     fileMissing: "it was not in the import",
+    fileUnreadable: "it could not be read from the import: it is damaged, or larger than any file this server takes",
     fileQuota: "it did not fit in your storage",
     fileChanged: "its bytes are not those exported",
     more_one: "…and {{count}} more in the sidebar.",

@@ -66,4 +66,24 @@ describe("a title and file names in the Markdown export", () => {
     expect(markdown).toContain("- \\<script\\>x\\</script\\>.txt (text/plain)");
     expect(markdown).not.toMatch(/(^|[^\\])<(b|script)>/);
   });
+
+  test("a system prompt, a model's name and its reasoning are text too, their lines kept; the answer itself stays Markdown", () => {
+    const html = "<script>alert(1)</script><img src=x onerror=alert(2)>";
+    const source = {
+      chat: { id: "c", title: "Plans", model: `custom:x${html}`, systemPrompt: `Be brief.\n# Not a heading ${html}`, createdAt: Date.UTC(2026, 11, 5), activeLeafId: "a" },
+      messages: [
+        { id: "u", role: "user", parentId: null, parts: [{ type: "text", text: "Go" }], status: "complete", model: null },
+        { id: "a", role: "assistant", parentId: "u", parts: [{ type: "reasoning", text: `First *this*\n</details>${html}` }, { type: "text", text: "**Done.**" }], status: "complete", model: `gpt-4o${html}` },
+      ],
+      attachments: new Map(),
+    } as unknown as Parameters<typeof chatMarkdown>[0];
+    const markdown = chatMarkdown(source, "en");
+    expect(markdown).toContain("> Be brief.\n> \\# Not a heading \\<script\\>alert(1)\\</script\\>\\<img src=x onerror=alert(2)\\>");
+    expect(markdown).toContain("## Assistant · gpt-4o\\<script\\>");
+    expect(markdown).toContain("<details><summary>Reasoning</summary>\n\nFirst \\*this\\*\n\\</details\\>\\<script\\>");
+    expect(markdown).toContain("**Done.**");
+    // No tag of the chat's own words is left whole outside a code span (the model's id, shown as it is): only the
+    // export's <details> and <summary>.
+    expect(markdown.replace(/`[^`\n]*`/g, "").match(/(^|[^\\])<\/?[a-z]+/g)!.map((tag) => tag.replace(/^[^<]/, ""))).toEqual(["<details", "<summary", "</summary", "</details"]);
+  });
 });

@@ -94,7 +94,14 @@ function activePath({ chat, messages }: Pick<ChatForExport, "chat" | "messages">
  * image in a viewer that renders HTML, `*draft*` keeps its stars).
  */
 export function asMarkdownText(text: string): string {
-  return text.replace(/[\\`*_[\]<>~&]/g, "\\$&").replace(/\s+/g, " ");
+  return text.replace(MARKUP, "\\$&").replace(/\s+/g, " ");
+}
+
+const MARKUP = /[\\`*_[\]<>~&]/g;
+
+/** Text shown as it reads, its lines kept (a chat's system prompt, a model's reasoning): the same escapes, and a # that would start a heading. */
+export function asMarkdownLines(text: string): string {
+  return text.replace(MARKUP, "\\$&").replace(/^(\s*)#/gm, "$1\\#");
 }
 
 /** A file of a message, and where the archive holds it (`inArchive`: a Markdown file alone has no files beside it). */
@@ -141,12 +148,14 @@ export function chatMarkdown(source: ChatForExport, locale: Locale = "en", { inA
   const { chat, attachments } = source;
   const words = MARKDOWN_WORDS[locale];
   const created = `${new Intl.DateTimeFormat(locale, { dateStyle: "long", timeStyle: "short", timeZone: "UTC" }).format(chat.createdAt)} UTC`;
-  const lines = [`# ${asMarkdownText(chat.title)}`, "", `${words.model}: ${modelNameIn(chat.model, locale)} · \`${chat.model}\` · ${words.created} ${created}`];
-  if (chat.systemPrompt) lines.push("", `> ${words.systemPrompt}:`, ...chat.systemPrompt.split("\n").map((l) => `> ${l}`));
+  // Every word here but the messages' own is text, whatever it holds (an import brings names and ids from anywhere).
+  const lines = [`# ${asMarkdownText(chat.title)}`, "", `${words.model}: ${asMarkdownText(modelNameIn(chat.model, locale))} · \`${chat.model.replaceAll("`", "'")}\` · ${words.created} ${created}`];
+  if (chat.systemPrompt) lines.push("", `> ${words.systemPrompt}:`, ...asMarkdownLines(chat.systemPrompt).split("\n").map((l) => `> ${l}`));
   for (const message of activePath(source)) {
-    lines.push("", message.role === "user" ? `## ${words.you}` : `## ${words.assistant}${message.model ? ` · ${modelNameIn(message.model, locale)}` : ""}`, "");
+    lines.push("", message.role === "user" ? `## ${words.you}` : `## ${words.assistant}${message.model ? ` · ${asMarkdownText(modelNameIn(message.model, locale))}` : ""}`, "");
     const reasoning = reasoningText(message.parts);
-    if (reasoning) lines.push(`<details><summary>${words.reasoning}</summary>`, "", reasoning, "", "</details>", "");
+    // Shown as plain text on the page, so written as text: its own HTML would end the <details> or run in a viewer.
+    if (reasoning) lines.push(`<details><summary>${words.reasoning}</summary>`, "", asMarkdownLines(reasoning), "", "</details>", "");
     const text = plainText(message.parts);
     if (text) lines.push(underSpeaker(text));
     const files = message.parts.filter((p) => p.type === "file" || p.type === "image");

@@ -27,7 +27,7 @@ import { looksLikeZip, openZip, type ZipReader, ZipError } from "../utils/zip.se
 import { newChatModelFor } from "./conversation.server";
 import { safeFileName } from "./file-kind";
 import { extractPdfText, uploadAllowance } from "./attachments.server";
-import { PARLEY_EXPORT_VERSION } from "./export.server";
+import { asMarkdownText, PARLEY_EXPORT_VERSION } from "./export.server";
 import { consume, refund } from "./limits.server";
 import { effectiveLimits } from "./usage-limits.server";
 import { vectorIndexer } from "./vector-index.server";
@@ -445,7 +445,8 @@ function parseJson(bytes: Uint8Array): unknown {
 
 /** Where a file's bytes come from: the archive it came in (by SHA-256), or nowhere (a bare JSON file). */
 interface FileSource {
-  bytesOf(sha256: string): Promise<Uint8Array | undefined>;
+  /** "unreadable": the archive has it, damaged or larger than any file Parley takes. */
+  bytesOf(sha256: string): Promise<Uint8Array | "unreadable" | undefined>;
 }
 
 const NO_FILES: FileSource = { bytesOf: async () => undefined };
@@ -461,7 +462,7 @@ export interface ImportFailure {
 export interface FileLeftOut {
   title: string;
   name: string;
-  reason: "missing" | "quota" | "changed";
+  reason: "missing" | "unreadable" | "quota" | "changed";
 }
 
 export interface ImportReport {
@@ -577,8 +578,14 @@ async function rowsOf({
       if (typeof stored === "string") {
         leftOut.push({ name: file.name, reason: stored });
         // The bytes did not come with the conversation, or do not fit: the message still says which file it had.
-        const why = { quota: "the file did not fit in your storage", changed: "the file in the import was not the one exported: its bytes do not match", missing: "the file was not in the import" }[stored];
-        const note: MessagePart = { type: "text", text: `📎 ${file.name} (${file.mediaType}; ${why})` };
+        const why = {
+          quota: "the file did not fit in your storage",
+          changed: "the file in the import was not the one exported: its bytes do not match",
+          missing: "the file was not in the import",
+          unreadable: "the file in the import could not be read: it is damaged, or larger than any file this server takes",
+        }[stored];
+        // The note is Markdown: the name stays words, whatever it holds.
+        const note: MessagePart = { type: "text", text: `📎 ${asMarkdownText(file.name)} (${asMarkdownText(file.mediaType)}; ${why})` };
         notes.add(note);
         parts.push(note);
         continue;
@@ -616,6 +623,7 @@ async function rowsOf({
 async function attachFile({ file, files, rows, blobOfSha, allowance }: { file: IncomingFile; files: FileSource; rows: ImportedChatRows; blobOfSha: Map<string, string>; allowance: { left: number } }) {
   const bytes = file.text !== undefined ? new Uint8Array(Buffer.from(file.text, "utf8")) : await files.bytesOf(file.sha256);
   // Imported files count against the same quota as uploads: one that does not fit is named in text instead.
+  if (bytes === "unreadable") return bytes;
   if (!bytes || bytes.length === 0) return "missing" as const;
   if (createHash("sha256").update(bytes).digest("hex") !== file.sha256) return "changed" as const;
   if (bytes.length > allowance.left) return "quota" as const;
@@ -790,8 +798,8 @@ export async function importFile({ filePath, user, locale = "en" }: { filePath: 
         try {
           return await zip.read(entry, env().MAX_FILE_BYTES * 4);
         } catch (error) {
-          // A damaged file: the message names it in text instead.
-          if (error instanceof ZipError) return undefined;
+          // A damaged file, or one larger than any Parley takes: the message names it in text instead.
+          if (error instanceof ZipError) return "unreadable";
           throw error;
         }
       },

@@ -207,6 +207,20 @@ describe("a Parley export imported back", () => {
     expect(report.filesLeftOut).toEqual([{ title: chat.title, name: "notes.txt", reason: "missing" }]);
   });
 
+  test("a file the archive holds damaged is named in text, said to be unreadable rather than missing", async () => {
+    const owner = await createTestUser("Damaged");
+    const { chat } = await chatWithBranchesAndAFile(owner.id);
+    const zip = Buffer.from(await collect(exportChat({ chatId: chat.id, title: chat.title, format: "zip" }).body));
+    // The file's local header comes first in the archive, 30 bytes before its name: its signature is broken.
+    const name = /attachments\/[0-9a-f]{64}\/notes\.txt/.exec(zip.toString("latin1"))!;
+    expect(zip.readUInt32LE(name.index - 30)).toBe(0x04034b50);
+    zip.writeUInt32LE(0, name.index - 30);
+    const report = await importing(owner.id, new Uint8Array(zip));
+    expect(report).toMatchObject({ imported: 1, filesLeftOut: [{ title: chat.title, name: "notes.txt", reason: "unreadable" }] });
+    const question = (await treeOf(report.chats[0]!.id)).rows.find((r) => r.content.includes("Tell me about rivers"))!;
+    expect(question.content).toMatch(/^📎 notes\.txt \(text\/plain; the file in the import could not be read: it is damaged, or larger than any file this server takes\)/);
+  });
+
   test("an imported file counts against the upload quota: one that does not fit is named in text instead", async () => {
     const owner = await createTestUser("BigFile");
     const chat = await createTestChat({ userId: owner.id, title: "Large file" });

@@ -7,11 +7,11 @@ export interface ImportReportView {
   imported: number;
   skipped: number;
   failed: { title: string; reason: string }[];
-  filesLeftOut?: { title: string; name: string; reason: "missing" | "quota" | "changed" }[];
+  filesLeftOut?: { title: string; name: string; reason: "missing" | "unreadable" | "quota" | "changed" }[];
   chats: { id: string; title: string }[];
 }
 
-const LEFT_OUT_WHY = { missing: "importReport.fileMissing", quota: "importReport.fileQuota", changed: "importReport.fileChanged" } as const;
+const LEFT_OUT_WHY = { missing: "importReport.fileMissing", unreadable: "importReport.fileUnreadable", quota: "importReport.fileQuota", changed: "importReport.fileChanged" } as const;
 
 const SOURCE_NAMES: Record<string, string> = { parley: "Parley", chatgpt: "ChatGPT", claude: "Claude" };
 
