@@ -27,7 +27,10 @@ export async function resetLinkCommand(email: string | undefined): Promise<{ ok:
     };
   } catch (error) {
     if (error instanceof AppError && error.code === "user_not_found") return { ok: false, said: `No account has the email ${email} in the database at ${where}.` };
-    const message = error instanceof Error ? error.message : String(error);
+    // The driver's own words, not the query that wraps them (which would print the email asked for).
+    let cause = error;
+    while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause;
+    const message = cause instanceof Error ? cause.message : String(cause);
     if (/no such table/i.test(message)) return { ok: false, said: `Parley has not started on the database at ${where} yet: there are no accounts in it.` };
     return { ok: false, said: scrub(`Could not make the link with the database at ${where}: ${message}`) };
   } finally {

@@ -112,6 +112,12 @@ test("an operator locked out of the only admin account makes a reset link on the
     const unknown = await command(server.env, ["reset-link", "nobody@example.com"]);
     expect(unknown.code).toBe(1);
     expect(unknown.said).toContain("No account has the email nobody@example.com in the database at DATABASE_URL=");
+    // A database Parley never started on (a wrong DATABASE_URL) is said as such.
+    const elsewhere = `file:${path.join(server.dataDir, "never-started", "parley.db")}`;
+    const empty = await command({ ...server.env, DATABASE_URL: elsewhere }, ["reset-link", admin.email]);
+    expect(empty.code).toBe(1);
+    expect(empty.said).toContain(`Parley has not started on the database at DATABASE_URL="${elsewhere}" yet: there are no accounts in it.`);
+    expect(empty.said).not.toContain(admin.email);
     const made = await command(server.env, ["reset-link", admin.email.toUpperCase()]);
     expect(made.code, made.said).toBe(0);
     expect(made.said).toContain(`A password-reset link for ${admin.email}, usable once until `);
