@@ -188,7 +188,7 @@ export async function prepareDatabase(options: { migrationsFolder?: string } = {
  * the way back, rather than used.
  */
 async function refuseNewerDatabase(folder: string): Promise<void> {
-  const journal = JSON.parse(readFileSync(path.join(folder, "meta", "_journal.json"), "utf8")) as { entries: { when: number; tag: string }[] };
+  const journal = JSON.parse(readFileSync(path.join(folder, "meta", "_journal.json"), "utf8")) as { entries: { when: number }[] };
   const known = Math.max(...journal.entries.map((entry) => entry.when));
   const client = databaseClient();
   const table = await client.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'");

@@ -7,11 +7,12 @@ import { closeDatabase } from "../db.server";
 import { AppError } from "../protocol/errors";
 import { createResetLinkByEmail } from "../services/admin-users.server";
 import { scrub } from "../utils/logger.server";
+import { databaseSetting, rootCause } from "./lifecycle.server";
 
 /** `npm run reset-link -- <email>`: a password-reset link for that account, as an admin would hand over. */
 export async function resetLinkCommand(email: string | undefined): Promise<{ ok: boolean; said: string }> {
   const config = env();
-  const where = scrub(`DATABASE_URL=${JSON.stringify(config.DATABASE_URL.split("?")[0])}`);
+  const where = databaseSetting(config);
   if (!email) return { ok: false, said: "Give the account's email: npm run reset-link -- admin@example.com" };
   try {
     const { token, expiresAt, disabled } = await createResetLinkByEmail({ email });
@@ -27,10 +28,7 @@ export async function resetLinkCommand(email: string | undefined): Promise<{ ok:
     };
   } catch (error) {
     if (error instanceof AppError && error.code === "user_not_found") return { ok: false, said: `No account has the email ${email} in the database at ${where}.` };
-    // The driver's own words, not the query that wraps them (which would print the email asked for).
-    let cause = error;
-    while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause;
-    const message = cause instanceof Error ? cause.message : String(cause);
+    const message = rootCause(error);
     if (/no such table/i.test(message)) return { ok: false, said: `Parley has not started on the database at ${where} yet: there are no accounts in it.` };
     return { ok: false, said: scrub(`Could not make the link with the database at ${where}: ${message}`) };
   } finally {

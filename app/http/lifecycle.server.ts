@@ -47,8 +47,16 @@ const EMBEDDINGS_PROBLEM: Record<EmbeddingsOff, string> = {
   provider_unsupported: "names a provider without an OpenAI-compatible embeddings endpoint",
 };
 
-/** The innermost reason of an error (drizzle's "Failed query" wraps the driver's, which may wrap the system's). */
-function rootCause(error: unknown): string {
+/** The database setting as a message names it: without its query string, and any password in it hidden. */
+export function databaseSetting(config: Env = env()): string {
+  return scrub(`DATABASE_URL=${JSON.stringify(config.DATABASE_URL.split("?")[0])}`);
+}
+
+/**
+ * The innermost reason of an error (drizzle's "Failed query" wraps the driver's, which may wrap the system's): not
+ * the query, which would print what it was asked with.
+ */
+export function rootCause(error: unknown): string {
   let cause = error;
   while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause;
   if (!(cause instanceof Error)) return String(cause);
@@ -83,7 +91,7 @@ export async function boot({ migrationsFolder }: { migrationsFolder: string }): 
   // The database, its WAL and the session secret hold private data: readable by their owner only.
   process.umask(0o077);
   makePrivate(localDatabasePath(config.DATABASE_URL));
-  const where = `DATABASE_URL=${JSON.stringify(config.DATABASE_URL.split("?")[0])}`;
+  const where = databaseSetting(config);
   let timer: ReturnType<typeof setTimeout> | undefined;
   // A server that takes the connection and never answers would otherwise hold the boot, silent, for ever.
   const silent = new Promise<never>((_, reject) => {
