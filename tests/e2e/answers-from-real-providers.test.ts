@@ -365,11 +365,14 @@ test("a connection reset mid-answer keeps the partial text, and Continue finishe
 test("an answer cut off while the model was still thinking offers Regenerate, not Continue", async ({ page }) => {
   await signUp(page);
   const marker = uniqueMarker("rt");
-  await queueScripts("openai", marker, { reasoning: "First I weigh the rivers, then the lakes, then the seas.", text: "Rivers.", tokenDelayMs: 20, resetAfterTokens: 4 });
+  await queueScripts("openai", marker, { reasoning: "First I weigh the rivers, then the lakes, then the seas.", text: "Rivers.", tokenDelayMs: 50, resetAfterTokens: 4 });
   await startChat(page, GPT_MINI, `Think then break ${marker}`);
   await waitForAnswer(page, "error");
   const answer = lastAnswer(page);
-  await expect(answer.getByTestId("reasoning")).toContainText("First I weigh");
+  // The thinking that arrived is kept. Not necessarily all four tokens: Bun's fetch can lose the bytes that reach it
+  // together with the dropped connection.
+  await expect(answer.getByTestId("reasoning")).toContainText(/^First I /);
+  const reasoning = await answer.getByTestId("reasoning").textContent();
   await expect(answer.getByTestId("answer-problem")).toHaveText("The connection to OpenAI was lost. Regenerate to try again.");
   await expect(answer.getByRole("button", { name: "Continue" })).toHaveCount(0);
   await expect(answer.getByRole("button", { name: "Regenerate" })).toBeVisible();
@@ -377,6 +380,7 @@ test("an answer cut off while the model was still thinking offers Regenerate, no
   await page.reload();
   await expect(lastAnswer(page).getByTestId("answer-problem")).toHaveText("The connection to OpenAI was lost. Regenerate to try again.");
   await expect(lastAnswer(page).getByRole("button", { name: "Continue" })).toHaveCount(0);
+  await expect(lastAnswer(page).getByTestId("reasoning")).toHaveText(reasoning!);
 });
 
 for (const [provider, model, finishReason] of [["openai", GPT_MINI, "length"], ["anthropic", CLAUDE_HAIKU, "max_tokens"]] as const) {

@@ -164,7 +164,7 @@ async function interrupt(
   const { writer, request } = exchange;
   if (interruption === "reset") {
     request.outcome = "reset";
-    return writer.reset();
+    return writer.reset(script.tokenDelayMs);
   }
   if (interruption === "stall") return writer.stall();
   if (interruption === "malformed") await writer.write(`event: content_block_delta\ndata: {"type":"content_block_delta","index":\n\n`);

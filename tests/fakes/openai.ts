@@ -152,7 +152,7 @@ async function interrupt(exchange: Exchange, interruption: string, script: FakeS
   const { writer, request } = exchange;
   if (interruption === "reset") {
     request.outcome = "reset";
-    return writer.reset();
+    return writer.reset(script.tokenDelayMs);
   }
   if (interruption === "stall") return writer.stall();
   if (interruption === "malformed") await writer.write(`data: {"id":"chatcmpl-broken","choices":[{"delta":\n\n`);

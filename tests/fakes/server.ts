@@ -244,9 +244,14 @@ export class PacedWriter {
     if (this.alive) this.res.end();
   }
 
-  /** Drop the TCP connection mid-response, as a crashing proxy would, once what was written has left. */
-  async reset(): Promise<void> {
+  /**
+   * Drop the TCP connection mid-response, as a crashing proxy would, once what was written has left and `gapMs`
+   * (where the next token would have come) has passed. Bun's fetch loses bytes that reach it in the same read as a
+   * premature close, so a drop right on the heels of the last token would race the client's read of it.
+   */
+  async reset(gapMs = 0): Promise<void> {
     await this.lastFlush;
+    await this.pause(gapMs);
     (this.res.socket ?? this.res).destroy();
   }
 }
