@@ -203,6 +203,8 @@ const envSchema = z.object({
   SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
   /** Set by Fly on every machine; used to route stream resumes to the machine that owns them. */
   FLY_MACHINE_ID: z.string().optional(),
+  /** Set by Fly on every machine: the app's name, whose `https://<name>.fly.dev` the reset-link command prints. */
+  FLY_APP_NAME: z.string().trim().regex(/^[a-z0-9-]+$/).optional().catch(undefined),
   /**
    * The header a reverse proxy in front of Parley puts the client's address in (X-Forwarded-For, X-Real-IP,
    * CF-Connecting-IP): the limits per address then count each person, not the proxy. Unset: the socket's address

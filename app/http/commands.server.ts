@@ -16,13 +16,15 @@ export async function resetLinkCommand(email: string | undefined): Promise<{ ok:
   if (!email) return { ok: false, said: "Give the account's email: npm run reset-link -- admin@example.com" };
   try {
     const { token, expiresAt, disabled } = await createResetLinkByEmail({ email });
-    const link = `http://localhost:${config.PORT}/reset-password/${token}`;
+    // Where the server is reached on this machine: its own port, or on Fly the app's address.
+    const origin = config.FLY_APP_NAME ? `https://${config.FLY_APP_NAME}.fly.dev` : `http://localhost:${config.PORT}`;
+    const link = `${origin}/reset-password/${token}`;
     return {
       ok: true,
       said: [
         `A password-reset link for ${email.trim().toLowerCase()}, usable once until ${new Date(expiresAt).toISOString().replace("T", " ").slice(0, 16)} UTC:`,
         `  ${link}`,
-        "On another address (a domain, Fly), open the same path there. It replaces the account's earlier unused links.",
+        "On another address (a domain of its own), open the same path there. It replaces the account's earlier unused links.",
         ...(disabled ? ["This account is disabled: the link works once an admin enables it again."] : []),
       ].join("\n"),
     };

@@ -155,8 +155,11 @@ test("an answer that ends while the browser is offline stays on the page, and so
   await expect(page.getByRole("alert")).toContainText("That could not reach Parley, so nothing was done. Check your connection and try again.");
   await expect(page.getByLabel("Chat title")).toHaveValue("Named offline");
 
-  // Back online, the page takes its data again, and the same title goes through.
+  // Back online, the page takes its data again, and the same title goes through. (Saved within milliseconds of that
+  // reload starting, the header once kept the reload's older title until the next one.)
+  const reloaded = reloadedOnceReachable(page);
   await context.setOffline(false);
+  await reloaded;
   await expect(lastAnswer(page).getByTestId("answer-stats")).toBeVisible();
   await page.getByLabel("Chat title").press("Enter");
   await expect(page.getByTestId("chat-title")).toHaveText("Named offline");

@@ -104,7 +104,9 @@ test("a database a newer Parley has changed is refused by an older one, with the
   rmSync(server.dataDir, { recursive: true, force: true });
 });
 
-test("an operator locked out of the only admin account makes a reset link on the command line, beside the running server", async ({ newContext }) => {
+test("an operator locked out of the only admin account makes a reset link on the command line, beside the running server", async ({ newContext, browserErrors }) => {
+  // The link a newer one replaced is gone (410).
+  browserErrors.allowStatus(410);
   const server = await startOwnServer();
   try {
     const page = await (await newContext({ baseURL: server.baseURL })).newPage();
@@ -123,11 +125,18 @@ test("an operator locked out of the only admin account makes a reset link on the
     expect(made.said).toContain(`A password-reset link for ${admin.email}, usable once until `);
     const link = new URL(/http:\/\/localhost:\d+\/reset-password\/[A-Za-z0-9_-]{43}/.exec(made.said)![0]);
     expect(link.port).toBe(new URL(server.baseURL).port);
+    // On Fly the link has the app's address, and a newer link replaces the one before.
+    const onFly = await command({ ...server.env, FLY_APP_NAME: "parley-team" }, ["reset-link", admin.email]);
+    expect(onFly.code, onFly.said).toBe(0);
+    const flyLink = new URL(/https:\/\/parley-team\.fly\.dev\/reset-password\/[A-Za-z0-9_-]{43}/.exec(onFly.said)![0]);
+    const replaced = await (await newContext({ baseURL: server.baseURL })).newPage();
+    await replaced.goto(link.pathname);
+    await expect(replaced.getByTestId("reset-refused")).toBeVisible();
     // The running server was left alone: the admin's session still works, and the link is its to open.
     await page.goto("/chats");
     await expect(page).toHaveURL(/\/chats$/);
     const other = await (await newContext({ baseURL: server.baseURL })).newPage();
-    await other.goto(link.pathname);
+    await other.goto(flyLink.pathname);
     await expect(other.getByText(admin.email)).toBeVisible();
     await other.getByLabel(/New password/).fill("a new and better password");
     await other.getByRole("button", { name: "Set new password" }).click();
