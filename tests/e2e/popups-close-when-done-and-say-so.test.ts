@@ -3,8 +3,8 @@
 // click outside close them and focus goes back to what opened them; a
 // confirmation under the last message opens where it can be clicked.
 import type { Locator, Page } from "@playwright/test";
-import { CHAT_URL, chooseModel, expect, expectClickable, lastAnswer, newChatAndSend, signUp, test, userMessages, waitForAnswer, waitForHydration, sendThroughTheForm } from "./fixtures";
-import { queueScripts, uniqueMarker } from "./upstream";
+import { CHAT_URL, chooseModel, expect, expectClickable, lastAnswer, newChatAndSend, reloadedOnceReachable, signUp, test, userMessages, waitForAnswer, waitForHydration, sendThroughTheForm } from "./fixtures";
+import { numberedTokens, queueScripts, uniqueMarker } from "./upstream";
 import { isolate } from "../../app/i18n/isolate";
 
 function headerSummary(page: Page, name: string): Locator {
@@ -126,6 +126,36 @@ test("a refused rename keeps the popup open with the reason", async ({ page, bro
   await expect.poll(() => isOpen(rename)).toBe(false);
   await rename.click();
   await expect(page.getByTestId("chat-header").getByRole("alert")).toHaveCount(0);
+});
+
+test("a title saved as an answer ends is the one shown, though the page read its data again meanwhile", async ({ page }) => {
+  await signUp(page);
+  await newChatAndSend(page, "Notes about tides");
+  await waitForAnswer(page);
+  await waitForHydration(page);
+  const marker = uniqueMarker("rn");
+  await queueScripts("openai", marker, { tokens: numberedTokens(20, "tide"), tokenDelayMs: 50 });
+  await sendThroughTheForm(page, `More about tides ${marker}`);
+  await expect(lastAnswer(page)).toHaveAttribute("data-status", "streaming");
+
+  // The title's save is held on its way until the answer has ended and the page has read its data again.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const chatData = `${new URL(page.url()).pathname}.data`;
+  await page.route((url) => url.pathname === chatData, async (route) => {
+    if (route.request().method() === "POST") await held;
+    await route.continue();
+  });
+  const reloaded = reloadedOnceReachable(page);
+  await headerSummary(page, "Rename").click();
+  await page.getByLabel("Chat title").fill("Tide tables");
+  await page.getByLabel("Chat title").press("Enter");
+  await waitForAnswer(page);
+  await reloaded;
+  release();
+  await expect(page.getByTestId("header-status")).toHaveText("Saved");
+  await expect(page.getByTestId("chat-title")).toHaveText("Tide tables");
+  await expect(page).toHaveTitle(/Tide tables/);
 });
 
 for (const javaScript of [true, false]) {

@@ -20,6 +20,7 @@ import { toPickerGroups } from "~/components/chat/ModelPicker";
 import { AssistantMessage, type MessageView, StreamingElsewhere, UserMessage } from "~/components/chat/MessageItem";
 import { ScrollToBottom } from "~/components/chat/ScrollToBottom";
 import { FormAlert } from "~/components/ui/Field";
+import { backHere } from "~/components/chat/back-here";
 import { neverArrived, unlessUnreachable } from "~/components/chat/not-reached";
 import { useOptimisticSend } from "~/components/chat/useOptimisticSend";
 import { renderTextParts } from "~/components/markdown/html.server";
@@ -155,9 +156,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return runChatAction({ request, user, chatId: params.chatId, ip: context.clientIp });
 }
 
-/** With JavaScript: Stop, Regenerate or any other form that cannot reach the server says so above the composer. */
-export async function clientAction({ serverAction }: ClientActionFunctionArgs) {
-  return unlessUnreachable(() => serverAction<typeof action>(), "action_not_reached");
+/**
+ * With JavaScript: Stop, Regenerate or any other form that cannot reach the server says so above the composer; one
+ * that comes back to this page is done here (back-here.ts).
+ */
+export async function clientAction({ request, serverAction }: ClientActionFunctionArgs) {
+  return unlessUnreachable(() => backHere(request, () => serverAction<typeof action>()), "action_not_reached");
 }
 
 /**
