@@ -155,8 +155,8 @@ test("an answer that ends while the browser is offline stays on the page, and so
   await expect(page.getByRole("alert")).toContainText("That could not reach Parley, so nothing was done. Check your connection and try again.");
   await expect(page.getByLabel("Chat title")).toHaveValue("Named offline");
 
-  // Back online, the page takes its data again, and the same title goes through. (Saved within milliseconds of that
-  // reload starting, the header once kept the reload's older title until the next one.)
+  // Back online, the page takes its data again, and the same title goes through. (Saved once that reload is done: a
+  // save racing the page's own reload has its own test, in popups-close-when-done-and-say-so.)
   const reloaded = reloadedOnceReachable(page);
   await context.setOffline(false);
   await reloaded;
