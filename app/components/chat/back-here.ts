@@ -4,11 +4,11 @@
 // after the action. A redirect is dropped when another load of the page
 // began while the action was on its way (the reload after an answer ends,
 // or after coming back online), and that load may have read the data from
-// before the action: the page kept showing the old title until its next
-// reload.
+// before the action, which nothing would read again: a saved title stayed
+// the old one on the page until its next reload.
 
 /** What a route's client action gives instead of a redirect back to the page it is on. */
-export type BackHere = { ok: true; backHere: true };
+type BackHere = { ok: true; backHere: true };
 
 /** `post`'s answer; a redirect to this very page (where the form posted) as `{ ok, backHere }`. */
 export async function backHere<T>(request: Request, post: () => Promise<T>): Promise<T | BackHere> {
