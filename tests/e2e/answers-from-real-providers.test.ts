@@ -212,6 +212,38 @@ test("Continue right after a Stop is an answer being written again: it shows so,
   await expect(answerContent(page)).toHaveText(kept);
 });
 
+test("Continue pressed after a Stop, before the page read its data again, is followed as it is written", async ({ page }) => {
+  await signUp(page);
+  const marker = uniqueMarker("cb");
+  await queueScripts("openai", marker, { tokens: numberedTokens(300, "one"), tokenDelayMs: 50 }, { tokens: numberedTokens(300, "two"), tokenDelayMs: 50 });
+  await startChat(page, GPT_MINI, `Count twice at once ${marker}`);
+  await expect(answerContent(page)).toContainText("one3 ");
+  // The page's reads of its data after the Stop are held until Continue has been posted: as far as its data knows,
+  // the answer was being written all along.
+  const chatData = `${new URL(page.url()).pathname}.data`;
+  let continued = false;
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.route((url) => url.pathname === chatData, async (route) => {
+    const request = route.request();
+    if (request.method() === "GET" && !continued) await released;
+    if (request.method() === "POST" && request.postData()?.includes("intent=continue")) {
+      continued = true;
+      release();
+    }
+    // A held read the page has given up on meanwhile is gone.
+    await route.continue().catch(() => undefined);
+  });
+  await page.getByRole("button", { name: "Stop generating" }).click();
+  await waitForAnswer(page, "interrupted");
+  await lastAnswer(page).getByRole("button", { name: "Continue" }).click();
+  await expect(answerContent(page)).toContainText("two3 ");
+  await expect(lastAnswer(page)).toHaveAttribute("data-status", "streaming");
+  await page.getByRole("button", { name: "Stop generating" }).click();
+  await waitForAnswer(page, "interrupted");
+  expect(await answerText(page)).toContain("one3");
+});
+
 test("Continue in a second tab, after the first tab continued the answer, says so and shows the answer as it is now", async ({ page, context, browserErrors }) => {
   browserErrors.allowStatus(409);
   await signUp(page);

@@ -316,7 +316,7 @@ export const AssistantMessage = memo(function AssistantMessage({
   /** Named by the page's address (`?message=`, a search result). */
   found?: boolean;
   /** Called with the answer's id when its stream ends (the page then reloads its data). */
-  onSettled?: (messageId: string) => void;
+  onSettled?: (messageId: string, endedAt: number) => void;
 }) {
   const { t } = useTranslation();
   const revalidator = useRevalidator();
@@ -325,7 +325,7 @@ export const AssistantMessage = memo(function AssistantMessage({
     url: `/chats/${chatId}/messages/${message.id}/stream`,
     enabled: isLive,
     initial: { parts: message.parts, lastEventId: message.lastEventId, retrying: message.retrying },
-    onSettled: () => (onSettled ? onSettled(message.id) : revalidateWhenReachable(revalidator.revalidate)),
+    onSettled: (endedAt) => (onSettled ? onSettled(message.id, endedAt) : revalidateWhenReachable(revalidator.revalidate)),
   });
   const streaming = isLive && live.status === "streaming";
   // An answer this page followed as it was written stays rendered in the

@@ -87,7 +87,8 @@ export function useAnswerStream({
   url: string;
   enabled: boolean;
   initial: { parts: MessagePart[]; lastEventId: number; retrying?: StreamEventData["retry"] };
-  onSettled: () => void;
+  /** Called when the stream ends, with the id of the event it ended with (see `endedAt`). */
+  onSettled: (endedAt: number) => void;
 }): AnswerState {
   const [state, setState] = useState<AnswerState>({ parts: initial.parts, status: "streaming", reconnecting: false, retrying: initial.retrying });
   const lastEventId = useRef(initial.lastEventId);
@@ -96,6 +97,18 @@ export function useAnswerStream({
   const initialRef = useRef(initial);
   initialRef.current = initial;
   const ended = useRef(false);
+  /** The id of the event the stream ended with (the newest seen, plus one, when the server refused it). */
+  const endedAt = useRef(0);
+  // Written again while the page's data never said it had ended (Continue pressed right after a Stop, before the
+  // page read its data again): `enabled` stays true, and the data newer than the end that says it is being written
+  // opens it again. (Data from before the end has an older id; a stream continued goes on from the end's id.)
+  const [round, setRound] = useState(0);
+  const wasEnabled = useRef(enabled);
+  useOpenEarly(() => {
+    const stayed = wasEnabled.current && enabled;
+    wasEnabled.current = enabled;
+    if (stayed && ended.current && initial.lastEventId >= endedAt.current) setRound((n) => n + 1);
+  }, [enabled, initial.lastEventId]);
 
   useOpenEarly(() => {
     if (!enabled) return;
@@ -151,9 +164,10 @@ export function useAnswerStream({
           clearTimeout(quietTimer);
           flush();
           ended.current = true;
+          endedAt.current = event.id;
           const outcome = outcomeOf(event);
           setState((s) => ({ ...s, status: outcome.status, problem: outcome.problem, stats: outcome.stats ?? s.stats, reconnecting: false, retrying: undefined }));
-          settledRef.current();
+          settledRef.current(endedAt.current);
           return;
         }
         default:
@@ -179,8 +193,9 @@ export function useAnswerStream({
         clearTimeout(quietTimer);
         flush();
         ended.current = true;
+        endedAt.current = lastEventId.current + 1;
         setState((s) => ({ ...s, status: "interrupted", problem: { code: "stream_lost" }, reconnecting: false }));
-        settledRef.current();
+        settledRef.current(endedAt.current);
       } else {
         setState((s) => ({ ...s, reconnecting: true }));
       }
@@ -199,7 +214,7 @@ export function useAnswerStream({
       clearTimeout(quietTimer);
       source.close();
     };
-  }, [url, enabled]);
+  }, [url, enabled, round]);
 
   return state;
 }

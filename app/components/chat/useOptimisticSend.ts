@@ -191,15 +191,15 @@ export function useOptimisticSend({ chatId, stored, model, locale }: { chatId: s
     [deliver, model, chatId, revalidator],
   );
 
-  // Answers whose stream has ended, while the page's data (reloading) may still call them streaming:
-  // the chat is ready for the next message as soon as the answer is, not a round trip later.
-  const [settled, setSettled] = useState<ReadonlySet<string>>(() => new Set());
+  // Answers whose stream has ended (with the id of the event it ended with), while the page's data (reloading) may
+  // still call them streaming: the chat is ready for the next message as soon as the answer is, not a round trip later.
+  const [settled, setSettled] = useState<ReadonlyMap<string, number>>(() => new Map());
   const onAnswerSettled = useCallback(
-    (messageId: string) => {
+    (messageId: string, endedAt: number) => {
       // A refused send's answer never was: reloading the page for it would only lose what the refusal shows
       // (a chat deleted in another tab would turn into its 404 page, the kept text with it).
       if (refusedAnswers.current.has(messageId)) return;
-      setSettled((ids) => new Set(ids).add(messageId));
+      setSettled((ids) => new Map(ids).set(messageId, endedAt));
       // "An answer is still being written" is no longer true: the refused text, still in the box, may go now.
       setFailure((shown) => (shown?.code === "answer_in_progress" ? null : shown));
       if (inFlight.current > 0) settledWhileSending.current = true;
@@ -208,11 +208,12 @@ export function useOptimisticSend({ chatId, stored, model, locale }: { chatId: s
     [revalidator],
   );
 
-  // Once the page's data has caught up (the answer no longer streaming there), the note has served: the same answer
-  // written again (Continue after a Stop) is being written once more.
+  // Once the page's data has caught up, the note has served: the answer is no longer streaming there, or its data is
+  // newer than the end and says it is being written again (Continue after a Stop, pressed before the data said the
+  // answer had stopped: a stream continued goes on from its end's id).
   if (settled.size > 0) {
-    const stillStreaming = [...settled].filter((id) => stored.some((m) => m.id === id && m.status === "streaming"));
-    if (stillStreaming.length !== settled.size) setSettled(new Set(stillStreaming));
+    const behind = [...settled].filter(([id, endedAt]) => stored.some((m) => m.id === id && m.status === "streaming" && m.lastEventId < endedAt));
+    if (behind.length !== settled.size) setSettled(new Map(behind));
   }
 
   const messages = pending && !arrived && !left ? [...stored, pending.user, pending.answer] : stored;
