@@ -78,6 +78,15 @@ export const QUIET_AFTER_MS = 15_000;
 // answer is on the page (a layout effect, before paint), not after paint.
 const useOpenEarly = typeof window === "undefined" ? useEffect : useLayoutEffect;
 
+/**
+ * Whether an answer whose stream ended with event `endedAt` is being written again, by the page's data that says
+ * it is being written with `lastEventId`: data from before the end has an older id, and a stream continued (Continue
+ * after a Stop) goes on from its end's id.
+ */
+export function writtenAgain(endedAt: number, lastEventId: number): boolean {
+  return lastEventId >= endedAt;
+}
+
 export function useAnswerStream({
   url,
   enabled,
@@ -100,14 +109,13 @@ export function useAnswerStream({
   /** The id of the event the stream ended with (the newest seen, plus one, when the server refused it). */
   const endedAt = useRef(0);
   // Written again while the page's data never said it had ended (Continue pressed right after a Stop, before the
-  // page read its data again): `enabled` stays true, and the data newer than the end that says it is being written
-  // opens it again. (Data from before the end has an older id; a stream continued goes on from the end's id.)
+  // page read its data again): `enabled` stays true, and the data newer than the end opens it again.
   const [round, setRound] = useState(0);
   const wasEnabled = useRef(enabled);
   useOpenEarly(() => {
     const stayed = wasEnabled.current && enabled;
     wasEnabled.current = enabled;
-    if (stayed && ended.current && initial.lastEventId >= endedAt.current) setRound((n) => n + 1);
+    if (stayed && ended.current && writtenAgain(endedAt.current, initial.lastEventId)) setRound((n) => n + 1);
   }, [enabled, initial.lastEventId]);
 
   useOpenEarly(() => {

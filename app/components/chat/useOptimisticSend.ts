@@ -15,7 +15,7 @@ import { useTranslation } from "../../i18n/i18n";
 import { forgetSentText, useDraftStorageKey } from "./drafts";
 import { markChatGone } from "./gone-chats";
 import { revalidateWhenReachable } from "./not-reached";
-import { closeEarlyStream, openStreamEarly } from "./useAnswerStream";
+import { closeEarlyStream, openStreamEarly, writtenAgain } from "./useAnswerStream";
 import type { MessageView } from "./MessageItem";
 
 type SendResult = { ok: true; answerId: string } | { logIn: string } | FormFailure;
@@ -208,11 +208,10 @@ export function useOptimisticSend({ chatId, stored, model, locale }: { chatId: s
     [revalidator],
   );
 
-  // Once the page's data has caught up, the note has served: the answer is no longer streaming there, or its data is
-  // newer than the end and says it is being written again (Continue after a Stop, pressed before the data said the
-  // answer had stopped: a stream continued goes on from its end's id).
+  // Once the page's data has caught up, the note has served: the answer is no longer streaming there, or it is being
+  // written again (Continue after a Stop, pressed before the data said the answer had stopped).
   if (settled.size > 0) {
-    const behind = [...settled].filter(([id, endedAt]) => stored.some((m) => m.id === id && m.status === "streaming" && m.lastEventId < endedAt));
+    const behind = [...settled].filter(([id, endedAt]) => stored.some((m) => m.id === id && m.status === "streaming" && !writtenAgain(endedAt, m.lastEventId)));
     if (behind.length !== settled.size) setSettled(new Map(behind));
   }
 
